@@ -1,0 +1,57 @@
+"""Choosing a Chromium: Playwright's own, a system one, or a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows import browser
+from flows.browser import QUIET_CHROMIUM_FLAGS, BrowserNotFoundError, chromium_launch_options, launch_options_for
+
+
+@pytest.fixture
+def executable(tmp_path: Path) -> str:
+    path = tmp_path / "chromium"
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.fixture
+def no_system_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+
+
+def test_playwright_chromium_is_used_when_installed(no_system_chromium: None, executable: str) -> None:
+    options = chromium_launch_options(managed_executable=executable)
+    assert "executable_path" not in options
+
+
+def test_system_chromium_is_used_when_playwright_has_none(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
+    monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
+    monkeypatch.setattr(browser.shutil, "which", lambda name: executable if name == "chromium" else None)
+    options = chromium_launch_options(managed_executable="/nonexistent/chrome")
+    assert options == {"executable_path": executable, "args": list(QUIET_CHROMIUM_FLAGS)}
+
+
+def test_environment_variable_wins(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
+    monkeypatch.setenv(browser.CHROMIUM_PATH_VARIABLE, executable)
+    assert chromium_launch_options(managed_executable=executable)["executable_path"] == executable
+
+
+def test_environment_variable_naming_no_executable_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(browser.CHROMIUM_PATH_VARIABLE, "/nonexistent/chromium")
+    with pytest.raises(BrowserNotFoundError, match="CHROMIUM_PATH='/nonexistent/chromium'"):
+        chromium_launch_options(managed_executable="/nonexistent/chrome")
+
+
+def test_no_chromium_at_all_says_what_to_install(no_system_chromium: None) -> None:
+    with pytest.raises(BrowserNotFoundError, match=r"(?s)playwright install .*chromium.*apt-get install chromium"):
+        chromium_launch_options(managed_executable="/nonexistent/chrome")
+
+
+@pytest.mark.parametrize(("name", "channel"), [("firefox", None), ("webkit", None), ("chromium", "chrome")])
+def test_other_browsers_and_channels_get_no_overrides(no_system_chromium: None, name: str, channel: str | None) -> None:
+    assert launch_options_for(name, "/nonexistent/browser", channel) == {}
