@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Prepare everything the suite and the main job need; safe to run again (done steps are skipped).
+#   1. a virtual environment (.venv, or $VENV) with the project and its pinned packages;
+#   2. a Chromium for Playwright: Playwright's own build where it can be downloaded,
+#      else the distribution's package (Debian/Ubuntu: chromium), else advice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- 1. Python packages --------------------------------------------------------------
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
+    { say "Python 3.10 or newer is needed (found: $("$PYTHON" --version 2>&1))."; exit 1; }
+stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating the virtual environment $VENV"
+        "$PYTHON" -m venv "$VENV" ||
+            { say "python3 -m venv failed; on Debian/Ubuntu: apt-get install python3-venv"; exit 1; }
+    fi
+    say "installing packages (pinned in constraints.txt)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+fi
+
+# --- 2. A browser ----------------------------------------------------------------------
+have_browser() { "$VENV/bin/python" -m flows.browser >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+can_apt() { command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; }
+
+if ! have_browser; then
+    say "installing Playwright's Chromium"
+    deps=(); can_apt && deps=(--with-deps)
+    if ! "$VENV/bin/python" -m playwright install "${deps[@]}" chromium; then
+        say "Playwright's download failed"
+        if can_apt; then
+            say "installing the distribution's chromium package instead"
+            # A CJK font, or Chinese text shows as boxes in screenshots.
+            as_root apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+        fi
+    fi
+fi
+if ! "$VENV/bin/python" -m flows.browser >/dev/null; then
+    "$VENV/bin/python" -m flows.browser >&2 || true
+    exit 1
+fi
+say "ready: browser $("$VENV/bin/python" -m flows.browser)"
