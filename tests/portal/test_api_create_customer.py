@@ -1,0 +1,130 @@
+"""POST /v1/customers: a new customer with its company and billing profiles, or a clear refusal."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+Body = Callable[[str], dict[str, Any]]
+Query = Callable[..., list[sqlite3.Row]]
+
+
+@pytest.mark.parametrize("country", ["CN", "US", "FR", "CA", "MX"])
+def test_new_customer_is_201_with_both_profiles(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body, country: str
+) -> None:
+    # Given a valid new customer in a country
+    body = new_customer_body(country)
+
+    # When it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is created with its company and billing profiles, the culture the country's default
+    assert response.status_code == 201
+    created = response.json
+    assert created["companyProfile"]["domain"] == body["companyProfile"]["domain"]
+    assert (
+        created["billingProfile"]["defaultAddress"]["postalCode"]
+        == body["billingProfile"]["defaultAddress"]["postalCode"]
+    )
+    assert created["billingProfile"]["culture"].endswith(f"-{country}")
+    assert response.headers["Location"] == f"/v1/customers/{created['id']}"
+
+
+def test_new_customer_comes_last_in_the_list(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body
+) -> None:
+    # Given a customer just created
+    created = client.post("/v1/customers", json=new_customer_body("FR"), headers=admin).json
+
+    # When the list is filtered by its domain, and its billing profile read
+    spec = json.dumps({"Field": "Domain", "Value": created["companyProfile"]["domain"], "Operator": "starts_with"})
+    found = client.get("/v1/customers", query_string={"filter": spec}, headers=admin).json
+    billing = client.get(f"/v1/customers/{created['id']}/profiles/billing", headers=admin).json
+
+    # Then it is found, with the billing profile it was created with
+    assert [item["id"] for item in found["items"]] == [created["id"]]
+    assert billing == created["billingProfile"]
+
+
+def test_domain_prefix_alone_makes_the_full_domain(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body
+) -> None:
+    # Given a new customer whose domain is given as its prefix only, in capitals
+    body = new_customer_body("US")
+    body["companyProfile"]["domain"] = "Northwind-Traders-7"
+
+    # When it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then its domain is the prefix in the 21Vianet cloud, lower-cased
+    assert response.json["companyProfile"]["domain"] == "northwind-traders-7.partner.onmschina.cn"
+
+
+def test_taken_domain_is_409_whatever_its_case(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body, query: Query
+) -> None:
+    # Given a seeded customer's domain, in capitals
+    taken = query("SELECT domain FROM customers ORDER BY created_seq LIMIT 1")[0]["domain"]
+    body = new_customer_body("CN")
+    body["companyProfile"]["domain"] = taken.upper()
+    count = len(query("SELECT id FROM customers"))
+
+    # When a new customer with it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is refused with 409, saying the domain is in use, and no customer is added
+    assert response.status_code == 409
+    assert response.json["data"][0]["field"] == "companyProfile.domain"
+    assert taken in response.json["description"]
+    assert len(query("SELECT id FROM customers")) == count
+
+
+@pytest.mark.parametrize(
+    ("where", "name", "value", "field"),
+    [
+        pytest.param("company", "domain", "-bad-", "companyProfile.domain", id="domain"),
+        pytest.param("address", "country", "ZZ", "billingProfile.defaultAddress.country", id="country"),
+        pytest.param("address", "postalCode", "ABC", "billingProfile.defaultAddress.postalCode", id="postal"),
+        pytest.param("billing", "email", "not-an-email", "billingProfile.email", id="email"),
+        pytest.param("billing", "culture", "de-DE", "billingProfile.culture", id="culture"),
+        pytest.param("billing", "lastName", 42, "billingProfile.lastName", id="not-text"),
+    ],
+)
+def test_invalid_new_customer_is_400_3000_naming_the_field(
+    client: FlaskClient,
+    admin: dict[str, str],
+    new_customer_body: Body,
+    where: str,
+    name: str,
+    value: object,
+    field: str,
+) -> None:
+    # Given a new US customer with one bad value
+    body = new_customer_body("US")
+    parts = {"company": body["companyProfile"], "billing": body["billingProfile"]}
+    target = parts.get(where) or body["billingProfile"]["defaultAddress"]
+    target[name] = value
+
+    # When it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is refused with Invalid property, listing that field
+    assert (response.status_code, response.json["code"]) == (400, 3000)
+    assert field in [d["field"] for d in response.json["data"]]
+
+
+def test_help_desk_agent_cannot_create_customers(
+    client: FlaskClient, auth_headers: Callable[[str], dict[str, str]], new_customer_body: Body
+) -> None:
+    # Given a help desk agent (search and view only)
+    # When it POSTs a valid new customer
+    response = client.post("/v1/customers", json=new_customer_body("US"), headers=auth_headers("helpdesk-agent"))
+
+    # Then it is refused with 403
+    assert response.status_code == 403

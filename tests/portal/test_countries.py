@@ -1,0 +1,86 @@
+"""Country validation rules: the lists agree with the seed's faker, and the API serves them."""
+
+from __future__ import annotations
+
+import pytest
+from faker.providers.address.en_US import Provider as UsAddresses
+from faker.providers.address.zh_CN import Provider as CnAddresses
+from flask.testing import FlaskClient
+
+from fixtures.portal.countries import COUNTRIES, country_rules
+
+
+def test_every_province_faker_makes_is_a_supported_chinese_state() -> None:
+    # Given the 34 provincial-level divisions faker zh_CN's province() draws from
+    provinces = set(CnAddresses.provinces)
+
+    # When China's rules are asked for, Then they list exactly those
+    rules = COUNTRIES["CN"]
+    assert set(rules.supported_states) == provinces
+    assert len(provinces) == 34
+
+
+def test_every_state_code_faker_makes_is_a_supported_us_state() -> None:
+    # Given every code faker en_US's state_abbr() can yield, territories included
+    codes = {*UsAddresses.states_abbr, *UsAddresses.territories_abbr, *UsAddresses.freely_associated_states_abbr}
+
+    # When the US rules check them, Then every one is accepted
+    assert {code for code in codes if not COUNTRIES["US"].accepts_state(code)} == set()
+
+
+@pytest.mark.parametrize(
+    ("iso2", "state_required", "states"),
+    [
+        pytest.param("CN", True, 34, id="CN"),
+        pytest.param("us", True, 59, id="US-lower-case"),
+        pytest.param("FR", False, 0, id="FR"),
+        pytest.param("CA", True, 13, id="CA"),
+        pytest.param("MX", True, 32, id="MX"),
+    ],
+)
+def test_country_rules_are_served_by_the_api(
+    client: FlaskClient, admin: dict[str, str], iso2: str, state_required: bool, states: int
+) -> None:
+    # Given a supported country
+    # When its rules are asked for
+    response = client.get(f"/v1/countryvalidationrules/{iso2}", headers=admin)
+
+    # Then they come in Partner Center's shape, with the country's state list
+    assert response.status_code == 200
+    body = response.json
+    assert body["iso2Code"] == iso2.upper()
+    assert body["isStateRequired"] is state_required
+    assert len(body["supportedStatesList"]) == states
+    assert body["isPostalCodeRequired"] is True
+    assert body["attributes"] == {"objectType": "CountryValidationRules"}
+
+
+def test_china_supports_chinese_and_english_cultures(client: FlaskClient, admin: dict[str, str]) -> None:
+    # Given China
+    # When its rules are asked for
+    body = client.get("/v1/countryvalidationrules/CN", headers=admin).json
+
+    # Then its cultures are zh-CN and en-US, and its postal codes have six digits
+    assert body["supportedCulturesList"] == ["zh-CN", "en-US"]
+    assert body["postalCodeRegex"] == r"^\d{6}$"
+
+
+def test_served_regexes_are_those_the_portal_checks_with() -> None:
+    # Given the US rules
+    rules = country_rules("US")
+    assert rules is not None
+
+    # When their served regex is compared with the documented one
+    # Then it is the spec's, and it decides what the portal accepts
+    assert rules.postal_code_regex == r"^\d{5}(-\d{4})?$"
+    assert rules.accepts_postal_code("98052-6399") and not rules.accepts_postal_code("98052-")
+
+
+def test_unknown_country_has_no_rules(client: FlaskClient, admin: dict[str, str]) -> None:
+    # Given a country the portal does not serve
+    # When its rules are asked for
+    response = client.get("/v1/countryvalidationrules/ZZ", headers=admin)
+
+    # Then the answer is 404 in Partner Center's error shape
+    assert response.status_code == 404
+    assert response.json["source"] == "PartnerFD"

@@ -1,0 +1,73 @@
+"""The Account edit form refuses what the country's rules refuse, and saves nothing then."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+
+from fixtures.portal.billing import EDITABLE_FIELDS
+
+Stored = Callable[[str], dict[str, str]]
+
+
+def form_of(profile: dict[str, str], csrf: str, **changes: str) -> dict[str, str]:
+    """Return the edit form as Submit sends it: every editable field, the etag and the CSRF token."""
+    return {**{f: profile[f] for f in EDITABLE_FIELDS}, **changes, "etag": profile["etag"], "csrf_token": csrf}
+
+
+@pytest.mark.parametrize(
+    ("country", "field", "value"),
+    [
+        pytest.param("CN", "postalCode", "10000", id="cn-postal-5-digits"),
+        pytest.param("CN", "state", "Canton", id="cn-state-not-a-province"),
+        pytest.param("CN", "phoneNumber", "12345", id="cn-phone"),
+        pytest.param("US", "postalCode", "ABCDE", id="us-postal-letters"),
+        pytest.param("US", "state", "Ontario", id="us-state-not-a-state"),
+        pytest.param("FR", "postalCode", "750012", id="fr-postal-6-digits"),
+        pytest.param("FR", "phoneNumber", "+33 12", id="fr-phone"),
+        pytest.param("FR", "email", "ap@21vianet-partner.partner.onmschina.cn", id="fr-partner-email"),
+    ],
+)
+def test_edit_form_refuses_values_the_country_refuses_and_saves_nothing(
+    client: FlaskClient,
+    sign_in: Callable[[str], str],
+    customer_of: Callable[[str], str],
+    stored_profile: Stored,
+    country: str,
+    field: str,
+    value: str,
+) -> None:
+    # Given an admin agent signed in, and a customer of the country with its current profile
+    csrf = sign_in("admin-agent")
+    customer_id = customer_of(country)
+    before = stored_profile(customer_id)
+
+    # When the edit form is submitted with one value the country refuses
+    response = client.post(f"/customers/{customer_id}/account/edit", data=form_of(before, csrf, **{field: value}))
+
+    # Then the form comes back marking that field alone, keeping the typed value, and nothing is saved
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.count('aria-invalid="true"') == 1 and f'data-testid="error-{field}"' in page
+    assert f'value="{value}"' in page
+    assert stored_profile(customer_id) == before
+
+
+def test_edit_form_saves_values_the_country_accepts(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    # Given a sales agent signed in, and a Chinese customer
+    csrf = sign_in("sales-agent")
+    customer_id = customer_of("CN")
+    before = stored_profile(customer_id)
+
+    # When the form is submitted with a province code, a landline and another postal code
+    changes = {"state": "GD", "phoneNumber": "020-87654321", "postalCode": "510000"}
+    response = client.post(f"/customers/{customer_id}/account/edit", data=form_of(before, csrf, **changes))
+
+    # Then it is saved, with a new etag
+    assert response.status_code == 302
+    after = stored_profile(customer_id)
+    assert {f: after[f] for f in changes} == changes and after["etag"] != before["etag"]
