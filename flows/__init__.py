@@ -1,23 +1,54 @@
-"""Flows: the documented steps of Partner Center's customer account workflow, for tests and scripts."""
+"""Flows: the documented steps of Partner Center's customer account workflow, for tests and scripts.
 
-from .account import open_customer, sign_in, update_customer_account
-from .errors import (
+from flows import portal_session, update_customer_account
+
+with portal_session("http://127.0.0.1:8000/", "global-admin", "portal-demo") as page:
+    profile = update_customer_account(page, "Contoso", {"city": "Shanghai", "postalCode": "200000"})
+"""
+
+from pages import (
+    AccountInfo,
+    BillingProfile,
     CustomerNotFoundError,
     EditConflictError,
+    NewCustomer,
     NotAllowedError,
+    PageError,
     PortalError,
+    SignedOutError,
     SignInError,
     ValidationError,
 )
 
+from .account import (
+    add_customer,
+    edit_account,
+    open_customer,
+    open_customers,
+    sign_in,
+    submit_changes,
+    update_customer_account,
+)
+from .session import portal_session
+
 __all__ = [
+    "AccountInfo",
+    "BillingProfile",
     "CustomerNotFoundError",
     "EditConflictError",
+    "NewCustomer",
     "NotAllowedError",
+    "PageError",
     "PortalError",
     "SignInError",
+    "SignedOutError",
     "ValidationError",
+    "add_customer",
+    "edit_account",
     "open_customer",
+    "open_customers",
+    "portal_session",
     "sign_in",
+    "submit_changes",
     "update_customer_account",
 ]

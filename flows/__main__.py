@@ -1,29 +1,119 @@
-"""Command line: ``python -m flows demo`` runs the main job on the bundled portal."""
+"""Command line for the flows.
+
+  python -m flows update-account --base-url URL --user U --customer NAME --set city=Shanghai ...
+  python -m flows demo [--headed]     the main job, on the bundled portal
+
+Steps go to standard error, the resulting profile to standard output as JSON. Exit codes:
+0 done, 1 other failure, 2 bad command line, 3 validation failed, 4 edit conflict,
+5 not allowed for this role, 6 customer not found, 7 sign-in refused or signed out.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import sys
 
-from fixtures.portal import DEFAULT_SEED
+from pages import (
+    CustomerNotFoundError,
+    EditConflictError,
+    NotAllowedError,
+    PortalError,
+    SignedOutError,
+    SignInError,
+    ValidationError,
+)
+
+from .browser import BrowserNotFoundError
+
+EXIT_CODES: dict[type[Exception], int] = {
+    ValidationError: 3,
+    EditConflictError: 4,
+    NotAllowedError: 5,
+    CustomerNotFoundError: 6,
+    SignInError: 7,
+    SignedOutError: 7,
+}
+DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo sign-ins
+
+
+def field_assignment(text: str) -> tuple[str, str]:
+    """Parse ``--set field=value``."""
+    field, sep, value = text.partition("=")
+    if not sep or not field:
+        raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
+    return field.strip(), value
+
+
+def add_browser_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that shape the browser."""
+    parser.add_argument("--headed", action="store_true", help="show the browser")
+    parser.add_argument("--slowmo", type=int, default=0, metavar="MS", help="pause MS milliseconds between actions")
+    parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="browser language (default: system)")
+    parser.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m flows", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    update = commands.add_parser("update-account", help="update a customer's billing profile through the UI")
+    update.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
+    update.add_argument("--user", required=True, help="user name to sign in with")
+    update.add_argument(
+        "--password",
+        default=os.environ.get("PORTAL_PASSWORD", DEMO_PASSWORD),
+        help="password (default: $PORTAL_PASSWORD, else the bundled portal's demo password)",
+    )
+    update.add_argument("--customer", required=True, help="the customer's company name, exactly as listed")
+    update.add_argument(
+        "--set", dest="changes", action="append", type=field_assignment, required=True, metavar="FIELD=VALUE",
+        help="a billing field (API name, e.g. city, postalCode) and its new value; repeat for more",
+    )  # fmt: skip
+    add_browser_options(update)
+    demo = commands.add_parser("demo", help="serve the bundled portal and update one customer's account")
+    demo.add_argument("--user", default="global-admin", help="demo sign-in to use (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=2018, help="seed of the portal's data and the new values")
+    add_browser_options(demo)
+    return parser
+
+
+def update_account(args: argparse.Namespace) -> int:
+    """Run update-account; print the profile as JSON."""
+    from .account import check_changes, update_customer_account
+    from .session import portal_session
+
+    changes = dict(args.changes)
+    check_changes(changes)
+    options = {"headed": args.headed, "slowmo": args.slowmo, "locale": args.locale, "trace": args.trace}
+    with portal_session(args.base_url, args.user, args.password, **options) as page:
+        profile = update_customer_account(page, args.customer, changes)
+    print(json.dumps(profile.as_dict(), ensure_ascii=False, indent=2))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the chosen command; return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m flows", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="serve the bundled portal and update one customer's account")
-    demo.add_argument("--user", default="global-admin", help="demo sign-in to use (default: %(default)s)")
-    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the portal's data and the new values")
-    demo.add_argument("--headed", action="store_true", help="show the browser")
-    demo.add_argument("--slowmo", type=int, default=0, metavar="MS", help="pause MS milliseconds between actions")
-    args = parser.parse_args(argv)
+    """Parse the command line, run the command, and turn what went wrong into an exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "demo":
+            from .demo import run_demo  # imports the bundled portal: only the demo needs it
 
-    logging.basicConfig(level=logging.INFO, format="  step: %(message)s", stream=sys.stdout)
-    from .demo import run_demo  # imports the bundled portal; keep `--help` fast
-
-    return 0 if run_demo(args.user, args.seed, args.headed, args.slowmo) else 1
+            return 0 if run_demo(args.user, args.seed, args.headed, args.slowmo, args.locale, args.trace) else 1
+        return update_account(args)
+    except ValidationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        for field, message in error.field_errors.items():
+            print(f"  {field}: {message}", file=sys.stderr)
+        return EXIT_CODES[ValidationError]
+    except (PortalError, BrowserNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
 
 
 if __name__ == "__main__":

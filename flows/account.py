@@ -1,4 +1,4 @@
-"""The documented workflow: sign in, select a customer, edit its account, submit."""
+"""The documented workflow as functions: sign in, select a customer, edit its account, submit."""
 
 from __future__ import annotations
 
@@ -6,9 +6,23 @@ from collections.abc import Mapping
 
 from playwright.sync_api import Page
 
-from pages import EDITABLE_FIELDS, BillingProfile, CustomerPage, CustomersPage, DashboardPage, SignInPage
+from pages import (
+    EDITABLE_FIELDS,
+    AccountEditPage,
+    AccountInfo,
+    BillingProfile,
+    CustomerNotFoundError,
+    CustomerPage,
+    CustomersPage,
+    DashboardPage,
+    EditConflictError,
+    NewCustomer,
+    NotAllowedError,
+    SignInError,
+    SignInPage,
+    ValidationError,
+)
 
-from .errors import CustomerNotFoundError, EditConflictError, NotAllowedError, SignInError, ValidationError
 from .steps import step
 
 
@@ -28,37 +42,73 @@ def check_changes(changes: Mapping[str, str]) -> None:
         raise ValueError(f"Not editable billing fields: {', '.join(unknown)}. Editable: {', '.join(EDITABLE_FIELDS)}")
 
 
-def open_customer(page: Page, customer: str) -> CustomerPage:
-    """Dashboard → Customers → the customer named exactly ``customer`` (a company name)."""
+def open_customers(page: Page) -> CustomersPage:
+    """From the Dashboard menu, select Customers."""
     with step(page, "Open Customers"):
-        customers: CustomersPage = DashboardPage(page).open().customers()
+        return DashboardPage(page).open().customers()
+
+
+def open_customer(page: Page, customer: str) -> CustomerPage:
+    """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page."""
+    customers = open_customers(page)
     with step(page, f"Select customer {customer}"):
-        customers.search(customer)
-        if customers.customer_link(customer).count() == 0:
-            raise CustomerNotFoundError(customer)
-        return customers.choose(customer)
+        chosen = customers.choose(customer)
+    if chosen is None:
+        raise CustomerNotFoundError(company_name=customer)
+    return chosen
 
 
-def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
-    """Change the billing profile of ``customer`` (a company name) and return what the Account page shows.
-
-    ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values. Raises
-    ``CustomerNotFoundError``, ``NotAllowedError``, ``ValidationError`` or ``EditConflictError``
-    when the portal says so; nothing is saved in those cases.
-    """
-    check_changes(changes)
+def edit_account(page: Page, customer: str) -> AccountEditPage:
+    """Open the customer, then Account, then Edit; raise ``NotAllowedError`` when Edit is not offered."""
     customer_page = open_customer(page, customer)
     with step(page, "Open Account"):
         account = customer_page.account()
     with step(page, "Edit"):
         if not account.can_edit():
-            raise NotAllowedError(f"The signed-in user may not edit the account of {customer!r}")
-        form = account.edit().fill(changes)
-    with step(page, "Submit"):
+            raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
+        return account.edit()
+
+
+def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
+    """Type ``changes`` into the open edit form and Submit; return the Bill-to info shown after saving.
+
+    Raises ``ValidationError`` (with each field's message) or ``EditConflictError`` when the
+    portal refuses; it then saved nothing and the form still holds the typed values.
+    """
+    check_changes(changes)
+    with step(form.page, "Change fields"):
+        form.fill(changes)
+    with step(form.page, "Submit"):
         saved = form.submit()
-    if saved is None:
-        errors = form.field_errors()
-        if errors:
-            raise ValidationError(errors)
-        raise EditConflictError(form.alert.inner_text().strip())
-    return saved.billing_profile()
+    if saved is not None:
+        return saved.billing_profile()
+    errors = form.field_errors()
+    if errors:
+        raise ValidationError(errors)
+    raise EditConflictError(form.alert.inner_text().strip())
+
+
+def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
+    """Change the billing profile of ``customer`` (a company name); return what the Account page shows.
+
+    ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values. Raises
+    ``CustomerNotFoundError``, ``NotAllowedError``, ``ValidationError``, ``EditConflictError``
+    or ``SignedOutError`` when the portal says so; nothing is saved in those cases.
+    """
+    check_changes(changes)  # before any click: a typo in a field name is the caller's error
+    return submit_changes(edit_account(page, customer), changes)
+
+
+def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:
+    """Dashboard → Customers → Add customer → fill → Submit; return the new customer's Account info.
+
+    Raises ``ValidationError`` when the portal refuses the values (a taken domain included).
+    """
+    customers = open_customers(page)
+    with step(page, "Add customer"):
+        form = customers.add_customer().fill(customer.form_values())
+    with step(page, "Submit"):
+        account = form.submit()
+    if account is None:
+        raise ValidationError(form.field_errors(), form.alert.inner_text().strip())
+    return account.account_info()

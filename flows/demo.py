@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 from faker import Faker
-from playwright.sync_api import sync_playwright
 
-from fixtures.portal import DEFAULT_SEED, create_app
+from fixtures.portal import create_app
 from fixtures.portal.seed import DEMO_PASSWORD, FAKER_LOCALE
 from fixtures.portal.server import serve_in_thread
 from pages import AccountPage, BillingProfile, CustomersPage
 
-from .account import open_customer, sign_in, update_customer_account
-from .browser import launch_options_for
-
-log = logging.getLogger("flows")
+from .account import edit_account, submit_changes
+from .session import portal_session
 
 
 def new_values(country: str, seed: int) -> dict[str, str]:
@@ -33,24 +29,28 @@ def print_profiles(before: BillingProfile, after: BillingProfile) -> None:
         print(f"    {field:<13} {old!r}" if new == old else f"  * {field:<13} {old!r} -> {new!r}")
 
 
-def run_demo(user: str = "global-admin", seed: int = DEFAULT_SEED, headed: bool = False, slowmo: int = 0) -> bool:
+def run_demo(
+    user: str = "global-admin",
+    seed: int = 2018,
+    headed: bool = False,
+    slowmo: int = 0,
+    locale: str | None = None,
+    trace: str | None = None,
+) -> bool:
     """Update one seeded customer through the UI; return True when the change persisted."""
-    with serve_in_thread(create_app({"SEED": seed})) as base_url, sync_playwright() as playwright:
+    with serve_in_thread(create_app({"SEED": seed})) as base_url:
         print(f"Bundled portal: {base_url} (seed {seed})")
-        chromium = playwright.chromium
-        options = launch_options_for("chromium", chromium.executable_path)
-        browser = chromium.launch(headless=not headed, slow_mo=slowmo, **options)
-        try:
-            page = browser.new_context(base_url=base_url).new_page()
-            sign_in(page, user, DEMO_PASSWORD)
+        session = portal_session(
+            base_url, user, DEMO_PASSWORD, headed=headed, slowmo=slowmo, locale=locale, trace=trace
+        )
+        with session as page:
             customer = CustomersPage(page).open().company_names()[0]
-            before = open_customer(page, customer).account().billing_profile()
+            form = edit_account(page, customer)
+            before = BillingProfile.from_mapping({**form.values(), "country": form.country.input_value()})
             changes = new_values(before.country, seed)
-            shown = update_customer_account(page, customer, changes)
+            shown = submit_changes(form, changes)
             page.reload()
             stored = AccountPage(page).wait_until_ready().billing_profile()
-        finally:
-            browser.close()
     print(f"\nCustomer {customer!r} ({before.country}), Bill-to info before -> after a fresh load:")
     print_profiles(before, stored)
     persisted = stored == shown == dataclasses.replace(before, **changes)

@@ -1,18 +1,39 @@
 """Page objects for the customer account workflow of Partner Center operated by 21Vianet."""
 
-from .account import AccountEditPage, AccountPage
+from .account import AccountEditPage, AccountPage, AddCustomerPage
 from .customers import CustomerPage, CustomersPage
 from .dashboard import DashboardPage
-from .models import EDITABLE_FIELDS, BillingProfile
+from .errors import (
+    CustomerNotFoundError,
+    EditConflictError,
+    NotAllowedError,
+    PageError,
+    PortalError,
+    SignedOutError,
+    SignInError,
+    ValidationError,
+)
+from .models import EDITABLE_FIELDS, AccountInfo, BillingProfile, NewCustomer
 from .sign_in import SignInPage
 
 __all__ = [
     "EDITABLE_FIELDS",
     "AccountEditPage",
+    "AccountInfo",
     "AccountPage",
+    "AddCustomerPage",
     "BillingProfile",
+    "CustomerNotFoundError",
     "CustomerPage",
     "CustomersPage",
     "DashboardPage",
+    "EditConflictError",
+    "NewCustomer",
+    "NotAllowedError",
+    "PageError",
+    "PortalError",
+    "SignInError",
     "SignInPage",
+    "SignedOutError",
+    "ValidationError",
 ]

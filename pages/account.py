@@ -1,23 +1,25 @@
-"""A customer's Account page and its edit form."""
+"""A customer's Account page, its edit form, and the Add customer form."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Self
 
 from playwright.sync_api import Locator, Page
 
-from .models import EDITABLE_FIELDS, BillingProfile
+from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
+from .screen import Screen
 from .strings import any_language
 
 ERROR_TEST_ID = re.compile(r"^error-")
 
 
-class AccountPage:
+class AccountPage(Screen):
     """Customer Account Info and Bill-to info, read-only, with Edit for roles that may edit."""
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.edit_link = page.get_by_role("link", name=any_language("edit"))
         self.confirmation = page.get_by_role("status")
         self.company_name = page.get_by_test_id("billing-companyName")
@@ -29,24 +31,24 @@ class AccountPage:
 
     def wait_until_ready(self) -> AccountPage:
         """Wait until the Bill-to info is shown."""
-        self.company_name.wait_for()
+        self.settle(self.company_name)
         return self
 
     def can_edit(self) -> bool:
         """Tell whether Edit is offered (it is not to roles that may not edit)."""
         return self.edit_link.count() > 0
 
-    def microsoft_id(self) -> str:
-        """Return the customer's Microsoft ID (its tenant ID)."""
-        return self.page.get_by_test_id("account-microsoftId").inner_text().strip()
+    def account_info(self) -> AccountInfo:
+        """Read the Customer Account Info (Microsoft ID, domain, company name)."""
+        return AccountInfo(**self.shown_values("account", ACCOUNT_INFO_FIELDS))
 
     def billing_profile(self) -> BillingProfile:
         """Read the Bill-to info as shown."""
-        shown = {
-            field: self.page.get_by_test_id(f"billing-{field}").inner_text().strip()
-            for field in (*EDITABLE_FIELDS, "country")
-        }
-        return BillingProfile.from_mapping(shown)
+        return BillingProfile(**self.shown_values("billing", BILLING_PROFILE_FIELDS))
+
+    def shown_values(self, section: str, fields: tuple[str, ...]) -> dict[str, str]:
+        """Read the values shown for ``fields`` in a section ("account" or "billing")."""
+        return {field: self.page.get_by_test_id(f"{section}-{field}").inner_text().strip() for field in fields}
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
@@ -54,45 +56,30 @@ class AccountPage:
         return AccountEditPage(self.page).wait_until_ready()
 
 
-class AccountEditPage:
-    """The Bill-to info form, with Submit and Cancel."""
+class FormPage(Screen):
+    """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.submit_button = page.get_by_role("button", name=any_language("submit"))
         self.cancel_link = page.get_by_role("link", name=any_language("cancel"))
         self.alert = page.get_by_role("alert")
         self.field_error_messages = page.get_by_test_id(ERROR_TEST_ID)
-        self.country = page.get_by_label(any_language("country"))
 
-    def wait_until_ready(self) -> AccountEditPage:
+    def wait_until_ready(self) -> Self:
         """Wait until the form can be submitted."""
-        self.submit_button.wait_for()
+        self.settle(self.submit_button)
         return self
 
     def field(self, name: str) -> Locator:
-        """Return the input of the billing field ``name`` (an API field name), found by its label."""
+        """Return the input of the field ``name`` (an API field name), found by its label."""
         return self.page.get_by_label(any_language(name))
 
-    def fill(self, changes: Mapping[str, str]) -> AccountEditPage:
-        """Type the new values over the fields named in ``changes``."""
-        for name, value in changes.items():
+    def fill(self, values: Mapping[str, str]) -> Self:
+        """Type the values over the fields they name."""
+        for name, value in values.items():
             self.field(name).fill(value)
         return self
-
-    def values(self) -> dict[str, str]:
-        """Return what the form's editable fields hold now."""
-        return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
-
-    def submit(self) -> AccountPage | None:
-        """Select Submit; return the Account page when saved, None when the form is shown again."""
-        # The form posts and the portal answers with a new page, even when it shows the form
-        # again; wait for that page, or a message left from the last Submit would be read.
-        with self.page.expect_navigation():
-            self.submit_button.click()
-        account = AccountPage(self.page)
-        account.confirmation.or_(self.alert).first.wait_for()
-        return None if self.alert.is_visible() else account.wait_until_ready()
 
     def field_errors(self) -> dict[str, str]:
         """Return each invalid field's message, keyed by API field name."""
@@ -102,7 +89,53 @@ class AccountEditPage:
             errors[field] = message.inner_text().strip()
         return errors
 
+    def submit_form(self) -> bool:
+        """Select Submit and wait for the portal's answer; True when it took the form."""
+        # The form posts and the portal answers with a new page, even when it shows the form
+        # again; wait for that page, or a message left from the last Submit would be read.
+        with self.page.expect_navigation():
+            self.submit_button.click()
+        self.settle(self.confirmation_or_alert())
+        return not self.alert.is_visible()
+
+    def confirmation_or_alert(self) -> Locator:
+        """Return what the portal shows after Submit: its confirmation, or this form's alert."""
+        return self.page.get_by_role("status").or_(self.alert)
+
+
+class AccountEditPage(FormPage):
+    """The Bill-to info form, with Submit and Cancel; country is shown, not editable."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.country = page.get_by_label(any_language("country"))
+
+    def values(self) -> dict[str, str]:
+        """Return what the form's editable fields hold now."""
+        return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
+
+    def submit(self) -> AccountPage | None:
+        """Select Submit; return the Account page when saved, None when the form is shown again."""
+        return AccountPage(self.page).wait_until_ready() if self.submit_form() else None
+
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""
         self.cancel_link.click()
         return AccountPage(self.page).wait_until_ready()
+
+
+class AddCustomerPage(FormPage):
+    """The Add customer form: company details, primary contact and address."""
+
+    def fill(self, values: Mapping[str, str]) -> Self:
+        """Fill the fields named in ``values``; ``country`` is an ISO code chosen from the list."""
+        values = dict(values)
+        country = values.pop("country", None)
+        if country:
+            self.field("country").select_option(value=country)
+        super().fill(values)
+        return self
+
+    def submit(self) -> AccountPage | None:
+        """Select Submit; return the new customer's Account page, or None when the form is shown again."""
+        return AccountPage(self.page).wait_until_ready() if self.submit_form() else None

@@ -2,68 +2,123 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 from playwright.sync_api import Locator, Page
 
-from .account import AccountPage
+from .account import AccountPage, AddCustomerPage
+from .errors import PortalError
+from .screen import Screen
 from .strings import any_language
 
+# True once the list region shows the answer for this query and page: the list loads from the
+# portal's REST API after the page itself, so neither the URL nor "load" says it is ready.
+LIST_SETTLED = """([query, page]) => {
+    const region = document.querySelector('[data-testid="customer-results"]');
+    return region !== null && region.getAttribute("aria-busy") === "false"
+        && (query === null || region.dataset.query === query)
+        && (page === null || region.dataset.page === String(page));
+}"""
 
-class CustomersPage:
-    """The list of the partner's customers, with search and paging."""
+
+class CustomersPage(Screen):
+    """The list of the partner's customers: search, paging, Add customer."""
 
     PATH = "customers"
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.search_box = page.get_by_role("searchbox", name=any_language("search_label"))
-        self.results = page.get_by_role("table")
-        self.no_results = page.get_by_role("status")
+        self.results = page.get_by_test_id("customer-results")
+        self.table = self.results.get_by_role("table")
+        self.no_results = self.results.get_by_text(any_language("no_customers"))
+        self.load_error = self.results.get_by_role("alert")
+        self.next_button = page.get_by_role("button", name=any_language("next_page"))
+        self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
+        self.add_customer_link = page.get_by_role("link", name=any_language("add_customer"))
 
     def open(self) -> CustomersPage:
-        """Go to the Customers list."""
+        """Go to the Customers list and wait for its first page."""
         self.page.goto(self.PATH)
         return self.wait_until_ready()
 
-    def wait_until_ready(self) -> CustomersPage:
-        """Wait until the list shows customers or says that none match."""
-        self.results.or_(self.no_results).first.wait_for()
+    def wait_until_ready(self, query: str | None = None, page_number: int | None = None) -> CustomersPage:
+        """Wait until the list has loaded (for ``query`` and ``page_number`` when given)."""
+        self.settle(self.results)
+        self.page.wait_for_function(LIST_SETTLED, arg=[query, page_number])
+        if self.load_error.is_visible():
+            raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
 
+    def page_number(self) -> int:
+        """Return the number of the page of results shown (1 for the first)."""
+        return int(self.results.get_attribute("data-page") or "1")
+
     def search(self, text: str) -> CustomersPage:
-        """Search by the start of a company name or domain name."""
+        """Search by the start of a company name or domain name; wait for the first page of results."""
         self.search_box.fill(text)
         self.search_box.press("Enter")
-        self.page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("q") == [text.strip()])
-        return self.wait_until_ready()
+        return self.wait_until_ready(query=text.strip(), page_number=1)
+
+    def next_page(self) -> CustomersPage:
+        """Show the next page of results."""
+        number = self.page_number()
+        self.next_button.click()
+        return self.wait_until_ready(page_number=number + 1)
+
+    def previous_page(self) -> CustomersPage:
+        """Show the previous page of results."""
+        number = self.page_number()
+        self.previous_button.click()
+        return self.wait_until_ready(page_number=number - 1)
 
     def customer_link(self, company_name: str) -> Locator:
-        """Return the link to the customer named exactly ``company_name``."""
-        return self.results.get_by_role("link", name=company_name, exact=True)
+        """Return the link to the customer named exactly ``company_name`` on the page shown."""
+        return self.table.get_by_role("link", name=company_name, exact=True)
 
     def company_names(self) -> list[str]:
-        """Return the company names listed on the current page, in order."""
-        return [name.strip() for name in self.results.get_by_role("link").all_inner_texts()]
+        """Return the company names on the page shown, in order."""
+        return [name.strip() for name in self.table.get_by_role("link").all_inner_texts()]
 
-    def choose(self, company_name: str) -> CustomerPage:
-        """Open the customer named exactly ``company_name`` from the current page of the list."""
-        self.customer_link(company_name).click()
+    def find(self, company_name: str) -> Locator | None:
+        """Page forward from the page shown until the customer's link appears; None if it never does."""
+        while True:
+            link = self.customer_link(company_name)
+            if link.count() > 0:
+                return link.first
+            if not self.next_button.is_enabled():
+                return None
+            self.next_page()
+
+    def add_customer(self) -> AddCustomerPage:
+        """Select Add customer."""
+        self.add_customer_link.click()
+        return AddCustomerPage(self.page).wait_until_ready()
+
+    def choose(self, company_name: str) -> CustomerPage | None:
+        """Search for the customer and open it, paging if needed; None when it is not in the list."""
+        link = self.search(company_name).find(company_name)
+        if link is None:
+            return None
+        link.click()
         return CustomerPage(self.page).wait_until_ready()
 
 
-class CustomerPage:
+class CustomerPage(Screen):
     """Any page of one customer, with the customer menu (Subscriptions, Account, ...)."""
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.menu = page.get_by_role("navigation", name=any_language("customer_menu"))
         self.account_link = self.menu.get_by_role("link", name=any_language("account"))
 
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""
-        self.menu.wait_for()
+        self.settle(self.menu)
         return self
+
+    def open(self, customer_id: str) -> CustomerPage:
+        """Go straight to the customer with this Microsoft ID."""
+        self.page.goto(f"customers/{customer_id}")
+        return self.wait_until_ready()
 
     def account(self) -> AccountPage:
         """From the customer menu, select Account."""

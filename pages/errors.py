@@ -1,4 +1,8 @@
-"""Errors a flow raises when the portal says what went wrong, so scripts can catch them."""
+"""Errors raised when the portal says what went wrong, so a script can catch them by type.
+
+Page objects raise them while waiting for a screen (the portal showed sign-in or an error page
+instead); flows raise them when the portal refuses an action. Both export them.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +17,38 @@ class SignInError(PortalError):
     """The portal refused the user name or password."""
 
 
-class CustomerNotFoundError(PortalError):
-    """No customer with that company name is in the list."""
+class SignedOutError(PortalError):
+    """The portal sent the browser to sign-in: the session is missing or has ended."""
 
-    def __init__(self, company_name: str) -> None:
-        super().__init__(f"No customer named {company_name!r} in the Customers list")
+
+class PageError(PortalError):
+    """The portal answered with an error page; ``status`` is its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"The portal answered {status}: {message}")
+        self.status = status
+
+
+class CustomerNotFoundError(PageError):
+    """No such customer: not in the Customers list, or the portal answered 404."""
+
+    def __init__(self, status: int = 404, message: str = "", company_name: str = "") -> None:
+        super().__init__(status, message or f"no customer named {company_name!r} in the Customers list")
         self.company_name = company_name
 
 
-class NotAllowedError(PortalError):
-    """The signed-in user's role may not do this (the portal offers no Edit)."""
+class NotAllowedError(PageError):
+    """The signed-in user's role may not do this: no Edit offered, or the portal answered 403."""
+
+    def __init__(self, status: int = 403, message: str = "") -> None:
+        super().__init__(status, message or "the signed-in user's role may not do this")
 
 
 class EditConflictError(PortalError):
-    """Someone changed the billing profile after the form was opened; nothing was saved."""
+    """Someone changed the billing profile after the form was opened; nothing was saved.
+
+    The form keeps the typed values; reload the Account page and submit again.
+    """
 
 
 class ValidationError(PortalError):
@@ -36,3 +58,12 @@ class ValidationError(PortalError):
         details = "; ".join(f"{field}: {text}" for field, text in field_errors.items())
         super().__init__(f"The portal refused the changes: {details or message}")
         self.field_errors = dict(field_errors)
+
+
+def error_for_status(status: int, message: str) -> PageError:
+    """Return the most specific error for an error page with this status."""
+    if status == 403:
+        return NotAllowedError(status, message)
+    if status == 404:
+        return CustomerNotFoundError(status, message)
+    return PageError(status, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # The billing profile's editable fields, spelled as the REST API spells them.
 EDITABLE_FIELDS = (
@@ -19,6 +20,40 @@ EDITABLE_FIELDS = (
     "state",
     "postalCode",
 )
+
+BILLING_PROFILE_FIELDS = (*EDITABLE_FIELDS, "country")
+ACCOUNT_INFO_FIELDS = ("microsoftId", "domain", "companyName")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """Customer Account Info, read-only: the tenant's Microsoft ID, primary domain and company name."""
+
+    microsoftId: str
+    domain: str
+    companyName: str
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """What Add customer asks for: company details, primary contact and address (API field names)."""
+
+    companyName: str
+    domainPrefix: str
+    country: str
+    firstName: str
+    lastName: str
+    email: str
+    addressLine1: str
+    city: str
+    postalCode: str = ""
+    state: str = ""
+    phoneNumber: str = ""
+    addressLine2: str = ""
+
+    def form_values(self) -> dict[str, str]:
+        """Return the values keyed by form field (API) name."""
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -41,6 +76,15 @@ class BillingProfile:
     def from_mapping(cls, values: Mapping[str, str]) -> BillingProfile:
         """Build a profile from API-named values, ignoring keys it does not know."""
         return cls(**{f.name: values.get(f.name, "") for f in dataclasses.fields(cls)})
+
+    @classmethod
+    def from_api(cls, resource: Mapping[str, Any]) -> BillingProfile:
+        """Build a profile from the REST API's billing profile resource (address fields nested)."""
+        address = resource.get("defaultAddress") or {}
+        values = {**{k: v for k, v in address.items() if v is not None}, "companyName": resource.get("companyName", "")}
+        for name in ("firstName", "lastName", "email"):
+            values[name] = resource.get(name) or address.get(name) or ""
+        return cls.from_mapping(values)
 
     def as_dict(self) -> dict[str, str]:
         """Return the profile as a plain dict of API-named fields."""

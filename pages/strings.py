@@ -41,11 +41,15 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "postalCode": ("Postal code", "Code postal", "邮政编码"),
     "country": ("Country/Region", "Pays/Région", "国家/地区"),
     # The bundled portal's own wording (not in the docs).
+    "domainPrefix": ("Domain name", "Nom de domaine", "域名"),
     "customer_menu": ("Customer menu", "Menu client", "客户菜单"),
     "sign_in": ("Sign in", "Se connecter", "登录"),
     "sign_out": ("Sign out", "Se déconnecter", "注销"),
     "username": ("User name", "Nom d’utilisateur", "用户名"),
     "password": ("Password", "Mot de passe", "密码"),
+    "next_page": ("Next", "Suivant", "下一页"),
+    "previous_page": ("Previous", "Précédent", "上一页"),
+    "no_customers": ("No customers match your search.", "Aucun client ne correspond à votre recherche.", "没有与搜索匹配的客户。"),
     "search_label": ("Search by company name or domain", "Rechercher par nom de société ou domaine", "按公司名称或域名搜索"),
 }
 

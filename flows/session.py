@@ -1,0 +1,54 @@
+"""A signed-in browser for scripts: ``with portal_session(url, user, password) as page: ...``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from .account import sign_in
+from .browser import launch_options_for
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Return ``base_url`` with one trailing slash, so relative paths resolve below it."""
+    return base_url.rstrip("/") + "/"
+
+
+@contextmanager
+def portal_session(
+    base_url: str,
+    username: str,
+    password: str,
+    *,
+    headed: bool = False,
+    slowmo: int = 0,
+    locale: str | None = None,
+    trace: str | Path | None = None,
+    browser_name: str = "chromium",
+) -> Iterator[Page]:
+    """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
+
+    ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
+    names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
+    it is written even when the block raises.
+    """
+    with sync_playwright() as playwright:
+        browser_type = getattr(playwright, browser_name)
+        options = launch_options_for(browser_name, browser_type.executable_path)
+        browser = browser_type.launch(headless=not headed, slow_mo=slowmo, **options)
+        try:
+            context = browser.new_context(base_url=normalize_base_url(base_url), locale=locale)
+            if trace:
+                context.tracing.start(screenshots=True, snapshots=True, sources=True)
+            try:
+                page = context.new_page()
+                sign_in(page, username, password)
+                yield page
+            finally:
+                if trace:
+                    context.tracing.stop(path=str(trace))
+        finally:
+            browser.close()
