@@ -2,6 +2,7 @@
 
   python -m flows update-account --base-url URL --user U --customer NAME --set city=Shanghai ...
   python -m flows demo [--headed]     the main job, on the bundled portal
+  python -m flows browser             which Chromium Playwright will use, or what to install
 
 Steps go to standard error, the resulting profile to standard output as JSON. Exit codes:
 0 done, 1 other failure, 2 bad command line, 3 validation failed, 4 edit conflict,
@@ -26,7 +27,7 @@ from pages import (
     ValidationError,
 )
 
-from .browser import BrowserNotFoundError
+from .browser import BrowserNotFoundError, report_browser
 
 EXIT_CODES: dict[type[Exception], int] = {
     ValidationError: 3,
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--user", default="global-admin", help="demo sign-in to use (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=2018, help="seed of the portal's data and the new values")
     add_browser_options(demo)
+    commands.add_parser("browser", help="print which Chromium Playwright will use, or what to install")
     return parser
 
 
@@ -100,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the command, and turn what went wrong into an exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
+    if args.command == "browser":
+        return report_browser()
     try:
         if args.command == "demo":
             from .demo import run_demo  # imports the bundled portal: only the demo needs it

@@ -71,8 +71,8 @@ def launch_options_for(browser_name: str, managed_executable: str, channel: str 
     return chromium_launch_options(managed_executable)
 
 
-def main() -> int:
-    """Print which Chromium Playwright will use; exit 1 with advice when there is none."""
+def report_browser() -> int:
+    """Print which Chromium Playwright will use; return 1 with advice when there is none."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -84,7 +84,3 @@ def main() -> int:
         return 1
     print(options.get("executable_path", f"Playwright's Chromium: {managed}"))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, Playwright, sync_playwright
 
 from .account import sign_in
 from .browser import launch_options_for
@@ -28,15 +28,17 @@ def portal_session(
     locale: str | None = None,
     trace: str | Path | None = None,
     browser_name: str = "chromium",
+    playwright: Playwright | None = None,
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
     ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
     names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
-    it is written even when the block raises.
+    it is written even when the block raises. Pass ``playwright`` when the calling thread already
+    runs Playwright (as under pytest-playwright): a thread can run only one.
     """
-    with sync_playwright() as playwright:
-        browser_type = getattr(playwright, browser_name)
+    with nullcontext(playwright) if playwright else sync_playwright() as running:
+        browser_type = getattr(running, browser_name)
         options = launch_options_for(browser_name, browser_type.executable_path)
         browser = browser_type.launch(headless=not headed, slow_mo=slowmo, **options)
         try:

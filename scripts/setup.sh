@@ -11,8 +11,8 @@ PYTHON=${PYTHON:-python3}
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- 1. Python packages --------------------------------------------------------------
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
-    { say "Python 3.10 or newer is needed (found: $("$PYTHON" --version 2>&1))."; exit 1; }
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+    { say "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))."; exit 1; }
 stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     if [ ! -x "$VENV/bin/python" ]; then
@@ -28,7 +28,7 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # --- 2. A browser ----------------------------------------------------------------------
-have_browser() { "$VENV/bin/python" -m flows.browser >/dev/null 2>&1; }
+have_browser() { "$VENV/bin/python" -m flows browser >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 can_apt() { command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; }
 
@@ -45,8 +45,8 @@ if ! have_browser; then
         fi
     fi
 fi
-if ! "$VENV/bin/python" -m flows.browser >/dev/null; then
-    "$VENV/bin/python" -m flows.browser >&2 || true
+if ! "$VENV/bin/python" -m flows browser >/dev/null; then
+    "$VENV/bin/python" -m flows browser >&2 || true
     exit 1
 fi
-say "ready: browser $("$VENV/bin/python" -m flows.browser)"
+say "ready: browser $("$VENV/bin/python" -m flows browser)"

@@ -1,31 +1,104 @@
-"""The documented workflow, end to end: Dashboard → Customers → customer → Account → Edit → Submit."""
+"""The documented workflow and what it saves: Dashboard → Customers → customer → Account → Edit → Submit."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from faker import Faker
+import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.portal.seed import DEMO_PASSWORD
-from flows import open_customer, sign_in, update_customer_account
-from pages import AccountPage, CustomersPage
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import edit_account, update_customer_account
+from pages import EDITABLE_FIELDS, AccountPage
+
+pytestmark = pytest.mark.regression
 
 
-def test_submitted_changes_persist_after_a_fresh_load(page: Page, faker: Faker) -> None:
-    # Given a signed-in global admin and a customer from the list, with its current profile
-    sign_in(page, "global-admin", DEMO_PASSWORD)
-    customer = CustomersPage(page).open().company_names()[0]
-    before = open_customer(page, customer).account().billing_profile()
-    changes = {"city": faker.city(), "addressLine1": faker.street_address(), "firstName": faker.first_name()}
-    assert all(getattr(before, field) != value for field, value in changes.items()), "changes must differ"
+def fresh_value(customers: CustomerFactory, country: str, field: str, old: str) -> str:
+    """Return a new valid value for ``field`` that differs from ``old``."""
+    for _ in range(20):
+        value = customers.values(country)[field] or customers.fake(country).street_address()
+        if value != old:
+            return value
+    raise AssertionError(f"faker gave {field}={old!r} twenty times")
+
+
+@pytest.mark.smoke
+def test_submitted_changes_persist_after_a_fresh_load_and_in_the_api(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer of our own
+    customer = customers.create("CN")
+    changes = {
+        field: fresh_value(customers, "CN", field, getattr(customer.billing, field))
+        for field in ("city", "addressLine1", "firstName")
+    }
 
     # When the documented workflow submits new values
-    shown = update_customer_account(page, customer, changes)
+    shown = update_customer_account(admin_page, customer.companyName, changes)
 
-    # Then the portal confirms, shows them, and still shows them after a fresh load
-    expected = dataclasses.replace(before, **changes)
-    expect(AccountPage(page).confirmation).to_be_visible()
+    # Then the portal confirms and shows them, after a fresh load too, and the API has them
+    expected = dataclasses.replace(customer.billing, **changes)
+    expect(AccountPage(admin_page).confirmation).to_be_visible()
     assert shown == expected
-    page.reload()
-    assert AccountPage(page).wait_until_ready().billing_profile() == expected
+    admin_page.reload()
+    assert AccountPage(admin_page).wait_until_ready().billing_profile() == expected
+    assert api.billing_profile(customer.id) == expected
+
+
+@pytest.mark.parametrize("field", EDITABLE_FIELDS)
+def test_each_field_alone_is_saved(field: str, admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    customer = customers.create("US")
+    new = fresh_value(customers, "US", field, getattr(customer.billing, field))
+
+    update_customer_account(admin_page, customer.companyName, {field: new})
+
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **{field: new})
+
+
+@pytest.mark.parametrize("country", ["CN", "FR", "US"])
+def test_all_fields_together_are_saved(
+    country: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create(country)
+    changes = {
+        field: fresh_value(customers, country, field, getattr(customer.billing, field)) for field in EDITABLE_FIELDS
+    }
+
+    update_customer_account(admin_page, customer.companyName, changes)
+
+    admin_page.reload()
+    assert AccountPage(admin_page).wait_until_ready().billing_profile() == dataclasses.replace(
+        customer.billing, **changes
+    )
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **changes)
+
+
+def test_cancel_changes_nothing(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    customer = customers.create("FR")
+    form = edit_account(admin_page, customer.companyName).fill({"city": "Lyon", "postalCode": "69001"})
+
+    account = form.cancel()
+
+    assert account.billing_profile() == customer.billing
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_country_is_shown_but_cannot_be_changed(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    # Given the edit form of a customer in China
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.companyName)
+    expect(form.country).to_have_value("CN")
+    expect(form.country).not_to_be_editable()
+
+    # When a forged Submit carries another country along with a valid change
+    fields = {**form.values(), "country": "FR", "city": "北京市"}
+    form_fields = admin_page.get_by_role("main").locator("input[type=hidden]")
+    hidden = {
+        name: form_fields.and_(admin_page.locator(f"[name={name}]")).input_value() for name in ("csrf_token", "etag")
+    }
+    admin_page.request.post(admin_page.url, form={**fields, **hidden})
+
+    # Then the change is saved and the country is not
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="北京市")

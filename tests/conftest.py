@@ -1,0 +1,109 @@
+"""The suite's data and sign-ins: seeded faker, customers made through the API, a saved sign-in per role."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import sign_in
+
+ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
+EDITING_ROLES = ROLES[:3]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("portal", "Partner Center portal under test")
+    group.addoption(
+        "--portal-password",
+        default=os.environ.get("PORTAL_PASSWORD", "portal-demo"),
+        help="password of the role users (global-admin, admin-agent, sales-agent, helpdesk-agent); "
+        "default: $PORTAL_PASSWORD, else the bundled portal's demo password",
+    )
+    group.addoption(
+        "--data-seed",
+        type=int,
+        default=int(os.environ.get("DATA_SEED", secrets.randbelow(10**6))),
+        help="seed of the faker data the tests make; printed in the header to replay a run (default: random)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.getoption("--data-seed")
+    return f"test data: --data-seed={seed} (replay this run's data with the same option)"
+
+
+@pytest.fixture(scope="session")
+def portal_password(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.getoption("--portal-password")
+
+
+@pytest.fixture
+def faker_seed(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> int:
+    """Each test's own seed, from the run's seed and its name: same data whatever the order or worker."""
+    return pytestconfig.getoption("--data-seed") + zlib.crc32(request.node.nodeid.encode())
+
+
+@pytest.fixture(scope="session")
+def api(base_url: str, portal_password: str) -> PortalApi:
+    """The portal's REST API as the global admin."""
+    return PortalApi(base_url, "global-admin", portal_password)
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """A tag unique to this run (and worker), so names never collide with other runs on one portal."""
+    return secrets.token_hex(3)
+
+
+@pytest.fixture
+def customers(api: PortalApi, faker_seed: int, run_id: str) -> CustomerFactory:
+    """Makes this test's own customers through the API."""
+    return CustomerFactory(api, faker_seed, run_id)
+
+
+@pytest.fixture(scope="session")
+def storage_state(
+    browser: Browser, base_url: str, portal_password: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Path]:
+    """Return a role's saved sign-in, signing in through the UI once per role and run."""
+    saved: dict[str, Path] = {}
+
+    def for_role(role: str) -> Path:
+        if role not in saved:
+            context = browser.new_context(base_url=base_url)
+            try:
+                sign_in(context.new_page(), role, portal_password)
+                saved[role] = tmp_path_factory.mktemp("auth") / f"{role}.json"
+                context.storage_state(path=saved[role])
+            finally:
+                context.close()
+        return saved[role]
+
+    return for_role
+
+
+@pytest.fixture
+def page_as(new_context: Callable[..., BrowserContext], storage_state: Callable[[str], Path]) -> Callable[..., Page]:
+    """Return a new page signed in as ``role``, in a context of its own (traced like ``page``).
+
+    The browser speaks en-US unless ``locale`` says otherwise: the portal follows its language.
+    """
+
+    def open_page(role: str, locale: str = "en-US", **context_args: object) -> Page:
+        return new_context(storage_state=storage_state(role), locale=locale, **context_args).new_page()
+
+    return open_page
+
+
+@pytest.fixture
+def admin_page(page_as: Callable[..., Page]) -> Iterator[Page]:
+    """A page signed in as the global admin."""
+    yield page_as("global-admin")

@@ -1,0 +1,60 @@
+"""Concurrent edits: a Submit over a profile changed since the form opened saves nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import EditConflictError, edit_account, submit_changes, update_customer_account
+
+pytestmark = pytest.mark.regression
+
+
+def test_second_agent_submit_is_refused_and_first_agent_data_survives(
+    page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given two agents who opened the same customer's edit form
+    customer = customers.create("CN")
+    first = edit_account(page_as("global-admin"), customer.companyName)
+    second = edit_account(page_as("admin-agent"), customer.companyName)
+
+    # When the first submits, then the second
+    submit_changes(first, {"city": "深圳市"})
+    with pytest.raises(EditConflictError):
+        submit_changes(second, {"city": "广州市", "postalCode": "510000"})
+
+    # Then the second sees why, keeps what they typed, and the first agent's data stands
+    expect(second.alert).to_contain_text("Nothing was saved")
+    assert second.values()["city"] == "广州市"
+    assert second.values()["postalCode"] == "510000"
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="深圳市")
+
+
+def test_submit_after_an_api_change_is_refused_until_reloaded(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an open form, and another client changing the profile through the API meanwhile
+    customer = customers.create("US")
+    form = edit_account(admin_page, customer.companyName)
+    api.update_billing(customer.id, {"phoneNumber": "415-555-0100"})
+
+    # When the form is submitted, it is refused; submitting the same form again is refused too
+    with pytest.raises(EditConflictError):
+        submit_changes(form, {"city": "Seattle", "state": "WA", "postalCode": "98101"})
+    with pytest.raises(EditConflictError):
+        submit_changes(form, {})
+
+    # Then only after a reload does the change go through, on top of the API's change
+    saved = update_customer_account(
+        admin_page, customer.companyName, {"city": "Seattle", "state": "WA", "postalCode": "98101"}
+    )
+    expected = dataclasses.replace(
+        customer.billing, phoneNumber="415-555-0100", city="Seattle", state="WA", postalCode="98101"
+    )
+    assert saved == expected
+    assert api.billing_profile(customer.id) == expected

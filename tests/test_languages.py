@@ -1,0 +1,83 @@
+"""The documented workflow in each language, with the documented labels (copied from the docs)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import ValidationError, open_customers, submit_changes
+
+pytestmark = pytest.mark.regression
+
+
+class Labels(NamedTuple):
+    dashboard: str
+    customers: str
+    account: str
+    edit: str
+    submit: str
+    cancel: str
+    title: str
+    postal_code: str
+
+
+# The localized docs' strings, written out here so a change on either side shows.
+DOCUMENTED = {
+    "en-US": Labels(
+        "Dashboard", "Customers", "Account", "Edit", "Submit", "Cancel",
+        "Update customer account information", "Postal code",
+    ),
+    "fr-FR": Labels(
+        "Tableau de bord", "Clients", "Compte", "Modifier", "Envoyer", "Annuler",
+        "Mettre à jour les informations de compte client", "Code postal",
+    ),
+    "zh-CN": Labels("仪表板", "客户", "帐户", "编辑", "提交", "取消", "更新客户帐户信息", "邮政编码"),
+}  # fmt: skip
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("locale", DOCUMENTED)
+def test_documented_workflow_in_each_language(
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+) -> None:
+    labels = DOCUMENTED[locale]
+    customer = customers.create("CN")
+    page = page_as("global-admin", locale=locale)
+
+    # From the Dashboard menu, select Customers. Then choose a customer from the list.
+    listed = open_customers(page)
+    expect(page.get_by_role("navigation", name=labels.dashboard)).to_contain_text(labels.customers)
+    customer_page = listed.choose(customer.companyName)
+    assert customer_page is not None
+    # From the customer menu, select Account, then Edit.
+    expect(customer_page.account_link).to_have_text(labels.account)
+    account = customer_page.account()
+    expect(account.edit_link).to_have_text(labels.edit)
+    form = account.edit()
+    expect(page.get_by_role("heading", name=labels.title)).to_be_visible()
+    expect(form.submit_button).to_have_text(labels.submit)
+    expect(form.cancel_link).to_have_text(labels.cancel)
+    # After you've made your changes, select Submit.
+    submit_changes(form, {"city": "成都市"})
+
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")
+
+
+@pytest.mark.parametrize("locale", DOCUMENTED)
+def test_validation_message_speaks_the_page_language(
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory
+) -> None:
+    customer = customers.create("CN")
+    listed = open_customers(page_as("global-admin", locale=locale))
+    form = listed.choose(customer.companyName).account().edit()  # type: ignore[union-attr]
+
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(form, {"postalCode": "12"})
+
+    assert DOCUMENTED[locale].postal_code in refused.value.field_errors["postalCode"]

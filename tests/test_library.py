@@ -1,0 +1,69 @@
+"""The library's own pieces: locale-proof names, domain values, early refusal of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from flows import BillingProfile, update_customer_account
+from flows.session import normalize_base_url
+from pages.strings import LOCALES, UI_STRINGS, any_language, text
+
+
+def test_no_string_names_two_different_things() -> None:
+    # A name shared by two keys would let a locator match the wrong element in some language.
+    owners: dict[str, str] = {}
+    for key, translations in UI_STRINGS.items():
+        for translation in set(translations):
+            assert owners.setdefault(translation, key) == key, (
+                f"{translation!r} is both {owners[translation]} and {key}"
+            )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_any_language_matches_each_locale_exactly_and_nothing_longer(locale: str) -> None:
+    pattern = any_language("lastName")
+
+    assert pattern.match(text("lastName", locale))
+    assert not pattern.match(text("companyName", locale))  # "Nom" is inside "Nom de la société"
+
+
+def test_billing_profile_reads_the_api_resource() -> None:
+    resource = {
+        "companyName": "Contoso 中国",
+        "firstName": "丽",
+        "lastName": "王",
+        "email": "li@contoso.cn",
+        "defaultAddress": {"country": "CN", "region": None, "city": "上海市", "state": "上海市",
+                           "addressLine1": "世纪大道 100 号", "addressLine2": "", "postalCode": "200120",
+                           "firstName": "丽", "lastName": "王", "phoneNumber": "13800138000"},
+        "attributes": {"etag": "abc", "objectType": "CustomerBillingProfile"},
+    }  # fmt: skip
+
+    profile = BillingProfile.from_api(resource)
+
+    assert profile == BillingProfile(
+        "Contoso 中国",
+        "丽",
+        "王",
+        "li@contoso.cn",
+        "13800138000",
+        "世纪大道 100 号",
+        "",
+        "上海市",
+        "上海市",
+        "200120",
+        "CN",
+    )
+
+
+def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
+    with pytest.raises(ValueError, match="Not editable billing fields: country, town"):
+        update_customer_account(page, "Contoso", {"city": "Paris", "town": "Paris", "country": "FR"})
+
+    assert page.url == "about:blank"
+
+
+@pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
+def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
+    assert normalize_base_url(url) == "http://portal.example/pc/"
