@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 from pages import (
     CustomerNotFoundError,
@@ -49,11 +50,16 @@ def field_assignment(text: str) -> tuple[str, str]:
 
 
 def add_browser_options(parser: argparse.ArgumentParser) -> None:
-    """Add the options that shape the browser."""
+    """Add the options that shape the browser and how a person watches it."""
     parser.add_argument("--headed", action="store_true", help="show the browser")
     parser.add_argument("--slowmo", type=int, default=0, metavar="MS", help="pause MS milliseconds between actions")
     parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="browser language (default: system)")
-    parser.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
+    parser.add_argument(
+        "--demo-mode", action="store_true", help="outline each element before use and show the step's name"
+    )
+    parser.add_argument(
+        "--pause-on-failure", action="store_true", help="headed: open the Playwright Inspector at a failing step"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a billing field (API name, e.g. city, postalCode) and its new value; repeat for more",
     )  # fmt: skip
     add_browser_options(update)
+    update.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
     demo = commands.add_parser("demo", help="serve the bundled portal and update one customer's account")
     demo.add_argument("--user", default="global-admin", help="demo sign-in to use (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=2018, help="seed of the portal's data and the new values")
+    demo.add_argument("--output", default="demo-results", help="folder for the trace and the final screenshot")
     add_browser_options(demo)
     commands.add_parser("browser", help="print which Chromium Playwright will use, or what to install")
     return parser
@@ -91,7 +99,14 @@ def update_account(args: argparse.Namespace) -> int:
 
     changes = dict(args.changes)
     check_changes(changes)
-    options = {"headed": args.headed, "slowmo": args.slowmo, "locale": args.locale, "trace": args.trace}
+    options = {
+        "headed": args.headed,
+        "slowmo": args.slowmo,
+        "locale": args.locale,
+        "trace": args.trace,
+        "demo_mode": args.demo_mode,
+        "pause_on_failure": args.pause_on_failure,
+    }
     with portal_session(args.base_url, args.user, args.password, **options) as page:
         profile = update_customer_account(page, args.customer, changes)
     print(json.dumps(profile.as_dict(), ensure_ascii=False, indent=2))
@@ -106,9 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         return report_browser()
     try:
         if args.command == "demo":
-            from .demo import run_demo  # imports the bundled portal: only the demo needs it
+            from .demo import DemoOptions, run_demo  # imports the bundled portal: only the demo needs it
 
-            return 0 if run_demo(args.user, args.seed, args.headed, args.slowmo, args.locale, args.trace) else 1
+            options = DemoOptions(
+                args.user, args.seed, args.headed, args.slowmo, args.locale, args.demo_mode, args.pause_on_failure,
+                Path(args.output),
+            )  # fmt: skip
+            return 0 if run_demo(options) else 1
         return update_account(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -30,9 +30,9 @@ def sign_in(page: Page, username: str, password: str) -> DashboardPage:
     """Sign in through the sign-in screen; raise ``SignInError`` when the portal refuses."""
     with step(page, f"Sign in as {username}"):
         dashboard = SignInPage(page).open().sign_in(username, password)
-    if dashboard is None:
-        raise SignInError(f"The portal refused the sign-in of {username!r}")
-    return dashboard
+        if dashboard is None:
+            raise SignInError(f"The portal refused the sign-in of {username!r}")
+        return dashboard
 
 
 def check_changes(changes: Mapping[str, str]) -> None:
@@ -53,9 +53,9 @@ def open_customer(page: Page, customer: str) -> CustomerPage:
     customers = open_customers(page)
     with step(page, f"Select customer {customer}"):
         chosen = customers.choose(customer)
-    if chosen is None:
-        raise CustomerNotFoundError(company_name=customer)
-    return chosen
+        if chosen is None:
+            raise CustomerNotFoundError(company_name=customer)
+        return chosen
 
 
 def edit_account(page: Page, customer: str) -> AccountEditPage:
@@ -80,12 +80,12 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
         form.fill(changes)
     with step(form.page, "Submit"):
         saved = form.submit()
-    if saved is not None:
-        return saved.billing_profile()
-    errors = form.field_errors()
-    if errors:
-        raise ValidationError(errors)
-    raise EditConflictError(form.alert.inner_text().strip())
+        if saved is not None:
+            return saved.billing_profile()
+        errors = form.field_errors()
+        if errors:
+            raise ValidationError(errors)
+        raise EditConflictError(form.alert.inner_text().strip())
 
 
 def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
@@ -109,6 +109,6 @@ def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:
         form = customers.add_customer().fill(customer.form_values())
     with step(page, "Submit"):
         account = form.submit()
-    if account is None:
-        raise ValidationError(form.field_errors(), form.alert.inner_text().strip())
-    return account.account_info()
+        if account is None:
+            raise ValidationError(form.field_errors(), form.alert.inner_text().strip())
+        return account.account_info()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Playwright, sync_playwright
 
+from pages.watch import watch
+
 from .account import sign_in
 from .browser import launch_options_for
 
@@ -29,13 +31,17 @@ def portal_session(
     trace: str | Path | None = None,
     browser_name: str = "chromium",
     playwright: Playwright | None = None,
+    demo_mode: bool = False,
+    pause_on_failure: bool = False,
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
     ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
     names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
     it is written even when the block raises. Pass ``playwright`` when the calling thread already
-    runs Playwright (as under pytest-playwright): a thread can run only one.
+    runs Playwright (as under pytest-playwright): a thread can run only one. ``demo_mode``
+    outlines each element before it is used and shows the step's name on the page;
+    ``pause_on_failure`` opens the Playwright Inspector at a failing step (headed only).
     """
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
@@ -43,6 +49,7 @@ def portal_session(
         browser = browser_type.launch(headless=not headed, slow_mo=slowmo, **options)
         try:
             context = browser.new_context(base_url=normalize_base_url(base_url), locale=locale)
+            watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)
             try:

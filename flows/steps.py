@@ -1,22 +1,36 @@
-"""Named steps: each shows as a group in the Playwright trace and as a log line."""
+"""Named steps: a group in the Playwright trace, a log line with the step's time, and, when a
+person watches a headed run, a banner on the page and a pause in the Inspector on failure."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from playwright.sync_api import Page
+
+from pages.watch import options_for, show_step
 
 log = logging.getLogger("flows")
 
 
 @contextmanager
 def step(page: Page, name: str) -> Iterator[None]:
-    """Run the block as the step ``name``: grouped in the trace, logged when it starts."""
+    """Run the block as the step ``name``; its duration goes to the log record's ``seconds``."""
     log.info("%s", name)
     page.context.tracing.group(name)
+    show_step(page, name)
+    started = time.perf_counter()
     try:
         yield
+    except Exception as error:
+        if options_for(page).pause_on_failure and not getattr(error, "paused", False):
+            log.warning("%s failed: pausing in the Playwright Inspector (resume to go on)", name)
+            page.pause()
+            error.paused = True  # type: ignore[attr-defined]  # an enclosing step or test need not pause again
+        raise
     finally:
         page.context.tracing.group_end()
+    seconds = time.perf_counter() - started
+    log.debug("%s took %.2f s", name, seconds, extra={"step": name, "seconds": seconds})

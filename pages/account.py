@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen
 from .strings import any_language
+from .watch import highlight
 
 ERROR_TEST_ID = re.compile(r"^error-")
 
@@ -52,7 +53,7 @@ class AccountPage(Screen):
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
-        self.edit_link.click()
+        highlight(self.edit_link).click()
         return AccountEditPage(self.page).wait_until_ready()
 
 
@@ -78,7 +79,7 @@ class FormPage(Screen):
     def fill(self, values: Mapping[str, str]) -> Self:
         """Type the values over the fields they name."""
         for name, value in values.items():
-            self.field(name).fill(value)
+            highlight(self.field(name)).fill(value)
         return self
 
     def field_errors(self) -> dict[str, str]:
@@ -94,7 +95,7 @@ class FormPage(Screen):
         # The form posts and the portal answers with a new page, even when it shows the form
         # again; wait for that page, or a message left from the last Submit would be read.
         with self.page.expect_navigation():
-            self.submit_button.click()
+            highlight(self.submit_button).click()
         self.settle(self.confirmation_or_alert())
         return not self.alert.is_visible()
 
@@ -120,7 +121,7 @@ class AccountEditPage(FormPage):
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""
-        self.cancel_link.click()
+        highlight(self.cancel_link).click()
         return AccountPage(self.page).wait_until_ready()
 
 
@@ -132,7 +133,7 @@ class AddCustomerPage(FormPage):
         values = dict(values)
         country = values.pop("country", None)
         if country:
-            self.field("country").select_option(value=country)
+            highlight(self.field("country")).select_option(value=country)
         super().fill(values)
         return self
 

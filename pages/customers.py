@@ -8,6 +8,7 @@ from .account import AccountPage, AddCustomerPage
 from .errors import PortalError
 from .screen import Screen
 from .strings import any_language
+from .watch import highlight
 
 # True once the list region shows the answer for this query and page: the list loads from the
 # portal's REST API after the page itself, so neither the URL nor "load" says it is ready.
@@ -54,20 +55,20 @@ class CustomersPage(Screen):
 
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
-        self.search_box.fill(text)
+        highlight(self.search_box).fill(text)
         self.search_box.press("Enter")
         return self.wait_until_ready(query=text.strip(), page_number=1)
 
     def next_page(self) -> CustomersPage:
         """Show the next page of results."""
         number = self.page_number()
-        self.next_button.click()
+        highlight(self.next_button).click()
         return self.wait_until_ready(page_number=number + 1)
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
         number = self.page_number()
-        self.previous_button.click()
+        highlight(self.previous_button).click()
         return self.wait_until_ready(page_number=number - 1)
 
     def customer_link(self, company_name: str) -> Locator:
@@ -90,7 +91,7 @@ class CustomersPage(Screen):
 
     def add_customer(self) -> AddCustomerPage:
         """Select Add customer."""
-        self.add_customer_link.click()
+        highlight(self.add_customer_link).click()
         return AddCustomerPage(self.page).wait_until_ready()
 
     def choose(self, company_name: str) -> CustomerPage | None:
@@ -98,7 +99,7 @@ class CustomersPage(Screen):
         link = self.search(company_name).find(company_name)
         if link is None:
             return None
-        link.click()
+        highlight(link).click()
         return CustomerPage(self.page).wait_until_ready()
 
 
@@ -122,5 +123,5 @@ class CustomerPage(Screen):
 
     def account(self) -> AccountPage:
         """From the customer menu, select Account."""
-        self.account_link.click()
+        highlight(self.account_link).click()
         return AccountPage(self.page).wait_until_ready()

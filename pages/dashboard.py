@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 from .customers import CustomersPage
 from .screen import Screen
 from .strings import any_language
+from .watch import highlight
 
 
 class DashboardPage(Screen):
@@ -31,5 +32,5 @@ class DashboardPage(Screen):
 
     def customers(self) -> CustomersPage:
         """From the Dashboard menu, select Customers."""
-        self.customers_link.click()
+        highlight(self.customers_link).click()
         return CustomersPage(self.page).wait_until_ready()

@@ -6,6 +6,7 @@ from playwright.sync_api import Page
 
 from .dashboard import DashboardPage
 from .strings import any_language
+from .watch import highlight
 
 
 class SignInPage:
@@ -27,10 +28,10 @@ class SignInPage:
 
     def sign_in(self, username: str, password: str) -> DashboardPage | None:
         """Submit the credentials; return the Dashboard, or None when the portal refused them."""
-        self.username.fill(username)
-        self.password.fill(password)
+        highlight(self.username).fill(username)
+        highlight(self.password).fill(password)
         with self.page.expect_navigation():  # a new page, not the last attempt's message
-            self.sign_in_button.click()
+            highlight(self.sign_in_button).click()
         dashboard = DashboardPage(self.page)
         dashboard.menu.or_(self.error).first.wait_for()
         return None if self.error.is_visible() else dashboard

@@ -14,7 +14,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import sign_in
+from pages.watch import watch
 
+CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
 EDITING_ROLES = ROLES[:3]
 
@@ -26,6 +28,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("PORTAL_PASSWORD", "portal-demo"),
         help="password of the role users (global-admin, admin-agent, sales-agent, helpdesk-agent); "
         "default: $PORTAL_PASSWORD, else the bundled portal's demo password",
+    )
+    group.addoption(
+        "--demo-mode",
+        action="store_true",
+        default=False,
+        help="for a person watching a headed run: outline each element before use, show the step's name",
+    )
+    group.addoption(
+        "--pause-on-failure",
+        action="store_true",
+        default=False,
+        help="headed runs: open the Playwright Inspector at a failing step or assertion, to look at the live page",
     )
     group.addoption(
         "--data-seed",
@@ -67,6 +81,41 @@ def run_id() -> str:
 def customers(api: PortalApi, faker_seed: int, run_id: str) -> CustomerFactory:
     """Makes this test's own customers through the API."""
     return CustomerFactory(api, faker_seed, run_id)
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], pytestconfig: pytest.Config, request: pytest.FixtureRequest
+) -> Callable[..., BrowserContext]:
+    """The plugin's context factory, with demo mode and pause on failure when asked for."""
+    pause = pytestconfig.getoption("--pause-on-failure") and pytestconfig.getoption("--headed")
+    made: list[BrowserContext] = request.node.stash.setdefault(CONTEXTS, [])
+
+    def make(**kwargs: object) -> BrowserContext:
+        context = new_context(**kwargs)
+        watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
+        made.append(context)
+        return context
+
+    return make
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With --pause-on-failure, stop a headed test that failed outside a flow step (an assertion)."""
+    report = yield
+    config = item.config
+    if (
+        report.when == "call"
+        and report.failed
+        and config.getoption("--pause-on-failure")
+        and config.getoption("--headed")
+    ):
+        already_paused = call.excinfo is not None and getattr(call.excinfo.value, "paused", False)
+        pages = [page for context in item.stash.get(CONTEXTS, []) for page in context.pages]
+        if pages and not already_paused:
+            pages[-1].pause()
+    return report
 
 
 @pytest.fixture(scope="session")
