@@ -1,0 +1,331 @@
+"""The portal's pages resist the usual web attacks: CSRF, XSS, SQL injection, open redirects, stolen cookies."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from html_elements import Elements, find
+
+from fixtures.portal.billing import EDITABLE_FIELDS
+from fixtures.portal.db import get_db
+from fixtures.portal.seed import DEMO_PASSWORD
+from fixtures.portal.store import create_customer
+
+SignIn = Callable[[str], str]
+CustomerOf = Callable[[str], str]
+Stored = Callable[[str], dict[str, str]]
+Query = Callable[..., list[sqlite3.Row]]
+
+XSS = "<img src=x onerror=alert(1)>"
+EVIL_NEXT = [
+    pytest.param("//evil.example", id="protocol-relative"),
+    pytest.param("https://evil.example", id="absolute"),
+    pytest.param("https:/evil.example", id="scheme-one-slash"),
+    # Browsers drop tabs and newlines from URLs and read a backslash as a slash: all mean //evil.example.
+    pytest.param("/\t/evil.example", id="tab-in-protocol-relative"),
+    pytest.param("/\n/evil.example", id="newline-in-protocol-relative"),
+    pytest.param("/\\evil.example", id="backslash"),
+]
+
+
+def session_csrf(client: FlaskClient) -> str:
+    """Return the CSRF token the session holds."""
+    with client.session_transaction() as session:
+        return session["csrf"]
+
+
+def with_token(form: dict[str, str], token: str | None) -> dict[str, str]:
+    """Return ``form`` with ``csrf_token`` set to ``token``, or without it for None."""
+    return form if token is None else {**form, "csrf_token": token}
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    """Tell whether the client's session may open the Dashboard."""
+    return client.get("/dashboard").status_code == 200
+
+
+BAD_TOKENS = [pytest.param(None, id="missing"), pytest.param("", id="empty"), pytest.param("forged", id="wrong")]
+
+
+@pytest.fixture
+def hostile_customer(app: Flask) -> str:
+    """Create a customer whose company name and billing text fields hold an HTML tag; return its ID."""
+    text_fields = ("companyName", "firstName", "lastName", "addressLine1", "addressLine2", "city", "state")
+    values = {f: XSS for f in text_fields} | {"email": "x@example.com", "postalCode": "75001", "phoneNumber": ""}
+    with app.app_context():
+        return create_customer(get_db(), {**values, "country": "FR", "domainPrefix": f"xss-{uuid.uuid4().hex[:8]}"})
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [pytest.param("httponly", True, id="httponly"), pytest.param("samesite", "Lax", id="samesite-lax")],
+)
+def test_session_cookie_is_hidden_from_scripts_and_kept_from_cross_site_posts(
+    client: FlaskClient, attribute: str, expected: object
+) -> None:
+    # Given the sign-in form
+    client.get("/sign-in")
+
+    # When a user signs in through it
+    form = {"username": "global-admin", "password": DEMO_PASSWORD, "csrf_token": session_csrf(client)}
+    response = client.post("/sign-in", data=form)
+
+    # Then the session cookie it sets carries the attribute
+    cookie = SimpleCookie()
+    for header in response.headers.getlist("Set-Cookie"):
+        cookie.load(header)
+    assert cookie["session"][attribute] == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "post_forms"),
+    [
+        pytest.param("/dashboard", 1, id="dashboard-sign-out"),
+        pytest.param("/customers", 1, id="customer-list-sign-out"),
+        pytest.param("/customers/{id}", 1, id="subscriptions-sign-out"),
+        pytest.param("/customers/{id}/account", 1, id="account-sign-out"),
+        pytest.param("/customers/{id}/account/edit", 2, id="edit-form"),
+        pytest.param("/customers/new", 2, id="add-customer-form"),
+    ],
+)
+def test_every_form_of_a_signed_in_page_carries_the_session_csrf_token(
+    client: FlaskClient, sign_in: SignIn, customer_of: CustomerOf, path: str, post_forms: int
+) -> None:
+    # Given a global admin signed in
+    csrf = sign_in("global-admin")
+
+    # When a page with forms is opened
+    page = Elements(client.get(path.format(id=customer_of("CN"))).get_data(as_text=True)).found
+
+    # Then each of its POST forms holds the session's token in a hidden csrf_token input
+    forms = find(page, "form", method="post")
+    tokens = [[i.attrs for i in find(page, "input", name="csrf_token") if f in i.parents] for f in forms]
+    assert len(forms) == post_forms
+    assert tokens == [[{"type": "hidden", "name": "csrf_token", "value": csrf}]] * post_forms
+
+
+def test_sign_in_form_carries_the_session_csrf_token(client: FlaskClient) -> None:
+    # Given a signed-out visitor
+    # When the sign-in page is opened
+    page = Elements(client.get("/sign-in").get_data(as_text=True)).found
+
+    # Then its one form holds the session's token in a hidden input
+    (form,) = find(page, "form", method="post")
+    (token,) = find(page, "input", name="csrf_token")
+    assert form in token.parents
+    assert token.attrs == {"type": "hidden", "name": "csrf_token", "value": session_csrf(client)}
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_edit_form_post_without_the_csrf_token_is_refused_and_saves_nothing(
+    client: FlaskClient, sign_in: SignIn, customer_of: CustomerOf, stored_profile: Stored, token: str | None
+) -> None:
+    # Given a global admin signed in, and a customer's current profile
+    sign_in("global-admin")
+    customer_id = customer_of("CN")
+    before = stored_profile(customer_id)
+
+    # When the edit form is posted with a new city but no valid token
+    form = {**{f: before[f] for f in EDITABLE_FIELDS}, "city": "上海", "etag": before["etag"]}
+    response = client.post(f"/customers/{customer_id}/account/edit", data=with_token(form, token))
+
+    # Then it is refused, and the profile is unchanged
+    assert response.status_code == 400
+    assert stored_profile(customer_id) == before
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_add_customer_post_without_the_csrf_token_is_refused_and_creates_nothing(
+    client: FlaskClient, sign_in: SignIn, valid_profile: Stored, query: Query, token: str | None
+) -> None:
+    # Given a sales agent signed in
+    sign_in("sales-agent")
+
+    # When a valid Add customer form is posted without a valid token
+    form = {**valid_profile("CN"), "domainPrefix": "csrf-victim"}
+    response = client.post("/customers/new", data=with_token(form, token))
+
+    # Then it is refused, and no customer is created
+    assert response.status_code == 400
+    assert query("SELECT id FROM customers WHERE domain LIKE 'csrf-victim.%'") == []
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_sign_out_post_without_the_csrf_token_is_refused_and_keeps_the_session(
+    client: FlaskClient, sign_in: SignIn, token: str | None
+) -> None:
+    # Given a user signed in
+    sign_in("admin-agent")
+
+    # When sign-out is posted without a valid token
+    response = client.post("/sign-out", data=with_token({}, token))
+
+    # Then it is refused, and the user is still signed in
+    assert response.status_code == 400
+    assert is_signed_in(client)
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_sign_in_post_without_the_csrf_token_is_refused_and_starts_no_session(
+    client: FlaskClient, token: str | None
+) -> None:
+    # Given the sign-in page, opened
+    client.get("/sign-in")
+
+    # When good credentials are posted without a valid token
+    form = {"username": "global-admin", "password": DEMO_PASSWORD}
+    response = client.post("/sign-in", data=with_token(form, token))
+
+    # Then it is refused, and no session starts
+    assert response.status_code == 400
+    assert not is_signed_in(client)
+
+
+def test_sign_in_post_without_the_csrf_token_from_a_fresh_browser_is_refused(client: FlaskClient) -> None:
+    # Given a browser that never opened the portal (a cross-site form posting to sign-in)
+    # When good credentials are posted without a token
+    response = client.post("/sign-in", data={"username": "global-admin", "password": DEMO_PASSWORD})
+
+    # Then it is refused, and no session starts
+    assert response.status_code == 400
+    assert not is_signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/customers/{id}", id="subscriptions"),
+        pytest.param("/customers/{id}/account", id="account"),
+        pytest.param("/customers/{id}/account/edit", id="edit-form"),
+    ],
+)
+def test_html_in_customer_values_is_shown_as_text_never_as_a_tag(
+    client: FlaskClient, sign_in: SignIn, hostile_customer: str, path: str
+) -> None:
+    # Given a global admin signed in, and a customer whose name and address hold an <img> tag
+    sign_in("global-admin")
+
+    # When one of the customer's pages is opened
+    page = client.get(path.format(id=hostile_customer)).get_data(as_text=True)
+
+    # Then the tag appears escaped, as text, and the page holds no <img> element
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert XSS not in page
+    assert find(page, "img") == []
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        pytest.param("' OR '1'='1", id="or-true"),
+        pytest.param("global-admin' --", id="comment-out"),
+        pytest.param("x' UNION SELECT username, password_hash FROM users --", id="union"),
+    ],
+)
+def test_sign_in_with_sql_in_the_user_name_is_refused(client: FlaskClient, username: str) -> None:
+    # Given the sign-in page
+    client.get("/sign-in")
+
+    # When a user name that would rewrite a concatenated query is posted, with the demo password
+    form = {"username": username, "password": DEMO_PASSWORD, "csrf_token": session_csrf(client)}
+    response = client.post("/sign-in", data=form)
+
+    # Then the form comes back with an error, and no session starts
+    assert response.status_code == 200
+    assert find(response.get_data(as_text=True), "p", role="alert")
+    assert not is_signed_in(client)
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client: FlaskClient) -> None:
+    # Given the sign-in page
+    client.get("/sign-in")
+    csrf = session_csrf(client)
+
+    # When a known user with a wrong password, then an unknown user, try to sign in
+    answers = []
+    for username, password in [("global-admin", "wrong-password"), ("no-such-user", DEMO_PASSWORD)]:
+        response = client.post("/sign-in", data={"username": username, "password": password, "csrf_token": csrf})
+        answers.append(
+            (response.status_code, [e.text for e in find(response.get_data(as_text=True), "p", role="alert")])
+        )
+
+    # Then both get the same status and the same single generic message
+    assert answers[0] == answers[1] == (200, ["The user name or password is incorrect."])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/dashboard", id="dashboard"),
+        pytest.param("/customers", id="customer-list"),
+        pytest.param("/customers/{id}/account", id="account"),
+        pytest.param("/customers/{id}/account/edit", id="edit-form"),
+    ],
+)
+def test_signed_out_visitor_is_sent_to_sign_in_then_back(
+    client: FlaskClient, customer_of: CustomerOf, path: str
+) -> None:
+    # Given a signed-out visitor
+    path = path.format(id=customer_of("CN"))
+
+    # When a portal page is opened
+    response = client.get(path)
+
+    # Then the visitor is sent to sign-in, which names the page to come back to
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302
+    assert (location.path, parse_qs(location.query)) == ("/sign-in", {"next": [path]})
+
+
+def test_sign_in_goes_on_to_a_local_next_page(client: FlaskClient) -> None:
+    # Given the sign-in page reached from a search of the customer list
+    client.get("/sign-in?next=/customers?q=con")
+
+    # When the user signs in
+    form = {"username": "global-admin", "password": DEMO_PASSWORD, "csrf_token": session_csrf(client)}
+    response = client.post("/sign-in", query_string={"next": "/customers?q=con"}, data=form)
+
+    # Then the user goes on to that page
+    assert (response.status_code, response.headers["Location"]) == (302, "/customers?q=con")
+
+
+@pytest.mark.parametrize("target", EVIL_NEXT)
+def test_sign_in_refuses_to_go_on_to_another_site(client: FlaskClient, target: str) -> None:
+    # Given the sign-in page reached through a link whose next page is on another site
+    client.get("/sign-in")
+
+    # When the user signs in
+    form = {"username": "global-admin", "password": DEMO_PASSWORD, "csrf_token": session_csrf(client)}
+    response = client.post("/sign-in", query_string={"next": target}, data=form)
+
+    # Then the user lands on the Dashboard instead
+    assert (response.status_code, response.headers["Location"]) == (302, "/dashboard")
+
+
+@pytest.mark.parametrize("target", EVIL_NEXT)
+def test_language_picker_refuses_to_go_on_to_another_site(client: FlaskClient, target: str) -> None:
+    # Given a link to the language picker whose next page is on another site
+    # When it is followed
+    response = client.get("/language/fr-FR", query_string={"next": target})
+
+    # Then the visitor lands on the Dashboard instead
+    assert (response.status_code, response.headers["Location"]) == (302, "/dashboard")
+
+
+def test_sign_out_ends_the_session(client: FlaskClient, sign_in: SignIn) -> None:
+    # Given a user signed in
+    csrf = sign_in("sales-agent")
+
+    # When the user signs out through the banner's form
+    response = client.post("/sign-out", data={"csrf_token": csrf})
+
+    # Then sign-in comes next, and the portal's pages ask to sign in again
+    assert (response.status_code, response.headers["Location"]) == (302, "/sign-in")
+    assert urlsplit(client.get("/dashboard").headers["Location"]).path == "/sign-in"
