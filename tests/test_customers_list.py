@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, ValidationError, add_customer, open_customer, open_customers
-from pages import AddCustomerPage, NewCustomer
+from pages import AccountPage, AddCustomerPage, NewCustomer
 
 pytestmark = pytest.mark.regression
 
@@ -93,3 +93,10 @@ def test_help_desk_agent_is_not_offered_add_customer(page_as: Callable[..., Page
     listed = open_customers(page_as("helpdesk-agent"))
 
     expect(listed.add_customer_link).to_have_count(0)
+
+
+def test_an_unknown_customer_address_is_reported_not_found_at_once(admin_page: Page) -> None:
+    with pytest.raises(CustomerNotFoundError) as refused:
+        AccountPage(admin_page).open("00000000-0000-4000-8000-000000000000")
+
+    assert refused.value.status == 404

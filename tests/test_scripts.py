@@ -94,3 +94,10 @@ def test_portal_session_signs_in_and_records_named_steps(
         events = "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".trace"))
     for step in ("Sign in as admin-agent", f"Select customer {customer.companyName}", "Edit", "Submit"):
         assert json.dumps(step, ensure_ascii=False) in events
+
+
+def test_command_line_says_which_browser_it_will_use() -> None:
+    done = run("-m", "flows", "browser")
+
+    assert done.returncode == 0, done.stdout
+    assert "chrom" in done.stdout.lower()
