@@ -42,15 +42,15 @@ def check_changes(changes: Mapping[str, str]) -> None:
         raise ValueError(f"Not editable billing fields: {', '.join(unknown)}. Editable: {', '.join(EDITABLE_FIELDS)}")
 
 
-def open_customers(page: Page) -> CustomersPage:
-    """From the Dashboard menu, select Customers."""
+def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:
+    """From the Dashboard menu, select Customers; ``wait_for_list=False`` when searching at once."""
     with step(page, "Open Customers"):
-        return DashboardPage(page).open().customers()
+        return DashboardPage(page).open().customers(wait_for_list=wait_for_list)
 
 
 def open_customer(page: Page, customer: str) -> CustomerPage:
     """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page."""
-    customers = open_customers(page)
+    customers = open_customers(page, wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {customer}"):
         chosen = customers.choose(customer)
         if chosen is None:

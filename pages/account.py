@@ -8,6 +8,7 @@ from typing import Self
 
 from playwright.sync_api import Locator, Page
 
+from .errors import PortalError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen
 from .strings import any_language
@@ -48,8 +49,18 @@ class AccountPage(Screen):
         return BillingProfile(**self.shown_values("billing", BILLING_PROFILE_FIELDS))
 
     def shown_values(self, section: str, fields: tuple[str, ...]) -> dict[str, str]:
-        """Read the values shown for ``fields`` in a section ("account" or "billing")."""
-        return {field: self.page.get_by_test_id(f"{section}-{field}").inner_text().strip() for field in fields}
+        """Read the values shown for ``fields`` in a section ("account" or "billing").
+
+        One call reads them all (a call per field would cost a browser round trip each);
+        a field the page does not show raises ``PortalError`` naming it.
+        """
+        shown: dict[str, str] = self.page.get_by_test_id(re.compile(f"^{section}-")).evaluate_all(
+            "cells => Object.fromEntries(cells.map(cell => [cell.dataset.testid, cell.innerText]))"
+        )
+        missing = [field for field in fields if f"{section}-{field}" not in shown]
+        if missing:
+            raise PortalError(f"The Account page does not show {', '.join(missing)} at {self.page.url}")
+        return {field: shown[f"{section}-{field}"].strip() for field in fields}
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
@@ -94,7 +105,8 @@ class FormPage(Screen):
         """Select Submit and wait for the portal's answer; True when it took the form."""
         # The form posts and the portal answers with a new page, even when it shows the form
         # again; wait for that page, or a message left from the last Submit would be read.
-        with self.page.expect_navigation():
+        # Its arrival ("commit") is enough: settle() then waits for what the new page shows.
+        with self.page.expect_navigation(wait_until="commit"):
             highlight(self.submit_button).click()
         self.settle(self.confirmation_or_alert())
         return not self.alert.is_visible()

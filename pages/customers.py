@@ -49,6 +49,11 @@ class CustomersPage(Screen):
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
 
+    def wait_until_searchable(self) -> CustomersPage:
+        """Wait until the search box is shown, whether or not the list has loaded yet."""
+        self.settle(self.search_box)
+        return self
+
     def page_number(self) -> int:
         """Return the number of the page of results shown (1 for the first)."""
         return int(self.results.get_attribute("data-page") or "1")

@@ -30,7 +30,12 @@ class DashboardPage(Screen):
         self.settle(self.menu)
         return self
 
-    def customers(self) -> CustomersPage:
-        """From the Dashboard menu, select Customers."""
+    def customers(self, *, wait_for_list: bool = True) -> CustomersPage:
+        """From the Dashboard menu, select Customers.
+
+        ``wait_for_list=False`` waits only for the search box, for a caller that searches at once:
+        the list shows only the newest answer, so the first page need not have loaded.
+        """
         highlight(self.customers_link).click()
-        return CustomersPage(self.page).wait_until_ready()
+        customers = CustomersPage(self.page)
+        return customers.wait_until_ready() if wait_for_list else customers.wait_until_searchable()

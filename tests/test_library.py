@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
+from pages import AccountPage, PortalError
 from pages.strings import LOCALES, UI_STRINGS, any_language, text
 
 
@@ -62,6 +63,22 @@ def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
         update_customer_account(page, "Contoso", {"city": "Paris", "town": "Paris", "country": "FR"})
 
     assert page.url == "about:blank"
+
+
+def test_account_page_reads_a_section_at_once_and_names_what_is_missing(page: Page) -> None:
+    page.set_content(
+        '<dl><dd data-testid="account-microsoftId"> 1f0e </dd>'
+        '<dd data-testid="account-domain">a.partner.onmschina.cn</dd>'
+        '<dd data-testid="billing-city">Paris</dd></dl>'
+    )
+    account = AccountPage(page)
+
+    with pytest.raises(PortalError, match="does not show companyName at about:blank"):
+        account.account_info()
+    page.set_content(page.content().replace("</dl>", '<dd data-testid="account-companyName">Contoso</dd></dl>'))
+    info = account.account_info()
+
+    assert (info.microsoftId, info.domain, info.companyName) == ("1f0e", "a.partner.onmschina.cn", "Contoso")
 
 
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
