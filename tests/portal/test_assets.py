@@ -1,0 +1,31 @@
+"""Static files: URLs versioned by content, so browsers may keep them instead of asking on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from html_elements import find
+
+from fixtures.portal.assets import CACHE_SECONDS, content_hash
+
+
+def test_pages_link_static_files_by_content_hash_and_browsers_may_keep_them(client: FlaskClient) -> None:
+    page = client.get("/sign-in").get_data(as_text=True)
+    (stylesheet,) = [e.attrs["href"] for e in find(page, "link") if e.attrs.get("rel") == "stylesheet"]
+
+    with client.get(stylesheet) as response:  # a file response: closed, or its file stays open
+        status, headers = response.status_code, response.headers
+
+    assert stylesheet.startswith("/static/portal.css?v=")
+    assert status == 200
+    assert headers["Cache-Control"] == f"public, max-age={CACHE_SECONDS}"
+    assert "Vary" not in headers  # the same file for every user: one cached copy serves all
+
+
+def test_a_changed_file_gets_a_new_version(tmp_path: Path) -> None:
+    (tmp_path / "a.css").write_text("body { color: black }")
+    (tmp_path / "b.css").write_text("body { color: white }")
+
+    assert content_hash(str(tmp_path), "a.css") != content_hash(str(tmp_path), "b.css")
+    assert content_hash(str(tmp_path), "a.css") == content_hash(str(tmp_path), "a.css")
