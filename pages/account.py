@@ -123,6 +123,11 @@ class AccountEditPage(FormPage):
         super().__init__(page)
         self.country = page.get_by_label(any_language("country"))
 
+    def open(self, customer_id: str) -> AccountEditPage:
+        """Go straight to the edit form of the customer with this Microsoft ID."""
+        self.page.goto(f"customers/{customer_id}/account/edit")
+        return self.wait_until_ready()
+
     def values(self) -> dict[str, str]:
         """Return what the form's editable fields hold now."""
         return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
