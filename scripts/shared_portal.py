@@ -1,0 +1,88 @@
+"""Run the whole suite several times at once against one running portal: the proof that each
+run's data stays its own on a shared deployment (two CI jobs, or a team, on one test portal).
+
+    .venv/bin/python scripts/shared_portal.py                 # the bundled portal, 2 runs at once
+    .venv/bin/python scripts/shared_portal.py --base-url URL  # a portal already running elsewhere
+
+Each run writes its own JUnit XML, HTML report, log and failure artifacts (reports/shared-run-N.*,
+test-results/shared-run-N/); the bundled portal's request log goes to reports/shared-portal.log.
+Exit 0 only when every run passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 30
+RUN_SECONDS = 3600
+
+
+@contextmanager
+def bundled_portal() -> Iterator[str]:
+    """Start ``python -m fixtures.portal`` on a free port with its own database; yield its URL."""
+    with tempfile.TemporaryDirectory(prefix="shared-portal-") as folder:
+        command = [sys.executable, "-m", "fixtures.portal", "--port", "0", "--db", f"{folder}/portal.sqlite"]
+        with (ROOT / "reports" / "shared-portal.log").open("w") as log:  # its request log, kept out of sight
+            portal = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+        try:
+            assert portal.stdout is not None
+            first_line = portal.stdout.readline()  # "Partner Center mock portal on http://..."
+            found = re.search(r"http://\S+", first_line)
+            if not found:
+                raise RuntimeError(f"The portal did not start: {first_line!r} (exit code {portal.poll()})")
+            yield found.group(0)
+        finally:
+            portal.terminate()
+            portal.wait(timeout=STARTUP_SECONDS)
+
+
+def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> subprocess.Popen[str]:
+    """Start one whole suite run against ``base_url`` with outputs of its own."""
+    name = f"shared-run-{number}"
+    command = [
+        *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", workers),
+        *("--base-url", base_url, f"--junitxml=reports/{name}.xml", f"--html=reports/{name}.html"),
+        *(f"--output=test-results/{name}", *extra),
+    ]
+    with (ROOT / "reports" / f"{name}.log").open("w") as log:  # the child keeps its own copy of the file
+        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+
+
+def summary(number: int) -> str:
+    """Return pytest's last line of the run's log ("N passed in ...")."""
+    lines = (ROOT / "reports" / f"shared-run-{number}.log").read_text().strip().splitlines()
+    return lines[-1] if lines else "(no output)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the runs, wait for all, print each one's result; 0 when all passed."""
+    parser = argparse.ArgumentParser(prog="scripts/shared_portal.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", help="a running portal (default: start the bundled one)")
+    parser.add_argument("--runs", type=int, default=2, help="whole suite runs at once (default: %(default)s)")
+    parser.add_argument("--workers", default="1", help="pytest -n for each run (default: %(default)s)")
+    parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
+    args = parser.parse_args(argv)
+    (ROOT / "reports").mkdir(exist_ok=True)
+
+    with bundled_portal() if args.base_url is None else nullcontext(args.base_url) as base_url:
+        print(f"{args.runs} runs of the suite at once against {base_url}", flush=True)
+        started = time.perf_counter()
+        runs = [start_run(number, base_url, args.workers, args.pytest_args) for number in range(1, args.runs + 1)]
+        codes = [run.wait(timeout=RUN_SECONDS) for run in runs]
+    for number, code in enumerate(codes, start=1):
+        print(f"run {number}: exit {code}: {summary(number)}")
+    print(f"all runs finished in {time.perf_counter() - started:.0f} s")
+    return 0 if all(code == 0 for code in codes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
