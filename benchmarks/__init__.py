@@ -1,0 +1,1 @@
+"""Benchmarks of the suite: speed against raw Playwright and Selenium, scaling, server time, memory."""

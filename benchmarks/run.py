@@ -1,0 +1,85 @@
+"""Run the whole benchmark and write its table: ``.venv/bin/python -m benchmarks.run``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import report
+from .suite import ROOT, SuiteRun, run_suite
+from .workflow import APPROACHES, run_workflows
+
+
+def log(message: str) -> None:
+    """Say how far the benchmark is, on standard error (the table goes to standard output)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load() -> str:
+    """Return the 1-minute load average: above the core count, other work shared the machine."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, write the markdown table to ``--out`` and standard output; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument(
+        "--repetitions", type=int, default=10, help="timed workflows per approach (default: %(default)s)"
+    )
+    parser.add_argument("--warmups", type=int, default=2, help="untimed rounds first (default: %(default)s)")
+    parser.add_argument(
+        "--suite-runs",
+        type=int,
+        default=2,
+        help="runs of the whole suite per worker count; 0 skips (default: %(default)s)",
+    )
+    parser.add_argument("--tests", nargs="*", default=[], help="run only these test paths, not the whole suite")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md", help="markdown file to write")
+    args = parser.parse_args(argv)
+
+    started, load_before = time.perf_counter(), load()
+    log(f"workflow: {args.warmups} warm-up + {args.repetitions} timed rounds of {len(APPROACHES)} approaches")
+    workflow = run_workflows(args.repetitions, args.warmups, log=log)
+    runs: dict[int, list[SuiteRun]] = {1: [], 2: []}
+    for number in range(args.suite_runs):
+        for workers in (1, 2):  # interleaved, so drift on the machine hits both alike
+            log(f"suite run {number + 1}/{args.suite_runs} with -n {workers}")
+            run = run_suite(workers, selection=args.tests)
+            log(f"  {run.summary} (wall {run.wall:.1f} s)")
+            runs[workers].append(run)
+
+    lines = ["# Benchmark results", "", *report.machine()]
+    lines.append(
+        f"- load average (1 min) before / after: {load_before} / {load()}; "
+        f"benchmark took {(time.perf_counter() - started) / 60:.1f} min"
+    )
+    targets = []
+    section, found = report.workflow_section(workflow)
+    lines += ["", f"## 1. The documented workflow ({args.repetitions} runs each, signed in)", "", *section]
+    targets += found
+    if args.suite_runs:
+        section, found = report.overhead_section(runs[1])
+        lines += ["", "## 2. Per-test overhead of the suite's fixtures", "", *section]
+        targets += found
+        section, found = report.scaling_section(runs[1], runs[2])
+        lines += ["", f"## 3. Scaling: the whole suite, {args.suite_runs} run(s) each", "", *section]
+        targets += found
+        section, found = report.server_section(runs[1] + runs[2], workflow)
+        lines += ["", "## 4. The portal's time per request", "", *section]
+        targets += found
+        lines += ["", "## 5. Memory of one worker (Python, Playwright driver, browser, portal)", ""]
+        lines += report.memory_section(runs[1] + runs[2])
+    lines += ["", "## Targets", "", "| target | goal | measured | holds |", "|---|---|---|---|"]
+    lines += [f"| {t.name} | {t.goal} | {t.measured} | {'yes' if t.holds else '**no**'} |" for t in targets]
+    text = "\n".join(lines) + "\n"
+    args.out.write_text(text)
+    print(text)
+    log(f"wrote {args.out}")
+    return 0 if all(t.holds for t in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

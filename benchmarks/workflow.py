@@ -1,0 +1,165 @@
+"""The documented workflow three ways, timed side by side: our flows, raw Playwright, Selenium WebDriver.
+
+Each run starts signed in, on a customer just made through the API (not timed), and goes
+Dashboard → Customers → search → customer → Account → Edit → city and postal code → Submit →
+confirmation. The three take turns in a rotating order, so drift on the machine hits all alike.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Browser, Page, sync_playwright
+from selenium import webdriver
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from fixtures.api_client import PortalApi
+from fixtures.portal import create_app
+from fixtures.portal.server import serve_in_thread
+from fixtures.test_data import CustomerFactory
+from flows import sign_in, update_customer_account
+from flows.browser import QUIET_CHROMIUM_FLAGS, find_system_chromium, launch_options_for
+
+from .timing import RequestTimes
+
+USER, PASSWORD = "global-admin", "portal-demo"
+CHANGES = {"city": "Shanghai", "postalCode": "200000"}  # valid for a customer in China
+APPROACHES = ("our flows", "raw Playwright", "Selenium", "Selenium, 50 ms polling")
+TIMEOUT = 10  # seconds; a step slower than this is a failure, not a measurement
+
+
+@dataclass
+class WorkflowResults:
+    """Per approach: seconds per workflow, and the portal's own time and request count per workflow."""
+
+    seconds: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in APPROACHES})
+    server_seconds: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in APPROACHES})
+    requests: dict[str, list[int]] = field(default_factory=lambda: {a: [] for a in APPROACHES})
+    requests_served: list[tuple[str, float]] = field(default_factory=list)  # (endpoint, seconds)
+
+
+def raw_playwright(page: Page, company: str) -> None:
+    """The workflow as the shortest plain Playwright script would click it: the floor."""
+    page.goto("dashboard")
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Customers").click()
+    search = page.get_by_role("searchbox", name="Search by company name or domain")
+    search.fill(company)
+    search.press("Enter")
+    page.get_by_test_id("customer-results").get_by_role("link", name=company, exact=True).click()
+    page.get_by_role("navigation", name="Customer menu").get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("City").fill(CHANGES["city"])
+    page.get_by_label("Postal code").fill(CHANGES["postalCode"])
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_role("status").wait_for()
+
+
+def css_string(text: str) -> str:
+    """Quote ``text`` as a CSS string: only the quote and the backslash need escaping there."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def selenium_workflow(driver: WebDriver, base_url: str, company: str, poll: float = 0.5) -> None:
+    """The workflow with Selenium WebDriver and explicit waits, as a careful Selenium script does it.
+
+    ``poll`` is how often a wait checks again; 0.5 s is Selenium's default, which most scripts keep.
+    """
+    wait = WebDriverWait(driver, TIMEOUT, poll_frequency=poll)
+    driver.get(base_url + "dashboard")
+    menu = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "nav[aria-label='Dashboard']")))
+    menu.find_element(By.LINK_TEXT, "Customers").click()
+    wait.until(ec.element_to_be_clickable((By.ID, "q"))).send_keys(company, Keys.ENTER)
+    # The list loads from the API after the page: wait until it shows this search's answer.
+    settled = f"#customer-results[aria-busy='false'][data-query={css_string(company)}]"
+    results = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, settled)))
+    results.find_element(By.LINK_TEXT, company).click()
+    account = (By.CSS_SELECTOR, "nav[aria-label='Customer menu'] a[href$='/account']")
+    wait.until(ec.element_to_be_clickable(account)).click()
+    wait.until(ec.element_to_be_clickable((By.LINK_TEXT, "Edit"))).click()
+    for name, value in (("city", CHANGES["city"]), ("postalCode", CHANGES["postalCode"])):
+        box = wait.until(ec.visibility_of_element_located((By.ID, name)))
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type='submit']").click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role='status']")))
+
+
+@contextmanager
+def chrome_driver(base_url: str) -> Iterator[WebDriver]:
+    """Start Debian's chromium through its chromium-driver, headless, signed in as the global admin."""
+    options = webdriver.ChromeOptions()
+    # Both paths given: Selenium Manager (which would download drivers) is never asked.
+    options.binary_location = find_system_chromium() or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,720"):
+        options.add_argument(flag)
+    for flag in QUIET_CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US"})  # the portal follows it
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=options)
+    try:
+        driver.get(base_url + "sign-in")
+        driver.find_element(By.ID, "username").send_keys(USER)
+        driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+        WebDriverWait(driver, TIMEOUT).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, "nav[aria-label='Dashboard']"))
+        )
+        yield driver
+    finally:
+        driver.quit()
+
+
+def signed_in_page(browser: Browser, base_url: str) -> Page:
+    """Return a page in a new en-US context, signed in through the UI (as the suite's saved sign-in is)."""
+    page = browser.new_context(base_url=base_url, locale="en-US").new_page()
+    sign_in(page, USER, PASSWORD)
+    return page
+
+
+def run_workflows(repetitions: int, warmups: int = 2, log: Callable[[str], None] = print) -> WorkflowResults:
+    """Time each approach ``repetitions`` times after ``warmups`` untimed rounds; check every save."""
+    app = create_app()
+    times = RequestTimes()
+    app.wsgi_app = times.wrap(app.wsgi_app)  # type: ignore[method-assign]  # Flask's middleware idiom
+    results = WorkflowResults()
+    with serve_in_thread(app) as base_url, sync_playwright() as playwright, chrome_driver(base_url) as driver:
+        chromium = playwright.chromium
+        browser = chromium.launch(**launch_options_for("chromium", chromium.executable_path))
+        flows_page, raw_page = signed_in_page(browser, base_url), signed_in_page(browser, base_url)
+        runners: dict[str, Callable[[str], object]] = {
+            "our flows": lambda company: update_customer_account(flows_page, company, CHANGES),
+            "raw Playwright": lambda company: raw_playwright(raw_page, company),
+            "Selenium": lambda company: selenium_workflow(driver, base_url, company),
+            "Selenium, 50 ms polling": lambda company: selenium_workflow(driver, base_url, company, poll=0.05),
+        }
+        api = PortalApi(base_url, USER, PASSWORD)
+        customers = CustomerFactory(api, seed=2026, run_id=secrets.token_hex(3))
+        for round_number in range(warmups + repetitions):
+            shift = round_number % len(APPROACHES)
+            for approach in APPROACHES[shift:] + APPROACHES[:shift]:
+                customer = customers.create("CN")
+                times.take()
+                started = time.perf_counter()
+                runners[approach](customer.companyName)
+                elapsed = time.perf_counter() - started
+                served = times.take()
+                saved = api.billing_profile(customer.id)
+                if (saved.city, saved.postalCode) != (CHANGES["city"], CHANGES["postalCode"]):
+                    raise RuntimeError(f"{approach} did not save the changes: {saved}")
+                if round_number >= warmups:
+                    results.seconds[approach].append(elapsed)
+                    results.server_seconds[approach].append(sum(seconds for _, seconds in served))
+                    results.requests[approach].append(len(served))
+                    results.requests_served.extend(served)
+            log(f"workflow round {round_number + 1}/{warmups + repetitions} done")
+        browser.close()
+    return results
