@@ -1,17 +1,59 @@
-"""Suite-wide fixtures: the portal under test and a browser that works on this machine."""
+"""Suite-wide fixtures: the portal under test and a browser that works here or under a Playwright server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserType
+from playwright.sync_api import Browser, BrowserType
+from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.portal import create_app
 from fixtures.portal.server import serve_in_thread
-from flows.browser import BrowserNotFoundError, launch_options_for
+from flows.browser import (
+    WS_ENDPOINT_VARIABLE,
+    BrowserNotFoundError,
+    RemoteBrowserError,
+    check_reachable,
+    connect_options_for,
+    describe_connect_failure,
+    launch_options_for,
+    ws_endpoint_from_env,
+)
 from pages import BillingProfile
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("playwright").addoption(
+        "--ws-endpoint",
+        default=ws_endpoint_from_env(),
+        metavar="URL",
+        help="run the browsers under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
+        f"that machine must reach the portal (see --base-url). Default: ${WS_ENDPOINT_VARIABLE}",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    endpoint = config.getoption("--ws-endpoint")
+    return f"browser: launched by the Playwright server at {endpoint}" if endpoint else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to start when ``--ws-endpoint`` names a server that does not answer, with one message.
+
+    Checked here, once, rather than where the browser is needed: a worker of xdist that stops the
+    run loses its message.
+    """
+    config = session.config
+    endpoint = config.getoption("--ws-endpoint")
+    if not endpoint or hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    try:
+        check_reachable(endpoint)
+    except RemoteBrowserError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
@@ -38,12 +80,53 @@ def base_url(pytestconfig: pytest.Config) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def ws_endpoint(pytestconfig: pytest.Config) -> str | None:
+    """The Playwright server that launches the browsers (``--ws-endpoint``), or None to launch them here."""
+    return pytestconfig.getoption("--ws-endpoint") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], browser_type: BrowserType, browser_channel: str | None
+    browser_type_launch_args: dict[str, Any],
+    browser_type: BrowserType,
+    browser_channel: str | None,
+    ws_endpoint: str | None,
 ) -> dict[str, Any]:
-    """Add what this machine's browser needs (a system Chromium's path and flags) to the plugin's options."""
+    """Add what the browser needs (a system Chromium's path and flags) to the plugin's options."""
     try:
-        extra = launch_options_for(browser_type.name, browser_type.executable_path, browser_channel)
+        extra = launch_options_for(
+            browser_type.name, browser_type.executable_path, browser_channel, remote=ws_endpoint is not None
+        )
     except BrowserNotFoundError as error:
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
     return {**extra, **browser_type_launch_args}
+
+
+@pytest.fixture(scope="session")
+def connect_options(ws_endpoint: str | None, browser_type_launch_args: dict[str, Any]) -> dict[str, Any] | None:
+    """With ``--ws-endpoint``, make pytest-playwright connect to that server instead of launching a browser.
+
+    The plugin sends its launch options in a header too, but with Python's names (``executable_path``),
+    which a Playwright server ignores; ours, in the protocol's names, replace them.
+    """
+    return None if ws_endpoint is None else connect_options_for(ws_endpoint, browser_type_launch_args)
+
+
+@pytest.fixture(scope="session")
+def launch_browser(
+    launch_browser: Callable[..., Browser],
+    connect_options: dict[str, Any] | None,
+    ws_endpoint: str | None,
+    browser_type_launch_args: dict[str, Any],
+) -> Callable[..., Browser]:
+    """The plugin's browser launcher; when a Playwright server gives no browser, each test says why."""
+    if connect_options is None or ws_endpoint is None:
+        return launch_browser
+
+    def connect(**kwargs: Any) -> Browser:
+        try:
+            return launch_browser(**kwargs)
+        except PlaywrightError as error:
+            pytest.fail(describe_connect_failure(ws_endpoint, browser_type_launch_args, error), pytrace=False)
+
+    return connect

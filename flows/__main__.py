@@ -28,7 +28,7 @@ from pages import (
     ValidationError,
 )
 
-from .browser import BrowserNotFoundError, report_browser
+from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 
 EXIT_CODES: dict[type[Exception], int] = {
     ValidationError: 3,
@@ -59,6 +59,12 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pause-on-failure", action="store_true", help="headed: open the Playwright Inspector at a failing step"
+    )
+    parser.add_argument(
+        "--ws-endpoint",
+        metavar="URL",
+        help="run the browser under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
+        f"that machine must reach the portal (default: ${WS_ENDPOINT_VARIABLE}, else a local browser)",
     )
 
 
@@ -106,6 +112,7 @@ def update_account(args: argparse.Namespace) -> int:
         "trace": args.trace,
         "demo_mode": args.demo_mode,
         "pause_on_failure": args.pause_on_failure,
+        "ws_endpoint": args.ws_endpoint,
     }
     with portal_session(args.base_url, args.user, args.password, **options) as page:
         profile = update_customer_account(page, args.customer, changes)
@@ -125,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
             options = DemoOptions(
                 args.user, args.seed, args.headed, args.slowmo, args.locale, args.demo_mode, args.pause_on_failure,
-                Path(args.output),
+                Path(args.output), args.ws_endpoint,
             )  # fmt: skip
             return 0 if run_demo(options) else 1
         return update_account(args)
@@ -134,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         for field, message in error.field_errors.items():
             print(f"  {field}: {message}", file=sys.stderr)
         return EXIT_CODES[ValidationError]
-    except (PortalError, BrowserNotFoundError, ValueError) as error:
+    except (PortalError, BrowserNotFoundError, RemoteBrowserError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
 

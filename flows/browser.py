@@ -3,15 +3,34 @@
 Playwright's managed browsers come from ``playwright install chromium``. Where that download
 is impossible (closed networks, some Linux distributions), a system Chromium works through
 ``executable_path``; ``CHROMIUM_PATH`` names one explicitly and wins over everything else.
+
+The browser may also run elsewhere, under a Playwright server (``playwright run-server``, what
+Playwright's container image runs): ``PW_TEST_CONNECT_WS_ENDPOINT`` or an explicit ``ws://``
+endpoint makes :func:`connect_browser` ask that server to launch it.
 """
 
 from __future__ import annotations
 
+import http.client
+import inspect
+import json
 import os
+import re
 import shutil
-from typing import Any
+import ssl
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserType
 
 CHROMIUM_PATH_VARIABLE = "CHROMIUM_PATH"
+# The name Playwright's own test runner reads, so a CI image set up for remote browsers works as is.
+WS_ENDPOINT_VARIABLE = "PW_TEST_CONNECT_WS_ENDPOINT"
+# An unreachable server should fail within seconds, but connecting also waits for the server to
+# launch the browser, which on a loaded machine takes far longer than an HTTP answer: two limits.
+REACH_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_MS = 120_000
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 # Without these a distribution's Chromium phones home at start (updates, sync, field trials);
 # on a closed network every such call fails and slows the launch.
@@ -25,6 +44,10 @@ QUIET_CHROMIUM_FLAGS = (
 
 class BrowserNotFoundError(RuntimeError):
     """No Chromium is available to Playwright; the message says what to install."""
+
+
+class RemoteBrowserError(RuntimeError):
+    """A Playwright server could not be reached or could not launch the browser; the message says why."""
 
 
 def find_system_chromium() -> str | None:
@@ -64,11 +87,119 @@ def chromium_launch_options(managed_executable: str) -> dict[str, Any]:
     )
 
 
-def launch_options_for(browser_name: str, managed_executable: str, channel: str | None = None) -> dict[str, Any]:
-    """Return extra launch options for ``browser_name``; only Chromium without a channel needs any."""
+def launch_options_for(
+    browser_name: str, managed_executable: str, channel: str | None = None, *, remote: bool = False
+) -> dict[str, Any]:
+    """Return extra launch options for ``browser_name``; only Chromium without a channel needs any.
+
+    ``remote`` means a Playwright server launches the browser: this machine then needs no Chromium
+    of its own, and ``CHROMIUM_PATH`` names a binary on the server's machine, unchecked here.
+    """
     if browser_name != "chromium" or channel:
         return {}
-    return chromium_launch_options(managed_executable)
+    if not remote:
+        return chromium_launch_options(managed_executable)
+    override = os.environ.get(CHROMIUM_PATH_VARIABLE)
+    if override:
+        return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
+    try:
+        return chromium_launch_options(managed_executable)
+    except BrowserNotFoundError:
+        return {"args": list(QUIET_CHROMIUM_FLAGS)}  # the server's own Chromium
+
+
+def ws_endpoint_from_env() -> str | None:
+    """Return the Playwright server named by ``PW_TEST_CONNECT_WS_ENDPOINT``, if any."""
+    return os.environ.get(WS_ENDPOINT_VARIABLE) or None
+
+
+def check_reachable(ws_endpoint: str, timeout: float | None = None) -> None:
+    """Raise RemoteBrowserError within ``timeout`` seconds (default: ``REACH_TIMEOUT_S``) unless an HTTP server answers.
+
+    Playwright's own connect has one limit for the handshake and the browser's launch together;
+    this check lets a wrong, stopped or silent endpoint fail in seconds. A Playwright server
+    answers a plain GET; any answer will do, since a service in front of one may refuse it.
+    """
+    parts = urlsplit(ws_endpoint)
+    if parts.scheme not in ("ws", "wss", "http", "https") or not parts.hostname:
+        raise RemoteBrowserError(f"{ws_endpoint!r} is not a Playwright server endpoint: expected ws://host:port/")
+    secure = parts.scheme in ("wss", "https")
+    timeout = REACH_TIMEOUT_S if timeout is None else timeout
+    try:
+        port = parts.port or (443 if secure else 80)
+    except ValueError as error:  # a port out of range or not a number
+        raise RemoteBrowserError(f"{ws_endpoint!r} is not a Playwright server endpoint: {error}") from error
+    if secure:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # only asking whether it answers
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname, port, timeout=timeout, context=context
+        )
+    else:
+        connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
+    try:
+        connection.request("GET", parts.path or "/")
+        connection.getresponse().close()
+    except (OSError, http.client.HTTPException) as error:
+        raise RemoteBrowserError(
+            f"No Playwright server answers at {ws_endpoint} ({error or type(error).__name__}). Start one where "
+            f"the browser should run, e.g. `playwright run-server --host 0.0.0.0 --port {port}` (with `--unsafe` "
+            f"for a system Chromium), or unset {WS_ENDPOINT_VARIABLE} / drop --ws-endpoint to run the browser here."
+        ) from error
+    finally:
+        connection.close()
+
+
+def camel_case(name: str) -> str:
+    """Return a Python launch option's name as the Playwright protocol spells it: ``slow_mo`` -> ``slowMo``."""
+    return re.sub(r"_([a-z])", lambda match: match.group(1).upper(), name)
+
+
+def connect_options_for(ws_endpoint: str, launch_options: dict[str, Any]) -> dict[str, Any]:
+    """Return ``BrowserType.connect`` keyword arguments that launch the browser as ``launch_options`` say.
+
+    A Playwright server takes launch options from the ``x-playwright-launch-options`` header, in
+    the protocol's camelCase (``executablePath``), never Python's names. It drops ``args`` and
+    ``executablePath`` unless started with ``--unsafe``: these run arbitrary programs on its machine.
+    """
+    from playwright.sync_api import BrowserType
+
+    # Playwright 1.49 names the endpoint ``ws_endpoint``; later versions name it ``endpoint``.
+    parameters = inspect.signature(BrowserType.connect).parameters
+    endpoint_name = "endpoint" if "endpoint" in parameters else "ws_endpoint"
+    header = {camel_case(name): value for name, value in launch_options.items() if value is not None}
+    return {
+        endpoint_name: ws_endpoint,
+        "timeout": CONNECT_TIMEOUT_MS,
+        "headers": {"x-playwright-launch-options": json.dumps(header, default=str)},
+    }
+
+
+def describe_connect_failure(ws_endpoint: str, launch_options: dict[str, Any], error: Exception) -> str:
+    """Explain why the Playwright server at ``ws_endpoint`` gave no browser, with what to do about it."""
+    message = str(error).split("\nCall log:")[0].strip()
+    hints = [f"The Playwright server at {ws_endpoint} gave no browser: {message}"]
+    if "Executable doesn't exist" in message:
+        hints.append(
+            "The server's machine has no such browser. Either run `playwright install chromium` there, "
+            "or start the server with `--unsafe` so it accepts an executable path and set "
+            f"{CHROMIUM_PATH_VARIABLE} to that machine's Chromium"
+            + (f" (asked for: {launch_options['executable_path']})." if "executable_path" in launch_options else ".")
+        )
+    elif "428 Precondition Required" in message:  # what a server answers a client of another version
+        hints.append("The server must run the same Playwright version as this machine (pip show playwright).")
+    return "\n".join(hints)
+
+
+def connect_browser(browser_type: BrowserType, ws_endpoint: str, launch_options: dict[str, Any]) -> Browser:
+    """Have the Playwright server at ``ws_endpoint`` launch ``browser_type`` with ``launch_options``."""
+    from playwright.sync_api import Error
+
+    check_reachable(ws_endpoint)
+    try:
+        return browser_type.connect(**connect_options_for(ws_endpoint, launch_options))
+    except Error as error:
+        raise RemoteBrowserError(describe_connect_failure(ws_endpoint, launch_options, error)) from error
 
 
 def report_browser() -> int:
@@ -77,6 +208,12 @@ def report_browser() -> int:
 
     with sync_playwright() as playwright:
         managed = playwright.chromium.executable_path
+    endpoint = ws_endpoint_from_env()
+    if endpoint:
+        options = launch_options_for("chromium", managed, remote=True)
+        where = options.get("executable_path", "its own Chromium")
+        print(f"Playwright server at {endpoint} ({WS_ENDPOINT_VARIABLE}); it is asked to launch {where}")
+        return 0
     try:
         options = chromium_launch_options(managed)
     except BrowserNotFoundError as error:

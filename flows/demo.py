@@ -17,6 +17,7 @@ from fixtures.portal.server import serve_in_thread
 from pages import AccountPage, BillingProfile, CustomersPage
 
 from .account import edit_account, submit_changes
+from .browser import ws_endpoint_from_env
 from .session import portal_session
 from .steps import step
 
@@ -33,6 +34,7 @@ class DemoOptions:
     demo_mode: bool = False
     pause_on_failure: bool = False
     output: Path = Path("demo-results")
+    ws_endpoint: str | None = None  # a Playwright server to run the browser on; None: $PW_TEST_CONNECT_WS_ENDPOINT
 
 
 class StepTimes(logging.Handler):
@@ -79,9 +81,14 @@ def run_demo(options: DemoOptions) -> bool:
         "trace": trace,
         "demo_mode": options.demo_mode,
         "pause_on_failure": options.pause_on_failure,
+        "ws_endpoint": options.ws_endpoint,
     }
     with serve_in_thread(create_app({"SEED": options.seed})) as base_url, timed_steps() as steps:
-        print(f"Bundled portal on {base_url} (seed {options.seed}); signing in as {options.user}\n")
+        print(f"Bundled portal on {base_url} (seed {options.seed}); signing in as {options.user}")
+        remote = ws_endpoint_from_env() if options.ws_endpoint is None else options.ws_endpoint
+        if remote:  # the bundled portal listens on this machine's loopback only
+            print(f"Browser: the Playwright server at {remote}, which must share this machine's network")
+        print()
         with portal_session(base_url, options.user, DEMO_PASSWORD, **session_options) as page:
             customer = CustomersPage(page).open().company_names()[0]
             form = edit_account(page, customer)

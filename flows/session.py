@@ -11,7 +11,7 @@ from playwright.sync_api import Page, Playwright, sync_playwright
 from pages.watch import watch
 
 from .account import sign_in
-from .browser import launch_options_for
+from .browser import connect_browser, launch_options_for, ws_endpoint_from_env
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -33,6 +33,7 @@ def portal_session(
     playwright: Playwright | None = None,
     demo_mode: bool = False,
     pause_on_failure: bool = False,
+    ws_endpoint: str | None = None,
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
@@ -42,11 +43,20 @@ def portal_session(
     runs Playwright (as under pytest-playwright): a thread can run only one. ``demo_mode``
     outlines each element before it is used and shows the step's name on the page;
     ``pause_on_failure`` opens the Playwright Inspector at a failing step (headed only).
+
+    ``ws_endpoint`` (default: ``$PW_TEST_CONNECT_WS_ENDPOINT``; ``""`` for none) is a Playwright
+    server (``playwright run-server``) that launches the browser on its machine, which must then
+    reach ``base_url``. An unreachable server raises ``flows.browser.RemoteBrowserError`` in seconds.
     """
+    endpoint = ws_endpoint_from_env() if ws_endpoint is None else ws_endpoint
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
-        options = launch_options_for(browser_name, browser_type.executable_path)
-        browser = browser_type.launch(headless=not headed, slow_mo=slowmo, **options)
+        options = {
+            "headless": not headed,
+            "slow_mo": slowmo,
+            **launch_options_for(browser_name, browser_type.executable_path, remote=bool(endpoint)),
+        }
+        browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
         try:
             context = browser.new_context(base_url=normalize_base_url(base_url), locale=locale)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
