@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The project's entry point; each command sets up what it needs first (see scripts/setup.sh).
-#   ./run.sh demo   [options]       serve the bundled portal and update one customer's account
-#   ./run.sh test   [pytest args]   run the regression suite (headless; --headed to watch)
-#   ./run.sh portal [options]       serve the bundled portal by hand (python -m fixtures.portal)
-#   ./run.sh setup                  only prepare the virtual environment and the browser
+#   ./run.sh demo   [options]           serve the bundled portal and update one customer's account
+#   ./run.sh test   [pytest args]       run the regression suite (headless; --headed to watch)
+#   ./run.sh portal [options]           serve the bundled portal by hand (python -m fixtures.portal)
+#   ./run.sh setup                      only prepare the virtual environment and the browser
+#   ./run.sh durations [pytest args]    run the whole suite, record each test's time in .test_durations
+#   ./run.sh merge-reports [files]      merge the shards' reports/junit-*.xml into reports/junit.xml
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${VENV:-.venv}
@@ -15,5 +17,8 @@ case "$command" in
     demo) bash scripts/setup.sh && exec "$VENV/bin/python" -m flows demo "$@" ;;
     test) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest "$@" ;;
     portal) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.portal "$@" ;;
-    *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    # Shards (--splits N --group G) are balanced by these times; --clean-durations drops removed tests.
+    durations) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations "$@" ;;
+    merge-reports) bash scripts/setup.sh && exec "$VENV/bin/python" scripts/merge_junit.py "$@" ;;
+    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

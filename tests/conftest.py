@@ -49,9 +49,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+@pytest.hookimpl(tryfirst=True)  # before junitxml, pytest-html and pytest-split read these options
+def pytest_configure(config: pytest.Config) -> None:
+    """Name a shard's outputs after it, and keep pytest-split's durations at the repository root.
+
+    With ``--splits N --group G`` the JUnit XML, the HTML report and the failure artifacts go to
+    ``reports/junit-G.xml``, ``reports/report-G.html`` and ``test-results/shard-G/`` (whatever paths
+    were given, numbered the same way), so shards run on one machine, or downloaded side by side,
+    never overwrite each other.
+    """
+    option = config.option
+    if getattr(option, "durations_path", None) == os.path.join(os.getcwd(), ".test_durations"):
+        option.durations_path = str(config.rootpath / ".test_durations")  # the default follows the cwd
+    if hasattr(config, "workerinput"):
+        # With xdist, the controller sees every worker's reports and stores them all; a worker would
+        # only overwrite the file with its own share.
+        option.store_durations = False
+    group = getattr(option, "group", None)
+    if not (group and getattr(option, "splits", None)):
+        return
+    for name in ("xmlpath", "htmlpath"):
+        if path := getattr(option, name, None):
+            setattr(option, name, str(Path(path).with_stem(f"{Path(path).stem}-{group}")))
+    option.output = str(Path(option.output) / f"shard-{group}")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
     seed = config.getoption("--data-seed")
-    return f"test data: --data-seed={seed} (replay this run's data with the same option)"
+    lines = [f"test data: --data-seed={seed} (replay this run's data with the same option)"]
+    option = config.option
+    if getattr(option, "group", None) and getattr(option, "splits", None):
+        reports = ", ".join(path for path in (option.xmlpath, option.htmlpath) if path) or "no reports"
+        lines.append(f"shard {option.group}/{option.splits}: {reports}, failure artifacts in {option.output}")
+    return lines
 
 
 @pytest.fixture(scope="session")
