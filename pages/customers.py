@@ -10,14 +10,10 @@ from .screen import Screen
 from .strings import any_language
 from .watch import highlight
 
-# True once the list region shows the answer for this query and page: the list loads from the
-# portal's REST API after the page itself, so neither the URL nor "load" says it is ready.
-LIST_SETTLED = """([query, page]) => {
-    const region = document.querySelector('[data-testid="customer-results"]');
-    return region !== null && region.getAttribute("aria-busy") === "false"
-        && (query === null || region.dataset.query === query)
-        && (page === null || region.dataset.page === String(page));
-}"""
+
+def css_string(text: str) -> str:
+    """Quote ``text`` as a CSS string; every character but letters, digits and spaces as a code point."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 class CustomersPage(Screen):
@@ -42,9 +38,19 @@ class CustomersPage(Screen):
         return self.wait_until_ready()
 
     def wait_until_ready(self, query: str | None = None, page_number: int | None = None) -> CustomersPage:
-        """Wait until the list has loaded (for ``query`` and ``page_number`` when given)."""
+        """Wait until the list has loaded (for ``query`` and ``page_number`` when given).
+
+        The list loads from the portal's REST API after the page itself, so neither the URL nor
+        "load" says it is ready: the region says which query and page it shows once not busy.
+        """
         self.settle(self.results)
-        self.page.wait_for_function(LIST_SETTLED, arg=[query, page_number])
+        settled = '[aria-busy="false"]'
+        if query is not None:
+            settled += f"[data-query={css_string(query)}]"
+        if page_number is not None:
+            settled += f'[data-page="{page_number}"]'
+        # A locator, not wait_for_function: it waits in Playwright's own script, already on the page.
+        self.page.get_by_test_id("customer-results").and_(self.page.locator(settled)).wait_for(state="attached")
         if self.load_error.is_visible():
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self

@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
 from pages import AccountPage, PortalError
+from pages.customers import css_string
 from pages.strings import LOCALES, UI_STRINGS, any_language, text
 
 
@@ -84,3 +85,11 @@ def test_account_page_reads_a_section_at_once_and_names_what_is_missing(page: Pa
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
 def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
     assert normalize_base_url(url) == "http://portal.example/pc/"
+
+
+@pytest.mark.parametrize("text", ['O"Brien \\ Co', "a'b]c[d", "line\nbreak", "上海 — Île <b>", "\t%_*"])
+def test_css_string_matches_exactly_the_text_it_quotes(text: str, page: Page) -> None:
+    page.set_content('<p id="one"></p><p id="other" data-query="x"></p>')
+    page.locator("#one").evaluate("(element, text) => { element.dataset.query = text; }", text)
+
+    assert page.locator(f"[data-query={css_string(text)}]").evaluate_all("found => found.map(e => e.id)") == ["one"]
