@@ -6,6 +6,7 @@
 #   ./run.sh setup                      only prepare the virtual environment and the browser
 #   ./run.sh durations [pytest args]    run the whole suite, record each test's time in .test_durations
 #   ./run.sh merge-reports [files]      merge the shards' reports/junit-*.xml into reports/junit.xml
+#   ./run.sh bench [options]            measure the suite against raw Playwright and Selenium (benchmarks/)
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${VENV:-.venv}
@@ -20,5 +21,6 @@ case "$command" in
     # Shards (--splits N --group G) are balanced by these times; --clean-durations drops removed tests.
     durations) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations "$@" ;;
     merge-reports) bash scripts/setup.sh && exec "$VENV/bin/python" scripts/merge_junit.py "$@" ;;
-    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    bench) bash scripts/setup.sh && bash scripts/setup-bench.sh && exec "$VENV/bin/python" -m benchmarks.run "$@" ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
