@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from html_elements import find
 
@@ -21,6 +23,25 @@ def test_pages_link_static_files_by_content_hash_and_browsers_may_keep_them(clie
     assert status == 200
     assert headers["Cache-Control"] == f"public, max-age={CACHE_SECONDS}"
     assert "Vary" not in headers  # the same file for every user: one cached copy serves all
+
+
+@pytest.mark.parametrize("query", ["", "?v=0123456789ab"], ids=["unversioned", "stale-version"])
+def test_a_url_without_the_current_version_is_checked_each_time(client: FlaskClient, query: str) -> None:
+    with client.get(f"/static/portal.css{query}") as response:
+        cache_control = response.headers["Cache-Control"]
+
+    assert cache_control == "no-cache"
+
+
+def test_a_file_edited_in_place_gets_a_new_version(tmp_path: Path) -> None:
+    style = tmp_path / "portal.css"
+    style.write_text("body { color: black }")
+    os.utime(style, ns=(1_000_000_000, 1_000_000_000))
+    before = content_hash(str(tmp_path), "portal.css")
+    style.write_text("body { color: white }")
+    os.utime(style, ns=(2_000_000_000, 2_000_000_000))  # set, not left to the clock's granularity
+
+    assert content_hash(str(tmp_path), "portal.css") != before
 
 
 def test_a_changed_file_gets_a_new_version(tmp_path: Path) -> None:
