@@ -105,7 +105,7 @@ class FormPage(Screen):
         """Select Submit and wait for the portal's answer; True when it took the form."""
         # The form posts and the portal answers with a new page, even when it shows the form
         # again; wait for that page, or a message left from the last Submit would be read.
-        # Its arrival ("commit") is enough: settle() then waits for what the new page shows.
+        # Its arrival ("commit") is enough: settle() then waits for the new page, parsed.
         with self.page.expect_navigation(wait_until="commit"):
             highlight(self.submit_button).click()
         self.settle(self.confirmation_or_alert())

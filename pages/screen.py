@@ -22,6 +22,9 @@ class Screen:
         So a script learns "signed out" or "403" at once, not from a timeout 30 seconds later.
         """
         ready.or_(self.sign_in_button).or_(self.error_page).first.wait_for()
+        # The whole page parsed, not only ``ready``: callers read what follows it (the other
+        # fields, the errors after the alert) in one go. Known to the client: no round trip.
+        self.page.wait_for_load_state("domcontentloaded")
         if ready.first.is_visible():
             return
         if self.sign_in_button.is_visible():
