@@ -12,7 +12,9 @@ Exit 0 only when every run passed.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,8 +43,25 @@ def bundled_portal() -> Iterator[str]:
                 raise RuntimeError(f"The portal did not start: {first_line!r} (exit code {portal.poll()})")
             yield found.group(0)
         finally:
-            portal.terminate()
-            portal.wait(timeout=STARTUP_SECONDS)
+            stop(portal)
+
+
+def stop(process: subprocess.Popen[str], group: bool = False) -> None:
+    """End ``process`` (with its process group: xdist workers, browsers); kill it if it lingers."""
+    if process.poll() is not None:
+        return
+    if group:
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=STARTUP_SECONDS)
+    except subprocess.TimeoutExpired:
+        if group:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        process.wait()
 
 
 def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> subprocess.Popen[str]:
@@ -54,7 +73,10 @@ def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> sub
         *(f"--output=test-results/{name}", *extra),
     ]
     with (ROOT / "reports" / f"{name}.log").open("w") as log:  # the child keeps its own copy of the file
-        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+        # A session of its own, so a run stopped early takes its workers and browsers with it.
+        return subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
 
 
 def summary(number: int) -> str:
@@ -76,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     with bundled_portal() if args.base_url is None else nullcontext(args.base_url) as base_url:
         print(f"{args.runs} runs of the suite at once against {base_url}", flush=True)
         started = time.perf_counter()
-        runs = [start_run(number, base_url, args.workers, args.pytest_args) for number in range(1, args.runs + 1)]
-        codes = [run.wait(timeout=RUN_SECONDS) for run in runs]
+        runs: list[subprocess.Popen[str]] = []
+        try:
+            runs += [start_run(number, base_url, args.workers, args.pytest_args) for number in range(1, args.runs + 1)]
+            codes = [run.wait(timeout=RUN_SECONDS) for run in runs]
+        finally:  # a timeout or Ctrl-C leaves no run behind
+            for run in runs:
+                stop(run, group=True)
     for number, code in enumerate(codes, start=1):
         print(f"run {number}: exit {code}: {summary(number)}")
     print(f"all runs finished in {time.perf_counter() - started:.0f} s")
