@@ -4,7 +4,7 @@
 #   ./run.sh test   [pytest args]       run the regression suite (headless; --headed to watch)
 #   ./run.sh portal [options]           serve the bundled portal by hand (python -m fixtures.portal)
 #   ./run.sh setup                      only prepare the virtual environment and the browser
-#   ./run.sh durations [pytest args]    run the whole suite, record each test's time in .test_durations
+#   ./run.sh durations                  run the whole suite, record each test's time in .test_durations
 #   ./run.sh merge-reports [files]      merge the shards' reports/junit-*.xml into reports/junit.xml
 #   ./run.sh bench [options]            measure the suite against raw Playwright and Selenium (benchmarks/)
 set -euo pipefail
@@ -19,7 +19,9 @@ case "$command" in
     test) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest "$@" ;;
     portal) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.portal "$@" ;;
     # Shards (--splits N --group G) are balanced by these times; --clean-durations drops removed tests.
-    durations) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations "$@" ;;
+    durations)  # the whole suite only: a selection would leave the file with that selection alone
+        [ $# -eq 0 ] || { echo "./run.sh durations takes no arguments: it records the whole suite" >&2; exit 2; }
+        bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations ;;
     merge-reports) bash scripts/setup.sh && exec "$VENV/bin/python" scripts/merge_junit.py "$@" ;;
     bench) bash scripts/setup.sh && bash scripts/setup-bench.sh && exec "$VENV/bin/python" -m benchmarks.run "$@" ;;
     *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;

@@ -15,9 +15,14 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
     if command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
         say "installing Debian's chromium and chromium-driver (the Selenium side)"
         as_root apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
     else
         say "the Selenium side needs chromium and a ChromeDriver of the same version on PATH"; exit 1
     fi
 fi
-say "ready: $(chromium --version 2>/dev/null | tail -1), $(chromedriver --version | cut -d' ' -f1-2)"
+browser=$(chromium --version 2>/dev/null | tail -1 | grep -o '[0-9][0-9.]*' | head -1)
+driver=$(chromedriver --version | grep -o '[0-9][0-9.]*' | head -1)
+if [ "${browser%%.*}" != "${driver%%.*}" ]; then
+    say "chromium $browser and chromedriver $driver differ: Selenium needs the same major version"; exit 1
+fi
+say "ready: chromium $browser, chromedriver $driver"

@@ -79,7 +79,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [f"test data: --data-seed={seed} (replay this run's data with the same option)"]
     option = config.option
     if getattr(option, "group", None) and getattr(option, "splits", None):
-        reports = ", ".join(path for path in (option.xmlpath, option.htmlpath) if path) or "no reports"
+        paths = (getattr(option, "xmlpath", None), getattr(option, "htmlpath", None))  # None: plugin disabled
+        reports = ", ".join(path for path in paths if path) or "no reports"
         lines.append(f"shard {option.group}/{option.splits}: {reports}, failure artifacts in {option.output}")
     return lines
 
