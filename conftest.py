@@ -95,7 +95,11 @@ def browser_type_launch_args(
     """Add what the browser needs (a system Chromium's path and flags) to the plugin's options."""
     try:
         extra = launch_options_for(
-            browser_type.name, browser_type.executable_path, browser_channel, remote=ws_endpoint is not None
+            browser_type.name,
+            browser_type.executable_path,
+            browser_channel,
+            remote=ws_endpoint is not None,
+            headless=browser_type_launch_args.get("headless", True),
         )
     except BrowserNotFoundError as error:
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)

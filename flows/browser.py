@@ -32,6 +32,10 @@ WS_ENDPOINT_VARIABLE = "PW_TEST_CONNECT_WS_ENDPOINT"
 REACH_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_MS = 120_000
 SYSTEM_CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
+# Headless, Playwright's own install runs Chromium's "headless shell", a build without the desktop
+# browser's window machinery; distributions package it too (Debian: chromium-headless-shell). It
+# takes far less CPU per test (see benchmarks/results.md), so headless runs prefer it likewise.
+SYSTEM_HEADLESS_SHELL_NAMES = ("chromium-headless-shell", "chrome-headless-shell")
 # Without these a distribution's Chromium phones home at start (updates, sync, field trials);
 # on a closed network every such call fails and slows the launch.
 QUIET_CHROMIUM_FLAGS = (
@@ -50,21 +54,27 @@ class RemoteBrowserError(RuntimeError):
     """A Playwright server could not be reached or could not launch the browser; the message says why."""
 
 
-def find_system_chromium() -> str | None:
-    """Return the path of a Chromium installed by the system's package manager, if any."""
-    for name in SYSTEM_CHROMIUM_NAMES:
+def find_system_chromium(*, headless: bool = False) -> str | None:
+    """Return the path of a Chromium installed by the system's package manager, if any.
+
+    ``headless`` prefers the headless shell, which cannot open a window, to the full browser.
+    """
+    names = (SYSTEM_HEADLESS_SHELL_NAMES if headless else ()) + SYSTEM_CHROMIUM_NAMES
+    for name in names:
         path = shutil.which(name)
         if path:
             return path
     return None
 
 
-def chromium_launch_options(managed_executable: str) -> dict[str, Any]:
+def chromium_launch_options(managed_executable: str, *, headless: bool = True) -> dict[str, Any]:
     """Return the launch options that make Playwright start a working Chromium.
 
     ``managed_executable`` is where Playwright's own build would be
     (``playwright.chromium.executable_path``). The result is ``{}`` when that build is
-    installed and no override is set; otherwise it names a system executable.
+    installed and no override is set (Playwright then picks its headless shell itself);
+    otherwise it names a system executable: the headless shell, where there is one, when
+    ``headless`` (Playwright's default, as for ``launch``).
     """
     override = os.environ.get(CHROMIUM_PATH_VARIABLE)
     if override:
@@ -76,7 +86,7 @@ def chromium_launch_options(managed_executable: str) -> dict[str, Any]:
         return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
     if os.path.exists(managed_executable):
         return {"args": list(QUIET_CHROMIUM_FLAGS)}
-    system = find_system_chromium()
+    system = find_system_chromium(headless=headless)
     if system:
         return {"executable_path": system, "args": list(QUIET_CHROMIUM_FLAGS)}
     raise BrowserNotFoundError(
@@ -88,7 +98,12 @@ def chromium_launch_options(managed_executable: str) -> dict[str, Any]:
 
 
 def launch_options_for(
-    browser_name: str, managed_executable: str, channel: str | None = None, *, remote: bool = False
+    browser_name: str,
+    managed_executable: str,
+    channel: str | None = None,
+    *,
+    remote: bool = False,
+    headless: bool = True,
 ) -> dict[str, Any]:
     """Return extra launch options for ``browser_name``; only Chromium without a channel needs any.
 
@@ -98,12 +113,12 @@ def launch_options_for(
     if browser_name != "chromium" or channel:
         return {}
     if not remote:
-        return chromium_launch_options(managed_executable)
+        return chromium_launch_options(managed_executable, headless=headless)
     override = os.environ.get(CHROMIUM_PATH_VARIABLE)
     if override:
         return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
     try:
-        return chromium_launch_options(managed_executable)
+        return chromium_launch_options(managed_executable, headless=headless)
     except BrowserNotFoundError:
         return {"args": list(QUIET_CHROMIUM_FLAGS)}  # the server's own Chromium
 
@@ -215,9 +230,16 @@ def report_browser() -> int:
         print(f"Playwright server at {endpoint} ({WS_ENDPOINT_VARIABLE}); it is asked to launch {where}")
         return 0
     try:
-        options = chromium_launch_options(managed)
+        headless = chromium_launch_options(managed, headless=True)
     except BrowserNotFoundError as error:
         print(error)
         return 1
-    print(options.get("executable_path", f"Playwright's Chromium: {managed}"))
+    chosen = headless.get("executable_path", f"Playwright's Chromium: {managed}")
+    try:
+        headed = chromium_launch_options(managed, headless=False).get("executable_path")
+    except BrowserNotFoundError:  # a headless shell alone: fine for CI, no window to watch
+        headed = "none, install chromium to watch a run"
+    if headed != headless.get("executable_path"):
+        chosen += f" (headed: {headed})"
+    print(chosen)
     return 0

@@ -54,7 +54,9 @@ def portal_session(
         options = {
             "headless": not headed,
             "slow_mo": slowmo,
-            **launch_options_for(browser_name, browser_type.executable_path, remote=bool(endpoint)),
+            **launch_options_for(
+                browser_name, browser_type.executable_path, remote=bool(endpoint), headless=not headed
+            ),
         }
         browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
         try:

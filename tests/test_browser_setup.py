@@ -36,6 +36,33 @@ def test_system_chromium_is_used_when_playwright_has_none(monkeypatch: pytest.Mo
     assert options == {"executable_path": executable, "args": list(QUIET_CHROMIUM_FLAGS)}
 
 
+@pytest.fixture
+def chromium_and_headless_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
+    """A system with Debian's two packages: the full browser and the headless shell."""
+    monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
+    paths = {name: str(tmp_path / name) for name in ("chromium", "chromium-headless-shell")}
+    monkeypatch.setattr(browser.shutil, "which", paths.get)
+    return paths
+
+
+def test_headless_runs_prefer_the_headless_shell(chromium_and_headless_shell: dict[str, str]) -> None:
+    options = launch_options_for("chromium", "/nonexistent/chrome", headless=True)
+    assert options["executable_path"] == chromium_and_headless_shell["chromium-headless-shell"]
+
+
+def test_headed_runs_get_the_full_browser(chromium_and_headless_shell: dict[str, str]) -> None:
+    options = launch_options_for("chromium", "/nonexistent/chrome", headless=False)
+    assert options["executable_path"] == chromium_and_headless_shell["chromium"]
+
+
+def test_a_headless_shell_alone_cannot_open_a_window(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
+    monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
+    monkeypatch.setattr(browser.shutil, "which", {"chromium-headless-shell": executable}.get)
+    assert chromium_launch_options("/nonexistent/chrome", headless=True)["executable_path"] == executable
+    with pytest.raises(BrowserNotFoundError, match="apt-get install chromium"):
+        chromium_launch_options("/nonexistent/chrome", headless=False)
+
+
 def test_environment_variable_wins(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
     monkeypatch.setenv(browser.CHROMIUM_PATH_VARIABLE, executable)
     assert chromium_launch_options(managed_executable=executable)["executable_path"] == executable
