@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from playwright.sync_api import sync_playwright
+
+from flows.browser import chromium_launch_options
 
 from .suite import SuiteRun
 from .timing import median, percentile
@@ -57,6 +60,14 @@ def command_output(*command: str) -> str:
     return (result.stdout.strip().splitlines() or ["?"])[0]
 
 
+def headless_browser() -> str:
+    """Name and version of the Chromium that headless runs launch here."""
+    with sync_playwright() as playwright:
+        managed = playwright.chromium.executable_path
+    path = chromium_launch_options(managed, headless=True).get("executable_path")
+    return f"{path}, {command_output(path, '--version')}" if path else f"Playwright's own Chromium ({managed})"
+
+
 def machine() -> list[str]:
     """Describe the machine and the tools' versions, as markdown list items."""
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
@@ -72,7 +83,7 @@ def machine() -> list[str]:
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- CPU: {cpu}, {os.cpu_count()} logical cores; memory {mib(psutil.virtual_memory().total)}",
         f"- system: {system}, Linux {platform.release()}, Python {platform.python_version()}",
-        f"- browsers: {command_output('/usr/bin/chromium', '--version')}; "
+        f"- browser, headless, for all three approaches and the suite: {headless_browser()}; "
         f"{command_output('chromedriver', '--version').split(' (')[0]}",
         f"- packages: {tools}",
     ]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 from selenium import webdriver
@@ -93,12 +94,24 @@ def selenium_workflow(driver: WebDriver, base_url: str, company: str, poll: floa
     wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[role='status']")))
 
 
+def selenium_binary() -> str:
+    """The headless browser's binary itself: chromedriver's quit kills one process, not a wrapper's child."""
+    path = find_system_chromium(headless=True) or "/usr/bin/chromium"
+    # Debian's /usr/bin/chromium-headless-shell is a script that runs the binary without exec.
+    binary = Path("/usr/lib/chromium") / Path(path).name
+    return str(binary) if Path(path).name == "chromium-headless-shell" and binary.exists() else path
+
+
 @contextmanager
 def chrome_driver(base_url: str) -> Iterator[WebDriver]:
-    """Start Debian's chromium through its chromium-driver, headless, signed in as the global admin."""
+    """Start Debian's Chromium through its chromium-driver, headless, signed in as the global admin.
+
+    The browser is the one Playwright launches here (the headless shell where installed), so the
+    three approaches differ only in how they drive it.
+    """
     options = webdriver.ChromeOptions()
     # Both paths given: Selenium Manager (which would download drivers) is never asked.
-    options.binary_location = find_system_chromium() or "/usr/bin/chromium"
+    options.binary_location = selenium_binary()
     for flag in ("--headless", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,720"):
         options.add_argument(flag)
     for flag in QUIET_CHROMIUM_FLAGS:
