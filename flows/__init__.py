@@ -29,17 +29,20 @@ from .account import (
     submit_changes,
     update_customer_account,
 )
+from .browser import BrowserNotFoundError, RemoteBrowserError
 from .session import portal_session
 
 __all__ = [
     "AccountInfo",
     "BillingProfile",
+    "BrowserNotFoundError",
     "CustomerNotFoundError",
     "EditConflictError",
     "NewCustomer",
     "NotAllowedError",
     "PageError",
     "PortalError",
+    "RemoteBrowserError",
     "SignInError",
     "SignedOutError",
     "ValidationError",

@@ -46,7 +46,7 @@ def portal_session(
 
     ``ws_endpoint`` (default: ``$PW_TEST_CONNECT_WS_ENDPOINT``; ``""`` for none) is a Playwright
     server (``playwright run-server``) that launches the browser on its machine, which must then
-    reach ``base_url``. An unreachable server raises ``flows.browser.RemoteBrowserError`` in seconds.
+    reach ``base_url``. An unreachable server raises ``flows.RemoteBrowserError`` in seconds.
     """
     endpoint = ws_endpoint_from_env() if ws_endpoint is None else ws_endpoint
     with nullcontext(playwright) if playwright else sync_playwright() as running:

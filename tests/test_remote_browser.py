@@ -23,9 +23,9 @@ from playwright.sync_api import Playwright, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
+from flows import RemoteBrowserError, portal_session
 from flows import browser as flows_browser
-from flows import portal_session
-from flows.browser import WS_ENDPOINT_VARIABLE, RemoteBrowserError, launch_options_for
+from flows.browser import WS_ENDPOINT_VARIABLE, launch_options_for
 from pages import DashboardPage
 
 pytestmark = pytest.mark.regression
