@@ -19,7 +19,7 @@ from flows.browser import (
     connect_options_for,
     describe_connect_failure,
     launch_options_for,
-    ws_endpoint_from_env,
+    ws_endpoint_or_env,
 )
 from pages import BillingProfile
 
@@ -27,7 +27,7 @@ from pages import BillingProfile
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("playwright").addoption(
         "--ws-endpoint",
-        default=ws_endpoint_from_env(),
+        default=ws_endpoint_or_env(),
         metavar="URL",
         help="run the browsers under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (see --base-url). Default: ${WS_ENDPOINT_VARIABLE}",
@@ -118,13 +118,10 @@ def connect_options(ws_endpoint: str | None, browser_type_launch_args: dict[str,
 
 @pytest.fixture(scope="session")
 def launch_browser(
-    launch_browser: Callable[..., Browser],
-    connect_options: dict[str, Any] | None,
-    ws_endpoint: str | None,
-    browser_type_launch_args: dict[str, Any],
+    launch_browser: Callable[..., Browser], ws_endpoint: str | None, browser_type_launch_args: dict[str, Any]
 ) -> Callable[..., Browser]:
     """The plugin's browser launcher; when a Playwright server gives no browser, each test says why."""
-    if connect_options is None or ws_endpoint is None:
+    if ws_endpoint is None:  # the plugin launches here (its connect_options fixture is None then too)
         return launch_browser
 
     def connect(**kwargs: Any) -> Browser:

@@ -123,9 +123,12 @@ def launch_options_for(
         return {"args": list(QUIET_CHROMIUM_FLAGS)}  # the server's own Chromium
 
 
-def ws_endpoint_from_env() -> str | None:
-    """Return the Playwright server named by ``PW_TEST_CONNECT_WS_ENDPOINT``, if any."""
-    return os.environ.get(WS_ENDPOINT_VARIABLE) or None
+def ws_endpoint_or_env(ws_endpoint: str | None = None) -> str | None:
+    """Return the Playwright server to use, or None to launch the browser here.
+
+    ``ws_endpoint`` wins when given (``""`` for none); otherwise ``PW_TEST_CONNECT_WS_ENDPOINT`` names it.
+    """
+    return (os.environ.get(WS_ENDPOINT_VARIABLE) if ws_endpoint is None else ws_endpoint) or None
 
 
 def check_reachable(ws_endpoint: str, timeout: float | None = None) -> None:
@@ -223,7 +226,7 @@ def report_browser() -> int:
 
     with sync_playwright() as playwright:
         managed = playwright.chromium.executable_path
-    endpoint = ws_endpoint_from_env()
+    endpoint = ws_endpoint_or_env()
     if endpoint:
         options = launch_options_for("chromium", managed, remote=True)
         where = options.get("executable_path", "its own Chromium")

@@ -17,7 +17,7 @@ from fixtures.portal.server import serve_in_thread
 from pages import AccountPage, BillingProfile, CustomersPage
 
 from .account import edit_account, submit_changes
-from .browser import ws_endpoint_from_env
+from .browser import ws_endpoint_or_env
 from .session import portal_session
 from .steps import step
 
@@ -85,7 +85,7 @@ def run_demo(options: DemoOptions) -> bool:
     }
     with serve_in_thread(create_app({"SEED": options.seed})) as base_url, timed_steps() as steps:
         print(f"Bundled portal on {base_url} (seed {options.seed}); signing in as {options.user}")
-        remote = ws_endpoint_from_env() if options.ws_endpoint is None else options.ws_endpoint
+        remote = ws_endpoint_or_env(options.ws_endpoint)
         if remote:  # the bundled portal listens on this machine's loopback only
             print(f"Browser: the Playwright server at {remote}, which must share this machine's network")
         print()

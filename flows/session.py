@@ -11,7 +11,7 @@ from playwright.sync_api import Page, Playwright, sync_playwright
 from pages.watch import watch
 
 from .account import sign_in
-from .browser import connect_browser, launch_options_for, ws_endpoint_from_env
+from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -48,7 +48,7 @@ def portal_session(
     server (``playwright run-server``) that launches the browser on its machine, which must then
     reach ``base_url``. An unreachable server raises ``flows.RemoteBrowserError`` in seconds.
     """
-    endpoint = ws_endpoint_from_env() if ws_endpoint is None else ws_endpoint
+    endpoint = ws_endpoint_or_env(ws_endpoint)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
         options = {

@@ -50,7 +50,7 @@ class CustomersPage(Screen):
         if page_number is not None:
             settled += f'[data-page="{page_number}"]'
         # A locator, not wait_for_function: it waits in Playwright's own script, already on the page.
-        self.page.get_by_test_id("customer-results").and_(self.page.locator(settled)).wait_for(state="attached")
+        self.results.and_(self.page.locator(settled)).wait_for(state="attached")
         if self.load_error.is_visible():
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self

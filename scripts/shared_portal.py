@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,17 +51,12 @@ def stop(process: subprocess.Popen[str], group: bool = False) -> None:
     """End ``process`` (with its process group: xdist workers, browsers); kill it if it lingers."""
     if process.poll() is not None:
         return
-    if group:
-        os.killpg(process.pid, signal.SIGTERM)
-    else:
-        process.terminate()
+    send = partial(os.killpg, process.pid) if group else process.send_signal
+    send(signal.SIGTERM)
     try:
         process.wait(timeout=STARTUP_SECONDS)
     except subprocess.TimeoutExpired:
-        if group:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
+        send(signal.SIGKILL)
         process.wait()
 
 

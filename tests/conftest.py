@@ -49,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def shard_group(config: pytest.Config) -> int | None:
+    """Return G when this run is one shard (``--splits N --group G``), else None."""
+    option = config.option
+    return option.group if getattr(option, "group", None) and getattr(option, "splits", None) else None
+
+
 @pytest.hookimpl(tryfirst=True)  # before junitxml, pytest-html and pytest-split read these options
 def pytest_configure(config: pytest.Config) -> None:
     """Name a shard's outputs after it, and keep pytest-split's durations at the repository root.
@@ -65,8 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # With xdist, the controller sees every worker's reports and stores them all; a worker would
         # only overwrite the file with its own share.
         option.store_durations = False
-    group = getattr(option, "group", None)
-    if not (group and getattr(option, "splits", None)):
+    group = shard_group(config)
+    if group is None:
         return
     for name in ("xmlpath", "htmlpath"):
         if path := getattr(option, name, None):
@@ -78,7 +84,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     seed = config.getoption("--data-seed")
     lines = [f"test data: --data-seed={seed} (replay this run's data with the same option)"]
     option = config.option
-    if getattr(option, "group", None) and getattr(option, "splits", None):
+    if shard_group(config) is not None:
         paths = (getattr(option, "xmlpath", None), getattr(option, "htmlpath", None))  # None: plugin disabled
         reports = ", ".join(path for path in paths if path) or "no reports"
         lines.append(f"shard {option.group}/{option.splits}: {reports}, failure artifacts in {option.output}")
