@@ -1,0 +1,115 @@
+"""Sessions live on the server: they expire, survive a restart, and end for good on sign-out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+from html_elements import texts
+
+from fixtures.portal import create_app
+
+
+def later(app: Flask, seconds: float) -> None:
+    """Move the portal's clock ``seconds`` ahead of now."""
+    app.config["CLOCK"] = lambda: time.time() + seconds
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    """Tell whether the client's session may open the Dashboard."""
+    return client.get("/dashboard").status_code == 200
+
+
+def test_a_copied_cookie_is_refused_after_sign_out(
+    app: Flask, client: FlaskClient, sign_in: Callable[[str], str]
+) -> None:
+    # Given a signed-in session and a copy of its cookie
+    csrf = sign_in("global-admin")
+    copied = client.get_cookie("session").value
+
+    # When the user signs out, and someone replays the copied cookie
+    client.post("/sign-out", data={"csrf_token": csrf})
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+
+    # Then the replayed cookie signs no one in
+    assert not is_signed_in(replay)
+
+
+def test_a_session_outlives_a_restart_on_the_same_database(
+    app: Flask, client: FlaskClient, sign_in: Callable[[str], str]
+) -> None:
+    sign_in("sales-agent")
+    cookie = client.get_cookie("session").value
+
+    restarted = create_app({"DATABASE": app.config["DATABASE"], "TESTING": True}).test_client()
+    restarted.set_cookie("session", cookie)
+
+    assert is_signed_in(restarted)
+
+
+def test_a_session_ends_after_its_lifetime_without_requests(
+    app: Flask, client: FlaskClient, sign_in: Callable[[str], str]
+) -> None:
+    app.config["SESSION_LIFETIME"] = 600
+    sign_in("admin-agent")
+
+    later(app, 601)
+
+    assert not is_signed_in(client)
+
+
+def test_each_request_extends_the_session(app: Flask, client: FlaskClient, sign_in: Callable[[str], str]) -> None:
+    # Given a ten-minute session used every six minutes
+    app.config["SESSION_LIFETIME"] = 600
+    sign_in("admin-agent")
+    later(app, 360)
+    assert is_signed_in(client)
+
+    # When ten minutes have passed since sign-in, but only four since the last request
+    later(app, 720)
+
+    # Then it is still signed in
+    assert is_signed_in(client)
+
+
+def test_signing_in_gives_a_new_session_id(client: FlaskClient, sign_in: Callable[[str], str]) -> None:
+    # Given a visitor's session from before sign-in (one an attacker could have planted)
+    client.get("/sign-in")
+    before = client.get_cookie("session").value
+
+    sign_in("global-admin")
+
+    assert client.get_cookie("session").value != before
+
+
+def test_a_form_posted_after_the_session_ended_saves_nothing_and_says_so(
+    app: Flask,
+    client: FlaskClient,
+    sign_in: Callable[[str], str],
+    customer_of: Callable[[str], str],
+    stored_profile: Callable[[str], dict[str, str]],
+) -> None:
+    # Given an open edit form whose session then expires
+    app.config["SESSION_LIFETIME"] = 600
+    csrf = sign_in("global-admin")
+    customer = customer_of("CN")
+    before = stored_profile(customer)
+    later(app, 601)
+
+    # When the form is submitted
+    form = {**before, "city": "重庆市", "csrf_token": csrf}
+    response = client.post(f"/customers/{customer}/account/edit", data=form, follow_redirects=True)
+
+    # Then the person is asked to sign in and told that nothing was saved; nothing was
+    assert "nothing was saved" in " ".join(texts(response.get_data(as_text=True), "p", role="alert"))
+    assert stored_profile(customer) == before
+
+
+def test_signing_out_of_an_ended_session_just_shows_sign_in(client: FlaskClient) -> None:
+    response = client.post("/sign-out", data={"csrf_token": "from-a-session-long-gone"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/sign-in")
