@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Self
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Error, Locator, Page
 
-from .errors import PortalError
+from .errors import PortalError, PortalUnavailableError, SignedOutError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen
-from .strings import any_language
+from .strings import UI_STRINGS, any_language
 from .watch import highlight
 
-ERROR_TEST_ID = re.compile(r"^error-")
+# Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
+# what a person reads as "label: value" under a heading.
+TERMS_BY_HEADING = """() => {
+  const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
+  const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
+  const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
+  const sections = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
+    else if (isTerm(el) && sections.length) {
+      let definition = el.nextElementSibling;
+      while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
+      const value = definition && isDefinition(definition) ? definition.innerText : "";
+      sections[sections.length - 1].pairs.push([el.innerText.trim(), value.trim()]);
+    }
+  }
+  return sections;
+}"""
+# Each invalid field of a form: its label and its accessible description (the error at the field).
+INVALID_FIELDS = """form => [...form.elements].filter(el => el.getAttribute("aria-invalid") === "true").map(el => {
+  const text = (ids) => (ids || "").split(/\\s+/).map(id => document.getElementById(id))
+    .filter(Boolean).map(node => node.innerText.trim()).join(" ");
+  const label = (el.labels && el.labels.length ? el.labels[0].innerText : "") ||
+    el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"));
+  return [label.trim(), text(el.getAttribute("aria-describedby"))];
+})"""
+SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
+
+
+def field_named(label: str, fields: tuple[str, ...]) -> str | None:
+    """Return the field (API name) whose label, in any language, is ``label``."""
+    return next((field for field in fields if field in UI_STRINGS and any_language(field).match(label)), None)
 
 
 class AccountPage(Screen):
@@ -24,7 +55,7 @@ class AccountPage(Screen):
         super().__init__(page)
         self.edit_link = page.get_by_role("link", name=any_language("edit"))
         self.confirmation = page.get_by_role("status")
-        self.company_name = page.get_by_test_id("billing-companyName")
+        self.bill_to_heading = page.get_by_role("heading", name=any_language("bill_to"))
 
     def open(self, customer_id: str) -> AccountPage:
         """Go straight to the Account page of the customer with this Microsoft ID."""
@@ -33,7 +64,7 @@ class AccountPage(Screen):
 
     def wait_until_ready(self) -> AccountPage:
         """Wait until the Bill-to info is shown."""
-        self.settle(self.company_name)
+        self.settle(self.bill_to_heading)
         return self
 
     def can_edit(self) -> bool:
@@ -49,18 +80,24 @@ class AccountPage(Screen):
         return BillingProfile(**self.shown_values("billing", BILLING_PROFILE_FIELDS))
 
     def shown_values(self, section: str, fields: tuple[str, ...]) -> dict[str, str]:
-        """Read the values shown for ``fields`` in a section ("account" or "billing").
+        """Read the values shown for ``fields`` under a section's heading ("account" or "billing").
 
-        One call reads them all (a call per field would cost a browser round trip each);
-        a field the page does not show raises ``PortalError`` naming it.
+        Each value is the definition of the term that labels it, in any of the three languages.
+        One call reads them all (a call per field would cost a browser round trip each); a field
+        the page does not show raises ``PortalError`` naming it.
         """
-        shown: dict[str, str] = self.page.get_by_test_id(re.compile(f"^{section}-")).evaluate_all(
-            "cells => Object.fromEntries(cells.map(cell => [cell.dataset.testid, cell.innerText]))"
-        )
-        missing = [field for field in fields if f"{section}-{field}" not in shown]
+        heading = any_language(SECTION_HEADINGS[section])
+        shown: dict[str, str] = {}
+        for found in self.page.evaluate(TERMS_BY_HEADING):
+            if heading.match(found["heading"]):
+                for term, value in found["pairs"]:
+                    field = field_named(term, fields)
+                    if field is not None:
+                        shown.setdefault(field, value)
+        missing = [field for field in fields if field not in shown]
         if missing:
             raise PortalError(f"The Account page does not show {', '.join(missing)} at {self.page.url}")
-        return {field: shown[f"{section}-{field}"].strip() for field in fields}
+        return {field: shown[field] for field in fields}
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
@@ -75,8 +112,8 @@ class FormPage(Screen):
         super().__init__(page)
         self.submit_button = page.get_by_role("button", name=any_language("submit"))
         self.cancel_link = page.get_by_role("link", name=any_language("cancel"))
-        self.alert = page.get_by_role("alert")
-        self.field_error_messages = page.get_by_test_id(ERROR_TEST_ID)
+        # The form's own message: an alert beside Submit (an error page's alert has no form).
+        self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
 
     def wait_until_ready(self) -> Self:
         """Wait until the form can be submitted."""
@@ -94,21 +131,39 @@ class FormPage(Screen):
         return self
 
     def field_errors(self) -> dict[str, str]:
-        """Return each invalid field's message, keyed by API field name."""
-        errors = {}
-        for message in self.field_error_messages.all():
-            field = (message.get_attribute("data-testid") or "").removeprefix("error-")
-            errors[field] = message.inner_text().strip()
-        return errors
+        """Return each invalid field's message (its accessible description), keyed by API field name.
+
+        A field whose label this library does not know is keyed by its label, so no error is lost.
+        """
+        fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
+        form = self.page.locator("form").filter(has=self.submit_button)
+        invalid: list[list[str]] = form.first.evaluate(INVALID_FIELDS)
+        return {field_named(label, fields) or label: message for label, message in invalid}
 
     def submit_form(self) -> bool:
-        """Select Submit and wait for the portal's answer; True when it took the form."""
+        """Select Submit and wait for the portal's answer; True when it took the form.
+
+        Raises ``SignedOutError`` when the session had ended (the portal took nothing), a
+        ``PageError`` when it answered with an error page, and ``PortalUnavailableError`` when
+        it did not answer at all.
+        """
         # The form posts and the portal answers with a new page, even when it shows the form
         # again; wait for that page, or a message left from the last Submit would be read.
         # Its arrival ("commit") is enough: settle() then waits for the new page, parsed.
-        with self.page.expect_navigation(wait_until="commit"):
-            highlight(self.submit_button).click()
-        self.settle(self.confirmation_or_alert())
+        try:
+            with self.page.expect_navigation(wait_until="commit"):
+                highlight(self.submit_button).click()
+        except Error as error:
+            if "net::" not in str(error):
+                raise
+            raise PortalUnavailableError(f"The portal did not answer Submit at {self.page.url}: {error}") from None
+        try:
+            self.settle(self.confirmation_or_alert(), renew=False)
+        except SignedOutError:
+            raise SignedOutError(
+                f"The session ended before Submit reached the portal, which asks to sign in again at "
+                f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
+            ) from None
         return not self.alert.is_visible()
 
     def confirmation_or_alert(self) -> Locator:

@@ -11,46 +11,43 @@ from .strings import any_language
 from .watch import highlight
 
 
-def css_string(text: str) -> str:
-    """Quote ``text`` as a CSS string; every character but letters, digits and spaces as a code point."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
-
-
 class CustomersPage(Screen):
-    """The list of the partner's customers: search, paging, Add customer."""
+    """The list of the partner's customers: search, paging, Add customer.
+
+    The list is a region named like the page ("Customers"), holding a table of customers. It
+    loads after the page itself, from the portal's REST API: while it does, the region says it
+    is busy (``aria-busy``), as assistive technologies expect, and that is what this waits on.
+    """
 
     PATH = "customers"
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.search_box = page.get_by_role("searchbox", name=any_language("search_label"))
-        self.results = page.get_by_test_id("customer-results")
+        self.results = page.get_by_role("region", name=any_language("customers"))
         self.table = self.results.get_by_role("table")
         self.no_results = self.results.get_by_text(any_language("no_customers"))
         self.load_error = self.results.get_by_role("alert")
         self.next_button = page.get_by_role("button", name=any_language("next_page"))
         self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
         self.add_customer_link = page.get_by_role("link", name=any_language("add_customer"))
+        self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
         self.page.goto(self.PATH)
         return self.wait_until_ready()
 
-    def wait_until_ready(self, query: str | None = None, page_number: int | None = None) -> CustomersPage:
-        """Wait until the list has loaded (for ``query`` and ``page_number`` when given).
+    def wait_until_ready(self) -> CustomersPage:
+        """Wait until the list has loaded: the region shown and no longer busy.
 
         The list loads from the portal's REST API after the page itself, so neither the URL nor
-        "load" says it is ready: the region says which query and page it shows once not busy.
+        "load" says it is ready. A search or a page move marks the region busy as it starts (in
+        the same event), so "not busy" afterwards means its answer is shown.
         """
         self.settle(self.results)
-        settled = '[aria-busy="false"]'
-        if query is not None:
-            settled += f"[data-query={css_string(query)}]"
-        if page_number is not None:
-            settled += f'[data-page="{page_number}"]'
         # A locator, not wait_for_function: it waits in Playwright's own script, already on the page.
-        self.results.and_(self.page.locator(settled)).wait_for(state="attached")
+        self.results.and_(self.page.locator('[aria-busy="false"]')).wait_for(state="attached")
         if self.load_error.is_visible():
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
@@ -62,25 +59,26 @@ class CustomersPage(Screen):
 
     def page_number(self) -> int:
         """Return the number of the page of results shown (1 for the first)."""
-        return int(self.results.get_attribute("data-page") or "1")
+        return self.shown_page
 
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
         highlight(self.search_box).fill(text)
         self.search_box.press("Enter")
-        return self.wait_until_ready(query=text.strip(), page_number=1)
+        self.shown_page = 1
+        return self.wait_until_ready()
 
     def next_page(self) -> CustomersPage:
         """Show the next page of results."""
-        number = self.page_number()
         highlight(self.next_button).click()
-        return self.wait_until_ready(page_number=number + 1)
+        self.shown_page += 1
+        return self.wait_until_ready()
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
-        number = self.page_number()
         highlight(self.previous_button).click()
-        return self.wait_until_ready(page_number=number - 1)
+        self.shown_page -= 1
+        return self.wait_until_ready()
 
     def customer_link(self, company_name: str) -> Locator:
         """Return the link to the customer named exactly ``company_name`` on the page shown."""

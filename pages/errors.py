@@ -21,6 +21,14 @@ class SignedOutError(PortalError):
     """The portal sent the browser to sign-in: the session is missing or has ended."""
 
 
+class PortalUnavailableError(PortalError):
+    """The portal did not answer at all (refused the connection, restarting, down).
+
+    Raised by Submit too: a refused connection means the form never reached the portal, so
+    nothing was saved; the message names the browser's network error.
+    """
+
+
 class PageError(PortalError):
     """The portal answered with an error page; ``status`` is its HTTP status."""
 

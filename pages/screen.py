@@ -1,11 +1,38 @@
-"""What every screen shares: waiting for itself, or saying what the portal showed instead."""
+"""What every screen shares: waiting for itself, or saying what the portal showed instead.
+
+Everything is found as a person perceives it (roles, names, headings), never by attributes
+put there for tests: a real deployment's markup is not ours and has none.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+
 from playwright.sync_api import Locator, Page
 
-from .errors import SignedOutError, error_for_status
-from .strings import any_language
+from .errors import SignedOutError, SignInError, error_for_status
+from .renewal import renewal_for
+from .strings import UI_STRINGS, any_language
+
+log = logging.getLogger("flows")
+
+ERROR_TITLES = {int(key.rsplit("_", 1)[1]): key for key in UI_STRINGS if key.startswith("error_title_")}
+# An error page says what happened in its main heading: its status ("404 Page not found"), or its title.
+ERROR_HEADING = re.compile(
+    r"^\s*(?:[45]\d\d\b.*|"
+    + "|".join(re.escape(title) for key in ERROR_TITLES.values() for title in UI_STRINGS[key])
+    + r")\s*$",
+    re.DOTALL,
+)
+
+
+def status_of(heading: str) -> int:
+    """Return the HTTP status an error page's heading names (its number, else its title); 0 if neither."""
+    number = re.match(r"\s*([45]\d\d)\b", heading)
+    if number:
+        return int(number.group(1))
+    return next((status for status, key in ERROR_TITLES.items() if any_language(key).match(heading)), 0)
 
 
 class Screen:
@@ -14,20 +41,41 @@ class Screen:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.sign_in_button = page.get_by_role("button", name=any_language("sign_in"))
-        self.error_page = page.get_by_test_id("error-page")
+        self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
 
-    def settle(self, ready: Locator) -> None:
+    def settle(self, ready: Locator, *, renew: bool = True) -> None:
         """Wait until ``ready`` shows; raise instead when the portal shows sign-in or an error page.
 
         So a script learns "signed out" or "403" at once, not from a timeout 30 seconds later.
+        When the session has ended and the page's context may sign in again (``pages.renewal``),
+        it does so once and waits for ``ready`` again; ``renew=False`` raises at once instead.
         """
-        ready.or_(self.sign_in_button).or_(self.error_page).first.wait_for()
-        # The whole page parsed, not only ``ready``: callers read what follows it (the other
-        # fields, the errors after the alert) in one go. Known to the client: no round trip.
-        self.page.wait_for_load_state("domcontentloaded")
-        if ready.first.is_visible():
-            return
-        if self.sign_in_button.is_visible():
-            raise SignedOutError(f"The portal asked to sign in again at {self.page.url}")
-        status = int(self.error_page.get_attribute("data-status") or 0)
-        raise error_for_status(status, self.error_page.get_by_role("alert").inner_text().strip())
+        renewal = renewal_for(self.page) if renew else None
+        while True:
+            ready.or_(self.sign_in_button).or_(self.error_heading).first.wait_for()
+            # The whole page parsed, not only ``ready``: callers read what follows it (the other
+            # fields, the errors after the alert) in one go. Known to the client: no round trip.
+            self.page.wait_for_load_state("domcontentloaded")
+            if ready.first.is_visible():
+                return
+            if self.error_heading.first.is_visible():
+                raise self.shown_error()
+            if not self.sign_in_button.is_visible():
+                continue  # ``ready`` came and went with a redraw: wait for it again
+            if renewal is None:
+                raise SignedOutError(f"The portal asked to sign in again at {self.page.url}")
+            log.warning("The portal asked to sign in again at %s: signing in again", self.page.url)
+            try:
+                renewal(self.page)
+            except SignInError as error:
+                raise SignedOutError(
+                    f"The session ended at {self.page.url} and signing in again failed: {error}"
+                ) from error
+            renewal = None  # once: a portal that asks again at once is refusing, not expiring
+
+    def shown_error(self) -> Exception:
+        """Return the error for the error page shown: its status from the heading, its message."""
+        heading = self.error_heading.first.inner_text().strip()
+        alert = self.page.get_by_role("alert")
+        message = alert.first.inner_text().strip() if alert.count() else heading
+        return error_for_status(status_of(heading), message)

@@ -40,6 +40,11 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "state": ("State/Province", "État/Province", "省/自治区/直辖市"),
     "postalCode": ("Postal code", "Code postal", "邮政编码"),
     "country": ("Country/Region", "Pays/Région", "国家/地区"),
+    # The Account page's sections and read-only terms, as Partner Center names them.
+    "account_info": ("Customer Account Info", "Informations du compte client", "客户帐户信息"),
+    "bill_to": ("Bill-to info", "Informations de facturation", "帐单寄送信息"),
+    "microsoftId": ("Microsoft ID", "ID Microsoft", "Microsoft ID"),
+    "domain": ("Domain", "Domaine", "域"),
     # The bundled portal's own wording (not in the docs).
     "domainPrefix": ("Domain name", "Nom de domaine", "域名"),
     "customer_menu": ("Customer menu", "Menu client", "客户菜单"),
@@ -50,6 +55,10 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "next_page": ("Next", "Suivant", "下一页"),
     "previous_page": ("Previous", "Précédent", "上一页"),
     "no_customers": ("No customers match your search.", "Aucun client ne correspond à votre recherche.", "没有与搜索匹配的客户。"),
+    "error_title_400": ("Bad request", "Requête incorrecte", "错误的请求"),
+    "error_title_403": ("Access denied", "Accès refusé", "拒绝访问"),
+    "error_title_404": ("Page not found", "Page introuvable", "找不到页面"),
+    "error_title_500": ("Something went wrong", "Une erreur s’est produite", "出现错误"),
     "search_label": ("Search by company name or domain", "Rechercher par nom de société ou domaine", "按公司名称或域名搜索"),
 }
 

@@ -7,8 +7,7 @@ from playwright.sync_api import Page
 
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
-from pages import AccountPage, PortalError
-from pages.customers import css_string
+from pages import AccountEditPage, AccountPage, PortalError
 from pages.strings import LOCALES, UI_STRINGS, any_language, text
 
 
@@ -66,30 +65,39 @@ def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
     assert page.url == "about:blank"
 
 
-def test_account_page_reads_a_section_at_once_and_names_what_is_missing(page: Page) -> None:
+def test_account_page_reads_a_section_by_its_terms_and_names_what_is_missing(page: Page) -> None:
+    # Given markup of someone else's: a heading, then terms and their definitions, in French
     page.set_content(
-        '<dl><dd data-testid="account-microsoftId"> 1f0e </dd>'
-        '<dd data-testid="account-domain">a.partner.onmschina.cn</dd>'
-        '<dd data-testid="billing-city">Paris</dd></dl>'
+        "<h2>Informations du compte client</h2><dl><dt>ID Microsoft</dt><dd> 1f0e </dd>"
+        "<dt>Domaine</dt><dd>a.partner.onmschina.cn</dd></dl>"
+        "<h2>Informations de facturation</h2><dl><dt>Nom de la société</dt><dd>Other</dd></dl>"
     )
     account = AccountPage(page)
 
+    # Then a term missing from its section is named, not taken from the next section
     with pytest.raises(PortalError, match="does not show companyName at about:blank"):
         account.account_info()
-    page.set_content(page.content().replace("</dl>", '<dd data-testid="account-companyName">Contoso</dd></dl>'))
+    company = "<dt>Nom de la société</dt><dd>Contoso</dd>"
+    page.set_content(page.content().replace("</dd></dl><h2>", f"</dd>{company}</dl><h2>", 1))
     info = account.account_info()
 
     assert (info.microsoftId, info.domain, info.companyName) == ("1f0e", "a.partner.onmschina.cn", "Contoso")
 
 
+def test_field_errors_are_read_from_each_invalid_field_s_description(page: Page) -> None:
+    # Given a form whose fields point at their errors, in Chinese, one label unknown to the library
+    page.set_content(
+        '<main><form><label for="c">城市</label><input id="c" aria-invalid="true" aria-describedby="e1 e2">'
+        '<span id="e1">城市为必填项。</span><span id="e2">请重试。</span>'
+        '<label for="v">增值税号</label><input id="v" aria-invalid="true" aria-describedby="e3"><p id="e3">无效</p>'
+        '<label for="p">邮政编码</label><input id="p"><button>提交</button></form></main>'
+    )
+
+    errors = AccountEditPage(page).field_errors()
+
+    assert errors == {"city": "城市为必填项。 请重试。", "增值税号": "无效"}
+
+
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
 def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
     assert normalize_base_url(url) == "http://portal.example/pc/"
-
-
-@pytest.mark.parametrize("text", ['O"Brien \\ Co', "a'b]c[d", "line\nbreak", "上海 — Île <b>", "\t%_*"])
-def test_css_string_matches_exactly_the_text_it_quotes(text: str, page: Page) -> None:
-    page.set_content('<p id="one"></p><p id="other" data-query="x"></p>')
-    page.locator("#one").evaluate("(element, text) => { element.dataset.query = text; }", text)
-
-    assert page.locator(f"[data-query={css_string(text)}]").evaluate_all("found => found.map(e => e.id)") == ["one"]
