@@ -15,7 +15,7 @@ command=${1:-}
 
 case "$command" in
     setup) exec bash scripts/setup.sh ;;
-    demo) bash scripts/setup.sh && exec "$VENV/bin/python" -m flows demo "$@" ;;
+    demo) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.demo "$@" ;;
     test) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest "$@" ;;
     portal) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.portal "$@" ;;
     # Shards (--splits N --group G) are balanced by these times; --clean-durations drops removed tests.

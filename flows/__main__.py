@@ -1,7 +1,6 @@
 """Command line for the flows.
 
   python -m flows update-account --base-url URL --user U --customer NAME --set city=Shanghai ...
-  python -m flows demo [--headed]     the main job, on the bundled portal
   python -m flows browser             which Chromium Playwright will use, or what to install
 
 Steps go to standard error, the resulting profile to standard output as JSON. Exit codes:
@@ -16,7 +15,6 @@ import json
 import logging
 import os
 import sys
-from pathlib import Path
 
 from pages import (
     CustomerNotFoundError,
@@ -89,11 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     add_browser_options(update)
     update.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
-    demo = commands.add_parser("demo", help="serve the bundled portal and update one customer's account")
-    demo.add_argument("--user", default="global-admin", help="demo sign-in to use (default: %(default)s)")
-    demo.add_argument("--seed", type=int, default=2018, help="seed of the portal's data and the new values")
-    demo.add_argument("--output", default="demo-results", help="folder for the trace and the final screenshot")
-    add_browser_options(demo)
     commands.add_parser("browser", help="print which Chromium Playwright will use, or what to install")
     return parser
 
@@ -127,14 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "browser":
         return report_browser()
     try:
-        if args.command == "demo":
-            from .demo import DemoOptions, run_demo  # imports the bundled portal: only the demo needs it
-
-            options = DemoOptions(
-                args.user, args.seed, args.headed, args.slowmo, args.locale, args.demo_mode, args.pause_on_failure,
-                Path(args.output), args.ws_endpoint,
-            )  # fmt: skip
-            return 0 if run_demo(options) else 1
         return update_account(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)

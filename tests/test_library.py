@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page
 
@@ -101,3 +104,18 @@ def test_field_errors_are_read_from_each_invalid_field_s_description(page: Page)
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
 def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
     assert normalize_base_url(url) == "http://portal.example/pc/"
+
+
+@pytest.mark.parametrize("package", ["pages", "flows"])
+def test_the_library_never_imports_the_bundled_portal(package: str) -> None:
+    # Installing the flows for a script must not drag in the mock, not even through a late import.
+    root = Path(__file__).resolve().parent.parent
+    imports = []
+    for source in sorted((root / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(), str(source))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            imports += [f"{source.relative_to(root)}: {name}" for name in names if name.split(".")[0] == "fixtures"]
+
+    assert imports == [], "the library imports the bundled portal"

@@ -71,7 +71,7 @@ def test_without_pause_on_failure_a_failing_step_just_raises(
 
 def test_main_job_reports_steps_fields_and_evidence(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "flows", "demo", "--locale", "fr-FR", "--output", str(tmp_path)],
+        [sys.executable, "-m", "fixtures.demo", "--locale", "fr-FR", "--output", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
 
