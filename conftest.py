@@ -23,6 +23,9 @@ from flows.browser import (
 )
 from pages import BillingProfile
 
+# The suite's own layers (plugins/): each a pytest plugin of its own.
+pytest_plugins = ["plugins.browser_recovery", "plugins.sign_ins"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("playwright").addoption(

@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
-from flows import sign_in
+from pages.renewal import renew_sign_in_with
 from pages.watch import watch
+from plugins.browser_recovery import tolerate_death
+from plugins.sign_ins import SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
@@ -129,7 +131,7 @@ def new_context(
     made: list[BrowserContext] = request.node.stash.setdefault(CONTEXTS, [])
 
     def make(**kwargs: object) -> BrowserContext:
-        context = new_context(**kwargs)
+        context = tolerate_death(new_context(**kwargs))
         watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
         made.append(context)
         return context
@@ -155,36 +157,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
-def storage_state(
-    browser: Browser, base_url: str, portal_password: str, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], Path]:
-    """Return a role's saved sign-in, signing in through the UI once per role and run."""
-    saved: dict[str, Path] = {}
-
-    def for_role(role: str) -> Path:
-        if role not in saved:
-            context = browser.new_context(base_url=base_url)
-            try:
-                sign_in(context.new_page(), role, portal_password)
-                saved[role] = tmp_path_factory.mktemp("auth") / f"{role}.json"
-                context.storage_state(path=saved[role])
-            finally:
-                context.close()
-        return saved[role]
-
-    return for_role
-
-
 @pytest.fixture
-def page_as(new_context: Callable[..., BrowserContext], storage_state: Callable[[str], Path]) -> Callable[..., Page]:
+def page_as(new_context: Callable[..., BrowserContext], sign_ins: SavedSignIns) -> Callable[..., Page]:
     """Return a new page signed in as ``role``, in a context of its own (traced like ``page``).
 
     The browser speaks en-US unless ``locale`` says otherwise: the portal follows its language.
+    When the portal no longer accepts the saved sign-in, the role signs in again (once).
     """
 
     def open_page(role: str, locale: str = "en-US", **context_args: object) -> Page:
-        return new_context(storage_state=storage_state(role), locale=locale, **context_args).new_page()
+        context = new_context(storage_state=sign_ins.path(role), locale=locale, **context_args)
+        renew_sign_in_with(context, sign_ins.renewal(role))
+        return context.new_page()
 
     return open_page
 

@@ -1,0 +1,1 @@
+"""The suite's own pytest plugins, one layer each, loaded by the root conftest.py."""
