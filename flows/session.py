@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Playwright, sync_playwright
 
+from pages import SignInError, SignInPage
+from pages.renewal import renew_sign_in_with
 from pages.watch import watch
 
 from .account import sign_in
@@ -17,6 +19,12 @@ from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
 def normalize_base_url(base_url: str) -> str:
     """Return ``base_url`` with one trailing slash, so relative paths resolve below it."""
     return base_url.rstrip("/") + "/"
+
+
+def sign_in_again(page: Page, username: str, password: str) -> None:
+    """Sign in on the sign-in screen the portal shows; raise ``SignInError`` when it refuses."""
+    if SignInPage(page).sign_in(username, password) is None:
+        raise SignInError(f"The portal refused the sign-in of {username!r}")
 
 
 @contextmanager
@@ -34,6 +42,7 @@ def portal_session(
     demo_mode: bool = False,
     pause_on_failure: bool = False,
     ws_endpoint: str | None = None,
+    renew_sign_in: bool = True,
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
@@ -47,6 +56,10 @@ def portal_session(
     ``ws_endpoint`` (default: ``$PW_TEST_CONNECT_WS_ENDPOINT``; ``""`` for none) is a Playwright
     server (``playwright run-server``) that launches the browser on its machine, which must then
     reach ``base_url``. An unreachable server raises ``flows.RemoteBrowserError`` in seconds.
+
+    A long script outlives its sign-in (sessions expire, portals restart): with ``renew_sign_in``
+    (the default) a screen that finds sign-in signs in again with the same credentials, once,
+    and goes on; a Submit never does, it raises ``SignedOutError`` saying nothing was saved.
     """
     endpoint = ws_endpoint_or_env(ws_endpoint)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
@@ -62,6 +75,8 @@ def portal_session(
         try:
             context = browser.new_context(base_url=normalize_base_url(base_url), locale=locale)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
+            if renew_sign_in:
+                renew_sign_in_with(context, lambda page: sign_in_again(page, username, password))
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)
             try:

@@ -10,11 +10,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Playwright
+from playwright.sync_api import Playwright, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import portal_session, update_customer_account
+from pages import SignInPage
 
 pytestmark = pytest.mark.regression
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,3 +102,17 @@ def test_command_line_says_which_browser_it_will_use() -> None:
 
     assert done.returncode == 0, done.stdout
     assert "chrom" in done.stdout.lower()
+
+
+def test_portal_session_signs_in_again_when_the_portal_ends_its_session(
+    base_url: str, customers: CustomerFactory, api: PortalApi, portal_password: str, playwright: Playwright
+) -> None:
+    customer = customers.create("FR")
+
+    with portal_session(base_url, "admin-agent", portal_password, playwright=playwright) as page:
+        page.get_by_role("button", name="Sign out").click()  # as an expired session would
+        expect(SignInPage(page).sign_in_button).to_be_visible()
+        update_customer_account(page, customer.companyName, {"city": "Rennes", "postalCode": "35000"})
+
+    expected = dataclasses.replace(customer.billing, city="Rennes", postalCode="35000")
+    assert api.billing_profile(customer.id) == expected
