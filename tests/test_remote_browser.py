@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
 import re
-import secrets
-import signal
 import socket
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Playwright, expect
+from playwright_server import HAS_PROC, QUICK_S, RUN_TIMEOUT_S, PlaywrightServer, run_server
+from suite_run import run_pytest
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
@@ -30,91 +26,6 @@ from pages import DashboardPage
 
 pytestmark = pytest.mark.regression
 ROOT = Path(__file__).resolve().parent.parent
-MARKER_VARIABLE = "PORTAL_SUITE_PLAYWRIGHT_SERVER"  # set on the server: its processes, Chromium too, inherit it
-LAUNCH_LINE = 'engaged launch mode for "chromium"'  # what the server logs (DEBUG=pw:server) per browser it launches
-START_TIMEOUT_S = 60
-RUN_TIMEOUT_S = 300
-QUICK_S = 5  # "at once": far below the 30 s or more an unguarded connect could hang
-# Linux shows each process's environment; elsewhere the log line alone proves where the browser runs.
-HAS_PROC = Path("/proc/self/environ").exists()
-
-
-@dataclass
-class PlaywrightServer:
-    """A ``playwright run-server`` started for these tests."""
-
-    endpoint: str
-    log: Path
-    marker: str
-
-    def launches(self) -> int:
-        """How many browsers the server has launched for its clients so far."""
-        return self.log.read_text(errors="replace").count(LAUNCH_LINE)
-
-    def processes(self) -> list[str]:
-        """The command lines of the live processes started by the server (Linux), itself included."""
-        return [command for _, command in processes_marked(self.marker)]
-
-
-def processes_marked(marker: str) -> list[tuple[int, str]]:
-    """Return (pid, command line) of the live processes whose environment carries ``marker``."""
-    found = []
-    tag = f"{MARKER_VARIABLE}={marker}".encode()
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            if tag in (entry / "environ").read_bytes().split(b"\0"):
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-                found.append((int(entry.name), command))
-        except OSError:  # gone meanwhile, or someone else's
-            continue
-    return found
-
-
-def wait_until_listening(server: subprocess.Popen[bytes], log: Path) -> str:
-    """Return the endpoint the server prints once it listens; fail if it exits or stays silent."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not (listening := re.search(r"^Listening on (\S+)", log.read_text(errors="replace"), re.MULTILINE)):
-        if time.monotonic() > deadline:
-            pytest.fail(f"playwright run-server did not listen within {START_TIMEOUT_S} s:\n{log.read_text()}")
-        with contextlib.suppress(subprocess.TimeoutExpired):  # the pause between looks, cut short by an exit
-            server.wait(timeout=0.1)
-            pytest.fail(f"playwright run-server exited with {server.returncode}:\n{log.read_text()}")
-    return listening.group(1)
-
-
-def stop(server: subprocess.Popen[bytes], marker: str) -> None:
-    """Stop the server and everything it started, even a browser it left behind."""
-    # SIGINT makes the server close its browsers and exit; its Python wrapper exits with it.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGINT)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=15)
-    # A browser runs in a process group of its own, so the signal above never reached it.
-    for pid, _ in processes_marked(marker) if HAS_PROC else []:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def run_server(folder: Path, *options: str) -> Iterator[PlaywrightServer]:
-    """Run ``playwright run-server`` on 127.0.0.1 while the block runs, logging into ``folder``."""
-    log = folder / "server.log"
-    marker = secrets.token_hex(8)
-    env = {**os.environ, "DEBUG": "pw:server", MARKER_VARIABLE: marker}
-    # --port 0: the server takes a free port and prints it, so parallel workers never collide.
-    command = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", *options]
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    try:
-        yield PlaywrightServer(wait_until_listening(server, log), log, marker)
-    finally:
-        stop(server, marker)
 
 
 @pytest.fixture(scope="module")
@@ -127,23 +38,6 @@ def playwright_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Play
         yield server
 
 
-def run_pytest(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run the suite's smoke tests in a fresh pytest, its reports and artifacts kept under ``tmp_path``."""
-    # Nothing of the calling run (its options, its xdist worker) may leak into this one.
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", WS_ENDPOINT_VARIABLE)
-        and not name.startswith("PYTEST_XDIST")
-    }
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-m", "smoke", *args,
-               f"--junitxml={tmp_path / 'junit.xml'}", f"--html={tmp_path / 'report.html'}",
-               f"--output={tmp_path / 'test-results'}"]  # fmt: skip
-    return subprocess.run(
-        command, cwd=ROOT, env={**inherited, **env}, capture_output=True, text=True, timeout=RUN_TIMEOUT_S
-    )
-
-
 def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
     playwright_server: PlaywrightServer,
     base_url: str,
@@ -154,19 +48,18 @@ def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
     launched = playwright_server.launches()
 
     done = run_pytest(
+        "-m",
+        "smoke",
         f"--base-url={base_url}",
         f"--data-seed={pytestconfig.getoption('--data-seed')}",
         env={WS_ENDPOINT_VARIABLE: playwright_server.endpoint, "PORTAL_PASSWORD": portal_password},
-        tmp_path=tmp_path,
+        folder=tmp_path,
     )
 
-    assert done.returncode == 0, done.stdout + done.stderr
-    suite = ElementTree.parse(tmp_path / "junit.xml").getroot().find("testsuite")
-    assert suite is not None
-    counts = {name: int(suite.get(name, "0")) for name in ("tests", "failures", "errors", "skipped")}
-    assert counts["tests"] >= 5, counts  # the documented workflow in three languages, sign-in, update
-    assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
-    assert f"browser: launched by the Playwright server at {playwright_server.endpoint}" in done.stdout
+    assert done.returncode == 0, done.output
+    assert len(done.outcomes) >= 5, done.outcomes  # the documented workflow in three languages, sign-in, update
+    assert done.names("passed") == sorted(done.outcomes), done.outcomes
+    assert f"browser: launched by the Playwright server at {playwright_server.endpoint}" in done.output
     # One session, one browser, launched by the server: a browser launched here would not show.
     assert playwright_server.launches() == launched + 1, playwright_server.log.read_text()
 
@@ -252,11 +145,11 @@ def test_a_silent_endpoint_fails_after_the_short_reach_timeout(
 
 
 def test_suite_refuses_to_start_when_no_server_answers(closed_endpoint: str, tmp_path: Path) -> None:
-    done = run_pytest("tests/test_sign_in.py", f"--ws-endpoint={closed_endpoint}", env={}, tmp_path=tmp_path)
+    done = run_pytest("-m", "smoke", "tests/test_sign_in.py", f"--ws-endpoint={closed_endpoint}", folder=tmp_path)
 
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert f"No Playwright server answers at {closed_endpoint}" in done.stdout + done.stderr
-    assert "playwright run-server" in done.stdout + done.stderr
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.output
+    assert f"No Playwright server answers at {closed_endpoint}" in done.output
+    assert "playwright run-server" in done.output
 
 
 def test_command_line_says_that_no_server_answers(closed_endpoint: str, base_url: str) -> None:
@@ -284,7 +177,7 @@ def test_without_unsafe_a_server_refuses_the_system_chromium_and_says_so(
             ),
         ):
             pytest.fail("signed in without a browser")
-        done = run_pytest("tests/test_sign_in.py", f"--ws-endpoint={server.endpoint}", env={}, tmp_path=tmp_path)
+        done = run_pytest("-m", "smoke", "tests/test_sign_in.py", f"--ws-endpoint={server.endpoint}", folder=tmp_path)
 
-    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.stdout + done.stderr
-    assert f"The Playwright server at {server.endpoint} gave no browser" in done.stdout
+    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.output
+    assert f"The Playwright server at {server.endpoint} gave no browser" in done.output

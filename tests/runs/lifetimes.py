@@ -1,0 +1,51 @@
+"""Run by tests/test_resilience.py against a portal whose sign-ins and tokens last seconds."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page
+from portal_process import STATE_VARIABLE, PortalProcess, wait_until
+
+from fixtures.api_client import ApiError, PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import update_customer_account
+
+
+def test_1_workflow_while_everything_is_fresh(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    customer = customers.create("CN")
+
+    update_customer_account(admin_page, customer.companyName, {"city": "西安市"})
+
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="西安市")
+
+
+def test_2_the_lifetimes_run_out(api: PortalApi, browser_name: str) -> None:
+    # browser_name: parametrized like the tests around it, so pytest keeps this one between them
+    database = PortalProcess.from_state(Path(os.environ[STATE_VARIABLE])).database
+
+    def every_session_expired() -> bool:
+        with sqlite3.connect(database) as conn:
+            return conn.execute("SELECT COUNT(*) FROM sessions WHERE expires_at > ?", (time.time(),)).fetchone()[0] == 0
+
+    def token_refused() -> bool:
+        try:
+            api.send("GET", "v1/customers?size=1")  # as is: no renewal
+        except ApiError as error:
+            return error.status == 401
+        return False
+
+    wait_until(every_session_expired, "the portal's sessions to expire")
+    wait_until(token_refused, "the portal to refuse the API token")
+
+
+def test_3_workflow_after_everything_expired(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    customer = customers.create("CN")
+
+    update_customer_account(admin_page, customer.companyName, {"city": "洛阳市"})
+
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="洛阳市")

@@ -1,0 +1,70 @@
+"""Run the suite (or some of it) in a fresh pytest inside a test, and read what happened to each test."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.browser import WS_ENDPOINT_VARIABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_TIMEOUT_S = 300
+BROWSERS = "chromium|firefox|webkit"
+BROWSER_PARAMETER = re.compile(rf"\[({BROWSERS})\]$|(?<=\[)({BROWSERS})-|-({BROWSERS})(?=\])")
+
+
+@dataclass
+class SuiteRun:
+    """A finished run: its exit code, its terminal output, and each test's outcome and message."""
+
+    returncode: int
+    output: str
+    outcomes: dict[str, str] = field(default_factory=dict)  # test name -> passed, failed, error, skipped
+    messages: dict[str, str] = field(default_factory=dict)  # test name -> the failure's message
+
+    def names(self, outcome: str) -> list[str]:
+        """Return the tests that ended with ``outcome``."""
+        return sorted(name for name, found in self.outcomes.items() if found == outcome)
+
+
+def read_junit(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Return each test case's outcome and failure message from a JUnit XML file.
+
+    Tests are named without pytest-playwright's browser parameter: ``test_x[chromium]`` is ``test_x``.
+    """
+    outcomes, messages = {}, {}
+    for case in ElementTree.parse(path).getroot().iter("testcase"):
+        name = BROWSER_PARAMETER.sub("", case.get("name", ""))
+        outcomes[name] = "passed"
+        for kind in ("skipped", "error", "failure"):  # a failure with a teardown error too is a failure
+            found = case.find(kind)
+            if found is not None:
+                outcomes[name] = {"failure": "failed"}.get(kind, kind)
+                messages[name] = found.get("message", "")
+    return outcomes, messages
+
+
+def run_pytest(*args: str, folder: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT_S) -> SuiteRun:
+    """Run ``pytest *args`` from the repository root, its reports and artifacts kept under ``folder``."""
+    # Nothing of the calling run (its options, its xdist worker, its remote browser) may leak into this one.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", WS_ENDPOINT_VARIABLE)
+        and not name.startswith("PYTEST_XDIST")
+    }
+    junit = folder / "junit.xml"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, f"--junitxml={junit}",
+               f"--html={folder / 'report.html'}", f"--output={folder / 'test-results'}"]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, env={**inherited, **(env or {})}, capture_output=True, text=True, timeout=timeout
+    )
+    run = SuiteRun(done.returncode, done.stdout + done.stderr)
+    if junit.exists():
+        run.outcomes, run.messages = read_junit(junit)
+    return run

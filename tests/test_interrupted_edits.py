@@ -1,0 +1,129 @@
+"""An edit interrupted by the portal: an ended session, an error page, no answer at all.
+
+Each is saved whole or not at all, and the script (or person) is told which, by a typed error
+at once, never a timeout or a misread "validation error".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import (
+    NotAllowedError,
+    PageError,
+    PortalUnavailableError,
+    SignedOutError,
+    edit_account,
+    sign_in,
+    submit_changes,
+    update_customer_account,
+)
+from pages import DashboardPage, SignInPage
+from plugins.sign_ins import SavedSignIns
+
+pytestmark = pytest.mark.regression
+
+
+def answer_submit_with(page: Page, handle: Callable[[Route], None]) -> None:
+    """Route the edit form's Submit (its POST) to ``handle``; everything else goes to the portal."""
+
+    def route(route: Route) -> None:
+        if route.request.method == "POST":
+            handle(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/account/edit$"), route)
+
+
+def test_submit_after_the_session_ended_saves_nothing_and_says_so(
+    page: Page, portal_password: str, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an edit form open in a session of its own, which is then signed out in another tab
+    customer = customers.create("CN")
+    sign_in(page, "admin-agent", portal_password)
+    form = edit_account(page, customer.companyName)
+    other_tab = page.context.new_page()
+    DashboardPage(other_tab).open()
+    other_tab.get_by_role("button", name="Sign out").click()
+    expect(SignInPage(other_tab).sign_in_button).to_be_visible()
+
+    # When the form is submitted, Then the script is told nothing was saved, and so is the person
+    with pytest.raises(SignedOutError, match="nothing was saved"):
+        submit_changes(form, {"city": "珠海市"})
+    expect(SignInPage(page).error).to_contain_text("nothing was saved")
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
+    admin_page: Page, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given the portal's own 403 page (a help desk agent's request for the edit form)
+    customer = customers.create("FR")
+    refused = page_as("helpdesk-agent").request.get(f"customers/{customer.id}/account/edit")
+    assert refused.status == 403, f"expected the help desk agent to be refused, got {refused.status}"
+    body = refused.body()
+    answer_submit_with(admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers))
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(NotAllowedError) as error:
+        submit_changes(form, {"city": "Lille"})
+
+    assert error.value.status == 403
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_submit_answered_by_a_crash_is_a_page_error_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a portal that crashes on this Submit (the bundled portal's fault header)
+    customer = customers.create("US")
+    answer_submit_with(
+        admin_page, lambda route: route.continue_(headers={**route.request.headers, "x-portal-fault": "500"})
+    )
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(PageError) as error:
+        submit_changes(form, {"city": "Denver", "state": "CO", "postalCode": "80202"})
+
+    assert error.value.status == 500
+    assert "could not complete this request" in str(error.value)
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("CN")
+    answer_submit_with(admin_page, lambda route: route.abort("connectionrefused"))
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(PortalUnavailableError, match="did not answer Submit"):
+        submit_changes(form, {"city": "厦门市"})
+
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_on(
+    page_as: Callable[..., Page], sign_ins: SavedSignIns, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a sales agent's saved sign-in, which the portal then ends (signed out on the server)
+    customer = customers.create("CN")
+    page = page_as("sales-agent")
+    DashboardPage(page).open()
+    page.get_by_role("button", name="Sign out").click()
+    expect(SignInPage(page).sign_in_button).to_be_visible()
+
+    # When the workflow runs on that page
+    update_customer_account(page, customer.companyName, {"city": "温州市"})
+
+    # Then the role signed in again, once, and the change went through
+    assert sign_ins.renewed == ["sales-agent"]
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="温州市")

@@ -1,0 +1,113 @@
+"""What a run survives: a restarted portal, expired sign-ins and tokens, a browser that dies.
+
+Each test runs some of tests/runs/ in a pytest of its own, against a portal started the way a
+user starts one (``python -m fixtures.portal --db ...``), and checks every test's outcome.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright_server import run_server
+from portal_process import STATE_VARIABLE, PortalProcess
+from suite_run import SuiteRun, run_pytest
+
+pytestmark = pytest.mark.regression
+BROWSER_DIED = "The browser died during this test (pid "
+
+
+@pytest.fixture
+def portal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[PortalProcess]:
+    """A portal of this test's own, in its own process; ``portal_options`` marks its options."""
+    marker = request.node.get_closest_marker("portal_options")
+    started = PortalProcess.start(tmp_path, *(marker.args if marker else ()))
+    yield started
+    PortalProcess.from_state(started.state).stop()  # the one running now, after any restart
+
+
+def run_against(portal: PortalProcess, module: str, folder: Path, *args: str) -> SuiteRun:
+    """Run ``tests/runs/<module>.py`` against ``portal``, which its tests may restart."""
+    return run_pytest(
+        f"tests/runs/{module}.py", f"--base-url={portal.url}", *args, folder=folder,
+        env={STATE_VARIABLE: str(portal.state)},
+    )  # fmt: skip
+
+
+def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: PortalProcess, tmp_path: Path) -> None:
+    run = run_against(portal, "restart_between", tmp_path / "run")
+
+    assert run.outcomes == dict.fromkeys(
+        ["test_1_before_the_restart", "test_2_the_portal_restarts", "test_3_after_the_restart"], "passed"
+    ), run.output
+    # Sign-ins and tokens live in the portal's database: the restart ended none of them.
+    assert "Renewed during this run" not in run.output, run.output
+
+
+@pytest.mark.portal_options("--session-lifetime", "4", "--token-lifetime", "4")
+def test_sign_ins_and_tokens_whose_lifetimes_run_out_are_renewed_once(portal: PortalProcess, tmp_path: Path) -> None:
+    run = run_against(portal, "lifetimes", tmp_path / "run")
+
+    assert run.names("passed") == [
+        "test_1_workflow_while_everything_is_fresh",
+        "test_2_the_lifetimes_run_out",
+        "test_3_workflow_after_everything_expired",
+    ], run.output
+    summary = next(line for line in run.output.splitlines() if line.startswith("Renewed during this run"))
+    assert "sign-in of global-admin" in summary, run.output
+    assert "API token of global-admin" in summary, run.output
+
+
+def assert_one_test_paid_for_the_dead_browser(run: SuiteRun) -> None:
+    """Check that the test that killed its browser failed saying so, and every other test passed."""
+    killer = "test_2_the_browser_is_killed_under_this_test"
+    assert run.names("failed") == [killer], run.output
+    assert run.messages[killer].startswith(BROWSER_DIED), run.messages[killer]
+    assert set(run.outcomes) - {killer} == set(run.names("passed")), run.output
+
+
+def test_a_dead_browser_costs_one_test_with_parallel_workers(tmp_path: Path) -> None:
+    run = run_pytest(
+        "-n", "2", "--dist", "loadfile", "tests/runs/browser_dies.py", "tests/runs/browser_lives.py",
+        folder=tmp_path,
+    )  # fmt: skip
+
+    assert_one_test_paid_for_the_dead_browser(run)
+    assert len(run.outcomes) == 6, run.output
+
+
+def test_a_dead_browser_under_a_playwright_server_costs_one_test(tmp_path: Path) -> None:
+    with run_server(tmp_path, "--unsafe") as server:
+        run = run_pytest("tests/runs/browser_dies.py", f"--ws-endpoint={server.endpoint}", folder=tmp_path / "run")
+
+        assert_one_test_paid_for_the_dead_browser(run)
+        assert server.launches() == 2, server.log.read_text()  # the first browser, and the one after its death
+
+
+@pytest.mark.portal_options("--strip-test-ids")
+def test_the_smoke_tests_pass_on_pages_without_any_test_id(portal: PortalProcess, tmp_path: Path) -> None:
+    # Given the bundled portal serving markup as a real deployment's: no data-testid anywhere
+    with pytest.raises(urllib.error.HTTPError) as not_found:
+        urllib.request.urlopen(f"{portal.url}no-such-page", timeout=30)
+    assert not_found.value.code == 404
+    assert "data-testid" not in not_found.value.read().decode()  # the error page has one otherwise
+
+    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", folder=tmp_path / "run")
+
+    assert len(run.outcomes) >= 5, run.output  # the workflow in three languages, sign-in, update
+    assert run.names("passed") == sorted(run.outcomes), run.output
+
+
+def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
+    run = run_against(portal, "renewal_refused", tmp_path / "run")
+
+    refused = "The portal no longer accepts the sign-in of global-admin"
+    assert run.names("passed") == ["test_1_signed_in_as_usual", "test_2_every_session_ends_and_the_password_changes"]
+    assert run.names("failed") == ["test_3_the_renewal_is_refused"], run.output
+    assert refused in run.messages["test_3_the_renewal_is_refused"]
+    assert "test_4_never_runs" not in run.outcomes, run.output
+    assert f"Interrupted: {refused}" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED
