@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserType
 from playwright.sync_api import Error as PlaywrightError
 
-from fixtures.portal import create_app
-from fixtures.portal.server import serve_in_thread
+from fixtures.portal.server import serve_portal
 from flows.browser import (
     WS_ENDPOINT_VARIABLE,
     BrowserNotFoundError,
@@ -22,6 +21,8 @@ from flows.browser import (
     ws_endpoint_or_env,
 )
 from pages import BillingProfile
+
+LOCKOUT_SECONDS = 5
 
 # The suite's own layers (plugins/): each a pytest plugin of its own.
 pytest_plugins = ["plugins.browser_recovery", "plugins.sign_ins"]
@@ -72,14 +73,16 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
 
 @pytest.fixture(scope="session")
 def base_url(pytestconfig: pytest.Config) -> Iterator[str]:
-    """The portal under test: ``--base-url`` when given, else the bundled portal on a free port."""
+    """The portal under test: ``--base-url`` when given, else the bundled portal (and its identity provider)."""
     given = pytestconfig.getoption("base_url", None) or pytestconfig.getini("base_url")
     if given:
         # Page objects use relative paths; without the slash the last path segment is dropped.
         yield given.rstrip("/") + "/"
         return
-    with serve_in_thread(create_app()) as url:
-        yield url
+    # The portal and its identity provider, each at its own origin; lockouts last seconds, not a minute,
+    # so that the test of a lockout's end is quick (it locks out a user of its own).
+    with serve_portal(identity_config={"LOCKOUT_SECONDS": LOCKOUT_SECONDS}) as addresses:
+        yield addresses.portal
 
 
 @pytest.fixture(scope="session")

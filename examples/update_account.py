@@ -1,12 +1,15 @@
 """Update a customer's billing address from a plain Python script, and handle each refusal.
 
-    python examples/update_account.py http://127.0.0.1:8000/ "Customer name" city=Shanghai postalCode=200000
+    PORTAL_USER=global-admin PORTAL_PASSWORD=portal-demo PORTAL_TOTP_SECRET=PORTALDEMOTOTP23 \
+        python examples/update_account.py http://127.0.0.1:8000/ "Customer name" city=Shanghai postalCode=200000
 
-Start the bundled portal first (`./run.sh portal`) or point it at any deployment.
+Start the bundled portal first (`./run.sh portal`) or point it at any deployment. The sign-in's
+verification code comes from ``$PORTAL_TOTP_SECRET``, the authenticator's secret.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from flows import (
@@ -23,7 +26,8 @@ from flows import (
 def main(base_url: str, customer: str, assignments: list[str]) -> int:
     """Apply ``field=value`` assignments to the customer's billing profile; return an exit code."""
     changes = dict(assignment.split("=", 1) for assignment in assignments)
-    with portal_session(base_url, "global-admin", "portal-demo") as page:
+    user, password = os.environ.get("PORTAL_USER", "global-admin"), os.environ.get("PORTAL_PASSWORD", "portal-demo")
+    with portal_session(base_url, user, password) as page:  # the code: $PORTAL_TOTP_SECRET
         try:
             profile = update_customer_account(page, customer, changes)
         except ValidationError as error:

@@ -11,6 +11,7 @@ from pages import (
     BillingProfile,
     CustomerNotFoundError,
     EditConflictError,
+    MfaRequiredError,
     NewCustomer,
     NotAllowedError,
     PageError,
@@ -26,12 +27,12 @@ from .account import (
     edit_account,
     open_customer,
     open_customers,
-    sign_in,
     submit_changes,
     update_customer_account,
 )
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .session import portal_session
+from .sign_in import complete_sign_in, sign_in
 
 __all__ = [
     "AccountInfo",
@@ -39,6 +40,7 @@ __all__ = [
     "BrowserNotFoundError",
     "CustomerNotFoundError",
     "EditConflictError",
+    "MfaRequiredError",
     "NewCustomer",
     "NotAllowedError",
     "PageError",
@@ -49,6 +51,7 @@ __all__ = [
     "SignedOutError",
     "ValidationError",
     "add_customer",
+    "complete_sign_in",
     "edit_account",
     "open_customer",
     "open_customers",

@@ -18,21 +18,10 @@ from pages import (
     EditConflictError,
     NewCustomer,
     NotAllowedError,
-    SignInError,
-    SignInPage,
     ValidationError,
 )
 
 from .steps import step
-
-
-def sign_in(page: Page, username: str, password: str) -> DashboardPage:
-    """Sign in through the sign-in screen; raise ``SignInError`` when the portal refuses."""
-    with step(page, f"Sign in as {username}"):
-        dashboard = SignInPage(page).open().sign_in(username, password)
-        if dashboard is None:
-            raise SignInError(f"The portal refused the sign-in of {username!r}")
-        return dashboard
 
 
 def check_changes(changes: Mapping[str, str]) -> None:

@@ -1,4 +1,4 @@
-"""A signed-in browser for scripts: ``with portal_session(url, user, password) as page: ...``."""
+"""A signed-in browser for scripts: ``with portal_session(url, user, password, totp_secret=...) as page: ...``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Playwright, sync_playwright
 
-from pages import SignInError, SignInPage
+from pages import DashboardPage, SignedOutError
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
 
-from .account import sign_in
 from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
+from .saved_sign_in import restore_session_storage
+from .sign_in import complete_sign_in, sign_in
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -21,18 +22,25 @@ def normalize_base_url(base_url: str) -> str:
     return base_url.rstrip("/") + "/"
 
 
-def sign_in_again(page: Page, username: str, password: str) -> None:
-    """Sign in on the sign-in screen the portal shows; raise ``SignInError`` when it refuses."""
-    if SignInPage(page).sign_in(username, password) is None:
-        raise SignInError(f"The portal refused the sign-in of {username!r}")
+def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: str | Path) -> None:
+    """Open the Dashboard with a saved sign-in; raise ``SignedOutError`` saying how to renew it if refused."""
+    try:
+        DashboardPage(page).open()
+    except SignedOutError:
+        raise SignedOutError(
+            f"The portal no longer accepts the saved sign-in of {username} ({storage_state}): renew it with "
+            f"`python -m flows save-sign-in --base-url {base_url} --user {username}`"
+        ) from None
 
 
 @contextmanager
 def portal_session(
     base_url: str,
     username: str,
-    password: str,
+    password: str | None,
     *,
+    totp_secret: str | None = None,
+    storage_state: str | Path | None = None,
     headed: bool = False,
     slowmo: int = 0,
     locale: str | None = None,
@@ -46,6 +54,11 @@ def portal_session(
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
+    Signing in goes through the portal's identity provider: ``totp_secret`` (default
+    ``$PORTAL_TOTP_SECRET``) answers its verification code. ``storage_state`` names a saved sign-in
+    (``python -m flows save-sign-in``) to start from instead, for deployments where a person approves
+    MFA; then ``password`` may be None, and a saved sign-in the portal refuses raises ``SignedOutError``.
+
     ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
     names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
     it is written even when the block raises. Pass ``playwright`` when the calling thread already
@@ -58,8 +71,9 @@ def portal_session(
     reach ``base_url``. An unreachable server raises ``flows.RemoteBrowserError`` in seconds.
 
     A long script outlives its sign-in (sessions expire, portals restart): with ``renew_sign_in``
-    (the default) a screen that finds sign-in signs in again with the same credentials, once,
-    and goes on; a Submit never does, it raises ``SignedOutError`` saying nothing was saved.
+    (the default) and a password, a screen that finds sign-in signs in again with the same
+    credentials, once, and goes on; a Submit never does, it raises ``SignedOutError`` saying
+    nothing was saved.
     """
     endpoint = ws_endpoint_or_env(ws_endpoint)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
@@ -73,15 +87,25 @@ def portal_session(
         }
         browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
         try:
-            context = browser.new_context(base_url=normalize_base_url(base_url), locale=locale)
+            context = browser.new_context(
+                base_url=normalize_base_url(base_url), locale=locale, storage_state=storage_state
+            )
+            if storage_state:
+                restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
-            if renew_sign_in:
-                renew_sign_in_with(context, lambda page: sign_in_again(page, username, password))
+            if renew_sign_in and password:
+                credentials = {"totp_secret": totp_secret}
+                renew_sign_in_with(context, lambda page: complete_sign_in(page, username, password, **credentials))
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)
             try:
                 page = context.new_page()
-                sign_in(page, username, password)
+                if storage_state:
+                    open_saved_sign_in(page, base_url, username, storage_state)
+                elif password is None:
+                    raise ValueError("portal_session needs a password, or a saved sign-in (storage_state)")
+                else:
+                    sign_in(page, username, password, totp_secret=totp_secret)
                 yield page
             finally:
                 if trace:

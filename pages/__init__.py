@@ -6,6 +6,7 @@ from .dashboard import DashboardPage
 from .errors import (
     CustomerNotFoundError,
     EditConflictError,
+    MfaRequiredError,
     NotAllowedError,
     PageError,
     PortalError,
@@ -29,6 +30,7 @@ __all__ = [
     "CustomersPage",
     "DashboardPage",
     "EditConflictError",
+    "MfaRequiredError",
     "NewCustomer",
     "NotAllowedError",
     "PageError",

@@ -14,7 +14,11 @@ class PortalError(Exception):
 
 
 class SignInError(PortalError):
-    """The portal refused the user name or password."""
+    """The identity provider refused the sign-in; the message is its own (wrong password, locked out, wrong code)."""
+
+
+class MfaRequiredError(SignInError):
+    """The identity provider asks for a verification code and no authenticator secret was given."""
 
 
 class SignedOutError(PortalError):

@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page
 
 from .errors import SignedOutError, SignInError, error_for_status
 from .renewal import renewal_for
+from .sign_in import sign_in_shown
 from .strings import UI_STRINGS, any_language
 
 log = logging.getLogger("flows")
@@ -40,7 +41,7 @@ class Screen:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.sign_in_button = page.get_by_role("button", name=any_language("sign_in"))
+        self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
 
     def settle(self, ready: Locator, *, renew: bool = True) -> None:
@@ -52,7 +53,7 @@ class Screen:
         """
         renewal = renewal_for(self.page) if renew else None
         while True:
-            ready.or_(self.sign_in_button).or_(self.error_heading).first.wait_for()
+            ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
@@ -60,7 +61,7 @@ class Screen:
                 return
             if self.error_heading.first.is_visible():
                 raise self.shown_error()
-            if not self.sign_in_button.is_visible():
+            if not self.sign_in_prompt.first.is_visible():
                 continue  # ``ready`` came and went with a redraw: wait for it again
             if renewal is None:
                 raise SignedOutError(f"The portal asked to sign in again at {self.page.url}")

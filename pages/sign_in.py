@@ -1,37 +1,129 @@
-"""The sign-in screen."""
+"""The identity provider's sign-in, a page per step, as Microsoft Entra ID shows it.
+
+Partner Center sends people to Entra ID to sign in: account name, password, a verification code
+from an authenticator app, then perhaps "Stay signed in?". Each step is found by its heading
+and its fields' accessible names in any of the three languages first; the field names that
+Microsoft's pages have long kept (``loginfmt``, ``passwd``, ``otc``) back them up. Element ids
+are never used: Microsoft changes them.
+"""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+import re
+from dataclasses import dataclass
 
-from .dashboard import DashboardPage
+from playwright.sync_api import Locator, Page
+
 from .strings import any_language
 from .watch import highlight
 
+STEP_HEADINGS = {
+    "account": "sign_in",
+    "password": "enter_password",
+    "code": "enter_code",
+    "stay_signed_in": "stay_signed_in",
+    "registration": "mfa_registration",
+}
+ANY_STEP_HEADING = re.compile(
+    "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
+)
+
+
+def sign_in_shown(page: Page) -> Locator:
+    """Return what shows that ``page`` asks to sign in: a step of the provider's, or the portal's Sign in."""
+    provider_step = page.get_by_role("heading", level=1, name=ANY_STEP_HEADING)
+    portal_button = page.get_by_role("button", name=any_language("sign_in"))  # "you signed out", "session ended"
+    return provider_step.or_(portal_button)
+
+
+@dataclass
+class ShownStep:
+    """The step a sign-in page shows, and the error at its field if the last answer was refused."""
+
+    name: str  # account, password, code, stay_signed_in, registration, or portal (the portal's Sign in)
+    error: str | None = None
+
 
 class SignInPage:
-    """Where a partner user enters a user name and password."""
-
-    PATH = "sign-in"
+    """The provider's sign-in pages, whichever step they show."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.username = page.get_by_label(any_language("username"))
-        self.password = page.get_by_label(any_language("password"))
-        self.sign_in_button = page.get_by_role("button", name=any_language("sign_in"))
+        self.headings = {step: self.heading(key) for step, key in STEP_HEADINGS.items()}
+        self.account = self.field("account_label", "loginfmt")
+        self.password = self.field("password", "passwd")
+        self.code = self.field("code", "otc")
+        self.next_button = page.get_by_role("button", name=any_language("next", "sign-in"))
+        self.sign_in_button = page.get_by_role("button", name=any_language("sign_in", "sign-in"))
+        self.verify_button = page.get_by_role("button", name=any_language("verify", "sign-in"))
+        self.yes_button = page.get_by_role("button", name=any_language("yes", "sign-in"))
+        self.no_button = page.get_by_role("button", name=any_language("no", "sign-in"))
+        self.dont_show_again = page.get_by_role("checkbox", name=any_language("dont_show_again", "sign-in"))
+        self.portal_sign_in = page.get_by_role("button", name=any_language("sign_in"))
         self.error = page.get_by_role("alert")
 
-    def open(self) -> SignInPage:
-        """Go to the sign-in screen."""
-        self.page.goto(self.PATH)
-        return self
+    def heading(self, key: str) -> Locator:
+        """Return the main heading of a step."""
+        return self.page.get_by_role("heading", level=1, name=any_language(key, "sign-in"))
 
-    def sign_in(self, username: str, password: str) -> DashboardPage | None:
-        """Submit the credentials; return the Dashboard, or None when the portal refused them."""
-        highlight(self.username).fill(username)
-        highlight(self.password).fill(password)
-        with self.page.expect_navigation():  # a new page, not the last attempt's message
-            highlight(self.sign_in_button).click()
-        dashboard = DashboardPage(self.page)
-        dashboard.menu.or_(self.error).first.wait_for()
-        return None if self.error.is_visible() else dashboard
+    def field(self, label: str, name: str) -> Locator:
+        """Return a step's input by its accessible name, or by the form field name automation relies on."""
+        return self.page.get_by_label(any_language(label, "sign-in")).or_(self.page.locator(f"input[name={name}]"))
+
+    def shown(self, done: Locator) -> ShownStep | None:
+        """Wait until a step shows, or ``done`` (a signed-in portal page); return the step, None when done."""
+        steps = [*self.headings.values(), self.portal_sign_in]
+        waiting = done
+        for step in steps:
+            waiting = waiting.or_(step)
+        waiting.first.wait_for()
+        self.page.wait_for_load_state("domcontentloaded")
+        if done.first.is_visible():
+            return None
+        for name, heading in self.headings.items():
+            if heading.is_visible():
+                return ShownStep(name, self.field_error())
+        return ShownStep("portal")
+
+    def field_error(self) -> str | None:
+        """Return the error at the step's invalid field (its accessible description), if any."""
+        invalid = self.page.locator("input[aria-invalid=true]")
+        if invalid.count() == 0:
+            return None
+        described_by = invalid.first.get_attribute("aria-describedby") or ""
+        messages = [self.page.locator(f"[id='{id_}']").inner_text().strip() for id_ in described_by.split() if id_]
+        return " ".join(messages) or "The sign-in page refused the value."
+
+    def message(self) -> str:
+        """Return what a page without a step form says: its alert, else its heading."""
+        if self.error.count():
+            return self.error.first.inner_text().strip()
+        return self.page.get_by_role("heading", level=1).first.inner_text().strip()
+
+    def enter_account(self, account: str) -> None:
+        """Type the account name and select Next."""
+        highlight(self.account.first).fill(account)
+        self.submit(self.next_button)
+
+    def enter_password(self, password: str) -> None:
+        """Type the password and select Sign in."""
+        highlight(self.password.first).fill(password)
+        self.submit(self.sign_in_button)
+
+    def enter_code(self, code: str) -> None:
+        """Type the verification code and select Verify."""
+        highlight(self.code.first).fill(code)
+        self.submit(self.verify_button)
+
+    def stay_signed_in(self, answer: bool) -> None:
+        """Answer "Stay signed in?"."""
+        self.submit(self.yes_button if answer else self.no_button)
+
+    def start_again(self) -> None:
+        """On the portal's "signed out" or "session ended" page, select Sign in."""
+        self.submit(self.portal_sign_in)
+
+    def submit(self, button: Locator) -> None:
+        """Select ``button`` and wait for the page it brings: the next step, or the same one with an error."""
+        with self.page.expect_navigation(wait_until="commit"):
+            highlight(button).click()

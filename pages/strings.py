@@ -50,8 +50,6 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "customer_menu": ("Customer menu", "Menu client", "客户菜单"),
     "sign_in": ("Sign in", "Se connecter", "登录"),
     "sign_out": ("Sign out", "Se déconnecter", "注销"),
-    "username": ("User name", "Nom d’utilisateur", "用户名"),
-    "password": ("Password", "Mot de passe", "密码"),
     "next_page": ("Next", "Suivant", "下一页"),
     "previous_page": ("Previous", "Précédent", "上一页"),
     "no_customers": ("No customers match your search.", "Aucun client ne correspond à votre recherche.", "没有与搜索匹配的客户。"),
@@ -63,13 +61,36 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def text(key: str, locale: str) -> str:
-    """Return the string for ``key`` as the portal shows it in ``locale``."""
-    return UI_STRINGS[key][LOCALES.index(locale)]
+# The identity provider's sign-in pages, as Microsoft Entra ID shows them (another site: its own table).
+SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
+    "sign_in": ("Sign in", "Se connecter", "登录"),
+    "account_label": ("Enter your email, phone, or Skype.", "Entrez votre adresse e-mail, votre numéro de téléphone ou votre nom Skype.", "输入你的电子邮件、电话或 Skype。"),
+    "account_placeholder": ("Email, phone, or Skype", "E-mail, téléphone ou Skype", "电子邮件、电话或 Skype"),
+    "next": ("Next", "Suivant", "下一步"),
+    "enter_password": ("Enter password", "Entrez le mot de passe", "输入密码"),
+    "password": ("Password", "Mot de passe", "密码"),
+    "enter_code": ("Enter code", "Entrez le code", "输入代码"),
+    "code": ("Code", "Code", "代码"),
+    "verify": ("Verify", "Vérifier", "验证"),
+    "stay_signed_in": ("Stay signed in?", "Rester connecté ?", "保持登录状态?"),
+    "dont_show_again": ("Don't show this again", "Ne plus afficher ce message", "不再显示此消息"),
+    "yes": ("Yes", "Oui", "是"),
+    "no": ("No", "Non", "否"),
+    "mfa_registration": ("More information required", "Plus d’informations requises", "需要更多信息"),
+}
+
+
+def text(key: str, locale: str, table: dict[str, tuple[str, str, str]] = UI_STRINGS) -> str:
+    """Return the string for ``key`` as the portal (or ``table``'s site) shows it in ``locale``."""
+    return table[key][LOCALES.index(locale)]
 
 
 @functools.cache
-def any_language(key: str) -> re.Pattern[str]:
-    """Return a pattern matching exactly the string for ``key`` in any supported locale."""
-    alternatives = "|".join(re.escape(s) for s in dict.fromkeys(UI_STRINGS[key]))
+def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
+    """Return a pattern matching exactly the string for ``key`` in any supported locale.
+
+    ``site`` is "portal" (``UI_STRINGS``) or "sign-in" (``SIGN_IN_STRINGS``, the identity provider's pages).
+    """
+    table = SIGN_IN_STRINGS if site == "sign-in" else UI_STRINGS
+    alternatives = "|".join(re.escape(s) for s in dict.fromkeys(table[key]))
     return re.compile(rf"^\s*(?:{alternatives})\s*$")

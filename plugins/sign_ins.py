@@ -1,71 +1,149 @@
-"""Saved sign-ins, one per role, that are renewed when the portal stops accepting them.
+"""Saved sign-ins, one per role, made once per run and renewed when the portal stops accepting them.
 
-Only the sign-in tests sign in through the UI at every run; the others start signed in from a
-saved browser state per role (``storage_state``), made once per run and worker. A real
-deployment's sessions end (they expire, the portal restarts): when a test finds the portal
-asking to sign in again, that role signs in again on the spot (``pages.renewal``), its saved
-state is replaced for the tests after it, and the test's log and the run's summary say so. A
-renewal the portal refuses stops the run with one message, instead of failing every test after.
+Only the sign-in tests sign in through the UI every time; the others start signed in from a
+saved browser state per role. Signing in takes a verification code, and an identity provider
+takes each code once, so the run's workers share one sign-in per role (made under a file lock by
+the first worker that needs it). With ``--auth-dir`` the run uses sign-ins a person saved
+(``python -m flows save-sign-in``) and signs in nowhere.
+
+A real deployment's sessions end: when a test finds the portal asking to sign in again, the role
+signs in again on the spot (``pages.renewal``), the test goes on, and its log and the run's
+summary say so. A sign-in the portal refuses (or a saved one it no longer accepts) stops the run
+with one message, instead of failing every test after it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from filelock import FileLock
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from flows import sign_in
-from pages import SignInError, SignInPage
-from pages.renewal import SignInRenewal
+from fixtures.identity import DEMO_TOTP_SECRET
+from flows import SignInError, complete_sign_in, sign_in
+from flows.saved_sign_in import restore_session_storage, save_sign_in, saved_sign_in_path
+from flows.sign_in import TOTP_SECRET_VARIABLE
+from pages.renewal import SignInRenewal, renew_sign_in_with
 
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
 
 
-class SavedSignIns:
-    """A saved sign-in per role, made on first use and renewed when refused."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("portal")
+    group.addoption(
+        "--portal-totp-secret",
+        default=os.environ.get(TOTP_SECRET_VARIABLE),
+        metavar="BASE32",
+        help="the role users' authenticator secret, for the verification code of each sign-in "
+        f"(default: ${TOTP_SECRET_VARIABLE}; against the bundled portal, its demo secret)",
+    )
+    group.addoption(
+        "--auth-dir",
+        metavar="DIR",
+        help="use the sign-ins saved in DIR (python -m flows save-sign-in) instead of signing in",
+    )
 
-    def __init__(self, browser: Browser, base_url: str, password: str, folder: Path, session: pytest.Session) -> None:
+
+class SavedSignIns:
+    """A saved sign-in per role, made on first use (shared by the run's workers) and renewed when refused."""
+
+    def __init__(
+        self,
+        browser: Browser,
+        base_url: str,
+        password: str,
+        totp_secret: str | None,
+        folder: Path,
+        session: pytest.Session,
+        auth_dir: Path | None = None,
+    ) -> None:
         self.browser = browser
         self.base_url = base_url
         self.password = password
+        self.totp_secret = totp_secret
         self.folder = folder
         self.session = session
-        self.saved: dict[str, Path] = {}
+        self.auth_dir = auth_dir
         self.renewed: list[str] = []  # roles renewed during the current test, for its report
 
     def path(self, role: str) -> Path:
-        """Return the role's saved sign-in, signing in through the UI the first time."""
-        if role not in self.saved:
-            context = self.browser.new_context(base_url=self.base_url)
-            try:
-                sign_in(context.new_page(), role, self.password)
-                self.saved[role] = self.folder / f"{role}.json"
-                context.storage_state(path=self.saved[role])
-            finally:
-                context.close()
-        return self.saved[role]
+        """Return the role's saved sign-in, signing in through the UI if this run has none yet."""
+        if self.auth_dir is not None:
+            saved = saved_sign_in_path(self.base_url, role, self.auth_dir)
+            if not saved.exists():
+                self.stop(f"There is no saved sign-in of {role} at {saved}: make one with `{self.renew_command(role)}`")
+            return saved
+        saved = self.run_copy(role)
+        with FileLock(saved.with_suffix(".lock")):
+            if not saved.exists():
+                context = self.browser.new_context(base_url=self.base_url)
+                try:
+                    sign_in(context.new_page(), role, self.password, totp_secret=self.totp_secret)
+                    save_sign_in(context, saved)
+                except SignInError as refused:
+                    self.stop(f"The portal refused the sign-in of {role} at {self.base_url}: {refused}")
+                finally:
+                    context.close()
+        return saved
+
+    def run_copy(self, role: str) -> Path:
+        """Return where this run keeps the role's sign-in to this portal (workers on one portal share it)."""
+        path = saved_sign_in_path(self.base_url, role, self.folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def open_context(self, new_context: object, role: str, **context_args: object) -> BrowserContext:
+        """Open a context signed in as ``role`` (``new_context``: the suite's factory) that renews when refused."""
+        path = self.path(role)
+        context: BrowserContext = new_context(storage_state=path, **context_args)  # type: ignore[operator]
+        restore_session_storage(context, path)
+        renew_sign_in_with(context, self.renewal(role))
+        return context
 
     def renewal(self, role: str) -> SignInRenewal:
         """Return how a context signed in as ``role`` signs in again when the portal asks."""
 
         def renew(page: Page) -> None:
-            if SignInPage(page).sign_in(role, self.password) is None:
-                message = (
-                    f"The portal no longer accepts the sign-in of {role} at {self.base_url} "
-                    "(--portal-password or $PORTAL_PASSWORD): the run stops here"
+            if self.auth_dir is not None:
+                self.stop(
+                    f"The portal no longer accepts the saved sign-in of {role} at {self.base_url} "
+                    f"({saved_sign_in_path(self.base_url, role, self.auth_dir)}): renew it with "
+                    f"`{self.renew_command(role)}`"
                 )
-                self.session.shouldstop = message  # xdist's controller stops the other workers too
-                raise SignInError(message)
-            page.context.storage_state(path=self.path(role))
+            try:
+                complete_sign_in(page, role, self.password, totp_secret=self.totp_secret)
+            except SignInError as refused:
+                self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
+            saved = self.run_copy(role)
+            with FileLock(saved.with_suffix(".lock")):
+                save_sign_in(page.context, saved)
             self.renewed.append(role)
             log.warning("The saved sign-in of %s was refused: signed in again; later tests use the new one", role)
 
         return renew
+
+    def renew_command(self, role: str) -> str:
+        """Return the command that saves (or renews) a role's sign-in for ``--auth-dir``."""
+        return f"python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir {self.auth_dir}"
+
+    def stop(self, message: str) -> None:
+        """Stop the run after this test with ``message`` (xdist's controller stops the other workers too)."""
+        self.session.shouldstop = f"{message}. The run stops here"
+        raise SignInError(message)
+
+
+@pytest.fixture(scope="session")
+def totp_secret(pytestconfig: pytest.Config) -> str | None:
+    """The role users' authenticator secret: the option's, else the bundled portal's demo secret."""
+    given = pytestconfig.getoption("--portal-totp-secret")
+    bundled = not (pytestconfig.getoption("base_url", None) or pytestconfig.getini("base_url"))
+    return given or (DEMO_TOTP_SECRET if bundled else None)
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +151,19 @@ def sign_ins(
     browser: Browser,
     base_url: str,
     portal_password: str,
+    totp_secret: str | None,
     tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
     request: pytest.FixtureRequest,
 ) -> SavedSignIns:
-    """The run's saved sign-ins, one per role."""
-    return SavedSignIns(browser, base_url, portal_password, tmp_path_factory.mktemp("auth"), request.session)
+    """The run's saved sign-ins, one per role, shared by its xdist workers."""
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if worker_id != "master" else root) / "sign-ins"  # one folder for the run's workers
+    folder.mkdir(exist_ok=True)
+    auth_dir = request.config.getoption("--auth-dir")
+    return SavedSignIns(
+        browser, base_url, portal_password, totp_secret, folder, request.session, Path(auth_dir) if auth_dir else None
+    )
 
 
 @pytest.hookimpl(wrapper=True)

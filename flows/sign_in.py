@@ -1,0 +1,111 @@
+"""Signing in the way Partner Center does: through the identity provider, with a verification code.
+
+``sign_in`` opens the portal, which sends the browser to the provider; ``complete_sign_in`` then
+answers whatever step is shown (account, password, code, "Stay signed in?") until the portal
+shows a signed-in page. The provider's refusals become ``SignInError`` with its own message, a
+code asked for without a secret ``MfaRequiredError``, at once, never a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import ClassVar
+
+import pyotp
+from playwright.sync_api import Page
+
+from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
+
+from .steps import step
+
+TOTP_SECRET_VARIABLE = "PORTAL_TOTP_SECRET"
+TOTP_STEP_S = 30
+MAX_STEPS = 12  # account, password, a few codes, "Stay signed in?", and the portal's own Sign in
+
+
+class Authenticator(pyotp.TOTP):
+    """An authenticator app's codes (RFC 6238, 30 s steps), for secrets of 80 bits and more.
+
+    pyotp 2.12 refuses secrets under 112 bits; authenticator apps long took 80-bit ones, such as
+    the bundled portal's demo secret, and deployments still register them.
+    """
+
+    min_secret_length_bits: ClassVar[int] = 80
+
+
+def one_time_code(secret: str, steps_ahead: int = 0) -> str:
+    """Return the code an authenticator app shows now (or ``steps_ahead`` 30-second steps later)."""
+    return Authenticator(secret).at(time.time() + TOTP_STEP_S * steps_ahead)
+
+
+def wait_for_next_code() -> None:
+    """Wait until the authenticator shows its next code: the moment the current 30-second step ends."""
+    threading.Event().wait(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.5)
+
+
+def sign_in(
+    page: Page,
+    username: str,
+    password: str,
+    *,
+    totp_secret: str | None = None,
+    stay_signed_in: bool = False,
+) -> DashboardPage:
+    """Sign in through the identity provider and land on the Dashboard.
+
+    ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code. Raises
+    ``SignInError`` with the provider's message when it refuses (wrong password, locked out, wrong
+    code) and ``MfaRequiredError`` when it asks for a code and no secret was given.
+    """
+    with step(page, f"Sign in as {username}"):
+        dashboard = DashboardPage(page)
+        page.goto(dashboard.PATH)
+        complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+        return dashboard.wait_until_ready()
+
+
+def complete_sign_in(
+    page: Page,
+    username: str,
+    password: str,
+    *,
+    totp_secret: str | None = None,
+    stay_signed_in: bool = False,
+) -> None:
+    """Answer the sign-in steps shown on ``page`` until the portal shows a signed-in page.
+
+    A code refused because another sign-in of the same user just used it (providers accept each
+    code once) is followed by the next one, then, once, by the code after the next 30 seconds.
+    """
+    secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
+    steps, signed_in = SignInPage(page), DashboardPage(page).menu
+    codes_tried = 0
+    for _ in range(MAX_STEPS):
+        shown = steps.shown(signed_in)
+        if shown is None:
+            return
+        if shown.error and not (shown.name == "code" and codes_tried in (1, 2)):
+            raise SignInError(f"The identity provider refused the sign-in of {username!r}: {shown.error}")
+        if shown.name == "account":
+            steps.enter_account(username)
+        elif shown.name == "password":
+            steps.enter_password(password)
+        elif shown.name == "code":
+            if secret is None:
+                raise MfaRequiredError(
+                    f"The identity provider asks {username!r} for a verification code: give the authenticator's "
+                    f"TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}), or use a saved sign-in."
+                )
+            if codes_tried == 2:
+                wait_for_next_code()
+            steps.enter_code(one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1))
+            codes_tried += 1
+        elif shown.name == "stay_signed_in":
+            steps.stay_signed_in(stay_signed_in)
+        elif shown.name == "portal":
+            steps.start_again()
+        else:
+            raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
+    raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")
