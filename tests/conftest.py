@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import zlib
@@ -12,8 +13,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from fixtures.api_client import PortalApi
+from fixtures.api_tokens import ProviderTokens, http_session_from
+from fixtures.directory import Directory, User
 from fixtures.test_data import CustomerFactory
-from pages.renewal import renew_sign_in_with
+from flows.saved_sign_in import read_sign_in
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.sign_ins import SavedSignIns
@@ -21,6 +24,7 @@ from plugins.sign_ins import SavedSignIns
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
 EDITING_ROLES = ROLES[:3]
+USER_SERIAL = itertools.count(1)  # users this process registered: unique names within a run
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -105,9 +109,43 @@ def faker_seed(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> i
 
 
 @pytest.fixture(scope="session")
-def api(base_url: str, portal_password: str) -> PortalApi:
-    """The portal's REST API as the global admin."""
-    return PortalApi(base_url, "global-admin", portal_password)
+def api(base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns) -> PortalApi:
+    """The portal's REST API as the global admin, with tokens from the identity provider.
+
+    The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
+    spends no second verification code on it; a saved refresh token (save-sign-in) serves as well.
+    """
+    state = read_sign_in(sign_ins.path("global-admin"))
+    tokens = ProviderTokens(
+        base_url, "global-admin", portal_password, totp_secret,
+        refresh_token=state.get("refresh_token"), http=http_session_from(state),
+    )  # fmt: skip
+    return PortalApi(base_url, "global-admin", portal_password, tokens=tokens)
+
+
+@pytest.fixture(scope="session")
+def directory(api: PortalApi) -> Directory | None:
+    """The identity provider's user API, as the global admin, where it has the bundled one's; else None."""
+    candidate = Directory(api.tokens.provider()["issuer"], api)
+    return candidate if candidate.available(api.username) else None
+
+
+@pytest.fixture
+def make_user(
+    directory: Directory | None, run_id: str, portal_password: str, totp_secret: str | None
+) -> Callable[[str], User]:
+    """Return a user with ``role`` of this test's own (the bundled provider), else the role user itself.
+
+    A provider takes each verification code once per user: tests that sign in through the UI do
+    it as users of their own, so they never take a code another test, worker or run needs.
+    """
+
+    def make(role: str) -> User:
+        if directory is None:
+            return User(role, portal_password, totp_secret)
+        return directory.register(f"{role}-{run_id}-{next(USER_SERIAL)}", role)
+
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -126,12 +164,15 @@ def customers(api: PortalApi, faker_seed: int, run_id: str) -> CustomerFactory:
 def new_context(
     new_context: Callable[..., BrowserContext], pytestconfig: pytest.Config, request: pytest.FixtureRequest
 ) -> Callable[..., BrowserContext]:
-    """The plugin's context factory, with demo mode and pause on failure when asked for."""
+    """The plugin's context factory: the browser speaks en-US unless told otherwise (the portal follows
+    it), with demo mode and pause on failure when asked for."""
     pause = pytestconfig.getoption("--pause-on-failure") and pytestconfig.getoption("--headed")
     made: list[BrowserContext] = request.node.stash.setdefault(CONTEXTS, [])
+    marked = request.node.get_closest_marker("browser_context_args")
+    default_locale = {} if marked and "locale" in marked.kwargs else {"locale": "en-US"}
 
     def make(**kwargs: object) -> BrowserContext:
-        context = tolerate_death(new_context(**kwargs))
+        context = tolerate_death(new_context(**{**default_locale, **kwargs}))
         watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
         made.append(context)
         return context
@@ -166,9 +207,7 @@ def page_as(new_context: Callable[..., BrowserContext], sign_ins: SavedSignIns) 
     """
 
     def open_page(role: str, locale: str = "en-US", **context_args: object) -> Page:
-        context = new_context(storage_state=sign_ins.path(role), locale=locale, **context_args)
-        renew_sign_in_with(context, sign_ins.renewal(role))
-        return context.new_page()
+        return sign_ins.open_context(new_context, role, locale=locale, **context_args).new_page()
 
     return open_page
 

@@ -32,6 +32,7 @@ class PortalProcess:
     state: Path
     options: list[str]
     url: str = ""
+    identity_url: str = ""
     pid: int = 0
 
     @classmethod
@@ -60,12 +61,12 @@ class PortalProcess:
                 start_new_session=True,
             )
         assert process.stdout is not None
-        first_line = process.stdout.readline().decode()  # printed once it listens
-        listening = re.search(r"(http://\S+)", first_line)
-        if not listening:
+        first_lines = process.stdout.readline().decode() + process.stdout.readline().decode()  # once both listen
+        listening = re.findall(r"(http://\S+?/)", first_lines)
+        if len(listening) < 2:
             process.kill()
-            raise RuntimeError(f"the portal did not start: {first_line!r}; see {log.name}")
-        self.url, self.pid = listening.group(1), process.pid
+            raise RuntimeError(f"the portal did not start: {first_lines!r}; see {log.name}")
+        (self.url, self.identity_url), self.pid = listening[:2], process.pid
         _children[process.pid] = process
         self.state.write_text(json.dumps({k: v for k, v in asdict(self).items() if k != "state"}, default=str))
 
@@ -90,10 +91,16 @@ class PortalProcess:
         """Return the portal's database file."""
         return Path(self.options[self.options.index("--db") + 1])
 
+    @property
+    def identity_database(self) -> Path:
+        """Return the identity provider's database file, kept beside the portal's."""
+        return self.database.with_suffix(".identity.sqlite")
+
     def restart(self) -> None:
         """Kill the portal and start it again on the same port and database."""
         self.stop()
-        self.launch("--port", self.url.rsplit(":", 1)[1].strip("/"))
+        port = self.url.rsplit(":", 1)[1].strip("/")
+        self.launch("--port", port, "--identity-port", self.identity_url.rsplit(":", 1)[1].strip("/"))
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60, interval: float = 0.2) -> None:

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import PortalApi
+from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import (
     NotAllowedError,
@@ -44,16 +45,17 @@ def answer_submit_with(page: Page, handle: Callable[[Route], None]) -> None:
 
 
 def test_submit_after_the_session_ended_saves_nothing_and_says_so(
-    page: Page, portal_password: str, customers: CustomerFactory, api: PortalApi
+    page: Page, make_user: Callable[[str], User], customers: CustomerFactory, api: PortalApi
 ) -> None:
     # Given an edit form open in a session of its own, which is then signed out in another tab
     customer = customers.create("CN")
-    sign_in(page, "admin-agent", portal_password)
+    user = make_user("admin-agent")
+    sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
     form = edit_account(page, customer.companyName)
     other_tab = page.context.new_page()
     DashboardPage(other_tab).open()
     other_tab.get_by_role("button", name="Sign out").click()
-    expect(SignInPage(other_tab).sign_in_button).to_be_visible()
+    expect(SignInPage(other_tab).portal_sign_in).to_be_visible()
 
     # When the form is submitted, Then the script is told nothing was saved, and so is the person
     with pytest.raises(SignedOutError, match="nothing was saved"):
@@ -119,7 +121,7 @@ def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_
     page = page_as("sales-agent")
     DashboardPage(page).open()
     page.get_by_role("button", name="Sign out").click()
-    expect(SignInPage(page).sign_in_button).to_be_visible()
+    expect(SignInPage(page).portal_sign_in).to_be_visible()
 
     # When the workflow runs on that page
     update_customer_account(page, customer.companyName, {"city": "温州市"})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,12 @@ from playwright_server import HAS_PROC, QUICK_S, RUN_TIMEOUT_S, PlaywrightServer
 from suite_run import run_pytest
 
 from fixtures.api_client import PortalApi
+from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import RemoteBrowserError, portal_session
 from flows import browser as flows_browser
 from flows.browser import WS_ENDPOINT_VARIABLE, launch_options_for
+from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages import DashboardPage
 
 pytestmark = pytest.mark.regression
@@ -42,6 +45,7 @@ def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
     playwright_server: PlaywrightServer,
     base_url: str,
     portal_password: str,
+    totp_secret: str | None,
     pytestconfig: pytest.Config,
     tmp_path: Path,
 ) -> None:
@@ -52,7 +56,11 @@ def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
         "smoke",
         f"--base-url={base_url}",
         f"--data-seed={pytestconfig.getoption('--data-seed')}",
-        env={WS_ENDPOINT_VARIABLE: playwright_server.endpoint, "PORTAL_PASSWORD": portal_password},
+        env={
+            WS_ENDPOINT_VARIABLE: playwright_server.endpoint,
+            "PORTAL_PASSWORD": portal_password,
+            TOTP_SECRET_VARIABLE: totp_secret or "",
+        },
         folder=tmp_path,
     )
 
@@ -65,13 +73,15 @@ def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
 
 
 def test_portal_session_signs_in_with_the_browser_under_a_playwright_server(
-    playwright_server: PlaywrightServer, base_url: str, portal_password: str, playwright: Playwright
+    playwright_server: PlaywrightServer, base_url: str, make_user: Callable[[str], User], playwright: Playwright
 ) -> None:
     launched = playwright_server.launches()
+    user = make_user("sales-agent")
 
     with portal_session(
-        base_url, "sales-agent", portal_password, ws_endpoint=playwright_server.endpoint, playwright=playwright
-    ) as page:
+        base_url, user.name, user.password, totp_secret=user.totp_secret, ws_endpoint=playwright_server.endpoint,
+        playwright=playwright,
+    ) as page:  # fmt: skip
         expect(DashboardPage(page).menu).to_be_visible()
         assert playwright_server.launches() == launched + 1
         running = playwright_server.processes()
@@ -81,15 +91,18 @@ def test_portal_session_signs_in_with_the_browser_under_a_playwright_server(
 
 
 def test_command_line_runs_the_browser_under_a_playwright_server(
-    playwright_server: PlaywrightServer, base_url: str, customers: CustomerFactory, api: PortalApi
-) -> None:
+    playwright_server: PlaywrightServer, base_url: str, customers: CustomerFactory, api: PortalApi,
+    make_user: Callable[[str], User],
+) -> None:  # fmt: skip
     customer = customers.create("FR")
+    user = make_user("admin-agent")
     launched = playwright_server.launches()
 
+    secrets = {"PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
     done = subprocess.run(
-        [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", "admin-agent",
+        [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
          "--customer", customer.companyName, "--set", "city=Lyon", "--ws-endpoint", playwright_server.endpoint],
-        cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+        cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, env={**os.environ, **secrets},
     )  # fmt: skip
 
     assert done.returncode == 0, done.stderr

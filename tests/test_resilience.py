@@ -16,6 +16,8 @@ from playwright_server import run_server
 from portal_process import STATE_VARIABLE, PortalProcess
 from suite_run import SuiteRun, run_pytest
 
+from fixtures.identity import DEMO_TOTP_SECRET
+
 pytestmark = pytest.mark.regression
 BROWSER_DIED = "The browser died during this test (pid "
 
@@ -31,10 +33,13 @@ def portal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[PortalPro
 
 def run_against(portal: PortalProcess, module: str, folder: Path, *args: str) -> SuiteRun:
     """Run ``tests/runs/<module>.py`` against ``portal``, which its tests may restart."""
-    return run_pytest(
-        f"tests/runs/{module}.py", f"--base-url={portal.url}", *args, folder=folder,
-        env={STATE_VARIABLE: str(portal.state)},
-    )  # fmt: skip
+    env = {STATE_VARIABLE: str(portal.state)}
+    return run_pytest(f"tests/runs/{module}.py", *against(portal), *args, folder=folder, env=env)
+
+
+def against(portal: PortalProcess) -> list[str]:
+    """Return the options that point a run at ``portal``: its address and its demo users' secret."""
+    return [f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
 
 
 def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: PortalProcess, tmp_path: Path) -> None:
@@ -95,7 +100,7 @@ def test_the_smoke_tests_pass_on_pages_without_any_test_id(portal: PortalProcess
     assert not_found.value.code == 404
     assert "data-testid" not in not_found.value.read().decode()  # the error page has one otherwise
 
-    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", folder=tmp_path / "run")
+    run = run_pytest("-m", "smoke", *against(portal), folder=tmp_path / "run")
 
     assert len(run.outcomes) >= 5, run.output  # the workflow in three languages, sign-in, update
     assert run.names("passed") == sorted(run.outcomes), run.output

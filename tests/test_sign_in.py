@@ -1,59 +1,216 @@
-"""Signing in and out through the UI (the only tests that sign in this way)."""
+"""Signing in the way Partner Center does: the identity provider's pages, a verification code, and out again.
+
+These tests sign in as users of their own (``make_user``): a provider takes each code once per user,
+and a locked-out user must be nobody else's.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
+from portal_process import wait_until
 
-from flows import SignedOutError, SignInError, sign_in
+from fixtures.directory import User
+from flows import MfaRequiredError, SignedOutError, SignInError, complete_sign_in, sign_in
+from flows.sign_in import one_time_code
 from pages import CustomersPage, DashboardPage, SignInPage
 
-pytestmark = [pytest.mark.regression, pytest.mark.browser_context_args(locale="en-US")]
+pytestmark = pytest.mark.regression
+
+
+class Words(NamedTuple):
+    sign_in: str
+    next: str
+    enter_password: str
+    enter_code: str
+    verify: str
+    stay_signed_in: str
+    yes: str
+    no: str
+
+
+# As Microsoft's sign-in pages say them, written out here so that a change on either side shows.
+WORDS = {
+    "en-US": Words("Sign in", "Next", "Enter password", "Enter code", "Verify", "Stay signed in?", "Yes", "No"),
+    "fr-FR": Words(
+        "Se connecter", "Suivant", "Entrez le mot de passe", "Entrez le code", "Vérifier", "Rester connecté ?",
+        "Oui", "Non",
+    ),
+    "zh-CN": Words("登录", "下一步", "输入密码", "输入代码", "验证", "保持登录状态?", "是", "否"),
+}  # fmt: skip
 
 
 @pytest.mark.smoke
-def test_sign_in_opens_the_dashboard_with_its_menu(page: Page, portal_password: str) -> None:
-    dashboard = sign_in(page, "global-admin", portal_password)
+@pytest.mark.parametrize("locale", WORDS)
+def test_the_sign_in_journey_in_each_language(
+    locale: str, new_context: Callable[..., BrowserContext], make_user: Callable[[str], User]
+) -> None:
+    words, user = WORDS[locale], make_user("admin-agent")
+    page = new_context(locale=locale).new_page()
+    steps = SignInPage(page)
+    page.goto("dashboard")  # the portal sends the browser to its identity provider
+
+    expect(steps.headings["account"]).to_have_text(words.sign_in)
+    expect(steps.next_button).to_have_text(words.next)
+    steps.enter_account(user.name)
+    expect(steps.headings["password"]).to_have_text(words.enter_password)
+    expect(steps.sign_in_button).to_have_text(words.sign_in)
+    steps.enter_password(user.password)
+    expect(steps.headings["code"]).to_have_text(words.enter_code)
+    expect(steps.verify_button).to_have_text(words.verify)
+    steps.enter_code(one_time_code(user.totp_secret or ""))
+    expect(steps.headings["stay_signed_in"]).to_have_text(words.stay_signed_in)
+    expect(steps.yes_button).to_have_text(words.yes)
+    expect(steps.no_button).to_have_text(words.no)
+    steps.stay_signed_in(False)
+
+    expect(DashboardPage(page).menu).to_be_visible()
+
+
+@pytest.mark.smoke
+def test_sign_in_lands_on_the_dashboard(page: Page, make_user: Callable[[str], User]) -> None:
+    user = make_user("global-admin")
+
+    dashboard = sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
 
     expect(dashboard.menu).to_be_visible()
     expect(dashboard.customers_link).to_have_text("Customers")
 
 
 @pytest.mark.parametrize(
-    ("username", "password"),
+    ("account", "password", "said"),
     [
-        pytest.param("global-admin", "wrong-password", id="wrong-password"),
-        pytest.param("nobody", "x", id="unknown-user"),
+        pytest.param("nobody", "x", "This username may be incorrect.", id="unknown-account"),
+        pytest.param(None, "wrong-password", "Your account or password is incorrect.", id="wrong-password"),
     ],
 )
-def test_refused_sign_in_says_the_same_for_unknown_user_and_wrong_password(
-    page: Page, username: str, password: str
+def test_a_refused_sign_in_says_the_provider_s_words_at_the_field(
+    page: Page, make_user: Callable[[str], User], run_id: str, account: str | None, password: str, said: str
 ) -> None:
-    with pytest.raises(SignInError):
-        sign_in(page, username, password)
+    user = make_user("sales-agent")
+    account = user.name if account is None else f"{account}-{run_id}"
 
-    expect(SignInPage(page).error).to_have_text("The user name or password is incorrect.")
-    expect(SignInPage(page).username).to_have_value(username)
+    with pytest.raises(SignInError, match=re.escape(said)):
+        sign_in(page, account, password, totp_secret=user.totp_secret)
+
+    field = SignInPage(page).account if "username" in said else SignInPage(page).password
+    expect(field.first).to_have_accessible_description(re.compile(re.escape(said)))
 
 
-def test_signed_out_visitor_is_sent_to_sign_in_then_back(page: Page, portal_password: str) -> None:
-    # Given nobody signed in, when they open the Customers list
+def test_a_wrong_code_is_refused_at_the_field(page: Page, make_user: Callable[[str], User]) -> None:
+    user = make_user("sales-agent")
+    page.goto("dashboard")
+    steps = SignInPage(page)
+    steps.enter_account(user.name)
+    steps.enter_password(user.password)
+
+    right = one_time_code(user.totp_secret or "")
+    steps.enter_code("000000" if right != "000000" else "111111")
+
+    expect(steps.code.first).to_have_accessible_description(
+        "You didn't enter the expected verification code. Please try again."
+    )
+
+
+def test_a_code_asked_for_without_a_secret_raises_mfa_required_at_once(
+    page: Page, make_user: Callable[[str], User]
+) -> None:
+    user = make_user("helpdesk-agent")
+
+    with pytest.raises(MfaRequiredError, match="verification code"):
+        sign_in(page, user.name, user.password)
+
+    expect(SignInPage(page).headings["code"]).to_be_visible()
+
+
+def test_ten_wrong_passwords_lock_the_account_until_the_lockout_ends(
+    page: Page, make_user: Callable[[str], User]
+) -> None:
+    # Given a user of this test's own, who types a wrong password ten times in a row
+    user = make_user("sales-agent")
+    for _ in range(9):
+        with pytest.raises(SignInError, match="Your account or password is incorrect"):
+            sign_in(page, user.name, "not-the-password", totp_secret=user.totp_secret)
+    with pytest.raises(SignInError, match="temporarily locked"):  # the tenth locks the account
+        sign_in(page, user.name, "not-the-password", totp_secret=user.totp_secret)
+
+    # Then even the right password is refused, with the lockout's own message
+    with pytest.raises(SignInError, match="temporarily locked"):
+        sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
+
+    # And once the lockout is over (the suite's provider locks for seconds), the right password works
+    def signs_in() -> bool:
+        try:
+            sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
+        except SignInError as refused:
+            assert "temporarily locked" in str(refused), refused
+            return False
+        return True
+
+    wait_until(signs_in, "the lockout to end", timeout=60, interval=1)
+
+
+@pytest.mark.parametrize("stay", [True, False], ids=["yes", "no"])
+def test_stay_signed_in_decides_whether_the_provider_s_cookie_outlives_the_browser(
+    page: Page, make_user: Callable[[str], User], stay: bool
+) -> None:
+    user = make_user("admin-agent")
+
+    sign_in(page, user.name, user.password, totp_secret=user.totp_secret, stay_signed_in=stay)
+
+    provider_cookies = [c for c in page.context.cookies() if c["name"] == "ESTSAUTH"]
+    assert len(provider_cookies) == 1, page.context.cookies()
+    assert (provider_cookies[0]["expires"] > 0) is stay, provider_cookies[0]
+
+
+def test_a_sign_in_without_mfa_is_sent_back_for_the_code_before_any_customer_page(
+    page: Page, make_user: Callable[[str], User]
+) -> None:
+    # Given a sign-in that passed the password only (its request to the provider asked no more)
+    user = make_user("global-admin")
+    page.goto("dashboard")
+    page.goto(page.url.replace("amr_values=mfa", "amr_values="))
+    complete_sign_in(page, user.name, user.password)  # no secret: a code asked for would raise
+    expect(DashboardPage(page).menu).to_be_visible()
+
+    # When it opens the Customers list, Then the portal sends it back, and the provider asks only the code
+    with pytest.raises(SignedOutError):
+        CustomersPage(page).open()
+    expect(SignInPage(page).headings["code"]).to_be_visible()
+    complete_sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
+    CustomersPage(page).wait_until_ready()
+    expect(page).to_have_url(re.compile(r"/customers$"))
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in_then_back(page: Page, make_user: Callable[[str], User]) -> None:
+    user = make_user("global-admin")
     page.goto("customers?q=a")
 
-    # Then the portal asks them to sign in, and afterwards shows the page they asked for
     with pytest.raises(SignedOutError):
         CustomersPage(page).wait_until_ready()
-    SignInPage(page).sign_in("global-admin", portal_password)
+    complete_sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
+
     expect(page).to_have_url(re.compile(r"/customers\?q=a$"))
 
 
-def test_sign_out_ends_the_session(page: Page, portal_password: str) -> None:
-    sign_in(page, "sales-agent", portal_password)
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(
+    page: Page, new_context: Callable[..., BrowserContext], make_user: Callable[[str], User]
+) -> None:
+    # Given a signed-in browser, and a copy of its cookies
+    user = make_user("sales-agent")
+    sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
+    copied = page.context.cookies()
 
+    # When the user signs out
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="You signed out")).to_be_visible()
 
-    expect(SignInPage(page).sign_in_button).to_be_visible()
+    # Then the copied cookies sign no one in: neither at the portal nor at its identity provider
+    replay = new_context()
+    replay.add_cookies(copied)
     with pytest.raises(SignedOutError):
-        DashboardPage(page).open()
+        DashboardPage(replay.new_page()).open()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +14,13 @@ import pytest
 from faker import Faker
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from fixtures.portal import DEFAULT_SEED, create_app
-from fixtures.portal.api_auth import issue_token
 from fixtures.portal.billing import load_billing_profile
 from fixtures.portal.db import connect, get_db, init_db
-from fixtures.portal.seed import DEMO_PASSWORD
+from fixtures.portal.identity import API_AUDIENCE, user_from_claims
 
 # A valid address per country: the rules under test are the country's, the rest is faker's.
 VALID_ADDRESSES = {
@@ -31,6 +32,36 @@ VALID_ADDRESSES = {
 }
 
 
+# The identity provider as these tests know it: its answers given, no server. The tests of the
+# sign-in itself serve the real provider (test_sign_in_flow.py).
+ISSUER = "https://login.partner.test/8f3b5a1e-21a1-4c6e-9b1f-5c0d2e7a4b21/v2.0"
+SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "portal-tests"})
+
+
+def provider_metadata(key: RSAKey = SIGNING_KEY) -> dict[str, Any]:
+    """Return the provider's discovery document, its keys inline."""
+    base = ISSUER.removesuffix("/v2.0")
+    return {
+        "issuer": ISSUER,
+        "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+        "token_endpoint": f"{base}/oauth2/v2.0/token",
+        "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+        "jwks": {"keys": [key.as_dict(private=False)]},
+        "id_token_signing_alg_values_supported": ["RS256"],
+    }
+
+
+def access_token(username: str = "global-admin", key: RSAKey = SIGNING_KEY, **claims: Any) -> str:
+    """Return an access token for the API, as the provider signs one for a user (named after its role)."""
+    now = int(time.time())
+    body = {
+        "iss": ISSUER, "aud": API_AUDIENCE, "scp": "user_impersonation", "amr": ["pwd", "mfa"],
+        "preferred_username": f"{username}@21vianet-partner.partner.onmschina.cn", "name": username,
+        "roles": [username], "iat": now, "nbf": now, "exp": now + 3600, **claims,
+    }  # fmt: skip
+    return jwt.encode({"alg": "RS256", "kid": key.kid}, body, key)
+
+
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed the demo world once; every test works on its own copy of the file."""
@@ -38,9 +69,6 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     init_db(str(path), DEFAULT_SEED)
     conn = connect(str(path))
     try:
-        # The seed's scrypt hashes cost 0.1 s per sign-in; one PBKDF2 round keeps the same check fast.
-        cheap = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1")
-        conn.execute("UPDATE users SET password_hash = ?", (cheap,))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the main file: a plain copy is whole
     finally:
         conn.close()
@@ -49,10 +77,11 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(seeded_database: Path, tmp_path: Path) -> Flask:
-    """A portal on a fresh copy of the seeded database."""
+    """A portal on a fresh copy of the seeded database, whose identity provider's answers are given."""
     database = tmp_path / "portal.sqlite"
     shutil.copyfile(seeded_database, database)
-    return create_app({"DATABASE": str(database), "TESTING": True, "SECRET_KEY": "portal-tests"})
+    config = {"IDENTITY_METADATA": provider_metadata(), "IDENTITY_CLIENT_SECRET": "portal-tests"}
+    return create_app({"DATABASE": str(database), "TESTING": True, "SECRET_KEY": "portal-tests", **config})
 
 
 @pytest.fixture
@@ -62,12 +91,11 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def auth_headers(app: Flask) -> Callable[[str], dict[str, str]]:
-    """Make the Authorization header of a bearer token for a demo user (named after its role)."""
+def auth_headers() -> Callable[[str], dict[str, str]]:
+    """Make the Authorization header of the provider's access token for a demo user (named after its role)."""
 
     def make(username: str = "global-admin") -> dict[str, str]:
-        with app.app_context():
-            return {"Authorization": f"Bearer {issue_token(username)}"}
+        return {"Authorization": f"Bearer {access_token(username)}"}
 
     return make
 
@@ -159,16 +187,16 @@ def new_customer_body(valid_profile: Callable[[str], dict[str, str]]) -> Callabl
 
 
 @pytest.fixture
-def sign_in(client: FlaskClient) -> Callable[[str], str]:
-    """Sign in through the sign-in form; return the session's CSRF token for the next form."""
+def sign_in(client: FlaskClient) -> Callable[..., str]:
+    """Start a portal session as a finished sign-in leaves it (the provider's part is tested apart, in
+    test_sign_in_flow.py); return the session's CSRF token for the next form."""
 
-    def run(username: str) -> str:
-        client.get("/sign-in")
+    def run(username: str, amr: tuple[str, ...] = ("pwd", "mfa")) -> str:
+        claims = {"preferred_username": f"{username}@21vianet-partner.partner.onmschina.cn", "roles": [username]}
         with client.session_transaction() as session:
-            csrf = session["csrf"]
-        form = {"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf}
-        assert client.post("/sign-in", data=form).status_code == 302
-        with client.session_transaction() as session:
-            return session.setdefault("csrf", csrf)
+            session["user"] = user_from_claims({**claims, "name": username})
+            session["amr"] = list(amr)
+            session["id_token"] = "an-id-token"
+            return session.setdefault("csrf", "the-session-token")
 
     return run

@@ -4,52 +4,82 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from joserfc.jwk import RSAKey
 
-from fixtures.portal import create_app
-from fixtures.portal.api_auth import issue_token
-from fixtures.portal.seed import DEMO_PASSWORD
+from conftest import access_token
 
 Headers = Callable[[str], dict[str, str]]
 
 
-@pytest.mark.parametrize("encoding", ["form", "json"])
-def test_demo_user_gets_a_bearer_token_that_opens_the_api(client: FlaskClient, encoding: str) -> None:
-    # Given a demo user's name and password
-    credentials = {"grant_type": "password", "username": "helpdesk-agent", "password": DEMO_PASSWORD}
+def test_the_old_password_grant_says_where_tokens_come_from(client: FlaskClient) -> None:
+    # When a client asks the portal itself for a token with a password, as it once could
+    credentials = {"grant_type": "password", "username": "helpdesk-agent", "password": "portal-demo"}
+    response = client.post("/oauth2/token", data=credentials)
 
-    # When they are exchanged for a token, form-encoded or as JSON
-    response = client.post("/oauth2/token", **{"data" if encoding == "form" else "json": credentials})
-
-    # Then the token is a bearer token that lists customers
-    assert response.status_code == 200
-    assert response.json["token_type"] == "Bearer" and response.json["expires_in"] > 0
-    listing = client.get("/v1/customers", headers={"Authorization": f"Bearer {response.json['access_token']}"})
-    assert listing.status_code == 200
+    # Then it is told that tokens come from the identity provider (with MFA), not from here
+    assert response.status_code == 400
+    assert response.json["error"] == "unsupported_grant_type"
+    assert "identity provider" in response.json["error_description"]
 
 
 @pytest.mark.parametrize(
-    ("form", "error"),
+    ("claims", "why"),
     [
-        pytest.param({"username": "global-admin", "password": "wrong"}, "invalid_grant", id="wrong-password"),
-        pytest.param({"username": "nobody", "password": DEMO_PASSWORD}, "invalid_grant", id="unknown-user"),
-        pytest.param({"grant_type": "client_credentials"}, "unsupported_grant_type", id="other-grant"),
+        pytest.param({"exp": int(time.time()) - 3600}, "expired", id="expired"),
+        pytest.param({"aud": "https://graph.example"}, "not for this API", id="another-audience"),
+        pytest.param({"iss": "https://login.evil.example/t/v2.0"}, "not for this API", id="another-issuer"),
+        pytest.param({"scp": "openid"}, "scope", id="without-the-api-scope"),
+        pytest.param({"amr": ["pwd"]}, "multi-factor", id="without-mfa"),
     ],
 )
-def test_token_is_refused_for_bad_credentials(client: FlaskClient, form: dict[str, str], error: str) -> None:
-    # Given credentials the portal does not accept
-    # When they are exchanged for a token
-    response = client.post("/oauth2/token", data={"grant_type": "password", **form})
+def test_a_token_the_api_must_not_take_is_401_saying_why(client: FlaskClient, claims: dict, why: str) -> None:
+    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {access_token(**claims)}"})
 
-    # Then the answer is an OAuth 2.0 error, also in Partner Center's error shape
-    assert response.status_code == 400
-    assert response.json["error"] == error
-    assert response.json["source"] == "PartnerFD"
-    assert "access_token" not in response.json
+    assert response.status_code == 401
+    assert why in response.json["description"]
+
+
+def test_a_token_signed_with_another_key_is_401(client: FlaskClient) -> None:
+    # Given a token shaped like the provider's but signed with a key it never published
+    forged = access_token(key=RSAKey.generate_key(2048, parameters={"kid": "portal-tests"}))
+
+    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {forged}"})
+
+    assert response.status_code == 401
+    assert "not valid" in response.json["description"]
+
+
+def test_a_tampered_token_is_401(client: FlaskClient) -> None:
+    # Given a real token with one character of its signature changed (not the last: it holds padding bits)
+    token = access_token()
+    tampered = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
+
+    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {tampered}"})
+
+    assert response.status_code == 401
+
+
+def test_a_session_without_mfa_does_not_open_the_api(client: FlaskClient, sign_in: Callable[..., str]) -> None:
+    sign_in("global-admin", amr=("pwd",))
+
+    response = client.get("/v1/customers?size=1")
+
+    assert response.status_code == 401
+    assert "multi-factor" in response.json["description"]
+
+
+def test_a_portal_without_mfa_takes_a_token_without_it(app: Flask) -> None:
+    app.config["REQUIRE_MFA"] = False
+
+    response = app.test_client().get(
+        "/v1/customers?size=1", headers={"Authorization": f"Bearer {access_token(amr=['pwd'])}"}
+    )
+
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -84,56 +114,6 @@ def test_malformed_authorization_is_401(client: FlaskClient, authorization: str)
     assert response.status_code == 401
 
 
-def test_tampered_token_is_401(client: FlaskClient, admin: dict[str, str]) -> None:
-    # Given a real token with one character of its signature changed (not the last: it holds padding bits)
-    token = admin["Authorization"].removeprefix("Bearer ")
-    tampered = token[:-5] + ("A" if token[-5] != "A" else "B") + token[-4:]
-
-    # When it is used
-    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {tampered}"})
-
-    # Then it is refused
-    assert response.status_code == 401
-
-
-def test_token_another_portal_issued_is_401(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
-    # Given a token that another portal (another database) issued for the global admin
-    other = create_app({"DATABASE": str(tmp_path / "other.sqlite"), "TESTING": True})
-    with other.app_context():
-        foreign = issue_token("global-admin")
-
-    # When it is used here, Then it is refused
-    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {foreign}"})
-    assert response.status_code == 401
-    assert "not valid" in response.json["description"]
-
-
-def test_expired_token_is_401(app: Flask, client: FlaskClient) -> None:
-    # Given a token issued two hours ago, beyond its one-hour lifetime
-    app.config["CLOCK"] = lambda: time.time() - 7200
-    with app.app_context():
-        token = issue_token("global-admin")
-    app.config["CLOCK"] = time.time
-
-    # When it is used
-    response = client.get("/v1/customers", headers={"Authorization": f"Bearer {token}"})
-
-    # Then it is refused as expired
-    assert response.status_code == 401
-    assert "expired" in response.json["description"]
-
-
-def test_token_outlives_a_restart_of_the_portal(app: Flask, client: FlaskClient) -> None:
-    # Given a token issued before the portal restarted on the same database
-    with app.app_context():
-        token = issue_token("sales-agent")
-    restarted = create_app({"DATABASE": app.config["DATABASE"], "TESTING": True})
-
-    # When the restarted portal is asked with it, Then it answers
-    response = restarted.test_client().get("/v1/customers?size=1", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200
-
-
 def test_session_cookie_reads_the_api(client: FlaskClient, sign_in: Callable[[str], str]) -> None:
     # Given an agent signed in to the portal's pages
     sign_in("helpdesk-agent")
@@ -148,11 +128,10 @@ def test_session_cookie_reads_the_api(client: FlaskClient, sign_in: Callable[[st
 
 @pytest.mark.parametrize("csrf", [None, "wrong-token"], ids=["missing", "wrong"])
 def test_cookie_write_without_the_csrf_token_is_403(
-    client: FlaskClient, new_customer_body: Callable[[str], dict], csrf: str | None
+    client: FlaskClient, sign_in: Callable[[str], str], new_customer_body: Callable[[str], dict], csrf: str | None
 ) -> None:
     # Given a signed-in session (as a cross-site page would ride on it)
-    with client.session_transaction() as session:
-        session.update(username="global-admin", csrf="the-session-token")
+    sign_in("global-admin")
     headers = {} if csrf is None else {"X-CSRF-Token": csrf}
 
     # When it writes through the API without the session's CSRF token
@@ -164,14 +143,13 @@ def test_cookie_write_without_the_csrf_token_is_403(
 
 
 def test_cookie_write_with_the_csrf_token_is_accepted(
-    client: FlaskClient, new_customer_body: Callable[[str], dict]
+    client: FlaskClient, sign_in: Callable[[str], str], new_customer_body: Callable[[str], dict]
 ) -> None:
     # Given a signed-in session and its CSRF token, as the portal's own pages have them
-    with client.session_transaction() as session:
-        session.update(username="sales-agent", csrf="the-session-token")
+    csrf = sign_in("sales-agent")
 
     # When it creates a customer through the API with the token in X-CSRF-Token
-    response = client.post("/v1/customers", json=new_customer_body("FR"), headers={"X-CSRF-Token": "the-session-token"})
+    response = client.post("/v1/customers", json=new_customer_body("FR"), headers={"X-CSRF-Token": csrf})
 
     # Then the customer is created
     assert response.status_code == 201

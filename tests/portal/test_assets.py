@@ -13,7 +13,7 @@ from fixtures.portal.assets import CACHE_SECONDS, content_hash
 
 
 def test_pages_link_static_files_by_content_hash_and_browsers_may_keep_them(client: FlaskClient) -> None:
-    page = client.get("/sign-in").get_data(as_text=True)
+    page = client.get("/signed-out").get_data(as_text=True)
     (stylesheet,) = [e.attrs["href"] for e in find(page, "link") if e.attrs.get("rel") == "stylesheet"]
 
     with client.get(stylesheet) as response:  # a file response: closed, or its file stays open

@@ -126,8 +126,8 @@ def page_in(client: FlaskClient, path: str, language: str) -> str:
 )
 def test_page_language_follows_the_browser(client: FlaskClient, accept_language: str, locale: str) -> None:
     # Given a browser that prefers a language
-    # When it opens the sign-in page
-    page = page_in(client, "/sign-in", accept_language)
+    # When it opens a page anyone may see (after signing out)
+    page = page_in(client, "/signed-out", accept_language)
 
     # Then the page is in the closest language the portal speaks
     assert html_lang(page) == locale
@@ -227,11 +227,11 @@ def test_language_picker_overrides_the_browser_language(client: FlaskClient, sig
 def test_language_picker_ignores_an_unknown_language(client: FlaskClient) -> None:
     # Given a browser that prefers Chinese
     # When a language the portal does not speak is picked
-    response = client.get("/language/xx-XX?next=/sign-in", headers={"Accept-Language": "zh-CN"})
+    response = client.get("/language/xx-XX?next=/signed-out", headers={"Accept-Language": "zh-CN"})
 
     # Then no language is remembered, and pages still follow the browser
     assert "locale=" not in " ".join(response.headers.getlist("Set-Cookie"))
-    assert html_lang(page_in(client, "/sign-in", "zh-CN")) == "zh-CN"
+    assert html_lang(page_in(client, "/signed-out", "zh-CN")) == "zh-CN"
 
 
 @pytest.mark.parametrize(
@@ -307,8 +307,12 @@ def test_values_in_any_script_round_trip_through_the_edit_form(
         pytest.param("zh-CN", "表单已过期。请重新加载页面，然后重试。", id="zh-CN"),
     ],
 )
-def test_expired_form_is_explained_in_the_page_language(client: FlaskClient, language: str, message: str) -> None:
-    response = client.post("/sign-in", data={"username": "x", "password": "y"}, headers={"Accept-Language": language})
+def test_expired_form_is_explained_in_the_page_language(
+    client: FlaskClient, sign_in: SignIn, language: str, message: str
+) -> None:
+    sign_in("global-admin")
+
+    response = client.post("/sign-out", data={"csrf_token": "from-an-old-page"}, headers={"Accept-Language": language})
 
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)

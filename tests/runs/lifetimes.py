@@ -26,11 +26,16 @@ def test_1_workflow_while_everything_is_fresh(admin_page: Page, customers: Custo
 
 def test_2_the_lifetimes_run_out(api: PortalApi, browser_name: str) -> None:
     # browser_name: parametrized like the tests around it, so pytest keeps this one between them
-    database = PortalProcess.from_state(Path(os.environ[STATE_VARIABLE])).database
+    portal = PortalProcess.from_state(Path(os.environ[STATE_VARIABLE]))
 
-    def every_session_expired() -> bool:
-        with sqlite3.connect(database) as conn:
-            return conn.execute("SELECT COUNT(*) FROM sessions WHERE expires_at > ?", (time.time(),)).fetchone()[0] == 0
+    def every_session_expired() -> bool:  # at the portal, and at its identity provider
+        alive = 0
+        for database, table in ((portal.database, "sessions"), (portal.identity_database, "sso_sessions")):
+            with sqlite3.connect(database) as conn:
+                alive += conn.execute(f"SELECT COUNT(*) FROM {table} WHERE expires_at > ?", (time.time(),)).fetchone()[
+                    0
+                ]
+        return alive == 0
 
     def token_refused() -> bool:
         try:
