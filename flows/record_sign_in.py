@@ -1,0 +1,89 @@
+"""``python -m flows save-sign-in``: a person signs in once, in a real browser; the sign-in is saved.
+
+For deployments where MFA is approved by a person (push notifications, number matching): the
+browser opens at the portal, the person signs in, and once a portal page shows, the browser's
+state is saved to ``DIR/<host>/<user>.json`` (owner-only), for the suite (``--auth-dir``) and for
+scripts (``portal_session(..., storage_state=...)``). With ``--api-client-id`` (an app registered
+for the Secure Application Model) a refresh token for the REST API is saved beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from pages import DashboardPage, SignInError
+
+from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
+from .saved_sign_in import DEFAULT_AUTH_DIR, capture_refresh_token, save_sign_in, saved_sign_in_path
+from .session import normalize_base_url
+
+DEFAULT_WAIT_S = 600
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add save-sign-in's arguments."""
+    parser.add_argument("--base-url", required=True, help="the portal, e.g. https://partner.example/")
+    parser.add_argument("--user", required=True, help="the user who signs in (names the saved file)")
+    parser.add_argument(
+        "--auth-dir",
+        type=Path,
+        default=DEFAULT_AUTH_DIR,
+        help="where to save it (default: %(default)s, ignored by git)",
+    )
+    parser.add_argument(
+        "--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
+        help="how long to wait for the person to finish signing in (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("--api-client-id", help="also save a refresh token for the REST API, for this public client")
+    parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="the browser's language")
+    parser.add_argument("--headless", action="store_true", help="no window (another program plays the person)")
+    parser.add_argument(
+        "--remote-debugging-port", type=int, metavar="PORT",
+        help="let another program (a password manager, a test) drive the browser through this CDP port",
+    )  # fmt: skip
+    parser.add_argument("--ws-endpoint", metavar="URL", help="run the browser under this Playwright server")
+
+
+def record_sign_in(args: argparse.Namespace) -> Path:
+    """Open the portal in a browser, wait until the person has signed in, save the sign-in; return its path."""
+    base_url = normalize_base_url(args.base_url)
+    path = saved_sign_in_path(base_url, args.user, args.auth_dir)
+    endpoint = ws_endpoint_or_env(args.ws_endpoint)
+    with sync_playwright() as playwright:
+        options = launch_options_for(
+            "chromium", playwright.chromium.executable_path, remote=bool(endpoint), headless=args.headless
+        )
+        if args.remote_debugging_port:
+            options["args"] = [*options.get("args", []), f"--remote-debugging-port={args.remote_debugging_port}"]
+        options["headless"] = args.headless
+        browser = (
+            connect_browser(playwright.chromium, endpoint, options)
+            if endpoint
+            else playwright.chromium.launch(**options)
+        )
+        try:
+            context = browser.new_context(base_url=base_url, locale=args.locale)
+            page = context.new_page()
+            page.goto("dashboard")
+            print(
+                f"Sign in to {base_url} as {args.user} in the browser (the verification too); "
+                f"waiting up to {args.wait:.0f} s. The sign-in will be saved to {path}.",
+                file=sys.stderr,
+                flush=True,
+            )
+            try:
+                DashboardPage(page).menu.wait_for(timeout=args.wait * 1000)
+            except PlaywrightError as error:
+                raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
+            extra = {}
+            if args.api_client_id:
+                extra["refresh_token"] = capture_refresh_token(page, base_url, args.api_client_id, args.wait)
+                page.goto("dashboard")
+            return save_sign_in(context, path, extra)
+        finally:
+            browser.close()
