@@ -11,13 +11,14 @@ from playwright.sync_api import Page
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
 from pages import AccountEditPage, AccountPage, PortalError
-from pages.strings import LOCALES, UI_STRINGS, any_language, text
+from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
 
-def test_no_string_names_two_different_things() -> None:
+@pytest.mark.parametrize("table", [UI_STRINGS, SIGN_IN_STRINGS], ids=["portal", "sign-in"])
+def test_no_string_names_two_different_things(table: dict[str, tuple[str, str, str]]) -> None:
     # A name shared by two keys would let a locator match the wrong element in some language.
     owners: dict[str, str] = {}
-    for key, translations in UI_STRINGS.items():
+    for key, translations in table.items():
         for translation in set(translations):
             assert owners.setdefault(translation, key) == key, (
                 f"{translation!r} is both {owners[translation]} and {key}"
