@@ -21,11 +21,17 @@ from flows.browser import (
     ws_endpoint_or_env,
 )
 from pages import BillingProfile
+from plugins.retries import attempt_output_path
 
 LOCKOUT_SECONDS = 5
 
-# The suite's own layers (plugins/): each a pytest plugin of its own.
-pytest_plugins = ["plugins.browser_recovery", "plugins.sign_ins"]
+# The suite's own layers (plugins/): each a pytest plugin of its own (plugins.retries loads from addopts).
+pytest_plugins = [
+    "plugins.browser_recovery",
+    "plugins.sign_ins",
+    "plugins.flaky",
+    "plugins.quarantine",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,6 +75,12 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
         if value != getattr(right, field):
             lines.append(f"  {field}: {value!r} != {getattr(right, field)!r}")
     return lines
+
+
+@pytest.fixture
+def output_path(request: pytest.FixtureRequest) -> str:
+    """The test's artifact folder, one per attempt (a retry's beside the first's): see plugins/retries.py."""
+    return attempt_output_path(request.node)
 
 
 @pytest.fixture(scope="session")

@@ -80,9 +80,10 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 DashboardPage(page).menu.wait_for(timeout=args.wait * 1000)
             except PlaywrightError as error:
                 raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
-            extra = {}
+            extra: dict[str, str] = {}
             if args.api_client_id:
                 extra["refresh_token"] = capture_refresh_token(page, base_url, args.api_client_id, args.wait)
+                extra["api_client_id"] = args.api_client_id
                 page.goto("dashboard")
             return save_sign_in(context, path, extra)
         finally:

@@ -42,26 +42,25 @@ def merge(paths: list[Path]) -> tuple[JUnitXml, list[str]]:
 
 
 def summary(merged: JUnitXml, paths: list[Path]) -> str:
-    """A Markdown summary (GitHub's job summary shows it): totals, then each failed test."""
-    failed = [
-        f"{case.classname}::{case.name}"
-        for suite in merged
-        for case in suite
-        if not case.is_passed and not case.is_skipped
-    ]
+    """A Markdown summary (GitHub's job summary shows it): totals, then each failed and flaky test."""
+    cases = [(f"{case.classname}::{case.name}", case) for suite in merged for case in suite]
+    failed = [name for name, case in cases if not case.is_passed and not case.is_skipped]
+    # Passed on a retry: the Surefire <flakyFailure> children the suite writes (plugins/flaky.py).
+    flaky = [name for name, case in cases if case.is_passed and case._elem.find("flakyFailure") is not None]
     passed = merged.tests - merged.failures - merged.errors - merged.skipped
     lines = [
         "### Tests, all shards",
         "",
-        "| shards | tests | passed | failed | errors | skipped | time (sum) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {len(paths)} | {merged.tests} | {passed} | {merged.failures} | {merged.errors} | {merged.skipped} "
-        f"| {merged.time:.0f} s |",
+        "| shards | tests | passed | of which flaky | failed | errors | skipped | time (sum) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {len(paths)} | {merged.tests} | {passed} | {len(flaky)} | {merged.failures} | {merged.errors} "
+        f"| {merged.skipped} | {merged.time:.0f} s |",
     ]
-    if failed:
-        lines += ["", "Failed:", "", *(f"- `{test}`" for test in failed[:SUMMARY_FAILURES])]
-        if len(failed) > SUMMARY_FAILURES:
-            lines.append(f"- … and {len(failed) - SUMMARY_FAILURES} more (see the merged JUnit file)")
+    for title, tests in (("Failed", failed), ("Flaky (failed, then passed on retry)", flaky)):
+        if tests:
+            lines += ["", f"{title}:", "", *(f"- `{test}`" for test in tests[:SUMMARY_FAILURES])]
+            if len(tests) > SUMMARY_FAILURES:
+                lines.append(f"- … and {len(tests) - SUMMARY_FAILURES} more (see the merged JUnit file)")
     return "\n".join(lines) + "\n"
 
 

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_TOTP_SECRET = "PORTALDEMOTOTP23"  # the bundled portal's demo users' authenticator (fixtures/identity)
 STARTUP_SECONDS = 30
 RUN_SECONDS = 3600
 
@@ -91,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     (ROOT / "reports").mkdir(exist_ok=True)
 
+    if args.base_url is None:  # the bundled portal's demo users answer their codes with its demo secret
+        args.pytest_args = [f"--portal-totp-secret={DEMO_TOTP_SECRET}", *args.pytest_args]
     with bundled_portal() if args.base_url is None else nullcontext(args.base_url) as base_url:
         print(f"{args.runs} runs of the suite at once against {base_url}", flush=True)
         started = time.perf_counter()

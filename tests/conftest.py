@@ -15,10 +15,12 @@ from playwright.sync_api import BrowserContext, Page
 from fixtures.api_client import PortalApi
 from fixtures.api_tokens import ProviderTokens, http_session_from
 from fixtures.directory import Directory, User
+from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
+from plugins.retries import traced_on_retry
 from plugins.sign_ins import SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
@@ -117,8 +119,8 @@ def api(base_url: str, portal_password: str, totp_secret: str | None, sign_ins: 
     """
     state = read_sign_in(sign_ins.path("global-admin"))
     tokens = ProviderTokens(
-        base_url, "global-admin", portal_password, totp_secret,
-        refresh_token=state.get("refresh_token"), http=http_session_from(state),
+        base_url, "global-admin", portal_password, totp_secret, refresh_token=state.get("refresh_token"),
+        client_id=state.get("api_client_id", PARTNER_AUTOMATION_CLIENT_ID), http=http_session_from(state),
     )  # fmt: skip
     return PortalApi(base_url, "global-admin", portal_password, tokens=tokens)
 
@@ -172,7 +174,7 @@ def new_context(
     default_locale = {} if marked and "locale" in marked.kwargs else {"locale": "en-US"}
 
     def make(**kwargs: object) -> BrowserContext:
-        context = tolerate_death(new_context(**{**default_locale, **kwargs}))
+        context = traced_on_retry(tolerate_death(new_context(**{**default_locale, **kwargs})), request.node)
         watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
         made.append(context)
         return context

@@ -1,0 +1,125 @@
+"""Retries with evidence: a failed test's retry records a full trace, each attempt keeps its own files.
+
+pytest-rerunfailures retries a failed test (``--reruns 1``, CI's setting; a local run retries
+nothing unless asked). Playwright Test's answer to the cost of tracing every test is its CI
+default, ``trace: 'on-first-retry'``: the first attempt records nothing, the retry records all.
+pytest-playwright lacks it (playwright-pytest #210), so ``--tracing=on-first-retry`` is added
+beside its values here. Each attempt writes to its own folder (``test-results/<test>/`` for the
+first, ``<test>-retry1/`` for the retry), so a failure's screenshot survives its retry.
+
+Failures that are never transient (an accessibility finding, a missing baseline, a wrong command
+line) raise ``NotTransient`` and are not retried.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext
+from pytest_playwright.pytest_playwright import _truncate_file_name  # names artifact folders as the plugin does
+from slugify import slugify
+
+ON_FIRST_RETRY = "on-first-retry"
+
+
+class NotTransient(AssertionError):
+    """A failure no retry can mend (a finding, a missing baseline, a usage error): never retried."""
+
+
+PARSERS: list[pytest.Parser] = []  # the run's parser, kept for the moment pytest-playwright registers
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    PARSERS.append(parser)
+    add_on_first_retry(parser)
+
+
+def pytest_plugin_registered(plugin: object, plugin_name: str) -> None:
+    # This plugin loads early (-p in addopts, since pytest checks --tracing's value before conftests
+    # load): pytest-playwright's options exist only once it has registered.
+    for parser in PARSERS:
+        add_on_first_retry(parser)
+
+
+def add_on_first_retry(parser: pytest.Parser) -> None:
+    """Add Playwright Test's CI default to pytest-playwright's --tracing values, once it exists."""
+    for option in parser.getgroup("playwright").options:
+        attributes = option.attrs()  # the argparse action's own: changed here, parsed with it
+        if "--tracing" in option.names() and ON_FIRST_RETRY not in (attributes.get("choices") or [ON_FIRST_RETRY]):
+            attributes["choices"].append(ON_FIRST_RETRY)
+            attributes["help"] = f"{attributes.get('help') or ''} ({ON_FIRST_RETRY}: a failed test's retry only)"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: this one is a class
+def pytest_configure(config: pytest.Config) -> None:
+    # A finding or a missing baseline fails the same way every time: retrying costs time, proves nothing.
+    if hasattr(config.option, "rerun_except"):
+        config.option.rerun_except = [*(config.option.rerun_except or []), NotTransient]
+
+
+def attempt(item: pytest.Item) -> int:
+    """Return which attempt of ``item`` is running: 1 for the first, 2 for its first retry."""
+    return int(getattr(item, "execution_count", 1) or 1)
+
+
+def attempt_output_path(item: pytest.Item) -> str:
+    """Return the test's artifact folder, one per attempt: ``<test>`` for the first, ``<test>-retry1`` after.
+
+    The root conftest's ``output_path`` fixture uses it: this plugin loads before pytest-playwright,
+    whose fixture would otherwise win.
+    """
+    name = _truncate_file_name(slugify(item.nodeid))
+    retry = attempt(item) - 1
+    return os.path.join(item.config.getoption("--output"), name + (f"-retry{retry}" if retry else ""))
+
+
+def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContext:
+    """Record ``context`` into its attempt's folder when ``item`` is a retry (``--tracing=on-first-retry``).
+
+    The suite's context factory (tests/conftest.py) passes every context through here.
+    """
+    if item.config.getoption("--tracing") != ON_FIRST_RETRY or attempt(item) == 1:
+        return context
+    context.tracing.start(title=item.nodeid, screenshots=True, snapshots=True, sources=True)
+    close = context.close
+    number = len(item.stash.setdefault(RETRY_CONTEXTS, [])) + 1
+    item.stash[RETRY_CONTEXTS].append(number)
+    folder = attempt_output_path(item)
+
+    def close_with_trace(*args: Any, **kwargs: Any) -> None:
+        trace = Path(folder) / ("trace.zip" if number == 1 else f"trace-{number}.zip")
+        trace.parent.mkdir(parents=True, exist_ok=True)
+        context.tracing.stop(path=trace)  # pytest-playwright's own stop, after this, does nothing
+        item.stash.setdefault(RETRY_TRACES, []).append(str(trace))
+        close(*args, **kwargs)
+
+    context.close = close_with_trace  # type: ignore[method-assign]
+    return context
+
+
+RETRY_TRACES = pytest.StashKey[list[str]]()  # the traces a retry recorded, for its report
+RETRY_CONTEXTS = pytest.StashKey[list[int]]()  # the contexts a retry traced, to number its traces
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Name the retry's traces on its last report, as pytest-playwright names its artifacts."""
+    report = yield
+    if report.when == "teardown":
+        config = item.config
+        html = config.pluginmanager.getplugin("html")
+        html_path = getattr(config.option, "htmlpath", None)
+        for trace in item.stash.get(RETRY_TRACES, []):
+            absolute = Path(config.invocation_params.dir, trace)
+            report.user_properties.append(("playwright_trace", os.path.relpath(absolute, config.invocation_params.dir)))
+            if html is not None and html_path:
+                html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
+                link = Path(os.path.relpath(absolute, html_dir)).as_posix()
+                report.extras = [*getattr(report, "extras", []), html.extras.url(link, name="Trace (retry)")]
+        item.stash[RETRY_TRACES] = []
+        item.stash[RETRY_CONTEXTS] = []
+    return report

@@ -1,0 +1,148 @@
+"""Retries with evidence, flaky as a result of its own, the flaky budget and the quarantine.
+
+Each test runs tests/runs/retried.py in a pytest of its own, with CI's settings: one retry, a
+trace on the retry only (``--reruns 1 --tracing=on-first-retry``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from suite_run import ROOT, SuiteRun, run_pytest
+
+pytestmark = pytest.mark.regression
+MODULE = "tests/runs/retried.py"
+CI_RETRIES = ("--reruns", "1", "--tracing=on-first-retry")
+
+
+def run_retried(folder: Path, *args: str) -> SuiteRun:
+    """Run the module with CI's retries, its failure marks and reports under ``folder``."""
+    marks = folder / "marks"
+    marks.mkdir(parents=True, exist_ok=True)
+    return run_pytest(MODULE, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks)})
+
+
+def junit_case(folder: Path, name: str) -> ElementTree.Element:
+    """Return the JUnit ``<testcase>`` of ``name`` (the browser parameter aside), failing if not exactly one."""
+    cases = [
+        case
+        for case in ElementTree.parse(folder / "junit.xml").iter("testcase")
+        if case.get("name", "").startswith(name + "[")
+    ]
+    assert len(cases) == 1, f"expected one testcase for {name}, found {len(cases)}"
+    return cases[0]
+
+
+def artifacts(folder: Path, test: str) -> dict[str, list[str]]:
+    """Return each attempt folder of ``test`` under the run's output, with the files it kept."""
+    kept = folder / "test-results"
+    return {
+        found.name: sorted(path.name for path in found.iterdir())
+        for found in sorted(kept.glob(f"*{test.replace('_', '-')}*"))
+    }
+
+
+def test_a_test_that_fails_then_passes_is_flaky_with_its_first_error_and_the_retry_s_trace(tmp_path: Path) -> None:
+    run = run_retried(tmp_path, "-k", "fails_once or test_passes", "--max-flaky", "1", "-n", "2")
+
+    # Terminal: green under the budget, with the flaky test, its first error, and the retry's trace
+    assert run.returncode == 0, run.output
+    assert "1 flaky (failed, then passed on retry)" in run.output
+    first_error = "AssertionError: fails on its first attempt only"
+    assert f"FLAKY tests/runs/retried.py::test_fails_once_then_passes[chromium] - {first_error}" in run.output
+    # Evidence: the first attempt's screenshot (no trace: it is cheap), the retry's trace
+    kept = artifacts(tmp_path, "test_fails_once_then_passes")
+    assert kept == {
+        "tests-runs-retried-py-test-fails-once-then-passes-chromium": ["test-failed-1.png"],
+        "tests-runs-retried-py-test-fails-once-then-passes-chromium-retry1": ["trace.zip"],
+    }, kept
+    # JUnit: one testcase, passed, with the first failure as a flakyFailure linking its screenshot
+    case = junit_case(tmp_path, "test_fails_once_then_passes")
+    (flaky,) = case.findall("flakyFailure")
+    assert "fails on its first attempt only" in flaky.get("message", "")
+    assert "test-failed-1.png" in (flaky.findtext("system-out") or "")
+    assert case.find("failure") is None
+    # HTML: tagged and counted
+    html = (tmp_path / "report.html").read_text()
+    assert "Flaky (passed on retry)" in html and "1 flaky" in html
+
+
+def test_flaky_tests_over_the_budget_turn_the_run_red(tmp_path: Path) -> None:
+    run = run_retried(tmp_path, "-k", "fails_once", "--max-flaky", "0")
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert "1 flaky tests, more than --max-flaky=0: the run fails" in run.output
+
+
+def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path: Path) -> None:
+    run = run_retried(tmp_path, "-k", "fails_every_time")
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    kept = artifacts(tmp_path, "test_fails_every_time")
+    assert kept == {
+        "tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"],
+        "tests-runs-retried-py-test-fails-every-time-chromium-retry1": ["test-failed-1.png", "trace.zip"],
+    }, kept
+    case = junit_case(tmp_path, "test_fails_every_time")
+    assert "fails on every attempt" in (
+        case.find("failure").get("message", "") if case.find("failure") is not None else ""
+    )
+    (earlier,) = case.findall("rerunFailure")
+    assert "fails on every attempt" in earlier.get("message", "")
+
+
+def quarantine_file(folder: Path, until: datetime.date) -> Path:
+    """Write a quarantine that lists the always-failing test until ``until``."""
+    path = folder / "quarantine.toml"
+    path.write_text(
+        f'[[test]]\nid = "{MODULE}::test_fails_every_time"\nreason = "known to fail, tracked in #42"\n'
+        f'owner = "qa@example.com"\nuntil = {until.isoformat()}\n'
+    )
+    return path
+
+
+def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> None:
+    quarantine = quarantine_file(tmp_path, datetime.date.today() + datetime.timedelta(days=7))
+
+    run = run_retried(tmp_path, "-k", "fails_every_time or test_passes", f"--quarantine={quarantine}")
+
+    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.outcomes == {"test_fails_every_time": "skipped", "test_passes": "passed"}, run.output
+    assert "known to fail, tracked in #42" in run.messages["test_fails_every_time"]
+    assert not list((tmp_path / "test-results").glob("*retry1")), "a quarantined test is not retried"
+
+
+def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:
+    quarantine = quarantine_file(tmp_path, datetime.date.today() - datetime.timedelta(days=1))
+
+    run = run_retried(tmp_path, f"--quarantine={quarantine}")
+
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert f"the quarantine of {MODULE}::test_fails_every_time ended on" in run.output
+    assert run.outcomes == {}
+
+
+def test_shards_keep_their_flaky_results_when_merged(tmp_path: Path) -> None:
+    # Given the flaky test and a passing one, in two shards, each its own run
+    for group in ("1", "2"):
+        shard = ("--splits", "2", "--group", group)
+        run = run_retried(tmp_path, "-k", "fails_once or test_passes", "--max-flaky", "1", *shard)
+        assert run.returncode == 0, run.output
+
+    # When their JUnit files are merged
+    merged, summary = tmp_path / "merged.xml", tmp_path / "summary.md"
+    inputs = str(tmp_path / "junit-*.xml")
+    command = [sys.executable, "scripts/merge_junit.py", inputs, "-o", str(merged), "--summary", str(summary)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    # Then the merged file still says which test was flaky, and so does the summary
+    assert done.returncode == 0, done.stderr
+    cases = ElementTree.parse(merged).iter("testcase")
+    flaky = [case.get("name") for case in cases if case.find("flakyFailure") is not None]
+    assert flaky == ["test_fails_once_then_passes[chromium]"]
+    assert "`tests.runs.retried::test_fails_once_then_passes[chromium]`" in summary.read_text()
