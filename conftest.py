@@ -31,6 +31,7 @@ pytest_plugins = [
     "plugins.sign_ins",
     "plugins.flaky",
     "plugins.quarantine",
+    "plugins.deployment",
 ]
 
 

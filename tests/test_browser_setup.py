@@ -9,6 +9,8 @@ import pytest
 from flows import browser
 from flows.browser import QUIET_CHROMIUM_FLAGS, BrowserNotFoundError, chromium_launch_options, launch_options_for
 
+pytestmark = pytest.mark.tooling
+
 
 @pytest.fixture
 def executable(tmp_path: Path) -> str:

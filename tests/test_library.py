@@ -13,6 +13,8 @@ from flows.session import normalize_base_url
 from pages import AccountEditPage, AccountPage, PortalError
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
+pytestmark = pytest.mark.tooling
+
 
 @pytest.mark.parametrize("table", [UI_STRINGS, SIGN_IN_STRINGS], ids=["portal", "sign-in"])
 def test_no_string_names_two_different_things(table: dict[str, tuple[str, str, str]]) -> None:

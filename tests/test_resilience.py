@@ -18,7 +18,7 @@ from suite_run import SuiteRun, run_pytest
 
 from fixtures.identity import DEMO_TOTP_SECRET
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 BROWSER_DIED = "The browser died during this test (pid "
 
 

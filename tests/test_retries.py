@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from suite_run import ROOT, SuiteRun, run_pytest
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 MODULE = "tests/runs/retried.py"
 CI_RETRIES = ("--reruns", "1", "--tracing=on-first-retry")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from junitparser import JUnitXml
 
+pytestmark = pytest.mark.tooling
+
 ROOT = Path(__file__).resolve().parent.parent
 DURATIONS = ROOT / ".test_durations"
 REFRESH = "refresh it with `./run.sh durations` (a full run) and commit it"

@@ -127,6 +127,7 @@ def test_a_code_asked_for_without_a_secret_raises_mfa_required_at_once(
     expect(SignInPage(page).headings["code"]).to_be_visible()
 
 
+@pytest.mark.bundled  # locks out a user of its own, for seconds: against a deployment it would lock a role user
 def test_ten_wrong_passwords_lock_the_account_until_the_lockout_ends(
     page: Page, make_user: Callable[[str], User]
 ) -> None:

@@ -69,6 +69,7 @@ def test_without_pause_on_failure_a_failing_step_just_raises(
     assert pauses == []
 
 
+@pytest.mark.bundled  # the main job serves the bundled portal itself
 def test_main_job_reports_steps_fields_and_evidence(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "fixtures.demo", "--locale", "fr-FR", "--output", str(tmp_path)],

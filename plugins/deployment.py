@@ -1,0 +1,95 @@
+"""Say what reaches the deployment: a run's count means the portal under test, not the suite's own parts.
+
+Three kinds of tests:
+- tests of the **deployment**: they drive its pages and its API (the default);
+- tests of the **bundled** portal itself (its code through Flask's test client, its identity
+  provider, or portals they start themselves: restarts, lifetimes, faults): marked ``bundled``,
+  they run against the bundled portal only, and with ``--base-url`` they are not run, and counted;
+- tests of the **tooling** (the library's parts, browser set-up, shards, reports): marked
+  ``tooling``; they run everywhere and reach no portal.
+
+The header (after collection) and the summary say "N tests against URL; M tests of the bundled
+portal not run". Under xdist the controller learns the counts from the workers at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# Whole folders of the bundled portal's own tests: marked here rather than module by module.
+BUNDLED_FOLDERS = ("tests/portal/", "tests/identity/")
+COUNTS = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The markers "bundled" and "tooling" are registered in pyproject.toml.
+    config.stash[COUNTS] = {"deployment": 0, "bundled": 0, "tooling": 0}
+
+
+def target(config: pytest.Config) -> str | None:
+    """Return the deployment under test (``--base-url``), or None for the bundled portal."""
+    return config.getoption("base_url", None) or config.getini("base_url") or None
+
+
+def kind(item: pytest.Item) -> str:
+    """Return what ``item`` tests: deployment, bundled or tooling."""
+    if item.get_closest_marker("bundled"):
+        return "bundled"
+    return "tooling" if item.get_closest_marker("tooling") else "deployment"
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k: count what would really run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(root).as_posix() if item.path else ""
+        if relative.startswith(BUNDLED_FOLDERS):
+            item.add_marker(pytest.mark.bundled)
+    counts = config.stash[COUNTS]
+    for item in items:
+        counts[kind(item)] += 1
+    if target(config) is None:
+        return
+    kept = [item for item in items if kind(item) != "bundled"]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if kind(item) == "bundled"])
+        items[:] = kept
+
+
+def describe(config: pytest.Config, counts: dict[str, int]) -> str:
+    """Return the run's counts in words."""
+    where = target(config)
+    if where is None:
+        return (
+            f"{counts['deployment']} tests of the portal's workflow and {counts['bundled']} of its own code, "
+            f"against the bundled portal; {counts['tooling']} of the tooling"
+        )
+    return (
+        f"{counts['deployment']} tests against {where}; {counts['bundled']} tests of the bundled portal not run; "
+        f"{counts['tooling']} of the tooling"
+    )
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
+    return describe(config, config.stash[COUNTS])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput"):  # tell the controller what this worker collected
+        config.workeroutput["suite_counts"] = dict(config.stash[COUNTS])  # type: ignore[attr-defined]
+
+
+def pytest_testnodedown(node: object) -> None:
+    output = getattr(node, "workeroutput", {}) or {}
+    config: pytest.Config = node.config  # type: ignore[attr-defined]
+    if "suite_counts" in output and not any(config.stash[COUNTS].values()):
+        config.stash[COUNTS].update(output["suite_counts"])  # every worker collects the same tests
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    counts = config.stash[COUNTS]
+    if any(counts.values()):
+        terminalreporter.write_line(describe(config, counts))
