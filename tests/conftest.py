@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import secrets
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
@@ -52,8 +54,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--data-seed",
         type=int,
-        default=int(os.environ.get("DATA_SEED", secrets.randbelow(10**6))),
+        default=int(os.environ["DATA_SEED"]) if os.environ.get("DATA_SEED") else None,
         help="seed of the faker data the tests make; printed in the header to replay a run (default: random)",
+    )
+    group.addoption(
+        "--run-tag",
+        default=None,
+        metavar="TAG",
+        help="what makes this run's names and domains its own on a shared deployment (default: 64 random bits); "
+        "with --data-seed, replays a test's data exactly",
     )
 
 
@@ -73,6 +82,12 @@ def pytest_configure(config: pytest.Config) -> None:
     never overwrite each other.
     """
     option = config.option
+    # One seed and one tag for the whole run: xdist's workers take the controller's.
+    given = getattr(config, "workerinput", {})
+    option.data_seed = given.get(
+        "data_seed", option.data_seed if option.data_seed is not None else secrets.randbelow(10**6)
+    )
+    option.run_tag = given.get("run_tag", option.run_tag or secrets.token_hex(8))
     if getattr(option, "durations_path", None) == os.path.join(os.getcwd(), ".test_durations"):
         option.durations_path = str(config.rootpath / ".test_durations")  # the default follows the cwd
     if hasattr(config, "workerinput"):
@@ -88,9 +103,17 @@ def pytest_configure(config: pytest.Config) -> None:
     option.output = str(Path(option.output) / f"shard-{group}")
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: each worker takes the run's seed and tag
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput.update(data_seed=node.config.option.data_seed, run_tag=node.config.option.run_tag)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    seed = config.getoption("--data-seed")
-    lines = [f"test data: --data-seed={seed} (replay this run's data with the same option)"]
+    option = config.option
+    lines = [
+        f"test data: --data-seed={option.data_seed} --run-tag={option.run_tag} "
+        "(replay this run's data, names included, with the same options)"
+    ]
     option = config.option
     if shard_group(config) is not None:
         paths = (getattr(option, "xmlpath", None), getattr(option, "htmlpath", None))  # None: plugin disabled
@@ -151,15 +174,21 @@ def make_user(
 
 
 @pytest.fixture(scope="session")
-def run_id() -> str:
-    """A tag unique to this run (and worker), so names never collide with other runs on one portal."""
-    return secrets.token_hex(3)
+def run_id(pytestconfig: pytest.Config) -> str:
+    """The run's tag (64 random bits unless ``--run-tag``): names never collide with other runs on one portal."""
+    return str(pytestconfig.option.run_tag)
 
 
 @pytest.fixture
-def customers(api: PortalApi, faker_seed: int, run_id: str) -> CustomerFactory:
-    """Makes this test's own customers through the API."""
-    return CustomerFactory(api, faker_seed, run_id)
+def test_code(request: pytest.FixtureRequest) -> str:
+    """A short code of this test's node id: its names differ from every other test's, whatever the order."""
+    return hashlib.blake2b(request.node.nodeid.encode(), digest_size=5).hexdigest()
+
+
+@pytest.fixture
+def customers(api: PortalApi, faker_seed: int, run_id: str, test_code: str) -> CustomerFactory:
+    """Makes this test's own customers through the API, named from the run's tag and this test's code."""
+    return CustomerFactory(api, faker_seed, f"{run_id}-{test_code}")
 
 
 @pytest.fixture

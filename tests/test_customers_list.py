@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.parse
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +13,7 @@ from playwright.sync_api import Page, expect
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, ValidationError, add_customer, open_customer, open_customers
-from pages import AccountPage, AddCustomerPage, NewCustomer
+from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError
 
 pytestmark = pytest.mark.regression
 
@@ -38,16 +41,23 @@ def test_a_search_that_matches_nothing_says_so(admin_page: Page, run_id: str) ->
     expect(listed.table).to_be_hidden()
 
 
-def test_pages_move_forward_and_back(admin_page: Page) -> None:
-    listed = open_customers(admin_page)
-    first_page = listed.company_names()
+def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, customers: CustomerFactory) -> None:
+    # Given 21 customers of this test's own, whose domains start alike: a full page of 20, and one more
+    made = {customers.create("CN").companyName for _ in range(21)}
+    listed = open_customers(admin_page).search(f"qa-{customers.run_id}-")
 
+    # When the list moves to the next page and back
+    first_page = listed.company_names()
+    expect(listed.previous_button).to_be_disabled()
     second_page = listed.next_page().company_names()
+    expect(listed.next_button).to_be_disabled()
     back = listed.previous_page().company_names()
 
-    assert len(first_page) == 20
-    assert second_page and not set(second_page) & set(first_page)
+    # Then the pages hold every customer once, 20 then 1, and going back shows the first page again
+    assert (len(first_page), len(second_page)) == (20, 1), "expected 20 customers, then 1"
+    assert set(first_page) | set(second_page) == made
     assert back == first_page
+    expect(listed.previous_button).to_be_disabled()
 
 
 def test_a_customer_beyond_the_first_page_is_found_by_paging(admin_page: Page, customers: CustomerFactory) -> None:
@@ -100,3 +110,78 @@ def test_an_unknown_customer_address_is_reported_not_found_at_once(admin_page: P
         AccountPage(admin_page).open("00000000-0000-4000-8000-000000000000")
 
     assert refused.value.status == 404
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("' OR '1'='1", id="sql-or-true"),
+        pytest.param("%", id="like-any"),
+        pytest.param("_", id="like-one"),
+        pytest.param('<img src=x onerror=alert(1)>"', id="markup"),
+    ],
+)
+def test_text_typed_into_the_search_box_is_matched_literally(admin_page: Page, typed: str, run_id: str) -> None:
+    # When hostile text is typed into the search box (no customer's name or domain starts with it here)
+    listed = open_customers(admin_page).search(f"{typed}{run_id}")
+
+    # Then it matches literally, nothing: no wildcard, no SQL, no markup run
+    expect(listed.no_results).to_be_visible()
+    expect(listed.table).to_be_hidden()
+
+
+def test_a_wildcard_in_a_name_is_found_as_itself_only(admin_page: Page, customers: CustomerFactory) -> None:
+    percent = customers.create("US", companyName=f"100% Build {customers.run_id}")
+    customers.create("US", companyName=f"100X Build {customers.run_id}")
+
+    listed = open_customers(admin_page).search("100% Build")
+
+    assert percent.companyName in listed.company_names()
+    assert f"100X Build {customers.run_id}" not in listed.company_names()
+
+
+def test_a_list_that_fails_to_load_says_so_and_loads_when_tried_again(admin_page: Page) -> None:
+    # Given the portal's REST API refusing the list's first request
+    admin_page.route(re.compile(r"/v1/customers\?"), lambda route: route.fulfill(status=503, body="{}"))
+
+    # Then the list says it could not be loaded, at once
+    with pytest.raises(PortalError, match="could not be loaded"):
+        open_customers(admin_page)
+    expect(CustomersPage(admin_page).load_error).to_be_visible()
+
+    # And once the API answers again, reloading (as the message says) shows the list
+    admin_page.unroute(re.compile(r"/v1/customers\?"))
+    admin_page.reload()
+    assert CustomersPage(admin_page).wait_until_ready().company_names()
+
+
+def test_add_customer_refuses_invalid_values_at_their_fields_and_keeps_them(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    values = {**customers.values("CN"), "postalCode": "1", "email": "not-an-address"}
+
+    with pytest.raises(ValidationError) as refused:
+        add_customer(admin_page, NewCustomer(**values))
+
+    assert sorted(refused.value.field_errors) == ["email", "postalCode"]
+    form = AddCustomerPage(admin_page)
+    expect(form.field("companyName")).to_have_value(values["companyName"])
+    expect(form.field("postalCode")).to_have_value("1")
+    assert customers_whose_domain_starts(api, values["domainPrefix"]) == [], "nothing may be created"
+
+
+def customers_whose_domain_starts(api: PortalApi, prefix: str) -> list[str]:
+    """Return the company names the API lists for a domain prefix."""
+    search = json.dumps({"Field": "Domain", "Value": prefix, "Operator": "starts_with"})
+    answer = api.call("GET", f"v1/customers?size=10&filter={urllib.parse.quote(search)}")
+    return [item["companyProfile"]["companyName"] for item in answer["items"]]
+
+
+def test_add_customer_cancel_creates_nothing(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
+    values = customers.values("FR")
+    form = open_customers(admin_page).add_customer().fill(NewCustomer(**values).form_values())
+
+    form.cancel_link.click()
+
+    CustomersPage(admin_page).wait_until_ready()
+    assert customers_whose_domain_starts(api, values["domainPrefix"]) == [], "Cancel may create nothing"

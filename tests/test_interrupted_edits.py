@@ -26,7 +26,7 @@ from flows import (
     submit_changes,
     update_customer_account,
 )
-from pages import DashboardPage, SignInPage
+from pages import AccountPage, DashboardPage, SignInPage
 from plugins.sign_ins import SavedSignIns
 
 pytestmark = pytest.mark.regression
@@ -130,3 +130,18 @@ def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_
     # Then the role signed in again, once, and the change went through
     assert sign_ins.renewed == ["sales-agent"]
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="温州市")
+
+
+@pytest.mark.bundled  # the bundled portal's fault header makes it crash; a deployment crashes on its own
+def test_a_crash_shows_the_500_page_and_the_screen_raises_at_once(admin_page: Page, customers: CustomerFactory) -> None:
+    customer = customers.create("CN")
+    crash = {"x-portal-fault": "500"}
+    admin_page.route(
+        re.compile(r"/account$"), lambda route: route.continue_(headers={**route.request.headers, **crash})
+    )
+
+    with pytest.raises(PageError) as error:
+        AccountPage(admin_page).open(customer.id)
+
+    assert error.value.status == 500
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("500 Something went wrong")

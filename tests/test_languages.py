@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
-from flows import ValidationError, open_customers, submit_changes
+from flows import EditConflictError, ValidationError, open_customers, submit_changes
+from pages import AccountEditPage, CustomersPage, DashboardPage
 
 pytestmark = pytest.mark.regression
 
@@ -69,6 +70,26 @@ def test_documented_workflow_in_each_language(
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")
 
 
+# The portal's own words in each language, written out here: the page must say them, not only the labels.
+SAID = {
+    "en-US": {
+        "postal": "Postal code is not a valid postal code for China.",
+        "conflict": "Nothing was saved",
+        "no_customers": "No customers match your search.",
+    },
+    "fr-FR": {
+        "postal": "Code postal n’est pas un code postal valide pour Chine.",
+        "conflict": "Rien n’a été enregistré",
+        "no_customers": "Aucun client ne correspond à votre recherche.",
+    },
+    "zh-CN": {
+        "postal": "邮政编码不是 中国 的有效邮政编码。",
+        "conflict": "未保存任何内容",
+        "no_customers": "没有与搜索匹配的客户。",
+    },
+}
+
+
 @pytest.mark.parametrize("locale", DOCUMENTED)
 def test_validation_message_speaks_the_page_language(
     locale: str, page_as: Callable[..., Page], customers: CustomerFactory
@@ -81,3 +102,41 @@ def test_validation_message_speaks_the_page_language(
         submit_changes(form, {"postalCode": "12"})
 
     assert DOCUMENTED[locale].postal_code in refused.value.field_errors["postalCode"]
+    assert refused.value.field_errors["postalCode"] == SAID[locale]["postal"]
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])
+def test_the_conflict_message_speaks_the_page_language(
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("CN")
+    form = AccountEditPage(page_as("admin-agent", locale=locale)).open(customer.id)
+    api.update_billing(customer.id, {"city": "南昌市"})
+
+    with pytest.raises(EditConflictError):
+        submit_changes(form, {"addressLine2": "B 座"})
+
+    expect(form.alert).to_contain_text(SAID[locale]["conflict"])
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="南昌市")
+
+
+@pytest.mark.parametrize("locale", DOCUMENTED)
+def test_an_empty_search_says_so_in_the_page_language(locale: str, page_as: Callable[..., Page], run_id: str) -> None:
+    listed = open_customers(page_as("helpdesk-agent", locale=locale)).search(f"no-such-{run_id}")
+
+    expect(listed.no_results).to_have_text(SAID[locale]["no_customers"])
+
+
+def test_the_language_picker_turns_the_portal_to_that_language_and_keeps_it(page_as: Callable[..., Page]) -> None:
+    # Given a browser that prefers English
+    page = page_as("sales-agent", locale="en-US")
+    DashboardPage(page).open()
+
+    # When the person picks French in the banner
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+
+    # Then the page speaks French, and so does the next one
+    expect(page.get_by_role("heading", level=1)).to_have_text(DOCUMENTED["fr-FR"].dashboard)
+    CustomersPage(page).open()
+    expect(page.locator("html")).to_have_attribute("lang", "fr-FR")
+    expect(page.get_by_role("heading", level=1)).to_have_text(DOCUMENTED["fr-FR"].customers)

@@ -10,9 +10,10 @@ from playwright.sync_api import Page, expect
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import edit_account, update_customer_account
-from pages import EDITABLE_FIELDS, AccountPage
+from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 
 pytestmark = pytest.mark.regression
+DOMAIN_SUFFIX = ".partner.onmschina.cn"  # every customer tenant's primary domain in the 21Vianet cloud
 
 
 def fresh_value(customers: CustomerFactory, country: str, field: str, old: str) -> str:
@@ -45,6 +46,44 @@ def test_submitted_changes_persist_after_a_fresh_load_and_in_the_api(
     admin_page.reload()
     assert AccountPage(admin_page).wait_until_ready().billing_profile() == expected
     assert api.billing_profile(customer.id) == expected
+
+
+@pytest.mark.parametrize("country", ["CN", "US", "FR", "CA", "MX"])
+def test_a_new_customer_is_stored_with_every_field_it_was_sent(
+    country: str, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # When a customer is created through the API with values this test chose
+    sent = customers.values(country)
+    customer = customers.create(**sent)
+
+    # Then every one of them is stored, and shown back as sent: none dropped, trimmed or swapped
+    stored = api.billing_profile(customer.id)
+    assert stored == BillingProfile.from_mapping(sent), "the API stores what was sent"
+    company = api.call("GET", f"v1/customers/{customer.id}/profiles/company")
+    assert (company["companyName"], company["domain"]) == (
+        sent["companyName"],
+        f"{sent['domainPrefix']}{DOMAIN_SUFFIX}",
+    )
+
+
+ACCEPTED_FORMATS = [
+    pytest.param("CN", {"phoneNumber": "+86 13800138000", "postalCode": "200120", "state": "上海市"}, id="cn-plus-86"),
+    pytest.param("US", {"postalCode": "98101-1234", "state": "WA", "phoneNumber": "(425) 555-0100"}, id="us-zip+4"),
+    pytest.param("FR", {"phoneNumber": "+33 (0)1 23 45 67 89", "postalCode": "75008"}, id="fr-plus-33-0"),
+    pytest.param("CA", {"state": "QC", "postalCode": "H2X 1Y4", "phoneNumber": "+1 514-555-0100"}, id="ca-province"),
+    pytest.param("MX", {"state": "JAL", "postalCode": "44100", "phoneNumber": "+52 33 1234 5678"}, id="mx-state-code"),
+]
+
+
+@pytest.mark.parametrize(("country", "changes"), ACCEPTED_FORMATS)
+def test_each_country_s_accepted_formats_are_saved_as_typed(
+    country: str, changes: dict[str, str], admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create(country)
+
+    update_customer_account(admin_page, customer.companyName, changes)
+
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **changes)
 
 
 @pytest.mark.parametrize("field", EDITABLE_FIELDS)
@@ -98,7 +137,8 @@ def test_country_is_shown_but_cannot_be_changed(admin_page: Page, customers: Cus
     hidden = {
         name: form_fields.and_(admin_page.locator(f"[name={name}]")).input_value() for name in ("csrf_token", "etag")
     }
-    admin_page.request.post(admin_page.url, form={**fields, **hidden})
+    answer = admin_page.request.post(admin_page.url, form={**fields, **hidden}, max_redirects=0)
 
-    # Then the change is saved and the country is not
+    # Then the portal takes the form (it goes on to the Account page), saves the change, and not the country
+    assert answer.status == 302, f"expected the portal to take the form (302), it answered {answer.status}"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="北京市")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -12,6 +14,7 @@ from pages import AccountEditPage
 
 pytestmark = pytest.mark.regression
 
+PARTNER_DOMAIN = "21vianet-partner.partner.onmschina.cn"  # the partner's own tenant, which bills may not go to
 LABELS = {
     "companyName": "Company name",
     "firstName": "First name",
@@ -25,37 +28,62 @@ LABELS = {
     "postalCode": "Postal code",
 }
 
+# The kind of each message, as the portal words it: a wrong kind is a wrong rule, even at the right field.
+KINDS = {
+    "required": r"is required\.$",
+    "length": r"can be at most \d+ characters\.$",
+    "email": r"must be a valid email address\.$",
+    "company": r"must be more than one character and not only punctuation\.$",
+    "partner-domain": r"cannot be an address at the partner.s own domain\.$",
+    "postal": r"is not a valid postal code for .+\.$",
+    "phone": r"is not a valid phone number for .+\.$",
+    "state": r"must be a state or province of .+\.$",
+}
+
 CASES = [
-    pytest.param("CN", "addressLine1", "", id="blank-address-line-1"),
-    pytest.param("CN", "addressLine1", "路" * 201, id="address-line-1-over-200"),
-    pytest.param("US", "addressLine2", "x" * 201, id="address-line-2-over-200"),
-    pytest.param("FR", "firstName", "", id="blank-first-name"),
-    pytest.param("FR", "firstName", "J" * 51, id="first-name-over-50"),
-    pytest.param("US", "lastName", "", id="blank-last-name"),
-    pytest.param("CN", "lastName", "王" * 51, id="last-name-over-50"),
-    pytest.param("US", "email", "", id="blank-email"),
-    pytest.param("US", "email", "not-an-address", id="email-without-at"),
-    pytest.param("CN", "email", "billing@21vianet-partner.partner.onmschina.cn", id="email-at-partner-domain"),
-    pytest.param("CN", "companyName", "A", id="company-single-character"),
-    pytest.param("FR", "companyName", "!?.", id="company-only-punctuation"),
-    pytest.param("US", "companyName", "   ", id="company-only-spaces"),
-    pytest.param("CN", "postalCode", "20000", id="cn-postal-5-digits"),
-    pytest.param("CN", "postalCode", "", id="cn-postal-blank"),
-    pytest.param("US", "postalCode", "9810", id="us-postal-4-digits"),
-    pytest.param("US", "postalCode", "98101-12", id="us-postal-bad-plus4"),
-    pytest.param("FR", "postalCode", "750001", id="fr-postal-6-digits"),
-    pytest.param("CN", "phoneNumber", "12345", id="cn-phone-too-short"),
-    pytest.param("US", "phoneNumber", "555-CALL-NOW", id="us-phone-letters"),
-    pytest.param("FR", "phoneNumber", "12", id="fr-phone-too-short"),
-    pytest.param("CN", "state", "Atlantis", id="cn-state-not-a-province"),
-    pytest.param("US", "state", "XX", id="us-state-not-a-state"),
-    pytest.param("CN", "city", "", id="cn-blank-city"),
-]
+    pytest.param("CN", "addressLine1", "", "required", id="blank-address-line-1"),
+    pytest.param("CN", "addressLine1", "路" * 201, "length", id="address-line-1-over-200"),
+    pytest.param("US", "addressLine2", "x" * 201, "length", id="address-line-2-over-200"),
+    pytest.param("FR", "firstName", "", "required", id="blank-first-name"),
+    pytest.param("FR", "firstName", "J" * 51, "length", id="first-name-over-50"),
+    pytest.param("US", "lastName", "", "required", id="blank-last-name"),
+    pytest.param("CN", "lastName", "王" * 51, "length", id="last-name-over-50"),
+    pytest.param("MX", "companyName", "C" * 201, "length", id="company-name-over-200"),
+    pytest.param("CA", "email", "e" * 190 + "@example.com", "length", id="email-over-200"),
+    pytest.param("US", "phoneNumber", "4" * 51, "length", id="phone-over-50"),
+    pytest.param("FR", "city", "V" * 101, "length", id="city-over-100"),
+    pytest.param("FR", "state", "S" * 101, "length", id="free-text-state-over-100"),
+    pytest.param("CN", "postalCode", "1" * 21, "length", id="postal-code-over-20"),
+    pytest.param("US", "email", "", "required", id="blank-email"),
+    pytest.param("US", "email", "not-an-address", "email", id="email-without-at"),
+    pytest.param("CN", "email", f"billing@{PARTNER_DOMAIN}", "partner-domain", id="email-at-partner-domain"),
+    pytest.param("CN", "companyName", "A", "company", id="company-single-character"),
+    pytest.param("FR", "companyName", "!?.", "company", id="company-only-punctuation"),
+    pytest.param("US", "companyName", "   ", "required", id="company-only-spaces"),
+    pytest.param("CN", "postalCode", "20000", "postal", id="cn-postal-5-digits"),
+    pytest.param("CN", "postalCode", "", "required", id="cn-postal-blank"),
+    pytest.param("US", "postalCode", "9810", "postal", id="us-postal-4-digits"),
+    pytest.param("US", "postalCode", "98101-12", "postal", id="us-postal-bad-plus4"),
+    pytest.param("FR", "postalCode", "750001", "postal", id="fr-postal-6-digits"),
+    pytest.param("CA", "postalCode", "12345", "postal", id="ca-postal-digits-only"),
+    pytest.param("MX", "postalCode", "0600", "postal", id="mx-postal-4-digits"),
+    pytest.param("CN", "phoneNumber", "12345", "phone", id="cn-phone-too-short"),
+    pytest.param("US", "phoneNumber", "555-CALL-NOW", "phone", id="us-phone-letters"),
+    pytest.param("FR", "phoneNumber", "12", "phone", id="fr-phone-too-short"),
+    pytest.param("MX", "phoneNumber", "+52 55 12", "phone", id="mx-phone-too-short"),
+    pytest.param("CN", "state", "Atlantis", "state", id="cn-state-not-a-province"),
+    pytest.param("CN", "state", "", "required", id="cn-blank-state"),
+    pytest.param("US", "state", "XX", "state", id="us-state-not-a-state"),
+    pytest.param("US", "state", "", "required", id="us-blank-state"),
+    pytest.param("CA", "state", "TX", "state", id="ca-state-not-a-province"),
+    pytest.param("MX", "state", "Texas", "state", id="mx-state-not-a-state"),
+    pytest.param("CN", "city", "", "required", id="cn-blank-city"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("country", "field", "bad_value"), CASES)
+@pytest.mark.parametrize(("country", "field", "bad_value", "kind"), CASES)
 def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
-    country: str, field: str, bad_value: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
+    country: str, field: str, bad_value: str, kind: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
     # Given the edit form (opened by its address: the way there is the workflow tests' job),
     # with one bad value and one valid change
@@ -67,10 +95,43 @@ def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
     with pytest.raises(ValidationError) as refused:
         submit_changes(form, {field: bad_value, **valid_change})
 
-    # Then the message names the field, at the field; the typed values stay; nothing is saved
-    assert list(refused.value.field_errors) == [field]
-    assert LABELS[field] in refused.value.field_errors[field]
+    # Then the message names the field and says what is wrong, at the field; the typed values stay; nothing saved
+    assert list(refused.value.field_errors) == [field], f"expected an error at {field} only"
+    message = refused.value.field_errors[field]
+    assert message.startswith(LABELS[field]), f"expected the message to name {LABELS[field]!r}; shown: {message!r}"
+    assert re.search(KINDS[kind], message), f"expected a {kind} message at {field}; shown: {message!r}"
     expect(form.field(field)).to_have_attribute("aria-invalid", "true")
     typed = {name: value for name, value in customer.billing.as_dict().items() if name != "country"}
     assert form.values() == {**typed, field: bad_value, **valid_change}
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_several_invalid_fields_are_refused_together_each_at_its_field(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("US")
+    form = AccountEditPage(admin_page).open(customer.id)
+    bad = {"email": "not-an-address", "postalCode": "9810", "state": "XX", "firstName": ""}
+
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(form, bad)
+
+    errors = refused.value.field_errors
+    assert sorted(errors) == sorted(bad), f"expected errors at {sorted(bad)}; shown at {sorted(errors)}"
+    for field, kind in {"email": "email", "postalCode": "postal", "state": "state", "firstName": "required"}.items():
+        assert re.search(KINDS[kind], errors[field]), f"expected a {kind} message at {field}; shown: {errors[field]!r}"
+    assert api.billing_profile(customer.id) == customer.billing, "nothing may be saved"
+
+
+def test_cancel_after_a_refused_submit_leaves_the_account_as_it_was(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("FR")
+    form = AccountEditPage(admin_page).open(customer.id)
+    with pytest.raises(ValidationError):
+        submit_changes(form, {"postalCode": "1", "city": "Lyon"})
+
+    account = form.cancel()
+
+    assert account.billing_profile() == customer.billing
     assert api.billing_profile(customer.id) == customer.billing
