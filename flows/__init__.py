@@ -30,23 +30,32 @@ from .account import (
     submit_changes,
     update_customer_account,
 )
+from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
+from .outcomes import OUTCOMES, RowOutcome
+from .rest import PortalClient, refresh_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
+from .spreadsheet import AccountRow, read_rows, write_results
 
 __all__ = [
+    "OUTCOMES",
     "AccountInfo",
+    "AccountRow",
     "BillingProfile",
     "BrowserNotFoundError",
     "CustomerNotFoundError",
     "EditConflictError",
+    "InvalidRowsError",
     "MfaRequiredError",
     "NewCustomer",
     "NotAllowedError",
     "PageError",
+    "PortalClient",
     "PortalError",
     "PortalUnavailableError",
     "RemoteBrowserError",
+    "RowOutcome",
     "SignInError",
     "SignedOutError",
     "ValidationError",
@@ -56,7 +65,11 @@ __all__ = [
     "open_customer",
     "open_customers",
     "portal_session",
+    "read_rows",
+    "refresh_token_source",
     "sign_in",
     "submit_changes",
+    "update_accounts",
     "update_customer_account",
+    "write_results",
 ]

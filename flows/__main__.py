@@ -1,6 +1,10 @@
 """Command line for the flows.
 
   python -m flows update-account --base-url URL --user U --customer NAME --set city=Shanghai ...
+  python -m flows update-accounts FILE --base-url URL --user U [--workers N] [--resume] [--dry-run] ...
+                                      many customers' accounts from a CSV or XLSX file (see flows/accounts_cli.py)
+  python -m flows save-sign-in --base-url URL --user U [--auth-dir DIR]
+                                      a person signs in in a browser; the sign-in is saved for later runs
   python -m flows browser             which Chromium Playwright will use, or what to install
 
 Steps go to standard error, the resulting profile to standard output as JSON. Exit codes:
@@ -13,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 
 from pages import (
@@ -26,7 +29,12 @@ from pages import (
     ValidationError,
 )
 
+from .accounts_cli import add_arguments as add_accounts_arguments
+from .accounts_cli import run as update_accounts
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
+from .cli_sign_in import DEMO_PASSWORD, add_sign_in_arguments, sign_in_options
+from .record_sign_in import add_arguments as add_record_arguments
+from .record_sign_in import record_sign_in
 
 EXIT_CODES: dict[type[Exception], int] = {
     ValidationError: 3,
@@ -36,7 +44,6 @@ EXIT_CODES: dict[type[Exception], int] = {
     SignInError: 7,
     SignedOutError: 7,
 }
-DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo sign-ins
 
 
 def field_assignment(text: str) -> tuple[str, str]:
@@ -75,11 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     update = commands.add_parser("update-account", help="update a customer's billing profile through the UI")
     update.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
     update.add_argument("--user", required=True, help="user name to sign in with")
-    update.add_argument(
-        "--password",
-        default=os.environ.get("PORTAL_PASSWORD", DEMO_PASSWORD),
-        help="password (default: $PORTAL_PASSWORD, else the bundled portal's demo password)",
-    )
+    add_sign_in_arguments(update)
     update.add_argument("--customer", required=True, help="the customer's company name, exactly as listed")
     update.add_argument(
         "--set", dest="changes", action="append", type=field_assignment, required=True, metavar="FIELD=VALUE",
@@ -87,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     add_browser_options(update)
     update.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
+    accounts = commands.add_parser(
+        "update-accounts", help="update many customers' billing profiles from a CSV or XLSX file, through the UI"
+    )
+    add_accounts_arguments(accounts, DEMO_PASSWORD)
+    add_browser_options(accounts)
+    save = commands.add_parser(
+        "save-sign-in", help="a person signs in once in a browser; save that sign-in for the suite and scripts"
+    )
+    add_record_arguments(save)
     commands.add_parser("browser", help="print which Chromium Playwright will use, or what to install")
     return parser
 
@@ -106,6 +118,7 @@ def update_account(args: argparse.Namespace) -> int:
         "demo_mode": args.demo_mode,
         "pause_on_failure": args.pause_on_failure,
         "ws_endpoint": args.ws_endpoint,
+        **sign_in_options(args),
     }
     with portal_session(args.base_url, args.user, args.password, **options) as page:
         profile = update_customer_account(page, args.customer, changes)
@@ -119,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
     if args.command == "browser":
         return report_browser()
+    if args.command == "update-accounts":
+        return update_accounts(args)
     try:
+        if args.command == "save-sign-in":
+            print(f"saved: {record_sign_in(args)}")
+            return 0
         return update_account(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)

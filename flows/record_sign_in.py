@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 from pages import DashboardPage, SignInError
 
 from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
-from .saved_sign_in import DEFAULT_AUTH_DIR, capture_refresh_token, save_sign_in, saved_sign_in_path
+from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
 from .session import normalize_base_url
 
 DEFAULT_WAIT_S = 600
@@ -82,9 +82,8 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
             extra: dict[str, str] = {}
             if args.api_client_id:
-                extra["refresh_token"] = capture_refresh_token(page, base_url, args.api_client_id, args.wait)
+                extra["refresh_token"] = sso_refresh_token(context, base_url, args.api_client_id)
                 extra["api_client_id"] = args.api_client_id
-                page.goto("dashboard")
             return save_sign_in(context, path, extra)
         finally:
             browser.close()

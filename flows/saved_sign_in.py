@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext
+
+from pages import SignInError
+
+from .rest import discover_provider, send
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
@@ -53,9 +57,13 @@ def save_sign_in(context: BrowserContext, path: str | Path, extra: dict[str, Any
             session_storage[origin] = json.loads(page.evaluate("() => JSON.stringify(window.sessionStorage)"))
     state[SESSION_STORAGE_KEY] = session_storage
     state.update(extra or {})
+    return write_sign_in(path, state)
+
+
+def write_sign_in(path: str | Path, state: dict[str, Any]) -> Path:
+    """Write a saved sign-in whole or not at all, and never readable by others, even for a moment."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Written whole or not at all, and never readable by others, even for a moment.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(descriptor, "w") as file:
         json.dump(state, file, indent=1)
@@ -81,34 +89,13 @@ LOOPBACK_REDIRECT = "http://127.0.0.1/"  # a public client's redirect: caught in
 TIMEOUT_S = 30
 
 
-def discover_provider(base_url: str) -> dict[str, Any]:
-    """Return the OpenID configuration of the provider the portal signs people in with.
+def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) -> str:
+    """Return a refresh token for the API and the public client ``client_id``, from the context's provider session.
 
-    The portal's sign-in sends the browser there, so its first redirect names the provider (and its
-    tenant), for the bundled portal and Partner Center alike.
-    """
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    try:
-        urllib.request.build_opener(NoRedirect).open(f"{base_url.rstrip('/')}/sign-in", timeout=TIMEOUT_S)
-        raise ValueError(f"{base_url} does not send its sign-in to an identity provider")
-    except urllib.error.HTTPError as redirect:
-        location = urlsplit(redirect.headers.get("Location", ""))
-    tenant = location.path.strip("/").split("/")[0]
-    issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
-    with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT_S) as answer:
-        return json.loads(answer.read())
-
-
-def capture_refresh_token(page: Page, base_url: str, client_id: str, timeout_s: float) -> str:
-    """Return a refresh token for the API, from the provider's session in ``page`` (signed in already).
-
-    The authorization request of a public client (``client_id``, registered with the loopback
-    redirect) is answered at once from the provider's session; the browser's way back to the
-    loopback address is caught here, never sent.
+    The authorization request (code flow with PKCE) goes with the browser's cookies but not through
+    a page: the provider answers it at once from its session with a redirect to the client's
+    loopback address, read here and never followed (a page's route would not see it: Playwright
+    routes only the first request of a redirect chain).
     """
     provider = discover_provider(base_url)
     verifier = secrets.token_urlsafe(48)
@@ -117,23 +104,19 @@ def capture_refresh_token(page: Page, base_url: str, client_id: str, timeout_s: 
     query = {
         "client_id": client_id, "response_type": "code", "redirect_uri": LOOPBACK_REDIRECT, "state": state,
         "scope": f"openid offline_access {API_SCOPE}", "code_challenge": challenge,
-        "code_challenge_method": "S256", "amr_values": "mfa",
+        "code_challenge_method": "S256", "amr_values": "mfa", "prompt": "none",
     }  # fmt: skip
-    answered: dict[str, str] = {}
-
-    def catch(route: Route) -> None:
-        answered.update({k: v[0] for k, v in parse_qs(urlsplit(route.request.url).query).items()})
-        route.fulfill(status=200, content_type="text/plain", body="The sign-in is saved; you may close this window.")
-
-    page.route(f"{LOOPBACK_REDIRECT}**", catch)
-    page.goto(f"{provider['authorization_endpoint']}?{urllib.parse.urlencode(query)}")
-    page.wait_for_url(f"{LOOPBACK_REDIRECT}**", timeout=timeout_s * 1000)
-    if answered.get("state") != state or "code" not in answered:
-        raise ValueError(f"The provider gave no code for the API: {answered.get('error_description', answered)}")
+    answer = context.request.get(
+        f"{provider['authorization_endpoint']}?{urllib.parse.urlencode(query)}", max_redirects=0
+    )
+    back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
+    if back.get("state") != state or "code" not in back:
+        raise SignInError(
+            f"The identity provider gave no code for the API's client {client_id}: {back or answer.status}"
+        )
     form = {
-        "grant_type": "authorization_code", "code": answered["code"], "redirect_uri": LOOPBACK_REDIRECT,
+        "grant_type": "authorization_code", "code": back["code"], "redirect_uri": LOOPBACK_REDIRECT,
         "code_verifier": verifier, "client_id": client_id,
     }  # fmt: skip
-    request = urllib.request.Request(provider["token_endpoint"], data=urllib.parse.urlencode(form).encode())
-    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
-        return str(json.loads(answer.read())["refresh_token"])
+    tokens, _ = send(provider["token_endpoint"], "POST", form=form)
+    return str(tokens["refresh_token"])

@@ -1,0 +1,184 @@
+"""One row of an accounts job through the UI: the documented workflow, a re-check, Submit, conflicts.
+
+Dashboard menu → Customers → the customer → Account → Edit; the form's values are checked once
+more right before Submit (values that already hold are not submitted). When another agent
+changed the customer meanwhile, the row is tried once more on a fresh form if their change
+touched none of its fields; otherwise it is a conflict, reported with both values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from pages import (
+    EDITABLE_FIELDS,
+    AccountEditPage,
+    AccountPage,
+    CustomerNotFoundError,
+    CustomerPage,
+    DashboardPage,
+    EditConflictError,
+    NotAllowedError,
+    PortalError,
+    SignedOutError,
+    ValidationError,
+)
+from pages.account import field_named
+
+from .account import submit_changes
+from .accounts_plan import APPLIED_BEFORE, RowTask
+from .journal import Journal
+from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
+from .rest import PortalClient
+from .steps import step
+
+# Each labelled field of a form and its value: what a person reads, in one call instead of one per field.
+LABELLED_VALUES = """form => [...form.elements].filter(el => el.labels && el.labels.length && el.type !== "hidden")
+  .map(el => [el.labels[0].innerText.trim(), el.value])"""
+
+
+def form_values(form: AccountEditPage) -> dict[str, str]:
+    """Return what the form's editable fields hold, found by their labels, in one browser round trip."""
+    element = form.page.locator("form").filter(has=form.submit_button).first
+    shown: dict[str, str] = {}
+    for label, value in element.evaluate(LABELLED_VALUES):
+        field = field_named(label, EDITABLE_FIELDS)
+        if field is not None:
+            shown.setdefault(field, value)
+    # A label the library does not know: ask field by field, as the page object does.
+    return shown if len(shown) == len(EDITABLE_FIELDS) else form.values()
+
+
+def open_customer(page: Page, company_name: str) -> CustomerPage:
+    """From the Dashboard menu, select Customers, then the customer named exactly ``company_name``.
+
+    The menu is on every signed-in screen: from the last row's page it is one click, without
+    loading the Dashboard first (a page load per row saved); a page without it opens the Dashboard.
+    """
+    dashboard = DashboardPage(page)
+    with step(page, "Open Customers"):
+        if not dashboard.customers_link.is_visible():
+            dashboard.open()
+        customers = dashboard.customers(wait_for_list=False)  # the search replaces the first page anyway
+    with step(page, f"Select customer {company_name}"):
+        chosen = customers.choose(company_name)
+        if chosen is None:
+            raise CustomerNotFoundError(company_name=company_name)
+        return chosen
+
+
+def open_form(page: Page, task: RowTask) -> AccountEditPage:
+    """Dashboard menu → Customers → the customer → Account → Edit; by its Microsoft ID when a namesake is listed."""
+    customer = open_customer(page, task.company_name)
+    with step(page, "Open Account"):
+        account = customer.account()
+        if account.account_info().microsoftId != task.customer_id:  # another customer of the same name
+            account = AccountPage(page).open(task.customer_id)
+    with step(page, "Edit"):
+        if not account.can_edit():
+            raise NotAllowedError(message=f"the signed-in user may not edit the account of {task.row.customer!r}")
+        return account.edit()
+
+
+def conflict_messages(task: RowTask, theirs: Mapping[str, str]) -> list[str]:
+    """Say, for each of the row's fields another agent changed, both values."""
+    return [f"{name}: yours {task.changes[name]!r}, theirs {theirs[name]!r}" for name in task.changes if name in theirs]
+
+
+def attempt(
+    page: Page, task: RowTask, outcome: RowOutcome, client: PortalClient, journal: Journal, *, may_retry: bool
+) -> bool:
+    """Apply the row once on a fresh form, filling in ``outcome``; False when it should be tried again."""
+    form = open_form(page, task)
+    shown = form_values(form)
+    outcome.before = outcome.before or {name: shown[name] for name in task.changes}  # a retry keeps the first
+    pending = {name: value for name, value in task.changes.items() if shown[name] != value}
+    if not pending:
+        outcome.after = {name: shown[name] for name in task.changes}
+        outcome.outcome = UNCHANGED
+        if task.started_before is not None and task.started_before != task.changes:  # this row's, last run
+            outcome.outcome, outcome.before = CHANGED, task.started_before
+            outcome.messages.append(APPLIED_BEFORE)
+        return True
+    journal.started(task.row, {name: shown[name] for name in task.changes})
+    try:
+        saved = submit_changes(form, pending).as_dict()
+    except EditConflictError as error:
+        now = client.billing_profile(task.customer_id).as_dict()
+        theirs = {name: now[name] for name in EDITABLE_FIELDS if now[name] != shown[name]}
+        clash = {name: value for name, value in theirs.items() if name in task.changes and value != task.changes[name]}
+        outcome.after = {name: now[name] for name in task.changes}
+        if clash or not may_retry:
+            outcome.outcome = CONFLICT
+            outcome.messages += [str(error), *conflict_messages(task, clash)]
+            return True
+        changed = ", ".join(theirs) or "the profile"
+        outcome.messages.append(f"another agent changed {changed} meanwhile: tried again on a fresh form")
+        return False
+    outcome.outcome = CHANGED
+    outcome.after = {name: saved[name] for name in task.changes}
+    return True
+
+
+def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal) -> RowOutcome:
+    """Apply one row through the UI and return its outcome; only the browser's death escapes."""
+    started = time.perf_counter()
+    outcome = RowOutcome(task.row.number, task.row.customer, FAILED, task.customer_id, task.changes)
+    for signed_in_again in (False, True):
+        try:
+            if not attempt(page, task, outcome, client, journal, may_retry=True):
+                attempt(page, task, outcome, client, journal, may_retry=False)
+        except ValidationError as error:
+            outcome.outcome = INVALID
+            outcome.messages += [f"{name}: {text}" for name, text in error.field_errors.items()]
+        except NotAllowedError as error:
+            outcome.outcome, outcome.messages = NOT_ALLOWED, [*outcome.messages, str(error)]
+        except CustomerNotFoundError as error:
+            outcome.outcome, outcome.messages = NOT_FOUND, [*outcome.messages, str(error)]
+        except SignedOutError as error:  # Submit saved nothing; the next screen signs in again, once
+            outcome.outcome, outcome.messages = FAILED, [*outcome.messages, str(error)]
+            if not signed_in_again:
+                continue
+        except (PortalError, PlaywrightError) as error:
+            if page.is_closed() or not (page.context.browser and page.context.browser.is_connected()):
+                raise  # the browser died: its worker starts another
+            outcome.outcome = FAILED
+            outcome.messages.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        break
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def again(task: RowTask, journal: Journal) -> RowTask:
+    """Return the task to try once more, knowing what its Submit would have changed if one was sent."""
+    return dataclasses.replace(task, started_before=journal.started_before(task.row))
+
+
+def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, traces: Path | None) -> RowOutcome:
+    """Apply the row; a row that fails is tried once more, recording a Playwright trace of that try.
+
+    Playwright's own "on first retry": a trace of every row (a snapshot and a screenshot at each
+    action) made the rows about 1.6 times as slow, so only a failure, tried again, is traced. The
+    retry re-checks the form first, so a change that was saved is not submitted twice.
+    """
+    first = apply_row(page, task, client, journal)
+    if first.outcome != FAILED:
+        return first
+    if traces is not None:
+        title = f"row {task.row.number}: {task.row.customer}"
+        page.context.tracing.start(title=title, screenshots=True, snapshots=True)
+    outcome = apply_row(page, again(task, journal), client, journal)
+    if traces is not None:
+        if outcome.outcome == FAILED:
+            traces.mkdir(parents=True, exist_ok=True)
+            outcome.trace = str(traces / f"row-{task.row.number}.zip")
+        page.context.tracing.stop(path=outcome.trace or None)
+    outcome.messages.insert(0, f"tried again after: {'; '.join(first.messages) or 'a failure'}")
+    outcome.seconds += first.seconds
+    return outcome

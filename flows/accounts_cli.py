@@ -1,0 +1,153 @@
+"""``python -m flows update-accounts FILE``: many customers' accounts from a spreadsheet, as one job.
+
+Problems, progress and messages go to standard error; what would change (``--dry-run``) and the
+run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
+refused (or problems found before any change), 1 a row failed or the run itself did, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pages import PortalError
+
+from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan
+from .accounts_plan import check_rows
+from .browser import BrowserNotFoundError, RemoteBrowserError
+from .cli_sign_in import add_sign_in_arguments, sign_in_options
+from .journal import Journal, journal_path
+from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
+from .progress import Progress
+from .rest import PortalClient
+from .spreadsheet import SpreadsheetError, read_rows, write_results
+from .workers import Pool, WorkerFailure, Workers
+
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
+
+
+def worker_count(text: str) -> int:
+    """Parse ``--workers``: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
+    return int(text)
+
+
+def add_arguments(parser: argparse.ArgumentParser, default_password: str) -> None:
+    """Add update-accounts' own arguments (the browser's are added beside them)."""
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        type=Path,
+        help="CSV (UTF-8) or XLSX: a 'customer' column (company name or Microsoft ID) and a column per billing "
+        "field to change, named as the API names it (city, postalCode...); an empty cell leaves the field alone",
+    )
+    parser.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
+    parser.add_argument("--user", required=True, help="user name to sign in with")
+    add_sign_in_options(parser, default_password)
+    parser.add_argument(
+        "--workers", type=worker_count, default=1, metavar="N", help="browsers at work at once (default: 1)"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        metavar="PATH",
+        help="results file, CSV or JSON by its extension (default: FILE.results.csv); the journal is "
+        "PATH.journal, the traces of failed rows go to PATH.traces/",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="carry on from the journal; finished rows are not submitted again"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check every row, say what would change, change nothing")
+    parser.add_argument(
+        "--skip-invalid", action="store_true", help="apply the valid rows even when others have problems"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log every step of every row")
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser, default_password: str) -> None:
+    """Add how the workers sign in (as update-account does) and how the API gets its tokens."""
+    add_sign_in_arguments(parser)
+    parser.add_argument(
+        "--api-client-id",
+        default=os.environ.get(API_CLIENT_VARIABLE),
+        metavar="ID",
+        help="the public client (Secure Application Model) through which the check reads the REST API, "
+        f"signed in by the first browser (default: ${API_CLIENT_VARIABLE})",
+    )
+
+
+def session_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Return each worker's portal_session options: the browser's, then the sign-in's."""
+    browser = {name: getattr(args, name) for name in ("headed", "slowmo", "locale", "demo_mode", "ws_endpoint")}
+    return {**browser, "pause_on_failure": args.pause_on_failure, **sign_in_options(args)}
+
+
+def summary(outcomes: list[Any], results: Path) -> str:
+    """Return "N rows: 3 changed, 1 invalid; results in PATH"."""
+    counts = Counter(outcome.outcome for outcome in outcomes)
+    tally = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES if counts[name])
+    return f"{len(outcomes)} rows: {tally or 'none'}; results in {results}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run update-accounts; return its exit code."""
+    if not args.verbose:
+        logging.getLogger("flows").setLevel(logging.WARNING)  # N workers' steps would bury the progress
+    results = args.results or args.file.with_name(args.file.name + ".results.csv")
+    try:
+        rows = read_rows(args.file)
+    except SpreadsheetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    traces = results.with_name(results.name + ".traces")
+    workers = Workers(args.base_url, args.user, args.password, args.workers, session_options(args), traces)
+    journal = Journal(None if args.dry_run else journal_path(results), resume=args.resume)
+    try:
+        with Pool(workers) as pool:
+            client = api_client(args.base_url, pool, None, args.api_client_id)
+            return check_and_apply(args, rows, pool, client, journal, results)
+    except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        journal.close()
+
+
+def check_and_apply(
+    args: argparse.Namespace, rows: list[Any], pool: Pool, client: PortalClient, journal: Journal, results: Path
+) -> int:
+    """Check every row, then (unless refused or a dry run) apply them with the progress shown."""
+    plan = check_rows(rows, client, journal)
+    if args.dry_run:
+        for line in plan.describe():
+            print(line)
+        return EXIT_REFUSED if plan.problems else 0
+    try:
+        refuse_problems(plan, skip_invalid=args.skip_invalid)
+    except InvalidRowsError as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        write_results(results, refused.outcomes)
+        return EXIT_REFUSED
+    for problem in plan.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    customers = len({task.customer_id for task in plan.tasks})
+    print(f"{len(plan.tasks)} of {len(rows)} rows to apply with {min(args.workers, customers)} worker(s); "
+          f"the check settled {len(plan.settled)}", file=sys.stderr)  # fmt: skip
+    progress = Progress(len(plan.tasks))
+    try:
+        outcomes = run_plan(plan, rows, pool, client, journal, progress.update)
+    finally:
+        progress.finish()
+    write_results(results, outcomes)
+    print(summary(outcomes, results))
+    return exit_code(outcomes)

@@ -1,0 +1,128 @@
+"""Update many customers' accounts from rows of changes: checked first, then applied through the UI.
+
+from flows import update_accounts
+
+outcomes = update_accounts(
+    [{"customer": "Contoso", "city": "上海市", "postalCode": "200000"}, {"customer": "Fabrikam", "city": "Lyon"}],
+    "http://127.0.0.1:8000/", "global-admin", "portal-demo", session_options={"totp_secret": "..."},
+    api_client_id="5c2e9d4b-7a1f-4e3c-8b6d-21f0a9c3e7d1", workers=2, journal="changes.journal",
+)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext
+
+from .accounts_plan import AccountsPlan, Problem, check_rows
+from .journal import Journal
+from .outcomes import RowOutcome
+from .rest import PortalClient, TokenSource
+from .spreadsheet import AccountRow, rows_from_mappings
+from .workers import Pool, Workers
+
+
+class InvalidRowsError(ValueError):
+    """The check found problems, so nothing was changed; ``problems`` lists them all, with row numbers."""
+
+    def __init__(self, plan: AccountsPlan) -> None:
+        listed = "\n".join(f"  {problem}" for problem in plan.problems)
+        super().__init__(f"{len(plan.problems)} problem(s) found before any change; nothing was changed:\n{listed}")
+        self.problems: list[Problem] = plan.problems
+        self.outcomes: list[RowOutcome] = sorted(plan.settled, key=lambda outcome: outcome.row)
+
+
+def as_rows(rows: Iterable[AccountRow | Mapping[str, Any]]) -> list[AccountRow]:
+    """Return ``rows`` as AccountRows; mappings (``{"customer": ..., "city": ...}``) are numbered from 1."""
+    rows = list(rows)
+    if all(isinstance(row, AccountRow) for row in rows):
+        return rows  # type: ignore[return-value]  # checked just above
+    return rows_from_mappings(row for row in rows if isinstance(row, Mapping))
+
+
+def refuse_problems(plan: AccountsPlan, *, skip_invalid: bool) -> None:
+    """Raise ``InvalidRowsError`` when the check found problems that may not be skipped.
+
+    ``skip_invalid`` lets the other rows run; an unknown column never does (row 1), since every
+    row would silently lose that change.
+    """
+    if any(problem.row == 1 for problem in plan.problems) or (plan.problems and not skip_invalid):
+        raise InvalidRowsError(plan)
+
+
+def run_plan(
+    plan: AccountsPlan,
+    rows: Sequence[AccountRow],
+    pool: Pool,
+    client: PortalClient,
+    journal: Journal,
+    on_outcome: Callable[[RowOutcome], None] | None = None,
+) -> list[RowOutcome]:
+    """Record the rows the check settled, apply the others; return every row's outcome in row order."""
+    by_number = {row.number: row for row in rows}
+    for outcome in plan.settled:
+        row = by_number[outcome.row]
+        if journal.final(row) is None:  # not carried over from an earlier run
+            journal.finished(row, outcome)
+    applied = pool.run(plan.tasks, client, journal, on_outcome)
+    return sorted([*plan.settled, *applied], key=lambda outcome: outcome.row)
+
+
+def api_client(base_url: str, pool: Pool, token: TokenSource | None, api_client_id: str | None) -> PortalClient:
+    """Return the REST API client of the check: with ``token``, else with the first worker's provider session."""
+    if token is None and not api_client_id:
+        raise ValueError(
+            "The check before any change reads the portal's REST API: pass token= (a callable returning an "
+            "access token) or api_client_id= (the public client of the Secure Application Model)"
+        )
+    return PortalClient(base_url, token or pool.api_tokens(str(api_client_id)))
+
+
+def update_accounts(
+    rows: Iterable[AccountRow | Mapping[str, Any]],
+    base_url: str,
+    user: str,
+    password: str | None = None,
+    *,
+    workers: int = 1,
+    token: TokenSource | None = None,
+    api_client_id: str | None = None,
+    session_options: Mapping[str, Any] | None = None,
+    journal: str | Path | None = None,
+    resume: bool = False,
+    skip_invalid: bool = False,
+    traces: str | Path | None = None,
+    on_outcome: Callable[[RowOutcome], None] | None = None,
+    setup_context: Callable[[BrowserContext], None] | None = None,
+) -> list[RowOutcome]:
+    """Apply rows of billing changes through the portal's UI; return each row's outcome, in row order.
+
+    Every row is checked first, through the REST API (columns, customer, the country's rules,
+    values that already hold): with any problem, ``InvalidRowsError`` lists them all and nothing
+    changes, unless ``skip_invalid``. The rest run in ``workers`` browsers signed in as ``user``:
+    the first with ``password`` (and the options in ``session_options``, passed to each
+    ``portal_session``: ``totp_secret``, ``storage_state``, browser options), the others by single
+    sign-on. The API's tokens come from ``token`` (a callable), else from the first browser's
+    sign-in for the public client ``api_client_id`` (the Secure Application Model). ``journal`` is
+    a file recording each row as it happens; with ``resume`` a run carries on from it, never
+    submitting a finished row twice. ``traces`` is a folder for the trace of each row that failed
+    twice. ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is
+    called on each worker's signed-in context (routes, init scripts).
+    """
+    account_rows = as_rows(rows)
+    settings = Workers(
+        base_url, user, password, workers, dict(session_options or {}), Path(traces) if traces else None,
+        setup_context,
+    )  # fmt: skip
+    log = Journal(journal, resume=resume)
+    try:
+        with Pool(settings) as pool:
+            client = api_client(base_url, pool, token, api_client_id)
+            plan = check_rows(account_rows, client, log)
+            refuse_problems(plan, skip_invalid=skip_invalid)
+            return run_plan(plan, account_rows, pool, client, log, on_outcome)
+    finally:
+        log.close()

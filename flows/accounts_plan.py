@@ -1,0 +1,171 @@
+"""Check every row before any click: its columns, its customer, its values; say what would change.
+
+Customers are found and their billing profiles read through the REST API; values are checked
+with the field rules and the customer's published country rules. A row whose values already
+hold needs no browser at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pages import EDITABLE_FIELDS
+
+from .field_rules import CountryRules, value_problems
+from .journal import Journal
+from .outcomes import CHANGED, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
+from .rest import PortalClient
+from .spreadsheet import CUSTOMER_COLUMN, AccountRow
+
+MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+APPLIED_BEFORE = "its Submit reached the portal on an earlier try (the run stopped, or it failed): not submitted again"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that keeps a row (or, at row 1, the whole file) from running."""
+
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RowTask:
+    """A row to apply through the UI, with what the check found."""
+
+    row: AccountRow
+    customer_id: str
+    company_name: str
+    before: dict[str, str]  # the row's fields as they will stand when it runs, as far as the check knows
+    started_before: dict[str, str] | None = None  # what an earlier run found before its Submit, if it got there
+
+    @property
+    def changes(self) -> dict[str, str]:
+        """Return the row's new values."""
+        return self.row.changes
+
+
+@dataclass
+class AccountsPlan:
+    """Rows to apply through the UI, rows already settled, and every problem found."""
+
+    tasks: list[RowTask] = field(default_factory=list)
+    settled: list[RowOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # at row 1: the file's own, which no row can skip
+
+    def describe(self) -> list[str]:
+        """Return what a run would do, row by row."""
+        lines = [(o.row, f"{o.outcome} {o.customer}" + (f" ({o.messages[0]})" if o.messages else ""))
+                 for o in self.settled]  # fmt: skip
+        for task in self.tasks:
+            diff = ", ".join(f"{name} {task.before[name]!r} -> {value!r}" for name, value in task.changes.items())
+            lines.append((task.row.number, f"would change {task.row.customer}: {diff}"))
+        return [f"row {number}: {line}" for number, line in sorted(lines)]
+
+
+class LookupProblem(Exception):
+    """A row's customer cannot be used: ``outcome`` says how the row ends."""
+
+    def __init__(self, outcome: str, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+
+
+class Directory:
+    """Customers, their billing profiles and their countries' rules, each read once through the API."""
+
+    def __init__(self, client: PortalClient) -> None:
+        self.client = client
+        self.found: dict[str, tuple[str, str] | LookupProblem] = {}
+        self.profiles: dict[str, dict[str, str]] = {}
+
+    def customer(self, named: str) -> tuple[str, str]:
+        """Return the Microsoft ID and company name of the customer a row names; raise ``LookupProblem``."""
+        if named not in self.found:
+            try:
+                self.found[named] = self.look_up(named)
+            except LookupProblem as problem:
+                self.found[named] = problem
+        found = self.found[named]
+        if isinstance(found, LookupProblem):
+            raise found
+        return found
+
+    def look_up(self, named: str) -> tuple[str, str]:
+        """Find the customer by Microsoft ID, or else by exact company name."""
+        if MICROSOFT_ID.match(named):
+            customer = self.client.customer(named)
+            if customer is not None:
+                return customer["id"], customer["companyProfile"]["companyName"]
+        matches = self.client.customers_named(named)
+        if not matches:
+            raise LookupProblem(NOT_FOUND, f"no customer named or with the Microsoft ID {named!r}")
+        if len(matches) > 1:
+            raise LookupProblem(INVALID, f"{len(matches)} customers are named {named!r}: give the Microsoft ID instead")
+        return matches[0]["id"], named
+
+    def profile(self, customer_id: str) -> dict[str, str]:
+        """Return the customer's billing profile as stored (the same dict each time)."""
+        if customer_id not in self.profiles:
+            self.profiles[customer_id] = self.client.billing_profile(customer_id).as_dict()
+        return self.profiles[customer_id]
+
+    def rules(self, country: str) -> CountryRules | None:
+        """Return the country's published rules, or None when it publishes none."""
+        resource = self.client.country_rules(country)
+        return None if resource is None else CountryRules.from_resource(resource)
+
+
+def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
+    """Return a problem for each column that is neither ``customer`` nor an editable billing field."""
+    unknown = sorted({column for row in rows for column in row.cells} - set(EDITABLE_FIELDS))
+    known = ", ".join(EDITABLE_FIELDS)
+    return [Problem(1, f"unknown column {name!r}; the columns are {CUSTOMER_COLUMN!r} and {known}") for name in unknown]
+
+
+def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journal | None = None) -> AccountsPlan:
+    """Check every row through the API; nothing in the portal changes."""
+    plan, directory = AccountsPlan(problems=column_problems(rows)), Directory(client)
+    planned: set[str] = set()  # customers with a row to run: their later rows are checked on the form
+    for row in rows:
+        earlier = journal.final(row) if journal else None
+        if earlier is not None:
+            plan.settled.append(earlier)
+            continue
+        try:
+            customer_id, company_name = directory.customer(row.customer) if row.customer else ("", "")
+        except LookupProblem as problem:
+            plan.problems.append(Problem(row.number, str(problem)))
+            refused = RowOutcome(row.number, row.customer, problem.outcome, "", row.changes, messages=[str(problem)])
+            plan.settled.append(refused)
+            continue
+        outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, row.changes)
+        if not customer_id:
+            outcome.messages = [f"no customer: the {CUSTOMER_COLUMN!r} cell is empty"]
+        else:
+            stored = directory.profile(customer_id)
+            outcome.before = {name: stored[name] for name in row.changes if name in stored}
+            bad = value_problems(row.changes, directory.rules(stored["country"]))
+            outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
+        if outcome.messages:
+            plan.problems += [Problem(row.number, message) for message in outcome.messages]
+            plan.settled.append(outcome)
+            continue
+        started_before = journal.started_before(row) if journal else None
+        if customer_id not in planned and outcome.before == row.changes:
+            outcome.after = dict(outcome.before)
+            if started_before is not None and started_before != row.changes:  # this row's own Submit, last run
+                outcome.outcome, outcome.before, outcome.messages = CHANGED, started_before, [APPLIED_BEFORE]
+            else:
+                outcome.outcome = UNCHANGED
+            plan.settled.append(outcome)
+            continue
+        plan.tasks.append(RowTask(row, customer_id, company_name, outcome.before, started_before))
+        planned.add(customer_id)
+        directory.profiles[customer_id] = {**directory.profile(customer_id), **row.changes}
+    return plan

@@ -1,0 +1,78 @@
+"""Check billing values before any click: the published field rules and the customer's country rules.
+
+The country rules are the portal's own, read from ``GET /v1/countryvalidationrules/{iso2}``;
+the field rules are those Partner Center documents for the billing profile. The portal checks
+everything again on Submit, so this only spares a run the rows that cannot succeed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Documented limits of the billing profile's fields (Address and billing profile resources).
+MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class CountryRules:
+    """One country's published address rules; no states listed means the state is free text."""
+
+    iso2: str
+    states: tuple[str, ...] = ()
+    postal_code_regex: str = ""
+    phone_number_regex: str = ""
+
+    @classmethod
+    def from_resource(cls, resource: Mapping[str, Any]) -> CountryRules:
+        """Read the REST API's CountryValidationRules resource."""
+        return cls(
+            iso2=str(resource.get("iso2Code", "")),
+            states=tuple(resource.get("supportedStatesList") or ()),
+            postal_code_regex=str(resource.get("postalCodeRegex") or ""),
+            phone_number_regex=str(resource.get("phoneNumberRegex") or ""),
+        )
+
+    def state_problem(self, state: str) -> str | None:
+        """Say why ``state`` is not one of the country's states, or None."""
+        if not self.states or state.casefold() in {known.casefold() for known in self.states}:
+            return None
+        return f"{state!r} is not a state or province of {self.iso2}"
+
+    def pattern_problem(self, what: str, value: str, pattern: str) -> str | None:
+        """Say why ``value`` does not match the country's ``pattern`` for ``what``, or None."""
+        if not pattern or re.fullmatch(pattern, value):
+            return None
+        return f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
+
+
+def value_problems(changes: Mapping[str, str], rules: CountryRules | None) -> dict[str, str]:
+    """Return what is wrong with each of ``changes`` (non-empty new values), keyed by field."""
+    problems: dict[str, str] = {}
+    for field, value in changes.items():
+        if field in MAX_LENGTH and len(value) > MAX_LENGTH[field]:
+            problems[field] = f"longer than {MAX_LENGTH[field]} characters"
+    email = changes.get("email")
+    if email and not EMAIL.match(email):
+        problems.setdefault("email", f"{email!r} is not an email address")
+    company = changes.get("companyName", "").strip()
+    if company and (len(company) == 1 or not any(ch.isalnum() for ch in company)):
+        problems.setdefault("companyName", f"{company!r} is not a company name")
+    if rules is None:
+        return problems
+    checks = {
+        "state": rules.state_problem(changes["state"]) if "state" in changes else None,
+        "postalCode": rules.pattern_problem("postal code", changes["postalCode"], rules.postal_code_regex)
+        if "postalCode" in changes
+        else None,
+        "phoneNumber": rules.pattern_problem("phone number", changes["phoneNumber"], rules.phone_number_regex)
+        if "phoneNumber" in changes
+        else None,
+    }
+    for field, problem in checks.items():
+        if problem is not None:
+            problems.setdefault(field, problem)
+    return problems

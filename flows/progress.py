@@ -1,0 +1,85 @@
+"""How far an accounts job is: a bar on a terminal, a plain line per row otherwise (logs, CI)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TextIO
+
+from .outcomes import OUTCOMES, RowOutcome
+
+BAR_WIDTH = 24
+
+
+def duration(seconds: float) -> str:
+    """Return ``seconds`` as m:ss, or h:mm:ss from an hour on."""
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+class Progress:
+    """Counts rows as they finish and shows rows done, rows per minute and the time left."""
+
+    def __init__(
+        self, total: int, stream: TextIO | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Expect ``total`` rows to run (rows settled before the run are not counted)."""
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.clock = clock
+        self.started = clock()
+        self.counts: Counter[str] = Counter()
+        self.interactive = self.stream.isatty()
+        if self.interactive and total:
+            self.draw()
+
+    @property
+    def done(self) -> int:
+        """Return how many rows have finished."""
+        return sum(self.counts.values())
+
+    def rate(self) -> float:
+        """Return rows finished per minute so far (0 before the first)."""
+        elapsed = self.clock() - self.started
+        return self.done / elapsed * 60 if elapsed > 0 and self.done else 0.0
+
+    def status(self) -> str:
+        """Return "done/total rows, rate/min, time left"."""
+        rate = self.rate()
+        left = duration((self.total - self.done) / rate * 60) if rate else "?"
+        return f"{self.done}/{self.total} rows, {rate:.1f}/min, {left} left"
+
+    def tally(self) -> str:
+        """Return how many rows had each outcome so far, e.g. "3 changed, 1 conflict"."""
+        return ", ".join(f"{self.counts[name]} {name}" for name in OUTCOMES if self.counts[name])
+
+    def update(self, outcome: RowOutcome) -> None:
+        """Count a finished row and show it."""
+        self.counts[outcome.outcome] += 1
+        if self.interactive:
+            self.draw()
+            return
+        detail = f": {outcome.messages[0]}" if outcome.messages and outcome.outcome not in ("changed",) else ""
+        print(
+            f"row {outcome.row} {outcome.outcome} {outcome.customer} ({outcome.seconds:.1f} s){detail}"
+            f"  [{self.status()}]",
+            file=self.stream,
+            flush=True,
+        )
+
+    def draw(self) -> None:
+        """Redraw the bar in place."""
+        filled = BAR_WIDTH * self.done // self.total if self.total else BAR_WIDTH
+        bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+        tally = f"  ({self.tally()})" if self.counts else ""
+        self.stream.write(f"\r\033[K{bar} {self.status()}{tally}")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the bar's line, with the time the run took."""
+        if self.interactive:
+            self.stream.write(f"  in {duration(self.clock() - self.started)}\n")
+            self.stream.flush()

@@ -1,0 +1,191 @@
+"""Apply checked rows through the UI with N workers, each a signed-in browser of its own.
+
+Playwright's sync API belongs to the thread that started it, so each worker is a thread with
+its own ``portal_session`` (its own driver and browser, launched here or by a Playwright
+server), signed in once (see ``job_sign_in``). Rows are handed out by customer: one worker takes
+all the rows of a customer, in file order, so two rows of one customer never run at once.
+"""
+
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from .account_row import again, traced
+from .accounts_plan import RowTask
+from .job_sign_in import JobSignIn
+from .journal import Journal
+from .outcomes import FAILED, RowOutcome
+from .rest import PortalClient, TokenSource
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Who applies the rows, in how many browsers, and what each keeps of a failed row."""
+
+    base_url: str
+    user: str
+    password: str | None
+    count: int = 1
+    # Passed to each worker's portal_session: browser options (headed, slowmo, locale, ws_endpoint...)
+    # and sign-in options (e.g. a TOTP secret, a saved sign-in), so a new way to sign in needs no change here.
+    session_options: Mapping[str, Any] = field(default_factory=dict)
+    traces: Path | None = None  # a folder for the trace of each row that failed twice; None records none
+    setup_context: Callable[[BrowserContext], None] | None = None  # called on each worker's signed-in context
+
+
+class WorkerFailure(Exception):
+    """The workers stopped before every row was done; the run cannot go on."""
+
+
+def by_customer(tasks: list[RowTask]) -> list[list[RowTask]]:
+    """Return the tasks grouped by customer, each group in file order, groups by their first row."""
+    groups: dict[str, list[RowTask]] = {}
+    for task in sorted(tasks, key=lambda task: task.row.number):
+        groups.setdefault(task.customer_id, []).append(task)
+    return list(groups.values())
+
+
+class Pool:
+    """The workers of a run. The first signs in before the check (it may get the API its tokens);
+    the others start with the rows, signing in by single sign-on from its provider session."""
+
+    def __init__(self, workers: Workers) -> None:
+        self.workers = workers
+        self.folder = tempfile.TemporaryDirectory(prefix="accounts-job-")  # the shared sign-in, a secret
+        self.sign_in = JobSignIn(
+            workers.base_url, workers.user, workers.password, workers.session_options, Path(self.folder.name)
+        )
+        self.groups: queue.SimpleQueue[list[RowTask]] = queue.SimpleQueue()
+        self.results: queue.SimpleQueue[RowOutcome | BaseException] = queue.SimpleQueue()
+        self.go, self.stop = threading.Event(), threading.Event()
+        self.died: set[int] = set()  # rows whose browser died under them once
+        self.threads: list[threading.Thread] = []
+        self.client: PortalClient | None = None
+        self.journal = Journal(None)
+        self.api_client_id: str | None = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def start(self, count: int) -> None:
+        """Start workers until there are ``count``; the first signs in for all."""
+        while len(self.threads) < count:
+            # Daemons: a second Ctrl-C ends the process without waiting; the journal says where it stopped.
+            thread = threading.Thread(
+                target=self.work, args=(not self.threads,), name=f"accounts-worker-{len(self.threads) + 1}", daemon=True
+            )
+            self.threads.append(thread)
+            thread.start()
+
+    def api_tokens(self, api_client_id: str) -> TokenSource:
+        """Sign the first worker in now; return the REST API's tokens, from its provider session."""
+        self.api_client_id = api_client_id
+        self.start(1)
+        return self.sign_in.api_tokens(api_client_id, self.stop)
+
+    def next_group(self) -> list[RowTask]:
+        """Return the next customer's rows, or none when every group is taken or the run stops."""
+        if self.stop.is_set():
+            return []
+        try:
+            return list(self.groups.get_nowait())
+        except queue.Empty:
+            return []
+
+    def work(self, first: bool) -> None:
+        """Sign in, then run groups of rows until none is left; start another browser if this one dies."""
+        pending: list[RowTask] = []
+        try:
+            while not self.stop.is_set():
+                with self.sign_in.session(first=first, stop=self.stop) as page:
+                    if first:
+                        self.sign_in.share(page, self.api_client_id)
+                    first = False  # this worker's next browser signs in by single sign-on
+                    while not self.go.wait(0.5):  # the rows come once they are checked
+                        if self.stop.is_set():
+                            return
+                    pending = pending or self.next_group()
+                    if not pending:
+                        return
+                    pending = self.run_rows(page, pending)
+                if not pending:
+                    return
+        except BaseException as error:  # reported to the run, which stops
+            self.sign_in.fail(error)
+            self.results.put(error)
+
+    def run_rows(self, page: Page, pending: list[RowTask]) -> list[RowTask]:
+        """Run rows in this browser; return the rows left when it died (none when the work is done)."""
+        assert self.client is not None  # set by run(), before the rows are handed out
+        if self.workers.setup_context:
+            self.workers.setup_context(page.context)
+        while pending:
+            task = pending.pop(0)
+            try:
+                outcome = traced(page, task, self.client, self.journal, self.workers.traces)
+            except PlaywrightError as error:  # the browser died under this row: once, it is tried in the next
+                if task.row.number not in self.died:
+                    self.died.add(task.row.number)
+                    return [again(task, self.journal), *pending]
+                outcome = RowOutcome(task.row.number, task.row.customer, FAILED, task.customer_id, task.changes)
+                outcome.messages = [f"the browser died twice under this row: {str(error).splitlines()[0]}"]
+                self.report(task, outcome)
+                return pending or self.next_group()
+            self.report(task, outcome)
+            pending = pending or self.next_group()
+        return []
+
+    def report(self, task: RowTask, outcome: RowOutcome) -> None:
+        """Record a row's outcome in the journal, then hand it to the run."""
+        self.journal.finished(task.row, outcome)
+        self.results.put(outcome)
+
+    def run(
+        self,
+        tasks: list[RowTask],
+        client: PortalClient,
+        journal: Journal,
+        on_outcome: Callable[[RowOutcome], None] | None = None,
+    ) -> list[RowOutcome]:
+        """Apply the checked tasks; return their outcomes as they finish. An error stops every worker."""
+        if not tasks:
+            return []
+        for group in by_customer(tasks):
+            self.groups.put(group)
+        self.client, self.journal = client, journal
+        self.start(max(1, min(self.workers.count, self.groups.qsize())))
+        self.go.set()
+        outcomes: list[RowOutcome] = []
+        while len(outcomes) < len(tasks):
+            try:
+                result = self.results.get(timeout=0.5)  # a timeout, so Ctrl-C is heard
+            except queue.Empty:
+                if any(thread.is_alive() for thread in self.threads):
+                    continue
+                raise WorkerFailure(f"the workers stopped after {len(outcomes)} of {len(tasks)} rows") from None
+            if isinstance(result, BaseException):
+                raise result
+            outcomes.append(result)
+            if on_outcome:
+                on_outcome(result)
+        return outcomes
+
+    def close(self) -> None:
+        """Stop the workers (each finishes the row it is on) and forget the shared sign-in."""
+        self.stop.set()
+        self.go.set()
+        for thread in self.threads:
+            thread.join()
+        self.folder.cleanup()

@@ -1,0 +1,116 @@
+"""The accounts job's parts without a portal: spreadsheets, the journal, the checks, the progress shown."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from flows.field_rules import CountryRules, value_problems
+from flows.journal import Journal
+from flows.outcomes import RowOutcome, exit_code
+from flows.progress import Progress
+from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
+
+CN_RULES = CountryRules.from_resource(
+    {"iso2Code": "CN", "supportedStatesList": ["上海市", "江苏省"], "postalCodeRegex": r"^\d{6}$",
+     "phoneNumberRegex": r"^1[3-9]\d{9}$"}
+)  # fmt: skip
+
+
+def test_csv_with_a_bom_reads_like_a_spreadsheet_shows_it(tmp_path: Path) -> None:
+    # Given a CSV saved by Excel: a BOM, a blank line, trailing spaces
+    path = tmp_path / "changes.csv"
+    path.write_bytes("customer,city,postalCode\r\nContoso ,上海市,\r\n,,\r\nFabrikam,, 200000\r\n".encode("utf-8-sig"))
+
+    rows = read_rows(path)
+
+    assert rows == [
+        AccountRow(2, "Contoso", {"city": "上海市", "postalCode": ""}),
+        AccountRow(4, "Fabrikam", {"city": "", "postalCode": "200000"}),
+    ]
+    assert rows[0].changes == {"city": "上海市"}
+
+
+def test_xlsx_cells_read_as_text_numbers_without_a_decimal_point(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["customer", "postalCode", "city"])
+    workbook.active.append(["Contoso", 215000, "苏州市"])
+    workbook.active.append(["Fabrikam", 200000.0, None])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    rows = read_rows(tmp_path / "changes.xlsx")
+
+    assert [row.changes for row in rows] == [{"postalCode": "215000", "city": "苏州市"}, {"postalCode": "200000"}]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("company,city\nContoso,Paris\n", "No 'customer' column", id="no-customer-column"),
+        pytest.param("customer,city,city\nContoso,Paris,Lyon\n", "Columns named twice: city", id="column-twice"),
+        pytest.param("", "is empty", id="empty-file"),
+    ],
+)
+def test_a_file_that_is_no_table_of_changes_is_refused(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "changes.csv").write_text(content)
+
+    with pytest.raises(SpreadsheetError, match=message):
+        read_rows(tmp_path / "changes.csv")
+
+
+def test_values_are_checked_with_the_country_s_published_rules() -> None:
+    changes = {"postalCode": "2150", "state": "Bavaria", "phoneNumber": "13800138000", "email": "nobody", "city": "x"}
+
+    problems = value_problems(changes, CN_RULES)
+
+    assert set(problems) == {"postalCode", "state", "email"}
+    assert "expected ^\\d{6}$" in problems["postalCode"]
+
+
+def test_a_resumed_journal_skips_finished_rows_of_the_same_content_only(tmp_path: Path) -> None:
+    # Given a journal where row 2 finished, row 3 started and failed, row 4 started with no outcome
+    path, row = tmp_path / "run.journal", AccountRow(2, "Contoso", {"city": "Lyon"})
+    first = Journal(path)
+    first.finished(row, RowOutcome(2, "Contoso", "changed"))
+    first.finished(AccountRow(3, "Fabrikam", {"city": "Nice"}), RowOutcome(3, "Fabrikam", "failed"))
+    first.started(AccountRow(4, "Tailspin", {"city": "Metz"}), {"city": "Paris"})
+    first.close()
+    with path.open("a") as torn:
+        torn.write('{"row": 5, "hash"')  # killed while writing
+
+    # When a run resumes from it
+    resumed = Journal(path, resume=True)
+
+    # Then only the finished row is final, and only with the content it had; the started row is re-checked
+    assert resumed.final(row) == RowOutcome(2, "Contoso", "changed")
+    assert resumed.final(AccountRow(2, "Contoso", {"city": "Lille"})) is None
+    assert resumed.final(AccountRow(3, "Fabrikam", {"city": "Nice"})) is None
+    assert resumed.started_before(AccountRow(4, "Tailspin", {"city": "Metz"})) == {"city": "Paris"}
+    resumed.close()
+
+
+def test_progress_without_a_terminal_prints_a_line_per_row_with_rate_and_time_left() -> None:
+    stream, now = io.StringIO(), iter([0.0, 30.0, 60.0])
+    progress = Progress(4, stream, clock=lambda: next(now))
+
+    progress.update(RowOutcome(2, "Contoso", "changed", seconds=2.5))
+    progress.update(RowOutcome(3, "Fabrikam", "conflict", messages=["city: yours 'A', theirs 'B'"]))
+
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "row 2 changed Contoso (2.5 s)  [1/4 rows, 2.0/min, 1:30 left]"
+    assert lines[1].startswith("row 3 conflict Fabrikam (0.0 s): city: yours 'A', theirs 'B'  [2/4 rows, 2.0/min")
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "code"),
+    [
+        pytest.param(["changed", "unchanged"], 0, id="all-done-0"),
+        pytest.param(["changed", "conflict", "not-allowed"], 3, id="refused-3"),
+        pytest.param(["changed", "invalid", "failed"], 1, id="failed-1"),
+    ],
+)
+def test_exit_code_says_whether_every_row_was_done(outcomes: list[str], code: int) -> None:
+    assert exit_code([RowOutcome(n, "c", outcome) for n, outcome in enumerate(outcomes, start=2)]) == code

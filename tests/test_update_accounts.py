@@ -1,0 +1,307 @@
+"""Many customers' accounts from a spreadsheet: checked before any change, resumable, parallel, conflicts.
+
+Each change is checked where Partner Center keeps it, its activity log (``GET /v1/auditrecords``):
+a row applied once leaves exactly one record made through the portal's pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import BrowserContext, Route
+
+from fixtures.api_client import Customer, PortalApi
+from fixtures.directory import User
+from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
+from fixtures.portal.audit import PORTAL_APPLICATION_ID
+from fixtures.test_data import CustomerFactory
+from flows import InvalidRowsError, update_accounts
+from flows.journal import Journal
+from flows.spreadsheet import AccountRow
+
+pytestmark = pytest.mark.regression
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["customer", "city", "postalCode"]
+
+
+def command(base_url: str, file: Path, user: User, *options: str) -> list[str]:
+    """Return the update-accounts command line for ``file``, signing in as ``user``."""
+    return [sys.executable, "-m", "flows", "update-accounts", str(file), "--base-url", base_url, "--user", user.name,
+            "--api-client-id", PARTNER_AUTOMATION_CLIENT_ID, *options]  # fmt: skip
+
+
+def secrets_of(user: User) -> dict[str, str]:
+    """Return the environment with ``user``'s password and authenticator secret, as a person's shell has them."""
+    return {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
+
+
+def run(command: list[str], user: User) -> subprocess.CompletedProcess[str]:
+    """Run the command as ``user`` would, in a fresh interpreter."""
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180, env=secrets_of(user))
+
+
+def signed_in_as(user: User, api: PortalApi) -> dict[str, Any]:
+    """Return update_accounts' sign-in arguments for ``user``; the API's tokens come as the suite's own do."""
+
+    def token() -> str:
+        api.renew_token()
+        return str(api.token)
+
+    return {"password": user.password, "token": token, "session_options": {"totp_secret": user.totp_secret}}
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    """Write a CSV as Excel saves one: UTF-8 with a BOM."""
+    with path.open("w", newline="", encoding="utf-8-sig") as file:
+        csv.writer(file).writerows([HEADER, *rows])
+    return path
+
+
+def results_of(path: Path) -> dict[str, str]:
+    """Return each row's outcome in a CSV results file, by row number."""
+    with path.open(encoding="utf-8") as file:
+        return {line["row"]: line["outcome"] for line in csv.DictReader(file)}
+
+
+def portal_changes(api: PortalApi, customer: Customer) -> list[dict[str, Any]]:
+    """Return the customer's billing changes made through the portal's pages, as its audit log has them."""
+    spec = {"Field": "CustomerId", "Value": customer.id, "Operator": "substring"}
+    records = api.call("GET", "v1/auditrecords?" + urllib.parse.urlencode({"filter": json.dumps(spec)}))["items"]
+    return [json.loads(r["resourceNewValue"]) for r in records if r["applicationId"] == PORTAL_APPLICATION_ID]
+
+
+def test_every_problem_is_listed_before_any_change_and_nothing_changes(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given a good row, a row that already holds, an invalid value, an unknown customer and a shared name
+    good, held, bad = customers.create("CN"), customers.create("CN", city="杭州市"), customers.create("CN")
+    twin = customers.create("CN", companyName=good.companyName + " 分公司")
+    customers.create("CN", companyName=twin.companyName)
+    rows = [[good.companyName, "苏州市", "215000"], [held.companyName, "杭州市", ""],
+            [bad.companyName, "南京市", "2100"], ["No Such Company Ltd", "上海市", ""],
+            [twin.companyName, "上海市", ""]]  # fmt: skip
+    file = write_csv(tmp_path / "changes.csv", rows)
+
+    # When the command runs
+    user = make_user("admin-agent")
+    done = run(command(base_url, file, user), user)
+
+    # Then the three problems are listed with their rows, and no customer changed
+    assert done.returncode == 3, done.stderr
+    assert "row 4: postalCode: '2100' is not a valid postal code in CN" in done.stderr
+    assert "row 5: no customer named or with the Microsoft ID 'No Such Company Ltd'" in done.stderr
+    assert f"row 6: 2 customers are named '{twin.companyName}': give the Microsoft ID instead" in done.stderr
+    assert [api.billing_profile(c.id) for c in (good, held, bad)] == [good.billing, held.billing, bad.billing]
+    outcomes = results_of(tmp_path / "changes.csv.results.csv")
+    assert outcomes == {"3": "unchanged", "4": "invalid", "5": "not-found", "6": "invalid"}
+
+
+def test_skipping_invalid_rows_applies_the_good_one_and_submits_nothing_for_the_rest(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    good = customers.create("CN", city="天津市", postalCode="300000")
+    held, bad = customers.create("CN", city="杭州市"), customers.create("CN")
+    rows = [{"customer": good.companyName, "city": "苏州市", "postalCode": "215000"},
+            {"customer": held.id, "city": "杭州市"}, {"customer": bad.companyName, "postalCode": "2100"},
+            {"customer": "No Such Company Ltd", "city": "上海市"}]  # fmt: skip
+
+    user = make_user("sales-agent")
+    outcomes = update_accounts(rows, base_url, user.name, **signed_in_as(user, api), skip_invalid=True)
+
+    assert [o.outcome for o in outcomes] == ["changed", "unchanged", "invalid", "not-found"]
+    assert (outcomes[0].before, outcomes[0].after) == ({"city": "天津市", "postalCode": "300000"},
+                                                       {"city": "苏州市", "postalCode": "215000"})  # fmt: skip
+    assert [c["city"] for c in portal_changes(api, good)] == ["苏州市"]
+    assert portal_changes(api, held) == [] and portal_changes(api, bad) == []
+
+
+def test_an_unknown_column_stops_the_run_even_when_invalid_rows_may_be_skipped(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    customer, user = customers.create("FR"), make_user("admin-agent")
+
+    with pytest.raises(InvalidRowsError, match="row 1: unknown column 'postcode'"):
+        update_accounts([{"customer": customer.companyName, "city": "Lyon", "postcode": "69001"}], base_url,
+                        user.name, **signed_in_as(user, api), skip_invalid=True)  # fmt: skip
+
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_dry_run_says_what_would_change_and_changes_nothing(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[customer.companyName, "Lyon", "69001"]])
+
+    done = run(command(base_url, file, user, "--dry-run"), user)
+
+    assert done.returncode == 0, done.stderr
+    assert f"row 2: would change {customer.companyName}: city 'Paris' -> 'Lyon'" in done.stdout
+    assert api.billing_profile(customer.id) == customer.billing
+    assert not (tmp_path / "changes.csv.results.csv.journal").exists()
+
+
+def test_a_run_killed_hard_and_resumed_applies_every_row_exactly_once(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given four customers and a file that moves each of them
+    created, user = [customers.create("CN") for _ in range(4)], make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
+
+    # When the run is killed (SIGKILL) once two rows are done, then resumed
+    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                          env=secrets_of(user)) as process:  # fmt: skip
+        watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
+        watchdog.start()
+        finished = 0
+        for line in process.stderr or ():
+            finished += line.startswith("row ")
+            if finished == 2:
+                os.kill(process.pid, signal.SIGKILL)
+                break
+    watchdog.cancel()
+    resumed = run(command(base_url, file, user, "--resume"), user)
+
+    # Then every row was applied, each exactly once
+    assert process.returncode == -signal.SIGKILL and resumed.returncode == 0, resumed.stderr
+    assert set(results_of(tmp_path / "changes.csv.results.csv").values()) == {"changed"}
+    for n, customer in enumerate(created):
+        assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
+
+
+def test_a_row_whose_submit_reached_the_portal_before_the_crash_is_not_submitted_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given a journal whose run died after the row's Submit, which the portal had saved
+    customer = customers.create("FR", city="Paris")
+    row = AccountRow(2, customer.companyName, {"city": "Lyon"})
+    journal = Journal(tmp_path / "run.journal")
+    journal.started(row, {"city": "Paris"})
+    journal.close()
+    api.update_billing(customer.id, {"city": "Lyon"})
+
+    # When the run resumes
+    user = make_user("admin-agent")
+    [outcome] = update_accounts([row], base_url, user.name, **signed_in_as(user, api),
+                                journal=tmp_path / "run.journal", resume=True)  # fmt: skip
+
+    # Then the row counts as changed, and the portal saw no second Submit
+    assert (outcome.outcome, outcome.before, outcome.after) == ("changed", {"city": "Paris"}, {"city": "Lyon"})
+    assert portal_changes(api, customer) == []
+
+
+def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:
+    """Return a context setup in which another agent saves ``theirs`` just before the first Submit arrives."""
+
+    def setup(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method == "POST" and not changed:
+                changed.append(api.update_billing(customer.id, theirs))
+            route.continue_()
+
+        changed: list[object] = []
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    return setup
+
+
+def test_a_conflict_on_other_fields_is_tried_again_on_a_fresh_form(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    customer = customers.create("CN")
+    setup = another_agent_at_submit(api, customer, {"firstName": "丽"})
+
+    user = make_user("admin-agent")
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    assert outcome.outcome == "changed", outcome.messages
+    assert "another agent changed firstName meanwhile: tried again on a fresh form" in outcome.messages
+    stored = api.billing_profile(customer.id)
+    assert (stored.city, stored.firstName) == ("苏州市", "丽")
+
+
+def test_a_conflict_on_the_row_s_own_field_is_reported_with_both_values_and_theirs_kept(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    customer = customers.create("CN")
+    setup = another_agent_at_submit(api, customer, {"city": "无锡市"})
+
+    user = make_user("admin-agent")
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    assert (outcome.outcome, outcome.after) == ("conflict", {"city": "无锡市"})
+    assert "city: yours '苏州市', theirs '无锡市'" in outcome.messages
+    assert api.billing_profile(customer.id).city == "无锡市" and portal_changes(api, customer) == []
+
+
+def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_try(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given a portal that never answers the customer's Submit
+    customer, user = customers.create("FR"), make_user("admin-agent")
+
+    def no_answer(context: BrowserContext) -> None:
+        context.route(f"**/customers/{customer.id}/account/edit", lambda route: route.abort()
+                      if route.request.method == "POST" else route.continue_())  # fmt: skip
+
+    # When the row runs
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=no_answer, traces=tmp_path)  # fmt: skip
+
+    # Then it failed, saying why, with a trace of the second try, and nothing was saved
+    assert (outcome.outcome, outcome.trace) == ("failed", str(tmp_path / "row-1.zip"))
+    assert "did not answer Submit" in outcome.messages[-1] and Path(outcome.trace).stat().st_size > 0
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_a_role_that_may_not_edit_gets_not_allowed_and_changes_nothing(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    customer, user = customers.create("US"), make_user("helpdesk-agent")
+    file = write_csv(tmp_path / "changes.csv", [[customer.companyName, "Austin", "73301"]])
+
+    done = run(command(base_url, file, user), user)
+
+    assert done.returncode == 3, done.stderr
+    assert results_of(tmp_path / "changes.csv.results.csv") == {"2": "not-allowed"}
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_two_workers_apply_an_xlsx_file_and_a_customer_s_rows_in_file_order(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given a workbook: three customers, the first one moved twice
+    first, second, third = customers.create("CN"), customers.create("CN"), customers.create("FR")
+    workbook = Workbook()
+    for values in (HEADER, [first.companyName, "苏州市", 215000], [second.companyName, "南京市", 210000],
+                   [third.companyName, "Lyon", "69001"], [first.companyName, "无锡市", 214000]):  # fmt: skip
+        workbook.active.append(values)
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # When two workers apply it, writing JSON results
+    user = make_user("sales-agent")
+    done = run(
+        command(base_url, tmp_path / "changes.xlsx", user, "--workers", "2", "--results", str(tmp_path / "r.json")),
+        user,
+    )
+
+    # Then every row is changed, and the first customer's two rows ran one after the other, in order
+    assert done.returncode == 0, done.stderr
+    assert [row["outcome"] for row in json.loads((tmp_path / "r.json").read_text())] == ["changed"] * 4
+    assert [(c["city"], c["postalCode"]) for c in portal_changes(api, first)] == [("苏州市", "215000"),
+                                                                                  ("无锡市", "214000")]  # fmt: skip
+    assert api.billing_profile(third.id).city == "Lyon"
