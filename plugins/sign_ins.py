@@ -133,7 +133,12 @@ class SavedSignIns:
         return f"python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir {self.auth_dir}"
 
     def stop(self, message: str) -> None:
-        """Stop the run after this test with ``message`` (xdist's controller stops the other workers too)."""
+        """Stop the run after this test with ``message`` (xdist's controller stops the other workers too).
+
+        With saved sign-ins, the message says how to renew them.
+        """
+        if self.auth_dir is not None and "save-sign-in" not in message:
+            message += f"; renew the saved sign-in with `{self.renew_command('global-admin')}`"
         self.session.shouldstop = f"{message}. The run stops here"
         raise SignInError(message)
 

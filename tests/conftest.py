@@ -15,9 +15,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from fixtures.api_client import PortalApi
-from fixtures.api_tokens import ProviderTokens, http_session_from
+from fixtures.api_tokens import ProviderTokens, TokenError, http_session_from
 from fixtures.directory import Directory, User
 from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
+from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
 from pages.watch import watch
@@ -140,12 +141,18 @@ def api(base_url: str, portal_password: str, totp_secret: str | None, sign_ins: 
     The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
     spends no second verification code on it; a saved refresh token (save-sign-in) serves as well.
     """
-    state = read_sign_in(sign_ins.path("global-admin"))
+    path = sign_ins.path("global-admin")
+    state = read_sign_in(path)
     tokens = ProviderTokens(
         base_url, "global-admin", portal_password, totp_secret, refresh_token=state.get("refresh_token"),
         client_id=state.get("api_client_id", PARTNER_AUTOMATION_CLIENT_ID), http=http_session_from(state),
+        cache=path if "refresh_token" in state else None,
     )  # fmt: skip
-    return PortalApi(base_url, "global-admin", portal_password, tokens=tokens)
+    try:
+        return PortalApi(base_url, "global-admin", portal_password, tokens=tokens)
+    except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
+        sign_ins.stop(f"The portal's API takes no token for global-admin at {base_url}: {refused}")
+        raise
 
 
 @pytest.fixture(scope="session")

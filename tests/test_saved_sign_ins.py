@@ -1,0 +1,114 @@
+"""Saved sign-ins, for deployments where a person approves MFA: save-sign-in, then a run on them.
+
+A script plays the person: it drives the browser that ``save-sign-in`` opened, through the
+Chrome DevTools port the command was asked to open, as a password manager could.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Playwright
+from portal_process import PortalProcess
+from suite_run import ROOT, run_pytest
+
+from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_AUTOMATION_CLIENT_ID
+from flows import complete_sign_in
+
+pytestmark = [pytest.mark.regression, pytest.mark.bundled]
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[PortalProcess]:
+    """A second portal, already running, as a team's deployment is."""
+    started = PortalProcess.start(tmp_path)
+    yield started
+    PortalProcess.from_state(started.state).stop()
+
+
+def free_port() -> int:
+    """Return a port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def save_sign_in_as_a_person(portal: PortalProcess, auth_dir: Path, playwright: Playwright) -> tuple[int, str]:
+    """Run save-sign-in for global-admin while this test signs in in its browser; return its exit code and output."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "flows", "save-sign-in", "--base-url", portal.url, "--user", "global-admin",
+        "--auth-dir", str(auth_dir), "--headless", "--remote-debugging-port", str(port),
+        "--api-client-id", PARTNER_AUTOMATION_CLIENT_ID, "--wait", "120",
+    ]  # fmt: skip
+    saving = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert saving.stdout is not None
+        said = saving.stdout.readline()  # printed once its page shows the portal's sign-in
+        assert said.startswith("Sign in to "), said
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        (page,) = [page for context in browser.contexts for page in context.pages if "/oauth2/" in page.url]
+        complete_sign_in(page, "global-admin", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+        output, _ = saving.communicate(timeout=120)
+        output = said + output
+    finally:
+        if saving.poll() is None:
+            saving.kill()
+            saving.wait()
+    return saving.returncode, output
+
+
+def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_runs_on(
+    portal: PortalProcess, tmp_path: Path, playwright: Playwright
+) -> None:
+    # Given a person who signs in, in the browser save-sign-in opened
+    auth_dir = tmp_path / ".auth"
+    code, output = save_sign_in_as_a_person(portal, auth_dir, playwright)
+
+    # Then the sign-in is saved where the suite looks, readable by its owner only, with what it takes
+    assert code == 0, output
+    host = portal.url.split("//")[1].rstrip("/").replace(":", "_")
+    saved = auth_dir / host / "global-admin.json"
+    assert f"saved: {saved}" in output
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    state = json.loads(saved.read_text())
+    assert {cookie["name"] for cookie in state["cookies"]} >= {"session", "ESTSAUTH"}
+    assert "sessionStorage" in state and state["refresh_token"]
+
+    # When the smoke tests run against that portal on the saved sign-in (and sign in nowhere)
+    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+
+    # Then they pass
+    assert len(run.outcomes) >= 5, run.output
+    assert run.names("passed") == sorted(run.outcomes), run.output
+
+    # And once the deployment no longer accepts it, the next run stops at once, saying how to renew it
+    for database, table in ((portal.database, "sessions"), (portal.identity_database, "sso_sessions")):
+        with sqlite3.connect(database) as conn:
+            conn.execute(f"DELETE FROM {table}")
+    again = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "again")
+    assert again.returncode == pytest.ExitCode.INTERRUPTED, again.output
+    renew = f"python -m flows save-sign-in --base-url {portal.url} --user global-admin --auth-dir {auth_dir}"
+    assert renew in again.output
+    assert len(again.names("failed")) <= 2, again.output  # the tests in flight, not one failure per test
+
+
+def test_save_sign_in_gives_up_with_a_clear_message_when_nobody_signs_in(portal: PortalProcess, tmp_path: Path) -> None:
+    auth_dir = tmp_path / ".auth"
+    command = [sys.executable, "-m", "flows", "save-sign-in", "--base-url", portal.url, "--user", "global-admin",
+               "--auth-dir", str(auth_dir), "--headless", "--wait", "2"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ))
+
+    assert done.returncode == 7, done.stdout + done.stderr  # sign-in refused or signed out
+    assert "No signed-in portal page within 2 s: nothing was saved" in done.stderr
+    assert not auth_dir.exists() or not list(auth_dir.rglob("*.json"))
