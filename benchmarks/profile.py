@@ -21,14 +21,13 @@ from playwright._impl import connection
 from playwright.sync_api import sync_playwright
 
 from fixtures.api_client import PortalApi
-from fixtures.portal import create_app
-from fixtures.portal.server import serve_in_thread
+from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
 from flows import update_customer_account
 from flows.browser import launch_options_for
 
 from .timing import median
-from .workflow import CHANGES, PASSWORD, USER, raw_playwright, signed_in_page
+from .workflow import CHANGES, PASSWORD, TOTP_SECRET, USER, raw_playwright, signed_in_page
 
 calls: dict[str, list[float]] = defaultdict(list)  # "Type.method" → latency of each call
 
@@ -54,10 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trace", type=Path, help="also record a trace of one run of our flows here")
     args = parser.parse_args(argv)
     count_calls()
-    with serve_in_thread(create_app()) as base_url, sync_playwright() as playwright:
+    with serve_portal() as addresses, sync_playwright() as playwright:
+        base_url = addresses.portal
         browser = playwright.chromium.launch(**launch_options_for("chromium", playwright.chromium.executable_path))
         flows_page, raw_page = signed_in_page(browser, base_url), signed_in_page(browser, base_url)
-        customers = CustomerFactory(PortalApi(base_url, USER, PASSWORD), seed=7, run_id=secrets.token_hex(3))
+        api = PortalApi(base_url, USER, PASSWORD, totp_secret=TOTP_SECRET)
+        customers = CustomerFactory(api, seed=7, run_id=secrets.token_hex(3))
         runners: dict[str, Callable[[str], object]] = {
             "our flows": lambda company: update_customer_account(flows_page, company, CHANGES),
             "raw Playwright": lambda company: raw_playwright(raw_page, company),

@@ -11,11 +11,12 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Cookie, Page, sync_playwright
 from selenium import webdriver
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -24,15 +25,15 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from fixtures.api_client import PortalApi
-from fixtures.portal import create_app
-from fixtures.portal.server import serve_in_thread
+from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from fixtures.portal.server import bound_portal, served
 from fixtures.test_data import CustomerFactory
 from flows import sign_in, update_customer_account
 from flows.browser import QUIET_CHROMIUM_FLAGS, find_system_chromium, launch_options_for
 
 from .timing import RequestTimes
 
-USER, PASSWORD = "global-admin", "portal-demo"
+USER, PASSWORD, TOTP_SECRET = "global-admin", DEMO_PASSWORD, DEMO_TOTP_SECRET
 CHANGES = {"city": "Shanghai", "postalCode": "200000"}  # valid for a customer in China
 APPROACHES = ("our flows", "raw Playwright", "Selenium", "Selenium, 50 ms polling")
 TIMEOUT = 10  # seconds; a step slower than this is a failure, not a measurement
@@ -55,7 +56,7 @@ def raw_playwright(page: Page, company: str) -> None:
     search = page.get_by_role("searchbox", name="Search by company name or domain")
     search.fill(company)
     search.press("Enter")
-    page.get_by_test_id("customer-results").get_by_role("link", name=company, exact=True).click()
+    page.get_by_role("region", name="Customers").get_by_role("link", name=company, exact=True).click()
     page.get_by_role("navigation", name="Customer menu").get_by_role("link", name="Account").click()
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("City").fill(CHANGES["city"])
@@ -103,11 +104,12 @@ def selenium_binary() -> str:
 
 
 @contextmanager
-def chrome_driver(base_url: str) -> Iterator[WebDriver]:
-    """Start Debian's Chromium through its chromium-driver, headless, signed in as the global admin.
+def chrome_driver(base_url: str, cookies: list[Cookie]) -> Iterator[WebDriver]:
+    """Start Debian's Chromium through its chromium-driver, headless, with a signed-in portal session.
 
     The browser is the one Playwright launches here (the headless shell where installed), so the
-    three approaches differ only in how they drive it.
+    approaches differ only in how they drive it. The session is one the provider's sign-in gave
+    Playwright (``cookies``): the sign-in itself is not what is compared.
     """
     options = webdriver.ChromeOptions()
     # Both paths given: Selenium Manager (which would download drivers) is never asked.
@@ -120,9 +122,12 @@ def chrome_driver(base_url: str) -> Iterator[WebDriver]:
     service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
     try:
-        driver.get(base_url + "sign-in")
-        driver.find_element(By.ID, "username").send_keys(USER)
-        driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+        driver.get(base_url + "static/portal.css")  # a cookie is set on the page's own origin
+        host = urlsplit(base_url).hostname
+        for cookie in cookies:
+            if cookie["domain"].lstrip(".") == host:
+                driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": cookie["path"]})
+        driver.get(base_url + "dashboard")
         WebDriverWait(driver, TIMEOUT).until(
             ec.presence_of_element_located((By.CSS_SELECTOR, "nav[aria-label='Dashboard']"))
         )
@@ -134,27 +139,34 @@ def chrome_driver(base_url: str) -> Iterator[WebDriver]:
 def signed_in_page(browser: Browser, base_url: str) -> Page:
     """Return a page in a new en-US context, signed in through the UI (as the suite's saved sign-in is)."""
     page = browser.new_context(base_url=base_url, locale="en-US").new_page()
-    sign_in(page, USER, PASSWORD)
+    sign_in(page, USER, PASSWORD, totp_secret=TOTP_SECRET)
     return page
 
 
 def run_workflows(repetitions: int, warmups: int = 2, log: Callable[[str], None] = print) -> WorkflowResults:
     """Time each approach ``repetitions`` times after ``warmups`` untimed rounds; check every save."""
-    app = create_app()
     times = RequestTimes()
-    app.wsgi_app = times.wrap(app.wsgi_app)  # type: ignore[method-assign]  # Flask's middleware idiom
     results = WorkflowResults()
-    with serve_in_thread(app) as base_url, sync_playwright() as playwright, chrome_driver(base_url) as driver:
+    with (
+        bound_portal() as (portal, provider, addresses),
+        served(provider),
+        served(portal),
+        sync_playwright() as playwright,
+        ExitStack() as stack,
+    ):
+        portal.app.wsgi_app = times.wrap(portal.app.wsgi_app)  # type: ignore[attr-defined]  # Flask's middleware idiom
+        base_url = addresses.portal
         chromium = playwright.chromium
         browser = chromium.launch(**launch_options_for("chromium", chromium.executable_path))
         flows_page, raw_page = signed_in_page(browser, base_url), signed_in_page(browser, base_url)
+        driver = stack.enter_context(chrome_driver(base_url, raw_page.context.cookies()))
         runners: dict[str, Callable[[str], object]] = {
             "our flows": lambda company: update_customer_account(flows_page, company, CHANGES),
             "raw Playwright": lambda company: raw_playwright(raw_page, company),
             "Selenium": lambda company: selenium_workflow(driver, base_url, company),
             "Selenium, 50 ms polling": lambda company: selenium_workflow(driver, base_url, company, poll=0.05),
         }
-        api = PortalApi(base_url, USER, PASSWORD)
+        api = PortalApi(base_url, USER, PASSWORD, totp_secret=TOTP_SECRET)
         customers = CustomerFactory(api, seed=2026, run_id=secrets.token_hex(3))
         for round_number in range(warmups + repetitions):
             shift = round_number % len(APPROACHES)
@@ -164,15 +176,15 @@ def run_workflows(repetitions: int, warmups: int = 2, log: Callable[[str], None]
                 started = time.perf_counter()
                 runners[approach](customer.companyName)
                 elapsed = time.perf_counter() - started
-                served = times.take()
+                answered = times.take()
                 saved = api.billing_profile(customer.id)
                 if (saved.city, saved.postalCode) != (CHANGES["city"], CHANGES["postalCode"]):
                     raise RuntimeError(f"{approach} did not save the changes: {saved}")
                 if round_number >= warmups:
                     results.seconds[approach].append(elapsed)
-                    results.server_seconds[approach].append(sum(seconds for _, seconds in served))
-                    results.requests[approach].append(len(served))
-                    results.requests_served.extend(served)
+                    results.server_seconds[approach].append(sum(seconds for _, seconds in answered))
+                    results.requests[approach].append(len(answered))
+                    results.requests_served.extend(answered)
             log(f"workflow round {round_number + 1}/{warmups + repetitions} done")
         browser.close()
     return results

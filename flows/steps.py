@@ -8,18 +8,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from pages.watch import options_for, show_step
 
 log = logging.getLogger("flows")
 
 
+def tracing(context: BrowserContext) -> bool:
+    """Tell whether a trace records ``context`` now, so a step's group would show in it.
+
+    A group costs two round trips to the driver, a tenth of the workflow's; most runs record no trace
+    (``--tracing=on-first-retry``). Playwright keeps this state privately: where it cannot be read,
+    assume a trace records.
+    """
+    return bool(getattr(getattr(context.tracing, "_impl_obj", None), "_is_tracing", True))
+
+
 @contextmanager
 def step(page: Page, name: str) -> Iterator[None]:
     """Run the block as the step ``name``; its duration goes to the log record's ``seconds``."""
     log.info("%s", name)
-    page.context.tracing.group(name)
+    grouped = tracing(page.context)
+    if grouped:
+        page.context.tracing.group(name)
     show_step(page, name)
     started = time.perf_counter()
     try:
@@ -31,6 +43,7 @@ def step(page: Page, name: str) -> Iterator[None]:
             error.paused = True  # type: ignore[attr-defined]  # an enclosing step or test need not pause again
         raise
     finally:
-        page.context.tracing.group_end()
+        if grouped:
+            page.context.tracing.group_end()
     seconds = time.perf_counter() - started
     log.debug("%s took %.2f s", name, seconds, extra={"step": name, "seconds": seconds})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ast
+import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
+from flows.steps import step
 from pages import AccountEditPage, AccountPage, PortalError
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
@@ -122,3 +124,26 @@ def test_the_library_never_imports_the_bundled_portal(package: str) -> None:
             imports += [f"{source.relative_to(root)}: {name}" for name in names if name.split(".")[0] == "fixtures"]
 
     assert imports == [], "the library imports the bundled portal"
+
+
+def test_a_step_is_a_group_in_the_trace_only_while_a_trace_records(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    groups: list[str] = []
+    group = context.tracing.group
+    monkeypatch.setattr(context.tracing, "group", lambda name, **kw: (groups.append(name), group(name, **kw)))
+
+    with step(page, "Untraced step"):
+        page.set_content("<p>untraced</p>")
+    context.tracing.start(snapshots=False)
+    with step(page, "Traced step"):
+        page.set_content("<p>traced</p>")
+    context.tracing.stop(path=tmp_path / "trace.zip")
+    context.close()
+
+    assert groups == ["Traced step"], "a group costs two round trips: only a recording trace is sent one"
+    with zipfile.ZipFile(tmp_path / "trace.zip") as trace:
+        events = trace.read("trace.trace").decode()
+    assert "Traced step" in events, "the trace shows the step as a group"
