@@ -6,14 +6,17 @@ put there for tests: a real deployment's markup is not ours and has none.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from contextlib import suppress
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from .errors import SignedOutError, SignInError, error_for_status
 from .renewal import renewal_for
-from .sign_in import sign_in_shown
+from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
 
 log = logging.getLogger("flows")
@@ -26,6 +29,8 @@ ERROR_HEADING = re.compile(
     + r")\s*$",
     re.DOTALL,
 )
+# The first line of an element's ARIA snapshot: - role "name" [level=1]...
+SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
 
 def status_of(heading: str) -> int:
@@ -51,6 +56,9 @@ class Screen:
         When the session has ended and the page's context may sign in again (``pages.renewal``),
         it does so once and waits for ``ready`` again; ``renew=False`` raises at once instead.
         """
+        if self.shows_ready(ready):
+            self.page.wait_for_load_state("domcontentloaded")  # as below
+            return
         renewal = renewal_for(self.page) if renew else None
         while True:
             ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
@@ -73,6 +81,28 @@ class Screen:
                     f"The session ended at {self.page.url} and signing in again failed: {error}"
                 ) from error
             renewal = None  # once: a portal that asks again at once is refusing, not expiring
+
+    def shows_ready(self, ready: Locator) -> bool:
+        """Tell, in one round trip, that the page shows ``ready`` rather than sign-in or an error page.
+
+        The first of the three to appear is read as the accessibility tree reads it (its role and name,
+        as ``get_by_role`` matches them). Anything else (it is hidden, it is an error or sign-in, the
+        page navigated meanwhile) answers False, and ``settle`` looks closer.
+        """
+        try:
+            snapshot = ready.or_(self.sign_in_prompt).or_(self.error_heading).first.aria_snapshot()
+        except PlaywrightError:
+            return False
+        line = SNAPSHOT_LINE.match(snapshot)
+        if line is None:  # hidden: not in the accessibility tree
+            return False
+        role, name = line["role"], line["name"] or ""
+        with suppress(ValueError):  # an escape JSON does not know: the name as written is close enough
+            name = json.loads(f'"{name}"')
+        # Compared as get_by_role compares names with a pattern: a search.
+        if role == "heading" and "[level=1]" in line["attributes"]:
+            return not (ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name))
+        return not (role == "button" and any_language("sign_in").search(name))
 
     def shown_error(self) -> Exception:
         """Return the error for the error page shown: its status from the heading, its message."""

@@ -52,7 +52,8 @@ def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: Portal
     assert "Renewed during this run" not in run.output, run.output
 
 
-@pytest.mark.portal_options("--session-lifetime", "4", "--token-lifetime", "4")
+# Long enough for a sign-in journey on a loaded machine (the provider's session lasts as long), short to wait out.
+@pytest.mark.portal_options("--session-lifetime", "10", "--token-lifetime", "10")
 def test_sign_ins_and_tokens_whose_lifetimes_run_out_are_renewed_once(portal: PortalProcess, tmp_path: Path) -> None:
     run = run_against(portal, "lifetimes", tmp_path / "run")
 
