@@ -32,6 +32,10 @@ pytest_plugins = [
     "plugins.flaky",
     "plugins.quarantine",
     "plugins.deployment",
+    "plugins.layers",
+    "plugins.evidence",
+    "plugins.a11y",
+    "plugins.visual",
 ]
 
 

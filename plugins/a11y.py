@@ -1,0 +1,164 @@
+"""The accessibility layer: axe-core's WCAG 2.0/2.1 A and AA rules on each screen, against a committed baseline.
+
+``check_accessibility(page, screen, locale)`` scans the page as it is and fails on any finding the
+baseline (``tests/baselines/a11y.json``) does not list for that screen and language, with the
+rule, its impact, the elements and axe's help link. Every scan's findings go into the HTML report
+as JSON; the run ends with a summary, and with the baseline entries no longer found, so the file
+only shrinks. ``--update-a11y-baseline`` accepts what the run found instead of failing: xdist's
+workers send their scans on the test reports, and only the controller rewrites the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from . import a11y_baseline
+from .a11y_scan import WCAG_TAGS, Finding, Scan, scan
+from .evidence import attach, shown_path, write_atomically
+from .layers import layer_active
+from .retries import NotTransient  # a finding fails the same way every time: no retry
+
+SCANS = pytest.StashKey[list[dict[str, Any]]]()  # a test's scans, sent to the controller on its report
+DEFAULT_BASELINE = "tests/baselines/a11y.json"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("a11y", "accessibility layer (axe-core)")
+    group.addoption(
+        "--update-a11y-baseline",
+        action="store_true",
+        default=False,
+        help="accept the findings of the screens this run scans: rewrite their entries in the baseline, keep the rest",
+    )
+    group.addoption(
+        "--a11y-baseline",
+        metavar="PATH",
+        default=None,
+        help=f"the baseline of known findings per screen and language (default: {DEFAULT_BASELINE})",
+    )
+
+
+def baseline_path(config: pytest.Config) -> Path:
+    return Path(config.getoption("--a11y-baseline") or config.rootpath / DEFAULT_BASELINE)
+
+
+def describe(finding: Finding) -> str:
+    return f"      {finding.target}\n        {finding.summary.replace(chr(10), chr(10) + '        ')}"
+
+
+def failure_message(screen: str, locale: str, scan_: Scan, new: list[Finding], baseline: str, evidence: str) -> str:
+    """Say what was expected, what was found (rule, impact, elements, help link) and where the scan is."""
+    lines = [
+        f"Accessibility of screen '{screen}' in {locale}: {len(new)} new finding(s) "
+        f"(axe-core {scan_.axe_version}, WCAG 2.0/2.1 A and AA) at {scan_.url}"
+    ]
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in new:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    for rule, findings in by_rule.items():
+        lines.append(f"  {rule} ({findings[0].impact}): {findings[0].help}\n    {findings[0].help_url}")
+        lines.extend(describe(finding) for finding in findings)
+    lines.append(
+        f"Expected: no findings beyond those listed for '{screen}' / {locale} in {baseline}. "
+        f"The scan: {evidence}. To accept them (say why in the file): --update-a11y-baseline"
+    )
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Callable[..., Scan | None]:
+    """Return ``check(page, screen, locale)``: scan the page, fail on findings the baseline does not list."""
+    item, config = request.node, request.config
+
+    def check(page: Page, screen: str, locale: str) -> Scan | None:
+        if not layer_active(item, "a11y"):
+            return None
+        path, updating = baseline_path(config), config.getoption("--update-a11y-baseline")
+        found = scan(page, locale)
+        known = a11y_baseline.load(path).get(screen, {}).get(locale, [])
+        compared = a11y_baseline.compare(found.findings, known)
+        record = {
+            "screen": screen, "locale": locale, "url": found.url, "axe-core": found.axe_version,
+            "tags": list(WCAG_TAGS), "rules": found.rules, "needs_review": found.needs_review,
+            "new": [f.as_dict() for f in compared.new], "known": [f.as_dict() for f in compared.known],
+            "gone": compared.gone,
+        }  # fmt: skip
+        item.stash.setdefault(SCANS, []).append(record)
+        name = f"a11y {screen} {locale}"
+        if not compared.new or updating:
+            attach(item, "json", name, data=record)
+            return found
+        evidence = Path(output_path) / f"a11y-{screen}-{locale}.json"
+        write_atomically(evidence, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))
+        attach(item, "json", name, path=evidence)
+        shown = shown_path(config, str(path)), shown_path(config, str(evidence))
+        raise NotTransient(failure_message(screen, locale, found, compared.new, *shown))
+
+    return check
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Send the test's scans to the controller on its teardown report."""
+    report = yield
+    if report.when == "teardown" and SCANS in item.stash:
+        report.suite_a11y = item.stash[SCANS]
+        del item.stash[SCANS]  # a rerun scans again
+    return report
+
+
+class Summary:
+    """Collects every test's scans (xdist: on the controller), rewrites the baseline when asked, sums up."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.scans: dict[tuple[str, str], dict[str, Any]] = {}  # the last scan of each screen and language
+        self.updated: tuple[int, int] | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for record in getattr(report, "suite_a11y", None) or []:
+            self.scans[record["screen"], record["locale"]] = record
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.scans and self.config.getoption("--update-a11y-baseline"):
+            found = {key: record["new"] + record["known"] for key, record in self.scans.items()}
+            version = next(iter(self.scans.values()))["axe-core"]
+            self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if not self.scans:
+            return
+        write = terminalreporter.write_line
+        records = self.scans.values()
+        screens, locales = {r["screen"] for r in records}, {r["locale"] for r in records}
+        new, known = sum(len(r["new"]) for r in records), sum(len(r["known"]) for r in records)
+        gone = [(r["screen"], r["locale"], entry) for r in records for entry in r["gone"]]
+        terminalreporter.section("accessibility (axe-core)", sep="-")
+        write(
+            f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages), "
+            f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s), {known} known (in the baseline), "
+            f"{len(gone)} baseline entr{'y' if len(gone) == 1 else 'ies'} no longer found",
+            red=bool(new),
+            green=not new and not gone,
+        )
+        for record in sorted(records, key=lambda r: (r["screen"], r["locale"])):
+            for finding in record["new"]:
+                write(f"  new: {record['screen']} {record['locale']}: {finding['rule']} ({finding['impact']}) "
+                      f"at {finding['target']}")  # fmt: skip
+        for screen, locale, entry in gone:
+            write(f"  no longer found (remove it: --update-a11y-baseline): {screen} {locale}: {entry['rule']} "
+                  f"at {entry['target']}", yellow=True)  # fmt: skip
+        if self.updated is not None:
+            added, removed = self.updated
+            write(f"Updated {baseline_path(self.config)}: {added} entr(ies) added, {removed} removed", bold=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
+        config.pluginmanager.register(Summary(config), "suite-a11y-summary")

@@ -1,0 +1,94 @@
+"""The committed baseline of known accessibility findings: per screen and language, each with why it is accepted.
+
+    {"findings": {"<screen>": {"<locale>": [{"rule", "target", "impact", "why"}, ...]}}}
+
+A finding is known when its rule and element (axe's selector) are listed for its screen and
+language. The file only shrinks: a listed finding that is no longer found is reported, and
+``--update-a11y-baseline`` rewrites just the screens and languages the run scanned, under a file
+lock, so parallel workers (only xdist's controller writes) and shards never lose each other's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from .a11y_scan import WCAG_TAGS, Finding
+from .evidence import write_atomically
+
+NO_REASON = "TODO: say why this finding is accepted, and link the issue that will fix it"
+ABOUT = (
+    "Known accessibility findings per screen and language (axe-core, WCAG 2.0/2.1 A and AA). "
+    "A finding listed here does not fail its test; keep each 'why' current, and let the file only shrink."
+)
+
+
+@dataclass
+class Compared:
+    """A scan's findings against the baseline of its screen and language."""
+
+    new: list[Finding] = field(default_factory=list)
+    known: list[Finding] = field(default_factory=list)
+    gone: list[dict[str, str]] = field(default_factory=list)  # baseline entries no longer found
+
+
+def load(path: Path) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """Return the baseline's findings by screen and language ({} when there is no file yet)."""
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("findings", {})
+
+
+def compare(findings: list[Finding], known: list[dict[str, str]]) -> Compared:
+    """Sort a scan's findings into new and known, and list the known entries it no longer found."""
+    listed = {(entry["rule"], entry["target"]) for entry in known}
+    found = {finding.key for finding in findings}
+    return Compared(
+        new=[finding for finding in findings if finding.key not in listed],
+        known=[finding for finding in findings if finding.key in listed],
+        gone=[entry for entry in known if (entry["rule"], entry["target"]) not in found],
+    )
+
+
+def entries_for(findings: list[dict[str, Any]], known: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Return baseline entries for these findings, keeping each known entry's reason."""
+    reasons = {(entry["rule"], entry["target"]): entry.get("why", NO_REASON) for entry in known}
+    entries = {
+        (one["rule"], one["target"]): {
+            "rule": one["rule"],
+            "target": one["target"],
+            "impact": one["impact"],
+            "why": reasons.get((one["rule"], one["target"]), NO_REASON),
+        }
+        for one in findings
+    }
+    return [entries[key] for key in sorted(entries)]
+
+
+def rewrite(path: Path, scanned: dict[tuple[str, str], list[dict[str, Any]]], axe_version: str) -> tuple[int, int]:
+    """Replace the entries of the scanned screens and languages with what they found; keep all others.
+
+    Returns how many entries were added and removed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f".{path.name}.lock")):
+        baseline = load(path)
+        added = removed = 0
+        for (screen, locale), findings in sorted(scanned.items()):
+            before = baseline.get(screen, {}).get(locale, [])
+            after = entries_for(findings, before)
+            keys_before = {(e["rule"], e["target"]) for e in before}
+            keys_after = {(e["rule"], e["target"]) for e in after}
+            added, removed = added + len(keys_after - keys_before), removed + len(keys_before - keys_after)
+            if after:
+                baseline.setdefault(screen, {})[locale] = after
+            elif locale in baseline.get(screen, {}):
+                del baseline[screen][locale]
+        tidy = {screen: dict(sorted(locales.items())) for screen, locales in sorted(baseline.items()) if locales}
+        document = {"about": ABOUT, "axe-core": axe_version, "tags": list(WCAG_TAGS), "findings": tidy}
+        write_atomically(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return added, removed

@@ -1,0 +1,102 @@
+"""Scan a page with axe-core (the copy pinned in axe-playwright-python) and the page-language check axe cannot make.
+
+axe checks that ``<html lang>`` is present and valid, not that it is the language the page is
+written in (WCAG 3.1.1). The suite knows which language each screen speaks, so it checks that too,
+and reports it as one more rule, ``html-lang-is-page-language``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Page
+
+# WCAG 2.0 and 2.1, levels A and AA: axe's tags for them (its best practices are not WCAG).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+LANGUAGE_RULE = "html-lang-is-page-language"
+LANGUAGE_HELP_URL = "https://www.w3.org/WAI/WCAG21/Understanding/language-of-page.html"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One element that fails one rule."""
+
+    rule: str
+    target: str  # axe's CSS selector of the element
+    impact: str  # minor, moderate, serious, critical
+    help: str  # what the rule asks, in a sentence
+    help_url: str
+    summary: str  # what is wrong with this element
+    html: str  # the element's markup, shortened
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Return what identifies a finding in the baseline: its rule and its element."""
+        return self.rule, self.target
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Scan:
+    """What one scan of a page found."""
+
+    url: str
+    axe_version: str
+    rules: int  # rules axe applied or found inapplicable
+    findings: list[Finding]
+    needs_review: list[str]  # rules axe could not decide ("incomplete"): left to a person
+
+
+def target_of(node: dict[str, Any]) -> str:
+    """Return an axe node's selector as one string (frames and shadow roots joined by ' >>> ')."""
+    return " >>> ".join(part if isinstance(part, str) else " > ".join(part) for part in node["target"])
+
+
+def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
+    """Run axe-core on the page's document with the rules tagged ``tags``; return its results."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
+    return page.evaluate("options => axe.run(document, options)", options)
+
+
+def language_findings(page: Page, locale: str) -> list[Finding]:
+    """Return a finding when ``<html lang>`` does not name ``locale``'s language (and region, when both name one)."""
+    declared = page.evaluate("() => document.documentElement.getAttribute('lang')") or ""
+    want, found = locale.lower().split("-"), declared.strip().lower().replace("_", "-").split("-")
+    if found[0] == want[0] and (len(found) < 2 or len(want) < 2 or found[-1] == want[-1]):
+        return []
+    summary = f"Expected <html lang> to name {locale} (the language this screen is shown in), found {declared!r}"
+    return [
+        Finding(
+            LANGUAGE_RULE, "html", "serious", "The page's lang attribute must name the language it is written in",
+            LANGUAGE_HELP_URL, summary, f'<html lang="{declared}">',
+        )
+    ]  # fmt: skip
+
+
+def scan(page: Page, locale: str | None = None) -> Scan:
+    """Scan the page as it is now with WCAG 2.0/2.1 A and AA rules (and its language, when ``locale`` is given)."""
+    results = run_axe(page)
+    findings = [
+        Finding(
+            rule["id"], target_of(node), node.get("impact") or rule.get("impact") or "unknown", rule["help"],
+            rule["helpUrl"], (node.get("failureSummary") or "").strip(), node.get("html", "")[:300],
+        )
+        for rule in results["violations"]
+        for node in rule["nodes"]
+    ]  # fmt: skip
+    if locale is not None:
+        findings += language_findings(page, locale)
+    rules = sum(len(results.get(kind, [])) for kind in ("violations", "passes", "incomplete", "inapplicable"))
+    return Scan(
+        results["url"],
+        results["testEngine"]["version"],
+        rules,
+        findings,
+        [rule["id"] for rule in results["incomplete"]],
+    )

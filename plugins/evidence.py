@@ -1,0 +1,127 @@
+"""A test's evidence files, written safely and shown in the HTML report and in JUnit.
+
+Each test writes only its own files (named after it, in its output folder), each through a
+temporary file and ``os.replace``, so parallel workers and shards never see half a file. What a
+test attaches goes on its report: pytest-html shows it (``report.extras``, linked as
+pytest-playwright links screenshots, or embedded with ``--self-contained-html``), JUnit lists it as
+properties and, as CI servers read attachments, as ``[[ATTACHMENT|path]]`` lines in system-out.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+import urllib.parse
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ATTACHED = pytest.StashKey[list["Attachment"]]()  # a test's evidence, in the order attached
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the test's (a PNG or a JSON), or JSON data to show without a file."""
+
+    kind: str  # "png" or "json"
+    name: str
+    path: str | None = None
+    data: Any = None
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file beside it and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def attach(item: pytest.Item, kind: str, name: str, path: Path | None = None, data: Any = None) -> None:
+    """Show a file ``path`` (``kind``: "png" or "json"), or JSON ``data``, in ``item``'s reports under ``name``."""
+    item.stash.setdefault(ATTACHED, []).append(Attachment(kind, name, None if path is None else str(path), data))
+
+
+def shown_path(config: pytest.Config, path: str) -> str:
+    """Return ``path`` relative to where pytest started when it is inside it (valid wherever reports go)."""
+    try:
+        return str(Path(path).resolve().relative_to(config.invocation_params.dir))
+    except ValueError:
+        return path
+
+
+def html_extras(config: pytest.Config, attached: list[Attachment]) -> list[dict[str, Any]]:
+    """Return pytest-html extras for the attached files: links beside the report, or embedded when self-contained."""
+    html = config.pluginmanager.getplugin("html")
+    html_path = getattr(config.option, "htmlpath", None)
+    if html is None or not html_path:
+        return []
+    report_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).expanduser().parent
+    embed = config.getoption("self_contained_html", default=False)
+    extras = []
+    for one in attached:
+        if one.kind == "json":
+            data = one.data if one.path is None else json.loads(Path(one.path).read_text(encoding="utf-8"))
+            extras.append(html.extras.json(data, name=one.name))
+        elif one.path is None:
+            continue
+        elif embed:
+            extras.append(html.extras.png(base64.b64encode(Path(one.path).read_bytes()).decode(), name=one.name))
+        else:
+            relative = os.path.relpath(one.path, report_dir)
+            extras.append(html.extras.png(urllib.parse.quote(Path(relative).as_posix()), name=one.name))
+    return extras
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Put the test's attached files on its call report (HTML extras, JUnit properties)."""
+    report = yield
+    attached = item.stash.get(ATTACHED, [])
+    if report.when == "teardown":
+        item.stash[ATTACHED] = []  # a rerun attaches its own
+    if report.when != "call" or not attached:
+        return report
+    report.extras = [*getattr(report, "extras", []), *html_extras(item.config, attached)]
+    files = [(one.name, shown_path(item.config, one.path)) for one in attached if one.path is not None]
+    report.suite_attachments = [path for _, path in files]  # for JUnit's system-out, on the controller (below)
+    item.user_properties.extend((f"attachment: {name}", path) for name, path in files)
+    return report
+
+
+class JunitAttachments:
+    """Adds ``[[ATTACHMENT|path]]`` lines to a test case's system-out in JUnit XML (Jenkins and GitLab read them)."""
+
+    def __init__(self, junit: Any) -> None:
+        self.junit = junit  # pytest's JUnit writer: a test case stays open until its teardown report
+
+    @pytest.hookimpl(trylast=True)  # after the writer recorded the call (its failure comes first)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        paths = getattr(report, "suite_attachments", None)
+        if report.when != "call" or not paths:
+            return
+        element = ElementTree.Element("system-out")
+        element.text = "".join(f"[[ATTACHMENT|{path}]]\n" for path in paths)
+        self.junit.node_reporter(report).append(element)
+
+
+@pytest.hookimpl(trylast=True)  # after junitxml made its writer
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from _pytest.junitxml import xml_key  # where pytest keeps its JUnit writer (not on xdist's workers)
+    except ImportError:  # another pytest: the attachments stay properties only
+        return
+    junit = config.stash.get(xml_key, None)
+    if junit is not None and not config.pluginmanager.has_plugin("suite-junit-attachments"):
+        config.pluginmanager.register(JunitAttachments(junit), "suite-junit-attachments")

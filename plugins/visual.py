@@ -1,0 +1,189 @@
+"""The visual layer: ``expect_screenshot(page_or_locator, name, **options)``, Playwright Test's screenshot assertion.
+
+As ``toHaveScreenshot``: animations stopped, caret hidden, CSS pixels; screenshots until one matches
+the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with threshold 0.2,
+anti-aliasing ignored, ``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
+``mask`` paints over what changes from run to run. Baselines live in the repository,
+``tests/baselines/visual/<name>-<browser>-<platform>.png``: each platform gets its own, and a missing
+one fails with the command that makes it (plugins/visual_baselines.py). ``--update-snapshots=
+missing|changed|all|none`` as in Playwright. A difference leaves ``<name>-expected.png``,
+``-actual.png`` and ``-diff.png`` in the test's output folder, shown in the HTML report and
+attached to JUnit; the run ends with a count of what matched, differed, was missing or written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from .evidence import shown_path
+from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
+from .visual_baselines import RESULTS, Baselines, Settings
+from .visual_capture import Allowance, UnstableError, decode, until_stable
+
+MODES = ("missing", "changed", "all", "none")
+PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
+DEFAULT_FOLDER = "tests/baselines/visual"
+SETTINGS = pytest.StashKey[Settings]()
+NAME = re.compile(r"[\w.-]+", re.ASCII)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("visual", "visual layer (screenshots against baselines)")
+    group.addoption(
+        "--update-snapshots",
+        choices=MODES,
+        default="none",
+        help="write baselines: missing (only absent ones; those tests still fail, to be looked at), changed "
+        "(absent and differing ones), all (every screenshot taken), none (default: compare only)",
+    )
+    group.addoption(
+        "--snapshot-dir",
+        metavar="DIR",
+        default=None,
+        help=f"where the baselines are (default: {DEFAULT_FOLDER}); another deployment needs baselines of its own",
+    )
+    group.addoption(
+        "--snapshot-platform",
+        metavar="NAME",
+        default=os.environ.get(PLATFORM_VARIABLE) or None,
+        help="the platform in the baselines' names, for machines that render differently "
+        f"(default: ${PLATFORM_VARIABLE}, else {sys.platform!r}, as Playwright's {{platform}})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    folder, platform = config.getoption("--snapshot-dir"), config.getoption("--snapshot-platform")
+    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform)]
+    config.stash[SETTINGS] = Settings(
+        mode=config.getoption("--update-snapshots"),
+        folder=Path(folder) if folder else config.rootpath / DEFAULT_FOLDER,
+        platform=platform or sys.platform,
+        options=tuple(part for option, value in chosen if value for part in (option, value)),
+    )
+    deployment = config.getoption("base_url", None) or config.getini("base_url")
+    if deployment and not folder:
+        unavailable(
+            config, "visual", f"{deployment} is not the bundled portal, whose pictures {DEFAULT_FOLDER} holds: "
+            "give it baselines of its own with --snapshot-dir DIR (--update-snapshots=missing makes them)",
+        )  # fmt: skip
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
+        config.pluginmanager.register(Summary(config), "suite-visual-summary")
+
+
+@pytest.fixture
+def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_name: str) -> Callable[..., None]:
+    """Return ``expect(page_or_locator, name, **options)``: compare a screenshot with its baseline (see the module)."""
+    item = request.node
+    baselines = Baselines(item, SETTINGS, Path(output_path), browser_name)
+
+    def expect(
+        target: Page | Locator,
+        name: str,
+        *,
+        mask: Sequence[Locator] = (),
+        mask_color: str = "#FF00FF",
+        full_page: bool = False,
+        clip: dict[str, float] | None = None,
+        omit_background: bool = False,
+        style: str | None = None,
+        animations: str = "disabled",
+        caret: str = "hide",
+        scale: str = "css",
+        threshold: float = 0.2,
+        max_diff_pixels: int | None = None,
+        max_diff_pixel_ratio: float | None = None,
+        timeout: float = 5000,
+    ) -> None:
+        if not layer_active(item, "visual"):
+            return
+        if not NAME.fullmatch(name):
+            raise ValueError(
+                f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.'; got {name!r}"
+            )
+        options: dict[str, Any] = dict(
+            animations=animations, caret=caret, scale=scale, mask=list(mask), mask_color=mask_color,
+            omit_background=omit_background, timeout=timeout, **({"style": style} if style else {}),
+        )  # fmt: skip
+        if isinstance(target, Page):  # a locator's screenshot is its own box
+            options.update(full_page=full_page, **({"clip": clip} if clip else {}))
+        allowance = Allowance(threshold, max_diff_pixels, max_diff_pixel_ratio)
+        path, mode = baselines.path(name), baselines.settings.mode
+        baseline = path.read_bytes() if path.exists() and mode != "all" else None
+        expected = decode(baseline).convert("RGBA") if baseline else None
+        try:
+            shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
+        except UnstableError as error:
+            baselines.unstable(name, error, allowance)
+        browser = (target if isinstance(target, Page) else target.page).context.browser
+        made_with = f"{browser_name} {browser.version}" if browser else browser_name
+        if shot.matched_baseline and expected is not None:
+            baselines.record(name, "matched", exact=expected.tobytes() == shot.image.convert("RGBA").tobytes())
+        elif mode == "all":
+            baselines.write(name, shot, "written", made_with)
+        elif baseline is None:
+            baselines.missing(name, shot, made_with)
+        else:
+            baselines.different(name, baseline, shot, allowance, made_with)
+
+    return expect
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """Send the test's screenshot results to the controller on its teardown report."""
+    report = yield
+    if report.when == "teardown" and RESULTS in item.stash:
+        report.suite_visual = item.stash[RESULTS]
+        del item.stash[RESULTS]  # a rerun takes its own
+    return report
+
+
+class Summary:
+    """Counts every test's screenshots (xdist: on the controller) and lists what went wrong at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: list[dict[str, Any]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.results.extend(getattr(report, "suite_visual", None) or [])
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        reason = why_unavailable(self.config, "visual")
+        if reason:
+            left_out = self.config.stash.get(LEFT_OUT, 0)
+            terminalreporter.section("screenshots", sep="-")
+            tests = f"; {left_out} tests that only compare screenshots not run" if left_out else ""
+            terminalreporter.write_line(f"Screenshots not compared: {reason}{tests}", yellow=True)
+            return
+        if not self.results:
+            return
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
+        settings = self.config.stash[SETTINGS]
+        bad = bool({"differs", "missing", "unstable"} & set(counts))
+        exact = sum(1 for result in self.results if result.get("exact"))
+        said = [f"{count} {outcome}" + (f" ({exact} pixel for pixel)" if outcome == "matched" else "")
+                for outcome, count in sorted(counts.items())]  # fmt: skip
+        terminalreporter.section("screenshots", sep="-")
+        terminalreporter.write_line(
+            f"{len(self.results)} screenshots ({settings.platform}, baselines in "
+            f"{shown_path(self.config, str(settings.folder))}): " + ", ".join(said),
+            red=bad,
+            green=not bad,
+        )
+        for result in self.results:
+            if result["outcome"] == "differs":
+                terminalreporter.write_line(f"  differs: {result['name']}: {result['pixels']} pixels, {result['diff']}")
+            elif result["outcome"] != "matched":
+                where = result.get("baseline") or result.get("diff")
+                terminalreporter.write_line(f"  {result['outcome']}: {result['name']} ({where})")

@@ -1,0 +1,144 @@
+"""A test's screenshots against their baselines: what is written where, and what the failures say.
+
+Baselines are ``<folder>/<name>-<browser>-<platform>.png``; each test writes only its own (named
+after its screens), and its evidence only in its own output folder, each file through a temporary
+file and ``os.replace``. Messages say what was expected, what was found and where the images are.
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+from .evidence import attach, shown_path, write_atomically
+from .image_diff import allowed_pixels, diff_image
+from .retries import NotTransient  # a missing baseline stays missing: no retry (a difference is retried)
+from .visual_capture import Allowance, Captured, UnstableError, decode
+
+RESULTS = pytest.StashKey[list[dict[str, Any]]]()  # a test's screenshots, sent to the controller on its report
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The run's choice of baselines and what to do with them."""
+
+    mode: str  # --update-snapshots: missing, changed, all or none
+    folder: Path
+    platform: str
+    options: tuple[str, ...]  # the command-line options that chose these baselines, repeated in commands
+
+
+def other_maker(baseline_made_with: str | None, made_with: str) -> str:
+    """Say so when the baseline was made with another browser build: a machine that renders differently."""
+    if not baseline_made_with or baseline_made_with == made_with:
+        return ""
+    return (
+        f"\nThe baseline was made with {baseline_made_with}: if the screen did not change, this machine renders "
+        "differently and needs baselines of its own (--snapshot-platform NAME --update-snapshots=missing)."
+    )
+
+
+def encode(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class Baselines:
+    """One test's screenshots: its baselines, its evidence files, its results for the run's summary."""
+
+    def __init__(self, item: pytest.Item, key: pytest.StashKey[Settings], output: Path, browser: str) -> None:
+        self.item, self.key, self.output, self.browser = item, key, output, browser
+
+    @property
+    def settings(self) -> Settings:
+        """The run's settings, read when used (a test of this layer may point them elsewhere)."""
+        return self.item.config.stash[self.key]
+
+    def path(self, name: str) -> Path:
+        return self.settings.folder / f"{name}-{self.browser}-{self.settings.platform}.png"
+
+    def shown(self, path: Path | str) -> str:
+        return shown_path(self.item.config, str(path))
+
+    def command(self, mode: str, *selection: str) -> str:
+        """Return the command that writes baselines (``mode``) for this test, or for ``selection``."""
+        browser = ("--browser", self.browser) if self.browser != "chromium" else ()
+        chosen = selection or (self.item.nodeid,)
+        return shlex.join(["./run.sh", "test", *chosen, f"--update-snapshots={mode}", *self.settings.options, *browser])
+
+    def keep(self, name: str, suffix: str, png: bytes) -> str:
+        """Write one of the test's evidence files (``<name>-<suffix>.png``), attach it, return its path as shown."""
+        path = self.output / f"{name}-{suffix}.png"
+        write_atomically(path, png)
+        attach(self.item, "png", f"{name}: {suffix}", path=path)
+        return self.shown(path)
+
+    def record(self, name: str, outcome: str, **details: Any) -> None:
+        self.item.stash.setdefault(RESULTS, []).append({"name": name, "outcome": outcome, **details})
+
+    def write(self, name: str, shot: Captured, outcome: str, made_with: str) -> None:
+        """Write the baseline ``name``, saying in it which browser and platform made it."""
+        about = PngInfo()
+        about.add_text("made-with", made_with)
+        about.add_text("platform", self.settings.platform)
+        buffer = io.BytesIO()
+        shot.image.save(buffer, format="PNG", pnginfo=about)
+        write_atomically(self.path(name), buffer.getvalue())
+        self.record(name, outcome, baseline=self.shown(self.path(name)))
+
+    def missing(self, name: str, shot: Captured, made_with: str) -> None:
+        """No baseline: write it (--update-snapshots other than none), or fail with the command that makes it."""
+        baseline = self.shown(self.path(name))
+        if self.settings.mode != "none":
+            self.write(name, shot, "written", made_with)
+            if self.settings.mode == "missing":  # as Playwright: written, but a person looks at a new one first
+                raise NotTransient(f"Screenshot '{name}': there was no baseline at {baseline}; wrote this run's "
+                                   "screenshot there. Look at it, then commit it.")  # fmt: skip
+            return
+        actual = self.keep(name, "actual", shot.png)
+        self.record(name, "missing", baseline=baseline)
+        raise NotTransient(
+            f"Screenshot '{name}': expected a baseline at {baseline} ({self.browser} on {self.settings.platform}), "
+            f"found none. This run's screenshot: {actual}\n"
+            f"    make it:            {self.command('missing')}\n"
+            f"    make every missing: {self.command('missing', '-m', 'visual')}"
+        )
+
+    def different(self, name: str, baseline: bytes, shot: Captured, allowance: Allowance, made_with: str) -> None:
+        """The stable screenshot differs: rewrite the baseline (changed), or fail with expected, actual and diff."""
+        expected = decode(baseline)
+        difference = allowance.compare(expected, shot.image)
+        if self.settings.mode == "changed":
+            self.write(name, shot, "rewritten", made_with)
+            return
+        copy, actual = self.keep(name, "expected", baseline), self.keep(name, "actual", shot.png)
+        diff = self.keep(name, "diff", encode(diff_image(expected, difference)))
+        self.item.user_properties.append(("visual difference", f"{name}: {difference.different} pixels"))
+        self.record(name, "differs", pixels=difference.different, diff=diff)
+        allowed = allowed_pixels(difference.width * difference.height, allowance.max_diff_pixels,
+                                 allowance.max_diff_pixel_ratio)  # fmt: skip
+        raise AssertionError(
+            f"Screenshot '{name}' differs from its baseline: {difference.describe()} "
+            f"(expected at most {allowed:g} differing pixels at threshold {allowance.threshold:g})\n"
+            f"    expected: {self.shown(self.path(name))} (copy: {copy})\n"
+            f"    actual:   {actual}\n"
+            f"    diff:     {diff} (red: different; yellow: anti-aliasing only, not counted)\n"
+            f"Taken with {made_with} on {self.settings.platform}. If the change is meant: {self.command('changed')}"
+            + other_maker(expected.info.get("made-with"), made_with)
+        )
+
+    def unstable(self, name: str, error: UnstableError, allowance: Allowance) -> NoReturn:
+        """The page never held still: keep the last two screenshots and what differs between them."""
+        previous, last = self.keep(name, "previous", error.previous.png), self.keep(name, "actual", error.last.png)
+        moved = allowance.compare(error.previous.image, error.last.image)
+        diff = self.keep(name, "diff", encode(diff_image(error.previous.image, moved)))
+        self.record(name, "unstable", diff=diff)
+        raise AssertionError(f"Screenshot '{name}': {error}. The last two: {previous}, {last}; between them: {diff}")

@@ -1,0 +1,104 @@
+"""The accessibility layer itself (plugins/a11y.py): what a finding's failure says, the baseline, the page language.
+
+The pages are the tests' own (``page.set_content``), each test's baseline a file of its own, and
+what these tests provoke on purpose stays out of the run's summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from plugins.a11y import SCANS
+from plugins.a11y_baseline import rewrite
+from plugins.retries import NotTransient
+
+pytestmark = pytest.mark.tooling
+
+GREY_ON_WHITE = """<html lang="{lang}"><head><title>Account</title></head><body><main>
+  <h1>Account</h1><p style="color:#bbb">Bill-to info</p><a href="#edit">Edit</a></main></body></html>"""
+CLEAN = GREY_ON_WHITE.replace("color:#bbb", "color:#333")
+Check = Callable[..., object]
+
+
+@pytest.fixture
+def check_here(
+    check_accessibility: Check, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Check]:
+    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary."""
+    monkeypatch.setattr(request.config.option, "a11y_baseline", str(tmp_path / "a11y.json"))
+    yield check_accessibility
+    request.node.stash[SCANS] = []
+
+
+def test_a_new_finding_says_the_rule_impact_elements_and_help_link(page: Page, check_here: Check) -> None:
+    page.set_content(GREY_ON_WHITE.format(lang="en-US"))
+
+    with pytest.raises(NotTransient) as found:
+        check_here(page, "account", "en-US")
+
+    said = str(found.value)
+    assert "Accessibility of screen 'account' in en-US: 1 new finding(s)" in said, said
+    assert "color-contrast (serious): Elements must meet minimum color contrast ratio thresholds" in said, said
+    assert "https://dequeuniversity.com/rules/axe/4.12/color-contrast" in said, said
+    assert "\n      p\n" in said and "insufficient color contrast of 1.91" in said, said
+
+
+def test_a_clean_page_passes_and_its_scan_is_kept_for_the_report(
+    page: Page, check_here: Check, request: pytest.FixtureRequest
+) -> None:
+    page.set_content(CLEAN.format(lang="fr-FR"))
+
+    scan = check_here(page, "account", "fr-FR")
+
+    assert scan is not None and scan.findings == [] and scan.axe_version == "4.12.1"  # type: ignore[attr-defined]
+    assert request.node.stash[SCANS][-1]["rules"] > 20
+
+
+def test_a_page_in_the_wrong_language_is_a_finding_axe_cannot_make(page: Page, check_here: Check) -> None:
+    page.set_content(CLEAN.format(lang="en-US"))
+
+    with pytest.raises(NotTransient, match="html-lang-is-page-language") as found:
+        check_here(page, "account", "zh-CN")
+
+    assert "Expected <html lang> to name zh-CN (the language this screen is shown in), found 'en-US'" in str(
+        found.value
+    )
+
+
+def test_a_listed_finding_passes_and_one_no_longer_found_is_reported(
+    page: Page, check_here: Check, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    finding = {"rule": "color-contrast", "target": "p", "impact": "serious"}
+    gone = {"rule": "link-name", "target": "a", "impact": "serious"}
+    rewrite(tmp_path / "a11y.json", {("account", "en-US"): [finding, gone]}, "4.12.1")
+    page.set_content(GREY_ON_WHITE.format(lang="en-US"))
+
+    check_here(page, "account", "en-US")
+
+    record = request.node.stash[SCANS][-1]
+    assert [(f["rule"], f["target"]) for f in record["known"]] == [("color-contrast", "p")]
+    assert [entry["rule"] for entry in record["gone"]] == ["link-name"]
+
+
+def test_an_update_rewrites_only_what_was_scanned_and_keeps_the_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "a11y.json"
+    kept = {"rule": "region", "target": "#banner", "impact": "moderate"}
+    rewrite(path, {("dashboard", "fr-FR"): [kept], ("account", "en-US"): [kept]}, "4.12.1")
+    document = json.loads(path.read_text())
+    document["findings"]["account"]["en-US"][0]["why"] = "the banner is the real portal's, tracked in #12"
+    path.write_text(json.dumps(document))
+
+    added, removed = rewrite(path, {("account", "en-US"): [kept, {**kept, "target": "#footer"}]}, "4.12.1")
+
+    findings = json.loads(path.read_text())["findings"]
+    assert (added, removed) == (1, 0)
+    assert findings["dashboard"]["fr-FR"][0]["target"] == "#banner"  # not scanned: untouched
+    assert [e["why"] for e in findings["account"]["en-US"]] == [
+        "the banner is the real portal's, tracked in #12",
+        "TODO: say why this finding is accepted, and link the issue that will fix it",
+    ]
