@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import secrets
 import zlib
@@ -29,7 +28,6 @@ from plugins.sign_ins import SavedSignIns
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
 EDITING_ROLES = ROLES[:3]
-USER_SERIAL = itertools.count(1)  # users this process registered: unique names within a run
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -164,18 +162,20 @@ def directory(api: PortalApi) -> Directory | None:
 
 @pytest.fixture
 def make_user(
-    directory: Directory | None, run_id: str, portal_password: str, totp_secret: str | None
+    directory: Directory | None, run_id: str, test_code: str, portal_password: str, totp_secret: str | None
 ) -> Callable[[str], User]:
     """Return a user with ``role`` of this test's own (the bundled provider), else the role user itself.
 
     A provider takes each verification code once per user: tests that sign in through the UI do
-    it as users of their own, so they never take a code another test, worker or run needs.
+    it as users of their own, so they never take a code another test, worker or run needs. Named
+    from the run's tag, the test's code and a random part: unique across workers, runs, retries and
+    replays (``--run-tag``) on one provider.
     """
 
     def make(role: str) -> User:
         if directory is None:
             return User(role, portal_password, totp_secret)
-        return directory.register(f"{role}-{run_id}-{next(USER_SERIAL)}", role)
+        return directory.register(f"{role}-{run_id}-{test_code}-{secrets.token_hex(3)}", role)
 
     return make
 
