@@ -1,0 +1,180 @@
+"""The changes scripts/mutation_check.py makes to the bundled portal, one at a time.
+
+A break removes or bends one behaviour a partner relies on; the suite run against the broken portal
+must fail. A harmless change alters nothing a partner relies on; the suite must stay green. Each
+edit replaces the first occurrence of ``text`` in ``path``; a text no longer found is reported, so the
+list cannot silently go stale.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Edit(NamedTuple):
+    path: str
+    text: str
+    replacement: str
+
+
+class Change(NamedTuple):
+    area: str
+    behaviour: str
+    edits: tuple[Edit, ...]
+    aimed_at: tuple[str, ...] = ()  # test files to schedule first (the run still holds the whole suite)
+    harmless: bool = False
+
+
+CUSTOMERS = "fixtures/portal/customers.py"
+RULES = "fixtures/portal/rules.py"
+COUNTRIES = "fixtures/portal/countries.py"
+I18N = "fixtures/portal/i18n.py"
+LIST_JS = "fixtures/portal/static/customers.js"
+TEMPLATES = "fixtures/portal/templates/customers/"
+
+
+def change(area: str, behaviour: str, path: str, text: str, replacement: str, *aimed_at: str) -> Change:
+    """Return a break of one edit."""
+    return Change(area, behaviour, (Edit(path, text, replacement),), aimed_at)
+
+
+BREAKS: tuple[Change, ...] = (
+    # --- field rules ---
+    change("rules", "a 5-digit CN postal code accepted", COUNTRIES,
+           'postal_code_regex=r"^\\d{6}$"', 'postal_code_regex=r"^\\d{5,6}$"', "tests/test_validation.py"),
+    change("rules", "US ZIP+4 refused", COUNTRIES,
+           'postal_code_regex=r"^\\d{5}(-\\d{4})?$"', 'postal_code_regex=r"^\\d{5}$"', "tests/test_update_account.py"),
+    change("rules", 'FR "+33 (0)" phone refused', COUNTRIES, "(\\+33 ?(\\(0\\))? ?|0)", "(\\+33 ?|0)",
+           "tests/test_update_account.py"),
+    change("rules", "+86 phone prefix refused", COUNTRIES, "^(\\+86[ -]?)?(1[3-9]", "^(1[3-9]",
+           "tests/test_update_account.py"),
+    change("rules", "a CA postal code with its space refused", COUNTRIES,
+           'r"^[A-Za-z]\\d[A-Za-z] ?\\d[A-Za-z]\\d$"', 'r"^[A-Za-z]\\d[A-Za-z]\\d[A-Za-z]\\d$"',
+           "tests/test_update_account.py"),
+    change("rules", "US state no longer required", COUNTRIES,
+           "is_state_required=True,\n            supported_states=US_STATES",
+           "is_state_required=False,\n            supported_states=US_STATES", "tests/test_validation.py"),
+    change("rules", "any text accepted as a Mexican state", COUNTRIES,
+           "supported_states=MX_STATES", "supported_states=()", "tests/test_validation.py"),
+    change("rules", "email shape unchecked", RULES, 'return FieldError("invalid_email")', "return None",
+           "tests/test_validation.py"),
+    change("rules", "the partner's own domain accepted for email", RULES,
+           'return FieldError("partner_domain_email")', "return None", "tests/test_validation.py"),
+    change("rules", "maximum lengths one too lenient", RULES, "elif len(value) > limit:",
+           "elif len(value) > limit + 1:", "tests/test_validation.py"),
+    change("rules", "maximum lengths one too strict", RULES, "elif len(value) > limit:",
+           "elif len(value) >= limit:", "tests/test_hostile_values.py"),
+    change("rules", "a one-letter company name accepted", RULES, "(len(company) == 1 or", "(False or",
+           "tests/test_validation.py"),
+    # --- saving whole, nothing lost or mangled ---
+    change("values", "valid fields saved despite errors", CUSTOMERS, "    if not errors:\n        try:",
+           "    if errors:\n        save_billing_profile(db, customer_id, {**typed, **{k: stored[k] for k in errors}},"
+           " typed['etag'])\n    if not errors:\n        try:", "tests/test_validation.py"),
+    change("values", "values longer than 40 characters cut", "fixtures/portal/billing.py",
+           "params = [values[field] for field in EDITABLE_COLUMNS]",
+           "params = [values[field][:40] for field in EDITABLE_COLUMNS]", "tests/test_hostile_values.py"),
+    change("values", "non-ASCII letters mangled on save", "fixtures/portal/billing.py",
+           "params = [values[field] for field in EDITABLE_COLUMNS]",
+           "params = [values[field].encode('ascii', 'replace').decode() for field in EDITABLE_COLUMNS]",
+           "tests/test_hostile_values.py"),
+    change("values", "address line 2 not saved", "fixtures/portal/billing.py",
+           '    "addressLine2": "address_line2",\n', "", "tests/test_update_account.py"),
+    change("values", "country taken from the form", CUSTOMERS, "for f in EDITABLE_FIELDS}}",
+           'for f in EDITABLE_FIELDS}, "country": request.form.get("country", "CN")}', "tests/test_update_account.py"),
+    change("values", "typed values dropped after a validation error", CUSTOMERS,
+           "profile=typed, errors=errors), 422", "profile=stored, errors=errors), 422", "tests/test_validation.py"),
+    change("values", "the Account page shows a field under another's label", TEMPLATES + "account.html",
+           "{{ profile[field] }}", "{{ profile[(EDITABLE_FIELDS + READ_ONLY_FIELDS)[loop.index0 - 1]] }}",
+           "tests/test_update_account.py"),
+    # --- conflicts ---
+    change("conflicts", "a stale form overwrites a newer change", "fixtures/portal/billing.py",
+           'WHERE customer_id = ? AND etag = ?"', 'WHERE customer_id = ? AND ? IS NOT NULL"', "tests/test_conflict.py"),
+    change("conflicts", "the conflict message replaced by the validation one", TEMPLATES + "edit.html",
+           "{{ t('conflict') }}", "{{ t('fix_errors') }}", "tests/test_conflict.py"),
+    change("conflicts", "typed values dropped on a conflict", CUSTOMERS, "profile=typed, errors={}, conflict=True",
+           "profile={**typed, **{f: stored[f] for f in ('firstName', 'city')}}, errors={}, conflict=True",
+           "tests/test_conflict.py"),
+    # --- roles ---
+    change("roles", "help desk agents may edit", "fixtures/portal/auth.py", '"sales-agent"})',
+           '"sales-agent", "helpdesk-agent"})', "tests/test_roles.py"),
+    change("roles", "sales agents may not edit", "fixtures/portal/auth.py", '"admin-agent", "sales-agent"})',
+           '"admin-agent"})', "tests/test_roles.py"),
+    change("roles", "a forged Submit saved for anyone (the role checked on the form only)", CUSTOMERS,
+           '    if not can_edit_billing(g.user["role"]):\n        abort(403, description=translate("forbidden"))\n'
+           "    customer = get_customer(customer_id)\n    db = get_db()",
+           '    if request.method == "GET" and not can_edit_billing(g.user["role"]):\n'
+           '        abort(403, description=translate("forbidden"))\n'
+           "    customer = get_customer(customer_id)\n    db = get_db()", "tests/test_roles.py"),
+    # --- languages ---
+    change("languages", "a French label changed", I18N, '"edit": ("Edit", "Modifier", "编辑")',
+           '"edit": ("Edit", "Éditer", "编辑")', "tests/test_languages.py"),
+    change("languages", "the zh-CN conflict message in English", I18N,
+           '"在你打开此表单后，其他人更改了此客户的帐单信息。未保存任何内容。请重新加载页面查看最新信息，然后重新提交。"',
+           '"Someone else changed this customer’s billing information after you opened this form."',
+           "tests/test_languages.py"),
+    change("languages", "the fr-FR validation messages in English", I18N,
+           '"err_required": ("{label} is required.", "{label} est obligatoire.",',
+           '"err_required": ("{label} is required.", "{label} is required.",', "tests/test_languages.py"),
+    change("languages", "the language picker forgotten on the next page", I18N,
+           "    chosen = request.cookies.get(LOCALE_COOKIE)\n", "    chosen = None\n", "tests/test_languages.py"),
+    # --- messages ---
+    change("messages", "a too-long value reported as missing", I18N,
+           '"err_too_long": ("{label} can be at most {max} characters."', '"err_too_long": ("{label} is required."',
+           "tests/test_validation.py"),
+    change("messages", "a field's error not tied to its field", TEMPLATES + "fields.html",
+           'aria-describedby="{{ name }}-error"', "", "tests/test_validation.py"),
+    # --- search and paging ---
+    change("search", "search by domain dropped", "fixtures/portal/store.py", 'None: ("company_name", "domain")',
+           'None: ("company_name",)', "tests/test_customers_list.py"),
+    change("search", "search became case-sensitive", "fixtures/portal/store.py",
+           "[like_prefix(value.casefold())]", "[like_prefix(value)]", "tests/test_customers_list.py"),
+    change("search", "% and _ in a search act as wildcards", "fixtures/portal/store.py",
+           '.replace("%", "\\\\%").replace("_", "\\\\_")', "", "tests/test_customers_list.py"),
+    change("paging", "Next disabled after the first page", LIST_JS, "next.disabled = !tokens[page];",
+           "next.disabled = true;", "tests/test_customers_list.py"),
+    change("paging", "Previous enabled on the first page", LIST_JS, "previous.disabled = page === 1;",
+           "previous.disabled = false;", "tests/test_customers_list.py"),
+    change("paging", "the page count rounded down", LIST_JS, "Math.ceil(body.totalCount / pageSize)",
+           "Math.floor(body.totalCount / pageSize)", "tests/test_customers_list.py"),
+    change("paging", "a list that failed to load shows nothing", LIST_JS, "failed.hidden = false;",
+           "failed.hidden = true;", "tests/test_customers_list.py"),
+    # --- escaping ---
+    change("escaping", "the Account page shows markup as markup", TEMPLATES + "account.html",
+           "{{ profile[field] }}", "{{ profile[field]|safe }}", "tests/test_hostile_values.py"),
+    change("escaping", "the list shows company names as markup", LIST_JS,
+           "link.textContent = item.companyProfile.companyName;",
+           "link.innerHTML = item.companyProfile.companyName;", "tests/test_hostile_values.py"),
+    # --- sign-in and sessions ---
+    change("sign-in", "sign-out leaves the session alive", "fixtures/portal/auth.py",
+           '    id_token = session.get("id_token")\n    session.clear()\n', '    id_token = session.get("id_token")\n',
+           "tests/test_sign_in.py"),
+    change("sign-in", "customer pages open without MFA", "fixtures/portal/auth.py",
+           "if identity.require_mfa() and request.endpoint not in MFA_FREE_ENDPOINTS",
+           "if False and request.endpoint not in MFA_FREE_ENDPOINTS", "tests/test_sign_in.py"),
+    change("sign-in", "a form posted after the session ended is lost without a word", "fixtures/portal/auth.py",
+           'return redirect(url_for("auth.session_ended", next=request.path))',
+           'return redirect(url_for("auth.sign_in", next=request.path))', "tests/test_interrupted_edits.py"),
+)  # fmt: skip
+
+HARMLESS: tuple[Change, ...] = (
+    Change("harmless", "every page and API answer 150 ms slower", (
+        Edit("fixtures/portal/auth.py", "    app.before_request(load_user)\n",
+             "    app.before_request(lambda: __import__('time').sleep(0.15))\n    app.before_request(load_user)\n"),
+    ), harmless=True),
+    Change("harmless", "the customer list loads 1.5 s later", (
+        Edit(LIST_JS, "      const response = await fetch(",
+             "      await new Promise((done) => setTimeout(done, 1500));\n      const response = await fetch("),
+    ), harmless=True),
+    Change("harmless", "a restyled portal (colours, fonts, spacing)", (
+        Edit("fixtures/portal/static/portal.css", "color: #1b1b1b; }",
+             "color: #1b1b1b; font-family: Georgia, serif; letter-spacing: .01em; background: #fbf8f1; }"),
+        Edit("fixtures/portal/static/portal.css", "padding: .3rem 1.2rem;",
+             "padding: .5rem 1.6rem; border-radius: 6px;"),
+    ), harmless=True),
+    Change("harmless", "the Account page's markup rearranged (wrappers, ids, no test ids)", (
+        Edit(TEMPLATES + "account.html", "    <dl>\n      {% for field",
+             '    <div class="panel"><dl class="bill-to">\n      {% for field'),
+        Edit(TEMPLATES + "account.html", "    </dl>\n    {% if can_edit", "    </dl></div>\n    {% if can_edit"),
+        Edit(TEMPLATES + "account.html", '<dd data-testid="billing-{{ field }}">', "<dd>"),
+    ), harmless=True),
+)  # fmt: skip
