@@ -13,6 +13,7 @@ Exit 0 only when every break was caught and every harmless change stayed green.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from aimed_first import AIMED
 from breaks import BREAKS, HARMLESS, Change  # scripts/ is on the path of a script run from it
 from shared_portal import DEMO_TOTP_SECRET, stop
 
@@ -77,11 +79,16 @@ def run_suite(clone: Path, base_url: str, change: Change, workers: str, log: Pat
         *("--base-url", base_url, f"--portal-totp-secret={DEMO_TOTP_SECRET}", "--max-flaky", "0"),
         *("-m", "not tooling"),  # the tooling's tests reach no deployment
         *(() if change.harmless else ("-x",)),
-        *change.aimed_at,
-        "tests",  # pytest drops the duplicates: the aimed tests are collected, so scheduled, first
+        *("-p", "aimed_first"),  # scripts/aimed_first.py: the tests aimed at the change run first
+        "tests",
     ]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(clone / "scripts"), os.environ.get("PYTHONPATH")))),
+        AIMED: os.pathsep.join(change.aimed_at),
+    }
     started = time.perf_counter()
-    run = subprocess.run(command, cwd=clone, capture_output=True, text=True, timeout=RUN_SECONDS)
+    run = subprocess.run(command, cwd=clone, env=environment, capture_output=True, text=True, timeout=RUN_SECONDS)
     seconds = time.perf_counter() - started
     log.write_text(run.stdout + run.stderr)
     failed = FAILED.search(run.stdout)
