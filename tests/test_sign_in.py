@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+import pyotp
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from portal_process import wait_until
@@ -79,6 +80,30 @@ def test_sign_in_lands_on_the_dashboard(page: Page, make_user: Callable[[str], U
 
     expect(dashboard.menu).to_be_visible()
     expect(dashboard.customers_link).to_have_text("Customers")
+
+
+@pytest.mark.smoke
+def test_a_plain_playwright_script_signs_in_with_the_documented_names_and_a_code(
+    page: Page, make_user: Callable[[str], User]
+) -> None:
+    """What a script of a team's own relies on: input names, button texts and a TOTP code, no page object."""
+    user = make_user("admin-agent")
+    page.goto("dashboard")
+
+    page.locator('input[name="loginfmt"]').fill(user.name)
+    page.get_by_role("button", name="Next").click()
+    page.locator('input[name="passwd"]').fill(user.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('input[name="otc"]').fill(pyotp.TOTP(user.totp_secret or "").now())
+    page.get_by_role("button", name="Verify").click()
+    customers_link = page.get_by_role("link", name="Customers")
+    stay_signed_in_no = page.get_by_role("button", name="No", exact=True)
+    expect(customers_link.or_(stay_signed_in_no).first).to_be_visible()  # "Stay signed in?" is the provider's choice
+    if stay_signed_in_no.is_visible():
+        stay_signed_in_no.click()
+
+    expect(customers_link).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 @pytest.mark.parametrize(
