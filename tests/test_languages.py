@@ -74,16 +74,25 @@ def test_documented_workflow_in_each_language(
 SAID = {
     "en-US": {
         "postal": "Postal code is not a valid postal code for China.",
+        "required": "City is required.",
+        "too_long": "First name can be at most 50 characters.",
+        "email": "Email must be a valid email address.",
         "conflict": "Nothing was saved",
         "no_customers": "No customers match your search.",
     },
     "fr-FR": {
         "postal": "Code postal n’est pas un code postal valide pour Chine.",
+        "required": "Ville est obligatoire.",
+        "too_long": "Prénom ne peut pas dépasser 50 caractères.",
+        "email": "Adresse e-mail doit être une adresse e-mail valide.",
         "conflict": "Rien n’a été enregistré",
         "no_customers": "Aucun client ne correspond à votre recherche.",
     },
     "zh-CN": {
         "postal": "邮政编码不是 中国 的有效邮政编码。",
+        "required": "城市为必填项。",
+        "too_long": "名字最多可包含 50 个字符。",
+        "email": "电子邮件必须是有效的电子邮件地址。",
         "conflict": "未保存任何内容",
         "no_customers": "没有与搜索匹配的客户。",
     },
@@ -98,11 +107,15 @@ def test_validation_message_speaks_the_page_language(
     listed = open_customers(page_as("global-admin", locale=locale))
     form = listed.choose(customer.companyName).account().edit()  # type: ignore[union-attr]
 
-    with pytest.raises(ValidationError) as refused:
-        submit_changes(form, {"postalCode": "12"})
+    with pytest.raises(ValidationError) as refused:  # one of each kind: format, required, length, shape
+        submit_changes(form, {"postalCode": "12", "city": "", "firstName": "x" * 51, "email": "not-an-address"})
 
-    assert DOCUMENTED[locale].postal_code in refused.value.field_errors["postalCode"]
-    assert refused.value.field_errors["postalCode"] == SAID[locale]["postal"]
+    said, shown = SAID[locale], refused.value.field_errors
+    assert DOCUMENTED[locale].postal_code in shown["postalCode"]
+    expected = {
+        "postalCode": said["postal"], "city": said["required"], "firstName": said["too_long"], "email": said["email"],
+    }  # fmt: skip
+    assert shown == expected, f"expected the field errors {expected}, the page showed {shown}"
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])
