@@ -26,6 +26,18 @@ def test_search_by_the_start_of_the_company_name_ignores_case(admin_page: Page, 
     assert customer.companyName in listed.company_names()
 
 
+def test_search_ignores_case_beyond_ascii_letters(admin_page: Page, customers: CustomerFactory) -> None:
+    # A store that folds ASCII only (SQLite's LIKE, for one) would miss "ÉNERGIE" for "Énergie"
+    customer = customers.create("FR", companyName=f"Énergie Ångström {customers.values('FR')['companyName']}")
+
+    listed = open_customers(admin_page).search(customer.companyName[:-2].upper())
+
+    assert customer.companyName in listed.company_names(), (
+        f"expected {customer.companyName!r} among the results for its start in capitals, "
+        f"the list showed {listed.company_names()}"
+    )
+
+
 def test_search_by_the_start_of_the_domain(admin_page: Page, customers: CustomerFactory) -> None:
     customer = customers.create("CN")
 
