@@ -30,6 +30,8 @@ class CustomersPage(Screen):
         self.load_error = self.results.get_by_role("alert")
         self.next_button = page.get_by_role("button", name=any_language("next_page"))
         self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
+        # Where the list says, in words, which page of how many it shows: the navigation holding Next.
+        self.pager = page.get_by_role("navigation").filter(has=self.next_button)
         self.add_customer_link = page.get_by_role("link", name=any_language("add_customer"))
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
 

@@ -61,8 +61,10 @@ def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, cust
     # When the list moves to the next page and back
     first_page = listed.company_names()
     expect(listed.previous_button).to_be_disabled()
+    expect(listed.pager).to_contain_text("Page 1 of 2")
     second_page = listed.next_page().company_names()
     expect(listed.next_button).to_be_disabled()
+    expect(listed.pager).to_contain_text("Page 2 of 2")
     back = listed.previous_page().company_names()
 
     # Then the pages hold every customer once, 20 then 1, and going back shows the first page again
