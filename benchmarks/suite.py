@@ -19,7 +19,13 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_VARIABLE = "BENCH_SUITE_OUT"  # where benchmarks.suite_plugin writes its records
-SUITE_TIMEOUT = 900  # seconds; a suite run that takes longer is stopped and reported as failed
+SUITE_TIMEOUT = 2400  # seconds; a suite run that takes longer is stopped and reported as failed
+# How a run keeps evidence of failures: a trace of every test, kept on failure (pytest-playwright's
+# way), or CI's: no trace on the first attempt, a failed test retried once with a trace.
+EVIDENCE = {
+    "retain-on-failure": ("--tracing=retain-on-failure",),
+    "on-first-retry": ("--reruns", "1", "--tracing=on-first-retry"),
+}
 RSS_INTERVAL = 0.5  # seconds between samples of resident memory (cheap: /proc/PID/statm)
 PSS_EVERY = 4  # samples; PSS reads smaps_rollup (~2 ms a process), so it is sampled less often
 
@@ -29,6 +35,7 @@ class SuiteRun:
     """One run of the suite: wall time, exit code, per-test records, portal request times, memory peaks."""
 
     workers: int
+    evidence: str  # a key of EVIDENCE
     wall: float
     exit_code: int
     summary: str
@@ -132,7 +139,7 @@ class ProcessSampler(threading.Thread):
         self.join()
 
 
-def pytest_command(workers: int, seed: int, out: Path, selection: Sequence[str]) -> list[str]:
+def pytest_command(workers: int, seed: int, out: Path, selection: Sequence[str], evidence: str) -> list[str]:
     """Return the suite's command line; reports and traces go to ``out``, not to the project's folders."""
     return [
         sys.executable,
@@ -149,11 +156,14 @@ def pytest_command(workers: int, seed: int, out: Path, selection: Sequence[str])
         f"--output={out / 'test-results'}",
         f"--junitxml={out / 'junit.xml'}",
         f"--html={out / 'report.html'}",
+        *EVIDENCE[evidence],
         *selection,
     ]
 
 
-def run_suite(workers: int, seed: int = 2026, selection: Sequence[str] = ()) -> SuiteRun:
+def run_suite(
+    workers: int, seed: int = 2026, selection: Sequence[str] = (), evidence: str = "on-first-retry"
+) -> SuiteRun:
     """Run the suite (or the tests in ``selection``) once with ``workers`` xdist workers; collect the records."""
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as folder:
         out = Path(folder)
@@ -161,8 +171,9 @@ def run_suite(workers: int, seed: int = 2026, selection: Sequence[str] = ()) -> 
         log_path = out / "pytest.log"
         with log_path.open("wb") as log:
             started = time.perf_counter()
+            command = pytest_command(workers, seed, out, selection, evidence)
             process = subprocess.Popen(
-                pytest_command(workers, seed, out, selection), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # so a run that hangs can be stopped with all its browsers
             )  # fmt: skip
             sampler = ProcessSampler(process.pid)
@@ -177,7 +188,7 @@ def run_suite(workers: int, seed: int = 2026, selection: Sequence[str] = ()) -> 
         lines = log_path.read_text(errors="replace").strip().splitlines()
         if exit_code != 0:
             print("\n".join(lines[-30:]), file=sys.stderr)
-        run = SuiteRun(workers, wall, exit_code, lines[-1] if lines else "", sampler_cpu=sampler.own_cpu)
+        run = SuiteRun(workers, evidence, wall, exit_code, lines[-1] if lines else "", sampler_cpu=sampler.own_cpu)
         for path in sorted(out.glob("*.json")):
             data = json.loads(path.read_text())
             run.tests.extend(data["tests"])

@@ -136,10 +136,17 @@ def chrome_driver(base_url: str, cookies: list[Cookie]) -> Iterator[WebDriver]:
         driver.quit()
 
 
-def signed_in_page(browser: Browser, base_url: str) -> Page:
-    """Return a page in a new en-US context, signed in through the UI (as the suite's saved sign-in is)."""
-    page = browser.new_context(base_url=base_url, locale="en-US").new_page()
-    sign_in(page, USER, PASSWORD, totp_secret=TOTP_SECRET)
+def signed_in_page(browser: Browser, base_url: str, signed_in: Page | None = None) -> Page:
+    """Return a page in a new en-US context, signed in through the UI, or with ``signed_in``'s saved state.
+
+    One sign-in through the UI, as the suite saves one per role: a provider takes each verification
+    code once per user, so a second sign-in within 30 seconds would need the next code, and a third
+    (the API client's) would find none left.
+    """
+    state = signed_in.context.storage_state() if signed_in else None
+    page = browser.new_context(base_url=base_url, locale="en-US", storage_state=state).new_page()
+    if signed_in is None:
+        sign_in(page, USER, PASSWORD, totp_secret=TOTP_SECRET)
     return page
 
 
@@ -158,7 +165,8 @@ def run_workflows(repetitions: int, warmups: int = 2, log: Callable[[str], None]
         base_url = addresses.portal
         chromium = playwright.chromium
         browser = chromium.launch(**launch_options_for("chromium", chromium.executable_path))
-        flows_page, raw_page = signed_in_page(browser, base_url), signed_in_page(browser, base_url)
+        flows_page = signed_in_page(browser, base_url)
+        raw_page = signed_in_page(browser, base_url, signed_in=flows_page)
         driver = stack.enter_context(chrome_driver(base_url, raw_page.context.cookies()))
         runners: dict[str, Callable[[str], object]] = {
             "our flows": lambda company: update_customer_account(flows_page, company, CHANGES),
