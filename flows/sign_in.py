@@ -23,6 +23,10 @@ from .steps import step
 TOTP_SECRET_VARIABLE = "PORTAL_TOTP_SECRET"
 TOTP_STEP_S = 30
 MAX_STEPS = 12  # account, password, a few codes, "Stay signed in?", and the portal's own Sign in
+# Codes tried before a refusal is final: the current one, the next, then the next after each of two
+# waits for a new one. A provider takes each code once per user, and several sign-ins of one user at
+# once (two runs' workers, a renewal) take them all; a wrong secret fails within a minute.
+MAX_CODES = 4
 
 
 class Authenticator(pyotp.TOTP):
@@ -77,7 +81,8 @@ def complete_sign_in(
     """Answer the sign-in steps shown on ``page`` until the portal shows a signed-in page.
 
     A code refused because another sign-in of the same user just used it (providers accept each
-    code once) is followed by the next one, then, once, by the code after the next 30 seconds.
+    code once) is followed by the next one, then by the codes after the next 30 seconds, twice
+    (``MAX_CODES``).
     """
     secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
@@ -86,7 +91,7 @@ def complete_sign_in(
         shown = steps.shown(signed_in)
         if shown is None:
             return
-        if shown.error and not (shown.name == "code" and codes_tried in (1, 2)):
+        if shown.error and not (shown.name == "code" and 0 < codes_tried < MAX_CODES):
             raise SignInError(f"The identity provider refused the sign-in of {username!r}: {shown.error}")
         if shown.name == "account":
             steps.enter_account(username)
@@ -98,7 +103,7 @@ def complete_sign_in(
                     f"The identity provider asks {username!r} for a verification code: give the authenticator's "
                     f"TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}), or use a saved sign-in."
                 )
-            if codes_tried == 2:
+            if codes_tried >= 2:
                 wait_for_next_code()
             steps.enter_code(one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1))
             codes_tried += 1
