@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "--logs", type=Path, default=ROOT / "reports" / "mutations", help="each run's output (default: %(default)s)"
     )
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops what was started
     changes = [c for c in (*BREAKS, *HARMLESS) if not args.only or any(o in c.behaviour for o in args.only)]
     if not changes:
         parser.error("no change matches --only")

@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args(argv)
     (ROOT / "reports").mkdir(exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops what was started
 
     if args.base_url is None:  # the bundled portal's demo users answer their codes with its demo secret
         args.pytest_args = [f"--portal-totp-secret={DEMO_TOTP_SECRET}", *args.pytest_args]
