@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from aimed_first import AIMED
 from breaks import BREAKS, HARMLESS, Change  # scripts/ is on the path of a script run from it
-from shared_portal import DEMO_TOTP_SECRET, stop
+from shared_portal import DEMO_TOTP_SECRET, served_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SECONDS = 1800
@@ -59,18 +59,8 @@ def portal_of(clone: Path, log: Path) -> Iterator[str]:
     """Serve the clone's (changed) portal with a fresh database (in the clone); yield its URL."""
     database = clone / f"{log.stem}.sqlite"
     database.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "fixtures.portal", "--port", "0", "--db", str(database)]
-    with log.open("w") as stderr:
-        portal = subprocess.Popen(command, cwd=clone, stdout=subprocess.PIPE, stderr=stderr, text=True)
-    try:
-        assert portal.stdout is not None
-        first_line = portal.stdout.readline()  # "Partner Center mock portal on http://..."
-        found = re.search(r"http://\S+", first_line)
-        if not found:
-            raise RuntimeError(f"The changed portal did not start: see {log}")
-        yield found.group(0)
-    finally:
-        stop(portal)
+    with served_portal(clone, database, log) as base_url:
+        yield base_url
 
 
 def run_suite(clone: Path, base_url: str, change: Change, workers: str, log: Path) -> Outcome:

@@ -31,21 +31,32 @@ RUN_SECONDS = 3600
 
 
 @contextmanager
+def served_portal(root: Path, database: Path, log: Path) -> Iterator[str]:
+    """Serve ``python -m fixtures.portal`` of ``root`` on a free port with ``database``; yield its URL.
+
+    Its request log goes to ``log``, out of sight.
+    """
+    command = [sys.executable, "-m", "fixtures.portal", "--port", "0", "--db", str(database)]
+    with log.open("w") as stderr:
+        portal = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    try:
+        assert portal.stdout is not None
+        first_line = portal.stdout.readline()  # "Partner Center mock portal on http://..."
+        found = re.search(r"http://\S+", first_line)
+        if not found:
+            raise RuntimeError(f"The portal did not start: {first_line!r} (exit code {portal.poll()}); see {log}")
+        yield found.group(0)
+    finally:
+        stop(portal)
+
+
+@contextmanager
 def bundled_portal() -> Iterator[str]:
-    """Start ``python -m fixtures.portal`` on a free port with its own database; yield its URL."""
+    """Start this project's portal on a free port with its own database; yield its URL."""
     with tempfile.TemporaryDirectory(prefix="shared-portal-") as folder:
-        command = [sys.executable, "-m", "fixtures.portal", "--port", "0", "--db", f"{folder}/portal.sqlite"]
-        with (ROOT / "reports" / "shared-portal.log").open("w") as log:  # its request log, kept out of sight
-            portal = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
-        try:
-            assert portal.stdout is not None
-            first_line = portal.stdout.readline()  # "Partner Center mock portal on http://..."
-            found = re.search(r"http://\S+", first_line)
-            if not found:
-                raise RuntimeError(f"The portal did not start: {first_line!r} (exit code {portal.poll()})")
-            yield found.group(0)
-        finally:
-            stop(portal)
+        log = ROOT / "reports" / "shared-portal.log"
+        with served_portal(ROOT, Path(folder) / "portal.sqlite", log) as base_url:
+            yield base_url
 
 
 def stop(process: subprocess.Popen[str], group: bool = False) -> None:
