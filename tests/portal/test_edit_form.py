@@ -71,3 +71,29 @@ def test_edit_form_saves_values_the_country_accepts(
     assert response.status_code == 302
     after = stored_profile(customer_id)
     assert {f: after[f] for f in changes} == changes and after["etag"] != before["etag"]
+
+
+def test_the_saved_message_shows_on_the_page_its_submit_leads_to_once_and_in_no_other_tab(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    # Given an admin agent signed in, and a second tab (another browser, a second worker) on the same session
+    csrf = sign_in("admin-agent")
+    customer_id = customer_of("CN")
+    assert client.application.config["SESSION_COOKIE_NAME"] == "session"
+    other_tab = client.application.test_client()
+    other_tab.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
+    saved = 'role="status" class="confirmation">Customer account information was updated.'
+
+    # When the form is saved, and the other tab loads a page before the saving tab follows its redirect
+    response = client.post(
+        f"/customers/{customer_id}/account/edit", data=form_of(stored_profile(customer_id), csrf, city="广州")
+    )
+    other_page = other_tab.get(f"/customers/{customer_id}/account").get_data(as_text=True)
+    page_after_submit = client.get(response.location).get_data(as_text=True)
+    reloaded = client.get(response.location).get_data(as_text=True)
+
+    # Then the message is on the saving tab's page alone, and only once
+    assert response.status_code == 302 and "广州" in other_page
+    assert saved not in other_page
+    assert saved in page_after_submit
+    assert saved not in reloaded
