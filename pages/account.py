@@ -9,7 +9,7 @@ from playwright.sync_api import Error, Locator, Page
 
 from .errors import PortalError, PortalUnavailableError, SignedOutError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen
+from .screen import Screen, snapshot_role
 from .strings import UI_STRINGS, any_language
 from .watch import highlight
 
@@ -158,12 +158,14 @@ class FormPage(Screen):
                 raise
             raise PortalUnavailableError(f"The portal did not answer Submit at {self.page.url}: {error}") from None
         try:
-            self.settle(self.confirmation_or_alert(), renew=False)
+            shown = self.settle(self.confirmation_or_alert(), renew=False)
         except SignedOutError:
             raise SignedOutError(
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
+        if shown is not None:  # the snapshot says which showed: no need to ask the page again
+            return snapshot_role(shown) != "alert"
         return not self.alert.is_visible()
 
     def confirmation_or_alert(self) -> Locator:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page
 
 from .account import AccountPage, AddCustomerPage
@@ -9,6 +11,9 @@ from .errors import PortalError
 from .screen import Screen
 from .strings import any_language
 from .watch import highlight
+
+# An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
+ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
 
 class CustomersPage(Screen):
@@ -47,10 +52,10 @@ class CustomersPage(Screen):
         "load" says it is ready. A search or a page move marks the region busy as it starts (in
         the same event), so "not busy" afterwards means its answer is shown.
         """
-        self.settle(self.results)
-        # A locator, not wait_for_function: it waits in Playwright's own script, already on the page.
-        self.results.and_(self.page.locator('[aria-busy="false"]')).wait_for(state="attached")
-        if self.load_error.is_visible():
+        # One look: the region, no longer busy, read whole (a load error shows in it as an alert).
+        shown = self.settle(self.results.and_(self.page.locator('[aria-busy="false"]')))
+        failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
+        if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
 

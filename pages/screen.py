@@ -33,6 +33,12 @@ ERROR_HEADING = re.compile(
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
 
+def snapshot_role(snapshot: str) -> str:
+    """Return the role of the element an ARIA snapshot shows (its first line), "" if it shows none."""
+    line = SNAPSHOT_LINE.match(snapshot)
+    return line["role"] if line else ""
+
+
 def status_of(heading: str) -> int:
     """Return the HTTP status an error page's heading names (its number, else its title); 0 if neither."""
     number = re.match(r"\s*([45]\d\d)\b", heading)
@@ -49,16 +55,19 @@ class Screen:
         self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
 
-    def settle(self, ready: Locator, *, renew: bool = True) -> None:
+    def settle(self, ready: Locator, *, renew: bool = True) -> str | None:
         """Wait until ``ready`` shows; raise instead when the portal shows sign-in or an error page.
 
         So a script learns "signed out" or "403" at once, not from a timeout 30 seconds later.
         When the session has ended and the page's context may sign in again (``pages.renewal``),
         it does so once and waits for ``ready`` again; ``renew=False`` raises at once instead.
+        Returns the ARIA snapshot of what showed when one look told (callers read it instead of
+        asking the page again), None when it took a closer look.
         """
-        if self.shows_ready(ready):
+        shown = self.shown_ready(ready)
+        if shown is not None:
             self.page.wait_for_load_state("domcontentloaded")  # as below
-            return
+            return shown
         renewal = renewal_for(self.page) if renew else None
         while True:
             ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
@@ -66,7 +75,7 @@ class Screen:
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
             if ready.first.is_visible():
-                return
+                return None
             if self.error_heading.first.is_visible():
                 raise self.shown_error()
             if not self.sign_in_prompt.first.is_visible():
@@ -82,27 +91,30 @@ class Screen:
                 ) from error
             renewal = None  # once: a portal that asks again at once is refusing, not expiring
 
-    def shows_ready(self, ready: Locator) -> bool:
-        """Tell, in one round trip, that the page shows ``ready`` rather than sign-in or an error page.
+    def shown_ready(self, ready: Locator) -> str | None:
+        """Return, in one round trip, the ARIA snapshot of ``ready`` if the page shows it rather than
+        sign-in or an error page.
 
         The first of the three to appear is read as the accessibility tree reads it (its role and name,
         as ``get_by_role`` matches them). Anything else (it is hidden, it is an error or sign-in, the
-        page navigated meanwhile) answers False, and ``settle`` looks closer.
+        page navigated meanwhile) answers None, and ``settle`` looks closer.
         """
         try:
             snapshot = ready.or_(self.sign_in_prompt).or_(self.error_heading).first.aria_snapshot()
         except PlaywrightError:
-            return False
+            return None
         line = SNAPSHOT_LINE.match(snapshot)
         if line is None:  # hidden: not in the accessibility tree
-            return False
+            return None
         role, name = line["role"], line["name"] or ""
         with suppress(ValueError):  # an escape JSON does not know: the name as written is close enough
             name = json.loads(f'"{name}"')
         # Compared as get_by_role compares names with a pattern: a search.
         if role == "heading" and "[level=1]" in line["attributes"]:
-            return not (ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name))
-        return not (role == "button" and any_language("sign_in").search(name))
+            trouble = ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name)
+        else:
+            trouble = role == "button" and any_language("sign_in").search(name)
+        return None if trouble else snapshot
 
     def shown_error(self) -> Exception:
         """Return the error for the error page shown: its status from the heading, its message."""
