@@ -29,7 +29,7 @@ from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from fixtures.portal.server import bound_portal, served
 from fixtures.test_data import CustomerFactory
 from flows import sign_in, update_customer_account
-from flows.browser import chromium_args, find_system_chromium, launch_options_for
+from flows.browser import QUIET_CHROMIUM_FLAGS, find_system_chromium, launch_options_for
 
 from .timing import RequestTimes
 
@@ -116,7 +116,7 @@ def chrome_driver(base_url: str, cookies: list[Cookie]) -> Iterator[WebDriver]:
     options.binary_location = selenium_binary()
     for flag in ("--headless", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,720"):
         options.add_argument(flag)
-    for flag in chromium_args(headless=True):
+    for flag in QUIET_CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US"})  # the portal follows it
     service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")

@@ -44,14 +44,6 @@ QUIET_CHROMIUM_FLAGS = (
     "--no-first-run",
     "--disable-sync",
 )
-# Headless, nothing is shown: without a GPU process the pages are drawn in software in the renderer,
-# the same pictures (the visual baselines match) for less CPU (benchmarks/results.md).
-HEADLESS_CHROMIUM_FLAGS = ("--disable-gpu",)
-
-
-def chromium_args(*, headless: bool = True) -> list[str]:
-    """Return the command-line flags Chromium is launched with here."""
-    return [*QUIET_CHROMIUM_FLAGS, *(HEADLESS_CHROMIUM_FLAGS if headless else ())]
 
 
 class BrowserNotFoundError(RuntimeError):
@@ -91,12 +83,12 @@ def chromium_launch_options(managed_executable: str, *, headless: bool = True) -
                 f"{CHROMIUM_PATH_VARIABLE}={override!r} is not an executable file. "
                 "Point it at a Chromium binary, or unset it to use Playwright's own Chromium."
             )
-        return {"executable_path": override, "args": chromium_args(headless=headless)}
+        return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
     if os.path.exists(managed_executable):
-        return {"args": chromium_args(headless=headless)}
+        return {"args": list(QUIET_CHROMIUM_FLAGS)}
     system = find_system_chromium(headless=headless)
     if system:
-        return {"executable_path": system, "args": chromium_args(headless=headless)}
+        return {"executable_path": system, "args": list(QUIET_CHROMIUM_FLAGS)}
     raise BrowserNotFoundError(
         "No Chromium found for Playwright. Install one of:\n"
         "  - Playwright's build:  python -m playwright install --with-deps chromium\n"
@@ -124,11 +116,11 @@ def launch_options_for(
         return chromium_launch_options(managed_executable, headless=headless)
     override = os.environ.get(CHROMIUM_PATH_VARIABLE)
     if override:
-        return {"executable_path": override, "args": chromium_args(headless=headless)}
+        return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
     try:
         return chromium_launch_options(managed_executable, headless=headless)
     except BrowserNotFoundError:
-        return {"args": chromium_args(headless=headless)}  # the server's own Chromium
+        return {"args": list(QUIET_CHROMIUM_FLAGS)}  # the server's own Chromium
 
 
 def ws_endpoint_or_env(ws_endpoint: str | None = None) -> str | None:
