@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserType
 from playwright.sync_api import Error as PlaywrightError
 
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.portal.server import serve_portal
 from flows.browser import (
     WS_ENDPOINT_VARIABLE,
@@ -98,7 +99,8 @@ def base_url(pytestconfig: pytest.Config) -> Iterator[str]:
         return
     # The portal and its identity provider, each at its own origin; lockouts last seconds, not a minute,
     # so that the test of a lockout's end is quick (it locks out a user of its own).
-    with serve_portal(identity_config={"LOCKOUT_SECONDS": LOCKOUT_SECONDS}) as addresses:
+    identity_config = {"LOCKOUT_SECONDS": LOCKOUT_SECONDS, "PASSWORD_HASH_METHOD": THROWAWAY_PASSWORD_HASH_METHOD}
+    with serve_portal(identity_config=identity_config) as addresses:
         yield addresses.portal
 
 

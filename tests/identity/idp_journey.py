@@ -14,6 +14,7 @@ from joserfc.jwk import KeySet
 from werkzeug.test import TestResponse
 
 from fixtures.identity import API_SCOPE, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.identity_http import Authenticator, Page, parse_page, pkce_pair
 
 TENANT = "organizations"
@@ -34,7 +35,7 @@ WEB_CLIENT = {
     "post_logout_redirect_uris": [WEB_SIGNED_OUT],
 }
 SCOPE = f"openid profile offline_access {API_SCOPE}"
-CHEAP_HASH = "pbkdf2:sha256:1"  # scrypt costs 0.1 s a password; one PBKDF2 round runs the same checks at once
+CHEAP_HASH = THROWAWAY_PASSWORD_HASH_METHOD
 
 
 class Clock:

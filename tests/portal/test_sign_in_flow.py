@@ -21,6 +21,7 @@ from joserfc import jwt
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_TENANT_ID
 from fixtures.identity import create_app as create_provider
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.identity_http import authorization_code_over_http
 from fixtures.portal import create_app
 from fixtures.portal.identity import CLIENT_ID
@@ -34,7 +35,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The identity provider on a socket (its own database), with the portal registered as a client."""
     folder = tmp_path_factory.mktemp("provider")
     config = {"DATABASE": str(folder / "identity.sqlite"), "CLIENTS": [portal_client(SECRET, "localhost")]}
-    app = create_provider({**config, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+    app = create_provider({**config, "PASSWORD_HASH_METHOD": THROWAWAY_PASSWORD_HASH_METHOD})
     with serve_in_thread(app) as url:
         app.config["ISSUER_ORIGIN"] = url.rstrip("/")
         yield app
