@@ -105,6 +105,8 @@ def test_records_come_oldest_first_a_page_at_a_time_within_the_dates_asked(
         pytest.param({"startDate": "2000-01-01"}, id="older-than-90-days"),
         pytest.param({"startDate": "yesterday"}, id="not-a-date"),
         pytest.param({"filter": '{"Field": "City", "Value": "x"}'}, id="unknown-filter-field"),
+        pytest.param({"filter": "CustomerId eq x"}, id="filter-not-json"),
+        pytest.param({"filter": '{"Field": "CustomerId"}'}, id="filter-without-value"),
         pytest.param({"sort": "operationDate"}, id="unknown-parameter"),
     ],
 )
