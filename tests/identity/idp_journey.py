@@ -15,7 +15,8 @@ from werkzeug.test import TestResponse
 
 from fixtures.identity import API_SCOPE, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
-from fixtures.identity_http import Authenticator, Page, parse_page, pkce_pair
+from fixtures.identity_http import Page, parse_page, pkce_pair
+from flows.sign_in import Authenticator
 
 TENANT = "organizations"
 AUTHORIZE = f"/{TENANT}/oauth2/v2.0/authorize"
