@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from idp_journey import CHEAP_HASH, WEB_CLIENT, Clock, UserAgent
+from idp_journey import WEB_CLIENT, Clock, UserAgent
 
 from fixtures.identity import create_app
 from fixtures.identity.db import connect, init_db
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 
 START = 1_700_000_000  # 2023-11-14: a fixed "now", moved on by the tests themselves
 
@@ -21,7 +22,7 @@ START = 1_700_000_000  # 2023-11-14: a fixed "now", moved on by the tests themse
 def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Make the demo users and the signing key once; every test works on its own copy of the file."""
     path = tmp_path_factory.mktemp("identity") / "seeded.sqlite"
-    init_db(str(path), password_method=CHEAP_HASH)
+    init_db(str(path), password_method=THROWAWAY_PASSWORD_HASH_METHOD)
     conn = connect(str(path))
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the main file: a plain copy is whole
@@ -53,7 +54,7 @@ def make_app(database: Path, clock: Clock) -> Callable[..., Flask]:
             "DATABASE": str(database),
             "CLOCK": clock,
             "CLIENTS": [WEB_CLIENT],
-            "PASSWORD_HASH_METHOD": CHEAP_HASH,
+            "PASSWORD_HASH_METHOD": THROWAWAY_PASSWORD_HASH_METHOD,
         }
         return create_app({**settings, "TESTING": True, **config})
 

@@ -14,7 +14,6 @@ from joserfc.jwk import KeySet
 from werkzeug.test import TestResponse
 
 from fixtures.identity import API_SCOPE, DEMO_PASSWORD, DEMO_TOTP_SECRET
-from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.identity_http import Page, parse_page, pkce_pair
 from flows.sign_in import Authenticator
 
@@ -36,7 +35,6 @@ WEB_CLIENT = {
     "post_logout_redirect_uris": [WEB_SIGNED_OUT],
 }
 SCOPE = f"openid profile offline_access {API_SCOPE}"
-CHEAP_HASH = THROWAWAY_PASSWORD_HASH_METHOD
 
 
 class Clock:

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from idp_journey import CHEAP_HASH
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_AUTOMATION_CLIENT_ID, create_app
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.identity_http import HttpSignInError, authorization_code_over_http, pkce_pair
 from fixtures.portal.server import serve_in_thread
 
@@ -26,7 +26,9 @@ def provider(seeded_database: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """The provider served on 127.0.0.1 in a thread, on the real clock; yield its base URL."""
     database = tmp_path_factory.mktemp("served") / "identity.sqlite"
     shutil.copyfile(seeded_database, database)
-    with serve_in_thread(create_app({"DATABASE": str(database), "PASSWORD_HASH_METHOD": CHEAP_HASH})) as url:
+    with serve_in_thread(
+        create_app({"DATABASE": str(database), "PASSWORD_HASH_METHOD": THROWAWAY_PASSWORD_HASH_METHOD})
+    ) as url:
         yield url.rstrip("/")
 
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
-from idp_journey import CHEAP_HASH, KEYS, Clock, UserAgent
+from idp_journey import KEYS, Clock, UserAgent
 
 from fixtures.identity import create_app
+from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 
 
 def test_restarted_provider_accepts_the_earlier_session(
@@ -55,7 +56,7 @@ def test_a_new_database_gets_its_own_key(agent: UserAgent, tmp_path: Path) -> No
     # Given a provider's keys
     before = agent.client.get(KEYS).json
     # When another provider starts on a new database
-    settings = {"DATABASE": str(tmp_path / "other.sqlite"), "PASSWORD_HASH_METHOD": CHEAP_HASH}
+    settings = {"DATABASE": str(tmp_path / "other.sqlite"), "PASSWORD_HASH_METHOD": THROWAWAY_PASSWORD_HASH_METHOD}
     other = create_app(settings).test_client().get(KEYS).json
     # Then its key is another
     assert other["keys"][0]["kid"] != before["keys"][0]["kid"]
