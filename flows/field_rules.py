@@ -44,7 +44,8 @@ class CountryRules:
 
     def pattern_problem(self, what: str, value: str, pattern: str) -> str | None:
         """Say why ``value`` does not match the country's ``pattern`` for ``what``, or None."""
-        if not pattern or re.fullmatch(pattern, value):
+        # ASCII: a served pattern's \d means 0-9 (as in JavaScript), not full-width or other scripts' digits.
+        if not pattern or re.fullmatch(pattern, value, re.ASCII):
             return None
         return f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
 

@@ -70,6 +70,12 @@ def test_values_are_checked_with_the_country_s_published_rules() -> None:
     assert "expected ^\\d{6}$" in problems["postalCode"]
 
 
+def test_digits_of_another_script_are_no_postal_code() -> None:
+    # A spreadsheet typed with a full-width keyboard: six digits to a person, none to the portal's pattern
+    assert set(value_problems({"postalCode": "２１５０００"}, CN_RULES)) == {"postalCode"}
+    assert value_problems({"postalCode": "215000"}, CN_RULES) == {}
+
+
 def test_a_resumed_journal_skips_finished_rows_of_the_same_content_only(tmp_path: Path) -> None:
     # Given a journal where row 2 finished, row 3 started and failed, row 4 started with no outcome
     path, row = tmp_path / "run.journal", AccountRow(2, "Contoso", {"city": "Lyon"})

@@ -76,6 +76,18 @@ def test_served_regexes_are_those_the_portal_checks_with() -> None:
     assert rules.accepts_postal_code("98052-6399") and not rules.accepts_postal_code("98052-")
 
 
+@pytest.mark.parametrize("digits", ["２０００００", "٢٠٠٠٠٠"], ids=["full-width", "arabic-indic"])
+def test_postal_codes_and_phone_numbers_take_ascii_digits_only(digits: str) -> None:
+    # Given China's rules, whose served patterns say \d, which a browser reads as 0-9
+    rules = country_rules("CN")
+    assert rules is not None
+
+    # When six digits of another script are offered, beside the same in 0-9
+    # Then only the 0-9 ones pass, as the browser's own check of the served pattern decides
+    assert rules.accepts_postal_code("200000") and not rules.accepts_postal_code(digits)
+    assert rules.accepts_phone_number("13800138000") and not rules.accepts_phone_number("138" + digits + "00")
+
+
 def test_unknown_country_has_no_rules(client: FlaskClient, admin: dict[str, str]) -> None:
     # Given a country the portal does not serve
     # When its rules are asked for
