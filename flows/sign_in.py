@@ -17,6 +17,7 @@ import pyotp
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
+from pages.sign_in import ANSWERED_STEPS
 
 from .steps import step
 
@@ -86,11 +87,16 @@ def complete_sign_in(
     """
     secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
-    codes_tried = 0
+    codes_tried, answered = 0, None
     for _ in range(MAX_STEPS):
         shown = steps.shown(signed_in)
         if shown is None:
             return
+        if shown.name == answered and shown.name in ANSWERED_STEPS and not shown.error:
+            # Asked again at once: refused, even where the field is not marked invalid. Never typed
+            # again: a wrong password sent a dozen times would lock the account.
+            shown.error = steps.alert() or f"it asked for the {shown.name} again, without saying why"
+        answered = shown.name
         if shown.error and not (shown.name == "code" and 0 < codes_tried < MAX_CODES):
             raise SignInError(f"The identity provider refused the sign-in of {username!r}: {shown.error}")
         if shown.name == "account":
@@ -111,6 +117,11 @@ def complete_sign_in(
             steps.stay_signed_in(stay_signed_in)
         elif shown.name == "portal":
             steps.start_again()
+        elif shown.name in ("approval", "method_choice"):
+            raise MfaRequiredError(
+                f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how: no "
+                f"script can. Register an authenticator app's code (TOTP) for this account, or use a saved sign-in."
+            )
         else:
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")

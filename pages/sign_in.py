@@ -23,7 +23,15 @@ STEP_HEADINGS = {
     "code": "enter_code",
     "stay_signed_in": "stay_signed_in",
     "registration": "mfa_registration",
+    "approval": "approve_request",
+    "method_choice": "verify_identity",
 }
+# Steps that ask for what a person knows: shown again right after their answer, the answer was refused.
+ANSWERED_STEPS = ("account", "password")
+# The messages an invalid field points at (aria-describedby), those the page has: Entra names more ids than it shows.
+DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(/\\s+/)
+  .map(id => id && document.getElementById(id)).filter(Boolean)
+  .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
 )
@@ -90,9 +98,12 @@ class SignInPage:
         invalid = self.page.locator("input[aria-invalid=true]")
         if invalid.count() == 0:
             return None
-        described_by = invalid.first.get_attribute("aria-describedby") or ""
-        messages = [self.page.locator(f"[id='{id_}']").inner_text().strip() for id_ in described_by.split() if id_]
-        return " ".join(messages) or "The sign-in page refused the value."
+        return invalid.first.evaluate(DESCRIBED_BY) or "The sign-in page refused the value."
+
+    def alert(self) -> str | None:
+        """Return the text of the first alert shown with words in it (Entra's error under a field), if any."""
+        shown = self.error.filter(visible=True, has_text=re.compile(r"\S"))
+        return shown.first.inner_text().strip() if shown.count() else None
 
     def message(self) -> str:
         """Return what a page without a step form says: its alert, else its heading."""

@@ -77,6 +77,9 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
     "yes": ("Yes", "Oui", "是"),
     "no": ("No", "Non", "否"),
     "mfa_registration": ("More information required", "Plus d’informations requises", "需要更多信息"),
+    # Steps no script can answer: a push to approve in the Authenticator app, or a choice of method.
+    "approve_request": ("Approve sign in request", "Approuver la demande de connexion", "批准登录请求"),
+    "verify_identity": ("Verify your identity", "Vérifier votre identité", "验证你的身份"),
 }
 
 

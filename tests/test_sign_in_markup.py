@@ -1,0 +1,96 @@
+"""Sign-in pages marked up as Entra ID marks them, not as the bundled provider does.
+
+Served through routes at a provider of their own, so each test controls every answer and counts
+what the browser sent: a refusal must end the sign-in at once, and a password is typed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from flows import MfaRequiredError, SignInError, complete_sign_in
+from pages import SignInPage
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+PROVIDER = "https://login.provider.test/"
+# Entra's password step refused: the message in an alert under the field, the field not marked invalid.
+REFUSED_PASSWORD = """<!doctype html><html lang="en"><title>Sign in</title><main>
+<div role="heading" aria-level="1">Enter password</div>
+<form method="post" action="/login">
+  <div id="passwordError" role="alert">{error}</div>
+  <input name="passwd" type="password" aria-label="Password" aria-describedby="passwordError loginHeader">
+  <input type="submit" value="Sign in">
+</form></main></html>"""
+SHORT_TIMEOUT_MS = 5_000  # a wait that ran into it would fail the test instead of holding it 30 s
+
+
+def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> None:
+    """Answer the provider's addresses (``"POST /login"`` for a POST) with pages or handlers."""
+
+    def answer(route: Route) -> None:
+        request = route.request
+        path = "/" + request.url.removeprefix(PROVIDER).split("?")[0]
+        found = answers.get(f"{request.method} {path}") or answers.get(path)
+        if found is None:
+            route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
+        elif callable(found):
+            found(route)
+        else:
+            route.fulfill(content_type="text/html; charset=utf-8", body=found)
+
+    page.route(PROVIDER + "**", answer)
+    page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+
+def test_a_refused_password_is_typed_once_and_the_provider_s_alert_is_the_error(page: Page) -> None:
+    # Given a provider that refuses the password with a message in an alert, the field not marked invalid
+    words = "Your account or password is incorrect."
+    posted: list[str] = []
+
+    def refuse(route: Route) -> None:
+        posted.append(route.request.post_data or "")
+        route.fulfill(content_type="text/html; charset=utf-8", body=REFUSED_PASSWORD.format(error=words))
+
+    serve(page, {"/login": REFUSED_PASSWORD.format(error=""), "POST /login": refuse})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with a wrong password
+    with pytest.raises(SignInError) as refused:
+        complete_sign_in(page, "agent@contoso.test", "not-the-password")
+
+    # Then the provider's words are the error, and the password went out once: a retry could lock the account
+    assert words in str(refused.value)
+    assert len(posted) == 1 and "passwd=not-the-password" in posted[0]
+
+
+def test_a_field_described_by_a_message_the_page_does_not_have_is_read_at_once(page: Page) -> None:
+    # Given an invalid field whose description names two ids, one of them not in the page
+    serve(page, {"/login": REFUSED_PASSWORD.format(error="Wrong.").replace('type="password"', 'aria-invalid="true"')})
+    page.goto(PROVIDER + "login")
+
+    # When its error is read
+    # Then the message that is there is the answer (no wait for the one that is not)
+    assert SignInPage(page).field_error() == "Wrong."
+
+
+STEPS_NO_SCRIPT_ANSWERS = {
+    "push": "Approve sign in request",
+    "choice-fr": "Vérifier votre identité",
+    "push-zh": "批准登录请求",
+}
+
+
+@pytest.mark.parametrize("heading", STEPS_NO_SCRIPT_ANSWERS.values(), ids=STEPS_NO_SCRIPT_ANSWERS.keys())
+def test_a_step_no_script_can_answer_raises_mfa_required_at_once(page: Page, heading: str) -> None:
+    # Given a provider that asks to approve the sign-in on a phone, or to choose how to verify
+    serve(page, {"/login": f'<!doctype html><main><div role="heading" aria-level="1">{heading}</div><p>42</p></main>'})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in
+    # Then it says what to do instead, not a timeout
+    with pytest.raises(MfaRequiredError, match="TOTP"):
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret="PORTALDEMOTOTP23")
