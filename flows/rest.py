@@ -3,13 +3,18 @@
 It authenticates with a bearer token from a callable (``token``), so how tokens are obtained
 (a refresh token from the identity provider, or anything a caller has) stays in one place.
 A token the API refuses (expired, forgotten by a restart) is replaced once and the request
-sent again: a 401 means the portal did nothing with it.
+sent again: a 401 means the portal did nothing with it. So is a request the API asks to send later
+(429 Too Many Requests, or 503 with ``Retry-After``), after the wait it names, a few times.
 """
 
 from __future__ import annotations
 
+import email.utils
+import http.client
 import json
+import logging
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +29,12 @@ TokenSource = Callable[[], str]
 CONTINUATION_HEADER = "MS-ContinuationToken"
 PAGE_SIZE = 100
 TIMEOUT_S = 30
+LATER_RETRIES = 4  # times a request the API asks to send later is sent again
+LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
+FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
+pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
+
+log = logging.getLogger("flows")
 
 
 class ApiError(PortalError):
@@ -35,25 +46,69 @@ class ApiError(PortalError):
         self.body = body
 
 
+def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
+    """Return the seconds to wait before sending again what ``error`` answered, None when not to.
+
+    429 always asks to come back later; 503 only when it says when (``Retry-After``: seconds or a
+    date). Either way the request was not carried out, so sending it again does nothing twice.
+    """
+    retry_after = (error.headers.get("Retry-After") or "").strip()
+    if error.code != 429 and not (error.code == 503 and retry_after):
+        return None
+    if retry_after.isdigit():
+        return float(retry_after)
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time())
+    except (TypeError, ValueError):  # absent or unreadable: back off
+        return FIRST_WAIT_S * 2**attempt
+
+
+def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:
+    """Open ``request``; return the answer's body and headers, or raise its ``HTTPError`` or ``OSError``.
+
+    An answer asking to send the request later is waited out (as long as it asks, up to
+    ``LONGEST_WAIT_S``) and the request sent again, up to ``LATER_RETRIES`` times.
+    """
+    for attempt in range(LATER_RETRIES + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+                return response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            wait = wait_asked(error, attempt)
+            if wait is None or wait > LONGEST_WAIT_S or attempt == LATER_RETRIES:
+                raise
+            error.close()  # its connection, closed now rather than by the collector
+            where = f"{request.method} {request.full_url}"
+            log.warning("%s answered %s: sending it again in %.1f s", where, error.code, wait)
+            pause(wait)
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def send(
     url: str, method: str = "GET", *, form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
 ) -> tuple[Any, dict[str, str]]:
-    """Send one request; return the decoded JSON answer and its headers, or raise ``ApiError``."""
+    """Send one request; return the decoded JSON answer and its headers.
+
+    Raises ``ApiError`` when the API answers with an error (after waiting out any it asked for) and
+    ``PortalUnavailableError`` when it does not answer, or drops the connection.
+    """
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     sent = {"Accept": "application/json", **(headers or {})}
     if form is not None:
         sent["Content-Type"] = "application/x-www-form-urlencoded"
     request = urllib.request.Request(url, data=data, headers=sent, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            return json.loads(response.read() or b"null"), dict(response.headers)
+        raw, answered = open_patiently(request)
+        return json.loads(raw or b"null"), answered
     except urllib.error.HTTPError as error:
-        with error:  # its connection, closed now rather than by the collector
+        with error:
             raw = error.read()
         body = json.loads(raw) if raw.startswith(b"{") else raw.decode(errors="replace")
         raise ApiError(error.code, body, f"{method} {url}") from None
     except urllib.error.URLError as error:
         raise PortalUnavailableError(f"The portal's REST API did not answer {method} {url}: {error.reason}") from None
+    except (OSError, http.client.HTTPException) as error:  # reset, dropped, timed out mid-answer
+        raise PortalUnavailableError(f"The portal's REST API broke off {method} {url}: {error!r}") from None
 
 
 def discover_provider(base_url: str) -> dict[str, Any]:
@@ -67,15 +122,21 @@ def discover_provider(base_url: str) -> dict[str, Any]:
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
+    sign_in = f"{base_url.rstrip('/')}/sign-in"
     try:
-        urllib.request.build_opener(NoRedirect).open(f"{base_url.rstrip('/')}/sign-in", timeout=TIMEOUT_S)
-        raise ValueError(f"{base_url} does not send its sign-in to an identity provider")
-    except urllib.error.HTTPError as redirect:
-        location = urllib.parse.urlsplit(redirect.headers.get("Location", ""))
-    tenant = location.path.strip("/").split("/")[0]
-    issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
-    with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT_S) as answer:
-        return json.loads(answer.read())
+        urllib.request.build_opener(NoRedirect).open(sign_in, timeout=TIMEOUT_S).close()
+        answered = "a page of its own"
+    except urllib.error.HTTPError as answer:
+        answer.close()
+        location = urllib.parse.urlsplit(answer.headers.get("Location") or "")
+        if 300 <= answer.code < 400 and location.scheme in ("http", "https") and location.path.strip("/"):
+            tenant = location.path.strip("/").split("/")[0]
+            issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
+            return send(f"{issuer}/.well-known/openid-configuration")[0]
+        answered = f"{answer.code} {answer.reason}" + (f" to {answer.headers['Location']}" if location.path else "")
+    except (OSError, http.client.HTTPException) as error:
+        raise PortalUnavailableError(f"The portal did not answer {sign_in}: {error}") from None
+    raise PortalError(f"{sign_in} answered {answered}, not a redirect to its identity provider, which is not found")
 
 
 def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> TokenSource:
@@ -117,6 +178,10 @@ class PortalClient:
     ) -> tuple[Any, dict[str, str]]:
         """GET ``path``; return the answer and its headers."""
         url = self.base_url + path.lstrip("/") + (f"?{urllib.parse.urlencode(query)}" if query else "")
+        return self.get_url(url, headers)
+
+    def get_url(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
+        """GET an absolute ``url`` of the API (a next page's link); return the answer and its headers."""
         used = self.current_token()
         try:
             return send(url, headers={**(headers or {}), "Authorization": f"Bearer {used}"})
@@ -146,15 +211,22 @@ class PortalClient:
         spec = {"Field": "CompanyName", "Value": company_name, "Operator": "starts_with"}
         query = {"size": str(PAGE_SIZE), "filter": json.dumps(spec, ensure_ascii=False)}
         found: list[dict[str, Any]] = []
-        headers: dict[str, str] = {}
+        url, headers = self.base_url + "v1/customers?" + urllib.parse.urlencode(query), {}
+        pages_read: set[tuple[str, str]] = set()
         while True:
-            answer = self.get("v1/customers", query, headers)
+            answer, _ = self.get_url(url, headers)
             found += [item for item in answer["items"] if item["companyProfile"]["companyName"] == company_name]
             following = (answer.get("links") or {}).get("next")
             if not following:
                 return found
-            # The next page is the same query with the continuation token as a header.
+            # The next page: its link's address (Partner Center's says seekOperation=Next) and its
+            # continuation token, a header.
+            url = urllib.parse.urljoin(self.base_url, following.get("uri") or url)
             headers = {h["key"]: h["value"] for h in following.get("headers", []) if h["key"] == CONTINUATION_HEADER}
+            page = (url, headers.get(CONTINUATION_HEADER, ""))
+            if page in pages_read:
+                raise PortalError(f"The customer list's next page is one already read ({url}): stopped, not looping")
+            pages_read.add(page)
 
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored."""

@@ -15,7 +15,7 @@ Query = Callable[..., list[sqlite3.Row]]
 
 
 def walk(client: FlaskClient, headers: dict[str, str], url: str) -> list[dict[str, Any]]:
-    """Return the pages of a listing, following links.next with MS-ContinuationToken until the end."""
+    """Return the pages of a listing, following links.next (its uri, its MS-ContinuationToken) until the end."""
     pages, extra = [], {}
     while True:
         response = client.get(url, headers={**headers, **extra})
@@ -24,7 +24,8 @@ def walk(client: FlaskClient, headers: dict[str, str], url: str) -> list[dict[st
         following = response.json["links"].get("next")
         if following is None:
             return pages
-        assert following["uri"].startswith("/v1/customers?")
+        url = following["uri"]
+        assert url.startswith("/v1/customers?") and "seekOperation=Next" in url, url
         extra = {h["key"]: h["value"] for h in following["headers"]}
 
 
@@ -65,6 +66,29 @@ def test_continuation_token_may_come_as_a_query_parameter(client: FlaskClient, a
     # Then it is the page that follows
     assert second["items"][0]["id"] not in {item["id"] for item in first["items"]}
     assert len(second["items"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("seek", "token", "message"),
+    [
+        ("Next", False, "seekOperation=Next goes with a continuation token."),
+        ("Previous", True, "Unknown seekOperation."),
+    ],
+    ids=["next-without-token", "unknown-operation"],
+)
+def test_a_seek_without_its_token_or_of_another_kind_is_refused(
+    client: FlaskClient, admin: dict[str, str], seek: str, token: bool, message: str
+) -> None:
+    # Given the first page's next token
+    following = client.get("/v1/customers?size=10", headers=admin).json["links"]["next"]
+    continuation = {h["key"]: h["value"] for h in following["headers"]} if token else {}
+
+    # When a page is asked for with a seek operation the API does not take that way
+    response = client.get(f"/v1/customers?size=10&seekOperation={seek}", headers={**admin, **continuation})
+
+    # Then it is refused as a request the API cannot read, saying why
+    assert response.status_code == 400
+    assert (response.json["code"], response.json["description"]) == (400, message)
 
 
 def test_listing_has_partner_center_shape(client: FlaskClient, admin: dict[str, str]) -> None:
@@ -198,3 +222,16 @@ def test_unknown_api_path_is_a_json_404(client: FlaskClient, admin: dict[str, st
 
     # Then the answer is a JSON 404, not the portal's HTML page
     assert response.status_code == 404 and response.json["source"] == "PartnerFD"
+
+
+def test_the_fault_header_throttles_an_api_request_as_partner_center_does(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    # Given a request that asks the bundled portal to be throttled
+    # When it lists customers
+    response = client.get("/v1/customers?size=1", headers={**admin, "X-Portal-Fault": "429"})
+
+    # Then it is 429 in Partner Center's error shape, saying when to come back
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    assert response.json["code"] == 429 and response.json["source"] == "PartnerFD"

@@ -1,0 +1,170 @@
+"""The library's REST client against an API that throttles, drops connections and pages oddly.
+
+A stub API on the loopback answers each request from a script the test writes, and records what
+it was sent; the client's waits are recorded instead of waited.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from time import time
+
+import pytest
+
+from flows import rest
+from flows.rest import ApiError, PortalClient, discover_provider, send
+from pages import PortalError, PortalUnavailableError
+
+pytestmark = pytest.mark.tooling
+
+DROP = (0, {}, None)  # an answer that closes the connection without a word
+
+
+@dataclass
+class StubApi:
+    """Answers requests in turn with ``answers`` (status, headers, JSON body); the last one repeats."""
+
+    answers: list[tuple[int, dict[str, str], object]] = field(default_factory=list)
+    requests: list[tuple[str, Message]] = field(default_factory=list)  # (path, headers: any case) as sent
+    url: str = ""
+
+
+@pytest.fixture
+def api() -> Iterator[StubApi]:
+    """Serve a stub API on the loopback while the test runs."""
+    stub = StubApi()
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            stub.requests.append((self.path, self.headers))
+            status, headers, body = stub.answers[min(len(stub.requests), len(stub.answers)) - 1]
+            if status == 0:
+                self.close_connection = True
+                return
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(json.dumps(body).encode())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    stub.url = f"http://127.0.0.1:{server.server_port}/"
+    yield stub
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the client's waits instead of waiting them."""
+    recorded: list[float] = []
+    monkeypatch.setattr(rest, "pause", recorded.append)
+    return recorded
+
+
+THROTTLED = {"code": 429, "description": "Too many requests", "data": [], "source": "PartnerFD"}
+
+
+def test_a_throttled_request_is_sent_again_after_the_wait_the_api_names(api: StubApi, waits: list[float]) -> None:
+    # Given an API that throttles twice, asking for 7 seconds, then answers
+    api.answers = [(429, {"Retry-After": "7"}, THROTTLED)] * 2 + [(200, {}, {"ok": True})]
+
+    # When the client asks
+    answer, _ = send(api.url + "v1/customers")
+
+    # Then it waited as asked, twice, and the third request had the answer
+    assert answer == {"ok": True}
+    assert waits == [7.0, 7.0] and len(api.requests) == 3
+
+
+def test_a_wait_given_as_a_date_is_waited_until_then(api: StubApi, waits: list[float]) -> None:
+    # Given a 503 that says to come back at a date 20 seconds from now
+    api.answers = [(503, {"Retry-After": formatdate(time() + 20, usegmt=True)}, {}), (200, {}, [])]
+
+    # When the client asks
+    send(api.url)
+
+    # Then it waited about those 20 seconds (the date has whole seconds)
+    assert len(waits) == 1 and 18 <= waits[0] <= 21
+
+
+def test_a_throttle_that_persists_is_an_api_error_after_a_few_tries(api: StubApi, waits: list[float]) -> None:
+    # Given an API that throttles every request, without saying how long
+    api.answers = [(429, {}, THROTTLED)]
+
+    # When the client asks
+    with pytest.raises(ApiError) as throttled:
+        send(api.url + "v1/customers")
+
+    # Then it backed off 1, 2, 4, 8 seconds, then raised the API's own answer
+    assert waits == [1.0, 2.0, 4.0, 8.0] and len(api.requests) == 5
+    assert throttled.value.status == 429 and throttled.value.body == THROTTLED
+
+
+@pytest.mark.parametrize(
+    ("status", "headers"), [(429, {"Retry-After": "3600"}), (503, {})], ids=["wait-too-long", "503-without-wait"]
+)
+def test_an_answer_not_to_wait_for_is_raised_at_once(
+    api: StubApi, waits: list[float], status: int, headers: dict[str, str]
+) -> None:
+    # Given an API that asks for an hour, or is unavailable without saying for how long
+    api.answers = [(status, headers, {"code": status})]
+
+    # When the client asks
+    # Then it raises at once: the caller decides, not a silent hour
+    with pytest.raises(ApiError, match=str(status)):
+        send(api.url)
+    assert waits == [] and len(api.requests) == 1
+
+
+def test_a_dropped_connection_is_portal_unavailable(api: StubApi) -> None:
+    # Given an API that closes the connection without answering
+    api.answers = [DROP]
+
+    # When the client asks
+    # Then it is the library's error for an API that did not answer, naming the address
+    with pytest.raises(PortalUnavailableError, match="broke off GET"):
+        send(api.url + "v1/customers")
+
+
+def test_pages_are_followed_by_their_next_link_and_a_page_read_twice_stops_the_walk(api: StubApi) -> None:
+    # Given an API whose next link (Partner Center's shape) leads to a page whose next link repeats itself
+    def page(name: str, token: str | None) -> tuple[int, dict[str, str], object]:
+        item = {"id": name, "companyProfile": {"companyName": "Contoso"}}
+        following = {"uri": "/v1/customers?size=100&seekOperation=Next", "headers": [], "method": "GET"}
+        if token:
+            following["headers"] = [{"key": "MS-ContinuationToken", "value": token}]
+        return 200, {}, {"items": [item], "links": {"next": following}}
+
+    api.answers = [page("1", "t1"), page("2", "t2"), page("3", "t2")]
+    client = PortalClient(api.url, token=lambda: "a-token")
+
+    # When the client gathers every "Contoso"
+    # Then it follows the next links, and stops with an error where a page would be read again
+    with pytest.raises(PortalError, match="already read"):
+        client.customers_named("Contoso")
+    first, *following = api.requests
+    assert first[0].startswith("/v1/customers?size=100&filter=")
+    assert [path for path, _ in following] == ["/v1/customers?size=100&seekOperation=Next"] * 2
+    assert [headers["MS-ContinuationToken"] for _, headers in following] == ["t1", "t2"]
+
+
+def test_a_portal_whose_sign_in_is_no_redirect_says_so(api: StubApi) -> None:
+    # Given a portal that answers its sign-in address with an error page, not a redirect
+    api.answers = [(503, {}, {"error": "restarting"})]
+
+    # When the identity provider is looked for
+    # Then the error says what the portal answered
+    with pytest.raises(PortalError, match=r"answered 503 .*not a redirect"):
+        discover_provider(api.url)
