@@ -19,6 +19,7 @@ from pages import (
     PortalUnavailableError,
     SignedOutError,
     SignInError,
+    UnknownPageError,
     ValidationError,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "RowOutcome",
     "SignInError",
     "SignedOutError",
+    "UnknownPageError",
     "ValidationError",
     "add_customer",
     "complete_sign_in",

@@ -66,7 +66,7 @@ def sign_in(
     """
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
-        page.goto(dashboard.PATH)
+        dashboard.goto(dashboard.PATH)
         complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         return dashboard.wait_until_ready()
 

@@ -13,6 +13,7 @@ from .errors import (
     PortalUnavailableError,
     SignedOutError,
     SignInError,
+    UnknownPageError,
     ValidationError,
 )
 from .models import EDITABLE_FIELDS, AccountInfo, BillingProfile, NewCustomer
@@ -39,5 +40,6 @@ __all__ = [
     "SignInError",
     "SignInPage",
     "SignedOutError",
+    "UnknownPageError",
     "ValidationError",
 ]

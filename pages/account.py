@@ -59,7 +59,7 @@ class AccountPage(Screen):
 
     def open(self, customer_id: str) -> AccountPage:
         """Go straight to the Account page of the customer with this Microsoft ID."""
-        self.page.goto(f"customers/{customer_id}/account")
+        self.goto(f"customers/{customer_id}/account")
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> AccountPage:
@@ -182,7 +182,7 @@ class AccountEditPage(FormPage):
 
     def open(self, customer_id: str) -> AccountEditPage:
         """Go straight to the edit form of the customer with this Microsoft ID."""
-        self.page.goto(f"customers/{customer_id}/account/edit")
+        self.goto(f"customers/{customer_id}/account/edit")
         return self.wait_until_ready()
 
     def values(self) -> dict[str, str]:

@@ -42,7 +42,7 @@ class CustomersPage(Screen):
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
-        self.page.goto(self.PATH)
+        self.goto(self.PATH)
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> CustomersPage:
@@ -134,7 +134,7 @@ class CustomerPage(Screen):
 
     def open(self, customer_id: str) -> CustomerPage:
         """Go straight to the customer with this Microsoft ID."""
-        self.page.goto(f"customers/{customer_id}")
+        self.goto(f"customers/{customer_id}")
         return self.wait_until_ready()
 
     def account(self) -> AccountPage:

@@ -22,7 +22,7 @@ class DashboardPage(Screen):
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""
-        self.page.goto(self.PATH)
+        self.goto(self.PATH)
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> DashboardPage:

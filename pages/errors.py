@@ -8,6 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+# What a page says it is, read without waiting: its main heading, else its title.
+PAGE_HEADING = """() => {
+  const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
+  return ((heading && heading.innerText) || document.title || "").trim().slice(0, 200);
+}"""
+
+
+def page_says(page: Page) -> str:
+    """Return what ``page`` says it is (its main heading, else its title), for an error's message; "" if unknown."""
+    try:
+        return str(page.evaluate(PAGE_HEADING))
+    except PlaywrightError:  # closed, or navigating again
+        return ""
+
 
 class PortalError(Exception):
     """Base of every error the flows raise for something the portal refused or reported."""
@@ -30,6 +47,14 @@ class PortalUnavailableError(PortalError):
 
     Raised by Submit too: a refused connection means the form never reached the portal, so
     nothing was saved; the message names the browser's network error.
+    """
+
+
+class UnknownPageError(PortalError):
+    """Where a screen was expected, the portal showed a page the library does not know (its words are in the message).
+
+    Raised after the usual wait (Playwright's timeout): a new page of the portal, a gateway's or
+    proxy's page, or a screen whose markup changed.
     """
 
 

@@ -13,8 +13,9 @@ from contextlib import suppress
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import SignedOutError, SignInError, error_for_status
+from .errors import PortalUnavailableError, SignedOutError, SignInError, UnknownPageError, error_for_status, page_says
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
@@ -64,13 +65,19 @@ class Screen:
         Returns the ARIA snapshot of what showed when one look told (callers read it instead of
         asking the page again), None when it took a closer look.
         """
-        shown = self.shown_ready(ready)
-        if shown is not None:
-            self.page.wait_for_load_state("domcontentloaded")  # as below
-            return shown
+        try:
+            shown = self.shown_ready(ready)
+            if shown is not None:
+                self.page.wait_for_load_state("domcontentloaded")  # as below
+                return shown
+        except PlaywrightTimeoutError:
+            raise self.unknown_page() from None  # waited the whole timeout once: not twice
         renewal = renewal_for(self.page) if renew else None
         while True:
-            ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
+            try:
+                ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
+            except PlaywrightTimeoutError:
+                raise self.unknown_page() from None
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
@@ -101,7 +108,9 @@ class Screen:
         """
         try:
             snapshot = ready.or_(self.sign_in_prompt).or_(self.error_heading).first.aria_snapshot()
-        except PlaywrightError:
+        except PlaywrightTimeoutError:
+            raise  # none of the three came: ``settle`` says what the page is instead
+        except PlaywrightError:  # the page navigated meanwhile
             return None
         line = SNAPSHOT_LINE.match(snapshot)
         if line is None:  # hidden: not in the accessibility tree
@@ -115,6 +124,24 @@ class Screen:
         else:
             trouble = role == "button" and any_language("sign_in").search(name)
         return None if trouble else snapshot
+
+    def goto(self, path: str) -> None:
+        """Go to ``path`` (below the base URL); raise ``PortalUnavailableError`` when nothing answers there."""
+        try:
+            self.page.goto(path)
+        except PlaywrightError as error:
+            if "net::" not in str(error):
+                raise
+            reason = str(error).splitlines()[0]
+            raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None
+
+    def unknown_page(self) -> UnknownPageError:
+        """Return the error for a page that showed none of this screen, sign-in or an error page in time."""
+        says = page_says(self.page)
+        return UnknownPageError(
+            f"Waiting for the {type(self).__name__} at {self.page.url}: the page showed neither it, nor sign-in, "
+            f"nor an error page the library knows" + (f"; it says {says!r}" if says else "")
+        )
 
     def shown_error(self) -> Exception:
         """Return the error for the error page shown: its status from the heading, its message."""

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .errors import SignInError, page_says
 from .strings import any_language
 from .watch import highlight
 
@@ -84,7 +86,12 @@ class SignInPage:
         waiting = done
         for step in steps:
             waiting = waiting.or_(step)
-        waiting.first.wait_for()
+        try:
+            waiting.first.wait_for()
+        except PlaywrightTimeoutError:
+            says = page_says(self.page)
+            where = f"At {self.page.url} the sign-in showed no step the library knows"
+            raise SignInError(where + (f": it says {says!r}" if says else "")) from None
         self.page.wait_for_load_state("domcontentloaded")
         if done.first.is_visible():
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import socket
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
 from flows.steps import step
-from pages import AccountEditPage, AccountPage, PortalError
+from pages import AccountEditPage, AccountPage, DashboardPage, PortalError, PortalUnavailableError, UnknownPageError
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
 pytestmark = pytest.mark.tooling
@@ -104,6 +105,33 @@ def test_field_errors_are_read_from_each_invalid_field_s_description(page: Page)
     errors = AccountEditPage(page).field_errors()
 
     assert errors == {"city": "城市为必填项。 请重试。", "增值税号": "无效"}
+
+
+def test_a_page_the_library_does_not_know_is_an_error_that_quotes_it(page: Page) -> None:
+    # Given a gateway's page where the Dashboard should be, which no screen check knows
+    page.route("http://portal.example/**", lambda route: route.fulfill(status=503, body="<h1>Service Unavailable</h1>"))
+    page.goto("http://portal.example/dashboard")
+    page.set_default_timeout(2_000)  # the wait that ends in the error, kept short
+
+    # When the Dashboard is waited for
+    # Then the error says where and what the page says, instead of Playwright's timeout
+    expected = r"DashboardPage at http://portal\.example/dashboard.*'Service Unavailable'"
+    with pytest.raises(UnknownPageError, match=expected):
+        DashboardPage(page).wait_until_ready()
+
+
+def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -> None:
+    # Given a base URL where nothing listens: a loopback port just free
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    context = browser.new_context(base_url=f"http://127.0.0.1:{port}/")
+
+    # When the Dashboard is opened
+    # Then the library's error says so, with the browser's reason
+    with pytest.raises(PortalUnavailableError, match=r"did not answer dashboard.*ERR_CONNECTION_REFUSED"):
+        DashboardPage(context.new_page()).open()
+    context.close()
 
 
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])

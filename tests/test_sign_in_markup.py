@@ -94,3 +94,15 @@ def test_a_step_no_script_can_answer_raises_mfa_required_at_once(page: Page, hea
     # Then it says what to do instead, not a timeout
     with pytest.raises(MfaRequiredError, match="TOTP"):
         complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret="PORTALDEMOTOTP23")
+
+
+def test_a_sign_in_page_with_no_step_the_library_knows_is_a_sign_in_error_quoting_it(page: Page) -> None:
+    # Given a provider page the library has no step for
+    serve(page, {"/login": '<!doctype html><main><div role="heading" aria-level="1">Update your password</div></main>'})
+    page.goto(PROVIDER + "login")
+    page.set_default_timeout(1_500)  # the wait that ends in the error
+
+    # When the library signs in
+    # Then it says where it stopped and what the page says, instead of Playwright's timeout
+    with pytest.raises(SignInError, match="showed no step the library knows: it says 'Update your password'"):
+        complete_sign_in(page, "agent@contoso.test", "a-password")
