@@ -8,6 +8,7 @@ with portal_session("http://127.0.0.1:8000/", "global-admin", "portal-demo") as 
 
 from pages import (
     AccountInfo,
+    AmbiguousCustomerError,
     BillingProfile,
     CustomerNotFoundError,
     EditConflictError,
@@ -43,6 +44,7 @@ __all__ = [
     "OUTCOMES",
     "AccountInfo",
     "AccountRow",
+    "AmbiguousCustomerError",
     "BillingProfile",
     "BrowserNotFoundError",
     "CustomerNotFoundError",

@@ -38,10 +38,14 @@ def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:
 
 
 def open_customer(page: Page, customer: str) -> CustomerPage:
-    """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page."""
+    """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page.
+
+    Raises ``CustomerNotFoundError`` when no customer has the name, ``AmbiguousCustomerError`` when
+    the list shows it more than once.
+    """
     customers = open_customers(page, wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {customer}"):
-        chosen = customers.choose(customer)
+        chosen = customers.choose(customer, only_one=True)
         if chosen is None:
             raise CustomerNotFoundError(company_name=customer)
         return chosen
@@ -81,8 +85,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     """Change the billing profile of ``customer`` (a company name); return what the Account page shows.
 
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values. Raises
-    ``CustomerNotFoundError``, ``NotAllowedError``, ``ValidationError``, ``EditConflictError``
-    or ``SignedOutError`` when the portal says so; nothing is saved in those cases.
+    ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
+    ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
+    portal says so; nothing is saved in those cases.
     """
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
     return submit_changes(edit_account(page, customer), changes)

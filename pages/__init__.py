@@ -4,6 +4,7 @@ from .account import AccountEditPage, AccountPage, AddCustomerPage
 from .customers import CustomerPage, CustomersPage
 from .dashboard import DashboardPage
 from .errors import (
+    AmbiguousCustomerError,
     CustomerNotFoundError,
     EditConflictError,
     MfaRequiredError,
@@ -25,6 +26,7 @@ __all__ = [
     "AccountInfo",
     "AccountPage",
     "AddCustomerPage",
+    "AmbiguousCustomerError",
     "BillingProfile",
     "CustomerNotFoundError",
     "CustomerPage",

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from .account import AccountPage, AddCustomerPage
-from .errors import PortalError
+from .errors import AmbiguousCustomerError, PortalError
 from .screen import Screen
 from .strings import any_language
 from .watch import highlight
@@ -39,6 +39,7 @@ class CustomersPage(Screen):
         self.pager = page.get_by_role("navigation").filter(has=self.next_button)
         self.add_customer_link = page.get_by_role("link", name=any_language("add_customer"))
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
+        self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
@@ -96,12 +97,17 @@ class CustomersPage(Screen):
         return [name.strip() for name in self.table.get_by_role("link").all_inner_texts()]
 
     def find(self, company_name: str) -> Locator | None:
-        """Page forward from the page shown until the customer's link appears; None if it never does."""
+        """Page forward from the page shown until the customer's link appears; None if it never does.
+
+        Returns the first such link of that page; ``links_found`` says how many the page has.
+        """
         while True:
             link = self.customer_link(company_name)
-            if link.count() > 0:
+            self.links_found = link.count()
+            if self.links_found > 0:
                 return link.first
-            if not self.next_button.is_enabled():
+            # No pager at all (a list of one page may have none) ends the search as a disabled Next does.
+            if self.next_button.count() == 0 or not self.next_button.is_enabled():
                 return None
             self.next_page()
 
@@ -110,11 +116,17 @@ class CustomersPage(Screen):
         highlight(self.add_customer_link).click()
         return AddCustomerPage(self.page).wait_until_ready()
 
-    def choose(self, company_name: str) -> CustomerPage | None:
-        """Search for the customer and open it, paging if needed; None when it is not in the list."""
+    def choose(self, company_name: str, *, only_one: bool = False) -> CustomerPage | None:
+        """Search for the customer and open it, paging if needed; None when it is not in the list.
+
+        Company names need not be unique: ``only_one=True`` raises ``AmbiguousCustomerError`` when the
+        page where the name first shows lists it more than once, instead of opening the first.
+        """
         link = self.search(company_name).find(company_name)
         if link is None:
             return None
+        if only_one and self.links_found > 1:
+            raise AmbiguousCustomerError(company_name, self.links_found)
         highlight(link).click()
         return CustomerPage(self.page).wait_until_ready()
 

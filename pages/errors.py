@@ -74,6 +74,22 @@ class CustomerNotFoundError(PageError):
         self.company_name = company_name
 
 
+class AmbiguousCustomerError(PortalError):
+    """More than one customer has this company name; ``count`` is how many the list showed at once.
+
+    Company names are not unique (domains are): open the customer by its Microsoft ID instead
+    (``CustomerPage(page).open(customer_id)``, ``AccountPage(page).open(customer_id)``).
+    """
+
+    def __init__(self, company_name: str, count: int) -> None:
+        super().__init__(
+            f"{count} customers are named {company_name!r} in the Customers list: "
+            f"nothing was changed; open the one meant by its Microsoft ID"
+        )
+        self.company_name = company_name
+        self.count = count
+
+
 class NotAllowedError(PageError):
     """The signed-in user's role may not do this: no Edit offered, or the portal answered 403."""
 

@@ -13,7 +13,15 @@ from playwright.sync_api import Browser, Page
 from flows import BillingProfile, update_customer_account
 from flows.session import normalize_base_url
 from flows.steps import step
-from pages import AccountEditPage, AccountPage, DashboardPage, PortalError, PortalUnavailableError, UnknownPageError
+from pages import (
+    AccountEditPage,
+    AccountPage,
+    CustomersPage,
+    DashboardPage,
+    PortalError,
+    PortalUnavailableError,
+    UnknownPageError,
+)
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
 pytestmark = pytest.mark.tooling
@@ -118,6 +126,20 @@ def test_a_page_the_library_does_not_know_is_an_error_that_quotes_it(page: Page)
     expected = r"DashboardPage at http://portal\.example/dashboard.*'Service Unavailable'"
     with pytest.raises(UnknownPageError, match=expected):
         DashboardPage(page).wait_until_ready()
+
+
+def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> None:
+    # Given a list of one page that shows no pager at all (a deployment's markup), without the customer
+    page.set_content(
+        '<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
+        "</table></section>"
+    )
+    page.set_default_timeout(2_000)  # a wait for the missing Next would end in a timeout, not None
+
+    # When the customer is looked for
+    # Then the answer is "not in the list", and a listed one is found
+    assert CustomersPage(page).find("Contoso") is None
+    assert CustomersPage(page).find("Fabrikam") is not None
 
 
 def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
-from flows import edit_account, update_customer_account
+from flows import AmbiguousCustomerError, edit_account, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 
 pytestmark = pytest.mark.regression
@@ -142,3 +142,19 @@ def test_country_is_shown_but_cannot_be_changed(admin_page: Page, customers: Cus
     # Then the portal takes the form (it goes on to the Account page), saves the change, and not the country
     assert answer.status == 302, f"expected the portal to take the form (302), it answered {answer.status}"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="北京市")
+
+
+def test_a_company_name_two_customers_share_is_refused_and_neither_changes(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given two customers of the same company name (domains are unique, names are not)
+    first = customers.create("CN")
+    second = customers.create("CN", companyName=first.companyName)
+
+    # When the workflow is asked to change "that" customer
+    with pytest.raises(AmbiguousCustomerError, match="2 customers are named") as refused:
+        update_customer_account(admin_page, first.companyName, {"city": "Shanghai"})
+
+    # Then it says the name is ambiguous, and neither customer changed
+    assert refused.value.company_name == first.companyName
+    assert [api.billing_profile(c.id) for c in (first, second)] == [first.billing, second.billing]
