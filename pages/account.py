@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Self
 
@@ -9,7 +10,7 @@ from playwright.sync_api import Error, Locator, Page
 
 from .errors import PortalError, PortalUnavailableError, SignedOutError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen, snapshot_role
+from .screen import Screen, link_or_button, snapshot_role
 from .strings import UI_STRINGS, any_language
 from .watch import highlight
 
@@ -41,6 +42,8 @@ INVALID_FIELDS = """form => [...form.elements].filter(el => el.getAttribute("ari
   return [label.trim(), text(el.getAttribute("aria-describedby"))];
 })"""
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
+# Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
+EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
 
 
 def field_named(label: str, fields: tuple[str, ...]) -> str | None:
@@ -53,7 +56,7 @@ class AccountPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.edit_link = page.get_by_role("link", name=any_language("edit"))
+        self.edit_link = link_or_button(page, EDIT_NAME)
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = page.get_by_role("heading", name=any_language("bill_to"))
 
@@ -111,7 +114,7 @@ class FormPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.submit_button = page.get_by_role("button", name=any_language("submit"))
-        self.cancel_link = page.get_by_role("link", name=any_language("cancel"))
+        self.cancel_link = link_or_button(page, any_language("cancel"))
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from .account import AccountPage, AddCustomerPage
 from .errors import AmbiguousCustomerError, PortalError
-from .screen import Screen
+from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
 
@@ -37,7 +37,7 @@ class CustomersPage(Screen):
         self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
         # Where the list says, in words, which page of how many it shows: the navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button)
-        self.add_customer_link = page.get_by_role("link", name=any_language("add_customer"))
+        self.add_customer_link = link_or_button(page, any_language("add_customer"))
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
 

@@ -34,6 +34,11 @@ ERROR_HEADING = re.compile(
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
 
+def link_or_button(page: Page, name: re.Pattern[str]) -> Locator:
+    """Return the first link or button named ``name``: one portal's link is another's button."""
+    return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first
+
+
 def snapshot_role(snapshot: str) -> str:
     """Return the role of the element an ARIA snapshot shows (its first line), "" if it shows none."""
     line = SNAPSHOT_LINE.match(snapshot)

@@ -19,6 +19,7 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "customers": ("Customers", "Clients", "客户"),
     "account": ("Account", "Compte", "帐户"),
     "edit": ("Edit", "Modifier", "编辑"),
+    "update": ("Update", "Mettre à jour", "更新"),  # Edit's name in the newer global portal
     "submit": ("Submit", "Envoyer", "提交"),
     "cancel": ("Cancel", "Annuler", "取消"),
     "add_customer": ("Add customer", "Ajouter un client", "添加客户"),

@@ -128,6 +128,25 @@ def test_a_page_the_library_does_not_know_is_an_error_that_quotes_it(page: Page)
         DashboardPage(page).wait_until_ready()
 
 
+@pytest.mark.parametrize(
+    ("markup", "offered"),
+    [
+        ("<a href='edit'>Modifier</a>", True),
+        ("<button>Update</button>", True),
+        ("<button>更新</button>", True),
+        ("<a href='help'>Edit profile help</a><button>Submit</button>", False),
+    ],
+    ids=["link-fr", "update-button", "update-button-zh", "none"],
+)
+def test_edit_is_a_link_or_a_button_named_edit_or_update(page: Page, markup: str, offered: bool) -> None:
+    # Given an Account page whose Edit is marked up by someone else (the global portal says Update)
+    page.set_content(f"<main><h2>Bill-to info</h2>{markup}</main>")
+
+    # When the library looks for Edit
+    # Then it is offered exactly when a link or button of either name is there
+    assert AccountPage(page).can_edit() is offered
+
+
 def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> None:
     # Given a list of one page that shows no pager at all (a deployment's markup), without the customer
     page.set_content(
