@@ -54,6 +54,8 @@ def field_named(label: str, fields: tuple[str, ...]) -> str | None:
 class AccountPage(Screen):
     """Customer Account Info and Bill-to info, read-only, with Edit for roles that may edit."""
 
+    OF_CUSTOMER = True
+
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.edit_link = link_or_button(page, EDIT_NAME)
@@ -178,6 +180,8 @@ class FormPage(Screen):
 
 class AccountEditPage(FormPage):
     """The Bill-to info form, with Submit and Cancel; country is shown, not editable."""
+
+    OF_CUSTOMER = True
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)

@@ -134,6 +134,8 @@ class CustomersPage(Screen):
 class CustomerPage(Screen):
     """Any page of one customer, with the customer menu (Subscriptions, Account, ...)."""
 
+    OF_CUSTOMER = True
+
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.menu = page.get_by_role("navigation", name=any_language("customer_menu"))

@@ -113,10 +113,14 @@ class ValidationError(PortalError):
         self.field_errors = dict(field_errors)
 
 
-def error_for_status(status: int, message: str) -> PageError:
-    """Return the most specific error for an error page with this status."""
+def error_for_status(status: int, message: str, *, of_customer: bool = True) -> PageError:
+    """Return the most specific error for an error page with this status.
+
+    A 404 is ``CustomerNotFoundError`` on a customer's screens (``of_customer``) only: elsewhere the
+    page itself is missing (another deployment's address), which is no statement about customers.
+    """
     if status == 403:
         return NotAllowedError(status, message)
-    if status == 404:
+    if status == 404 and of_customer:
         return CustomerNotFoundError(status, message)
     return PageError(status, message)

@@ -56,6 +56,8 @@ def status_of(heading: str) -> int:
 class Screen:
     """Base of the page objects of signed-in screens."""
 
+    OF_CUSTOMER = False  # a screen of one customer: a 404 there means no such customer
+
     def __init__(self, page: Page) -> None:
         self.page = page
         self.sign_in_prompt = sign_in_shown(page)
@@ -153,4 +155,4 @@ class Screen:
         heading = self.error_heading.first.inner_text().strip()
         alert = self.page.get_by_role("alert")
         message = alert.first.inner_text().strip() if alert.count() else heading
-        return error_for_status(status_of(heading), message)
+        return error_for_status(status_of(heading), message, of_customer=self.OF_CUSTOMER)

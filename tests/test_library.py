@@ -16,8 +16,10 @@ from flows.steps import step
 from pages import (
     AccountEditPage,
     AccountPage,
+    CustomerNotFoundError,
     CustomersPage,
     DashboardPage,
+    PageError,
     PortalError,
     PortalUnavailableError,
     UnknownPageError,
@@ -159,6 +161,22 @@ def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> N
     # Then the answer is "not in the list", and a listed one is found
     assert CustomersPage(page).find("Contoso") is None
     assert CustomersPage(page).find("Fabrikam") is not None
+
+
+def test_a_missing_page_is_a_customer_not_found_on_a_customer_s_screens_only(page: Page) -> None:
+    # Given a deployment that answers 404 to every address
+    page.route("http://portal.example/**", lambda route: route.fulfill(status=404, body="<h1>404 Page not found</h1>"))
+    page.goto("http://portal.example/dashboard")
+
+    # When the Dashboard, then an Account page, is waited for there
+    with pytest.raises(PageError) as dashboard_missing:
+        DashboardPage(page).wait_until_ready()
+    with pytest.raises(CustomerNotFoundError) as customer_missing:
+        AccountPage(page).wait_until_ready()
+
+    # Then only the customer's screen says the customer is missing: the Dashboard's is a missing page
+    assert dashboard_missing.value.status == 404 and not isinstance(dashboard_missing.value, CustomerNotFoundError)
+    assert customer_missing.value.status == 404
 
 
 def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -> None:
