@@ -8,9 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route
 
 from flows import BillingProfile, update_customer_account
+from flows.saved_sign_in import restore_session_storage, save_sign_in
 from flows.session import normalize_base_url
 from flows.steps import step
 from pages import (
@@ -191,6 +192,35 @@ def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -
     with pytest.raises(PortalUnavailableError, match=r"did not answer dashboard.*ERR_CONNECTION_REFUSED"):
         DashboardPage(context.new_page()).open()
     context.close()
+
+
+def test_a_saved_sign_in_puts_session_storage_back_on_its_own_origin_before_the_page_s_scripts(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # Given a portal page that keeps its tokens in session storage (as MSAL does), saved as a sign-in
+    def serve(route: Route) -> None:
+        script = "<script>document.title = sessionStorage.getItem('msal.token') || 'none'</script>"
+        route.fulfill(content_type="text/html", body=script)
+
+    first = browser.new_context()
+    first.route("http://*.example/**", serve)
+    page = first.new_page()
+    page.goto("http://portal.example/")
+    page.evaluate("() => sessionStorage.setItem('msal.token', 'token-1')")
+    saved = save_sign_in(first, tmp_path / "admin.json")
+    first.close()
+
+    # When a new browser context starts from it
+    second = browser.new_context(storage_state=saved)
+    restore_session_storage(second, saved)
+    second.route("http://*.example/**", serve)
+    portal, elsewhere = second.new_page(), second.new_page()
+    portal.goto("http://portal.example/account")
+    elsewhere.goto("http://other.example/")
+
+    # Then the portal's own script reads the token on load, and no other origin gets it
+    assert (portal.title(), elsewhere.title()) == ("token-1", "none")
+    second.close()
 
 
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
