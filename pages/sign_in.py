@@ -34,6 +34,11 @@ ANSWERED_STEPS = ("account", "password")
 DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(/\\s+/)
   .map(id => id && document.getElementById(id)).filter(Boolean)
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
+# Messages a step shows: marked before each answer, so that only a new one tells of the answer's fate.
+SHOWN_MARK = "data-sign-in-shown"
+MARK_MESSAGES_SHOWN = f"""() => document.querySelectorAll('[role="alert"], [aria-invalid="true"]')
+  .forEach(el => el.setAttribute("{SHOWN_MARK}", ""))"""
+NEW_MESSAGE = f'[role="alert"]:not([{SHOWN_MARK}]), [aria-invalid="true"]:not([{SHOWN_MARK}])'
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
 )
@@ -89,9 +94,7 @@ class SignInPage:
         try:
             waiting.first.wait_for()
         except PlaywrightTimeoutError:
-            says = page_says(self.page)
-            where = f"At {self.page.url} the sign-in showed no step the library knows"
-            raise SignInError(where + (f": it says {says!r}" if says else "")) from None
+            raise self.stopped("the sign-in showed no step the library knows") from None
         self.page.wait_for_load_state("domcontentloaded")
         if done.first.is_visible():
             return None
@@ -99,6 +102,11 @@ class SignInPage:
             if heading.is_visible():
                 return ShownStep(name, self.field_error())
         return ShownStep("portal")
+
+    def stopped(self, what: str) -> SignInError:
+        """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says."""
+        says = page_says(self.page)
+        return SignInError(f"At {self.page.url} {what}" + (f": it says {says!r}" if says else ""))
 
     def field_error(self) -> str | None:
         """Return the error at the step's invalid field (its accessible description), if any."""
@@ -121,27 +129,38 @@ class SignInPage:
     def enter_account(self, account: str) -> None:
         """Type the account name and select Next."""
         highlight(self.account.first).fill(account)
-        self.submit(self.next_button)
+        self.submit(self.next_button, self.headings["account"])
 
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""
         highlight(self.password.first).fill(password)
-        self.submit(self.sign_in_button)
+        self.submit(self.sign_in_button, self.headings["password"])
 
     def enter_code(self, code: str) -> None:
         """Type the verification code and select Verify."""
         highlight(self.code.first).fill(code)
-        self.submit(self.verify_button)
+        self.submit(self.verify_button, self.headings["code"])
 
     def stay_signed_in(self, answer: bool) -> None:
         """Answer "Stay signed in?"."""
-        self.submit(self.yes_button if answer else self.no_button)
+        self.submit(self.yes_button if answer else self.no_button, self.headings["stay_signed_in"])
 
     def start_again(self) -> None:
         """On the portal's "signed out" or "session ended" page, select Sign in."""
-        self.submit(self.portal_sign_in)
+        self.submit(self.portal_sign_in, self.portal_sign_in)
 
-    def submit(self, button: Locator) -> None:
-        """Select ``button`` and wait for the page it brings: the next step, or the same one with an error."""
-        with self.page.expect_navigation(wait_until="commit"):
-            highlight(button).click()
+    def submit(self, button: Locator, step: Locator) -> None:
+        """Select ``button`` and wait until the ``step`` it answers gives way, or a new message shows.
+
+        Entra ID shows some steps in place (the password after the account, a refused code) and
+        loads a page for others: either way the answered step's heading goes, or a message comes
+        that was not there before (messages shown until now are marked, so as not to be read again).
+        """
+        self.page.evaluate(MARK_MESSAGES_SHOWN)
+        highlight(button).click()
+        step_gone = self.page.locator("html").filter(has_not=step.filter(visible=True))
+        new_message = self.page.locator(NEW_MESSAGE).filter(visible=True)
+        try:
+            step_gone.or_(new_message).first.wait_for()
+        except PlaywrightTimeoutError:
+            raise self.stopped("the sign-in did not go on after its answer") from None

@@ -106,3 +106,35 @@ def test_a_sign_in_page_with_no_step_the_library_knows_is_a_sign_in_error_quotin
     # Then it says where it stopped and what the page says, instead of Playwright's timeout
     with pytest.raises(SignInError, match="showed no step the library knows: it says 'Update your password'"):
         complete_sign_in(page, "agent@contoso.test", "a-password")
+
+
+# Entra's account step: Next shows the password in place (no new page), then Sign in posts the form.
+IN_PLACE = """<!doctype html><html lang="en"><main>
+<div role="heading" aria-level="1" id="title">Sign in</div>
+<form method="post" action="/login" onsubmit="const find = (id) => document.getElementById(id);
+    if (!find('password').hidden) return; event.preventDefault(); find('title').textContent = 'Enter password';
+    find('account').hidden = true; find('password').hidden = false; find('go').value = 'Sign in'">
+  <input id="account" name="loginfmt" aria-label="Enter your email, phone, or Skype.">
+  <input id="password" name="passwd" type="password" aria-label="Password" hidden>
+  <input id="go" type="submit" value="Next">
+</form></main></html>"""
+DONE = '<!doctype html><html lang="en"><nav aria-label="Dashboard"><a href="/customers">Customers</a></nav></html>'
+
+
+def test_a_step_shown_in_place_is_answered_as_one_that_loads_a_page(page: Page) -> None:
+    # Given a provider that asks for the password in place after the account, then posts both
+    posted: list[str] = []
+
+    def signed_in(route: Route) -> None:
+        posted.append(route.request.post_data or "")
+        route.fulfill(content_type="text/html; charset=utf-8", body=DONE)
+
+    serve(page, {"/login": IN_PLACE, "POST /login": signed_in})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in
+    complete_sign_in(page, "agent@contoso.test", "the-password")
+
+    # Then it answered both steps, and the one post carried both answers
+    assert len(posted) == 1
+    assert "loginfmt=agent%40contoso.test" in posted[0] and "passwd=the-password" in posted[0]
