@@ -9,10 +9,12 @@ sent again: a 401 means the portal did nothing with it. So is a request the API 
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import http.client
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -27,7 +29,9 @@ TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
 
 CONTINUATION_HEADER = "MS-ContinuationToken"
+API_VERSION = "v1"
 PAGE_SIZE = 100
+MAX_PAGES = 10_000  # of one listing: a million customers; more is an API that never says "last"
 TIMEOUT_S = 30
 LATER_RETRIES = 4  # times a request the API asks to send later is sent again
 LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
@@ -55,12 +59,14 @@ def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
     retry_after = (error.headers.get("Retry-After") or "").strip()
     if error.code != 429 and not (error.code == 503 and retry_after):
         return None
-    if retry_after.isdigit():
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", retry_after):
         return float(retry_after)
     try:
-        return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - time.time())
+        when = email.utils.parsedate_to_datetime(retry_after)
     except (TypeError, ValueError):  # absent or unreadable: back off
         return FIRST_WAIT_S * 2**attempt
+    when = when if when.tzinfo else when.replace(tzinfo=datetime.UTC)  # HTTP dates are GMT, "-0000" too
+    return max(0.0, when.timestamp() - time.time())
 
 
 def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:
@@ -211,7 +217,8 @@ class PortalClient:
         spec = {"Field": "CompanyName", "Value": company_name, "Operator": "starts_with"}
         query = {"size": str(PAGE_SIZE), "filter": json.dumps(spec, ensure_ascii=False)}
         found: list[dict[str, Any]] = []
-        url, headers = self.base_url + "v1/customers?" + urllib.parse.urlencode(query), {}
+        url = f"{self.base_url}{API_VERSION}/customers?{urllib.parse.urlencode(query)}"
+        headers: dict[str, str] = {}
         pages_read: set[tuple[str, str]] = set()
         while True:
             answer, _ = self.get_url(url, headers)
@@ -221,12 +228,27 @@ class PortalClient:
                 return found
             # The next page: its link's address (Partner Center's says seekOperation=Next) and its
             # continuation token, a header.
-            url = urllib.parse.urljoin(self.base_url, following.get("uri") or url)
+            url = self.link_url(following.get("uri") or url)
             headers = {h["key"]: h["value"] for h in following.get("headers", []) if h["key"] == CONTINUATION_HEADER}
             page = (url, headers.get(CONTINUATION_HEADER, ""))
-            if page in pages_read:
-                raise PortalError(f"The customer list's next page is one already read ({url}): stopped, not looping")
+            if page in pages_read or len(pages_read) >= MAX_PAGES:
+                raise PortalError(f"The customer list's next page is one already read, or too many ({url}): stopped")
             pages_read.add(page)
+
+    def link_url(self, uri: str) -> str:
+        """Return the address of a link the API answered with, refusing one to another site.
+
+        Partner Center writes links relative to the API's version (``/customers?…`` for
+        ``/v1/customers?…``); a link that names the version, or the whole address, is taken as it is.
+        """
+        link = urllib.parse.urlsplit(uri)
+        if link.netloc:
+            if link.netloc != urllib.parse.urlsplit(self.base_url).netloc:
+                raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
+            return uri
+        path = link.path.lstrip("/")
+        path = path if path.startswith(f"{API_VERSION}/") else f"{API_VERSION}/{path}"
+        return self.base_url + path + (f"?{link.query}" if link.query else "")
 
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored."""

@@ -99,6 +99,30 @@ def test_a_wait_given_as_a_date_is_waited_until_then(api: StubApi, waits: list[f
     assert len(waits) == 1 and 18 <= waits[0] <= 21
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "low", "high"),
+    [
+        ("1.5", 1.5, 1.5),  # seconds with a fraction
+        ("²", 1.0, 1.0),  # a digit to Python's str.isdigit, no number: backed off instead
+        ("in 20 s", 18, 21),  # a date 20 seconds after the test starts, in UTC written "-0000"
+    ],
+    ids=["fraction", "superscript", "date-minus-zero"],
+)
+def test_odd_retry_after_values_are_read_as_waits(
+    api: StubApi, waits: list[float], retry_after: str, low: float, high: float
+) -> None:
+    # Given a throttle whose Retry-After is written unusually, then an answer
+    if retry_after == "in 20 s":
+        retry_after = formatdate(time() + 20)  # as formatdate writes UTC: "-0000"
+    api.answers = [(429, {"Retry-After": retry_after}, THROTTLED), (200, {}, {})]
+
+    # When the client asks
+    send(api.url)
+
+    # Then it waited the time meant (a back-off where none is readable), and asked again
+    assert len(waits) == 1 and low <= waits[0] <= high and len(api.requests) == 2
+
+
 def test_a_throttle_that_persists_is_an_api_error_after_a_few_tries(api: StubApi, waits: list[float]) -> None:
     # Given an API that throttles every request, without saying how long
     api.answers = [(429, {}, THROTTLED)]
@@ -142,7 +166,8 @@ def test_pages_are_followed_by_their_next_link_and_a_page_read_twice_stops_the_w
     # Given an API whose next link (Partner Center's shape) leads to a page whose next link repeats itself
     def page(name: str, token: str | None) -> tuple[int, dict[str, str], object]:
         item = {"id": name, "companyProfile": {"companyName": "Contoso"}}
-        following = {"uri": "/v1/customers?size=100&seekOperation=Next", "headers": [], "method": "GET"}
+        # Partner Center's link: relative to the API's version
+        following = {"uri": "/customers?size=100&seekOperation=Next", "headers": [], "method": "GET"}
         if token:
             following["headers"] = [{"key": "MS-ContinuationToken", "value": token}]
         return 200, {}, {"items": [item], "links": {"next": following}}
@@ -168,3 +193,15 @@ def test_a_portal_whose_sign_in_is_no_redirect_says_so(api: StubApi) -> None:
     # Then the error says what the portal answered
     with pytest.raises(PortalError, match=r"answered 503 .*not a redirect"):
         discover_provider(api.url)
+
+
+def test_links_resolve_against_the_api_s_version_and_never_lead_to_another_site() -> None:
+    client = PortalClient("https://partner.example/pc", token=lambda: "a-token")
+
+    # Partner Center's link (relative to the version), one naming the version, one whole: the same address
+    expected = "https://partner.example/pc/v1/customers?size=5&seekOperation=Next"
+    for link in ("/customers?size=5&seekOperation=Next", "/v1/customers?size=5&seekOperation=Next", expected):
+        assert client.link_url(link) == expected
+    # A link to another site would carry the token there: refused
+    with pytest.raises(PortalError, match="another site"):
+        client.link_url("https://elsewhere.example/v1/customers")
