@@ -10,8 +10,10 @@ are never used: Microsoft changes them.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -34,11 +36,15 @@ ANSWERED_STEPS = ("account", "password")
 DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(/\\s+/)
   .map(id => id && document.getElementById(id)).filter(Boolean)
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
-# Messages a step shows: marked before each answer, so that only a new one tells of the answer's fate.
-SHOWN_MARK = "data-sign-in-shown"
-MARK_MESSAGES_SHOWN = f"""() => document.querySelectorAll('[role="alert"], [aria-invalid="true"]')
-  .forEach(el => el.setAttribute("{SHOWN_MARK}", ""))"""
-NEW_MESSAGE = f'[role="alert"]:not([{SHOWN_MARK}]), [aria-invalid="true"]:not([{SHOWN_MARK}])'
+# Before each answer the page and its invalid fields are marked, and the alerts' words read: what
+# is unmarked or reads differently afterwards (a new page, a new or changed message) is the answer's fate.
+ANSWERED_MARK = "data-sign-in-answered"
+MARK_ANSWERED = f"""() => {{
+  for (const el of [document.documentElement, ...document.querySelectorAll('[aria-invalid="true"]')])
+    el.setAttribute("{ANSWERED_MARK}", "");
+}}"""
+UNMARK_ANSWERED = f"""() => document.querySelectorAll("[{ANSWERED_MARK}]")
+  .forEach(el => el.removeAttribute("{ANSWERED_MARK}"))"""
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
 )
@@ -55,7 +61,7 @@ def sign_in_shown(page: Page) -> Locator:
 class ShownStep:
     """The step a sign-in page shows, and the error at its field if the last answer was refused."""
 
-    name: str  # account, password, code, stay_signed_in, registration, or portal (the portal's Sign in)
+    name: str  # a key of STEP_HEADINGS (account, password, code, ...), or portal (the portal's Sign in)
     error: str | None = None
 
 
@@ -146,21 +152,30 @@ class SignInPage:
         self.submit(self.yes_button if answer else self.no_button, self.headings["stay_signed_in"])
 
     def start_again(self) -> None:
-        """On the portal's "signed out" or "session ended" page, select Sign in."""
-        self.submit(self.portal_sign_in, self.portal_sign_in)
+        """On the portal's "signed out" or "session ended" page, select Sign in: it leads to the provider."""
+        # A navigation, always; its button's name is also the provider's password button's.
+        with self.page.expect_navigation(wait_until="commit"):
+            highlight(self.portal_sign_in).click()
 
     def submit(self, button: Locator, step: Locator) -> None:
         """Select ``button`` and wait until the ``step`` it answers gives way, or a new message shows.
 
         Entra ID shows some steps in place (the password after the account, a refused code) and
-        loads a page for others: either way the answered step's heading goes, or a message comes
-        that was not there before (messages shown until now are marked, so as not to be read again).
+        loads a page for others. Either ends the wait: a new page, the step's heading gone, a field
+        newly invalid, or an alert whose words were not shown before (a live region filled in place).
         """
-        self.page.evaluate(MARK_MESSAGES_SHOWN)
+        alerts = self.error.filter(visible=True, has_text=re.compile(r"\S"))
+        new_alert = alerts
+        for words in dict.fromkeys(text.strip() for text in alerts.all_inner_texts()):
+            new_alert = new_alert.filter(has_not_text=re.compile(rf"^\s*{re.escape(words)}\s*$"))
+        self.page.evaluate(MARK_ANSWERED)
         highlight(button).click()
+        new_page = self.page.locator(f"html:not([{ANSWERED_MARK}])")
         step_gone = self.page.locator("html").filter(has_not=step.filter(visible=True))
-        new_message = self.page.locator(NEW_MESSAGE).filter(visible=True)
+        newly_invalid = self.page.locator(f'[aria-invalid="true"]:not([{ANSWERED_MARK}])').filter(visible=True)
         try:
-            step_gone.or_(new_message).first.wait_for()
+            new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:
             raise self.stopped("the sign-in did not go on after its answer") from None
+        with suppress(PlaywrightError):  # gone with its page, or the page is going: nothing left to clean
+            self.page.evaluate(UNMARK_ANSWERED)

@@ -6,6 +6,7 @@ what the browser sent: a refusal must end the sign-in at once, and a password is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -138,3 +139,19 @@ def test_a_step_shown_in_place_is_answered_as_one_that_loads_a_page(page: Page) 
     # Then it answered both steps, and the one post carried both answers
     assert len(posted) == 1
     assert "loginfmt=agent%40contoso.test" in posted[0] and "passwd=the-password" in posted[0]
+
+
+def test_a_refusal_written_in_place_into_an_alert_already_there_is_read(page: Page) -> None:
+    # Given a password step whose empty alert is filled in place when the password is refused
+    words = "Your account or password is incorrect."
+    refusing_in_place = REFUSED_PASSWORD.format(error="").replace(
+        '<form method="post" action="/login">',
+        f"<form onsubmit=\"event.preventDefault(); document.getElementById('passwordError').textContent = '{words}'\">",
+    )
+    serve(page, {"/login": refusing_in_place})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with a wrong password
+    # Then the provider's words are the error (not a sign-in that "did not go on")
+    with pytest.raises(SignInError, match=re.escape(words)):
+        complete_sign_in(page, "agent@contoso.test", "not-the-password")
