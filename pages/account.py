@@ -8,7 +8,7 @@ from typing import Self
 
 from playwright.sync_api import Error, Locator, Page
 
-from .errors import PortalError, PortalUnavailableError, SignedOutError
+from .errors import PortalError, PortalUnavailableError, SignedOutError, UnknownPageError, no_answer
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .strings import UI_STRINGS, any_language
@@ -159,7 +159,7 @@ class FormPage(Screen):
             with self.page.expect_navigation(wait_until="commit"):
                 highlight(self.submit_button).click()
         except Error as error:
-            if "net::" not in str(error):
+            if not no_answer(error):
                 raise
             raise PortalUnavailableError(f"The portal did not answer Submit at {self.page.url}: {error}") from None
         try:
@@ -169,6 +169,8 @@ class FormPage(Screen):
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
+        except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
+            raise UnknownPageError(f"After Submit, whether anything was saved is not known: {error}") from error
         if shown is not None:  # the snapshot says which showed: no need to ask the page again
             return snapshot_role(shown) != "alert"
         return not self.alert.is_visible()

@@ -6,6 +6,7 @@ instead); flows raise them when the portal refuses an action. Both export them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from playwright.sync_api import Error as PlaywrightError
@@ -16,6 +17,18 @@ PAGE_HEADING = """() => {
   const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
   return ((heading && heading.innerText) || document.title || "").trim().slice(0, 200);
 }"""
+
+
+# A browser's words for a request that got no answer (Chromium, Firefox, WebKit); an aborted one
+# (another navigation took over) is not the portal's doing.
+NO_ANSWER = re.compile(
+    r"net::ERR_(?!ABORTED)|NS_ERROR_(?!ABORT)|Could not connect|network connection was lost|Connection refused"
+)
+
+
+def no_answer(error: Exception) -> bool:
+    """Tell whether a Playwright error says the portal did not answer at all (down, restarting, unreachable)."""
+    return NO_ANSWER.search(str(error)) is not None
 
 
 def page_says(page: Page) -> str:
@@ -35,7 +48,7 @@ class SignInError(PortalError):
 
 
 class MfaRequiredError(SignInError):
-    """The identity provider asks for a verification code and no authenticator secret was given."""
+    """The identity provider asks for what no script can give: a code without a secret, a push to approve, a choice."""
 
 
 class SignedOutError(PortalError):

@@ -15,7 +15,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalUnavailableError, SignedOutError, SignInError, UnknownPageError, error_for_status, page_says
+from .errors import (
+    PortalUnavailableError,
+    SignedOutError,
+    SignInError,
+    UnknownPageError,
+    error_for_status,
+    no_answer,
+    page_says,
+)
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
@@ -77,14 +85,14 @@ class Screen:
             if shown is not None:
                 self.page.wait_for_load_state("domcontentloaded")  # as below
                 return shown
-        except PlaywrightTimeoutError:
-            raise self.unknown_page() from None  # waited the whole timeout once: not twice
+        except PlaywrightTimeoutError as error:
+            raise self.unknown_page(ready) from error  # waited the whole timeout once: not twice
         renewal = renewal_for(self.page) if renew else None
         while True:
             try:
                 ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
-            except PlaywrightTimeoutError:
-                raise self.unknown_page() from None
+            except PlaywrightTimeoutError as error:
+                raise self.unknown_page(ready) from error
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
@@ -137,18 +145,20 @@ class Screen:
         try:
             self.page.goto(path)
         except PlaywrightError as error:
-            if "net::" not in str(error):
+            if not no_answer(error):
                 raise
             reason = str(error).splitlines()[0]
             raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None
 
-    def unknown_page(self) -> UnknownPageError:
-        """Return the error for a page that showed none of this screen, sign-in or an error page in time."""
+    def unknown_page(self, ready: Locator) -> UnknownPageError:
+        """Return the error for a page that showed none of ``ready``, sign-in or an error page in time."""
         says = page_says(self.page)
-        return UnknownPageError(
-            f"Waiting for the {type(self).__name__} at {self.page.url}: the page showed neither it, nor sign-in, "
-            f"nor an error page the library knows" + (f"; it says {says!r}" if says else "")
-        )
+        if ready.count():  # there, but hidden or not ready: a screen still loading, or stuck
+            seen = "shows it, but it never became ready (still loading?)"
+        else:
+            seen = "showed neither it, nor sign-in, nor an error page the library knows"
+        where = f"Waiting for the {type(self).__name__} at {self.page.url}: the page {seen}"
+        return UnknownPageError(where + (f"; it says {says!r}" if says else ""))
 
     def shown_error(self) -> Exception:
         """Return the error for the error page shown: its status from the heading, its message."""
