@@ -180,6 +180,17 @@ def test_a_missing_page_is_a_customer_not_found_on_a_customer_s_screens_only(pag
     assert customer_missing.value.status == 404
 
 
+def test_a_screen_that_shows_but_never_becomes_ready_is_said_to_be_so(page: Page) -> None:
+    # Given a Customers list that stays busy (its API never answers)
+    page.set_content('<section role="region" aria-label="Customers" aria-busy="true"><p>Loading</p></section>')
+    page.set_default_timeout(2_000)  # the wait that ends in the error, kept short
+
+    # When the list is waited for
+    # Then the error says the screen is there but never became ready, not that the page is unknown
+    with pytest.raises(UnknownPageError, match="shows, but it never finished loading"):
+        CustomersPage(page).wait_until_ready()
+
+
 def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -> None:
     # Given a base URL where nothing listens: a loopback port just free
     with socket.socket() as probe:
