@@ -82,6 +82,7 @@ class SignInPage:
         self.dont_show_again = page.get_by_role("checkbox", name=any_language("dont_show_again", "sign-in"))
         self.portal_sign_in = page.get_by_role("button", name=any_language("sign_in"))
         self.error = page.get_by_role("alert")
+        self.alerts_with_words = self.error.filter(visible=True, has_text=re.compile(r"\S"))
 
     def heading(self, key: str) -> Locator:
         """Return the main heading of a step."""
@@ -123,7 +124,7 @@ class SignInPage:
 
     def alert(self) -> str | None:
         """Return the text of the first alert shown with words in it (Entra's error under a field), if any."""
-        shown = self.error.filter(visible=True, has_text=re.compile(r"\S"))
+        shown = self.alerts_with_words
         return shown.first.inner_text().strip() if shown.count() else None
 
     def message(self) -> str:
@@ -164,9 +165,8 @@ class SignInPage:
         loads a page for others. Either ends the wait: a new page, the step's heading gone, a field
         newly invalid, or an alert whose words were not shown before (a live region filled in place).
         """
-        alerts = self.error.filter(visible=True, has_text=re.compile(r"\S"))
-        new_alert = alerts
-        for words in dict.fromkeys(text.strip() for text in alerts.all_inner_texts()):
+        new_alert = self.alerts_with_words
+        for words in dict.fromkeys(text.strip() for text in self.alerts_with_words.all_inner_texts()):
             new_alert = new_alert.filter(has_not_text=re.compile(rf"^\s*{re.escape(words)}\s*$"))
         self.page.evaluate(MARK_ANSWERED)
         highlight(button).click()
