@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from .account import AccountPage, AddCustomerPage
-from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
+from .errors import AmbiguousCustomerError, PortalError
 from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
@@ -54,14 +54,7 @@ class CustomersPage(Screen):
         the same event), so "not busy" afterwards means its answer is shown.
         """
         # One look: the region, no longer busy, read whole (a load error shows in it as an alert).
-        try:
-            shown = self.settle(self.results.and_(self.page.locator('[aria-busy="false"]')))
-        except UnknownPageError as error:
-            if not self.results.count():
-                raise
-            raise UnknownPageError(
-                f"The Customers list at {self.page.url} shows, but it never finished loading (still busy)"
-            ) from error
+        shown = self.settle(self.results.and_(self.page.locator('[aria-busy="false"]')), present=self.results)
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")

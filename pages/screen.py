@@ -71,14 +71,15 @@ class Screen:
         self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
 
-    def settle(self, ready: Locator, *, renew: bool = True) -> str | None:
+    def settle(self, ready: Locator, *, renew: bool = True, present: Locator | None = None) -> str | None:
         """Wait until ``ready`` shows; raise instead when the portal shows sign-in or an error page.
 
         So a script learns "signed out" or "403" at once, not from a timeout 30 seconds later.
         When the session has ended and the page's context may sign in again (``pages.renewal``),
         it does so once and waits for ``ready`` again; ``renew=False`` raises at once instead.
         Returns the ARIA snapshot of what showed when one look told (callers read it instead of
-        asking the page again), None when it took a closer look.
+        asking the page again), None when it took a closer look. ``present`` is what shows before
+        ``ready`` does (a list still loading): there at the timeout, the error says so.
         """
         try:
             shown = self.shown_ready(ready)
@@ -86,13 +87,13 @@ class Screen:
                 self.page.wait_for_load_state("domcontentloaded")  # as below
                 return shown
         except PlaywrightTimeoutError as error:
-            raise self.unknown_page(ready) from error  # waited the whole timeout once: not twice
+            raise self.unknown_page(present or ready) from error  # waited the whole timeout once: not twice
         renewal = renewal_for(self.page) if renew else None
         while True:
             try:
                 ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
             except PlaywrightTimeoutError as error:
-                raise self.unknown_page(ready) from error
+                raise self.unknown_page(present or ready) from error
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
@@ -150,14 +151,17 @@ class Screen:
             reason = str(error).splitlines()[0]
             raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None
 
-    def unknown_page(self, ready: Locator) -> UnknownPageError:
-        """Return the error for a page that showed none of ``ready``, sign-in or an error page in time."""
+    def unknown_page(self, present: Locator) -> UnknownPageError:
+        """Return the error for a page that showed neither the screen ready, nor sign-in, nor an error page in time.
+
+        ``present`` is the screen before it is ready: there, the screen is still loading, or stuck.
+        """
         says = page_says(self.page)
-        if ready.count():  # there, but hidden or not ready: a screen still loading, or stuck
-            seen = "shows it, but it never became ready (still loading?)"
+        if present.count():
+            seen = "it shows, but it never finished loading (hidden, or still busy)"
         else:
-            seen = "showed neither it, nor sign-in, nor an error page the library knows"
-        where = f"Waiting for the {type(self).__name__} at {self.page.url}: the page {seen}"
+            seen = "the page showed neither it, nor sign-in, nor an error page the library knows"
+        where = f"Waiting for the {type(self).__name__} at {self.page.url}: {seen}"
         return UnknownPageError(where + (f"; it says {says!r}" if says else ""))
 
     def shown_error(self) -> Exception:
