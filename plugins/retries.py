@@ -7,6 +7,11 @@ pytest-playwright lacks it (playwright-pytest #210), so ``--tracing=on-first-ret
 beside its values here. Each attempt writes to its own folder (``test-results/<test>/`` for the
 first, ``<test>-retry1/`` for the retry), so a failure's screenshot survives its retry.
 
+pytest-playwright's ``--screenshot=only-on-failure`` photographs every page as its context closes
+and deletes the pictures of a test that passed: a tenth of a short test's time. Here a test that
+passed its call closes its pages first, so nothing is taken to be deleted (a failure in a later
+teardown, of a fixture that does not use the page, then has no screenshot).
+
 Failures that are never transient (an accessibility finding, a missing baseline, a wrong command
 line) raise ``NotTransient`` and are not retried.
 """
@@ -101,14 +106,38 @@ def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContex
     return context
 
 
+def no_screenshot_when_passed(context: BrowserContext, item: pytest.Item) -> BrowserContext:
+    """Close ``context``'s pages before the context when ``item`` passed its call, so no screenshot is taken.
+
+    Only with ``--screenshot=only-on-failure``, and only at the test's teardown: a context the test
+    closes itself is screenshotted as before. The suite's context factory passes every context here.
+    """
+    if item.config.getoption("--screenshot", default=None) != "only-on-failure":
+        return context
+    close = context.close
+
+    def close_pages_first(*args: Any, **kwargs: Any) -> None:
+        call = item.stash.get(CALL_REPORT, None)
+        if call is not None and call.passed:
+            for page in context.pages:
+                page.close()
+        close(*args, **kwargs)
+
+    context.close = close_pages_first  # type: ignore[method-assign]
+    return context
+
+
 RETRY_TRACES = pytest.StashKey[list[str]]()  # the traces a retry recorded, for its report
 RETRY_CONTEXTS = pytest.StashKey[list[int]]()  # the contexts a retry traced, to number its traces
+CALL_REPORT = pytest.StashKey[pytest.TestReport | None]()  # this attempt's call report, once there is one
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     """Name the retry's traces on its last report, as pytest-playwright names its artifacts."""
     report = yield
+    if report.when != "teardown":
+        item.stash[CALL_REPORT] = report if report.when == "call" else None  # a retry's setup forgets the last
     if report.when == "teardown":
         config = item.config
         html = config.pluginmanager.getplugin("html")

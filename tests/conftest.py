@@ -22,7 +22,7 @@ from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
-from plugins.retries import traced_on_retry
+from plugins.retries import no_screenshot_when_passed, traced_on_retry
 from plugins.sign_ins import SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
@@ -210,7 +210,8 @@ def new_context(
     default_locale = {} if marked and "locale" in marked.kwargs else {"locale": "en-US"}
 
     def make(**kwargs: object) -> BrowserContext:
-        context = traced_on_retry(tolerate_death(new_context(**{**default_locale, **kwargs})), request.node)
+        context = no_screenshot_when_passed(new_context(**{**default_locale, **kwargs}), request.node)
+        context = traced_on_retry(tolerate_death(context), request.node)
         watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
         made.append(context)
         return context

@@ -61,6 +61,9 @@ def test_a_test_that_fails_then_passes_is_flaky_with_its_first_error_and_the_ret
         "tests-runs-retried-py-test-fails-once-then-passes-chromium": ["test-failed-1.png"],
         "tests-runs-retried-py-test-fails-once-then-passes-chromium-retry1": ["trace.zip"],
     }, kept
+    # Only failed attempts were photographed: the passing ones' pages were never taken only to be deleted
+    taken = {path.name: len(path.read_text().splitlines()) for path in (tmp_path / "marks").glob("screenshots-*")}
+    assert taken == {"screenshots-test_fails_once_then_passes": 1}, taken
     # JUnit: one testcase, passed, with the first failure as a flakyFailure linking its screenshot
     case = junit_case(tmp_path, "test_fails_once_then_passes")
     (flaky,) = case.findall("flakyFailure")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from pages import DashboardPage
@@ -19,6 +20,23 @@ def first_attempt(name: str) -> bool:
         return False
     mark.touch()
     return True
+
+
+@pytest.fixture(autouse=True)
+def count_screenshots(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Note each screenshot a test's pages are taken, kept or not, as a line in ``screenshots-<test>``.
+
+    Autouse fixtures are set up first, so this one is undone after the test's contexts are closed.
+    """
+    take = Page.screenshot
+    name = request.node.originalname
+
+    def counted(self: Page, *args: object, **kwargs: object) -> bytes:
+        with (MARKS / f"screenshots-{name}").open("a") as file:
+            file.write("taken\n")
+        return take(self, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "screenshot", counted)
 
 
 def test_fails_once_then_passes(admin_page: Page) -> None:
