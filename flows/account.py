@@ -78,7 +78,7 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
         errors = form.field_errors()
         if errors:
             raise ValidationError(errors)
-        raise EditConflictError(form.alert.inner_text().strip())
+        raise EditConflictError(form.message or "The portal refused the changes without saying why")
 
 
 def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
@@ -104,5 +104,5 @@ def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:
     with step(page, "Submit"):
         account = form.submit()
         if account is None:
-            raise ValidationError(form.field_errors(), form.alert.inner_text().strip())
+            raise ValidationError(form.field_errors(), form.message)
         return account.account_info()

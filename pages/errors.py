@@ -26,8 +26,8 @@ NO_ANSWER = re.compile(
 )
 
 
-def no_answer(error: Exception) -> bool:
-    """Tell whether a Playwright error says the portal did not answer at all (down, restarting, unreachable)."""
+def no_answer(error: Exception | str) -> bool:
+    """Tell whether a Playwright error (or a failed request's words) says the portal did not answer at all."""
     return NO_ANSWER.search(str(error)) is not None
 
 
