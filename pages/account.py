@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping
 from typing import Self
-from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, PortalUnavailableError, SignedOutError, UnknownPageError, no_answer
+from .errors import PortalError, SignedOutError, UnknownPageError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .strings import UI_STRINGS, any_language
+from .submit_answer import SubmitAnswer
 from .watch import highlight
 
 # Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
@@ -44,15 +43,6 @@ INVALID_FIELDS = """form => [...form.elements].filter(el => el.getAttribute("ari
     el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"));
   return [label.trim(), text(el.getAttribute("aria-describedby"))];
 })"""
-# Before Submit, the page, its invalid fields and its messages are marked with a token of that Submit,
-# and the messages' words read: what is unmarked or reads differently afterwards is the portal's answer.
-SUBMIT_MARK = "data-portal-submitted"
-MARK_SUBMITTED = """([mark, token]) => {
-  const messages = [...document.querySelectorAll('[role="status"], [role="alert"], output')];
-  for (const el of [document.documentElement, ...document.querySelectorAll('[aria-invalid="true"]'), ...messages])
-    el.setAttribute(mark, token);
-  return messages.map(el => el.innerText || "");
-}"""
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
@@ -161,53 +151,42 @@ class FormPage(Screen):
     def submit_form(self) -> bool:
         """Select Submit and wait for the portal's answer; True when it took the form.
 
-        The answer is a new page (the bundled portal's, and any that posts the form), or one shown
-        in place as single-page portals do: a message not shown before (a status says saved, an
-        alert says refused), or a field newly marked invalid. A refusal's words go to ``message``.
-        Raises ``SignedOutError`` when the session had ended (the portal took nothing), a
-        ``PageError`` when it answered with an error page, ``PortalUnavailableError`` when it did
-        not answer at all, and ``UnknownPageError`` when it showed nothing the library knows.
+        The answer is a new page (the bundled portal's, and any that posts the form), or one written
+        in place as single-page portals do (``pages.submit_answer``): a message that changed or showed
+        (a status says saved, an alert says refused), or a field newly marked invalid. A refusal's
+        words go to ``message``. Raises ``SignedOutError`` when the session had ended (the portal took
+        nothing), a ``PageError`` when it answered with an error page, ``PortalUnavailableError`` when
+        the form never reached it, and ``UnknownPageError`` when what was saved is not known.
         """
         self.message = ""
-        token = secrets.token_hex(4)  # marks this Submit's page: a later Submit's marks are its own
-        shown_before: list[str] = self.page.evaluate(MARK_SUBMITTED, [SUBMIT_MARK, token])
-        answer = self.new_messages(token, shown_before).or_(self.newly_invalid(token))
-        unanswered: list[str] = []  # the browser's words for this Submit's requests that got no answer
-
-        def note_no_answer(request: Request) -> None:
-            failure = request.failure or ""
-            if no_answer(failure) and self.sent_by_submit(request):
-                unanswered.append(failure)
-
-        self.page.on("requestfailed", note_no_answer)
+        watched = SubmitAnswer(self.page, self.submit_button, self.error_heading.or_(self.sign_in_prompt))
+        watched.start()
         try:
-            shown = self.answer_to_submit(answer, token, unanswered)
+            shown = self.answer_to(watched)
         finally:
-            self.page.remove_listener("requestfailed", note_no_answer)
-        if snapshot_role(shown if shown is not None else answer.first.aria_snapshot()) == "status":
-            return True
-        self.message = answer.first.inner_text().strip()
-        return False
+            watched.stop()
+        answer = watched.answer
+        if shown is not None:  # settle's one look says which showed first
+            took = snapshot_role(shown) == "status"
+        else:  # it looked closer: count what shows now (no wait, should a toast have gone meanwhile)
+            took = answer.and_(self.page.get_by_role("status")).count() > 0 and not (
+                watched.invalid_fields.count() or answer.and_(self.page.get_by_role("alert")).count()
+            )
+        if not took:
+            self.message = next((words.strip() for words in watched.messages.all_inner_texts() if words.strip()), "")
+        return took
 
-    def answer_to_submit(self, answer: Locator, token: str, unanswered: list[str]) -> str | None:
-        """Select Submit and wait for ``answer``; return its snapshot as ``settle`` does.
-
-        ``unanswered`` fills with the failures of the requests Submit sent, as the browser reports them.
-        """
+    def answer_to(self, watched: SubmitAnswer) -> str | None:
+        """Select Submit and wait for the answer; return its snapshot as ``settle`` does."""
         highlight(self.submit_button).click()
         try:
-            self.page.locator(f"html:not([{SUBMIT_MARK}='{token}'])").or_(answer).first.wait_for()
-            if unanswered:  # a refused connection leaves the browser's own error page: nothing to settle
-                raise self.not_answered(unanswered)
-            shown = self.settle(answer, renew=False)
+            watched.any_new_page.or_(watched.answer).first.wait_for()
+            # A refused navigation shows the browser's own page: nothing to settle there.
+            shown = None if watched.failed() else self.settle(watched.answer, renew=False)
         except PlaywrightTimeoutError as error:
-            raise (
-                self.not_answered(unanswered)
-                if unanswered
-                else UnknownPageError(
-                    f"After Submit at {self.page.url}, the portal showed no new page, no new message and no "
-                    f"invalid field: whether anything was saved is not known"
-                )
+            raise watched.failed() or UnknownPageError(
+                f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "
+                f"field: whether anything was saved is not known"
             ) from error
         except SignedOutError:
             raise SignedOutError(
@@ -215,42 +194,13 @@ class FormPage(Screen):
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
         except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
-            raise (
-                self.not_answered(unanswered)
-                if unanswered
-                else UnknownPageError(f"After Submit, whether anything was saved is not known: {error}")
+            raise watched.failed() or UnknownPageError(
+                f"After Submit, whether anything was saved is not known: {error}"
             ) from error
-        if unanswered:  # the browser told it after the page's own answer
-            raise self.not_answered(unanswered)
+        failed = watched.failed()  # before the page's answer, or told by the browser after it
+        if failed is not None:
+            raise failed
         return shown
-
-    def not_answered(self, failures: list[str]) -> PortalUnavailableError:
-        """Return the error for a Submit whose requests got no answer: the portal never had the form."""
-        return PortalUnavailableError(f"The portal did not answer Submit at {self.page.url}: {failures[0]}")
-
-    def sent_by_submit(self, request: Request) -> bool:
-        """Tell whether ``request`` carried the form: the page's own navigation, or a change sent to its origin."""
-        if request.is_navigation_request():
-            return request.frame == self.page.main_frame
-        return request.method != "GET" and urlsplit(request.url).netloc == urlsplit(self.page.url).netloc
-
-    def new_messages(self, token: str, shown_before: list[str]) -> Locator:
-        """Return the statuses and alerts with words that were not on the page when Submit was selected.
-
-        New is an element Submit's mark is not on, or words not shown before (a live region filled in place).
-        """
-        # Not an error page's or sign-in's alert: those pages are told apart by settle().
-        form_page = self.page.locator("html").filter(has_not=self.error_heading).filter(has_not=self.sign_in_prompt)
-        messages = form_page.get_by_role("status").or_(form_page.get_by_role("alert"))
-        with_words = messages.filter(visible=True, has_text=re.compile(r"\S"))
-        new_words = with_words
-        for words in dict.fromkeys(text.strip() for text in shown_before if text.strip()):
-            new_words = new_words.filter(has_not_text=re.compile(rf"^\s*{re.escape(words)}\s*$"))
-        return with_words.and_(self.page.locator(f":not([{SUBMIT_MARK}='{token}'])")).or_(new_words)
-
-    def newly_invalid(self, token: str) -> Locator:
-        """Return the fields marked invalid since Submit was selected (a refusal shown at the fields)."""
-        return self.page.locator(f'[aria-invalid="true"]:not([{SUBMIT_MARK}="{token}"])').filter(visible=True)
 
 
 class AccountEditPage(FormPage):

@@ -9,12 +9,13 @@ through routes here, so each test controls every answer and counts what the brow
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, Route
 
-from flows import EditConflictError, PortalUnavailableError, ValidationError, submit_changes
+from flows import EditConflictError, PortalUnavailableError, UnknownPageError, ValidationError, submit_changes
 from pages import AccountEditPage
 from pages.strings import UI_STRINGS
 
@@ -35,26 +36,39 @@ BILLING = {
     "postalCode": "69001",
     "country": "FR",
 }
-# The edit form, its live regions empty, and the script that sends it and writes the answer in place.
+# The edit form, its live regions, and the script that sends it and writes the answer in place, as
+# ``BEHAVIOUR`` says: where it posts, what it shows meanwhile, how long the portal's script takes.
 FORM = """<!doctype html><html lang="en"><title>Account</title><body><main>
 <h1>Edit Bill-to info</h1>
 <div role="alert" id="problem">{alert}</div>
 <form id="billing">{fields}<button type="submit">Submit</button></form>
 <div role="status" id="done"></div>
 </main><script>
-const form = document.getElementById("billing");
+const BEHAVIOUR = {behaviour}, LABELS = {labels};
+const form = document.getElementById("billing"), problem = document.getElementById("problem");
+const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
+form.querySelector("button").addEventListener("click", () => {{
+  if (BEHAVIOUR.telemetry) fetch("/telemetry", {{method: "POST", body: "clicked"}}).catch(() => {{}});
+}});
 form.addEventListener("submit", async (event) => {{
   event.preventDefault();
-  const values = Object.fromEntries(new FormData(form));
+  const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
+  if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
   let answer;
   try {{
-    const response = await fetch("/api/billing", {{method: "POST", body: JSON.stringify(values)}});
+    const response = await fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
     answer = await response.json();
   }} catch {{
-    document.getElementById("problem").textContent = "Something went wrong. Try again later.";
+    problem.textContent = "Something went wrong. Try again later.";
     return;
   }}
-  if (answer.alert) document.getElementById("problem").textContent = answer.alert;
+  await later(BEHAVIOUR.delayMs);
+  if (BEHAVIOUR.saving) {{ status.textContent = ""; button.disabled = false; }}
+  if (answer.alert) {{
+    problem.textContent = "";
+    await later(20);
+    problem.textContent = answer.alert;
+  }}
   for (const [name, message] of Object.entries(answer.fieldErrors || {{}})) {{
     const input = form.elements[name];
     input.setAttribute("aria-invalid", "true");
@@ -64,54 +78,71 @@ form.addEventListener("submit", async (event) => {{
   if (answer.saved) {{
     const shown = Object.entries(answer.saved).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
     form.outerHTML = `<h2>Bill-to info</h2><dl>${{shown.join("")}}</dl>`;
-    document.getElementById("done").textContent = "Your changes were saved.";
+    status.textContent = "Your changes were saved.";
   }}
 }});
-const LABELS = {labels};
 </script></body></html>"""
+API = PORTAL + "api/billing"
 
 
-def form_page(alert: str = "") -> str:
-    """Return the edit form holding ``BILLING``, its alert saying ``alert``."""
+def form_page(alert: str, behaviour: dict[str, object]) -> str:
+    """Return the edit form holding ``BILLING``, its alert saying ``alert``, its script doing as ``behaviour`` says."""
     fields = "".join(
         f'<label>{UI_STRINGS[name][0]} <input name="{name}" value="{value}"></label>'
         for name, value in BILLING.items()
         if name != "country"
     )
     labels = json.dumps({name: UI_STRINGS[name][0] for name in BILLING})
-    return FORM.format(alert=alert, fields=fields, labels=labels)
+    behaviour = json.dumps({"api": API, "delayMs": 0, **behaviour})
+    return FORM.format(alert=alert, fields=fields, labels=labels, behaviour=behaviour)
 
 
-def serve(page: Page, answer: Callable[[dict[str, str]], dict[str, object]] | None, alert: str = "") -> list[dict]:
-    """Serve the form; answer each POST of it with ``answer(values)`` (None: the connection is refused).
+def serve(
+    page: Page,
+    answer: Callable[[dict[str, str]], dict[str, object]] | None,
+    alert: str = "",
+    failure: str = "connectionrefused",
+    **behaviour: object,
+) -> list[dict]:
+    """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
-    Returns the values each POST carried, in order.
+    ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``); the
+    telemetry is blocked. Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
+    api = str(behaviour.get("api", API))
 
     def route(route: Route) -> None:
         request = route.request
         if request.url == PORTAL + "account/edit":
-            route.fulfill(content_type="text/html; charset=utf-8", body=form_page(alert))
-        elif request.method == "POST" and request.url == PORTAL + "api/billing":
+            route.fulfill(content_type="text/html; charset=utf-8", body=form_page(alert, behaviour))
+        elif request.url == PORTAL + "telemetry":
+            route.abort("blockedbyclient")
+        elif request.method == "POST" and request.url == api:
             values = json.loads(request.post_data or "{}")
             posted.append(values)
             if answer is None:
-                route.abort("connectionrefused")
+                route.abort(failure)
             else:
-                route.fulfill(content_type="application/json", body=json.dumps(answer(values)))
+                cors = {"access-control-allow-origin": PORTAL.rstrip("/")}
+                route.fulfill(content_type="application/json", headers=cors, body=json.dumps(answer(values)))
         else:
             route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
 
-    page.route(PORTAL + "**", route)
+    page.route(re.compile(r"^https://[^/]*single-page\.test/"), route)
     page.set_default_timeout(SHORT_TIMEOUT_MS)
     page.goto(PORTAL + "account/edit")
     return posted
 
 
+def saves(values: dict[str, str]) -> dict[str, object]:
+    """The portal's answer that saved ``values``."""
+    return {"saved": {**values, "country": "FR"}}
+
+
 def test_a_save_shown_in_place_returns_what_the_page_then_shows(page: Page) -> None:
     # Given a portal that saves with fetch and shows the Bill-to info and a status in place
-    posted = serve(page, lambda values: {"saved": {**values, "country": "FR"}})
+    posted = serve(page, saves)
 
     # When the city is changed and submitted
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
@@ -153,3 +184,56 @@ def test_a_change_the_portal_never_answered_in_place_is_unavailable(page: Page) 
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Vénissieux"})
 
     assert len(posted) == 1
+
+
+def test_a_message_shown_before_and_left_as_it_was_is_not_the_answer(page: Page) -> None:
+    # Given an alert already shown (in two blocks), left as it is while the portal's script takes its time to save
+    posted = serve(page, saves, alert="<strong>Note</strong><p>Check the highlighted fields.</p>", delayMs=300)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Écully"})
+
+    assert len(posted) == 1 and profile.city == "Écully"
+
+
+def test_the_same_words_written_again_into_an_alert_are_an_answer(page: Page) -> None:
+    # Given an alert that already reports a conflict, emptied and filled with the same words by a second one
+    conflict = "Someone else changed this billing profile. Nothing was saved."
+    serve(page, lambda values: {"alert": conflict}, alert=conflict)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Oullins"})
+
+
+def test_saving_shown_while_submit_is_disabled_is_not_the_answer(page: Page) -> None:
+    # Given a portal that says "Saving…" in its status while Submit is disabled, then reports a conflict
+    serve(page, lambda values: {"alert": "Someone else changed this billing profile."}, saving=True, delayMs=200)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
+
+
+def test_a_third_party_request_failing_during_a_save_says_nothing_about_it(page: Page) -> None:
+    # Given a page that sends telemetry as Submit is selected, which is blocked, while the save goes through
+    posted = serve(page, saves, telemetry=True)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Tassin"})
+
+    assert len(posted) == 1 and profile.city == "Tassin"
+
+
+def test_the_portal_s_api_on_another_host_refusing_the_change_is_unavailable(page: Page) -> None:
+    # Given a portal whose API has a host of its own (as Partner Center's has), which refuses the connection
+    posted = serve(page, None, api="https://api.single-page.test/v1/billing")
+
+    with pytest.raises(PortalUnavailableError, match=r"did not answer Submit at https://portal\."):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
+
+
+def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unknown(page: Page) -> None:
+    # Given a connection that breaks while the change goes out: the portal may have had it
+    serve(page, None, failure="connectionreset")
+
+    with pytest.raises(UnknownPageError, match="perhaps after the form reached it"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Rillieux"})
