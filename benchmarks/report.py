@@ -137,7 +137,7 @@ SETUP_PARTS = {
 }
 TEARDOWN_PARTS = {
     "stop trace": "trace stopped and written (only when one was started)",
-    "screenshot": "screenshot of each page (`--screenshot=only-on-failure` takes it always)",
+    "screenshot": "screenshot of each page (of a failed test's only: a passing test closes its pages first)",
     "close context": "context closed",
 }
 
