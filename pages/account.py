@@ -165,15 +165,18 @@ class FormPage(Screen):
             shown = self.answer_to(watched)
         finally:
             watched.stop()
-        answer = watched.answer
-        if shown is not None:  # settle's one look says which showed first
-            took = snapshot_role(shown) == "status"
-        else:  # it looked closer: count what shows now (no wait, should a toast have gone meanwhile)
-            took = answer.and_(self.page.get_by_role("status")).count() > 0 and not (
-                watched.invalid_fields.count() or answer.and_(self.page.get_by_role("alert")).count()
-            )
+        # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
+        # counted, not waited for, should a toast have gone meanwhile.
+        alerts = watched.messages.and_(self.page.get_by_role("alert"))
+        if shown is not None and snapshot_role(shown) != "status":
+            took = False  # settle's one look found a refusal first
+        elif shown is None and not watched.messages.and_(self.page.get_by_role("status")).count():
+            took = False
+        else:
+            took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
         if not took:
-            self.message = next((words.strip() for words in watched.messages.all_inner_texts() if words.strip()), "")
+            words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
+            self.message = next((text.strip() for text in words if text.strip()), "")
         return took
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:

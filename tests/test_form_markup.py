@@ -38,7 +38,8 @@ BILLING = {
 }
 # The edit form, its live regions, and the script that sends it and writes the answer in place, as
 # ``BEHAVIOUR`` says: where it posts, what it shows meanwhile, how long the portal's script takes.
-FORM = """<!doctype html><html lang="en"><title>Account</title><body><main>
+FORM = """<!doctype html><html lang="en"><title>Account</title><body>
+<header><div role="status" id="banner"></div></header><main>
 <h1>Edit Bill-to info</h1>
 <div role="alert" id="problem">{alert}</div>
 <form id="billing">{fields}<button type="submit">Submit</button></form>
@@ -64,6 +65,7 @@ form.addEventListener("submit", async (event) => {{
   }}
   await later(BEHAVIOUR.delayMs);
   if (BEHAVIOUR.saving) {{ status.textContent = ""; button.disabled = false; }}
+  if (BEHAVIOUR.banner) document.getElementById("banner").textContent = BEHAVIOUR.banner;
   if (answer.alert) {{
     problem.textContent = "";
     await later(20);
@@ -106,7 +108,7 @@ def serve(
 ) -> list[dict]:
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
-    ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``); the
+    ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``); the
     telemetry is blocked. Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -237,3 +239,14 @@ def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unkno
 
     with pytest.raises(UnknownPageError, match="perhaps after the form reached it"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Rillieux"})
+
+
+def test_a_refusal_outweighs_a_banner_s_status_shown_before_it(page: Page) -> None:
+    # Given a portal whose header banner (a status, above the form) changes as it refuses the change
+    conflict = "Someone else changed this billing profile."
+    serve(page, lambda values: {"alert": conflict}, banner="1 new notification")
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Meyzieu"})
+
+    assert str(refused.value) == conflict, "the alert's words, not the banner's"
