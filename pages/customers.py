@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from .account import AccountPage, AddCustomerPage
-from .errors import AmbiguousCustomerError, PortalError
+from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
 from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
@@ -59,6 +59,16 @@ class CustomersPage(Screen):
         if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
+
+    def unknown_page(self, present: Locator) -> UnknownPageError:
+        """Say, too, when the list never says whether it is loading: it has no ``aria-busy`` to wait on."""
+        error = super().unknown_page(present)
+        if self.results.count() and self.results.first.get_attribute("aria-busy") is None:
+            return UnknownPageError(
+                f"{error}. The list never says whether it is loading (its region has no aria-busy), which is "
+                f"how this library tells its answer from the list shown before"
+            )
+        return error
 
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
