@@ -159,7 +159,7 @@ class FormPage(Screen):
         the form never reached it, and ``UnknownPageError`` when what was saved is not known.
         """
         self.message = ""
-        watched = SubmitAnswer(self.page, self.submit_button, self.error_heading.or_(self.sign_in_prompt))
+        watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
         watched.start()
         try:
             shown = self.answer_to(watched)
@@ -184,6 +184,7 @@ class FormPage(Screen):
         highlight(self.submit_button).click()
         try:
             watched.any_new_page.or_(watched.answer).first.wait_for()
+            watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
             shown = None if watched.failed() else self.settle(watched.answer, renew=False)
         except PlaywrightTimeoutError as error:

@@ -4,14 +4,16 @@ The bundled portal posts its form and answers with a page. Single-page portals (
 own) send the changes with fetch and write the answer into the page they are on: a status, an
 alert (perhaps one already shown, filled again), fields marked invalid. Before Submit, the page is
 marked with a token of that Submit, and a MutationObserver marks what changes from then on: a
-message whose words or visibility changed, a field set invalid. Only those are an answer in
-place; whatever was shown before and stays as it was is not.
+message whose words or visibility changed, a field set invalid. Whatever was shown before and
+stays as it was is no answer; nor is what changed before the portal answered the form's request
+("Saving…", an old message rewritten as Submit starts), told apart by the page's own clock (its
+resource timing of that request).
 
-The request that carries the form is the first one Submit sends to the portal's site (the page's
-own navigation, or a fetch that is not a GET) with a value of the form in it; the first such
-request if none has one. Only its failure counts: refused or unreachable, the form never got there
-(``PortalUnavailableError``); broken after it was sent, what was saved is not known
-(``UnknownPageError``). Another request failing (telemetry, another site's) says nothing about it.
+The request that carries the form is the one Submit sends to the portal's site (the page's own
+navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
+if none holds any. Only it counts: refused or unreachable, the form never got there
+(``PortalUnavailableError``); broken after it was sent, or answered with a 5xx in place, what was
+saved is not known (``UnknownPageError``). Another request failing (telemetry) says nothing.
 """
 
 from __future__ import annotations
@@ -20,19 +22,30 @@ import ipaddress
 import json
 import re
 import secrets
+from contextlib import suppress
 from urllib.parse import quote, quote_plus, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
 
 from .errors import PortalUnavailableError, UnknownPageError, no_answer
 
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
-WATCH_CHANGES = """([submitted, changed, token]) => {
+ANSWERED = "data-portal-answered"  # on those changed once the portal's answer to the form had arrived
+WATCH_CHANGES = """([submitted, changed, answered, token]) => {
   const MESSAGES = '[role="status"], [role="alert"], output';
-  const shown = (el) => el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0;
+  // As Playwright sees it: visibility counts, and an empty box does not show.
+  const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
+    && el.getClientRects().length > 0;
   const shownBefore = new Set([...document.querySelectorAll(MESSAGES)].filter(shown));
-  const mark = (el) => el.setAttribute(changed, token);
+  const now = () => performance.now(), submittedAt = now();
+  const changedAt = new Map();  // each marked element: when it last changed (the page's clock)
+  const mark = (el) => {
+    el.setAttribute(changed, token);
+    changedAt.set(el, now());
+    if (window.__portalAnsweredAt !== undefined && now() >= window.__portalAnsweredAt) el.setAttribute(answered, token);
+  };
   const markMessagesAround = (node) => {
     const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     const message = el && el.closest(MESSAGES);
@@ -45,17 +58,30 @@ WATCH_CHANGES = """([submitted, changed, token]) => {
     markMessagesAround(node);
   };
   if (window.__portalSubmitWatch) window.__portalSubmitWatch.disconnect();
+  window.__portalAnsweredAt = undefined;
   window.__portalSubmitWatch = new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === "childList") { record.addedNodes.forEach(markAdded); markMessagesAround(record.target); }
       else if (record.type === "characterData") markMessagesAround(record.target);
       else if (record.attributeName === "aria-invalid") {
         if (record.target.getAttribute("aria-invalid") === "true") mark(record.target);
-      } else  // shown or hidden: the messages that show now and did not before Submit
-        for (const el of [record.target, ...record.target.querySelectorAll(MESSAGES)])
-          if (el.matches(MESSAGES) && shown(el) && !shownBefore.has(el)) mark(el);
+      } else  // shown or hidden: the messages that show now and did not before (a hidden one may show again)
+        for (const el of [record.target, ...record.target.querySelectorAll(MESSAGES)]) {
+          if (!el.matches(MESSAGES)) continue;
+          if (!shown(el)) shownBefore.delete(el);
+          else if (!shownBefore.has(el)) { shownBefore.add(el); mark(el); }
+        }
     }
   });
+  // Told which request carried the form, once it is done: what changed after its answer arrived (by
+  // the page's own clock, its resource timing) is the answer. False when the page has no timing of it.
+  window.__portalAnswered = (url) => {
+    const entry = performance.getEntriesByName(url).filter(e => e.startTime >= submittedAt).pop();
+    if (!entry || !entry.responseEnd) return false;
+    window.__portalAnsweredAt = entry.responseEnd;
+    for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
+    return true;
+  };
   window.__portalSubmitWatch.observe(document.documentElement, {subtree: true, childList: true, characterData: true,
     attributes: true, attributeFilter: ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"]});
   document.documentElement.setAttribute(submitted, token);
@@ -87,24 +113,36 @@ class SubmitAnswer:
     ``excluded`` is what makes a new page something other than the form's answer (an error page, sign-in).
     """
 
-    def __init__(self, page: Page, submit_button: Locator, excluded: Locator) -> None:
+    def __init__(self, page: Page, excluded: Locator) -> None:
         self.page = page
         self.token = secrets.token_hex(4)  # a later Submit's marks are its own
         self.url = page.url  # where Submit was selected: a refused navigation leaves the browser's error page
         self.values: list[str] = []  # what the form's fields hold as Submit is selected
         self.sent: list[Request] = []  # the requests to the portal's site that may carry the form, in order
         self.failures: dict[Request, str] = {}  # the browser's words for those that got no answer
-        new_page = page.locator(f"html:not([{SUBMITTED}='{self.token}'])")
-        # In place, only once Submit can be selected again: "Saving…" shown meanwhile is no answer.
-        saving = submit_button.and_(page.locator(":disabled, [aria-disabled='true']"))
-        same_page = page.locator(f"html[{SUBMITTED}='{self.token}']").filter(has_not=saving)
-        changed = page.locator(f"[{CHANGED}='{self.token}']:not([aria-busy='true'], [aria-busy='true'] *)")
-        fresh = new_page.filter(has_not=excluded)
-        self.messages = self.messages_in(fresh).or_(self.messages_in(same_page).and_(changed))
+        self.status = 0  # the HTTP status the portal answered the form's request with, once known
+        self.any_new_page = page.locator(f"html:not([{SUBMITTED}='{self.token}'])")
+        self.fresh = self.any_new_page.filter(has_not=excluded)
+        self.same_page = page.locator(f"html[{SUBMITTED}='{self.token}']")
+        self.mark = CHANGED  # until the portal's answer to the form arrives: then only what changed after it
+
+    @property
+    def messages(self) -> Locator:
+        """The statuses and alerts of a new page, or those changed in place (busy ones aside)."""
+        changed = self.page.locator(f"[{self.mark}='{self.token}']:not([aria-busy='true'], [aria-busy='true'] *)")
+        return self.messages_in(self.fresh).or_(self.messages_in(self.same_page).and_(changed))
+
+    @property
+    def invalid_fields(self) -> Locator:
+        """The invalid fields of a new page, or those set invalid in place."""
         invalid = '[aria-invalid="true"]'
-        self.invalid_fields = fresh.locator(invalid).or_(same_page.locator(invalid).and_(changed))
-        self.answer = self.messages.or_(self.invalid_fields.filter(visible=True))
-        self.any_new_page = new_page
+        changed = self.page.locator(f"[{self.mark}='{self.token}']")
+        return self.fresh.locator(invalid).or_(self.same_page.locator(invalid).and_(changed))
+
+    @property
+    def answer(self) -> Locator:
+        """What answers Submit: a message, or a field shown invalid."""
+        return self.messages.or_(self.invalid_fields.filter(visible=True))
 
     @staticmethod
     def messages_in(root: Locator) -> Locator:
@@ -114,14 +152,34 @@ class SubmitAnswer:
 
     def start(self) -> None:
         """Mark the page and watch it; note the requests Submit sends. Call right before selecting Submit."""
-        self.values = self.page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, self.token])
+        self.values = self.page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, ANSWERED, self.token])
         self.page.on("request", self.note_request)
         self.page.on("requestfailed", self.note_failure)
 
     def stop(self) -> None:
-        """Stop noting requests (the page's observer ends with its page, or at the next Submit)."""
+        """Stop noting requests and watching the page (a new page never watched)."""
         self.page.remove_listener("request", self.note_request)
         self.page.remove_listener("requestfailed", self.note_failure)
+        with suppress(PlaywrightError):  # the page is gone or going: its observer with it
+            self.page.evaluate("() => window.__portalSubmitWatch && window.__portalSubmitWatch.disconnect()")
+
+    def await_portal(self) -> None:
+        """In place, wait for the portal's answer to the form's request: only what changes after it answers.
+
+        "Saving…", a clock ticking, an old message rewritten as Submit starts: all come before the
+        answer arrives and are not it. A new page, or no request at all (the page refused the
+        values itself), needs no wait.
+        """
+        carrier = self.carrier()
+        if carrier is None or carrier.is_navigation_request():
+            return
+        response = carrier.response()  # None when it failed: failed() says so
+        if response is None or response.finished() is not None:
+            return
+        self.status = response.status
+        timed = self.page.evaluate("url => !!window.__portalAnswered && window.__portalAnswered(url)", carrier.url)
+        if timed:  # else every change since Submit counts, as when no request was seen
+            self.mark = ANSWERED
 
     def note_request(self, request: Request) -> None:
         """Note a request to the portal's site that may carry the form: the page's navigation, a change."""
@@ -136,26 +194,36 @@ class SubmitAnswer:
         if request in self.sent and no_answer(request.failure or ""):
             self.failures[request] = request.failure or ""
 
-    def carries_values(self, request: Request) -> bool:
-        """Tell whether ``request`` holds one of the form's values, as a form, a URL or JSON encodes it."""
+    def values_carried(self, request: Request) -> int:
+        """Count the form's values ``request`` holds, as a form, a URL or JSON encodes them."""
         try:
             sent = request.url + (request.post_data or "")
         except UnicodeDecodeError:  # a binary body: not a form's
-            return False
+            return 0
         encodings = (lambda v: v, quote_plus, quote, lambda v: json.dumps(v)[1:-1])
-        return any(encode(value) in sent for value in self.values for encode in encodings)
+        return sum(any(encode(value) in sent for encode in encodings) for value in self.values)
+
+    def carrier(self) -> Request | None:
+        """Return the request that carried the form: the one holding most of its values, else the first sent."""
+        if not self.sent:
+            return None
+        carried = [self.values_carried(request) for request in self.sent]
+        return self.sent[carried.index(max(carried))]  # the first of the most
 
     def failed(self) -> Exception | None:
-        """Return the error for the carrier's failure, None if it did not fail (as far as the browser said yet)."""
-        carrier = next((request for request in self.sent if self.carries_values(request)), None)
-        if carrier is None and self.sent:
-            carrier = self.sent[0]
+        """Return the error for the carrier's failure or server error, None if neither (as far as known yet)."""
+        carrier = self.carrier()
         failure = self.failures.get(carrier, "") if carrier is not None else ""
-        if not failure:
-            return None
-        if NEVER_REACHED.search(failure):
+        if failure and NEVER_REACHED.search(failure):
             return PortalUnavailableError(f"The portal did not answer Submit at {self.url}: {failure}")
-        return UnknownPageError(
-            f"The portal did not answer Submit at {self.url} ({failure}), perhaps after the form reached it: "
-            f"whether anything was saved is not known"
-        )
+        if failure:
+            return UnknownPageError(
+                f"The portal did not answer Submit at {self.url} ({failure}), perhaps after the form reached it: "
+                f"whether anything was saved is not known"
+            )
+        if self.status >= 500:  # in place: whatever the page then says, the portal failed while it had the form
+            return UnknownPageError(
+                f"The portal answered Submit at {self.url} with HTTP {self.status}: whether anything was saved is "
+                f"not known"
+            )
+        return None

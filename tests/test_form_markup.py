@@ -55,10 +55,11 @@ form.addEventListener("submit", async (event) => {{
   event.preventDefault();
   const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
+  if (BEHAVIOUR.rewriteAlert) problem.textContent = problem.textContent;
   let answer;
   try {{
     const response = await fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
-    answer = await response.json();
+    answer = response.ok ? await response.json() : {{alert: "Something went wrong. Try again later."}};
   }} catch {{
     problem.textContent = "Something went wrong. Try again later.";
     return;
@@ -77,7 +78,10 @@ form.addEventListener("submit", async (event) => {{
     input.setAttribute("aria-describedby", name + "-error");
     input.closest("label").insertAdjacentHTML("afterend", `<span id="${{name}}-error">${{message}}</span>`);
   }}
-  if (answer.saved) {{
+  if (answer.saved && BEHAVIOUR.keepForm) {{
+    status.textContent = "Your changes were saved.";
+    button.disabled = true;
+  }} else if (answer.saved) {{
     const shown = Object.entries(answer.saved).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
     form.outerHTML = `<h2>Bill-to info</h2><dl>${{shown.join("")}}</dl>`;
     status.textContent = "Your changes were saved.";
@@ -104,11 +108,13 @@ def serve(
     answer: Callable[[dict[str, str]], dict[str, object]] | None,
     alert: str = "",
     failure: str = "connectionrefused",
+    status: int = 200,
     **behaviour: object,
 ) -> list[dict]:
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
-    ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``); the
+    ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
+    ``rewriteAlert``, ``keepForm``); ``status`` is the HTTP status of the answer; the
     telemetry is blocked. Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -127,7 +133,8 @@ def serve(
                 route.abort(failure)
             else:
                 cors = {"access-control-allow-origin": PORTAL.rstrip("/")}
-                route.fulfill(content_type="application/json", headers=cors, body=json.dumps(answer(values)))
+                body = json.dumps(answer(values))
+                route.fulfill(status=status, content_type="application/json", headers=cors, body=body)
         else:
             route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
 
@@ -250,3 +257,28 @@ def test_a_refusal_outweighs_a_banner_s_status_shown_before_it(page: Page) -> No
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Meyzieu"})
 
     assert str(refused.value) == conflict, "the alert's words, not the banner's"
+
+
+def test_an_old_alert_rewritten_as_submit_starts_is_not_the_answer(page: Page) -> None:
+    # Given a page that writes its old alert again, same words, as it sends the change, which is then saved
+    posted = serve(page, saves, alert="Check the highlighted fields.", rewriteAlert=True, delayMs=100)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Givors"})
+
+    assert len(posted) == 1 and profile.city == "Givors"
+
+
+def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:
+    # Given a portal that keeps the form after saving, says so in its status, and disables Submit
+    serve(page, saves, keepForm=True)
+    form = AccountEditPage(page).wait_until_ready().fill({"city": "Décines"})
+
+    assert form.submit_form() is True
+
+
+def test_a_server_error_in_place_leaves_what_was_saved_unknown(page: Page) -> None:
+    # Given a portal that answers the change with 504, its page then showing a generic alert
+    serve(page, saves, status=504)
+
+    with pytest.raises(UnknownPageError, match="HTTP 504"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
