@@ -160,6 +160,9 @@ class SubmitAnswer:
         """Stop noting requests and watching the page (a new page never watched)."""
         self.page.remove_listener("request", self.note_request)
         self.page.remove_listener("requestfailed", self.note_failure)
+        carrier = self.carrier()
+        if carrier is not None and carrier.is_navigation_request():
+            return  # a new page: the observer went with the old one
         with suppress(PlaywrightError):  # the page is gone or going: its observer with it
             self.page.evaluate("() => window.__portalSubmitWatch && window.__portalSubmitWatch.disconnect()")
 
