@@ -134,21 +134,21 @@ CALL_REPORT = pytest.StashKey[pytest.TestReport | None]()  # this attempt's call
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
-    """Name the retry's traces on its last report, as pytest-playwright names its artifacts."""
+    """Keep this attempt's call report; name the retry's traces on its last report, as pytest-playwright does."""
     report = yield
     if report.when != "teardown":
         item.stash[CALL_REPORT] = report if report.when == "call" else None  # a retry's setup forgets the last
-    if report.when == "teardown":
-        config = item.config
-        html = config.pluginmanager.getplugin("html")
-        html_path = getattr(config.option, "htmlpath", None)
-        for trace in item.stash.get(RETRY_TRACES, []):
-            absolute = Path(config.invocation_params.dir, trace)
-            report.user_properties.append(("playwright_trace", os.path.relpath(absolute, config.invocation_params.dir)))
-            if html is not None and html_path:
-                html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
-                link = Path(os.path.relpath(absolute, html_dir)).as_posix()
-                report.extras = [*getattr(report, "extras", []), html.extras.url(link, name="Trace (retry)")]
-        item.stash[RETRY_TRACES] = []
-        item.stash[RETRY_CONTEXTS] = []
+        return report
+    config = item.config
+    html = config.pluginmanager.getplugin("html")
+    html_path = getattr(config.option, "htmlpath", None)
+    for trace in item.stash.get(RETRY_TRACES, []):
+        absolute = Path(config.invocation_params.dir, trace)
+        report.user_properties.append(("playwright_trace", os.path.relpath(absolute, config.invocation_params.dir)))
+        if html is not None and html_path:
+            html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
+            link = Path(os.path.relpath(absolute, html_dir)).as_posix()
+            report.extras = [*getattr(report, "extras", []), html.extras.url(link, name="Trace (retry)")]
+    item.stash[RETRY_TRACES] = []
+    item.stash[RETRY_CONTEXTS] = []
     return report
