@@ -26,9 +26,23 @@ NO_ANSWER = re.compile(
 )
 
 
+# Of those, the words for a request that never reached the portal: refused, unresolved, unreachable.
+# Others (reset, empty answer, a generic failure) may come after it did.
+NEVER_REACHED = re.compile(
+    r"ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|INTERNET_DISCONNECTED"
+    r"|CONNECTION_FAILED|PROXY_CONNECTION_FAILED)|NS_ERROR_(?:CONNECTION_REFUSED|UNKNOWN_HOST|OFFLINE)"
+    r"|Could not connect|Connection refused"
+)
+
+
 def no_answer(error: Exception | str) -> bool:
     """Tell whether a Playwright error (or a failed request's words) says the portal did not answer at all."""
     return NO_ANSWER.search(str(error)) is not None
+
+
+def never_reached(error: Exception | str) -> bool:
+    """Tell whether a Playwright error (or a failed request's words) says the request never reached the portal."""
+    return NEVER_REACHED.search(str(error)) is not None
 
 
 def page_says(page: Page) -> str:

@@ -28,7 +28,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
 
-from .errors import PortalUnavailableError, UnknownPageError, no_answer
+from .errors import PortalUnavailableError, UnknownPageError, never_reached, no_answer
 
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
@@ -89,12 +89,6 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
     .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))
     .map(el => el.value.trim()).filter(value => value.length > 1);
 }"""
-# Failures before any connection: the form never reached the portal. Others may come after it did.
-NEVER_REACHED = re.compile(
-    r"ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|INTERNET_DISCONNECTED"
-    r"|CONNECTION_FAILED|PROXY_CONNECTION_FAILED)|NS_ERROR_(?:CONNECTION_REFUSED|UNKNOWN_HOST|OFFLINE)"
-    r"|Could not connect|Connection refused"
-)
 
 
 def site(url: str) -> str:
@@ -217,7 +211,7 @@ class SubmitAnswer:
         """Return the error for the carrier's failure or server error, None if neither (as far as known yet)."""
         carrier = self.carrier()
         failure = self.failures.get(carrier, "") if carrier is not None else ""
-        if failure and NEVER_REACHED.search(failure):
+        if failure and never_reached(failure):
             return PortalUnavailableError(f"The portal did not answer Submit at {self.url}: {failure}")
         if failure:
             return UnknownPageError(
