@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -14,13 +13,12 @@ import pytest
 from faker import Faker
 from flask import Flask
 from flask.testing import FlaskClient
-from joserfc import jwt
-from joserfc.jwk import RSAKey
+from provider_tokens import access_token, provider_metadata
 
 from fixtures.portal import DEFAULT_SEED, create_app
 from fixtures.portal.billing import load_billing_profile
 from fixtures.portal.db import connect, get_db, init_db
-from fixtures.portal.identity import API_AUDIENCE, user_from_claims
+from fixtures.portal.identity import user_from_claims
 
 # A valid address per country: the rules under test are the country's, the rest is faker's.
 VALID_ADDRESSES = {
@@ -30,36 +28,6 @@ VALID_ADDRESSES = {
     "CA": {"state": "ON", "postalCode": "K1A 0B1", "phoneNumber": "613-555-0100", "city": "Ottawa"},
     "MX": {"state": "CMX", "postalCode": "06000", "phoneNumber": "55 1234 5678", "city": "Ciudad de México"},
 }
-
-
-# The identity provider as these tests know it: its answers given, no server. The tests of the
-# sign-in itself serve the real provider (test_sign_in_flow.py).
-ISSUER = "https://login.partner.test/8f3b5a1e-21a1-4c6e-9b1f-5c0d2e7a4b21/v2.0"
-SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "portal-tests"})
-
-
-def provider_metadata(key: RSAKey = SIGNING_KEY) -> dict[str, Any]:
-    """Return the provider's discovery document, its keys inline."""
-    base = ISSUER.removesuffix("/v2.0")
-    return {
-        "issuer": ISSUER,
-        "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-        "token_endpoint": f"{base}/oauth2/v2.0/token",
-        "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
-        "jwks": {"keys": [key.as_dict(private=False)]},
-        "id_token_signing_alg_values_supported": ["RS256"],
-    }
-
-
-def access_token(username: str = "global-admin", key: RSAKey = SIGNING_KEY, **claims: Any) -> str:
-    """Return an access token for the API, as the provider signs one for a user (named after its role)."""
-    now = int(time.time())
-    body = {
-        "iss": ISSUER, "aud": API_AUDIENCE, "scp": "user_impersonation", "amr": ["pwd", "mfa"],
-        "preferred_username": f"{username}@21vianet-partner.partner.onmschina.cn", "name": username,
-        "roles": [username], "iat": now, "nbf": now, "exp": now + 3600, **claims,
-    }  # fmt: skip
-    return jwt.encode({"alg": "RS256", "kid": key.kid}, body, key)
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from joserfc.jwk import RSAKey
-
-from conftest import access_token
+from provider_tokens import access_token
 
 Headers = Callable[[str], dict[str, str]]
 
