@@ -10,15 +10,15 @@ are never used: Microsoft changes them.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
+import secrets
 from dataclasses import dataclass
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import SignInError, page_says
 from .strings import any_language
+from .submit_answer import CHANGED, SUBMITTED, stop_watching, watch_changes
 from .watch import highlight
 
 STEP_HEADINGS = {
@@ -38,13 +38,6 @@ DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
 # Before each answer the page and its invalid fields are marked, and the alerts' words read: what
 # is unmarked or reads differently afterwards (a new page, a new or changed message) is the answer's fate.
-ANSWERED_MARK = "data-sign-in-answered"
-MARK_ANSWERED = f"""() => {{
-  for (const el of [document.documentElement, ...document.querySelectorAll('[aria-invalid="true"]')])
-    el.setAttribute("{ANSWERED_MARK}", "");
-}}"""
-UNMARK_ANSWERED = f"""() => document.querySelectorAll("[{ANSWERED_MARK}]")
-  .forEach(el => el.removeAttribute("{ANSWERED_MARK}"))"""
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
 )
@@ -159,23 +152,24 @@ class SignInPage:
             highlight(self.portal_sign_in).click()
 
     def submit(self, button: Locator, step: Locator) -> None:
-        """Select ``button`` and wait until the ``step`` it answers gives way, or a new message shows.
+        """Select ``button`` and wait until the ``step`` it answers gives way, or a message changes.
 
         Entra ID shows some steps in place (the password after the account, a refused code) and
         loads a page for others. Either ends the wait: a new page, the step's heading gone, a field
-        newly invalid, or an alert whose words were not shown before (a live region filled in place).
+        set invalid, or an alert changed since the click with words in it (a live region filled in
+        place, even with the words it held before: ``pages.submit_answer`` marks the changes).
         """
-        new_alert = self.alerts_with_words
-        for words in dict.fromkeys(text.strip() for text in self.alerts_with_words.all_inner_texts()):
-            new_alert = new_alert.filter(has_not_text=re.compile(rf"^\s*{re.escape(words)}\s*$"))
-        self.page.evaluate(MARK_ANSWERED)
+        token = secrets.token_hex(4)
+        watch_changes(self.page, token)
         highlight(button).click()
-        new_page = self.page.locator(f"html:not([{ANSWERED_MARK}])")
+        changed = self.page.locator(f"[{CHANGED}='{token}']")
+        new_page = self.page.locator(f"html:not([{SUBMITTED}='{token}'])")
         step_gone = self.page.locator("html").filter(has_not=step.filter(visible=True))
-        newly_invalid = self.page.locator(f'[aria-invalid="true"]:not([{ANSWERED_MARK}])').filter(visible=True)
+        newly_invalid = self.page.locator('[aria-invalid="true"]').and_(changed).filter(visible=True)
+        new_alert = self.alerts_with_words.and_(changed)
         try:
             new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:
             raise self.stopped("the sign-in did not go on after its answer") from None
-        with suppress(PlaywrightError):  # gone with its page, or the page is going: nothing left to clean
-            self.page.evaluate(UNMARK_ANSWERED)
+        finally:
+            stop_watching(self.page)

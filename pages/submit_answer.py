@@ -91,6 +91,21 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
 }"""
 
 
+def watch_changes(page: Page, token: str) -> list[str]:
+    """Mark ``page`` with ``token`` (a new page lacks it) and mark what changes on it from now on.
+
+    Changed messages and fields set invalid get ``CHANGED`` with the token. Returns what the page's
+    form fields hold now (their values of two characters or more).
+    """
+    return page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, ANSWERED, token])
+
+
+def stop_watching(page: Page) -> None:
+    """Stop marking changes on ``page``, if it is still the page watched."""
+    with suppress(PlaywrightError):  # the page is gone or going: its observer with it
+        page.evaluate("() => window.__portalSubmitWatch && window.__portalSubmitWatch.disconnect()")
+
+
 def site(url: str) -> str:
     """Return the site of ``url``: an IP address or one-label host as it is, else its last two labels."""
     host = urlsplit(url).hostname or ""
@@ -146,7 +161,7 @@ class SubmitAnswer:
 
     def start(self) -> None:
         """Mark the page and watch it; note the requests Submit sends. Call right before selecting Submit."""
-        self.values = self.page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, ANSWERED, self.token])
+        self.values = watch_changes(self.page, self.token)
         self.page.on("request", self.note_request)
         self.page.on("requestfailed", self.note_failure)
 
@@ -157,8 +172,7 @@ class SubmitAnswer:
         carrier = self.carrier()
         if carrier is not None and carrier.is_navigation_request():
             return  # a new page: the observer went with the old one
-        with suppress(PlaywrightError):  # the page is gone or going: its observer with it
-            self.page.evaluate("() => window.__portalSubmitWatch && window.__portalSubmitWatch.disconnect()")
+        stop_watching(self.page)
 
     def await_portal(self) -> None:
         """In place, wait for the portal's answer to the form's request: only what changes after it answers.

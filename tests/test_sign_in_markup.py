@@ -155,3 +155,40 @@ def test_a_refusal_written_in_place_into_an_alert_already_there_is_read(page: Pa
     # Then the provider's words are the error (not a sign-in that "did not go on")
     with pytest.raises(SignInError, match=re.escape(words)):
         complete_sign_in(page, "agent@contoso.test", "not-the-password")
+
+
+def test_the_same_refusal_written_again_in_place_is_read(page: Page) -> None:
+    # Given a password step that still shows the last refusal, and writes it again after each answer
+    words = "Your account or password is incorrect."
+    refusing_again = REFUSED_PASSWORD.format(error=words).replace(
+        '<form method="post" action="/login">',
+        "<form onsubmit=\"event.preventDefault(); const alert = document.getElementById('passwordError');"
+        f" alert.textContent = ''; setTimeout(() => alert.textContent = '{words}', 200)\">",
+    )
+    serve(page, {"/login": refusing_again})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with a wrong password
+    with pytest.raises(SignInError) as refused:
+        complete_sign_in(page, "agent@contoso.test", "not-the-password")
+
+    # Then the refusal is the error at once, not a sign-in that "did not go on" after the timeout
+    assert words in str(refused.value)
+    assert "did not go on" not in str(refused.value)
+
+
+def test_an_alert_of_several_blocks_shown_before_the_answer_is_not_taken_for_it(page: Page) -> None:
+    # Given a password step still showing an earlier refusal in two paragraphs, whose answer comes later
+    earlier = "<p>Your account or password is incorrect.</p><p>Forgot your password?</p>"
+    accepting_later = REFUSED_PASSWORD.format(error=earlier).replace(
+        '<form method="post" action="/login">',
+        "<form onsubmit=\"event.preventDefault(); setTimeout(() => location.assign('/done'), 300)\">",
+    )
+    serve(page, {"/login": accepting_later, "/done": DONE})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the right password
+    complete_sign_in(page, "agent@contoso.test", "the-password")
+
+    # Then it waited for the provider's answer: the signed-in page, not the old refusal
+    assert page.url == PROVIDER + "done"
