@@ -35,6 +35,8 @@ class CustomersPage(Screen):
         self.load_error = self.results.get_by_role("alert")
         self.next_button = page.get_by_role("button", name=any_language("next_page"))
         self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
+        # Counted, not asked (a pager above and below the list has two; a list of one page may have none).
+        self.enabled_next = page.get_by_role("button", name=any_language("next_page"), disabled=False)
         # Where the list says, in words, which page of how many it shows: the navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button)
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
@@ -116,10 +118,18 @@ class CustomersPage(Screen):
             self.links_found = link.count()
             if self.links_found > 0:
                 return link.first
-            # No pager at all (a list of one page may have none) ends the search as a disabled Next does.
-            if self.next_button.count() == 0 or not self.next_button.is_enabled():
+            if not self.enabled_next.count():  # the last page
                 return None
             self.next_page()
+
+    def namesakes_after(self, company_name: str) -> int:
+        """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it."""
+        shown, found = self.shown_page, 0
+        while self.enabled_next.count():
+            found += self.next_page().customer_link(company_name).count()
+        while not found and self.shown_page > shown:
+            self.previous_page()
+        return found
 
     def add_customer(self) -> AddCustomerPage:
         """Select Add customer."""
@@ -130,13 +140,15 @@ class CustomersPage(Screen):
         """Search for the customer and open it, paging if needed; None when it is not in the list.
 
         Company names need not be unique: ``only_one=True`` raises ``AmbiguousCustomerError`` when the
-        page where the name first shows lists it more than once, instead of opening the first.
+        list shows the name more than once, on one page or across pages, instead of opening the first.
         """
         link = self.search(company_name).find(company_name)
         if link is None:
             return None
-        if only_one and self.links_found > 1:
-            raise AmbiguousCustomerError(company_name, self.links_found)
+        if only_one:
+            found = self.links_found + self.namesakes_after(company_name)
+            if found > 1:
+                raise AmbiguousCustomerError(company_name, found)
         highlight(link).click()
         return CustomerPage(self.page).wait_until_ready()
 

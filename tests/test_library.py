@@ -164,6 +164,20 @@ def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> N
     assert CustomersPage(page).find("Fabrikam") is not None
 
 
+def test_a_list_with_a_pager_above_and_below_ends_the_search_on_its_last_page(page: Page) -> None:
+    # Given a list of one page whose pager shows above and below it (a deployment's markup), Next disabled
+    pager = '<nav aria-label="Pages"><button disabled>Previous</button><button disabled>Next</button></nav>'
+    page.set_content(
+        f'{pager}<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
+        f"</table></section>{pager}"
+    )
+    page.set_default_timeout(2_000)
+
+    # When a customer it does not list is looked for
+    # Then the answer is "not in the list" (two Next buttons are no strict-mode error)
+    assert CustomersPage(page).find("Contoso") is None
+
+
 def test_a_missing_page_is_a_customer_not_found_on_a_customer_s_screens_only(page: Page) -> None:
     # Given a deployment that answers 404 to every address
     page.route("http://portal.example/**", lambda route: route.fulfill(status=404, body="<h1>404 Page not found</h1>"))

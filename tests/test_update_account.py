@@ -158,3 +158,36 @@ def test_a_company_name_two_customers_share_is_refused_and_neither_changes(
     # Then it says the name is ambiguous, and neither customer changed
     assert refused.value.company_name == first.companyName
     assert [api.billing_profile(c.id) for c in (first, second)] == [first.billing, second.billing]
+
+
+def test_a_company_name_shared_across_a_page_break_is_refused_too(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given two customers of one name, with a full page of customers whose names start alike between them
+    first = customers.create("CN")
+    for number in range(20):
+        customers.create("CN", companyName=f"{first.companyName} {number:02}")
+    second = customers.create("CN", companyName=first.companyName)
+
+    # When the workflow is asked to change "that" customer: the list shows one on each page
+    with pytest.raises(AmbiguousCustomerError, match="2 customers are named"):
+        update_customer_account(admin_page, first.companyName, {"city": "Shanghai"})
+
+    # Then neither changed
+    assert [api.billing_profile(c.id) for c in (first, second)] == [first.billing, second.billing]
+
+
+def test_a_unique_name_on_the_first_of_two_pages_of_results_is_changed(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer whose search lists a full page of others whose names start alike after it
+    customer = customers.create("CN")
+    others = [customers.create("CN", companyName=f"{customer.companyName} {number:02}") for number in range(20)]
+
+    # When the workflow changes it (looking through both pages for another of its name first)
+    shown = update_customer_account(admin_page, customer.companyName, {"city": "Shanghai"})
+
+    # Then that customer changed, and none of the others
+    assert shown.city == "Shanghai"
+    assert api.billing_profile(customer.id).city == "Shanghai"
+    assert api.billing_profile(others[-1].id) == others[-1].billing
