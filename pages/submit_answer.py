@@ -4,7 +4,8 @@ The bundled portal posts its form and answers with a page. Single-page portals (
 own) send the changes with fetch and write the answer into the page they are on: a status, an
 alert (perhaps one already shown, filled again), fields marked invalid. Before Submit, the page is
 marked with a token of that Submit, and a MutationObserver marks what changes from then on: a
-message whose words or visibility changed, a field set invalid. Whatever was shown before and
+message whose words or visibility changed, a field set invalid (in open shadow roots too: a web
+component's status). Whatever was shown before and
 stays as it was is no answer; nor is what changed before the portal answered the form's request
 ("Saving…", an old message rewritten as Submit starts), told apart by the page's own clock (its
 resource timing of that request).
@@ -38,7 +39,15 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
   // As Playwright sees it: visibility counts, and an empty box does not show.
   const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
     && el.getClientRects().length > 0;
-  const shownBefore = new Set([...document.querySelectorAll(MESSAGES)].filter(shown));
+  // Open shadow roots too (a web component's status lives in its own tree): found, and watched.
+  const rootsIn = (node) => [node, ...[...node.querySelectorAll("*")].filter(el => el.shadowRoot)
+    .flatMap(el => rootsIn(el.shadowRoot))];
+  const deepQuery = (node, selector) => rootsIn(node).flatMap(root => [...root.querySelectorAll(selector)]);
+  const closest = (el, selector) => {  // as Element.closest, crossing out of shadow roots to their hosts
+    for (let at = el; at; at = at.parentElement || at.getRootNode().host) if (at.matches(selector)) return at;
+    return null;
+  };
+  const shownBefore = new Set(deepQuery(document, MESSAGES).filter(shown));
   const now = () => performance.now(), submittedAt = now();
   const changedAt = new Map();  // each marked element: when it last changed (the page's clock)
   const mark = (el) => {
@@ -48,12 +57,13 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
   };
   const markMessagesAround = (node) => {
     const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-    const message = el && el.closest(MESSAGES);
+    const message = el && closest(el, MESSAGES);
     if (message) mark(message);
   };
   const markAdded = (node) => {
     if (node.nodeType !== Node.ELEMENT_NODE) return markMessagesAround(node);
-    for (const el of [node, ...node.querySelectorAll(MESSAGES + ', [aria-invalid="true"]')])
+    rootsIn(node).slice(1).forEach(watch);  // a component added with its shadow root
+    for (const el of [node, ...deepQuery(node, MESSAGES + ', [aria-invalid="true"]')])
       if (el.matches(MESSAGES) || el.getAttribute("aria-invalid") === "true") mark(el);
     markMessagesAround(node);
   };
@@ -66,7 +76,7 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
       else if (record.attributeName === "aria-invalid") {
         if (record.target.getAttribute("aria-invalid") === "true") mark(record.target);
       } else  // shown or hidden: the messages that show now and did not before (a hidden one may show again)
-        for (const el of [record.target, ...record.target.querySelectorAll(MESSAGES)]) {
+        for (const el of [record.target, ...deepQuery(record.target, MESSAGES)]) {
           if (!el.matches(MESSAGES)) continue;
           if (!shown(el)) shownBefore.delete(el);
           else if (!shownBefore.has(el)) { shownBefore.add(el); mark(el); }
@@ -82,8 +92,10 @@ WATCH_CHANGES = """([submitted, changed, answered, token]) => {
     for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
     return true;
   };
-  window.__portalSubmitWatch.observe(document.documentElement, {subtree: true, childList: true, characterData: true,
-    attributes: true, attributeFilter: ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"]});
+  const shows = ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"];  // attributes that show or hide
+  const watch = (root) => window.__portalSubmitWatch.observe(root, {subtree: true, childList: true,
+    characterData: true, attributes: true, attributeFilter: shows});
+  rootsIn(document.documentElement).forEach(watch);
   document.documentElement.setAttribute(submitted, token);
   return [...document.querySelectorAll("input, select, textarea")]
     .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))

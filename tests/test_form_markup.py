@@ -48,6 +48,11 @@ FORM = """<!doctype html><html lang="en"><title>Account</title><body>
 const BEHAVIOUR = {behaviour}, LABELS = {labels};
 const form = document.getElementById("billing"), problem = document.getElementById("problem");
 const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
+if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a web component's own tree
+  const host = document.createElement("portal-message");
+  message.replaceWith(host);
+  host.attachShadow({{mode: "open"}}).append(message);
+}}
 form.querySelector("button").addEventListener("click", () => {{
   if (BEHAVIOUR.telemetry) fetch("/telemetry", {{method: "POST", body: "clicked"}}).catch(() => {{}});
 }});
@@ -114,8 +119,8 @@ def serve(
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
-    ``rewriteAlert``, ``keepForm``); ``status`` is the HTTP status of the answer; the
-    telemetry is blocked. Returns the values each POST of the form carried, in order.
+    ``rewriteAlert``, ``keepForm``, ``shadow``: the alert and the status in shadow roots); ``status`` is the
+    HTTP status of the answer; the telemetry is blocked. Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
     api = str(behaviour.get("api", API))
@@ -282,3 +287,21 @@ def test_a_server_error_in_place_leaves_what_was_saved_unknown(page: Page) -> No
 
     with pytest.raises(UnknownPageError, match="HTTP 504"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
+
+
+def test_a_conflict_written_inside_a_web_component_s_shadow_root_is_read(page: Page) -> None:
+    # Given a form whose alert lives in a web component's shadow root, already saying something
+    conflict = "Someone else changed this billing profile. Nothing was saved."
+    serve(page, lambda values: {"alert": conflict}, alert="Check the highlighted fields.", shadow=True)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+
+def test_a_save_told_by_a_status_inside_a_shadow_root_returns_what_the_page_then_shows(page: Page) -> None:
+    # Given a portal whose status lives in a web component's shadow root, and whose form stays as it was
+    serve(page, saves, shadow=True, keepForm=True)
+    form = AccountEditPage(page).wait_until_ready()
+
+    # When the city is changed and submitted, the form is taken
+    assert form.fill({"city": "Villeurbanne"}).submit_form()
