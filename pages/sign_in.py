@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import SignInError, page_says
 from .strings import any_language
-from .submit_answer import CHANGED, SUBMITTED, stop_watching, watch_changes
+from .submit_answer import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .watch import highlight
 
 STEP_HEADINGS = {
@@ -156,17 +156,17 @@ class SignInPage:
 
         Entra ID shows some steps in place (the password after the account, a refused code) and
         loads a page for others. Either ends the wait: a new page, the step's heading gone, a field
-        set invalid, or an alert changed since the click with words in it (a live region filled in
-        place, even with the words it held before: ``pages.submit_answer`` marks the changes).
+        set invalid, or an alert saying new words, or words said again after it was emptied, hidden or
+        removed (``pages.submit_answer`` marks the changes). An alert redrawn as it was is no answer.
         """
         token = secrets.token_hex(4)
         watch_changes(self.page, token)
         highlight(button).click()
-        changed = self.page.locator(f"[{CHANGED}='{token}']")
+        renewed = self.page.locator(f"[{RENEWED}='{token}']")
         new_page = self.page.locator(f"html:not([{SUBMITTED}='{token}'])")
         step_gone = self.page.locator("html").filter(has_not=step.filter(visible=True))
-        newly_invalid = self.page.locator('[aria-invalid="true"]').and_(changed).filter(visible=True)
-        new_alert = self.alerts_with_words.and_(changed)
+        newly_invalid = self.page.locator('[aria-invalid="true"]').and_(renewed).filter(visible=True)
+        new_alert = self.alerts_with_words.and_(renewed)
         try:
             new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:

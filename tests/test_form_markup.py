@@ -43,11 +43,12 @@ FORM = """<!doctype html><html lang="en"><title>Account</title><body>
 <h1>Edit Bill-to info</h1>
 <div role="alert" id="problem">{alert}</div>
 <form id="billing">{fields}<button type="submit">Submit</button></form>
-<div role="status" id="done"></div>
+<div role="status" id="done"></div><span role="status" id="status-host"></span>
 </main><script>
 const BEHAVIOUR = {behaviour}, LABELS = {labels};
 const form = document.getElementById("billing"), problem = document.getElementById("problem");
 const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
+document.getElementById("status-host").attachShadow({{mode: "open"}});
 if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a web component's own tree
   const host = document.createElement("portal-message");
   message.replaceWith(host);
@@ -72,7 +73,11 @@ form.addEventListener("submit", async (event) => {{
   await later(BEHAVIOUR.delayMs);
   if (BEHAVIOUR.saving) {{ status.textContent = ""; button.disabled = false; }}
   if (BEHAVIOUR.banner) document.getElementById("banner").textContent = BEHAVIOUR.banner;
-  if (answer.alert) {{
+  if (answer.alert && BEHAVIOUR.toast) {{  // a web component added for the answer, its alert in its shadow root
+    const toast = document.createElement("portal-toast");
+    toast.attachShadow({{mode: "open"}}).innerHTML = `<div role="alert">${{answer.alert}}</div>`;
+    document.querySelector("main").append(toast);
+  }} else if (answer.alert) {{
     problem.textContent = "";
     await later(20);
     problem.textContent = answer.alert;
@@ -83,7 +88,10 @@ form.addEventListener("submit", async (event) => {{
     input.setAttribute("aria-describedby", name + "-error");
     input.closest("label").insertAdjacentHTML("afterend", `<span id="${{name}}-error">${{message}}</span>`);
   }}
-  if (answer.saved && BEHAVIOUR.keepForm) {{
+  if (answer.saved && BEHAVIOUR.statusHost) {{  // a status whose words go straight into its shadow root
+    const host = document.getElementById("status-host");
+    host.shadowRoot.textContent = "Your changes were saved.";
+  }} else if (answer.saved && BEHAVIOUR.keepForm) {{
     status.textContent = "Your changes were saved.";
     button.disabled = true;
   }} else if (answer.saved) {{
@@ -119,7 +127,8 @@ def serve(
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
-    ``rewriteAlert``, ``keepForm``, ``shadow``: the alert and the status in shadow roots); ``status`` is the
+    ``rewriteAlert``, ``keepForm``, ``shadow``: the alert and the status in shadow roots, ``toast``: the alert in a
+    component added for it, ``statusHost``: the saved status written into a shadow root); ``status`` is the
     HTTP status of the answer; the telemetry is blocked. Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -301,6 +310,24 @@ def test_a_conflict_written_inside_a_web_component_s_shadow_root_is_read(page: P
 def test_a_save_told_by_a_status_inside_a_shadow_root_returns_what_the_page_then_shows(page: Page) -> None:
     # Given a portal whose status lives in a web component's shadow root, and whose form stays as it was
     serve(page, saves, shadow=True, keepForm=True)
+    form = AccountEditPage(page).wait_until_ready()
+
+    # When the city is changed and submitted, the form is taken
+    assert form.fill({"city": "Villeurbanne"}).submit_form()
+
+
+def test_a_conflict_in_a_component_added_for_it_with_its_own_shadow_root_is_read(page: Page) -> None:
+    # Given a portal that answers with a toast: a web component added to the page, its alert in its shadow root
+    conflict = "Someone else changed this billing profile. Nothing was saved."
+    serve(page, lambda values: {"alert": conflict}, toast=True)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+
+def test_a_status_whose_words_go_straight_into_its_shadow_root_is_the_answer(page: Page) -> None:
+    # Given a status element whose words the portal writes into its own shadow root
+    serve(page, saves, statusHost=True)
     form = AccountEditPage(page).wait_until_ready()
 
     # When the city is changed and submitted, the form is taken

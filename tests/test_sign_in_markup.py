@@ -192,3 +192,21 @@ def test_an_alert_of_several_blocks_shown_before_the_answer_is_not_taken_for_it(
 
     # Then it waited for the provider's answer: the signed-in page, not the old refusal
     assert page.url == PROVIDER + "done"
+
+
+def test_an_alert_redrawn_as_it_was_when_the_answer_starts_is_not_taken_for_it(page: Page) -> None:
+    # Given a password step still showing an earlier refusal, which its script draws again (a new node,
+    # the same words) as the answer is sent, the provider's answer coming later
+    redrawing = REFUSED_PASSWORD.format(error="Your account or password is incorrect.").replace(
+        '<form method="post" action="/login">',
+        "<form onsubmit=\"event.preventDefault(); const alert = document.getElementById('passwordError');"
+        " alert.replaceWith(alert.cloneNode(true)); setTimeout(() => location.assign('/done'), 300)\">",
+    )
+    serve(page, {"/login": redrawing, "/done": DONE})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the right password
+    complete_sign_in(page, "agent@contoso.test", "the-password")
+
+    # Then it waited for the provider's answer
+    assert page.url == PROVIDER + "done"
