@@ -37,11 +37,13 @@ class CustomersPage(Screen):
         self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
         # Counted, not asked (a pager above and below the list has two; a list of one page may have none).
         self.enabled_next = page.get_by_role("button", name=any_language("next_page"), disabled=False)
-        # Where the list says, in words, which page of how many it shows: the navigation holding Next.
-        self.pager = page.get_by_role("navigation").filter(has=self.next_button)
+        self.enabled_previous = page.get_by_role("button", name=any_language("previous_page"), disabled=False)
+        # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
+        self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
+        self.shown_list: str | None = None  # the list as its last one look read it (None: it took a closer look)
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
@@ -57,6 +59,7 @@ class CustomersPage(Screen):
         """
         # One look: the region, no longer busy, read whole (a load error shows in it as an alert).
         shown = self.settle(self.results.and_(self.page.locator('[aria-busy="false"]')), present=self.results)
+        self.shown_list = shown
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
@@ -89,14 +92,21 @@ class CustomersPage(Screen):
         return self.wait_until_ready()
 
     def next_page(self) -> CustomersPage:
-        """Show the next page of results."""
-        highlight(self.next_button).click()
+        """Show the next page of results; raise ``PortalError`` when Next shows the same list again.
+
+        (A Next that never ends the list would keep a search for a customer paging forever.)
+        """
+        before = self.shown_list
+        highlight(self.enabled_next.first).click()
         self.shown_page += 1
-        return self.wait_until_ready()
+        self.wait_until_ready()
+        if before is not None and self.shown_list == before:
+            raise PortalError(f"The Customers list showed the same customers again after Next at {self.page.url}")
+        return self
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
-        highlight(self.previous_button).click()
+        highlight(self.enabled_previous.first).click()
         self.shown_page -= 1
         return self.wait_until_ready()
 

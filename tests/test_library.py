@@ -178,6 +178,63 @@ def test_a_list_with_a_pager_above_and_below_ends_the_search_on_its_last_page(pa
     assert CustomersPage(page).find("Contoso") is None
 
 
+# A list that pages in place (``PAGES``, one list of names per page), with a pager above and below it
+# whose Next is enabled while ``STUCK`` or a later page exists.
+PAGED_LIST = """<!doctype html><html lang="en"><body>{pager}
+<section role="region" aria-label="Customers" aria-busy="false"><table><tbody></tbody></table></section>{pager}
+<script>
+const PAGES = {pages}, STUCK = {stuck};
+let shown = 0;
+const draw = () => {{
+  const rows = PAGES[shown].map(name => `<tr><td><a href="#">${{name}}</a></td></tr>`);
+  document.querySelector("tbody").innerHTML = rows.join("");
+  document.querySelectorAll(".next").forEach(next => next.disabled = !STUCK && shown === PAGES.length - 1);
+  document.querySelectorAll(".previous").forEach(previous => previous.disabled = shown === 0);
+}};
+const move = (by) => {{
+  const region = document.querySelector("section");
+  region.setAttribute("aria-busy", "true");
+  setTimeout(() => {{
+    shown = Math.min(PAGES.length - 1, shown + by);
+    draw();
+    region.setAttribute("aria-busy", "false");
+  }}, 20);
+}};
+document.querySelectorAll(".next").forEach(next => next.onclick = () => move(1));
+document.querySelectorAll(".previous").forEach(previous => previous.onclick = () => move(-1));
+draw();
+</script></body></html>"""
+PAGER = '<nav aria-label="Pages"><button class="previous">Previous</button><button class="next">Next</button></nav>'
+
+
+def paged_list(pages: list[list[str]], *, stuck: bool = False) -> str:
+    return PAGED_LIST.format(pager=PAGER, pages=pages, stuck=str(stuck).lower())
+
+
+def test_a_list_with_two_pagers_pages_forward_and_back(page: Page) -> None:
+    # Given a list of two pages whose pager shows above and below it
+    page.set_content(paged_list([["Fabrikam", "Contoso"], ["Contoso", "Northwind"]]))
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a name on the second page is looked for, and a name on both pages is chosen as the only one
+    found = listed.find("Northwind")
+    # Then the second page shows it; and the name on both pages is found twice
+    assert found is not None and listed.page_number() == 2
+    listed.previous_page()
+    assert listed.page_number() == 1
+    assert listed.links_found == 1 and listed.namesakes_after("Contoso") == 1
+
+
+def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search(page: Page) -> None:
+    # Given a list whose Next stays enabled and shows the same customers again
+    page.set_content(paged_list([["Fabrikam"]], stuck=True))
+    page.set_default_timeout(5_000)
+
+    with pytest.raises(PortalError, match="showed the same customers again after Next"):
+        CustomersPage(page).find("Contoso")
+
+
 def test_a_missing_page_is_a_customer_not_found_on_a_customer_s_screens_only(page: Page) -> None:
     # Given a deployment that answers 404 to every address
     page.route("http://portal.example/**", lambda route: route.fulfill(status=404, body="<h1>404 Page not found</h1>"))
