@@ -64,3 +64,12 @@ def test_a_request_leaves_its_connection_to_the_next(app: Flask, client: FlaskCl
     assert wal.exists()
     assert client.get("/v1/customers", headers=admin).status_code == 200
     assert pool.idle == kept
+
+
+def test_a_closed_pool_leaves_the_database_in_one_file(app: Flask, client: FlaskClient, admin: dict[str, str]) -> None:
+    # As when the portal stops: a --db kept between runs is then whole, with no log beside it.
+    assert client.get("/v1/customers", headers=admin).status_code == 200
+    wal = Path(app.config["DATABASE"] + "-wal")
+    assert wal.exists()
+    app.extensions["sqlite_pool"].close()
+    assert not wal.exists()
