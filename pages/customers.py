@@ -16,6 +16,16 @@ from .watch import highlight
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
 
+def pager_control(page: Page, key: str, **state: bool) -> Locator:
+    """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another.
+
+    Links only in a navigation landmark, where pagers are: a customer named "Next" is a link in the list.
+    """
+    name = any_language(key)
+    button = page.get_by_role("button", name=name, **state)
+    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, **state))
+
+
 class CustomersPage(Screen):
     """The list of the partner's customers: search, paging, Add customer.
 
@@ -33,11 +43,11 @@ class CustomersPage(Screen):
         self.table = self.results.get_by_role("table")
         self.no_results = self.results.get_by_text(any_language("no_customers"))
         self.load_error = self.results.get_by_role("alert")
-        self.next_button = page.get_by_role("button", name=any_language("next_page"))
-        self.previous_button = page.get_by_role("button", name=any_language("previous_page"))
+        self.next_button = pager_control(page, "next_page").first
+        self.previous_button = pager_control(page, "previous_page").first
         # Counted, not asked (a pager above and below the list has two; a list of one page may have none).
-        self.enabled_next = page.get_by_role("button", name=any_language("next_page"), disabled=False)
-        self.enabled_previous = page.get_by_role("button", name=any_language("previous_page"), disabled=False)
+        self.enabled_next = pager_control(page, "next_page", disabled=False)
+        self.enabled_previous = pager_control(page, "previous_page", disabled=False)
         # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
         self.add_customer_link = link_or_button(page, any_language("add_customer"))

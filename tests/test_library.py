@@ -226,6 +226,25 @@ def test_a_list_with_two_pagers_pages_forward_and_back(page: Page) -> None:
     assert listed.links_found == 1 and listed.namesakes_after("Contoso") == 1
 
 
+def test_a_pager_of_links_pages_too_and_a_customer_named_next_is_not_taken_for_it(page: Page) -> None:
+    # Given a list of two pages whose pager is made of links (a deployment's markup), a customer named "Next"
+    links = (
+        '<nav aria-label="Pages"><a href="#" class="previous" role="link">Previous</a>'
+        '<a href="#" class="next" role="link">Next</a></nav>'
+    )
+    markup = paged_list([["Next", "Fabrikam"], ["Northwind"]]).replace(PAGER, links)
+    # A link has no disabled property: it says so with aria-disabled.
+    markup = markup.replace(".disabled = ", ".ariaDisabled = ")
+    page.set_content(markup)
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a name on the second page is looked for
+    # Then the pager's Next shows it (not the customer named Next), and the list ends there
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
+    assert listed.find("Contoso") is None
+
+
 def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search(page: Page) -> None:
     # Given a list whose Next stays enabled and shows the same customers again
     page.set_content(paged_list([["Fabrikam"]], stuck=True))
