@@ -36,8 +36,6 @@ ANSWERED_STEPS = ("account", "password")
 DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(/\\s+/)
   .map(id => id && document.getElementById(id)).filter(Boolean)
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
-# Before each answer the page and its invalid fields are marked, and the alerts' words read: what
-# is unmarked or reads differently afterwards (a new page, a new or changed message) is the answer's fate.
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
 )

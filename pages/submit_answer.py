@@ -5,10 +5,9 @@ own) send the changes with fetch and write the answer into the page they are on:
 alert (perhaps one already shown, filled again), fields marked invalid. Before Submit, the page is
 marked with a token of that Submit, and a MutationObserver marks what changes from then on: a
 message whose words or visibility changed, a field set invalid (in open shadow roots too: a web
-component's status). Whatever was shown before and
-stays as it was is no answer; nor is what changed before the portal answered the form's request
-("Saving…", an old message rewritten as Submit starts), told apart by the page's own clock (its
-resource timing of that request).
+component's status). Whatever was shown before and stays as it was is no answer; nor is what
+changed before the portal answered the form's request ("Saving…", an old message rewritten as
+Submit starts), told apart by the page's own clock (its resource timing of that request).
 
 The request that carries the form is the one Submit sends to the portal's site (the page's own
 navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
@@ -70,7 +69,6 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   const now = () => performance.now(), submittedAt = now();
   const changedAt = new Map();  // each marked element: when it last changed (the page's clock)
   const blanked = new WeakSet(), gone = new Set();  // messages seen empty or hidden; words no longer shown
-  let wordsBefore = new Set(), invalidBefore = new Set();
   const mark = (el) => {
     el.setAttribute(changed, token);
     changedAt.set(el, now());
@@ -131,8 +129,8 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   watch(document.documentElement);
   addRoots(document);
   const shownBefore = new Set(deepQuery(document, MESSAGES).filter(shown));
-  wordsBefore = new Set([...shownBefore].map(words));
-  invalidBefore = new Set(deepQuery(document, '[aria-invalid="true"]'));
+  const wordsBefore = new Set([...shownBefore].map(words));
+  const invalidBefore = new Set(deepQuery(document, '[aria-invalid="true"]'));
   document.documentElement.setAttribute(submitted, token);
   return [...document.querySelectorAll("input, select, textarea")]
     .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))
