@@ -163,6 +163,14 @@ def saves(values: dict[str, str]) -> dict[str, object]:
     return {"saved": {**values, "country": "FR"}}
 
 
+CONFLICT = "Someone else changed this billing profile. Nothing was saved."
+
+
+def conflicts(values: dict[str, str]) -> dict[str, object]:
+    """The portal's answer that refused ``values``: someone else changed the profile first."""
+    return {"alert": CONFLICT}
+
+
 def test_a_save_shown_in_place_returns_what_the_page_then_shows(page: Page) -> None:
     # Given a portal that saves with fetch and shows the Bill-to info and a status in place
     posted = serve(page, saves)
@@ -190,8 +198,7 @@ def test_a_refusal_shown_at_the_fields_in_place_is_a_validation_error(page: Page
 
 def test_a_conflict_written_into_an_alert_already_shown_is_told_by_its_new_words(page: Page) -> None:
     # Given a form whose alert already says something from before, and a portal that then reports a conflict in it
-    conflict = "Someone else changed this billing profile. Nothing was saved."
-    posted = serve(page, lambda values: {"alert": conflict}, alert="Check the highlighted fields.")
+    posted = serve(page, conflicts, alert="Check the highlighted fields.")
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
@@ -220,8 +227,7 @@ def test_a_message_shown_before_and_left_as_it_was_is_not_the_answer(page: Page)
 
 def test_the_same_words_written_again_into_an_alert_are_an_answer(page: Page) -> None:
     # Given an alert that already reports a conflict, emptied and filled with the same words by a second one
-    conflict = "Someone else changed this billing profile. Nothing was saved."
-    serve(page, lambda values: {"alert": conflict}, alert=conflict)
+    serve(page, conflicts, alert=CONFLICT)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Oullins"})
@@ -229,7 +235,7 @@ def test_the_same_words_written_again_into_an_alert_are_an_answer(page: Page) ->
 
 def test_saving_shown_while_submit_is_disabled_is_not_the_answer(page: Page) -> None:
     # Given a portal that says "Saving…" in its status while Submit is disabled, then reports a conflict
-    serve(page, lambda values: {"alert": "Someone else changed this billing profile."}, saving=True, delayMs=200)
+    serve(page, conflicts, saving=True, delayMs=200)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
@@ -264,13 +270,12 @@ def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unkno
 
 def test_a_refusal_outweighs_a_banner_s_status_shown_before_it(page: Page) -> None:
     # Given a portal whose header banner (a status, above the form) changes as it refuses the change
-    conflict = "Someone else changed this billing profile."
-    serve(page, lambda values: {"alert": conflict}, banner="1 new notification")
+    serve(page, conflicts, banner="1 new notification")
 
     with pytest.raises(EditConflictError) as refused:
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Meyzieu"})
 
-    assert str(refused.value) == conflict, "the alert's words, not the banner's"
+    assert str(refused.value) == CONFLICT, "the alert's words, not the banner's"
 
 
 def test_an_old_alert_rewritten_as_submit_starts_is_not_the_answer(page: Page) -> None:
@@ -300,8 +305,7 @@ def test_a_server_error_in_place_leaves_what_was_saved_unknown(page: Page) -> No
 
 def test_a_conflict_written_inside_a_web_component_s_shadow_root_is_read(page: Page) -> None:
     # Given a form whose alert lives in a web component's shadow root, already saying something
-    conflict = "Someone else changed this billing profile. Nothing was saved."
-    serve(page, lambda values: {"alert": conflict}, alert="Check the highlighted fields.", shadow=True)
+    serve(page, conflicts, alert="Check the highlighted fields.", shadow=True)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
@@ -318,8 +322,7 @@ def test_a_save_told_by_a_status_inside_a_shadow_root_returns_what_the_page_then
 
 def test_a_conflict_in_a_component_added_for_it_with_its_own_shadow_root_is_read(page: Page) -> None:
     # Given a portal that answers with a toast: a web component added to the page, its alert in its shadow root
-    conflict = "Someone else changed this billing profile. Nothing was saved."
-    serve(page, lambda values: {"alert": conflict}, toast=True)
+    serve(page, conflicts, toast=True)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
