@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
-from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
+from .errors import AmbiguousCustomerError, PortalError
+from .list_quiet import wait_until_quiet, watch_list
 from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
 
+# Whether a page's Customers list says when it is loading (aria-busy): asked once a page, as a
+# deployment keeps its markup (a question less for each workflow).
+LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
@@ -29,18 +35,25 @@ def pager_control(page: Page, key: str, **state: bool) -> Locator:
 class CustomersPage(Screen):
     """The list of the partner's customers: search, paging, Add customer.
 
-    The list is a region named like the page ("Customers"), holding a table of customers. It
-    loads after the page itself, from the portal's REST API: while it does, the region says it
-    is busy (``aria-busy``), as assistive technologies expect, and that is what this waits on.
+    The list is a region named like the page ("Customers") holding a table or grid of customers,
+    or else the main landmark holding one. It loads after the page itself, from the portal's REST
+    API: while it does, the list says it is busy (``aria-busy``), as assistive technologies expect,
+    and that is what this waits on. A list that never says so is waited on until it stops changing
+    (``pages.list_quiet``; ``QUIET_MS`` and ``GRACE_MS`` tune it).
     """
 
     PATH = "customers"
+    QUIET_MS = 300  # a list without aria-busy: unchanged this long after a change is its answer
+    GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.search_box = page.get_by_role("searchbox", name=any_language("search_label"))
-        self.results = page.get_by_role("region", name=any_language("customers"))
-        self.table = self.results.get_by_role("table")
+        region = page.get_by_role("region", name=any_language("customers"))
+        grid = page.get_by_role("table").or_(page.get_by_role("grid"))
+        self.results = region.or_(page.get_by_role("main").filter(has=grid, has_not=region))
+        self.table = self.results.get_by_role("table").or_(self.results.get_by_role("grid"))
+        self.not_busy = page.locator(':not([aria-busy="true"])')
         self.no_results = self.results.get_by_text(any_language("no_customers"))
         self.load_error = self.results.get_by_role("alert")
         self.next_button = pager_control(page, "next_page").first
@@ -61,29 +74,42 @@ class CustomersPage(Screen):
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> CustomersPage:
-        """Wait until the list has loaded: the region shown and no longer busy.
+        """Wait until the list has loaded: the list shown and no longer busy.
 
         The list loads from the portal's REST API after the page itself, so neither the URL nor
-        "load" says it is ready. A search or a page move marks the region busy as it starts (in
-        the same event), so "not busy" afterwards means its answer is shown.
+        "load" says it is ready. A search or a page move marks the list busy as it starts (in
+        the same event), so "not busy" afterwards means its answer is shown. A list that has no
+        ``aria-busy`` is waited on until it has stopped changing.
         """
-        # One look: the region, no longer busy, read whole (a load error shows in it as an alert).
-        shown = self.settle(self.results.and_(self.page.locator('[aria-busy="false"]')), present=self.results)
+        while True:
+            # One look: the list, not busy, read whole (a load error shows in it as an alert).
+            shown = self.settle(self.results.and_(self.not_busy), present=self.results)
+            if self.marks_busy is None:
+                LIST_MARKS_BUSY[self.page] = self.results.first.get_attribute("aria-busy") is not None
+            if self.marks_busy:
+                break
+            try:
+                quiet = wait_until_quiet(self.results.first, quiet_ms=self.QUIET_MS, grace_ms=self.GRACE_MS)
+            except PlaywrightTimeoutError as error:
+                raise self.unknown_page(self.results) from error
+            if quiet:  # else redrawn whole, or a new page: look again
+                shown = self.results.first.aria_snapshot()
+                break
         self.shown_list = shown
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
         return self
 
-    def unknown_page(self, present: Locator) -> UnknownPageError:
-        """Say, too, when the list never says whether it is loading: it has no ``aria-busy`` to wait on."""
-        error = super().unknown_page(present)
-        if self.results.count() and self.results.first.get_attribute("aria-busy") is None:
-            return UnknownPageError(
-                f"{error}. The list never says whether it is loading (its region has no aria-busy), which is "
-                f"how this library tells its answer from the list shown before"
-            )
-        return error
+    @property
+    def marks_busy(self) -> bool | None:
+        """Whether the list says when it is loading (``aria-busy``); None while not known."""
+        return LIST_MARKS_BUSY.get(self.page)
+
+    def before_change(self) -> None:
+        """Right before a search or page move: a list that never says it is loading is watched for changes."""
+        if not self.marks_busy:
+            watch_list(self.page)
 
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
@@ -97,6 +123,7 @@ class CustomersPage(Screen):
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
         highlight(self.search_box).fill(text)
+        self.before_change()
         self.search_box.press("Enter")
         self.shown_page = 1
         return self.wait_until_ready()
@@ -107,6 +134,7 @@ class CustomersPage(Screen):
         (A Next that never ends the list would keep a search for a customer paging forever.)
         """
         before = self.shown_list
+        self.before_change()
         highlight(self.enabled_next.first).click()
         self.shown_page += 1
         self.wait_until_ready()
@@ -116,6 +144,7 @@ class CustomersPage(Screen):
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
+        self.before_change()
         highlight(self.enabled_previous.first).click()
         self.shown_page -= 1
         return self.wait_until_ready()

@@ -1,0 +1,143 @@
+"""Customers lists of markup the library does not own: no aria-busy, no region, a grid, a list made by the server."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from pages import CustomersPage, UnknownPageError
+
+pytestmark = pytest.mark.tooling
+
+SHOWN_FIRST = ["Contoso", "Fabrikam", "Northwind"]  # the list before any search: one Contoso
+ANSWER = ["Contoso", "Contoso", "Contoso Pharma"]  # the search's answer: two of that name
+ROWS = """rows => rows.map(name => `<div role="row"><span role="gridcell"><a href="#">${name}</a></span></div>`)
+  .join("")"""
+# A single-page list as a deployment may draw it: a grid in the main landmark, no region, no aria-busy;
+# a clock ticking outside the list; the answer drawn DELAY ms after Enter, LOADING meanwhile.
+UNMARKED_LIST = """<!doctype html><html lang="en"><body>
+<header>Time: <span id="clock">0</span></header>
+<main><h1>Customers</h1>
+<input type="search" aria-label="Search by company name or domain">
+<div role="grid" aria-label="Customer list"></div>
+<nav aria-label="Pages"><button id="next">Next</button></nav>
+</main>
+<script>
+const PAGES = %(pages)s, DELAY = %(delay)d, LOADING = "%(loading)s", draw = %(rows)s;
+const grid = document.querySelector("[role=grid]"), next = document.getElementById("next");
+let shown = 0;
+const show = (rows) => {
+  grid.innerHTML = draw(rows);
+  next.disabled = shown >= PAGES.length - 1;
+  document.querySelector("main [role=progressbar]")?.remove();
+};
+setInterval(() => { document.getElementById("clock").textContent = Date.now(); }, 40);
+const load = (rows) => {
+  if (LOADING === "text") grid.textContent = "Loading…";
+  const bar = '<div role="progressbar" aria-label="Loading">…</div>';
+  if (LOADING === "progressbar") grid.insertAdjacentHTML("afterend", bar);
+  if (DELAY >= 0) setTimeout(() => show(rows), DELAY);
+};
+document.querySelector("input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { shown = 1; load(PAGES[1]); }
+});
+next.onclick = () => { shown += 1; load(PAGES[shown]); };
+show(PAGES[0]);
+</script></body></html>"""
+
+
+def unmarked_list(pages: list[list[str]], *, delay: int, loading: str) -> str:
+    """The stub list: ``pages[0]`` before a search, ``pages[1]`` its answer, later pages after Next."""
+    return UNMARKED_LIST % {"pages": json.dumps(pages), "delay": delay, "loading": loading, "rows": ROWS}
+
+
+@pytest.mark.parametrize(
+    ("loading", "delay"),
+    [
+        pytest.param("text", 150, id="rows-replaced-by-loading-text"),
+        pytest.param("progressbar", 900, id="progressbar-longer-than-the-quiet-time"),
+        pytest.param("none", 100, id="nothing-shown-until-the-answer"),
+    ],
+)
+def test_a_list_without_aria_busy_is_read_once_the_search_s_answer_shows(page: Page, loading: str, delay: int) -> None:
+    # Given a deployment's list that never says it is loading, showing one Contoso before the search
+    page.set_content(unmarked_list([SHOWN_FIRST, ANSWER], delay=delay, loading=loading))
+    page.set_default_timeout(10_000)
+    listed = CustomersPage(page).wait_until_ready()
+    assert listed.company_names() == SHOWN_FIRST
+
+    # When Contoso is searched for
+    found = listed.search("Contoso").find("Contoso")
+
+    # Then the answer is what is read, not the list shown before it: two of that name
+    assert found is not None and listed.links_found == 2
+    assert listed.company_names() == ANSWER
+
+
+def test_a_list_without_aria_busy_answering_with_the_list_shown_is_read_all_the_same(page: Page) -> None:
+    # Given a deployment's list whose search changes nothing on the page (its answer is the list shown)
+    page.set_content(unmarked_list([SHOWN_FIRST, SHOWN_FIRST], delay=-1, loading="none"))
+    page.set_default_timeout(10_000)
+
+    # When Fabrikam is searched for
+    listed = CustomersPage(page)
+    found = listed.search("Fabrikam").find("Fabrikam")
+
+    # Then it is found there, once
+    assert found is not None and listed.links_found == 1
+
+
+def test_a_list_without_aria_busy_pages_to_a_later_customer(page: Page) -> None:
+    # Given a deployment's list of three pages, each drawn a while after Next
+    pages = [SHOWN_FIRST, ["Adatum", "Contoso"], ["Litware", "Tailspin"]]
+    page.set_content(unmarked_list(pages, delay=150, loading="text"))
+    page.set_default_timeout(10_000)
+
+    # When a customer on the last page is looked for after a search
+    listed = CustomersPage(page)
+    found = listed.search("a").find("Tailspin")
+
+    # Then Next is followed to it, each page read once drawn
+    assert found is not None and listed.page_number() == 2
+    assert listed.company_names() == ["Litware", "Tailspin"]
+
+
+def test_a_list_without_aria_busy_that_stays_busy_is_said_never_to_finish_loading(page: Page) -> None:
+    # Given a deployment's list whose answer never comes: a progress bar stays
+    page.set_content(unmarked_list([SHOWN_FIRST, ANSWER], delay=-1, loading="progressbar"))
+    page.set_default_timeout(3_000)  # the wait that ends in the error, kept short
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When a search is made
+    # Then the error says the list shows but never finished loading
+    with pytest.raises(UnknownPageError, match="never finished loading"):
+        listed.search("Contoso")
+
+
+SERVER_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
+<form action="/customers"><input type="search" name="q" aria-label="Search by company name or domain"></form>
+<table><tbody>%s</tbody></table></main></body></html>"""
+
+
+def test_a_list_the_server_draws_on_each_search_is_read_from_the_new_page(page: Page) -> None:
+    # Given a deployment whose search loads a new page holding the answer (no script at all)
+    def serve(route: Route) -> None:
+        query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
+        names = [name for name in ANSWER if name.startswith(query)] if query else SHOWN_FIRST
+        rows = "".join(f'<tr><td><a href="#">{name}</a></td></tr>' for name in names)
+        route.fulfill(content_type="text/html", body=SERVER_LIST % rows)
+
+    page.route("http://portal.example/**", serve)
+    page.goto("http://portal.example/customers")
+    page.set_default_timeout(10_000)
+
+    # When Contoso is searched for
+    listed = CustomersPage(page).wait_until_ready()
+    found = listed.search("Contoso").find("Contoso")
+
+    # Then the new page's answer is read: two of that name
+    assert found is not None and listed.links_found == 2
+    assert page.url.endswith("?q=Contoso")
