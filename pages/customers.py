@@ -209,7 +209,12 @@ class CustomerPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.menu = page.get_by_role("navigation", name=any_language("customer_menu"))
+        named = page.get_by_role("navigation", name=any_language("customer_menu"))
+        # A deployment may leave it unnamed: then it is the navigation holding Account but not Customers
+        # (the Dashboard menu holds Customers, and perhaps a partner's own Account).
+        account = page.get_by_role("link", name=any_language("account"))
+        customers = page.get_by_role("link", name=any_language("customers"))
+        self.menu = named.or_(page.get_by_role("navigation").filter(has=account, has_not=customers)).first
         self.account_link = self.menu.get_by_role("link", name=any_language("account"))
 
     def wait_until_ready(self) -> CustomerPage:

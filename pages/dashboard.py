@@ -17,7 +17,10 @@ class DashboardPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.menu = page.get_by_role("navigation", name=any_language("dashboard"))
+        customers = page.get_by_role("link", name=any_language("customers"))
+        # Named so in the bundled portal; a deployment's may be unnamed: the navigation holding Customers.
+        named = page.get_by_role("navigation", name=any_language("dashboard"))
+        self.menu = named.or_(page.get_by_role("navigation").filter(has=customers)).first
         self.customers_link = self.menu.get_by_role("link", name=any_language("customers"))
 
     def open(self) -> DashboardPage:

@@ -1,4 +1,4 @@
-"""Customers lists of markup the library does not own: no aria-busy, no region, a grid, a list made by the server."""
+"""A deployment's own markup: unnamed menus, a list with no region and no aria-busy, a grid, pages the server draws."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Browser, Page, Route
 
+from flows import edit_account
 from pages import CustomersPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
@@ -141,3 +142,49 @@ def test_a_list_the_server_draws_on_each_search_is_read_from_the_new_page(page: 
     # Then the new page's answer is read: two of that name
     assert found is not None and listed.links_found == 2
     assert page.url.endswith("?q=Contoso")
+
+
+# A deployment drawn by its server, with none of the bundled portal's names: the menus are unnamed
+# navigations, the partner's own Account sits in the top menu beside Customers, the list is a table in main.
+TOP_MENU = '<nav><a href="/dashboard">Home</a><a href="/customers">Customers</a><a href="/partner">Account</a></nav>'
+CUSTOMER_MENU = '<nav><a href="/customers/1/account">Account</a><a href="/customers/1/users">Users</a></nav>'
+ACCOUNT = '<main><h2>Bill-to info</h2><a href="/customers/1/account/edit">Edit</a></main>'
+EDIT_FORM = '<main><form><label>City <input name="city"></label><button>Submit</button></form></main>'
+DEPLOYMENT = {
+    "/dashboard": "<main><h1>Home</h1></main>",
+    "/partner": "<main><h1>Your partner account</h1></main>",
+    "/customers/1": f"{CUSTOMER_MENU}<main><h1>Contoso</h1></main>",
+    "/customers/1/account": CUSTOMER_MENU + ACCOUNT,
+    "/customers/1/account/edit": EDIT_FORM,
+}
+
+
+def serve_deployment(route: Route) -> None:
+    """Answer as the deployment: each page under its top menu; the list holds the search's answer."""
+    url = urlsplit(route.request.url)
+    if url.path == "/customers":
+        query = parse_qs(url.query).get("q", [""])[0]
+        found = [(1, "Contoso"), (2, "Contoso Pharma")] if query else [(1, "Contoso"), (3, "Fabrikam")]
+        rows = "".join(f'<tr><td><a href="/customers/{id_}">{name}</a></td></tr>' for id_, name in found)
+        body = SERVER_LIST.replace("<body>", f"<body>{TOP_MENU}") % rows
+    else:
+        body = f"<!doctype html><html lang='en'><body>{TOP_MENU}{DEPLOYMENT[url.path]}</body></html>"
+    route.fulfill(content_type="text/html", body=body)
+
+
+def test_the_workflow_reaches_the_edit_form_through_a_deployment_s_own_menus_and_list(browser: Browser) -> None:
+    # Given a deployment whose menus have no names and whose list has no region and no aria-busy
+    context = browser.new_context(base_url="http://portal.example/")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.route("http://portal.example/**", serve_deployment)
+
+        # When the workflow goes Dashboard → Customers → Contoso → Account → Edit
+        form = edit_account(page, "Contoso")
+
+        # Then it reaches Contoso's edit form, through the customer's Account (not the partner's)
+        assert page.url == "http://portal.example/customers/1/account/edit"
+        assert form.submit_button.is_visible()
+    finally:
+        context.close()
