@@ -18,6 +18,7 @@ from .watch import highlight
 # Whether a page's Customers list says when it is loading (aria-busy): asked once a page, as a
 # deployment keeps its markup (a question less for each workflow).
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
+SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
@@ -48,7 +49,12 @@ class CustomersPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.search_box = page.get_by_role("searchbox", name=any_language("search_label"))
+        # Named as the bundled portal names it; else a deployment's: the main landmark's search box, or a
+        # text box there whose name (or placeholder) speaks of searching.
+        main = page.get_by_role("main")
+        named = page.get_by_role("searchbox", name=any_language("search_label"))
+        any_search = main.get_by_role("searchbox").or_(main.get_by_role("textbox", name=SEARCH_WORD))
+        self.search_box = named.or_(any_search).first
         region = page.get_by_role("region", name=any_language("customers"))
         grid = page.get_by_role("table").or_(page.get_by_role("grid"))
         self.results = region.or_(page.get_by_role("main").filter(has=grid, has_not=region))

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from flows import edit_account
-from pages import CustomersPage, UnknownPageError
+from pages import AccountPage, CustomersPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
@@ -145,7 +145,8 @@ def test_a_list_the_server_draws_on_each_search_is_read_from_the_new_page(page: 
 
 
 # A deployment drawn by its server, with none of the bundled portal's names: the menus are unnamed
-# navigations, the partner's own Account sits in the top menu beside Customers, the list is a table in main.
+# navigations, the partner's own Account sits in the top menu beside Customers, the list is a table in main,
+# searched in a text box with a placeholder.
 TOP_MENU = '<nav><a href="/dashboard">Home</a><a href="/customers">Customers</a><a href="/partner">Account</a></nav>'
 CUSTOMER_MENU = '<nav><a href="/customers/1/account">Account</a><a href="/customers/1/users">Users</a></nav>'
 ACCOUNT = '<main><h2>Bill-to info</h2><a href="/customers/1/account/edit">Edit</a></main>'
@@ -167,6 +168,7 @@ def serve_deployment(route: Route) -> None:
         found = [(1, "Contoso"), (2, "Contoso Pharma")] if query else [(1, "Contoso"), (3, "Fabrikam")]
         rows = "".join(f'<tr><td><a href="/customers/{id_}">{name}</a></td></tr>' for id_, name in found)
         body = SERVER_LIST.replace("<body>", f"<body>{TOP_MENU}") % rows
+        body = body.replace('type="search" name="q" aria-label=', 'type="text" name="q" placeholder=')
     else:
         body = f"<!doctype html><html lang='en'><body>{TOP_MENU}{DEPLOYMENT[url.path]}</body></html>"
     route.fulfill(content_type="text/html", body=body)
@@ -188,3 +190,19 @@ def test_the_workflow_reaches_the_edit_form_through_a_deployment_s_own_menus_and
         assert form.submit_button.is_visible()
     finally:
         context.close()
+
+
+def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> None:
+    # Given an Account page that shows each value in a table row, after its header (in Chinese)
+    rows = {"Microsoft ID": "1f0e-77", "域": "a.partner.onmschina.cn", "公司名称": "Contoso 中国"}
+    page.set_content(
+        "<main><h2>客户帐户信息</h2><table>"
+        + "".join(f'<tr><th scope="row">{term}</th><td> {value} </td></tr>' for term, value in rows.items())
+        + "</table><h2>帐单寄送信息</h2></main>"
+    )
+
+    # When its Customer Account Info is read
+    info = AccountPage(page).account_info()
+
+    # Then each value is the one in its header's row
+    assert (info.microsoftId, info.domain, info.companyName) == tuple(rows.values())
