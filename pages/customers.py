@@ -44,7 +44,7 @@ class CustomersPage(Screen):
     """
 
     PATH = "customers"
-    QUIET_MS = 300  # a list without aria-busy: unchanged this long after a change is its answer
+    QUIET_MS = 500  # a list without aria-busy: unchanged this long after a change is its answer (as networkidle)
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
 
     def __init__(self, page: Page) -> None:

@@ -13,7 +13,7 @@ from pages import AccountPage, CustomersPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
-SHOWN_FIRST = ["Contoso", "Fabrikam", "Northwind"]  # the list before any search: one Contoso
+SHOWN_FIRST = ["Contoso", "Fabrikam", "Loading Docks"]  # the list before any search: one Contoso; a name, not words
 ANSWER = ["Contoso", "Contoso", "Contoso Pharma"]  # the search's answer: two of that name
 ROWS = """rows => rows.map(name => `<div role="row"><span role="gridcell"><a href="#">${name}</a></span></div>`)
   .join("")"""
@@ -58,9 +58,10 @@ def unmarked_list(pages: list[list[str]], *, delay: int, loading: str) -> str:
 @pytest.mark.parametrize(
     ("loading", "delay"),
     [
-        pytest.param("text", 150, id="rows-replaced-by-loading-text"),
+        pytest.param("text", 900, id="rows-replaced-by-loading-words-longer-than-the-quiet-time"),
         pytest.param("progressbar", 900, id="progressbar-longer-than-the-quiet-time"),
-        pytest.param("none", 100, id="nothing-shown-until-the-answer"),
+        pytest.param("none", 100, id="nothing-shown-until-a-quick-answer"),
+        pytest.param("none", 900, id="nothing-shown-until-an-answer-slower-than-the-quiet-time"),
     ],
 )
 def test_a_list_without_aria_busy_is_read_once_the_search_s_answer_shows(page: Page, loading: str, delay: int) -> None:
