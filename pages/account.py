@@ -24,7 +24,10 @@ TERMS_BY_HEADING = """() => {
   const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
   // Or a table's rows: a row header, then its value.
   const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
-  const isRowHeader = (el) => el.tagName === "TH" || el.getAttribute("role") === "rowheader";
+  const isRowHeader = (el) => el.getAttribute("role") === "rowheader" ||
+    (el.tagName === "TH" && !el.getAttribute("role") && el.getAttribute("scope") !== "col" && !el.closest("thead"));
+  const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
+    (el.tagName === "TD" && !el.getAttribute("role"));
   const sections = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
   for (let el = walker.nextNode(); el; el = walker.nextNode()) {
@@ -34,7 +37,8 @@ TERMS_BY_HEADING = """() => {
       while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
       const value = definition && isDefinition(definition) ? definition.innerText : "";
       sections[sections.length - 1].pairs.push([el.innerText.trim(), value.trim()]);
-    } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])) {
+    } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])
+      && isCell(el.children[1])) {
       sections[sections.length - 1].pairs.push([el.children[0].innerText.trim(), el.children[1].innerText.trim()]);
     }
   }

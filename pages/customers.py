@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
-from .errors import AmbiguousCustomerError, PortalError
+from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
 from .list_quiet import wait_until_quiet, watch_list
 from .screen import Screen, link_or_button
 from .strings import any_language
@@ -46,6 +46,7 @@ class CustomersPage(Screen):
     PATH = "customers"
     QUIET_MS = 500  # a list without aria-busy: unchanged this long after a change is its answer (as networkidle)
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
+    LOOKS = 5  # ... looked at again at most this often when redrawn whole or loaded anew meanwhile
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -73,6 +74,7 @@ class CustomersPage(Screen):
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
         self.shown_list: str | None = None  # the list as its last one look read it (None: it took a closer look)
+        self.watching = False  # a list without aria-busy: watched for changes since the last search or page move
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
@@ -87,7 +89,8 @@ class CustomersPage(Screen):
         the same event), so "not busy" afterwards means its answer is shown. A list that has no
         ``aria-busy`` is waited on until it has stopped changing.
         """
-        while True:
+        watched, self.watching = self.watching, False
+        for _ in range(self.LOOKS):
             # One look: the list, not busy, read whole (a load error shows in it as an alert).
             shown = self.settle(self.results.and_(self.not_busy), present=self.results)
             if self.marks_busy is None:
@@ -95,12 +98,19 @@ class CustomersPage(Screen):
             if self.marks_busy:
                 break
             try:
-                quiet = wait_until_quiet(self.results.first, quiet_ms=self.QUIET_MS, grace_ms=self.GRACE_MS)
+                quiet = wait_until_quiet(
+                    self.results.first, quiet_ms=self.QUIET_MS, grace_ms=self.GRACE_MS, watched=watched
+                )
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(self.results) from error
-            if quiet:  # else redrawn whole, or a new page: look again
+            if quiet:
                 shown = self.results.first.aria_snapshot()
                 break
+            watched = True  # redrawn whole, or a new page: look again, still counting from the same start
+        else:
+            raise UnknownPageError(
+                f"The Customers list at {self.page.url} was redrawn or loaded anew {self.LOOKS} times while waited on"
+            )
         self.shown_list = shown
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
@@ -116,6 +126,7 @@ class CustomersPage(Screen):
         """Right before a search or page move: a list that never says it is loading is watched for changes."""
         if not self.marks_busy:
             watch_list(self.page)
+            self.watching = True
 
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
@@ -128,8 +139,8 @@ class CustomersPage(Screen):
 
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
+        self.before_change()  # before typing: a list may search as it is typed
         highlight(self.search_box).fill(text)
-        self.before_change()
         self.search_box.press("Enter")
         self.shown_page = 1
         return self.wait_until_ready()
@@ -216,11 +227,13 @@ class CustomerPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         named = page.get_by_role("navigation", name=any_language("customer_menu"))
-        # A deployment may leave it unnamed: then it is the navigation holding Account but not Customers
-        # (the Dashboard menu holds Customers, and perhaps a partner's own Account).
+        # A deployment's may be named otherwise, or not at all: then, where no navigation is named so, it
+        # is the navigation holding Account but not Customers (the Dashboard menu holds Customers, and
+        # perhaps a partner's own Account).
         account = page.get_by_role("link", name=any_language("account"))
         customers = page.get_by_role("link", name=any_language("customers"))
-        self.menu = named.or_(page.get_by_role("navigation").filter(has=account, has_not=customers)).first
+        others = page.locator(":root").filter(has_not=named).get_by_role("navigation")
+        self.menu = named.or_(others.filter(has=account, has_not=customers)).first
         self.account_link = self.menu.get_by_role("link", name=any_language("account"))
 
     def wait_until_ready(self) -> CustomerPage:

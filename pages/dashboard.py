@@ -18,9 +18,11 @@ class DashboardPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         customers = page.get_by_role("link", name=any_language("customers"))
-        # Named so in the bundled portal; a deployment's may be unnamed: the navigation holding Customers.
+        # Named so in the bundled portal; a deployment's may be named otherwise, or not at all: then, where
+        # no navigation is named so, the first navigation holding Customers.
         named = page.get_by_role("navigation", name=any_language("dashboard"))
-        self.menu = named.or_(page.get_by_role("navigation").filter(has=customers)).first
+        others = page.locator(":root").filter(has_not=named).get_by_role("navigation")
+        self.menu = named.or_(others.filter(has=customers)).first
         self.customers_link = self.menu.get_by_role("link", name=any_language("customers"))
 
     def open(self) -> DashboardPage:

@@ -11,14 +11,12 @@ A page loaded anew counts as a change. Changes outside the list (a clock, a bann
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # What Playwright says of a handle or evaluation whose page was replaced by a new one meanwhile.
-PAGE_REPLACED = ("Execution context was destroyed", "JSHandle is disposed", "not attached", "navigat")
+PAGE_REPLACED = ("Execution context was destroyed", "navigat")
 
 # Notes the time of every change in the document from now on (the last 1,000: only the latest matter).
 WATCH_LIST = """() => {
@@ -33,25 +31,33 @@ WATCH_LIST = """() => {
   }
   watch.changes.length = 0;
   watch.start = performance.now();
-  watch.fresh = false;  // a page loaded anew since the watch began
-  watch.redrawn = 0;  // when the list was found redrawn whole since
+  watch.anew = false;  // the page was loaded anew, or the list shown with no watch before: a change
+  watch.redrawnAt = 0;  // when the list was last found redrawn whole (replaced by another)
+  watch.list = null;
 }"""
-# True once ``list`` is settled as the module says; "gone" when it left the page (redrawn whole: the
-# list drawn instead is then settled once it has stayed as it is for the quiet time).
-LIST_SETTLED = r"""({ list, quietMs, graceMs }) => {
-  let watch = window.__listWatch;
-  if (!watch || !watch.observer) {  // a page loaded since the watch began, or none began: that is the change
+# Names the list to wait on; the watch is begun anew when the page has none (it was loaded anew) or when
+# ``anew`` (no search or page move was watched: the list is then new as of now).
+SET_LIST = """(list, anew) => {
+  if (!window.__listWatch || anew) {
     (WATCH_LIST)();
-    window.__listWatch.fresh = true;
-    return false;
+    window.__listWatch.anew = true;
   }
+  window.__listWatch.list = list;
+}""".replace("WATCH_LIST", WATCH_LIST)
+# True once the list is settled as the module says; "new page" when the page was loaded anew meanwhile,
+# "redrawn" when the list was replaced by another: the caller looks again (the change counts).
+LIST_SETTLED = r"""({ quietMs, graceMs }) => {
+  const watch = window.__listWatch;
+  if (!watch || !watch.list) return "new page";
+  const list = watch.list;
   if (!list.isConnected) {
-    watch.redrawn = performance.now();
-    return "gone";
+    watch.redrawnAt = performance.now();
+    return "redrawn";
   }
   const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
-  // Words alone in an element, not a link's or button's (a customer may be named "Loading Docks").
-  const LOADING = /^\s*(loading|chargement|正在加载|加载中)(?![.\w])/i;
+  // Words alone saying so, with an ellipsis or none else ("Loading…", "Chargement des clients…", "正在加载"),
+  // not a link's or button's: a customer named "Loading Docks" is no sign of loading.
+  const LOADING = /^\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\.\.\.))?\s*$/i;
   const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
     && !el.closest('a, button, [role="link"], [role="button"]') && shown(el);
   const busy = list.matches('[aria-busy="true"]') ||
@@ -63,36 +69,39 @@ LIST_SETTLED = r"""({ list, quietMs, graceMs }) => {
     if (list.contains(watch.changes[i][0])) last = watch.changes[i][1];
   }
   const now = performance.now();
-  const changed = watch.fresh || watch.redrawn > 0 || last !== null;
-  const since = Math.max(watch.start, watch.redrawn, last || 0);
+  const changed = watch.anew || watch.redrawnAt > 0 || last !== null;
+  const since = Math.max(watch.start, watch.redrawnAt, last || 0);
   return now - since >= quietMs && (changed || now - watch.start >= graceMs);
-}""".replace("WATCH_LIST", WATCH_LIST)
+}"""
 
 
 def watch_list(page: Page) -> None:
     """Note the changes of the page from now on: call right before a search or page move."""
-    page.evaluate(WATCH_LIST)
-
-
-def wait_until_quiet(list_: Locator, *, quiet_ms: int, grace_ms: int) -> bool:
-    """Wait until the list ``list_`` finds is settled; False when it was redrawn whole or the page went.
-
-    Raises Playwright's ``TimeoutError`` when it is still busy or changing at the timeout.
-    """
-    handle = None
     try:
-        handle = list_.element_handle()
-        settled = list_.page.wait_for_function(
-            LIST_SETTLED, arg={"list": handle, "quietMs": quiet_ms, "graceMs": grace_ms}, polling=50
-        )
+        page.evaluate(WATCH_LIST)
+    except PlaywrightError as error:
+        if not page_replaced(error):
+            raise  # else the page is being replaced: its successor is new, a change all the same
+
+
+def wait_until_quiet(list_: Locator, *, quiet_ms: int, grace_ms: int, watched: bool) -> bool:
+    """Wait until the list ``list_`` finds is settled; False when it was redrawn whole or the page was loaded anew.
+
+    ``watched``: ``watch_list`` was called right before the search or page move this waits on.
+    Raises Playwright's ``TimeoutError`` when the list is still busy or changing at the timeout.
+    """
+    try:
+        list_.evaluate(SET_LIST, not watched)
+        settled = list_.page.wait_for_function(LIST_SETTLED, arg={"quietMs": quiet_ms, "graceMs": grace_ms}, polling=50)
         return settled.json_value() is True
     except PlaywrightTimeoutError:
         raise
     except PlaywrightError as error:
-        if any(words in str(error) for words in PAGE_REPLACED):
-            return False  # a new page: the caller looks at it again
+        if page_replaced(error):
+            return False  # the caller looks at the new page
         raise
-    finally:
-        if handle is not None:
-            with suppress(PlaywrightError):  # gone with its page
-                handle.dispose()
+
+
+def page_replaced(error: PlaywrightError) -> bool:
+    """Tell whether ``error`` says the page was replaced by a new one meanwhile."""
+    return any(words in str(error) for words in PAGE_REPLACED)

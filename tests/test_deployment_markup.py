@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from flows import edit_account
-from pages import AccountPage, CustomersPage, UnknownPageError
+from pages import AccountPage, CustomerPage, CustomersPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
@@ -64,8 +64,11 @@ def unmarked_list(pages: list[list[str]], *, delay: int, loading: str) -> str:
         pytest.param("none", 900, id="nothing-shown-until-an-answer-slower-than-the-quiet-time"),
     ],
 )
-def test_a_list_without_aria_busy_is_read_once_the_search_s_answer_shows(page: Page, loading: str, delay: int) -> None:
+def test_a_list_without_aria_busy_is_read_once_the_search_s_answer_shows(
+    page: Page, loading: str, delay: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given a deployment's list that never says it is loading, showing one Contoso before the search
+    monkeypatch.setattr(CustomersPage, "GRACE_MS", 5_000)  # every answer here changes the list: well within
     page.set_content(unmarked_list([SHOWN_FIRST, ANSWER], delay=delay, loading=loading))
     page.set_default_timeout(10_000)
     listed = CustomersPage(page).wait_until_ready()
@@ -124,15 +127,17 @@ SERVER_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
 <table><tbody>%s</tbody></table></main></body></html>"""
 
 
+def server_list(route: Route) -> None:
+    """Answer /customers with the list the server draws: the search's answer, or the first list."""
+    query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
+    names = [name for name in ANSWER if name.startswith(query)] if query else SHOWN_FIRST
+    rows = "".join(f'<tr><td><a href="#">{name}</a></td></tr>' for name in names)
+    route.fulfill(content_type="text/html", body=SERVER_LIST % rows)
+
+
 def test_a_list_the_server_draws_on_each_search_is_read_from_the_new_page(page: Page) -> None:
     # Given a deployment whose search loads a new page holding the answer (no script at all)
-    def serve(route: Route) -> None:
-        query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
-        names = [name for name in ANSWER if name.startswith(query)] if query else SHOWN_FIRST
-        rows = "".join(f'<tr><td><a href="#">{name}</a></td></tr>' for name in names)
-        route.fulfill(content_type="text/html", body=SERVER_LIST % rows)
-
-    page.route("http://portal.example/**", serve)
+    page.route("http://portal.example/**", server_list)
     page.goto("http://portal.example/customers")
     page.set_default_timeout(10_000)
 
@@ -141,6 +146,26 @@ def test_a_list_the_server_draws_on_each_search_is_read_from_the_new_page(page: 
     found = listed.search("Contoso").find("Contoso")
 
     # Then the new page's answer is read: two of that name
+    assert found is not None and listed.links_found == 2
+    assert page.url.endswith("?q=Contoso")
+
+
+def test_a_list_whose_search_loads_a_new_page_a_while_later_is_read_from_that_page(page: Page) -> None:
+    # Given a deployment whose search goes to the answer's page only a while after Enter, the wait begun
+    page.route("http://portal.example/**", server_list)
+    page.goto("http://portal.example/customers")
+    page.evaluate("""() => document.querySelector("input").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      setTimeout(() => location.assign("/customers?q=" + encodeURIComponent(event.target.value)), 300);
+    })""")
+    page.set_default_timeout(10_000)
+
+    # When Contoso is searched for
+    listed = CustomersPage(page).wait_until_ready()
+    found = listed.search("Contoso").find("Contoso")
+
+    # Then the new page's answer is read, not the list before it
     assert found is not None and listed.links_found == 2
     assert page.url.endswith("?q=Contoso")
 
@@ -197,7 +222,7 @@ def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> 
     # Given an Account page that shows each value in a table row, after its header (in Chinese)
     rows = {"Microsoft ID": "1f0e-77", "域": "a.partner.onmschina.cn", "公司名称": "Contoso 中国"}
     page.set_content(
-        "<main><h2>客户帐户信息</h2><table>"
+        "<main><h2>客户帐户信息</h2><table><thead><tr><th>属性</th><th>值</th></tr></thead>"
         + "".join(f'<tr><th scope="row">{term}</th><td> {value} </td></tr>' for term, value in rows.items())
         + "</table><h2>帐单寄送信息</h2></main>"
     )
@@ -207,3 +232,17 @@ def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> 
 
     # Then each value is the one in its header's row
     assert (info.microsoftId, info.domain, info.companyName) == tuple(rows.values())
+
+
+def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_account(page: Page) -> None:
+    # Given a customer's page whose user menu (unnamed, first) holds the partner's own Account
+    page.set_content(
+        '<nav><a href="/me/account">Account</a><a href="/sign-out">Sign out</a></nav>'
+        '<nav aria-label="Customer menu"><a href="/customers/1/account">Account</a></nav><main><h1>Contoso</h1></main>'
+    )
+
+    # When the customer menu's Account is found
+    account = CustomerPage(page).wait_until_ready().account_link
+
+    # Then it is the customer's, in the menu named so
+    assert account.get_attribute("href") == "/customers/1/account"
