@@ -40,6 +40,10 @@ TERMS_BY_HEADING = """() => {
     } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])
       && isCell(el.children[1])) {
       sections[sections.length - 1].pairs.push([el.children[0].innerText.trim(), el.children[1].innerText.trim()]);
+    } else if (el.tagName === "LABEL" && sections.length && el.control && "value" in el.control
+      && el.control.tagName !== "SELECT" && !["checkbox", "radio", "hidden"].includes(el.control.type)) {
+      // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
+      sections[sections.length - 1].pairs.push([el.innerText.trim(), el.control.value.trim()]);
     }
   }
   return sections;
@@ -52,6 +56,10 @@ INVALID_FIELDS = """form => [...form.elements].filter(el => el.getAttribute("ari
     el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"));
   return [label.trim(), text(el.getAttribute("aria-describedby"))];
 })"""
+# Each labelled text box of the page (the read-only country too): its label and its value.
+LABELLED_VALUES = """() => [...document.querySelectorAll("input, textarea")]
+  .filter(el => el.labels && el.labels.length && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type))
+  .map(el => [el.labels[0].innerText.trim(), el.value.trim()])"""
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
@@ -234,9 +242,37 @@ class AccountEditPage(FormPage):
         """Return what the form's editable fields hold now."""
         return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
 
-    def submit(self) -> AccountPage | None:
-        """Select Submit; return the Account page when saved, None when the form is shown again."""
-        return AccountPage(self.page).wait_until_ready() if self.submit_form() else None
+    def submit(self) -> AccountPage | AccountEditPage | None:
+        """Select Submit; None when the portal refused the changes (the form shown again, with its errors).
+
+        Saved, return the Account page when the portal shows it (the bundled portal's way), or this form
+        when the portal keeps it, saying "saved" beside it (a single-page portal's): both read back the
+        Bill-to info with ``billing_profile()``.
+        """
+        if not self.submit_form():
+            return None
+        account = AccountPage(self.page)
+        shown = self.settle(account.bill_to_heading.or_(self.submit_button))
+        if shown is not None:
+            return account if snapshot_role(shown) == "heading" else self
+        return account if account.bill_to_heading.first.is_visible() else self
+
+    def billing_profile(self) -> BillingProfile:
+        """Read the Bill-to info the form holds (saved, when the portal kept its form after saving).
+
+        Should the portal have gone on to the Account page meanwhile, it is read there.
+        """
+        shown: dict[str, str] = {}
+        for label, value in self.page.evaluate(LABELLED_VALUES):
+            field = field_named(label, BILLING_PROFILE_FIELDS)
+            if field is not None:
+                shown.setdefault(field, value)
+        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
+        if missing and not self.submit_button.count():
+            return AccountPage(self.page).wait_until_ready().billing_profile()
+        if missing:
+            raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
+        return BillingProfile.from_mapping(shown)
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""

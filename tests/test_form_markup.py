@@ -15,7 +15,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route
 
-from flows import EditConflictError, PortalUnavailableError, UnknownPageError, ValidationError, submit_changes
+from flows import (
+    BillingProfile,
+    EditConflictError,
+    PortalUnavailableError,
+    UnknownPageError,
+    ValidationError,
+    submit_changes,
+)
 from pages import AccountEditPage
 from pages.strings import UI_STRINGS
 
@@ -110,6 +117,9 @@ def form_page(alert: str, behaviour: dict[str, object]) -> str:
         f'<label>{UI_STRINGS[name][0]} <input name="{name}" value="{value}"></label>'
         for name, value in BILLING.items()
         if name != "country"
+    )
+    fields += (
+        f'<label>{UI_STRINGS["country"][0]} <input value="{BILLING["country"]}" readonly></label>'  # shown, not sent
     )
     labels = json.dumps({name: UI_STRINGS[name][0] for name in BILLING})
     behaviour = json.dumps({"api": API, "delayMs": 0, **behaviour})
@@ -285,6 +295,17 @@ def test_an_old_alert_rewritten_as_submit_starts_is_not_the_answer(page: Page) -
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Givors"})
 
     assert len(posted) == 1 and profile.city == "Givors"
+
+
+def test_a_save_that_keeps_the_form_returns_what_the_form_then_holds(page: Page) -> None:
+    # Given a portal that keeps its form after saving, says so in its status, and disables Submit
+    serve(page, saves, keepForm=True)
+
+    # When the city is changed and submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    # Then the form's values, saved, are returned: the new city, the rest as they were, the country shown
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
 
 
 def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:
