@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .errors import PortalError, SignedOutError, UnknownPageError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
-from .strings import UI_STRINGS, any_language
+from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -67,7 +67,7 @@ EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').
 
 def field_named(label: str, fields: tuple[str, ...]) -> str | None:
     """Return the field (API name) whose label, in any language, is ``label``."""
-    return next((field for field in fields if field in UI_STRINGS and any_language(field).match(label)), None)
+    return next((field for field in fields if field in UI_STRINGS and field_label(field).match(label)), None)
 
 
 class AccountPage(Screen):
@@ -147,12 +147,18 @@ class FormPage(Screen):
 
     def field(self, name: str) -> Locator:
         """Return the input of the field ``name`` (an API field name), found by its label."""
-        return self.page.get_by_label(any_language(name))
+        return self.page.get_by_label(field_label(name))
 
     def fill(self, values: Mapping[str, str]) -> Self:
-        """Type the values over the fields they name."""
+        """Type the values over the fields they name; ``PortalError`` names a field the form never showed."""
         for name, value in values.items():
-            highlight(self.field(name)).fill(value)
+            try:
+                highlight(self.field(name)).fill(value)
+            except PlaywrightTimeoutError as error:
+                labels = ", ".join(UI_STRINGS[name]) if name in UI_STRINGS else name
+                raise PortalError(
+                    f"The form at {self.page.url} shows no field {name!r} that can be typed in (labelled {labels})"
+                ) from error
         return self
 
     def field_errors(self) -> dict[str, str]:
@@ -231,7 +237,7 @@ class AccountEditPage(FormPage):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.country = page.get_by_label(any_language("country"))
+        self.country = page.get_by_label(field_label("country"))
 
     def open(self, customer_id: str) -> AccountEditPage:
         """Go straight to the edit form of the customer with this Microsoft ID."""

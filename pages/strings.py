@@ -98,3 +98,11 @@ def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
     table = SIGN_IN_STRINGS if site == "sign-in" else UI_STRINGS
     alternatives = "|".join(re.escape(s) for s in dict.fromkeys(table[key]))
     return re.compile(rf"^\s*(?:{alternatives})\s*$")
+
+
+@functools.cache
+def field_label(key: str) -> re.Pattern[str]:
+    """Return a pattern matching a field's label (or a value's term) for ``key`` in any locale, as forms
+    write it: alone, or followed by a required mark or a colon, full-width too ("City *", "City:")."""
+    alternatives = "|".join(re.escape(s) for s in dict.fromkeys(UI_STRINGS[key]))
+    return re.compile(rf"^\s*(?:{alternatives})(?:\s*[*:：])*\s*$")

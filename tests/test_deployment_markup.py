@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from flows import edit_account
-from pages import AccountPage, CustomerPage, CustomersPage, UnknownPageError
+from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, PortalError, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
@@ -246,3 +246,33 @@ def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_acco
 
     # Then it is the customer's, in the menu named so
     assert account.get_attribute("href") == "/customers/1/account"
+
+
+def test_labels_with_a_required_mark_or_a_colon_name_their_fields(page: Page) -> None:
+    # Given a form whose labels carry required marks, an error at one of them, and terms that end in colons
+    page.set_content(
+        "<main><h2>Bill-to info</h2><dl><dt>City:</dt><dd>Lyon</dd><dt>Postal code：</dt><dd>69001</dd></dl>"
+        '<form><label for="c">City *</label><input id="c" value="Lyon">'
+        '<label for="p">Postal code*</label><input id="p" aria-invalid="true" aria-describedby="e">'
+        '<span id="e">Enter 5 digits.</span><button>Submit</button></form></main>'
+    )
+    form = AccountEditPage(page)
+
+    # When the city is typed, and the errors and the shown values are read
+    form.fill({"city": "Villeurbanne"})
+
+    # Then each label names its field
+    assert form.field("city").input_value() == "Villeurbanne"
+    assert form.field_errors() == {"postalCode": "Enter 5 digits."}
+    assert AccountPage(page).shown_values("billing", ("city", "postalCode")) == {"city": "Lyon", "postalCode": "69001"}
+
+
+def test_a_field_the_form_does_not_show_is_named_in_the_error(page: Page) -> None:
+    # Given a form without a postal code
+    page.set_content('<main><form><label>City <input name="city"></label><button>Submit</button></form></main>')
+    page.set_default_timeout(1_000)  # the wait that ends in the error, kept short
+
+    # When a postal code is typed
+    # Then the error names the field and its labels, not only a timeout
+    with pytest.raises(PortalError, match=r"no field 'postalCode' .*\(labelled Postal code, Code postal, 邮政编码\)"):
+        AccountEditPage(page).fill({"city": "Lyon", "postalCode": "69001"})
