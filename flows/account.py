@@ -18,6 +18,7 @@ from pages import (
     EditConflictError,
     NewCustomer,
     NotAllowedError,
+    PortalError,
     ValidationError,
 )
 
@@ -66,7 +67,9 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
     """Type ``changes`` into the open edit form and Submit; return the Bill-to info shown after saving.
 
     Raises ``ValidationError`` (with each field's message) or ``EditConflictError`` when the
-    portal refuses; it then saved nothing and the form still holds the typed values.
+    portal refuses; it then saved nothing and the form still holds the typed values. Saved, the
+    Bill-to info is read back from the Account page, or from the form when the portal keeps it; a
+    ``PortalError`` there says the changes were saved.
     """
     check_changes(changes)
     with step(form.page, "Change fields"):
@@ -74,7 +77,12 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
     with step(form.page, "Submit"):
         saved = form.submit()
         if saved is not None:
-            return saved.billing_profile()
+            try:
+                return saved.billing_profile()
+            except PortalError as error:
+                if type(error) is not PortalError:
+                    raise
+                raise PortalError(f"The changes were saved, but reading them back failed: {error}") from error
         errors = form.field_errors()
         if errors:
             raise ValidationError(errors)
@@ -82,7 +90,7 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
 
 
 def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
-    """Change the billing profile of ``customer`` (a company name); return what the Account page shows.
+    """Change the billing profile of ``customer`` (a company name); return the Bill-to info shown after saving.
 
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values. Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),

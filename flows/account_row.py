@@ -29,7 +29,6 @@ from pages import (
     SignedOutError,
     ValidationError,
 )
-from pages.account import field_named
 
 from .account import submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask
@@ -38,19 +37,10 @@ from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND
 from .rest import PortalClient
 from .steps import step
 
-# Each labelled field of a form and its value: what a person reads, in one call instead of one per field.
-LABELLED_VALUES = """form => [...form.elements].filter(el => el.labels && el.labels.length && el.type !== "hidden")
-  .map(el => [el.labels[0].innerText.trim(), el.value])"""
-
 
 def form_values(form: AccountEditPage) -> dict[str, str]:
     """Return what the form's editable fields hold, found by their labels, in one browser round trip."""
-    element = form.page.locator("form").filter(has=form.submit_button).first
-    shown: dict[str, str] = {}
-    for label, value in element.evaluate(LABELLED_VALUES):
-        field = field_named(label, EDITABLE_FIELDS)
-        if field is not None:
-            shown.setdefault(field, value)
+    shown = form.shown_fields(EDITABLE_FIELDS)
     # A label the library does not know: ask field by field, as the page object does.
     return shown if len(shown) == len(EDITABLE_FIELDS) else form.values()
 

@@ -12,62 +12,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .errors import PortalError, SignedOutError, UnknownPageError
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
+from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
-# Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
-# what a person reads as "label: value" under a heading.
-TERMS_BY_HEADING = """() => {
-  const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
-  const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
-  const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
-  // Or a table's rows: a row header, then its value.
-  const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
-  const isRowHeader = (el) => el.getAttribute("role") === "rowheader" ||
-    (el.tagName === "TH" && !el.getAttribute("role") && el.getAttribute("scope") !== "col" && !el.closest("thead"));
-  const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
-    (el.tagName === "TD" && !el.getAttribute("role"));
-  const sections = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
-  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
-    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
-    else if (isTerm(el) && sections.length) {
-      let definition = el.nextElementSibling;
-      while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
-      const value = definition && isDefinition(definition) ? definition.innerText : "";
-      sections[sections.length - 1].pairs.push([el.innerText.trim(), value.trim()]);
-    } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])
-      && isCell(el.children[1])) {
-      sections[sections.length - 1].pairs.push([el.children[0].innerText.trim(), el.children[1].innerText.trim()]);
-    } else if (el.tagName === "LABEL" && sections.length && el.control && "value" in el.control
-      && el.control.tagName !== "SELECT" && !["checkbox", "radio", "hidden"].includes(el.control.type)) {
-      // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
-      sections[sections.length - 1].pairs.push([el.innerText.trim(), el.control.value.trim()]);
-    }
-  }
-  return sections;
-}"""
-# Each invalid field of a form: its label and its accessible description (the error at the field).
-INVALID_FIELDS = """form => [...form.elements].filter(el => el.getAttribute("aria-invalid") === "true").map(el => {
-  const text = (ids) => (ids || "").split(/\\s+/).map(id => document.getElementById(id))
-    .filter(Boolean).map(node => node.innerText.trim()).join(" ");
-  const label = (el.labels && el.labels.length ? el.labels[0].innerText : "") ||
-    el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"));
-  return [label.trim(), text(el.getAttribute("aria-describedby"))];
-})"""
-# Each labelled text box of the page (the read-only country too): its label and its value.
-LABELLED_VALUES = """() => [...document.querySelectorAll("input, textarea")]
-  .filter(el => el.labels && el.labels.length && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type))
-  .map(el => [el.labels[0].innerText.trim(), el.value.trim()])"""
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
-
-
-def field_named(label: str, fields: tuple[str, ...]) -> str | None:
-    """Return the field (API name) whose label, in any language, is ``label``."""
-    return next((field for field in fields if field in UI_STRINGS and field_label(field).match(label)), None)
 
 
 class AccountPage(Screen):
@@ -138,6 +90,7 @@ class FormPage(Screen):
         self.cancel_link = link_or_button(page, any_language("cancel"))
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
+        self.form = page.locator("form").filter(has=self.submit_button).first
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
 
     def wait_until_ready(self) -> Self:
@@ -147,17 +100,33 @@ class FormPage(Screen):
 
     def field(self, name: str) -> Locator:
         """Return the input of the field ``name`` (an API field name), found by its label."""
+        if name not in UI_STRINGS:
+            raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
         return self.page.get_by_label(field_label(name))
+
+    def shown_fields(self, fields: tuple[str, ...]) -> dict[str, str]:
+        """Return what the form's fields named in ``fields`` hold, found by their labels, in one call.
+
+        A field the form does not show, or labels in a way the library does not know, is left out.
+        """
+        shown: dict[str, str] = {}
+        for label, value in self.form.evaluate(FORM_VALUES):
+            field = field_named(label, fields)
+            if field is not None:
+                shown.setdefault(field, value)
+        return shown
 
     def fill(self, values: Mapping[str, str]) -> Self:
         """Type the values over the fields they name; ``PortalError`` names a field the form never showed."""
         for name, value in values.items():
+            field = self.field(name)
             try:
-                highlight(self.field(name)).fill(value)
+                highlight(field).fill(value)
             except PlaywrightTimeoutError as error:
-                labels = ", ".join(UI_STRINGS[name]) if name in UI_STRINGS else name
+                self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
                 raise PortalError(
-                    f"The form at {self.page.url} shows no field {name!r} that can be typed in (labelled {labels})"
+                    f"The form at {self.page.url} shows no field {name!r} that can be typed in "
+                    f"(labelled {', '.join(UI_STRINGS[name])})"
                 ) from error
         return self
 
@@ -167,8 +136,7 @@ class FormPage(Screen):
         A field whose label this library does not know is keyed by its label, so no error is lost.
         """
         fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
-        form = self.page.locator("form").filter(has=self.submit_button)
-        invalid: list[list[str]] = form.first.evaluate(INVALID_FIELDS)
+        invalid: list[list[str]] = self.form.evaluate(INVALID_FIELDS)
         return {field_named(label, fields) or label: message for label, message in invalid}
 
     def submit_form(self) -> bool:
@@ -248,34 +216,31 @@ class AccountEditPage(FormPage):
         """Return what the form's editable fields hold now."""
         return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
 
-    def submit(self) -> AccountPage | AccountEditPage | None:
+    def submit(self) -> AccountPage | Self | None:
         """Select Submit; None when the portal refused the changes (the form shown again, with its errors).
 
-        Saved, return the Account page when the portal shows it (the bundled portal's way), or this form
-        when the portal keeps it, saying "saved" beside it (a single-page portal's): both read back the
-        Bill-to info with ``billing_profile()``.
+        Saved, return the Account page when the portal shows it (the bundled portal's way; the first of
+        the two in the page when both show), else this form, which the portal kept, saying "saved" beside
+        it (a single-page portal's way): both read back the Bill-to info with ``billing_profile()``.
         """
         if not self.submit_form():
             return None
         account = AccountPage(self.page)
+        # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
         shown = self.settle(account.bill_to_heading.or_(self.submit_button))
         if shown is not None:
             return account if snapshot_role(shown) == "heading" else self
-        return account if account.bill_to_heading.first.is_visible() else self
+        return account if account.bill_to_heading.count() else self
 
     def billing_profile(self) -> BillingProfile:
         """Read the Bill-to info the form holds (saved, when the portal kept its form after saving).
 
         Should the portal have gone on to the Account page meanwhile, it is read there.
         """
-        shown: dict[str, str] = {}
-        for label, value in self.page.evaluate(LABELLED_VALUES):
-            field = field_named(label, BILLING_PROFILE_FIELDS)
-            if field is not None:
-                shown.setdefault(field, value)
-        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
-        if missing and not self.submit_button.count():
+        if not self.form.count():
             return AccountPage(self.page).wait_until_ready().billing_profile()
+        shown = self.shown_fields(BILLING_PROFILE_FIELDS)
+        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
         if missing:
             raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
         return BillingProfile.from_mapping(shown)

@@ -249,9 +249,10 @@ def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_acco
 
 
 def test_labels_with_a_required_mark_or_a_colon_name_their_fields(page: Page) -> None:
-    # Given a form whose labels carry required marks, an error at one of them, and terms that end in colons
+    # Given a form whose labels carry required marks, an error at one of them, terms that end in colons, a meter
     page.set_content(
         "<main><h2>Bill-to info</h2><dl><dt>City:</dt><dd>Lyon</dd><dt>Postal code：</dt><dd>69001</dd></dl>"
+        '<label for="m">Profile complete</label><meter id="m" value="0.8"></meter>'
         '<form><label for="c">City *</label><input id="c" value="Lyon">'
         '<label for="p">Postal code*</label><input id="p" aria-invalid="true" aria-describedby="e">'
         '<span id="e">Enter 5 digits.</span><button>Submit</button></form></main>'

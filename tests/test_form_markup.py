@@ -56,6 +56,9 @@ const BEHAVIOUR = {behaviour}, LABELS = {labels};
 const form = document.getElementById("billing"), problem = document.getElementById("problem");
 const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
 document.getElementById("status-host").attachShadow({{mode: "open"}});
+if (BEHAVIOUR.hiddenView) {{  // the Account view, kept in the page but hidden while the form shows
+  document.querySelector("main").insertAdjacentHTML("afterbegin", "<section hidden><h2>Bill-to info</h2></section>");
+}}
 if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a web component's own tree
   const host = document.createElement("portal-message");
   message.replaceWith(host);
@@ -137,9 +140,10 @@ def serve(
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
-    ``rewriteAlert``, ``keepForm``, ``shadow``: the alert and the status in shadow roots, ``toast``: the alert in a
-    component added for it, ``statusHost``: the saved status written into a shadow root); ``status`` is the
-    HTTP status of the answer; the telemetry is blocked. Returns the values each POST of the form carried, in order.
+    ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
+    and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
+    status written into a shadow root); ``status`` is the HTTP status of the answer; the telemetry is blocked.
+    Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
     api = str(behaviour.get("api", API))
@@ -306,6 +310,17 @@ def test_a_save_that_keeps_the_form_returns_what_the_form_then_holds(page: Page)
 
     # Then the form's values, saved, are returned: the new city, the rest as they were, the country shown
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
+def test_a_save_that_keeps_the_form_beside_a_hidden_account_view_returns_what_the_form_holds(page: Page) -> None:
+    # Given a portal that keeps its form after saving, its Account view hidden in the page before it
+    serve(page, saves, keepForm=True, hiddenView=True)
+
+    # When the city is changed and submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Meyzieu"})
+
+    # Then the form shown is read, not the hidden view waited on
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Meyzieu"})
 
 
 def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:

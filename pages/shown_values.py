@@ -1,0 +1,68 @@
+"""What a page shows as "label: value", read in one browser call: under headings, and in forms.
+
+A deployment's markup is not ours: a value is the definition of its term (``<dt>``/``<dd>``, or the
+ARIA roles), the cell after its row header in a table, or a text box's value; a field is named by
+its label as ``get_by_label`` reads it, in any of the three languages (``field_named``).
+"""
+
+from __future__ import annotations
+
+from .strings import UI_STRINGS, field_label
+
+# Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
+# what a person reads as "label: value" under a heading.
+TERMS_BY_HEADING = """() => {
+  const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
+  const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
+  const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
+  // Or a table's rows: a row header, then its value.
+  const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
+  const isRowHeader = (el) => el.getAttribute("role") === "rowheader" ||
+    (el.tagName === "TH" && !el.getAttribute("role") && el.getAttribute("scope") !== "col" && !el.closest("thead"));
+  const isTextBox = (el) => ["INPUT", "TEXTAREA"].includes(el.tagName)
+    && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type);
+  const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
+    (el.tagName === "TD" && !el.getAttribute("role"));
+  const sections = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
+    else if (isTerm(el) && sections.length) {
+      let definition = el.nextElementSibling;
+      while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
+      const value = definition && isDefinition(definition) ? definition.innerText : "";
+      sections[sections.length - 1].pairs.push([el.innerText.trim(), value.trim()]);
+    } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])
+      && isCell(el.children[1])) {
+      sections[sections.length - 1].pairs.push([el.children[0].innerText.trim(), el.children[1].innerText.trim()]);
+    } else if (el.tagName === "LABEL" && sections.length && el.control && isTextBox(el.control)) {
+      // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
+      sections[sections.length - 1].pairs.push([el.innerText.trim(), el.control.value.trim()]);
+    }
+  }
+  return sections;
+}"""
+# A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby); each of their
+# texts read from the ids an attribute lists.
+FIELDS_OF_FORM = """
+  const text = (ids) => (ids || "").split(/\\s+/).map(id => document.getElementById(id))
+    .filter(Boolean).map(node => node.innerText.trim()).join(" ");
+  const labelOf = (el) => ((el.labels && el.labels.length ? el.labels[0].innerText : "") ||
+    el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"))).trim();
+  const fields = [...form.elements].filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
+    && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
+"""
+# Each invalid field of a form: its label and its accessible description (the error at the field).
+INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
+  return fields.filter(el => el.getAttribute("aria-invalid") === "true")
+    .map(el => [labelOf(el), text(el.getAttribute("aria-describedby"))]);
+}}"""
+# Each field of a form, its label and its value as it holds it: one call instead of one per field.
+FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
+  return fields.map(el => [labelOf(el), el.value]);
+}}"""
+
+
+def field_named(label: str, fields: tuple[str, ...]) -> str | None:
+    """Return the field (API name) whose label, in any language, is ``label``."""
+    return next((field for field in fields if field in UI_STRINGS and field_label(field).match(label)), None)
