@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .account import AccountPage, AddCustomerPage
 from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
 from .list_quiet import wait_until_quiet, watch_list
-from .screen import Screen, link_or_button
+from .screen import Screen, link_or_button, menu
 from .strings import any_language
 from .watch import highlight
 
@@ -58,7 +58,7 @@ class CustomersPage(Screen):
         self.search_box = named.or_(any_search).first
         region = page.get_by_role("region", name=any_language("customers"))
         grid = page.get_by_role("table").or_(page.get_by_role("grid"))
-        self.results = region.or_(page.get_by_role("main").filter(has=grid, has_not=region))
+        self.results = region.or_(main.filter(has=grid, has_not=region))
         self.table = self.results.get_by_role("table").or_(self.results.get_by_role("grid"))
         self.not_busy = page.locator(':not([aria-busy="true"])')
         self.no_results = self.results.get_by_text(any_language("no_customers"))
@@ -226,14 +226,11 @@ class CustomerPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        named = page.get_by_role("navigation", name=any_language("customer_menu"))
-        # A deployment's may be named otherwise, or not at all: then, where no navigation is named so, it
-        # is the navigation holding Account but not Customers (the Dashboard menu holds Customers, and
-        # perhaps a partner's own Account).
+        # Unnamed, it holds Account but not Customers: the Dashboard menu holds Customers, and perhaps a
+        # partner's own Account.
         account = page.get_by_role("link", name=any_language("account"))
         customers = page.get_by_role("link", name=any_language("customers"))
-        others = page.locator(":root").filter(has_not=named).get_by_role("navigation")
-        self.menu = named.or_(others.filter(has=account, has_not=customers)).first
+        self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
         self.account_link = self.menu.get_by_role("link", name=any_language("account"))
 
     def wait_until_ready(self) -> CustomerPage:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from .customers import CustomersPage
-from .screen import Screen
+from .screen import Screen, menu
 from .strings import any_language
 from .watch import highlight
 
@@ -17,12 +17,7 @@ class DashboardPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        customers = page.get_by_role("link", name=any_language("customers"))
-        # Named so in the bundled portal; a deployment's may be named otherwise, or not at all: then, where
-        # no navigation is named so, the first navigation holding Customers.
-        named = page.get_by_role("navigation", name=any_language("dashboard"))
-        others = page.locator(":root").filter(has_not=named).get_by_role("navigation")
-        self.menu = named.or_(others.filter(has=customers)).first
+        self.menu = menu(page, "dashboard", holding=page.get_by_role("link", name=any_language("customers")))
         self.customers_link = self.menu.get_by_role("link", name=any_language("customers"))
 
     def open(self) -> DashboardPage:

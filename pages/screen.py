@@ -42,6 +42,17 @@ ERROR_HEADING = re.compile(
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
 
+def menu(page: Page, key: str, *, holding: Locator, not_holding: Locator | None = None) -> Locator:
+    """Return the navigation named ``key`` (in any language); where none is named so, the first holding ``holding``.
+
+    A deployment's menus may be named otherwise, or not at all; ``not_holding`` rules out another menu
+    that holds the same link.
+    """
+    named = page.get_by_role("navigation", name=any_language(key))
+    others = page.locator(":root").filter(has_not=named).get_by_role("navigation")
+    return named.or_(others.filter(has=holding, has_not=not_holding)).first
+
+
 def link_or_button(page: Page, name: re.Pattern[str]) -> Locator:
     """Return the first link or button named ``name``: one portal's link is another's button."""
     return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first

@@ -96,13 +96,16 @@ def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
     ``site`` is "portal" (``UI_STRINGS``) or "sign-in" (``SIGN_IN_STRINGS``, the identity provider's pages).
     """
     table = SIGN_IN_STRINGS if site == "sign-in" else UI_STRINGS
-    alternatives = "|".join(re.escape(s) for s in dict.fromkeys(table[key]))
-    return re.compile(rf"^\s*(?:{alternatives})\s*$")
+    return re.compile(rf"^\s*(?:{alternatives(table[key])})\s*$")
+
+
+def alternatives(strings: tuple[str, ...]) -> str:
+    """Return a pattern's alternatives for ``strings``, each escaped, each once."""
+    return "|".join(re.escape(s) for s in dict.fromkeys(strings))
 
 
 @functools.cache
 def field_label(key: str) -> re.Pattern[str]:
     """Return a pattern matching a field's label (or a value's term) for ``key`` in any locale, as forms
     write it: alone, or followed by a required mark or a colon, full-width too ("City *", "City:")."""
-    alternatives = "|".join(re.escape(s) for s in dict.fromkeys(UI_STRINGS[key]))
-    return re.compile(rf"^\s*(?:{alternatives})(?:\s*[*:：])*\s*$")
+    return re.compile(rf"^\s*(?:{alternatives(UI_STRINGS[key])})(?:\s*[*:：])*\s*$")
