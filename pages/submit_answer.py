@@ -27,9 +27,14 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PortalUnavailableError, UnknownPageError, never_reached, no_answer
 
+# How long a page that changed in place before any request was seen may take to send the change (it
+# may get a token first; the browser's word of a request can also come after the page's first change).
+SEND_GRACE_MS = 3_000
+TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
 ANSWERED = "data-portal-answered"  # on those changed once the portal's answer to the form had arrived
@@ -112,15 +117,27 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
     const said = new Set(deepQuery(document, MESSAGES).map(words));
     for (const before of wordsBefore) if (!said.has(before)) gone.add(before);
   });
+  // The requests' timings from now on, as they come: a long-lived page's own buffer may be full.
+  const timings = [];
+  if (window.__portalTimings) window.__portalTimings.disconnect();
+  window.__portalTimings = new PerformanceObserver((list) => timings.push(...list.getEntries()));
+  window.__portalTimings.observe({type: "resource"});
   // Told which request carried the form, once it is done: what changed after its answer arrived (by
-  // the page's own clock, its resource timing) is the answer. False when the page has no timing of it.
-  window.__portalAnswered = (url) => {
-    const entry = performance.getEntriesByName(url).filter(e => e.startTime >= submittedAt).pop();
-    if (!entry || !entry.responseEnd) return false;
-    window.__portalAnsweredAt = entry.responseEnd;
-    for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
-    return true;
-  };
+  // the page's own clock, its resource timing) is the answer. The timing comes a little after the
+  // browser says the request is done: waited for, up to waitMs. False when the page has none of it.
+  window.__portalAnswered = (url, waitMs) => new Promise((resolve) => {
+    const until = now() + waitMs;
+    const look = () => {
+      timings.push(...window.__portalTimings.takeRecords());
+      const entry = timings.filter(e => e.name === url && e.startTime >= submittedAt && e.responseEnd).pop();
+      if (!entry && now() < until) return setTimeout(look, 10);
+      if (!entry) return resolve(false);
+      window.__portalAnsweredAt = entry.responseEnd;
+      for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
+      resolve(true);
+    };
+    look();
+  });
   const shows = ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"];  // attributes that show or hide
   function watch(root) {  // hoisted: addRoots, above, calls it
     window.__portalSubmitWatch.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -151,7 +168,7 @@ def watch_changes(page: Page, token: str) -> list[str]:
 def stop_watching(page: Page) -> None:
     """Stop marking changes on ``page``, if it is still the page watched."""
     with suppress(PlaywrightError):  # the page is gone or going: its observer with it
-        page.evaluate("() => window.__portalSubmitWatch && window.__portalSubmitWatch.disconnect()")
+        page.evaluate("() => [window.__portalSubmitWatch, window.__portalTimings].forEach(o => o && o.disconnect())")
 
 
 def site(url: str) -> str:
@@ -229,23 +246,46 @@ class SubmitAnswer:
         answer arrives and are not it. A new page, or no request at all (the page refused the
         values itself), needs no wait.
         """
-        carrier = self.carrier()
+        carrier = self.carrier() or self.await_request()
         if carrier is None or carrier.is_navigation_request():
             return
         response = carrier.response()  # None when it failed: failed() says so
         if response is None or response.finished() is not None:
             return
         self.status = response.status
-        timed = self.page.evaluate("url => !!window.__portalAnswered && window.__portalAnswered(url)", carrier.url)
+        timed = self.page.evaluate(
+            "([url, waitMs]) => !!window.__portalAnswered && window.__portalAnswered(url, waitMs)",
+            [carrier.url, TIMING_GRACE_MS],
+        )
         if timed:  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
 
-    def note_request(self, request: Request) -> None:
-        """Note a request to the portal's site that may carry the form: the page's navigation, a change."""
+    def await_request(self) -> Request | None:
+        """Wait a little for the request carrying the form when the page changed in place before any was seen.
+
+        A page may say "Saving…" before it sends the change (it gets a token first), and the browser's
+        word of a request sent may come after the page's first change. A new page, or a refusal the
+        page drew itself (new words in an alert, a field newly invalid: its own checks, no request to
+        come), is not kept waiting.
+        """
+        renewed = self.page.locator(f"[{RENEWED}='{self.token}']")
+        own_refusal = renewed.and_(self.page.get_by_role("alert").or_(self.page.locator('[aria-invalid="true"]')))
+        if not self.same_page.filter(has_not=own_refusal.filter(visible=True)).count() or self.sent:
+            return self.carrier()  # ``sent`` looked at after the count: a request noted during it counts
+        with suppress(PlaywrightTimeoutError):
+            self.page.wait_for_event("request", predicate=self.may_carry, timeout=SEND_GRACE_MS)
+        return self.carrier()
+
+    def may_carry(self, request: Request) -> bool:
+        """Whether ``request`` may carry the form: the page's navigation, or a change, to the portal's site."""
         if site(request.url) != site(self.url):
-            return
+            return False
         navigation = request.is_navigation_request() and request.frame == self.page.main_frame
-        if navigation or (request.method != "GET" and request.resource_type in ("fetch", "xhr")):
+        return navigation or (request.method != "GET" and request.resource_type in ("fetch", "xhr"))
+
+    def note_request(self, request: Request) -> None:
+        """Note a request that may carry the form."""
+        if self.may_carry(request):
             self.sent.append(request)
 
     def note_failure(self, request: Request) -> None:

@@ -56,6 +56,7 @@ const BEHAVIOUR = {behaviour}, LABELS = {labels};
 const form = document.getElementById("billing"), problem = document.getElementById("problem");
 const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
 document.getElementById("status-host").attachShadow({{mode: "open"}});
+if (BEHAVIOUR.fullTimings) performance.setResourceTimingBufferSize(0);  // as a long-lived page fills it
 if (BEHAVIOUR.hiddenView) {{  // the Account view, kept in the page but hidden while the form shows
   document.querySelector("main").insertAdjacentHTML("afterbegin", "<section hidden><h2>Bill-to info</h2></section>");
 }}
@@ -72,6 +73,7 @@ form.addEventListener("submit", async (event) => {{
   const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
   if (BEHAVIOUR.rewriteAlert) problem.textContent = problem.textContent;
+  await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
   let answer;
   try {{
     const response = await fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
@@ -125,7 +127,7 @@ def form_page(alert: str, behaviour: dict[str, object]) -> str:
         f'<label>{UI_STRINGS["country"][0]} <input value="{BILLING["country"]}" readonly></label>'  # shown, not sent
     )
     labels = json.dumps({name: UI_STRINGS[name][0] for name in BILLING})
-    behaviour = json.dumps({"api": API, "delayMs": 0, **behaviour})
+    behaviour = json.dumps({"api": API, "delayMs": 0, "sendAfterMs": 0, **behaviour})
     return FORM.format(alert=alert, fields=fields, labels=labels, behaviour=behaviour)
 
 
@@ -140,6 +142,7 @@ def serve(
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
+    ``sendAfterMs``: a wait between "Saving…" and sending, ``fullTimings``: the page's resource timing buffer full,
     ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
     status written into a shadow root); ``status`` is the HTTP status of the answer; the telemetry is blocked.
@@ -250,6 +253,24 @@ def test_the_same_words_written_again_into_an_alert_are_an_answer(page: Page) ->
 def test_saving_shown_while_submit_is_disabled_is_not_the_answer(page: Page) -> None:
     # Given a portal that says "Saving…" in its status while Submit is disabled, then reports a conflict
     serve(page, conflicts, saving=True, delayMs=200)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
+
+
+def test_saving_shown_before_the_change_is_sent_is_not_the_answer(page: Page) -> None:
+    # Given a portal that says "Saving…", then takes its time (a token to get) before it sends the change
+    posted = serve(page, conflicts, saving=True, sendAfterMs=300, delayMs=200)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
+
+    assert len(posted) == 1
+
+
+def test_saving_shown_on_a_page_whose_timing_buffer_is_full_is_not_the_answer(page: Page) -> None:
+    # Given a long-lived page whose resource timing buffer is full, saying "Saving…" until the portal refuses
+    serve(page, conflicts, saving=True, fullTimings=True, delayMs=200)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
