@@ -68,9 +68,16 @@ if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a 
 form.querySelector("button").addEventListener("click", () => {{
   if (BEHAVIOUR.telemetry) fetch("/telemetry", {{method: "POST", body: "clicked"}}).catch(() => {{}});
 }});
+const markInvalid = (name, message) => {{
+  const input = form.elements[name];
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", name + "-error");
+  input.closest("label").insertAdjacentHTML("afterend", `<span id="${{name}}-error">${{message}}</span>`);
+}};
 form.addEventListener("submit", async (event) => {{
   event.preventDefault();
   const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
+  if (BEHAVIOUR.ownCheck && !/^\\d{{5}}$/.test(values.postalCode)) return markInvalid("postalCode", BEHAVIOUR.ownCheck);
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
   if (BEHAVIOUR.rewriteAlert) problem.textContent = problem.textContent;
   await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
@@ -94,12 +101,7 @@ form.addEventListener("submit", async (event) => {{
     await later(20);
     problem.textContent = answer.alert;
   }}
-  for (const [name, message] of Object.entries(answer.fieldErrors || {{}})) {{
-    const input = form.elements[name];
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", name + "-error");
-    input.closest("label").insertAdjacentHTML("afterend", `<span id="${{name}}-error">${{message}}</span>`);
-  }}
+  for (const [name, message] of Object.entries(answer.fieldErrors || {{}})) markInvalid(name, message);
   if (answer.saved && BEHAVIOUR.statusHost) {{  // a status whose words go straight into its shadow root
     const host = document.getElementById("status-host");
     host.shadowRoot.textContent = "Your changes were saved.";
@@ -143,6 +145,7 @@ def serve(
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
     ``sendAfterMs``: a wait between "Saving…" and sending, ``fullTimings``: the page's resource timing buffer full,
+    ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
     ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
     status written into a shadow root); ``status`` is the HTTP status of the answer; the telemetry is blocked.
@@ -211,6 +214,24 @@ def test_a_refusal_shown_at_the_fields_in_place_is_a_validation_error(page: Page
 
     assert refused.value.field_errors == {"postalCode": message}
     assert form.values()["postalCode"] == "6900", "the typed value stays in the form"
+
+
+def test_a_refusal_the_page_draws_itself_is_read_without_waiting_for_a_request(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a page that checks the postal code itself, marking it invalid and sending nothing
+    message = "Enter a postal code of 5 digits."
+    posted = serve(page, saves, saving=True, ownCheck=message)
+    form = AccountEditPage(page).wait_until_ready()
+
+    def waited(*args: object, **kwargs: object) -> None:
+        raise AssertionError("waited for a request to the portal after the page refused the change itself")
+
+    monkeypatch.setattr(page, "wait_for_event", waited)
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(form, {"postalCode": "6900"})
+
+    assert refused.value.field_errors == {"postalCode": message} and posted == []
 
 
 def test_a_conflict_written_into_an_alert_already_shown_is_told_by_its_new_words(page: Page) -> None:
