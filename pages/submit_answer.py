@@ -11,9 +11,11 @@ Submit starts), told apart by the page's own clock (its resource timing of that 
 
 The request that carries the form is the one Submit sends to the portal's site (the page's own
 navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
-if none holds any. Only it counts: refused or unreachable, the form never got there
-(``PortalUnavailableError``); broken after it was sent, or answered with a 5xx in place, what was
-saved is not known (``UnknownPageError``). Another request failing (telemetry) says nothing.
+if none holds any. A fetch to another site counts only when it holds more than half of the form's
+values (the portal's API on a site of its own; telemetry holds none). Only it counts: refused or
+unreachable, the form never got there (``PortalUnavailableError``); broken after it was sent, or
+answered with a 5xx in place, what was saved is not known (``UnknownPageError``). Another request
+failing (telemetry) says nothing.
 """
 
 from __future__ import annotations
@@ -277,11 +279,14 @@ class SubmitAnswer:
         return self.carrier()
 
     def may_carry(self, request: Request) -> bool:
-        """Whether ``request`` may carry the form: the page's navigation, or a change, to the portal's site."""
+        """Whether ``request`` may carry the form: the page's navigation, or a change, to the portal's site;
+        a change to another site holding more than half of the form's values (an API on a site of its own).
+        """
+        change = request.method != "GET" and request.resource_type in ("fetch", "xhr")
         if site(request.url) != site(self.url):
-            return False
+            return change and 2 * self.values_carried(request) > len(self.values)
         navigation = request.is_navigation_request() and request.frame == self.page.main_frame
-        return navigation or (request.method != "GET" and request.resource_type in ("fetch", "xhr"))
+        return navigation or change
 
     def note_request(self, request: Request) -> None:
         """Note a request that may carry the form."""

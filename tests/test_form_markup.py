@@ -172,7 +172,7 @@ def serve(
         else:
             route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
 
-    page.route(re.compile(r"^https://[^/]*single-page\.test/"), route)
+    page.route(re.compile(r"^https://[^/]*(single-page|elsewhere)\.test/"), route)
     page.set_default_timeout(SHORT_TIMEOUT_MS)
     page.goto(PORTAL + "account/edit")
     return posted
@@ -314,6 +314,32 @@ def test_the_portal_s_api_on_another_host_refusing_the_change_is_unavailable(pag
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
 
     assert len(posted) == 1
+
+
+def test_the_portal_s_api_on_a_site_of_its_own_refusing_the_change_is_unavailable(page: Page) -> None:
+    # Given a portal whose API is on another site altogether, which refuses the connection
+    posted = serve(page, None, api="https://api.elsewhere.test/v1/billing")
+
+    with pytest.raises(PortalUnavailableError, match=r"did not answer Submit at https://portal\."):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
+
+
+def test_a_save_through_an_api_on_a_site_of_its_own_is_read_without_waiting_for_another_request(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a portal whose API is on another site, which saves the change; its status shows once it answered
+    posted = serve(page, saves, api="https://api.elsewhere.test/v1/billing")
+    form = AccountEditPage(page).wait_until_ready()
+
+    def waited(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the request to the API was not taken for the form's: another was waited for")
+
+    monkeypatch.setattr(page, "wait_for_event", waited)
+    profile = submit_changes(form, {"city": "Caluire"})
+
+    assert len(posted) == 1 and profile.city == "Caluire"
 
 
 def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unknown(page: Page) -> None:
