@@ -12,7 +12,8 @@ Submit starts), told apart by the page's own clock (its resource timing of that 
 The request that carries the form is the one Submit sends to the portal's site (the page's own
 navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
 if none holds any. A fetch to another site counts only when it holds more than half of the form's
-values (the portal's API on a site of its own; telemetry holds none). Only it counts: refused or
+values (of two characters or more, read-only ones included: the portal's API on a site of its own;
+telemetry holds none), and comes after one to the portal's site holding any. Only it counts: refused or
 unreachable, the form never got there (``PortalUnavailableError``); broken after it was sent, or
 answered with a 5xx in place, what was saved is not known (``UnknownPageError``). Another request
 failing (telemetry) says nothing.
@@ -22,8 +23,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
 import secrets
+import time
 from contextlib import suppress
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -33,9 +36,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PortalUnavailableError, UnknownPageError, never_reached, no_answer
 
+log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
 # may get a token first; the browser's word of a request can also come after the page's first change).
 SEND_GRACE_MS = 3_000
+POLL_MS = 50  # how often that wait looks at the requests noted meanwhile
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
@@ -122,16 +127,22 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   // The requests' timings from now on, as they come: a long-lived page's own buffer may be full.
   const timings = [];
   if (window.__portalTimings) window.__portalTimings.disconnect();
-  window.__portalTimings = new PerformanceObserver((list) => timings.push(...list.getEntries()));
-  window.__portalTimings.observe({type: "resource"});
+  let observer;
+  try {
+    observer = new PerformanceObserver((list) => timings.push(...list.getEntries()));
+    observer.observe({type: "resource"});
+  } catch { observer = undefined; }  // none: the page's own buffer, as far as it goes
+  window.__portalTimings = observer;
   // Told which request carried the form, once it is done: what changed after its answer arrived (by
   // the page's own clock, its resource timing) is the answer. The timing comes a little after the
   // browser says the request is done: waited for, up to waitMs. False when the page has none of it.
   window.__portalAnswered = (url, waitMs) => new Promise((resolve) => {
     const until = now() + waitMs;
     const look = () => {
-      timings.push(...window.__portalTimings.takeRecords());
-      const entry = timings.filter(e => e.name === url && e.startTime >= submittedAt && e.responseEnd).pop();
+      if (observer) timings.push(...observer.takeRecords());
+      const entries = observer ? timings : performance.getEntriesByName(url);
+      // The first: a later request to the same address (a GET of what was saved) is not the answer.
+      const entry = entries.find(e => e.name === url && e.startTime >= submittedAt && e.responseEnd);
       if (!entry && now() < until) return setTimeout(look, 10);
       if (!entry) return resolve(false);
       window.__portalAnsweredAt = entry.responseEnd;
@@ -245,38 +256,52 @@ class SubmitAnswer:
         """In place, wait for the portal's answer to the form's request: only what changes after it answers.
 
         "Saving…", a clock ticking, an old message rewritten as Submit starts: all come before the
-        answer arrives and are not it. A new page, or no request at all (the page refused the
-        values itself), needs no wait.
+        answer arrives and are not it. A new page needs no wait, nor does a page that refused the
+        values itself (``await_request``).
         """
-        carrier = self.carrier() or self.await_request()
+        carrier = self.await_request()
         if carrier is None or carrier.is_navigation_request():
             return
         response = carrier.response()  # None when it failed: failed() says so
         if response is None or response.finished() is not None:
             return
         self.status = response.status
-        timed = self.page.evaluate(
-            "([url, waitMs]) => !!window.__portalAnswered && window.__portalAnswered(url, waitMs)",
-            [carrier.url, TIMING_GRACE_MS],
-        )
+        timed = False  # the page gone meanwhile (a new one is looked at as such)
+        with suppress(PlaywrightError):
+            timed = self.page.evaluate(
+                "([url, waitMs]) => !!window.__portalAnswered && window.__portalAnswered(url, waitMs)",
+                [carrier.url, TIMING_GRACE_MS],
+            )
         if timed:  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
 
     def await_request(self) -> Request | None:
-        """Wait a little for the request carrying the form when the page changed in place before any was seen.
+        """Return the request carrying the form, waiting a little for it when none noted holds its values.
 
-        A page may say "Saving…" before it sends the change (it gets a token first), and the browser's
-        word of a request sent may come after the page's first change. A new page, or a refusal the
-        page drew itself (new words in an alert, a field newly invalid: its own checks, no request to
-        come), is not kept waiting.
+        A page may say "Saving…" before it sends the change (it gets a token first, perhaps with a
+        request of its own), and the browser's word of a request sent may come after the page's first
+        change. The wait ends at once on a new page, or on a refusal the page drew itself (an alert
+        saying words it did not say as Submit was selected, a field set invalid: its own checks, with
+        no request to come); else after ``SEND_GRACE_MS``, with the first request noted, if any.
         """
+        changed = self.page.locator(f"[{CHANGED}='{self.token}']")
         renewed = self.page.locator(f"[{RENEWED}='{self.token}']")
-        own_refusal = renewed.and_(self.page.get_by_role("alert").or_(self.page.locator('[aria-invalid="true"]')))
-        if not self.same_page.filter(has_not=own_refusal.filter(visible=True)).count() or self.sent:
-            return self.carrier()  # ``sent`` looked at after the count: a request noted during it counts
-        with suppress(PlaywrightTimeoutError):
-            self.page.wait_for_event("request", predicate=self.may_carry, timeout=SEND_GRACE_MS)
+        invalid = self.page.locator('[aria-invalid="true"]')
+        own_refusal = renewed.and_(self.page.get_by_role("alert")).or_(changed.and_(invalid))
+        needs_no_request = self.any_new_page.or_(own_refusal.filter(visible=True)).first
+        deadline = time.monotonic() + SEND_GRACE_MS / 1000
+        while not self.carried():
+            if time.monotonic() >= deadline:
+                log.debug("Submit at %s: no request carrying the form within %d ms", self.url, SEND_GRACE_MS)
+                break
+            with suppress(PlaywrightTimeoutError):  # the browser's events are taken in during the wait
+                needs_no_request.wait_for(timeout=POLL_MS)
+                break
         return self.carrier()
+
+    def carried(self) -> bool:
+        """Whether a request noted holds any of the form's values (any request at all, if it holds none)."""
+        return any(self.values_carried(request) for request in self.sent) if self.values else bool(self.sent)
 
     def may_carry(self, request: Request) -> bool:
         """Whether ``request`` may carry the form: the page's navigation, or a change, to the portal's site;
@@ -308,11 +333,15 @@ class SubmitAnswer:
         return sum(any(encode(value) in sent for encode in encodings) for value in self.values)
 
     def carrier(self) -> Request | None:
-        """Return the request that carried the form: the one holding most of its values, else the first sent."""
+        """Return the request that carried the form: the one holding most of its values, else the first sent.
+
+        One to the portal's own site holding any of them comes before one elsewhere (a beacon copying the form).
+        """
         if not self.sent:
             return None
-        carried = [self.values_carried(request) for request in self.sent]
-        return self.sent[carried.index(max(carried))]  # the first of the most
+        carried = [self.values_carried(r) for r in self.sent]
+        ranks = [(n > 0 and site(r.url) == site(self.url), n) for r, n in zip(self.sent, carried, strict=True)]
+        return self.sent[ranks.index(max(ranks))]  # the first of the best
 
     def failed(self) -> Exception | None:
         """Return the error for the carrier's failure or server error, None if neither (as far as known yet)."""
