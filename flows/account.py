@@ -84,8 +84,8 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
                     raise
                 raise PortalError(f"The changes were saved, but reading them back failed: {error}") from error
         errors = form.field_errors()
-        if errors:
-            raise ValidationError(errors)
+        if errors or form.answer_status in (400, 422):  # the portal's word that the values were invalid
+            raise ValidationError(errors, form.message)
         raise EditConflictError(form.message or "The portal refused the changes without saying why")
 
 

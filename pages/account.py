@@ -9,7 +9,7 @@ from typing import Self
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, SignedOutError, UnknownPageError
+from .errors import PortalError, SignedOutError, UnknownPageError, error_for_status
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -81,6 +81,10 @@ class AccountPage(Screen):
         return AccountEditPage(self.page).wait_until_ready()
 
 
+# 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
+REFUSALS_OF_VALUES = (400, 409, 412, 422)
+
+
 class FormPage(Screen):
     """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
 
@@ -92,6 +96,8 @@ class FormPage(Screen):
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
         self.form = page.locator("form").filter(has=self.submit_button).first
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
+        # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
+        self.answer_status = 0
 
     def wait_until_ready(self) -> Self:
         """Wait until the form can be submitted."""
@@ -147,7 +153,10 @@ class FormPage(Screen):
         (a status says saved, an alert says refused), or a field newly marked invalid. A refusal's
         words go to ``message``. Raises ``SignedOutError`` when the session had ended (the portal took
         nothing), a ``PageError`` when it answered with an error page, ``PortalUnavailableError`` when
-        the form never reached it, and ``UnknownPageError`` when what was saved is not known.
+        the form never reached it, and ``UnknownPageError`` when what was saved is not known. In place,
+        a 4xx answer to the form's request is a refusal whatever the page shows (its status goes to
+        ``answer_status``): 401 ``SignedOutError``, 403 ``NotAllowedError``, 404 ``CustomerNotFoundError``
+        on a customer's form; 400, 409, 412 and 422 return False; any other a ``PageError``.
         """
         self.message = ""
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
@@ -165,10 +174,25 @@ class FormPage(Screen):
             took = False
         else:
             took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
-        if not took:
+        self.answer_status = watched.status
+        refused = 400 <= watched.status < 500  # the portal's own word: nothing saved, whatever the page says
+        if not took or refused:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
             self.message = next((text.strip() for text in words if text.strip()), "")
-        return took
+        if refused and watched.status not in REFUSALS_OF_VALUES:
+            raise self.refusal(watched.status, watched.url)
+        return took and not refused
+
+    def refusal(self, status: int, url: str) -> PortalError:
+        """Return the error for a 4xx answer to Submit in place, other than a refusal of the values."""
+        said = f' (the page said "{self.message}")' if self.message else ""
+        if status == 401:
+            return SignedOutError(
+                f"The portal answered Submit at {url} with HTTP 401: the session had ended{said}. Nothing was "
+                f"saved: sign in and submit the changes again."
+            )
+        refused = f"Submit at {url} was refused{said}; nothing was saved"
+        return error_for_status(status, refused, of_customer=self.OF_CUSTOMER)
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer; return its snapshot as ``settle`` does."""

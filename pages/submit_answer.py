@@ -265,7 +265,8 @@ class SubmitAnswer:
         response = carrier.response()  # None when it failed: failed() says so
         if response is None or response.finished() is not None:
             return
-        self.status = response.status
+        if self.values_carried(carrier) or not self.values:  # a guess's status (telemetry's, say) is no answer
+            self.status = response.status
         timed = False  # the page gone meanwhile (a new one is looked at as such)
         with suppress(PlaywrightError):
             timed = self.page.evaluate(

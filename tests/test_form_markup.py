@@ -18,8 +18,13 @@ from playwright.sync_api import Page, Route
 
 from flows import (
     BillingProfile,
+    CustomerNotFoundError,
     EditConflictError,
+    NotAllowedError,
+    PageError,
+    PortalError,
     PortalUnavailableError,
+    SignedOutError,
     UnknownPageError,
     ValidationError,
     submit_changes,
@@ -85,7 +90,8 @@ form.addEventListener("submit", async (event) => {{
   let answer;
   try {{
     const response = await fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
-    answer = response.ok ? await response.json() : {{alert: "Something went wrong. Try again later."}};
+    const failed = {{alert: "Something went wrong. Try again later."}};
+    answer = response.ok || BEHAVIOUR.trustsBody ? await response.json() : failed;
   }} catch {{
     problem.textContent = "Something went wrong. Try again later.";
     return;
@@ -146,6 +152,7 @@ def serve(
 
     ``behaviour`` goes to the form's script (``api``, ``saving``, ``telemetry``, ``delayMs``, ``banner``,
     ``sendAfterMs``: a wait between "Saving…" and sending, ``fullTimings``: the page's resource timing buffer full,
+    ``trustsBody``: the page shows the answer's body whatever its status,
     ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
     ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
@@ -350,6 +357,42 @@ def test_a_save_through_an_api_on_a_site_of_its_own_is_read_without_waiting_for_
 
     assert len(posted) == 1 and profile.city == "Caluire"
     assert NO_REQUEST_WAITED_OUT not in caplog.text, "the API's request was taken for the form's"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (401, SignedOutError),
+        (403, NotAllowedError),
+        (404, CustomerNotFoundError),
+        (429, PageError),
+        (409, EditConflictError),
+        (412, EditConflictError),
+        (400, ValidationError),
+        (422, ValidationError),
+    ],
+)
+def test_a_4xx_answer_in_place_is_the_refusal_its_status_says(
+    page: Page, status: int, error: type[PortalError]
+) -> None:
+    # Given a portal whose API refuses the change with this status, its page then saying only that something went wrong
+    posted = serve(page, conflicts, status=status)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(PortalError) as refused:
+        submit_changes(form, {"city": "Bron"})
+
+    assert type(refused.value) is error, f"HTTP {status}: {refused.value!r}"
+    assert "Something went wrong" in str(refused.value), "the page's words are in the message"
+    assert len(posted) == 1 and form.values()["city"] == "Bron", "sent once, the typed value kept"
+
+
+def test_a_4xx_answer_in_place_is_a_refusal_whatever_the_page_shows(page: Page) -> None:
+    # Given a page that shows what the portal's answer holds, "saved" here, though the portal answered 403
+    serve(page, saves, status=403, trustsBody=True)
+
+    with pytest.raises(NotAllowedError, match="nothing was saved"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
 
 
 def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unknown(page: Page) -> None:
