@@ -126,7 +126,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
                 attempt(page, task, outcome, client, journal, may_retry=False)
         except ValidationError as error:
             outcome.outcome = INVALID
-            outcome.messages += [f"{name}: {text}" for name, text in error.field_errors.items()]
+            outcome.messages += [f"{name}: {text}" for name, text in error.field_errors.items()] or [str(error)]
         except NotAllowedError as error:
             outcome.outcome, outcome.messages = NOT_ALLOWED, [*outcome.messages, str(error)]
         except CustomerNotFoundError as error:

@@ -142,6 +142,8 @@ class FormPage(Screen):
         A field whose label this library does not know is keyed by its label, so no error is lost.
         """
         fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
+        if not self.form.count():  # the page went on to another view as it refused (a single-page portal)
+            return {}
         invalid: list[list[str]] = self.form.evaluate(INVALID_FIELDS)
         return {field_named(label, fields) or label: message for label, message in invalid}
 
@@ -158,7 +160,7 @@ class FormPage(Screen):
         ``answer_status``): 401 ``SignedOutError``, 403 ``NotAllowedError``, 404 ``CustomerNotFoundError``
         on a customer's form; 400, 409, 412 and 422 return False; any other a ``PageError``.
         """
-        self.message = ""
+        self.message, self.answer_status = "", 0
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
         watched.start()
         try:
@@ -174,14 +176,16 @@ class FormPage(Screen):
             took = False
         else:
             took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
-        self.answer_status = watched.status
-        refused = 400 <= watched.status < 500  # the portal's own word: nothing saved, whatever the page says
-        if not took or refused:
+        self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
+        if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
             self.message = next((text.strip() for text in words if text.strip()), "")
-        if refused and watched.status not in REFUSALS_OF_VALUES:
-            raise self.refusal(watched.status, watched.url)
-        return took and not refused
+        if self.answer_status:
+            if self.answer_status not in REFUSALS_OF_VALUES:
+                raise self.refusal(self.answer_status, watched.url)
+            said = f' (the page said "{self.message}")' if self.message else ""
+            self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
+        return took and not self.answer_status
 
     def refusal(self, status: int, url: str) -> PortalError:
         """Return the error for a 4xx answer to Submit in place, other than a refusal of the values."""

@@ -31,7 +31,7 @@ from contextlib import suppress
 from urllib.parse import quote, quote_plus, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PortalUnavailableError, UnknownPageError, never_reached, no_answer
@@ -41,6 +41,7 @@ log = logging.getLogger("flows")
 # may get a token first; the browser's word of a request can also come after the page's first change).
 SEND_GRACE_MS = 3_000
 POLL_MS = 50  # how often that wait looks at the requests noted meanwhile
+RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while the page shows something
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
@@ -207,6 +208,8 @@ class SubmitAnswer:
         self.values: list[str] = []  # what the form's fields hold as Submit is selected
         self.sent: list[Request] = []  # the requests to the portal's site that may carry the form, in order
         self.failures: dict[Request, str] = {}  # the browser's words for those that got no answer
+        self.responses: dict[Request, Response] = {}  # the answers to those, as they come
+        self.ended: set[Request] = set()  # those that failed, for whatever reason
         self.status = 0  # the HTTP status the portal answered the form's request with, once known
         self.any_new_page = page.locator(f"html:not([{SUBMITTED}='{self.token}'])")
         self.fresh = self.any_new_page.filter(has_not=excluded)
@@ -242,11 +245,13 @@ class SubmitAnswer:
         self.values = watch_changes(self.page, self.token)
         self.page.on("request", self.note_request)
         self.page.on("requestfailed", self.note_failure)
+        self.page.on("response", self.note_response)
 
     def stop(self) -> None:
         """Stop noting requests and watching the page (a new page never watched)."""
         self.page.remove_listener("request", self.note_request)
         self.page.remove_listener("requestfailed", self.note_failure)
+        self.page.remove_listener("response", self.note_response)
         carrier = self.carrier()
         if carrier is not None and carrier.is_navigation_request():
             return  # a new page: the observer went with the old one
@@ -262,11 +267,13 @@ class SubmitAnswer:
         carrier = self.await_request()
         if carrier is None or carrier.is_navigation_request():
             return
-        response = carrier.response()  # None when it failed: failed() says so
-        if response is None or response.finished() is not None:
+        if self.values and not self.values_carried(carrier):  # a guess (telemetry, when no other came): its
+            self.status = self.responses[carrier].status if carrier in self.responses else 0  # answer not awaited
+            return  # nor is its timing what the page's answer comes after
+        response = self.response_to(carrier)  # None when it failed: failed() says so
+        if response is None:
             return
-        if self.values_carried(carrier) or not self.values:  # a guess's status (telemetry's, say) is no answer
-            self.status = response.status
+        self.status = response.status
         timed = False  # the page gone meanwhile (a new one is looked at as such)
         with suppress(PlaywrightError):
             timed = self.page.evaluate(
@@ -275,6 +282,21 @@ class SubmitAnswer:
             )
         if timed:  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
+
+    def refusal_status(self) -> int:
+        """Return the 4xx the portal answered the form's request with in place, else 0.
+
+        The page may have sent the form again itself (a fresh token after a 401, after a 429): the last
+        such request that got an answer speaks. A request taken for the form's holding none of its
+        values (telemetry, when no other came) says nothing.
+        """
+        carrier = self.carrier()
+        if carrier is None or not 400 <= self.status < 500 or (self.values and not self.values_carried(carrier)):
+            return 0
+        again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
+        response = self.responses.get(again[-1]) if again[-1] is not carrier else None  # answered, if it was
+        status = response.status if response is not None else self.status
+        return status if 400 <= status < 500 else 0
 
     def await_request(self) -> Request | None:
         """Return the request carrying the form, waiting a little for it when none noted holds its values.
@@ -321,8 +343,30 @@ class SubmitAnswer:
 
     def note_failure(self, request: Request) -> None:
         """Note a failure the browser says got no answer (not one that another navigation ended)."""
+        if request in self.sent:
+            self.ended.add(request)
         if request in self.sent and no_answer(request.failure or ""):
             self.failures[request] = request.failure or ""
+
+    def note_response(self, response: Response) -> None:
+        """Note the answer to a request that may carry the form."""
+        if response.request in self.sent:
+            self.responses[response.request] = response
+
+    def response_to(self, request: Request) -> Response | None:
+        """Wait for the answer to ``request`` (its status and headers, not its body, which the page may never
+        read); None when it failed. Raises ``UnknownPageError`` when none came within ``RESPONSE_WAIT_MS``.
+        """
+        deadline = time.monotonic() + RESPONSE_WAIT_MS / 1000
+        while request not in self.responses and request not in self.ended:
+            if time.monotonic() >= deadline:
+                raise UnknownPageError(
+                    f"the portal did not answer the request carrying the form within {RESPONSE_WAIT_MS / 1000:g} s "
+                    f"({request.method} {request.url}), though the page showed something meanwhile"
+                )
+            with suppress(PlaywrightTimeoutError):  # the listeners take in the answer or failure meanwhile
+                self.page.wait_for_event("response", predicate=lambda answer: answer.request is request, timeout=250)
+        return self.responses.get(request)
 
     def values_carried(self, request: Request) -> int:
         """Count the form's values ``request`` holds, as a form, a URL or JSON encodes them."""

@@ -29,7 +29,7 @@ from flows import (
     ValidationError,
     submit_changes,
 )
-from pages import AccountEditPage
+from pages import AccountEditPage, submit_answer
 from pages.strings import UI_STRINGS
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -89,7 +89,9 @@ form.addEventListener("submit", async (event) => {{
   await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
   let answer;
   try {{
-    const response = await fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
+    const send = () => fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
+    let response = await send();
+    if (response.status === 401 && BEHAVIOUR.retryOn401) response = await send();  // a fresh token, say
     const failed = {{alert: "Something went wrong. Try again later."}};
     answer = response.ok || BEHAVIOUR.trustsBody ? await response.json() : failed;
   }} catch {{
@@ -145,7 +147,9 @@ def serve(
     answer: Callable[[dict[str, str]], dict[str, object]] | None,
     alert: str = "",
     failure: str = "connectionrefused",
-    status: int = 200,
+    status: int | list[int] = 200,
+    telemetry_status: int = 0,
+    hang: bool = False,
     **behaviour: object,
 ) -> list[dict]:
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
@@ -156,7 +160,9 @@ def serve(
     ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
     ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
-    status written into a shadow root); ``status`` is the HTTP status of the answer; the telemetry is blocked.
+    status written into a shadow root, ``retryOn401``: the page sends the form again after a 401); ``status`` is the
+    HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
+    ``telemetry_status``; ``hang``: the portal never answers the form's request.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -166,17 +172,22 @@ def serve(
         request = route.request
         if request.url == PORTAL + "account/edit":
             route.fulfill(content_type="text/html; charset=utf-8", body=form_page(alert, behaviour))
+        elif request.url == PORTAL + "telemetry" and telemetry_status:
+            route.fulfill(status=telemetry_status, body="")
         elif request.url == PORTAL + "telemetry":
             route.abort("blockedbyclient")
         elif request.method == "POST" and request.url == api:
             values = json.loads(request.post_data or "{}")
             posted.append(values)
+            if hang:
+                return  # the request stays unanswered
             if answer is None:
                 route.abort(failure)
             else:
                 cors = {"access-control-allow-origin": PORTAL.rstrip("/")}
                 body = json.dumps(answer(values))
-                route.fulfill(status=status, content_type="application/json", headers=cors, body=body)
+                answered = status if isinstance(status, int) else status[min(len(posted), len(status)) - 1]
+                route.fulfill(status=answered, content_type="application/json", headers=cors, body=body)
         else:
             route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
 
@@ -387,12 +398,54 @@ def test_a_4xx_answer_in_place_is_the_refusal_its_status_says(
     assert len(posted) == 1 and form.values()["city"] == "Bron", "sent once, the typed value kept"
 
 
-def test_a_4xx_answer_in_place_is_a_refusal_whatever_the_page_shows(page: Page) -> None:
-    # Given a page that shows what the portal's answer holds, "saved" here, though the portal answered 403
-    serve(page, saves, status=403, trustsBody=True)
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(403, NotAllowedError), (400, ValidationError), (409, EditConflictError), (412, EditConflictError)],
+)
+def test_a_4xx_answer_in_place_is_a_refusal_whatever_the_page_shows(
+    page: Page, status: int, error: type[PortalError]
+) -> None:
+    # Given a page that shows what the portal's answer holds, "saved" here (the form gone), though it answered a 4xx
+    serve(page, saves, status=status, trustsBody=True)
 
-    with pytest.raises(NotAllowedError, match="nothing was saved"):
+    with pytest.raises(PortalError) as refused:
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert type(refused.value) is error, f"HTTP {status}: {refused.value!r}"
+    assert f"HTTP {status}" in str(refused.value) or f"answered {status}" in str(refused.value)
+
+
+def test_a_change_the_page_sends_again_after_a_401_and_the_portal_saves_is_saved(page: Page) -> None:
+    # Given a page that sends the form again after a 401 (with a fresh token, say), which the portal then saves
+    posted = serve(page, saves, status=[401, 200], retryOn401=True)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 2 and profile.city == "Bron"
+
+
+def test_a_telemetry_request_s_4xx_says_nothing_about_the_change(page: Page) -> None:
+    # Given telemetry, on the portal's own site, answered 404 as the page refuses the postal code itself
+    message = "Enter a postal code of 5 digits."
+    posted = serve(page, saves, telemetry=True, telemetry_status=404, ownCheck=message)
+
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"postalCode": "6900"})
+
+    assert refused.value.field_errors == {"postalCode": message} and posted == []
+
+
+def test_a_change_the_portal_never_answers_while_saving_shows_leaves_what_was_saved_unknown(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a portal that never answers the change, its page saying "Saving…" all along
+    monkeypatch.setattr(submit_answer, "RESPONSE_WAIT_MS", 1_000)
+    posted = serve(page, saves, saving=True, hang=True)
+
+    with pytest.raises(UnknownPageError, match=r"did not answer the request carrying the form within 1 s"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
 
 
 def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unknown(page: Page) -> None:
