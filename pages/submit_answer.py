@@ -287,14 +287,15 @@ class SubmitAnswer:
         """Return the 4xx the portal answered the form's request with in place, else 0.
 
         The page may have sent the form again itself (a fresh token after a 401, after a 429): the last
-        such request that got an answer speaks. A request taken for the form's holding none of its
+        such request speaks, when it got an answer. A request taken for the form's holding none of its
         values (telemetry, when no other came) says nothing.
         """
         carrier = self.carrier()
         if carrier is None or not 400 <= self.status < 500 or (self.values and not self.values_carried(carrier)):
             return 0
         again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
-        response = self.responses.get(again[-1]) if again[-1] is not carrier else None  # answered, if it was
+        # The page showed its answer after that one's: its word may still be on its way to this process.
+        response = self.response_to(again[-1]) if again[-1] is not carrier else None
         status = response.status if response is not None else self.status
         return status if 400 <= status < 500 else 0
 

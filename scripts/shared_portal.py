@@ -78,6 +78,7 @@ def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> sub
     command = [
         *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", workers),
         *("--base-url", base_url, f"--junitxml=reports/{name}.xml", f"--html=reports/{name}.html"),
+        *("--reruns", "1", "--tracing=on-first-retry"),  # CI's retry policy: a retry's trace says what happened
         *(f"--output=test-results/{name}", *extra),
     ]
     with (ROOT / "reports" / f"{name}.log").open("w") as log:  # the child keeps its own copy of the file
@@ -88,9 +89,10 @@ def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> sub
 
 
 def summary(number: int) -> str:
-    """Return pytest's last line of the run's log ("N passed in ...")."""
+    """Return pytest's last line of the run's log ("N passed in ..."), and each failed or flaky test's line."""
     lines = (ROOT / "reports" / f"shared-run-{number}.log").read_text().strip().splitlines()
-    return lines[-1] if lines else "(no output)"
+    named = [f"\n    {line}" for line in lines if line.startswith(("FAILED ", "ERROR ", "FLAKY "))]
+    return (lines[-1] if lines else "(no output)") + "".join(named)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops what was started
 
     if args.base_url is None:  # the bundled portal's demo users answer their codes with its demo secret
-        args.pytest_args = [f"--portal-totp-secret={DEMO_TOTP_SECRET}", *args.pytest_args]
+        # Nothing may be flaky on the bundled portal, as in CI's main run.
+        args.pytest_args = [f"--portal-totp-secret={DEMO_TOTP_SECRET}", "--max-flaky=0", *args.pytest_args]
     with bundled_portal() if args.base_url is None else nullcontext(args.base_url) as base_url:
         print(f"{args.runs} runs of the suite at once against {base_url}", flush=True)
         started = time.perf_counter()
