@@ -22,7 +22,7 @@ from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
-from plugins.retries import no_screenshot_when_passed, traced_on_retry
+from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
 from plugins.sign_ins import SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
@@ -188,8 +188,12 @@ def run_id(pytestconfig: pytest.Config) -> str:
 
 @pytest.fixture
 def test_code(request: pytest.FixtureRequest) -> str:
-    """A short code of this test's node id: its names differ from every other test's, whatever the order."""
-    return hashlib.blake2b(request.node.nodeid.encode(), digest_size=5).hexdigest()
+    """A short code of this test's node id: its names differ from every other test's, whatever the order.
+
+    A retry's code is its own: the customers its first attempt made may be on the portal still.
+    """
+    code = hashlib.blake2b(request.node.nodeid.encode(), digest_size=5).hexdigest()
+    return code if attempt(request.node) == 1 else f"{code}r{attempt(request.node)}"
 
 
 @pytest.fixture

@@ -75,6 +75,14 @@ def test_a_test_that_fails_then_passes_is_flaky_with_its_first_error_and_the_ret
     assert "Flaky (passed on retry)" in html and "1 flaky" in html
 
 
+def test_a_retry_makes_test_data_of_its_own(tmp_path: Path) -> None:
+    # A test that made a customer, then failed: its retry makes another (names are unique on a portal)
+    run = run_retried(tmp_path, "-k", "makes_a_customer", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    assert "1 flaky (failed, then passed on retry)" in run.output
+
+
 def test_flaky_tests_over_the_budget_turn_the_run_red(tmp_path: Path) -> None:
     run = run_retried(tmp_path, "-k", "fails_once", "--max-flaky", "0")
 

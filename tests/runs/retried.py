@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from fixtures.test_data import CustomerFactory
 from pages import DashboardPage
 
 MARKS = Path(os.environ.get("RETRY_MARKS", "."))  # a folder the outer test gives: what has failed once
@@ -43,6 +44,12 @@ def test_fails_once_then_passes(admin_page: Page) -> None:
     DashboardPage(admin_page).open()
 
     assert not first_attempt("flaky"), "fails on its first attempt only"
+
+
+def test_makes_a_customer_and_breaks_at_first(customers: CustomerFactory) -> None:
+    customers.create("CN")  # its retry makes one of its own: the first attempt's is on the portal
+
+    assert not first_attempt("made a customer"), "fails on its first attempt only"
 
 
 def test_fails_every_time(admin_page: Page) -> None:
