@@ -267,7 +267,7 @@ class SubmitAnswer:
         carrier = self.await_request()
         if carrier is None or carrier.is_navigation_request():
             return
-        if self.values and not self.values_carried(carrier):  # a guess (telemetry, when no other came): its
+        if self.guessed(carrier):  # telemetry, say, when no other came: its
             self.status = self.responses[carrier].status if carrier in self.responses else 0  # answer not awaited
             return  # nor is its timing what the page's answer comes after
         response = self.response_to(carrier)  # None when it failed: failed() says so
@@ -291,7 +291,7 @@ class SubmitAnswer:
         values (telemetry, when no other came) says nothing.
         """
         carrier = self.carrier()
-        if carrier is None or not 400 <= self.status < 500 or (self.values and not self.values_carried(carrier)):
+        if carrier is None or not 400 <= self.status < 500 or self.guessed(carrier):
             return 0
         again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
         # The page showed its answer after that one's: its word may still be on its way to this process.
@@ -325,7 +325,11 @@ class SubmitAnswer:
 
     def carried(self) -> bool:
         """Whether a request noted holds any of the form's values (any request at all, if it holds none)."""
-        return any(self.values_carried(request) for request in self.sent) if self.values else bool(self.sent)
+        return any(not self.guessed(request) for request in self.sent)
+
+    def guessed(self, request: Request) -> bool:
+        """Whether ``request`` would be taken for the form's only for want of another: it holds none of its values."""
+        return bool(self.values) and not self.values_carried(request)
 
     def may_carry(self, request: Request) -> bool:
         """Whether ``request`` may carry the form: the page's navigation, or a change, to the portal's site;
