@@ -20,6 +20,7 @@ from pages import (
     PortalUnavailableError,
     SignedOutError,
     SignInError,
+    ThrottledError,
     UnknownPageError,
     ValidationError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "RowOutcome",
     "SignInError",
     "SignedOutError",
+    "ThrottledError",
     "UnknownPageError",
     "ValidationError",
     "add_customer",

@@ -27,15 +27,19 @@ from pages import (
     NotAllowedError,
     PortalError,
     SignedOutError,
+    ThrottledError,
     ValidationError,
 )
 
+from . import rest
 from .account import submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
 from .steps import step
+
+THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
 
 
 def form_values(form: AccountEditPage) -> dict[str, str]:
@@ -140,6 +144,8 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
                 raise  # the browser died: its worker starts another
             outcome.outcome = FAILED
             outcome.messages.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+            if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
+                outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -160,6 +166,11 @@ def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, tr
     first = apply_row(page, task, client, journal)
     if first.outcome != FAILED:
         return first
+    if first.retry_after is not None:  # throttled: come back when the portal asked, unless that is too far off
+        if first.retry_after > rest.LONGEST_WAIT_S:
+            first.messages.append(f"not tried again: the portal asked to wait {first.retry_after:g} s (run --resume)")
+            return first
+        rest.pause(first.retry_after)
     if traces is not None:
         title = f"row {task.row.number}: {task.row.customer}"
         page.context.tracing.start(title=title, screenshots=True, snapshots=True)

@@ -37,6 +37,7 @@ class RowOutcome:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     trace: str = ""  # a Playwright trace of a failed row
+    retry_after: float | None = None  # seconds the portal asked to wait before the row is tried again (throttled)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the outcome as plain JSON-ready values."""

@@ -9,12 +9,9 @@ sent again: a 401 means the portal did nothing with it. So is a request the API 
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import http.client
 import json
 import logging
-import re
 import threading
 import time
 import urllib.error
@@ -24,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
+from pages.errors import retry_after_seconds
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -59,14 +57,8 @@ def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
     retry_after = (error.headers.get("Retry-After") or "").strip()
     if error.code != 429 and not (error.code == 503 and retry_after):
         return None
-    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", retry_after):
-        return float(retry_after)
-    try:
-        when = email.utils.parsedate_to_datetime(retry_after)
-    except (TypeError, ValueError):  # absent or unreadable: back off
-        return FIRST_WAIT_S * 2**attempt
-    when = when if when.tzinfo else when.replace(tzinfo=datetime.UTC)  # HTTP dates are GMT, "-0000" too
-    return max(0.0, when.timestamp() - time.time())
+    asked = retry_after_seconds(retry_after)
+    return FIRST_WAIT_S * 2**attempt if asked is None else asked  # absent or unreadable: back off
 
 
 def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:

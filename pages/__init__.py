@@ -14,6 +14,7 @@ from .errors import (
     PortalUnavailableError,
     SignedOutError,
     SignInError,
+    ThrottledError,
     UnknownPageError,
     ValidationError,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "SignInError",
     "SignInPage",
     "SignedOutError",
+    "ThrottledError",
     "UnknownPageError",
     "ValidationError",
 ]

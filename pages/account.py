@@ -9,7 +9,7 @@ from typing import Self
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, SignedOutError, UnknownPageError, error_for_status
+from .errors import PortalError, SignedOutError, ThrottledError, UnknownPageError, error_for_status
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -158,7 +158,8 @@ class FormPage(Screen):
         the form never reached it, and ``UnknownPageError`` when what was saved is not known. In place,
         a 4xx answer to the form's request is a refusal whatever the page shows (its status goes to
         ``answer_status``): 401 ``SignedOutError``, 403 ``NotAllowedError``, 404 ``CustomerNotFoundError``
-        on a customer's form; 400, 409, 412 and 422 return False; any other a ``PageError``.
+        on a customer's form, 429 ``ThrottledError`` (with the wait it asked for); 400, 409, 412 and 422
+        return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
         """
         self.message, self.answer_status = "", 0
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
@@ -182,13 +183,16 @@ class FormPage(Screen):
             self.message = next((text.strip() for text in words if text.strip()), "")
         if self.answer_status:
             if self.answer_status not in REFUSALS_OF_VALUES:
-                raise self.refusal(self.answer_status, watched.url)
+                raise self.refusal(self.answer_status, watched.url, watched.retry_after)
             said = f' (the page said "{self.message}")' if self.message else ""
             self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
         return took and not self.answer_status
 
-    def refusal(self, status: int, url: str) -> PortalError:
-        """Return the error for a 4xx answer to Submit in place, other than a refusal of the values."""
+    def refusal(self, status: int, url: str, retry_after: float | None = None) -> PortalError:
+        """Return the error for a 4xx answer to Submit in place, other than a refusal of the values.
+
+        ``retry_after`` is the wait the answer asked for (a 429's): it goes to the ``ThrottledError``.
+        """
         said = f' (the page said "{self.message}")' if self.message else ""
         if status == 401:
             return SignedOutError(
@@ -196,7 +200,7 @@ class FormPage(Screen):
                 f"saved: sign in and submit the changes again."
             )
         refused = f"Submit at {url} was refused{said}; nothing was saved"
-        return error_for_status(status, refused, of_customer=self.OF_CUSTOMER)
+        return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer; return its snapshot as ``settle`` does."""
@@ -216,6 +220,10 @@ class FormPage(Screen):
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
+        except ThrottledError as error:  # an error page: the answer to the form says when to come back
+            if error.retry_after is not None or watched.retry_after is None:
+                raise
+            raise ThrottledError(error.status, error.said, watched.retry_after) from None
         except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
             raise watched.failed() or UnknownPageError(
                 f"After Submit, whether anything was saved is not known: {error}"

@@ -6,7 +6,10 @@ instead); flows raise them when the portal refuses an action. Both export them.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import re
+import time
 from collections.abc import Mapping
 
 from playwright.sync_api import Error as PlaywrightError
@@ -93,6 +96,19 @@ class PageError(PortalError):
         self.status = status
 
 
+class ThrottledError(PageError):
+    """The portal asked to come back later (429, or 503 saying when): it did nothing with the request.
+
+    ``retry_after`` is the seconds it asked to wait (its ``Retry-After``), None when it did not say.
+    """
+
+    def __init__(self, status: int = 429, message: str = "", retry_after: float | None = None) -> None:
+        when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
+        super().__init__(status, (message or "too many requests") + when)
+        self.said = message
+        self.retry_after = retry_after
+
+
 class CustomerNotFoundError(PageError):
     """No such customer: not in the Customers list, or the portal answered 404."""
 
@@ -140,12 +156,30 @@ class ValidationError(PortalError):
         self.field_errors = dict(field_errors)
 
 
-def error_for_status(status: int, message: str, *, of_customer: bool = True) -> PageError:
+def retry_after_seconds(value: str | None) -> float | None:
+    """Return the seconds a ``Retry-After`` header asks to wait (seconds, or an HTTP date); None if unreadable."""
+    value = (value or "").strip()
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=datetime.UTC)  # HTTP dates are GMT, "-0000" too
+    return max(0.0, when.timestamp() - time.time())
+
+
+def error_for_status(
+    status: int, message: str, *, of_customer: bool = True, retry_after: float | None = None
+) -> PageError:
     """Return the most specific error for an error page with this status.
 
     A 404 is ``CustomerNotFoundError`` on a customer's screens (``of_customer``) only: elsewhere the
     page itself is missing (another deployment's address), which is no statement about customers.
+    A 429, or a 503 that says when to come back (``retry_after``), is ``ThrottledError``.
     """
+    if status == 429 or (status == 503 and retry_after is not None):
+        return ThrottledError(status, message, retry_after)
     if status == 403:
         return NotAllowedError(status, message)
     if status == 404 and of_customer:

@@ -57,6 +57,7 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "error_title_400": ("Bad request", "Requête incorrecte", "错误的请求"),
     "error_title_403": ("Access denied", "Accès refusé", "拒绝访问"),
     "error_title_404": ("Page not found", "Page introuvable", "找不到页面"),
+    "error_title_429": ("Too many requests", "Trop de requêtes", "请求过多"),
     "error_title_500": ("Something went wrong", "Une erreur s’est produite", "出现错误"),
     "search_label": ("Search by company name or domain", "Rechercher par nom de société ou domaine", "按公司名称或域名搜索"),
 }

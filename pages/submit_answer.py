@@ -34,7 +34,14 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalUnavailableError, UnknownPageError, never_reached, no_answer
+from .errors import (
+    PortalUnavailableError,
+    ThrottledError,
+    UnknownPageError,
+    never_reached,
+    no_answer,
+    retry_after_seconds,
+)
 
 log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
@@ -283,6 +290,16 @@ class SubmitAnswer:
         if timed:  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
 
+    @property
+    def retry_after(self) -> float | None:
+        """The seconds the portal's latest answer to the form asked to wait (its ``Retry-After``); None if not said."""
+        carrier = self.carrier()
+        if carrier is None:
+            return None
+        again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
+        response = self.responses.get(again[-1])
+        return retry_after_seconds(response.headers.get("retry-after")) if response is not None else None
+
     def refusal_status(self) -> int:
         """Return the 4xx the portal answered the form's request with in place, else 0.
 
@@ -404,6 +421,8 @@ class SubmitAnswer:
                 f"The portal did not answer Submit at {self.url} ({failure}), perhaps after the form reached it: "
                 f"whether anything was saved is not known"
             )
+        if self.status == 503 and self.retry_after is not None:  # busy, saying when to come back: it did nothing
+            return ThrottledError(503, f"Submit at {self.url} was not taken; nothing was saved", self.retry_after)
         if self.status >= 500:  # in place: whatever the page then says, the portal failed while it had the form
             return UnknownPageError(
                 f"The portal answered Submit at {self.url} with HTTP {self.status}: whether anything was saved is "

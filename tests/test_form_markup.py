@@ -8,6 +8,8 @@ through routes here, so each test controls every answer and counts what the brow
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
 import logging
 import re
@@ -25,6 +27,7 @@ from flows import (
     PortalError,
     PortalUnavailableError,
     SignedOutError,
+    ThrottledError,
     UnknownPageError,
     ValidationError,
     submit_changes,
@@ -150,6 +153,7 @@ def serve(
     status: int | list[int] = 200,
     telemetry_status: int = 0,
     hang: bool = False,
+    headers: dict[str, str] | None = None,
     **behaviour: object,
 ) -> list[dict]:
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
@@ -162,7 +166,8 @@ def serve(
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
     status written into a shadow root, ``retryOn401``: the page sends the form again after a 401); ``status`` is the
     HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
-    ``telemetry_status``; ``hang``: the portal never answers the form's request.
+    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
+    headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -184,7 +189,7 @@ def serve(
             if answer is None:
                 route.abort(failure)
             else:
-                cors = {"access-control-allow-origin": PORTAL.rstrip("/")}
+                cors = {"access-control-allow-origin": PORTAL.rstrip("/"), **(headers or {})}
                 body = json.dumps(answer(values))
                 answered = status if isinstance(status, int) else status[min(len(posted), len(status)) - 1]
                 route.fulfill(status=answered, content_type="application/json", headers=cors, body=body)
@@ -376,7 +381,8 @@ def test_a_save_through_an_api_on_a_site_of_its_own_is_read_without_waiting_for_
         (401, SignedOutError),
         (403, NotAllowedError),
         (404, CustomerNotFoundError),
-        (429, PageError),
+        (429, ThrottledError),
+        (410, PageError),
         (409, EditConflictError),
         (412, EditConflictError),
         (400, ValidationError),
@@ -396,6 +402,36 @@ def test_a_4xx_answer_in_place_is_the_refusal_its_status_says(
     assert type(refused.value) is error, f"HTTP {status}: {refused.value!r}"
     assert "Something went wrong" in str(refused.value), "the page's words are in the message"
     assert len(posted) == 1 and form.values()["city"] == "Bron", "sent once, the typed value kept"
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "waited"),
+    [(429, "7", 7.0), (429, None, None), (503, "120", 120.0)],
+    ids=["429-seconds", "429-unsaid", "503-seconds"],
+)
+def test_an_answer_in_place_asking_to_come_back_later_is_throttled_with_its_wait(
+    page: Page, status: int, retry_after: str | None, waited: float | None
+) -> None:
+    # Given a portal whose API answers the change "come back later", its page then saying something went wrong
+    posted = serve(page, conflicts, status=status, headers={"retry-after": retry_after} if retry_after else {})
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(ThrottledError) as throttled:
+        submit_changes(form, {"city": "Bron"})
+
+    # Then the error carries the wait it asked for; the change was sent once, and the typed value kept
+    assert (throttled.value.status, throttled.value.retry_after) == (status, waited)
+    assert len(posted) == 1 and form.values()["city"] == "Bron"
+
+
+def test_a_retry_after_given_as_a_date_is_the_seconds_until_then(page: Page) -> None:
+    later = email.utils.format_datetime(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=10), True)
+    serve(page, conflicts, status=429, headers={"retry-after": later})
+
+    with pytest.raises(ThrottledError) as throttled:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert throttled.value.retry_after is not None and 540 < throttled.value.retry_after <= 600
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from flows import (
     PageError,
     PortalUnavailableError,
     SignedOutError,
+    ThrottledError,
     edit_account,
     sign_in,
     submit_changes,
@@ -98,6 +99,26 @@ def test_submit_answered_by_a_crash_is_a_page_error_and_saves_nothing(
 
     assert error.value.status == 500
     assert "could not complete this request" in str(error.value)
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+@pytest.mark.bundled  # the bundled portal's fault header throttles it; a deployment throttles on its own
+def test_a_throttled_submit_says_when_to_come_back_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a portal that answers this Submit with its "too many requests" page, asking to come back in 1 s
+    customer = customers.create("US")
+    answer_submit_with(
+        admin_page, lambda route: route.continue_(headers={**route.request.headers, "x-portal-fault": "429"})
+    )
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(ThrottledError) as error:
+        submit_changes(form, {"city": "Denver", "state": "CO", "postalCode": "80202"})
+
+    # Then the error says so, with the wait the answer's Retry-After asked for, and nothing was saved
+    assert (error.value.status, error.value.retry_after) == (429, 1.0)
+    assert "come back in 1 s" in str(error.value)
     assert api.billing_profile(customer.id) == customer.billing
 
 

@@ -268,6 +268,64 @@ def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_
     assert api.billing_profile(customer.id) == customer.billing
 
 
+def throttled_at_first_submit(customer: Customer, retry_after: str) -> tuple[Callable[[BrowserContext], None], list]:
+    """Return a context setup whose first Submit the portal answers "too many requests", and the Submits sent."""
+
+    def setup(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method != "POST":
+                return route.continue_()
+            posted.append(route.request.post_data)
+            if len(posted) > 1:
+                return route.continue_()
+            page = "<!doctype html><title>429</title><h1>429 Too many requests</h1><p role=alert>Try again later.</p>"
+            return route.fulfill(status=429, headers={"Retry-After": retry_after}, content_type="text/html", body=page)
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    posted: list[str | None] = []
+    return setup, posted
+
+
+def test_a_throttled_row_is_tried_again_once_the_wait_the_portal_asked_for_is_over(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given a portal that answers the row's first Submit "too many requests: come back in 2 s"
+    customer, user = customers.create("CN"), make_user("admin-agent")
+    setup, posted = throttled_at_first_submit(customer, "2")
+    waits: list[float] = []
+    monkeypatch.setattr("flows.rest.pause", waits.append)  # waited, not slept
+
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    # Then the row waited what was asked, was tried again and changed, saying why it took two tries
+    assert outcome.outcome == "changed", outcome.messages
+    assert waits == [2.0] and len(posted) == 2
+    assert outcome.messages[0].startswith("tried again after: ThrottledError"), outcome.messages
+    assert api.billing_profile(customer.id).city == "扬州市"
+
+
+def test_a_throttled_row_asked_to_wait_too_long_is_left_failed_for_a_resume(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given a portal that answers the row's Submit "come back in an hour"
+    customer, user = customers.create("CN"), make_user("admin-agent")
+    setup, posted = throttled_at_first_submit(customer, "3600")
+    waits: list[float] = []
+    monkeypatch.setattr("flows.rest.pause", waits.append)
+
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    # Then the run does not wait an hour, nor submit again meanwhile: the row is failed, to be resumed
+    assert (outcome.outcome, outcome.retry_after, waits, len(posted)) == ("failed", 3600.0, [], 1)
+    assert "not tried again: the portal asked to wait 3600 s" in outcome.messages[-1]
+    assert api.billing_profile(customer.id) == customer.billing
+
+
 def test_a_role_that_may_not_edit_gets_not_allowed_and_changes_nothing(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
 ) -> None:
