@@ -50,6 +50,8 @@ SEND_GRACE_MS = 3_000
 POLL_MS = 50  # how often that wait looks at the requests noted meanwhile
 RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while the page shows something
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
+RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
+MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
 ANSWERED = "data-portal-answered"  # on those changed once the portal's answer to the form had arrived
@@ -269,7 +271,7 @@ class SubmitAnswer:
 
         "Saving…", a clock ticking, an old message rewritten as Submit starts: all come before the
         answer arrives and are not it. A new page needs no wait, nor does a page that refused the
-        values itself (``await_request``).
+        values itself (``await_request``). After a 5xx, the page's own resends are awaited too.
         """
         carrier = self.await_request()
         if carrier is None or carrier.is_navigation_request():
@@ -281,6 +283,7 @@ class SubmitAnswer:
         if response is None:
             return
         self.status = response.status
+        self.await_resends(carrier)
         timed = False  # the page gone meanwhile (a new one is looked at as such)
         with suppress(PlaywrightError):
             timed = self.page.evaluate(
@@ -289,6 +292,34 @@ class SubmitAnswer:
             )
         if timed:  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
+
+    def await_resends(self, carrier: Request) -> None:
+        """After a 5xx, await the form sent again by the page itself (a retry policy): the last answer speaks.
+
+        A page that does not send it again within ``RESEND_GRACE_MS`` leaves the 5xx the answer.
+        """
+        answered = carrier
+        for _ in range(MAX_RESENDS):
+            if self.status < 500:
+                return
+            resend = self.resend_after(answered)
+            if resend is None:
+                return
+            response = self.response_to(resend)
+            if response is None:  # failed: its failure is no answer either way
+                return
+            answered, self.status = resend, response.status
+
+    def resend_after(self, request: Request) -> Request | None:
+        """Return the first sending of ``request`` again (same address and method) noted after it, waiting a little."""
+        deadline = time.monotonic() + RESEND_GRACE_MS / 1000
+        while True:
+            later = self.sent[self.sent.index(request) + 1 :]
+            resend = next((r for r in later if r.url == request.url and r.method == request.method), None)
+            if resend is not None or time.monotonic() >= deadline:
+                return resend
+            with suppress(PlaywrightTimeoutError):  # the listeners take in what is sent meanwhile
+                self.page.wait_for_event("request", timeout=POLL_MS)
 
     @property
     def retry_after(self) -> float | None:

@@ -95,6 +95,7 @@ form.addEventListener("submit", async (event) => {{
     const send = () => fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
     let response = await send();
     if (response.status === 401 && BEHAVIOUR.retryOn401) response = await send();  // a fresh token, say
+    for (let tries = 0; response.status >= 500 && tries < BEHAVIOUR.retriesOn5xx; tries++) response = await send();
     const failed = {{alert: "Something went wrong. Try again later."}};
     answer = response.ok || BEHAVIOUR.trustsBody ? await response.json() : failed;
   }} catch {{
@@ -141,7 +142,7 @@ def form_page(alert: str, behaviour: dict[str, object]) -> str:
         f'<label>{UI_STRINGS["country"][0]} <input value="{BILLING["country"]}" readonly></label>'  # shown, not sent
     )
     labels = json.dumps({name: UI_STRINGS[name][0] for name in BILLING})
-    behaviour = json.dumps({"api": API, "delayMs": 0, "sendAfterMs": 0, **behaviour})
+    behaviour = json.dumps({"api": API, "delayMs": 0, "sendAfterMs": 0, "retriesOn5xx": 0, **behaviour})
     return FORM.format(alert=alert, fields=fields, labels=labels, behaviour=behaviour)
 
 
@@ -164,7 +165,8 @@ def serve(
     ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
     ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
     and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
-    status written into a shadow root, ``retryOn401``: the page sends the form again after a 401); ``status`` is the
+    status written into a shadow root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so
+    many times again after a 5xx); ``status`` is the
     HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
     ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
     headers.
@@ -547,6 +549,34 @@ def test_a_server_error_in_place_leaves_what_was_saved_unknown(page: Page) -> No
 
     with pytest.raises(UnknownPageError, match="HTTP 504"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
+
+
+def test_a_change_the_page_sends_again_after_a_5xx_and_the_portal_saves_is_saved(page: Page) -> None:
+    # Given a page with a retry policy: a 5xx answer, and it sends the form again; the portal saves it then
+    posted = serve(page, saves, status=[503, 200], retriesOn5xx=1)
+
+    saved = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
+
+    assert saved.city == "Saint-Priest" and len(posted) == 2
+
+
+def test_a_change_the_page_sends_again_after_a_5xx_is_judged_by_the_last_answer(page: Page) -> None:
+    posted = serve(page, conflicts, status=[500, 409], retriesOn5xx=1)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError, match="HTTP 409"):
+        submit_changes(form, {"city": "Saint-Priest"})
+
+    assert len(posted) == 2 and form.values()["city"] == "Saint-Priest"
+
+
+def test_a_change_the_page_sends_again_and_again_to_a_failing_portal_leaves_what_was_saved_unknown(page: Page) -> None:
+    posted = serve(page, saves, status=[502, 502, 502], retriesOn5xx=2)
+
+    with pytest.raises(UnknownPageError, match="HTTP 502"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
+
+    assert len(posted) == 3
 
 
 def test_a_conflict_written_inside_a_web_component_s_shadow_root_is_read(page: Page) -> None:
