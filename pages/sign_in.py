@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import SignInError, page_says
 from .strings import any_language
-from .submit_answer import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .watch import highlight
 
 STEP_HEADINGS = {

@@ -2,12 +2,11 @@
 
 The bundled portal posts its form and answers with a page. Single-page portals (Partner Center's
 own) send the changes with fetch and write the answer into the page they are on: a status, an
-alert (perhaps one already shown, filled again), fields marked invalid. Before Submit, the page is
-marked with a token of that Submit, and a MutationObserver marks what changes from then on: a
-message whose words or visibility changed, a field set invalid (in open shadow roots too: a web
-component's status). Whatever was shown before and stays as it was is no answer; nor is what
-changed before the portal answered the form's request ("Saving…", an old message rewritten as
-Submit starts), told apart by the page's own clock (its resource timing of that request).
+alert (perhaps one already shown, filled again), fields marked invalid. What changes from Submit
+on is marked in the page (``pages.answer_watch``). Whatever was shown before and stays as it was
+is no answer; nor is what changed before the portal answered the form's request ("Saving…", an old
+message rewritten as Submit starts), told apart by the page's own clock (its resource timing of
+that request).
 
 The request that carries the form is the one Submit sends to the portal's site (the page's own
 navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
@@ -34,6 +33,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import (
     PortalUnavailableError,
     ThrottledError,
@@ -52,146 +52,6 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
-SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
-CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
-ANSWERED = "data-portal-answered"  # on those changed once the portal's answer to the form had arrived
-# On messages saying words none said before, or said again after they were gone or blank; on fields set
-# invalid that were not so before, or were valid since.
-RENEWED = "data-portal-renewed"
-WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
-  const MESSAGES = '[role="status"], [role="alert"], output';
-  // As Playwright sees it: visibility counts, and an empty box does not show.
-  const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
-    && el.getClientRects().length > 0;
-  const words = (el) => (shown(el) ? el.textContent.replace(/\\s+/g, " ").trim() : "");
-  // Open shadow roots too (a web component's status lives in its own tree): each one known is watched,
-  // and searched with the tree it is in.
-  const roots = new Set();
-  const addRoots = (node) => {
-    for (const host of [node, ...node.querySelectorAll("*")].filter(el => el.shadowRoot && !roots.has(el.shadowRoot))) {
-      roots.add(host.shadowRoot);
-      watch(host.shadowRoot);
-      addRoots(host.shadowRoot);
-    }
-  };
-  const inside = (root, node) => {  // the root's host is ``node`` or in its subtree, across shadow roots
-    for (let at = root.host; at; at = at.getRootNode().host) if (at === node || node.contains(at)) return true;
-    return false;
-  };
-  const deepQuery = (node, selector) => [...node.querySelectorAll(selector),
-    ...[...roots].filter(root => inside(root, node)).flatMap(root => [...root.querySelectorAll(selector)])];
-  // The message a changed node is part of: in its own tree, or the shadow root's host if that is one
-  // (not beyond: a component ticking inside a status is not the status changing).
-  const messageOf = (node) => {
-    const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-    const found = el && el.closest(MESSAGES);
-    const host = (el || node).getRootNode().host;
-    return found || (host && host.matches(MESSAGES) ? host : null);
-  };
-  const now = () => performance.now(), submittedAt = now();
-  const changedAt = new Map();  // each marked element: when it last changed (the page's clock)
-  const blanked = new WeakSet(), gone = new Set();  // messages seen empty or hidden; words no longer shown
-  const mark = (el) => {
-    el.setAttribute(changed, token);
-    changedAt.set(el, now());
-    if (window.__portalAnsweredAt !== undefined && now() >= window.__portalAnsweredAt) el.setAttribute(answered, token);
-    if (!el.matches(MESSAGES)) {  // a field set invalid: renewed unless it was so before and never valid since
-      if (!invalidBefore.has(el) || blanked.has(el)) el.setAttribute(renewed, token);
-      return;
-    }
-    const said = words(el);
-    if (!said) blanked.add(el);
-    else if (blanked.has(el) || gone.has(said) || !wordsBefore.has(said)) el.setAttribute(renewed, token);
-  };
-  const markMessagesAround = (node) => {
-    const message = messageOf(node);
-    if (message) mark(message);
-  };
-  const markAdded = (node) => {
-    if (node.nodeType !== Node.ELEMENT_NODE) return markMessagesAround(node);
-    addRoots(node);  // a component added with its shadow root
-    for (const el of [node, ...deepQuery(node, MESSAGES + ', [aria-invalid="true"]')])
-      if (el.matches(MESSAGES) || el.getAttribute("aria-invalid") === "true") mark(el);
-    markMessagesAround(node);
-  };
-  if (window.__portalSubmitWatch) window.__portalSubmitWatch.disconnect();
-  window.__portalAnsweredAt = undefined;
-  window.__portalSubmitWatch = new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.type === "childList") { record.addedNodes.forEach(markAdded); markMessagesAround(record.target); }
-      else if (record.type === "characterData") markMessagesAround(record.target);
-      else if (record.attributeName === "aria-invalid") {
-        if (record.target.getAttribute("aria-invalid") === "true") mark(record.target);
-        else blanked.add(record.target);
-      } else  // shown or hidden: the messages that show now and did not before (a hidden one may show again)
-        for (const el of [record.target, ...deepQuery(record.target, MESSAGES)]) {
-          if (!el.matches(MESSAGES)) continue;
-          if (!shown(el)) { shownBefore.delete(el); blanked.add(el); }
-          else if (!shownBefore.has(el)) { shownBefore.add(el); mark(el); }
-        }
-    }
-    // Words said before that no message says now (removed, emptied): said again later, they are renewed.
-    const said = new Set(deepQuery(document, MESSAGES).map(words));
-    for (const before of wordsBefore) if (!said.has(before)) gone.add(before);
-  });
-  // The requests' timings from now on, as they come: a long-lived page's own buffer may be full.
-  const timings = [];
-  if (window.__portalTimings) window.__portalTimings.disconnect();
-  let observer;
-  try {
-    observer = new PerformanceObserver((list) => timings.push(...list.getEntries()));
-    observer.observe({type: "resource"});
-  } catch { observer = undefined; }  // none: the page's own buffer, as far as it goes
-  window.__portalTimings = observer;
-  // Told which request carried the form, once it is done: what changed after its answer arrived (by
-  // the page's own clock, its resource timing) is the answer. The timing comes a little after the
-  // browser says the request is done: waited for, up to waitMs. False when the page has none of it.
-  window.__portalAnswered = (url, waitMs) => new Promise((resolve) => {
-    const until = now() + waitMs;
-    const look = () => {
-      if (observer) timings.push(...observer.takeRecords());
-      const entries = observer ? timings : performance.getEntriesByName(url);
-      // The first: a later request to the same address (a GET of what was saved) is not the answer.
-      const entry = entries.find(e => e.name === url && e.startTime >= submittedAt && e.responseEnd);
-      if (!entry && now() < until) return setTimeout(look, 10);
-      if (!entry) return resolve(false);
-      window.__portalAnsweredAt = entry.responseEnd;
-      for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
-      resolve(true);
-    };
-    look();
-  });
-  const shows = ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"];  // attributes that show or hide
-  function watch(root) {  // hoisted: addRoots, above, calls it
-    window.__portalSubmitWatch.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
-      attributeFilter: shows});
-  }
-  watch(document.documentElement);
-  addRoots(document);
-  const shownBefore = new Set(deepQuery(document, MESSAGES).filter(shown));
-  const wordsBefore = new Set([...shownBefore].map(words));
-  const invalidBefore = new Set(deepQuery(document, '[aria-invalid="true"]'));
-  document.documentElement.setAttribute(submitted, token);
-  return [...document.querySelectorAll("input, select, textarea")]
-    .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))
-    .map(el => el.value.trim()).filter(value => value.length > 1);
-}"""
-
-
-def watch_changes(page: Page, token: str) -> list[str]:
-    """Mark ``page`` with ``token`` (a new page lacks it) and mark what changes on it from now on.
-
-    Changed messages and fields set invalid get ``CHANGED`` with the token; those renewed (``RENEWED``:
-    words or an error not shown as Submit was selected, or shown again after a blank) get that too. Returns what
-    the page's form fields hold now (their values of two characters or more).
-    """
-    return page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, ANSWERED, RENEWED, token])
-
-
-def stop_watching(page: Page) -> None:
-    """Stop marking changes on ``page``, if it is still the page watched."""
-    with suppress(PlaywrightError):  # the page is gone or going: its observer with it
-        page.evaluate("() => [window.__portalSubmitWatch, window.__portalTimings].forEach(o => o && o.disconnect())")
 
 
 def site(url: str) -> str:
