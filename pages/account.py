@@ -9,7 +9,7 @@ from typing import Self
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, SignedOutError, ThrottledError, UnknownPageError, error_for_status
+from .errors import PageError, PortalError, SignedOutError, ThrottledError, UnknownPageError, error_for_status
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -220,10 +220,14 @@ class FormPage(Screen):
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
-        except ThrottledError as error:  # an error page: the answer to the form says when to come back
-            if error.retry_after is not None or watched.retry_after is None:
+        except PageError as error:  # an error page (429, 503): the answer carrying it may say when to come back
+            wait = watched.retry_after
+            if wait is None or (isinstance(error, ThrottledError) and error.retry_after is not None):
                 raise
-            raise ThrottledError(error.status, error.said, watched.retry_after) from None
+            busy = error_for_status(error.status, error.said, retry_after=wait)
+            if not isinstance(busy, ThrottledError):
+                raise
+            raise busy from None
         except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
             raise watched.failed() or UnknownPageError(
                 f"After Submit, whether anything was saved is not known: {error}"

@@ -94,6 +94,7 @@ class PageError(PortalError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"The portal answered {status}: {message}")
         self.status = status
+        self.said = message  # the page's own words
 
 
 class ThrottledError(PageError):

@@ -122,6 +122,26 @@ def test_a_throttled_submit_says_when_to_come_back_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing
 
 
+def test_submit_answered_with_a_busy_page_saying_when_to_come_back_is_throttled_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a portal whose Submit answers "503 Service unavailable", come back in 30 s (down for maintenance)
+    customer = customers.create("CN")
+    busy = "<!doctype html><title>503</title><h1>503 Service unavailable</h1><p role=alert>Down for maintenance.</p>"
+    answer_submit_with(
+        admin_page,
+        lambda route: route.fulfill(status=503, headers={"Retry-After": "30"}, content_type="text/html", body=busy),
+    )
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(ThrottledError) as error:
+        submit_changes(form, {"city": "厦门市"})
+
+    assert (error.value.status, error.value.retry_after) == (503, 30.0)
+    assert "Down for maintenance" in str(error.value)
+    assert api.billing_profile(customer.id) == customer.billing
+
+
 def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
