@@ -174,12 +174,16 @@ class SubmitAnswer:
         """Return the first sending of ``request`` again (same address and method) noted after it, waiting a little."""
         deadline = time.monotonic() + RESEND_GRACE_MS / 1000
         while True:
-            later = self.sent[self.sent.index(request) + 1 :]
-            resend = next((r for r in later if r.url == request.url and r.method == request.method), None)
+            sendings = self.sendings_of(request)
+            resend = next(iter(sendings[sendings.index(request) + 1 :]), None)
             if resend is not None or time.monotonic() >= deadline:
                 return resend
             with suppress(PlaywrightTimeoutError):  # the listeners take in what is sent meanwhile
                 self.page.wait_for_event("request", timeout=POLL_MS)
+
+    def sendings_of(self, request: Request) -> list[Request]:
+        """Return the requests noted to ``request``'s address and method, the page's own resends too, in order."""
+        return [r for r in self.sent if r.url == request.url and r.method == request.method]
 
     @property
     def retry_after(self) -> float | None:
@@ -187,8 +191,7 @@ class SubmitAnswer:
         carrier = self.carrier()
         if carrier is None:
             return None
-        again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
-        response = self.responses.get(again[-1])
+        response = self.responses.get(self.sendings_of(carrier)[-1])
         return retry_after_seconds(response.headers.get("retry-after")) if response is not None else None
 
     def refusal_status(self) -> int:
@@ -201,7 +204,7 @@ class SubmitAnswer:
         carrier = self.carrier()
         if carrier is None or not 400 <= self.status < 500 or self.guessed(carrier):
             return 0
-        again = [r for r in self.sent if r.url == carrier.url and r.method == carrier.method]
+        again = self.sendings_of(carrier)
         # The page showed its answer after that one's: its word may still be on its way to this process.
         response = self.response_to(again[-1]) if again[-1] is not carrier else None
         status = response.status if response is not None else self.status

@@ -268,8 +268,18 @@ def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_
     assert api.billing_profile(customer.id) == customer.billing
 
 
-def throttled_at_first_submit(customer: Customer, retry_after: str) -> tuple[Callable[[BrowserContext], None], list]:
-    """Return a context setup whose first Submit the portal answers "too many requests", and the Submits sent."""
+def run_throttled_row(
+    retry_after: str, customers: CustomerFactory, api: PortalApi, base_url: str, user: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Customer, Any, list[float], list[str | None]]:  # fmt: skip
+    """Run one row whose first Submit the portal answers "too many requests, come back in ``retry_after``".
+
+    Returns the customer, the row's outcome, the waits the job asked for (recorded, not slept) and the Submits sent.
+    """
+    customer = customers.create("CN")
+    posted: list[str | None] = []
+    waits: list[float] = []
+    monkeypatch.setattr("flows.rest.pause", waits.append)
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
@@ -283,8 +293,9 @@ def throttled_at_first_submit(customer: Customer, retry_after: str) -> tuple[Cal
 
         context.route(f"**/customers/{customer.id}/account/edit", submit)
 
-    posted: list[str | None] = []
-    return setup, posted
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+    return customer, outcome, waits, posted
 
 
 def test_a_throttled_row_is_tried_again_once_the_wait_the_portal_asked_for_is_over(
@@ -292,13 +303,8 @@ def test_a_throttled_row_is_tried_again_once_the_wait_the_portal_asked_for_is_ov
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     # Given a portal that answers the row's first Submit "too many requests: come back in 2 s"
-    customer, user = customers.create("CN"), make_user("admin-agent")
-    setup, posted = throttled_at_first_submit(customer, "2")
-    waits: list[float] = []
-    monkeypatch.setattr("flows.rest.pause", waits.append)  # waited, not slept
-
-    [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
-                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+    customer, outcome, waits, posted = run_throttled_row("2", customers, api, base_url, make_user("admin-agent"),
+                                                         monkeypatch)  # fmt: skip
 
     # Then the row waited what was asked, was tried again and changed, saying why it took two tries
     assert outcome.outcome == "changed", outcome.messages
@@ -312,13 +318,8 @@ def test_a_throttled_row_asked_to_wait_too_long_is_left_failed_for_a_resume(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     # Given a portal that answers the row's Submit "come back in an hour"
-    customer, user = customers.create("CN"), make_user("admin-agent")
-    setup, posted = throttled_at_first_submit(customer, "3600")
-    waits: list[float] = []
-    monkeypatch.setattr("flows.rest.pause", waits.append)
-
-    [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
-                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+    customer, outcome, waits, posted = run_throttled_row("3600", customers, api, base_url, make_user("admin-agent"),
+                                                         monkeypatch)  # fmt: skip
 
     # Then the run does not wait an hour, nor submit again meanwhile: the row is failed, to be resumed
     assert (outcome.outcome, outcome.retry_after, waits, len(posted)) == ("failed", 3600.0, [], 1)
