@@ -37,6 +37,7 @@ pytest_plugins = [
     "plugins.evidence",
     "plugins.a11y",
     "plugins.visual",
+    "plugins.worker_cores",
 ]
 
 

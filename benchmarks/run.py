@@ -43,17 +43,20 @@ def main(argv: list[str] | None = None) -> int:
     started, load_before = time.perf_counter(), load()
     log(f"workflow: {args.warmups} warm-up + {args.repetitions} timed rounds of {len(APPROACHES)} approaches")
     workflow = run_workflows(args.repetitions, args.warmups, log=log)
-    # Interleaved, so drift on the machine hits all alike: CI's evidence with one and two workers,
-    # and with two workers a trace of every test, as before CI retried.
-    kinds = ((1, "on-first-retry"), (2, "on-first-retry"), (2, "retain-on-failure"))
-    runs: dict[tuple[int, str], list[SuiteRun]] = {kind: [] for kind in kinds}
+    # Interleaved, so drift on the machine hits all alike: CI's evidence with one and two workers (each
+    # on a core of its own, as they fill this machine), two workers left free to share the cores, and
+    # two workers with a trace of every test, as before CI retried.
+    kinds = ((1, "on-first-retry", True), (2, "on-first-retry", True), (2, "on-first-retry", False))
+    kinds += ((2, "retain-on-failure", True),)
+    runs: dict[tuple[int, str, bool], list[SuiteRun]] = {kind: [] for kind in kinds}
     for number in range(args.suite_runs):
-        for workers, evidence in kinds:
-            log(f"suite run {number + 1}/{args.suite_runs} with -n {workers}, --tracing={evidence}")
-            run = run_suite(workers, selection=args.tests, evidence=evidence)
+        for workers, evidence, pinned in kinds:
+            free = "" if pinned else ", --pin-workers=off"
+            log(f"suite run {number + 1}/{args.suite_runs} with -n {workers}, --tracing={evidence}{free}")
+            run = run_suite(workers, selection=args.tests, evidence=evidence, pinned=pinned)
             log(f"  {run.summary} (wall {run.wall:.1f} s)")
-            runs[workers, evidence].append(run)
-    one, two, every = runs[kinds[0]], runs[kinds[1]], runs[kinds[2]]
+            runs[workers, evidence, pinned].append(run)
+    one, two, two_free, every = (runs[kind] for kind in kinds)
 
     lines = ["# Benchmark results", "", *report.machine()]
     lines.append(
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         section, found = report.overhead_section(one)
         lines += ["", "## 2. Per-test overhead of the suite's fixtures", "", *section]
         targets += found
-        section, found = report.scaling_section(one, two)
+        section, found = report.scaling_section(one, two, two_free)
         suite = f"`{' '.join(args.tests)}`" if args.tests else "the whole suite"
         lines += ["", f"## 3. Scaling: {suite}, {args.suite_runs} run(s) each", "", *section]
         targets += found

@@ -36,6 +36,7 @@ class SuiteRun:
 
     workers: int
     evidence: str  # a key of EVIDENCE
+    pinned: bool  # each worker kept on a core of its own when the workers fill the machine (--pin-workers=auto)
     wall: float
     exit_code: int
     summary: str
@@ -139,7 +140,9 @@ class ProcessSampler(threading.Thread):
         self.join()
 
 
-def pytest_command(workers: int, seed: int, out: Path, selection: Sequence[str], evidence: str) -> list[str]:
+def pytest_command(
+    workers: int, seed: int, out: Path, selection: Sequence[str], evidence: str, pinned: bool = True
+) -> list[str]:
     """Return the suite's command line; reports and traces go to ``out``, not to the project's folders."""
     return [
         sys.executable,
@@ -157,12 +160,17 @@ def pytest_command(workers: int, seed: int, out: Path, selection: Sequence[str],
         f"--junitxml={out / 'junit.xml'}",
         f"--html={out / 'report.html'}",
         *EVIDENCE[evidence],
+        f"--pin-workers={'auto' if pinned else 'off'}",
         *selection,
     ]
 
 
 def run_suite(
-    workers: int, seed: int = 2026, selection: Sequence[str] = (), evidence: str = "on-first-retry"
+    workers: int,
+    seed: int = 2026,
+    selection: Sequence[str] = (),
+    evidence: str = "on-first-retry",
+    pinned: bool = True,
 ) -> SuiteRun:
     """Run the suite (or the tests in ``selection``) once with ``workers`` xdist workers; collect the records."""
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as folder:
@@ -171,7 +179,7 @@ def run_suite(
         log_path = out / "pytest.log"
         with log_path.open("wb") as log:
             started = time.perf_counter()
-            command = pytest_command(workers, seed, out, selection, evidence)
+            command = pytest_command(workers, seed, out, selection, evidence, pinned)
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # so a run that hangs can be stopped with all its browsers
@@ -188,7 +196,8 @@ def run_suite(
         lines = log_path.read_text(errors="replace").strip().splitlines()
         if exit_code != 0:
             print("\n".join(lines[-30:]), file=sys.stderr)
-        run = SuiteRun(workers, evidence, wall, exit_code, lines[-1] if lines else "", sampler_cpu=sampler.own_cpu)
+        summary = lines[-1] if lines else ""
+        run = SuiteRun(workers, evidence, pinned, wall, exit_code, summary, sampler_cpu=sampler.own_cpu)
         for path in sorted(out.glob("*.json")):
             data = json.loads(path.read_text())
             run.tests.extend(data["tests"])
