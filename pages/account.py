@@ -163,17 +163,20 @@ class FormPage(Screen):
         """
         self.message, self.answer_status = "", 0
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
+        # A new page showing the Bill-to info, not the form: the portal went on from the form it took
+        # (a redirect after the POST), whether or not it also says "saved".
+        moved_on = watched.fresh.filter(has_not=self.submit_button).locator(AccountPage(self.page).bill_to_heading)
         watched.start()
         try:
-            shown = self.answer_to(watched)
+            shown = self.answer_to(watched, moved_on)
         finally:
             watched.stop()
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(self.page.get_by_role("alert"))
-        if shown is not None and snapshot_role(shown) != "status":
+        if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
             took = False  # settle's one look found a refusal first
-        elif shown is None and not watched.messages.and_(self.page.get_by_role("status")).count():
+        elif shown is None and not watched.messages.and_(self.page.get_by_role("status")).or_(moved_on).count():
             took = False
         else:
             took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
@@ -202,14 +205,14 @@ class FormPage(Screen):
         refused = f"Submit at {url} was refused{said}; nothing was saved"
         return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
 
-    def answer_to(self, watched: SubmitAnswer) -> str | None:
-        """Select Submit and wait for the answer; return its snapshot as ``settle`` does."""
+    def answer_to(self, watched: SubmitAnswer, moved_on: Locator) -> str | None:
+        """Select Submit and wait for the answer, or for ``moved_on``; return its snapshot as ``settle`` does."""
         highlight(self.submit_button).click()
         try:
             watched.any_new_page.or_(watched.answer).first.wait_for()
             watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
-            shown = None if watched.failed() else self.settle(watched.answer, renew=False)
+            shown = None if watched.failed() else self.settle(watched.answer.or_(moved_on), renew=False)
         except PlaywrightTimeoutError as error:
             raise watched.failed() or UnknownPageError(
                 f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "

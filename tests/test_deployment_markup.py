@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from flows import edit_account
+from flows import edit_account, submit_changes
 from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, PortalError, UnknownPageError
+from pages.strings import UI_STRINGS
 
 pytestmark = pytest.mark.tooling
 
@@ -277,3 +279,61 @@ def test_a_field_the_form_does_not_show_is_named_in_the_error(page: Page) -> Non
     # Then the error names the field and its labels, not only a timeout
     with pytest.raises(PortalError, match=r"no field 'postalCode' .*\(labelled Postal code, Code postal, 邮政编码\)"):
         AccountEditPage(page).fill({"city": "Lyon", "postalCode": "69001"})
+
+
+# A deployment whose form posts and, saved, answers with the Account page, saying nothing more.
+BILLED = {"companyName": "Contoso", "firstName": "Anne", "lastName": "Martin", "email": "anne@contoso.test",
+          "phoneNumber": "0102030405", "addressLine1": "1 rue Royale", "addressLine2": "", "city": "Lyon",
+          "state": "", "postalCode": "69001"}  # fmt: skip
+
+
+def quiet_deployment(saved: dict[str, str], form_again: bool = False) -> Callable[[Route], None]:
+    """Answer as a deployment whose Submit posts the form; saved, it answers with the Account page, no status.
+
+    ``saved`` is what it holds, and what each POST changes; ``form_again``: it answers with the form once more,
+    saying nothing either (neither saved nor refused, as far as the page tells).
+    """
+
+    def answer(route: Route) -> None:
+        request, path = route.request, urlsplit(route.request.url).path
+        if request.method == "POST":
+            saved.update({key: values[0] for key, values in parse_qs(request.post_data or "").items()})
+        if path.endswith("/edit") and (request.method == "GET" or form_again):
+            fields = "".join(
+                f'<label>{UI_STRINGS[name][0]} <input name="{name}" value="{value}"></label>'
+                for name, value in saved.items()
+            )
+            main = f'<main><h1>Edit Bill-to info</h1><form method="post">{fields}<button>Submit</button></form></main>'
+        else:
+            terms = "".join(f"<dt>{UI_STRINGS[name][0]}</dt><dd>{value}</dd>" for name, value in saved.items())
+            main = f"<main><h2>Bill-to info</h2><dl>{terms}<dt>Country/Region</dt><dd>FR</dd></dl></main>"
+        route.fulfill(content_type="text/html", body=f"<!doctype html><html lang='en'><body>{main}</body></html>")
+
+    return answer
+
+
+def test_a_save_answered_by_the_account_page_saying_nothing_is_read_there(page: Page) -> None:
+    # Given a deployment that, saved, shows the Account page without a word of confirmation
+    saved = dict(BILLED)
+    page.route("http://portal.example/**", quiet_deployment(saved))
+    page.set_default_timeout(5_000)  # a wait for a confirmation that never comes fails here, not 30 s later
+    page.goto("http://portal.example/customers/1/account/edit")
+
+    # When the city is changed and submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
+
+    # Then the change is taken as saved, and read back from the Account page shown
+    assert saved["city"] == "Villeurbanne"
+    assert (profile.city, profile.postalCode, profile.country) == ("Villeurbanne", BILLED["postalCode"], "FR")
+
+
+def test_the_form_drawn_again_saying_nothing_after_submit_is_not_taken_for_a_save(page: Page) -> None:
+    # Given a deployment that answers Submit with the same form again, saying nothing
+    page.route("http://portal.example/**", quiet_deployment(dict(BILLED), form_again=True))
+    page.set_default_timeout(2_000)  # the wait that ends in the error, kept short
+    page.goto("http://portal.example/customers/1/account/edit")
+
+    # When the city is changed and submitted
+    # Then whether it was saved is not known: a page without the form is what says the portal went on
+    with pytest.raises(UnknownPageError, match="whether anything was saved is not known"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
