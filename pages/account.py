@@ -163,20 +163,18 @@ class FormPage(Screen):
         """
         self.message, self.answer_status = "", 0
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
-        # A new page showing the Bill-to info, not the form: the portal went on from the form it took
-        # (a redirect after the POST), whether or not it also says "saved".
-        moved_on = watched.fresh.filter(has_not=self.submit_button).locator(AccountPage(self.page).bill_to_heading)
         watched.start()
         try:
-            shown = self.answer_to(watched, moved_on)
+            shown = self.answer_to(watched)
         finally:
             watched.stop()
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(self.page.get_by_role("alert"))
+        said_or_went_on = watched.messages.and_(self.page.get_by_role("status")).or_(self.moved_on(watched))
         if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
             took = False  # settle's one look found a refusal first
-        elif shown is None and not watched.messages.and_(self.page.get_by_role("status")).or_(moved_on).count():
+        elif shown is None and not said_or_went_on.count():
             took = False
         else:
             took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
@@ -205,14 +203,27 @@ class FormPage(Screen):
         refused = f"Submit at {url} was refused{said}; nothing was saved"
         return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
 
-    def answer_to(self, watched: SubmitAnswer, moved_on: Locator) -> str | None:
-        """Select Submit and wait for the answer, or for ``moved_on``; return its snapshot as ``settle`` does."""
+    def moved_on(self, watched: SubmitAnswer, *, in_place: bool | None = None) -> Locator:
+        """The Bill-to info shown where the form was: the portal went on from the form it took, saying "saved" or not.
+
+        On a new page (a redirect after the POST), or ``in_place`` (by default: once the portal answered the
+        form's request in place, a 5xx aside), as a single-page portal goes back to its Account view; its 4xx
+        still refuses the changes (``submit_form``).
+        """
+        if in_place is None:
+            in_place = 200 <= watched.status < 500
+        roots = watched.fresh.or_(watched.same_page) if in_place else watched.fresh
+        return roots.filter(has_not=self.submit_button).locator(AccountPage(self.page).bill_to_heading)
+
+    def answer_to(self, watched: SubmitAnswer) -> str | None:
+        """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""
         highlight(self.submit_button).click()
         try:
-            watched.any_new_page.or_(watched.answer).first.wait_for()
+            # Whether the view shown in place is a save is told once the portal's answer is known (below).
+            watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True)).first.wait_for()
             watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
-            shown = None if watched.failed() else self.settle(watched.answer.or_(moved_on), renew=False)
+            shown = None if watched.failed() else self.settle(watched.answer.or_(self.moved_on(watched)), renew=False)
         except PlaywrightTimeoutError as error:
             raise watched.failed() or UnknownPageError(
                 f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "

@@ -124,7 +124,7 @@ form.addEventListener("submit", async (event) => {{
   }} else if (answer.saved) {{
     const shown = Object.entries(answer.saved).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
     form.outerHTML = `<h2>Bill-to info</h2><dl>${{shown.join("")}}</dl>`;
-    status.textContent = "Your changes were saved.";
+    if (!BEHAVIOUR.quiet) status.textContent = "Your changes were saved.";
   }}
 }});
 </script></body></html>"""
@@ -163,13 +163,13 @@ def serve(
     ``sendAfterMs``: a wait between "Saving…" and sending, ``fullTimings``: the page's resource timing buffer full,
     ``trustsBody``: the page shows the answer's body whatever its status,
     ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
-    ``rewriteAlert``, ``keepForm``, ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert
-    and the status in shadow roots, ``toast``: the alert in a component added for it, ``statusHost``: the saved
-    status written into a shadow root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so
-    many times again after a 5xx); ``status`` is the
-    HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
-    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
-    headers.
+    ``rewriteAlert``, ``keepForm``, ``quiet``: the Account view after a save and no status,
+    ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert and the status in shadow roots,
+    ``toast``: the alert in a component added for it, ``statusHost``: the saved status written into a shadow
+    root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
+    a 5xx); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
+    blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
+    ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -511,6 +511,27 @@ def test_an_old_alert_rewritten_as_submit_starts_is_not_the_answer(page: Page) -
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Givors"})
 
     assert len(posted) == 1 and profile.city == "Givors"
+
+
+def test_a_save_shown_in_place_by_the_account_view_alone_returns_what_it_shows(page: Page) -> None:
+    # Given a portal that, saved, shows its Account view in place of the form, saying nothing more
+    serve(page, saves, quiet=True)
+
+    # When the city is changed and submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    # Then it is taken as saved, and what the view shows is returned
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
+
+
+def test_the_account_view_shown_in_place_with_a_refusal_s_status_is_no_save(page: Page) -> None:
+    # Given a portal that shows its Account view in place of the form whatever the answer, saying nothing
+    serve(page, saves, quiet=True, trustsBody=True, status=409)
+
+    # When the city is changed and submitted
+    # Then the portal's 409 is a conflict: the view it went back to is no save
+    with pytest.raises(EditConflictError, match="HTTP 409"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
 
 
 def test_a_save_that_keeps_the_form_returns_what_the_form_then_holds(page: Page) -> None:
