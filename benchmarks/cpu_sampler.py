@@ -31,6 +31,17 @@ def processes() -> dict[int, tuple[int, float, str]]:
     return found
 
 
+def tree_of(root: int, parents: dict[int, int]) -> set[int]:
+    """Return ``root`` and every process descended from it, given each process's parent."""
+    chosen = {root}
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in chosen and pid not in chosen}
+        chosen |= more
+        grew = bool(more)
+    return chosen
+
+
 def kind_of(command: str) -> str:
     """Name a process by what it is: the browser's process types, Playwright's driver, Python."""
     if "chrom" in command or command.startswith("/proc/self/exe"):  # a browser process re-executed
@@ -56,12 +67,7 @@ class CpuSampler:
     def tree(self) -> dict[int, tuple[float, str]]:
         """Return the CPU and kind of each process of the tree now."""
         found = processes()
-        chosen = {self.root}
-        grew = True
-        while grew:
-            more = {pid for pid, (parent, _, _) in found.items() if parent in chosen and pid not in chosen}
-            chosen |= more
-            grew = bool(more)
+        chosen = tree_of(self.root, {pid: parent for pid, (parent, _, _) in found.items()})
         return {pid: found[pid][1:] for pid in chosen if pid in found}
 
     def sample(self) -> None:

@@ -16,6 +16,7 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 from flows.browser import chromium_launch_options
+from plugins.worker_cores import core_for
 
 from .suite import SuiteRun
 from .timing import median, percentile
@@ -193,8 +194,12 @@ def scaling_section(
     for runs in (one, two, two_free):
         summaries = "; ".join(f"`{run.summary}`" for run in runs)
         cores = [r.cpu_seconds / r.wall for r in runs]
-        kept = ", free to share the cores (`--pin-workers=off`)" if not runs[0].pinned else ""
-        kept = kept or (", each on a core of its own" if runs[0].workers >= (os.cpu_count() or 1) else "")
+        if not runs[0].pinned:
+            kept = ", free to share the cores (`--pin-workers=off`)"
+        elif core_for("gw0", runs[0].workers, sorted(os.sched_getaffinity(0)), "auto") is not None:
+            kept = ", each on a core of its own"  # as the plugin decides it, with --pin-workers=auto
+        else:
+            kept = ""
         lines.append(
             f"| `-n {runs[0].workers}`{kept} | {spread([r.wall for r in runs], digits=1)} | "
             f"{spread([r.cpu_seconds for r in runs], digits=0)} | {spread(cores, unit='', digits=2)} | {summaries} |"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
+from benchmarks.cpu_sampler import processes, tree_of
+
 
 def allowed_cores(pid: int, thread: int | None = None) -> str:
     """Return the cores process ``pid`` (or one of its threads) may run on, as Linux lists them ("0-1", "3")."""
@@ -16,21 +18,9 @@ def allowed_cores(pid: int, thread: int | None = None) -> str:
     return next(line.split(":", 1)[1].strip() for line in status.splitlines() if line.startswith("Cpus_allowed_list"))
 
 
-def descendants(pid: int) -> list[int]:
-    """Return the processes started by ``pid``, and by those, and so on (the driver, the browser's)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:  # the command may hold spaces and parentheses: the parent's pid follows the last ")"
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):  # gone meanwhile
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
+def started_by(pid: int) -> set[int]:
+    """Return the processes ``pid`` started, and those started, and so on (the driver, the browser's)."""
+    return tree_of(pid, {found: parent for found, (parent, _, _) in processes().items()}) - {pid}
 
 
 def test_record_where_this_worker_runs(browser: Browser) -> None:
@@ -39,7 +29,7 @@ def test_record_where_this_worker_runs(browser: Browser) -> None:
         "controller": allowed_cores(os.getppid()),
         "worker": allowed_cores(os.getpid()),
         "threads": [allowed_cores(os.getpid(), int(task.name)) for task in Path("/proc/self/task").iterdir()],
-        "started": {str(pid): allowed_cores(pid) for pid in descendants(os.getpid())},
+        "started": {str(pid): allowed_cores(pid) for pid in started_by(os.getpid())},
     }
     folder = Path(os.environ["CORES_RECORDS"])
     (folder / f"{os.environ['PYTEST_XDIST_WORKER']}.json").write_text(json.dumps(record))
