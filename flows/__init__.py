@@ -36,7 +36,7 @@ from .account import (
 from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .outcomes import OUTCOMES, RowOutcome
-from .rest import PortalClient, refresh_token_source
+from .rest import ApiError, PortalClient, TokenWithoutMfaError, refresh_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
 from .spreadsheet import AccountRow, read_rows, write_results
@@ -46,6 +46,7 @@ __all__ = [
     "AccountInfo",
     "AccountRow",
     "AmbiguousCustomerError",
+    "ApiError",
     "BillingProfile",
     "BrowserNotFoundError",
     "CustomerNotFoundError",
@@ -63,6 +64,7 @@ __all__ = [
     "SignInError",
     "SignedOutError",
     "ThrottledError",
+    "TokenWithoutMfaError",
     "UnknownPageError",
     "ValidationError",
     "add_customer",

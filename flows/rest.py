@@ -34,6 +34,8 @@ TIMEOUT_S = 30
 LATER_RETRIES = 4  # times a request the API asks to send later is sent again
 LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
 FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
+# Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
+MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
 
 log = logging.getLogger("flows")
@@ -42,10 +44,22 @@ log = logging.getLogger("flows")
 class ApiError(PortalError):
     """The REST API answered with an error; ``status`` and ``body`` say which."""
 
-    def __init__(self, status: int, body: Any, where: str) -> None:
-        super().__init__(f"{where} answered {status}: {body}")
+    def __init__(self, status: int, body: Any, where: str, meaning: str = "") -> None:
+        super().__init__(f"{where} answered {status}: {body}" + (f". {meaning}" if meaning else ""))
         self.status = status
         self.body = body
+
+
+class TokenWithoutMfaError(ApiError):
+    """The API takes only tokens from a sign-in that passed multi-factor authentication, and refused this one's.
+
+    Renewing does not help: a refresh token keeps its sign-in's lack of MFA. Sign in again, with MFA.
+    """
+
+
+def refused_for_mfa(status: int, body: Any) -> bool:
+    """Whether the API refused the call because the token's sign-in lacked MFA (a 401 naming error 900421)."""
+    return status == 401 and str(MFA_REQUIRED_CODE) in json.dumps(body)
 
 
 def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
@@ -186,7 +200,18 @@ class PortalClient:
         except ApiError as refused:
             if refused.status != 401:
                 raise
-        return send(url, headers={**(headers or {}), "Authorization": f"Bearer {self.current_token(renew=used)}"})
+        try:  # a renewed token: the first had expired, or the portal restarted and forgot it
+            return send(url, headers={**(headers or {}), "Authorization": f"Bearer {self.current_token(renew=used)}"})
+        except ApiError as refused:
+            if not refused_for_mfa(refused.status, refused.body):
+                raise
+            raise TokenWithoutMfaError(
+                refused.status,
+                refused.body,
+                f"GET {url}",
+                "The API takes only tokens from a sign-in that passed multi-factor authentication, and this "
+                "one's did not, renewed or not: sign in again with MFA and use that sign-in's tokens",
+            ) from None
 
     def current_token(self, renew: str | None = None) -> str:
         """Return the token to send; ``renew`` is one the API refused, replaced unless another thread did."""

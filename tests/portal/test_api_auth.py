@@ -26,20 +26,24 @@ def test_the_old_password_grant_says_where_tokens_come_from(client: FlaskClient)
 
 
 @pytest.mark.parametrize(
-    ("claims", "why"),
+    ("claims", "why", "code"),
     [
-        pytest.param({"exp": int(time.time()) - 3600}, "expired", id="expired"),
-        pytest.param({"aud": "https://graph.example"}, "not for this API", id="another-audience"),
-        pytest.param({"iss": "https://login.evil.example/t/v2.0"}, "not for this API", id="another-issuer"),
-        pytest.param({"scp": "openid"}, "scope", id="without-the-api-scope"),
-        pytest.param({"amr": ["pwd"]}, "multi-factor", id="without-mfa"),
+        pytest.param({"exp": int(time.time()) - 3600}, "expired", 401, id="expired"),
+        pytest.param({"aud": "https://graph.example"}, "not for this API", 401, id="another-audience"),
+        pytest.param({"iss": "https://login.evil.example/t/v2.0"}, "not for this API", 401, id="another-issuer"),
+        pytest.param({"scp": "openid"}, "scope", 401, id="without-the-api-scope"),
+        # Partner Center's own code for a sign-in without MFA: a client tells it from an expired token by it
+        pytest.param({"amr": ["pwd"]}, "multi-factor", 900421, id="without-mfa"),
     ],
 )
-def test_a_token_the_api_must_not_take_is_401_saying_why(client: FlaskClient, claims: dict, why: str) -> None:
+def test_a_token_the_api_must_not_take_is_401_saying_why(
+    client: FlaskClient, claims: dict, why: str, code: int
+) -> None:
     response = client.get("/v1/customers", headers={"Authorization": f"Bearer {access_token(**claims)}"})
 
     assert response.status_code == 401
     assert why in response.json["description"]
+    assert response.json["code"] == code
 
 
 def test_a_token_signed_with_another_key_is_401(client: FlaskClient) -> None:
@@ -69,6 +73,7 @@ def test_a_session_without_mfa_does_not_open_the_api(client: FlaskClient, sign_i
 
     assert response.status_code == 401
     assert "multi-factor" in response.json["description"]
+    assert response.json["code"] == 900421
 
 
 def test_a_portal_without_mfa_takes_a_token_without_it(app: Flask) -> None:
