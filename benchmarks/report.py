@@ -18,6 +18,7 @@ from playwright.sync_api import sync_playwright
 from flows.browser import chromium_launch_options
 from plugins.worker_cores import core_for
 
+from .against import Side
 from .suite import SuiteRun
 from .timing import median, percentile
 from .workflow import APPROACHES, WorkflowResults
@@ -28,6 +29,7 @@ OVERHEAD_VS_WORKFLOW = 0.5
 SPEED_UP = 1.6
 SERVER_SHARE = 0.05
 EVIDENCE_SHARE = 0.5  # the suite's wall time with CI's evidence ÷ with a trace of every test
+AGAINST_SHARE = 0.5  # the suite's wall time, -n 2, ÷ the commit's before CI retried (benchmarks.against)
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,32 @@ def evidence_section(every: Sequence[SuiteRun], retried: Sequence[SuiteRun]) -> 
         ratio <= EVIDENCE_SHARE,
     )  # fmt: skip
     return lines, [target]
+
+
+def against_section(earlier: Side, this: Side, tests: int) -> tuple[list[str], list[Target]]:
+    """Item 3c: the tests both commits hold, each run as its own CI ran them, in turns."""
+    if not tests:
+        return [f"No test id is held by both {earlier.name} and this code."], []
+    lines = [
+        "| code | arguments its CI gave (beside its pyproject's) | wall time, median (min–max) | per test "
+        "| result of each run |"
+    ]
+    lines.append("|---|---|---|---|---|")
+    for side in (earlier, this):
+        summaries = "; ".join(f"`{summary}`" for summary in side.summaries)
+        lines.append(
+            f"| {side.name} | `{' '.join(side.arguments)}` | {spread(side.walls, digits=1)} | "
+            f"{median(side.walls) / tests:.3f} s | {summaries} |"
+        )
+    ratio = median(this.walls) / median(earlier.walls)
+    lines.append(
+        f"\nThe {tests} tests both hold, run in turns. This code takes **{ratio:.2f}×** the time {earlier.name} took, "
+        "keeping a trace of every failure as both do."
+    )
+    targets = [Target(f"suite -n 2, ÷ {earlier.name}", f"≤ {AGAINST_SHARE}×", f"{ratio:.2f}×", ratio <= AGAINST_SHARE)]
+    if earlier.failed or this.failed:
+        targets.append(Target("every run of both commits passed", "exit 0", "a run failed, see above", False))
+    return lines, targets
 
 
 def server_section(runs: Sequence[SuiteRun], workflow: WorkflowResults) -> tuple[list[str], list[Target]]:

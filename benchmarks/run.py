@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from . import report
+from .against import BEFORE_RETRIES, compare
 from .suite import ROOT, SuiteRun, run_suite
 from .workflow import APPROACHES, run_workflows
 
@@ -37,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         help="suite runs of each kind (-n 1, -n 2, -n 2 traced throughout); 0 skips (default: %(default)s)",
     )
     parser.add_argument("--tests", nargs="*", default=[], help="run only these test paths, not the whole suite")
+    parser.add_argument(
+        "--against",
+        default=BEFORE_RETRIES,
+        metavar="REVISION",
+        help="also run the tests this code and REVISION both hold, each as its CI did, --suite-runs times "
+        "each, in turns; empty skips (default: %(default)s, the commit before CI retried failed tests)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md", help="markdown file to write")
     args = parser.parse_args(argv)
 
@@ -78,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         section, found = report.evidence_section(every, two)
         lines += ["", "## 4. Evidence of failures: a trace of every test, or of each retry", "", *section]
         targets += found
+        if args.against:
+            log(f"against {args.against}: the tests both hold, each as its CI ran them")
+            section, found = report.against_section(*compare(args.against, args.tests, args.suite_runs, log))
+            lines += ["", f"## 4b. This code against `{args.against}`, `-n 2`", "", *section]
+            targets += found
         section, found = report.server_section(one + two, workflow)
         lines += ["", "## 5. The portal's time per request", "", *section]
         targets += found

@@ -1,0 +1,124 @@
+"""This code against an earlier commit: the tests both hold, each commit's way as its own CI ran them.
+
+The earlier commit is checked out in a worktree of its own, beside this one, and uses this
+environment (``.venv``). Each side runs with the arguments its ``.ci/run`` gives ``./run.sh test``,
+with ``-n 2`` for ``-n auto``; the runs take turns, so drift on the machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .suite import ROOT, SUITE_TIMEOUT
+
+# The commit before CI retried failed tests and traced only the retry: the suite's wall time then is
+# what "half the time" is measured against.
+BEFORE_RETRIES = "7b1144e~1"
+WORKERS = "2"
+CI_TEST_COMMAND = re.compile(r"^\./run\.sh test\b(.*)$", re.MULTILINE)
+
+
+@dataclass
+class Side:
+    """One commit's tree and how its CI ran the suite; the wall time of each run."""
+
+    name: str
+    root: Path
+    arguments: list[str]
+    walls: list[float] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+def ci_arguments(root: Path) -> list[str]:
+    """Return the pytest arguments the tree's ``.ci/run`` gives ``./run.sh test``, two workers for ``-n auto``."""
+    ci = root / ".ci" / "run"
+    found = CI_TEST_COMMAND.search(ci.read_text()) if ci.exists() else None
+    arguments = shlex.split(found.group(1)) if found else ["-n", "auto"]
+    return [WORKERS if argument == "auto" and before == "-n" else argument for before, argument in pairs(arguments)]
+
+
+def pairs(arguments: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Yield each argument with the one before it ("" for the first)."""
+    yield from zip(["", *arguments], arguments, strict=False)
+
+
+@contextmanager
+def worktree(revision: str) -> Iterator[Path]:
+    """Check ``revision`` out beside this tree, with this tree's environment; remove it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as folder:
+        path = Path(folder) / "tree"
+        git = ["git", "-C", str(ROOT)]
+        subprocess.run([*git, "worktree", "add", "--detach", str(path), revision], check=True, capture_output=True)
+        try:
+            (path / ".venv").symlink_to(ROOT / ".venv")
+            yield path
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False, capture_output=True)
+
+
+def collected(root: Path, selection: Sequence[str]) -> list[str]:
+    """Return the test ids the tree collects from ``selection`` (the paths it has; all of them when empty)."""
+    paths = [path for path in selection if (root / path.split("::")[0]).exists()]
+    if selection and not paths:
+        return []
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths]
+    listed = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tree_env(root), check=False)
+    return [line.strip() for line in listed.stdout.splitlines() if "::" in line and not line.startswith(" ")]
+
+
+def tree_env(root: Path) -> dict[str, str]:
+    """Return the environment a tree's tests run in: its own modules first."""
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
+def run_side(side: Side, tests: Sequence[str]) -> None:
+    """Run ``tests`` once the way ``side``'s CI did; add the wall time and the summary."""
+    with tempfile.TemporaryDirectory(prefix="bench-against-run-") as folder:
+        out = Path(folder)
+        command = [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *side.arguments,
+            f"--output={out / 'test-results'}", f"--junitxml={out / 'junit.xml'}", f"--html={out / 'report.html'}",
+            *tests,
+        ]  # fmt: skip
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(
+                command, cwd=side.root, env=tree_env(side.root), capture_output=True, text=True, timeout=SUITE_TIMEOUT
+            )
+            lines, exit_code = done.stdout.strip().splitlines(), done.returncode
+        except subprocess.TimeoutExpired:
+            lines, exit_code = [f"stopped after {SUITE_TIMEOUT} s"], -1
+        side.walls.append(time.perf_counter() - started)
+        side.summaries.append(lines[-1] if lines else "")
+        if exit_code != 0:
+            side.failed = True
+            print("\n".join(lines[-30:]), file=sys.stderr)
+
+
+def compare(
+    revision: str, selection: Sequence[str], runs: int, log: Callable[[str], None] = print
+) -> tuple[Side, Side, int]:
+    """Run the tests both trees hold, ``runs`` times each side in turns; return (earlier, this code, tests)."""
+    with worktree(revision) as earlier_root:
+        label = subprocess.run(
+            ["git", "-C", str(earlier_root), "log", "-1", "--format=%h %cs"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        earlier = Side(f"`{revision}` ({label})", earlier_root, ci_arguments(earlier_root))
+        this = Side("this code", ROOT, ci_arguments(ROOT))
+        tests = sorted(set(collected(earlier_root, selection)) & set(collected(ROOT, selection)))
+        for number in range(runs if tests else 0):
+            for side in (earlier, this):
+                log(f"against {revision}: run {number + 1}/{runs} of {len(tests)} tests, {side.name}")
+                run_side(side, tests)
+    return earlier, this, len(tests)
