@@ -23,12 +23,14 @@ from .errors import (
     error_for_status,
     no_answer,
     page_says,
+    retry_after_seconds,
 )
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
 
 log = logging.getLogger("flows")
+ASK_WAIT_TIMEOUT_MS = 5_000  # for the one GET that asks a throttled page's address how long to wait
 
 ERROR_TITLES = {int(key.rsplit("_", 1)[1]): key for key in UI_STRINGS if key.startswith("error_title_")}
 # An error page says what happened in its main heading: its status ("404 Page not found"), or its title.
@@ -176,8 +178,33 @@ class Screen:
         return UnknownPageError(where + (f"; it says {says!r}" if says else ""))
 
     def shown_error(self) -> Exception:
-        """Return the error for the error page shown: its status from the heading, its message."""
+        """Return the error for the error page shown: its status from the heading, its message.
+
+        A busy page (429, 503) says how long to wait in its answer's ``Retry-After``, which the browser
+        does not keep for a page a link opened: ``asked_wait`` asks its address again.
+        """
         heading = self.error_heading.first.inner_text().strip()
         alert = self.page.get_by_role("alert")
         message = alert.first.inner_text().strip() if alert.count() else heading
-        return error_for_status(status_of(heading), message, of_customer=self.OF_CUSTOMER)
+        status = status_of(heading)
+        wait = self.asked_wait() if status in (429, 503) else None
+        return error_for_status(status, message, of_customer=self.OF_CUSTOMER, retry_after=wait)
+
+    def asked_wait(self) -> float | None:
+        """Return the seconds the page's address asks to wait now (its ``Retry-After``), None if it does not.
+
+        One GET, with the browser's cookies and headers but no redirect followed: it changes nothing,
+        and a portal still busy answers it as it answered the page. Unreachable, or answering
+        otherwise (no longer busy): None.
+        """
+        try:
+            answer = self.page.request.get(
+                self.page.url, max_redirects=0, fail_on_status_code=False, timeout=ASK_WAIT_TIMEOUT_MS
+            )
+        except PlaywrightError:
+            return None
+        try:
+            busy = answer.status in (429, 503)
+            return retry_after_seconds(answer.headers.get("retry-after")) if busy else None
+        finally:
+            answer.dispose()

@@ -23,6 +23,7 @@ from flows import (
     SignedOutError,
     ThrottledError,
     edit_account,
+    open_customer,
     sign_in,
     submit_changes,
     update_customer_account,
@@ -120,6 +121,22 @@ def test_a_throttled_submit_says_when_to_come_back_and_saves_nothing(
     assert (error.value.status, error.value.retry_after) == (429, 1.0)
     assert "come back in 1 s" in str(error.value)
     assert api.billing_profile(customer.id) == customer.billing
+
+
+@pytest.mark.bundled  # the bundled portal's fault header throttles it; a deployment throttles on its own
+def test_a_throttled_page_a_link_opened_says_when_to_come_back(admin_page: Page, customers: CustomerFactory) -> None:
+    # Given a customer's page, and a portal that from now on answers every page "too many requests, come back in 1 s"
+    customer = customers.create("US")
+    customer_page = open_customer(admin_page, customer.companyName)
+    admin_page.context.set_extra_http_headers({"x-portal-fault": "429"})
+
+    # When its Account link is selected
+    with pytest.raises(ThrottledError) as error:
+        customer_page.account()
+
+    # Then the error carries the wait the portal asked for, though the browser keeps no header of a link's page
+    assert (error.value.status, error.value.retry_after) == (429, 1.0)
+    assert "come back in 1 s" in str(error.value)
 
 
 def test_submit_answered_with_a_busy_page_saying_when_to_come_back_is_throttled_and_saves_nothing(
