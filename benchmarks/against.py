@@ -1,8 +1,10 @@
 """This code against an earlier commit: the tests both hold, each commit's way as its own CI ran them.
 
-The earlier commit is checked out in a worktree of its own, beside this one, and uses this
-environment (``.venv``). Each side runs with the arguments its ``.ci/run`` gives ``./run.sh test``,
-with ``-n 2`` for ``-n auto``; the runs take turns, so drift on the machine hits both alike.
+The earlier commit is checked out in a worktree of its own, beside this one, and runs on this
+tree's environment (``.venv``: today's packages, which an old enough commit may not have known);
+this code runs where it is, uncommitted changes too. Each side runs with the arguments its
+``.ci/run`` gives ``./run.sh test``, with ``-n 2`` for ``-n auto``; the runs take turns, so drift on
+the machine hits both alike.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .suite import ROOT, SUITE_TIMEOUT
+# Not from .suite: that needs the benchmark's own packages (psutil), and the suite tests this module.
+ROOT = Path(__file__).resolve().parent.parent
+RUN_TIMEOUT = 2400  # seconds; a run that takes longer is stopped and reported as failed
 
 # The commit before CI retried failed tests and traced only the retry: the suite's wall time then is
 # what "half the time" is measured against.
@@ -45,12 +50,19 @@ def ci_arguments(root: Path) -> list[str]:
     ci = root / ".ci" / "run"
     found = CI_TEST_COMMAND.search(ci.read_text()) if ci.exists() else None
     arguments = shlex.split(found.group(1)) if found else ["-n", "auto"]
-    return [WORKERS if argument == "auto" and before == "-n" else argument for before, argument in pairs(arguments)]
+    before = ["", *arguments]
+    return [WORKERS if arg == "auto" and before[i] == "-n" else arg for i, arg in enumerate(arguments)]
 
 
-def pairs(arguments: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """Yield each argument with the one before it ("" for the first)."""
-    yield from zip(["", *arguments], arguments, strict=False)
+def check_revision(revision: str) -> str:
+    """Return the commit ``revision`` names; raise ``ValueError`` saying why when it names none here."""
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        raise ValueError(f"{revision!r} names no commit of this clone (a shallow clone lacks older ones)")
+    return found.stdout.strip()
 
 
 @contextmanager
@@ -59,22 +71,42 @@ def worktree(revision: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="bench-against-") as folder:
         path = Path(folder) / "tree"
         git = ["git", "-C", str(ROOT)]
-        subprocess.run([*git, "worktree", "add", "--detach", str(path), revision], check=True, capture_output=True)
+        added = subprocess.run(
+            [*git, "worktree", "add", "--detach", str(path), revision], capture_output=True, text=True
+        )
+        if added.returncode != 0:
+            raise ValueError(f"git could not check {revision!r} out: {added.stderr.strip()}")
         try:
             (path / ".venv").symlink_to(ROOT / ".venv")
             yield path
         finally:
             subprocess.run([*git, "worktree", "remove", "--force", str(path)], check=False, capture_output=True)
+            subprocess.run([*git, "worktree", "prune"], check=False, capture_output=True)
 
 
 def collected(root: Path, selection: Sequence[str]) -> list[str]:
-    """Return the test ids the tree collects from ``selection`` (the paths it has; all of them when empty)."""
+    """Return the test ids the tree collects from ``selection`` (the paths it has; all of them when empty).
+
+    Raises ``RuntimeError`` with pytest's words when the tree cannot collect them.
+    """
     paths = [path for path in selection if (root / path.split("::")[0]).exists()]
     if selection and not paths:
         return []
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *paths]
-    listed = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tree_env(root), check=False)
+    with tempfile.TemporaryDirectory(prefix="bench-against-collect-") as folder:
+        command = [
+            sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+            *report_options(Path(folder)), *paths,
+        ]  # fmt: skip
+        listed = subprocess.run(command, cwd=root, capture_output=True, text=True, env=tree_env(root), check=False)
+    if listed.returncode not in (0, 5):  # 5: nothing collected
+        said = "\n".join((listed.stdout + listed.stderr).strip().splitlines()[-15:])
+        raise RuntimeError(f"pytest could not collect the tests of {root}:\n{said}")
     return [line.strip() for line in listed.stdout.splitlines() if "::" in line and not line.startswith(" ")]
+
+
+def report_options(out: Path) -> list[str]:
+    """Return the options that send a run's reports and evidence to ``out``, not to the tree's own folders."""
+    return [f"--output={out / 'test-results'}", f"--junitxml={out / 'junit.xml'}", f"--html={out / 'report.html'}"]
 
 
 def tree_env(root: Path) -> dict[str, str]:
@@ -87,19 +119,23 @@ def run_side(side: Side, tests: Sequence[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-against-run-") as folder:
         out = Path(folder)
         command = [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *side.arguments,
-            f"--output={out / 'test-results'}", f"--junitxml={out / 'junit.xml'}", f"--html={out / 'report.html'}",
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *side.arguments, *report_options(out),
             *tests,
         ]  # fmt: skip
+        log_path = out / "pytest.log"
         started = time.perf_counter()
-        try:
-            done = subprocess.run(
-                command, cwd=side.root, env=tree_env(side.root), capture_output=True, text=True, timeout=SUITE_TIMEOUT
-            )
-            lines, exit_code = done.stdout.strip().splitlines(), done.returncode
-        except subprocess.TimeoutExpired:
-            lines, exit_code = [f"stopped after {SUITE_TIMEOUT} s"], -1
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=side.root, env=tree_env(side.root), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # so a run that hangs is stopped with its workers and browsers
+            )  # fmt: skip
+            try:
+                exit_code = process.wait(timeout=RUN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                exit_code = process.wait()
         side.walls.append(time.perf_counter() - started)
+        lines = log_path.read_text(errors="replace").strip().splitlines()
         side.summaries.append(lines[-1] if lines else "")
         if exit_code != 0:
             side.failed = True

@@ -254,7 +254,7 @@ def evidence_section(every: Sequence[SuiteRun], retried: Sequence[SuiteRun]) -> 
 
 
 def against_section(earlier: Side, this: Side, tests: int) -> tuple[list[str], list[Target]]:
-    """Item 3c: the tests both commits hold, each run as its own CI ran them, in turns."""
+    """Item 4b: the tests both commits hold, each run as its own CI ran them (``-n 2`` for ``-n auto``), in turns."""
     if not tests:
         return [f"No test id is held by both {earlier.name} and this code."], []
     lines = [

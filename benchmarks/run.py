@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from . import report
-from .against import BEFORE_RETRIES, compare
+from .against import BEFORE_RETRIES, check_revision, compare
 from .suite import ROOT, SuiteRun, run_suite
 from .workflow import APPROACHES, run_workflows
 
@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md", help="markdown file to write")
     args = parser.parse_args(argv)
 
+    if args.against:  # said now, not after the hour the runs before it take
+        try:
+            check_revision(args.against)
+        except ValueError as error:
+            parser.error(f"--against: {error}")
     started, load_before = time.perf_counter(), load()
     log(f"workflow: {args.warmups} warm-up + {args.repetitions} timed rounds of {len(APPROACHES)} approaches")
     workflow = run_workflows(args.repetitions, args.warmups, log=log)
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.against:
             log(f"against {args.against}: the tests both hold, each as its CI ran them")
             section, found = report.against_section(*compare(args.against, args.tests, args.suite_runs, log))
-            lines += ["", f"## 4b. This code against `{args.against}`, `-n 2`", "", *section]
+            lines += ["", f"## 4b. This code against `{args.against}`", "", *section]
             targets += found
         section, found = report.server_section(one + two, workflow)
         lines += ["", "## 5. The portal's time per request", "", *section]

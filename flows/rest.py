@@ -58,8 +58,17 @@ class TokenWithoutMfaError(ApiError):
 
 
 def refused_for_mfa(status: int, body: Any) -> bool:
-    """Whether the API refused the call because the token's sign-in lacked MFA (a 401 naming error 900421)."""
-    return status == 401 and str(MFA_REQUIRED_CODE) in json.dumps(body)
+    """Whether the API refused the call because the token's sign-in lacked MFA: a 401 whose error code is 900421.
+
+    The code is read where Partner Center's error resource has it (``code``), or an OAuth-style
+    ``{"error": {"code": ...}}``; as a number or a string.
+    """
+    if status != 401 or not isinstance(body, dict):
+        return False
+    nested = body.get("error")
+    codes = [body.get(key) for key in ("code", "errorCode", "error_code")]
+    codes += [nested.get("code")] if isinstance(nested, dict) else []
+    return str(MFA_REQUIRED_CODE) in (str(code) for code in codes)
 
 
 def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:

@@ -234,9 +234,9 @@ class FormPage(Screen):
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
             ) from None
-        except PageError as error:  # an error page (429, 503): the answer carrying it may say when to come back
-            wait = watched.retry_after
-            if wait is None or (isinstance(error, ThrottledError) and error.retry_after is not None):
+        except PageError as error:  # an error page (429, 503): the answer carrying it says when to come back
+            wait = watched.retry_after  # the form's own answer's word, before what its address says later
+            if wait is None:
                 raise
             busy = error_for_status(error.status, error.said, retry_after=wait)
             if not isinstance(busy, ThrottledError):

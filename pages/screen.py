@@ -193,9 +193,9 @@ class Screen:
     def asked_wait(self) -> float | None:
         """Return the seconds the page's address asks to wait now (its ``Retry-After``), None if it does not.
 
-        One GET, with the browser's cookies and headers but no redirect followed: it changes nothing,
-        and a portal still busy answers it as it answered the page. Unreachable, or answering
-        otherwise (no longer busy): None.
+        One GET (the context's cookies and extra headers, not a page's own; no redirect followed): a
+        portal still busy answers it as it answered the page. Unreachable, not a web address
+        (``about:blank``, the browser's error page), or answering otherwise (no longer busy): None.
         """
         try:
             answer = self.page.request.get(
@@ -203,8 +203,8 @@ class Screen:
             )
         except PlaywrightError:
             return None
-        try:
-            busy = answer.status in (429, 503)
-            return retry_after_seconds(answer.headers.get("retry-after")) if busy else None
-        finally:
+        busy = answer.status in (429, 503)
+        wait = retry_after_seconds(answer.headers.get("retry-after")) if busy else None
+        with suppress(PlaywrightError):  # the context closing meanwhile: the body goes with it
             answer.dispose()
+        return wait

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.against import ci_arguments
+from benchmarks.against import ci_arguments, collected
 
 pytestmark = pytest.mark.tooling
 
@@ -36,3 +36,30 @@ def test_each_commit_runs_as_its_ci_gave_the_suite(tmp_path: Path, ci_run: str, 
 
 def test_a_commit_without_ci_runs_with_two_workers(tmp_path: Path) -> None:
     assert ci_arguments(tmp_path) == ["-n", "2"]
+
+
+def test_the_tests_a_tree_holds_are_listed_by_their_ids(tmp_path: Path) -> None:
+    # Given a tree whose tests have ids with spaces and other scripts, and a path it does not have
+    (tmp_path / "test_names.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('city', ['New York', '北京市'])\n"
+        "def test_city(city):\n    assert city\n\n"
+        "def test_plain():\n    pass\n"
+    )
+
+    listed = collected(tmp_path, ["test_names.py", "test_gone.py"])
+
+    # Then each test is listed once, by an id pytest takes back (its escaped form for other scripts)
+    assert listed == [
+        "test_names.py::test_city[New York]",
+        "test_names.py::test_city[\\u5317\\u4eac\\u5e02]",
+        "test_names.py::test_plain",
+    ]
+    assert collected(tmp_path, ["test_gone.py"]) == []
+
+
+def test_a_tree_that_cannot_collect_its_tests_says_so(tmp_path: Path) -> None:
+    (tmp_path / "test_broken.py").write_text("import a_module_no_one_wrote\n")
+
+    with pytest.raises(RuntimeError, match="a_module_no_one_wrote"):
+        collected(tmp_path, [])

@@ -217,8 +217,9 @@ def test_a_refused_token_is_renewed_once_and_the_request_sent_again(api: StubApi
         ({"code": 900421, "description": "MFA required", "source": "PartnerFD"}, TokenWithoutMfaError),
         ({"error": {"code": "900421", "message": "Multi-factor authentication required"}}, TokenWithoutMfaError),
         ({"code": 401, "description": "The access token has expired."}, ApiError),
+        ({"code": 401, "description": "Token 900421-b refused."}, ApiError),  # the number, but not as the code
     ],
-    ids=["mfa-required", "mfa-required-other-shape", "expired-twice"],
+    ids=["mfa-required", "mfa-required-other-shape", "expired-twice", "number-not-the-code"],
 )
 def test_a_token_refused_for_want_of_mfa_says_so_after_one_renewal(
     api: StubApi, body: dict, error: type[ApiError]
