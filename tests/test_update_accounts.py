@@ -23,11 +23,12 @@ from openpyxl import Workbook
 from playwright.sync_api import BrowserContext, Route
 
 from fixtures.api_client import Customer, PortalApi
+from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
 from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
-from flows import InvalidRowsError, update_accounts
+from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
 
@@ -324,6 +325,24 @@ def test_a_throttled_row_asked_to_wait_too_long_is_left_failed_for_a_resume(
     # Then the run does not wait an hour, nor submit again meanwhile: the row is failed, to be resumed
     assert (outcome.outcome, outcome.retry_after, waits, len(posted)) == ("failed", 3600.0, [], 1)
     assert "not tried again: the portal asked to wait 3600 s" in outcome.messages[-1]
+    assert api.billing_profile(customer.id) == customer.billing
+
+
+@pytest.mark.bundled  # a sign-in without MFA, which Entra's conditional access may refuse outright
+def test_tokens_refused_for_want_of_mfa_stop_the_job_before_any_change(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given API tokens from a sign-in that passed the password only (it asked the provider no more)
+    customer, user = customers.create("CN"), make_user("admin-agent")
+    without_mfa = ProviderTokens(base_url, user.name, user.password, mfa=False)
+
+    # When a job is run with them, Then it stops at its check, saying why, and changes nothing
+    rows = [{"customer": customer.companyName, "city": "扬州市"}]
+    with pytest.raises(TokenWithoutMfaError, match="multi-factor"):
+        update_accounts(
+            rows, base_url, user.name, user.password,
+            token=without_mfa.new_access_token, session_options={"totp_secret": user.totp_secret},
+        )  # fmt: skip
     assert api.billing_profile(customer.id) == customer.billing
 
 
