@@ -12,19 +12,15 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Not from .suite: that needs the benchmark's own packages (psutil), and the suite tests this module.
-ROOT = Path(__file__).resolve().parent.parent
-RUN_TIMEOUT = 2400  # seconds; a run that takes longer is stopped and reported as failed
+from .pytest_run import ROOT, report_options, run_logged
 
 # The commit before CI retried failed tests and traced only the retry: the suite's wall time then is
 # what "half the time" is measured against.
@@ -54,15 +50,14 @@ def ci_arguments(root: Path) -> list[str]:
     return [WORKERS if arg == "auto" and before[i] == "-n" else arg for i, arg in enumerate(arguments)]
 
 
-def check_revision(revision: str) -> str:
-    """Return the commit ``revision`` names; raise ``ValueError`` saying why when it names none here."""
+def check_revision(revision: str) -> None:
+    """Raise ``ValueError`` saying why when ``revision`` names no commit of this clone."""
     found = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, check=False,
     )  # fmt: skip
     if found.returncode != 0:
         raise ValueError(f"{revision!r} names no commit of this clone (a shallow clone lacks older ones)")
-    return found.stdout.strip()
 
 
 @contextmanager
@@ -104,11 +99,6 @@ def collected(root: Path, selection: Sequence[str]) -> list[str]:
     return [line.strip() for line in listed.stdout.splitlines() if "::" in line and not line.startswith(" ")]
 
 
-def report_options(out: Path) -> list[str]:
-    """Return the options that send a run's reports and evidence to ``out``, not to the tree's own folders."""
-    return [f"--output={out / 'test-results'}", f"--junitxml={out / 'junit.xml'}", f"--html={out / 'report.html'}"]
-
-
 def tree_env(root: Path) -> dict[str, str]:
     """Return the environment a tree's tests run in: its own modules first."""
     return {**os.environ, "PYTHONPATH": str(root)}
@@ -122,24 +112,10 @@ def run_side(side: Side, tests: Sequence[str]) -> None:
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *side.arguments, *report_options(out),
             *tests,
         ]  # fmt: skip
-        log_path = out / "pytest.log"
-        started = time.perf_counter()
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command, cwd=side.root, env=tree_env(side.root), stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # so a run that hangs is stopped with its workers and browsers
-            )  # fmt: skip
-            try:
-                exit_code = process.wait(timeout=RUN_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                exit_code = process.wait()
-        side.walls.append(time.perf_counter() - started)
-        lines = log_path.read_text(errors="replace").strip().splitlines()
+        wall, exit_code, lines = run_logged(command, side.root, tree_env(side.root), out / "pytest.log")
+        side.walls.append(wall)
         side.summaries.append(lines[-1] if lines else "")
-        if exit_code != 0:
-            side.failed = True
-            print("\n".join(lines[-30:]), file=sys.stderr)
+        side.failed = side.failed or exit_code != 0
 
 
 def compare(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -17,9 +15,9 @@ from typing import Any
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
+from .pytest_run import ROOT, report_options, run_logged
+
 OUTPUT_VARIABLE = "BENCH_SUITE_OUT"  # where benchmarks.suite_plugin writes its records
-SUITE_TIMEOUT = 2400  # seconds; a suite run that takes longer is stopped and reported as failed
 # How a run keeps evidence of failures: a trace of every test, kept on failure (pytest-playwright's
 # way), or CI's: no trace on the first attempt, a failed test retried once with a trace.
 EVIDENCE = {
@@ -156,9 +154,7 @@ def pytest_command(
         "-p",
         "benchmarks.suite_plugin",
         f"--data-seed={seed}",
-        f"--output={out / 'test-results'}",
-        f"--junitxml={out / 'junit.xml'}",
-        f"--html={out / 'report.html'}",
+        *report_options(out),
         *EVIDENCE[evidence],
         f"--pin-workers={'auto' if pinned else 'off'}",
         *selection,
@@ -176,26 +172,16 @@ def run_suite(
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as folder:
         out = Path(folder)
         env = {**os.environ, OUTPUT_VARIABLE: str(out), "PYTHONPATH": str(ROOT)}
-        log_path = out / "pytest.log"
-        with log_path.open("wb") as log:
-            started = time.perf_counter()
-            command = pytest_command(workers, seed, out, selection, evidence, pinned)
-            process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # so a run that hangs can be stopped with all its browsers
-            )  # fmt: skip
-            sampler = ProcessSampler(process.pid)
-            sampler.start()
-            try:
-                exit_code = process.wait(timeout=SUITE_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                exit_code = process.wait()
-            wall = time.perf_counter() - started
-            sampler.stop()
-        lines = log_path.read_text(errors="replace").strip().splitlines()
-        if exit_code != 0:
-            print("\n".join(lines[-30:]), file=sys.stderr)
+        samplers: list[ProcessSampler] = []
+
+        def sample(pid: int) -> None:
+            samplers.append(ProcessSampler(pid))
+            samplers[0].start()
+
+        command = pytest_command(workers, seed, out, selection, evidence, pinned)
+        wall, exit_code, lines = run_logged(command, ROOT, env, out / "pytest.log", on_start=sample)
+        sampler = samplers[0]
+        sampler.stop()
         summary = lines[-1] if lines else ""
         run = SuiteRun(workers, evidence, pinned, wall, exit_code, summary, sampler_cpu=sampler.own_cpu)
         for path in sorted(out.glob("*.json")):
