@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PageError, PortalError, SignedOutError, ThrottledError, UnknownPageError, error_for_status
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen, link_or_button, snapshot_role
+from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
@@ -77,7 +77,7 @@ class AccountPage(Screen):
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
-        highlight(self.edit_link).click()
+        self.select(self.edit_link, "Edit")
         return AccountEditPage(self.page).wait_until_ready()
 
 
@@ -217,7 +217,17 @@ class FormPage(Screen):
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""
-        highlight(self.submit_button).click()
+        try:
+            highlight(self.submit_button).click()
+        except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
+            timeout = str(error).splitlines()[0]
+            if not ACTION_DONE.search(str(error)):
+                said = f"Submit could not be selected at {watched.url} ({timeout}): nothing was sent"
+                raise UnknownPageError(said) from error
+            raise watched.failed() or UnknownPageError(
+                f"The portal did not answer Submit at {watched.url} ({timeout}): whether anything was saved is not "
+                f"known"
+            ) from error
         try:
             # Whether the view shown in place is a save is told once the portal's answer is known (below).
             watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True)).first.wait_for()
@@ -301,7 +311,7 @@ class AccountEditPage(FormPage):
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""
-        highlight(self.cancel_link).click()
+        self.select(self.cancel_link, "Cancel")
         return AccountPage(self.page).wait_until_ready()
 
 

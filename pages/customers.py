@@ -141,7 +141,7 @@ class CustomersPage(Screen):
         """Search by the start of a company name or domain name; wait for the first page of results."""
         self.before_change()  # before typing: a list may search as it is typed
         highlight(self.search_box).fill(text)
-        self.search_box.press("Enter")
+        self.select(self.search_box, "the search", key="Enter")
         self.shown_page = 1
         return self.wait_until_ready()
 
@@ -152,7 +152,7 @@ class CustomersPage(Screen):
         """
         before = self.shown_list
         self.before_change()
-        highlight(self.enabled_next.first).click()
+        self.select(self.enabled_next.first, "Next")
         self.shown_page += 1
         self.wait_until_ready()
         if before is not None and self.shown_list == before:
@@ -162,7 +162,7 @@ class CustomersPage(Screen):
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
         self.before_change()
-        highlight(self.enabled_previous.first).click()
+        self.select(self.enabled_previous.first, "Previous")
         self.shown_page -= 1
         return self.wait_until_ready()
 
@@ -199,7 +199,7 @@ class CustomersPage(Screen):
 
     def add_customer(self) -> AddCustomerPage:
         """Select Add customer."""
-        highlight(self.add_customer_link).click()
+        self.select(self.add_customer_link, "Add customer")
         return AddCustomerPage(self.page).wait_until_ready()
 
     def choose(self, company_name: str, *, only_one: bool = False) -> CustomerPage | None:
@@ -215,7 +215,7 @@ class CustomersPage(Screen):
             found = self.links_found + self.namesakes_after(company_name)
             if found > 1:
                 raise AmbiguousCustomerError(company_name, found)
-        highlight(link).click()
+        self.select(link, f"the customer {company_name!r}")
         return CustomerPage(self.page).wait_until_ready()
 
 
@@ -245,5 +245,5 @@ class CustomerPage(Screen):
 
     def account(self) -> AccountPage:
         """From the customer menu, select Account."""
-        highlight(self.account_link).click()
+        self.select(self.account_link, "Account")
         return AccountPage(self.page).wait_until_ready()

@@ -7,7 +7,6 @@ from playwright.sync_api import Page
 from .customers import CustomersPage
 from .screen import Screen, menu
 from .strings import any_language
-from .watch import highlight
 
 
 class DashboardPage(Screen):
@@ -36,6 +35,6 @@ class DashboardPage(Screen):
         ``wait_for_list=False`` waits only for the search box, for a caller that searches at once:
         the list shows only the newest answer, so the first page need not have loaded.
         """
-        highlight(self.customers_link).click()
+        self.select(self.customers_link, "Customers")
         customers = CustomersPage(self.page)
         return customers.wait_until_ready() if wait_for_list else customers.wait_until_searchable()

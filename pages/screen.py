@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
+    PortalError,
     PortalUnavailableError,
     SignedOutError,
     SignInError,
@@ -28,6 +29,7 @@ from .errors import (
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
+from .watch import highlight
 
 log = logging.getLogger("flows")
 ASK_WAIT_TIMEOUT_MS = 5_000  # for the one GET that asks a throttled page's address how long to wait
@@ -40,6 +42,11 @@ ERROR_HEADING = re.compile(
     + r")\s*$",
     re.DOTALL,
 )
+# Where a browser shows its own page for a navigation that got no answer (Chromium's address; Firefox's document).
+BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
+# Playwright's log of an action it did, then waited on the navigation the action started (a key press
+# logs itself before it is pressed: logged and timed out, it was pressed and the navigation waited on).
+ACTION_DONE = re.compile(r"^\s*- (?:[\w ]+ action done|elementHandle\.press\()", re.MULTILINE)
 # The first line of an element's ARIA snapshot: - role "name" [level=1]...
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
@@ -94,6 +101,9 @@ class Screen:
         asking the page again), None when it took a closer look. ``present`` is what shows before
         ``ready`` does (a list still loading): there at the timeout, the error says so.
         """
+        unanswered = self.browser_error_page()
+        if unanswered is not None:
+            raise unanswered
         try:
             shown = self.shown_ready(ready)
             if shown is not None:
@@ -164,11 +174,57 @@ class Screen:
             reason = str(error).splitlines()[0]
             raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None
 
-    def unknown_page(self, present: Locator) -> UnknownPageError:
+    def select(self, target: Locator, what: str, *, key: str | None = None) -> None:
+        """Select ``target`` (a link or button; or press ``key`` in it) as a person does, raising the library's errors.
+
+        A navigation it starts that the portal refuses leaves the browser's own error page: that raises
+        ``PortalUnavailableError`` at once. One the portal leaves unanswered for the whole timeout raises it
+        too; a ``target`` that could not be selected in time (never shown, disabled, covered), an
+        ``UnknownPageError``. ``what`` names the target in those errors ("Edit").
+        """
+        where = self.page.url
+        try:
+            if key is None:
+                highlight(target).click()
+            else:
+                target.press(key)
+        except PlaywrightTimeoutError as error:
+            timeout = str(error).splitlines()[0]
+            if ACTION_DONE.search(str(error)):
+                raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {timeout}") from error
+            raise UnknownPageError(f"{what} could not be selected at {where}: {timeout}") from error
+        unanswered = self.browser_error_page(f"{what} at {where}")
+        if unanswered is not None:
+            raise unanswered
+
+    def browser_error_page(self, asked: str = "") -> PortalUnavailableError | None:
+        """Return the error for the browser's own error page shown instead of the portal's, else None.
+
+        The browser shows it for a navigation the portal did not answer (refused, reset, unreachable).
+        ``asked`` says what led there, when known.
+        """
+        if not BROWSER_ERROR_PAGE.match(self.page.url):
+            return None
+        led = f" {asked}" if asked else f" where the {type(self).__name__} was awaited"
+        return PortalUnavailableError(
+            f"The portal did not answer{led}: the browser shows its own error page ({self.page.url}) instead"
+        )
+
+    def unknown_page(self, present: Locator) -> PortalError:
         """Return the error for a page that showed neither the screen ready, nor sign-in, nor an error page in time.
 
-        ``present`` is the screen before it is ready: there, the screen is still loading, or stuck.
+        ``present`` is the screen before it is ready: there, the screen is still loading, or stuck. The
+        browser's own error page (a navigation the portal failed to answer) is ``PortalUnavailableError``.
         """
+        unanswered = self.browser_error_page()
+        with suppress(PlaywrightError):  # Firefox keeps the address asked for; its document says what it is
+            document = self.page.evaluate("document.documentURI")
+            if unanswered is None and BROWSER_ERROR_PAGE.match(str(document)):
+                unanswered = PortalUnavailableError(
+                    f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
+                )
+        if unanswered is not None:
+            return unanswered
         says = page_says(self.page)
         if present.count():
             seen = "it shows, but it never finished loading (hidden, or still busy)"

@@ -1,0 +1,103 @@
+"""A link or Submit the portal does not answer: refused at once, or left hanging until the timeout.
+
+Either way the script gets the library's typed error, saying what was selected and where, never
+Playwright's own timeout or a wait on the browser's error page as if it were a screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from fixtures.api_client import PortalApi
+from fixtures.test_data import CustomerFactory
+from flows import PortalUnavailableError, UnknownPageError, edit_account, submit_changes
+from pages import AccountPage, CustomerPage
+
+pytestmark = pytest.mark.regression
+
+SHORT_TIMEOUT_MS = 2_000  # a hang is waited on this long, not the default 30 s; also the test's bound for "at once"
+
+
+@pytest.fixture
+def held(admin_page: Page) -> Iterator[list[Route]]:
+    """Requests kept unanswered (a portal that hangs); let go, refused, when the test ends."""
+    routes: list[Route] = []
+    yield routes
+    for route in routes:
+        route.abort()
+
+
+def route_page(page: Page, path: str, handle: Callable[[Route], None], method: str = "GET") -> None:
+    """Send the requests to ``path`` (the end of the address) with ``method`` to ``handle``; the rest to the portal."""
+
+    def route(route: Route) -> None:
+        if route.request.method == method:
+            handle(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(re.escape(path) + "$"), route)
+
+
+def test_a_link_whose_connection_is_refused_is_unavailable_at_once(
+    admin_page: Page, customers: CustomerFactory
+) -> None:
+    # Given the Account page, and a portal that refuses the connection Edit opens
+    customer = customers.create("CN")
+    account = AccountPage(admin_page).open(customer.id)
+    route_page(admin_page, "/account/edit", lambda route: route.abort("connectionrefused"))
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When Edit is selected, then the error says the portal did not answer Edit, from where
+    with pytest.raises(PortalUnavailableError, match=r"did not answer Edit at http\S+/account: the browser shows"):
+        account.edit()
+
+
+def test_a_screen_awaited_on_the_browser_s_error_page_is_unavailable(
+    admin_page: Page, customers: CustomerFactory
+) -> None:
+    # Given a customer's menu whose Account link the portal refuses, selected by hand
+    customer = customers.create("FR")
+    CustomerPage(admin_page).open(customer.id)
+    route_page(admin_page, "/account", lambda route: route.abort("connectionreset"))
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+    admin_page.get_by_role("navigation", name="Customer menu").get_by_role("link", name="Account").click()
+
+    # When the Account page is awaited there, then it is the portal's silence, not an unknown page
+    with pytest.raises(PortalUnavailableError, match="where the AccountPage was awaited"):
+        AccountPage(admin_page).wait_until_ready()
+
+
+def test_a_link_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
+    admin_page: Page, customers: CustomerFactory, held: list[Route]
+) -> None:
+    # Given the customer's page, and a portal that takes the Account page's request and never answers
+    customer = customers.create("US")
+    page = CustomerPage(admin_page).open(customer.id)
+    route_page(admin_page, "/account", held.append)
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When Account is selected, then the library's error names it and the timeout, not Playwright's own
+    with pytest.raises(PortalUnavailableError, match=rf"did not answer Account at \S+: .*Timeout {SHORT_TIMEOUT_MS}ms"):
+        page.account()
+    assert len(held) == 1, "the Account page was asked for once"
+
+
+def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, held: list[Route]
+) -> None:
+    # Given the edit form, and a portal that takes the form and never answers
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.companyName)
+    route_page(admin_page, "/account/edit", held.append, method="POST")
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When it is submitted, then whether it was saved is said to be unknown (it was sent), as a typed error
+    with pytest.raises(UnknownPageError, match=r"did not answer Submit at \S+ \(.*Timeout.*\): whether anything"):
+        submit_changes(form, {"city": "厦门市"})
+    assert len(held) == 1, "the form was sent once"
+    assert api.billing_profile(customer.id) == customer.billing  # held, it never reached the portal
