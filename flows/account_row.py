@@ -25,11 +25,14 @@ from pages import (
     DashboardPage,
     EditConflictError,
     NotAllowedError,
+    PageError,
     PortalError,
+    PortalUnavailableError,
     SignedOutError,
     ThrottledError,
     ValidationError,
 )
+from pages.screen import goto
 
 from . import rest
 from .account import submit_changes
@@ -40,6 +43,44 @@ from .rest import PortalClient
 from .steps import step
 
 THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
+# A portal that stopped answering (restarting, say) is waited for before the row's retry, this long at most
+# (looking after 0.5, 1, 2, 4, 8, 8... s); still silent, the run stops, its rows left for a resume.
+PORTAL_BACK_WAIT_S = 120.0
+FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
+LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
+GATEWAY_DOWN = (502, 503, 504)  # a gateway's words for the portal behind it not answering
+
+
+def browser_gone(page: Page) -> bool:
+    """Whether the page's browser died (or the page was closed)."""
+    return page.is_closed() or not (page.context.browser and page.context.browser.is_connected())
+
+
+def portal_gone(error: Exception) -> bool:
+    """Whether ``error`` says the portal as a whole did not answer (not the row's doing, nor a throttle)."""
+    if isinstance(error, PortalUnavailableError):
+        return True
+    return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
+
+
+def wait_for_portal(page: Page, within: float = PORTAL_BACK_WAIT_S) -> bool:
+    """Wait until the portal answers its Dashboard's address again (below 500); False after ``within`` s of waiting.
+
+    Asked by the page itself (its session, routes and proxy), which stays there: the row's retry starts from it.
+    """
+    waited, wait = 0.0, FIRST_LOOK_S
+    while True:
+        try:
+            answer = goto(page, DashboardPage.PATH, wait_until="commit", timeout=LOOK_TIMEOUT_MS)
+            if answer is None or answer.status < 500:
+                return True
+        except PlaywrightError:  # refused, reset, or no answer in time: still gone; a dead browser is no look
+            if browser_gone(page):
+                raise
+        if waited >= within:
+            return False
+        rest.pause(wait)
+        waited, wait = waited + wait, min(2 * wait, LONGEST_LOOK_S)
 
 
 def form_values(form: AccountEditPage) -> dict[str, str]:
@@ -140,12 +181,13 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             if not signed_in_again:
                 continue
         except (PortalError, PlaywrightError) as error:
-            if page.is_closed() or not (page.context.browser and page.context.browser.is_connected()):
+            if browser_gone(page):
                 raise  # the browser died: its worker starts another
             outcome.outcome = FAILED
             outcome.messages.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
             if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
                 outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
+            outcome.portal_gone = portal_gone(error)
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -171,6 +213,11 @@ def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, tr
             first.messages.append(f"not tried again: the portal asked to wait {first.retry_after:g} s (run --resume)")
             return first
         rest.pause(first.retry_after)
+    if first.portal_gone and not wait_for_portal(page):
+        raise PortalUnavailableError(
+            f"The portal did not answer for {PORTAL_BACK_WAIT_S:g} s after row {task.row.number} failed "
+            f"({'; '.join(first.messages)}): the run stops; carry on with a resume (--resume) once it answers"
+        )
     if traces is not None:
         title = f"row {task.row.number}: {task.row.customer}"
         page.context.tracing.start(title=title, screenshots=True, snapshots=True)

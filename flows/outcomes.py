@@ -38,6 +38,7 @@ class RowOutcome:
     seconds: float = 0.0
     trace: str = ""  # a Playwright trace of a failed row
     retry_after: float | None = None  # seconds the portal asked to wait before the row is tried again (throttled)
+    portal_gone: bool = False  # the portal did not answer at all: waited for before the row is tried again
 
     def as_dict(self) -> dict[str, Any]:
         """Return the outcome as plain JSON-ready values."""

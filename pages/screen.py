@@ -10,9 +10,10 @@ import json
 import logging
 import re
 from contextlib import suppress
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
@@ -47,6 +48,9 @@ BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
 # Playwright's log of an action it did, then waited on the navigation the action started (a key press
 # logs itself before it is pressed: logged and timed out, it was pressed and the navigation waited on).
 ACTION_DONE = re.compile(r"^\s*- (?:[\w ]+ action done|elementHandle\.press\()", re.MULTILINE)
+# Playwright's word for a navigation taken for another: the browser's error page of a navigation that failed
+# before, shown late (Playwright issue #35944).
+LATE_ERROR_PAGE = re.compile(r'interrupted by another navigation to "chrome-error:')
 # The first line of an element's ARIA snapshot: - role "name" [level=1]...
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
@@ -79,6 +83,22 @@ def status_of(heading: str) -> int:
     if number:
         return int(number.group(1))
     return next((status for status, key in ERROR_TITLES.items() if any_language(key).match(heading)), 0)
+
+
+def goto(page: Page, path: str, **options: Any) -> Response | None:
+    """``page.goto``, past the browser's error page of a navigation that failed before, shown late.
+
+    Playwright takes that page for this navigation's and fails it (issue #35944): once it has loaded,
+    the navigation is asked for again, once.
+    """
+    try:
+        return page.goto(path, **options)
+    except PlaywrightError as error:
+        if not LATE_ERROR_PAGE.search(str(error)):
+            raise
+    with suppress(PlaywrightError):  # whatever shows now, it is shown: the navigation is asked for again
+        page.wait_for_load_state(timeout=options.get("timeout"))
+    return page.goto(path, **options)
 
 
 class Screen:
@@ -167,7 +187,7 @@ class Screen:
     def goto(self, path: str) -> None:
         """Go to ``path`` (below the base URL); raise ``PortalUnavailableError`` when nothing answers there."""
         try:
-            self.page.goto(path)
+            goto(self.page, path)
         except PlaywrightError as error:
             if not no_answer(error):
                 raise

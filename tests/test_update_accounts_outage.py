@@ -1,0 +1,98 @@
+"""An accounts job through a portal that stops answering: it waits for it to come back, or stops for a resume.
+
+A restart of a few seconds must not fail every row left in the file; a portal gone for good must not
+fail them one by one either. The outage is the browser's: every page of the portal refused (as a
+stopped server refuses connections) from the moment the second row starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Route
+from test_update_accounts import signed_in_as
+
+from fixtures.api_client import Customer, PortalApi
+from fixtures.directory import User
+from fixtures.test_data import CustomerFactory
+from flows import PortalUnavailableError, update_accounts
+
+pytestmark = pytest.mark.regression
+
+CITIES = ["Lyon", "Nantes", "Lille"]
+
+
+def outage_after_first_submit(first: Customer, refusals: int | None) -> tuple[Callable[[BrowserContext], None], list]:
+    """Return a context setup that refuses the pages starting a row (Customers, the Dashboard) once the first
+    customer's Submit went through, ``refusals`` times (None: for good); and the list of the refusals made."""
+    refused: list[str] = []
+
+    def refuse(route: Route) -> None:
+        refused.append(route.request.url)
+        route.abort("connectionrefused")
+
+    def setup(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method == "POST":  # the first row's Submit: its answer (the Account page) still comes
+                starts_a_row = re.compile(r"/(customers|dashboard)$")
+                context.route(starts_a_row, refuse, times=refusals)  # gone after them: the portal is back
+            route.continue_()
+
+        context.route(f"**/customers/{first.id}/account/edit", submit)
+
+    return setup, refused
+
+
+def run_rows(
+    customers: list[Customer], base_url: str, user: User, signed_in: dict[str, Any], setup: Callable
+) -> list[Any]:
+    """Run one row per customer, each a new city, in one browser."""
+    rows = [{"customer": c.companyName, "city": city} for c, city in zip(customers, CITIES, strict=True)]
+    return update_accounts(rows, base_url, user.name, **signed_in, setup_context=setup)
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The job's waits, recorded instead of slept."""
+    waited: list[float] = []
+    monkeypatch.setattr("flows.rest.pause", waited.append)
+    return waited
+
+
+def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_changed_once(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    waits: list[float],
+) -> None:  # fmt: skip
+    # Given three rows, and a portal that refuses the second row's first page and the next two looks at it
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+    setup, refused = outage_after_first_submit(people[0], refusals=3)
+
+    # When the job runs
+    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
+
+    # Then it waited for the portal (looking again after 0.5 s, then 1 s), tried the row again, and went on
+    assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
+    assert (len(refused), waits) == (3, [0.5, 1.0])
+    assert outcomes[1].messages[0].startswith("tried again after: PortalUnavailableError"), outcomes[1].messages
+    assert [api.billing_profile(c.id).city for c in people] == CITIES
+
+
+def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    waits: list[float],
+) -> None:  # fmt: skip
+    # Given three rows, and a portal that refuses every page from the second row on
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+    setup, _ = outage_after_first_submit(people[0], refusals=None)
+
+    # When the job runs, then it stops after two minutes of waiting, saying where and how to carry on
+    with pytest.raises(PortalUnavailableError, match=r"did not answer for 120 s after row 2 failed.*--resume"):
+        run_rows(people, base_url, user, signed_in_as(user, api), setup)
+
+    # (waits of 0.5, 1, 2, 4, then 8 s at most) and the rows after the first were never changed, nor tried
+    assert sum(waits) >= 120 and max(waits) == 8.0 and len(waits) == 19, waits
+    assert api.billing_profile(people[0].id).city == CITIES[0]
+    assert [api.billing_profile(c.id) for c in people[1:]] == [c.billing for c in people[1:]]
