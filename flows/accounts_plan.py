@@ -59,13 +59,15 @@ class AccountsPlan:
     problems: list[Problem] = field(default_factory=list)  # at row 1: the file's own, which no row can skip
 
     def describe(self) -> list[str]:
-        """Return what a run would do, row by row."""
-        lines = [(o.row, f"{o.outcome} {o.customer}" + (f" ({o.messages[0]})" if o.messages else ""))
-                 for o in self.settled]  # fmt: skip
-        for task in self.tasks:
-            diff = ", ".join(f"{name} {task.before[name]!r} -> {value!r}" for name, value in task.changes.items())
+        """Return what a run would do, row by row: the file's own problems first, every problem of a row."""
+        lines = [(problem.row, f"problem: {problem.message}") for problem in self.problems if problem.row == 1]
+        lines += [(o.row, f"{o.outcome} {o.customer}" + (f" ({'; '.join(o.messages)})" if o.messages else ""))
+                  for o in self.settled]  # fmt: skip
+        for task in self.tasks:  # a column the portal does not have shows no value before (the file's problem)
+            before = task.before
+            diff = ", ".join(f"{name} {before.get(name, '')!r} -> {value!r}" for name, value in task.changes.items())
             lines.append((task.row.number, f"would change {task.row.customer}: {diff}"))
-        return [f"row {number}: {line}" for number, line in sorted(lines)]
+        return [f"row {number}: {line}" for number, line in sorted(lines, key=lambda line: line[0])]
 
 
 class LookupProblem(Exception):

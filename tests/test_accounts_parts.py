@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from flows.accounts_plan import AccountsPlan, Problem, RowTask
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal
 from flows.outcomes import RowOutcome, exit_code
@@ -120,3 +121,20 @@ def test_progress_without_a_terminal_prints_a_line_per_row_with_rate_and_time_le
 )
 def test_exit_code_says_whether_every_row_was_done(outcomes: list[str], code: int) -> None:
     assert exit_code([RowOutcome(n, "c", outcome) for n, outcome in enumerate(outcomes, start=2)]) == code
+
+
+def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> None:
+    # Given a plan whose file has a column the portal does not have, a row refused twice, and a row to run
+    to_run = AccountRow(3, "Fabrikam", {"citty": "Lyon", "city": "Lyon"})
+    plan = AccountsPlan(
+        tasks=[RowTask(to_run, "id-3", "Fabrikam", {"city": "Paris"})],
+        settled=[RowOutcome(2, "Contoso", "invalid", messages=["email: not an address", "postalCode: not valid"])],
+        problems=[Problem(1, "unknown column 'citty'"), Problem(2, "email: not an address")],
+    )
+
+    # When it is described, then nothing is left out, and a value the portal does not hold shows as none
+    assert plan.describe() == [
+        "row 1: problem: unknown column 'citty'",
+        "row 2: invalid Contoso (email: not an address; postalCode: not valid)",
+        "row 3: would change Fabrikam: citty '' -> 'Lyon', city 'Paris' -> 'Lyon'",
+    ]
