@@ -26,10 +26,14 @@ from .steps import step
 
 
 def check_changes(changes: Mapping[str, str]) -> None:
-    """Refuse field names the edit form does not have, before touching the browser."""
+    """Refuse field names the edit form does not have, and values that are not text, before touching the browser."""
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValueError(f"Not editable billing fields: {', '.join(unknown)}. Editable: {', '.join(EDITABLE_FIELDS)}")
+    not_text = {name: value for name, value in changes.items() if not isinstance(value, str)}
+    if not_text:
+        listed = ", ".join(f"{name}={value!r} ({type(value).__name__})" for name, value in not_text.items())
+        raise TypeError(f"Field values are typed into the form as text: pass strings, not {listed}")
 
 
 def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:

@@ -85,6 +85,13 @@ def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
     assert page.url == "about:blank"
 
 
+def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page) -> None:
+    with pytest.raises(TypeError, match=r"pass strings, not postalCode=200000 \(int\), city=None \(NoneType\)"):
+        update_customer_account(page, "Contoso", {"postalCode": 200000, "city": None, "state": "上海市"})  # type: ignore[dict-item]
+
+    assert page.url == "about:blank"
+
+
 def test_account_page_reads_a_section_by_its_terms_and_names_what_is_missing(page: Page) -> None:
     # Given markup of someone else's: a heading, then terms and their definitions, in French
     page.set_content(
