@@ -45,6 +45,18 @@ def one_time_code(secret: str, steps_ahead: int = 0) -> str:
     return Authenticator(secret).at(time.time() + TOTP_STEP_S * steps_ahead)
 
 
+def check_secret(secret: str | None) -> None:
+    """Raise ``ValueError`` naming the TOTP secret when it is not base32, before any browser moves."""
+    if secret is None:
+        return
+    try:
+        one_time_code(secret)
+    except ValueError as error:  # binascii.Error: "Non-base32 digit found", "Incorrect padding"
+        raise ValueError(
+            f"The authenticator's TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}) is not base32: {error}"
+        ) from None
+
+
 def wait_for_next_code() -> None:
     """Wait until the authenticator shows its next code: the moment the current 30-second step ends."""
     threading.Event().wait(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.5)
@@ -60,10 +72,13 @@ def sign_in(
 ) -> DashboardPage:
     """Sign in through the identity provider and land on the Dashboard.
 
-    ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code. Raises
-    ``SignInError`` with the provider's message when it refuses (wrong password, locked out, wrong
-    code) and ``MfaRequiredError`` when it asks for a code and no secret was given.
+    ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code; one not
+    base32 is a ``ValueError`` before the browser moves. Raises ``SignInError`` with the provider's message
+    when it refuses (wrong password, locked out, wrong code: after the next codes were refused too, up
+    to a minute, since another sign-in of the user may have used one) and ``MfaRequiredError`` when it
+    asks for a code and no secret was given.
     """
+    check_secret(totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None)
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
         dashboard.goto(dashboard.PATH)
@@ -86,6 +101,7 @@ def complete_sign_in(
     (``MAX_CODES``).
     """
     secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
+    check_secret(secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered = 0, None
     for _ in range(MAX_STEPS):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from flows import BillingProfile, update_customer_account
+from flows import BillingProfile, sign_in, update_customer_account
 from flows.saved_sign_in import restore_session_storage, save_sign_in
 from flows.session import normalize_base_url
 from flows.steps import step
@@ -88,6 +88,13 @@ def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
 def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page) -> None:
     with pytest.raises(TypeError, match=r"pass strings, not postalCode=200000 \(int\), city=None \(NoneType\)"):
         update_customer_account(page, "Contoso", {"postalCode": 200000, "city": None, "state": "上海市"})  # type: ignore[dict-item]
+
+    assert page.url == "about:blank"
+
+
+def test_a_totp_secret_that_is_not_base32_is_named_before_the_browser_moves(page: Page) -> None:
+    with pytest.raises(ValueError, match=r"TOTP secret \(totp_secret=\.\.\., or \$PORTAL_TOTP_SECRET\) is not base32"):
+        sign_in(page, "global-admin", "portal-demo", totp_secret="not base32!!")
 
     assert page.url == "about:blank"
 
