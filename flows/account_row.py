@@ -9,12 +9,14 @@ touched none of its fields; otherwise it is a conflict, reported with both value
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from pages import (
     EDITABLE_FIELDS,
@@ -32,7 +34,6 @@ from pages import (
     ThrottledError,
     ValidationError,
 )
-from pages.screen import goto
 
 from . import rest
 from .account import submit_changes
@@ -63,24 +64,31 @@ def portal_gone(error: Exception) -> bool:
     return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
 
 
-def wait_for_portal(page: Page, within: float = PORTAL_BACK_WAIT_S) -> bool:
-    """Wait until the portal answers its Dashboard's address again (below 500); False after ``within`` s of waiting.
+def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None) -> Page | None:
+    """Wait until the portal answers its Dashboard's address again (below 500) and return the page that shows it;
+    None when it did not within ``PORTAL_BACK_WAIT_S`` of waiting (or the run stopped meanwhile).
 
-    Asked by the page itself (its session, routes and proxy), which stays there: the row's retry starts from it.
+    Each look is a new page of the context (its session, routes and proxy): a page that showed the browser's
+    error page may take its next navigation for another (Playwright issue #35944).
     """
     waited, wait = 0.0, FIRST_LOOK_S
-    while True:
-        try:
-            answer = goto(page, DashboardPage.PATH, wait_until="commit", timeout=LOOK_TIMEOUT_MS)
+    while not (stop is not None and stop.is_set()):
+        started, look = time.monotonic(), context.new_page()
+        try:  # loaded, not just begun: a page closed while it loads may never close (with routes set)
+            answer = look.goto(DashboardPage.PATH, timeout=LOOK_TIMEOUT_MS)
             if answer is None or answer.status < 500:
-                return True
+                return look
         except PlaywrightError:  # refused, reset, or no answer in time: still gone; a dead browser is no look
-            if browser_gone(page):
+            if not (context.browser and context.browser.is_connected()):
                 raise
-        if waited >= within:
-            return False
+        with suppress(PlaywrightError):
+            look.close()
+        waited += time.monotonic() - started
+        if waited >= PORTAL_BACK_WAIT_S:
+            return None
         rest.pause(wait)
         waited, wait = waited + wait, min(2 * wait, LONGEST_LOOK_S)
+    return None
 
 
 def form_values(form: AccountEditPage) -> dict[str, str]:
@@ -198,7 +206,10 @@ def again(task: RowTask, journal: Journal) -> RowTask:
     return dataclasses.replace(task, started_before=journal.started_before(task.row))
 
 
-def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, traces: Path | None) -> RowOutcome:
+def traced(
+    page: Page, task: RowTask, client: PortalClient, journal: Journal, traces: Path | None,
+    stop: threading.Event | None = None,
+) -> tuple[RowOutcome, Page]:  # fmt: skip
     """Apply the row; a row that fails is tried once more, recording a Playwright trace of that try.
 
     Playwright's own "on first retry": a trace of every row (a snapshot and a screenshot at each
@@ -207,17 +218,23 @@ def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, tr
     """
     first = apply_row(page, task, client, journal)
     if first.outcome != FAILED:
-        return first
+        return first, page
     if first.retry_after is not None:  # throttled: come back when the portal asked, unless that is too far off
         if first.retry_after > rest.LONGEST_WAIT_S:
             first.messages.append(f"not tried again: the portal asked to wait {first.retry_after:g} s (run --resume)")
-            return first
+            return first, page
         rest.pause(first.retry_after)
-    if first.portal_gone and not wait_for_portal(page):
-        raise PortalUnavailableError(
-            f"The portal did not answer for {PORTAL_BACK_WAIT_S:g} s after row {task.row.number} failed "
-            f"({'; '.join(first.messages)}): the run stops; carry on with a resume (--resume) once it answers"
-        )
+    if first.portal_gone:  # a restart, say: waited for, then the row tried again in the page that found it back
+        back = wait_for_portal(page.context, stop)
+        if back is None:
+            raise PortalUnavailableError(
+                f"The portal did not answer for {PORTAL_BACK_WAIT_S / 60:g} minutes after row {task.row.number} "
+                f"failed ({'; '.join(first.messages)}): the run stops, the rows not done left for a resume "
+                f"(--resume, or resume=True with the same journal) once it answers"
+            )
+        with suppress(PlaywrightError):
+            page.close()
+        page = back
     if traces is not None:
         title = f"row {task.row.number}: {task.row.customer}"
         page.context.tracing.start(title=title, screenshots=True, snapshots=True)
@@ -229,4 +246,4 @@ def traced(page: Page, task: RowTask, client: PortalClient, journal: Journal, tr
         page.context.tracing.stop(path=outcome.trace or None)
     outcome.messages.insert(0, f"tried again after: {'; '.join(first.messages) or 'a failure'}")
     outcome.seconds += first.seconds
-    return outcome
+    return outcome, page

@@ -63,9 +63,10 @@ class AccountsPlan:
         lines = [(problem.row, f"problem: {problem.message}") for problem in self.problems if problem.row == 1]
         lines += [(o.row, f"{o.outcome} {o.customer}" + (f" ({'; '.join(o.messages)})" if o.messages else ""))
                   for o in self.settled]  # fmt: skip
-        for task in self.tasks:  # a column the portal does not have shows no value before (the file's problem)
-            before = task.before
-            diff = ", ".join(f"{name} {before.get(name, '')!r} -> {value!r}" for name, value in task.changes.items())
+        for task in self.tasks:  # a column the form does not have is the file's problem, said at row 1
+            before, changes = task.before, task.changes.items()
+            diff = ", ".join(f"{name} {before[name]!r} -> {value!r}" if name in before else f"{name} (not a field)"
+                             for name, value in changes)  # fmt: skip
             lines.append((task.row.number, f"would change {task.row.customer}: {diff}"))
         return [f"row {number}: {line}" for number, line in sorted(lines, key=lambda line: line[0])]
 

@@ -47,13 +47,14 @@ def one_time_code(secret: str, steps_ahead: int = 0) -> str:
 
 def check_secret(secret: str | None) -> None:
     """Raise ``ValueError`` naming the TOTP secret when it is not base32, before any browser moves."""
-    if secret is None:
+    if not secret:  # none given ("" as an empty environment variable gives it)
         return
     try:
         one_time_code(secret)
     except ValueError as error:  # binascii.Error: "Non-base32 digit found", "Incorrect padding"
         raise ValueError(
-            f"The authenticator's TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}) is not base32: {error}"
+            f"The authenticator's TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}) is not a usable base32 "
+            f"secret: {error}"
         ) from None
 
 
@@ -78,7 +79,7 @@ def sign_in(
     to a minute, since another sign-in of the user may have used one) and ``MfaRequiredError`` when it
     asks for a code and no secret was given.
     """
-    check_secret(totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None)
+    check_secret(totp_secret)  # the environment's is checked when a code is asked for: a sign-in may need none
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
         dashboard.goto(dashboard.PATH)
@@ -101,7 +102,6 @@ def complete_sign_in(
     (``MAX_CODES``).
     """
     secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
-    check_secret(secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered = 0, None
     for _ in range(MAX_STEPS):
@@ -125,6 +125,7 @@ def complete_sign_in(
                     f"The identity provider asks {username!r} for a verification code: give the authenticator's "
                     f"TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}), or use a saved sign-in."
                 )
+            check_secret(secret)
             if codes_tried >= 2:
                 wait_for_next_code()
             steps.enter_code(one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1))

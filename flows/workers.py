@@ -131,10 +131,11 @@ class Pool:
         assert self.client is not None  # set by run(), before the rows are handed out
         if self.workers.setup_context:
             self.workers.setup_context(page.context)
-        while pending:
+        while pending and not self.stop.is_set():  # stopped: the rows not done are left for a resume
             task = pending.pop(0)
             try:
-                outcome = traced(page, task, self.client, self.journal, self.workers.traces)
+                # A row tried again after a portal outage runs in a new page: the next rows too.
+                outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
             except PlaywrightError as error:  # the browser died under this row: once, it is tried in the next
                 if task.row.number not in self.died:
                     self.died.add(task.row.number)

@@ -9,7 +9,15 @@ from typing import Self
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PageError, PortalError, SignedOutError, ThrottledError, UnknownPageError, error_for_status
+from .errors import (
+    PageError,
+    PortalError,
+    PortalUnavailableError,
+    SignedOutError,
+    ThrottledError,
+    UnknownPageError,
+    error_for_status,
+)
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -252,6 +260,10 @@ class FormPage(Screen):
             if not isinstance(busy, ThrottledError):
                 raise
             raise busy from None
+        except PortalUnavailableError as error:  # the page after Submit did not come: the form may have gone
+            raise watched.failed() or UnknownPageError(
+                f"After Submit, whether anything was saved is not known: {error}"
+            ) from error
         except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
             raise watched.failed() or UnknownPageError(
                 f"After Submit, whether anything was saved is not known: {error}"

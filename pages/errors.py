@@ -84,7 +84,8 @@ class UnknownPageError(PortalError):
     """Where a screen was expected, the portal showed a page the library does not know (its words are in the message).
 
     Raised after the usual wait (Playwright's timeout): a new page of the portal, a gateway's or
-    proxy's page, or a screen whose markup changed.
+    proxy's page, or a screen whose markup changed; a link or button that could not be selected in
+    time. After Submit: whether anything was saved is not known (the form may have reached the portal).
     """
 
 

@@ -13,7 +13,7 @@ from contextlib import suppress
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
@@ -47,7 +47,7 @@ ERROR_HEADING = re.compile(
 BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
 # Playwright's log of an action it did, then waited on the navigation the action started (a key press
 # logs itself before it is pressed: logged and timed out, it was pressed and the navigation waited on).
-ACTION_DONE = re.compile(r"^\s*- (?:[\w ]+ action done|elementHandle\.press\()", re.MULTILINE)
+ACTION_DONE = re.compile(r"^\s*- (?:performing [\w ]+ action|[\w ]+ action done|elementHandle\.press\()", re.MULTILINE)
 # Playwright's word for a navigation taken for another: the browser's error page of a navigation that failed
 # before, shown late (Playwright issue #35944).
 LATE_ERROR_PAGE = re.compile(r'interrupted by another navigation to "chrome-error:')
@@ -202,7 +202,14 @@ class Screen:
         too; a ``target`` that could not be selected in time (never shown, disabled, covered), an
         ``UnknownPageError``. ``what`` names the target in those errors ("Edit").
         """
-        where = self.page.url
+        where, refused = self.page.url, []
+
+        def note(request: Request) -> None:  # the browser's word, which may come before its error page shows
+            failure = request.failure or ""
+            if request.is_navigation_request() and request.frame == self.page.main_frame and no_answer(failure):
+                refused.append(failure)
+
+        self.page.on("requestfailed", note)
         try:
             if key is None:
                 highlight(target).click()
@@ -213,6 +220,10 @@ class Screen:
             if ACTION_DONE.search(str(error)):
                 raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {timeout}") from error
             raise UnknownPageError(f"{what} could not be selected at {where}: {timeout}") from error
+        finally:
+            self.page.remove_listener("requestfailed", note)
+        if refused:
+            raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {refused[0]}")
         unanswered = self.browser_error_page(f"{what} at {where}")
         if unanswered is not None:
             raise unanswered

@@ -132,9 +132,9 @@ def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> Non
         problems=[Problem(1, "unknown column 'citty'"), Problem(2, "email: not an address")],
     )
 
-    # When it is described, then nothing is left out, and a value the portal does not hold shows as none
+    # When it is described, then nothing is left out, and the column the form does not have is no change
     assert plan.describe() == [
         "row 1: problem: unknown column 'citty'",
         "row 2: invalid Contoso (email: not an address; postalCode: not valid)",
-        "row 3: would change Fabrikam: citty '' -> 'Lyon', city 'Paris' -> 'Lyon'",
+        "row 3: would change Fabrikam: citty (not a field), city 'Paris' -> 'Lyon'",
     ]

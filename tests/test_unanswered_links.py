@@ -53,7 +53,9 @@ def test_a_link_whose_connection_is_refused_is_unavailable_at_once(
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When Edit is selected, then the error says the portal did not answer Edit, from where
-    with pytest.raises(PortalUnavailableError, match=r"did not answer Edit at http\S+/account: the browser shows"):
+    # (its reason, or, should the browser's word come late, the browser's own error page it shows)
+    answer = r"did not answer Edit at http\S+/account: (net::ERR_CONNECTION_REFUSED|the browser shows its own)"
+    with pytest.raises(PortalUnavailableError, match=answer):
         account.edit()
 
 
