@@ -90,10 +90,14 @@ class UnknownPageError(PortalError):
 
 
 class PageError(PortalError):
-    """The portal answered with an error page; ``status`` is its HTTP status."""
+    """The portal answered with an error page; ``status`` is its HTTP status.
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"The portal answered {status}: {message}")
+    ``answered=False`` when the library found it itself (no customer in the list, no Edit offered): the
+    message then claims no answer of the portal's, and ``status`` is the one the portal would give.
+    """
+
+    def __init__(self, status: int, message: str, *, answered: bool = True) -> None:
+        super().__init__(f"The portal answered {status}: {message}" if answered else message[:1].upper() + message[1:])
         self.status = status
         self.said = message  # the page's own words
 
@@ -114,8 +118,9 @@ class ThrottledError(PageError):
 class CustomerNotFoundError(PageError):
     """No such customer: not in the Customers list, or the portal answered 404."""
 
-    def __init__(self, status: int = 404, message: str = "", company_name: str = "") -> None:
-        super().__init__(status, message or f"no customer named {company_name!r} in the Customers list")
+    def __init__(self, status: int | None = None, message: str = "", company_name: str = "") -> None:
+        said = message or f"no customer named {company_name!r} in the Customers list"
+        super().__init__(status or 404, said, answered=status is not None)
         self.company_name = company_name
 
 
@@ -138,8 +143,9 @@ class AmbiguousCustomerError(PortalError):
 class NotAllowedError(PageError):
     """The signed-in user's role may not do this: no Edit offered, or the portal answered 403."""
 
-    def __init__(self, status: int = 403, message: str = "") -> None:
-        super().__init__(status, message or "the signed-in user's role may not do this")
+    def __init__(self, status: int | None = None, message: str = "") -> None:
+        said = message or "the signed-in user's role may not do this"
+        super().__init__(status or 403, said, answered=status is not None)
 
 
 class EditConflictError(PortalError):

@@ -20,11 +20,13 @@ from pages import (
     CustomerNotFoundError,
     CustomersPage,
     DashboardPage,
+    NotAllowedError,
     PageError,
     PortalError,
     PortalUnavailableError,
     UnknownPageError,
 )
+from pages.errors import error_for_status
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
 pytestmark = pytest.mark.tooling
@@ -90,6 +92,17 @@ def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page
         update_customer_account(page, "Contoso", {"postalCode": 200000, "city": None, "state": "上海市"})  # type: ignore[dict-item]
 
     assert page.url == "about:blank"
+
+
+def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
+    # Given the errors for a name missing from the list and a role offered no Edit, and for the pages saying so
+    missing, no_edit = CustomerNotFoundError(company_name="Contoso"), NotAllowedError(message="no Edit for Contoso")
+    answered = error_for_status(404, "Customer not found")
+
+    # Then only the portal's own answer is said to be one; the statuses stay the ones it would give
+    assert (str(missing), missing.status) == ("No customer named 'Contoso' in the Customers list", 404)
+    assert (str(no_edit), no_edit.status) == ("No Edit for Contoso", 403)
+    assert str(answered) == "The portal answered 404: Customer not found"
 
 
 def test_a_totp_secret_that_is_not_base32_is_named_before_the_browser_moves(page: Page) -> None:
