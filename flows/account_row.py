@@ -79,7 +79,7 @@ def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None
             if answer is None or answer.status < 500:
                 return look
         except PlaywrightError:  # refused, reset, or no answer in time: still gone; a dead browser is no look
-            if not (context.browser and context.browser.is_connected()):
+            if browser_gone(look):
                 raise
         with suppress(PlaywrightError):
             look.close()

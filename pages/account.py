@@ -260,11 +260,8 @@ class FormPage(Screen):
             if not isinstance(busy, ThrottledError):
                 raise
             raise busy from None
-        except PortalUnavailableError as error:  # the page after Submit did not come: the form may have gone
-            raise watched.failed() or UnknownPageError(
-                f"After Submit, whether anything was saved is not known: {error}"
-            ) from error
-        except UnknownPageError as error:  # the portal took the form: what it did with it is not shown
+        # The portal took the form, but what it did with it is not shown (or the page after it never came).
+        except (PortalUnavailableError, UnknownPageError) as error:
             raise watched.failed() or UnknownPageError(
                 f"After Submit, whether anything was saved is not known: {error}"
             ) from error

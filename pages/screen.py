@@ -248,14 +248,13 @@ class Screen:
         browser's own error page (a navigation the portal failed to answer) is ``PortalUnavailableError``.
         """
         unanswered = self.browser_error_page()
-        with suppress(PlaywrightError):  # Firefox keeps the address asked for; its document says what it is
-            document = self.page.evaluate("document.documentURI")
-            if unanswered is None and BROWSER_ERROR_PAGE.match(str(document)):
-                unanswered = PortalUnavailableError(
-                    f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
-                )
         if unanswered is not None:
             return unanswered
+        with suppress(PlaywrightError):  # Firefox keeps the address asked for; its document says what it is
+            if BROWSER_ERROR_PAGE.match(str(self.page.evaluate("document.documentURI"))):
+                return PortalUnavailableError(
+                    f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
+                )
         says = page_says(self.page)
         if present.count():
             seen = "it shows, but it never finished loading (hidden, or still busy)"
