@@ -96,12 +96,14 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
 def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
     """Change the billing profile of ``customer`` (a company name); return the Bill-to info shown after saving.
 
-    ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values. Raises
+    ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values (at least one). Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
     portal says so; nothing is saved in those cases.
     """
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
+    if not changes:  # a Submit of the form as it stands would still leave a change in the portal's log
+        raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
     return submit_changes(edit_account(page, customer), changes)
 
 

@@ -106,6 +106,12 @@ def run(args: argparse.Namespace) -> int:
     except SpreadsheetError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    if not rows:  # said at once, without signing in: a file of changes may be empty on a quiet day
+        print(f"{args.file} has no rows below its header: nothing to do", file=sys.stderr)
+        if not args.dry_run:
+            write_results(results, [])
+            print(summary([], results))
+        return 0
     traces = results.with_name(results.name + ".traces")
     workers = Workers(args.base_url, args.user, args.password, args.workers, session_options(args), traces)
     journal = Journal(None if args.dry_run else journal_path(results), resume=args.resume)

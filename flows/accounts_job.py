@@ -40,7 +40,10 @@ def as_rows(rows: Iterable[AccountRow | Mapping[str, Any]]) -> list[AccountRow]:
     rows = list(rows)
     if all(isinstance(row, AccountRow) for row in rows):
         return rows  # type: ignore[return-value]  # checked just above
-    return rows_from_mappings(row for row in rows if isinstance(row, Mapping))
+    if all(isinstance(row, Mapping) for row in rows):
+        return rows_from_mappings(rows)  # type: ignore[arg-type]  # checked just above
+    kinds = sorted({type(row).__name__ for row in rows})
+    raise TypeError(f"rows must be all AccountRows or all mappings such as {{'customer': ...}}, not {', '.join(kinds)}")
 
 
 def refuse_problems(plan: AccountsPlan, *, skip_invalid: bool) -> None:
@@ -113,6 +116,8 @@ def update_accounts(
     called on each worker's signed-in context (routes, init scripts).
     """
     account_rows = as_rows(rows)
+    if not account_rows:
+        return []  # nothing to check or apply: no browser is started
     settings = Workers(
         base_url, user, password, workers, dict(session_options or {}), Path(traces) if traces else None,
         setup_context,

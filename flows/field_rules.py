@@ -15,6 +15,8 @@ from typing import Any
 # Documented limits of the billing profile's fields (Address and billing profile resources).
 MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A subdivision code as ISO 3166-2 spells it, with or without its country: "SH", "CN-SH", "31".
+SUBDIVISION_CODE = re.compile(r"^(?:[A-Z]{2}-)?[A-Z0-9]{1,3}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,15 @@ class CountryRules:
         )
 
     def state_problem(self, state: str) -> str | None:
-        """Say why ``state`` is not one of the country's states, or None."""
+        """Say why ``state`` is not one of the country's states, or None.
+
+        A country that lists its states by name (China) may still take their codes, which the
+        list does not spell out: a code is left to the portal's own check on Submit.
+        """
         if not self.states or state.casefold() in {known.casefold() for known in self.states}:
+            return None
+        listed_by_name = not any(SUBDIVISION_CODE.match(known) for known in self.states)
+        if listed_by_name and SUBDIVISION_CODE.match(state):
             return None
         return f"{state!r} is not a state or province of {self.iso2}"
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from flows import update_accounts
 from flows.accounts_plan import AccountsPlan, Problem, RowTask
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal
@@ -47,6 +50,27 @@ def test_xlsx_cells_read_as_text_numbers_without_a_decimal_point(tmp_path: Path)
     assert [row.changes for row in rows] == [{"postalCode": "215000", "city": "苏州市"}, {"postalCode": "200000"}]
 
 
+def test_a_file_with_only_its_header_is_nothing_to_do_said_without_signing_in(tmp_path: Path) -> None:
+    (tmp_path / "changes.csv").write_text("customer,city\r\n,\r\n")
+    command = [sys.executable, "-m", "flows", "update-accounts", str(tmp_path / "changes.csv"),
+               "--base-url", "http://127.0.0.1:9/", "--user", "global-admin"]  # fmt: skip  # nothing listens there
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+
+    assert done.returncode == 0, done.stderr
+    assert "has no rows below its header: nothing to do" in done.stderr
+    assert done.stdout.startswith("0 rows: none; results in ")
+    assert (tmp_path / "changes.csv.results.csv").read_text().startswith("row,customer,outcome")
+
+
+def test_no_rows_start_no_browser_and_mixed_rows_are_refused() -> None:
+    nowhere = "http://127.0.0.1:9/"  # nothing listens there: any sign-in would fail
+
+    assert update_accounts([], nowhere, "global-admin") == []
+    with pytest.raises(TypeError, match="all AccountRows or all mappings"):
+        update_accounts([AccountRow(2, "Contoso", {"city": "Lyon"}), {"customer": "Fabrikam"}], nowhere, "x")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -69,6 +93,16 @@ def test_values_are_checked_with_the_country_s_published_rules() -> None:
 
     assert set(problems) == {"postalCode", "state", "email"}
     assert "expected ^\\d{6}$" in problems["postalCode"]
+
+
+@pytest.mark.parametrize("state", ["SH", "cn-js", "31"])
+def test_a_state_code_is_left_to_the_portal_where_the_country_lists_names(state: str) -> None:
+    # China's served list has names only; the portal may also take their codes, which the list cannot tell
+    us_rules = CountryRules("US", states=("CA", "NY"))
+
+    assert value_problems({"state": state}, CN_RULES) == {}
+    assert set(value_problems({"state": state}, us_rules)) == {"state"}  # a list of codes tells every code
+    assert set(value_problems({"state": "Shanghai"}, CN_RULES)) == {"state"}  # a name not listed is refused
 
 
 def test_digits_of_another_script_are_no_postal_code() -> None:

@@ -94,6 +94,13 @@ def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page
     assert page.url == "about:blank"
 
 
+def test_no_change_at_all_is_refused_before_the_browser_moves(page: Page) -> None:
+    with pytest.raises(ValueError, match="No changes given for 'Contoso'"):
+        update_customer_account(page, "Contoso", {})
+
+    assert page.url == "about:blank"
+
+
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
     # Given the errors for a name missing from the list and a role offered no Edit, and for the pages saying so
     missing, no_edit = CustomerNotFoundError(company_name="Contoso"), NotAllowedError(message="no Edit for Contoso")
