@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .outcomes import RowOutcome
 
@@ -107,17 +108,40 @@ def read_rows(path: str | Path) -> list[AccountRow]:
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
-    """Return the cells of the workbook's first sheet, row by row."""
+    """Return the cell values of the workbook's first sheet, row by row; a formula gives the value Excel saved.
+
+    A formula saved without its value (a file written by a program, never opened in Excel) is
+    refused, naming its cells: read as empty, it would silently leave its field alone.
+    """
+    cells = sheet_rows(path, data_only=False)
+    formulas = [cell for row in cells for cell in row if cell.data_type == "f"]
+    if not formulas:
+        return [[cell.value for cell in row] for row in cells]
+    values = sheet_rows(path, data_only=True)
+    # A formula whose saved result is an empty text has no value, but the type "str".
+    saved = {cell.coordinate for row in values for cell in row if cell.value is not None or cell.data_type == "str"}
+    unsaved = [cell.coordinate for cell in formulas if cell.coordinate not in saved]
+    if unsaved:
+        listed = ", ".join(unsaved[:10]) + (f" and {len(unsaved) - 10} more" if len(unsaved) > 10 else "")
+        raise SpreadsheetError(
+            f"{path}: formulas without a saved value in {listed}: open the file in Excel and save it, "
+            "or type the values"
+        )
+    return [[cell.value for cell in row] for row in values]
+
+
+def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
+    """Return the cells of the workbook's first sheet, formulas as written or as the values last saved."""
     try:
         from openpyxl import load_workbook
     except ImportError:
         raise SpreadsheetError("Reading .xlsx needs openpyxl: pip install openpyxl (or save the file as CSV)") from None
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value
+        workbook = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
         raise SpreadsheetError(f"Cannot read {path} as a workbook: {error}") from None
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        return [list(row) for row in workbook.worksheets[0].iter_rows()]
     finally:
         workbook.close()
 

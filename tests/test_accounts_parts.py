@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,32 @@ def test_no_rows_start_no_browser_and_mixed_rows_are_refused() -> None:
     assert update_accounts([], nowhere, "global-admin") == []
     with pytest.raises(TypeError, match="all AccountRows or all mappings"):
         update_accounts([AccountRow(2, "Contoso", {"city": "Lyon"}), {"customer": "Fabrikam"}], nowhere, "x")
+
+
+def saved_by_excel(path: Path, results: dict[str, str]) -> Path:
+    """Return a copy of an openpyxl workbook as Excel saves it: each named formula cell with its text result."""
+    saved = path.with_name("saved-" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename).decode()
+            for cell, result in results.items():  # openpyxl writes <c r="B2"><f>...</f><v /></c>
+                data = re.sub(rf'<c r="{cell}">(<f>.*?</f>)<v />', rf'<c r="{cell}" t="str">\1<v>{result}</v>', data)
+            target.writestr(item, data)
+    return saved
+
+
+def test_xlsx_formulas_read_as_excel_saved_them_and_unsaved_ones_are_named(tmp_path: Path) -> None:
+    # Given formulas as a program writes them (no results), and the same file as Excel saves it
+    workbook = Workbook()
+    workbook.active.append(["customer", "postalCode", "city"])
+    workbook.active.append(["Contoso", '="2150"&"00"', '=IF(TRUE,"","x")'])
+    workbook.save(tmp_path / "changes.xlsx")
+    excel = saved_by_excel(tmp_path / "changes.xlsx", {"B2": "215000", "C2": ""})
+
+    # Then Excel's results are the values (an empty result leaves its field alone); a program's are refused
+    assert [row.changes for row in read_rows(excel)] == [{"postalCode": "215000"}]
+    with pytest.raises(SpreadsheetError, match="formulas without a saved value in B2, C2: open the file in Excel"):
+        read_rows(tmp_path / "changes.xlsx")
 
 
 @pytest.mark.parametrize(
