@@ -32,8 +32,10 @@ from pages import (
     PortalUnavailableError,
     SignedOutError,
     ThrottledError,
+    UnknownPageError,
     ValidationError,
 )
+from pages.errors import GATEWAY_DOWN
 
 from . import rest
 from .account import submit_changes
@@ -49,7 +51,6 @@ THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited bef
 PORTAL_BACK_WAIT_S = 120.0
 FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
-GATEWAY_DOWN = (502, 503, 504)  # a gateway's words for the portal behind it not answering
 
 
 def browser_gone(page: Page) -> bool:
@@ -58,8 +59,12 @@ def browser_gone(page: Page) -> bool:
 
 
 def portal_gone(error: Exception) -> bool:
-    """Whether ``error`` says the portal as a whole did not answer (not the row's doing, nor a throttle)."""
-    if isinstance(error, PortalUnavailableError):
+    """Whether ``error`` says the portal as a whole did not answer (not the row's doing, nor a throttle).
+
+    A Submit left without an answer is one too: the retry that follows re-checks the form, so what the
+    unanswered Submit saved is not submitted again.
+    """
+    if isinstance(error, PortalUnavailableError) or (isinstance(error, UnknownPageError) and error.unanswered):
         return True
     return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
 

@@ -234,7 +234,8 @@ class FormPage(Screen):
                 raise UnknownPageError(said) from error
             raise watched.failed() or UnknownPageError(
                 f"The portal did not answer Submit at {watched.url} ({timeout}): whether anything was saved is not "
-                f"known"
+                f"known",
+                unanswered=True,
             ) from error
         try:
             # Whether the view shown in place is a save is told once the portal's answer is known (below).
@@ -262,8 +263,9 @@ class FormPage(Screen):
             raise busy from None
         # The portal took the form, but what it did with it is not shown (or the page after it never came).
         except (PortalUnavailableError, UnknownPageError) as error:
+            silent = isinstance(error, PortalUnavailableError) or getattr(error, "unanswered", False)
             raise watched.failed() or UnknownPageError(
-                f"After Submit, whether anything was saved is not known: {error}"
+                f"After Submit, whether anything was saved is not known: {error}", unanswered=silent
             ) from error
         failed = watched.failed()  # before the page's answer, or told by the browser after it
         if failed is not None:

@@ -29,6 +29,9 @@ NO_ANSWER = re.compile(
 )
 
 
+# A gateway's words for the portal behind it not answering (a restart, say).
+GATEWAY_DOWN = (502, 503, 504)
+
 # Of those, the words for a request that never reached the portal: refused, unresolved, unreachable.
 # Others (reset, empty answer, a generic failure) may come after it did.
 NEVER_REACHED = re.compile(
@@ -85,8 +88,14 @@ class UnknownPageError(PortalError):
 
     Raised after the usual wait (Playwright's timeout): a new page of the portal, a gateway's or
     proxy's page, or a screen whose markup changed; a link or button that could not be selected in
-    time. After Submit: whether anything was saved is not known (the form may have reached the portal).
+    time. After Submit: whether anything was saved is not known (the form may have reached the portal);
+    ``unanswered`` is True when the portal gave none at all (a reset connection, a gateway's 502-504, a
+    request never answered), as a restarting portal does: a caller may wait for it before looking again.
     """
+
+    def __init__(self, message: str, *, unanswered: bool = False) -> None:
+        super().__init__(message)
+        self.unanswered = unanswered
 
 
 class PageError(PortalError):

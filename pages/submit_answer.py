@@ -35,6 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import (
+    GATEWAY_DOWN,
     PortalUnavailableError,
     ThrottledError,
     UnknownPageError,
@@ -278,7 +279,8 @@ class SubmitAnswer:
             if time.monotonic() >= deadline:
                 raise UnknownPageError(
                     f"the portal did not answer the request carrying the form within {RESPONSE_WAIT_MS / 1000:g} s "
-                    f"({request.method} {request.url}), though the page showed something meanwhile"
+                    f"({request.method} {request.url}), though the page showed something meanwhile",
+                    unanswered=True,
                 )
             with suppress(PlaywrightTimeoutError):  # the listeners take in the answer or failure meanwhile
                 self.page.wait_for_event("response", predicate=lambda answer: answer.request is request, timeout=250)
@@ -313,13 +315,15 @@ class SubmitAnswer:
         if failure:
             return UnknownPageError(
                 f"The portal did not answer Submit at {self.url} ({failure}), perhaps after the form reached it: "
-                f"whether anything was saved is not known"
+                f"whether anything was saved is not known",
+                unanswered=True,
             )
         if self.status == 503 and self.retry_after is not None:  # busy, saying when to come back: it did nothing
             return ThrottledError(503, f"Submit at {self.url} was not taken; nothing was saved", self.retry_after)
         if self.status >= 500:  # in place: whatever the page then says, the portal failed while it had the form
             return UnknownPageError(
                 f"The portal answered Submit at {self.url} with HTTP {self.status}: whether anything was saved is "
-                f"not known"
+                f"not known",
+                unanswered=self.status in GATEWAY_DOWN,  # a gateway's word that the portal behind it did not answer
             )
         return None

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Route
-from test_update_accounts import signed_in_as
+from test_update_accounts import portal_changes, signed_in_as
 
 from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
@@ -44,6 +44,26 @@ def outage_after_first_submit(first: Customer, refusals: int | None) -> tuple[Ca
         context.route(f"**/customers/{first.id}/account/edit", submit)
 
     return setup, refused
+
+
+def submit_saved_then_unanswered(second: Customer, refusals: int) -> Callable[[BrowserContext], None]:
+    """Return a context setup where the second customer's Submit reaches the portal, which saves it, but its
+    answer never comes (the connection reset, as a portal that stops does); the next ``refusals`` pages
+    starting a row are refused."""
+
+    def setup(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            route.fetch()  # the portal takes the form and saves it...
+            starts_a_row = re.compile(r"/(customers|dashboard)$")
+            context.route(starts_a_row, lambda refused: refused.abort("connectionrefused"), times=refusals)
+            route.abort("connectionreset")  # ...and goes before its answer reaches the browser
+
+        context.route(f"**/customers/{second.id}/account/edit", submit, times=2)
+
+    return setup
 
 
 def run_rows(
@@ -96,3 +116,22 @@ def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
     assert waits[:5] == [0.5, 1.0, 2.0, 4.0, 8.0] and set(waits[4:]) == {8.0} and 110 <= sum(waits) <= 128, waits
     assert api.billing_profile(people[0].id).city == CITIES[0]
     assert [api.billing_profile(c.id) for c in people[1:]] == [c.billing for c in people[1:]]
+
+
+def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    waits: list[float],
+) -> None:  # fmt: skip
+    # Given three rows, and a portal that saves the second row's Submit, then goes for two looks before answering
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+    setup = submit_saved_then_unanswered(people[1], refusals=2)
+
+    # When the job runs
+    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
+
+    # Then the row waited for the portal (0.5 s, 1 s), found its value saved, and did not submit it again
+    assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
+    assert waits == [0.5, 1.0]
+    assert outcomes[1].messages[0].startswith("tried again after: UnknownPageError"), outcomes[1].messages
+    assert [change["city"] for change in portal_changes(api, people[1])] == [CITIES[1]]
+    assert [api.billing_profile(c.id).city for c in people] == CITIES
