@@ -153,7 +153,8 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
         else:
             stored = directory.profile(customer_id)
             outcome.before = {name: stored[name] for name in row.changes if name in stored}
-            bad = value_problems(row.changes, directory.rules(stored["country"]))
+            partner_domain = client.partner_domain() if "email" in row.changes else None
+            bad = value_problems(row.changes, directory.rules(stored["country"]), partner_domain)
             outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
         if outcome.messages:
             plan.problems += [Problem(row.number, message) for message in outcome.messages]

@@ -59,8 +59,13 @@ class CountryRules:
         return f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
 
 
-def value_problems(changes: Mapping[str, str], rules: CountryRules | None) -> dict[str, str]:
-    """Return what is wrong with each of ``changes`` (non-empty new values), keyed by field."""
+def value_problems(
+    changes: Mapping[str, str], rules: CountryRules | None, partner_domain: str | None = None
+) -> dict[str, str]:
+    """Return what is wrong with each of ``changes`` (non-empty new values), keyed by field.
+
+    ``partner_domain``, when known, is the partner's own: a customer's email may not be there.
+    """
     problems: dict[str, str] = {}
     for field, value in changes.items():
         if field in MAX_LENGTH and len(value) > MAX_LENGTH[field]:
@@ -68,6 +73,8 @@ def value_problems(changes: Mapping[str, str], rules: CountryRules | None) -> di
     email = changes.get("email")
     if email and not EMAIL.match(email):
         problems.setdefault("email", f"{email!r} is not an email address")
+    elif email and partner_domain and at_domain(email, partner_domain):
+        problems.setdefault("email", f"{email!r} is at the partner's own domain ({partner_domain})")
     company = changes.get("companyName", "").strip()
     if company and (len(company) == 1 or not any(ch.isalnum() for ch in company)):
         problems.setdefault("companyName", f"{company!r} is not a company name")
@@ -86,3 +93,10 @@ def value_problems(changes: Mapping[str, str], rules: CountryRules | None) -> di
         if problem is not None:
             problems.setdefault(field, problem)
     return problems
+
+
+def at_domain(email: str, domain: str) -> bool:
+    """Whether ``email`` is at ``domain`` or one of its subdomains (any case)."""
+    at = email.rsplit("@", 1)[1].casefold().rstrip(".")
+    domain = domain.casefold().rstrip(".")
+    return at == domain or at.endswith("." + domain)

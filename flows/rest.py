@@ -189,6 +189,7 @@ class PortalClient:
         self.token: str | None = None
         self.lock = threading.Lock()  # one renewal at a time
         self.rules: dict[str, dict[str, Any] | None] = {}
+        self.own_domain: tuple[str | None] | None = None  # the partner's domain, once read
 
     def get(self, path: str, query: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> Any:
         """GET ``path`` (below the base URL) and return the decoded answer; renew a refused token once."""
@@ -279,6 +280,17 @@ class PortalClient:
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored."""
         return BillingProfile.from_api(self.get(f"v1/customers/{urllib.parse.quote(customer_id)}/profiles/billing"))
+
+    def partner_domain(self) -> str | None:
+        """Return the partner's own domain, from its organization profile (read once); None if the API does not say."""
+        if self.own_domain is None:
+            try:
+                self.own_domain = (str(self.get("v1/profiles/organization").get("domain") or "") or None,)
+            except ApiError as error:
+                if error.status not in (403, 404):  # a role that may not read it, or a portal without it
+                    raise
+                self.own_domain = (None,)
+        return self.own_domain[0]
 
     def country_rules(self, iso2: str) -> dict[str, Any] | None:
         """Return the country's published validation rules (cached), or None when it publishes none."""

@@ -133,6 +133,16 @@ def test_a_state_code_is_left_to_the_portal_where_the_country_lists_names(state:
     assert set(value_problems({"state": "Shanghai"}, CN_RULES)) == {"state"}  # a name not listed is refused
 
 
+@pytest.mark.parametrize(
+    ("email", "refused"),
+    [("billing@contoso-partner.cn", True), ("Billing@EU.Contoso-Partner.cn.", True), ("billing@partner.cn", False),
+     ("billing@notcontoso-partner.cn", False)],
+)  # fmt: skip
+def test_an_email_at_the_partner_s_own_domain_is_refused_when_the_domain_is_known(email: str, refused: bool) -> None:
+    assert set(value_problems({"email": email}, CN_RULES, "contoso-partner.cn")) == ({"email"} if refused else set())
+    assert value_problems({"email": email}, CN_RULES) == {}  # not known: left to the portal
+
+
 def test_digits_of_another_script_are_no_postal_code() -> None:
     # A spreadsheet typed with a full-width keyboard: six digits to a person, none to the portal's pattern
     assert set(value_problems({"postalCode": "２１５０００"}, CN_RULES)) == {"postalCode"}

@@ -276,3 +276,21 @@ def test_links_resolve_against_the_api_s_version_and_never_lead_to_another_site(
     # A link to another site would carry the token there: refused
     with pytest.raises(PortalError, match="another site"):
         client.link_url("https://elsewhere.example/v1/customers")
+
+
+@pytest.mark.parametrize(
+    ("answer", "domain"),
+    [
+        pytest.param((200, {}, {"domain": "contoso-partner.onmschina.cn"}), "contoso-partner.onmschina.cn", id="told"),
+        pytest.param((404, {}, {"code": 404, "description": "Not found"}), None, id="no-such-resource"),
+        pytest.param((403, {}, {"code": 403, "description": "Forbidden"}), None, id="role-may-not-read-it"),
+    ],
+)  # fmt: skip
+def test_the_partner_s_domain_is_read_once_from_its_organization_profile(
+    api: StubApi, answer: tuple[int, dict[str, str], object], domain: str | None
+) -> None:
+    api.answers = [answer]
+    client = PortalClient(api.url, lambda: "token")
+
+    assert [client.partner_domain(), client.partner_domain()] == [domain, domain]
+    assert [path for path, _ in api.requests] == ["/v1/profiles/organization"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from playwright.sync_api import BrowserContext, Route
 from fixtures.api_client import Customer, PortalApi
 from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
-from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
+from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID, PARTNER_DOMAIN
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
 from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
@@ -138,6 +139,20 @@ def test_an_unknown_column_stops_the_run_even_when_invalid_rows_may_be_skipped(
                         user.name, **signed_in_as(user, api), skip_invalid=True)  # fmt: skip
 
     assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_a_billing_email_at_the_partner_s_own_domain_is_refused_before_any_change(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    first, second, user = customers.create("CN"), customers.create("CN"), make_user("admin-agent")
+    rows = [{"customer": first.companyName, "city": "苏州市"},
+            {"customer": second.companyName, "email": f"billing@{PARTNER_DOMAIN.upper()}"}]  # fmt: skip
+
+    said = rf"row 2: email: .* is at the partner's own domain \({re.escape(PARTNER_DOMAIN)}\)"
+    with pytest.raises(InvalidRowsError, match=said):
+        update_accounts(rows, base_url, user.name, **signed_in_as(user, api))
+
+    assert [api.billing_profile(c.id) for c in (first, second)] == [first.billing, second.billing]
 
 
 def test_dry_run_says_what_would_change_and_changes_nothing(
