@@ -5,13 +5,16 @@ It authenticates with a bearer token from a callable (``token``), so how tokens 
 A token the API refuses (expired, forgotten by a restart) is replaced once and the request
 sent again: a 401 means the portal did nothing with it. So is a request the API asks to send later
 (429 Too Many Requests, or 503 with ``Retry-After``), after the wait it names, a few times.
+A gateway's answer (502, 503 without ``Retry-After``, 504) is raised at once, as a dropped connection is.
 """
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -21,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
-from pages.errors import retry_after_seconds
+from pages.errors import GATEWAY_DOWN, retry_after_seconds
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -37,17 +40,57 @@ FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
+EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
+TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 log = logging.getLogger("flows")
 
 
-class ApiError(PortalError):
-    """The REST API answered with an error; ``status`` and ``body`` say which."""
+def excerpt(text: str) -> str:
+    """Return the start of an answer's text for a message: an HTML page's title if it has one, whitespace collapsed."""
+    title = TITLE.search(text)
+    words = " ".join((html.unescape(title.group(1)) if title else text).split())
+    return words if len(words) <= EXCERPT_CHARS else words[: EXCERPT_CHARS - 1] + "…"
 
-    def __init__(self, status: int, body: Any, where: str, meaning: str = "") -> None:
-        super().__init__(f"{where} answered {status}: {body}" + (f". {meaning}" if meaning else ""))
+
+def said(body: Any) -> str:
+    """Return what an error answer says, in short: the API's ``description`` (an OAuth error's too), else an excerpt."""
+    if isinstance(body, dict):
+        nested = body.get("error")
+        message = nested.get("message") if isinstance(nested, dict) else None
+        for words in (body.get("description"), body.get("error_description"), message):
+            if isinstance(words, str) and words.strip():
+                return words.strip()
+        return excerpt(json.dumps(body, ensure_ascii=False))
+    return excerpt(str(body))
+
+
+class ApiError(PortalError):
+    """The REST API answered with an error; ``status`` and ``body`` (the whole answer, decoded if JSON) say which.
+
+    ``retry_after`` is the seconds it asked to wait before sending the request again (``Retry-After``),
+    None when it did not say: a wait longer than ``LONGEST_WAIT_S`` is raised at once, for the caller to decide.
+    """
+
+    def __init__(
+        self, status: int, body: Any, where: str, meaning: str = "", *, retry_after: float | None = None
+    ) -> None:
+        words = said(body)
+        when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
+        super().__init__(
+            f"{where} answered {status}" + (f": {words}" if words else "") + when + (f". {meaning}" if meaning else "")
+        )
         self.status = status
         self.body = body
+        self.retry_after = retry_after
+
+
+class ApiUnavailableError(ApiError, PortalUnavailableError):
+    """A gateway answered for the REST API (502, 503 without ``Retry-After``, 504): the API behind it did not.
+
+    A ``PortalUnavailableError``, as a dropped connection is, so a job waits for the portal before
+    trying again; an ``ApiError`` too, with the gateway's ``status`` and ``body``.
+    """
 
 
 class TokenWithoutMfaError(ApiError):
@@ -110,26 +153,47 @@ def send(
 ) -> tuple[Any, dict[str, str]]:
     """Send one request; return the decoded JSON answer and its headers.
 
-    Raises ``ApiError`` when the API answers with an error (after waiting out any it asked for) and
-    ``PortalUnavailableError`` when it does not answer, or drops the connection.
+    Raises ``ApiError`` when the API answers with an error (after waiting out any it asked for),
+    ``PortalUnavailableError`` when it does not answer, drops the connection, or a gateway answers for it
+    (``ApiUnavailableError``, both), and ``PortalError`` when its answer is not JSON (another site's address).
     """
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     sent = {"Accept": "application/json", **(headers or {})}
     if form is not None:
         sent["Content-Type"] = "application/x-www-form-urlencoded"
     request = urllib.request.Request(url, data=data, headers=sent, method=method)
+    where = f"{method} {url}"
     try:
         raw, answered = open_patiently(request)
-        return json.loads(raw or b"null"), answered
     except urllib.error.HTTPError as error:
         with error:
-            raw = error.read()
-        body = json.loads(raw) if raw.startswith(b"{") else raw.decode(errors="replace")
-        raise ApiError(error.code, body, f"{method} {url}") from None
+            body = decoded(error.read())
+        asked = (error.headers.get("Retry-After") or "").strip()
+        retry_after = retry_after_seconds(asked) if asked else None
+        if error.code in GATEWAY_DOWN and not (error.code == 503 and asked):  # 503 saying when is a throttle
+            meaning = "A gateway's answer: the REST API behind it did not answer"
+            raise ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after) from None
+        raise ApiError(error.code, body, where, retry_after=retry_after) from None
     except urllib.error.URLError as error:
         raise PortalUnavailableError(f"The portal's REST API did not answer {method} {url}: {error.reason}") from None
     except (OSError, http.client.HTTPException) as error:  # reset, dropped, timed out mid-answer
         raise PortalUnavailableError(f"The portal's REST API broke off {method} {url}: {error!r}") from None
+    try:
+        return json.loads(raw or b"null"), answered
+    except ValueError:  # a web page, as another site's address answers (the portal's, not its API's)
+        kind = next((value for name, value in answered.items() if name.lower() == "content-type"), "no content type")
+        start = excerpt(raw.decode(errors="replace"))
+        raise PortalError(f"{where} answered {kind}, not JSON ({start!r}): is this the REST API's address?") from None
+
+
+def decoded(raw: bytes) -> Any:
+    """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page)."""
+    if raw.lstrip().startswith(b"{"):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            pass
+    return raw.decode(errors="replace")
 
 
 def discover_provider(base_url: str) -> dict[str, Any]:

@@ -31,7 +31,8 @@ DROP = (0, {}, None)  # an answer that closes the connection without a word
 
 @dataclass
 class StubApi:
-    """Answers requests in turn with ``answers`` (status, headers, JSON body); the last one repeats."""
+    """Answers requests in turn with ``answers`` (status, headers, JSON body, or bytes sent as they are); the last
+    one repeats."""
 
     answers: list[tuple[int, dict[str, str], object]] = field(default_factory=list)
     requests: list[tuple[str, Message]] = field(default_factory=list)  # (path, headers: any case) as sent
@@ -54,7 +55,7 @@ def api() -> Iterator[StubApi]:
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(json.dumps(body).encode())
+            self.wfile.write(body if isinstance(body, bytes) else json.dumps(body).encode())
 
         def log_message(self, *args: object) -> None:
             pass
@@ -294,3 +295,110 @@ def test_the_partner_s_domain_is_read_once_from_its_organization_profile(
 
     assert [client.partner_domain(), client.partner_domain()] == [domain, domain]
     assert [path for path, _ in api.requests] == ["/v1/profiles/organization"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "text", "start"),
+    [
+        pytest.param(
+            {"Content-Type": "text/html; charset=utf-8"},
+            b"<!doctype html>\n<html><head>\n  <TITLE>Partner Center &ndash;\n  Sign in</TITLE></head><body>Hi</body>",
+            "Partner Center – Sign in",
+            id="portal-web-page",
+        ),
+        pytest.param(
+            {}, b"Hello  from\n the   portal: " + b"a" * 150, f"Hello from the portal: {'a' * 76}…", id="text"
+        ),
+    ],
+)
+def test_an_answer_that_is_not_json_asks_whether_the_address_is_the_api_s(
+    api: StubApi, headers: dict[str, str], text: bytes, start: str
+) -> None:
+    # Given an address that answers 200 with a web page (the portal's address, say, not its API's)
+    api.answers = [(200, headers, text)]
+
+    # When the client asks
+    # Then it is the library's error, saying what came back instead of JSON: its type, and how it starts
+    with pytest.raises(PortalError) as answered:
+        send(api.url + "v1/customers")
+    kind = headers.get("Content-Type", "no content type")
+    assert str(answered.value) == (
+        f"GET {api.url}v1/customers answered {kind}, not JSON ({start!r}): is this the REST API's address?"
+    )
+
+
+API_ERROR = {"code": 400, "description": "Invalid filter", "data": [], "source": "PartnerFD"}
+NOT_FOUND_PAGE = b"<html>\n<head><title>404 Not Found</title></head>\n<body>" + b"<p>nginx</p>" * 50 + b"</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        pytest.param(API_ERROR, "Invalid filter", id="api-error-resource"),
+        pytest.param(NOT_FOUND_PAGE, "404 Not Found", id="html-page-title"),
+        pytest.param(
+            b"Bad   request:\n\n  the filter\tis " + b"x" * 120, f"Bad request: the filter is {'x' * 72}…", id="text"
+        ),
+    ],
+)
+def test_an_error_s_message_is_short_and_its_body_whole(api: StubApi, body: object, said: str) -> None:
+    # Given an API that answers an error: its own error resource, a web server's page, some text
+    api.answers = [(404, {}, body)]
+
+    # When the client asks
+    with pytest.raises(ApiError) as refused:
+        send(api.url + "v1/customers/c1")
+
+    # Then the message has the status and what the answer says, in short; the whole answer is on the error
+    assert str(refused.value) == f"GET {api.url}v1/customers/c1 answered 404: {said}"
+    assert refused.value.body == (body.decode() if isinstance(body, bytes) else body)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "retry_after", "waited", "when"),
+    [
+        (429, {"Retry-After": "3600"}, 3600.0, [], "; it asked to come back in 3600 s"),
+        (503, {"Retry-After": "90.5"}, 90.5, [], "; it asked to come back in 90.5 s"),
+        (429, {"Retry-After": "7"}, 7.0, [7.0] * 4, "; it asked to come back in 7 s"),  # asked for each time
+        (429, {}, None, [1.0, 2.0, 4.0, 8.0], ""),
+    ],
+    ids=["too-long", "503-too-long", "persists", "persists-without-saying"],
+)
+def test_a_throttle_raised_says_how_long_the_api_asked_to_wait(
+    api: StubApi,
+    waits: list[float],
+    status: int,
+    headers: dict[str, str],
+    retry_after: float | None,
+    waited: list[float],
+    when: str,
+) -> None:
+    # Given an API that asks to come back later, too late for the client or every time
+    api.answers = [(status, headers, THROTTLED)]
+
+    # When the client asks
+    with pytest.raises(ApiError) as throttled:
+        send(api.url + "v1/customers")
+
+    # Then the error carries the wait asked (None when not said), and its message says it
+    assert throttled.value.retry_after == retry_after and waits == waited
+    assert str(throttled.value) == f"GET {api.url}v1/customers answered {status}: Too many requests{when}"
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_s_answer_is_the_api_not_answering(api: StubApi, waits: list[float], status: int) -> None:
+    # Given a gateway that answers for an API that does not (a restart, say), without saying when to come back
+    page = f"<html><head><title>{status} Gateway says no</title></head><body>nginx</body></html>"
+    api.answers = [(status, {"Content-Type": "text/html"}, page.encode())]
+
+    # When the client asks
+    with pytest.raises(PortalUnavailableError) as unanswered:
+        send(api.url + "v1/customers")
+
+    # Then it is raised at once as an API that did not answer (as a dropped connection is), still an ApiError
+    assert isinstance(unanswered.value, ApiError) and unanswered.value.status == status
+    assert waits == [] and len(api.requests) == 1
+    assert str(unanswered.value) == (
+        f"GET {api.url}v1/customers answered {status}: {status} Gateway says no. "
+        "A gateway's answer: the REST API behind it did not answer"
+    )
