@@ -35,6 +35,7 @@ from .account import (
 )
 from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
+from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import ApiError, PortalClient, TokenWithoutMfaError, refresh_token_source
 from .session import portal_session
@@ -52,6 +53,7 @@ __all__ = [
     "CustomerNotFoundError",
     "EditConflictError",
     "InvalidRowsError",
+    "JournalMismatchError",
     "MfaRequiredError",
     "NewCustomer",
     "NotAllowedError",

@@ -178,6 +178,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
     """Apply one row through the UI and return its outcome; only the browser's death escapes."""
     started = time.perf_counter()
     outcome = RowOutcome(task.row.number, task.row.customer, FAILED, task.customer_id, task.changes)
+    outcome.messages += task.notes
     for signed_in_again in (False, True):
         try:
             if not attempt(page, task, outcome, client, journal, may_retry=True):
@@ -249,6 +250,7 @@ def traced(
             traces.mkdir(parents=True, exist_ok=True)
             outcome.trace = str(traces / f"row-{task.row.number}.zip")
         page.context.tracing.stop(path=outcome.trace or None)
-    outcome.messages.insert(0, f"tried again after: {'; '.join(first.messages) or 'a failure'}")
+    failure = [message for message in first.messages if message not in task.notes]  # the notes are said once
+    outcome.messages.insert(len(task.notes), f"tried again after: {'; '.join(failure) or 'a failure'}")
     outcome.seconds += first.seconds
     return outcome, page

@@ -21,10 +21,11 @@ from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_pla
 from .accounts_plan import check_rows
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, sign_in_options
-from .journal import Journal, journal_path
+from .journal import Journal, JournalMismatchError, journal_path
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
+from .session import normalize_base_url
 from .spreadsheet import SpreadsheetError, read_rows, write_results
 from .workers import Pool, WorkerFailure, Workers
 
@@ -114,7 +115,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     traces = results.with_name(results.name + ".traces")
     workers = Workers(args.base_url, args.user, args.password, args.workers, session_options(args), traces)
-    journal = Journal(None if args.dry_run else journal_path(results), resume=args.resume)
+    try:
+        journal = open_journal(args, results)
+    except JournalMismatchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         with Pool(workers) as pool:
             client = api_client(args.base_url, pool, None, args.api_client_id)
@@ -127,6 +132,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         journal.close()
+
+
+def open_journal(args: argparse.Namespace, results: Path) -> Journal:
+    """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none)."""
+    path, owner = journal_path(results), {"base_url": normalize_base_url(args.base_url), "user": args.user}
+    if args.dry_run and not args.resume:
+        return Journal(None)
+    journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)
+    if args.resume and not journal.found:
+        print(f"note: no journal at {path}: nothing to resume, every row is checked afresh", file=sys.stderr)
+    return journal
 
 
 def check_and_apply(

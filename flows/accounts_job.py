@@ -11,6 +11,7 @@ outcomes = update_accounts(
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .accounts_plan import AccountsPlan, Problem, check_rows
 from .journal import Journal
 from .outcomes import RowOutcome
 from .rest import PortalClient, TokenSource
+from .session import normalize_base_url
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
 
@@ -111,9 +113,11 @@ def update_accounts(
     sign-on. The API's tokens come from ``token`` (a callable), else from the first browser's
     sign-in for the public client ``api_client_id`` (the Secure Application Model). ``journal`` is
     a file recording each row as it happens; with ``resume`` a run carries on from it, never
-    submitting a finished row twice. ``traces`` is a folder for the trace of each row that failed
-    twice. ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is
-    called on each worker's signed-in context (routes, init scripts).
+    submitting a finished row twice (rows are known by their content, wherever they moved in the
+    file; a journal of another user or portal raises ``JournalMismatchError``). ``traces`` is a
+    folder for the trace of each row that failed twice. ``on_outcome`` hears each row the UI
+    applied, as it finishes; ``setup_context`` is called on each worker's signed-in context
+    (routes, init scripts).
     """
     account_rows = as_rows(rows)
     if not account_rows:
@@ -122,7 +126,9 @@ def update_accounts(
         base_url, user, password, workers, dict(session_options or {}), Path(traces) if traces else None,
         setup_context,
     )  # fmt: skip
-    log = Journal(journal, resume=resume)
+    log = Journal(journal, resume=resume, owner={"base_url": normalize_base_url(base_url), "user": user})
+    if resume and journal is not None and not log.found:
+        logging.getLogger("flows").warning("No journal at %s: nothing to resume, every row is checked afresh", journal)
     try:
         with Pool(settings) as pool:
             client = api_client(base_url, pool, token, api_client_id)

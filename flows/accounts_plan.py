@@ -8,14 +8,14 @@ hold needs no browser at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pages import EDITABLE_FIELDS
 
 from .field_rules import CountryRules, value_problems
 from .journal import Journal
-from .outcomes import CHANGED, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
+from .outcomes import CHANGED, DONE, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
 from .spreadsheet import CUSTOMER_COLUMN, AccountRow
 
@@ -43,11 +43,13 @@ class RowTask:
     company_name: str
     before: dict[str, str]  # the row's fields as they will stand when it runs, as far as the check knows
     started_before: dict[str, str] | None = None  # what an earlier run found before its Submit, if it got there
+    overtaken: frozenset[str] = frozenset()  # fields a later row of the customer set in an earlier run
+    notes: tuple[str, ...] = ()  # said in the row's outcome, whatever it is
 
     @property
     def changes(self) -> dict[str, str]:
-        """Return the row's new values."""
-        return self.row.changes
+        """Return the row's new values, but for the fields a later row already set."""
+        return {name: value for name, value in self.row.changes.items() if name not in self.overtaken}
 
 
 @dataclass
@@ -131,12 +133,31 @@ def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
     return [Problem(1, f"unknown column {name!r}; the columns are {CUSTOMER_COLUMN!r} and {known}") for name in unknown]
 
 
+def overtaken_by_later_rows(
+    row: AccountRow, customer_id: str, rows: Sequence[AccountRow], finals: Mapping[int, RowOutcome]
+) -> dict[str, int]:
+    """Return the fields of ``row`` that a later row of the same customer set in an earlier run, with that row.
+
+    Rows of a customer apply in file order, the last one winning: a row resumed after a later one
+    finished must not put its older value back.
+    """
+    overtaken: dict[str, int] = {}
+    for later in rows:
+        done = finals.get(later.number)
+        if later.number > row.number and done and done.customer_id == customer_id and done.outcome in DONE:
+            overtaken |= {name: later.number for name in later.changes if name in row.changes}
+    return overtaken
+
+
 def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journal | None = None) -> AccountsPlan:
     """Check every row through the API; nothing in the portal changes."""
     plan, directory = AccountsPlan(problems=column_problems(rows)), Directory(client)
     planned: set[str] = set()  # customers with a row to run: their later rows are checked on the form
+    if journal is not None:
+        journal.number(rows)
+    finals = {row.number: final for row in rows if journal and (final := journal.final(row)) is not None}
     for row in rows:
-        earlier = journal.final(row) if journal else None
+        earlier = finals.get(row.number)
         if earlier is not None:
             plan.settled.append(earlier)
             continue
@@ -147,29 +168,36 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             refused = RowOutcome(row.number, row.customer, problem.outcome, "", row.changes, messages=[str(problem)])
             plan.settled.append(refused)
             continue
-        outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, row.changes)
+        overtaken = overtaken_by_later_rows(row, customer_id, rows, finals) if customer_id else {}
+        notes = tuple(f"{name}: not applied, row {later} (later in the file) set it in an earlier run"
+                      for name, later in overtaken.items())  # fmt: skip
+        changes = {name: value for name, value in row.changes.items() if name not in overtaken}
+        outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, changes)
         if not customer_id:
             outcome.messages = [f"no customer: the {CUSTOMER_COLUMN!r} cell is empty"]
         else:
             stored = directory.profile(customer_id)
-            outcome.before = {name: stored[name] for name in row.changes if name in stored}
-            partner_domain = client.partner_domain() if "email" in row.changes else None
-            bad = value_problems(row.changes, directory.rules(stored["country"]), partner_domain)
+            outcome.before = {name: stored[name] for name in changes if name in stored}
+            partner_domain = client.partner_domain() if "email" in changes else None
+            bad = value_problems(changes, directory.rules(stored["country"]), partner_domain)
             outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
         if outcome.messages:
             plan.problems += [Problem(row.number, message) for message in outcome.messages]
             plan.settled.append(outcome)
             continue
-        started_before = journal.started_before(row) if journal else None
-        if customer_id not in planned and outcome.before == row.changes:
-            outcome.after = dict(outcome.before)
-            if started_before is not None and started_before != row.changes:  # this row's own Submit, last run
-                outcome.outcome, outcome.before, outcome.messages = CHANGED, started_before, [APPLIED_BEFORE]
+        started = journal.started_before(row) if journal else None
+        started_before = None if started is None else {name: started[name] for name in changes if name in started}
+        if customer_id not in planned and outcome.before == changes:
+            outcome.after, outcome.messages = dict(outcome.before), list(notes)
+            if started_before is not None and started_before != changes:  # this row's own Submit, last run
+                outcome.outcome, outcome.before = CHANGED, started_before
+                outcome.messages.append(APPLIED_BEFORE)
             else:
                 outcome.outcome = UNCHANGED
             plan.settled.append(outcome)
             continue
-        plan.tasks.append(RowTask(row, customer_id, company_name, outcome.before, started_before))
+        task = RowTask(row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes)
+        plan.tasks.append(task)
         planned.add(customer_id)
-        directory.profiles[customer_id] = {**directory.profile(customer_id), **row.changes}
+        directory.profiles[customer_id] = {**directory.profile(customer_id), **changes}
     return plan

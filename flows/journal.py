@@ -1,17 +1,20 @@
 """The journal of an accounts job: what happened to each row, on disk the moment it happens.
 
-JSON lines, each appended and fsynced before the job goes on: ``started`` just before a row's
-Submit (with the values it found), then the row's outcome. After a crash or Ctrl-C, a resumed
-run skips the rows whose outcome is final and whose content is unchanged, and re-checks a row
-that had started without an outcome: its Submit may or may not have reached the portal.
+JSON lines, each appended and fsynced before the job goes on: first who ran against which portal,
+then ``started`` just before a row's Submit (with the values it found), then the row's outcome.
+After a crash or Ctrl-C, a resumed run skips the rows whose outcome is final, and re-checks a row
+that had started without an outcome: its Submit may or may not have reached the portal. A row is
+known by its content (and, for rows of the same content, which of them it is), not by its
+number: a row inserted or removed above it between the runs changes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -19,7 +22,11 @@ from typing import Any, TextIO
 from .outcomes import FINAL, RowOutcome
 from .spreadsheet import AccountRow
 
-STARTED, OUTCOME = "started", "outcome"
+STARTED, OUTCOME, RUN = "started", "outcome", "run"
+
+
+class JournalMismatchError(ValueError):
+    """The journal to resume from was written by a run as another user, or against another portal."""
 
 
 def journal_path(results: str | Path) -> Path:
@@ -31,34 +38,73 @@ def journal_path(results: str | Path) -> Path:
 class Journal:
     """An append-only record of rows started and finished; safe to share between threads."""
 
-    def __init__(self, path: str | Path | None, *, resume: bool = False) -> None:
-        """Open the journal at ``path``: carry on from it with ``resume``, else start it afresh; None keeps none."""
+    def __init__(
+        self, path: str | Path | None, *, resume: bool = False, owner: Mapping[str, str] | None = None,
+        read_only: bool = False,
+    ) -> None:  # fmt: skip
+        """Open the journal at ``path``: carry on from it with ``resume``, else start it afresh; None keeps none.
+
+        ``owner`` says who runs against which portal (``{"base_url": ..., "user": ...}``): a journal an
+        earlier run wrote for another raises ``JournalMismatchError``. ``read_only`` reads it (a dry run).
+        """
         self.path = None if path is None else Path(path)
         self.lock = threading.Lock()
-        self.entries: dict[int, list[dict[str, Any]]] = {}  # a previous run's, by row number
+        self.entries: dict[str, list[dict[str, Any]]] = {}  # a previous run's, by row key
+        self.keys: dict[int, str] = {}  # this run's rows' keys, by row number
         self.file: TextIO | None = None
+        self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
         if self.path is None:
             return
-        text = self.path.read_text(encoding="utf-8") if resume and self.path.exists() else ""
+        text = self.path.read_text(encoding="utf-8") if self.found else ""
         for line in text.splitlines():
             try:
                 entry = json.loads(line)
             except ValueError:  # the last line of a run killed while writing it
                 continue
-            self.entries.setdefault(entry["row"], []).append(entry)
+            if entry.get("event") == RUN:
+                self.check_owner(entry, owner)
+            else:  # a journal from before rows had keys: known by number and content
+                self.entries.setdefault(entry.get("key") or f"{entry['hash']}@{entry['row']}", []).append(entry)
+        if read_only:
+            return
         self.file = self.path.open("a" if resume else "w", encoding="utf-8")
         if text and not text.endswith("\n"):
             self.file.write("\n")  # end the torn line, or the next entry would be lost with it
+        if owner is not None:
+            self.append({"event": RUN, **owner})
+
+    def check_owner(self, earlier: Mapping[str, Any], owner: Mapping[str, str] | None) -> None:
+        """Refuse to resume a journal an earlier run wrote as another user or against another portal."""
+        differ = {name: earlier.get(name) for name, value in (owner or {}).items() if earlier.get(name) != value}
+        if differ:
+            was = ", ".join(f"{name} {value!r}" for name, value in differ.items())
+            now = ", ".join(f"{name} {owner[name]!r}" for name in differ) if owner else ""
+            raise JournalMismatchError(
+                f"The journal {self.path} is of a run with {was}, not {now}: resume with the same, or start afresh "
+                f"without resuming (rows whose values already hold are not submitted again)"
+            )
+
+    def number(self, rows: Iterable[AccountRow]) -> None:
+        """Know the run's rows: each by its content, and which of the rows of that content it is."""
+        seen: dict[str, int] = {}
+        for row in rows:
+            content = row.content_hash()
+            seen[content] = seen.get(content, 0) + 1
+            self.keys[row.number] = f"{content}#{seen[content]}"
+
+    def key(self, row: AccountRow) -> str:
+        """Return the row's key: its content and occurrence once the rows are known, else content and number."""
+        return self.keys.get(row.number) or f"{row.content_hash()}@{row.number}"
 
     def previous(self, row: AccountRow) -> list[dict[str, Any]]:
-        """Return what an earlier run recorded for this row, if it had the same content."""
-        return [entry for entry in self.entries.get(row.number, []) if entry["hash"] == row.content_hash()]
+        """Return what an earlier run recorded for this row (the same content)."""
+        return self.entries.get(self.key(row), []) + self.entries.get(f"{row.content_hash()}@{row.number}", [])
 
     def final(self, row: AccountRow) -> RowOutcome | None:
         """Return the row's final outcome from an earlier run, if it has one."""
         outcomes = [entry for entry in self.previous(row) if entry["event"] == OUTCOME]
         if outcomes and outcomes[-1]["outcome"]["outcome"] in FINAL:
-            return RowOutcome.from_dict(outcomes[-1]["outcome"])
+            return dataclasses.replace(RowOutcome.from_dict(outcomes[-1]["outcome"]), row=row.number)
         return None
 
     def started_before(self, row: AccountRow) -> dict[str, str] | None:
@@ -68,14 +114,18 @@ class Journal:
 
     def started(self, row: AccountRow, before: Mapping[str, str]) -> None:
         """Record, before its Submit, that the row is about to change ``before`` (the fields it found)."""
-        entry = {"row": row.number, "hash": row.content_hash(), "event": STARTED, "before": dict(before)}
+        entry = {**self.known_as(row), "event": STARTED, "before": dict(before)}
         self.append(entry)
         with self.lock:  # a retry in this run must know it too: its Submit may have been saved
-            self.entries.setdefault(row.number, []).append(entry)
+            self.entries.setdefault(self.key(row), []).append(entry)
 
     def finished(self, row: AccountRow, outcome: RowOutcome) -> None:
         """Record the row's outcome."""
-        self.append({"row": row.number, "hash": row.content_hash(), "event": OUTCOME, "outcome": outcome.as_dict()})
+        self.append({**self.known_as(row), "event": OUTCOME, "outcome": outcome.as_dict()})
+
+    def known_as(self, row: AccountRow) -> dict[str, Any]:
+        """Return how an entry names its row: number (for people), content and key."""
+        return {"row": row.number, "hash": row.content_hash(), "key": self.key(row)}
 
     def append(self, entry: dict[str, Any]) -> None:
         """Write one line and make sure it is on disk before going on."""
@@ -87,6 +137,12 @@ class Journal:
             self.file.write(line)
             self.file.flush()
             os.fsync(self.file.fileno())
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the file."""

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from flows import update_accounts
 from flows.accounts_plan import AccountsPlan, Problem, RowTask
 from flows.field_rules import CountryRules, value_problems
-from flows.journal import Journal
+from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome, exit_code
 from flows.progress import Progress
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
@@ -169,6 +169,47 @@ def test_a_resumed_journal_skips_finished_rows_of_the_same_content_only(tmp_path
     assert resumed.final(AccountRow(3, "Fabrikam", {"city": "Nice"})) is None
     assert resumed.started_before(AccountRow(4, "Tailspin", {"city": "Metz"})) == {"city": "Paris"}
     resumed.close()
+
+
+OWNER = {"base_url": "http://127.0.0.1:8000/", "user": "admin-agent"}
+
+
+def test_a_resumed_journal_knows_its_rows_by_content_wherever_they_moved(tmp_path: Path) -> None:
+    # Given a run of three rows, two of them alike, where the first two finished
+    path = tmp_path / "run.journal"
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Contoso", {"city": "Lyon"}),
+            AccountRow(4, "Fabrikam", {"city": "Nice"})]  # fmt: skip
+    first = Journal(path, owner=OWNER)
+    first.number(rows)
+    for row in rows[:2]:
+        first.finished(row, RowOutcome(row.number, row.customer, "changed"))
+    first.close()
+
+    # When the file gets a row inserted at the top, and the run resumes
+    moved = [AccountRow(2, "Tailspin", {"city": "Metz"}), *(AccountRow(r.number + 1, r.customer, r.cells)
+                                                           for r in rows)]  # fmt: skip
+    resumed = Journal(path, resume=True, owner=OWNER)
+    resumed.number(moved)
+
+    # Then the two finished rows are final at their new numbers; the new row and the unfinished one are not
+    assert [getattr(resumed.final(row), "row", None) for row in moved] == [None, 3, 4, None]
+    resumed.close()
+
+
+def test_a_journal_is_resumed_only_as_its_user_against_its_portal_and_a_dry_run_writes_none(tmp_path: Path) -> None:
+    path = tmp_path / "run.journal"
+    Journal(path, owner=OWNER).close()
+    written = path.read_text()
+
+    for other in ({**OWNER, "user": "helpdesk-agent"}, {**OWNER, "base_url": "https://partner.example.cn/"}):
+        with pytest.raises(JournalMismatchError, match="start afresh without resuming"):
+            Journal(path, resume=True, owner=other)
+    with Journal(path, resume=True, owner=OWNER, read_only=True) as dry_run:
+        assert dry_run.found and path.read_text() == written
+    with Journal(path, resume=True, owner=OWNER) as resumed:
+        assert resumed.found and path.read_text().startswith(written)
+    with Journal(tmp_path / "none.journal", resume=True, owner=OWNER) as nothing:
+        assert not nothing.found
 
 
 def test_progress_without_a_terminal_prints_a_line_per_row_with_rate_and_time_left() -> None:

@@ -218,6 +218,42 @@ def test_a_row_whose_submit_reached_the_portal_before_the_crash_is_not_submitted
     assert portal_changes(api, customer) == []
 
 
+def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given two rows of one customer, the first failing twice (its Submit refused), the second changed
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    rows = [AccountRow(2, customer.companyName, {"city": "Ancienne", "addressLine2": "Bâtiment B"}),
+            AccountRow(3, customer.companyName, {"city": "Nouvelle"})]  # fmt: skip
+    journal, signed_in = tmp_path / "run.journal", signed_in_as(user, api)
+    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+
+    def refuse_first_row(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if "Ancienne" in (route.request.post_data or ""):
+                route.abort("connectionrefused")
+            else:
+                route.continue_()
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    first = update_accounts(rows, base_url, user.name, **signed_in, journal=journal, setup_context=refuse_first_row)
+
+    # When the run resumes
+    resumed = update_accounts(rows, base_url, user.name, **signed_in, journal=journal, resume=True)
+
+    # Then the first row applies only what the later row did not set, and says so; the city stays the later row's
+    assert [o.outcome for o in first] == ["failed", "changed"]
+    assert [o.outcome for o in resumed] == ["changed", "changed"]
+    assert resumed[0].messages[0] == "city: not applied, row 3 (later in the file) set it in an earlier run"
+    assert (api.billing_profile(customer.id).city, api.billing_profile(customer.id).addressLine2) == (
+        "Nouvelle",
+        "Bâtiment B",
+    )
+    assert [change["city"] for change in portal_changes(api, customer)] == ["Nouvelle", "Nouvelle"]
+
+
 def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:
     """Return a context setup in which another agent saves ``theirs`` just before the first Submit arrives."""
 
