@@ -102,9 +102,10 @@ class Directory:
         return found
 
     def look_up(self, named: str) -> tuple[str, str]:
-        """Find the customer by Microsoft ID, or else by exact company name."""
-        if MICROSOFT_ID.match(named):
-            customer = self.client.customer(named)
+        """Find the customer by Microsoft ID (any case, in braces or not, as exports write it), else by exact name."""
+        guid = named.removeprefix("{").removesuffix("}")
+        if MICROSOFT_ID.match(guid):
+            customer = self.client.customer(guid.lower())
             if customer is not None:
                 return customer["id"], customer["companyProfile"]["companyName"]
         matches = self.client.customers_named(named)

@@ -1,26 +1,43 @@
 """Rows of account changes from a CSV or XLSX file, and the results of a run as CSV or JSON.
 
 A file has a ``customer`` column (a company name, or a Microsoft ID) and one column per
-billing field to change, named as the REST API names them (``city``, ``postalCode``...). An
-empty cell leaves that field alone. Rows are numbered as a spreadsheet shows them: the
-header is row 1.
+billing field to change, named as the REST API names them (``city``, ``postalCode``...), in any
+case and with spaces around. An empty cell leaves that field alone. Rows are numbered as a
+spreadsheet shows them: the header is row 1.
+
+A CSV is read as Excel saves it as "CSV UTF-8" (with or without BOM) or "Unicode text" (UTF-16 with
+a BOM); its delimiter (comma, semicolon or tab) is the one that splits the header row into a
+``customer`` column. An XLSX whole number in a zeros format
+(``00000``, ``00000-0000``) reads as Excel shows it, leading zeros included.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pages import EDITABLE_FIELDS
+
 from .outcomes import RowOutcome
 
 CUSTOMER_COLUMN = "customer"
+# A known column's name, from its spelling in any case: Excel users type "Customer" or "City".
+KNOWN_COLUMNS = {name.lower(): name for name in (CUSTOMER_COLUMN, *EDITABLE_FIELDS)}
+# Excel's CSV, its CSV where the decimal separator is a comma (French, German...), its "Unicode text".
+DELIMITERS = (",", ";", "\t")
+SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
+# Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
+ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
 
 
 class SpreadsheetError(ValueError):
@@ -57,12 +74,21 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def column_name(value: object) -> str:
+    """Return a header cell's column name: a known name in any case and with spaces around, else the text as is."""
+    text = cell_text(value)
+    return KNOWN_COLUMNS.get(text.lower(), text)
+
+
 def rows_from_table(header: Sequence[object], records: Iterable[Sequence[object]], first: int = 2) -> list[AccountRow]:
     """Return the rows of a table whose first row is ``header``; blank records are skipped, numbers kept."""
-    names = [cell_text(name) or f"(column {index + 1}, no name)" for index, name in enumerate(header)]
+    written = [cell_text(name) or f"(column {index + 1}, no name)" for index, name in enumerate(header)]
+    names = [column_name(name) for name in written]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise SpreadsheetError(f"Columns named twice: {', '.join(repeated)}")
+        raise SpreadsheetError(
+            f"Columns named twice: {', '.join(spellings(name, written, names) for name in repeated)}"
+        )
     if CUSTOMER_COLUMN not in names:
         raise SpreadsheetError(f"No {CUSTOMER_COLUMN!r} column; the header row has: {', '.join(names) or 'nothing'}")
     rows = []
@@ -79,6 +105,12 @@ def rows_from_table(header: Sequence[object], records: Iterable[Sequence[object]
     return rows
 
 
+def spellings(name: str, written: Sequence[str], names: Sequence[str]) -> str:
+    """Return a column name, with the header's spellings of it when they differ (``city (as City and city)``)."""
+    spelled = list(dict.fromkeys(text for text, known in zip(written, names, strict=True) if known == name))
+    return name if len(spelled) == 1 else f"{name} (as {' and '.join(spelled)})"
+
+
 def rows_from_mappings(mappings: Iterable[Mapping[str, object]]) -> list[AccountRow]:
     """Return rows from mappings such as ``{"customer": "Contoso", "city": "Shanghai"}``, numbered from 1."""
     return [
@@ -89,22 +121,66 @@ def rows_from_mappings(mappings: Iterable[Mapping[str, object]]) -> list[Account
 
 
 def read_rows(path: str | Path) -> list[AccountRow]:
-    """Read a CSV (UTF-8, with or without BOM) or XLSX file of changes."""
+    """Read a CSV (as Excel saves one: see the module's docstring) or XLSX file of changes."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            with path.open(newline="", encoding="utf-8-sig") as file:  # utf-8-sig drops a BOM if there is one
-                table = list(csv.reader(file))
+            table = read_csv(path)
         elif suffix == ".xlsx":
             table = read_xlsx(path)
         else:
             raise SpreadsheetError(f"{path} is neither .csv nor .xlsx")
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except (OSError, csv.Error) as error:
         raise SpreadsheetError(f"Cannot read {path}: {error}") from None
     if not table:
         raise SpreadsheetError(f"{path} is empty: expected a header row with a {CUSTOMER_COLUMN!r} column")
     return rows_from_table(table[0], table[1:])
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Return the records of a CSV file, split at the delimiter that gives its header a ``customer`` column."""
+    text = csv_text(path.read_bytes(), path)
+    if not text:
+        return []  # an empty file, said by the caller
+    headers = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS]
+    for delimiter, header in zip(DELIMITERS, headers, strict=True):  # the comma first, when several would do
+        if CUSTOMER_COLUMN in map(column_name, header):
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    cells = max(headers, key=len)  # the most columns a delimiter finds: the likeliest reading of the header
+    raise SpreadsheetError(
+        f"No {CUSTOMER_COLUMN!r} column in {path}: its header row, split at commas, semicolons or tabs, has: "
+        f"{', '.join(map(cell_text, cells)) or 'nothing'}; name the customers' column {CUSTOMER_COLUMN!r}, "
+        f"and {SAVE_AS_CSV}"
+    )
+
+
+def csv_text(data: bytes, path: Path) -> str:
+    """Return a CSV file's text: UTF-16 after its BOM, else UTF-8 (a BOM dropped).
+
+    Other encodings are refused, not guessed: a French Excel's Windows-1252 and a Chinese Excel's
+    GBK read each other's bytes as text, and a wrong guess would type garbled names into the portal.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")  # the codec takes the byte order from the BOM, and drops it
+        except UnicodeDecodeError as error:
+            said = f"{path} is not UTF-16 text (line {line_of(data, error.start)}): {SAVE_AS_CSV}"
+            raise SpreadsheetError(said) from None
+    if b"\0" in data:  # a workbook named .csv, or UTF-16 without its BOM
+        raise SpreadsheetError(f"{path} is not CSV text (it holds NUL bytes): {SAVE_AS_CSV}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            f'{path} is not UTF-8 text (line {line_of(data, error.start)}; Excel\'s plain "CSV" is in the '
+            f"computer's own encoding, which cannot be told for sure): {SAVE_AS_CSV}"
+        ) from None
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """Return the line, counted from 1, of the byte at ``offset``."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
@@ -116,7 +192,7 @@ def read_xlsx(path: Path) -> list[Sequence[object]]:
     cells = sheet_rows(path, data_only=False)
     formulas = [cell for row in cells for cell in row if cell.data_type == "f"]
     if not formulas:
-        return [[cell.value for cell in row] for row in cells]
+        return [[xlsx_value(cell) for cell in row] for row in cells]
     values = sheet_rows(path, data_only=True)
     # A formula whose saved result is an empty text has no value, but the type "str".
     saved = {cell.coordinate for row in values for cell in row if cell.value is not None or cell.data_type == "str"}
@@ -127,7 +203,23 @@ def read_xlsx(path: Path) -> list[Sequence[object]]:
             f"{path}: formulas without a saved value in {listed}: open the file in Excel and save it, "
             "or type the values"
         )
-    return [[cell.value for cell in row] for row in values]
+    return [[xlsx_value(cell) for cell in row] for row in values]
+
+
+def xlsx_value(cell: Any) -> object:
+    """Return a cell's value; a whole number in a zeros format (``00000``, ``00000-0000``) as text, as Excel shows it.
+
+    A postal code typed as a number keeps the leading zeros its format shows: 1000 in ``00000`` is
+    ``01000``, 21341234 in ``00000-0000`` is ``02134-1234``.
+    """
+    value = cell.value
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    zeros = ZEROS_FORMAT.fullmatch(cell.number_format or "")
+    if zeros is None or isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        return value
+    first, last = zeros.group(1, 2)
+    digits = str(number).zfill(len(first) + len(last or ""))
+    return f"{digits[: -len(last)]}-{digits[-len(last) :]}" if last else digits
 
 
 def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:

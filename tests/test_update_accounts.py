@@ -116,7 +116,8 @@ def test_skipping_invalid_rows_applies_the_good_one_and_submits_nothing_for_the_
     good = customers.create("CN", city="天津市", postalCode="300000")
     held, bad = customers.create("CN", city="杭州市"), customers.create("CN")
     rows = [{"customer": good.companyName, "city": "苏州市", "postalCode": "215000"},
-            {"customer": held.id, "city": "杭州市"}, {"customer": bad.companyName, "postalCode": "2100"},
+            {"customer": f"{{{held.id.upper()}}}", "city": "杭州市"},  # its ID as a PowerShell export writes it
+            {"customer": bad.companyName, "postalCode": "2100"},
             {"customer": "No Such Company Ltd", "city": "上海市"}]  # fmt: skip
 
     user = make_user("sales-agent")

@@ -1,0 +1,126 @@
+"""Files of changes as Excel saves them: CSV encodings and delimiters, header spellings, XLSX number formats."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
+
+
+def csv_file(tmp_path: Path, data: bytes) -> Path:
+    """Return the path of a CSV file holding ``data``."""
+    path = tmp_path / "changes.csv"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("customer;city\r\nSociété Générale;Orléans\r\n", "cp1252"),
+        ("customer,city\r\n华泰通安网络有限公司,上海市\r\n", "gbk"),
+    ],
+    ids=["french-excel", "chinese-excel"],
+)
+def test_a_csv_in_the_computer_s_own_encoding_is_refused_not_guessed(tmp_path: Path, text: str, encoding: str) -> None:
+    # Windows-1252 and GBK read each other's bytes as text: a wrong guess would type garbled names
+    path = csv_file(tmp_path, text.encode(encoding))
+
+    with pytest.raises(SpreadsheetError, match=r'is not UTF-8 text \(line 2; .*"CSV UTF-8 \(comma delimited\)"'):
+        read_rows(path)
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE], ids=["little-endian", "big-endian"])
+def test_excel_s_unicode_text_utf_16_with_tabs_reads(tmp_path: Path, bom: bytes) -> None:
+    encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+    path = csv_file(tmp_path, bom + "customer\tcity\r\nMüller GmbH\t上海市\r\n".encode(encoding))
+
+    assert read_rows(path) == [AccountRow(2, "Müller GmbH", {"city": "上海市"})]
+
+
+def test_a_utf_8_csv_with_a_bom_and_semicolons_reads(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "customer;city;postalCode\r\nContoso;Köln;50667\r\n".encode("utf-8-sig"))
+
+    assert read_rows(path) == [AccountRow(2, "Contoso", {"city": "Köln", "postalCode": "50667"})]
+
+
+def test_a_comma_is_the_delimiter_when_the_header_has_only_the_customer_column(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, b'customer\r\n"Contoso;Fabrikam"\r\n')
+
+    assert read_rows(path) == [AccountRow(2, "Contoso;Fabrikam", {})]
+
+
+def test_header_names_are_the_api_s_whatever_their_case_and_spaces_around(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, b"Customer, City ,postalcode,Postal Code\r\nContoso,Lyon,69001,x\r\n")
+
+    # "Postal Code" is no known name: kept as written, for the job's check to report as unknown
+    assert read_rows(path) == [AccountRow(2, "Contoso", {"city": "Lyon", "postalCode": "69001", "Postal Code": "x"})]
+
+
+def test_two_header_cells_of_one_name_are_refused_with_their_spellings(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, b"customer,City,city \r\nContoso,Lyon,Paris\r\n")
+
+    with pytest.raises(SpreadsheetError, match=re.escape("Columns named twice: city (as City and city)")):
+        read_rows(path)
+
+
+def test_a_header_without_a_customer_column_at_any_delimiter_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, b"company;city\r\nContoso;Lyon\r\n")
+
+    with pytest.raises(SpreadsheetError) as refused:
+        read_rows(path)
+
+    assert str(refused.value) == (
+        f"No 'customer' column in {path}: its header row, split at commas, semicolons or tabs, has: company, city; "
+        "name the customers' column 'customer', and save it from Excel as \"CSV UTF-8 (comma delimited)\""
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param("customer\nSociété\n".encode() + b"Caf\xe9\n", "is not UTF-8 text (line 3",
+                     id="utf-8-with-a-stray-byte"),
+        pytest.param(codecs.BOM_UTF16_LE + b"c\x00\x00\xd8", "is not UTF-16 text (line 1)", id="broken-utf-16"),
+        pytest.param(b"PK\x03\x04\x00\x00", "is not CSV text (it holds NUL bytes)", id="a-workbook-named-csv"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_text_excel_saves_is_refused_not_garbled(tmp_path: Path, data: bytes, message: str) -> None:
+    with pytest.raises(SpreadsheetError, match=re.escape(message) + r".*CSV UTF-8 \(comma delimited\)"):
+        read_rows(csv_file(tmp_path, data))
+
+
+def xlsx_postal_code(tmp_path: Path, value: object, number_format: str) -> str:
+    """Return the postal code read from a workbook whose one cell holds ``value`` in ``number_format``."""
+    workbook = Workbook()
+    workbook.active.append(["customer", "postalCode"])
+    workbook.active.append(["Contoso", value])
+    workbook.active["B2"].number_format = number_format
+    workbook.save(tmp_path / "changes.xlsx")
+    return read_rows(tmp_path / "changes.xlsx")[0].cells["postalCode"]
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [
+        pytest.param(1000, "00000", "01000", id="zip-code"),
+        pytest.param(1000.0, "000000", "001000", id="six-zeros-float"),
+        pytest.param(21341234, "00000-0000", "02134-1234", id="zip-code-plus-4"),
+        pytest.param(21341234, "00000\\-0000", "02134-1234", id="zip-code-plus-4-escaped"),
+        pytest.param(123456, "00000", "123456", id="more-digits-than-zeros"),
+    ],
+)
+def test_xlsx_numbers_in_a_zeros_format_read_as_excel_shows_them(
+    tmp_path: Path, value: object, number_format: str, shown: str
+) -> None:
+    assert xlsx_postal_code(tmp_path, value, number_format) == shown
+
+
+@pytest.mark.parametrize("number_format", ["General", "#,##0", "0.00"])
+def test_xlsx_numbers_in_other_formats_read_as_typed(tmp_path: Path, number_format: str) -> None:
+    assert xlsx_postal_code(tmp_path, 1000, number_format) == "1000"
