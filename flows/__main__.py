@@ -32,7 +32,7 @@ from pages import (
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
-from .cli_sign_in import DEMO_PASSWORD, add_sign_in_arguments, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts = commands.add_parser(
         "update-accounts", help="update many customers' billing profiles from a CSV or XLSX file, through the UI"
     )
-    add_accounts_arguments(accounts, DEMO_PASSWORD)
+    add_accounts_arguments(accounts)
     add_browser_options(accounts)
     save = commands.add_parser(
         "save-sign-in", help="a person signs in once in a browser; save that sign-in for the suite and scripts"
@@ -120,7 +120,7 @@ def update_account(args: argparse.Namespace) -> int:
         "ws_endpoint": args.ws_endpoint,
         **sign_in_options(args),
     }
-    with portal_session(args.base_url, args.user, args.password, **options) as page:
+    with portal_session(args.base_url, args.user, password_for(args), **options) as page:
         profile = update_customer_account(page, args.customer, changes)
     print(json.dumps(profile.as_dict(), ensure_ascii=False, indent=2))
     return 0

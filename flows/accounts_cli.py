@@ -20,7 +20,7 @@ from pages import PortalError
 from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan
 from .accounts_plan import check_rows
 from .browser import BrowserNotFoundError, RemoteBrowserError
-from .cli_sign_in import add_sign_in_arguments, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .journal import Journal, JournalMismatchError, journal_path
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
@@ -40,7 +40,7 @@ def worker_count(text: str) -> int:
     return int(text)
 
 
-def add_arguments(parser: argparse.ArgumentParser, default_password: str) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add update-accounts' own arguments (the browser's are added beside them)."""
     parser.add_argument(
         "file",
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser, default_password: str) -> Non
     )
     parser.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
     parser.add_argument("--user", required=True, help="user name to sign in with")
-    add_sign_in_options(parser, default_password)
+    add_sign_in_options(parser)
     parser.add_argument(
         "--workers", type=worker_count, default=1, metavar="N", help="browsers at work at once (default: 1)"
     )
@@ -72,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser, default_password: str) -> Non
     parser.add_argument("--verbose", action="store_true", help="log every step of every row")
 
 
-def add_sign_in_options(parser: argparse.ArgumentParser, default_password: str) -> None:
+def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
     """Add how the workers sign in (as update-account does) and how the API gets its tokens."""
     add_sign_in_arguments(parser)
     parser.add_argument(
@@ -114,7 +114,12 @@ def run(args: argparse.Namespace) -> int:
             print(summary([], results))
         return 0
     traces = results.with_name(results.name + ".traces")
-    workers = Workers(args.base_url, args.user, args.password, args.workers, session_options(args), traces)
+    try:
+        password = password_for(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
     try:
         journal = open_journal(args, results)
     except JournalMismatchError as error:

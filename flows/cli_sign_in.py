@@ -6,19 +6,22 @@ import argparse
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .saved_sign_in import saved_sign_in_path
 from .sign_in import TOTP_SECRET_VARIABLE
 
 DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo users'
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where the bundled portal runs
 
 
 def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the password, the authenticator's secret and saved sign-ins."""
     parser.add_argument(
         "--password",
-        default=os.environ.get("PORTAL_PASSWORD", DEMO_PASSWORD),
-        help="password (default: $PORTAL_PASSWORD, else the bundled portal's demo password)",
+        default=os.environ.get("PORTAL_PASSWORD") or None,
+        help="password (default: $PORTAL_PASSWORD; else none with a saved sign-in, and the bundled portal's demo "
+        "password for a portal at this machine's own address)",
     )
     parser.add_argument(
         "--totp-secret",
@@ -47,3 +50,21 @@ def sign_in_options(args: argparse.Namespace) -> dict[str, Any]:
         candidate = saved_sign_in_path(args.base_url, args.user, args.auth_dir)
         saved = candidate if candidate.exists() else None
     return {"totp_secret": args.totp_secret, "storage_state": saved}
+
+
+def password_for(args: argparse.Namespace) -> str | None:
+    """Return the password to type: the one given; none with a saved sign-in; the demo password on this machine.
+
+    A password typed that is not the user's counts against the account, and enough of them lock
+    it: the bundled portal's demo password is never typed into a portal elsewhere.
+    """
+    if args.password:
+        return str(args.password)
+    if sign_in_options(args)["storage_state"] is not None:
+        return None  # a saved sign-in the portal no longer takes says how to renew it
+    if urlsplit(args.base_url).hostname in LOOPBACK:
+        return DEMO_PASSWORD
+    raise ValueError(
+        f"No password for {args.user}: give --password or $PORTAL_PASSWORD, or a saved sign-in (--auth-dir, "
+        f"--storage-state); the bundled portal's demo password is typed only at this machine's own address"
+    )

@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from flows import BillingProfile, sign_in, update_customer_account
+from flows.__main__ import build_parser
+from flows.cli_sign_in import password_for
 from flows.saved_sign_in import restore_session_storage, save_sign_in
 from flows.session import normalize_base_url
 from flows.steps import step
@@ -99,6 +101,36 @@ def test_no_change_at_all_is_refused_before_the_browser_moves(page: Page) -> Non
         update_customer_account(page, "Contoso", {})
 
     assert page.url == "about:blank"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "options", "typed"),
+    [
+        pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
+        pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
+        pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
+        pytest.param("http://localhost:8000/", ["--storage-state", "saved.json"], None, id="saved-sign-in-at-home"),
+    ],
+)
+def test_the_command_line_types_no_password_it_was_not_given_but_at_home(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, options: list[str], typed: str | None
+) -> None:
+    # A password that is not the user's counts against the account: enough of them lock it
+    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
+    command = ["update-account", "--base-url", base_url, "--user", "u", "--customer", "C", "--set", "city=X"]
+
+    assert password_for(build_parser().parse_args([*command, *options])) == typed
+
+
+def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_browser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
+    args = build_parser().parse_args(["update-accounts", "f.csv", "--base-url", "https://partner.example.cn/",
+                                      "--user", "ops@contoso.cn"])  # fmt: skip
+
+    with pytest.raises(ValueError, match=r"No password for ops@contoso.cn: give --password or \$PORTAL_PASSWORD"):
+        password_for(args)
 
 
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
