@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserType
@@ -21,6 +22,7 @@ from flows.browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
+from flows.cli_sign_in import LOOPBACK
 from pages import BillingProfile
 from plugins.retries import attempt_output_path
 
@@ -64,6 +66,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run loses its message.
     """
     config = session.config
+    given = config.getoption("base_url", None) or config.getini("base_url")
+    if given and urlsplit(given).hostname not in LOOPBACK and not config.getoption("--portal-password", None):
+        raise pytest.UsageError(
+            f"No password for the role users at {given}: give --portal-password or $PORTAL_PASSWORD (the bundled "
+            "portal's demo password is typed only at this machine's own address: a wrong one counts against "
+            "the account)"
+        )
     endpoint = config.getoption("--ws-endpoint")
     if not endpoint or hasattr(config, "workerinput") or config.option.collectonly:
         return

@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page
 from fixtures.api_client import PortalApi
 from fixtures.api_tokens import ProviderTokens, TokenError, http_session_from
 from fixtures.directory import Directory, User
-from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID
+from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
@@ -34,9 +34,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("portal", "Partner Center portal under test")
     group.addoption(
         "--portal-password",
-        default=os.environ.get("PORTAL_PASSWORD", "portal-demo"),
+        default=os.environ.get("PORTAL_PASSWORD") or None,
         help="password of the role users (global-admin, admin-agent, sales-agent, helpdesk-agent); "
-        "default: $PORTAL_PASSWORD, else the bundled portal's demo password",
+        "default: $PORTAL_PASSWORD; required for a portal elsewhere than this machine, whose default is the "
+        "bundled portal's demo password",
     )
     group.addoption(
         "--demo-mode",
@@ -123,7 +124,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 @pytest.fixture(scope="session")
 def portal_password(pytestconfig: pytest.Config) -> str:
-    return pytestconfig.getoption("--portal-password")
+    # Elsewhere than this machine, a password must be given (the run refuses to start without one).
+    return pytestconfig.getoption("--portal-password") or DEMO_PASSWORD
 
 
 @pytest.fixture

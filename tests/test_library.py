@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 import socket
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from pages.errors import error_for_status
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 
 pytestmark = pytest.mark.tooling
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("table", [UI_STRINGS, SIGN_IN_STRINGS], ids=["portal", "sign-in"])
@@ -131,6 +135,17 @@ def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_bro
 
     with pytest.raises(ValueError, match=r"No password for ops@contoso.cn: give --password or \$PORTAL_PASSWORD"):
         password_for(args)
+
+
+def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_to_start() -> None:
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--base-url", "https://partner.example.cn/"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
 
 
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
