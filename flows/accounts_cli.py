@@ -31,6 +31,7 @@ from .workers import Pool, WorkerFailure, Workers
 
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
+API_URL_VARIABLE = "PORTAL_API_URL"
 
 
 def worker_count(text: str) -> int:
@@ -82,6 +83,13 @@ def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
         help="the public client (Secure Application Model) through which the check reads the REST API, "
         f"signed in by the first browser (default: ${API_CLIENT_VARIABLE})",
     )
+    parser.add_argument(
+        "--api-url",
+        default=os.environ.get(API_URL_VARIABLE) or None,
+        metavar="URL",
+        help=f"the REST API's address, e.g. https://partner.partnercenterapi.microsoftonline.cn/ in 21Vianet "
+        f"(default: ${API_URL_VARIABLE}, else --base-url, where the bundled portal serves it)",
+    )
 
 
 def session_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -127,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     try:
         with Pool(workers) as pool:
-            client = api_client(args.base_url, pool, None, args.api_client_id)
+            client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
             return check_and_apply(args, rows, pool, client, journal, results)
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -76,14 +76,19 @@ def run_plan(
     return sorted([*plan.settled, *applied], key=lambda outcome: outcome.row)
 
 
-def api_client(base_url: str, pool: Pool, token: TokenSource | None, api_client_id: str | None) -> PortalClient:
-    """Return the REST API client of the check: with ``token``, else with the first worker's provider session."""
+def api_client(
+    base_url: str, pool: Pool, token: TokenSource | None, api_client_id: str | None, api_url: str | None = None
+) -> PortalClient:
+    """Return the REST API client of the check: with ``token``, else with the first worker's provider session.
+
+    The API is at ``api_url``, else at the portal's own address (as the bundled portal serves it).
+    """
     if token is None and not api_client_id:
         raise ValueError(
             "The check before any change reads the portal's REST API: pass token= (a callable returning an "
             "access token) or api_client_id= (the public client of the Secure Application Model)"
         )
-    return PortalClient(base_url, token or pool.api_tokens(str(api_client_id)))
+    return PortalClient(api_url or base_url, token or pool.api_tokens(str(api_client_id)))
 
 
 def update_accounts(
@@ -95,6 +100,7 @@ def update_accounts(
     workers: int = 1,
     token: TokenSource | None = None,
     api_client_id: str | None = None,
+    api_url: str | None = None,
     session_options: Mapping[str, Any] | None = None,
     journal: str | Path | None = None,
     resume: bool = False,
@@ -111,7 +117,9 @@ def update_accounts(
     the first with ``password`` (and the options in ``session_options``, passed to each
     ``portal_session``: ``totp_secret``, ``storage_state``, browser options), the others by single
     sign-on. The API's tokens come from ``token`` (a callable), else from the first browser's
-    sign-in for the public client ``api_client_id`` (the Secure Application Model). ``journal`` is
+    sign-in for the public client ``api_client_id`` (the Secure Application Model); the API is at
+    ``api_url`` (Partner Center's in 21Vianet: ``https://partner.partnercenterapi.microsoftonline.cn/``),
+    else at ``base_url``, where the bundled portal serves it. ``journal`` is
     a file recording each row as it happens; with ``resume`` a run carries on from it, never
     submitting a finished row twice (rows are known by their content, wherever they moved in the
     file; a journal of another user or portal raises ``JournalMismatchError``). ``traces`` is a
@@ -131,7 +139,7 @@ def update_accounts(
         logging.getLogger("flows").warning("No journal at %s: nothing to resume, every row is checked afresh", journal)
     try:
         with Pool(settings) as pool:
-            client = api_client(base_url, pool, token, api_client_id)
+            client = api_client(base_url, pool, token, api_client_id, api_url)
             plan = check_rows(account_rows, client, log)
             refuse_problems(plan, skip_invalid=skip_invalid)
             return run_plan(plan, account_rows, pool, client, log, on_outcome)

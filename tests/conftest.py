@@ -40,6 +40,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "bundled portal's demo password",
     )
     group.addoption(
+        "--api-url",
+        default=os.environ.get("PORTAL_API_URL") or None,
+        metavar="URL",
+        help="the REST API's address, where the tests make their data, e.g. "
+        "https://partner.partnercenterapi.microsoftonline.cn/ (default: $PORTAL_API_URL, else --base-url)",
+    )
+    group.addoption(
         "--demo-mode",
         action="store_true",
         default=False,
@@ -135,7 +142,9 @@ def faker_seed(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> i
 
 
 @pytest.fixture(scope="session")
-def api(base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns) -> PortalApi:
+def api(
+    base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns, pytestconfig: pytest.Config
+) -> PortalApi:
     """The portal's REST API as the global admin, with tokens from the identity provider.
 
     The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
@@ -148,10 +157,11 @@ def api(base_url: str, portal_password: str, totp_secret: str | None, sign_ins: 
         client_id=state.get("api_client_id", PARTNER_AUTOMATION_CLIENT_ID), http=http_session_from(state),
         cache=path if "refresh_token" in state else None,
     )  # fmt: skip
+    api_url = pytestconfig.getoption("--api-url") or base_url  # the bundled portal serves its API itself
     try:
-        return PortalApi(base_url, "global-admin", portal_password, tokens=tokens)
+        return PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
     except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
-        sign_ins.stop(f"The portal's API takes no token for global-admin at {base_url}: {refused}")
+        sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {refused}")
         raise
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from fixtures.api_client import ApiError as SuiteApiError
 from fixtures.api_client import PortalApi
-from flows import rest
+from flows import rest, update_accounts
 from flows.rest import ApiError, PortalClient, TokenWithoutMfaError, discover_provider, send
 from pages import PortalError, PortalUnavailableError
 
@@ -402,3 +402,14 @@ def test_a_gateway_s_answer_is_the_api_not_answering(api: StubApi, waits: list[f
         f"GET {api.url}v1/customers answered {status}: {status} Gateway says no. "
         "A gateway's answer: the REST API behind it did not answer"
     )
+
+
+def test_the_accounts_job_reads_the_api_at_its_own_address_and_says_when_it_is_no_api(api: StubApi) -> None:
+    # Given an API address that answers with a web page (the portal's, say), and a portal nothing needs yet
+    api.answers = [(200, {"Content-Type": "text/html"}, b"<html><title>Partner Center</title></html>")]
+
+    with pytest.raises(PortalError, match=r"not JSON \('Partner Center'\): is this the REST API's address\?"):
+        update_accounts([{"customer": "Contoso", "city": "Lyon"}], "http://127.0.0.1:9/", "ops",
+                        token=lambda: "a-token", api_url=api.url)  # fmt: skip
+
+    assert [path.split("?")[0] for path, _ in api.requests] == ["/v1/customers"]

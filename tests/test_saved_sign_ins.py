@@ -102,6 +102,17 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     assert len(again.names("failed")) <= 2, again.output  # the tests in flight, not one failure per test
 
 
+def test_the_suite_makes_its_data_through_the_api_at_the_address_given(portal: PortalProcess, tmp_path: Path) -> None:
+    # Given a deployment whose REST API is at an address of its own (here one where nothing answers)
+    elsewhere = "http://127.0.0.1:9/"
+
+    # When the smoke tests run against it, then the first test that makes data asks that address, and says so
+    options = ("-m", "smoke", "-x", f"--base-url={portal.url}", f"--api-url={elsewhere}")
+    run = run_pytest(*options, folder=tmp_path / "run", env={"PORTAL_TOTP_SECRET": DEMO_TOTP_SECRET})
+
+    assert run.returncode != 0 and f"{elsewhere}v1/" in run.output, run.output
+
+
 def test_save_sign_in_gives_up_with_a_clear_message_when_nobody_signs_in(portal: PortalProcess, tmp_path: Path) -> None:
     auth_dir = tmp_path / ".auth"
     command = [sys.executable, "-m", "flows", "save-sign-in", "--base-url", portal.url, "--user", "global-admin",
