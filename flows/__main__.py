@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
     update.add_argument("--user", required=True, help="user name to sign in with")
     add_sign_in_arguments(update)
-    update.add_argument("--customer", required=True, help="the customer's company name, exactly as listed")
+    update.add_argument(
+        "--customer", required=True, help="the customer's company name, exactly as listed, or its Microsoft ID"
+    )
     update.add_argument(
         "--set", dest="changes", action="append", type=field_assignment, required=True, metavar="FIELD=VALUE",
         help="a billing field (API name, e.g. city, postalCode) and its new value; repeat for more",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from playwright.sync_api import Page
@@ -10,6 +11,7 @@ from pages import (
     EDITABLE_FIELDS,
     AccountEditPage,
     AccountInfo,
+    AccountPage,
     BillingProfile,
     CustomerNotFoundError,
     CustomerPage,
@@ -23,6 +25,14 @@ from pages import (
 )
 
 from .steps import step
+
+MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def microsoft_id(customer: str) -> str | None:
+    """Return ``customer`` as a Microsoft ID (lower case) when it is one, in any case, in braces or not; else None."""
+    guid = customer.strip().removeprefix("{").removesuffix("}")
+    return guid.lower() if MICROSOFT_ID.match(guid) else None
 
 
 def check_changes(changes: Mapping[str, str]) -> None:
@@ -57,10 +67,19 @@ def open_customer(page: Page, customer: str) -> CustomerPage:
 
 
 def edit_account(page: Page, customer: str) -> AccountEditPage:
-    """Open the customer, then Account, then Edit; raise ``NotAllowedError`` when Edit is not offered."""
-    customer_page = open_customer(page, customer)
-    with step(page, "Open Account"):
-        account = customer_page.account()
+    """Open the customer, then Account, then Edit; raise ``NotAllowedError`` when Edit is not offered.
+
+    ``customer`` is a company name, found in the Customers list; or a Microsoft ID, whose Account
+    page opens at its address (``customers/<id>/account``), as when two customers share a name.
+    """
+    by_id = microsoft_id(customer)
+    if by_id is not None:
+        with step(page, f"Open Account of {by_id}"):
+            account = AccountPage(page).open(by_id)
+    else:
+        customer_page = open_customer(page, customer)
+        with step(page, "Open Account"):
+            account = customer_page.account()
     with step(page, "Edit"):
         if not account.can_edit():
             raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
@@ -94,7 +113,8 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
 
 
 def update_customer_account(page: Page, customer: str, changes: Mapping[str, str]) -> BillingProfile:
-    """Change the billing profile of ``customer`` (a company name); return the Bill-to info shown after saving.
+    """Change the billing profile of ``customer`` (a company name, or a Microsoft ID); return the Bill-to info shown
+    after saving.
 
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values (at least one). Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),

@@ -7,19 +7,18 @@ hold needs no browser at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pages import EDITABLE_FIELDS
 
+from .account import microsoft_id
 from .field_rules import CountryRules, value_problems
 from .journal import Journal
 from .outcomes import CHANGED, DONE, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
 from .spreadsheet import CUSTOMER_COLUMN, AccountRow
 
-MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 APPLIED_BEFORE = "its Submit reached the portal on an earlier try (the run stopped, or it failed): not submitted again"
 
 
@@ -103,9 +102,9 @@ class Directory:
 
     def look_up(self, named: str) -> tuple[str, str]:
         """Find the customer by Microsoft ID (any case, in braces or not, as exports write it), else by exact name."""
-        guid = named.removeprefix("{").removesuffix("}")
-        if MICROSOFT_ID.match(guid):
-            customer = self.client.customer(guid.lower())
+        guid = microsoft_id(named)
+        if guid is not None:
+            customer = self.client.customer(guid)
             if customer is not None:
                 return customer["id"], customer["companyProfile"]["companyName"]
         matches = self.client.customers_named(named)

@@ -159,6 +159,10 @@ def test_a_company_name_two_customers_share_is_refused_and_neither_changes(
     assert refused.value.company_name == first.companyName
     assert [api.billing_profile(c.id) for c in (first, second)] == [first.billing, second.billing]
 
+    # And by its Microsoft ID (as an export writes it: upper case, in braces), the second one changes alone
+    update_customer_account(admin_page, f"{{{second.id.upper()}}}", {"city": "Shanghai"})
+    assert [api.billing_profile(c.id).city for c in (first, second)] == [first.billing.city, "Shanghai"]
+
 
 def test_a_company_name_shared_across_a_page_break_is_refused_too(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
