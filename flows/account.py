@@ -24,6 +24,7 @@ from pages import (
     ValidationError,
 )
 
+from .field_rules import LINE_BREAK
 from .steps import step
 
 MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -44,6 +45,9 @@ def check_changes(changes: Mapping[str, str]) -> None:
     if not_text:
         listed = ", ".join(f"{name}={value!r} ({type(value).__name__})" for name, value in not_text.items())
         raise TypeError(f"Field values are typed into the form as text: pass strings, not {listed}")
+    broken = [f"{name}={value!r}" for name, value in changes.items() if LINE_BREAK.search(value)]
+    if broken:  # a one-line field drops them as they are typed: what was saved would not be what was asked
+        raise ValueError(f"The billing fields hold one line each: no line breaks in {', '.join(broken)}")
 
 
 def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:

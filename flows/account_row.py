@@ -171,6 +171,8 @@ def attempt(
         return False
     outcome.outcome = CHANGED
     outcome.after = {name: saved[name] for name in task.changes}
+    outcome.messages += [f"{name}: the portal saved {saved[name]!r}, not {value!r}"  # its own tidying, say
+                         for name, value in task.changes.items() if saved[name] != value]  # fmt: skip
     return True
 
 

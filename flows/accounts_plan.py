@@ -65,10 +65,12 @@ class AccountsPlan:
         lines += [(o.row, f"{o.outcome} {o.customer}" + (f" ({'; '.join(o.messages)})" if o.messages else ""))
                   for o in self.settled]  # fmt: skip
         for task in self.tasks:  # a column the form does not have is the file's problem, said at row 1
-            before, changes = task.before, task.changes.items()
+            before = task.before
+            changes = [(name, value) for name, value in task.changes.items() if before.get(name) != value]
             diff = ", ".join(f"{name} {before[name]!r} -> {value!r}" if name in before else f"{name} (not a field)"
                              for name, value in changes)  # fmt: skip
-            lines.append((task.row.number, f"would change {task.row.customer}: {diff}"))
+            lines.append((task.row.number, f"would change {task.row.customer}: {diff or 'nothing (its values hold)'}"))
+            lines += [(task.row.number, note) for note in task.notes]
         return [f"row {number}: {line}" for number, line in sorted(lines, key=lambda line: line[0])]
 
 

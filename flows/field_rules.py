@@ -14,6 +14,7 @@ from typing import Any
 
 # Documented limits of the billing profile's fields (Address and billing profile resources).
 MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
+LINE_BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A subdivision code as ISO 3166-2 spells it, with or without its country: "SH", "CN-SH", "31".
 SUBDIVISION_CODE = re.compile(r"^(?:[A-Z]{2}-)?[A-Z0-9]{1,3}$", re.IGNORECASE)
@@ -68,7 +69,9 @@ def value_problems(
     """
     problems: dict[str, str] = {}
     for field, value in changes.items():
-        if field in MAX_LENGTH and len(value) > MAX_LENGTH[field]:
+        if LINE_BREAK.search(value):  # a one-line field drops them as they are typed
+            problems[field] = f"{value!r} holds a line break: the field holds one line"
+        elif field in MAX_LENGTH and len(value) > MAX_LENGTH[field]:
             problems[field] = f"longer than {MAX_LENGTH[field]} characters"
     email = changes.get("email")
     if email and not EMAIL.match(email):

@@ -143,6 +143,12 @@ def test_an_email_at_the_partner_s_own_domain_is_refused_when_the_domain_is_know
     assert value_problems({"email": email}, CN_RULES) == {}  # not known: left to the portal
 
 
+def test_a_value_with_a_line_break_is_refused_for_the_one_line_field() -> None:
+    problems = value_problems({"addressLine1": "Bât. A\n12 rue de la Paix", "city": "Paris"}, CN_RULES)
+
+    assert problems == {"addressLine1": "'Bât. A\\n12 rue de la Paix' holds a line break: the field holds one line"}
+
+
 def test_digits_of_another_script_are_no_postal_code() -> None:
     # A spreadsheet typed with a full-width keyboard: six digits to a person, none to the portal's pattern
     assert set(value_problems({"postalCode": "２１５０００"}, CN_RULES)) == {"postalCode"}
@@ -238,16 +244,19 @@ def test_exit_code_says_whether_every_row_was_done(outcomes: list[str], code: in
 
 def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> None:
     # Given a plan whose file has a column the portal does not have, a row refused twice, and a row to run
-    to_run = AccountRow(3, "Fabrikam", {"citty": "Lyon", "city": "Lyon"})
+    to_run = AccountRow(3, "Fabrikam", {"citty": "Lyon", "city": "Lyon", "state": "Rhône"})
+    note = "postalCode: not applied, row 4 (later in the file) set it in an earlier run"
     plan = AccountsPlan(
-        tasks=[RowTask(to_run, "id-3", "Fabrikam", {"city": "Paris"})],
+        tasks=[RowTask(to_run, "id-3", "Fabrikam", {"city": "Paris", "state": "Rhône"}, notes=(note,))],
         settled=[RowOutcome(2, "Contoso", "invalid", messages=["email: not an address", "postalCode: not valid"])],
         problems=[Problem(1, "unknown column 'citty'"), Problem(2, "email: not an address")],
     )
 
-    # When it is described, then nothing is left out, and the column the form does not have is no change
+    # When it is described, then nothing is left out, the column the form does not have is no change, and a
+    # value that already holds is not said to change
     assert plan.describe() == [
         "row 1: problem: unknown column 'citty'",
         "row 2: invalid Contoso (email: not an address; postalCode: not valid)",
         "row 3: would change Fabrikam: citty (not a field), city 'Paris' -> 'Lyon'",
+        f"row 3: {note}",
     ]

@@ -100,6 +100,14 @@ def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page
     assert page.url == "about:blank"
 
 
+def test_a_line_break_is_refused_before_the_browser_moves(page: Page) -> None:
+    # A one-line field drops it as it is typed: what was saved would not be what was asked
+    with pytest.raises(ValueError, match=r"no line breaks in addressLine1='Bât. A\\n12 rue de la Paix'"):
+        update_customer_account(page, "Contoso", {"addressLine1": "Bât. A\n12 rue de la Paix"})
+
+    assert page.url == "about:blank"
+
+
 def test_no_change_at_all_is_refused_before_the_browser_moves(page: Page) -> None:
     with pytest.raises(ValueError, match="No changes given for 'Contoso'"):
         update_customer_account(page, "Contoso", {})

@@ -255,6 +255,29 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
     assert [change["city"] for change in portal_changes(api, customer)] == ["Nouvelle", "Nouvelle"]
 
 
+def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given a portal that saves the city in capitals, whatever was typed
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+
+    def capitals(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
+            sent = [(name, value.upper() if name == "city" else value) for name, value in form]
+            route.continue_(post_data=urllib.parse.urlencode(sent) if route.request.method == "POST" else None)
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    # When a row changes the city
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=capitals)  # fmt: skip
+
+    # Then it is changed, and says the portal saved another value than the row's
+    assert (outcome.outcome, outcome.after) == ("changed", {"city": "LYON"})
+    assert outcome.messages == ["city: the portal saved 'LYON', not 'Lyon'"]
+
+
 def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:
     """Return a context setup in which another agent saves ``theirs`` just before the first Submit arrives."""
 
