@@ -20,6 +20,8 @@ from flows.outcomes import RowOutcome, exit_code
 from flows.progress import Progress
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
 
+pytestmark = pytest.mark.tooling  # the library's own parts: no portal
+
 CN_RULES = CountryRules.from_resource(
     {"iso2Code": "CN", "supportedStatesList": ["上海市", "江苏省"], "postalCodeRegex": r"^\d{6}$",
      "phoneNumberRegex": r"^1[3-9]\d{9}$"}

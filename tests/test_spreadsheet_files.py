@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
 
+pytestmark = pytest.mark.tooling  # the library's own parts: no portal
+
 
 def csv_file(tmp_path: Path, data: bytes) -> Path:
     """Return the path of a CSV file holding ``data``."""
