@@ -37,7 +37,7 @@ from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
-from .rest import ApiError, PortalClient, TokenWithoutMfaError, refresh_token_source
+from .rest import ApiError, ApiUnavailableError, PortalClient, TokenWithoutMfaError, refresh_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
 from .spreadsheet import AccountRow, read_rows, write_results
@@ -48,6 +48,7 @@ __all__ = [
     "AccountRow",
     "AmbiguousCustomerError",
     "ApiError",
+    "ApiUnavailableError",
     "BillingProfile",
     "BrowserNotFoundError",
     "CustomerNotFoundError",

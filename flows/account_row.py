@@ -146,13 +146,18 @@ def attempt(
     form = open_form(page, task)
     shown = form_values(form)
     outcome.before = outcome.before or {name: shown[name] for name in task.changes}  # a retry keeps the first
-    pending = {name: value for name, value in task.changes.items() if shown[name] != value}
+    # A field no longer as the row's earlier Submit found it was saved by that Submit, perhaps tidied ('LYON'):
+    # sending it again would make the row twice.
+    found = task.started_before or {}
+    moved = {name for name, value in task.changes.items() if name in found and shown[name] not in (found[name], value)}
+    pending = {name: value for name, value in task.changes.items() if shown[name] != value and name not in moved}
     if not pending:
         outcome.after = {name: shown[name] for name in task.changes}
         outcome.outcome = UNCHANGED
         if task.started_before is not None and task.started_before != task.changes:  # this row's, last run
             outcome.outcome, outcome.before = CHANGED, task.started_before
             outcome.messages.append(APPLIED_BEFORE)
+            outcome.messages += saved_otherwise(task.changes, outcome.after)
         return True
     journal.started(task.row, {name: shown[name] for name in task.changes})
     try:
@@ -171,9 +176,14 @@ def attempt(
         return False
     outcome.outcome = CHANGED
     outcome.after = {name: saved[name] for name in task.changes}
-    outcome.messages += [f"{name}: the portal saved {saved[name]!r}, not {value!r}"  # its own tidying, say
-                         for name, value in task.changes.items() if saved[name] != value]  # fmt: skip
+    outcome.messages += saved_otherwise(task.changes, outcome.after)
     return True
+
+
+def saved_otherwise(wanted: Mapping[str, str], saved: Mapping[str, str]) -> list[str]:
+    """Say, for each field the portal saved otherwise than the row asked (its own tidying, say), both values."""
+    return [f"{name}: the portal saved {saved[name]!r}, not {value!r}" for name, value in wanted.items()
+            if saved.get(name) != value]  # fmt: skip
 
 
 def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal) -> RowOutcome:
@@ -211,7 +221,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
 
 def again(task: RowTask, journal: Journal) -> RowTask:
     """Return the task to try once more, knowing what its Submit would have changed if one was sent."""
-    return dataclasses.replace(task, started_before=journal.started_before(task.row))
+    return dataclasses.replace(task, started_before=journal.started_before(task.row, task.changes))
 
 
 def traced(

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
     try:
         journal = open_journal(args, results)
-    except JournalMismatchError as error:
+    except (JournalMismatchError, OSError) as error:  # another's journal, or a folder that is not there
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     try:

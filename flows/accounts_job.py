@@ -68,10 +68,8 @@ def run_plan(
 ) -> list[RowOutcome]:
     """Record the rows the check settled, apply the others; return every row's outcome in row order."""
     by_number = {row.number: row for row in rows}
-    for outcome in plan.settled:
-        row = by_number[outcome.row]
-        if journal.final(row) is None:  # not carried over from an earlier run
-            journal.finished(row, outcome)
+    for outcome in plan.settled:  # carried over ones too: a journal of an earlier version knew rows by number
+        journal.finished(by_number[outcome.row], outcome)
     applied = pool.run(plan.tasks, client, journal, on_outcome)
     return sorted([*plan.settled, *applied], key=lambda outcome: outcome.row)
 

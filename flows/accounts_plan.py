@@ -15,7 +15,7 @@ from pages import EDITABLE_FIELDS
 from .account import microsoft_id
 from .field_rules import CountryRules, value_problems
 from .journal import Journal
-from .outcomes import CHANGED, DONE, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
+from .outcomes import CHANGED, CONFLICT, DONE, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
 from .spreadsheet import CUSTOMER_COLUMN, AccountRow
 
@@ -137,17 +137,25 @@ def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
 
 def overtaken_by_later_rows(
     row: AccountRow, customer_id: str, rows: Sequence[AccountRow], finals: Mapping[int, RowOutcome]
-) -> dict[str, int]:
-    """Return the fields of ``row`` that a later row of the same customer set in an earlier run, with that row.
+) -> dict[str, str]:
+    """Return the fields of ``row`` that a later row of the same customer settled in an earlier run, and how.
 
     Rows of a customer apply in file order, the last one winning: a row resumed after a later one
-    finished must not put its older value back.
+    finished must not put its older value back; nor over another agent's value that a later row's
+    conflict kept.
     """
-    overtaken: dict[str, int] = {}
+    overtaken: dict[str, str] = {}
     for later in rows:
         done = finals.get(later.number)
-        if later.number > row.number and done and done.customer_id == customer_id and done.outcome in DONE:
-            overtaken |= {name: later.number for name in later.changes if name in row.changes}
+        if later.number <= row.number or not done or done.customer_id != customer_id:
+            continue
+        if done.outcome in DONE:
+            said = f"row {later.number} (later in the file) set it in an earlier run"
+        elif done.outcome == CONFLICT:
+            said = f"row {later.number} (later in the file) kept another agent's value in an earlier run"
+        else:
+            continue
+        overtaken |= {name: said for name in later.changes if name in row.changes}
     return overtaken
 
 
@@ -171,8 +179,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             plan.settled.append(refused)
             continue
         overtaken = overtaken_by_later_rows(row, customer_id, rows, finals) if customer_id else {}
-        notes = tuple(f"{name}: not applied, row {later} (later in the file) set it in an earlier run"
-                      for name, later in overtaken.items())  # fmt: skip
+        notes = tuple(f"{name}: not applied, {said}" for name, said in overtaken.items())
         changes = {name: value for name, value in row.changes.items() if name not in overtaken}
         outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, changes)
         if not customer_id:
@@ -187,8 +194,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             plan.problems += [Problem(row.number, message) for message in outcome.messages]
             plan.settled.append(outcome)
             continue
-        started = journal.started_before(row) if journal else None
-        started_before = None if started is None else {name: started[name] for name in changes if name in started}
+        started_before = journal.started_before(row, changes) if journal else None
         if customer_id not in planned and outcome.before == changes:
             outcome.after, outcome.messages = dict(outcome.before), list(notes)
             if started_before is not None and started_before != changes:  # this row's own Submit, last run

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,12 @@ from .outcomes import FINAL, RowOutcome
 from .spreadsheet import AccountRow
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"
+LINE = "_line"  # kept with an entry read back, not written
+
+
+def line_order(entry: Mapping[str, Any]) -> int:
+    """Return the line of the journal an earlier run's entry was read from: the order it was written in."""
+    return int(entry.get(LINE, 0))
 
 
 class JournalMismatchError(ValueError):
@@ -49,22 +56,27 @@ class Journal:
         """
         self.path = None if path is None else Path(path)
         self.lock = threading.Lock()
-        self.entries: dict[str, list[dict[str, Any]]] = {}  # a previous run's, by row key
+        self.earlier: dict[str, list[dict[str, Any]]] = {}  # a previous run's entries, by row key, in file order
+        self.current: dict[str, list[dict[str, Any]]] = {}  # this run's Submits started, by row key
         self.keys: dict[int, str] = {}  # this run's rows' keys, by row number
+        self.repeated: set[int] = set()  # rows whose content the file holds more than once
         self.file: TextIO | None = None
         self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
         if self.path is None:
             return
         text = self.path.read_text(encoding="utf-8") if self.found else ""
-        for line in text.splitlines():
+        for number, line in enumerate(text.splitlines()):
             try:
                 entry = json.loads(line)
             except ValueError:  # the last line of a run killed while writing it
                 continue
+            if not isinstance(entry, dict) or ("hash" not in entry and entry.get("event") != RUN):
+                continue  # not a line this journal wrote
             if entry.get("event") == RUN:
                 self.check_owner(entry, owner)
             else:  # a journal from before rows had keys: known by number and content
-                self.entries.setdefault(entry.get("key") or f"{entry['hash']}@{entry['row']}", []).append(entry)
+                key = entry.get("key") or f"{entry['hash']}@{entry['row']}"
+                self.earlier.setdefault(key, []).append({**entry, LINE: number})
         if read_only:
             return
         self.file = self.path.open("a" if resume else "w", encoding="utf-8")
@@ -85,20 +97,33 @@ class Journal:
             )
 
     def number(self, rows: Iterable[AccountRow]) -> None:
-        """Know the run's rows: each by its content, and which of the rows of that content it is."""
-        seen: dict[str, int] = {}
+        """Know the run's rows by their content, wherever they are in the file.
+
+        A content the file holds more than once cannot be told apart from its copies once rows moved
+        or went: such rows take nothing from an earlier run, and are checked again (values that hold
+        are not submitted).
+        """
+        rows = list(rows)
+        counts = Counter(row.content_hash() for row in rows)
         for row in rows:
             content = row.content_hash()
-            seen[content] = seen.get(content, 0) + 1
-            self.keys[row.number] = f"{content}#{seen[content]}"
+            # A repeated content's key is this run's alone: no later run reads it (nor takes it for an old one's).
+            self.keys[row.number] = content if counts[content] == 1 else f"{content}*{row.number}"
+            if counts[content] > 1:
+                self.repeated.add(row.number)
 
     def key(self, row: AccountRow) -> str:
-        """Return the row's key: its content and occurrence once the rows are known, else content and number."""
+        """Return the row's key: its content once the rows are known (and unique), else content and number."""
         return self.keys.get(row.number) or f"{row.content_hash()}@{row.number}"
 
     def previous(self, row: AccountRow) -> list[dict[str, Any]]:
-        """Return what an earlier run recorded for this row (the same content)."""
-        return self.entries.get(self.key(row), []) + self.entries.get(f"{row.content_hash()}@{row.number}", [])
+        """Return what earlier runs (for a content the file holds once), then this run, recorded for this row."""
+        earlier: list[dict[str, Any]] = []
+        if row.number not in self.repeated:  # a journal from before rows had keys knew them by number
+            keys = dict.fromkeys((self.key(row), f"{row.content_hash()}@{row.number}"))
+            earlier = sorted((entry for key in keys for entry in self.earlier.get(key, [])), key=line_order)
+        with self.lock:
+            return earlier + list(self.current.get(self.key(row), []))
 
     def final(self, row: AccountRow) -> RowOutcome | None:
         """Return the row's final outcome from an earlier run, if it has one."""
@@ -107,17 +132,23 @@ class Journal:
             return dataclasses.replace(RowOutcome.from_dict(outcomes[-1]["outcome"]), row=row.number)
         return None
 
-    def started_before(self, row: AccountRow) -> dict[str, str] | None:
-        """Return the values found when an earlier try (this run's, or an earlier run's) started its Submit."""
+    def started_before(self, row: AccountRow, fields: Iterable[str] | None = None) -> dict[str, str] | None:
+        """Return the values found when an earlier try (this run's, or an earlier run's) started its Submit.
+
+        ``fields`` keeps those of the fields the row still sets.
+        """
         started = [entry for entry in self.previous(row) if entry["event"] == STARTED]
-        return dict(started[0]["before"]) if started else None  # the first: what the row found untouched
+        if not started:
+            return None
+        before = dict(started[0]["before"])  # the first: what the row found untouched
+        return before if fields is None else {name: before[name] for name in fields if name in before}
 
     def started(self, row: AccountRow, before: Mapping[str, str]) -> None:
         """Record, before its Submit, that the row is about to change ``before`` (the fields it found)."""
         entry = {**self.known_as(row), "event": STARTED, "before": dict(before)}
         self.append(entry)
         with self.lock:  # a retry in this run must know it too: its Submit may have been saved
-            self.entries.setdefault(self.key(row), []).append(entry)
+            self.current.setdefault(self.key(row), []).append(entry)
 
     def finished(self, row: AccountRow, outcome: RowOutcome) -> None:
         """Record the row's outcome."""

@@ -85,6 +85,10 @@ class ApiError(PortalError):
         self.retry_after = retry_after
 
 
+class NotApiAnswerError(PortalError):
+    """What answered is not the REST API (a web page, text that is not JSON): most likely a wrong address."""
+
+
 class ApiUnavailableError(ApiError, PortalUnavailableError):
     """A gateway answered for the REST API (502, 503 without ``Retry-After``, 504): the API behind it did not.
 
@@ -173,6 +177,12 @@ def send(
         if error.code in GATEWAY_DOWN and not (error.code == 503 and asked):  # 503 saying when is a throttle
             meaning = "A gateway's answer: the REST API behind it did not answer"
             raise ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after) from None
+        if error.code < 500 and web_page(body, error.headers.get("Content-Type") or ""):
+            # Not the API's error (a JSON resource): a 404 here is no word on a customer, but a wrong address
+            raise NotApiAnswerError(
+                f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not the API's error: is this "
+                f"the REST API's address?"
+            ) from None
         raise ApiError(error.code, body, where, retry_after=retry_after) from None
     except urllib.error.URLError as error:
         raise PortalUnavailableError(f"The portal's REST API did not answer {method} {url}: {error.reason}") from None
@@ -183,7 +193,14 @@ def send(
     except ValueError:  # a web page, as another site's address answers (the portal's, not its API's)
         kind = next((value for name, value in answered.items() if name.lower() == "content-type"), "no content type")
         start = excerpt(raw.decode(errors="replace"))
-        raise PortalError(f"{where} answered {kind}, not JSON ({start!r}): is this the REST API's address?") from None
+        said = f"{where} answered {kind}, not JSON ({start!r}): is this the REST API's address?"
+        raise NotApiAnswerError(said) from None
+
+
+def web_page(body: Any, content_type: str) -> bool:
+    """Whether an answer is a web page (HTML), as a web server or a portal answers, not the REST API."""
+    start = body.lstrip()[:15].lower() if isinstance(body, str) else ""
+    return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
 
 
 def decoded(raw: bytes) -> Any:
@@ -349,9 +366,11 @@ class PortalClient:
         """Return the partner's own domain, from its organization profile (read once); None if the API does not say."""
         if self.own_domain is None:
             try:
-                self.own_domain = (str(self.get("v1/profiles/organization").get("domain") or "") or None,)
-            except ApiError as error:
-                if error.status not in (403, 404):  # a role that may not read it, or a portal without it
+                profile = self.get("v1/profiles/organization")
+                domain = profile.get("domain") if isinstance(profile, dict) else None
+                self.own_domain = (str(domain) if domain else None,)
+            except (ApiError, NotApiAnswerError) as error:  # a role that may not read it, or a portal without it
+                if isinstance(error, ApiError) and error.status not in (403, 404):
                     raise
                 self.own_domain = (None,)
         return self.own_domain[0]

@@ -93,8 +93,8 @@ class UnknownPageError(PortalError):
     request never answered), as a restarting portal does: a caller may wait for it before looking again.
     """
 
-    def __init__(self, message: str, *, unanswered: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, *args: object, unanswered: bool = False) -> None:
+        super().__init__(*args)
         self.unanswered = unanswered
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from flows import update_accounts
-from flows.accounts_plan import AccountsPlan, Problem, RowTask
+from flows.accounts_plan import AccountsPlan, Problem, RowTask, overtaken_by_later_rows
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome, exit_code
@@ -183,30 +184,77 @@ OWNER = {"base_url": "http://127.0.0.1:8000/", "user": "admin-agent"}
 
 
 def test_a_resumed_journal_knows_its_rows_by_content_wherever_they_moved(tmp_path: Path) -> None:
-    # Given a run of three rows, two of them alike, where the first two finished
+    # Given a run of four rows, two of them alike, where the first three finished
     path = tmp_path / "run.journal"
-    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Contoso", {"city": "Lyon"}),
-            AccountRow(4, "Fabrikam", {"city": "Nice"})]  # fmt: skip
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Fabrikam", {"city": "Nice"}),
+            AccountRow(4, "Fabrikam", {"city": "Nice"}), AccountRow(5, "Tailspin", {"city": "Metz"})]  # fmt: skip
     first = Journal(path, owner=OWNER)
     first.number(rows)
-    for row in rows[:2]:
+    for row in rows[:3]:
         first.finished(row, RowOutcome(row.number, row.customer, "changed"))
     first.close()
 
-    # When the file gets a row inserted at the top, and the run resumes
-    moved = [AccountRow(2, "Tailspin", {"city": "Metz"}), *(AccountRow(r.number + 1, r.customer, r.cells)
-                                                           for r in rows)]  # fmt: skip
+    # When the file gets a row inserted at the top and one of the two alike removed, and the run resumes
+    moved = [AccountRow(2, "Woodgrove", {"city": "Brest"}), AccountRow(3, "Contoso", {"city": "Lyon"}),
+             AccountRow(4, "Fabrikam", {"city": "Nice"}), AccountRow(5, "Tailspin", {"city": "Metz"})]  # fmt: skip
     resumed = Journal(path, resume=True, owner=OWNER)
     resumed.number(moved)
 
-    # Then the two finished rows are final at their new numbers; the new row and the unfinished one are not
-    assert [getattr(resumed.final(row), "row", None) for row in moved] == [None, 3, 4, None]
+    # Then the finished row is final at its new number; the one left of the two alike, which of them it was
+    # cannot be told, is checked again, as are the new row and the unfinished one
+    assert [getattr(resumed.final(row), "row", None) for row in moved] == [None, 3, None, None]
     resumed.close()
+
+
+def test_an_old_journal_s_outcome_is_overtaken_by_a_newer_one_of_the_same_row(tmp_path: Path) -> None:
+    # Given a journal an earlier version wrote (rows known by number), where row 2 failed; then a resume ended it
+    path, row = tmp_path / "run.journal", AccountRow(2, "Contoso", {"city": "Lyon"})
+    old = {"row": 2, "hash": row.content_hash(), "event": "outcome", "outcome": RowOutcome(2, "Contoso", "failed")}
+    path.write_text(json.dumps({**old, "outcome": old["outcome"].as_dict()}) + "\n")
+    with Journal(path, resume=True, owner=OWNER) as second:
+        second.number([row])
+        second.finished(row, RowOutcome(2, "Contoso", "conflict"))
+
+    # When the run resumes once more, then the row's last outcome is the one that counts
+    with Journal(path, resume=True, owner=OWNER) as third:
+        third.number([row])
+        assert getattr(third.final(row), "outcome", None) == "conflict"
+
+
+def test_a_resumed_row_leaves_alone_what_later_rows_of_its_customer_settled() -> None:
+    # Given rows 2-5 of one customer (6: another's), where 3 changed, 4 met another agent's value, 5 was refused
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon", "state": "Rhône", "postalCode": "69001", "email": "a@b.cn"}),
+            AccountRow(3, "Contoso", {"city": "Nice"}), AccountRow(4, "Contoso", {"state": "Var"}),
+            AccountRow(5, "Contoso", {"postalCode": "6900"}),
+            AccountRow(6, "Fabrikam", {"email": "c@d.cn"})]  # fmt: skip
+    finals = {3: RowOutcome(3, "Contoso", "changed", "id-c"), 4: RowOutcome(4, "Contoso", "conflict", "id-c"),
+              5: RowOutcome(5, "Contoso", "invalid", "id-c"),
+              6: RowOutcome(6, "Fabrikam", "changed", "id-f")}  # fmt: skip
+
+    # Then row 2 leaves alone the field row 3 set and the one row 4 kept another agent's value of
+    assert overtaken_by_later_rows(rows[0], "id-c", rows, finals) == {
+        "city": "row 3 (later in the file) set it in an earlier run",
+        "state": "row 4 (later in the file) kept another agent's value in an earlier run",
+    }
+
+
+def test_a_results_file_in_a_folder_that_is_not_there_is_said_before_any_browser(tmp_path: Path) -> None:
+    (tmp_path / "changes.csv").write_text("customer,city\r\nContoso,Lyon\r\n")
+    results = tmp_path / "none" / "r.csv"
+    command = [sys.executable, "-m", "flows", "update-accounts", str(tmp_path / "changes.csv"), "--base-url",
+               "http://127.0.0.1:9/", "--user", "global-admin", "--results", str(results)]  # fmt: skip
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+
+    said = f"error: [Errno 2] No such file or directory: '{results}.journal'"
+    assert (done.returncode, done.stderr.splitlines()[-1:]) == (1, [said])
 
 
 def test_a_journal_is_resumed_only_as_its_user_against_its_portal_and_a_dry_run_writes_none(tmp_path: Path) -> None:
     path = tmp_path / "run.journal"
     Journal(path, owner=OWNER).close()
+    with path.open("a") as edited:
+        edited.write("null\n[1, 2]\n")  # lines this journal did not write: passed over
     written = path.read_text()
 
     for other in ({**OWNER, "user": "helpdesk-agent"}, {**OWNER, "base_url": "https://partner.example.cn/"}):

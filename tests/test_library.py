@@ -121,7 +121,12 @@ def test_no_change_at_all_is_refused_before_the_browser_moves(page: Page) -> Non
         pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
         pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
         pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
-        pytest.param("http://localhost:8000/", ["--storage-state", "saved.json"], None, id="saved-sign-in-at-home"),
+        pytest.param(
+            "http://localhost:8000/",
+            ["--storage-state", "saved.json"],
+            "portal-demo",
+            id="saved-sign-in-at-home-renewed-as-ever",
+        ),
     ],
 )
 def test_the_command_line_types_no_password_it_was_not_given_but_at_home(

@@ -335,14 +335,13 @@ NOT_FOUND_PAGE = b"<html>\n<head><title>404 Not Found</title></head>\n<body>" + 
     ("body", "said"),
     [
         pytest.param(API_ERROR, "Invalid filter", id="api-error-resource"),
-        pytest.param(NOT_FOUND_PAGE, "404 Not Found", id="html-page-title"),
         pytest.param(
             b"Bad   request:\n\n  the filter\tis " + b"x" * 120, f"Bad request: the filter is {'x' * 72}…", id="text"
         ),
     ],
 )
 def test_an_error_s_message_is_short_and_its_body_whole(api: StubApi, body: object, said: str) -> None:
-    # Given an API that answers an error: its own error resource, a web server's page, some text
+    # Given an API that answers an error: its own error resource, some text
     api.answers = [(404, {}, body)]
 
     # When the client asks
@@ -413,3 +412,16 @@ def test_the_accounts_job_reads_the_api_at_its_own_address_and_says_when_it_is_n
                         token=lambda: "a-token", api_url=api.url)  # fmt: skip
 
     assert [path.split("?")[0] for path, _ in api.requests] == ["/v1/customers"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Content-Type": "text/html; charset=utf-8"}], ids=["by-its-text", "by-type"])
+def test_a_web_page_answering_an_error_asks_whether_the_address_is_the_api_s(
+    api: StubApi, headers: dict[str, str]
+) -> None:
+    # Given an address whose web server answers 404 with its page: no word on a customer, a wrong address
+    api.answers = [(404, headers, NOT_FOUND_PAGE)]
+    client = PortalClient(api.url, lambda: "a-token")
+
+    # When a customer is looked up by ID, then it is not taken for "no such customer"
+    with pytest.raises(PortalError, match=r"answered 404 with a web page \('404 Not Found'\), not the API's error"):
+        client.customer("5ecb2629-a56d-4a0e-9a3f-2f4f6a0b1c2d")

@@ -30,6 +30,7 @@ from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID, PARTNER_DOMAIN
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
 from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
+from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
 
@@ -61,7 +62,14 @@ def signed_in_as(user: User, api: PortalApi) -> dict[str, Any]:
         api.renew_token()
         return str(api.token)
 
-    return {"password": user.password, "token": token, "session_options": {"totp_secret": user.totp_secret}}
+    return {"password": user.password, "token": token, "session_options": {"totp_secret": user.totp_secret},
+            "api_url": api.base_url}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def api_address(api: PortalApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job's command line reads the REST API where the suite does (``--api-url``, else the portal)."""
+    monkeypatch.setenv("PORTAL_API_URL", api.base_url)
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -276,6 +284,37 @@ def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
     # Then it is changed, and says the portal saved another value than the row's
     assert (outcome.outcome, outcome.after) == ("changed", {"city": "LYON"})
     assert outcome.messages == ["city: the portal saved 'LYON', not 'Lyon'"]
+
+
+def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given a portal that saves the city in capitals, and whose answer to the first Submit never arrives
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+    submits: list[str] = []
+
+    def capitals_then_silence(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
+            route.fetch(post_data=urllib.parse.urlencode([(k, v.upper() if k == "city" else v) for k, v in form]))
+            submits.append(route.request.url)
+            route.abort("connectionreset")  # saved, but the answer is lost
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    # When a row changes the city
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=capitals_then_silence)  # fmt: skip
+
+    # Then the retry finds the city moved from what the Submit found, takes it as saved, and sends nothing again
+    assert len(submits) == 1 and len(portal_changes(api, customer)) == 1
+    assert (outcome.outcome, outcome.before, outcome.after) == ("changed", {"city": "Paris"}, {"city": "LYON"})
+    assert outcome.messages[-2:] == [APPLIED_BEFORE, "city: the portal saved 'LYON', not 'Lyon'"]
 
 
 def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:
