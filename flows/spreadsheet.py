@@ -112,12 +112,20 @@ def spellings(name: str, written: Sequence[str], names: Sequence[str]) -> str:
 
 
 def rows_from_mappings(mappings: Iterable[Mapping[str, object]]) -> list[AccountRow]:
-    """Return rows from mappings such as ``{"customer": "Contoso", "city": "Shanghai"}``, numbered from 1."""
-    return [
-        AccountRow(number, cell_text(mapping.get(CUSTOMER_COLUMN)),
-                   {str(k): cell_text(v) for k, v in mapping.items() if k != CUSTOMER_COLUMN})
-        for number, mapping in enumerate(mappings, start=1)
-    ]  # fmt: skip
+    """Return rows from mappings such as ``{"customer": "Contoso", "city": "Shanghai"}``, numbered from 1.
+
+    Keys are read as a file's header is: the API's names in any case, spaces around ignored.
+    """
+    rows = []
+    for number, mapping in enumerate(mappings, start=1):
+        cells: dict[str, str] = {}
+        for key, value in mapping.items():
+            name = column_name(key)
+            if name in cells:
+                raise SpreadsheetError(f"Row {number} names {name!r} twice")
+            cells[name] = cell_text(value)
+        rows.append(AccountRow(number, cells.pop(CUSTOMER_COLUMN, ""), cells))
+    return rows
 
 
 def read_rows(path: str | Path) -> list[AccountRow]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
+from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows, rows_from_mappings
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
@@ -126,3 +126,11 @@ def test_xlsx_numbers_in_a_zeros_format_read_as_excel_shows_them(
 @pytest.mark.parametrize("number_format", ["General", "#,##0", "0.00"])
 def test_xlsx_numbers_in_other_formats_read_as_typed(tmp_path: Path, number_format: str) -> None:
     assert xlsx_postal_code(tmp_path, 1000, number_format) == "1000"
+
+
+def test_rows_given_as_mappings_take_the_api_s_names_in_any_case_as_a_file_does() -> None:
+    rows = rows_from_mappings([{"Customer": "Contoso", " City ": "Lyon", "postalcode": 69001}])
+
+    assert rows == [AccountRow(1, "Contoso", {"city": "Lyon", "postalCode": "69001"})]
+    with pytest.raises(SpreadsheetError, match="Row 1 names 'city' twice"):
+        rows_from_mappings([{"customer": "Contoso", "city": "Lyon", "City": "Paris"}])
