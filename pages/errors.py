@@ -29,6 +29,9 @@ NO_ANSWER = re.compile(
 )
 
 
+# Where a browser shows its own page for a navigation that got no answer (Chromium's address; Firefox's document).
+BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
+
 # A gateway's words for the portal behind it not answering (a restart, say).
 GATEWAY_DOWN = (502, 503, 504)
 

@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
+    BROWSER_ERROR_PAGE,
     PortalError,
     PortalUnavailableError,
     SignedOutError,
@@ -43,8 +44,6 @@ ERROR_HEADING = re.compile(
     + r")\s*$",
     re.DOTALL,
 )
-# Where a browser shows its own page for a navigation that got no answer (Chromium's address; Firefox's document).
-BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
 # Playwright's log of an action it did, then waited on the navigation the action started (a key press
 # logs itself before it is pressed: logged and timed out, it was pressed and the navigation waited on).
 ACTION_DONE = re.compile(r"^\s*- (?:performing [\w ]+ action|[\w ]+ action done|elementHandle\.press\()", re.MULTILINE)

@@ -13,11 +13,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import SignInError, page_says
+from .errors import BROWSER_ERROR_PAGE, PortalUnavailableError, SignInError, page_says
 from .strings import any_language
 from .watch import highlight
 
@@ -30,6 +31,10 @@ STEP_HEADINGS = {
     "approval": "approve_request",
     "method_choice": "verify_identity",
 }
+# How long a page may show no step before it is asked whether it is an error page (then said at once).
+ERROR_PAGE_PROBE_MS = 1_000
+# The HTTP status of the document shown, where the browser tells it (Navigation Timing's responseStatus).
+DOCUMENT_STATUS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
 # Steps that ask for what a person knows: shown again right after their answer, the answer was refused.
 ANSWERED_STEPS = ("account", "password")
 # The messages an invalid field points at (aria-describedby), those the page has: Entra names more ids than it shows.
@@ -89,10 +94,14 @@ class SignInPage:
         waiting = done
         for step in steps:
             waiting = waiting.or_(step)
-        try:
-            waiting.first.wait_for()
+        try:  # an error page (the portal's 400 at its callback, the browser's own page) is said at once
+            waiting.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
         except PlaywrightTimeoutError:
-            raise self.stopped("the sign-in showed no step the library knows") from None
+            self.check_not_an_error_page()
+            try:
+                waiting.first.wait_for()
+            except PlaywrightTimeoutError:
+                raise self.stopped("the sign-in showed no step the library knows") from None
         self.page.wait_for_load_state("domcontentloaded")
         if done.first.is_visible():
             return None
@@ -100,6 +109,17 @@ class SignInPage:
             if heading.is_visible():
                 return ShownStep(name, self.field_error())
         return ShownStep("portal")
+
+    def check_not_an_error_page(self) -> None:
+        """Raise at once when the sign-in stopped at an error page: the browser's own, or an HTTP error's."""
+        if BROWSER_ERROR_PAGE.match(self.page.url):
+            raise PortalUnavailableError(f"The sign-in got no answer: the browser shows its own page ({self.page.url})")
+        try:
+            status = int(self.page.evaluate(DOCUMENT_STATUS))
+        except PlaywrightError:  # navigating on: no page to ask yet
+            return
+        if status >= 400:
+            raise self.stopped(f"the sign-in ended at an error page (HTTP {status})")
 
     def stopped(self, what: str) -> SignInError:
         """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says."""

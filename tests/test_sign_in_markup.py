@@ -210,3 +210,18 @@ def test_an_alert_redrawn_as_it_was_when_the_answer_starts_is_not_taken_for_it(p
 
     # Then it waited for the provider's answer
     assert page.url == PROVIDER + "done"
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_a_sign_in_that_ends_at_an_error_page_says_so_at_once(page: Page, status: int) -> None:
+    # Given a provider whose answer to the password is an error page (as a portal's callback refusing a state)
+    page_with_no_step = f"<!doctype html><title>{status} Bad request</title><h1>Bad request</h1>"
+    answer = lambda route: route.fulfill(status=status, content_type="text/html", body=page_with_no_step)  # noqa: E731
+    serve(page, {"/login": REFUSED_PASSWORD.format(error=""), "POST /login": answer})
+    page.goto(PROVIDER + "login")
+    page.set_default_timeout(30_000)  # the library's own wait, which the error page must not run into
+
+    # When the library answers the password, then it says where it stopped, long before the wait ends
+    said = rf"the sign-in ended at an error page \(HTTP {status}\): it says 'Bad request'"
+    with pytest.raises(SignInError, match=said):
+        complete_sign_in(page, "agent@contoso.test", "a-password")
