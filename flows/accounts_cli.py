@@ -21,11 +21,10 @@ from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_pla
 from .accounts_plan import check_rows
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
-from .journal import Journal, JournalMismatchError, journal_path
+from .journal import Journal, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
-from .session import normalize_base_url
 from .spreadsheet import SpreadsheetError, read_rows, write_results
 from .workers import Pool, WorkerFailure, Workers
 
@@ -122,17 +121,13 @@ def run(args: argparse.Namespace) -> int:
             print(summary([], results))
         return 0
     traces = results.with_name(results.name + ".traces")
-    try:
+    try:  # no password to type here, another's journal, a folder that is not there: said before any browser
         password = password_for(args)
-    except ValueError as error:
+        journal = open_journal(args, results)
+    except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
-    try:
-        journal = open_journal(args, results)
-    except (JournalMismatchError, OSError) as error:  # another's journal, or a folder that is not there
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILED
     try:
         with Pool(workers) as pool:
             client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
@@ -149,10 +144,10 @@ def run(args: argparse.Namespace) -> int:
 
 def open_journal(args: argparse.Namespace, results: Path) -> Journal:
     """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none)."""
-    path, owner = journal_path(results), {"base_url": normalize_base_url(args.base_url), "user": args.user}
+    path = journal_path(results)
     if args.dry_run and not args.resume:
         return Journal(None)
-    journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)
+    journal = Journal(path, resume=args.resume, owner=run_owner(args.base_url, args.user), read_only=args.dry_run)
     if args.resume and not journal.found:
         print(f"note: no journal at {path}: nothing to resume, every row is checked afresh", file=sys.stderr)
     return journal

@@ -19,10 +19,9 @@ from typing import Any
 from playwright.sync_api import BrowserContext
 
 from .accounts_plan import AccountsPlan, Problem, check_rows
-from .journal import Journal
+from .journal import Journal, run_owner
 from .outcomes import RowOutcome
 from .rest import PortalClient, TokenSource
-from .session import normalize_base_url
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
 
@@ -132,7 +131,7 @@ def update_accounts(
         base_url, user, password, workers, dict(session_options or {}), Path(traces) if traces else None,
         setup_context,
     )  # fmt: skip
-    log = Journal(journal, resume=resume, owner={"base_url": normalize_base_url(base_url), "user": user})
+    log = Journal(journal, resume=resume, owner=run_owner(base_url, user))
     if resume and journal is not None and not log.found:
         logging.getLogger("flows").warning("No journal at %s: nothing to resume, every row is checked afresh", journal)
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .outcomes import FINAL, RowOutcome
+from .session import normalize_base_url
 from .spreadsheet import AccountRow
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"
@@ -34,6 +35,11 @@ def line_order(entry: Mapping[str, Any]) -> int:
 
 class JournalMismatchError(ValueError):
     """The journal to resume from was written by a run as another user, or against another portal."""
+
+
+def run_owner(base_url: str, user: str) -> dict[str, str]:
+    """Return who runs against which portal, as a journal records it: a resume must be the same."""
+    return {"base_url": normalize_base_url(base_url), "user": user}
 
 
 def journal_path(results: str | Path) -> Path:

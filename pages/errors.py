@@ -54,6 +54,19 @@ def never_reached(error: Exception | str) -> bool:
     return NEVER_REACHED.search(str(error)) is not None
 
 
+def browser_error_page(page: Page, asked: str) -> PortalUnavailableError | None:
+    """Return the error for the browser's own error page shown instead of the portal's, else None.
+
+    The browser shows it for a navigation nothing answered (refused, reset, unreachable); ``asked``
+    says what led there.
+    """
+    if not BROWSER_ERROR_PAGE.match(page.url):
+        return None
+    return PortalUnavailableError(
+        f"The portal did not answer {asked}: the browser shows its own error page ({page.url}) instead"
+    )
+
+
 def page_says(page: Page) -> str:
     """Return what ``page`` says it is (its main heading, else its title), for an error's message; "" if unknown."""
     try:

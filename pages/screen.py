@@ -23,6 +23,7 @@ from .errors import (
     SignedOutError,
     SignInError,
     UnknownPageError,
+    browser_error_page,
     error_for_status,
     no_answer,
     page_says,
@@ -233,12 +234,7 @@ class Screen:
         The browser shows it for a navigation the portal did not answer (refused, reset, unreachable).
         ``asked`` says what led there, when known.
         """
-        if not BROWSER_ERROR_PAGE.match(self.page.url):
-            return None
-        led = f" {asked}" if asked else f" where the {type(self).__name__} was awaited"
-        return PortalUnavailableError(
-            f"The portal did not answer{led}: the browser shows its own error page ({self.page.url}) instead"
-        )
+        return browser_error_page(self.page, asked or f"where the {type(self).__name__} was awaited")
 
     def unknown_page(self, present: Locator) -> PortalError:
         """Return the error for a page that showed neither the screen ready, nor sign-in, nor an error page in time.

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import BROWSER_ERROR_PAGE, PortalUnavailableError, SignInError, page_says
+from .errors import SignInError, browser_error_page, page_says
 from .strings import any_language
 from .watch import highlight
 
@@ -112,8 +112,9 @@ class SignInPage:
 
     def check_not_an_error_page(self) -> None:
         """Raise at once when the sign-in stopped at an error page: the browser's own, or an HTTP error's."""
-        if BROWSER_ERROR_PAGE.match(self.page.url):
-            raise PortalUnavailableError(f"The sign-in got no answer: the browser shows its own page ({self.page.url})")
+        unanswered = browser_error_page(self.page, "the sign-in")
+        if unanswered is not None:
+            raise unanswered
         try:
             status = int(self.page.evaluate(DOCUMENT_STATUS))
         except PlaywrightError:  # navigating on: no page to ask yet
