@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 
 from playwright.sync_api import Page
@@ -27,6 +28,7 @@ from pages import (
 from .field_rules import LINE_BREAK
 from .steps import step
 
+READ_BACK_WAIT_S = 2.0  # how long a page saying "saved" may show other values than those saved before it shows them
 MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
@@ -90,6 +92,33 @@ def edit_account(page: Page, customer: str) -> AccountEditPage:
         return account.edit()
 
 
+def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
+    """Tell whether ``profile`` holds ``changes``, as a portal may tidy them (case, spaces): "LYON" for "Lyon"."""
+    shown = profile.as_dict()
+    return all(tidied(shown[name]) == tidied(value) for name, value in changes.items())
+
+
+def tidied(value: str) -> str:
+    """Return ``value`` as compared with what a portal shows: without spaces, case folded."""
+    return "".join(value.split()).casefold()
+
+
+def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
+    """Return the Bill-to info ``saved`` shows once it shows the changes; what it shows when it does not within
+    ``READ_BACK_WAIT_S`` (the portal saved them otherwise), or stops changing before then.
+
+    A single-page portal may show its Account view from what it held before the save, then fetch it anew:
+    read at once, the profile returned would be the old one.
+    """
+    profile = saved.billing_profile()
+    deadline = time.monotonic() + READ_BACK_WAIT_S
+    while not shows(profile, changes) and (left := deadline - time.monotonic()) > 0:
+        if not saved.wait_for_change(left * 1000):
+            break
+        profile = saved.billing_profile()
+    return profile
+
+
 def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
     """Type ``changes`` into the open edit form and Submit; return the Bill-to info shown after saving.
 
@@ -105,7 +134,7 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
         saved = form.submit()
         if saved is not None:
             try:
-                return saved.billing_profile()
+                return read_back(saved, changes)
             except PortalError as error:
                 if type(error) is not PortalError:
                     raise

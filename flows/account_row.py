@@ -27,6 +27,7 @@ from pages import (
     DashboardPage,
     EditConflictError,
     NotAllowedError,
+    PageCrashedError,
     PageError,
     PortalError,
     PortalUnavailableError,
@@ -62,9 +63,11 @@ def portal_gone(error: Exception) -> bool:
     """Whether ``error`` says the portal as a whole did not answer (not the row's doing, nor a throttle).
 
     A Submit left without an answer is one too: the retry that follows re-checks the form, so what the
-    unanswered Submit saved is not submitted again.
+    unanswered Submit saved is not submitted again. So is a page that crashed: the wait opens another.
     """
     if isinstance(error, PortalUnavailableError) or (isinstance(error, UnknownPageError) and error.unanswered):
+        return True
+    if isinstance(error, PageCrashedError):  # the page, not the portal: the wait for it opens another page
         return True
     return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
 

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from pages.errors import PageCrashedError, page_lost
 from pages.watch import options_for, show_step
 
 log = logging.getLogger("flows")
@@ -35,7 +38,13 @@ def step(page: Page, name: str) -> Iterator[None]:
     show_step(page, name)
     started = time.perf_counter()
     try:
-        yield
+        try:
+            yield
+        except PlaywrightError as error:  # the page crashed or was closed: said as the library's error, by step
+            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+                raise
+            said = str(error).splitlines()[0]
+            raise PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}") from error
     except Exception as error:
         if options_for(page).pause_on_failure and not getattr(error, "paused", False):
             log.warning("%s failed: pausing in the Playwright Inspector (resume to go on)", name)

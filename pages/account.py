@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Self
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -17,9 +18,11 @@ from .errors import (
     ThrottledError,
     UnknownPageError,
     error_for_status,
+    page_lost,
 )
+from .form_loading import REDRAWN, wait_until_loaded
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
+from .screen import ACTION_DONE, Screen, covered_by, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
@@ -96,6 +99,10 @@ REFUSALS_OF_VALUES = (400, 409, 412, 422)
 class FormPage(Screen):
     """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
 
+    LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
+    HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
+    LOOKS = 3  # times a form drawn again while waited on is waited on again
+
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.submit_button = page.get_by_role("button", name=any_language("submit"))
@@ -103,20 +110,43 @@ class FormPage(Screen):
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
         self.form = page.locator("form").filter(has=self.submit_button).first
+        self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
 
     def wait_until_ready(self) -> Self:
-        """Wait until the form can be submitted."""
-        self.settle(self.submit_button)
+        """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
+
+        A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
+        with the values it did not hold yet.
+        """
+        for _ in range(self.LOOKS):
+            self.settle(self.submit_button)
+            submit = self.submit_button.first
+            shown = wait_until_loaded(submit, wait_ms=self.LOAD_WAIT_MS, needs_values=self.HOLDS_VALUES)
+            if shown.loading != REDRAWN:
+                break
+        if shown.loading:
+            raise UnknownPageError(
+                f"The form at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
+                f"({'drawn again and again' if shown.loading == REDRAWN else shown.loading}): nothing was typed"
+            )
+        self.labels = shown.labels
         return self
 
     def field(self, name: str) -> Locator:
-        """Return the input of the field ``name`` (an API field name), found by its label."""
+        """Return the input of the field ``name`` (an API field name), found by its label (else its placeholder)."""
         if name not in UI_STRINGS:
             raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
-        return self.page.get_by_label(field_label(name))
+        pattern = field_label(name)
+        named = {labelled for label, labelled in self.labels if pattern.match(label)}
+        return self.page.get_by_placeholder(pattern) if named == {False} else self.page.get_by_label(pattern)
+
+    def shows_field(self, name: str) -> bool:
+        """Tell whether the form, as last found ready, shows the field ``name`` (asked of the page if not known)."""
+        pattern = field_label(name)
+        return any(pattern.match(label) for label, _ in self.labels) or self.field(name).count() > 0
 
     def shown_fields(self, fields: tuple[str, ...]) -> dict[str, str]:
         """Return what the form's fields named in ``fields`` hold, found by their labels, in one call.
@@ -133,15 +163,18 @@ class FormPage(Screen):
     def fill(self, values: Mapping[str, str]) -> Self:
         """Type the values over the fields they name; ``PortalError`` names a field the form never showed."""
         for name, value in values.items():
-            field = self.field(name)
-            try:
-                highlight(field).fill(value)
-            except PlaywrightTimeoutError as error:
-                self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
-                raise PortalError(
-                    f"The form at {self.page.url} shows no field {name!r} that can be typed in "
-                    f"(labelled {', '.join(UI_STRINGS[name])})"
-                ) from error
+            timeout: PlaywrightTimeoutError | None = None
+            if self.shows_field(name):  # else said at once, not after the wait for a field to show
+                try:
+                    highlight(self.field(name)).fill(value)
+                    continue
+                except PlaywrightTimeoutError as error:
+                    timeout = error
+            self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
+            raise PortalError(
+                f"The form at {self.page.url} shows no field {name!r} that can be typed in "
+                f"(labelled {', '.join(UI_STRINGS[name])}){covered_by(timeout)}"
+            ) from timeout
         return self
 
     def field_errors(self) -> dict[str, str]:
@@ -174,6 +207,14 @@ class FormPage(Screen):
         watched.start()
         try:
             shown = self.answer_to(watched)
+        except PlaywrightError as error:
+            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+                raise
+            raise UnknownPageError(
+                f"The browser's page crashed or was closed during Submit at {watched.url} "
+                f"({str(error).splitlines()[0]}): whether anything was saved is not known",
+                unanswered=True,  # no answer was seen: a caller looks again, in another page, before trying again
+            ) from error
         finally:
             watched.stop()
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
@@ -230,7 +271,7 @@ class FormPage(Screen):
         except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
             timeout = str(error).splitlines()[0]
             if not ACTION_DONE.search(str(error)):
-                said = f"Submit could not be selected at {watched.url} ({timeout}): nothing was sent"
+                said = f"Submit could not be selected at {watched.url} ({timeout}{covered_by(error)}): nothing was sent"
                 raise UnknownPageError(said) from error
             raise watched.failed() or UnknownPageError(
                 f"The portal did not answer Submit at {watched.url} ({timeout}): whether anything was saved is not "
@@ -277,6 +318,7 @@ class AccountEditPage(FormPage):
     """The Bill-to info form, with Submit and Cancel; country is shown, not editable."""
 
     OF_CUSTOMER = True
+    HOLDS_VALUES = True
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)

@@ -29,6 +29,9 @@ NO_ANSWER = re.compile(
 )
 
 
+# Playwright's words for a page that crashed, or whose page, context or browser was closed under an action.
+PAGE_LOST = re.compile(r"Target crashed|Page crashed|Target page, context or browser has been closed|Target closed")
+
 # Where a browser shows its own page for a navigation that got no answer (Chromium's address; Firefox's document).
 BROWSER_ERROR_PAGE = re.compile(r"^(?:chrome-error:|about:neterror)")
 
@@ -52,6 +55,11 @@ def no_answer(error: Exception | str) -> bool:
 def never_reached(error: Exception | str) -> bool:
     """Tell whether a Playwright error (or a failed request's words) says the request never reached the portal."""
     return NEVER_REACHED.search(str(error)) is not None
+
+
+def page_lost(error: Exception) -> bool:
+    """Tell whether a Playwright error says the page crashed, or it, its context or its browser was closed."""
+    return PAGE_LOST.search(str(error)) is not None
 
 
 def browser_error_page(page: Page, asked: str) -> PortalUnavailableError | None:
@@ -112,6 +120,14 @@ class UnknownPageError(PortalError):
     def __init__(self, *args: object, unanswered: bool = False) -> None:
         super().__init__(*args)
         self.unanswered = unanswered
+
+
+class PageCrashedError(PortalError):
+    """The browser's page crashed, or it (its context, the whole browser) was closed, before the step was done.
+
+    Nothing more can be done in that page: open another (``context.new_page()``), or another browser when
+    it was closed. During Submit it is an ``UnknownPageError`` instead: the form may have reached the portal.
+    """
 
 
 class PageError(PortalError):

@@ -29,6 +29,7 @@ from .errors import (
     page_says,
     retry_after_seconds,
 )
+from .list_quiet import page_replaced
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
@@ -51,6 +52,18 @@ ACTION_DONE = re.compile(r"^\s*- (?:performing [\w ]+ action|[\w ]+ action done|
 # Playwright's word for a navigation taken for another: the browser's error page of a navigation that failed
 # before, shown late (Playwright issue #35944).
 LATE_ERROR_PAGE = re.compile(r'interrupted by another navigation to "chrome-error:')
+# Playwright's log of what took a click: an element, perhaps within another's subtree (a banner, a dialog).
+INTERCEPTED = re.compile(
+    r"^\s*- (?P<element><[^\n]*?>)(?:…</[\w-]+>)?(?: from (?P<subtree><[^\n]*?>)(?:…</[\w-]+>)? subtree)?"
+    r" intercepts pointer events",
+    re.MULTILINE,
+)
+# True at the page's first change from now on, false after ``ms`` without any.
+PAGE_CHANGED = """(ms) => new Promise((resolve) => {
+  const observer = new MutationObserver(() => { observer.disconnect(); resolve(true); });
+  observer.observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+  setTimeout(() => { observer.disconnect(); resolve(false); }, ms);
+})"""
 # The first line of an element's ARIA snapshot: - role "name" [level=1]...
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
@@ -69,6 +82,15 @@ def menu(page: Page, key: str, *, holding: Locator, not_holding: Locator | None 
 def link_or_button(page: Page, name: re.Pattern[str]) -> Locator:
     """Return the first link or button named ``name``: one portal's link is another's button."""
     return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first
+
+
+def covered_by(error: Exception | None) -> str:
+    """Return, for a message, what covered the element an action timed out on (Playwright's log says so), else ""."""
+    found = list(INTERCEPTED.finditer(str(error or "")))
+    if not found:
+        return ""
+    last = found[-1]
+    return f"; it is covered by {last['subtree'] or last['element']} (a banner or dialog to close first?)"
 
 
 def snapshot_role(snapshot: str) -> str:
@@ -219,7 +241,8 @@ class Screen:
             timeout = str(error).splitlines()[0]
             if ACTION_DONE.search(str(error)):
                 raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {timeout}") from error
-            raise UnknownPageError(f"{what} could not be selected at {where}: {timeout}") from error
+            said = f"{timeout.rstrip('.')}{covered_by(error)}"
+            raise UnknownPageError(f"{what} could not be selected at {where}: {said}") from error
         finally:
             self.page.remove_listener("requestfailed", note)
         if refused:
@@ -227,6 +250,18 @@ class Screen:
         unanswered = self.browser_error_page(f"{what} at {where}")
         if unanswered is not None:
             raise unanswered
+
+    def wait_for_change(self, timeout_ms: float) -> bool:
+        """Wait until anything in the page changes (its content, an attribute); False when nothing did in time.
+
+        For a page that may still be redrawing what it shows (a view shown from a cache, then fetched anew).
+        """
+        try:
+            return bool(self.page.evaluate(PAGE_CHANGED, timeout_ms))
+        except PlaywrightError as error:
+            if page_replaced(error):  # by a new page meanwhile: a change too
+                return True
+            raise
 
     def browser_error_page(self, asked: str = "") -> PortalUnavailableError | None:
         """Return the error for the browser's own error page shown instead of the portal's, else None.

@@ -11,7 +11,19 @@ from .strings import UI_STRINGS, field_label
 
 # Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
 # what a person reads as "label: value" under a heading.
+# Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
+# content is read where the component stands).
+ELEMENTS_IN_ORDER = """
+  function* elementsInOrder(root) {
+    for (const el of root.children) {
+      yield el;
+      if (el.shadowRoot) yield* elementsInOrder(el.shadowRoot);
+      yield* elementsInOrder(el);
+    }
+  }
+"""
 TERMS_BY_HEADING = """() => {
+  ELEMENTS_IN_ORDER
   const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
   const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
   const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
@@ -24,8 +36,7 @@ TERMS_BY_HEADING = """() => {
   const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
     (el.tagName === "TD" && !el.getAttribute("role"));
   const sections = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
-  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+  for (const el of elementsInOrder(document.body)) {
     if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
     else if (isTerm(el) && sections.length) {
       let definition = el.nextElementSibling;
@@ -41,21 +52,25 @@ TERMS_BY_HEADING = """() => {
     }
   }
   return sections;
-}"""
-# A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby); each of their
-# texts read from the ids an attribute lists.
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
+# A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby), else by their
+# placeholder; each of their texts read from the ids an attribute lists, in the field's own tree. Fields of
+# web components in the form (in open shadow roots) are its fields too, though ``form.elements`` omits them.
 FIELDS_OF_FORM = """
-  const text = (ids) => (ids || "").split(/\\s+/).map(id => document.getElementById(id))
+  ELEMENTS_IN_ORDER
+  const text = (el, ids) => (ids || "").split(/\\s+/).map(id => id && el.getRootNode().getElementById(id))
     .filter(Boolean).map(node => node.innerText.trim()).join(" ");
   const labelOf = (el) => ((el.labels && el.labels.length ? el.labels[0].innerText : "") ||
-    el.getAttribute("aria-label") || text(el.getAttribute("aria-labelledby"))).trim();
-  const fields = [...form.elements].filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
-    && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
-"""
+    el.getAttribute("aria-label") || text(el, el.getAttribute("aria-labelledby")) ||
+    el.getAttribute("placeholder") || "").trim();
+  const fields = [...new Set([...form.elements, ...elementsInOrder(form)])]
+    .filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
+      && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
+""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # Each invalid field of a form: its label and its accessible description (the error at the field).
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   return fields.filter(el => el.getAttribute("aria-invalid") === "true")
-    .map(el => [labelOf(el), text(el.getAttribute("aria-describedby"))]);
+    .map(el => [labelOf(el), text(el, el.getAttribute("aria-describedby"))]);
 }}"""
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}

@@ -105,8 +105,14 @@ def alternatives(strings: tuple[str, ...]) -> str:
     return "|".join(re.escape(s) for s in dict.fromkeys(strings))
 
 
+# What a label may say after the field's name, in words, often for screen readers only: "City (required)".
+FIELD_NOTES = ("required", "optional", "obligatoire", "facultatif", "必填", "必填项", "可选", "选填")
+FIELD_MARKS = rf"(?:\s*(?:[*:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）]))*"
+
+
 @functools.cache
 def field_label(key: str) -> re.Pattern[str]:
     """Return a pattern matching a field's label (or a value's term) for ``key`` in any locale, as forms
-    write it: alone, or followed by a required mark or a colon, full-width too ("City *", "City:")."""
-    return re.compile(rf"^\s*(?:{alternatives(UI_STRINGS[key])})(?:\s*[*:：])*\s*$")
+    write it: alone, or followed by a required mark, a note in brackets or a colon, full-width too ("City *",
+    "City (required)", "City:")."""
+    return re.compile(rf"^\s*(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)

@@ -178,7 +178,7 @@ def test_a_list_whose_search_loads_a_new_page_a_while_later_is_read_from_that_pa
 TOP_MENU = '<nav><a href="/dashboard">Home</a><a href="/customers">Customers</a><a href="/partner">Account</a></nav>'
 CUSTOMER_MENU = '<nav><a href="/customers/1/account">Account</a><a href="/customers/1/users">Users</a></nav>'
 ACCOUNT = '<main><h2>Bill-to info</h2><a href="/customers/1/account/edit">Edit</a></main>'
-EDIT_FORM = '<main><form><label>City <input name="city"></label><button>Submit</button></form></main>'
+EDIT_FORM = '<main><form><label>City <input name="city" value="Lyon"></label><button>Submit</button></form></main>'
 DEPLOYMENT = {
     "/dashboard": "<main><h1>Home</h1></main>",
     "/partner": "<main><h1>Your partner account</h1></main>",

@@ -69,6 +69,19 @@ if (BEHAVIOUR.fullTimings) performance.setResourceTimingBufferSize(0);  // as a 
 if (BEHAVIOUR.hiddenView) {{  // the Account view, kept in the page but hidden while the form shows
   document.querySelector("main").insertAdjacentHTML("afterbegin", "<section hidden><h2>Bill-to info</h2></section>");
 }}
+if (BEHAVIOUR.loadAfterMs) {{  // drawn empty, filled from the portal's API a moment later, as loadingSign says
+  const held = [...form.elements].map(el => [el, el.value]), sign = BEHAVIOUR.loadingSign;
+  held.forEach(([el]) => {{ el.value = ""; }});
+  if (sign === "busy") form.setAttribute("aria-busy", "true");
+  const signs = {{words: "<p>Loading…</p>", progressbar: '<div role="progressbar" style="height:4px"></div>'}};
+  if (signs[sign]) form.insertAdjacentHTML("beforebegin", `<div id="loading">${{signs[sign]}}</div>`);
+  setTimeout(() => {{
+    held.forEach(([el, value]) => {{ el.value = value; }});
+    form.removeAttribute("aria-busy");
+    document.getElementById("loading")?.remove();
+  }}, BEHAVIOUR.loadAfterMs);
+}}
+const before = Object.fromEntries(new FormData(form));  // as the portal's API gave it: shown again from its cache
 if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a web component's own tree
   const host = document.createElement("portal-message");
   message.replaceWith(host);
@@ -122,8 +135,12 @@ form.addEventListener("submit", async (event) => {{
     status.textContent = "Your changes were saved.";
     button.disabled = true;
   }} else if (answer.saved) {{
-    const shown = Object.entries(answer.saved).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
-    form.outerHTML = `<h2>Bill-to info</h2><dl>${{shown.join("")}}</dl>`;
+    const draw = (values) => Object.entries(values).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
+    // The view drawn from what the page held before the save, then fetched anew (staleViewMs later), or at once.
+    const first = BEHAVIOUR.staleViewMs ? {{...answer.saved, ...before}} : answer.saved;
+    form.outerHTML = `<h2>Bill-to info</h2><dl>${{draw(first).join("")}}</dl>`;
+    if (BEHAVIOUR.staleViewMs) setTimeout(() => {{ document.querySelector("dl").innerHTML = draw(answer.saved).join(""); }},
+      BEHAVIOUR.staleViewMs);
     if (!BEHAVIOUR.quiet) status.textContent = "Your changes were saved.";
   }}
 }});
@@ -167,7 +184,9 @@ def serve(
     ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert and the status in shadow roots,
     ``toast``: the alert in a component added for it, ``statusHost``: the saved status written into a shadow
     root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
-    a 5xx); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
+    a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
+    progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
+    long after, from the saved ones); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
     blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
     ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.

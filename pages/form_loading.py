@@ -1,0 +1,72 @@
+"""Waiting for an edit form that is shown before it holds the customer's values.
+
+A single-page portal may draw its form at once and fill it from its API a moment later. Typed into
+then, and submitted, such a form would send empty values for every field not typed: the whole
+profile wiped but for the changes. So a form is taken as ready only once it says it is no longer
+loading (``aria-busy``, a visible progress bar, words alone saying "Loading…") and, when it should
+hold values (an edit form), once one of its text fields holds any: a billing profile is never blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Locator
+
+from .shown_values import FIELDS_OF_FORM
+
+# Why the form is not ready yet ("" once it is; REDRAWN when it was replaced by another), and its fields' labels:
+# polled in the page until ready or ``waitMs`` is over, in one call. A value set by a script changes no
+# attribute, so no observer would see it.
+REDRAWN = "REDRAWN"
+FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
+  // The form Submit sends; a portal's form without a <form> element: what holds Submit.
+  const form = submit.form || submit.closest("form") || submit.closest('main, [role="main"], [role="dialog"]')
+    || document.body;
+  const read = () => {{{FIELDS_OF_FORM}
+    return [fields, labelOf];
+  }};
+  const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
+  const LOADING = /^\\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\\.\\.\\.))?\\s*$/i;
+  const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
+    && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
+  const around = form.closest('main, [role="main"], [role="dialog"]') || form;
+  const typed = (el) => ["INPUT", "TEXTAREA"].includes(el.tagName) && !el.readOnly && !el.disabled
+    && !["password", "file", "select-one"].includes(el.type);
+  const loading = (fields) => {{
+    if (!submit.isConnected) return REDRAWN;
+    if (form.closest('[aria-busy="true"]') || form.querySelector('[aria-busy="true"]')) return "it says it is busy";
+    if ([...around.querySelectorAll('[role="progressbar"], progress')].some(shown)) return "a progress bar shows";
+    if ([...around.querySelectorAll("*")].some(saysLoading)) return "it says it is loading";
+    const boxes = fields.filter(typed);
+    if (needsValues && boxes.length && boxes.every(el => !el.value.trim())) return "its fields hold no values yet";
+    return "";
+  }};
+  const until = performance.now() + waitMs, REDRAWN = "{REDRAWN}";
+  const look = () => {{
+    const [fields, labelOf] = read(), why = loading(fields);
+    if (why && why !== REDRAWN && performance.now() < until) return setTimeout(look, 50);
+    // Each field's label, and whether it is one get_by_label reads (else it is the field's placeholder).
+    const labelled = (el) => !!((el.labels && el.labels.length) || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby"));
+    resolve([why, fields.map(el => [labelOf(el), labelled(el)])]);
+  }};
+  look();
+}})"""
+
+
+@dataclass(frozen=True)
+class FormShown:
+    """What a form showed once loaded: why it still was loading ("" when it was not), and its fields' labels,
+    each with whether ``get_by_label`` finds the field by it (else it is the field's placeholder)."""
+
+    loading: str
+    labels: tuple[tuple[str, bool], ...]
+
+
+def wait_until_loaded(submit: Locator, *, wait_ms: int, needs_values: bool) -> FormShown:
+    """Wait, up to ``wait_ms``, until the form ``submit`` sends no longer says it is loading (and, ``needs_values``,
+    holds a value); ``loading`` is ``REDRAWN`` when Submit was replaced meanwhile (the form drawn again).
+    """
+    loading, labels = submit.evaluate(FORM_LOADED, [wait_ms, needs_values])
+    return FormShown(str(loading), tuple((str(label), bool(labelled)) for label, labelled in labels))

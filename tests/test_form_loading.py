@@ -1,0 +1,182 @@
+"""A single-page portal's form and Account view as they load: filled late, shown from a cache, covered, crashed.
+
+Served through routes (``test_form_markup.serve``), so each test controls when the page fills its form and
+what it shows after a save, and counts what the browser sent.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Route
+from test_form_markup import API, BILLING, PORTAL, saves, serve
+
+from flows import BillingProfile, PageCrashedError, PortalError, UnknownPageError, submit_changes
+from pages import AccountEditPage, AccountPage
+from pages.strings import UI_STRINGS
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+
+@pytest.mark.parametrize("sign", ["none", "busy", "words", "progressbar"])
+def test_a_form_filled_after_it_shows_is_typed_into_once_it_holds_the_customer_s_values(page: Page, sign: str) -> None:
+    # Given a form drawn empty and filled from the portal's API a moment later, saying so (or not) meanwhile
+    posted = serve(page, saves, loadAfterMs=400, loadingSign=sign)
+
+    # When the city is changed and submitted as soon as the form is found ready
+    submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
+
+    # Then the form went out once, with the customer's values but the city: nothing wiped
+    sent = {name: value for name, value in BILLING.items() if name != "country"}
+    assert posted == [{**sent, "city": "Villeurbanne"}]
+
+
+def test_a_form_that_never_finishes_loading_is_said_so_and_nothing_is_typed(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a form that says it is busy for longer than the wait for it
+    monkeypatch.setattr(AccountEditPage, "LOAD_WAIT_MS", 300)
+    posted = serve(page, saves, loadAfterMs=600_000, loadingSign="busy")
+
+    # When it is waited on, then it is said to be loading still, and nothing was sent
+    with pytest.raises(UnknownPageError, match=r"had not finished loading after 0.3 s \(it says it is busy\)"):
+        AccountEditPage(page).wait_until_ready()
+    assert posted == [] and page.get_by_label("City").input_value() == ""
+
+
+def test_an_account_view_shown_from_before_the_save_then_fetched_anew_is_read_once_it_shows_the_save(
+    page: Page,
+) -> None:
+    # Given a portal that, saved, shows its Account view from what it held before, and fetches it anew after
+    serve(page, saves, staleViewMs=200)
+
+    # When the city and postal code are changed and submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron", "postalCode": "69500"})
+
+    # Then what is returned is the profile as saved, not as it was before
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron", "postalCode": "69500"})
+
+
+def test_a_value_the_portal_saves_tidied_is_returned_as_it_saved_it(page: Page) -> None:
+    # Given a portal that saves the city in capitals
+    serve(page, lambda values: saves({**values, "city": values["city"].upper()}))
+
+    # When the city is changed and submitted, then the capitals are what is returned
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Caluire"})
+    assert profile.city == "CALUIRE"
+
+
+SHADOW_FIELDS = """<!doctype html><html lang="en"><body><main><h1>Edit Bill-to info</h1>
+<form id="billing"><portal-field name="city" label="City"></portal-field>
+<portal-field name="postalCode" label="Postal code"></portal-field><button>Submit</button></form>
+</main><script>
+customElements.define("portal-field", class extends HTMLElement {
+  connectedCallback() {
+    const name = this.getAttribute("name");
+    this.attachShadow({mode: "open"}).innerHTML = `<label for="f">${this.getAttribute("label")}</label>
+      <input id="f" value="x" aria-invalid="${name === "postalCode"}" aria-describedby="e">
+      <span id="e">Enter 5 digits.</span>`;
+  }
+});
+</script></body></html>"""
+SHADOW_VIEW = """<!doctype html><html lang="en"><body><main><h1>Contoso</h1><portal-billing></portal-billing></main>
+<script>
+customElements.define("portal-billing", class extends HTMLElement {
+  connectedCallback() {
+    this.attachShadow({mode: "open"}).innerHTML = "<h2>Bill-to info</h2><dl>" +
+      Object.entries(%s).map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join("") + "</dl>";
+  }
+});
+</script></body></html>"""
+
+
+def test_errors_at_fields_of_web_components_are_read_by_their_labels(page: Page) -> None:
+    # Given a form whose fields are web components, each with its label and error in its own shadow root
+    page.set_content(SHADOW_FIELDS)
+
+    # When its errors are read, then the postal code's is found, named by its label
+    assert AccountEditPage(page).wait_until_ready().field_errors() == {"postalCode": "Enter 5 digits."}
+
+
+def test_the_bill_to_info_of_a_web_component_is_read(page: Page) -> None:
+    # Given an Account page whose Bill-to info is drawn in a web component's shadow root
+    terms = {UI_STRINGS[name][0]: value for name, value in BILLING.items()}
+    page.set_content(SHADOW_VIEW % json.dumps(terms))
+
+    # When the Bill-to info is read, then every value is found
+    assert AccountPage(page).wait_until_ready().billing_profile() == BillingProfile.from_mapping(BILLING)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        '<label for="c">City <span class="sr-only">(required)</span><span aria-hidden="true">*</span></label>'
+        '<input id="c" name="city" value="Lyon">',
+        '<input name="city" placeholder="City" value="Lyon">',
+        '<label for="c">Ville (obligatoire) :</label><input id="c" name="city" value="Lyon">',
+    ],
+    ids=["required-in-words", "placeholder-only", "french-note"],
+)
+def test_a_field_named_by_a_note_in_brackets_or_by_its_placeholder_is_typed_into(page: Page, field: str) -> None:
+    # Given a form whose city is labelled with a note, or only by its placeholder
+    page.set_content(f"<main><form>{field}<button>Submit</button></form></main>")
+
+    # When the city is typed, then its field holds it
+    form = AccountEditPage(page).wait_until_ready().fill({"city": "Villeurbanne"})
+    assert page.locator("input[name=city]").input_value() == "Villeurbanne"
+    assert form.shown_fields(("city",)) == {"city": "Villeurbanne"}
+
+
+def test_a_field_the_loaded_form_does_not_show_is_said_without_waiting_for_it(page: Page) -> None:
+    # Given a loaded form without a postal code
+    page.set_content(
+        '<main><form><label>City <input name="city" value="Lyon"></label><button>Submit</button></form></main>'
+    )
+    form = AccountEditPage(page).wait_until_ready()
+
+    # When a postal code is typed, then the error names the field, and no wait for it timed out
+    with pytest.raises(PortalError, match=r"no field 'postalCode'") as raised:
+        form.fill({"postalCode": "69001"})
+    assert raised.value.__cause__ is None
+
+
+def test_a_link_covered_by_a_dialog_names_the_dialog(page: Page) -> None:
+    # Given an Account page covered by a cookie banner
+    page.set_content(
+        '<main><h2>Bill-to info</h2><a href="#edit">Edit</a></main><div role="dialog" aria-label="Cookie consent" '
+        'style="position:fixed;inset:0;background:#fff"><p>We use cookies.</p><button>Accept</button></div>'
+    )
+    page.set_default_timeout(1_000)  # the wait that ends in the error, kept short
+
+    # When Edit is selected, then the error names what covers it
+    with pytest.raises(UnknownPageError, match=r'Edit could not be selected .*covered by <div role="dialog"'):
+        AccountPage(page).wait_until_ready().edit()
+
+
+def test_a_page_crashing_during_submit_leaves_what_was_saved_unknown_and_the_next_flow_says_it_crashed(
+    page: Page,
+) -> None:
+    # Given a portal whose page crashes while the change is on its way
+    serve(page, saves)
+    crash = page.context.new_cdp_session(page)
+
+    def crash_on_the_way(route: Route) -> None:
+        with suppress(PlaywrightError):  # the answer to the crash never comes: the page is gone
+            crash.send("Page.crash")
+
+    page.route(API, crash_on_the_way)  # routes set last are asked first
+    form = AccountEditPage(page).wait_until_ready()
+
+    # When the city is submitted, then whether it was saved is not known, and the portal's answer is awaited
+    crashed = r"crashed or was closed during Submit.*whether anything was saved"
+    with pytest.raises(UnknownPageError, match=crashed) as raised:
+        submit_changes(form, {"city": "Vénissieux"})
+    assert raised.value.unanswered
+
+    # And a flow on the crashed page says so at once
+    with pytest.raises(PageCrashedError, match="crashed or was closed"):
+        submit_changes(AccountEditPage(page), {"city": "Vénissieux"})
+    assert PORTAL in page.url
