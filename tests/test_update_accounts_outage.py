@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Route
+from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Error as PlaywrightError
 from test_update_accounts import portal_changes, signed_in_as
 
 from fixtures.api_client import Customer, PortalApi
@@ -134,4 +137,49 @@ def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
     assert waits == [0.5, 1.0]
     assert outcomes[1].messages[0].startswith("tried again after: UnknownPageError"), outcomes[1].messages
     assert [change["city"] for change in portal_changes(api, people[1])] == [CITIES[1]]
+    assert [api.billing_profile(c.id).city for c in people] == CITIES
+
+
+def page_crashes(second: Customer, *, after_save: bool) -> Callable[[BrowserContext], None]:
+    """Return a context setup whose page crashes once, as it loads: the page answering the second row's Submit
+    (``after_save``: the portal saved it), or the first Customers list a row opens."""
+
+    def setup(context: BrowserContext) -> None:
+        armed = [not after_save]
+
+        def arm(route: Route) -> None:
+            armed[0] = armed[0] or route.request.method == "POST"
+            route.continue_()
+
+        def crash(page: Page) -> None:
+            if armed[0] and urlsplit(page.url).path.endswith("/account" if after_save else "/customers"):
+                armed[0] = False
+                with suppress(PlaywrightError):  # the answer to the crash never comes: the page is gone
+                    context.new_cdp_session(page).send("Page.crash")
+
+        context.route(f"**/customers/{second.id}/account/edit", arm)
+        for page in context.pages:  # the job's page, and those it opens later
+            page.on("domcontentloaded", crash)
+        context.on("page", lambda page: page.on("domcontentloaded", crash))
+
+    return setup
+
+
+@pytest.mark.parametrize("after_save", [True, False], ids=["at-submit", "opening-a-row"])
+def test_a_page_that_crashes_is_replaced_and_its_row_tried_again_without_submitting_it_twice(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    waits: list[float], after_save: bool,
+) -> None:  # fmt: skip
+    # Given three rows, and a browser page that crashes as the second row's Submit is answered (the portal saved
+    # it), or as the first row opens the Customers list
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+
+    # When the job runs
+    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), page_crashes(people[1], after_save=after_save))
+
+    # Then the row it hit was tried again in a new page, and every row was changed, once
+    assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
+    crashed = re.compile(r"tried again after: (PageCrashedError|UnknownPageError: The browser's page crashed)")
+    assert [o.row for o in outcomes if any(crashed.match(m) for m in o.messages)] != [], outcomes
+    assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
     assert [api.billing_profile(c.id).city for c in people] == CITIES
