@@ -18,6 +18,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext
 
+from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .journal import Journal, run_owner
 from .outcomes import RowOutcome
@@ -85,7 +86,9 @@ def api_client(
             "The check before any change reads the portal's REST API: pass token= (a callable returning an "
             "access token) or api_client_id= (the public client of the Secure Application Model)"
         )
-    return PortalClient(api_url or base_url, token or pool.api_tokens(str(api_client_id)))
+    # A restart while the rows are checked, or as a row's conflict is read back, is waited out as a row's page is.
+    tokens = token or pool.api_tokens(str(api_client_id))
+    return PortalClient(api_url or base_url, tokens, unavailable_wait_s=PORTAL_BACK_WAIT_S)
 
 
 def update_accounts(

@@ -5,7 +5,8 @@ It authenticates with a bearer token from a callable (``token``), so how tokens 
 A token the API refuses (expired, forgotten by a restart) is replaced once and the request
 sent again: a 401 means the portal did nothing with it. So is a request the API asks to send later
 (429 Too Many Requests, or 503 with ``Retry-After``), after the wait it names, a few times.
-A gateway's answer (502, 503 without ``Retry-After``, 504) is raised at once, as a dropped connection is.
+A gateway's answer (502, 503 without ``Retry-After``, 504) is raised at once, as a dropped connection is,
+unless the client was asked to wait for an API that restarts (``PortalClient(unavailable_wait_s=...)``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ TIMEOUT_S = 30
 LATER_RETRIES = 4  # times a request the API asks to send later is sent again
 LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
 FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
+FIRST_UNAVAILABLE_WAIT_S, LONGEST_UNAVAILABLE_WAIT_S = 0.5, 8.0  # an API not answering, asked again after
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
@@ -262,10 +264,16 @@ def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> T
 
 
 class PortalClient:
-    """The REST API as one user; safe to share between threads."""
+    """The REST API as one user; safe to share between threads.
 
-    def __init__(self, base_url: str, token: TokenSource) -> None:
+    ``unavailable_wait_s``: how long a read waits for an API that does not answer (a restart: refused,
+    dropped, a gateway's 502-504), asking again after 0.5, 1, 2... up to 8 s; 0 (the default) raises at once.
+    A read changes nothing, so asking again does nothing twice.
+    """
+
+    def __init__(self, base_url: str, token: TokenSource, *, unavailable_wait_s: float = 0.0) -> None:
         self.base_url = base_url.rstrip("/") + "/"
+        self.unavailable_wait_s = unavailable_wait_s
         self.token_source = token
         self.token: str | None = None
         self.lock = threading.Lock()  # one renewal at a time
@@ -284,7 +292,23 @@ class PortalClient:
         return self.get_url(url, headers)
 
     def get_url(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
-        """GET an absolute ``url`` of the API (a next page's link); return the answer and its headers."""
+        """GET an absolute ``url`` of the API (a next page's link); return the answer and its headers.
+
+        While the API does not answer, asked again for up to ``unavailable_wait_s``.
+        """
+        waited, wait = 0.0, FIRST_UNAVAILABLE_WAIT_S
+        while True:
+            try:
+                return self.get_once(url, headers)
+            except PortalUnavailableError as error:
+                if waited + wait > self.unavailable_wait_s:
+                    raise
+                log.warning("%s: asking again in %g s", str(error).splitlines()[0], wait)
+            pause(wait)
+            waited, wait = waited + wait, min(2 * wait, LONGEST_UNAVAILABLE_WAIT_S)
+
+    def get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
+        """GET ``url`` once (and once more with a renewed token if the API refused the first)."""
         used = self.current_token()
         try:
             return send(url, headers={**(headers or {}), "Authorization": f"Bearer {used}"})
