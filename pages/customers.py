@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
 from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
-from .list_quiet import wait_until_quiet, watch_list
+from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu
 from .strings import any_language
 from .watch import highlight
@@ -39,14 +39,17 @@ class CustomersPage(Screen):
     The list is a region named like the page ("Customers") holding a table or grid of customers,
     or else the main landmark holding one. It loads after the page itself, from the portal's REST
     API: while it does, the list says it is busy (``aria-busy``), as assistive technologies expect,
-    and that is what this waits on. A list that never says so is waited on until it stops changing
-    (``pages.list_quiet``; ``QUIET_MS`` and ``GRACE_MS`` tune it).
+    and that is what this waits on. A list that never says so is waited on until the requests the
+    page sent for it are answered and it stops changing (``pages.list_quiet``; ``QUIET_MS``, ``GRACE_MS``
+    and ``ANSWER_MS`` tune it); before such a list is taken not to hold a customer, it must also have
+    been unchanged for ``GRACE_MS`` (rows drawn a few at a time).
     """
 
     PATH = "customers"
     QUIET_MS = 500  # a list without aria-busy: unchanged this long after a change is its answer (as networkidle)
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
     LOOKS = 5  # ... looked at again at most this often when redrawn whole or loaded anew meanwhile
+    ANSWER_MS = 30_000  # ... how long a request the page sent for it may go unanswered (Playwright's default timeout)
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -75,21 +78,37 @@ class CustomersPage(Screen):
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
         self.shown_list: str | None = None  # the list as its last one look read it (None: it took a closer look)
         self.watching = False  # a list without aria-busy: watched for changes since the last search or page move
+        self.requests: ListRequests | None = None  # ... and the requests the page sent since then
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
         self.goto(self.PATH)
         return self.wait_until_ready()
 
-    def wait_until_ready(self) -> CustomersPage:
+    def wait_until_ready(self, *, quiet_ms: int | None = None) -> CustomersPage:
         """Wait until the list has loaded: the list shown and no longer busy.
 
         The list loads from the portal's REST API after the page itself, so neither the URL nor
         "load" says it is ready. A search or a page move marks the list busy as it starts (in
         the same event), so "not busy" afterwards means its answer is shown. A list that has no
-        ``aria-busy`` is waited on until it has stopped changing.
+        ``aria-busy`` is waited on until the requests the page sent since ``before_change`` are
+        answered and it has stopped changing (for ``quiet_ms``, ``QUIET_MS`` unless given).
         """
         watched, self.watching = self.watching, False
+        requests, self.requests = self.requests, None
+        try:
+            shown = self.look(watched, requests, quiet_ms or self.QUIET_MS)
+        finally:
+            if requests is not None:
+                requests.stop()
+        self.shown_list = shown
+        failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
+        if failed:
+            raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
+        return self
+
+    def look(self, watched: bool, requests: ListRequests | None, quiet_ms: int) -> str | None:
+        """Wait until the list is shown, settled; return its ARIA snapshot (None when a closer look told)."""
         for _ in range(self.LOOKS):
             # One look: the list, not busy, read whole (a load error shows in it as an alert).
             shown = self.settle(self.results.and_(self.not_busy), present=self.results)
@@ -99,23 +118,18 @@ class CustomersPage(Screen):
                 break
             try:
                 quiet = wait_until_quiet(
-                    self.results.first, quiet_ms=self.QUIET_MS, grace_ms=self.GRACE_MS, watched=watched
+                    self.results.first, quiet_ms=quiet_ms, grace_ms=self.GRACE_MS, watched=watched, requests=requests
                 )
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(self.results) from error
             if quiet:
-                shown = self.results.first.aria_snapshot()
-                break
+                return self.results.first.aria_snapshot()
             watched = True  # redrawn whole, or a new page: look again, still counting from the same start
         else:
             raise UnknownPageError(
                 f"The Customers list at {self.page.url} was redrawn or loaded anew {self.LOOKS} times while waited on"
             )
-        self.shown_list = shown
-        failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
-        if failed:
-            raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
-        return self
+        return shown
 
     @property
     def marks_busy(self) -> bool | None:
@@ -123,10 +137,15 @@ class CustomersPage(Screen):
         return LIST_MARKS_BUSY.get(self.page)
 
     def before_change(self) -> None:
-        """Right before a search or page move: a list that never says it is loading is watched for changes."""
+        """Right before a search or page move: a list that never says it is loading is watched for changes,
+        and the requests the page sends from now on are noted (its answer on the way).
+        """
         if not self.marks_busy:
             watch_list(self.page)
             self.watching = True
+            if self.requests is not None:  # a change begun before that never got to be waited on
+                self.requests.stop()
+            self.requests = ListRequests(self.page, answer_ms=self.ANSWER_MS)
 
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
@@ -177,16 +196,25 @@ class CustomersPage(Screen):
     def find(self, company_name: str) -> Locator | None:
         """Page forward from the page shown until the customer's link appears; None if it never does.
 
-        Returns the first such link of that page; ``links_found`` says how many the page has.
+        Returns the first such link of that page; ``links_found`` says how many the page has. A list
+        without ``aria-busy`` may still be drawing rows a few at a time: a page that lacks the customer
+        is looked at again once it has been unchanged for ``GRACE_MS``, before Next or None.
         """
+        looked_again = bool(self.marks_busy)  # a list that says when it loads holds all its rows once not busy
         while True:
             link = self.customer_link(company_name)
             self.links_found = link.count()
             if self.links_found > 0:
                 return link.first
+            if not looked_again:
+                self.watching = True  # still the watch begun before the search or page move
+                self.wait_until_ready(quiet_ms=self.GRACE_MS)
+                looked_again = True
+                continue
             if not self.enabled_next.count():  # the last page
                 return None
             self.next_page()
+            looked_again = bool(self.marks_busy)
 
     def namesakes_after(self, company_name: str) -> int:
         """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it."""

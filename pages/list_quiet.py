@@ -7,16 +7,29 @@ loading in one of the three languages, "Loading…"), and has not changed for
 ``quiet_ms``: after changing since the search or page move began (``watch_list``, called before
 it), or after ``grace_ms`` without any change, since the answer may be the very list shown before.
 A page loaded anew counts as a change. Changes outside the list (a clock, a banner) do not count.
+
+The requests the page sends from right before the search or page move (``ListRequests``: fetch and
+XHR to the page's own site, its own navigations) are its answer on the way: while one is unanswered,
+the list is not taken as settled, however long it has been unchanged; once all are answered, it is
+taken after ``quiet_ms`` unchanged since the last answer, no grace needed. Requests to other sites
+(telemetry, a long poll elsewhere) say nothing of the list.
 """
 
 from __future__ import annotations
 
+import time
+from contextlib import suppress
+
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .errors import UnknownPageError
+from .submit_answer import site
 
 # What Playwright says of a handle or evaluation whose page was replaced by a new one meanwhile.
 PAGE_REPLACED = ("Execution context was destroyed", "navigat")
+POLL_MS = 250  # how often a wait for the list's requests looks again: a failed one ends no "requestfinished" wait
 
 # Notes the time of every change in the document from now on (the last 1,000: only the latest matter).
 WATCH_LIST = """() => {
@@ -45,8 +58,9 @@ SET_LIST = """(list, anew) => {
   window.__listWatch.list = list;
 }""".replace("WATCH_LIST", WATCH_LIST)
 # True once the list is settled as the module says; "new page" when the page was loaded anew meanwhile,
-# "redrawn" when the list was replaced by another: the caller looks again (the change counts).
-LIST_SETTLED = r"""({ quietMs, graceMs }) => {
+# "redrawn" when the list was replaced by another: the caller looks again (the change counts). ``answeredAt``:
+# when the page's last request for the list was answered (ms since the epoch, the browser's clock), else 0.
+LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
   const watch = window.__listWatch;
   if (!watch || !watch.list) return "new page";
   const list = watch.list;
@@ -69,8 +83,10 @@ LIST_SETTLED = r"""({ quietMs, graceMs }) => {
     if (list.contains(watch.changes[i][0])) last = watch.changes[i][1];
   }
   const now = performance.now();
-  const changed = watch.anew || watch.redrawnAt > 0 || last !== null;
-  const since = Math.max(watch.start, watch.redrawnAt, last || 0);
+  const answered = answeredAt > 0 ? answeredAt - performance.timeOrigin : 0;  // on the page's clock
+  // An answer that came is the answer, changed or not (the same list again): no grace to wait for.
+  const changed = watch.anew || watch.redrawnAt > 0 || last !== null || answered > 0;
+  const since = Math.max(watch.start, watch.redrawnAt, last || 0, answered);
   return now - since >= quietMs && (changed || now - watch.start >= graceMs);
 }"""
 
@@ -84,16 +100,84 @@ def watch_list(page: Page) -> None:
             raise  # else the page is being replaced: its successor is new, a change all the same
 
 
-def wait_until_quiet(list_: Locator, *, quiet_ms: int, grace_ms: int, watched: bool) -> bool:
+class ListRequests:
+    """The requests a page sends from now on that may bring the list's answer; start right before a search or page move.
+
+    Fetch and XHR to the page's own site, and the page's own navigations: a search's answer comes so. Those
+    to other sites (telemetry, a long poll elsewhere) never hold the list up. Stop it once the list is read.
+    """
+
+    def __init__(self, page: Page, *, answer_ms: int) -> None:
+        self.page = page
+        self.answer_ms = answer_ms  # how long one may stay unanswered before the list is said never to load
+        self.site = site(page.url)
+        self.pending: list[Request] = []
+        self.answered_at = 0.0  # when the last of them was answered: ms since the epoch, the browser's clock
+        page.on("request", self.note_request)
+        page.on("requestfinished", self.note_end)
+        page.on("requestfailed", self.note_end)
+
+    def stop(self) -> None:
+        """Stop noting requests."""
+        self.page.remove_listener("request", self.note_request)
+        self.page.remove_listener("requestfinished", self.note_end)
+        self.page.remove_listener("requestfailed", self.note_end)
+
+    def note_request(self, request: Request) -> None:
+        """Note a request that may bring the list's answer."""
+        own = request.resource_type in ("fetch", "xhr") and site(request.url) == self.site
+        if own or (request.is_navigation_request() and request.frame == self.page.main_frame):
+            self.pending.append(request)
+
+    def note_end(self, request: Request) -> None:
+        """Note the end of one: answered (a redirect too: its next request is noted anew), or failed."""
+        if request not in self.pending:
+            return
+        self.pending.remove(request)
+        timing = request.timing  # the browser's own time of the answer's end; failed, this process's time
+        ended = timing["startTime"] + timing["responseEnd"] if timing["responseEnd"] >= 0 else time.time() * 1000
+        self.answered_at = max(self.answered_at, ended)
+
+    def await_answers(self) -> float:
+        """Wait until none is unanswered; return when the last was answered (0 if none came).
+
+        Raises ``UnknownPageError`` naming the request that got no answer within ``answer_ms``.
+        """
+        deadline = time.monotonic() + self.answer_ms / 1000
+        while self.pending:
+            if time.monotonic() >= deadline:
+                request = self.pending[0]
+                raise UnknownPageError(
+                    f"The Customers list at {self.page.url} never finished loading: the portal did not answer "
+                    f"{request.method} {request.url} within {self.answer_ms / 1000:g} s"
+                )
+            with suppress(PlaywrightTimeoutError):  # the listeners take in the answers meanwhile
+                self.page.wait_for_event("requestfinished", predicate=lambda _: not self.pending, timeout=POLL_MS)
+        return self.answered_at
+
+
+def wait_until_quiet(
+    list_: Locator, *, quiet_ms: int, grace_ms: int, watched: bool, requests: ListRequests | None = None
+) -> bool:
     """Wait until the list ``list_`` finds is settled; False when it was redrawn whole or the page was loaded anew.
 
-    ``watched``: ``watch_list`` was called right before the search or page move this waits on.
-    Raises Playwright's ``TimeoutError`` when the list is still busy or changing at the timeout.
+    ``watched``: ``watch_list`` was called right before the search or page move this waits on; ``requests``,
+    the requests noted since then: none may be unanswered, and the list waits ``quiet_ms`` after the last answer.
+    Raises Playwright's ``TimeoutError`` when the list is still busy or changing at the timeout, and
+    ``UnknownPageError`` when a request got no answer in time.
     """
     try:
         list_.evaluate(SET_LIST, not watched)
-        settled = list_.page.wait_for_function(LIST_SETTLED, arg={"quietMs": quiet_ms, "graceMs": grace_ms}, polling=50)
-        return settled.json_value() is True
+        answered_at = requests.await_answers() if requests else 0.0
+        while True:
+            arg = {"quietMs": quiet_ms, "graceMs": grace_ms, "answeredAt": answered_at}
+            settled = list_.page.wait_for_function(LIST_SETTLED, arg=arg, polling=50)
+            if settled.json_value() is not True:
+                return False
+            # Sent or answered while the list was waited on: its answer may be on the way, or just drawn.
+            if requests is None or requests.await_answers() <= answered_at:
+                return True
+            answered_at = requests.answered_at
     except PlaywrightTimeoutError:
         raise
     except PlaywrightError as error:
