@@ -1,14 +1,16 @@
 """The identity provider's sign-in, a page per step, as Microsoft Entra ID shows it.
 
 Partner Center sends people to Entra ID to sign in: account name, password, a verification code
-from an authenticator app, then perhaps "Stay signed in?". Each step is found by its heading
-and its fields' accessible names in any of the three languages first; the field names that
-Microsoft's pages have long kept (``loginfmt``, ``passwd``, ``otc``) back them up. Element ids
-are never used: Microsoft changes them.
+from an authenticator app, then perhaps "Stay signed in?". Where the browser remembers accounts,
+"Pick an account" takes the account step's place: a tile per account, and "Use another account".
+Each step is found by its heading and its fields' accessible names in any of the three languages
+first; the field names that Microsoft's pages have long kept (``loginfmt``, ``passwd``, ``otc``)
+back them up. Element ids are never used: Microsoft changes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -31,6 +33,11 @@ STEP_HEADINGS = {
     "approval": "approve_request",
     "method_choice": "verify_identity",
 }
+# The account step's other form, answered with the same account name: "Pick an account".
+PICK_ACCOUNT_HEADING = "pick_account"
+# Where a tile may be: Entra draws them as divs made focusable, others as buttons or links.
+FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
+TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
 # The HTTP status of the document shown, where the browser tells it (Navigation Timing's responseStatus).
@@ -42,8 +49,16 @@ DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(
   .map(id => id && document.getElementById(id)).filter(Boolean)
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
 ANY_STEP_HEADING = re.compile(
-    "|".join(any_language(key, "sign-in").pattern for key in STEP_HEADINGS.values()), re.DOTALL
+    "|".join(any_language(key, "sign-in").pattern for key in [*STEP_HEADINGS.values(), PICK_ACCOUNT_HEADING]),
+    re.DOTALL,
 )
+
+
+def address_of(account: str) -> re.Pattern[str]:
+    """Return a pattern matching, in any case, the address a tile shows for ``account``: the address
+    itself, or for a user name without a domain, that name at any domain."""
+    any_domain = "" if "@" in account else r"@[^\s@]+"
+    return re.compile(rf"^\s*{re.escape(account.strip())}{any_domain}\s*$", re.IGNORECASE)
 
 
 def sign_in_shown(page: Page) -> Locator:
@@ -57,7 +72,7 @@ def sign_in_shown(page: Page) -> Locator:
 class ShownStep:
     """The step a sign-in page shows, and the error at its field if the last answer was refused."""
 
-    name: str  # a key of STEP_HEADINGS (account, password, code, ...), or portal (the portal's Sign in)
+    name: str  # a key of STEP_HEADINGS (account, also "Pick an account"; password, ...), or portal (its Sign in)
     error: str | None = None
 
 
@@ -67,6 +82,10 @@ class SignInPage:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.headings = {step: self.heading(key) for step, key in STEP_HEADINGS.items()}
+        self.pick_heading = self.heading(PICK_ACCOUNT_HEADING)
+        self.headings["account"] = self.headings["account"].or_(self.pick_heading)
+        self.tiles = page.get_by_role("button").or_(page.get_by_role("link")).or_(page.locator(FOCUSABLE))
+        self.other_account_tile = self.tile_showing(any_language("use_another_account", "sign-in"))
         self.account = self.field("account_label", "loginfmt")
         self.password = self.field("password", "passwd")
         self.code = self.field("code", "otc")
@@ -84,6 +103,12 @@ class SignInPage:
         """Return the main heading of a step."""
         return self.page.get_by_role("heading", level=1, name=any_language(key, "sign-in"))
 
+    def tile_showing(self, text: re.Pattern[str]) -> Locator:
+        """Return the tiles that show ``text`` as their text or an element's: the innermost button, link or
+        focusable element with it (a list item drawn around a tile is no tile)."""
+        showing = self.tiles.filter(has=self.page.get_by_text(text)).or_(self.tiles.filter(has_text=text))
+        return showing.filter(has_not=showing).filter(visible=True)
+
     def field(self, label: str, name: str) -> Locator:
         """Return a step's input by its accessible name, or by the form field name automation relies on."""
         return self.page.get_by_label(any_language(label, "sign-in")).or_(self.page.locator(f"input[name={name}]"))
@@ -94,14 +119,7 @@ class SignInPage:
         waiting = done
         for step in steps:
             waiting = waiting.or_(step)
-        try:  # an error page (the portal's 400 at its callback, the browser's own page) is said at once
-            waiting.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
-        except PlaywrightTimeoutError:
-            self.check_not_an_error_page()
-            try:
-                waiting.first.wait_for()
-            except PlaywrightTimeoutError:
-                raise self.stopped("the sign-in showed no step the library knows") from None
+        self.wait_shown(waiting, "the sign-in showed no step the library knows")
         self.page.wait_for_load_state("domcontentloaded")
         if done.first.is_visible():
             return None
@@ -109,6 +127,20 @@ class SignInPage:
             if heading.is_visible():
                 return ShownStep(name, self.field_error())
         return ShownStep("portal")
+
+    def wait_shown(self, target: Locator, failure: str) -> None:
+        """Wait until ``target`` shows, else raise ``SignInError`` saying ``failure``.
+
+        An error page instead (the portal's 400 at its callback, the browser's own page) is said at once.
+        """
+        try:
+            target.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+        except PlaywrightTimeoutError:
+            self.check_not_an_error_page()
+            try:
+                target.first.wait_for()
+            except PlaywrightTimeoutError:
+                raise self.stopped(failure) from None
 
     def check_not_an_error_page(self) -> None:
         """Raise at once when the sign-in stopped at an error page: the browser's own, or an HTTP error's."""
@@ -146,9 +178,48 @@ class SignInPage:
         return self.page.get_by_role("heading", level=1).first.inner_text().strip()
 
     def enter_account(self, account: str) -> None:
-        """Type the account name and select Next."""
+        """Type the account name and select Next; on "Pick an account", pick the account instead.
+
+        There the tile that shows the account's address is selected (``pick_account``); without one,
+        "Use another account", then the name is typed as usual.
+        """
+        if self.pick_heading.is_visible() and self.pick_account(account):
+            return
         highlight(self.account.first).fill(account)
         self.submit(self.next_button, self.headings["account"])
+
+    def pick_account(self, account: str) -> bool:
+        """On "Pick an account", select the tile of ``account`` (its address, any case; a user name's at any
+        domain) and return True; else select "Use another account", wait for the account field, return False.
+
+        A page with neither tile (or with the account twice and no other tile) raises ``SignInError`` at
+        once, naming its tiles: no name can be typed there.
+        """
+        tile, other = self.tile_showing(address_of(account)), self.other_account_tile
+        with contextlib.suppress(PlaywrightTimeoutError):  # drawn with the heading; a moment for a late one
+            tile.or_(other).first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+        if tile.count() == 1:
+            self.submit(tile, self.pick_heading)
+            return True
+        if other.count() == 0:
+            mine = f"{tile.count()} tiles" if tile.count() else "no tile"
+            tiles = ", ".join(map(repr, self.tile_texts())) or "none"
+            raise self.stopped(
+                f"the sign-in asks to pick an account, with {mine} for {account!r} and none to use another account "
+                f"(its tiles: {tiles})"
+            )
+        # No tile, or one at each of two domains for a user name: typed, the name is the provider's to resolve.
+        self.submit(other, self.pick_heading)
+        self.wait_shown(self.account, "the sign-in showed no account field after 'Use another account'")
+        return False
+
+    def tile_texts(self) -> list[str]:
+        """Return what the page's tiles say, each on one line, for an error's message."""
+        try:
+            texts = [" ".join(tile.inner_text().split()) for tile in self.tiles.filter(visible=True).all()]
+        except PlaywrightError:  # navigating on: nothing to quote
+            return []
+        return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
 
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""

@@ -69,6 +69,9 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
     "account_label": ("Enter your email, phone, or Skype.", "Entrez votre adresse e-mail, votre numéro de téléphone ou votre nom Skype.", "输入你的电子邮件、电话或 Skype。"),
     "account_placeholder": ("Email, phone, or Skype", "E-mail, téléphone ou Skype", "电子邮件、电话或 Skype"),
     "next": ("Next", "Suivant", "下一步"),
+    # Shown instead of the account step when the browser remembers accounts (or prompt=select_account).
+    "pick_account": ("Pick an account", "Choisir un compte", "选择帐户"),
+    "use_another_account": ("Use another account", "Utiliser un autre compte", "使用其他帐户"),
     "enter_password": ("Enter password", "Entrez le mot de passe", "输入密码"),
     "password": ("Password", "Mot de passe", "密码"),
     "enter_code": ("Enter code", "Entrez le code", "输入代码"),

@@ -135,12 +135,13 @@ form.addEventListener("submit", async (event) => {{
     status.textContent = "Your changes were saved.";
     button.disabled = true;
   }} else if (answer.saved) {{
-    const draw = (values) => Object.entries(values).map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
+    const draw = (values) => Object.entries(values)
+      .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
     // The view drawn from what the page held before the save, then fetched anew (staleViewMs later), or at once.
     const first = BEHAVIOUR.staleViewMs ? {{...answer.saved, ...before}} : answer.saved;
     form.outerHTML = `<h2>Bill-to info</h2><dl>${{draw(first).join("")}}</dl>`;
-    if (BEHAVIOUR.staleViewMs) setTimeout(() => {{ document.querySelector("dl").innerHTML = draw(answer.saved).join(""); }},
-      BEHAVIOUR.staleViewMs);
+    const fetchedAnew = () => {{ document.querySelector("dl").innerHTML = draw(answer.saved).join(""); }};
+    if (BEHAVIOUR.staleViewMs) setTimeout(fetchedAnew, BEHAVIOUR.staleViewMs);
     if (!BEHAVIOUR.quiet) status.textContent = "Your changes were saved.";
   }}
 }});
@@ -186,9 +187,9 @@ def serve(
     root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
-    long after, from the saved ones); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
-    blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
-    ``headers``: more of its answer's headers.
+    long after, from the saved ones); ``status`` is the HTTP status of the answer (a list: of each answer in
+    turn); the telemetry is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the
+    form's request; ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
