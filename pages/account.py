@@ -20,7 +20,7 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_loading import REDRAWN, wait_until_loaded
+from .form_loading import REDRAWN, at_submit, wait_until_loaded
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import ACTION_DONE, Screen, covered_by, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -29,6 +29,12 @@ from .submit_answer import SubmitAnswer
 from .watch import highlight
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
+SUBMIT_NAME = any_language("submit")
+# What the fields of the form Submit sends hold (none without a <form>), for ``at_submit``.
+VALUES_AT_SUBMIT = f"""submit => {{
+  const form = submit.form || submit.closest("form");
+  return form ? ({FORM_VALUES})(form) : [];
+}}"""
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
 
@@ -105,7 +111,7 @@ class FormPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.submit_button = page.get_by_role("button", name=any_language("submit"))
+        self.submit_button = page.get_by_role("button", name=SUBMIT_NAME)
         self.cancel_link = link_or_button(page, any_language("cancel"))
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
@@ -123,8 +129,9 @@ class FormPage(Screen):
         """
         for _ in range(self.LOOKS):
             self.settle(self.submit_button)
-            submit = self.submit_button.first
-            shown = wait_until_loaded(submit, wait_ms=self.LOAD_WAIT_MS, needs_values=self.HOLDS_VALUES)
+            shown = wait_until_loaded(
+                self.page, self.submit_button, SUBMIT_NAME, wait_ms=self.LOAD_WAIT_MS, needs_values=self.HOLDS_VALUES
+            )
             if shown.loading != REDRAWN:
                 break
         if shown.loading:
@@ -154,7 +161,7 @@ class FormPage(Screen):
         A field the form does not show, or labels in a way the library does not know, is left out.
         """
         shown: dict[str, str] = {}
-        for label, value in self.form.evaluate(FORM_VALUES):
+        for label, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT):
             field = field_named(label, fields)
             if field is not None:
                 shown.setdefault(field, value)
@@ -279,8 +286,14 @@ class FormPage(Screen):
                 unanswered=True,
             ) from error
         try:
-            # Whether the view shown in place is a save is told once the portal's answer is known (below).
-            watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True)).first.wait_for()
+            # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
+            # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.
+            carrier = watched.carrier()
+            if carrier is not None and carrier.is_navigation_request():
+                first_sign = watched.any_new_page  # cheaper to look for than an answer in place
+            else:
+                first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
+            first_sign.first.wait_for()
             watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
             shown = None if watched.failed() else self.settle(watched.answer.or_(self.moved_on(watched)), renew=False)
