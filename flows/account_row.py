@@ -206,9 +206,10 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
         except CustomerNotFoundError as error:
             outcome.outcome, outcome.messages = NOT_FOUND, [*outcome.messages, str(error)]
         except SignedOutError as error:  # Submit saved nothing; the next screen signs in again, once
-            outcome.outcome, outcome.messages = FAILED, [*outcome.messages, str(error)]
-            if not signed_in_again:
+            if not signed_in_again:  # said as a retry is: what follows is the second try's outcome
+                outcome.messages.append(f"signed in again after: {str(error).splitlines()[0]}")
                 continue
+            outcome.outcome, outcome.messages = FAILED, [*outcome.messages, str(error)]
         except (PortalError, PlaywrightError) as error:
             if browser_gone(page):
                 raise  # the browser died: its worker starts another

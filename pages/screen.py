@@ -207,11 +207,12 @@ class Screen:
         return None if trouble else snapshot
 
     def goto(self, path: str) -> None:
-        """Go to ``path`` (below the base URL); raise ``PortalUnavailableError`` when nothing answers there."""
+        """Go to ``path`` (below the base URL); raise ``PortalUnavailableError`` when nothing answers there, or
+        nothing in time (a portal that holds the request: Playwright's timeout)."""
         try:
             goto(self.page, path)
         except PlaywrightError as error:
-            if not no_answer(error):
+            if not (isinstance(error, PlaywrightTimeoutError) or no_answer(error)):
                 raise
             reason = str(error).splitlines()[0]
             raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None

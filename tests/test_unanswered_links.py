@@ -89,6 +89,21 @@ def test_a_link_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
     assert len(held) == 1, "the Account page was asked for once"
 
 
+def test_an_address_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
+    admin_page: Page, customers: CustomerFactory, held: list[Route]
+) -> None:
+    # Given a portal that takes the Account page's request and never answers
+    customer = customers.create("CN")
+    route_page(admin_page, "/account", held.append)
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When the Account page is opened by its address, then the library's error names it and the timeout
+    unanswered = rf"did not answer customers/\S+/account: .*Timeout {SHORT_TIMEOUT_MS}ms"
+    with pytest.raises(PortalUnavailableError, match=unanswered):
+        AccountPage(admin_page).open(customer.id)
+    assert len(held) == 1, "the Account page was asked for once"
+
+
 def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
     admin_page: Page, customers: CustomerFactory, api: PortalApi, held: list[Route]
 ) -> None:

@@ -183,3 +183,38 @@ def test_a_page_that_crashes_is_replaced_and_its_row_tried_again_without_submitt
     assert [o.row for o in outcomes if any(crashed.match(m) for m in o.messages)] != [], outcomes
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
     assert [api.billing_profile(c.id).city for c in people] == CITIES
+
+
+def session_ends_before_submit(second: Customer) -> Callable[[BrowserContext], None]:
+    """Return a context setup where the portal's session ends as the second row's Submit is sent (its cookie gone:
+    the portal asks to sign in and takes nothing); the provider's session lives on."""
+
+    def setup(context: BrowserContext) -> None:
+        ended: list[str] = []
+
+        def submit(route: Route) -> None:
+            if route.request.method != "POST" or ended:  # once: the row's second Submit goes through
+                route.continue_()
+                return
+            ended.append(route.request.url)
+            context.clear_cookies(domain=urlsplit(route.request.url).hostname)
+            route.continue_(headers={k: v for k, v in route.request.headers.items() if k.lower() != "cookie"})
+
+        context.route(f"**/customers/{second.id}/account/edit", submit)
+
+    return setup
+
+
+def test_a_row_whose_session_ended_at_submit_signs_in_again_and_says_it_was_tried_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+) -> None:  # fmt: skip
+    # Given three rows, and a portal session that ends as the second row's Submit is sent
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+
+    # When the job runs
+    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), session_ends_before_submit(people[1]))
+
+    # Then the row signed in again and was saved, once, its results saying the first try's end as a retry's
+    assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
+    assert outcomes[1].messages[0].startswith("signed in again after: The session ended"), outcomes[1].messages
+    assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
