@@ -122,7 +122,8 @@ def update_accounts(
     else at ``base_url``, where the bundled portal serves it. ``journal`` is
     a file recording each row as it happens; with ``resume`` a run carries on from it, never
     submitting a finished row twice (rows are known by their content, wherever they moved in the
-    file; a journal of another user or portal raises ``JournalMismatchError``). ``traces`` is a
+    file, rows alike by which of them they are; a journal of another user or portal raises
+    ``JournalMismatchError``). ``traces`` is a
     folder for the trace of each row that failed twice. ``on_outcome`` hears each row the UI
     applied, as it finishes; ``setup_context`` is called on each worker's signed-in context
     (routes, init scripts).

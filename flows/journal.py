@@ -4,8 +4,8 @@ JSON lines, each appended and fsynced before the job goes on: first who ran agai
 then ``started`` just before a row's Submit (with the values it found), then the row's outcome.
 After a crash or Ctrl-C, a resumed run skips the rows whose outcome is final, and re-checks a row
 that had started without an outcome: its Submit may or may not have reached the portal. A row is
-known by its content (and, for rows of the same content, which of them it is), not by its
-number: a row inserted or removed above it between the runs changes nothing.
+known by its content (and, for rows of the same content, which of them it is in file order), not
+by its number: a row inserted or removed above it between the runs changes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,11 @@ from .spreadsheet import AccountRow
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"
 LINE = "_line"  # kept with an entry read back, not written
+
+
+def keyed_by_content(key: object, content: str) -> bool:
+    """Whether ``key`` is one ``Journal.number`` gives: ``content``, or ``content#k/n`` (the k-th of n rows alike)."""
+    return isinstance(key, str) and re.fullmatch(rf"{re.escape(content)}(#[1-9]\d*/[1-9]\d*)?", key) is not None
 
 
 def line_order(entry: Mapping[str, Any]) -> int:
@@ -63,9 +69,10 @@ class Journal:
         self.path = None if path is None else Path(path)
         self.lock = threading.Lock()
         self.earlier: dict[str, list[dict[str, Any]]] = {}  # a previous run's entries, by row key, in file order
+        # ...and an earlier version's, which knew a row by its number (and content): "hash@row", "hash*row", no key
+        self.by_number: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.current: dict[str, list[dict[str, Any]]] = {}  # this run's Submits started, by row key
         self.keys: dict[int, str] = {}  # this run's rows' keys, by row number
-        self.repeated: set[int] = set()  # rows whose content the file holds more than once
         self.file: TextIO | None = None
         self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
         if self.path is None:
@@ -80,9 +87,11 @@ class Journal:
                 continue  # not a line this journal wrote
             if entry.get("event") == RUN:
                 self.check_owner(entry, owner)
-            else:  # a journal from before rows had keys: known by number and content
-                key = entry.get("key") or f"{entry['hash']}@{entry['row']}"
-                self.earlier.setdefault(key, []).append({**entry, LINE: number})
+            elif keyed_by_content(entry.get("key"), str(entry["hash"])):
+                self.earlier.setdefault(entry["key"], []).append({**entry, LINE: number})
+            else:
+                known_as = (entry["hash"], int(entry.get("row", 0)))
+                self.by_number.setdefault(known_as, []).append({**entry, LINE: number})
         if read_only:
             return
         self.file = self.path.open("a" if resume else "w", encoding="utf-8")
@@ -105,29 +114,29 @@ class Journal:
     def number(self, rows: Iterable[AccountRow]) -> None:
         """Know the run's rows by their content, wherever they are in the file.
 
-        A content the file holds more than once cannot be told apart from its copies once rows moved
-        or went: such rows take nothing from an earlier run, and are checked again (values that hold
-        are not submitted).
+        Rows of the same content are interchangeable: the k-th of them in file order is the k-th in
+        an earlier run (a row inserted or removed elsewhere leaves their order as it was), as long as
+        the file holds as many of them. When it holds more or fewer, which copy ran cannot be told:
+        they take nothing from an earlier run and are checked again (values that hold are not submitted).
         """
-        rows = list(rows)
-        counts = Counter(row.content_hash() for row in rows)
+        rows = sorted(rows, key=lambda row: row.number)  # file order
+        counts, seen = Counter(row.content_hash() for row in rows), Counter[str]()
         for row in rows:
             content = row.content_hash()
-            # A repeated content's key is this run's alone: no later run reads it (nor takes it for an old one's).
-            self.keys[row.number] = content if counts[content] == 1 else f"{content}*{row.number}"
-            if counts[content] > 1:
-                self.repeated.add(row.number)
+            seen[content] += 1
+            self.keys[row.number] = content if counts[content] == 1 else f"{content}#{seen[content]}/{counts[content]}"
 
     def key(self, row: AccountRow) -> str:
-        """Return the row's key: its content once the rows are known (and unique), else content and number."""
+        """Return the row's key: its content (``content#k/n``, the k-th of n alike), else content and number."""
         return self.keys.get(row.number) or f"{row.content_hash()}@{row.number}"
 
     def previous(self, row: AccountRow) -> list[dict[str, Any]]:
-        """Return what earlier runs (for a content the file holds once), then this run, recorded for this row."""
-        earlier: list[dict[str, Any]] = []
-        if row.number not in self.repeated:  # a journal from before rows had keys knew them by number
-            keys = dict.fromkeys((self.key(row), f"{row.content_hash()}@{row.number}"))
-            earlier = sorted((entry for key in keys for entry in self.earlier.get(key, [])), key=line_order)
+        """Return what earlier runs, then this run, recorded for this row, each in the order written.
+
+        An earlier version's entry, known by number, is the row's when it has its number and content.
+        """
+        earlier = [*self.earlier.get(self.key(row), []), *self.by_number.get((row.content_hash(), row.number), [])]
+        earlier.sort(key=line_order)
         with self.lock:
             return earlier + list(self.current.get(self.key(row), []))
 

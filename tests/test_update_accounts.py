@@ -29,7 +29,7 @@ from fixtures.directory import User
 from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID, PARTNER_DOMAIN
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
-from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
+from flows import InvalidRowsError, PortalUnavailableError, TokenWithoutMfaError, update_accounts
 from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
@@ -261,6 +261,50 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
         "Bâtiment B",
     )
     assert [change["city"] for change in portal_changes(api, customer)] == ["Nouvelle", "Nouvelle"]
+
+
+def saved_then_gone(customer: Customer, city: str) -> Callable[[BrowserContext], None]:
+    """Return a context setup where the Submit setting ``city`` is saved, then the portal goes for good before
+    answering it: the run stops there, that row started and without an outcome, as after Ctrl-C."""
+
+    def setup(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if dict(urllib.parse.parse_qsl(route.request.post_data or "")).get("city") != city:
+                route.continue_()
+                return
+            route.fetch()  # the portal saves it...
+            context.route(re.compile(r"/dashboard$"), lambda look: look.abort("connectionrefused"))
+            route.abort("connectionreset")  # ...and goes before its answer reaches the browser
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    return setup
+
+
+def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it_stopped_at(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given rows 2 and 4 alike (Lyon), 3 (Nice) between them; a run stopped once row 3's Submit was saved
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    rows = [{"customer": customer.companyName, "city": city} for city in ("Lyon", "Nice", "Lyon")]
+    journal, signed_in = tmp_path / "run.journal", signed_in_as(user, api)
+    monkeypatch.setattr("flows.account_row.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
+    with pytest.raises(PortalUnavailableError):
+        update_accounts(rows, base_url, user.name, **signed_in, journal=journal,
+                        setup_context=saved_then_gone(customer, "Nice"))  # fmt: skip
+
+    # When the run resumes
+    resumed = update_accounts(rows, base_url, user.name, **signed_in, journal=journal, resume=True)
+
+    # Then the portal took each row's change once, and each row says what it changed from, row 3 that it was saved
+    assert [change["city"] for change in portal_changes(api, customer)] == ["Lyon", "Nice", "Lyon"]
+    assert [(o.outcome, o.before["city"], o.after["city"]) for o in resumed] == [
+        ("changed", "Paris", "Lyon"),
+        ("changed", "Lyon", "Nice"),
+        ("changed", "Nice", "Lyon"),
+    ]
+    assert resumed[1].messages == [APPLIED_BEFORE]
 
 
 def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
