@@ -17,16 +17,18 @@ import pyotp
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
-from pages.sign_in import ANSWERED_STEPS
+from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
 from .steps import step
 
 TOTP_SECRET_VARIABLE = "PORTAL_TOTP_SECRET"
 TOTP_STEP_S = 30
-MAX_STEPS = 12  # account, password, a few codes, "Stay signed in?", and the portal's own Sign in
+MAX_STEPS = 12  # account, password, a push and a choice left for a code, a few codes, "Stay signed in?", portal
 # Codes tried before a refusal is final: the current one, the next, then the next after each of two
 # waits for a new one. A provider takes each code once per user, and several sign-ins of one user at
-# once (two runs' workers, a renewal) take them all; a wrong secret fails within a minute.
+# once (two runs' workers, a renewal) take them all; a wrong secret fails within a minute. A lockout
+# ends it at once; an expired code (this machine's clock behind the provider's) is followed by the next
+# code only, at once: the clock stays behind, so waiting cannot help.
 MAX_CODES = 4
 
 
@@ -76,8 +78,9 @@ def sign_in(
     ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code; one not
     base32 is a ``ValueError`` before the browser moves. Raises ``SignInError`` with the provider's message
     when it refuses (wrong password, locked out, wrong code: after the next codes were refused too, up
-    to a minute, since another sign-in of the user may have used one) and ``MfaRequiredError`` when it
-    asks for a code and no secret was given.
+    to a minute, since another sign-in of the user may have used one; an expired code: after the next
+    one) and ``MfaRequiredError`` when it asks for a code, a push to be approved or a choice of method
+    and no secret was given (with one, it chooses the code).
     """
     check_secret(totp_secret)  # the environment's is checked when a code is asked for: a sign-in may need none
     with step(page, f"Sign in as {username}"):
@@ -99,7 +102,9 @@ def complete_sign_in(
 
     A code refused because another sign-in of the same user just used it (providers accept each
     code once) is followed by the next one, then by the codes after the next 30 seconds, twice
-    (``MAX_CODES``).
+    (``MAX_CODES``); one refused as expired, by the next one only; a lockout, by none. A push to
+    approve, or a choice of method, is answered with a code when there is a secret: "I can't use my
+    Microsoft Authenticator app right now", then "Use a verification code".
     """
     secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
@@ -109,12 +114,12 @@ def complete_sign_in(
         if shown is None:
             return
         if shown.name == answered and shown.name in ANSWERED_STEPS and not shown.error:
-            # Asked again at once: refused, even where the field is not marked invalid. Never typed
-            # again: a wrong password sent a dozen times would lock the account.
+            # Asked again at once: refused, even where the field is not marked invalid (the alert under it
+            # says why). A password is never typed again: a dozen wrong ones would lock the account.
             shown.error = steps.alert() or f"it asked for the {shown.name} again, without saying why"
         answered = shown.name
-        if shown.error and not (shown.name == "code" and 0 < codes_tried < MAX_CODES):
-            raise SignInError(f"The identity provider refused the sign-in of {username!r}: {shown.error}")
+        if shown.error:
+            check_refusal(username, shown, codes_tried)
         if shown.name == "account":
             steps.enter_account(username)
         elif shown.name == "password":
@@ -134,11 +139,36 @@ def complete_sign_in(
             steps.stay_signed_in(stay_signed_in)
         elif shown.name == "portal":
             steps.start_again()
-        elif shown.name in ("approval", "method_choice"):
-            raise MfaRequiredError(
-                f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how: no "
-                f"script can. Register an authenticator app's code (TOTP) for this account, or use a saved sign-in."
-            )
+        elif shown.name in MFA_CHOICE_STEPS:
+            if secret is None:
+                raise MfaRequiredError(
+                    f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how to "
+                    f"verify it: no script can approve it. Give the TOTP secret of the account's authenticator app "
+                    f"(totp_secret=..., or ${TOTP_SECRET_VARIABLE}) to answer with a code instead, or use a saved "
+                    f"sign-in."
+                )
+            check_secret(secret)
+            if not (steps.sign_in_another_way() if shown.name == "approval" else steps.use_verification_code()):
+                options = ", ".join(map(repr, steps.tile_texts())) or "none"
+                raise MfaRequiredError(
+                    f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how to "
+                    f"verify it, and offers no verification code (its options: {options}): no script can answer. "
+                    f"Register an authenticator app's code (TOTP) for this account, or use a saved sign-in."
+                )
         else:
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")
+
+
+def check_refusal(username: str, shown: ShownStep, codes_tried: int) -> None:
+    """Raise ``SignInError`` quoting the provider's refusal at ``shown``, unless a next code may answer it.
+
+    Only a refused code may be: not one that says the account is locked, nor one expired after the next
+    code was tried too (``codes_tried`` of them sent), nor the last of ``MAX_CODES``.
+    """
+    error = shown.error or ""
+    refused = f"The identity provider refused the sign-in of {username!r}: {error}"
+    if shown.name != "code" or codes_tried == 0 or codes_tried >= MAX_CODES or says(error, "locked_out"):
+        raise SignInError(refused)
+    if says(error, "code_expired") and codes_tried > 1:
+        raise SignInError(f"{refused} (this machine's clock is likely behind the provider's: its next code failed too)")

@@ -3,6 +3,9 @@
 Partner Center sends people to Entra ID to sign in: account name, password, a verification code
 from an authenticator app, then perhaps "Stay signed in?". Where the browser remembers accounts,
 "Pick an account" takes the account step's place: a tile per account, and "Use another account".
+A push to approve ("Approve sign in request") or a choice of method ("Verify your identity") may come
+instead of the code: both lead to it ("I can't use my Microsoft Authenticator app right now", "Use a
+verification code").
 Each step is found by its heading and its fields' accessible names in any of the three languages
 first; the field names that Microsoft's pages have long kept (``loginfmt``, ``passwd``, ``otc``)
 back them up. Element ids are never used: Microsoft changes them.
@@ -21,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import SignInError, browser_error_page, page_says
-from .strings import any_language
+from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
 
 STEP_HEADINGS = {
@@ -42,8 +45,11 @@ TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither til
 ERROR_PAGE_PROBE_MS = 1_000
 # The HTTP status of the document shown, where the browser tells it (Navigation Timing's responseStatus).
 DOCUMENT_STATUS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
-# Steps that ask for what a person knows: shown again right after their answer, the answer was refused.
-ANSWERED_STEPS = ("account", "password")
+# Steps that ask for what a person knows or has: shown again right after their answer, it was refused, even
+# where the field is not marked invalid (Entra's way: an alert under it).
+ANSWERED_STEPS = ("account", "password", "code")
+# Steps that ask for a push to be approved, or how to verify: with a TOTP secret, the code is chosen there.
+MFA_CHOICE_STEPS = ("approval", "method_choice")
 # The messages an invalid field points at (aria-describedby), those the page has: Entra names more ids than it shows.
 DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(/\\s+/)
   .map(id => id && document.getElementById(id)).filter(Boolean)
@@ -52,6 +58,19 @@ ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in [*STEP_HEADINGS.values(), PICK_ACCOUNT_HEADING]),
     re.DOTALL,
 )
+
+
+def option_text(*keys: str) -> re.Pattern[str]:
+    """Return a pattern matching an option that starts with the words for ``keys`` in any language (older pages
+    go on after them), written with either apostrophe."""
+    words = re.sub("['’]", "['’]", alternatives(tuple(s for key in keys for s in SIGN_IN_STRINGS[key])))
+    return re.compile(rf"^\s*(?:{words})")
+
+
+def says(message: str, key: str) -> bool:
+    """Return whether the provider's ``message`` says the words for ``key`` in any language, anywhere in it."""
+    words = alternatives(SIGN_IN_STRINGS[key])
+    return re.search(words, " ".join(message.split()), re.IGNORECASE) is not None
 
 
 def address_of(account: str) -> re.Pattern[str]:
@@ -86,6 +105,8 @@ class SignInPage:
         self.headings["account"] = self.headings["account"].or_(self.pick_heading)
         self.tiles = page.get_by_role("button").or_(page.get_by_role("link")).or_(page.locator(FOCUSABLE))
         self.other_account_tile = self.tile_showing(any_language("use_another_account", "sign-in"))
+        self.other_way = self.tile_showing(option_text("cant_use_authenticator", "sign_in_another_way"))
+        self.code_option = self.tile_showing(option_text("use_code"))
         self.account = self.field("account_label", "loginfmt")
         self.password = self.field("password", "passwd")
         self.code = self.field("code", "otc")
@@ -230,6 +251,25 @@ class SignInPage:
         """Type the verification code and select Verify."""
         highlight(self.code.first).fill(code)
         self.submit(self.verify_button, self.headings["code"])
+
+    def sign_in_another_way(self) -> bool:
+        """On "Approve sign in request", select "I can't use my Microsoft Authenticator app right now" (or "Sign in
+        another way") and return True; False, selecting nothing, when the page offers neither."""
+        return self.select_option(self.other_way, "approval")
+
+    def use_verification_code(self) -> bool:
+        """On "Verify your identity", select "Use a verification code" and return True; False, selecting nothing,
+        when the page does not offer it."""
+        return self.select_option(self.code_option, "method_choice")
+
+    def select_option(self, option: Locator, step: str) -> bool:
+        """Select ``option`` and wait until ``step`` gives way; return False when the page does not show it."""
+        with contextlib.suppress(PlaywrightTimeoutError):  # drawn with the heading; a moment for a late one
+            option.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+        if option.count() == 0:
+            return False
+        self.submit(option.first, self.headings[step])
+        return True
 
     def stay_signed_in(self, answer: bool) -> None:
         """Answer "Stay signed in?"."""

@@ -82,9 +82,26 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
     "yes": ("Yes", "Oui", "是"),
     "no": ("No", "Non", "否"),
     "mfa_registration": ("More information required", "Plus d’informations requises", "需要更多信息"),
-    # Steps no script can answer: a push to approve in the Authenticator app, or a choice of method.
+    # A push to approve in the Authenticator app, or a choice of method: with a TOTP secret, the library
+    # leaves the push ("I can't use...", or the newer "Sign in another way") for "Use a verification code".
     "approve_request": ("Approve sign in request", "Approuver la demande de connexion", "批准登录请求"),
     "verify_identity": ("Verify your identity", "Vérifier votre identité", "验证你的身份"),
+    "cant_use_authenticator": (
+        "I can't use my Microsoft Authenticator app right now",
+        "Je ne peux pas utiliser mon application Microsoft Authenticator pour le moment",
+        "我目前无法使用我的 Microsoft Authenticator 应用",
+    ),
+    "sign_in_another_way": ("Sign in another way", "Se connecter d’une autre manière", "以其他方式登录"),
+    # Older pages go on: "Use a verification code from my mobile app"; matched as the option's start.
+    "use_code": ("Use a verification code", "Utiliser un code de vérification", "使用验证码"),
+    # Refusals found within the provider's longer message (Entra's smart lockout: "Your account is temporarily
+    # locked to prevent unauthorized use. Try again later, ..."): no next code can answer them.
+    "locked_out": (
+        "Your account is temporarily locked",
+        "Votre compte est temporairement verrouillé",
+        "你的帐户已暂时锁定",
+    ),
+    "code_expired": ("That code has expired", "Ce code a expiré", "该代码已过期"),
 }
 
 

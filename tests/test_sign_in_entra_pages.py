@@ -1,0 +1,258 @@
+"""The verification steps marked up as Entra ID marks them: a refused code, a push to approve, a choice of method.
+
+Served through routes at a provider of their own, so each test controls every answer and counts the codes the
+browser posted: Entra says a code is refused in an alert under the field (not marked invalid), and a lockout or
+an expired code must end the sign-in at once, with the provider's words. The wait for the authenticator's next
+code is replaced by a count of the waits.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from flows import MfaRequiredError, SignInError, complete_sign_in
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+sign_in_flow = importlib.import_module("flows.sign_in")  # the module: ``flows.sign_in`` is also the function
+PROVIDER = "https://login.provider.test/"
+SHORT_TIMEOUT_MS = 5_000  # a wait that ran into it would fail the test instead of holding it 30 s
+SECRET = "PORTALDEMOTOTP23"
+DONE = '<!doctype html><html lang="en"><nav aria-label="Dashboard"><a href="/customers">Customers</a></nav></html>'
+WORDS = {
+    "en-US": {
+        "enter_code": "Enter code", "code": "Code", "verify": "Verify",
+        "wrong": "You didn't enter the expected verification code. Please try again.",
+        "expired": "That code has expired. Enter the current code from your app.",
+        "locked": "Your account is temporarily locked to prevent unauthorized use. Try again later, and if you "
+                  "still have trouble, contact your admin.",
+        "approve": "Approve sign in request", "other_way": "I can't use my Microsoft Authenticator app right now",
+        "choose": "Verify your identity", "use_app": "Approve a request on my Microsoft Authenticator app",
+        "use_code": "Use a verification code",
+    },
+    "fr-FR": {
+        "enter_code": "Entrez le code", "code": "Code", "verify": "Vérifier",
+        "wrong": "Vous n’avez pas entré le code de vérification attendu. Réessayez.",
+        "expired": "Ce code a expiré. Entrez le code actuel de votre application.",
+        "locked": "Votre compte est temporairement verrouillé pour empêcher toute utilisation non autorisée. "
+                  "Réessayez plus tard.",
+        "approve": "Approuver la demande de connexion",
+        "other_way": "Je ne peux pas utiliser mon application Microsoft Authenticator pour le moment",
+        "choose": "Vérifier votre identité",
+        "use_app": "Approuver une demande sur mon application Microsoft Authenticator",
+        "use_code": "Utiliser un code de vérification",
+    },
+    "zh-CN": {
+        "enter_code": "输入代码", "code": "代码", "verify": "验证",
+        "wrong": "你未输入预期的验证码。请重试。", "expired": "该代码已过期。请输入应用中的当前代码。",
+        "locked": "你的帐户已暂时锁定，以防止未经授权的使用。请稍后重试。",
+        "approve": "批准登录请求", "other_way": "以其他方式登录",
+        "choose": "验证你的身份", "use_app": "在我的 Microsoft Authenticator 应用上批准请求", "use_code": "使用验证码",
+    },
+}  # fmt: skip
+
+
+def code_step(locale: str = "en-US", error: str = "") -> str:
+    """Entra's "Enter code": a refusal in an alert under the field, which is not marked invalid."""
+    words = WORDS[locale]
+    return f"""<!doctype html><html lang="{locale}"><main>
+<div role="heading" aria-level="1">{words["enter_code"]}</div>
+<form method="post" action="/code">
+  <div role="alert" aria-live="assertive"><div id="idSpan_SAOTCC_Error_OTC">{error}</div></div>
+  <input name="otc" type="tel" maxlength="6" aria-label="{words["code"]}" aria-describedby="idDiv_SAOTCC_Title">
+  <input type="submit" value="{words["verify"]}">
+</form></main></html>"""
+
+
+def method_choice(locale: str = "en-US") -> str:
+    """Entra's "Verify your identity": a focusable div per method; the code's draws "Enter code" in place."""
+    words = WORDS[locale]
+    return f"""<div role="heading" aria-level="1">{words["choose"]}</div>
+<div role="list">
+  <div role="listitem"><div role="button" tabindex="0" onclick="location.assign('/push')">
+    <div class="table-cell"><img role="presentation" alt=""></div><div>{words["use_app"]}</div></div></div>
+  <div role="listitem"><div role="button" tabindex="0"
+    onclick="document.querySelector('main').innerHTML = document.getElementById('code').innerHTML">
+    <div class="table-cell"><img role="presentation" alt=""></div><div>{words["use_code"]}</div></div></div>
+</div><template id="code">{code_step(locale).split("<main>")[1].split("</main>")[0]}</template>"""
+
+
+def approval(locale: str = "en-US", other_way: str | None = None) -> str:
+    """Entra's "Approve sign in request": a number to match on the phone, and a link that draws the choice in place."""
+    words = WORDS[locale]
+    return f"""<!doctype html><html lang="{locale}"><main>
+<div role="heading" aria-level="1">{words["approve"]}</div>
+<div id="idRichContext_DisplaySign">42</div>
+<a id="signInAnotherWay" href="#" onclick="event.preventDefault();
+  document.querySelector('main').innerHTML = document.getElementById('choice').innerHTML">
+  {other_way or words["other_way"]}</a>
+<template id="choice">{method_choice(locale)}</template></main></html>"""
+
+
+def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> list[str]:
+    """Answer the provider's addresses (``"POST /code"`` for a POST) with pages or handlers; return the paths
+    the browser asked for, in order."""
+    asked: list[str] = []
+
+    def answer(route: Route) -> None:
+        request = route.request
+        path = "/" + request.url.removeprefix(PROVIDER).split("?")[0]
+        asked.append(path)
+        found = answers.get(f"{request.method} {path}") or answers.get(path)
+        if found is None:
+            route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
+        elif callable(found):
+            found(route)
+        else:
+            route.fulfill(content_type="text/html; charset=utf-8", body=found)
+
+    page.route(PROVIDER + "**", answer)
+    page.set_default_timeout(SHORT_TIMEOUT_MS)
+    return asked
+
+
+def code_answers(refusals: list[str | None], locale: str = "en-US") -> tuple[Callable[[Route], None], list[str]]:
+    """Return a handler answering each posted code in turn with a refusal (the last one again once they run
+    out) or, for None, the signed-in page; and the list of the codes posted."""
+    posted: list[str] = []
+
+    def answer(route: Route) -> None:
+        posted.append(parse_qs(route.request.post_data or "").get("otc", [""])[0])
+        refusal = refusals[min(len(posted), len(refusals)) - 1]
+        body = DONE if refusal is None else code_step(locale, refusal)
+        route.fulfill(content_type="text/html; charset=utf-8", body=body)
+
+    return answer, posted
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[None]:
+    """Count the waits for the authenticator's next code instead of waiting (up to 30 s each)."""
+    counted: list[None] = []
+    monkeypatch.setattr(sign_in_flow, "wait_for_next_code", lambda: counted.append(None))
+    return counted
+
+
+def test_a_code_refused_in_an_alert_is_followed_by_the_next_codes_then_quoted(page: Page, waits: list[None]) -> None:
+    # Given a provider that refuses every code in an alert under the field, the field not marked invalid
+    words = WORDS["en-US"]["wrong"]
+    answer, posted = code_answers([words])
+    serve(page, {"/code": code_step(), "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in
+    with pytest.raises(SignInError) as refused:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it tried the codes it documents (another sign-in may have used one), then quoted the provider
+    assert words in str(refused.value)
+    assert len(posted) == sign_in_flow.MAX_CODES and len(waits) == 2
+
+
+def test_a_code_refused_in_an_alert_then_the_next_accepted_signs_in(page: Page, waits: list[None]) -> None:
+    # Given a provider that refuses the first code (another sign-in of the user just used it), then takes the next
+    answer, posted = code_answers([WORDS["en-US"]["wrong"], None])
+    serve(page, {"/code": code_step(), "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in, then it is signed in with the next code, at once
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert len(posted) == 2 and not waits
+
+
+@pytest.mark.parametrize("locale", WORDS)
+def test_a_lockout_at_the_code_step_ends_the_sign_in_at_once(page: Page, waits: list[None], locale: str) -> None:
+    # Given a provider that refuses a code, then says the account is locked
+    words = WORDS[locale]
+    answer, posted = code_answers([words["wrong"], words["locked"]], locale)
+    serve(page, {"/code": code_step(locale), "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in
+    with pytest.raises(SignInError) as refused:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then the lockout is the error, and no code followed it
+    assert words["locked"] in str(refused.value)
+    assert len(posted) == 2 and not waits
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_an_expired_code_is_followed_by_the_next_one_only(page: Page, waits: list[None], locale: str) -> None:
+    # Given a provider that says every code has expired (this machine's clock behind the provider's)
+    words = WORDS[locale]["expired"]
+    answer, posted = code_answers([words], locale)
+    serve(page, {"/code": code_step(locale), "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in
+    with pytest.raises(SignInError) as refused:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it tried the next code, at once, and then quoted the provider: waiting cannot set a clock right
+    assert words in str(refused.value) and "clock" in str(refused.value)
+    assert len(posted) == 2 and not waits
+
+
+@pytest.mark.parametrize("locale", WORDS)
+def test_with_a_secret_the_method_choice_is_answered_with_a_code(page: Page, locale: str) -> None:
+    # Given a provider that asks how to verify: approve a push, or use a verification code
+    answer, posted = code_answers([None])
+    choice = f'<!doctype html><html lang="{locale}"><main>{method_choice(locale)}</main></html>'
+    asked = serve(page, {"/login": choice, "POST /code": answer})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the authenticator's secret
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it chose the code and signed in with one, never asking for a push
+    assert len(posted) == 1 and "/push" not in asked
+
+
+@pytest.mark.parametrize(
+    ("locale", "other_way"),
+    [
+        pytest.param("en-US", None, id="cant-use-the-app"),
+        pytest.param("en-US", "Sign in another way", id="sign-in-another-way"),
+        pytest.param("fr-FR", None, id="fr"),
+        pytest.param("zh-CN", None, id="zh"),
+    ],
+)
+def test_with_a_secret_a_push_to_approve_is_left_for_a_code(page: Page, locale: str, other_way: str | None) -> None:
+    # Given a provider that asks to approve the sign-in on the phone, with a link to other ways to verify
+    answer, posted = code_answers([None])
+    asked = serve(page, {"/login": approval(locale, other_way), "POST /code": answer})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the authenticator's secret
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it took the link, chose the code and signed in with one
+    assert len(posted) == 1 and "/push" not in asked
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        pytest.param(approval(), id="approval"),
+        pytest.param(f"<!doctype html><main>{method_choice()}</main>", id="method-choice"),
+    ],
+)
+def test_without_a_secret_a_push_or_a_choice_raises_mfa_required_naming_the_secret(
+    page: Page, monkeypatch: pytest.MonkeyPatch, shown: str
+) -> None:
+    # Given a provider that asks to approve a push, or how to verify, and no secret anywhere
+    monkeypatch.delenv(sign_in_flow.TOTP_SECRET_VARIABLE, raising=False)
+    asked = serve(page, {"/login": shown})
+    page.goto(PROVIDER + "login")
+    heading = page.get_by_role("heading", level=1).inner_text()
+
+    # When the library signs in, then it says at once what would answer it, having selected nothing
+    with pytest.raises(MfaRequiredError, match=r"totp_secret=\.\.\., or \$PORTAL_TOTP_SECRET"):
+        complete_sign_in(page, "agent@contoso.test", "a-password")
+    assert page.get_by_role("heading", level=1).inner_text() == heading and asked == ["/login"]
