@@ -7,17 +7,15 @@ browser went says which tile was selected.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, Route
+from test_sign_in_markup import PROVIDER, serve
 
 from flows import SignInError, complete_sign_in
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
-PROVIDER = "https://login.provider.test/"
-SHORT_TIMEOUT_MS = 5_000  # a wait that ran into it would fail the test instead of holding it 30 s
 DONE = '<!doctype html><html lang="en"><nav aria-label="Dashboard"><a href="/customers">Customers</a></nav></html>'
 # Entra's account step, which "Use another account" draws in place of the tiles.
 ACCOUNT_STEP = """<div role="heading" aria-level="1">{sign_in}</div>
@@ -57,24 +55,6 @@ def picker(tiles: list[str], locale: str = "en-US", other: bool = True) -> str:
 
 ADA = account_tile("Ada Lovelace", "ada@contoso.test", "ada")
 GRACE = account_tile("Grace Hopper", "grace@contoso.test", "grace")
-
-
-def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> None:
-    """Answer the provider's addresses (``"POST /login"`` for a POST) with pages or handlers."""
-
-    def answer(route: Route) -> None:
-        request = route.request
-        path = "/" + request.url.removeprefix(PROVIDER).split("?")[0]
-        found = answers.get(f"{request.method} {path}") or answers.get(path)
-        if found is None:
-            route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
-        elif callable(found):
-            found(route)
-        else:
-            route.fulfill(content_type="text/html; charset=utf-8", body=found)
-
-    page.route(PROVIDER + "**", answer)
-    page.set_default_timeout(SHORT_TIMEOUT_MS)
 
 
 def test_the_tile_of_the_account_is_selected_among_two(page: Page) -> None:

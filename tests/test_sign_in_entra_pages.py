@@ -14,14 +14,13 @@ from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import Page, Route
+from test_sign_in_markup import PROVIDER, serve
 
 from flows import MfaRequiredError, SignInError, complete_sign_in
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
 sign_in_flow = importlib.import_module("flows.sign_in")  # the module: ``flows.sign_in`` is also the function
-PROVIDER = "https://login.provider.test/"
-SHORT_TIMEOUT_MS = 5_000  # a wait that ran into it would fail the test instead of holding it 30 s
 SECRET = "PORTALDEMOTOTP23"
 DONE = '<!doctype html><html lang="en"><nav aria-label="Dashboard"><a href="/customers">Customers</a></nav></html>'
 WORDS = {
@@ -92,28 +91,6 @@ def approval(locale: str = "en-US", other_way: str | None = None) -> str:
   document.querySelector('main').innerHTML = document.getElementById('choice').innerHTML">
   {other_way or words["other_way"]}</a>
 <template id="choice">{method_choice(locale)}</template></main></html>"""
-
-
-def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> list[str]:
-    """Answer the provider's addresses (``"POST /code"`` for a POST) with pages or handlers; return the paths
-    the browser asked for, in order."""
-    asked: list[str] = []
-
-    def answer(route: Route) -> None:
-        request = route.request
-        path = "/" + request.url.removeprefix(PROVIDER).split("?")[0]
-        asked.append(path)
-        found = answers.get(f"{request.method} {path}") or answers.get(path)
-        if found is None:
-            route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
-        elif callable(found):
-            found(route)
-        else:
-            route.fulfill(content_type="text/html; charset=utf-8", body=found)
-
-    page.route(PROVIDER + "**", answer)
-    page.set_default_timeout(SHORT_TIMEOUT_MS)
-    return asked
 
 
 def code_answers(refusals: list[str | None], locale: str = "en-US") -> tuple[Callable[[Route], None], list[str]]:

@@ -29,12 +29,15 @@ REFUSED_PASSWORD = """<!doctype html><html lang="en"><title>Sign in</title><main
 SHORT_TIMEOUT_MS = 5_000  # a wait that ran into it would fail the test instead of holding it 30 s
 
 
-def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> None:
-    """Answer the provider's addresses (``"POST /login"`` for a POST) with pages or handlers."""
+def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> list[str]:
+    """Answer the provider's addresses (``"POST /login"`` for a POST) with pages or handlers; return the paths
+    the browser asked for, in order."""
+    asked: list[str] = []
 
     def answer(route: Route) -> None:
         request = route.request
         path = "/" + request.url.removeprefix(PROVIDER).split("?")[0]
+        asked.append(path)
         found = answers.get(f"{request.method} {path}") or answers.get(path)
         if found is None:
             route.fulfill(status=404, content_type="text/html", body="<h1>404 Not found</h1>")
@@ -45,6 +48,7 @@ def serve(page: Page, answers: dict[str, str | Callable[[Route], None]]) -> None
 
     page.route(PROVIDER + "**", answer)
     page.set_default_timeout(SHORT_TIMEOUT_MS)
+    return asked
 
 
 def test_a_refused_password_is_typed_once_and_the_provider_s_alert_is_the_error(page: Page) -> None:
