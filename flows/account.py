@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Mapping
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages import (
@@ -24,6 +25,7 @@ from pages import (
     PortalError,
     ValidationError,
 )
+from pages.errors import page_lost
 
 from .field_rules import LINE_BREAK
 from .steps import step
@@ -105,7 +107,7 @@ def tidied(value: str) -> str:
 
 def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
     """Return the Bill-to info ``saved`` shows once it shows the changes; what it shows when it does not within
-    ``READ_BACK_WAIT_S`` (the portal saved them otherwise), or stops changing before then.
+    ``READ_BACK_WAIT_S`` (the portal saved them otherwise).
 
     A single-page portal may show its Account view from what it held before the save, then fetch it anew:
     read at once, the profile returned would be the old one.
@@ -113,8 +115,8 @@ def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) 
     profile = saved.billing_profile()
     deadline = time.monotonic() + READ_BACK_WAIT_S
     while not shows(profile, changes) and (left := deadline - time.monotonic()) > 0:
-        if not saved.wait_for_change(left * 1000):
-            break
+        # Read again after a change, or at the end: one drawn between the read and the watch goes unseen.
+        saved.wait_for_change(left * 1000)
         profile = saved.billing_profile()
     return profile
 
@@ -135,10 +137,11 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
         if saved is not None:
             try:
                 return read_back(saved, changes)
-            except PortalError as error:
-                if type(error) is not PortalError:
+            except (PortalError, PlaywrightError) as error:  # a page that crashed meanwhile too: saved all the same
+                if type(error) is not PortalError and not (isinstance(error, PlaywrightError) and page_lost(error)):
                     raise
-                raise PortalError(f"The changes were saved, but reading them back failed: {error}") from error
+                said = str(error).splitlines()[0]
+                raise PortalError(f"The changes were saved, but reading them back failed: {said}") from error
         errors = form.field_errors()
         if errors or form.answer_status in (400, 422):  # the portal's word that the values were invalid
             raise ValidationError(errors, form.message)

@@ -266,14 +266,16 @@ def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> T
 class PortalClient:
     """The REST API as one user; safe to share between threads.
 
-    ``unavailable_wait_s``: how long a read waits for an API that does not answer (a restart: refused,
-    dropped, a gateway's 502-504), asking again after 0.5, 1, 2... up to 8 s; 0 (the default) raises at once.
-    A read changes nothing, so asking again does nothing twice.
+    ``unavailable_wait_s``: how long a read waits for an API that answered before and does not now (a restart:
+    refused, dropped, a gateway's 502-504), asking again after 0.5, 1, 2... up to 8 s; 0 (the default) raises at
+    once, as does an API that never answered this client (a wrong address, more likely). A read changes
+    nothing, so asking again does nothing twice.
     """
 
     def __init__(self, base_url: str, token: TokenSource, *, unavailable_wait_s: float = 0.0) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self.unavailable_wait_s = unavailable_wait_s
+        self.answered = False  # the API answered a request of this client: one not answering now is restarting
         self.token_source = token
         self.token: str | None = None
         self.lock = threading.Lock()  # one renewal at a time
@@ -296,12 +298,16 @@ class PortalClient:
 
         While the API does not answer, asked again for up to ``unavailable_wait_s``.
         """
-        waited, wait = 0.0, FIRST_UNAVAILABLE_WAIT_S
+        started, waited, wait = time.monotonic(), 0.0, FIRST_UNAVAILABLE_WAIT_S
         while True:
             try:
-                return self.get_once(url, headers)
+                answer = self.get_once(url, headers)
+                self.answered = True
+                return answer
             except PortalUnavailableError as error:
-                if waited + wait > self.unavailable_wait_s:
+                # An API that never answered this client is more likely a wrong address than a restart.
+                # The requests' own time counts too (a gateway holding each for its timeout).
+                if not self.answered or max(waited, time.monotonic() - started) + wait > self.unavailable_wait_s:
                     raise
                 log.warning("%s: asking again in %g s", str(error).splitlines()[0], wait)
             pause(wait)

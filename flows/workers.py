@@ -19,6 +19,8 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from pages import PageCrashedError
+
 from .account_row import again, traced
 from .accounts_plan import RowTask
 from .job_sign_in import JobSignIn
@@ -136,7 +138,8 @@ class Pool:
             try:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
                 outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
-            except PlaywrightError as error:  # the browser died under this row: once, it is tried in the next
+            # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
+            except (PlaywrightError, PageCrashedError) as error:
                 if task.row.number not in self.died:
                     self.died.add(task.row.number)
                     return [again(task, self.journal), *pending]

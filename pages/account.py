@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Self
 
 from playwright.sync_api import Error as PlaywrightError
@@ -20,7 +22,8 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_loading import REDRAWN, at_submit, wait_until_loaded
+from .form_loading import REDRAWN, FormShown, at_submit, wait_until_loaded
+from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import ACTION_DONE, Screen, covered_by, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
@@ -98,6 +101,21 @@ class AccountPage(Screen):
         return AccountEditPage(self.page).wait_until_ready()
 
 
+@contextmanager
+def lost_during_submit(url: str) -> Iterator[None]:
+    """Within Submit, a page that crashed or was closed leaves what was saved unknown: ``UnknownPageError``."""
+    try:
+        yield
+    except PlaywrightError as error:
+        if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+            raise
+        raise UnknownPageError(
+            f"The browser's page crashed or was closed during Submit at {url} ({str(error).splitlines()[0]}): "
+            f"whether anything was saved is not known",
+            unanswered=True,  # no answer was read: a caller looks again, in another page, before trying again
+        ) from error
+
+
 # 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
 
@@ -107,7 +125,6 @@ class FormPage(Screen):
 
     LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
     HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
-    LOOKS = 3  # times a form drawn again while waited on is waited on again
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -127,12 +144,19 @@ class FormPage(Screen):
         A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
         with the values it did not hold yet.
         """
-        for _ in range(self.LOOKS):
-            self.settle(self.submit_button)
-            shown = wait_until_loaded(
-                self.page, self.submit_button, SUBMIT_NAME, wait_ms=self.LOAD_WAIT_MS, needs_values=self.HOLDS_VALUES
-            )
-            if shown.loading != REDRAWN:
+        deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
+        while True:
+            self.settle(self.submit_button)  # drawn again, or gone to sign-in or an error page: said here
+            left = max(0, round((deadline - time.monotonic()) * 1000))
+            try:
+                shown = wait_until_loaded(
+                    self.page, self.submit_button, SUBMIT_NAME, wait_ms=left, needs_values=self.HOLDS_VALUES
+                )
+            except PlaywrightError as error:
+                if not page_replaced(error):
+                    raise
+                shown = FormShown(REDRAWN, ())  # a new page meanwhile: looked at anew
+            if shown.loading != REDRAWN or time.monotonic() >= deadline:
                 break
         if shown.loading:
             raise UnknownPageError(
@@ -180,7 +204,7 @@ class FormPage(Screen):
             self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
             raise PortalError(
                 f"The form at {self.page.url} shows no field {name!r} that can be typed in "
-                f"(labelled {', '.join(UI_STRINGS[name])}){covered_by(timeout)}"
+                f"(labelled {', '.join(UI_STRINGS[name])})"
             ) from timeout
         return self
 
@@ -213,27 +237,21 @@ class FormPage(Screen):
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
         watched.start()
         try:
-            shown = self.answer_to(watched)
-        except PlaywrightError as error:
-            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
-                raise
-            raise UnknownPageError(
-                f"The browser's page crashed or was closed during Submit at {watched.url} "
-                f"({str(error).splitlines()[0]}): whether anything was saved is not known",
-                unanswered=True,  # no answer was seen: a caller looks again, in another page, before trying again
-            ) from error
+            with lost_during_submit(watched.url):
+                shown = self.answer_to(watched)
         finally:
             watched.stop()
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(self.page.get_by_role("alert"))
         said_or_went_on = watched.messages.and_(self.page.get_by_role("status")).or_(self.moved_on(watched))
-        if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
-            took = False  # settle's one look found a refusal first
-        elif shown is None and not said_or_went_on.count():
-            took = False
-        else:
-            took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
+        with lost_during_submit(watched.url):
+            if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
+                took = False  # settle's one look found a refusal first
+            elif shown is None and not said_or_went_on.count():
+                took = False
+            else:
+                took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
@@ -289,7 +307,7 @@ class FormPage(Screen):
             # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
             # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.
             carrier = watched.carrier()
-            if carrier is not None and carrier.is_navigation_request():
+            if carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame:
                 first_sign = watched.any_new_page  # cheaper to look for than an answer in place
             else:
                 first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
@@ -356,11 +374,16 @@ class AccountEditPage(FormPage):
         if not self.submit_form():
             return None
         account = AccountPage(self.page)
-        # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
-        shown = self.settle(account.bill_to_heading.or_(self.submit_button))
-        if shown is not None:
-            return account if snapshot_role(shown) == "heading" else self
-        return account if account.bill_to_heading.count() else self
+        try:  # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
+            shown = self.settle(account.bill_to_heading.or_(self.submit_button))
+            if shown is not None:
+                return account if snapshot_role(shown) == "heading" else self
+            return account if account.bill_to_heading.count() else self
+        except PlaywrightError as error:
+            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+                raise
+            said = str(error).splitlines()[0]
+            raise PortalError(f"The portal saved the changes, but its page then crashed or closed: {said}") from error
 
     def billing_profile(self) -> BillingProfile:
         """Read the Bill-to info the form holds (saved, when the portal kept its form after saving).

@@ -15,6 +15,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page
 
+from .list_quiet import SAYS_LOADING
 from .shown_values import ELEMENTS_IN_ORDER, FIELDS_OF_FORM
 
 # The Submit button a person sees, found in the page by its name (a RegExp's source), as ``get_by_role`` finds it
@@ -47,24 +48,33 @@ def at_submit(page: Page, submit: Locator, name: re.Pattern[str], script: str, a
 # attribute, so no observer would see it.
 REDRAWN = "REDRAWN"
 FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
-  // The form Submit sends; a portal's form without a <form> element: what holds Submit.
-  const form = submit.form || submit.closest("form") || submit.closest('main, [role="main"], [role="dialog"]')
+  // The form Submit sends; a portal's form without a <form> element: what holds Submit. Looked for across
+  // shadow roots (Submit in a web component's).
+  const closest = (el, selector) => {{
+    for (let at = el; at; at = at.getRootNode().host) {{
+      const found = at.closest(selector);
+      if (found) return found;
+    }}
+    return null;
+  }};
+  const form = submit.form || closest(submit, "form") || closest(submit, 'main, [role="main"], [role="dialog"]')
     || document.body;
   const read = () => {{{FIELDS_OF_FORM}
     return [fields, labelOf];
   }};
-  const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
-  const LOADING = /^\\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\\.\\.\\.))?\\s*$/i;
-  const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
-    && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
-  const around = form.closest('main, [role="main"], [role="dialog"]') || form;
+  {SAYS_LOADING}
+  // Signs of loading count where they speak of the form: a progress bar in its landmark that tells no value (a
+  // profile's "80% complete" does), words beside it or in it; a busy mark on it, or shown in it.
+  const around = closest(form, 'main, [role="main"], [role="dialog"]') || form, beside = form.parentElement || form;
+  const indeterminate = '[role="progressbar"]:not([aria-valuenow]), progress:not([value])';
   const typed = (el) => ["INPUT", "TEXTAREA"].includes(el.tagName) && !el.readOnly && !el.disabled
     && !["password", "file", "select-one"].includes(el.type);
   const loading = (fields) => {{
     if (!submit.isConnected) return REDRAWN;
-    if (form.closest('[aria-busy="true"]') || form.querySelector('[aria-busy="true"]')) return "it says it is busy";
-    if ([...around.querySelectorAll('[role="progressbar"], progress')].some(shown)) return "a progress bar shows";
-    if ([...around.querySelectorAll("*")].some(saysLoading)) return "it says it is loading";
+    const busy = closest(form, '[aria-busy="true"]') || [...form.querySelectorAll('[aria-busy="true"]')].some(shown);
+    if (busy) return "it says it is busy";
+    if ([...around.querySelectorAll(indeterminate)].some(shown)) return "a progress bar shows";
+    if ([...beside.querySelectorAll("*")].some(saysLoading)) return "it says it is loading";
     const boxes = fields.filter(typed);
     if (needsValues && boxes.length && boxes.every(el => !el.value.trim())) return "its fields hold no values yet";
     return "";

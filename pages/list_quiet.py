@@ -57,6 +57,15 @@ SET_LIST = """(list, anew) => {
   }
   window.__listWatch.list = list;
 }""".replace("WATCH_LIST", WATCH_LIST)
+# Whether an element shows, and whether it is words alone saying something is loading, with an ellipsis or none
+# else ("Loading…", "Chargement des clients…", "正在加载"), not a link's, button's or label's: a customer named
+# "Loading Docks" is no sign of loading. Shared with ``pages.form_loading``.
+SAYS_LOADING = r"""
+  const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
+  const LOADING = /^\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\.\.\.))?\s*$/i;
+  const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
+    && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
+"""
 # True once the list is settled as the module says; "new page" when the page was loaded anew meanwhile,
 # "redrawn" when the list was replaced by another: the caller looks again (the change counts). ``answeredAt``:
 # when the page's last request for the list was answered (ms since the epoch, the browser's clock), else 0.
@@ -68,12 +77,7 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
     watch.redrawnAt = performance.now();
     return "redrawn";
   }
-  const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
-  // Words alone saying so, with an ellipsis or none else ("Loading…", "Chargement des clients…", "正在加载"),
-  // not a link's or button's: a customer named "Loading Docks" is no sign of loading.
-  const LOADING = /^\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\.\.\.))?\s*$/i;
-  const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
-    && !el.closest('a, button, [role="link"], [role="button"]') && shown(el);
+  SAYS_LOADING
   const busy = list.matches('[aria-busy="true"]') ||
     [...list.querySelectorAll('[aria-busy="true"], [role="progressbar"]')].some(shown) ||
     [list, ...list.querySelectorAll("*")].some(saysLoading);
@@ -88,7 +92,7 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
   const changed = watch.anew || watch.redrawnAt > 0 || last !== null || answered > 0;
   const since = Math.max(watch.start, watch.redrawnAt, last || 0, answered);
   return now - since >= quietMs && (changed || now - watch.start >= graceMs);
-}"""
+}""".replace("SAYS_LOADING", SAYS_LOADING)
 
 
 def watch_list(page: Page) -> None:
@@ -134,8 +138,8 @@ class ListRequests:
         if request not in self.pending:
             return
         self.pending.remove(request)
-        timing = request.timing  # the browser's own time of the answer's end; failed, this process's time
-        ended = timing["startTime"] + timing["responseEnd"] if timing["responseEnd"] >= 0 else time.time() * 1000
+        timing = request.timing  # the browser's own clock (this machine's may differ: a remote browser's)
+        ended = max(timing["startTime"], 0) + max(timing["responseEnd"], 0)  # failed: when it was sent
         self.answered_at = max(self.answered_at, ended)
 
     def await_answers(self) -> float:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from .strings import UI_STRINGS, field_label
 
-# Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
-# what a person reads as "label: value" under a heading.
 # Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
 # content is read where the component stands).
 ELEMENTS_IN_ORDER = """
@@ -22,6 +20,8 @@ ELEMENTS_IN_ORDER = """
     }
   }
 """
+# Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
+# what a person reads as "label: value" under a heading.
 TERMS_BY_HEADING = """() => {
   ELEMENTS_IN_ORDER
   const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
@@ -63,7 +63,7 @@ FIELDS_OF_FORM = """
   const labelOf = (el) => ((el.labels && el.labels.length ? el.labels[0].innerText : "") ||
     el.getAttribute("aria-label") || text(el, el.getAttribute("aria-labelledby")) ||
     el.getAttribute("placeholder") || "").trim();
-  const fields = [...new Set([...form.elements, ...elementsInOrder(form)])]
+  const fields = [...new Set([...(form.elements || []), ...elementsInOrder(form)])]
     .filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
       && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)

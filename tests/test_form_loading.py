@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 from test_form_markup import API, BILLING, PORTAL, saves, serve
 
-from flows import BillingProfile, PageCrashedError, PortalError, UnknownPageError, submit_changes
+from flows import BillingProfile, PageCrashedError, PageError, PortalError, UnknownPageError, submit_changes
 from pages import AccountEditPage, AccountPage
 from pages.strings import UI_STRINGS
 
@@ -180,3 +180,39 @@ def test_a_page_crashing_during_submit_leaves_what_was_saved_unknown_and_the_nex
     with pytest.raises(PageCrashedError, match="crashed or was closed"):
         submit_changes(AccountEditPage(page), {"city": "Vénissieux"})
     assert PORTAL in page.url
+
+
+def test_a_form_drawn_without_a_form_element_is_typed_into(page: Page) -> None:
+    # Given a single-page portal's form drawn without a <form> element
+    page.set_content('<main><div><label>City <input name="city" value="Lyon"></label><button>Submit</button></div>')
+
+    # When the city is typed, then its field holds it
+    AccountEditPage(page).wait_until_ready().fill({"city": "Villeurbanne"})
+    assert page.get_by_label("City").input_value() == "Villeurbanne"
+
+
+def test_a_loaded_form_beside_a_meter_a_spinner_kept_hidden_and_a_panel_loading_elsewhere_is_ready(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a loaded form, a "profile complete" progress bar that tells its value, a hidden busy spinner in the
+    # form, and a side panel of the page still loading its own content
+    monkeypatch.setattr(AccountEditPage, "LOAD_WAIT_MS", 300)
+    page.set_content(
+        '<main><div role="progressbar" aria-label="Profile complete" aria-valuenow="80">80%</div>'
+        '<section><form><label>City <input name="city" value="Lyon"></label><div aria-busy="true" hidden></div>'
+        "<button>Submit</button></form></section><aside><p>Loading recent activity…</p></aside></main>"
+    )
+
+    # When the form is waited on, then it is ready: none of them is the form loading
+    assert AccountEditPage(page).wait_until_ready().labels == (("City", True),)
+
+
+def test_a_form_that_goes_to_an_error_page_while_loading_says_the_error(page: Page) -> None:
+    # Given a form still loading when its page goes to one the portal answers with a 404
+    serve(page, saves, loadAfterMs=600_000, loadingSign="busy")
+    page.evaluate("setTimeout(() => location.assign('/gone'), 200)")
+
+    # When it is waited on, then the error page's status is said, not the page's replacement
+    with pytest.raises(PageError) as raised:
+        AccountEditPage(page).wait_until_ready()
+    assert raised.value.status == 404

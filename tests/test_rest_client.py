@@ -432,32 +432,47 @@ CUSTOMER = {"id": "5ecb2629-a56d-4a0e-9a3f-2f4f6a0b1c2d", "companyProfile": {"co
 
 
 def test_a_read_waits_for_an_api_that_restarts_when_asked_to(api: StubApi, waits: list[float]) -> None:
-    # Given an API behind a gateway that answers 502 twice, then drops a connection, then answers
-    api.answers = [GATEWAY_PAGE, GATEWAY_PAGE, DROP, (200, {}, CUSTOMER)]
+    # Given an API that answers, then, behind its gateway, answers 502 twice, drops a connection, answers again
+    api.answers = [(200, {}, CUSTOMER), GATEWAY_PAGE, GATEWAY_PAGE, DROP, (200, {}, CUSTOMER)]
     client = PortalClient(api.url, lambda: "a-token", unavailable_wait_s=10)
-
-    # When a customer is read, then it is, after waits of 0.5, 1 and 2 s
     assert client.customer(CUSTOMER["id"]) == CUSTOMER
-    assert waits == [0.5, 1.0, 2.0] and len(api.requests) == 4
+
+    # When the customer is read again, then it is, after waits of 0.5, 1 and 2 s
+    assert client.customer(CUSTOMER["id"]) == CUSTOMER
+    assert waits == [0.5, 1.0, 2.0] and len(api.requests) == 5
 
 
 def test_a_read_of_an_api_that_stays_gone_raises_once_the_wait_is_spent(api: StubApi, waits: list[float]) -> None:
-    # Given an API whose gateway answers 502 for good, and a client that waits up to 10 s
+    # Given an API that answered, then whose gateway answers 502 for good, and a client that waits up to 10 s
+    api.answers = [(200, {}, CUSTOMER), GATEWAY_PAGE]
+    client = PortalClient(api.url, lambda: "a-token", unavailable_wait_s=10)
+    client.customer(CUSTOMER["id"])
+
+    # When the customer is read again, then it is unavailable once 0.5 + 1 + 2 + 4 s were waited (8 more: past 10)
+    with pytest.raises(PortalUnavailableError, match="answered 502"):
+        client.customer(CUSTOMER["id"])
+    assert waits == [0.5, 1.0, 2.0, 4.0] and len(api.requests) == 6
+
+
+def test_an_api_that_never_answered_is_not_waited_for(api: StubApi, waits: list[float]) -> None:
+    # Given an address whose gateway answers 502 from the first request on (a wrong address, more likely)
     api.answers = [GATEWAY_PAGE]
     client = PortalClient(api.url, lambda: "a-token", unavailable_wait_s=10)
 
-    # When a customer is read, then it is unavailable once 0.5 + 1 + 2 + 4 s were waited (8 more would pass 10)
+    # When a customer is read, then it is unavailable at once
     with pytest.raises(PortalUnavailableError, match="answered 502"):
         client.customer(CUSTOMER["id"])
-    assert waits == [0.5, 1.0, 2.0, 4.0] and len(api.requests) == 5
+    assert waits == [] and len(api.requests) == 1
 
 
 def test_the_accounts_job_s_check_waits_for_an_api_that_restarts(api: StubApi, waits: list[float]) -> None:
-    # Given an API address that answers 502 twice, then with a web page (a wrong address: the job stops there)
-    api.answers = [GATEWAY_PAGE, GATEWAY_PAGE, (200, {"Content-Type": "text/html"}, b"<title>Partner Center</title>")]
+    # Given an API that lists the customer, then answers 502 twice, then a web page (the job stops there)
+    listed = {"totalCount": 1, "items": [CUSTOMER], "links": {}}
+    web_page = (200, {"Content-Type": "text/html"}, b"<title>Partner Center</title>")
+    api.answers = [(200, {}, listed), GATEWAY_PAGE, GATEWAY_PAGE, web_page]
 
-    # When the job checks its rows, then it waited for the API before reading its answer
+    # When the job checks its rows, then it waited for the API before reading its next answer
     with pytest.raises(PortalError, match=r"is this the REST API's address\?"):
         update_accounts([{"customer": "Contoso", "city": "Lyon"}], "http://127.0.0.1:9/", "ops",
                         token=lambda: "a-token", api_url=api.url)  # fmt: skip
-    assert waits == [0.5, 1.0] and len(api.requests) == 3
+    assert waits == [0.5, 1.0] and len(api.requests) == 4

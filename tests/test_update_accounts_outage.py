@@ -7,7 +7,9 @@ stopped server refuses connections) from the moment the second row starts.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -217,4 +219,35 @@ def test_a_row_whose_session_ended_at_submit_signs_in_again_and_says_it_was_trie
     # Then the row signed in again and was saved, once, its results saying the first try's end as a retry's
     assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
     assert outcomes[1].messages[0].startswith("signed in again after: The session ended"), outcomes[1].messages
+    assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
+
+
+def browser_killed_once(second: Customer) -> Callable[[BrowserContext], None]:
+    """Return a context setup whose browser is killed (SIGKILL, as under memory pressure) as the second row opens
+    its customer's Account page, once: the next browser's context is set up alike and lives."""
+    killed: list[int] = []
+
+    def setup(context: BrowserContext) -> None:
+        def kill(route: Route) -> None:
+            if killed or context.browser is None:
+                route.continue_()
+                return
+            processes = context.browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")["processInfo"]
+            killed.extend(p["id"] for p in processes if p["type"] == "browser")
+            os.kill(killed[0], signal.SIGKILL)
+
+        context.route(f"**/customers/{second.id}/account", kill)
+
+    return setup
+
+
+def test_a_browser_killed_under_a_row_is_replaced_and_the_row_tried_in_the_next(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+) -> None:  # fmt: skip
+    # Given three rows, and a browser killed as the second row opens its customer's Account page
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+
+    # When the job runs, then the row is tried in a new browser, and every row is changed, once
+    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), browser_killed_once(people[1]))
+    assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]

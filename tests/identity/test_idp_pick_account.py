@@ -50,6 +50,14 @@ def test_the_signed_in_account_picked_goes_back_at_once(two_accounts: UserAgent)
     assert response.status_code == 302 and "code=" in response.headers["Location"]
 
 
+def test_with_prompt_login_the_signed_in_account_picked_is_asked_its_password(two_accounts: UserAgent) -> None:
+    # prompt=login asks for the password again, whatever the browser's session: picked, the account too
+    page = pick(two_accounts, auth_request(prompt="login select_account"))
+    password = two_accounts.submit(page, pick=object_id("admin-agent"))
+
+    assert "passwd" in page_of(password).fields and "admin-agent@" in password.get_data(as_text=True)
+
+
 def test_a_signed_out_account_picked_is_asked_its_password_then_signed_in(two_accounts: UserAgent) -> None:
     request = auth_request(prompt="select_account")
     password = two_accounts.submit(pick(two_accounts, request), pick=object_id("sales-agent"))
