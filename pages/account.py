@@ -3,41 +3,22 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Self
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import (
-    PageError,
-    PortalError,
-    PortalUnavailableError,
-    SignedOutError,
-    ThrottledError,
-    UnknownPageError,
-    error_for_status,
-    page_lost,
-)
-from .form_loading import REDRAWN, FormShown, at_submit, wait_until_loaded
-from .list_quiet import page_replaced
+from .errors import PortalError, page_lost
+from .form import FormPage, bill_to_heading
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import ACTION_DONE, Screen, covered_by, link_or_button, snapshot_role
-from .shown_values import FORM_VALUES, INVALID_FIELDS, TERMS_BY_HEADING, field_named
-from .strings import UI_STRINGS, any_language, field_label
-from .submit_answer import SubmitAnswer
+from .screen import Screen, link_or_button, snapshot_role
+from .shown_values import TERMS_BY_HEADING, field_named
+from .strings import any_language, field_label
 from .watch import highlight
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
-SUBMIT_NAME = any_language("submit")
-# What the fields of the form Submit sends hold (none without a <form>), for ``at_submit``.
-VALUES_AT_SUBMIT = f"""submit => {{
-  const form = submit.form || submit.closest("form");
-  return form ? ({FORM_VALUES})(form) : [];
-}}"""
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
 
@@ -51,7 +32,7 @@ class AccountPage(Screen):
         super().__init__(page)
         self.edit_link = link_or_button(page, EDIT_NAME)
         self.confirmation = page.get_by_role("status")
-        self.bill_to_heading = page.get_by_role("heading", name=any_language("bill_to"))
+        self.bill_to_heading = bill_to_heading(page)
 
     def open(self, customer_id: str) -> AccountPage:
         """Go straight to the Account page of the customer with this Microsoft ID."""
@@ -99,250 +80,6 @@ class AccountPage(Screen):
         """Select Edit."""
         self.select(self.edit_link, "Edit")
         return AccountEditPage(self.page).wait_until_ready()
-
-
-@contextmanager
-def lost_during_submit(url: str) -> Iterator[None]:
-    """Within Submit, a page that crashed or was closed leaves what was saved unknown: ``UnknownPageError``."""
-    try:
-        yield
-    except PlaywrightError as error:
-        if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
-            raise
-        raise UnknownPageError(
-            f"The browser's page crashed or was closed during Submit at {url} ({str(error).splitlines()[0]}): "
-            f"whether anything was saved is not known",
-            unanswered=True,  # no answer was read: a caller looks again, in another page, before trying again
-        ) from error
-
-
-# 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
-REFUSALS_OF_VALUES = (400, 409, 412, 422)
-
-
-class FormPage(Screen):
-    """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
-
-    LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
-    HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
-
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.submit_button = page.get_by_role("button", name=SUBMIT_NAME)
-        self.cancel_link = link_or_button(page, any_language("cancel"))
-        # The form's own message: an alert beside Submit (an error page's alert has no form).
-        self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
-        self.form = page.locator("form").filter(has=self.submit_button).first
-        self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
-        self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
-        # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
-        self.answer_status = 0
-
-    def wait_until_ready(self) -> Self:
-        """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
-
-        A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
-        with the values it did not hold yet.
-        """
-        deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
-        while True:
-            self.settle(self.submit_button)  # drawn again, or gone to sign-in or an error page: said here
-            left = max(0, round((deadline - time.monotonic()) * 1000))
-            try:
-                shown = wait_until_loaded(
-                    self.page, self.submit_button, SUBMIT_NAME, wait_ms=left, needs_values=self.HOLDS_VALUES
-                )
-            except PlaywrightError as error:
-                if not page_replaced(error):
-                    raise
-                shown = FormShown(REDRAWN, ())  # a new page meanwhile: looked at anew
-            if shown.loading != REDRAWN or time.monotonic() >= deadline:
-                break
-        if shown.loading:
-            raise UnknownPageError(
-                f"The form at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
-                f"({'drawn again and again' if shown.loading == REDRAWN else shown.loading}): nothing was typed"
-            )
-        self.labels = shown.labels
-        return self
-
-    def field(self, name: str) -> Locator:
-        """Return the input of the field ``name`` (an API field name), found by its label (else its placeholder)."""
-        if name not in UI_STRINGS:
-            raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
-        pattern = field_label(name)
-        named = {labelled for label, labelled in self.labels if pattern.match(label)}
-        return self.page.get_by_placeholder(pattern) if named == {False} else self.page.get_by_label(pattern)
-
-    def shows_field(self, name: str) -> bool:
-        """Tell whether the form, as last found ready, shows the field ``name`` (asked of the page if not known)."""
-        pattern = field_label(name)
-        return any(pattern.match(label) for label, _ in self.labels) or self.field(name).count() > 0
-
-    def shown_fields(self, fields: tuple[str, ...]) -> dict[str, str]:
-        """Return what the form's fields named in ``fields`` hold, found by their labels, in one call.
-
-        A field the form does not show, or labels in a way the library does not know, is left out.
-        """
-        shown: dict[str, str] = {}
-        for label, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT):
-            field = field_named(label, fields)
-            if field is not None:
-                shown.setdefault(field, value)
-        return shown
-
-    def fill(self, values: Mapping[str, str]) -> Self:
-        """Type the values over the fields they name; ``PortalError`` names a field the form never showed."""
-        for name, value in values.items():
-            timeout: PlaywrightTimeoutError | None = None
-            if self.shows_field(name):  # else said at once, not after the wait for a field to show
-                try:
-                    highlight(self.field(name)).fill(value)
-                    continue
-                except PlaywrightTimeoutError as error:
-                    timeout = error
-            self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
-            raise PortalError(
-                f"The form at {self.page.url} shows no field {name!r} that can be typed in "
-                f"(labelled {', '.join(UI_STRINGS[name])})"
-            ) from timeout
-        return self
-
-    def field_errors(self) -> dict[str, str]:
-        """Return each invalid field's message (its accessible description), keyed by API field name.
-
-        A field whose label this library does not know is keyed by its label, so no error is lost.
-        """
-        fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
-        if not self.form.count():  # the page went on to another view as it refused (a single-page portal)
-            return {}
-        invalid: list[list[str]] = self.form.evaluate(INVALID_FIELDS)
-        return {field_named(label, fields) or label: message for label, message in invalid}
-
-    def submit_form(self) -> bool:
-        """Select Submit and wait for the portal's answer; True when it took the form.
-
-        The answer is a new page (the bundled portal's, and any that posts the form), or one written
-        in place as single-page portals do (``pages.submit_answer``): a message that changed or showed
-        (a status says saved, an alert says refused), or a field newly marked invalid. A refusal's
-        words go to ``message``. Raises ``SignedOutError`` when the session had ended (the portal took
-        nothing), a ``PageError`` when it answered with an error page, ``PortalUnavailableError`` when
-        the form never reached it, and ``UnknownPageError`` when what was saved is not known. In place,
-        a 4xx answer to the form's request is a refusal whatever the page shows (its status goes to
-        ``answer_status``): 401 ``SignedOutError``, 403 ``NotAllowedError``, 404 ``CustomerNotFoundError``
-        on a customer's form, 429 ``ThrottledError`` (with the wait it asked for); 400, 409, 412 and 422
-        return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
-        """
-        self.message, self.answer_status = "", 0
-        watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
-        watched.start()
-        try:
-            with lost_during_submit(watched.url):
-                shown = self.answer_to(watched)
-        finally:
-            watched.stop()
-        # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
-        # counted, not waited for, should a toast have gone meanwhile.
-        alerts = watched.messages.and_(self.page.get_by_role("alert"))
-        said_or_went_on = watched.messages.and_(self.page.get_by_role("status")).or_(self.moved_on(watched))
-        with lost_during_submit(watched.url):
-            if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
-                took = False  # settle's one look found a refusal first
-            elif shown is None and not said_or_went_on.count():
-                took = False
-            else:
-                took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
-        self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
-        if not took or self.answer_status:
-            words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
-            self.message = next((text.strip() for text in words if text.strip()), "")
-        if self.answer_status:
-            if self.answer_status not in REFUSALS_OF_VALUES:
-                raise self.refusal(self.answer_status, watched.url, watched.retry_after)
-            said = f' (the page said "{self.message}")' if self.message else ""
-            self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
-        return took and not self.answer_status
-
-    def refusal(self, status: int, url: str, retry_after: float | None = None) -> PortalError:
-        """Return the error for a 4xx answer to Submit in place, other than a refusal of the values.
-
-        ``retry_after`` is the wait the answer asked for (a 429's): it goes to the ``ThrottledError``.
-        """
-        said = f' (the page said "{self.message}")' if self.message else ""
-        if status == 401:
-            return SignedOutError(
-                f"The portal answered Submit at {url} with HTTP 401: the session had ended{said}. Nothing was "
-                f"saved: sign in and submit the changes again."
-            )
-        refused = f"Submit at {url} was refused{said}; nothing was saved"
-        return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
-
-    def moved_on(self, watched: SubmitAnswer, *, in_place: bool | None = None) -> Locator:
-        """The Bill-to info shown where the form was: the portal went on from the form it took, saying "saved" or not.
-
-        On a new page (a redirect after the POST), or ``in_place`` (by default: once the portal answered the
-        form's request in place, a 5xx aside), as a single-page portal goes back to its Account view; its 4xx
-        still refuses the changes (``submit_form``).
-        """
-        if in_place is None:
-            in_place = 200 <= watched.status < 500
-        roots = watched.fresh.or_(watched.same_page) if in_place else watched.fresh
-        return roots.filter(has_not=self.submit_button).locator(AccountPage(self.page).bill_to_heading)
-
-    def answer_to(self, watched: SubmitAnswer) -> str | None:
-        """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""
-        try:
-            highlight(self.submit_button).click()
-        except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
-            timeout = str(error).splitlines()[0]
-            if not ACTION_DONE.search(str(error)):
-                said = f"Submit could not be selected at {watched.url} ({timeout}{covered_by(error)}): nothing was sent"
-                raise UnknownPageError(said) from error
-            raise watched.failed() or UnknownPageError(
-                f"The portal did not answer Submit at {watched.url} ({timeout}): whether anything was saved is not "
-                f"known",
-                unanswered=True,
-            ) from error
-        try:
-            # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
-            # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.
-            carrier = watched.carrier()
-            if carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame:
-                first_sign = watched.any_new_page  # cheaper to look for than an answer in place
-            else:
-                first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
-            first_sign.first.wait_for()
-            watched.await_portal()  # in place, only what changed once the portal answered is its answer
-            # A refused navigation shows the browser's own page: nothing to settle there.
-            shown = None if watched.failed() else self.settle(watched.answer.or_(self.moved_on(watched)), renew=False)
-        except PlaywrightTimeoutError as error:
-            raise watched.failed() or UnknownPageError(
-                f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "
-                f"field: whether anything was saved is not known"
-            ) from error
-        except SignedOutError:
-            raise SignedOutError(
-                f"The session ended before Submit reached the portal, which asks to sign in again at "
-                f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
-            ) from None
-        except PageError as error:  # an error page (429, 503): the answer carrying it says when to come back
-            wait = watched.retry_after  # the form's own answer's word, before what its address says later
-            if wait is None:
-                raise
-            busy = error_for_status(error.status, error.said, retry_after=wait)
-            if not isinstance(busy, ThrottledError):
-                raise
-            raise busy from None
-        # The portal took the form, but what it did with it is not shown (or the page after it never came).
-        except (PortalUnavailableError, UnknownPageError) as error:
-            silent = isinstance(error, PortalUnavailableError) or getattr(error, "unanswered", False)
-            raise watched.failed() or UnknownPageError(
-                f"After Submit, whether anything was saved is not known: {error}", unanswered=silent
-            ) from error
-        failed = watched.failed()  # before the page's answer, or told by the browser after it
-        if failed is not None:
-            raise failed
-        return shown
 
 
 class AccountEditPage(FormPage):
