@@ -138,7 +138,7 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
             try:
                 return read_back(saved, changes)
             except (PortalError, PlaywrightError) as error:  # a page that crashed meanwhile too: saved all the same
-                if type(error) is not PortalError and not (isinstance(error, PlaywrightError) and page_lost(error)):
+                if type(error) is not PortalError and not page_lost(error):
                     raise
                 said = str(error).splitlines()[0]
                 raise PortalError(f"The changes were saved, but reading them back failed: {said}") from error

@@ -50,7 +50,6 @@ THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited bef
 # A portal that stopped answering (restarting, say) is waited for before the row's retry, this long at most
 # (looking after 0.5, 1, 2, 4, 8, 8... s); still silent, the run stops, its rows left for a resume.
 PORTAL_BACK_WAIT_S = 120.0
-FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
 
 
@@ -79,7 +78,7 @@ def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None
     Each look is a new page of the context (its session, routes and proxy): a page that showed the browser's
     error page may take its next navigation for another (Playwright issue #35944).
     """
-    waited, wait = 0.0, FIRST_LOOK_S
+    waited, wait = 0.0, rest.FIRST_LOOK_S
     while not (stop is not None and stop.is_set()):
         started, look = time.monotonic(), context.new_page()
         try:  # loaded, not just begun: a page closed while it loads may never close (with routes set)
@@ -95,7 +94,7 @@ def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None
         if waited >= PORTAL_BACK_WAIT_S:
             return None
         rest.pause(wait)
-        waited, wait = waited + wait, min(2 * wait, LONGEST_LOOK_S)
+        waited, wait = waited + wait, min(2 * wait, rest.LONGEST_LOOK_S)
     return None
 
 

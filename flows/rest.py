@@ -38,7 +38,8 @@ TIMEOUT_S = 30
 LATER_RETRIES = 4  # times a request the API asks to send later is sent again
 LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
 FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
-FIRST_UNAVAILABLE_WAIT_S, LONGEST_UNAVAILABLE_WAIT_S = 0.5, 8.0  # an API not answering, asked again after
+# A portal or API not answering (a restart): looked at again after 0.5 s, then twice as long, up to 8 s each time.
+FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
@@ -298,7 +299,7 @@ class PortalClient:
 
         While the API does not answer, asked again for up to ``unavailable_wait_s``.
         """
-        started, waited, wait = time.monotonic(), 0.0, FIRST_UNAVAILABLE_WAIT_S
+        started, waited, wait = time.monotonic(), 0.0, FIRST_LOOK_S
         while True:
             try:
                 answer = self.get_once(url, headers)
@@ -311,7 +312,7 @@ class PortalClient:
                     raise
                 log.warning("%s: asking again in %g s", str(error).splitlines()[0], wait)
             pause(wait)
-            waited, wait = waited + wait, min(2 * wait, LONGEST_UNAVAILABLE_WAIT_S)
+            waited, wait = waited + wait, min(2 * wait, LONGEST_LOOK_S)
 
     def get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
         """GET ``url`` once (and once more with a renewed token if the API refused the first)."""

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.errors import PageCrashedError, page_lost
 from pages.watch import options_for, show_step
@@ -41,7 +40,7 @@ def step(page: Page, name: str) -> Iterator[None]:
         try:
             yield
         except PlaywrightError as error:  # the page crashed or was closed: said as the library's error, by step
-            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+            if not page_lost(error):
                 raise
             said = str(error).splitlines()[0]
             raise PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}") from error

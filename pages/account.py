@@ -8,7 +8,6 @@ from typing import Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PortalError, page_lost
 from .form import FormPage, bill_to_heading
@@ -117,7 +116,7 @@ class AccountEditPage(FormPage):
                 return account if snapshot_role(shown) == "heading" else self
             return account if account.bill_to_heading.count() else self
         except PlaywrightError as error:
-            if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+            if not page_lost(error):
                 raise
             said = str(error).splitlines()[0]
             raise PortalError(f"The portal saved the changes, but its page then crashed or closed: {said}") from error

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # What a page says it is, read without waiting: its main heading, else its title.
 PAGE_HEADING = """() => {
@@ -58,8 +59,10 @@ def never_reached(error: Exception | str) -> bool:
 
 
 def page_lost(error: Exception) -> bool:
-    """Tell whether a Playwright error says the page crashed, or it, its context or its browser was closed."""
-    return PAGE_LOST.search(str(error)) is not None
+    """Tell whether ``error`` is Playwright's saying the page crashed, or it, its context or its browser was closed
+    (not a timeout, whatever its log quotes)."""
+    is_timeout = isinstance(error, PlaywrightTimeoutError)
+    return isinstance(error, PlaywrightError) and not is_timeout and PAGE_LOST.search(str(error)) is not None
 
 
 def browser_error_page(page: Page, asked: str) -> PortalUnavailableError | None:

@@ -52,7 +52,7 @@ def lost_during_submit(url: str) -> Iterator[None]:
     try:
         yield
     except PlaywrightError as error:
-        if isinstance(error, PlaywrightTimeoutError) or not page_lost(error):
+        if not page_lost(error):
             raise
         raise UnknownPageError(
             f"The browser's page crashed or was closed during Submit at {url} ({str(error).splitlines()[0]}): "
