@@ -217,8 +217,7 @@ class SignInPage:
         once, naming its tiles: no name can be typed there.
         """
         tile, other = self.tile_showing(address_of(account)), self.other_account_tile
-        with contextlib.suppress(PlaywrightTimeoutError):  # drawn with the heading; a moment for a late one
-            tile.or_(other).first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+        self.wait_drawn(tile.or_(other))
         if tile.count() == 1:
             self.submit(tile, self.pick_heading)
             return True
@@ -262,10 +261,15 @@ class SignInPage:
         when the page does not offer it."""
         return self.select_option(self.code_option, "method_choice")
 
+    @staticmethod
+    def wait_drawn(option: Locator) -> None:
+        """Give ``option`` a moment to show, if it has not: a step's options come with its heading, or just after."""
+        with contextlib.suppress(PlaywrightTimeoutError):
+            option.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+
     def select_option(self, option: Locator, step: str) -> bool:
         """Select ``option`` and wait until ``step`` gives way; return False when the page does not show it."""
-        with contextlib.suppress(PlaywrightTimeoutError):  # drawn with the heading; a moment for a late one
-            option.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+        self.wait_drawn(option)
         if option.count() == 0:
             return False
         self.submit(option.first, self.headings[step])
