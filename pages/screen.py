@@ -208,9 +208,14 @@ class Screen:
 
     def goto(self, path: str) -> None:
         """Go to ``path`` (below the base URL); raise ``PortalUnavailableError`` when nothing answers there, or
-        nothing in time (a portal that holds the request: Playwright's timeout)."""
+        nothing in time (a portal that holds the request: Playwright's timeout).
+
+        Done once the portal's page arrives, as a link's click is: the screen's ``settle`` waits for what it
+        shows. So a resource the page still loads (an image or font from another site, slow or blocked) is
+        no "portal did not answer".
+        """
         try:
-            goto(self.page, path)
+            goto(self.page, path, wait_until="commit")
         except PlaywrightError as error:
             if not (isinstance(error, PlaywrightTimeoutError) or no_answer(error)):
                 raise

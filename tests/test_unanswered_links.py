@@ -104,6 +104,27 @@ def test_an_address_the_portal_leaves_unanswered_is_unavailable_after_the_timeou
     assert len(held) == 1, "the Account page was asked for once"
 
 
+def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
+    admin_page: Page, customers: CustomerFactory, held: list[Route]
+) -> None:
+    # Given an Account page that shows an image from another site (a CDN) that never answers
+    customer = customers.create("FR")
+
+    def with_image(route: Route) -> None:
+        answer = route.fetch()
+        image = '<img src="https://cdn.unanswered.test/logo.png" alt="">'
+        route.fulfill(response=answer, body=answer.text().replace("</main>", image + "</main>"))
+
+    route_page(admin_page, "/account", with_image)
+    admin_page.route("https://cdn.unanswered.test/**", lambda route: held.append(route))
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When it is opened by its address, then it is read: the portal answered, its page shows
+    info = AccountPage(admin_page).open(customer.id).account_info()
+    assert info.companyName == customer.companyName
+    assert len(held) == 1, "the page asked the other site for its image, which never answered"
+
+
 def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
     admin_page: Page, customers: CustomerFactory, api: PortalApi, held: list[Route]
 ) -> None:
