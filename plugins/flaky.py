@@ -14,34 +14,102 @@ JUnit file hides the first failure (pytest-rerunfailures #170). Here, on the run
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from html import escape
 
 import pytest
-from _pytest.junitxml import mangle_test_address
+from _pytest.junitxml import bin_xml_escape, mangle_test_address
 
 DEPLOYMENT_MAX_FLAKY = 3
+EXCEPTION_NAME = re.compile(r"([A-Za-z_][\w.]*)(?::|$)")  # how pytest's crash line starts: "TimeoutError: ..."
+
+
+def is_artifact(name: object) -> bool:
+    """Tell whether a report's property names a file of the test's: pytest-playwright's, or one it attached."""
+    return str(name).startswith(("playwright_", "attachment: "))
+
+
+@dataclass
+class Failure:
+    """One failed attempt: its first error (a later phase's failure of the same attempt is added to its text)."""
+
+    message: str
+    text: str
+    kind: str  # the exception's name, as Surefire's ``type``
+    in_call: bool  # a failure of the test itself; else an error of its setup or teardown
+
+    @classmethod
+    def of(cls, report: pytest.TestReport) -> Failure:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = (crash.message if crash else str(report.longrepr)).strip()
+        kind = EXCEPTION_NAME.match(message)
+        first = message.splitlines()[0] if message else "failed"
+        return cls(first, str(report.longrepr), kind.group(1) if kind else "Error", report.when == "call")
 
 
 @dataclass
 class Attempts:
-    """What happened to one test over its attempts."""
+    """What happened to one test over its attempts, by attempt (0 for the first)."""
 
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (message, text) of each failed attempt
-    artifacts: dict[int, list[str]] = field(default_factory=dict)  # attempt index -> artifact paths
-    final: str = "passed"
+    failures: dict[int, Failure] = field(default_factory=dict)  # the attempts that failed
+    artifacts: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # (property, path) per attempt
+    final: str = "passed"  # how the last attempt ended: passed, failed or skipped
 
     @property
     def flaky(self) -> bool:
         return bool(self.failures) and self.final == "passed"
 
+    def note(self, report: pytest.TestReport) -> None:
+        """Take one report of one attempt's phase."""
+        index = int(getattr(report, "rerun", 0) or 0)
+        # A test's own attachments stay on it across attempts: an earlier attempt's are not this one's.
+        earlier = {path for other, kept in self.artifacts.items() if other != index for _, path in kept}
+        kept = self.artifacts.setdefault(index, [])
+        for name, value in report.user_properties:
+            if is_artifact(name) and str(value) not in earlier and (str(name), str(value)) not in kept:
+                kept.append((str(name), str(value)))
+        if report.outcome == "rerun":
+            failure = Failure.of(report)
+            if index in self.failures:  # its call failed, and then a fixture's teardown too
+                self.failures[index].text += f"\n\nThen, in {report.when}:\n{failure.text}"
+            else:
+                self.failures[index] = failure
+        elif report.failed:
+            self.final = "failed"
+        elif report.skipped and report.when in ("setup", "call") and self.final != "failed":
+            self.final = "skipped"  # the retry skipped (or an expected failure): it never passed
+
+    def traces(self) -> str:
+        """Say where the traces are: the retry's, else the first attempt's."""
+        traces = {
+            index: [path for name, path in kept if name == "playwright_trace"] for index, kept in self.artifacts.items()
+        }
+        retried = [path for index, paths in sorted(traces.items()) if index for path in paths]
+        if retried:
+            return f"trace of the retry: {', '.join(retried)}"
+        first = traces.get(0)
+        return f"trace of the first attempt: {', '.join(first)}" if first else "trace of the retry: none kept"
+
+
+def budget(text: str) -> int:
+    """Parse ``--max-flaky``: a count, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0: give how many flaky tests the run tolerates")
+    return value
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("retries", "Retries and flaky tests").addoption(
         "--max-flaky",
-        type=int,
+        type=budget,
         default=None,
         metavar="N",
         help="fail the run when more than N tests are flaky (failed, then passed on a retry); default: 0 against "
@@ -55,6 +123,7 @@ class FlakyReport:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.tests: dict[str, Attempts] = {}
+        self.over_budget = ""  # the verdict, once the run is known to have more flaky tests than allowed
 
     def max_flaky(self) -> int:
         """Return how many flaky tests the run tolerates."""
@@ -71,16 +140,8 @@ class FlakyReport:
     @pytest.hookimpl(tryfirst=True)  # before pytest-html reads the report's extras
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         attempts = self.tests.setdefault(report.nodeid, Attempts())
-        index = int(getattr(report, "rerun", 0) or 0)
-        paths = [str(value) for name, value in report.user_properties if str(name).startswith("playwright_")]
-        attempts.artifacts.setdefault(index, []).extend(paths)
-        if report.outcome == "rerun":
-            crash = getattr(report.longrepr, "reprcrash", None)
-            message = crash.message if crash else str(report.longrepr)
-            attempts.failures.append((message.splitlines()[0] if message else "failed", str(report.longrepr)))
-        elif report.failed:
-            attempts.final = "failed"
-        elif report.when == "call" and attempts.failures and report.passed:
+        attempts.note(report)
+        if report.when == "call" and report.passed and attempts.failures:
             self.tag_for_html(report, attempts)
 
     def tag_for_html(self, report: pytest.TestReport, attempts: Attempts) -> None:
@@ -88,7 +149,7 @@ class FlakyReport:
         html = self.config.pluginmanager.getplugin("html")
         if html is None:
             return
-        first = attempts.failures[0][0]
+        first = attempts.failures[min(attempts.failures)].message
         note = html.extras.html(
             f'<p class="flaky"><strong>Flaky:</strong> failed first ({escape(first)}), passed on retry</p>'
         )
@@ -107,39 +168,51 @@ class FlakyReport:
                 f"<p><strong>{len(flaky)} flaky</strong> (failed, then passed on retry):</p><ul>{listed}</ul>"
             )
 
+    @pytest.hookimpl(trylast=True)  # last before the counts' line: the verdict right above it
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         flaky = self.flaky()
-        if not flaky:
-            return
-        terminalreporter.write_sep("=", f"{len(flaky)} flaky (failed, then passed on retry)", yellow=True)
-        for nodeid, attempts in sorted(flaky.items()):
-            traces = [path for paths in attempts.artifacts.values() for path in paths if "trace" in path]
-            terminalreporter.write_line(f"FLAKY {nodeid} - {attempts.failures[0][0]}", yellow=True)
-            terminalreporter.write_line(f"      trace of the retry: {', '.join(traces) or 'none kept'}")
+        if flaky:
+            terminalreporter.write_sep("=", f"{len(flaky)} flaky (failed, then passed on retry)", yellow=True)
+            for nodeid, attempts in sorted(flaky.items()):
+                first = attempts.failures[min(attempts.failures)]
+                terminalreporter.write_line(f"FLAKY {nodeid} - {first.message}", yellow=True)
+                terminalreporter.write_line(f"      {attempts.traces()}")
+            # Counted apart in the last line ("1 passed, 1 flaky"), as Playwright Test counts them.
+            passed = terminalreporter.stats.get("passed", [])
+            moved = [report for report in passed if report.nodeid in flaky]
+            terminalreporter.stats["passed"] = [report for report in passed if report.nodeid not in flaky]
+            terminalreporter.stats.setdefault("flaky", []).extend(moved)
+        if self.over_budget:
+            terminalreporter.write_sep("=", self.over_budget, red=True)
 
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         xmlpath = getattr(self.config.option, "xmlpath", None)
         if xmlpath and os.path.exists(xmlpath) and any(attempts.failures for attempts in self.tests.values()):
-            write_attempts_to_junit(xmlpath, self.tests)
+            write_attempts_to_junit(xmlpath, self.tests, getattr(self.config.option, "junitprefix", None))
         flaky, allowed = len(self.flaky()), self.max_flaky()
         if flaky > allowed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line(f"{flaky} flaky tests, more than --max-flaky={allowed}: the run fails", red=True)
+            self.over_budget = f"{flaky} flaky tests, more than --max-flaky={allowed}: the run fails"
 
 
-def write_attempts_to_junit(path: str, tests: dict[str, Attempts]) -> None:
-    """Add each failed attempt to its test's ``<testcase>``, as Surefire does; one testcase per test."""
+def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str | None = None) -> None:
+    """Add each failed attempt to its test's ``<testcase>``, as Surefire does; one testcase per test.
+
+    ``prefix`` is pytest's ``--junit-prefix``, which starts each testcase's classname.
+    """
     tree = ElementTree.parse(path)
     by_name: dict[tuple[str, str], Attempts] = {}
     for nodeid, attempts in tests.items():
         names = mangle_test_address(nodeid)
-        by_name[(".".join(names[:-1]), names[-1])] = attempts
+        classname = ".".join([prefix, *names[:-1]] if prefix else names[:-1])
+        by_name[(classname, names[-1])] = attempts
     for suite in tree.getroot().iter("testsuite"):
         seen: dict[tuple[str, str], ElementTree.Element] = {}
         for case in list(suite.findall("testcase")):
+            if case.get("name") is None and not len(case):  # what xdist leaves of a crashed worker's test
+                suite.remove(case)
+                continue
             key = (case.get("classname", ""), case.get("name", ""))
             if key in seen:  # an earlier attempt's entry: the last one stands for the test
                 suite.remove(seen[key])
@@ -148,18 +221,25 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts]) -> None:
             attempts = by_name.get(key)
             if attempts and attempts.failures:
                 add_failed_attempts(case, attempts)
-        suite.set("tests", str(len(suite.findall("testcase"))))
+        cases = suite.findall("testcase")
+        suite.set("tests", str(len(cases)))
+        for count, kind in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+            suite.set(count, str(sum(case.find(kind) is not None for case in cases)))
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
 def add_failed_attempts(case: ElementTree.Element, attempts: Attempts) -> None:
-    """Append a ``flakyFailure`` (the test passed at last) or ``rerunFailure`` per failed attempt."""
-    tag = "flakyFailure" if attempts.flaky else "rerunFailure"
-    for index, (message, text) in enumerate(attempts.failures):
-        failure = ElementTree.SubElement(case, tag, message=message, type="AssertionError")
-        ElementTree.SubElement(failure, "stackTrace").text = text
-        links = "\n".join(f"[[ATTACHMENT|{path}]]" for path in attempts.artifacts.get(index, []))
-        ElementTree.SubElement(failure, "system-out").text = links
+    """Append a failed attempt's ``flakyFailure`` (the test passed at last) or ``rerunFailure`` to ``case``:
+    ``flakyError``/``rerunError`` when the attempt failed in a fixture, not in the test; its files linked.
+
+    The words are escaped as pytest escapes its own: XML forbids control characters (a colour code).
+    """
+    for index, failure in sorted(attempts.failures.items()):
+        tag = ("flaky" if attempts.flaky else "rerun") + ("Failure" if failure.in_call else "Error")
+        element = ElementTree.SubElement(case, tag, message=bin_xml_escape(failure.message), type=failure.kind)
+        ElementTree.SubElement(element, "stackTrace").text = bin_xml_escape(failure.text)
+        links = "\n".join(f"[[ATTACHMENT|{path}]]" for _, path in attempts.artifacts.get(index, []))
+        ElementTree.SubElement(element, "system-out").text = bin_xml_escape(links)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,12 +9,16 @@
     until = 2027-01-31
 
 A quarantined test that fails is reported as an expected failure naming its reason, owner and
-date (and is not retried); one that passes is reported passed. An entry past its date is an error
-that stops the run before any test: a quarantine ends, by a fix or by a decision to extend it.
+date (and is not retried), its evidence kept as any failure's; one that passes is reported passed.
+An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[fr-FR-chromium]``).
+An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
+or by a decision to extend it. An entry that matches no test of a file the run collected is said
+under the count of tests collected (a test renamed, a typo: it quarantines nothing).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 import tomllib
@@ -25,7 +29,9 @@ from pathlib import Path
 import pytest
 
 DEFAULT_FILE = "tests/quarantine.toml"
-BROWSER_PARAMETER = re.compile(r"\[(chromium|firefox|webkit)\]$|(?<=\[)(chromium|firefox|webkit)-")
+BROWSERS = "chromium|firefox|webkit"
+# pytest-playwright's browser among a test's parameters: alone, first, or after the test's own
+BROWSER_PARAMETER = re.compile(rf"\[({BROWSERS})\]$|(?<=\[)({BROWSERS})-|-({BROWSERS})(?=[-\]])")
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def read_entries(path: Path, today: datetime.date) -> dict[str, Entry]:
     """Return the quarantine's entries by test id; raise ``pytest.UsageError`` for a bad or expired one."""
     try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise pytest.UsageError(f"{path} is not valid TOML: {error}") from None
+    tests = raw.get("test", [])
+    if not isinstance(tests, list) or not all(isinstance(item, dict) for item in tests):
+        raise pytest.UsageError(f"{path}: each entry is a [[test]] table (two brackets): found {tests!r}")
     entries = {}
-    for number, item in enumerate(raw.get("test", []), 1):
+    for number, item in enumerate(tests, 1):
         missing = [key for key in ("id", "reason", "owner", "until") if not item.get(key)]
-        if missing or not isinstance(item["until"], datetime.date):
-            raise pytest.UsageError(f"{path}, entry {number}: needs id, reason, owner and until (a date): {item}")
+        if missing or type(item["until"]) is not datetime.date:  # a date-time is no date: the day it ends is asked
+            raise pytest.UsageError(
+                f"{path}, entry {number}: needs id, reason, owner and until (a date, as 2027-01-31): {item}"
+            )
         entry = Entry(str(item["id"]), str(item["reason"]), str(item["owner"]), item["until"])
         if entry.until < today:
             raise pytest.UsageError(
@@ -75,7 +86,10 @@ ENTRIES = pytest.StashKey[dict[str, Entry]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    path = Path(config.rootpath, config.getoption("--quarantine"))
+    given = config.getoption("--quarantine")
+    path = Path(config.rootpath, given)
+    if not path.exists() and given != DEFAULT_FILE:  # named, so meant: a typo would quarantine nothing
+        raise pytest.UsageError(f"--quarantine={given}: no such file")
     config.stash[ENTRIES] = read_entries(path, datetime.date.today()) if path.exists() else {}
 
 
@@ -85,12 +99,37 @@ def entry_for(item: pytest.Item) -> Entry | None:
     return entries.get(item.nodeid) or entries.get(BROWSER_PARAMETER.sub("", item.nodeid))
 
 
+UNMATCHED = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k, -m and the shards deselect: every test of the files collected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Note the entries that match no test of a file the run collected whole (a test renamed, a typo)."""
+    entries = config.stash.get(ENTRIES, {})
+    matched = {entry.id for item in items if (entry := entry_for(item)) is not None}
+    chosen = {arg.split("::")[0] for arg in config.args if "::" in arg}  # a file's tests named one by one
+    files = {item.nodeid.split("::")[0] for item in items} - chosen
+    config.stash[UNMATCHED] = [id for id in entries if id not in matched and id.split("::")[0] in files]
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    """Say which entries quarantine nothing, under the count of tests collected (not with -n: workers collect)."""
+    return [
+        f"quarantine entry {id!r} matches no test: it quarantines nothing" for id in config.stash.get(UNMATCHED, [])
+    ]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
-    """Turn a quarantined test's failure into an expected failure that names its quarantine."""
+    """Turn a quarantined test's failure into an expected failure that names its quarantine.
+
+    A copy is turned: the report pytest-playwright kept still says failed, so the test's screenshots
+    and trace are kept as any failure's.
+    """
     report = yield
     entry = entry_for(item)
     if entry is not None and report.failed and report.when in ("setup", "call"):
+        report = copy.copy(report)
         report.outcome = "skipped"
         report.wasxfail = entry.describe()  # xfail's shape: not counted, not retried, shown as such
     return report

@@ -18,6 +18,7 @@ line) raise ``NotTransient`` and are not retried.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,8 +63,29 @@ def add_on_first_retry(parser: pytest.Parser) -> None:
 @pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: this one is a class
 def pytest_configure(config: pytest.Config) -> None:
     # A finding or a missing baseline fails the same way every time: retrying costs time, proves nothing.
+    # The option, when given, replaces the ini's patterns (pytest-rerunfailures reads one or the other).
     if hasattr(config.option, "rerun_except"):
-        config.option.rerun_except = [*(config.option.rerun_except or []), NotTransient]
+        given = config.option.rerun_except or config.getini("rerun_except") or []
+        config.option.rerun_except = [*given, NotTransient]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep ``NotTransient`` unretried under a ``flaky`` marker's own ``rerun_except``, which replaces the run's;
+    give tests whose folder names would be alike (ids differing only in case or accents) one each."""
+    for item in items:
+        marker = item.get_closest_marker("flaky")
+        if marker is not None and "rerun_except" in marker.kwargs:
+            patterns = marker.kwargs["rerun_except"]
+            patterns = [patterns] if isinstance(patterns, str | type) else list(patterns)
+            kwargs = {**marker.kwargs, "rerun_except": [*patterns, NotTransient]}
+            item.add_marker(pytest.mark.flaky(*marker.args, **kwargs), append=False)
+    folders: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        folders.setdefault(slugify(item.nodeid), []).append(item)
+    for alike in folders.values():
+        if len(alike) > 1:
+            for item in alike:
+                item.stash[FOLDER_SUFFIX] = "-" + hashlib.sha256(item.nodeid.encode()).hexdigest()[:7]
 
 
 def attempt(item: pytest.Item) -> int:
@@ -77,9 +99,9 @@ def attempt_output_path(item: pytest.Item) -> str:
     The root conftest's ``output_path`` fixture uses it: this plugin loads before pytest-playwright,
     whose fixture would otherwise win.
     """
-    name = _truncate_file_name(slugify(item.nodeid))
     retry = attempt(item) - 1
-    return os.path.join(item.config.getoption("--output"), name + (f"-retry{retry}" if retry else ""))
+    name = slugify(item.nodeid) + item.stash.get(FOLDER_SUFFIX, "") + (f"-retry{retry}" if retry else "")
+    return os.path.join(item.config.getoption("--output"), _truncate_file_name(name))  # a name's length is limited
 
 
 def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContext:
@@ -127,6 +149,7 @@ def no_screenshot_when_passed(context: BrowserContext, item: pytest.Item) -> Bro
     return context
 
 
+FOLDER_SUFFIX = pytest.StashKey[str]()  # what tells a test's folder apart from another's of the same name
 RETRY_TRACES = pytest.StashKey[list[str]]()  # the traces a retry recorded, for its report
 RETRY_CONTEXTS = pytest.StashKey[list[int]]()  # the contexts a retry traced, to number its traces
 CALL_REPORT = pytest.StashKey[pytest.TestReport | None]()  # this attempt's call report, once there is one

@@ -1,11 +1,14 @@
 """Merge the shards' JUnit XML files into one report, and check that no test ran in two shards.
 
-    python scripts/merge_junit.py [JUNIT ...] [-o reports/junit.xml] [--summary FILE]
+    python scripts/merge_junit.py [JUNIT ...] [-o reports/junit.xml] [--summary FILE] [--max-flaky N]
 
 JUNIT are files or glob patterns (default ``reports/junit-*.xml``, what ``--splits N --group G`` runs
 write). The merged file keeps every test case with its result, output and attached artifacts; its
-totals are the sums of the shards'. Exit status: 0 merged, 1 a test appears in more than one file
-(the shards overlapped; the merged file is written all the same), 2 no input file.
+totals are the sums of the shards'. ``--max-flaky N`` is the run's flaky budget across all shards
+(each shard checks only its own). Exit status: 0 merged; 1 a test appears in more than one file (the
+shards overlapped); 2 no input file; 3 a file could not be read (a shard killed while writing it),
+the others merged; 4 more flaky tests than ``--max-flaky``. The merged file is written whenever one
+file could be read; with several problems, the first of 3, 1, 4 is the status.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from junitparser import JUnitXml
+from junitparser import JUnitXml, JUnitXmlError
 
 DEFAULT_INPUTS = "reports/junit-*.xml"
 DEFAULT_OUTPUT = "reports/junit.xml"
@@ -29,24 +32,39 @@ def find_inputs(patterns: list[str], output: Path) -> list[Path]:
     return sorted(path for path in found if path.resolve() != output.resolve())
 
 
-def merge(paths: list[Path]) -> tuple[JUnitXml, list[str]]:
-    """Merge the files; return the merged report and the ids of tests found in more than one file."""
+def merge(paths: list[Path]) -> tuple[JUnitXml, list[str], dict[Path, str]]:
+    """Merge the files; return the merged report, the ids of tests found in more than one file, and the
+    files that could not be read (with why)."""
     merged = JUnitXml()
     seen: Counter[str] = Counter()
+    unreadable: dict[Path, str] = {}
     for path in paths:
-        report = JUnitXml.fromfile(str(path))
+        try:
+            report = JUnitXml.fromfile(str(path))
+        except (OSError, SyntaxError, JUnitXmlError) as error:  # SyntaxError: either XML parser's
+            unreadable[path] = str(error) or type(error).__name__
+            continue
         seen.update({f"{case.classname}::{case.name}" for suite in report for case in suite})
         merged += report
     merged.update_statistics()
-    return merged, sorted(test for test, count in seen.items() if count > 1)
+    return merged, sorted(test for test, count in seen.items() if count > 1), unreadable
+
+
+def flaky_tests(merged: JUnitXml) -> list[str]:
+    """Return the tests that passed on a retry: the Surefire ``<flakyFailure>``/``<flakyError>`` the suite writes."""
+    return [
+        f"{case.classname}::{case.name}"
+        for suite in merged
+        for case in suite
+        if case.is_passed and (case._elem.find("flakyFailure") is not None or case._elem.find("flakyError") is not None)
+    ]
 
 
 def summary(merged: JUnitXml, paths: list[Path]) -> str:
     """A Markdown summary (GitHub's job summary shows it): totals, then each failed and flaky test."""
     cases = [(f"{case.classname}::{case.name}", case) for suite in merged for case in suite]
     failed = [name for name, case in cases if not case.is_passed and not case.is_skipped]
-    # Passed on a retry: the Surefire <flakyFailure> children the suite writes (plugins/flaky.py).
-    flaky = [name for name, case in cases if case.is_passed and case._elem.find("flakyFailure") is not None]
+    flaky = flaky_tests(merged)
     passed = merged.tests - merged.failures - merged.errors - merged.skipped
     lines = [
         "### Tests, all shards",
@@ -64,33 +82,50 @@ def summary(merged: JUnitXml, paths: list[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def budget(text: str) -> int:
+    """Parse ``--max-flaky``: a count, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count of tests (0 or more)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Merge the shards' JUnit files named on the command line."""
     parser = argparse.ArgumentParser(description="Merge the shards' JUnit XML files into one report.")
     parser.add_argument("inputs", nargs="*", default=[DEFAULT_INPUTS], help=f"files or globs ({DEFAULT_INPUTS})")
     parser.add_argument("-o", "--output", type=Path, default=Path(DEFAULT_OUTPUT), help=f"default {DEFAULT_OUTPUT}")
     parser.add_argument("--summary", type=Path, help="append a Markdown summary to this file ($GITHUB_STEP_SUMMARY)")
+    parser.add_argument("--max-flaky", type=budget, metavar="N", help="fail when the shards hold more flaky tests")
     args = parser.parse_args(argv)
 
     paths = find_inputs(args.inputs, args.output)
     if not paths:
         print(f"merge_junit: no file matches {' '.join(args.inputs)}; run the shards first", file=sys.stderr)
         return 2
-    merged, duplicates = merge(paths)
+    merged, duplicates, unreadable = merge(paths)
+    for path, why in unreadable.items():
+        print(f"merge_junit: {path} could not be read, left out: {why}", file=sys.stderr)
+    if len(unreadable) == len(paths):
+        return 3
     args.output.parent.mkdir(parents=True, exist_ok=True)
     merged.write(str(args.output))
     print(
-        f"merged {len(paths)} files into {args.output}: {merged.tests} tests, {merged.failures} failed, "
-        f"{merged.errors} errors, {merged.skipped} skipped"
+        f"merged {len(paths) - len(unreadable)} files into {args.output}: {merged.tests} tests, "
+        f"{merged.failures} failed, {merged.errors} errors, {merged.skipped} skipped"
     )
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as out:
-            out.write(summary(merged, paths))
+            out.write(summary(merged, [path for path in paths if path not in unreadable]))
     if duplicates:
         print(f"merge_junit: {len(duplicates)} of the tests ran in more than one shard, e.g.:", file=sys.stderr)
         print("\n".join(f"  {test}" for test in duplicates[:10]), file=sys.stderr)
-        return 1
-    return 0
+    flaky = len(flaky_tests(merged))
+    over_budget = args.max_flaky is not None and flaky > args.max_flaky
+    if over_budget:
+        print(
+            f"merge_junit: {flaky} flaky tests, more than --max-flaky={args.max_flaky}: the run fails", file=sys.stderr
+        )
+    return 3 if unreadable else 1 if duplicates else 4 if over_budget else 0
 
 
 if __name__ == "__main__":

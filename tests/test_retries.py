@@ -17,22 +17,23 @@ from suite_run import ROOT, SuiteRun, run_pytest
 
 pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 MODULE = "tests/runs/retried.py"
+EDGES = "tests/runs/retried_edges.py"  # no browser: quick
 CI_RETRIES = ("--reruns", "1", "--tracing=on-first-retry")
 
 
-def run_retried(folder: Path, *args: str) -> SuiteRun:
+def run_retried(folder: Path, *args: str, module: str = MODULE) -> SuiteRun:
     """Run the module with CI's retries, its failure marks and reports under ``folder``."""
     marks = folder / "marks"
     marks.mkdir(parents=True, exist_ok=True)
-    return run_pytest(MODULE, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks)})
+    return run_pytest(module, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks)})
 
 
 def junit_case(folder: Path, name: str) -> ElementTree.Element:
-    """Return the JUnit ``<testcase>`` of ``name`` (the browser parameter aside), failing if not exactly one."""
+    """Return the JUnit ``<testcase>`` of ``name`` (parameters aside), failing if not exactly one."""
     cases = [
         case
         for case in ElementTree.parse(folder / "junit.xml").iter("testcase")
-        if case.get("name", "").startswith(name + "[")
+        if case.get("name", "").split("[")[0] == name
     ]
     assert len(cases) == 1, f"expected one testcase for {name}, found {len(cases)}"
     return cases[0]
@@ -126,6 +127,9 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
     assert run.outcomes == {"test_fails_every_time": "skipped", "test_passes": "passed"}, run.output
     assert "known to fail, tracked in #42" in run.messages["test_fails_every_time"]
     assert not list((tmp_path / "test-results").glob("*retry1")), "a quarantined test is not retried"
+    # Its failure's evidence is kept as any failure's: the material to mend it
+    kept = artifacts(tmp_path, "test_fails_every_time")
+    assert kept == {"tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"]}, kept
 
 
 def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:
@@ -157,3 +161,14 @@ def test_shards_keep_their_flaky_results_when_merged(tmp_path: Path) -> None:
     flaky = [case.get("name") for case in cases if case.find("flakyFailure") is not None]
     assert flaky == ["test_fails_once_then_passes[chromium]"]
     assert "`tests.runs.retried::test_fails_once_then_passes[chromium]`" in summary.read_text()
+
+    # The run's budget is checked across the shards (each checked only its own: 1 flaky, allowed 1)
+    over = subprocess.run([*command, "--max-flaky", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert over.returncode == 4, over.stderr
+    assert "1 flaky tests, more than --max-flaky=0: the run fails" in over.stderr
+    # A shard's file left empty (killed as it wrote) is named; the others are merged all the same
+    (tmp_path / "junit-3.xml").write_text("")
+    broken = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 3, broken.stderr
+    assert f"{tmp_path / 'junit-3.xml'} could not be read, left out" in broken.stderr
+    assert len(list(ElementTree.parse(merged).iter("testcase"))) == 2

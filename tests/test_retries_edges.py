@@ -1,0 +1,151 @@
+"""Retries at their edges: a failure's words and phases, each attempt's files, skips, names alike, the
+budget's option, a worker that dies, the quarantine file's mistakes. No browser: tests/runs/retried_edges.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from suite_run import SuiteRun
+from test_retries import EDGES, artifacts, junit_case, run_retried
+
+pytestmark = [pytest.mark.tooling]
+MAX_NAME = 255  # bytes of a file name on Linux, macOS and Windows alike
+
+
+def run_edges(folder: Path, *args: str) -> SuiteRun:
+    return run_retried(folder, *args, module=EDGES)
+
+
+def test_a_failure_s_control_characters_leave_the_junit_file_valid(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    (flaky,) = junit_case(tmp_path, "test_fails_once_in_colour").findall("flakyFailure")  # the file parses
+    assert "#x1B[31mERROR#x1B[0m and #x00" in flaky.get("message", ""), flaky.attrib
+
+
+def test_an_attempt_that_failed_in_its_call_and_its_teardown_is_one_flaky_failure(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "teardown_too", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    case = junit_case(tmp_path, "test_fails_once_and_its_teardown_too")
+    (flaky,) = case.findall("flakyFailure")
+    assert "its call fails on the first attempt only" in flaky.get("message", "")
+    assert "its teardown fails on the first attempt only" in (flaky.findtext("stackTrace") or "")
+    assert case.find("flakyError") is None
+
+
+def test_a_test_skipped_on_its_retry_is_not_flaky(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "then_skips", "--max-flaky", "0")
+
+    assert run.returncode == 0, run.output
+    assert "FLAKY" not in run.output
+    assert run.outcomes == {"test_fails_then_skips": "skipped"}
+    case = junit_case(tmp_path, "test_fails_then_skips")
+    assert case.find("flakyFailure") is None and len(case.findall("rerunFailure")) == 1
+
+
+def test_each_failed_attempt_links_the_files_it_attached(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "attaches", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    (flaky,) = junit_case(tmp_path, "test_attaches_then_fails_once").findall("flakyFailure")
+    links = (flaky.findtext("system-out") or "").split()
+    assert len(links) == 1 and links[0].endswith("-test-attaches-then-fails-once/scan.json]]"), links
+
+
+def test_a_long_test_name_keeps_a_folder_for_each_attempt(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "long_name", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    assert "1 flaky (failed, then passed on retry)" in run.output
+    folders = [path for path in (tmp_path / "test-results").iterdir() if path.is_dir()]
+    assert len(folders) == 2 and all((folder / "scan.json").exists() for folder in folders), folders
+    assert all(len(folder.name.encode()) <= MAX_NAME for folder in folders)
+
+
+def test_tests_whose_names_differ_only_in_case_keep_their_files_apart(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "names_alike")
+
+    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.output
+    kept = {name: files for name, files in artifacts(tmp_path, "names_alike").items() if not name.endswith("retry1")}
+    assert len(kept) == 2 and all(files == ["scan.json"] for files in kept.values()), kept
+
+
+def test_a_finding_is_not_retried_under_a_marker_s_own_retry_rules(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "retry_rules")
+
+    assert run.outcomes == {"test_finding_under_retry_rules_of_its_own": "failed"}, run.output
+    assert junit_case(tmp_path, "test_finding_under_retry_rules_of_its_own").find("rerunFailure") is None
+
+
+def test_flaky_tests_are_counted_apart_and_kept_with_a_junit_prefix(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1", "--junit-prefix=nightly")
+
+    assert run.returncode == 0, run.output
+    assert "1 rerun, 1 flaky in" in run.output  # the last line counts it apart from the passed
+    (case,) = ElementTree.parse(tmp_path / "junit.xml").iter("testcase")
+    assert case.get("classname", "").startswith("nightly.") and case.find("flakyFailure") is not None
+
+
+def test_a_worker_that_dies_leaves_one_testcase_per_test(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "worker_dies or colour", "-n", "2", "--max-flaky", "2")
+
+    assert run.returncode == 0, run.output
+    suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
+    names = [case.get("name") for case in suite.iter("testcase")]
+    assert sorted(names) == ["test_fails_once_in_colour", "test_worker_dies_at_first"], names
+    assert suite.get("tests") == "2"
+
+
+def test_a_negative_flaky_budget_is_a_usage_error(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "colour", "--max-flaky=-1")
+
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert "--max-flaky: -1 is below 0" in run.output
+
+
+UNTIL = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+ENTRY = f'id = "{EDGES}::test_in_a_language_fails[fr-FR]"\nreason = "r"\nowner = "qa"\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (f"[[test]]\n{ENTRY}until = {UNTIL}T23:59:00Z\n", "until (a date, as 2027-01-31)"),
+        (f"[test]\n{ENTRY}until = {UNTIL}\n", "each entry is a [[test]] table"),
+        ('test = "oops"\n', "each entry is a [[test]] table"),
+    ],
+    ids=["a date-time", "one table", "a string"],
+)
+def test_a_quarantine_file_s_mistake_is_a_usage_error(tmp_path: Path, content: str, said: str) -> None:
+    quarantine = tmp_path / "quarantine.toml"
+    quarantine.write_text(content)
+
+    run = run_edges(tmp_path, f"--quarantine={quarantine}")
+
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert said in run.output and "INTERNALERROR" not in run.output
+
+
+def test_a_quarantine_file_named_but_missing_is_a_usage_error(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, f"--quarantine={tmp_path / 'quarantine.tomll'}")
+
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert "quarantine.tomll: no such file" in run.output
+
+
+def test_a_quarantine_entry_matches_without_the_browser_and_a_stale_one_is_said(tmp_path: Path) -> None:
+    quarantine = tmp_path / "quarantine.toml"
+    stale = f'id = "{EDGES}::test_renamed_long_ago"\nreason = "r"\nowner = "qa"\n'
+    quarantine.write_text(f"[[test]]\n{ENTRY}until = {UNTIL}\n[[test]]\n{stale}until = {UNTIL}\n")
+
+    run = run_edges(tmp_path, "-k", "language", f"--quarantine={quarantine}")
+
+    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.outcomes == {"test_in_a_language_fails[fr-FR]": "skipped"}, run.output
+    assert f"quarantine entry '{EDGES}::test_renamed_long_ago' matches no test" in run.output
