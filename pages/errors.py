@@ -16,11 +16,16 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-# What a page says it is, read without waiting: its main heading, else its title.
+# What a page says it is, read without waiting: its main heading, else its title, else its first words.
 PAGE_HEADING = """() => {
   const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
-  return ((heading && heading.innerText) || document.title || "").trim().slice(0, 200);
+  const words = (heading && heading.innerText) || document.title || (document.body && document.body.innerText) || "";
+  return words.split(/\\s+/).join(" ").trim().slice(0, 200);
 }"""
+# The HTTP status the page's document was answered with (its navigation timing); 0 where not known (WebKit).
+DOCUMENT_STATUS = "() => performance.getEntriesByType('navigation')[0]?.responseStatus || 0"
+# How a browser shows an answer of plain text (Chromium, Firefox, WebKit alike): its text in one <pre>.
+PLAIN_TEXT_PAGE = "body > pre:only-child"
 
 
 # A browser's words for a request that got no answer (Chromium, Firefox, WebKit); an aborted one
@@ -76,6 +81,14 @@ def browser_error_page(page: Page, asked: str) -> PortalUnavailableError | None:
     return PortalUnavailableError(
         f"The portal did not answer {asked}: the browser shows its own error page ({page.url}) instead"
     )
+
+
+def document_status(page: Page) -> int:
+    """Return the HTTP status ``page``'s document was answered with; 0 when not known."""
+    try:
+        return int(page.evaluate(DOCUMENT_STATUS) or 0)
+    except (PlaywrightError, TypeError, ValueError):  # closed, navigating again, or a browser without it
+        return 0
 
 
 def page_says(page: Page) -> str:

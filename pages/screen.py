@@ -18,12 +18,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
     BROWSER_ERROR_PAGE,
+    PLAIN_TEXT_PAGE,
     PortalError,
     PortalUnavailableError,
     SignedOutError,
     SignInError,
     UnknownPageError,
     browser_error_page,
+    document_status,
     error_for_status,
     no_answer,
     page_says,
@@ -132,6 +134,8 @@ class Screen:
         self.page = page
         self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
+        # An answer the browser shows as plain text: a gateway's own ("upstream connect error", Envoy's 503).
+        self.plain_answer = page.locator(PLAIN_TEXT_PAGE)
 
     def settle(self, ready: Locator, *, renew: bool = True, present: Locator | None = None) -> str | None:
         """Wait until ``ready`` shows; raise instead when the portal shows sign-in or an error page.
@@ -156,7 +160,7 @@ class Screen:
         renewal = renewal_for(self.page) if renew else None
         while True:
             try:
-                ready.or_(self.sign_in_prompt).or_(self.error_heading).first.wait_for()
+                ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first.wait_for()
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(present or ready) from error
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
@@ -166,6 +170,8 @@ class Screen:
                 return None
             if self.error_heading.first.is_visible():
                 raise self.shown_error()
+            if self.plain_answer.count():
+                raise self.plain_answer_error()
             if not self.sign_in_prompt.first.is_visible():
                 continue  # ``ready`` came and went with a redraw: wait for it again
             if renewal is None:
@@ -188,7 +194,8 @@ class Screen:
         page navigated meanwhile) answers None, and ``settle`` looks closer.
         """
         try:
-            snapshot = ready.or_(self.sign_in_prompt).or_(self.error_heading).first.aria_snapshot()
+            shown = ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first
+            snapshot = shown.aria_snapshot()
         except PlaywrightTimeoutError:
             raise  # none of the three came: ``settle`` says what the page is instead
         except PlaywrightError:  # the page navigated meanwhile
@@ -202,6 +209,8 @@ class Screen:
         # Compared as get_by_role compares names with a pattern: a search.
         if role == "heading" and "[level=1]" in line["attributes"]:
             trouble = ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name)
+        elif role == "text":  # what a plain-text answer shows as (so may a screen's own text, rarely)
+            trouble = self.plain_answer.count() > 0
         else:
             trouble = role == "button" and any_language("sign_in").search(name)
         return None if trouble else snapshot
@@ -292,6 +301,11 @@ class Screen:
                     f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
                 )
         says = page_says(self.page)
+        status = document_status(self.page)
+        if status >= 400:  # an error answer that is no error page the library knows (no heading, a proxy's words)
+            return self.error_for(
+                status, f"{says} (a page the library does not know, at {self.page.url})", of_customer=False
+            )
         if present.count():
             seen = "it shows, but it never finished loading (hidden, or still busy)"
         else:
@@ -308,9 +322,21 @@ class Screen:
         heading = self.error_heading.first.inner_text().strip()
         alert = self.page.get_by_role("alert")
         message = alert.first.inner_text().strip() if alert.count() else heading
-        status = status_of(heading)
+        return self.error_for(status_of(heading), message, of_customer=self.OF_CUSTOMER)
+
+    def plain_answer_error(self) -> Exception:
+        """Return the error for an answer shown as plain text: a gateway's, its status from the page's own timing.
+
+        Never ``CustomerNotFoundError``: a gateway's 404 is an address it does not route, not a customer.
+        """
+        status = document_status(self.page)
+        said = " ".join(self.plain_answer.first.inner_text().split())[:200]
+        return self.error_for(status, f"{said} (shown as plain text, at {self.page.url})", of_customer=False)
+
+    def error_for(self, status: int, message: str, *, of_customer: bool) -> Exception:
+        """Return the error for an answer with ``status``; a busy one (429, 503) with the wait its address asks."""
         wait = self.asked_wait() if status in (429, 503) else None
-        return error_for_status(status, message, of_customer=self.OF_CUSTOMER, retry_after=wait)
+        return error_for_status(status, message, of_customer=of_customer, retry_after=wait)
 
     def asked_wait(self) -> float | None:
         """Return the seconds the page's address asks to wait now (its ``Retry-After``), None if it does not.

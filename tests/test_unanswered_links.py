@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Route
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
-from flows import PortalUnavailableError, UnknownPageError, edit_account, submit_changes
+from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
 from pages import AccountPage, CustomerPage
 
 pytestmark = pytest.mark.regression
@@ -139,3 +139,30 @@ def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
         submit_changes(form, {"city": "厦门市"})
     assert len(held) == 1, "the form was sent once"
     assert api.billing_profile(customer.id) == customer.billing  # held, it never reached the portal
+
+
+def test_a_gateway_s_plain_text_answer_is_its_status_at_once(admin_page: Page, customers: CustomerFactory) -> None:
+    # Given a gateway in front of the portal (Envoy's) that answers the Account page with its own plain text
+    customer = customers.create("CN")
+    page = CustomerPage(admin_page).open(customer.id)
+    words = "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+    route_page(admin_page, "/account", lambda route: route.fulfill(status=503, content_type="text/plain", body=words))
+
+    # When Account is selected, then the error is the gateway's status and words, read as soon as shown
+    with pytest.raises(PageError, match=rf"answered 503: {words} \(shown as plain text, at \S+/account\)") as raised:
+        page.account()
+    assert raised.value.status == 503
+
+
+def test_an_error_answer_without_a_heading_is_its_status(admin_page: Page, customers: CustomerFactory) -> None:
+    # Given a proxy that answers the Account page's address with a bare page of its own, no heading, no title
+    customer = customers.create("US")
+    bare = "<html><body>Service Unavailable</body></html>"
+    route_page(admin_page, "/account", lambda route: route.fulfill(status=502, content_type="text/html", body=bare))
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When the Account page is opened, then the error is that status (a restart, to a job), with the page's words
+    with pytest.raises(
+        PageError, match=r"answered 502: Service Unavailable \(a page the library does not know, at \S+/account\)"
+    ):
+        AccountPage(admin_page).open(customer.id)
