@@ -40,8 +40,17 @@ def microsoft_id(customer: str) -> str | None:
     return guid.lower() if MICROSOFT_ID.match(guid) else None
 
 
+def check_customer(customer: str) -> None:
+    """Refuse a customer that is not text (a company name or a Microsoft ID), before touching the browser."""
+    if not isinstance(customer, str):
+        raise TypeError(f"customer is a company name or a Microsoft ID, as text: not {customer!r}")
+
+
 def check_changes(changes: Mapping[str, str]) -> None:
     """Refuse field names the edit form does not have, and values that are not text, before touching the browser."""
+    if not isinstance(changes, Mapping) or not all(isinstance(name, str) for name in changes):
+        shown = f"{changes!r}"[:80]
+        raise TypeError(f"changes maps field names to new values, as {{'city': 'Shanghai'}}: not {shown}")
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValueError(f"Not editable billing fields: {', '.join(unknown)}. Editable: {', '.join(EDITABLE_FIELDS)}")
@@ -66,6 +75,7 @@ def open_customer(page: Page, customer: str) -> CustomerPage:
     Raises ``CustomerNotFoundError`` when no customer has the name, ``AmbiguousCustomerError`` when
     the list shows it more than once.
     """
+    check_customer(customer)
     customers = open_customers(page, wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {customer}"):
         chosen = customers.choose(customer, only_one=True)
@@ -80,6 +90,7 @@ def edit_account(page: Page, customer: str) -> AccountEditPage:
     ``customer`` is a company name, found in the Customers list; or a Microsoft ID, whose Account
     page opens at its address (``customers/<id>/account``), as when two customers share a name.
     """
+    check_customer(customer)
     by_id = microsoft_id(customer)
     if by_id is not None:
         with step(page, f"Open Account of {by_id}"):
@@ -157,6 +168,7 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
     portal says so; nothing is saved in those cases.
     """
+    check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
     if not changes:  # a Submit of the form as it stands would still leave a change in the portal's log
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")

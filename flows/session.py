@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, Playwright, sync_playwright
 
@@ -18,8 +19,17 @@ from .sign_in import complete_sign_in, sign_in
 
 
 def normalize_base_url(base_url: str) -> str:
-    """Return ``base_url`` with one trailing slash, so relative paths resolve below it."""
-    return base_url.rstrip("/") + "/"
+    """Return ``base_url`` with one trailing slash, so relative paths resolve below it.
+
+    Raises ``ValueError`` for an address without its ``http://`` or ``https://`` (``127.0.0.1:8000``: a
+    browser takes it for a path, and every step after fails for another reason), ``TypeError`` for no text.
+    """
+    if not isinstance(base_url, str):
+        raise TypeError(f"The portal's address is text, as http://127.0.0.1:8000/: not {type(base_url).__name__}")
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"The portal's address {base_url!r} needs its http:// or https://, as http://127.0.0.1:8000/")
+    return base_url.strip().rstrip("/") + "/"
 
 
 def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: str | Path) -> None:
@@ -75,6 +85,7 @@ def portal_session(
     credentials, once, and goes on; a Submit never does, it raises ``SignedOutError`` saying
     nothing was saved.
     """
+    base_url = normalize_base_url(base_url)  # a wrong address fails here, before a browser starts
     endpoint = ws_endpoint_or_env(ws_endpoint)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)

@@ -27,6 +27,7 @@ from .job_sign_in import JobSignIn
 from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
+from .session import normalize_base_url
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,14 @@ class Workers:
     session_options: Mapping[str, Any] = field(default_factory=dict)
     traces: Path | None = None  # a folder for the trace of each row that failed twice; None records none
     setup_context: Callable[[BrowserContext], None] | None = None  # called on each worker's signed-in context
+
+    def __post_init__(self) -> None:
+        # Checked before any browser starts: a wrong count or address would fail later, further from its cause.
+        normalize_base_url(self.base_url)
+        if isinstance(self.count, bool) or not isinstance(self.count, int):
+            raise TypeError(f"workers is a whole number of browsers, 1 or more: not {self.count!r}")
+        if self.count < 1:
+            raise ValueError(f"workers is how many browsers apply the rows: 1 or more, not {self.count}")
 
 
 class WorkerFailure(Exception):

@@ -15,6 +15,7 @@ portal not run". Under xdist the controller learns the counts from the workers a
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,6 +27,10 @@ COUNTS = pytest.StashKey[dict[str, int]]()
 def pytest_configure(config: pytest.Config) -> None:
     # The markers "bundled" and "tooling" are registered in pyproject.toml.
     config.stash[COUNTS] = {"deployment": 0, "bundled": 0, "tooling": 0}
+    deployment = target(config)
+    parts = urlsplit(deployment or "")
+    if deployment and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise pytest.UsageError(f"--base-url {deployment}: give the address whole, with http:// or https://")
 
 
 def target(config: pytest.Config) -> str | None:

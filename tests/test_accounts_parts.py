@@ -65,7 +65,7 @@ def test_a_file_with_only_its_header_is_nothing_to_do_said_without_signing_in(tm
     assert done.returncode == 0, done.stderr
     assert "has no rows below its header: nothing to do" in done.stderr
     assert done.stdout.startswith("0 rows: none; results in ")
-    assert (tmp_path / "changes.csv.results.csv").read_text().startswith("row,customer,outcome")
+    assert (tmp_path / "changes.csv.results.csv").read_text(encoding="utf-8-sig").startswith("row,customer,outcome")
 
 
 def test_no_rows_start_no_browser_and_mixed_rows_are_refused() -> None:
@@ -74,6 +74,23 @@ def test_no_rows_start_no_browser_and_mixed_rows_are_refused() -> None:
     assert update_accounts([], nowhere, "global-admin") == []
     with pytest.raises(TypeError, match="all AccountRows or all mappings"):
         update_accounts([AccountRow(2, "Contoso", {"city": "Lyon"}), {"customer": "Fabrikam"}], nowhere, "x")
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "said"),
+    [
+        ({"workers": 0}, ValueError, "workers is how many browsers apply the rows: 1 or more, not 0"),
+        ({"workers": "2"}, TypeError, "workers is a whole number of browsers, 1 or more: not '2'"),
+        ({"base_url": "127.0.0.1:9"}, ValueError, "The portal's address '127.0.0.1:9' needs its http://"),
+    ],
+    ids=["no-workers", "workers-as-text", "address-without-http"],
+)
+def test_a_wrong_count_or_address_is_refused_before_any_browser(
+    options: dict[str, object], error: type[Exception], said: str
+) -> None:
+    arguments = {"base_url": "http://127.0.0.1:9/", **options}  # nothing listens there: a browser would fail later
+    with pytest.raises(error, match=re.escape(said)):
+        update_accounts([{"customer": "Contoso", "city": "Lyon"}], user="x", **arguments)  # type: ignore[arg-type]
 
 
 def saved_by_excel(path: Path, results: dict[str, str]) -> Path:

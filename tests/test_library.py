@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -100,6 +101,25 @@ def test_a_value_that_is_not_text_is_refused_before_the_browser_moves(page: Page
     assert page.url == "about:blank"
 
 
+@pytest.mark.parametrize(
+    ("customer", "changes", "said"),
+    [
+        (None, {"city": "Lyon"}, r"customer is a company name or a Microsoft ID, as text: not None"),
+        (42, {"city": "Lyon"}, r"customer is a company name or a Microsoft ID, as text: not 42"),
+        ("Contoso", [("city", "Lyon")], r"changes maps field names to new values.*not \[\('city', 'Lyon'\)\]"),
+        ("Contoso", "city=Lyon", r"changes maps field names to new values.*not 'city=Lyon'"),
+    ],
+    ids=["customer-none", "customer-number", "changes-list", "changes-text"],
+)
+def test_arguments_of_the_wrong_type_are_refused_before_the_browser_moves(
+    page: Page, customer: object, changes: object, said: str
+) -> None:
+    with pytest.raises(TypeError, match=said):
+        update_customer_account(page, customer, changes)  # type: ignore[arg-type]
+
+    assert page.url == "about:blank"
+
+
 def test_a_line_break_is_refused_before_the_browser_moves(page: Page) -> None:
     # A one-line field drops it as it is typed: what was saved would not be what was asked
     with pytest.raises(ValueError, match=r"no line breaks in addressLine1='Bât. A\\n12 rue de la Paix'"):
@@ -159,6 +179,16 @@ def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_
 
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
     assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
+
+
+def test_the_suite_against_an_address_without_http_refuses_to_start() -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--base-url", "127.0.0.1:8000"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--base-url 127.0.0.1:8000: give the address whole, with http:// or https://" in done.stderr
 
 
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
@@ -431,6 +461,12 @@ def test_a_saved_sign_in_puts_session_storage_back_on_its_own_origin_before_the_
 @pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
 def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
     assert normalize_base_url(url) == "http://portal.example/pc/"
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8000", "portal.example/pc", "", "ftp://portal.example/"])
+def test_a_base_url_without_http_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=rf"The portal's address '{re.escape(url)}' needs its http:// or https://"):
+        normalize_base_url(url)
 
 
 @pytest.mark.parametrize("package", ["pages", "flows"])
