@@ -25,7 +25,7 @@ from filelock import FileLock
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from fixtures.identity import DEMO_TOTP_SECRET
-from flows import SignInError, complete_sign_in, sign_in
+from flows import MfaRequiredError, SignInError, complete_sign_in, sign_in
 from flows.saved_sign_in import restore_session_storage, save_sign_in, saved_sign_in_path
 from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages.renewal import SignInRenewal, renew_sign_in_with
@@ -86,6 +86,13 @@ class SavedSignIns:
                 try:
                     sign_in(context.new_page(), role, self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved)
+                except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
+                    self.stop(
+                        f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
+                        f"For this suite: --portal-totp-secret (or $PORTAL_TOTP_SECRET), or saved sign-ins "
+                        f"(`python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir DIR`, "
+                        f"then --auth-dir DIR)."
+                    )
                 except SignInError as refused:
                     self.stop(f"The portal refused the sign-in of {role} at {self.base_url}: {refused}")
                 finally:

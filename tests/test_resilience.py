@@ -117,3 +117,16 @@ def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess,
     assert "test_4_never_runs" not in run.outcomes, run.output
     assert f"Interrupted: {refused}" in run.output, run.output
     assert run.returncode == pytest.ExitCode.INTERRUPTED
+
+
+def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_gives_it(
+    portal: PortalProcess, tmp_path: Path
+) -> None:
+    # Given a deployment whose provider asks for a verification code, and a run given no TOTP secret
+    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", folder=tmp_path / "run")
+
+    # Then the run stops at the first sign-in, saying what to give it: nothing was refused
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert "Interrupted: The sign-in of " in run.output and "needs what the run was not given" in run.output
+    assert "--portal-totp-secret (or $PORTAL_TOTP_SECRET)" in run.output
+    assert "refused the sign-in" not in run.output
