@@ -2,7 +2,8 @@
 
 Problems, progress and messages go to standard error; what would change (``--dry-run``) and the
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
-refused (or problems found before any change), 1 a row failed or the run itself did, 130 Ctrl-C.
+refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
+line (argparse's, a results file or journal that is the input, a journal another run is using), 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_pla
 from .accounts_plan import check_rows
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
-from .journal import Journal, journal_path, run_owner
+from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
 from .spreadsheet import SpreadsheetError, read_rows, write_results
 from .workers import Pool, WorkerFailure, Workers
 
+EXIT_USAGE = 2  # as argparse exits, and update-account
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
 API_URL_VARIABLE = "PORTAL_API_URL"
@@ -59,8 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--results",
         type=Path,
         metavar="PATH",
-        help="results file, CSV or JSON by its extension (default: FILE.results.csv); the journal is "
-        "PATH.journal, the traces of failed rows go to PATH.traces/",
+        help="results file, CSV (for Excel: UTF-8 with a BOM) or JSON by its extension (default: FILE.results.csv; "
+        "never FILE itself); the journal is PATH.journal, the traces of failed rows go to PATH.traces/",
     )
     parser.add_argument(
         "--resume", action="store_true", help="carry on from the journal; finished rows are not submitted again"
@@ -104,11 +106,36 @@ def summary(outcomes: list[Any], results: Path) -> str:
     return f"{len(outcomes)} rows: {tally or 'none'}; results in {results}"
 
 
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file: alike once resolved, or (both there) one file under two names."""
+    if one.resolve() == other.resolve():
+        return True
+    try:
+        return one.samefile(other)  # a hard link, or another case on a case-insensitive disk
+    except OSError:
+        return False  # one of them is not there (yet)
+
+
+def overwritten_input(file: Path, results: Path) -> str | None:
+    """Return why the run's own files would overwrite its input (or each other), else None."""
+    journal = journal_path(results)
+    if same_file(results, file):
+        return f"--results {results} is the input file: the results would replace its rows; give another path"
+    if same_file(journal, file) or same_file(journal, results):
+        said = "the input file" if same_file(journal, file) else "the results file"
+        return f"the journal {journal} (PATH.journal of --results) is {said}; give another --results"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run update-accounts; return its exit code."""
     if not args.verbose:
         logging.getLogger("flows").setLevel(logging.WARNING)  # N workers' steps would bury the progress
     results = args.results or args.file.with_name(args.file.name + ".results.csv")
+    overwrite = overwritten_input(args.file, results)
+    if overwrite:  # said before anything runs: even a file without rows writes its results
+        print(f"error: {overwrite}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         rows = read_rows(args.file)
     except SpreadsheetError as error:
@@ -124,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
     try:  # no password to type here, another's journal, a folder that is not there: said before any browser
         password = password_for(args)
         journal = open_journal(args, results)
+    except JournalInUseError as error:  # the same command run twice, or two files given one --results
+        print(f"error: {error} (another --results PATH writes PATH.journal)", file=sys.stderr)
+        return EXIT_USAGE
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED

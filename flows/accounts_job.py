@@ -123,7 +123,8 @@ def update_accounts(
     a file recording each row as it happens; with ``resume`` a run carries on from it, never
     submitting a finished row twice (rows are known by their content, wherever they moved in the
     file, rows alike by which of them they are; a journal of another user or portal raises
-    ``JournalMismatchError``). ``traces`` is a
+    ``JournalMismatchError``; one another run is writing, ``JournalInUseError``, before any browser
+    starts). ``traces`` is a
     folder for the trace of each row that failed twice. ``on_outcome`` hears each row the UI
     applied, as it finishes; ``setup_context`` is called on each worker's signed-in context
     (routes, init scripts).

@@ -6,6 +6,10 @@ After a crash or Ctrl-C, a resumed run skips the rows whose outcome is final, an
 that had started without an outcome: its Submit may or may not have reached the portal. A row is
 known by its content (and, for rows of the same content, which of them it is in file order), not
 by its number: a row inserted or removed above it between the runs changes nothing.
+
+One run at a time writes a journal: it holds an exclusive lock on it until it closes (``flock`` on
+POSIX, released by the system however the run ends; elsewhere a ``.lock`` file with its pid, taken
+over once that process is gone). A second run, resumed or not, raises ``JournalInUseError``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import dataclasses
 import json
 import os
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -24,6 +29,11 @@ from typing import Any, TextIO
 from .outcomes import FINAL, RowOutcome
 from .session import normalize_base_url
 from .spreadsheet import AccountRow
+
+try:
+    import fcntl
+except ImportError:  # Windows: the pid lock file instead
+    fcntl = None  # type: ignore[assignment]
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"
 LINE = "_line"  # kept with an entry read back, not written
@@ -41,6 +51,81 @@ def line_order(entry: Mapping[str, Any]) -> int:
 
 class JournalMismatchError(ValueError):
     """The journal to resume from was written by a run as another user, or against another portal."""
+
+
+class JournalInUseError(RuntimeError):
+    """Another run holds the journal: two runs writing it would interleave their entries and lose rows."""
+
+    def __init__(self, path: Path, pid: int | None, lock_file: Path | None = None) -> None:
+        who = f"Another run (pid {pid})" if pid else "Another run"
+        stale = f" (if none runs, remove {lock_file})" if lock_file else ""
+        super().__init__(
+            f"{who} is using the journal {path}{stale}: wait for it to end, or give this run another journal"
+        )
+        self.path, self.pid = path, pid
+
+
+def running(pid: int) -> bool:
+    """Whether the process ``pid`` is still there: a lock file of one that is gone is taken over."""
+    if pid <= 0:
+        return False  # 0 and -1 name groups of processes, never a run
+    if sys.platform == "win32":  # os.kill(pid, 0) would send Ctrl-C there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: another user's process
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, the process is only looked up
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def pid_in(path: Path) -> int | None:
+    """Return the pid a lock file holds, or None when it holds none (yet)."""
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    return int(text) if text.isdigit() else None
+
+
+def recorded_pid(journal: Path) -> int | None:
+    """Return the pid the last run recorded in ``journal``, if that process is still there."""
+    for line in reversed(journal.read_text(encoding="utf-8", errors="replace").splitlines()):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("event") == RUN:
+            pid = entry.get("pid")
+            return pid if isinstance(pid, int) and running(pid) else None
+    return None
+
+
+def take_lock_file(path: Path, journal: Path) -> Path:
+    """Create the lock file ``path`` with this process's pid, taking it over from a process that is gone."""
+    for _ in range(3):
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = pid_in(path)
+            except FileNotFoundError:
+                continue  # its run just ended
+            if pid is None or running(pid):  # no pid: one being written now, or a crash between; said
+                raise JournalInUseError(journal, pid, path) from None
+            path.unlink(missing_ok=True)  # its run crashed or was killed: the lock is stale
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
+        return path
+    raise JournalInUseError(journal, None, path)
 
 
 def run_owner(base_url: str, user: str) -> dict[str, str]:
@@ -65,6 +150,7 @@ class Journal:
 
         ``owner`` says who runs against which portal (``{"base_url": ..., "user": ...}``): a journal an
         earlier run wrote for another raises ``JournalMismatchError``. ``read_only`` reads it (a dry run).
+        A journal another run is writing raises ``JournalInUseError`` before anything in it changes.
         """
         self.path = None if path is None else Path(path)
         self.lock = threading.Lock()
@@ -74,10 +160,48 @@ class Journal:
         self.current: dict[str, list[dict[str, Any]]] = {}  # this run's Submits started, by row key
         self.keys: dict[int, str] = {}  # this run's rows' keys, by row number
         self.file: TextIO | None = None
+        self.lock_file: Path | None = None  # the pid lock file, where flock is not to be had
         self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
         if self.path is None:
             return
-        text = self.path.read_text(encoding="utf-8") if self.found else ""
+        if not read_only:
+            # "a", not "w": the journal is emptied only once this run holds it, never under another's feet
+            self.file = self.path.open("a", encoding="utf-8")
+        try:
+            self.hold()
+            text = self.path.read_text(encoding="utf-8") if self.found else ""
+            self.read(text, owner)
+        except BaseException:
+            self.close()  # a journal refused (another's, another owner's) is let go at once
+            raise
+        if self.file is None:
+            return
+        if not resume:
+            self.file.truncate(0)
+        elif text and not text.endswith("\n"):
+            self.file.write("\n")  # end the torn line, or the next entry would be lost with it
+        if owner is not None:
+            self.append({"event": RUN, **owner, "pid": os.getpid()})  # the pid: named to a run refused meanwhile
+
+    def hold(self) -> None:
+        """Hold the journal for this run alone until it closes; raise ``JournalInUseError`` if another run does.
+
+        A dry run, which only reads, holds nothing.
+        """
+        if self.file is None or self.path is None:
+            return
+        if fcntl is not None:
+            try:
+                fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                raise JournalInUseError(self.path, recorded_pid(self.path)) from None
+            except OSError:
+                pass  # a file system without flock (some network shares): the lock file instead
+        self.lock_file = take_lock_file(self.path.with_name(self.path.name + ".lock"), self.path)
+
+    def read(self, text: str, owner: Mapping[str, str] | None) -> None:
+        """Take in an earlier run's entries; raise ``JournalMismatchError`` for another owner's journal."""
         for number, line in enumerate(text.splitlines()):
             try:
                 entry = json.loads(line)
@@ -92,13 +216,6 @@ class Journal:
             else:
                 known_as = (entry["hash"], int(entry.get("row", 0)))
                 self.by_number.setdefault(known_as, []).append({**entry, LINE: number})
-        if read_only:
-            return
-        self.file = self.path.open("a" if resume else "w", encoding="utf-8")
-        if text and not text.endswith("\n"):
-            self.file.write("\n")  # end the torn line, or the next entry would be lost with it
-        if owner is not None:
-            self.append({"event": RUN, **owner})
 
     def check_owner(self, earlier: Mapping[str, Any], owner: Mapping[str, str] | None) -> None:
         """Refuse to resume a journal an earlier run wrote as another user or against another portal."""
@@ -191,6 +308,13 @@ class Journal:
         self.close()
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the file, and let the next run have it."""
         if self.file is not None:
-            self.file.close()
+            self.file.close()  # flock's lock goes with it
+        if self.lock_file is not None:
+            try:
+                if pid_in(self.lock_file) == os.getpid():  # not a lock another run took over meanwhile
+                    self.lock_file.unlink()
+            except FileNotFoundError:
+                pass
+            self.lock_file = None

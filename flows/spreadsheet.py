@@ -38,6 +38,8 @@ DELIMITERS = (",", ";", "\t")
 SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
+# A cell starting so is a formula to Excel and LibreOffice: OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpreadsheetError(ValueError):
@@ -246,8 +248,22 @@ def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
         workbook.close()
 
 
+def inert(value: object) -> str:
+    """Return a cell of the results CSV as text Excel shows as it is: a formula's start behind a ``'``.
+
+    A value from the input or the portal (``=HYPERLINK(...)``) would be a live formula in the file
+    people open (OWASP: CSV injection). Only the file changes, never what the job compares or journals.
+    """
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def write_results(path: str | Path, outcomes: Sequence[RowOutcome]) -> None:
-    """Write the outcomes to ``path``: JSON for ``.json``, else CSV with a before and after column per field."""
+    """Write the outcomes to ``path``: JSON for ``.json``, else CSV with a before and after column per field.
+
+    The CSV is for Excel: UTF-8 with a BOM (without one, Windows Excel reads it in the computer's own
+    code page and garbles Chinese and French names), and no cell that Excel would run as a formula.
+    """
     path = Path(path)
     temporary = path.with_name(path.name + ".tmp")  # never a half-written results file
     if path.suffix.lower() == ".json":
@@ -257,13 +273,13 @@ def write_results(path: str | Path, outcomes: Sequence[RowOutcome]) -> None:
         header = ["row", "customer", "outcome", "customer_id"]
         header += [f"{name} {when}" for name in fields for when in ("wanted", "before", "after")]
         header += ["messages", "seconds", "trace"]
-        with temporary.open("w", newline="", encoding="utf-8") as file:
+        with temporary.open("w", newline="", encoding="utf-8-sig") as file:
             writer = csv.writer(file)
-            writer.writerow(header)
+            writer.writerow(map(inert, header))  # a column of the input names a field, wanted or not
             for o in outcomes:
                 values = [getattr(o, when).get(name, "") for name in fields for when in ("wanted", "before", "after")]
-                writer.writerow(
-                    [o.row, o.customer, o.outcome, o.customer_id, *values, " | ".join(o.messages), f"{o.seconds:.2f}",
-                     o.trace]
-                )  # fmt: skip
+                writer.writerow(map(inert, [
+                    o.row, o.customer, o.outcome, o.customer_id, *values, " | ".join(o.messages), f"{o.seconds:.2f}",
+                    o.trace,
+                ]))  # fmt: skip
     os.replace(temporary, path)

@@ -80,8 +80,8 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 
 
 def results_of(path: Path) -> dict[str, str]:
-    """Return each row's outcome in a CSV results file, by row number."""
-    with path.open(encoding="utf-8") as file:
+    """Return each row's outcome in a CSV results file (UTF-8 with a BOM, for Excel), by row number."""
+    with path.open(encoding="utf-8-sig") as file:
         return {line["row"]: line["outcome"] for line in csv.DictReader(file)}
 
 

