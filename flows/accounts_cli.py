@@ -133,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("flows").setLevel(logging.WARNING)  # N workers' steps would bury the progress
     results = args.results or args.file.with_name(args.file.name + ".results.csv")
     overwrite = overwritten_input(args.file, results)
+    if results.suffix.lower() not in (".csv", ".json"):  # an .xlsx would get CSV text under Excel's name
+        overwrite = f"--results {results}: the results are written as CSV or JSON, named .csv or .json"
     if overwrite:  # said before anything runs: even a file without rows writes its results
         print(f"error: {overwrite}", file=sys.stderr)
         return EXIT_USAGE

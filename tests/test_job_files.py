@@ -180,6 +180,7 @@ def test_the_same_job_started_twice_stops_at_once_naming_the_journal_and_the_fir
         pytest.param("sub/../changes.csv", "--results {results} is the input file", id="another-spelling"),
         pytest.param("link.csv", "--results {results} is the input file", id="a-link-to-it"),
         pytest.param("r.csv", "the journal {results}.journal (PATH.journal of --results) is the input", id="journal"),
+        pytest.param("r.xlsx", "--results {results}: the results are written as CSV or JSON", id="not-csv-or-json"),
     ],
 )
 def test_results_or_journal_over_the_input_file_is_a_usage_error_before_anything_runs(
