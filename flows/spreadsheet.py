@@ -38,6 +38,7 @@ DELIMITERS = (",", ";", "\t")
 SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
+SEP_LINE = re.compile(r"sep=(.)\r?\n")  # Excel's first line naming the delimiter: "sep=;"
 # A cell starting so is a formula to Excel and LibreOffice: OWASP's list for CSV injection.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -145,12 +146,28 @@ def read_rows(path: str | Path) -> list[AccountRow]:
         raise SpreadsheetError(f"Cannot read {path}: {error}") from None
     if not table:
         raise SpreadsheetError(f"{path} is empty: expected a header row with a {CUSTOMER_COLUMN!r} column")
-    return rows_from_table(table[0], table[1:])
+    try:
+        return rows_from_table(table[0], table[1:])
+    except SpreadsheetError as error:
+        if suffix != ".xlsx" or CUSTOMER_COLUMN in map(column_name, table[0]):
+            raise
+        # The changes on another sheet than the first (a "Read me" before them): say which the job read.
+        names = sheet_names(path)
+        raise SpreadsheetError(
+            f"{error} (in {path}'s first sheet, {names[0]!r}, the one read; its sheets: {', '.join(names)}): "
+            "move the changes to the first sheet"
+        ) from None
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    """Return the records of a CSV file, split at the delimiter that gives its header a ``customer`` column."""
+    """Return the records of a CSV file, split at the delimiter that gives its header a ``customer`` column.
+
+    A first line ``sep=;`` names the delimiter, as Excel reads it (and hides it: the header stays row 1).
+    """
     text = csv_text(path.read_bytes(), path)
+    named = SEP_LINE.match(text)
+    if named:
+        return list(csv.reader(io.StringIO(text[named.end() :], newline=""), delimiter=named.group(1)))
     if not text:
         return []  # an empty file, said by the caller
     headers = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS]
@@ -230,6 +247,17 @@ def xlsx_value(cell: Any) -> object:
     first, last = zeros.group(1, 2)
     digits = str(number).zfill(len(first) + len(last or ""))
     return f"{digits[: -len(last)]}-{digits[-len(last) :]}" if last else digits
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Return the names of the workbook's sheets, in order."""
+    from openpyxl import load_workbook  # there: the workbook was read already
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
 
 
 def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:

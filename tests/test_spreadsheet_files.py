@@ -51,6 +51,13 @@ def test_a_utf_8_csv_with_a_bom_and_semicolons_reads(tmp_path: Path) -> None:
     assert read_rows(path) == [AccountRow(2, "Contoso", {"city": "Köln", "postalCode": "50667"})]
 
 
+def test_excel_s_sep_line_names_the_delimiter_and_the_header_stays_row_1(tmp_path: Path) -> None:
+    # "sep=;" first: Excel splits at it and hides the line, whatever its own list separator
+    path = csv_file(tmp_path, "sep=;\r\ncustomer;city\r\nContoso, Ltd;Köln\r\n".encode())
+
+    assert read_rows(path) == [AccountRow(2, "Contoso, Ltd", {"city": "Köln"})]
+
+
 def test_a_comma_is_the_delimiter_when_the_header_has_only_the_customer_column(tmp_path: Path) -> None:
     path = csv_file(tmp_path, b'customer\r\n"Contoso;Fabrikam"\r\n')
 
@@ -126,6 +133,20 @@ def test_xlsx_numbers_in_a_zeros_format_read_as_excel_shows_them(
 @pytest.mark.parametrize("number_format", ["General", "#,##0", "0.00"])
 def test_xlsx_numbers_in_other_formats_read_as_typed(tmp_path: Path, number_format: str) -> None:
     assert xlsx_postal_code(tmp_path, 1000, number_format) == "1000"
+
+
+def test_a_workbook_whose_first_sheet_holds_no_changes_says_which_sheet_was_read(tmp_path: Path) -> None:
+    # Given a workbook with a sheet of notes before the changes
+    workbook = Workbook()
+    workbook.active.title = "Read me"
+    workbook.active.append(["Changes for the Lyon offices, checked by Anne"])
+    workbook.create_sheet("Changes").append(["customer", "city"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the error names the sheet read, and the others
+    said = r"No 'customer' column.* \(in \S+'s first sheet, 'Read me', the one read; its sheets: Read me, Changes\)"
+    with pytest.raises(SpreadsheetError, match=said):
+        read_rows(tmp_path / "changes.xlsx")
 
 
 def test_rows_given_as_mappings_take_the_api_s_names_in_any_case_as_a_file_does() -> None:
