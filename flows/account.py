@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Mapping
 
 from playwright.sync_api import Error as PlaywrightError
@@ -78,7 +79,8 @@ def open_customer(page: Page, customer: str) -> CustomerPage:
     check_customer(customer)
     customers = open_customers(page, wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {customer}"):
-        chosen = customers.choose(customer, only_one=True)
+        # Composed, as the portal lists names: one written decomposed (macOS) names the same customer.
+        chosen = customers.choose(unicodedata.normalize("NFC", customer), only_one=True)
         if chosen is None:
             raise CustomerNotFoundError(company_name=customer)
         return chosen

@@ -110,7 +110,10 @@ def open_customer(page: Page, company_name: str) -> CustomerPage:
 
     The menu is on every signed-in screen: from the last row's page it is one click, without
     loading the Dashboard first (a page load per row saved); a page without it opens the Dashboard.
+    The name is looked for composed (NFC), as the portal lists names: a row written decomposed (macOS,
+    some exports) names the same customer, and the link's exact name would not match it.
     """
+    company_name = rest.nfc(company_name)
     dashboard = DashboardPage(page)
     with step(page, "Open Customers"):
         if not dashboard.customers_link.is_visible():

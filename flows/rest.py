@@ -7,6 +7,7 @@ sent again: a 401 means the portal did nothing with it. So is a request the API 
 (429 Too Many Requests, or 503 with ``Retry-After``), after the wait it names, a few times.
 A gateway's answer (502, 503 without ``Retry-After``, 504) is raised at once, as a dropped connection is,
 unless the client was asked to wait for an API that restarts (``PortalClient(unavailable_wait_s=...)``).
+Each answer's shape is checked before it is read (``rest_answers``): another is a ``NotApiAnswerError``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from typing import Any
 from pages import BillingProfile, PortalError, PortalUnavailableError
 from pages.errors import GATEWAY_DOWN, retry_after_seconds
 
+from . import rest_answers as answers
+from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
+
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
 
-CONTINUATION_HEADER = "MS-ContinuationToken"
 API_VERSION = "v1"
 PAGE_SIZE = 100
 MAX_PAGES = 10_000  # of one listing: a million customers; more is an API that never says "last"
@@ -88,10 +91,6 @@ class ApiError(PortalError):
         self.retry_after = retry_after
 
 
-class NotApiAnswerError(PortalError):
-    """What answered is not the REST API (a web page, text that is not JSON): most likely a wrong address."""
-
-
 class ApiUnavailableError(ApiError, PortalUnavailableError):
     """A gateway answered for the REST API (502, 503 without ``Retry-After``, 504): the API behind it did not.
 
@@ -131,7 +130,8 @@ def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
     if error.code != 429 and not (error.code == 503 and retry_after):
         return None
     asked = retry_after_seconds(retry_after)
-    return FIRST_WAIT_S * 2**attempt if asked is None else asked  # absent or unreadable: back off
+    # Absent or unreadable: back off. Said, still never less than the shortest pause: "0" would send it back to back.
+    return FIRST_WAIT_S * 2**attempt if asked is None else max(asked, FIRST_LOOK_S)
 
 
 def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:
@@ -237,7 +237,11 @@ def discover_provider(base_url: str) -> dict[str, Any]:
         if 300 <= answer.code < 400 and location.scheme in ("http", "https") and location.path.strip("/"):
             tenant = location.path.strip("/").split("/")[0]
             issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
-            return send(f"{issuer}/.well-known/openid-configuration")[0]
+            url = f"{issuer}/.well-known/openid-configuration"
+            config = send(url)[0]
+            for name in ("authorization_endpoint", "token_endpoint"):  # what its callers read
+                answers.text(config, name, f"GET {url}", "an OpenID configuration")
+            return config
         answered = f"{answer.code} {answer.reason}" + (f" to {answer.headers['Location']}" if location.path else "")
     except (OSError, http.client.HTTPException) as error:
         raise PortalUnavailableError(f"The portal did not answer {sign_in}: {error}") from None
@@ -258,8 +262,10 @@ def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> T
             endpoint.append(discover_provider(base_url)["token_endpoint"])
         form = {"grant_type": "refresh_token", "refresh_token": kept["refresh_token"], "client_id": client_id}
         answer, _ = send(endpoint[0], "POST", form=form)
-        kept["refresh_token"] = answer.get("refresh_token") or kept["refresh_token"]
-        return str(answer["access_token"])
+        access = answers.text(answer, "access_token", f"POST {endpoint[0]}", "a token answer")
+        rotated = answer.get("refresh_token")
+        kept["refresh_token"] = rotated if isinstance(rotated, str) and rotated else kept["refresh_token"]
+        return access
 
     return token
 
@@ -291,8 +297,11 @@ class PortalClient:
         self, path: str, query: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
     ) -> tuple[Any, dict[str, str]]:
         """GET ``path``; return the answer and its headers."""
-        url = self.base_url + path.lstrip("/") + (f"?{urllib.parse.urlencode(query)}" if query else "")
-        return self.get_url(url, headers)
+        return self.get_url(self.address(path, query), headers)
+
+    def address(self, path: str, query: Mapping[str, str] | None = None) -> str:
+        """Return the whole address of ``path`` (below the base URL), with ``query``."""
+        return self.base_url + path.lstrip("/") + (f"?{urllib.parse.urlencode(query)}" if query else "")
 
     def get_url(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
         """GET an absolute ``url`` of the API (a next page's link); return the answer and its headers.
@@ -343,36 +352,46 @@ class PortalClient:
             return self.token
 
     def customer(self, customer_id: str) -> dict[str, Any] | None:
-        """Return the customer with this Microsoft ID, or None when there is none."""
+        """Return the customer with this Microsoft ID (its ``id`` and ``companyProfile`` checked), or None."""
+        url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}")
         try:
-            return self.get(f"v1/customers/{urllib.parse.quote(customer_id)}")
+            answer, _ = self.get_url(url)
         except ApiError as error:
             if error.status == 404:
                 return None
             raise
+        return answers.customer(answer, f"GET {url}")
 
     def customers_named(self, company_name: str) -> list[dict[str, Any]]:
-        """Return every customer whose company name is exactly ``company_name``."""
-        spec = {"Field": "CompanyName", "Value": company_name, "Operator": "starts_with"}
+        """Return every customer whose company name is exactly ``company_name``, both compared composed (NFC).
+
+        A name written decomposed (macOS, some exports) is the same name; so is the filter sent, or the
+        API's prefix match would find nothing.
+        """
+        wanted = nfc(company_name)
+        spec = {"Field": "CompanyName", "Value": wanted, "Operator": "starts_with"}
         query = {"size": str(PAGE_SIZE), "filter": json.dumps(spec, ensure_ascii=False)}
         found: list[dict[str, Any]] = []
-        url = f"{self.base_url}{API_VERSION}/customers?{urllib.parse.urlencode(query)}"
+        url = self.address(f"{API_VERSION}/customers", query)
         headers: dict[str, str] = {}
         pages_read: set[tuple[str, str]] = set()
         while True:
-            answer, _ = self.get_url(url, headers)
-            found += [item for item in answer["items"] if item["companyProfile"]["companyName"] == company_name]
-            following = (answer.get("links") or {}).get("next")
-            if not following:
+            answer, answered = self.get_url(url, headers)
+            items, following = answers.customer_page(answer, f"GET {url}")
+            found += [item for item in items if nfc(item["companyProfile"]["companyName"]) == wanted]
+            if following is None:
                 return found
-            # The next page: its link's address (Partner Center's says seekOperation=Next) and its
-            # continuation token, a header.
+            # The next page: its link's address (Partner Center's says seekOperation=Next) and its continuation
+            # token, sent as the MS-ContinuationToken header wherever, and in whatever letter case, it came.
+            token = answers.continuation_token(following, answer, answered)
             url = self.link_url(following.get("uri") or url)
-            headers = {h["key"]: h["value"] for h in following.get("headers", []) if h["key"] == CONTINUATION_HEADER}
-            page = (url, headers.get(CONTINUATION_HEADER, ""))
-            if page in pages_read or len(pages_read) >= MAX_PAGES:
-                raise PortalError(f"The customer list's next page is one already read, or too many ({url}): stopped")
-            pages_read.add(page)
+            headers = {CONTINUATION_HEADER: token} if token else {}
+            if (url, token) in pages_read or len(pages_read) >= MAX_PAGES:
+                why = "" if token else "; its link came without a continuation token"
+                raise PortalError(
+                    f"The customer list's next page is one already read, or too many ({url}){why}: stopped"
+                )
+            pages_read.add((url, token))
 
     def link_url(self, uri: str) -> str:
         """Return the address of a link the API answered with, refusing one to another site.
@@ -390,8 +409,9 @@ class PortalClient:
         return self.base_url + path + (f"?{link.query}" if link.query else "")
 
     def billing_profile(self, customer_id: str) -> BillingProfile:
-        """Return the customer's billing profile as stored."""
-        return BillingProfile.from_api(self.get(f"v1/customers/{urllib.parse.quote(customer_id)}/profiles/billing"))
+        """Return the customer's billing profile as stored; one without the API's required fields is refused."""
+        url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}/profiles/billing")
+        return answers.billing_profile(self.get_url(url)[0], f"GET {url}")
 
     def partner_domain(self) -> str | None:
         """Return the partner's own domain, from its organization profile (read once); None if the API does not say."""
@@ -399,7 +419,7 @@ class PortalClient:
             try:
                 profile = self.get("v1/profiles/organization")
                 domain = profile.get("domain") if isinstance(profile, dict) else None
-                self.own_domain = (str(domain) if domain else None,)
+                self.own_domain = (nfc(domain) if isinstance(domain, str) and domain else None,)
             except (ApiError, NotApiAnswerError) as error:  # a role that may not read it, or a portal without it
                 if isinstance(error, ApiError) and error.status not in (403, 404):
                     raise
@@ -409,8 +429,9 @@ class PortalClient:
     def country_rules(self, iso2: str) -> dict[str, Any] | None:
         """Return the country's published validation rules (cached), or None when it publishes none."""
         if iso2 not in self.rules:
+            url = self.address(f"{API_VERSION}/countryvalidationrules/{urllib.parse.quote(iso2)}")
             try:
-                self.rules[iso2] = self.get(f"v1/countryvalidationrules/{urllib.parse.quote(iso2)}")
+                self.rules[iso2] = answers.country_rules(self.get_url(url)[0], f"GET {url}")
             except ApiError as error:
                 if error.status != 404:
                     raise

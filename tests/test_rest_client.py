@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import formatdate
@@ -39,9 +40,9 @@ class StubApi:
     url: str = ""
 
 
-@pytest.fixture
-def api() -> Iterator[StubApi]:
-    """Serve a stub API on the loopback while the test runs."""
+@contextmanager
+def serving() -> Iterator[StubApi]:
+    """Serve a stub API on the loopback until the block ends."""
     stub = StubApi()
 
     class Answer(BaseHTTPRequestHandler):
@@ -64,9 +65,18 @@ def api() -> Iterator[StubApi]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     stub.url = f"http://127.0.0.1:{server.server_port}/"
-    yield stub
-    server.shutdown()
-    server.server_close()
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def api() -> Iterator[StubApi]:
+    """Serve a stub API on the loopback while the test runs."""
+    with serving() as stub:
+        yield stub
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -195,3 +196,18 @@ def test_a_unique_name_on_the_first_of_two_pages_of_results_is_changed(
     assert shown.city == "Shanghai"
     assert api.billing_profile(customer.id).city == "Shanghai"
     assert api.billing_profile(others[-1].id) == others[-1].billing
+
+
+def test_a_name_written_decomposed_finds_its_customer(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer whose name has accents, as the portal stores it (composed), and the name as macOS writes it
+    customer = customers.create("FR", companyName=f"Société Générale {customers.run_id}")
+    decomposed = unicodedata.normalize("NFD", customer.companyName)
+    assert decomposed != customer.companyName
+
+    # When the workflow is given the decomposed name, then it changes that customer
+    shown = update_customer_account(admin_page, decomposed, {"city": "Orléans"})
+
+    assert shown.city == "Orléans"
+    assert api.billing_profile(customer.id).city == "Orléans"
