@@ -18,7 +18,6 @@ import dataclasses
 import json
 import os
 import re
-import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -26,14 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import journal_lock
+from .journal_lock import JournalInUseError as JournalInUseError  # raised here, named here too
+from .journal_lock import running
 from .outcomes import FINAL, RowOutcome
 from .session import normalize_base_url
 from .spreadsheet import AccountRow
-
-try:
-    import fcntl
-except ImportError:  # Windows: the pid lock file instead
-    fcntl = None  # type: ignore[assignment]
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"
 LINE = "_line"  # kept with an entry read back, not written
@@ -53,48 +50,6 @@ class JournalMismatchError(ValueError):
     """The journal to resume from was written by a run as another user, or against another portal."""
 
 
-class JournalInUseError(RuntimeError):
-    """Another run holds the journal: two runs writing it would interleave their entries and lose rows."""
-
-    def __init__(self, path: Path, pid: int | None, lock_file: Path | None = None) -> None:
-        who = f"Another run (pid {pid})" if pid else "Another run"
-        stale = f" (if none runs, remove {lock_file})" if lock_file else ""
-        super().__init__(
-            f"{who} is using the journal {path}{stale}: wait for it to end, or give this run another journal"
-        )
-        self.path, self.pid = path, pid
-
-
-def running(pid: int) -> bool:
-    """Whether the process ``pid`` is still there: a lock file of one that is gone is taken over."""
-    if pid <= 0:
-        return False  # 0 and -1 name groups of processes, never a run
-    if sys.platform == "win32":  # os.kill(pid, 0) would send Ctrl-C there
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: another user's process
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)  # signal 0: nothing is sent, the process is only looked up
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
-def pid_in(path: Path) -> int | None:
-    """Return the pid a lock file holds, or None when it holds none (yet)."""
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
-    return int(text) if text.isdigit() else None
-
-
 def recorded_pid(journal: Path) -> int | None:
     """Return the pid the last run recorded in ``journal``, if that process is still there."""
     for line in reversed(journal.read_text(encoding="utf-8", errors="replace").splitlines()):
@@ -106,26 +61,6 @@ def recorded_pid(journal: Path) -> int | None:
             pid = entry.get("pid")
             return pid if isinstance(pid, int) and running(pid) else None
     return None
-
-
-def take_lock_file(path: Path, journal: Path) -> Path:
-    """Create the lock file ``path`` with this process's pid, taking it over from a process that is gone."""
-    for _ in range(3):
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try:
-                pid = pid_in(path)
-            except FileNotFoundError:
-                continue  # its run just ended
-            if pid is None or running(pid):  # no pid: one being written now, or a crash between; said
-                raise JournalInUseError(journal, pid, path) from None
-            path.unlink(missing_ok=True)  # its run crashed or was killed: the lock is stale
-            continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(f"{os.getpid()}\n")
-        return path
-    raise JournalInUseError(journal, None, path)
 
 
 def run_owner(base_url: str, user: str) -> dict[str, str]:
@@ -188,17 +123,8 @@ class Journal:
 
         A dry run, which only reads, holds nothing.
         """
-        if self.file is None or self.path is None:
-            return
-        if fcntl is not None:
-            try:
-                fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                raise JournalInUseError(self.path, recorded_pid(self.path)) from None
-            except OSError:
-                pass  # a file system without flock (some network shares): the lock file instead
-        self.lock_file = take_lock_file(self.path.with_name(self.path.name + ".lock"), self.path)
+        if self.file is not None and self.path is not None:
+            self.lock_file = journal_lock.hold(self.file, self.path, recorded_pid)
 
     def read(self, text: str, owner: Mapping[str, str] | None) -> None:
         """Take in an earlier run's entries; raise ``JournalMismatchError`` for another owner's journal."""
@@ -312,9 +238,5 @@ class Journal:
         if self.file is not None:
             self.file.close()  # flock's lock goes with it
         if self.lock_file is not None:
-            try:
-                if pid_in(self.lock_file) == os.getpid():  # not a lock another run took over meanwhile
-                    self.lock_file.unlink()
-            except FileNotFoundError:
-                pass
+            journal_lock.release(self.lock_file)
             self.lock_file = None

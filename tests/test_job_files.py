@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_accounts_parts import OWNER
 
-from flows import journal as journal_module
+from flows import journal_lock
 from flows.journal import Journal, JournalInUseError
 from flows.outcomes import RowOutcome
 from flows.spreadsheet import AccountRow, write_results
@@ -141,7 +141,7 @@ def test_without_flock_a_pid_lock_file_holds_the_journal_and_a_gone_run_s_is_tak
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given no flock (as on Windows), and the lock file of a run that crashed
-    monkeypatch.setattr(journal_module, "fcntl", None)
+    monkeypatch.setattr(journal_lock, "fcntl", None)
     path, lock = tmp_path / "run.journal", tmp_path / "run.journal.lock"
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock.write_text(gone.stdout)
