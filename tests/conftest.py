@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from fixtures.api_client import PortalApi
+from fixtures.api_client import NotApiAnswerError, PortalApi
 from fixtures.api_tokens import ProviderTokens, TokenError, http_session_from
 from fixtures.directory import Directory, User
 from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
@@ -159,9 +159,14 @@ def api(
     )  # fmt: skip
     api_url = pytestconfig.getoption("--api-url") or base_url  # the bundled portal serves its API itself
     try:
-        return PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
+        api = PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
+        api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
+        return api
     except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
         sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {refused}")
+        raise
+    except NotApiAnswerError as wrong:
+        sign_ins.stop(f"{api_url} is not the portal's REST API: {wrong}")
         raise
 
 

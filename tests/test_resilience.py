@@ -130,3 +130,15 @@ def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_giv
     assert "Interrupted: The sign-in of " in run.output and "needs what the run was not given" in run.output
     assert "--portal-totp-secret (or $PORTAL_TOTP_SECRET)" in run.output
     assert "refused the sign-in" not in run.output
+
+
+def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
+    # Given a run whose --api-url is a web page's address (the portal's own pages), not the REST API's
+    wrong = f"{portal.url}customers/"
+    run = run_pytest("-m", "smoke", *against(portal), f"--api-url={wrong}", folder=tmp_path / "run")
+
+    # Then the first test that needs the API stops the run, naming the address and what to check
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert f"Interrupted: {wrong} is not the portal's REST API" in run.output
+    assert "is this the REST API's address?" in run.output
+    assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
