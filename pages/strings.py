@@ -110,19 +110,36 @@ def text(key: str, locale: str, table: dict[str, tuple[str, str, str]] = UI_STRI
     return table[key][LOCALES.index(locale)]
 
 
+# Other wordings of the same thing, matched as well (never shown by the bundled apps): the names pagers
+# give their icon buttons, and those Entra ID's pages have had (in the infinitive, in another release).
+VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "portal": {
+        "next_page": ("Next page", "Page suivante", "下页"),
+        "previous_page": ("Previous page", "Page précédente", "上页"),
+    },
+    "sign-in": {
+        "enter_password": ("Entrer le mot de passe",),
+        "enter_code": ("Entrer le code",),
+    },
+}
+# A question mark, as any of the three languages may write it: after a space (French), a no-break space,
+# or none; half or full width (U+FF1F, as Chinese writes it).
+QUESTION_MARK = re.compile(r"(?:\\ |[\u00a0\u202f])?\\\?")
+
+
 @functools.cache
 def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
-    """Return a pattern matching exactly the string for ``key`` in any supported locale.
+    """Return a pattern matching exactly the string for ``key`` in any supported locale (or a known variant).
 
     ``site`` is "portal" (``UI_STRINGS``) or "sign-in" (``SIGN_IN_STRINGS``, the identity provider's pages).
     """
     table = SIGN_IN_STRINGS if site == "sign-in" else UI_STRINGS
-    return re.compile(rf"^\s*(?:{alternatives(table[key])})\s*$")
+    return re.compile(rf"^\s*(?:{alternatives(table[key] + VARIANTS[site].get(key, ()))})\s*$")
 
 
 def alternatives(strings: tuple[str, ...]) -> str:
-    """Return a pattern's alternatives for ``strings``, each escaped, each once."""
-    return "|".join(re.escape(s) for s in dict.fromkeys(strings))
+    """Return a pattern's alternatives for ``strings``, each escaped, each once; a question mark in any form."""
+    return "|".join(QUESTION_MARK.sub(r"\\s*[?？]", re.escape(s)) for s in dict.fromkeys(strings))
 
 
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".

@@ -97,10 +97,16 @@ def test_a_list_without_aria_busy_answering_with_the_list_shown_is_read_all_the_
     assert found is not None and listed.links_found == 1
 
 
-def test_a_list_without_aria_busy_pages_to_a_later_customer(page: Page) -> None:
-    # Given a deployment's list of three pages, each drawn a while after Next
+@pytest.mark.parametrize(
+    "next_button",
+    ['<button id="next">Next</button>', '<button id="next" aria-label="Page suivante"><svg></svg></button>'],
+    ids=["words", "an-icon-named-page-suivante"],
+)
+def test_a_list_without_aria_busy_pages_to_a_later_customer(page: Page, next_button: str) -> None:
+    # Given a deployment's list of three pages, each drawn a while after Next (in words, or an icon named so)
     pages = [SHOWN_FIRST, ["Adatum", "Contoso"], ["Litware", "Tailspin"]]
-    page.set_content(unmarked_list(pages, delay=150, loading="text"))
+    shown = unmarked_list(pages, delay=150, loading="text").replace('<button id="next">Next</button>', next_button)
+    page.set_content(shown)
     page.set_default_timeout(10_000)
 
     # When a customer on the last page is looked for after a search

@@ -1,0 +1,88 @@
+"""Entra ID's pages in the wordings they have had, in French and Chinese: a step is known by its heading
+in any of them, or by what it asks for, never taken for the portal's own Sign in.
+
+Served through routes at a provider of their own (tests/test_sign_in_markup.py), counting what was posted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Route
+from test_sign_in_markup import PROVIDER, serve
+
+from flows import complete_sign_in
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+DONE = '<!doctype html><html lang="fr"><nav aria-label="Tableau de bord"><a href="/customers">Clients</a></nav></html>'
+# The password step as a French page may say it, its Sign in named as the portal's own is ("Se connecter").
+PASSWORD = """<!doctype html><html lang="fr"><title>Connexion</title><main>
+<div role="heading" aria-level="1">{heading}</div>
+<form method="post" action="/password" onsubmit="if (!this.passwd.value) event.preventDefault()">
+  <input name="passwd" type="password" aria-label="{label}">
+  <input type="submit" value="Se connecter">
+</form></main></html>"""
+CODE = """<!doctype html><html lang="fr"><main>
+<div role="heading" aria-level="1">Entrer le code</div>
+<form method="post" action="/code"><input name="otc" aria-label="Code"><input type="submit" value="Vérifier"></form>
+</main></html>"""
+STAY = """<!doctype html><html lang="zh-CN"><main>
+<div role="heading" aria-level="1">{heading}</div>
+<form method="post" action="/stay"><input type="submit" value="否"><input type="submit" value="是"></form>
+</main></html>"""
+
+
+def posting(posted: list[str], then: str) -> object:
+    """Return a handler that notes what a form posted and answers with ``then``."""
+
+    def answer(route: Route) -> None:
+        posted.append(route.request.post_data or "")
+        route.fulfill(content_type="text/html; charset=utf-8", body=then)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("heading", "label"),
+    [("Entrer le mot de passe", "Mot de passe"), ("Votre mot de passe, s’il vous plaît", "Secret")],
+    ids=["infinitive", "a-heading-no-table-knows"],
+)
+def test_a_password_step_is_answered_once_whatever_its_heading_says(page: Page, heading: str, label: str) -> None:
+    # Given a password page whose heading is the infinitive ("Entrer"), or one no table has, with a Sign in button
+    posted: list[str] = []
+    serve(page, {"/password": PASSWORD.format(heading=heading, label=label), "POST /password": posting(posted, DONE)})
+    page.goto(PROVIDER + "password")
+
+    # When the library signs in
+    complete_sign_in(page, "agent@contoso.test", "the-password")
+
+    # Then the password went out once: the page was never taken for the portal's "signed out" page
+    assert posted == ["passwd=the-password"]
+
+
+def test_a_code_step_in_the_infinitive_is_answered(page: Page) -> None:
+    posted: list[str] = []
+    serve(page, {"/code": CODE, "POST /code": posting(posted, DONE)})
+    page.goto(PROVIDER + "code")
+
+    complete_sign_in(page, "agent@contoso.test", "the-password", totp_secret="PORTALDEMOTOTP23")
+
+    assert len(posted) == 1 and posted[0].startswith("otc=") and len(posted[0]) == len("otc=123456")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["保持登录状态？", "保持登录状态?", "Rester connecté?", "Rester connecté\u00a0?"],
+    ids=["zh-full", "zh", "fr", "fr-nbsp"],
+)
+def test_stay_signed_in_is_answered_whatever_its_question_mark(page: Page, heading: str) -> None:
+    posted: list[str] = []
+    stay = STAY.format(heading=heading)
+    if heading.startswith("Rester"):
+        stay = stay.replace('value="否"', 'value="Non"').replace('value="是"', 'value="Oui"')
+    serve(page, {"/stay": stay, "POST /stay": posting(posted, DONE)})
+    page.goto(PROVIDER + "stay")
+
+    complete_sign_in(page, "agent@contoso.test", "the-password")
+
+    assert len(posted) == 1
