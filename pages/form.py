@@ -190,13 +190,16 @@ class FormPage(Screen):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(self.page.get_by_role("alert"))
         said_or_went_on = watched.messages.and_(self.page.get_by_role("status")).or_(self.moved_on(watched))
+        invalid = watched.invalid_fields.filter(visible=True)
         with lost_during_submit(watched.url):
             if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
                 took = False  # settle's one look found a refusal first
             elif shown is None and not said_or_went_on.count():
                 took = False
             else:
-                took = alerts.or_(watched.invalid_fields.filter(visible=True)).count() == 0
+                took = alerts.or_(invalid).count() == 0
+            if not took and 200 <= watched.status < 300 and self.went_back_to_account(watched, invalid):
+                took = True  # its message an alert all the same: toast libraries give every message that role
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
@@ -221,6 +224,11 @@ class FormPage(Screen):
             )
         refused = f"Submit at {url} was refused{said}; nothing was saved"
         return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
+
+    def went_back_to_account(self, watched: SubmitAnswer, invalid: Locator) -> bool:
+        """Tell whether the portal, having answered the form's request 2xx, went on from the form to its Account
+        view (the form gone, the Bill-to info shown), no field marked invalid: a save."""
+        return not invalid.count() and self.moved_on(watched, in_place=True).count() > 0
 
     def moved_on(self, watched: SubmitAnswer, *, in_place: bool | None = None) -> Locator:
         """The Bill-to info shown where the form was: the portal went on from the form it took, saying "saved" or not.

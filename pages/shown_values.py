@@ -67,10 +67,12 @@ FIELDS_OF_FORM = """
     .filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
       && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
-# Each invalid field of a form: its label and its accessible description (the error at the field).
+# Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
+# own for it), else its accessible description (aria-describedby, which may hold a hint beside the error).
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   return fields.filter(el => el.getAttribute("aria-invalid") === "true")
-    .map(el => [labelOf(el), text(el, el.getAttribute("aria-describedby"))]);
+    .map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage"))
+      || text(el, el.getAttribute("aria-describedby"))]);
 }}"""
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}

@@ -94,7 +94,12 @@ const markInvalid = (name, message) => {{
   const input = form.elements[name];
   input.setAttribute("aria-invalid", "true");
   input.setAttribute("aria-describedby", name + "-error");
-  input.closest("label").insertAdjacentHTML("afterend", `<span id="${{name}}-error">${{message}}</span>`);
+  let error = `<span id="${{name}}-error">${{message}}</span>`;
+  if (BEHAVIOUR.errorMessage) {{  // ARIA's own attribute for the error; the description a hint only
+    input.setAttribute("aria-errormessage", name + "-message");
+    error = `<span id="${{name}}-error">5 digits</span><span id="${{name}}-message">${{message}}</span>`;
+  }}
+  input.closest("label").insertAdjacentHTML("afterend", error);
 }};
 form.addEventListener("submit", async (event) => {{
   event.preventDefault();
@@ -142,7 +147,7 @@ form.addEventListener("submit", async (event) => {{
     form.outerHTML = `<h2>Bill-to info</h2><dl>${{draw(first).join("")}}</dl>`;
     const fetchedAnew = () => {{ document.querySelector("dl").innerHTML = draw(answer.saved).join(""); }};
     if (BEHAVIOUR.staleViewMs) setTimeout(fetchedAnew, BEHAVIOUR.staleViewMs);
-    if (!BEHAVIOUR.quiet) status.textContent = "Your changes were saved.";
+    if (!BEHAVIOUR.quiet) (BEHAVIOUR.savedAsAlert ? problem : status).textContent = "Your changes were saved.";
   }}
 }});
 </script></body></html>"""
@@ -261,6 +266,17 @@ def test_a_refusal_shown_at_the_fields_in_place_is_a_validation_error(page: Page
 
     assert refused.value.field_errors == {"postalCode": message}
     assert form.values()["postalCode"] == "6900", "the typed value stays in the form"
+
+
+def test_a_field_s_error_named_by_aria_errormessage_is_its_error(page: Page) -> None:
+    # Given a page marking the postal code invalid with an error message (aria-errormessage), a hint described
+    message = "Le code postal doit comporter 5 chiffres."
+    serve(page, saves, ownCheck=message, errorMessage=True)
+
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"postalCode": "6900"})
+
+    assert refused.value.field_errors == {"postalCode": message}
 
 
 def test_a_refusal_the_page_draws_itself_is_read_without_waiting_for_a_request(
@@ -480,6 +496,15 @@ def test_a_change_the_page_sends_again_after_a_401_and_the_portal_saves_is_saved
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
 
     assert len(posted) == 2 and profile.city == "Bron"
+
+
+def test_a_save_whose_toast_is_an_alert_is_saved_when_the_portal_went_back_to_its_account_view(page: Page) -> None:
+    # Given a portal that saves, goes back to its Account view and says so in an alert (a toast library's role)
+    posted = serve(page, saves, savedAsAlert=True)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1 and profile.city == "Bron"
 
 
 def test_a_telemetry_request_s_4xx_says_nothing_about_the_change(page: Page) -> None:
