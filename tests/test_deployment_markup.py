@@ -276,6 +276,22 @@ def test_labels_with_a_required_mark_or_a_colon_name_their_fields(page: Page) ->
     assert AccountPage(page).shown_values("billing", ("city", "postalCode")) == {"city": "Lyon", "postalCode": "69001"}
 
 
+def test_labels_with_the_required_mark_first_name_their_fields(page: Page) -> None:
+    # Given a Chinese form that writes the required mark before its labels, as many do
+    page.set_content(
+        '<main><form><label for="c">* 城市：</label><input id="c" value="上海市">'
+        '<label for="p">*邮政编码</label><input id="p" aria-invalid="true" aria-describedby="e">'
+        '<span id="e">邮政编码必须为 6 位数字。</span><button>提交</button></form></main>'
+    )
+    form = AccountEditPage(page)
+
+    # When the city is typed, and the errors read, then each label names its field
+    form.fill({"city": "杭州市"})
+
+    assert form.field("city").input_value() == "杭州市"
+    assert form.field_errors() == {"postalCode": "邮政编码必须为 6 位数字。"}
+
+
 def test_a_field_the_form_does_not_show_is_named_in_the_error(page: Page) -> None:
     # Given a form without a postal code
     page.set_content('<main><form><label>City <input name="city"></label><button>Submit</button></form></main>')
