@@ -151,5 +151,5 @@ FIELD_MARKS = rf"(?:\s*(?:[*:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)�
 def field_label(key: str) -> re.Pattern[str]:
     """Return a pattern matching a field's label (or a value's term) for ``key`` in any locale, as forms
     write it: alone, or followed by a required mark, a note in brackets or a colon, full-width too ("City *",
-    "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市：")."""
+    "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市")."""
     return re.compile(rf"^\s*(?:\*\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)
