@@ -19,6 +19,7 @@ from flows.browser import (
     check_reachable,
     connect_options_for,
     describe_connect_failure,
+    headed_without_display,
     launch_options_for,
     ws_endpoint_or_env,
 )
@@ -60,7 +61,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Refuse to start when ``--ws-endpoint`` names a server that does not answer, with one message.
+    """Refuse to start when ``--ws-endpoint`` names a server that does not answer, or ``--headed`` has no display.
 
     Checked here, once, rather than where the browser is needed: a worker of xdist that stops the
     run loses its message.
@@ -74,6 +75,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "the account)"
         )
     endpoint = config.getoption("--ws-endpoint")
+    no_display = headed_without_display() if config.getoption("--headed") and not endpoint else None
+    if no_display:  # else each test's launch fails, with 40 lines of the browser's log
+        raise pytest.UsageError(no_display)
     if not endpoint or hasattr(config, "workerinput") or config.option.collectonly:
         return
     try:

@@ -7,6 +7,7 @@
 #   ./run.sh durations                  run the whole suite, record each test's time in .test_durations
 #   ./run.sh merge-reports [files]      merge the shards' reports/junit-*.xml into reports/junit.xml
 #   ./run.sh bench [options]            measure the suite against raw Playwright and Selenium (benchmarks/)
+#   ./run.sh help                       this list
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=${VENV:-.venv}
@@ -24,5 +25,8 @@ case "$command" in
         bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations ;;
     merge-reports) bash scripts/setup.sh && exec "$VENV/bin/python" scripts/merge_junit.py "$@" ;;
     bench) bash scripts/setup.sh && bash scripts/setup-bench.sh && exec "$VENV/bin/python" -m benchmarks.run "$@" ;;
-    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *)
+        [ -z "$command" ] || echo "unknown command '$command'" >&2
+        sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -18,6 +18,8 @@ import os
 import re
 import shutil
 import ssl
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -129,6 +131,19 @@ def ws_endpoint_or_env(ws_endpoint: str | None = None) -> str | None:
     ``ws_endpoint`` wins when given (``""`` for none); otherwise ``PW_TEST_CONNECT_WS_ENDPOINT`` names it.
     """
     return (os.environ.get(WS_ENDPOINT_VARIABLE) if ws_endpoint is None else ws_endpoint) or None
+
+
+def headed_without_display(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str | None:
+    """Say why a headed browser cannot open here (Linux without ``$DISPLAY`` or ``$WAYLAND_DISPLAY``), else None.
+
+    Only Linux: macOS and Windows have a display without those variables.
+    """
+    if not platform.startswith("linux") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "--headed needs a display, and this machine has none ($DISPLAY and $WAYLAND_DISPLAY are unset): "
+        "run under xvfb-run (e.g. xvfb-run ./run.sh test --headed ...), or drop --headed"
+    )
 
 
 def check_reachable(ws_endpoint: str, timeout: float | None = None) -> None:

@@ -13,7 +13,13 @@ from pages import DashboardPage, SignedOutError
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
 
-from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
+from .browser import (
+    BrowserNotFoundError,
+    connect_browser,
+    headed_without_display,
+    launch_options_for,
+    ws_endpoint_or_env,
+)
 from .saved_sign_in import restore_session_storage
 from .sign_in import complete_sign_in, sign_in
 
@@ -87,6 +93,9 @@ def portal_session(
     """
     base_url = normalize_base_url(base_url)  # a wrong address fails here, before a browser starts
     endpoint = ws_endpoint_or_env(ws_endpoint)
+    no_display = headed_without_display() if headed and not endpoint else None
+    if no_display:  # else Playwright's launch fails with 40 lines of the browser's log
+        raise BrowserNotFoundError(no_display)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
         options = {

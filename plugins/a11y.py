@@ -25,6 +25,8 @@ from .layers import layer_active
 from .retries import NotTransient  # a finding fails the same way every time: no retry
 
 SCANS = pytest.StashKey[list[dict[str, Any]]]()  # a test's scans, sent to the controller on its report
+# The screens and languages the collected tests scan (parameters "screen" and "locale"), whether run or not.
+KNOWN = pytest.StashKey[tuple[set[str], set[str]]]()
 DEFAULT_BASELINE = "tests/baselines/a11y.json"
 
 
@@ -81,7 +83,10 @@ def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Cal
             return None
         path, updating = baseline_path(config), config.getoption("--update-a11y-baseline")
         found = scan(page, locale)
-        known = a11y_baseline.load(path).get(screen, {}).get(locale, [])
+        try:
+            known = a11y_baseline.load(path).get(screen, {}).get(locale, [])
+        except a11y_baseline.BaselineError as error:  # changed since the run started: no retry mends it
+            raise NotTransient(str(error)) from None
         compared = a11y_baseline.compare(found.findings, known)
         record = {
             "screen": screen, "locale": locale, "url": found.url, "axe-core": found.axe_version,
@@ -113,6 +118,41 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     return report
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: a screen left out of this run is still known
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    screens, locales = config.stash.setdefault(KNOWN, (set(), set()))
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("a11y") and "screen" in params and "locale" in params:
+            screens.add(params["screen"])
+            locales.add(params["locale"])
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to start with a baseline that is not one (bad JSON, an entry without its rule or element): once."""
+    config = session.config
+    if not hasattr(config, "workerinput"):
+        try:
+            a11y_baseline.load(baseline_path(config))
+        except a11y_baseline.BaselineError as error:
+            raise pytest.UsageError(f"{error}. Mend it by hand: --update-a11y-baseline reads it too") from None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") and KNOWN in config.stash:  # tell the controller what the tests scan
+        config.workeroutput["suite_a11y_known"] = [sorted(known) for known in config.stash[KNOWN]]  # type: ignore[attr-defined]
+
+
+def pytest_testnodedown(node: object) -> None:
+    known = (getattr(node, "workeroutput", {}) or {}).get("suite_a11y_known")
+    if known:
+        screens, locales = node.config.stash.setdefault(KNOWN, (set(), set()))  # type: ignore[attr-defined]
+        screens.update(known[0])
+        locales.update(known[1])
+
+
 class Summary:
     """Collects every test's scans (xdist: on the controller), rewrites the baseline when asked, sums up."""
 
@@ -120,16 +160,25 @@ class Summary:
         self.config = config
         self.scans: dict[tuple[str, str], dict[str, Any]] = {}  # the last scan of each screen and language
         self.updated: tuple[int, int] | None = None
+        self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for record in getattr(report, "suite_a11y", None) or []:
             self.scans[record["screen"], record["locale"]] = record
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        known = self.config.stash.get(KNOWN, (set(), set()))
+        if not self.scans or not known[0]:  # judged only when the screen tests were collected
+            known = None
+        else:
+            try:
+                self.unknown = a11y_baseline.unknown(a11y_baseline.load(baseline_path(self.config)), *known)
+            except a11y_baseline.BaselineError:  # broken during the run: its tests said so
+                known = None
         if self.scans and self.config.getoption("--update-a11y-baseline"):
             found = {key: record["new"] + record["known"] for key, record in self.scans.items()}
             version = next(iter(self.scans.values()))["axe-core"]
-            self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version)
+            self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.scans:
@@ -143,9 +192,10 @@ class Summary:
         write(
             f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages), "
             f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s), {known} known (in the baseline), "
-            f"{len(gone)} baseline entr{'y' if len(gone) == 1 else 'ies'} no longer found",
+            f"{len(gone)} baseline entr{'y' if len(gone) == 1 else 'ies'} no longer found"
+            + (f", {len(self.unknown)} under no screen or language the tests scan" if self.unknown else ""),
             red=bool(new),
-            green=not new and not gone,
+            green=not new and not gone and not self.unknown,
         )
         for record in sorted(records, key=lambda r: (r["screen"], r["locale"])):
             for finding in record["new"]:
@@ -154,6 +204,9 @@ class Summary:
         for screen, locale, entry in gone:
             write(f"  no longer found (remove it: --update-a11y-baseline): {screen} {locale}: {entry['rule']} "
                   f"at {entry['target']}", yellow=True)  # fmt: skip
+        for screen, locale, entry in self.unknown:
+            write(f"  under no screen or language the tests scan (a misspelt key? remove it: --update-a11y-baseline): "
+                  f"{screen} {locale}: {entry['rule']} at {entry['target']}", yellow=True)  # fmt: skip
         if self.updated is not None:
             added, removed = self.updated
             write(f"Updated {baseline_path(self.config)}: {added} entr(ies) added, {removed} removed", bold=True)

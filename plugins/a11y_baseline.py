@@ -11,6 +11,7 @@ lock, so parallel workers (only xdist's controller writes) and shards never lose
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from filelock import FileLock
 from .a11y_scan import WCAG_TAGS, Finding
 from .evidence import write_atomically
 
+SHAPE = 'expected {"findings": {"<screen>": {"<locale>": [{"rule", "target", "impact", "why"}, ...]}}}'
 NO_REASON = "TODO: say why this finding is accepted, and link the issue that will fix it"
 ABOUT = (
     "Known accessibility findings per screen and language (axe-core, WCAG 2.0/2.1 A and AA). "
@@ -36,11 +38,59 @@ class Compared:
     gone: list[dict[str, str]] = field(default_factory=list)  # baseline entries no longer found
 
 
+class BaselineError(ValueError):
+    """The baseline file is not what this module writes: not JSON, or an entry without its rule or element."""
+
+
 def load(path: Path) -> dict[str, dict[str, list[dict[str, str]]]]:
-    """Return the baseline's findings by screen and language ({} when there is no file yet)."""
+    """Return the baseline's findings by screen and language ({} when there is no file yet); ``BaselineError``."""
     if not path.exists():
         return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("findings", {})
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{path}: not JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    findings = document.get("findings", {}) if isinstance(document, dict) else None
+    problem = next(problems(findings), None)
+    if problem:
+        raise BaselineError(f"{path}: {problem} ({SHAPE})")
+    return findings  # type: ignore[return-value]
+
+
+def problems(findings: Any) -> Iterator[str]:
+    """Say what in the baseline's findings is not a list of entries, each with its rule and element."""
+    if not isinstance(findings, dict):
+        yield "'findings' is not an object of screens"
+        return
+    for screen, locales in findings.items():
+        if not isinstance(locales, dict):
+            yield f"findings[{screen!r}] is not an object of languages"
+            continue
+        for locale, entries in locales.items():
+            if not isinstance(entries, list):
+                yield f"findings[{screen!r}][{locale!r}] is not a list of entries"
+                continue
+            for index, entry in enumerate(entries):
+                where = f"findings[{screen!r}][{locale!r}][{index}]"
+                if not isinstance(entry, dict):
+                    yield f"{where} is not an object"
+                    continue
+                lacking = [key for key in ("rule", "target") if not isinstance(entry.get(key), str)]
+                if lacking:
+                    yield f"{where} {json.dumps(entry, ensure_ascii=False)} has no {' nor '.join(map(repr, lacking))}"
+
+
+def unknown(
+    findings: dict[str, dict[str, list[dict[str, str]]]], screens: set[str], locales: set[str]
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Return the entries listed under a screen or language that no test scans (a misspelt key never matches)."""
+    return [
+        (screen, locale, entry)
+        for screen, by_locale in sorted(findings.items())
+        for locale, entries in sorted(by_locale.items())
+        if screen not in screens or locale not in locales
+        for entry in entries
+    ]
 
 
 def compare(findings: list[Finding], known: list[dict[str, str]]) -> Compared:
@@ -69,15 +119,23 @@ def entries_for(findings: list[dict[str, Any]], known: list[dict[str, str]]) -> 
     return [entries[key] for key in sorted(entries)]
 
 
-def rewrite(path: Path, scanned: dict[tuple[str, str], list[dict[str, Any]]], axe_version: str) -> tuple[int, int]:
+def rewrite(
+    path: Path,
+    scanned: dict[tuple[str, str], list[dict[str, Any]]],
+    axe_version: str,
+    known: tuple[set[str], set[str]] | None = None,
+) -> tuple[int, int]:
     """Replace the entries of the scanned screens and languages with what they found; keep all others.
 
+    With ``known`` (the screens and languages the tests scan), the entries under any other are dropped.
     Returns how many entries were added and removed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path.with_name(f".{path.name}.lock")):
         baseline = load(path)
         added = removed = 0
+        for screen, locale, _ in unknown(baseline, *known) if known else ():
+            removed += len(baseline[screen].pop(locale, []))
         for (screen, locale), findings in sorted(scanned.items()):
             before = baseline.get(screen, {}).get(locale, [])
             after = entries_for(findings, before)

@@ -17,6 +17,8 @@ from playwright.sync_api import Page
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 LANGUAGE_RULE = "html-lang-is-page-language"
 LANGUAGE_HELP_URL = "https://www.w3.org/WAI/WCAG21/Understanding/language-of-page.html"
+# The script a region's Chinese is written in (CLDR's likely subtags): zh-Hans names zh-CN, zh-Hant does not.
+LIKELY_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "tw"): "hant", ("zh", "hk"): "hant"}
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,37 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
     return page.evaluate("options => axe.run(document, options)", options)
 
 
+def subtags(tag: str) -> tuple[str, str | None, str | None]:
+    """Return a BCP 47 tag's language, script and region (lower case), e.g. ``zh-Hans-CN``: zh, hans, cn.
+
+    Extended languages and variants are skipped; extensions and private use (``-u-…``, ``-x-…``) end it.
+    """
+    language, *rest = tag.strip().lower().replace("_", "-").split("-")
+    script = region = None
+    for part in rest:
+        if len(part) == 1:  # a singleton starts an extension or private use
+            break
+        if len(part) == 4 and part.isalpha() and script is None and region is None:
+            script = part
+        elif region is None and ((len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit())):
+            region = part
+    return language, script, region
+
+
+def names_language(declared: str, locale: str) -> bool:
+    """Tell whether the tag ``declared`` names ``locale``'s language, and its region or script when it says one."""
+    language, script, region = subtags(declared)
+    want_language, _, want_region = subtags(locale)
+    if language != want_language or (region and want_region and region != want_region):
+        return False
+    implied = LIKELY_SCRIPTS.get((want_language, want_region or ""))
+    return not (script and implied and script != implied)  # zh-Hant is not what a zh-CN screen shows
+
+
 def language_findings(page: Page, locale: str) -> list[Finding]:
     """Return a finding when ``<html lang>`` does not name ``locale``'s language (and region, when both name one)."""
     declared = page.evaluate("() => document.documentElement.getAttribute('lang')") or ""
-    want, found = locale.lower().split("-"), declared.strip().lower().replace("_", "-").split("-")
-    if found[0] == want[0] and (len(found) < 2 or len(want) < 2 or found[-1] == want[-1]):
+    if names_language(declared, locale):
         return []
     summary = f"Expected <html lang> to name {locale} (the language this screen is shown in), found {declared!r}"
     return [

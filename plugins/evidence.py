@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import stat
 import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
@@ -35,13 +36,35 @@ class Attachment:
     data: Any = None
 
 
+def new_file_mode() -> int:
+    """Return the mode ``open()`` gives a new file here: 0666 less the umask."""
+    try:  # Linux tells the umask; setting it to read it would race the run's other threads
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file beside it and ``os.replace``."""
+    """Write ``content`` to ``path`` through a temporary file beside it and ``os.replace``.
+
+    The file keeps its mode, or gets a new file's (mkstemp's 0600 would hide a baseline from Git, other
+    users and the web server showing the report).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = new_file_mode()
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(content)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -14,7 +14,6 @@ attached to JUnit; the run ends with a count of what matched, differed, was miss
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -26,13 +25,13 @@ from playwright.sync_api import Locator, Page
 from .evidence import shown_path
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
 from .visual_baselines import RESULTS, Baselines, Settings
-from .visual_capture import Allowance, UnstableError, decode, until_stable
+from .visual_capture import Allowance, UnstableError, until_stable
+from .visual_settings import is_file_name_part, settings_for
 
 MODES = ("missing", "changed", "all", "none")
 PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
 DEFAULT_FOLDER = "tests/baselines/visual"
 SETTINGS = pytest.StashKey[Settings]()
-NAME = re.compile(r"[\w.-]+", re.ASCII)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,14 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    folder, platform = config.getoption("--snapshot-dir"), config.getoption("--snapshot-platform")
-    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform)]
-    config.stash[SETTINGS] = Settings(
-        mode=config.getoption("--update-snapshots"),
-        folder=Path(folder) if folder else config.rootpath / DEFAULT_FOLDER,
-        platform=platform or sys.platform,
-        options=tuple(part for option, value in chosen if value for part in (option, value)),
-    )
+    config.stash[SETTINGS] = settings_for(config, DEFAULT_FOLDER)
+    folder = config.getoption("--snapshot-dir")
     deployment = config.getoption("base_url", None) or config.getini("base_url")
     if deployment and not folder:
         unavailable(
@@ -104,9 +97,9 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
     ) -> None:
         if not layer_active(item, "visual"):
             return
-        if not NAME.fullmatch(name):
+        if not is_file_name_part(name):
             raise ValueError(
-                f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.'; got {name!r}"
+                f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.' (no '..'); got {name!r}"
             )
         options: dict[str, Any] = dict(
             animations=animations, caret=caret, scale=scale, mask=list(mask), mask_color=mask_color,
@@ -115,9 +108,8 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
         if isinstance(target, Page):  # a locator's screenshot is its own box
             options.update(full_page=full_page, **({"clip": clip} if clip else {}))
         allowance = Allowance(threshold, max_diff_pixels, max_diff_pixel_ratio)
-        path, mode = baselines.path(name), baselines.settings.mode
-        baseline = path.read_bytes() if path.exists() and mode != "all" else None
-        expected = decode(baseline).convert("RGBA") if baseline else None
+        mode = baselines.settings.mode
+        baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
         try:
             shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
         except UnstableError as error:
@@ -170,7 +162,8 @@ class Summary:
         for result in self.results:
             counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
         settings = self.config.stash[SETTINGS]
-        bad = bool({"differs", "missing", "unstable"} & set(counts))
+        bad = bool({"differs", "missing", "unstable", "unreadable"} & set(counts))
+        failed = settings.mode == "missing" and "written" in counts  # a new baseline fails its test until looked at
         exact = sum(1 for result in self.results if result.get("exact"))
         said = [f"{count} {outcome}" + (f" ({exact} pixel for pixel)" if outcome == "matched" else "")
                 for outcome, count in sorted(counts.items())]  # fmt: skip
@@ -179,7 +172,8 @@ class Summary:
             f"{len(self.results)} screenshots ({settings.platform}, baselines in "
             f"{shown_path(self.config, str(settings.folder))}): " + ", ".join(said),
             red=bad,
-            green=not bad,
+            yellow=failed and not bad,
+            green=not bad and not failed,
         )
         for result in self.results:
             if result["outcome"] == "differs":

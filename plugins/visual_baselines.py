@@ -23,6 +23,9 @@ from .retries import NotTransient  # a missing baseline stays missing: no retry 
 from .visual_capture import Allowance, Captured, UnstableError, decode
 
 RESULTS = pytest.StashKey[list[dict[str, Any]]]()  # a test's screenshots, sent to the controller on its report
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"  # what a checkout without git-lfs leaves for a PNG
+# What Pillow raises for bytes that are no PNG, or half of one.
+UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,13 @@ def other_maker(baseline_made_with: str | None, made_with: str) -> str:
         f"\nThe baseline was made with {baseline_made_with}: if the screen did not change, this machine renders "
         "differently and needs baselines of its own (--snapshot-platform NAME --update-snapshots=missing)."
     )
+
+
+def what_it_holds(content: bytes, error: Exception) -> str:
+    """Say what a baseline that is no picture holds instead, and how to get the picture."""
+    if content.startswith(LFS_POINTER):
+        return "a Git LFS pointer, not the picture: run `git lfs pull` (with git-lfs installed) to fetch it"
+    return f"{len(content)} bytes, starting {content[:16]!r}, that are no PNG ({type(error).__name__}: {error})"
 
 
 def encode(image: Image.Image) -> bytes:
@@ -74,6 +84,27 @@ class Baselines:
         chosen = selection or (self.item.nodeid,)
         return shlex.join(["./run.sh", "test", *chosen, f"--update-snapshots={mode}", *self.settings.options, *browser])
 
+    def read(self, name: str) -> tuple[bytes | None, Image.Image | None]:
+        """Return the baseline's bytes and pixels, or Nones when there is none (or all are rewritten).
+
+        One that cannot be read is replaced by ``changed`` (as by ``all``), and otherwise fails, unretried.
+        """
+        path, mode = self.path(name), self.settings.mode
+        if mode == "all" or not path.exists():
+            return None, None
+        content = path.read_bytes()
+        try:
+            return content, decode(content).convert("RGBA")
+        except UNREADABLE as error:
+            if mode == "changed":
+                return None, None
+            self.record(name, "unreadable", baseline=self.shown(path))
+            raise NotTransient(
+                f"Screenshot '{name}': the baseline {self.shown(path)} cannot be read: it holds "
+                f"{what_it_holds(content, error)}.\n    To replace it with this run's screenshot instead: "
+                f"{self.command('changed')}"
+            ) from None
+
     def keep(self, name: str, suffix: str, png: bytes) -> str:
         """Write one of the test's evidence files (``<name>-<suffix>.png``), attach it, return its path as shown."""
         path = self.output / f"{name}-{suffix}.png"
@@ -91,7 +122,13 @@ class Baselines:
         about.add_text("platform", self.settings.platform)
         buffer = io.BytesIO()
         shot.image.save(buffer, format="PNG", pnginfo=about)
-        write_atomically(self.path(name), buffer.getvalue())
+        try:
+            write_atomically(self.path(name), buffer.getvalue())
+        except OSError as error:  # no retry writes into a file or a read-only folder
+            raise NotTransient(
+                f"Screenshot '{name}': could not write its baseline {self.shown(self.path(name))} ({error}); "
+                f"give --snapshot-dir a folder this run can write (now: {self.shown(self.settings.folder)})"
+            ) from None
         self.record(name, outcome, baseline=self.shown(self.path(name)))
 
     def missing(self, name: str, shot: Captured, made_with: str) -> None:
@@ -100,6 +137,7 @@ class Baselines:
         if self.settings.mode != "none":
             self.write(name, shot, "written", made_with)
             if self.settings.mode == "missing":  # as Playwright: written, but a person looks at a new one first
+                attach(self.item, "png", f"{name}: new baseline", path=self.path(name))
                 raise NotTransient(f"Screenshot '{name}': there was no baseline at {baseline}; wrote this run's "
                                    "screenshot there. Look at it, then commit it.")  # fmt: skip
             return

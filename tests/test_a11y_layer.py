@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page
 
+from plugins import a11y
 from plugins.a11y import SCANS
-from plugins.a11y_baseline import rewrite
+from plugins.a11y_baseline import NO_REASON, load, rewrite, unknown
+from plugins.a11y_scan import names_language
 from plugins.retries import NotTransient
 
 pytestmark = pytest.mark.tooling
@@ -102,3 +105,64 @@ def test_an_update_rewrites_only_what_was_scanned_and_keeps_the_reasons(tmp_path
         "the banner is the real portal's, tracked in #12",
         "TODO: say why this finding is accepted, and link the issue that will fix it",
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        pytest.param('{"findings": {\n  "dashboard": {"en-US": [ {"rule": "color-contrast", "target": "a"}, ]}\n}}\n',
+                     "not JSON at line 2, column 71: Expecting value", id="trailing-comma"),
+        pytest.param('{"findings": {"dashboard": {"en-US": [{"rule": "color-contrast", "selector": "a"}]}}}',
+                     "findings['dashboard']['en-US'][0] {\"rule\": \"color-contrast\", \"selector\": \"a\"} has no "
+                     "'target'", id="entry-without-its-element"),
+        pytest.param('{"findings": {"dashboard": ["region"]}}', "findings['dashboard'] is not an object of languages",
+                     id="no-languages"),
+    ],
+)  # fmt: skip
+def test_a_broken_baseline_is_a_usage_error_at_the_start_naming_the_file_and_the_entry(
+    content: str, said: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "a11y.json"
+    path.write_text(content)
+    controller = SimpleNamespace(getoption=lambda name: str(path), rootpath=tmp_path)  # not an xdist worker
+
+    with pytest.raises(pytest.UsageError) as refused:
+        a11y.pytest_sessionstart(SimpleNamespace(config=controller))  # type: ignore[arg-type]
+
+    assert str(refused.value).startswith(f"{path}: {said}"), refused.value
+
+
+def test_entries_under_a_screen_or_language_no_test_scans_are_reported_and_an_update_drops_them(
+    tmp_path: Path,
+) -> None:
+    path, entry = tmp_path / "a11y.json", {"rule": "region", "target": "#banner", "impact": "moderate"}
+    rewrite(path, {("dashboard", "en-US"): [entry], ("dashbord", "en-US"): [entry], ("dashboard", "en-us"): [entry]},
+            "4.12.1")  # fmt: skip
+    known = ({"dashboard", "account"}, {"en-US", "fr-FR"})
+
+    listed = unknown(load(path), *known)
+    added, removed = rewrite(path, {("account", "fr-FR"): []}, "4.12.1", known)
+
+    assert [(screen, locale) for screen, locale, _ in listed] == [("dashboard", "en-us"), ("dashbord", "en-US")]
+    assert (added, removed) == (0, 2)
+    assert json.loads(path.read_text())["findings"] == {"dashboard": {"en-US": [{**entry, "why": NO_REASON}]}}
+
+
+@pytest.mark.parametrize(
+    ("declared", "locale", "names"),
+    [
+        pytest.param("zh-Hans", "zh-CN", True, id="script-for-region"),
+        pytest.param("zh-Hans-CN", "zh-CN", True, id="script-and-region"),
+        pytest.param("fr-Latn", "fr-FR", True, id="latin-french"),
+        pytest.param("en-US-x-private", "en-US", True, id="private-use"),
+        pytest.param("fr", "fr-FR", True, id="language-alone"),
+        pytest.param("zh-Hant", "zh-CN", False, id="traditional-for-simplified"),
+        pytest.param("en-GB", "en-US", False, id="another-region"),
+        pytest.param("fr-Latn-CA", "fr-FR", False, id="another-region-after-a-script"),
+        pytest.param("", "en-US", False, id="none"),
+    ],
+)
+def test_the_page_language_is_read_as_bcp_47_language_script_and_region(
+    declared: str, locale: str, names: bool
+) -> None:
+    assert names_language(declared, locale) is names

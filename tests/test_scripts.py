@@ -16,8 +16,10 @@ from playwright.sync_api import Playwright, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.directory import User
+from fixtures.portal import __main__ as portal_command_line
 from fixtures.test_data import CustomerFactory
 from flows import portal_session, update_customer_account
+from flows.browser import BrowserNotFoundError, headed_without_display
 from pages import SignInPage
 
 pytestmark = pytest.mark.regression
@@ -133,3 +135,56 @@ def test_portal_session_signs_in_again_when_the_portal_ends_its_session(
 
     expected = dataclasses.replace(customer.billing, city="Rennes", postalCode="35000")
     assert api.billing_profile(customer.id) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        pytest.param(["--port", "70000"], "argument --port: 70000 is not a port: give 0 to 65535", id="too-high"),
+        pytest.param(["--identity-port", "-1"], "argument --identity-port: -1 is not a port", id="negative"),
+        pytest.param(["--port", "18779", "--identity-port", "18779"], "--port and --identity-port must differ",
+                     id="the-same-port"),
+    ],
+)  # fmt: skip
+@pytest.mark.tooling
+def test_the_portal_command_line_refuses_ports_it_cannot_use(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        portal_command_line.parse_args(args)
+
+    assert refused.value.code == 2 and said in capsys.readouterr().err
+
+
+@pytest.mark.tooling
+def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "PW_TEST_CONNECT_WS_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    assert headed_without_display(platform="darwin") is None and headed_without_display({"DISPLAY": ":1"}) is None
+
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}  # not this run's
+
+    reports = [f"--junitxml={tmp_path / 'junit.xml'}", f"--html={tmp_path / 'report.html'}", f"--output={tmp_path}"]
+    demo, suite = (
+        subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        for args in (
+            ["fixtures.demo", "--headed", "--output", str(tmp_path)],
+            ["pytest", "tests/test_screens.py", "--headed", "-k", "nothing", "-p", "no:cacheprovider", *reports],
+        )
+    )
+
+    assert (demo.returncode, demo.stderr.splitlines()) == (1, [f"error: {headed_without_display()}"]), demo.stderr
+    assert suite.returncode == pytest.ExitCode.USAGE_ERROR and "--headed needs a display" in suite.stderr, suite
+    # A script's own session likewise, before any browser starts
+    with pytest.raises(BrowserNotFoundError, match="--headed needs a display"):
+        portal_session("http://127.0.0.1:9/", "u", "p", headed=True).__enter__()
+
+
+@pytest.mark.tooling
+def test_run_sh_help_exits_0_and_an_unknown_command_is_named() -> None:
+    helped = [subprocess.run(["bash", "run.sh", word], cwd=ROOT, capture_output=True, text=True) for word in
+              ("help", "--help")]  # fmt: skip
+    typo = subprocess.run(["bash", "run.sh", "tset"], cwd=ROOT, capture_output=True, text=True)
+
+    assert [(done.returncode, "./run.sh test" in done.stdout) for done in helped] == [(0, True), (0, True)]
+    assert (typo.returncode, typo.stderr.splitlines()[0]) == (2, "unknown command 'tset'")

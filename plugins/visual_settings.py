@@ -1,0 +1,74 @@
+"""The visual layer's settings from the command line: checked at the start, and the options its commands repeat.
+
+A printed command (``make it: ./run.sh test … --update-snapshots=missing``) must write the same
+target's baselines as the run that printed it: it repeats the options that chose the portal, its
+API, its sign-ins and its baselines. Secrets are never printed: an option given on the command
+line is named with a placeholder to fill in, one taken from its environment variable is left to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from .visual_baselines import Settings
+
+NAME = re.compile(r"[\w.-]+", re.ASCII)  # what may go into a file name: no folders, no '..'
+SECRET = "..."  # stands for a secret's value in a printed command
+# The options that chose what a run compares, with the variable each defaults to, and whether it is a secret.
+TARGET_OPTIONS = (
+    ("--base-url", "base_url", None, False),
+    ("--api-url", "api_url", "PORTAL_API_URL", False),
+    ("--portal-password", "portal_password", "PORTAL_PASSWORD", True),
+    ("--portal-totp-secret", "portal_totp_secret", "PORTAL_TOTP_SECRET", True),
+    ("--auth-dir", "auth_dir", None, False),
+    ("--ws-endpoint", "ws_endpoint", "PW_TEST_CONNECT_WS_ENDPOINT", False),  # another machine renders otherwise
+    ("--a11y-baseline", "a11y_baseline", None, False),
+)
+
+
+def is_file_name_part(value: str) -> bool:
+    """Tell whether ``value`` may be part of a file name: letters, digits, '-', '_', '.', and no '..'."""
+    return bool(NAME.fullmatch(value)) and ".." not in value
+
+
+def target_options(config: pytest.Config) -> list[str]:
+    """Return the options, with their values, that chose the portal and its sign-ins (a secret as a placeholder)."""
+    chosen: list[str] = []
+    for option, dest, variable, secret in TARGET_OPTIONS:
+        value = getattr(config.option, dest, None)
+        if value and (variable is None or value != os.environ.get(variable)):  # from the environment: it is there
+            chosen += [option, SECRET if secret else str(value)]
+    return chosen
+
+
+def check_folder(folder: Path, given: bool) -> None:
+    """Refuse a baselines' folder that cannot be one: it, or a folder it would be made in, is a file."""
+    option = f"--snapshot-dir {folder}" if given else f"the baselines' folder {folder}"
+    existing = next((part for part in (folder, *folder.parents) if part.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise pytest.UsageError(f"{option}: {existing} is a file, not a folder; give a folder for the baselines")
+
+
+def settings_for(config: pytest.Config, default_folder: str) -> Settings:
+    """Return the run's visual settings; ``pytest.UsageError`` for a folder or platform that cannot be used."""
+    folder, platform = config.getoption("--snapshot-dir"), config.getoption("--snapshot-platform")
+    if platform and not is_file_name_part(platform):
+        raise pytest.UsageError(
+            f"--snapshot-platform (or $SNAPSHOT_PLATFORM) {platform!r}: it is part of the baselines' file names, "
+            "so letters, digits, '-', '_' and '.' only (no '/', no '..'), e.g. linux-arm64"
+        )
+    path = Path(folder) if folder else config.rootpath / default_folder
+    check_folder(path, bool(folder))
+    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform)]
+    own = [part for option, value in chosen if value for part in (option, value)]
+    return Settings(
+        mode=config.getoption("--update-snapshots"),
+        folder=path,
+        platform=platform or sys.platform,
+        options=(*target_options(config), *own),
+    )
