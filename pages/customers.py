@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .account import AccountPage, AddCustomerPage
 from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
-from .screen import Screen, link_or_button, menu
+from .screen import Screen, link_or_button, menu, menu_item
 from .strings import any_language
 from .watch import highlight
 
@@ -256,10 +256,10 @@ class CustomerPage(Screen):
         super().__init__(page)
         # Unnamed, it holds Account but not Customers: the Dashboard menu holds Customers, and perhaps a
         # partner's own Account.
-        account = page.get_by_role("link", name=any_language("account"))
+        account = menu_item(page, any_language("account"))
         customers = page.get_by_role("link", name=any_language("customers"))
         self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
-        self.account_link = self.menu.get_by_role("link", name=any_language("account"))
+        self.account_link = menu_item(self.menu, any_language("account"))
 
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""

@@ -256,6 +256,21 @@ def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_acco
     assert account.get_attribute("href") == "/customers/1/account"
 
 
+def test_a_customer_menu_drawn_as_tabs_opens_the_account(page: Page) -> None:
+    # Given a single-page customer's page whose menu is a list of tabs, Account showing its panel in place
+    page.set_content(
+        '<main><h1>Société Alpha</h1><div role="tablist"><button role="tab" aria-selected="true">Abonnements'
+        '</button><button role="tab" id="account" onclick="document.getElementById(\'panel\').hidden = false">'
+        'Compte</button></div><section role="tabpanel" id="panel" hidden><h2>Informations de facturation</h2>'
+        "<dl><dt>Ville</dt><dd>Lyon</dd></dl></section></main>"
+    )
+
+    # When Account is selected from the customer's menu, then its panel is the Account page
+    account = CustomerPage(page).wait_until_ready().account()
+
+    assert account.shown_values("billing", ("city",)) == {"city": "Lyon"}
+
+
 def test_labels_with_a_required_mark_or_a_colon_name_their_fields(page: Page) -> None:
     # Given a form whose labels carry required marks, an error at one of them, terms that end in colons, a meter
     page.set_content(
