@@ -39,6 +39,7 @@ from .browser import BrowserNotFoundError, RemoteBrowserError
 from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import ApiError, ApiUnavailableError, PortalClient, TokenWithoutMfaError, refresh_token_source
+from .saved_sign_in import SavedSignInError
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
 from .spreadsheet import AccountRow, read_rows, write_results
@@ -66,6 +67,7 @@ __all__ = [
     "PortalUnavailableError",
     "RemoteBrowserError",
     "RowOutcome",
+    "SavedSignInError",
     "SignInError",
     "SignedOutError",
     "ThrottledError",

@@ -35,7 +35,9 @@ from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserEr
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
+from .session import base_url_argument
 
+EXIT_USAGE = 2  # as argparse exits for a bad command line
 EXIT_CODES: dict[type[Exception], int] = {
     ValidationError: 3,
     EditConflictError: 4,
@@ -80,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     update = commands.add_parser("update-account", help="update a customer's billing profile through the UI")
-    update.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
+    update.add_argument(
+        "--base-url", required=True, type=base_url_argument, help="the portal, e.g. http://127.0.0.1:8000/"
+    )
     update.add_argument("--user", required=True, help="user name to sign in with")
     add_sign_in_arguments(update)
     update.add_argument(
@@ -111,7 +115,11 @@ def update_account(args: argparse.Namespace) -> int:
     from .session import portal_session
 
     changes = dict(args.changes)
-    check_changes(changes)
+    try:
+        check_changes(changes)
+    except (TypeError, ValueError) as error:  # a field named wrong in --set: the command line's mistake
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     options = {
         "headed": args.headed,
         "slowmo": args.slowmo,

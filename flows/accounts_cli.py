@@ -26,6 +26,7 @@ from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
+from .session import base_url_argument
 from .spreadsheet import SpreadsheetError, read_rows, write_results
 from .workers import Pool, WorkerFailure, Workers
 
@@ -51,7 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="CSV (UTF-8) or XLSX: a 'customer' column (company name or Microsoft ID) and a column per billing "
         "field to change, named as the API names it (city, postalCode...); an empty cell leaves the field alone",
     )
-    parser.add_argument("--base-url", required=True, help="the portal, e.g. http://127.0.0.1:8000/")
+    parser.add_argument(
+        "--base-url", required=True, type=base_url_argument, help="the portal, e.g. http://127.0.0.1:8000/"
+    )
     parser.add_argument("--user", required=True, help="user name to sign in with")
     add_sign_in_options(parser)
     parser.add_argument(

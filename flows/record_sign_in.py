@@ -18,16 +18,24 @@ from playwright.sync_api import sync_playwright
 
 from pages import DashboardPage, SignInError
 
-from .browser import connect_browser, launch_options_for, ws_endpoint_or_env
+from .browser import (
+    BrowserNotFoundError,
+    connect_browser,
+    headed_without_display,
+    launch_options_for,
+    ws_endpoint_or_env,
+)
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
-from .session import normalize_base_url
+from .session import base_url_argument, normalize_base_url
 
 DEFAULT_WAIT_S = 600
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add save-sign-in's arguments."""
-    parser.add_argument("--base-url", required=True, help="the portal, e.g. https://partner.example/")
+    parser.add_argument(
+        "--base-url", required=True, type=base_url_argument, help="the portal, e.g. https://partner.example/"
+    )
     parser.add_argument("--user", required=True, help="the user who signs in (names the saved file)")
     parser.add_argument(
         "--auth-dir",
@@ -54,6 +62,11 @@ def record_sign_in(args: argparse.Namespace) -> Path:
     base_url = normalize_base_url(args.base_url)
     path = saved_sign_in_path(base_url, args.user, args.auth_dir)
     endpoint = ws_endpoint_or_env(args.ws_endpoint)
+    if not (args.headless or endpoint) and headed_without_display():  # a person signs in at its window
+        raise BrowserNotFoundError(
+            "save-sign-in opens a window for a person to sign in, and this machine has no display ($DISPLAY and "
+            "$WAYLAND_DISPLAY are unset): run it where there is one (then copy the file), or under xvfb-run"
+        )
     with sync_playwright() as playwright:
         options = launch_options_for(
             "chromium", playwright.chromium.executable_path, remote=bool(endpoint), headless=args.headless
@@ -80,7 +93,7 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 DashboardPage(page).menu.wait_for(timeout=args.wait * 1000)
             except PlaywrightError as error:
                 raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
-            extra: dict[str, str] = {}
+            extra: dict[str, str] = {"user": args.user}  # whose it is: used as another user's, it is refused
             if args.api_client_id:
                 extra["refresh_token"] = sso_refresh_token(context, base_url, args.api_client_id)
                 extra["api_client_id"] = args.api_client_id

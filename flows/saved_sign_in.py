@@ -72,9 +72,40 @@ def write_sign_in(path: str | Path, state: dict[str, Any]) -> Path:
     return path
 
 
+class SavedSignInError(ValueError):
+    """A saved sign-in that cannot be used: missing, cut short or not one, or another user's."""
+
+
 def read_sign_in(path: str | Path) -> dict[str, Any]:
-    """Return a saved sign-in's contents."""
-    return json.loads(Path(path).read_text())
+    """Return a saved sign-in's contents; raise ``SavedSignInError`` for a file that is missing or not whole.
+
+    Its words are never quoted: they sign their holder in, and an error's message ends up in reports.
+    """
+    try:
+        state = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SavedSignInError(f"There is no saved sign-in at {path}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        why = type(error).__name__ if isinstance(error, ValueError) else error.strerror or type(error).__name__
+        raise SavedSignInError(f"The saved sign-in {path} cannot be read ({why}: cut short, or not one)") from None
+    if not isinstance(state, dict) or not isinstance(state.get("cookies", []), list):
+        raise SavedSignInError(f"The saved sign-in {path} cannot be read (not a saved sign-in)")
+    return state
+
+
+def check_saved_user(path: str | Path, user: str) -> dict[str, Any]:
+    """Return the saved sign-in at ``path``; raise ``SavedSignInError`` when it records another user than ``user``.
+
+    A file saved before users were recorded passes: the portal then says who it signs in.
+    """
+    state = read_sign_in(path)
+    saved_as = state.get("user")
+    if isinstance(saved_as, str) and saved_as.casefold() != user.casefold():
+        raise SavedSignInError(
+            f"The saved sign-in {path} is {saved_as}'s, not {user}'s: give {user}'s own (python -m flows "
+            f"save-sign-in --user {user}), or run as {saved_as}"
+        )
+    return state
 
 
 def restore_session_storage(context: BrowserContext, path: str | Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -20,8 +21,9 @@ from .browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
-from .saved_sign_in import restore_session_storage
+from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
 from .sign_in import complete_sign_in, sign_in
+from .trace_secrets import scrub_trace
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -38,6 +40,23 @@ def normalize_base_url(base_url: str) -> str:
     return base_url.strip().rstrip("/") + "/"
 
 
+def base_url_argument(text: str) -> str:
+    """Parse a command line's ``--base-url``: a bad address is a usage error (exit 2), said before anything else."""
+    try:
+        return normalize_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def renew_command(base_url: str, username: str, storage_state: str | Path) -> str:
+    """Return the command that saves ``username``'s sign-in again where ``storage_state`` is (its --auth-dir)."""
+    path = Path(storage_state)
+    auth_dir = path.parent.parent  # DIR/<host>/<user>.json: where save-sign-in writes it
+    saved_there = saved_sign_in_path(base_url, username, auth_dir) == path
+    where = f" --auth-dir {auth_dir}" if saved_there and auth_dir != DEFAULT_AUTH_DIR else ""
+    return f"python -m flows save-sign-in --base-url {base_url} --user {username}{where}"
+
+
 def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: str | Path) -> None:
     """Open the Dashboard with a saved sign-in; raise ``SignedOutError`` saying how to renew it if refused."""
     try:
@@ -45,7 +64,7 @@ def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: 
     except SignedOutError:
         raise SignedOutError(
             f"The portal no longer accepts the saved sign-in of {username} ({storage_state}): renew it with "
-            f"`python -m flows save-sign-in --base-url {base_url} --user {username}`"
+            f"`{renew_command(base_url, username, storage_state)}`"
         ) from None
 
 
@@ -77,10 +96,10 @@ def portal_session(
 
     ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
     names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
-    it is written even when the block raises. Pass ``playwright`` when the calling thread already
-    runs Playwright (as under pytest-playwright): a thread can run only one. ``demo_mode``
-    outlines each element before it is used and shows the step's name on the page;
-    ``pause_on_failure`` opens the Playwright Inspector at a failing step (headed only).
+    it is written even when the block raises, owner-only, the password replaced wherever it was typed.
+    Pass ``playwright`` when the calling thread already runs Playwright (as under pytest-playwright): a
+    thread can run only one. ``demo_mode`` outlines each element before it is used and shows the step's
+    name on the page; ``pause_on_failure`` opens the Playwright Inspector at a failing step (headed only).
 
     ``ws_endpoint`` (default: ``$PW_TEST_CONNECT_WS_ENDPOINT``; ``""`` for none) is a Playwright
     server (``playwright run-server``) that launches the browser on its machine, which must then
@@ -96,6 +115,8 @@ def portal_session(
     no_display = headed_without_display() if headed and not endpoint else None
     if no_display:  # else Playwright's launch fails with 40 lines of the browser's log
         raise BrowserNotFoundError(no_display)
+    if storage_state:  # whole, and this user's: another's would act as them, saying nothing
+        check_saved_user(storage_state, username)
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
         options = {
@@ -130,5 +151,6 @@ def portal_session(
             finally:
                 if trace:
                     context.tracing.stop(path=str(trace))
+                    scrub_trace(trace, [password])  # typed at sign-in, and at any renewed since
         finally:
             browser.close()

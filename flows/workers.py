@@ -28,6 +28,7 @@ from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .session import normalize_base_url
+from .trace_secrets import scrub_trace
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class Pool:
             try:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
                 outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
+                if outcome.trace:  # a sign-in renewed in the traced try typed the password
+                    scrub_trace(outcome.trace, [self.workers.password])
             # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
             except (PlaywrightError, PageCrashedError) as error:
                 if task.row.number not in self.died:

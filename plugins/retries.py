@@ -29,6 +29,8 @@ from playwright.sync_api import BrowserContext
 from pytest_playwright.pytest_playwright import _truncate_file_name  # names artifact folders as the plugin does
 from slugify import slugify
 
+from flows.trace_secrets import scrub_trace
+
 ON_FIRST_RETRY = "on-first-retry"
 
 
@@ -163,6 +165,9 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
         item.stash[CALL_REPORT] = report if report.when == "call" else None  # a retry's setup forgets the last
         return report
     config = item.config
+    traces = [str(value) for name, value in report.user_properties if name == "playwright_trace"]
+    for trace in [*traces, *item.stash.get(RETRY_TRACES, [])]:  # kept as evidence: no password travels in one
+        scrub_trace(Path(config.invocation_params.dir, trace))
     html = config.pluginmanager.getplugin("html")
     html_path = getattr(config.option, "htmlpath", None)
     for trace in item.stash.get(RETRY_TRACES, []):

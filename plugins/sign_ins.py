@@ -26,7 +26,13 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from fixtures.identity import DEMO_TOTP_SECRET
 from flows import MfaRequiredError, SignInError, complete_sign_in, sign_in
-from flows.saved_sign_in import restore_session_storage, save_sign_in, saved_sign_in_path
+from flows.saved_sign_in import (
+    SavedSignInError,
+    check_saved_user,
+    restore_session_storage,
+    save_sign_in,
+    saved_sign_in_path,
+)
 from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
@@ -78,6 +84,10 @@ class SavedSignIns:
             saved = saved_sign_in_path(self.base_url, role, self.auth_dir)
             if not saved.exists():
                 self.stop(f"There is no saved sign-in of {role} at {saved}: make one with `{self.renew_command(role)}`")
+            try:
+                check_saved_user(saved, role)  # whole, and the role's: else every test would fail on it
+            except SavedSignInError as unusable:
+                self.stop(f"{unusable}: save it again with `{self.renew_command(role)}`")
             return saved
         saved = self.run_copy(role)
         with FileLock(saved.with_suffix(".lock")):
@@ -85,7 +95,7 @@ class SavedSignIns:
                 context = self.browser.new_context(base_url=self.base_url)
                 try:
                     sign_in(context.new_page(), role, self.password, totp_secret=self.totp_secret)
-                    save_sign_in(context, saved)
+                    save_sign_in(context, saved, {"user": role})
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
@@ -129,7 +139,7 @@ class SavedSignIns:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
             with FileLock(saved.with_suffix(".lock")):
-                save_sign_in(page.context, saved)
+                save_sign_in(page.context, saved, {"user": role})
             self.renewed.append(role)
             log.warning("The saved sign-in of %s was refused: signed in again; later tests use the new one", role)
 

@@ -20,6 +20,7 @@ from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
+from flows.trace_secrets import keep_out_of_traces
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
@@ -132,7 +133,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.fixture(scope="session")
 def portal_password(pytestconfig: pytest.Config) -> str:
     # Elsewhere than this machine, a password must be given (the run refuses to start without one).
-    return pytestconfig.getoption("--portal-password") or DEMO_PASSWORD
+    password = pytestconfig.getoption("--portal-password") or DEMO_PASSWORD
+    keep_out_of_traces(password)  # a sign-in renewed in a traced test types it (plugins/retries.py scrubs them)
+    return password
 
 
 @pytest.fixture

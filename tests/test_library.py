@@ -18,7 +18,7 @@ from flows import BillingProfile, sign_in, update_customer_account
 from flows.__main__ import build_parser
 from flows.cli_sign_in import password_for
 from flows.saved_sign_in import restore_session_storage, save_sign_in
-from flows.session import normalize_base_url
+from flows.session import normalize_base_url, renew_command
 from flows.steps import step
 from pages import (
     AccountEditPage,
@@ -505,3 +505,35 @@ def test_a_step_is_a_group_in_the_trace_only_while_a_trace_records(
     with zipfile.ZipFile(tmp_path / "trace.zip") as trace:
         events = trace.read("trace.trace").decode()
     assert "Traced step" in events, "the trace shows the step as a group"
+
+
+@pytest.mark.parametrize(
+    ("saved", "where"),
+    [("team/.auth/portal.example_8443/u.json", " --auth-dir team/.auth"), (".auth/portal.example_8443/u.json", "")],
+    ids=["an-auth-dir", "the-default"],
+)
+def test_the_renewal_advice_for_a_saved_sign_in_saves_it_where_it_was(saved: str, where: str) -> None:
+    command = renew_command("https://portal.example:8443/", "u", Path(saved))
+
+    assert command == f"python -m flows save-sign-in --base-url https://portal.example:8443/ --user u{where}"
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        (
+            ["--base-url", "127.0.0.1:8000", "--set", "city=Lyon"],
+            "The portal's address '127.0.0.1:8000' needs its http://",
+        ),
+        (["--base-url", "http://127.0.0.1:9/", "--set", "citty=Lyon"], "Not editable billing fields: citty"),
+    ],
+    ids=["address-without-http", "field-named-wrong"],
+)
+def test_a_command_line_mistake_is_said_first_with_the_usage_exit_code(mistake: list[str], said: str) -> None:
+    # Given no password anywhere (the usual first complaint), and a mistake in the command line itself
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
+    command = [sys.executable, "-m", "flows", "update-account", "--user", "admin-agent", "--customer", "C", *mistake]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
+
+    assert done.returncode == 2 and said in done.stderr, done.stderr

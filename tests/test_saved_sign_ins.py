@@ -22,7 +22,7 @@ from portal_process import PortalProcess
 from suite_run import ROOT, run_pytest
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_AUTOMATION_CLIENT_ID
-from flows import complete_sign_in
+from flows import SavedSignInError, complete_sign_in, portal_session
 
 pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 
@@ -81,6 +81,7 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     assert f"saved: {saved}" in output
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     state = json.loads(saved.read_text())
+    assert state["user"] == "global-admin"  # whose it is: used as another user's, it is refused
     assert {cookie["name"] for cookie in state["cookies"]} >= {"session", "ESTSAUTH"}
     assert "sessionStorage" in state and state["refresh_token"]
 
@@ -123,3 +124,30 @@ def test_save_sign_in_gives_up_with_a_clear_message_when_nobody_signs_in(portal:
     assert done.returncode == 7, done.stdout + done.stderr  # sign-in refused or signed out
     assert "No signed-in portal page within 2 s: nothing was saved" in done.stderr
     assert not auth_dir.exists() or not list(auth_dir.rglob("*.json"))
+
+
+def test_a_saved_sign_in_cut_short_or_another_user_s_is_refused_without_quoting_it(
+    portal: PortalProcess, tmp_path: Path
+) -> None:
+    # Given saved sign-ins cut short as a copy killed midway leaves them, each holding a cookie's secret value
+    auth_dir, secret = tmp_path / ".auth", "ESTSAUTH-0Ghy6Y6v-secret"
+    host = portal.url.split("//")[1].rstrip("/").replace(":", "_")
+    for role in ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent"):
+        saved = auth_dir / host / f"{role}.json"
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text('{"cookies": [{"name": "ESTSAUTH", "value": "' + secret + '", "dom')
+
+    # When the smoke tests run on them
+    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+
+    # Then the run stops at once saying which file and what to do, and the secret is in no output or report
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert "cannot be read (JSONDecodeError: cut short, or not one): save it again with" in run.output
+    reports = [path.read_text(errors="replace") for path in tmp_path.joinpath("run").glob("*.*")]
+    assert all(secret not in text for text in [run.output, *reports])
+
+    # And a script given another user's saved sign-in is refused before any browser starts
+    other = tmp_path / "saved.json"
+    other.write_text(json.dumps({"cookies": [], "origins": [], "user": "global-admin"}))
+    with pytest.raises(SavedSignInError, match="is global-admin's, not helpdesk-agent's"):
+        portal_session(portal.url, "helpdesk-agent", None, storage_state=other).__enter__()
