@@ -73,6 +73,21 @@ def test_edit_form_saves_values_the_country_accepts(
     assert {f: after[f] for f in changes} == changes and after["etag"] != before["etag"]
 
 
+def test_edit_form_saves_values_pasted_with_spaces_trimmed_as_add_customer_does(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    csrf = sign_in("admin-agent")
+    customer_id = customer_of("US")
+    before = stored_profile(customer_id)
+
+    changes = {"state": " WA ", "postalCode": " 98052 "}
+    response = client.post(f"/customers/{customer_id}/account/edit", data=form_of(before, csrf, **changes))
+
+    assert response.status_code == 302
+    after = stored_profile(customer_id)
+    assert (after["state"], after["postalCode"]) == ("WA", "98052")
+
+
 def test_the_saved_message_shows_on_the_page_its_submit_leads_to_once_and_in_no_other_tab(
     client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
 ) -> None:

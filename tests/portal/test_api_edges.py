@@ -1,0 +1,94 @@
+"""The API at its edges, found from outside: text that is no text, numbers in other scripts, forged tokens,
+values pasted with spaces, an email on two lines."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from test_api_billing import billing_url, put
+
+from fixtures.portal.rules import PARTNER_DOMAIN
+
+Stored = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def us_profile(client: FlaskClient, admin: dict[str, str], customer_of: Callable[[str], str]) -> dict[str, Any]:
+    """The billing profile of a seeded US customer, as the API returns it (with ``customerId``)."""
+    customer_id = customer_of("US")
+    return {**client.get(billing_url(customer_id), headers=admin).json, "customerId": customer_id}
+
+
+def with_email(profile: dict[str, Any], email: str) -> dict[str, Any]:
+    return {**profile, "email": email}
+
+
+@pytest.mark.parametrize(
+    "email",
+    [f"boss@{PARTNER_DOMAIN}\n", "ann@example..com", "ann@.example.com", "<b>@x.y", "ann@exa\nmple.com"],
+    ids=["partner-domain-then-newline", "empty-label", "leading-dot", "markup", "two-lines"],
+)
+def test_an_email_no_mail_system_takes_is_refused_and_nothing_changes(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored, email: str
+) -> None:
+    before = stored_profile(us_profile["customerId"])
+
+    answer = put(
+        client, admin, us_profile["customerId"], with_email(us_profile, email), us_profile["attributes"]["etag"]
+    )
+
+    assert answer.status_code == 400 and answer.json["data"][0]["field"] == "email", answer.json
+    assert stored_profile(us_profile["customerId"]) == before
+
+
+@pytest.mark.parametrize("size", ["²", "①", "５"], ids=["superscript", "circled", "full-width"])
+def test_a_size_in_digits_of_another_script_is_a_400(client: FlaskClient, admin: dict[str, str], size: str) -> None:
+    for collection in ("/v1/customers", "/v1/auditrecords"):
+        answer = client.get(collection, query_string={"size": size}, headers=admin)
+
+        assert answer.status_code == 400 and "whole number from 1 to" in answer.json["description"], collection
+
+
+def test_a_forged_continuation_token_past_64_bits_is_a_400(client: FlaskClient, admin: dict[str, str]) -> None:
+    state = {"after": 10**20, "value": ""}
+    token = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+    answer = client.get("/v1/customers", query_string={"size": 2, "seekOperation": "Next"},
+                        headers={**admin, "MS-ContinuationToken": token})  # fmt: skip
+
+    assert answer.status_code == 400 and answer.json["description"] == "The continuation token is not valid."
+
+
+def test_a_lone_surrogate_is_a_400_and_nothing_changes(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored
+) -> None:
+    before = stored_profile(us_profile["customerId"])
+    body = json.dumps({**us_profile, "city": "Lyon"}).replace("Lyon", "\\ud800")  # valid JSON, no text
+    headers = {**admin, "If-Match": f'"{us_profile["attributes"]["etag"]}"', "Content-Type": "application/json"}
+
+    answer = client.put(billing_url(us_profile["customerId"]), data=body, headers=headers)
+    listed = client.get("/v1/customers", query_string={"filter": '{"Field": "CompanyName", "Value": "\\ud800"}'},
+                        headers=admin)  # fmt: skip
+
+    assert answer.status_code == 400 and listed.status_code == 400
+    assert stored_profile(us_profile["customerId"]) == before
+
+
+def test_values_pasted_with_spaces_are_saved_trimmed_as_the_forms_save_them(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored
+) -> None:
+    address = {**us_profile["defaultAddress"], "state": " WA ", "postalCode": " 98052 ", "city": "  Redmond "}
+    body = {**us_profile, "companyName": "   Padded Co   ", "defaultAddress": address}
+
+    answer = put(client, admin, us_profile["customerId"], body, us_profile["attributes"]["etag"])
+
+    assert answer.status_code == 200, answer.json
+    stored = stored_profile(us_profile["customerId"])
+    assert (stored["companyName"], stored["state"], stored["postalCode"], stored["city"]) == (
+        "Padded Co", "WA", "98052", "Redmond"
+    )  # fmt: skip
