@@ -39,7 +39,7 @@ from .browser import BrowserNotFoundError, RemoteBrowserError
 from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import ApiError, ApiUnavailableError, PortalClient, TokenWithoutMfaError, refresh_token_source
-from .saved_sign_in import SavedSignInError
+from .saved_sign_in import SavedSignInError, saved_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
 from .spreadsheet import AccountRow, read_rows, write_results
@@ -82,6 +82,7 @@ __all__ = [
     "portal_session",
     "read_rows",
     "refresh_token_source",
+    "saved_token_source",
     "sign_in",
     "submit_changes",
     "update_accounts",

@@ -248,11 +248,15 @@ def discover_provider(base_url: str) -> dict[str, Any]:
     raise PortalError(f"{sign_in} answered {answered}, not a redirect to its identity provider, which is not found")
 
 
-def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> TokenSource:
+def refresh_token_source(
+    base_url: str, refresh_token: str, client_id: str, *, on_rotated: Callable[[str], None] | None = None
+) -> TokenSource:
     """Return a token source that redeems ``refresh_token`` at the portal's identity provider.
 
     As partners' automation does (the Secure Application Model): a public client's refresh token,
-    from a sign-in that passed MFA, gives access tokens for the API; each answer may rotate it.
+    from a sign-in that passed MFA, gives access tokens for the API; each answer may rotate it, and a
+    provider that rotates them refuses the old one from then on: ``on_rotated`` hears each new one, to
+    keep it where the next run reads it (``flows.saved_sign_in.saved_token_source`` does).
     """
     kept = {"refresh_token": refresh_token}
     endpoint: list[str] = []  # found once, from the provider the portal's sign-in names
@@ -264,7 +268,10 @@ def refresh_token_source(base_url: str, refresh_token: str, client_id: str) -> T
         answer, _ = send(endpoint[0], "POST", form=form)
         access = answers.text(answer, "access_token", f"POST {endpoint[0]}", "a token answer")
         rotated = answer.get("refresh_token")
-        kept["refresh_token"] = rotated if isinstance(rotated, str) and rotated else kept["refresh_token"]
+        if isinstance(rotated, str) and rotated and rotated != kept["refresh_token"]:
+            kept["refresh_token"] = rotated
+            if on_rotated is not None:
+                on_rotated(rotated)
         return access
 
     return token

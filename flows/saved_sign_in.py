@@ -25,7 +25,7 @@ from playwright.sync_api import BrowserContext
 
 from pages import SignInError
 
-from .rest import discover_provider, send
+from .rest import TokenSource, discover_provider, refresh_token_source, send
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
@@ -151,3 +151,18 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
     }  # fmt: skip
     tokens, _ = send(provider["token_endpoint"], "POST", form=form)
     return str(tokens["refresh_token"])
+
+
+def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
+    """Return the REST API's access tokens from the refresh token a saved sign-in holds (``save-sign-in
+    --api-client-id``), writing each rotated one back to the file, so the next run (a script, the suite)
+    finds one the provider still takes; raise ``SavedSignInError`` for a file without one."""
+    state = read_sign_in(path)
+    token, client_id = state.get("refresh_token"), state.get("api_client_id")
+    if not (isinstance(token, str) and token and isinstance(client_id, str) and client_id):
+        raise SavedSignInError(f"The saved sign-in {path} holds no refresh token: save it with --api-client-id")
+
+    def keep(rotated: str) -> None:
+        write_sign_in(path, {**read_sign_in(path), "refresh_token": rotated})
+
+    return refresh_token_source(base_url, token, client_id, on_rotated=keep)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from flows import BillingProfile, sign_in, update_customer_account
+from flows import BillingProfile, rest, sign_in, update_customer_account
 from flows.__main__ import build_parser
 from flows.cli_sign_in import password_for
-from flows.saved_sign_in import restore_session_storage, save_sign_in
+from flows.saved_sign_in import read_sign_in, restore_session_storage, save_sign_in, saved_token_source, write_sign_in
 from flows.session import normalize_base_url, renew_command
 from flows.steps import step
 from pages import (
@@ -537,3 +537,27 @@ def test_a_command_line_mistake_is_said_first_with_the_usage_exit_code(mistake: 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
 
     assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+def test_tokens_from_a_saved_sign_in_keep_the_rotated_refresh_token_for_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a saved sign-in's refresh token, and a provider that rotates it at each answer (refusing the old one)
+    issued = iter(["refresh-2", "refresh-3"])
+    sent: list[str] = []
+
+    def provider(url: str, method: str, form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        sent.append(form["refresh_token"])
+        return {"access_token": f"access-for-{form['refresh_token']}", "refresh_token": next(issued)}, {}
+
+    monkeypatch.setattr(rest, "discover_provider", lambda base_url: {"token_endpoint": "http://idp.example/token"})
+    monkeypatch.setattr(rest, "send", provider)
+    saved = write_sign_in(tmp_path / "u.json", {"cookies": [], "refresh_token": "refresh-1", "api_client_id": "c"})
+
+    # When one run, then the next, takes a token from the file
+    first = saved_token_source("http://portal.example/", saved)()
+    second = saved_token_source("http://portal.example/", saved)()
+
+    # Then each run redeemed the token the one before left, and the file stays its owner's only
+    assert (first, second, sent) == ("access-for-refresh-1", "access-for-refresh-2", ["refresh-1", "refresh-2"])
+    assert read_sign_in(saved)["refresh_token"] == "refresh-3" and saved.stat().st_mode & 0o777 == 0o600
