@@ -23,7 +23,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import SignInError, browser_error_page, page_says
+from .errors import SignInError, browser_error_page, document_status, page_says
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
 
@@ -43,8 +43,6 @@ FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
 TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
-# The HTTP status of the document shown, where the browser tells it (Navigation Timing's responseStatus).
-DOCUMENT_STATUS = "() => (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0"
 # Steps that ask for what a person knows or has: shown again right after their answer, it was refused, even
 # where the field is not marked invalid (Entra's way: an alert under it).
 ANSWERED_STEPS = ("account", "password", "code")
@@ -173,10 +171,7 @@ class SignInPage:
         unanswered = browser_error_page(self.page, "the sign-in")
         if unanswered is not None:
             raise unanswered
-        try:
-            status = int(self.page.evaluate(DOCUMENT_STATUS))
-        except PlaywrightError:  # navigating on: no page to ask yet
-            return
+        status = document_status(self.page)  # 0 while navigating on: no page to ask yet
         if status >= 400:
             raise self.stopped(f"the sign-in ended at an error page (HTTP {status})")
 

@@ -15,9 +15,10 @@ portal not run". Under xdist the controller learns the counts from the workers a
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from flows.session import normalize_base_url
 
 # Whole folders of the bundled portal's own tests: marked here rather than module by module.
 BUNDLED_FOLDERS = ("tests/portal/", "tests/identity/")
@@ -28,9 +29,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # The markers "bundled" and "tooling" are registered in pyproject.toml.
     config.stash[COUNTS] = {"deployment": 0, "bundled": 0, "tooling": 0}
     deployment = target(config)
-    parts = urlsplit(deployment or "")
-    if deployment and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise pytest.UsageError(f"--base-url {deployment}: give the address whole, with http:// or https://")
+    try:
+        if deployment:
+            normalize_base_url(deployment)  # the library's own check of an address
+    except ValueError:
+        raise pytest.UsageError(f"--base-url {deployment}: give the address whole, with http:// or https://") from None
 
 
 def target(config: pytest.Config) -> str | None:

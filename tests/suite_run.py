@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -11,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.browser import WS_ENDPOINT_VARIABLE
+from plugins.quarantine import BROWSER_PARAMETER  # a test named without its browser, as the quarantine names it
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT_S = 300
-BROWSERS = "chromium|firefox|webkit"
-BROWSER_PARAMETER = re.compile(rf"\[({BROWSERS})\]$|(?<=\[)({BROWSERS})-|-({BROWSERS})(?=\])")
 
 
 @dataclass

