@@ -19,11 +19,13 @@ from pages import (
     PageError,
     PortalError,
     PortalUnavailableError,
+    ScreenLeftError,
     SignedOutError,
     SignInError,
     ThrottledError,
     UnknownPageError,
     ValidationError,
+    WrongThreadError,
 )
 
 from .account import (
@@ -42,7 +44,7 @@ from .rest import ApiError, ApiUnavailableError, PortalClient, TokenWithoutMfaEr
 from .saved_sign_in import SavedSignInError, saved_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
-from .spreadsheet import AccountRow, read_rows, write_results
+from .spreadsheet import AccountRow, SpreadsheetError, read_rows, write_results
 
 __all__ = [
     "OUTCOMES",
@@ -68,12 +70,15 @@ __all__ = [
     "RemoteBrowserError",
     "RowOutcome",
     "SavedSignInError",
+    "ScreenLeftError",
     "SignInError",
     "SignedOutError",
+    "SpreadsheetError",
     "ThrottledError",
     "TokenWithoutMfaError",
     "UnknownPageError",
     "ValidationError",
+    "WrongThreadError",
     "add_customer",
     "complete_sign_in",
     "edit_account",

@@ -71,12 +71,17 @@ def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:
 
 
 def open_customer(page: Page, customer: str) -> CustomerPage:
-    """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page.
+    """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page; or the
+    customer whose Microsoft ID ``customer`` is, opened at its address (``customers/<id>``).
 
-    Raises ``CustomerNotFoundError`` when no customer has the name, ``AmbiguousCustomerError`` when
-    the list shows it more than once.
+    Raises ``CustomerNotFoundError`` when no customer has the name (or the ID), ``AmbiguousCustomerError``
+    when the list shows the name more than once.
     """
     check_customer(customer)
+    by_id = microsoft_id(customer)
+    if by_id is not None:
+        with step(page, f"Open customer {by_id}"):
+            return CustomerPage(page).open(by_id)
     customers = open_customers(page, wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {customer}"):
         # Composed, as the portal lists names: one written decomposed (macOS) names the same customer.
@@ -114,8 +119,9 @@ def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
 
 
 def tidied(value: str) -> str:
-    """Return ``value`` as compared with what a portal shows: without spaces, case folded."""
-    return "".join(value.split()).casefold()
+    """Return ``value`` as compared with what a portal shows: without spaces, case folded, full-width digits and
+    letters as ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", "".join(value.split())).casefold()
 
 
 def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
@@ -168,13 +174,19 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values (at least one). Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
-    portal says so; nothing is saved in those cases.
+    portal says so; nothing is saved in those cases. When the form already holds every value as given,
+    nothing is submitted (a Submit would still leave a change in the portal's log): the form is cancelled
+    and the Bill-to info returned, as a run of the same script again expects.
     """
     check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
-    if not changes:  # a Submit of the form as it stands would still leave a change in the portal's log
+    if not changes:
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
-    return submit_changes(edit_account(page, customer), changes)
+    form = edit_account(page, customer)
+    if form.shown_fields(tuple(changes)) == dict(changes):
+        with step(page, "Cancel: the account already holds the changes"):
+            return form.cancel().billing_profile()
+    return submit_changes(form, changes)
 
 
 def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:

@@ -39,7 +39,7 @@ from pages import (
 from pages.errors import GATEWAY_DOWN
 
 from . import rest
-from .account import submit_changes
+from .account import submit_changes, tidied
 from .accounts_plan import APPLIED_BEFORE, RowTask
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
@@ -51,6 +51,10 @@ THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited bef
 # (looking after 0.5, 1, 2, 4, 8, 8... s); still silent, the run stops, its rows left for a resume.
 PORTAL_BACK_WAIT_S = 120.0
 LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
+OVERTAKEN = (
+    "its Submit on an earlier try got no answer, and another value was saved since (whether the row's was, before "
+    "it, is not known): not submitted again"
+)
 
 
 def browser_gone(page: Page) -> bool:
@@ -152,9 +156,16 @@ def attempt(
     shown = form_values(form)
     outcome.before = outcome.before or {name: shown[name] for name in task.changes}  # a retry keeps the first
     # A field no longer as the row's earlier Submit found it was saved by that Submit, perhaps tidied ('LYON'):
-    # sending it again would make the row twice.
+    # sending it again would make the row twice. One that holds another value altogether was changed by someone
+    # else since (the Submit reached the portal or not): theirs is not overwritten, nor taken for the row's.
     found = task.started_before or {}
     moved = {name for name, value in task.changes.items() if name in found and shown[name] not in (found[name], value)}
+    theirs = {name: shown[name] for name in moved if tidied(shown[name]) != tidied(task.changes[name])}
+    if theirs:
+        outcome.after = {name: shown[name] for name in task.changes}
+        outcome.outcome = CONFLICT
+        outcome.messages += [OVERTAKEN, *conflict_messages(task, theirs)]
+        return True
     pending = {name: value for name, value in task.changes.items() if shown[name] != value and name not in moved}
     if not pending:
         outcome.after = {name: shown[name] for name in task.changes}

@@ -141,8 +141,9 @@ def headed_without_display(env: Mapping[str, str] = os.environ, platform: str = 
     if not platform.startswith("linux") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return (
-        "--headed needs a display, and this machine has none ($DISPLAY and $WAYLAND_DISPLAY are unset): "
-        "run under xvfb-run (e.g. xvfb-run ./run.sh test --headed ...), or drop --headed"
+        "A headed browser (--headed; headed=True in a script) needs a display, and this machine has none "
+        "($DISPLAY and $WAYLAND_DISPLAY are unset): run under xvfb-run (xvfb-run ./run.sh test --headed ..., "
+        "xvfb-run python script.py), or headless"
     )
 
 

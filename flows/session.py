@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from pages import DashboardPage, SignedOutError
+from pages.owner_thread import check_no_running_loop
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
 
@@ -24,6 +27,9 @@ from .browser import (
 from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
 from .sign_in import complete_sign_in, sign_in
 from .trace_secrets import scrub_trace
+
+log = logging.getLogger("flows")
+BROWSER_NAMES = ("chromium", "firefox", "webkit")
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -96,7 +102,8 @@ def portal_session(
 
     ``locale`` (e.g. "zh-CN") sets the browser's language, which the portal follows. ``trace``
     names a zip file to record a Playwright trace into (open it with ``playwright show-trace``);
-    it is written even when the block raises, owner-only, the password replaced wherever it was typed.
+    it is written even when the block raises (unless the block closed the page's context), owner-only, the
+    password replaced wherever it was typed.
     Pass ``playwright`` when the calling thread already runs Playwright (as under pytest-playwright): a
     thread can run only one. ``demo_mode`` outlines each element before it is used and shows the step's
     name on the page; ``pause_on_failure`` opens the Playwright Inspector at a failing step (headed only).
@@ -109,14 +116,24 @@ def portal_session(
     (the default) and a password, a screen that finds sign-in signs in again with the same
     credentials, once, and goes on; a Submit never does, it raises ``SignedOutError`` saying
     nothing was saved.
+
+    Arguments of the wrong type are a ``TypeError`` before any browser starts. The page belongs to this
+    thread (``WrongThreadError`` elsewhere); inside a running asyncio loop, the session cannot start at all.
     """
     base_url = normalize_base_url(base_url)  # a wrong address fails here, before a browser starts
+    check_session_arguments(
+        username=username, password=password, totp_secret=totp_secret, locale=locale, slowmo=slowmo, trace=trace
+    )
+    if browser_name not in BROWSER_NAMES:
+        raise ValueError(f"browser_name is one of {', '.join(BROWSER_NAMES)}: not {browser_name!r}")
     endpoint = ws_endpoint_or_env(ws_endpoint)
     no_display = headed_without_display() if headed and not endpoint else None
     if no_display:  # else Playwright's launch fails with 40 lines of the browser's log
         raise BrowserNotFoundError(no_display)
     if storage_state:  # whole, and this user's: another's would act as them, saying nothing
         check_saved_user(storage_state, username)
+    if playwright is None:
+        check_no_running_loop()
     with nullcontext(playwright) if playwright else sync_playwright() as running:
         browser_type = getattr(running, browser_name)
         options = {
@@ -148,9 +165,47 @@ def portal_session(
                 else:
                     sign_in(page, username, password, totp_secret=totp_secret)
                 yield page
-            finally:
+            except BaseException as error:
+                if trace:  # the block's own error goes on, whatever becomes of the trace
+                    unwritten = write_trace(context, trace, password)
+                    if unwritten:
+                        error.add_note(unwritten)
+                raise
+            else:
                 if trace:
-                    context.tracing.stop(path=str(trace))
-                    scrub_trace(trace, [password])  # typed at sign-in, and at any renewed since
+                    unwritten = write_trace(context, trace, password)
+                    if unwritten:
+                        log.warning("%s", unwritten)
         finally:
             browser.close()
+
+
+def write_trace(context: BrowserContext, trace: str | Path, password: str | None) -> str | None:
+    """Write the context's trace to ``trace`` (owner-only, the password replaced); say why not if it cannot be."""
+    try:
+        context.tracing.stop(path=str(trace))
+    except PlaywrightError as error:  # the block closed the context (or the browser went): nothing to write
+        return f"No trace written to {trace}: {str(error).splitlines()[0]}"
+    scrub_trace(trace, [password])  # typed at sign-in, and at any renewed since
+    return None
+
+
+def check_session_arguments(**arguments: object) -> None:
+    """Refuse ``portal_session`` arguments of the wrong type, before a browser starts (Playwright would say it later,
+    in its own words, halfway through the sign-in)."""
+    expected: dict[str, tuple[type, ...]] = {
+        "username": (str,),
+        "password": (str, type(None)),
+        "totp_secret": (str, type(None)),
+        "locale": (str, type(None)),
+        "slowmo": (int, float),
+        "trace": (str, Path, type(None)),
+    }
+    for name, value in arguments.items():
+        if not isinstance(value, expected[name]) or isinstance(value, bool):
+            kinds = " or ".join("None" if kind is type(None) else kind.__name__ for kind in expected[name])
+            raise TypeError(f"portal_session's {name} is {kinds}: not {type(value).__name__}")
+    if arguments["slowmo"] < 0:  # type: ignore[operator]
+        raise ValueError(f"portal_session's slowmo is milliseconds, 0 or more: not {arguments['slowmo']}")
+    if not str(arguments["username"]).strip():
+        raise ValueError("portal_session's username is empty")

@@ -12,6 +12,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from pages.errors import PageCrashedError, page_lost
+from pages.owner_thread import check_thread
 from pages.watch import options_for, show_step
 
 log = logging.getLogger("flows")
@@ -30,6 +31,7 @@ def tracing(context: BrowserContext) -> bool:
 @contextmanager
 def step(page: Page, name: str) -> Iterator[None]:
     """Run the block as the step ``name``; its duration goes to the log record's ``seconds``."""
+    check_thread(page)  # before any call: from another thread, one would run later, unasked
     log.info("%s", name)
     grouped = tracing(page.context)
     if grouped:

@@ -13,11 +13,13 @@ from .errors import (
     PageError,
     PortalError,
     PortalUnavailableError,
+    ScreenLeftError,
     SignedOutError,
     SignInError,
     ThrottledError,
     UnknownPageError,
     ValidationError,
+    WrongThreadError,
 )
 from .models import EDITABLE_FIELDS, AccountInfo, BillingProfile, NewCustomer
 from .sign_in import SignInPage
@@ -42,10 +44,12 @@ __all__ = [
     "PageError",
     "PortalError",
     "PortalUnavailableError",
+    "ScreenLeftError",
     "SignInError",
     "SignInPage",
     "SignedOutError",
     "ThrottledError",
     "UnknownPageError",
     "ValidationError",
+    "WrongThreadError",
 ]

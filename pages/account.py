@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from .errors import PortalError, page_lost
-from .form import FormPage, bill_to_heading
+from .form import FormPage, bill_to_heading, check_values
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import TERMS_BY_HEADING, field_named
@@ -45,7 +45,10 @@ class AccountPage(Screen):
 
     def can_edit(self) -> bool:
         """Tell whether Edit is offered (it is not to roles that may not edit)."""
-        return self.edit_link.count() > 0
+        if self.edit_link.count() > 0:
+            return True
+        self.still_shown(self.bill_to_heading, "Account page")  # not offered here, or not here at all
+        return False
 
     def account_info(self) -> AccountInfo:
         """Read the Customer Account Info (Microsoft ID, domain, company name)."""
@@ -77,6 +80,7 @@ class AccountPage(Screen):
 
     def edit(self) -> AccountEditPage:
         """Select Edit."""
+        self.still_shown(self.bill_to_heading, "Account page")
         self.select(self.edit_link, "Edit")
         return AccountEditPage(self.page).wait_until_ready()
 
@@ -86,6 +90,7 @@ class AccountEditPage(FormPage):
 
     OF_CUSTOMER = True
     HOLDS_VALUES = True
+    NAME = "edit form"
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -96,8 +101,19 @@ class AccountEditPage(FormPage):
         self.goto(f"customers/{customer_id}/account/edit")
         return self.wait_until_ready()
 
+    def fill(self, values: Mapping[str, str]) -> Self:
+        """Type the values over the fields they name (``EDITABLE_FIELDS``: the country is shown, not editable)."""
+        check_values(values)
+        not_editable = sorted(str(name) for name in values if name not in EDITABLE_FIELDS)
+        if not_editable:
+            raise ValueError(
+                f"Not editable billing fields: {', '.join(not_editable)}. Editable: {', '.join(EDITABLE_FIELDS)}"
+            )
+        return super().fill(values)
+
     def values(self) -> dict[str, str]:
         """Return what the form's editable fields hold now."""
+        self.still_shown(self.submit_button, self.NAME, renew=False)
         return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
 
     def submit(self) -> AccountPage | Self | None:
@@ -136,12 +152,15 @@ class AccountEditPage(FormPage):
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""
+        self.still_shown(self.submit_button, self.NAME, renew=False)
         self.select(self.cancel_link, "Cancel")
         return AccountPage(self.page).wait_until_ready()
 
 
 class AddCustomerPage(FormPage):
     """The Add customer form: company details, primary contact and address."""
+
+    NAME = "Add customer form"
 
     def fill(self, values: Mapping[str, str]) -> Self:
         """Fill the fields named in ``values``; ``country`` is an ISO code chosen from the list."""

@@ -158,6 +158,7 @@ class CustomersPage(Screen):
 
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
+        self.still_shown(self.search_box, "Customers list")
         self.before_change()  # before typing: a list may search as it is typed
         highlight(self.search_box).fill(text)
         self.select(self.search_box, "the search", key="Enter")
@@ -170,6 +171,7 @@ class CustomersPage(Screen):
         (A Next that never ends the list would keep a search for a customer paging forever.)
         """
         before = self.shown_list
+        self.still_shown(self.results, "Customers list")
         self.before_change()
         self.select(self.enabled_next.first, "Next")
         self.shown_page += 1
@@ -180,6 +182,7 @@ class CustomersPage(Screen):
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
+        self.still_shown(self.results, "Customers list")
         self.before_change()
         self.select(self.enabled_previous.first, "Previous")
         self.shown_page -= 1
@@ -191,6 +194,7 @@ class CustomersPage(Screen):
 
     def company_names(self) -> list[str]:
         """Return the company names on the page shown, in order."""
+        self.still_shown(self.results, "Customers list")
         return [name.strip() for name in self.table.get_by_role("link").all_inner_texts()]
 
     def find(self, company_name: str) -> Locator | None:
@@ -227,6 +231,7 @@ class CustomersPage(Screen):
 
     def add_customer(self) -> AddCustomerPage:
         """Select Add customer."""
+        self.still_shown(self.results.or_(self.search_box), "Customers list")
         self.select(self.add_customer_link, "Add customer")
         return AddCustomerPage(self.page).wait_until_ready()
 
@@ -273,5 +278,6 @@ class CustomerPage(Screen):
 
     def account(self) -> AccountPage:
         """From the customer menu, select Account."""
+        self.still_shown(self.menu, "customer's menu")
         self.select(self.account_link, "Account")
         return AccountPage(self.page).wait_until_ready()

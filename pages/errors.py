@@ -212,6 +212,24 @@ class EditConflictError(PortalError):
     """
 
 
+class ScreenLeftError(PortalError):
+    """A page object was used after its page left the screen it stands for: submitted, cancelled, or gone
+    elsewhere (by the script or by the portal); the message says what the page shows instead.
+
+    A page object is a view of one screen, not of the browser's tab: open the screen again (``edit_account``,
+    ``AccountEditPage(page).open(customer_id)``, ...) and use the object that returns.
+    """
+
+
+class WrongThreadError(RuntimeError):
+    """The library was called where Playwright's sync API cannot run: with a page another thread opened, or
+    inside a running asyncio event loop.
+
+    A page belongs to the thread that opened it: open a ``portal_session`` in each thread. From asyncio, run
+    the browser work in a thread of its own: ``await asyncio.to_thread(job)``.
+    """
+
+
 class ValidationError(PortalError):
     """The portal refused the changes; ``field_errors`` maps each API field name to its message."""
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
+    GATEWAY_DOWN,
     PageError,
     PortalError,
     PortalUnavailableError,
@@ -61,6 +62,20 @@ def lost_during_submit(url: str) -> Iterator[None]:
         ) from error
 
 
+def check_values(values: Mapping[str, str]) -> None:
+    """Refuse field names the library knows no label of and values that are not text, before anything is typed."""
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values maps field names to text, as {{'city': 'Shanghai'}}: not {values!r}"[:120])
+    unknown = sorted(str(name) for name in values if name not in UI_STRINGS)
+    if unknown:
+        raise ValueError(f"The library knows no label of the fields {', '.join(unknown)} (pages/strings.py lists them)")
+    not_text = [f"{name}={value!r}" for name, value in values.items() if not isinstance(value, str)]
+    if not_text:
+        raise TypeError(f"Values are typed into the form as text: pass strings, not {', '.join(not_text)}")
+
+
+# How long a new page showing the form again may take to show its answer (its errors) after the form.
+ANSWER_GRACE_MS = 2_000
 # 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
 
@@ -70,6 +85,7 @@ class FormPage(Screen):
 
     LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
     HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
+    NAME = "form"  # as errors name it
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -137,7 +153,13 @@ class FormPage(Screen):
         return shown
 
     def fill(self, values: Mapping[str, str]) -> Self:
-        """Type the values over the fields they name; ``PortalError`` names a field the form never showed."""
+        """Type the values over the fields they name; ``PortalError`` names a field the form never showed.
+
+        A field name the library does not know is a ``ValueError``, a value that is not text a ``TypeError``,
+        before anything is typed; a form no longer shown (submitted, left) is ``ScreenLeftError`` at once.
+        """
+        check_values(values)
+        self.still_shown(self.submit_button, self.NAME, renew=False)  # typed into a new one, the values would be lost
         for name, value in values.items():
             timeout: PlaywrightTimeoutError | None = None
             if self.shows_field(name):  # else said at once, not after the wait for a field to show
@@ -267,7 +289,11 @@ class FormPage(Screen):
             first_sign.first.wait_for()
             watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
-            shown = None if watched.failed() else self.settle(watched.answer.or_(self.moved_on(watched)), renew=False)
+            answered = watched.answer.or_(self.moved_on(watched))
+            anew = watched.fresh.get_by_role("button", name=SUBMIT_NAME)  # the form again, in a page of its own
+            shown = None if watched.failed() else self.settle(answered.or_(anew), renew=False)
+            if shown is not None and snapshot_role(shown) == "button":
+                shown = self.answer_with_form_anew(watched, answered)
         except PlaywrightTimeoutError as error:
             raise watched.failed() or UnknownPageError(
                 f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "
@@ -280,12 +306,15 @@ class FormPage(Screen):
             ) from None
         except PageError as error:  # an error page (429, 503): the answer carrying it says when to come back
             wait = watched.retry_after  # the form's own answer's word, before what its address says later
-            if wait is None:
-                raise
-            busy = error_for_status(error.status, error.said, retry_after=wait)
-            if not isinstance(busy, ThrottledError):
-                raise
-            raise busy from None
+            busy = error_for_status(error.status, error.said, retry_after=wait) if wait is not None else error
+            if isinstance(busy, ThrottledError):
+                raise busy from None
+            if error.status >= 500 and not isinstance(error, ThrottledError):  # broken after it came, or before
+                raise UnknownPageError(
+                    f"After Submit, whether anything was saved is not known: {error}",
+                    unanswered=error.status in GATEWAY_DOWN,
+                ) from error
+            raise
         # The portal took the form, but what it did with it is not shown (or the page after it never came).
         except (PortalUnavailableError, UnknownPageError) as error:
             silent = isinstance(error, PortalUnavailableError) or getattr(error, "unanswered", False)
@@ -296,3 +325,20 @@ class FormPage(Screen):
         if failed is not None:
             raise failed
         return shown
+
+    def answer_with_form_anew(self, watched: SubmitAnswer, answered: Locator) -> str | None:
+        """Return the answer of a new page that showed the form before anything else; raise when it has none.
+
+        A page drawing its message after the form is given ``ANSWER_GRACE_MS``. The form shown anew without a
+        word (a gateway's sign-in in between, sending the browser back to the form's address) holds the stored
+        values, not the typed ones: whether the form got through is not known.
+        """
+        try:
+            answered.first.wait_for(timeout=ANSWER_GRACE_MS)
+        except PlaywrightTimeoutError:
+            raise UnknownPageError(
+                f"After Submit at {watched.url}, the portal showed the form anew at {self.page.url} without a word "
+                "about the changes (as after a sign-in in between): whether anything was saved is not known, and "
+                "the form no longer holds the typed values. Open the account again to see what it holds"
+            ) from None
+        return None  # looked at closer by the caller

@@ -21,6 +21,7 @@ from .errors import (
     PLAIN_TEXT_PAGE,
     PortalError,
     PortalUnavailableError,
+    ScreenLeftError,
     SignedOutError,
     SignInError,
     UnknownPageError,
@@ -32,6 +33,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .list_quiet import page_replaced
+from .owner_thread import check_thread
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
@@ -39,6 +41,8 @@ from .watch import highlight
 
 log = logging.getLogger("flows")
 ASK_WAIT_TIMEOUT_MS = 5_000  # for the one GET that asks a throttled page's address how long to wait
+# A screen drawn again under a page object shows again within this; not shown after it, the page left the screen.
+LEFT_WAIT_MS = 2_000
 
 ERROR_TITLES = {int(key.rsplit("_", 1)[1]): key for key in UI_STRINGS if key.startswith("error_title_")}
 # An error page says what happened in its main heading: its status ("404 Page not found"), or its title.
@@ -138,6 +142,7 @@ class Screen:
     OF_CUSTOMER = False  # a screen of one customer: a 404 there means no such customer
 
     def __init__(self, page: Page) -> None:
+        check_thread(page)
         self.page = page
         self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
@@ -191,6 +196,29 @@ class Screen:
                     f"The session ended at {self.page.url} and signing in again failed: {error}"
                 ) from error
             renewal = None  # once: a portal that asks again at once is refusing, not expiring
+
+    def still_shown(self, ready: Locator, what: str, *, renew: bool = True) -> None:
+        """Return when the page still shows this screen (``ready``); else raise at once, not after the usual wait.
+
+        For a page object used again after a while: its page may have left the screen since (submitted,
+        cancelled, gone elsewhere), which is ``ScreenLeftError`` saying what the page shows instead; sign-in
+        or an error page is said as such (``renew`` as for ``settle``).
+        """
+        if ready.first.is_visible():
+            return
+        try:
+            ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first.wait_for(
+                timeout=LEFT_WAIT_MS
+            )
+        except PlaywrightTimeoutError:
+            unanswered = self.browser_error_page()
+            if unanswered is not None:
+                raise unanswered from None
+            raise ScreenLeftError(
+                f"The {what} is no longer shown at {self.page.url} (the page shows {page_says(self.page)!r}): "
+                "it was submitted, cancelled or left since. Open it again, and use the page object that returns"
+            ) from None
+        self.settle(ready, renew=renew)  # sign-in or an error page: said as such
 
     def shown_ready(self, ready: Locator) -> str | None:
         """Return, in one round trip, the ARIA snapshot of ``ready`` if the page shows it rather than

@@ -180,9 +180,9 @@ def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.
     )
 
     assert (demo.returncode, demo.stderr.splitlines()) == (1, [f"error: {headed_without_display()}"]), demo.stderr
-    assert suite.returncode == pytest.ExitCode.USAGE_ERROR and "--headed needs a display" in suite.stderr, suite
+    assert suite.returncode == pytest.ExitCode.USAGE_ERROR and "(--headed; headed=True" in suite.stderr, suite
     # A script's own session likewise, before any browser starts
-    with pytest.raises(BrowserNotFoundError, match="--headed needs a display"):
+    with pytest.raises(BrowserNotFoundError, match=r"\(--headed; headed=True in a script\) needs a display"):
         portal_session("http://127.0.0.1:9/", "u", "p", headed=True).__enter__()
 
 

@@ -30,6 +30,7 @@ from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID, PARTNER_DOMAIN
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
 from flows import InvalidRowsError, PortalUnavailableError, TokenWithoutMfaError, update_accounts
+from flows.account_row import OVERTAKEN
 from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
@@ -359,6 +360,37 @@ def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
     assert len(submits) == 1 and len(portal_changes(api, customer)) == 1
     assert (outcome.outcome, outcome.before, outcome.after) == ("changed", {"city": "Paris"}, {"city": "LYON"})
     assert outcome.messages[-2:] == [APPLIED_BEFORE, "city: the portal saved 'LYON', not 'Lyon'"]
+
+
+def test_a_value_another_agent_saved_after_an_unanswered_submit_is_a_conflict_not_the_row_s(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given a first Submit that never reaches the portal, and another agent who changes the city meanwhile
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+    lost: list[str] = []
+
+    def lost_then_theirs(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            if route.request.method != "POST" or lost:
+                route.continue_()
+                return
+            lost.append(route.request.url)
+            api.update_billing(customer.id, {"city": "Marseille"})
+            route.abort("connectionreset")  # not sent: the row's value never reached the portal
+
+        context.route(f"**/customers/{customer.id}/account/edit", submit)
+
+    # When a row changes the city
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=lost_then_theirs)  # fmt: skip
+
+    # Then the retry neither overwrites their value nor takes it for the row's: a conflict, both values said
+    assert len(lost) == 1 and portal_changes(api, customer) == [], "no Submit of the row's may reach the portal"
+    assert api.billing_profile(customer.id).city == "Marseille"
+    assert (outcome.outcome, outcome.after) == ("conflict", {"city": "Marseille"})
+    assert outcome.messages[-2:] == [OVERTAKEN, "city: yours 'Lyon', theirs 'Marseille'"]
 
 
 def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:

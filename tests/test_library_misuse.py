@@ -1,0 +1,217 @@
+"""A script's mistakes with the library: each said at once, in the library's words, with what to do.
+
+A page object used after its page left the screen, a page used from another thread or inside asyncio,
+values of the wrong kind, a trace the block made impossible: none waits out Playwright's timeout or
+ends in one of Playwright's own errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Playwright
+
+from fixtures.api_client import PortalApi
+from fixtures.directory import User
+from fixtures.test_data import CustomerFactory
+from flows import (
+    ScreenLeftError,
+    WrongThreadError,
+    edit_account,
+    open_customer,
+    open_customers,
+    portal_session,
+    submit_changes,
+    update_customer_account,
+)
+from pages import AccountEditPage, AccountPage, DashboardPage
+
+pytestmark = pytest.mark.regression
+QUICK_MS = 5_000  # every mistake here is said at once: the old ways waited out the timeout, or returned
+
+
+def test_a_form_submitted_once_is_said_to_be_left_when_used_again(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("FR")
+    form = edit_account(admin_page, customer.companyName)
+    submit_changes(form, {"city": "Lyon", "postalCode": "69001"})
+    admin_page.set_default_timeout(QUICK_MS)
+
+    with pytest.raises(ScreenLeftError) as left:
+        submit_changes(form, {"city": "Nantes", "postalCode": "44000"})
+
+    assert "form is no longer shown" in str(left.value) and "Open it again" in str(left.value), left.value
+    assert customer.companyName in str(left.value), "expected what the page shows instead (the Account page)"
+    saved = api.billing_profile(customer.id)
+    assert (saved.city, saved.postalCode) == ("Lyon", "69001"), "the second Submit must send nothing"
+
+
+def test_an_edit_form_left_by_cancel_is_said_to_be_left(admin_page: Page, customers: CustomerFactory) -> None:
+    customer = customers.create("US")
+    form = AccountEditPage(admin_page).open(customer.id)
+    form.cancel()
+    admin_page.set_default_timeout(QUICK_MS)
+
+    with pytest.raises(ScreenLeftError, match="edit form is no longer shown"):
+        form.values()
+    with pytest.raises(ScreenLeftError, match="edit form is no longer shown"):
+        form.fill({"city": "Denver"})
+
+
+def test_a_list_or_account_page_object_after_the_page_went_elsewhere_says_so(
+    admin_page: Page, customers: CustomerFactory
+) -> None:
+    customer = customers.create("CN")
+    account = AccountPage(admin_page).open(customer.id)
+    assert account.can_edit(), "the global admin may edit"
+    listed = open_customers(admin_page)
+    admin_page.set_default_timeout(QUICK_MS)
+
+    DashboardPage(admin_page).open()
+
+    # Neither a quiet wrong answer (no customers; "may not edit") nor a timeout: the screen was left
+    with pytest.raises(ScreenLeftError, match="Customers list is no longer shown"):
+        listed.company_names()
+    with pytest.raises(ScreenLeftError, match="Customers list is no longer shown"):
+        listed.search(customer.companyName)
+    with pytest.raises(ScreenLeftError, match="Account page is no longer shown"):
+        account.can_edit()
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "said"),
+    [
+        pytest.param({"City": "Paris"}, ValueError, "knows no label of the fields City", id="unknown-name"),
+        pytest.param({"city": 5}, TypeError, "city=5", id="not-text"),
+        pytest.param({"country": "FR"}, ValueError, "Not editable billing fields: country", id="read-only"),
+        pytest.param("city=Paris", TypeError, "maps field names to text", id="not-a-mapping"),
+    ],
+)
+def test_a_form_s_fill_refuses_values_it_cannot_type_before_typing(
+    page: Page, values: object, error: type[Exception], said: str
+) -> None:
+    page.set_default_timeout(QUICK_MS)  # nothing to wait for: the page is blank
+
+    with pytest.raises(error, match=said):
+        AccountEditPage(page).fill(values)  # type: ignore[arg-type]
+
+
+def test_a_page_used_from_another_thread_is_refused_before_anything_is_sent(page: Page) -> None:
+    page.set_content("<title>mine</title>")
+
+    with ThreadPoolExecutor(1) as other:
+        flow = other.submit(update_customer_account, page, "Contoso", {"city": "Lyon"})
+        screen = other.submit(AccountPage, page)
+        for attempt in (flow, screen):
+            with pytest.raises(WrongThreadError, match="open a portal_session in each thread"):
+                attempt.result()
+
+    assert page.title() == "mine", "the page still answers its own thread, nothing queued from the other"
+
+
+def test_a_session_inside_asyncio_says_to_run_it_in_a_thread() -> None:
+    raised: list[BaseException] = []
+
+    async def job() -> None:
+        with portal_session("http://127.0.0.1:9/", "global-admin", "password"):
+            pass
+
+    def run_job() -> None:  # a thread of its own: this one may run Playwright's loop already
+        try:
+            asyncio.run(job())
+        except BaseException as error:
+            raised.append(error)
+
+    worker = threading.Thread(target=run_job)
+    worker.start()
+    worker.join(60)
+
+    assert len(raised) == 1 and isinstance(raised[0], WrongThreadError), raised
+    assert "asyncio.to_thread" in str(raised[0])
+
+
+def test_a_session_in_a_thread_running_playwright_says_to_pass_it(playwright: Playwright) -> None:
+    with pytest.raises(WrongThreadError, match=r"playwright=\.\.\."):
+        portal_session("http://127.0.0.1:9/", "global-admin", "password").__enter__()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        pytest.param({"username": None}, "username is str: not NoneType", id="no-username"),
+        pytest.param({"slowmo": "100"}, "slowmo is int or float: not str", id="slowmo-text"),
+        pytest.param({"password": 1234}, "password is str or None: not int", id="password-number"),
+        pytest.param({"trace": True}, "trace is str or Path or None: not bool", id="trace-flag"),
+    ],
+)
+def test_session_arguments_of_the_wrong_type_are_refused_before_a_browser_starts(
+    arguments: dict[str, object], said: str
+) -> None:
+    given = {"username": "global-admin", "password": "password", **arguments}
+
+    with pytest.raises(TypeError, match=said):
+        portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
+
+
+def test_the_block_s_own_error_goes_on_when_it_closed_what_the_trace_records(
+    base_url: str, make_user: Callable[[str], User], tmp_path: Path, playwright: Playwright
+) -> None:
+    user = make_user("admin-agent")
+    trace = tmp_path / "trace.zip"
+
+    session = portal_session(
+        base_url, user.name, user.password, totp_secret=user.totp_secret, trace=trace, playwright=playwright
+    )
+    with pytest.raises(KeyError, match="the script's own") as raised, session as page:
+        page.context.close()
+        raise KeyError("the script's own")
+
+    assert any(f"No trace written to {trace}" in note for note in raised.value.__notes__), raised.value.__notes__
+    assert not trace.exists()
+
+
+def test_a_trace_is_written_when_the_block_ends_well(
+    base_url: str, make_user: Callable[[str], User], tmp_path: Path, playwright: Playwright
+) -> None:
+    user = make_user("admin-agent")
+    trace = tmp_path / "trace.zip"
+
+    with portal_session(
+        base_url, user.name, user.password, totp_secret=user.totp_secret, trace=trace, playwright=playwright
+    ):
+        pass
+
+    assert zipfile.is_zipfile(trace)
+
+
+def test_changes_the_account_already_holds_are_not_submitted(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("CN")
+    submitted: list[str] = []
+    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+
+    profile = update_customer_account(admin_page, customer.id, {"city": customer.billing.city})
+
+    assert profile == customer.billing
+    assert submitted == [], f"expected no Submit for values already held; sent {submitted}"
+    assert api.billing_profile(customer.id) == customer.billing
+    # A change among them is submitted, the held values with it
+    changed = update_customer_account(admin_page, customer.id, {"city": customer.billing.city, "addressLine2": "B7"})
+    assert changed == dataclasses.replace(customer.billing, addressLine2="B7") and len(submitted) == 1
+
+
+def test_a_customer_opened_by_its_microsoft_id(admin_page: Page, customers: CustomerFactory) -> None:
+    customer = customers.create("US")
+
+    opened = open_customer(admin_page, "{" + customer.id.upper() + "}")
+
+    assert opened.account().account_info().microsoftId == customer.id
