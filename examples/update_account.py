@@ -4,7 +4,9 @@
         python examples/update_account.py http://127.0.0.1:8000/ "Customer name" city=Shanghai postalCode=200000
 
 Start the bundled portal first (`./run.sh portal`) or point it at any deployment. The sign-in's
-verification code comes from ``$PORTAL_TOTP_SECRET``, the authenticator's secret.
+verification code comes from ``$PORTAL_TOTP_SECRET``, the authenticator's secret. Exit codes as
+``python -m flows update-account``'s: 2 usage, 3 refused values, 4 conflict, 5 not allowed,
+6 no such customer, 7 sign-in refused, 1 anything else.
 """
 
 from __future__ import annotations
@@ -13,39 +15,69 @@ import os
 import sys
 
 from flows import (
+    EDITABLE_FIELDS,
     CustomerNotFoundError,
     EditConflictError,
     NotAllowedError,
     PortalError,
+    SignInError,
     ValidationError,
     portal_session,
     update_customer_account,
 )
 
+USAGE = "usage: update_account.py BASE_URL CUSTOMER FIELD=VALUE [FIELD=VALUE ...]"
 
-def main(base_url: str, customer: str, assignments: list[str]) -> int:
-    """Apply ``field=value`` assignments to the customer's billing profile; return an exit code."""
+
+def parse_changes(assignments: list[str]) -> dict[str, str]:
+    """Read ``field=value`` assignments; raise ``ValueError`` naming what is wrong, before any browser starts."""
+    if not assignments:
+        raise ValueError("no change given")
+    malformed = [text for text in assignments if "=" not in text]
+    if malformed:
+        raise ValueError(f"not FIELD=VALUE: {', '.join(malformed)}")
     changes = dict(assignment.split("=", 1) for assignment in assignments)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(unknown)} (editable: {', '.join(EDITABLE_FIELDS)})")
+    return changes
+
+
+def main(base_url: str, customer: str, changes: dict[str, str]) -> int:
+    """Apply ``changes`` to the customer's billing profile; return an exit code."""
     user, password = os.environ.get("PORTAL_USER", "global-admin"), os.environ.get("PORTAL_PASSWORD", "portal-demo")
-    with portal_session(base_url, user, password) as page:  # the code: $PORTAL_TOTP_SECRET
-        try:
+    try:
+        with portal_session(base_url, user, password) as page:  # the code: $PORTAL_TOTP_SECRET
             profile = update_customer_account(page, customer, changes)
-        except ValidationError as error:
-            for field, message in error.field_errors.items():
-                print(f"refused {field}: {message}")
-            return 3
-        except EditConflictError:
-            print("someone else changed this customer meanwhile; nothing was saved")
-            return 4
-        except (NotAllowedError, CustomerNotFoundError) as error:
-            print(error)
-            return 5
-        except PortalError as error:
-            print(f"the portal said: {error}")
-            return 1
+    except ValidationError as error:
+        for field, message in error.field_errors.items():
+            print(f"refused {field}: {message}")
+        return 3
+    except EditConflictError:
+        print("someone else changed this customer meanwhile; nothing was saved")
+        return 4
+    except NotAllowedError as error:
+        print(error)
+        return 5
+    except CustomerNotFoundError as error:
+        print(error)
+        return 6
+    except SignInError as error:
+        print(f"sign-in refused: {error}")
+        return 7
+    except PortalError as error:  # two customers of the name, a portal that does not answer...
+        print(f"the portal said: {error}")
+        return 1
     print(f"saved: {profile.addressLine1}, {profile.city} {profile.postalCode} ({profile.country})")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
+    try:
+        if len(sys.argv) < 3:
+            raise ValueError("a portal's address and a customer are needed")
+        given = parse_changes(sys.argv[3:])
+    except ValueError as problem:
+        print(f"{USAGE}\nerror: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    raise SystemExit(main(sys.argv[1], sys.argv[2], given))

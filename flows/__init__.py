@@ -2,11 +2,15 @@
 
 from flows import portal_session, update_customer_account
 
-with portal_session("http://127.0.0.1:8000/", "global-admin", "portal-demo") as page:
+with portal_session("http://127.0.0.1:8000/", "global-admin", "portal-demo", totp_secret="PORTALDEMOTOTP23") as page:
     profile = update_customer_account(page, "Contoso", {"city": "Shanghai", "postalCode": "200000"})
+
+The sign-in answers the identity provider's verification code from ``totp_secret`` (else
+``$PORTAL_TOTP_SECRET``): without either, ``MfaRequiredError``. A page belongs to the thread that opened it.
 """
 
 from pages import (
+    EDITABLE_FIELDS,
     AccountInfo,
     AmbiguousCustomerError,
     BillingProfile,
@@ -47,6 +51,7 @@ from .sign_in import complete_sign_in, sign_in
 from .spreadsheet import AccountRow, SpreadsheetError, read_rows, write_results
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "OUTCOMES",
     "AccountInfo",
     "AccountRow",

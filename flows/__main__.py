@@ -31,11 +31,11 @@ from pages import (
 
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
+from .base_url import base_url_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
-from .session import base_url_argument
 
 EXIT_USAGE = 2  # as argparse exits for a bad command line
 EXIT_CODES: dict[type[Exception], int] = {

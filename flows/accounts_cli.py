@@ -20,13 +20,13 @@ from pages import PortalError
 
 from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan
 from .accounts_plan import check_rows
+from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
-from .session import base_url_argument
 from .spreadsheet import SpreadsheetError, read_rows, write_results
 from .workers import Pool, WorkerFailure, Workers
 

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import journal_lock
+from .base_url import normalize_base_url
 from .journal_lock import JournalInUseError as JournalInUseError  # raised here, named here too
 from .journal_lock import running
 from .outcomes import FINAL, RowOutcome
-from .session import normalize_base_url
 from .spreadsheet import AccountRow
 
 STARTED, OUTCOME, RUN = "started", "outcome", "run"

@@ -18,6 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from pages import DashboardPage, SignInError
 
+from .base_url import base_url_argument, normalize_base_url
 from .browser import (
     BrowserNotFoundError,
     connect_browser,
@@ -26,7 +27,6 @@ from .browser import (
     ws_endpoint_or_env,
 )
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
-from .session import base_url_argument, normalize_base_url
 
 DEFAULT_WAIT_S = 600
 

@@ -29,6 +29,7 @@ from pages import BillingProfile, PortalError, PortalUnavailableError
 from pages.errors import GATEWAY_DOWN, retry_after_seconds
 
 from . import rest_answers as answers
+from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
 
 TokenSource = Callable[[], str]
@@ -277,6 +278,12 @@ def refresh_token_source(
     return token
 
 
+def check_text(name: str, value: object) -> None:
+    """Refuse an argument that is not text before any request (a raw TypeError from deep in urllib else)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is text: not {type(value).__name__}")
+
+
 class PortalClient:
     """The REST API as one user; safe to share between threads.
 
@@ -287,7 +294,9 @@ class PortalClient:
     """
 
     def __init__(self, base_url: str, token: TokenSource, *, unavailable_wait_s: float = 0.0) -> None:
-        self.base_url = base_url.rstrip("/") + "/"
+        self.base_url = normalize_base_url(base_url)  # without http(s)://, ValueError: not an API "not answering"
+        if not callable(token):
+            raise TypeError(f"token is a function returning an access token (refresh_token_source(...)): not {token!r}")
         self.unavailable_wait_s = unavailable_wait_s
         self.answered = False  # the API answered a request of this client: one not answering now is restarting
         self.token_source = token
@@ -341,6 +350,14 @@ class PortalClient:
         try:  # a renewed token: the first had expired, or the portal restarted and forgot it
             return send(url, headers={**(headers or {}), "Authorization": f"Bearer {self.current_token(renew=used)}"})
         except ApiError as refused:
+            if refused.status == 401 and not refused_for_mfa(refused.status, refused.body):
+                raise ApiError(
+                    refused.status,
+                    refused.body,
+                    f"GET {url}",
+                    "Its token was refused, then the one its token source gave anew too: that source gives tokens "
+                    "this API does not take (expired or revoked, for another API or tenant)",
+                ) from None
             if not refused_for_mfa(refused.status, refused.body):
                 raise
             raise TokenWithoutMfaError(
@@ -355,11 +372,15 @@ class PortalClient:
         """Return the token to send; ``renew`` is one the API refused, replaced unless another thread did."""
         with self.lock:
             if self.token is None or self.token == renew:
-                self.token = self.token_source()
+                token = self.token_source()
+                if not isinstance(token, str) or not token.strip():
+                    raise TypeError(f"The token source gave {token!r}, not an access token (text)")
+                self.token = token
             return self.token
 
     def customer(self, customer_id: str) -> dict[str, Any] | None:
         """Return the customer with this Microsoft ID (its ``id`` and ``companyProfile`` checked), or None."""
+        check_text("customer_id", customer_id)
         url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}")
         try:
             answer, _ = self.get_url(url)
@@ -375,6 +396,7 @@ class PortalClient:
         A name written decomposed (macOS, some exports) is the same name; so is the filter sent, or the
         API's prefix match would find nothing.
         """
+        check_text("company_name", company_name)
         wanted = nfc(company_name)
         spec = {"Field": "CompanyName", "Value": wanted, "Operator": "starts_with"}
         query = {"size": str(PAGE_SIZE), "filter": json.dumps(spec, ensure_ascii=False)}

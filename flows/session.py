@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -17,6 +15,7 @@ from pages.owner_thread import check_no_running_loop
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
 
+from .base_url import normalize_base_url
 from .browser import (
     BrowserNotFoundError,
     connect_browser,
@@ -30,28 +29,6 @@ from .trace_secrets import scrub_trace
 
 log = logging.getLogger("flows")
 BROWSER_NAMES = ("chromium", "firefox", "webkit")
-
-
-def normalize_base_url(base_url: str) -> str:
-    """Return ``base_url`` with one trailing slash, so relative paths resolve below it.
-
-    Raises ``ValueError`` for an address without its ``http://`` or ``https://`` (``127.0.0.1:8000``: a
-    browser takes it for a path, and every step after fails for another reason), ``TypeError`` for no text.
-    """
-    if not isinstance(base_url, str):
-        raise TypeError(f"The portal's address is text, as http://127.0.0.1:8000/: not {type(base_url).__name__}")
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"The portal's address {base_url!r} needs its http:// or https://, as http://127.0.0.1:8000/")
-    return base_url.strip().rstrip("/") + "/"
-
-
-def base_url_argument(text: str) -> str:
-    """Parse a command line's ``--base-url``: a bad address is a usage error (exit 2), said before anything else."""
-    try:
-        return normalize_base_url(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def renew_command(base_url: str, username: str, storage_state: str | Path) -> str:

@@ -23,11 +23,11 @@ from pages import PageCrashedError
 
 from .account_row import again, traced
 from .accounts_plan import RowTask
+from .base_url import normalize_base_url
 from .job_sign_in import JobSignIn
 from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
-from .session import normalize_base_url
 from .trace_secrets import scrub_trace
 
 

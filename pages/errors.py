@@ -99,6 +99,12 @@ def page_says(page: Page) -> str:
         return ""
 
 
+def address_of(url: str) -> str:
+    """Return ``url`` without its query and fragment: a sign-in page's (its state, nonce and challenge) is noise in a
+    message, and may hold what a log should not."""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
 class PortalError(Exception):
     """Base of every error the flows raise for something the portal refused or reported."""
 

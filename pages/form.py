@@ -22,6 +22,7 @@ from .errors import (
     SignedOutError,
     ThrottledError,
     UnknownPageError,
+    address_of,
     error_for_status,
     page_lost,
 )
@@ -302,7 +303,7 @@ class FormPage(Screen):
         except SignedOutError:
             raise SignedOutError(
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
-                f"{self.page.url}: nothing was saved. Sign in and submit the changes again."
+                f"{address_of(self.page.url)}: nothing was saved. Sign in and submit the changes again."
             ) from None
         except PageError as error:  # an error page (429, 503): the answer carrying it says when to come back
             wait = watched.retry_after  # the form's own answer's word, before what its address says later

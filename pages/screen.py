@@ -25,6 +25,7 @@ from .errors import (
     SignedOutError,
     SignInError,
     UnknownPageError,
+    address_of,
     browser_error_page,
     document_status,
     error_for_status,
@@ -187,7 +188,10 @@ class Screen:
             if not self.sign_in_prompt.first.is_visible():
                 continue  # ``ready`` came and went with a redraw: wait for it again
             if renewal is None:
-                raise SignedOutError(f"The portal asked to sign in again at {self.page.url}")
+                raise SignedOutError(
+                    f"The portal asked to sign in again at {address_of(self.page.url)}: the session has ended. Sign "
+                    "in again (flows.complete_sign_in), or let portal_session do it (renew_sign_in=True, a password)"
+                )
             log.warning("The portal asked to sign in again at %s: signing in again", self.page.url)
             try:
                 renewal(self.page)

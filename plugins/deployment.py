@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.session import normalize_base_url
+from flows.base_url import normalize_base_url
 
 # Whole folders of the bundled portal's own tests: marked here rather than module by module.
 BUNDLED_FOLDERS = ("tests/portal/", "tests/identity/")

@@ -16,9 +16,10 @@ from playwright.sync_api import Browser, Page, Route
 
 from flows import BillingProfile, rest, sign_in, update_customer_account
 from flows.__main__ import build_parser
+from flows.base_url import normalize_base_url
 from flows.cli_sign_in import password_for
 from flows.saved_sign_in import read_sign_in, restore_session_storage, save_sign_in, saved_token_source, write_sign_in
-from flows.session import normalize_base_url, renew_command
+from flows.session import renew_command
 from flows.steps import step
 from pages import (
     AccountEditPage,

@@ -23,6 +23,7 @@ from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import (
     ScreenLeftError,
+    SignedOutError,
     WrongThreadError,
     edit_account,
     open_customer,
@@ -215,3 +216,12 @@ def test_a_customer_opened_by_its_microsoft_id(admin_page: Page, customers: Cust
     opened = open_customer(admin_page, "{" + customer.id.upper() + "}")
 
     assert opened.account().account_info().microsoftId == customer.id
+
+
+def test_signed_out_names_the_sign_in_page_without_its_query_and_says_what_to_do(page: Page) -> None:
+    with pytest.raises(SignedOutError) as signed_out:
+        DashboardPage(page).open()  # a context that never signed in, with no way to sign in again
+
+    said = str(signed_out.value)
+    assert "?" not in said and "code_challenge" not in said, "the sign-in page's query is noise, and private"
+    assert "Sign in again (flows.complete_sign_in)" in said, said

@@ -10,7 +10,7 @@ import contextlib
 import json
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -271,3 +271,38 @@ def test_the_suite_s_client_names_the_request_an_api_error_answers(api: StubApi)
     assert str(refused.value) == (
         f'GET {api.url}v1/customers/c1 answered 404: {{"code": 60003, "description": "Tenant not found"}}'
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "said"),
+    [
+        pytest.param(lambda url: PortalClient(url.split("://")[1], lambda: "t"), ValueError, "needs its http://",
+                     id="address-without-http"),
+        pytest.param(lambda url: PortalClient(url, "a-token"), TypeError, "token is a function",
+                     id="token-not-callable"),
+        pytest.param(lambda url: PortalClient(url, lambda: "t").customers_named(5), TypeError, "company_name is text",
+                     id="name-not-text"),
+        pytest.param(lambda url: PortalClient(url, lambda: "t").customer(None), TypeError, "customer_id is text",
+                     id="id-not-text"),
+        pytest.param(lambda url: PortalClient(url, lambda: None).customer(ID), TypeError, "gave None, not an access",
+                     id="token-source-gives-none"),
+    ],
+)  # fmt: skip
+def test_a_client_given_the_wrong_kind_of_argument_says_so_before_any_request(
+    api: StubApi, make: Callable[[str], object], error: type[Exception], said: str
+) -> None:
+    api.answers = [(200, {}, {"items": []})]
+
+    with pytest.raises(error, match=said):
+        make(api.url)
+
+    assert api.requests == [], "nothing may be sent"
+
+
+def test_a_token_refused_again_once_renewed_says_its_source_gives_tokens_the_api_does_not_take(api: StubApi) -> None:
+    api.answers = [(401, {}, {"code": 401, "description": "The access token is not valid."})] * 2
+
+    with pytest.raises(rest.ApiError, match="the one its token source gave anew too") as refused:
+        PortalClient(api.url, lambda: "a-token").customer(ID)
+
+    assert refused.value.status == 401 and len(api.requests) == 2

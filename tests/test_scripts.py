@@ -77,6 +77,26 @@ def test_command_line_exit_code_tells_what_went_wrong(
     assert api.billing_profile(created.id) == created.billing
 
 
+@pytest.mark.tooling
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        pytest.param(["Contoso", "cty=Paris"], "error: not editable: cty (editable: companyName", id="field-typo"),
+        pytest.param(["Contoso", "Paris"], "error: not FIELD=VALUE: Paris", id="no-equals"),
+        pytest.param(["Contoso"], "error: no change given", id="no-change"),
+        pytest.param([], "error: a portal's address and a customer are needed", id="nothing"),
+    ],
+)
+def test_example_script_says_what_is_wrong_with_its_arguments_before_any_browser(args: list[str], said: str) -> None:
+    given = ["http://127.0.0.1:9/", *args] if args else []  # nothing answers there: no browser may start
+
+    done = run("examples/update_account.py", *given)
+
+    usage, error = done.stderr.splitlines()
+    assert (done.returncode, usage) == (2, "usage: update_account.py BASE_URL CUSTOMER FIELD=VALUE [FIELD=VALUE ...]")
+    assert error.startswith(said), error
+
+
 def test_example_script_updates_a_customer(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
 ) -> None:
