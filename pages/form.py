@@ -292,7 +292,11 @@ class FormPage(Screen):
             # A refused navigation shows the browser's own page: nothing to settle there.
             answered = watched.answer.or_(self.moved_on(watched))
             anew = watched.fresh.get_by_role("button", name=SUBMIT_NAME)  # the form again, in a page of its own
-            shown = None if watched.failed() else self.settle(answered.or_(anew), renew=False)
+            self.awaited = "the answer to Submit (a message, the form, or the Account page)"
+            try:
+                shown = None if watched.failed() else self.settle(answered.or_(anew), renew=False)
+            finally:
+                self.awaited = ""
             if shown is not None and snapshot_role(shown) == "button":
                 shown = self.answer_with_form_anew(watched, answered)
         except PlaywrightTimeoutError as error:

@@ -141,6 +141,7 @@ class Screen:
     """Base of the page objects of signed-in screens."""
 
     OF_CUSTOMER = False  # a screen of one customer: a 404 there means no such customer
+    awaited = ""  # what a wait under way is for, when not this screen (Submit's answer): errors name it
 
     def __init__(self, page: Page) -> None:
         check_thread(page)
@@ -349,7 +350,7 @@ class Screen:
             seen = "it shows, but it never finished loading (hidden, or still busy)"
         else:
             seen = "the page showed neither it, nor sign-in, nor an error page the library knows"
-        where = f"Waiting for the {type(self).__name__} at {self.page.url}: {seen}"
+        where = f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: {seen}"
         return UnknownPageError(where + (f"; it says {says!r}" if says else ""))
 
     def shown_error(self) -> Exception:

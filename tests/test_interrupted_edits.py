@@ -210,6 +210,29 @@ def test_a_submit_sent_back_to_a_fresh_form_says_the_typed_values_are_gone(
     assert api.billing_profile(customer.id) == customer.billing
 
 
+def test_a_page_after_submit_the_library_does_not_know_is_named_as_submit_s_answer(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a Submit the portal saves, answered with a page cut short (neither the Account page nor the form)
+    customer = customers.create("FR")
+    cut_short = "<!doctype html><title>Account</title><main><h1>Compte</h1><p>Chargement"
+
+    def saved_then_cut_short(route: Route) -> None:
+        route.fetch(max_redirects=0)  # the portal saves it
+        route.fulfill(body=cut_short, content_type="text/html")
+
+    answer_submit_with(admin_page, saved_then_cut_short)
+    form = edit_account(admin_page, customer.companyName)
+    admin_page.set_default_timeout(3_000)  # no page will come: the wait's length is not what is tried
+
+    with pytest.raises(UnknownPageError) as error:
+        submit_changes(form, {"city": "Lille", "postalCode": "59000"})
+
+    said = str(error.value)
+    assert "whether anything was saved is not known" in said and "Waiting for the answer to Submit" in said, said
+    assert api.billing_profile(customer.id).city == "Lille", "the portal saved it: only its next page was cut short"
+
+
 @pytest.mark.bundled  # the bundled portal's fault header makes it crash; a deployment crashes on its own
 def test_a_crash_shows_the_500_page_and_the_screen_raises_at_once(admin_page: Page, customers: CustomerFactory) -> None:
     customer = customers.create("CN")
