@@ -120,8 +120,9 @@ def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
 
 def tidied(value: str) -> str:
     """Return ``value`` as compared with what a portal shows: without spaces, case folded, full-width digits and
-    letters as ASCII (NFKC)."""
-    return unicodedata.normalize("NFKC", "".join(value.split())).casefold()
+    letters as ASCII, without accents (a portal may store "BESANCON" for "Besançon")."""
+    decomposed = unicodedata.normalize("NFKD", "".join(value.split()))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
@@ -175,8 +176,8 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
     portal says so; nothing is saved in those cases. When the form already holds every value as given,
-    nothing is submitted (a Submit would still leave a change in the portal's log): the form is cancelled
-    and the Bill-to info returned, as a run of the same script again expects.
+    nothing is submitted (a Submit would still leave a change in the portal's log): the Bill-to info the
+    form holds is returned, the page left on the form, as a run of the same script again expects.
     """
     check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
@@ -184,8 +185,8 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
     form = edit_account(page, customer)
     if form.shown_fields(tuple(changes)) == dict(changes):
-        with step(page, "Cancel: the account already holds the changes"):
-            return form.cancel().billing_profile()
+        with step(page, "No Submit: the account already holds the changes"):
+            return form.billing_profile()
     return submit_changes(form, changes)
 
 

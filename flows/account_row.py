@@ -162,6 +162,7 @@ def attempt(
     moved = {name for name, value in task.changes.items() if name in found and shown[name] not in (found[name], value)}
     theirs = {name: shown[name] for name in moved if tidied(shown[name]) != tidied(task.changes[name])}
     if theirs:
+        outcome.before = {name: found.get(name, shown[name]) for name in task.changes}  # as that Submit found it
         outcome.after = {name: shown[name] for name in task.changes}
         outcome.outcome = CONFLICT
         outcome.messages += [OVERTAKEN, *conflict_messages(task, theirs)]

@@ -172,6 +172,7 @@ class CustomersPage(Screen):
         """
         before = self.shown_list
         self.still_shown(self.results, "Customers list")
+        self.check_enabled(self.enabled_next, self.next_button, "Next")
         self.before_change()
         self.select(self.enabled_next.first, "Next")
         self.shown_page += 1
@@ -183,10 +184,19 @@ class CustomersPage(Screen):
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
         self.still_shown(self.results, "Customers list")
+        self.check_enabled(self.enabled_previous, self.previous_button, "Previous")
         self.before_change()
         self.select(self.enabled_previous.first, "Previous")
         self.shown_page -= 1
         return self.wait_until_ready()
+
+    def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
+        """Raise at once when the pager shows ``control`` only disabled: the list says there is no page that way."""
+        if not enabled.count() and control.count():
+            raise PortalError(
+                f"{what} is shown but disabled on page {self.shown_page} of the Customers list at {self.page.url}: "
+                f"the list says there is no page that way"
+            )
 
     def customer_link(self, company_name: str) -> Locator:
         """Return the link to the customer named exactly ``company_name`` on the page shown."""

@@ -29,7 +29,8 @@ from .errors import (
 from .form_loading import REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
-from .screen import ACTION_DONE, Screen, covered_by, link_or_button, snapshot_role
+from .not_selected import covered_by
+from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
@@ -75,8 +76,8 @@ def check_values(values: Mapping[str, str]) -> None:
         raise TypeError(f"Values are typed into the form as text: pass strings, not {', '.join(not_text)}")
 
 
-# How long a new page showing the form again may take to show its answer (its errors) after the form.
-ANSWER_GRACE_MS = 2_000
+# How long a new page showing the form again, without the typed values, may take to say something after it.
+ANSWER_GRACE_MS = 5_000
 # 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
 
@@ -334,13 +335,18 @@ class FormPage(Screen):
     def answer_with_form_anew(self, watched: SubmitAnswer, answered: Locator) -> str | None:
         """Return the answer of a new page that showed the form before anything else; raise when it has none.
 
-        A page drawing its message after the form is given ``ANSWER_GRACE_MS``. The form shown anew without a
-        word (a gateway's sign-in in between, sending the browser back to the form's address) holds the stored
-        values, not the typed ones: whether the form got through is not known.
+        A form shown again holding what was typed (the portal's answer, its message drawn after it) is waited
+        on as any answer. One holding other values (the stored ones: a gateway's sign-in in between sent the
+        browser back to the form's address) is given ``ANSWER_GRACE_MS`` to say something (a portal that
+        tidied the values): without a word, whether the form got through is not known.
         """
+        shown = [value for _, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT)]
+        holds_typed = all(value in shown for value in watched.values)
         try:
-            answered.first.wait_for(timeout=ANSWER_GRACE_MS)
+            answered.first.wait_for(timeout=None if holds_typed else ANSWER_GRACE_MS)
         except PlaywrightTimeoutError:
+            if holds_typed:
+                raise
             raise UnknownPageError(
                 f"After Submit at {watched.url}, the portal showed the form anew at {self.page.url} without a word "
                 "about the changes (as after a sign-in in between): whether anything was saved is not known, and "

@@ -34,6 +34,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .list_quiet import page_replaced
+from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
@@ -59,12 +60,6 @@ ACTION_DONE = re.compile(r"^\s*- (?:performing [\w ]+ action|[\w ]+ action done|
 # Playwright's word for a navigation taken for another: the browser's error page of a navigation that failed
 # before, shown late (Playwright issue #35944).
 LATE_ERROR_PAGE = re.compile(r'interrupted by another navigation to "chrome-error:')
-# Playwright's log of what took a click: an element, perhaps within another's subtree (a banner, a dialog).
-INTERCEPTED = re.compile(
-    r"^\s*- (?P<element><[^\n]*?>)(?:…</[\w-]+>)?(?: from (?P<subtree><[^\n]*?>)(?:…</[\w-]+>)? subtree)?"
-    r" intercepts pointer events",
-    re.MULTILINE,
-)
 # True at the page's first change from now on, false after ``ms`` without any.
 PAGE_CHANGED = """(ms) => new Promise((resolve) => {
   const observer = new MutationObserver(() => { observer.disconnect(); resolve(true); });
@@ -96,15 +91,6 @@ def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
 def link_or_button(page: Page, name: re.Pattern[str]) -> Locator:
     """Return the first link or button named ``name``: one portal's link is another's button."""
     return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first
-
-
-def covered_by(error: Exception | None) -> str:
-    """Return, for a message, what covered the element an action timed out on (Playwright's log says so), else ""."""
-    found = list(INTERCEPTED.finditer(str(error or "")))
-    if not found:
-        return ""
-    last = found[-1]
-    return f"; it is covered by {last['subtree'] or last['element']} (a banner or dialog to close first?)"
 
 
 def snapshot_role(snapshot: str) -> str:
@@ -296,7 +282,7 @@ class Screen:
             timeout = str(error).splitlines()[0]
             if ACTION_DONE.search(str(error)):
                 raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {timeout}") from error
-            said = f"{timeout.rstrip('.')}{covered_by(error)}"
+            said = f"{timeout.rstrip('.')}{why_not_selected(self.page, error)}"
             raise UnknownPageError(f"{what} could not be selected at {where}: {said}") from error
         finally:
             self.page.remove_listener("requestfailed", note)

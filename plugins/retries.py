@@ -157,6 +157,16 @@ RETRY_CONTEXTS = pytest.StashKey[list[int]]()  # the contexts a retry traced, to
 CALL_REPORT = pytest.StashKey[pytest.TestReport | None]()  # this attempt's call report, once there is one
 
 
+COLLECTED_PROPERTIES = pytest.StashKey[list[tuple[str, object]]]()  # a test's properties before its first attempt
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Start each attempt with the properties the test had before its first: a retry's report then lists its own
+    evidence only (the failed attempt's report, and its ``<flakyFailure>``, keep that attempt's)."""
+    item.user_properties[:] = item.stash.setdefault(COLLECTED_PROPERTIES, list(item.user_properties))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     """Keep this attempt's call report; name the retry's traces on its last report, as pytest-playwright does."""

@@ -77,6 +77,7 @@ def run_suite(clone: Path, base_url: str, change: Change, workers: str, log: Pat
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, (str(clone / "scripts"), os.environ.get("PYTHONPATH")))),
         AIMED: os.pathsep.join(change.aimed_at),
+        "COLUMNS": "1000",  # pytest's short summary keeps the failure's words (cut at the terminal's width else)
     }
     started = time.perf_counter()
     run = subprocess.run(command, cwd=clone, env=environment, capture_output=True, text=True, timeout=RUN_SECONDS)

@@ -26,7 +26,8 @@ def test_second_agent_submit_is_refused_and_first_agent_data_survives(
     # When the first submits, then the second
     submit_changes(first, {"city": "深圳市"})
     with pytest.raises(EditConflictError):
-        submit_changes(second, {"city": "广州市", "postalCode": "510000"})
+        overwritten = submit_changes(second, {"city": "广州市", "postalCode": "510000"})
+        pytest.fail(f"expected a conflict; the stale form's Submit was saved over the first agent's: {overwritten}")
 
     # Then the second sees why, keeps what they typed, and the first agent's data stands
     expect(second.alert).to_contain_text("Nothing was saved")
@@ -45,9 +46,11 @@ def test_submit_after_an_api_change_is_refused_until_reloaded(
 
     # When the form is submitted, it is refused; submitting the same form again is refused too
     with pytest.raises(EditConflictError):
-        submit_changes(form, {"city": "Seattle", "state": "WA", "postalCode": "98101"})
+        overwritten = submit_changes(form, {"city": "Seattle", "state": "WA", "postalCode": "98101"})
+        pytest.fail(f"expected a conflict; the stale form's Submit was saved over the API's change: {overwritten}")
     with pytest.raises(EditConflictError):
-        submit_changes(form, {})
+        overwritten = submit_changes(form, {})
+        pytest.fail(f"expected the same form refused again; its second Submit was saved: {overwritten}")
 
     # Then only after a reload does the change go through, on top of the API's change
     saved = update_customer_account(

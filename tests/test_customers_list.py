@@ -60,6 +60,10 @@ def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, cust
 
     # When the list moves to the next page and back
     first_page = listed.company_names()
+    assert len(first_page) == 20 and set(first_page) <= made, (
+        f"expected the search by their domains' start to show 20 of this test's 21 customers first; it showed "
+        f"{len(first_page)}: {first_page[:3]}..."
+    )
     expect(listed.previous_button).to_be_disabled()
     expect(listed.pager).to_contain_text("Page 1 of 2")
     second_page = listed.next_page().company_names()
@@ -81,7 +85,7 @@ def test_a_customer_beyond_the_first_page_is_found_by_paging(admin_page: Page, c
 
     link = listed.find(customer.companyName)
 
-    assert link is not None
+    assert link is not None, f"{customer.companyName!r} was on none of the {listed.page_number()} page(s) looked at"
     assert listed.page_number() > 1
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from flows import edit_account, submit_changes
+from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, PortalError, UnknownPageError
 from pages.strings import UI_STRINGS
 
@@ -324,26 +324,45 @@ BILLED = {"companyName": "Contoso", "firstName": "Anne", "lastName": "Martin", "
           "state": "", "postalCode": "69001"}  # fmt: skip
 
 
-def quiet_deployment(saved: dict[str, str], form_again: bool = False) -> Callable[[Route], None]:
+CONFLICT_WORDS = "Someone else changed this billing profile. Nothing was saved."
+
+
+def quiet_deployment(
+    saved: dict[str, str], form_again: bool = False, alert_after_ms: int = 0, posts: list[str] | None = None
+) -> Callable[[Route], None]:
     """Answer as a deployment whose Submit posts the form; saved, it answers with the Account page, no status.
 
-    ``saved`` is what it holds, and what each POST changes; ``form_again``: it answers with the form once more,
-    saying nothing either (neither saved nor refused, as far as the page tells).
+    ``saved`` is what it holds, and what each POST changes (noted in ``posts``); ``form_again``: it answers with
+    the form once more, saying nothing either (neither saved nor refused, as far as the page tells), or, given
+    ``alert_after_ms``, drawing a conflict's alert so long after. The Account page offers Edit; the form no Cancel.
     """
 
     def answer(route: Route) -> None:
         request, path = route.request, urlsplit(route.request.url).path
         if request.method == "POST":
-            saved.update({key: values[0] for key, values in parse_qs(request.post_data or "").items()})
+            (posts if posts is not None else []).append(request.url)
+            posted = parse_qs(request.post_data or "").items()
+            saved.update({key: values[0] for key, values in posted if key != "country"})  # shown, not editable
         if path.endswith("/edit") and (request.method == "GET" or form_again):
             fields = "".join(
                 f'<label>{UI_STRINGS[name][0]} <input name="{name}" value="{value}"></label>'
                 for name, value in saved.items()
             )
+            late = (
+                ""
+                if not (alert_after_ms and request.method == "POST")
+                else (
+                    f"<script>setTimeout(() => document.querySelector('main').insertAdjacentHTML('beforeend', "
+                    f"'<p role=alert>{CONFLICT_WORDS}</p>'), {alert_after_ms})</script>"
+                )
+            )
+            fields += '<label>Country/Region <input name="country" value="FR" readonly></label>'
             main = f'<main><h1>Edit Bill-to info</h1><form method="post">{fields}<button>Submit</button></form></main>'
+            main += late
         else:
             terms = "".join(f"<dt>{UI_STRINGS[name][0]}</dt><dd>{value}</dd>" for name, value in saved.items())
-            main = f"<main><h2>Bill-to info</h2><dl>{terms}<dt>Country/Region</dt><dd>FR</dd></dl></main>"
+            edit = f'<a href="{path.rstrip("/")}/edit">Edit</a>'
+            main = f"<main><h2>Bill-to info</h2>{edit}<dl>{terms}<dt>Country/Region</dt><dd>FR</dd></dl></main>"
         route.fulfill(content_type="text/html", body=f"<!doctype html><html lang='en'><body>{main}</body></html>")
 
     return answer
@@ -374,3 +393,30 @@ def test_the_form_drawn_again_saying_nothing_after_submit_is_not_taken_for_a_sav
     # Then whether it was saved is not known: a page without the form is what says the portal went on
     with pytest.raises(UnknownPageError, match="whether anything was saved is not known"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
+
+
+def test_a_form_shown_again_with_the_typed_values_is_waited_on_for_its_answer_drawn_later(page: Page) -> None:
+    # Given a deployment that answers Submit with the form again, holding what was typed, and its alert 3 s later
+    page.route("http://portal.example/**", quiet_deployment(dict(BILLED), form_again=True, alert_after_ms=3_000))
+    page.set_default_timeout(10_000)
+    page.goto("http://portal.example/customers/1/account/edit")
+
+    # When the city is changed and submitted, the late alert is its answer: not "the form anew, nothing said"
+    with pytest.raises(EditConflictError, match="Someone else changed this billing profile"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
+
+
+def test_changes_a_deployment_already_holds_are_returned_without_submit_or_cancel(browser: Browser) -> None:
+    # Given a deployment whose form has no Cancel, holding the city asked for already
+    posts: list[str] = []
+    context = browser.new_context(base_url="http://portal.example/")
+    try:
+        page = context.new_page()
+        page.route("http://portal.example/**", quiet_deployment(dict(BILLED), posts=posts))
+        page.set_default_timeout(5_000)  # a Cancel looked for in vain fails here
+
+        profile = update_customer_account(page, "{5ECB2629-A56D-4A0E-9A3F-2F4F6A0B1C2D}", {"city": BILLED["city"]})
+
+        assert (profile.city, profile.postalCode, posts) == (BILLED["city"], BILLED["postalCode"], [])
+    finally:
+        context.close()

@@ -22,8 +22,10 @@ from fixtures.api_client import PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import (
+    PortalError,
     ScreenLeftError,
     SignedOutError,
+    UnknownPageError,
     WrongThreadError,
     edit_account,
     open_customer,
@@ -32,7 +34,8 @@ from flows import (
     submit_changes,
     update_customer_account,
 )
-from pages import AccountEditPage, AccountPage, DashboardPage
+from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
+from pages.screen import Screen
 
 pytestmark = pytest.mark.regression
 QUICK_MS = 5_000  # every mistake here is said at once: the old ways waited out the timeout, or returned
@@ -225,3 +228,32 @@ def test_signed_out_names_the_sign_in_page_without_its_query_and_says_what_to_do
     said = str(signed_out.value)
     assert "?" not in said and "code_challenge" not in said, "the sign-in page's query is noise, and private"
     assert "Sign in again (flows.complete_sign_in)" in said, said
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        pytest.param('<a href="#">Éditer</a><button>Annuler</button>', "nothing of that name is shown (the page "
+                     "offers 'Éditer', 'Annuler')", id="label-changed"),
+        pytest.param("<button disabled>Edit</button>", "it is shown, but disabled", id="disabled"),
+    ],
+)  # fmt: skip
+def test_a_control_that_cannot_be_selected_says_why(page: Page, markup: str, said: str) -> None:
+    page.set_content(markup)
+    page.set_default_timeout(1_000)
+
+    with pytest.raises(UnknownPageError) as refused:
+        Screen(page).select(page.get_by_role("link", name="Edit").or_(page.get_by_role("button", name="Edit")), "Edit")
+
+    assert str(refused.value).endswith(said), refused.value
+
+
+def test_next_shown_only_disabled_is_said_at_once(page: Page) -> None:
+    pager = '<nav aria-label="Pages"><button disabled>Previous</button><button disabled>Next</button></nav>'
+    page.set_content(f'{pager}<section role="region" aria-label="Customers"><table><tr><td>Fabrikam</td></tr></table>')
+    page.set_default_timeout(QUICK_MS)
+    listed = CustomersPage(page)
+
+    for move, what in ((listed.next_page, "Next"), (listed.previous_page, "Previous")):
+        with pytest.raises(PortalError, match=f"^{what} is shown but disabled on page 1 of the Customers list"):
+            move()

@@ -53,9 +53,13 @@ def test_each_failed_attempt_links_the_files_it_attached(tmp_path: Path) -> None
     run = run_edges(tmp_path, "-k", "attaches", "--max-flaky", "1")
 
     assert run.returncode == 0, run.output
-    (flaky,) = junit_case(tmp_path, "test_attaches_then_fails_once").findall("flakyFailure")
+    case = junit_case(tmp_path, "test_attaches_then_fails_once")
+    (flaky,) = case.findall("flakyFailure")
     links = (flaky.findtext("system-out") or "").split()
     assert len(links) == 1 and links[0].endswith("-test-attaches-then-fails-once/scan.json]]"), links
+    # The test's own properties are its passing attempt's: the first attempt's file is not listed again there
+    listed = [found.get("value", "") for found in case.iter("property") if found.get("name") == "attachment: scan"]
+    assert len(listed) == 1 and listed[0].endswith("-test-attaches-then-fails-once-retry1/scan.json"), listed
 
 
 def test_a_long_test_name_keeps_a_folder_for_each_attempt(tmp_path: Path) -> None:

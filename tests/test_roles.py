@@ -36,7 +36,8 @@ def test_help_desk_agent_sees_the_account_but_no_edit(page_as: Callable[..., Pag
     assert account.billing_profile() == customer.billing
     expect(account.edit_link).to_have_count(0)
     with pytest.raises(NotAllowedError):
-        edit_account(page, customer.companyName)
+        form = edit_account(page, customer.companyName)
+        pytest.fail(f"expected no edit form for the help desk agent; it opened at {form.page.url}")
 
 
 def test_help_desk_agent_cannot_open_the_edit_form_by_its_address(
@@ -49,6 +50,7 @@ def test_help_desk_agent_cannot_open_the_edit_form_by_its_address(
 
     with pytest.raises(NotAllowedError):
         AccountEditPage(page).wait_until_ready()
+        pytest.fail(f"expected the portal to refuse the help desk agent; its edit form showed at {page.url}")
 
 
 def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
@@ -66,5 +68,6 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     response = page.request.post(f"customers/{customer.id}/account/edit", form=form)
 
     # Then the portal refuses and nothing changed
-    assert response.status == 403
-    assert api.billing_profile(customer.id) == customer.billing
+    stored = api.billing_profile(customer.id)
+    assert response.status == 403, f"expected 403; the portal answered {response.status} ({response.url}): {stored}"
+    assert stored == customer.billing

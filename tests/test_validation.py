@@ -98,6 +98,7 @@ def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
     # Then the message names the field and says what is wrong, at the field; the typed values stay; nothing saved
     assert list(refused.value.field_errors) == [field], f"expected an error at {field} only"
     message = refused.value.field_errors[field]
+    assert message, f"{field} is marked invalid, but no message is tied to it (aria-describedby, aria-errormessage)"
     assert message.startswith(LABELS[field]), f"expected the message to name {LABELS[field]!r}; shown: {message!r}"
     assert re.search(KINDS[kind], message), f"expected a {kind} message at {field}; shown: {message!r}"
     expect(form.field(field)).to_have_attribute("aria-invalid", "true")

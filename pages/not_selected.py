@@ -1,0 +1,54 @@
+"""Why an element could not be selected in time, as Playwright's log of the action tells it.
+
+Said in the error, so a person reading it knows whether to close a banner, wait for a control to be
+enabled, or look for a label that changed: not only that the wait ran out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+# Playwright's log of what took a click: an element, perhaps within another's subtree (a banner, a dialog).
+INTERCEPTED = re.compile(
+    r"^\s*- (?P<element><[^\n]*?>)(?:…</[\w-]+>)?(?: from (?P<subtree><[^\n]*?>)(?:…</[\w-]+>)? subtree)?"
+    r" intercepts pointer events",
+    re.MULTILINE,
+)
+# The names of the links and buttons a page shows, roughly as assistive technology names them: for a message.
+OFFERED_NAMES = """() => [...document.querySelectorAll(
+  'a[href], button, [role=link], [role=button], [role=tab], [role=menuitem]')]
+  .filter((element) => element.getClientRects().length)
+  .map((element) => (element.getAttribute("aria-label") || element.innerText || "").trim().split(/\\s+/).join(" "))
+  .filter(Boolean).slice(0, 50)"""
+
+
+def covered_by(error: Exception | None) -> str:
+    """Return, for a message, what covered the element an action timed out on (Playwright's log says so), else ""."""
+    found = list(INTERCEPTED.finditer(str(error or "")))
+    if not found:
+        return ""
+    last = found[-1]
+    return f"; it is covered by {last['subtree'] or last['element']} (a banner or dialog to close first?)"
+
+
+def why_not_selected(page: Page, error: Exception) -> str:
+    """Return, for a message, why an element could not be selected in time, as Playwright's log tells it: covered,
+    disabled, hidden, or nothing of that name at all (then what the page offers instead)."""
+    said = str(error)
+    if covered_by(error):
+        return covered_by(error)
+    if "element is not enabled" in said:
+        return "; it is shown, but disabled"
+    if "element is not visible" in said:
+        return "; it is there, but hidden"
+    if "resolved to" in said:
+        return ""
+    try:
+        offered: list[str] = page.evaluate(OFFERED_NAMES)
+    except PlaywrightError:
+        offered = []
+    listed = ", ".join(repr(name) for name in offered)
+    return "; nothing of that name is shown" + (f" (the page offers {listed})" if listed else "")
