@@ -27,6 +27,7 @@ from pages import (
     ValidationError,
 )
 from pages.errors import page_lost
+from pages.shown_values import tidied
 
 from .field_rules import LINE_BREAK
 from .steps import step
@@ -97,16 +98,24 @@ def edit_account(page: Page, customer: str) -> AccountEditPage:
     ``customer`` is a company name, found in the Customers list; or a Microsoft ID, whose Account
     page opens at its address (``customers/<id>/account``), as when two customers share a name.
     """
+    return edit_from(open_account(page, customer), customer)
+
+
+def open_account(page: Page, customer: str) -> AccountPage:
+    """Open the customer's Account page: through the Customers list, or at its address for a Microsoft ID."""
     check_customer(customer)
     by_id = microsoft_id(customer)
     if by_id is not None:
         with step(page, f"Open Account of {by_id}"):
-            account = AccountPage(page).open(by_id)
-    else:
-        customer_page = open_customer(page, customer)
-        with step(page, "Open Account"):
-            account = customer_page.account()
-    with step(page, "Edit"):
+            return AccountPage(page).open(by_id)
+    customer_page = open_customer(page, customer)
+    with step(page, "Open Account"):
+        return customer_page.account()
+
+
+def edit_from(account: AccountPage, customer: str) -> AccountEditPage:
+    """Select Edit on the Account page; raise ``NotAllowedError`` when it is not offered."""
+    with step(account.page, "Edit"):
         if not account.can_edit():
             raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
         return account.edit()
@@ -118,11 +127,11 @@ def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
     return all(tidied(shown[name]) == tidied(value) for name, value in changes.items())
 
 
-def tidied(value: str) -> str:
-    """Return ``value`` as compared with what a portal shows: without spaces, case folded, full-width digits and
-    letters as ASCII, without accents (a portal may store "BESANCON" for "Besançon")."""
-    decomposed = unicodedata.normalize("NFKD", "".join(value.split()))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+def alike(shown: str, asked: str) -> bool:
+    """Tell whether a portal may have stored ``asked`` as ``shown``: alike but for spaces, case, full-width forms
+    and accents ("BESANCON" for "Besançon"), as portals tidy what they store."""
+    bare = [unicodedata.normalize("NFKD", tidied(value)) for value in (shown, asked)]
+    return len({"".join(char for char in value if not unicodedata.combining(char)) for value in bare}) == 1
 
 
 def read_back(saved: AccountPage | AccountEditPage, changes: Mapping[str, str]) -> BillingProfile:
@@ -175,19 +184,22 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values (at least one). Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
-    portal says so; nothing is saved in those cases. When the form already holds every value as given,
-    nothing is submitted (a Submit would still leave a change in the portal's log): the Bill-to info the
-    form holds is returned, the page left on the form, as a run of the same script again expects.
+    portal says so; nothing is saved in those cases. When the Account page already shows every value as
+    given, nothing is submitted (a Submit would still leave a change in the portal's log): the Bill-to info
+    it shows is returned, the page left there, as a run of the same script again expects.
     """
     check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
     if not changes:
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
-    form = edit_account(page, customer)
-    if form.shown_fields(tuple(changes)) == dict(changes):
+    account = open_account(page, customer)
+    if not account.can_edit():  # said before whether anything would change: the role may not
+        raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
+    held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
+    if all(held.as_dict()[name] == value for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):
-            return form.billing_profile()
-    return submit_changes(form, changes)
+            return held
+    return submit_changes(edit_from(account, customer), changes)
 
 
 def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:

@@ -39,7 +39,7 @@ from pages import (
 from pages.errors import GATEWAY_DOWN
 
 from . import rest
-from .account import submit_changes, tidied
+from .account import alike, submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
@@ -160,7 +160,7 @@ def attempt(
     # else since (the Submit reached the portal or not): theirs is not overwritten, nor taken for the row's.
     found = task.started_before or {}
     moved = {name for name, value in task.changes.items() if name in found and shown[name] not in (found[name], value)}
-    theirs = {name: shown[name] for name in moved if tidied(shown[name]) != tidied(task.changes[name])}
+    theirs = {name: shown[name] for name in moved if not alike(shown[name], task.changes[name])}
     if theirs:
         outcome.before = {name: found.get(name, shown[name]) for name in task.changes}  # as that Submit found it
         outcome.after = {name: shown[name] for name in task.changes}

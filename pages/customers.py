@@ -50,6 +50,7 @@ class CustomersPage(Screen):
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
     LOOKS = 5  # ... looked at again at most this often when redrawn whole or loaded anew meanwhile
     ANSWER_MS = 30_000  # ... how long a request the page sent for it may go unanswered (Playwright's default timeout)
+    ENABLE_WAIT_MS = 2_000  # how long Next or Previous shown disabled may take to be enabled before it is a refusal
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -191,12 +192,17 @@ class CustomersPage(Screen):
         return self.wait_until_ready()
 
     def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
-        """Raise at once when the pager shows ``control`` only disabled: the list says there is no page that way."""
-        if not enabled.count() and control.count():
+        """Raise when the pager shows ``control`` only disabled, still so after ``ENABLE_WAIT_MS`` (a pager may
+        enable it a moment after the list shows): the list says there is no page that way."""
+        if enabled.count() or not control.count():
+            return
+        try:
+            enabled.first.wait_for(timeout=self.ENABLE_WAIT_MS)
+        except PlaywrightTimeoutError:
             raise PortalError(
                 f"{what} is shown but disabled on page {self.shown_page} of the Customers list at {self.page.url}: "
                 f"the list says there is no page that way"
-            )
+            ) from None
 
     def customer_link(self, company_name: str) -> Locator:
         """Return the link to the customer named exactly ``company_name`` on the page shown."""

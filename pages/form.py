@@ -31,7 +31,7 @@ from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
-from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named
+from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
 from .watch import highlight
@@ -100,6 +100,7 @@ class FormPage(Screen):
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
+        self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
 
     def wait_until_ready(self) -> Self:
         """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
@@ -162,6 +163,7 @@ class FormPage(Screen):
         """
         check_values(values)
         self.still_shown(self.submit_button, self.NAME, renew=False)  # typed into a new one, the values would be lost
+        self.typed.update(values)
         for name, value in values.items():
             timeout: PlaywrightTimeoutError | None = None
             if self.shows_field(name):  # else said at once, not after the wait for a field to show
@@ -233,6 +235,7 @@ class FormPage(Screen):
                 raise self.refusal(self.answer_status, watched.url, watched.retry_after)
             said = f' (the page said "{self.message}")' if self.message else ""
             self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
+        self.typed = {}  # answered: what a later Submit sends is typed anew
         return took and not self.answer_status
 
     def refusal(self, status: int, url: str, retry_after: float | None = None) -> PortalError:
@@ -340,13 +343,17 @@ class FormPage(Screen):
         browser back to the form's address) is given ``ANSWER_GRACE_MS`` to say something (a portal that
         tidied the values): without a word, whether the form got through is not known.
         """
-        shown = [value for _, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT)]
-        holds_typed = all(value in shown for value in watched.values)
+        typed, self.typed = self.typed, {}
+        shown = self.shown_fields(tuple(typed)) if typed else {}
+        holds_typed = bool(typed) and all(tidied(shown.get(name, "")) == tidied(value) for name, value in typed.items())
         try:
             answered.first.wait_for(timeout=None if holds_typed else ANSWER_GRACE_MS)
         except PlaywrightTimeoutError:
             if holds_typed:
-                raise
+                raise UnknownPageError(
+                    f"After Submit at {watched.url}, the portal showed the form again at {self.page.url}, holding the "
+                    "typed values, without a word about them: whether anything was saved is not known"
+                ) from None
             raise UnknownPageError(
                 f"After Submit at {watched.url}, the portal showed the form anew at {self.page.url} without a word "
                 "about the changes (as after a sign-in in between): whether anything was saved is not known, and "

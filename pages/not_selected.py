@@ -17,6 +17,7 @@ INTERCEPTED = re.compile(
     r" intercepts pointer events",
     re.MULTILINE,
 )
+LOOKUP_TIMEOUT_MS = 1_000  # for the names a page offers, asked once an action's wait ran out
 # The names of the links and buttons a page shows, roughly as assistive technology names them: for a message.
 OFFERED_NAMES = """() => [...document.querySelectorAll(
   'a[href], button, [role=link], [role=button], [role=tab], [role=menuitem]')]
@@ -35,19 +36,21 @@ def covered_by(error: Exception | None) -> str:
 
 
 def why_not_selected(page: Page, error: Exception) -> str:
-    """Return, for a message, why an element could not be selected in time, as Playwright's log tells it: covered,
-    disabled, hidden, or nothing of that name at all (then what the page offers instead)."""
+    """Return, for a message, why an element could not be selected in time, as the last state Playwright's log
+    tells: covered, disabled, hidden; or nothing of that name at all (then what the page offers instead)."""
     said = str(error)
-    if covered_by(error):
-        return covered_by(error)
-    if "element is not enabled" in said:
-        return "; it is shown, but disabled"
-    if "element is not visible" in said:
-        return "; it is there, but hidden"
+    states = {
+        covered_by(error): max((found.start() for found in INTERCEPTED.finditer(said)), default=-1),
+        "; it is shown, but disabled": said.rfind("element is not enabled"),
+        "; it is there, but hidden": said.rfind("element is not visible"),
+    }
+    last, where = max(states.items(), key=lambda state: state[1])
+    if where >= 0:
+        return last
     if "resolved to" in said:
         return ""
-    try:
-        offered: list[str] = page.evaluate(OFFERED_NAMES)
+    try:  # bounded: a page too busy to answer has the timeout's own words only
+        offered = page.wait_for_function(OFFERED_NAMES, timeout=LOOKUP_TIMEOUT_MS).json_value()
     except PlaywrightError:
         offered = []
     listed = ", ".join(repr(name) for name in offered)

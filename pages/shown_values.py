@@ -7,7 +7,16 @@ its label as ``get_by_label`` reads it, in any of the three languages (``field_n
 
 from __future__ import annotations
 
+import unicodedata
+
 from .strings import UI_STRINGS, field_label
+
+
+def tidied(value: str) -> str:
+    """Return ``value`` as compared with what a portal shows: without spaces, case folded, full-width digits and
+    letters as ASCII (NFKC). Accents count: a change may be one of accents alone."""
+    return unicodedata.normalize("NFKC", "".join(value.split())).casefold()
+
 
 # Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
 # content is read where the component stands).

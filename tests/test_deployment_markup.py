@@ -328,13 +328,19 @@ CONFLICT_WORDS = "Someone else changed this billing profile. Nothing was saved."
 
 
 def quiet_deployment(
-    saved: dict[str, str], form_again: bool = False, alert_after_ms: int = 0, posts: list[str] | None = None
+    saved: dict[str, str],
+    form_again: bool = False,
+    alert_after_ms: int = 0,
+    posts: list[str] | None = None,
+    submit: str = "<button>Submit</button>",
+    draft: dict[str, str] | None = None,
 ) -> Callable[[Route], None]:
     """Answer as a deployment whose Submit posts the form; saved, it answers with the Account page, no status.
 
     ``saved`` is what it holds, and what each POST changes (noted in ``posts``); ``form_again``: it answers with
     the form once more, saying nothing either (neither saved nor refused, as far as the page tells), or, given
-    ``alert_after_ms``, drawing a conflict's alert so long after. The Account page offers Edit; the form no Cancel.
+    ``alert_after_ms``, drawing a conflict's alert so long after. The Account page offers Edit; the form no Cancel,
+    its ``submit`` as given, and its fields filled from ``draft`` once shown (a draft of the page's own).
     """
 
     def answer(route: Route) -> None:
@@ -357,8 +363,10 @@ def quiet_deployment(
                 )
             )
             fields += '<label>Country/Region <input name="country" value="FR" readonly></label>'
-            main = f'<main><h1>Edit Bill-to info</h1><form method="post">{fields}<button>Submit</button></form></main>'
+            main = f'<main><h1>Edit Bill-to info</h1><form method="post">{fields}{submit}</form></main>'
             main += late
+            for name, value in (draft or {}).items():
+                main += f"<script>document.querySelector('[name={name}]').value = {json.dumps(value)}</script>"
         else:
             terms = "".join(f"<dt>{UI_STRINGS[name][0]}</dt><dd>{value}</dd>" for name, value in saved.items())
             edit = f'<a href="{path.rstrip("/")}/edit">Edit</a>'
@@ -395,9 +403,14 @@ def test_the_form_drawn_again_saying_nothing_after_submit_is_not_taken_for_a_sav
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
 
 
-def test_a_form_shown_again_with_the_typed_values_is_waited_on_for_its_answer_drawn_later(page: Page) -> None:
-    # Given a deployment that answers Submit with the form again, holding what was typed, and its alert 3 s later
-    page.route("http://portal.example/**", quiet_deployment(dict(BILLED), form_again=True, alert_after_ms=3_000))
+@pytest.mark.parametrize("submit", ["<button>Submit</button>", '<input type="submit" value="Submit">'],
+                         ids=["button", "input"])  # fmt: skip
+def test_a_form_shown_again_with_the_typed_values_is_waited_on_for_its_answer_drawn_later(
+    page: Page, submit: str
+) -> None:
+    # Given a deployment that answers Submit with the form again, holding what was typed, and its alert 6 s later
+    answer = quiet_deployment(dict(BILLED), form_again=True, alert_after_ms=6_000, submit=submit)
+    page.route("http://portal.example/**", answer)
     page.set_default_timeout(10_000)
     page.goto("http://portal.example/customers/1/account/edit")
 
@@ -418,5 +431,23 @@ def test_changes_a_deployment_already_holds_are_returned_without_submit_or_cance
         profile = update_customer_account(page, "{5ECB2629-A56D-4A0E-9A3F-2F4F6A0B1C2D}", {"city": BILLED["city"]})
 
         assert (profile.city, profile.postalCode, posts) == (BILLED["city"], BILLED["postalCode"], [])
+    finally:
+        context.close()
+
+
+def test_a_draft_the_form_shows_is_no_reason_to_skip_submit(browser: Browser) -> None:
+    # Given a deployment whose form shows a draft of its own (the city asked for) over the stored city
+    posts: list[str] = []
+    saved = dict(BILLED)
+    context = browser.new_context(base_url="http://portal.example/")
+    try:
+        page = context.new_page()
+        page.route("http://portal.example/**", quiet_deployment(saved, posts=posts, draft={"city": "Villeurbanne"}))
+        page.set_default_timeout(5_000)
+
+        profile = update_customer_account(page, "5ecb2629-a56d-4a0e-9a3f-2f4f6a0b1c2d", {"city": "Villeurbanne"})
+
+        # Then what the portal stored decides: Submit is sent, and the saved city returned
+        assert (len(posts), saved["city"], profile.city) == (1, "Villeurbanne", "Villeurbanne")
     finally:
         context.close()

@@ -216,3 +216,13 @@ def test_a_form_that_goes_to_an_error_page_while_loading_says_the_error(page: Pa
     with pytest.raises(PageError) as raised:
         AccountEditPage(page).wait_until_ready()
     assert raised.value.status == 404
+
+
+def test_a_change_of_accents_alone_is_read_back_once_the_view_shows_it(page: Page) -> None:
+    # Given a portal that, saved, shows its Account view from before the save, then fetches it anew
+    serve(page, saves, staleViewMs=300)
+
+    # When the city's accents alone change ("Lyon" to "Lyón"), the view from before is not taken for the save
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Lyón"})
+
+    assert profile.city == "Lyón"

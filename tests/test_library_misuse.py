@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright
+from test_library import paged_list
 
 from fixtures.api_client import PortalApi
 from fixtures.directory import User
@@ -257,3 +258,37 @@ def test_next_shown_only_disabled_is_said_at_once(page: Page) -> None:
     for move, what in ((listed.next_page, "Next"), (listed.previous_page, "Previous")):
         with pytest.raises(PortalError, match=f"^{what} is shown but disabled on page 1 of the Customers list"):
             move()
+
+
+def test_the_last_state_of_a_control_is_said_and_a_page_too_busy_to_list_its_controls_still_answers(
+    browser: Browser,
+) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(2_000)
+        # A button disabled, then hidden: the last state is said
+        page.set_content(
+            "<button disabled>Edit</button>"
+            "<script>setTimeout(() => { document.querySelector('button').hidden = true }, 500)</script>"
+        )
+        with pytest.raises(UnknownPageError, match=r"it is there, but hidden$"):
+            Screen(page).select(page.get_by_role("button", name="Edit", include_hidden=True), "Edit")
+        # A page whose script never lets go: the timeout is said, without the names it cannot give
+        page.set_content("<a href='#'>Éditer</a><script>setTimeout(() => { for (;;) {} }, 100)</script>")
+        with pytest.raises(UnknownPageError, match=r"nothing of that name is shown$"):
+            Screen(page).select(page.get_by_role("link", name="Edit"), "Edit")
+    finally:
+        context.close()
+
+
+def test_next_enabled_a_moment_after_the_list_shows_is_selected(page: Page) -> None:
+    markup = paged_list([["Fabrikam"], ["Northwind"]]).replace(
+        "draw();\n</script>",
+        "draw();\nconst nexts = document.querySelectorAll('.next');\nnexts.forEach(next => next.disabled = true);\n"
+        "setTimeout(() => nexts.forEach(next => next.disabled = false), 800);\n</script>",
+    )
+    page.set_content(markup)
+    page.set_default_timeout(QUICK_MS)
+
+    assert CustomersPage(page).next_page().company_names() == ["Northwind"]
