@@ -199,7 +199,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     if all(held.as_dict()[name] == value for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):
             return held
-    return submit_changes(edit_from(account, customer), changes)
+    with step(page, "Edit"):
+        form = account.edit()  # offered: asked above
+    return submit_changes(form, changes)
 
 
 def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:

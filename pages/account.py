@@ -41,7 +41,7 @@ class AccountPage(Screen):
     def wait_until_ready(self) -> AccountPage:
         """Wait until the Bill-to info is shown."""
         self.settle(self.bill_to_heading)
-        return self
+        return self.found_ready()
 
     def can_edit(self) -> bool:
         """Tell whether Edit is offered (it is not to roles that may not edit)."""

@@ -106,7 +106,7 @@ class CustomersPage(Screen):
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
             raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
-        return self
+        return self.found_ready()
 
     def look(self, watched: bool, requests: ListRequests | None, quiet_ms: int) -> str | None:
         """Wait until the list is shown, settled; return its ARIA snapshot (None when a closer look told)."""
@@ -151,7 +151,7 @@ class CustomersPage(Screen):
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
         self.settle(self.search_box)
-        return self
+        return self.found_ready()
 
     def page_number(self) -> int:
         """Return the number of the page of results shown (1 for the first)."""
@@ -285,7 +285,7 @@ class CustomerPage(Screen):
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""
         self.settle(self.menu)
-        return self
+        return self.found_ready()
 
     def open(self, customer_id: str) -> CustomerPage:
         """Go straight to the customer with this Microsoft ID."""

@@ -27,7 +27,7 @@ class DashboardPage(Screen):
     def wait_until_ready(self) -> DashboardPage:
         """Wait until the Dashboard menu is shown."""
         self.settle(self.menu)
-        return self
+        return self.found_ready()
 
     def customers(self, *, wait_for_list: bool = True) -> CustomersPage:
         """From the Dashboard menu, select Customers.

@@ -128,7 +128,7 @@ class FormPage(Screen):
                 f"({'drawn again and again' if shown.loading == REDRAWN else shown.loading}): nothing was typed"
             )
         self.labels = shown.labels
-        return self
+        return self.found_ready()
 
     def field(self, name: str) -> Locator:
         """Return the input of the field ``name`` (an API field name), found by its label (else its placeholder)."""
@@ -205,6 +205,7 @@ class FormPage(Screen):
         return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
         """
         self.message, self.answer_status = "", 0
+        self.ready_url = None  # whatever the answer, the screen may have been left
         watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
         watched.start()
         try:

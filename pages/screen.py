@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from contextlib import suppress
-from typing import Any
+from typing import Any, Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
@@ -132,6 +132,9 @@ class Screen:
     def __init__(self, page: Page) -> None:
         check_thread(page)
         self.page = page
+        # Where this screen was last found ready, until an action of its own may have left it: while the page
+        # is still there, ``still_shown`` needs no round trip.
+        self.ready_url: str | None = None
         self.sign_in_prompt = sign_in_shown(page)
         self.error_heading = page.get_by_role("heading", level=1, name=ERROR_HEADING)
         # An answer the browser shows as plain text: a gateway's own ("upstream connect error", Envoy's 503).
@@ -195,7 +198,10 @@ class Screen:
         cancelled, gone elsewhere), which is ``ScreenLeftError`` saying what the page shows instead; sign-in
         or an error page is said as such (``renew`` as for ``settle``).
         """
+        if self.ready_url is not None and self.ready_url == self.page.url:  # known to the client: no round trip
+            return
         if ready.first.is_visible():
+            self.ready_url = self.page.url
             return
         try:
             ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first.wait_for(
@@ -210,6 +216,12 @@ class Screen:
                 "it was submitted, cancelled or left since. Open it again, and use the page object that returns"
             ) from None
         self.settle(ready, renew=renew)  # sign-in or an error page: said as such
+        self.ready_url = self.page.url
+
+    def found_ready(self) -> Self:
+        """Note the screen found ready where the page is now; return it."""
+        self.ready_url = self.page.url
+        return self
 
     def shown_ready(self, ready: Locator) -> str | None:
         """Return, in one round trip, the ARIA snapshot of ``ready`` if the page shows it rather than
@@ -266,6 +278,7 @@ class Screen:
         ``UnknownPageError``. ``what`` names the target in those errors ("Edit").
         """
         where, refused = self.page.url, []
+        self.ready_url = None  # what it selects may leave the screen
 
         def note(request: Request) -> None:  # the browser's word, which may come before its error page shows
             failure = request.failure or ""
