@@ -11,7 +11,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages import (
-    EDITABLE_FIELDS,
     AccountEditPage,
     AccountInfo,
     AccountPage,
@@ -26,6 +25,7 @@ from pages import (
     PortalError,
     ValidationError,
 )
+from pages.account import check_editable
 from pages.errors import page_lost
 from pages.shown_values import tidied
 
@@ -53,9 +53,7 @@ def check_changes(changes: Mapping[str, str]) -> None:
     if not isinstance(changes, Mapping) or not all(isinstance(name, str) for name in changes):
         shown = f"{changes!r}"[:80]
         raise TypeError(f"changes maps field names to new values, as {{'city': 'Shanghai'}}: not {shown}")
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ValueError(f"Not editable billing fields: {', '.join(unknown)}. Editable: {', '.join(EDITABLE_FIELDS)}")
+    check_editable(changes)
     not_text = {name: value for name, value in changes.items() if not isinstance(value, str)}
     if not_text:
         listed = ", ".join(f"{name}={value!r} ({type(value).__name__})" for name, value in not_text.items())
@@ -116,9 +114,14 @@ def open_account(page: Page, customer: str) -> AccountPage:
 def edit_from(account: AccountPage, customer: str) -> AccountEditPage:
     """Select Edit on the Account page; raise ``NotAllowedError`` when it is not offered."""
     with step(account.page, "Edit"):
-        if not account.can_edit():
-            raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
+        check_may_edit(account, customer)
         return account.edit()
+
+
+def check_may_edit(account: AccountPage, customer: str) -> None:
+    """Raise ``NotAllowedError`` when the Account page offers no Edit: the signed-in role may not."""
+    if not account.can_edit():
+        raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
 
 
 def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
@@ -193,8 +196,7 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     if not changes:
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
     account = open_account(page, customer)
-    if not account.can_edit():  # said before whether anything would change: the role may not
-        raise NotAllowedError(message=f"the signed-in user may not edit the account of {customer!r}")
+    check_may_edit(account, customer)  # said before whether anything would change: the role may not
     held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
     if all(held.as_dict()[name] == value for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):

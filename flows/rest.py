@@ -350,7 +350,9 @@ class PortalClient:
         try:  # a renewed token: the first had expired, or the portal restarted and forgot it
             return send(url, headers={**(headers or {}), "Authorization": f"Bearer {self.current_token(renew=used)}"})
         except ApiError as refused:
-            if refused.status == 401 and not refused_for_mfa(refused.status, refused.body):
+            if not refused_for_mfa(refused.status, refused.body):
+                if refused.status != 401:
+                    raise
                 raise ApiError(
                     refused.status,
                     refused.body,
@@ -358,8 +360,6 @@ class PortalClient:
                     "Its token was refused, then the one its token source gave anew too: that source gives tokens "
                     "this API does not take (expired or revoked, for another API or tenant)",
                 ) from None
-            if not refused_for_mfa(refused.status, refused.body):
-                raise
             raise TokenWithoutMfaError(
                 refused.status,
                 refused.body,

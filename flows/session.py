@@ -122,9 +122,7 @@ def portal_session(
         }
         browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
         try:
-            context = browser.new_context(
-                base_url=normalize_base_url(base_url), locale=locale, storage_state=storage_state
-            )
+            context = browser.new_context(base_url=base_url, locale=locale, storage_state=storage_state)
             if storage_state:
                 restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Self
 
 from playwright.sync_api import Error as PlaywrightError
@@ -20,6 +20,14 @@ from .watch import highlight
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
+
+
+def check_editable(names: Iterable[object]) -> None:
+    """Refuse field names the edit form does not let anyone type into (unknown, or the country: shown only)."""
+    not_editable = sorted(str(name) for name in names if name not in EDITABLE_FIELDS)
+    if not_editable:
+        editable = ", ".join(EDITABLE_FIELDS)
+        raise ValueError(f"Not editable billing fields: {', '.join(not_editable)}. Editable: {editable}")
 
 
 class AccountPage(Screen):
@@ -104,11 +112,7 @@ class AccountEditPage(FormPage):
     def fill(self, values: Mapping[str, str]) -> Self:
         """Type the values over the fields they name (``EDITABLE_FIELDS``: the country is shown, not editable)."""
         check_values(values)
-        not_editable = sorted(str(name) for name in values if name not in EDITABLE_FIELDS)
-        if not_editable:
-            raise ValueError(
-                f"Not editable billing fields: {', '.join(not_editable)}. Editable: {', '.join(EDITABLE_FIELDS)}"
-            )
+        check_editable(values)
         return super().fill(values)
 
     def values(self) -> dict[str, str]:

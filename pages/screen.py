@@ -163,7 +163,7 @@ class Screen:
         renewal = renewal_for(self.page) if renew else None
         while True:
             try:
-                ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first.wait_for()
+                self.or_instead(ready).first.wait_for()
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(present or ready) from error
             # The whole page parsed, not only ``ready``: callers read what follows it (the other
@@ -204,9 +204,7 @@ class Screen:
             self.ready_url = self.page.url
             return
         try:
-            ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first.wait_for(
-                timeout=LEFT_WAIT_MS
-            )
+            self.or_instead(ready).first.wait_for(timeout=LEFT_WAIT_MS)
         except PlaywrightTimeoutError:
             unanswered = self.browser_error_page()
             if unanswered is not None:
@@ -217,6 +215,10 @@ class Screen:
             ) from None
         self.settle(ready, renew=renew)  # sign-in or an error page: said as such
         self.ready_url = self.page.url
+
+    def or_instead(self, ready: Locator) -> Locator:
+        """Return ``ready``, or what the portal shows instead of a screen: sign-in, an error page, a plain answer."""
+        return ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer)
 
     def found_ready(self) -> Self:
         """Note the screen found ready where the page is now; return it."""
@@ -232,7 +234,7 @@ class Screen:
         page navigated meanwhile) answers None, and ``settle`` looks closer.
         """
         try:
-            shown = ready.or_(self.sign_in_prompt).or_(self.error_heading).or_(self.plain_answer).first
+            shown = self.or_instead(ready).first
             snapshot = shown.aria_snapshot()
         except PlaywrightTimeoutError:
             raise  # none of the three came: ``settle`` says what the page is instead
