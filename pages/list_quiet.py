@@ -25,6 +25,7 @@ from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import UnknownPageError
+from .page_events import listen, unlisten
 from .submit_answer import site
 
 # What Playwright says of a handle or evaluation whose page was replaced by a new one meanwhile.
@@ -117,15 +118,15 @@ class ListRequests:
         self.site = site(page.url)
         self.pending: list[Request] = []
         self.answered_at = 0.0  # when the last of them was answered: ms since the epoch, the browser's clock
-        page.on("request", self.note_request)
-        page.on("requestfinished", self.note_end)
-        page.on("requestfailed", self.note_end)
+        listen(page, "request", self.note_request)
+        listen(page, "requestfinished", self.note_end)
+        listen(page, "requestfailed", self.note_end)
 
     def stop(self) -> None:
         """Stop noting requests."""
-        self.page.remove_listener("request", self.note_request)
-        self.page.remove_listener("requestfinished", self.note_end)
-        self.page.remove_listener("requestfailed", self.note_end)
+        unlisten(self.page, "request", self.note_request)
+        unlisten(self.page, "requestfinished", self.note_end)
+        unlisten(self.page, "requestfailed", self.note_end)
 
     def note_request(self, request: Request) -> None:
         """Note a request that may bring the list's answer."""

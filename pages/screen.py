@@ -36,6 +36,7 @@ from .errors import (
 from .list_quiet import page_replaced
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
+from .page_events import listen, unlisten
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, any_language
@@ -287,7 +288,7 @@ class Screen:
             if request.is_navigation_request() and request.frame == self.page.main_frame and no_answer(failure):
                 refused.append(failure)
 
-        self.page.on("requestfailed", note)
+        listen(self.page, "requestfailed", note)
         try:
             if key is None:
                 highlight(target).click()
@@ -300,7 +301,7 @@ class Screen:
             said = f"{timeout.rstrip('.')}{why_not_selected(self.page, error)}"
             raise UnknownPageError(f"{what} could not be selected at {where}: {said}") from error
         finally:
-            self.page.remove_listener("requestfailed", note)
+            unlisten(self.page, "requestfailed", note)
         if refused:
             raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {refused[0]}")
         unanswered = self.browser_error_page(f"{what} at {where}")

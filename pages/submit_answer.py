@@ -43,6 +43,7 @@ from .errors import (
     no_answer,
     retry_after_seconds,
 )
+from .page_events import listen, unlisten
 
 log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
@@ -113,15 +114,15 @@ class SubmitAnswer:
     def start(self) -> None:
         """Mark the page and watch it; note the requests Submit sends. Call right before selecting Submit."""
         self.values = watch_changes(self.page, self.token)
-        self.page.on("request", self.note_request)
-        self.page.on("requestfailed", self.note_failure)
-        self.page.on("response", self.note_response)
+        listen(self.page, "request", self.note_request)
+        listen(self.page, "requestfailed", self.note_failure)
+        listen(self.page, "response", self.note_response)
 
     def stop(self) -> None:
         """Stop noting requests and watching the page (a new page never watched)."""
-        self.page.remove_listener("request", self.note_request)
-        self.page.remove_listener("requestfailed", self.note_failure)
-        self.page.remove_listener("response", self.note_response)
+        unlisten(self.page, "request", self.note_request)
+        unlisten(self.page, "requestfailed", self.note_failure)
+        unlisten(self.page, "response", self.note_response)
         carrier = self.carrier()
         if carrier is not None and carrier.is_navigation_request():
             return  # a new page: the observer went with the old one
