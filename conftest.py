@@ -67,6 +67,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run loses its message.
     """
     config = session.config
+    if config.option.collectonly:  # only named: no browser starts, no portal is asked
+        return
     given = config.getoption("base_url", None) or config.getini("base_url")
     if given and urlsplit(given).hostname not in LOOPBACK and not config.getoption("--portal-password", None):
         raise pytest.UsageError(
@@ -78,7 +80,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     no_display = headed_without_display() if config.getoption("--headed") and not endpoint else None
     if no_display:  # else each test's launch fails, with 40 lines of the browser's log
         raise pytest.UsageError(no_display)
-    if not endpoint or hasattr(config, "workerinput") or config.option.collectonly:
+    if not endpoint or hasattr(config, "workerinput"):
         return
     try:
         check_reachable(endpoint)

@@ -191,16 +191,19 @@ def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}  # not this run's
 
     reports = [f"--junitxml={tmp_path / 'junit.xml'}", f"--html={tmp_path / 'report.html'}", f"--output={tmp_path}"]
-    demo, suite = (
+    suite_args = ["pytest", "tests/test_screens.py", "--headed", "-p", "no:cacheprovider", *reports]
+    demo, suite, listed = (
         subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
         for args in (
             ["fixtures.demo", "--headed", "--output", str(tmp_path)],
-            ["pytest", "tests/test_screens.py", "--headed", "-k", "nothing", "-p", "no:cacheprovider", *reports],
+            [*suite_args, "-k", "nothing"],
+            [*suite_args, "--collect-only", "-q", "-k", "dashboard"],  # no browser to open: only named
         )
     )
 
     assert (demo.returncode, demo.stderr.splitlines()) == (1, [f"error: {headed_without_display()}"]), demo.stderr
     assert suite.returncode == pytest.ExitCode.USAGE_ERROR and "(--headed; headed=True" in suite.stderr, suite
+    assert listed.returncode == pytest.ExitCode.OK and "test_screens.py::" in listed.stdout, listed
     # A script's own session likewise, before any browser starts
     with pytest.raises(BrowserNotFoundError, match=r"\(--headed; headed=True in a script\) needs a display"):
         portal_session("http://127.0.0.1:9/", "u", "p", headed=True).__enter__()
