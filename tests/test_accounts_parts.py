@@ -163,6 +163,23 @@ def test_an_email_at_the_partner_s_own_domain_is_refused_when_the_domain_is_know
     assert value_problems({"email": email}, CN_RULES) == {}  # not known: left to the portal
 
 
+@pytest.mark.parametrize(
+    ("company", "refused"),
+    [("e\u0301", True), ("A\u200b", True), ("-- !", True), ("++", False), ("\U0001f600\U0001f600", False),
+     ("3M", False)],
+)  # fmt: skip
+def test_a_company_name_is_counted_as_a_person_counts_its_characters(company: str, refused: bool) -> None:
+    # One character with its accent, or beside a zero-width space, is one; symbols are no punctuation
+    assert set(value_problems({"companyName": company}, CN_RULES)) == ({"companyName"} if refused else set())
+
+
+def test_a_length_limit_counts_an_accented_letter_once_however_it_was_typed() -> None:
+    decomposed = "e\u0301" * 50  # 50 characters, 100 code points (as macOS may write them)
+
+    assert value_problems({"firstName": decomposed}, CN_RULES) == {}
+    assert set(value_problems({"firstName": decomposed + "e"}, CN_RULES)) == {"firstName"}
+
+
 def test_a_value_with_a_line_break_is_refused_for_the_one_line_field() -> None:
     problems = value_problems({"addressLine1": "Bât. A\n12 rue de la Paix", "city": "Paris"}, CN_RULES)
 

@@ -92,3 +92,26 @@ def test_values_pasted_with_spaces_are_saved_trimmed_as_the_forms_save_them(
     assert (stored["companyName"], stored["state"], stored["postalCode"], stored["city"]) == (
         "Padded Co", "WA", "98052", "Redmond"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("country", "typed", "listed"), [("CN", "bj", "北京市"), ("CN", "上海市", "上海市"), ("US", "ny", "NY")]
+)
+def test_a_state_given_by_its_code_or_in_another_case_is_stored_as_the_list_spells_it(
+    client: FlaskClient,
+    admin: dict[str, str],
+    customer_of: Callable[[str], str],
+    stored_profile: Stored,
+    country: str,
+    typed: str,
+    listed: str,
+) -> None:
+    customer_id = customer_of(country)
+    profile = client.get(billing_url(customer_id), headers=admin).json
+    body = {**profile, "defaultAddress": {**profile["defaultAddress"], "state": typed}}
+
+    answer = put(client, admin, customer_id, body, profile["attributes"]["etag"])
+
+    assert answer.status_code == 200, answer.json
+    assert stored_profile(customer_id)["state"] == listed  # one of supportedStatesList, as the Account page shows
+    assert answer.json["defaultAddress"]["state"] == listed

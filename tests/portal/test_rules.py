@@ -106,9 +106,17 @@ def test_country_refuses_what_breaks_its_rules(
             "email", f"ops@Billing.{PARTNER_DOMAIN.upper()}", FieldError("partner_domain_email"), id="partner-subdomain"
         ),
         pytest.param("email", "ops.example.com", FieldError("invalid_email"), id="email-no-at"),
+        pytest.param("email", "a..b@example.com", FieldError("invalid_email"), id="email-two-dots"),
+        pytest.param("email", ".a@example.com", FieldError("invalid_email"), id="email-leading-dot"),
+        pytest.param("email", "a,b@example.com", FieldError("invalid_email"), id="email-comma"),
+        pytest.param("email", "a@-example.com", FieldError("invalid_email"), id="email-label-hyphen-first"),
+        pytest.param("email", "a@example_1.com", FieldError("invalid_email"), id="email-label-underscore"),
         pytest.param("email", "", FieldError("required"), id="email-blank"),
         pytest.param("companyName", "A", FieldError("invalid_company_name"), id="company-one-character"),
         pytest.param("companyName", "-- !", FieldError("invalid_company_name"), id="company-punctuation"),
+        pytest.param("companyName", "e\u0301", FieldError("invalid_company_name"), id="company-one-decomposed"),
+        pytest.param("companyName", "A\u200b", FieldError("invalid_company_name"), id="company-one-and-zero-width"),
+        pytest.param("firstName", "\u200b\u00a0", FieldError("required"), id="first-name-invisible-only"),
         pytest.param("firstName", "x" * 51, FieldError("too_long", {"max": 50}), id="first-name-51"),
         pytest.param("addressLine1", "", FieldError("required"), id="address-line-1-blank"),
         pytest.param("addressLine2", "x" * 201, FieldError("too_long", {"max": 200}), id="address-line-2-201"),
@@ -122,6 +130,25 @@ def test_every_country_refuses_bad_contact_fields(
 
     # When it is validated, Then that field alone is refused with the expected error
     assert validate_billing_profile(profile) == {field: error}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("companyName", "++", id="company-symbols"),
+        pytest.param("companyName", "\U0001f600\U0001f600", id="company-emoji"),
+        pytest.param("companyName", "3M", id="company-two-characters"),
+        pytest.param("firstName", "e\u0301" * 50, id="first-name-50-decomposed"),
+        pytest.param("email", "o'brien+billing@ex-ample.co.uk", id="email-atext-and-hyphen"),
+        pytest.param("email", "张伟@例子.中国", id="email-chinese"),
+    ],
+)
+def test_every_country_takes_what_the_rules_allow(valid_profile: Profile, field: str, value: str) -> None:
+    # Given a valid US profile with one contact or company field at the edge of its rule
+    profile = {**valid_profile("US"), field: value}
+
+    # When it is validated, Then nothing is wrong with it
+    assert validate_billing_profile(profile) == {}
 
 
 def test_required_fields_follow_the_country() -> None:
