@@ -20,9 +20,10 @@ from playwright.sync_api import Page
 
 from . import a11y_baseline
 from .a11y_scan import WCAG_TAGS, Finding, Scan, scan
-from .evidence import attach, shown_path, write_atomically
+from .evidence import attach, write_atomically
 from .layers import layer_active
 from .retries import NotTransient  # a finding fails the same way every time: no retry
+from .shown_paths import shown_path
 
 SCANS = pytest.StashKey[list[dict[str, Any]]]()  # a test's scans, sent to the controller on its report
 # The screens and languages the collected tests scan (parameters "screen" and "locale"), whether run or not.

@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from .shown_paths import shown_path
+
 ATTACHED = pytest.StashKey[list["Attachment"]]()  # a test's evidence, in the order attached
 
 
@@ -74,14 +76,6 @@ def write_atomically(path: Path, content: bytes) -> None:
 def attach(item: pytest.Item, kind: str, name: str, path: Path | None = None, data: Any = None) -> None:
     """Show a file ``path`` (``kind``: "png" or "json"), or JSON ``data``, in ``item``'s reports under ``name``."""
     item.stash.setdefault(ATTACHED, []).append(Attachment(kind, name, None if path is None else str(path), data))
-
-
-def shown_path(config: pytest.Config, path: str) -> str:
-    """Return ``path`` relative to where pytest started when it is inside it (valid wherever reports go)."""
-    try:
-        return str(Path(path).resolve().relative_to(config.invocation_params.dir))
-    except ValueError:
-        return path
 
 
 def html_extras(config: pytest.Config, attached: list[Attachment]) -> list[dict[str, Any]]:

@@ -31,6 +31,8 @@ from slugify import slugify
 
 from flows.trace_secrets import scrub_trace
 
+from .shown_paths import shown_path
+
 ON_FIRST_RETRY = "on-first-retry"
 
 
@@ -182,7 +184,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     html_path = getattr(config.option, "htmlpath", None)
     for trace in item.stash.get(RETRY_TRACES, []):
         absolute = Path(config.invocation_params.dir, trace)
-        report.user_properties.append(("playwright_trace", os.path.relpath(absolute, config.invocation_params.dir)))
+        report.user_properties.append(("playwright_trace", shown_path(config, str(absolute))))  # as screenshots
         if html is not None and html_path:
             html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
             link = Path(os.path.relpath(absolute, html_dir)).as_posix()

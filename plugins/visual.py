@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
-from .evidence import shown_path
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
+from .shown_paths import shown_path
 from .visual_baselines import RESULTS, Baselines, Settings
 from .visual_capture import Allowance, UnstableError, until_stable
 from .visual_settings import is_file_name_part, settings_for

@@ -7,6 +7,7 @@ trace on the retry only (``--reruns 1 --tracing=on-first-retry``).
 from __future__ import annotations
 
 import datetime
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -106,6 +107,12 @@ def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path:
     )
     (earlier,) = case.findall("rerunFailure")
     assert "fails on every attempt" in earlier.get("message", "")
+    # Its files, screenshots and trace alike, named so as to be found from anywhere: the output is outside the
+    # checkout here, so by their absolute paths
+    linked = re.findall(r"\[\[ATTACHMENT\|(.+?)\]\]", ElementTree.tostring(case, encoding="unicode"))
+    linked += [prop.get("value", "") for prop in case.iter("property") if prop.get("name") == "playwright_trace"]
+    assert {Path(path).name for path in linked} == {"test-failed-1.png", "trace.zip"}, linked
+    assert all(Path(path).is_absolute() and Path(path).exists() for path in linked), linked
 
 
 def quarantine_file(folder: Path, until: datetime.date) -> Path:
