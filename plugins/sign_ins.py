@@ -36,6 +36,8 @@ from flows.saved_sign_in import (
 from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
+from .retries import NotTransient
+
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
 
@@ -157,7 +159,12 @@ class SavedSignIns:
         if self.auth_dir is not None and "save-sign-in" not in message:
             message += f"; renew the saved sign-in with `{self.renew_command('global-admin')}`"
         self.session.shouldstop = f"{message}. The run stops here"
-        raise SignInError(message)
+        raise RunStoppedError(message)
+
+
+class RunStoppedError(SignInError, NotTransient):
+    """What stops the run (a refused sign-in, an address that is no API): never retried, for a retry would type
+    the refused password again, and a few runs of that lock the role's account out."""
 
 
 @pytest.fixture(scope="session")

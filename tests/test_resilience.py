@@ -6,6 +6,7 @@ user starts one (``python -m fixtures.portal --db ...``), and checks every test'
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -117,6 +118,20 @@ def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess,
     assert "test_4_never_runs" not in run.outcomes, run.output
     assert f"Interrupted: {refused}" in run.output, run.output
     assert run.returncode == pytest.ExitCode.INTERRUPTED
+
+
+def test_a_refused_password_is_typed_once_however_many_retries_the_run_allows(
+    portal: PortalProcess, tmp_path: Path
+) -> None:
+    # Given a run with the wrong password for the role users, allowed two retries of each failure
+    wrong = ["--portal-password=not-the-password", "--reruns=2"]
+    run = run_pytest("-m", "smoke", *against(portal), *wrong, folder=tmp_path / "run")
+
+    # Then the first sign-in stops the run, never retried: each retry would count against the account (lockout)
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert "Interrupted: The portal refused the sign-in of global-admin" in run.output, run.output
+    assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
+    assert not re.search(r"\d+ rerun", run.output), run.output
 
 
 def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_gives_it(
