@@ -12,6 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.portal.server import serve_portal
+from flows.base_url import nothing_answers
 from flows.browser import (
     WS_ENDPOINT_VARIABLE,
     BrowserNotFoundError,
@@ -67,8 +68,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run loses its message.
     """
     config = session.config
-    if config.option.collectonly:  # only named: no browser starts, no portal is asked
-        return
     given = config.getoption("base_url", None) or config.getini("base_url")
     if given and urlsplit(given).hostname not in LOOPBACK and not config.getoption("--portal-password", None):
         raise pytest.UsageError(
@@ -76,11 +75,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "portal's demo password is typed only at this machine's own address: a wrong one counts against "
             "the account)"
         )
+    if config.option.collectonly or hasattr(config, "workerinput"):  # only named: no browser opens, nothing is asked
+        return
     endpoint = config.getoption("--ws-endpoint")
     no_display = headed_without_display() if config.getoption("--headed") and not endpoint else None
     if no_display:  # else each test's launch fails, with 40 lines of the browser's log
         raise pytest.UsageError(no_display)
-    if not endpoint or hasattr(config, "workerinput"):
+    unreachable = nothing_answers(given) if given and not endpoint else None  # a server's machine may reach it
+    if unreachable:  # else every test fails on it, each with the same traceback
+        raise pytest.UsageError(f"--base-url: {unreachable}")
+    if not endpoint:
         return
     try:
         check_reachable(endpoint)

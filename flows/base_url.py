@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 from urllib.parse import urlsplit
+
+REACH_TIMEOUT_S = 10.0  # a portal whose address takes longer than this to take a connection is not there
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -26,3 +31,27 @@ def base_url_argument(text: str) -> str:
         return normalize_base_url(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def nothing_answers(base_url: str, timeout: float = REACH_TIMEOUT_S) -> str | None:
+    """Say why nothing can answer at ``base_url`` (its host unknown, the connection refused, unreachable or silent),
+    else None.
+
+    Only a connection is tried, not a request: any answer will do, a sign-in page or an error. Through a proxy
+    (its variables set) the browser may reach what this machine cannot directly: then nothing is tried.
+    """
+    if any(os.environ.get(name) for name in PROXY_VARIABLES):
+        return None
+    parts = urlsplit(normalize_base_url(base_url))
+    try:
+        address = (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    except ValueError as error:  # a port out of range
+        return f"Nothing can answer at {base_url}: {error}"
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+    except socket.gaierror as error:
+        return f"Nothing answers at {base_url}: the host {address[0]!r} is not known here ({error.strerror})"
+    except OSError as error:
+        reason = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else error.strerror or str(error)
+        return f"Nothing answers at {base_url}: {reason}. Is the portal up, and is this its address?"
+    return None

@@ -28,12 +28,12 @@ COUNTS = pytest.StashKey[dict[str, int]]()
 def pytest_configure(config: pytest.Config) -> None:
     # The markers "bundled" and "tooling" are registered in pyproject.toml.
     config.stash[COUNTS] = {"deployment": 0, "bundled": 0, "tooling": 0}
-    deployment = target(config)
-    try:
-        if deployment:
-            normalize_base_url(deployment)  # the library's own check of an address
-    except ValueError:
-        raise pytest.UsageError(f"--base-url {deployment}: give the address whole, with http:// or https://") from None
+    for option, address in (("--base-url", target(config)), ("--api-url", config.getoption("--api-url", None))):
+        try:
+            if address:
+                normalize_base_url(address)  # the library's own check of an address
+        except ValueError:
+            raise pytest.UsageError(f"{option} {address}: give the address whole, with http:// or https://") from None
 
 
 def target(config: pytest.Config) -> str | None:

@@ -8,6 +8,7 @@ and the HTML report carry the evidence. ``-m`` picks the layers of a test that c
 from __future__ import annotations
 
 import json
+import socket
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -19,13 +20,17 @@ from plugins.layers import active_layers
 
 pytestmark = pytest.mark.tooling
 MODULE = "tests/runs/layers.py"
+# An address where something takes connections (a run refuses one where nothing does) and answers nothing: the
+# runs draw their screens themselves and need no portal, only a deployment that is not the bundled one.
+LISTENER = socket.create_server(("127.0.0.1", 0))
+NO_PORTAL = f"http://127.0.0.1:{LISTENER.getsockname()[1]}/"
 PALE = "#bbbbbb"  # fails contrast on white
 
 
 def run_layers(folder: Path, *args: str, button_margin: int = 0) -> SuiteRun:
     """Run the module with CI's retry, its baselines under ``folder``; no portal is needed."""
     return run_pytest(
-        MODULE, "--reruns", "1", "--base-url", "http://127.0.0.1:9/",
+        MODULE, "--reruns", "1", "--base-url", NO_PORTAL,
         f"--snapshot-dir={folder / 'visual'}", f"--a11y-baseline={folder / 'a11y.json'}", *args,
         folder=folder / "run", env={"LAYERS_TEXT_COLOUR": PALE, "LAYERS_BUTTON_MARGIN": str(button_margin)},
     )  # fmt: skip
@@ -95,7 +100,7 @@ def test_m_picks_the_layers_of_a_test_that_carries_both(expression: str, active:
 
 
 def test_a_deployment_without_baselines_of_its_own_is_scanned_not_photographed_and_told_so(tmp_path: Path) -> None:
-    deployment = ("--base-url", "http://127.0.0.1:9/", f"--a11y-baseline={tmp_path / 'a11y.json'}")
+    deployment = ("--base-url", NO_PORTAL, f"--a11y-baseline={tmp_path / 'a11y.json'}")
 
     # When the whole screen tests run against it, and then only their screenshots are asked for
     scanned = run_pytest(MODULE, *deployment, folder=tmp_path / "scanned")
@@ -105,6 +110,6 @@ def test_a_deployment_without_baselines_of_its_own_is_scanned_not_photographed_a
     assert scanned.outcomes == {f"test_layers_screen[{loc}]": "passed" for loc in ("en-US", "fr-FR")}, scanned.output
     assert photographed.outcomes == {}, photographed.output
     for run in (scanned, photographed):
-        assert "Screenshots not compared: http://127.0.0.1:9/ is not the bundled portal" in run.output, run.output
+        assert f"Screenshots not compared: {NO_PORTAL} is not the bundled portal" in run.output, run.output
     assert "2 tests that only compare screenshots not run" in photographed.output, photographed.output
     assert "2 deselected" in photographed.output, photographed.output

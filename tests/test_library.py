@@ -182,14 +182,31 @@ def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_
     assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
 
 
-def test_the_suite_against_an_address_without_http_refuses_to_start() -> None:
+@pytest.mark.parametrize("option", ["--base-url", "--api-url"])
+def test_the_suite_against_an_address_without_http_refuses_to_start(option: str) -> None:
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
-               "--base-url", "127.0.0.1:8000"]  # fmt: skip
+               option, "127.0.0.1:8000"]  # fmt: skip
 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert "--base-url 127.0.0.1:8000: give the address whole, with http:// or https://" in done.stderr
+    assert f"{option} 127.0.0.1:8000: give the address whole, with http:// or https://" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [("http://127.0.0.1:9/", "Nothing answers at http://127.0.0.1:9/: Connection refused. Is the portal up"),
+     ("https://portal.invalid/", "Nothing answers at https://portal.invalid/: the host 'portal.invalid' is not known")],
+)  # fmt: skip
+def test_the_suite_against_an_address_where_nothing_answers_stops_before_any_test(address: str, said: str) -> None:
+    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
+               "--base-url", address, "--portal-password", "p", "--junitxml=", "--html="]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"--base-url: {said}" in done.stderr, done.stderr
 
 
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
