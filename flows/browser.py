@@ -11,6 +11,7 @@ endpoint makes :func:`connect_browser` ask that server to launch it.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import inspect
 import json
@@ -21,7 +22,7 @@ import ssl
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserType
@@ -171,9 +172,16 @@ def check_reachable(ws_endpoint: str, timeout: float | None = None) -> None:
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
+    handshake = {  # as a WebSocket client opens one: a Playwright server switches protocols, a web page does not
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+    }
     try:
-        connection.request("GET", parts.path or "/")
-        connection.getresponse().close()
+        connection.request("GET", urlunsplit(("", "", parts.path or "/", parts.query, "")), headers=handshake)
+        answer = connection.getresponse()
+        answer.close()
     except (OSError, http.client.HTTPException) as error:
         raise RemoteBrowserError(
             f"No Playwright server answers at {ws_endpoint} ({error or type(error).__name__}). Start one where "
@@ -182,6 +190,13 @@ def check_reachable(ws_endpoint: str, timeout: float | None = None) -> None:
         ) from error
     finally:
         connection.close()
+    # 101: a WebSocket server; 401, 403, 407: one in front that wants credentials the connection itself may carry.
+    if answer.status not in (101, 401, 403, 407):
+        raise RemoteBrowserError(
+            f"{ws_endpoint} answers, but not as a Playwright server: HTTP {answer.status} {answer.reason} to a "
+            f"WebSocket handshake. Give the address `playwright run-server` prints (ws://host:port/), not a web "
+            f"page's (the portal's?)"
+        )
 
 
 def camel_case(name: str) -> str:

@@ -165,6 +165,22 @@ def test_suite_refuses_to_start_when_no_server_answers(closed_endpoint: str, tmp
     assert "playwright run-server" in done.output
 
 
+def test_a_web_page_s_address_given_as_the_server_is_refused_at_once(
+    base_url: str, portal_password: str, playwright: Playwright
+) -> None:
+    # Given the portal's own address where the Playwright server's belongs (an easy mix-up of two ports)
+    endpoint = "ws://" + base_url.split("://", 1)[1]
+    started = time.monotonic()
+
+    with (
+        pytest.raises(RemoteBrowserError, match=rf"{re.escape(endpoint)} answers, but not as a Playwright server"),
+        portal_session(base_url, "global-admin", portal_password, ws_endpoint=endpoint, playwright=playwright),
+    ):
+        pytest.fail("signed in without a browser")
+
+    assert time.monotonic() - started < QUICK_S
+
+
 def test_command_line_says_that_no_server_answers(closed_endpoint: str, base_url: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", "global-admin",
