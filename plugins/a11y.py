@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from . import a11y_baseline
 from .a11y_scan import WCAG_TAGS, Finding, Scan, scan
+from .deployment import target
 from .evidence import attach, write_atomically
 from .layers import layer_active
 from .retries import NotTransient  # a finding fails the same way every time: no retry
@@ -131,13 +132,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Refuse to start with a baseline that is not one (bad JSON, an entry without its rule or element): once."""
+    """Refuse to start with a baseline that is not one (bad JSON, an entry without its rule or element), or to
+    update the bundled portal's from a deployment: once."""
     config = session.config
-    if not hasattr(config, "workerinput"):
-        try:
-            a11y_baseline.load(baseline_path(config))
-        except a11y_baseline.BaselineError as error:
-            raise pytest.UsageError(f"{error}. Mend it by hand: --update-a11y-baseline reads it too") from None
+    if hasattr(config, "workerinput"):
+        return
+    deployment = target(config)
+    if deployment and config.getoption("--update-a11y-baseline") and not config.getoption("--a11y-baseline"):
+        raise pytest.UsageError(  # its accepted findings would hide the same ones on the bundled portal
+            f"--update-a11y-baseline against {deployment} would write the bundled portal's baseline "
+            f"({DEFAULT_BASELINE}): give the deployment a file of its own with --a11y-baseline PATH"
+        )
+    try:
+        a11y_baseline.load(baseline_path(config))
+    except a11y_baseline.BaselineError as error:
+        raise pytest.UsageError(f"{error}. Mend it by hand: --update-a11y-baseline reads it too") from None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

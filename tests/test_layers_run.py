@@ -113,3 +113,15 @@ def test_a_deployment_without_baselines_of_its_own_is_scanned_not_photographed_a
         assert f"Screenshots not compared: {NO_PORTAL} is not the bundled portal" in run.output, run.output
     assert "2 tests that only compare screenshots not run" in photographed.output, photographed.output
     assert "2 deselected" in photographed.output, photographed.output
+
+
+def test_the_bundled_portal_s_a11y_baseline_is_not_updated_from_a_deployment(tmp_path: Path) -> None:
+    bundled = Path(__file__).parent / "baselines" / "a11y.json"
+    before = bundled.stat().st_mtime_ns
+
+    run = run_pytest(MODULE, "--base-url", NO_PORTAL, "--update-a11y-baseline", folder=tmp_path / "run")
+
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert "would write the bundled portal's baseline (tests/baselines/a11y.json)" in run.output, run.output
+    assert "--a11y-baseline PATH" in run.output
+    assert bundled.stat().st_mtime_ns == before
