@@ -136,20 +136,30 @@ def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
 
 
 def overtaken_by_later_rows(
-    row: AccountRow, customer_id: str, rows: Sequence[AccountRow], finals: Mapping[int, RowOutcome]
+    row: AccountRow,
+    customer_id: str,
+    rows: Sequence[AccountRow],
+    finals: Mapping[int, RowOutcome],
+    started: Mapping[int, str] | None = None,
 ) -> dict[str, str]:
     """Return the fields of ``row`` that a later row of the same customer settled in an earlier run, and how.
 
     Rows of a customer apply in file order, the last one winning: a row resumed after a later one
     finished must not put its older value back; nor over another agent's value that a later row's
-    conflict kept.
+    conflict kept; nor over what a later row began to Submit (``started``: row number -> customer ID), whose
+    Submit may have been saved, and which runs again after this one all the same.
     """
     overtaken: dict[str, str] = {}
+    started = started or {}
     for later in rows:
         done = finals.get(later.number)
-        if later.number <= row.number or not done or done.customer_id != customer_id:
+        if later.number <= row.number or (done is None and started.get(later.number) != customer_id):
             continue
-        if done.outcome in DONE:
+        if done is None:
+            said = f"row {later.number} (later in the file) may have set it in an earlier run, and runs after this one"
+        elif done.customer_id != customer_id:
+            continue
+        elif done.outcome in DONE:
             said = f"row {later.number} (later in the file) set it in an earlier run"
         elif done.outcome == CONFLICT:
             said = f"row {later.number} (later in the file) kept another agent's value in an earlier run"
@@ -159,6 +169,43 @@ def overtaken_by_later_rows(
     return overtaken
 
 
+def held_by_later_rows(
+    row: AccountRow, customer_id: str, last_values: Mapping[tuple[str, str], tuple[int, str]], stored: Mapping[str, str]
+) -> dict[str, str]:
+    """Return the fields of ``row`` that a later row of the customer sets to the value the portal already holds.
+
+    The file's last word on them holds: submitting this row's older value would undo it for a while (and for
+    good, should the run stop between the two rows). A file run again changes nothing.
+    """
+    held: dict[str, str] = {}
+    for name in row.changes:
+        number, value = last_values.get((customer_id, name), (row.number, ""))
+        if number > row.number and stored.get(name) == value:
+            held[name] = f"row {number} (later in the file) sets it to the value the portal already holds"
+    return held
+
+
+def customer_ids(rows: Sequence[AccountRow], directory: Directory) -> dict[int, str]:
+    """Return the Microsoft ID of each row's customer, by row number; rows whose customer is not found left out."""
+    found: dict[int, str] = {}
+    for row in rows:
+        try:
+            if row.customer:
+                found[row.number] = directory.customer(row.customer)[0]
+        except LookupProblem:  # said when the row is checked
+            continue
+    return found
+
+
+def last_values(rows: Sequence[AccountRow], ids: Mapping[int, str]) -> dict[tuple[str, str], tuple[int, str]]:
+    """Return, per customer and field, the last row of the file that sets it and its value."""
+    last: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in rows:
+        if row.number in ids:
+            last |= {(ids[row.number], name): (row.number, value) for name, value in row.changes.items()}
+    return last
+
+
 def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journal | None = None) -> AccountsPlan:
     """Check every row through the API; nothing in the portal changes."""
     plan, directory = AccountsPlan(problems=column_problems(rows)), Directory(client)
@@ -166,6 +213,12 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
     if journal is not None:
         journal.number(rows)
     finals = {row.number: final for row in rows if journal and (final := journal.final(row)) is not None}
+    to_check = [row for row in rows if row.number not in finals]
+    ids = customer_ids(to_check, directory)  # a finished row's customer is not asked for again
+    started = {row.number: ids[row.number] for row in to_check if journal and row.number in ids
+               and journal.started_before(row) is not None}  # fmt: skip
+    last = last_values(to_check, ids)
+    portal_values: dict[str, dict[str, str]] = {}  # each customer's profile as the API gave it
     for row in rows:
         earlier = finals.get(row.number)
         if earlier is not None:
@@ -178,7 +231,11 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             refused = RowOutcome(row.number, row.customer, problem.outcome, "", row.changes, messages=[str(problem)])
             plan.settled.append(refused)
             continue
-        overtaken = overtaken_by_later_rows(row, customer_id, rows, finals) if customer_id else {}
+        overtaken = overtaken_by_later_rows(row, customer_id, rows, finals, started) if customer_id else {}
+        if customer_id:  # the portal's values, not as the rows planned before this one would leave them
+            stored_now = portal_values.setdefault(customer_id, directory.profile(customer_id))
+            if row.number not in started:  # a row that began its Submit says itself what it did
+                overtaken = held_by_later_rows(row, customer_id, last, stored_now) | overtaken
         notes = tuple(f"{name}: not applied, {said}" for name, said in overtaken.items())
         changes = {name: value for name, value in row.changes.items() if name not in overtaken}
         outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, changes)

@@ -1,0 +1,65 @@
+"""Rows of one customer that set the same field: the file's last word holds, in a resumed run and in one run again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import pytest
+from test_journal_rows_alike import OneCustomerApi, resumed_plan
+
+from flows.accounts_plan import APPLIED_BEFORE, check_rows
+from flows.journal import Journal
+from flows.outcomes import FAILED, RowOutcome
+from flows.rest import PortalClient
+from flows.spreadsheet import AccountRow
+
+pytestmark = pytest.mark.tooling  # the library's own parts: no portal
+
+
+def test_a_resumed_row_leaves_alone_what_a_later_row_began_to_submit(tmp_path: Path) -> None:
+    # Given row 2 (Lyon) failed before its Submit, then row 3 (Nice) of the same customer saved as the run stopped
+    def first_run(journal: Journal, rows: list[AccountRow]) -> None:
+        journal.finished(rows[0], RowOutcome(2, "Contoso", FAILED, "id-c", messages=["HTTP 500"]))
+        journal.started(rows[1], {"city": "Paris"})
+
+    # When the run resumes
+    plan = resumed_plan(tmp_path / "run.journal", ["Lyon", "Nice"], "Nice", first_run)
+
+    # Then row 2 does not put Lyon back over row 3's Nice, and says why; row 3's Submit was saved: nothing to run
+    assert [(o.row, o.outcome) for o in plan.settled] == [(2, "unchanged"), (3, "changed")], plan.describe()
+    assert plan.settled[0].messages == [
+        "city: not applied, row 3 (later in the file) may have set it in an earlier run, and runs after this one"
+    ]
+    assert plan.settled[1].messages == [APPLIED_BEFORE]
+    assert plan.tasks == []
+
+
+def test_a_resumed_row_still_runs_when_the_later_row_s_submit_never_got_there(tmp_path: Path) -> None:
+    # Given the same run, but row 3's Submit lost on its way: the portal still holds Paris
+    def first_run(journal: Journal, rows: list[AccountRow]) -> None:
+        journal.finished(rows[0], RowOutcome(2, "Contoso", FAILED, "id-c", messages=["HTTP 500"]))
+        journal.started(rows[1], {"city": "Paris"})
+
+    plan = resumed_plan(tmp_path / "run.journal", ["Lyon", "Nice"], "Paris", first_run)
+
+    # Then row 3 runs again (the last word), row 2's city is left to it
+    assert [task.row.number for task in plan.tasks] == [3], plan.describe()
+    assert [(o.row, o.outcome) for o in plan.settled] == [(2, "unchanged")]
+
+
+@pytest.mark.parametrize(
+    ("city_now", "to_run"), [("Nice", []), ("Paris", [2, 3])], ids=["file-already-applied", "file-not-applied"]
+)
+def test_a_file_run_again_submits_nothing_once_its_last_rows_hold(city_now: str, to_run: list[int]) -> None:
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Contoso", {"city": "Nice"})]
+
+    plan = check_rows(rows, cast(PortalClient, OneCustomerApi(city_now)))
+
+    # Then an earlier row does not put back, even for a while, a value a later row set; a new file runs in order
+    assert [task.row.number for task in plan.tasks] == to_run, plan.describe()
+    if not to_run:
+        assert [(o.row, o.outcome) for o in plan.settled] == [(2, "unchanged"), (3, "unchanged")]
+        assert plan.settled[0].messages == [
+            "city: not applied, row 3 (later in the file) sets it to the value the portal already holds"
+        ]
