@@ -3,7 +3,8 @@
 Problems, progress and messages go to standard error; what would change (``--dry-run``) and the
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
 refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
-line (argparse's, a results file or journal that is the input, a journal another run is using), 130 Ctrl-C.
+line (argparse's, an input file that is not there, a results file or journal that is the input, a journal
+another run is using), 130 Ctrl-C, 143 SIGTERM (a CI's cancel, ``timeout``, systemd): both say how to resume.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,18 @@ from .workers import Pool, WorkerFailure, Workers
 
 EXIT_USAGE = 2  # as argparse exits, and update-account
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+EXIT_TERMINATED = 143  # ... and SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C is: the workers stop, the shared sign-in is deleted, the run says how to resume."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """Stop the run on SIGTERM as on Ctrl-C."""
+    raise Terminated
+
+
 API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
 API_URL_VARIABLE = "PORTAL_API_URL"
 
@@ -141,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
     if overwrite:  # said before anything runs: even a file without rows writes its results
         print(f"error: {overwrite}", file=sys.stderr)
         return EXIT_USAGE
+    if not args.file.is_file():  # a typo in the command, not a file whose rows are refused
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     try:
         rows = read_rows(args.file)
     except SpreadsheetError as error:
@@ -149,7 +167,11 @@ def run(args: argparse.Namespace) -> int:
     if not rows:  # said at once, without signing in: a file of changes may be empty on a quiet day
         print(f"{args.file} has no rows below its header: nothing to do", file=sys.stderr)
         if not args.dry_run:
-            write_results(results, [])
+            try:
+                write_results(results, [])
+            except OSError as error:
+                print(f"error: the results cannot be written to {results}: {error}", file=sys.stderr)
+                return EXIT_FAILED
             print(summary([], results))
         return 0
     traces = results.with_name(results.name + ".traces")
@@ -163,6 +185,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
+    on_term = (
+        signal.signal(signal.SIGTERM, terminate) if threading.current_thread() is threading.main_thread() else None
+    )
     try:
         with Pool(workers) as pool:
             client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
@@ -170,10 +195,13 @@ def run(args: argparse.Namespace) -> int:
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stopped:
+        said = "terminated" if isinstance(stopped, Terminated) else "interrupted"
+        print(f"\n{said}: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
     finally:
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
         journal.close()
 
 

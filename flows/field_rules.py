@@ -17,6 +17,14 @@ from typing import Any
 MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
 LINE_BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What Excel (in English and in French; Chinese Excel says them in English) and LibreOffice show for a formula that
+# failed, and save as its value: a lookup's #N/A typed into the portal would be a city named "#N/A".
+SPREADSHEET_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!",
+    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!",
+    "#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#PROPAGATION!", "#CHAMP!", "#INCONNU!",  # French
+    "ERR:502", "ERR:504", "ERR:508", "ERR:511", "ERR:522", "ERR:523",  # LibreOffice
+})  # fmt: skip
 # A subdivision code as ISO 3166-2 spells it, with or without its country: "SH", "CN-SH", "31".
 SUBDIVISION_CODE = re.compile(r"^(?:[A-Z]{2}-)?[A-Z0-9]{1,3}$", re.IGNORECASE)
 
@@ -81,7 +89,9 @@ def value_problems(
     """
     problems: dict[str, str] = {}
     for field, value in changes.items():
-        if LINE_BREAK.search(value):  # a one-line field drops them as they are typed
+        if value.strip().upper() in SPREADSHEET_ERRORS:
+            problems[field] = f"{value!r} is a spreadsheet's error (a formula that failed), not a value: mend it"
+        elif LINE_BREAK.search(value):  # a one-line field drops them as they are typed
             problems[field] = f"{value!r} holds a line break: the field holds one line"
         elif field in MAX_LENGTH and len(unicodedata.normalize("NFC", value)) > MAX_LENGTH[field]:  # "é" is one
             problems[field] = f"longer than {MAX_LENGTH[field]} characters"

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,14 +68,15 @@ class AccountRow:
 
 
 def cell_text(value: object) -> str:
-    """Return a cell's value as text: a whole number without ``.0``, a date in ISO 8601, nothing as ""."""
+    """Return a cell's value as text (composed): a whole number without ``.0``, a date in ISO 8601, nothing as ""."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a postal code typed into a spreadsheet becomes a number
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    # Composed (NFC): text written decomposed (macOS) is the same text, and compares equal to what the portal holds.
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
 def column_name(value: object) -> str:
@@ -167,19 +169,38 @@ def read_csv(path: Path) -> list[list[str]]:
     text = csv_text(path.read_bytes(), path)
     named = SEP_LINE.match(text)
     if named:
-        return list(csv.reader(io.StringIO(text[named.end() :], newline=""), delimiter=named.group(1)))
+        return csv_records(text[named.end() :], named.group(1), path, first_line=2)
     if not text:
         return []  # an empty file, said by the caller
     headers = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS]
     for delimiter, header in zip(DELIMITERS, headers, strict=True):  # the comma first, when several would do
         if CUSTOMER_COLUMN in map(column_name, header):
-            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            return csv_records(text, delimiter, path)
     cells = max(headers, key=len)  # the most columns a delimiter finds: the likeliest reading of the header
     raise SpreadsheetError(
         f"No {CUSTOMER_COLUMN!r} column in {path}: its header row, split at commas, semicolons or tabs, has: "
         f"{', '.join(map(cell_text, cells)) or 'nothing'}; name the customers' column {CUSTOMER_COLUMN!r}, "
         f"and {SAVE_AS_CSV}"
     )
+
+
+def csv_records(text: str, delimiter: str, path: Path, first_line: int = 1) -> list[list[str]]:
+    """Return the records of a CSV text; a quote never closed (which would take the rest of the file as one cell,
+    its rows gone unseen) or text after a closing quote is refused, naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    start = 1  # the line the record being read begins at
+    try:
+        for record in reader:
+            records.append(record)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        line = start + first_line - 1
+        raise SpreadsheetError(
+            f"{path}, line {line}: {error} (a quote opened and never closed, or text after a closing quote?): "
+            f"mend the line, or {SAVE_AS_CSV}"
+        ) from None
+    return records
 
 
 def csv_text(data: bytes, path: Path) -> str:

@@ -173,6 +173,11 @@ def test_a_company_name_is_counted_as_a_person_counts_its_characters(company: st
     assert set(value_problems({"companyName": company}, CN_RULES)) == ({"companyName"} if refused else set())
 
 
+@pytest.mark.parametrize("value", ["#N/A", "#REF!", "#VALEUR!", " #n/a "])
+def test_a_spreadsheet_s_error_is_no_value(value: str) -> None:
+    assert set(value_problems({"city": value, "addressLine2": value}, CN_RULES)) == {"city", "addressLine2"}
+
+
 def test_a_length_limit_counts_an_accented_letter_once_however_it_was_typed() -> None:
     decomposed = "e\u0301" * 50  # 50 characters, 100 code points (as macOS may write them)
 

@@ -196,3 +196,20 @@ def test_results_or_journal_over_the_input_file_is_a_usage_error_before_anything
     assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
     assert done.stderr.startswith("error: " + said.format(results=tmp_path / results)), done.stderr
     assert file.read_bytes() == content
+
+
+def test_an_input_file_that_is_not_there_is_a_usage_error(tmp_path: Path) -> None:
+    done = update_accounts(tmp_path / "chnages.csv")
+
+    assert (done.returncode, done.stderr.strip()) == (2, f"error: {tmp_path / 'chnages.csv'}: no such file")
+
+
+def test_a_file_without_rows_whose_results_cannot_be_written_says_so_in_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("customer;city\r\n;\r\n", encoding="utf-8")
+
+    done = update_accounts(empty, "--results", str(tmp_path / "no-such-folder" / "results.csv"))
+
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1].startswith("error: the results cannot be written to "), done.stderr
+    assert "Traceback" not in done.stderr

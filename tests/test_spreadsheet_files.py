@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from flows.field_rules import value_problems
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows, rows_from_mappings
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
@@ -155,3 +156,32 @@ def test_rows_given_as_mappings_take_the_api_s_names_in_any_case_as_a_file_does(
     assert rows == [AccountRow(1, "Contoso", {"city": "Lyon", "postalCode": "69001"})]
     with pytest.raises(SpreadsheetError, match="Row 1 names 'city' twice"):
         rows_from_mappings([{"customer": "Contoso", "city": "Lyon", "City": "Paris"}])
+
+
+def test_a_quote_never_closed_is_refused_naming_the_line_where_it_opened(tmp_path: Path) -> None:
+    # Read leniently, the quote would take the rows after it as one cell: those customers gone without a word
+    path = csv_file(tmp_path, 'customer;city;postalCode\r\nVallée;"Lyon;69001\r\nLemaire;Paris;75002\r\n'.encode())
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.csv, line 2: .*a quote opened and never closed"):
+        read_rows(path)
+
+
+def test_text_written_decomposed_reads_as_the_same_text_composed(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "customer,firstName\r\nContoso,Timothe\u0301e\r\n".encode())  # as macOS may write it
+
+    assert read_rows(path)[0].cells == {"firstName": "Timoth\u00e9e"}  # as the portal holds it: no change to make
+
+
+def test_an_error_a_formula_left_in_a_workbook_is_read_as_the_error_it_is(tmp_path: Path) -> None:
+    # Given a lookup that failed: Excel saves "#N/A" as the cell's value (an error cell, not text)
+    workbook = Workbook()
+    workbook.active.append(["customer", "city"])
+    workbook.active.append(["Contoso", "#N/A"])
+    assert workbook.active["B2"].data_type == "e"
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the row asks for "#N/A", which the job's check refuses as a spreadsheet's error (not a city)
+    [row] = read_rows(tmp_path / "changes.xlsx")
+    assert value_problems(row.changes, None) == {
+        "city": "'#N/A' is a spreadsheet's error (a formula that failed), not a value: mend it"
+    }

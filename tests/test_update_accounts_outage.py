@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import threading
 from collections.abc import Callable
 from contextlib import suppress
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
-from test_update_accounts import portal_changes, signed_in_as
+from test_update_accounts import ROOT, command, portal_changes, run, secrets_of, signed_in_as, write_csv
 
 from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
@@ -251,3 +254,34 @@ def test_a_browser_killed_under_a_row_is_replaced_and_the_row_tried_in_the_next(
     outcomes = run_rows(people, base_url, user, signed_in_as(user, api), browser_killed_once(people[1]))
     assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
+
+
+def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resumes_once(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given three customers to move, and a run whose temporary files go under this test's own folder
+    created, user = [customers.create("CN") for _ in range(3)], make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+
+    # When SIGTERM comes (a CI's cancel, timeout, systemd) once a row is done, and the run is resumed
+    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                          env={**secrets_of(user), "TMPDIR": str(temporary)}) as process:  # fmt: skip
+        watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
+        watchdog.start()
+        for line in process.stderr or ():
+            if line.startswith("row "):
+                process.terminate()
+                break
+        said = (process.stderr.read() if process.stderr else "").strip().splitlines()
+    watchdog.cancel()
+    resumed = run(command(base_url, file, user, "--resume"), user)
+
+    # Then the run stopped as on Ctrl-C, saying how to carry on, its sign-in deleted; the resume did each row once
+    assert process.returncode == 143, said
+    assert said[-1].startswith("terminated: carry on with --resume (the journal is "), said
+    assert list(temporary.iterdir()) == [], "the shared sign-in (a secret) stays on disk"
+    assert resumed.returncode == 0, resumed.stderr
+    for n, customer in enumerate(created):
+        assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
