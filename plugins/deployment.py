@@ -28,6 +28,11 @@ COUNTS = pytest.StashKey[dict[str, int]]()
 def pytest_configure(config: pytest.Config) -> None:
     # The markers "bundled" and "tooling" are registered in pyproject.toml.
     config.stash[COUNTS] = {"deployment": 0, "bundled": 0, "tooling": 0}
+    if config.getoption("--auth-dir", None) and not target(config):
+        raise pytest.UsageError(
+            "--auth-dir holds sign-ins saved for a deployment: give its --base-url too (the bundled portal starts "
+            "at a new address each run, and its users sign in by themselves)"
+        )
     for option, address in (("--base-url", target(config)), ("--api-url", config.getoption("--api-url", None))):
         try:
             if address:

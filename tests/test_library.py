@@ -182,6 +182,16 @@ def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_
     assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
 
 
+def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_at_the_start(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--auth-dir", str(tmp_path)]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--auth-dir holds sign-ins saved for a deployment: give its --base-url too" in done.stderr
+
+
 @pytest.mark.parametrize("option", ["--base-url", "--api-url"])
 def test_the_suite_against_an_address_without_http_refuses_to_start(option: str) -> None:
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
