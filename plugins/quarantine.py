@@ -10,7 +10,8 @@
 
 A quarantined test that fails is reported as an expected failure naming its reason, owner and
 date (and is not retried), its evidence kept as any failure's; one that passes is reported passed.
-An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[fr-FR-chromium]``).
+An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[chromium-fr-FR]``), or write it
+after the test's own (``test_x[fr-FR-chromium]``).
 An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
 or by a decision to extend it. An entry that matches no test of a file the run collected is said
 under the count of tests collected (a test renamed, a typo: it quarantines nothing).
@@ -93,10 +94,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[ENTRIES] = read_entries(path, datetime.date.today()) if path.exists() else {}
 
 
+def without_browser(node_id: str) -> tuple[str, str | None]:
+    """Return ``node_id`` without pytest-playwright's browser parameter, and that browser (None if it has none)."""
+    found = BROWSER_PARAMETER.search(node_id)
+    return BROWSER_PARAMETER.sub("", node_id), next((name for name in found.groups() if name), None) if found else None
+
+
 def entry_for(item: pytest.Item) -> Entry | None:
-    """Return the quarantine entry of ``item``, by its node id with or without the browser parameter."""
+    """Return the quarantine entry of ``item``: by its node id, with or without the browser parameter, and with the
+    browser written anywhere among the parameters (``test_x[fr-FR-chromium]`` names ``test_x[chromium-fr-FR]``)."""
     entries = item.config.stash.get(ENTRIES, {})
-    return entries.get(item.nodeid) or entries.get(BROWSER_PARAMETER.sub("", item.nodeid))
+    found = entries.get(item.nodeid)
+    if found is not None:
+        return found
+    test, browser = without_browser(item.nodeid)
+    for id, entry in entries.items():
+        named, its_browser = without_browser(id)
+        if named == test and its_browser in (None, browser):
+            return entry
+    return None
 
 
 UNMATCHED = pytest.StashKey[list[str]]()
