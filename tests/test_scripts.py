@@ -217,3 +217,20 @@ def test_run_sh_help_exits_0_and_an_unknown_command_is_named() -> None:
 
     assert [(done.returncode, "./run.sh test" in done.stdout) for done in helped] == [(0, True), (0, True)]
     assert (typo.returncode, typo.stderr.splitlines()[0]) == (2, "unknown command 'tset'")
+
+
+@pytest.mark.bundled  # it types the bundled portal's demo password
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [("portal", "give the authenticator's secret: --totp-secret BASE32 or $PORTAL_TOTP_SECRET"),
+     ("nowhere", "error: The portal did not answer http://127.0.0.1:9/")],
+)  # fmt: skip
+def test_the_token_command_says_what_went_wrong_in_words(base_url: str, where: str, said: str) -> None:
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_TOTP_SECRET"}
+    address = base_url if where == "portal" else "http://127.0.0.1:9/"
+
+    done = subprocess.run([sys.executable, "-m", "fixtures.api_client", "token", "--base-url", address], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=environment)  # fmt: skip
+
+    assert done.returncode == 1, done.stderr
+    assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
