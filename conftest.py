@@ -77,6 +77,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
     if config.option.collectonly or hasattr(config, "workerinput"):  # only named: no browser opens, nothing is asked
         return
+    if (config.getoption("--slowmo", 0) or 0) < 0:  # Playwright would take it as none
+        raise pytest.UsageError(f"--slowmo {config.getoption('--slowmo')}: milliseconds, 0 or more")
     endpoint = config.getoption("--ws-endpoint")
     no_display = headed_without_display() if config.getoption("--headed") and not endpoint else None
     if no_display:  # else each test's launch fails, with 40 lines of the browser's log

@@ -56,10 +56,19 @@ def field_assignment(text: str) -> tuple[str, str]:
     return field.strip(), value
 
 
+def milliseconds(text: str) -> int:
+    """Parse ``--slowmo``: a whole number of milliseconds, 0 or more."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of milliseconds, 0 or more, got {text!r}")
+    return int(text)
+
+
 def add_browser_options(parser: argparse.ArgumentParser) -> None:
     """Add the options that shape the browser and how a person watches it."""
     parser.add_argument("--headed", action="store_true", help="show the browser")
-    parser.add_argument("--slowmo", type=int, default=0, metavar="MS", help="pause MS milliseconds between actions")
+    parser.add_argument(
+        "--slowmo", type=milliseconds, default=0, metavar="MS", help="pause MS milliseconds between actions"
+    )
     parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="browser language (default: system)")
     parser.add_argument(
         "--demo-mode", action="store_true", help="outline each element before use and show the step's name"

@@ -234,3 +234,20 @@ def test_the_token_command_says_what_went_wrong_in_words(base_url: str, where: s
 
     assert done.returncode == 1, done.stderr
     assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.tooling
+def test_a_negative_slowmo_is_a_usage_error_before_any_browser() -> None:
+    commands = [
+        ["fixtures.demo", "--slowmo", "-5"],
+        ["flows", "update-account", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--customer", "c", "--set",
+         "city=Lyon", "--slowmo", "-5"],
+        ["pytest", "tests/test_library.py", "-k", "nothing", "--slowmo", "-5", "-p", "no:cacheprovider",
+         "--junitxml=", "--html="],
+    ]  # fmt: skip
+
+    done = [subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+            for args in commands]  # fmt: skip
+
+    assert [run.returncode for run in done] == [2, 2, pytest.ExitCode.USAGE_ERROR], [run.stderr for run in done]
+    assert all("--slowmo" in run.stderr and "0 or more" in run.stderr for run in done), [run.stderr for run in done]
