@@ -127,6 +127,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         paths = (getattr(option, "xmlpath", None), getattr(option, "htmlpath", None))  # None: plugin disabled
         reports = ", ".join(path for path in paths if path) or "no reports"
         lines.append(f"shard {option.group}/{option.splits}: {reports}, failure artifacts in {option.output}")
+    # Options that do nothing as given: said once, at the top, rather than found missing after a failure.
+    if getattr(option, "tracing", None) == "on-first-retry" and not getattr(option, "reruns", 0):
+        lines.append("note: --tracing=on-first-retry without --reruns: a failure is not retried, so it keeps no trace")
+    if option.pause_on_failure and not option.headed:
+        lines.append("note: --pause-on-failure needs --headed (a window to pause in): ignored")
     return lines
 
 

@@ -251,3 +251,19 @@ def test_a_negative_slowmo_is_a_usage_error_before_any_browser() -> None:
 
     assert [run.returncode for run in done] == [2, 2, pytest.ExitCode.USAGE_ERROR], [run.stderr for run in done]
     assert all("--slowmo" in run.stderr and "0 or more" in run.stderr for run in done), [run.stderr for run in done]
+
+
+@pytest.mark.tooling
+def test_options_that_would_do_nothing_as_given_are_said_at_the_top() -> None:
+    base = [sys.executable, "-m", "pytest", "tests/test_library.py", "-k", "nothing", "-p", "no:cacheprovider",
+            "--junitxml=", "--html="]  # fmt: skip
+    alone, with_reruns = (
+        subprocess.run([*base, *extra], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        for extra in (["--tracing=on-first-retry", "--pause-on-failure"], ["--tracing=on-first-retry", "--reruns=1"])
+    )
+
+    assert "note: --tracing=on-first-retry without --reruns: a failure is not retried, so it keeps no trace" in (
+        alone.stdout
+    )
+    assert "note: --pause-on-failure needs --headed (a window to pause in): ignored" in alone.stdout
+    assert "note:" not in with_reruns.stdout, with_reruns.stdout
