@@ -17,6 +17,7 @@ import pyotp
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
+from pages.errors import document_status
 from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
 from .steps import step
@@ -86,7 +87,16 @@ def sign_in(
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
         dashboard.goto(dashboard.PATH)
-        complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+        asked = page.url
+        try:
+            complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+        except SignInError as error:
+            if page.url == asked and document_status(page) == 404:  # not the provider's refusal: the address's
+                raise SignInError(
+                    f"{error}. Nothing of the portal is at {page.url}, where its Dashboard should be: is the portal's "
+                    "address (--base-url) right?"
+                ) from error
+            raise
         return dashboard.wait_until_ready()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route
 
-from flows import MfaRequiredError, SignInError, complete_sign_in
+from flows import MfaRequiredError, SignInError, complete_sign_in, sign_in
 from pages import SignInPage
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -229,3 +229,17 @@ def test_a_sign_in_that_ends_at_an_error_page_says_so_at_once(page: Page, status
     said = rf"the sign-in ended at an error page \(HTTP {status}\): it says 'Bad request'"
     with pytest.raises(SignInError, match=said):
         complete_sign_in(page, "agent@contoso.test", "a-password")
+
+
+def test_a_sign_in_at_an_address_where_no_portal_is_asks_whether_the_address_is_right(page: Page) -> None:
+    # Given an address that answers, but not as the portal: a web server's own 404 page (python -m http.server)
+    page.route("**/*", lambda route: route.fulfill(
+        status=404, content_type="text/html", body="<h1>Error response</h1><p>Error code: 404</p>"))  # fmt: skip
+
+    with pytest.raises(SignInError) as refused:
+        sign_in(page, "global-admin", "portal-demo", totp_secret="PORTALDEMOTOTP23")
+
+    said = str(refused.value)
+    assert "error page (HTTP 404)" in said and "'Error response" in said, said
+    assert re.search(r"Nothing of the portal is at http://\S+/dashboard, where its Dashboard should be", said), said
+    assert "is the portal's address (--base-url) right?" in said, said
