@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity import DEMO_TOTP_SECRET
 from flows import MfaRequiredError, SignInError, complete_sign_in, sign_in
@@ -37,6 +38,7 @@ from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
 from .retries import NotTransient
+from .shown_paths import shown_path
 
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
@@ -95,21 +97,35 @@ class SavedSignIns:
         with FileLock(saved.with_suffix(".lock")):
             if not saved.exists():
                 context = self.browser.new_context(base_url=self.base_url)
+                page = context.new_page()
                 try:
-                    sign_in(context.new_page(), role, self.password, totp_secret=self.totp_secret)
+                    sign_in(page, role, self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved, {"user": role})
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
                         f"For this suite: --portal-totp-secret (or $PORTAL_TOTP_SECRET), or saved sign-ins "
                         f"(`python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir DIR`, "
-                        f"then --auth-dir DIR)."
+                        f"then --auth-dir DIR){self.photographed(page, role)}."
                     )
                 except SignInError as refused:
-                    self.stop(f"The portal refused the sign-in of {role} at {self.base_url}: {refused}")
+                    said = f"{refused}{self.photographed(page, role)}"
+                    self.stop(f"The portal refused the sign-in of {role} at {self.base_url}: {said}")
                 finally:
                     context.close()
         return saved
+
+    def photographed(self, page: Page, role: str) -> str:
+        """Keep a screenshot of the page where the run's own sign-in of ``role`` stopped; say where it is, if taken.
+
+        No test has failed yet (the sign-in is a fixture's), so no test's folder would keep it.
+        """
+        path = Path(self.session.config.getoption("--output"), f"sign-in-{role}-stopped.png")
+        try:
+            page.screenshot(path=path, full_page=True)
+        except PlaywrightError:  # a page gone: the message says enough
+            return ""
+        return f" (the page then: {shown_path(self.session.config, str(path))})"
 
     def run_copy(self, role: str) -> Path:
         """Return where this run keeps the role's sign-in to this portal (workers on one portal share it)."""

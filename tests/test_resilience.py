@@ -132,6 +132,9 @@ def test_a_refused_password_is_typed_once_however_many_retries_the_run_allows(
     assert "Interrupted: The portal refused the sign-in of global-admin" in run.output, run.output
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
     assert not re.search(r"\d+ rerun", run.output), run.output
+    # ... keeping a picture of the page it stopped at, named in the message (no test's folder would keep it)
+    shot = tmp_path / "run" / "test-results" / "sign-in-global-admin-stopped.png"
+    assert shot.stat().st_size > 0 and f"(the page then: {shot})" in run.output, run.output
 
 
 def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_gives_it(
