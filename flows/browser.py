@@ -21,6 +21,7 @@ import shutil
 import ssl
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -114,6 +115,12 @@ def launch_options_for(
     of its own, and ``CHROMIUM_PATH`` names a binary on the server's machine, unchecked here.
     """
     if browser_name != "chromium" or channel:
+        if not (remote or channel or Path(managed_executable).exists()):  # else each test fails with Playwright's box
+            raise BrowserNotFoundError(
+                f"Playwright's {browser_name} is not installed here ({managed_executable}): install it with "
+                f"`.venv/bin/playwright install --with-deps {browser_name}`, or run it under a Playwright server "
+                f"(--ws-endpoint)"
+            )
         return {}
     if not remote:
         return chromium_launch_options(managed_executable, headless=headless)

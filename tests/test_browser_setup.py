@@ -82,5 +82,15 @@ def test_no_chromium_at_all_says_what_to_install(no_system_chromium: None) -> No
 
 
 @pytest.mark.parametrize(("name", "channel"), [("firefox", None), ("webkit", None), ("chromium", "chrome")])
-def test_other_browsers_and_channels_get_no_overrides(no_system_chromium: None, name: str, channel: str | None) -> None:
-    assert launch_options_for(name, "/nonexistent/browser", channel) == {}
+def test_other_browsers_and_channels_get_no_overrides(
+    no_system_chromium: None, executable: str, name: str, channel: str | None
+) -> None:
+    assert launch_options_for(name, executable, channel) == {}
+    assert launch_options_for(name, "/nonexistent/browser", channel, remote=True) == {}  # the server's own
+
+
+@pytest.mark.parametrize("name", ["firefox", "webkit"])
+def test_another_browser_not_installed_says_how_to_install_it(name: str) -> None:
+    said = rf"Playwright's {name} is not installed here \(/nonexistent/{name}\).*playwright install --with-deps {name}"
+    with pytest.raises(BrowserNotFoundError, match=said):
+        launch_options_for(name, f"/nonexistent/{name}")
