@@ -17,7 +17,7 @@ import pyotp
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
-from pages.errors import document_status
+from pages.errors import address_of, document_status
 from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
 from .steps import step
@@ -87,13 +87,15 @@ def sign_in(
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
         dashboard.goto(dashboard.PATH)
-        asked = page.url
         try:
             complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         except SignInError as error:
-            if page.url == asked and document_status(page) == 404:  # not the provider's refusal: the address's
+            where = address_of(page.url)
+            if (
+                where.endswith(f"/{dashboard.PATH}") and document_status(page) == 404
+            ):  # the address's, not the provider's
                 raise SignInError(
-                    f"{error}. Nothing of the portal is at {page.url}, where its Dashboard should be: is the portal's "
+                    f"{error}. Nothing of the portal is at {where}, where its Dashboard should be: is the portal's "
                     "address (--base-url) right?"
                 ) from error
             raise

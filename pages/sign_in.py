@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import SignInError, browser_error_page, document_status, page_says
+from .errors import address_of as without_query
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
 
@@ -178,7 +179,8 @@ class SignInPage:
     def stopped(self, what: str) -> SignInError:
         """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says."""
         says = page_says(self.page)
-        return SignInError(f"At {self.page.url} {what}" + (f": it says {says!r}" if says else ""))
+        # Without its query: a callback's holds the authorization code, which a log or a CI page must not keep.
+        return SignInError(f"At {without_query(self.page.url)} {what}" + (f": it says {says!r}" if says else ""))
 
     def field_error(self) -> str | None:
         """Return the error at the step's invalid field (its accessible description), if any."""

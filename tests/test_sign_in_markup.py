@@ -243,3 +243,22 @@ def test_a_sign_in_at_an_address_where_no_portal_is_asks_whether_the_address_is_
     assert "error page (HTTP 404)" in said and "'Error response" in said, said
     assert re.search(r"Nothing of the portal is at http://\S+/dashboard, where its Dashboard should be", said), said
     assert "is the portal's address (--base-url) right?" in said, said
+
+
+def test_a_sign_in_that_ends_at_an_error_page_does_not_repeat_the_authorization_code(page: Page) -> None:
+    # Given a portal whose callback refuses the code it is given (a session that expired during the sign-in)
+    def answer(route: Route) -> None:
+        if "/callback" in route.request.url:
+            route.fulfill(status=400, content_type="text/html", body="<h1>Bad Request</h1><p>Sign-in expired</p>")
+        else:  # as the provider sends the browser back: a page that goes on to the callback
+            script = "<script>location.replace('/callback?code=SECRET-CODE-123&state=s')</script>"
+            route.fulfill(status=200, content_type="text/html", body=script)
+
+    page.route("**/*", answer)
+
+    with pytest.raises(SignInError) as refused:
+        sign_in(page, "global-admin", "portal-demo", totp_secret="PORTALDEMOTOTP23")
+
+    said = str(refused.value)
+    assert re.search(r"At http://\S+/callback the sign-in ended at an error page \(HTTP 400\)", said), said
+    assert "SECRET-CODE-123" not in said, said
