@@ -124,7 +124,10 @@ def test_a_broken_baseline_is_a_usage_error_at_the_start_naming_the_file_and_the
 ) -> None:
     path = tmp_path / "a11y.json"
     path.write_text(content)
-    controller = SimpleNamespace(getoption=lambda name: str(path), rootpath=tmp_path)  # not an xdist worker
+    options = {"--a11y-baseline": str(path)}
+    controller = SimpleNamespace(  # the bundled portal's run (no --base-url), not an xdist worker
+        getoption=lambda name, default=None: options.get(name, default), getini=lambda name: "", rootpath=tmp_path
+    )
 
     with pytest.raises(pytest.UsageError) as refused:
         a11y.pytest_sessionstart(SimpleNamespace(config=controller))  # type: ignore[arg-type]
