@@ -9,7 +9,6 @@ all the rows of a customer, in file order, so two rows of one customer never run
 from __future__ import annotations
 
 import queue
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from .job_sign_in import JobSignIn
 from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
+from .secret_folder import secret_folder
 from .trace_secrets import scrub_trace
 
 
@@ -72,7 +72,7 @@ class Pool:
 
     def __init__(self, workers: Workers) -> None:
         self.workers = workers
-        self.folder = tempfile.TemporaryDirectory(prefix="accounts-job-")  # the shared sign-in, a secret
+        self.folder = secret_folder()  # the shared sign-in, a secret
         self.sign_in = JobSignIn(
             workers.base_url, workers.user, workers.password, workers.session_options, Path(self.folder.name)
         )

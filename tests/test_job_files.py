@@ -17,6 +17,7 @@ from test_accounts_parts import OWNER
 from flows import journal_lock
 from flows.journal import Journal, JournalInUseError
 from flows.outcomes import RowOutcome
+from flows.secret_folder import PREFIX, remove_orphans
 from flows.spreadsheet import AccountRow, write_results
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
@@ -213,3 +214,18 @@ def test_a_file_without_rows_whose_results_cannot_be_written_says_so_in_one_line
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines()[-1].startswith("error: the results cannot be written to "), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_sign_in_folder_of_a_run_killed_hard_is_deleted_by_the_next_run(tmp_path: Path) -> None:
+    # Given the folders of a run that is gone (killed with SIGKILL: it could not delete its own) and of one alive
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{PREFIX}{gone.stdout.strip()}-abc"
+    living = tmp_path / f"{PREFIX}{os.getpid()}-def"
+    older = tmp_path / f"{PREFIX}07yj6_ao"  # an earlier version's, named without its process: not known to be gone
+    for folder in (dead, living, older):
+        folder.mkdir()
+        (folder / "provider-session.json").write_text("{}")
+
+    # When a run starts, Then only the gone run's folder (and the secret in it) is deleted
+    assert remove_orphans(tmp_path) == [dead]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([living.name, older.name])

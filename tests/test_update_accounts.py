@@ -188,8 +188,10 @@ def test_a_run_killed_hard_and_resumed_applies_every_row_exactly_once(
     file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
 
     # When the run is killed (SIGKILL) once two rows are done, then resumed
+    temporary = tmp_path / "tmp"  # where the killed run leaves its sign-in folder (the next run deletes it)
+    temporary.mkdir()
     with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                          env=secrets_of(user)) as process:  # fmt: skip
+                          env={**secrets_of(user), "TMPDIR": str(temporary)}) as process:  # fmt: skip
         watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
         watchdog.start()
         finished = 0
@@ -199,10 +201,13 @@ def test_a_run_killed_hard_and_resumed_applies_every_row_exactly_once(
                 os.kill(process.pid, signal.SIGKILL)
                 break
     watchdog.cancel()
-    resumed = run(command(base_url, file, user, "--resume"), user)
+    left = list(temporary.glob("accounts-job-*"))
+    resumed = subprocess.run(command(base_url, file, user, "--resume"), cwd=ROOT, capture_output=True, text=True,
+                             timeout=180, env={**secrets_of(user), "TMPDIR": str(temporary)})  # fmt: skip
 
-    # Then every row was applied, each exactly once
+    # Then every row was applied, each exactly once; the killed run's sign-in was deleted by the resumed one
     assert process.returncode == -signal.SIGKILL and resumed.returncode == 0, resumed.stderr
+    assert len(left) == 1 and not left[0].exists(), left
     assert set(results_of(tmp_path / "changes.csv.results.csv").values()) == {"changed"}
     for n, customer in enumerate(created):
         assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
