@@ -115,3 +115,35 @@ def test_a_state_given_by_its_code_or_in_another_case_is_stored_as_the_list_spel
     assert answer.status_code == 200, answer.json
     assert stored_profile(customer_id)["state"] == listed  # one of supportedStatesList, as the Account page shows
     assert answer.json["defaultAddress"]["state"] == listed
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "stored"),
+    [
+        pytest.param({"culture": "en-us"}, 200, ("en-US", "en"), id="a-supported-culture-any-case-and-its-language"),
+        pytest.param({"culture": "en-US", "language": "EN"}, 200, ("en-US", "en"), id="culture-and-its-language"),
+        pytest.param({"culture": "fr-FR"}, 400, ("zh-CN", "zh"), id="a-culture-china-does-not-support"),
+        pytest.param({"language": "en"}, 400, ("zh-CN", "zh"), id="a-language-not-the-culture-s"),
+    ],
+)
+def test_culture_and_language_change_through_the_api_among_the_country_s_cultures(
+    client: FlaskClient,
+    admin: dict[str, str],
+    customer_of: Callable[[str], str],
+    stored_profile: Stored,
+    sent: dict[str, str],
+    status: int,
+    stored: tuple[str, str],
+) -> None:
+    # Given a Chinese customer (zh-CN, zh; China supports zh-CN and en-US)
+    customer_id = customer_of("CN")
+    profile = client.get(billing_url(customer_id), headers=admin).json
+    assert (profile["culture"], profile["language"]) == ("zh-CN", "zh")
+
+    answer = put(client, admin, customer_id, {**profile, **sent}, profile["attributes"]["etag"])
+
+    assert answer.status_code == status, answer.json
+    after = stored_profile(customer_id)
+    assert (after["culture"], after["language"]) == stored
+    if status == 400:
+        assert [problem["field"] for problem in answer.json["data"]] == list(sent)[-1:], answer.json
