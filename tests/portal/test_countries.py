@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from faker.providers.address.en_US import Provider as UsAddresses
 from faker.providers.address.zh_CN import Provider as CnAddresses
@@ -96,3 +99,27 @@ def test_unknown_country_has_no_rules(client: FlaskClient, admin: dict[str, str]
     # Then the answer is 404 in Partner Center's error shape
     assert response.status_code == 404
     assert response.json["source"] == "PartnerFD"
+
+
+def test_a_country_without_rules_of_its_own_takes_a_free_state_and_an_unknown_code_none(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Callable[[str], dict[str, Any]], sign_in: Any
+) -> None:
+    # Given Germany, which has no rules of its own here (the spec: the state is free text outside CN, US, CA, MX)
+    served = client.get("/v1/countryvalidationrules/de", headers=admin)
+    unknown = client.get("/v1/countryvalidationrules/XX", headers=admin)
+    body = new_customer_body("FR")
+    address = {**body["billingProfile"]["defaultAddress"], "country": "DE", "state": "Bayern", "postalCode": "80331"}
+    body["billingProfile"]["defaultAddress"] = address
+
+    # When a customer there is made
+    created = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then its rules are served (a state of any words, not required), the customer is made and shown; "XX" is none
+    assert served.status_code == 200 and served.json["iso2Code"] == "DE", served.json
+    assert (served.json["isStateRequired"], served.json["supportedStatesList"]) == (False, [])
+    assert unknown.status_code == 404
+    assert created.status_code == 201, created.json
+    assert created.json["billingProfile"]["defaultAddress"]["state"] == "Bayern"
+    sign_in("global-admin")
+    account = client.get(f"/customers/{created.json['id']}/account")
+    assert account.status_code == 200 and "Bayern" in account.get_data(as_text=True)
