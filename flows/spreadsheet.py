@@ -151,7 +151,17 @@ def read_rows(path: str | Path) -> list[AccountRow]:
     try:
         return rows_from_table(table[0], table[1:])
     except SpreadsheetError as error:
-        if suffix != ".xlsx" or CUSTOMER_COLUMN in map(column_name, table[0]):
+        if CUSTOMER_COLUMN in map(column_name, table[0]):
+            raise
+        below = next(
+            (n for n, record in enumerate(table[1:50], start=2) if CUSTOMER_COLUMN in map(column_name, record)), 0
+        )
+        if below:  # a title or blank rows above the header: the header is not where the job reads it
+            raise SpreadsheetError(
+                f"{path}: the header (the row with the {CUSTOMER_COLUMN!r} column) is row {below}; it must be row 1: "
+                "delete the rows above it"
+            ) from None
+        if suffix != ".xlsx":
             raise
         # The changes on another sheet than the first (a "Read me" before them): say which the job read.
         names = sheet_names(path)

@@ -185,3 +185,15 @@ def test_an_error_a_formula_left_in_a_workbook_is_read_as_the_error_it_is(tmp_pa
     assert value_problems(row.changes, None) == {
         "city": "'#N/A' is a spreadsheet's error (a formula that failed), not a value: mend it"
     }
+
+
+def test_a_header_below_a_title_or_blank_rows_is_said_to_belong_in_row_1(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["Changes for the Lyon offices"])
+    workbook.active.append([])
+    workbook.active.append(["customer", "city"])
+    workbook.active.append(["Contoso", "Lyon"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.xlsx: the header .* is row 3; it must be row 1: delete"):
+        read_rows(tmp_path / "changes.xlsx")
