@@ -21,10 +21,12 @@ from playwright.sync_api import BrowserContext
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .journal import Journal, run_owner
-from .outcomes import RowOutcome
+from .outcomes import UNCHANGED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
+
+NOT_RUN = "not run: the check found problems in the file, so nothing was changed (see them in its other rows)"
 
 
 class InvalidRowsError(ValueError):
@@ -34,7 +36,13 @@ class InvalidRowsError(ValueError):
         listed = "\n".join(f"  {problem}" for problem in plan.problems)
         super().__init__(f"{len(plan.problems)} problem(s) found before any change; nothing was changed:\n{listed}")
         self.problems: list[Problem] = plan.problems
-        self.outcomes: list[RowOutcome] = sorted(plan.settled, key=lambda outcome: outcome.row)
+        # The rows that would have run are in the results too (a line per row), left as they were.
+        held = [
+            RowOutcome(task.row.number, task.row.customer, UNCHANGED, task.customer_id, task.changes,
+                       before=dict(task.before), after=dict(task.before), messages=[NOT_RUN])
+            for task in plan.tasks
+        ]  # fmt: skip
+        self.outcomes: list[RowOutcome] = sorted([*plan.settled, *held], key=lambda outcome: outcome.row)
 
 
 def as_rows(rows: Iterable[AccountRow | Mapping[str, Any]]) -> list[AccountRow]:

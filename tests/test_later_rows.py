@@ -1,4 +1,4 @@
-"""Rows of one customer that set the same field: the file's last word holds, in a resumed run and in one run again."""
+"""What the job plans for a customer's rows (the file's last word holds, resumed or run again), for a refused file."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 from test_journal_rows_alike import OneCustomerApi, resumed_plan
 
+from flows.accounts_job import NOT_RUN, InvalidRowsError
 from flows.accounts_plan import APPLIED_BEFORE, check_rows
 from flows.journal import Journal
 from flows.outcomes import FAILED, RowOutcome
@@ -63,3 +64,16 @@ def test_a_file_run_again_submits_nothing_once_its_last_rows_hold(city_now: str,
         assert plan.settled[0].messages == [
             "city: not applied, row 3 (later in the file) sets it to the value the portal already holds"
         ]
+
+
+def test_a_refused_file_s_results_have_a_line_for_every_row_the_valid_ones_left_as_they_were() -> None:
+    # Given a valid row and one whose value breaks a rule
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Contoso", {"addressLine1": "1 rue\n2"})]
+    plan = check_rows(rows, cast(PortalClient, OneCustomerApi("Paris")))
+
+    # When the file is refused (no --skip-invalid)
+    refused = InvalidRowsError(plan)
+
+    # Then its results hold both rows: the problem, and the valid row not run, its city as it was
+    assert [(o.row, o.outcome) for o in refused.outcomes] == [(2, "unchanged"), (3, "invalid")]
+    assert (refused.outcomes[0].messages, refused.outcomes[0].after) == ([NOT_RUN], {"city": "Paris"})
