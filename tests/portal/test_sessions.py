@@ -103,3 +103,16 @@ def test_signing_out_of_an_ended_session_just_shows_sign_in(client: FlaskClient)
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/signed-out")
+
+
+def test_signed_in_pages_are_not_kept_by_the_browser_and_assets_are(
+    client: FlaskClient, sign_in: Callable[..., str], customer_of: Callable[[str], str]
+) -> None:
+    # A page kept in the browser's cache comes back with Back after sign-out: a customer's billing contact
+    sign_in("global-admin")
+    account = client.get(f"/customers/{customer_of('CN')}/account")
+    style = client.get("/static/portal.css")
+    style.close()  # a file served: closed once read
+
+    assert account.status_code == 200 and account.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in style.headers.get("Cache-Control", "")
