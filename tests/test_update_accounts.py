@@ -117,7 +117,13 @@ def test_every_problem_is_listed_before_any_change_and_nothing_changes(
     assert f"row 6: 2 customers are named '{twin.companyName}': give the Microsoft ID instead" in done.stderr
     assert [api.billing_profile(c.id) for c in (good, held, bad)] == [good.billing, held.billing, bad.billing]
     outcomes = results_of(tmp_path / "changes.csv.results.csv")
-    assert outcomes == {"2": "unchanged", "3": "unchanged", "4": "invalid", "5": "not-found", "6": "invalid"}  # all rows
+    assert outcomes == {
+        "2": "unchanged",
+        "3": "unchanged",
+        "4": "invalid",
+        "5": "not-found",
+        "6": "invalid",
+    }  # all rows
 
 
 def test_skipping_invalid_rows_applies_the_good_one_and_submits_nothing_for_the_rest(

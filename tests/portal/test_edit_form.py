@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -112,3 +113,18 @@ def test_the_saved_message_shows_on_the_page_its_submit_leads_to_once_and_in_no_
     assert saved not in other_page
     assert saved in page_after_submit
     assert saved not in reloaded
+
+
+def test_a_refused_form_puts_the_focus_on_its_first_invalid_field(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    # Given a form sent with two invalid fields: the email, then (further down) the postal code
+    csrf = sign_in("global-admin")
+    customer_id = customer_of("CN")
+    sent = form_of(stored_profile(customer_id), csrf, email="not-an-address", postalCode="ABC")
+
+    page = client.post(f"/customers/{customer_id}/account/edit", data=sent).get_data(as_text=True)
+
+    # Then only the first of them, in the form's order, takes the focus (a keyboard user starts there)
+    focused = re.findall(r'<input id="(\w+)"[^>]*\sautofocus', page)
+    assert focused == ["email"], focused
