@@ -24,7 +24,7 @@ Query = Callable[..., list[sqlite3.Row]]
 EDITING_ROLES = [pytest.param(role, id=role) for role in ("global-admin", "admin-agent", "sales-agent")]
 CONFLICT = (
     "Someone else changed this customer’s billing information after you opened this form. Nothing was saved."
-    " Reload the page to see the latest information, then submit again."
+    " Open the form with the latest information below, then submit again."
 )
 
 
@@ -185,6 +185,10 @@ def test_stale_edit_form_is_refused_keeps_the_typed_values_and_saves_nothing(
     assert CONFLICT in [e.text for e in find(page, "p", role="alert")]
     assert {k: input_values(page)[k] for k in ("city", "postalCode")} == {"city": "广州", "postalCode": "510000"}
     assert stored_profile(customer_id) == latest
+    # ... and a link opens the form afresh with the latest values (a reload would send the stale one again)
+    [link] = [e for e in find(page, "a") if e.text == "Open the form with the latest information"]
+    afresh = client.get(link.attrs["href"]).get_data(as_text=True)
+    assert (input_values(afresh)["city"], input_values(afresh)["etag"]) == ("天津", latest["etag"])
 
 
 def test_invalid_edit_form_marks_the_field_keeps_the_typed_values_and_saves_nothing(
