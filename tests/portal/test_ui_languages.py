@@ -7,6 +7,7 @@ portal's catalog: a wrong or missing translation must fail here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -316,3 +317,15 @@ def test_expired_form_is_explained_in_the_page_language(
 
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_the_language_picked_in_the_portal_goes_on_to_the_sign_in_pages(client: FlaskClient) -> None:
+    # Given French picked in the portal, in a browser that prefers English
+    client.get("/language/fr-FR?next=/signed-out", headers={"Accept-Language": "en-US"})
+
+    # When the person signs in
+    response = client.get("/sign-in", headers={"Accept-Language": "en-US"})
+
+    # Then the provider is asked for its pages in French (OpenID Connect's ui_locales)
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response.headers["Location"]).query)["ui_locales"] == ["fr-FR"]
