@@ -78,3 +78,19 @@ def test_search_folds_case_beyond_ascii(
 
     # Then it is found (SQLite's own LIKE folds ASCII letters only)
     assert [row["id"] for row in rows] == [customer_id]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [("Jiedian Tech", "\uff4a\uff49\uff45"), ("Élysée Conseil", "E\u0301lyse\u0301e")],
+    ids=["full-width", "decomposed"],
+)
+def test_search_takes_full_width_and_decomposed_text_for_the_letters_they_are(
+    conn: sqlite3.Connection, valid_profile: Callable[[str], dict[str, str]], name: str, typed: str
+) -> None:
+    # Given a customer, and its name's start as a Chinese input method (full-width) or macOS (decomposed) types it
+    customer_id = create_customer(conn, {**valid_profile("FR"), "companyName": name, "domainPrefix": "typed"})
+
+    rows, _ = search_customers(conn, field="CompanyName", value=typed, size=10, after=None)
+
+    assert [row["id"] for row in rows] == [customer_id]
