@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -24,7 +25,7 @@ from .browser import (
     ws_endpoint_or_env,
 )
 from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
-from .sign_in import complete_sign_in, sign_in
+from .sign_in import TOTP_SECRET_VARIABLE, complete_sign_in, sign_in
 from .trace_secrets import scrub_trace
 
 log = logging.getLogger("flows")
@@ -129,6 +130,7 @@ def portal_session(
             if renew_sign_in and password:
                 credentials = {"totp_secret": totp_secret}
                 renew_sign_in_with(context, lambda page: complete_sign_in(page, username, password, **credentials))
+            code_secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE)  # out of the trace, as the password
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)
             try:
@@ -142,26 +144,27 @@ def portal_session(
                 yield page
             except BaseException as error:
                 if trace:  # the block's own error goes on, whatever becomes of the trace
-                    unwritten = write_trace(context, trace, password)
+                    unwritten = write_trace(context, trace, password, code_secret)
                     if unwritten:
                         error.add_note(unwritten)
                 raise
             else:
                 if trace:
-                    unwritten = write_trace(context, trace, password)
+                    unwritten = write_trace(context, trace, password, code_secret)
                     if unwritten:
                         log.warning("%s", unwritten)
         finally:
             browser.close()
 
 
-def write_trace(context: BrowserContext, trace: str | Path, password: str | None) -> str | None:
-    """Write the context's trace to ``trace`` (owner-only, the password replaced); say why not if it cannot be."""
+def write_trace(context: BrowserContext, trace: str | Path, *secrets: str | None) -> str | None:
+    """Write the context's trace to ``trace`` (owner-only, the ``secrets`` and the sessions it carries replaced); say
+    why not if it cannot be."""
     try:
         context.tracing.stop(path=str(trace))
     except PlaywrightError as error:  # the block closed the context (or the browser went): nothing to write
         return f"No trace written to {trace}: {str(error).splitlines()[0]}"
-    scrub_trace(trace, [password])  # typed at sign-in, and at any renewed since
+    scrub_trace(trace, secrets)  # typed at sign-in, and at any renewed since; in the script's source
     return None
 
 

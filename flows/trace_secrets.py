@@ -2,8 +2,11 @@
 
 A trace is evidence people pass around (CI artifacts, bug reports); the password typed at sign-in, or
 at a sign-in renewed in the middle of a traced run, must not travel with it. Each secret is replaced in
-every file of the trace (the actions' log, the network log, the bodies of the requests sent) as typed,
-as JSON writes it and as a form encodes it; the file is then readable by its owner only.
+every file of the trace (the actions' log, the network log, the bodies of the requests sent, the
+script's own source) as typed, as JSON writes it and as a form encodes it; the file is then readable by
+its owner only. So are the sessions the trace itself carries: the values of the cookies its requests
+sent and its answers set (a portal's session, the identity provider's sign-in, good for hours after the
+run) and of its requests' ``Authorization`` headers, wherever they show in it.
 """
 
 from __future__ import annotations
@@ -13,11 +16,31 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 HIDDEN = "********"
+SESSION_MIN_LENGTH = 16  # a cookie or credential at least this long is a session's, hidden in the trace
 SECRETS: set[str] = set()  # this process's secrets, replaced in every trace it scrubs (keep_out_of_traces)
+
+
+class Secret(str):
+    """A password or authenticator secret: the text itself wherever it is used, ``'********'`` in a repr.
+
+    A traceback shows the arguments of the functions it goes through (pytest's does), and a dataclass's repr
+    its fields: wrapped so, a secret passed along shows in neither.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(HIDDEN)
+
+
+def secret(value: str | None) -> Secret | None:
+    """Return ``value`` as a ``Secret`` (None stays None)."""
+    return None if value is None else Secret(value)
 
 
 def keep_out_of_traces(*secrets: str | None) -> None:
@@ -31,11 +54,54 @@ def spellings(secret: str) -> set[bytes]:
     return {form.encode() for form in forms if form}
 
 
+def sessions_in(log: bytes) -> set[str]:
+    """Return the cookie values and credentials a trace's log (its network log, its actions') shows: sent in a
+    request, set by an answer, or in the cookies an action gave or got (a saved sign-in loaded, ``cookies()``)."""
+    found: set[str] = set()
+    for line in log.splitlines():
+        if b"ookie" not in line and b"uthorization" not in line:  # a page's snapshot, say: nothing to look at
+            continue
+        with suppress(ValueError):
+            found |= credentials(json.loads(line))
+    # Short values (a language, "1") are no session, and would hide the same text everywhere else.
+    return {value.strip() for value in found if len(value.strip()) >= SESSION_MIN_LENGTH}
+
+
+def credentials(entry: object) -> set[str]:
+    """Return the cookie values and credentials anywhere in one entry of a trace's log."""
+    found: set[str] = set()
+    if isinstance(entry, list):
+        for item in entry:
+            found |= credentials(item)
+    if not isinstance(entry, dict):
+        return found
+    cookies = entry.get("cookies")
+    for cookie in cookies if isinstance(cookies, list) else []:
+        if isinstance(cookie, dict):
+            found.add(str(cookie.get("value", "")))
+    name, value = str(entry.get("name", "")).lower(), str(entry.get("value", ""))
+    if name == "cookie":  # a header, as the network log keeps them: {"name": ..., "value": ...}
+        found.update(pair.partition("=")[2] for pair in value.split(";"))
+    elif name == "set-cookie":
+        found.add(value.split(";", 1)[0].partition("=")[2])
+    elif name in ("authorization", "proxy-authorization"):
+        found.add(value.split(" ", 1)[-1])
+    for item in entry.values():
+        if isinstance(item, dict | list):
+            found |= credentials(item)
+    return found
+
+
 def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
-    """Replace each of ``secrets`` (and those kept out of traces) in the trace zip at ``path``, and leave it
-    readable by its owner only."""
+    """Replace each of ``secrets`` (and those kept out of traces), and every session the trace carries, in the
+    trace zip at ``path``; leave it readable by its owner only."""
     path = Path(path)
     every = {*SECRETS, *(secret for secret in secrets if secret)}
+    if path.exists():
+        with zipfile.ZipFile(path) as trace:
+            for name in trace.namelist():
+                if name.endswith((".network", ".trace")):
+                    every |= sessions_in(trace.read(name))
     forms = sorted({form for secret in every for form in spellings(secret)}, key=len, reverse=True)
     if forms and path.exists():
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

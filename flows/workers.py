@@ -8,6 +8,7 @@ all the rows of a customer, in file order, so two rows of one customer never run
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .secret_folder import secret_folder
+from .sign_in import TOTP_SECRET_VARIABLE
 from .trace_secrets import scrub_trace
 
 
@@ -37,7 +39,7 @@ class Workers:
 
     base_url: str
     user: str
-    password: str | None
+    password: str | None = field(repr=False)  # a traceback shows the workers' repr among its arguments
     count: int = 1
     # Passed to each worker's portal_session: browser options (headed, slowmo, locale, ws_endpoint...)
     # and sign-in options (e.g. a TOTP secret, a saved sign-in), so a new way to sign in needs no change here.
@@ -149,7 +151,8 @@ class Pool:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
                 outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
                 if outcome.trace:  # a sign-in renewed in the traced try typed the password
-                    scrub_trace(outcome.trace, [self.workers.password])
+                    totp = self.workers.session_options.get("totp_secret") or os.environ.get(TOTP_SECRET_VARIABLE)
+                    scrub_trace(outcome.trace, [self.workers.password, totp])
             # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
             except (PlaywrightError, PageCrashedError) as error:
                 if task.row.number not in self.died:

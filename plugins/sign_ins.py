@@ -35,6 +35,7 @@ from flows.saved_sign_in import (
     saved_sign_in_path,
 )
 from flows.sign_in import TOTP_SECRET_VARIABLE
+from flows.trace_secrets import keep_out_of_traces, secret
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
 from .retries import NotTransient
@@ -188,7 +189,9 @@ def totp_secret(pytestconfig: pytest.Config) -> str | None:
     """The role users' authenticator secret: the option's, else the bundled portal's demo secret."""
     given = pytestconfig.getoption("--portal-totp-secret")
     bundled = not (pytestconfig.getoption("base_url", None) or pytestconfig.getini("base_url"))
-    return given or (DEMO_TOTP_SECRET if bundled else None)
+    found = secret(given or (DEMO_TOTP_SECRET if bundled else None))  # '********' in a traceback's arguments
+    keep_out_of_traces(found)  # a script's source and typed values in a trace
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
 from flows.saved_sign_in import read_sign_in
-from flows.trace_secrets import keep_out_of_traces
+from flows.trace_secrets import Secret, keep_out_of_traces
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
@@ -138,7 +138,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.fixture(scope="session")
 def portal_password(pytestconfig: pytest.Config) -> str:
     # Elsewhere than this machine, a password must be given (the run refuses to start without one).
-    password = pytestconfig.getoption("--portal-password") or DEMO_PASSWORD
+    password = Secret(pytestconfig.getoption("--portal-password") or DEMO_PASSWORD)  # '********' in a traceback
     keep_out_of_traces(password)  # a sign-in renewed in a traced test types it (plugins/retries.py scrubs them)
     return password
 
@@ -200,7 +200,9 @@ def make_user(
     def make(role: str) -> User:
         if directory is None:
             return User(role, portal_password, totp_secret)
-        return directory.register(f"{role}-{run_id}-{test_code}-{secrets.token_hex(3)}", role)
+        user = directory.register(f"{role}-{run_id}-{test_code}-{secrets.token_hex(3)}", role)
+        keep_out_of_traces(user.password, user.totp_secret)  # typed into its sign-ins, which a retry traces
+        return user
 
     return make
 

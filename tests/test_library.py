@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import socket
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
+from fixtures.api_tokens import ProviderTokens
+from fixtures.directory import User
 from flows import BillingProfile, rest, sign_in, update_customer_account
 from flows.__main__ import build_parser
 from flows.base_url import normalize_base_url
@@ -21,6 +24,8 @@ from flows.cli_sign_in import password_for
 from flows.saved_sign_in import read_sign_in, restore_session_storage, save_sign_in, saved_token_source, write_sign_in
 from flows.session import renew_command
 from flows.steps import step
+from flows.trace_secrets import Secret
+from flows.workers import Workers
 from pages import (
     AccountEditPage,
     AccountPage,
@@ -589,3 +594,15 @@ def test_tokens_from_a_saved_sign_in_keep_the_rotated_refresh_token_for_the_next
     # Then each run redeemed the token the one before left, and the file stays its owner's only
     assert (first, second, sent) == ("access-for-refresh-1", "access-for-refresh-2", ["refresh-1", "refresh-2"])
     assert read_sign_in(saved)["refresh_token"] == "refresh-3" and saved.stat().st_mode & 0o777 == 0o600
+
+
+def test_secrets_show_as_stars_in_a_repr_and_as_themselves_everywhere_else() -> None:
+    password = Secret("Sekr1t-PW")
+
+    assert (repr(password), f"{password}", password + "!", json.dumps(password)) == (
+        "'********'", "Sekr1t-PW", "Sekr1t-PW!", '"Sekr1t-PW"'
+    )  # fmt: skip
+    # What carries one says neither it nor an authenticator's secret in its repr (a traceback's arguments)
+    carriers = [User("u", "Sekr1t-PW", "TOTPSECRET"), Workers("http://x/", "u", "Sekr1t-PW"),
+                ProviderTokens("http://x/", "u", "Sekr1t-PW", "TOTPSECRET", refresh_token="REFRESHTOKEN")]  # fmt: skip
+    assert [word for carrier in carriers for word in ("Sekr1t", "TOTPSECRET", "REFRESH") if word in repr(carrier)] == []

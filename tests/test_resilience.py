@@ -17,7 +17,7 @@ from playwright_server import run_server
 from portal_process import STATE_VARIABLE, PortalProcess
 from suite_run import SuiteRun, run_pytest
 
-from fixtures.identity import DEMO_TOTP_SECRET
+from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 BROWSER_DIED = "The browser died during this test (pid "
@@ -159,4 +159,6 @@ def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: Po
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
     assert f"Interrupted: {wrong} is not the portal's REST API" in run.output
     assert "is this the REST API's address?" in run.output
+    # ... and its traceback, which shows the arguments of the fixtures it goes through, shows no secret
+    assert DEMO_PASSWORD not in run.output and DEMO_TOTP_SECRET not in run.output, run.output
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
