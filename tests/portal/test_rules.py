@@ -39,6 +39,8 @@ def test_a_valid_profile_passes_in_each_country(valid_profile: Profile, country:
         pytest.param("CN", "state", "香港特别行政区", id="cn-hong-kong"),
         pytest.param("CN", "phoneNumber", "+86 13800138000", id="cn-mobile-plus-86"),
         pytest.param("CN", "phoneNumber", "010-12345678", id="cn-landline"),
+        pytest.param("CN", "phoneNumber", "+86 10 1234 5678", id="cn-landline-international"),
+        pytest.param("CN", "phoneNumber", "138 0013 8000", id="cn-mobile-grouped"),
         pytest.param("CN", "phoneNumber", "", id="cn-phone-optional"),
         pytest.param("US", "postalCode", "98052-6399", id="us-zip-plus-4"),
         pytest.param("US", "state", "ny", id="us-state-any-case"),
