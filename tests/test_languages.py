@@ -88,7 +88,7 @@ SAID = {
         "no_customers": "No customers match your search.",
     },
     "fr-FR": {
-        "postal": "Code postal n’est pas un code postal valide pour Chine.",
+        "postal": "Code postal n’est pas un code postal valide pour la Chine.",
         "required": "Ville est obligatoire.",
         "too_long": "Prénom ne peut pas dépasser 50 caractères.",
         "email": "Adresse e-mail doit être une adresse e-mail valide.",
@@ -96,7 +96,7 @@ SAID = {
         "no_customers": "Aucun client ne correspond à votre recherche.",
     },
     "zh-CN": {
-        "postal": "邮政编码不是 中国 的有效邮政编码。",
+        "postal": "邮政编码不是中国的有效邮政编码。",
         "required": "城市为必填项。",
         "too_long": "名字最多可包含 50 个字符。",
         "email": "电子邮件必须是有效的电子邮件地址。",

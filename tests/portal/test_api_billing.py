@@ -166,7 +166,10 @@ def test_put_message_names_the_field_and_country_in_english(
     # Then the messages say what is wrong, in English
     assert response.json["data"] == [
         {"field": "email", "message": "Email cannot be an address at the partner’s own domain."},
-        {"field": "defaultAddress.postalCode", "message": "Postal code is not a valid postal code for United States."},
+        {
+            "field": "defaultAddress.postalCode",
+            "message": "Postal code is not a valid postal code for the United States.",
+        },
     ]
 
 

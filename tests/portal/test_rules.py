@@ -14,6 +14,7 @@ from fixtures.portal.billing import load_billing_profile
 from fixtures.portal.i18n import field_error_message
 from fixtures.portal.rules import (
     PARTNER_DOMAIN,
+    CountryName,
     FieldError,
     required_fields,
     validate_billing_profile,
@@ -215,7 +216,24 @@ def test_messages_name_the_country_in_the_reader_language(app: Flask, valid_prof
         message = field_error_message("postalCode", error.code, dict(error.params))
 
     # Then it names China in French
-    assert message == "Code postal n’est pas un code postal valide pour Chine."
+    assert message == "Code postal n’est pas un code postal valide pour la Chine."
+
+
+@pytest.mark.parametrize(
+    ("country", "locale", "message"),
+    [
+        ("CA", "fr-FR", "État/Province doit être un État ou une province du Canada."),
+        ("US", "fr-FR", "État/Province doit être un État ou une province des États-Unis."),
+        ("US", "en-US", "State/Province must be a state or province of the United States."),
+        ("MX", "zh-CN", "省/自治区/直辖市必须是墨西哥的省/州。"),
+    ],
+)
+def test_a_country_in_a_message_takes_the_words_its_language_puts_before_it(
+    country: str, locale: str, message: str
+) -> None:
+    error = FieldError("invalid_state", {"country": CountryName(country)})
+
+    assert field_error_message("state", error.code, dict(error.params), locale) == message
 
 
 @pytest.mark.parametrize("seed_value", [1, 42, 2018])
