@@ -33,6 +33,12 @@ have_browser() { "$VENV/bin/python" -m flows browser >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 can_apt() { command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; }
 
+# A browser named by hand (CHROMIUM_PATH) is the one wanted: one that is not there is said at once, and no other
+# is downloaded or installed in its place.
+if [ -n "${CHROMIUM_PATH:-}" ] && ! have_browser; then
+    "$VENV/bin/python" -m flows browser >&2 || true
+    exit 1
+fi
 if ! have_browser; then
     say "installing Playwright's Chromium"
     deps=(); can_apt && deps=(--with-deps)

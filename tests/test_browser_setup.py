@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,15 @@ def test_another_browser_not_installed_says_how_to_install_it(name: str) -> None
     said = rf"Playwright's {name} is not installed here \(/nonexistent/{name}\).*playwright install --with-deps {name}"
     with pytest.raises(BrowserNotFoundError, match=said):
         launch_options_for(name, f"/nonexistent/{name}")
+
+
+def test_setup_with_a_chromium_path_that_names_nothing_stops_without_installing_another() -> None:
+    root = Path(__file__).resolve().parent.parent
+    environment = {**os.environ, "CHROMIUM_PATH": "/nonexistent/chrome"}
+
+    done = subprocess.run(["bash", "scripts/setup.sh"], cwd=root, capture_output=True, text=True, timeout=300,
+                          env=environment)  # fmt: skip
+
+    assert done.returncode == 1, done.stderr
+    assert "CHROMIUM_PATH='/nonexistent/chrome' is not an executable file" in done.stderr, done.stderr
+    assert "installing" not in done.stderr, done.stderr  # neither Playwright's download nor apt's package
