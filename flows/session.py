@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -25,7 +24,7 @@ from .browser import (
     ws_endpoint_or_env,
 )
 from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
-from .sign_in import TOTP_SECRET_VARIABLE, complete_sign_in, sign_in
+from .sign_in import complete_sign_in, sign_in, totp_secret_or_env
 from .trace_secrets import scrub_trace
 
 log = logging.getLogger("flows")
@@ -130,7 +129,7 @@ def portal_session(
             if renew_sign_in and password:
                 credentials = {"totp_secret": totp_secret}
                 renew_sign_in_with(context, lambda page: complete_sign_in(page, username, password, **credentials))
-            code_secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE)  # out of the trace, as the password
+            code_secret = totp_secret_or_env(totp_secret)  # kept out of the trace, as the password
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)
             try:

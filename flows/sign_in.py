@@ -66,6 +66,11 @@ def wait_for_next_code() -> None:
     threading.Event().wait(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.5)
 
 
+def totp_secret_or_env(totp_secret: str | None) -> str | None:
+    """Return the authenticator's secret a sign-in answers with: the one given, else ``$PORTAL_TOTP_SECRET``."""
+    return totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
+
+
 def sign_in(
     page: Page,
     username: str,
@@ -91,9 +96,7 @@ def sign_in(
             complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         except SignInError as error:
             where = address_of(page.url)
-            if (
-                where.endswith(f"/{dashboard.PATH}") and document_status(page) == 404
-            ):  # the address's, not the provider's
+            if where.endswith(f"/{dashboard.PATH}") and document_status(page) == 404:  # no portal there to refuse
                 raise SignInError(
                     f"{error}. Nothing of the portal is at {where}, where its Dashboard should be: is the portal's "
                     "address (--base-url) right?"
@@ -118,7 +121,7 @@ def complete_sign_in(
     approve, or a choice of method, is answered with a code when there is a secret: "I can't use my
     Microsoft Authenticator app right now", then "Use a verification code".
     """
-    secret = totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
+    secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered = 0, None
     for _ in range(MAX_STEPS):

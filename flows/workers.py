@@ -8,7 +8,6 @@ all the rows of a customer, in file order, so two rows of one customer never run
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Callable, Mapping
@@ -29,7 +28,7 @@ from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .secret_folder import secret_folder
-from .sign_in import TOTP_SECRET_VARIABLE
+from .sign_in import totp_secret_or_env
 from .trace_secrets import scrub_trace
 
 
@@ -151,7 +150,7 @@ class Pool:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
                 outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
                 if outcome.trace:  # a sign-in renewed in the traced try typed the password
-                    totp = self.workers.session_options.get("totp_secret") or os.environ.get(TOTP_SECRET_VARIABLE)
+                    totp = totp_secret_or_env(self.workers.session_options.get("totp_secret"))
                     scrub_trace(outcome.trace, [self.workers.password, totp])
             # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
             except (PlaywrightError, PageCrashedError) as error:

@@ -128,33 +128,33 @@ def silent_endpoint() -> Iterator[str]:
         yield f"ws://127.0.0.1:{silent.getsockname()[1]}/"
 
 
+def refused_session(endpoint: str, said: str, base_url: str, password: str, playwright: Playwright) -> float:
+    """Open a portal session under ``endpoint``, which must raise ``RemoteBrowserError`` saying ``said`` (a pattern);
+    return the seconds it took to."""
+    started = time.monotonic()
+    with (
+        pytest.raises(RemoteBrowserError, match=said),
+        portal_session(base_url, "global-admin", password, ws_endpoint=endpoint, playwright=playwright),
+    ):
+        pytest.fail("signed in without a browser")
+    return time.monotonic() - started
+
+
 def test_portal_session_says_at_once_that_no_server_answers(
     closed_endpoint: str, base_url: str, portal_password: str, playwright: Playwright
 ) -> None:
-    started = time.monotonic()
+    said = rf"(?s){re.escape(closed_endpoint)}.*playwright run-server"
 
-    with (
-        pytest.raises(RemoteBrowserError, match=rf"(?s){re.escape(closed_endpoint)}.*playwright run-server"),
-        portal_session(base_url, "global-admin", portal_password, ws_endpoint=closed_endpoint, playwright=playwright),
-    ):
-        pytest.fail("signed in without a browser")
-
-    assert time.monotonic() - started < QUICK_S
+    assert refused_session(closed_endpoint, said, base_url, portal_password, playwright) < QUICK_S
 
 
 def test_a_silent_endpoint_fails_after_the_short_reach_timeout(
     silent_endpoint: str, base_url: str, portal_password: str, playwright: Playwright, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(flows_browser, "REACH_TIMEOUT_S", 0.5)
-    started = time.monotonic()
+    said = rf"No Playwright server answers at {re.escape(silent_endpoint)}"
 
-    with (
-        pytest.raises(RemoteBrowserError, match=rf"No Playwright server answers at {re.escape(silent_endpoint)}"),
-        portal_session(base_url, "global-admin", portal_password, ws_endpoint=silent_endpoint, playwright=playwright),
-    ):
-        pytest.fail("signed in without a browser")
-
-    assert 0.5 <= time.monotonic() - started < QUICK_S
+    assert 0.5 <= refused_session(silent_endpoint, said, base_url, portal_password, playwright) < QUICK_S
 
 
 def test_suite_refuses_to_start_when_no_server_answers(closed_endpoint: str, tmp_path: Path) -> None:
@@ -170,15 +170,9 @@ def test_a_web_page_s_address_given_as_the_server_is_refused_at_once(
 ) -> None:
     # Given the portal's own address where the Playwright server's belongs (an easy mix-up of two ports)
     endpoint = "ws://" + base_url.split("://", 1)[1]
-    started = time.monotonic()
+    said = rf"{re.escape(endpoint)} answers, but not as a Playwright server"
 
-    with (
-        pytest.raises(RemoteBrowserError, match=rf"{re.escape(endpoint)} answers, but not as a Playwright server"),
-        portal_session(base_url, "global-admin", portal_password, ws_endpoint=endpoint, playwright=playwright),
-    ):
-        pytest.fail("signed in without a browser")
-
-    assert time.monotonic() - started < QUICK_S
+    assert refused_session(endpoint, said, base_url, portal_password, playwright) < QUICK_S
 
 
 def test_command_line_says_that_no_server_answers(closed_endpoint: str, base_url: str) -> None:

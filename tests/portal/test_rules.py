@@ -14,7 +14,6 @@ from fixtures.portal.billing import load_billing_profile
 from fixtures.portal.i18n import field_error_message
 from fixtures.portal.rules import (
     PARTNER_DOMAIN,
-    CountryName,
     FieldError,
     required_fields,
     validate_billing_profile,
@@ -231,7 +230,7 @@ def test_messages_name_the_country_in_the_reader_language(app: Flask, valid_prof
 def test_a_country_in_a_message_takes_the_words_its_language_puts_before_it(
     country: str, locale: str, message: str
 ) -> None:
-    error = FieldError("invalid_state", {"country": CountryName(country)})
+    error = FieldError("invalid_state", {"country": country})
 
     assert field_error_message("state", error.code, dict(error.params), locale) == message
 
