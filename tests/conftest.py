@@ -152,7 +152,7 @@ def faker_seed(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> i
 @pytest.fixture(scope="session")
 def api(
     base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns, pytestconfig: pytest.Config
-) -> PortalApi:
+) -> Iterator[PortalApi]:
     """The portal's REST API as the global admin, with tokens from the identity provider.
 
     The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
@@ -169,13 +169,16 @@ def api(
     try:
         api = PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
         api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
-        return api
     except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
+        tokens.close()
         sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {refused}")
         raise
     except NotApiAnswerError as wrong:
+        tokens.close()
         sign_ins.stop(f"{api_url} is not the portal's REST API: {wrong}")
         raise
+    yield api
+    api.close()
 
 
 @pytest.fixture(scope="session")

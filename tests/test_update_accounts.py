@@ -17,6 +17,7 @@ import threading
 import unicodedata
 import urllib.parse
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -546,7 +547,7 @@ def test_tokens_refused_for_want_of_mfa_stop_the_job_before_any_change(
 
     # When a job is run with them, Then it stops at its check, saying why, and changes nothing
     rows = [{"customer": customer.companyName, "city": "扬州市"}]
-    with pytest.raises(TokenWithoutMfaError, match="multi-factor"):
+    with closing(without_mfa), pytest.raises(TokenWithoutMfaError, match="multi-factor"):
         update_accounts(
             rows, base_url, user.name, user.password,
             token=without_mfa.new_access_token, session_options={"totp_secret": user.totp_secret},
