@@ -60,6 +60,14 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"browser: launched by the Playwright server at {endpoint}" if endpoint else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-html read their paths
+def pytest_configure(config: pytest.Config) -> None:
+    """A run that only lists the tests writes no report: the last run's (a failure's among them) stays."""
+    if config.option.collectonly:
+        config.option.xmlpath = None
+        config.option.htmlpath = None
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Refuse to start when ``--ws-endpoint`` names a server that does not answer, or ``--headed`` has no display.

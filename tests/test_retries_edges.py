@@ -106,6 +106,21 @@ def test_a_worker_that_dies_leaves_one_testcase_per_test(tmp_path: Path) -> None
     assert suite.get("tests") == "2"
 
 
+def test_a_run_that_only_lists_the_tests_keeps_the_last_run_s_reports(tmp_path: Path) -> None:
+    # Given the reports of a run that failed
+    failed = run_edges(tmp_path, "-k", "colour", "--max-flaky", "0")
+    assert failed.returncode == 1, failed.output
+    written = {name: (tmp_path / name).read_bytes() for name in ("junit.xml", "report.html")}
+
+    # When the tests are only listed, with the same report options
+    listed = run_edges(tmp_path, "--collect-only", "-q")
+
+    # Then the failed run's reports are as it left them
+    assert listed.returncode == 0, listed.output
+    assert "test_fails_once_in_colour" in listed.output
+    assert {name: (tmp_path / name).read_bytes() for name in written} == written
+
+
 def test_a_negative_flaky_budget_is_a_usage_error(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "colour", "--max-flaky=-1")
 
