@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Mapping
-from typing import Self
+from typing import Any, Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from .errors import PortalError, page_lost
+from .account_loading import NO_VALUES_YET, shown_sections
+from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
+from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
-from .shown_values import TERMS_BY_HEADING, field_named
+from .shown_values import field_named
 from .strings import any_language, field_label
 from .watch import highlight
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
+BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
 
@@ -34,6 +38,7 @@ class AccountPage(Screen):
     """Customer Account Info and Bill-to info, read-only, with Edit for roles that may edit."""
 
     OF_CUSTOMER = True
+    LOAD_WAIT_MS = 30_000  # how long the page may say it is loading (or show no values) before it is an error
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -47,9 +52,28 @@ class AccountPage(Screen):
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> AccountPage:
-        """Wait until the Bill-to info is shown."""
-        self.settle(self.bill_to_heading)
-        return self.found_ready()
+        """Wait until the Bill-to info is shown, loaded (``pages.account_loading``)."""
+        deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
+        while True:
+            self.settle(self.bill_to_heading)  # gone to sign-in or an error page meanwhile: said here
+            try:
+                self.loaded_sections(max(0, round((deadline - time.monotonic()) * 1000)))
+                return self.found_ready()
+            except PlaywrightError as error:
+                if not page_replaced(error) or time.monotonic() >= deadline:
+                    raise
+
+    def loaded_sections(self, wait_ms: int | None = None) -> list[dict[str, Any]]:
+        """Return each heading's terms and values once the page no longer says it is loading (up to ``wait_ms``,
+        default ``LOAD_WAIT_MS``); one still saying so raises ``UnknownPageError``: its values, and whether it
+        offers Edit, are not known yet."""
+        loading, sections = shown_sections(self.page, BILL_TO, self.LOAD_WAIT_MS if wait_ms is None else wait_ms)
+        if loading and loading != NO_VALUES_YET:  # no values, no sign of loading: said by what reads them
+            raise UnknownPageError(
+                f"The Account page at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
+                f"({loading})"
+            )
+        return sections
 
     def can_edit(self) -> bool:
         """Tell whether Edit is offered (it is not to roles that may not edit)."""
@@ -75,7 +99,7 @@ class AccountPage(Screen):
         """
         heading = any_language(SECTION_HEADINGS[section])
         shown: dict[str, str] = {}
-        for found in self.page.evaluate(TERMS_BY_HEADING):
+        for found in self.loaded_sections():
             if heading.match(found["heading"]):
                 for term, value in found["pairs"]:
                     field = field_named(term, fields)

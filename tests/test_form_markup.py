@@ -144,8 +144,12 @@ form.addEventListener("submit", async (event) => {{
       .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`);
     // The view drawn from what the page held before the save, then fetched anew (staleViewMs later), or at once.
     const first = BEHAVIOUR.staleViewMs ? {{...answer.saved, ...before}} : answer.saved;
-    form.outerHTML = `<h2>Bill-to info</h2><dl>${{draw(first).join("")}}</dl>`;
-    const fetchedAnew = () => {{ document.querySelector("dl").innerHTML = draw(answer.saved).join(""); }};
+    const busy = BEHAVIOUR.staleViewBusy ? ' aria-busy="true"' : "";  // saying so while it fetches anew, or not
+    form.outerHTML = `<h2>Bill-to info</h2><dl${{busy}}>${{draw(first).join("")}}</dl>`;
+    const fetchedAnew = () => {{
+      document.querySelector("dl").innerHTML = draw(answer.saved).join("");
+      document.querySelector("dl").removeAttribute("aria-busy");
+    }};
     if (BEHAVIOUR.staleViewMs) setTimeout(fetchedAnew, BEHAVIOUR.staleViewMs);
     if (!BEHAVIOUR.quiet) (BEHAVIOUR.savedAsAlert ? problem : status).textContent = "Your changes were saved.";
   }}
@@ -192,9 +196,10 @@ def serve(
     root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
-    long after, from the saved ones); ``status`` is the HTTP status of the answer (a list: of each answer in
-    turn); the telemetry is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the
-    form's request; ``headers``: more of its answer's headers.
+    long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile); ``status`` is the HTTP
+    status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
+    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
+    headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
