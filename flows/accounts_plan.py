@@ -44,11 +44,13 @@ class RowTask:
     started_before: dict[str, str] | None = None  # what an earlier run found before its Submit, if it got there
     overtaken: frozenset[str] = frozenset()  # fields a later row of the customer set in an earlier run
     notes: tuple[str, ...] = ()  # said in the row's outcome, whatever it is
+    listed: tuple[tuple[str, str], ...] = ()  # values as the portal's lists spell them: ("state", "上海市") for "SH"
 
     @property
     def changes(self) -> dict[str, str]:
-        """Return the row's new values, but for the fields a later row already set."""
-        return {name: value for name, value in self.row.changes.items() if name not in self.overtaken}
+        """Return the row's new values (as the portal's lists spell them), but for the fields a later row set."""
+        values = {**self.row.changes, **dict(self.listed)}
+        return {name: value for name, value in values.items() if name not in self.overtaken}
 
 
 @dataclass
@@ -237,6 +239,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             if row.number not in started:  # a row that began its Submit says itself what it did
                 overtaken = held_by_later_rows(row, customer_id, last, stored_now) | overtaken
         notes = tuple(f"{name}: not applied, {said}" for name, said in overtaken.items())
+        spelled: tuple[tuple[str, str], ...] = ()
         changes = {name: value for name, value in row.changes.items() if name not in overtaken}
         outcome = RowOutcome(row.number, row.customer, INVALID, customer_id, changes)
         if not customer_id:
@@ -245,8 +248,14 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             stored = directory.profile(customer_id)
             outcome.before = {name: stored[name] for name in changes if name in stored}
             partner_domain = client.partner_domain() if "email" in changes else None
-            bad = value_problems(changes, directory.rules(stored["country"]), partner_domain)
+            rules = directory.rules(stored["country"])
+            bad = value_problems(changes, rules, partner_domain)
             outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
+            listed = rules.listed_state(changes["state"]) if rules and changes.get("state") else None
+            if listed is not None and listed != changes["state"]:  # compared, and sent, as the portal stores it
+                notes += (f"state: {changes['state']!r} is {listed!r} in the country's list",)
+                changes["state"] = listed
+                spelled = (("state", listed),)
         if outcome.messages:
             plan.problems += [Problem(row.number, message) for message in outcome.messages]
             plan.settled.append(outcome)
@@ -261,7 +270,9 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
                 outcome.outcome = UNCHANGED
             plan.settled.append(outcome)
             continue
-        task = RowTask(row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes)
+        task = RowTask(
+            row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes, spelled
+        )
         plan.tasks.append(task)
         planned.add(customer_id)
         directory.profiles[customer_id] = {**directory.profile(customer_id), **changes}

@@ -25,6 +25,18 @@ SPREADSHEET_ERRORS = frozenset({
     "#NUL!", "#VALEUR!", "#NOM?", "#NOMBRE!", "#PROPAGATION!", "#CHAMP!", "#INCONNU!",  # French
     "ERR:502", "ERR:504", "ERR:508", "ERR:511", "ERR:522", "ERR:523",  # LibreOffice
 })  # fmt: skip
+# ISO 3166-2:CN: China's provinces by their codes, each as China's list of them names it. A sheet may give the
+# code; the portal stores the name (its list's): compared as written, a file run again would submit it again.
+STATE_CODES = {
+    "CN": {
+        "BJ": "北京市", "TJ": "天津市", "HE": "河北省", "SX": "山西省", "NM": "内蒙古自治区", "LN": "辽宁省",
+        "JL": "吉林省", "HL": "黑龙江省", "SH": "上海市", "JS": "江苏省", "ZJ": "浙江省", "AH": "安徽省",
+        "FJ": "福建省", "JX": "江西省", "SD": "山东省", "HA": "河南省", "HB": "湖北省", "HN": "湖南省", "GD": "广东省",
+        "GX": "广西壮族自治区", "HI": "海南省", "CQ": "重庆市", "SC": "四川省", "GZ": "贵州省", "YN": "云南省",
+        "XZ": "西藏自治区", "SN": "陕西省", "GS": "甘肃省", "QH": "青海省", "NX": "宁夏回族自治区",
+        "XJ": "新疆维吾尔自治区", "TW": "台湾省", "HK": "香港特别行政区", "MO": "澳门特别行政区",
+    },
+}  # fmt: skip
 # A subdivision code as ISO 3166-2 spells it, with or without its country: "SH", "CN-SH", "31".
 SUBDIVISION_CODE = re.compile(r"^(?:[A-Z]{2}-)?[A-Z0-9]{1,3}$", re.IGNORECASE)
 
@@ -71,6 +83,14 @@ class CountryRules:
         if listed_by_name and SUBDIVISION_CODE.match(state):
             return None
         return f"{state!r} is not a state or province of {self.iso2}"
+
+    def listed_state(self, state: str) -> str:
+        """Return ``state`` as the country's list spells it ("ny" -> "NY"; "SH" or "CN-SH" -> "上海市" where the
+        list names China's provinces so), as the portal stores it; else as given."""
+        by_spelling = {known.casefold(): known for known in self.states}
+        given = state.strip().casefold()
+        named = STATE_CODES.get(self.iso2, {}).get(given.upper().removeprefix(f"{self.iso2}-"), "")
+        return by_spelling.get(given) or (named if named in self.states else state)
 
     def pattern_problem(self, what: str, value: str, pattern: str) -> str | None:
         """Say why ``value`` does not match the country's ``pattern`` for ``what``, or None."""

@@ -14,6 +14,7 @@ from flows.journal import Journal
 from flows.outcomes import FAILED, RowOutcome
 from flows.rest import PortalClient
 from flows.spreadsheet import AccountRow
+from pages import BillingProfile
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
@@ -77,3 +78,38 @@ def test_a_refused_file_s_results_have_a_line_for_every_row_the_valid_ones_left_
     # Then its results hold both rows: the problem, and the valid row not run, its city as it was
     assert [(o.row, o.outcome) for o in refused.outcomes] == [(2, "unchanged"), (3, "invalid")]
     assert (refused.outcomes[0].messages, refused.outcomes[0].after) == ([NOT_RUN], {"city": "Paris"})
+
+
+class ChineseCustomerApi(OneCustomerApi):
+    """The check's REST client, for one customer in China, Contoso, whose billing state is ``state``."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__("北京市")
+        self.state = state
+
+    def billing_profile(self, customer_id: str) -> BillingProfile:
+        return BillingProfile.from_mapping({"city": self.city, "state": self.state, "country": "CN"})
+
+    def country_rules(self, country: str) -> dict[str, object]:
+        return {"iso2Code": "CN", "supportedStatesList": ["北京市", "上海市"]}  # by name, as China's list is
+
+
+@pytest.mark.parametrize("code", ["SH", "cn-sh"])
+def test_a_file_run_again_with_a_province_given_by_its_code_submits_nothing(code: str) -> None:
+    # Given a row giving Shanghai by its code, a customer the portal already holds in 上海市 (it stores the name)
+    rows = [AccountRow(2, "Contoso", {"state": code})]
+
+    plan = check_rows(rows, cast(PortalClient, ChineseCustomerApi("上海市")))
+
+    # Then the row is unchanged: nothing to submit, and it says how it read the code
+    assert ([task.row.number for task in plan.tasks], [o.outcome for o in plan.settled]) == ([], ["unchanged"])
+    assert plan.settled[0].messages == [f"state: {code!r} is '上海市' in the country's list"]
+
+
+def test_a_province_given_by_its_code_is_sent_as_the_country_s_list_names_it() -> None:
+    # Given a customer in 北京市 and a row moving it to Shanghai, by its code
+    plan = check_rows([AccountRow(2, "Contoso", {"state": "SH"})], cast(PortalClient, ChineseCustomerApi("北京市")))
+
+    # Then the Submit will carry the name the portal stores, so the next run finds it held
+    [task] = plan.tasks
+    assert (task.changes, task.before) == ({"state": "上海市"}, {"state": "北京市"})
