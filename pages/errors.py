@@ -16,6 +16,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .strings import LOCALES
+
 # What a page says it is, read without waiting: its main heading, else its title, else its first words.
 PAGE_HEADING = """() => {
   const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
@@ -97,6 +99,24 @@ def page_says(page: Page) -> str:
         return str(page.evaluate(PAGE_HEADING))
     except PlaywrightError:  # closed, or navigating again
         return ""
+
+
+def unread_language(page: Page) -> str:
+    """Say that ``page`` is in a language the library has no strings for (its ``lang``, "de-DE" say), else "".
+
+    Every screen is found by its words: such a page shows none the library waits for, and would be taken
+    for a screen that never came.
+    """
+    try:
+        language = str(page.evaluate("document.documentElement.lang || ''")).strip()
+    except PlaywrightError:  # closed, or navigating again
+        return ""
+    if not language or language.split("-")[0].lower() in {known.split("-")[0].lower() for known in LOCALES}:
+        return ""
+    return (
+        f"the page is in {language} (its lang), which the library does not read: it knows {', '.join(LOCALES)}; "
+        "set the user's language in the portal, or the browser's (locale=...), to one of them"
+    )
 
 
 def address_of(url: str) -> str:

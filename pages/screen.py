@@ -32,6 +32,7 @@ from .errors import (
     no_answer,
     page_says,
     retry_after_seconds,
+    unread_language,
 )
 from .list_quiet import page_replaced
 from .not_selected import why_not_selected
@@ -353,7 +354,8 @@ class Screen:
         else:
             seen = "the page showed neither it, nor sign-in, nor an error page the library knows"
         where = f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: {seen}"
-        return UnknownPageError(where + (f"; it says {says!r}" if says else ""))
+        unread = unread_language(self.page)
+        return UnknownPageError(where + (f"; it says {says!r}" if says else "") + (f"; {unread}" if unread else ""))
 
     def shown_error(self) -> Exception:
         """Return the error for the error page shown: its status from the heading, its message.

@@ -23,7 +23,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import SignInError, browser_error_page, document_status, page_says
+from .errors import SignInError, browser_error_page, document_status, page_says, unread_language
 from .errors import address_of as without_query
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
@@ -162,6 +162,9 @@ class SignInPage:
             target.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
         except PlaywrightTimeoutError:
             self.check_not_an_error_page()
+            unread = unread_language(self.page)
+            if unread:  # none of its steps' words will show
+                raise self.stopped(f"{failure}: {unread}") from None
             try:
                 target.first.wait_for()
             except PlaywrightTimeoutError:
