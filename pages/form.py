@@ -27,6 +27,7 @@ from .errors import (
     page_lost,
 )
 from .form_loading import REDRAWN, FormShown, at_submit, wait_until_loaded
+from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
@@ -168,7 +169,7 @@ class FormPage(Screen):
             timeout: PlaywrightTimeoutError | None = None
             if self.shows_field(name):  # else said at once, not after the wait for a field to show
                 try:
-                    highlight(self.field(name)).fill(value)
+                    self.type_into(name, value)
                     continue
                 except PlaywrightTimeoutError as error:
                     timeout = error
@@ -178,6 +179,18 @@ class FormPage(Screen):
                 f"(labelled {', '.join(UI_STRINGS[name])})"
             ) from timeout
         return self
+
+    def type_into(self, name: str, value: str) -> None:
+        """Type ``value`` over the field ``name``; in a list (a <select>, a combobox), pick the option of that name."""
+        field = highlight(self.field(name))
+        try:
+            field.fill(value)
+        except PlaywrightTimeoutError:
+            raise
+        except PlaywrightError as error:
+            if not not_typed_into(error):
+                raise
+            choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])
 
     def field_errors(self) -> dict[str, str]:
         """Return each invalid field's message (its accessible description), keyed by API field name.

@@ -85,7 +85,9 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
 }}"""
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
-  return fields.map(el => [labelOf(el), el.value]);
+  // A list's value as a person reads it: its option's label, not the code it sends ("上海市", not "SH").
+  const valueOf = (el) => el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].label : el.value;
+  return fields.map(el => [labelOf(el), valueOf(el)]);
 }}"""
 
 

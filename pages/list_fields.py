@@ -1,0 +1,55 @@
+"""Fields that take a value from a list: a <select>, or a combobox that shows its options (a state or province,
+where the portal checks it against the country's list)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .errors import ValidationError
+from .shown_values import tidied
+
+OPTIONS_WAIT_MS = 5_000  # how long a combobox may take to show its options once opened
+# A <select>'s options, each as a person reads it and as the form sends it; null for any other element.
+SELECT_OPTIONS = """el => el.tagName === "SELECT" ? [...el.options].map(option => [option.label, option.value])
+  : null"""
+
+
+def not_typed_into(error: Exception) -> bool:
+    """Tell whether Playwright's ``fill`` refused the element as no text box (a list, not an <input>)."""
+    return "not an <input>" in str(error)
+
+
+def choose_option(page: Page, field: Locator, name: str, value: str, label: str) -> None:
+    """Pick the option ``value`` (as a person reads it, or as the form sends it) in the list field ``field``.
+
+    An option the list does not have is a ``ValidationError`` for the field ``name`` (labelled ``label``), naming
+    the options it has: nothing is picked, nothing sent.
+    """
+    options = field.evaluate(SELECT_OPTIONS)
+    if options is not None:
+        listed = (sent for shown, sent in options if value in (sent, shown) or tidied(shown) == tidied(value))
+        chosen = next(listed, None)
+        if chosen is None:
+            raise not_listed(name, value, label, [shown for shown, _ in options])
+        field.select_option(value=chosen)
+        return
+    field.click()  # a combobox: its options show once it is opened
+    shown = page.get_by_role("option")
+    try:
+        shown.first.wait_for(timeout=OPTIONS_WAIT_MS)
+    except PlaywrightTimeoutError:
+        page.keyboard.press("Escape")
+        raise ValidationError({name: f"the form's {label} list showed no options to pick {value!r} from"}) from None
+    names = [text.strip() for text in shown.all_inner_texts()]
+    index = next((at for at, text in enumerate(names) if tidied(text) == tidied(value)), None)
+    if index is None:
+        page.keyboard.press("Escape")
+        raise not_listed(name, value, label, names)
+    shown.nth(index).click()
+
+
+def not_listed(name: str, value: str, label: str, options: list[str]) -> ValidationError:
+    """Return the error for ``value``, which the list field ``name`` does not offer."""
+    listed = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+    return ValidationError({name: f"{value!r} is not among the form's {label} options ({listed}): nothing was sent"})
