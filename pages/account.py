@@ -170,7 +170,7 @@ class AccountEditPage(FormPage):
 
         Should the portal have gone on to the Account page meanwhile, it is read there.
         """
-        if not self.form.count():
+        if not self.submit_button.count():  # a form without a <form> element is one too
             return AccountPage(self.page).wait_until_ready().billing_profile()
         shown = self.shown_fields(BILLING_PROFILE_FIELDS)
         missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]

@@ -26,7 +26,7 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_loading import REDRAWN, FormShown, at_submit, wait_until_loaded
+from .form_loading import FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
@@ -38,10 +38,13 @@ from .submit_answer import SubmitAnswer
 from .watch import highlight
 
 SUBMIT_NAME = any_language("submit")
-# What the fields of the form Submit sends hold (none without a <form>), for ``at_submit``.
-VALUES_AT_SUBMIT = f"""submit => {{
-  const form = submit.form || submit.closest("form");
-  return form ? ({FORM_VALUES})(form) : [];
+# What the fields of the form Submit sends hold (its <form>, else what holds Submit), for ``at_submit``.
+VALUES_AT_SUBMIT = f"""submit => {{{FORM_OF}
+  return ({FORM_VALUES})(formOf(submit));
+}}"""
+# Each invalid field of the form Submit sends, its label and message (``INVALID_FIELDS``), for ``at_submit``.
+INVALID_AT_SUBMIT = f"""submit => {{{FORM_OF}
+  return ({INVALID_FIELDS})(formOf(submit));
 }}"""
 
 
@@ -198,9 +201,9 @@ class FormPage(Screen):
         A field whose label this library does not know is keyed by its label, so no error is lost.
         """
         fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
-        if not self.form.count():  # the page went on to another view as it refused (a single-page portal)
+        if not self.submit_button.count():  # the page went on to another view as it refused (a single-page portal)
             return {}
-        invalid: list[list[str]] = self.form.evaluate(INVALID_FIELDS)
+        invalid: list[list[str]] = at_submit(self.page, self.submit_button, SUBMIT_NAME, INVALID_AT_SUBMIT)
         return {field_named(label, fields) or label: message for label, message in invalid}
 
     def submit_form(self) -> bool:

@@ -43,22 +43,25 @@ def at_submit(page: Page, submit: Locator, name: re.Pattern[str], script: str, a
     return found["answer"] if found is not None else submit.first.evaluate(script, arg)
 
 
+# The form Submit sends; a portal's form without a <form> element (a panel's fields, Submit in its footer): what
+# holds Submit, its main landmark or dialog. Looked for across shadow roots (Submit in a web component's).
+FORM_OF = """
+  const closest = (el, selector) => {
+    for (let at = el; at; at = at.getRootNode().host) {
+      const found = at.closest(selector);
+      if (found) return found;
+    }
+    return null;
+  };
+  const formOf = (submit) => submit.form || closest(submit, "form")
+    || closest(submit, 'main, [role="main"], [role="dialog"]') || document.body;
+"""
 # Why the form is not ready yet ("" once it is; REDRAWN when it was replaced by another), and its fields' labels:
 # polled in the page until ready or ``waitMs`` is over, in one call. A value set by a script changes no
 # attribute, so no observer would see it.
 REDRAWN = "REDRAWN"
-FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
-  // The form Submit sends; a portal's form without a <form> element: what holds Submit. Looked for across
-  // shadow roots (Submit in a web component's).
-  const closest = (el, selector) => {{
-    for (let at = el; at; at = at.getRootNode().host) {{
-      const found = at.closest(selector);
-      if (found) return found;
-    }}
-    return null;
-  }};
-  const form = submit.form || closest(submit, "form") || closest(submit, 'main, [role="main"], [role="dialog"]')
-    || document.body;
+FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{{FORM_OF}
+  const form = formOf(submit);
   const read = () => {{{FIELDS_OF_FORM}
     return [fields, labelOf];
   }};
