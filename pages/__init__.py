@@ -5,6 +5,7 @@ from .customers import CustomerPage, CustomersPage
 from .dashboard import DashboardPage
 from .errors import (
     AmbiguousCustomerError,
+    ConfirmationAskedError,
     CustomerNotFoundError,
     EditConflictError,
     MfaRequiredError,
@@ -32,6 +33,7 @@ __all__ = [
     "AddCustomerPage",
     "AmbiguousCustomerError",
     "BillingProfile",
+    "ConfirmationAskedError",
     "CustomerNotFoundError",
     "CustomerPage",
     "CustomersPage",

@@ -164,6 +164,11 @@ class UnknownPageError(PortalError):
         self.unanswered = unanswered
 
 
+class ConfirmationAskedError(UnknownPageError):
+    """Submit opened a dialog asking a person to confirm ("Save changes?"), which the library does not answer:
+    nothing was sent, the dialog is left open."""
+
+
 class PageCrashedError(PortalError):
     """The browser's page crashed, or it (its context, the whole browser) was closed, before the step was done.
 

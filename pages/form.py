@@ -16,6 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import (
     GATEWAY_DOWN,
+    ConfirmationAskedError,
     PageError,
     PortalError,
     PortalUnavailableError,
@@ -86,6 +87,11 @@ ANSWER_GRACE_MS = 5_000
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
 
 
+def page_says_in(element: Locator) -> str:
+    """Return what ``element`` says, on one line (its first 200 characters)."""
+    return " ".join(element.inner_text().split())[:200]
+
+
 class FormPage(Screen):
     """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
 
@@ -100,6 +106,9 @@ class FormPage(Screen):
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
         self.form = page.locator("form").filter(has=self.submit_button).first
+        # A dialog asking a person to confirm ("Save changes?"), not one holding the form itself.
+        modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"]'))
+        self.asked_to_confirm = modal.filter(has_not=self.submit_button, visible=True)
         self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
@@ -308,7 +317,14 @@ class FormPage(Screen):
                 first_sign = watched.any_new_page  # cheaper to look for than an answer in place
             else:
                 first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
+                first_sign = first_sign.or_(self.asked_to_confirm)
             first_sign.first.wait_for()
+            if not watched.carried() and self.asked_to_confirm.count():  # it waits for a person, not for the portal
+                said = page_says_in(self.asked_to_confirm.first)
+                raise ConfirmationAskedError(
+                    f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
+                    "nothing was sent"
+                )
             watched.await_portal()  # in place, only what changed once the portal answered is its answer
             # A refused navigation shows the browser's own page: nothing to settle there.
             answered = watched.answer.or_(self.moved_on(watched))
@@ -342,6 +358,8 @@ class FormPage(Screen):
                 ) from error
             raise
         # The portal took the form, but what it did with it is not shown (or the page after it never came).
+        except ConfirmationAskedError:
+            raise
         except (PortalUnavailableError, UnknownPageError) as error:
             silent = isinstance(error, PortalUnavailableError) or getattr(error, "unanswered", False)
             raise watched.failed() or UnknownPageError(

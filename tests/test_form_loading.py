@@ -14,7 +14,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 from test_form_markup import API, BILLING, PORTAL, saves, serve
 
-from flows import BillingProfile, PageCrashedError, PageError, PortalError, UnknownPageError, submit_changes
+from flows import (
+    BillingProfile,
+    ConfirmationAskedError,
+    PageCrashedError,
+    PageError,
+    PortalError,
+    UnknownPageError,
+    submit_changes,
+)
 from pages import AccountEditPage, AccountPage
 from pages.strings import UI_STRINGS
 
@@ -226,3 +234,13 @@ def test_a_change_of_accents_alone_is_read_back_once_the_view_shows_it(page: Pag
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Lyón"})
 
     assert profile.city == "Lyón"
+
+
+def test_a_submit_that_opens_a_dialog_asking_to_confirm_says_so_at_once_and_sends_nothing(page: Page) -> None:
+    # Given a form whose Submit asks a person to confirm, in a dialog, before it sends anything
+    posted = serve(page, saves, confirm=True)
+
+    # When the city is changed and submitted, then the dialog is said, not waited out as an answer that never came
+    with pytest.raises(ConfirmationAskedError, match=r"opened a dialog asking 'Save changes to this billing profile\?"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+    assert posted == []

@@ -103,6 +103,11 @@ const markInvalid = (name, message) => {{
 }};
 form.addEventListener("submit", async (event) => {{
   event.preventDefault();
+  if (BEHAVIOUR.confirm) {{  // a person asked to confirm first: nothing is sent until they do
+    document.querySelector("main").insertAdjacentHTML("beforeend", `<div role="alertdialog" aria-modal="true">
+      <p>Save changes to this billing profile?</p><button type="button">Yes</button></div>`);
+    return;
+  }}
   const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
   if (BEHAVIOUR.ownCheck && !/^\\d{{5}}$/.test(values.postalCode)) return markInvalid("postalCode", BEHAVIOUR.ownCheck);
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
@@ -196,10 +201,10 @@ def serve(
     root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
-    long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile); ``status`` is the HTTP
-    status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
-    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
-    headers.
+    long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
+    to confirm in a dialog); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the
+    telemetry is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
+    ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
