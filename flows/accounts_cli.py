@@ -30,7 +30,7 @@ from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
 from .progress import Progress
 from .rest import PortalClient
-from .spreadsheet import SpreadsheetError, read_rows, write_results
+from .spreadsheet import SpreadsheetError, read_rows, results_dialect, write_results
 from .workers import Pool, WorkerFailure, Workers
 
 EXIT_USAGE = 2  # as argparse exits, and update-account
@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.verbose:
         logging.getLogger("flows").setLevel(logging.WARNING)  # N workers' steps would bury the progress
     results = args.results or args.file.with_name(args.file.name + ".results.csv")
+    delimiter, sep_line = results_dialect(args.file)  # Excel splits the results where it split the changes
     overwrite = overwritten_input(args.file, results)
     if results.suffix.lower() not in (".csv", ".json"):  # an .xlsx would get CSV text under Excel's name
         overwrite = f"--results {results}: the results are written as CSV or JSON, named .csv or .json"
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.file} has no rows below its header: nothing to do", file=sys.stderr)
         if not args.dry_run:
             try:
-                write_results(results, [])
+                write_results(results, [], delimiter, sep_line=sep_line)
             except OSError as error:
                 print(f"error: the results cannot be written to {results}: {error}", file=sys.stderr)
                 return EXIT_FAILED
@@ -220,6 +221,7 @@ def check_and_apply(
     args: argparse.Namespace, rows: list[Any], pool: Pool, client: PortalClient, journal: Journal, results: Path
 ) -> int:
     """Check every row, then (unless refused or a dry run) apply them with the progress shown."""
+    delimiter, sep_line = results_dialect(args.file)
     plan = check_rows(rows, client, journal)
     if args.dry_run:
         for line in plan.describe():
@@ -229,7 +231,7 @@ def check_and_apply(
         refuse_problems(plan, skip_invalid=args.skip_invalid)
     except InvalidRowsError as refused:
         print(f"error: {refused}", file=sys.stderr)
-        write_results(results, refused.outcomes)
+        write_results(results, refused.outcomes, delimiter, sep_line=sep_line)
         return EXIT_REFUSED
     for problem in plan.problems:
         print(f"skipped: {problem}", file=sys.stderr)
@@ -241,6 +243,6 @@ def check_and_apply(
         outcomes = run_plan(plan, rows, pool, client, journal, progress.update)
     finally:
         progress.finish()
-    write_results(results, outcomes)
+    write_results(results, outcomes, delimiter, sep_line=sep_line)
     print(summary(outcomes, results))
     return exit_code(outcomes)

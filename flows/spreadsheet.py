@@ -182,16 +182,37 @@ def read_csv(path: Path) -> list[list[str]]:
         return csv_records(text[named.end() :], named.group(1), path, first_line=2)
     if not text:
         return []  # an empty file, said by the caller
-    headers = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS]
-    for delimiter, header in zip(DELIMITERS, headers, strict=True):  # the comma first, when several would do
+    headers = header_by_delimiter(text)
+    for delimiter, header in headers.items():  # the comma first, when several would do
         if CUSTOMER_COLUMN in map(column_name, header):
             return csv_records(text, delimiter, path)
-    cells = max(headers, key=len)  # the most columns a delimiter finds: the likeliest reading of the header
+    cells = max(headers.values(), key=len)  # the most columns a delimiter finds: the likeliest reading of the header
     raise SpreadsheetError(
         f"No {CUSTOMER_COLUMN!r} column in {path}: its header row, split at commas, semicolons or tabs, has: "
         f"{', '.join(map(cell_text, cells)) or 'nothing'}; name the customers' column {CUSTOMER_COLUMN!r}, "
         f"and {SAVE_AS_CSV}"
     )
+
+
+def header_by_delimiter(text: str) -> dict[str, list[str]]:
+    """Return the header row of a CSV's ``text`` as each of ``DELIMITERS`` splits it, the comma first."""
+    return {delimiter: next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS}
+
+
+def results_dialect(source: str | Path) -> tuple[str, bool]:
+    """Return the delimiter results for the changes in ``source`` are written with, and whether a ``sep=`` line names
+    it: a CSV's own (a French Excel saves and splits at ";"), as it named it; else the comma."""
+    path = Path(source)
+    try:
+        text = csv_text(path.read_bytes(), path) if path.suffix.lower() == ".csv" else ""
+    except (OSError, SpreadsheetError):
+        return ",", False
+    named = SEP_LINE.match(text)
+    if named:
+        return named.group(1), True
+    headers = header_by_delimiter(text).items() if text else ()
+    found = (delimiter for delimiter, header in headers if CUSTOMER_COLUMN in map(column_name, header))
+    return next(found, ","), False
 
 
 def csv_records(text: str, delimiter: str, path: Path, first_line: int = 1) -> list[list[str]]:
@@ -317,11 +338,14 @@ def inert(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def write_results(path: str | Path, outcomes: Sequence[RowOutcome]) -> None:
+def write_results(
+    path: str | Path, outcomes: Sequence[RowOutcome], delimiter: str = ",", *, sep_line: bool = False
+) -> None:
     """Write the outcomes to ``path``: JSON for ``.json``, else CSV with a before and after column per field.
 
     The CSV is for Excel: UTF-8 with a BOM (without one, Windows Excel reads it in the computer's own
-    code page and garbles Chinese and French names), and no cell that Excel would run as a formula.
+    code page and garbles Chinese and French names), and no cell that Excel would run as a formula; its
+    ``delimiter`` the changes' file's own (``results_dialect``), named on a first ``sep=`` line if that one was.
     """
     path = Path(path)
     temporary = path.with_name(path.name + ".tmp")  # never a half-written results file
@@ -333,7 +357,9 @@ def write_results(path: str | Path, outcomes: Sequence[RowOutcome]) -> None:
         header += [f"{name} {when}" for name in fields for when in ("wanted", "before", "after")]
         header += ["messages", "seconds", "trace"]
         with temporary.open("w", newline="", encoding="utf-8-sig") as file:
-            writer = csv.writer(file)
+            if sep_line:
+                file.write(f"sep={delimiter}\r\n")
+            writer = csv.writer(file, delimiter=delimiter)
             writer.writerow(map(inert, header))  # a column of the input names a field, wanted or not
             for o in outcomes:
                 values = [getattr(o, when).get(name, "") for name in fields for when in ("wanted", "before", "after")]

@@ -83,6 +83,25 @@ def test_results_csv_cells_excel_would_run_as_formulas_are_written_inert(tmp_pat
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == [kept]
 
 
+@pytest.mark.parametrize(
+    ("header", "first_lines"),
+    [("customer;city\r\n", ["row;customer;outcome;customer_id;messages;seconds;trace"]),
+     ("sep=;\r\ncustomer;city\r\n", ["sep=;", "row;customer;outcome;customer_id;messages;seconds;trace"]),
+     ("customer,city\r\n", ["row,customer,outcome,customer_id,messages,seconds,trace"])],
+    ids=["semicolons", "semicolons-named", "commas"],
+)  # fmt: skip
+def test_results_csv_is_split_as_the_changes_file_was(tmp_path: Path, header: str, first_lines: list[str]) -> None:
+    # Given a file of changes as a French Excel saves it (semicolons: that Excel splits a CSV at them alone)
+    file = tmp_path / "changes.csv"
+    file.write_bytes(codecs.BOM_UTF8 + header.encode())
+
+    done = update_accounts(file)
+
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "changes.csv.results.csv").read_text(encoding="utf-8-sig")
+    assert written.splitlines() == first_lines
+
+
 def test_results_csv_starts_with_a_bom_so_excel_on_windows_reads_names_as_utf_8(tmp_path: Path) -> None:
     write_results(
         tmp_path / "r.csv", [RowOutcome(2, "趋势信息有限公司", "changed"), RowOutcome(3, "Société Lyonnaise", "failed")]
