@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import pytest
@@ -176,3 +178,23 @@ def test_sign_in_pages_may_not_be_framed_or_cached(agent: UserAgent) -> None:
     response = agent.authorize()
     # Then no other site may frame it and no cache keeps it
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_help_page_is_in_the_sign_in_s_language_not_the_browser_s(agent: UserAgent) -> None:
+    # Given a sign-in in French (the portal's language picked), in a browser set to English
+    account = agent.authorize(auth_request(ui_locales="fr-FR"), **{"Accept-Language": "en-US"})
+    link = re.search(r'<a href="([^"]*/help[^"]*)"', account.get_data(as_text=True))
+    assert link, "no help link on the account step"
+
+    # When its "Can't access your account?" is followed
+    shown = agent.client.get(html.unescape(link.group(1)), headers={"Accept-Language": "en-US"})
+
+    # Then the help is in French too
+    assert (markup_of(shown).lang, markup_of(shown).headings) == ("fr-FR", ["Récupérer votre compte"])
+
+
+def test_a_page_the_provider_does_not_have_says_so_in_one_language(agent: UserAgent) -> None:
+    shown = agent.client.get("/organizations/no-such-page", headers={"Accept-Language": "fr-FR"})
+
+    assert shown.status_code == 404
+    assert page_of(shown).message() == "Vérifiez l’adresse, ou revenez à l’application et reconnectez-vous."

@@ -196,3 +196,17 @@ def test_an_id_token_that_is_not_for_this_sign_in_is_refused(
     response = client.get("/signin-oidc", query_string=real)
     assert response.status_code == status
     assert (signed_in_user(client) is None) == (status == 400)
+
+
+def test_a_callback_with_a_state_never_sent_is_refused_in_the_page_s_language_with_its_code(portal: Flask) -> None:
+    # Given a sign-in answered with a state this browser's session never sent (a second tab's, Back after signing in)
+    client = portal.test_client()
+    refused = {**answer(start_sign_in(client)), "state": "never-sent"}
+
+    response = client.get("/signin-oidc", query_string=refused, headers={"Accept-Language": "fr-FR"})
+
+    # Then it is refused in French, with the error's code, not the sign-in library's English words
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "La connexion n’a pas pu aboutir. Reconnectez-vous. (mismatching_state)" in text
+    assert "CSRF" not in text
