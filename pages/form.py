@@ -32,7 +32,7 @@ from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
-from .screen import ACTION_DONE, Screen, link_or_button, snapshot_role
+from .screen import ACTION_DONE, Screen, link_or_button, log, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
@@ -114,6 +114,7 @@ class FormPage(Screen):
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
         self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
+        self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
 
     def wait_until_ready(self) -> Self:
         """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
@@ -203,6 +204,7 @@ class FormPage(Screen):
             if not not_typed_into(error):
                 raise
             choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])
+            self.listed.add(name)
 
     def field_errors(self) -> dict[str, str]:
         """Return each invalid field's message (its accessible description), keyed by API field name.
@@ -231,8 +233,7 @@ class FormPage(Screen):
         """
         self.message, self.answer_status = "", 0
         self.ready_url = None  # whatever the answer, the screen may have been left
-        watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
-        watched.start()
+        watched = self.watch_submit()
         try:
             with lost_during_submit(watched.url):
                 shown = self.answer_to(watched)
@@ -263,6 +264,37 @@ class FormPage(Screen):
             self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
         self.typed = {}  # answered: what a later Submit sends is typed anew
         return took and not self.answer_status
+
+    def watch_submit(self) -> SubmitAnswer:
+        """Start watching the page for Submit's answer, once the form still holds what was typed.
+
+        A single-page portal may fill its form anew from its API a moment after it showed it (its fresh copy of
+        the profile): typed before, the values are gone, and Submit would send the old ones. They are typed again
+        once; a field that still shows otherwise (a mask that formats what is typed) is left as it shows.
+        """
+        for again in (False, True):
+            watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
+            watched.start()
+            lost = self.typed_values_lost(watched.values)
+            if not lost:
+                return watched
+            if again:
+                log.warning("The form at %s shows other values than typed in %s", self.page.url, ", ".join(lost))
+                return watched
+            watched.stop()
+            log.info("The form at %s no longer holds what was typed in %s: typed again", self.page.url, ", ".join(lost))
+            self.fill({name: self.typed[name] for name in lost})
+        raise AssertionError("unreachable: the second look returns")
+
+    def typed_values_lost(self, held: list[str]) -> list[str]:
+        """Return the fields typed into (lists aside) that no longer hold what was typed; ``held`` is what the page's
+        form fields hold (``SubmitAnswer.values``): only a value missing there is read again, by its field."""
+        typed = {name: value for name, value in self.typed.items() if name not in self.listed}
+        suspect = [name for name, value in typed.items() if len(value.strip()) > 1 and value.strip() not in held]
+        if not held or not suspect:  # no <form> to read from at once: nothing to compare with
+            return []
+        shown = self.shown_fields(tuple(suspect))
+        return [name for name in suspect if name in shown and tidied(shown[name]) != tidied(typed[name])]
 
     def refusal(self, status: int, url: str, retry_after: float | None = None) -> PortalError:
         """Return the error for a 4xx answer to Submit in place, other than a refusal of the values.

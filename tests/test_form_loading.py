@@ -42,6 +42,18 @@ def test_a_form_filled_after_it_shows_is_typed_into_once_it_holds_the_customer_s
     assert posted == [{**sent, "city": "Villeurbanne"}]
 
 
+def test_a_form_filled_anew_as_typing_begins_is_typed_into_again_before_submit(page: Page) -> None:
+    # Given a form the portal fills anew from its API (its fresh copy of the profile) as typing begins
+    posted = serve(page, saves, refillOnFirstInput=True)
+
+    # When the city is changed and submitted
+    submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Villeurbanne"})
+
+    # Then the form went out with the city typed, not with the value the portal put back over it
+    sent = {name: value for name, value in BILLING.items() if name != "country"}
+    assert posted == [{**sent, "city": "Villeurbanne"}]
+
+
 def test_a_form_that_never_finishes_loading_is_said_so_and_nothing_is_typed(
     page: Page, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -81,6 +81,10 @@ if (BEHAVIOUR.loadAfterMs) {{  // drawn empty, filled from the portal's API a mo
     document.getElementById("loading")?.remove();
   }}, BEHAVIOUR.loadAfterMs);
 }}
+if (BEHAVIOUR.refillOnFirstInput) {{  // the portal's fresh copy of the profile, landing as typing begins
+  const held = [...form.elements].map(el => [el, el.value]);
+  form.addEventListener("input", () => held.forEach(([el, value]) => {{ el.value = value; }}), {{once: true}});
+}}
 const before = Object.fromEntries(new FormData(form));  // as the portal's API gave it: shown again from its cache
 if (BEHAVIOUR.shadow) for (const message of [problem, status]) {{  // each in a web component's own tree
   const host = document.createElement("portal-message");
@@ -202,9 +206,10 @@ def serve(
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
-    to confirm in a dialog); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the
-    telemetry is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
-    ``headers``: more of its answer's headers.
+    to confirm in a dialog; ``refillOnFirstInput``: the fields filled anew as typing begins); ``status`` is the
+    HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
+    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
+    headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
