@@ -155,6 +155,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.workeroutput["suite_a11y_known"] = [sorted(known) for known in config.stash[KNOWN]]  # type: ignore[attr-defined]
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's: a run without it (-p no:xdist) has no such hook
 def pytest_testnodedown(node: object) -> None:
     known = (getattr(node, "workeroutput", {}) or {}).get("suite_a11y_known")
     if known:
@@ -178,7 +179,8 @@ class Summary:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         known = self.config.stash.get(KNOWN, (set(), set()))
-        if not self.scans or not known[0]:  # judged only when the screen tests were collected
+        # Judged only when the screen tests were collected, all of them: tests named by their ids collect no others
+        if not self.scans or not known[0] or any("::" in str(arg) for arg in self.config.args):
             known = None
         else:
             try:

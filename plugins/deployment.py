@@ -95,6 +95,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.workeroutput["suite_counts"] = dict(config.stash[COUNTS])  # type: ignore[attr-defined]
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's: a run without it (-p no:xdist) has no such hook
 def pytest_testnodedown(node: object) -> None:
     output = getattr(node, "workeroutput", {}) or {}
     config: pytest.Config = node.config  # type: ignore[attr-defined]

@@ -74,6 +74,26 @@ def test_a_run_updates_compares_and_reports_through_its_controller(tmp_path: Pat
     assert "layers-screen-fr-FR-desktop-diff.png" in (tmp_path / "run" / "report.html").read_text()
 
 
+def test_an_update_from_tests_named_by_their_ids_keeps_the_other_screens_entries(tmp_path: Path) -> None:
+    # Given a baseline that accepts findings of two screens, in two languages
+    other = {"rule": "region", "target": "#banner", "impact": "moderate"}
+    rewrite(tmp_path / "a11y.json", {("dashboard", "zh-CN"): [other], ("layers-screen", "fr-FR"): [other]}, "4.12.1")
+
+    # When one test, named by the id pytest prints (xdist off), accepts what it finds
+    node = f"{MODULE}::test_layers_screen[chromium-en-US]"
+    baseline = f"--a11y-baseline={tmp_path / 'a11y.json'}"
+    made = run_pytest(node, "-p", "no:xdist", "--base-url", NO_PORTAL, baseline, "--update-a11y-baseline", "-m", "a11y",
+                      folder=tmp_path / "run", env={"LAYERS_TEXT_COLOUR": PALE})  # fmt: skip
+
+    # Then its screen's entries are written, and those of the screens it did not scan are kept, not called unknown
+    assert made.returncode == 0, made.output
+    findings = json.loads((tmp_path / "a11y.json").read_text())["findings"]
+    assert sorted((screen, locale) for screen, by_locale in findings.items() for locale in by_locale) == [
+        ("dashboard", "zh-CN"), ("layers-screen", "en-US"), ("layers-screen", "fr-FR"),
+    ]  # fmt: skip
+    assert "no test scans" not in made.output and "misspelt" not in made.output, made.output
+
+
 class Marked:
     """An item with just these markers."""
 
