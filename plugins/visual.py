@@ -143,10 +143,16 @@ class Summary:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.results: list[dict[str, Any]] = []
+        self.by_test: dict[str, list[dict[str, Any]]] = {}  # each test's screenshots, as its last attempt took them
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        return [result for results in self.by_test.values() for result in results]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.results.extend(getattr(report, "suite_visual", None) or [])
+        taken = getattr(report, "suite_visual", None)
+        if taken:  # a retry's replace its first attempt's: counted once, as the test ended
+            self.by_test[report.nodeid] = list(taken)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         reason = why_unavailable(self.config, "visual")
