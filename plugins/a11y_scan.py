@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 # WCAG 2.0 and 2.1, levels A and AA: axe's tags for them (its best practices are not WCAG).
@@ -59,9 +60,18 @@ def target_of(node: dict[str, Any]) -> str:
 
 
 def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
-    """Run axe-core on the page's document with the rules tagged ``tags``; return its results."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SCRIPT)
+    """Run axe-core on the page's document, its frames' too, with the rules tagged ``tags``; return its results.
+
+    axe reaches into a frame only where it runs itself (it asks each frame's axe by message): so it is loaded in
+    every frame of the page, whatever its origin, first.
+    """
+    for frame in page.frames:
+        try:
+            if not frame.evaluate("() => typeof window.axe === 'object'"):
+                frame.evaluate(AXE_SCRIPT)
+        except PlaywrightError:  # a frame gone meanwhile has nothing to scan
+            if frame == page.main_frame:
+                raise
     options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
     return page.evaluate("options => axe.run(document, options)", options)
 

@@ -51,6 +51,21 @@ def test_a_new_finding_says_the_rule_impact_elements_and_help_link(page: Page, c
     assert "\n      p\n" in said and "insufficient color contrast of 1.91" in said, said
 
 
+def test_what_a_frame_shows_is_scanned_too(page: Page, check_here: Check) -> None:
+    # Given a page whose frame shows an image that says nothing (a deployment's embedded panel)
+    panel = '<html lang="en-US"><title>Panel</title><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="20">'
+    account = CLEAN.format(lang="en-US").replace("</main>", '<iframe title="Panel" src="/panel"></iframe></main>')
+    page.route("https://portal.frames.test/**", lambda route: route.fulfill(
+        content_type="text/html", body=panel if route.request.url.endswith("/panel") else account))  # fmt: skip
+    page.goto("https://portal.frames.test/account")
+
+    with pytest.raises(NotTransient) as found:
+        check_here(page, "account", "en-US")
+
+    said = str(found.value)
+    assert "image-alt (critical)" in said and "iframe >>> img" in said, said
+
+
 def test_a_clean_page_passes_and_its_scan_is_kept_for_the_report(
     page: Page, check_here: Check, request: pytest.FixtureRequest
 ) -> None:
