@@ -313,6 +313,6 @@ def test_a_baseline_written_by_missing_is_attached_and_the_summary_is_not_green(
     lines: list[tuple[str, dict[str, bool]]] = []
     reporter = SimpleNamespace(section=lambda *_, **__: None, write_line=lambda line, **c: lines.append((line, c)))
     summary = Summary(request.config)
-    summary.results = list(request.node.stash[RESULTS])
+    summary.by_test[request.node.nodeid] = list(request.node.stash[RESULTS])
     summary.pytest_terminal_summary(reporter)  # type: ignore[arg-type]
     assert "1 written" in lines[0][0] and lines[0][1] == {"red": False, "yellow": True, "green": False}, lines
