@@ -201,12 +201,15 @@ class Summary:
         new, known = sum(len(r["new"]) for r in records), sum(len(r["known"]) for r in records)
         gone = [(r["screen"], r["locale"], entry) for r in records for entry in r["gone"]]
         terminalreporter.section("accessibility (axe-core)", sep="-")
+        accepted = self.updated is not None  # the new findings are the baseline's now: no longer a failure
         write(
             f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages), "
-            f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s), {known} known (in the baseline), "
+            f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s){' (accepted)' * accepted}, "
+            f"{known} known (in the baseline), "
             f"{len(gone)} baseline entr{'y' if len(gone) == 1 else 'ies'} no longer found"
             + (f", {len(self.unknown)} under no screen or language the tests scan" if self.unknown else ""),
-            red=bool(new),
+            red=bool(new) and not accepted,
+            yellow=bool(new) and accepted,
             green=not new and not gone and not self.unknown,
         )
         for record in sorted(records, key=lambda r: (r["screen"], r["locale"])):

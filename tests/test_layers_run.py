@@ -59,6 +59,7 @@ def test_a_run_updates_compares_and_reports_through_its_controller(tmp_path: Pat
         "fr-FR",
     ]
     assert "2 entr(ies) added, 0 removed" in made.output, made.output
+    assert "2 new finding(s) (accepted)" in made.output, made.output
 
     # When the button moves: the known finding passes; the difference fails after its retry, with its images
     moved = run_layers(tmp_path, "-k", "fr-FR", button_margin=40)
