@@ -133,6 +133,15 @@ class SignInError(PortalError):
     """The identity provider refused the sign-in; the message is its own (wrong password, locked out, wrong code)."""
 
 
+class SignInInterruptedError(SignInError):
+    """The sign-in ended at an error page that refuses nothing (a gateway's 503, the portal's 500): ``status`` is its
+    HTTP status. Nothing was refused: the same sign-in may pass a moment later."""
+
+    def __init__(self, *args: object, status: int = 0) -> None:
+        super().__init__(*args)
+        self.status = status
+
+
 class MfaRequiredError(SignInError):
     """The identity provider asks for what no script can give: a code without a secret, a push to approve, a choice."""
 

@@ -23,7 +23,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import SignInError, browser_error_page, document_status, page_says, unread_language
+from .errors import SignInError, SignInInterruptedError, browser_error_page, document_status, page_says, unread_language
 from .errors import address_of as without_query
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
@@ -177,7 +177,10 @@ class SignInPage:
             raise unanswered
         status = document_status(self.page)  # 0 while navigating on: no page to ask yet
         if status >= 400:
-            raise self.stopped(f"the sign-in ended at an error page (HTTP {status})")
+            stopped = self.stopped(f"the sign-in ended at an error page (HTTP {status})")
+            if status >= 500 or status in (408, 429):  # a server's or a gateway's trouble: nothing refused
+                raise SignInInterruptedError(str(stopped), status=status)
+            raise stopped
 
     def stopped(self, what: str) -> SignInError:
         """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says."""

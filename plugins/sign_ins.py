@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity import DEMO_TOTP_SECRET
-from flows import MfaRequiredError, SignInError, complete_sign_in, sign_in
+from flows import MfaRequiredError, SignInError, SignInInterruptedError, complete_sign_in, sign_in
 from flows.saved_sign_in import (
     SavedSignInError,
     check_saved_user,
@@ -34,7 +34,7 @@ from flows.saved_sign_in import (
     save_sign_in,
     saved_sign_in_path,
 )
-from flows.sign_in import TOTP_SECRET_VARIABLE
+from flows.sign_in import TOTP_SECRET_VARIABLE, check_secret
 from flows.trace_secrets import keep_out_of_traces, secret
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
@@ -95,13 +95,18 @@ class SavedSignIns:
                 self.stop(f"{unusable}: save it again with `{self.renew_command(role)}`")
             return saved
         saved = self.run_copy(role)
+        refused_before = saved.with_suffix(".refused")
         with FileLock(saved.with_suffix(".lock")):
+            if refused_before.exists():  # by another worker: typed again here, the password would count twice
+                self.stop(refused_before.read_text(encoding="utf-8"))
             if not saved.exists():
                 context = self.browser.new_context(base_url=self.base_url)
                 page = context.new_page()
                 try:
                     sign_in(page, role, self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved, {"user": role})
+                except SignInInterruptedError:  # a gateway's or the portal's trouble: this test's, not the run's
+                    raise
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
@@ -110,8 +115,9 @@ class SavedSignIns:
                         f"then --auth-dir DIR){self.photographed(page, role)}."
                     )
                 except SignInError as refused:
-                    said = f"{refused}{self.photographed(page, role)}"
-                    self.stop(f"The portal refused the sign-in of {role} at {self.base_url}: {said}")
+                    said = f"The portal refused the sign-in of {role} at {self.base_url}: {refused}"
+                    refused_before.write_text(said, encoding="utf-8")
+                    self.stop(f"{said}{self.photographed(page, role)}")
                 finally:
                     context.close()
         return saved
@@ -154,6 +160,8 @@ class SavedSignIns:
                 )
             try:
                 complete_sign_in(page, role, self.password, totp_secret=self.totp_secret)
+            except SignInInterruptedError:  # nothing refused: the test fails (and may be retried), the run goes on
+                raise
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
@@ -249,3 +257,11 @@ class RenewalSummary:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
         config.pluginmanager.register(RenewalSummary(), "suite-renewal-summary")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse a TOTP secret that is no base32 once, at the start: each test's sign-in would fail on it."""
+    try:
+        check_secret(session.config.getoption("--portal-totp-secret"))
+    except ValueError as unusable:
+        raise pytest.UsageError(f"--portal-totp-secret: {unusable}") from None

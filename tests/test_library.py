@@ -187,6 +187,17 @@ def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_
     assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
 
 
+def test_a_totp_secret_that_is_no_base32_is_refused_at_the_start_once() -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--portal-totp-secret", "not-base32!"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--portal-totp-secret: The authenticator's TOTP secret" in done.stderr
+    assert "not a usable base32 secret" in done.stderr
+
+
 def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_at_the_start(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
                "--auth-dir", str(tmp_path)]  # fmt: skip

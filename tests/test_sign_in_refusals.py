@@ -1,0 +1,70 @@
+"""The run's own sign-ins (plugins/sign_ins.py) when the portal refuses one, or is in trouble: a refused password is
+typed once per run, whatever the number of workers; a gateway's trouble fails a test, not the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from flows import SignInError, SignInInterruptedError
+from plugins import sign_ins
+from plugins.sign_ins import RunStoppedError, SavedSignIns
+
+pytestmark = pytest.mark.tooling  # the plugin with a stand-in browser: no portal
+
+
+class NoBrowser:
+    """Opens contexts whose pages take no screenshot: the sign-in itself is the test's stand-in."""
+
+    def new_context(self, **_: Any) -> SimpleNamespace:
+        page = SimpleNamespace(screenshot=lambda **_: None)
+        return SimpleNamespace(new_page=lambda: page, close=lambda: None)
+
+
+def workers(folder: Path, count: int) -> list[SavedSignIns]:
+    """Return the sign-ins of ``count`` workers of one run (one folder), each with a session of its own."""
+    config = SimpleNamespace(getoption=lambda name: str(folder / "output"), rootpath=folder, invocation_params=None)
+    return [
+        SavedSignIns(NoBrowser(), "https://portal.test/", "wrong", None, folder, SimpleNamespace(config=config))  # type: ignore[arg-type]
+        for _ in range(count)
+    ]
+
+
+def test_a_refused_password_is_typed_once_for_the_whole_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    typed: list[str] = []
+
+    def refuse(page: object, user: str, password: str, **_: object) -> None:
+        typed.append(password)
+        raise SignInError("Your account or password is incorrect.")
+
+    monkeypatch.setattr(sign_ins, "sign_in", refuse)
+    monkeypatch.setattr(sign_ins, "shown_path", lambda config, path: path)
+
+    # When four workers of a run each need the role's sign-in
+    stopped = []
+    for worker in workers(tmp_path, 4):
+        with pytest.raises(RunStoppedError) as refused:
+            worker.path("global-admin")
+        stopped.append(str(refused.value))
+
+    # Then the password went to the portal once: each worker stops, saying the portal refused it
+    assert typed == ["wrong"]
+    assert all("The portal refused the sign-in of global-admin" in said for said in stopped), stopped
+
+
+def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(page: object, user: str, password: str, **_: object) -> None:
+        raise SignInInterruptedError("the sign-in ended at an error page (HTTP 503)", status=503)
+
+    monkeypatch.setattr(sign_ins, "sign_in", interrupted)
+    [worker] = workers(tmp_path, 1)
+
+    with pytest.raises(SignInInterruptedError):
+        worker.path("global-admin")
+
+    assert not getattr(worker.session, "shouldstop", False), "the run was stopped"
