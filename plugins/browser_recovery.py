@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,13 +69,26 @@ class RecoveringBrowser:
     @property
     def current(self) -> Browser:
         """Return a live browser, launching a new one if the last one died."""
-        if self._browser is None or not self._browser.is_connected():
+        if self._browser is None or not self._browser.is_connected() or self.process_gone():
             if self._browser is not None:
                 log.warning("The browser died since the last test: starting another (%s)", self.where)
             self._browser = self._launch()
             self._browser.on("disconnected", self._on_disconnected)
             self.process_id = browser_process_id(self._browser)
         return self._browser
+
+    def process_gone(self) -> bool:
+        """Tell whether the browser launched here has ended, asked of this machine (no round trip): Playwright says
+        it disconnected only once asked something next, a new context for the next test, which then fails."""
+        if self.where != "here" or not self.process_id or not Path("/proc/self").exists():  # Linux's /proc only
+            return False
+        try:
+            state = Path(f"/proc/{self.process_id}/stat").read_text().rsplit(") ", 1)[1][:1]
+        except FileNotFoundError:
+            return True
+        except (OSError, IndexError):
+            return False
+        return state == "Z"  # ended, not yet reaped by its launcher
 
     def _on_disconnected(self, browser: Browser) -> None:
         if browser is self._browser:

@@ -1,8 +1,11 @@
-"""The run's own sign-ins (plugins/sign_ins.py) when the portal refuses one, or is in trouble: a refused password is
-typed once per run, whatever the number of workers; a gateway's trouble fails a test, not the run."""
+"""The run's own sign-ins and browser (plugins/sign_ins.py, plugins/browser_recovery.py) in trouble: a refused
+password is typed once per run, whatever the number of workers; a gateway's trouble fails a test, not the run; a
+browser that died between tests is replaced before the next."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -10,7 +13,8 @@ from typing import Any
 import pytest
 
 from flows import SignInError, SignInInterruptedError
-from plugins import sign_ins
+from plugins import browser_recovery, sign_ins
+from plugins.browser_recovery import RecoveringBrowser
 from plugins.sign_ins import RunStoppedError, SavedSignIns
 
 pytestmark = pytest.mark.tooling  # the plugin with a stand-in browser: no portal
@@ -68,3 +72,28 @@ def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
         worker.path("global-admin")
 
     assert not getattr(worker.session, "shouldstop", False), "the run was stopped"
+
+
+class LooksConnected:
+    """A browser whose "disconnected" Playwright has not told yet."""
+
+    def is_connected(self) -> bool:
+        return True
+
+    def on(self, event: str, handler: object) -> None:
+        pass
+
+
+def test_a_browser_whose_process_ended_between_tests_is_replaced_before_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(browser_recovery, "browser_process_id", lambda browser: ended.pid)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    launched: list[LooksConnected] = []
+    recovering = RecoveringBrowser(lambda: launched.append(LooksConnected()) or launched[-1], "here")  # type: ignore[arg-type, func-returns-value]
+    first = recovering.current
+
+    ended.wait()  # the browser's process ends between two tests: Playwright has not said so yet
+    second = recovering.current
+
+    assert len(launched) == 2 and second is not first
