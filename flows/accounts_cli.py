@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Pool(workers) as pool:
             client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
-            return check_and_apply(args, rows, pool, client, journal, results)
+            return check_and_apply(args, rows, pool, client, journal, results, (delimiter, sep_line))
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -218,10 +218,17 @@ def open_journal(args: argparse.Namespace, results: Path) -> Journal:
 
 
 def check_and_apply(
-    args: argparse.Namespace, rows: list[Any], pool: Pool, client: PortalClient, journal: Journal, results: Path
+    args: argparse.Namespace,
+    rows: list[Any],
+    pool: Pool,
+    client: PortalClient,
+    journal: Journal,
+    results: Path,
+    dialect: tuple[str, bool],
 ) -> int:
-    """Check every row, then (unless refused or a dry run) apply them with the progress shown."""
-    delimiter, sep_line = results_dialect(args.file)
+    """Check every row, then (unless refused or a dry run) apply them with the progress shown; the results are
+    written split as ``dialect`` says (``results_dialect``)."""
+    delimiter, sep_line = dialect
     plan = check_rows(rows, client, journal)
     if args.dry_run:
         for line in plan.describe():

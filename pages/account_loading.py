@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from .list_quiet import SAYS_LOADING
+from .list_quiet import INDETERMINATE, SAYS_LOADING
 from .shown_values import TERMS_BY_HEADING
 
 NO_VALUES_YET = "its Bill-to info holds no values yet"
@@ -24,7 +24,7 @@ ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
   {SAYS_LOADING}
   const billTo = new RegExp(pattern);
   const terms = {TERMS_BY_HEADING};
-  const indeterminate = '[role="progressbar"]:not([aria-valuenow]), progress:not([value])';
+  const indeterminate = '{INDETERMINATE}';
   const loading = () => {{
     const main = document.querySelector('main, [role="main"]') || document.body;
     if (main.closest('[aria-busy="true"]') || [...main.querySelectorAll('[aria-busy="true"]')].some(shown)) {{

@@ -32,7 +32,7 @@ from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
-from .screen import ACTION_DONE, Screen, link_or_button, log, snapshot_role
+from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import UI_STRINGS, any_language, field_label
 from .submit_answer import SubmitAnswer
@@ -87,11 +87,6 @@ ANSWER_GRACE_MS = 5_000
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
 
 
-def page_says_in(element: Locator) -> str:
-    """Return what ``element`` says, on one line (its first 200 characters)."""
-    return " ".join(element.inner_text().split())[:200]
-
-
 class FormPage(Screen):
     """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
 
@@ -105,7 +100,6 @@ class FormPage(Screen):
         self.cancel_link = link_or_button(page, any_language("cancel"))
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
-        self.form = page.locator("form").filter(has=self.submit_button).first
         # A dialog asking a person to confirm ("Save changes?"), not one holding the form itself.
         modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"]'))
         self.asked_to_confirm = modal.filter(has_not=self.submit_button, visible=True)
@@ -352,7 +346,7 @@ class FormPage(Screen):
                 first_sign = first_sign.or_(self.asked_to_confirm)
             first_sign.first.wait_for()
             if not watched.carried() and self.asked_to_confirm.count():  # it waits for a person, not for the portal
-                said = page_says_in(self.asked_to_confirm.first)
+                said = one_line(self.asked_to_confirm.first)
                 raise ConfirmationAskedError(
                     f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
                     "nothing was sent"

@@ -15,7 +15,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page
 
-from .list_quiet import SAYS_LOADING
+from .list_quiet import INDETERMINATE, SAYS_LOADING
 from .shown_values import ELEMENTS_IN_ORDER, FIELDS_OF_FORM
 
 # The Submit button a person sees, found in the page by its name (a RegExp's source), as ``get_by_role`` finds it
@@ -69,7 +69,7 @@ FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
   // Signs of loading count where they speak of the form: a progress bar in its landmark that tells no value (a
   // profile's "80% complete" does), words beside it or in it; a busy mark on it, or shown in it.
   const around = closest(form, 'main, [role="main"], [role="dialog"]') || form, beside = form.parentElement || form;
-  const indeterminate = '[role="progressbar"]:not([aria-valuenow]), progress:not([value])';
+  const indeterminate = '{INDETERMINATE}';
   const typed = (el) => ["INPUT", "TEXTAREA"].includes(el.tagName) && !el.readOnly && !el.disabled
     && !["password", "file", "select-one"].includes(el.type);
   const loading = (fields) => {{

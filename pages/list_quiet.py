@@ -67,6 +67,8 @@ SAYS_LOADING = r"""
   const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
     && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
 """
+# A progress bar that tells no value: something is loading (one that does, "80% complete", is content).
+INDETERMINATE = '[role="progressbar"]:not([aria-valuenow]), progress:not([value])'
 # True once the list is settled as the module says; "new page" when the page was loaded anew meanwhile,
 # "redrawn" when the list was replaced by another: the caller looks again (the change counts). ``answeredAt``:
 # when the page's last request for the list was answered (ms since the epoch, the browser's clock), else 0.

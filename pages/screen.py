@@ -125,6 +125,11 @@ def goto(page: Page, path: str, **options: Any) -> Response | None:
     return page.goto(path, **options)
 
 
+def one_line(element: Locator) -> str:
+    """Return what ``element`` says, on one line (its first 200 characters), for an error's message."""
+    return " ".join(element.inner_text().split())[:200]
+
+
 class Screen:
     """Base of the page objects of signed-in screens."""
 
@@ -374,7 +379,7 @@ class Screen:
         Never ``CustomerNotFoundError``: a gateway's 404 is an address it does not route, not a customer.
         """
         status = document_status(self.page)
-        said = " ".join(self.plain_answer.first.inner_text().split())[:200]
+        said = one_line(self.plain_answer.first)
         return self.error_for(status, f"{said} (shown as plain text, at {self.page.url})", of_customer=False)
 
     def error_for(self, status: int, message: str, *, of_customer: bool) -> Exception:
