@@ -23,6 +23,7 @@ from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
+from plugins.made_once import MadeOnce
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
 from plugins.sign_ins import SavedSignIns
 
@@ -150,10 +151,21 @@ def faker_seed(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> i
 
 
 @pytest.fixture(scope="session")
-def api(
+def run_api(
     base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns, pytestconfig: pytest.Config
-) -> Iterator[PortalApi]:
-    """The portal's REST API as the global admin, with tokens from the identity provider.
+) -> Iterator[MadeOnce[PortalApi]]:
+    """The run's API client, made when a test first needs it: a failure that may pass (the portal or
+    a gateway down for a moment) fails that test, and the next one tries again."""
+    api_url = pytestconfig.getoption("--api-url") or base_url  # the bundled portal serves its API itself
+    made = MadeOnce(lambda: connect_api(api_url, base_url, portal_password, totp_secret, sign_ins), PortalApi.close)
+    yield made
+    made.close()
+
+
+def connect_api(
+    api_url: str, base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns
+) -> PortalApi:
+    """Return the portal's REST API as the global admin, with tokens from the identity provider.
 
     The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
     spends no second verification code on it; a saved refresh token (save-sign-in) serves as well.
@@ -165,7 +177,6 @@ def api(
         client_id=state.get("api_client_id", PARTNER_AUTOMATION_CLIENT_ID), http=http_session_from(state),
         cache=path if "refresh_token" in state else None,
     )  # fmt: skip
-    api_url = pytestconfig.getoption("--api-url") or base_url  # the bundled portal serves its API itself
     try:
         api = PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
         api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
@@ -177,15 +188,34 @@ def api(
         tokens.close()
         sign_ins.stop(f"{api_url} is not the portal's REST API: {wrong}")
         raise
-    yield api
-    api.close()
+    except BaseException:  # not answered now: the next test asks again
+        tokens.close()
+        raise
+    return api
+
+
+@pytest.fixture
+def api(run_api: MadeOnce[PortalApi]) -> PortalApi:
+    """The portal's REST API as the global admin (made at the run's first need of it, then shared)."""
+    return run_api.get()
 
 
 @pytest.fixture(scope="session")
-def directory(api: PortalApi) -> Directory | None:
+def run_directory(run_api: MadeOnce[PortalApi]) -> MadeOnce[Directory | None]:
+    """The identity provider's user API, looked up when a test first needs it (as ``run_api``)."""
+
+    def find() -> Directory | None:
+        api = run_api.get()
+        candidate = Directory(api.tokens.provider()["issuer"], api)
+        return candidate if candidate.available(api.username) else None
+
+    return MadeOnce(find)
+
+
+@pytest.fixture
+def directory(run_directory: MadeOnce[Directory | None]) -> Directory | None:
     """The identity provider's user API, as the global admin, where it has the bundled one's; else None."""
-    candidate = Directory(api.tokens.provider()["issuer"], api)
-    return candidate if candidate.available(api.username) else None
+    return run_directory.get()
 
 
 @pytest.fixture

@@ -162,3 +162,15 @@ def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: Po
     # ... and its traceback, which shows the arguments of the fixtures it goes through, shows no secret
     assert DEMO_PASSWORD not in run.output and DEMO_TOTP_SECRET not in run.output, run.output
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
+
+
+def test_a_portal_down_at_the_run_s_first_api_call_fails_that_test_only(portal: PortalProcess, tmp_path: Path) -> None:
+    run = run_against(portal, "api_down_at_first", tmp_path / "run")
+
+    assert run.outcomes == {
+        "test_1_the_portal_goes_down": "passed",
+        "test_2_needs_the_api_while_the_portal_is_down": "error",
+        "test_3_the_portal_comes_back": "passed",
+        "test_4_needs_the_api_once_it_is_back": "passed",
+    }, run.output
+
