@@ -139,6 +139,17 @@ def browser(launch_browser: Callable[[], Browser], pytestconfig: pytest.Config) 
     recovering.close()
 
 
+def alive(browser: Browser | None) -> bool:
+    """Tell whether ``browser`` lives: one just killed may look connected until asked something."""
+    if browser is None or not browser.is_connected():
+        return False
+    try:
+        browser.new_context().close()
+    except PlaywrightError:
+        return False
+    return True
+
+
 def tolerate_death(context: BrowserContext) -> BrowserContext:
     """Let closing ``context`` pass when its browser has died: there is nothing left to close or record.
 
@@ -151,7 +162,7 @@ def tolerate_death(context: BrowserContext) -> BrowserContext:
         try:
             close(*args, **kwargs)
         except PlaywrightError:
-            if context.browser is not None and context.browser.is_connected():
+            if alive(context.browser):
                 raise  # the browser lives: this is another problem
             log.warning("A context of the dead browser could not be closed or traced")
 

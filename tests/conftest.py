@@ -275,7 +275,7 @@ def new_context(
 
     def make(**kwargs: object) -> BrowserContext:
         context = no_screenshot_when_passed(new_context(**{**default_locale, **kwargs}), request.node)
-        context = traced_on_retry(tolerate_death(context), request.node)
+        context = tolerate_death(traced_on_retry(context, request.node))  # a dead browser's trace is lost
         watch(context, demo=pytestconfig.getoption("--demo-mode"), pause_on_failure=pause)
         made.append(context)
         return context

@@ -174,3 +174,18 @@ def test_a_portal_down_at_the_run_s_first_api_call_fails_that_test_only(portal: 
         "test_4_needs_the_api_once_it_is_back": "passed",
     }, run.output
 
+
+def test_a_browser_that_dies_as_a_traced_retry_ends_fails_nothing(tmp_path: Path) -> None:
+    # Given a test that fails once and kills its browser at the end of its retry, before the trace is written
+    run = run_pytest(
+        "tests/runs/browser_dies_after_retry.py", "--reruns=1", "--tracing=on-first-retry", "--max-flaky=1",
+        folder=tmp_path,
+    )  # fmt: skip
+
+    # Then the test is flaky (its retry passed; the trace is lost with the browser), and the next test passes
+    assert run.outcomes == {
+        "test_1_the_browser_dies_as_the_retry_ends": "passed",
+        "test_2_the_next_test_gets_a_new_browser": "passed",
+    }, run.output
+    assert "FLAKY tests/runs/browser_dies_after_retry.py::test_1_the_browser_dies_as_the_retry_ends" in run.output
+    assert run.returncode == pytest.ExitCode.OK, run.output
