@@ -34,7 +34,7 @@ from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
-from .strings import UI_STRINGS, any_language, field_label
+from .strings import UI_STRINGS, any_language, field_label, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -247,6 +247,8 @@ class FormPage(Screen):
                 took = alerts.or_(invalid).count() == 0
             if not took and 200 <= watched.status < 300 and self.went_back_to_account(watched, invalid):
                 took = True  # its message an alert all the same: toast libraries give every message that role
+            elif not took and 200 <= watched.status < 300 and not invalid.count():
+                took = says_saved(alerts.all_inner_texts())  # a kept form's "saved", an alert all the same
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]

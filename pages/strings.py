@@ -153,3 +153,22 @@ def field_label(key: str) -> re.Pattern[str]:
     write it: alone, or followed by a required mark, a note in brackets or a colon, full-width too ("City *",
     "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市")."""
     return re.compile(rf"^\s*(?:\*\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)
+
+
+# A message that says "saved", in any of the three languages, and words that make one a refusal ("Nothing was
+# saved.", "Rien n'a été enregistré"): told apart where a portal keeps its form after a save and says so in an
+# alert (toast libraries give every message that role), its answer 2xx, no field marked invalid.
+SAVED_WORDS = re.compile(
+    r"\b(?:saved|updated|success|enregistr|mise?s? à jour|réussi|succès)|已保存|已更新|保存成功|更新成功|成功", re.IGNORECASE
+)
+REFUSAL_WORDS = re.compile(
+    r"\b(?:no|not|nothing|cannot|unable|wrong|rien|pas|impossible)\b|n[’']|fail|error|invalid|échec|erreur"
+    r"|未|没有|失败|错误|无法|无效|不",
+    re.IGNORECASE,
+)
+
+
+def says_saved(messages: list[str]) -> bool:
+    """Tell whether ``messages`` (what the page said) say "saved", and nothing that refuses."""
+    said = [message for message in messages if message.strip()]
+    return bool(said) and all(SAVED_WORDS.search(m) and not REFUSAL_WORDS.search(m) for m in said)

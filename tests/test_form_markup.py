@@ -146,7 +146,7 @@ form.addEventListener("submit", async (event) => {{
     const host = document.getElementById("status-host");
     host.shadowRoot.textContent = "Your changes were saved.";
   }} else if (answer.saved && BEHAVIOUR.keepForm) {{
-    status.textContent = "Your changes were saved.";
+    (BEHAVIOUR.savedAsAlert ? problem : status).textContent = BEHAVIOUR.savedWords || "Your changes were saved.";
     button.disabled = true;
   }} else if (answer.saved) {{
     const draw = (values) => Object.entries(values)
@@ -200,7 +200,8 @@ def serve(
     ``trustsBody``: the page shows the answer's body whatever its status,
     ``ownCheck``: the page's own check of the postal code, refusing it with these words and sending nothing,
     ``rewriteAlert``, ``keepForm``, ``quiet``: the Account view after a save and no status,
-    ``hiddenView``: a hidden Account view before the form, ``shadow``: the alert and the status in shadow roots,
+    ``savedAsAlert``: "saved" said in the alert (``savedWords``, kept form), ``hiddenView``: a hidden Account view
+    before the form, ``shadow``: the alert and the status in shadow roots,
     ``toast``: the alert in a component added for it, ``statusHost``: the saved status written into a shadow
     root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
@@ -614,6 +615,27 @@ def test_a_save_that_keeps_the_form_beside_a_hidden_account_view_returns_what_th
 
     # Then the form shown is read, not the hidden view waited on
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Meyzieu"})
+
+
+@pytest.mark.parametrize(
+    "words", ["Your changes were saved.", "Modifications enregistrées", "已成功更新帐单信息"], ids=["en", "fr", "zh"]
+)
+def test_a_save_that_keeps_the_form_and_says_saved_in_an_alert_is_taken(page: Page, words: str) -> None:
+    # Given a portal that keeps its form after saving and says so in an alert (a toast library gives every toast
+    # that role), its answer 2xx, no field marked invalid
+    serve(page, saves, keepForm=True, savedAsAlert=True, savedWords=words)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
+def test_an_alert_in_a_kept_form_that_does_not_say_saved_is_a_refusal_whatever_the_status(page: Page) -> None:
+    # Given a portal that answers 200 and keeps its form, its alert saying something went wrong
+    serve(page, lambda values: {"alert": "Something went wrong. Try again later."}, keepForm=True)
+
+    with pytest.raises(EditConflictError, match="Something went wrong"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
 
 
 def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:
