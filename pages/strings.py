@@ -110,10 +110,11 @@ def text(key: str, locale: str, table: dict[str, tuple[str, str, str]] = UI_STRI
     return table[key][LOCALES.index(locale)]
 
 
-# Other wordings of the same thing, matched as well (never shown by the bundled apps): the names pagers
-# give their icon buttons, and those Entra ID's pages have had (in the infinitive, in another release).
+# Other wordings of the same thing, matched as well (never shown by the bundled apps): a form's Save, the names
+# pagers give their icon buttons, and those Entra ID's pages have had (in the infinitive, in another release).
 VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "portal": {
+        "submit": ("Save", "Enregistrer", "保存"),  # a form's button as other portals' forms name it
         "next_page": ("Next page", "Page suivante", "下页"),
         "previous_page": ("Previous page", "Page précédente", "上页"),
     },

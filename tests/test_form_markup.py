@@ -58,7 +58,7 @@ FORM = """<!doctype html><html lang="en"><title>Account</title><body>
 <header><div role="status" id="banner"></div></header><main>
 <h1>Edit Bill-to info</h1>
 <div role="alert" id="problem">{alert}</div>
-<form id="billing">{fields}<button type="submit">Submit</button></form>
+<form id="billing">{fields}<button type="submit">{submit}</button></form>
 <div role="status" id="done"></div><span role="status" id="status-host"></span>
 </main><script>
 const BEHAVIOUR = {behaviour}, LABELS = {labels};
@@ -178,8 +178,9 @@ def form_page(alert: str, behaviour: dict[str, object]) -> str:
         f'<label>{UI_STRINGS["country"][0]} <input value="{BILLING["country"]}" readonly></label>'  # shown, not sent
     )
     labels = json.dumps({name: UI_STRINGS[name][0] for name in BILLING})
+    submit = behaviour.get("submitName", "Submit")
     behaviour = json.dumps({"api": API, "delayMs": 0, "sendAfterMs": 0, "retriesOn5xx": 0, **behaviour})
-    return FORM.format(alert=alert, fields=fields, labels=labels, behaviour=behaviour)
+    return FORM.format(alert=alert, fields=fields, labels=labels, behaviour=behaviour, submit=submit)
 
 
 def serve(
@@ -207,10 +208,10 @@ def serve(
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
-    to confirm in a dialog; ``refillOnFirstInput``: the fields filled anew as typing begins); ``status`` is the
-    HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or answered
-    ``telemetry_status``; ``hang``: the portal never answers the form's request; ``headers``: more of its answer's
-    headers.
+    to confirm in a dialog; ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as
+    typing begins); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry
+    is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
+    ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
     """
     posted: list[dict] = []
@@ -636,6 +637,16 @@ def test_an_alert_in_a_kept_form_that_does_not_say_saved_is_a_refusal_whatever_t
 
     with pytest.raises(EditConflictError, match="Something went wrong"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+
+@pytest.mark.parametrize("name", ["Save", "Enregistrer", "保存"])
+def test_a_form_whose_submit_is_named_save_is_submitted(page: Page, name: str) -> None:
+    # Given a portal whose form's button says "Save" (in one of the three languages), not "Submit"
+    posted = serve(page, saves, submitName=name)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Vienne"})
+
+    assert len(posted) == 1 and profile.city == "Vienne"
 
 
 def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:
