@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     count_calls()
     if args.without_screen_checks:  # a diagnostic only; the list's check stays, as the wait for the search's answer
         CustomersPage.settle = Screen.settle  # type: ignore[method-assign]
-        Screen.settle = lambda self, ready, renew=True: None  # type: ignore[method-assign]
+        Screen.settle = lambda self, ready, **_: None  # type: ignore[method-assign]
     with serve_portal() as addresses, sync_playwright() as playwright:
         base_url = addresses.portal
         browser = playwright.chromium.launch(**launch_options_for("chromium", playwright.chromium.executable_path))

@@ -112,7 +112,7 @@ class CustomersPage(Screen):
         """Wait until the list is shown, settled; return its ARIA snapshot (None when a closer look told)."""
         for _ in range(self.LOOKS):
             # One look: the list, not busy, read whole (a load error shows in it as an alert).
-            shown = self.settle(self.results.and_(self.not_busy), present=self.results)
+            shown = self.settle(self.results.and_(self.not_busy), present=self.results, whole=True)
             if self.marks_busy is None:
                 LIST_MARKS_BUSY[self.page] = self.results.first.get_attribute("aria-busy") is not None
             if self.marks_busy:

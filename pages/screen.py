@@ -147,7 +147,9 @@ class Screen:
         # An answer the browser shows as plain text: a gateway's own ("upstream connect error", Envoy's 503).
         self.plain_answer = page.locator(PLAIN_TEXT_PAGE)
 
-    def settle(self, ready: Locator, *, renew: bool = True, present: Locator | None = None) -> str | None:
+    def settle(
+        self, ready: Locator, *, renew: bool = True, present: Locator | None = None, whole: bool = False
+    ) -> str | None:
         """Wait until ``ready`` shows; raise instead when the portal shows sign-in or an error page.
 
         So a script learns "signed out" or "403" at once, not from a timeout 30 seconds later.
@@ -155,13 +157,14 @@ class Screen:
         it does so once and waits for ``ready`` again; ``renew=False`` raises at once instead.
         Returns the ARIA snapshot of what showed when one look told (callers read it instead of
         asking the page again), None when it took a closer look. ``present`` is what shows before
-        ``ready`` does (a list still loading): there at the timeout, the error says so.
+        ``ready`` does (a list still loading): there at the timeout, the error says so. The snapshot holds what
+        showed and its children, or ``whole``, everything in it (a list's rows: a larger read).
         """
         unanswered = self.browser_error_page()
         if unanswered is not None:
             raise unanswered
         try:
-            shown = self.shown_ready(ready)
+            shown = self.shown_ready(ready, whole=whole)
             if shown is not None:
                 self.page.wait_for_load_state("domcontentloaded")  # as below
                 return shown
@@ -232,7 +235,7 @@ class Screen:
         self.ready_url = self.page.url
         return self
 
-    def shown_ready(self, ready: Locator) -> str | None:
+    def shown_ready(self, ready: Locator, *, whole: bool = False) -> str | None:
         """Return, in one round trip, the ARIA snapshot of ``ready`` if the page shows it rather than
         sign-in or an error page.
 
@@ -242,7 +245,7 @@ class Screen:
         """
         try:
             shown = self.or_instead(ready).first
-            snapshot = shown.aria_snapshot()
+            snapshot = shown.aria_snapshot(depth=None if whole else 1)  # its children at most: what is read
         except PlaywrightTimeoutError:
             raise  # none of the three came: ``settle`` says what the page is instead
         except PlaywrightError:  # the page navigated meanwhile
