@@ -1,5 +1,6 @@
-"""Run the whole suite several times at once against one running portal: the proof that each
-run's data stays its own on a shared deployment (two CI jobs, or a team, on one test portal).
+"""Run the suite's tests of the portal several times at once against one running portal: the proof that
+each run's data stays its own on a shared deployment (two CI jobs, or a team, on one test portal). The
+tests of the suite's own code (marked tooling) never touch a portal and are left out.
 
     .venv/bin/python scripts/shared_portal.py                 # the bundled portal, 2 runs at once
     .venv/bin/python scripts/shared_portal.py --base-url URL  # a portal already running elsewhere
@@ -73,10 +74,11 @@ def stop(process: subprocess.Popen[str], group: bool = False) -> None:
 
 
 def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> subprocess.Popen[str]:
-    """Start one whole suite run against ``base_url`` with outputs of its own."""
+    """Start one run of the portal's tests against ``base_url`` with outputs of its own."""
     name = f"shared-run-{number}"
     command = [
         *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", workers),
+        *("-m", "not tooling"),  # the suite's own code never touches the portal (a later -m wins)
         *("--base-url", base_url, f"--junitxml=reports/{name}.xml", f"--html=reports/{name}.html"),
         *("--reruns", "1", "--tracing=on-first-retry"),  # CI's retry policy: a retry's trace says what happened
         *(f"--output=test-results/{name}", *extra),
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     """Start the runs, wait for all, print each one's result; 0 when all passed."""
     parser = argparse.ArgumentParser(prog="scripts/shared_portal.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="a running portal (default: start the bundled one)")
-    parser.add_argument("--runs", type=int, default=2, help="whole suite runs at once (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=2, help="suite runs at once (default: %(default)s)")
     parser.add_argument("--workers", default="1", help="pytest -n for each run (default: %(default)s)")
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args(argv)
