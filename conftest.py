@@ -42,6 +42,7 @@ pytest_plugins = [
     "plugins.a11y",
     "plugins.visual",
     "plugins.worker_cores",
+    "plugins.hidden_secrets",
 ]
 
 

@@ -1,0 +1,57 @@
+"""Credentials kept out of failure reports: the values a traceback shows are masked before any report has them.
+
+pytest's long traceback shows the arguments of each function it goes through, and with ``-l`` (or ``showlocals``
+in a team's configuration) every local variable: a saved sign-in's cookies, an ``Authorization`` header, a
+token's answer. Reports are evidence people pass around (CI logs, JUnit, the HTML report), and a session
+cookie or a token signs its holder in for hours. Each value shown is masked where it is a cookie's value, a
+bearer credential, a token (a JWT, or a value under a token's or password's key), or one of the run's
+secrets (``flows.trace_secrets``); the names, and every other value, stay as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from _pytest._code.code import ExceptionChainRepr, ReprEntry
+
+from flows.trace_secrets import HIDDEN, SECRETS
+
+# A value under a key that names a credential (a cookie's "value" too), as a dict's repr or JSON writes it.
+KEYED = re.compile(
+    r"""(?P<key>['"](?:value|access_token|refresh_token|id_token|code|password|client_secret|totp_secret)['"]"""
+    r"""\s*:\s*)(?P<quote>['"])(?:\\.|(?!(?P=quote)).)*(?:(?P=quote)|$)""",
+    re.IGNORECASE,
+)
+# A repr may cut a long value short with "...": its dots are taken as the value's own.
+BEARER = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[\w.~+/=-]+", re.IGNORECASE)
+JWT = re.compile(r"\beyJ[\w.-]*")
+
+
+def masked(text: str) -> str:
+    """Return ``text`` with the credentials it shows replaced by ``HIDDEN``."""
+    text = KEYED.sub(lambda found: f"{found['key']}{found['quote']}{HIDDEN}{found['quote']}", text)
+    text = BEARER.sub(lambda found: f"{found['scheme']} {HIDDEN}", text)
+    text = JWT.sub(HIDDEN, text)
+    for secret in SECRETS:
+        text = text.replace(secret, HIDDEN)
+    return text
+
+
+def entries(longrepr: object) -> Iterator[ReprEntry]:
+    """Yield each traceback entry of a report's failure (of each exception in its chain)."""
+    if isinstance(longrepr, ExceptionChainRepr):
+        for traceback, _, _ in longrepr.chain:
+            yield from (entry for entry in traceback.reprentries if isinstance(entry, ReprEntry))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    for entry in entries(report.longrepr):
+        if entry.reprfuncargs is not None:
+            entry.reprfuncargs.args = [(name, masked(str(value))) for name, value in entry.reprfuncargs.args]
+        if entry.reprlocals is not None:
+            entry.reprlocals.lines = [masked(line) for line in entry.reprlocals.lines]
+    return report

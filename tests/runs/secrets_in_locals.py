@@ -1,0 +1,20 @@
+"""Run by tests/test_hidden_secrets.py with ``-l``: a test fails with credentials in its locals and arguments."""
+
+from __future__ import annotations
+
+import os
+
+# Made-up credentials of the shapes a run holds, given by the outer test (so it knows them, and none is real).
+COOKIE, TOKEN, REFRESH, PASSWORD = (os.environ[f"HIDDEN_{name}"] for name in ("COOKIE", "TOKEN", "REFRESH", "PASSWORD"))
+
+
+def call_api(headers: dict[str, str], body: dict[str, str]) -> None:
+    raise ConnectionError("the portal did not answer")
+
+
+def test_fails_holding_credentials() -> None:
+    state = {"cookies": [{"name": "esctx", "value": COOKIE, "domain": "localhost", "path": "/"}], "origins": []}
+    answer = {"token_type": "Bearer", "access_token": TOKEN, "refresh_token": REFRESH}
+    form = {"username": "global-admin", "password": PASSWORD}
+    assert state and answer and form
+    call_api({"Authorization": f"Bearer {TOKEN}"}, form)

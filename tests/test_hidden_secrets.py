@@ -1,0 +1,59 @@
+"""Failure reports never show a credential a test held (plugins/hidden_secrets.py), even with ``-l``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from pathlib import Path
+
+import pytest
+from suite_run import run_pytest
+
+from plugins.hidden_secrets import masked
+
+pytestmark = pytest.mark.tooling
+
+
+def made_up_jwt() -> str:
+    """Return a token shaped as the identity provider's (a JWT), signed with nothing."""
+    part = lambda data: base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()  # noqa: E731
+    return f"{part({'typ': 'JWT', 'alg': 'RS256'})}.{part({'sub': secrets.token_hex(8)})}.{secrets.token_urlsafe(64)}"
+
+
+def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> None:
+    held = {
+        "COOKIE": secrets.token_urlsafe(32),
+        "TOKEN": made_up_jwt(),
+        "REFRESH": secrets.token_urlsafe(48),
+        "PASSWORD": "Pa55-" + secrets.token_hex(6),
+    }
+
+    run = run_pytest(
+        "tests/runs/secrets_in_locals.py", "-l", "-p", "no:randomly", folder=tmp_path,
+        env={f"HIDDEN_{name}": value for name, value in held.items()},
+    )  # fmt: skip
+
+    report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    report += (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "ConnectionError: the portal did not answer" in run.output, run.output
+    for name, value in held.items():
+        for piece in (value[:12], value[-12:]):  # no part of it: a repr may cut a long value short
+            assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"
+    # The names stay, so the failure still reads
+    assert "state      = {'cookies': [{'name': 'esctx', 'value': '********'" in run.output, run.output
+    assert "'Authorization': 'Bearer ********'" in run.output, run.output
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("{'name': 'sid', 'value': 'abc123'}", "{'name': 'sid', 'value': '********'}"),
+        ('{"refresh_token": "r-1.2_3"}', '{"refresh_token": "********"}'),
+        ("'Authorization': 'Basic dXNlcjpwYXNz'", "'Authorization': 'Basic ********'"),
+        ("token = 'eyJhbGciOi.eyJzdWIi...sig'", "token = '********'"),
+        ("{'name': 'Contoso', 'city': 'Lyon'}", "{'name': 'Contoso', 'city': 'Lyon'}"),
+    ],
+)
+def test_only_the_credential_in_a_value_is_masked(shown: str, expected: str) -> None:
+    assert masked(shown) == expected
