@@ -57,15 +57,25 @@ class Attempts:
 
     failures: dict[int, Failure] = field(default_factory=dict)  # the attempts that failed
     artifacts: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # (property, path) per attempt
-    final: str = "passed"  # how the last attempt ended: passed, failed or skipped
+    # How the last attempt ended: passed, failed or skipped; "" until its teardown is reported (a run stopped by
+    # Ctrl-C or pytest.exit during a retry never reports it: that test neither passed nor failed).
+    final: str = ""
+    passed_calls: list[pytest.TestReport] = field(default_factory=list)  # each attempt's passing call, in order
 
     @property
     def flaky(self) -> bool:
         return bool(self.failures) and self.final == "passed"
 
+    @property
+    def interrupted(self) -> bool:
+        """Tell whether the test failed, and the run stopped before its retry ended."""
+        return bool(self.failures) and not self.final
+
     def note(self, report: pytest.TestReport) -> None:
         """Take one report of one attempt's phase."""
         index = int(getattr(report, "rerun", 0) or 0)
+        if report.when == "call" and report.passed:
+            self.passed_calls.append(report)
         # A test's own attachments stay on it across attempts: an earlier attempt's are not this one's.
         earlier = {path for other, kept in self.artifacts.items() if other != index for _, path in kept}
         kept = self.artifacts.setdefault(index, [])
@@ -82,6 +92,8 @@ class Attempts:
             self.final = "failed"
         elif report.skipped and report.when in ("setup", "call") and self.final != "failed":
             self.final = "skipped"  # the retry skipped (or an expected failure): it never passed
+        elif report.when == "teardown" and not self.final and index not in self.failures:  # not one retried
+            self.final = "passed"
 
     def traces(self) -> str:
         """Say where the traces are: the retry's, else the first attempt's."""
@@ -141,11 +153,11 @@ class FlakyReport:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         attempts = self.tests.setdefault(report.nodeid, Attempts())
         attempts.note(report)
-        if report.when == "call" and report.passed and attempts.failures:
-            self.tag_for_html(report, attempts)
+        if report.when == "teardown" and attempts.flaky and attempts.passed_calls:  # pytest-html draws it next
+            self.tag_for_html(attempts.passed_calls[-1], attempts)
 
     def tag_for_html(self, report: pytest.TestReport, attempts: Attempts) -> None:
-        """Mark a flaky test's passing report in the HTML report, its first failure beside it."""
+        """Mark a flaky test's passing call report in the HTML report, its first failure beside it."""
         html = self.config.pluginmanager.getplugin("html")
         if html is None:
             return
@@ -177,13 +189,24 @@ class FlakyReport:
                 first = attempts.failures[min(attempts.failures)]
                 terminalreporter.write_line(f"FLAKY {nodeid} - {first.message}", yellow=True)
                 terminalreporter.write_line(f"      {attempts.traces()}")
-            # Counted apart in the last line ("1 passed, 1 flaky"), as Playwright Test counts them.
-            passed = terminalreporter.stats.get("passed", [])
-            moved = [report for report in passed if report.nodeid in flaky]
-            terminalreporter.stats["passed"] = [report for report in passed if report.nodeid not in flaky]
-            terminalreporter.stats.setdefault("flaky", []).extend(moved)
+        interrupted = {nodeid: attempts for nodeid, attempts in self.tests.items() if attempts.interrupted}
+        for nodeid, attempts in sorted(interrupted.items()):
+            first = attempts.failures[min(attempts.failures)]
+            terminalreporter.write_line(f"RETRY INTERRUPTED {nodeid} - {first.message}", red=True)
+        self.count_apart(terminalreporter, flaky)
         if self.over_budget:
             terminalreporter.write_sep("=", self.over_budget, red=True)
+
+    def count_apart(self, terminalreporter: pytest.TerminalReporter, flaky: dict[str, Attempts]) -> None:
+        """Count flaky tests apart in the last line ("1 passed, 1 flaky"), as Playwright Test counts them, and an
+        attempt that was retried (its call passed, its teardown failed) not as passed."""
+        retried = {id(report) for attempts in self.tests.values() for report in attempts.passed_calls[:-1]}
+        retried |= {id(a.passed_calls[-1]) for a in self.tests.values() if a.interrupted and a.passed_calls}
+        passed = [report for report in terminalreporter.stats.get("passed", []) if id(report) not in retried]
+        terminalreporter.stats["passed"] = [report for report in passed if report.nodeid not in flaky]
+        if flaky:
+            terminalreporter.stats.setdefault("flaky", []).extend(r for r in passed if r.nodeid in flaky)
+        terminalreporter._known_types = None  # type: ignore[attr-defined]  # pytest caches the kinds it counts
 
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -221,6 +244,9 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
             attempts = by_name.get(key)
             if attempts and attempts.failures:
                 add_failed_attempts(case, attempts)
+            if attempts and attempts.interrupted and case.find("failure") is None and case.find("error") is None:
+                said = "the run stopped during this test's retry: it neither passed nor failed"
+                ElementTree.SubElement(case, "error", message=said, type="Interrupted")
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))
         for count, kind in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):

@@ -13,8 +13,10 @@ date (and is not retried), its evidence kept as any failure's; one that passes i
 An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[chromium-fr-FR]``), or write it
 after the test's own (``test_x[fr-FR-chromium]``).
 An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
-or by a decision to extend it. An entry that matches no test of a file the run collected is said
-under the count of tests collected (a test renamed, a typo: it quarantines nothing).
+or by a decision to extend it. So is a file the quarantine cannot read whole: another table than
+``[[test]]``, a key it does not know, an entry without its words or date, a test quarantined twice.
+An entry that matches no test of a file the run collected is said under the count of tests
+collected (a test renamed, a typo: it quarantines nothing).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import pytest
 
 DEFAULT_FILE = "tests/quarantine.toml"
+KEYS = ("id", "reason", "owner", "until")
 BROWSERS = "chromium|firefox|webkit"
 # pytest-playwright's browser among a test's parameters: alone, first, or after the test's own
 BROWSER_PARAMETER = re.compile(rf"\[({BROWSERS})\]$|(?<=\[)({BROWSERS})-|-({BROWSERS})(?=[-\]])")
@@ -64,16 +67,25 @@ def read_entries(path: Path, today: datetime.date) -> dict[str, Entry]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise pytest.UsageError(f"{path} is not valid TOML: {error}") from None
     tests = raw.get("test", [])
+    other = sorted(set(raw) - {"test"})
+    if other:  # a typo ([[tests]]) would quarantine nothing
+        raise pytest.UsageError(f"{path}: unknown {', '.join(other)}: each entry is a [[test]] table")
     if not isinstance(tests, list) or not all(isinstance(item, dict) for item in tests):
         raise pytest.UsageError(f"{path}: each entry is a [[test]] table (two brackets): found {tests!r}")
-    entries = {}
+    entries: dict[str, Entry] = {}
     for number, item in enumerate(tests, 1):
-        missing = [key for key in ("id", "reason", "owner", "until") if not item.get(key)]
-        if missing or type(item["until"]) is not datetime.date:  # a date-time is no date: the day it ends is asked
+        where = f"{path}, entry {number}"
+        unknown = sorted(set(item) - set(KEYS))
+        if unknown:  # a misspelt "until" would be no date at all
+            raise pytest.UsageError(f"{where}: unknown {', '.join(unknown)} (an entry has {', '.join(KEYS)})")
+        texts = [key for key in KEYS[:3] if not isinstance(item.get(key), str) or not item[key].strip()]
+        if texts or type(item.get("until")) is not datetime.date:  # a date-time is no date: the day it ends is asked
             raise pytest.UsageError(
-                f"{path}, entry {number}: needs id, reason, owner and until (a date, as 2027-01-31): {item}"
+                f"{where}: needs id, reason and owner (words) and until (a date, as 2027-01-31): {item}"
             )
-        entry = Entry(str(item["id"]), str(item["reason"]), str(item["owner"]), item["until"])
+        entry = Entry(item["id"].strip(), item["reason"].strip(), item["owner"].strip(), item["until"])
+        if entry.id in entries:
+            raise pytest.UsageError(f"{where}: {entry.id} is quarantined twice: keep one entry")
         if entry.until < today:
             raise pytest.UsageError(
                 f"{path}: the quarantine of {entry.id} ended on {entry.until} (owner {entry.owner}): fix the test, "
@@ -144,7 +156,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     """
     report = yield
     entry = entry_for(item)
-    if entry is not None and report.failed and report.when in ("setup", "call"):
+    if entry is not None and report.failed:  # in its fixtures' teardown too: nothing of it decides the run
         report = copy.copy(report)
         report.outcome = "skipped"
         report.wasxfail = entry.describe()  # xfail's shape: not counted, not retried, shown as such

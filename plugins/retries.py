@@ -109,11 +109,12 @@ def attempt_output_path(item: pytest.Item) -> str:
 
 
 def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContext:
-    """Record ``context`` into its attempt's folder when ``item`` is a retry (``--tracing=on-first-retry``).
+    """Record ``context`` into its attempt's folder when ``item`` is on its first retry (``--tracing=on-first-retry``;
+    a later retry records none, as Playwright Test's own).
 
     The suite's context factory (tests/conftest.py) passes every context through here.
     """
-    if item.config.getoption("--tracing") != ON_FIRST_RETRY or attempt(item) == 1:
+    if item.config.getoption("--tracing") != ON_FIRST_RETRY or attempt(item) != 2:  # Playwright's: the first retry
         return context
     context.tracing.start(title=item.nodeid, screenshots=True, snapshots=True, sources=True)
     close = context.close

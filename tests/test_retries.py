@@ -115,6 +115,18 @@ def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path:
     assert all(Path(path).is_absolute() and Path(path).exists() for path in linked), linked
 
 
+def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path) -> None:
+    run = run_retried(tmp_path, "-k", "fails_every_time", "--reruns=2")  # the later --reruns wins
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    kept = artifacts(tmp_path, "test_fails_every_time")
+    assert kept == {
+        "tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"],
+        "tests-runs-retried-py-test-fails-every-time-chromium-retry1": ["test-failed-1.png", "trace.zip"],
+        "tests-runs-retried-py-test-fails-every-time-chromium-retry2": ["test-failed-1.png"],
+    }, kept
+
+
 def quarantine_file(folder: Path, until: datetime.date) -> Path:
     """Write a quarantine that lists the always-failing test until ``until``."""
     path = folder / "quarantine.toml"

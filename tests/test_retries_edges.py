@@ -5,6 +5,7 @@ budget's option, a worker that dies, the quarantine file's mistakes. No browser:
 from __future__ import annotations
 
 import datetime
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -138,8 +139,13 @@ ENTRY = f'id = "{EDGES}::test_in_a_language_fails[fr-FR]"\nreason = "r"\nowner =
         (f"[[test]]\n{ENTRY}until = {UNTIL}T23:59:00Z\n", "until (a date, as 2027-01-31)"),
         (f"[test]\n{ENTRY}until = {UNTIL}\n", "each entry is a [[test]] table"),
         ('test = "oops"\n', "each entry is a [[test]] table"),
+        (f"[[tests]]\n{ENTRY}until = {UNTIL}\n", "unknown tests: each entry is a [[test]] table"),
+        (f"[[test]]\n{ENTRY}untill = {UNTIL}\n", "entry 1: unknown untill"),
+        (f"[[test]]\n{ENTRY}until = {UNTIL}\n[[test]]\n{ENTRY}until = {UNTIL}\n", "quarantined twice"),
+        (f'[[test]]\nid = ["x"]\nreason = "r"\nowner = "qa"\nuntil = {UNTIL}\n', "needs id, reason and owner"),
+        (f'[[test]]\nid = "x"\nreason = " "\nowner = "qa"\nuntil = {UNTIL}\n', "needs id, reason and owner"),
     ],
-    ids=["a date-time", "one table", "a string"],
+    ids=["a date-time", "one table", "a string", "tables misnamed", "a key misspelt", "twice", "a list", "blank"],
 )
 def test_a_quarantine_file_s_mistake_is_a_usage_error(tmp_path: Path, content: str, said: str) -> None:
     quarantine = tmp_path / "quarantine.toml"
@@ -149,6 +155,44 @@ def test_a_quarantine_file_s_mistake_is_a_usage_error(tmp_path: Path, content: s
 
     assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
     assert said in run.output and "INTERNALERROR" not in run.output
+
+
+def test_a_failure_only_in_teardown_counts_each_test_once(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "teardown_fails", "--max-flaky", "1")
+
+    # One flaky (its teardown failed once), one error (its teardown failed twice): no attempt's call counted as passed
+    # but the erroring test's last, as pytest counts a teardown's error beside its call
+    last_line = run.output.strip().splitlines()[-1]
+    assert re.search(r"\b1 passed, .*1 error, 2 rerun, 1 flaky\b", last_line), run.output
+    assert "FLAKY tests/runs/retried_edges.py::test_teardown_fails_once" in run.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    row = r"&#34;result&#34;: &#34;([^&]+)&#34;, &#34;testId&#34;: &#34;[^&]*::(test_teardown_fails_\w+)"  # its data
+    rows = re.findall(row, html)
+    tagged = sorted({test for result, test in rows if result.startswith("Flaky")})
+    assert tagged == ["test_teardown_fails_once"], rows
+
+
+def test_a_run_stopped_during_a_retry_leaves_that_test_neither_passed_nor_flaky(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "run_stops", "--max-flaky", "0")
+
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert "FLAKY" not in run.output
+    assert "RETRY INTERRUPTED tests/runs/retried_edges.py::test_fails_once_then_the_run_stops" in run.output
+    case = junit_case(tmp_path, "test_fails_once_then_the_run_stops")
+    assert case.find("flakyFailure") is None and len(case.findall("rerunFailure")) == 1
+    assert case.find("error") is not None and case.find("error").get("type") == "Interrupted"  # type: ignore[union-attr]
+
+
+def test_a_quarantined_test_whose_teardown_fails_decides_nothing_and_is_not_retried(tmp_path: Path) -> None:
+    quarantine = tmp_path / "quarantine.toml"
+    entry = f'id = "{EDGES}::test_teardown_fails_every_time"\nreason = "r"\nowner = "qa"\nuntil = {UNTIL}\n'
+    quarantine.write_text(f"[[test]]\n{entry}")
+
+    run = run_edges(tmp_path, "-k", "every_time", f"--quarantine={quarantine}")
+
+    assert run.returncode == pytest.ExitCode.OK, run.output
+    case = junit_case(tmp_path, "test_teardown_fails_every_time")
+    assert case.find("rerunError") is None and case.find("error") is None, ElementTree.tostring(case)
 
 
 def test_a_quarantine_file_named_but_missing_is_a_usage_error(tmp_path: Path) -> None:

@@ -78,3 +78,31 @@ def test_finding_under_retry_rules_of_its_own() -> None:
 def test_worker_dies_at_first() -> None:
     if first_attempt("worker"):
         os._exit(3)  # the worker process dies under the test, as one killed for memory does
+
+
+@pytest.fixture
+def breaks_at_every_teardown() -> Iterator[None]:
+    yield
+    raise AssertionError("its teardown fails every time")
+
+
+@pytest.fixture
+def breaks_at_first_teardown_only() -> Iterator[None]:
+    yield
+    assert not first_attempt("teardown only"), "its teardown fails on the first attempt only"
+
+
+@pytest.mark.usefixtures("breaks_at_every_teardown")
+def test_teardown_fails_every_time() -> None:
+    pass
+
+
+@pytest.mark.usefixtures("breaks_at_first_teardown_only")
+def test_teardown_fails_once() -> None:
+    pass
+
+
+def test_fails_once_then_the_run_stops() -> None:
+    if first_attempt("run stops"):
+        raise AssertionError("fails on its first attempt")
+    raise KeyboardInterrupt  # Ctrl-C during the retry
