@@ -172,6 +172,16 @@ def test_a_failure_only_in_teardown_counts_each_test_once(tmp_path: Path) -> Non
     assert tagged == ["test_teardown_fails_once"], rows
 
 
+def test_a_run_stopped_at_its_first_failure_still_counts_its_flaky_tests(tmp_path: Path) -> None:
+    # A flaky test, a failing one that stops the run, and one never run after it
+    run = run_edges(tmp_path, "-k", "colour or language or finding", "--maxfail=1", "--max-flaky", "1")
+
+    last_line = run.output.strip().splitlines()[-1]
+    assert "1 flaky" in last_line and "FLAKY tests/runs/retried_edges.py::test_fails_once_in_colour" in run.output, (
+        run.output
+    )
+
+
 def test_a_run_stopped_during_a_retry_leaves_that_test_neither_passed_nor_flaky(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "run_stops", "--max-flaky", "0")
 
