@@ -136,6 +136,7 @@ class FlakyReport:
         self.config = config
         self.tests: dict[str, Attempts] = {}
         self.over_budget = ""  # the verdict, once the run is known to have more flaky tests than allowed
+        self.drawn_reruns: set[int] = set()  # the failed attempts' reports the HTML report has a row of
 
     def max_flaky(self) -> int:
         """Return how many flaky tests the run tolerates."""
@@ -169,6 +170,12 @@ class FlakyReport:
         report.flaky = True  # type: ignore[attr-defined]
 
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        if report.outcome == "rerun":
+            # pytest-html draws a test's rows at each teardown it is told of, and pytest-rerunfailures tells it
+            # of a retried attempt's own: a failed attempt's row drawn again (and counted again) at the test's end.
+            if id(report) in self.drawn_reruns:
+                del cells[:]  # no row
+            self.drawn_reruns.add(id(report))
         if getattr(report, "flaky", False) and cells:
             cells[0] = cells[0].replace("Passed", "Flaky (passed on retry)")
 

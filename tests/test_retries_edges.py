@@ -27,6 +27,16 @@ def test_a_failure_s_control_characters_leave_the_junit_file_valid(tmp_path: Pat
     assert run.returncode == 0, run.output
     (flaky,) = junit_case(tmp_path, "test_fails_once_in_colour").findall("flakyFailure")  # the file parses
     assert "#x1B[31mERROR#x1B[0m and #x00" in flaky.get("message", ""), flaky.attrib
+    # The HTML report has a row of each attempt, once: the failed one's, and the passing retry's tagged flaky
+    assert html_rows(tmp_path, "test_fails_once_in_colour") == ["Rerun", "Flaky (passed on retry)"]
+    assert "1 Rerun" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def html_rows(folder: Path, test: str) -> list[str]:
+    """Return the results of the HTML report's rows of ``test`` (its call's and its fixtures'), in order."""
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    row = rf"&#34;result&#34;: &#34;([^&]+)&#34;, &#34;testId&#34;: &#34;[^&]*::{test}(?:::\w+)?&#34;"  # its data
+    return re.findall(row, html)
 
 
 def test_an_attempt_that_failed_in_its_call_and_its_teardown_is_one_flaky_failure(tmp_path: Path) -> None:
@@ -165,11 +175,8 @@ def test_a_failure_only_in_teardown_counts_each_test_once(tmp_path: Path) -> Non
     last_line = run.output.strip().splitlines()[-1]
     assert re.search(r"\b1 passed, .*1 error, 2 rerun, 1 flaky\b", last_line), run.output
     assert "FLAKY tests/runs/retried_edges.py::test_teardown_fails_once" in run.output
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    row = r"&#34;result&#34;: &#34;([^&]+)&#34;, &#34;testId&#34;: &#34;[^&]*::(test_teardown_fails_\w+)"  # its data
-    rows = re.findall(row, html)
-    tagged = sorted({test for result, test in rows if result.startswith("Flaky")})
-    assert tagged == ["test_teardown_fails_once"], rows
+    assert html_rows(tmp_path, "test_teardown_fails_once") == ["Flaky (passed on retry)", "Rerun"]
+    assert html_rows(tmp_path, "test_teardown_fails_every_time") == ["Passed", "Rerun", "Error"]
 
 
 def test_a_run_stopped_at_its_first_failure_still_counts_its_flaky_tests(tmp_path: Path) -> None:
