@@ -16,18 +16,19 @@ import signal
 import sys
 import threading
 from collections import Counter
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from pages import PortalError
 
-from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan
+from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan, stopped_outcomes
 from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .journal import Journal, JournalInUseError, journal_path, run_owner
-from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, exit_code
+from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
 from .rest import PortalClient
 from .spreadsheet import SpreadsheetError, read_rows, results_dialect, write_results
@@ -245,11 +246,21 @@ def check_and_apply(
     customers = len({task.customer_id for task in plan.tasks})
     print(f"{len(plan.tasks)} of {len(rows)} rows to apply with {min(args.workers, customers)} worker(s); "
           f"the check settled {len(plan.settled)}", file=sys.stderr)  # fmt: skip
-    progress = Progress(len(plan.tasks))
+    progress, finished = Progress(len(plan.tasks)), []
+
+    def noted(outcome: RowOutcome) -> None:
+        finished.append(outcome)
+        progress.update(outcome)
+
     try:
-        outcomes = run_plan(plan, rows, pool, client, journal, progress.update)
-    finally:
+        outcomes = run_plan(plan, rows, pool, client, journal, noted)
+    except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
         progress.finish()
+        with suppress(OSError):  # the reason it stopped is what is said
+            write_results(results, stopped_outcomes(plan, finished), delimiter, sep_line=sep_line)
+            print(f"results so far in {results} (rows not run are marked {STOPPED})", file=sys.stderr)
+        raise
+    progress.finish()
     write_results(results, outcomes, delimiter, sep_line=sep_line)
     print(summary(outcomes, results))
     return exit_code(outcomes)

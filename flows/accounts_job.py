@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .journal import Journal, run_owner
-from .outcomes import UNCHANGED, RowOutcome
+from .outcomes import STOPPED, UNCHANGED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
@@ -80,6 +80,20 @@ def run_plan(
         journal.finished(by_number[outcome.row], outcome)
     applied = pool.run(plan.tasks, client, journal, on_outcome)
     return sorted([*plan.settled, *applied], key=lambda outcome: outcome.row)
+
+
+def stopped_outcomes(plan: AccountsPlan, finished: Sequence[RowOutcome]) -> list[RowOutcome]:
+    """Return every row's outcome when a run stopped midway: what finished, and the rest ``STOPPED`` ("not-run")."""
+    done = {outcome.row for outcome in [*plan.settled, *finished]}
+    left = [
+        RowOutcome(
+            task.row.number, task.row.customer, STOPPED, task.customer_id, wanted=task.changes, before=task.before,
+            messages=["the run stopped before this row finished: carry on with --resume"],
+        )
+        for task in plan.tasks
+        if task.row.number not in done
+    ]  # fmt: skip
+    return sorted([*plan.settled, *finished, *left], key=lambda outcome: outcome.row)
 
 
 def api_client(

@@ -15,6 +15,7 @@ NOT_ALLOWED = "not-allowed"
 CONFLICT = "conflict"
 FAILED = "failed"
 OUTCOMES = (CHANGED, UNCHANGED, INVALID, NOT_FOUND, NOT_ALLOWED, CONFLICT, FAILED)
+STOPPED = "not-run"  # a row a stopped run never finished: in its results only, never journalled
 DONE = frozenset({CHANGED, UNCHANGED})
 REFUSED = frozenset({INVALID, NOT_FOUND, NOT_ALLOWED, CONFLICT})
 # A failed row may be tried again (on --resume); every other outcome is the row's last word.

@@ -7,6 +7,7 @@ stopped server refuses connections) from the moment the second row starts.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import signal
@@ -264,6 +265,8 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
     file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
     temporary = tmp_path / "tmp"
     temporary.mkdir()
+    results = file.with_name(file.name + ".results.csv")
+    results.write_text("row,customer,outcome\n2,an earlier run's customer,changed\n", encoding="utf-8")
 
     # When SIGTERM comes (a CI's cancel, timeout, systemd) once a row is done, and the run is resumed
     with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
@@ -276,11 +279,17 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
                 break
         said = (process.stderr.read() if process.stderr else "").strip().splitlines()
     watchdog.cancel()
+    with results.open(encoding="utf-8-sig", newline="") as written:
+        stopped = {row["customer"]: row["outcome"] for row in csv.DictReader(written)}
     resumed = run(command(base_url, file, user, "--resume"), user)
 
     # Then the run stopped as on Ctrl-C, saying how to carry on, its sign-in deleted; the resume did each row once
     assert process.returncode == 143, said
     assert said[-1].startswith("terminated: carry on with --resume (the journal is "), said
+    # ... its results (never the earlier run's) saying what it did before it stopped, and which rows it did not
+    assert f"results so far in {results} (rows not run are marked not-run)" in said, said
+    assert set(stopped) == {c.companyName for c in created}, stopped
+    assert "changed" in stopped.values() and set(stopped.values()) <= {"changed", "not-run"}, stopped
     assert list(temporary.iterdir()) == [], "the shared sign-in (a secret) stays on disk"
     assert resumed.returncode == 0, resumed.stderr
     for n, customer in enumerate(created):
