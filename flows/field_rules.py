@@ -15,6 +15,9 @@ from typing import Any
 
 # Documented limits of the billing profile's fields (Address and billing profile resources).
 MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
+# Documented as required (and, per country, what its rules require): a cell of spaces or invisible characters (a
+# zero-width space) would blank them.
+REQUIRED = ("companyName", "firstName", "lastName", "email", "addressLine1")
 LINE_BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What Excel (in English and in French; Chinese Excel says them in English) and LibreOffice show for a formula that
@@ -52,6 +55,11 @@ def not_a_company_name(company: str) -> bool:
     return len(bases) == 1 or all(unicodedata.category(ch).startswith("P") for ch in bases)
 
 
+def shows_something(value: str) -> bool:
+    """Tell whether ``value`` holds a character that shows: not only spaces, controls or format characters."""
+    return any(not unicodedata.category(ch).startswith(("Z", "Cc", "Cf")) for ch in value)
+
+
 @dataclass(frozen=True)
 class CountryRules:
     """One country's published address rules; no states listed means the state is free text."""
@@ -60,15 +68,18 @@ class CountryRules:
     states: tuple[str, ...] = ()
     postal_code_regex: str = ""
     phone_number_regex: str = ""
+    required: frozenset[str] = frozenset()  # the fields the country requires (city, state, postal code)
 
     @classmethod
     def from_resource(cls, resource: Mapping[str, Any]) -> CountryRules:
         """Read the REST API's CountryValidationRules resource."""
+        flags = {"city": "isCityRequired", "state": "isStateRequired", "postalCode": "isPostalCodeRequired"}
         return cls(
             iso2=str(resource.get("iso2Code", "")),
             states=tuple(resource.get("supportedStatesList") or ()),
             postal_code_regex=str(resource.get("postalCodeRegex") or ""),
             phone_number_regex=str(resource.get("phoneNumberRegex") or ""),
+            required=frozenset(field for field, flag in flags.items() if resource.get(flag) is True),
         )
 
     def state_problem(self, state: str) -> str | None:
@@ -108,9 +119,12 @@ def value_problems(
     ``partner_domain``, when known, is the partner's own: a customer's email may not be there.
     """
     problems: dict[str, str] = {}
+    required = {*REQUIRED, *(rules.required if rules else ())}
     for field, value in changes.items():
         if value.strip().upper() in SPREADSHEET_ERRORS:
             problems[field] = f"{value!r} is a spreadsheet's error (a formula that failed), not a value: mend it"
+        elif field in required and not shows_something(value):
+            problems[field] = f"{value!r} shows nothing (spaces or invisible characters): the field is required"
         elif LINE_BREAK.search(value):  # a one-line field drops them as they are typed
             problems[field] = f"{value!r} holds a line break: the field holds one line"
         elif field in MAX_LENGTH and len(unicodedata.normalize("NFC", value)) > MAX_LENGTH[field]:  # "é" is one

@@ -191,6 +191,18 @@ def test_a_value_with_a_line_break_is_refused_for_the_one_line_field() -> None:
     assert problems == {"addressLine1": "'Bât. A\\n12 rue de la Paix' holds a line break: the field holds one line"}
 
 
+@pytest.mark.parametrize("value", ["   ", "\u200b", "\u00a0\u200b\u00a0"], ids=["spaces", "zero-width", "both"])
+def test_a_required_field_s_cell_that_shows_nothing_is_refused(value: str) -> None:
+    # Typed into the form, it would blank a required field: the portal refuses it, after the rows before it ran
+    rules = CountryRules.from_resource({"iso2Code": "CN", "isCityRequired": True, "isStateRequired": False})
+    cells = {"firstName": value, "companyName": value, "city": value, "addressLine2": value, "state": value}
+
+    problems = value_problems(cells, rules)
+
+    assert set(problems) == {"firstName", "companyName", "city"}, problems  # the others may be blank
+    assert "shows nothing (spaces or invisible characters): the field is required" in problems["firstName"]
+
+
 def test_digits_of_another_script_are_no_postal_code() -> None:
     # A spreadsheet typed with a full-width keyboard: six digits to a person, none to the portal's pattern
     assert set(value_problems({"postalCode": "２１５０００"}, CN_RULES)) == {"postalCode"}
