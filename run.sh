@@ -9,10 +9,23 @@
 #   ./run.sh bench [options]            measure the suite against raw Playwright and Selenium (benchmarks/)
 #   ./run.sh help                       this list
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")"  # paths given to a command are the repository's own
 VENV=${VENV:-.venv}
 command=${1:-}
 [ $# -gt 0 ] && shift
+# The suite's options that take a value, joined to it ("--auth-dir DIR" -> "--auth-dir=DIR"): pytest learns them
+# from the project's plugins only once it has found the project, and before that it takes an existing folder
+# after one for a test path (rooting the run there, without the project's settings).
+VALUED=" --a11y-baseline --api-url --auth-dir --data-seed --max-flaky --pin-workers --portal-password
+ --portal-totp-secret --quarantine --run-tag --snapshot-dir --snapshot-platform --update-snapshots --ws-endpoint "
+if [ "$command" = test ]; then
+    joined=()
+    while [ $# -gt 0 ]; do
+        if [[ $# -gt 1 && "$VALUED" == *[[:space:]]"$1"[[:space:]]* ]]; then joined+=("$1=$2"); shift 2
+        else joined+=("$1"); shift; fi
+    done
+    set -- ${joined[@]+"${joined[@]}"}
+fi
 
 case "$command" in
     setup) exec bash scripts/setup.sh ;;

@@ -6,10 +6,11 @@ Three kinds of tests:
   provider, or portals they start themselves: restarts, lifetimes, faults): marked ``bundled``,
   they run against the bundled portal only, and with ``--base-url`` they are not run, and counted;
 - tests of the **tooling** (the library's parts, browser set-up, shards, reports): marked
-  ``tooling``; they run everywhere and reach no portal.
+  ``tooling``; they reach no portal, so with ``--base-url`` they are not run either (a deployment's
+  run is about the deployment), and counted.
 
 The header (after collection) and the summary say "N tests against URL; M tests of the bundled
-portal not run". Under xdist the controller learns the counts from the workers at the end.
+portal and K of the tooling not run". Under xdist the controller learns the counts from the workers at the end.
 """
 
 from __future__ import annotations
@@ -65,9 +66,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         counts[kind(item)] += 1
     if target(config) is None:
         return
-    kept = [item for item in items if kind(item) != "bundled"]
+    kept = [item for item in items if kind(item) == "deployment"]
     if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if kind(item) == "bundled"])
+        config.hook.pytest_deselected(items=[item for item in items if kind(item) != "deployment"])
         items[:] = kept
 
 
@@ -80,8 +81,8 @@ def describe(config: pytest.Config, counts: dict[str, int]) -> str:
             f"against the bundled portal; {counts['tooling']} of the tooling"
         )
     return (
-        f"{counts['deployment']} tests against {where}; {counts['bundled']} tests of the bundled portal not run; "
-        f"{counts['tooling']} of the tooling"
+        f"{counts['deployment']} tests against {where}; {counts['bundled']} tests of the bundled portal and "
+        f"{counts['tooling']} of the tooling not run (they reach no deployment: run them without --base-url)"
     )
 
 

@@ -225,6 +225,20 @@ def test_run_sh_help_exits_0_and_an_unknown_command_is_named() -> None:
     assert (typo.returncode, typo.stderr.splitlines()[0]) == (2, "unknown command 'tset'")
 
 
+@pytest.mark.tooling
+def test_run_sh_takes_a_folder_given_to_an_option_of_the_suite_as_its_value(tmp_path: Path) -> None:
+    # An existing folder after --auth-dir: pytest would take it for a test path, and the run's root with it
+    saved, snapshots = tmp_path / "auth", tmp_path / "snapshots"
+    saved.mkdir(), snapshots.mkdir()
+    args = ["--collect-only", "-q", "-m", "smoke", "--base-url", "http://127.0.0.1:9/", "-p", "no:cacheprovider"]
+    args += ["--junitxml=", "--html=", "--auth-dir", str(saved), "--snapshot-dir", str(snapshots)]
+
+    done = subprocess.run(["bash", "run.sh", "test", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "tests against http://127.0.0.1:9/" in done.stdout, done.stdout
+
+
 @pytest.mark.bundled  # it types the bundled portal's demo password
 @pytest.mark.parametrize(
     ("where", "said"),
