@@ -16,8 +16,9 @@ command=${1:-}
 # The suite's options that take a value, joined to it ("--auth-dir DIR" -> "--auth-dir=DIR"): pytest learns them
 # from the project's plugins only once it has found the project, and before that it takes an existing folder
 # after one for a test path (rooting the run there, without the project's settings).
-VALUED=" --a11y-baseline --api-url --auth-dir --data-seed --max-flaky --pin-workers --portal-password
- --portal-totp-secret --quarantine --run-tag --snapshot-dir --snapshot-platform --update-snapshots --ws-endpoint "
+VALUED=" --a11y-baseline --api-client-id --api-url --auth-dir --data-seed --max-flaky --pin-workers --portal-password
+ --portal-totp-secret --quarantine --role-user --run-tag --snapshot-dir --snapshot-platform --update-snapshots
+ --user-domain --ws-endpoint "
 if [ "$command" = test ]; then
     joined=()
     while [ $# -gt 0 ]; do

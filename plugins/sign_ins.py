@@ -43,6 +43,9 @@ from .shown_paths import shown_path
 
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
+ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")  # the suite's role users
+ROLE_USERS_VARIABLE, USER_DOMAIN_VARIABLE = "PORTAL_ROLE_USERS", "PORTAL_USER_DOMAIN"
+ROLE_USERS = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,6 +62,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="use the sign-ins saved in DIR (python -m flows save-sign-in) instead of signing in",
     )
+    group.addoption(
+        "--user-domain",
+        default=os.environ.get(USER_DOMAIN_VARIABLE) or None,
+        metavar="DOMAIN",
+        help=f"sign the role users in as ROLE@DOMAIN (global-admin@contoso.partner.onmschina.cn), as Entra ID "
+        f"names its users (default: ${USER_DOMAIN_VARIABLE}; else the role's name alone, as the bundled portal's)",
+    )
+    group.addoption(
+        "--role-user",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help=f"the user who plays ROLE ({', '.join(ROLES)}), by the name it signs in with; once per role, over "
+        f"--user-domain (default: ${ROLE_USERS_VARIABLE}, ROLE=NAME pairs separated by commas)",
+    )
+
+
+def role_users(config: pytest.Config) -> dict[str, str]:
+    """Return who plays each role: ``--role-user`` over ``--user-domain`` over the role's own name; raise
+    ``pytest.UsageError`` for a pair that names no role or no user."""
+    domain = config.getoption("--user-domain")
+    users = {role: f"{role}@{domain.lstrip('@')}" if domain else role for role in ROLES}
+    pairs = [*os.environ.get(ROLE_USERS_VARIABLE, "").split(","), *config.getoption("--role-user")]
+    for pair in filter(str.strip, pairs):
+        role, equals, name = (part.strip() for part in pair.partition("="))
+        if not equals or role not in ROLES or not name:
+            raise pytest.UsageError(f"--role-user {pair!r}: give ROLE=NAME, ROLE one of {', '.join(ROLES)}")
+        users[role] = name
+    return users
 
 
 class SavedSignIns:
@@ -73,6 +105,7 @@ class SavedSignIns:
         folder: Path,
         session: pytest.Session,
         auth_dir: Path | None = None,
+        users: dict[str, str] | None = None,
     ) -> None:
         self.browser = browser
         self.base_url = base_url
@@ -81,16 +114,21 @@ class SavedSignIns:
         self.folder = folder
         self.session = session
         self.auth_dir = auth_dir
+        self.users = users or {}  # who plays each role, by the name it signs in with (else the role's own)
         self.renewed: list[str] = []  # roles renewed during the current test, for its report
+
+    def user(self, role: str) -> str:
+        """Return the name the user who plays ``role`` signs in with."""
+        return self.users.get(role, role)
 
     def path(self, role: str) -> Path:
         """Return the role's saved sign-in, signing in through the UI if this run has none yet."""
         if self.auth_dir is not None:
-            saved = saved_sign_in_path(self.base_url, role, self.auth_dir)
+            saved = saved_sign_in_path(self.base_url, self.user(role), self.auth_dir)
             if not saved.exists():
                 self.stop(f"There is no saved sign-in of {role} at {saved}: make one with `{self.renew_command(role)}`")
             try:
-                check_saved_user(saved, role)  # whole, and the role's: else every test would fail on it
+                check_saved_user(saved, self.user(role))  # whole, and the role's: else every test would fail on it
             except SavedSignInError as unusable:
                 self.stop(f"{unusable}: save it again with `{self.renew_command(role)}`")
             return saved
@@ -103,15 +141,16 @@ class SavedSignIns:
                 context = self.browser.new_context(base_url=self.base_url)
                 page = context.new_page()
                 try:
-                    sign_in(page, role, self.password, totp_secret=self.totp_secret)
-                    save_sign_in(context, saved, {"user": role})
+                    sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
+                    save_sign_in(context, saved, {"user": self.user(role)})
                 except SignInInterruptedError:  # a gateway's or the portal's trouble: this test's, not the run's
                     raise
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
                         f"For this suite: --portal-totp-secret (or $PORTAL_TOTP_SECRET), or saved sign-ins "
-                        f"(`python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir DIR`, "
+                        f"(`python -m flows save-sign-in --base-url {self.base_url} --user {self.user(role)} "
+                        f"--auth-dir DIR`, "
                         f"then --auth-dir DIR){self.photographed(page, role)}."
                     )
                 except SignInError as refused:
@@ -155,18 +194,18 @@ class SavedSignIns:
             if self.auth_dir is not None:
                 self.stop(
                     f"The portal no longer accepts the saved sign-in of {role} at {self.base_url} "
-                    f"({saved_sign_in_path(self.base_url, role, self.auth_dir)}): renew it with "
+                    f"({saved_sign_in_path(self.base_url, self.user(role), self.auth_dir)}): renew it with "
                     f"`{self.renew_command(role)}`"
                 )
             try:
-                complete_sign_in(page, role, self.password, totp_secret=self.totp_secret)
+                complete_sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
             except SignInInterruptedError:  # nothing refused: the test fails (and may be retried), the run goes on
                 raise
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
             with FileLock(saved.with_suffix(".lock")):
-                save_sign_in(page.context, saved, {"user": role})
+                save_sign_in(page.context, saved, {"user": self.user(role)})
             self.renewed.append(role)
             log.warning("The saved sign-in of %s was refused: signed in again; later tests use the new one", role)
 
@@ -174,7 +213,8 @@ class SavedSignIns:
 
     def renew_command(self, role: str) -> str:
         """Return the command that saves (or renews) a role's sign-in for ``--auth-dir``."""
-        return f"python -m flows save-sign-in --base-url {self.base_url} --user {role} --auth-dir {self.auth_dir}"
+        user = self.user(role)
+        return f"python -m flows save-sign-in --base-url {self.base_url} --user {user} --auth-dir {self.auth_dir}"
 
     def stop(self, message: str) -> None:
         """Stop the run after this test with ``message`` (xdist's controller stops the other workers too).
@@ -218,8 +258,9 @@ def sign_ins(
     folder.mkdir(exist_ok=True)
     auth_dir = request.config.getoption("--auth-dir")
     return SavedSignIns(
-        browser, base_url, portal_password, totp_secret, folder, request.session, Path(auth_dir) if auth_dir else None
-    )
+        browser, base_url, portal_password, totp_secret, folder, request.session, Path(auth_dir) if auth_dir else None,
+        request.config.stash[ROLE_USERS],
+    )  # fmt: skip
 
 
 @pytest.hookimpl(wrapper=True)
@@ -255,6 +296,7 @@ class RenewalSummary:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[ROLE_USERS] = role_users(config)  # a mistake said once, before any test
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
         config.pluginmanager.register(RenewalSummary(), "suite-renewal-summary")
 

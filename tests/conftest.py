@@ -25,10 +25,9 @@ from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
-from plugins.sign_ins import SavedSignIns
+from plugins.sign_ins import ROLE_USERS, ROLES, SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
-ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")
 EDITING_ROLES = ROLES[:3]
 
 
@@ -47,6 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URL",
         help="the REST API's address, where the tests make their data, e.g. "
         "https://partner.partnercenterapi.microsoftonline.cn/ (default: $PORTAL_API_URL, else --base-url)",
+    )
+    group.addoption(
+        "--api-client-id",
+        default=os.environ.get("PORTAL_API_CLIENT_ID") or None,
+        metavar="ID",
+        help="the public client (Secure Application Model) the API's tokens are asked for, where no saved sign-in "
+        "records one (default: $PORTAL_API_CLIENT_ID; else the bundled provider's)",
     )
     group.addoption(
         "--demo-mode",
@@ -157,28 +163,39 @@ def run_api(
     """The run's API client, made when a test first needs it: a failure that may pass (the portal or
     a gateway down for a moment) fails that test, and the next one tries again."""
     api_url = pytestconfig.getoption("--api-url") or base_url  # the bundled portal serves its API itself
-    made = MadeOnce(lambda: connect_api(api_url, base_url, portal_password, totp_secret, sign_ins), PortalApi.close)
+    client_id = pytestconfig.getoption("--api-client-id")
+
+    def connect() -> PortalApi:
+        return connect_api(api_url, base_url, portal_password, totp_secret, sign_ins, client_id)
+
+    made = MadeOnce(connect, PortalApi.close)
     yield made
     made.close()
 
 
 def connect_api(
-    api_url: str, base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns
+    api_url: str,
+    base_url: str,
+    portal_password: str,
+    totp_secret: str | None,
+    sign_ins: SavedSignIns,
+    client_id: str | None = None,
 ) -> PortalApi:
     """Return the portal's REST API as the global admin, with tokens from the identity provider.
 
     The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
     spends no second verification code on it; a saved refresh token (save-sign-in) serves as well.
     """
-    path = sign_ins.path("global-admin")
+    path, admin = sign_ins.path("global-admin"), sign_ins.user("global-admin")
     state = read_sign_in(path)
+    client_id = state.get("api_client_id") or client_id or PARTNER_AUTOMATION_CLIENT_ID  # the saved one's first
     tokens = ProviderTokens(
-        base_url, "global-admin", portal_password, totp_secret, refresh_token=state.get("refresh_token"),
-        client_id=state.get("api_client_id", PARTNER_AUTOMATION_CLIENT_ID), http=http_session_from(state),
+        base_url, admin, portal_password, totp_secret, refresh_token=state.get("refresh_token"),
+        client_id=client_id, http=http_session_from(state),
         cache=path if "refresh_token" in state else None,
     )  # fmt: skip
     try:
-        api = PortalApi(api_url, "global-admin", portal_password, tokens=tokens)
+        api = PortalApi(api_url, admin, portal_password, tokens=tokens)
         api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
     except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
         tokens.close()
@@ -220,7 +237,12 @@ def directory(run_directory: MadeOnce[Directory | None]) -> Directory | None:
 
 @pytest.fixture
 def make_user(
-    directory: Directory | None, run_id: str, test_code: str, portal_password: str, totp_secret: str | None
+    directory: Directory | None,
+    run_id: str,
+    test_code: str,
+    portal_password: str,
+    totp_secret: str | None,
+    pytestconfig: pytest.Config,
 ) -> Callable[[str], User]:
     """Return a user with ``role`` of this test's own (the bundled provider), else the role user itself.
 
@@ -231,8 +253,8 @@ def make_user(
     """
 
     def make(role: str) -> User:
-        if directory is None:
-            return User(role, portal_password, totp_secret)
+        if directory is None:  # the user who plays the role (--role-user, --user-domain)
+            return User(pytestconfig.stash[ROLE_USERS][role], portal_password, totp_secret)
         user = directory.register(f"{role}-{run_id}-{test_code}-{secrets.token_hex(3)}", role)
         keep_out_of_traces(user.password, user.totp_secret)  # typed into its sign-ins, which a retry traces
         return user

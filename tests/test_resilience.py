@@ -150,6 +150,19 @@ def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_giv
     assert "refused the sign-in" not in run.output
 
 
+def test_the_api_s_client_is_the_one_given_and_one_the_provider_refuses_stops_the_run(
+    portal: PortalProcess, tmp_path: Path
+) -> None:
+    # Given a run told to ask the provider for the API's tokens as a client it does not know
+    run = run_pytest(
+        "-m", "smoke", "-k", "workflow", *against(portal), "--api-client-id=no-such-client", folder=tmp_path / "run"
+    )
+
+    # Then the first test that needs the API stops the run, saying the API took no token
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert "Interrupted: The portal's API takes no token for global-admin" in run.output, run.output
+
+
 def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
     # Given a run whose --api-url is a web page's address (the portal's own pages), not the REST API's
     wrong = f"{portal.url}customers/"

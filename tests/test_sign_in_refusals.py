@@ -4,6 +4,7 @@ browser that died between tests is replaced before the next."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,45 @@ def test_a_browser_whose_process_ended_between_tests_is_replaced_before_the_next
     second = recovering.current
 
     assert len(launched) == 2 and second is not first
+
+
+def options(**given: object) -> SimpleNamespace:
+    """A configuration whose options are ``given`` (--user-domain, --role-user), as pytest's getoption reads them."""
+    values = {"--user-domain": None, "--role-user": [], **{f"--{k.replace('_', '-')}": v for k, v in given.items()}}
+    return SimpleNamespace(getoption=values.__getitem__)
+
+
+def test_role_users_are_the_roles_at_a_domain_or_named_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(sign_ins.ROLE_USERS_VARIABLE, "sales-agent=vente@contoso.cn")
+    config = options(user_domain="contoso.partner.onmschina.cn", role_user=["helpdesk-agent = qa.help@contoso.cn"])
+
+    users = sign_ins.role_users(config)  # type: ignore[arg-type]
+
+    assert users == {
+        "global-admin": "global-admin@contoso.partner.onmschina.cn",
+        "admin-agent": "admin-agent@contoso.partner.onmschina.cn",
+        "sales-agent": "vente@contoso.cn",
+        "helpdesk-agent": "qa.help@contoso.cn",
+    }
+    monkeypatch.delenv(sign_ins.ROLE_USERS_VARIABLE)
+    assert sign_ins.role_users(options())["admin-agent"] == "admin-agent"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("pair", ["boss=x@contoso.cn", "global-admin", "global-admin="])
+def test_a_role_user_that_names_no_role_or_no_user_is_a_usage_error(pair: str) -> None:
+    with pytest.raises(pytest.UsageError, match="give ROLE=NAME"):
+        sign_ins.role_users(options(role_user=[pair]))  # type: ignore[arg-type]
+
+
+def test_the_run_signs_a_role_in_as_the_user_who_plays_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    typed: list[str] = []
+    monkeypatch.setattr(sign_ins, "sign_in", lambda page, user, password, **_: typed.append(user))
+    monkeypatch.setattr(sign_ins, "save_sign_in", lambda context, path, extra: path.write_text(json.dumps(extra)))
+    [worker] = workers(tmp_path, 1)
+    worker.users = {"global-admin": "qa.admin@contoso.partner.onmschina.cn"}
+
+    saved = worker.path("global-admin")
+
+    assert typed == ["qa.admin@contoso.partner.onmschina.cn"]
+    assert json.loads(saved.read_text())["user"] == "qa.admin@contoso.partner.onmschina.cn"
+    assert "--user qa.admin@contoso.partner.onmschina.cn" in worker.renew_command("global-admin")
