@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import ssl
 from urllib.parse import urlsplit
 
 REACH_TIMEOUT_S = 10.0  # a portal whose address takes longer than this to take a connection is not there
@@ -48,10 +49,25 @@ def nothing_answers(base_url: str, timeout: float = REACH_TIMEOUT_S) -> str | No
     except ValueError as error:  # a port out of range
         return f"Nothing can answer at {base_url}: {error}"
     try:
-        socket.create_connection(address, timeout=timeout).close()
+        connection = socket.create_connection(address, timeout=timeout)
     except socket.gaierror as error:
         return f"Nothing answers at {base_url}: the host {address[0]!r} is not known here ({error.strerror})"
     except OSError as error:
         reason = f"no answer within {timeout:g} s" if isinstance(error, TimeoutError) else error.strerror or str(error)
         return f"Nothing answers at {base_url}: {reason}. Is the portal up, and is this its address?"
+    with connection:
+        return no_tls(connection, base_url) if parts.scheme == "https" else None
+
+
+def no_tls(connection: socket.socket, base_url: str) -> str | None:
+    """Say why the server at ``base_url`` speaks no TLS on ``connection`` (a plain-HTTP portal given as
+    https://), else None. Its certificate is not judged: the browser judges it (an internal CA, say)."""
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
+    try:
+        unverified.wrap_socket(connection, server_hostname=urlsplit(base_url).hostname).close()
+    except ssl.SSLError as error:
+        return f"{base_url} answers, but not over HTTPS ({error.reason or error}): is the portal at http://?"
+    except OSError:  # closed or silent during the handshake: the browser will say more
+        return None
     return None

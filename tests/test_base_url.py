@@ -1,0 +1,83 @@
+"""The start's look at --base-url (flows.base_url.nothing_answers): an https:// address whose server speaks plain
+HTTP is said at once (every test would fail on the browser's SSL error), a server with any certificate is not."""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from flows.base_url import PROXY_VARIABLES, nothing_answers
+
+pytestmark = pytest.mark.tooling
+
+
+class Quiet(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # a handshake it cannot read is no news
+        pass
+
+
+@contextmanager
+def served(tls: ssl.SSLContext | None = None) -> Iterator[int]:
+    """Serve HTTP on 127.0.0.1 (over TLS with ``tls``); yield its port."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), Quiet)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def self_signed(folder: Path) -> ssl.SSLContext:
+    """Return a server's TLS context with a certificate no one vouches for (an internal deployment's, say)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "portal.internal")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine reaches the servers itself: through a proxy, the check tries nothing."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_an_https_address_whose_server_speaks_plain_http_is_said() -> None:
+    with served() as port:
+        said = nothing_answers(f"https://127.0.0.1:{port}/")
+        plain = nothing_answers(f"http://127.0.0.1:{port}/")
+
+    assert said is not None and said.startswith(f"https://127.0.0.1:{port}/ answers, but not over HTTPS"), said
+    assert said.endswith("is the portal at http://?")
+    assert plain is None
+
+
+def test_an_https_server_with_a_certificate_no_one_vouches_for_passes(tmp_path: Path) -> None:
+    with served(self_signed(tmp_path)) as port:
+        assert nothing_answers(f"https://127.0.0.1:{port}/") is None
