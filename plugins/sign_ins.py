@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,6 +156,8 @@ class SavedSignIns:
                     )
                 except SignInError as refused:
                     said = f"The portal refused the sign-in of {role} at {self.base_url}: {refused}"
+                    if self.totp_secret and re.search(r"code|代码|验证码", str(refused), re.IGNORECASE):
+                        said += f" (the codes come from --portal-totp-secret: is it the authenticator of {role}?)"
                     refused_before.write_text(said, encoding="utf-8")
                     self.stop(f"{said}{self.photographed(page, role)}")
                 finally:

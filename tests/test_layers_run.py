@@ -7,6 +7,7 @@ and the HTML report carry the evidence. ``-m`` picks the layers of a test that c
 
 from __future__ import annotations
 
+import atexit
 import json
 import socket
 import xml.etree.ElementTree as ElementTree
@@ -23,6 +24,7 @@ MODULE = "tests/runs/layers.py"
 # An address where something takes connections (a run refuses one where nothing does) and answers nothing: the
 # runs draw their screens themselves and need no portal, only a deployment that is not the bundled one.
 LISTENER = socket.create_server(("127.0.0.1", 0))
+atexit.register(LISTENER.close)  # collected by any run: closed, not left to the collector to warn about
 NO_PORTAL = f"http://127.0.0.1:{LISTENER.getsockname()[1]}/"
 PALE = "#bbbbbb"  # fails contrast on white
 

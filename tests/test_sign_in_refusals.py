@@ -140,3 +140,18 @@ def test_the_run_signs_a_role_in_as_the_user_who_plays_it(tmp_path: Path, monkey
     assert typed == ["qa.admin@contoso.partner.onmschina.cn"]
     assert json.loads(saved.read_text())["user"] == "qa.admin@contoso.partner.onmschina.cn"
     assert "--user qa.admin@contoso.partner.onmschina.cn" in worker.renew_command("global-admin")
+
+
+def test_a_refused_verification_code_points_at_the_authenticator_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(page: object, user: str, password: str, **_: object) -> None:
+        raise SignInError("You didn't enter the expected verification code. Please try again.")
+
+    monkeypatch.setattr(sign_ins, "sign_in", refuse)
+    monkeypatch.setattr(sign_ins, "shown_path", lambda config, path: path)
+    [worker] = workers(tmp_path, 1)
+    worker.totp_secret = "JBSWY3DPEHPK3PXP"  # a secret of another user's authenticator, say
+
+    with pytest.raises(RunStoppedError, match=r"--portal-totp-secret: is it the authenticator of global-admin\?"):
+        worker.path("global-admin")
