@@ -29,17 +29,20 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # --- 2. A browser ----------------------------------------------------------------------
-have_browser() { "$VENV/bin/python" -m flows browser >/dev/null 2>&1; }
+# The browser the suite would launch (its path, or Playwright's own), asked once and again only after an install:
+# each ask starts Python, and every ./run.sh command passes here.
+browser_found() { found=$("$VENV/bin/python" -m flows browser 2>/dev/null) || found=""; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 can_apt() { command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; }
+browser_found
 
 # A browser named by hand (CHROMIUM_PATH) is the one wanted: one that is not there is said at once, and no other
 # is downloaded or installed in its place.
-if [ -n "${CHROMIUM_PATH:-}" ] && ! have_browser; then
+if [ -n "${CHROMIUM_PATH:-}" ] && [ -z "$found" ]; then
     "$VENV/bin/python" -m flows browser >&2 || true
     exit 1
 fi
-if ! have_browser; then
+if [ -z "$found" ]; then
     say "installing Playwright's Chromium"
     deps=(); can_apt && deps=(--with-deps)
     if ! "$VENV/bin/python" -m playwright install "${deps[@]}" chromium; then
@@ -51,21 +54,22 @@ if ! have_browser; then
             DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
         fi
     fi
+    browser_found
 fi
 # Headless runs on the distribution's Chromium: add its headless shell, as Playwright's own install
 # does; it takes far less CPU per test. Optional (not every distribution has it), so tried once.
 shell_tried="$VENV/.headless-shell-tried"
-if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -f "$shell_tried" ] && can_apt &&
-    "$VENV/bin/python" -m flows browser 2>/dev/null | grep -q '^/' &&
-    ! "$VENV/bin/python" -m flows browser | grep -q 'headless-shell'; then
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -f "$shell_tried" ] && [[ "$found" == /* && "$found" != *headless-shell* ]] &&
+    can_apt; then
     say "installing the distribution's chromium-headless-shell for headless runs"
     as_root apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium-headless-shell >/dev/null ||
         say "no chromium-headless-shell package here: headless runs use the full chromium (slower)"
     touch "$shell_tried"
+    browser_found
 fi
-if ! "$VENV/bin/python" -m flows browser >/dev/null; then
+if [ -z "$found" ]; then
     "$VENV/bin/python" -m flows browser >&2 || true
     exit 1
 fi
-say "ready: browser $("$VENV/bin/python" -m flows browser)"
+say "ready: browser $found"
