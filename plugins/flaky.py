@@ -218,7 +218,8 @@ class FlakyReport:
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         xmlpath = getattr(self.config.option, "xmlpath", None)
-        if xmlpath and os.path.exists(xmlpath) and any(attempts.failures for attempts in self.tests.values()):
+        kept = any(attempts.failures or attempts.final == "failed" for attempts in self.tests.values())
+        if xmlpath and os.path.exists(xmlpath) and kept:
             write_attempts_to_junit(xmlpath, self.tests, getattr(self.config.option, "junitprefix", None))
         flaky, allowed = len(self.flaky()), self.max_flaky()
         if flaky > allowed and session.exitstatus == pytest.ExitCode.OK:
@@ -251,6 +252,8 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
             attempts = by_name.get(key)
             if attempts and attempts.failures:
                 add_failed_attempts(case, attempts)
+            if attempts and attempts.final == "failed":
+                link_final_attempt(case, attempts)
             if attempts and attempts.interrupted and case.find("failure") is None and case.find("error") is None:
                 said = "the run stopped during this test's retry: it neither passed nor failed"
                 ElementTree.SubElement(case, "error", message=said, type="Interrupted")
@@ -259,6 +262,20 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
         for count, kind in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
             suite.set(count, str(sum(case.find(kind) is not None for case in cases)))
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def link_final_attempt(case: ElementTree.Element, attempts: Attempts) -> None:
+    """Link a failed test's last attempt's files (its screenshot, its trace) in its ``<system-out>``, as
+    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only."""
+    if not attempts.artifacts:
+        return
+    links = [f"[[ATTACHMENT|{path}]]" for _, path in attempts.artifacts[max(attempts.artifacts)]]
+    if not links:
+        return
+    out = case.find("system-out")
+    if out is None:
+        out = ElementTree.SubElement(case, "system-out")
+    out.text = "\n".join(filter(None, [out.text or "", *links]))
 
 
 def add_failed_attempts(case: ElementTree.Element, attempts: Attempts) -> None:

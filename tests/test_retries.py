@@ -107,6 +107,10 @@ def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path:
     )
     (earlier,) = case.findall("rerunFailure")
     assert "fails on every attempt" in earlier.get("message", "")
+    # The last attempt's files are linked as the first's are, for CI servers that read only those links
+    last = re.findall(r"\[\[ATTACHMENT\|(.+?)\]\]", case.findtext("system-out") or "")
+    assert sorted(Path(path).name for path in last) == ["test-failed-1.png", "trace.zip"], last
+    assert all("-retry1" in path for path in last), last
     # Its files, screenshots and trace alike, named so as to be found from anywhere: the output is outside the
     # checkout here, so by their absolute paths
     linked = re.findall(r"\[\[ATTACHMENT\|(.+?)\]\]", ElementTree.tostring(case, encoding="unicode"))
