@@ -64,13 +64,16 @@ def add_on_first_retry(parser: pytest.Parser) -> None:
             attributes["help"] = f"{attributes.get('help') or ''} ({ON_FIRST_RETRY}: a failed test's retry only)"
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: this one is a class
+NEVER_TRANSIENT = (NotTransient, pytest.UsageError)  # a usage error, raised in a test, is one every time
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: these are classes
 def pytest_configure(config: pytest.Config) -> None:
     # A finding or a missing baseline fails the same way every time: retrying costs time, proves nothing.
     # The option, when given, replaces the ini's patterns (pytest-rerunfailures reads one or the other).
     if hasattr(config.option, "rerun_except"):
         given = config.option.rerun_except or config.getini("rerun_except") or []
-        config.option.rerun_except = [*given, NotTransient]
+        config.option.rerun_except = [*given, *NEVER_TRANSIENT]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,7 +84,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if marker is not None and "rerun_except" in marker.kwargs:
             patterns = marker.kwargs["rerun_except"]
             patterns = [patterns] if isinstance(patterns, str | type) else list(patterns)
-            kwargs = {**marker.kwargs, "rerun_except": [*patterns, NotTransient]}
+            kwargs = {**marker.kwargs, "rerun_except": [*patterns, *NEVER_TRANSIENT]}
             item.add_marker(pytest.mark.flaky(*marker.args, **kwargs), append=False)
     folders: dict[str, list[pytest.Item]] = {}
     for item in items:

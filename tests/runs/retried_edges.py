@@ -106,3 +106,7 @@ def test_fails_once_then_the_run_stops() -> None:
     if first_attempt("run stops"):
         raise AssertionError("fails on its first attempt")
     raise KeyboardInterrupt  # Ctrl-C during the retry
+
+
+def test_usage_error_inside() -> None:
+    raise pytest.UsageError("--portal-password: given twice")  # a test that checks its options itself
