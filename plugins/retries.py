@@ -129,6 +129,7 @@ def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContex
         trace = Path(folder) / ("trace.zip" if number == 1 else f"trace-{number}.zip")
         trace.parent.mkdir(parents=True, exist_ok=True)
         context.tracing.stop(path=trace)  # pytest-playwright's own stop, after this, does nothing
+        scrub_trace(trace)  # here, not at the test's report: a run stopped midway reports no teardown
         item.stash.setdefault(RETRY_TRACES, []).append(str(trace))
         close(*args, **kwargs)
 
@@ -182,7 +183,7 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
         return report
     config = item.config
     traces = [str(value) for name, value in report.user_properties if name == "playwright_trace"]
-    for trace in [*traces, *item.stash.get(RETRY_TRACES, [])]:  # kept as evidence: no password travels in one
+    for trace in traces:  # kept as evidence: no password travels in one (a retry's were, as they were written)
         scrub_trace(Path(config.invocation_params.dir, trace))
     html = config.pluginmanager.getplugin("html")
     html_path = getattr(config.option, "htmlpath", None)

@@ -7,10 +7,12 @@ trace on the retry only (``--reruns 1 --tracing=on-first-retry``).
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,11 +24,11 @@ EDGES = "tests/runs/retried_edges.py"  # no browser: quick
 CI_RETRIES = ("--reruns", "1", "--tracing=on-first-retry")
 
 
-def run_retried(folder: Path, *args: str, module: str = MODULE) -> SuiteRun:
+def run_retried(folder: Path, *args: str, module: str = MODULE, env: dict[str, str] | None = None) -> SuiteRun:
     """Run the module with CI's retries, its failure marks and reports under ``folder``."""
     marks = folder / "marks"
     marks.mkdir(parents=True, exist_ok=True)
-    return run_pytest(module, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks)})
+    return run_pytest(module, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks), **(env or {})})
 
 
 def junit_case(folder: Path, name: str) -> ElementTree.Element:
@@ -129,6 +131,17 @@ def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path
         "tests-runs-retried-py-test-fails-every-time-chromium-retry1": ["test-failed-1.png", "trace.zip"],
         "tests-runs-retried-py-test-fails-every-time-chromium-retry2": ["test-failed-1.png"],
     }, kept
+
+
+def test_a_retry_stopped_midway_keeps_no_secret_it_typed_in_its_trace(tmp_path: Path) -> None:
+    secret = "Typed-" + os.urandom(6).hex()
+
+    run = run_retried(tmp_path, "-k", "secret_then", env={"RETRY_SECRET": secret})
+
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    (trace,) = (tmp_path / "test-results").glob("*-retry1/trace.zip")  # written as the run stopped
+    with zipfile.ZipFile(trace) as archive:
+        assert not [name for name in archive.namelist() if secret.encode() in archive.read(name)]
 
 
 def quarantine_file(folder: Path, until: datetime.date) -> Path:

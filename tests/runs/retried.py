@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.test_data import CustomerFactory
+from flows.trace_secrets import keep_out_of_traces
 from pages import DashboardPage
 
 MARKS = Path(os.environ.get("RETRY_MARKS", "."))  # a folder the outer test gives: what has failed once
@@ -60,3 +61,13 @@ def test_fails_every_time(admin_page: Page) -> None:
 
 def test_passes(admin_page: Page) -> None:
     DashboardPage(admin_page).open()
+
+
+def test_types_a_secret_then_the_run_stops_in_its_retry(admin_page: Page) -> None:
+    secret = os.environ["RETRY_SECRET"]
+    keep_out_of_traces(secret)  # as the suite does with the passwords it types
+    admin_page.set_content("<label>Password <input type=password></label>")
+    admin_page.get_by_label("Password").fill(secret)
+    if first_attempt("secret then stop"):
+        raise AssertionError("fails on its first attempt")
+    raise KeyboardInterrupt  # Ctrl-C during the retry, whose trace holds what it typed
