@@ -245,10 +245,11 @@ class FormPage(Screen):
                 took = False
             else:
                 took = alerts.or_(invalid).count() == 0
-            if not took and 200 <= watched.status < 300 and self.went_back_to_account(watched, invalid):
-                took = True  # its message an alert all the same: toast libraries give every message that role
-            elif not took and 200 <= watched.status < 300 and not invalid.count():
-                took = says_saved(alerts.all_inner_texts())  # a kept form's "saved", an alert all the same
+            if not took and 200 <= watched.status < 300 and not invalid.count():
+                # Its message an alert all the same (toast libraries give every message that role): a save where the
+                # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and
+                # the alert says "saved".
+                took = self.moved_on(watched, in_place=True).count() > 0 or says_saved(alerts.all_inner_texts())
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
@@ -305,11 +306,6 @@ class FormPage(Screen):
             )
         refused = f"Submit at {url} was refused{said}; nothing was saved"
         return error_for_status(status, refused, of_customer=self.OF_CUSTOMER, retry_after=retry_after)
-
-    def went_back_to_account(self, watched: SubmitAnswer, invalid: Locator) -> bool:
-        """Tell whether the portal, having answered the form's request 2xx, went on from the form to its Account
-        view (the form gone, the Bill-to info shown), no field marked invalid: a save."""
-        return not invalid.count() and self.moved_on(watched, in_place=True).count() > 0
 
     def moved_on(self, watched: SubmitAnswer, *, in_place: bool | None = None) -> Locator:
         """The Bill-to info shown where the form was: the portal went on from the form it took, saying "saved" or not.
