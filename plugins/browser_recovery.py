@@ -100,14 +100,7 @@ class RecoveringBrowser:
         Its "disconnected" event may not have arrived yet (a Playwright server tells it after the
         failed call), so a browser that looks alive is asked for a context, the cheapest proof of life.
         """
-        if self._browser is None:
-            return False
-        if self._browser.is_connected():
-            try:
-                self._browser.new_context().close()
-            except PlaywrightError:
-                return True
-        return not self._browser.is_connected()
+        return self._browser is not None and not alive(self._browser)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current, name)
