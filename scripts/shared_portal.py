@@ -1,6 +1,6 @@
 """Run the suite's tests of the portal several times at once against one running portal: the proof that
 each run's data stays its own on a shared deployment (two CI jobs, or a team, on one test portal). The
-tests of the suite's own code (marked tooling) never touch a portal and are left out.
+tests of the suite's own code (marked tooling) never touch a portal: with --base-url, the suite leaves them out.
 
     .venv/bin/python scripts/shared_portal.py                 # the bundled portal, 2 runs at once
     .venv/bin/python scripts/shared_portal.py --base-url URL  # a portal already running elsewhere
@@ -78,7 +78,6 @@ def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> sub
     name = f"shared-run-{number}"
     command = [
         *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", workers),
-        *("-m", "not tooling"),  # the suite's own code never touches the portal (a later -m wins)
         *("--base-url", base_url, f"--junitxml=reports/{name}.xml", f"--html=reports/{name}.html"),
         *("--reruns", "1", "--tracing=on-first-retry"),  # CI's retry policy: a retry's trace says what happened
         *(f"--output=test-results/{name}", *extra),
