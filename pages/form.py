@@ -316,7 +316,7 @@ class FormPage(Screen):
         """
         if in_place is None:
             in_place = 200 <= watched.status < 500
-        roots = watched.fresh.or_(watched.same_page) if in_place else watched.fresh
+        roots = watched.fresh.or_(watched.same_page) if in_place and not watched.new_page_only else watched.fresh
         return roots.filter(has_not=self.submit_button).locator(bill_to_heading(self.page))
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:
@@ -336,21 +336,8 @@ class FormPage(Screen):
         try:
             # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
             # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.
-            carrier = watched.carrier()
-            if carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame:
-                first_sign = watched.any_new_page  # cheaper to look for than an answer in place
-            else:
-                first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
-                first_sign = first_sign.or_(self.asked_to_confirm)
-            first_sign.first.wait_for()
-            if not watched.carried() and self.asked_to_confirm.count():  # it waits for a person, not for the portal
-                said = one_line(self.asked_to_confirm.first)
-                raise ConfirmationAskedError(
-                    f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
-                    "nothing was sent"
-                )
-            watched.await_portal()  # in place, only what changed once the portal answered is its answer
-            # A refused navigation shows the browser's own page: nothing to settle there.
+            if not watched.posted_and_answered():  # else its page is on its way: the answer looked for there
+                self.await_first_sign(watched)  # a refused navigation shows the browser's own page: nothing to settle
             answered = watched.answer.or_(self.moved_on(watched))
             anew = watched.fresh.get_by_role("button", name=SUBMIT_NAME)  # the form again, in a page of its own
             self.awaited = "the answer to Submit (a message, the form, or the Account page)"
@@ -393,6 +380,24 @@ class FormPage(Screen):
         if failed is not None:
             raise failed
         return shown
+
+    def await_first_sign(self, watched: SubmitAnswer) -> None:
+        """Wait for a new page, or a sign in place that Submit was taken (the answer, a dialog asking to confirm);
+        in place, then for the portal's answer to the form's request: only what changed after it is the answer."""
+        carrier = watched.carrier()
+        if carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame:
+            first_sign = watched.any_new_page  # cheaper to look for than an answer in place
+        else:
+            first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
+            first_sign = first_sign.or_(self.asked_to_confirm)
+        first_sign.first.wait_for()
+        if not watched.carried() and self.asked_to_confirm.count():  # it waits for a person, not for the portal
+            said = one_line(self.asked_to_confirm.first)
+            raise ConfirmationAskedError(
+                f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
+                "nothing was sent"
+            )
+        watched.await_portal()
 
     def answer_with_form_anew(self, watched: SubmitAnswer, answered: Locator) -> str | None:
         """Return the answer of a new page that showed the form before anything else; raise when it has none.
