@@ -3,10 +3,10 @@
 As ``toHaveScreenshot``: animations stopped, caret hidden, CSS pixels; screenshots until one matches
 the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with threshold 0.2,
 anti-aliasing ignored, ``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
-``mask`` paints over what changes from run to run. Baselines live in the repository,
-``tests/baselines/visual/<name>-<browser>-<platform>.png``: each platform gets its own, and a missing
-one fails with the command that makes it (plugins/visual_baselines.py). ``--update-snapshots=
-missing|changed|all|none`` as in Playwright. A difference leaves ``<name>-expected.png``,
+``mask`` paints over what changes from run to run (and ``--snapshot-mask SELECTOR``, in every screenshot).
+Baselines live in the repository, ``tests/baselines/visual/<name>-<browser>-<platform>.png``: each platform
+gets its own, and a missing one fails with the command that makes it (plugins/visual_baselines.py).
+``--update-snapshots=missing|changed|all|none`` as in Playwright. A difference leaves ``<name>-expected.png``,
 ``-actual.png`` and ``-diff.png`` in the test's output folder, shown in the HTML report and
 attached to JUnit; the run ends with a count of what matched, differed, was missing or written.
 """
@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
+from .retries import NotTransient
 from .shown_paths import shown_path
 from .visual_baselines import RESULTS, Baselines, Settings
 from .visual_capture import Allowance, UnstableError, until_stable
@@ -32,6 +34,7 @@ MODES = ("missing", "changed", "all", "none")
 PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
 DEFAULT_FOLDER = "tests/baselines/visual"
 SETTINGS = pytest.StashKey[Settings]()
+READ_MASKS: set[str] = set()  # --snapshot-mask selectors Playwright read once: not asked again
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +51,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         default=None,
         help=f"where the baselines are (default: {DEFAULT_FOLDER}); another deployment needs baselines of its own",
+    )
+    group.addoption(
+        "--snapshot-mask",
+        metavar="SELECTOR",
+        action="append",
+        default=[],
+        help="mask what this Playwright selector finds in every screenshot, as the tests' own masks are (a "
+        "deployment's dates, names, banners); repeat it for more. Baselines are made and compared with the same masks",
     )
     group.addoption(
         "--snapshot-platform",
@@ -69,6 +80,19 @@ def pytest_configure(config: pytest.Config) -> None:
         )  # fmt: skip
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
         config.pluginmanager.register(Summary(config), "suite-visual-summary")
+
+
+def given_masks(page: Page, selectors: Sequence[str]) -> list[Locator]:
+    """Return the locators of ``--snapshot-mask``'s selectors; ``NotTransient`` for one Playwright cannot read."""
+    for selector in selectors:
+        if selector not in READ_MASKS:
+            try:
+                page.locator(selector).count()
+            except PlaywrightError as error:
+                said = str(error).splitlines()[0].split(": ", 1)[-1]
+                raise NotTransient(f"--snapshot-mask {selector!r} is no selector Playwright reads: {said}") from None
+            READ_MASKS.add(selector)
+    return [page.locator(selector) for selector in selectors]
 
 
 @pytest.fixture
@@ -101,8 +125,10 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             raise ValueError(
                 f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.' (no '..'); got {name!r}"
             )
+        page = target if isinstance(target, Page) else target.page
+        masks = [*mask, *given_masks(page, baselines.settings.masks)]
         options: dict[str, Any] = dict(
-            animations=animations, caret=caret, scale=scale, mask=list(mask), mask_color=mask_color,
+            animations=animations, caret=caret, scale=scale, mask=masks, mask_color=mask_color,
             omit_background=omit_background, timeout=timeout, **({"style": style} if style else {}),
         )  # fmt: skip
         if isinstance(target, Page):  # a locator's screenshot is its own box
@@ -114,7 +140,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
         except UnstableError as error:
             baselines.unstable(name, error, allowance)
-        browser = (target if isinstance(target, Page) else target.page).context.browser
+        browser = page.context.browser
         made_with = f"{browser_name} {browser.version}" if browser else browser_name
         if shot.matched_baseline and expected is not None:
             baselines.record(name, "matched", exact=expected.tobytes() == shot.image.convert("RGBA").tobytes())

@@ -36,6 +36,7 @@ class Settings:
     folder: Path
     platform: str
     options: tuple[str, ...]  # the command-line options that chose these baselines, repeated in commands
+    masks: tuple[str, ...] = ()  # --snapshot-mask: selectors masked in every screenshot (a deployment's dynamic parts)
 
 
 def other_maker(baseline_made_with: str | None, made_with: str) -> str:

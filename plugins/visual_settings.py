@@ -64,11 +64,16 @@ def settings_for(config: pytest.Config, default_folder: str) -> Settings:
         )
     path = Path(folder) if folder else config.rootpath / default_folder
     check_folder(path, bool(folder))
-    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform)]
+    masks = tuple(config.getoption("--snapshot-mask") or ())
+    blank = [mask for mask in masks if not mask.strip()]
+    if blank:
+        raise pytest.UsageError("--snapshot-mask takes a selector of what to mask (e.g. 'time', '#last-signed-in')")
+    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform), *(("--snapshot-mask", m) for m in masks)]
     own = [part for option, value in chosen if value for part in (option, value)]
     return Settings(
         mode=config.getoption("--update-snapshots"),
         folder=path,
         platform=platform or sys.platform,
         options=(*target_options(config), *own),
+        masks=masks,
     )

@@ -72,9 +72,10 @@ def expect_here(
 ) -> Iterator[Expect]:
     """``expect_screenshot`` with baselines in a folder of the test's own, left out of the run's summary."""
 
-    def use(mode: str = "none") -> None:
+    def use(mode: str = "none", masks: tuple[str, ...] = ()) -> None:
         settings = request.config.stash[SETTINGS]
-        changed = type(settings)(mode, tmp_path / "baselines", settings.platform, ("--snapshot-dir", str(tmp_path)))
+        options = ("--snapshot-dir", str(tmp_path))
+        changed = type(settings)(mode, tmp_path / "baselines", settings.platform, options, masks)
         monkeypatch.setitem(request.config.stash, SETTINGS, changed)  # type: ignore[arg-type]
 
     use()
@@ -139,6 +140,30 @@ def test_masks_hide_what_changes_and_allowances_let_small_changes_pass(page: Pag
     expect_here(page, "card", mask=[page.locator("#who")])
     page.set_content(CARD.format(who="Zhang Wei 12345678", left=1))
     expect_here(page, "card", mask=[page.locator("#who")], max_diff_pixel_ratio=0.05)
+
+
+def test_a_mask_given_on_the_command_line_hides_a_deployment_s_changing_part(page: Page, expect_here: Expect) -> None:
+    # Given a baseline made with --snapshot-mask "#who" (a name that changes from run to run)
+    page.set_content(CARD.format(who="Zhang Wei 12345678", left=0))
+    expect_here.use("missing", masks=("#who",))  # type: ignore[attr-defined]
+    with pytest.raises(NotTransient):
+        expect_here(page, "card")
+
+    # When the name changes, the screenshot still matches with the mask, and differs without it
+    page.set_content(CARD.format(who="Dupont 87654321", left=0))
+    expect_here.use("none", masks=("#who",))  # type: ignore[attr-defined]
+    expect_here(page, "card")
+    expect_here.use("none")  # type: ignore[attr-defined]
+    with pytest.raises(AssertionError, match="differs from its baseline"):
+        expect_here(page, "card", timeout=500)
+
+
+def test_a_mask_playwright_cannot_read_fails_naming_the_option_unretried(page: Page, expect_here: Expect) -> None:
+    page.set_content(CARD.format(who="someone", left=0))
+    expect_here.use("none", masks=("#who", "price=>12"))  # type: ignore[attr-defined]
+
+    with pytest.raises(NotTransient, match=r"--snapshot-mask 'price=>12' is no selector Playwright reads: \w"):
+        expect_here(page, "card")
 
 
 def test_changed_rewrites_only_what_differs(page: Page, expect_here: Expect, tmp_path: Path) -> None:
@@ -240,7 +265,7 @@ def test_a_deployment_s_commands_repeat_the_options_that_chose_it_but_no_secret(
     monkeypatch.setenv("PORTAL_PASSWORD", "from-the-environment")
     for name, value in [("base_url", "https://pc.example/"), ("api_url", "https://api.example/"),
                         ("portal_totp_secret", "TOPSECRETBASE32"), ("portal_password", "from-the-environment"),
-                        ("snapshot_dir", str(tmp_path / "pc"))]:  # fmt: skip
+                        ("snapshot_dir", str(tmp_path / "pc")), ("snapshot_mask", ["time", "#banner"])]:  # fmt: skip
         monkeypatch.setattr(option, name, value)
 
     options = " ".join(settings_for(request.config, "tests/baselines/visual").options)
@@ -249,6 +274,7 @@ def test_a_deployment_s_commands_repeat_the_options_that_chose_it_but_no_secret(
     assert "--portal-totp-secret ..." in options and "TOPSECRET" not in options, options
     assert "--portal-password" not in options, "taken from $PORTAL_PASSWORD, which the command has too"
     assert f"--snapshot-dir {tmp_path / 'pc'}" in options, options
+    assert "--snapshot-mask time --snapshot-mask #banner" in options, "a baseline made with masks is compared with them"
 
 
 @pytest.mark.parametrize(
