@@ -148,6 +148,10 @@ def test_a_code_asked_for_without_a_secret_raises_mfa_required_at_once(
 
     with pytest.raises(MfaRequiredError, match="verification code"):
         sign_in(page, user.name, user.password)
+        pytest.fail(
+            f"{user.name} was signed in at {page.url} without a verification code: the portal does not require MFA "
+            "of this user, which Partner Center requires of every user"
+        )
 
     expect(SignInPage(page).headings["code"]).to_be_visible()
 
