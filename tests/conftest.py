@@ -25,7 +25,7 @@ from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
-from plugins.sign_ins import ROLE_USERS, ROLES, SavedSignIns
+from plugins.sign_ins import ROLES, SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 EDITING_ROLES = ROLES[:3]
@@ -197,16 +197,12 @@ def connect_api(
     try:
         api = PortalApi(api_url, admin, portal_password, tokens=tokens)
         api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
-    except (TokenError, HttpSignInError) as refused:  # no API, no test data: one message, not one per test
+    except BaseException as error:  # else not answered now: the next test asks again
         tokens.close()
-        sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {refused}")
-        raise
-    except NotApiAnswerError as wrong:
-        tokens.close()
-        sign_ins.stop(f"{api_url} is not the portal's REST API: {wrong}")
-        raise
-    except BaseException:  # not answered now: the next test asks again
-        tokens.close()
+        if isinstance(error, (TokenError, HttpSignInError)):  # no API, no test data: one message, not one per test
+            sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {error}")
+        elif isinstance(error, NotApiAnswerError):
+            sign_ins.stop(f"{api_url} is not the portal's REST API: {error}")
         raise
     return api
 
@@ -242,7 +238,7 @@ def make_user(
     test_code: str,
     portal_password: str,
     totp_secret: str | None,
-    pytestconfig: pytest.Config,
+    sign_ins: SavedSignIns,
 ) -> Callable[[str], User]:
     """Return a user with ``role`` of this test's own (the bundled provider), else the role user itself.
 
@@ -254,7 +250,7 @@ def make_user(
 
     def make(role: str) -> User:
         if directory is None:  # the user who plays the role (--role-user, --user-domain)
-            return User(pytestconfig.stash[ROLE_USERS][role], portal_password, totp_secret)
+            return User(sign_ins.user(role), portal_password, totp_secret)
         user = directory.register(f"{role}-{run_id}-{test_code}-{secrets.token_hex(3)}", role)
         keep_out_of_traces(user.password, user.totp_secret)  # typed into its sign-ins, which a retry traces
         return user
