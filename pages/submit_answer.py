@@ -112,14 +112,21 @@ class SubmitAnswer:
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
     def posted_and_answered(self) -> bool:
-        """Whether the form went as the page's own navigation and the portal answered it (the browser said so
-        before the click returned): its answer is the new page alone, with no browser's error page to look out for.
+        """Whether the form went as the page's own navigation and the portal answered it with a page (the browser
+        said so before the click returned): its answer is that new page alone, with no browser's error page to look
+        out for. A redirect counts once the address it sent to answered with a page of the portal's site.
 
         From then on, the answer's locators look at the new page only: smaller, so quicker, to evaluate.
         """
         carrier = self.carrier()
-        posted = carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame
-        self.new_page_only = posted and carrier in self.responses and not self.failed()
+        if carrier is None or not carrier.is_navigation_request() or carrier.frame != self.page.main_frame:
+            return False
+        last = carrier
+        while last.redirected_to is not None:  # POST, then 303, then the GET of the page shown
+            last = last.redirected_to
+        answer = self.responses.get(last)  # noted for the portal's own site only
+        paged = answer is not None and not 300 <= answer.status < 400 and last not in self.ended
+        self.new_page_only = paged and self.failed() is None
         return self.new_page_only
 
     @staticmethod

@@ -141,6 +141,27 @@ def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing  # held, it never reached the portal
 
 
+def test_a_submit_redirected_to_an_address_that_refuses_is_said_at_once(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an open form, and a gateway that answers its Submit with a redirect to an address refusing connections
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.id)
+    gone = {"Location": "http://127.0.0.1:1/account"}  # port 1: nothing listens there
+    route_page(admin_page, "/account/edit", lambda route: route.fulfill(status=303, headers=gone), method="POST")
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When it is submitted, the browser's own error page is said at once, not after the timeout waited out on it
+    with pytest.raises(UnknownPageError, match="the browser shows its own error page") as said:
+        submit_changes(form, {"city": "Shanghai"})
+    causes, error = [], said.value.__cause__
+    while error is not None:
+        causes.append(type(error).__name__)
+        error = error.__cause__
+    assert "TimeoutError" not in causes, f"waited the timeout out first: {causes}"
+    assert api.billing_profile(customer.id) == customer.billing
+
+
 def test_a_gateway_s_plain_text_answer_is_its_status_at_once(admin_page: Page, customers: CustomerFactory) -> None:
     # Given a gateway in front of the portal (Envoy's) that answers the Account page with its own plain text
     customer = customers.create("CN")
