@@ -3,7 +3,8 @@
 ``.venv/bin/python -m benchmarks.profile [--repetitions N] [--trace flows-trace.zip]`` prints, per
 approach, the median workflow time and, per protocol method, how many calls a workflow makes and
 the time they take. ``--trace`` also records a Playwright trace of one run of our flows (open it
-with ``.venv/bin/playwright show-trace``). ``--without-screen-checks`` prices the check each screen
+with ``.venv/bin/playwright show-trace``); ``--in-order`` prints each call in the order made, with its
+median, to set one approach's screen against the other's. ``--without-screen-checks`` prices the check each screen
 makes for sign-in and error pages: the flows run with it turned off but on the Customers list, whose
 check is also the wait for the search's answer (never for real use). The call
 counting hooks a private method of the Playwright client: a diagnostic for this version, not part
@@ -35,6 +36,7 @@ from .timing import median
 from .workflow import CHANGES, PASSWORD, TOTP_SECRET, USER, raw_playwright, signed_in_page
 
 calls: dict[str, list[float]] = defaultdict(list)  # "Type.method" → latency of each call
+in_order: list[list[Any]] = []  # [method, latency or None until answered], as sent: one workflow's calls
 
 
 def count_calls() -> None:
@@ -45,7 +47,15 @@ def count_calls() -> None:
         started = time.perf_counter()
         future = send(self, target, method, params, options)
         name = f"{target._type}.{method}"
-        future.add_done_callback(lambda _: calls[name].append(time.perf_counter() - started))
+        entry: list[Any] = [name, None]
+        if method != "__waitInfo__":  # a waiter's own log, sent beside the call it belongs to
+            in_order.append(entry)
+
+        def done(_: object) -> None:
+            entry[1] = time.perf_counter() - started
+            calls[name].append(entry[1])
+
+        future.add_done_callback(done)
         return future
 
     connection.Connection.send_message_to_server = timed  # type: ignore[method-assign]
@@ -56,6 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__)
     parser.add_argument("--repetitions", type=int, default=10, help="timed runs per approach (default: %(default)s)")
     parser.add_argument("--trace", type=Path, help="also record a trace of one run of our flows here")
+    parser.add_argument(
+        "--in-order", action="store_true", help="also print each call in the order a workflow makes it, with its median"
+    )
     parser.add_argument(
         "--without-screen-checks", action="store_true", help="turn off the screens' check for sign-in and error pages"
     )
@@ -76,14 +89,17 @@ def main(argv: list[str] | None = None) -> None:
         }
         seconds: dict[str, list[float]] = defaultdict(list)
         per_call: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in runners}
+        sequences: dict[str, list[list[list[Any]]]] = defaultdict(list)
         for number in range(args.repetitions + 1):  # the first round warms up and is not counted
             for name, run in runners.items():
                 company = customers.create("CN").companyName
                 calls.clear()
+                in_order.clear()
                 started = time.perf_counter()
                 run(company)
                 if number:
                     seconds[name].append(time.perf_counter() - started)
+                    sequences[name].append(list(in_order))
                     for method, latencies in calls.items():
                         per_call[name][method].append(sum(latencies))
                         per_call[name][method + " (count)"].append(len(latencies))
@@ -99,6 +115,18 @@ def main(argv: list[str] | None = None) -> None:
         for method in sorted(methods, key=lambda m: -median(per_call[name][m])):
             count = median(per_call[name][method + " (count)"])
             print(f"  {method:40} {count:5.0f} {median(per_call[name][method]) * 1000:16.1f}")
+        if args.in_order:
+            print_in_order(sequences[name])
+
+
+def print_in_order(runs: list[list[list[Any]]]) -> None:
+    """Print each call of a workflow in the order made, with its median latency over the runs that made the same."""
+    shape = [method for method, _ in runs[0]]
+    alike = [run for run in runs if [method for method, _ in run] == shape]
+    print(f"  in order ({len(alike)} of {len(runs)} runs made these calls):")
+    for position, method in enumerate(shape):
+        latencies = [run[position][1] for run in alike if run[position][1] is not None]
+        print(f"  {position:3} {method:36} {median(latencies) * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":
