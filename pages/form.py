@@ -333,6 +333,12 @@ class FormPage(Screen):
                 f"known",
                 unanswered=True,
             ) from error
+        pageless = watched.pageless_status()
+        if pageless:  # the browser stays on the form: waiting for a new page would wait the whole timeout
+            raise UnknownPageError(
+                f"The portal answered Submit at {watched.url} with HTTP {pageless} and no page: whether anything was "
+                "saved is not known"
+            )
         try:
             # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
             # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.

@@ -111,6 +111,15 @@ class SubmitAnswer:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
+    def pageless_status(self) -> int:
+        """Return the status of an answer to the posted form that carries no page (204, 205: the browser stays on
+        the form), 0 otherwise or while not known."""
+        carrier = self.carrier()
+        if carrier is None or not carrier.is_navigation_request() or carrier.frame != self.page.main_frame:
+            return 0
+        answer = self.responses.get(carrier)
+        return answer.status if answer is not None and answer.status in (204, 205) else 0
+
     def posted_and_answered(self) -> bool:
         """Whether the form went as the page's own navigation and the portal answered it with a page (the browser
         said so before the click returned): its answer is that new page alone, with no browser's error page to look

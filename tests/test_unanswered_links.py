@@ -162,6 +162,21 @@ def test_a_submit_redirected_to_an_address_that_refuses_is_said_at_once(
     assert api.billing_profile(customer.id) == customer.billing
 
 
+def test_a_submit_answered_without_a_page_is_said_at_once(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an open form, and a gateway that answers its Submit with 204 No Content (the browser stays on the form)
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.id)
+    route_page(admin_page, "/account/edit", lambda route: route.fulfill(status=204), method="POST")
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When it is submitted, the answer without a page is said at once, not after the timeout waited out for one
+    with pytest.raises(UnknownPageError, match=r"with HTTP 204 and no page: whether anything was saved is not known"):
+        submit_changes(form, {"city": "Shanghai"})
+    assert api.billing_profile(customer.id) == customer.billing
+
+
 def test_a_gateway_s_plain_text_answer_is_its_status_at_once(admin_page: Page, customers: CustomerFactory) -> None:
     # Given a gateway in front of the portal (Envoy's) that answers the Account page with its own plain text
     customer = customers.create("CN")
