@@ -390,8 +390,7 @@ class FormPage(Screen):
     def await_first_sign(self, watched: SubmitAnswer) -> None:
         """Wait for a new page, or a sign in place that Submit was taken (the answer, a dialog asking to confirm);
         in place, then for the portal's answer to the form's request: only what changed after it is the answer."""
-        carrier = watched.carrier()
-        if carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame:
+        if watched.posted_carrier() is not None:
             first_sign = watched.any_new_page  # cheaper to look for than an answer in place
         else:
             first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))

@@ -111,11 +111,17 @@ class SubmitAnswer:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
+    def posted_carrier(self) -> Request | None:
+        """Return the request that carried the form when it is the page's own navigation (a form posted), else None."""
+        carrier = self.carrier()
+        posted = carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame
+        return carrier if posted else None
+
     def pageless_status(self) -> int:
         """Return the status of an answer to the posted form that carries no page (204, 205: the browser stays on
         the form), 0 otherwise or while not known."""
-        carrier = self.carrier()
-        if carrier is None or not carrier.is_navigation_request() or carrier.frame != self.page.main_frame:
+        carrier = self.posted_carrier()
+        if carrier is None:
             return 0
         answer = self.responses.get(carrier)
         return answer.status if answer is not None and answer.status in (204, 205) else 0
@@ -127,10 +133,9 @@ class SubmitAnswer:
 
         From then on, the answer's locators look at the new page only: smaller, so quicker, to evaluate.
         """
-        carrier = self.carrier()
-        if carrier is None or not carrier.is_navigation_request() or carrier.frame != self.page.main_frame:
+        last = self.posted_carrier()
+        if last is None:
             return False
-        last = carrier
         while last.redirected_to is not None:  # POST, then 303, then the GET of the page shown
             last = last.redirected_to
         answer = self.responses.get(last)  # noted for the portal's own site only
@@ -329,8 +334,7 @@ class SubmitAnswer:
             except UnicodeDecodeError:  # a binary body: not a form's
                 sent = ""
             encodings = (lambda v: v, quote_plus, quote, lambda v: json.dumps(v)[1:-1])
-            held = [value for value in self.values if any(encode(value) in sent for encode in encodings)]
-            self.counted[request] = len(held) if sent else 0
+            self.counted[request] = sum(any(encode(value) in sent for encode in encodings) for value in self.values)
         return self.counted[request]
 
     def carrier(self) -> Request | None:

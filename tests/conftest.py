@@ -19,6 +19,7 @@ from fixtures.directory import Directory, User
 from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
+from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
 from pages.watch import watch
@@ -42,17 +43,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--api-url",
-        default=os.environ.get("PORTAL_API_URL") or None,
+        default=os.environ.get(API_URL_VARIABLE) or None,
         metavar="URL",
         help="the REST API's address, where the tests make their data, e.g. "
-        "https://partner.partnercenterapi.microsoftonline.cn/ (default: $PORTAL_API_URL, else --base-url)",
+        f"https://partner.partnercenterapi.microsoftonline.cn/ (default: ${API_URL_VARIABLE}, else --base-url)",
     )
     group.addoption(
         "--api-client-id",
-        default=os.environ.get("PORTAL_API_CLIENT_ID") or None,
+        default=os.environ.get(API_CLIENT_VARIABLE) or None,
         metavar="ID",
         help="the public client (Secure Application Model) the API's tokens are asked for, where no saved sign-in "
-        "records one (default: $PORTAL_API_CLIENT_ID; else the bundled provider's)",
+        f"records one (default: ${API_CLIENT_VARIABLE}; else the bundled provider's)",
     )
     group.addoption(
         "--demo-mode",
