@@ -333,10 +333,10 @@ class FormPage(Screen):
                 f"known",
                 unanswered=True,
             ) from error
-        pageless = watched.pageless_status()
+        pageless = watched.pageless_answer()
         if pageless:  # the browser stays on the form: waiting for a new page would wait the whole timeout
             raise UnknownPageError(
-                f"The portal answered Submit at {watched.url} with HTTP {pageless} and no page: whether anything was "
+                f"The portal answered Submit at {watched.url} with {pageless} and no page: whether anything was "
                 "saved is not known"
             )
         try:

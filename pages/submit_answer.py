@@ -27,7 +27,7 @@ import re
 import secrets
 import time
 from contextlib import suppress
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
@@ -54,6 +54,11 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
+# A download's file name in its Content-Disposition: filename*=UTF-8''... (RFC 6266) before filename="...".
+FILE_NAMES = (
+    re.compile(r"filename\*\s*=\s*[\w-]*'[^']*'([^;\s]+)", re.IGNORECASE),
+    re.compile(r"filename\s*=\s*\"?([^\";]+)", re.IGNORECASE),
+)
 
 
 def site(url: str) -> str:
@@ -117,14 +122,22 @@ class SubmitAnswer:
         posted = carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame
         return carrier if posted else None
 
-    def pageless_status(self) -> int:
-        """Return the status of an answer to the posted form that carries no page (204, 205: the browser stays on
-        the form), 0 otherwise or while not known."""
+    def pageless_answer(self) -> str:
+        """Say what answered the posted form without a page ("HTTP 204", "a download (account.csv)"): the browser
+        stays on the form. "" otherwise, or while not known."""
         carrier = self.posted_carrier()
-        if carrier is None:
-            return 0
-        answer = self.responses.get(carrier)
-        return answer.status if answer is not None and answer.status in (204, 205) else 0
+        while carrier is not None and carrier.redirected_to is not None:
+            carrier = carrier.redirected_to
+        answer = self.responses.get(carrier) if carrier is not None else None
+        if answer is None:
+            return ""
+        if answer.status in (204, 205):
+            return f"HTTP {answer.status}"
+        disposition = answer.headers.get("content-disposition", "")
+        if 200 <= answer.status < 300 and disposition.strip().lower().startswith("attachment"):
+            named = [found.group(1) for found in (name.search(disposition) for name in FILE_NAMES) if found]
+            return f"a download ({unquote(named[0]).strip()})" if named else "a download"
+        return ""
 
     def posted_and_answered(self) -> bool:
         """Whether the form went as the page's own navigation and the portal answered it with a page (the browser

@@ -202,3 +202,24 @@ def test_an_error_answer_without_a_heading_is_its_status(admin_page: Page, custo
         PageError, match=r"answered 502: Service Unavailable \(a page the library does not know, at \S+/account\)"
     ):
         AccountPage(admin_page).open(customer.id)
+
+
+def test_a_submit_answered_with_a_download_is_said_at_once(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an open form, and a gateway that answers its Submit with a file to download (the browser stays on the form)
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.id)
+    download = {"Content-Disposition": 'attachment; filename="account.csv"'}
+    route_page(
+        admin_page,
+        "/account/edit",
+        lambda route: route.fulfill(status=200, headers=download, content_type="text/csv", body="city\nShanghai\n"),
+        method="POST",
+    )
+    admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+
+    # When it is submitted, the download in place of a page is said at once, not after the timeout waited out for one
+    with pytest.raises(UnknownPageError, match=r"with a download \(account\.csv\) and no page: whether anything"):
+        submit_changes(form, {"city": "Shanghai"})
+    assert api.billing_profile(customer.id) == customer.billing
