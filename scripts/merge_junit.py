@@ -83,7 +83,10 @@ def summary(merged: JUnitXml, paths: list[Path]) -> str:
 
 
 def budget(text: str) -> int:
-    """Parse ``--max-flaky``: a count, 0 or more."""
+    """Parse ``--max-flaky``: a count, 0 or more.
+
+    Not ``plugins.flaky.budget``: the CI workflow's report job runs this script with junitparser alone.
+    """
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a count of tests (0 or more)")
     return int(text)
