@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from pages import (
@@ -36,6 +37,7 @@ from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserEr
 from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
+from .workers import workers_running
 
 EXIT_USAGE = 2  # as argparse exits for a bad command line
 EXIT_CODES: dict[type[Exception], int] = {
@@ -168,5 +170,19 @@ def main(argv: list[str] | None = None) -> int:
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
 
 
+def exit_now_if_workers_left(code: int) -> None:
+    """End the process with ``code`` at once when a second Ctrl-C left the job's workers inside their browsers.
+
+    Python's shutdown under threads still in Playwright's calls can crash (SIGSEGV, exit 139 instead of 130);
+    the journal already says where each row stands.
+    """
+    if workers_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_code = main()
+    exit_now_if_workers_left(exit_code)
+    raise SystemExit(exit_code)

@@ -155,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
     overwrite = overwritten_input(args.file, results)
     if results.suffix.lower() not in (".csv", ".json"):  # an .xlsx would get CSV text under Excel's name
         overwrite = f"--results {results}: the results are written as CSV or JSON, named .csv or .json"
+    if results.is_dir():  # else found only once every row was applied
+        overwrite = f"--results {results} is a folder: give the path of the file to write the results to"
     if overwrite:  # said before anything runs: even a file without rows writes its results
         print(f"error: {overwrite}", file=sys.stderr)
         return EXIT_USAGE
@@ -186,6 +188,14 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    if not args.api_client_id:  # said before any browser; the library's own words name its arguments
+        journal.close()
+        print(
+            f"error: the check before any change reads the portal's REST API: give --api-client-id (the public "
+            f"client of the Secure Application Model) or set ${API_CLIENT_VARIABLE}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
     on_term = (
         signal.signal(signal.SIGTERM, terminate) if threading.current_thread() is threading.main_thread() else None
@@ -256,6 +266,7 @@ def check_and_apply(
         outcomes = run_plan(plan, rows, pool, client, journal, noted)
     except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
         progress.finish()
+        finished += pool.finish()  # with the rows the workers finish as they stop
         with suppress(OSError):  # the reason it stopped is what is said
             write_results(results, stopped_outcomes(plan, finished), delimiter, sep_line=sep_line)
             print(f"results so far in {results} (rows not run are marked {STOPPED})", file=sys.stderr)

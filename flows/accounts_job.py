@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .journal import Journal, run_owner
-from .outcomes import STOPPED, UNCHANGED, RowOutcome
+from .outcomes import STOPPED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
@@ -36,9 +36,9 @@ class InvalidRowsError(ValueError):
         listed = "\n".join(f"  {problem}" for problem in plan.problems)
         super().__init__(f"{len(plan.problems)} problem(s) found before any change; nothing was changed:\n{listed}")
         self.problems: list[Problem] = plan.problems
-        # The rows that would have run are in the results too (a line per row), left as they were.
+        # The rows that would have run are in the results too (a line per row): not run, left as they were.
         held = [
-            RowOutcome(task.row.number, task.row.customer, UNCHANGED, task.customer_id, task.changes,
+            RowOutcome(task.row.number, task.row.customer, STOPPED, task.customer_id, task.changes,
                        before=dict(task.before), after=dict(task.before), messages=[NOT_RUN])
             for task in plan.tasks
         ]  # fmt: skip

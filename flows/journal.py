@@ -21,6 +21,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -104,7 +105,8 @@ class Journal:
             self.file = self.path.open("a", encoding="utf-8")
         try:
             self.hold()
-            text = self.path.read_text(encoding="utf-8") if self.found else ""
+            # Replaced, not refused: a run killed while writing may have cut its last line inside a character.
+            text = self.path.read_bytes().decode("utf-8", errors="replace") if self.found else ""
             self.read(text, owner)
         except BaseException:
             self.close()  # a journal refused (another's, another owner's) is let go at once
@@ -236,7 +238,8 @@ class Journal:
     def close(self) -> None:
         """Close the file, and let the next run have it."""
         if self.file is not None:
-            self.file.close()  # flock's lock goes with it
+            with suppress(OSError):  # a line whose write failed (a full disk) is flushed again, failing again: said
+                self.file.close()  # flock's lock goes with it
         if self.lock_file is not None:
             journal_lock.release(self.lock_file)
             self.lock_file = None

@@ -31,6 +31,7 @@ MAX_STEPS = 12  # account, password, a push and a choice left for a code, a few 
 # ends it at once; an expired code (this machine's clock behind the provider's) is followed by the next
 # code only, at once: the clock stays behind, so waiting cannot help.
 MAX_CODES = 4
+RUN_STOPPED = threading.local()  # per thread: the event that ends its waits for the next code (stop_waits_on)
 
 
 class Authenticator(pyotp.TOTP):
@@ -61,9 +62,17 @@ def check_secret(secret: str | None) -> None:
         ) from None
 
 
+def stop_waits_on(stop: threading.Event) -> None:
+    """Make this thread's waits for the next code end, raising ``InterruptedError``, once ``stop`` is set (a job's
+    worker: its run stopped)."""
+    RUN_STOPPED.event = stop
+
+
 def wait_for_next_code() -> None:
     """Wait until the authenticator shows its next code: the moment the current 30-second step ends."""
-    threading.Event().wait(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.5)
+    stop = getattr(RUN_STOPPED, "event", None) or threading.Event()
+    if stop.wait(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.5):
+        raise InterruptedError("the run stopped while the sign-in waited for the authenticator's next code")
 
 
 def totp_secret_or_env(totp_secret: str | None) -> str | None:

@@ -22,6 +22,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -195,8 +196,18 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 def header_by_delimiter(text: str) -> dict[str, list[str]]:
-    """Return the header row of a CSV's ``text`` as each of ``DELIMITERS`` splits it, the comma first."""
-    return {delimiter: next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) for delimiter in DELIMITERS}
+    """Return the header row of a CSV's ``text`` as each of ``DELIMITERS`` splits it, the comma first.
+
+    A header the csv module cannot read (a quote never closed, taking in more than its field limit) is its
+    first line split as it is: the records' reading then names the line.
+    """
+    headers = {}
+    for delimiter in DELIMITERS:
+        try:
+            headers[delimiter] = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:
+            headers[delimiter] = text.splitlines()[0].split(delimiter)
+    return headers
 
 
 def results_dialect(source: str | Path) -> tuple[str, bool]:
@@ -349,8 +360,23 @@ def write_results(
     """
     path = Path(path)
     temporary = path.with_name(path.name + ".tmp")  # never a half-written results file
-    if path.suffix.lower() == ".json":
-        temporary.write_text(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2) + "\n")
+    try:
+        write_outcomes(temporary, outcomes, delimiter, sep_line=sep_line, as_json=path.suffix.lower() == ".json")
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):  # a full disk, a folder in the way: no stray half-written file either
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_outcomes(
+    temporary: Path, outcomes: Sequence[RowOutcome], delimiter: str, *, sep_line: bool, as_json: bool
+) -> None:
+    """Write the outcomes to ``temporary`` as ``write_results`` says."""
+    if as_json:
+        temporary.write_text(
+            json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     else:
         fields = list(dict.fromkeys(name for o in outcomes for name in o.wanted))
         header = ["row", "customer", "outcome", "customer_id"]
@@ -367,4 +393,3 @@ def write_results(
                     o.row, o.customer, o.outcome, o.customer_id, *values, " | ".join(o.messages), f"{o.seconds:.2f}",
                     o.trace,
                 ]))  # fmt: skip
-    os.replace(temporary, path)

@@ -28,8 +28,15 @@ from .journal import Journal
 from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .secret_folder import secret_folder
-from .sign_in import totp_secret_or_env
+from .sign_in import stop_waits_on, totp_secret_or_env
 from .trace_secrets import scrub_trace
+
+WORKER_NAME = "accounts-worker"  # each worker thread's name, numbered
+
+
+def workers_running() -> bool:
+    """Whether a worker thread is still running in this process (a second Ctrl-C stopped the wait for it)."""
+    return any(thread.name.startswith(WORKER_NAME) and thread.is_alive() for thread in threading.enumerate())
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,8 @@ class Pool:
         self.client: PortalClient | None = None
         self.journal = Journal(None)
         self.api_client_id: str | None = None
+        self.abandoned = False  # a second Ctrl-C stopped the wait for the rows under way: they are the journal's
+        self.working, self.ended = 0, threading.Condition()  # the workers not yet ended, told as each ends
 
     def __enter__(self) -> Pool:
         return self
@@ -95,12 +104,26 @@ class Pool:
     def start(self, count: int) -> None:
         """Start workers until there are ``count``; the first signs in for all."""
         while len(self.threads) < count:
-            # Daemons: a second Ctrl-C ends the process without waiting; the journal says where it stopped.
-            thread = threading.Thread(
-                target=self.work, args=(not self.threads,), name=f"accounts-worker-{len(self.threads) + 1}", daemon=True
-            )
-            self.threads.append(thread)
-            thread.start()
+            self.spawn(self.work, not self.threads)
+
+    def spawn(self, work: Callable[..., None], *args: object) -> threading.Thread:
+        """Start a worker's thread running ``work(*args)``; ``finish`` waits for it to end."""
+
+        def run() -> None:
+            try:
+                work(*args)
+            finally:
+                with self.ended:
+                    self.working -= 1
+                    self.ended.notify_all()
+
+        # A daemon: a second Ctrl-C ends the process without waiting; the journal says where it stopped.
+        thread = threading.Thread(target=run, name=f"{WORKER_NAME}-{len(self.threads) + 1}", daemon=True)
+        with self.ended:
+            self.working += 1
+        self.threads.append(thread)
+        thread.start()
+        return thread
 
     def api_tokens(self, api_client_id: str) -> TokenSource:
         """Sign the first worker in now; return the REST API's tokens, from its provider session."""
@@ -120,6 +143,7 @@ class Pool:
     def work(self, first: bool) -> None:
         """Sign in, then run groups of rows until none is left; start another browser if this one dies."""
         pending: list[RowTask] = []
+        stop_waits_on(self.stop)  # a sign-in waiting for the next code hears the run stop
         try:
             while not self.stop.is_set():
                 with self.sign_in.session(first=first, stop=self.stop) as page:
@@ -200,10 +224,28 @@ class Pool:
                 on_outcome(result)
         return outcomes
 
-    def close(self) -> None:
-        """Stop the workers (each finishes the row it is on) and forget the shared sign-in."""
+    def finish(self) -> list[RowOutcome]:
+        """Stop the workers, each finishing the row it is on; return the outcomes ``run`` did not take (a run
+        stopped: the rows finished meanwhile are done all the same).
+
+        A second Ctrl-C meanwhile ends the wait: the rows still under way are left to the journal (``abandoned``).
+        """
         self.stop.set()
         self.go.set()
-        for thread in self.threads:
-            thread.join()
+        try:  # not Thread.join: interrupted, it can leave a running thread said to be dead (CPython #90882)
+            with self.ended:
+                while self.working and not self.abandoned:
+                    self.ended.wait(0.5)  # in slices: a second Ctrl-C is heard
+        except KeyboardInterrupt:
+            self.abandoned = True
+        finished: list[RowOutcome] = []
+        while not self.results.empty():
+            result = self.results.get_nowait()
+            if isinstance(result, RowOutcome):
+                finished.append(result)
+        return finished
+
+    def close(self) -> None:
+        """Stop the workers (each finishes the row it is on) and forget the shared sign-in."""
+        self.finish()
         self.folder.cleanup()

@@ -76,7 +76,7 @@ def test_a_refused_file_s_results_have_a_line_for_every_row_the_valid_ones_left_
     refused = InvalidRowsError(plan)
 
     # Then its results hold both rows: the problem, and the valid row not run, its city as it was
-    assert [(o.row, o.outcome) for o in refused.outcomes] == [(2, "unchanged"), (3, "invalid")]
+    assert [(o.row, o.outcome) for o in refused.outcomes] == [(2, "not-run"), (3, "invalid")]
     assert (refused.outcomes[0].messages, refused.outcomes[0].after) == ([NOT_RUN], {"city": "Paris"})
 
 

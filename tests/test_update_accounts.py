@@ -119,8 +119,8 @@ def test_every_problem_is_listed_before_any_change_and_nothing_changes(
     assert [api.billing_profile(c.id) for c in (good, held, bad)] == [good.billing, held.billing, bad.billing]
     outcomes = results_of(tmp_path / "changes.csv.results.csv")
     assert outcomes == {
-        "2": "unchanged",
-        "3": "unchanged",
+        "2": "not-run",  # held back by the others' problems
+        "3": "unchanged",  # already held
         "4": "invalid",
         "5": "not-found",
         "6": "invalid",
