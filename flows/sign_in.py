@@ -12,12 +12,14 @@ import os
 import threading
 import time
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pyotp
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Request
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
 from pages.errors import address_of, document_status
+from pages.page_events import listen, unlisten
 from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
 from .steps import step
@@ -75,6 +77,12 @@ def wait_for_next_code() -> None:
         raise InterruptedError("the run stopped while the sign-in waited for the authenticator's next code")
 
 
+def origin_of(url: str) -> str:
+    """Return the scheme and host (with its port) of ``url``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def totp_secret_or_env(totp_secret: str | None) -> str | None:
     """Return the authenticator's secret a sign-in answers with: the one given, else ``$PORTAL_TOTP_SECRET``."""
     return totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
@@ -100,9 +108,16 @@ def sign_in(
     check_secret(totp_secret)  # the environment's is checked when a code is asked for: a sign-in may need none
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
-        dashboard.goto(dashboard.PATH)
+        origins: set[str] = set()  # of the pages the browser was sent to: the provider's, unless signed in already
+
+        def note(request: Request) -> None:
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                origins.add(origin_of(request.url))
+
+        listen(page, "request", note)
         try:
-            complete_sign_in(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+            dashboard.goto(dashboard.PATH)
+            answered = answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         except SignInError as error:
             where = address_of(page.url)
             if where.endswith(f"/{dashboard.PATH}") and document_status(page) == 404:  # no portal there to refuse
@@ -111,6 +126,14 @@ def sign_in(
                     "address (--base-url) right?"
                 ) from error
             raise
+        finally:
+            unlisten(page, "request", note)
+        if not answered and origins <= {origin_of(page.url)}:  # the portal's own session: whose, it does not say
+            raise SignInError(
+                f"This browser is already signed in to the portal at {origin_of(page.url)} (its Dashboard showed "
+                f"without a sign-in), as someone the library cannot name: nobody was signed in as {username!r}. "
+                f"Sign in from a new browser context, or sign out first."
+            )
         return dashboard.wait_until_ready()
 
 
@@ -130,13 +153,20 @@ def complete_sign_in(
     approve, or a choice of method, is answered with a code when there is a secret: "I can't use my
     Microsoft Authenticator app right now", then "Use a verification code".
     """
+    answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+
+
+def answer_steps(
+    page: Page, username: str, password: str, *, totp_secret: str | None = None, stay_signed_in: bool = False
+) -> bool:
+    """``complete_sign_in``; return whether any step was shown to answer (none: the browser was signed in)."""
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered = 0, None
     for _ in range(MAX_STEPS):
         shown = steps.shown(signed_in)
         if shown is None:
-            return
+            return answered is not None
         if shown.name == answered and shown.name in ANSWERED_STEPS and not shown.error:
             # Asked again at once: refused, even where the field is not marked invalid (the alert under it
             # says why). A password is never typed again: a dozen wrong ones would lock the account.

@@ -13,11 +13,12 @@ from playwright.sync_api import Page
 from .account_loading import NO_VALUES_YET, shown_sections
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
+from .list_fields import choose_option
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import field_named
-from .strings import any_language, field_label
+from .strings import UI_STRINGS, any_language, field_label
 from .watch import highlight
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
@@ -191,11 +192,16 @@ class AddCustomerPage(FormPage):
     NAME = "Add customer form"
 
     def fill(self, values: Mapping[str, str]) -> Self:
-        """Fill the fields named in ``values``; ``country`` is an ISO code chosen from the list."""
+        """Fill the fields named in ``values``; ``country`` (an ISO code, or the name the list shows) is picked from
+        the list: one it does not offer is a ``ValidationError`` naming those it does, at once, nothing sent."""
         values = dict(values)
         country = values.pop("country", None)
         if country:
-            highlight(self.field("country")).select_option(value=country)
+            if not self.shows_field("country"):
+                self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
+                raise PortalError(f"The form at {self.page.url} shows no {UI_STRINGS['country'][0]} list")
+            field = highlight(self.field("country")).first
+            choose_option(self.page, field, "country", country, UI_STRINGS["country"][0])
         super().fill(values)
         return self
 

@@ -101,7 +101,7 @@ class FormPage(Screen):
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
         # A dialog asking a person to confirm ("Save changes?"), not one holding the form itself.
-        modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"]'))
+        modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"], dialog:modal'))
         self.asked_to_confirm = modal.filter(has_not=self.submit_button, visible=True)
         self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
@@ -333,6 +333,11 @@ class FormPage(Screen):
                 f"known",
                 unanswered=True,
             ) from error
+        if watched.declined and not watched.carried():  # confirm(): dismissed, as no person is there to answer
+            raise ConfirmationAskedError(
+                f"Submit at {watched.url} asked in a browser dialog {watched.declined!r}, which the library dismissed "
+                "and does not answer: nothing was sent"
+            )
         pageless = watched.pageless_answer()
         if pageless:  # the browser stays on the form: waiting for a new page would wait the whole timeout
             raise UnknownPageError(

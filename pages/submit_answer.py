@@ -29,8 +29,8 @@ import time
 from contextlib import suppress
 from urllib.parse import quote, quote_plus, unquote, urlsplit
 
+from playwright.sync_api import Dialog, Locator, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching, watch_changes
@@ -93,6 +93,7 @@ class SubmitAnswer:
         self.same_page = page.locator(f"html[{SUBMITTED}='{self.token}']")
         self.mark = CHANGED  # until the portal's answer to the form arrives: then only what changed after it
         self.new_page_only = False  # once the portal answered the form with a new page (``posted_and_answered``)
+        self.declined = ""  # what a browser dialog asked ("Save changes?") that the library dismissed: nothing sent
 
     @property
     def messages(self) -> Locator:
@@ -168,12 +169,14 @@ class SubmitAnswer:
         listen(self.page, "request", self.note_request)
         listen(self.page, "requestfailed", self.note_failure)
         listen(self.page, "response", self.note_response)
+        self.page.on("dialog", self.note_dialog)
 
     def stop(self) -> None:
         """Stop noting requests and watching the page (a new page never watched)."""
         unlisten(self.page, "request", self.note_request)
         unlisten(self.page, "requestfailed", self.note_failure)
         unlisten(self.page, "response", self.note_response)
+        self.page.remove_listener("dialog", self.note_dialog)
         carrier = self.carrier()
         if carrier is not None and carrier.is_navigation_request():
             return  # a new page: the observer went with the old one
@@ -286,6 +289,16 @@ class SubmitAnswer:
                 needs_no_request.wait_for(timeout=POLL_MS)
                 break
         return self.carrier()
+
+    def note_dialog(self, dialog: Dialog) -> None:
+        """Dismiss a browser dialog Submit opened, as Playwright does when no one listens; note a question dismissed
+        so (``confirm()``: the page sends nothing). A script's own listener, before this one, may answer it first."""
+        try:
+            dialog.dismiss()
+        except PlaywrightError:  # answered already, by the script's own listener
+            return
+        if dialog.type in ("confirm", "prompt") and not self.declined:
+            self.declined = " ".join(dialog.message.split())[:200]
 
     def carried(self) -> bool:
         """Whether a request noted holds any of the form's values (any request at all, if it holds none)."""

@@ -117,6 +117,30 @@ def test_add_customer_refuses_a_domain_already_taken(admin_page: Page, customers
     expect(AddCustomerPage(admin_page).field("companyName")).to_have_value(values["companyName"])
 
 
+@pytest.mark.parametrize("country", ["XX", "Atlantis"])
+def test_add_customer_with_a_country_the_list_does_not_offer_says_so_at_once(
+    admin_page: Page, customers: CustomerFactory, country: str
+) -> None:
+    # Given a new customer in a country the form's list does not have (by code, or by name)
+    values = {**customers.values("US"), "country": country}
+    admin_page.set_default_timeout(5_000)  # "at once": a wait for the option would end in Playwright's timeout
+
+    # When it is added, then the error names the value and the options the list has; nothing was sent
+    with pytest.raises(ValidationError, match=rf"'{country}' is not among the form's Country/Region options \(.*"):
+        add_customer(admin_page, NewCustomer(**values))
+    expect(AddCustomerPage(admin_page).submit_button).to_be_visible()  # still the form: nothing submitted
+
+
+def test_add_customer_takes_the_country_by_the_name_the_list_shows(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    values = customers.values("US")
+
+    info = add_customer(admin_page, NewCustomer(**{**values, "country": "United States"}))
+
+    assert api.billing_profile(info.microsoftId).country == "US"
+
+
 def test_help_desk_agent_is_not_offered_add_customer(page_as: Callable[..., Page]) -> None:
     listed = open_customers(page_as("helpdesk-agent"))
 

@@ -166,7 +166,8 @@ def test_a_field_the_loaded_form_does_not_show_is_said_without_waiting_for_it(pa
 def test_a_link_covered_by_a_dialog_names_the_dialog(page: Page) -> None:
     # Given an Account page covered by a cookie banner
     page.set_content(
-        '<main><h2>Bill-to info</h2><a href="#edit">Edit</a></main><div role="dialog" aria-label="Cookie consent" '
+        '<main><h2>Bill-to info</h2><dl><dt>City</dt><dd>Lyon</dd></dl><a href="#edit">Edit</a></main>'
+        '<div role="dialog" aria-label="Cookie consent" '
         'style="position:fixed;inset:0;background:#fff"><p>We use cookies.</p><button>Accept</button></div>'
     )
     page.set_default_timeout(1_000)  # the wait that ends in the error, kept short
@@ -248,11 +249,37 @@ def test_a_change_of_accents_alone_is_read_back_once_the_view_shows_it(page: Pag
     assert profile.city == "Lyón"
 
 
-def test_a_submit_that_opens_a_dialog_asking_to_confirm_says_so_at_once_and_sends_nothing(page: Page) -> None:
+@pytest.mark.parametrize("dialog", [True, "native"], ids=["aria-alertdialog", "html-dialog"])
+def test_a_submit_that_opens_a_dialog_asking_to_confirm_says_so_at_once_and_sends_nothing(
+    page: Page, dialog: bool | str
+) -> None:
     # Given a form whose Submit asks a person to confirm, in a dialog, before it sends anything
-    posted = serve(page, saves, confirm=True)
+    posted = serve(page, saves, confirm=dialog)
 
     # When the city is changed and submitted, then the dialog is said, not waited out as an answer that never came
     with pytest.raises(ConfirmationAskedError, match=r"opened a dialog asking 'Save changes to this billing profile\?"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
     assert posted == []
+
+
+def test_a_submit_that_asks_to_confirm_in_the_browser_s_own_dialog_says_so_at_once_and_sends_nothing(
+    page: Page,
+) -> None:
+    # Given a form whose Submit asks with confirm() before it sends anything
+    posted = serve(page, saves, confirm="browser")
+
+    # When the city is changed and submitted, then the question is said (the dialog dismissed), not waited out
+    with pytest.raises(ConfirmationAskedError, match=r"asked in a browser dialog 'Save changes to this billing prof"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+    assert posted == []
+
+
+def test_a_script_that_answers_the_browser_s_dialog_itself_gets_its_changes_saved(page: Page) -> None:
+    # Given a form whose Submit asks with confirm(), and a script that accepts such dialogs itself
+    posted = serve(page, saves, confirm="browser")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # When the city is changed and submitted, then the changes are sent and saved
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+    assert profile.city == "Bron"
+    assert [values["city"] for values in posted] == ["Bron"]

@@ -107,9 +107,16 @@ const markInvalid = (name, message) => {{
 }};
 form.addEventListener("submit", async (event) => {{
   event.preventDefault();
-  if (BEHAVIOUR.confirm) {{  // a person asked to confirm first: nothing is sent until they do
+  const question = "Save changes to this billing profile?";
+  if (BEHAVIOUR.confirm === "browser" && !window.confirm(question)) return;  // the browser's own dialog
+  if (BEHAVIOUR.confirm === "native") {{  // an HTML <dialog>, opened modal
+    document.querySelector("main").insertAdjacentHTML("beforeend", `<dialog id="ask"><p>${{question}}</p>
+      <button type="button">Yes</button></dialog>`);
+    return document.getElementById("ask").showModal();
+  }}
+  if (BEHAVIOUR.confirm === true) {{  // a person asked to confirm first: nothing is sent until they do
     document.querySelector("main").insertAdjacentHTML("beforeend", `<div role="alertdialog" aria-modal="true">
-      <p>Save changes to this billing profile?</p><button type="button">Yes</button></div>`);
+      <p>${{question}}</p><button type="button">Yes</button></div>`);
     return;
   }}
   const values = Object.fromEntries(new FormData(form)), button = form.querySelector("button");
@@ -208,7 +215,8 @@ def serve(
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
-    to confirm in a dialog; ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as
+    to confirm in a dialog (True: an ARIA alertdialog; "native": a modal <dialog>; "browser": ``confirm()``);
+    ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as
     typing begins); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry
     is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
     ``headers``: more of its answer's headers.

@@ -244,3 +244,18 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(
     replay.add_cookies(copied)
     with pytest.raises(SignedOutError):
         DashboardPage(replay.new_page()).open()
+
+
+def test_signing_in_over_another_s_session_says_so_and_signs_no_one_in(
+    page: Page, make_user: Callable[[str], User]
+) -> None:
+    # Given a browser signed in as one user
+    first, second = make_user("helpdesk-agent"), make_user("admin-agent")
+    sign_in(page, first.name, first.password, totp_secret=first.totp_secret)
+
+    # When a script signs in as another in it (with the right password, or a wrong one), then it is told so,
+    # never handed the first user's session as the second's
+    refused = rf"already signed in to the portal .*nobody was signed in as '{second.name}'"
+    for password in (second.password, "not-the-password"):
+        with pytest.raises(SignInError, match=refused):
+            sign_in(page, second.name, password, totp_secret=second.totp_secret)
