@@ -183,7 +183,9 @@ def test_a_list_whose_search_loads_a_new_page_a_while_later_is_read_from_that_pa
 # searched in a text box with a placeholder.
 TOP_MENU = '<nav><a href="/dashboard">Home</a><a href="/customers">Customers</a><a href="/partner">Account</a></nav>'
 CUSTOMER_MENU = '<nav><a href="/customers/1/account">Account</a><a href="/customers/1/users">Users</a></nav>'
-ACCOUNT = '<main><h2>Bill-to info</h2><a href="/customers/1/account/edit">Edit</a></main>'
+ACCOUNT = (
+    '<main><h2>Bill-to info</h2><dl><dt>City</dt><dd>Lyon</dd></dl><a href="/customers/1/account/edit">Edit</a></main>'
+)
 EDIT_FORM = '<main><form><label>City <input name="city" value="Lyon"></label><button>Submit</button></form></main>'
 DEPLOYMENT = {
     "/dashboard": "<main><h1>Home</h1></main>",
@@ -232,7 +234,7 @@ def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> 
     page.set_content(
         "<main><h2>客户帐户信息</h2><table><thead><tr><th>属性</th><th>值</th></tr></thead>"
         + "".join(f'<tr><th scope="row">{term}</th><td> {value} </td></tr>' for term, value in rows.items())
-        + "</table><h2>帐单寄送信息</h2></main>"
+        + "</table><h2>帐单寄送信息</h2><dl><dt>城市</dt><dd>上海市</dd></dl></main>"
     )
 
     # When its Customer Account Info is read
