@@ -17,6 +17,7 @@ import contextlib
 import re
 import secrets
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -27,6 +28,29 @@ from .errors import SignInError, SignInInterruptedError, browser_error_page, doc
 from .errors import address_of as without_query
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
+
+# Where a provider sends the browser back to the app: a code and a state in the address, or a form posted to the
+# app's callback (ASP.NET's /signin-oidc; /callback, /auth/callback...), with no error the provider named.
+CALLBACK_PATH = re.compile(r"/(?:signin-oidc|[\w.-]*callback)/?$", re.IGNORECASE)
+# The words of an error page under its main heading (the reason: "mismatching_state"), on one line.
+WORDS_UNDER_HEADING = """() => {
+  const main = document.querySelector('main, [role="main"]') || document.body;
+  if (!main) return "";
+  const heading = main.querySelector('h1, [role="heading"][aria-level="1"]');
+  let text = main.innerText || "";
+  if (heading && heading.innerText) text = text.replace(heading.innerText, "");
+  return text.split(/\\s+/).join(" ").trim().slice(0, 200);
+}"""
+
+
+def handed_back(url: str) -> bool:
+    """Whether ``url`` is the app's callback, which the provider sent the browser back to with a sign-in (no error)."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "error" in query:  # the provider's own refusal (access_denied...), passed on
+        return False
+    return ("code" in query and "state" in query) or bool(CALLBACK_PATH.search(parts.path))
+
 
 STEP_HEADINGS = {
     "account": "sign_in",
@@ -178,15 +202,23 @@ class SignInPage:
         status = document_status(self.page)  # 0 while navigating on: no page to ask yet
         if status >= 400:
             stopped = self.stopped(f"the sign-in ended at an error page (HTTP {status})")
-            if status >= 500 or status in (408, 429):  # a server's or a gateway's trouble: nothing refused
+            # A server's or a gateway's trouble refuses nothing; nor does a portal's callback that could not take
+            # the sign-in the provider handed back (its state or code expired meanwhile): a new sign-in may pass.
+            if status >= 500 or status in (408, 429) or (status == 400 and handed_back(self.page.url)):
                 raise SignInInterruptedError(str(stopped), status=status)
             raise stopped
 
     def stopped(self, what: str) -> SignInError:
-        """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says."""
+        """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says
+        (its heading, and the words under it: "mismatching_state")."""
         says = page_says(self.page)
+        said = f": it says {says!r}" if says else ""
+        with contextlib.suppress(PlaywrightError):  # closed, or navigating again: its heading is enough
+            more = str(self.page.evaluate(WORDS_UNDER_HEADING))
+            if more and more not in says:
+                said += f" ({more!r})" if said else f": it says {more!r}"
         # Without its query: a callback's holds the authorization code, which a log or a CI page must not keep.
-        return SignInError(f"At {without_query(self.page.url)} {what}" + (f": it says {says!r}" if says else ""))
+        return SignInError(f"At {without_query(self.page.url)} {what}{said}")
 
     def field_error(self) -> str | None:
         """Return the error at the step's invalid field (its accessible description), if any."""

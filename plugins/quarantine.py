@@ -136,15 +136,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     entries = config.stash.get(ENTRIES, {})
     matched = {entry.id for item in items if (entry := entry_for(item)) is not None}
     chosen = {arg.split("::")[0] for arg in config.args if "::" in arg}  # a file's tests named one by one
-    files = {item.nodeid.split("::")[0] for item in items} - chosen
-    config.stash[UNMATCHED] = [id for id in entries if id not in matched and id.split("::")[0] in files]
+    collected = {item.nodeid.split("::")[0] for item in items}
+    unmatched = []
+    for id in entries:
+        file = id.split("::")[0]
+        if id in matched or file in chosen:
+            continue
+        if file in collected:
+            unmatched.append(f"quarantine entry {id!r} matches no test: it quarantines nothing")
+        elif not Path(config.rootpath, file).is_file():  # a path mistyped: no run would ever match it
+            like = sorted(path for path in collected if Path(path).name == Path(file).name)
+            meant = f" (did you mean {like[0]}?)" if like else ""
+            unmatched.append(
+                f"quarantine entry {id!r} names {file}, which is no file of the suite (paths are from the project's "
+                f"root){meant}: it quarantines nothing"
+            )
+    config.stash[UNMATCHED] = unmatched
 
 
 def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
     """Say which entries quarantine nothing, under the count of tests collected (not with -n: workers collect)."""
-    return [
-        f"quarantine entry {id!r} matches no test: it quarantines nothing" for id in config.stash.get(UNMATCHED, [])
-    ]
+    return config.stash.get(UNMATCHED, [])
 
 
 @pytest.hookimpl(wrapper=True)

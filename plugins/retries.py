@@ -113,11 +113,15 @@ def attempt_output_path(item: pytest.Item) -> str:
 
 def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContext:
     """Record ``context`` into its attempt's folder when ``item`` is on its first retry (``--tracing=on-first-retry``;
-    a later retry records none, as Playwright Test's own).
+    a later retry records none, as Playwright Test's own); a quarantined test's, from its first attempt: its
+    failure decides nothing, so it is never retried, and its trace is what the quarantine is for.
 
     The suite's context factory (tests/conftest.py) passes every context through here.
     """
-    if item.config.getoption("--tracing") != ON_FIRST_RETRY or attempt(item) != 2:  # Playwright's: the first retry
+    from .quarantine import entry_for  # here: imported with this plugin, pytest could not rewrite its asserts
+
+    traced = attempt(item) == 2 or (attempt(item) == 1 and entry_for(item) is not None)
+    if item.config.getoption("--tracing") != ON_FIRST_RETRY or not traced:  # Playwright's: the first retry
         return context
     context.tracing.start(title=item.nodeid, screenshots=True, snapshots=True, sources=True)
     close = context.close
@@ -193,7 +197,8 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
         if html is not None and html_path:
             html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
             link = Path(os.path.relpath(absolute, html_dir)).as_posix()
-            report.extras = [*getattr(report, "extras", []), html.extras.url(link, name="Trace (retry)")]
+            name = "Trace (retry)" if attempt(item) > 1 else "Trace"
+            report.extras = [*getattr(report, "extras", []), html.extras.url(link, name=name)]
     item.stash[RETRY_TRACES] = []
     item.stash[RETRY_CONTEXTS] = []
     return report

@@ -163,9 +163,10 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
     assert run.outcomes == {"test_fails_every_time": "skipped", "test_passes": "passed"}, run.output
     assert "known to fail, tracked in #42" in run.messages["test_fails_every_time"]
     assert not list((tmp_path / "test-results").glob("*retry1")), "a quarantined test is not retried"
-    # Its failure's evidence is kept as any failure's: the material to mend it
+    # Its failure's evidence is kept as any failure's, a trace too (recorded from its first attempt, never
+    # retried): the material to mend it
     kept = artifacts(tmp_path, "test_fails_every_time")
-    assert kept == {"tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"]}, kept
+    assert kept == {"tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png", "trace.zip"]}, kept
 
 
 def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:

@@ -233,11 +233,15 @@ def test_a_quarantine_entry_matches_with_the_browser_anywhere_or_none_and_a_stal
     quarantine = tmp_path / "quarantine.toml"
     entry = f'id = "{EDGES}::test_in_a_language_fails[{written}]"\nreason = "r"\nowner = "qa"\n'
     stale = f'id = "{EDGES}::test_renamed_long_ago"\nreason = "r"\nowner = "qa"\n'
-    quarantine.write_text(f"[[test]]\n{entry}until = {UNTIL}\n[[test]]\n{stale}until = {UNTIL}\n")
+    mistyped = f'id = "{EDGES.removeprefix("tests/")}::test_in_a_language_fails"\nreason = "r"\nowner = "qa"\n'
+    quarantine.write_text("".join(f"[[test]]\n{one}until = {UNTIL}\n" for one in (entry, stale, mistyped)))
 
     run = run_edges(tmp_path, "-k", "language", f"--quarantine={quarantine}")
 
     assert run.returncode == pytest.ExitCode.OK, run.output
     assert run.outcomes == {"test_in_a_language_fails[fr-FR]": "skipped"}, run.output
     assert f"quarantine entry '{EDGES}::test_renamed_long_ago' matches no test" in run.output
+    # ... and so is one whose file is mistyped (a path not from the project's root), with the file it may mean
+    assert f"names {EDGES.removeprefix('tests/')}, which is no file of the suite" in run.output, run.output
+    assert f"(did you mean {EDGES}?)" in run.output, run.output
     assert "test_in_a_language_fails" not in "".join(line for line in run.output.splitlines() if "matches no" in line)

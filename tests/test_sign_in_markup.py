@@ -247,13 +247,22 @@ def test_a_sign_in_at_an_address_where_no_portal_is_asks_whether_the_address_is_
     assert "is the portal's address (--base-url) right?" in said, said
 
 
-def test_a_sign_in_that_ends_at_an_error_page_does_not_repeat_the_authorization_code(page: Page) -> None:
-    # Given a portal whose callback refuses the code it is given (a session that expired during the sign-in)
+@pytest.mark.parametrize(
+    ("handed_back", "interrupted"),
+    [("code=SECRET-CODE-123&state=s", True), ("error=access_denied&state=s", False)],
+    ids=["code-not-taken", "provider-refused"],
+)
+def test_a_sign_in_that_ends_at_its_callback_s_error_page_says_why_and_not_the_code(
+    page: Page, handed_back: str, interrupted: bool
+) -> None:
+    # Given a portal whose callback answers 400 to what the provider handed back: a code it could not take (a state
+    # that expired during the sign-in), or the provider's own refusal
     def answer(route: Route) -> None:
         if "/callback" in route.request.url:
-            route.fulfill(status=400, content_type="text/html", body="<h1>Bad Request</h1><p>Sign-in expired</p>")
+            body = "<main><h1>Bad Request</h1><p>Sign in again. (mismatching_state)</p></main>"
+            route.fulfill(status=400, content_type="text/html", body=body)
         else:  # as the provider sends the browser back: a page that goes on to the callback
-            script = "<script>location.replace('/callback?code=SECRET-CODE-123&state=s')</script>"
+            script = f"<script>location.replace('/callback?{handed_back}')</script>"
             route.fulfill(status=200, content_type="text/html", body=script)
 
     page.route("**/*", answer)
@@ -261,6 +270,9 @@ def test_a_sign_in_that_ends_at_an_error_page_does_not_repeat_the_authorization_
     with pytest.raises(SignInError) as refused:
         sign_in(page, "global-admin", "portal-demo", totp_secret="PORTALDEMOTOTP23")
 
+    # Then it says where, and the page's words under its heading, never the code; a code not taken refuses nothing
     said = str(refused.value)
     assert re.search(r"At http://\S+/callback the sign-in ended at an error page \(HTTP 400\)", said), said
+    assert "it says 'Bad Request' ('Sign in again. (mismatching_state)')" in said, said
     assert "SECRET-CODE-123" not in said, said
+    assert isinstance(refused.value, SignInInterruptedError) is interrupted
