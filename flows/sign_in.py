@@ -15,11 +15,10 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pyotp
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
 from pages.errors import address_of, document_status
-from pages.page_events import listen, unlisten
 from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
 from .steps import step
@@ -108,13 +107,6 @@ def sign_in(
     check_secret(totp_secret)  # the environment's is checked when a code is asked for: a sign-in may need none
     with step(page, f"Sign in as {username}"):
         dashboard = DashboardPage(page)
-        origins: set[str] = set()  # of the pages the browser was sent to: the provider's, unless signed in already
-
-        def note(request: Request) -> None:
-            if request.is_navigation_request() and request.frame == page.main_frame:
-                origins.add(origin_of(request.url))
-
-        listen(page, "request", note)
         try:
             dashboard.goto(dashboard.PATH)
             answered = answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
@@ -126,13 +118,12 @@ def sign_in(
                     "address (--base-url) right?"
                 ) from error
             raise
-        finally:
-            unlisten(page, "request", note)
-        if not answered and origins <= {origin_of(page.url)}:  # the portal's own session: whose, it does not say
+        if not answered:  # a session of the portal's, or of its provider's, already in this context: whose, unsaid
             raise SignInError(
-                f"This browser is already signed in to the portal at {origin_of(page.url)} (its Dashboard showed "
-                f"without a sign-in), as someone the library cannot name: nobody was signed in as {username!r}. "
-                f"Sign in from a new browser context, or sign out first."
+                f"This browser was signed in to the portal at {origin_of(page.url)} without a sign-in step (a session "
+                f"of the portal or of its identity provider already in this browser context), as someone the library "
+                f"cannot name: nobody was signed in as {username!r}. Sign in from a new browser context, or sign out "
+                f"of both first."
             )
         return dashboard.wait_until_ready()
 

@@ -85,6 +85,7 @@ def check_values(values: Mapping[str, str]) -> None:
 ANSWER_GRACE_MS = 5_000
 # 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
 REFUSALS_OF_VALUES = (400, 409, 412, 422)
+DECLINED_GRACE_MS = 1_000  # how long a page may take to send the form after its confirm() or prompt() was dismissed
 
 
 class FormPage(Screen):
@@ -272,7 +273,11 @@ class FormPage(Screen):
         for again in (False, True):
             watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
             watched.start()
-            lost = self.typed_values_lost(watched.values)
+            try:
+                lost = self.typed_values_lost(watched.values)
+            except BaseException:  # the page gone or drawn anew: its listeners go, its dialogs are the browser's again
+                watched.stop()
+                raise
             if not lost:
                 return watched
             if again:
@@ -333,7 +338,7 @@ class FormPage(Screen):
                 f"known",
                 unanswered=True,
             ) from error
-        if watched.declined and not watched.carried():  # confirm(): dismissed, as no person is there to answer
+        if watched.declined and watched.await_request(DECLINED_GRACE_MS) is None:  # confirm() dismissed: no person
             raise ConfirmationAskedError(
                 f"Submit at {watched.url} asked in a browser dialog {watched.declined!r}, which the library dismissed "
                 "and does not answer: nothing was sent"

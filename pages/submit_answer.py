@@ -266,24 +266,24 @@ class SubmitAnswer:
         status = response.status if response is not None else self.status
         return status if 400 <= status < 500 else 0
 
-    def await_request(self) -> Request | None:
+    def await_request(self, grace_ms: int = SEND_GRACE_MS) -> Request | None:
         """Return the request carrying the form, waiting a little for it when none noted holds its values.
 
         A page may say "Saving…" before it sends the change (it gets a token first, perhaps with a
         request of its own), and the browser's word of a request sent may come after the page's first
         change. The wait ends at once on a new page, or on a refusal the page drew itself (an alert
         saying words it did not say as Submit was selected, a field set invalid: its own checks, with
-        no request to come); else after ``SEND_GRACE_MS``, with the first request noted, if any.
+        no request to come); else after ``grace_ms``, with the first request noted, if any.
         """
         changed = self.page.locator(f"[{CHANGED}='{self.token}']")
         renewed = self.page.locator(f"[{RENEWED}='{self.token}']")
         invalid = self.page.locator('[aria-invalid="true"]')
         own_refusal = renewed.and_(self.page.get_by_role("alert")).or_(changed.and_(invalid))
         needs_no_request = self.any_new_page.or_(own_refusal.filter(visible=True)).first
-        deadline = time.monotonic() + SEND_GRACE_MS / 1000
+        deadline = time.monotonic() + grace_ms / 1000
         while not self.carried():
             if time.monotonic() >= deadline:
-                log.debug("Submit at %s: no request carrying the form within %d ms", self.url, SEND_GRACE_MS)
+                log.debug("Submit at %s: no request carrying the form within %d ms", self.url, grace_ms)
                 break
             with suppress(PlaywrightTimeoutError):  # the browser's events are taken in during the wait
                 needs_no_request.wait_for(timeout=POLL_MS)
@@ -291,9 +291,13 @@ class SubmitAnswer:
         return self.carrier()
 
     def note_dialog(self, dialog: Dialog) -> None:
-        """Dismiss a browser dialog Submit opened, as Playwright does when no one listens; note a question dismissed
-        so (``confirm()``: the page sends nothing). A script's own listener, before this one, may answer it first."""
+        """Answer a browser dialog Submit opened as Playwright does when no one listens: "Leave this page?" accepted
+        (a posted form goes), any other dismissed; note a question dismissed so (``confirm()``: the page may send
+        nothing). A script's own listener, before this one, may answer it first."""
         try:
+            if dialog.type == "beforeunload":  # the form's own guard against leaving it unsaved: Submit is leaving
+                dialog.accept()
+                return
             dialog.dismiss()
         except PlaywrightError:  # answered already, by the script's own listener
             return

@@ -283,3 +283,32 @@ def test_a_script_that_answers_the_browser_s_dialog_itself_gets_its_changes_save
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
     assert profile.city == "Bron"
     assert [values["city"] for values in posted] == ["Bron"]
+
+
+def test_a_submit_whose_optional_prompt_is_dismissed_is_still_sent_and_saved(page: Page) -> None:
+    # Given a form whose Submit asks for an optional reason (prompt()), then sends the form whatever the answer
+    posted = serve(page, saves, confirm="prompt")
+
+    # When the city is changed and submitted, then the dismissed prompt is no refusal: the change is saved
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+    assert profile.city == "Bron"
+    assert [values["city"] for values in posted] == ["Bron"]
+
+
+def test_a_submit_that_fails_before_it_is_sent_leaves_the_page_s_dialogs_to_the_script(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a form whose Submit fails as it starts (the page drawn anew while its fields are read)
+    serve(page, saves)
+    form = AccountEditPage(page).wait_until_ready().fill({"city": "Bron"})
+
+    def drawn_anew(held: list[str]) -> list[str]:
+        raise PlaywrightError("Execution context was destroyed, most likely because of a navigation")
+
+    monkeypatch.setattr(form, "typed_values_lost", drawn_anew)
+    with pytest.raises(PlaywrightError):
+        form.submit_form()
+
+    # Then a dialog the page opens later is the script's to answer: no listener of that Submit answers it first
+    page.on("dialog", lambda dialog: dialog.accept())
+    assert page.evaluate("confirm('Leave?')") is True

@@ -109,6 +109,7 @@ form.addEventListener("submit", async (event) => {{
   event.preventDefault();
   const question = "Save changes to this billing profile?";
   if (BEHAVIOUR.confirm === "browser" && !window.confirm(question)) return;  // the browser's own dialog
+  if (BEHAVIOUR.confirm === "prompt") window.prompt("Reason for the change (optional)");  // sent whatever the answer
   if (BEHAVIOUR.confirm === "native") {{  // an HTML <dialog>, opened modal
     document.querySelector("main").insertAdjacentHTML("beforeend", `<dialog id="ask"><p>${{question}}</p>
       <button type="button">Yes</button></dialog>`);
@@ -215,7 +216,8 @@ def serve(
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
-    to confirm in a dialog (True: an ARIA alertdialog; "native": a modal <dialog>; "browser": ``confirm()``);
+    to confirm in a dialog (True: an ARIA alertdialog; "native": a modal <dialog>; "browser": ``confirm()``;
+    "prompt": an optional ``prompt()``, the form sent whatever its answer);
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as
     typing begins); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry
     is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;

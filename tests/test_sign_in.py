@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -255,7 +256,25 @@ def test_signing_in_over_another_s_session_says_so_and_signs_no_one_in(
 
     # When a script signs in as another in it (with the right password, or a wrong one), then it is told so,
     # never handed the first user's session as the second's
-    refused = rf"already signed in to the portal .*nobody was signed in as '{second.name}'"
+    refused = rf"without a sign-in step .*nobody was signed in as '{second.name}'"
     for password in (second.password, "not-the-password"):
         with pytest.raises(SignInError, match=refused):
             sign_in(page, second.name, password, totp_secret=second.totp_secret)
+
+
+@pytest.mark.bundled  # how a provider answers its own session copied alone (silently, or asking) is its own
+def test_signing_in_over_another_s_provider_session_says_so_and_signs_no_one_in(
+    page: Page, new_context: Callable[..., BrowserContext], make_user: Callable[[str], User]
+) -> None:
+    # Given a browser context holding one user's session at the identity provider, and none at the portal
+    first, second = make_user("helpdesk-agent"), make_user("admin-agent")
+    sign_in(page, first.name, first.password, totp_secret=first.totp_secret)
+    portal_host = urlsplit(page.url).hostname
+    provider_only = new_context()
+    provider_only.add_cookies([c for c in page.context.cookies() if c["domain"].lstrip(".") != portal_host])
+
+    # When a script signs in as another there, then it is told so, never handed the first user's session
+    refused = rf"without a sign-in step .*nobody was signed in as '{second.name}'"
+    for password in (second.password, "not-the-password"):
+        with pytest.raises(SignInError, match=refused):
+            sign_in(provider_only.new_page(), second.name, password, totp_secret=second.totp_secret)

@@ -125,6 +125,21 @@ def test_cancel_changes_nothing(admin_page: Page, customers: CustomerFactory, ap
     assert api.billing_profile(customer.id) == customer.billing
 
 
+def test_a_form_that_guards_against_leaving_it_unsaved_is_saved_all_the_same(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an edit form that asks "Leave this page?" before the browser leaves it (an unsaved-changes guard)
+    customer = customers.create("FR")
+    form = edit_account(admin_page, customer.companyName).fill({"city": "Lyon", "postalCode": "69001"})
+    guard = "addEventListener('beforeunload', (event) => { event.preventDefault(); event.returnValue = ''; })"
+    admin_page.evaluate(guard)
+
+    # When it is submitted, then Submit leaves it as a person's Submit does: the changes are saved
+    form.submit()
+    saved = api.billing_profile(customer.id)
+    assert (saved.city, saved.postalCode) == ("Lyon", "69001")
+
+
 def test_country_is_shown_but_cannot_be_changed(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
     # Given the edit form of a customer in China
     customer = customers.create("CN")
