@@ -198,7 +198,11 @@ def test_a_wait_for_the_next_code_ends_when_the_run_stops() -> None:
 
 
 def test_a_worker_left_running_is_seen_so_the_command_ends_at_once() -> None:
-    # Given a job's worker thread still inside its row (a second Ctrl-C stopped the wait for it)
+    # Given a job's worker thread still inside its row (a second Ctrl-C stopped the wait for it), and no other (an
+    # earlier test's, ending as its pool closed)
+    for other in threading.enumerate():
+        if other.name.startswith(WORKER_NAME):
+            other.join(RELEASED_WITHIN_S)
     released = threading.Event()
     worker = threading.Thread(target=released.wait, args=(RELEASED_WITHIN_S,), name=f"{WORKER_NAME}-1", daemon=True)
     worker.start()
