@@ -12,7 +12,6 @@ import os
 import threading
 import time
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import Page
@@ -76,12 +75,6 @@ def wait_for_next_code() -> None:
         raise InterruptedError("the run stopped while the sign-in waited for the authenticator's next code")
 
 
-def origin_of(url: str) -> str:
-    """Return the scheme and host (with its port) of ``url``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def totp_secret_or_env(totp_secret: str | None) -> str | None:
     """Return the authenticator's secret a sign-in answers with: the one given, else ``$PORTAL_TOTP_SECRET``."""
     return totp_secret or os.environ.get(TOTP_SECRET_VARIABLE) or None
@@ -120,7 +113,7 @@ def sign_in(
             raise
         if not answered:  # a session of the portal's, or of its provider's, already in this context: whose, unsaid
             raise SignInError(
-                f"This browser was signed in to the portal at {origin_of(page.url)} without a sign-in step (a session "
+                f"This browser was signed in to the portal at {address_of(page.url)} without a sign-in step (a session "
                 f"of the portal or of its identity provider already in this browser context), as someone the library "
                 f"cannot name: nobody was signed in as {username!r}. Sign in from a new browser context, or sign out "
                 f"of both first."

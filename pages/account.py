@@ -13,13 +13,11 @@ from playwright.sync_api import Page
 from .account_loading import NO_VALUES_YET, shown_sections
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
-from .list_fields import choose_option
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import field_named
-from .strings import UI_STRINGS, any_language, field_label
-from .watch import highlight
+from .strings import any_language, field_label
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
@@ -197,11 +195,7 @@ class AddCustomerPage(FormPage):
         values = dict(values)
         country = values.pop("country", None)
         if country:
-            if not self.shows_field("country"):
-                self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
-                raise PortalError(f"The form at {self.page.url} shows no {UI_STRINGS['country'][0]} list")
-            field = highlight(self.field("country")).first
-            choose_option(self.page, field, "country", country, UI_STRINGS["country"][0])
+            self.enter("country", country)  # not typed into (a list): picked, as any list field is
         super().fill(values)
         return self
 

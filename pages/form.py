@@ -174,19 +174,24 @@ class FormPage(Screen):
         self.still_shown(self.submit_button, self.NAME, renew=False)  # typed into a new one, the values would be lost
         self.typed.update(values)
         for name, value in values.items():
-            timeout: PlaywrightTimeoutError | None = None
-            if self.shows_field(name):  # else said at once, not after the wait for a field to show
-                try:
-                    self.type_into(name, value)
-                    continue
-                except PlaywrightTimeoutError as error:
-                    timeout = error
-            self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
-            raise PortalError(
-                f"The form at {self.page.url} shows no field {name!r} that can be typed in "
-                f"(labelled {', '.join(UI_STRINGS[name])})"
-            ) from timeout
+            self.enter(name, value)
         return self
+
+    def enter(self, name: str, value: str) -> None:
+        """Type ``value`` into the field ``name`` (in a list, pick it); ``PortalError`` when the form shows no such
+        field, at once, not after the wait for one to show."""
+        timeout: PlaywrightTimeoutError | None = None
+        if self.shows_field(name):
+            try:
+                self.type_into(name, value)
+                return
+            except PlaywrightTimeoutError as error:
+                timeout = error
+        self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
+        raise PortalError(
+            f"The form at {self.page.url} shows no field {name!r} that can be typed in "
+            f"(labelled {', '.join(UI_STRINGS[name])})"
+        ) from timeout
 
     def type_into(self, name: str, value: str) -> None:
         """Type ``value`` over the field ``name``; in a list (a <select>, a combobox), pick the option of that name."""

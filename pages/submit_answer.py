@@ -123,13 +123,20 @@ class SubmitAnswer:
         posted = carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame
         return carrier if posted else None
 
+    def posted_answer(self) -> tuple[Request, Response | None] | None:
+        """Return the last request of the posted form's redirects (POST, then 303, then the GET of the page shown)
+        and the portal's answer to it, once noted; None when the form was not posted."""
+        last = self.posted_carrier()
+        if last is None:
+            return None
+        while last.redirected_to is not None:
+            last = last.redirected_to
+        return last, self.responses.get(last)  # noted for the portal's own site only
+
     def pageless_answer(self) -> str:
         """Say what answered the posted form without a page ("HTTP 204", "a download (account.csv)"): the browser
         stays on the form. "" otherwise, or while not known."""
-        carrier = self.posted_carrier()
-        while carrier is not None and carrier.redirected_to is not None:
-            carrier = carrier.redirected_to
-        answer = self.responses.get(carrier) if carrier is not None else None
+        _, answer = self.posted_answer() or (None, None)
         if answer is None:
             return ""
         if answer.status in (204, 205):
@@ -147,12 +154,10 @@ class SubmitAnswer:
 
         From then on, the answer's locators look at the new page only: smaller, so quicker, to evaluate.
         """
-        last = self.posted_carrier()
-        if last is None:
+        posted = self.posted_answer()
+        if posted is None:
             return False
-        while last.redirected_to is not None:  # POST, then 303, then the GET of the page shown
-            last = last.redirected_to
-        answer = self.responses.get(last)  # noted for the portal's own site only
+        last, answer = posted
         paged = answer is not None and not 300 <= answer.status < 400 and last not in self.ended
         self.new_page_only = paged and self.failed() is None
         return self.new_page_only
