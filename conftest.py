@@ -71,7 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Refuse to start when ``--ws-endpoint`` names a server that does not answer, or ``--headed`` has no display.
+    """Refuse to start when ``--base-url``, ``--api-url`` or ``--ws-endpoint`` names a server that does not answer, or
+    ``--headed`` has no display.
 
     Checked here, once, rather than where the browser is needed: a worker of xdist that stops the
     run loses its message.
@@ -95,6 +96,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     unreachable = nothing_answers(given) if given and not endpoint else None  # a server's machine may reach it
     if unreachable:  # else every test fails on it, each with the same traceback
         raise pytest.UsageError(f"--base-url: {unreachable}")
+    api_url = config.getoption("--api-url", None)
+    unreachable = nothing_answers(api_url) if api_url else None  # asked from here, whoever runs the browser
+    if unreachable:
+        raise pytest.UsageError(f"--api-url: {unreachable.replace('Is the portal up', 'Is the REST API up')}")
     if not endpoint:
         return
     try:

@@ -10,7 +10,8 @@ first, ``<test>-retry1/`` for the retry), so a failure's screenshot survives its
 pytest-playwright's ``--screenshot=only-on-failure`` photographs every page as its context closes
 and deletes the pictures of a test that passed: a tenth of a short test's time. Here a test that
 passed its call closes its pages first, so nothing is taken to be deleted (a failure in a later
-teardown, of a fixture that does not use the page, then has no screenshot).
+teardown, of a fixture that does not use the page, then has no screenshot). A failed test's page stuck in a
+navigation is photographed all the same (``plugins.screenshot_fallback``).
 
 Failures that are never transient (an accessibility finding, a missing baseline, a wrong command
 line) raise ``NotTransient`` and are not retried.
@@ -31,6 +32,7 @@ from slugify import slugify
 
 from flows.trace_secrets import scrub_trace
 
+from .screenshot_fallback import screenshot_even_mid_navigation
 from .shown_paths import shown_path
 
 ON_FIRST_RETRY = "on-first-retry"
@@ -142,20 +144,26 @@ def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContex
 
 
 def no_screenshot_when_passed(context: BrowserContext, item: pytest.Item) -> BrowserContext:
-    """Close ``context``'s pages before the context when ``item`` passed its call, so no screenshot is taken.
+    """Close ``context``'s pages before the context when ``item`` passed its call, so no screenshot is taken; a
+    failed test's pages are photographed even mid-navigation (``plugins.screenshot_fallback``).
 
-    Only with ``--screenshot=only-on-failure``, and only at the test's teardown: a context the test
-    closes itself is screenshotted as before. The suite's context factory passes every context here.
+    Only with ``--screenshot=only-on-failure`` (or ``on``, which photographs every test), and only at the test's
+    teardown: a context the test closes itself is screenshotted as before. The suite's context factory passes
+    every context here.
     """
-    if item.config.getoption("--screenshot", default=None) != "only-on-failure":
+    option = item.config.getoption("--screenshot", default=None)
+    if option not in ("on", "only-on-failure"):
         return context
     close = context.close
 
     def close_pages_first(*args: Any, **kwargs: Any) -> None:
         call = item.stash.get(CALL_REPORT, None)
-        if call is not None and call.passed:
-            for page in context.pages:
+        skip_pictures = call is not None and call.passed and option == "only-on-failure"
+        for page in context.pages:
+            if skip_pictures:
                 page.close()
+            else:
+                screenshot_even_mid_navigation(page)
         close(*args, **kwargs)
 
     context.close = close_pages_first  # type: ignore[method-assign]

@@ -235,6 +235,20 @@ def test_the_suite_against_an_address_where_nothing_answers_stops_before_any_tes
     assert f"--base-url: {said}" in done.stderr, done.stderr
 
 
+def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
+    # Given the bundled portal, but its REST API said to be where nothing listens
+    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
+               "--api-url", "http://127.0.0.1:9/", "--junitxml=", "--html="]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    # Then the run stops at once, naming the option, not one failure per test that makes data
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    said = "--api-url: Nothing answers at http://127.0.0.1:9/: Connection refused. Is the REST API up"
+    assert said in done.stderr, done.stderr
+
+
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
     # Given the errors for a name missing from the list and a role offered no Edit, and for the pages saying so
     missing, no_edit = CustomerNotFoundError(company_name="Contoso"), NotAllowedError(message="no Edit for Contoso")

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from suite_run import ROOT, SuiteRun, run_pytest
 
 pytestmark = [pytest.mark.regression, pytest.mark.bundled]
@@ -119,6 +120,23 @@ def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path:
     linked += [prop.get("value", "") for prop in case.iter("property") if prop.get("name") == "playwright_trace"]
     assert {Path(path).name for path in linked} == {"test-failed-1.png", "trace.zip"}, linked
     assert all(Path(path).is_absolute() and Path(path).exists() for path in linked), linked
+
+
+def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_of_what_showed(tmp_path: Path) -> None:
+    # Given a test whose page is still waiting for an answer as it fails (Playwright's screenshot waits on that page)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    run = run_pytest(MODULE, "-k", "waits_for_an_answer", folder=tmp_path, env={"RETRY_MARKS": str(marks)})
+
+    # Then its failure keeps a screenshot all the same, of the page the browser still shows, linked in JUnit
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    (folder,) = (tmp_path / "test-results").glob("*waits-for-an-answer*")
+    assert sorted(path.name for path in folder.iterdir()) == ["test-failed-1.png", "trace.zip"]
+    with Image.open(folder / "test-failed-1.png") as shot:
+        darkest, _ = shot.convert("L").getextrema()
+    assert darkest < 100, "the screenshot shows no text: not the page before the click"
+    case = junit_case(tmp_path, "test_fails_while_its_page_waits_for_an_answer")
+    assert "test-failed-1.png" in (case.findtext("system-out") or ""), ElementTree.tostring(case, encoding="unicode")
 
 
 def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path) -> None:

@@ -104,8 +104,8 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
 
 
 def test_the_suite_makes_its_data_through_the_api_at_the_address_given(portal: PortalProcess, tmp_path: Path) -> None:
-    # Given a deployment whose REST API is at an address of its own (here one where nothing answers)
-    elsewhere = "http://127.0.0.1:9/"
+    # Given a deployment whose REST API is at an address of its own (here one of the portal's, which serves no API)
+    elsewhere = f"{portal.url}elsewhere/"
 
     # When the smoke tests run against it, then the first test that makes data asks that address, and says so
     options = ("-m", "smoke", "-x", f"--base-url={portal.url}", f"--api-url={elsewhere}")

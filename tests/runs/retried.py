@@ -1,8 +1,11 @@
-"""Run by tests/test_retries.py: a test that fails once, one that fails every time, one that passes."""
+"""Run by tests/test_retries.py: a test that fails once, one that fails every time, one that passes, one that fails
+while its page waits for an answer."""
 
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,17 @@ def test_types_a_secret_then_the_run_stops_in_its_retry(admin_page: Page) -> Non
     if first_attempt("secret then stop"):
         raise AssertionError("fails on its first attempt")
     raise KeyboardInterrupt  # Ctrl-C during the retry, whose trace holds what it typed
+
+
+@pytest.fixture
+def silent_address() -> Iterator[str]:
+    """The address of a server that takes connections and never answers; asked for before ``page``, it outlives it."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/"
+
+
+def test_fails_while_its_page_waits_for_an_answer(silent_address: str, page: Page) -> None:
+    page.set_content(f'<h1 style="font-size:80px">Before the click</h1><a href="{silent_address}">Go on</a>')
+    page.get_by_role("link", name="Go on").evaluate("link => link.click()")  # a click that waits for nothing
+
+    raise AssertionError("fails while the portal holds the page's request")

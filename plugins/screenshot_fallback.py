@@ -1,0 +1,55 @@
+"""A failed test's screenshot even when its page is stuck in a navigation the portal never answers.
+
+pytest-playwright photographs each page of a failed test with ``page.screenshot(timeout=5000)`` and
+drops the picture silently when that fails. Playwright's screenshot waits for a navigation still under
+way, so a portal that holds a request (the very failure a QA engineer needs to see) left no picture.
+The browser itself still shows the page it was leaving: Chromium's own capture
+(``Page.captureScreenshot``, through a CDP session) takes it at once. Other browsers have no such
+capture here: their failure stays without a screenshot, as before.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+log = logging.getLogger(__name__)
+
+
+def as_the_browser_shows(page: Page) -> bytes | None:
+    """Return a PNG of what ``page`` shows now, taken by Chromium itself; None in another browser or a closed page."""
+    if page.context.browser is None or page.context.browser.browser_type.name != "chromium":
+        return None
+    try:  # the session is left to go with the context: detached mid-navigation, it waits for the navigation too
+        shot = page.context.new_cdp_session(page).send("Page.captureScreenshot", {"format": "png"})
+    except PlaywrightError:
+        return None
+    return base64.b64decode(shot["data"])
+
+
+def screenshot_even_mid_navigation(page: Page) -> None:
+    """Make ``page.screenshot`` fall back to the browser's own capture when Playwright's times out.
+
+    For the pages of a failed test, right before pytest-playwright photographs them as their context closes.
+    """
+    screenshot = page.screenshot
+
+    def taken(**options: Any) -> bytes:
+        try:
+            return screenshot(**options)
+        except PlaywrightTimeoutError:
+            shown = as_the_browser_shows(page)
+            if shown is None:
+                raise
+            log.warning("The screenshot of %s timed out (a navigation under way): the browser's own taken", page.url)
+            if options.get("path"):
+                Path(options["path"]).write_bytes(shown)  # the plugin's own temporary file, moved once done
+            return shown
+
+    page.screenshot = taken  # type: ignore[method-assign]
