@@ -12,11 +12,9 @@ Each answer's shape is checked before it is read (``rest_answers``): another is 
 
 from __future__ import annotations
 
-import html
 import http.client
 import json
 import logging
-import re
 import threading
 import time
 import urllib.error
@@ -31,6 +29,7 @@ from pages.errors import GATEWAY_DOWN, retry_after_seconds
 from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
+from .rest_http import OPENER, decoded, excerpt, read_within, redirected_elsewhere, site_of, web_page
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -47,17 +46,8 @@ FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
-EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
-TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 log = logging.getLogger("flows")
-
-
-def excerpt(text: str) -> str:
-    """Return the start of an answer's text for a message: an HTML page's title if it has one, whitespace collapsed."""
-    title = TITLE.search(text)
-    words = " ".join((html.unescape(title.group(1)) if title else text).split())
-    return words if len(words) <= EXCERPT_CHARS else words[: EXCERPT_CHARS - 1] + "…"
 
 
 def said(body: Any) -> str:
@@ -139,12 +129,13 @@ def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, st
     """Open ``request``; return the answer's body and headers, or raise its ``HTTPError`` or ``OSError``.
 
     An answer asking to send the request later is waited out (as long as it asks, up to
-    ``LONGEST_WAIT_S``) and the request sent again, up to ``LATER_RETRIES`` times.
+    ``LONGEST_WAIT_S``) and the request sent again, up to ``LATER_RETRIES`` times. A redirect is followed
+    within the same site only (``SameSiteRedirects``); the whole answer must arrive within ``TIMEOUT_S``.
     """
     for attempt in range(LATER_RETRIES + 1):
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-                return response.read(), dict(response.headers)
+            with OPENER.open(request, timeout=TIMEOUT_S) as response:
+                return read_within(response, TIMEOUT_S), dict(response.headers)
         except urllib.error.HTTPError as error:
             wait = wait_asked(error, attempt)
             if wait is None or wait > LONGEST_WAIT_S or attempt == LATER_RETRIES:
@@ -178,6 +169,9 @@ def send(
             body = decoded(error.read())
         asked = (error.headers.get("Retry-After") or "").strip()
         retry_after = retry_after_seconds(asked) if asked else None
+        elsewhere = redirected_elsewhere(error, where)
+        if elsewhere:
+            raise NotApiAnswerError(elsewhere) from None
         if error.code in GATEWAY_DOWN and not (error.code == 503 and asked):  # 503 saying when is a throttle
             meaning = "A gateway's answer: the REST API behind it did not answer"
             raise ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after) from None
@@ -199,22 +193,6 @@ def send(
         start = excerpt(raw.decode(errors="replace"))
         said = f"{where} answered {kind}, not JSON ({start!r}): is this the REST API's address?"
         raise NotApiAnswerError(said) from None
-
-
-def web_page(body: Any, content_type: str) -> bool:
-    """Whether an answer is a web page (HTML), as a web server or a portal answers, not the REST API."""
-    start = body.lstrip()[:15].lower() if isinstance(body, str) else ""
-    return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
-
-
-def decoded(raw: bytes) -> Any:
-    """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page)."""
-    if raw.lstrip().startswith(b"{"):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            pass
-    return raw.decode(errors="replace")
 
 
 def discover_provider(base_url: str) -> dict[str, Any]:
@@ -257,7 +235,8 @@ def refresh_token_source(
     As partners' automation does (the Secure Application Model): a public client's refresh token,
     from a sign-in that passed MFA, gives access tokens for the API; each answer may rotate it, and a
     provider that rotates them refuses the old one from then on: ``on_rotated`` hears each new one, to
-    keep it where the next run reads it (``flows.saved_sign_in.saved_token_source`` does).
+    keep it where the next run reads it. One held in a file that other processes use too is
+    ``flows.saved_sign_in.saved_token_source``'s, which redeems it under the file's lock.
     """
     kept = {"refresh_token": refresh_token}
     endpoint: list[str] = []  # found once, from the provider the portal's sign-in names
@@ -265,16 +244,37 @@ def refresh_token_source(
     def token() -> str:
         if not endpoint:
             endpoint.append(discover_provider(base_url)["token_endpoint"])
-        form = {"grant_type": "refresh_token", "refresh_token": kept["refresh_token"], "client_id": client_id}
-        answer, _ = send(endpoint[0], "POST", form=form)
-        access = answers.text(answer, "access_token", f"POST {endpoint[0]}", "a token answer")
-        rotated = answer.get("refresh_token")
-        if isinstance(rotated, str) and rotated and rotated != kept["refresh_token"]:
+        access, rotated = redeem_refresh_token(endpoint[0], kept["refresh_token"], client_id)
+        if rotated != kept["refresh_token"]:
             kept["refresh_token"] = rotated
             if on_rotated is not None:
                 on_rotated(rotated)
         return access
 
+    return token
+
+
+def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str) -> tuple[str, str]:
+    """Redeem ``refresh_token`` at the provider's ``token_endpoint``; return the access token and the refresh token to
+    use next (a rotated one, else the same)."""
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
+    answer, _ = send(token_endpoint, "POST", form=form)
+    access = answers.text(answer, "access_token", f"POST {token_endpoint}", "a token answer")
+    rotated = answer.get("refresh_token")
+    return access, rotated if isinstance(rotated, str) and rotated else refresh_token
+
+
+def access_token(given: object) -> str:
+    """Return the access token a token source gave, without the spaces around it (a file's last newline); refuse
+    what is no token, never quoting it: a token is a secret, and an error's message goes to logs."""
+    if not isinstance(given, str) or not given.strip():
+        raise TypeError(f"The token source gave {given!r}, not an access token (text)")
+    token = given.strip()
+    if any(char.isspace() or not char.isprintable() for char in token):
+        raise TypeError(
+            f"The token source gave text of {len(token)} characters with spaces or control characters inside: "
+            "no access token (a whole file or answer, not the token alone?)"
+        )
     return token
 
 
@@ -347,8 +347,9 @@ class PortalClient:
         except ApiError as refused:
             if refused.status != 401:
                 raise
+        renewed = self.current_token(renew=used)  # the token source's own refusal is its, not this address's
         try:  # a renewed token: the first had expired, or the portal restarted and forgot it
-            return send(url, headers={**(headers or {}), "Authorization": f"Bearer {self.current_token(renew=used)}"})
+            return send(url, headers={**(headers or {}), "Authorization": f"Bearer {renewed}"})
         except ApiError as refused:
             if not refused_for_mfa(refused.status, refused.body):
                 if refused.status != 401:
@@ -372,10 +373,8 @@ class PortalClient:
         """Return the token to send; ``renew`` is one the API refused, replaced unless another thread did."""
         with self.lock:
             if self.token is None or self.token == renew:
-                token = self.token_source()
-                if not isinstance(token, str) or not token.strip():
-                    raise TypeError(f"The token source gave {token!r}, not an access token (text)")
-                self.token = token
+                self.token = access_token(self.token_source())
+
             return self.token
 
     def customer(self, customer_id: str) -> dict[str, Any] | None:
@@ -430,7 +429,7 @@ class PortalClient:
         """
         link = urllib.parse.urlsplit(uri)
         if link.netloc:
-            if link.netloc != urllib.parse.urlsplit(self.base_url).netloc:
+            if site_of(uri) != site_of(self.base_url):  # another host, or the same without TLS
                 raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
             return uri
         path = link.path.lstrip("/")
@@ -439,6 +438,7 @@ class PortalClient:
 
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored; one without the API's required fields is refused."""
+        check_text("customer_id", customer_id)
         url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}/profiles/billing")
         return answers.billing_profile(self.get_url(url)[0], f"GET {url}")
 

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from filelock import FileLock
 from playwright.sync_api import BrowserContext
 
 from pages import SignInError
 
-from .rest import TokenSource, discover_provider, refresh_token_source, send
+from . import rest
+from .rest import ApiError, TokenSource, discover_provider, said, send
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
@@ -156,13 +158,37 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
 def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
     """Return the REST API's access tokens from the refresh token a saved sign-in holds (``save-sign-in
     --api-client-id``), writing each rotated one back to the file, so the next run (a script, the suite)
-    finds one the provider still takes; raise ``SavedSignInError`` for a file without one."""
+    finds one the provider still takes; raise ``SavedSignInError`` for a file without one.
+
+    Each token is redeemed under the file's lock, from the refresh token the file holds then: the provider
+    rotates it at each use and, handed an old one again, revokes them all. So two processes (a job and the
+    suite, say) may use one saved sign-in at once, as the suite's own ``ProviderTokens`` do with the same lock.
+    """
     state = read_sign_in(path)
-    token, client_id = state.get("refresh_token"), state.get("api_client_id")
-    if not (isinstance(token, str) and token and isinstance(client_id, str) and client_id):
+    client_id = state.get("api_client_id")
+    if not (isinstance(state.get("refresh_token"), str) and state["refresh_token"] and isinstance(client_id, str)):
         raise SavedSignInError(f"The saved sign-in {path} holds no refresh token: save it with --api-client-id")
+    endpoint: list[str] = []  # found once, from the provider the portal's sign-in names
 
-    def keep(rotated: str) -> None:
-        write_sign_in(path, {**read_sign_in(path), "refresh_token": rotated})
+    def token() -> str:
+        with FileLock(f"{path}.lock"):
+            saved = read_sign_in(path)
+            held = saved.get("refresh_token")
+            if not (isinstance(held, str) and held):
+                raise SavedSignInError(f"The saved sign-in {path} no longer holds a refresh token: save it again")
+            if not endpoint:
+                endpoint.append(rest.discover_provider(base_url)["token_endpoint"])
+            try:
+                access, rotated = rest.redeem_refresh_token(endpoint[0], held, client_id)
+            except ApiError as refused:
+                if refused.status not in (400, 401):  # invalid_grant: expired, revoked, or used by a copy of the file
+                    raise
+                raise SavedSignInError(
+                    f"The identity provider refused the refresh token the saved sign-in {path} holds "
+                    f"({said(refused.body)}): save it again (python -m flows save-sign-in ... --api-client-id ID)"
+                ) from None
+            if rotated != held:
+                write_sign_in(path, {**saved, "refresh_token": rotated})
+            return access
 
-    return refresh_token_source(base_url, token, client_id, on_rotated=keep)
+    return token

@@ -1,0 +1,86 @@
+"""What the REST API's clients share below the API: an answer's words in short, redirects kept within one site (a
+bearer token goes nowhere else), an answer read within its time."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
+TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def excerpt(text: str) -> str:
+    """Return the start of an answer's text for a message: an HTML page's title if it has one, whitespace collapsed."""
+    title = TITLE.search(text)
+    words = " ".join((html.unescape(title.group(1)) if title else text).split())
+    return words if len(words) <= EXCERPT_CHARS else words[: EXCERPT_CHARS - 1] + "…"
+
+
+def site_of(url: str) -> tuple[str, str]:
+    """Return the scheme and host (with port) of ``url``: where a token may go, as one site."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect within the site asked only: urllib would send the request's headers, its bearer token
+    among them, to wherever the answer points. Another site's redirect is left as the answer (an ``HTTPError``
+    with its 3xx status), which ``redirected_elsewhere`` words."""
+
+    def redirect_request(self, request: urllib.request.Request, *args: Any, **kwargs: Any) -> Any:
+        new_url = args[-1] if args else kwargs["newurl"]
+        if site_of(new_url) != site_of(request.full_url):
+            return None
+        return super().redirect_request(request, *args, **kwargs)
+
+
+OPENER = urllib.request.build_opener(SameSiteRedirects)
+
+
+def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | None:
+    """Say that ``error`` is a redirect to another site, not followed; None when it is no redirect."""
+    if not 300 <= error.code < 400:
+        return None
+    location = urllib.parse.urlsplit(error.headers.get("Location") or "")
+    elsewhere = f"{location.scheme}://{location.netloc}{location.path}" if location.netloc else "another address"
+    return (
+        f"{where} answered {error.code}, a redirect to {elsewhere}: not followed, so the token did not go there "
+        "(a sign-in page or another site answers there, not the REST API): is this the REST API's address?"
+    )
+
+
+def read_within(response: http.client.HTTPResponse, seconds: float) -> bytes:
+    """Read the whole answer, raising ``TimeoutError`` once it has taken more than ``seconds``: a socket's timeout
+    bounds each read, and an answer that trickles in a byte at a time would hold the caller for ever."""
+    deadline, chunks = time.monotonic() + seconds, []
+    while chunk := response.read1(65_536):
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the answer took longer than {seconds:g} s to arrive, {sum(map(len, chunks))} bytes")
+    if response.length:  # the connection closed before the length the answer said: read1 does not say so itself
+        raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    return b"".join(chunks)
+
+
+def web_page(body: Any, content_type: str) -> bool:
+    """Whether an answer is a web page (HTML), as a web server or a portal answers, not the REST API."""
+    start = body.lstrip()[:15].lower() if isinstance(body, str) else ""
+    return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
+
+
+def decoded(raw: bytes) -> Any:
+    """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page)."""
+    if raw.lstrip().startswith(b"{"):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            pass
+    return raw.decode(errors="replace")

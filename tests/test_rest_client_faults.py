@@ -1,0 +1,215 @@
+"""The REST clients against faults on the way: a redirect to another site, an answer cut short or trickling in,
+a token with a newline, a provider that does not answer, two processes sharing one saved sign-in.
+
+The stub API of tests/test_rest_client.py answers; nothing here reaches a portal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_rest_client import serving
+
+from fixtures import api_client as suite_api
+from fixtures.api_tokens import ProviderTokens
+from flows import rest
+from flows.rest import ApiError, NotApiAnswerError, PortalClient
+from flows.saved_sign_in import SavedSignInError, read_sign_in, saved_token_source, write_sign_in
+from pages import PortalUnavailableError
+
+pytestmark = pytest.mark.tooling
+LIST = {"items": [], "links": {}}
+
+
+def suite_client(url: str, token: str = "a-token") -> suite_api.PortalApi:
+    """Return the suite's client of the API at ``url``, its token a stand-in's."""
+    return suite_api.PortalApi(url, "global-admin", None, tokens=SimpleNamespace(new_access_token=lambda: token))  # type: ignore[arg-type]
+
+
+@contextmanager
+def trickling(body: bytes, every_s: float) -> Iterator[str]:
+    """Serve ``body`` to any GET a byte at a time, ``every_s`` apart, as a gateway keeping a connection alive."""
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(every_s)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_redirect_to_another_site_is_not_followed_and_the_token_stays_home() -> None:
+    # Given an API address that redirects to a sign-in page of another site (a portal's address given as the API's)
+    with serving() as api, serving() as elsewhere:
+        other = elsewhere.url.replace("127.0.0.1", "localhost") + "login"
+        api.answers = [(302, {"Location": other, "Content-Length": "0"}, b"")]
+
+        # When the library's client and the suite's ask it
+        with pytest.raises(NotApiAnswerError) as library:
+            PortalClient(api.url, lambda: "SECRET-TOKEN").customers_named("Contoso")
+        with pytest.raises(suite_api.NotApiAnswerError) as suite:
+            suite_client(api.url, "SECRET-TOKEN").call("GET", "v1/customers")
+
+        # Then both say so, naming where it led, and the other site never saw the token
+        for error in (library.value, suite.value):
+            assert f"answered 302, a redirect to {other}: not followed" in str(error), error
+            assert "is this the REST API's address?" in str(error)
+        assert elsewhere.requests == []
+
+
+def test_a_redirect_within_the_api_s_site_is_followed_with_its_token() -> None:
+    with serving() as api:
+        api.answers = [(302, {"Location": "/v1/customers-moved", "Content-Length": "0"}, b""), (200, {}, LIST)]
+
+        assert PortalClient(api.url, lambda: "a-token").customers_named("Contoso") == []
+        assert [(path.split("?")[0], headers["Authorization"]) for path, headers in api.requests] == [
+            ("/v1/customers", "Bearer a-token"), ("/v1/customers-moved", "Bearer a-token")
+        ]  # fmt: skip
+
+
+def test_an_answer_cut_short_is_the_api_breaking_off_for_both_clients() -> None:
+    with serving() as api:
+        api.answers = [(200, {"Content-Type": "application/json", "Content-Length": "100"}, b'{"items": [')]
+
+        with pytest.raises(PortalUnavailableError, match=r"broke off GET .*IncompleteRead"):
+            PortalClient(api.url, lambda: "a-token").customers_named("Contoso")
+        with pytest.raises(PortalUnavailableError, match=r"broke off GET .*IncompleteRead"):
+            suite_client(api.url).call("GET", "v1/customers")
+
+
+def test_an_answer_trickling_in_is_given_up_once_it_outlasts_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given an answer of 40 bytes sent a byte every 50 ms (2 s), each byte well within the socket's timeout
+    monkeypatch.setattr(rest, "TIMEOUT_S", 0.5)
+    slow = trickling(b'{"items": [], "links": {}, "pad": "..."}', every_s=0.05)
+
+    # Then the request is given up once the whole answer has taken longer than the timeout
+    with slow as url, pytest.raises(PortalUnavailableError, match=r"the answer took longer than 0.5 s to arrive"):
+        PortalClient(url, lambda: "a-token").customers_named("Contoso")
+
+
+def test_a_token_read_from_a_file_with_its_newline_is_sent_without_it() -> None:
+    with serving() as api:
+        api.answers = [(200, {}, LIST)]
+
+        PortalClient(api.url, lambda: "a-token\n").customers_named("Contoso")
+
+        assert api.requests[0][1]["Authorization"] == "Bearer a-token"
+
+
+def test_a_token_source_giving_more_than_a_token_is_refused_without_quoting_it() -> None:
+    client = PortalClient("http://127.0.0.1:9/", lambda: "eyJ0eXAi.SECRET-PART\n{'expires_in': 3599}")
+
+    with pytest.raises(TypeError) as refused:
+        client.customers_named("Contoso")
+
+    assert "with spaces or control characters inside: no access token" in str(refused.value)
+    assert "SECRET" not in str(refused.value)
+
+
+def test_a_token_source_s_own_refusal_is_said_as_its_own() -> None:
+    # Given an API that refuses the first token, and a token source whose provider then refuses to renew it
+    given = iter(["expired-token"])
+
+    def token() -> str:
+        for first in given:
+            return first
+        raise ApiError(
+            401, {"error": "invalid_client", "error_description": "AADSTS7000215"}, "POST http://idp.example/token"
+        )
+
+    with serving() as api:
+        api.answers = [(401, {}, {"code": 401, "description": "Token expired"})]
+        with pytest.raises(ApiError) as refused:
+            PortalClient(api.url, token).customers_named("Contoso")
+
+    # Then the error is the provider's, not the API's "refused a renewed token too"
+    assert str(refused.value).startswith("POST http://idp.example/token answered 401: AADSTS7000215"), refused.value
+
+
+def test_an_identity_provider_that_does_not_answer_is_said_so_by_the_suite_s_tokens() -> None:
+    nowhere = {"token_endpoint": "http://127.0.0.1:9/token", "authorization_endpoint": "http://127.0.0.1:9/authorize"}
+    tokens = ProviderTokens("http://127.0.0.1:9/", "global-admin", None, refresh_token="r", metadata=nowhere)
+
+    with pytest.raises(PortalUnavailableError, match=r"The identity provider did not answer POST http://127.0.0.1:9"):
+        tokens.new_access_token()
+
+
+def test_the_suite_s_client_says_an_answer_of_another_shape_is_not_the_api_s() -> None:
+    with serving() as api:
+        api.answers = [(200, {"Content-Type": "application/json"}, {"id": "b1", "firstName": "Anne"})]
+
+        with pytest.raises(suite_api.NotApiAnswerError, match=r"billing profile.*is this the REST API's address"):
+            suite_client(api.url).update_billing("c1", {"city": "Lyon"})
+        assert len(api.requests) == 1  # nothing was put
+
+
+def provider_rotating(sent: list[str]) -> object:
+    """Return a stand-in of ``rest.send`` for a provider that rotates refresh tokens and revokes a reused one."""
+    current = ["refresh-1"]
+
+    def answer(url: str, method: str, form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        sent.append(form["refresh_token"])
+        if form["refresh_token"] != current[0]:
+            raise ApiError(400, {"error": "invalid_grant", "error_description": "token reused"}, f"POST {url}")
+        current[0] = f"refresh-{len(sent) + 1}"
+        return {"access_token": f"access-{len(sent)}", "refresh_token": current[0]}, {}
+
+    return answer
+
+
+def test_two_processes_sharing_a_saved_sign_in_each_redeem_the_token_the_file_holds_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given one saved sign-in, read by two token sources at once (a job and a script), and a rotating provider
+    sent: list[str] = []
+    monkeypatch.setattr(rest, "discover_provider", lambda base_url: {"token_endpoint": "http://idp.example/token"})
+    monkeypatch.setattr(rest, "send", provider_rotating(sent))
+    saved = write_sign_in(tmp_path / "u.json", {"cookies": [], "refresh_token": "refresh-1", "api_client_id": "c"})
+    job, script = (
+        saved_token_source("http://portal.example/", saved),
+        saved_token_source("http://portal.example/", saved),
+    )
+
+    # When each takes a token, in turn, twice
+    tokens = [job(), script(), job(), script()]
+
+    # Then none reused a rotated token (the provider would have revoked them all), and the file holds the newest
+    assert (tokens, sent) == (["access-1", "access-2", "access-3", "access-4"], [f"refresh-{n}" for n in range(1, 5)])
+    assert read_sign_in(saved)["refresh_token"] == "refresh-5"
+
+
+def test_a_saved_refresh_token_the_provider_refuses_says_to_save_the_sign_in_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rest, "discover_provider", lambda base_url: {"token_endpoint": "http://idp.example/token"})
+    monkeypatch.setattr(rest, "send", provider_rotating([]))
+    saved = write_sign_in(tmp_path / "u.json", {"cookies": [], "refresh_token": "revoked", "api_client_id": "c"})
+
+    with pytest.raises(SavedSignInError) as refused:
+        saved_token_source("http://portal.example/", saved)()
+
+    assert f"refused the refresh token the saved sign-in {saved} holds (token reused): save it again" in str(
+        refused.value
+    )
