@@ -128,3 +128,62 @@ def test_help_desk_agent_cannot_create_customers(
 
     # Then it is refused with 403
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "message"),
+    [
+        pytest.param({"language": "en"}, "billingProfile.language",
+                     "Language must be zh, the language of the culture zh-CN.", id="not-the-default-culture-s"),
+        pytest.param({"culture": "en-US", "language": "zh"}, "billingProfile.language",
+                     "Language must be en, the language of the culture en-US.", id="language-not-the-culture-s"),
+        pytest.param({"culture": "fr-FR"}, "billingProfile.culture",
+                     "Culture must be one of zh-CN, en-US for CN.", id="a-culture-china-does-not-support"),
+    ],
+)  # fmt: skip
+def test_new_customer_culture_and_language_follow_the_rule_of_put(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body, query: Query,
+    settings: dict[str, str], field: str, message: str,
+) -> None:  # fmt: skip
+    # Given a new Chinese customer whose language is not its culture's (China: zh-CN and en-US)
+    body = new_customer_body("CN")
+    body["billingProfile"].update(settings)
+    count = len(query("SELECT id FROM customers"))
+
+    # When it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is refused as a PUT of the same values would be, and no customer is added
+    assert (response.status_code, response.json["code"]) == (400, 3000)
+    assert response.json["data"] == [{"field": field, "message": message}]
+    assert len(query("SELECT id FROM customers")) == count
+
+
+@pytest.mark.parametrize(
+    ("settings", "stored"),
+    [
+        pytest.param({"culture": "zh-cn"}, ("zh-CN", "zh"), id="lower-case"),
+        pytest.param({"culture": " en-US"}, ("en-US", "en"), id="pasted-with-a-space"),
+        pytest.param({"culture": "EN-us ", "language": " EN"}, ("en-US", "en"), id="with-its-language"),
+        pytest.param({"language": "zh"}, ("zh-CN", "zh"), id="the-default-culture-s-language"),
+    ],
+)
+def test_new_customer_culture_is_trimmed_and_stored_as_listed_then_put_back_unchanged(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body,
+    settings: dict[str, str], stored: tuple[str, str],
+) -> None:  # fmt: skip
+    # Given a new Chinese customer whose culture is typed in another case or with spaces
+    body = new_customer_body("CN")
+    body["billingProfile"].update(settings)
+
+    # When it is POSTed
+    created = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is created with the culture as China's list spells it and the culture's language
+    assert created.status_code == 201, created.json
+    url = f"/v1/customers/{created.json['id']}/profiles/billing"
+    profile = client.get(url, headers=admin).json
+    assert (profile["culture"], profile["language"]) == stored
+    # And its billing profile, read and PUT back unchanged, is saved
+    put_back = client.put(url, json=profile, headers={**admin, "If-Match": f'"{profile["attributes"]["etag"]}"'})
+    assert put_back.status_code == 200, put_back.json
