@@ -221,3 +221,49 @@ def test_put_for_an_unknown_customer_is_404(
 
     # Then the answer is 404 Tenant not found
     assert (response.status_code, response.json["code"]) == (404, 60003)
+
+
+@pytest.mark.parametrize(
+    ("top", "address", "stored"),
+    [
+        pytest.param("Ann", None, "Ann", id="only-the-contact-s"),
+        pytest.param(None, "Ann", "Ann", id="only-the-address-s"),
+        pytest.param("Ann", "Ann", "Ann", id="both-alike"),
+    ],
+)
+def test_put_keeps_the_first_name_changed_in_either_place(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored,
+    top: str | None, address: str | None, stored: str,
+) -> None:  # fmt: skip
+    # Given the profile with its first name changed at the top, in its defaultAddress, or in both alike
+    body = {**us_profile, "firstName": top or us_profile["firstName"]}
+    body["defaultAddress"] = {**us_profile["defaultAddress"], "firstName": address or us_profile["firstName"]}
+
+    # When it is PUT
+    response = put(client, admin, us_profile["customerId"], body, us_profile["attributes"]["etag"])
+
+    # Then the change is saved, and shown in both places
+    assert response.status_code == 200, response.json
+    assert stored_profile(us_profile["customerId"])["firstName"] == stored
+    assert (response.json["firstName"], response.json["defaultAddress"]["firstName"]) == (stored, stored)
+
+
+def test_put_changing_the_first_name_two_ways_is_400_3000_and_writes_nothing(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored
+) -> None:
+    # Given the profile with one first name at the top and another in its defaultAddress (the portal keeps one)
+    body = {**us_profile, "firstName": "Ann", "defaultAddress": {**us_profile["defaultAddress"], "firstName": "Bea"}}
+    before = stored_profile(us_profile["customerId"])
+
+    # When it is PUT
+    response = put(client, admin, us_profile["customerId"], body, us_profile["attributes"]["etag"])
+
+    # Then it is refused, naming the address's copy, and nothing changes
+    assert (response.status_code, response.json["code"]) == (400, 3000)
+    assert response.json["data"] == [
+        {
+            "field": "defaultAddress.firstName",
+            "message": "First name differs from firstName: the billing profile keeps one, send the same in both.",
+        }
+    ]
+    assert stored_profile(us_profile["customerId"]) == before

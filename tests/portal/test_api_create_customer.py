@@ -187,3 +187,33 @@ def test_new_customer_culture_is_trimmed_and_stored_as_listed_then_put_back_unch
     # And its billing profile, read and PUT back unchanged, is saved
     put_back = client.put(url, json=profile, headers={**admin, "If-Match": f'"{profile["attributes"]["etag"]}"'})
     assert put_back.status_code == 200, put_back.json
+
+
+@pytest.mark.parametrize(
+    ("part", "name", "field", "message"),
+    [
+        pytest.param("companyProfile", "companyName", "companyProfile.companyName",
+                     "Company name differs from billingProfile.companyName: send the same in both.", id="company"),
+        pytest.param("address", "lastName", "billingProfile.defaultAddress.lastName",
+                     "Last name differs from lastName: the billing profile keeps one, send the same in both.",
+                     id="last-name"),
+    ],
+)  # fmt: skip
+def test_new_customer_with_two_values_for_one_field_is_400_3000(
+    client: FlaskClient, admin: dict[str, str], new_customer_body: Body, query: Query,
+    part: str, name: str, field: str, message: str,
+) -> None:  # fmt: skip
+    # Given a new customer whose value for a field is given twice, two ways (the portal keeps one)
+    body = new_customer_body("US")
+    body["billingProfile"][name] = "Beta Ltd"
+    target = body["companyProfile"] if part == "companyProfile" else body["billingProfile"]["defaultAddress"]
+    target[name] = "Alpha Ltd"
+    count = len(query("SELECT id FROM customers"))
+
+    # When it is POSTed
+    response = client.post("/v1/customers", json=body, headers=admin)
+
+    # Then it is refused, naming the second copy, and no customer is added
+    assert (response.status_code, response.json["code"]) == (400, 3000)
+    assert response.json["data"] == [{"field": field, "message": message}]
+    assert len(query("SELECT id FROM customers")) == count
