@@ -121,6 +121,24 @@ def test_put_changing_the_country_is_400_and_writes_nothing(
     assert stored_profile(us_profile["customerId"]) == before
 
 
+@pytest.mark.parametrize("country", [" us ", "us", "US\t"], ids=["spaces", "lower-case", "a-tab"])
+def test_put_sending_the_same_country_trimmed_or_in_another_case_is_saved(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored, country: str
+) -> None:
+    # Given the profile with a new city and its own country pasted with spaces or in lower case
+    address = {**us_profile["defaultAddress"], "country": country, "city": "Bellevue"}
+
+    # When it is PUT
+    response = put(client, admin, us_profile["customerId"], {**us_profile, "defaultAddress": address},
+                   us_profile["attributes"]["etag"])  # fmt: skip
+
+    # Then it is saved, the country as it was
+    assert response.status_code == 200, response.json
+    assert (stored_profile(us_profile["customerId"])["city"], response.json["defaultAddress"]["country"]) == (
+        "Bellevue", "US"
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("country", "changes", "fields"),
     [
