@@ -30,8 +30,15 @@ def with_email(profile: dict[str, Any], email: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "email",
-    [f"boss@{PARTNER_DOMAIN}\n", "ann@example..com", "ann@.example.com", "<b>@x.y", "ann@exa\nmple.com"],
-    ids=["partner-domain-then-newline", "empty-label", "leading-dot", "markup", "two-lines"],
+    [
+        f"boss@{PARTNER_DOMAIN}\n",
+        "ann@example..com",
+        "ann@.example.com",
+        "<b>@x.y",
+        "ann@exa\nmple.com",
+        "a\u200b@example.com",
+    ],
+    ids=["partner-domain-then-newline", "empty-label", "leading-dot", "markup", "two-lines", "zero-width-space"],
 )
 def test_an_email_no_mail_system_takes_is_refused_and_nothing_changes(
     client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored, email: str

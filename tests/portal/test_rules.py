@@ -113,6 +113,8 @@ def test_country_refuses_what_breaks_its_rules(
         pytest.param("email", "a,b@example.com", FieldError("invalid_email"), id="email-comma"),
         pytest.param("email", "a@-example.com", FieldError("invalid_email"), id="email-label-hyphen-first"),
         pytest.param("email", "a@example_1.com", FieldError("invalid_email"), id="email-label-underscore"),
+        pytest.param("email", "a\u200b@example.com", FieldError("invalid_email"), id="email-zero-width-space"),
+        pytest.param("email", "an\u00adn@example.com", FieldError("invalid_email"), id="email-soft-hyphen"),
         pytest.param("email", "", FieldError("required"), id="email-blank"),
         pytest.param("companyName", "A", FieldError("invalid_company_name"), id="company-one-character"),
         pytest.param("companyName", "-- !", FieldError("invalid_company_name"), id="company-punctuation"),
