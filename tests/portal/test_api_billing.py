@@ -88,6 +88,23 @@ def test_put_with_a_stale_etag_is_412_and_writes_nothing(
     assert stored_profile(customer_id) == before
 
 
+@pytest.mark.parametrize("weak", ['W/"{etag}"', "W/{etag}"], ids=["quoted", "unquoted"])
+def test_put_with_the_current_etag_marked_weak_is_412_and_writes_nothing(
+    client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored, weak: str
+) -> None:
+    # Given the current etag, sent as a weak one (RFC 7232: a weak etag never matches If-Match)
+    customer_id, before = us_profile["customerId"], stored_profile(us_profile["customerId"])
+    headers = {**admin, "If-Match": weak.format(etag=before["etag"])}
+
+    # When a change is PUT with it
+    response = client.put(billing_url(customer_id), json={**us_profile, "firstName": "Weak"}, headers=headers)
+
+    # Then it is refused as a stale etag is, and nothing changes
+    assert response.status_code == 412
+    assert response.json == {"code": 2055, "description": "Etag is no longer valid", "data": [], "source": "PartnerFD"}
+    assert stored_profile(customer_id) == before
+
+
 @pytest.mark.parametrize("if_match", [None, "*", '""'], ids=["missing", "star", "empty"])
 def test_put_without_an_etag_is_428_and_writes_nothing(
     client: FlaskClient, admin: dict[str, str], us_profile: dict[str, Any], stored_profile: Stored, if_match: str | None
