@@ -213,3 +213,16 @@ def test_a_saved_refresh_token_the_provider_refuses_says_to_save_the_sign_in_aga
     assert f"refused the refresh token the saved sign-in {saved} holds (token reused): save it again" in str(
         refused.value
     )
+
+
+def test_a_gateway_s_answer_for_the_api_is_the_api_unavailable_for_the_suite_s_client() -> None:
+    with serving() as api:
+        api.answers = [(502, {"Content-Type": "text/html"}, b"<html><title>502 Bad Gateway</title></html>")]
+
+        with pytest.raises(PortalUnavailableError) as unavailable:
+            suite_client(api.url).call("GET", "v1/customers")
+
+    assert isinstance(unavailable.value, suite_api.ApiError) and unavailable.value.status == 502
+    assert "answered 502, a gateway's answer: the REST API behind it did not answer ('502 Bad Gateway')" in str(
+        unavailable.value
+    )
