@@ -1,14 +1,17 @@
 """What a page shows as "label: value", read in one browser call: under headings, and in forms.
 
 A deployment's markup is not ours: a value is the definition of its term (``<dt>``/``<dd>``, or the
-ARIA roles), the cell after its row header in a table, or a text box's value; a field is named by
+ARIA roles), the cell after its row header in a table, a text box's value, or, in markup with none of those,
+what follows a label the library knows (the element after it, or the words after its colon); a field is named by
 its label as ``get_by_label`` reads it, in any of the three languages (``field_named``).
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
+from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS
 from .strings import UI_STRINGS, field_label
 
 
@@ -16,6 +19,12 @@ def tidied(value: str) -> str:
     """Return ``value`` as compared with what a portal shows: without spaces, case folded, full-width digits and
     letters as ASCII (NFKC). Accents count: a change may be one of accents alone."""
     return unicodedata.normalize("NFKC", "".join(value.split())).casefold()
+
+
+def known_labels() -> list[str]:
+    """Return the labels of the Account page's values in the three languages, bare (no marks) and lower case."""
+    fields = dict.fromkeys((*ACCOUNT_INFO_FIELDS, *BILLING_PROFILE_FIELDS))
+    return sorted({label.lower() for field in fields if field in UI_STRINGS for label in UI_STRINGS[field]})
 
 
 # Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
@@ -31,7 +40,7 @@ ELEMENTS_IN_ORDER = """
 """
 # Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
 # what a person reads as "label: value" under a heading.
-TERMS_BY_HEADING = """() => {
+TERMS_BY_HEADING = r"""() => {
   ELEMENTS_IN_ORDER
   const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
   const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
@@ -44,8 +53,30 @@ TERMS_BY_HEADING = """() => {
     && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type);
   const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
     (el.tagName === "TD" && !el.getAttribute("role"));
+  // Or, in markup without any of those (a design system's rows of <div>s), a known label alone in its element,
+  // its value in the element after it, or after it in its own text ("City: Shanghai").
+  const labels = new Set(KNOWN_LABELS);
+  const bare = (text) => text.trim().replace(/^\*\s*/, "").replace(/\s*(?:[*:：]|\([^)]*\)|（[^）]*）)\s*$/, "")
+    .toLowerCase();
+  const isKnownLabel = (text) => labels.has(bare(text));
+  const labelled = (el) => {
+    if (el.childElementCount || !el.innerText || isTerm(el) || isRowHeader(el) || el.tagName === "LABEL") return null;
+    const said = el.innerText.trim();
+    if (isKnownLabel(said)) {
+      let from = el;  // up through wrappers that hold the label alone, to the element beside them
+      while (!from.nextElementSibling && from.parentElement && from.parentElement.childElementCount === 1) {
+        from = from.parentElement;
+      }
+      const next = from.nextElementSibling;
+      return next && !isKnownLabel(next.innerText || "") ? [said, next.innerText.trim()] : null;
+    }
+    const colon = said.match(/^([^:：]{1,60})[:：]\s*(.+)$/s);
+    return colon && isKnownLabel(colon[1]) ? [colon[1].trim(), colon[2].trim()] : null;
+  };
   const sections = [];
   for (const el of elementsInOrder(document.body)) {
+    const pair = sections.length ? labelled(el) : null;
+    if (pair) sections[sections.length - 1].pairs.push(pair);
     if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
     else if (isTerm(el) && sections.length) {
       let definition = el.nextElementSibling;
@@ -61,7 +92,7 @@ TERMS_BY_HEADING = """() => {
     }
   }
   return sections;
-}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER).replace("KNOWN_LABELS", json.dumps(known_labels()))
 # A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby), else by their
 # placeholder; each of their texts read from the ids an attribute lists, in the field's own tree. Fields of
 # web components in the form (in open shadow roots) are its fields too, though ``form.elements`` omits them.

@@ -244,6 +244,33 @@ def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> 
     assert (info.microsoftId, info.domain, info.companyName) == tuple(rows.values())
 
 
+def test_account_values_shown_in_rows_of_divs_after_their_labels_are_read(page: Page) -> None:
+    # Given an Account page drawn by a design system: no terms, no table, each label in a <div> (or a <span> in one)
+    # with its value in the element after it, or after its colon; in French, labels marked as forms mark them
+    billing = {
+        "Nom de la société": "Contoso SARL", "Prénom": "Anne", "Nom": "Roux", "Adresse e-mail": "anne@contoso.fr",
+        "Numéro de téléphone": "", "Adresse ligne 1": "1 rue de la Paix", "Adresse ligne 2": "",
+        "Ville": "Paris", "État/Province": "", "Code postal": "75002", "Pays/Région": "FR",
+    }  # fmt: skip
+    rows = [f'<div class="row"><div class="label"><span>{label} :</span></div><div class="value">{value}</div></div>'
+            for label, value in billing.items() if label != "Ville"]  # fmt: skip
+    page.set_content(
+        "<main><h2>Informations du compte client</h2><div><p>ID Microsoft : 1f0e-77</p></div>"
+        '<h2>Informations de facturation</h2><div class="grid">' + "".join(rows) + "<p>Ville: Paris</p></div></main>"
+    )
+
+    # When its Bill-to info is read
+    profile = AccountPage(page).billing_profile()
+
+    # Then each value is the one after its label, empty ones included
+    assert (profile.companyName, profile.firstName, profile.lastName, profile.email) == (
+        "Contoso SARL", "Anne", "Roux", "anne@contoso.fr"
+    )  # fmt: skip
+    assert (profile.addressLine1, profile.city, profile.postalCode, profile.country, profile.phoneNumber) == (
+        "1 rue de la Paix", "Paris", "75002", "FR", ""
+    )  # fmt: skip
+
+
 def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_account(page: Page) -> None:
     # Given a customer's page whose user menu (unnamed, first) holds the partner's own Account
     page.set_content(
