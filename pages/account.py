@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from .account_loading import NO_VALUES_YET, shown_sections
+from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
@@ -86,8 +87,9 @@ class AccountPage(Screen):
         return AccountInfo(**self.shown_values("account", ACCOUNT_INFO_FIELDS))
 
     def billing_profile(self) -> BillingProfile:
-        """Read the Bill-to info as shown."""
-        return BillingProfile(**self.shown_values("billing", BILLING_PROFILE_FIELDS))
+        """Read the Bill-to info as shown; the country by its ISO code, shown so or by name ("China", "中国")."""
+        shown = self.shown_values("billing", BILLING_PROFILE_FIELDS)
+        return BillingProfile(**{**shown, "country": country_code(shown["country"])})
 
     def shown_values(self, section: str, fields: tuple[str, ...]) -> dict[str, str]:
         """Read the values shown for ``fields`` under a section's heading ("account" or "billing").
@@ -175,7 +177,7 @@ class AccountEditPage(FormPage):
         missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
         if missing:
             raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
-        return BillingProfile.from_mapping(shown)
+        return BillingProfile.from_mapping({**shown, "country": country_code(shown["country"])})
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, PortalError, UnknownPageError
+from pages.countries import country_code
 from pages.strings import UI_STRINGS
 
 pytestmark = pytest.mark.tooling
@@ -250,7 +251,7 @@ def test_account_values_shown_in_rows_of_divs_after_their_labels_are_read(page: 
     billing = {
         "Nom de la société": "Contoso SARL", "Prénom": "Anne", "Nom": "Roux", "Adresse e-mail": "anne@contoso.fr",
         "Numéro de téléphone": "", "Adresse ligne 1": "1 rue de la Paix", "Adresse ligne 2": "",
-        "Ville": "Paris", "État/Province": "", "Code postal": "75002", "Pays/Région": "FR",
+        "Ville": "Paris", "État/Province": "", "Code postal": "75002", "Pays/Région": "France",
     }  # fmt: skip
     rows = [f'<div class="row"><div class="label"><span>{label} :</span></div><div class="value">{value}</div></div>'
             for label, value in billing.items() if label != "Ville"]  # fmt: skip
@@ -262,13 +263,22 @@ def test_account_values_shown_in_rows_of_divs_after_their_labels_are_read(page: 
     # When its Bill-to info is read
     profile = AccountPage(page).billing_profile()
 
-    # Then each value is the one after its label, empty ones included
+    # Then each value is the one after its label, empty ones included, the country by its code as the API names it
     assert (profile.companyName, profile.firstName, profile.lastName, profile.email) == (
         "Contoso SARL", "Anne", "Roux", "anne@contoso.fr"
     )  # fmt: skip
     assert (profile.addressLine1, profile.city, profile.postalCode, profile.country, profile.phoneNumber) == (
         "1 rue de la Paix", "Paris", "75002", "FR", ""
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("shown", "code"),
+    [("CN", "CN"), ("cn", "CN"), ("China", "CN"), ("Chine", "CN"), ("中国", "CN"), ("États-Unis", "US"),
+     (" united  states ", "US"), ("美国", "US"), ("Atlantis", "Atlantis")],
+)  # fmt: skip
+def test_a_country_shown_by_name_in_any_of_the_three_languages_is_read_as_its_code(shown: str, code: str) -> None:
+    assert country_code(shown) == code
 
 
 def test_a_named_customer_menu_is_used_before_an_unnamed_navigation_holding_account(page: Page) -> None:
