@@ -132,6 +132,8 @@ def value_problems(
     email = changes.get("email")
     if email and not EMAIL.match(email):
         problems.setdefault("email", f"{email!r} is not an email address")
+    elif email and any(unicodedata.category(char) in ("Cc", "Cf") for char in email):  # a zero-width space, say
+        problems.setdefault("email", f"{email!r} is not an email address: it holds an invisible character")
     elif email and partner_domain and at_domain(email, partner_domain):
         problems.setdefault("email", f"{email!r} is at the partner's own domain ({partner_domain})")
     company = changes.get("companyName", "").strip()

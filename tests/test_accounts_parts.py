@@ -163,6 +163,14 @@ def test_an_email_at_the_partner_s_own_domain_is_refused_when_the_domain_is_know
     assert value_problems({"email": email}, CN_RULES) == {}  # not known: left to the portal
 
 
+@pytest.mark.parametrize("email", ["a\u200b@example.com", "anne@exam\u00adple.com", "anne@example.com\ufeff"])
+def test_an_email_holding_an_invisible_character_is_refused_before_any_change(email: str) -> None:
+    # The portal refuses it as invalid; a person sees a good address, so the check says why
+    problems = value_problems({"email": email}, CN_RULES)
+
+    assert problems == {"email": f"{email!r} is not an email address: it holds an invisible character"}
+
+
 @pytest.mark.parametrize(
     ("company", "refused"),
     [("e\u0301", True), ("A\u200b", True), ("-- !", True), ("++", False), ("\U0001f600\U0001f600", False),
