@@ -1,4 +1,7 @@
-"""Compare two screenshots as Playwright Test does: pixelmatch, threshold 0.2 in YIQ space, anti-aliasing ignored.
+"""Compare two screenshots as Playwright Test does: pixelmatch in YIQ space, anti-aliasing ignored.
+
+The threshold is the caller's: 0.2 here by default, as Playwright Test's; the visual layer uses 0.05
+(plugins/visual_baselines.py says why).
 
 The pixelmatch package is a pure-Python port: about 10 s for one 1280 by 900 pair. The count here
 is pixelmatch's, pixel for pixel (tests/test_visual_layer.py checks it against the package), but

@@ -1,8 +1,9 @@
 """The visual layer: ``expect_screenshot(page_or_locator, name, **options)``, Playwright Test's screenshot assertion.
 
 As ``toHaveScreenshot``: animations stopped, caret hidden, CSS pixels; screenshots until one matches
-the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with threshold 0.2,
-anti-aliasing ignored, ``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
+the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with threshold 0.05
+(``--snapshot-threshold``; Playwright's 0.2 lets a changed colour pass), anti-aliasing ignored,
+``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
 ``mask`` paints over what changes from run to run (and ``--snapshot-mask SELECTOR``, in every screenshot).
 Baselines live in the repository, ``tests/baselines/visual/<name>-<browser>-<platform>.png``: each platform
 gets its own, and a missing one fails with the command that makes it (plugins/visual_baselines.py).
@@ -26,9 +27,9 @@ from playwright.sync_api import Locator, Page
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
 from .retries import NotTransient
 from .shown_paths import shown_path
-from .visual_baselines import RESULTS, Baselines, Settings
+from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings
 from .visual_capture import Allowance, UnstableError, until_stable
-from .visual_settings import is_file_name_part, settings_for
+from .visual_settings import is_file_name_part, settings_for, threshold_value
 
 MODES = ("missing", "changed", "all", "none")
 PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
@@ -66,6 +67,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get(PLATFORM_VARIABLE) or None,
         help="the platform in the baselines' names, for machines that render differently "
         f"(default: ${PLATFORM_VARIABLE}, else {sys.platform!r}, as Playwright's {{platform}})",
+    )
+    group.addoption(
+        "--snapshot-threshold",
+        metavar="T",
+        type=threshold_value,
+        default=None,
+        help=f"how far a pixel's colour may move and still match, pixelmatch's threshold from 0 to 1 (default: "
+        f"{DEFAULT_THRESHOLD:g}; Playwright Test's 0.2 lets a button's or a banner's change of colour pass); "
+        "anti-aliasing is ignored whatever it is. A screenshot's own threshold= wins",
     )
 
 
@@ -116,7 +126,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
         animations: str = "disabled",
         caret: str = "hide",
         scale: str = "css",
-        threshold: float = 0.2,
+        threshold: float | None = None,
         max_diff_pixels: int | None = None,
         max_diff_pixel_ratio: float | None = None,
         timeout: float = 5000,
@@ -135,7 +145,8 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
         )  # fmt: skip
         if isinstance(target, Page):  # a locator's screenshot is its own box
             options.update(full_page=full_page, **({"clip": clip} if clip else {}))
-        allowance = Allowance(threshold, max_diff_pixels, max_diff_pixel_ratio)
+        per_pixel = baselines.settings.threshold if threshold is None else threshold
+        allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
         mode = baselines.settings.mode
         baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
         try:

@@ -22,6 +22,12 @@ from .image_diff import allowed_pixels, diff_image
 from .retries import NotTransient  # a missing baseline stays missing: no retry (a difference is retried)
 from .visual_capture import Allowance, Captured, UnstableError, decode
 
+# Per pixel, in pixelmatch's YIQ distance (its largest is 35215): a pixel differs when the distance is over
+# 35215 * threshold**2. Playwright Test's 0.2 allows 1409, which lets a colour change through unseen: the
+# portal's button #0067b8 turned #008272 is 351, its error banner #fde7e9 turned white 201, a #ccc rule on
+# white gone 1314. 0.05 allows 88. Anti-aliased pixels are still not counted: pixelmatch tells them by their
+# neighbours, whatever the threshold. Screens here render the same pixels from run to run.
+DEFAULT_THRESHOLD = 0.05
 RESULTS = pytest.StashKey[list[dict[str, Any]]]()  # a test's screenshots, sent to the controller on its report
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"  # what a checkout without git-lfs leaves for a PNG
 # What Pillow raises for bytes that are no PNG, or half of one.
@@ -37,6 +43,7 @@ class Settings:
     platform: str
     options: tuple[str, ...]  # the command-line options that chose these baselines, repeated in commands
     masks: tuple[str, ...] = ()  # --snapshot-mask: selectors masked in every screenshot (a deployment's dynamic parts)
+    threshold: float = DEFAULT_THRESHOLD  # --snapshot-threshold: how far a pixel's colour may move and still match
 
 
 def other_maker(baseline_made_with: str | None, made_with: str) -> str:

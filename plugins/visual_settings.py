@@ -8,6 +8,7 @@ line is named with a placeholder to fill in, one taken from its environment vari
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .visual_baselines import Settings
+from .visual_baselines import DEFAULT_THRESHOLD, Settings
 
 NAME = re.compile(r"[\w.-]+", re.ASCII)  # what may go into a file name: no folders, no '..'
 SECRET = "..."  # stands for a secret's value in a printed command
@@ -34,6 +35,17 @@ TARGET_OPTIONS = (
 def is_file_name_part(value: str) -> bool:
     """Tell whether ``value`` may be part of a file name: letters, digits, '-', '_', '.', and no '..'."""
     return bool(NAME.fullmatch(value)) and ".." not in value
+
+
+def threshold_value(text: str) -> float:
+    """Parse ``--snapshot-threshold``: pixelmatch's threshold, from 0 (any change of colour) to 1 (none)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{value:g} is not between 0 (exact) and 1 (anything matches)")
+    return value
 
 
 def target_options(config: pytest.Config) -> list[str]:
@@ -68,7 +80,9 @@ def settings_for(config: pytest.Config, default_folder: str) -> Settings:
     blank = [mask for mask in masks if not mask.strip()]
     if blank:
         raise pytest.UsageError("--snapshot-mask takes a selector of what to mask (e.g. 'time', '#last-signed-in')")
-    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform), *(("--snapshot-mask", m) for m in masks)]
+    threshold = config.getoption("--snapshot-threshold")
+    chosen = [("--snapshot-dir", folder), ("--snapshot-platform", platform), *(("--snapshot-mask", m) for m in masks),
+              ("--snapshot-threshold", None if threshold is None else f"{threshold:g}")]  # fmt: skip
     own = [part for option, value in chosen if value for part in (option, value)]
     return Settings(
         mode=config.getoption("--update-snapshots"),
@@ -76,4 +90,5 @@ def settings_for(config: pytest.Config, default_folder: str) -> Settings:
         platform=platform or sys.platform,
         options=(*target_options(config), *own),
         masks=masks,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
     )

@@ -6,6 +6,7 @@ own, and what these tests provoke on purpose stays out of the run's summary.
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import re
@@ -27,7 +28,7 @@ from plugins.retries import NotTransient
 from plugins.visual import SETTINGS, Summary
 from plugins.visual_baselines import RESULTS, Baselines, encode
 from plugins.visual_capture import Captured
-from plugins.visual_settings import settings_for
+from plugins.visual_settings import settings_for, threshold_value
 
 pytestmark = pytest.mark.tooling
 
@@ -140,6 +141,55 @@ def test_masks_hide_what_changes_and_allowances_let_small_changes_pass(page: Pag
     expect_here(page, "card", mask=[page.locator("#who")])
     page.set_content(CARD.format(who="Zhang Wei 12345678", left=1))
     expect_here(page, "card", mask=[page.locator("#who")], max_diff_pixel_ratio=0.05)
+
+
+LOOK = """<html lang="en"><body style="margin:0;font:16px sans-serif"><main style="padding:20px">
+  <p style="border-bottom:1px solid {rule};padding-bottom:6px">Subscriptions Account</p>
+  <p role="alert" style="background:{banner};padding:8px">Enter a valid postal code.</p>
+  <button style="background:{button};color:#fff;border:0;padding:5px 19px">Submit</button></main></body></html>"""
+PORTAL_LOOK = {"rule": "#ccc", "banner": "#fde7e9", "button": "#0067b8"}  # the bundled portal's colours
+
+
+@pytest.mark.parametrize(
+    ("part", "colour"),
+    [
+        pytest.param("button", "#008272", id="button-blue-to-teal"),  # a YIQ distance of 351
+        pytest.param("banner", "#fff", id="error-banner-pink-to-white"),  # 201
+        pytest.param("rule", "transparent", id="menu-rule-grey-gone"),  # 1314
+    ],
+)
+def test_a_changed_colour_fails_though_playwright_s_threshold_would_pass_it(
+    part: str, colour: str, page: Page, expect_here: Expect
+) -> None:
+    # Given a baseline of the portal's colours
+    page.set_content(LOOK.format(**PORTAL_LOOK))
+    expect_here.use("missing")  # type: ignore[attr-defined]
+    with pytest.raises(NotTransient):
+        expect_here(page, "look")
+    expect_here.use("none")  # type: ignore[attr-defined]
+
+    # When one part changes colour (Playwright Test's threshold 0.2 allows a distance of 1409)
+    page.set_content(LOOK.format(**{**PORTAL_LOOK, part: colour}))
+    expect_here(page, "look", threshold=0.2)
+
+    # Then the suite's threshold sees it
+    with pytest.raises(AssertionError, match=r"differs from its baseline: \d+ pixels .* at threshold 0\.05\)"):
+        expect_here(page, "look", timeout=500)
+
+
+def test_the_threshold_is_an_option_between_0_and_1(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request.config.option, "snapshot_threshold", 0.1)
+
+    settings = settings_for(request.config, "tests/baselines/visual")
+
+    assert settings.threshold == 0.1
+    assert settings.options[-2:] == ("--snapshot-threshold", "0.1"), "repeated in the commands a failure prints"
+    assert threshold_value("0") == 0.0
+    for wrong in ("1.5", "-0.1", "a fifth"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            threshold_value(wrong)
 
 
 def test_a_mask_given_on_the_command_line_hides_a_deployment_s_changing_part(page: Page, expect_here: Expect) -> None:
