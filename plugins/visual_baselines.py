@@ -46,9 +46,19 @@ class Settings:
     threshold: float = DEFAULT_THRESHOLD  # --snapshot-threshold: how far a pixel's colour may move and still match
 
 
+def major(made_with: str) -> tuple[str, str]:
+    """Return a browser's name and major version from ``"chromium 156.0.8078.114"``: chromium, 156."""
+    name, _, version = made_with.strip().rpartition(" ")
+    return (name, version.split(".")[0]) if name else (version, "")
+
+
 def other_maker(baseline_made_with: str | None, made_with: str) -> str:
-    """Say so when the baseline was made with another browser build: a machine that renders differently."""
-    if not baseline_made_with or baseline_made_with == made_with:
+    """Say so when the baseline was made with another browser or major version: a machine that renders differently.
+
+    Builds of one major version render the same (156.0.8078.108 and .114 give the same pixels): a difference
+    then is the screen's, and the hint would have a person write baselines from a broken screen.
+    """
+    if not baseline_made_with or major(baseline_made_with) == major(made_with):
         return ""
     return (
         f"\nThe baseline was made with {baseline_made_with}: if the screen did not change, this machine renders "

@@ -26,7 +26,7 @@ from plugins.evidence import ATTACHED, write_atomically
 from plugins.image_diff import compare
 from plugins.retries import NotTransient
 from plugins.visual import SETTINGS, Summary
-from plugins.visual_baselines import RESULTS, Baselines, encode
+from plugins.visual_baselines import RESULTS, Baselines, encode, other_maker
 from plugins.visual_capture import Captured
 from plugins.visual_settings import settings_for, threshold_value
 
@@ -256,6 +256,26 @@ def test_a_baseline_another_browser_build_made_is_named_in_the_difference(
     page.set_content(CARD.format(who="someone", left=40))
     with pytest.raises(AssertionError, match=r"The baseline was made with chromium 1\.0: if the screen did not change"):
         expect_here(page, "card")
+
+
+@pytest.mark.parametrize(
+    ("baseline_made_with", "hint"),
+    [
+        pytest.param("chromium 156.0.8078.108", False, id="another-build-of-the-major"),
+        pytest.param("chromium 156.0.8078.114", False, id="the-same-build"),
+        pytest.param("chromium 155.0.7950.60", True, id="another-major"),
+        pytest.param("firefox 156.0", True, id="another-browser"),
+        pytest.param(None, False, id="unknown"),
+    ],
+)
+def test_only_another_browser_or_major_version_is_named_as_the_cause(
+    baseline_made_with: str | None, hint: bool
+) -> None:
+    said = other_maker(baseline_made_with, "chromium 156.0.8078.114")
+
+    assert bool(said) is hint, said
+    if hint:
+        assert f"The baseline was made with {baseline_made_with}: if the screen did not change" in said
 
 
 @pytest.fixture
