@@ -278,6 +278,15 @@ def test_only_another_browser_or_major_version_is_named_as_the_cause(
         assert f"The baseline was made with {baseline_made_with}: if the screen did not change" in said
 
 
+def test_the_docs_name_chromium_s_major_version_not_a_build_the_set_up_replaces() -> None:
+    root = Path(__file__).resolve().parent.parent
+    text = "".join(
+        (root / name).read_text(encoding="utf-8") for name in ("README.md", "docs/accessibility-and-visual.md")
+    )
+
+    assert re.findall(r"\b\d{2,3}\.0\.\d{4}\.\d+\b", text) == []  # e.g. 156.0.8078.108, gone at the next update
+
+
 @pytest.fixture
 def baselines_in(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
