@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page
+from screens import Checks
 
 from plugins import a11y
 from plugins.a11y import SCANS
@@ -49,6 +50,35 @@ def test_a_new_finding_says_the_rule_impact_elements_and_help_link(page: Page, c
     assert "color-contrast (serious): Elements must meet minimum color contrast ratio thresholds" in said, said
     assert "https://dequeuniversity.com/rules/axe/4.12/color-contrast" in said, said
     assert "\n      p\n" in said and "insufficient color contrast of 1.91" in said, said
+
+
+FOUND = ("accessibility", NotTransient("Accessibility of screen 'account' in en-US: 1 new finding(s)"))
+DIFFERS = ("desktop viewport", AssertionError("Screenshot 'account-en-US-desktop' differs from its baseline"))
+NARROW_DIFFERS = ("narrow viewport", AssertionError("Screenshot 'account-en-US-narrow' differs from its baseline"))
+
+
+@pytest.mark.parametrize(
+    ("failures", "kind"),
+    [
+        pytest.param([FOUND, DIFFERS], NotTransient, id="finding-and-difference"),
+        pytest.param([DIFFERS, NARROW_DIFFERS], AssertionError, id="differences-only"),
+    ],
+)
+def test_a_new_finding_is_never_retried_even_beside_a_screenshot_difference(
+    failures: list[tuple[str, AssertionError]], kind: type[AssertionError]
+) -> None:
+    checks = Checks("account", "en-US")
+    for what, failure in failures:
+        with checks.check(what):
+            raise failure
+
+    with pytest.raises(AssertionError) as failed:
+        checks.verdict()
+
+    assert type(failed.value) is kind, "a finding fails the retry too: the test's failure is not transient"
+    assert str(failed.value) == "Screen 'account' in en-US: 2 check(s) failed\n" + "\n\n".join(
+        f"[{what}] {failure}" for what, failure in failures
+    )
 
 
 def test_what_a_frame_shows_is_scanned_too(page: Page, check_here: Check) -> None:
