@@ -266,10 +266,14 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
 
 def link_final_attempt(case: ElementTree.Element, attempts: Attempts) -> None:
     """Link a failed test's last attempt's files (its screenshot, its trace) in its ``<system-out>``, as
-    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only."""
+    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only.
+
+    The files the test attached itself are there already (plugins/evidence.py): each is linked once."""
     if not attempts.artifacts:
         return
+    said = "\n".join(out.text or "" for out in case.findall("system-out"))
     links = [f"[[ATTACHMENT|{path}]]" for _, path in attempts.artifacts[max(attempts.artifacts)]]
+    links = [link for link in links if link not in said]
     if not links:
         return
     out = case.find("system-out")

@@ -91,6 +91,15 @@ def test_tests_whose_names_differ_only_in_case_keep_their_files_apart(tmp_path: 
     assert len(kept) == 2 and all(files == ["scan.json"] for files in kept.values()), kept
 
 
+def test_a_failed_test_s_system_out_lists_each_file_of_its_last_attempt_once(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "names_alike")
+
+    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.output
+    for case in ElementTree.parse(tmp_path / "junit.xml").iter("testcase"):
+        said = "".join(out.text or "" for out in case.findall("system-out")).split()
+        assert len(said) == 1 and said[0].endswith("-retry1/scan.json]]"), (case.get("name"), said)
+
+
 def test_a_finding_is_not_retried_under_a_marker_s_own_retry_rules(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "retry_rules")
 
