@@ -56,10 +56,12 @@ def describe(finding: Finding) -> str:
     return f"      {finding.target}\n        {finding.summary.replace(chr(10), chr(10) + '        ')}"
 
 
-def failure_message(screen: str, locale: str, scan_: Scan, new: list[Finding], baseline: str, evidence: str) -> str:
+def failure_message(
+    screen: str, locale: str, scan_: Scan, new: list[Finding], baseline: str, evidence: str, at: str = ""
+) -> str:
     """Say what was expected, what was found (rule, impact, elements, help link) and where the scan is."""
     lines = [
-        f"Accessibility of screen '{screen}' in {locale}: {len(new)} new finding(s) "
+        f"Accessibility of screen '{screen}' in {locale}{at}: {len(new)} new finding(s) "
         f"(axe-core {scan_.axe_version}, WCAG 2.0/2.1 A and AA) at {scan_.url}"
     ]
     by_rule: dict[str, list[Finding]] = {}
@@ -75,12 +77,22 @@ def failure_message(screen: str, locale: str, scan_: Scan, new: list[Finding], b
     return "\n".join(lines)
 
 
+def at_viewport(page: Page, viewport: str | None) -> str:
+    """Name the viewport a scan was made at, and its size: " at the narrow viewport (390 by 844)"."""
+    if not viewport:
+        return ""
+    size = page.viewport_size
+    return f" at the {viewport} viewport" + (f" ({size['width']} by {size['height']})" if size else "")
+
+
 @pytest.fixture
 def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Callable[..., Scan | None]:
-    """Return ``check(page, screen, locale)``: scan the page, fail on findings the baseline does not list."""
+    """Return ``check(page, screen, locale, viewport=None)``: scan the page, fail on findings the baseline does not
+    list. ``viewport`` names the page's viewport (a screen scanned at several): in the failure, the evidence, the
+    summary; the baseline's entries are per screen and language, whatever the viewport."""
     item, config = request.node, request.config
 
-    def check(page: Page, screen: str, locale: str) -> Scan | None:
+    def check(page: Page, screen: str, locale: str, viewport: str | None = None) -> Scan | None:
         if not layer_active(item, "a11y"):
             return None
         path, updating = baseline_path(config), config.getoption("--update-a11y-baseline")
@@ -91,21 +103,21 @@ def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Cal
             raise NotTransient(str(error)) from None
         compared = a11y_baseline.compare(found.findings, known)
         record = {
-            "screen": screen, "locale": locale, "url": found.url, "axe-core": found.axe_version,
+            "screen": screen, "locale": locale, "viewport": viewport, "url": found.url, "axe-core": found.axe_version,
             "tags": list(WCAG_TAGS), "rules": found.rules, "needs_review": found.needs_review,
             "new": [f.as_dict() for f in compared.new], "known": [f.as_dict() for f in compared.known],
             "gone": compared.gone,
         }  # fmt: skip
         item.stash.setdefault(SCANS, []).append(record)
-        name = f"a11y {screen} {locale}"
+        name = " ".join(["a11y", screen, locale, *([viewport] if viewport else [])])
         if not compared.new or updating:
             attach(item, "json", name, data=record)
             return found
-        evidence = Path(output_path) / f"a11y-{screen}-{locale}.json"
+        evidence = Path(output_path) / f"{name.replace(' ', '-')}.json"
         write_atomically(evidence, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))
         attach(item, "json", name, path=evidence)
         shown = shown_path(config, str(path)), shown_path(config, str(evidence))
-        raise NotTransient(failure_message(screen, locale, found, compared.new, *shown))
+        raise NotTransient(failure_message(screen, locale, found, compared.new, *shown, at=at_viewport(page, viewport)))
 
     return check
 
@@ -169,13 +181,30 @@ class Summary:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.scans: dict[tuple[str, str], dict[str, Any]] = {}  # the last scan of each screen and language
+        # The last scan of each screen, language and viewport (None: a screen scanned at one only)
+        self.scans: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self.updated: tuple[int, int] | None = None
         self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for record in getattr(report, "suite_a11y", None) or []:
-            self.scans[record["screen"], record["locale"]] = record
+            self.scans[record["screen"], record["locale"], record.get("viewport")] = record
+
+    def by_screen(self) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
+        """Return each screen and language's findings over its viewports: new, known (each once), and the
+        baseline entries that no viewport found."""
+        merged: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+        for (screen, locale, _), record in sorted(self.scans.items(), key=lambda pair: str(pair[0])):
+            seen = merged.get((screen, locale))
+            if seen is None:
+                merged[screen, locale] = {kind: list(record[kind]) for kind in ("new", "known", "gone")}
+                continue
+            for kind in ("new", "known"):
+                keys = {(one["rule"], one["target"]) for one in seen[kind]}
+                seen[kind] += [one for one in record[kind] if (one["rule"], one["target"]) not in keys]
+            found_here = {(one["rule"], one["target"]) for one in record["gone"]}
+            seen["gone"] = [entry for entry in seen["gone"] if (entry["rule"], entry["target"]) in found_here]
+        return merged
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         known = self.config.stash.get(KNOWN, (set(), set()))
@@ -188,7 +217,7 @@ class Summary:
             except a11y_baseline.BaselineError:  # broken during the run: its tests said so
                 known = None
         if self.scans and self.config.getoption("--update-a11y-baseline"):
-            found = {key: record["new"] + record["known"] for key, record in self.scans.items()}
+            found = {key: merged["new"] + merged["known"] for key, merged in self.by_screen().items()}
             version = next(iter(self.scans.values()))["axe-core"]
             self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known)
 
@@ -196,14 +225,16 @@ class Summary:
         if not self.scans:
             return
         write = terminalreporter.write_line
-        records = self.scans.values()
+        records, merged = self.scans.values(), self.by_screen()
         screens, locales = {r["screen"] for r in records}, {r["locale"] for r in records}
-        new, known = sum(len(r["new"]) for r in records), sum(len(r["known"]) for r in records)
-        gone = [(r["screen"], r["locale"], entry) for r in records for entry in r["gone"]]
+        viewports = {r.get("viewport") for r in records} - {None}
+        new, known = sum(len(m["new"]) for m in merged.values()), sum(len(m["known"]) for m in merged.values())
+        gone = [(screen, locale, entry) for (screen, locale), m in sorted(merged.items()) for entry in m["gone"]]
         terminalreporter.section("accessibility (axe-core)", sep="-")
         accepted = self.updated is not None  # the new findings are the baseline's now: no longer a failure
+        at = f" × {len(viewports)} viewports" if viewports else ""
         write(
-            f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages), "
+            f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages{at}), "
             f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s){' (accepted)' * accepted}, "
             f"{known} known (in the baseline), "
             f"{len(gone)} baseline entr{'y' if len(gone) == 1 else 'ies'} no longer found"
@@ -212,10 +243,11 @@ class Summary:
             yellow=bool(new) and accepted,
             green=not new and not gone and not self.unknown,
         )
-        for record in sorted(records, key=lambda r: (r["screen"], r["locale"])):
+        for record in sorted(records, key=lambda r: (r["screen"], r["locale"], r.get("viewport") or "")):
+            viewport = f" ({record['viewport']} viewport)" if record.get("viewport") else ""
             for finding in record["new"]:
-                write(f"  new: {record['screen']} {record['locale']}: {finding['rule']} ({finding['impact']}) "
-                      f"at {finding['target']}")  # fmt: skip
+                write(f"  new: {record['screen']} {record['locale']}{viewport}: {finding['rule']} "
+                      f"({finding['impact']}) at {finding['target']}")  # fmt: skip
         for screen, locale, entry in gone:
             write(f"  no longer found (remove it: --update-a11y-baseline): {screen} {locale}: {entry['rule']} "
                   f"at {entry['target']}", yellow=True)  # fmt: skip

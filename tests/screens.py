@@ -38,6 +38,8 @@ from pages import (
 from pages.strings import LOCALES
 from plugins.retries import NotTransient
 
+# A desktop's and a phone's: the portal's style sheet has rules for narrow screens, so each is scanned and photographed.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 720}, "narrow": {"width": 390, "height": 844}}
 NO_SUCH_CUSTOMER = "00000000-0000-4000-8000-000000000000"
 # The bundled portal's banner and Dashboard say who is signed in: masked, whoever it is.
 SIGNED_IN_AS = {"en-US": "Signed in as ", "fr-FR": "Connecté en tant que ", "zh-CN": "登录身份："}
@@ -258,6 +260,27 @@ class Checks:
         raise kind(f"Screen '{self.screen}' in {self.locale}: {len(self.failures)} check(s) failed\n{said}")
 
 
+def look_at_each_viewport(
+    shown: Shown,
+    screen: str,
+    locale: str,
+    check_accessibility: Callable[..., object],
+    expect_screenshot: Callable[..., None],
+) -> Checks:
+    """Scan the screen and compare its full-page screenshot at each viewport; return the checks, to judge at once.
+
+    A layer this run leaves out (``-m``, a deployment without baselines: plugins/layers.py) does nothing.
+    """
+    checks = Checks(screen, locale)
+    for viewport, size in VIEWPORTS.items():
+        shown.page.set_viewport_size(size)
+        with checks.check("accessibility"):
+            check_accessibility(shown.page, screen, locale, viewport)
+        with checks.check(f"{viewport} viewport"):
+            expect_screenshot(shown.page, f"{screen}-{locale}-{viewport}", mask=shown.masks, full_page=True)
+    return checks
+
+
 def reach(screen: str, visit: Visit) -> Shown:
     """Reach ``screen`` in the visit's language and let it settle."""
     shown = SCREENS[screen](visit)
@@ -265,4 +288,4 @@ def reach(screen: str, visit: Visit) -> Shown:
     return shown
 
 
-__all__ = ["LOCALES", "SCREENS", "Checks", "Shown", "Visit", "reach"]
+__all__ = ["LOCALES", "SCREENS", "VIEWPORTS", "Checks", "Shown", "Visit", "look_at_each_viewport", "reach"]

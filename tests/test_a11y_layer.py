@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import Page
-from screens import Checks
+from screens import Checks, Shown, look_at_each_viewport
 
 from plugins import a11y
 from plugins.a11y import SCANS
@@ -79,6 +79,44 @@ def test_a_new_finding_is_never_retried_even_beside_a_screenshot_difference(
     assert str(failed.value) == "Screen 'account' in en-US: 2 check(s) failed\n" + "\n\n".join(
         f"[{what}] {failure}" for what, failure in failures
     )
+
+
+PALER_ON_A_PHONE = """<html lang="en-US"><head><title>Account</title><style>
+  button { background: #0067b8; color: #fff; border: 0 }
+  @media (max-width: 600px) { button { background: #2b88d8 } }</style></head>
+  <body><main><h1>Account</h1><button>Submit</button></main></body></html>"""
+
+
+def test_each_viewport_is_scanned_and_a_finding_names_its_own(page: Page, check_here: Check) -> None:
+    # Given a screen whose button fails contrast only at a phone's width
+    page.set_content(PALER_ON_A_PHONE)
+
+    # When it is looked at as the screen tests look at each screen (no baselines: screenshots left out)
+    checks = look_at_each_viewport(Shown(page), "account", "en-US", check_here, lambda *args, **kwargs: None)
+
+    # Then the narrow viewport's scan found it, and said where
+    with pytest.raises(NotTransient) as found:
+        checks.verdict()
+    said = str(found.value)
+    first = "Screen 'account' in en-US: 1 check(s) failed\n[accessibility] Accessibility of screen 'account' in en-US"
+    assert said.startswith(f"{first} at the narrow viewport (390 by 844): 1 new finding(s)"), said
+    assert "color-contrast (serious)" in said and "foreground color: #ffffff, background color: #2b88d8" in said
+
+
+def test_a_baseline_entry_is_no_longer_found_only_when_no_viewport_found_it(request: pytest.FixtureRequest) -> None:
+    entry = {"rule": "color-contrast", "target": "button", "impact": "serious"}
+    summary = a11y.Summary(request.config)
+    desktop = {"screen": "account", "locale": "en-US", "viewport": "desktop", "new": [], "known": [], "gone": [entry]}
+    narrow = {**desktop, "viewport": "narrow", "known": [entry], "gone": []}
+    footer = {**entry, "target": "footer"}
+    other = {**desktop, "screen": "dashboard", "new": [footer], "gone": []}
+    for record in (desktop, narrow, other, {**other, "viewport": "narrow"}):
+        summary.pytest_runtest_logreport(SimpleNamespace(suite_a11y=[record]))  # type: ignore[arg-type]
+
+    merged = summary.by_screen()
+
+    assert merged["account", "en-US"] == {"new": [], "known": [entry], "gone": []}
+    assert merged["dashboard", "en-US"] == {"new": [footer], "known": [], "gone": []}, "found at both: one finding"
 
 
 def test_what_a_frame_shows_is_scanned_too(page: Page, check_here: Check) -> None:

@@ -1,8 +1,8 @@
 """What a person sees on each screen of the workflow, in each language: accessibility (axe-core) and the look.
 
-Each test reaches one screen in one language, once (tests/screens.py), then scans it with axe-core's
-WCAG 2.0/2.1 A and AA rules (``a11y``, plugins/a11y.py) and compares full-page screenshots at a
-desktop and a phone-width viewport with their baselines (``visual``, plugins/visual.py). ``-m a11y``
+Each test reaches one screen in one language, once (tests/screens.py), then, at a desktop and a phone-width
+viewport each, scans it with axe-core's WCAG 2.0/2.1 A and AA rules (``a11y``, plugins/a11y.py) and compares
+a full-page screenshot with its baseline (``visual``, plugins/visual.py). ``-m a11y``
 or ``-m visual`` runs only that part (plugins/layers.py). Every check runs even when one fails; the
 test then fails once, naming the screen, the language and each viewport that went wrong.
 """
@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from screens import LOCALES, SCREENS, Checks, Visit, reach
+from screens import LOCALES, SCREENS, Visit, look_at_each_viewport, reach
 
-from plugins.layers import layer_active
-
-VIEWPORTS = {"desktop": {"width": 1280, "height": 720}, "narrow": {"width": 390, "height": 844}}
 CASES = [
     pytest.param(screen, locale, id=f"{screen}-{locale}", marks=[pytest.mark.a11y, pytest.mark.visual])
     for screen in SCREENS
@@ -35,15 +32,8 @@ def test_each_screen_is_accessible_and_looks_as_before(
     # Given the screen, reached in its language and settled
     shown = reach(screen, Visit(request, locale))
 
-    # When it is scanned, then photographed at each viewport
-    checks = Checks(screen, locale)
-    with checks.check("accessibility"):
-        check_accessibility(shown.page, screen, locale)
-    # (Against a deployment without baselines of its own the visual layer is off: plugins/visual.py.)
-    for viewport, size in VIEWPORTS.items() if layer_active(request.node, "visual") else ():
-        shown.page.set_viewport_size(size)
-        with checks.check(f"{viewport} viewport"):
-            expect_screenshot(shown.page, f"{screen}-{locale}-{viewport}", mask=shown.masks, full_page=True)
+    # When it is scanned and photographed at each viewport
+    checks = look_at_each_viewport(shown, screen, locale, check_accessibility, expect_screenshot)
 
     # Then nothing new is found and nothing moved
     checks.verdict()
