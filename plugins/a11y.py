@@ -185,6 +185,7 @@ class Summary:
         self.scans: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self.updated: tuple[int, int] | None = None
         self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
+        self.unexplained: list[tuple[str, str, dict[str, str]]] = []  # entries of scanned screens whose why is TODO
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for record in getattr(report, "suite_a11y", None) or []:
@@ -220,6 +221,21 @@ class Summary:
             found = {key: merged["new"] + merged["known"] for key, merged in self.by_screen().items()}
             version = next(iter(self.scans.values()))["axe-core"]
             self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known)
+        if self.scans:
+            self.unexplained = self.without_reason()
+
+    def without_reason(self) -> list[tuple[str, str, dict[str, str]]]:
+        """Return the baseline's entries for the screens scanned whose ``why`` still says TODO: no reason given."""
+        try:
+            listed = a11y_baseline.load(baseline_path(self.config))
+        except a11y_baseline.BaselineError:  # broken during the run: its tests said so
+            return []
+        return [
+            (screen, locale, entry)
+            for screen, locale in sorted({(screen, locale) for screen, locale, _ in self.scans})
+            for entry in listed.get(screen, {}).get(locale, [])
+            if str(entry.get("why", "")).strip().upper().startswith("TODO")
+        ]
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.scans:
@@ -254,6 +270,10 @@ class Summary:
         for screen, locale, entry in self.unknown:
             write(f"  under no screen or language the tests scan (a misspelt key? remove it: --update-a11y-baseline): "
                   f"{screen} {locale}: {entry['rule']} at {entry['target']}", yellow=True)  # fmt: skip
+        if self.unexplained:
+            write(f"  {len(self.unexplained)} accepted finding(s) still without a reason (their 'why' says TODO in "
+                  f"{baseline_path(self.config)}): say why each is accepted, and link the issue that will fix it",
+                  yellow=True)  # fmt: skip
         if self.updated is not None:
             added, removed = self.updated
             write(f"Updated {baseline_path(self.config)}: {added} entr(ies) added, {removed} removed", bold=True)

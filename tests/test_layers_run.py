@@ -67,6 +67,7 @@ def test_a_run_updates_compares_and_reports_through_its_controller(tmp_path: Pat
     moved = run_layers(tmp_path, "-k", "fr-FR", button_margin=40)
 
     assert "1 scans (1 screens × 1 languages), axe-core 4.12.1: 0 new finding(s), 1 known" in moved.output
+    assert "1 accepted finding(s) still without a reason (their 'why' says TODO in" in moved.output, moved.output
     assert "1 screenshots (" in moved.output and ": 1 differs" in moved.output, "each attempt counted"
     message = moved.messages["test_layers_screen[fr-FR]"]
     assert "Screen 'layers-screen' in fr-FR: 1 check(s) failed" in message, message
