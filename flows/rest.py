@@ -29,7 +29,7 @@ from pages.errors import GATEWAY_DOWN, retry_after_seconds
 from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
-from .rest_http import OPENER, decoded, excerpt, read_within, redirected_elsewhere, site_of, web_page
+from .rest_http import OPENER, decoded, excerpt, read_within, redirected_elsewhere, same_site, web_page
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -374,7 +374,6 @@ class PortalClient:
         with self.lock:
             if self.token is None or self.token == renew:
                 self.token = access_token(self.token_source())
-
             return self.token
 
     def customer(self, customer_id: str) -> dict[str, Any] | None:
@@ -429,7 +428,7 @@ class PortalClient:
         """
         link = urllib.parse.urlsplit(uri)
         if link.netloc:
-            if site_of(uri) != site_of(self.base_url):  # another host, or the same without TLS
+            if not same_site(self.base_url, uri):  # another host, or the same without TLS
                 raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
             return uri
         path = link.path.lstrip("/")

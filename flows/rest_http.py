@@ -24,10 +24,28 @@ def excerpt(text: str) -> str:
     return words if len(words) <= EXCERPT_CHARS else words[: EXCERPT_CHARS - 1] + "…"
 
 
-def site_of(url: str) -> tuple[str, str]:
-    """Return the scheme and host (with port) of ``url``: where a token may go, as one site."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_of(url: str) -> tuple[str, str, int | None]:
+    """Return the scheme, host and port (its default if unsaid) of ``url``: where a token may go, as one site."""
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port out of range: no site a token goes to
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def same_site(asked: str, led_to: str) -> bool:
+    """Whether a redirect from ``asked`` to ``led_to`` stays on its site: the same scheme, host and port, or the same
+    host taken from http to https on their default ports (an upgrade to TLS; never the other way)."""
+    (scheme, host, port), (new_scheme, new_host, new_port) = site_of(asked), site_of(led_to)
+    if host != new_host:
+        return False
+    upgraded = (scheme, port, new_scheme, new_port) == ("http", 80, "https", 443)
+    return upgraded or (scheme, port) == (new_scheme, new_port)
 
 
 class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
@@ -37,7 +55,7 @@ class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, request: urllib.request.Request, *args: Any, **kwargs: Any) -> Any:
         new_url = args[-1] if args else kwargs["newurl"]
-        if site_of(new_url) != site_of(request.full_url):
+        if not same_site(request.full_url, new_url):
             return None
         return super().redirect_request(request, *args, **kwargs)
 
@@ -46,14 +64,19 @@ OPENER = urllib.request.build_opener(SameSiteRedirects)
 
 
 def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | None:
-    """Say that ``error`` is a redirect to another site, not followed; None when it is no redirect."""
+    """Say that ``error`` is a redirect to another site, not followed; None when it is no redirect, or one within
+    the site that urllib does not follow itself (a 307 of a PUT): the caller's usual error then."""
     if not 300 <= error.code < 400:
         return None
-    location = urllib.parse.urlsplit(error.headers.get("Location") or "")
-    elsewhere = f"{location.scheme}://{location.netloc}{location.path}" if location.netloc else "another address"
+    asked = error.geturl() or ""
+    led_to = urllib.parse.urljoin(asked, error.headers.get("Location") or "")
+    if not error.headers.get("Location") or same_site(asked, led_to):
+        return None
+    location = urllib.parse.urlsplit(led_to)
     return (
-        f"{where} answered {error.code}, a redirect to {elsewhere}: not followed, so the token did not go there "
-        "(a sign-in page or another site answers there, not the REST API): is this the REST API's address?"
+        f"{where} answered {error.code}, a redirect to {location.scheme}://{location.netloc}{location.path}: not "
+        "followed, so the token did not go there (a sign-in page or another site answers there, not the REST API): "
+        "is this the REST API's address?"
     )
 
 

@@ -166,7 +166,8 @@ def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
     """
     state = read_sign_in(path)
     client_id = state.get("api_client_id")
-    if not (isinstance(state.get("refresh_token"), str) and state["refresh_token"] and isinstance(client_id, str)):
+    held = state.get("refresh_token")
+    if not (isinstance(held, str) and held and isinstance(client_id, str) and client_id):
         raise SavedSignInError(f"The saved sign-in {path} holds no refresh token: save it with --api-client-id")
     endpoint: list[str] = []  # found once, from the provider the portal's sign-in names
 

@@ -53,14 +53,23 @@ TERMS_BY_HEADING = r"""() => {
     && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type);
   const isCell = (el) => ["cell", "gridcell"].includes(el.getAttribute("role")) ||
     (el.tagName === "TD" && !el.getAttribute("role"));
-  // Or, in markup without any of those (a design system's rows of <div>s), a known label alone in its element,
-  // its value in the element after it, or after it in its own text ("City: Shanghai").
+  // Or, in a section with none of those (a design system's rows of <div>s), a known label alone in its element,
+  // its value in the element after it, or after it in its own text ("City: Shanghai"): shown in the page's main
+  // content, not in a label, a term or a header of its own, nor in a footer or a menu.
   const labels = new Set(KNOWN_LABELS);
   const bare = (text) => text.trim().replace(/^\*\s*/, "").replace(/\s*(?:[*:：]|\([^)]*\)|（[^）]*）)\s*$/, "")
     .toLowerCase();
   const isKnownLabel = (text) => labels.has(bare(text));
+  const main = document.querySelector('main, [role="main"]');
+  const aside = 'label, dt, th, [role="term"], [role="rowheader"], footer, nav, [role="contentinfo"], '
+    + '[role="navigation"]';
+  const valueOf = (el) => {
+    const value = el.innerText.trim();
+    return /^\s*[*:：]+\s*$/.test(value) ? null : value;  // a required mark is no value; an empty one is
+  };
   const labelled = (el) => {
-    if (el.childElementCount || !el.innerText || isTerm(el) || isRowHeader(el) || el.tagName === "LABEL") return null;
+    if (el.childElementCount || !el.textContent.trim() || el.closest(aside) || (main && !main.contains(el))
+      || !el.getClientRects().length) return null;  // hidden: no label a person reads
     const said = el.innerText.trim();
     if (isKnownLabel(said)) {
       let from = el;  // up through wrappers that hold the label alone, to the element beside them
@@ -68,7 +77,8 @@ TERMS_BY_HEADING = r"""() => {
         from = from.parentElement;
       }
       const next = from.nextElementSibling;
-      return next && !isKnownLabel(next.innerText || "") ? [said, next.innerText.trim()] : null;
+      const value = next && !isKnownLabel(next.innerText || "") ? valueOf(next) : null;
+      return value === null ? null : [said, value];
     }
     const colon = said.match(/^([^:：]{1,60})[:：]\s*(.+)$/s);
     return colon && isKnownLabel(colon[1]) ? [colon[1].trim(), colon[2].trim()] : null;
@@ -76,8 +86,8 @@ TERMS_BY_HEADING = r"""() => {
   const sections = [];
   for (const el of elementsInOrder(document.body)) {
     const pair = sections.length ? labelled(el) : null;
-    if (pair) sections[sections.length - 1].pairs.push(pair);
-    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: []});
+    if (pair) sections[sections.length - 1].guessed.push(pair);
+    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: [], guessed: []});
     else if (isTerm(el) && sections.length) {
       let definition = el.nextElementSibling;
       while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
@@ -90,6 +100,10 @@ TERMS_BY_HEADING = r"""() => {
       // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
       sections[sections.length - 1].pairs.push([el.innerText.trim(), el.control.value.trim()]);
     }
+  }
+  for (const section of sections) {  // guessed pairs only where the markup says none
+    if (!section.pairs.length) section.pairs = section.guessed;
+    delete section.guessed;
   }
   return sections;
 }""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER).replace("KNOWN_LABELS", json.dumps(known_labels()))

@@ -5,7 +5,8 @@ drops the picture silently when that fails. Playwright's screenshot waits for a 
 way, so a portal that holds a request (the very failure a QA engineer needs to see) left no picture.
 The browser itself still shows the page it was leaving: Chromium's own capture
 (``Page.captureScreenshot``, through a CDP session) takes it at once. Other browsers have no such
-capture here: their failure stays without a screenshot, as before.
+capture here, nor has a page whose renderer is busy in a script (that capture would wait for ever): their
+failure stays without a screenshot, as before.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def screenshot_even_mid_navigation(page: Page) -> None:
     def taken(**options: Any) -> bytes:
         try:
             return screenshot(**options)
-        except PlaywrightTimeoutError:
+        except PlaywrightTimeoutError as error:
+            # Only a page whose scripts still answer ("fonts loaded": it got that far) is stuck in a navigation; a
+            # renderer busy in a script would never answer the browser's own capture either, which has no timeout.
+            if "fonts loaded" not in str(error):
+                raise
             shown = as_the_browser_shows(page)
             if shown is None:
                 raise

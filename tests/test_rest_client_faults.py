@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +23,7 @@ from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderTokens
 from flows import rest
 from flows.rest import ApiError, NotApiAnswerError, PortalClient
+from flows.rest_http import redirected_elsewhere, same_site
 from flows.saved_sign_in import SavedSignInError, read_sign_in, saved_token_source, write_sign_in
 from pages import PortalUnavailableError
 
@@ -226,3 +229,32 @@ def test_a_gateway_s_answer_for_the_api_is_the_api_unavailable_for_the_suite_s_c
     assert "answered 502, a gateway's answer: the REST API behind it did not answer ('502 Bad Gateway')" in str(
         unavailable.value
     )
+
+
+@pytest.mark.parametrize(
+    ("asked", "led_to", "same"),
+    [("http://api.example/v1/", "https://api.example/v1/", True),
+     ("http://api.example:80/", "http://api.example/x", True),
+     ("https://api.example/", "http://api.example/", False),
+     ("http://api.example:8080/", "https://api.example/", False),
+     ("https://api.example/", "https://API.example:443/x", True),
+     ("https://api.example/", "https://login.example/", False)],
+)  # fmt: skip
+def test_a_redirect_stays_on_its_site_within_host_and_port_or_up_to_tls(asked: str, led_to: str, same: bool) -> None:
+    assert same_site(asked, led_to) is same
+
+
+def test_a_redirect_within_the_site_that_is_not_followed_is_not_said_to_lead_elsewhere() -> None:
+    # A 307 of a PUT, which urllib does not follow itself: the API's own answer, not another site's
+    headers = Message()
+    headers["Location"] = "/v1/customers/c1/profiles/billing"
+    moved = urllib.error.HTTPError("https://api.example/v1/c1", 307, "Temporary Redirect", headers, None)
+
+    assert redirected_elsewhere(moved, "PUT https://api.example/v1/c1") is None
+
+
+def test_a_saved_sign_in_without_its_client_id_is_refused_before_any_request(tmp_path: Path) -> None:
+    saved = write_sign_in(tmp_path / "u.json", {"cookies": [], "refresh_token": "r", "api_client_id": ""})
+
+    with pytest.raises(SavedSignInError, match="holds no refresh token: save it with --api-client-id"):
+        saved_token_source("http://127.0.0.1:9/", saved)

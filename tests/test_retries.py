@@ -139,6 +139,19 @@ def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_o
     assert "test-failed-1.png" in (case.findtext("system-out") or ""), ElementTree.tostring(case, encoding="unicode")
 
 
+def test_a_test_failing_while_its_page_is_busy_in_a_script_ends_without_a_screenshot(tmp_path: Path) -> None:
+    # Given a test whose page's renderer is stuck in a script as it fails: no capture of it can ever come
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    run = run_pytest(MODULE, "-k", "busy_in_a_script", folder=tmp_path, env={"RETRY_MARKS": str(marks)}, timeout=180)
+
+    # Then the run ends, the test failed with its own error and its trace, and no screenshot is waited for
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert "AssertionError: fails while its page's script never ends" in run.output
+    (folder,) = (tmp_path / "test-results").glob("*busy-in-a-script*")
+    assert sorted(path.name for path in folder.iterdir()) == ["trace.zip"]
+
+
 def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path) -> None:
     run = run_retried(tmp_path, "-k", "fails_every_time", "--reruns=2")  # the later --reruns wins
 

@@ -88,3 +88,10 @@ def test_fails_while_its_page_waits_for_an_answer(silent_address: str, page: Pag
     page.get_by_role("link", name="Go on").evaluate("link => link.click()")  # a click that waits for nothing
 
     raise AssertionError("fails while the portal holds the page's request")
+
+
+def test_fails_while_its_page_is_busy_in_a_script(page: Page) -> None:
+    page.set_content("<h1>Busy</h1>")
+    page.evaluate("setTimeout(() => { while (true) {} }, 50)")  # the renderer never answers again
+
+    raise AssertionError("fails while its page's script never ends")
