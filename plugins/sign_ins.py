@@ -44,6 +44,7 @@ from .shown_paths import shown_path
 
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
+RENEWAL_ON_PURPOSE = "suite_renewal_on_purpose"  # ... by a test that ends a session on purpose (ends_sessions)
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")  # the suite's role users
 ROLE_USERS_VARIABLE, USER_DOMAIN_VARIABLE = "PORTAL_ROLE_USERS", "PORTAL_USER_DOMAIN"
 ROLE_USERS = pytest.StashKey[dict[str, str]]()
@@ -274,11 +275,13 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     if report.when != "teardown":
         return report
     sign_ins, api = values.get("sign_ins"), values.get("api")
+    # A test that ends a session on purpose renews it as the suite must: said apart, not as the portal's doing
+    kind = RENEWAL_ON_PURPOSE if item.get_closest_marker("ends_sessions") else RENEWAL_PROPERTY
     if isinstance(sign_ins, SavedSignIns):
-        report.user_properties += [(RENEWAL_PROPERTY, f"sign-in of {role}") for role in sign_ins.renewed]
+        report.user_properties += [(kind, f"sign-in of {role}") for role in sign_ins.renewed]
         sign_ins.renewed.clear()
     if getattr(api, "renewals", 0):
-        report.user_properties += [(RENEWAL_PROPERTY, f"API token of {api.username}")] * api.renewals
+        report.user_properties += [(kind, f"API token of {api.username}")] * api.renewals
         api.renewals = 0
     return report
 
@@ -288,14 +291,19 @@ class RenewalSummary:
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.on_purpose: Counter[str] = Counter()  # by tests marked ends_sessions
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.counts.update(value for name, value in report.user_properties if name == RENEWAL_PROPERTY)
+        self.on_purpose.update(value for name, value in report.user_properties if name == RENEWAL_ON_PURPOSE)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.counts:
             renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.counts.items()))
             terminalreporter.write_line(f"Renewed during this run (the portal ended them): {renewed}", yellow=True)
+        if self.on_purpose:
+            renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.on_purpose.items()))
+            terminalreporter.write_line(f"Renewed by tests that end sessions on purpose: {renewed}")
 
 
 def pytest_configure(config: pytest.Config) -> None:

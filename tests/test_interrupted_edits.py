@@ -175,6 +175,7 @@ def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing
 
 
+@pytest.mark.ends_sessions
 def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_on(
     page_as: Callable[..., Page], sign_ins: SavedSignIns, customers: CustomerFactory, api: PortalApi
 ) -> None:

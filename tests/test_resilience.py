@@ -53,6 +53,16 @@ def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: Portal
     assert "Renewed during this run" not in run.output, run.output
 
 
+def test_a_renewal_by_a_test_that_ends_a_session_on_purpose_is_not_said_to_be_the_portal_s(tmp_path: Path) -> None:
+    # When a test marked ends_sessions signs a role out, and the workflow renews its sign-in
+    run = run_pytest("tests/test_interrupted_edits.py", "-k", "renewed_once_and_the_workflow_goes_on", folder=tmp_path)
+
+    # Then the run's summary says so apart, not as sessions the portal ended
+    assert run.names("passed") == ["test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_on"]
+    assert "Renewed by tests that end sessions on purpose: sign-in of sales-agent ×1" in run.output, run.output
+    assert "Renewed during this run" not in run.output, run.output
+
+
 # Long enough for a sign-in journey on a loaded machine (the provider's session lasts as long), short to wait out.
 @pytest.mark.portal_options("--session-lifetime", "10", "--token-lifetime", "10")
 def test_sign_ins_and_tokens_whose_lifetimes_run_out_are_renewed_once(portal: PortalProcess, tmp_path: Path) -> None:
