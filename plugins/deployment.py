@@ -86,6 +86,18 @@ def describe(config: pytest.Config, counts: dict[str, int]) -> str:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before the terminal's header reads the counts
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count what runs once every plugin has chosen (a shard of pytest-split's, after ours): against the bundled
+    portal, each kind run; against a deployment, its tests run, beside the others it leaves out."""
+    counts = session.config.stash[COUNTS]
+    if target(session.config) is None:
+        counts.update(dict.fromkeys(counts, 0))
+    counts["deployment"] = 0
+    for item in session.items:
+        counts[kind(item)] += 1
+
+
 def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
     return describe(config, config.stash[COUNTS])
 

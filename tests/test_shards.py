@@ -28,6 +28,11 @@ ESTIMATE = re.compile(r"\[pytest-split\] Running group \d+/\d+ \(estimated durat
 MERGE_SAMPLE = "tests/portal/test_countries.py"
 
 
+COUNTED = re.compile(
+    r"(\d+) tests of the portal's workflow and (\d+) of its own code, against the bundled portal; (\d+) of"
+)
+
+
 def pytest_run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run pytest from the repository root with the project's configuration, its outputs under ``out``.
 
@@ -84,6 +89,9 @@ def test_shards_together_run_every_test_exactly_once(splits: int, full_collectio
         f"added {sorted(set(ran) - set(full_collection))[:10]}"
     )
     assert all(node_ids for node_ids, _ in shards), "a shard got no test"
+    for node_ids, output in shards:  # each shard's header counts its own tests, not the whole suite's
+        counted = COUNTED.search(output)
+        assert counted and sum(map(int, counted.groups())) == len(node_ids), output[-600:]
 
     # Balanced by the recorded times, not by count: the estimates add up to the file's times (pytest-split
     # gives a test missing from the file the mean), and greedy balancing keeps the spread under the longest test.
