@@ -227,7 +227,7 @@ class SavedSignIns:
         """
         if self.auth_dir is not None and "save-sign-in" not in message:
             message += f"; renew the saved sign-in with `{self.renew_command('global-admin')}`"
-        self.session.shouldstop = f"{message}. The run stops here"
+        self.session.shouldstop = f"{message.rstrip('.')}. The run stops here"
         raise RunStoppedError(message)
 
 
