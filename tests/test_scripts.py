@@ -16,10 +16,11 @@ import pytest
 from playwright.sync_api import Playwright, expect
 
 from fixtures.api_client import PortalApi
+from fixtures.demo import customer_to_update
 from fixtures.directory import User
 from fixtures.portal import __main__ as portal_command_line
 from fixtures.test_data import CustomerFactory
-from flows import portal_session, trace_secrets, update_customer_account
+from flows import PortalError, portal_session, trace_secrets, update_customer_account
 from flows.browser import BrowserNotFoundError, headed_without_display
 from pages import SignInPage
 
@@ -213,6 +214,16 @@ def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.
     # A script's own session likewise, before any browser starts
     with pytest.raises(BrowserNotFoundError, match=r"\(--headed; headed=True in a script\) needs a display"):
         portal_session("http://127.0.0.1:9/", "u", "p", headed=True).__enter__()
+
+
+@pytest.mark.tooling
+def test_the_demo_updates_the_first_customer_whose_name_no_other_customer_shares() -> None:
+    # Seed 7 lists 海创科技有限公司 first and again on its second page: opened by that name, it is ambiguous
+    listed = ["海创科技有限公司", "彩虹网络有限公司", "Fischer Bertrand SA", "彩虹网络有限公司", "海创科技有限公司"]
+
+    assert customer_to_update(listed) == "Fischer Bertrand SA"
+    with pytest.raises(PortalError, match="Each of the 2 customers in the Customers list shares its name"):
+        customer_to_update(["Contoso", "Contoso"])
 
 
 @pytest.mark.tooling
