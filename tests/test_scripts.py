@@ -189,6 +189,29 @@ def test_the_portal_command_line_refuses_ports_it_cannot_use(
     assert refused.value.code == 2 and said in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        pytest.param(["--token-lifetime", "inf"], "argument --token-lifetime: inf is not a lifetime: give 1 to "
+                     "315360000 seconds (ten years)", id="infinite"),
+        pytest.param(["--token-lifetime", "nan"], "argument --token-lifetime: nan is not a lifetime", id="nan"),
+        pytest.param(["--session-lifetime", "0"], "argument --session-lifetime: 0 is not a lifetime", id="zero"),
+        pytest.param(["--session-lifetime=-60"], "argument --session-lifetime: -60 is not a lifetime", id="negative"),
+        pytest.param(["--token-lifetime", "0.5"], "argument --token-lifetime: 0.5 is not a lifetime", id="under-1-s"),
+        pytest.param(["--session-lifetime", "1e12"], "argument --session-lifetime: 1e12 is not a lifetime",
+                     id="past-any-date"),
+    ],
+)  # fmt: skip
+@pytest.mark.tooling
+def test_the_portal_command_line_refuses_lifetimes_no_session_or_token_can_have(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        portal_command_line.parse_args(args)
+
+    assert refused.value.code == 2 and said in capsys.readouterr().err
+
+
 @pytest.mark.tooling
 def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "PW_TEST_CONNECT_WS_ENDPOINT"):
