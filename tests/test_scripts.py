@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,7 @@ from fixtures.api_client import PortalApi
 from fixtures.demo import customer_to_update
 from fixtures.directory import User
 from fixtures.portal import __main__ as portal_command_line
+from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
 from flows import PortalError, portal_session, trace_secrets, update_customer_account
 from flows.browser import BrowserNotFoundError, headed_without_display
@@ -210,6 +213,36 @@ def test_the_portal_command_line_refuses_lifetimes_no_session_or_token_can_have(
         portal_command_line.parse_args(args)
 
     assert refused.value.code == 2 and said in capsys.readouterr().err
+
+
+@pytest.mark.bundled  # it starts the bundled portal itself
+def test_the_bundled_portal_served_in_threads_leaves_no_database_folder_once_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where this process makes temporary folders
+
+    with serve_portal():
+        made = sorted(folder.name.split("-")[0] for folder in tmp_path.iterdir())
+
+    assert made == ["identity", "portal"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.bundled  # it starts the bundled portal itself
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
+def test_the_portal_command_leaves_no_database_folder_once_stopped(stop: signal.Signals, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "fixtures.portal", "--port", "0"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "TMPDIR": str(tmp_path)}) as portal:  # fmt: skip
+        assert portal.stdout is not None
+        listening = [portal.stdout.readline() for _ in range(2)]  # once both listen
+        made = sorted(folder.name.split("-")[0] for folder in tmp_path.iterdir())
+        portal.send_signal(stop)
+        _, errors = portal.communicate(timeout=60)
+
+    assert "Identity provider on" in listening[1], listening
+    assert (made, portal.returncode) == (["identity", "portal"], 0), errors
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.tooling
