@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -242,6 +243,22 @@ def test_the_portal_command_leaves_no_database_folder_once_stopped(stop: signal.
 
     assert "Identity provider on" in listening[1], listening
     assert (made, portal.returncode) == (["identity", "portal"], 0), errors
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.bundled  # it starts the bundled portal itself
+@pytest.mark.parametrize(("option", "whose"), [("--port", "portal"), ("--identity-port", "identity provider")])
+def test_the_portal_command_says_whose_port_another_program_holds(option: str, whose: str, tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        command = [sys.executable, "-m", "fixtures.portal", "--port", "0", option, str(port)]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "TMPDIR": str(tmp_path)})  # fmt: skip
+
+    said = f"error: The {whose}'s port {port} is in use by another program: stop that program, or give another {option}"
+    assert (done.returncode, done.stderr.splitlines()) == (1, [f"{said} (0 picks a free one)"]), done.stderr
     assert list(tmp_path.iterdir()) == []
 
 
