@@ -34,7 +34,7 @@ from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
-from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, in_option_terms, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .workers import workers_running
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {field}: {message}", file=sys.stderr)
         return EXIT_CODES[ValidationError]
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
 
 

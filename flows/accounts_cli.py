@@ -26,7 +26,7 @@ from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_pla
 from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
-from .cli_sign_in import add_sign_in_arguments, password_for, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, in_option_terms, password_for, sign_in_options
 from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
             client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
             return check_and_apply(args, rows, pool, client, journal, results, (delimiter, sep_line))
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as stopped:
         said = "terminated" if isinstance(stopped, Terminated) else "interrupted"

@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .saved_sign_in import saved_sign_in_path
-from .sign_in import TOTP_SECRET_VARIABLE
+from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE
 
 DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo users'
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where the bundled portal runs
+OPTION_SECRET_SOURCES = f"--totp-secret BASE32, or ${TOTP_SECRET_VARIABLE}"
 
 
 def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,11 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="start from the user's saved sign-in in DIR (DIR/<host>/<user>.json), when there is one",
     )
+
+
+def in_option_terms(error: BaseException) -> str:
+    """Return the library's message, naming the command line's option for the TOTP secret instead of its argument."""
+    return str(error).replace(SECRET_SOURCES, OPTION_SECRET_SOURCES)
 
 
 def sign_in_options(args: argparse.Namespace) -> dict[str, Any]:

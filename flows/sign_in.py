@@ -23,6 +23,7 @@ from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 from .steps import step
 
 TOTP_SECRET_VARIABLE = "PORTAL_TOTP_SECRET"
+SECRET_SOURCES = f"totp_secret=..., or ${TOTP_SECRET_VARIABLE}"  # in messages; a command line names its option instead
 TOTP_STEP_S = 30
 MAX_STEPS = 12  # account, password, a push and a choice left for a code, a few codes, "Stay signed in?", portal
 # Codes tried before a refusal is final: the current one, the next, then the next after each of two
@@ -57,8 +58,7 @@ def check_secret(secret: str | None) -> None:
         one_time_code(secret)
     except ValueError as error:  # binascii.Error: "Non-base32 digit found", "Incorrect padding"
         raise ValueError(
-            f"The authenticator's TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}) is not a usable base32 "
-            f"secret: {error}"
+            f"The authenticator's TOTP secret ({SECRET_SOURCES}) is not a usable base32 secret: {error}"
         ) from None
 
 
@@ -166,7 +166,7 @@ def answer_steps(
             if secret is None:
                 raise MfaRequiredError(
                     f"The identity provider asks {username!r} for a verification code: give the authenticator's "
-                    f"TOTP secret (totp_secret=..., or ${TOTP_SECRET_VARIABLE}), or use a saved sign-in."
+                    f"TOTP secret ({SECRET_SOURCES}), or use a saved sign-in."
                 )
             check_secret(secret)
             if codes_tried >= 2:
@@ -182,7 +182,7 @@ def answer_steps(
                 raise MfaRequiredError(
                     f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how to "
                     f"verify it: no script can approve it. Give the TOTP secret of the account's authenticator app "
-                    f"(totp_secret=..., or ${TOTP_SECRET_VARIABLE}) to answer with a code instead, or use a saved "
+                    f"({SECRET_SOURCES}) to answer with a code instead, or use a saved "
                     f"sign-in."
                 )
             check_secret(secret)

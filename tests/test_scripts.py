@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,6 +27,7 @@ from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
 from flows import PortalError, portal_session, trace_secrets, update_customer_account
 from flows.browser import BrowserNotFoundError, headed_without_display
+from flows.sign_in import check_secret
 from pages import SignInPage
 
 pytestmark = pytest.mark.regression
@@ -80,6 +82,35 @@ def test_command_line_exit_code_tells_what_went_wrong(
     assert done.returncode == code, done.stderr
     assert "error" in done.stderr
     assert api.billing_profile(created.id) == created.billing
+
+
+def test_command_line_asks_for_a_missing_totp_secret_by_its_option(
+    base_url: str, make_user: Callable[[str], User]
+) -> None:
+    user = make_user("global-admin")
+
+    done = run("-m", "flows", "update-account", "--base-url", base_url, "--user", user.name, "--customer", "Contoso",
+               "--set", "city=Lyon", user=dataclasses.replace(user, totp_secret=None))  # fmt: skip
+
+    assert done.returncode == 7, done.stderr
+    assert (
+        f"error: The identity provider asks {user.name!r} for a verification code: give the authenticator's TOTP "
+        "secret (--totp-secret BASE32, or $PORTAL_TOTP_SECRET), or use a saved sign-in."
+    ) in done.stderr.splitlines(), done.stderr
+
+
+@pytest.mark.tooling
+def test_command_line_names_its_option_for_a_totp_secret_that_is_not_base32() -> None:
+    done = run("-m", "flows", "update-account", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--customer", "c",
+               "--set", "city=Lyon", "--totp-secret", "not base32!")  # fmt: skip
+
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (1, (
+        "error: The authenticator's TOTP secret (--totp-secret BASE32, or $PORTAL_TOTP_SECRET) is not a usable base32 "
+        "secret: Non-base32 digit found"
+    )), done.stderr  # fmt: skip
+    # A script's caller still reads the name of the library's argument
+    with pytest.raises(ValueError, match=re.escape("TOTP secret (totp_secret=..., or $PORTAL_TOTP_SECRET) is not")):
+        check_secret("not base32!")
 
 
 @pytest.mark.tooling
