@@ -1,4 +1,4 @@
-"""Update a customer's billing address from a plain Python script, and handle each refusal.
+r"""Update a customer's billing address from a plain Python script, and handle each refusal.
 
     PORTAL_USER=global-admin PORTAL_PASSWORD=portal-demo PORTAL_TOTP_SECRET=PORTALDEMOTOTP23 \
         python examples/update_account.py http://127.0.0.1:8000/ "Customer name" city=Shanghai postalCode=200000
@@ -73,6 +73,9 @@ def main(base_url: str, customer: str, changes: dict[str, str]) -> int:
 
 
 if __name__ == "__main__":
+    if {"-h", "--help"} & set(sys.argv[1:]):  # asked how to use it: no error, nothing run
+        print(f"{USAGE}\n\n{__doc__}")
+        raise SystemExit(0)
     try:
         if len(sys.argv) < 3:
             raise ValueError("a portal's address and a customer are needed")

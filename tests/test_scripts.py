@@ -133,6 +133,16 @@ def test_example_script_says_what_is_wrong_with_its_arguments_before_any_browser
     assert error.startswith(said), error
 
 
+@pytest.mark.tooling
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_example_script_help_prints_its_usage_and_exits_0(flag: str) -> None:
+    done = run("examples/update_account.py", flag)
+
+    usage = "usage: update_account.py BASE_URL CUSTOMER FIELD=VALUE [FIELD=VALUE ...]"
+    assert (done.returncode, done.stdout.splitlines()[0], done.stderr) == (0, usage, "")
+    assert "Exit codes as" in done.stdout
+
+
 def test_example_script_updates_a_customer(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
 ) -> None:
