@@ -161,9 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return update_account(args)
     except ValidationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        for field, message in error.field_errors.items():
-            print(f"  {field}: {message}", file=sys.stderr)
+        if not error.field_errors:  # the portal said why in words of its own
+            print(f"error: {error}", file=sys.stderr)
+        else:  # a line per field (the error's own words list them all on one line)
+            print("error: The portal refused the changes:", file=sys.stderr)
+            for field, message in error.field_errors.items():
+                print(f"  {field}: {message}", file=sys.stderr)
         return EXIT_CODES[ValidationError]
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, ValueError) as error:
         print(f"error: {in_option_terms(error)}", file=sys.stderr)

@@ -84,6 +84,24 @@ def test_command_line_exit_code_tells_what_went_wrong(
     assert api.billing_profile(created.id) == created.billing
 
 
+@pytest.mark.bundled  # the bundled portal's words
+def test_command_line_says_each_refused_field_once(
+    base_url: str, customers: CustomerFactory, make_user: Callable[[str], User]
+) -> None:
+    customer = customers.create("CN")
+    user = make_user("global-admin")
+
+    done = run("-m", "flows", "update-account", "--base-url", base_url, "--user", user.name, "--customer",
+               customer.companyName, "--set", "postalCode=1", "--set", "phoneNumber=x", user=user)  # fmt: skip
+
+    said = [line for line in done.stderr.splitlines() if not line.startswith("step: ")]
+    assert (done.returncode, said) == (3, [
+        "error: The portal refused the changes:",
+        "  phoneNumber: Phone number is not a valid phone number for China.",
+        "  postalCode: Postal code is not a valid postal code for China.",
+    ]), done.stderr  # fmt: skip
+
+
 def test_command_line_asks_for_a_missing_totp_secret_by_its_option(
     base_url: str, make_user: Callable[[str], User]
 ) -> None:
