@@ -40,7 +40,8 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
         "--auth-dir",
         type=Path,
         metavar="DIR",
-        help="start from the user's saved sign-in in DIR (DIR/<host>/<user>.json), when there is one",
+        help="start from the user's saved sign-in in DIR (DIR/<host>[_<port>]/<user>.json, e.g. "
+        ".auth/127.0.0.1_8000/global-admin.json), when there is one",
     )
 
 

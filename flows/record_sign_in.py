@@ -2,7 +2,7 @@
 
 For deployments where MFA is approved by a person (push notifications, number matching): the
 browser opens at the portal, the person signs in, and once a portal page shows, the browser's
-state is saved to ``DIR/<host>/<user>.json`` (owner-only), for the suite (``--auth-dir``) and for
+state is saved to ``DIR/<host>[_<port>]/<user>.json`` (owner-only), for the suite (``--auth-dir``) and for
 scripts (``portal_session(..., storage_state=...)``). With ``--api-client-id`` (an app registered
 for the Secure Application Model) a refresh token for the REST API is saved beside it.
 """
@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--auth-dir",
         type=Path,
         default=DEFAULT_AUTH_DIR,
-        help="where to save it (default: %(default)s, ignored by git)",
+        metavar="DIR",
+        help="where to save it, as DIR/<host>[_<port>]/<user>.json (default: %(default)s, ignored by git)",
     )
     parser.add_argument(
         "--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",

@@ -34,7 +34,7 @@ BROWSER_NAMES = ("chromium", "firefox", "webkit")
 def renew_command(base_url: str, username: str, storage_state: str | Path) -> str:
     """Return the command that saves ``username``'s sign-in again where ``storage_state`` is (its --auth-dir)."""
     path = Path(storage_state)
-    auth_dir = path.parent.parent  # DIR/<host>/<user>.json: where save-sign-in writes it
+    auth_dir = path.parent.parent  # DIR/<host>[_<port>]/<user>.json: where save-sign-in writes it
     saved_there = saved_sign_in_path(base_url, username, auth_dir) == path
     where = f" --auth-dir {auth_dir}" if saved_there and auth_dir != DEFAULT_AUTH_DIR else ""
     return f"python -m flows save-sign-in --base-url {base_url} --user {username}{where}"

@@ -27,6 +27,7 @@ from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
 from flows import PortalError, portal_session, trace_secrets, update_customer_account
 from flows.browser import BrowserNotFoundError, headed_without_display
+from flows.saved_sign_in import saved_sign_in_path
 from flows.sign_in import check_secret
 from pages import SignInPage
 
@@ -115,6 +116,18 @@ def test_command_line_asks_for_a_missing_totp_secret_by_its_option(
         f"error: The identity provider asks {user.name!r} for a verification code: give the authenticator's TOTP "
         "secret (--totp-secret BASE32, or $PORTAL_TOTP_SECRET), or use a saved sign-in."
     ) in done.stderr.splitlines(), done.stderr
+
+
+@pytest.mark.tooling
+def test_auth_dir_help_shows_where_saved_sign_ins_are() -> None:
+    commands = ("update-account", "update-accounts", "save-sign-in")
+    helped = [run("-m", "flows", command, "--help") for command in commands]
+
+    written = saved_sign_in_path("http://127.0.0.1:8000/", "global-admin", ".auth")
+    assert written == Path(".auth/127.0.0.1_8000/global-admin.json")
+    shown = [" ".join(done.stdout.split()) for done in helped]  # as one line: argparse wraps the help
+    assert ["DIR/<host>[_<port>]/<user>.json" in text for text in shown] == [True, True, True], shown
+    assert ["DIR/<host>/<user>.json" in text for text in shown] == [False, False, False], shown
 
 
 @pytest.mark.tooling
