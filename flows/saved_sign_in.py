@@ -44,7 +44,7 @@ RESTORE_SESSION_STORAGE = """saved => {
 
 
 def saved_sign_in_path(base_url: str, user: str, auth_dir: str | Path = DEFAULT_AUTH_DIR) -> Path:
-    """Return where ``user``'s saved sign-in to the portal at ``base_url`` lives: ``DIR/<host>/<user>.json``."""
+    """Return where ``user``'s saved sign-in to the portal at ``base_url`` is: ``DIR/<host>[_<port>]/<user>.json``."""
     host = urlsplit(base_url).netloc.replace(":", "_") or "portal"
     return Path(auth_dir) / host / f"{user}.json"
 
