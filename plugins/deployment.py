@@ -54,22 +54,21 @@ def kind(item: pytest.Item) -> str:
     return "tooling" if item.get_closest_marker("tooling") else "deployment"
 
 
-@pytest.hookimpl(trylast=True)  # after -m and -k: count what would really run
+@pytest.hookimpl(trylast=True)  # after -m and -k: what would run otherwise is what a deployment's run leaves out
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = config.rootpath
     for item in items:
         relative = Path(str(item.path)).resolve().relative_to(root).as_posix() if item.path else ""
         if relative.startswith(BUNDLED_FOLDERS):
             item.add_marker(pytest.mark.bundled)
-    counts = config.stash[COUNTS]
-    for item in items:
-        counts[kind(item)] += 1
     if target(config) is None:
         return
-    kept = [item for item in items if kind(item) == "deployment"]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if kind(item) != "deployment"])
-        items[:] = kept
+    left_out = [item for item in items if kind(item) != "deployment"]
+    for item in left_out:  # counted here: the run's own are counted once every plugin chose them
+        config.stash[COUNTS][kind(item)] += 1
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if kind(item) == "deployment"]
 
 
 def describe(config: pytest.Config, counts: dict[str, int]) -> str:
@@ -91,9 +90,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Count what runs once every plugin has chosen (a shard of pytest-split's, after ours): against the bundled
     portal, each kind run; against a deployment, its tests run, beside the others it leaves out."""
     counts = session.config.stash[COUNTS]
-    if target(session.config) is None:
-        counts.update(dict.fromkeys(counts, 0))
-    counts["deployment"] = 0
     for item in session.items:
         counts[kind(item)] += 1
 
