@@ -24,12 +24,21 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
-from pages.errors import GATEWAY_DOWN, retry_after_seconds
+from pages.errors import retry_after_seconds
 
 from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
-from .rest_http import OPENER, decoded, excerpt, read_within, redirected_elsewhere, same_site, web_page
+from .rest_http import (
+    OPENER,
+    decoded,
+    excerpt,
+    gateway_answered,
+    read_within,
+    redirected_elsewhere,
+    same_site,
+    web_page,
+)
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -172,7 +181,7 @@ def send(
         elsewhere = redirected_elsewhere(error, where)
         if elsewhere:
             raise NotApiAnswerError(elsewhere) from None
-        if error.code in GATEWAY_DOWN and not (error.code == 503 and asked):  # 503 saying when is a throttle
+        if gateway_answered(error):
             meaning = "A gateway's answer: the REST API behind it did not answer"
             raise ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after) from None
         if error.code < 500 and web_page(body, error.headers.get("Content-Type") or ""):

@@ -13,6 +13,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from pages.errors import GATEWAY_DOWN
+
 EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -78,6 +80,12 @@ def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | Non
         "followed, so the token did not go there (a sign-in page or another site answers there, not the REST API): "
         "is this the REST API's address?"
     )
+
+
+def gateway_answered(error: urllib.error.HTTPError) -> bool:
+    """Whether a gateway answered for the API (502, 504, or 503 without ``Retry-After``): the API behind it did not.
+    A 503 saying when to come back is the API's own throttle."""
+    return error.code in GATEWAY_DOWN and not (error.code == 503 and (error.headers.get("Retry-After") or "").strip())
 
 
 def read_within(response: http.client.HTTPResponse, seconds: float) -> bytes:
