@@ -250,36 +250,22 @@ def test_portal_session_signs_in_again_when_the_portal_ends_its_session(
     ("args", "said"),
     [
         pytest.param(["--port", "70000"], "argument --port: 70000 is not a port: give 0 to 65535", id="too-high"),
-        pytest.param(["--identity-port", "-1"], "argument --identity-port: -1 is not a port", id="negative"),
+        pytest.param(["--identity-port", "-1"], "argument --identity-port: -1 is not a port", id="negative-port"),
         pytest.param(["--port", "18779", "--identity-port", "18779"], "--port and --identity-port must differ",
                      id="the-same-port"),
-    ],
-)  # fmt: skip
-@pytest.mark.tooling
-def test_the_portal_command_line_refuses_ports_it_cannot_use(
-    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as refused:
-        portal_command_line.parse_args(args)
-
-    assert refused.value.code == 2 and said in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
         pytest.param(["--token-lifetime", "inf"], "argument --token-lifetime: inf is not a lifetime: give 1 to "
                      "315360000 seconds (ten years)", id="infinite"),
         pytest.param(["--token-lifetime", "nan"], "argument --token-lifetime: nan is not a lifetime", id="nan"),
         pytest.param(["--session-lifetime", "0"], "argument --session-lifetime: 0 is not a lifetime", id="zero"),
-        pytest.param(["--session-lifetime=-60"], "argument --session-lifetime: -60 is not a lifetime", id="negative"),
+        pytest.param(["--session-lifetime=-60"], "argument --session-lifetime: -60 is not a lifetime",
+                     id="negative-lifetime"),
         pytest.param(["--token-lifetime", "0.5"], "argument --token-lifetime: 0.5 is not a lifetime", id="under-1-s"),
         pytest.param(["--session-lifetime", "1e12"], "argument --session-lifetime: 1e12 is not a lifetime",
                      id="past-any-date"),
     ],
 )  # fmt: skip
 @pytest.mark.tooling
-def test_the_portal_command_line_refuses_lifetimes_no_session_or_token_can_have(
+def test_the_portal_command_line_refuses_ports_and_lifetimes_it_cannot_use(
     args: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as refused:
