@@ -1,4 +1,4 @@
-"""The REST clients against faults on the way: a redirect to another site, an answer cut short or trickling in,
+"""The REST clients against faults on the way: a redirect to another site, an answer cut short or held back,
 a token with a newline, a provider that does not answer, two processes sharing one saved sign-in.
 
 The stub API of tests/test_rest_client.py answers; nothing here reaches a portal.
@@ -7,7 +7,6 @@ The stub API of tests/test_rest_client.py answers; nothing here reaches a portal
 from __future__ import annotations
 
 import threading
-import time
 import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from test_rest_client import serving
 
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderTokens
-from flows import rest
+from flows import rest, rest_http
 from flows.rest import ApiError, NotApiAnswerError, PortalClient
 from flows.rest_http import redirected_elsewhere, same_site
 from flows.saved_sign_in import SavedSignInError, read_sign_in, saved_token_source, write_sign_in
@@ -37,28 +36,31 @@ def suite_client(url: str, token: str = "a-token") -> suite_api.PortalApi:
 
 
 @contextmanager
-def trickling(body: bytes, every_s: float) -> Iterator[str]:
-    """Serve ``body`` to any GET a byte at a time, ``every_s`` apart, as a gateway keeping a connection alive."""
+def sending_half(body: bytes) -> Iterator[str]:
+    """Serve the first half of ``body`` to any GET, then hold the rest until the block ends (a gateway keeping the
+    connection alive with an answer that never comes whole)."""
+    done = threading.Event()
 
-    class Trickle(BaseHTTPRequestHandler):
+    class Half(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            for byte in body:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(every_s)
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            done.wait(timeout=60)
+            self.wfile.write(body[len(body) // 2 :])
 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Half)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
     finally:
+        done.set()
         server.shutdown()
         server.server_close()
 
@@ -103,12 +105,14 @@ def test_an_answer_cut_short_is_the_api_breaking_off_for_both_clients() -> None:
 
 
 def test_an_answer_trickling_in_is_given_up_once_it_outlasts_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given an answer of 40 bytes sent a byte every 50 ms (2 s), each byte well within the socket's timeout
-    monkeypatch.setattr(rest, "TIMEOUT_S", 0.5)
-    slow = trickling(b'{"items": [], "links": {}, "pad": "..."}', every_s=0.05)
+    # Given an answer whose first half arrives, the rest held back, and a clock on which 31 s pass between two reads
+    # (each read well within the socket's own timeout)
+    ticks = iter(range(0, 10_000, 31))
+    monkeypatch.setattr(rest_http, "time", SimpleNamespace(monotonic=lambda: next(ticks)))
+    held = sending_half(b'{"items": [], "links": {}, "pad": "..."}')
 
-    # Then the request is given up once the whole answer has taken longer than the timeout
-    with slow as url, pytest.raises(PortalUnavailableError, match=r"the answer took longer than 0.5 s to arrive"):
+    # Then the request is given up once the answer has taken longer than the timeout, not read on
+    with held as url, pytest.raises(PortalUnavailableError, match=r"the answer took longer than 30 s to arrive"):
         PortalClient(url, lambda: "a-token").customers_named("Contoso")
 
 
