@@ -17,11 +17,13 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from playwright.sync_api import BrowserContext
 
 from pages import SignInError
@@ -31,6 +33,8 @@ from .rest import ApiError, TokenSource, discover_provider, said, send
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
+# Longer than one renewal can take (each "come back later" of the provider waited out): held longer, its holder hangs.
+LOCK_WAIT_S = 600.0
 # Put back the saved session storage of the page's origin, before the page's own scripts run.
 RESTORE_SESSION_STORAGE = """saved => {
   const values = saved[window.location.origin];
@@ -59,7 +63,29 @@ def save_sign_in(context: BrowserContext, path: str | Path, extra: dict[str, Any
             session_storage[origin] = json.loads(page.evaluate("() => JSON.stringify(window.sessionStorage)"))
     state[SESSION_STORAGE_KEY] = session_storage
     state.update(extra or {})
-    return write_sign_in(path, state)
+    with sign_in_lock(path):  # not between another process's read of the file and its write of a rotated token
+        return write_sign_in(path, state)
+
+
+@contextmanager
+def sign_in_lock(path: str | Path) -> Iterator[None]:
+    """Hold the saved sign-in's lock (``<path>.lock``) while the block reads or replaces the file.
+
+    Raise ``SavedSignInError`` when another process has held it ``LOCK_WAIT_S``: stopped or hung
+    (a process that ends lets go of it at once).
+    """
+    lock = FileLock(f"{path}.lock")
+    try:
+        lock.acquire(timeout=LOCK_WAIT_S)
+    except Timeout:
+        raise SavedSignInError(
+            f"Another process has held the saved sign-in {path} for {LOCK_WAIT_S:g} s (its lock {path}.lock): "
+            "is one stopped or hung?"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def write_sign_in(path: str | Path, state: dict[str, Any]) -> Path:
@@ -172,7 +198,7 @@ def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
     endpoint: list[str] = []  # found once, from the provider the portal's sign-in names
 
     def token() -> str:
-        with FileLock(f"{path}.lock"):
+        with sign_in_lock(path):
             saved = read_sign_in(path)
             held = saved.get("refresh_token")
             if not (isinstance(held, str) and held):

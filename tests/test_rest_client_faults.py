@@ -16,14 +16,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from filelock import FileLock
 from test_rest_client import serving
 
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderTokens
-from flows import rest, rest_http
+from flows import rest, rest_http, saved_sign_in
 from flows.rest import ApiError, NotApiAnswerError, PortalClient
 from flows.rest_http import redirected_elsewhere, same_site
-from flows.saved_sign_in import SavedSignInError, read_sign_in, saved_token_source, write_sign_in
+from flows.saved_sign_in import SavedSignInError, read_sign_in, save_sign_in, saved_token_source, write_sign_in
 from pages import PortalUnavailableError
 
 pytestmark = pytest.mark.tooling
@@ -205,6 +206,29 @@ def test_two_processes_sharing_a_saved_sign_in_each_redeem_the_token_the_file_ho
     # Then none reused a rotated token (the provider would have revoked them all), and the file holds the newest
     assert (tokens, sent) == (["access-1", "access-2", "access-3", "access-4"], [f"refresh-{n}" for n in range(1, 5)])
     assert read_sign_in(saved)["refresh_token"] == "refresh-5"
+
+
+@pytest.mark.parametrize("use", ["save it anew", "redeem its token"])
+def test_a_saved_sign_in_is_written_and_redeemed_only_under_its_lock_and_a_hung_holder_is_named(
+    use: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a saved sign-in whose lock another process holds (renewing its token, or hung), and a short wait
+    monkeypatch.setattr(saved_sign_in, "LOCK_WAIT_S", 0.2)
+    monkeypatch.setattr(rest, "send", provider_rotating([]))
+    saved = write_sign_in(tmp_path / "u.json", {"cookies": [], "refresh_token": "refresh-1", "api_client_id": "c"})
+    browser_context = SimpleNamespace(storage_state=lambda: {"cookies": [], "origins": []}, pages=[])
+    act = {
+        "save it anew": lambda: save_sign_in(browser_context, saved, {"refresh_token": "fresh"}),  # type: ignore[arg-type]
+        "redeem its token": saved_token_source("http://portal.example/", saved),
+    }[use]
+
+    # When this process uses it meanwhile
+    with FileLock(f"{saved}.lock"), pytest.raises(SavedSignInError) as held:
+        act()
+
+    # Then it waited for the lock, never wrote over what the holder may write, and says why it gave up
+    assert f"Another process has held the saved sign-in {saved} for 0.2 s" in str(held.value)
+    assert read_sign_in(saved)["refresh_token"] == "refresh-1"
 
 
 def test_a_saved_refresh_token_the_provider_refuses_says_to_save_the_sign_in_again(
