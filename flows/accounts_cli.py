@@ -146,6 +146,13 @@ def overwritten_input(file: Path, results: Path) -> str | None:
     return None
 
 
+def in_option_words(outcome: RowOutcome) -> RowOutcome:
+    """Return the row's outcome, its messages naming the command line's option for the TOTP secret, as the command's
+    own errors do (the library's name its argument)."""
+    outcome.messages[:] = [in_option_terms(message) for message in outcome.messages]
+    return outcome
+
+
 def run(args: argparse.Namespace) -> int:
     """Run update-accounts; return its exit code."""
     if not args.verbose:
@@ -259,6 +266,7 @@ def check_and_apply(
     progress, finished = Progress(len(plan.tasks)), []
 
     def noted(outcome: RowOutcome) -> None:
+        in_option_words(outcome)
         finished.append(outcome)
         progress.update(outcome)
 
@@ -266,7 +274,7 @@ def check_and_apply(
         outcomes = run_plan(plan, rows, pool, client, journal, noted)
     except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
         progress.finish()
-        finished += pool.finish()  # with the rows the workers finish as they stop
+        finished += map(in_option_words, pool.finish())  # with the rows the workers finish as they stop
         with suppress(OSError):  # the reason it stopped is what is said
             write_results(results, stopped_outcomes(plan, finished), delimiter, sep_line=sep_line)
             print(f"results so far in {results} (rows not run are marked {STOPPED})", file=sys.stderr)

@@ -45,8 +45,9 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def in_option_terms(error: BaseException) -> str:
-    """Return the library's message, naming the command line's option for the TOTP secret instead of its argument."""
+def in_option_terms(error: BaseException | str) -> str:
+    """Return the library's message (an error's, or a row's result), naming the command line's option for the TOTP
+    secret instead of its argument."""
     return str(error).replace(SECRET_SOURCES, OPTION_SECRET_SOURCES)
 
 

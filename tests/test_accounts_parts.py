@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from flows import update_accounts
+from flows.accounts_cli import in_option_words
 from flows.accounts_plan import AccountsPlan, Problem, RowTask, overtaken_by_later_rows
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal, JournalMismatchError
@@ -369,3 +370,13 @@ def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> Non
         "row 3: would change Fabrikam: citty (not a field), city 'Paris' -> 'Lyon'",
         f"row 3: {note}",
     ]
+
+
+def test_a_row_s_sign_in_failure_names_the_command_s_option_for_the_totp_secret() -> None:
+    # The library's message names its own argument; the command's results name the option a user types
+    asked = "The portal asks for a verification code: give the authenticator's TOTP secret ({}), or a saved sign-in."
+    failed = RowOutcome(4, "Contoso", "failed", messages=[asked.format("totp_secret=..., or $PORTAL_TOTP_SECRET")])
+
+    in_option_words(failed)
+
+    assert failed.messages == [asked.format("--totp-secret BASE32, or $PORTAL_TOTP_SECRET")]
