@@ -119,6 +119,14 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
     return lines
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], pytestconfig: pytest.Config) -> dict[str, Any]:
+    """pytest-playwright's, taking a certificate the browser does not trust with ``--ignore-https-errors``."""
+    if pytestconfig.getoption("--ignore-https-errors"):
+        return {**browser_context_args, "ignore_https_errors": True}
+    return browser_context_args
+
+
 @pytest.fixture
 def output_path(request: pytest.FixtureRequest) -> str:
     """The test's artifact folder, one per attempt (a retry's beside the first's): see plugins/retries.py."""

@@ -30,6 +30,7 @@ from pages import (
     SignInInterruptedError,
     ThrottledError,
     UnknownPageError,
+    UntrustedCertificateError,
     ValidationError,
     WrongThreadError,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "ThrottledError",
     "TokenWithoutMfaError",
     "UnknownPageError",
+    "UntrustedCertificateError",
     "ValidationError",
     "WrongThreadError",
     "add_customer",

@@ -37,6 +37,7 @@ from .rest_http import (
     read_within,
     redirected_elsewhere,
     same_site,
+    untrusted_by_python,
     web_page,
 )
 
@@ -192,7 +193,9 @@ def send(
             ) from None
         raise ApiError(error.code, body, where, retry_after=retry_after) from None
     except urllib.error.URLError as error:
-        raise PortalUnavailableError(f"The portal's REST API did not answer {method} {url}: {error.reason}") from None
+        raise untrusted_by_python(error, url) or PortalUnavailableError(
+            f"The portal's REST API did not answer {method} {url}: {error.reason}"
+        ) from None
     except (OSError, http.client.HTTPException) as error:  # reset, dropped, timed out mid-answer
         raise PortalUnavailableError(f"The portal's REST API broke off {method} {url}: {error!r}") from None
     try:
@@ -232,7 +235,9 @@ def discover_provider(base_url: str) -> dict[str, Any]:
             return config
         answered = f"{answer.code} {answer.reason}" + (f" to {answer.headers['Location']}" if location.path else "")
     except (OSError, http.client.HTTPException) as error:
-        raise PortalUnavailableError(f"The portal did not answer {sign_in}: {error}") from None
+        raise untrusted_by_python(error, sign_in) or PortalUnavailableError(
+            f"The portal did not answer {sign_in}: {error}"
+        ) from None
     raise PortalError(f"{sign_in} answered {answered}, not a redirect to its identity provider, which is not found")
 
 

@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from pages.errors import GATEWAY_DOWN
+from pages.errors import GATEWAY_DOWN, UntrustedCertificateError
 
 EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -115,3 +115,20 @@ def decoded(raw: bytes) -> Any:
         except ValueError:
             pass
     return raw.decode(errors="replace")
+
+
+# OpenSSL's words, through urllib or requests alike, for a server certificate no trusted issuer vouches for.
+VERIFY_FAILED = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: ([^(\n]+?)\s*\(_ssl")
+
+
+def untrusted_by_python(error: BaseException, url: str) -> UntrustedCertificateError | None:
+    """Return the error for a request to ``url`` refused for its server's certificate, which this machine's Python
+    does not trust (urllib's error or requests'), else None: not to be said as a server that did not answer."""
+    failed = VERIFY_FAILED.search(str(getattr(error, "reason", None) or error))
+    if failed is None:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    return UntrustedCertificateError(
+        f"Python does not trust the certificate of the server at {parts.scheme}://{parts.netloc} ({failed.group(1)}): "
+        "give its issuer's certificate (a PEM file) in $SSL_CERT_FILE, and in $REQUESTS_CA_BUNDLE for requests"
+    )

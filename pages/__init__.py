@@ -20,6 +20,7 @@ from .errors import (
     SignInInterruptedError,
     ThrottledError,
     UnknownPageError,
+    UntrustedCertificateError,
     ValidationError,
     WrongThreadError,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "SignedOutError",
     "ThrottledError",
     "UnknownPageError",
+    "UntrustedCertificateError",
     "ValidationError",
     "WrongThreadError",
 ]

@@ -36,6 +36,11 @@ NO_ANSWER = re.compile(
     r"net::ERR_(?!ABORTED)|NS_ERROR_(?!ABORT)|Could not connect|network connection was lost|Connection refused"
 )
 
+# A browser's words for a certificate it does not trust (Chromium; Firefox; WebKit): an answer, refused by the browser.
+UNTRUSTED_CERTIFICATE = re.compile(
+    r"net::ERR_CERT_\w+|SEC_ERROR_\w+|MOZILLA_PKIX_ERROR_\w+|SSL_ERROR_BAD_CERT\w*"
+    r"|certificate for this server is invalid"
+)
 
 # Playwright's words for a page that crashed, or whose page, context or browser was closed under an action.
 PAGE_LOST = re.compile(r"Target crashed|Page crashed|Target page, context or browser has been closed|Target closed")
@@ -58,6 +63,23 @@ NEVER_REACHED = re.compile(
 def no_answer(error: Exception | str) -> bool:
     """Tell whether a Playwright error (or a failed request's words) says the portal did not answer at all."""
     return NO_ANSWER.search(str(error)) is not None
+
+
+def untrusted_certificate(error: Exception, asked: str) -> UntrustedCertificateError | None:
+    """Return the error for a navigation (to ``asked``) the browser refused for its server's certificate, else None.
+
+    The server named is the one the browser refused, which Playwright's error names: the sign-in's, say.
+    """
+    said = UNTRUSTED_CERTIFICATE.search(str(error))
+    if said is None:
+        return None
+    refused = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
+    where = address_of(refused.group(1)) if refused else asked
+    return UntrustedCertificateError(
+        f"The browser does not trust the certificate of the server at {where} ({said.group(0)}): its issuer is "
+        "not among the browser's trusted ones (an internal CA?). Add the issuer to this machine's trusted "
+        "certificates, or open the browser context with ignore_https_errors=True (a test deployment's only)"
+    )
 
 
 def never_reached(error: Exception | str) -> bool:
@@ -156,6 +178,12 @@ class PortalUnavailableError(PortalError):
     Raised by Submit too: a refused connection means the form never reached the portal, so
     nothing was saved; the message names the browser's network error.
     """
+
+
+class UntrustedCertificateError(PortalError):
+    """The browser refused the portal's (or its sign-in's) certificate: it answers, over TLS the browser does not
+    trust. Not the portal being down: trying again changes nothing until the certificate or the browser's trust
+    does."""
 
 
 class UnknownPageError(PortalError):

@@ -33,6 +33,7 @@ from .errors import (
     page_says,
     retry_after_seconds,
     unread_language,
+    untrusted_certificate,
 )
 from .list_quiet import page_replaced
 from .not_selected import why_not_selected
@@ -276,6 +277,9 @@ class Screen:
         try:
             goto(self.page, path, wait_until="commit")
         except PlaywrightError as error:
+            untrusted = untrusted_certificate(error, path)
+            if untrusted is not None:
+                raise untrusted from None
             if not (isinstance(error, PlaywrightTimeoutError) or no_answer(error)):
                 raise
             reason = str(error).splitlines()[0]

@@ -31,6 +31,7 @@ from pytest_playwright.pytest_playwright import _truncate_file_name  # names art
 from slugify import slugify
 
 from flows.trace_secrets import scrub_trace
+from pages import UntrustedCertificateError
 
 from .screenshot_fallback import screenshot_even_mid_navigation
 from .shown_paths import shown_path
@@ -66,7 +67,8 @@ def add_on_first_retry(parser: pytest.Parser) -> None:
             attributes["help"] = f"{attributes.get('help') or ''} ({ON_FIRST_RETRY}: a failed test's retry only)"
 
 
-NEVER_TRANSIENT = (NotTransient, pytest.UsageError)  # a usage error, raised in a test, is one every time
+# A usage error, raised in a test, is one every time; so is a certificate the browser or Python does not trust.
+NEVER_TRANSIENT = (NotTransient, pytest.UsageError, UntrustedCertificateError)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: these are classes

@@ -27,7 +27,14 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity import DEMO_TOTP_SECRET
-from flows import MfaRequiredError, SignInError, SignInInterruptedError, complete_sign_in, sign_in
+from flows import (
+    MfaRequiredError,
+    SignInError,
+    SignInInterruptedError,
+    UntrustedCertificateError,
+    complete_sign_in,
+    sign_in,
+)
 from flows.saved_sign_in import (
     SavedSignInError,
     check_saved_user,
@@ -58,6 +65,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="BASE32",
         help="the role users' authenticator secret, for the verification code of each sign-in "
         f"(default: ${TOTP_SECRET_VARIABLE}; against the bundled portal, its demo secret)",
+    )
+    group.addoption(
+        "--ignore-https-errors",
+        action="store_true",
+        help="let the browser take a certificate it does not trust (a test deployment's, of an internal CA); "
+        "else the run stops at the first sign-in, saying so",
     )
     group.addoption(
         "--auth-dir",
@@ -140,13 +153,17 @@ class SavedSignIns:
             if refused_before.exists():  # by another worker: typed again here, the password would count twice
                 self.stop(refused_before.read_text(encoding="utf-8"))
             if not saved.exists():
-                context = self.browser.new_context(base_url=self.base_url)
+                context = self.browser.new_context(
+                    base_url=self.base_url, ignore_https_errors=self.session.config.getoption("--ignore-https-errors")
+                )
                 page = context.new_page()
                 try:
                     sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved, {"user": self.user(role)})
                 except SignInInterruptedError:  # a gateway's or the portal's trouble: this test's, not the run's
                     raise
+                except UntrustedCertificateError as untrusted:  # every test's alike, until told otherwise
+                    self.stop(f"The sign-in of {role} at {self.base_url} stopped: {in_suite_terms(untrusted)}")
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
@@ -229,6 +246,12 @@ class SavedSignIns:
             message += f"; renew the saved sign-in with `{self.renew_command('global-admin')}`"
         self.session.shouldstop = f"{message.rstrip('.')}. The run stops here"
         raise RunStoppedError(message)
+
+
+def in_suite_terms(untrusted: UntrustedCertificateError) -> str:
+    """Return the library's words for an untrusted certificate, naming the suite's option instead of the context's."""
+    context_option = "open the browser context with ignore_https_errors=True"
+    return str(untrusted).replace(context_option, "run with --ignore-https-errors")
 
 
 class RunStoppedError(SignInError, NotTransient):

@@ -22,6 +22,7 @@ from fixtures.test_data import CustomerFactory
 from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
+from pages import UntrustedCertificateError
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
@@ -204,6 +205,8 @@ def connect_api(
             sign_ins.stop(f"The portal's API takes no token for global-admin at {api_url}: {error}")
         elif isinstance(error, NotApiAnswerError):
             sign_ins.stop(f"{api_url} is not the portal's REST API: {error}")
+        elif isinstance(error, UntrustedCertificateError):  # every test's alike, until this machine trusts it
+            sign_ins.stop(f"The portal's API cannot be used from here: {error}")
         raise
     return api
 

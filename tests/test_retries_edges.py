@@ -116,11 +116,12 @@ def test_flaky_tests_are_counted_apart_and_kept_with_a_junit_prefix(tmp_path: Pa
     assert case.get("classname", "").startswith("nightly.") and case.find("flakyFailure") is not None
 
 
-def test_a_usage_error_raised_in_a_test_is_not_retried(tmp_path: Path) -> None:
-    run = run_edges(tmp_path, "-k", "usage_error_inside")
+@pytest.mark.parametrize("error", ["usage_error", "untrusted_certificate"])
+def test_an_error_that_is_the_same_every_time_is_not_retried(error: str, tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", f"{error}_inside")
 
-    assert run.outcomes == {"test_usage_error_inside": "failed"}, run.output
-    assert junit_case(tmp_path, "test_usage_error_inside").find("rerunFailure") is None, run.output
+    assert run.outcomes == {f"test_{error}_inside": "failed"}, run.output
+    assert junit_case(tmp_path, f"test_{error}_inside").find("rerunFailure") is None, run.output
 
 
 def test_a_worker_that_dies_leaves_one_testcase_per_test(tmp_path: Path) -> None:

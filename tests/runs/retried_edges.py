@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from retried import first_attempt
 
+from pages import UntrustedCertificateError
 from plugins.evidence import attach, write_atomically
 from plugins.retries import NotTransient, attempt_output_path
 
@@ -110,3 +111,7 @@ def test_fails_once_then_the_run_stops() -> None:
 
 def test_usage_error_inside() -> None:
     raise pytest.UsageError("--portal-password: given twice")  # a test that checks its options itself
+
+
+def test_untrusted_certificate_inside() -> None:
+    raise UntrustedCertificateError("The browser does not trust the certificate of the server at https://portal.test")
