@@ -6,15 +6,17 @@ JUNIT are files or glob patterns (default ``reports/junit-*.xml``, what ``--spli
 write). The merged file keeps every test case with its result, output and attached artifacts; its
 totals are the sums of the shards'. ``--max-flaky N`` is the run's flaky budget across all shards
 (each shard checks only its own). Exit status: 0 merged; 1 a test appears in more than one file (the
-shards overlapped); 2 no input file; 3 a file could not be read (a shard killed while writing it),
-the others merged; 4 more flaky tests than ``--max-flaky``. The merged file is written whenever one
-file could be read; with several problems, the first of 3, 1, 4 is the status.
+shards overlapped); 2 no input file; 3 a file could not be read (a shard killed while writing it) or a
+shard has no file (each file names its shard, "2/3"), the others merged; 4 more flaky tests than
+``--max-flaky``. The merged file is written whenever one file could be read; with several problems, the
+first of 3, 1, 4 is the status.
 """
 
 from __future__ import annotations
 
 import argparse
 import glob
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,6 +32,18 @@ def find_inputs(patterns: list[str], output: Path) -> list[Path]:
     """Expand the patterns into existing files, sorted, each once, never the output itself."""
     found = {Path(path) for pattern in patterns for path in glob.glob(pattern)}
     return sorted(path for path in found if path.resolve() != output.resolve())
+
+
+def missing_shards(merged: JUnitXml) -> list[str]:
+    """Return the shards ("2/3") that no merged file is, by the ``shard`` property each shard's file carries."""
+    found = {prop.value for suite in merged for prop in suite.properties() if prop.name == "shard"}
+    splits = {int(label.split("/")[1]) for label in found if re.fullmatch(r"\d+/\d+", label or "")}
+    return [
+        f"{group}/{count}"
+        for count in sorted(splits)
+        for group in range(1, count + 1)
+        if f"{group}/{count}" not in found
+    ]
 
 
 def merge(paths: list[Path]) -> tuple[JUnitXml, list[str], dict[Path, str]]:
@@ -60,8 +74,8 @@ def flaky_tests(merged: JUnitXml) -> list[str]:
     ]
 
 
-def summary(merged: JUnitXml, paths: list[Path]) -> str:
-    """A Markdown summary (GitHub's job summary shows it): totals, then each failed and flaky test."""
+def summary(merged: JUnitXml, paths: list[Path], missing: list[str]) -> str:
+    """A Markdown summary (GitHub's job summary shows it): totals, missing shards, then each failed and flaky test."""
     cases = [(f"{case.classname}::{case.name}", case) for suite in merged for case in suite]
     failed = [name for name, case in cases if not case.is_passed and not case.is_skipped]
     flaky = flaky_tests(merged)
@@ -74,6 +88,8 @@ def summary(merged: JUnitXml, paths: list[Path]) -> str:
         f"| {len(paths)} | {merged.tests} | {passed} | {len(flaky)} | {merged.failures} | {merged.errors} "
         f"| {merged.skipped} | {merged.time:.0f} s |",
     ]
+    if missing:  # their tests are in no total above
+        lines += ["", f"**Missing: shard {', '.join(missing)}** (no readable file: not run, or stopped before the end)"]
     for title, tests in (("Failed", failed), ("Flaky (failed, then passed on retry)", flaky)):
         if tests:
             lines += ["", f"{title}:", "", *(f"- `{test}`" for test in tests[:SUMMARY_FAILURES])]
@@ -110,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"merge_junit: {path} could not be read, left out: {why}", file=sys.stderr)
     if len(unreadable) == len(paths):
         return 3
+    missing = missing_shards(merged)
+    for shard in missing:
+        print(f"merge_junit: no file of shard {shard}: its tests are missing from {args.output}", file=sys.stderr)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     merged.write(str(args.output))
     print(
@@ -118,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.summary:
         with args.summary.open("a", encoding="utf-8") as out:
-            out.write(summary(merged, [path for path in paths if path not in unreadable]))
+            out.write(summary(merged, [path for path in paths if path not in unreadable], missing))
     if duplicates:
         print(f"merge_junit: {len(duplicates)} of the tests ran in more than one shard, e.g.:", file=sys.stderr)
         print("\n".join(f"  {test}" for test in duplicates[:10]), file=sys.stderr)
@@ -128,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"merge_junit: {flaky} flaky tests, more than --max-flaky={args.max_flaky}: the run fails", file=sys.stderr
         )
-    return 3 if unreadable else 1 if duplicates else 4 if over_budget else 0
+    return 3 if unreadable or missing else 1 if duplicates else 4 if over_budget else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key  # pytest's JUnit writer: on xdist's controller only, which writes the file
 from playwright.sync_api import BrowserContext, Page
 
 from fixtures.api_client import NotApiAnswerError, PortalApi
@@ -118,6 +119,13 @@ def pytest_configure(config: pytest.Config) -> None:
         if path := getattr(option, name, None):
             setattr(option, name, str(Path(path).with_stem(f"{Path(path).stem}-{group}")))
     option.output = str(Path(option.output) / f"shard-{group}")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Name the shard ("2/3") in its JUnit file: the merge then tells a missing one (scripts/merge_junit.py)."""
+    junit = session.config.stash.get(xml_key, None)
+    if (group := shard_group(session.config)) is not None and junit is not None:
+        junit.add_global_property("shard", f"{group}/{session.config.option.splits}")
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: each worker takes the run's seed and tag

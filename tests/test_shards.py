@@ -153,6 +153,14 @@ def test_merge_reports_adds_up_the_shards(full_collection: list[str], tmp_path: 
     assert len(set(cases)) == len(sample)
     assert f"| 2 | {len(sample)} | {len(sample)} | 0 | 0 | 0 |" in summary.read_text(encoding="utf-8")
 
+    # Each file says which shard it is, so one that never came (a job killed by its timeout) is missed, not merged
+    # away into a smaller run that looks green.
+    assert [(p.name, p.value) for suite in shards[1] for p in suite.properties()] == [("shard", "2/2")]
+    partial = merge_reports(str(tmp_path / "junit-1.xml"), "-o", str(merged_path), "--summary", str(summary))
+    assert partial.returncode == 3, partial.stderr
+    assert "no file of shard 2/2" in partial.stderr
+    assert "Missing: shard 2/2" in summary.read_text(encoding="utf-8")
+
 
 def test_merge_reports_names_failures_and_refuses_overlaps_and_no_input(tmp_path: Path) -> None:
     case = '<testcase classname="tests.test_a" name="{name}" time="1.5">{result}</testcase>'
