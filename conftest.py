@@ -195,7 +195,12 @@ def launch_browser(
 
     def connect(**kwargs: Any) -> Browser:
         try:
+            # Also again after the start's check: a server fallen silent mid-run costs each test seconds, not the
+            # connect's minutes, and is named as gone rather than as refusing a browser.
+            check_reachable(ws_endpoint)
             return launch_browser(**kwargs)
+        except RemoteBrowserError as error:
+            pytest.fail(str(error), pytrace=False)
         except PlaywrightError as error:
             pytest.fail(describe_connect_failure(ws_endpoint, browser_type_launch_args, error), pytrace=False)
 

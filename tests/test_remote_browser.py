@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,6 +129,27 @@ def silent_endpoint() -> Iterator[str]:
         yield f"ws://127.0.0.1:{silent.getsockname()[1]}/"
 
 
+@pytest.fixture
+def silent_after_one_answer() -> Iterator[str]:
+    """A ws:// endpoint that answers its first request (403, as a proxy in front of a server may), then falls silent:
+    a Playwright server that stopped answering once the run had begun (its container paused, its machine stalled)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def answer_once() -> None:
+            try:
+                connection, _ = server.accept()
+            except OSError:  # the test ended first
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+        threading.Thread(target=answer_once, daemon=True).start()
+        yield f"ws://127.0.0.1:{server.getsockname()[1]}/"
+
+
 def refused_session(endpoint: str, said: str, base_url: str, password: str, playwright: Playwright) -> float:
     """Open a portal session under ``endpoint``, which must raise ``RemoteBrowserError`` saying ``said`` (a pattern);
     return the seconds it took to."""
@@ -204,3 +226,16 @@ def test_without_unsafe_a_server_refuses_the_system_chromium_and_says_so(
 
     assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.output
     assert f"The Playwright server at {server.endpoint} gave no browser" in done.output
+
+
+def test_a_server_fallen_silent_after_the_start_fails_each_connect_in_seconds(
+    silent_after_one_answer: str, tmp_path: Path
+) -> None:
+    # The check at the start passed; a connect of Playwright's own would then wait two minutes per test.
+    done = run_pytest(
+        "tests/test_sign_in.py", "-k", "lands_on_the_dashboard", f"--ws-endpoint={silent_after_one_answer}",
+        folder=tmp_path, timeout=60,
+    )  # fmt: skip
+
+    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.output
+    assert f"No Playwright server answers at {silent_after_one_answer}" in done.output
