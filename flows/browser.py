@@ -259,7 +259,7 @@ def connect_browser(browser_type: BrowserType, ws_endpoint: str, launch_options:
 
 
 def report_browser() -> int:
-    """Print which Chromium Playwright will use; return 1 with advice when there is none."""
+    """Print which Chromium Playwright will use; return 1 with advice when there is none, or no server answers."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -269,6 +269,11 @@ def report_browser() -> int:
         options = launch_options_for("chromium", managed, remote=True)
         where = options.get("executable_path", "its own Chromium")
         print(f"Playwright server at {endpoint} ({WS_ENDPOINT_VARIABLE}); it is asked to launch {where}")
+        try:  # a report of a server that is not there would read as all set
+            check_reachable(endpoint)
+        except RemoteBrowserError as error:
+            print(error)
+            return 1
         return 0
     try:
         headless = chromium_launch_options(managed, headless=True)

@@ -239,3 +239,13 @@ def test_a_server_fallen_silent_after_the_start_fails_each_connect_in_seconds(
 
     assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.output
     assert f"No Playwright server answers at {silent_after_one_answer}" in done.output
+
+
+def test_the_browser_command_says_that_no_server_answers(closed_endpoint: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flows", "browser"], cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+        env={**os.environ, WS_ENDPOINT_VARIABLE: closed_endpoint},
+    )  # fmt: skip
+
+    assert done.returncode == 1, done.stdout
+    assert f"No Playwright server answers at {closed_endpoint}" in done.stdout
