@@ -41,7 +41,7 @@ from .owner_thread import check_thread
 from .page_events import listen, unlisten
 from .renewal import renewal_for
 from .sign_in import ANY_STEP_HEADING, sign_in_shown
-from .strings import UI_STRINGS, any_language
+from .strings import UI_STRINGS, alternatives, any_language
 from .watch import highlight
 
 log = logging.getLogger("flows")
@@ -53,7 +53,7 @@ ERROR_TITLES = {int(key.rsplit("_", 1)[1]): key for key in UI_STRINGS if key.sta
 # An error page says what happened in its main heading: its status ("404 Page not found"), or its title.
 ERROR_HEADING = re.compile(
     r"^\s*(?:[45]\d\d\b.*|"
-    + "|".join(re.escape(title) for key in ERROR_TITLES.values() for title in UI_STRINGS[key])
+    + alternatives(tuple(title for key in ERROR_TITLES.values() for title in UI_STRINGS[key]))
     + r")\s*$",
     re.DOTALL,
 )

@@ -85,8 +85,8 @@ ANY_STEP_HEADING = re.compile(
 
 def option_text(*keys: str) -> re.Pattern[str]:
     """Return a pattern matching an option that starts with the words for ``keys`` in any language (older pages
-    go on after them), written with either apostrophe."""
-    words = re.sub("['’]", "['’]", alternatives(tuple(s for key in keys for s in SIGN_IN_STRINGS[key])))
+    go on after them), written with either apostrophe (as ``alternatives`` writes every string)."""
+    words = alternatives(tuple(s for key in keys for s in SIGN_IN_STRINGS[key]))
     return re.compile(rf"^\s*(?:{words})")
 
 

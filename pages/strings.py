@@ -138,9 +138,22 @@ def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{alternatives(table[key] + VARIANTS[site].get(key, ()))})\s*$")
 
 
+# What a deployment may write otherwise than the table, unseen by a person: a space as a no-break one, a line
+# break, or none (Chinese sets digits against its words: "地址行1"); a straight or typographic apostrophe; a
+# slash spaced ("State / Province") or full width, as Chinese writes it; a no-break hyphen; full-width digits.
+TYPOGRAPHY = re.compile(r"\\ |['’/]|\\-|[0-9]")
+WRITTEN_AS = {"\\ ": r"\s*", "'": "['’]", "’": "['’]", "/": r"\s*[/／]\s*", "\\-": "[-‐‑]"}
+
+
+def written_as(escaped: str) -> str:
+    """Return ``escaped`` (a string as ``re.escape`` writes it) matching it in any of the ways ``TYPOGRAPHY`` knows."""
+    return TYPOGRAPHY.sub(lambda m: WRITTEN_AS.get(m[0]) or f"[{m[0]}{chr(ord(m[0]) + 0xFEE0)}]", escaped)
+
+
 def alternatives(strings: tuple[str, ...]) -> str:
-    """Return a pattern's alternatives for ``strings``, each escaped, each once; a question mark in any form."""
-    return "|".join(QUESTION_MARK.sub(r"\\s*[?？]", re.escape(s)) for s in dict.fromkeys(strings))
+    """Return a pattern's alternatives for ``strings``, each escaped, each once; a question mark in any form, and
+    spaces, apostrophes, slashes, hyphens and digits as ``TYPOGRAPHY`` says."""
+    return "|".join(written_as(QUESTION_MARK.sub(r"\\s*[?？]", re.escape(s))) for s in dict.fromkeys(strings))
 
 
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".

@@ -1,0 +1,65 @@
+"""A deployment's strings written otherwise than the table, as a person would not notice: spaces, apostrophes,
+slashes, hyphens and digits in another form."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import AccountEditPage, AccountPage, PageError
+from pages.strings import any_language
+
+pytestmark = pytest.mark.tooling
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        pytest.param("地址行1", "addressLine1", id="chinese-digit-without-a-space"),
+        pytest.param("地址行１", "addressLine1", id="chinese-full-width-digit"),
+        pytest.param("省／自治区／直辖市", "state", id="chinese-full-width-slashes"),
+        pytest.param("State / Province", "state", id="spaced-slash"),
+        pytest.param("Code\u00a0postal :", "postalCode", id="french-no-break-space"),
+        pytest.param("Adresse e\u2011mail", "email", id="no-break-hyphen"),
+    ],
+)
+def test_a_label_written_with_other_typography_names_its_field(page: Page, label: str, field: str) -> None:
+    # Given a form whose label is the table's, typeset otherwise
+    page.set_content(f'<main><form><label for="f">{label}</label><input id="f"><button>Submit</button></form></main>')
+    page.set_default_timeout(2_000)  # a field looked for in vain fails here
+
+    # When the field is typed into, then the label names it
+    form = AccountEditPage(page).fill({field: "1"})
+
+    assert form.field(field).input_value() == "1"
+
+
+def test_account_values_under_a_heading_and_terms_with_other_typography_are_read(page: Page) -> None:
+    # Given an Account page whose section heading holds a no-break space, its terms set otherwise
+    page.set_content(
+        "<main><h2>Bill-to&nbsp;info</h2><dl><dt>地址行1</dt><dd>1 Main St</dd>"
+        "<dt>Code\u202fpostal\u00a0:</dt><dd>69001</dd></dl></main>"
+    )
+
+    # When its Bill-to info is read, then each value is its term's
+    shown = AccountPage(page).shown_values("billing", ("addressLine1", "postalCode"))
+
+    assert shown == {"addressLine1": "1 Main St", "postalCode": "69001"}
+
+
+def test_an_error_page_titled_with_a_straight_apostrophe_is_told_at_once(page: Page) -> None:
+    # Given the portal's error page, its French title typed with a straight apostrophe
+    page.set_content("<html lang='fr'><main><h1>Une erreur s'est produite</h1></main></html>")
+    page.set_default_timeout(2_000)  # an error page not known for one fails here as an unknown page
+
+    # When the Account page is waited for, then it is the portal's answer 500
+    with pytest.raises(PageError, match="500"):
+        AccountPage(page).wait_until_ready()
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [("dont_show_again", "Don’t show this again"), ("mfa_registration", "Plus d'informations requises")],
+)
+def test_a_sign_in_string_matches_with_either_apostrophe(key: str, shown: str) -> None:
+    assert any_language(key, "sign-in").match(shown)
