@@ -21,10 +21,11 @@ def tidied(value: str) -> str:
     return unicodedata.normalize("NFKC", "".join(value.split())).casefold()
 
 
-def known_labels() -> list[str]:
-    """Return the labels of the Account page's values in the three languages, bare (no marks) and lower case."""
+def label_patterns() -> list[str]:
+    """Return the patterns of the Account page's labels (``field_label``'s, marks and typography alike), for the
+    page's script to know a label by as ``field_named`` does."""
     fields = dict.fromkeys((*ACCOUNT_INFO_FIELDS, *BILLING_PROFILE_FIELDS))
-    return sorted({label.lower() for field in fields if field in UI_STRINGS for label in UI_STRINGS[field]})
+    return [field_label(field).pattern for field in fields if field in UI_STRINGS]
 
 
 # Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
@@ -56,10 +57,8 @@ TERMS_BY_HEADING = r"""() => {
   // Or, in a section with none of those (a design system's rows of <div>s), a known label alone in its element,
   // its value in the element after it, or after it in its own text ("City: Shanghai"): shown in the page's main
   // content, not in a label, a term or a header of its own, nor in a footer or a menu.
-  const labels = new Set(KNOWN_LABELS);
-  const bare = (text) => text.trim().replace(/^\*\s*/, "").replace(/\s*(?:[*:：]|\([^)]*\)|（[^）]*）)\s*$/, "")
-    .toLowerCase();
-  const isKnownLabel = (text) => labels.has(bare(text));
+  const labels = LABEL_PATTERNS.map((pattern) => new RegExp(pattern, "i"));
+  const isKnownLabel = (text) => labels.some((label) => label.test(text));
   const main = document.querySelector('main, [role="main"]');
   const aside = 'label, dt, th, [role="term"], [role="rowheader"], footer, nav, [role="contentinfo"], '
     + '[role="navigation"]';
@@ -106,7 +105,7 @@ TERMS_BY_HEADING = r"""() => {
     delete section.guessed;
   }
   return sections;
-}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER).replace("KNOWN_LABELS", json.dumps(known_labels()))
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER).replace("LABEL_PATTERNS", json.dumps(label_patterns()))
 # A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby), else by their
 # placeholder; each of their texts read from the ids an attribute lists, in the field's own tree. Fields of
 # web components in the form (in open shadow roots) are its fields too, though ``form.elements`` omits them.

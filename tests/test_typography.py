@@ -63,3 +63,16 @@ def test_an_error_page_titled_with_a_straight_apostrophe_is_told_at_once(page: P
 )
 def test_a_sign_in_string_matches_with_either_apostrophe(key: str, shown: str) -> None:
     assert any_language(key, "sign-in").match(shown)
+
+
+def test_account_values_after_labels_in_rows_of_divs_are_read_whatever_marks_the_labels_carry(page: Page) -> None:
+    # Given an Account page drawn by a design system (no terms, no table), its labels marked and typeset as forms do
+    page.set_content(
+        "<main><h2>帐单寄送信息</h2><div><div>地址行1</div><div>浦东大道 1 号</div></div>"
+        "<div><div>城市（必填）：</div><div>上海市</div></div><p>邮政编码（必填）：200120</p></main>"
+    )
+
+    # When its Bill-to info is read, then each value is the one after its label
+    shown = AccountPage(page).shown_values("billing", ("addressLine1", "city", "postalCode"))
+
+    assert shown == {"addressLine1": "浦东大道 1 号", "city": "上海市", "postalCode": "200120"}
