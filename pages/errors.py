@@ -133,7 +133,8 @@ def unread_language(page: Page) -> str:
         language = str(page.evaluate("document.documentElement.lang || ''")).strip()
     except PlaywrightError:  # closed, or navigating again
         return ""
-    if not language or language.split("-")[0].lower() in {known.split("-")[0].lower() for known in LOCALES}:
+    # Its language alone: "fr-CA" and "zh-Hans" are read; so is "zh_CN", as servers write their locales.
+    if not language or re.split("[-_]", language)[0].lower() in {known.split("-")[0].lower() for known in LOCALES}:
         return ""
     return (
         f"the page is in {language} (its lang), which the library does not read: it knows {', '.join(LOCALES)}; "

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 from test_sign_in_markup import PROVIDER, serve
 
-from flows import SignInError, complete_sign_in
+from flows import MfaRequiredError, SignInError, complete_sign_in
 from pages import AccountPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -39,3 +39,15 @@ def test_a_screen_awaited_on_a_page_in_a_language_the_library_does_not_read_name
     # When it is awaited, then the error names the page's language besides what it says
     with pytest.raises(UnknownPageError, match=rf"it says 'Contoso'; {SAID}"):
         AccountPage(page).wait_until_ready()
+
+
+def test_a_sign_in_page_whose_lang_is_written_with_an_underscore_is_read_in_its_language(page: Page) -> None:
+    # Given a provider's step in Chinese, its lang written as a server's locale ("zh_CN"), drawn after a while
+    step = '<div role="heading" aria-level="1">批准登录请求</div><p>42</p>'
+    late = f"<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', '{step}'), 1500)</script>"
+    serve(page, {"/login": f'<!doctype html><html lang="zh_CN"><body>{late}</body></html>'})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then the step is read as it comes: no language is said to be unread
+    with pytest.raises(MfaRequiredError, match="TOTP"):
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret="PORTALDEMOTOTP23")
