@@ -164,6 +164,12 @@ class FormPage(Screen):
                 shown.setdefault(field, value)
         return shown
 
+    def held_values(self) -> list[str]:
+        """Return what the form's fields hold, whatever their labels (none when the form is gone)."""
+        if not self.submit_button.count():
+            return []
+        return [value for _, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT)]
+
     def fill(self, values: Mapping[str, str]) -> Self:
         """Type the values over the fields they name; ``PortalError`` names a field the form never showed.
 
@@ -255,7 +261,9 @@ class FormPage(Screen):
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
                 # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and
                 # the alert says "saved".
-                took = self.moved_on(watched, in_place=True).count() > 0 or says_saved(alerts.all_inner_texts())
+                took = self.moved_on(watched, in_place=True).count() > 0 or says_saved(
+                    alerts.all_inner_texts(), [*self.typed.values(), *self.held_values()]
+                )
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]

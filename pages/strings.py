@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 LOCALES = ("en-US", "fr-FR", "zh-CN")
 
@@ -182,7 +183,12 @@ REFUSAL_WORDS = re.compile(
 )
 
 
-def says_saved(messages: list[str]) -> bool:
-    """Tell whether ``messages`` (what the page said) say "saved", and nothing that refuses."""
-    said = [message for message in messages if message.strip()]
+def says_saved(messages: list[str], data: Iterable[str] = ()) -> bool:
+    """Tell whether ``messages`` (what the page said) say "saved", and nothing that refuses.
+
+    ``data`` (what the form holds) are not the portal's words: a message quoting the customer ("未来科技有限公司的
+    帐单信息已更新", "No Frills Ltd saved") refuses nothing for the words in its name.
+    """
+    quoted = sorted({value.strip() for value in data if value.strip()}, key=len, reverse=True)  # longest first
+    said = [functools.reduce(lambda m, value: m.replace(value, " "), quoted, m) for m in messages if m.strip()]
     return bool(said) and all(SAVED_WORDS.search(m) and not REFUSAL_WORDS.search(m) for m in said)
