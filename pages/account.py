@@ -23,7 +23,7 @@ from .strings import any_language, field_label
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
-EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}")
+EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}", re.IGNORECASE)
 
 
 def check_editable(names: Iterable[object]) -> None:

@@ -55,7 +55,7 @@ ERROR_HEADING = re.compile(
     r"^\s*(?:[45]\d\d\b.*|"
     + alternatives(tuple(title for key in ERROR_TITLES.values() for title in UI_STRINGS[key]))
     + r")\s*$",
-    re.DOTALL,
+    re.DOTALL | re.IGNORECASE,  # "Page Not Found" as well
 )
 # Playwright's log of an action it did, then waited on the navigation the action started (a key press
 # logs itself before it is pressed: logged and timed out, it was pressed and the navigation waited on).

@@ -79,7 +79,7 @@ DESCRIBED_BY = """input => (input.getAttribute("aria-describedby") || "").split(
   .map(node => node.innerText.trim()).filter(Boolean).join(" ")"""
 ANY_STEP_HEADING = re.compile(
     "|".join(any_language(key, "sign-in").pattern for key in [*STEP_HEADINGS.values(), PICK_ACCOUNT_HEADING]),
-    re.DOTALL,
+    re.DOTALL | re.IGNORECASE,
 )
 
 

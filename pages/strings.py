@@ -136,7 +136,8 @@ def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
     ``site`` is "portal" (``UI_STRINGS``) or "sign-in" (``SIGN_IN_STRINGS``, the identity provider's pages).
     """
     table = SIGN_IN_STRINGS if site == "sign-in" else UI_STRINGS
-    return re.compile(rf"^\s*(?:{alternatives(table[key] + VARIANTS[site].get(key, ()))})\s*$")
+    # In any case: a deployment's "Bill-To Info" or "Customer account info" is the same heading to a person.
+    return re.compile(rf"^\s*(?:{alternatives(table[key] + VARIANTS[site].get(key, ()))})\s*$", re.IGNORECASE)
 
 
 # What a deployment may write otherwise than the table, unseen by a person: a space as a no-break one, a line

@@ -47,13 +47,20 @@ def test_account_values_under_a_heading_and_terms_with_other_typography_are_read
     assert shown == {"addressLine1": "1 Main St", "postalCode": "69001"}
 
 
-def test_an_error_page_titled_with_a_straight_apostrophe_is_told_at_once(page: Page) -> None:
-    # Given the portal's error page, its French title typed with a straight apostrophe
-    page.set_content("<html lang='fr'><main><h1>Une erreur s'est produite</h1></main></html>")
+@pytest.mark.parametrize(
+    ("title", "status"),
+    [
+        pytest.param("Une erreur s'est produite", 500, id="straight-apostrophe"),
+        pytest.param("Page Not Found", 404, id="title-case"),
+    ],
+)
+def test_an_error_page_titled_otherwise_is_told_at_once(page: Page, title: str, status: int) -> None:
+    # Given the portal's error page, its title typed with a straight apostrophe, or cased otherwise
+    page.set_content(f"<html><main><h1>{title}</h1></main></html>")
     page.set_default_timeout(2_000)  # an error page not known for one fails here as an unknown page
 
-    # When the Account page is waited for, then it is the portal's answer 500
-    with pytest.raises(PageError, match="500"):
+    # When the Account page is waited for, then it is the portal's answer with the title's status
+    with pytest.raises(PageError, match=str(status)):
         AccountPage(page).wait_until_ready()
 
 
@@ -76,3 +83,19 @@ def test_account_values_after_labels_in_rows_of_divs_are_read_whatever_marks_the
     shown = AccountPage(page).shown_values("billing", ("addressLine1", "city", "postalCode"))
 
     assert shown == {"addressLine1": "浦东大道 1 号", "city": "上海市", "postalCode": "200120"}
+
+
+def test_an_account_page_whose_headings_and_buttons_are_cased_otherwise_is_read(page: Page) -> None:
+    # Given an Account page whose section headings and Edit are cased in title case, not as the table has them
+    page.set_content(
+        "<main><h2>Customer account info</h2><dl><dt>Microsoft ID</dt><dd>1f0e-77</dd><dt>Domain</dt>"
+        "<dd>a.partner.onmschina.cn</dd><dt>Company name</dt><dd>Contoso</dd></dl>"
+        "<h2>Bill-To Info</h2><dl><dt>City</dt><dd>Lyon</dd></dl><button>EDIT</button></main>"
+    )
+    page.set_default_timeout(2_000)  # a heading looked for in vain fails here
+
+    # When it is awaited and read, then its sections and Edit are found
+    account = AccountPage(page).wait_until_ready()
+
+    assert account.account_info().companyName == "Contoso"
+    assert account.shown_values("billing", ("city",)) == {"city": "Lyon"} and account.can_edit()
