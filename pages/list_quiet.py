@@ -59,11 +59,12 @@ SET_LIST = """(list, anew) => {
   window.__listWatch.list = list;
 }""".replace("WATCH_LIST", WATCH_LIST)
 # Whether an element shows, and whether it is words alone saying something is loading, with an ellipsis or none
-# else ("Loading…", "Chargement des clients…", "正在加载"), not a link's, button's or label's: a customer named
-# "Loading Docks" is no sign of loading. Shared with ``pages.form_loading``.
+# else ("Loading…", "Chargement des clients…", "正在加载"; Chinese writes its ellipsis twice, midline too: "正在加载……",
+# "加载中⋯⋯"), not a link's, button's or label's: a customer named "Loading Docks" is no sign of loading. Shared with
+# ``pages.form_loading``.
 SAYS_LOADING = r"""
   const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
-  const LOADING = /^\s*(loading|chargement|正在加载|加载中)([^…]*?(…|\.\.\.))?\s*$/i;
+  const LOADING = /^\s*(loading|chargement|正在加载|加载中)([^…⋯]*?(…|⋯|\.\.\.)[…⋯.]*)?\s*$/i;
   const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
     && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
 """

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
+from test_deployment_markup import ANSWER, SHOWN_FIRST, unmarked_list
 
-from pages import AccountEditPage, AccountPage, PageError
+from pages import AccountEditPage, AccountPage, CustomersPage, PageError
 from pages.strings import any_language
 
 pytestmark = pytest.mark.tooling
@@ -99,3 +100,16 @@ def test_an_account_page_whose_headings_and_buttons_are_cased_otherwise_is_read(
 
     assert account.account_info().companyName == "Contoso"
     assert account.shown_values("billing", ("city",)) == {"city": "Lyon"} and account.can_edit()
+
+
+@pytest.mark.parametrize("words", ["正在加载……", "加载中⋯⋯"], ids=["zh-two-ellipses", "zh-midline-ellipses"])
+def test_a_list_saying_it_is_loading_with_another_ellipsis_is_waited_for(page: Page, words: str) -> None:
+    # Given a deployment's list that says it is loading with an ellipsis as its language writes it, for longer
+    # than a list may stay unchanged before it is taken not to hold a customer
+    page.set_content(unmarked_list([SHOWN_FIRST, ANSWER], delay=2_500, loading="text").replace("Loading…", words))
+    page.set_default_timeout(10_000)
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When Contoso is searched for, then the answer is read once drawn, not the words said while loading
+    assert listed.search("Contoso").find("Contoso") is not None
+    assert listed.company_names() == ANSWER
