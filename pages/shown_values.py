@@ -64,7 +64,7 @@ TERMS_BY_HEADING = r"""() => {
     + '[role="navigation"]';
   const valueOf = (el) => {
     const value = el.innerText.trim();
-    return /^\s*[*:：]+\s*$/.test(value) ? null : value;  // a required mark is no value; an empty one is
+    return /^\s*[*＊:：]+\s*$/.test(value) ? null : value;  // a required mark is no value; an empty one is
   };
   const labelled = (el) => {
     if (el.childElementCount || !el.textContent.trim() || el.closest(aside) || (main && !main.contains(el))

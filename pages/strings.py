@@ -160,15 +160,17 @@ def alternatives(strings: tuple[str, ...]) -> str:
 
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".
 FIELD_NOTES = ("required", "optional", "obligatoire", "facultatif", "必填", "必填项", "可选", "选填")
-FIELD_MARKS = rf"(?:\s*(?:[*:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）]))*"
+REQUIRED_MARK = "[*＊]"  # half or full width, as Chinese forms may write it
+FIELD_MARKS = rf"(?:\s*(?:{REQUIRED_MARK}|[:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）]))*"
 
 
 @functools.cache
 def field_label(key: str) -> re.Pattern[str]:
     """Return a pattern matching a field's label (or a value's term) for ``key`` in any locale, as forms
     write it: alone, or followed by a required mark, a note in brackets or a colon, full-width too ("City *",
-    "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市")."""
-    return re.compile(rf"^\s*(?:\*\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)
+    "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市"),
+    half or full width."""
+    return re.compile(rf"^\s*(?:{REQUIRED_MARK}\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)
 
 
 # A message that says "saved", in any of the three languages, and words that make one a refusal ("Nothing was

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 from test_deployment_markup import ANSWER, SHOWN_FIRST, unmarked_list
 
-from pages import AccountEditPage, AccountPage, CustomersPage, PageError
+from pages import AccountEditPage, AccountPage, CustomersPage, PageError, PortalError
 from pages.strings import any_language
 
 pytestmark = pytest.mark.tooling
@@ -22,6 +22,8 @@ pytestmark = pytest.mark.tooling
         pytest.param("State / Province", "state", id="spaced-slash"),
         pytest.param("Code\u00a0postal :", "postalCode", id="french-no-break-space"),
         pytest.param("Adresse e\u2011mail", "email", id="no-break-hyphen"),
+        pytest.param("＊城市：", "city", id="chinese-full-width-required-mark-first"),
+        pytest.param("城市＊", "city", id="chinese-full-width-required-mark-after"),
     ],
 )
 def test_a_label_written_with_other_typography_names_its_field(page: Page, label: str, field: str) -> None:
@@ -84,6 +86,18 @@ def test_account_values_after_labels_in_rows_of_divs_are_read_whatever_marks_the
     shown = AccountPage(page).shown_values("billing", ("addressLine1", "city", "postalCode"))
 
     assert shown == {"addressLine1": "浦东大道 1 号", "city": "上海市", "postalCode": "200120"}
+
+
+def test_a_full_width_required_mark_of_its_own_after_a_label_is_never_read_as_its_value(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an Account page drawn in rows of <div>s, a full-width required mark in the element after a label
+    monkeypatch.setattr(AccountPage, "LOAD_WAIT_MS", 1_000)  # a page showing no value is waited on: not long here
+    page.set_content("<main><h2>帐单寄送信息</h2><div><div>城市</div><div>＊</div><div>上海市</div></div></main>")
+
+    # When its Bill-to info is read, then the mark is no city: the city is not shown as the library reads it
+    with pytest.raises(PortalError, match="does not show city"):
+        AccountPage(page).shown_values("billing", ("city",))
 
 
 def test_an_account_page_whose_headings_and_buttons_are_cased_otherwise_is_read(page: Page) -> None:
