@@ -142,9 +142,12 @@ def any_language(key: str, site: str = "portal") -> re.Pattern[str]:
 
 # What a deployment may write otherwise than the table, unseen by a person: a space as a no-break one, a line
 # break, or none (Chinese sets digits against its words: "地址行1"); a straight or typographic apostrophe; a
-# slash spaced ("State / Province") or full width, as Chinese writes it; a no-break hyphen; full-width digits.
-TYPOGRAPHY = re.compile(r"\\ |['’/]|\\-|[0-9]")
-WRITTEN_AS = {"\\ ": r"\s*", "'": "['’]", "’": "['’]", "/": r"\s*[/／]\s*", "\\-": "[-‐‑]"}
+# slash spaced ("State / Province") or full width, as Chinese writes it; a no-break hyphen; full-width digits;
+# a sentence's full stop, of either width, or none ("No customers match your search").
+TYPOGRAPHY = re.compile(r"\\ |['’/]|\\-|[0-9]|(?:\\\.|。)$")
+WRITTEN_AS = {
+    "\\ ": r"\s*", "'": "['’]", "’": "['’]", "/": r"\s*[/／]\s*", "\\-": "[-‐‑]", "\\.": "[.。]?", "。": "[.。]?"
+}  # fmt: skip
 
 
 def written_as(escaped: str) -> str:

@@ -4,7 +4,7 @@ slashes, hyphens and digits in another form."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from test_deployment_markup import ANSWER, SHOWN_FIRST, unmarked_list
 
 from pages import AccountEditPage, AccountPage, CustomersPage, PageError, PortalError
@@ -127,3 +127,12 @@ def test_a_list_saying_it_is_loading_with_another_ellipsis_is_waited_for(page: P
     # When Contoso is searched for, then the answer is read once drawn, not the words said while loading
     assert listed.search("Contoso").find("Contoso") is not None
     assert listed.company_names() == ANSWER
+
+
+@pytest.mark.parametrize("words", ["No customers match your search", "没有与搜索匹配的客户"], ids=["en", "zh"])
+def test_a_list_saying_it_found_nothing_without_a_full_stop_says_no_results(page: Page, words: str) -> None:
+    # Given a deployment's list whose answer says it found nothing, in a sentence without its full stop
+    page.set_content(f'<main><h1>Customers</h1><table aria-label="Customer list"></table><p>{words}</p></main>')
+
+    # Then the list's "no results" is what it shows
+    expect(CustomersPage(page).no_results).to_be_visible(timeout=2_000)
