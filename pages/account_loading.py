@@ -22,7 +22,7 @@ NO_VALUES_YET = "its Bill-to info holds no values yet"
 # what its headings then show (``TERMS_BY_HEADING``): one round trip waits and reads.
 ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
   {SAYS_LOADING}
-  const billTo = new RegExp(pattern);
+  const billTo = new RegExp(pattern, "i");  // in any case, as any_language's patterns match
   const terms = {TERMS_BY_HEADING};
   const indeterminate = '{INDETERMINATE}';
   const loading = () => {{

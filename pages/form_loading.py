@@ -23,7 +23,7 @@ from .shown_values import ELEMENTS_IN_ORDER, FIELDS_OF_FORM
 # text; null where none is. Asked in the page, not by a locator: a locator's element is passed to a page's script
 # through the page's own world, which costs Playwright a tenth of the workflow the first time on each page.
 FIND_SUBMIT = f"""(pattern) => {{{ELEMENTS_IN_ORDER}
-  const named = new RegExp(pattern);
+  const named = new RegExp(pattern, "i");  // in any case, as any_language's patterns match
   const shown = (el) => el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
   const nameOf = (el) => (el.getAttribute("aria-label") || (el.tagName === "INPUT" ? el.value : el.innerText) || "");
   const button = 'button, input[type="submit"], input[type="button"], [role="button"]';

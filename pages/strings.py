@@ -29,7 +29,11 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
         "Mettre à jour les informations de compte client",
         "更新客户帐户信息",
     ),
-    "portal": ("Partner Center operated by 21Vianet", "Espace partenaires géré par 21Vianet", "由世纪互联运营的合作伙伴中心"),
+    "portal": (
+        "Partner Center operated by 21Vianet",
+        "Espace partenaires géré par 21Vianet",
+        "由世纪互联运营的合作伙伴中心",
+    ),
     # Field labels, keyed by the REST API's field names.
     "companyName": ("Company name", "Nom de la société", "公司名称"),
     "firstName": ("First name", "Prénom", "名字"),
@@ -54,20 +58,32 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "sign_out": ("Sign out", "Se déconnecter", "注销"),
     "next_page": ("Next", "Suivant", "下一页"),
     "previous_page": ("Previous", "Précédent", "上一页"),
-    "no_customers": ("No customers match your search.", "Aucun client ne correspond à votre recherche.", "没有与搜索匹配的客户。"),
+    "no_customers": (
+        "No customers match your search.",
+        "Aucun client ne correspond à votre recherche.",
+        "没有与搜索匹配的客户。",
+    ),
     "error_title_400": ("Bad request", "Requête incorrecte", "错误的请求"),
     "error_title_403": ("Access denied", "Accès refusé", "拒绝访问"),
     "error_title_404": ("Page not found", "Page introuvable", "找不到页面"),
     "error_title_429": ("Too many requests", "Trop de requêtes", "请求过多"),
     "error_title_500": ("Something went wrong", "Une erreur s’est produite", "出现错误"),
-    "search_label": ("Search by company name or domain", "Rechercher par nom de société ou domaine", "按公司名称或域名搜索"),
+    "search_label": (
+        "Search by company name or domain",
+        "Rechercher par nom de société ou domaine",
+        "按公司名称或域名搜索",
+    ),
 }
 
 
 # The identity provider's sign-in pages, as Microsoft Entra ID shows them (another site: its own table).
 SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
     "sign_in": ("Sign in", "Se connecter", "登录"),
-    "account_label": ("Enter your email, phone, or Skype.", "Entrez votre adresse e-mail, votre numéro de téléphone ou votre nom Skype.", "输入你的电子邮件、电话或 Skype。"),
+    "account_label": (
+        "Enter your email, phone, or Skype.",
+        "Entrez votre adresse e-mail, votre numéro de téléphone ou votre nom Skype.",
+        "输入你的电子邮件、电话或 Skype。",
+    ),
     "account_placeholder": ("Email, phone, or Skype", "E-mail, téléphone ou Skype", "电子邮件、电话或 Skype"),
     "next": ("Next", "Suivant", "下一步"),
     # Shown instead of the account step when the browser remembers accounts (or prompt=select_account).
@@ -118,6 +134,16 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "submit": ("Save", "Enregistrer", "保存"),  # a form's button as other portals' forms name it
         "next_page": ("Next page", "Page suivante", "下页"),
         "previous_page": ("Previous page", "Page précédente", "上页"),
+        # A section's heading holding its Edit link or button: its name then ends in the link's
+        "bill_to": (
+            "Bill-to info Edit",
+            "Bill-to info (Edit)",
+            "Informations de facturation Modifier",
+            "Informations de facturation (Modifier)",
+            "帐单寄送信息 编辑",
+            "帐单寄送信息 (编辑)",
+            "帐单寄送信息（编辑）",
+        ),
     },
     "sign-in": {
         "enter_password": ("Entrer le mot de passe",),
@@ -173,14 +199,17 @@ def field_label(key: str) -> re.Pattern[str]:
     write it: alone, or followed by a required mark, a note in brackets or a colon, full-width too ("City *",
     "City (required)", "City:"); a required mark may come first too, as many Chinese forms write it ("* 城市"),
     half or full width."""
-    return re.compile(rf"^\s*(?:{REQUIRED_MARK}\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE)
+    return re.compile(
+        rf"^\s*(?:{REQUIRED_MARK}\s*)?(?:{alternatives(UI_STRINGS[key])}){FIELD_MARKS}\s*$", re.IGNORECASE
+    )
 
 
 # A message that says "saved", in any of the three languages, and words that make one a refusal ("Nothing was
 # saved.", "Rien n'a été enregistré"): told apart where a portal keeps its form after a save and says so in an
 # alert (toast libraries give every message that role), its answer 2xx, no field marked invalid.
 SAVED_WORDS = re.compile(
-    r"\b(?:saved|updated|success|enregistr|mise?s? à jour|réussi|succès)|已保存|已更新|保存成功|更新成功|成功", re.IGNORECASE
+    r"\b(?:saved|updated|success|enregistr|mise?s? à jour|réussi|succès)|已保存|已更新|保存成功|更新成功|成功",
+    re.IGNORECASE,
 )
 REFUSAL_WORDS = re.compile(
     r"\b(?:no|not|nothing|cannot|unable|wrong|rien|pas|impossible)\b|n[’']|fail|error|invalid|échec|erreur"

@@ -116,6 +116,26 @@ def test_an_account_page_whose_headings_and_buttons_are_cased_otherwise_is_read(
     assert account.shown_values("billing", ("city",)) == {"city": "Lyon"} and account.can_edit()
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ['Bill-to info <a href="#edit">Edit</a>', "Bill-to info <span>(Edit)</span>",
+     "帐单寄送信息<a href='#'>（编辑）</a>", "BILL-TO INFO"],
+    ids=["edit-link-inside", "edit-in-brackets", "zh-edit-in-full-width-brackets", "upper-case"],
+)  # fmt: skip
+def test_a_bill_to_heading_holding_its_edit_link_or_cased_otherwise_is_waited_for_and_read(
+    page: Page, heading: str
+) -> None:
+    # Given an Account page whose Bill-to heading holds its Edit link (or shouts), its values drawn a moment later
+    page.set_content(
+        f"<main><h2>{heading}</h2><dl><dt>City</dt><dd id='city'></dd></dl></main>"
+        "<script>setTimeout(() => { document.getElementById('city').textContent = 'Lyon'; }, 300)</script>"
+    )
+    page.set_default_timeout(2_000)  # a heading looked for in vain fails here
+
+    # When its Bill-to info is read, then the values it came to show are
+    assert AccountPage(page).wait_until_ready().shown_values("billing", ("city",)) == {"city": "Lyon"}
+
+
 @pytest.mark.parametrize("words", ["正在加载……", "加载中⋯⋯"], ids=["zh-two-ellipses", "zh-midline-ellipses"])
 def test_a_list_saying_it_is_loading_with_another_ellipsis_is_waited_for(page: Page, words: str) -> None:
     # Given a deployment's list that says it is loading with an ellipsis as its language writes it, for longer
