@@ -91,7 +91,7 @@ def start_run(number: int, base_url: str, workers: str, extra: list[str]) -> sub
 
 def summary(number: int) -> str:
     """Return pytest's last line of the run's log ("N passed in ..."), and each failed or flaky test's line."""
-    lines = (ROOT / "reports" / f"shared-run-{number}.log").read_text().strip().splitlines()
+    lines = (ROOT / "reports" / f"shared-run-{number}.log").read_text(errors="replace").strip().splitlines()
     named = [f"\n    {line}" for line in lines if line.startswith(("FAILED ", "ERROR ", "FLAKY "))]
     return (lines[-1] if lines else "(no output)") + "".join(named)
 
@@ -116,14 +116,27 @@ def main(argv: list[str] | None = None) -> int:
         runs: list[subprocess.Popen[str]] = []
         try:
             runs += [start_run(number, base_url, args.workers, args.pytest_args) for number in range(1, args.runs + 1)]
-            codes = [run.wait(timeout=RUN_SECONDS) for run in runs]
-        finally:  # a timeout or Ctrl-C leaves no run behind
+            codes = finished_within(runs, RUN_SECONDS)
+        finally:  # a run past the deadline, or Ctrl-C, leaves no run behind
             for run in runs:
                 stop(run, group=True)
     for number, code in enumerate(codes, start=1):
-        print(f"run {number}: exit {code}: {summary(number)}")
-    print(f"all runs finished in {time.perf_counter() - started:.0f} s")
+        ended = f"exit {code}" if code is not None else f"not finished within {RUN_SECONDS} s, stopped"
+        print(f"run {number}: {ended}: {summary(number)}")
+    print(f"all runs ended in {time.perf_counter() - started:.0f} s")
     return 0 if all(code == 0 for code in codes) else 1
+
+
+def finished_within(runs: list[subprocess.Popen[str]], seconds: float) -> list[int | None]:
+    """Wait for the runs, all within ``seconds``; return each one's exit code, None for one still running then."""
+    deadline = time.monotonic() + seconds
+    codes: list[int | None] = []
+    for run in runs:
+        try:
+            codes.append(run.wait(timeout=max(0.0, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            codes.append(None)
+    return codes
 
 
 if __name__ == "__main__":
