@@ -214,6 +214,19 @@ def test_changes_the_account_already_holds_are_not_submitted(
     assert changed == dataclasses.replace(customer.billing, addressLine2="B7") and len(submitted) == 1
 
 
+def test_a_form_given_no_change_at_all_is_not_submitted(admin_page: Page, customers: CustomerFactory) -> None:
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.id)
+    submitted: list[str] = []
+    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+
+    with pytest.raises(ValueError, match="No changes given"):
+        submit_changes(form, {})
+
+    assert submitted == [], f"expected no Submit without a change; sent {submitted}"
+    assert form.values()["city"] == customer.billing.city, "the form is still open, as it was"
+
+
 def test_a_customer_opened_by_its_microsoft_id(admin_page: Page, customers: CustomerFactory) -> None:
     customer = customers.create("US")
 
