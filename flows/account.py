@@ -211,7 +211,8 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
 def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:
     """Dashboard → Customers → Add customer → fill → Submit; return the new customer's Account info.
 
-    Raises ``ValidationError`` when the portal refuses the values (a taken domain included).
+    Raises ``ValidationError`` when the portal refuses the values (a taken domain included), ``NotAllowedError``
+    when the role is offered no Add customer.
     """
     customers = open_customers(page)
     with step(page, "Add customer"):

@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
-from .errors import AmbiguousCustomerError, PortalError, UnknownPageError
+from .errors import AmbiguousCustomerError, NotAllowedError, PortalError, UnknownPageError
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu, menu_item
 from .strings import any_language
@@ -246,8 +246,10 @@ class CustomersPage(Screen):
         return found
 
     def add_customer(self) -> AddCustomerPage:
-        """Select Add customer."""
+        """Select Add customer; raise ``NotAllowedError`` when it is not offered (the role may not add customers)."""
         self.still_shown(self.results.or_(self.search_box), "Customers list")
+        if self.add_customer_link.count() == 0:  # drawn with the list, or never: no wait for a link never offered
+            raise NotAllowedError(message="the signed-in user may not add customers: the list offers no Add customer")
         self.select(self.add_customer_link, "Add customer")
         return AddCustomerPage(self.page).wait_until_ready()
 

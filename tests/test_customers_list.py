@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
-from flows import CustomerNotFoundError, ValidationError, add_customer, open_customer, open_customers
+from flows import CustomerNotFoundError, NotAllowedError, ValidationError, add_customer, open_customer, open_customers
 from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError
 
 pytestmark = pytest.mark.regression
@@ -145,6 +145,16 @@ def test_help_desk_agent_is_not_offered_add_customer(page_as: Callable[..., Page
     listed = open_customers(page_as("helpdesk-agent"))
 
     expect(listed.add_customer_link).to_have_count(0)
+
+
+def test_add_customer_by_a_role_not_offered_it_is_not_allowed_at_once(
+    page_as: Callable[..., Page], customers: CustomerFactory
+) -> None:
+    page = page_as("helpdesk-agent")
+    page.set_default_timeout(5_000)  # "at once": a wait for the link would end in Playwright's timeout
+
+    with pytest.raises(NotAllowedError, match="may not add customers"):
+        add_customer(page, NewCustomer(**customers.values("US")))
 
 
 def test_an_unknown_customer_address_is_reported_not_found_at_once(admin_page: Page) -> None:
