@@ -68,6 +68,9 @@ def main(base_url: str, customer: str, changes: dict[str, str]) -> int:
     except PortalError as error:  # two customers of the name, a portal that does not answer...
         print(f"the portal said: {error}")
         return 1
+    except ValueError as error:  # an address without http://, a TOTP secret that is no base32: before any browser
+        print(f"{USAGE}\nerror: {error}", file=sys.stderr)
+        return 2
     print(f"saved: {profile.addressLine1}, {profile.city} {profile.postalCode} ({profile.country})")
     return 0
 

@@ -165,6 +165,16 @@ def test_example_script_says_what_is_wrong_with_its_arguments_before_any_browser
 
 
 @pytest.mark.tooling
+def test_example_script_refuses_an_address_without_http_as_a_usage_error() -> None:
+    done = run("examples/update_account.py", "127.0.0.1:9", "Contoso", "city=Paris")
+
+    assert done.returncode == 2, done.stderr
+    usage, error = done.stderr.splitlines()
+    assert usage == "usage: update_account.py BASE_URL CUSTOMER FIELD=VALUE [FIELD=VALUE ...]"
+    assert error.startswith("error: The portal's address '127.0.0.1:9' needs its http://"), error
+
+
+@pytest.mark.tooling
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_example_script_help_prints_its_usage_and_exits_0(flag: str) -> None:
     done = run("examples/update_account.py", flag)
