@@ -99,8 +99,9 @@ def portal_session(
     """
     base_url = normalize_base_url(base_url)  # a wrong address fails here, before a browser starts
     check_session_arguments(
-        username=username, password=password, totp_secret=totp_secret, locale=locale, slowmo=slowmo, trace=trace
-    )
+        username=username, password=password, totp_secret=totp_secret, locale=locale, slowmo=slowmo, trace=trace,
+        headed=headed, demo_mode=demo_mode, pause_on_failure=pause_on_failure, renew_sign_in=renew_sign_in,
+    )  # fmt: skip
     if browser_name not in BROWSER_NAMES:
         raise ValueError(f"browser_name is one of {', '.join(BROWSER_NAMES)}: not {browser_name!r}")
     endpoint = ws_endpoint_or_env(ws_endpoint)
@@ -177,9 +178,10 @@ def check_session_arguments(**arguments: object) -> None:
         "locale": (str, type(None)),
         "slowmo": (int, float),
         "trace": (str, Path, type(None)),
+        **dict.fromkeys(("headed", "demo_mode", "pause_on_failure", "renew_sign_in"), (bool,)),
     }
-    for name, value in arguments.items():
-        if not isinstance(value, expected[name]) or isinstance(value, bool):
+    for name, value in arguments.items():  # a flag given as "no" is true: a bool, and only a flag's, is a bool
+        if not isinstance(value, expected[name]) or (isinstance(value, bool) and bool not in expected[name]):
             kinds = " or ".join("None" if kind is type(None) else kind.__name__ for kind in expected[name])
             raise TypeError(f"portal_session's {name} is {kinds}: not {type(value).__name__}")
     if arguments["slowmo"] < 0:  # type: ignore[operator]

@@ -155,6 +155,8 @@ def test_a_session_in_a_thread_running_playwright_says_to_pass_it(playwright: Pl
         pytest.param({"slowmo": "100"}, "slowmo is int or float: not str", id="slowmo-text"),
         pytest.param({"password": 1234}, "password is str or None: not int", id="password-number"),
         pytest.param({"trace": True}, "trace is str or Path or None: not bool", id="trace-flag"),
+        pytest.param({"headed": "no"}, "headed is bool: not str", id="headed-text"),
+        pytest.param({"renew_sign_in": 0}, "renew_sign_in is bool: not int", id="renew-sign-in-number"),
     ],
 )
 def test_session_arguments_of_the_wrong_type_are_refused_before_a_browser_starts(
