@@ -43,9 +43,11 @@ def microsoft_id(customer: str) -> str | None:
 
 
 def check_customer(customer: str) -> None:
-    """Refuse a customer that is not text (a company name or a Microsoft ID), before touching the browser."""
+    """Refuse a customer that is not text (a company name or a Microsoft ID), or blank, before touching the browser."""
     if not isinstance(customer, str):
         raise TypeError(f"customer is a company name or a Microsoft ID, as text: not {customer!r}")
+    if not customer.strip():  # the list's search would show every customer, none of them named so
+        raise ValueError(f"customer is a company name or a Microsoft ID: not {customer!r}")
 
 
 def check_changes(changes: Mapping[str, str]) -> None:

@@ -126,6 +126,14 @@ def test_arguments_of_the_wrong_type_are_refused_before_the_browser_moves(
     assert page.url == "about:blank"
 
 
+@pytest.mark.parametrize("customer", ["", "  \u3000"], ids=["empty", "spaces"])
+def test_a_blank_customer_is_refused_before_the_browser_moves(page: Page, customer: str) -> None:
+    with pytest.raises(ValueError, match=r"customer is a company name or a Microsoft ID: not '"):
+        update_customer_account(page, customer, {"city": "Lyon"})
+
+    assert page.url == "about:blank"
+
+
 def test_a_line_break_is_refused_before_the_browser_moves(page: Page) -> None:
     # A one-line field drops it as it is typed: what was saved would not be what was asked
     with pytest.raises(ValueError, match=r"no line breaks in addressLine1='Bât. A\\n12 rue de la Paix'"):
