@@ -34,7 +34,7 @@ from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
-from .cli_sign_in import add_sign_in_arguments, in_option_terms, password_for, sign_in_options
+from .cli_sign_in import add_https_option, add_sign_in_arguments, in_option_terms, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .workers import workers_running
@@ -84,6 +84,7 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
         help="run the browser under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (default: ${WS_ENDPOINT_VARIABLE}, else a local browser)",
     )
+    add_https_option(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +140,7 @@ def update_account(args: argparse.Namespace) -> int:
         "demo_mode": args.demo_mode,
         "pause_on_failure": args.pause_on_failure,
         "ws_endpoint": args.ws_endpoint,
+        "ignore_https_errors": args.ignore_https_errors,
         **sign_in_options(args),
     }
     with portal_session(args.base_url, args.user, password_for(args), **options) as page:

@@ -114,7 +114,8 @@ def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
 
 def session_options(args: argparse.Namespace) -> dict[str, Any]:
     """Return each worker's portal_session options: the browser's, then the sign-in's."""
-    browser = {name: getattr(args, name) for name in ("headed", "slowmo", "locale", "demo_mode", "ws_endpoint")}
+    names = ("headed", "slowmo", "locale", "demo_mode", "ws_endpoint", "ignore_https_errors")
+    browser = {name: getattr(args, name) for name in names}
     return {**browser, "pause_on_failure": args.pause_on_failure, **sign_in_options(args)}
 
 

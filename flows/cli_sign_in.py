@@ -45,6 +45,15 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_https_option(parser: argparse.ArgumentParser) -> None:
+    """Add the option that lets the browser take a certificate it does not trust (its sign-in's too)."""
+    parser.add_argument(
+        "--ignore-https-errors",
+        action="store_true",
+        help="let the browser take a certificate it does not trust (a test deployment's, of an internal CA)",
+    )
+
+
 def in_option_terms(error: BaseException | str) -> str:
     """Return the library's message (an error's, or a row's result), naming the command line's option for the TOTP
     secret instead of its argument."""

@@ -26,6 +26,7 @@ from .browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
+from .cli_sign_in import add_https_option
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
 
 DEFAULT_WAIT_S = 600
@@ -56,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let another program (a password manager, a test) drive the browser through this CDP port",
     )  # fmt: skip
     parser.add_argument("--ws-endpoint", metavar="URL", help="run the browser under this Playwright server")
+    add_https_option(parser)
 
 
 def record_sign_in(args: argparse.Namespace) -> Path:
@@ -81,7 +83,9 @@ def record_sign_in(args: argparse.Namespace) -> Path:
             else playwright.chromium.launch(**options)
         )
         try:
-            context = browser.new_context(base_url=base_url, locale=args.locale)
+            context = browser.new_context(
+                base_url=base_url, locale=args.locale, ignore_https_errors=args.ignore_https_errors
+            )
             page = context.new_page()
             page.goto("dashboard")
             print(

@@ -69,6 +69,7 @@ def portal_session(
     pause_on_failure: bool = False,
     ws_endpoint: str | None = None,
     renew_sign_in: bool = True,
+    ignore_https_errors: bool = False,
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
@@ -94,6 +95,9 @@ def portal_session(
     credentials, once, and goes on; a Submit never does, it raises ``SignedOutError`` saying
     nothing was saved.
 
+    ``ignore_https_errors`` lets the browser take a certificate it does not trust (a test deployment's, of an
+    internal CA); without it, such a portal raises ``UntrustedCertificateError`` at its first page.
+
     Arguments of the wrong type are a ``TypeError`` before any browser starts. The page belongs to this
     thread (``WrongThreadError`` elsewhere); inside a running asyncio loop, the session cannot start at all.
     """
@@ -101,6 +105,7 @@ def portal_session(
     check_session_arguments(
         username=username, password=password, totp_secret=totp_secret, locale=locale, slowmo=slowmo, trace=trace,
         headed=headed, demo_mode=demo_mode, pause_on_failure=pause_on_failure, renew_sign_in=renew_sign_in,
+        ignore_https_errors=ignore_https_errors,
     )  # fmt: skip
     if browser_name not in BROWSER_NAMES:
         raise ValueError(f"browser_name is one of {', '.join(BROWSER_NAMES)}: not {browser_name!r}")
@@ -123,7 +128,9 @@ def portal_session(
         }
         browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
         try:
-            context = browser.new_context(base_url=base_url, locale=locale, storage_state=storage_state)
+            context = browser.new_context(
+                base_url=base_url, locale=locale, storage_state=storage_state, ignore_https_errors=ignore_https_errors
+            )
             if storage_state:
                 restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
@@ -178,7 +185,7 @@ def check_session_arguments(**arguments: object) -> None:
         "locale": (str, type(None)),
         "slowmo": (int, float),
         "trace": (str, Path, type(None)),
-        **dict.fromkeys(("headed", "demo_mode", "pause_on_failure", "renew_sign_in"), (bool,)),
+        **dict.fromkeys(("headed", "demo_mode", "pause_on_failure", "renew_sign_in", "ignore_https_errors"), (bool,)),
     }
     for name, value in arguments.items():  # a flag given as "no" is true: a bool, and only a flag's, is a bool
         if not isinstance(value, expected[name]) or (isinstance(value, bool) and bool not in expected[name]):

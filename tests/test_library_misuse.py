@@ -157,6 +157,7 @@ def test_a_session_in_a_thread_running_playwright_says_to_pass_it(playwright: Pl
         pytest.param({"trace": True}, "trace is str or Path or None: not bool", id="trace-flag"),
         pytest.param({"headed": "no"}, "headed is bool: not str", id="headed-text"),
         pytest.param({"renew_sign_in": 0}, "renew_sign_in is bool: not int", id="renew-sign-in-number"),
+        pytest.param({"ignore_https_errors": "yes"}, "ignore_https_errors is bool: not str", id="https-text"),
     ],
 )
 def test_session_arguments_of_the_wrong_type_are_refused_before_a_browser_starts(

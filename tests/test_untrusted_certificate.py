@@ -12,13 +12,14 @@ from typing import ClassVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Playwright
 from suite_run import run_pytest
 from test_base_url import self_signed, served
 
+from flows import portal_session
 from flows.rest_http import untrusted_by_python
 from flows.saved_sign_in import saved_sign_in_path, write_sign_in
-from pages import PortalUnavailableError, UntrustedCertificateError
+from pages import PortalError, PortalUnavailableError, UntrustedCertificateError
 from pages.screen import Screen
 
 pytestmark = pytest.mark.tooling  # the library and the suite against a server of their own: no portal
@@ -122,3 +123,20 @@ def test_python_s_clients_say_a_certificate_they_do_not_trust_as_such(tmp_path: 
         assert said.startswith(f"Python does not trust the certificate of the server at {origin} ("), said
         assert said.endswith("in $SSL_CERT_FILE, and in $REQUESTS_CA_BUNDLE for requests")
     assert untrusted_by_python(urllib.error.URLError(ConnectionRefusedError(111, "refused")), url) is None
+
+
+@pytest.mark.parametrize("ignore_https_errors", [False, True])
+def test_a_script_s_session_says_the_certificate_or_takes_it_when_asked(
+    ignore_https_errors: bool, tmp_path: Path, playwright: Playwright
+) -> None:
+    # Given a deployment over HTTPS of an internal CA (whose every page is an error)
+    ServerError.asked = []
+    with served(self_signed(tmp_path), ServerError) as port:
+        # When a script's session signs in there
+        options = {"ignore_https_errors": ignore_https_errors, "ws_endpoint": "", "playwright": playwright}
+        with pytest.raises(PortalError) as stopped, portal_session(f"https://127.0.0.1:{port}", "u", "pw", **options):
+            pass
+
+    # Then it says the browser does not trust the certificate, or, told to take it, asks the portal for its pages
+    assert isinstance(stopped.value, UntrustedCertificateError) is not ignore_https_errors, stopped.value
+    assert ("/dashboard" in ServerError.asked) is ignore_https_errors
