@@ -195,3 +195,5 @@ def check_session_arguments(**arguments: object) -> None:
         raise ValueError(f"portal_session's slowmo is milliseconds, 0 or more: not {arguments['slowmo']}")
     if not str(arguments["username"]).strip():
         raise ValueError("portal_session's username is empty")
+    if arguments["password"] == "":  # typed, it counts against the account as a wrong one would
+        raise ValueError("portal_session's password is empty: give the user's password, or None with a saved sign-in")

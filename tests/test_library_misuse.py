@@ -169,6 +169,22 @@ def test_session_arguments_of_the_wrong_type_are_refused_before_a_browser_starts
         portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        pytest.param({"username": " "}, "username is empty", id="blank-username"),
+        pytest.param({"password": ""}, "password is empty: give the user's password, or None", id="empty-password"),
+    ],
+)
+def test_session_arguments_that_cannot_sign_in_are_refused_before_a_browser_starts(
+    arguments: dict[str, object], said: str
+) -> None:
+    given = {"username": "global-admin", "password": "password", **arguments}
+
+    with pytest.raises(ValueError, match=said):
+        portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
+
+
 def test_the_block_s_own_error_goes_on_when_it_closed_what_the_trace_records(
     base_url: str, make_user: Callable[[str], User], tmp_path: Path, playwright: Playwright
 ) -> None:
