@@ -160,8 +160,10 @@ class SavedSignIns:
                 try:
                     sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved, {"user": self.user(role)})
-                except SignInInterruptedError:  # a gateway's or the portal's trouble: this test's, not the run's
-                    raise
+                except SignInInterruptedError as interrupted:  # a gateway's or the portal's trouble: this test's
+                    # Its page is the sign-in's, not the test's: photographed here, or no failure's evidence keeps it
+                    said = f"{interrupted}{self.photographed(page, role)}"
+                    raise SignInInterruptedError(said, status=interrupted.status) from interrupted
                 except UntrustedCertificateError as untrusted:  # every test's alike, until told otherwise
                     self.stop(f"The sign-in of {role} at {self.base_url} stopped: {in_suite_terms(untrusted)}")
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for

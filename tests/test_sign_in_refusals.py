@@ -67,12 +67,16 @@ def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
         raise SignInInterruptedError("the sign-in ended at an error page (HTTP 503)", status=503)
 
     monkeypatch.setattr(sign_ins, "sign_in", interrupted)
+    monkeypatch.setattr(sign_ins, "shown_path", lambda config, path: path)
     [worker] = workers(tmp_path, 1)
 
-    with pytest.raises(SignInInterruptedError):
+    with pytest.raises(SignInInterruptedError) as failed:
         worker.path("global-admin")
 
     assert not getattr(worker.session, "shouldstop", False), "the run was stopped"
+    # ... keeping a picture of the error page, named in the message: no test's folder would keep the sign-in's page
+    shot = tmp_path / "output" / "sign-in-global-admin-stopped.png"
+    assert failed.value.status == 503 and str(failed.value).endswith(f"(the page then: {shot})"), failed.value
 
 
 class LooksConnected:
