@@ -210,3 +210,21 @@ def test_a_callback_with_a_state_never_sent_is_refused_in_the_page_s_language_wi
     assert response.status_code == 400
     assert "La connexion n’a pas pu aboutir. Reconnectez-vous. (mismatching_state)" in text
     assert "CSRF" not in text
+
+
+@pytest.mark.parametrize(("minutes_at_the_provider", "signed_in"), [(1, True), (16, False)])
+def test_a_sign_in_under_way_outlasts_a_short_session_lifetime_up_to_fifteen_minutes(
+    portal: Flask, minutes_at_the_provider: int, signed_in: bool
+) -> None:
+    # Given sessions that end after a second without a request, and a person who signs in at the provider's pages
+    portal.config["SESSION_LIFETIME"] = 1
+    client = portal.test_client()
+    back = answer(start_sign_in(client))
+
+    # When they come back after a minute there (or after more than fifteen)
+    portal.config["CLOCK"] = lambda: time.time() + minutes_at_the_provider * 60
+    response = client.get("/signin-oidc", query_string=back)
+
+    # Then the sign-in ends signed in, as at any portal; after fifteen minutes its state is gone
+    assert (response.status_code == 302) is signed_in, response.get_data(as_text=True)
+    assert (signed_in_user(client) is not None) is signed_in
