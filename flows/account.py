@@ -161,10 +161,11 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
     Raises ``ValidationError`` (with each field's message) or ``EditConflictError`` when the
     portal refuses; it then saved nothing and the form still holds the typed values. Saved, the
     Bill-to info is read back from the Account page, or from the form when the portal keeps it; a
-    ``PortalError`` there says the changes were saved. No change at all is a ``ValueError``, nothing submitted.
+    ``PortalError`` there says the changes were saved. No change at all on a form never submitted is a
+    ``ValueError``, nothing submitted; a form refused before holds its typed values, sent again as they are.
     """
     check_changes(changes)
-    if not changes:  # a Submit of the form as it is would still leave a change in the portal's log
+    if not changes and not form.submits:  # the form as it loaded: a Submit would still leave a change in the log
         raise ValueError("No changes given: name at least one field, e.g. {'city': 'Shanghai'}")
     with step(form.page, "Change fields"):
         form.fill(changes)

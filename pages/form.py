@@ -109,6 +109,7 @@ class FormPage(Screen):
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
         self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
+        self.submits = 0  # Submits selected on this form: one refused leaves the typed values, to be sent again
         self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
 
     def wait_until_ready(self) -> Self:
@@ -238,6 +239,7 @@ class FormPage(Screen):
         return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
         """
         self.message, self.answer_status = "", 0
+        self.submits += 1
         self.ready_url = None  # whatever the answer, the screen may have been left
         watched = self.watch_submit()
         try:
