@@ -149,39 +149,27 @@ def test_a_session_in_a_thread_running_playwright_says_to_pass_it(playwright: Pl
 
 
 @pytest.mark.parametrize(
-    ("arguments", "said"),
+    ("arguments", "refused", "said"),
     [
-        pytest.param({"username": None}, "username is str: not NoneType", id="no-username"),
-        pytest.param({"slowmo": "100"}, "slowmo is int or float: not str", id="slowmo-text"),
-        pytest.param({"password": 1234}, "password is str or None: not int", id="password-number"),
-        pytest.param({"trace": True}, "trace is str or Path or None: not bool", id="trace-flag"),
-        pytest.param({"headed": "no"}, "headed is bool: not str", id="headed-text"),
-        pytest.param({"renew_sign_in": 0}, "renew_sign_in is bool: not int", id="renew-sign-in-number"),
-        pytest.param({"ignore_https_errors": "yes"}, "ignore_https_errors is bool: not str", id="https-text"),
+        pytest.param({"username": None}, TypeError, "username is str: not NoneType", id="no-username"),
+        pytest.param({"slowmo": "100"}, TypeError, "slowmo is int or float: not str", id="slowmo-text"),
+        pytest.param({"password": 1234}, TypeError, "password is str or None: not int", id="password-number"),
+        pytest.param({"trace": True}, TypeError, "trace is str or Path or None: not bool", id="trace-flag"),
+        pytest.param({"headed": "no"}, TypeError, "headed is bool: not str", id="headed-text"),
+        pytest.param({"renew_sign_in": 0}, TypeError, "renew_sign_in is bool: not int", id="renew-sign-in-number"),
+        pytest.param({"ignore_https_errors": "yes"}, TypeError, "ignore_https_errors is bool: not str",
+                     id="https-text"),
+        pytest.param({"username": " "}, ValueError, "username is empty", id="blank-username"),
+        pytest.param({"password": ""}, ValueError, "password is empty: give the user's password, or None",
+                     id="empty-password"),
     ],
-)
-def test_session_arguments_of_the_wrong_type_are_refused_before_a_browser_starts(
-    arguments: dict[str, object], said: str
+)  # fmt: skip
+def test_session_arguments_that_cannot_work_are_refused_before_a_browser_starts(
+    arguments: dict[str, object], refused: type[Exception], said: str
 ) -> None:
     given = {"username": "global-admin", "password": "password", **arguments}
 
-    with pytest.raises(TypeError, match=said):
-        portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("arguments", "said"),
-    [
-        pytest.param({"username": " "}, "username is empty", id="blank-username"),
-        pytest.param({"password": ""}, "password is empty: give the user's password, or None", id="empty-password"),
-    ],
-)
-def test_session_arguments_that_cannot_sign_in_are_refused_before_a_browser_starts(
-    arguments: dict[str, object], said: str
-) -> None:
-    given = {"username": "global-admin", "password": "password", **arguments}
-
-    with pytest.raises(ValueError, match=said):
+    with pytest.raises(refused, match=said):
         portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
 
 
