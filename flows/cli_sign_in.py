@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pages.errors import TAKE_CERTIFICATE
+
 from .saved_sign_in import saved_sign_in_path
 from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE
 
 DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo users'
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where the bundled portal runs
 OPTION_SECRET_SOURCES = f"--totp-secret BASE32, or ${TOTP_SECRET_VARIABLE}"
+TAKE_CERTIFICATE_OPTION = "run with --ignore-https-errors"
 
 
 def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,9 +58,9 @@ def add_https_option(parser: argparse.ArgumentParser) -> None:
 
 
 def in_option_terms(error: BaseException | str) -> str:
-    """Return the library's message (an error's, or a row's result), naming the command line's option for the TOTP
-    secret instead of its argument."""
-    return str(error).replace(SECRET_SOURCES, OPTION_SECRET_SOURCES)
+    """Return the library's message (an error's, or a row's result), naming the command line's options for the TOTP
+    secret and for an untrusted certificate instead of the library's arguments."""
+    return str(error).replace(SECRET_SOURCES, OPTION_SECRET_SOURCES).replace(TAKE_CERTIFICATE, TAKE_CERTIFICATE_OPTION)
 
 
 def sign_in_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -42,6 +42,9 @@ UNTRUSTED_CERTIFICATE = re.compile(
     r"|certificate for this server is invalid"
 )
 
+# What an untrusted certificate's message advises; a command line or the suite names its option instead.
+TAKE_CERTIFICATE = "open the browser context with ignore_https_errors=True"
+
 # Playwright's words for a page that crashed, or whose page, context or browser was closed under an action.
 PAGE_LOST = re.compile(r"Target crashed|Page crashed|Target page, context or browser has been closed|Target closed")
 
@@ -78,7 +81,7 @@ def untrusted_certificate(error: Exception, asked: str) -> UntrustedCertificateE
     return UntrustedCertificateError(
         f"The browser does not trust the certificate of the server at {where} ({said.group(0)}): its issuer is "
         "not among the browser's trusted ones (an internal CA?). Add the issuer to this machine's trusted "
-        "certificates, or open the browser context with ignore_https_errors=True (a test deployment's only)"
+        f"certificates, or {TAKE_CERTIFICATE} (a test deployment's only)"
     )
 
 

@@ -44,6 +44,7 @@ from flows.saved_sign_in import (
 )
 from flows.sign_in import TOTP_SECRET_VARIABLE, check_secret
 from flows.trace_secrets import keep_out_of_traces, secret
+from pages.errors import TAKE_CERTIFICATE
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
 from .retries import NotTransient
@@ -252,8 +253,7 @@ class SavedSignIns:
 
 def in_suite_terms(untrusted: UntrustedCertificateError) -> str:
     """Return the library's words for an untrusted certificate, naming the suite's option instead of the context's."""
-    context_option = "open the browser context with ignore_https_errors=True"
-    return str(untrusted).replace(context_option, "run with --ignore-https-errors")
+    return str(untrusted).replace(TAKE_CERTIFICATE, "run with --ignore-https-errors")
 
 
 class RunStoppedError(SignInError, NotTransient):

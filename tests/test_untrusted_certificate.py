@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.server
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -22,6 +24,7 @@ from flows.saved_sign_in import saved_sign_in_path, write_sign_in
 from pages import PortalError, PortalUnavailableError, UntrustedCertificateError
 from pages.screen import Screen
 
+ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.tooling  # the library and the suite against a server of their own: no portal
 
 
@@ -140,3 +143,15 @@ def test_a_script_s_session_says_the_certificate_or_takes_it_when_asked(
     # Then it says the browser does not trust the certificate, or, told to take it, asks the portal for its pages
     assert isinstance(stopped.value, UntrustedCertificateError) is not ignore_https_errors, stopped.value
     assert ("/dashboard" in ServerError.asked) is ignore_https_errors
+
+
+def test_a_command_names_its_own_option_for_a_certificate_it_does_not_trust(tmp_path: Path) -> None:
+    with served(self_signed(tmp_path)) as port:
+        command = [sys.executable, "-m", "flows", "update-account", "--base-url", f"https://127.0.0.1:{port}/",
+                   "--user", "global-admin", "--password", "unused", "--customer", "Contoso", "--set",
+                   "city=Lyon"]  # fmt: skip
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode != 0
+    assert "The browser does not trust the certificate" in done.stderr, done.stderr
+    assert "or run with --ignore-https-errors" in done.stderr and "ignore_https_errors=True" not in done.stderr
