@@ -33,6 +33,7 @@ LOCKOUT_SECONDS = 5
 # The suite's own layers (plugins/): each a pytest plugin of its own (plugins.retries loads from addopts).
 pytest_plugins = [
     "plugins.browser_recovery",
+    "plugins.hang_watch",
     "plugins.sign_ins",
     "plugins.flaky",
     "plugins.quarantine",

@@ -18,7 +18,7 @@ command=${1:-}
 # after one for a test path (rooting the run there, without the project's settings).
 VALUED=" --a11y-baseline --api-client-id --api-url --auth-dir --data-seed --max-flaky --pin-workers --portal-password
  --portal-totp-secret --quarantine --role-user --run-tag --snapshot-dir --snapshot-mask --snapshot-platform
- --update-snapshots --user-domain --ws-endpoint "
+ --test-timeout --update-snapshots --user-domain --ws-endpoint "
 if [ "$command" = test ]; then
     joined=()
     while [ $# -gt 0 ]; do

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import stat
 import tempfile
 import urllib.parse
@@ -142,3 +143,28 @@ def pytest_configure(config: pytest.Config) -> None:
     junit = config.stash.get(xml_key, None)
     if junit is not None and not config.pluginmanager.has_plugin("suite-junit-attachments"):
         config.pluginmanager.register(JunitAttachments(junit), "suite-junit-attachments")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir() -> None:
+    """pytest-playwright's, made harmless: it emptied the output folder at each xdist worker's first test, so a
+    worker started again after a crash deleted the evidence of every failure before it. The run's start empties
+    the folder instead, once, before any worker (``pytest_sessionstart``)."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if not config.option.collectonly and not hasattr(config, "workerinput"):
+        empty_folder(Path(config.getoption("--output")))
+
+
+def empty_folder(folder: Path) -> None:
+    """Delete what ``folder`` holds, keeping the folder (it may be a container's mount point, which cannot go)."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)

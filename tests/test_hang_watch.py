@@ -1,0 +1,90 @@
+"""A test that hangs ends, and the run goes on (plugins/hang_watch.py).
+
+Each test runs some of tests/runs/ in a pytest of its own with a short ``--test-timeout``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from suite_run import ROOT, run_pytest
+
+from plugins.hang_watch import limit_of, limit_value
+
+pytestmark = [pytest.mark.regression, pytest.mark.tooling]
+LIMIT = "3"
+
+
+def line_of(module: str, code: str) -> int:
+    """Return the number of the line of ``tests/runs/<module>.py`` that holds ``code``."""
+    lines = (ROOT / "tests" / "runs" / f"{module}.py").read_text().splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if code in line)
+
+
+def test_a_frozen_browser_costs_one_test_which_says_where_it_hung(tmp_path: Path) -> None:
+    run = run_pytest("tests/runs/browser_hangs.py", f"--test-timeout={LIMIT}", folder=tmp_path)
+
+    frozen = "test_1_the_browser_freezes_under_this_test"
+    where = f"tests/runs/browser_hangs.py:{line_of('browser_hangs', 'page.evaluate(')} in {frozen}"
+    assert run.names("failed") == [frozen], run.output
+    assert run.messages[frozen].startswith(
+        f"The test ran past --test-timeout={LIMIT} s, at {where}: its browser was ended. The browser died"
+    ), run.messages[frozen]
+    assert run.names("passed") == ["test_2_the_next_test_gets_a_new_browser"], run.output
+
+
+def test_a_hang_in_python_costs_its_worker_and_the_run_goes_on(tmp_path: Path) -> None:
+    run = run_pytest("-n", "1", "tests/runs/python_hangs.py", f"--test-timeout={LIMIT}", folder=tmp_path)
+
+    hung = "test_2_hangs_in_python"
+    where = f"tests/runs/python_hangs.py:{line_of('python_hangs', '.wait()')} in {hung}"
+    assert run.names("failed") == ["test_1_fails_and_leaves_a_screenshot", hung], run.output
+    assert f"ran past --test-timeout={LIMIT} s, at {where}" in run.messages[hung], run.messages[hung]
+    assert "its worker gw0 was ended, and another started" in run.messages[hung], run.messages[hung]
+    assert run.names("passed") == ["test_3_the_next_test_runs_in_another_worker"], run.output
+    stacks = next((tmp_path / "test-results").glob("hung-*test_2_hangs_in_python*.txt"))
+    assert f"line {line_of('python_hangs', '.wait()')} in {hung}" in stacks.read_text()
+    # The worker started again did not empty the output folder: the failure before the hang keeps its evidence.
+    assert list((tmp_path / "test-results").glob("*test-1-fails-and-leaves-a-screenshot*/test-failed-1.png"))
+
+
+def test_a_hang_in_python_without_workers_stops_the_run_saying_why(tmp_path: Path) -> None:
+    run = run_pytest("tests/runs/python_hangs.py", f"--test-timeout={LIMIT}", folder=tmp_path)
+
+    assert run.returncode == 1, run.output
+    assert f"test_2_hangs_in_python[chromium] ran past --test-timeout={LIMIT} s" in run.output, run.output
+    assert "the run stops here" in run.output, run.output
+    assert "test_3" not in run.output, run.output
+
+
+@pytest.mark.parametrize(
+    ("options", "environment", "expected"),
+    [
+        ({}, {}, 3.0),
+        ({"usepdb": True}, {}, 0.0),
+        ({"trace": True}, {}, 0.0),
+        ({}, {"PWDEBUG": "1"}, 0.0),
+        ({"pause_on_failure": True, "headed": True}, {}, 0.0),
+        ({"pause_on_failure": True}, {}, 3.0),  # headless: nothing pauses
+    ],
+    ids=["unwatched", "pdb", "trace", "pwdebug", "paused", "pause-ignored"],
+)
+def test_no_limit_while_a_person_may_hold_the_test(
+    options: dict[str, bool], environment: dict[str, str], expected: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PWDEBUG", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    option = SimpleNamespace(**{"usepdb": False, "trace": False, "pause_on_failure": False, "headed": False, **options})
+    config = SimpleNamespace(option=option, getoption=lambda name: {"--test-timeout": 3.0}[name])
+
+    assert limit_of(config) == expected  # type: ignore[arg-type]  # the attributes limit_of reads
+
+
+@pytest.mark.parametrize("text", ["-1", "soon", "86401"])
+def test_a_limit_that_is_no_number_of_seconds_is_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="seconds"):
+        limit_value(text)
