@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from contextlib import closing
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.api_client import PortalApi
+from fixtures.api_client import ApiError, PortalApi
+from fixtures.api_tokens import ProviderTokens
+from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import NotAllowedError, edit_account, open_customer, update_customer_account
 from pages import AccountEditPage
@@ -71,3 +74,22 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     stored = api.billing_profile(customer.id)
     assert response.status == 403, f"expected 403; the portal answered {response.status} ({response.url}): {stored}"
     assert stored == customer.billing
+
+
+def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
+    customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given a help desk agent's own API token (the same client as the suite's)
+    customer = customers.create("CN")
+    user = make_user("helpdesk-agent")
+    tokens = ProviderTokens(api.tokens.base_url, user.name, user.password, user.totp_secret, api.tokens.client_id)
+
+    # When it changes the billing profile through the REST API, with the current etag
+    help_desk = PortalApi(api.base_url, user.name, user.password, tokens=tokens)
+    with closing(help_desk), pytest.raises(ApiError) as refused:
+        changed = help_desk.update_billing(customer.id, {"city": "杭州市"})
+        pytest.fail(f"expected the API to refuse the help desk agent; it saved {changed}")
+
+    # Then the API refuses with 403 and nothing changed
+    assert refused.value.status == 403, f"expected 403; the API answered {refused.value}"
+    assert api.billing_profile(customer.id) == customer.billing
