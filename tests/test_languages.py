@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, ValidationError, open_customers, submit_changes
-from pages import AccountEditPage, CustomersPage, DashboardPage
+from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.not_selected import OFFERED_NAMES
 
 pytestmark = pytest.mark.regression
@@ -74,6 +74,7 @@ def test_documented_workflow_in_each_language(
     # After you've made your changes, select Submit.
     submit_changes(form, {"city": "成都市"})
 
+    expect(AccountPage(page).confirmation).to_have_text(SAID[locale]["saved"])
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")
 
 
@@ -86,6 +87,7 @@ SAID = {
         "email": "Email must be a valid email address.",
         "conflict": "Nothing was saved",
         "no_customers": "No customers match your search.",
+        "saved": "Customer account information was updated.",
     },
     "fr-FR": {
         "postal": "Code postal n’est pas un code postal valide pour la Chine.",
@@ -94,6 +96,7 @@ SAID = {
         "email": "Adresse e-mail doit être une adresse e-mail valide.",
         "conflict": "Rien n’a été enregistré",
         "no_customers": "Aucun client ne correspond à votre recherche.",
+        "saved": "Les informations de compte client ont été mises à jour.",
     },
     "zh-CN": {
         "postal": "邮政编码不是中国的有效邮政编码。",
@@ -102,6 +105,7 @@ SAID = {
         "email": "电子邮件必须是有效的电子邮件地址。",
         "conflict": "未保存任何内容",
         "no_customers": "没有与搜索匹配的客户。",
+        "saved": "客户帐户信息已更新。",
     },
 }
 
