@@ -97,9 +97,14 @@ class Baselines:
         return shown_path(self.item.config, str(path))
 
     def command(self, mode: str, *selection: str) -> str:
-        """Return the command that writes baselines (``mode``) for this test, or for ``selection``."""
+        """Return the command that writes baselines (``mode``) for this test, or for ``selection``.
+
+        A test that checks other layers too (a screen's scans) is named with ``-m visual``: the command is about its
+        screenshots, and a finding of a layer its run left out would fail it.
+        """
         browser = ("--browser", self.browser) if self.browser != "chromium" else ()
-        chosen = selection or (self.item.nodeid,)
+        layer = ("-m", "visual") if self.item.get_closest_marker("visual") else ()
+        chosen = selection or (self.item.nodeid, *layer)
         return shlex.join(["./run.sh", "test", *chosen, f"--update-snapshots={mode}", *self.settings.options, *browser])
 
     def read(self, name: str) -> tuple[bytes | None, Image.Image | None]:

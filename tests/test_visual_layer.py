@@ -10,6 +10,7 @@ import argparse
 import os
 import random
 import re
+import shlex
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -421,3 +422,18 @@ def test_a_baseline_written_by_missing_is_attached_and_the_summary_is_not_green(
     summary.by_test[request.node.nodeid] = list(request.node.stash[RESULTS])
     summary.pytest_terminal_summary(reporter)  # type: ignore[arg-type]
     assert "1 written" in lines[0][0] and lines[0][1] == {"red": False, "yellow": True, "green": False}, lines
+
+
+def test_a_screen_s_command_makes_its_baselines_without_its_other_layers(
+    baselines_in: Callable[..., Baselines], request: pytest.FixtureRequest
+) -> None:
+    # Given a screen's test, which scans and photographs, run with -m visual (its scans left out)
+    request.node.add_marker(pytest.mark.visual)
+    baselines = baselines_in("none")
+
+    # When a screenshot is missing, the command it prints leaves the scans out as the run did
+    with pytest.raises(NotTransient) as missing:
+        baselines.missing("card", shot_of("white"), "chromium 1.0")
+
+    command = f"./run.sh test {shlex.quote(request.node.nodeid)} -m visual --update-snapshots=missing"
+    assert f"make it:            {command}" in str(missing.value), missing.value
