@@ -36,6 +36,7 @@ PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
 DEFAULT_FOLDER = "tests/baselines/visual"
 SETTINGS = pytest.StashKey[Settings]()
 READ_MASKS: set[str] = set()  # --snapshot-mask selectors Playwright read once: not asked again
+MASKED = pytest.StashKey[set[str]]()  # the --snapshot-mask selectors that found something in a test's screenshots
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -107,6 +108,12 @@ def given_masks(page: Page, selectors: Sequence[str]) -> list[Locator]:
     return [page.locator(selector) for selector in selectors]
 
 
+def note_masked(item: pytest.Item, page: Page, selectors: Sequence[str]) -> None:
+    """Note which of ``--snapshot-mask``'s selectors find something on the page: one that never does is said."""
+    found = item.stash.setdefault(MASKED, set())
+    found.update(selector for selector in selectors if selector not in found and page.locator(selector).count())
+
+
 @pytest.fixture
 def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_name: str) -> Callable[..., None]:
     """Return ``expect(page_or_locator, name, **options)``: compare a screenshot with its baseline (see the module)."""
@@ -139,6 +146,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             )
         page = target if isinstance(target, Page) else target.page
         masks = [*mask, *given_masks(page, baselines.settings.masks)]
+        note_masked(item, page, baselines.settings.masks)
         options: dict[str, Any] = dict(
             animations=animations, caret=caret, scale=scale, mask=masks, mask_color=mask_color,
             omit_background=omit_background, timeout=timeout, **({"style": style} if style else {}),
@@ -174,6 +182,8 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     if report.when == "teardown" and RESULTS in item.stash:
         report.suite_visual = item.stash[RESULTS]
         del item.stash[RESULTS]  # a rerun takes its own
+        report.suite_visual_masked = sorted(item.stash.get(MASKED, ()))
+        item.stash[MASKED] = set()
     return report
 
 
@@ -183,6 +193,7 @@ class Summary:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.by_test: dict[str, list[dict[str, Any]]] = {}  # each test's screenshots, as its last attempt took them
+        self.masked: set[str] = set()  # the --snapshot-mask selectors that found something in any screenshot
 
     @property
     def results(self) -> list[dict[str, Any]]:
@@ -192,6 +203,7 @@ class Summary:
         taken = getattr(report, "suite_visual", None)
         if taken:  # a retry's replace its first attempt's: counted once, as the test ended
             self.by_test[report.nodeid] = list(taken)
+            self.masked.update(getattr(report, "suite_visual_masked", ()))
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         reason = why_unavailable(self.config, "visual")
@@ -220,6 +232,12 @@ class Summary:
             yellow=failed and not bad,
             green=not bad and not failed,
         )
+        for selector in (mask for mask in settings.masks if mask not in self.masked):
+            terminalreporter.write_line(
+                f"  --snapshot-mask {selector!r} found nothing in any of these screenshots: masked nothing (a typo, "
+                "or not the deployment's markup?)",
+                yellow=True,
+            )
         for result in self.results:
             if result["outcome"] == "differs":
                 terminalreporter.write_line(f"  differs: {result['name']}: {result['pixels']} pixels, {result['diff']}")

@@ -84,6 +84,7 @@ def expect_here(
     expect_screenshot.use = use  # type: ignore[attr-defined]
     yield expect_screenshot
     request.node.stash[RESULTS] = []
+    request.node.stash[visual.MASKED] = set()
 
 
 def test_a_missing_baseline_fails_with_the_command_that_makes_it(page: Page, expect_here: Expect) -> None:
@@ -207,6 +208,29 @@ def test_a_mask_given_on_the_command_line_hides_a_deployment_s_changing_part(pag
     expect_here.use("none")  # type: ignore[attr-defined]
     with pytest.raises(AssertionError, match="differs from its baseline"):
         expect_here(page, "card", timeout=500)
+
+
+def test_a_mask_given_on_the_command_line_that_finds_nothing_is_said_at_the_end(
+    page: Page, expect_here: Expect, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run with two masks, one of them misspelt: it finds nothing on any screen
+    monkeypatch.setattr(visual, "why_unavailable", lambda config, layer: None)
+    page.set_content(CARD.format(who="Zhang Wei 12345678", left=0))
+    expect_here.use("all", masks=("#who", "#last-sign-in"))  # type: ignore[attr-defined]
+    expect_here(page, "card")
+
+    # When the run sums up its screenshots
+    lines: list[str] = []
+    reporter = SimpleNamespace(section=lambda *_, **__: None, write_line=lambda line, **_: lines.append(line))
+    summary = Summary(request.config)
+    summary.by_test[request.node.nodeid] = list(request.node.stash[RESULTS])
+    summary.masked = request.node.stash[visual.MASKED]
+    summary.pytest_terminal_summary(reporter)  # type: ignore[arg-type]
+
+    # Then it names the mask that masked nothing, and only that one
+    said = "\n".join(lines)
+    assert "--snapshot-mask '#last-sign-in' found nothing in any of these screenshots" in said, said
+    assert "'#who'" not in said, said
 
 
 def test_a_mask_playwright_cannot_read_fails_naming_the_option_unretried(page: Page, expect_here: Expect) -> None:
