@@ -278,12 +278,12 @@ def sign_ins(
     portal_password: str,
     totp_secret: str | None,
     tmp_path_factory: pytest.TempPathFactory,
-    worker_id: str,
     request: pytest.FixtureRequest,
 ) -> SavedSignIns:
-    """The run's saved sign-ins, one per role, shared by its xdist workers."""
+    """The run's saved sign-ins, one per role, shared by its xdist workers (a run may go without xdist)."""
     root = tmp_path_factory.getbasetemp()
-    folder = (root.parent if worker_id != "master" else root) / "sign-ins"  # one folder for the run's workers
+    worker = hasattr(request.config, "workerinput")  # not xdist's worker_id: -p no:xdist has no such fixture
+    folder = (root.parent if worker else root) / "sign-ins"  # one folder for the run's workers
     folder.mkdir(exist_ok=True)
     auth_dir = request.config.getoption("--auth-dir")
     return SavedSignIns(

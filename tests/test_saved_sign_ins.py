@@ -151,3 +151,12 @@ def test_a_saved_sign_in_cut_short_or_another_user_s_is_refused_without_quoting_
     other.write_text(json.dumps({"cookies": [], "origins": [], "user": "global-admin"}))
     with pytest.raises(SavedSignInError, match="is global-admin's, not helpdesk-agent's"):
         portal_session(portal.url, "helpdesk-agent", None, storage_state=other).__enter__()
+
+
+def test_a_run_without_xdist_signs_in_as_one_with_it(tmp_path: Path) -> None:
+    # When a screen that needs a signed-in role is checked in a run with xdist left out (-p no:xdist)
+    run = run_pytest("tests/test_screens.py", "-p", "no:xdist", "-m", "a11y", "-k", "dashboard-en-US",
+                     folder=tmp_path / "run")  # fmt: skip
+
+    # Then it signs in and passes, as with -n 0
+    assert run.returncode == 0 and run.names("passed") == sorted(run.outcomes), run.output
