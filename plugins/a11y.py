@@ -57,7 +57,14 @@ def describe(finding: Finding) -> str:
 
 
 def failure_message(
-    screen: str, locale: str, scan_: Scan, new: list[Finding], baseline: str, evidence: str, at: str = ""
+    screen: str,
+    locale: str,
+    scan_: Scan,
+    new: list[Finding],
+    baseline: str,
+    evidence: str,
+    at: str = "",
+    accept: str = "--update-a11y-baseline",
 ) -> str:
     """Say what was expected, what was found (rule, impact, elements, help link) and where the scan is."""
     lines = [
@@ -72,7 +79,7 @@ def failure_message(
         lines.extend(describe(finding) for finding in findings)
     lines.append(
         f"Expected: no findings beyond those listed for '{screen}' / {locale} in {baseline}. "
-        f"The scan: {evidence}. To accept them (say why in the file): --update-a11y-baseline"
+        f"The scan: {evidence}. To accept them (say why in the file): {accept}"
     )
     return "\n".join(lines)
 
@@ -83,6 +90,13 @@ def at_viewport(page: Page, viewport: str | None) -> str:
         return ""
     size = page.viewport_size
     return f" at the {viewport} viewport" + (f" ({size['width']} by {size['height']})" if size else "")
+
+
+def how_to_accept(config: pytest.Config) -> str:
+    """Return the options that accept a run's findings: a deployment's go to a file of its own, never the bundled's."""
+    if target(config) and not config.getoption("--a11y-baseline"):
+        return "--a11y-baseline PATH --update-a11y-baseline (a file of this deployment's own)"
+    return "--update-a11y-baseline"
 
 
 @pytest.fixture
@@ -117,7 +131,8 @@ def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Cal
         write_atomically(evidence, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))
         attach(item, "json", name, path=evidence)
         shown = shown_path(config, str(path)), shown_path(config, str(evidence))
-        raise NotTransient(failure_message(screen, locale, found, compared.new, *shown, at=at_viewport(page, viewport)))
+        raise NotTransient(failure_message(screen, locale, found, compared.new, *shown, at=at_viewport(page, viewport),
+                                           accept=how_to_accept(config)))  # fmt: skip
 
     return check
 

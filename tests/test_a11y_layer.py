@@ -52,6 +52,22 @@ def test_a_new_finding_says_the_rule_impact_elements_and_help_link(page: Page, c
     assert "\n      p\n" in said and "insufficient color contrast of 1.91" in said, said
 
 
+def test_a_deployment_s_finding_says_how_to_accept_it_in_a_file_of_its_own(
+    page: Page, check_accessibility: Check, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run against a deployment with no baseline of its own (--update-a11y-baseline alone is refused there)
+    monkeypatch.setattr(request.config.option, "base_url", "https://pc.example/")
+    monkeypatch.setattr(request.config.option, "a11y_baseline", None)
+    page.set_content(GREY_ON_WHITE.format(lang="en-US"))
+
+    # When a finding fails the screen, then it names the options that accept it
+    with pytest.raises(NotTransient) as found:
+        check_accessibility(page, "account", "en-US")
+    request.node.stash[SCANS] = []
+
+    assert "To accept them (say why in the file): --a11y-baseline PATH --update-a11y-baseline" in str(found.value)
+
+
 FOUND = ("accessibility", NotTransient("Accessibility of screen 'account' in en-US: 1 new finding(s)"))
 DIFFERS = ("desktop viewport", AssertionError("Screenshot 'account-en-US-desktop' differs from its baseline"))
 NARROW_DIFFERS = ("narrow viewport", AssertionError("Screenshot 'account-en-US-narrow' differs from its baseline"))
