@@ -25,6 +25,7 @@ from flows.browser import (
     ws_endpoint_or_env,
 )
 from flows.cli_sign_in import LOOPBACK
+from flows.rest_http import never_proxy_loopback
 from pages import BillingProfile
 from plugins.retries import attempt_output_path
 
@@ -64,7 +65,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-html read their paths
 def pytest_configure(config: pytest.Config) -> None:
-    """A run that only lists the tests writes no report: the last run's (a failure's among them) stays."""
+    """A run that only lists the tests writes no report: the last run's (a failure's among them) stays. A proxy
+    set for the world outside never carries this machine's own requests (``never_proxy_loopback``)."""
+    never_proxy_loopback()
     if config.option.collectonly:
         config.option.xmlpath = None
         config.option.htmlpath = None

@@ -37,6 +37,7 @@ from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserEr
 from .cli_sign_in import add_https_option, add_sign_in_arguments, in_option_terms, password_for, sign_in_options
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
+from .rest_http import never_proxy_loopback
 from .workers import workers_running
 
 EXIT_USAGE = 2  # as argparse exits for a bad command line
@@ -152,6 +153,7 @@ def update_account(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the command, and turn what went wrong into an exit code."""
     args = build_parser().parse_args(argv)
+    never_proxy_loopback()
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
     if args.command == "browser":
         return report_browser()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import http.client
 import json
+import os
 import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import MutableMapping
 from typing import Any
 
 from pages.errors import GATEWAY_DOWN, UntrustedCertificateError
@@ -27,6 +29,25 @@ def excerpt(text: str) -> str:
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def never_proxy_loopback(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Add this machine's own addresses to ``$no_proxy`` and ``$NO_PROXY`` when a proxy is set in ``environ``.
+
+    A company's network sets ``$http_proxy`` for the world outside; Python's clients (urllib, requests) send every
+    request through it, their own machine's too, unless ``$no_proxy`` names it. A proxy cannot reach this machine's
+    loopback (a bundled portal and its identity provider, a Playwright server here): the sign-in failed there. Called
+    by the suite and the commands at their start; ``*`` (nothing proxied) and names already listed stay as they are.
+    """
+    if not any(environ.get(name) or environ.get(name.upper()) for name in PROXY_VARIABLES):
+        return
+    for name in ("no_proxy", "NO_PROXY"):
+        listed = [entry.strip() for entry in environ.get(name, "").split(",") if entry.strip()]
+        missing = [host for host in LOOPBACK_HOSTS if host not in listed]
+        if "*" not in listed and missing:
+            environ[name] = ",".join(listed + missing)
 
 
 def site_of(url: str) -> tuple[str, str, int | None]:
