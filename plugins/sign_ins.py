@@ -188,9 +188,14 @@ class SavedSignIns:
     def photographed(self, page: Page, role: str) -> str:
         """Keep a screenshot of the page where the run's own sign-in of ``role`` stopped; say where it is, if taken.
 
-        No test has failed yet (the sign-in is a fixture's), so no test's folder would keep it.
+        No test has failed yet (the sign-in is a fixture's), so no test's folder would keep it. A later one (a retry's)
+        is numbered, not written over it: taken under the role's lock, no other worker takes one meanwhile.
         """
-        path = Path(self.session.config.getoption("--output"), f"sign-in-{role}-stopped.png")
+        folder = Path(self.session.config.getoption("--output"))
+        path, taken = folder / f"sign-in-{role}-stopped.png", 1
+        while path.exists():
+            taken += 1
+            path = folder / f"sign-in-{role}-stopped-{taken}.png"
         try:
             page.screenshot(path=path, full_page=True)
         except PlaywrightError:  # a page gone: the message says enough

@@ -22,11 +22,16 @@ pytestmark = pytest.mark.tooling  # the plugin with a stand-in browser: no porta
 
 
 class NoBrowser:
-    """Opens contexts whose pages take no screenshot: the sign-in itself is the test's stand-in."""
+    """Opens contexts whose pages write a stand-in for a screenshot: the sign-in itself is the test's stand-in."""
 
     def new_context(self, **_: Any) -> SimpleNamespace:
-        page = SimpleNamespace(screenshot=lambda **_: None)
+        page = SimpleNamespace(screenshot=self.screenshot)
         return SimpleNamespace(new_page=lambda: page, close=lambda: None)
+
+    @staticmethod
+    def screenshot(path: Path, **_: Any) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"a picture")
 
 
 def workers(folder: Path, count: int) -> list[SavedSignIns]:
@@ -77,6 +82,13 @@ def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
     # ... keeping a picture of the error page, named in the message: no test's folder would keep the sign-in's page
     shot = tmp_path / "output" / "sign-in-global-admin-stopped.png"
     assert failed.value.status == 503 and str(failed.value).endswith(f"(the page then: {shot})"), failed.value
+
+    # When the test's retry meets the same trouble, its picture is kept beside the first, not over it
+    with pytest.raises(SignInInterruptedError) as failed_again:
+        worker.path("global-admin")
+    again = tmp_path / "output" / "sign-in-global-admin-stopped-2.png"
+    assert str(failed_again.value).endswith(f"(the page then: {again})"), failed_again.value
+    assert shot.exists() and again.exists()
 
 
 class LooksConnected:
