@@ -124,6 +124,7 @@ def test_add_customer_with_a_country_the_list_does_not_offer_says_so_at_once(
     # Given a new customer in a country the form's list does not have (by code, or by name)
     values = {**customers.values("US"), "country": country}
     admin_page.set_default_timeout(5_000)  # "at once": a wait for the option would end in Playwright's timeout
+    admin_page.set_default_navigation_timeout(30_000)  # a deployment's pages may come slowly: only waits are short
 
     # When it is added, then the error names the value and the options the list has; nothing was sent
     with pytest.raises(ValidationError, match=rf"'{country}' is not among the form's Country/Region options \(.*"):
@@ -152,6 +153,7 @@ def test_add_customer_by_a_role_not_offered_it_is_not_allowed_at_once(
 ) -> None:
     page = page_as("helpdesk-agent")
     page.set_default_timeout(5_000)  # "at once": a wait for the link would end in Playwright's timeout
+    page.set_default_navigation_timeout(30_000)  # a deployment's pages may come slowly: only waits are short
 
     with pytest.raises(NotAllowedError, match="may not add customers"):
         add_customer(page, NewCustomer(**customers.values("US")))
