@@ -4,11 +4,11 @@ Playwright's own timeouts bound what waits on a page, but not everything: closin
 ``evaluate`` or any call to a browser that froze (its process stopped, not gone) or to a
 Playwright server gone silent waits for ever, and so would the run until CI's job timeout ends it
 without a report. Each attempt of a test (setup, call and teardown) is watched: past
-``--test-timeout`` seconds its browser is ended, so the call it hangs in fails as a dead
-browser's would (the test fails saying where it hung; the next test starts another browser). If
-the test still does not end (a browser elsewhere, or a hang in Python), the process prints every
-thread's stack and exits: with ``-n``, xdist reports the test as crashed and starts another
-worker; without, the run stops there, saying why.
+``--test-timeout`` seconds (or a test's own ``@pytest.mark.test_timeout(seconds)``) its browser is
+ended, so the call it hangs in fails as a dead browser's would (the test fails saying where it hung;
+the next test starts another browser). If the test still does not end (a browser elsewhere, or a
+hang in Python), the process writes every thread's stack and exits: with ``-n``, xdist reports the
+test as crashed and starts another worker; without, the run stops there, saying why.
 
 pytest-timeout does either of its two things, not this: raising from a signal handler inside
 Playwright's event loop leaves the worker's Playwright broken for every later test, and ending the
@@ -88,9 +88,10 @@ def where_in_project(frames: traceback.StackSummary) -> str:
 class HangWatch:
     """The watch over one attempt of a test, from its setup to the end of its teardown."""
 
-    def __init__(self, item: pytest.Item, limit: float) -> None:
+    def __init__(self, item: pytest.Item, limit: float, limit_named: str) -> None:
         self.item = item
         self.limit = limit
+        self.limit_named = limit_named  # "--test-timeout=300 s", or the test's own mark
         self.hung_at: str | None = None  # where the main thread was when the limit passed
         self.stack = ""
         self.phase = "setup"  # then "call", "teardown": said in xdist's report of a worker it ended
@@ -113,9 +114,9 @@ class HangWatch:
         self.hung_at, self.stack = where_in_project(frames), "".join(frames.format())
         ended = self._end_browser()
         log.error(
-            "%s ran past --test-timeout=%g s, at %s: %s",
+            "%s ran past %s, at %s: %s",
             self.item.nodeid,
-            self.limit,
+            self.limit_named,
             self.hung_at,
             ended or "no browser of this machine to end",
         )
@@ -141,7 +142,7 @@ class HangWatch:
         """
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         said = (
-            f"{self.item.nodeid} ran past --test-timeout={self.limit:g} s, at {self.hung_at}, and had not ended "
+            f"{self.item.nodeid} ran past {self.limit_named}, at {self.hung_at}, and had not ended "
             f"{self.grace:g} s after its browser was ended: "
             + (f"its worker {worker} was ended, and another started" if worker else "the run stops here")
         )
@@ -183,8 +184,13 @@ def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: obj
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     limit = limit_of(item.config)
+    named = f"--test-timeout={limit:g} s"
+    marker = item.get_closest_marker("test_timeout")
+    if limit and marker is not None:  # a test's own limit, where one is known to need more (or less)
+        limit = limit_value(str(marker.args[0]))
+        named = f"its test_timeout mark's {limit:g} s"
     if limit:
-        item.stash[WATCH] = HangWatch(item, limit)
+        item.stash[WATCH] = HangWatch(item, limit, named)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -211,7 +217,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     watch = item.stash.get(WATCH, None)
     if watch is None or watch.hung_at is None or not report.failed:
         return report
-    headline = f"The test ran past --test-timeout={watch.limit:g} s, at {watch.hung_at}: its browser was ended"
+    headline = f"The test ran past {watch.limit_named}, at {watch.hung_at}: its browser was ended"
     crash = getattr(report.longrepr, "reprcrash", None)
     if crash is not None:
         crash.message = f"{headline}. {crash.message}"

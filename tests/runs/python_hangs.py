@@ -1,11 +1,15 @@
-"""Run by tests/test_hang_watch.py with a short --test-timeout and -n 1: a test hangs in Python, where ending its
-browser does not reach; its worker ends, and another runs the next test. The failure before it keeps its evidence."""
+"""Run by tests/test_hang_watch.py, with -n 1 or none: a test hangs in Python, where ending its browser does not
+reach, and is ended by its own short limit; its worker ends, and another runs the next test. The failure before it
+keeps its evidence."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from playwright.sync_api import Page
+
+HANG_LIMIT_S = 5
 
 
 def test_1_fails_and_leaves_a_screenshot(page: Page) -> None:
@@ -14,6 +18,7 @@ def test_1_fails_and_leaves_a_screenshot(page: Page) -> None:
     assert page.text_content("p") == "a failure on purpose"
 
 
+@pytest.mark.test_timeout(HANG_LIMIT_S)
 def test_2_hangs_in_python(page: Page) -> None:
     threading.Event().wait()  # never set
 
