@@ -36,6 +36,7 @@ from pages import (
     UnknownPageError,
     ValidationError,
 )
+from pages.addresses import screen_addresses
 from pages.errors import GATEWAY_DOWN
 
 from . import rest
@@ -86,7 +87,7 @@ def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None
     while not (stop is not None and stop.is_set()):
         started, look = time.monotonic(), context.new_page()
         try:  # loaded, not just begun: a page closed while it loads may never close (with routes set)
-            answer = look.goto(DashboardPage.PATH, timeout=LOOK_TIMEOUT_MS)
+            answer = look.goto(screen_addresses().dashboard, timeout=LOOK_TIMEOUT_MS)
             if answer is None or answer.status < 500:
                 return look
         except PlaywrightError:  # refused, reset, or no answer in time: still gone; a dead browser is no look

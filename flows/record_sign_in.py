@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from pages import DashboardPage, SignInError
+from pages.addresses import screen_addresses
 
 from .base_url import base_url_argument, normalize_base_url
 from .browser import (
@@ -87,7 +88,7 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 base_url=base_url, locale=args.locale, ignore_https_errors=args.ignore_https_errors
             )
             page = context.new_page()
-            page.goto("dashboard")
+            page.goto(screen_addresses().dashboard)
             print(
                 f"Sign in to {base_url} as {args.user} in the browser (the verification too); "
                 f"waiting up to {args.wait:.0f} s. The sign-in will be saved to {path}.",

@@ -17,6 +17,7 @@ import pyotp
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
+from pages.addresses import screen_addresses
 from pages.errors import address_of, document_status
 from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
 
@@ -99,13 +100,13 @@ def sign_in(
     """
     check_secret(totp_secret)  # the environment's is checked when a code is asked for: a sign-in may need none
     with step(page, f"Sign in as {username}"):
-        dashboard = DashboardPage(page)
+        dashboard, address = DashboardPage(page), screen_addresses().dashboard
         try:
-            dashboard.goto(dashboard.PATH)
+            dashboard.goto(address)
             answered = answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         except SignInError as error:
             where = address_of(page.url)
-            if where.endswith(f"/{dashboard.PATH}") and document_status(page) == 404:  # no portal there to refuse
+            if where.endswith(f"/{address}") and document_status(page) == 404:  # no portal there to refuse
                 raise SignInError(
                     f"{error}. Nothing of the portal is at {where}, where its Dashboard should be: is the portal's "
                     "address (--base-url) right?"

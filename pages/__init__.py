@@ -1,6 +1,7 @@
 """Page objects for the customer account workflow of Partner Center operated by 21Vianet."""
 
 from .account import AccountEditPage, AccountPage, AddCustomerPage
+from .addresses import ScreenAddresses, screen_addresses, use_screen_addresses
 from .customers import CustomerPage, CustomersPage
 from .dashboard import DashboardPage
 from .errors import (
@@ -48,6 +49,7 @@ __all__ = [
     "PageError",
     "PortalError",
     "PortalUnavailableError",
+    "ScreenAddresses",
     "ScreenLeftError",
     "SignInError",
     "SignInInterruptedError",
@@ -58,4 +60,6 @@ __all__ = [
     "UntrustedCertificateError",
     "ValidationError",
     "WrongThreadError",
+    "screen_addresses",
+    "use_screen_addresses",
 ]

@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from .account_loading import NO_VALUES_YET, shown_sections
+from .addresses import screen_addresses
 from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
@@ -47,8 +48,8 @@ class AccountPage(Screen):
         self.bill_to_heading = bill_to_heading(page)
 
     def open(self, customer_id: str) -> AccountPage:
-        """Go straight to the Account page of the customer with this Microsoft ID."""
-        self.goto(f"customers/{customer_id}/account")
+        """Go straight to the Account page of the customer with this Microsoft ID (``screen_addresses().account``)."""
+        self.goto(screen_addresses().of("account", customer_id))
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> AccountPage:
@@ -130,8 +131,12 @@ class AccountEditPage(FormPage):
         self.country = page.get_by_label(field_label("country"))
 
     def open(self, customer_id: str) -> AccountEditPage:
-        """Go straight to the edit form of the customer with this Microsoft ID."""
-        self.goto(f"customers/{customer_id}/account/edit")
+        """Go straight to the edit form of the customer with this Microsoft ID (at ``screen_addresses().edit``; where
+        the form has no address of its own, by the Account page's Edit)."""
+        addresses = screen_addresses()
+        if not addresses.edit:
+            return AccountPage(self.page).open(customer_id).edit()
+        self.goto(addresses.of("edit", customer_id))
         return self.wait_until_ready()
 
     def fill(self, values: Mapping[str, str]) -> Self:

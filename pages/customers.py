@@ -9,6 +9,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
+from .addresses import screen_addresses
 from .errors import AmbiguousCustomerError, NotAllowedError, PortalError, UnknownPageError
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu, menu_item
@@ -45,7 +46,7 @@ class CustomersPage(Screen):
     been unchanged for ``GRACE_MS`` (rows drawn a few at a time).
     """
 
-    PATH = "customers"
+    PATH = "customers"  # the bundled portal's: a deployment's is ``screen_addresses().customers``
     QUIET_MS = 500  # a list without aria-busy: unchanged this long after a change is its answer (as networkidle)
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
     LOOKS = 5  # ... looked at again at most this often when redrawn whole or loaded anew meanwhile
@@ -83,7 +84,7 @@ class CustomersPage(Screen):
 
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
-        self.goto(self.PATH)
+        self.goto(screen_addresses().customers)
         return self.wait_until_ready()
 
     def wait_until_ready(self, *, quiet_ms: int | None = None) -> CustomersPage:
@@ -290,8 +291,8 @@ class CustomerPage(Screen):
         return self.found_ready()
 
     def open(self, customer_id: str) -> CustomerPage:
-        """Go straight to the customer with this Microsoft ID."""
-        self.goto(f"customers/{customer_id}")
+        """Go straight to the customer with this Microsoft ID (at ``screen_addresses().customer``)."""
+        self.goto(screen_addresses().of("customer", customer_id))
         return self.wait_until_ready()
 
     def account(self) -> AccountPage:

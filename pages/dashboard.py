@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from .addresses import screen_addresses
 from .customers import CustomersPage
 from .screen import Screen, menu
 from .strings import any_language
@@ -12,7 +13,7 @@ from .strings import any_language
 class DashboardPage(Screen):
     """The partner's home screen; its menu leads to Customers."""
 
-    PATH = "dashboard"
+    PATH = "dashboard"  # the bundled portal's: a deployment's is ``screen_addresses().dashboard``
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -21,7 +22,7 @@ class DashboardPage(Screen):
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""
-        self.goto(self.PATH)
+        self.goto(screen_addresses().dashboard)
         return self.wait_until_ready()
 
     def wait_until_ready(self) -> DashboardPage:

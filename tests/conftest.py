@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import secrets
@@ -24,6 +25,7 @@ from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
 from pages import UntrustedCertificateError
+from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, use_screen_addresses
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
@@ -32,6 +34,14 @@ from plugins.sign_ins import ROLES, SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 EDITING_ROLES = ROLES[:3]
+
+
+def screen_addresses_value(text: str) -> ScreenAddresses:
+    """Parse ``--screen-addresses``; a wrong one is a usage error."""
+    try:
+        return ScreenAddresses.parse(text)
+    except (ValueError, TypeError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,6 +66,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID",
         help="the public client (Secure Application Model) the API's tokens are asked for, where no saved sign-in "
         f"records one (default: ${API_CLIENT_VARIABLE}; else the bundled provider's)",
+    )
+    group.addoption(
+        "--screen-addresses",
+        type=screen_addresses_value,
+        default=os.environ.get(ADDRESSES_VARIABLE) or None,
+        metavar="SCREEN=ADDRESS,...",
+        help="where the deployment keeps the screens the tests open by address, below --base-url, e.g. "
+        "'customers=commerce/customers,customer=commerce/customers/{id},account=commerce/customers/{id}/account,"
+        f"edit=' ({{id}}: the customer's Microsoft ID; an empty edit: opened by Edit). Default: ${ADDRESSES_VARIABLE}, "
+        "else the bundled portal's",
     )
     group.addoption(
         "--demo-mode",
@@ -100,6 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
     never overwrite each other.
     """
     option = config.option
+    use_screen_addresses(option.screen_addresses)  # None: the bundled portal's
     # One seed and one tag for the whole run: xdist's workers take the controller's.
     given = getattr(config, "workerinput", {})
     option.data_seed = given.get(

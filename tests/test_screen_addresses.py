@@ -1,0 +1,73 @@
+"""A deployment that keeps its screens at other addresses (Partner Center keeps Customers under /commerce/): the
+tests that open screens by address pass against it once told where (``--screen-addresses``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from portal_process import PortalProcess
+from suite_run import run_pytest
+
+from fixtures.identity import DEMO_TOTP_SECRET
+from pages.addresses import ScreenAddresses
+
+pytestmark = pytest.mark.regression
+UNDER = "/commerce"
+LAID_OUT = (
+    "dashboard=commerce/dashboard,customers=commerce/customers,customer=commerce/customers/{id},"
+    "account=commerce/customers/{id}/account,edit="  # the form opened by the Account page's Edit
+)
+
+
+@pytest.mark.bundled
+def test_tests_that_open_screens_by_address_pass_where_told_the_deployment_s_addresses(tmp_path: Path) -> None:
+    # Given the bundled portal serving its screens below /commerce
+    portal = PortalProcess.start(tmp_path, "--screens-under", UNDER)
+    target = [f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
+    try:
+        # When the tests that open the edit form by address run, told where its screens are, and then not told
+        told = run_pytest("tests/test_validation.py", *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
+        not_told = run_pytest("tests/test_validation.py", *target, "-x", folder=tmp_path / "b")
+    finally:
+        portal.stop()
+
+    # Then they pass where told, and fail where not, the Dashboard's address the first to miss
+    assert len(told.outcomes) >= 3, told.output
+    assert told.names("passed") == sorted(told.outcomes), told.output
+    assert not_told.names("passed") == [], not_told.output
+    assert "/dashboard" in not_told.output, not_told.output
+
+
+@pytest.mark.tooling
+def test_screens_not_named_keep_the_bundled_portal_s_addresses() -> None:
+    addresses = ScreenAddresses.parse(" account = commerce/customers/{id}/account , edit= ")
+
+    assert addresses == ScreenAddresses(account="commerce/customers/{id}/account", edit="")
+    assert addresses.of("account", "a b/c") == "commerce/customers/a%20b%2Fc/account"
+    assert addresses.of("customer", "42") == "customers/42"
+
+
+@pytest.mark.tooling
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("account=commerce/account", "must hold {id} once"),
+        ("customer=c/{id}/{id}", "must hold {id} once"),
+        ("account=a/{id}/{tenant}", "braces other than {id}"),
+        ("dashboard=", "empty"),
+        ("home=x", "SCREEN=ADDRESS with SCREEN one of dashboard, customers, customer, account, edit"),
+        ("account", "SCREEN=ADDRESS"),
+    ],
+)
+def test_addresses_the_page_objects_cannot_use_are_refused(text: str, said: str) -> None:
+    with pytest.raises(ValueError, match=f".*{said.replace('{', '[{]')}"):
+        ScreenAddresses.parse(text)
+
+
+@pytest.mark.tooling
+def test_a_wrong_screen_addresses_option_is_a_usage_error(tmp_path: Path) -> None:
+    run = run_pytest("--screen-addresses=account=nowhere", "--collect-only", folder=tmp_path)
+
+    assert run.returncode == 4, run.output
+    assert "the account screen's address 'nowhere' must hold {id} once" in run.output, run.output
