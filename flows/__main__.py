@@ -15,7 +15,6 @@ Steps go to standard error, the resulting profile to standard output as JSON. Ex
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -35,6 +34,7 @@ from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 from .cli_sign_in import add_https_option, add_sign_in_arguments, in_option_terms, password_for, sign_in_options
+from .console import escape_what_stdout_cannot_spell, json_for_stdout
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .rest_http import never_proxy_loopback
@@ -146,7 +146,7 @@ def update_account(args: argparse.Namespace) -> int:
     }
     with portal_session(args.base_url, args.user, password_for(args), **options) as page:
         profile = update_customer_account(page, args.customer, changes)
-    print(json.dumps(profile.as_dict(), ensure_ascii=False, indent=2))
+    print(json_for_stdout(profile.as_dict()))
     return 0
 
 
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the command, and turn what went wrong into an exit code."""
     args = build_parser().parse_args(argv)
     never_proxy_loopback()
+    escape_what_stdout_cannot_spell()  # names in any script, under any locale
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
     if args.command == "browser":
         return report_browser()

@@ -1,0 +1,31 @@
+"""Standard output that takes any text, whatever the locale's encoding.
+
+The commands print customers' names and addresses, in Chinese and French. Under a locale whose encoding cannot
+spell them (``LANG=en_US.ISO-8859-1``, ``PYTHONIOENCODING=latin-1``) ``print`` raised ``UnicodeEncodeError``
+after the work was done: the account saved, then the command failed without its output. Standard error escapes
+what it cannot spell (Python's ``backslashreplace``); standard output now does the same, and JSON is written
+with ASCII escapes there, so it still reads back as the same values.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from typing import Any
+
+
+def escape_what_stdout_cannot_spell() -> None:
+    """Make ``print`` escape a character the output's encoding lacks (``\\u8d8b``) instead of failing on it."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":  # a chosen handler is kept
+        sys.stdout.reconfigure(errors="backslashreplace")
+
+
+def json_for_stdout(data: Any) -> str:
+    """Return ``data`` as indented JSON: its characters as they are where standard output spells them, else escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return json.dumps(data, indent=2)
+    return text
