@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,10 @@ from pages import BillingProfile
 from plugins.retries import attempt_output_path
 
 LOCKOUT_SECONDS = 5
+# Fontconfig chooses a page's default fonts in the machine's language (LC_ALL, LC_CTYPE, LANG): under zh_CN.UTF-8 its
+# sans-serif is WenQuanYi Zen Hei, not DejaVu Sans, and every screen differed from its baseline. A browser the suite
+# launches asks in the C locale's language, as the baselines were made, whatever the machine's locale.
+FONT_LANGUAGE = {"FC_LANG": "en"}
 
 # The suite's own layers (plugins/): each a pytest plugin of its own (plugins.retries loads from addopts).
 pytest_plugins = [
@@ -176,6 +181,8 @@ def browser_type_launch_args(
         )
     except BrowserNotFoundError as error:
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+    if ws_endpoint is None:  # screens look the same in any locale (a server's browser has its own environment)
+        extra["env"] = {**os.environ, **FONT_LANGUAGE}
     return {**extra, **browser_type_launch_args}
 
 
