@@ -1,0 +1,29 @@
+"""The suite in a checkout it may not write (mounted read-only, another user's): reports go where told."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.tooling
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_cache_folder_that_cannot_be_written_leaves_a_passing_run_green_with_its_reports(tmp_path: Path) -> None:
+    # Given a cache that cannot be made (as .pytest_cache in a read-only checkout): a file where its folder would be
+    (tmp_path / "a-file").touch()
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    command = [sys.executable, "-m", "pytest", "tests/test_library.py", "-k", "a_base_url_without_http",
+               "-o", f"cache_dir={tmp_path / 'a-file' / 'cache'}", f"--junitxml={tmp_path / 'junit.xml'}",
+               f"--html={tmp_path / 'report.html'}", f"--output={tmp_path / 'test-results'}"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    # Then pytest's warning about its cache is said, and neither fails the run nor loses its reports
+    assert done.returncode == pytest.ExitCode.OK, done.stdout + done.stderr
+    assert "PytestCacheWarning" in done.stdout
+    assert (tmp_path / "junit.xml").exists() and (tmp_path / "report.html").exists()
