@@ -14,6 +14,16 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 # --- 1. Python packages --------------------------------------------------------------
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
     { say "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))."; exit 1; }
+# A virtual environment made elsewhere (restored from a CI cache of another image, another user's) may name a Python
+# that is not here or not allowed: said at once, before any browser is looked for (or installed) through it.
+if [ -L "$VENV/bin/python" ] || [ -e "$VENV/bin/python" ]; then
+    "$VENV/bin/python" -c '' 2>/dev/null || {
+        made=$(sed -n 's/^home *= *//p' "$VENV/pyvenv.cfg" 2>/dev/null || true)
+        say "the virtual environment $VENV does not run here${made:+ (made with the Python in $made)}: its Python is" \
+            "missing or not allowed to this user; remove it (rm -rf $VENV), or set VENV to another folder, and run again"
+        exit 1
+    }
+fi
 stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     if [ ! -x "$VENV/bin/python" ]; then

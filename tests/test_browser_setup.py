@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -107,4 +108,22 @@ def test_setup_with_a_chromium_path_that_names_nothing_stops_without_installing_
 
     assert done.returncode == 1, done.stderr
     assert "CHROMIUM_PATH='/nonexistent/chrome' is not an executable file" in done.stderr, done.stderr
+    assert "installing" not in done.stderr, done.stderr  # neither Playwright's download nor apt's package
+
+
+def test_setup_with_a_virtual_environment_whose_python_is_not_here_says_so_before_any_install(tmp_path: Path) -> None:
+    # Given a virtual environment restored from another machine's cache: installed, but its Python is not here
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").symlink_to("/nonexistent/bin/python3.11")
+    (tmp_path / "pyvenv.cfg").write_text("home = /nonexistent/bin\n")
+    installed = hashlib.sha256((root / "pyproject.toml").read_bytes() + (root / "constraints.txt").read_bytes())
+    (tmp_path / f".installed-{installed.hexdigest()[:16]}").touch()
+
+    done = subprocess.run(["bash", "scripts/setup.sh"], cwd=root, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "VENV": str(tmp_path)})  # fmt: skip
+
+    assert done.returncode == 1, done.stderr
+    said = f"[setup] the virtual environment {tmp_path} does not run here (made with the Python in /nonexistent/bin)"
+    assert done.stderr.startswith(said), done.stderr
     assert "installing" not in done.stderr, done.stderr  # neither Playwright's download nor apt's package
