@@ -10,6 +10,7 @@ properties and, as CI servers read attachments, as ``[[ATTACHMENT|path]]`` lines
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import shutil
@@ -155,16 +156,36 @@ def delete_output_dir() -> None:
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
-    if not config.option.collectonly and not hasattr(config, "workerinput"):
-        empty_folder(Path(config.getoption("--output")))
-
-
-def empty_folder(folder: Path) -> None:
-    """Delete what ``folder`` holds, keeping the folder (it may be a container's mount point, which cannot go)."""
-    if not folder.is_dir():
+    if config.option.collectonly or hasattr(config, "workerinput"):
         return
+    folder = Path(config.getoption("--output"))
+    kept = empty_folder(folder)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if kept and reporter is not None:  # another user's (a run as root before), read-only: its files stay among ours
+        reporter.write_line(
+            f"{folder}: {len(kept)} of the last run's files could not be deleted ({kept[0]}: {kept[0].strerror}); "
+            "they stay among this run's evidence: delete them (as the user who made them)",
+            yellow=True,
+        )
+
+
+def empty_folder(folder: Path) -> list[OSError]:
+    """Delete what ``folder`` holds, keeping the folder (it may be a container's mount point, which cannot go);
+    return why each entry that stayed could not be deleted."""
+    kept: list[OSError] = []
+
+    def note(error: OSError) -> None:
+        if error.errno != errno.ENOTEMPTY:  # a folder left holding what could not be deleted: that is said
+            kept.append(error)
+
+    if not folder.is_dir():
+        return kept
     for entry in folder.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, onerror=lambda _function, _path, raised: note(raised[1]))
+            else:
+                entry.unlink(missing_ok=True)
+        except OSError as error:
+            note(error)
+    return kept

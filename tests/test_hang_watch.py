@@ -1,4 +1,4 @@
-"""A test that hangs ends, and the run goes on (plugins/hang_watch.py).
+"""A test that hangs ends, and the run goes on (plugins/hang_watch.py), its evidence and the last failures' kept.
 
 Each test runs some of tests/runs/ in a pytest of its own, where the test that hangs has a short limit of its own.
 """
@@ -6,12 +6,14 @@ Each test runs some of tests/runs/ in a pytest of its own, where the test that h
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from suite_run import ROOT, run_pytest
 
+from plugins.evidence import empty_folder
 from plugins.hang_watch import limit_of, limit_value
 
 pytestmark = [pytest.mark.regression, pytest.mark.tooling]
@@ -88,3 +90,27 @@ def test_no_limit_while_a_person_may_hold_the_test(
 def test_a_limit_that_is_no_number_of_seconds_is_refused(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="seconds"):
         limit_value(text)
+
+
+def test_the_last_run_s_files_that_cannot_be_deleted_are_said_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the last run's evidence, two files of which this user may not delete (another user's, read-only)
+    (tmp_path / "shot.png").write_bytes(b"a picture")
+    (tmp_path / "kept.png").write_bytes(b"another's picture")
+    (tmp_path / "test-a").mkdir()
+    (tmp_path / "test-a" / "trace.zip").write_bytes(b"a trace")
+    (tmp_path / "test-a" / "kept.zip").write_bytes(b"another's trace")
+    unlink = os.unlink
+
+    def refused_for_kept(path: str | Path, *args: object, **kwargs: object) -> None:
+        if Path(path).name.startswith("kept"):
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refused_for_kept)
+
+    kept = empty_folder(tmp_path)
+
+    assert sorted(Path(error.filename).name for error in kept) == ["kept.png", "kept.zip"]
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["kept.png", "kept.zip", "test-a"]
