@@ -24,8 +24,8 @@ from fixtures.test_data import CustomerFactory
 from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
-from pages import UntrustedCertificateError
-from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, use_screen_addresses
+from pages import AccountEditPage, UntrustedCertificateError
+from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, screen_addresses, use_screen_addresses
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
@@ -364,6 +364,21 @@ def page_as(new_context: Callable[..., BrowserContext], sign_ins: SavedSignIns) 
         return sign_ins.open_context(new_context, role, locale=locale, **context_args).new_page()
 
     return open_page
+
+
+@pytest.fixture
+def edit_form_address(page_as: Callable[..., Page]) -> Callable[[str], str]:
+    """Return the address of a customer's edit form, for a request of a test's own: where ``--screen-addresses``
+    keeps it, or, where the form has no address of its own there (``edit=``), where the global admin's Edit opens it.
+    """
+
+    def address(customer_id: str) -> str:
+        return (
+            screen_addresses().of("edit", customer_id)
+            or AccountEditPage(page_as("global-admin")).open(customer_id).page.url
+        )
+
+    return address
 
 
 @pytest.fixture

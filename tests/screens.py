@@ -34,6 +34,7 @@ from pages import (
     CustomersPage,
     DashboardPage,
     SignInPage,
+    screen_addresses,
 )
 from pages.strings import LOCALES
 from plugins.retries import NotTransient
@@ -119,7 +120,7 @@ def sign_in_step(step: str) -> Callable[[Visit], Shown]:
         context = visit.fixture("new_context")(locale=visit.locale)  # type: ignore[operator]
         page: Page = context.new_page()
         steps = SignInPage(page)
-        page.goto("dashboard")  # the portal sends the browser to its identity provider
+        page.goto(screen_addresses().dashboard)  # the portal sends the browser to its identity provider
         if step == "account":
             steps.headings[step].wait_for()
             return Shown(page)

@@ -68,11 +68,15 @@ def test_submit_after_the_session_ended_saves_nothing_and_says_so(
 
 
 def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
-    admin_page: Page, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+    admin_page: Page,
+    page_as: Callable[..., Page],
+    customers: CustomerFactory,
+    api: PortalApi,
+    edit_form_address: Callable[[str], str],
 ) -> None:
     # Given the portal's own 403 page (a help desk agent's request for the edit form)
     customer = customers.create("FR")
-    refused = page_as("helpdesk-agent").request.get(f"customers/{customer.id}/account/edit")
+    refused = page_as("helpdesk-agent").request.get(edit_form_address(customer.id))
     assert refused.status == 403, f"expected the help desk agent to be refused, got {refused.status}"
     body = refused.body()
     answer_submit_with(admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers))

@@ -18,6 +18,12 @@ LAID_OUT = (
     "dashboard=commerce/dashboard,customers=commerce/customers,customer=commerce/customers/{id},"
     "account=commerce/customers/{id}/account,edit="  # the form opened by the Account page's Edit
 )
+BY_ADDRESS = (  # tests that reach a deployment and open a screen by its address (sign-in at the Dashboard's)
+    "tests/test_validation.py",
+    "tests/test_roles.py",
+    "tests/test_sign_in.py",
+    "tests/test_interrupted_edits.py",
+)
 
 
 @pytest.mark.bundled
@@ -26,8 +32,8 @@ def test_tests_that_open_screens_by_address_pass_where_told_the_deployment_s_add
     portal = PortalProcess.start(tmp_path, "--screens-under", UNDER)
     target = [f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
     try:
-        # When the tests that open the edit form by address run, told where its screens are, and then not told
-        told = run_pytest("tests/test_validation.py", *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
+        # When the tests that open screens by address run, told where its screens are, and then not told
+        told = run_pytest(*BY_ADDRESS, *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
         not_told = run_pytest("tests/test_validation.py", *target, "-x", folder=tmp_path / "b")
     finally:
         portal.stop()

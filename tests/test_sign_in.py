@@ -19,7 +19,7 @@ from portal_process import wait_until
 from fixtures.directory import User
 from flows import MfaRequiredError, SignedOutError, SignInError, complete_sign_in, sign_in
 from flows.sign_in import one_time_code
-from pages import CustomersPage, DashboardPage, SignInPage
+from pages import CustomersPage, DashboardPage, SignInPage, screen_addresses
 
 pytestmark = pytest.mark.regression
 
@@ -54,7 +54,7 @@ def test_the_sign_in_journey_in_each_language(
     words, user = WORDS[locale], make_user("admin-agent")
     page = new_context(locale=locale).new_page()
     steps = SignInPage(page)
-    page.goto("dashboard")  # the portal sends the browser to its identity provider
+    page.goto(screen_addresses().dashboard)  # the portal sends the browser to its identity provider
 
     expect(steps.headings["account"]).to_have_text(words.sign_in)
     expect(steps.next_button).to_have_text(words.next)
@@ -89,7 +89,7 @@ def test_a_plain_playwright_script_signs_in_with_the_documented_names_and_a_code
 ) -> None:
     """What a script of a team's own relies on: input names, button texts and a TOTP code, no page object."""
     user = make_user("admin-agent")
-    page.goto("dashboard")
+    page.goto(screen_addresses().dashboard)
 
     page.locator('input[name="loginfmt"]').fill(user.name)
     page.get_by_role("button", name="Next").click()
@@ -104,7 +104,7 @@ def test_a_plain_playwright_script_signs_in_with_the_documented_names_and_a_code
         stay_signed_in_no.click()
 
     expect(customers_link).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
+    expect(page).to_have_url(re.compile(f"/{re.escape(screen_addresses().dashboard)}"))
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_a_refused_sign_in_says_the_provider_s_words_at_the_field(
 
 def test_a_wrong_code_is_refused_at_the_field(page: Page, make_user: Callable[[str], User]) -> None:
     user = make_user("sales-agent")
-    page.goto("dashboard")
+    page.goto(screen_addresses().dashboard)
     steps = SignInPage(page)
     steps.enter_account(user.name)
     steps.enter_password(user.password)
@@ -203,7 +203,7 @@ def test_a_sign_in_without_mfa_is_sent_back_for_the_code_before_any_customer_pag
 ) -> None:
     # Given a sign-in that passed the password only (its request to the provider asked no more)
     user = make_user("global-admin")
-    page.goto("dashboard")
+    page.goto(screen_addresses().dashboard)
     page.goto(page.url.replace("amr_values=mfa", "amr_values="))
     complete_sign_in(page, user.name, user.password)  # no secret: a code asked for would raise
     expect(DashboardPage(page).menu).to_be_visible()
@@ -214,18 +214,18 @@ def test_a_sign_in_without_mfa_is_sent_back_for_the_code_before_any_customer_pag
     expect(SignInPage(page).headings["code"]).to_be_visible()
     complete_sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
     CustomersPage(page).wait_until_ready()
-    expect(page).to_have_url(re.compile(r"/customers$"))
+    expect(page).to_have_url(re.compile(rf"/{re.escape(screen_addresses().customers)}$"))
 
 
 def test_a_signed_out_visitor_is_sent_to_sign_in_then_back(page: Page, make_user: Callable[[str], User]) -> None:
     user = make_user("global-admin")
-    page.goto("customers?q=a")
+    page.goto(f"{screen_addresses().customers}?q=a")
 
     with pytest.raises(SignedOutError):
         CustomersPage(page).wait_until_ready()
     complete_sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
 
-    expect(page).to_have_url(re.compile(r"/customers\?q=a$"))
+    expect(page).to_have_url(re.compile(rf"/{re.escape(screen_addresses().customers)}\?q=a$"))
 
 
 def test_sign_out_ends_the_session_even_for_a_copied_cookie(
