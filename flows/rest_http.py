@@ -30,7 +30,7 @@ def excerpt(text: str) -> str:
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")  # urllib matches an IPv6 host with its brackets
 
 
 def never_proxy_loopback(environ: MutableMapping[str, str] = os.environ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from flows.rest_http import never_proxy_loopback
 
 pytestmark = pytest.mark.regression
 NOBODY_ANSWERS = "http://127.0.0.1:9"  # the discard port, closed: a request sent through this proxy fails
-LOOPBACK = "localhost,127.0.0.1,::1"
+LOOPBACK = "localhost,127.0.0.1,::1,[::1]"
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_the_main_job_runs_behind_a_proxy(proxied: None, tmp_path: Path) -> None
         ({"HTTPS_PROXY": "p"}, {"HTTPS_PROXY": "p", "no_proxy": LOOPBACK, "NO_PROXY": LOOPBACK}),
         (
             {"ALL_PROXY": "p", "NO_PROXY": "corp.example, localhost"},
-            {"ALL_PROXY": "p", "NO_PROXY": "corp.example,localhost,127.0.0.1,::1", "no_proxy": LOOPBACK},
+            {"ALL_PROXY": "p", "NO_PROXY": "corp.example,localhost,127.0.0.1,::1,[::1]", "no_proxy": LOOPBACK},
         ),
         ({"http_proxy": "p", "no_proxy": "*"}, {"http_proxy": "p", "no_proxy": "*", "NO_PROXY": LOOPBACK}),
         ({"http_proxy": "p", "no_proxy": LOOPBACK}, {"http_proxy": "p", "no_proxy": LOOPBACK, "NO_PROXY": LOOPBACK}),
@@ -79,3 +80,12 @@ def test_loopback_is_added_to_no_proxy_only_where_a_proxy_is_set(
     never_proxy_loopback(environ)
 
     assert environ == expected
+
+
+@pytest.mark.tooling
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000"])
+def test_python_s_own_client_sends_this_machine_s_addresses_past_the_proxy(host: str) -> None:
+    environ = {"http_proxy": NOBODY_ANSWERS}
+    never_proxy_loopback(environ)
+
+    assert urllib.request.proxy_bypass_environment(host, {"no": environ["no_proxy"]}), environ["no_proxy"]
