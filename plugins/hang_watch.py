@@ -42,6 +42,7 @@ GRACE_S = 30.0  # after the browser is ended, for the hung call to fail and the 
 WATCH = pytest.StashKey["HangWatch"]()
 UNSAFE_IN_NAMES = re.compile(r"[^\w.-]+")
 PROJECT = Path(__file__).resolve().parent.parent
+NO_BROWSER_ENDED = "no browser of this machine to end"
 
 
 def limit_value(text: str) -> float:
@@ -93,6 +94,7 @@ class HangWatch:
         self.limit = limit
         self.limit_named = limit_named  # "--test-timeout=300 s", or the test's own mark
         self.hung_at: str | None = None  # where the main thread was when the limit passed
+        self.ended = ""  # what ending its browser did: "" when there was none of this machine to end
         self.stack = ""
         self.phase = "setup"  # then "call", "teardown": said in xdist's report of a worker it ended
         self.grace = min(GRACE_S, limit)
@@ -112,13 +114,13 @@ class HangWatch:
         frame = self._test_greenlet.gr_frame or sys._current_frames().get(threading.main_thread().ident or 0)
         frames = traceback.extract_stack(frame) if frame else traceback.StackSummary()
         self.hung_at, self.stack = where_in_project(frames), "".join(frames.format())
-        ended = self._end_browser()
+        self.ended = self._end_browser()
         log.error(
             "%s ran past %s, at %s: %s",
             self.item.nodeid,
             self.limit_named,
             self.hung_at,
-            ended or "no browser of this machine to end",
+            self.ended or NO_BROWSER_ENDED,
         )
         if self._done.wait(self.grace):
             return
@@ -141,9 +143,10 @@ class HangWatch:
         which the controller puts in the crashed test's report (``pytest_handlecrashitem``).
         """
         worker = os.environ.get("PYTEST_XDIST_WORKER")
+        after = "after its browser was ended" if self.ended else f"later ({NO_BROWSER_ENDED})"
         said = (
             f"{self.item.nodeid} ran past {self.limit_named}, at {self.hung_at}, and had not ended "
-            f"{self.grace:g} s after its browser was ended: "
+            f"{self.grace:g} s {after}: "
             + (f"its worker {worker} was ended, and another started" if worker else "the run stops here")
         )
         stacks = stacks_file(self.item.config, worker)
@@ -217,7 +220,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     watch = item.stash.get(WATCH, None)
     if watch is None or watch.hung_at is None or not report.failed:
         return report
-    headline = f"The test ran past {watch.limit_named}, at {watch.hung_at}: its browser was ended"
+    ended = "its browser was ended" if watch.ended else NO_BROWSER_ENDED  # a remote browser, or none: ran on
+    headline = f"The test ran past {watch.limit_named}, at {watch.hung_at}: {ended}"
     crash = getattr(report.longrepr, "reprcrash", None)
     if crash is not None:
         crash.message = f"{headline}. {crash.message}"

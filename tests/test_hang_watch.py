@@ -62,6 +62,18 @@ def test_a_hang_in_python_without_workers_stops_the_run_saying_why(tmp_path: Pat
     assert "test_3" not in run.output, run.output
 
 
+def test_a_test_past_its_limit_with_no_browser_to_end_says_none_was_ended(tmp_path: Path) -> None:
+    run = run_pytest("tests/runs/python_slow.py", folder=tmp_path)
+
+    slow = "test_slow_without_a_browser"
+    where = f"tests/runs/python_slow.py:{line_of('python_slow', 'time.sleep(')} in {slow}"
+    assert run.names("failed") == [slow], run.output
+    assert run.messages[slow].startswith(
+        f"The test ran past its test_timeout mark's 3 s, at {where}: no browser of this machine to end. "
+        "AssertionError: a failure of its own"
+    ), run.messages[slow]
+
+
 @pytest.mark.parametrize(
     ("options", "environment", "expected"),
     [
