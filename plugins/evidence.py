@@ -159,6 +159,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if config.option.collectonly or hasattr(config, "workerinput"):
         return
     folder = Path(config.getoption("--output"))
+    if config.rootpath.resolve().is_relative_to(folder.resolve()):  # "--output ." would empty the repository
+        raise pytest.UsageError(
+            f"--output {folder} holds the project ({config.rootpath}), and the run's start empties it: "
+            "give the failures' evidence a folder of its own (default: test-results)"
+        )
     kept = empty_folder(folder)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if kept and reporter is not None:  # another user's (a run as root before), read-only: its files stay among ours

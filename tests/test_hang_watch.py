@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,6 +53,22 @@ def test_a_hang_in_python_costs_its_worker_and_the_run_goes_on(tmp_path: Path) -
     assert f"line {line_of('python_hangs', '.wait()')} in {hung}" in stacks.read_text()
     # The worker started again did not empty the output folder: the failure before the hang keeps its evidence.
     assert list((tmp_path / "test-results").glob("*test-1-fails-and-leaves-a-screenshot*/test-failed-1.png"))
+
+
+def test_an_output_folder_that_holds_the_project_is_refused_not_emptied(tmp_path: Path) -> None:
+    project, kept = tmp_path / "project", tmp_path / "a-file-of-the-user-s.txt"  # as "--output ." holds the repository
+    project.mkdir()
+    kept.write_text("kept")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--rootdir={project}", f"--output={tmp_path}",
+         "-k", "no_such_test", "tests/test_hang_watch.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert f"--output {tmp_path} holds the project ({project})" in done.stderr, done.stdout + done.stderr
+    assert kept.exists() and project.is_dir()
 
 
 def test_a_hang_in_python_without_workers_stops_the_run_saying_why(tmp_path: Path) -> None:
