@@ -40,6 +40,10 @@ class ScreenAddresses:
                 raise ValueError(f"the {screen} screen's address {address!r} holds braces other than {CUSTOMER_ID}")
             if screen in ("dashboard", "customers") and not address:
                 raise ValueError(f"the {screen} screen's address is empty: the page objects go there by it")
+            if address.startswith("/") or "://" in address:  # it would leave a base URL's own path behind
+                raise ValueError(
+                    f"the {screen} screen's address {address!r} is below the base URL: without a leading /"
+                )
 
     @classmethod
     def parse(cls, text: str) -> ScreenAddresses:

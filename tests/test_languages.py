@@ -75,17 +75,25 @@ def test_documented_workflow_in_each_language(
     # After you've made your changes, select Submit.
     submit_changes(form, {"city": "成都市"})
 
-    expect(AccountPage(page).confirmation).to_have_text(SAVED[locale])
+    confirmation = AccountPage(page).confirmation
+    expect(confirmation).to_have_text(SAVED[locale])
+    said = confirmation.inner_text().replace(customer.companyName, "")  # a name may hold 未 ("未来科技")
+    assert not REFUSED[locale].search(said), f"the confirmation refuses: {said!r}"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")
 
 
 # What the confirmation after Submit says in each language: that the information was updated or saved, in words a
 # deployment may put otherwise ("Customer account information was updated.", "Changes saved"), never another
-# action's ("The customer was added.").
+# action's ("The customer was added.") nor a refusal ("Your changes were not saved.").
 SAVED = {
     "en-US": re.compile(r"\b(updated|saved)\b", re.IGNORECASE),
-    "fr-FR": re.compile(r"mises? à jour|enregistrée?s?", re.IGNORECASE),
-    "zh-CN": re.compile(r"已(更新|保存)"),
+    "fr-FR": re.compile(r"\bmise?s? à jour|\benregistrée?s?", re.IGNORECASE),
+    "zh-CN": re.compile(r"已(成功)?(更新|保存)|(更新|保存)成功"),
+}
+REFUSED = {
+    "en-US": re.compile(r"\bnot\b|n['’]t\b|\bfail", re.IGNORECASE),
+    "fr-FR": re.compile(r"\bn['’]|\bpas\b|échec|impossible", re.IGNORECASE),
+    "zh-CN": re.compile(r"未|失败|无法"),
 }
 
 # The portal's own words in each language, written out here: the page must say them, not only the labels.

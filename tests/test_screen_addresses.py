@@ -62,6 +62,8 @@ def test_screens_not_named_keep_the_bundled_portal_s_addresses() -> None:
         ("customer=c/{id}/{id}", "must hold {id} once"),
         ("account=a/{id}/{tenant}", "braces other than {id}"),
         ("dashboard=", "empty"),
+        ("customers=/commerce/customers", "below the base URL: without a leading /"),
+        ("account=https://elsewhere/customers/{id}", "below the base URL"),
         ("home=x", "SCREEN=ADDRESS with SCREEN one of dashboard, customers, customer, account, edit"),
         ("account", "SCREEN=ADDRESS"),
     ],
