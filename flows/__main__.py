@@ -28,6 +28,7 @@ from pages import (
     SignInError,
     ValidationError,
 )
+from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, use_screen_addresses
 
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
@@ -88,6 +89,26 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
     add_https_option(parser)
 
 
+def add_screen_addresses_option(parser: argparse.ArgumentParser) -> None:
+    """Add where the deployment keeps the screens opened by address (a customer given by its Microsoft ID)."""
+    parser.add_argument(
+        "--screen-addresses",
+        type=screen_addresses_argument,
+        metavar="SCREEN=ADDRESS,...",
+        help="where the portal keeps its screens below --base-url, where not as the bundled portal does, e.g. "
+        "'customer=commerce/customers/{id},account=commerce/customers/{id}/account,edit=' "
+        f"(default: ${ADDRESSES_VARIABLE}; see pages.ScreenAddresses)",
+    )
+
+
+def screen_addresses_argument(text: str) -> ScreenAddresses:
+    """Parse ``--screen-addresses``; a wrong one is a usage error (exit 2)."""
+    try:
+        return ScreenAddresses.parse(text)
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the whole command line."""
     parser = argparse.ArgumentParser(
@@ -108,12 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a billing field (API name, e.g. city, postalCode) and its new value; repeat for more",
     )  # fmt: skip
     add_browser_options(update)
+    add_screen_addresses_option(update)
     update.add_argument("--trace", metavar="FILE", help="record a Playwright trace into FILE (.zip)")
     accounts = commands.add_parser(
         "update-accounts", help="update many customers' billing profiles from a CSV or XLSX file, through the UI"
     )
     add_accounts_arguments(accounts)
     add_browser_options(accounts)
+    add_screen_addresses_option(accounts)
     save = commands.add_parser(
         "save-sign-in", help="a person signs in once in a browser; save that sign-in for the suite and scripts"
     )
@@ -154,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the command, and turn what went wrong into an exit code."""
     args = build_parser().parse_args(argv)
     never_proxy_loopback()
+    if getattr(args, "screen_addresses", None) is not None:
+        use_screen_addresses(args.screen_addresses)
     escape_what_stdout_cannot_spell()  # names in any script, under any locale
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
     if args.command == "browser":

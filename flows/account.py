@@ -73,7 +73,7 @@ def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:
 
 def open_customer(page: Page, customer: str) -> CustomerPage:
     """Dashboard → Customers → the customer named exactly ``customer`` (a company name), on any page; or the
-    customer whose Microsoft ID ``customer`` is, opened at its address (``customers/<id>``).
+    customer whose Microsoft ID ``customer`` is, opened at its address (``screen_addresses().customer``).
 
     Raises ``CustomerNotFoundError`` when no customer has the name (or the ID), ``AmbiguousCustomerError``
     when the list shows the name more than once.
@@ -96,7 +96,7 @@ def edit_account(page: Page, customer: str) -> AccountEditPage:
     """Open the customer, then Account, then Edit; raise ``NotAllowedError`` when Edit is not offered.
 
     ``customer`` is a company name, found in the Customers list; or a Microsoft ID, whose Account
-    page opens at its address (``customers/<id>/account``), as when two customers share a name.
+    page opens at its address (``screen_addresses().account``), as when two customers share a name.
     """
     return edit_from(open_account(page, customer), customer)
 

@@ -3,13 +3,19 @@ tests that open screens by address pass against it once told where (``--screen-a
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from portal_process import PortalProcess
-from suite_run import run_pytest
+from suite_run import ROOT, run_pytest
 
-from fixtures.identity import DEMO_TOTP_SECRET
+from fixtures.api_client import PortalApi
+from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from pages.addresses import ScreenAddresses
 
 pytestmark = pytest.mark.regression
@@ -26,23 +32,45 @@ BY_ADDRESS = (  # tests that reach a deployment and open a screen by its address
 )
 
 
+@pytest.fixture(scope="module")
+def commerce_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalProcess]:
+    """The bundled portal serving its screens below /commerce, as a deployment may."""
+    portal = PortalProcess.start(tmp_path_factory.mktemp("commerce"), "--screens-under", UNDER)
+    yield portal
+    portal.stop()
+
+
 @pytest.mark.bundled
-def test_tests_that_open_screens_by_address_pass_where_told_the_deployment_s_addresses(tmp_path: Path) -> None:
-    # Given the bundled portal serving its screens below /commerce
-    portal = PortalProcess.start(tmp_path, "--screens-under", UNDER)
-    target = [f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
-    try:
-        # When the tests that open screens by address run, told where its screens are, and then not told
-        told = run_pytest(*BY_ADDRESS, *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
-        not_told = run_pytest("tests/test_validation.py", *target, "-x", folder=tmp_path / "b")
-    finally:
-        portal.stop()
+def test_tests_that_open_screens_by_address_pass_where_told_the_deployment_s_addresses(
+    commerce_portal: PortalProcess, tmp_path: Path
+) -> None:
+    target = [f"--base-url={commerce_portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
+
+    # When the tests that open screens by address run, told where its screens are, and then not told
+    told = run_pytest(*BY_ADDRESS, *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
+    not_told = run_pytest("tests/test_validation.py", *target, "-x", folder=tmp_path / "b")
 
     # Then they pass where told, and fail where not, the Dashboard's address the first to miss
     assert len(told.outcomes) >= 3, told.output
     assert told.names("passed") == sorted(told.outcomes), told.output
     assert not_told.names("passed") == [], not_told.output
     assert "/dashboard" in not_told.output, not_told.output
+
+
+@pytest.mark.bundled
+def test_the_command_opens_a_customer_given_by_id_where_told(commerce_portal: PortalProcess) -> None:
+    api = PortalApi(commerce_portal.url, "global-admin", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+    with closing(api):
+        customer = api.call("GET", "v1/customers?size=1")["items"][0]["id"]
+        command = [sys.executable, "-m", "flows", "update-account", "--base-url", commerce_portal.url,
+                   "--user", "global-admin", "--customer", customer, "--set", "city=Lyon"]  # fmt: skip
+        environment = {**os.environ, "PORTAL_PASSWORD": DEMO_PASSWORD, "PORTAL_TOTP_SECRET": DEMO_TOTP_SECRET}
+
+        done = subprocess.run([*command, "--screen-addresses", LAID_OUT], cwd=ROOT, env=environment,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+        assert done.returncode == 0, done.stderr
+        assert api.billing_profile(customer).city == "Lyon"
 
 
 @pytest.mark.tooling
