@@ -5,7 +5,9 @@ in a team's configuration) every local variable: a saved sign-in's cookies, an `
 token's answer. Reports are evidence people pass around (CI logs, JUnit, the HTML report), and a session
 cookie or a token signs its holder in for hours. Each value shown is masked where it is a cookie's value, a
 bearer credential, a token (a JWT, or a value under a token's or password's key), or one of the run's
-secrets (``flows.trace_secrets``); the names, and every other value, stay as they were.
+secrets (``flows.trace_secrets``); the names, and every other value, stay as they were. So is the failure's own
+text: an assertion's message and the values pytest shows of a comparison, in the traceback and in the one line
+the short summary and JUnit's ``message`` give it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from _pytest._code.code import ExceptionChainRepr, ReprEntry
+from _pytest._code.code import ExceptionChainRepr, ReprEntry, ReprFileLocation
 
 from flows.trace_secrets import HIDDEN, SECRETS
 
@@ -39,6 +41,14 @@ def masked(text: str) -> str:
     return text
 
 
+def crashes(longrepr: object) -> Iterator[ReprFileLocation]:
+    """Yield where each exception of a report's failure was raised, with its one-line message."""
+    if isinstance(longrepr, ExceptionChainRepr):
+        yield from (crash for _, crash, _ in longrepr.chain if crash is not None)
+        if longrepr.reprcrash is not None:
+            yield longrepr.reprcrash
+
+
 def entries(longrepr: object) -> Iterator[ReprEntry]:
     """Yield each traceback entry of a report's failure (of each exception in its chain)."""
     if isinstance(longrepr, ExceptionChainRepr):
@@ -54,4 +64,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             entry.reprfuncargs.args = [(name, masked(str(value))) for name, value in entry.reprfuncargs.args]
         if entry.reprlocals is not None:
             entry.reprlocals.lines = [masked(line) for line in entry.reprlocals.lines]
+        entry.lines = [masked(line) for line in entry.lines]  # the source, the message, a comparison's values
+    for crash in crashes(report.longrepr):
+        crash.message = masked(crash.message)
     return report

@@ -37,6 +37,7 @@ def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> 
     report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
     report += (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "ConnectionError: the portal did not answer" in run.output, run.output
+    assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.output
     for name, value in held.items():
         for piece in (value[:12], value[-12:]):  # no part of it: a repr may cut a long value short
             assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"

@@ -1,8 +1,11 @@
-"""Run by tests/test_hidden_secrets.py with ``-l``: a test fails with credentials in its locals and arguments."""
+"""Run by tests/test_hidden_secrets.py with ``-l``: tests fail with credentials in their locals and arguments, and in
+their failures' own words (an assertion's message, the values pytest shows of a comparison)."""
 
 from __future__ import annotations
 
 import os
+
+from flows.trace_secrets import keep_out_of_traces
 
 # Made-up credentials of the shapes a run holds, given by the outer test (so it knows them, and none is real).
 COOKIE, TOKEN, REFRESH, PASSWORD = (os.environ[f"HIDDEN_{name}"] for name in ("COOKIE", "TOKEN", "REFRESH", "PASSWORD"))
@@ -18,3 +21,10 @@ def test_fails_holding_credentials() -> None:
     form = {"username": "global-admin", "password": PASSWORD}
     assert state and answer and form
     call_api({"Authorization": f"Bearer {TOKEN}"}, form)
+
+
+def test_fails_saying_credentials() -> None:
+    keep_out_of_traces(PASSWORD)  # the run's password, as the suite's portal_password fixture keeps it
+    state = {"cookies": [{"name": "esctx", "value": COOKIE, "domain": "localhost", "path": "/"}], "origins": []}
+    answer = {"token_type": "Bearer", "access_token": TOKEN, "refresh_token": REFRESH}
+    assert answer["access_token"] == f"Bearer {TOKEN}", f"signed in as {state['cookies']}, password {PASSWORD!r}"
