@@ -6,7 +6,8 @@ every file of the trace (the actions' log, the network log, the bodies of the re
 script's own source) as typed, as JSON writes it and as a form encodes it; the file is then readable by
 its owner only. So are the sessions the trace itself carries: the values of the cookies its requests
 sent and its answers set (a portal's session, the identity provider's sign-in, good for hours after the
-run) and of its requests' ``Authorization`` headers, wherever they show in it.
+run) and of its requests' ``Authorization`` headers, wherever they show in it; and the authorization code the
+identity provider sends the browser back with (``?code=``), wherever it shows.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 HIDDEN = "********"
 SESSION_MIN_LENGTH = 16  # a cookie or credential at least this long is a session's, hidden in the trace
@@ -59,7 +60,7 @@ def sessions_in(log: bytes) -> set[str]:
     request, set by an answer, or in the cookies an action gave or got (a saved sign-in loaded, ``cookies()``)."""
     found: set[str] = set()
     for line in log.splitlines():
-        if b"ookie" not in line and b"uthorization" not in line:  # a page's snapshot, say: nothing to look at
+        if not any(sign in line for sign in (b"ookie", b"uthorization", b"code=")):  # a page's snapshot: nothing
             continue
         with suppress(ValueError):
             found |= credentials(json.loads(line))
@@ -86,10 +87,20 @@ def credentials(entry: object) -> set[str]:
         found.add(value.split(";", 1)[0].partition("=")[2])
     elif name in ("authorization", "proxy-authorization"):
         found.add(value.split(" ", 1)[-1])
+    elif name == "location":  # a redirect's header
+        found |= authorization_codes(value)
+    for key in ("url", "redirectURL"):  # a request's address, a redirect's
+        if isinstance(entry.get(key), str):
+            found |= authorization_codes(entry[key])
     for item in entry.values():
         if isinstance(item, dict | list):
             found |= credentials(item)
     return found
+
+
+def authorization_codes(url: str) -> set[str]:
+    """Return the authorization codes an address carries (an OAuth redirect's ``code``)."""
+    return set(parse_qs(urlsplit(url).query).get("code", []))
 
 
 def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
