@@ -7,13 +7,16 @@ script's own source) as typed, as JSON writes it and as a form encodes it; the f
 its owner only. So are the sessions the trace itself carries: the values of the cookies its requests
 sent and its answers set (a portal's session, the identity provider's sign-in, good for hours after the
 run) and of its requests' ``Authorization`` headers, wherever they show in it; and the authorization code the
-identity provider sends the browser back with (``?code=``), wherever it shows.
+identity provider sends the browser back with (``?code=``), wherever it shows; and the one-time verification
+codes typed at sign-in (the ``otc`` field's), where they show as a value: too short to replace everywhere, they
+are replaced only as a quoted string or a form's field.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -23,6 +26,8 @@ from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 HIDDEN = "********"
 SESSION_MIN_LENGTH = 16  # a cookie or credential at least this long is a session's, hidden in the trace
+ONE_TIME_CODE_FIELD = "otc"  # Entra's verification code field, and the bundled provider's
+ONE_TIME_CODE = re.compile(rb"\botc=(\d{4,10})\b")
 SECRETS: set[str] = set()  # this process's secrets, replaced in every trace it scrubs (keep_out_of_traces)
 
 
@@ -98,6 +103,33 @@ def credentials(entry: object) -> set[str]:
     return found
 
 
+def one_time_codes(log: bytes) -> set[str]:
+    """Return the verification codes a trace's log shows typed or posted in the ``otc`` field."""
+    found: set[str] = set()
+    for line in log.splitlines():
+        if ONE_TIME_CODE_FIELD.encode() not in line:
+            continue
+        found |= {code.decode() for code in ONE_TIME_CODE.findall(line)}
+        with suppress(ValueError):
+            found |= typed_codes(json.loads(line))
+    return found
+
+
+def typed_codes(entry: object) -> set[str]:
+    """Return the values of ``otc`` fields anywhere in one entry of a trace's log: a form's params, a filled input."""
+    found: set[str] = set()
+    items = entry if isinstance(entry, list) else list(entry.values()) if isinstance(entry, dict) else []
+    if isinstance(entry, dict):
+        value = str(entry.get("value", ""))
+        named = entry.get("name") == ONE_TIME_CODE_FIELD or ONE_TIME_CODE_FIELD in str(entry.get("selector", ""))
+        if named and value.isdigit():
+            found.add(value)
+    for item in items:
+        if isinstance(item, dict | list):
+            found |= typed_codes(item)
+    return found
+
+
 def authorization_codes(url: str) -> set[str]:
     """Return the authorization codes an address carries (an OAuth redirect's ``code``)."""
     return set(parse_qs(urlsplit(url).query).get("code", []))
@@ -107,22 +139,29 @@ def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
     """Replace each of ``secrets`` (and those kept out of traces), and every session the trace carries, in the
     trace zip at ``path``; leave it readable by its owner only."""
     path = Path(path)
-    every = {*SECRETS, *(secret for secret in secrets if secret)}
+    every, codes = {*SECRETS, *(secret for secret in secrets if secret)}, set()
     if path.exists():
         with zipfile.ZipFile(path) as trace:
             for name in trace.namelist():
                 if name.endswith((".network", ".trace")):
-                    every |= sessions_in(trace.read(name))
+                    log = trace.read(name)
+                    every |= sessions_in(log)
+                    codes |= one_time_codes(log)
     forms = sorted({form for secret in every for form in spellings(secret)}, key=len, reverse=True)
-    if forms and path.exists():
+    replaced = (
+        [(form, HIDDEN.encode()) for form in forms]
+        + [(f"{quote}{code}{quote}".encode(), f"{quote}{HIDDEN}{quote}".encode()) for code in codes for quote in "\"'"]
+        + [(f"{ONE_TIME_CODE_FIELD}={code}".encode(), f"{ONE_TIME_CODE_FIELD}={HIDDEN}".encode()) for code in codes]
+    )
+    if replaced and path.exists():
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         os.close(descriptor)
         try:
             with zipfile.ZipFile(path) as old, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as new:
                 for item in old.infolist():
                     data = old.read(item)
-                    for form in forms:
-                        data = data.replace(form, HIDDEN.encode())
+                    for form, hidden in replaced:
+                        data = data.replace(form, hidden)
                     new.writestr(item, data)
             os.replace(temporary, path)
         finally:

@@ -11,11 +11,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote_plus
 
+import pyotp
 import pytest
 from playwright.sync_api import Playwright, expect
 
@@ -214,6 +216,7 @@ def test_portal_session_signs_in_and_records_named_steps(
         base_url, user.name, user.password, totp_secret=user.totp_secret, locale="zh-CN", trace=trace,
         playwright=playwright,
     )  # fmt: skip
+    began = time.time()
     with session as page:
         update_customer_account(page, customer.companyName, {"city": "南京市"})
         sessions = [cookie["value"] for cookie in page.context.cookies() if len(cookie["value"]) >= 16]
@@ -229,6 +232,11 @@ def test_portal_session_signs_in_and_records_named_steps(
     # ... nor the authenticator's secret, nor the sessions it carries (the portal's and the provider's, live for hours)
     assert str(user.totp_secret).encode() not in everything
     assert sessions and [value for value in sessions if value.encode() in everything] == [], "a session in the trace"
+    # ... nor the verification code typed (any the authenticator showed meanwhile), as a value or a form's field
+    authenticator = pyotp.TOTP(str(user.totp_secret))
+    codes = {authenticator.at(began + step) for step in range(-30, int(time.time() - began) + 31, 30)}
+    typed = [code for code in codes if f'"{code}"'.encode() in everything or f"otc={code}".encode() in everything]
+    assert typed == [], f"verification codes in the trace: {typed}"
     assert trace.stat().st_mode & 0o777 == 0o600
 
 
