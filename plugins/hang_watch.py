@@ -17,7 +17,6 @@ process at once costs the worker when ending the browser would do.
 
 from __future__ import annotations
 
-import argparse
 import faulthandler
 import logging
 import os
@@ -34,6 +33,7 @@ import greenlet
 import pytest
 
 from plugins.browser_recovery import RECOVERING
+from plugins.option_values import number_between
 
 log = logging.getLogger("suite")
 
@@ -47,13 +47,7 @@ NO_BROWSER_ENDED = "no browser of this machine to end"
 
 def limit_value(text: str) -> float:
     """Parse ``--test-timeout``: seconds, 0 for none."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 <= seconds <= 86_400:
-        raise argparse.ArgumentTypeError(f"{text} is not between 0 (no limit) and 86400 seconds")
-    return seconds
+    return number_between(text, 0, 86_400, what="a number of seconds", bounds="0 (no limit) and 86400 seconds")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

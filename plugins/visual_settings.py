@@ -8,7 +8,6 @@ line is named with a placeholder to fill in, one taken from its environment vari
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from .option_values import number_between
 from .visual_baselines import DEFAULT_THRESHOLD, Settings
 
 NAME = re.compile(r"[\w.-]+", re.ASCII)  # what may go into a file name: no folders, no '..'
@@ -39,13 +39,7 @@ def is_file_name_part(value: str) -> bool:
 
 def threshold_value(text: str) -> float:
     """Parse ``--snapshot-threshold``: pixelmatch's threshold, from 0 (any change of colour) to 1 (none)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{value:g} is not between 0 (exact) and 1 (anything matches)")
-    return value
+    return number_between(text, 0, 1, what="a number", bounds="0 (exact) and 1 (anything matches)")
 
 
 def target_options(config: pytest.Config) -> list[str]:
