@@ -93,6 +93,7 @@ class HangWatch:
         self.phase = "setup"  # then "call", "teardown": said in xdist's report of a worker it ended
         self.grace = min(GRACE_S, limit)
         self._done = threading.Event()
+        self.fired = threading.Event()  # set once the limit has passed and the browser, if any, was ended
         # Playwright's sync API runs its event loop in a greenlet of the main thread: waiting on it, the test's own
         # greenlet is suspended, and its frame says where the test waits; the thread's says only "in the loop".
         self._test_greenlet = greenlet.getcurrent()
@@ -116,6 +117,7 @@ class HangWatch:
             self.hung_at,
             self.ended or NO_BROWSER_ENDED,
         )
+        self.fired.set()
         if self._done.wait(self.grace):
             return
         self._exit()

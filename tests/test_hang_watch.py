@@ -84,7 +84,7 @@ def test_a_test_past_its_limit_with_no_browser_to_end_says_none_was_ended(tmp_pa
     run = run_pytest("tests/runs/python_slow.py", folder=tmp_path)
 
     slow = "test_slow_without_a_browser"
-    where = f"tests/runs/python_slow.py:{line_of('python_slow', 'time.sleep(')} in {slow}"
+    where = f"tests/runs/python_slow.py:{line_of('python_slow', '.fired.wait()')} in {slow}"
     assert run.names("failed") == [slow], run.output
     assert run.messages[slow].startswith(
         f"The test ran past its test_timeout mark's 3 s, at {where}: no browser of this machine to end. "

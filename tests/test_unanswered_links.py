@@ -15,7 +15,7 @@ from playwright.sync_api import Page, Route
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
-from pages import AccountPage, CustomerPage
+from pages import AccountPage, CustomerPage, screen_addresses
 
 pytestmark = pytest.mark.regression
 
@@ -98,7 +98,8 @@ def test_an_address_the_portal_leaves_unanswered_is_unavailable_after_the_timeou
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When the Account page is opened by its address, then the library's error names it and the timeout
-    unanswered = rf"did not answer customers/\S+/account: .*Timeout {SHORT_TIMEOUT_MS}ms"
+    address = re.escape(screen_addresses().of("account", customer.id))  # the deployment's (--screen-addresses)
+    unanswered = rf"did not answer {address}: .*Timeout {SHORT_TIMEOUT_MS}ms"
     with pytest.raises(PortalUnavailableError, match=unanswered):
         AccountPage(admin_page).open(customer.id)
     assert len(held) == 1, "the Account page was asked for once"
@@ -118,6 +119,7 @@ def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
     route_page(admin_page, "/account", with_image)
     admin_page.route("https://cdn.unanswered.test/**", lambda route: held.append(route))
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
+    admin_page.set_default_navigation_timeout(30_000)  # the page itself may come slowly (fetched, then changed)
 
     # When it is opened by its address, then it is read: the portal answered, its page shows
     info = AccountPage(admin_page).open(customer.id).account_info()
