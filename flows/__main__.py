@@ -28,11 +28,11 @@ from pages import (
     SignInError,
     ValidationError,
 )
-from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, use_screen_addresses
+from pages.addresses import ADDRESSES_VARIABLE, use_screen_addresses
 
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
-from .base_url import base_url_argument
+from .base_url import base_url_argument, screen_addresses_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 from .cli_sign_in import add_https_option, add_sign_in_arguments, in_option_terms, password_for, sign_in_options
 from .console import escape_what_stdout_cannot_spell, json_for_stdout
@@ -99,14 +99,6 @@ def add_screen_addresses_option(parser: argparse.ArgumentParser) -> None:
         "'customer=commerce/customers/{id},account=commerce/customers/{id}/account,edit=' "
         f"(default: ${ADDRESSES_VARIABLE}; see pages.ScreenAddresses)",
     )
-
-
-def screen_addresses_argument(text: str) -> ScreenAddresses:
-    """Parse ``--screen-addresses``; a wrong one is a usage error (exit 2)."""
-    try:
-        return ScreenAddresses.parse(text)
-    except (TypeError, ValueError) as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

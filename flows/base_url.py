@@ -1,4 +1,5 @@
-"""A portal's address as the library takes it: http(s), with one trailing slash so paths resolve below it."""
+"""A portal's address as the library takes it: http(s), with one trailing slash so paths resolve below it; and,
+for a command line, where its screens are below it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 import socket
 import ssl
 from urllib.parse import urlsplit
+
+from pages.addresses import ScreenAddresses
 
 REACH_TIMEOUT_S = 10.0  # a portal whose address takes longer than this to take a connection is not there
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -31,6 +34,14 @@ def base_url_argument(text: str) -> str:
     try:
         return normalize_base_url(text)
     except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def screen_addresses_argument(text: str) -> ScreenAddresses:
+    """Parse ``--screen-addresses`` (the commands' and the suite's): a wrong one is a usage error."""
+    try:
+        return ScreenAddresses.parse(text)
+    except (TypeError, ValueError) as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 

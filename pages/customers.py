@@ -46,7 +46,6 @@ class CustomersPage(Screen):
     been unchanged for ``GRACE_MS`` (rows drawn a few at a time).
     """
 
-    PATH = "customers"  # the bundled portal's: a deployment's is ``screen_addresses().customers``
     QUIET_MS = 500  # a list without aria-busy: unchanged this long after a change is its answer (as networkidle)
     GRACE_MS = 1500  # ... or this long after the search without any change (the same list again)
     LOOKS = 5  # ... looked at again at most this often when redrawn whole or loaded anew meanwhile

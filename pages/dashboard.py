@@ -13,8 +13,6 @@ from .strings import any_language
 class DashboardPage(Screen):
     """The partner's home screen; its menu leads to Customers."""
 
-    PATH = "dashboard"  # the bundled portal's: a deployment's is ``screen_addresses().dashboard``
-
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.menu = menu(page, "dashboard", holding=page.get_by_role("link", name=any_language("customers")))

@@ -35,6 +35,7 @@ from flows import (
     complete_sign_in,
     sign_in,
 )
+from flows.cli_sign_in import TAKE_CERTIFICATE_OPTION
 from flows.saved_sign_in import (
     SavedSignInError,
     check_saved_user,
@@ -258,7 +259,9 @@ class SavedSignIns:
 
 def in_suite_terms(untrusted: UntrustedCertificateError) -> str:
     """Return the library's words for an untrusted certificate, naming the suite's option instead of the context's."""
-    return str(untrusted).replace(TAKE_CERTIFICATE, "run with --ignore-https-errors")
+    return str(untrusted).replace(
+        TAKE_CERTIFICATE, TAKE_CERTIFICATE_OPTION
+    )  # the suite's option has the commands' name
 
 
 class RunStoppedError(SignInError, NotTransient):

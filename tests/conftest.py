@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import secrets
@@ -22,10 +21,11 @@ from fixtures.identity import DEMO_PASSWORD, PARTNER_AUTOMATION_CLIENT_ID
 from fixtures.identity_http import HttpSignInError
 from fixtures.test_data import CustomerFactory
 from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
+from flows.base_url import screen_addresses_argument
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
 from pages import AccountEditPage, UntrustedCertificateError
-from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses, screen_addresses, use_screen_addresses
+from pages.addresses import ADDRESSES_VARIABLE, screen_addresses, use_screen_addresses
 from pages.watch import watch
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
@@ -34,14 +34,6 @@ from plugins.sign_ins import ROLES, SavedSignIns
 
 CONTEXTS = pytest.StashKey[list[BrowserContext]]()  # the browser contexts a test made
 EDITING_ROLES = ROLES[:3]
-
-
-def screen_addresses_value(text: str) -> ScreenAddresses:
-    """Parse ``--screen-addresses``; a wrong one is a usage error."""
-    try:
-        return ScreenAddresses.parse(text)
-    except (ValueError, TypeError) as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,7 +61,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--screen-addresses",
-        type=screen_addresses_value,
+        type=screen_addresses_argument,
         default=os.environ.get(ADDRESSES_VARIABLE) or None,
         metavar="SCREEN=ADDRESS,...",
         help="where the deployment keeps the screens the tests open by address, below --base-url, e.g. "
