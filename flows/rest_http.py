@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import MutableMapping
-from typing import Any
+from typing import IO, Any
 
 from pages.errors import GATEWAY_DOWN, UntrustedCertificateError
 
@@ -76,11 +76,18 @@ class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
     among them, to wherever the answer points. Another site's redirect is left as the answer (an ``HTTPError``
     with its 3xx status), which ``redirected_elsewhere`` words."""
 
-    def redirect_request(self, request: urllib.request.Request, *args: Any, **kwargs: Any) -> Any:
-        new_url = args[-1] if args else kwargs["newurl"]
-        if not same_site(request.full_url, new_url):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not same_site(req.full_url, newurl):
             return None
-        return super().redirect_request(request, *args, **kwargs)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 OPENER = urllib.request.build_opener(SameSiteRedirects)

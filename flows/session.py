@@ -135,8 +135,9 @@ def portal_session(
                 restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
             if renew_sign_in and password:
-                credentials = {"totp_secret": totp_secret}
-                renew_sign_in_with(context, lambda page: complete_sign_in(page, username, password, **credentials))
+                renew_sign_in_with(
+                    context, lambda page: complete_sign_in(page, username, password, totp_secret=totp_secret)
+                )
             code_secret = totp_secret_or_env(totp_secret)  # kept out of the trace, as the password
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=True)

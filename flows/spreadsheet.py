@@ -139,6 +139,7 @@ def read_rows(path: str | Path) -> list[AccountRow]:
     path = Path(path)
     suffix = path.suffix.lower()
     try:
+        table: Sequence[Sequence[object]]
         if suffix == ".csv":
             table = read_csv(path)
         elif suffix == ".xlsx":

@@ -24,14 +24,14 @@ SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
 
-def pager_control(page: Page, key: str, **state: bool) -> Locator:
+def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:
     """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another.
 
     Links only in a navigation landmark, where pagers are: a customer named "Next" is a link in the list.
     """
     name = any_language(key)
-    button = page.get_by_role("button", name=name, **state)
-    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, **state))
+    button = page.get_by_role("button", name=name, disabled=disabled)
+    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled))
 
 
 class CustomersPage(Screen):

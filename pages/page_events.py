@@ -59,4 +59,4 @@ def unlisten(page: Page, event: str, handler: Handler) -> None:
     listener.watchers.remove(handler)
     if not listener.watchers and event not in KEPT:
         del by_event[event]
-        page.remove_listener(event, listener.tell)  # type: ignore[call-overload]
+        page.remove_listener(event, listener.tell)

@@ -19,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .errors import (
     BROWSER_ERROR_PAGE,
     PLAIN_TEXT_PAGE,
+    PageError,
     PortalError,
     PortalUnavailableError,
     ScreenLeftError,
@@ -259,11 +260,11 @@ class Screen:
             name = json.loads(f'"{name}"')
         # Compared as get_by_role compares names with a pattern: a search.
         if role == "heading" and "[level=1]" in line["attributes"]:
-            trouble = ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name)
+            trouble = bool(ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name))
         elif role == "text":  # what a plain-text answer shows as (so may a screen's own text, rarely)
             trouble = self.plain_answer.count() > 0
         else:
-            trouble = role == "button" and any_language("sign_in").search(name)
+            trouble = role == "button" and bool(any_language("sign_in").search(name))
         return None if trouble else snapshot
 
     def goto(self, path: str) -> None:
@@ -369,7 +370,7 @@ class Screen:
         unread = unread_language(self.page)
         return UnknownPageError(where + (f"; it says {says!r}" if says else "") + (f"; {unread}" if unread else ""))
 
-    def shown_error(self) -> Exception:
+    def shown_error(self) -> PageError:
         """Return the error for the error page shown: its status from the heading, its message.
 
         A busy page (429, 503) says how long to wait in its answer's ``Retry-After``, which the browser
@@ -380,7 +381,7 @@ class Screen:
         message = alert.first.inner_text().strip() if alert.count() else heading
         return self.error_for(status_of(heading), message, of_customer=self.OF_CUSTOMER)
 
-    def plain_answer_error(self) -> Exception:
+    def plain_answer_error(self) -> PageError:
         """Return the error for an answer shown as plain text: a gateway's, its status from the page's own timing.
 
         Never ``CustomerNotFoundError``: a gateway's 404 is an address it does not route, not a customer.
@@ -389,7 +390,7 @@ class Screen:
         said = one_line(self.plain_answer.first)
         return self.error_for(status, f"{said} (shown as plain text, at {self.page.url})", of_customer=False)
 
-    def error_for(self, status: int, message: str, *, of_customer: bool) -> Exception:
+    def error_for(self, status: int, message: str, *, of_customer: bool) -> PageError:
         """Return the error for an answer with ``status``; a busy one (429, 503) with the wait its address asks."""
         wait = self.asked_wait() if status in (429, 503) else None
         return error_for_status(status, message, of_customer=of_customer, retry_after=wait)
