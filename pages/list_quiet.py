@@ -3,7 +3,8 @@
 A list marked with ``aria-busy`` says when a search's answer shows, and ``CustomersPage`` waits on
 that. A deployment's own list may say nothing. Its answer is then taken to show once the list
 holds nothing busy (``aria-busy="true"``, a visible progress bar, words alone that say it is
-loading in one of the three languages, "Loading…"), and has not changed for
+loading in one of the three languages, "Loading…", placeholders where its rows will come: a skeleton or
+shimmer, rows without words), and has not changed for
 ``quiet_ms``: after changing since the search or page move began (``watch_list``, called before
 it), or after ``grace_ms`` without any change, since the answer may be the very list shown before.
 A page loaded anew counts as a change. Changes outside the list (a clock, a banner) do not count.
@@ -68,6 +69,19 @@ SAYS_LOADING = r"""
   const saysLoading = (el) => !el.firstElementChild && LOADING.test(el.textContent)
     && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
 """
+# Placeholders drawn in the list's table or grid where its rows will come (a skeleton, Fluent UI's shimmer): an
+# element its class names so, or rows (besides the header's) that hold no words at all, none of them. A
+# customer's row holds at least its name.
+PLACEHOLDERS = r"""
+  const SKELETON = '[class*="shimmer" i], [class*="skeleton" i]';
+  const placeholders = (list) => [list, ...list.querySelectorAll('table, [role="grid"], [role="table"]')]
+    .filter((grid) => grid.matches('table, [role="grid"], [role="table"]')).some((grid) => {
+      const rows = [...grid.querySelectorAll('[role="row"], tr')]
+        .filter((row) => !row.querySelector('[role="columnheader"], th') && shown(row));
+      return [...grid.querySelectorAll(SKELETON)].some(shown)
+        || (rows.length > 0 && rows.every((row) => !row.textContent.trim()));
+    });
+"""
 # A progress bar that tells no value: something is loading (one that does, "80% complete", is content).
 INDETERMINATE = '[role="progressbar"]:not([aria-valuenow]), progress:not([value])'
 # True once the list is settled as the module says; "new page" when the page was loaded anew meanwhile,
@@ -84,7 +98,7 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
   SAYS_LOADING
   const busy = list.matches('[aria-busy="true"]') ||
     [...list.querySelectorAll('[aria-busy="true"], [role="progressbar"]')].some(shown) ||
-    [list, ...list.querySelectorAll("*")].some(saysLoading);
+    [list, ...list.querySelectorAll("*")].some(saysLoading) || placeholders(list);
   if (busy) return false;
   let last = null;
   for (let i = watch.changes.length - 1; i >= 0 && last === null; i--) {
@@ -96,7 +110,7 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
   const changed = watch.anew || watch.redrawnAt > 0 || last !== null || answered > 0;
   const since = Math.max(watch.start, watch.redrawnAt, last || 0, answered);
   return now - since >= quietMs && (changed || now - watch.start >= graceMs);
-}""".replace("SAYS_LOADING", SAYS_LOADING)
+}""".replace("SAYS_LOADING", SAYS_LOADING + PLACEHOLDERS)
 
 
 def watch_list(page: Page) -> None:

@@ -131,6 +131,42 @@ def test_a_list_without_aria_busy_that_stays_busy_is_said_never_to_finish_loadin
         listed.search("Contoso")
 
 
+PLACEHOLDER_ROWS = {
+    "textless-rows": '<div role="row"><span role="gridcell"><span class="bar"></span></span></div>',
+    "shimmer": '<div class="ms-Shimmer-container"><div class="ms-Shimmer-shimmerWrapper"></div></div>',
+}
+# A list drawn as Fluent UI's shimmered list draws it: its grid first holds placeholders (rows without words, or
+# shimmers outside any row), no aria-busy, no progress bar, no words; the customers come 1.2 s later.
+PLACEHOLDER_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
+<input type="search" aria-label="Search by company name or domain">
+<div role="grid" aria-label="Customer list"><div role="row"><span role="columnheader">Company name</span></div>
+<div id="rows">%(placeholders)s</div></div></main>
+<script>
+setTimeout(() => {
+  document.getElementById("rows").innerHTML = %(names)s
+    .map((name) => `<div role="row"><span role="gridcell"><a href="#">${name}</a></span></div>`).join("");
+}, 1200);
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("placeholder", PLACEHOLDER_ROWS)
+def test_a_list_showing_placeholders_until_its_customers_come_is_read_once_they_have(
+    page: Page, placeholder: str
+) -> None:
+    # Given a deployment's list that shows placeholders, longer than the quiet time, before its customers
+    page.set_content(
+        PLACEHOLDER_LIST % {"placeholders": PLACEHOLDER_ROWS[placeholder] * 5, "names": json.dumps(SHOWN_FIRST)}
+    )
+    page.set_default_timeout(10_000)
+
+    # When the list is read
+    listed = CustomersPage(page).wait_until_ready()
+
+    # Then the customers that came are read, not the placeholders taken for an empty list
+    assert listed.company_names() == SHOWN_FIRST
+    assert listed.find("Fabrikam") is not None
+
+
 SERVER_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
 <form action="/customers"><input type="search" name="q" aria-label="Search by company name or domain"></form>
 <table><tbody>%s</tbody></table></main></body></html>"""
