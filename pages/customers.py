@@ -13,13 +13,18 @@ from .addresses import screen_addresses
 from .errors import AmbiguousCustomerError, NotAllowedError, PortalError, UnknownPageError
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu, menu_item
-from .strings import any_language
+from .strings import alternatives, any_language
 from .watch import highlight
 
 # Whether a page's Customers list says when it is loading (aria-busy): asked once a page, as a
 # deployment keeps its markup (a question less for each workflow).
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
 SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
+# The button a list paged by appending offers below its rows instead of Next: "Load more", "Show more".
+LOAD_MORE = re.compile(
+    rf"^\s*(?:{alternatives(('Load more', 'Show more', 'Charger plus', 'Afficher plus', '加载更多', '显示更多'))})\s*$",
+    re.IGNORECASE,
+)
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
@@ -72,6 +77,8 @@ class CustomersPage(Screen):
         # Counted, not asked (a pager above and below the list has two; a list of one page may have none).
         self.enabled_next = pager_control(page, "next_page", disabled=False)
         self.enabled_previous = pager_control(page, "previous_page", disabled=False)
+        # A list without Next may append its next rows to those shown instead (a button: a customer is a link).
+        self.load_more_button = page.get_by_role("button", name=LOAD_MORE, disabled=False)
         # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
@@ -191,6 +198,29 @@ class CustomersPage(Screen):
         self.shown_page -= 1
         return self.wait_until_ready()
 
+    def load_more(self) -> CustomersPage:
+        """Append the list's next rows to those shown ("Load more", where the list has no Next); raise
+        ``PortalError`` when it then shows the same customers again."""
+        before = self.shown_list
+        self.still_shown(self.results, "Customers list")
+        self.before_change()
+        self.select(self.load_more_button.first, "Load more")
+        self.wait_until_ready()
+        if before is not None and self.shown_list == before:
+            raise PortalError(f"The Customers list showed the same customers again after Load more at {self.page.url}")
+        return self
+
+    def more_to_show(self) -> bool:
+        """Tell whether the list offers more customers after those shown: an enabled Next, else Load more."""
+        return bool(self.enabled_next.count() or self.load_more_button.count())
+
+    def show_more(self) -> None:
+        """Show the list's next customers: the next page, or (no Next) more rows appended by Load more."""
+        if self.enabled_next.count():
+            self.next_page()
+        else:
+            self.load_more()
+
     def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
         """Raise when the pager shows ``control`` only disabled, still so after ``ENABLE_WAIT_MS`` (a pager may
         enable it a moment after the list shows): the list says there is no page that way."""
@@ -214,7 +244,8 @@ class CustomersPage(Screen):
         return [name.strip() for name in self.table.get_by_role("link").all_inner_texts()]
 
     def find(self, company_name: str) -> Locator | None:
-        """Page forward from the page shown until the customer's link appears; None if it never does.
+        """Page forward from the page shown (or load more rows, where the list has Load more instead of Next) until
+        the customer's link appears; None if it never does.
 
         Returns the first such link of that page; ``links_found`` says how many the page has. A list
         without ``aria-busy`` may still be drawing rows a few at a time: a page that lacks the customer
@@ -231,13 +262,21 @@ class CustomersPage(Screen):
                 self.wait_until_ready(quiet_ms=self.GRACE_MS)
                 looked_again = True
                 continue
-            if not self.enabled_next.count():  # the last page
+            if not self.more_to_show():  # the last page, or all rows loaded
                 return None
-            self.next_page()
+            self.show_more()
             looked_again = bool(self.marks_busy)
 
     def namesakes_after(self, company_name: str) -> int:
-        """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it."""
+        """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it.
+
+        Where the list has Load more instead of Next, those in the rows it appends: the rows shown stay shown.
+        """
+        if not self.enabled_next.count() and self.load_more_button.count():
+            shown_before = self.customer_link(company_name).count()
+            while self.load_more_button.count():
+                self.load_more()
+            return self.customer_link(company_name).count() - shown_before
         shown, found = self.shown_page, 0
         while self.enabled_next.count():
             found += self.next_page().customer_link(company_name).count()

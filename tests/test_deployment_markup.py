@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
-from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, PortalError, UnknownPageError
+from pages import (
+    AccountEditPage,
+    AccountPage,
+    AmbiguousCustomerError,
+    CustomerPage,
+    CustomersPage,
+    PortalError,
+    UnknownPageError,
+)
 from pages.countries import country_code
 from pages.strings import UI_STRINGS
 
@@ -129,6 +137,54 @@ def test_a_list_without_aria_busy_that_stays_busy_is_said_never_to_finish_loadin
     # Then the error says the list shows but never finished loading
     with pytest.raises(UnknownPageError, match="never finished loading"):
         listed.search("Contoso")
+
+
+# A list that shows two customers at a time and appends the next two with Load more (no Next), drawn 100 ms after.
+LOAD_MORE_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
+<input type="search" aria-label="Search by company name or domain">
+<div role="grid" aria-label="Customer list"></div><button id="more">%(more)s</button></main>
+<script>
+const ALL = %(names)s, grid = document.querySelector("[role=grid]"), more = document.getElementById("more");
+let shown = 2, typed = "";
+const draw = () => {
+  const found = ALL.filter((name) => name.toLowerCase().startsWith(typed.toLowerCase()));
+  grid.innerHTML = found.slice(0, shown)
+    .map((name) => `<div role="row"><span role="gridcell"><a href="#">${name}</a></span></div>`).join("");
+  more.hidden = shown >= found.length;
+};
+document.querySelector("input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { typed = event.target.value; shown = 2; setTimeout(draw, 100); }
+});
+more.onclick = () => { shown += 2; setTimeout(draw, 100); };
+draw();
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("more", ["Load more", "Afficher plus"])
+def test_a_customer_in_rows_a_list_appends_with_load_more_is_found(page: Page, more: str) -> None:
+    # Given a deployment's list that has no Next but appends its next customers with Load more
+    names = ["Adatum", "Contoso", "Fabrikam", "Litware", "Tailspin"]
+    page.set_content(LOAD_MORE_LIST % {"names": json.dumps(names), "more": more})
+    page.set_default_timeout(10_000)
+
+    # When a customer among the last rows is looked for after a search
+    listed = CustomersPage(page)
+    found = listed.search("").find("Tailspin")
+
+    # Then more rows are loaded until it shows, the rows before it kept
+    assert found is not None and listed.company_names() == names
+
+
+def test_a_name_shown_again_in_rows_appended_by_load_more_is_ambiguous(page: Page) -> None:
+    # Given a deployment's list with Load more, two customers named Contoso: one shown first, one appended later
+    names = ["Contoso", "Contoso Pharma", "Fabrikam", "Litware", "Contoso"]
+    page.set_content(LOAD_MORE_LIST % {"names": json.dumps(names), "more": "Load more"})
+    page.set_default_timeout(10_000)
+
+    # When Contoso is chosen as the only one of its name
+    # Then both are counted, the second found among the rows Load more appended
+    with pytest.raises(AmbiguousCustomerError, match="2 customers are named 'Contoso'"):
+        CustomersPage(page).choose("Contoso", only_one=True)
 
 
 PLACEHOLDER_ROWS = {
