@@ -321,7 +321,7 @@ class CustomerPage(Screen):
         account = menu_item(page, any_language("account"))
         customers = page.get_by_role("link", name=any_language("customers"))
         self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
-        self.account_link = menu_item(self.menu, any_language("account"))
+        self.account_link = menu_item(self.menu, any_language("account")).first  # a menu may hold it twice
 
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""

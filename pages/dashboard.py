@@ -16,7 +16,8 @@ class DashboardPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.menu = menu(page, "dashboard", holding=page.get_by_role("link", name=any_language("customers")))
-        self.customers_link = self.menu.get_by_role("link", name=any_language("customers"))
+        # The first: a menu may hold Customers twice (a section's heading and its first item, both leading there).
+        self.customers_link = self.menu.get_by_role("link", name=any_language("customers")).first
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""

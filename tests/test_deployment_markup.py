@@ -16,6 +16,7 @@ from pages import (
     AmbiguousCustomerError,
     CustomerPage,
     CustomersPage,
+    DashboardPage,
     PortalError,
     UnknownPageError,
 )
@@ -319,6 +320,27 @@ def test_the_workflow_reaches_the_edit_form_through_a_deployment_s_own_menus_and
         assert form.submit_button.is_visible()
     finally:
         context.close()
+
+
+def test_menus_holding_customers_or_account_twice_lead_there(page: Page) -> None:
+    # Given menus that hold each link twice: a section's heading and its first item
+    page.set_content(
+        '<nav><a href="#customers">Customers</a><div><a href="#customers">Customers</a><a href="#">Requests</a></div>'
+        '</nav><main><h1>Dashboard</h1><input type="search" aria-label="Search by company name or domain"></main>'
+    )
+    page.set_default_timeout(5_000)
+
+    # When Customers is selected from the Dashboard menu, then Account from the customer's
+    DashboardPage(page).wait_until_ready().customers(wait_for_list=False)
+    assert page.url.endswith("#customers")
+    page.set_content(
+        '<nav><a href="#account">Account</a><div><a href="#account">Account</a></div></nav>'
+        "<main><h2>Bill-to info</h2><dl><dt>City</dt><dd>Lyon</dd></dl></main>"
+    )
+    CustomerPage(page).wait_until_ready().account()
+
+    # Then each is followed, not refused as two links
+    assert page.url.endswith("#account")
 
 
 def test_account_values_shown_in_a_table_of_row_headers_are_read(page: Page) -> None:
