@@ -111,7 +111,7 @@ def form_values(form: AccountEditPage) -> dict[str, str]:
 
 
 def open_customer(page: Page, company_name: str) -> CustomerPage:
-    """From the Dashboard menu, select Customers, then the customer named exactly ``company_name``.
+    """From the Dashboard menu, select Customers, then the customer named ``company_name`` (``CustomersPage.choose``).
 
     The menu is on every signed-in screen: from the last row's page it is one click, without
     loading the Dashboard first (a page load per row saved); a page without it opens the Dashboard.

@@ -25,6 +25,29 @@ LOAD_MORE = re.compile(
     rf"^\s*(?:{alternatives(('Load more', 'Show more', 'Charger plus', 'Afficher plus', '加载更多', '显示更多'))})\s*$",
     re.IGNORECASE,
 )
+FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
+
+
+def either_width(company_name: str) -> re.Pattern[str]:
+    """Return a pattern matching the whole of ``company_name`` with any of its letters, digits and punctuation in
+    either width (a Chinese name's parentheses, U+FF08 or "("), its spaces as any run of spaces (ideographic too).
+
+    A list, a spreadsheet and a person may each write the same customer's name in its other width.
+    """
+    parts: list[str] = []
+    for char in company_name.strip():
+        code = ord(char)
+        if char.isspace():
+            if parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif 0x21 <= code <= 0x7E or 0xFF01 <= code <= 0xFF5E:  # in a class, so none is read as a pattern's own
+            twin = chr(code + FULL_WIDTH_OFFSET if code <= 0x7E else code - FULL_WIDTH_OFFSET)
+            parts.append("[" + "".join("\\" + c if c in "\\]^-[/" else c for c in (char, twin)) + "]")
+        else:  # beyond ASCII, which holds every character a pattern reads as its own
+            parts.append(char)
+    return re.compile(r"^\s*" + "".join(parts) + r"\s*$")
+
+
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 
@@ -235,8 +258,9 @@ class CustomersPage(Screen):
             ) from None
 
     def customer_link(self, company_name: str) -> Locator:
-        """Return the link to the customer named exactly ``company_name`` on the page shown."""
-        return self.table.get_by_role("link", name=company_name, exact=True)
+        """Return the links to customers named ``company_name`` on the page shown: exactly, but for the width of
+        its letters, digits and punctuation (``either_width``) and its runs of spaces."""
+        return self.table.get_by_role("link", name=either_width(company_name))
 
     def company_names(self) -> list[str]:
         """Return the company names on the page shown, in order."""
@@ -247,7 +271,8 @@ class CustomersPage(Screen):
         """Page forward from the page shown (or load more rows, where the list has Load more instead of Next) until
         the customer's link appears; None if it never does.
 
-        Returns the first such link of that page; ``links_found`` says how many the page has. A list
+        Returns the first such link of that page, one written exactly so if there is one (the name's other width is
+        found too: ``customer_link``); ``links_found`` says how many the page has. A list
         without ``aria-busy`` may still be drawing rows a few at a time: a page that lacks the customer
         is looked at again once it has been unchanged for ``GRACE_MS``, before Next or None.
         """
@@ -255,6 +280,9 @@ class CustomersPage(Screen):
         while True:
             link = self.customer_link(company_name)
             self.links_found = link.count()
+            if self.links_found > 1:  # its namesakes too, perhaps: one written as asked first
+                exact = self.table.get_by_role("link", name=company_name, exact=True)
+                return exact.first if exact.count() else link.first
             if self.links_found > 0:
                 return link.first
             if not looked_again:
@@ -296,7 +324,9 @@ class CustomersPage(Screen):
         """Search for the customer and open it, paging if needed; None when it is not in the list.
 
         Company names need not be unique: ``only_one=True`` raises ``AmbiguousCustomerError`` when the
-        list shows the name more than once, on one page or across pages, instead of opening the first.
+        list shows the name more than once, on one page or across pages, instead of opening the first. A name is
+        found in either width of its letters, digits and punctuation (U+FF08 for "("), as the portal's search
+        finds it: two customers whose names differ only so are two of that name.
         """
         link = self.search(company_name).find(company_name)
         if link is None:

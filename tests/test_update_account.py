@@ -180,6 +180,43 @@ def test_a_company_name_two_customers_share_is_refused_and_neither_changes(
     assert [api.billing_profile(c.id).city for c in (first, second)] == [first.billing.city, "Shanghai"]
 
 
+@pytest.mark.parametrize(
+    ("listed", "asked"),
+    [("（上海）", "(上海)"), ("(上海)", "（上海）")],
+    ids=["listed-full-width-asked-half", "listed-half-width-asked-full"],
+)
+def test_a_name_asked_with_its_parentheses_in_the_other_width_is_that_customer(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, listed: str, asked: str
+) -> None:
+    # Given a Chinese company name with a branch in parentheses, listed in one width
+    name = f"北京{customers.run_id}科技有限公司"
+    customer = customers.create("CN", companyName=name + listed)
+
+    # When the workflow is asked for it as a spreadsheet may write it, the parentheses in the other width
+    update_customer_account(admin_page, name + asked, {"city": "Shanghai"})
+
+    # Then that customer changed
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Shanghai")
+
+
+def test_two_names_differing_only_in_the_width_of_their_parentheses_are_ambiguous(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given two customers whose names differ only in the width of their parentheses
+    name = f"北京{customers.run_id}科技有限公司"
+    full, half = (
+        customers.create("CN", companyName=name + "（上海）"),
+        customers.create("CN", companyName=name + "(上海)"),
+    )
+
+    # When the workflow is asked for one of them, written exactly
+    with pytest.raises(AmbiguousCustomerError, match="2 customers are named"):
+        update_customer_account(admin_page, full.companyName, {"city": "Shanghai"})
+
+    # Then neither changed: which of them was meant cannot be told
+    assert [api.billing_profile(c.id) for c in (full, half)] == [full.billing, half.billing]
+
+
 def test_a_company_name_shared_across_a_page_break_is_refused_too(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
