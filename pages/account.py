@@ -97,8 +97,10 @@ class AccountPage(Screen):
 
         Each value is the definition of the term that labels it, in any of the three languages.
         One call reads them all (a call per field would cost a browser round trip each); a field
-        the page does not show raises ``PortalError`` naming it.
+        the page does not show raises ``PortalError`` naming it, a page no longer on this screen (gone to the
+        edit form, or elsewhere) ``ScreenLeftError``.
         """
+        self.still_shown(self.bill_to_heading, "Account page")  # else its fields are "not shown", wrongly said
         heading = any_language(SECTION_HEADINGS[section])
         shown: dict[str, str] = {}
         for found in self.loaded_sections():

@@ -91,6 +91,24 @@ def test_a_list_or_account_page_object_after_the_page_went_elsewhere_says_so(
         account.can_edit()
 
 
+def test_an_account_page_object_read_after_the_page_went_to_its_form_says_it_was_left(
+    admin_page: Page, customers: CustomerFactory
+) -> None:
+    customer = customers.create("CN")
+    account = AccountPage(admin_page).open(customer.id)
+    account.edit()
+    admin_page.set_default_timeout(QUICK_MS)
+
+    # Not "the Account page does not show companyName, ...": the page shows the form now, not that Account page
+    with pytest.raises(ScreenLeftError, match="Account page is no longer shown") as left:
+        account.billing_profile()
+    assert "Open it again" in str(left.value), left.value
+
+    DashboardPage(admin_page).open()
+    with pytest.raises(ScreenLeftError, match="Account page is no longer shown"):
+        account.account_info()
+
+
 @pytest.mark.parametrize(
     ("values", "error", "said"),
     [
