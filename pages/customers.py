@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 from weakref import WeakKeyDictionary
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account import AccountPage, AddCustomerPage
 from .addresses import screen_addresses
-from .errors import AmbiguousCustomerError, NotAllowedError, PortalError, UnknownPageError
+from .errors import (
+    AmbiguousCustomerError,
+    NotAllowedError,
+    PortalError,
+    PortalUnavailableError,
+    UnknownPageError,
+    address_of,
+)
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu, menu_item
 from .strings import alternatives, any_language
@@ -50,6 +58,17 @@ def either_width(company_name: str) -> re.Pattern[str]:
 
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
+ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
+# The browser's network error if asking the page's own address again finds nobody there; "" if it answers at all
+# (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are.
+ADDRESS_UNANSWERED = """async (waitMs) => {
+  try {
+    await fetch(location.href, {method: "HEAD", cache: "no-store", signal: AbortSignal.timeout(waitMs)});
+    return "";
+  } catch (error) {
+    return error.name === "TypeError" ? String(error.message || error) : "";
+  }
+}"""
 
 
 def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:
@@ -124,6 +143,9 @@ class CustomersPage(Screen):
         the same event), so "not busy" afterwards means its answer is shown. A list that has no
         ``aria-busy`` is waited on until the requests the page sent since ``before_change`` are
         answered and it has stopped changing (for ``quiet_ms``, ``QUIET_MS`` unless given).
+
+        A list that says it could not be loaded raises ``PortalUnavailableError`` when the portal no longer
+        answers the page's address (stopped, restarting), else ``PortalError`` with what the list says.
         """
         watched, self.watching = self.watching, False
         requests, self.requests = self.requests, None
@@ -135,8 +157,22 @@ class CustomersPage(Screen):
         self.shown_list = shown
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
-            raise PortalError(f"The Customers list could not be loaded: {self.load_error.inner_text().strip()}")
+            said = self.load_error.inner_text().strip()
+            unanswered = self.portal_unanswered()
+            if unanswered:  # a portal stopped since the page loaded: not the list's own refusal
+                raise PortalUnavailableError(
+                    f"The Customers list could not be loaded: the portal does not answer at "
+                    f"{address_of(self.page.url)} ({unanswered}); the list says: {said}"
+                )
+            raise PortalError(f"The Customers list could not be loaded: {said}")
         return self.found_ready()
+
+    def portal_unanswered(self) -> str:
+        """Return the browser's word when the portal no longer answers the page's own address, "" when it does."""
+        try:
+            return str(self.page.evaluate(ADDRESS_UNANSWERED, ANSWER_CHECK_MS))
+        except PlaywrightError:  # the page went elsewhere meanwhile: whatever answered, something did
+            return ""
 
     def look(self, watched: bool, requests: ListRequests | None, quiet_ms: int) -> str | None:
         """Wait until the list is shown, settled; return its ARIA snapshot (None when a closer look told)."""

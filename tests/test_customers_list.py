@@ -8,12 +8,12 @@ import urllib.parse
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, NotAllowedError, ValidationError, add_customer, open_customer, open_customers
-from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError
+from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError, PortalUnavailableError
 
 pytestmark = pytest.mark.regression
 
@@ -207,6 +207,21 @@ def test_a_list_that_fails_to_load_says_so_and_loads_when_tried_again(admin_page
     admin_page.unroute(re.compile(r"/v1/customers\?"))
     admin_page.reload()
     assert CustomersPage(admin_page).wait_until_ready().company_names()
+
+
+@pytest.mark.parametrize("when", ["opened", "searched"])
+def test_a_list_that_fails_to_load_as_the_portal_stops_answering_says_the_portal_is_unavailable(
+    admin_page: Page, when: str
+) -> None:
+    def stopped(route: Route) -> None:  # the page's own requests now find nothing listening
+        route.abort("connectionrefused") if route.request.resource_type == "fetch" else route.fallback()
+
+    listed = open_customers(admin_page) if when == "searched" else None
+    admin_page.route("**/*", stopped)
+
+    # Then it is not a PortalError saying to reload the page: the portal does not answer, as at a Submit
+    with pytest.raises(PortalUnavailableError, match="Customers list could not be loaded: the portal does not answer"):
+        listed.search("Contoso") if listed else open_customers(admin_page)
 
 
 def test_add_customer_refuses_invalid_values_at_their_fields_and_keeps_them(
