@@ -193,9 +193,14 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``changes`` maps API field names (``city``, ``postalCode``, ...) to new values (at least one). Raises
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
-    portal says so; nothing is saved in those cases. When the Account page already shows every value as
-    given, nothing is submitted (a Submit would still leave a change in the portal's log): the Bill-to info
-    it shows is returned, the page left there, as a run of the same script again expects.
+    portal says so; nothing is saved in those cases, nor after ``PortalUnavailableError`` (the portal did not
+    answer). An ``UnknownPageError`` after Submit says what was saved is not known; a ``PortalError`` reading the
+    Bill-to info back says the changes were saved. A blank ``customer``, no change or an unknown field name is a
+    ``ValueError``, a value that is not text a ``TypeError``, before the browser moves.
+
+    When the Account page already shows every value as given, nothing is submitted (a Submit would still leave a
+    change in the portal's log): the Bill-to info it shows is returned, the page left there, as a run of the same
+    script again expects.
     """
     check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
