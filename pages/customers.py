@@ -60,10 +60,12 @@ def either_width(company_name: str) -> re.Pattern[str]:
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
 # The browser's network error if asking the page's own address again finds nobody there; "" if it answers at all
-# (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are.
+# (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are; a
+# redirect is an answer (a session ended sends to sign-in at another site, which a fetch followed there cannot read).
 ADDRESS_UNANSWERED = """async (waitMs) => {
   try {
-    await fetch(location.href, {method: "HEAD", cache: "no-store", signal: AbortSignal.timeout(waitMs)});
+    const asked = {method: "HEAD", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(waitMs)};
+    await fetch(location.href, asked);
     return "";
   } catch (error) {
     return error.name === "TypeError" ? String(error.message || error) : "";

@@ -224,6 +224,25 @@ def test_a_list_that_fails_to_load_as_the_portal_stops_answering_says_the_portal
         listed.search("Contoso") if listed else open_customers(admin_page)
 
 
+def test_a_list_refused_as_the_session_ends_is_not_said_to_be_a_portal_that_does_not_answer(admin_page: Page) -> None:
+    # Given a session ended: the list's requests are refused (a list that says so, not one that reloads its page), the
+    # page's address sends to sign-in at another site
+    def ended(route: Route) -> None:
+        if "/v1/customers" in route.request.url:
+            route.fulfill(status=403, body="{}")
+        elif route.request.method == "HEAD":
+            route.fulfill(status=302, headers={"Location": "http://127.0.0.1:9/oauth2/authorize"})
+        else:
+            route.fallback()
+
+    admin_page.route("**/*", ended)
+
+    # Then the list's own words are said: the portal answered, with a redirect to sign in
+    with pytest.raises(PortalError, match="could not be loaded") as refused:
+        open_customers(admin_page)
+    assert not isinstance(refused.value, PortalUnavailableError), refused.value
+
+
 def test_add_customer_refuses_invalid_values_at_their_fields_and_keeps_them(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
