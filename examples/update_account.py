@@ -52,6 +52,8 @@ def main(base_url: str, customer: str, changes: dict[str, str]) -> int:
     except ValidationError as error:
         for field, message in error.field_errors.items():
             print(f"refused {field}: {message}")
+        if not error.field_errors:  # refused as a whole, at no field: its own words
+            print(f"refused: {error}")
         return 3
     except EditConflictError:
         print("someone else changed this customer meanwhile; nothing was saved")

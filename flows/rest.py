@@ -85,7 +85,10 @@ class ApiError(PortalError):
         words = said(body)
         when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
         super().__init__(
-            f"{where} answered {status}" + (f": {words}" if words else "") + when + (f". {meaning}" if meaning else "")
+            f"{where} answered {status}"
+            + (f": {words.rstrip('.')}" if words else "")  # the portal's sentence, then the library's
+            + when
+            + (f". {meaning}" if meaning else "")
         )
         self.status = status
         self.body = body

@@ -306,3 +306,11 @@ def test_a_token_refused_again_once_renewed_says_its_source_gives_tokens_the_api
         PortalClient(api.url, lambda: "a-token").customer(ID)
 
     assert refused.value.status == 401 and len(api.requests) == 2
+
+
+def test_an_error_answer_s_own_sentence_and_the_library_s_advice_read_as_two_sentences() -> None:
+    refused = rest.ApiError(
+        401, {"code": 401, "description": "The access token is not valid."}, "GET /v1/customers", "Sign in again"
+    )
+
+    assert str(refused) == "GET /v1/customers answered 401: The access token is not valid. Sign in again"
