@@ -130,7 +130,7 @@ class AccountEditPage(FormPage):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.country = page.get_by_label(field_label("country"))
+        self.country = self.fields_root.get_by_label(field_label("country"))
 
     def open(self, customer_id: str) -> AccountEditPage:
         """Go straight to the edit form of the customer with this Microsoft ID (at ``screen_addresses().edit``; where

@@ -27,7 +27,7 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_loading import FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
+from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
@@ -52,6 +52,17 @@ INVALID_AT_SUBMIT = f"""submit => {{{FORM_OF}
 def bill_to_heading(page: Page) -> Locator:
     """Return the Bill-to info's heading: the Account page's, which a form shows once it went on to it."""
     return page.get_by_role("heading", name=any_language("bill_to"))
+
+
+def fields_root(page: Page, submit: Locator) -> Locator:
+    """Return where the form's fields are: the innermost form, dialog or main landmark holding Submit (as ``FORM_OF``
+    finds it in the page), else the whole page.
+
+    A panel or dialog drawn over the Account view leaves the view's own values in the page under the same labels
+    (read-only text boxes, say): looked for in the whole page, "City" would name two fields.
+    """
+    holders = page.locator(FORM_HOLDERS).filter(has=submit)
+    return holders.filter(has_not=holders).or_(page.locator("body").filter(has_not=holders)).first
 
 
 @contextmanager
@@ -98,6 +109,7 @@ class FormPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.submit_button = page.get_by_role("button", name=SUBMIT_NAME)
+        self.fields_root = fields_root(page, self.submit_button)
         self.cancel_link = link_or_button(page, any_language("cancel"))
         # The form's own message: an alert beside Submit (an error page's alert has no form).
         self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
@@ -146,7 +158,8 @@ class FormPage(Screen):
             raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
         pattern = field_label(name)
         named = {labelled for label, labelled in self.labels if pattern.match(label)}
-        return self.page.get_by_placeholder(pattern) if named == {False} else self.page.get_by_label(pattern)
+        root = self.fields_root
+        return root.get_by_placeholder(pattern) if named == {False} else root.get_by_label(pattern)
 
     def shows_field(self, name: str) -> bool:
         """Tell whether the form, as last found ready, shows the field ``name`` (asked of the page if not known)."""

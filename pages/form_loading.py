@@ -43,6 +43,10 @@ def at_submit(page: Page, submit: Locator, name: re.Pattern[str], script: str, a
     return found["answer"] if found is not None else submit.first.evaluate(script, arg)
 
 
+# What holds a form's fields when no <form> element does: the main landmark or the dialog holding Submit.
+PANELS = 'main, [role="main"], [role="dialog"], dialog'
+# Any element that may hold a form's fields, Submit among them: the innermost one holding Submit is the form.
+FORM_HOLDERS = f"form, {PANELS}"
 # The form Submit sends; a portal's form without a <form> element (a panel's fields, Submit in its footer): what
 # holds Submit, its main landmark or dialog. Looked for across shadow roots (Submit in a web component's).
 FORM_OF = """
@@ -53,9 +57,8 @@ FORM_OF = """
     }
     return null;
   };
-  const formOf = (submit) => submit.form || closest(submit, "form")
-    || closest(submit, 'main, [role="main"], [role="dialog"]') || document.body;
-"""
+  const formOf = (submit) => submit.form || closest(submit, "form") || closest(submit, PANELS) || document.body;
+""".replace("PANELS", repr(PANELS))
 # Why the form is not ready yet ("" once it is; REDRAWN when it was replaced by another), and its fields' labels:
 # polled in the page until ready or ``waitMs`` is over, in one call. A value set by a script changes no
 # attribute, so no observer would see it.
@@ -68,7 +71,7 @@ FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
   {SAYS_LOADING}
   // Signs of loading count where they speak of the form: a progress bar in its landmark that tells no value (a
   // profile's "80% complete" does), words beside it or in it; a busy mark on it, or shown in it.
-  const around = closest(form, 'main, [role="main"], [role="dialog"]') || form, beside = form.parentElement || form;
+  const around = closest(form, {PANELS!r}) || form, beside = form.parentElement || form;
   const indeterminate = '{INDETERMINATE}';
   const typed = (el) => ["INPUT", "TEXTAREA"].includes(el.tagName) && !el.readOnly && !el.disabled
     && !["password", "file", "select-one"].includes(el.type);

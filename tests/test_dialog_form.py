@@ -1,0 +1,85 @@
+"""An edit form opened as a dialog over the Account view, as single-page portals draw it.
+
+The Account view stays in the page under the dialog, its values under the same labels as the form's fields ("City",
+"Postal code"): the form's fields are typed into and read, its answer told apart from the view it leaves shown.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page
+from test_form_markup import BILLING, PORTAL, SHORT_TIMEOUT_MS
+
+from flows import BillingProfile, submit_changes
+from flows.account import edit_from
+from pages import AccountPage
+from pages.strings import UI_STRINGS
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+LABELS = {name: UI_STRINGS[name][0] for name in BILLING}
+# The Account view, and the dialog its Edit opens, its Submit sending the change with fetch, as ``BEHAVIOUR`` says:
+# ``view``: the view's values as a list of terms ("terms") or as labelled read-only text boxes ("boxes"); ``element``:
+# the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog").
+APP = """<!doctype html><html lang="en"><title>Account</title><body>
+<main><h1>Contoso Lyon</h1><h2>Bill-to info</h2><div id="view"></div><button id="edit">Edit</button></main>
+<script>
+const BEHAVIOUR = %(behaviour)s, LABELS = %(labels)s;
+let held = %(billing)s;
+const drawView = () => {
+  const entries = Object.entries(held), view = document.getElementById("view");
+  view.innerHTML = BEHAVIOUR.view === "boxes"
+    ? entries.map(([name, value]) => `<label>${LABELS[name]} <input value="${value}" readonly></label>`).join("")
+    : `<dl>${entries.map(([name, value]) => `<dt>${LABELS[name]}</dt><dd>${value}</dd>`).join("")}</dl>`;
+};
+drawView();
+document.getElementById("edit").addEventListener("click", () => {
+  const fields = Object.entries(held).map(([name, value]) =>
+    `<label>${LABELS[name]} <input name="${name}" value="${value}"${name === "country" ? " readonly" : ""}></label>`);
+  const [open, close] = BEHAVIOUR.element === "dialog" ? ["<dialog", "</dialog>"] : ['<div role="dialog"', "</div>"];
+  document.body.insertAdjacentHTML("beforeend", `${open} aria-modal="true" aria-labelledby="title">
+    <h2 id="title">Edit Bill-to info</h2><div>${fields.join("")}</div>
+    <footer><button type="button">Submit</button></footer>${close}`);
+  const dialog = document.body.lastElementChild, submit = dialog.querySelector("footer button");
+  if (dialog.showModal) dialog.showModal();
+  submit.addEventListener("click", async () => {
+    const values = Object.fromEntries([...dialog.querySelectorAll("input[name]")].map(el => [el.name, el.value]));
+    await fetch("/api/billing", {method: "POST", body: JSON.stringify(values)});
+    held = {...held, ...values};
+    dialog.remove();
+    drawView();
+    const toast = document.createElement("div");
+    toast.setAttribute("role", "status");
+    toast.textContent = "Your changes were saved.";
+    document.body.append(toast);
+    setTimeout(() => toast.remove(), 2500);  // a toast: gone a moment later
+  });
+});
+</script></body></html>"""
+
+
+def serve(page: Page, **behaviour: object) -> AccountPage:
+    """Serve the Account view of ``BILLING`` and the API its dialog sends changes to; return the view, found ready."""
+    body = APP % {"behaviour": json.dumps(behaviour), "labels": json.dumps(LABELS), "billing": json.dumps(BILLING)}
+    page.route(PORTAL + "account", lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=body))
+    page.route(PORTAL + "api/billing", lambda route: route.fulfill(content_type="application/json", body="{}"))
+    page.set_default_timeout(SHORT_TIMEOUT_MS)
+    page.goto(PORTAL + "account")
+    return AccountPage(page).wait_until_ready()
+
+
+@pytest.mark.parametrize("element", ["div", "dialog"])
+@pytest.mark.parametrize("view", ["terms", "boxes"])
+def test_a_change_typed_into_a_dialog_over_the_account_view_is_saved_and_read_back(
+    page: Page, view: str, element: str
+) -> None:
+    # Given the Account view showing its values as terms, or as read-only text boxes under the fields' own labels
+    account = serve(page, view=view, element=element)
+
+    # When Edit opens its dialog, and the city is changed there and submitted
+    profile = submit_changes(edit_from(account, "Contoso Lyon"), {"city": "Bron"})
+
+    # Then the dialog's field is the one typed into, and the view shows the saved city
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
