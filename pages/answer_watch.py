@@ -17,6 +17,7 @@ from playwright.sync_api import Page
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
 ANSWERED = "data-portal-answered"  # on those changed once the portal's answer to the form had arrived
+FORM_FIELD = "data-portal-field"  # on the form's fields a person could type in as Submit was selected
 # On messages saying words none said before, or said again after they were gone or blank; on fields set
 # invalid that were not so before, or were valid since.
 RENEWED = "data-portal-renewed"

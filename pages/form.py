@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .answer_watch import FORM_FIELD
 from .errors import (
     GATEWAY_DOWN,
     ConfirmationAskedError,
@@ -33,7 +34,7 @@ from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
-from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
+from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import UI_STRINGS, any_language, field_label, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
@@ -46,6 +47,14 @@ VALUES_AT_SUBMIT = f"""submit => {{{FORM_OF}
 # Each invalid field of the form Submit sends, its label and message (``INVALID_FIELDS``), for ``at_submit``.
 INVALID_AT_SUBMIT = f"""submit => {{{FORM_OF}
   return ({INVALID_FIELDS})(formOf(submit));
+}}"""
+
+# Marks the form's fields a person can type in as Submit is selected, with that Submit's token: while one of them
+# shows, the form is still shown, whatever became of Submit (a spinner saying "Saving…" in its place).
+MARK_FIELDS = f"""(submit, [mark, token]) => {{{FORM_OF}
+  const form = formOf(submit);
+  {FIELDS_OF_FORM}
+  fields.filter(el => !el.readOnly && !el.disabled).forEach(el => el.setAttribute(mark, token));
 }}"""
 
 
@@ -302,6 +311,7 @@ class FormPage(Screen):
             watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
             watched.start()
             try:
+                at_submit(self.page, self.submit_button, SUBMIT_NAME, MARK_FIELDS, [FORM_FIELD, watched.token])
                 lost = self.typed_values_lost(watched.values)
             except BaseException:  # the page gone or drawn anew: its listeners go, its dialogs are the browser's again
                 watched.stop()
@@ -345,12 +355,16 @@ class FormPage(Screen):
 
         On a new page (a redirect after the POST), or ``in_place`` (by default: once the portal answered the
         form's request in place, a 5xx aside), as a single-page portal goes back to its Account view; its 4xx
-        still refuses the changes (``submit_form``).
+        still refuses the changes (``submit_form``). In place, the form is gone: no Submit, and none of the fields
+        it showed as Submit was selected (a dialog over the Account view, its Submit a spinner while it saves, is
+        still there).
         """
         if in_place is None:
             in_place = 200 <= watched.status < 500
         roots = watched.fresh.or_(watched.same_page) if in_place and not watched.new_page_only else watched.fresh
-        return roots.filter(has_not=self.submit_button).locator(bill_to_heading(self.page))
+        form_fields = self.page.locator(f"[{FORM_FIELD}='{watched.token}']").filter(visible=True)
+        gone = roots.filter(has_not=self.submit_button).filter(has_not=form_fields)
+        return gone.locator(bill_to_heading(self.page))
 
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""

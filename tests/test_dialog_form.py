@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 from test_form_markup import BILLING, PORTAL, SHORT_TIMEOUT_MS
 
-from flows import BillingProfile, submit_changes
+from flows import BillingProfile, ValidationError, submit_changes
 from flows.account import edit_from
 from pages import AccountPage
 from pages.strings import UI_STRINGS
@@ -22,12 +22,14 @@ pytestmark = pytest.mark.tooling  # the library against pages of its own: no por
 LABELS = {name: UI_STRINGS[name][0] for name in BILLING}
 # The Account view, and the dialog its Edit opens, its Submit sending the change with fetch, as ``BEHAVIOUR`` says:
 # ``view``: the view's values as a list of terms ("terms") or as labelled read-only text boxes ("boxes"); ``element``:
-# the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog").
+# the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog"); ``spinner``: Submit shows a spinner and
+# "Saving…" while the change is sent; ``drawAfterMs``: how long the page takes to draw the API's answer.
 APP = """<!doctype html><html lang="en"><title>Account</title><body>
 <main><h1>Contoso Lyon</h1><h2>Bill-to info</h2><div id="view"></div><button id="edit">Edit</button></main>
 <script>
 const BEHAVIOUR = %(behaviour)s, LABELS = %(labels)s;
 let held = %(billing)s;
+const later = (ms) => new Promise(done => setTimeout(done, ms));
 const drawView = () => {
   const entries = Object.entries(held), view = document.getElementById("view");
   view.innerHTML = BEHAVIOUR.view === "boxes"
@@ -46,7 +48,20 @@ document.getElementById("edit").addEventListener("click", () => {
   if (dialog.showModal) dialog.showModal();
   submit.addEventListener("click", async () => {
     const values = Object.fromEntries([...dialog.querySelectorAll("input[name]")].map(el => [el.name, el.value]));
-    await fetch("/api/billing", {method: "POST", body: JSON.stringify(values)});
+    if (BEHAVIOUR.spinner) {  // Submit a spinner while the change is sent, named by what it does meanwhile
+      submit.disabled = true;
+      submit.innerHTML = '<span role="progressbar" aria-label="Saving"></span> Saving…';
+    }
+    const answer = await (await fetch("/api/billing", {method: "POST", body: JSON.stringify(values)})).json();
+    await later(BEHAVIOUR.drawAfterMs || 0);  // the page's own work on the answer
+    if (BEHAVIOUR.spinner) { submit.disabled = false; submit.textContent = "Submit"; }
+    for (const [name, message] of Object.entries(answer.fieldErrors || {})) {
+      const input = dialog.querySelector(`[name=${name}]`);
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", `${name}-error`);
+      input.closest("label").insertAdjacentHTML("afterend", `<span id="${name}-error">${message}</span>`);
+    }
+    if (answer.fieldErrors) return;
     held = {...held, ...values};
     dialog.remove();
     drawView();
@@ -60,11 +75,13 @@ document.getElementById("edit").addEventListener("click", () => {
 </script></body></html>"""
 
 
-def serve(page: Page, **behaviour: object) -> AccountPage:
-    """Serve the Account view of ``BILLING`` and the API its dialog sends changes to; return the view, found ready."""
+def serve(page: Page, answer: dict[str, object] | None = None, **behaviour: object) -> AccountPage:
+    """Serve the Account view of ``BILLING`` and the API its dialog sends changes to, answering ``answer`` (200);
+    return the view, found ready."""
     body = APP % {"behaviour": json.dumps(behaviour), "labels": json.dumps(LABELS), "billing": json.dumps(BILLING)}
+    said = json.dumps(answer or {})
     page.route(PORTAL + "account", lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=body))
-    page.route(PORTAL + "api/billing", lambda route: route.fulfill(content_type="application/json", body="{}"))
+    page.route(PORTAL + "api/billing", lambda route: route.fulfill(content_type="application/json", body=said))
     page.set_default_timeout(SHORT_TIMEOUT_MS)
     page.goto(PORTAL + "account")
     return AccountPage(page).wait_until_ready()
@@ -83,3 +100,26 @@ def test_a_change_typed_into_a_dialog_over_the_account_view_is_saved_and_read_ba
 
     # Then the dialog's field is the one typed into, and the view shows the saved city
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
+
+
+def test_a_refusal_drawn_after_submit_showed_a_spinner_in_the_dialog_is_no_save(page: Page) -> None:
+    # Given a dialog whose Submit is a spinner saying "Saving…" until the page has drawn the portal's answer
+    message = "Enter a 5-digit postal code."
+    account = serve(page, {"fieldErrors": {"postalCode": message}}, spinner=True, drawAfterMs=500)
+
+    # When a postal code the portal refuses is submitted
+    # Then the refusal at the field is the answer: no Submit shown meanwhile, over the Account view, is no save
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(edit_from(account, "Contoso Lyon"), {"postalCode": "690"})
+    assert refused.value.field_errors == {"postalCode": message}
+
+
+def test_a_save_after_submit_showed_a_spinner_in_the_dialog_is_read_back(page: Page) -> None:
+    # Given a dialog whose Submit is a spinner saying "Saving…" until the page has drawn the portal's answer
+    account = serve(page, spinner=True, drawAfterMs=500)
+
+    # When the city is changed and submitted
+    profile = submit_changes(edit_from(account, "Contoso Lyon"), {"city": "Bron"})
+
+    # Then the save is taken, and the saved city read back
+    assert profile.city == "Bron"
