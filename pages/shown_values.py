@@ -121,11 +121,25 @@ FIELDS_OF_FORM = """
       && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
-# own for it), else its accessible description (aria-describedby, which may hold a hint beside the error).
+# own for it), else its accessible description (aria-describedby, which may hold a hint beside the error). Then each
+# field a summary of the errors links to ("There are 2 errors", an alert or status listing them), the link's words its
+# error, where the field itself says none: a link to the field, to its label, or to what holds it alone.
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
-  return fields.filter(el => el.getAttribute("aria-invalid") === "true")
-    .map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage"))
+  const marked = fields.filter(el => el.getAttribute("aria-invalid") === "true");
+  const invalid = marked.map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage"))
       || text(el, el.getAttribute("aria-describedby"))]);
+  const summaries = '[role="alert"] a[href^="#"], [role="status"] a[href^="#"]';
+  const links = [...new Set([document, form.getRootNode()])].flatMap(root => [...root.querySelectorAll(summaries)]);
+  for (const link of links.filter(link => link.getClientRects().length && link.innerText.trim())) {{
+    let id = link.getAttribute("href").slice(1);
+    try {{ id = decodeURIComponent(id); }} catch {{}}
+    const target = id && link.getRootNode().getElementById(id);
+    const held = target ? fields.filter(el => el === target || el === target.control || target.contains(el)) : [];
+    if (held.length !== 1 || marked.includes(held[0])) continue;
+    marked.push(held[0]);
+    invalid.push([labelOf(held[0]), link.innerText.trim()]);
+  }}
+  return invalid;
 }}"""
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}

@@ -23,7 +23,8 @@ LABELS = {name: UI_STRINGS[name][0] for name in BILLING}
 # The Account view, and the dialog its Edit opens, its Submit sending the change with fetch, as ``BEHAVIOUR`` says:
 # ``view``: the view's values as a list of terms ("terms") or as labelled read-only text boxes ("boxes"); ``element``:
 # the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog"); ``spinner``: Submit shows a spinner and
-# "Saving…" while the change is sent; ``drawAfterMs``: how long the page takes to draw the API's answer.
+# "Saving…" while the change is sent; ``drawAfterMs``: how long the page takes to draw the API's answer; ``summary``:
+# the errors also in a summary above the fields ("beside" those at the fields), or there "alone".
 APP = """<!doctype html><html lang="en"><title>Account</title><body>
 <main><h1>Contoso Lyon</h1><h2>Bill-to info</h2><div id="view"></div><button id="edit">Edit</button></main>
 <script>
@@ -38,8 +39,8 @@ const drawView = () => {
 };
 drawView();
 document.getElementById("edit").addEventListener("click", () => {
-  const fields = Object.entries(held).map(([name, value]) =>
-    `<label>${LABELS[name]} <input name="${name}" value="${value}"${name === "country" ? " readonly" : ""}></label>`);
+  const fields = Object.entries(held).map(([name, value]) => `<label>${LABELS[name]} <input name="${name}"
+    id="field-${name}" value="${value}"${name === "country" ? " readonly" : ""}></label>`);
   const [open, close] = BEHAVIOUR.element === "dialog" ? ["<dialog", "</dialog>"] : ['<div role="dialog"', "</div>"];
   document.body.insertAdjacentHTML("beforeend", `${open} aria-modal="true" aria-labelledby="title">
     <h2 id="title">Edit Bill-to info</h2><div>${fields.join("")}</div>
@@ -55,7 +56,13 @@ document.getElementById("edit").addEventListener("click", () => {
     const answer = await (await fetch("/api/billing", {method: "POST", body: JSON.stringify(values)})).json();
     await later(BEHAVIOUR.drawAfterMs || 0);  // the page's own work on the answer
     if (BEHAVIOUR.spinner) { submit.disabled = false; submit.textContent = "Submit"; }
-    for (const [name, message] of Object.entries(answer.fieldErrors || {})) {
+    const errors = Object.entries(answer.fieldErrors || {});
+    if (errors.length && BEHAVIOUR.summary) {  // a summary above the fields, each error a link to its field
+      const links = errors.map(([name, message]) => `<li><a href="#field-${name}">${message}</a></li>`).join("");
+      dialog.querySelector("h2").insertAdjacentHTML("afterend",
+        `<div role="alert"><p>There are ${errors.length} errors</p><ul>${links}</ul></div>`);
+    }
+    for (const [name, message] of BEHAVIOUR.summary === "alone" ? [] : errors) {
       const input = dialog.querySelector(`[name=${name}]`);
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", `${name}-error`);
@@ -123,3 +130,19 @@ def test_a_save_after_submit_showed_a_spinner_in_the_dialog_is_read_back(page: P
 
     # Then the save is taken, and the saved city read back
     assert profile.city == "Bron"
+
+
+@pytest.mark.parametrize("summary", ["beside", "alone"])
+def test_errors_in_a_summary_linking_to_their_fields_are_a_validation_error_at_those_fields(
+    page: Page, summary: str
+) -> None:
+    # Given a dialog that lists its errors above its fields ("There are 2 errors"), each a link to its field, and
+    # marks the fields themselves too, or not
+    errors = {"postalCode": "Enter a 5-digit postal code.", "phoneNumber": "Enter a valid phone number."}
+    account = serve(page, {"fieldErrors": errors}, summary=summary)
+
+    # When values the portal refuses are submitted
+    # Then each error is its field's, read from the summary where the field says none: not a conflict
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(edit_from(account, "Contoso Lyon"), {"postalCode": "690", "phoneNumber": "x"})
+    assert refused.value.field_errors == errors
