@@ -155,18 +155,19 @@ class AccountEditPage(FormPage):
     def submit(self) -> AccountPage | Self | None:
         """Select Submit; None when the portal refused the changes (the form shown again, with its errors).
 
-        Saved, return the Account page when the portal shows it (the bundled portal's way; the first of
-        the two in the page when both show), else this form, which the portal kept, saying "saved" beside
-        it (a single-page portal's way): both read back the Bill-to info with ``billing_profile()``.
+        Saved, return the Account page when the portal shows it (the bundled portal's way), else this form,
+        which the portal kept, saying "saved" beside it (a single-page portal's way; when both show, the form: a
+        dialog kept open over an Account view not drawn anew yet): both read back the Bill-to info with
+        ``billing_profile()``.
         """
         if not self.submit_form():
             return None
         account = AccountPage(self.page)
         try:  # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
             shown = self.settle(account.bill_to_heading.or_(self.submit_button))
-            if shown is not None:
-                return account if snapshot_role(shown) == "heading" else self
-            return account if account.bill_to_heading.count() else self
+            if shown is not None and snapshot_role(shown) != "heading":
+                return self
+            return self if self.submit_button.count() else account
         except PlaywrightError as error:
             if not page_lost(error):
                 raise

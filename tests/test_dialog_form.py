@@ -24,7 +24,8 @@ LABELS = {name: UI_STRINGS[name][0] for name in BILLING}
 # ``view``: the view's values as a list of terms ("terms") or as labelled read-only text boxes ("boxes"); ``element``:
 # the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog"); ``spinner``: Submit shows a spinner and
 # "Saving…" while the change is sent; ``drawAfterMs``: how long the page takes to draw the API's answer; ``summary``:
-# the errors also in a summary above the fields ("beside" those at the fields), or there "alone".
+# the errors also in a summary above the fields ("beside" those at the fields), or there "alone"; ``keepDialog``: the
+# dialog kept open after a save, the view under it not drawn anew.
 APP = """<!doctype html><html lang="en"><title>Account</title><body>
 <main><h1>Contoso Lyon</h1><h2>Bill-to info</h2><div id="view"></div><button id="edit">Edit</button></main>
 <script>
@@ -70,8 +71,10 @@ document.getElementById("edit").addEventListener("click", () => {
     }
     if (answer.fieldErrors) return;
     held = {...held, ...values};
-    dialog.remove();
-    drawView();
+    if (!BEHAVIOUR.keepDialog) {  // else kept open, showing what was saved; the view drawn anew once it closes
+      dialog.remove();
+      drawView();
+    }
     const toast = document.createElement("div");
     toast.setAttribute("role", "status");
     toast.textContent = "Your changes were saved.";
@@ -146,3 +149,14 @@ def test_errors_in_a_summary_linking_to_their_fields_are_a_validation_error_at_t
     with pytest.raises(ValidationError) as refused:
         submit_changes(edit_from(account, "Contoso Lyon"), {"postalCode": "690", "phoneNumber": "x"})
     assert refused.value.field_errors == errors
+
+
+def test_a_save_that_keeps_the_dialog_open_is_read_back_from_the_dialog_not_the_view_under_it(page: Page) -> None:
+    # Given a dialog kept open after a save, saying so, over an Account view not drawn anew yet
+    account = serve(page, keepDialog=True)
+
+    # When the city is changed and submitted
+    profile = submit_changes(edit_from(account, "Contoso Lyon"), {"city": "Bron"})
+
+    # Then what the dialog holds is returned, not the view's values from before the save
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
