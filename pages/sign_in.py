@@ -246,7 +246,7 @@ class SignInPage:
         """
         if self.pick_heading.is_visible() and self.pick_account(account):
             return
-        highlight(self.account.first).fill(account)
+        highlight(self.field_shown(self.account, "account")).fill(account)
         self.submit(self.next_button, self.headings["account"])
 
     def pick_account(self, account: str) -> bool:
@@ -281,14 +281,26 @@ class SignInPage:
             return []
         return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
 
+    def field_shown(self, field: Locator, step: str) -> Locator:
+        """Return the first of ``field`` shown, given a moment to show; raise ``SignInError`` at once when the page
+        shows none, quoting it and its options: a step's heading over no field to answer it (Entra's error page
+        under "Sign in", saying why; its certificate or smart card tiles) is no step a value can be typed into."""
+        shown = field.filter(visible=True)
+        self.wait_drawn(shown)
+        if shown.count() == 0:
+            options = ", ".join(map(repr, self.tile_texts()))
+            with_options = f" (its options: {options})" if options else ""
+            raise self.stopped(f"the sign-in shows its {step} step with no field to answer it{with_options}")
+        return shown.first
+
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""
-        highlight(self.password.or_(self.password_shown).first).fill(password)
+        highlight(self.field_shown(self.password.or_(self.password_shown), "password")).fill(password)
         self.submit(self.sign_in_button, self.headings["password"].or_(self.password_shown))
 
     def enter_code(self, code: str) -> None:
         """Type the verification code and select Verify."""
-        highlight(self.code.first).fill(code)
+        highlight(self.field_shown(self.code, "code")).fill(code)
         self.submit(self.verify_button, self.headings["code"])
 
     def sign_in_another_way(self) -> bool:

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.tooling  # the library against pages of its own: no por
 sign_in_flow = importlib.import_module("flows.sign_in")  # the module: ``flows.sign_in`` is also the function
 SECRET = "PORTALDEMOTOTP23"
 DONE = '<!doctype html><html lang="en"><nav aria-label="Dashboard"><a href="/customers">Customers</a></nav></html>'
+SIGN_IN_HEADING = '<div role="heading" aria-level="1">Sign in</div>'
 WORDS = {
     "en-US": {
         "enter_code": "Enter code", "code": "Code", "verify": "Verify",
@@ -233,3 +234,32 @@ def test_without_a_secret_a_push_or_a_choice_raises_mfa_required_naming_the_secr
     with pytest.raises(MfaRequiredError, match=r"totp_secret=\.\.\., or \$PORTAL_TOTP_SECRET"):
         complete_sign_in(page, "agent@contoso.test", "a-password")
     assert page.get_by_role("heading", level=1).inner_text() == heading and asked == ["/login"]
+
+
+# Entra's pages under the account step's heading ("Sign in") that ask for no account: its error page, saying why
+# (an AADSTS code), and a choice of how to sign in, such as a certificate or smart card.
+SIGN_IN_WITHOUT_ACCOUNT_FIELD = {
+    "error": (
+        "<div id='errorText'>Sorry, but we’re having trouble signing you in.</div><div id='service_exception_message'>"
+        "AADSTS50105: Your administrator has configured the application to block users.</div>",
+        "AADSTS50105",
+    ),
+    "certificate": (
+        '<div role="list"><div role="listitem"><div role="button" tabindex="0">Use your certificate or smart card'
+        '</div></div><div role="listitem"><div role="button" tabindex="0">Use your password</div></div></div>',
+        "'Use your certificate or smart card'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("shown", "said"), SIGN_IN_WITHOUT_ACCOUNT_FIELD.values(), ids=SIGN_IN_WITHOUT_ACCOUNT_FIELD)
+def test_a_sign_in_heading_over_no_account_field_is_a_sign_in_error_at_once(page: Page, shown: str, said: str) -> None:
+    # Given an Entra page titled "Sign in" with no account field: its error page, or a choice of tiles
+    entra_page = f'<!doctype html><html lang="en"><title>Sign in to your account</title><main>{SIGN_IN_HEADING}{shown}'
+    asked = serve(page, {"/login": entra_page + "</main></html>"})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says where it stopped and what the page says, not Playwright's timeout
+    with pytest.raises(SignInError, match="account step with no field to answer it") as stopped:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert said in str(stopped.value) and asked == ["/login"]
