@@ -68,6 +68,8 @@ FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
 TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
+# The inputs a verification code may be typed into, where none is named as the code's.
+TEXT_BOXES = "input:is([type=tel], [type=text], [type=number], :not([type]))"
 # Steps that ask for what a person knows or has: shown again right after their answer, it was refused, even
 # where the field is not marked invalid (Entra's way: an alert under it).
 ANSWERED_STEPS = ("account", "password", "code")
@@ -132,7 +134,14 @@ class SignInPage:
         self.code_option = self.tile_showing(option_text("use_code"))
         self.account = self.field("account_label", "loginfmt")
         self.password = self.field("password", "passwd")
-        self.code = self.field("code", "otc")
+        # The code's field named otherwise (another name than otc, no label): by its placeholder ("Code"), or as a
+        # one-time code's; else it is the step's only text box.
+        self.code = (
+            self.field("code", "otc")
+            .or_(page.get_by_placeholder(any_language("code", "sign-in")))
+            .or_(page.locator("input[autocomplete=one-time-code]"))
+        )
+        self.text_boxes = page.locator(TEXT_BOXES).filter(visible=True)
         self.next_button = page.get_by_role("button", name=any_language("next", "sign-in"))
         self.sign_in_button = page.get_by_role("button", name=any_language("sign_in", "sign-in"))
         self.verify_button = page.get_by_role("button", name=any_language("verify", "sign-in"))
@@ -300,7 +309,11 @@ class SignInPage:
 
     def enter_code(self, code: str) -> None:
         """Type the verification code and select Verify."""
-        highlight(self.field_shown(self.code, "code")).fill(code)
+        code_field = self.code.filter(visible=True)
+        self.wait_drawn(code_field)
+        if code_field.count() == 0 and self.text_boxes.count() == 1:  # named otherwise: the step's only text box
+            code_field = self.text_boxes
+        highlight(self.field_shown(code_field, "code")).fill(code)
         self.submit(self.verify_button, self.headings["code"])
 
     def sign_in_another_way(self) -> bool:

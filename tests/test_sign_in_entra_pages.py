@@ -263,3 +263,31 @@ def test_a_sign_in_heading_over_no_account_field_is_a_sign_in_error_at_once(page
     with pytest.raises(SignInError, match="account step with no field to answer it") as stopped:
         complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert said in str(stopped.value) and asked == ["/login"]
+
+
+CODE_FIELDS_NAMED_OTHERWISE = {
+    "placeholder": ("zh-CN", '<input name="idTxtBx_SAOTCC_OTC" type="tel" maxlength="6" placeholder="代码">'),
+    "one-time-code": ("fr-FR", '<input name="code" autocomplete="one-time-code" aria-label="Code à 6 chiffres">'),
+    "only-text-box": ("en-US", '<input name="otp" inputmode="numeric" aria-label="Enter the 6-digit code">'),
+}
+
+
+@pytest.mark.parametrize(("locale", "field"), CODE_FIELDS_NAMED_OTHERWISE.values(), ids=CODE_FIELDS_NAMED_OTHERWISE)
+def test_a_code_field_named_otherwise_is_answered_once(page: Page, locale: str, field: str) -> None:
+    # Given Entra's "Enter code" whose six-digit field is neither named otc nor labelled "Code"
+    name = field.split('"')[1]
+    otc = f'<input name="otc" type="tel" maxlength="6" aria-label="{WORDS[locale]["code"]}"'
+    step = code_step(locale).replace(otc, field.removesuffix(">"))
+    assert otc not in step
+    posted: list[dict[str, list[str]]] = []
+
+    def answer(route: Route) -> None:
+        posted.append(parse_qs(route.request.post_data or ""))
+        route.fulfill(content_type="text/html; charset=utf-8", body=DONE)
+
+    serve(page, {"/code": step, "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in, then it typed one code into that field, once
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert len(posted) == 1 and len(posted[0][name][0]) == 6 and posted[0][name][0].isdigit()
