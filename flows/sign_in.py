@@ -194,6 +194,12 @@ def answer_steps(
                     f"verify it, and offers no verification code (its options: {options}): no script can answer. "
                     f"Register an authenticator app's code (TOTP) for this account, or use a saved sign-in."
                 )
+        elif shown.name == "password_change":
+            raise SignInError(
+                f"The identity provider asks {username!r} to change the password (it has expired, or was set for a "
+                f"first sign-in), and nothing was typed: change it by hand, then sign in with the new one "
+                f"({steps.message()})"
+            )
         else:
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")

@@ -60,6 +60,7 @@ STEP_HEADINGS = {
     "registration": "mfa_registration",
     "approval": "approve_request",
     "method_choice": "verify_identity",
+    "password_change": "update_password",  # ends the sign-in: no answer of the library's can go on from it
 }
 # The account step's other form, answered with the same account name: "Pick an account".
 PICK_ACCOUNT_HEADING = "pick_account"
@@ -182,7 +183,10 @@ class SignInPage:
         for name, heading in self.headings.items():
             if heading.is_visible():
                 return ShownStep(name, self.field_error())
-        if self.password_shown.count():
+        passwords = self.password_shown.count()
+        if passwords > 1:  # a password to change, under a heading no table knows: the current one, a new one twice
+            return ShownStep("password_change")
+        if passwords:
             return ShownStep("password", self.field_error())
         return ShownStep("portal")
 

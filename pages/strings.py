@@ -119,6 +119,8 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "你的帐户已暂时锁定",
     ),
     "code_expired": ("That code has expired", "Ce code a expiré", "该代码已过期"),
+    # A password to change (expired, or set for a first sign-in): no script may go on from there.
+    "update_password": ("Update your password", "Mettre à jour votre mot de passe", "更新密码"),
 }
 
 

@@ -291,3 +291,40 @@ def test_a_code_field_named_otherwise_is_answered_once(page: Page, locale: str, 
     # When the library signs in, then it typed one code into that field, once
     complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert len(posted) == 1 and len(posted[0][name][0]) == 6 and posted[0][name][0].isdigit()
+
+
+# Entra's "Update your password" (a password expired, or set for a first sign-in): the current one and a new one
+# twice, its button named as the password step's.
+PASSWORD_CHANGE = """<!doctype html><html lang="{locale}"><main>{heading}
+<p>You need to update your password because this is the first time you are signing in, or because your password has
+expired.</p>
+<form method="post" action="/login">
+  <input type="password" name="oldPassword" aria-label="Current password" placeholder="Current password">
+  <input type="password" name="newPassword" aria-label="New password" placeholder="New password">
+  <input type="password" name="confirmNewPassword" aria-label="Confirm password" placeholder="Confirm password">
+  <input type="submit" value="{sign_in}">
+</form></main></html>"""
+PASSWORD_CHANGES = {
+    "en": ("en-US", "Update your password", "Sign in"),
+    "fr": ("fr-FR", "Mettre à jour votre mot de passe", "Se connecter"),
+    "zh": ("zh-CN", "更新密码", "登录"),
+    "a-heading-no-table-knows": ("en-US", "Your password has expired", "Sign in"),
+}
+
+
+@pytest.mark.parametrize(("locale", "heading", "sign_in"), PASSWORD_CHANGES.values(), ids=PASSWORD_CHANGES)
+def test_a_password_to_change_ends_the_sign_in_at_once_with_nothing_typed(
+    page: Page, locale: str, heading: str, sign_in: str
+) -> None:
+    # Given a provider that asks to change the password before signing in
+    shown = PASSWORD_CHANGE.format(
+        locale=locale, heading=f'<div role="heading" aria-level="1">{heading}</div>', sign_in=sign_in
+    )
+    asked = serve(page, {"/login": shown})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says so, and typed and sent nothing: no password in another's field
+    with pytest.raises(SignInError, match=r"asks 'agent@contoso\.test' to change the password") as stopped:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert heading in str(stopped.value) and asked == ["/login"]
+    assert all(not box.input_value() for box in page.locator("input[type=password]").all())

@@ -103,13 +103,13 @@ def test_a_step_no_script_can_answer_raises_mfa_required_at_once(page: Page, hea
 
 def test_a_sign_in_page_with_no_step_the_library_knows_is_a_sign_in_error_quoting_it(page: Page) -> None:
     # Given a provider page the library has no step for
-    serve(page, {"/login": '<!doctype html><main><div role="heading" aria-level="1">Update your password</div></main>'})
+    serve(page, {"/login": '<!doctype html><main><div role="heading" aria-level="1">Terms of use</div></main>'})
     page.goto(PROVIDER + "login")
     page.set_default_timeout(1_500)  # the wait that ends in the error
 
     # When the library signs in
     # Then it says where it stopped and what the page says, instead of Playwright's timeout
-    with pytest.raises(SignInError, match="showed no step the library knows: it says 'Update your password'"):
+    with pytest.raises(SignInError, match="showed no step the library knows: it says 'Terms of use'"):
         complete_sign_in(page, "agent@contoso.test", "a-password")
 
 
