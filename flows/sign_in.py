@@ -200,7 +200,13 @@ def answer_steps(
                 f"first sign-in), and nothing was typed: change it by hand, then sign in with the new one "
                 f"({steps.message()})"
             )
-        else:
+        elif shown.name == "registration":
+            raise MfaRequiredError(
+                f"The identity provider asks {username!r} to register a way to verify the sign-in first, which no "
+                f"script can do: register an authenticator app's code (TOTP) for this account by hand, then give its "
+                f"secret ({SECRET_SOURCES}), or use a saved sign-in ({steps.message()})"
+            )
+        else:  # access refused (Conditional Access), an admin's consent needed, an account locked
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")
 

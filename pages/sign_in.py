@@ -60,7 +60,11 @@ STEP_HEADINGS = {
     "registration": "mfa_registration",
     "approval": "approve_request",
     "method_choice": "verify_identity",
-    "password_change": "update_password",  # ends the sign-in: no answer of the library's can go on from it
+    # Pages that end the sign-in: no answer of the library's can go on from them.
+    "password_change": "update_password",
+    "access_blocked": "access_blocked",
+    "admin_approval": "admin_approval",
+    "account_locked": "account_locked",
 }
 # The account step's other form, answered with the same account name: "Pick an account".
 PICK_ACCOUNT_HEADING = "pick_account"
@@ -246,10 +250,16 @@ class SignInPage:
         return shown.first.inner_text().strip() if shown.count() else None
 
     def message(self) -> str:
-        """Return what a page without a step form says: its alert, else its heading."""
+        """Return what a page without a step form says: its alert, else its heading and the words under it (why:
+        "Your sign-in was successful but does not meet the criteria to access this resource")."""
         if self.error.count():
             return self.error.first.inner_text().strip()
-        return self.page.get_by_role("heading", level=1).first.inner_text().strip()
+        heading = self.page.get_by_role("heading", level=1).first.inner_text().strip()
+        with contextlib.suppress(PlaywrightError):  # navigating on: its heading is enough
+            more = str(self.page.evaluate(WORDS_UNDER_HEADING))
+            if more:
+                return f"{heading} ({more})"
+        return heading
 
     def enter_account(self, account: str) -> None:
         """Type the account name and select Next; on "Pick an account", pick the account instead.

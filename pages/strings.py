@@ -119,8 +119,16 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "你的帐户已暂时锁定",
     ),
     "code_expired": ("That code has expired", "Ce code a expiré", "该代码已过期"),
-    # A password to change (expired, or set for a first sign-in): no script may go on from there.
+    # Pages that end a sign-in no script may go on with: a password to change (expired, or set for a first sign-in),
+    # access refused by a Conditional Access policy, an app an admin must consent to, an account locked by an admin.
     "update_password": ("Update your password", "Mettre à jour votre mot de passe", "更新密码"),
+    "access_blocked": (
+        "You cannot access this right now",
+        "Vous ne pouvez pas y accéder pour l’instant",
+        "你当前无法访问此项",
+    ),
+    "admin_approval": ("Need admin approval", "Approbation de l’administrateur nécessaire", "需要管理员批准"),
+    "account_locked": ("Your account has been locked", "Votre compte a été verrouillé", "你的帐户已被锁定"),
 }
 
 
@@ -150,6 +158,16 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "sign-in": {
         "enter_password": ("Entrer le mot de passe",),
         "enter_code": ("Entrer le code",),
+        # Registration asked for in the wizard's words, or by its first page's (the methods' own pages follow).
+        "mfa_registration": (
+            "Let's keep your account secure",
+            "Keep your account secure",
+            "Protégeons votre compte",
+            "Sécuriser votre compte",
+            "让我们确保你的帐户安全",
+            "保护你的帐户安全",
+        ),
+        "admin_approval": ("Approval required", "Approbation requise", "需要审批"),
     },
 }
 # A question mark, as any of the three languages may write it: after a space (French), a no-break space,

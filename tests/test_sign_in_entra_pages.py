@@ -328,3 +328,48 @@ def test_a_password_to_change_ends_the_sign_in_at_once_with_nothing_typed(
         complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert heading in str(stopped.value) and asked == ["/login"]
     assert all(not box.input_value() for box in page.locator("input[type=password]").all())
+
+
+# Entra's pages that end a sign-in: access refused by a Conditional Access policy, an app an admin must consent to,
+# an account an admin locked; and registration of a way to verify, which a person must do.
+ENDS = {
+    "conditional-access": (
+        "en-US", "You cannot access this right now",
+        "Your sign-in was successful but does not meet the criteria to access this resource.",
+        '<a href="/logout">Sign out and sign in with a different account</a><a href="/details">More details</a>',
+    ),
+    "admin-consent": (
+        "en-US", "Need admin approval",
+        "Partner Center needs permission to access resources in your organization that only an admin can grant.",
+        '<a href="/login">Have an admin account? Sign in with that account</a>',
+    ),
+    "locked": (
+        "en-US", "Your account has been locked", "Contact your support person to unlock it, then try again.", "",
+    ),
+    "registration": (
+        "en-US", "Let’s keep your account secure", "We’ll help you set up another way to verify it’s you.",
+        '<form method="post" action="/register"><input type="submit" value="Next"></form>',
+    ),
+    "registration-zh": (
+        "zh-CN", "需要更多信息", "你的组织需要更多信息来保护你的帐户安全",
+        '<form method="post" action="/register"><input type="submit" value="下一步"></form>',
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("locale", "heading", "why", "rest"), ENDS.values(), ids=ENDS)
+def test_a_page_that_ends_the_sign_in_says_so_at_once_quoting_why(
+    page: Page, locale: str, heading: str, why: str, rest: str
+) -> None:
+    # Given a provider that shows a page no answer goes on from
+    shown = f'<!doctype html><html lang="{locale}"><main><div role="heading" aria-level="1">{heading}</div>'
+    asked = serve(page, {"/login": f"{shown}<p>{why}</p>{rest}</main></html>"})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in
+    with pytest.raises(SignInError) as stopped:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it quotes the page and why, having selected nothing; a registration to do is MFA that no script can give
+    assert f"{heading} ({why}" in str(stopped.value) and asked == ["/login"]
+    assert isinstance(stopped.value, MfaRequiredError) is heading.startswith(("Let", "需要"))
