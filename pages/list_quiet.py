@@ -4,7 +4,7 @@ A list marked with ``aria-busy`` says when a search's answer shows, and ``Custom
 that. A deployment's own list may say nothing. Its answer is then taken to show once the list
 holds nothing busy (``aria-busy="true"``, a visible progress bar, words alone that say it is
 loading in one of the three languages, "Loading…", placeholders where its rows will come: a skeleton or
-shimmer, rows without words), and has not changed for
+shimmer holding nothing yet, rows holding nothing), and has not changed for
 ``quiet_ms``: after changing since the search or page move began (``watch_list``, called before
 it), or after ``grace_ms`` without any change, since the answer may be the very list shown before.
 A page loaded anew counts as a change. Changes outside the list (a clock, a banner) do not count.
@@ -70,16 +70,19 @@ SAYS_LOADING = r"""
     && !el.closest('a, button, label, [role="link"], [role="button"]') && shown(el);
 """
 # Placeholders drawn in the list's table or grid where its rows will come (a skeleton, Fluent UI's shimmer): an
-# element its class names so, or rows (besides the header's) that hold no words at all, none of them. A
-# customer's row holds at least its name.
+# element its class names so that holds nothing yet, or rows (besides the header's) that hold nothing, none of them.
+# Nothing: no words, nor a picture or icon named (alt, aria-label, title), as an empty list's "no customers" may be
+# drawn. A customer's row holds at least its name; a Shimmer kept around the data it waited for holds that data.
 PLACEHOLDERS = r"""
   const SKELETON = '[class*="shimmer" i], [class*="skeleton" i]';
+  const NAMED = 'img[alt]:not([alt=""]), [aria-label]:not([aria-label=""]), [title]:not([title=""]), svg title';
+  const empty = (el) => !el.textContent.trim() && !el.querySelector(NAMED);
   const placeholders = (list) => [list, ...list.querySelectorAll('table, [role="grid"], [role="table"]')]
     .filter((grid) => grid.matches('table, [role="grid"], [role="table"]')).some((grid) => {
       const rows = [...grid.querySelectorAll('[role="row"], tr')]
         .filter((row) => !row.querySelector('[role="columnheader"], th') && shown(row));
-      return [...grid.querySelectorAll(SKELETON)].some(shown)
-        || (rows.length > 0 && rows.every((row) => !row.textContent.trim()));
+      return [...grid.querySelectorAll(SKELETON)].some((el) => shown(el) && empty(el))
+        || (rows.length > 0 && rows.every(empty));
     });
 """
 # A progress bar that tells no value: something is loading (one that does, "80% complete", is content).

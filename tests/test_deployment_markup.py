@@ -224,6 +224,39 @@ def test_a_list_showing_placeholders_until_its_customers_come_is_read_once_they_
     assert listed.find("Fabrikam") is not None
 
 
+# Rows as a deployment may draw them once loaded, no aria-busy anywhere: each cell kept in Fluent UI's Shimmer
+# (``isDataLoaded``: its container and data wrapper stay, around the words), or, for a search that found nothing, one
+# row showing a picture that says so.
+LOADED_ROWS = {
+    "shimmer-kept-around-its-data": (
+        SHOWN_FIRST,
+        '<div role="row"><span role="gridcell"><div class="ms-Shimmer-container" aria-busy="false">'
+        '<div class="ms-Shimmer-dataWrapper"><a href="#">%s</a></div></div></span></div>',
+    ),
+    "empty-state-picture": (
+        [],
+        '<div role="row"><span role="gridcell"><img alt="No customers match" src="data:,"'
+        ' style="width:40px;height:40px">%s</span></div>',
+    ),
+}
+
+
+@pytest.mark.parametrize("drawn", LOADED_ROWS)
+def test_rows_that_hold_no_placeholder_are_read_at_once(page: Page, drawn: str) -> None:
+    # Given a list of customers that came, or of none, its rows drawn so
+    names, row = LOADED_ROWS[drawn]
+    rows = "".join(row % name for name in names) if names else row % ""
+    page.set_content(PLACEHOLDER_LIST.split("<script>")[0] % {"placeholders": rows})  # drawn so for good
+    page.set_default_timeout(5_000)  # the wait that would end in "never finished loading", kept short
+
+    # When the list is read, and a customer looked for
+    listed = CustomersPage(page).wait_until_ready()
+
+    # Then what it shows is read, not taken for placeholders until the timeout
+    assert listed.company_names() == names
+    assert (listed.find("Fabrikam") is not None) == bool(names)
+
+
 SERVER_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
 <form action="/customers"><input type="search" name="q" aria-label="Search by company name or domain"></form>
 <table><tbody>%s</tbody></table></main></body></html>"""
