@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
-from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, tidied
+from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, label_patterns, tidied
 from .strings import UI_STRINGS, any_language, field_label, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
@@ -50,11 +51,15 @@ INVALID_AT_SUBMIT = f"""submit => {{{FORM_OF}
 }}"""
 
 # Marks the form's fields a person can type in as Submit is selected, with that Submit's token: while one of them
-# shows, the form is still shown, whatever became of Submit (a spinner saying "Saving…" in its place).
+# shows, the form is still shown, whatever became of Submit (a spinner saying "Saving…" in its place). Only fields
+# labelled as the library knows the Account's: a form without a <form> element or a panel holding Submit is the whole
+# page, whose header's search box stays on every view.
 MARK_FIELDS = f"""(submit, [mark, token]) => {{{FORM_OF}
   const form = formOf(submit);
   {FIELDS_OF_FORM}
-  fields.filter(el => !el.readOnly && !el.disabled).forEach(el => el.setAttribute(mark, token));
+  const known = {json.dumps(label_patterns())}.map(pattern => new RegExp(pattern, "i"));
+  fields.filter(el => !el.readOnly && !el.disabled && known.some(label => label.test(labelOf(el))))
+    .forEach(el => el.setAttribute(mark, token));
 }}"""
 
 

@@ -160,3 +160,62 @@ def test_a_save_that_keeps_the_dialog_open_is_read_back_from_the_dialog_not_the_
 
     # Then what the dialog holds is returned, not the view's values from before the save
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
+
+
+# An edit panel drawn in place of the Account view (no <form> holding its fields, as ``BEHAVIOUR`` says), below a
+# header whose search box stays on every view; Submit in a sticky footer outside the main landmark. ``formAttr``: the
+# footer is a <form> holding only Submit, the fields tied to it by their form attribute. Saved, the Account view is
+# drawn again in place, saying nothing else.
+PANEL_APP = """<!doctype html><html lang="en"><title>Account</title><body>
+<header><input type="search" aria-label="Search Partner Center"></header><main></main><footer></footer>
+<script>
+const BEHAVIOUR = %(behaviour)s, LABELS = %(labels)s;
+let held = %(billing)s;
+const main = document.querySelector("main"), footer = document.querySelector("footer");
+const drawView = () => {
+  main.innerHTML = `<h1>Contoso Lyon</h1><h2>Bill-to info</h2><dl>${Object.entries(held)
+    .map(([name, value]) => `<dt>${LABELS[name]}</dt><dd>${value}</dd>`).join("")}</dl><button id="edit">Edit</button>`;
+  footer.innerHTML = "";
+  document.getElementById("edit").addEventListener("click", drawForm);
+};
+const drawForm = () => {
+  const tie = BEHAVIOUR.formAttr ? ' form="billing"' : "";
+  main.innerHTML = `<h1>Edit Bill-to info</h1>${Object.entries(held).map(([name, value]) => `<label>${LABELS[name]}
+    <input name="${name}" value="${value}"${tie}${name === "country" ? " readonly" : ""}></label>`).join("")}`;
+  footer.innerHTML = BEHAVIOUR.formAttr ? '<form id="billing"><button>Submit</button></form>'
+    : '<button type="button">Submit</button>';
+  footer.querySelector("button").addEventListener("click", async (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries([...main.querySelectorAll("input[name]")].map(el => [el.name, el.value]));
+    await fetch("/api/billing", {method: "POST", body: JSON.stringify(values)});
+    held = {...held, ...values};
+    drawView();
+  });
+};
+drawView();
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("form_attr", [False], ids=["no-form"])
+def test_a_change_typed_into_a_panel_whose_submit_is_in_a_footer_outside_it_is_saved_and_read_back(
+    page: Page, form_attr: bool
+) -> None:
+    # Given an edit panel in the main landmark, its Submit in a footer outside it (in a <form> of its own, the fields
+    # tied to that form by their form attribute, or in none), a header's search box shown on every view
+    body = PANEL_APP % {
+        "behaviour": json.dumps({"formAttr": form_attr}),
+        "labels": json.dumps(LABELS),
+        "billing": json.dumps(BILLING),
+    }
+    page.route(PORTAL + "account", lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=body))
+    page.route(PORTAL + "api/billing", lambda route: route.fulfill(content_type="application/json", body="{}"))
+    page.set_default_timeout(SHORT_TIMEOUT_MS)
+    page.goto(PORTAL + "account")
+    account = AccountPage(page).wait_until_ready()
+
+    # When the city is changed there and submitted, the portal drawing its Account view again in place
+    profile = submit_changes(edit_from(account, "Contoso Lyon"), {"city": "Bron"})
+
+    # Then the field is typed into, and the save is the Account view shown again: the header's search box, which
+    # stays, is no field of the form
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
