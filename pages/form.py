@@ -68,12 +68,18 @@ def bill_to_heading(page: Page) -> Locator:
     return page.get_by_role("heading", name=any_language("bill_to"))
 
 
+def css_string(text: str) -> str:
+    """Return ``text`` as a CSS string, quoted, for an attribute selector's value."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+
+
 def fields_root(page: Page, submit: Locator) -> Locator:
     """Return where the form's fields are: the innermost form, dialog or main landmark holding Submit (as ``FORM_OF``
     finds it in the page), else the whole page.
 
     A panel or dialog drawn over the Account view leaves the view's own values in the page under the same labels
-    (read-only text boxes, say): looked for in the whole page, "City" would name two fields.
+    (read-only text boxes, say): looked for in the whole page, "City" would name two fields. Fields a <form> holds
+    by their ``form`` attribute, standing elsewhere, are found by it too (``FormPage.field``).
     """
     holders = page.locator(FORM_HOLDERS).filter(has=submit)
     return holders.filter(has_not=holders).or_(page.locator("body").filter(has_not=holders)).first
@@ -131,6 +137,7 @@ class FormPage(Screen):
         modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"], dialog:modal'))
         self.asked_to_confirm = modal.filter(has_not=self.submit_button, visible=True)
         self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
+        self.form_id = ""  # ... and the id of its <form>, when fields outside it are its own (<input form="...">)
         self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
@@ -163,7 +170,7 @@ class FormPage(Screen):
                 f"The form at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
                 f"({'drawn again and again' if shown.loading == REDRAWN else shown.loading}): nothing was typed"
             )
-        self.labels = shown.labels
+        self.labels, self.form_id = shown.labels, shown.form_id
         return self.found_ready()
 
     def field(self, name: str) -> Locator:
@@ -172,8 +179,12 @@ class FormPage(Screen):
             raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
         pattern = field_label(name)
         named = {labelled for label, labelled in self.labels if pattern.match(label)}
-        root = self.fields_root
-        return root.get_by_placeholder(pattern) if named == {False} else root.get_by_label(pattern)
+        placeholder = named == {False}
+        found = self.fields_root.get_by_placeholder(pattern) if placeholder else self.fields_root.get_by_label(pattern)
+        if self.form_id:  # its fields that stand outside it, tied to it by their form attribute
+            anywhere = self.page.get_by_placeholder(pattern) if placeholder else self.page.get_by_label(pattern)
+            found = found.or_(anywhere.and_(self.page.locator(f"[form={css_string(self.form_id)}]")))
+        return found
 
     def shows_field(self, name: str) -> bool:
         """Tell whether the form, as last found ready, shows the field ``name`` (asked of the page if not known)."""

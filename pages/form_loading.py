@@ -92,7 +92,9 @@ FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
     // Each field's label, and whether it is one get_by_label reads (else it is the field's placeholder).
     const labelled = (el) => !!((el.labels && el.labels.length) || el.getAttribute("aria-label")
       || el.getAttribute("aria-labelledby"));
-    resolve([why, fields.map(el => [labelOf(el), labelled(el)])]);
+    // The id of a <form> some of whose fields stand outside it (<input form="...">): found by it, not by place.
+    const tied = form.tagName === "FORM" && form.id && fields.some(el => !form.contains(el)) ? form.id : "";
+    resolve([why, fields.map(el => [labelOf(el), labelled(el)]), tied]);
   }};
   look();
 }})"""
@@ -101,10 +103,12 @@ FORM_LOADED = f"""(submit, [waitMs, needsValues]) => new Promise((resolve) => {{
 @dataclass(frozen=True)
 class FormShown:
     """What a form showed once loaded: why it still was loading ("" when it was not), and its fields' labels,
-    each with whether ``get_by_label`` finds the field by it (else it is the field's placeholder)."""
+    each with whether ``get_by_label`` finds the field by it (else it is the field's placeholder); ``form_id``, the
+    id of the <form> Submit sends when fields outside it are its own by their ``form`` attribute ("" else)."""
 
     loading: str
     labels: tuple[tuple[str, bool], ...]
+    form_id: str = ""
 
 
 def wait_until_loaded(
@@ -114,5 +118,5 @@ def wait_until_loaded(
     loading (and, ``needs_values``, holds a value); ``loading`` is ``REDRAWN`` when Submit was replaced meanwhile
     (the form drawn again).
     """
-    loading, labels = at_submit(page, submit, name, FORM_LOADED, [wait_ms, needs_values])
-    return FormShown(str(loading), tuple((str(label), bool(labelled)) for label, labelled in labels))
+    loading, labels, form_id = at_submit(page, submit, name, FORM_LOADED, [wait_ms, needs_values])
+    return FormShown(str(loading), tuple((str(label), bool(labelled)) for label, labelled in labels), str(form_id))

@@ -196,7 +196,7 @@ drawView();
 </script></body></html>"""
 
 
-@pytest.mark.parametrize("form_attr", [False], ids=["no-form"])
+@pytest.mark.parametrize("form_attr", [False, True], ids=["no-form", "fields-tied-by-form-attribute"])
 def test_a_change_typed_into_a_panel_whose_submit_is_in_a_footer_outside_it_is_saved_and_read_back(
     page: Page, form_attr: bool
 ) -> None:
