@@ -121,8 +121,9 @@ class CustomersPage(Screen):
         # Counted, not asked (a pager above and below the list has two; a list of one page may have none).
         self.enabled_next = pager_control(page, "next_page", disabled=False)
         self.enabled_previous = pager_control(page, "previous_page", disabled=False)
-        # A list without Next may append its next rows to those shown instead (a button: a customer is a link).
-        self.load_more_button = page.get_by_role("button", name=LOAD_MORE, disabled=False)
+        # A list without Next may append its next rows to those shown instead (a button: a customer is a link); the
+        # list's own, in its region or main landmark: a header's "Show more" (news, notifications) is no page of it.
+        self.load_more_button = main.or_(self.results).get_by_role("button", name=LOAD_MORE, disabled=False)
         # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
         self.add_customer_link = link_or_button(page, any_language("add_customer"))

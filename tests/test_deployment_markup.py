@@ -7,7 +7,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Route, expect
 
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 from pages import (
@@ -186,6 +186,18 @@ def test_a_name_shown_again_in_rows_appended_by_load_more_is_ambiguous(page: Pag
     # Then both are counted, the second found among the rows Load more appended
     with pytest.raises(AmbiguousCustomerError, match="2 customers are named 'Contoso'"):
         CustomersPage(page).choose("Contoso", only_one=True)
+
+
+def test_a_show_more_button_outside_the_list_is_no_page_of_it(page: Page) -> None:
+    # Given a list of all its customers (no Next, no Load more of its own) under a header offering "Show more"
+    shown_more = LOAD_MORE_LIST.replace("<body>", '<body><header><button onclick="this.remove()">Show more</button>')
+    page.set_content(shown_more % {"names": json.dumps(["Adatum", "Contoso"]), "more": "Load more"})
+    page.set_default_timeout(10_000)
+
+    # When a customer it does not list is looked for
+    # Then it is not found: the header's button is left alone
+    assert CustomersPage(page).search("").find("Tailspin") is None
+    expect(page.get_by_role("button", name="Show more")).to_be_visible()
 
 
 PLACEHOLDER_ROWS = {
