@@ -62,13 +62,21 @@ ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer th
 # The browser's network error if asking the page's own address again finds nobody there; "" if it answers at all
 # (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are; a
 # redirect is an answer (a session ended sends to sign-in at another site, which a fetch followed there cannot read).
+# A request the page's own Content-Security-Policy refuses (a connect-src without 'self') fails alike: its violation,
+# an event of its own, says the portal may well answer (the event is queued as a task: one is waited for).
 ADDRESS_UNANSWERED = """async (waitMs) => {
+  let refusedByPolicy = false;
+  const note = (event) => { refusedByPolicy ||= event.effectiveDirective === "connect-src"; };
+  document.addEventListener("securitypolicyviolation", note);
   try {
     const asked = {method: "HEAD", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(waitMs)};
     await fetch(location.href, asked);
     return "";
   } catch (error) {
-    return error.name === "TypeError" ? String(error.message || error) : "";
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return error.name === "TypeError" && !refusedByPolicy ? String(error.message || error) : "";
+  } finally {
+    document.removeEventListener("securitypolicyviolation", note);
   }
 }"""
 

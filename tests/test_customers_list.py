@@ -243,6 +243,25 @@ def test_a_list_refused_as_the_session_ends_is_not_said_to_be_a_portal_that_does
     assert not isinstance(refused.value, PortalUnavailableError), refused.value
 
 
+def test_a_list_that_fails_under_a_policy_refusing_the_page_s_own_requests_is_not_said_to_be_a_portal_down(
+    page: Page,
+) -> None:
+    # Given a deployment's list that could not load, on a page whose Content-Security-Policy lets it ask its API's
+    # site only: a request to the page's own address is refused in the browser, the portal never asked
+    listed = """<!doctype html><html lang="en"><head>
+    <meta http-equiv="Content-Security-Policy" content="connect-src https://api.portal.test">
+    </head><body><main><h1>Customers</h1><input type="search" aria-label="Search by company name or domain">
+    <section aria-label="Customers"><p role="alert">The customer list could not be loaded.</p></section>
+    </main></body></html>"""
+    page.route("https://portal.test/customers", lambda route: route.fulfill(content_type="text/html", body=listed))
+    page.goto("https://portal.test/customers")
+
+    # Then the list's own words are said: nothing says the portal does not answer
+    with pytest.raises(PortalError, match="could not be loaded") as refused:
+        CustomersPage(page).wait_until_ready()
+    assert not isinstance(refused.value, PortalUnavailableError), refused.value
+
+
 def test_add_customer_refuses_invalid_values_at_their_fields_and_keeps_them(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
