@@ -136,7 +136,8 @@ def complete_sign_in(
     code once) is followed by the next one, then by the codes after the next 30 seconds, twice
     (``MAX_CODES``); one refused as expired, by the next one only; a lockout, by none. A push to
     approve, or a choice of method, is answered with a code when there is a secret: "I can't use my
-    Microsoft Authenticator app right now", then "Use a verification code".
+    Microsoft Authenticator app right now", then "Use a verification code"; so is a code the provider sent by text
+    message or email (the account's default method), through "Sign in another way", else ``MfaRequiredError``.
     """
     answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
 
@@ -147,7 +148,7 @@ def answer_steps(
     """``complete_sign_in``; return whether any step was shown to answer (none: the browser was signed in)."""
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
-    codes_tried, answered = 0, None
+    codes_tried, answered, left_sent_code = 0, None, False
     for _ in range(MAX_STEPS):
         shown = steps.shown(signed_in)
         if shown is None:
@@ -170,6 +171,15 @@ def answer_steps(
                     f"TOTP secret ({SECRET_SOURCES}), or use a saved sign-in."
                 )
             check_secret(secret)
+            if steps.code_sent_elsewhere():  # by text or email, to the account's default method: not the app's code
+                if left_sent_code or not steps.leave_sent_code():
+                    raise MfaRequiredError(
+                        f"The identity provider sent {username!r} a verification code by text message or email, "
+                        f"which no script can read, and offers no authenticator code instead ({steps.message()}). "
+                        f"Make the authenticator app the account's default way to sign in, or use a saved sign-in."
+                    )
+                left_sent_code = True
+                continue
             if codes_tried >= 2:
                 wait_for_next_code()
             steps.enter_code(one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1))

@@ -75,6 +75,12 @@ TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither til
 ERROR_PAGE_PROBE_MS = 1_000
 # The inputs a verification code may be typed into, where none is named as the code's.
 TEXT_BOXES = "input:is([type=tel], [type=text], [type=number], :not([type]))"
+# "Enter code" for a code the provider sent (a text message, an email: "We texted your phone +X XXXXXXX12"),
+# which no authenticator's code answers: the account's default method is not the app.
+CODE_SENT = re.compile(
+    r"\btexted\b|\bSMS\b|text message|\bemailed\b|envoyé un (?:SMS|code|e-?mail|courriel)|短信|电子邮件",
+    re.IGNORECASE,
+)
 # Steps that ask for what a person knows or has: shown again right after their answer, it was refused, even
 # where the field is not marked invalid (Entra's way: an alert under it).
 ANSWERED_STEPS = ("account", "password", "code")
@@ -334,6 +340,16 @@ class SignInPage:
         """On "Approve sign in request", select "I can't use my Microsoft Authenticator app right now" (or "Sign in
         another way") and return True; False, selecting nothing, when the page offers neither."""
         return self.select_option(self.other_way, "approval")
+
+    def code_sent_elsewhere(self) -> bool:
+        """Tell whether "Enter code" asks for a code the provider sent by text message, call or email (its words say
+        so), not one of the authenticator app's."""
+        return self.page.get_by_text(CODE_SENT).filter(visible=True).count() > 0
+
+    def leave_sent_code(self) -> bool:
+        """On "Enter code" for a code sent by text or email, select "Sign in another way" and return True; False,
+        selecting nothing, when the page does not offer it."""
+        return self.select_option(self.other_way, "code")
 
     def use_verification_code(self) -> bool:
         """On "Verify your identity", select "Use a verification code" and return True; False, selecting nothing,

@@ -82,6 +82,28 @@ def method_choice(locale: str = "en-US") -> str:
 </div><template id="code">{code_step(locale).split("<main>")[1].split("</main>")[0]}</template>"""
 
 
+SENT = {
+    "en-US": "We texted your phone +X XXXXXXXX12. Please enter the code to sign in.",
+    "fr-FR": "Nous avons envoyé un SMS à votre téléphone +X XXXXXXXX12. Entrez le code pour vous connecter.",
+    "zh-CN": "我们已向你的电话 +X XXXXXXXX12 发送短信。请输入代码以登录。",
+}
+
+
+def texted_code_step(locale: str = "en-US", other_way: bool = True) -> str:
+    """Entra's "Enter code" for a code it texted (the account's default method), posted elsewhere than the app's, with
+    "Sign in another way" drawing the choice of method in place."""
+    words = WORDS[locale]
+    link = f"""<a id="signInAnotherWay" href="#" onclick="event.preventDefault();
+  document.querySelector('main').innerHTML = document.getElementById('choice').innerHTML">{words["other_way"]}</a>
+<template id="choice">{method_choice(locale)}</template>"""
+    return f"""<!doctype html><html lang="{locale}"><main>
+<div role="heading" aria-level="1">{words["enter_code"]}</div><div id="idDiv_SAOTCC_Description">{SENT[locale]}</div>
+<form method="post" action="/texted">
+  <input name="otc" type="tel" maxlength="6" aria-label="{words["code"]}">
+  <input type="submit" value="{words["verify"]}">
+</form>{link if other_way else ""}</main></html>"""
+
+
 def approval(locale: str = "en-US", other_way: str | None = None) -> str:
     """Entra's "Approve sign in request": a number to match on the phone, and a link that draws the choice in place."""
     words = WORDS[locale]
@@ -212,6 +234,32 @@ def test_with_a_secret_a_push_to_approve_is_left_for_a_code(page: Page, locale: 
 
     # Then it took the link, chose the code and signed in with one
     assert len(posted) == 1 and "/push" not in asked
+
+
+@pytest.mark.parametrize("locale", WORDS)
+def test_with_a_secret_a_code_texted_to_a_phone_is_left_for_the_authenticator_s(page: Page, locale: str) -> None:
+    # Given a provider that texted a code to the account's phone (its default method), and offers other ways
+    answer, posted = code_answers([None])
+    asked = serve(page, {"/login": texted_code_step(locale), "POST /code": answer})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the authenticator's secret
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then no code was typed where the texted one is asked: it chose the authenticator's and signed in with one
+    assert len(posted) == 1 and "/texted" not in asked
+
+
+def test_a_texted_code_with_no_other_way_is_mfa_required_at_once(page: Page) -> None:
+    # Given a provider that texted a code to the account's phone and offers no other way
+    asked = serve(page, {"/login": texted_code_step(other_way=False)})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the authenticator's secret
+    # Then it says no script can read the text, having typed nothing
+    with pytest.raises(MfaRequiredError, match="by text message or email"):
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert "/texted" not in asked
 
 
 @pytest.mark.parametrize(
