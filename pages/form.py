@@ -36,7 +36,7 @@ from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, label_patterns, tidied
-from .strings import UI_STRINGS, any_language, field_label, says_saved
+from .strings import UI_STRINGS, any_language, field_label, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -288,7 +288,8 @@ class FormPage(Screen):
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(self.page.get_by_role("alert"))
-        said_or_went_on = watched.messages.and_(self.page.get_by_role("status")).or_(self.moved_on(watched))
+        statuses = self.page.get_by_role("status")
+        said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
         with lost_during_submit(watched.url):
             if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
@@ -297,6 +298,10 @@ class FormPage(Screen):
                 took = False
             else:
                 took = alerts.or_(invalid).count() == 0
+                if took and not (shown is not None and snapshot_role(shown) == "heading"):  # not gone on: a status
+                    # that speaks of errors is a summary of them ("There are 2 errors"), however the portal marked it
+                    shown_words = [shown] if shown is not None else watched.messages.and_(statuses).all_inner_texts()
+                    took = not says_refused(shown_words, [*self.typed.values(), *self.held_values()])
             if not took and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
                 # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and

@@ -238,12 +238,28 @@ REFUSAL_WORDS = re.compile(
 )
 
 
+# Words a summary of a form's errors says ("There are 2 errors", "Corrigez les erreurs suivantes", "请更正以下错误").
+ERROR_WORDS = re.compile(r"\berrors?\b|\binvalid\b|erreurs?|invalides?|错误|无效", re.IGNORECASE)
+
+
+def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
+    """Tell whether any of ``messages`` speaks of errors and not of a save: a summary of a form's errors, shown as a
+    status rather than an alert. ``data`` as for ``says_saved``."""
+    said = without_data(messages, data)
+    return any(ERROR_WORDS.search(m) and not SAVED_WORDS.search(m) for m in said)
+
+
+def without_data(messages: list[str], data: Iterable[str]) -> list[str]:
+    """Return ``messages`` (those saying anything) without the values of ``data`` in them: not the portal's words."""
+    quoted = sorted({value.strip() for value in data if value.strip()}, key=len, reverse=True)  # longest first
+    return [functools.reduce(lambda m, value: m.replace(value, " "), quoted, m) for m in messages if m.strip()]
+
+
 def says_saved(messages: list[str], data: Iterable[str] = ()) -> bool:
     """Tell whether ``messages`` (what the page said) say "saved", and nothing that refuses.
 
     ``data`` (what the form holds) are not the portal's words: a message quoting the customer ("未来科技有限公司的
     帐单信息已更新", "No Frills Ltd saved") refuses nothing for the words in its name.
     """
-    quoted = sorted({value.strip() for value in data if value.strip()}, key=len, reverse=True)  # longest first
-    said = [functools.reduce(lambda m, value: m.replace(value, " "), quoted, m) for m in messages if m.strip()]
+    said = without_data(messages, data)
     return bool(said) and all(SAVED_WORDS.search(m) and not REFUSAL_WORDS.search(m) for m in said)

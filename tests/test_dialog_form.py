@@ -24,7 +24,8 @@ LABELS = {name: UI_STRINGS[name][0] for name in BILLING}
 # ``view``: the view's values as a list of terms ("terms") or as labelled read-only text boxes ("boxes"); ``element``:
 # the dialog an ARIA one ("div") or HTML's own, opened modal ("dialog"); ``spinner``: Submit shows a spinner and
 # "Saving…" while the change is sent; ``drawAfterMs``: how long the page takes to draw the API's answer; ``summary``:
-# the errors also in a summary above the fields ("beside" those at the fields), or there "alone"; ``keepDialog``: the
+# the errors also in a summary above the fields ("beside" those at the fields), or there "alone", an alert unless
+# ``summaryRole`` says (a status); ``keepDialog``: the
 # dialog kept open after a save, the view under it not drawn anew.
 APP = """<!doctype html><html lang="en"><title>Account</title><body>
 <main><h1>Contoso Lyon</h1><h2>Bill-to info</h2><div id="view"></div><button id="edit">Edit</button></main>
@@ -61,7 +62,8 @@ document.getElementById("edit").addEventListener("click", () => {
     if (errors.length && BEHAVIOUR.summary) {  // a summary above the fields, each error a link to its field
       const links = errors.map(([name, message]) => `<li><a href="#field-${name}">${message}</a></li>`).join("");
       dialog.querySelector("h2").insertAdjacentHTML("afterend",
-        `<div role="alert"><p>There are ${errors.length} errors</p><ul>${links}</ul></div>`);
+        `<div role="${BEHAVIOUR.summaryRole || "alert"}"><p>There are ${errors.length} errors</p>
+        <ul>${links}</ul></div>`);
     }
     for (const [name, message] of BEHAVIOUR.summary === "alone" ? [] : errors) {
       const input = dialog.querySelector(`[name=${name}]`);
@@ -135,14 +137,15 @@ def test_a_save_after_submit_showed_a_spinner_in_the_dialog_is_read_back(page: P
     assert profile.city == "Bron"
 
 
+@pytest.mark.parametrize("summary_role", ["alert", "status"])
 @pytest.mark.parametrize("summary", ["beside", "alone"])
 def test_errors_in_a_summary_linking_to_their_fields_are_a_validation_error_at_those_fields(
-    page: Page, summary: str
+    page: Page, summary: str, summary_role: str
 ) -> None:
     # Given a dialog that lists its errors above its fields ("There are 2 errors"), each a link to its field, and
     # marks the fields themselves too, or not
     errors = {"postalCode": "Enter a 5-digit postal code.", "phoneNumber": "Enter a valid phone number."}
-    account = serve(page, {"fieldErrors": errors}, summary=summary)
+    account = serve(page, {"fieldErrors": errors}, summary=summary, summaryRole=summary_role)
 
     # When values the portal refuses are submitted
     # Then each error is its field's, read from the summary where the field says none: not a conflict
