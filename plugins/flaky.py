@@ -2,7 +2,8 @@
 
 Playwright Test reports such a test as flaky; pytest-rerunfailures counts it as passed and its
 JUnit file hides the first failure (pytest-rerunfailures #170). Here, on the run's controller:
-- the terminal lists each flaky test, its first error and where the retry's trace is;
+- the terminal lists each flaky test, its first error and where the retry's trace is, and each failed test's
+  files, attempt by attempt (its folder's name is not its id);
 - JUnit gets one ``<testcase>`` per test with a ``<flakyFailure>`` (passed on a retry) or
   ``<rerunFailure>`` (failed again) per failed attempt, as Maven Surefire writes them and CI
   dashboards read them, their artifacts linked;
@@ -94,6 +95,21 @@ class Attempts:
             self.final = "skipped"  # the retry skipped (or an expected failure): it never passed
         elif report.when == "teardown" and not self.final and index not in self.failures:  # not one retried
             self.final = "passed"
+
+    def evidence(self) -> list[str]:
+        """Say where each attempt's files are, the last attempt's first: each folder, and the files kept there."""
+        kept = [index for index in sorted(self.artifacts, reverse=True) if self.artifacts[index]]
+        lines = []
+        for index in kept:
+            folders: dict[str, list[str]] = {}
+            for _, path in self.artifacts[index]:
+                folder, _, name = path.replace(os.sep, "/").rpartition("/")
+                folders.setdefault(f"{folder}/" if folder else "", []).append(name)
+            attempt = f"retry {index}" if index else ("first attempt" if len(self.artifacts) > 1 else "evidence")
+            lines.append(
+                f"{attempt}: " + "; ".join(f"{folder} ({', '.join(names)})" for folder, names in folders.items())
+            )
+        return lines
 
     def traces(self) -> str:
         """Say where the traces are: the retry's, else the first attempt's."""
@@ -196,6 +212,13 @@ class FlakyReport:
                 first = attempts.failures[min(attempts.failures)]
                 terminalreporter.write_line(f"FLAKY {nodeid} - {first.message}", yellow=True)
                 terminalreporter.write_line(f"      {attempts.traces()}")
+        failed = {nodeid: a for nodeid, a in self.tests.items() if a.final == "failed" and any(a.artifacts.values())}
+        if failed:  # the folder of each, as pytest-playwright names it, is not the test's id: said here
+            terminalreporter.write_sep("=", f"evidence of {len(failed)} failed test{'s' * (len(failed) > 1)}")
+            for nodeid, attempts in sorted(failed.items()):
+                terminalreporter.write_line(f"FAILED {nodeid}", red=True)
+                for line in attempts.evidence():
+                    terminalreporter.write_line(f"      {line}")
         interrupted = {nodeid: attempts for nodeid, attempts in self.tests.items() if attempts.interrupted}
         for nodeid, attempts in sorted(interrupted.items()):
             first = attempts.failures[min(attempts.failures)]

@@ -122,6 +122,21 @@ def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path:
     assert all(Path(path).is_absolute() and Path(path).exists() for path in linked), linked
 
 
+def test_the_terminal_says_where_each_attempt_of_a_failed_test_kept_its_files(tmp_path: Path) -> None:
+    run = run_retried(tmp_path, "-k", "fails_every_time or test_passes")
+
+    # The folders are named after the test, not by its id: the terminal names each attempt's, its files, the last first
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
+    results = tmp_path / "test-results" / "tests-runs-retried-py-test-fails-every-time-chromium"
+    assert said[1:4] == [
+        "FAILED tests/runs/retried.py::test_fails_every_time[chromium]",
+        f"      retry 1: {results}-retry1/ (test-failed-1.png, trace.zip)",
+        f"      first attempt: {results}/ (test-failed-1.png)",
+    ], run.output
+    assert "test_passes" not in "\n".join(said[:5]), run.output  # a test that passed kept nothing to point to
+
+
 def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_of_what_showed(tmp_path: Path) -> None:
     # Given a test whose page is still waiting for an answer as it fails (Playwright's screenshot waits on that page)
     marks = tmp_path / "marks"
