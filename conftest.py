@@ -121,10 +121,11 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
     """Explain a failed BillingProfile comparison field by field."""
     if op != "==" or not (isinstance(left, BillingProfile) and isinstance(right, BillingProfile)):
         return None
-    lines = ["Bill-to info differs:"]
+    # Named as the assert writes them, left and right: a dashboard shows this line alone, without the assert's source.
+    lines = ["Bill-to info differs (left == right):"]
     for field, value in left.as_dict().items():
         if value != getattr(right, field):
-            lines.append(f"  {field}: {value!r} != {getattr(right, field)!r}")
+            lines.append(f"  {field}: left {value!r} != right {getattr(right, field)!r}")
     return lines
 
 

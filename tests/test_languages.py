@@ -76,7 +76,7 @@ def test_documented_workflow_in_each_language(
     submit_changes(form, {"city": "成都市"})
 
     confirmation = AccountPage(page).confirmation
-    expect(confirmation).to_have_text(SAVED[locale])
+    expect(confirmation, f"the Account page confirms no save in {locale} after Submit").to_have_text(SAVED[locale])
     said = confirmation.inner_text().replace(customer.companyName, "")  # a name may hold 未 ("未来科技")
     assert not REFUSED[locale].search(said), f"the confirmation refuses: {said!r}"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")

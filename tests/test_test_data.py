@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.test_data import CHANGED_TO, LOCALES, CustomerFactory
+from pages import BillingProfile
 
 pytestmark = pytest.mark.tooling
 
@@ -38,3 +39,19 @@ def test_every_postal_code_a_test_changes_to_is_kept_from_new_customers() -> Non
     drawable = {value for value in written_in_tests("postalCode") if POSTAL_FORMS.fullmatch(value)}
 
     assert sorted(drawable - CHANGED_TO["postalCode"]) == []
+
+
+def test_a_failed_comparison_of_bill_to_info_names_each_side_as_the_assert_wrote_it(
+    pytestconfig: pytest.Config,
+) -> None:
+    suite = next(
+        plugin
+        for plugin in pytestconfig.pluginmanager.get_plugins()
+        if getattr(plugin, "__file__", "") == str(Path(__file__).resolve().parent.parent / "conftest.py")
+    )
+    fields = dict.fromkeys(BillingProfile.__dataclass_fields__, "x")
+    shown, expected = BillingProfile(**{**fields, "city": "Lyon"}), BillingProfile(**{**fields, "city": "Bron"})
+
+    explained = suite.pytest_assertrepr_compare("==", shown, expected)
+
+    assert explained == ["Bill-to info differs (left == right):", "  city: left 'Lyon' != right 'Bron'"]

@@ -42,7 +42,7 @@ def test_submitted_changes_persist_after_a_fresh_load_and_in_the_api(
 
     # Then the portal confirms and shows them, after a fresh load too, and the API has them
     expected = dataclasses.replace(customer.billing, **changes)
-    expect(AccountPage(admin_page).confirmation).to_be_visible()
+    expect(AccountPage(admin_page).confirmation, "the Account page shows no confirmation after Submit").to_be_visible()
     assert shown == expected
     admin_page.reload()
     assert AccountPage(admin_page).wait_until_ready().billing_profile() == expected
