@@ -72,11 +72,15 @@ SAYS_LOADING = r"""
 # Placeholders drawn in the list's table or grid where its rows will come (a skeleton, Fluent UI's shimmer): an
 # element its class names so that holds nothing yet, or rows (besides the header's) that hold nothing, none of them.
 # Nothing: no words, nor a picture or icon named (alt, aria-label, title), as an empty list's "no customers" may be
-# drawn. A customer's row holds at least its name; a Shimmer kept around the data it waited for holds that data.
+# drawn, unless its name says it is loading (a spinner: "Loading…", as ``SAYS_LOADING`` reads words). A customer's row
+# holds at least its name; a Shimmer kept around the data it waited for holds that data.
 PLACEHOLDERS = r"""
   const SKELETON = '[class*="shimmer" i], [class*="skeleton" i]';
   const NAMED = 'img[alt]:not([alt=""]), [aria-label]:not([aria-label=""]), [title]:not([title=""]), svg title';
-  const empty = (el) => !el.textContent.trim() && !el.querySelector(NAMED);
+  const nameOf = (el) => el.getAttribute("alt") || el.getAttribute("aria-label") || el.getAttribute("title")
+    || el.textContent || "";
+  const empty = (el) => !el.textContent.trim()
+    && ![...el.querySelectorAll(NAMED)].some((named) => !LOADING.test(nameOf(named)));
   const placeholders = (list) => [list, ...list.querySelectorAll('table, [role="grid"], [role="table"]')]
     .filter((grid) => grid.matches('table, [role="grid"], [role="table"]')).some((grid) => {
       const rows = [...grid.querySelectorAll('[role="row"], tr')]

@@ -203,6 +203,11 @@ def test_a_show_more_button_outside_the_list_is_no_page_of_it(page: Page) -> Non
 PLACEHOLDER_ROWS = {
     "textless-rows": '<div role="row"><span role="gridcell"><span class="bar"></span></span></div>',
     "shimmer": '<div class="ms-Shimmer-container"><div class="ms-Shimmer-shimmerWrapper"></div></div>',
+    # A picture that says, by its name alone, that the rows are loading: a spinner, no words in the row
+    "spinner-picture": '<div role="row"><span role="gridcell"><img alt="Loading…" src="data:,"'
+    ' style="width:16px;height:16px"></span></div>',
+    "spinner-icon": '<div role="row"><span role="gridcell"><i class="icon" aria-label="Chargement des clients…"'
+    ' style="display:inline-block;width:16px;height:16px"></i></span></div>',
 }
 # A list drawn as Fluent UI's shimmered list draws it: its grid first holds placeholders (rows without words, or
 # shimmers outside any row), no aria-busy, no progress bar, no words; the customers come 1.2 s later.
