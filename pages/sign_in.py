@@ -73,8 +73,13 @@ FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
 TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
+# Fields a person can type in: not those drawn off-screen for a password manager to fill (hidden from assistive
+# technology, out of the tab order), which a page of one password may hold beside it, nor the account's name shown
+# read-only beside a step's field.
+TYPEABLE = ":not([aria-hidden=true], [tabindex^='-'], [readonly], :disabled)"
 # The inputs a verification code may be typed into, where none is named as the code's.
-TEXT_BOXES = "input:is([type=tel], [type=text], [type=number], :not([type]))"
+TEXT_BOXES = f"input:is([type=tel], [type=text], [type=number], :not([type])){TYPEABLE}"
+PASSWORD_BOXES = f"input[type=password]{TYPEABLE}"
 # "Enter code" for a code the provider sent (a text message, an email: "We texted your phone +X XXXXXXX12"),
 # which no authenticator's code answers: the account's default method is not the app.
 CODE_SENT = re.compile(
@@ -162,7 +167,7 @@ class SignInPage:
         self.portal_sign_in = page.get_by_role("button", name=any_language("sign_in"))
         # A password asked for under a heading the library does not know (another wording): a password step
         # all the same, and never the portal's own Sign in page, whose button bears the same name.
-        self.password_shown = page.locator("input[type=password]").filter(visible=True)
+        self.password_shown = page.locator(PASSWORD_BOXES).filter(visible=True)
         self.error = page.get_by_role("alert")
         self.alerts_with_words = self.error.filter(visible=True, has_text=re.compile(r"\S"))
 
@@ -260,11 +265,13 @@ class SignInPage:
         "Your sign-in was successful but does not meet the criteria to access this resource")."""
         if self.error.count():
             return self.error.first.inner_text().strip()
-        heading = self.page.get_by_role("heading", level=1).first.inner_text().strip()
+        # Counted, not waited for: a page of passwords to change may have no main heading at all.
+        headings = self.page.get_by_role("heading", level=1)
+        heading = headings.first.inner_text().strip() if headings.count() else ""
         with contextlib.suppress(PlaywrightError):  # navigating on: its heading is enough
             more = str(self.page.evaluate(WORDS_UNDER_HEADING))
             if more:
-                return f"{heading} ({more})"
+                return f"{heading} ({more})" if heading else more
         return heading
 
     def enter_account(self, account: str) -> None:
@@ -275,7 +282,7 @@ class SignInPage:
         """
         if self.pick_heading.is_visible() and self.pick_account(account):
             return
-        highlight(self.field_shown(self.account, "account")).fill(account)
+        highlight(self.field_shown(self.account, "account", self.next_button)).fill(account)
         self.submit(self.next_button, self.headings["account"])
 
     def pick_account(self, account: str) -> bool:
@@ -310,30 +317,52 @@ class SignInPage:
             return []
         return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
 
-    def field_shown(self, field: Locator, step: str) -> Locator:
+    def field_shown(self, field: Locator, step: str, button: Locator) -> Locator:
         """Return the first of ``field`` shown, given a moment to show; raise ``SignInError`` at once when the page
         shows none, quoting it and its options: a step's heading over no field to answer it (Entra's error page
-        under "Sign in", saying why; its certificate or smart card tiles) is no step a value can be typed into."""
+        under "Sign in", saying why; its certificate or smart card tiles) is no step a value can be typed into.
+
+        A step that shows its ``button`` (Next, Sign in, Verify) is drawing its field: that is waited for as any
+        element is (the default timeout), then said the same way.
+        """
         shown = field.filter(visible=True)
-        self.wait_drawn(shown)
+        self.await_field(shown, button)
+        return self.only_shown(shown, step)
+
+    def only_shown(self, shown: Locator, step: str) -> Locator:
+        """Return the first of ``shown`` (fields shown), waiting no more; raise ``SignInError`` as ``field_shown``
+        says when there is none."""
         if shown.count() == 0:
             options = ", ".join(map(repr, self.tile_texts()))
             with_options = f" (its options: {options})" if options else ""
             raise self.stopped(f"the sign-in shows its {step} step with no field to answer it{with_options}")
         return shown.first
 
+    def await_field(self, field: Locator, button: Locator) -> None:
+        """Give ``field`` a moment to show (``wait_drawn``); where its step's ``button`` shows already, the field is
+        on its way (drawn late, after a request of the page's): wait as long as for any element."""
+        self.wait_drawn(field)
+        if field.count() == 0 and button.filter(visible=True).count():
+            with contextlib.suppress(PlaywrightTimeoutError):  # said by the caller: no field to answer the step
+                field.first.wait_for()
+
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""
-        highlight(self.field_shown(self.password.or_(self.password_shown), "password")).fill(password)
+        field = self.password.and_(self.page.locator(TYPEABLE)).or_(self.password_shown)
+        highlight(self.field_shown(field, "password", self.sign_in_button)).fill(password)
         self.submit(self.sign_in_button, self.headings["password"].or_(self.password_shown))
 
     def enter_code(self, code: str) -> None:
         """Type the verification code and select Verify."""
         code_field = self.code.filter(visible=True)
-        self.wait_drawn(code_field)
-        if code_field.count() == 0 and self.text_boxes.count() == 1:  # named otherwise: the step's only text box
-            code_field = self.text_boxes
-        highlight(self.field_shown(code_field, "code")).fill(code)
+        self.await_field(code_field.or_(self.text_boxes), self.verify_button)
+        if code_field.count() == 0:
+            boxes = self.text_boxes.count()
+            if boxes == 1:  # named otherwise: the step's only text box
+                code_field = self.text_boxes
+            elif boxes > 1:  # a box per digit, or the code's beside others: which one is not known
+                raise self.stopped(f"the sign-in shows its code step with {boxes} text boxes, none named as the code's")
+        highlight(self.only_shown(code_field, "code")).fill(code)
         self.submit(self.verify_button, self.headings["code"])
 
     def sign_in_another_way(self) -> bool:

@@ -421,3 +421,81 @@ def test_a_page_that_ends_the_sign_in_says_so_at_once_quoting_why(
     # Then it quotes the page and why, having selected nothing; a registration to do is MFA that no script can give
     assert f"{heading} ({why}" in str(stopped.value) and asked == ["/login"]
     assert isinstance(stopped.value, MfaRequiredError) is heading.startswith(("Let", "需要"))
+
+
+def posted_to(page: Page, path: str, step: str) -> list[dict[str, list[str]]]:
+    """Serve ``step`` at ``path`` and the signed-in page as the answer to its form; return what the form posted."""
+    posted: list[dict[str, list[str]]] = []
+
+    def answer(route: Route) -> None:
+        posted.append(parse_qs(route.request.post_data or ""))
+        route.fulfill(content_type="text/html; charset=utf-8", body=DONE)
+
+    serve(page, {path: step, f"POST {path}": answer})
+    page.goto(PROVIDER + path.lstrip("/"))
+    return posted
+
+
+OTC = '<input name="otc" type="tel" maxlength="6" aria-label="Code" aria-describedby="idDiv_SAOTCC_Title">'
+DRAWN_LATE = """<span id="late"></span><script>setTimeout(() => {
+  document.getElementById("late").outerHTML = '<input name="otc" type="tel" maxlength="6" aria-label="Code">';
+}, %d)</script>"""
+CODE_FIELDS_DRAWN_LATE = {
+    # The field drawn after its Verify, past the moment a step is given to show its field
+    "after-its-button": "",
+    # ... beside the account's name, shown read-only in a text box: no box to type the code into
+    "beside-a-read-only-box": '<input type="text" readonly value="agent@contoso.test" aria-label="Account">',
+}
+
+
+@pytest.mark.parametrize("beside", CODE_FIELDS_DRAWN_LATE.values(), ids=CODE_FIELDS_DRAWN_LATE)
+def test_a_code_field_drawn_after_its_verify_button_is_answered(page: Page, beside: str) -> None:
+    # Given Entra's "Enter code" whose field comes 2.5 s after its heading and its Verify button
+    step = code_step().replace(OTC, beside + DRAWN_LATE % 2_500)
+    assert OTC not in step
+    posted = posted_to(page, "/code", step)
+
+    # When the library signs in, then it waited for the field and typed the code there, once
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert len(posted) == 1 and len(posted[0]["otc"][0]) == 6 and posted[0]["otc"][0].isdigit()
+
+
+def test_a_code_step_of_a_box_per_digit_says_so_at_once(page: Page) -> None:
+    # Given an "Enter code" drawing a text box per digit, none named as the code's
+    boxes = "".join(f'<input name="d{i}" type="tel" maxlength="1" aria-label="Digit {i}">' for i in range(1, 7))
+    asked = serve(page, {"/code": code_step().replace(OTC, boxes)})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in, then it says which boxes it found, typing nothing
+    with pytest.raises(SignInError, match="code step with 6 text boxes, none named as the code's"):
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert asked == ["/code"]
+    assert all(not box.input_value() for box in page.locator("input[type=tel]").all())
+
+
+def test_a_password_step_beside_a_password_managers_hidden_field_is_answered(page: Page) -> None:
+    # Given a password step under a heading no table knows (a newer wording), holding beside its field another one
+    # drawn off-screen for a password manager: hidden from assistive technology, out of the tab order
+    step = """<!doctype html><html lang="en"><main><div role="heading" aria-level="1">Enter your password</div>
+<form method="post" action="/login">
+  <input type="password" name="prefill" tabindex="-1" aria-hidden="true" style="position:absolute;left:-10000px">
+  <input type="password" name="pwd" placeholder="Password">
+  <input type="submit" value="Sign in">
+</form></main></html>"""
+    posted = posted_to(page, "/login", step)
+
+    # When the library signs in, then the password was typed into the person's field, not taken as one to change
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert posted == [{"pwd": ["a-password"]}]
+
+
+def test_a_password_to_change_under_no_main_heading_is_said_at_once(page: Page) -> None:
+    # Given a provider asking to change the password, its page titled by no main heading (a level-2 one)
+    shown = PASSWORD_CHANGE.format(locale="en", heading="<h2>Change your password</h2>", sign_in="Sign in")
+    asked = serve(page, {"/login": shown})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says so, quoting the page, not Playwright's timeout waiting for a heading
+    with pytest.raises(SignInError, match=r"to change the password.*\(Change your password You need to update"):
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert asked == ["/login"]
