@@ -70,7 +70,9 @@ def bill_to_heading(page: Page) -> Locator:
 
 def css_string(text: str) -> str:
     """Return ``text`` as a CSS string, quoted, for an attribute selector's value."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+    # A line break of any kind as its code point: CSS reads \n, \r and \f in a string as its end (a bad string).
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\a ").replace("\r", "\\d ").replace("\f", "\\c ") + '"'
 
 
 def fields_root(page: Page, submit: Locator) -> Locator:

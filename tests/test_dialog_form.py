@@ -15,6 +15,7 @@ from test_form_markup import BILLING, PORTAL, SHORT_TIMEOUT_MS
 from flows import BillingProfile, ValidationError, submit_changes
 from flows.account import edit_from
 from pages import AccountPage
+from pages.form import css_string
 from pages.strings import UI_STRINGS
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -222,3 +223,16 @@ def test_a_change_typed_into_a_panel_whose_submit_is_in_a_footer_outside_it_is_s
     # Then the field is typed into, and the save is the Account view shown again: the header's search box, which
     # stays, is no field of the form
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"})
+
+
+@pytest.mark.parametrize("form_id", ["billing", 'bill "to"', "a\\b", "bill\nto", "bill\rto", "bill\r\nto", "bill\fto"])
+def test_a_form_id_of_any_characters_finds_the_fields_tied_to_it(page: Page, form_id: str) -> None:
+    # Given a field tied to a <form> by its form attribute, the form's id holding quotes, a backslash or a line break
+    page.set_content('<form id="f"></form><input id="city" aria-label="City">')
+    page.evaluate(
+        "(id) => { document.getElementById('f').id = id; document.getElementById('city').setAttribute('form', id); }",
+        form_id,
+    )
+
+    # When the fields tied to that form are looked for, then the field is found, the selector read as written
+    assert page.locator(f"[form={css_string(form_id)}]").count() == 1
