@@ -371,7 +371,7 @@ class SignInPage:
         return self.select_option(self.other_way, "approval")
 
     def code_sent_elsewhere(self) -> bool:
-        """Tell whether "Enter code" asks for a code the provider sent by text message, call or email (its words say
+        """Tell whether "Enter code" asks for a code the provider sent by text message or email (its words say
         so), not one of the authenticator app's."""
         return self.page.get_by_text(CODE_SENT).filter(visible=True).count() > 0
 
