@@ -257,17 +257,17 @@ class SignInPage:
 
     def alert(self) -> str | None:
         """Return the text of the first alert shown with words in it (Entra's error under a field), if any."""
-        shown = self.alerts_with_words
-        return shown.first.inner_text().strip() if shown.count() else None
+        said = self.alerts_with_words.all_inner_texts()  # one call, no wait for one gone meanwhile
+        return said[0].strip() if said else None
 
     def message(self) -> str:
         """Return what a page without a step form says: its alert, else its heading and the words under it (why:
         "Your sign-in was successful but does not meet the criteria to access this resource")."""
-        if self.error.count():
-            return self.error.first.inner_text().strip()
-        # Counted, not waited for: a page of passwords to change may have no main heading at all.
-        headings = self.page.get_by_role("heading", level=1)
-        heading = headings.first.inner_text().strip() if headings.count() else ""
+        # Read, not waited for: an alert gone meanwhile, a page of passwords to change with no main heading at all.
+        alerts = self.error.all_inner_texts()
+        if alerts:
+            return alerts[0].strip()
+        heading = next(iter(self.page.get_by_role("heading", level=1).all_inner_texts()), "").strip()
         with contextlib.suppress(PlaywrightError):  # navigating on: its heading is enough
             more = str(self.page.evaluate(WORDS_UNDER_HEADING))
             if more:
@@ -312,7 +312,8 @@ class SignInPage:
     def tile_texts(self) -> list[str]:
         """Return what the page's tiles say, each on one line, for an error's message."""
         try:
-            texts = [" ".join(tile.inner_text().split()) for tile in self.tiles.filter(visible=True).all()]
+            # Read in one call: a tile gone between a count and its read would be waited for the whole timeout.
+            texts = [" ".join(text.split()) for text in self.tiles.filter(visible=True).all_inner_texts()]
         except PlaywrightError:  # navigating on: nothing to quote
             return []
         return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
