@@ -379,7 +379,8 @@ class Screen:
         heading = self.error_heading.first.inner_text().strip()
         alert = self.page.get_by_role("alert")
         message = alert.first.inner_text().strip() if alert.count() else heading
-        return self.error_for(status_of(heading), message, of_customer=self.OF_CUSTOMER)
+        where = f" (at {address_of(self.page.url)})"  # which screen: a dashboard shows the message alone
+        return self.error_for(status_of(heading), message + where, of_customer=self.OF_CUSTOMER)
 
     def plain_answer_error(self) -> PageError:
         """Return the error for an answer shown as plain text: a gateway's, its status from the page's own timing.
