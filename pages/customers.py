@@ -248,16 +248,9 @@ class CustomersPage(Screen):
 
         (A Next that never ends the list would keep a search for a customer paging forever.)
         """
-        before = self.shown_list
         self.still_shown(self.results, "Customers list")
         self.check_enabled(self.enabled_next, self.next_button, "Next")
-        self.before_change()
-        self.select(self.enabled_next.first, "Next")
-        self.shown_page += 1
-        self.wait_until_ready()
-        if before is not None and self.shown_list == before:
-            raise PortalError(f"The Customers list showed the same customers again after Next at {self.page.url}")
-        return self
+        return self.show_customers_after(self.enabled_next.first, "Next", pages=1)
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
@@ -271,25 +264,31 @@ class CustomersPage(Screen):
     def load_more(self) -> CustomersPage:
         """Append the list's next rows to those shown ("Load more", where the list has no Next); raise
         ``PortalError`` when it then shows the same customers again."""
-        before = self.shown_list
         self.still_shown(self.results, "Customers list")
+        return self.show_customers_after(self.load_more_button.first, "Load more")
+
+    def show_customers_after(self, control: Locator, what: str, *, pages: int = 0) -> CustomersPage:
+        """Select ``control`` (Next, Load more: ``pages`` on) and wait for the list's answer; raise ``PortalError`` when
+        it shows the same customers again (a Next that never ends the list would keep a search paging forever)."""
+        before = self.shown_list
         self.before_change()
-        self.select(self.load_more_button.first, "Load more")
+        self.select(control, what)
+        self.shown_page += pages
         self.wait_until_ready()
         if before is not None and self.shown_list == before:
-            raise PortalError(f"The Customers list showed the same customers again after Load more at {self.page.url}")
+            raise PortalError(f"The Customers list showed the same customers again after {what} at {self.page.url}")
         return self
 
-    def more_to_show(self) -> bool:
-        """Tell whether the list offers more customers after those shown: an enabled Next, else Load more."""
-        return bool(self.enabled_next.count() or self.load_more_button.count())
-
-    def show_more(self) -> None:
-        """Show the list's next customers: the next page, or (no Next) more rows appended by Load more."""
+    def show_more(self) -> bool:
+        """Show the list's next customers: the next page, or (no Next) more rows appended by Load more; False, showing
+        nothing, when it offers neither (the last page, or all rows shown)."""
         if self.enabled_next.count():
             self.next_page()
-        else:
+        elif self.load_more_button.count():
             self.load_more()
+        else:
+            return False
+        return True
 
     def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
         """Raise when the pager shows ``control`` only disabled, still so after ``ENABLE_WAIT_MS`` (a pager may
@@ -337,9 +336,8 @@ class CustomersPage(Screen):
                 self.wait_until_ready(quiet_ms=self.GRACE_MS)
                 looked_again = True
                 continue
-            if not self.more_to_show():  # the last page, or all rows loaded
+            if not self.show_more():  # the last page, or all rows loaded
                 return None
-            self.show_more()
             looked_again = bool(self.marks_busy)
 
     def namesakes_after(self, company_name: str) -> int:
