@@ -36,7 +36,7 @@ from .models import EDITABLE_FIELDS
 from .not_selected import covered_by
 from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, label_patterns, tidied
-from .strings import UI_STRINGS, any_language, field_label, says_refused, says_saved
+from .strings import ERROR_WORDS, UI_STRINGS, any_language, field_label, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -181,11 +181,13 @@ class FormPage(Screen):
             raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
         pattern = field_label(name)
         named = {labelled for label, labelled in self.labels if pattern.match(label)}
-        placeholder = named == {False}
-        found = self.fields_root.get_by_placeholder(pattern) if placeholder else self.fields_root.get_by_label(pattern)
+
+        def under(root: Page | Locator) -> Locator:
+            return root.get_by_placeholder(pattern) if named == {False} else root.get_by_label(pattern)
+
+        found = under(self.fields_root)
         if self.form_id:  # its fields that stand outside it, tied to it by their form attribute
-            anywhere = self.page.get_by_placeholder(pattern) if placeholder else self.page.get_by_label(pattern)
-            found = found.or_(anywhere.and_(self.page.locator(f"[form={css_string(self.form_id)}]")))
+            found = found.or_(under(self.page).and_(self.page.locator(f"[form={css_string(self.form_id)}]")))
         return found
 
     def shows_field(self, name: str) -> bool:
@@ -303,7 +305,10 @@ class FormPage(Screen):
                 if took and not (shown is not None and snapshot_role(shown) == "heading"):  # not gone on: a status
                     # that speaks of errors is a summary of them ("There are 2 errors"), however the portal marked it
                     shown_words = [shown] if shown is not None else watched.messages.and_(statuses).all_inner_texts()
-                    took = not says_refused(shown_words, [*self.typed.values(), *self.held_values()])
+                    # The form's values (not the portal's words) are read only when errors are spoken of: a save's
+                    # path stays as short as it was.
+                    if any(ERROR_WORDS.search(words) for words in shown_words):
+                        took = not says_refused(shown_words, [*self.typed.values(), *self.held_values()])
             if not took and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
                 # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and
