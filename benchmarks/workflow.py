@@ -30,6 +30,7 @@ from fixtures.portal.server import bound_portal, served
 from fixtures.test_data import CustomerFactory
 from flows import sign_in, update_customer_account
 from flows.browser import QUIET_CHROMIUM_FLAGS, find_system_chromium, launch_options_for
+from pages.form import css_string
 
 from .timing import RequestTimes
 
@@ -63,11 +64,6 @@ def raw_playwright(page: Page, company: str) -> None:
     page.get_by_label("Postal code").fill(CHANGES["postalCode"])
     page.get_by_role("button", name="Submit").click()
     page.get_by_role("status").wait_for()
-
-
-def css_string(text: str) -> str:
-    """Quote ``text`` as a CSS string: only the quote and the backslash need escaping there."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def selenium_workflow(driver: WebDriver, base_url: str, company: str, poll: float = 0.5) -> None:
