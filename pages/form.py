@@ -1,15 +1,14 @@
 """A portal form: labelled fields, Submit and its answer, Cancel, the errors at the fields.
 
-``FormPage`` is the base of the Account edit form and the Add customer form (``pages.account``).
+``FormPage`` is the base of the Account edit form and the Add customer form (``pages.account``). Its fields
+(finding, typing, reading) are ``pages.form_fields``; here is Submit and the reading of the portal's answer.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -29,26 +28,17 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
-from .list_fields import choose_option, not_typed_into
-from .list_quiet import page_replaced
-from .models import EDITABLE_FIELDS
+from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fields_root
+from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
-from .screen import ACTION_DONE, Screen, link_or_button, log, one_line, snapshot_role
-from .shown_values import FIELDS_OF_FORM, FORM_VALUES, INVALID_FIELDS, field_named, label_patterns, tidied
-from .strings import ERROR_WORDS, UI_STRINGS, any_language, field_label, says_refused, says_saved
+from .screen import ACTION_DONE, log, one_line, snapshot_role
+from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
+from .strings import ERROR_WORDS, any_language, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
-SUBMIT_NAME = any_language("submit")
-# What the fields of the form Submit sends hold (its <form>, else what holds Submit), for ``at_submit``.
-VALUES_AT_SUBMIT = f"""submit => {{{FORM_OF}
-  return ({FORM_VALUES})(formOf(submit));
-}}"""
-# Each invalid field of the form Submit sends, its label and message (``INVALID_FIELDS``), for ``at_submit``.
-INVALID_AT_SUBMIT = f"""submit => {{{FORM_OF}
-  return ({INVALID_FIELDS})(formOf(submit));
-}}"""
+__all__ = ["FormPage", "bill_to_heading", "check_values", "css_string", "fields_root"]
+
 
 # Marks the form's fields a person can type in as Submit is selected, with that Submit's token: while one of them
 # shows, the form is still shown, whatever became of Submit (a spinner saying "Saving…" in its place). Only fields
@@ -68,25 +58,6 @@ def bill_to_heading(page: Page) -> Locator:
     return page.get_by_role("heading", name=any_language("bill_to"))
 
 
-def css_string(text: str) -> str:
-    """Return ``text`` as a CSS string, quoted, for an attribute selector's value."""
-    # A line break of any kind as its code point: CSS reads \n, \r and \f in a string as its end (a bad string).
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\a ").replace("\r", "\\d ").replace("\f", "\\c ") + '"'
-
-
-def fields_root(page: Page, submit: Locator) -> Locator:
-    """Return where the form's fields are: the innermost form, dialog or main landmark holding Submit (as ``FORM_OF``
-    finds it in the page), else the whole page.
-
-    A panel or dialog drawn over the Account view leaves the view's own values in the page under the same labels
-    (read-only text boxes, say): looked for in the whole page, "City" would name two fields. Fields a <form> holds
-    by their ``form`` attribute, standing elsewhere, are found by it too (``FormPage.field``).
-    """
-    holders = page.locator(FORM_HOLDERS).filter(has=submit)
-    return holders.filter(has_not=holders).or_(page.locator("body").filter(has_not=holders)).first
-
-
 @contextmanager
 def lost_during_submit(url: str) -> Iterator[None]:
     """Within Submit, a page that crashed or was closed leaves what was saved unknown: ``UnknownPageError``."""
@@ -102,18 +73,6 @@ def lost_during_submit(url: str) -> Iterator[None]:
         ) from error
 
 
-def check_values(values: Mapping[str, str]) -> None:
-    """Refuse field names the library knows no label of and values that are not text, before anything is typed."""
-    if not isinstance(values, Mapping):
-        raise TypeError(f"values maps field names to text, as {{'city': 'Shanghai'}}: not {values!r}"[:120])
-    unknown = sorted(str(name) for name in values if name not in UI_STRINGS)
-    if unknown:
-        raise ValueError(f"The library knows no label of the fields {', '.join(unknown)} (pages/strings.py lists them)")
-    not_text = [f"{name}={value!r}" for name, value in values.items() if not isinstance(value, str)]
-    if not_text:
-        raise TypeError(f"Values are typed into the form as text: pass strings, not {', '.join(not_text)}")
-
-
 # How long a new page showing the form again, without the typed values, may take to say something after it.
 ANSWER_GRACE_MS = 5_000
 # 4xx answers that refuse the values themselves: invalid (400, 422) or changed meanwhile (409, 412).
@@ -121,150 +80,8 @@ REFUSALS_OF_VALUES = (400, 409, 412, 422)
 DECLINED_GRACE_MS = 1_000  # how long a page may take to send the form after its confirm() or prompt() was dismissed
 
 
-class FormPage(Screen):
+class FormPage(FormFields):
     """A portal form: labelled fields, Submit, Cancel, a message and errors at the fields."""
-
-    LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
-    HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
-    NAME = "form"  # as errors name it
-
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.submit_button = page.get_by_role("button", name=SUBMIT_NAME)
-        self.fields_root = fields_root(page, self.submit_button)
-        self.cancel_link = link_or_button(page, any_language("cancel"))
-        # The form's own message: an alert beside Submit (an error page's alert has no form).
-        self.alert = page.get_by_role("main").filter(has=self.submit_button).get_by_role("alert")
-        # A dialog asking a person to confirm ("Save changes?"), not one holding the form itself.
-        modal = page.get_by_role("alertdialog").or_(page.locator('[role="dialog"][aria-modal="true"], dialog:modal'))
-        self.asked_to_confirm = modal.filter(has_not=self.submit_button, visible=True)
-        self.labels: tuple[tuple[str, bool], ...] = ()  # its fields' labels, read once it was ready (form_loading)
-        self.form_id = ""  # ... and the id of its <form>, when fields outside it are its own (<input form="...">)
-        self.message = ""  # the words of the portal's answer to the last Submit (its status or alert)
-        # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
-        self.answer_status = 0
-        self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
-        self.submits = 0  # Submits selected on this form: one refused leaves the typed values, to be sent again
-        self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
-
-    def wait_until_ready(self) -> Self:
-        """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
-
-        A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
-        with the values it did not hold yet.
-        """
-        deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
-        while True:
-            self.settle(self.submit_button)  # drawn again, or gone to sign-in or an error page: said here
-            left = max(0, round((deadline - time.monotonic()) * 1000))
-            try:
-                shown = wait_until_loaded(
-                    self.page, self.submit_button, SUBMIT_NAME, wait_ms=left, needs_values=self.HOLDS_VALUES
-                )
-            except PlaywrightError as error:
-                if not page_replaced(error):
-                    raise
-                shown = FormShown(REDRAWN, ())  # a new page meanwhile: looked at anew
-            if shown.loading != REDRAWN or time.monotonic() >= deadline:
-                break
-        if shown.loading:
-            raise UnknownPageError(
-                f"The form at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
-                f"({'drawn again and again' if shown.loading == REDRAWN else shown.loading}): nothing was typed"
-            )
-        self.labels, self.form_id = shown.labels, shown.form_id
-        return self.found_ready()
-
-    def field(self, name: str) -> Locator:
-        """Return the input of the field ``name`` (an API field name), found by its label (else its placeholder)."""
-        if name not in UI_STRINGS:
-            raise ValueError(f"The library knows no label of a field {name!r} (pages/strings.py lists them)")
-        pattern = field_label(name)
-        named = {labelled for label, labelled in self.labels if pattern.match(label)}
-
-        def under(root: Page | Locator) -> Locator:
-            return root.get_by_placeholder(pattern) if named == {False} else root.get_by_label(pattern)
-
-        found = under(self.fields_root)
-        if self.form_id:  # its fields that stand outside it, tied to it by their form attribute
-            found = found.or_(under(self.page).and_(self.page.locator(f"[form={css_string(self.form_id)}]")))
-        return found
-
-    def shows_field(self, name: str) -> bool:
-        """Tell whether the form, as last found ready, shows the field ``name`` (asked of the page if not known)."""
-        pattern = field_label(name)
-        return any(pattern.match(label) for label, _ in self.labels) or self.field(name).count() > 0
-
-    def shown_fields(self, fields: tuple[str, ...]) -> dict[str, str]:
-        """Return what the form's fields named in ``fields`` hold, found by their labels, in one call.
-
-        A field the form does not show, or labels in a way the library does not know, is left out.
-        """
-        shown: dict[str, str] = {}
-        for label, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT):
-            field = field_named(label, fields)
-            if field is not None:
-                shown.setdefault(field, value)
-        return shown
-
-    def held_values(self) -> list[str]:
-        """Return what the form's fields hold, whatever their labels (none when the form is gone)."""
-        if not self.submit_button.count():
-            return []
-        return [value for _, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT)]
-
-    def fill(self, values: Mapping[str, str]) -> Self:
-        """Type the values over the fields they name; ``PortalError`` names a field the form never showed.
-
-        A field name the library does not know is a ``ValueError``, a value that is not text a ``TypeError``,
-        before anything is typed; a form no longer shown (submitted, left) is ``ScreenLeftError`` at once.
-        """
-        check_values(values)
-        self.still_shown(self.submit_button, self.NAME, renew=False)  # typed into a new one, the values would be lost
-        self.typed.update(values)
-        for name, value in values.items():
-            self.enter(name, value)
-        return self
-
-    def enter(self, name: str, value: str) -> None:
-        """Type ``value`` into the field ``name`` (in a list, pick it); ``PortalError`` when the form shows no such
-        field, at once, not after the wait for one to show."""
-        timeout: PlaywrightTimeoutError | None = None
-        if self.shows_field(name):
-            try:
-                self.type_into(name, value)
-                return
-            except PlaywrightTimeoutError as error:
-                timeout = error
-        self.settle(self.submit_button, renew=False)  # the form gone: sign-in or an error page says why
-        raise PortalError(
-            f"The form at {self.page.url} shows no field {name!r} that can be typed in "
-            f"(labelled {', '.join(UI_STRINGS[name])})"
-        ) from timeout
-
-    def type_into(self, name: str, value: str) -> None:
-        """Type ``value`` over the field ``name``; in a list (a <select>, a combobox), pick the option of that name."""
-        field = highlight(self.field(name))
-        try:
-            field.fill(value)
-        except PlaywrightTimeoutError:
-            raise
-        except PlaywrightError as error:
-            if not not_typed_into(error):
-                raise
-            choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])
-            self.listed.add(name)
-
-    def field_errors(self) -> dict[str, str]:
-        """Return each invalid field's message (its accessible description), keyed by API field name.
-
-        A field whose label this library does not know is keyed by its label, so no error is lost.
-        """
-        fields = (*EDITABLE_FIELDS, "country", "domainPrefix")
-        if not self.submit_button.count():  # the page went on to another view as it refused (a single-page portal)
-            return {}
-        invalid: list[list[str]] = at_submit(self.page, self.submit_button, SUBMIT_NAME, INVALID_AT_SUBMIT)
-        return {field_named(label, fields) or label: message for label, message in invalid}
 
     def submit_form(self) -> bool:
         """Select Submit and wait for the portal's answer; True when it took the form.
