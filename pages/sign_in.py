@@ -73,6 +73,7 @@ FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
 TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
+AADSTS_CODE = re.compile(r"\bAADSTS\d{5,}")  # an error of Entra ID, as its error pages quote it
 # Fields a person can type in: not those drawn off-screen for a password manager to fill (hidden from assistive
 # technology, out of the tab order), which a page of one password may hold beside it, nor the account's name shown
 # read-only beside a step's field.
@@ -170,6 +171,7 @@ class SignInPage:
         self.password_shown = page.locator(PASSWORD_BOXES).filter(visible=True)
         self.error = page.get_by_role("alert")
         self.alerts_with_words = self.error.filter(visible=True, has_text=re.compile(r"\S"))
+        self.error_code = page.get_by_text(AADSTS_CODE).filter(visible=True)  # Entra's error pages quote one
 
     def heading(self, key: str) -> Locator:
         """Return the main heading of a step."""
@@ -341,11 +343,12 @@ class SignInPage:
 
     def await_field(self, field: Locator, button: Locator) -> None:
         """Give ``field`` a moment to show (``wait_drawn``); where its step's ``button`` shows already, the field is
-        on its way (drawn late, after a request of the page's): wait as long as for any element."""
+        on its way (drawn late, after a request of the page's): wait as long as for any element, unless the page
+        says an error (an alert, an AADSTS code), as Entra's error page does beside the button it keeps."""
         self.wait_drawn(field)
         if field.count() == 0 and button.filter(visible=True).count():
             with contextlib.suppress(PlaywrightTimeoutError):  # said by the caller: no field to answer the step
-                field.first.wait_for()
+                field.or_(self.alerts_with_words).or_(self.error_code).first.wait_for()
 
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""

@@ -313,6 +313,33 @@ def test_a_sign_in_heading_over_no_account_field_is_a_sign_in_error_at_once(page
     assert said in str(stopped.value) and asked == ["/login"]
 
 
+# Entra's error page may keep its step's button (Next), as a page drawing its field late does: its error, an alert
+# or an AADSTS code, says there is no field to wait for.
+ERRORS_BESIDE_NEXT = {
+    "alert": '<div role="alert">Your sign-in was blocked: this account may not use the application.</div>',
+    "aadsts": "<div id='service_exception_message'>AADSTS50105: Your administrator has blocked users.</div>",
+}
+
+
+@pytest.mark.parametrize("error", ERRORS_BESIDE_NEXT.values(), ids=ERRORS_BESIDE_NEXT)
+def test_an_error_page_showing_next_is_a_sign_in_error_without_waiting_for_a_field(page: Page, error: str) -> None:
+    # Given Entra's error under "Sign in" beside a Next button, whose page draws an account field 20 s later
+    late_field = (
+        "<script>setTimeout(() => document.querySelector('main').insertAdjacentHTML('beforeend', "
+        '\'<input name="loginfmt" aria-label="Email, phone, or Skype">\'), 20000)</script>'
+    )
+    entra_page = f'<!doctype html><html lang="en"><title>Sign in to your account</title><main>{SIGN_IN_HEADING}{error}'
+    asked = serve(page, {"/login": f"{entra_page}<button>Next</button></main>{late_field}</html>"})
+    page.set_default_timeout(30_000)  # the library's own wait for a field: one that ran it would type in that field
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says the page's error, with nothing typed: it did not wait for a field
+    with pytest.raises(SignInError, match="account step with no field to answer it") as stopped:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert "blocked" in str(stopped.value) and asked == ["/login"]
+    assert page.locator("input").count() == 0
+
+
 CODE_FIELDS_NAMED_OTHERWISE = {
     "placeholder": ("zh-CN", '<input name="idTxtBx_SAOTCC_OTC" type="tel" maxlength="6" placeholder="代码">'),
     "one-time-code": ("fr-FR", '<input name="code" autocomplete="one-time-code" aria-label="Code à 6 chiffres">'),
