@@ -29,14 +29,24 @@ from pages.errors import retry_after_seconds
 from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
+from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know it as flows.rest.*
+from .rest_errors import (  # callers know them as flows.rest.*
+    ApiError,
+    ApiUnavailableError,
+    TokenWithoutMfaError,
+    access_token,
+    check_text,
+    refused_for_mfa,
+)
+from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (
     OPENER,
     decoded,
     excerpt,
     gateway_answered,
+    link_address,
     read_within,
     redirected_elsewhere,
-    same_site,
     untrusted_by_python,
     web_page,
 )
@@ -53,75 +63,9 @@ LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: ra
 FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
 # A portal or API not answering (a restart): looked at again after 0.5 s, then twice as long, up to 8 s each time.
 FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
-# Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
-MFA_REQUIRED_CODE = 900421
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
 
 log = logging.getLogger("flows")
-
-
-def said(body: Any) -> str:
-    """Return what an error answer says, in short: the API's ``description`` (an OAuth error's too), else an excerpt."""
-    if isinstance(body, dict):
-        nested = body.get("error")
-        message = nested.get("message") if isinstance(nested, dict) else None
-        for words in (body.get("description"), body.get("error_description"), message):
-            if isinstance(words, str) and words.strip():
-                return words.strip()
-        return excerpt(json.dumps(body, ensure_ascii=False))
-    return excerpt(str(body))
-
-
-class ApiError(PortalError):
-    """The REST API answered with an error; ``status`` and ``body`` (the whole answer, decoded if JSON) say which.
-
-    ``retry_after`` is the seconds it asked to wait before sending the request again (``Retry-After``),
-    None when it did not say: a wait longer than ``LONGEST_WAIT_S`` is raised at once, for the caller to decide.
-    """
-
-    def __init__(
-        self, status: int, body: Any, where: str, meaning: str = "", *, retry_after: float | None = None
-    ) -> None:
-        words = said(body)
-        when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
-        super().__init__(
-            f"{where} answered {status}"
-            + (f": {words.rstrip('.')}" if words else "")  # the portal's sentence, then the library's
-            + when
-            + (f". {meaning}" if meaning else "")
-        )
-        self.status = status
-        self.body = body
-        self.retry_after = retry_after
-
-
-class ApiUnavailableError(ApiError, PortalUnavailableError):
-    """A gateway answered for the REST API (502, 503 without ``Retry-After``, 504): the API behind it did not.
-
-    A ``PortalUnavailableError``, as a dropped connection is, so a job waits for the portal before
-    trying again; an ``ApiError`` too, with the gateway's ``status`` and ``body``.
-    """
-
-
-class TokenWithoutMfaError(ApiError):
-    """The API takes only tokens from a sign-in that passed multi-factor authentication, and refused this one's.
-
-    Renewing does not help: a refresh token keeps its sign-in's lack of MFA. Sign in again, with MFA.
-    """
-
-
-def refused_for_mfa(status: int, body: Any) -> bool:
-    """Whether the API refused the call because the token's sign-in lacked MFA: a 401 whose error code is 900421.
-
-    The code is read where Partner Center's error resource has it (``code``), or an OAuth-style
-    ``{"error": {"code": ...}}``; as a number or a string.
-    """
-    if status != 401 or not isinstance(body, dict):
-        return False
-    nested = body.get("error")
-    codes = [body.get(key) for key in ("code", "errorCode", "error_code")]
-    codes += [nested.get("code")] if isinstance(nested, dict) else []
-    return str(MFA_REQUIRED_CODE) in (str(code) for code in codes)
 
 
 def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
@@ -281,26 +225,6 @@ def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str
     return access, rotated if isinstance(rotated, str) and rotated else refresh_token
 
 
-def access_token(given: object) -> str:
-    """Return the access token a token source gave, without the spaces around it (a file's last newline); refuse
-    what is no token, never quoting it: a token is a secret, and an error's message goes to logs."""
-    if not isinstance(given, str) or not given.strip():
-        raise TypeError(f"The token source gave {given!r}, not an access token (text)")
-    token = given.strip()
-    if any(char.isspace() or not char.isprintable() for char in token):
-        raise TypeError(
-            f"The token source gave text of {len(token)} characters with spaces or control characters inside: "
-            "no access token (a whole file or answer, not the token alone?)"
-        )
-    return token
-
-
-def check_text(name: str, value: object) -> None:
-    """Refuse an argument that is not text before any request (a raw TypeError from deep in urllib else)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} is text: not {type(value).__name__}")
-
-
 class PortalClient:
     """The REST API as one user; safe to share between threads.
 
@@ -438,19 +362,8 @@ class PortalClient:
             pages_read.add((url, token))
 
     def link_url(self, uri: str) -> str:
-        """Return the address of a link the API answered with, refusing one to another site.
-
-        Partner Center writes links relative to the API's version (``/customers?…`` for
-        ``/v1/customers?…``); a link that names the version, or the whole address, is taken as it is.
-        """
-        link = urllib.parse.urlsplit(uri)
-        if link.netloc:
-            if not same_site(self.base_url, uri):  # another host, or the same without TLS
-                raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
-            return uri
-        path = link.path.lstrip("/")
-        path = path if path.startswith(f"{API_VERSION}/") else f"{API_VERSION}/{path}"
-        return self.base_url + path + (f"?{link.query}" if link.query else "")
+        """Return the address of a link the API answered with (``rest_http.link_address``), refusing another site's."""
+        return link_address(self.base_url, uri, API_VERSION)
 
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored; one without the API's required fields is refused."""

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import MutableMapping
 from typing import IO, Any
 
-from pages.errors import GATEWAY_DOWN, UntrustedCertificateError
+from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError
 
 EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -91,6 +91,22 @@ class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
 
 
 OPENER = urllib.request.build_opener(SameSiteRedirects)
+
+
+def link_address(base_url: str, uri: str, version: str) -> str:
+    """Return the address of a link an API at ``base_url`` answered with, refusing one to another site.
+
+    Partner Center writes links relative to the API's ``version`` (``/customers?…`` for ``/v1/customers?…``); a
+    link that names the version, or the whole address, is taken as it is.
+    """
+    link = urllib.parse.urlsplit(uri)
+    if link.netloc:
+        if not same_site(base_url, uri):  # another host, or the same without TLS
+            raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
+        return uri
+    path = link.path.lstrip("/")
+    path = path if path.startswith(f"{version}/") else f"{version}/{path}"
+    return base_url + path + (f"?{link.query}" if link.query else "")
 
 
 def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | None:

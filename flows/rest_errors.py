@@ -1,0 +1,98 @@
+"""What the REST API's client raises, and what it refuses before any request: an error answer's words in short,
+the error types (``ApiError`` and its kinds), a token source's answer that is no access token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pages import PortalError, PortalUnavailableError
+
+from .rest_http import excerpt
+
+# Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
+MFA_REQUIRED_CODE = 900421
+
+
+def said(body: Any) -> str:
+    """Return what an error answer says, in short: the API's ``description`` (an OAuth error's too), else an excerpt."""
+    if isinstance(body, dict):
+        nested = body.get("error")
+        message = nested.get("message") if isinstance(nested, dict) else None
+        for words in (body.get("description"), body.get("error_description"), message):
+            if isinstance(words, str) and words.strip():
+                return words.strip()
+        return excerpt(json.dumps(body, ensure_ascii=False))
+    return excerpt(str(body))
+
+
+class ApiError(PortalError):
+    """The REST API answered with an error; ``status`` and ``body`` (the whole answer, decoded if JSON) say which.
+
+    ``retry_after`` is the seconds it asked to wait before sending the request again (``Retry-After``),
+    None when it did not say: a wait longer than ``LONGEST_WAIT_S`` is raised at once, for the caller to decide.
+    """
+
+    def __init__(
+        self, status: int, body: Any, where: str, meaning: str = "", *, retry_after: float | None = None
+    ) -> None:
+        words = said(body)
+        when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
+        super().__init__(
+            f"{where} answered {status}"
+            + (f": {words.rstrip('.')}" if words else "")  # the portal's sentence, then the library's
+            + when
+            + (f". {meaning}" if meaning else "")
+        )
+        self.status = status
+        self.body = body
+        self.retry_after = retry_after
+
+
+class ApiUnavailableError(ApiError, PortalUnavailableError):
+    """A gateway answered for the REST API (502, 503 without ``Retry-After``, 504): the API behind it did not.
+
+    A ``PortalUnavailableError``, as a dropped connection is, so a job waits for the portal before
+    trying again; an ``ApiError`` too, with the gateway's ``status`` and ``body``.
+    """
+
+
+class TokenWithoutMfaError(ApiError):
+    """The API takes only tokens from a sign-in that passed multi-factor authentication, and refused this one's.
+
+    Renewing does not help: a refresh token keeps its sign-in's lack of MFA. Sign in again, with MFA.
+    """
+
+
+def refused_for_mfa(status: int, body: Any) -> bool:
+    """Whether the API refused the call because the token's sign-in lacked MFA: a 401 whose error code is 900421.
+
+    The code is read where Partner Center's error resource has it (``code``), or an OAuth-style
+    ``{"error": {"code": ...}}``; as a number or a string.
+    """
+    if status != 401 or not isinstance(body, dict):
+        return False
+    nested = body.get("error")
+    codes = [body.get(key) for key in ("code", "errorCode", "error_code")]
+    codes += [nested.get("code")] if isinstance(nested, dict) else []
+    return str(MFA_REQUIRED_CODE) in (str(code) for code in codes)
+
+
+def access_token(given: object) -> str:
+    """Return the access token a token source gave, without the spaces around it (a file's last newline); refuse
+    what is no token, never quoting it: a token is a secret, and an error's message goes to logs."""
+    if not isinstance(given, str) or not given.strip():
+        raise TypeError(f"The token source gave {given!r}, not an access token (text)")
+    token = given.strip()
+    if any(char.isspace() or not char.isprintable() for char in token):
+        raise TypeError(
+            f"The token source gave text of {len(token)} characters with spaces or control characters inside: "
+            "no access token (a whole file or answer, not the token alone?)"
+        )
+    return token
+
+
+def check_text(name: str, value: object) -> None:
+    """Refuse an argument that is not text before any request (a raw TypeError from deep in urllib else)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is text: not {type(value).__name__}")
