@@ -29,26 +29,26 @@ from pages.errors import retry_after_seconds
 from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
-from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know it as flows.rest.*
 from .rest_errors import (  # callers know them as flows.rest.*
+    IDENTITY_PROVIDER,
+    REST_API,
+    Answerer,
     ApiError,
-    ApiUnavailableError,
     TokenWithoutMfaError,
     access_token,
+    answered_error,
     check_text,
     refused_for_mfa,
 )
+from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know it as flows.rest.*
+from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (
     OPENER,
-    decoded,
     excerpt,
-    gateway_answered,
     link_address,
     read_within,
-    redirected_elsewhere,
     untrusted_by_python,
-    web_page,
 )
 
 TokenSource = Callable[[], str]
@@ -105,13 +105,20 @@ def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, st
 
 
 def send(
-    url: str, method: str = "GET", *, form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
+    url: str,
+    method: str = "GET",
+    *,
+    form: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    of: Answerer = REST_API,
 ) -> tuple[Any, dict[str, str]]:
-    """Send one request; return the decoded JSON answer and its headers.
+    """Send one request to ``of`` (the REST API, or ``IDENTITY_PROVIDER``); return the decoded JSON answer and its
+    headers.
 
-    Raises ``ApiError`` when the API answers with an error (after waiting out any it asked for),
+    Raises ``ApiError`` when it answers with an error (after waiting out any it asked for),
     ``PortalUnavailableError`` when it does not answer, drops the connection, or a gateway answers for it
-    (``ApiUnavailableError``, both), and ``PortalError`` when its answer is not JSON (another site's address).
+    (``ApiUnavailableError``, both), and ``PortalError`` when its answer is not JSON (another site's address);
+    each names ``of``, so that a script looks for the fault where it is.
     """
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     sent = {"Accept": "application/json", **(headers or {})}
@@ -122,35 +129,19 @@ def send(
     try:
         raw, answered = open_patiently(request)
     except urllib.error.HTTPError as error:
-        with error:
-            body = decoded(error.read())
-        asked = (error.headers.get("Retry-After") or "").strip()
-        retry_after = retry_after_seconds(asked) if asked else None
-        elsewhere = redirected_elsewhere(error, where)
-        if elsewhere:
-            raise NotApiAnswerError(elsewhere) from None
-        if gateway_answered(error):
-            meaning = "A gateway's answer: the REST API behind it did not answer"
-            raise ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after) from None
-        if error.code < 500 and web_page(body, error.headers.get("Content-Type") or ""):
-            # Not the API's error (a JSON resource): a 404 here is no word on a customer, but a wrong address
-            raise NotApiAnswerError(
-                f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not the API's error: is this "
-                f"the REST API's address?"
-            ) from None
-        raise ApiError(error.code, body, where, retry_after=retry_after) from None
+        raise answered_error(error, where, of) from None
     except urllib.error.URLError as error:
         raise untrusted_by_python(error, url) or PortalUnavailableError(
-            f"The portal's REST API did not answer {method} {url}: {error.reason}"
+            f"{of.name[0].upper()}{of.name[1:]} did not answer {where}: {error.reason}"
         ) from None
     except (OSError, http.client.HTTPException) as error:  # reset, dropped, timed out mid-answer
-        raise PortalUnavailableError(f"The portal's REST API broke off {method} {url}: {error!r}") from None
+        raise PortalUnavailableError(f"{of.name[0].upper()}{of.name[1:]} broke off {where}: {error!r}") from None
     try:
         return json.loads(raw or b"null"), answered
     except ValueError:  # a web page, as another site's address answers (the portal's, not its API's)
         kind = next((value for name, value in answered.items() if name.lower() == "content-type"), "no content type")
         start = excerpt(raw.decode(errors="replace"))
-        said = f"{where} answered {kind}, not JSON ({start!r}): is this the REST API's address?"
+        said = f"{where} answered {kind}, not JSON ({start!r}): is this {of.short}'s address?"
         raise NotApiAnswerError(said) from None
 
 
@@ -176,7 +167,7 @@ def discover_provider(base_url: str) -> dict[str, Any]:
             tenant = location.path.strip("/").split("/")[0]
             issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
             url = f"{issuer}/.well-known/openid-configuration"
-            config = send(url)[0]
+            config = send(url, of=IDENTITY_PROVIDER)[0]
             for name in ("authorization_endpoint", "token_endpoint"):  # what its callers read
                 answers.text(config, name, f"GET {url}", "an OpenID configuration")
             return config
@@ -219,7 +210,7 @@ def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str
     """Redeem ``refresh_token`` at the provider's ``token_endpoint``; return the access token and the refresh token to
     use next (a rotated one, else the same)."""
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
-    answer, _ = send(token_endpoint, "POST", form=form)
+    answer, _ = send(token_endpoint, "POST", form=form, of=IDENTITY_PROVIDER)
     access = answers.text(answer, "access_token", f"POST {token_endpoint}", "a token answer")
     rotated = answer.get("refresh_token")
     return access, rotated if isinstance(rotated, str) and rotated else refresh_token

@@ -4,12 +4,26 @@ the error types (``ApiError`` and its kinds), a token source's answer that is no
 from __future__ import annotations
 
 import json
-from typing import Any
+import urllib.error
+from typing import Any, NamedTuple
 
 from pages import PortalError, PortalUnavailableError
+from pages.errors import retry_after_seconds
 
-from .rest_http import excerpt
+from .rest_answers import NotApiAnswerError
+from .rest_http import decoded, excerpt, gateway_answered, redirected_elsewhere, web_page
 
+
+class Answerer(NamedTuple):
+    """Who a request asks, as its errors name it."""
+
+    name: str  # who did not answer: "the portal's REST API"
+    short: str  # whose address a wrong answer asks about, whom a gateway stood in for: "the REST API"
+    own: str  # whose error resource an error answer is not, when a web page: "the API's"
+
+
+REST_API = Answerer("the portal's REST API", "the REST API", "the API's")
+IDENTITY_PROVIDER = Answerer("the identity provider", "the identity provider", "the identity provider's")
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 
@@ -96,3 +110,28 @@ def check_text(name: str, value: object) -> None:
     """Refuse an argument that is not text before any request (a raw TypeError from deep in urllib else)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} is text: not {type(value).__name__}")
+
+
+def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = REST_API) -> PortalError:
+    """Return the error ``of`` answered to the request ``where`` (method and address) with ``error``, read whole.
+
+    A redirect to another site or a web page is no answer of ``of`` (``NotApiAnswerError``: its address?); a gateway's
+    502-504 says ``of`` did not answer (``ApiUnavailableError``); anything else is its ``ApiError``.
+    """
+    with error:
+        body = decoded(error.read())
+    asked = (error.headers.get("Retry-After") or "").strip()
+    retry_after = retry_after_seconds(asked) if asked else None
+    elsewhere = redirected_elsewhere(error, where)
+    if elsewhere:
+        return NotApiAnswerError(elsewhere)
+    if gateway_answered(error):
+        meaning = f"A gateway's answer: {of.short} behind it did not answer"
+        return ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after)
+    if error.code < 500 and web_page(body, error.headers.get("Content-Type") or ""):
+        # Not its error (a JSON resource): a 404 here is no word on a customer, but a wrong address
+        return NotApiAnswerError(
+            f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "
+            f"{of.short}'s address?"
+        )
+    return ApiError(error.code, body, where, retry_after=retry_after)

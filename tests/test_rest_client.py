@@ -47,6 +47,7 @@ def serving() -> Iterator[StubApi]:
 
     class Answer(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))  # a POST's form, read to answer it
             stub.requests.append((self.path, self.headers))
             status, headers, body = stub.answers[min(len(stub.requests), len(stub.answers)) - 1]
             if status == 0:
@@ -57,6 +58,8 @@ def serving() -> Iterator[StubApi]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body if isinstance(body, bytes) else json.dumps(body).encode())
+
+        do_POST = do_GET  # a token endpoint's
 
         def log_message(self, *args: object) -> None:
             pass
