@@ -38,10 +38,12 @@ from .rest_errors import (  # callers know them as flows.rest.*
     access_token,
     answered_error,
     check_text,
+    refresh_refused,
     refused_for_mfa,
 )
 from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know it as flows.rest.*
 from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers know it as flows.rest.*
+from .rest_errors import RefreshTokenRefusedError as RefreshTokenRefusedError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (
     OPENER,
@@ -208,9 +210,12 @@ def refresh_token_source(
 
 def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str) -> tuple[str, str]:
     """Redeem ``refresh_token`` at the provider's ``token_endpoint``; return the access token and the refresh token to
-    use next (a rotated one, else the same)."""
+    use next (a rotated one, else the same). One the provider refuses is a ``RefreshTokenRefusedError``."""
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
-    answer, _ = send(token_endpoint, "POST", form=form, of=IDENTITY_PROVIDER)
+    try:
+        answer, _ = send(token_endpoint, "POST", form=form, of=IDENTITY_PROVIDER)
+    except ApiError as refused:
+        raise refresh_refused(refused, f"POST {token_endpoint}", client_id) from None
     access = answers.text(answer, "access_token", f"POST {token_endpoint}", "a token answer")
     rotated = answer.get("refresh_token")
     return access, rotated if isinstance(rotated, str) and rotated else refresh_token

@@ -78,6 +78,25 @@ class TokenWithoutMfaError(ApiError):
     """
 
 
+class RefreshTokenRefusedError(ApiError):
+    """The identity provider refused to redeem the refresh token (OAuth's ``invalid_grant``: expired, revoked, or one
+    it rotated already; ``invalid_client``: for another client ID). Trying again does not help: sign in again."""
+
+
+def refresh_refused(refused: ApiError, where: str, client_id: str) -> ApiError:
+    """Return the error for the provider's refusal ``refused`` to redeem a refresh token for ``client_id`` (a 400 or
+    401, as OAuth answers it), saying what to do; another error as it is (a throttle, a provider's fault)."""
+    if refused.status not in (400, 401):
+        return refused
+    code = refused.body.get("error") if isinstance(refused.body, dict) else None
+    if code in ("invalid_client", "unauthorized_client"):
+        advice = f"give the client ID its sign-in used (not {client_id!r})"
+    else:
+        advice = "sign in again, with multi-factor authentication, for a new one"
+    meaning = f"The identity provider refused the refresh token: {advice}"
+    return RefreshTokenRefusedError(refused.status, refused.body, where, meaning, retry_after=refused.retry_after)
+
+
 def refused_for_mfa(status: int, body: Any) -> bool:
     """Whether the API refused the call because the token's sign-in lacked MFA: a 401 whose error code is 900421.
 

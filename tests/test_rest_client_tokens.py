@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from test_rest_client import StubApi, serving
 
-from flows.rest import NotApiAnswerError, PortalClient, refresh_token_source
+from flows.rest import ApiError, NotApiAnswerError, PortalClient, RefreshTokenRefusedError, refresh_token_source
 from pages import PortalUnavailableError
 
 pytestmark = pytest.mark.tooling
@@ -77,3 +77,30 @@ def test_a_web_page_at_the_token_endpoint_asks_about_the_provider_s_address(api:
     message = str(refused.value)
     assert "'Proxy sign-in'" in message and "the identity provider's address?" in message, message
     assert "REST API" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("error", "advice"),
+    [
+        pytest.param("invalid_grant", "sign in again, with multi-factor authentication, for a new one", id="expired"),
+        pytest.param("invalid_client", "give the client ID its sign-in used (not 'a-client-id')", id="wrong-client"),
+    ],
+)
+def test_a_refresh_token_the_provider_refuses_is_its_own_error_saying_what_to_do(
+    api: StubApi, error: str, advice: str
+) -> None:
+    # Given a provider that refuses the refresh token
+    token_endpoint = f"{api.url}tenant/oauth2/v2.0/token"
+    refusal = {"error": error, "error_description": "AADSTS70008: The refresh token has expired."}
+    api.answers = [*provider_at(api.url, token_endpoint), (400, {"Content-Type": "application/json"}, refusal)]
+
+    # When a script reads the customers
+    with pytest.raises(RefreshTokenRefusedError) as refused:
+        client_of(api).customers_named("Contoso")
+
+    # Then the error is the provider's refusal of the refresh token (an ApiError still), with what to do about it
+    assert isinstance(refused.value, ApiError) and refused.value.status == 400
+    assert str(refused.value).startswith(f"POST {token_endpoint} answered 400: AADSTS70008"), refused.value
+    assert "The identity provider refused the refresh token" in str(refused.value)
+    assert advice in str(refused.value)
+    assert len(api.requests) == 3  # no request of the API was sent without a token
