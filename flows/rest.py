@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
+from pages.customers import either_width
 from pages.errors import retry_after_seconds
 
 from . import rest_answers as answers
@@ -326,13 +327,16 @@ class PortalClient:
         return answers.customer(answer, f"GET {url}")
 
     def customers_named(self, company_name: str) -> list[dict[str, Any]]:
-        """Return every customer whose company name is exactly ``company_name``, both compared composed (NFC).
+        """Return every customer named ``company_name``: those written exactly so (both composed, NFC), else those
+        written so but for the width of letters, digits and punctuation, and runs of spaces (``either_width``).
 
-        A name written decomposed (macOS, some exports) is the same name; so is the filter sent, or the
-        API's prefix match would find nothing.
+        A name written decomposed (macOS, some exports) is the same name; so is the filter sent, or the API's prefix
+        match would find nothing. One in the other width (a Chinese name's U+FF08 written "(", as a spreadsheet may)
+        is too, as the Customers list (``CustomersPage.choose``) and the portal's search find it.
         """
         check_text("company_name", company_name)
-        wanted = nfc(company_name)
+        wanted = nfc(company_name).strip()
+        same_name = either_width(wanted)
         spec = {"Field": "CompanyName", "Value": wanted, "Operator": "starts_with"}
         query = {"size": str(PAGE_SIZE), "filter": json.dumps(spec, ensure_ascii=False)}
         found: list[dict[str, Any]] = []
@@ -342,9 +346,9 @@ class PortalClient:
         while True:
             answer, answered = self.get_url(url, headers)
             items, following = answers.customer_page(answer, f"GET {url}")
-            found += [item for item in items if nfc(item["companyProfile"]["companyName"]) == wanted]
+            found += [item for item in items if same_name.fullmatch(nfc(item["companyProfile"]["companyName"]))]
             if following is None:
-                return found
+                return [item for item in found if nfc(item["companyProfile"]["companyName"]) == wanted] or found
             # The next page: its link's address (Partner Center's says seekOperation=Next) and its continuation
             # token, sent as the MS-ContinuationToken header wherever, and in whatever letter case, it came.
             token = answers.continuation_token(following, answer, answered)

@@ -163,6 +163,45 @@ def test_a_name_in_another_unicode_form_names_the_same_customer(api: StubApi, as
     assert json.loads(query["filter"][0])["Value"] == NFC
 
 
+@pytest.mark.parametrize(
+    ("asked", "stored"),
+    [
+        pytest.param("北京科技(上海)有限公司", "北京科技（上海）有限公司", id="ascii-parentheses-for-full-width"),
+        pytest.param("Ｃｏｎｔｏｓｏ Ltd.", "Contoso Ltd.", id="full-width-letters-for-ascii"),
+        pytest.param("Contoso ２０２４", "Contoso 2024", id="full-width-digits"),
+        pytest.param("Contoso Ltd.", "Contoso\u3000Ltd.", id="ideographic-space"),
+    ],
+)
+def test_a_name_written_in_the_other_width_names_the_same_customer(api: StubApi, asked: str, stored: str) -> None:
+    # Given a customer whose name has letters, digits or punctuation in one width, and a row writing the other
+    api.answers = [listed(stored, stored + " Beijing", "contoso ltd.")]
+
+    found = PortalClient(api.url, lambda: "a-token").customers_named(asked)
+
+    # Then it is found, as the Customers list finds it (and the portal's search): nothing else of that prefix
+    assert [item["companyProfile"]["companyName"] for item in found] == [stored]
+
+
+def test_a_name_written_exactly_is_preferred_to_its_other_width(api: StubApi) -> None:
+    # Given two customers whose names differ only in width
+    api.answers = [listed("Ｃｏｎｔｏｓｏ", "Contoso")]
+
+    found = PortalClient(api.url, lambda: "a-token").customers_named("Contoso")
+
+    # Then the one written as asked is the customer named so
+    assert [item["companyProfile"]["companyName"] for item in found] == ["Contoso"]
+
+
+def test_the_accounts_check_finds_a_customer_named_in_the_other_width(api: StubApi) -> None:
+    # Given the API's customer with full-width parentheses, its profile and its country's rules, and a row with ASCII
+    api.answers = [listed("北京科技（上海）有限公司"), (200, {}, BILLING), (200, {}, FRANCE)]
+    client = PortalClient(api.url, lambda: "a-token")
+
+    plan = check_rows([AccountRow(2, "北京科技(上海)有限公司", {"city": "Lyon"})], client)
+
+    assert plan.problems == [] and [task.customer_id for task in plan.tasks] == [f"{ID[:-1]}0"]
+
+
 def test_the_accounts_check_finds_a_customer_named_in_nfd(api: StubApi) -> None:
     # Given the API's customer (NFC), its profile and its country's rules, and a row naming it in NFD (macOS)
     api.answers = [listed(NFC), (200, {}, BILLING), (200, {}, FRANCE)]
