@@ -4,6 +4,7 @@ the error types (``ApiError`` and its kinds), a token source's answer that is no
 from __future__ import annotations
 
 import json
+import unicodedata
 import urllib.error
 from typing import Any, NamedTuple
 
@@ -121,6 +122,12 @@ def access_token(given: object) -> str:
         raise TypeError(
             f"The token source gave text of {len(token)} characters with spaces or control characters inside: "
             "no access token (a whole file or answer, not the token alone?)"
+        )
+    if not token.isascii():  # a token is ASCII (a JWT's base64url); http.client would fail on it with a codec's error
+        foreign = sorted({unicodedata.name(char, f"U+{ord(char):04X}") for char in token if not char.isascii()})
+        raise TypeError(
+            f"The token source gave text of {len(token)} characters with characters no access token has "
+            f"({', '.join(foreign)}): copied from a document with its quotes, or cut short with an ellipsis?"
         )
     return token
 

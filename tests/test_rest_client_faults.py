@@ -136,6 +136,27 @@ def test_a_token_source_giving_more_than_a_token_is_refused_without_quoting_it()
     assert "SECRET" not in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param("\u201ceyJ0eXAi.SECRET-PART\u201d", id="curly-quotes-from-a-document"),
+        pytest.param("eyJ0eXAi.SECRET-PART\u2026", id="an-ellipsis-cut-short"),
+        pytest.param("eyJ0eXAi.SECRET-PARTé", id="latin-1-but-no-token"),
+    ],
+)
+def test_a_token_with_characters_no_token_has_is_refused_before_any_request(given: str) -> None:
+    # Given a token source giving a token pasted with a document's quotes or ellipsis (tokens are ASCII)
+    client = PortalClient("http://127.0.0.1:9/", lambda: given)
+
+    # When a script reads the customers
+    with pytest.raises(TypeError) as refused:
+        client.customers_named("Contoso")
+
+    # Then the library says so, without quoting the token, instead of a codec's error from deep in http.client
+    assert "characters no access token has" in str(refused.value)
+    assert "SECRET" not in str(refused.value)
+
+
 def test_a_token_source_s_own_refusal_is_said_as_its_own() -> None:
     # Given an API that refuses the first token, and a token source whose provider then refuses to renew it
     given = iter(["expired-token"])
