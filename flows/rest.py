@@ -51,6 +51,7 @@ from .rest_http import (
     excerpt,
     link_address,
     read_within,
+    segment,
     untrusted_by_python,
 )
 
@@ -317,7 +318,7 @@ class PortalClient:
     def customer(self, customer_id: str) -> dict[str, Any] | None:
         """Return the customer with this Microsoft ID (its ``id`` and ``companyProfile`` checked), or None."""
         check_text("customer_id", customer_id)
-        url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}")
+        url = self.address(f"{API_VERSION}/customers/{segment('customer_id', customer_id)}")
         try:
             answer, _ = self.get_url(url)
         except ApiError as error:
@@ -368,7 +369,7 @@ class PortalClient:
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored; one without the API's required fields is refused."""
         check_text("customer_id", customer_id)
-        url = self.address(f"{API_VERSION}/customers/{urllib.parse.quote(customer_id)}/profiles/billing")
+        url = self.address(f"{API_VERSION}/customers/{segment('customer_id', customer_id)}/profiles/billing")
         return answers.billing_profile(self.get_url(url)[0], f"GET {url}")
 
     def partner_domain(self) -> str | None:
@@ -387,7 +388,7 @@ class PortalClient:
     def country_rules(self, iso2: str) -> dict[str, Any] | None:
         """Return the country's published validation rules (cached), or None when it publishes none."""
         if iso2 not in self.rules:
-            url = self.address(f"{API_VERSION}/countryvalidationrules/{urllib.parse.quote(iso2)}")
+            url = self.address(f"{API_VERSION}/countryvalidationrules/{segment('iso2', iso2)}")
             try:
                 self.rules[iso2] = answers.country_rules(self.get_url(url)[0], f"GET {url}")
             except ApiError as error:

@@ -109,6 +109,15 @@ def link_address(base_url: str, uri: str, version: str) -> str:
     return base_url + path + (f"?{link.query}" if link.query else "")
 
 
+def segment(name: str, value: str) -> str:
+    """Return the identifier ``value`` (argument ``name``) as one segment of an address: a slash in it is encoded, and
+    a dot segment's dots too, so it never names another resource; an empty one is refused (``ValueError``)."""
+    if not value:
+        raise ValueError(f"{name} is empty: give the identifier (a customer's Microsoft ID, a country's ISO code)")
+    quoted = urllib.parse.quote(value, safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
+
+
 def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | None:
     """Say that ``error`` is a redirect to another site, not followed; None when it is no redirect, or one within
     the site that urllib does not follow itself (a 307 of a PUT): the caller's usual error then."""

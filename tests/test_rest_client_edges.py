@@ -353,3 +353,39 @@ def test_an_error_answer_s_own_sentence_and_the_library_s_advice_read_as_two_sen
     )
 
     assert str(refused) == "GET /v1/customers answered 401: The access token is not valid. Sign in again"
+
+
+def test_an_identifier_with_a_slash_stays_one_segment_of_the_address(api: StubApi) -> None:
+    # Given identifiers holding a slash, as a pasted path or a mistyped cell may
+    api.answers = [(404, {}, {"code": 60003, "description": "Tenant not found"})]
+    client = PortalClient(api.url, lambda: "a-token")
+
+    # When the client looks them up
+    found = client.customer(f"{ID}/profiles/company")
+    with contextlib.suppress(rest.ApiError):
+        client.billing_profile("../profiles/organization")
+    rules = client.country_rules("C/N")
+
+    # Then each is one segment of the address, never another resource of the API
+    assert found is None and rules is None
+    assert [path for path, _ in api.requests] == [
+        f"/v1/customers/{ID}%2Fprofiles%2Fcompany",
+        "/v1/customers/..%2Fprofiles%2Forganization/profiles/billing",
+        "/v1/countryvalidationrules/C%2FN",
+    ]
+
+
+@pytest.mark.parametrize(("given", "sent"), [("..", "%2E%2E"), (".", "%2E")])
+def test_an_identifier_of_dots_is_no_step_up_the_address(api: StubApi, given: str, sent: str) -> None:
+    api.answers = [(404, {}, {"code": 60003, "description": "Tenant not found"})]
+
+    found = PortalClient(api.url, lambda: "a-token").customer(given)
+
+    assert found is None and [path for path, _ in api.requests] == [f"/v1/customers/{sent}"]
+
+
+def test_an_empty_identifier_is_refused_before_any_request() -> None:
+    client = PortalClient("http://127.0.0.1:9/", lambda: "a-token")
+
+    with pytest.raises(ValueError, match="customer_id is empty"):
+        client.customer("")
