@@ -31,13 +31,14 @@ from . import rest_answers as answers
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
 from .rest_errors import (  # callers know them as flows.rest.*
+    ASKING,
     IDENTITY_PROVIDER,
-    REST_API,
     Answerer,
     ApiError,
     TokenWithoutMfaError,
     access_token,
     answered_error,
+    asking,
     check_text,
     refresh_refused,
     refused_for_mfa,
@@ -47,6 +48,7 @@ from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers k
 from .rest_errors import RefreshTokenRefusedError as RefreshTokenRefusedError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (
+    NOT_REDIRECTED,
     OPENER,
     excerpt,
     link_address,
@@ -114,16 +116,17 @@ def send(
     *,
     form: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
-    of: Answerer = REST_API,
+    of: Answerer | None = None,
 ) -> tuple[Any, dict[str, str]]:
-    """Send one request to ``of`` (the REST API, or ``IDENTITY_PROVIDER``); return the decoded JSON answer and its
-    headers.
+    """Send one request to ``of`` (by default whom the caller is ``asking``: the REST API unless it says the
+    ``IDENTITY_PROVIDER``); return the decoded JSON answer and its headers.
 
     Raises ``ApiError`` when it answers with an error (after waiting out any it asked for),
     ``PortalUnavailableError`` when it does not answer, drops the connection, or a gateway answers for it
     (``ApiUnavailableError``, both), and ``PortalError`` when its answer is not JSON (another site's address);
     each names ``of``, so that a script looks for the fault where it is.
     """
+    of = of or ASKING.get()
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     sent = {"Accept": "application/json", **(headers or {})}
     if form is not None:
@@ -156,13 +159,9 @@ def discover_provider(base_url: str) -> dict[str, Any]:
     tenant), for the bundled portal and Partner Center alike.
     """
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
     sign_in = f"{base_url.rstrip('/')}/sign-in"
     try:
-        urllib.request.build_opener(NoRedirect).open(sign_in, timeout=TIMEOUT_S).close()
+        NOT_REDIRECTED.open(sign_in, timeout=TIMEOUT_S).close()
         answered = "a page of its own"
     except urllib.error.HTTPError as answer:
         answer.close()
@@ -171,7 +170,8 @@ def discover_provider(base_url: str) -> dict[str, Any]:
             tenant = location.path.strip("/").split("/")[0]
             issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
             url = f"{issuer}/.well-known/openid-configuration"
-            config = send(url, of=IDENTITY_PROVIDER)[0]
+            with asking(IDENTITY_PROVIDER):
+                config = send(url)[0]
             for name in ("authorization_endpoint", "token_endpoint"):  # what its callers read
                 answers.text(config, name, f"GET {url}", "an OpenID configuration")
             return config
@@ -215,7 +215,8 @@ def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str
     use next (a rotated one, else the same). One the provider refuses is a ``RefreshTokenRefusedError``."""
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
     try:
-        answer, _ = send(token_endpoint, "POST", form=form, of=IDENTITY_PROVIDER)
+        with asking(IDENTITY_PROVIDER):
+            answer, _ = send(token_endpoint, "POST", form=form)
     except ApiError as refused:
         raise refresh_refused(refused, f"POST {token_endpoint}", client_id) from None
     access = answers.text(answer, "access_token", f"POST {token_endpoint}", "a token answer")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import unicodedata
 import urllib.error
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from pages import PortalError, PortalUnavailableError
@@ -25,6 +28,19 @@ class Answerer(NamedTuple):
 
 REST_API = Answerer("the portal's REST API", "the REST API", "the API's")
 IDENTITY_PROVIDER = Answerer("the identity provider", "the identity provider", "the identity provider's")
+ASKING: ContextVar[Answerer] = ContextVar("asking", default=REST_API)  # whom ``rest.send`` asks, unless told
+
+
+@contextmanager
+def asking(of: Answerer) -> Iterator[None]:
+    """Within the block, ``rest.send`` asks ``of`` (its errors name it), in this thread or task only."""
+    token = ASKING.set(of)
+    try:
+        yield
+    finally:
+        ASKING.reset(token)
+
+
 # Partner Center's error code, with a 401, for a token whose sign-in did not pass multi-factor authentication.
 MFA_REQUIRED_CODE = 900421
 

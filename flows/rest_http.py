@@ -93,6 +93,16 @@ class SameSiteRedirects(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(SameSiteRedirects)
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect: the answer is the redirect (an ``HTTPError`` with its 3xx status and ``Location``)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NOT_REDIRECTED = urllib.request.build_opener(NoRedirects)  # a portal's sign-in, read for where it sends the browser
+
+
 def link_address(base_url: str, uri: str, version: str) -> str:
     """Return the address of a link an API at ``base_url`` answered with, refusing one to another site.
 

@@ -198,7 +198,7 @@ def provider_rotating(sent: list[str]) -> object:
     """Return a stand-in of ``rest.send`` for a provider that rotates refresh tokens and revokes a reused one."""
     current = ["refresh-1"]
 
-    def answer(url: str, method: str, form: dict[str, str], **_: object) -> tuple[dict[str, str], dict[str, str]]:
+    def answer(url: str, method: str, form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
         sent.append(form["refresh_token"])
         if form["refresh_token"] != current[0]:
             raise ApiError(400, {"error": "invalid_grant", "error_description": "token reused"}, f"POST {url}")
