@@ -47,7 +47,14 @@ from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
-from .rest import ApiError, ApiUnavailableError, PortalClient, TokenWithoutMfaError, refresh_token_source
+from .rest import (
+    ApiError,
+    ApiUnavailableError,
+    PortalClient,
+    RefreshTokenRefusedError,
+    TokenWithoutMfaError,
+    refresh_token_source,
+)
 from .saved_sign_in import SavedSignInError, saved_token_source
 from .session import portal_session
 from .sign_in import complete_sign_in, sign_in
@@ -76,6 +83,7 @@ __all__ = [
     "PortalClient",
     "PortalError",
     "PortalUnavailableError",
+    "RefreshTokenRefusedError",
     "RemoteBrowserError",
     "RowOutcome",
     "SavedSignInError",

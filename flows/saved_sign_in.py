@@ -177,7 +177,8 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
         "grant_type": "authorization_code", "code": back["code"], "redirect_uri": LOOPBACK_REDIRECT,
         "code_verifier": verifier, "client_id": client_id,
     }  # fmt: skip
-    tokens, _ = send(provider["token_endpoint"], "POST", form=form)
+    with rest.asking(rest.IDENTITY_PROVIDER):  # its faults are the provider's, not the REST API's
+        tokens, _ = send(provider["token_endpoint"], "POST", form=form)
     return str(tokens["refresh_token"])
 
 
