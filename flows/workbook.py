@@ -1,7 +1,8 @@
 """The cells of an XLSX file of changes: its first sheet, every row and column, as Excel shows them.
 
 A whole number in a zeros format (``00000``, ``00000-0000``) reads as Excel shows it, leading zeros
-included; a formula as the value Excel saved.
+included; a formula as the value Excel saved. The sheet's own idea of its size is not trusted: some
+programs write a wrong one, and read by it the rows beyond would be gone without a word.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
     except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
         raise SpreadsheetError(f"Cannot read {path} as a workbook: {error}") from None
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows()]
+        sheet = workbook.worksheets[0]
+        # Read to its last row and column, whatever the sheet says it spans ("A1" from some exporters).
+        sheet.reset_dimensions()
+        return [list(row) for row in sheet.iter_rows()]
     finally:
         workbook.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,35 @@ def test_a_header_below_a_title_or_blank_rows_is_said_to_belong_in_row_1(tmp_pat
 
     with pytest.raises(SpreadsheetError, match=r"changes\.xlsx: the header .* is row 3; it must be row 1: delete"):
         read_rows(tmp_path / "changes.xlsx")
+
+
+def with_dimension(path: Path, dimension: str) -> Path:
+    """Rewrite the workbook at ``path`` so its first sheet says it spans ``dimension``, as some programs write it."""
+    with zipfile.ZipFile(path) as source:
+        parts = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w") as written:
+        for item, data in parts.items():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>'.encode(), data)
+                assert count == 1
+            written.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:B3"], ids=["one-cell", "two-rows-one-field"])
+def test_a_workbook_that_says_it_is_smaller_than_it_is_reads_every_row_and_column(
+    tmp_path: Path, dimension: str
+) -> None:
+    # Given five rows of changes, in a workbook whose sheet says it spans fewer (as some exporters write it)
+    workbook = Workbook()
+    workbook.active.append(["customer", "city", "postalCode"])
+    for n in range(5):
+        workbook.active.append([f"Customer {n}", "Lyon", f"6900{n}"])
+    workbook.save(tmp_path / "changes.xlsx")
+    with_dimension(tmp_path / "changes.xlsx", dimension)
+
+    # Then every row is read, with every column: none left out without a word
+    rows = read_rows(tmp_path / "changes.xlsx")
+    assert [(row.customer, row.changes) for row in rows] == [
+        (f"Customer {n}", {"city": "Lyon", "postalCode": f"6900{n}"}) for n in range(5)
+    ]
