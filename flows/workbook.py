@@ -3,19 +3,26 @@
 A whole number in a zeros format (``00000``, ``00000-0000``) reads as Excel shows it, leading zeros
 included; a formula as the value Excel saved. The sheet's own idea of its size is not trusted: some
 programs write a wrong one, and read by it the rows beyond would be gone without a word.
+
+Refused, naming the cells: cells merged below the header (Excel shows the value across them, the
+file holds it in the first only: the others would leave their fields alone), and cells Excel holds
+as a date, a time or TRUE/FALSE (what was typed, "3-4" say, is gone; no billing field is one).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import iterparse
 
 from .spreadsheet import SpreadsheetError
 
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
+MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
@@ -27,7 +34,7 @@ def read_xlsx(path: Path) -> list[Sequence[object]]:
     cells = sheet_rows(path, data_only=False)
     formulas = [cell for row in cells for cell in row if cell.data_type == "f"]
     if not formulas:
-        return [[xlsx_value(cell) for cell in row] for row in cells]
+        return checked_values(path, cells)
     values = sheet_rows(path, data_only=True)
     # A formula whose saved result is an empty text has no value, but the type "str".
     saved = {cell.coordinate for row in values for cell in row if cell.value is not None or cell.data_type == "str"}
@@ -37,7 +44,61 @@ def read_xlsx(path: Path) -> list[Sequence[object]]:
             f"{path}: formulas without a saved value in {listed(unsaved)}: open the file in Excel and save it, "
             "or type the values"
         )
-    return [[xlsx_value(cell) for cell in row] for row in values]
+    return checked_values(path, values)
+
+
+def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]:
+    """Return the cells' values (``xlsx_value``); raise ``SpreadsheetError`` for merged cells and cells typed as a
+    date, a time or TRUE/FALSE below the header."""
+    merged = merged_below_header(path)
+    if merged:
+        raise SpreadsheetError(
+            f"{path}: merged cells in {listed(merged)}: Excel shows a merged cell's value across it, but only its "
+            "first cell holds the value: unmerge them and fill each cell (its field is left alone where it is empty)"
+        )
+    typed = [f"{cell.coordinate} ({kind})" for row in cells[1:] for cell in row if (kind := typed_as(cell.value))]
+    if typed:
+        raise SpreadsheetError(
+            f"{path}: cells Excel holds as a date, a time or TRUE/FALSE, not as the text a billing field takes, "
+            f"in {listed(typed)}: format their column as Text and type the values again"
+        )
+    return [[xlsx_value(cell) for cell in row] for row in cells]
+
+
+def typed_as(value: object) -> str | None:
+    """Say what a cell holds when it is a date, a time or TRUE/FALSE; None for text, numbers and nothing."""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, datetime | date):
+        return f"a date: {value}"
+    if isinstance(value, time | timedelta):
+        return f"a time: {value}"
+    return None
+
+
+def merged_below_header(path: Path) -> list[str]:
+    """Return the ranges of merged cells of the first sheet that reach below its header row (``B2:B3``)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    bounds = {cells: range_boundaries(cells) for cells in merged_ranges(path)}  # columns, then rows: first, last
+    below = [cells for cells, (_, _, _, last_row) in bounds.items() if last_row is None or last_row > 1]
+    return sorted(below, key=lambda cells: (bounds[cells][1] or 0, bounds[cells][0] or 0))  # as the sheet reads
+
+
+def merged_ranges(path: Path) -> Iterator[str]:
+    """Yield the ranges of the first sheet's merged cells, as its XML lists them (``B2:B3``)."""
+    from openpyxl import load_workbook  # there: the workbook was read already
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        # The read-only sheet keeps no merges: they are read from its XML, streamed (a sheet may be large).
+        with workbook.worksheets[0]._get_source() as source:
+            for _, element in iterparse(source):
+                if element.tag == MERGE_CELL:
+                    yield str(element.get("ref", ""))
+                element.clear()
+    finally:
+        workbook.close()
 
 
 def listed(coordinates: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,42 @@ def test_a_workbook_that_says_it_is_smaller_than_it_is_reads_every_row_and_colum
     assert [(row.customer, row.changes) for row in rows] == [
         (f"Customer {n}", {"city": "Lyon", "postalCode": f"6900{n}"}) for n in range(5)
     ]
+
+
+def test_merged_cells_below_the_header_are_refused_naming_them(tmp_path: Path) -> None:
+    # Given a city typed once for two customers, merged down over both rows; a postal code merged over two columns
+    workbook = Workbook()
+    workbook.active.append(["customer", "city", "postalCode", "addressLine2"])
+    workbook.active.append(["Contoso", "上海市", "200000", None])
+    workbook.active.append(["Fabrikam", None, "200001", None])
+    workbook.active.merge_cells("B2:B3")
+    workbook.active.merge_cells("C3:D3")
+    workbook.active.merge_cells("E1:F1")  # above the rows, over columns without values: nothing is lost
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the file is refused, naming the merged cells: Fabrikam's city would read empty, and be left alone
+    said = r"changes\.xlsx: merged cells in B2:B3, C3:D3: .* only its first cell holds the value: unmerge them"
+    with pytest.raises(SpreadsheetError, match=said):
+        read_rows(tmp_path / "changes.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        pytest.param(datetime(2026, 3, 4), "C2 (a date: 2026-03-04 00:00:00)", id="date"),
+        pytest.param(time(12, 30), "C2 (a time: 12:30:00)", id="time"),
+        pytest.param(True, "C2 (TRUE)", id="boolean"),
+    ],
+)
+def test_a_cell_excel_holds_as_a_date_or_true_false_is_refused_naming_it(
+    tmp_path: Path, value: object, said: str
+) -> None:
+    # Given an address line Excel took for a date as it was typed ("3-4"), or a cell holding TRUE
+    workbook = Workbook()
+    workbook.active.append(["customer", "city", "addressLine2"])
+    workbook.active.append(["Contoso", "Lyon", value])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the file is refused, naming the cell: no field of a billing profile is a date or a yes/no
+    with pytest.raises(SpreadsheetError, match=rf"changes\.xlsx: .* in {re.escape(said)}: .*format .* as Text"):
+        read_rows(tmp_path / "changes.xlsx")
