@@ -126,7 +126,13 @@ def portal_session(
                 browser_name, browser_type.executable_path, remote=bool(endpoint), headless=not headed
             ),
         }
-        browser = connect_browser(browser_type, endpoint, options) if endpoint else browser_type.launch(**options)
+        # Ctrl-C at a terminal reaches Playwright's driver too (one process group), which would close the browser
+        # under the step at work: the caller hears it as KeyboardInterrupt, and closes the browser once it has stopped.
+        browser = (
+            connect_browser(browser_type, endpoint, options)
+            if endpoint
+            else browser_type.launch(**options, handle_sigint=False)
+        )
         try:
             context = browser.new_context(
                 base_url=base_url, locale=locale, storage_state=storage_state, ignore_https_errors=ignore_https_errors

@@ -294,3 +294,37 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
     assert resumed.returncode == 0, resumed.stderr
     for n, customer in enumerate(created):
         assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
+
+
+def test_ctrl_c_at_a_terminal_lets_the_row_under_way_finish_and_the_resume_does_the_rest_once(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given four customers to move, the run in a process group of its own, as a terminal's foreground job
+    created, user = [customers.create("CN") for _ in range(4)], make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
+    results = file.with_name(file.name + ".results.csv")
+
+    # When Ctrl-C is pressed as the second row is under way: the terminal sends SIGINT to every process of the group
+    # (Playwright's driver too), and the run is resumed
+    with subprocess.Popen(command(base_url, file, user, "--verbose"), cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                          env=secrets_of(user), start_new_session=True) as process:  # fmt: skip
+        watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
+        watchdog.start()
+        first_done = False
+        for line in process.stderr or ():
+            first_done = first_done or line.startswith("row 2 ")
+            if first_done and line.startswith("step: Edit"):  # the second row's form is opened
+                os.killpg(process.pid, signal.SIGINT)
+                break
+        said = (process.stderr.read() if process.stderr else "").strip().splitlines()
+    watchdog.cancel()
+    with results.open(encoding="utf-8-sig", newline="") as written:
+        stopped = [row["outcome"] for row in csv.DictReader(written)]
+    resumed = run(command(base_url, file, user, "--resume"), user)
+
+    # Then the row under way was finished, not cut short by its browser closing; the resume did each row once
+    assert process.returncode == 130, said
+    assert stopped[:2] == ["changed", "changed"] and set(stopped[2:]) <= {"changed", "not-run"}, (stopped, said)
+    assert resumed.returncode == 0, resumed.stderr
+    for n, customer in enumerate(created):
+        assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
