@@ -16,13 +16,21 @@ import signal
 import sys
 import threading
 from collections import Counter
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from pages import PortalError
 
-from .accounts_job import InvalidRowsError, api_client, refuse_problems, run_plan, stopped_outcomes
+from .accounts_job import (
+    InvalidRowsError,
+    api_client,
+    refuse_problems,
+    run_plan,
+    stopped_outcomes,
+    unchecked_outcomes,
+)
 from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
@@ -210,7 +218,8 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         with Pool(workers) as pool:
-            client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
+            with not_checked(args, rows, journal, results, (delimiter, sep_line)):  # the sign-in failed, say
+                client = api_client(args.base_url, pool, None, args.api_client_id, args.api_url)
             return check_and_apply(args, rows, pool, client, journal, results, (delimiter, sep_line))
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, WorkerFailure, OSError, ValueError) as error:
         print(f"error: {in_option_terms(error)}", file=sys.stderr)
@@ -236,6 +245,22 @@ def open_journal(args: argparse.Namespace, results: Path) -> Journal:
     return journal
 
 
+@contextmanager
+def not_checked(
+    args: argparse.Namespace, rows: list[Any], journal: Journal, results: Path, dialect: tuple[str, bool]
+) -> Iterator[None]:
+    """Write the results of a run stopped before its check ended (Ctrl-C, the portal down, a sign-in refused): no
+    row run, or as the journal of a resumed run has it; never an earlier run's results left as if they were its own."""
+    try:
+        yield
+    except BaseException:
+        if not args.dry_run:  # a dry run writes no results
+            with suppress(OSError):  # the reason it stopped is what is said
+                write_results(results, unchecked_outcomes(rows, journal), dialect[0], sep_line=dialect[1])
+                print(f"results in {results} (rows not run are marked {STOPPED})", file=sys.stderr)
+        raise
+
+
 def check_and_apply(
     args: argparse.Namespace,
     rows: list[Any],
@@ -248,7 +273,8 @@ def check_and_apply(
     """Check every row, then (unless refused or a dry run) apply them with the progress shown; the results are
     written split as ``dialect`` says (``results_dialect``)."""
     delimiter, sep_line = dialect
-    plan = check_rows(rows, client, journal)
+    with not_checked(args, rows, journal, results, dialect):
+        plan = check_rows(rows, client, journal)
     if args.dry_run:
         for line in plan.describe():
             print(line)

@@ -26,6 +26,7 @@ from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
 
+UNCHECKED = "the run stopped before its check of the rows ended, so nothing was changed: run it again, or --resume"
 NOT_RUN = "not run: the check found problems in the file, so nothing was changed (see them in its other rows)"
 
 
@@ -94,6 +95,16 @@ def stopped_outcomes(plan: AccountsPlan, finished: Sequence[RowOutcome]) -> list
         if task.row.number not in done
     ]  # fmt: skip
     return sorted([*plan.settled, *finished, *left], key=lambda outcome: outcome.row)
+
+
+def unchecked_outcomes(rows: Sequence[AccountRow], journal: Journal) -> list[RowOutcome]:
+    """Return every row's outcome when a run stopped before its check ended: an earlier run's final one from the
+    journal (a resumed run), else ``STOPPED`` ("not-run"): this run changed nothing."""
+    journal.number(rows)
+    return [
+        journal.final(row) or RowOutcome(row.number, row.customer, STOPPED, wanted=row.changes, messages=[UNCHECKED])
+        for row in sorted(rows, key=lambda row: row.number)
+    ]
 
 
 def api_client(

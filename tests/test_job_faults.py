@@ -212,3 +212,53 @@ def test_a_worker_left_running_is_seen_so_the_command_ends_at_once() -> None:
     released.set()
     worker.join(RELEASED_WITHIN_S)
     assert workers_running() is False
+
+
+class CheckStopped(OneCustomerApi):
+    """The check's REST client, interrupted (Ctrl-C) as it looks for the second customer."""
+
+    def customers_named(self, name: str) -> list[dict[str, str]]:
+        if name != "Contoso":
+            raise KeyboardInterrupt
+        return super().customers_named(name)
+
+
+def earlier_results(results: Path) -> Path:
+    """Write at ``results`` what an earlier run of the same file wrote: every row changed."""
+    results.write_text("row,customer,outcome\r\n2,Contoso,changed\r\n3,Fabrikam,changed\r\n", encoding="utf-8")
+    return results
+
+
+def outcomes_in(results: Path) -> list[tuple[str, str]]:
+    """Return each row's number and outcome in a CSV results file."""
+    with results.open(encoding="utf-8-sig", newline="") as written:
+        return [(row["row"], row["outcome"]) for row in csv.DictReader(written)]
+
+
+def test_a_run_stopped_during_its_check_replaces_an_earlier_run_s_results(tmp_path: Path) -> None:
+    # Given the results an earlier run of this file wrote, and a run stopped (Ctrl-C) while its rows are checked
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Fabrikam", {"city": "Nice"})]
+    results = earlier_results(tmp_path / "changes.results.csv")
+    args = argparse.Namespace(dry_run=False, skip_invalid=False, workers=1)
+
+    # When the run stops
+    with pytest.raises(KeyboardInterrupt):
+        check_and_apply(args, rows, StoppedPool(RowOutcome(2, "", "")), cast(PortalClient, CheckStopped("Paris")),
+                        Journal(None), results, (",", False))  # type: ignore[arg-type]  # fmt: skip
+
+    # Then its results are its own: no row was run (the earlier run's "changed" would be taken for this run's)
+    assert outcomes_in(results) == [("2", "not-run"), ("3", "not-run")]
+
+
+def test_a_run_whose_sign_in_fails_replaces_an_earlier_run_s_results(tmp_path: Path) -> None:
+    # Given the results an earlier run of this file wrote
+    file = tmp_path / "changes.csv"
+    file.write_text("customer,city\r\nContoso,Lyon\r\nFabrikam,Nice\r\n", encoding="utf-8")
+    results = earlier_results(tmp_path / "changes.csv.results.csv")
+
+    # When the job runs and the portal does not answer its sign-in
+    done = update_accounts(file, "--api-client-id", "5c2e9d4b-7a1f-4e3c-8b6d-21f0a9c3e7d1")
+
+    # Then it fails, and its results say that no row was run, not what the earlier run did
+    assert done.returncode == 1, done.stderr
+    assert outcomes_in(results) == [("2", "not-run"), ("3", "not-run")], done.stderr
