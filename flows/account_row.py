@@ -32,12 +32,15 @@ from pages import (
     PortalError,
     PortalUnavailableError,
     SignedOutError,
+    SignInError,
+    SignInInterruptedError,
     ThrottledError,
     UnknownPageError,
     ValidationError,
 )
 from pages.addresses import screen_addresses
 from pages.errors import GATEWAY_DOWN
+from pages.renewal import renewal_for
 
 from . import rest
 from .account import alike, submit_changes
@@ -74,6 +77,15 @@ def portal_gone(error: Exception) -> bool:
     if isinstance(error, PageCrashedError):  # the page, not the portal: the wait for it opens another page
         return True
     return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
+
+
+def signed_out_for_good(page: Page, error: SignedOutError) -> bool:
+    """Whether ``error`` says no screen can sign in again: the session may not be renewed (a saved sign-in, no
+    password), or renewing it was refused (a password changed, an account locked); not a gateway's error page."""
+    refused = error.__cause__
+    if renewal_for(page) is None:
+        return True
+    return isinstance(refused, SignInError) and not isinstance(refused, SignInInterruptedError)
 
 
 def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None) -> Page | None:
@@ -221,6 +233,13 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
         except CustomerNotFoundError as error:
             outcome.outcome, outcome.messages = NOT_FOUND, [*outcome.messages, str(error)]
         except SignedOutError as error:  # Submit saved nothing; the next screen signs in again, once
+            if signed_out_for_good(page, error):  # every row left would meet it: the run stops
+                said = str(error).splitlines()[0].rstrip(".")
+                raise SignedOutError(
+                    f"{said}. The run stops at row {task.row.number}, not to sign in again for every row left (each "
+                    f"refused password counts against the account): once signing in works, carry on with --resume "
+                    f"(resume=True with the same journal)"
+                ) from error
             if not signed_in_again:  # said as a retry is: what follows is the second try's outcome
                 outcome.messages.append(f"signed in again after: {str(error).splitlines()[0]}")
                 continue

@@ -158,9 +158,10 @@ def update_accounts(
     file, rows alike by which of them they are; a journal of another user or portal raises
     ``JournalMismatchError``; one another run is writing, ``JournalInUseError``, before any browser
     starts). ``traces`` is a
-    folder for the trace of each row that failed twice. ``on_outcome`` hears each row the UI
-    applied, as it finishes; ``setup_context`` is called on each worker's signed-in context
-    (routes, init scripts).
+    folder for the trace of each row that failed twice. A session that ends for good (signing in again refused, or
+    not possible without a password) raises ``SignedOutError`` at once, the rows not done left for a resume.
+    ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is called on each worker's
+    signed-in context (routes, init scripts).
     """
     account_rows = as_rows(rows)
     if not account_rows:

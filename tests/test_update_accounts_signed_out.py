@@ -1,0 +1,84 @@
+"""An accounts job whose session ends for good midway: it stops at once, its rows left for a resume.
+
+Signing in again for every row left would fail each row alike, for hours in a large file; with the
+password refused (changed, the account locked), each try would count against the account too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Request, Route
+from test_update_accounts import portal_changes, signed_in_as
+
+from fixtures.api_client import Customer, PortalApi
+from fixtures.directory import User
+from fixtures.test_data import CustomerFactory
+from flows import SignedOutError, update_accounts
+
+pytestmark = pytest.mark.regression
+
+CITIES = ["Lyon", "Nantes", "Lille", "Nice"]
+
+
+def signed_out_after_first_submit(first: Customer, user: User, typed: list[str]) -> Callable[[BrowserContext], None]:
+    """Return a context setup where every session (the portal's and the provider's) ends once the first customer's
+    Submit went through, and the provider refuses the password from then on (as when it was changed meanwhile);
+    each password sent after that is recorded in ``typed``."""
+
+    def setup(context: BrowserContext) -> None:
+        def refuse_password(route: Route) -> None:
+            body = route.request.post_data or ""
+            if route.request.method != "POST" or user.password not in body:
+                route.continue_()
+                return
+            typed.append(route.request.url)
+            route.continue_(post_data=body.replace(user.password, user.password + "-old"))
+
+        def ended(request: Request) -> None:
+            if request.method == "POST" and f"/customers/{first.id}/account/edit" in request.url:
+                context.clear_cookies()
+                context.route(re.compile(".*"), refuse_password)
+
+        context.on("requestfinished", ended)
+
+    return setup
+
+
+def rows_of(people: list[Customer]) -> list[dict[str, str]]:
+    """Return a row per customer, each a new city."""
+    return [{"customer": c.companyName, "city": city} for c, city in zip(people, CITIES, strict=True)]
+
+
+def test_a_password_refused_as_the_session_is_renewed_stops_the_run_after_one_try(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given four rows, and every session ending after the first, the password refused from then on
+    people, user, typed = [customers.create("FR") for _ in CITIES], make_user("admin-agent"), []
+    setup = signed_out_after_first_submit(people[0], user, typed)
+
+    # When the job runs, then it stops at the next row, saying why and how to carry on
+    with pytest.raises(SignedOutError, match=r"signing in again failed: .*\. The run stops at row 2, .*--resume"):
+        update_accounts(rows_of(people), base_url, user.name, **signed_in_as(user, api), setup_context=setup)
+
+    # ... having sent the refused password once, not for every row left; only the first row changed
+    assert len(typed) == 1, typed
+    assert [len(portal_changes(api, person)) for person in people] == [1, 0, 0, 0]
+
+
+def test_a_session_that_ends_without_a_way_to_sign_in_again_stops_the_run(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given four rows, sessions that may not be renewed (as with a saved sign-in), ending after the first row
+    people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
+    signed_in: dict[str, Any] = signed_in_as(user, api)
+    signed_in["session_options"] = {**signed_in["session_options"], "renew_sign_in": False}
+    setup = signed_out_after_first_submit(people[0], user, [])
+
+    # When the job runs, then it stops at the next row, not failing every row left one by one
+    with pytest.raises(SignedOutError, match=r"the session has ended.*\. The run stops at row 2, "):
+        update_accounts(rows_of(people), base_url, user.name, **signed_in, setup_context=setup)
+    assert [len(portal_changes(api, person)) for person in people] == [1, 0, 0, 0]
