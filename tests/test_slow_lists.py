@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from pages import CustomersPage, UnknownPageError
-from tests.test_deployment_markup import ANSWER, SHOWN_FIRST
+from tests.test_deployment_lists import ANSWER, SHOWN_FIRST
 
 pytestmark = pytest.mark.tooling
 

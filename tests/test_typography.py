@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_deployment_markup import ANSWER, SHOWN_FIRST, unmarked_list
+from test_deployment_lists import ANSWER, SHOWN_FIRST, unmarked_list
 
 from pages import AccountEditPage, AccountPage, CustomersPage, PageError, PortalError
 from pages.strings import any_language
