@@ -17,6 +17,8 @@ from playwright.sync_api import Page
 # WCAG 2.0 and 2.1, levels A and AA: axe's tags for them (its best practices are not WCAG).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 LANGUAGE_RULE = "html-lang-is-page-language"
+# axe scans only the frames of its own origin unless every copy of it (one per frame) allows the others.
+ANY_ORIGIN = "() => axe.configure({allowedOrigins: ['<unsafe_all_origins>']})"
 LANGUAGE_HELP_URL = "https://www.w3.org/WAI/WCAG21/Understanding/language-of-page.html"
 # The script a region's Chinese is written in (CLDR's likely subtags): zh-Hans names zh-CN, zh-Hant does not.
 LIKELY_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "tw"): "hant", ("zh", "hk"): "hant"}
@@ -63,12 +65,15 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
     """Run axe-core on the page's document, its frames' too, with the rules tagged ``tags``; return its results.
 
     axe reaches into a frame only where it runs itself (it asks each frame's axe by message): so it is loaded in
-    every frame of the page, whatever its origin, first.
+    every frame of the page, whatever its origin, first. And since axe 4.3 each copy talks only to frames of its
+    own origin unless told otherwise: a frame of another site (a vendor's widget, a sign-in panel) was left out
+    silently. Every copy is told to answer and ask any origin (axe's ``<unsafe_all_origins>``).
     """
     for frame in page.frames:
         try:
             if not frame.evaluate("() => typeof window.axe === 'object'"):
                 frame.evaluate(AXE_SCRIPT)
+            frame.evaluate(ANY_ORIGIN)
         except PlaywrightError:  # a frame gone meanwhile has nothing to scan
             if frame == page.main_frame:
                 raise

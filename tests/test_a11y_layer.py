@@ -135,12 +135,20 @@ def test_a_baseline_entry_is_no_longer_found_only_when_no_viewport_found_it(requ
     assert merged["dashboard", "en-US"] == {"new": [footer], "known": [], "gone": []}, "found at both: one finding"
 
 
-def test_what_a_frame_shows_is_scanned_too(page: Page, check_here: Check) -> None:
-    # Given a page whose frame shows an image that says nothing (a deployment's embedded panel)
+@pytest.mark.parametrize(
+    "panel_at",
+    [
+        pytest.param("https://portal.frames.test/panel", id="same-origin"),
+        pytest.param("https://widgets.frames.test/panel", id="another-origin"),  # axe asks only its own by default
+    ],
+)
+def test_what_a_frame_shows_is_scanned_too(panel_at: str, page: Page, check_here: Check) -> None:
+    # Given a page whose frame shows an image that says nothing (a deployment's embedded panel, or a vendor's)
     panel = '<html lang="en-US"><title>Panel</title><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="20">'
-    account = CLEAN.format(lang="en-US").replace("</main>", '<iframe title="Panel" src="/panel"></iframe></main>')
-    page.route("https://portal.frames.test/**", lambda route: route.fulfill(
-        content_type="text/html", body=panel if route.request.url.endswith("/panel") else account))  # fmt: skip
+    frame = f'<iframe title="Panel" src="{panel_at}"></iframe></main>'
+    account = CLEAN.format(lang="en-US").replace("</main>", frame)
+    page.route("https://*.frames.test/**", lambda route: route.fulfill(
+        content_type="text/html", body=panel if route.request.url == panel_at else account))  # fmt: skip
     page.goto("https://portal.frames.test/account")
 
     with pytest.raises(NotTransient) as found:
