@@ -6,7 +6,8 @@ the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with 
 ``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
 ``mask`` paints over what changes from run to run (and ``--snapshot-mask SELECTOR``, in every screenshot).
 Baselines live in the repository, ``tests/baselines/visual/<name>-<browser>-<platform>.png``: each platform
-gets its own, and a missing one fails with the command that makes it (plugins/visual_baselines.py).
+gets its own (and each device scale other than 1, ``…@2x.png``), and a missing one fails with the command
+that makes it (plugins/visual_baselines.py).
 ``--update-snapshots=missing|changed|all|none`` as in Playwright. A difference leaves ``<name>-expected.png``,
 ``-actual.png`` and ``-diff.png`` in the test's output folder, shown in the HTML report and
 attached to JUnit; the run ends with a count of what matched, differed, was missing or written.
@@ -145,6 +146,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
                 f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.' (no '..'); got {name!r}"
             )
         page = target if isinstance(target, Page) else target.page
+        baselines.scale = page.evaluate("() => window.devicePixelRatio")
         masks = [*mask, *given_masks(page, baselines.settings.masks)]
         note_masked(item, page, baselines.settings.masks)
         options: dict[str, Any] = dict(

@@ -1,8 +1,9 @@
 """A test's screenshots against their baselines: what is written where, and what the failures say.
 
-Baselines are ``<folder>/<name>-<browser>-<platform>.png``; each test writes only its own (named
-after its screens), and its evidence only in its own output folder, each file through a temporary
-file and ``os.replace``. Messages say what was expected, what was found and where the images are.
+Baselines are ``<folder>/<name>-<browser>-<platform>.png`` (``…@2x.png`` at a device scale of 2); each
+test writes only its own (named after its screens), and its evidence only in its own output folder, each
+file through a temporary file and ``os.replace``. Messages say what was expected, what was found and where
+the images are.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class Baselines:
 
     def __init__(self, item: pytest.Item, key: pytest.StashKey[Settings], output: Path, browser: str) -> None:
         self.item, self.key, self.output, self.browser = item, key, output, browser
+        self.scale = 1.0  # the device scale of the page photographed: set before each screenshot
 
     @property
     def settings(self) -> Settings:
@@ -91,7 +93,16 @@ class Baselines:
         return self.item.config.stash[self.key]
 
     def path(self, name: str) -> Path:
-        return self.settings.folder / f"{name}-{self.browser}-{self.settings.platform}.png"
+        """Return the baseline's path; a page at a device scale other than 1 (``--device``) has its own, ``@2x``.
+
+        Even in CSS pixels a page drawn at a scale of 2 is not the pixels of one drawn at 1: compared with the
+        desktop's baseline it differed, and the command that failure printed wrote over the desktop's.
+        """
+        scale = "" if self.scale == 1 else f"@{self.scale:g}x"
+        return self.settings.folder / f"{name}-{self.browser}-{self.settings.platform}{scale}.png"
+
+    def at_scale(self) -> str:
+        return "" if self.scale == 1 else f" at device scale {self.scale:g}"
 
     def shown(self, path: Path | str) -> str:
         return shown_path(self.item.config, str(path))
@@ -167,7 +178,8 @@ class Baselines:
         actual = self.keep(name, "actual", shot.png)
         self.record(name, "missing", baseline=baseline)
         raise NotTransient(
-            f"Screenshot '{name}': expected a baseline at {baseline} ({self.browser} on {self.settings.platform}), "
+            f"Screenshot '{name}': expected a baseline at {baseline} ({self.browser}{self.at_scale()} on "
+            f"{self.settings.platform}), "
             f"found none. This run's screenshot: {actual}\n"
             f"    make it:            {self.command('missing')}\n"
             f"    make every missing: {self.command('missing', '-m', 'visual')}"

@@ -29,6 +29,7 @@ TARGET_OPTIONS = (
     ("--auth-dir", "auth_dir", None, False),
     ("--ws-endpoint", "ws_endpoint", "PW_TEST_CONNECT_WS_ENDPOINT", False),  # another machine renders otherwise
     ("--a11y-baseline", "a11y_baseline", None, False),
+    ("--device", "device", None, False),  # pytest-playwright's emulated device: its scale has baselines of its own
 )
 
 

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
@@ -461,3 +462,39 @@ def test_a_screen_s_command_makes_its_baselines_without_its_other_layers(
 
     command = f"./run.sh test {shlex.quote(request.node.nodeid)} -m visual --update-snapshots=missing"
     assert f"make it:            {command}" in str(missing.value), missing.value
+
+
+def test_a_screen_at_another_device_scale_has_a_baseline_of_its_own(
+    page: Page, new_context: Callable[..., Any], expect_here: Expect, tmp_path: Path
+) -> None:
+    # Given a baseline made at a device scale of 1 (a desktop's)
+    page.set_content(CARD.format(who="someone", left=0))
+    expect_here.use("all")  # type: ignore[attr-defined]
+    expect_here(page, "card")
+    desktop = next((tmp_path / "baselines").glob("card-*.png"))
+    made = desktop.read_bytes()
+
+    # When the same screen is photographed at a scale of 2 (--device, a phone's), whose pixels differ from it
+    phone = new_context(device_scale_factor=2).new_page()
+    phone.set_content(CARD.format(who="someone", left=0))
+    expect_here.use("none")  # type: ignore[attr-defined]
+    with pytest.raises(NotTransient) as missing:
+        expect_here(phone, "card")
+
+    # Then it is missing its own baseline, which updating writes beside the desktop's, not over it
+    said = str(missing.value)
+    assert "Screenshot 'card': expected a baseline at " in said and "at device scale 2 on" in said, said
+    expect_here.use("changed")  # type: ignore[attr-defined]
+    expect_here(phone, "card")
+    assert desktop.read_bytes() == made
+    assert sorted(p.name for p in (tmp_path / "baselines").iterdir()) == [desktop.name, desktop.stem + "@2x.png"]
+
+
+def test_the_commands_repeat_the_emulated_device(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request.config.option, "device", "Pixel 5")
+
+    options = settings_for(request.config, "tests/baselines/visual").options
+
+    assert " ".join(options).endswith("--device Pixel 5"), options
