@@ -68,6 +68,36 @@ def test_a_deployment_s_finding_says_how_to_accept_it_in_a_file_of_its_own(
     assert "To accept them (say why in the file): --a11y-baseline PATH --update-a11y-baseline" in str(found.value)
 
 
+def test_the_bundled_portal_s_accepted_findings_do_not_hide_a_deployment_s(
+    page: Page,
+    check_accessibility: Check,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # Given the bundled portal's baseline, which accepts its grey paragraph on the account screen
+    bundled, finding = tmp_path / "a11y.json", {"rule": "color-contrast", "target": "p", "impact": "serious"}
+    rewrite(bundled, {("account", "en-US"): [finding, {**finding, "target": "#banner"}]}, "4.12.1")
+    monkeypatch.setattr(a11y, "DEFAULT_BASELINE", str(bundled))
+    # and a run against a deployment that has no baseline of its own
+    monkeypatch.setattr(request.config.option, "base_url", "https://pc.example/")
+    monkeypatch.setattr(request.config.option, "a11y_baseline", None)
+    page.set_content(GREY_ON_WHITE.format(lang="en-US"))
+
+    # When the deployment's screen shows the same finding, then it is the deployment's: new, not known
+    with pytest.raises(NotTransient) as found:
+        check_accessibility(page, "account", "en-US")
+    record = request.node.stash[SCANS][-1]
+    request.node.stash[SCANS] = []
+
+    assert "color-contrast (serious)" in str(found.value), found.value
+    assert (len(record["new"]), record["known"], record["gone"]) == (1, [], []), "the bundled's entries are not its"
+    assert "no baseline of its own" in str(found.value), found.value
+    summary = a11y.Summary(request.config)
+    summary.scans = {("account", "en-US", None): record}
+    assert summary.without_reason() == [], "the bundled's reasons are not the deployment's to give"
+
+
 FOUND = ("accessibility", NotTransient("Accessibility of screen 'account' in en-US: 1 new finding(s)"))
 DIFFERS = ("desktop viewport", AssertionError("Screenshot 'account-en-US-desktop' differs from its baseline"))
 NARROW_DIFFERS = ("narrow viewport", AssertionError("Screenshot 'account-en-US-narrow' differs from its baseline"))
