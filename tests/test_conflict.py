@@ -61,3 +61,26 @@ def test_submit_after_an_api_change_is_refused_until_reloaded(
     )
     assert saved == expected
     assert api.billing_profile(customer.id) == expected
+
+
+# The bundled portal's order: the stale etag before the fields. A deployment may check the fields first, in the
+# browser, before anything is sent; the spec says only that a stale Submit is a conflict.
+@pytest.mark.bundled
+def test_stale_submit_with_an_invalid_value_is_a_conflict_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an open form, and another client changing the profile through the API meanwhile
+    customer = customers.create("CN")
+    form = edit_account(admin_page, customer.companyName)
+    api.update_billing(customer.id, {"city": "天津市"})
+    changed = api.billing_profile(customer.id)
+
+    # When the form is submitted with a new city and a postal code China refuses (5 digits, not 6)
+    with pytest.raises(EditConflictError):
+        overwritten = submit_changes(form, {"city": "广州市", "postalCode": "51000"})
+        pytest.fail(f"expected a conflict; the stale form's invalid values were answered otherwise: {overwritten}")
+
+    # Then the agent is told that someone else changed it, keeps what they typed, and nothing is saved
+    expect(form.alert).to_contain_text("Nothing was saved")
+    assert (form.values()["city"], form.values()["postalCode"]) == ("广州市", "51000")
+    assert api.billing_profile(customer.id) == changed
