@@ -9,7 +9,7 @@ import json
 
 import pytest
 from playwright.sync_api import Page, Route
-from test_form_markup import BILLING, PORTAL, SHORT_TIMEOUT_MS, saves, serve
+from single_page_form import BILLING, PORTAL, SHORT_TIMEOUT_MS, saves, serve
 
 from flows import BillingProfile, UnknownPageError, submit_changes
 from pages import AccountEditPage, AccountPage

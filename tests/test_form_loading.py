@@ -1,6 +1,6 @@
 """A single-page portal's form and Account view as they load: filled late, shown from a cache, covered, crashed.
 
-Served through routes (``test_form_markup.serve``), so each test controls when the page fills its form and
+Served through routes (``single_page_form.serve``), so each test controls when the page fills its form and
 what it shows after a save, and counts what the browser sent.
 """
 
@@ -12,7 +12,7 @@ from contextlib import suppress
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
-from test_form_markup import API, BILLING, PORTAL, saves, serve
+from single_page_form import API, BILLING, PORTAL, saves, serve
 
 from flows import (
     BillingProfile,

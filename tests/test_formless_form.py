@@ -7,7 +7,7 @@ import json
 
 import pytest
 from playwright.sync_api import Page
-from test_form_markup import BILLING, PORTAL, SHORT_TIMEOUT_MS
+from single_page_form import BILLING, PORTAL, SHORT_TIMEOUT_MS
 
 from flows import BillingProfile, ValidationError, submit_changes
 from pages import AccountEditPage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
-from test_form_markup import BILLING, saves, serve
+from single_page_form import BILLING, saves, serve
 
 from flows import submit_changes
 from pages import AccountEditPage, BillingProfile
