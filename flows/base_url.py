@@ -7,7 +7,7 @@ import argparse
 import os
 import socket
 import ssl
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pages.addresses import ScreenAddresses
 
@@ -19,13 +19,21 @@ def normalize_base_url(base_url: str) -> str:
     """Return ``base_url`` with one trailing slash, so relative paths resolve below it.
 
     Raises ``ValueError`` for an address without its ``http://`` or ``https://`` (``127.0.0.1:8000``: a
-    browser takes it for a path, and every step after fails for another reason), ``TypeError`` for no text.
+    browser takes it for a path, and every step after fails for another reason), or with a query or a fragment
+    (copied from a browser's address bar: the screens' paths would land in it, ``…/?tenant=x/dashboard``);
+    ``TypeError`` for no text.
     """
     if not isinstance(base_url, str):
         raise TypeError(f"The portal's address is text, as http://127.0.0.1:8000/: not {type(base_url).__name__}")
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"The portal's address {base_url!r} needs its http:// or https://, as http://127.0.0.1:8000/")
+    if parts.query or parts.fragment or base_url.strip().endswith(("?", "#")):
+        below = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+        raise ValueError(
+            f"The portal's address {base_url!r} holds a query or a fragment (after ? or #), where the screens' paths "
+            f"would go: give the address its screens are below, as {below}"
+        )
     return base_url.strip().rstrip("/") + "/"
 
 

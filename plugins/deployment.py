@@ -38,8 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             if address:
                 normalize_base_url(address)  # the library's own check of an address
-        except ValueError:
-            raise pytest.UsageError(f"{option} {address}: give the address whole, with http:// or https://") from None
+        except ValueError as error:
+            said = str(error).partition(": give ")[2]  # the library's advice, in the option's terms
+            advice = f"give {said}" if said else "give the address whole, with http:// or https://"
+            raise pytest.UsageError(f"{option} {address}: {advice}") from None
 
 
 def target(config: pytest.Config) -> str | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime
 import http.server
+import re
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +20,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from flows.base_url import PROXY_VARIABLES, nothing_answers
+from flows.base_url import PROXY_VARIABLES, normalize_base_url, nothing_answers
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.tooling
 
@@ -83,3 +88,39 @@ def test_an_https_address_whose_server_speaks_plain_http_is_said() -> None:
 def test_an_https_server_with_a_certificate_no_one_vouches_for_passes(tmp_path: Path) -> None:
     with served(self_signed(tmp_path)) as port:
         assert nothing_answers(f"https://127.0.0.1:{port}/") is None
+
+
+@pytest.mark.parametrize(
+    ("copied", "meant"),
+    [
+        ("https://partner.example/?tenant=contoso", "https://partner.example/"),
+        ("https://partner.example/commerce/#/customers", "https://partner.example/commerce/"),
+        ("http://127.0.0.1:8000/pc?lang=fr-FR#top", "http://127.0.0.1:8000/pc/"),
+    ],
+)
+def test_an_address_with_a_query_or_fragment_is_refused_naming_the_address_to_give(copied: str, meant: str) -> None:
+    # Copied from a browser's address bar: the screens' paths would land in the query or fragment
+    # (…/?tenant=contoso/dashboard), and every step fail on a page that is no screen of the portal.
+    with pytest.raises(ValueError, match=re.escape(f"give the address its screens are below, as {meant}")):
+        normalize_base_url(copied)
+
+
+def test_the_suite_against_an_address_with_a_query_refuses_to_start_saying_which_to_give() -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_base_url.py",
+               "--base-url", "http://127.0.0.1:9/?tenant=contoso"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--base-url http://127.0.0.1:9/?tenant=contoso: " in done.stderr
+    assert "give the address its screens are below, as http://127.0.0.1:9/" in done.stderr
+
+
+def test_a_command_against_an_address_with_a_fragment_is_a_usage_error() -> None:
+    command = [sys.executable, "-m", "flows", "update-account", "--base-url", "http://127.0.0.1:9/#/dashboard",
+               "--user", "global-admin", "--customer", "Contoso", "--set", "city=Lyon"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "give the address its screens are below, as http://127.0.0.1:9/" in done.stderr
