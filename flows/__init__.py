@@ -57,7 +57,7 @@ from .rest import (
 )
 from .saved_sign_in import SavedSignInError, saved_token_source
 from .session import portal_session
-from .sign_in import complete_sign_in, sign_in
+from .sign_in import ClockOffError, complete_sign_in, sign_in
 from .spreadsheet import AccountRow, SpreadsheetError, read_rows, write_results
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "ApiUnavailableError",
     "BillingProfile",
     "BrowserNotFoundError",
+    "ClockOffError",
     "ConfirmationAskedError",
     "CustomerNotFoundError",
     "EditConflictError",

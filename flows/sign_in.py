@@ -8,12 +8,15 @@ code asked for without a secret ``MfaRequiredError``, at once, never a timeout.
 
 from __future__ import annotations
 
+import email.utils
 import os
 import threading
 import time
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pyotp
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
@@ -33,6 +36,9 @@ MAX_STEPS = 12  # account, password, a push and a choice left for a code, a few 
 # ends it at once; an expired code (this machine's clock behind the provider's) is followed by the next
 # code only, at once: the clock stays behind, so waiting cannot help.
 MAX_CODES = 4
+# A clock off by a code's step or more is said when codes are refused: a provider takes the codes of a step either
+# side of its own (Entra ID about as many), so under that the clock is not why.
+CLOCK_SAID_FROM_S = TOTP_STEP_S
 RUN_STOPPED = threading.local()  # per thread: the event that ends its waits for the next code (stop_waits_on)
 
 
@@ -159,7 +165,7 @@ def answer_steps(
             shown.error = steps.alert() or f"it asked for the {shown.name} again, without saying why"
         answered = shown.name
         if shown.error:
-            check_refusal(username, shown, codes_tried)
+            check_refusal(username, shown, codes_tried, page)
         if shown.name == "account":
             steps.enter_account(username)
         elif shown.name == "password":
@@ -221,15 +227,59 @@ def answer_steps(
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")
 
 
-def check_refusal(username: str, shown: ShownStep, codes_tried: int) -> None:
+class ClockOffError(SignInError):
+    """Verification codes refused while this machine's clock is ``skew_s`` seconds off the identity provider's
+    (ahead: positive), a code's step or more: the codes are refused however right the secret."""
+
+    def __init__(self, message: str, skew_s: float) -> None:
+        super().__init__(message)
+        self.skew_s = skew_s
+
+
+def check_refusal(username: str, shown: ShownStep, codes_tried: int, page: Page | None = None) -> None:
     """Raise ``SignInError`` quoting the provider's refusal at ``shown``, unless a next code may answer it.
 
     Only a refused code may be: not one that says the account is locked, nor one expired after the next
-    code was tried too (``codes_tried`` of them sent), nor the last of ``MAX_CODES``.
+    code was tried too (``codes_tried`` of them sent), nor the last of ``MAX_CODES``. Codes refused for
+    good while this machine's clock is off the provider's (at ``page``) raise ``ClockOffError``, saying by how much.
     """
     error = shown.error or ""
     refused = f"The identity provider refused the sign-in of {username!r}: {error}"
-    if shown.name != "code" or codes_tried == 0 or codes_tried >= MAX_CODES or says(error, "locked_out"):
-        raise SignInError(refused)
-    if says(error, "code_expired") and codes_tried > 1:
+    expired = says(error, "code_expired") and codes_tried > 1
+    final = shown.name != "code" or codes_tried == 0 or codes_tried >= MAX_CODES or says(error, "locked_out")
+    if not (final or expired):
+        return
+    if shown.name == "code" and codes_tried > 0 and not says(error, "locked_out") and page is not None:
+        skew = clock_skew(page)
+        if skew is not None and abs(skew) >= CLOCK_SAID_FROM_S:
+            direction = "ahead of" if skew > 0 else "behind"
+            raise ClockOffError(
+                f"{refused} (this machine's clock is {abs(skew):.0f} s {direction} the identity provider's, by the "
+                "date of its answer: verification codes are made from the time, so set this machine's clock right, "
+                "e.g. by NTP)",
+                skew,
+            )
+    if expired:
         raise SignInError(f"{refused} (this machine's clock is likely behind the provider's: its next code failed too)")
+    raise SignInError(refused)
+
+
+def clock_skew(page: Page) -> float | None:
+    """Return how many seconds this machine's clock (the one its codes are made from) is ahead of the clock of the
+    server ``page`` shows (behind: negative), by the ``Date`` of its answer to a ``HEAD`` of its origin; None when
+    it gives none (or no answer within 5 s)."""
+    parts = urlsplit(page.url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    asked = time.time()
+    try:
+        answer = page.context.request.head(f"{parts.scheme}://{parts.netloc}/", max_redirects=0, timeout=5000)
+    except PlaywrightError:
+        return None
+    answered, date = time.time(), answer.headers.get("date")
+    answer.dispose()
+    try:
+        dated = email.utils.parsedate_to_datetime(date or "").timestamp()
+    except (TypeError, ValueError):
+        return None
+    return (asked + answered) / 2 - (dated + 0.5)  # a Date is the second it began: half a second on, as likely

@@ -28,6 +28,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity import DEMO_TOTP_SECRET
 from flows import (
+    ClockOffError,
     MfaRequiredError,
     SignInError,
     SignInInterruptedError,
@@ -178,7 +179,11 @@ class SavedSignIns:
                     )
                 except SignInError as refused:
                     said = f"The portal refused the sign-in of {role} at {self.base_url}: {refused}"
-                    if self.totp_secret and re.search(r"code|代码|验证码", str(refused), re.IGNORECASE):
+                    if (
+                        self.totp_secret
+                        and not isinstance(refused, ClockOffError)  # the secret may be right: the clock is said
+                        and re.search(r"code|代码|验证码", str(refused), re.IGNORECASE)
+                    ):
                         said += f" (the codes come from --portal-totp-secret: is it the authenticator of {role}?)"
                     refused_before.write_text(said, encoding="utf-8")
                     self.stop(f"{said}{self.photographed(page, role)}")

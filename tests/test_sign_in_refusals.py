@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from flows import SignInError, SignInInterruptedError
+from flows import ClockOffError, SignInError, SignInInterruptedError
 from plugins import browser_recovery, sign_ins
 from plugins.browser_recovery import RecoveringBrowser
 from plugins.sign_ins import RunStoppedError, SavedSignIns
@@ -171,3 +171,23 @@ def test_a_refused_verification_code_points_at_the_authenticator_secret(
 
     with pytest.raises(RunStoppedError, match=r"--portal-totp-secret: is it the authenticator of global-admin\?"):
         worker.path("global-admin")
+
+
+def test_codes_refused_for_a_clock_that_is_off_point_at_the_clock_not_at_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said = "You didn't enter the expected verification code. (this machine's clock is 90 s ahead of the provider's)"
+
+    def refuse(page: object, user: str, password: str, **_: object) -> None:
+        raise ClockOffError(said, 90.0)
+
+    monkeypatch.setattr(sign_ins, "sign_in", refuse)
+    monkeypatch.setattr(sign_ins, "shown_path", lambda config, path: path)
+    [worker] = workers(tmp_path, 1)
+    worker.totp_secret = "PORTALDEMOTOTP23"  # the right one
+
+    with pytest.raises(RunStoppedError) as stopped:
+        worker.path("global-admin")
+
+    assert "90 s ahead" in str(stopped.value)
+    assert "is it the authenticator" not in str(stopped.value)
