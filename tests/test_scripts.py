@@ -420,6 +420,18 @@ def test_the_token_command_says_what_went_wrong_in_words(base_url: str, where: s
 
 
 @pytest.mark.tooling
+def test_the_token_command_types_no_demo_password_at_another_address() -> None:
+    # Given no password anywhere, and a portal that is not at this machine's own address
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
+
+    # When a token is asked for there, then it asks for the password before signing in (exit 2, a usage error)
+    done = subprocess.run([sys.executable, "-m", "fixtures.api_client", "token", "--base-url", "https://portal.invalid/"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "give --password or $PORTAL_PASSWORD" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.tooling
 def test_a_negative_slowmo_is_a_usage_error_before_any_browser() -> None:
     commands = [
         ["fixtures.demo", "--slowmo", "-5"],
