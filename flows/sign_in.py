@@ -188,7 +188,9 @@ def answer_steps(
                 continue
             if codes_tried >= 2:
                 wait_for_next_code()
-            steps.enter_code(one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1))
+            steps.enter_code(
+                one_time_code(secret, steps_ahead=0 if codes_tried == 0 else 1), refused=shown.error is not None
+            )
             codes_tried += 1
         elif shown.name == "stay_signed_in":
             steps.stay_signed_in(stay_signed_in)

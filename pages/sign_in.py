@@ -341,14 +341,16 @@ class SignInPage:
             raise self.stopped(f"the sign-in shows its {step} step with no field to answer it{with_options}")
         return shown.first
 
-    def await_field(self, field: Locator, button: Locator) -> None:
+    def await_field(self, field: Locator, button: Locator, *, refused: bool = False) -> None:
         """Give ``field`` a moment to show (``wait_drawn``); where its step's ``button`` shows already, the field is
         on its way (drawn late, after a request of the page's): wait as long as for any element, unless the page
-        says an error (an alert, an AADSTS code), as Entra's error page does beside the button it keeps."""
+        says an error (an alert, an AADSTS code), as Entra's error page does beside the button it keeps; a step
+        answered again after it ``refused`` the last answer says that in its alert: only an AADSTS code counts."""
         self.wait_drawn(field)
         if field.count() == 0 and button.filter(visible=True).count():
+            error_shown = self.error_code if refused else self.alerts_with_words.or_(self.error_code)
             with contextlib.suppress(PlaywrightTimeoutError):  # said by the caller: no field to answer the step
-                field.or_(self.alerts_with_words).or_(self.error_code).first.wait_for()
+                field.or_(error_shown).first.wait_for()
 
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""
@@ -356,10 +358,10 @@ class SignInPage:
         highlight(self.field_shown(field, "password", self.sign_in_button)).fill(password)
         self.submit(self.sign_in_button, self.headings["password"].or_(self.password_shown))
 
-    def enter_code(self, code: str) -> None:
-        """Type the verification code and select Verify."""
+    def enter_code(self, code: str, *, refused: bool = False) -> None:
+        """Type the verification code and select Verify (``refused``: the last one, as ``await_field`` says)."""
         code_field = self.code.filter(visible=True)
-        self.await_field(code_field.or_(self.text_boxes), self.verify_button)
+        self.await_field(code_field.or_(self.text_boxes), self.verify_button, refused=refused)
         if code_field.count() == 0:
             boxes = self.text_boxes.count()
             if boxes == 1:  # named otherwise: the step's only text box

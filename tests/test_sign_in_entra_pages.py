@@ -487,6 +487,28 @@ def test_a_code_field_drawn_after_its_verify_button_is_answered(page: Page, besi
     assert len(posted) == 1 and len(posted[0]["otc"][0]) == 6 and posted[0]["otc"][0].isdigit()
 
 
+def test_a_code_refused_on_a_page_drawing_its_field_late_is_followed_by_the_next_code(
+    page: Page, waits: list[None]
+) -> None:
+    # Given a provider that refuses the first code in an alert on a page whose field comes 2.5 s after its Verify
+    # button (the alert shown at once, beside it), then takes the next code
+    refused = code_step(error=WORDS["en-US"]["wrong"]).replace(OTC, DRAWN_LATE % 2_500)
+    posted: list[str] = []
+
+    def answer(route: Route) -> None:
+        posted.append(parse_qs(route.request.post_data or "").get("otc", [""])[0])
+        route.fulfill(content_type="text/html; charset=utf-8", body=refused if len(posted) == 1 else DONE)
+
+    serve(page, {"/code": code_step(), "POST /code": answer})
+    page.goto(PROVIDER + "code")
+
+    # When the library signs in, then the alert was taken for the refusal it is, not for an error page: the next
+    # code went into the field once it showed, and the sign-in ended
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert len(posted) == 2 and all(len(code) == 6 and code.isdigit() for code in posted), posted
+    assert page.get_by_role("navigation", name="Dashboard").is_visible() and not waits
+
+
 def test_a_code_step_of_a_box_per_digit_says_so_at_once(page: Page) -> None:
     # Given an "Enter code" drawing a text box per digit, none named as the code's
     boxes = "".join(f'<input name="d{i}" type="tel" maxlength="1" aria-label="Digit {i}">' for i in range(1, 7))
