@@ -34,6 +34,7 @@ from pages import (
     SignedOutError,
     SignInError,
     SignInInterruptedError,
+    SignInStalledError,
     ThrottledError,
     UnknownPageError,
     ValidationError,
@@ -81,11 +82,12 @@ def portal_gone(error: Exception) -> bool:
 
 def signed_out_for_good(page: Page, error: SignedOutError) -> bool:
     """Whether ``error`` says no screen can sign in again: the session may not be renewed (a saved sign-in, no
-    password), or renewing it was refused (a password changed, an account locked); not a gateway's error page."""
+    password), or renewing it was refused (a password changed, an account locked); not a gateway's error page, nor
+    a sign-in that got nowhere within the timeout (the provider slow, a page of no step once)."""
     refused = error.__cause__
     if renewal_for(page) is None:
         return True
-    return isinstance(refused, SignInError) and not isinstance(refused, SignInInterruptedError)
+    return isinstance(refused, SignInError) and not isinstance(refused, SignInInterruptedError | SignInStalledError)
 
 
 def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None) -> Page | None:

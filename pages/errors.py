@@ -168,6 +168,11 @@ class SignInInterruptedError(SignInError):
         self.status = status
 
 
+class SignInStalledError(SignInError):
+    """The sign-in got nowhere within the timeout: no step the library knows showed, or the provider did not go on
+    after an answer. Nothing was refused (no password counted against the account): a moment later it may pass."""
+
+
 class MfaRequiredError(SignInError):
     """The identity provider asks for what no script can give: a code without a secret, a push to approve, a choice."""
 

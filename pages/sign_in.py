@@ -24,7 +24,15 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
-from .errors import SignInError, SignInInterruptedError, browser_error_page, document_status, page_says, unread_language
+from .errors import (
+    SignInError,
+    SignInInterruptedError,
+    SignInStalledError,
+    browser_error_page,
+    document_status,
+    page_says,
+    unread_language,
+)
 from .errors import address_of as without_query
 from .strings import SIGN_IN_STRINGS, alternatives, any_language
 from .watch import highlight
@@ -222,7 +230,7 @@ class SignInPage:
             try:
                 target.first.wait_for()
             except PlaywrightTimeoutError:
-                raise self.stopped(failure) from None
+                raise self.stopped(failure, SignInStalledError) from None
 
     def check_not_an_error_page(self) -> None:
         """Raise at once when the sign-in stopped at an error page: the browser's own, or an HTTP error's."""
@@ -238,9 +246,9 @@ class SignInPage:
                 raise SignInInterruptedError(str(stopped), status=status)
             raise stopped
 
-    def stopped(self, what: str) -> SignInError:
-        """Return the error for a sign-in that stopped at the page shown: where, ``what`` happened, what it says
-        (its heading, and the words under it: "mismatching_state")."""
+    def stopped(self, what: str, kind: type[SignInError] = SignInError) -> SignInError:
+        """Return the error (of ``kind``) for a sign-in that stopped at the page shown: where, ``what`` happened, what
+        it says (its heading, and the words under it: "mismatching_state")."""
         says = page_says(self.page)
         said = f": it says {says!r}" if says else ""
         with contextlib.suppress(PlaywrightError):  # closed, or navigating again: its heading is enough
@@ -248,7 +256,7 @@ class SignInPage:
             if more and more not in says:
                 said += f" ({more!r})" if said else f": it says {more!r}"
         # Without its query: a callback's holds the authorization code, which a log or a CI page must not keep.
-        return SignInError(f"At {without_query(self.page.url)} {what}{said}")
+        return kind(f"At {without_query(self.page.url)} {what}{said}")
 
     def field_error(self) -> str | None:
         """Return the error at the step's invalid field (its accessible description), if any."""
@@ -434,6 +442,6 @@ class SignInPage:
         try:
             new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:
-            raise self.stopped("the sign-in did not go on after its answer") from None
+            raise self.stopped("the sign-in did not go on after its answer", SignInStalledError) from None
         finally:
             stop_watching(self.page)

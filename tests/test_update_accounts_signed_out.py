@@ -82,3 +82,40 @@ def test_a_session_that_ends_without_a_way_to_sign_in_again_stops_the_run(
     with pytest.raises(SignedOutError, match=r"the session has ended.*\. The run stops at row 2, "):
         update_accounts(rows_of(people), base_url, user.name, **signed_in, setup_context=setup)
     assert [len(portal_changes(api, person)) for person in people] == [1, 0, 0, 0]
+
+
+# The provider's answer to a password, once: a page of no sign-in step, as a provider under load may show for a while.
+STUCK = '<!doctype html><html lang="en"><title>Working</title><main><p>Please wait…</p></main></html>'
+
+
+def test_a_sign_in_again_that_shows_no_step_once_does_not_stop_the_run(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given four rows, every session ending after the first, and the provider answering the first password sent after
+    # that with a page of no step (a hiccup: it answers the next as usual), the waits short so that this one runs out
+    people, user, stuck = [customers.create("FR") for _ in CITIES], make_user("admin-agent"), []
+
+    def setup(context: BrowserContext) -> None:
+        context.set_default_timeout(10_000)
+
+        def stuck_once(route: Route) -> None:
+            if route.request.method == "POST" and user.password in (route.request.post_data or "") and not stuck:
+                stuck.append(route.request.url)
+                route.fulfill(content_type="text/html; charset=utf-8", body=STUCK)
+                return
+            route.continue_()
+
+        def ended(request: Request) -> None:
+            if request.method == "POST" and f"/customers/{people[0].id}/account/edit" in request.url:
+                context.clear_cookies()
+                context.route(re.compile(".*"), stuck_once)
+
+        context.on("requestfinished", ended)
+
+    # When the job runs
+    outcomes = update_accounts(rows_of(people), base_url, user.name, **signed_in_as(user, api), setup_context=setup)
+
+    # Then the sign-in that got nowhere was tried again, as one nobody refused may pass: every row changed, once
+    assert len(stuck) == 1, stuck
+    assert [outcome.outcome for outcome in outcomes] == ["changed"] * len(people), outcomes
+    assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1, 1]
