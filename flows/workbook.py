@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import iterparse
 
-from .spreadsheet import SpreadsheetError
+from .spreadsheet import CUSTOMER_COLUMN, SpreadsheetError, column_name
 
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
@@ -49,7 +49,11 @@ def read_xlsx(path: Path) -> list[Sequence[object]]:
 
 def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]:
     """Return the cells' values (``xlsx_value``); raise ``SpreadsheetError`` for merged cells and cells typed as a
-    date, a time or TRUE/FALSE below the header."""
+    date, a time or TRUE/FALSE below the header. A sheet whose first row is no header (notes before the changes' sheet,
+    a title above the header) is returned as it is: where the changes are is what the reader says of it."""
+    values: list[Sequence[object]] = [[xlsx_value(cell) for cell in row] for row in cells]
+    if not values or CUSTOMER_COLUMN not in map(column_name, values[0]):
+        return values
     merged = merged_below_header(path)
     if merged:
         raise SpreadsheetError(
@@ -62,7 +66,7 @@ def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]
             f"{path}: cells Excel holds as a date, a time or TRUE/FALSE, not as the text a billing field takes, "
             f"in {listed(typed)}: format their column as Text and type the values again"
         )
-    return [[xlsx_value(cell) for cell in row] for row in cells]
+    return values
 
 
 def typed_as(value: object) -> str | None:

@@ -152,6 +152,42 @@ def test_a_workbook_whose_first_sheet_holds_no_changes_says_which_sheet_was_read
         read_rows(tmp_path / "changes.xlsx")
 
 
+def test_a_first_sheet_of_notes_laid_out_with_merged_cells_and_a_date_says_which_sheet_was_read(
+    tmp_path: Path,
+) -> None:
+    # Given a workbook whose first sheet is notes laid out as such sheets are: a paragraph merged across columns,
+    # the date they were checked; the changes on the next sheet
+    workbook = Workbook()
+    workbook.active.title = "Read me"
+    workbook.active.append(["Changes for the Lyon offices"])
+    workbook.active.append(["Each row moves one customer; the postal codes were checked against the post's list."])
+    workbook.active.append(["Checked on", datetime(2026, 3, 4)])
+    workbook.active.merge_cells("A2:F2")
+    workbook.create_sheet("Changes").append(["customer", "city"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the error says the changes are not on the sheet read (not to unmerge the notes, or retype their date)
+    said = r"No 'customer' column.* \(in \S+'s first sheet, 'Read me', the one read; its sheets: Read me, Changes\)"
+    with pytest.raises(SpreadsheetError, match=said):
+        read_rows(tmp_path / "changes.xlsx")
+
+
+def test_a_title_above_the_header_with_merged_cells_says_where_the_header_is(tmp_path: Path) -> None:
+    # Given changes under a title and a subtitle, each merged across the table's columns
+    workbook = Workbook()
+    workbook.active.append(["Customer changes"])
+    workbook.active.append(["Lyon offices, March"])
+    workbook.active.append(["customer", "city", "postalCode"])
+    workbook.active.append(["Contoso", "Lyon", "69001"])
+    workbook.active.merge_cells("A1:C1")
+    workbook.active.merge_cells("A2:C2")
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the error says where the header is, which deleting the rows above it mends (their merges with them)
+    with pytest.raises(SpreadsheetError, match=r"the header \(the row with the 'customer' column\) is row 3"):
+        read_rows(tmp_path / "changes.xlsx")
+
+
 def test_rows_given_as_mappings_take_the_api_s_names_in_any_case_as_a_file_does() -> None:
     rows = rows_from_mappings([{"Customer": "Contoso", " City ": "Lyon", "postalcode": 69001}])
 
