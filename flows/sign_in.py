@@ -22,7 +22,8 @@ from playwright.sync_api import Page
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
 from pages.addresses import screen_addresses
 from pages.errors import address_of, document_status
-from pages.sign_in import ANSWERED_STEPS, MFA_CHOICE_STEPS, ShownStep, says
+from pages.sign_in import ShownStep
+from pages.sign_in_steps import ANSWERED_STEPS, MFA_CHOICE_STEPS, says
 
 from .steps import step
 

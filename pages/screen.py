@@ -41,7 +41,7 @@ from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .page_events import listen, unlisten
 from .renewal import renewal_for
-from .sign_in import ANY_STEP_HEADING, sign_in_shown
+from .sign_in_steps import ANY_STEP_HEADING, sign_in_shown
 from .strings import UI_STRINGS, alternatives, any_language
 from .watch import highlight
 
