@@ -124,3 +124,14 @@ def test_a_command_against_an_address_with_a_fragment_is_a_usage_error() -> None
 
     assert done.returncode == 2, done.stdout + done.stderr
     assert "give the address its screens are below, as http://127.0.0.1:9/" in done.stderr
+
+
+@pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
+def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
+    assert normalize_base_url(url) == "http://portal.example/pc/"
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8000", "portal.example/pc", "", "ftp://portal.example/"])
+def test_a_base_url_without_http_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=rf"The portal's address '{re.escape(url)}' needs its http:// or https://"):
+        normalize_base_url(url)

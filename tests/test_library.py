@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import re
 import socket
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,9 +14,6 @@ from playwright.sync_api import Browser, Page, Route
 from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
 from flows import BillingProfile, rest, sign_in, update_customer_account
-from flows.__main__ import build_parser
-from flows.base_url import normalize_base_url
-from flows.cli_sign_in import password_for
 from flows.saved_sign_in import read_sign_in, restore_session_storage, save_sign_in, saved_token_source, write_sign_in
 from flows.session import renew_command
 from flows.steps import step
@@ -149,114 +142,6 @@ def test_no_change_at_all_is_refused_before_the_browser_moves(page: Page) -> Non
     assert page.url == "about:blank"
 
 
-@pytest.mark.parametrize(
-    ("base_url", "options", "typed"),
-    [
-        pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
-        pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
-        pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
-        pytest.param(
-            "http://localhost:8000/",
-            ["--storage-state", "saved.json"],
-            "portal-demo",
-            id="saved-sign-in-at-home-renewed-as-ever",
-        ),
-    ],
-)
-def test_the_command_line_types_no_password_it_was_not_given_but_at_home(
-    monkeypatch: pytest.MonkeyPatch, base_url: str, options: list[str], typed: str | None
-) -> None:
-    # A password that is not the user's counts against the account: enough of them lock it
-    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
-    command = ["update-account", "--base-url", base_url, "--user", "u", "--customer", "C", "--set", "city=X"]
-
-    assert password_for(build_parser().parse_args([*command, *options])) == typed
-
-
-def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_browser(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
-    args = build_parser().parse_args(["update-accounts", "f.csv", "--base-url", "https://partner.example.cn/",
-                                      "--user", "ops@contoso.cn"])  # fmt: skip
-
-    with pytest.raises(ValueError, match=r"No password for ops@contoso.cn: give --password or \$PORTAL_PASSWORD"):
-        password_for(args)
-
-
-def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_to_start() -> None:
-    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
-               "--base-url", "https://partner.example.cn/"]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
-
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
-
-
-def test_a_totp_secret_that_is_no_base32_is_refused_at_the_start_once() -> None:
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
-               "--portal-totp-secret", "not-base32!"]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert "--portal-totp-secret: The authenticator's TOTP secret" in done.stderr
-    assert "not a usable base32 secret" in done.stderr
-
-
-def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_at_the_start(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
-               "--auth-dir", str(tmp_path)]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert "--auth-dir holds sign-ins saved for a deployment: give its --base-url too" in done.stderr
-
-
-@pytest.mark.parametrize("option", ["--base-url", "--api-url"])
-def test_the_suite_against_an_address_without_http_refuses_to_start(option: str) -> None:
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
-               option, "127.0.0.1:8000"]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert f"{option} 127.0.0.1:8000: give the address whole, with http:// or https://" in done.stderr
-
-
-@pytest.mark.parametrize(
-    ("address", "said"),
-    [("http://127.0.0.1:9/", "Nothing answers at http://127.0.0.1:9/: Connection refused. Is the portal up"),
-     ("https://portal.invalid/", "Nothing answers at https://portal.invalid/: the host 'portal.invalid' is not known")],
-)  # fmt: skip
-def test_the_suite_against_an_address_where_nothing_answers_stops_before_any_test(address: str, said: str) -> None:
-    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
-               "--base-url", address, "--portal-password", "p", "--junitxml=", "--html="]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
-
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    assert f"--base-url: {said}" in done.stderr, done.stderr
-
-
-def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
-    # Given the bundled portal, but its REST API said to be where nothing listens
-    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
-               "--api-url", "http://127.0.0.1:9/", "--junitxml=", "--html="]  # fmt: skip
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
-
-    # Then the run stops at once, naming the option, not one failure per test that makes data
-    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
-    said = "--api-url: Nothing answers at http://127.0.0.1:9/: Connection refused. Is the REST API up"
-    assert said in done.stderr, done.stderr
-
-
 def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_give() -> None:
     # Given the errors for a name missing from the list and a role offered no Edit, and for the pages saying so
     missing, no_edit = CustomerNotFoundError(company_name="Contoso"), NotAllowedError(message="no Edit for Contoso")
@@ -350,110 +235,6 @@ def test_edit_is_a_link_or_a_button_named_edit_or_update(page: Page, markup: str
     assert AccountPage(page).can_edit() is offered
 
 
-def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> None:
-    # Given a list of one page that shows no pager at all (a deployment's markup), without the customer
-    page.set_content(
-        '<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
-        "</table></section>"
-    )
-    page.set_default_timeout(2_000)  # a wait for the missing Next would end in a timeout, not None
-
-    # When the customer is looked for
-    # Then the answer is "not in the list", and a listed one is found
-    assert CustomersPage(page).find("Contoso") is None
-    assert CustomersPage(page).find("Fabrikam") is not None
-
-
-def test_a_list_with_a_pager_above_and_below_ends_the_search_on_its_last_page(page: Page) -> None:
-    # Given a list of one page whose pager shows above and below it (a deployment's markup), Next disabled
-    pager = '<nav aria-label="Pages"><button disabled>Previous</button><button disabled>Next</button></nav>'
-    page.set_content(
-        f'{pager}<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
-        f"</table></section>{pager}"
-    )
-    page.set_default_timeout(2_000)
-
-    # When a customer it does not list is looked for
-    # Then the answer is "not in the list" (two Next buttons are no strict-mode error)
-    assert CustomersPage(page).find("Contoso") is None
-
-
-# A list that pages in place (``PAGES``, one list of names per page), with a pager above and below it
-# whose Next is enabled while ``STUCK`` or a later page exists.
-PAGED_LIST = """<!doctype html><html lang="en"><body>{pager}
-<section role="region" aria-label="Customers" aria-busy="false"><table><tbody></tbody></table></section>{pager}
-<script>
-const PAGES = {pages}, STUCK = {stuck};
-let shown = 0;
-const draw = () => {{
-  const rows = PAGES[shown].map(name => `<tr><td><a href="#">${{name}}</a></td></tr>`);
-  document.querySelector("tbody").innerHTML = rows.join("");
-  document.querySelectorAll(".next").forEach(next => next.disabled = !STUCK && shown === PAGES.length - 1);
-  document.querySelectorAll(".previous").forEach(previous => previous.disabled = shown === 0);
-}};
-const move = (by) => {{
-  const region = document.querySelector("section");
-  region.setAttribute("aria-busy", "true");
-  setTimeout(() => {{
-    shown = Math.min(PAGES.length - 1, shown + by);
-    draw();
-    region.setAttribute("aria-busy", "false");
-  }}, 20);
-}};
-document.querySelectorAll(".next").forEach(next => next.onclick = () => move(1));
-document.querySelectorAll(".previous").forEach(previous => previous.onclick = () => move(-1));
-draw();
-</script></body></html>"""
-PAGER = '<nav aria-label="Pages"><button class="previous">Previous</button><button class="next">Next</button></nav>'
-
-
-def paged_list(pages: list[list[str]], *, stuck: bool = False) -> str:
-    return PAGED_LIST.format(pager=PAGER, pages=pages, stuck=str(stuck).lower())
-
-
-def test_a_list_with_two_pagers_pages_forward_and_back(page: Page) -> None:
-    # Given a list of two pages whose pager shows above and below it
-    page.set_content(paged_list([["Fabrikam", "Contoso"], ["Contoso", "Northwind"]]))
-    page.set_default_timeout(5_000)
-    listed = CustomersPage(page)
-
-    # When a name on the second page is looked for, and a name on both pages is chosen as the only one
-    found = listed.find("Northwind")
-    # Then the second page shows it; and the name on both pages is found twice
-    assert found is not None and listed.page_number() == 2
-    listed.previous_page()
-    assert listed.page_number() == 1
-    assert listed.links_found == 1 and listed.namesakes_after("Contoso") == 1
-
-
-def test_a_pager_of_links_pages_too_and_a_customer_named_next_is_not_taken_for_it(page: Page) -> None:
-    # Given a list of two pages whose pager is made of links (a deployment's markup), a customer named "Next"
-    links = (
-        '<nav aria-label="Pages"><a href="#" class="previous" role="link">Previous</a>'
-        '<a href="#" class="next" role="link">Next</a></nav>'
-    )
-    markup = paged_list([["Next", "Fabrikam"], ["Northwind"]]).replace(PAGER, links)
-    # A link has no disabled property: it says so with aria-disabled.
-    markup = markup.replace(".disabled = ", ".ariaDisabled = ")
-    page.set_content(markup)
-    page.set_default_timeout(5_000)
-    listed = CustomersPage(page)
-
-    # When a name on the second page is looked for
-    # Then the pager's Next shows it (not the customer named Next), and the list ends there
-    assert listed.find("Northwind") is not None and listed.page_number() == 2
-    assert listed.find("Contoso") is None
-
-
-def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search(page: Page) -> None:
-    # Given a list whose Next stays enabled and shows the same customers again
-    page.set_content(paged_list([["Fabrikam"]], stuck=True))
-    page.set_default_timeout(5_000)
-
-    with pytest.raises(PortalError, match="showed the same customers again after Next"):
-        CustomersPage(page).find("Contoso")
-
-
 def test_a_missing_page_is_a_customer_not_found_on_a_customer_s_screens_only(page: Page) -> None:
     # Given a deployment that answers 404 to every address
     page.route("http://portal.example/**", lambda route: route.fulfill(status=404, body="<h1>404 Page not found</h1>"))
@@ -524,17 +305,6 @@ def test_a_saved_sign_in_puts_session_storage_back_on_its_own_origin_before_the_
     second.close()
 
 
-@pytest.mark.parametrize("url", ["http://portal.example/pc", "http://portal.example/pc/", "http://portal.example/pc//"])
-def test_base_url_gets_exactly_one_trailing_slash(url: str) -> None:
-    assert normalize_base_url(url) == "http://portal.example/pc/"
-
-
-@pytest.mark.parametrize("url", ["127.0.0.1:8000", "portal.example/pc", "", "ftp://portal.example/"])
-def test_a_base_url_without_http_is_refused(url: str) -> None:
-    with pytest.raises(ValueError, match=rf"The portal's address '{re.escape(url)}' needs its http:// or https://"):
-        normalize_base_url(url)
-
-
 @pytest.mark.parametrize("package", ["pages", "flows"])
 def test_the_library_never_imports_the_bundled_portal(package: str) -> None:
     # Installing the flows for a script must not drag in the mock, not even through a late import.
@@ -582,27 +352,6 @@ def test_the_renewal_advice_for_a_saved_sign_in_saves_it_where_it_was(saved: str
     command = renew_command("https://portal.example:8443/", "u", Path(saved))
 
     assert command == f"python -m flows save-sign-in --base-url https://portal.example:8443/ --user u{where}"
-
-
-@pytest.mark.parametrize(
-    ("mistake", "said"),
-    [
-        (
-            ["--base-url", "127.0.0.1:8000", "--set", "city=Lyon"],
-            "The portal's address '127.0.0.1:8000' needs its http://",
-        ),
-        (["--base-url", "http://127.0.0.1:9/", "--set", "citty=Lyon"], "Not editable billing fields: citty"),
-    ],
-    ids=["address-without-http", "field-named-wrong"],
-)
-def test_a_command_line_mistake_is_said_first_with_the_usage_exit_code(mistake: list[str], said: str) -> None:
-    # Given no password anywhere (the usual first complaint), and a mistake in the command line itself
-    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
-    command = [sys.executable, "-m", "flows", "update-account", "--user", "admin-agent", "--customer", "C", *mistake]
-
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
-
-    assert done.returncode == 2 and said in done.stderr, done.stderr
 
 
 def test_tokens_from_a_saved_sign_in_keep_the_rotated_refresh_token_for_the_next_run(

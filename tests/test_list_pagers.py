@@ -1,0 +1,114 @@
+"""The Customers list's pagers as a deployment may draw them: none, above and below, links, a Next that never ends."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import CustomersPage, PortalError
+
+pytestmark = pytest.mark.tooling
+
+
+def test_a_list_without_a_pager_ends_the_search_on_its_one_page(page: Page) -> None:
+    # Given a list of one page that shows no pager at all (a deployment's markup), without the customer
+    page.set_content(
+        '<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
+        "</table></section>"
+    )
+    page.set_default_timeout(2_000)  # a wait for the missing Next would end in a timeout, not None
+
+    # When the customer is looked for
+    # Then the answer is "not in the list", and a listed one is found
+    assert CustomersPage(page).find("Contoso") is None
+    assert CustomersPage(page).find("Fabrikam") is not None
+
+
+def test_a_list_with_a_pager_above_and_below_ends_the_search_on_its_last_page(page: Page) -> None:
+    # Given a list of one page whose pager shows above and below it (a deployment's markup), Next disabled
+    pager = '<nav aria-label="Pages"><button disabled>Previous</button><button disabled>Next</button></nav>'
+    page.set_content(
+        f'{pager}<section role="region" aria-label="Customers"><table><tr><td><a href="/c/1">Fabrikam</a></td></tr>'
+        f"</table></section>{pager}"
+    )
+    page.set_default_timeout(2_000)
+
+    # When a customer it does not list is looked for
+    # Then the answer is "not in the list" (two Next buttons are no strict-mode error)
+    assert CustomersPage(page).find("Contoso") is None
+
+
+# A list that pages in place (``PAGES``, one list of names per page), with a pager above and below it
+# whose Next is enabled while ``STUCK`` or a later page exists.
+PAGED_LIST = """<!doctype html><html lang="en"><body>{pager}
+<section role="region" aria-label="Customers" aria-busy="false"><table><tbody></tbody></table></section>{pager}
+<script>
+const PAGES = {pages}, STUCK = {stuck};
+let shown = 0;
+const draw = () => {{
+  const rows = PAGES[shown].map(name => `<tr><td><a href="#">${{name}}</a></td></tr>`);
+  document.querySelector("tbody").innerHTML = rows.join("");
+  document.querySelectorAll(".next").forEach(next => next.disabled = !STUCK && shown === PAGES.length - 1);
+  document.querySelectorAll(".previous").forEach(previous => previous.disabled = shown === 0);
+}};
+const move = (by) => {{
+  const region = document.querySelector("section");
+  region.setAttribute("aria-busy", "true");
+  setTimeout(() => {{
+    shown = Math.min(PAGES.length - 1, shown + by);
+    draw();
+    region.setAttribute("aria-busy", "false");
+  }}, 20);
+}};
+document.querySelectorAll(".next").forEach(next => next.onclick = () => move(1));
+document.querySelectorAll(".previous").forEach(previous => previous.onclick = () => move(-1));
+draw();
+</script></body></html>"""
+PAGER = '<nav aria-label="Pages"><button class="previous">Previous</button><button class="next">Next</button></nav>'
+
+
+def paged_list(pages: list[list[str]], *, stuck: bool = False) -> str:
+    return PAGED_LIST.format(pager=PAGER, pages=pages, stuck=str(stuck).lower())
+
+
+def test_a_list_with_two_pagers_pages_forward_and_back(page: Page) -> None:
+    # Given a list of two pages whose pager shows above and below it
+    page.set_content(paged_list([["Fabrikam", "Contoso"], ["Contoso", "Northwind"]]))
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a name on the second page is looked for, and a name on both pages is chosen as the only one
+    found = listed.find("Northwind")
+    # Then the second page shows it; and the name on both pages is found twice
+    assert found is not None and listed.page_number() == 2
+    listed.previous_page()
+    assert listed.page_number() == 1
+    assert listed.links_found == 1 and listed.namesakes_after("Contoso") == 1
+
+
+def test_a_pager_of_links_pages_too_and_a_customer_named_next_is_not_taken_for_it(page: Page) -> None:
+    # Given a list of two pages whose pager is made of links (a deployment's markup), a customer named "Next"
+    links = (
+        '<nav aria-label="Pages"><a href="#" class="previous" role="link">Previous</a>'
+        '<a href="#" class="next" role="link">Next</a></nav>'
+    )
+    markup = paged_list([["Next", "Fabrikam"], ["Northwind"]]).replace(PAGER, links)
+    # A link has no disabled property: it says so with aria-disabled.
+    markup = markup.replace(".disabled = ", ".ariaDisabled = ")
+    page.set_content(markup)
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a name on the second page is looked for
+    # Then the pager's Next shows it (not the customer named Next), and the list ends there
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
+    assert listed.find("Contoso") is None
+
+
+def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search(page: Page) -> None:
+    # Given a list whose Next stays enabled and shows the same customers again
+    page.set_content(paged_list([["Fabrikam"]], stuck=True))
+    page.set_default_timeout(5_000)
+
+    with pytest.raises(PortalError, match="showed the same customers again after Next"):
+        CustomersPage(page).find("Contoso")

@@ -1,0 +1,145 @@
+"""Bad set-ups refused at the start, before any browser: passwords, secrets, saved sign-ins, addresses, commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.__main__ import build_parser
+from flows.cli_sign_in import password_for
+
+pytestmark = pytest.mark.tooling
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("base_url", "options", "typed"),
+    [
+        pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
+        pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
+        pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
+        pytest.param(
+            "http://localhost:8000/",
+            ["--storage-state", "saved.json"],
+            "portal-demo",
+            id="saved-sign-in-at-home-renewed-as-ever",
+        ),
+    ],
+)
+def test_the_command_line_types_no_password_it_was_not_given_but_at_home(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, options: list[str], typed: str | None
+) -> None:
+    # A password that is not the user's counts against the account: enough of them lock it
+    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
+    command = ["update-account", "--base-url", base_url, "--user", "u", "--customer", "C", "--set", "city=X"]
+
+    assert password_for(build_parser().parse_args([*command, *options])) == typed
+
+
+def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_browser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
+    args = build_parser().parse_args(["update-accounts", "f.csv", "--base-url", "https://partner.example.cn/",
+                                      "--user", "ops@contoso.cn"])  # fmt: skip
+
+    with pytest.raises(ValueError, match=r"No password for ops@contoso.cn: give --password or \$PORTAL_PASSWORD"):
+        password_for(args)
+
+
+def test_the_suite_against_a_deployment_without_the_role_users_password_refuses_to_start() -> None:
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--base-url", "https://partner.example.cn/"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "No password for the role users at https://partner.example.cn/: give --portal-password" in done.stderr
+
+
+def test_a_totp_secret_that_is_no_base32_is_refused_at_the_start_once() -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--portal-totp-secret", "not-base32!"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--portal-totp-secret: The authenticator's TOTP secret" in done.stderr
+    assert "not a usable base32 secret" in done.stderr
+
+
+def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_at_the_start(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               "--auth-dir", str(tmp_path)]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "--auth-dir holds sign-ins saved for a deployment: give its --base-url too" in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--base-url", "--api-url"])
+def test_the_suite_against_an_address_without_http_refuses_to_start(option: str) -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
+               option, "127.0.0.1:8000"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"{option} 127.0.0.1:8000: give the address whole, with http:// or https://" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [("http://127.0.0.1:9/", "Nothing answers at http://127.0.0.1:9/: Connection refused. Is the portal up"),
+     ("https://portal.invalid/", "Nothing answers at https://portal.invalid/: the host 'portal.invalid' is not known")],
+)  # fmt: skip
+def test_the_suite_against_an_address_where_nothing_answers_stops_before_any_test(address: str, said: str) -> None:
+    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
+               "--base-url", address, "--portal-password", "p", "--junitxml=", "--html="]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"--base-url: {said}" in done.stderr, done.stderr
+
+
+def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
+    # Given the bundled portal, but its REST API said to be where nothing listens
+    environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
+               "--api-url", "http://127.0.0.1:9/", "--junitxml=", "--html="]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    # Then the run stops at once, naming the option, not one failure per test that makes data
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    said = "--api-url: Nothing answers at http://127.0.0.1:9/: Connection refused. Is the REST API up"
+    assert said in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        (
+            ["--base-url", "127.0.0.1:8000", "--set", "city=Lyon"],
+            "The portal's address '127.0.0.1:8000' needs its http://",
+        ),
+        (["--base-url", "http://127.0.0.1:9/", "--set", "citty=Lyon"], "Not editable billing fields: citty"),
+    ],
+    ids=["address-without-http", "field-named-wrong"],
+)
+def test_a_command_line_mistake_is_said_first_with_the_usage_exit_code(mistake: list[str], said: str) -> None:
+    # Given no password anywhere (the usual first complaint), and a mistake in the command line itself
+    environment = {name: value for name, value in os.environ.items() if name != "PORTAL_PASSWORD"}
+    command = [sys.executable, "-m", "flows", "update-account", "--user", "admin-agent", "--customer", "C", *mistake]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
+
+    assert done.returncode == 2 and said in done.stderr, done.stderr
