@@ -284,62 +284,6 @@ def test_without_a_secret_a_push_or_a_choice_raises_mfa_required_naming_the_secr
     assert page.get_by_role("heading", level=1).inner_text() == heading and asked == ["/login"]
 
 
-# Entra's pages under the account step's heading ("Sign in") that ask for no account: its error page, saying why
-# (an AADSTS code), and a choice of how to sign in, such as a certificate or smart card.
-SIGN_IN_WITHOUT_ACCOUNT_FIELD = {
-    "error": (
-        "<div id='errorText'>Sorry, but we’re having trouble signing you in.</div><div id='service_exception_message'>"
-        "AADSTS50105: Your administrator has configured the application to block users.</div>",
-        "AADSTS50105",
-    ),
-    "certificate": (
-        '<div role="list"><div role="listitem"><div role="button" tabindex="0">Use your certificate or smart card'
-        '</div></div><div role="listitem"><div role="button" tabindex="0">Use your password</div></div></div>',
-        "'Use your certificate or smart card'",
-    ),
-}
-
-
-@pytest.mark.parametrize(("shown", "said"), SIGN_IN_WITHOUT_ACCOUNT_FIELD.values(), ids=SIGN_IN_WITHOUT_ACCOUNT_FIELD)
-def test_a_sign_in_heading_over_no_account_field_is_a_sign_in_error_at_once(page: Page, shown: str, said: str) -> None:
-    # Given an Entra page titled "Sign in" with no account field: its error page, or a choice of tiles
-    entra_page = f'<!doctype html><html lang="en"><title>Sign in to your account</title><main>{SIGN_IN_HEADING}{shown}'
-    asked = serve(page, {"/login": entra_page + "</main></html>"})
-    page.goto(PROVIDER + "login")
-
-    # When the library signs in, then it says where it stopped and what the page says, not Playwright's timeout
-    with pytest.raises(SignInError, match="account step with no field to answer it") as stopped:
-        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
-    assert said in str(stopped.value) and asked == ["/login"]
-
-
-# Entra's error page may keep its step's button (Next), as a page drawing its field late does: its error, an alert
-# or an AADSTS code, says there is no field to wait for.
-ERRORS_BESIDE_NEXT = {
-    "alert": '<div role="alert">Your sign-in was blocked: this account may not use the application.</div>',
-    "aadsts": "<div id='service_exception_message'>AADSTS50105: Your administrator has blocked users.</div>",
-}
-
-
-@pytest.mark.parametrize("error", ERRORS_BESIDE_NEXT.values(), ids=ERRORS_BESIDE_NEXT)
-def test_an_error_page_showing_next_is_a_sign_in_error_without_waiting_for_a_field(page: Page, error: str) -> None:
-    # Given Entra's error under "Sign in" beside a Next button, whose page draws an account field 20 s later
-    late_field = (
-        "<script>setTimeout(() => document.querySelector('main').insertAdjacentHTML('beforeend', "
-        '\'<input name="loginfmt" aria-label="Email, phone, or Skype">\'), 20000)</script>'
-    )
-    entra_page = f'<!doctype html><html lang="en"><title>Sign in to your account</title><main>{SIGN_IN_HEADING}{error}'
-    asked = serve(page, {"/login": f"{entra_page}<button>Next</button></main>{late_field}</html>"})
-    page.set_default_timeout(30_000)  # the library's own wait for a field: one that ran it would type in that field
-    page.goto(PROVIDER + "login")
-
-    # When the library signs in, then it says the page's error, with nothing typed: it did not wait for a field
-    with pytest.raises(SignInError, match="account step with no field to answer it") as stopped:
-        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
-    assert "blocked" in str(stopped.value) and asked == ["/login"]
-    assert page.locator("input").count() == 0
-
-
 CODE_FIELDS_NAMED_OTHERWISE = {
     "placeholder": ("zh-CN", '<input name="idTxtBx_SAOTCC_OTC" type="tel" maxlength="6" placeholder="代码">'),
     "one-time-code": ("fr-FR", '<input name="code" autocomplete="one-time-code" aria-label="Code à 6 chiffres">'),
@@ -366,88 +310,6 @@ def test_a_code_field_named_otherwise_is_answered_once(page: Page, locale: str, 
     # When the library signs in, then it typed one code into that field, once
     complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert len(posted) == 1 and len(posted[0][name][0]) == 6 and posted[0][name][0].isdigit()
-
-
-# Entra's "Update your password" (a password expired, or set for a first sign-in): the current one and a new one
-# twice, its button named as the password step's.
-PASSWORD_CHANGE = """<!doctype html><html lang="{locale}"><main>{heading}
-<p>You need to update your password because this is the first time you are signing in, or because your password has
-expired.</p>
-<form method="post" action="/login">
-  <input type="password" name="oldPassword" aria-label="Current password" placeholder="Current password">
-  <input type="password" name="newPassword" aria-label="New password" placeholder="New password">
-  <input type="password" name="confirmNewPassword" aria-label="Confirm password" placeholder="Confirm password">
-  <input type="submit" value="{sign_in}">
-</form></main></html>"""
-PASSWORD_CHANGES = {
-    "en": ("en-US", "Update your password", "Sign in"),
-    "fr": ("fr-FR", "Mettre à jour votre mot de passe", "Se connecter"),
-    "zh": ("zh-CN", "更新密码", "登录"),
-    "a-heading-no-table-knows": ("en-US", "Your password has expired", "Sign in"),
-}
-
-
-@pytest.mark.parametrize(("locale", "heading", "sign_in"), PASSWORD_CHANGES.values(), ids=PASSWORD_CHANGES)
-def test_a_password_to_change_ends_the_sign_in_at_once_with_nothing_typed(
-    page: Page, locale: str, heading: str, sign_in: str
-) -> None:
-    # Given a provider that asks to change the password before signing in
-    shown = PASSWORD_CHANGE.format(
-        locale=locale, heading=f'<div role="heading" aria-level="1">{heading}</div>', sign_in=sign_in
-    )
-    asked = serve(page, {"/login": shown})
-    page.goto(PROVIDER + "login")
-
-    # When the library signs in, then it says so, and typed and sent nothing: no password in another's field
-    with pytest.raises(SignInError, match=r"asks 'agent@contoso\.test' to change the password") as stopped:
-        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
-    assert heading in str(stopped.value) and asked == ["/login"]
-    assert all(not box.input_value() for box in page.locator("input[type=password]").all())
-
-
-# Entra's pages that end a sign-in: access refused by a Conditional Access policy, an app an admin must consent to,
-# an account an admin locked; and registration of a way to verify, which a person must do.
-ENDS = {
-    "conditional-access": (
-        "en-US", "You cannot access this right now",
-        "Your sign-in was successful but does not meet the criteria to access this resource.",
-        '<a href="/logout">Sign out and sign in with a different account</a><a href="/details">More details</a>',
-    ),
-    "admin-consent": (
-        "en-US", "Need admin approval",
-        "Partner Center needs permission to access resources in your organization that only an admin can grant.",
-        '<a href="/login">Have an admin account? Sign in with that account</a>',
-    ),
-    "locked": (
-        "en-US", "Your account has been locked", "Contact your support person to unlock it, then try again.", "",
-    ),
-    "registration": (
-        "en-US", "Let’s keep your account secure", "We’ll help you set up another way to verify it’s you.",
-        '<form method="post" action="/register"><input type="submit" value="Next"></form>',
-    ),
-    "registration-zh": (
-        "zh-CN", "需要更多信息", "你的组织需要更多信息来保护你的帐户安全",
-        '<form method="post" action="/register"><input type="submit" value="下一步"></form>',
-    ),
-}  # fmt: skip
-
-
-@pytest.mark.parametrize(("locale", "heading", "why", "rest"), ENDS.values(), ids=ENDS)
-def test_a_page_that_ends_the_sign_in_says_so_at_once_quoting_why(
-    page: Page, locale: str, heading: str, why: str, rest: str
-) -> None:
-    # Given a provider that shows a page no answer goes on from
-    shown = f'<!doctype html><html lang="{locale}"><main><div role="heading" aria-level="1">{heading}</div>'
-    asked = serve(page, {"/login": f"{shown}<p>{why}</p>{rest}</main></html>"})
-    page.goto(PROVIDER + "login")
-
-    # When the library signs in
-    with pytest.raises(SignInError) as stopped:
-        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
-
-    # Then it quotes the page and why, having selected nothing; a registration to do is MFA that no script can give
-    assert f"{heading} ({why}" in str(stopped.value) and asked == ["/login"]
-    assert isinstance(stopped.value, MfaRequiredError) is heading.startswith(("Let", "需要"))
 
 
 def posted_to(page: Page, path: str, step: str) -> list[dict[str, list[str]]]:
@@ -536,15 +398,3 @@ def test_a_password_step_beside_a_password_managers_hidden_field_is_answered(pag
     # When the library signs in, then the password was typed into the person's field, not taken as one to change
     complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert posted == [{"pwd": ["a-password"]}]
-
-
-def test_a_password_to_change_under_no_main_heading_is_said_at_once(page: Page) -> None:
-    # Given a provider asking to change the password, its page titled by no main heading (a level-2 one)
-    shown = PASSWORD_CHANGE.format(locale="en", heading="<h2>Change your password</h2>", sign_in="Sign in")
-    asked = serve(page, {"/login": shown})
-    page.goto(PROVIDER + "login")
-
-    # When the library signs in, then it says so, quoting the page, not Playwright's timeout waiting for a heading
-    with pytest.raises(SignInError, match=r"to change the password.*\(Change your password You need to update"):
-        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
-    assert asked == ["/login"]
