@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
-from test_library import paged_list
+from test_list_pagers import paged_list
 
 from fixtures.api_client import PortalApi
 from fixtures.directory import User
