@@ -99,7 +99,8 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 DashboardPage(page).menu.wait_for(timeout=args.wait * 1000)
             except PlaywrightError as error:
                 raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
-            extra: dict[str, str] = {"user": args.user}  # whose it is: used as another user's, it is refused
+            # Whose it is, and where: used as another user's, or at another portal, it is refused.
+            extra: dict[str, str] = {"user": args.user, "portal": base_url}
             if args.api_client_id:
                 extra["refresh_token"] = sso_refresh_token(context, base_url, args.api_client_id)
                 extra["api_client_id"] = args.api_client_id

@@ -121,10 +121,11 @@ def read_sign_in(path: str | Path) -> dict[str, Any]:
     return state
 
 
-def check_saved_user(path: str | Path, user: str) -> dict[str, Any]:
-    """Return the saved sign-in at ``path``; raise ``SavedSignInError`` when it records another user than ``user``.
+def check_saved_user(path: str | Path, user: str, base_url: str | None = None) -> dict[str, Any]:
+    """Return the saved sign-in at ``path``; raise ``SavedSignInError`` when it records another user than ``user``,
+    or was saved for another portal than the one at ``base_url`` (another site: its cookies are not that portal's).
 
-    A file saved before users were recorded passes: the portal then says who it signs in.
+    A file saved before users (or portals) were recorded passes: the portal then says who it signs in.
     """
     state = read_sign_in(path)
     saved_as = state.get("user")
@@ -133,7 +134,24 @@ def check_saved_user(path: str | Path, user: str) -> dict[str, Any]:
             f"The saved sign-in {path} is {saved_as}'s, not {user}'s: give {user}'s own (python -m flows "
             f"save-sign-in --user {user}), or run as {saved_as}"
         )
+    saved_for = state.get("portal")
+    if base_url and isinstance(saved_for, str) and site_of(saved_for) != site_of(base_url):
+        raise SavedSignInError(
+            f"The saved sign-in {path} was saved for the portal at {saved_for}, not {base_url}: save one for it "
+            f"(python -m flows save-sign-in --base-url {base_url} --user {user})"
+        )
     return state
+
+
+def site_of(url: str) -> tuple[str, str, int | None]:
+    """Return the scheme, host and port of ``url``, as a browser keeps cookies apart (the default port named)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # not a port: no site to compare
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
 def restore_session_storage(context: BrowserContext, path: str | Path) -> None:

@@ -114,7 +114,7 @@ def portal_session(
     if no_display:  # else Playwright's launch fails with 40 lines of the browser's log
         raise BrowserNotFoundError(no_display)
     if storage_state:  # whole, and this user's: another's would act as them, saying nothing
-        check_saved_user(storage_state, username)
+        check_saved_user(storage_state, username, base_url)
     if playwright is None:
         check_no_running_loop()
     with nullcontext(playwright) if playwright else sync_playwright() as running:

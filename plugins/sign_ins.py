@@ -146,7 +146,8 @@ class SavedSignIns:
             if not saved.exists():
                 self.stop(f"There is no saved sign-in of {role} at {saved}: make one with `{self.renew_command(role)}`")
             try:
-                check_saved_user(saved, self.user(role))  # whole, and the role's: else every test would fail on it
+                # Whole, the role's and this portal's: else every test would fail on it.
+                check_saved_user(saved, self.user(role), self.base_url)
             except SavedSignInError as unusable:
                 self.stop(f"{unusable}: save it again with `{self.renew_command(role)}`")
             return saved

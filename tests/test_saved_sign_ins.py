@@ -81,7 +81,7 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     assert f"saved: {saved}" in output
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     state = json.loads(saved.read_text())
-    assert state["user"] == "global-admin"  # whose it is: used as another user's, it is refused
+    assert (state["user"], state["portal"]) == ("global-admin", portal.url)  # used as another's, it is refused
     assert {cookie["name"] for cookie in state["cookies"]} >= {"session", "ESTSAUTH"}
     assert "sessionStorage" in state and state["refresh_token"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from flows import SavedSignInError, portal_session
 from flows.__main__ import build_parser
 from flows.cli_sign_in import password_for
+from flows.saved_sign_in import check_saved_user
 
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +146,31 @@ def test_a_command_line_mistake_is_said_first_with_the_usage_exit_code(mistake: 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=environment)
 
     assert done.returncode == 2 and said in done.stderr, done.stderr
+
+
+SAVED_FOR = "https://partner.example.cn/"
+
+
+def saved_for_partner(folder: Path) -> Path:
+    """Write a sign-in saved for the portal at ``SAVED_FOR`` by user u; return its path."""
+    saved = folder / "saved.json"
+    saved.write_text(json.dumps({"cookies": [], "origins": [], "user": "u", "portal": SAVED_FOR}))
+    return saved
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["https://other.example.cn/", "http://partner.example.cn/", "https://partner.example.cn:8443/"],
+    ids=["another-host", "another-scheme", "another-port"],
+)
+def test_a_saved_sign_in_of_another_portal_is_refused_before_any_browser(tmp_path: Path, given: str) -> None:
+    # When a script starts at another portal than the one a sign-in was saved for, then it is refused naming both
+    with pytest.raises(SavedSignInError, match=rf"saved for the portal at {SAVED_FOR}, not {given}: save one for it"):
+        portal_session(given, "u", None, storage_state=saved_for_partner(tmp_path)).__enter__()
+
+
+def test_a_saved_sign_in_is_taken_at_its_portal_whatever_its_path_case_or_default_port(tmp_path: Path) -> None:
+    # The same site (a path, a case, the default port aside): its cookies are that portal's
+    assert (
+        check_saved_user(saved_for_partner(tmp_path), "u", "https://PARTNER.example.cn:443/pc/")["portal"] == SAVED_FOR
+    )
