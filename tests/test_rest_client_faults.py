@@ -185,6 +185,44 @@ def test_an_identity_provider_that_does_not_answer_is_said_so_by_the_suite_s_tok
         tokens.new_access_token()
 
 
+@pytest.mark.parametrize(
+    ("refresh_token", "asked"), [("r", "POST {}token"), (None, "GET {}authorize?")], ids=["refreshed", "signed-in"]
+)
+def test_a_gateway_answering_for_a_restarting_identity_provider_is_said_unavailable_not_refused(
+    refresh_token: str | None, asked: str
+) -> None:
+    # Given an identity provider behind a gateway that answers 503 for it (a restart), at every address
+    with serving() as gateway:
+        gateway.answers = [(503, {"Content-Type": "text/plain"}, b"upstream connect error or disconnect/reset")]
+        endpoints = {"token_endpoint": f"{gateway.url}token", "authorization_endpoint": f"{gateway.url}authorize"}
+        tokens = ProviderTokens(
+            gateway.url, "global-admin", "a-password", "JBSWY3DPEHPK3PXP", refresh_token=refresh_token,
+            metadata=endpoints,
+        )  # fmt: skip
+
+        # When the suite's client asks for a token (from its refresh token, else by signing in over HTTP)
+        with pytest.raises(PortalUnavailableError) as unanswered:
+            tokens.new_access_token()
+        tokens.close()
+
+    # Then the provider is said not to answer (the test fails, may be retried), not to refuse (which stops the run)
+    said = str(unanswered.value)
+    assert said.startswith(f"The identity provider did not answer {asked.format(gateway.url)}"), said
+    assert "answered 503, a gateway's answer" in said, said
+    assert len(gateway.requests) == 1, gateway.requests  # nothing else tried: a sign-in would fail the same way
+
+
+def test_an_identity_provider_that_refuses_connections_mid_sign_in_is_said_unavailable() -> None:
+    # Given a provider whose sign-in pages do not answer (a restart), and no refresh token
+    nowhere = {"token_endpoint": "http://127.0.0.1:9/token", "authorization_endpoint": "http://127.0.0.1:9/authorize"}
+    tokens = ProviderTokens("http://127.0.0.1:9/", "global-admin", "a-password", "JBSWY3DPEHPK3PXP", metadata=nowhere)
+
+    # Then its sign-in over HTTP fails as the provider's not answering, naming where, not with requests' own error
+    with pytest.raises(PortalUnavailableError, match=r"The identity provider did not answer GET http://127.0.0.1:9/"):
+        tokens.new_access_token()
+    tokens.close()
+
+
 def test_the_suite_s_client_says_an_answer_of_another_shape_is_not_the_api_s() -> None:
     with serving() as api:
         api.answers = [(200, {"Content-Type": "application/json"}, {"id": "b1", "firstName": "Anne"})]
