@@ -40,6 +40,7 @@ FONT_LANGUAGE = {"FC_LANG": "en"}
 pytest_plugins = [
     "plugins.browser_recovery",
     "plugins.hang_watch",
+    "plugins.portal_outage",
     "plugins.sign_ins",
     "plugins.flaky",
     "plugins.quarantine",

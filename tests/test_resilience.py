@@ -53,6 +53,20 @@ def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: Portal
     assert "Renewed during this run" not in run.output, run.output
 
 
+def test_a_portal_that_restarts_under_a_test_costs_that_attempt_only(portal: PortalProcess, tmp_path: Path) -> None:
+    # Given a run allowed one retry, and a test under which the portal stops for seconds, then comes back
+    run = run_against(portal, "restart_during", tmp_path / "run", "--reruns=1", "--max-flaky=1")
+
+    # Then that test fails saying the portal did not answer, its retry waits for the portal and passes, as do the rest
+    assert run.names("passed") == [
+        "test_1_before_the_restart", "test_2_the_portal_restarts_under_this_test", "test_3_after_the_restart"
+    ], run.output  # fmt: skip
+    assert run.returncode == pytest.ExitCode.OK, run.output
+    flaky = "FLAKY tests/runs/restart_during.py::test_2_the_portal_restarts_under_this_test[chromium] - "
+    assert f"{flaky}pages.errors.PortalUnavailableError: The portal did not answer" in run.output, run.output
+    assert "The portal did not answer during 1 test: each waited until it answered again" in run.output, run.output
+
+
 def test_a_renewal_by_a_test_that_ends_a_session_on_purpose_is_not_said_to_be_the_portal_s(tmp_path: Path) -> None:
     # When a test marked ends_sessions signs a role out, and the workflow renews its sign-in
     run = run_pytest("tests/test_interrupted_edits.py", "-k", "renewed_once_and_the_workflow_goes_on", folder=tmp_path)
@@ -188,7 +202,8 @@ def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: Po
 
 
 def test_a_portal_down_at_the_run_s_first_api_call_fails_that_test_only(portal: PortalProcess, tmp_path: Path) -> None:
-    run = run_against(portal, "api_down_at_first", tmp_path / "run")
+    # No wait for the portal after test 2 (plugins/portal_outage.py): here the next test brings it back, not time
+    run = run_against(portal, "api_down_at_first", tmp_path / "run", "--portal-back-wait=0")
 
     assert run.outcomes == {
         "test_1_the_portal_goes_down": "passed",
