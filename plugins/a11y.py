@@ -23,6 +23,7 @@ from .a11y_scan import WCAG_TAGS, Finding, Scan, scan
 from .deployment import target
 from .evidence import attach, write_atomically
 from .layers import layer_active
+from .page_moved import refuse_if_moved
 from .retries import NotTransient  # a finding fails the same way every time: no retry
 from .shown_paths import shown_path
 
@@ -116,14 +117,18 @@ def how_to_accept(config: pytest.Config) -> str:
 def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Callable[..., Scan | None]:
     """Return ``check(page, screen, locale, viewport=None)``: scan the page, fail on findings the baseline does not
     list. ``viewport`` names the page's viewport (a screen scanned at several): in the failure, the evidence, the
-    summary; the baseline's entries are per screen and language, whatever the viewport."""
+    summary; the baseline's entries are per screen and language, whatever the viewport. A page that moves on its
+    own while it is scanned (or had moved, during an earlier check) fails with ``PageMovedError``: retried, as a
+    session that ended or a redirect may not come again (plugins/page_moved.py)."""
     item, config = request.node, request.config
 
     def check(page: Page, screen: str, locale: str, viewport: str | None = None) -> Scan | None:
         if not layer_active(item, "a11y"):
             return None
         path, updating = compared_with(config), config.getoption("--update-a11y-baseline")
-        found = scan(page, locale)
+        subject = f"Accessibility of screen '{screen}' in {locale}{at_viewport(page, viewport)}"
+        refuse_if_moved(page, subject, "scanned by axe-core")
+        found = scan(page, locale, subject)  # PageMovedError, an AssertionError: the screen's other checks go on
         try:
             known = a11y_baseline.load(path).get(screen, {}).get(locale, []) if path else []
         except a11y_baseline.BaselineError as error:  # changed since the run started: no retry mends it

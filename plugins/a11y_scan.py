@@ -14,6 +14,8 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from .page_moved import moved_since, page_moved
+
 # WCAG 2.0 and 2.1, levels A and AA: axe's tags for them (its best practices are not WCAG).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 LANGUAGE_RULE = "html-lang-is-page-language"
@@ -61,24 +63,59 @@ def target_of(node: dict[str, Any]) -> str:
     return " >>> ".join(part if isinstance(part, str) else " > ".join(part) for part in node["target"])
 
 
-def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
+# Run axe on the document axe was loaded into (its address and timeOrigin, a document's own), and read its language
+# and address in the same call: a page that moved meanwhile has no second document for a later read to mix in.
+RUN = """async ([options, [address, timeOrigin]]) => {
+  const before = location.href;
+  if (before !== address || performance.timeOrigin !== timeOrigin || typeof axe !== 'object') {
+    return {before, results: null};
+  }
+  const results = await axe.run(document, options);
+  return {before, results, after: location.href, lang: document.documentElement.getAttribute('lang') || ''};
+}"""
+LOADED = "() => [typeof window.axe === 'object', [location.href, performance.timeOrigin]]"
+
+
+@dataclass
+class Ran:
+    """What one run of axe on a page's document returned, and that document's address and language."""
+
+    results: dict[str, Any]
+    url: str
+    lang: str
+
+
+def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The page") -> Ran:
     """Run axe-core on the page's document, its frames' too, with the rules tagged ``tags``; return its results.
 
     axe reaches into a frame only where it runs itself (it asks each frame's axe by message): so it is loaded in
     every frame of the page, whatever its origin, first. And since axe 4.3 each copy talks only to frames of its
     own origin unless told otherwise: a frame of another site (a vendor's widget, a sign-in panel) was left out
     silently. Every copy is told to answer and ask any origin (axe's ``<unsafe_all_origins>``).
+
+    ``PageMovedError`` (naming ``subject``) when the page went to another address, or was loaded anew, meanwhile.
     """
-    for frame in page.frames:
-        try:
-            if not frame.evaluate("() => typeof window.axe === 'object'"):
-                frame.evaluate(AXE_SCRIPT)
-            frame.evaluate(ANY_ORIGIN)
-        except PlaywrightError:  # a frame gone meanwhile has nothing to scan
-            if frame == page.main_frame:
-                raise
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
-    return page.evaluate("options => axe.run(document, options)", options)
+    before, shown = page.url, None
+    try:
+        for frame in page.frames:
+            try:
+                loaded, document = frame.evaluate(LOADED)
+                if not loaded:
+                    frame.evaluate(AXE_SCRIPT)
+                frame.evaluate(ANY_ORIGIN)
+                shown = document if frame == page.main_frame else shown
+            except PlaywrightError:  # a frame gone meanwhile has nothing to scan
+                if frame == page.main_frame:
+                    raise
+        options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
+        ran = page.evaluate(RUN, [options, shown])
+    except PlaywrightError as error:
+        if not moved_since(page, shown, before, error):
+            raise
+        raise page_moved(page, subject, "scanned by axe-core", before) from None
+    if ran["results"] is None or not ran["before"] == ran["after"] == before:
+        raise page_moved(page, subject, "scanned by axe-core", before)
+    return Ran(ran["results"], before, ran["lang"])
 
 
 def subtags(tag: str) -> tuple[str, str | None, str | None]:
@@ -108,9 +145,9 @@ def names_language(declared: str, locale: str) -> bool:
     return not (script and implied and script != implied)  # zh-Hant is not what a zh-CN screen shows
 
 
-def language_findings(page: Page, locale: str) -> list[Finding]:
-    """Return a finding when ``<html lang>`` does not name ``locale``'s language (and region, when both name one)."""
-    declared = page.evaluate("() => document.documentElement.getAttribute('lang')") or ""
+def language_findings(declared: str, locale: str) -> list[Finding]:
+    """Return a finding when ``<html lang>`` (``declared``) does not name ``locale``'s language (and region, when
+    both name one)."""
     if names_language(declared, locale):
         return []
     summary = f"Expected <html lang> to name {locale} (the language this screen is shown in), found {declared!r}"
@@ -122,9 +159,13 @@ def language_findings(page: Page, locale: str) -> list[Finding]:
     ]  # fmt: skip
 
 
-def scan(page: Page, locale: str | None = None) -> Scan:
-    """Scan the page as it is now with WCAG 2.0/2.1 A and AA rules (and its language, when ``locale`` is given)."""
-    results = run_axe(page)
+def scan(page: Page, locale: str | None = None, subject: str = "The page") -> Scan:
+    """Scan the page as it is now with WCAG 2.0/2.1 A and AA rules (and its language, when ``locale`` is given).
+
+    ``PageMovedError`` (naming ``subject``) when the page moved while it was scanned: nothing it found is judged.
+    """
+    ran = run_axe(page, subject=subject)
+    results = ran.results
     findings = [
         Finding(
             rule["id"], target_of(node), node.get("impact") or rule.get("impact") or "unknown", rule["help"],
@@ -134,10 +175,10 @@ def scan(page: Page, locale: str | None = None) -> Scan:
         for node in rule["nodes"]
     ]  # fmt: skip
     if locale is not None:
-        findings += language_findings(page, locale)
+        findings += language_findings(ran.lang, locale)
     rules = sum(len(results.get(kind, [])) for kind in ("violations", "passes", "incomplete", "inapplicable"))
     return Scan(
-        results["url"],
+        ran.url,
         results["testEngine"]["version"],
         rules,
         findings,
