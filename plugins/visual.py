@@ -26,6 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
+from .page_moved import moved_since, page_moved, refuse_if_moved
 from .retries import NotTransient
 from .shown_paths import shown_path
 from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings
@@ -37,6 +38,9 @@ PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
 DEFAULT_FOLDER = "tests/baselines/visual"
 SETTINGS = pytest.StashKey[Settings]()
 READ_MASKS: set[str] = set()  # --snapshot-mask selectors Playwright read once: not asked again
+# The document shown (its address and timeOrigin, a document's own) and its device scale: a page moved or loaded
+# anew while its screenshot was taken is told by the first two.
+DOCUMENT = "() => [[location.href, performance.timeOrigin], window.devicePixelRatio]"
 MASKED = pytest.StashKey[set[str]]()  # the --snapshot-mask selectors that found something in a test's screenshots
 
 
@@ -146,23 +150,39 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
                 f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.' (no '..'); got {name!r}"
             )
         page = target if isinstance(target, Page) else target.page
-        baselines.scale = page.evaluate("() => window.devicePixelRatio")
-        masks = [*mask, *given_masks(page, baselines.settings.masks)]
-        note_masked(item, page, baselines.settings.masks)
-        options: dict[str, Any] = dict(
-            animations=animations, caret=caret, scale=scale, mask=masks, mask_color=mask_color,
-            omit_background=omit_background, timeout=timeout, **({"style": style} if style else {}),
-        )  # fmt: skip
-        if isinstance(target, Page):  # a locator's screenshot is its own box
-            options.update(full_page=full_page, **({"clip": clip} if clip else {}))
-        per_pixel = baselines.settings.threshold if threshold is None else threshold
-        allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
-        mode = baselines.settings.mode
-        baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
+        subject = f"Screenshot '{name}'"
+        refuse_if_moved(page, subject, "photographed")
+        before, document = page.url, None
         try:
-            shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
-        except UnstableError as error:
-            baselines.unstable(name, error, allowance)
+            document, baselines.scale = page.evaluate(DOCUMENT)
+            masks = [*mask, *given_masks(page, baselines.settings.masks)]
+            note_masked(item, page, baselines.settings.masks)
+            options: dict[str, Any] = dict(
+                animations=animations, caret=caret, scale=scale, mask=masks, mask_color=mask_color,
+                omit_background=omit_background, timeout=timeout, **({"style": style} if style else {}),
+            )  # fmt: skip
+            if isinstance(target, Page):  # a locator's screenshot is its own box
+                options.update(full_page=full_page, **({"clip": clip} if clip else {}))
+            per_pixel = baselines.settings.threshold if threshold is None else threshold
+            allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
+            baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
+            unstable: UnstableError | None = None
+            try:
+                shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
+            except UnstableError as error:
+                unstable = error
+            still = document[0] == before and page.evaluate(DOCUMENT)[0] == document
+        except PlaywrightError as error:  # a screenshot of a document replaced meanwhile fails, or waits out its time
+            if not moved_since(page, document, before, error):
+                raise
+            still = False
+        if not still:  # a picture of where it went, or of nothing: neither is compared, nor written as a baseline
+            moved = page_moved(page, subject, "photographed", before)
+            baselines.record(name, "moved", address=moved.after)
+            raise moved
+        if unstable is not None:
+            baselines.unstable(name, unstable, allowance)
+        mode = baselines.settings.mode
         browser = page.context.browser
         made_with = f"{browser_name} {browser.version}" if browser else browser_name
         if shot.matched_baseline and expected is not None:
@@ -221,7 +241,7 @@ class Summary:
         for result in self.results:
             counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
         settings = self.config.stash[SETTINGS]
-        bad = bool({"differs", "missing", "unstable", "unreadable"} & set(counts))
+        bad = bool({"differs", "missing", "unstable", "unreadable", "moved"} & set(counts))
         failed = settings.mode == "missing" and "written" in counts  # a new baseline fails its test until looked at
         exact = sum(1 for result in self.results if result.get("exact"))
         said = [f"{count} {outcome}" + (f" ({exact} pixel for pixel)" if outcome == "matched" else "")
@@ -244,5 +264,5 @@ class Summary:
             if result["outcome"] == "differs":
                 terminalreporter.write_line(f"  differs: {result['name']}: {result['pixels']} pixels, {result['diff']}")
             elif result["outcome"] != "matched":
-                where = result.get("baseline") or result.get("diff")
+                where = result.get("baseline") or result.get("diff") or f"went to {result.get('address')}"
                 terminalreporter.write_line(f"  {result['outcome']}: {result['name']} ({where})")

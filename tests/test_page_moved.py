@@ -1,10 +1,10 @@
-"""A page that moves on its own while it is scanned (plugins/page_moved.py): a failure that says so.
+"""A page that moves on its own while it is scanned or photographed (plugins/page_moved.py): a failure that says so.
 
 Each move is the page's own, made at a known point: a frame of the page takes axe-core's request to scan it
-(its ``axe.start`` message) as the moment to send the page elsewhere, or to load it anew. The pages are served
-by the test's own routes, and every page a move ends on loads nothing more: no request is left for a route to
-answer once the test is over (a page closed while its frame's request waited on a route left the trace's end
-waiting until the browser was ended).
+(its ``axe.start`` message) as the moment to send the page elsewhere, or to load it anew; a page takes the
+style Playwright adds for a screenshot as its moment. The pages are served by the test's own routes, and every
+page a move ends on loads nothing more: no request is left for a route to answer once the test is over (a page
+closed while its frame's request waited on a route left the trace's end waiting until the browser was ended).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from playwright.sync_api import Page, Route
 
 from plugins.a11y import SCANS
 from plugins.page_moved import PageMovedError
+from plugins.visual import SETTINGS
+from plugins.visual_baselines import RESULTS
 
 pytestmark = pytest.mark.tooling
 
@@ -62,9 +64,21 @@ def check_here(
     request.node.stash[SCANS] = []
 
 
+@pytest.fixture
+def expect_here(
+    expect_screenshot: Check, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Check]:
+    """``expect_screenshot`` with baselines in a folder of the test's own (none yet), left out of the summary."""
+    settings = request.config.stash[SETTINGS]
+    own = type(settings)("none", tmp_path / "baselines", settings.platform, ("--snapshot-dir", str(tmp_path)), ())
+    monkeypatch.setitem(request.config.stash, SETTINGS, own)  # type: ignore[arg-type]
+    yield expect_screenshot
+    request.node.stash[RESULTS] = []
+
+
 @pytest.mark.parametrize("move", MOVES)
 def test_a_page_that_moves_during_its_scan_fails_naming_the_screen_and_both_addresses(
-    move: str, page: Page, check_here: Check, request: pytest.FixtureRequest
+    move: str, page: Page, check_here: Check, expect_screenshot: Check, request: pytest.FixtureRequest
 ) -> None:
     # Given an account screen whose frame moves the page once axe asks it to scan (loaded anew, it has no frame)
     script, went_to = MOVES[move]
@@ -88,10 +102,13 @@ def test_a_page_that_moves_during_its_scan_fails_naming_the_screen_and_both_addr
     # and, as long as the page stays where it went, its next checks say so rather than judge that page as the screen
     with pytest.raises(PageMovedError) as again:
         check_here(page, "account", "en-US")
-    assert (
-        f"the page had moved on its own before it was scanned by axe-core, from {ACCOUNT} to {went_to} (found when it "
-        "was scanned by axe-core: Accessibility of screen 'account' in en-US), and is still there" in str(again.value)
-    )
+    with pytest.raises(PageMovedError) as photographed:
+        expect_screenshot(page, "account-en-US")
+    for later, doing in ((again, "scanned by axe-core"), (photographed, "photographed")):
+        assert (
+            f"the page had moved on its own before it was {doing}, from {ACCOUNT} to {went_to} (found when it was "
+            "scanned by axe-core: Accessibility of screen 'account' in en-US), and is still there" in str(later.value)
+        )
 
 
 def test_a_page_the_test_takes_elsewhere_after_a_move_is_checked_again(page: Page, check_here: Check) -> None:
@@ -105,3 +122,30 @@ def test_a_page_the_test_takes_elsewhere_after_a_move_is_checked_again(page: Pag
     page.goto(f"{SITE}/profile")
 
     assert check_here(page, "profile", "fr-FR") is not None, "a screen of its own, scanned"
+
+
+def test_a_page_that_moves_while_photographed_fails_naming_both_addresses_and_writes_nothing(
+    page: Page, expect_here: Check, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # Given a page that never holds still (a clock), and leaves for sign-in once its screenshot is being taken
+    ticking = (
+        HEAD.format(lang="en-US", title="Account")
+        + """<p id="clock"></p></main><script>
+      setInterval(() => { clock.textContent = performance.now(); }, 30);
+      const leave = new MutationObserver(() => { leave.disconnect(); location.assign("/sign-in"); });
+      leave.observe(document.documentElement, {childList: true});
+    </script></body></html>"""
+    )
+    serve(page, {ACCOUNT: [ticking], SIGN_IN: [SIGN_IN_PAGE]})
+    page.goto(ACCOUNT)
+
+    # When it is photographed (Playwright adds the given style to the page), then the failure says where it went
+    with pytest.raises(PageMovedError) as moved:
+        expect_here(page, "account-en-US", style="#clock { color: black }")
+
+    assert str(moved.value).startswith(
+        f"Screenshot 'account-en-US': the page moved while it was photographed, from {ACCOUNT} to {SIGN_IN}; "
+        "nothing was judged."
+    ), moved.value
+    assert not list(tmp_path.rglob("*.png")), "no picture of the sign-in page is kept as the account's"
+    assert request.node.stash[RESULTS] == [{"name": "account-en-US", "outcome": "moved", "address": SIGN_IN}]
