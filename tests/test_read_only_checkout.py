@@ -17,7 +17,7 @@ def test_a_cache_folder_that_cannot_be_written_leaves_a_passing_run_green_with_i
     # Given a cache that cannot be made (as .pytest_cache in a read-only checkout): a file where its folder would be
     (tmp_path / "a-file").touch()
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
-    command = [sys.executable, "-m", "pytest", "tests/test_library.py", "-k", "a_base_url_without_http",
+    command = [sys.executable, "-m", "pytest", "tests/test_base_url.py", "-k", "a_base_url_without_http",
                "-o", f"cache_dir={tmp_path / 'a-file' / 'cache'}", f"--junitxml={tmp_path / 'junit.xml'}",
                f"--html={tmp_path / 'report.html'}", f"--output={tmp_path / 'test-results'}"]  # fmt: skip
 
