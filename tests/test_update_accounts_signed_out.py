@@ -26,8 +26,8 @@ CITIES = ["Lyon", "Nantes", "Lille", "Nice"]
 
 def signed_out_after_first_submit(first: Customer, user: User, typed: list[str]) -> Callable[[BrowserContext], None]:
     """Return a context setup where every session (the portal's and the provider's) ends once the first customer's
-    Submit went through, and the provider refuses the password from then on (as when it was changed meanwhile);
-    each password sent after that is recorded in ``typed``."""
+    Submit went through and its answer came, and the provider refuses the password from then on (as when it was
+    changed meanwhile); each password sent after that is recorded in ``typed``."""
 
     def setup(context: BrowserContext) -> None:
         def refuse_password(route: Route) -> None:
@@ -39,7 +39,10 @@ def signed_out_after_first_submit(first: Customer, user: User, typed: list[str])
             route.continue_(post_data=body.replace(user.password, user.password + "-old"))
 
         def ended(request: Request) -> None:
-            if request.method == "POST" and f"/customers/{first.id}/account/edit" in request.url:
+            # Once the page the saved form led to has come (the redirect after the POST): ended sooner, that page's
+            # request would meet sign-in, and the first row would be the one the session ended at.
+            posted = request.redirected_from
+            if posted is not None and posted.method == "POST" and f"/customers/{first.id}/account/edit" in posted.url:
                 context.clear_cookies()
                 context.route(re.compile(".*"), refuse_password)
 
