@@ -11,6 +11,7 @@ fail every test left. The run's summary says how many tests met an outage, and h
 
 from __future__ import annotations
 
+import http.client
 import logging
 import ssl
 import threading
@@ -74,7 +75,7 @@ def answers(address: str) -> bool:
     except urllib.error.HTTPError as error:
         error.close()
         return error.code < 500
-    except (OSError, ValueError):  # refused, reset, timed out; an answer cut short
+    except (OSError, ValueError, http.client.HTTPException):  # refused, reset, timed out; cut short or no HTTP
         return False
 
 

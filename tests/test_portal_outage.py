@@ -4,6 +4,10 @@ as answering again."""
 from __future__ import annotations
 
 import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,8 +28,36 @@ class Dashboard(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def not_http() -> Iterator[int]:
+    """Listen on 127.0.0.1 and answer every connection with a line that is no HTTP (a port given to another
+    service while the portal restarts); yield its port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # closed: done
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
 def test_a_portal_over_https_whose_certificate_python_does_not_trust_answers(tmp_path: Path) -> None:
     # Given a portal over HTTPS of an internal CA (the browser told to take it with --ignore-https-errors)
     with served(self_signed(tmp_path), Dashboard) as port:
         # Then it answers: whom to trust is the browser's and the API client's to judge, not the wait's
         assert answers(f"https://127.0.0.1:{port}/") is True
+
+
+def test_a_server_that_answers_no_http_is_no_portal_back(tmp_path: Path) -> None:
+    with not_http() as port:
+        assert answers(f"http://127.0.0.1:{port}/") is False
