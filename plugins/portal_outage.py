@@ -115,7 +115,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     del item.stash[GONE]
     addresses, longest = addresses_of(item), float(item.config.getoption("--portal-back-wait"))
-    if not addresses or not longest:
+    if not addresses or not longest or item.session.shouldstop:  # stopping: a retry left runs, waits no more
         return report
     waited = wait_until_answering(addresses, longest)
     if waited is None:

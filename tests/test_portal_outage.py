@@ -1,5 +1,5 @@
 """After a test failed on a portal that did not answer, the run waits for it (plugins/portal_outage.py): what counts
-as answering again."""
+as answering again, and what a run whose portal never comes back does."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from suite_run import run_pytest
 from test_base_url import self_signed, served
 
 from plugins.portal_outage import answers
@@ -61,3 +62,14 @@ def test_a_portal_over_https_whose_certificate_python_does_not_trust_answers(tmp
 def test_a_server_that_answers_no_http_is_no_portal_back(tmp_path: Path) -> None:
     with not_http() as port:
         assert answers(f"http://127.0.0.1:{port}/") is False
+
+
+def test_a_portal_gone_for_good_is_waited_for_once_not_again_at_each_retry(tmp_path: Path) -> None:
+    # Given a run allowed two retries, whose test fails on a portal that never answers again
+    run = run_pytest("tests/runs/portal_gone.py", "--reruns=2", "--portal-back-wait=1", folder=tmp_path / "run")
+
+    # Then the run waits for it once, then stops: its retries do not wait the same time again
+    said = "The portal did not answer during 1 test: 1 s waited in all, and at last it did not answer again"
+    assert said in run.output, run.output
+    assert run.output.count("did not answer for 1 s after") == 1, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output

@@ -1,0 +1,23 @@
+"""Run by tests/test_portal_outage.py: a test whose portal stops answering, and never answers again."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from pages import PortalUnavailableError
+
+pytestmark = pytest.mark.tooling  # its portal is an address nothing listens at
+
+
+@pytest.fixture
+def base_url() -> str:
+    """An address of this machine that refuses every connection: the portal gone for good."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{unused.getsockname()[1]}/"
+
+
+def test_the_portal_stops_answering(base_url: str) -> None:
+    raise PortalUnavailableError(f"The portal did not answer at {base_url}")
