@@ -96,9 +96,17 @@ def wait_until_answering(addresses: list[str], longest: float) -> float | None:
 
 
 def addresses_of(item: pytest.Item) -> list[str]:
-    """Return the portal's address (the bundled one's, when no ``--base-url``) and the REST API's, if elsewhere."""
+    """Return the portal's address (the bundled one's, when no ``--base-url``) and the REST API's, if elsewhere.
+
+    A ``--base-url`` a browser on a Playwright server (``--ws-endpoint``) opens is that machine's to reach, maybe
+    not this one's (as the run's start check, in conftest.py, knows): it is not looked at from here. The REST API
+    is asked from here, whoever runs the browser; the bundled portal runs here.
+    """
     config = item.config
-    base_url = getattr(item, "funcargs", {}).get("base_url") or config.getoption("base_url", None)
+    given = config.getoption("base_url", None) or config.getini("base_url")
+    base_url = getattr(item, "funcargs", {}).get("base_url") or given
+    if given and config.getoption("--ws-endpoint", None):
+        base_url = None
     api_url = config.getoption("--api-url", None)
     return [address for address in dict.fromkeys([base_url, api_url]) if address]
 

@@ -9,12 +9,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from suite_run import run_pytest
 from test_base_url import self_signed, served
 
-from plugins.portal_outage import answers
+from plugins.portal_outage import addresses_of, answers
 
 pytestmark = pytest.mark.tooling  # the plugin against servers of its own: no portal
 
@@ -73,3 +74,14 @@ def test_a_portal_gone_for_good_is_waited_for_once_not_again_at_each_retry(tmp_p
     assert said in run.output, run.output
     assert run.output.count("did not answer for 1 s after") == 1, run.output
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+
+
+def test_a_portal_only_a_remote_browser_reaches_is_not_looked_at_from_here_its_api_is() -> None:
+    # Given a run whose browser runs on a Playwright server (--ws-endpoint), at a portal that machine reaches
+    options = {"base_url": "http://portal:8000/", "--api-url": "http://127.0.0.1:8001/api/",
+               "--ws-endpoint": "ws://playwright:3000/"}  # fmt: skip
+    config = SimpleNamespace(getoption=lambda name, default=None: options.get(name, default), getini=lambda name: "")
+    item = SimpleNamespace(config=config, funcargs={"base_url": "http://portal:8000/"})
+
+    # Then the wait looks from here only at what is asked from here: the REST API, not the browser's portal
+    assert addresses_of(item) == ["http://127.0.0.1:8001/api/"]  # type: ignore[arg-type]
