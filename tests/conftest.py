@@ -27,6 +27,7 @@ from flows.trace_secrets import Secret, keep_out_of_traces
 from pages import AccountEditPage, UntrustedCertificateError
 from pages.addresses import ADDRESSES_VARIABLE, screen_addresses, use_screen_addresses
 from pages.watch import watch
+from plugins.a11y import SCANS
 from plugins.browser_recovery import tolerate_death
 from plugins.made_once import MadeOnce
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
@@ -377,3 +378,16 @@ def edit_form_address(page_as: Callable[..., Page]) -> Callable[[str], str]:
 def admin_page(page_as: Callable[..., Page]) -> Iterator[Page]:
     """A page signed in as the global admin."""
     yield page_as("global-admin")
+
+
+@pytest.fixture
+def check_here(
+    check_accessibility: Callable[..., object],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., object]]:
+    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary."""
+    monkeypatch.setattr(request.config.option, "a11y_baseline", str(tmp_path / "a11y.json"))
+    yield check_accessibility
+    request.node.stash[SCANS] = []

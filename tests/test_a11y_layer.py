@@ -7,7 +7,7 @@ what these tests provoke on purpose stays out of the run's summary.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,16 +27,6 @@ GREY_ON_WHITE = """<html lang="{lang}"><head><title>Account</title></head><body>
   <h1>Account</h1><p style="color:#bbb">Bill-to info</p><a href="#edit">Edit</a></main></body></html>"""
 CLEAN = GREY_ON_WHITE.replace("color:#bbb", "color:#333")
 Check = Callable[..., object]
-
-
-@pytest.fixture
-def check_here(
-    check_accessibility: Check, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Check]:
-    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary."""
-    monkeypatch.setattr(request.config.option, "a11y_baseline", str(tmp_path / "a11y.json"))
-    yield check_accessibility
-    request.node.stash[SCANS] = []
 
 
 def test_a_new_finding_says_the_rule_impact_elements_and_help_link(page: Page, check_here: Check) -> None:

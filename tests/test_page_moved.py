@@ -55,16 +55,6 @@ def serve(page: Page, pages: dict[str, list[str]]) -> None:
 
 
 @pytest.fixture
-def check_here(
-    check_accessibility: Check, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Check]:
-    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary."""
-    monkeypatch.setattr(request.config.option, "a11y_baseline", str(tmp_path / "a11y.json"))
-    yield check_accessibility
-    request.node.stash[SCANS] = []
-
-
-@pytest.fixture
 def expect_here(
     expect_screenshot: Check, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Check]:
