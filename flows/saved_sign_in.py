@@ -30,6 +30,7 @@ from pages import SignInError
 
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
+from .rest_http import site_of
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
@@ -141,17 +142,6 @@ def check_saved_user(path: str | Path, user: str, base_url: str | None = None) -
             f"(python -m flows save-sign-in --base-url {base_url} --user {user})"
         )
     return state
-
-
-def site_of(url: str) -> tuple[str, str, int | None]:
-    """Return the scheme, host and port of ``url``, as a browser keeps cookies apart (the default port named)."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # not a port: no site to compare
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
 def restore_session_storage(context: BrowserContext, path: str | Path) -> None:
