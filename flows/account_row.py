@@ -28,7 +28,6 @@ from pages import (
     EditConflictError,
     NotAllowedError,
     PageCrashedError,
-    PageError,
     PortalError,
     PortalUnavailableError,
     SignedOutError,
@@ -36,11 +35,10 @@ from pages import (
     SignInInterruptedError,
     SignInStalledError,
     ThrottledError,
-    UnknownPageError,
     ValidationError,
 )
 from pages.addresses import screen_addresses
-from pages.errors import GATEWAY_DOWN
+from pages.errors import portal_silent
 from pages.renewal import renewal_for
 
 from . import rest
@@ -73,11 +71,8 @@ def portal_gone(error: Exception) -> bool:
     A Submit left without an answer is one too: the retry that follows re-checks the form, so what the
     unanswered Submit saved is not submitted again. So is a page that crashed: the wait opens another.
     """
-    if isinstance(error, PortalUnavailableError) or (isinstance(error, UnknownPageError) and error.unanswered):
-        return True
-    if isinstance(error, PageCrashedError):  # the page, not the portal: the wait for it opens another page
-        return True
-    return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
+    # A crashed page is the page's, not the portal's: the wait for the portal opens another page all the same.
+    return portal_silent(error) or isinstance(error, PageCrashedError)
 
 
 def signed_out_for_good(page: Page, error: SignedOutError) -> bool:

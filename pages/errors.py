@@ -316,6 +316,14 @@ class ValidationError(PortalError):
         self.field_errors = dict(field_errors)
 
 
+def portal_silent(error: BaseException) -> bool:
+    """Whether ``error`` says the portal as a whole did not answer: nothing answered, a Submit was left without an
+    answer, or a gateway's 502-504 stood in its place (not a throttle: that is the portal's own answer)."""
+    if isinstance(error, PortalUnavailableError) or (isinstance(error, UnknownPageError) and error.unanswered):
+        return True
+    return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Return the seconds a ``Retry-After`` header asks to wait (seconds, or an HTTP date); None if unreadable."""
     value = (value or "").strip()

@@ -22,13 +22,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from pages import PageError, PortalUnavailableError, SignInInterruptedError, ThrottledError, UnknownPageError
-from pages.errors import GATEWAY_DOWN
+from flows.rest import FIRST_LOOK_S, LONGEST_LOOK_S  # the library's looks at a portal restarting
+from pages import SignInInterruptedError
+from pages.errors import GATEWAY_DOWN, portal_silent
 from plugins.option_values import number_between
 
 log = logging.getLogger("suite")
 BACK_WAIT_S = 120.0  # the longest a run waits for a portal that stopped answering
-FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 LOOK_TIMEOUT_S = 5.0  # one look: a portal that holds the request is still gone
 OUTAGE_PROPERTY = "suite_portal_outage"  # carried on reports from xdist workers to the controller
 GONE = pytest.StashKey[bool]()  # the attempt failed on a portal that did not answer: waited for after its teardown
@@ -50,11 +50,7 @@ def portal_gone(error: BaseException | None) -> bool:
     """Tell whether ``error`` (or what caused it) says the portal as a whole did not answer: not the test's doing."""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, PortalUnavailableError) or (isinstance(error, UnknownPageError) and error.unanswered):
-            return True
-        if isinstance(error, SignInInterruptedError) and error.status in GATEWAY_DOWN:
-            return True
-        if isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN:
+        if portal_silent(error) or (isinstance(error, SignInInterruptedError) and error.status in GATEWAY_DOWN):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
