@@ -22,8 +22,9 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-# What Playwright says of a call whose document was replaced (or whose frame went) while it ran.
-NAVIGATED = ("Execution context was destroyed", "navigat", "Frame was detached", "frame was detached")
+from pages.list_quiet import page_replaced
+
+FRAME_GONE = ("Frame was detached", "frame was detached")  # what Playwright says of a call whose frame went
 READ_DOCUMENT_MS = 5000  # reading where a moved page went waits for its new document, this long at most
 DOCUMENT = "() => [location.href, performance.timeOrigin]"  # a page's document: its address and its own timeOrigin
 ADVICE = (
@@ -52,8 +53,9 @@ class PageMovedError(AssertionError):
 
 
 def navigated(error: PlaywrightError) -> bool:
-    """Tell whether Playwright's ``error`` says the document (or a frame) went away during the call."""
-    return any(words in str(error) for words in NAVIGATED)
+    """Tell whether Playwright's ``error`` says the document (``page_replaced``'s words), or a frame, went away
+    during the call."""
+    return page_replaced(error) or any(words in str(error) for words in FRAME_GONE)
 
 
 def document_of(page: Page) -> list[Any] | None:
