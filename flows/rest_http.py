@@ -148,7 +148,13 @@ def redirected_elsewhere(error: urllib.error.HTTPError, where: str) -> str | Non
 def gateway_answered(error: urllib.error.HTTPError) -> bool:
     """Whether a gateway answered for the API (502, 504, or 503 without ``Retry-After``): the API behind it did not.
     A 503 saying when to come back is the API's own throttle."""
-    return error.code in GATEWAY_DOWN and not (error.code == 503 and (error.headers.get("Retry-After") or "").strip())
+    return gateway_status(error.code, error.headers.get("Retry-After"))
+
+
+def gateway_status(status: int, retry_after: str | None) -> bool:
+    """Whether an answer of ``status`` with ``retry_after`` (its ``Retry-After``) is a gateway's for a server behind
+    it that did not answer: 502, 504, or 503 not saying when to come back (the server's own throttle does)."""
+    return status in GATEWAY_DOWN and not (status == 503 and (retry_after or "").strip())
 
 
 def read_within(response: http.client.HTTPResponse, seconds: float) -> bytes:
