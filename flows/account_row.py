@@ -229,7 +229,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             outcome.outcome, outcome.messages = NOT_ALLOWED, [*outcome.messages, str(error)]
         except CustomerNotFoundError as error:
             outcome.outcome, outcome.messages = NOT_FOUND, [*outcome.messages, str(error)]
-        except SignedOutError as error:  # Submit saved nothing; the next screen signs in again, once
+        except SignedOutError as error:  # the next screen signs in again, once; Submit may have saved before
             if signed_out_for_good(page, error):  # every row left would meet it: the run stops
                 said = str(error).splitlines()[0].rstrip(".")
                 raise SignedOutError(
@@ -239,6 +239,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
                 ) from error
             if not signed_in_again:  # said as a retry is: what follows is the second try's outcome
                 outcome.messages.append(f"signed in again after: {str(error).splitlines()[0]}")
+                task = again(task, journal)  # a save that came before the sign-in is this row's, not found held
                 continue
             outcome.outcome, outcome.messages = FAILED, [*outcome.messages, str(error)]
         except (PortalError, PlaywrightError) as error:

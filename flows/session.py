@@ -93,7 +93,8 @@ def portal_session(
     A long script outlives its sign-in (sessions expire, portals restart): with ``renew_sign_in``
     (the default) and a password, a screen that finds sign-in signs in again with the same
     credentials, once, and goes on; a Submit never does, it raises ``SignedOutError`` saying
-    nothing was saved.
+    nothing was saved (or, when the session ended after the portal took the form, that whether it
+    was saved is not known).
 
     ``ignore_https_errors`` lets the browser take a certificate it does not trust (a test deployment's, of an
     internal CA); without it, such a portal raises ``UntrustedCertificateError`` at its first page.

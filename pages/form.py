@@ -256,6 +256,13 @@ class FormPage(FormFields):
                 f"field: whether anything was saved is not known"
             ) from error
         except SignedOutError:
+            taken = watched.taken_before_sign_in()
+            if taken:  # a retry would believe "nothing was saved": it may have been
+                raise SignedOutError(
+                    f"The session ended after Submit at {watched.url} reached the portal ({taken}), which then asked "
+                    f"to sign in again at {address_of(self.page.url)}: whether the changes were saved is not known. "
+                    "Sign in again and read the account before submitting them again."
+                ) from None
             raise SignedOutError(
                 f"The session ended before Submit reached the portal, which asks to sign in again at "
                 f"{address_of(self.page.url)}: nothing was saved. Sign in and submit the changes again."

@@ -39,6 +39,7 @@ from .errors import (
     PortalUnavailableError,
     ThrottledError,
     UnknownPageError,
+    address_of,
     never_reached,
     no_answer,
     retry_after_seconds,
@@ -161,6 +162,21 @@ class SubmitAnswer:
         paged = answer is not None and not 300 <= answer.status < 400 and last not in self.ended
         self.new_page_only = paged and self.failed() is None
         return self.new_page_only
+
+    def taken_before_sign_in(self) -> str:
+        """Say how the portal took the form before it asked to sign in ("it sent the browser on to
+        https://…/account", "it answered HTTP 200"): the session ended after the form reached it, which may have
+        saved it. "" when its answer to the form was the sign-in itself (nothing saved): a redirect to another site
+        (the identity provider) or to one of its own addresses that names the form's, to come back to it."""
+        posted = self.posted_carrier()
+        if posted is None:  # sent in place: a 2xx answer is the portal's, whatever the page did next
+            return f"it answered HTTP {self.status}" if 200 <= self.status < 300 else ""
+        after = posted.redirected_to
+        if after is None or site(after.url) != site(self.url):
+            return ""
+        if urlsplit(self.url).path in unquote(urlsplit(after.url).query):  # a sign-in's way back to the form
+            return ""
+        return f"it sent the browser on to {address_of(after.url)}"
 
     @staticmethod
     def messages_in(root: Locator) -> Locator:

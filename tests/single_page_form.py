@@ -108,6 +108,7 @@ form.addEventListener("submit", async (event) => {{
     for (let tries = 0; response.status >= 500 && tries < BEHAVIOUR.retriesOn5xx; tries++) response = await send();
     const failed = {{alert: "Something went wrong. Try again later."}};
     answer = response.ok || BEHAVIOUR.trustsBody ? await response.json() : failed;
+    if (BEHAVIOUR.signInAfter) return location.assign("/sign-in");  // its next call found the session ended
   }} catch {{
     problem.textContent = "Something went wrong. Try again later.";
     return;
@@ -148,6 +149,7 @@ form.addEventListener("submit", async (event) => {{
 }});
 </script></body></html>"""
 API = PORTAL + "api/billing"
+SIGN_IN = '<!doctype html><html lang="en"><title>Sign in</title><main><h1>Partner Center</h1><button>Sign in</button>'
 
 
 def form_page(alert: str, behaviour: dict[str, object]) -> str:
@@ -193,9 +195,10 @@ def serve(
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
     to confirm in a dialog (True: an ARIA alertdialog; "native": a modal <dialog>; "browser": ``confirm()``;
     "prompt": an optional ``prompt()``, the form sent whatever its answer);
-    ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as
-    typing begins); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry
-    is blocked, or answered ``telemetry_status``; ``hang``: the portal never answers the form's request;
+    ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
+    ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
+    the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;
+    ``hang``: the portal never answers the form's request;
     ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
     """
@@ -206,6 +209,8 @@ def serve(
         request = route.request
         if request.url == PORTAL + "account/edit":
             route.fulfill(content_type="text/html; charset=utf-8", body=form_page(alert, behaviour))
+        elif request.url == PORTAL + "sign-in":
+            route.fulfill(content_type="text/html", body=SIGN_IN)
         elif request.url == PORTAL + "telemetry" and telemetry_status:
             route.fulfill(status=telemetry_status, body="")
         elif request.url == PORTAL + "telemetry":

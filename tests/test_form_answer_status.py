@@ -241,3 +241,23 @@ def test_a_change_the_page_sends_again_and_again_to_a_failing_portal_leaves_what
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
 
     assert len(posted) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [(200, "whether the changes were saved is not known"), (401, "nothing was saved")],
+    ids=["saved-then-signed-out", "refused-signed-out"],
+)
+def test_sign_in_after_submit_in_place_says_whether_the_portal_took_the_form(
+    page: Page, status: int, said: str
+) -> None:
+    # Given a portal that answers the form's request with this status, then goes to its sign-in (its next call found
+    # the session ended)
+    posted = serve(page, saves, status=status, signInAfter=True)
+
+    with pytest.raises(SignedOutError) as error:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    # Then a save its API answered is not said to be "nothing saved", which a retry would believe
+    assert said in str(error.value), str(error.value)
+    assert len(posted) == 1

@@ -251,3 +251,26 @@ def test_a_crash_shows_the_500_page_and_the_screen_raises_at_once(admin_page: Pa
 
     assert error.value.status == 500
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("500 Something went wrong")
+
+
+def test_a_session_that_ends_after_submit_was_saved_says_whether_it_saved_is_not_known(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a Submit the portal saves, whose next page finds the session ended (the browser's cookies gone meanwhile)
+    customer = customers.create("FR")
+
+    def saved_then_signed_out(route: Route) -> None:
+        saved = route.fetch(max_redirects=0)  # the portal saves it, and sends the browser on to its next page
+        admin_page.context.clear_cookies()
+        route.fulfill(response=saved)
+
+    answer_submit_with(admin_page, saved_then_signed_out)
+    form = edit_account(admin_page, customer.companyName)
+
+    with pytest.raises(SignedOutError) as error:
+        submit_changes(form, {"city": "Lille", "postalCode": "59000"})
+
+    # Then the script is not told that nothing was saved, which a retry would believe: it was
+    said = str(error.value)
+    assert "nothing was saved" not in said and "whether the changes were saved is not known" in said, said
+    assert api.billing_profile(customer.id).city == "Lille", "the portal saved it: only its next page was signed out"
