@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,8 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
         report.user_properties.append(("playwright_trace", shown_path(config, str(absolute))))  # as screenshots
         if html is not None and html_path:
             html_dir = Path(config.invocation_params.dir, os.path.expandvars(html_path)).parent
-            link = Path(os.path.relpath(absolute, html_dir)).as_posix()
+            # Escaped as pytest-playwright's links: a folder's "#" or "%" would end the address or misread it
+            link = urllib.parse.quote(Path(os.path.relpath(absolute, html_dir)).as_posix())
             name = "Trace (retry)" if attempt(item) > 1 else "Trace"
             report.extras = [*getattr(report, "extras", []), html.extras.url(link, name=name)]
     item.stash[RETRY_TRACES] = []

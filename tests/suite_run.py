@@ -47,8 +47,15 @@ def read_junit(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     return outcomes, messages
 
 
-def run_pytest(*args: str, folder: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT_S) -> SuiteRun:
-    """Run ``pytest *args`` from the repository root, its reports and artifacts kept under ``folder``."""
+def run_pytest(
+    *args: str,
+    folder: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = RUN_TIMEOUT_S,
+    output: Path | None = None,
+) -> SuiteRun:
+    """Run ``pytest *args`` from the repository root, its reports kept under ``folder``, its artifacts under
+    ``output`` (default: ``folder``'s ``test-results``)."""
     # Nothing of the calling run (its options, its xdist worker, its remote browser) may leak into this one.
     inherited = {
         name: value
@@ -58,7 +65,7 @@ def run_pytest(*args: str, folder: Path, env: dict[str, str] | None = None, time
     }
     junit = folder / "junit.xml"
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, f"--junitxml={junit}",
-               f"--html={folder / 'report.html'}", f"--output={folder / 'test-results'}"]  # fmt: skip
+               f"--html={folder / 'report.html'}", f"--output={output or folder / 'test-results'}"]  # fmt: skip
     done = subprocess.run(
         command, cwd=ROOT, env={**inherited, **(env or {})}, capture_output=True, text=True, timeout=timeout
     )

@@ -80,6 +80,22 @@ def test_a_test_that_fails_then_passes_is_flaky_with_its_first_error_and_the_ret
     assert "Flaky (passed on retry)" in html and "1 flaky" in html
 
 
+def test_the_html_report_links_the_retry_s_trace_from_an_output_folder_with_any_name(tmp_path: Path) -> None:
+    # Given an output folder whose name a link must escape (a CI workspace's "#", a space)
+    marks, output = tmp_path / "marks", tmp_path / "results #1"
+    marks.mkdir()
+
+    run = run_pytest(MODULE, *CI_RETRIES, "-k", "fails_once_then", "--max-flaky", "1", folder=tmp_path,
+                     env={"RETRY_MARKS": str(marks)}, output=output)  # fmt: skip
+
+    # Then the report's link to the retry's trace opens that file, as its link to the screenshot does
+    assert run.returncode == 0, run.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r"&#34;content&#34;: &#34;([^&]*)&#34;", html)
+    trace = [link for link in links if link.endswith("trace.zip")]
+    assert trace and all(link.startswith("results%20%231/") for link in trace), links
+
+
 def test_a_retry_makes_test_data_of_its_own(tmp_path: Path) -> None:
     # A test that made a customer, then failed: its retry makes another (names are unique on a portal)
     run = run_retried(tmp_path, "-k", "makes_a_customer", "--max-flaky", "1")
