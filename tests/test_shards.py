@@ -180,5 +180,14 @@ def test_merge_reports_names_failures_and_refuses_overlaps_and_no_input(tmp_path
     assert "1 of the tests ran in more than one shard" in overlapping.stderr
     assert "tests.test_a::test_fails" in overlapping.stderr
 
+    # A test whose call failed and whose teardown failed too holds a failure and an error: one test, not two
+    both = '<failure message="assert 1 == 2"/><error message="failed on teardown"/>'
+    suite = f'<testsuite name="pytest" tests="1">{case.format(name="test_fails_twice_over", result=both)}</testsuite>'
+    (tmp_path / "test_fails.xml").write_text(f"<testsuites>{suite}</testsuites>", encoding="utf-8")
+    summary = tmp_path / "summary-both.md"
+    done = merge_reports(str(tmp_path / "test_*.xml"), "-o", out, "--summary", str(summary))
+    assert done.returncode == 0, done.stderr
+    assert "| 2 | 2 | 1 | 0 | 1 | 1 | 0 |" in summary.read_text(encoding="utf-8")
+
     nothing = merge_reports(str(tmp_path / "no-such-*.xml"), "-o", out)
     assert nothing.returncode == 2 and "run the shards first" in nothing.stderr
