@@ -14,7 +14,7 @@ teardown, of a fixture that does not use the page, then has no screenshot). A fa
 navigation is photographed all the same (``plugins.screenshot_fallback``).
 
 Failures that are never transient (an accessibility finding, a missing baseline, a wrong command
-line) raise ``NotTransient`` and are not retried.
+line) raise ``NotTransient`` and are not retried; nor is a strict xfail's unexpected pass.
 """
 
 from __future__ import annotations
@@ -190,9 +190,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Keep this attempt's call report; name the retry's traces on its last report, as pytest-playwright does."""
     report = yield
+    if report.when == "call" and report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+        # A strict xfail that passed (its known bug did not show) is the test's result, not a transient failure: a
+        # retry that failed as expected would turn it into an expected failure, the run green. Not retried: its
+        # "exception", read by pytest-rerunfailures (which wraps this hook), is one it never retries.
+        try:
+            raise NotTransient(str(report.longrepr))
+        except NotTransient:
+            call.excinfo = pytest.ExceptionInfo.from_current()
     if report.when != "teardown":
         item.stash[CALL_REPORT] = report if report.when == "call" else None  # a retry's setup forgets the last
         return report

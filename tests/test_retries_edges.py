@@ -124,6 +124,16 @@ def test_an_error_that_is_the_same_every_time_is_not_retried(error: str, tmp_pat
     assert junit_case(tmp_path, f"test_{error}_inside").find("rerunFailure") is None, run.output
 
 
+def test_a_strict_expected_failure_that_passed_is_not_retried_into_a_green_run(tmp_path: Path) -> None:
+    # The known bug did not show: a strict xfail's pass fails the run, as it does without retries
+    run = run_edges(tmp_path, "-k", "expected_to_fail", "--max-flaky", "0")
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.outcomes == {"test_expected_to_fail_passes_at_first": "failed"}, run.output
+    assert "[XPASS(strict)] the portal's known bug #7" in run.messages["test_expected_to_fail_passes_at_first"]
+    assert junit_case(tmp_path, "test_expected_to_fail_passes_at_first").find("rerunFailure") is None
+
+
 def test_a_worker_that_dies_leaves_one_testcase_per_test(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "worker_dies or colour", "-n", "2", "--max-flaky", "2")
 
