@@ -4,7 +4,8 @@ Problems, progress and messages go to standard error; what would change (``--dry
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
 refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
 line (argparse's, an input file that is not there, a results file or journal that is the input, a journal
-another run is using), 130 Ctrl-C, 143 SIGTERM (a CI's cancel, ``timeout``, systemd): both say how to resume.
+another run is using), 130 Ctrl-C, 143 SIGTERM (a CI's cancel, ``timeout``, systemd), 129 SIGHUP (its terminal
+closed, an SSH session dropped; not under ``nohup``): each says how to resume.
 """
 
 from __future__ import annotations
@@ -43,17 +44,39 @@ from .spreadsheet import SpreadsheetError, read_rows, results_dialect, write_res
 from .workers import Pool, WorkerFailure, Workers
 
 EXIT_USAGE = 2  # as argparse exits, and update-account
-EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
-EXIT_TERMINATED = 143  # ... and SIGTERM
+# Stopped as on Ctrl-C, with the shell's exit code and word for each. SIGHUP's default would end the run at once: no
+# results file, the shared sign-in (a secret) left on disk. Not on Windows.
+STOPPING_SIGNALS = {getattr(signal, name): said for name, said in (("SIGTERM", "terminated"), ("SIGHUP", "hung up"))
+                    if hasattr(signal, name)}  # fmt: skip
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, taken as Ctrl-C is: the workers stop, the shared sign-in is deleted, the run says how to resume."""
+    """SIGTERM or SIGHUP, taken as Ctrl-C is: the workers stop, the shared sign-in is deleted, the run says how to
+    resume. ``signum`` is the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def terminate(signum: int, frame: object) -> None:
-    """Stop the run on SIGTERM as on Ctrl-C."""
-    raise Terminated
+    """Stop the run on SIGTERM or SIGHUP as on Ctrl-C."""
+    raise Terminated(signum)
+
+
+def take_stopping_signals() -> dict[int, Any]:
+    """Stop the run on ``STOPPING_SIGNALS`` as on Ctrl-C; return the handlers they had, to put back.
+
+    One ignored (``nohup`` ignores SIGHUP) stays ignored; none is taken outside the main thread (where Python
+    cannot).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    taken = {signum: signal.getsignal(signum) for signum in STOPPING_SIGNALS}
+    taken = {signum: handler for signum, handler in taken.items() if handler is not signal.SIG_IGN}
+    for signum in taken:
+        signal.signal(signum, terminate)
+    return taken
 
 
 API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
@@ -213,9 +236,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     workers = Workers(args.base_url, args.user, password, args.workers, session_options(args), traces)
-    on_term = (
-        signal.signal(signal.SIGTERM, terminate) if threading.current_thread() is threading.main_thread() else None
-    )
+    taken = take_stopping_signals()
     try:
         with Pool(workers) as pool:
             with not_checked(args, rows, journal, results, (delimiter, sep_line)):  # the sign-in failed, say
@@ -225,12 +246,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as stopped:
-        said = "terminated" if isinstance(stopped, Terminated) else "interrupted"
-        print(f"\n{said}: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
+        signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
+        with suppress(OSError):  # a terminal that hung up takes no more words
+            said = STOPPING_SIGNALS.get(signum, "interrupted")
+            print(f"\n{said}: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
+        return 128 + signum  # as a shell reports a command a signal stopped: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
     finally:
-        if on_term is not None:
-            signal.signal(signal.SIGTERM, on_term)
+        for signum, handler in taken.items():
+            signal.signal(signum, handler)
         journal.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import signal
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from flows import update_accounts
-from flows.accounts_cli import in_option_words
+from flows.accounts_cli import in_option_words, take_stopping_signals
 from flows.accounts_plan import AccountsPlan, Problem, RowTask, overtaken_by_later_rows
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal, JournalMismatchError
@@ -380,3 +381,16 @@ def test_a_row_s_sign_in_failure_names_the_command_s_option_for_the_totp_secret(
     in_option_words(failed)
 
     assert failed.messages == [asked.format("--totp-secret BASE32, or $PORTAL_TOTP_SECRET")]
+
+
+def test_a_job_under_nohup_keeps_sighup_ignored_and_takes_sigterm(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a job started under nohup (SIGHUP ignored), as this process is for a moment
+    handlers = {signal.SIGHUP: signal.SIG_IGN, signal.SIGTERM: signal.SIG_DFL}
+    monkeypatch.setattr(signal, "getsignal", handlers.__getitem__)
+    monkeypatch.setattr(signal, "signal", handlers.__setitem__)
+
+    taken = take_stopping_signals()
+
+    # Then SIGHUP stays ignored: its terminal closing does not stop it; SIGTERM stops it as Ctrl-C does
+    assert handlers[signal.SIGHUP] is signal.SIG_IGN and handlers[signal.SIGTERM] is not signal.SIG_DFL
+    assert taken == {signal.SIGTERM: signal.SIG_DFL}, "the handlers to put back"

@@ -257,8 +257,20 @@ def test_a_browser_killed_under_a_row_is_replaced_and_the_row_tried_in_the_next(
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
 
 
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGHUP, 129, "hung up")],
+    ids=["term", "hup"],
+)
 def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resumes_once(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+    stop: signal.Signals,
+    code: int,
+    said: str,
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    tmp_path: Path,
 ) -> None:
     # Given three customers to move, and a run whose temporary files go under this test's own folder
     created, user = [customers.create("CN") for _ in range(3)], make_user("admin-agent")
@@ -268,26 +280,27 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
     results = file.with_name(file.name + ".results.csv")
     results.write_text("row,customer,outcome\n2,an earlier run's customer,changed\n", encoding="utf-8")
 
-    # When SIGTERM comes (a CI's cancel, timeout, systemd) once a row is done, and the run is resumed
+    # When SIGTERM comes (a CI's cancel, timeout, systemd), or SIGHUP (its terminal closed), once a row is done, and
+    # the run is resumed
     with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
                           env={**secrets_of(user), "TMPDIR": str(temporary)}) as process:  # fmt: skip
         watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
         watchdog.start()
         for line in process.stderr or ():
             if line.startswith("row "):
-                process.terminate()
+                process.send_signal(stop)
                 break
-        said = (process.stderr.read() if process.stderr else "").strip().splitlines()
+        lines = (process.stderr.read() if process.stderr else "").strip().splitlines()
     watchdog.cancel()
     with results.open(encoding="utf-8-sig", newline="") as written:
         stopped = {row["customer"]: row["outcome"] for row in csv.DictReader(written)}
     resumed = run(command(base_url, file, user, "--resume"), user)
 
     # Then the run stopped as on Ctrl-C, saying how to carry on, its sign-in deleted; the resume did each row once
-    assert process.returncode == 143, said
-    assert said[-1].startswith("terminated: carry on with --resume (the journal is "), said
+    assert process.returncode == code, lines
+    assert lines[-1].startswith(f"{said}: carry on with --resume (the journal is "), lines
     # ... its results (never the earlier run's) saying what it did before it stopped, and which rows it did not
-    assert f"results so far in {results} (rows not run are marked not-run)" in said, said
+    assert f"results so far in {results} (rows not run are marked not-run)" in lines, lines
     assert set(stopped) == {c.companyName for c in created}, stopped
     assert "changed" in stopped.values() and set(stopped.values()) <= {"changed", "not-run"}, stopped
     assert list(temporary.iterdir()) == [], "the shared sign-in (a secret) stays on disk"
