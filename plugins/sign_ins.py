@@ -143,8 +143,10 @@ class SavedSignIns:
         """Return the role's saved sign-in, signing in through the UI if this run has none yet."""
         if self.auth_dir is not None:
             saved = saved_sign_in_path(self.base_url, self.user(role), self.auth_dir)
-            if not saved.exists():
-                self.stop(f"There is no saved sign-in of {role} at {saved}: make one with `{self.renew_command(role)}`")
+            if not saved.exists():  # the others missing said too: not found one run at a time
+                missing = missing_sign_ins(self.base_url, self.auth_dir, self.users)
+                commands = "; ".join(f"`{self.renew_command(other)}`" for other in missing)
+                self.stop(f"There is no saved sign-in of {role} at {saved} (missing: {', '.join(missing)}): {commands}")
             try:
                 # Whole, the role's and this portal's: else every test would fail on it.
                 check_saved_user(saved, self.user(role), self.base_url)
@@ -349,6 +351,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[ROLE_USERS] = role_users(config)  # a mistake said once, before any test
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
         config.pluginmanager.register(RenewalSummary(), "suite-renewal-summary")
+
+
+def missing_sign_ins(base_url: str, auth_dir: Path, users: dict[str, str]) -> list[str]:
+    """Return the roles with no saved sign-in in ``auth_dir`` for the portal at ``base_url``."""
+    return [role for role in ROLES if not saved_sign_in_path(base_url, users.get(role, role), auth_dir).exists()]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Name at the start the roles ``--auth-dir`` has no sign-in of: which tests need which role is known only as
+    each runs, and the first to need one stops the run."""
+    auth_dir, base_url = config.getoption("--auth-dir"), config.getoption("base_url", None)
+    missing = missing_sign_ins(base_url, Path(auth_dir), config.stash[ROLE_USERS]) if auth_dir and base_url else []
+    if not missing:
+        return []
+    return [
+        f"--auth-dir {auth_dir} has no saved sign-in of {', '.join(missing)}: the first test that signs in as one "
+        f"stops the run (save each with `python -m flows save-sign-in --base-url {base_url} --user USER "
+        f"--auth-dir {auth_dir}`)"
+    ]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

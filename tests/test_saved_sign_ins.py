@@ -160,3 +160,22 @@ def test_a_run_without_xdist_signs_in_as_one_with_it(tmp_path: Path) -> None:
 
     # Then it signs in and passes, as with -n 0
     assert run.returncode == 0 and run.names("passed") == sorted(run.outcomes), run.output
+
+
+def test_a_run_on_saved_sign_ins_names_every_role_missing_at_the_start_and_when_it_stops(
+    portal: PortalProcess, tmp_path: Path
+) -> None:
+    # Given a folder of saved sign-ins holding none yet
+    auth_dir = tmp_path / ".auth"
+    auth_dir.mkdir()
+
+    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+
+    # Then the run says at its start which roles it lacks, and stops at the first test that needs one, naming them
+    # all with the commands that save them: not one role found missing per run
+    roles = "global-admin, admin-agent, sales-agent, helpdesk-agent"
+    assert f"--auth-dir {auth_dir} has no saved sign-in of {roles}: the first test" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert f"(missing: {roles})" in run.output, run.output
+    for role in roles.split(", "):
+        assert f"--user {role} --auth-dir {auth_dir}`" in run.output, role
