@@ -120,7 +120,11 @@ class RecoveringBrowser:
             how = f"{process}exit signal unknown"
         else:
             how = f"{process}under the Playwright server at {self.where}, which did not say why"
-        return f"The browser died during this test ({how}); the next test starts another"
+        # Said here, not only in a captured warning: the failure's screenshot and trace are missing for this reason
+        return (
+            f"The browser died during this test ({how}), so its page was not photographed or traced; the next test "
+            "starts another"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,7 @@ def assert_one_test_paid_for_the_dead_browser(run: SuiteRun) -> None:
     killer = "test_2_the_browser_is_killed_under_this_test"
     assert run.names("failed") == [killer], run.output
     assert run.messages[killer].startswith(BROWSER_DIED), run.messages[killer]
+    assert "so its page was not photographed or traced" in run.messages[killer], "why its evidence is missing"
     assert set(run.outcomes) - {killer} == set(run.names("passed")), run.output
 
 
