@@ -55,7 +55,8 @@ fi
 if [ -z "$found" ]; then
     say "installing Playwright's Chromium"
     deps=(); can_apt && deps=(--with-deps)
-    if ! "$VENV/bin/python" -m playwright install "${deps[@]}" chromium; then
+    # ${deps[@]+...}: an empty array is an "unbound variable" under set -u before bash 4.4 (a Mac's /bin/bash is 3.2)
+    if ! "$VENV/bin/python" -m playwright install ${deps[@]+"${deps[@]}"} chromium; then
         say "Playwright's download failed"
         if can_apt; then
             say "installing the distribution's chromium package instead"
