@@ -24,7 +24,8 @@ if [ -L "$VENV/bin/python" ] || [ -e "$VENV/bin/python" ]; then
         exit 1
     }
 fi
-stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+checksum() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }  # a Mac has shasum only
+stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | checksum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     if [ ! -x "$VENV/bin/python" ]; then
         say "creating the virtual environment $VENV"

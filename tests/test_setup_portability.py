@@ -1,8 +1,12 @@
-"""The shell scripts on a Mac: bash 3.2 as /bin/bash."""
+"""The shell scripts on a Mac: bash 3.2 as /bin/bash, no GNU coreutils' sha256sum."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,32 @@ SCRIPTS = sorted([ROOT / "run.sh", ROOT / ".ci" / "run", *(ROOT / "scripts").glo
 BARE_ARRAY = re.compile(r'(?<!\+)"\$\{(\w+)\[@\]\}"')
 
 
+def path_of(tmp_path: Path, *commands: str) -> str:
+    """A $PATH holding only ``commands``, as found here: what a Mac has, without what it lacks."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for command in commands:
+        found = shutil.which(command)
+        assert found, command
+        (folder / command).symlink_to(found)
+    return str(folder)
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: str(path.relative_to(ROOT)))
 def test_no_script_expands_an_array_that_may_be_empty_as_bash_3_2_refuses_it(script: Path) -> None:
     assert not BARE_ARRAY.findall(script.read_text())
+
+
+def test_setup_without_sha256sum_reads_its_stamp_with_shasum_as_on_a_mac(tmp_path: Path) -> None:
+    # Given a machine that has shasum, not sha256sum, nor apt-get (a Mac), and this checkout set up already
+    commands = ("cat", "cut", "sed", "id", "rm", "touch", "dirname", "shasum", "chromium")
+    python = str(Path(sys.executable).resolve())  # not a shim of pyenv's, which needs a PATH of its own
+    environment = {**os.environ, "PATH": path_of(tmp_path, *commands), "PYTHON": python}
+    environment.pop("CHROMIUM_PATH", None)
+
+    done = subprocess.run(["/bin/bash", "scripts/setup.sh"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=environment)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert "installing packages" not in done.stderr, done.stderr  # the same stamp as sha256sum's
+    assert "[setup] ready: browser" in done.stderr, done.stderr
