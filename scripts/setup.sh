@@ -13,7 +13,8 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- 1. Python packages --------------------------------------------------------------
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
-    { say "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))."; exit 1; }
+    { say "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1)): install one, and name it if" \
+          "python3 is still the old one (PYTHON=python3.12 ./run.sh ...)"; exit 1; }
 # A virtual environment made elsewhere (restored from a CI cache of another image, another user's) may name a Python
 # that is not here or not allowed: said at once, before any browser is looked for (or installed) through it.
 if [ -L "$VENV/bin/python" ] || [ -e "$VENV/bin/python" ]; then

@@ -1,4 +1,4 @@
-"""The shell scripts on a Mac: bash 3.2 as /bin/bash, no GNU coreutils' sha256sum."""
+"""The shell scripts on a Mac: bash 3.2 as /bin/bash, no GNU coreutils' sha256sum, a python3 too old."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ def test_setup_without_sha256sum_reads_its_stamp_with_shasum_as_on_a_mac(tmp_pat
     assert done.returncode == 0, done.stderr
     assert "installing packages" not in done.stderr, done.stderr  # the same stamp as sha256sum's
     assert "[setup] ready: browser" in done.stderr, done.stderr
+
+
+def test_setup_with_a_python_too_old_says_how_to_name_another(tmp_path: Path) -> None:
+    # Given a python3 older than 3.11, as a Mac's own is (3.9), and a newer one installed under another name
+    old = tmp_path / "python3"
+    old.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "Python 3.9.6"\nexit 1\n')
+    old.chmod(0o755)
+
+    done = subprocess.run(["bash", "scripts/setup.sh"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHON": str(old)})  # fmt: skip
+
+    assert done.returncode == 1, done.stderr
+    assert "Python 3.11 or newer is needed (found: Python 3.9.6)" in done.stderr, done.stderr
+    assert "PYTHON=python3.12 ./run.sh" in done.stderr, done.stderr
