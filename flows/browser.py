@@ -71,6 +71,11 @@ def find_system_chromium(*, headless: bool = False) -> str | None:
     return None
 
 
+def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:
+    """Tell whether ``PWDEBUG`` opens the Playwright Inspector (any value but ``0``, ``false`` and ``console``)."""
+    return env.get("PWDEBUG", "") not in ("", "0", "false", "console")
+
+
 def chromium_launch_options(managed_executable: str, *, headless: bool = True) -> dict[str, Any]:
     """Return the launch options that make Playwright start a working Chromium.
 
@@ -90,7 +95,8 @@ def chromium_launch_options(managed_executable: str, *, headless: bool = True) -
         return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
     if os.path.exists(managed_executable):
         return {"args": list(QUIET_CHROMIUM_FLAGS)}
-    system = find_system_chromium(headless=headless)
+    # Under PWDEBUG Playwright launches headed whatever it is asked: a headless shell would show no page, no Inspector.
+    system = find_system_chromium(headless=headless and not inspector_debugging())
     if system:
         return {"executable_path": system, "args": list(QUIET_CHROMIUM_FLAGS)}
     raise BrowserNotFoundError(

@@ -60,6 +60,15 @@ def test_headed_runs_get_the_full_browser(chromium_and_headless_shell: dict[str,
     assert options["executable_path"] == chromium_and_headless_shell["chromium"]
 
 
+@pytest.mark.parametrize(("pwdebug", "chosen"), [("1", "chromium"), ("console", "chromium-headless-shell")])
+def test_pwdebug_gets_the_full_browser_as_playwright_then_opens_a_window(
+    chromium_and_headless_shell: dict[str, str], monkeypatch: pytest.MonkeyPatch, pwdebug: str, chosen: str
+) -> None:
+    monkeypatch.setenv("PWDEBUG", pwdebug)  # Playwright launches headed for its Inspector, asked headless or not
+    options = launch_options_for("chromium", "/nonexistent/chrome", headless=True)
+    assert options["executable_path"] == chromium_and_headless_shell[chosen]
+
+
 def test_a_headless_shell_alone_cannot_open_a_window(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
     monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
     monkeypatch.setattr(browser.shutil, "which", {"chromium-headless-shell": executable}.get)
