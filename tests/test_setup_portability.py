@@ -1,7 +1,8 @@
-"""The shell scripts on a Mac: bash 3.2 as /bin/bash, no GNU coreutils' sha256sum, a python3 too old."""
+"""The shell scripts elsewhere than on Debian with .venv: a Mac (bash 3.2, no sha256sum, an old python3), VENV."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -62,3 +63,29 @@ def test_setup_with_a_python_too_old_says_how_to_name_another(tmp_path: Path) ->
     assert done.returncode == 1, done.stderr
     assert "Python 3.11 or newer is needed (found: Python 3.9.6)" in done.stderr, done.stderr
     assert "PYTHON=python3.12 ./run.sh" in done.stderr, done.stderr
+
+
+def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path) -> None:
+    # Given a virtual environment elsewhere (VENV), set up, whose tools record that they ran
+    venv, ran = tmp_path / "venv", tmp_path / "ran.txt"
+    (venv / "bin").mkdir(parents=True)
+    installed = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes())
+    (venv / f".installed-{installed.hexdigest()[:16]}").touch()
+    python = Path(sys.prefix, "bin", "python")  # the suite's own environment does setup.sh's asking
+    tools = {
+        "python": f'case "$*" in *pytest*|*shared_portal*) echo "python $*" >> {ran}; exit 0;; esac\n'
+        f'exec {python} "$@"',
+        "ruff": f'echo "ruff $*" >> {ran}',
+        "mypy": f'echo "mypy $*" >> {ran}',
+    }
+    for name, body in tools.items():
+        (venv / "bin" / name).write_text(f"#!/bin/sh\n{body}\n")
+        (venv / "bin" / name).chmod(0o755)
+
+    done = subprocess.run(["bash", ".ci/run"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "VENV": str(venv)})  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[:2] for line in ran.read_text().splitlines()] == [
+        ["ruff", "check"], ["ruff", "format"], ["mypy"], ["python", "-m"], ["python", "scripts/shared_portal.py"]
+    ]  # fmt: skip
