@@ -32,6 +32,7 @@ from pathlib import Path
 import greenlet
 import pytest
 
+from flows.browser import inspector_debugging
 from plugins.browser_recovery import RECOVERING
 from plugins.option_values import number_between
 
@@ -64,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def limit_of(config: pytest.Config) -> float:
     """Return the limit a test runs under, 0 when a person may be holding it (a debugger, a paused browser)."""
     option = config.option
-    if getattr(option, "usepdb", False) or getattr(option, "trace", False) or os.environ.get("PWDEBUG"):
+    if getattr(option, "usepdb", False) or getattr(option, "trace", False) or inspector_debugging():
         return 0.0
     if getattr(option, "pause_on_failure", False) and getattr(option, "headed", False):
         return 0.0

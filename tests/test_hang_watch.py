@@ -99,10 +99,12 @@ def test_a_test_past_its_limit_with_no_browser_to_end_says_none_was_ended(tmp_pa
         ({"usepdb": True}, {}, 0.0),
         ({"trace": True}, {}, 0.0),
         ({}, {"PWDEBUG": "1"}, 0.0),
+        ({}, {"PWDEBUG": "console"}, 3.0),  # playwright.$ in the page's console: nothing pauses
+        ({}, {"PWDEBUG": "0"}, 3.0),
         ({"pause_on_failure": True, "headed": True}, {}, 0.0),
         ({"pause_on_failure": True}, {}, 3.0),  # headless: nothing pauses
     ],
-    ids=["unwatched", "pdb", "trace", "pwdebug", "paused", "pause-ignored"],
+    ids=["unwatched", "pdb", "trace", "pwdebug", "pwdebug-console", "pwdebug-off", "paused", "pause-ignored"],
 )
 def test_no_limit_while_a_person_may_hold_the_test(
     options: dict[str, bool], environment: dict[str, str], expected: float, monkeypatch: pytest.MonkeyPatch
