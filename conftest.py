@@ -45,6 +45,7 @@ pytest_plugins = [
     "plugins.flaky",
     "plugins.quarantine",
     "plugins.deployment",
+    "plugins.made_customers",
     "plugins.layers",
     "plugins.evidence",
     "plugins.a11y",
