@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from html import escape
 
 import pytest
-from _pytest.junitxml import bin_xml_escape, mangle_test_address
+
+from .flaky_junit import write_attempts_to_junit
 
 DEPLOYMENT_MAX_FLAKY = 3
 EXCEPTION_NAME = re.compile(r"([A-Za-z_][\w.]*)(?::|$)")  # how pytest's crash line starts: "TimeoutError: ..."
@@ -248,75 +248,6 @@ class FlakyReport:
         if flaky > allowed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
             self.over_budget = f"{flaky} flaky tests, more than --max-flaky={allowed}: the run fails"
-
-
-def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str | None = None) -> None:
-    """Add each failed attempt to its test's ``<testcase>``, as Surefire does; one testcase per test.
-
-    ``prefix`` is pytest's ``--junit-prefix``, which starts each testcase's classname.
-    """
-    tree = ElementTree.parse(path)
-    by_name: dict[tuple[str, str], Attempts] = {}
-    for nodeid, attempts in tests.items():
-        names = mangle_test_address(nodeid)
-        classname = ".".join([prefix, *names[:-1]] if prefix else names[:-1])
-        by_name[(classname, names[-1])] = attempts
-    for suite in tree.getroot().iter("testsuite"):
-        seen: dict[tuple[str, str], ElementTree.Element] = {}
-        for case in list(suite.findall("testcase")):
-            if case.get("name") is None and not len(case):  # what xdist leaves of a crashed worker's test
-                suite.remove(case)
-                continue
-            key = (case.get("classname", ""), case.get("name", ""))
-            if key in seen:  # an earlier attempt's entry: the last one stands for the test
-                suite.remove(seen[key])
-            seen[key] = case
-        for key, case in seen.items():
-            attempts = by_name.get(key)
-            if attempts and attempts.failures:
-                add_failed_attempts(case, attempts)
-            if attempts and attempts.final == "failed":
-                link_final_attempt(case, attempts)
-            if attempts and attempts.interrupted and case.find("failure") is None and case.find("error") is None:
-                said = "the run stopped during this test's retry: it neither passed nor failed"
-                ElementTree.SubElement(case, "error", message=said, type="Interrupted")
-        cases = suite.findall("testcase")
-        suite.set("tests", str(len(cases)))
-        for count, kind in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
-            suite.set(count, str(sum(case.find(kind) is not None for case in cases)))
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-
-
-def link_final_attempt(case: ElementTree.Element, attempts: Attempts) -> None:
-    """Link a failed test's last attempt's files (its screenshot, its trace) in its ``<system-out>``, as
-    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only.
-
-    The files the test attached itself are there already (plugins/evidence.py): each is linked once."""
-    if not attempts.artifacts:
-        return
-    said = "\n".join(out.text or "" for out in case.findall("system-out"))
-    links = [f"[[ATTACHMENT|{path}]]" for _, path in attempts.artifacts[max(attempts.artifacts)]]
-    links = [link for link in links if link not in said]
-    if not links:
-        return
-    out = case.find("system-out")
-    if out is None:
-        out = ElementTree.SubElement(case, "system-out")
-    out.text = "\n".join(filter(None, [out.text or "", *links]))
-
-
-def add_failed_attempts(case: ElementTree.Element, attempts: Attempts) -> None:
-    """Append a failed attempt's ``flakyFailure`` (the test passed at last) or ``rerunFailure`` to ``case``:
-    ``flakyError``/``rerunError`` when the attempt failed in a fixture, not in the test; its files linked.
-
-    The words are escaped as pytest escapes its own: XML forbids control characters (a colour code).
-    """
-    for index, failure in sorted(attempts.failures.items()):
-        tag = ("flaky" if attempts.flaky else "rerun") + ("Failure" if failure.in_call else "Error")
-        element = ElementTree.SubElement(case, tag, message=bin_xml_escape(failure.message), type=failure.kind)
-        ElementTree.SubElement(element, "stackTrace").text = bin_xml_escape(failure.text)
-        links = "\n".join(f"[[ATTACHMENT|{path}]]" for _, path in attempts.artifacts.get(index, []))
-        ElementTree.SubElement(element, "system-out").text = bin_xml_escape(links)
 
 
 def pytest_configure(config: pytest.Config) -> None:
