@@ -3,7 +3,7 @@
 Playwright Test reports such a test as flaky; pytest-rerunfailures counts it as passed and its
 JUnit file hides the first failure (pytest-rerunfailures #170). Here, on the run's controller:
 - the terminal lists each flaky test, its first error and where the retry's trace is, and each failed test's
-  files, attempt by attempt (its folder's name is not its id);
+  files, attempt by attempt (its folder's name is not its id), a quarantined one's said so;
 - JUnit gets one ``<testcase>`` per test with a ``<flakyFailure>`` (passed on a retry) or
   ``<rerunFailure>`` (failed again) per failed attempt, as Maven Surefire writes them and CI
   dashboards read them, their artifacts linked;
@@ -62,10 +62,16 @@ class Attempts:
     # Ctrl-C or pytest.exit during a retry never reports it: that test neither passed nor failed).
     final: str = ""
     passed_calls: list[pytest.TestReport] = field(default_factory=list)  # each attempt's passing call, in order
+    quarantine: str = ""  # the quarantine that turned a failure of the test into an expected one (plugins.quarantine)
 
     @property
     def flaky(self) -> bool:
         return bool(self.failures) and self.final == "passed"
+
+    @property
+    def failed(self) -> bool:
+        """Tell whether the test ended failed: deciding the result, or under its quarantine (deciding nothing)."""
+        return self.final == "failed" or bool(self.quarantine)
 
     @property
     def interrupted(self) -> bool:
@@ -77,6 +83,7 @@ class Attempts:
         index = int(getattr(report, "rerun", 0) or 0)
         if report.when == "call" and report.passed:
             self.passed_calls.append(report)
+        self.quarantine = getattr(report, "quarantine", "") or self.quarantine
         # A test's own attachments stay on it across attempts: an earlier attempt's are not this one's.
         earlier = {path for other, kept in self.artifacts.items() if other != index for _, path in kept}
         kept = self.artifacts.setdefault(index, [])
@@ -212,13 +219,7 @@ class FlakyReport:
                 first = attempts.failures[min(attempts.failures)]
                 terminalreporter.write_line(f"FLAKY {nodeid} - {first.message}", yellow=True)
                 terminalreporter.write_line(f"      {attempts.traces()}")
-        failed = {nodeid: a for nodeid, a in self.tests.items() if a.final == "failed" and any(a.artifacts.values())}
-        if failed:  # the folder of each, as pytest-playwright names it, is not the test's id: said here
-            terminalreporter.write_sep("=", f"evidence of {len(failed)} failed test{'s' * (len(failed) > 1)}")
-            for nodeid, attempts in sorted(failed.items()):
-                terminalreporter.write_line(f"FAILED {nodeid}", red=True)
-                for line in attempts.evidence():
-                    terminalreporter.write_line(f"      {line}")
+        self.say_evidence(terminalreporter)
         interrupted = {nodeid: attempts for nodeid, attempts in self.tests.items() if attempts.interrupted}
         for nodeid, attempts in sorted(interrupted.items()):
             first = attempts.failures[min(attempts.failures)]
@@ -226,6 +227,26 @@ class FlakyReport:
         self.count_apart(terminalreporter, flaky)
         if self.over_budget:
             terminalreporter.write_sep("=", self.over_budget, red=True)
+
+    def say_evidence(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """List each failed test's files, attempt by attempt: the folder of each, as pytest-playwright names it, is not
+        the test's id. A quarantined one's too, said to be quarantined: its failure decides nothing."""
+        failed = {nodeid: a for nodeid, a in self.tests.items() if a.failed and any(a.artifacts.values())}
+        if not failed:
+            return
+        quarantined = sum(bool(attempts.quarantine) for attempts in failed.values())
+        title = f"evidence of {len(failed)} failed test{'s' * (len(failed) > 1)}"
+        if quarantined:
+            title += f", {quarantined} of them quarantined" if quarantined < len(failed) else ", quarantined"
+        terminalreporter.write_sep("=", title)
+        for nodeid, attempts in sorted(failed.items()):
+            if attempts.quarantine:
+                terminalreporter.write_line(f"QUARANTINED {nodeid}", yellow=True)
+                terminalreporter.write_line(f"      {attempts.quarantine}")
+            else:
+                terminalreporter.write_line(f"FAILED {nodeid}", red=True)
+            for line in attempts.evidence():
+                terminalreporter.write_line(f"      {line}")
 
     def count_apart(self, terminalreporter: pytest.TerminalReporter, flaky: dict[str, Attempts]) -> None:
         """Count flaky tests apart in the last line ("1 passed, 1 flaky"), as Playwright Test counts them, and an
@@ -241,7 +262,7 @@ class FlakyReport:
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         xmlpath = getattr(self.config.option, "xmlpath", None)
-        kept = any(attempts.failures or attempts.final == "failed" for attempts in self.tests.values())
+        kept = any(attempts.failures or attempts.failed for attempts in self.tests.values())
         if xmlpath and os.path.exists(xmlpath) and kept:
             write_attempts_to_junit(xmlpath, self.tests, getattr(self.config.option, "junitprefix", None))
         flaky, allowed = len(self.flaky()), self.max_flaky()

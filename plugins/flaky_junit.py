@@ -40,7 +40,7 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
             attempts = by_name.get(key)
             if attempts and attempts.failures:
                 add_failed_attempts(case, attempts)
-            if attempts and attempts.final == "failed":
+            if attempts and attempts.failed:  # under its quarantine too: CI servers read only these links
                 link_final_attempt(case, attempts)
             if attempts and attempts.interrupted and case.find("failure") is None and case.find("error") is None:
                 said = "the run stopped during this test's retry: it neither passed nor failed"
@@ -54,7 +54,8 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
 
 def link_final_attempt(case: ElementTree.Element, attempts: Attempts) -> None:
     """Link a failed test's last attempt's files (its screenshot, its trace) in its ``<system-out>``, as
-    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only.
+    ``[[ATTACHMENT|...]]`` lines, as each earlier attempt's are: pytest lists them as properties only. A quarantined
+    test's failure is linked so too: its evidence is what its quarantine is for.
 
     The files the test attached itself are there already (plugins/evidence.py): each is linked once."""
     if not attempts.artifacts:

@@ -9,7 +9,7 @@
     until = 2027-01-31
 
 A quarantined test that fails is reported as an expected failure naming its reason, owner and
-date (and is not retried), its evidence kept as any failure's; one that passes is reported passed.
+date (and is not retried), its evidence kept and linked as any failure's; one that passes is reported passed.
 An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[chromium-fr-FR]``), or write it
 after the test's own (``test_x[fr-FR-chromium]``).
 An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
@@ -172,4 +172,5 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
         report = copy.copy(report)
         report.outcome = "skipped"
         report.wasxfail = entry.describe()  # xfail's shape: not counted, not retried, shown as such
+        report.quarantine = entry.describe()  # type: ignore[attr-defined]  # its evidence listed as a failure's
     return report

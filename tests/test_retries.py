@@ -217,7 +217,8 @@ def quarantine_file(folder: Path, until: datetime.date) -> Path:
 
 
 def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> None:
-    quarantine = quarantine_file(tmp_path, datetime.date.today() + datetime.timedelta(days=7))
+    until = datetime.date.today() + datetime.timedelta(days=7)
+    quarantine = quarantine_file(tmp_path, until)
 
     run = run_retried(tmp_path, "-k", "fails_every_time or test_passes", f"--quarantine={quarantine}")
 
@@ -229,6 +230,19 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
     # retried): the material to mend it
     kept = artifacts(tmp_path, "test_fails_every_time")
     assert kept == {"tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png", "trace.zip"]}, kept
+    # ... and linked as any failure's: in JUnit, where CI servers read attachments, and in the terminal, said to be
+    # quarantined (it did not decide the result)
+    case = junit_case(tmp_path, "test_fails_every_time")
+    linked = re.findall(r"\[\[ATTACHMENT\|(.+?)\]\]", case.findtext("system-out") or "")
+    assert sorted(Path(path).name for path in linked) == ["test-failed-1.png", "trace.zip"], linked
+    said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
+    results = tmp_path / "test-results" / "tests-runs-retried-py-test-fails-every-time-chromium"
+    assert said[0].startswith("evidence of 1 failed test, quarantined ="), run.output
+    assert said[1:4] == [
+        "QUARANTINED tests/runs/retried.py::test_fails_every_time[chromium]",
+        f"      quarantined until {until} by qa@example.com: known to fail, tracked in #42",
+        f"      evidence: {results}/ (test-failed-1.png, trace.zip)",
+    ], run.output
 
 
 def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:
