@@ -10,7 +10,7 @@ JUnit file hides the first failure (pytest-rerunfailures #170). Here, on the run
 - the HTML report tags flaky tests and counts them;
 - the policy: a failed test turns the run red; flaky tests keep it green but are listed, unless
   there are more than ``--max-flaky`` (default 0 against the bundled portal, where nothing should
-  be flaky, and ``DEPLOYMENT_MAX_FLAKY`` against a deployment given by ``--base-url``).
+  be flaky, and ``DEPLOYMENT_MAX_FLAKY`` against a deployment given by ``--base-url``), which JUnit says too.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from html import escape
 
 import pytest
 
-from .flaky_junit import write_attempts_to_junit
+from .flaky_junit import budget_verdict, write_attempts_to_junit
 
 DEPLOYMENT_MAX_FLAKY = 3
 EXCEPTION_NAME = re.compile(r"([A-Za-z_][\w.]*)(?::|$)")  # how pytest's crash line starts: "TimeoutError: ..."
@@ -262,13 +262,14 @@ class FlakyReport:
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         xmlpath = getattr(self.config.option, "xmlpath", None)
-        kept = any(attempts.failures or attempts.failed for attempts in self.tests.values())
-        if xmlpath and os.path.exists(xmlpath) and kept:
-            write_attempts_to_junit(xmlpath, self.tests, getattr(self.config.option, "junitprefix", None))
-        flaky, allowed = len(self.flaky()), self.max_flaky()
+        kept = any(attempts.failures or attempts.failed for attempts in self.tests.values())  # a flaky test's too
+        allowed = self.max_flaky()
+        if xmlpath and os.path.exists(xmlpath) and kept:  # the verdict too: the counts alone read all green
+            write_attempts_to_junit(xmlpath, self.tests, getattr(self.config.option, "junitprefix", None), allowed)
+        flaky = len(self.flaky())
         if flaky > allowed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-            self.over_budget = f"{flaky} flaky tests, more than --max-flaky={allowed}: the run fails"
+            self.over_budget = budget_verdict(flaky, allowed)
 
 
 def pytest_configure(config: pytest.Config) -> None:

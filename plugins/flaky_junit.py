@@ -15,11 +15,20 @@ if TYPE_CHECKING:
     from .flaky import Attempts
 
 
-def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str | None = None) -> None:
-    """Add each failed attempt to its test's ``<testcase>``, as Surefire does; one testcase per test.
+def budget_verdict(flaky: int, allowed: int) -> str:
+    """Say that the run has more flaky tests than ``--max-flaky`` allows."""
+    return f"{flaky} flaky tests, more than --max-flaky={allowed}: the run fails"
+
+
+def write_attempts_to_junit(
+    path: str, tests: dict[str, Attempts], prefix: str | None = None, max_flaky: int | None = None
+) -> None:
+    """Add each failed attempt to its test's ``<testcase>``, as Surefire does; one testcase per test; and the verdict
+    of a run with more flaky tests than ``max_flaky`` to its ``<testsuite>``.
 
     ``prefix`` is pytest's ``--junit-prefix``, which starts each testcase's classname.
     """
+    flaky = sorted(nodeid for nodeid, attempts in tests.items() if attempts.flaky)
     tree = ElementTree.parse(path)
     by_name: dict[tuple[str, str], Attempts] = {}
     for nodeid, attempts in tests.items():
@@ -49,7 +58,28 @@ def write_attempts_to_junit(path: str, tests: dict[str, Attempts], prefix: str |
         suite.set("tests", str(len(cases)))
         for count, kind in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
             suite.set(count, str(sum(case.find(kind) is not None for case in cases)))
+        if max_flaky is not None and len(flaky) > max_flaky:
+            add_budget_verdict(suite, flaky, max_flaky)
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def add_budget_verdict(suite: ElementTree.Element, flaky: list[str], allowed: int) -> None:
+    """Say in ``suite`` why the run failed though its counts say all passed: more flaky tests than ``allowed``.
+
+    Where the JUnit format keeps a run's own facts, as pytest's ``record_testsuite_property`` and Surefire's system
+    properties: ``<properties>`` (first) for what reads it, and the testsuite's ``<system-err>`` (last) for the
+    dashboards that show a suite's output. The counts stay the tests' own. scripts/merge_junit.py writes the same
+    for all shards, in place of each shard's.
+    """
+    properties = suite.find("properties")
+    if properties is None:
+        properties = ElementTree.Element("properties")
+        suite.insert(0, properties)
+    verdict = budget_verdict(len(flaky), allowed)
+    for name, value in (("max_flaky", str(allowed)), ("flaky", str(len(flaky))), ("verdict", verdict)):
+        ElementTree.SubElement(properties, "property", name=name, value=value)
+    said = "\n".join([verdict, *(f"FLAKY {nodeid}" for nodeid in flaky)])
+    ElementTree.SubElement(suite, "system-err").text = bin_xml_escape(said)
 
 
 def link_final_attempt(case: ElementTree.Element, attempts: Attempts) -> None:

@@ -8,8 +8,9 @@ totals are the sums of the shards'. ``--max-flaky N`` is the run's flaky budget 
 (each shard checks only its own). Exit status: 0 merged; 1 a test appears in more than one file (the
 shards overlapped); 2 no input file; 3 a file could not be read (a shard killed while writing it) or a
 shard has no file (each file names its shard, "2/3"), the others merged; 4 more flaky tests than
-``--max-flaky``. The merged file is written whenever one file could be read; with several problems, the
-first of 3, 1, 4 is the status.
+``--max-flaky``, which the merged file says too (its first testsuite's properties and ``<system-err>``, in place
+of each shard's verdict on its own share). The merged file is written whenever one file could be read; with
+several problems, the first of 3, 1, 4 is the status.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from junitparser import JUnitXml, JUnitXmlError
+from junitparser import JUnitXml, JUnitXmlError, Properties, Property, SystemErr
 
 DEFAULT_INPUTS = "reports/junit-*.xml"
 DEFAULT_OUTPUT = "reports/junit.xml"
 SUMMARY_FAILURES = 50  # failed tests named in the summary; the merged file has them all
+BUDGET_PROPERTIES = ("max_flaky", "flaky", "verdict")  # a run over its flaky budget, as plugins/flaky_junit.py says
 
 
 def find_inputs(patterns: list[str], output: Path) -> list[Path]:
@@ -72,6 +74,40 @@ def flaky_tests(merged: JUnitXml) -> list[str]:
         for case in suite
         if case.is_passed and (case._elem.find("flakyFailure") is not None or case._elem.find("flakyError") is not None)
     ]
+
+
+def judge_flaky_budget(merged: JUnitXml, allowed: int) -> str:
+    """Say in the merged file whether the run, all shards together, has more flaky tests than ``allowed``; return the
+    verdict ("" within the budget).
+
+    Each shard judged its own share against its own budget: its verdict (properties and ``<system-err>`` of its
+    testsuite, plugins/flaky_junit.py) goes, and the run's is written as the plugin writes it, on the first testsuite.
+    """
+    for suite in merged:
+        if not any(prop.name == "verdict" for prop in suite.properties()):
+            continue
+        properties = suite._elem.find("properties")  # there: it holds the verdict
+        for found in list(properties):
+            if found.get("name") in BUDGET_PROPERTIES:
+                properties.remove(found)
+        if not len(properties):
+            suite._elem.remove(properties)
+        for said in suite._elem.findall("system-err"):  # pytest writes none of its own on a testsuite
+            suite._elem.remove(said)
+    flaky = flaky_tests(merged)
+    suites = list(merged)
+    if len(flaky) <= allowed or not suites:
+        return ""
+    verdict = f"{len(flaky)} flaky tests, more than --max-flaky={allowed}: the run fails"
+    first = suites[0]
+    properties = first.child(Properties)
+    if properties is None:
+        properties = Properties()
+        first._elem.insert(0, properties._elem)  # before the test cases, as pytest writes them
+    for name, value in zip(BUDGET_PROPERTIES, (str(allowed), str(len(flaky)), verdict), strict=True):
+        properties.add_property(Property(name, value))
+    first.append(SystemErr("\n".join([f"{verdict} (all shards)", *(f"FLAKY {test}" for test in flaky)])))
+    return verdict
 
 
 def summary(merged: JUnitXml, paths: list[Path], missing: list[str]) -> str:
@@ -129,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     missing = missing_shards(merged)
     for shard in missing:
         print(f"merge_junit: no file of shard {shard}: its tests are missing from {args.output}", file=sys.stderr)
+    verdict = judge_flaky_budget(merged, args.max_flaky) if args.max_flaky is not None else ""
     args.output.parent.mkdir(parents=True, exist_ok=True)
     merged.write(str(args.output))
     print(
@@ -141,13 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     if duplicates:
         print(f"merge_junit: {len(duplicates)} of the tests ran in more than one shard, e.g.:", file=sys.stderr)
         print("\n".join(f"  {test}" for test in duplicates[:10]), file=sys.stderr)
-    flaky = len(flaky_tests(merged))
-    over_budget = args.max_flaky is not None and flaky > args.max_flaky
-    if over_budget:
-        print(
-            f"merge_junit: {flaky} flaky tests, more than --max-flaky={args.max_flaky}: the run fails", file=sys.stderr
-        )
-    return 3 if unreadable or missing else 1 if duplicates else 4 if over_budget else 0
+    if verdict:
+        print(f"merge_junit: {verdict}", file=sys.stderr)
+    return 3 if unreadable or missing else 1 if duplicates else 4 if verdict else 0
 
 
 if __name__ == "__main__":

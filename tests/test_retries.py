@@ -279,6 +279,8 @@ def test_shards_keep_their_flaky_results_when_merged(tmp_path: Path) -> None:
     over = subprocess.run([*command, "--max-flaky", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert over.returncode == 4, over.stderr
     assert "1 flaky tests, more than --max-flaky=0: the run fails" in over.stderr
+    said = {prop.get("name"): prop.get("value") for prop in ElementTree.parse(merged).iter("property")}
+    assert said.get("verdict") == "1 flaky tests, more than --max-flaky=0: the run fails", said  # the merged file too
     # A shard's file left empty (killed as it wrote) is named; the others are merged all the same
     (tmp_path / "junit-3.xml").write_text("")
     broken = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -1,5 +1,6 @@
 """Retries at their edges: a failure's words and phases, each attempt's files, skips, names alike, the
-budget's option, a worker that dies, the quarantine file's mistakes. No browser: tests/runs/retried_edges.py.
+budget's option and its verdict in JUnit, a worker that dies, the quarantine file's mistakes. No browser:
+tests/runs/retried_edges.py.
 """
 
 from __future__ import annotations
@@ -157,6 +158,29 @@ def test_a_run_that_only_lists_the_tests_keeps_the_last_run_s_reports(tmp_path: 
     assert listed.returncode == 0, listed.output
     assert "test_fails_once_in_colour" in listed.output
     assert {name: (tmp_path / name).read_bytes() for name in written} == written
+
+
+def test_a_run_over_its_flaky_budget_says_so_in_its_junit_file_with_the_same_counts(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "0")
+
+    # The run is red for its flaky test alone: a dashboard reading only JUnit finds why, on the testsuite, beside the
+    # counts of a run that passed
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
+    assert [suite.get(count) for count in ("tests", "failures", "errors")] == ["1", "0", "0"], suite.attrib
+    properties = {found.get("name"): found.get("value") for found in suite.findall("properties/property")}
+    verdict = "1 flaky tests, more than --max-flaky=0: the run fails"
+    assert properties == {"max_flaky": "0", "flaky": "1", "verdict": verdict}, properties
+    assert suite[0].tag == "properties" and suite[-1].tag == "system-err", [child.tag for child in suite]
+    assert (suite.findtext("system-err") or "").splitlines() == [verdict, f"FLAKY {EDGES}::test_fails_once_in_colour"]
+
+
+def test_a_run_within_its_flaky_budget_leaves_no_verdict_in_its_junit_file(tmp_path: Path) -> None:
+    run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1")
+
+    assert run.returncode == 0, run.output
+    suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
+    assert suite.find("properties") is None and suite.find("system-err") is None, ElementTree.tostring(suite)
 
 
 def test_a_negative_flaky_budget_is_a_usage_error(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -191,3 +192,60 @@ def test_merge_reports_names_failures_and_refuses_overlaps_and_no_input(tmp_path
 
     nothing = merge_reports(str(tmp_path / "no-such-*.xml"), "-o", out)
     assert nothing.returncode == 2 and "run the shards first" in nothing.stderr
+
+
+def shard_file(path: Path, shard: str, test: str, verdict: str = "") -> None:
+    """Write a shard's JUnit file holding one flaky test, and the verdict of a shard over its own budget (as
+    plugins/flaky_junit.py writes it), if given."""
+    said = ""
+    properties = f'<property name="shard" value="{shard}"/>'
+    if verdict:
+        properties += '<property name="max_flaky" value="0"/><property name="flaky" value="1"/>'
+        properties += f'<property name="verdict" value="{verdict}"/>'
+        said = f"<system-err>{verdict}\nFLAKY tests/test_a.py::{test}</system-err>"
+    flaky = '<flakyFailure message="failed once" type="AssertionError"><stackTrace>...</stackTrace></flakyFailure>'
+    case = f'<testcase classname="tests.test_a" name="{test}" time="1.0">{flaky}</testcase>'
+    suite = f'<testsuite name="pytest" tests="1"><properties>{properties}</properties>{case}{said}</testsuite>'
+    path.write_text(f"<testsuites>{suite}</testsuites>", encoding="utf-8")
+
+
+def budget_verdicts(path: Path) -> list[tuple[str | None, str | None, str]]:
+    """Return each testsuite's flaky budget verdict in a JUnit file: the property, its count, its system-err."""
+    found = []
+    for suite in ElementTree.parse(path).iter("testsuite"):
+        properties = {prop.get("name"): prop.get("value") for prop in suite.iter("property")}
+        found.append((properties.get("verdict"), properties.get("flaky"), suite.findtext("system-err") or ""))
+    return found
+
+
+def test_merge_reports_says_the_flaky_budget_s_verdict_on_the_whole_run_in_the_merged_file(tmp_path: Path) -> None:
+    # Given two shards each with one flaky test, each within its own budget of 1
+    for group, test in ((1, "test_one"), (2, "test_two")):
+        shard_file(tmp_path / f"junit-{group}.xml", f"{group}/2", test)
+    out = tmp_path / "merged.xml"
+
+    # When merged with the run's budget of 1, the run is over it, and the merged file says so: its counts untouched
+    over = merge_reports(str(tmp_path / "junit-*.xml"), "-o", str(out), "--max-flaky", "1")
+    assert over.returncode == 4, over.stderr
+    verdict = "2 flaky tests, more than --max-flaky=1: the run fails"
+    assert budget_verdicts(out) == [
+        (verdict, "2", f"{verdict} (all shards)\nFLAKY tests.test_a::test_one\nFLAKY tests.test_a::test_two"),
+        (None, None, ""),
+    ]
+    merged = JUnitXml.fromfile(str(out))
+    assert (merged.tests, merged.failures, merged.errors) == (2, 0, 0)
+
+    # Given shards each over its own budget of 0 (each a red job)
+    for group, test in ((1, "test_one"), (2, "test_two")):
+        said = "1 flaky tests, more than --max-flaky=0: the run fails"
+        shard_file(tmp_path / f"junit-{group}.xml", f"{group}/2", test, verdict=said)
+
+    # When merged within the run's budget of 2, no shard's verdict on its own share is left to say otherwise
+    within = merge_reports(str(tmp_path / "junit-*.xml"), "-o", str(out), "--max-flaky", "2")
+    assert within.returncode == 0, within.stderr
+    assert budget_verdicts(out) == [(None, None, ""), (None, None, "")]
+    assert [prop.get("name") for prop in ElementTree.parse(out).iter("property")] == ["shard", "shard"]
+    # ... and without a budget of the run's, each shard's own stays, on its testsuite
+    kept = merge_reports(str(tmp_path / "junit-*.xml"), "-o", str(out))
+    assert kept.returncode == 0, kept.stderr
+    assert [found[1] for found in budget_verdicts(out)] == ["1", "1"]
