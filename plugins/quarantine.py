@@ -15,6 +15,9 @@ after the test's own (``test_x[fr-FR-chromium]``).
 An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
 or by a decision to extend it. So is a file the quarantine cannot read whole: another table than
 ``[[test]]``, a key it does not know, an entry without its words or date, a test quarantined twice.
+``until`` is an entry's last day in UTC, the date every machine has at once (a developer's, a CI runner's,
+each shard's), read once as the run begins: xdist's workers take the controller's, so one restarted after
+midnight judges as the run began.
 An entry that matches no test of a file the run collected is said under the count of tests
 collected (a test renamed, a typo: it quarantines nothing).
 """
@@ -28,6 +31,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,6 +100,14 @@ def read_entries(path: Path, today: datetime.date) -> dict[str, Entry]:
 
 
 ENTRIES = pytest.StashKey[dict[str, Entry]]()
+TODAY = pytest.StashKey[datetime.date]()  # the run's day, by which every entry's date is judged
+WORKER_TODAY = "quarantine_today"  # the controller's day, in what xdist sends each worker
+
+
+def run_day(config: pytest.Config) -> datetime.date:
+    """Return the day the run judges expiry by: the controller's (UTC) as it began; a worker's is the controller's."""
+    given = getattr(config, "workerinput", {}).get(WORKER_TODAY)
+    return datetime.date.fromisoformat(given) if given else datetime.datetime.now(datetime.UTC).date()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,7 +115,15 @@ def pytest_configure(config: pytest.Config) -> None:
     path = Path(config.rootpath, given)
     if not path.exists() and given != DEFAULT_FILE:  # named, so meant: a typo would quarantine nothing
         raise pytest.UsageError(f"--quarantine={given}: no such file")
-    config.stash[ENTRIES] = read_entries(path, datetime.date.today()) if path.exists() else {}
+    config.stash[TODAY] = run_day(config)
+    config.stash[ENTRIES] = read_entries(path, config.stash[TODAY]) if path.exists() else {}
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's: a run without it (-p no:xdist) has no such hook
+def pytest_configure_node(node: Any) -> None:
+    """Send each worker the run's day: one started after midnight (again, after a crash) would find an entry on its
+    last day expired, and stop with a usage error midway through the run."""
+    node.workerinput[WORKER_TODAY] = node.config.stash[TODAY].isoformat()
 
 
 def without_browser(node_id: str) -> tuple[str, str | None]:

@@ -217,7 +217,7 @@ def quarantine_file(folder: Path, until: datetime.date) -> Path:
 
 
 def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> None:
-    until = datetime.date.today() + datetime.timedelta(days=7)
+    until = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=7)
     quarantine = quarantine_file(tmp_path, until)
 
     run = run_retried(tmp_path, "-k", "fails_every_time or test_passes", f"--quarantine={quarantine}")
@@ -246,7 +246,7 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
 
 
 def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:
-    quarantine = quarantine_file(tmp_path, datetime.date.today() - datetime.timedelta(days=1))
+    quarantine = quarantine_file(tmp_path, datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=1))
 
     run = run_retried(tmp_path, f"--quarantine={quarantine}")
 

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from suite_run import SuiteRun
 from test_retries import EDGES, artifacts, junit_case, run_retried
+
+from plugins import quarantine as quarantine_plugin
 
 pytestmark = [pytest.mark.tooling]
 MAX_NAME = 255  # bytes of a file name on Linux, macOS and Windows alike
@@ -190,7 +195,7 @@ def test_a_negative_flaky_budget_is_a_usage_error(tmp_path: Path) -> None:
     assert "--max-flaky: -1 is below 0" in run.output
 
 
-UNTIL = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+UNTIL = (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=7)).isoformat()
 ENTRY = f'id = "{EDGES}::test_in_a_language_fails[fr-FR]"\nreason = "r"\nowner = "qa"\n'
 
 
@@ -289,3 +294,53 @@ def test_a_quarantine_entry_matches_with_the_browser_anywhere_or_none_and_a_stal
     assert f"names {EDGES.removeprefix('tests/')}, which is no file of the suite" in run.output, run.output
     assert f"(did you mean {EDGES}?)" in run.output, run.output
     assert "test_in_a_language_fails" not in "".join(line for line in run.output.splitlines() if "matches no" in line)
+
+
+def quarantine_config(path: Path, **worker: str) -> SimpleNamespace:
+    """A run's configuration as the quarantine reads it: a worker's, given what xdist's controller sent (``worker``)."""
+    config = SimpleNamespace(getoption=lambda _: str(path), rootpath=path.parent, stash=pytest.Stash())
+    if worker:
+        config.workerinput = worker
+    return config
+
+
+def test_each_worker_judges_the_quarantine_s_dates_by_the_day_the_run_began(tmp_path: Path) -> None:
+    # Given a run that began on an entry's last day, days ago
+    began = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=2)
+    (tmp_path / "none.toml").write_text("")
+    controller = quarantine_config(tmp_path / "none.toml")
+    quarantine_plugin.pytest_configure(controller)  # type: ignore[arg-type]
+    controller.stash[quarantine_plugin.TODAY] = began
+    quarantine = tmp_path / "quarantine.toml"
+    quarantine.write_text(f"[[test]]\n{ENTRY}until = {began.isoformat()}\n")
+
+    # When the controller starts a worker now (one restarted after a crash), which reads the quarantine
+    node = SimpleNamespace(config=controller, workerinput={})
+    quarantine_plugin.pytest_configure_node(node)
+    worker = quarantine_config(quarantine, **node.workerinput)
+    quarantine_plugin.pytest_configure(worker)  # type: ignore[arg-type]
+
+    # Then the worker judged the entry by the run's day, as the controller did: quarantined, not a usage error midway
+    assert list(worker.stash[quarantine_plugin.ENTRIES]) == [f"{EDGES}::test_in_a_language_fails[fr-FR]"]
+
+
+@pytest.fixture
+def local_date_not_utc_s(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Put this process in a time zone whose date now is not UTC's: 14 hours ahead of it, or 12 behind."""
+    ahead = datetime.datetime.now(datetime.UTC).hour >= 12
+    monkeypatch.setenv("TZ", "AHEAD-14" if ahead else "BEHIND+12")  # POSIX's sign: what to add to reach UTC
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("local_date_not_utc_s")
+def test_the_quarantine_s_dates_are_days_in_utc(tmp_path: Path) -> None:
+    (tmp_path / "none.toml").write_text("")
+    controller = quarantine_config(tmp_path / "none.toml")
+
+    quarantine_plugin.pytest_configure(controller)  # type: ignore[arg-type]
+
+    assert datetime.date.today() != datetime.datetime.now(datetime.UTC).date()  # the machine's own is not
+    assert controller.stash[quarantine_plugin.TODAY] == datetime.datetime.now(datetime.UTC).date()
