@@ -1,18 +1,30 @@
-"""The library's tokens from a refresh token (``refresh_token_source``), as a script uses them with ``PortalClient``:
-an identity provider that does not answer, or that refuses the refresh token, is said as the provider's doing.
+"""The library's tokens: a token the API refuses is renewed once (and one refused for want of MFA says so); tokens
+from a refresh token (``refresh_token_source``), as a script uses them with ``PortalClient``: an identity provider
+that does not answer, or that refuses the refresh token, is said as the provider's doing.
 
 A stub on the loopback plays the portal (its sign-in's redirect) and the provider (its configuration and tokens).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 from test_rest_client import StubApi, serving
 
-from flows.rest import ApiError, NotApiAnswerError, PortalClient, RefreshTokenRefusedError, refresh_token_source
-from pages import PortalUnavailableError
+from fixtures.api_client import ApiError as SuiteApiError
+from fixtures.api_client import PortalApi
+from flows.rest import (
+    ApiError,
+    NotApiAnswerError,
+    PortalClient,
+    RefreshTokenRefusedError,
+    TokenWithoutMfaError,
+    discover_provider,
+    refresh_token_source,
+)
+from pages import PortalError, PortalUnavailableError
 
 pytestmark = pytest.mark.tooling
 
@@ -104,3 +116,81 @@ def test_a_refresh_token_the_provider_refuses_is_its_own_error_saying_what_to_do
     assert "The identity provider refused the refresh token" in str(refused.value)
     assert advice in str(refused.value)
     assert len(api.requests) == 3  # no request of the API was sent without a token
+
+
+def numbered_tokens() -> tuple[list[str], Callable[[], str]]:
+    """Return the tokens handed out so far, and a token source handing out token-1, token-2..."""
+    handed: list[str] = []
+
+    def token() -> str:
+        handed.append(f"token-{len(handed) + 1}")
+        return handed[-1]
+
+    return handed, token
+
+
+def test_a_refused_token_is_renewed_once_and_the_request_sent_again(api: StubApi) -> None:
+    # Given an API that refuses the first token (expired) and takes the next
+    api.answers = [(401, {}, {"code": 401, "description": "The access token has expired."}), (200, {}, {"id": "c1"})]
+    handed, token = numbered_tokens()
+
+    answer = PortalClient(api.url, token).get("v1/customers/c1")
+
+    assert answer == {"id": "c1"} and handed == ["token-1", "token-2"]
+    assert [headers["Authorization"] for _, headers in api.requests] == ["Bearer token-1", "Bearer token-2"]
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        # Partner Center's error resource, and another shape of it: the code is what tells
+        ({"code": 900421, "description": "MFA required", "source": "PartnerFD"}, TokenWithoutMfaError),
+        ({"error": {"code": "900421", "message": "Multi-factor authentication required"}}, TokenWithoutMfaError),
+        ({"code": 401, "description": "The access token has expired."}, ApiError),
+        ({"code": 401, "description": "Token 900421-b refused."}, ApiError),  # the number, but not as the code
+    ],
+    ids=["mfa-required", "mfa-required-other-shape", "expired-twice", "number-not-the-code"],
+)
+def test_a_token_refused_for_want_of_mfa_says_so_after_one_renewal(
+    api: StubApi, body: dict, error: type[ApiError]
+) -> None:
+    # Given an API that refuses every token it is given
+    api.answers = [(401, {}, body)]
+    handed, token = numbered_tokens()
+
+    # When the client asks, Then it renews the token once, and raises what the API meant
+    with pytest.raises(ApiError) as refused:
+        PortalClient(api.url, token).get("v1/customers/c1")
+
+    assert type(refused.value) is error and refused.value.status == 401 and refused.value.body == body
+    assert handed == ["token-1", "token-2"] and len(api.requests) == 2
+    assert ("multi-factor" in str(refused.value)) is (error is TokenWithoutMfaError)
+
+
+@pytest.mark.parametrize(
+    ("body", "says_mfa"),
+    [({"code": 900421, "description": "MFA required"}, True), ({"code": 401, "description": "expired"}, False)],
+    ids=["mfa-required", "expired-twice"],
+)
+def test_the_suite_s_own_client_names_a_token_refused_for_want_of_mfa(api: StubApi, body: dict, says_mfa: bool) -> None:
+    # Given the suite's client, whose provider hands out tokens the API refuses every time
+    api.answers = [(401, {}, body)]
+    handed, token = numbered_tokens()
+    client = PortalApi(api.url, "global-admin", None, tokens=SimpleNamespace(new_access_token=token))  # type: ignore[arg-type]
+
+    with pytest.raises(SuiteApiError) as refused:
+        client.call("GET", "v1/customers/c1")
+
+    assert refused.value.status == 401 and handed == ["token-1", "token-2"] and len(api.requests) == 2
+    assert "global-admin" in str(refused.value)
+    assert ("multi-factor" in str(refused.value)) is says_mfa
+
+
+def test_a_portal_whose_sign_in_is_no_redirect_says_so(api: StubApi) -> None:
+    # Given a portal that answers its sign-in address with an error page, not a redirect
+    api.answers = [(503, {}, {"error": "restarting"})]
+
+    # When the identity provider is looked for
+    # Then the error says what the portal answered
+    with pytest.raises(PortalError, match=r"answered 503 .*not a redirect"):
+        discover_provider(api.url)
