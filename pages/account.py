@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account_loading import NO_VALUES_YET, shown_sections
 from .addresses import screen_addresses
@@ -40,10 +41,15 @@ class AccountPage(Screen):
 
     OF_CUSTOMER = True
     LOAD_WAIT_MS = 30_000  # how long the page may say it is loading (or show no values) before it is an error
+    ENABLE_WAIT_MS = 2_000  # how long Edit shown disabled may take to be enabled (the role checked late)
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.edit_link = link_or_button(page, EDIT_NAME)
+        # A deployment may show Edit disabled to a role that may not edit, rather than not at all.
+        self.enabled_edit = page.get_by_role("link", name=EDIT_NAME, disabled=False).or_(
+            page.get_by_role("button", name=EDIT_NAME, disabled=False)
+        )
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = bill_to_heading(page)
 
@@ -77,8 +83,15 @@ class AccountPage(Screen):
         return sections
 
     def can_edit(self) -> bool:
-        """Tell whether Edit is offered (it is not to roles that may not edit)."""
+        """Tell whether Edit is offered (it is not to roles that may not edit): shown, and enabled within
+        ``ENABLE_WAIT_MS`` (shown only disabled, it is not offered: selected, it would be waited on in vain)."""
+        if self.enabled_edit.count() > 0:
+            return True
         if self.edit_link.count() > 0:
+            try:
+                self.enabled_edit.first.wait_for(timeout=self.ENABLE_WAIT_MS)
+            except PlaywrightTimeoutError:
+                return False
             return True
         self.still_shown(self.bill_to_heading, "Account page")  # not offered here, or not here at all
         return False
