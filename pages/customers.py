@@ -119,7 +119,9 @@ class CustomersPage(Screen):
         self.search_box = named.or_(any_search).first
         region = page.get_by_role("region", name=any_language("customers"))
         grid = page.get_by_role("table").or_(page.get_by_role("grid"))
-        self.results = region.or_(main.filter(has=grid, has_not=region))
+        # A search that finds nothing may show its words alone, no table: still the list's answer.
+        none_found = page.get_by_text(any_language("no_customers"))
+        self.results = region.or_(main.filter(has=grid.or_(none_found), has_not=region))
         self.table = self.results.get_by_role("table").or_(self.results.get_by_role("grid"))
         self.not_busy = page.locator(':not([aria-busy="true"])')
         self.no_results = self.results.get_by_text(any_language("no_customers"))
@@ -201,7 +203,10 @@ class CustomersPage(Screen):
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(self.results) from error
             if quiet:
-                return self.results.first.aria_snapshot()
+                try:
+                    return self.results.first.aria_snapshot()
+                except PlaywrightTimeoutError as error:  # gone since it settled: no list the library knows
+                    raise self.unknown_page(self.results) from error
             watched = True  # redrawn whole, or a new page: look again, still counting from the same start
         else:
             raise UnknownPageError(

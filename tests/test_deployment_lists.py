@@ -4,6 +4,7 @@ server draws."""
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -312,3 +313,43 @@ def test_a_list_whose_search_loads_a_new_page_a_while_later_is_read_from_that_pa
     # Then the new page's answer is read, not the list before it
     assert found is not None and listed.links_found == 2
     assert page.url.endswith("?q=Contoso")
+
+
+def server_list_empty_without_table(route: Route) -> None:
+    """Answer /customers as ``server_list``, but a search that finds nothing with words alone: no table at all."""
+    if parse_qs(urlsplit(route.request.url).query).get("q", [""])[0].startswith("Northwind"):
+        words = "<p>Aucun client ne correspond à votre recherche.</p>"  # French, as the user's language may be
+        body = SERVER_LIST.replace('lang="en"', 'lang="fr"').replace("<table><tbody>%s</tbody></table>", words)
+        route.fulfill(content_type="text/html; charset=utf-8", body=body)
+    else:
+        server_list(route)
+
+
+def test_a_search_answered_by_no_results_words_without_a_table_finds_no_customer_at_once(page: Page) -> None:
+    # Given a deployment whose page for a search that finds nothing says so, and draws no table
+    page.route("http://portal.example/**", server_list_empty_without_table)
+    page.goto("http://portal.example/customers")
+    page.set_default_timeout(10_000)
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When a customer it does not have is looked for, then it is not there, said before the timeout
+    started = time.monotonic()
+    assert listed.choose("Northwind") is None
+    expect(listed.no_results).to_be_visible()
+    assert time.monotonic() - started < 5
+
+
+def test_a_list_whose_table_goes_for_words_the_library_does_not_know_is_an_unknown_page(page: Page) -> None:
+    # Given a single-page list whose search replaces its table by words no language table has
+    page.set_content(
+        '<main><h1>Customers</h1><input type="search" aria-label="Search by company name or domain">'
+        '<div id="list"><table><tr><td><a href="#">Fabrikam</a></td></tr></table></div></main><script>'
+        "document.querySelector('input').addEventListener('keydown', (event) => { if (event.key === 'Enter') "
+        "setTimeout(() => { document.getElementById('list').innerHTML = '<p>Nothing here.</p>'; }, 200); });</script>"
+    )
+    page.set_default_timeout(3_000)  # the wait that ends in the error, kept short
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When a customer is looked for, then the library says the list is not one it knows, not Playwright's timeout
+    with pytest.raises(UnknownPageError, match="Waiting for the CustomersPage"):
+        listed.choose("Contoso")
