@@ -14,18 +14,20 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .account_loading import NO_VALUES_YET, shown_sections
 from .addresses import screen_addresses
 from .countries import country_code
-from .errors import PortalError, UnknownPageError, page_lost
+from .errors import NotAllowedError, PortalError, UnknownPageError, address_of, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen, link_or_button, snapshot_role
+from .screen import Screen, link_or_button, one_line, snapshot_role
 from .shown_values import field_named
-from .strings import any_language, field_label
+from .strings import UI_STRINGS, alternatives, any_language, field_label
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}", re.IGNORECASE)
+# An alert saying the role is refused ("Access denied: ...", "403"): a single-page portal's answer to Edit, in place.
+ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b403\b", re.IGNORECASE)
 
 
 def check_editable(names: Iterable[object]) -> None:
@@ -128,10 +130,17 @@ class AccountPage(Screen):
         return {field: shown[field] for field in fields}
 
     def edit(self) -> AccountEditPage:
-        """Select Edit."""
+        """Select Edit; raise ``NotAllowedError`` when the portal answers it in place with an alert saying access is
+        denied (a single-page portal's 403), at once rather than after waiting for a form that will not come."""
         self.still_shown(self.bill_to_heading, "Account page")
         self.select(self.edit_link, "Edit")
-        return AccountEditPage(self.page).wait_until_ready()
+        form = AccountEditPage(self.page)
+        denied = self.page.get_by_role("alert").filter(has_text=ACCESS_DENIED)
+        self.settle(form.submit_button.or_(denied))
+        if not form.submit_button.count():  # refused in place: no form will come
+            said = one_line(denied.first)
+            raise NotAllowedError(message=f"Edit was refused at {address_of(self.page.url)}: {said}")
+        return form.wait_until_ready()
 
 
 class AccountEditPage(FormPage):

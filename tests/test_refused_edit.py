@@ -45,3 +45,32 @@ def test_edit_enabled_a_moment_after_the_page_shows_is_offered(page: Page) -> No
 
     # Then Edit is offered
     assert AccountPage(page).wait_until_ready().can_edit()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Access denied: you do not have permission to edit billing information.",
+        "Accès refusé : vous n’êtes pas autorisé à modifier ces informations.",
+        "403 拒绝访问",
+    ],
+    ids=["en", "fr-typographic-apostrophe", "zh-status"],
+)
+def test_edit_answered_in_place_by_an_access_denied_alert_is_not_allowed_at_once(page: Page, said: str) -> None:
+    # Given a single-page portal that answers Edit, for this role, by an alert in place of the form (its API's 403)
+    alert = f"<div role='alert'>{said}</div>"
+    page.set_content(
+        ACCOUNT
+        % "<button>Edit</button>"
+        + f"<script>document.querySelector('button').onclick = () => document.querySelector('main')"
+        f'.insertAdjacentHTML("beforeend", "{alert}")</script>'
+    )
+    page.set_default_timeout(TIMEOUT_MS)
+    account = AccountPage(page).wait_until_ready()
+
+    # When Edit is selected, then the refusal is said at once, in the portal's words
+    started = time.monotonic()
+    with pytest.raises(NotAllowedError, match=said.split(":")[0]) as refused:
+        edit_from(account, "Contoso")
+    assert refused.value.status == 403
+    assert time.monotonic() - started < TIMEOUT_MS / 1000 / 2
