@@ -14,11 +14,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .account_loading import NO_VALUES_YET, shown_sections
 from .addresses import screen_addresses
 from .countries import country_code
-from .errors import NotAllowedError, PortalError, UnknownPageError, address_of, page_lost
+from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen, link_or_button, one_line, snapshot_role
+from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label
 
@@ -134,13 +134,10 @@ class AccountPage(Screen):
         denied (a single-page portal's 403), at once rather than after waiting for a form that will not come."""
         self.still_shown(self.bill_to_heading, "Account page")
         self.select(self.edit_link, "Edit")
-        form = AccountEditPage(self.page)
-        denied = self.page.get_by_role("alert").filter(has_text=ACCESS_DENIED)
-        self.settle(form.submit_button.or_(denied))
-        if not form.submit_button.count():  # refused in place: no form will come
-            said = one_line(denied.first)
-            raise NotAllowedError(message=f"Edit was refused at {address_of(self.page.url)}: {said}")
-        return form.wait_until_ready()
+        # Looked for in the form's own first look: no round trip more on the way to a form.
+        return AccountEditPage(self.page).wait_until_ready(
+            refused=self.page.get_by_role("alert").filter(has_text=ACCESS_DENIED)
+        )
 
 
 class AccountEditPage(FormPage):

@@ -13,12 +13,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, UnknownPageError
+from .errors import NotAllowedError, PortalError, UnknownPageError, address_of
 from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
-from .screen import Screen, link_or_button
+from .screen import Screen, link_or_button, one_line, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named
 from .strings import UI_STRINGS, any_language, field_label
 from .watch import highlight
@@ -91,15 +91,24 @@ class FormFields(Screen):
         self.submits = 0  # Submits selected on this form: one refused leaves the typed values, to be sent again
         self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
 
-    def wait_until_ready(self) -> Self:
+    def wait_until_ready(self, refused: Locator | None = None) -> Self:
         """Wait until the form can be submitted: Submit shown, and the form no longer loading (``pages.form_loading``).
 
         A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
-        with the values it did not hold yet.
+        with the values it did not hold yet. ``refused`` is what a single-page portal may show in place of the form
+        (an alert saying access is denied): shown first, it raises ``NotAllowedError`` with its words, at once.
         """
         deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
         while True:
-            self.settle(self.submit_button)  # drawn again, or gone to sign-in or an error page: said here
+            # Drawn again, or gone to sign-in or an error page: said here. The refusal is looked for in the same look.
+            ready = self.submit_button if refused is None else self.submit_button.or_(refused)
+            shown_first = self.settle(ready)
+            if refused is not None and (
+                snapshot_role(shown_first) == "alert" if shown_first is not None else not self.submit_button.count()
+            ):
+                said = one_line(refused.first)
+                raise NotAllowedError(message=f"The portal refused the form at {address_of(self.page.url)}: {said}")
+            refused = None  # the form came: once drawn, an alert beside it is no refusal of it
             left = max(0, round((deadline - time.monotonic()) * 1000))
             try:
                 shown = wait_until_loaded(
