@@ -198,9 +198,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     Bill-to info back says the changes were saved. A blank ``customer``, no change or an unknown field name is a
     ``ValueError``, a value that is not text a ``TypeError``, before the browser moves.
 
-    When the Account page already shows every value as given, nothing is submitted (a Submit would still leave a
-    change in the portal's log): the Bill-to info it shows is returned, the page left there, as a run of the same
-    script again expects.
+    When the Account page already shows every value as given (spaces around it aside), nothing is submitted (a
+    Submit would still leave a change in the portal's log): the Bill-to info it shows is returned, the page left
+    there, as a run of the same script again expects.
     """
     check_customer(customer)
     check_changes(changes)  # before any click: a typo in a field name is the caller's error
@@ -209,7 +209,8 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     account = open_account(page, customer)
     check_may_edit(account, customer)  # said before whether anything would change: the role may not
     held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
-    if all(held.as_dict()[name] == value for name, value in changes.items()):
+    # A value pasted with spaces around it holds as the portal stores it, trimmed: a run again submits nothing.
+    if all(held.as_dict()[name] in (value, value.strip()) for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):
             return held
     with step(page, "Edit"):

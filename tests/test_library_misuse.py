@@ -239,6 +239,19 @@ def test_changes_the_account_already_holds_are_not_submitted(
     assert changed == dataclasses.replace(customer.billing, addressLine2="B7") and len(submitted) == 1
 
 
+def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    customer = customers.create("CN")  # the portal trims what a paste leaves around a value: " X " is saved "X"
+    submitted: list[str] = []
+    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+
+    profile = update_customer_account(admin_page, customer.id, {"city": f" {customer.billing.city}\t"})
+
+    assert profile == customer.billing
+    assert submitted == [], f"expected no Submit for a value already held; sent {submitted}"
+
+
 def test_a_form_given_no_change_at_all_is_not_submitted(admin_page: Page, customers: CustomerFactory) -> None:
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
