@@ -28,6 +28,7 @@ from pages.customers import either_width
 from pages.errors import retry_after_seconds
 
 from . import rest_answers as answers
+from .account import microsoft_id
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
 from .rest_errors import (  # callers know them as flows.rest.*
@@ -317,8 +318,10 @@ class PortalClient:
             return self.token
 
     def customer(self, customer_id: str) -> dict[str, Any] | None:
-        """Return the customer with this Microsoft ID (its ``id`` and ``companyProfile`` checked), or None."""
+        """Return the customer with this Microsoft ID (any case, braces or not), its ``id`` and ``companyProfile``
+        checked; None when there is none."""
         check_text("customer_id", customer_id)
+        customer_id = microsoft_id(customer_id) or customer_id  # as the API writes it: "{ABC…}" is "abc…"
         url = self.address(f"{API_VERSION}/customers/{segment('customer_id', customer_id)}")
         try:
             answer, _ = self.get_url(url)
@@ -370,6 +373,7 @@ class PortalClient:
     def billing_profile(self, customer_id: str) -> BillingProfile:
         """Return the customer's billing profile as stored; one without the API's required fields is refused."""
         check_text("customer_id", customer_id)
+        customer_id = microsoft_id(customer_id) or customer_id
         url = self.address(f"{API_VERSION}/customers/{segment('customer_id', customer_id)}/profiles/billing")
         return answers.billing_profile(self.get_url(url)[0], f"GET {url}")
 

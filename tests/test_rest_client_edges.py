@@ -389,3 +389,16 @@ def test_an_empty_identifier_is_refused_before_any_request() -> None:
 
     with pytest.raises(ValueError, match="customer_id is empty"):
         client.customer("")
+
+
+def test_a_microsoft_id_in_capitals_or_braces_is_asked_for_as_the_api_writes_it(api: StubApi) -> None:
+    # Given a customer's ID as exports and people write it: in capitals, in braces, spaces around
+    api.answers = [(404, {}, {"code": 60003, "description": "Tenant not found"})]
+    client = PortalClient(api.url, lambda: "a-token")
+
+    client.customer("{" + ID.upper() + "}")
+    with contextlib.suppress(rest.ApiError):
+        client.billing_profile(f" {ID.upper()} ")
+
+    # Then the API is asked for that customer, as the library's other ways find it
+    assert [path for path, _ in api.requests] == [f"/v1/customers/{ID}", f"/v1/customers/{ID}/profiles/billing"]
