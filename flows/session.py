@@ -108,6 +108,8 @@ def portal_session(
         headed=headed, demo_mode=demo_mode, pause_on_failure=pause_on_failure, renew_sign_in=renew_sign_in,
         ignore_https_errors=ignore_https_errors,
     )  # fmt: skip
+    if password is None and not storage_state:  # as os.environ.get() gives it when unset: said before any browser
+        raise ValueError("portal_session needs a password, or a saved sign-in (storage_state)")
     if browser_name not in BROWSER_NAMES:
         raise ValueError(f"browser_name is one of {', '.join(BROWSER_NAMES)}: not {browser_name!r}")
     endpoint = ws_endpoint_or_env(ws_endpoint)
@@ -152,9 +154,8 @@ def portal_session(
                 page = context.new_page()
                 if storage_state:
                     open_saved_sign_in(page, base_url, username, storage_state)
-                elif password is None:
-                    raise ValueError("portal_session needs a password, or a saved sign-in (storage_state)")
                 else:
+                    assert password is not None  # refused above, before the browser started
                     sign_in(page, username, password, totp_secret=totp_secret)
                 yield page
             except BaseException as error:

@@ -32,6 +32,7 @@ from flows import (
     open_customer,
     open_customers,
     portal_session,
+    session,
     submit_changes,
     update_customer_account,
 )
@@ -189,6 +190,13 @@ def test_session_arguments_that_cannot_work_are_refused_before_a_browser_starts(
 
     with pytest.raises(refused, match=said):
         portal_session("http://127.0.0.1:9/", **given).__enter__()  # type: ignore[arg-type]
+
+
+def test_no_password_and_no_saved_sign_in_is_refused_before_a_browser_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session, "sync_playwright", lambda: pytest.fail("a browser started"))
+
+    with pytest.raises(ValueError, match=r"needs a password, or a saved sign-in \(storage_state\)"):
+        portal_session("http://127.0.0.1:9/", "global-admin", None).__enter__()  # as os.environ.get(...) gives
 
 
 def test_the_block_s_own_error_goes_on_when_it_closed_what_the_trace_records(
