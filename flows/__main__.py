@@ -34,7 +34,7 @@ from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument, screen_addresses_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
-from .cli_sign_in import add_https_option, add_sign_in_arguments, in_option_terms, password_for, sign_in_options
+from .cli_sign_in import add_https_option, add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
 from .console import escape_what_stdout_cannot_spell, json_for_stdout
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
@@ -143,10 +143,11 @@ def update_account(args: argparse.Namespace) -> int:
     from .session import portal_session
 
     changes = dict(args.changes)
-    try:
+    try:  # a field named wrong in --set, no password to type, a TOTP secret that is no base32: the command line's
         check_changes(changes)
-    except (TypeError, ValueError) as error:  # a field named wrong in --set: the command line's mistake
-        print(f"error: {error}", file=sys.stderr)
+        password = checked_password(args)
+    except (TypeError, ValueError) as error:
+        print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_USAGE
     options = {
         "headed": args.headed,
@@ -159,7 +160,7 @@ def update_account(args: argparse.Namespace) -> int:
         "ignore_https_errors": args.ignore_https_errors,
         **sign_in_options(args),
     }
-    with portal_session(args.base_url, args.user, password_for(args), **options) as page:
+    with portal_session(args.base_url, args.user, password, **options) as page:
         profile = update_customer_account(page, args.customer, changes)
     print(json_for_stdout(profile.as_dict()))
     return 0

@@ -35,7 +35,7 @@ from .accounts_job import (
 from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
-from .cli_sign_in import add_sign_in_arguments, in_option_terms, password_for, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
 from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
@@ -218,8 +218,12 @@ def run(args: argparse.Namespace) -> int:
             print(summary([], results))
         return 0
     traces = results.with_name(results.name + ".traces")
-    try:  # no password to type here, another's journal, a folder that is not there: said before any browser
-        password = password_for(args)
+    try:  # no password to type here, a TOTP secret that is no base32: the command line's, said before any browser
+        password = checked_password(args)
+    except ValueError as error:
+        print(f"error: {in_option_terms(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:  # another's journal, a folder that is not there: said before any browser
         journal = open_journal(args, results)
     except JournalInUseError as error:  # the same command run twice, or two files given one --results
         print(f"error: {error} (another --results PATH writes PATH.journal)", file=sys.stderr)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pages.errors import TAKE_CERTIFICATE
 
 from .saved_sign_in import saved_sign_in_path
-from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE
+from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE, check_secret
 
 DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo users'
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where the bundled portal runs
@@ -88,3 +88,10 @@ def password_for(args: argparse.Namespace) -> str | None:
         f"No password for {args.user}: give --password or $PORTAL_PASSWORD, or a saved sign-in (--auth-dir, "
         f"--storage-state); the bundled portal's demo password is typed only at this machine's own address"
     )
+
+
+def checked_password(args: argparse.Namespace) -> str | None:
+    """Return ``password_for(args)`` once the TOTP secret is known to be base32; raise ``ValueError`` for either:
+    the command line's to complete or correct (exit 2), said before any browser starts."""
+    check_secret(args.totp_secret)
+    return password_for(args)

@@ -137,7 +137,7 @@ def test_command_line_names_its_option_for_a_totp_secret_that_is_not_base32() ->
     done = run("-m", "flows", "update-account", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--customer", "c",
                "--set", "city=Lyon", "--totp-secret", "not base32!")  # fmt: skip
 
-    assert (done.returncode, done.stderr.splitlines()[-1]) == (1, (
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (2, (
         "error: The authenticator's TOTP secret (--totp-secret BASE32, or $PORTAL_TOTP_SECRET) is not a usable base32 "
         "secret: Non-base32 digit found"
     )), done.stderr  # fmt: skip

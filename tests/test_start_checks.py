@@ -76,6 +76,30 @@ def test_a_totp_secret_that_is_no_base32_is_refused_at_the_start_once() -> None:
     assert "not a usable base32 secret" in done.stderr
 
 
+@pytest.mark.parametrize("command", ["update-account", "update-accounts"])
+@pytest.mark.parametrize(
+    ("base_url", "options", "said"),
+    [
+        pytest.param("https://partner.example.cn/", [], "error: No password for ops: give --password",
+                     id="no-password"),
+        pytest.param("http://127.0.0.1:9/", ["--totp-secret", "not base32!"],
+                     "error: The authenticator's TOTP secret (--totp-secret BASE32", id="secret-not-base32"),
+    ],
+)  # fmt: skip
+def test_the_commands_refuse_a_sign_in_they_cannot_make_as_a_bad_command_line(
+    tmp_path: Path, command: str, base_url: str, options: list[str], said: str
+) -> None:
+    changes = tmp_path / "offices.csv"
+    changes.write_text("customer,city\nContoso,Lyon\n", encoding="utf-8")
+    given = ["--customer", "Contoso", "--set", "city=Lyon"] if command == "update-account" else [str(changes)]
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PORTAL_")}
+
+    arguments = [sys.executable, "-m", "flows", command, *given, "--base-url", base_url, "--user", "ops", *options]
+    done = subprocess.run(arguments, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    assert (done.returncode, done.stderr.splitlines()[-1][: len(said)]) == (2, said), done.stderr
+
+
 def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_at_the_start(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
                "--auth-dir", str(tmp_path)]  # fmt: skip
