@@ -6,7 +6,7 @@ r"""Update a customer's billing address from a plain Python script, and handle e
 Start the bundled portal first (`./run.sh portal`) or point it at any deployment. The sign-in's
 verification code comes from ``$PORTAL_TOTP_SECRET``, the authenticator's secret. Exit codes as
 ``python -m flows update-account``'s: 2 usage, 3 refused values, 4 conflict, 5 not allowed,
-6 no such customer, 7 sign-in refused, 1 anything else.
+6 no such customer, 7 sign-in refused or signed out, 1 anything else.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from flows import (
     EditConflictError,
     NotAllowedError,
     PortalError,
+    SignedOutError,
     SignInError,
     ValidationError,
     portal_session,
@@ -64,7 +65,7 @@ def main(base_url: str, customer: str, changes: dict[str, str]) -> int:
     except CustomerNotFoundError as error:
         print(error)
         return 6
-    except SignInError as error:
+    except (SignInError, SignedOutError) as error:  # signed out: a session the portal ended, not renewed
         print(f"sign-in refused: {error}")
         return 7
     except PortalError as error:  # two customers of the name, a portal that does not answer...

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib.util
 import json
 import os
 import re
@@ -13,7 +15,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -27,7 +29,8 @@ from fixtures.directory import User
 from fixtures.portal import __main__ as portal_command_line
 from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
-from flows import PortalError, portal_session, trace_secrets, update_customer_account
+from flows import PortalError, SignedOutError, SignInError, portal_session, trace_secrets, update_customer_account
+from flows import __main__ as flows_main
 from flows.browser import BrowserNotFoundError, headed_without_display
 from flows.saved_sign_in import saved_sign_in_path
 from flows.sign_in import check_secret
@@ -184,6 +187,27 @@ def test_example_script_help_prints_its_usage_and_exits_0(flag: str) -> None:
     usage = "usage: update_account.py BASE_URL CUSTOMER FIELD=VALUE [FIELD=VALUE ...]"
     assert (done.returncode, done.stdout.splitlines()[0], done.stderr) == (0, usage, "")
     assert "Exit codes as" in done.stdout
+
+
+@pytest.mark.tooling
+@pytest.mark.parametrize(("error", "code"), [(SignedOutError("signed out"), 7), (SignInError("refused"), 7)])
+def test_example_script_exits_as_the_command_line_does(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, code: int
+) -> None:
+    spec = importlib.util.spec_from_file_location("update_account_example", ROOT / "examples" / "update_account.py")
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+
+    @contextlib.contextmanager
+    def session(*args: object, **options: object) -> Iterator[None]:
+        raise error
+        yield
+
+    monkeypatch.setattr(example, "portal_session", session)
+
+    assert example.main("http://127.0.0.1:9/", "Contoso", {"city": "Lyon"}) == code
+    assert flows_main.EXIT_CODES[type(error)] == code
 
 
 def test_example_script_updates_a_customer(
