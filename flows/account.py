@@ -73,7 +73,7 @@ def open_customers(page: Page, *, wait_for_list: bool = True) -> CustomersPage:
 
 def open_customer(page: Page, customer: str) -> CustomerPage:
     """Dashboard → Customers → the customer named ``customer`` (a company name: exactly, but for the width of its
-    letters, digits and punctuation, ``pages.customers.either_width``), on any page; or the
+    letters, digits and punctuation, ``pages.list_controls.either_width``), on any page; or the
     customer whose Microsoft ID ``customer`` is, opened at its address (``screen_addresses().customer``).
 
     Raises ``CustomerNotFoundError`` when no customer has the name (or the ID), ``AmbiguousCustomerError``

@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
-from pages.customers import either_width
 from pages.errors import retry_after_seconds
+from pages.list_controls import either_width
 
 from . import rest_answers as answers
 from .account import microsoft_id

@@ -19,43 +19,15 @@ from .errors import (
     UnknownPageError,
     address_of,
 )
+from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .screen import Screen, link_or_button, menu, menu_item
-from .strings import alternatives, any_language
+from .strings import any_language
 from .watch import highlight
 
 # Whether a page's Customers list says when it is loading (aria-busy): asked once a page, as a
 # deployment keeps its markup (a question less for each workflow).
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
-SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
-# The button a list paged by appending offers below its rows instead of Next: "Load more", "Show more".
-LOAD_MORE = re.compile(
-    rf"^\s*(?:{alternatives(('Load more', 'Show more', 'Charger plus', 'Afficher plus', '加载更多', '显示更多'))})\s*$",
-    re.IGNORECASE,
-)
-FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
-
-
-def either_width(company_name: str) -> re.Pattern[str]:
-    """Return a pattern matching the whole of ``company_name`` with any of its letters, digits and punctuation in
-    either width (a Chinese name's parentheses, U+FF08 or "("), its spaces as any run of spaces (ideographic too).
-
-    A list, a spreadsheet and a person may each write the same customer's name in its other width.
-    """
-    parts: list[str] = []
-    for char in company_name.strip():
-        code = ord(char)
-        if char.isspace():
-            if parts[-1] != r"\s+":
-                parts.append(r"\s+")
-        elif 0x21 <= code <= 0x7E or 0xFF01 <= code <= 0xFF5E:  # in a class, so none is read as a pattern's own
-            twin = chr(code + FULL_WIDTH_OFFSET if code <= 0x7E else code - FULL_WIDTH_OFFSET)
-            parts.append("[" + "".join("\\" + c if c in "\\]^-[/" else c for c in (char, twin)) + "]")
-        else:  # beyond ASCII, which holds every character a pattern reads as its own
-            parts.append(char)
-    return re.compile(r"^\s*" + "".join(parts) + r"\s*$")
-
-
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
 ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
@@ -79,16 +51,6 @@ ADDRESS_UNANSWERED = """async (waitMs) => {
     document.removeEventListener("securitypolicyviolation", note);
   }
 }"""
-
-
-def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:
-    """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another.
-
-    Links only in a navigation landmark, where pagers are: a customer named "Next" is a link in the list.
-    """
-    name = any_language(key)
-    button = page.get_by_role("button", name=name, disabled=disabled)
-    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled))
 
 
 class CustomersPage(Screen):
@@ -284,16 +246,43 @@ class CustomersPage(Screen):
             raise PortalError(f"The Customers list showed the same customers again after {what} at {self.page.url}")
         return self
 
-    def show_more(self) -> bool:
-        """Show the list's next customers: the next page, or (no Next) more rows appended by Load more; False, showing
-        nothing, when it offers neither (the last page, or all rows shown)."""
+    def next_step(self) -> Locator | None:
+        """Return what shows the list's next customers: Next, Load more (where the list has no Next), or the next
+        page's number (a pager of numbers alone); None when there is none (the last page, or all rows shown)."""
         if self.enabled_next.count():
+            return self.enabled_next
+        numbered = numbered_page(self.page, self.shown_page + 1)
+        if not self.load_more_button.or_(numbered).count():  # one look for either: the end of most searches
+            return None
+        return self.load_more_button if self.load_more_button.count() else numbered
+
+    def take_step(self, step: Locator) -> None:
+        """Select ``step`` (as ``next_step`` returned it) and wait for the customers it shows."""
+        if step is self.enabled_next:
             self.next_page()
-        elif self.load_more_button.count():
+        elif step is self.load_more_button:
             self.load_more()
         else:
+            self.show_customers_after(step.first, f"page {self.shown_page + 1}", pages=1)
+
+    def show_more(self) -> bool:
+        """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
+        step = self.next_step()
+        if step is None:
             return False
+        self.take_step(step)
         return True
+
+    def back_to_page(self, number: int) -> None:
+        """Show page ``number`` again, before the one shown: by Previous, else by its number."""
+        if self.enabled_previous.count() or not numbered_page(self.page, number).count():
+            while self.shown_page > number:
+                self.previous_page()
+            return
+        self.before_change()
+        self.select(numbered_page(self.page, number).first, f"page {number}")
+        self.shown_page = number
+        self.wait_until_ready()
 
     def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
         """Raise when the pager shows ``control`` only disabled, still so after ``ENABLE_WAIT_MS`` (a pager may
@@ -350,16 +339,19 @@ class CustomersPage(Screen):
 
         Where the list has Load more instead of Next, those in the rows it appends: the rows shown stay shown.
         """
-        if not self.enabled_next.count() and self.load_more_button.count():
+        step = self.next_step()
+        if step is self.load_more_button:
             shown_before = self.customer_link(company_name).count()
             while self.load_more_button.count():
                 self.load_more()
             return self.customer_link(company_name).count() - shown_before
         shown, found = self.shown_page, 0
-        while self.enabled_next.count():
-            found += self.next_page().customer_link(company_name).count()
-        while not found and self.shown_page > shown:
-            self.previous_page()
+        while step is not None:  # by Next, or by the pages' numbers
+            self.take_step(step)
+            found += self.customer_link(company_name).count()
+            step = self.next_step()
+        if not found and self.shown_page > shown:
+            self.back_to_page(shown)
         return found
 
     def add_customer(self) -> AddCustomerPage:

@@ -112,3 +112,47 @@ def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search
 
     with pytest.raises(PortalError, match="showed the same customers again after Next"):
         CustomersPage(page).find("Contoso")
+
+
+# A list paged by its pages' numbers alone (no Next, no Previous): links named as a deployment may name them, the page
+# shown marked aria-current. ``NUMBERED`` draws them; clicking one shows that page in place.
+NUMBERED = """<!doctype html><html lang="{lang}"><body><nav aria-label="Pages"></nav>
+<section role="region" aria-label="{customers}" aria-busy="false"><table><tbody></tbody></table></section>
+<script>
+const PAGES = {pages}, NAME = (n) => {name};
+const show = (n) => {{
+  const rows = PAGES[n - 1].map(c => `<tr><td><a href="#">${{c}}</a></td></tr>`);
+  document.querySelector("tbody").innerHTML = rows.join("");
+  document.querySelector("nav").innerHTML = PAGES.map((_, i) =>
+    `<a href="#" data-page="${{i + 1}}"${{i + 1 === n ? ' aria-current="page"' : ""}}>${{NAME(i + 1)}}</a>`).join(" ");
+  document.querySelectorAll("nav a").forEach(a => a.onclick = () => {{ show(Number(a.dataset.page)); return false; }});
+}};
+show(1);
+</script></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "customers", "name"),
+    [("en", "Customers", "`${n}`"), ("en", "Customers", "`Page ${n}`"), ("zh-CN", "客户", "`第${n}页`")],
+    ids=["numbers", "page-n", "chinese"],
+)
+def test_a_pager_of_page_numbers_alone_pages_forward_and_back(page: Page, lang: str, customers: str, name: str) -> None:
+    # Given a list of twelve pages paged only by their numbers, its customers on the second, the tenth and the twelfth
+    pages = [[f"Fabrikam {n}"] for n in range(1, 13)]
+    pages[1].append("Contoso")
+    pages[9].append("Northwind")
+    pages[11].append("Northwind")
+    page.set_content(NUMBERED.format(lang=lang, customers=customers, pages=pages, name=name))
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a customer on the second page is looked for, Then that page shows it; no other of its name on the pages
+    # after it, the list is back on the second page
+    assert listed.find("Contoso") is not None and listed.page_number() == 2
+    assert listed.namesakes_after("Contoso") == 0
+    assert listed.page_number() == 2 and page.locator("nav a[aria-current]").get_attribute("data-page") == "2"
+    # ... and one on the tenth page is found there, the other of its name counted on the twelfth
+    assert listed.find("Northwind") is not None and listed.page_number() == 10
+    assert listed.namesakes_after("Northwind") == 1
+    # ... and a customer on no page is not in the list, once its last page is shown
+    assert listed.find("Litware") is None and listed.page_number() == 12

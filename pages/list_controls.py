@@ -1,0 +1,57 @@
+"""How a Customers list is searched and paged, as deployments draw it: its search box's word, its pagers (Next and
+Previous, Load more, the pages' numbers), and a company name in either width."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page
+
+from .strings import alternatives, any_language
+
+SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
+# The button a list paged by appending offers below its rows instead of Next: "Load more", "Show more".
+LOAD_MORE = re.compile(
+    rf"^\s*(?:{alternatives(('Load more', 'Show more', 'Charger plus', 'Afficher plus', '加载更多', '显示更多'))})\s*$",
+    re.IGNORECASE,
+)
+FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
+
+
+def either_width(company_name: str) -> re.Pattern[str]:
+    """Return a pattern matching the whole of ``company_name`` with any of its letters, digits and punctuation in
+    either width (a Chinese name's parentheses, U+FF08 or "("), its spaces as any run of spaces (ideographic too).
+
+    A list, a spreadsheet and a person may each write the same customer's name in its other width.
+    """
+    parts: list[str] = []
+    for char in company_name.strip():
+        code = ord(char)
+        if char.isspace():
+            if parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif 0x21 <= code <= 0x7E or 0xFF01 <= code <= 0xFF5E:  # in a class, so none is read as a pattern's own
+            twin = chr(code + FULL_WIDTH_OFFSET if code <= 0x7E else code - FULL_WIDTH_OFFSET)
+            parts.append("[" + "".join("\\" + c if c in "\\]^-[/" else c for c in (char, twin)) + "]")
+        else:  # beyond ASCII, which holds every character a pattern reads as its own
+            parts.append(char)
+    return re.compile(r"^\s*" + "".join(parts) + r"\s*$")
+
+
+def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:
+    """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another.
+
+    Links only in a navigation landmark, where pagers are: a customer named "Next" is a link in the list.
+    """
+    name = any_language(key)
+    button = page.get_by_role("button", name=name, disabled=disabled)
+    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled))
+
+
+def numbered_page(page: Page, number: int) -> Locator:
+    """Return the pager's link or button to page ``number`` ("2", "Page 2", "第2页"), in a navigation: the way to
+    another page of a list paged by numbers alone (no Next). Its name holds that number and no other digit."""
+    name = re.compile(rf"^\D*{number}\D*$")
+    pager = page.get_by_role("navigation")
+    link = pager.get_by_role("link", name=name, disabled=False)
+    return link.or_(pager.get_by_role("button", name=name, disabled=False))
