@@ -8,11 +8,8 @@ import importlib.util
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -26,8 +23,6 @@ from playwright.sync_api import Playwright, expect
 from fixtures.api_client import PortalApi
 from fixtures.demo import customer_to_update
 from fixtures.directory import User
-from fixtures.portal import __main__ as portal_command_line
-from fixtures.portal.server import serve_portal
 from fixtures.test_data import CustomerFactory
 from flows import PortalError, SignedOutError, SignInError, portal_session, trace_secrets, update_customer_account
 from flows import __main__ as flows_main
@@ -286,83 +281,6 @@ def test_portal_session_signs_in_again_when_the_portal_ends_its_session(
 
     expected = dataclasses.replace(customer.billing, city="Rennes", postalCode="35000")
     assert api.billing_profile(customer.id) == expected
-
-
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
-        pytest.param(["--port", "70000"], "argument --port: 70000 is not a port: give 0 to 65535", id="too-high"),
-        pytest.param(["--identity-port", "-1"], "argument --identity-port: -1 is not a port", id="negative-port"),
-        pytest.param(["--port", "18779", "--identity-port", "18779"], "--port and --identity-port must differ",
-                     id="the-same-port"),
-        pytest.param(["--token-lifetime", "inf"], "argument --token-lifetime: inf is not a lifetime: give 1 to "
-                     "315360000 seconds (ten years)", id="infinite"),
-        pytest.param(["--token-lifetime", "nan"], "argument --token-lifetime: nan is not a lifetime", id="nan"),
-        pytest.param(["--session-lifetime", "0"], "argument --session-lifetime: 0 is not a lifetime", id="zero"),
-        pytest.param(["--session-lifetime=-60"], "argument --session-lifetime: -60 is not a lifetime",
-                     id="negative-lifetime"),
-        pytest.param(["--token-lifetime", "0.5"], "argument --token-lifetime: 0.5 is not a lifetime", id="under-1-s"),
-        pytest.param(["--session-lifetime", "1e12"], "argument --session-lifetime: 1e12 is not a lifetime",
-                     id="past-any-date"),
-    ],
-)  # fmt: skip
-@pytest.mark.tooling
-def test_the_portal_command_line_refuses_ports_and_lifetimes_it_cannot_use(
-    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as refused:
-        portal_command_line.parse_args(args)
-
-    assert refused.value.code == 2 and said in capsys.readouterr().err
-
-
-@pytest.mark.bundled  # it starts the bundled portal itself
-def test_the_bundled_portal_served_in_threads_leaves_no_database_folder_once_stopped(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where this process makes temporary folders
-
-    with serve_portal():
-        made = sorted(folder.name.split("-")[0] for folder in tmp_path.iterdir())
-
-    assert made == ["identity", "portal"]
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.bundled  # it starts the bundled portal itself
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
-@pytest.mark.parametrize("lines", [1, 2], ids=["while-it-says-where", "once-both-listen"])
-def test_the_portal_command_leaves_no_database_folder_once_stopped(
-    stop: signal.Signals, lines: int, tmp_path: Path
-) -> None:
-    command = [sys.executable, "-m", "fixtures.portal", "--port", "0"]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env={**os.environ, "TMPDIR": str(tmp_path)}) as portal:  # fmt: skip
-        assert portal.stdout is not None
-        listening = [portal.stdout.readline() for _ in range(lines)]  # stopped as soon as it says where it is
-        made = sorted(folder.name.split("-")[0] for folder in tmp_path.iterdir())
-        portal.send_signal(stop)
-        _, errors = portal.communicate(timeout=60)
-
-    assert "Partner Center mock portal on" in listening[0], listening
-    assert (made, portal.returncode) == (["identity", "portal"], 0), errors
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.bundled  # it starts the bundled portal itself
-@pytest.mark.parametrize(("option", "whose"), [("--port", "portal"), ("--identity-port", "identity provider")])
-def test_the_portal_command_says_whose_port_another_program_holds(option: str, whose: str, tmp_path: Path) -> None:
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        held.listen()
-        port = held.getsockname()[1]
-        command = [sys.executable, "-m", "fixtures.portal", "--port", "0", option, str(port)]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "TMPDIR": str(tmp_path)})  # fmt: skip
-
-    said = f"error: The {whose}'s port {port} is in use by another program: stop that program, or give another {option}"
-    assert (done.returncode, done.stderr.splitlines()) == (1, [f"{said} (0 picks a free one)"]), done.stderr
-    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.tooling
