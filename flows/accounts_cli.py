@@ -327,7 +327,8 @@ def check_and_apply(
     try:
         outcomes = run_plan(plan, rows, pool, client, journal, noted)
     except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
-        progress.finish()
+        with suppress(OSError):  # a terminal that hung up takes no more words: the results are written all the same
+            progress.finish()
         finished += map(in_option_words, pool.finish())  # with the rows the workers finish as they stop
         with suppress(OSError):  # the reason it stopped is what is said
             write_results(results, stopped_outcomes(plan, finished), delimiter, sep_line=sep_line)

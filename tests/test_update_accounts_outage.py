@@ -341,3 +341,32 @@ def test_ctrl_c_at_a_terminal_lets_the_row_under_way_finish_and_the_resume_does_
     assert resumed.returncode == 0, resumed.stderr
     for n, customer in enumerate(created):
         assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
+
+
+def test_a_run_whose_terminal_hung_up_still_writes_its_results_and_exits_129(
+    base_url: str, customers: CustomerFactory, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given a run at a terminal (its progress bar drawn), whose terminal closes once a row is done: every write to it
+    # fails from then on, and SIGHUP comes
+    created, user = [customers.create("CN") for _ in range(3)], make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
+    results = file.with_name(file.name + ".results.csv")
+    terminal, held = os.openpty()
+    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=held, env=secrets_of(user)) as process:
+        os.close(held)
+        watchdog = threading.Timer(120, process.kill)
+        watchdog.start()
+        said = b""
+        with suppress(OSError):  # the run ended before a row: said by its exit code below
+            while b" 1/3 rows" not in said:  # the bar, once a row is done
+                said += os.read(terminal, 4096)
+        os.close(terminal)
+        process.send_signal(signal.SIGHUP)
+    watchdog.cancel()
+
+    # Then it stops as on SIGHUP with a terminal to write to: its results so far written, exit 129
+    assert process.returncode == 129, said
+    with results.open(encoding="utf-8-sig", newline="") as written:
+        stopped = {row["customer"]: row["outcome"] for row in csv.DictReader(written)}
+    assert set(stopped) == {c.companyName for c in created}, stopped
+    assert "changed" in stopped.values() and set(stopped.values()) <= {"changed", "not-run"}, stopped
