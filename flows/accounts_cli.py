@@ -79,6 +79,14 @@ def take_stopping_signals() -> dict[int, Any]:
     return taken
 
 
+def put_back_signals(taken: dict[int, Any]) -> None:
+    """Put back the handlers ``take_stopping_signals`` took over. One set outside Python (an embedding program's),
+    which Python knows as None and cannot set again, stays the run's."""
+    for signum, handler in taken.items():
+        if handler is not None:
+            signal.signal(signum, handler)
+
+
 API_CLIENT_VARIABLE = "PORTAL_API_CLIENT_ID"
 API_URL_VARIABLE = "PORTAL_API_URL"
 
@@ -256,8 +264,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{said}: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
         return 128 + signum  # as a shell reports a command a signal stopped: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
     finally:
-        for signum, handler in taken.items():
-            signal.signal(signum, handler)
+        put_back_signals(taken)
         journal.close()
 
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from flows import update_accounts
-from flows.accounts_cli import in_option_words, take_stopping_signals
+from flows.accounts_cli import in_option_words, put_back_signals, take_stopping_signals
 from flows.accounts_plan import AccountsPlan, Problem, RowTask, overtaken_by_later_rows
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal, JournalMismatchError
@@ -394,3 +394,20 @@ def test_a_job_under_nohup_keeps_sighup_ignored_and_takes_sigterm(monkeypatch: p
     # Then SIGHUP stays ignored: its terminal closing does not stop it; SIGTERM stops it as Ctrl-C does
     assert handlers[signal.SIGHUP] is signal.SIG_IGN and handlers[signal.SIGTERM] is not signal.SIG_DFL
     assert taken == {signal.SIGTERM: signal.SIG_DFL}, "the handlers to put back"
+
+
+def test_a_handler_set_outside_python_is_left_as_the_job_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a SIGTERM handler set by C code (an embedding program's): Python reads it as None, and cannot set None
+    handlers: dict[int, object] = {signal.SIGTERM: None, signal.SIGHUP: signal.SIG_DFL}
+    monkeypatch.setattr(signal, "getsignal", handlers.__getitem__)
+
+    def set_handler(signum: int, handler: object) -> None:
+        if handler is None:  # as signal.signal refuses it
+            raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
+        handlers[signum] = handler
+
+    monkeypatch.setattr(signal, "signal", set_handler)
+
+    put_back_signals(take_stopping_signals())  # a TypeError here would hide the job's exit code
+
+    assert handlers[signal.SIGHUP] is signal.SIG_DFL
