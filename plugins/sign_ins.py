@@ -361,7 +361,8 @@ def missing_sign_ins(base_url: str, auth_dir: Path, users: dict[str, str]) -> li
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Name at the start the roles ``--auth-dir`` has no sign-in of: which tests need which role is known only as
     each runs, and the first to need one stops the run."""
-    auth_dir, base_url = config.getoption("--auth-dir"), config.getoption("base_url", None)
+    auth_dir = config.getoption("--auth-dir")
+    base_url = config.getoption("base_url", None) or config.getini("base_url")  # as plugins.deployment.target
     missing = missing_sign_ins(base_url, Path(auth_dir), config.stash[ROLE_USERS]) if auth_dir and base_url else []
     if not missing:
         return []
