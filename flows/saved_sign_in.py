@@ -209,13 +209,15 @@ def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
     def token() -> str:
         with sign_in_lock(path):
             saved = read_sign_in(path)
-            held = saved.get("refresh_token")
-            if not (isinstance(held, str) and held):
+            # Named so: a failure's report (pytest -l) masks a local named as a credential, and nothing else tells
+            # an opaque refresh token apart
+            refresh_token = saved.get("refresh_token")
+            if not (isinstance(refresh_token, str) and refresh_token):
                 raise SavedSignInError(f"The saved sign-in {path} no longer holds a refresh token: save it again")
             if not endpoint:
                 endpoint.append(rest.discover_provider(base_url)["token_endpoint"])
             try:
-                access, rotated = rest.redeem_refresh_token(endpoint[0], held, client_id)
+                access, rotated_token = rest.redeem_refresh_token(endpoint[0], refresh_token, client_id)
             except ApiError as refused:
                 if refused.status not in (400, 401):  # invalid_grant: expired, revoked, or used by a copy of the file
                     raise
@@ -223,8 +225,8 @@ def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
                     f"The identity provider refused the refresh token the saved sign-in {path} holds "
                     f"({said(refused.body)}): save it again (python -m flows save-sign-in ... --api-client-id ID)"
                 ) from None
-            if rotated != held:
-                write_sign_in(path, {**saved, "refresh_token": rotated})
+            if rotated_token != refresh_token:
+                write_sign_in(path, {**saved, "refresh_token": rotated_token})
             return access
 
     return token

@@ -6,8 +6,11 @@ token's answer. Reports are evidence people pass around (CI logs, JUnit, the HTM
 cookie or a token signs its holder in for hours. Each value shown is masked where it is a cookie's value, a
 bearer credential, a token (a JWT, or a value under a token's or password's key), or one of the run's
 secrets (``flows.trace_secrets``); the names, and every other value, stay as they were. So is the failure's own
-text: an assertion's message and the values pytest shows of a comparison, in the traceback and in the one line
-the short summary and JUnit's ``message`` give it.
+text: an assertion's message and the values pytest shows of a comparison, in the traceback and in
+the one line the short summary and JUnit's ``message`` give it. A local or argument named as a credential
+(``refresh_token``, ``password``, ``verifier``...) has its text masked whatever it holds: an opaque refresh token has
+no shape of its own; and so has a credential's value in an address or an encoded form (``refresh_token=...``), as
+the body of a request to the identity provider holds it.
 """
 
 from __future__ import annotations
@@ -22,13 +25,22 @@ from flows.trace_secrets import HIDDEN, SECRETS
 
 # A value under a key that names a credential (a cookie's "value" too), as a dict's repr or JSON writes it.
 KEYED = re.compile(
-    r"""(?P<key>['"](?:value|access_token|refresh_token|id_token|code|password|client_secret|totp_secret)['"]"""
+    r"""(?P<key>['"](?:value|access_token|refresh_token|id_token|code|code_verifier|password|client_secret|totp_secret)['"]"""
     r"""\s*:\s*)(?P<quote>['"])(?:\\.|(?!(?P=quote)).)*(?:(?P=quote)|$)""",
     re.IGNORECASE,
 )
 # A repr may cut a long value short with "...": its dots are taken as the value's own.
 BEARER = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[\w.~+/=-]+", re.IGNORECASE)
 JWT = re.compile(r"\beyJ[\w.-]*")
+# A credential's value in an address or a form's encoding: a token request's body, an OAuth redirect's query.
+FORM = re.compile(
+    r"(?P<key>(?<![\w-])(?:access_token|refresh_token|id_token|code|code_verifier|passwd|password|client_secret|otc)=)"
+    r"[^&\s'\"#]+"
+)
+# A local's or an argument's name that says it holds a credential; only text values are masked (not a token source).
+CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:token|password|passwd|secret|verifier)$", re.IGNORECASE)
+TEXT_VALUE = re.compile(r"""^b?['"]""")
+LOCAL = re.compile(r"^(?P<name>\S+)\s*= (?P<value>.*)$", re.DOTALL)  # a line of pytest's -l: "name   = value"
 
 
 def masked(text: str) -> str:
@@ -36,9 +48,25 @@ def masked(text: str) -> str:
     text = KEYED.sub(lambda found: f"{found['key']}{found['quote']}{HIDDEN}{found['quote']}", text)
     text = BEARER.sub(lambda found: f"{found['scheme']} {HIDDEN}", text)
     text = JWT.sub(HIDDEN, text)
+    text = FORM.sub(lambda found: f"{found['key']}{HIDDEN}", text)
     for secret in SECRETS:
         text = text.replace(secret, HIDDEN)
     return text
+
+
+def masked_as(name: str, value: str) -> str:
+    """Return a local's or an argument's shown ``value`` masked, whole when ``name`` says it is a credential."""
+    if CREDENTIAL_NAME.search(name) and TEXT_VALUE.match(value):
+        return repr(HIDDEN)
+    return masked(value)
+
+
+def masked_local(line: str) -> str:
+    """Return one line of ``-l``'s locals (``name = value``) masked."""
+    local = LOCAL.match(line)
+    if local is None:
+        return masked(line)
+    return line[: local.start("value")] + masked_as(local["name"], local["value"])
 
 
 def crashes(longrepr: object) -> Iterator[ReprFileLocation]:
@@ -61,9 +89,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     for entry in entries(report.longrepr):
         if entry.reprfuncargs is not None:
-            entry.reprfuncargs.args = [(name, masked(str(value))) for name, value in entry.reprfuncargs.args]
+            entry.reprfuncargs.args = [(name, masked_as(name, str(value))) for name, value in entry.reprfuncargs.args]
         if entry.reprlocals is not None:
-            entry.reprlocals.lines = [masked(line) for line in entry.reprlocals.lines]
+            entry.reprlocals.lines = [masked_local(line) for line in entry.reprlocals.lines]
         entry.lines = [masked(line) for line in entry.lines]  # the source, the message, a comparison's values
     for crash in crashes(report.longrepr):
         crash.message = masked(crash.message)

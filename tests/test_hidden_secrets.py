@@ -44,6 +44,7 @@ def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> 
     # The names stay, so the failure still reads
     assert "state      = {'cookies': [{'name': 'esctx', 'value': '********'" in run.output, run.output
     assert "'Authorization': 'Bearer ********'" in run.output, run.output
+    assert "refresh_token = '********'" in run.output and "refresh_token=********&" in run.output, run.output
 
 
 @pytest.mark.parametrize(
@@ -54,6 +55,8 @@ def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> 
         ("'Authorization': 'Basic dXNlcjpwYXNz'", "'Authorization': 'Basic ********'"),
         ("token = 'eyJhbGciOi.eyJzdWIi...sig'", "token = '********'"),
         ("{'name': 'Contoso', 'city': 'Lyon'}", "{'name': 'Contoso', 'city': 'Lyon'}"),
+        ("b'refresh_token=r-1.2_3&client_id=c'", "b'refresh_token=********&client_id=c'"),
+        ("/signin-oidc?code=abc-123&state=s", "/signin-oidc?code=********&state=s"),
     ],
 )
 def test_only_the_credential_in_a_value_is_masked(shown: str, expected: str) -> None:
