@@ -6,8 +6,8 @@ token's answer. Reports are evidence people pass around (CI logs, JUnit, the HTM
 cookie or a token signs its holder in for hours. Each value shown is masked where it is a cookie's value, a
 bearer credential, a token (a JWT, or a value under a token's or password's key), or one of the run's
 secrets (``flows.trace_secrets``); the names, and every other value, stay as they were. So is the failure's own
-text: an assertion's message and the values pytest shows of a comparison, in the traceback and in
-the one line the short summary and JUnit's ``message`` give it. A local or argument named as a credential
+text: an assertion's message and the values pytest shows of a comparison, in the traceback (``--tb=native``'s too)
+and in the one line the short summary and JUnit's ``message`` give it. A local or argument named as a credential
 (``refresh_token``, ``password``, ``verifier``...) has its text masked whatever it holds: an opaque refresh token has
 no shape of its own; and so has a credential's value in an address or an encoded form (``refresh_token=...``), as
 the body of a request to the identity provider holds it.
@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from _pytest._code.code import ExceptionChainRepr, ReprEntry, ReprFileLocation
+from _pytest._code.code import ExceptionChainRepr, ReprEntry, ReprEntryNative, ReprExceptionInfo, ReprFileLocation
 
 from flows.trace_secrets import HIDDEN, SECRETS
 
@@ -73,21 +73,26 @@ def crashes(longrepr: object) -> Iterator[ReprFileLocation]:
     """Yield where each exception of a report's failure was raised, with its one-line message."""
     if isinstance(longrepr, ExceptionChainRepr):
         yield from (crash for _, crash, _ in longrepr.chain if crash is not None)
-        if longrepr.reprcrash is not None:
-            yield longrepr.reprcrash
+    if isinstance(longrepr, ExceptionChainRepr | ReprExceptionInfo) and longrepr.reprcrash is not None:
+        yield longrepr.reprcrash
 
 
-def entries(longrepr: object) -> Iterator[ReprEntry]:
+def entries(longrepr: object) -> Iterator[ReprEntry | ReprEntryNative]:
     """Yield each traceback entry of a report's failure (of each exception in its chain)."""
     if isinstance(longrepr, ExceptionChainRepr):
         for traceback, _, _ in longrepr.chain:
-            yield from (entry for entry in traceback.reprentries if isinstance(entry, ReprEntry))
+            yield from traceback.reprentries
+    elif isinstance(longrepr, ReprExceptionInfo):  # --tb=native's: Python's own traceback, one entry
+        yield from longrepr.reprtraceback.reprentries
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report = yield
     for entry in entries(report.longrepr):
+        if isinstance(entry, ReprEntryNative):  # --tb=native: Python's own lines, the message among them
+            entry.lines = [masked(line) for line in entry.lines]
+            continue
         if entry.reprfuncargs is not None:
             entry.reprfuncargs.args = [(name, masked_as(name, str(value))) for name, value in entry.reprfuncargs.args]
         if entry.reprlocals is not None:

@@ -47,6 +47,23 @@ def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> 
     assert "refresh_token = '********'" in run.output and "refresh_token=********&" in run.output, run.output
 
 
+def test_a_failure_shown_as_python_shows_it_shows_no_credential(tmp_path: Path) -> None:
+    held = {"COOKIE": secrets.token_urlsafe(32), "TOKEN": made_up_jwt(), "REFRESH": secrets.token_urlsafe(48)}
+    held["PASSWORD"] = "Pa55-" + secrets.token_hex(6)
+
+    run = run_pytest(
+        "tests/runs/secrets_in_locals.py", "--tb=native", "-p", "no:randomly", folder=tmp_path,
+        env={f"HIDDEN_{name}": value for name, value in held.items()},
+    )  # fmt: skip
+
+    report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    report += (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.output
+    for name, value in held.items():
+        for piece in (value[:12], value[-12:]):
+            assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"
+
+
 @pytest.mark.parametrize(
     ("shown", "expected"),
     [
