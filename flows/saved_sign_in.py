@@ -31,6 +31,7 @@ from pages import SignInError
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
 from .rest_http import site_of
+from .trace_secrets import keep_out_of_traces
 
 DEFAULT_AUTH_DIR = Path(".auth")
 SESSION_STORAGE_KEY = "sessionStorage"
@@ -148,7 +149,11 @@ def restore_session_storage(context: BrowserContext, path: str | Path) -> None:
     """Put a saved sign-in's session storage back in every page ``context`` opens."""
     saved = read_sign_in(path).get(SESSION_STORAGE_KEY) or {}
     if saved:
-        context.add_init_script(f"({RESTORE_SESSION_STORAGE})({json.dumps(saved)})")
+        restored = json.dumps(saved)  # ASCII only: spelled in a trace as trace_secrets spells a secret
+        # The script's text is recorded by a trace already started (the suite's are, from the context's start), and
+        # its tokens sign their holder in: kept out of traces as the password is
+        keep_out_of_traces(restored)
+        context.add_init_script(f"({RESTORE_SESSION_STORAGE})({restored})")
 
 
 API_SCOPE = "https://api.partnercenter.microsoft.com/user_impersonation"  # Partner Center's delegated scope

@@ -8,7 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
+from flows.saved_sign_in import SESSION_STORAGE_KEY, restore_session_storage, write_sign_in
 from flows.trace_secrets import scrub_trace
 
 pytestmark = pytest.mark.tooling
@@ -35,3 +37,25 @@ def test_the_authorization_code_of_the_sign_in_s_redirect_is_scrubbed(tmp_path: 
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert code.encode() not in everything
     assert b"signin-oidc?code=********&state=abc" in everything
+
+
+def test_the_session_storage_a_saved_sign_in_puts_back_is_scrubbed(browser: Browser, tmp_path: Path) -> None:
+    # Given a saved sign-in holding a portal's tokens in session storage, as MSAL keeps them
+    token = secrets.token_urlsafe(48)
+    storage = {"https://portal.example": {"msal.refreshtoken": json.dumps({"secret": token, "name": "张伟"})}}
+    saved = write_sign_in(tmp_path / "admin.json", {"cookies": [], "origins": [], SESSION_STORAGE_KEY: storage})
+
+    # When a context traced from its start (as the suite's are) starts from it
+    context = browser.new_context(storage_state=saved)
+    context.tracing.start(snapshots=True)
+    restore_session_storage(context, saved)
+    trace = tmp_path / "trace.zip"
+    context.tracing.stop(path=trace)
+    context.close()
+    scrub_trace(trace)
+
+    # Then the trace does not carry the tokens
+    with zipfile.ZipFile(trace) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"addInitScript" in everything
+    assert token.encode() not in everything
