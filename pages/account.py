@@ -186,7 +186,10 @@ class AccountEditPage(FormPage):
             shown = self.settle(account.bill_to_heading.or_(self.submit_button))
             if shown is not None and snapshot_role(shown) != "heading":
                 return self
-            return self if self.submit_button.count() else account
+            if self.submit_button.count():
+                return self
+            # Its heading just shown, the Account page needs no look more before it is read (``still_shown``).
+            return account.found_ready() if shown is not None else account
         except PlaywrightError as error:
             if not page_lost(error):
                 raise
