@@ -141,6 +141,11 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
 }"""
 
 
+def watch_arguments(token: str) -> list[str]:
+    """Return the argument of ``WATCH_CHANGES`` for ``token``, for a caller that runs it in a script of its own."""
+    return [SUBMITTED, CHANGED, ANSWERED, RENEWED, token]
+
+
 def watch_changes(page: Page, token: str) -> list[str]:
     """Mark ``page`` with ``token`` (a new page lacks it) and mark what changes on it from now on.
 
@@ -148,7 +153,7 @@ def watch_changes(page: Page, token: str) -> list[str]:
     words or an error not shown as Submit was selected, or shown again after a blank) get that too. Returns what
     the page's form fields hold now (their values of two characters or more).
     """
-    return page.evaluate(WATCH_CHANGES, [SUBMITTED, CHANGED, ANSWERED, RENEWED, token])
+    return page.evaluate(WATCH_CHANGES, watch_arguments(token))
 
 
 def stop_watching(page: Page) -> None:

@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_watch import FORM_FIELD
+from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .errors import (
     GATEWAY_DOWN,
     ConfirmationAskedError,
@@ -50,6 +50,12 @@ MARK_FIELDS = f"""(submit, [mark, token]) => {{{FORM_OF}
   const known = {json.dumps(label_patterns())}.map(pattern => new RegExp(pattern, "i"));
   fields.filter(el => !el.readOnly && !el.disabled && known.some(label => label.test(labelOf(el))))
     .forEach(el => el.setAttribute(mark, token));
+}}"""
+# The page watched for Submit's answer (``WATCH_CHANGES``, whose answer it returns), then its fields marked: one call.
+WATCH_AND_MARK = f"""async (submit, [watched, mark]) => {{
+  const values = ({WATCH_CHANGES})(watched);
+  await ({MARK_FIELDS})(submit, [mark, watched[watched.length - 1]]);
+  return values;
 }}"""
 
 
@@ -154,9 +160,14 @@ class FormPage(FormFields):
         """
         for again in (False, True):
             watched = SubmitAnswer(self.page, self.error_heading.or_(self.sign_in_prompt))
-            watched.start()
             try:
-                at_submit(self.page, self.submit_button, SUBMIT_NAME, MARK_FIELDS, [FORM_FIELD, watched.token])
+                marks = [watch_arguments(watched.token), FORM_FIELD]
+                values = at_submit(self.page, self.submit_button, SUBMIT_NAME, WATCH_AND_MARK, marks)
+            except BaseException:  # the watch may have begun before the call failed
+                stop_watching(self.page)
+                raise
+            watched.start(values)
+            try:
                 lost = self.typed_values_lost(watched.values)
             except BaseException:  # the page gone or drawn anew: its listeners go, its dialogs are the browser's again
                 watched.stop()
