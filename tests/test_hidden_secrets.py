@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 import pytest
-from suite_run import run_pytest
+from suite_run import SuiteRun, run_pytest
 
 from plugins.hidden_secrets import masked
 
@@ -21,26 +21,32 @@ def made_up_jwt() -> str:
     return f"{part({'typ': 'JWT', 'alg': 'RS256'})}.{part({'sub': secrets.token_hex(8)})}.{secrets.token_urlsafe(64)}"
 
 
-def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> None:
+def run_holding_secrets(tmp_path: Path, *options: str) -> tuple[SuiteRun, str]:
+    """Run tests/runs/secrets_in_locals.py holding fresh credentials; check that no part of any shows in its terminal
+    output, JUnit file or HTML report; return the run and those reports' text."""
     held = {
         "COOKIE": secrets.token_urlsafe(32),
         "TOKEN": made_up_jwt(),
         "REFRESH": secrets.token_urlsafe(48),
         "PASSWORD": "Pa55-" + secrets.token_hex(6),
     }
-
     run = run_pytest(
-        "tests/runs/secrets_in_locals.py", "-l", "-p", "no:randomly", folder=tmp_path,
+        "tests/runs/secrets_in_locals.py", *options, "-p", "no:randomly", folder=tmp_path,
         env={f"HIDDEN_{name}": value for name, value in held.items()},
     )  # fmt: skip
-
     report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
     report += (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "ConnectionError: the portal did not answer" in run.output, run.output
     assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.output
     for name, value in held.items():
         for piece in (value[:12], value[-12:]):  # no part of it: a repr may cut a long value short
             assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"
+    return run, report
+
+
+def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> None:
+    run, _ = run_holding_secrets(tmp_path, "-l")
+
+    assert "ConnectionError: the portal did not answer" in run.output, run.output
     # The names stay, so the failure still reads
     assert "state      = {'cookies': [{'name': 'esctx', 'value': '********'" in run.output, run.output
     assert "'Authorization': 'Bearer ********'" in run.output, run.output
@@ -48,20 +54,7 @@ def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> 
 
 
 def test_a_failure_shown_as_python_shows_it_shows_no_credential(tmp_path: Path) -> None:
-    held = {"COOKIE": secrets.token_urlsafe(32), "TOKEN": made_up_jwt(), "REFRESH": secrets.token_urlsafe(48)}
-    held["PASSWORD"] = "Pa55-" + secrets.token_hex(6)
-
-    run = run_pytest(
-        "tests/runs/secrets_in_locals.py", "--tb=native", "-p", "no:randomly", folder=tmp_path,
-        env={f"HIDDEN_{name}": value for name, value in held.items()},
-    )  # fmt: skip
-
-    report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
-    report += (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.output
-    for name, value in held.items():
-        for piece in (value[:12], value[-12:]):
-            assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"
+    run_holding_secrets(tmp_path, "--tb=native")
 
 
 @pytest.mark.parametrize(
