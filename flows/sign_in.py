@@ -12,7 +12,7 @@ import email.utils
 import os
 import threading
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import pyotp
@@ -51,6 +51,10 @@ class Authenticator(pyotp.TOTP):
     """
 
     min_secret_length_bits: ClassVar[int] = 80
+
+    def __init__(self, secret: str, *args: Any, **kwargs: Any) -> None:
+        # As apps show it, in groups of four and perhaps lower case ("abcd efgh ..."): the same secret.
+        super().__init__("".join(secret.split()).upper(), *args, **kwargs)
 
 
 def one_time_code(secret: str, steps_ahead: int = 0) -> str:
