@@ -29,6 +29,7 @@ from pages import (
     ValidationError,
 )
 from pages.addresses import ADDRESSES_VARIABLE, use_screen_addresses
+from pages.models import EDITABLE_FIELDS
 
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
@@ -52,12 +53,16 @@ EXIT_CODES: dict[type[Exception], int] = {
 }
 
 
+# A field named in any case ("City", "POSTALCODE"), as the accounts job takes its columns' names.
+FIELD_NAMES = {name.lower(): name for name in EDITABLE_FIELDS}
+
+
 def field_assignment(text: str) -> tuple[str, str]:
-    """Parse ``--set field=value``."""
+    """Parse ``--set field=value``; the field's name in any case."""
     field, sep, value = text.partition("=")
     if not sep or not field:
         raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
-    return field.strip(), value
+    return FIELD_NAMES.get(field.strip().lower(), field.strip()), value
 
 
 def milliseconds(text: str) -> int:

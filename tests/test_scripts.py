@@ -119,6 +119,16 @@ def test_command_line_asks_for_a_missing_totp_secret_by_its_option(
 
 
 @pytest.mark.tooling
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("City=Lyon", ("city", "Lyon")), ("POSTALCODE=69001", ("postalCode", "69001")), ("nope=1", ("nope", "1"))],
+    ids=["capital", "upper-case", "unknown-left-to-refuse"],
+)
+def test_set_takes_a_field_s_name_in_any_case_as_the_spreadsheet_job_does(given: str, expected: tuple) -> None:
+    assert flows_main.field_assignment(given) == expected
+
+
+@pytest.mark.tooling
 def test_auth_dir_help_shows_where_saved_sign_ins_are() -> None:
     commands = ("update-account", "update-accounts", "save-sign-in")
     helped = [run("-m", "flows", command, "--help") for command in commands]
