@@ -17,10 +17,12 @@ import inspect
 import json
 import os
 import re
+import shlex
 import shutil
 import ssl
 import sys
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -69,6 +71,15 @@ def find_system_chromium(*, headless: bool = False) -> str | None:
         if path:
             return path
     return None
+
+
+def playwright_command() -> str:
+    """Return the command that runs this environment's Playwright (``.venv/bin/python -m playwright``, or that of the
+    environment ``VENV`` named): the one whose browsers this process uses."""
+    python = Path(sys.executable)
+    with suppress(ValueError):  # below the current folder: said short, as a person would type it
+        python = python.relative_to(Path.cwd())
+    return f"{shlex.quote(str(python))} -m playwright"
 
 
 def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:
@@ -124,7 +135,7 @@ def launch_options_for(
         if not (remote or channel or Path(managed_executable).exists()):  # else each test fails with Playwright's box
             raise BrowserNotFoundError(
                 f"Playwright's {browser_name} is not installed here ({managed_executable}): install it with "
-                f"`.venv/bin/playwright install --with-deps {browser_name}`, or run it under a Playwright server "
+                f"`{playwright_command()} install --with-deps {browser_name}`, or run it under a Playwright server "
                 f"(--ws-endpoint)"
             )
         return {}

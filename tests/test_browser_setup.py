@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,6 +108,24 @@ def test_another_browser_not_installed_says_how_to_install_it(name: str) -> None
     said = rf"Playwright's {name} is not installed here \(/nonexistent/{name}\).*playwright install --with-deps {name}"
     with pytest.raises(BrowserNotFoundError, match=said):
         launch_options_for(name, f"/nonexistent/{name}")
+
+
+@pytest.mark.parametrize(
+    ("python", "said"),
+    [("/opt/venvs/suite/bin/python", "/opt/venvs/suite/bin/python -m playwright"),
+     ("{cwd}/.venv/bin/python", ".venv/bin/python -m playwright")],
+    ids=["venv-elsewhere", "venv-here"],
+)  # fmt: skip
+def test_the_install_command_said_is_that_of_the_environment_running(
+    python: str, said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given the suite run from an environment VENV named elsewhere, or from .venv below the current folder
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "executable", python.format(cwd=tmp_path))
+
+    # Then the command said installs that environment's browsers: not .venv's, which may not exist
+    with pytest.raises(BrowserNotFoundError, match=f"`{re.escape(said)} install --with-deps firefox`"):
+        launch_options_for("firefox", "/nonexistent/firefox")
 
 
 def test_setup_with_a_chromium_path_that_names_nothing_stops_without_installing_another() -> None:
