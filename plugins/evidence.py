@@ -146,6 +146,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(JunitAttachments(junit), "suite-junit-attachments")
 
 
+def root_defaults(option: Any, root: Path) -> None:
+    """Put the reports and the evidence in the repository's folders when their paths are pyproject's defaults,
+    wherever pytest starts (an IDE starts it in the test's folder): pytest reads them from where it started."""
+    defaults = {"xmlpath": "reports/junit.xml", "htmlpath": "reports/report.html", "output": "test-results"}
+    for name, default in defaults.items():
+        if getattr(option, name, None) == default:
+            setattr(option, name, str(root / default))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def delete_output_dir() -> None:
     """pytest-playwright's, made harmless: it emptied the output folder at each xdist worker's first test, so a

@@ -29,6 +29,7 @@ from pages.addresses import ADDRESSES_VARIABLE, screen_addresses, use_screen_add
 from pages.watch import watch
 from plugins.a11y import SCANS
 from plugins.browser_recovery import tolerate_death
+from plugins.evidence import root_defaults
 from plugins.made_once import MadeOnce
 from plugins.retries import attempt, no_screenshot_when_passed, traced_on_retry
 from plugins.sign_ins import ROLES, SavedSignIns
@@ -122,6 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     option.run_tag = given.get("run_tag", option.run_tag or secrets.token_hex(8))
     if getattr(option, "durations_path", None) == os.path.join(os.getcwd(), ".test_durations"):
         option.durations_path = str(config.rootpath / ".test_durations")  # the default follows the cwd
+    root_defaults(option, config.rootpath)
     if hasattr(config, "workerinput"):
         # With xdist, the controller sees every worker's reports and stores them all; a worker would
         # only overwrite the file with its own share.

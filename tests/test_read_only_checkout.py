@@ -6,8 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from plugins.evidence import root_defaults
 
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +30,14 @@ def test_a_cache_folder_that_cannot_be_written_leaves_a_passing_run_green_with_i
     assert done.returncode == pytest.ExitCode.OK, done.stdout + done.stderr
     assert "PytestCacheWarning" in done.stdout
     assert (tmp_path / "junit.xml").exists() and (tmp_path / "report.html").exists()
+
+
+def test_the_default_reports_go_to_the_repository_s_folders_wherever_pytest_starts(tmp_path: Path) -> None:
+    # Given pyproject's defaults, and a path given on the command line, as pytest read them in tests/ (an IDE's start)
+    option = SimpleNamespace(xmlpath="reports/junit.xml", htmlpath="mine/report.html", output="test-results")
+
+    root_defaults(option, tmp_path)
+
+    # Then the defaults are the repository's folders; what was given stays as given
+    assert (option.xmlpath, option.output) == (str(tmp_path / "reports/junit.xml"), str(tmp_path / "test-results"))
+    assert option.htmlpath == "mine/report.html"
