@@ -87,6 +87,17 @@ def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:
     return env.get("PWDEBUG", "") not in ("", "0", "false", "console")
 
 
+def managed_headless_shell(managed_executable: str) -> Path | None:
+    """Return Playwright's own headless shell of the same build as its Chromium at ``managed_executable``, if installed
+    (``playwright install --only-shell``: headless runs need no more). Playwright launches it itself, headless."""
+    build = Path(managed_executable).parent.parent  # .../ms-playwright/chromium-1255
+    name, _, revision = build.name.partition("-")
+    if name != "chromium" or not revision:
+        return None
+    shells = (build.parent / f"chromium_headless_shell-{revision}").glob("*/chrome-headless-shell*")
+    return next((shell for shell in shells if shell.is_file() and shell.suffix in ("", ".exe")), None)
+
+
 def chromium_launch_options(managed_executable: str, *, headless: bool = True) -> dict[str, Any]:
     """Return the launch options that make Playwright start a working Chromium.
 
@@ -104,10 +115,11 @@ def chromium_launch_options(managed_executable: str, *, headless: bool = True) -
                 "Point it at a Chromium binary, or unset it to use Playwright's own Chromium."
             )
         return {"executable_path": override, "args": list(QUIET_CHROMIUM_FLAGS)}
-    if os.path.exists(managed_executable):
+    headless_run = headless and not inspector_debugging()
+    if os.path.exists(managed_executable) or (headless_run and managed_headless_shell(managed_executable)):
         return {"args": list(QUIET_CHROMIUM_FLAGS)}
     # Under PWDEBUG Playwright launches headed whatever it is asked: a headless shell would show no page, no Inspector.
-    system = find_system_chromium(headless=headless and not inspector_debugging())
+    system = find_system_chromium(headless=headless_run)
     if system:
         return {"executable_path": system, "args": list(QUIET_CHROMIUM_FLAGS)}
     raise BrowserNotFoundError(

@@ -36,6 +36,24 @@ def test_playwright_chromium_is_used_when_installed(no_system_chromium: None, ex
     assert "executable_path" not in options
 
 
+@pytest.mark.parametrize("headless", [True, False], ids=["headless", "headed"])
+def test_playwright_s_headless_shell_alone_serves_a_headless_run(
+    no_system_chromium: None, tmp_path: Path, headless: bool
+) -> None:
+    # Given Playwright's own headless shell installed, not its full Chromium (playwright install --only-shell)
+    shell = tmp_path / "chromium_headless_shell-1255" / "chrome-headless-shell-linux64" / "chrome-headless-shell"
+    shell.parent.mkdir(parents=True)
+    shell.write_text("#!/bin/sh\n")
+    managed = str(tmp_path / "chromium-1255" / "chrome-linux64" / "chrome")
+
+    # Then a headless run takes it, as Playwright launches it itself; a headed one still needs a whole browser
+    if headless:
+        assert chromium_launch_options(managed, headless=True) == {"args": list(QUIET_CHROMIUM_FLAGS)}
+    else:
+        with pytest.raises(BrowserNotFoundError):
+            chromium_launch_options(managed, headless=False)
+
+
 def test_system_chromium_is_used_when_playwright_has_none(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
     monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
     monkeypatch.setattr(browser.shutil, "which", lambda name: executable if name == "chromium" else None)
