@@ -33,7 +33,7 @@ from playwright.sync_api import Dialog, Locator, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching, watch_changes
+from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
 from .errors import (
     GATEWAY_DOWN,
     PortalUnavailableError,
@@ -184,13 +184,13 @@ class SubmitAnswer:
         messages = root.get_by_role("status").or_(root.get_by_role("alert"))
         return messages.filter(visible=True, has_text=re.compile(r"\S"))
 
-    def start(self, values: list[str] | None = None) -> None:
-        """Mark the page and watch it; note the requests Submit sends. Call right before selecting Submit.
+    def start(self, values: list[str]) -> None:
+        """Note the requests Submit sends, once the page is watched; call right before selecting Submit.
 
-        ``values`` is what ``WATCH_CHANGES`` answered when the caller ran it within a call of its own (a round trip
-        fewer); else it is run here.
+        ``values`` is what ``WATCH_CHANGES`` answered: the caller runs it (``watch_arguments(self.token)``) in the call
+        that marks the form's fields, a round trip fewer.
         """
-        self.values = watch_changes(self.page, self.token) if values is None else values
+        self.values = values
         listen(self.page, "request", self.note_request)
         listen(self.page, "requestfailed", self.note_failure)
         listen(self.page, "response", self.note_response)
