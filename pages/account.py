@@ -49,9 +49,7 @@ class AccountPage(Screen):
         super().__init__(page)
         self.edit_link = link_or_button(page, EDIT_NAME)
         # A deployment may show Edit disabled to a role that may not edit, rather than not at all.
-        self.enabled_edit = page.get_by_role("link", name=EDIT_NAME, disabled=False).or_(
-            page.get_by_role("button", name=EDIT_NAME, disabled=False)
-        )
+        self.enabled_edit = link_or_button(page, EDIT_NAME, disabled=False)
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = bill_to_heading(page)
 
@@ -91,7 +89,7 @@ class AccountPage(Screen):
             return True
         if self.edit_link.count() > 0:
             try:
-                self.enabled_edit.first.wait_for(timeout=self.ENABLE_WAIT_MS)
+                self.enabled_edit.wait_for(timeout=self.ENABLE_WAIT_MS)
             except PlaywrightTimeoutError:
                 return False
             return True

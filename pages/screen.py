@@ -92,9 +92,11 @@ def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
     return within.get_by_role("link", name=name).or_(within.get_by_role("tab", name=name))
 
 
-def link_or_button(page: Page, name: re.Pattern[str]) -> Locator:
-    """Return the first link or button named ``name``: one portal's link is another's button."""
-    return page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name)).first
+def link_or_button(page: Page, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:
+    """Return the first link or button named ``name``: one portal's link is another's button. ``disabled=False``:
+    only one that is enabled."""
+    link = page.get_by_role("link", name=name, disabled=disabled)
+    return link.or_(page.get_by_role("button", name=name, disabled=disabled)).first
 
 
 def snapshot_role(snapshot: str) -> str:
