@@ -235,8 +235,9 @@ class CustomersPage(Screen):
         return self.show_customers_after(self.load_more_button.first, "Load more")
 
     def show_customers_after(self, control: Locator, what: str, *, pages: int = 0) -> CustomersPage:
-        """Select ``control`` (Next, Load more: ``pages`` on) and wait for the list's answer; raise ``PortalError`` when
-        it shows the same customers again (a Next that never ends the list would keep a search paging forever)."""
+        """Select ``control`` (Next, Load more, a page's number: ``pages`` on, or back) and wait for the list's answer;
+        raise ``PortalError`` when it shows the same customers again (a Next that never ends the list would keep a
+        search paging forever)."""
         before = self.shown_list
         self.before_change()
         self.select(control, what)
@@ -275,14 +276,12 @@ class CustomersPage(Screen):
 
     def back_to_page(self, number: int) -> None:
         """Show page ``number`` again, before the one shown: by Previous, else by its number."""
-        if self.enabled_previous.count() or not numbered_page(self.page, number).count():
+        numbered = numbered_page(self.page, number)
+        if self.enabled_previous.count() or not numbered.count():
             while self.shown_page > number:
                 self.previous_page()
             return
-        self.before_change()
-        self.select(numbered_page(self.page, number).first, f"page {number}")
-        self.shown_page = number
-        self.wait_until_ready()
+        self.show_customers_after(numbered.first, f"page {number}", pages=number - self.shown_page)
 
     def check_enabled(self, enabled: Locator, control: Locator, what: str) -> None:
         """Raise when the pager shows ``control`` only disabled, still so after ``ENABLE_WAIT_MS`` (a pager may
