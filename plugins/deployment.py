@@ -21,6 +21,8 @@ import pytest
 
 from flows.base_url import normalize_base_url
 
+from .option_values import target  # also read as plugins.deployment.target
+
 # Whole folders of the bundled portal's own tests: marked here rather than module by module.
 BUNDLED_FOLDERS = ("tests/portal/", "tests/identity/")
 COUNTS = pytest.StashKey[dict[str, int]]()
@@ -42,11 +44,6 @@ def pytest_configure(config: pytest.Config) -> None:
             said = str(error).partition(": give ")[2]  # the library's advice, in the option's terms
             advice = f"give {said}" if said else "give the address whole, with http:// or https://"
             raise pytest.UsageError(f"{option} {address}: {advice}") from None
-
-
-def target(config: pytest.Config) -> str | None:
-    """Return the deployment under test (``--base-url``), or None for the bundled portal."""
-    return config.getoption("base_url", None) or config.getini("base_url") or None
 
 
 def kind(item: pytest.Item) -> str:

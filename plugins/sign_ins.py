@@ -49,6 +49,7 @@ from flows.trace_secrets import keep_out_of_traces, secret
 from pages.errors import TAKE_CERTIFICATE
 from pages.renewal import SignInRenewal, renew_sign_in_with
 
+from .option_values import target
 from .retries import NotTransient
 from .shown_paths import shown_path
 
@@ -361,8 +362,7 @@ def missing_sign_ins(base_url: str, auth_dir: Path, users: dict[str, str]) -> li
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Name at the start the roles ``--auth-dir`` has no sign-in of: which tests need which role is known only as
     each runs, and the first to need one stops the run."""
-    auth_dir = config.getoption("--auth-dir")
-    base_url = config.getoption("base_url", None) or config.getini("base_url")  # as plugins.deployment.target
+    auth_dir, base_url = config.getoption("--auth-dir"), target(config)
     missing = missing_sign_ins(base_url, Path(auth_dir), config.stash[ROLE_USERS]) if auth_dir and base_url else []
     if not missing:
         return []
