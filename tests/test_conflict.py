@@ -12,7 +12,7 @@ from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 def test_second_agent_submit_is_refused_and_first_agent_data_survives(

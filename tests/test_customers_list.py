@@ -15,7 +15,7 @@ from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, NotAllowedError, ValidationError, add_customer, open_customer, open_customers
 from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError, PortalUnavailableError
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 def test_search_by_the_start_of_the_company_name_ignores_case(admin_page: Page, customers: CustomerFactory) -> None:

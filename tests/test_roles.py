@@ -16,7 +16,7 @@ from fixtures.test_data import CustomerFactory
 from flows import NotAllowedError, edit_account, open_customer, update_customer_account
 from pages import AccountEditPage
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 @pytest.mark.parametrize("role", ["global-admin", "admin-agent", "sales-agent"])

@@ -21,7 +21,7 @@ from flows import MfaRequiredError, SignedOutError, SignInError, complete_sign_i
 from flows.sign_in import one_time_code
 from pages import CustomersPage, DashboardPage, SignInPage, screen_addresses
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 class Words(NamedTuple):

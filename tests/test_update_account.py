@@ -13,7 +13,7 @@ from fixtures.test_data import CustomerFactory
 from flows import AmbiguousCustomerError, edit_account, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 DOMAIN_SUFFIX = ".partner.onmschina.cn"  # every customer tenant's primary domain in the 21Vianet cloud
 
 

@@ -30,7 +30,7 @@ from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
 from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["customer", "city", "postalCode"]
 
