@@ -11,10 +11,17 @@ and in the one line the short summary and JUnit's ``message`` give it. A local o
 (``refresh_token``, ``password``, ``verifier``...) has its text masked whatever it holds: an opaque refresh token has
 no shape of its own; and so has a credential's value in an address or an encoded form (``refresh_token=...``), as
 the body of a request to the identity provider holds it.
+
+What a test's run printed or logged is masked alike, in every report: the captured stdout, stderr and log
+sections ("Captured log call", JUnit's ``system-out`` and ``system-err``, the HTML report's log), a passing test's
+as a failing one's; and so are the live log (``--log-cli-level``) and the log file (``--log-file``). A library
+logs the address it is at, werkzeug each request line of the bundled portal (an OpenID Connect callback's
+``?code=``), a script prints what it got.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -86,6 +93,26 @@ def entries(longrepr: object) -> Iterator[ReprEntry | ReprEntryNative]:
         yield from longrepr.reprtraceback.reprentries
 
 
+class MaskedFormatter(logging.Formatter):
+    """A log handler's formatter whose every line has its credentials masked."""
+
+    def __init__(self, shown: logging.Formatter) -> None:
+        super().__init__()
+        self.shown = shown
+
+    def format(self, record: logging.LogRecord) -> str:
+        return masked(self.shown.format(record))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:  # pytest's logging plugin has made its handlers by now
+    """Mask what the live log and the log file write: they write as the run goes, no report is made of them."""
+    logging_plugin = session.config.pluginmanager.get_plugin("logging-plugin")
+    for name in ("log_cli_handler", "log_file_handler"):
+        handler = getattr(logging_plugin, name, None)
+        if handler is not None and handler.formatter is not None and not isinstance(handler.formatter, MaskedFormatter):
+            handler.setFormatter(MaskedFormatter(handler.formatter))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report = yield
@@ -100,4 +127,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         entry.lines = [masked(line) for line in entry.lines]  # the source, the message, a comparison's values
     for crash in crashes(report.longrepr):
         crash.message = masked(crash.message)
+    # What the test printed and logged: the terminal's "Captured ..." sections, JUnit's and the HTML report's output
+    report.sections = [(header, masked(content)) for header, content in report.sections]
     return report
