@@ -7,7 +7,10 @@ script's own source) as typed, as JSON writes it and as a form encodes it; the f
 its owner only. So are the sessions the trace itself carries: the values of the cookies its requests
 sent and its answers set (a portal's session, the identity provider's sign-in, good for hours after the
 run) and of its requests' ``Authorization`` headers, wherever they show in it; and the authorization code the
-identity provider sends the browser back with (``?code=``), wherever it shows; and the one-time verification
+identity provider sends the browser back with (``?code=``), with the ``state`` and ``nonce`` of the sign-in it
+ends, wherever they show; and the identity provider's sign-in under way, the ``flowToken`` and ``ctx`` its pages
+carry in hidden inputs (in the page's snapshots) and post back (in the requests' bodies), wherever they show (with
+them, a browser's sign-in could be taken on from the step it was at); and the one-time verification
 codes typed at sign-in (the ``otc`` field's), where they show as a value: too short to replace everywhere, they
 are replaced only as a quoted string or a form's field.
 """
@@ -22,12 +25,18 @@ import zipfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from urllib.parse import parse_qs, quote, quote_plus, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, unquote_plus, urlsplit
 
 HIDDEN = "********"
 SESSION_MIN_LENGTH = 16  # a cookie or credential at least this long is a session's, hidden in the trace
 ONE_TIME_CODE_FIELD = "otc"  # Entra's verification code field, and the bundled provider's
 ONE_TIME_CODE = re.compile(rb"\botc=(\d{4,10})\b")
+# A sign-in under way, as Entra's pages (and the bundled provider's) carry it: hidden inputs, posted back with the form.
+FLOW_FIELDS = ("flowtoken", "ctx")
+# Only as a form encodes it (a body's start, after "&" or "?", in a quoted string): a script's "ctx=" is no field.
+FLOW_FIELD = re.compile(rb"""(?:^|(?<=[?&"']))(?:flowToken|ctx)=([^&\s"'\\]+)""", re.IGNORECASE | re.MULTILINE)
+# An OpenID Connect sign-in's values in an address: the code a redirect carries, the state and nonce it answers.
+ADDRESS_CREDENTIALS = ("code", "state", "nonce", "ctx", "flowToken")
 SECRETS: set[str] = set()  # this process's secrets, replaced in every trace it scrubs (keep_out_of_traces)
 
 
@@ -65,7 +74,7 @@ def sessions_in(log: bytes) -> set[str]:
     request, set by an answer, or in the cookies an action gave or got (a saved sign-in loaded, ``cookies()``)."""
     found: set[str] = set()
     for line in log.splitlines():
-        if not any(sign in line for sign in (b"ookie", b"uthorization", b"code=")):  # a page's snapshot: nothing
+        if not any(sign in line for sign in (b"ookie", b"uthorization", b"code=", b"flowToken", b"ctx")):
             continue
         with suppress(ValueError):
             found |= credentials(json.loads(line))
@@ -93,10 +102,12 @@ def credentials(entry: object) -> set[str]:
     elif name in ("authorization", "proxy-authorization"):
         found.add(value.split(" ", 1)[-1])
     elif name == "location":  # a redirect's header
-        found |= authorization_codes(value)
+        found |= address_credentials(value)
+    elif name in FLOW_FIELDS:  # a hidden input's attributes in a page's snapshot, a field the script filled
+        found.add(value)
     for key in ("url", "redirectURL"):  # a request's address, a redirect's
         if isinstance(entry.get(key), str):
-            found |= authorization_codes(entry[key])
+            found |= address_credentials(entry[key])
     for item in entry.values():
         if isinstance(item, dict | list):
             found |= credentials(item)
@@ -130,9 +141,16 @@ def typed_codes(entry: object) -> set[str]:
     return found
 
 
-def authorization_codes(url: str) -> set[str]:
-    """Return the authorization codes an address carries (an OAuth redirect's ``code``)."""
-    return set(parse_qs(urlsplit(url).query).get("code", []))
+def address_credentials(url: str) -> set[str]:
+    """Return the sign-in's values an address carries: an OAuth redirect's ``code``, ``state`` and ``nonce``, the
+    identity provider's ``ctx``."""
+    query = parse_qs(urlsplit(url).query)
+    return {value for name in ADDRESS_CREDENTIALS for value in query.get(name, [])}
+
+
+def flow_fields(data: bytes) -> set[str]:
+    """Return the ``flowToken`` and ``ctx`` values a form's encoding in ``data`` posts (a request's body)."""
+    return {unquote_plus(value.decode(errors="replace")) for value in FLOW_FIELD.findall(data)}
 
 
 def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
@@ -143,10 +161,12 @@ def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
     if path.exists():
         with zipfile.ZipFile(path) as trace:
             for name in trace.namelist():
+                data = trace.read(name)
                 if name.endswith((".network", ".trace")):
-                    log = trace.read(name)
-                    every |= sessions_in(log)
-                    codes |= one_time_codes(log)
+                    every |= sessions_in(data)
+                    codes |= one_time_codes(data)
+                # The bodies the browser posted (resources/) keep a sign-in's fields apart from the network log
+                every |= {value for value in flow_fields(data) if len(value) >= SESSION_MIN_LENGTH}
     forms = sorted({form for secret in every for form in spellings(secret)}, key=len, reverse=True)
     replaced = (
         [(form, HIDDEN.encode()) for form in forms]

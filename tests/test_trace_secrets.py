@@ -59,3 +59,48 @@ def test_the_session_storage_a_saved_sign_in_puts_back_is_scrubbed(browser: Brow
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert b"addInitScript" in everything
     assert token.encode() not in everything
+
+
+def test_a_sign_in_under_way_and_its_bearer_token_are_scrubbed(browser: Browser, tmp_path: Path) -> None:
+    # Given an identity provider's sign-in, as Entra's pages carry it, and the portal it sends the browser back to
+    held = {name: secrets.token_urlsafe(32) for name in ("flowToken", "ctx", "code", "state", "nonce", "bearer")}
+    form = (
+        '<form method="post" action="/login"><input type="hidden" name="flowToken" value="{flowToken}">'
+        '<input type="hidden" name="ctx" value="{ctx}"><button>Sign in</button></form>'
+    ).format(**held)
+    callback = "http://portal.example/signin-oidc?code={code}&state={state}".format(**held)
+    answers = {
+        "GET http://login.example/authorize": {"body": form, "content_type": "text/html"},
+        # Sent back by a script, as a provider's form_post page does: Chromium follows no redirect a route made up
+        "POST http://login.example/login": {
+            "body": f"<script>location.href = '{callback}'</script>",
+            "content_type": "text/html",
+        },
+        "GET http://portal.example/signin-oidc": {"body": "<h1>Signed in</h1>", "content_type": "text/html"},
+        "GET http://portal.example/v1/customers": {"json": {"items": []}},
+    }
+    context = browser.new_context()
+    context.route(
+        "http://*.example/**",
+        lambda route: route.fulfill(**answers.get(f"{route.request.method} {route.request.url.partition('?')[0]}", {})),
+    )
+    context.tracing.start(snapshots=True, screenshots=True)
+
+    # When the browser signs in there, its page calls the API with a bearer token, and the trace is kept
+    page = context.new_page()
+    page.goto("http://login.example/authorize?state={state}&nonce={nonce}".format(**held))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Signed in").wait_for()
+    page.evaluate("token => fetch('/v1/customers', {headers: {Authorization: `Bearer ${token}`}})", held["bearer"])
+    trace = tmp_path / "trace.zip"
+    context.tracing.stop(path=trace)
+    context.close()
+    scrub_trace(trace)
+
+    # Then none of them shows in any of its files, and the trace still reads
+    with zipfile.ZipFile(trace) as archive:
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    for name, value in held.items():
+        assert value.encode() not in everything, f"the {name} shows in the trace"
+    assert b"signin-oidc?code=********&state=********" in everything
+    assert b'"name":"flowToken","value":"********"' in everything.replace(b'", "', b'","')
