@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
 from .steps import step
+from .trace_secrets import stop_tracing
 
 THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
 # A portal that stopped answering (restarting, say) is waited for before the row's retry, this long at most
@@ -262,9 +263,10 @@ def again(task: RowTask, journal: Journal) -> RowTask:
 
 def traced(
     page: Page, task: RowTask, client: PortalClient, journal: Journal, traces: Path | None,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, secrets: Iterable[str | None] = (),
 ) -> tuple[RowOutcome, Page]:  # fmt: skip
-    """Apply the row; a row that fails is tried once more, recording a Playwright trace of that try.
+    """Apply the row; a row that fails is tried once more, recording a Playwright trace of that try, with
+    ``secrets`` (typed by a sign-in renewed in it) and the sessions it carries scrubbed before it is in ``traces``.
 
     Playwright's own "on first retry": a trace of every row (a snapshot and a screenshot at each
     action) made the rows about 1.6 times as slow, so only a failure, tried again, is traced. The
@@ -295,9 +297,10 @@ def traced(
     outcome = apply_row(page, again(task, journal), client, journal)
     if traces is not None:
         if outcome.outcome == FAILED:
-            traces.mkdir(parents=True, exist_ok=True)
             outcome.trace = str(traces / f"row-{task.row.number}.zip")
-        page.context.tracing.stop(path=outcome.trace or None)
+            stop_tracing(page.context, outcome.trace, secrets)
+        else:
+            page.context.tracing.stop()
     failure = [message for message in first.messages if message not in task.notes]  # the notes are said once
     outcome.messages.insert(len(task.notes), f"tried again after: {'; '.join(failure) or 'a failure'}")
     outcome.seconds += first.seconds

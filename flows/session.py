@@ -25,7 +25,7 @@ from .browser import (
 )
 from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
 from .sign_in import complete_sign_in, sign_in, totp_secret_or_env
-from .trace_secrets import scrub_trace
+from .trace_secrets import stop_tracing
 
 log = logging.getLogger("flows")
 BROWSER_NAMES = ("chromium", "firefox", "webkit")
@@ -176,11 +176,10 @@ def portal_session(
 def write_trace(context: BrowserContext, trace: str | Path, *secrets: str | None) -> str | None:
     """Write the context's trace to ``trace`` (owner-only, the ``secrets`` and the sessions it carries replaced); say
     why not if it cannot be."""
-    try:
-        context.tracing.stop(path=str(trace))
+    try:  # the secrets typed at sign-in, and at any renewed since; in the script's source
+        stop_tracing(context, trace, secrets)
     except PlaywrightError as error:  # the block closed the context (or the browser went): nothing to write
         return f"No trace written to {trace}: {str(error).splitlines()[0]}"
-    scrub_trace(trace, secrets)  # typed at sign-in, and at any renewed since; in the script's source
     return None
 
 

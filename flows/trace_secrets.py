@@ -20,12 +20,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, quote_plus, unquote_plus, urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 HIDDEN = "********"
 SESSION_MIN_LENGTH = 16  # a cookie or credential at least this long is a session's, hidden in the trace
@@ -188,3 +193,22 @@ def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
             Path(temporary).unlink(missing_ok=True)
     if path.exists():
         os.chmod(path, 0o600)
+
+
+def stop_tracing(context: BrowserContext, path: str | Path, secrets: Iterable[str | None] = ()) -> None:
+    """Stop ``context``'s tracing into ``path``, scrubbed (``scrub_trace``) before it is there: Playwright writes it in
+    a folder beside it that only its owner may open, where it is scrubbed, then moved in whole.
+
+    Written at ``path`` and scrubbed there, the trace lay as recorded, readable by others, for as long as the
+    scrubbing took, and for good if the process was stopped meanwhile.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    private = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))  # owner-only, as mkdtemp makes it
+    try:
+        written = private / path.name
+        context.tracing.stop(path=written)
+        scrub_trace(written, secrets)
+        os.replace(written, path)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)

@@ -29,7 +29,6 @@ from .outcomes import FAILED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .secret_folder import secret_folder
 from .sign_in import stop_waits_on, totp_secret_or_env
-from .trace_secrets import scrub_trace
 
 WORKER_NAME = "accounts-worker"  # each worker thread's name, numbered
 
@@ -172,10 +171,11 @@ class Pool:
             task = pending.pop(0)
             try:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
-                outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop)
-                if outcome.trace:  # a sign-in renewed in the traced try typed the password
-                    totp = totp_secret_or_env(self.workers.session_options.get("totp_secret"))
-                    scrub_trace(outcome.trace, [self.workers.password, totp])
+                # A sign-in renewed in the traced try types the password
+                totp = totp_secret_or_env(self.workers.session_options.get("totp_secret"))
+                outcome, page = traced(
+                    page, task, self.client, self.journal, self.workers.traces, self.stop, [self.workers.password, totp]
+                )
             # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
             except (PlaywrightError, PageCrashedError) as error:
                 if task.row.number not in self.died:

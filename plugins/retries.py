@@ -31,7 +31,7 @@ from playwright.sync_api import BrowserContext
 from pytest_playwright.pytest_playwright import _truncate_file_name  # names artifact folders as the plugin does
 from slugify import slugify
 
-from flows.trace_secrets import scrub_trace
+from flows.trace_secrets import scrub_trace, stop_tracing
 from pages import UntrustedCertificateError
 
 from .screenshot_fallback import screenshot_even_mid_navigation
@@ -136,9 +136,9 @@ def traced_on_retry(context: BrowserContext, item: pytest.Item) -> BrowserContex
 
     def close_with_trace(*args: Any, **kwargs: Any) -> None:
         trace = Path(folder) / ("trace.zip" if number == 1 else f"trace-{number}.zip")
-        trace.parent.mkdir(parents=True, exist_ok=True)
-        context.tracing.stop(path=trace)  # pytest-playwright's own stop, after this, does nothing
-        scrub_trace(trace)  # here, not at the test's report: a run stopped midway reports no teardown
+        # pytest-playwright's own stop, after this, does nothing. Scrubbed here, not at the test's report: a run
+        # stopped midway reports no teardown; and before it is in the folder, which others may read.
+        stop_tracing(context, trace)
         item.stash.setdefault(RETRY_TRACES, []).append(str(trace))
         close(*args, **kwargs)
 
