@@ -2,7 +2,8 @@
 
 from .account import AccountEditPage, AccountPage, AddCustomerPage
 from .addresses import ScreenAddresses, screen_addresses, use_screen_addresses
-from .customers import CustomerPage, CustomersPage
+from .customer import CustomerPage
+from .customers import CustomersPage
 from .dashboard import DashboardPage
 from .errors import (
     AmbiguousCustomerError,

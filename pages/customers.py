@@ -9,8 +9,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .account import AccountPage, AddCustomerPage
+from .account import AddCustomerPage
 from .addresses import screen_addresses
+from .customer import CustomerPage
 from .errors import (
     AmbiguousCustomerError,
     NotAllowedError,
@@ -21,7 +22,7 @@ from .errors import (
 )
 from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
-from .screen import Screen, link_or_button, menu, menu_item
+from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
 
@@ -378,34 +379,3 @@ class CustomersPage(Screen):
                 raise AmbiguousCustomerError(company_name, found)
         self.select(link, f"the customer {company_name!r}")
         return CustomerPage(self.page).wait_until_ready()
-
-
-class CustomerPage(Screen):
-    """Any page of one customer, with the customer menu (Subscriptions, Account, ...)."""
-
-    OF_CUSTOMER = True
-
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        # Unnamed, it holds Account but not Customers: the Dashboard menu holds Customers, and perhaps a
-        # partner's own Account.
-        account = menu_item(page, any_language("account"))
-        customers = page.get_by_role("link", name=any_language("customers"))
-        self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
-        self.account_link = menu_item(self.menu, any_language("account")).first  # a menu may hold it twice
-
-    def wait_until_ready(self) -> CustomerPage:
-        """Wait until the customer menu is shown."""
-        self.settle(self.menu)
-        return self.found_ready()
-
-    def open(self, customer_id: str) -> CustomerPage:
-        """Go straight to the customer with this Microsoft ID (at ``screen_addresses().customer``)."""
-        self.goto(screen_addresses().of("customer", customer_id))
-        return self.wait_until_ready()
-
-    def account(self) -> AccountPage:
-        """From the customer menu, select Account."""
-        self.still_shown(self.menu, "customer's menu")
-        self.select(self.account_link, "Account")
-        return AccountPage(self.page).wait_until_ready()

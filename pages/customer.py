@@ -1,0 +1,41 @@
+"""A customer's pages: the customer menu (Subscriptions, Account, ...)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from .account import AccountPage
+from .addresses import screen_addresses
+from .screen import Screen, menu, menu_item
+from .strings import any_language
+
+
+class CustomerPage(Screen):
+    """Any page of one customer, with the customer menu (Subscriptions, Account, ...)."""
+
+    OF_CUSTOMER = True
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        # Unnamed, it holds Account but not Customers: the Dashboard menu holds Customers, and perhaps a
+        # partner's own Account.
+        account = menu_item(page, any_language("account"))
+        customers = page.get_by_role("link", name=any_language("customers"))
+        self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
+        self.account_link = menu_item(self.menu, any_language("account")).first  # a menu may hold it twice
+
+    def wait_until_ready(self) -> CustomerPage:
+        """Wait until the customer menu is shown."""
+        self.settle(self.menu)
+        return self.found_ready()
+
+    def open(self, customer_id: str) -> CustomerPage:
+        """Go straight to the customer with this Microsoft ID (at ``screen_addresses().customer``)."""
+        self.goto(screen_addresses().of("customer", customer_id))
+        return self.wait_until_ready()
+
+    def account(self) -> AccountPage:
+        """From the customer menu, select Account."""
+        self.still_shown(self.menu, "customer's menu")
+        self.select(self.account_link, "Account")
+        return AccountPage(self.page).wait_until_ready()
