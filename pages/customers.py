@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -19,6 +18,7 @@ from .errors import (
     PortalUnavailableError,
     UnknownPageError,
     address_of,
+    portal_unanswered,
 )
 from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
@@ -31,27 +31,6 @@ from .watch import highlight
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
-ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
-# The browser's network error if asking the page's own address again finds nobody there; "" if it answers at all
-# (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are; a
-# redirect is an answer (a session ended sends to sign-in at another site, which a fetch followed there cannot read).
-# A request the page's own Content-Security-Policy refuses (a connect-src without 'self') fails alike: its violation,
-# an event of its own, says the portal may well answer (the event is queued as a task: one is waited for).
-ADDRESS_UNANSWERED = """async (waitMs) => {
-  let refusedByPolicy = false;
-  const note = (event) => { refusedByPolicy ||= event.effectiveDirective === "connect-src"; };
-  document.addEventListener("securitypolicyviolation", note);
-  try {
-    const asked = {method: "HEAD", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(waitMs)};
-    await fetch(location.href, asked);
-    return "";
-  } catch (error) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    return error.name === "TypeError" && !refusedByPolicy ? String(error.message || error) : "";
-  } finally {
-    document.removeEventListener("securitypolicyviolation", note);
-  }
-}"""
 
 
 class CustomersPage(Screen):
@@ -134,7 +113,7 @@ class CustomersPage(Screen):
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
         if failed:
             said = self.load_error.inner_text().strip()
-            unanswered = self.portal_unanswered()
+            unanswered = portal_unanswered(self.page)
             if unanswered:  # a portal stopped since the page loaded: not the list's own refusal
                 raise PortalUnavailableError(
                     f"The Customers list could not be loaded: the portal does not answer at "
@@ -142,13 +121,6 @@ class CustomersPage(Screen):
                 )
             raise PortalError(f"The Customers list could not be loaded: {said}")
         return self.found_ready()
-
-    def portal_unanswered(self) -> str:
-        """Return the browser's word when the portal no longer answers the page's own address, "" when it does."""
-        try:
-            return str(self.page.evaluate(ADDRESS_UNANSWERED, ANSWER_CHECK_MS))
-        except PlaywrightError:  # the page went elsewhere meanwhile: whatever answered, something did
-            return ""
 
     def look(self, watched: bool, requests: ListRequests | None, quiet_ms: int) -> str | None:
         """Wait until the list is shown, settled; return its ARIA snapshot (None when a closer look told)."""

@@ -18,6 +18,27 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .strings import LOCALES
 
+ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
+# The browser's network error if asking the page's own address again finds nobody there; "" if it answers at all
+# (whatever its status) or takes longer than ``waitMs``. Asked from the page, as the list's own requests are; a
+# redirect is an answer (a session ended sends to sign-in at another site, which a fetch followed there cannot read).
+# A request the page's own Content-Security-Policy refuses (a connect-src without 'self') fails alike: its violation,
+# an event of its own, says the portal may well answer (the event is queued as a task: one is waited for).
+ADDRESS_UNANSWERED = """async (waitMs) => {
+  let refusedByPolicy = false;
+  const note = (event) => { refusedByPolicy ||= event.effectiveDirective === "connect-src"; };
+  document.addEventListener("securitypolicyviolation", note);
+  try {
+    const asked = {method: "HEAD", cache: "no-store", redirect: "manual", signal: AbortSignal.timeout(waitMs)};
+    await fetch(location.href, asked);
+    return "";
+  } catch (error) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return error.name === "TypeError" && !refusedByPolicy ? String(error.message || error) : "";
+  } finally {
+    document.removeEventListener("securitypolicyviolation", note);
+  }
+}"""
 # What a page says it is, read without waiting: its main heading, else its title, else its first words.
 PAGE_HEADING = """() => {
   const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
@@ -149,6 +170,14 @@ def address_of(url: str) -> str:
     """Return ``url`` without its query and fragment: a sign-in page's (its state, nonce and challenge) is noise in a
     message, and may hold what a log should not."""
     return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def portal_unanswered(page: Page) -> str:
+    """Return the browser's word when the portal no longer answers ``page``'s own address, "" when it does."""
+    try:
+        return str(page.evaluate(ADDRESS_UNANSWERED, ANSWER_CHECK_MS))
+    except PlaywrightError:  # the page went elsewhere meanwhile: whatever answered, something did
+        return ""
 
 
 class PortalError(Exception):
