@@ -22,6 +22,7 @@ from .errors import (
 )
 from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
+from .list_scroll import ScrolledList, unpaged
 from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
@@ -78,6 +79,10 @@ class CustomersPage(Screen):
         self.load_more_button = main.or_(self.results).get_by_role("button", name=LOAD_MORE, disabled=False)
         # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
+        # A list with no pager at all may draw more rows as it is scrolled (``pages.list_scroll``).
+        self.unpaged = unpaged(page, self.results, self.table)
+        self.scrolled: ScrolledList | None = None  # its rows read as it was scrolled since the last search
+        self.by_numbers = False  # the last search's answer is paged by its pages' numbers
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
@@ -181,6 +186,7 @@ class CustomersPage(Screen):
         highlight(self.search_box).fill(text)
         self.select(self.search_box, "the search", key="Enter")
         self.shown_page = 1
+        self.scrolled, self.by_numbers = None, False
         return self.wait_until_ready()
 
     def next_page(self) -> CustomersPage:
@@ -221,31 +227,58 @@ class CustomersPage(Screen):
         return self
 
     def next_step(self) -> Locator | None:
-        """Return what shows the list's next customers: Next, Load more (where the list has no Next), or the next
-        page's number (a pager of numbers alone); None when there is none (the last page, or all rows shown)."""
+        """Return what shows the list's next customers: Next, Load more (where the list has no Next), the next
+        page's number (a pager of numbers alone), or ``unpaged`` (no pager at all: scrolling); None when there is
+        none (the last page, or all rows shown)."""
+        if self.scrolled is not None:  # no pager came with this search's answer: none comes as it is scrolled
+            return self.unpaged
         if self.enabled_next.count():
             return self.enabled_next
         numbered = numbered_page(self.page, self.shown_page + 1)
-        if not self.load_more_button.or_(numbered).count():  # one look for either: the end of most searches
+        if not self.load_more_button.or_(numbered).or_(self.unpaged).count():  # one look: most searches end here
             return None
-        return self.load_more_button if self.load_more_button.count() else numbered
+        if self.load_more_button.count():
+            return self.load_more_button
+        if self.by_numbers or not self.unpaged.count():  # asked at a search's first page move only
+            self.by_numbers = True
+            return numbered
+        return self.unpaged
 
-    def take_step(self, step: Locator) -> None:
-        """Select ``step`` (as ``next_step`` returned it) and wait for the customers it shows."""
+    def take_step(self, step: Locator) -> bool:
+        """Select ``step`` (as ``next_step`` returned it) and wait for the customers it shows; False when it shows
+        none (a list scrolled to its end)."""
         if step is self.enabled_next:
             self.next_page()
         elif step is self.load_more_button:
             self.load_more()
+        elif step is self.unpaged:
+            return self.scroll_on()
         else:
             self.show_customers_after(step.first, f"page {self.shown_page + 1}", pages=1)
+        return True
 
     def show_more(self) -> bool:
         """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
         step = self.next_step()
-        if step is None:
-            return False
-        self.take_step(step)
-        return True
+        return step is not None and self.take_step(step)
+
+    def scroll_on(self, *, keep_place: bool = False) -> bool:
+        """Scroll a list without a pager on (``pages.list_scroll``); False at its end.
+
+        Raises ``PortalError`` when it tells more rows (``aria-rowcount``) than it ever draws.
+        """
+        try:
+            return self.scrolling().scroll_on(keep_place=keep_place)
+        except PlaywrightTimeoutError as error:  # still busy or changing: no list the library knows
+            raise self.unknown_page(self.results) from error
+
+    def scrolling(self) -> ScrolledList:
+        """Return the rows read as the list was scrolled since the last search (a new record at its first scroll)."""
+        if self.scrolled is None:
+            self.scrolled = ScrolledList(
+                self.results, self.table, quiet_ms=self.QUIET_MS, grace_ms=self.GRACE_MS, answer_ms=self.ANSWER_MS
+            )
+        return self.scrolled
 
     def back_to_page(self, number: int) -> None:
         """Show page ``number`` again, before the one shown: by Previous, else by its number."""
@@ -304,7 +337,7 @@ class CustomersPage(Screen):
                 continue
             if not self.show_more():  # the last page, or all rows loaded
                 return None
-            looked_again = bool(self.marks_busy)
+            looked_again = bool(self.marks_busy) or self.scrolled is not None  # a scroll waited for its rows
 
     def namesakes_after(self, company_name: str) -> int:
         """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it.
@@ -312,6 +345,14 @@ class CustomersPage(Screen):
         Where the list has Load more instead of Next, those in the rows it appends: the rows shown stay shown.
         """
         step = self.next_step()
+        if step is self.unpaged:  # rows read as scrolled to the end, a virtualised grid's dropped ones too
+            kept = self.scroll_on(keep_place=True)
+            while kept and self.scroll_on():
+                pass
+            found = max(0, self.scrolling().named(either_width(company_name)) - self.links_found)
+            if not found and kept:
+                self.scrolling().scroll_back()  # where the customer's row was drawn
+            return found
         if step is self.load_more_button:
             shown_before = self.customer_link(company_name).count()
             while self.load_more_button.count():

@@ -1,0 +1,183 @@
+"""A deployment's Customers list with no pager, drawing its rows as it is scrolled: infinite scroll, a virtualised
+grid (as Fluent UI's DetailsList draws Partner Center's)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect
+
+from flows import CustomerNotFoundError, open_customer
+from pages import CustomersPage, PortalError
+
+pytestmark = pytest.mark.tooling
+
+TOP_MENU = '<nav><a href="/dashboard">Home</a><a href="/customers">Customers</a></nav>'
+SEARCH = '<input type="search" aria-label="Search by company name or domain">'
+# Appends the next ten customers 100 ms after its last row scrolls into view (the region busy meanwhile), in a box
+# that shows eight; no pager, no Load more. A search (Enter) draws the first ten again, as the list's answer.
+INFINITE_LIST = """<main><h1>Customers</h1>%(search)s
+<section role="region" aria-label="Customers" aria-busy="false">
+<div id="box" style="height:240px;overflow:auto"><table><tbody></tbody></table></div></section></main>
+<script>
+const ALL = %(names)s, region = document.querySelector("section"), tbody = document.querySelector("tbody");
+const box = document.getElementById("box");
+let shown = 0, asked = 0;
+const seen = new IntersectionObserver((entries) => {
+  if (entries.some((entry) => entry.isIntersecting) && shown < ALL.length) more();
+}, { root: box });
+const more = () => {
+  const ask = ++asked;  // a search drops the rows asked before it
+  region.setAttribute("aria-busy", "true");
+  setTimeout(() => {
+    if (ask !== asked) return;
+    tbody.insertAdjacentHTML("beforeend", ALL.slice(shown, shown + 10).map((name, i) =>
+      `<tr style="height:30px"><td><a href="/customers/${shown + i + 1}">${name}</a></td></tr>`).join(""));
+    shown = Math.min(ALL.length, shown + 10);
+    seen.disconnect();
+    seen.observe(tbody.lastElementChild);
+    region.setAttribute("aria-busy", "false");
+  }, 100);
+};
+document.querySelector("input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { tbody.innerHTML = ""; shown = 0; more(); }
+});
+more();
+</script>"""
+# Draws only the rows in view (and two either side) of a grid that says it holds 101 rows, its header among them: rows
+# scrolled away are dropped, each drawn row numbered by aria-rowindex; no aria-busy. ``STUCK``: it never draws past
+# its first rows, however far it is scrolled.
+VIRTUAL_GRID = """<main><h1>Customers</h1>%(search)s
+<div role="grid" aria-label="Customer list" aria-rowcount="%(told)d">
+<div role="row" aria-rowindex="1"><span role="columnheader">Company name</span></div>
+<div id="box" style="height:300px;overflow:auto"><div id="rows" style="position:relative;height:%(height)dpx"></div>
+</div></div></main>
+<script>
+const ALL = %(names)s, STUCK = %(stuck)s, H = 30, box = document.getElementById("box");
+const draw = () => {
+  const top = STUCK ? 0 : Math.floor(box.scrollTop / H), from = Math.max(0, top - 2);
+  document.getElementById("rows").innerHTML = ALL.slice(from, top + 12).map((name, i) =>
+    `<div role="row" aria-rowindex="${from + i + 2}" style="position:absolute;top:${(from + i) * H}px;height:${H}px">`
+    + `<span role="gridcell"><a href="/customers/${from + i + 1}">${name}</a></span></div>`).join("");
+};
+box.addEventListener("scroll", () => requestAnimationFrame(draw));
+document.querySelector("input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { box.scrollTop = 0; setTimeout(draw, 50); }
+});
+draw();
+</script>"""
+NAMES = [f"Contoso {n:03}" for n in range(1, 101)]  # a search for any of them answers them all (by its first word)
+
+
+def infinite_list(names: list[str]) -> str:
+    return INFINITE_LIST % {"search": SEARCH, "names": json.dumps(names)}
+
+
+def virtual_grid(names: list[str], *, stuck: bool = False) -> str:
+    told = len(names) + 1
+    return VIRTUAL_GRID % {
+        "search": SEARCH,
+        "names": json.dumps(names),
+        "told": told,
+        "height": 30 * len(names),
+        "stuck": json.dumps(stuck),
+    }
+
+
+def deployment(customers: str) -> Callable[[Route], None]:
+    """Answer as a deployment whose Customers list is ``customers``; each customer's page has the customer menu."""
+
+    def answer(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        if path == "/customers":
+            main = customers
+        elif path.startswith("/customers/"):
+            menu = f'<nav aria-label="Customer menu"><a href="{path}/account">Account</a></nav>'
+            main = f"{menu}<main><h1>Customer {path.rsplit('/', 1)[1]}</h1></main>"
+        else:
+            main = "<main><h1>Home</h1></main>"
+        route.fulfill(
+            content_type="text/html", body=f"<!doctype html><html lang='en'><body>{TOP_MENU}{main}</body></html>"
+        )
+
+    return answer
+
+
+@pytest.fixture
+def portal_page(browser: Browser) -> Iterator[Page]:
+    """A page of a deployment at http://portal.example/, answered by the test's ``deployment``."""
+    context = browser.new_context(base_url="http://portal.example/")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_customer_below_the_rows_an_infinitely_scrolled_list_draws_is_found_and_opened(portal_page: Page) -> None:
+    # Given a list of 40 customers that draws ten and appends ten more each time its last row scrolls into view
+    portal_page.route("http://portal.example/**", deployment(infinite_list(NAMES[:40])))
+
+    # When the 35th is opened by its name
+    customer = open_customer(portal_page, "Contoso 035")
+
+    # Then the list was scrolled until it showed, to its end to be sure it is the only one, and it opened
+    assert portal_page.url == "http://portal.example/customers/35"
+    expect(customer.account_link).to_be_visible()
+
+
+def test_a_customer_in_a_virtualised_grid_is_found_though_rows_are_dropped_as_it_scrolls(portal_page: Page) -> None:
+    # Given a grid that says it holds 100 customers and a header, drawing only the dozen or so in view
+    portal_page.route("http://portal.example/**", deployment(virtual_grid(NAMES)))
+
+    # When the 87th is opened by its name (the rows after it read too, the first no longer drawn by then)
+    open_customer(portal_page, "Contoso 087")
+
+    # Then it is found where the grid draws it, and opened
+    assert portal_page.url == "http://portal.example/customers/87"
+
+
+def test_a_customer_absent_from_an_infinitely_scrolled_list_is_not_found_once_its_end_is_read(
+    portal_page: Page,
+) -> None:
+    # Given a list of 40 customers drawn ten at a time as it is scrolled, none named as asked
+    portal_page.route("http://portal.example/**", deployment(infinite_list(NAMES[:40])))
+    started = time.monotonic()
+
+    # When a customer it does not hold is opened
+    with pytest.raises(CustomerNotFoundError):
+        open_customer(portal_page, "Contoso 041")
+
+    # Then it is said not found only once all 40 rows have been drawn, and in bounded time
+    expect(portal_page.get_by_role("row")).to_have_count(40)
+    assert time.monotonic() - started < 30
+
+
+def test_a_grid_that_tells_more_rows_than_it_ever_draws_is_a_portal_error_not_a_hang(portal_page: Page) -> None:
+    # Given a grid that says it holds 100 customers and a header, but draws the first dozen however it is scrolled
+    portal_page.route("http://portal.example/**", deployment(virtual_grid(NAMES, stuck=True)))
+    started = time.monotonic()
+
+    # When a customer beyond them is opened
+    # Then the list is said to hold rows it never draws, not "not found", and soon
+    with pytest.raises(PortalError, match=r"says it holds 101 rows \(aria-rowcount\) but drew 1[0-9]"):
+        CustomersPage(portal_page).open().search("Contoso 087").find("Contoso 087")
+    assert time.monotonic() - started < 30
+
+
+def test_a_list_without_a_pager_whose_rows_all_show_is_not_scrolled_at_length(page: Page) -> None:
+    # Given a list of three customers, all drawn, no pager and nothing to scroll
+    page.set_content(infinite_list(NAMES[:3]))
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page).wait_until_ready()
+    started = time.monotonic()
+
+    # When a customer it does not hold is looked for
+    # Then it is not found at once: no wait for rows a list with nothing to scroll cannot draw
+    assert listed.find("Contoso 004") is None
+    assert time.monotonic() - started < 1
