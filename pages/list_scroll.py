@@ -3,7 +3,8 @@
 A list with no pager at all (no Next, Previous, Load more, nor pages' numbers) may still hold rows not drawn yet:
 one that appends rows when its last row scrolls into view, or a grid that draws only the rows in view (Fluent UI's
 DetailsList), saying how many it holds with ``aria-rowcount`` (header rows counted). Such a list is read by scrolling
-its last drawn row to the top of the view and reading again, until no new rows come (its end), all the rows
+its last drawn row to the top of the view and reading again, until no new rows come or its last row is in view
+already (its end), all the rows
 ``aria-rowcount`` tells have been seen, or ``ScrolledList.MAX_ROUNDS`` scrolls. A virtualised grid drops the rows
 scrolled away: rows are noted by their ``aria-rowindex`` (else their words) as they are read, never assumed to stay.
 """
@@ -39,7 +40,12 @@ READ_AND_SCROLL = """(grid, keep) => {
   if (document.scrollingElement && !boxes.includes(document.scrollingElement)) boxes.push(document.scrollingElement);
   const before = boxes.map((box) => box.scrollTop);
   if (keep) window.__listPlace = boxes.map((box, i) => [box, before[i]]);
-  if (last) last.scrollIntoView({ block: "start" });
+  // A last row already in view is the list's end: a list drawing its rows as they come into view has drawn what
+  // follows it (were there more, a page that scrolls for another reason would be scrolled, and waited on, for nothing).
+  const bottom = last ? last.getBoundingClientRect().bottom : 0;
+  const inView = bottom <= window.innerHeight && boxes.every((box) =>
+    box === document.scrollingElement || bottom <= box.getBoundingClientRect().bottom + 1);
+  if (last && !inView) last.scrollIntoView({ block: "start" });
   const moved = boxes.some((box, i) => box.scrollTop !== before[i]);
   return { rows: read, drawn: rows.length, told: Number.isInteger(told) && told > 0 ? told : 0, moved };
 }""".replace("WATCH_LIST", WATCH_LIST)
