@@ -41,7 +41,7 @@ BEARER = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+[\w.~+/=-]+", re.IGNORECASE)
 JWT = re.compile(r"\beyJ[\w.-]*")
 # A credential's value in an address or a form's encoding: a token request's body, an OAuth redirect's query.
 FORM = re.compile(
-    r"(?P<key>(?<![\w-])(?:access_token|refresh_token|id_token|code|code_verifier|passwd|password|client_secret|otc)=)"
+    r"(?P<key>(?<![\w-])(?:access_token|refresh_token|id_token|code|code_verifier|passwd|password|client_secret|otc|flowToken|ctx|nonce)=)"
     r"[^&\s'\"#]+"
 )
 # A local's or an argument's name that says it holds a credential; only text values are masked (not a token source).

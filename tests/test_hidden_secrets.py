@@ -67,6 +67,9 @@ def test_a_failure_shown_as_python_shows_it_shows_no_credential(tmp_path: Path) 
         ("{'name': 'Contoso', 'city': 'Lyon'}", "{'name': 'Contoso', 'city': 'Lyon'}"),
         ("b'refresh_token=r-1.2_3&client_id=c'", "b'refresh_token=********&client_id=c'"),
         ("/signin-oidc?code=abc-123&state=s", "/signin-oidc?code=********&state=s"),
+        # The identity provider's sign-in under way, and its nonce; a billing profile's state is no credential
+        ("POST /login flowToken=AQAB-x_1&ctx=rQIIA&otc=", "POST /login flowToken=********&ctx=********&otc="),
+        ("/authorize?nonce=n-0S6&state=WA", "/authorize?nonce=********&state=WA"),
     ],
 )
 def test_only_the_credential_in_a_value_is_masked(shown: str, expected: str) -> None:
