@@ -6,7 +6,8 @@ DetailsList), saying how many it holds with ``aria-rowcount`` (header rows count
 its last drawn row to the top of the view and reading again, until no new rows come or its last row is in view
 already (its end), all the rows
 ``aria-rowcount`` tells have been seen, or ``ScrolledList.MAX_ROUNDS`` scrolls. A virtualised grid drops the rows
-scrolled away: rows are noted by their ``aria-rowindex`` (else their words) as they are read, never assumed to stay.
+scrolled away: rows are noted by their ``aria-rowindex`` (else their words, and how many rows drawn before them have
+the same: two namesakes' rows may read alike) as they are read, never assumed to stay.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .errors import PortalError
 from .list_controls import LOAD_MORE, pager_control
 from .list_quiet import WATCH_LIST, ListRequests, wait_until_quiet
 
-# Reads the rows drawn (each one's key, its aria-rowindex or else its words, and its link's name), then scrolls the
+# Reads the rows drawn (each one's key, its aria-rowindex or else its words and how many rows before it have the same,
+# and its links' names, as their aria-label or words), then scrolls the
 # last of them to the top of the view, its list's watch begun first (as ``watch_list``: what the scroll draws counts
 # as the list's change). Scrolled with the page's own scrollIntoView: one round trip, and it fires the scroll events
 # a list draws on, in each scrolling box around it. ``keep``: where the view was before the scroll is kept on the
@@ -27,10 +29,15 @@ from .list_quiet import WATCH_LIST, ListRequests, wait_until_quiet
 READ_AND_SCROLL = """(grid, keep) => {
   (WATCH_LIST)();
   const rows = [...grid.querySelectorAll('[role="row"], tr')];
-  const read = rows.map((row) => [
-    row.getAttribute("aria-rowindex") || row.textContent.replace(/\\s+/g, " ").trim(),
-    (row.querySelector('a[href], [role="link"]')?.textContent || "").trim(),
-  ]);
+  const words = (el) => el.textContent.replace(/\\s+/g, " ").trim();
+  const times = new Map();  // rows alike in every word so far: the second is no repeat of the first
+  const read = rows.map((row) => {
+    const nth = (times.get(words(row)) || 0) + 1;
+    times.set(words(row), nth);
+    const links = [...row.querySelectorAll('a[href], [role="link"]')];
+    return [row.getAttribute("aria-rowindex") || `${nth} ${words(row)}`,
+      links.map((link) => (link.getAttribute("aria-label") || link.textContent).replace(/\\s+/g, " ").trim())];
+  });
   const told = Number(grid.getAttribute("aria-rowcount"));  // -1, or none: not told
   const last = rows[rows.length - 1];
   const boxes = [];
@@ -82,7 +89,7 @@ class ScrolledList:
         self.list = list_
         self.table = table
         self.quiet_ms, self.grace_ms, self.answer_ms = quiet_ms, grace_ms, answer_ms
-        self.seen: dict[str, str] = {}  # each row read: its key → its link's name
+        self.seen: dict[str, list[str]] = {}  # each row read: its key → its links' names
         self.rounds = 0  # scrolls that brought rows
         self.drawn = 0  # rows the list has drawn, as far as told apart
 
@@ -91,11 +98,11 @@ class ScrolledList:
         told) and whether the view moved."""
         said = self.table.first.evaluate(READ_AND_SCROLL, keep_place)
         new = 0
-        for key, name in said["rows"]:
+        for key, names in said["rows"]:
             if key not in self.seen:
-                self.seen[key] = name
+                self.seen[key] = names
                 new += 1
-        self.drawn = max(len(self.seen), int(said["drawn"]))  # rows alike in every word are rows all the same
+        self.drawn = max(len(self.seen), int(said["drawn"]))
         return new, int(said["told"]), bool(said["moved"])
 
     def scroll_on(self, *, keep_place: bool = False) -> bool:
@@ -149,5 +156,5 @@ class ScrolledList:
             )
 
     def named(self, name: re.Pattern[str]) -> int:
-        """Count the rows read whose link is named so."""
-        return sum(1 for found in self.seen.values() if name.match(found))
+        """Count the links named so in the rows read."""
+        return sum(1 for names in self.seen.values() for found in names if name.match(found))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from flows import CustomerNotFoundError, open_customer
+from flows import AmbiguousCustomerError, CustomerNotFoundError, open_customer
 from pages import CustomersPage, PortalError
 
 pytestmark = pytest.mark.tooling
@@ -130,6 +130,19 @@ def test_a_customer_below_the_rows_an_infinitely_scrolled_list_draws_is_found_an
     # Then the list was scrolled until it showed, to its end to be sure it is the only one, and it opened
     assert portal_page.url == "http://portal.example/customers/35"
     expect(customer.account_link).to_be_visible()
+
+
+def test_a_namesake_whose_row_reads_as_the_customer_s_further_down_a_scrolled_list_makes_it_ambiguous(
+    portal_page: Page,
+) -> None:
+    # Given a list drawn ten rows at a time as it is scrolled, two of its rows alike in every word, ten rows apart
+    names = [*NAMES[:44], "Contoso 035", *NAMES[44:50]]
+    portal_page.route("http://portal.example/**", deployment(infinite_list(names)))
+
+    # When the customer of that name is opened
+    # Then the list is said to hold it twice, not the first opened
+    with pytest.raises(AmbiguousCustomerError, match=r"^2 customers are named"):
+        open_customer(portal_page, "Contoso 035")
 
 
 def test_a_customer_in_a_virtualised_grid_is_found_though_rows_are_dropped_as_it_scrolls(portal_page: Page) -> None:
