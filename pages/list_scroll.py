@@ -3,8 +3,8 @@
 A list with no pager at all (no Next, Previous, Load more, nor pages' numbers) may still hold rows not drawn yet:
 one that appends rows when its last row scrolls into view, or a grid that draws only the rows in view (Fluent UI's
 DetailsList), saying how many it holds with ``aria-rowcount`` (header rows counted). Such a list is read by scrolling
-its last drawn row to the top of the view and reading again, until no new rows come or its last row is in view
-already (its end), all the rows
+its last drawn row (the last it shows) to the top of the view and reading again, until no new rows come or its
+last row is in view already, its own scrolling box (if any) at its bottom (its end), all the rows
 ``aria-rowcount`` tells have been seen, or ``ScrolledList.MAX_ROUNDS`` scrolls. A virtualised grid drops the rows
 scrolled away: rows are noted by their ``aria-rowindex`` (else their words, and how many rows drawn before them have
 the same: two namesakes' rows may read alike) as they are read, never assumed to stay.
@@ -39,7 +39,7 @@ READ_AND_SCROLL = """(grid, keep) => {
       links.map((link) => (link.getAttribute("aria-label") || link.textContent).replace(/\\s+/g, " ").trim())];
   });
   const told = Number(grid.getAttribute("aria-rowcount"));  // -1, or none: not told
-  const last = rows[rows.length - 1];
+  const last = rows.filter((row) => row.getClientRects().length > 0).at(-1);  // a hidden row ("Loading…") is none
   const boxes = [];
   for (let box = last ? last.parentElement : null; box; box = box.parentElement) {
     if (box.scrollHeight > box.clientHeight) boxes.push(box);
@@ -49,9 +49,12 @@ READ_AND_SCROLL = """(grid, keep) => {
   if (keep) window.__listPlace = boxes.map((box, i) => [box, before[i]]);
   // A last row already in view is the list's end: a list drawing its rows as they come into view has drawn what
   // follows it (were there more, a page that scrolls for another reason would be scrolled, and waited on, for nothing).
+  // Not while a box of its own can scroll further: a virtualised grid may draw just the rows that fill its view.
   const bottom = last ? last.getBoundingClientRect().bottom : 0;
-  const inView = bottom <= window.innerHeight && boxes.every((box) =>
-    box === document.scrollingElement || bottom <= box.getBoundingClientRect().bottom + 1);
+  const scrolls = (box) => /auto|scroll|overlay/.test(getComputedStyle(box).overflowY);
+  const inView = bottom <= window.innerHeight && boxes.every((box) => box === document.scrollingElement
+    || (bottom <= box.getBoundingClientRect().bottom + 1
+      && (!scrolls(box) || box.scrollTop + box.clientHeight >= box.scrollHeight - 1)));
   if (last && !inView) last.scrollIntoView({ block: "start" });
   const moved = boxes.some((box, i) => box.scrollTop !== before[i]);
   return { rows: read, drawn: rows.length, told: Number.isInteger(told) && told > 0 ? told : 0, moved };

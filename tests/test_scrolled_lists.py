@@ -21,7 +21,7 @@ SEARCH = '<input type="search" aria-label="Search by company name or domain">'
 # that shows eight; no pager, no Load more. A search (Enter) draws the first ten again, as the list's answer.
 INFINITE_LIST = """<main><h1>Customers</h1>%(search)s
 <section role="region" aria-label="Customers" aria-busy="false">
-<div id="box" style="height:240px;overflow:auto"><table><tbody></tbody></table></div></section></main>
+<div id="box" style="height:240px;overflow:auto"><table><tbody></tbody>%(tail)s</table></div></section></main>
 <script>
 const ALL = %(names)s, region = document.querySelector("section"), tbody = document.querySelector("tbody");
 const box = document.getElementById("box");
@@ -47,9 +47,9 @@ document.querySelector("input").addEventListener("keydown", (event) => {
 });
 more();
 </script>"""
-# Draws only the rows in view (and two either side) of a grid that says it holds 101 rows, its header among them: rows
-# scrolled away are dropped, each drawn row numbered by aria-rowindex; no aria-busy. ``STUCK``: it never draws past
-# its first rows, however far it is scrolled.
+# Draws only the rows in view (and ``before`` and ``after`` more either side) of a grid that says how many rows it
+# holds, its header among them: rows scrolled away are dropped, each drawn row numbered by aria-rowindex; no aria-busy.
+# ``STUCK``: it never draws past its first rows, however far it is scrolled.
 VIRTUAL_GRID = """<main><h1>Customers</h1>%(search)s
 <div role="grid" aria-label="Customer list" aria-rowcount="%(told)d">
 <div role="row" aria-rowindex="1"><span role="columnheader">Company name</span></div>
@@ -58,8 +58,8 @@ VIRTUAL_GRID = """<main><h1>Customers</h1>%(search)s
 <script>
 const ALL = %(names)s, STUCK = %(stuck)s, H = 30, box = document.getElementById("box");
 const draw = () => {
-  const top = STUCK ? 0 : Math.floor(box.scrollTop / H), from = Math.max(0, top - 2);
-  document.getElementById("rows").innerHTML = ALL.slice(from, top + 12).map((name, i) =>
+  const top = STUCK ? 0 : Math.floor(box.scrollTop / H), from = Math.max(0, top - %(before)d);
+  document.getElementById("rows").innerHTML = ALL.slice(from, top + 10 + %(after)d).map((name, i) =>
     `<div role="row" aria-rowindex="${from + i + 2}" style="position:absolute;top:${(from + i) * H}px;height:${H}px">`
     + `<span role="gridcell"><a href="/customers/${from + i + 1}">${name}</a></span></div>`).join("");
 };
@@ -74,13 +74,15 @@ SCROLLS_COUNTED = "window.scrolls = 0; document.addEventListener('scroll', () =>
 NAMES = [f"Contoso {n:03}" for n in range(1, 101)]  # a search for any of them answers them all (by its first word)
 
 
-def infinite_list(names: list[str]) -> str:
-    return INFINITE_LIST % {"search": SEARCH, "names": json.dumps(names)}
+def infinite_list(names: list[str], *, tail: str = "") -> str:
+    return INFINITE_LIST % {"search": SEARCH, "names": json.dumps(names), "tail": tail}
 
 
-def virtual_grid(names: list[str], *, stuck: bool = False) -> str:
+def virtual_grid(names: list[str], *, stuck: bool = False, before: int = 2, after: int = 2) -> str:
     told = len(names) + 1
     return VIRTUAL_GRID % {
+        "before": before,
+        "after": after,
         "search": SEARCH,
         "names": json.dumps(names),
         "told": told,
@@ -153,6 +155,29 @@ def test_a_customer_in_a_virtualised_grid_is_found_though_rows_are_dropped_as_it
     open_customer(portal_page, "Contoso 087")
 
     # Then it is found where the grid draws it, and opened
+    assert portal_page.url == "http://portal.example/customers/87"
+
+
+def test_a_list_whose_last_row_is_hidden_is_scrolled_by_the_last_row_it_shows(portal_page: Page) -> None:
+    # Given a list drawn ten rows at a time as it is scrolled, below them a row it shows only while it loads
+    tail = "<tbody><tr hidden><td>Loading…</td></tr></tbody>"
+    portal_page.route("http://portal.example/**", deployment(infinite_list(NAMES[:40], tail=tail)))
+
+    # When the 35th is opened by its name
+    open_customer(portal_page, "Contoso 035")
+
+    # Then it was found by scrolling its last shown row, not taken for the end of a list ending in view
+    assert portal_page.url == "http://portal.example/customers/35"
+
+
+def test_a_virtualised_grid_drawing_just_the_rows_that_fill_its_view_is_scrolled(portal_page: Page) -> None:
+    # Given a grid of 100 customers whose box shows ten rows, and which draws those ten only, its last at its edge
+    portal_page.route("http://portal.example/**", deployment(virtual_grid(NAMES, before=0, after=0)))
+
+    # When the 87th is opened by its name
+    open_customer(portal_page, "Contoso 087")
+
+    # Then it is found below the first ten, its box not yet at its bottom though its last row drawn is in view
     assert portal_page.url == "http://portal.example/customers/87"
 
 
