@@ -185,8 +185,7 @@ class CustomersPage(Screen):
         self.before_change()  # before typing: a list may search as it is typed
         highlight(self.search_box).fill(text)
         self.select(self.search_box, "the search", key="Enter")
-        self.shown_page = 1
-        self.scrolled, self.by_numbers = None, False
+        self.shown_page, self.scrolled, self.by_numbers = 1, None, False
         return self.wait_until_ready()
 
     def next_page(self) -> CustomersPage:
@@ -230,7 +229,7 @@ class CustomersPage(Screen):
         """Return what shows the list's next customers: Next, Load more (where the list has no Next), the next
         page's number (a pager of numbers alone), or ``unpaged`` (no pager at all: scrolling); None when there is
         none (the last page, or all rows shown)."""
-        if self.scrolled is not None:  # no pager came with this search's answer: none comes as it is scrolled
+        if self.scrolled is not None and not self.scrolled.ended:  # no pager came with this search's answer
             return self.unpaged
         if self.enabled_next.count():
             return self.enabled_next
@@ -260,7 +259,12 @@ class CustomersPage(Screen):
     def show_more(self) -> bool:
         """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
         step = self.next_step()
-        return step is not None and self.take_step(step)
+        if step is not self.unpaged:
+            return step is not None and self.take_step(step)
+        if self.take_step(step):
+            return True
+        step = self.next_step()  # scrolled to its end, which may show a pager (Load more)
+        return step is not None and step is not self.unpaged and self.take_step(step)
 
     def scroll_on(self, *, keep_place: bool = False) -> bool:
         """Scroll a list without a pager on (``pages.list_scroll``); False at its end.
@@ -344,21 +348,23 @@ class CustomersPage(Screen):
 
         Where the list has Load more instead of Next, those in the rows it appends: the rows shown stay shown.
         """
-        step = self.next_step()
+        step, found = self.next_step(), 0
         if step is self.unpaged:  # rows read as scrolled to the end, a virtualised grid's dropped ones too
             kept = self.scroll_on(keep_place=True)
             while kept and self.scroll_on():
                 pass
             found = max(0, self.scrolling().named(either_width(company_name)) - self.links_found)
-            if not found and kept:
-                self.scrolling().scroll_back()  # where the customer's row was drawn
-            return found
+            step = self.next_step()  # what the list's end shows (Load more), if anything
+            if step is None or step is self.unpaged:
+                if not found and self.scrolling().left_place:
+                    self.scrolling().scroll_back()  # where the customer's row was drawn
+                return found
         if step is self.load_more_button:
             shown_before = self.customer_link(company_name).count()
             while self.load_more_button.count():
                 self.load_more()
-            return self.customer_link(company_name).count() - shown_before
-        shown, found = self.shown_page, 0
+            return found + self.customer_link(company_name).count() - shown_before
+        shown = self.shown_page
         while step is not None:  # by Next, or by the pages' numbers
             self.take_step(step)
             found += self.customer_link(company_name).count()

@@ -95,6 +95,8 @@ class ScrolledList:
         self.seen: dict[str, list[str]] = {}  # each row read: its key → its links' names
         self.rounds = 0  # scrolls that brought rows
         self.drawn = 0  # rows the list has drawn, as far as told apart
+        self.ended = False  # scrolled to its end: a scroll on shows nothing more
+        self.left_place = False  # the view moved since its place was kept (``keep_place``)
 
     def read_and_scroll(self, *, keep_place: bool) -> tuple[int, int, bool]:
         """Read the rows drawn and scroll on; return how many are new, how many the list tells it holds (0: not
@@ -106,6 +108,7 @@ class ScrolledList:
                 self.seen[key] = names
                 new += 1
         self.drawn = max(len(self.seen), int(said["drawn"]))
+        self.left_place = bool(said["moved"]) or (self.left_place and not keep_place)
         return new, int(said["told"]), bool(said["moved"])
 
     def scroll_on(self, *, keep_place: bool = False) -> bool:
@@ -116,12 +119,15 @@ class ScrolledList:
         Raises ``PortalError`` when the list tells more rows than it ever draws, or scrolls on past ``MAX_ROUNDS``;
         Playwright's ``TimeoutError`` when it is still busy or changing at the timeout.
         """
+        if self.ended:
+            return False
         first = not self.seen
         requests = ListRequests(self.list.page, answer_ms=self.answer_ms)
         try:
             new, told, moved = self.read_and_scroll(keep_place=keep_place)
             if (not first and not new) or not moved or (told and len(self.seen) >= told):
                 self.check_all_drawn(told)
+                self.ended = True
                 return False
             if self.rounds >= self.MAX_ROUNDS:
                 raise PortalError(

@@ -69,6 +69,13 @@ document.querySelector("input").addEventListener("keydown", (event) => {
 });
 draw();
 </script>"""
+# Draws the next rows as the last scrolls into view up to 20, then offers Load more for the rest (a list's ``offer``).
+OFFER_LOAD_MORE = """const offer = () => {
+  if (shown < 20) return more();
+  if (document.getElementById("more")) return;
+  region.insertAdjacentHTML("beforeend", '<button id="more">Load more</button>');
+  document.getElementById("more").onclick = (event) => { if (shown + 10 >= ALL.length) event.target.remove(); more(); };
+};"""
 # Counts the scroll events of the page and of every box in it (they do not bubble: caught on their way down).
 SCROLLS_COUNTED = "window.scrolls = 0; document.addEventListener('scroll', () => window.scrolls++, true)"
 NAMES = [f"Contoso {n:03}" for n in range(1, 101)]  # a search for any of them answers them all (by its first word)
@@ -178,6 +185,32 @@ def test_a_virtualised_grid_drawing_just_the_rows_that_fill_its_view_is_scrolled
     open_customer(portal_page, "Contoso 087")
 
     # Then it is found below the first ten, its box not yet at its bottom though its last row drawn is in view
+    assert portal_page.url == "http://portal.example/customers/87"
+
+
+def test_a_load_more_shown_at_the_end_of_a_scrolled_list_is_selected(portal_page: Page) -> None:
+    # Given a list drawn ten rows at a time as it is scrolled up to 20, whose end then offers Load more for the rest
+    markup = infinite_list(NAMES[:40]).replace("shown < ALL.length) more();", "shown < ALL.length) offer();")
+    markup = markup.replace("</script>", OFFER_LOAD_MORE + "</script>")
+    portal_page.route("http://portal.example/**", deployment(markup))
+
+    # When the 35th is opened by its name
+    open_customer(portal_page, "Contoso 035")
+
+    # Then Load more was selected once scrolling brought nothing more, and it opened
+    assert portal_page.url == "http://portal.example/customers/35"
+
+
+def test_a_customer_near_a_grid_s_end_is_opened_where_it_was_drawn_once_its_namesakes_are_counted(
+    portal_page: Page,
+) -> None:
+    # Given a grid of 97 customers drawing the ten rows in view and three below, its 87th in view with its last rows
+    portal_page.route("http://portal.example/**", deployment(virtual_grid(NAMES[:97], before=0, after=3)))
+
+    # When the 87th is opened by its name (the grid scrolled to its end, where the 87th is no longer drawn)
+    open_customer(portal_page, "Contoso 087")
+
+    # Then the grid was scrolled back to it, and it opened
     assert portal_page.url == "http://portal.example/customers/87"
 
 
