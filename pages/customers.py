@@ -93,6 +93,7 @@ class CustomersPage(Screen):
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
         self.goto(screen_addresses().customers)
+        self.shown_page, self.scrolled, self.by_numbers = 1, None, False  # a new list: none of the last one's rows
         return self.wait_until_ready()
 
     def wait_until_ready(self, *, quiet_ms: int | None = None) -> CustomersPage:

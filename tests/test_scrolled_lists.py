@@ -214,6 +214,20 @@ def test_a_customer_near_a_grid_s_end_is_opened_where_it_was_drawn_once_its_name
     assert portal_page.url == "http://portal.example/customers/87"
 
 
+def test_a_scrolled_list_opened_again_is_read_anew(portal_page: Page) -> None:
+    # Given a list drawn ten rows at a time as it is scrolled, scrolled to its 25th customer
+    portal_page.route("http://portal.example/**", deployment(infinite_list(NAMES[:40])))
+    customers = CustomersPage(portal_page).open()
+    customers.find("Contoso 025")
+
+    # When it is opened again, and a customer below its first rows is looked for
+    found = customers.open().find("Contoso 035")
+
+    # Then it is found: the rows read before were not taken for this list's
+    assert found is not None
+    expect(found).to_have_text("Contoso 035")
+
+
 def test_a_customer_absent_from_an_infinitely_scrolled_list_is_not_found_once_its_end_is_read(
     portal_page: Page,
 ) -> None:
