@@ -260,12 +260,10 @@ class CustomersPage(Screen):
     def show_more(self) -> bool:
         """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
         step = self.next_step()
-        if step is not self.unpaged:
-            return step is not None and self.take_step(step)
-        if self.take_step(step):
-            return True
-        step = self.next_step()  # scrolled to its end, which may show a pager (Load more)
-        return step is not None and step is not self.unpaged and self.take_step(step)
+        if step is self.unpaged and not self.take_step(step):
+            step = self.next_step()  # scrolled to its end, which may show a pager (Load more)
+            return step is not None and step is not self.unpaged and self.take_step(step)
+        return step is self.unpaged or (step is not None and self.take_step(step))  # a step taken once only
 
     def scroll_on(self, *, keep_place: bool = False) -> bool:
         """Scroll a list without a pager on (``pages.list_scroll``); False at its end.
