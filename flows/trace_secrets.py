@@ -42,6 +42,7 @@ FLOW_FIELDS = ("flowtoken", "ctx")
 FLOW_FIELD = re.compile(rb"""(?:^|(?<=[?&"']))(?:flowToken|ctx)=([^&\s"'\\]+)""", re.IGNORECASE | re.MULTILINE)
 # An OpenID Connect sign-in's values in an address: the code a redirect carries, the state and nonce it answers.
 ADDRESS_CREDENTIALS = ("code", "state", "nonce", "ctx", "flowToken")
+PICTURES = (".jpeg", ".jpg", ".png", ".webp")  # a trace's screenshots and screencast frames, by their names
 SECRETS: set[str] = set()  # this process's secrets, replaced in every trace it scrubs (keep_out_of_traces)
 
 
@@ -166,6 +167,8 @@ def scrub_trace(path: str | Path, secrets: Iterable[str | None] = ()) -> None:
     if path.exists():
         with zipfile.ZipFile(path) as trace:
             for name in trace.namelist():
+                if name.endswith(PICTURES):  # screenshots and frames: no form posts there, read twice for nothing
+                    continue
                 data = trace.read(name)
                 if name.endswith((".network", ".trace")):
                     every |= sessions_in(data)
