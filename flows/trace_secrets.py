@@ -38,10 +38,14 @@ ONE_TIME_CODE_FIELD = "otc"  # Entra's verification code field, and the bundled 
 ONE_TIME_CODE = re.compile(rb"\botc=(\d{4,10})\b")
 # A sign-in under way, as Entra's pages (and the bundled provider's) carry it: hidden inputs, posted back with the form.
 FLOW_FIELDS = ("flowtoken", "ctx")
-# Only as a form encodes it (a body's start, after "&" or "?", in a quoted string): a script's "ctx=" is no field.
-FLOW_FIELD = re.compile(rb"""(?:^|(?<=[?&"']))(?:flowToken|ctx)=([^&\s"'\\]+)""", re.IGNORECASE | re.MULTILINE)
-# An OpenID Connect sign-in's values in an address: the code a redirect carries, the state and nonce it answers.
-ADDRESS_CREDENTIALS = ("code", "state", "nonce", "ctx", "flowToken")
+# Only as a form encodes it (a posted body's very start, after "&" or "?", in a quoted string): a script's line
+# "ctx=..." is no field.
+FLOW_FIELD = re.compile(rb"""(?:\A|(?<=[?&"']))(?:flowToken|ctx)=([^&\s"'\\]+)""", re.IGNORECASE)
+# An OpenID Connect sign-in's values in an address: a redirect's code, the nonce it answers, the provider's ctx.
+ADDRESS_CREDENTIALS = ("code", "nonce", "ctx", "flowToken")
+# A ``state`` is a sign-in's only in an address that is one's (an authorization request, its callback): elsewhere it
+# may be a billing profile's ("District of Columbia"), too common a text to hide wherever it shows.
+SIGN_IN_ADDRESS = ("code", "client_id", "response_type", "id_token", "error")
 PICTURES = (".jpeg", ".jpg", ".png", ".webp")  # a trace's screenshots and screencast frames, by their names
 SECRETS: set[str] = set()  # this process's secrets, replaced in every trace it scrubs (keep_out_of_traces)
 
@@ -149,9 +153,10 @@ def typed_codes(entry: object) -> set[str]:
 
 def address_credentials(url: str) -> set[str]:
     """Return the sign-in's values an address carries: an OAuth redirect's ``code``, ``state`` and ``nonce``, the
-    identity provider's ``ctx``."""
+    identity provider's ``ctx`` (a ``state`` only beside a sign-in's other values: ``SIGN_IN_ADDRESS``)."""
     query = parse_qs(urlsplit(url).query)
-    return {value for name in ADDRESS_CREDENTIALS for value in query.get(name, [])}
+    names = ADDRESS_CREDENTIALS + (("state",) if any(name in query for name in SIGN_IN_ADDRESS) else ())
+    return {value for name in names for value in query.get(name, [])}
 
 
 def flow_fields(data: bytes) -> set[str]:

@@ -12,7 +12,7 @@ from fixtures.test_data import CustomerFactory
 from flows import open_customers, update_customer_account
 from pages import AccountPage
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 MARKUP = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
 SHORT_MARKUP = "<img src=x onerror=alert(3)>"  # names allow 50 characters

@@ -16,7 +16,7 @@ from flows import EditConflictError, ValidationError, open_customers, submit_cha
 from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.not_selected import OFFERED_NAMES
 
-pytestmark = pytest.mark.regression
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 class Labels(NamedTuple):

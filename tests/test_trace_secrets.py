@@ -39,6 +39,26 @@ def test_the_authorization_code_of_the_sign_in_s_redirect_is_scrubbed(tmp_path: 
     assert b"signin-oidc?code=********&state=abc" in everything
 
 
+def test_a_state_or_a_ctx_that_is_no_sign_in_s_stays_in_the_trace(tmp_path: Path) -> None:
+    # Given a trace of a portal's own page asked with a billing profile's state, and a page's script setting a "ctx"
+    state = "District of Columbia"  # as long as a session's value: were it taken for one, it would be hidden everywhere
+    address = f"http://127.0.0.1:8000/states?countrycode=US&state={state.replace(' ', '+')}"
+    script = b"let ctx;\nctx=document.getElementById('chart').getContext('2d');\n"
+    asked = {"snapshot": {"request": {"method": "GET", "url": address, "headers": []}, "response": {"status": 200}}}
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.network", json.dumps(asked))
+        archive.writestr("trace.trace", json.dumps({"type": "event", "params": {"url": address, "title": state}}))
+        archive.writestr("resources/chart.js", script)
+
+    scrub_trace(trace)
+
+    # Then both are as they were: only a sign-in's state (beside its code or client) is a credential
+    with zipfile.ZipFile(trace) as archive:
+        assert state.encode() in archive.read("trace.trace")
+        assert archive.read("resources/chart.js") == script
+
+
 def test_the_session_storage_a_saved_sign_in_puts_back_is_scrubbed(browser: Browser, tmp_path: Path) -> None:
     # Given a saved sign-in holding a portal's tokens in session storage, as MSAL keeps them
     token = secrets.token_urlsafe(48)
