@@ -11,7 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .account_loading import NO_VALUES_YET, shown_sections
+from .account_loading import NO_VALUES_YET, alerts_shown, new_alert, shown_sections
 from .addresses import screen_addresses
 from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
@@ -20,14 +20,12 @@ from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import field_named
-from .strings import UI_STRINGS, alternatives, any_language, field_label
+from .strings import any_language, field_label
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
 EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}", re.IGNORECASE)
-# An alert saying the role is refused ("Access denied: ...", "403"): a single-page portal's answer to Edit, in place.
-ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b403\b", re.IGNORECASE)
 
 
 def check_editable(names: Iterable[object]) -> None:
@@ -52,6 +50,8 @@ class AccountPage(Screen):
         self.enabled_edit = link_or_button(page, EDIT_NAME, disabled=False)
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = bill_to_heading(page)
+        # Where the alerts the page showed were last read, and their words (``loaded_sections``): no answer to Edit.
+        self.alerts_read: tuple[str, tuple[str, ...]] | None = None
 
     def open(self, customer_id: str) -> AccountPage:
         """Go straight to the Account page of the customer with this Microsoft ID (``screen_addresses().account``)."""
@@ -74,7 +74,10 @@ class AccountPage(Screen):
         """Return each heading's terms and values once the page no longer says it is loading (up to ``wait_ms``,
         default ``LOAD_WAIT_MS``); one still saying so raises ``UnknownPageError``: its values, and whether it
         offers Edit, are not known yet."""
-        loading, sections = shown_sections(self.page, BILL_TO, self.LOAD_WAIT_MS if wait_ms is None else wait_ms)
+        loading, sections, alerts = shown_sections(
+            self.page, BILL_TO, self.LOAD_WAIT_MS if wait_ms is None else wait_ms
+        )
+        self.alerts_read = (self.page.url, alerts)
         if loading and loading != NO_VALUES_YET:  # no values, no sign of loading: said by what reads them
             raise UnknownPageError(
                 f"The Account page at {self.page.url} had not finished loading after {self.LOAD_WAIT_MS / 1000:g} s "
@@ -128,14 +131,20 @@ class AccountPage(Screen):
         return {field: shown[field] for field in fields}
 
     def edit(self) -> AccountEditPage:
-        """Select Edit; raise ``NotAllowedError`` when the portal answers it in place with an alert saying access is
-        denied (a single-page portal's 403), at once rather than after waiting for a form that will not come."""
+        """Select Edit; when the portal answers it in place with an alert instead of the form (a single-page
+        portal's 403 or 500), raise at once, quoting it, rather than after waiting for a form that will not come:
+        ``NotAllowedError`` when it says access is denied, else ``PortalError``.
+
+        An alert the Account page showed already ("You don't have permission to view ...") is no answer to Edit.
+        """
         self.still_shown(self.bill_to_heading, "Account page")
+        # Those the page's last read noted (``wait_until_ready``, ``billing_profile()``): no round trip more.
+        if self.alerts_read is None or self.alerts_read[0] != self.page.url:
+            self.alerts_read = (self.page.url, alerts_shown(self.page))
+        shown_before = self.alerts_read[1]
         self.select(self.edit_link, "Edit")
         # Looked for in the form's own first look: no round trip more on the way to a form.
-        return AccountEditPage(self.page).wait_until_ready(
-            refused=self.page.get_by_role("alert").filter(has_text=ACCESS_DENIED)
-        )
+        return AccountEditPage(self.page).wait_until_ready(refused=new_alert(self.page, shown_before))
 
 
 class AccountEditPage(FormPage):

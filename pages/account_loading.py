@@ -10,18 +10,34 @@ no longer says it is loading and its Bill-to info holds a value: a billing profi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .list_quiet import INDETERMINATE, SAYS_LOADING
-from .shown_values import TERMS_BY_HEADING
+from .shown_values import ELEMENTS_IN_ORDER, TERMS_BY_HEADING
 
 NO_VALUES_YET = "its Bill-to info holds no values yet"
+# The words of each alert the page shows (open shadow roots' too), read as Playwright's text filters read an element
+# (its text, its shadow root's, no script or style), spaces as one: an alert already shown is no answer to Edit.
+ALERTS_SAID = f"""{ELEMENTS_IN_ORDER}
+  const textOf = (node) => [...node.childNodes, ...(node.shadowRoot ? [node.shadowRoot] : [])].map((child) =>
+    child.nodeType === Node.TEXT_NODE ? child.nodeValue
+      : child.nodeType === Node.ELEMENT_NODE && ["SCRIPT", "NOSCRIPT", "STYLE"].includes(child.nodeName) ? ""
+      : textOf(child)).join("");
+  const alertsSaid = () => [...elementsInOrder(document)]
+    .filter((el) => el.getAttribute("role") === "alert" && shown(el) && !el.closest('[aria-hidden="true"]'))
+    .map((el) => textOf(el).split(/\\s+/).join(" ").trim()).filter(Boolean);
+"""
+# ``ALERTS_SAID`` alone, for a page whose alerts were not read with its sections.
+ALERTS_SHOWN = f"""() => {{{SAYS_LOADING}{ALERTS_SAID}
+  return alertsSaid();
+}}"""
 # Why the Account view is not shown yet ("" once it is), polled in the page until shown or ``waitMs`` is over, and
-# what its headings then show (``TERMS_BY_HEADING``): one round trip waits and reads.
+# what its headings and alerts then show (``TERMS_BY_HEADING``, ``ALERTS_SAID``): one round trip waits and reads.
 ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
-  {SAYS_LOADING}
+  {SAYS_LOADING}{ALERTS_SAID}
   const billTo = new RegExp(pattern, "i");  // in any case, as any_language's patterns match
   const terms = {TERMS_BY_HEADING};
   const indeterminate = '{INDETERMINATE}';
@@ -44,15 +60,30 @@ ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
     sections = terms();
     const why = loading();
     if (why && performance.now() < until) return setTimeout(look, 50);
-    resolve([why, sections]);
+    resolve([why, sections, alertsSaid()]);
   }};
   look();
 }})"""
 
 
-def shown_sections(page: Page, bill_to: re.Pattern[str], wait_ms: int) -> tuple[str, list[dict[str, Any]]]:
+def shown_sections(
+    page: Page, bill_to: re.Pattern[str], wait_ms: int
+) -> tuple[str, list[dict[str, Any]], tuple[str, ...]]:
     """Wait, up to ``wait_ms``, until the Account page (its Bill-to heading matching ``bill_to``) no longer says it
-    is loading and its Bill-to info holds a value; return why it still was not ("" when it was), and each heading's
-    term and value pairs then (``TERMS_BY_HEADING``)."""
-    loading, sections = page.evaluate(ACCOUNT_SHOWN, [bill_to.pattern, wait_ms])
-    return str(loading), list(sections)
+    is loading and its Bill-to info holds a value; return why it still was not ("" when it was), each heading's
+    term and value pairs then (``TERMS_BY_HEADING``), and the words of the alerts it shows (``ALERTS_SAID``)."""
+    loading, sections, alerts = page.evaluate(ACCOUNT_SHOWN, [bill_to.pattern, wait_ms])
+    return str(loading), list(sections), tuple(map(str, alerts))
+
+
+def alerts_shown(page: Page) -> tuple[str, ...]:
+    """Return the words of the alerts ``page`` shows now (``ALERTS_SAID``)."""
+    return tuple(map(str, page.evaluate(ALERTS_SHOWN)))
+
+
+def new_alert(page: Page, shown_before: Iterable[str]) -> Locator:
+    """Return the alerts ``page`` shows with words, but for those saying, as a whole, what one of ``shown_before``
+    said: an alert shown since, or one whose words changed, is the page's answer to what was done meanwhile."""
+    alerts = page.get_by_role("alert").filter(visible=True).filter(has_text=re.compile(r"\S"))
+    said = "|".join(re.escape(words).replace(r"\ ", r"\s+") for words in dict.fromkeys(shown_before) if words)
+    return alerts.filter(has_not_text=re.compile(rf"^\s*(?:{said})\s*$")) if said else alerts

@@ -20,7 +20,7 @@ from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .screen import Screen, link_or_button, one_line, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named
-from .strings import UI_STRINGS, any_language, field_label
+from .strings import ACCESS_DENIED, UI_STRINGS, any_language, field_label
 from .watch import highlight
 
 SUBMIT_NAME = any_language("submit")
@@ -65,6 +65,14 @@ def check_values(values: Mapping[str, str]) -> None:
         raise TypeError(f"Values are typed into the form as text: pass strings, not {', '.join(not_text)}")
 
 
+def answered_in_place(said: str, asked: str) -> PortalError:
+    """Return the error for an alert a single-page portal showed in place of ``asked`` (a form, where): access
+    refused in its words ("Access denied", "403") is ``NotAllowedError``, anything else ``PortalError``."""
+    if ACCESS_DENIED.search(said):
+        return NotAllowedError(message=f"The portal refused {asked}: {said}")
+    return PortalError(f"The portal answered with an alert instead of {asked}: {said}")
+
+
 class FormFields(Screen):
     """A portal form's fields, Submit and Cancel: found once the form is ready, typed into and read back."""
 
@@ -96,18 +104,21 @@ class FormFields(Screen):
 
         A form still loading after ``LOAD_WAIT_MS`` raises ``UnknownPageError``: typed into, it would be sent
         with the values it did not hold yet. ``refused`` is what a single-page portal may show in place of the form
-        (an alert saying access is denied): shown first, it raises ``NotAllowedError`` with its words, at once.
+        (an alert that was not shown before): shown without the form, it raises at once, with its words,
+        ``NotAllowedError`` when they say access is denied, else ``PortalError`` (``answered_in_place``).
         """
         deadline = time.monotonic() + self.LOAD_WAIT_MS / 1000
         while True:
             # Drawn again, or gone to sign-in or an error page: said here. The refusal is looked for in the same look.
             ready = self.submit_button if refused is None else self.submit_button.or_(refused)
             shown_first = self.settle(ready)
+            # The alert first in the page, drawn with the form (above Submit), is the form's own: no answer in place.
             if refused is not None and (
-                snapshot_role(shown_first) == "alert" if shown_first is not None else not self.submit_button.count()
+                snapshot_role(shown_first) == "alert" and not self.submit_button.filter(visible=True).count()
+                if shown_first is not None
+                else not self.submit_button.count()
             ):
-                said = one_line(refused.first)
-                raise NotAllowedError(message=f"The portal refused the form at {address_of(self.page.url)}: {said}")
+                raise answered_in_place(one_line(refused.first), f"the {self.NAME} at {address_of(self.page.url)}")
             refused = None  # the form came: once drawn, an alert beside it is no refusal of it
             left = max(0, round((deadline - time.monotonic()) * 1000))
             try:

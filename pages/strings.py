@@ -207,6 +207,10 @@ def alternatives(strings: tuple[str, ...]) -> str:
     return "|".join(written_as(QUESTION_MARK.sub(r"\\s*[?？]", re.escape(s))) for s in dict.fromkeys(strings))
 
 
+# An alert saying the role is refused ("Access denied: ...", "403"): a single-page portal's answer to Edit, in place.
+ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b403\b", re.IGNORECASE)
+
+
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".
 FIELD_NOTES = ("required", "optional", "obligatoire", "facultatif", "必填", "必填项", "可选", "选填")
 REQUIRED_MARK = "[*＊]"  # half or full width, as Chinese forms may write it
