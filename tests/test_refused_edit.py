@@ -132,17 +132,18 @@ def test_edit_answered_in_place_by_an_error_alert_is_a_portal_error_in_its_words
 @pytest.mark.parametrize(
     "banner",
     [
-        "Access denied: you may not view this customer's payment methods.",
-        "拒绝访问：你无权查看此客户的付款方式。",
+        "<div role='alert'><strong>Access denied:</strong>\n  you may not view this customer's payment methods.</div>",
+        "<div role='alert'>拒绝访问：你无权查看此客户的付款方式。</div>",
+        "<p><template shadowrootmode='open'><div role='alert'>Access denied: no payment methods.</div></template></p>",
     ],
-    ids=["en", "zh"],
+    ids=["en-marked-up", "zh", "en-in-shadow-root"],
 )
 @pytest.mark.parametrize("read_first", [True, False], ids=["read-before-edit", "edit-at-once"])
 def test_an_access_denied_alert_shown_before_edit_is_no_refusal_of_it(
     page: Page, banner: str, read_first: bool
 ) -> None:
     # Given an Account view refusing this role one of its parts, whose Edit then shows the form
-    serve_account_view(page, banner=f"<div role='alert'>{banner}</div>", answer=FORM)
+    serve_account_view(page, banner=banner, answer=FORM)
     account = AccountPage(page)
     if read_first:
         account.wait_until_ready()
