@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext
 
 from flows.saved_sign_in import SESSION_STORAGE_KEY, restore_session_storage, write_sign_in
 from flows.trace_secrets import scrub_trace
@@ -69,14 +69,9 @@ def test_the_session_storage_a_saved_sign_in_puts_back_is_scrubbed(browser: Brow
     context = browser.new_context(storage_state=saved)
     context.tracing.start(snapshots=True)
     restore_session_storage(context, saved)
-    trace = tmp_path / "trace.zip"
-    context.tracing.stop(path=trace)
-    context.close()
-    scrub_trace(trace)
+    everything = kept_trace(context, tmp_path / "trace.zip")
 
     # Then the trace does not carry the tokens
-    with zipfile.ZipFile(trace) as archive:
-        everything = b"".join(archive.read(name) for name in archive.namelist())
     assert b"addInitScript" in everything
     assert token.encode() not in everything
 
@@ -112,15 +107,19 @@ def test_a_sign_in_under_way_and_its_bearer_token_are_scrubbed(browser: Browser,
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Signed in").wait_for()
     page.evaluate("token => fetch('/v1/customers', {headers: {Authorization: `Bearer ${token}`}})", held["bearer"])
-    trace = tmp_path / "trace.zip"
-    context.tracing.stop(path=trace)
-    context.close()
-    scrub_trace(trace)
+    everything = kept_trace(context, tmp_path / "trace.zip")
 
     # Then none of them shows in any of its files, and the trace still reads
-    with zipfile.ZipFile(trace) as archive:
-        everything = b"".join(archive.read(name) for name in archive.namelist())
     for name, value in held.items():
         assert value.encode() not in everything, f"the {name} shows in the trace"
     assert b"signin-oidc?code=********&state=********" in everything
     assert b'"name":"flowToken","value":"********"' in everything.replace(b'", "', b'","')
+
+
+def kept_trace(context: BrowserContext, trace: Path) -> bytes:
+    """Stop ``context``'s tracing into ``trace``, close it, scrub the trace; return all its files' bytes."""
+    context.tracing.stop(path=trace)
+    context.close()
+    scrub_trace(trace)
+    with zipfile.ZipFile(trace) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
