@@ -93,8 +93,12 @@ class CustomersPage(Screen):
     def open(self) -> CustomersPage:
         """Go to the Customers list and wait for its first page."""
         self.goto(screen_addresses().customers)
-        self.shown_page, self.scrolled, self.by_numbers = 1, None, False  # a new list: none of the last one's rows
+        self.new_list()
         return self.wait_until_ready()
+
+    def new_list(self) -> None:
+        """Forget the list shown before (a new one opened, or searched): its page, its rows read, how it was paged."""
+        self.shown_page, self.scrolled, self.by_numbers = 1, None, False
 
     def wait_until_ready(self, *, quiet_ms: int | None = None) -> CustomersPage:
         """Wait until the list has loaded: the list shown and no longer busy.
@@ -186,7 +190,7 @@ class CustomersPage(Screen):
         self.before_change()  # before typing: a list may search as it is typed
         highlight(self.search_box).fill(text)
         self.select(self.search_box, "the search", key="Enter")
-        self.shown_page, self.scrolled, self.by_numbers = 1, None, False
+        self.new_list()
         return self.wait_until_ready()
 
     def next_page(self) -> CustomersPage:
@@ -260,10 +264,13 @@ class CustomersPage(Screen):
     def show_more(self) -> bool:
         """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
         step = self.next_step()
-        if step is self.unpaged and not self.take_step(step):
+        if step is self.unpaged:
+            if self.take_step(step):
+                return True
             step = self.next_step()  # scrolled to its end, which may show a pager (Load more)
-            return step is not None and step is not self.unpaged and self.take_step(step)
-        return step is self.unpaged or (step is not None and self.take_step(step))  # a step taken once only
+            if step is self.unpaged:
+                return False
+        return step is not None and self.take_step(step)
 
     def scroll_on(self, *, keep_place: bool = False) -> bool:
         """Scroll a list without a pager on (``pages.list_scroll``); False at its end.

@@ -48,10 +48,12 @@ def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Loca
     return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled))
 
 
-def numbered_page(page: Page, number: int) -> Locator:
+def numbered_page(page: Page, number: int | None, *, disabled: bool | None = False) -> Locator:
     """Return the pager's link or button to page ``number`` ("2", "Page 2", "第2页"), in a navigation: the way to
-    another page of a list paged by numbers alone (no Next). Its name holds that number and no other digit."""
-    name = re.compile(rf"^\D*{number}\D*$")
+    another page of a list paged by numbers alone (no Next). Its name holds that number and no other digit; with
+    ``number`` None, any page's number. Only an enabled one unless ``disabled`` says otherwise (None: either)."""
+    digits = r"\d+" if number is None else str(number)
+    name = re.compile(rf"^\D*{digits}\D*$")
     pager = page.get_by_role("navigation")
-    link = pager.get_by_role("link", name=name, disabled=False)
-    return link.or_(pager.get_by_role("button", name=name, disabled=False))
+    link = pager.get_by_role("link", name=name, disabled=disabled)
+    return link.or_(pager.get_by_role("button", name=name, disabled=disabled))

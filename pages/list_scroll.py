@@ -17,7 +17,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from .errors import PortalError
-from .list_controls import LOAD_MORE, pager_control
+from .list_controls import LOAD_MORE, numbered_page, pager_control
 from .list_quiet import WATCH_LIST, ListRequests, wait_until_quiet
 
 # Reads the rows drawn (each one's key, its aria-rowindex or else its words and how many rows before it have the same,
@@ -64,7 +64,6 @@ SCROLL_BACK = """() => {
   (WATCH_LIST)();
   for (const [box, top] of window.__listPlace || []) box.scrollTop = top;
 }""".replace("WATCH_LIST", WATCH_LIST)
-ANY_NUMBER = re.compile(r"^\D*\d+\D*$")  # a pager's page number, as ``numbered_page`` names one
 
 
 def unpaged(page: Page, list_: Locator, table: Locator) -> Locator:
@@ -74,12 +73,8 @@ def unpaged(page: Page, list_: Locator, table: Locator) -> Locator:
     is paged by it, and its last page is its end.
     """
     main = page.get_by_role("main").or_(list_)
-    navigation = page.get_by_role("navigation")
     pager = pager_control(page, "next_page").or_(pager_control(page, "previous_page"))
-    pager = pager.or_(main.get_by_role("button", name=LOAD_MORE))
-    pager = pager.or_(navigation.get_by_role("link", name=ANY_NUMBER)).or_(
-        navigation.get_by_role("button", name=ANY_NUMBER)
-    )
+    pager = pager.or_(main.get_by_role("button", name=LOAD_MORE)).or_(numbered_page(page, None, disabled=None))
     return page.locator("body").filter(has=table, has_not=pager)
 
 
