@@ -167,15 +167,13 @@ class Pool:
         assert self.client is not None  # set by run(), before the rows are handed out
         if self.workers.setup_context:
             self.workers.setup_context(page.context)
+        # What a sign-in renewed in a traced try types: kept out of its trace
+        typed = [self.workers.password, totp_secret_or_env(self.workers.session_options.get("totp_secret"))]
         while pending and not self.stop.is_set():  # stopped: the rows not done are left for a resume
             task = pending.pop(0)
             try:
                 # A row tried again after a portal outage runs in a new page: the next rows too.
-                # A sign-in renewed in the traced try types the password
-                totp = totp_secret_or_env(self.workers.session_options.get("totp_secret"))
-                outcome, page = traced(
-                    page, task, self.client, self.journal, self.workers.traces, self.stop, [self.workers.password, totp]
-                )
+                outcome, page = traced(page, task, self.client, self.journal, self.workers.traces, self.stop, typed)
             # The browser died under this row (a step says so as PageCrashedError): once, it is tried in the next.
             except (PlaywrightError, PageCrashedError) as error:
                 if task.row.number not in self.died:
