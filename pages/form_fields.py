@@ -77,6 +77,8 @@ class FormFields(Screen):
     """A portal form's fields, Submit and Cancel: found once the form is ready, typed into and read back."""
 
     LOAD_WAIT_MS = 30_000  # how long a form may say it is loading (or hold no values) before it is an error
+    # How long the form may follow an alert shown first before the alert is taken for the portal's answer instead.
+    REFUSAL_GRACE_MS = 2_000
     HOLDS_VALUES = False  # an empty form is a loaded one (Add customer); an edit form holds the customer's values
     NAME = "form"  # as errors name it
 
@@ -118,7 +120,9 @@ class FormFields(Screen):
                 if shown_first is not None
                 else not self.submit_button.count()
             ):
-                raise answered_in_place(one_line(refused.first), f"the {self.NAME} at {address_of(self.page.url)}")
+                said = one_line(refused.first)  # read now: a toast may go while the form is waited for
+                if not self.form_follows(deadline):
+                    raise answered_in_place(said, f"the {self.NAME} at {address_of(self.page.url)}")
             refused = None  # the form came: once drawn, an alert beside it is no refusal of it
             left = max(0, round((deadline - time.monotonic()) * 1000))
             try:
@@ -138,6 +142,18 @@ class FormFields(Screen):
             )
         self.labels, self.form_id = shown.labels, shown.form_id
         return self.found_ready()
+
+    def form_follows(self, deadline: float) -> bool:
+        """Tell whether Submit shows within ``REFUSAL_GRACE_MS`` (not past ``deadline``) of an alert that came first: a
+        notice shown as the form was asked for ("Your session will end in 5 minutes") is no answer to it when the
+        form follows, as a single-page portal draws it from its API a moment later."""
+        grace = min(self.REFUSAL_GRACE_MS, max(0, round((deadline - time.monotonic()) * 1000)))
+        try:
+            self.or_instead(self.submit_button).filter(visible=True).first.wait_for(timeout=grace)
+        except PlaywrightTimeoutError:
+            return False
+        self.settle(self.submit_button)  # gone to sign-in or an error page meanwhile: said as such
+        return True
 
     def field(self, name: str) -> Locator:
         """Return the input of the field ``name`` (an API field name), found by its label (else its placeholder)."""

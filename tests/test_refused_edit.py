@@ -172,3 +172,20 @@ def test_a_form_drawn_with_an_alert_of_its_own_above_submit_is_the_form(page: Pa
     form = account.edit()
     form.fill({"city": "Paris"})
     assert form.field("city").input_value() == "Paris"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Your session will end in 5 minutes: save your work.", "Nouveau message de votre administrateur."],
+    ids=["en-session-notice", "fr-notice"],
+)
+def test_a_notice_shown_as_edit_is_selected_is_no_refusal_when_the_form_follows(page: Page, said: str) -> None:
+    # Given a single-page portal that shows a notice as an alert as Edit is selected, then draws the form from its
+    # API a moment later
+    serve_account_view(page, banner="", answer=f"{APPENDED}; setTimeout(() => {{ {FORM} }}, 400)", said=said)
+    account = AccountPage(page).wait_until_ready()
+
+    # When Edit is selected, then the form that follows is the answer, typed into
+    form = account.edit()
+    form.fill({"city": "Paris"})
+    assert form.field("city").input_value() == "Paris"
