@@ -60,10 +60,10 @@ def as_rows(rows: Iterable[AccountRow | Mapping[str, Any]]) -> list[AccountRow]:
 def refuse_problems(plan: AccountsPlan, *, skip_invalid: bool) -> None:
     """Raise ``InvalidRowsError`` when the check found problems that may not be skipped.
 
-    ``skip_invalid`` lets the other rows run; an unknown column never does (row 1), since every
+    ``skip_invalid`` lets the other rows run; an unknown column never does (the whole file's), since every
     row would silently lose that change.
     """
-    if any(problem.row == 1 for problem in plan.problems) or (plan.problems and not skip_invalid):
+    if any(problem.whole_file for problem in plan.problems) or (plan.problems and not skip_invalid):
         raise InvalidRowsError(plan)
 
 

@@ -24,10 +24,12 @@ APPLIED_BEFORE = "its Submit reached the portal on an earlier try (the run stopp
 
 @dataclass(frozen=True)
 class Problem:
-    """Something that keeps a row (or, at row 1, the whole file) from running."""
+    """Something that keeps a row (or, ``whole_file``, every row: said at row 1, the header) from running."""
 
     row: int
     message: str
+    # Told so, not by the row: rows given as mappings are numbered from 1, their first row's problem its own.
+    whole_file: bool = False
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.message}"
@@ -59,11 +61,11 @@ class AccountsPlan:
 
     tasks: list[RowTask] = field(default_factory=list)
     settled: list[RowOutcome] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # at row 1: the file's own, which no row can skip
+    problems: list[Problem] = field(default_factory=list)  # whole_file ones: the file's own, which no row can skip
 
     def describe(self) -> list[str]:
         """Return what a run would do, row by row: the file's own problems first, every problem of a row."""
-        lines = [(problem.row, f"problem: {problem.message}") for problem in self.problems if problem.row == 1]
+        lines = [(problem.row, f"problem: {problem.message}") for problem in self.problems if problem.whole_file]
         lines += [(o.row, f"{o.outcome} {o.customer}" + (f" ({'; '.join(o.messages)})" if o.messages else ""))
                   for o in self.settled]  # fmt: skip
         for task in self.tasks:  # a column the form does not have is the file's problem, said at row 1
@@ -134,7 +136,8 @@ def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
     """Return a problem for each column that is neither ``customer`` nor an editable billing field."""
     unknown = sorted({column for row in rows for column in row.cells} - set(EDITABLE_FIELDS))
     known = ", ".join(EDITABLE_FIELDS)
-    return [Problem(1, f"unknown column {name!r}; the columns are {CUSTOMER_COLUMN!r} and {known}") for name in unknown]
+    return [Problem(1, f"unknown column {name!r}; the columns are {CUSTOMER_COLUMN!r} and {known}", whole_file=True)
+            for name in unknown]  # fmt: skip
 
 
 def overtaken_by_later_rows(

@@ -360,7 +360,7 @@ def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> Non
     plan = AccountsPlan(
         tasks=[RowTask(to_run, "id-3", "Fabrikam", {"city": "Paris", "state": "Rhône"}, notes=(note,))],
         settled=[RowOutcome(2, "Contoso", "invalid", messages=["email: not an address", "postalCode: not valid"])],
-        problems=[Problem(1, "unknown column 'citty'"), Problem(2, "email: not an address")],
+        problems=[Problem(1, "unknown column 'citty'", whole_file=True), Problem(2, "email: not an address")],
     )
 
     # When it is described, then nothing is left out, the column the form does not have is no change, and a

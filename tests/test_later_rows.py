@@ -8,7 +8,7 @@ from typing import cast
 import pytest
 from test_journal_rows_alike import OneCustomerApi, resumed_plan
 
-from flows.accounts_job import NOT_RUN, InvalidRowsError
+from flows.accounts_job import NOT_RUN, InvalidRowsError, as_rows, refuse_problems
 from flows.accounts_plan import APPLIED_BEFORE, check_rows
 from flows.journal import Journal
 from flows.outcomes import FAILED, RowOutcome
@@ -78,6 +78,17 @@ def test_a_refused_file_s_results_have_a_line_for_every_row_the_valid_ones_left_
     # Then its results hold both rows: the problem, and the valid row not run, its city as it was
     assert [(o.row, o.outcome) for o in refused.outcomes] == [(2, "not-run"), (3, "invalid")]
     assert (refused.outcomes[0].messages, refused.outcomes[0].after) == ([NOT_RUN], {"city": "Paris"})
+
+
+def test_the_first_of_rows_given_as_mappings_is_skipped_alone_when_invalid_not_taken_for_the_file() -> None:
+    # Given rows as mappings (numbered from 1), the first naming no customer the portal has
+    rows = as_rows([{"customer": "Nobody", "city": "Lyon"}, {"customer": "Contoso", "city": "Lyon"}])
+    plan = check_rows(rows, cast(PortalClient, OneCustomerApi("Paris")))
+
+    # When the invalid rows are skipped, then the other row runs: row 1's problem is its own, not the file's
+    refuse_problems(plan, skip_invalid=True)
+    assert [task.row.number for task in plan.tasks] == [2]
+    assert plan.describe()[0] == "row 1: not-found Nobody (no customer named or with the Microsoft ID 'Nobody')"
 
 
 class ChineseCustomerApi(OneCustomerApi):
