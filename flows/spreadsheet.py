@@ -16,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -39,6 +40,7 @@ SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
 SEP_LINE = re.compile(r"sep=(.)\r?\n")  # Excel's first line naming the delimiter: "sep=;"
 # A cell starting so is a formula to Excel and LibreOffice: OWASP's list for CSV injection.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_LOOKED_FOR = 50  # the rows looked through for a header that is not row 1
 
 
 class SpreadsheetError(ValueError):
@@ -153,9 +155,8 @@ def read_rows(path: str | Path) -> list[AccountRow]:
     except SpreadsheetError as error:
         if CUSTOMER_COLUMN in map(column_name, table[0]):
             raise
-        below = next(
-            (n for n, record in enumerate(table[1:50], start=2) if CUSTOMER_COLUMN in map(column_name, record)), 0
-        )
+        records = enumerate(table[1:HEADER_LOOKED_FOR], start=2)
+        below = next((n for n, record in records if CUSTOMER_COLUMN in map(column_name, record)), 0)
         if below:  # a title or blank rows above the header: the header is not where the job reads it
             raise SpreadsheetError(
                 f"{path}: the header (the row with the {CUSTOMER_COLUMN!r} column) is row {below}; it must be row 1: "
@@ -188,6 +189,11 @@ def read_csv(path: Path) -> list[list[str]]:
     for delimiter, header in headers.items():  # the comma first, when several would do
         if CUSTOMER_COLUMN in map(column_name, header):
             return csv_records(text, delimiter, path)
+    for delimiter in DELIMITERS:  # a title or blank lines above the header: read_rows says where the header is
+        with suppress(csv.Error):
+            first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_LOOKED_FOR)
+            if any(CUSTOMER_COLUMN in map(column_name, record) for record in first):
+                return csv_records(text, delimiter, path)
     cells = max(headers.values(), key=len)  # the most columns a delimiter finds: the likeliest reading of the header
     raise SpreadsheetError(
         f"No {CUSTOMER_COLUMN!r} column in {path}: its header row, split at commas, semicolons or tabs, has: "

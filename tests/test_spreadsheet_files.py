@@ -225,6 +225,16 @@ def test_an_error_a_formula_left_in_a_workbook_is_read_as_the_error_it_is(tmp_pa
     }
 
 
+@pytest.mark.parametrize("above", ["Changes for the Lyon offices,\r\n\r\n", "\r\n\r\n", "Bureaux de Lyon;;\r\n;;\r\n"])
+def test_a_csv_header_below_a_title_or_blank_lines_is_said_to_belong_in_row_1(tmp_path: Path, above: str) -> None:
+    # Given a CSV as Excel saves a sheet with a title (or blank rows) above its header: its advice, not "no column"
+    delimiter = ";" if ";" in above else ","
+    (tmp_path / "changes.csv").write_text(above + f"customer{delimiter}city\r\nContoso{delimiter}Lyon\r\n")
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.csv: the header .* is row 3; it must be row 1: delete"):
+        read_rows(tmp_path / "changes.csv")
+
+
 def test_a_header_below_a_title_or_blank_rows_is_said_to_belong_in_row_1(tmp_path: Path) -> None:
     workbook = Workbook()
     workbook.active.append(["Changes for the Lyon offices"])
