@@ -231,6 +231,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_USAGE
+    unwritable = None if args.dry_run else results_unwritable(results)
+    if unwritable:  # else found once every row was applied, and their results lost with the temporary file
+        print(f"error: the results cannot be written to {results}: {unwritable}; nothing was run", file=sys.stderr)
+        return EXIT_FAILED
     try:  # another's journal, a folder that is not there: said before any browser
         journal = open_journal(args, results)
     except JournalInUseError as error:  # the same command run twice, or two files given one --results
@@ -266,6 +270,24 @@ def run(args: argparse.Namespace) -> int:
     finally:
         put_back_signals(taken)
         journal.close()
+
+
+def results_unwritable(results: Path) -> str | None:
+    """Return why the results could not be written at the end of the run, else None: a folder no file may be made
+    in (read-only, a share), a results file another program holds (Windows' Excel locks the file it shows)."""
+    if not results.parent.is_dir():
+        return None  # the journal, opened beside it, says so
+    temporary = results.with_name(results.name + ".tmp")  # as write_results makes it
+    try:
+        with temporary.open("a", encoding="utf-8"):
+            pass
+        temporary.unlink()
+        if results.exists():
+            with results.open("ab"):  # appending nothing: the file is left as it is
+                pass
+    except OSError as error:
+        return f"{error} (a read-only folder, or the file open in another program?)"
+    return None
 
 
 def open_journal(args: argparse.Namespace, results: Path) -> Journal:

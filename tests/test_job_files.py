@@ -235,6 +235,21 @@ def test_a_file_without_rows_whose_results_cannot_be_written_says_so_in_one_line
     assert "Traceback" not in done.stderr
 
 
+def test_results_that_cannot_be_written_are_said_before_any_row_runs(tmp_path: Path) -> None:
+    # Given a results file that cannot be made: a folder in the way of its temporary file (a read-only folder, or
+    # Windows' Excel holding the last run's results, fails alike; neither can be made here, where tests run as root)
+    file = changes_file(tmp_path)
+    (tmp_path / "changes.csv.results.csv.tmp" / "in the way").mkdir(parents=True)
+
+    done = update_accounts(file, "--password", "p", "--api-client-id", "5c2e9d4b-7a1f-4e3c-8b6d-21f0a9c3e7d1")
+
+    # Then the run stops before any browser, rather than after every row was applied, its results lost
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: the results cannot be written to "), done.stderr
+    assert done.stderr.rstrip().endswith("nothing was run"), done.stderr
+    assert not (tmp_path / "changes.csv.results.csv.journal").exists()
+
+
 def test_the_sign_in_folder_of_a_run_killed_hard_is_deleted_by_the_next_run(tmp_path: Path) -> None:
     # Given the folders of a run that is gone (killed with SIGKILL: it could not delete its own) and of one alive
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
