@@ -189,6 +189,9 @@ def read_csv(path: Path) -> list[list[str]]:
     for delimiter, header in headers.items():  # the comma first, when several would do
         if CUSTOMER_COLUMN in map(column_name, header):
             return csv_records(text, delimiter, path)
+    for delimiter, header in headers.items():  # a quote opened in the header took the lines below into one cell
+        if any("\n" in cell or "\r" in cell for cell in header):
+            csv_records(text, delimiter, path)  # read strictly: raises, naming the line, when it is never closed
     for delimiter in DELIMITERS:  # a title or blank lines above the header: read_rows says where the header is
         with suppress(csv.Error):
             first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_LOOKED_FOR)

@@ -204,6 +204,15 @@ def test_a_quote_never_closed_is_refused_naming_the_line_where_it_opened(tmp_pat
         read_rows(path)
 
 
+@pytest.mark.parametrize("header", ['"customer;city', 'customer;"city'])
+def test_a_quote_never_closed_in_the_header_is_refused_naming_the_line_too(tmp_path: Path, header: str) -> None:
+    # Before its customer column, the quote took the whole file into one cell: said as "no 'customer' column"
+    path = csv_file(tmp_path, f"{header};postalCode\r\nVallée;Lyon;69001\r\n".encode())
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.csv, line 1: .*a quote opened and never closed"):
+        read_rows(path)
+
+
 def test_text_written_decomposed_reads_as_the_same_text_composed(tmp_path: Path) -> None:
     path = csv_file(tmp_path, "customer,firstName\r\nContoso,Timothe\u0301e\r\n".encode())  # as macOS may write it
 
