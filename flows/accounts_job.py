@@ -12,6 +12,7 @@ outcomes = update_accounts(
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ def as_rows(rows: Iterable[AccountRow | Mapping[str, Any]]) -> list[AccountRow]:
     """Return ``rows`` as AccountRows; mappings (``{"customer": ..., "city": ...}``) are numbered from 1."""
     rows = list(rows)
     if all(isinstance(row, AccountRow) for row in rows):
+        # The journal and the outcomes know a row by its number: two of one number would take each other's.
+        numbers = Counter(row.number for row in rows)  # type: ignore[union-attr]  # checked just above
+        if twice := sorted(number for number, count in numbers.items() if count > 1):
+            raise ValueError(f"rows are told apart by their numbers: {', '.join(map(str, twice))} given twice")
         return rows  # type: ignore[return-value]  # checked just above
     if all(isinstance(row, Mapping) for row in rows):
         return rows_from_mappings(rows)  # type: ignore[arg-type]  # checked just above

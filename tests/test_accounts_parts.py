@@ -76,6 +76,9 @@ def test_no_rows_start_no_browser_and_mixed_rows_are_refused() -> None:
     assert update_accounts([], nowhere, "global-admin") == []
     with pytest.raises(TypeError, match="all AccountRows or all mappings"):
         update_accounts([AccountRow(2, "Contoso", {"city": "Lyon"}), {"customer": "Fabrikam"}], nowhere, "x")
+    # Two rows of one number would share their journal entries: one's outcome taken for the other's on a resume
+    with pytest.raises(ValueError, match="rows are told apart by their numbers: 2 given twice"):
+        update_accounts([AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(2, "Fabrikam", {})], nowhere, "x")
 
 
 @pytest.mark.parametrize(
