@@ -28,7 +28,8 @@ def choose_option(page: Page, field: Locator, name: str, value: str, label: str)
     """
     options = field.evaluate(SELECT_OPTIONS)
     if options is not None:
-        listed = (sent for shown, sent in options if value in (sent, shown) or tidied(shown) == tidied(value))
+        # Either as a person would write it (case, spaces): "fr" or " FR " names France as "france" does.
+        listed = (sent for shown, sent in options if tidied(value) in (tidied(sent), tidied(shown)))
         chosen = next(listed, None)
         if chosen is None:
             raise not_listed(name, value, label, [shown for shown, _ in options])

@@ -40,7 +40,9 @@ def serve(page: Page, state: str) -> AccountEditPage:
     return AccountEditPage(page).wait_until_ready()
 
 
-@pytest.mark.parametrize("given", ["上海市", "SH", " 上海市 "], ids=["name", "code", "spaces"])
+@pytest.mark.parametrize(
+    "given", ["上海市", "SH", " 上海市 ", "sh", " SH "], ids=["name", "code", "spaces", "code-any-case", "code-spaces"]
+)
 def test_a_state_drawn_as_a_select_gets_its_option_picked(page: Page, given: str) -> None:
     form = serve(page, SELECT_FIELD)
 
