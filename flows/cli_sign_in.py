@@ -33,13 +33,15 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="BASE32",
         help=f"the authenticator's secret, for the verification code (default: ${TOTP_SECRET_VARIABLE})",
     )
-    parser.add_argument(
+    # One saved sign-in or the other: given both, either would be ignored without a word.
+    saved = parser.add_mutually_exclusive_group()
+    saved.add_argument(
         "--storage-state",
         type=Path,
         metavar="PATH",
         help="start from this saved sign-in (python -m flows save-sign-in)",
     )
-    parser.add_argument(
+    saved.add_argument(
         "--auth-dir",
         type=Path,
         metavar="DIR",

@@ -43,6 +43,21 @@ def test_the_command_line_types_no_password_it_was_not_given_but_at_home(
     assert password_for(build_parser().parse_args([*command, *options])) == typed
 
 
+@pytest.mark.parametrize(
+    "command", [["update-account", "--customer", "C", "--set", "city=X"], ["update-accounts", "f.csv"]]
+)
+def test_a_saved_sign_in_is_one_file_or_one_folder_not_both(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    both = ["--storage-state", "saved.json", "--auth-dir", ".auth"]
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args([*command, "--base-url", "https://partner.example.cn/", "--user", "u", *both])
+
+    assert stopped.value.code == 2
+    assert "not allowed with argument --storage-state" in capsys.readouterr().err
+
+
 def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_browser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
