@@ -7,6 +7,7 @@ from .customers import CustomersPage
 from .dashboard import DashboardPage
 from .errors import (
     AmbiguousCustomerError,
+    BlockedPortError,
     ConfirmationAskedError,
     CustomerNotFoundError,
     EditConflictError,
@@ -38,6 +39,7 @@ __all__ = [
     "AddCustomerPage",
     "AmbiguousCustomerError",
     "BillingProfile",
+    "BlockedPortError",
     "ConfirmationAskedError",
     "CustomerNotFoundError",
     "CustomerPage",

@@ -11,6 +11,7 @@ import email.utils
 import re
 import time
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -63,6 +64,9 @@ UNTRUSTED_CERTIFICATE = re.compile(
     r"|certificate for this server is invalid"
 )
 
+# A browser's words for a port it keeps from the web, refused before any connection (Chromium; Firefox; WebKit).
+BLOCKED_PORT = re.compile(r"net::ERR_UNSAFE_PORT|NS_ERROR_PORT_ACCESS_NOT_ALLOWED|restricted network port")
+
 # What an untrusted certificate's message advises; a command line or the suite names its option instead.
 TAKE_CERTIFICATE = "open the browser context with ignore_https_errors=True"
 
@@ -103,6 +107,23 @@ def untrusted_certificate(error: Exception, asked: str) -> UntrustedCertificateE
         f"The browser does not trust the certificate of the server at {where} ({said.group(0)}): its issuer is "
         "not among the browser's trusted ones (an internal CA?). Add the issuer to this machine's trusted "
         f"certificates, or {TAKE_CERTIFICATE} (a test deployment's only)"
+    )
+
+
+def blocked_port(error: Exception, asked: str) -> BlockedPortError | None:
+    """Return the error for a navigation (to ``asked``) the browser refused for its port, else None: browsers keep
+    ports of other protocols (6000 for X11, 6667 for IRC, ...) from the web, refusing them before any connection."""
+    said = BLOCKED_PORT.search(str(error))
+    if said is None:
+        return None
+    refused = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
+    where = urlsplit(refused.group(1) if refused else asked)
+    server = f"port {where.port} of {where.scheme}://{where.netloc}/" if where.port else f"the port of {asked}"
+    return BlockedPortError(
+        f"The browser refuses {server} ({said.group(0)}): browsers keep the ports of "
+        "other protocols from the web, before any connection, so the portal was not asked. Serve it on another port "
+        "(or, in a script that launches its own browser, allow this one: Chromium's "
+        f"--explicitly-allowed-ports={where.port or 'PORT'})"
     )
 
 
@@ -222,6 +243,11 @@ class UntrustedCertificateError(PortalError):
     """The browser refused the portal's (or its sign-in's) certificate: it answers, over TLS the browser does not
     trust. Not the portal being down: trying again changes nothing until the certificate or the browser's trust
     does."""
+
+
+class BlockedPortError(PortalError):
+    """The browser refused the portal's port, one it keeps from the web (6000, 6667, ...): the portal was not asked,
+    and trying again changes nothing until the port or the browser's arguments do."""
 
 
 class UnknownPageError(PortalError):

@@ -27,6 +27,7 @@ from .errors import (
     SignInError,
     UnknownPageError,
     address_of,
+    blocked_port,
     browser_error_page,
     document_status,
     error_for_status,
@@ -280,9 +281,9 @@ class Screen:
         try:
             goto(self.page, path, wait_until="commit")
         except PlaywrightError as error:
-            untrusted = untrusted_certificate(error, path)
-            if untrusted is not None:
-                raise untrusted from None
+            refused = untrusted_certificate(error, path) or blocked_port(error, path)
+            if refused is not None:
+                raise refused from None
             if not (isinstance(error, PlaywrightTimeoutError) or no_answer(error)):
                 raise
             reason = str(error).splitlines()[0]

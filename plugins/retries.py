@@ -32,7 +32,7 @@ from pytest_playwright.pytest_playwright import _truncate_file_name  # names art
 from slugify import slugify
 
 from flows.trace_secrets import scrub_trace, stop_tracing
-from pages import UntrustedCertificateError
+from pages import BlockedPortError, UntrustedCertificateError
 
 from .screenshot_fallback import screenshot_even_mid_navigation
 from .shown_paths import shown_path
@@ -69,7 +69,7 @@ def add_on_first_retry(parser: pytest.Parser) -> None:
 
 
 # A usage error, raised in a test, is one every time; so is a certificate the browser or Python does not trust.
-NEVER_TRANSIENT = (NotTransient, pytest.UsageError, UntrustedCertificateError)
+NEVER_TRANSIENT = (NotTransient, pytest.UsageError, UntrustedCertificateError, BlockedPortError)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-rerunfailures checked its patterns: these are classes

@@ -28,6 +28,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity import DEMO_TOTP_SECRET
 from flows import (
+    BlockedPortError,
     ClockOffError,
     MfaRequiredError,
     SignInError,
@@ -173,6 +174,8 @@ class SavedSignIns:
                     raise SignInInterruptedError(said, status=interrupted.status) from interrupted
                 except UntrustedCertificateError as untrusted:  # every test's alike, until told otherwise
                     self.stop(f"The sign-in of {role} at {self.base_url} stopped: {in_suite_terms(untrusted)}")
+                except BlockedPortError as blocked:  # every test's alike
+                    self.stop(f"The sign-in of {role} at {self.base_url} stopped: {blocked}")
                 except MfaRequiredError as asked:  # nothing refused: the run lacks what the provider asks for
                     self.stop(
                         f"The sign-in of {role} at {self.base_url} needs what the run was not given: {asked} "
