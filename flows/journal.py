@@ -47,6 +47,24 @@ def line_order(entry: Mapping[str, Any]) -> int:
     return int(entry.get(LINE, 0))
 
 
+def damaged(entry: Mapping[str, Any]) -> str:
+    """Return what is wrong with a row's entry read back (a hand-edited line, say), "" when nothing is."""
+    if entry.get("event") not in (STARTED, OUTCOME):
+        return f"its event is {entry.get('event')!r}, not {STARTED!r} or {OUTCOME!r}"
+    if type(entry.get("row", 0)) is not int:
+        return f"its row is {entry.get('row')!r}, no number"
+    if entry["event"] == OUTCOME:
+        if not isinstance(entry.get("outcome"), dict):
+            return "its outcome is no mapping"
+        try:
+            RowOutcome.from_dict(entry["outcome"])
+        except TypeError as error:  # a value it must have is missing
+            return f"its outcome is not one: {error}"
+    elif not isinstance(entry.get("before"), dict):
+        return "the values it found before its Submit are no mapping"
+    return ""
+
+
 class JournalMismatchError(ValueError):
     """The journal to resume from was written by a run as another user, or against another portal."""
 
@@ -139,7 +157,15 @@ class Journal:
                 continue  # not a line this journal wrote
             if entry.get("event") == RUN:
                 self.check_owner(entry, owner)
-            elif keyed_by_content(entry.get("key"), str(entry["hash"])):
+                continue
+            damage = damaged(entry)
+            if damage:  # skipped, it could hide a Submit made: one more might save the row twice
+                raise JournalMismatchError(
+                    f"The journal {self.path} holds at line {number + 1} an entry this job did not write as it "
+                    f"is ({damage}): put the line back as it was, or start afresh without resuming (rows whose "
+                    "values already hold are not submitted again)"
+                )
+            if keyed_by_content(entry.get("key"), str(entry["hash"])):
                 self.earlier.setdefault(entry["key"], []).append({**entry, LINE: number})
             else:
                 known_as = (entry["hash"], int(entry.get("row", 0)))

@@ -7,6 +7,7 @@ they are. A resumed run skips the finished ones and never submits one twice; the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -15,7 +16,7 @@ import pytest
 from test_accounts_parts import OWNER
 
 from flows.accounts_plan import APPLIED_BEFORE, AccountsPlan, check_rows
-from flows.journal import Journal
+from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome
 from flows.rest import PortalClient
 from flows.spreadsheet import AccountRow
@@ -128,3 +129,29 @@ def test_a_resumed_check_says_which_of_two_rows_alike_made_the_change(tmp_path: 
         (3, "unchanged", {"city": "Lyon"}, {"city": "Lyon"}),
     ]
     assert plan.tasks == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda entry: {**entry, "row": "three"}, "its row is 'three', no number"),
+        (lambda entry: {**entry, "event": "finished"}, "its event is 'finished'"),
+        (lambda entry: {**entry, "outcome": {"outcome": "changed"}}, "its outcome is not one"),
+    ],
+    ids=["row-no-number", "unknown-event", "outcome-cut"],
+)
+def test_a_journal_line_edited_by_hand_is_refused_naming_it_not_a_traceback(
+    tmp_path: Path, edit: Callable[[dict[str, object]], dict[str, object]], said: str
+) -> None:
+    # Given a journal whose row 3 finished, its line then edited by hand
+    path, row = tmp_path / "run.journal", AccountRow(3, "Contoso", {"city": "Lyon"})
+    with Journal(path, owner=OWNER) as first:
+        first.number([row])
+        first.finished(row, RowOutcome(3, "Contoso", "changed"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[-1] = json.dumps(edit(json.loads(lines[-1])))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    # When the run resumes, then it is refused, naming the line and what is wrong with it
+    with pytest.raises(JournalMismatchError, match=f"at line {len(lines)} .*{re.escape(said)}"):
+        Journal(path, resume=True, owner=OWNER)
