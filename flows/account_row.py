@@ -230,6 +230,12 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             outcome.outcome, outcome.messages = NOT_ALLOWED, [*outcome.messages, str(error)]
         except CustomerNotFoundError as error:
             outcome.outcome, outcome.messages = NOT_FOUND, [*outcome.messages, str(error)]
+            if error.company_name and still_known(client, task.customer_id):  # not final: tried again on --resume
+                outcome.outcome = FAILED
+                outcome.messages[-1] += (
+                    f", though the portal's API knows it ({task.customer_id}): the list's search may not hold it yet "
+                    "(a customer made moments ago, an index behind)"
+                )
         except SignedOutError as error:  # the next screen signs in again, once; Submit may have saved before
             if signed_out_for_good(page, error):  # every row left would meet it: the run stops
                 said = str(error).splitlines()[0].rstrip(".")
@@ -254,6 +260,17 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def still_known(client: PortalClient, customer_id: str) -> bool:
+    """Tell whether the portal's API still knows the customer the Customers list did not show; not when it cannot
+    say (it is the list's word then)."""
+    if not customer_id:
+        return False
+    try:
+        return client.customer(customer_id) is not None
+    except PortalError:
+        return False
 
 
 def again(task: RowTask, journal: Journal) -> RowTask:

@@ -10,17 +10,21 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from playwright.sync_api import Page
 from test_accounts_parts import OWNER
 from test_job_files import changes_file, update_accounts
 from test_journal_rows_alike import OneCustomerApi
 
+from flows import account_row
 from flows.accounts_cli import check_and_apply
+from flows.accounts_plan import RowTask
 from flows.journal import Journal
 from flows.outcomes import RowOutcome
 from flows.rest import PortalClient
 from flows.sign_in import stop_waits_on, wait_for_next_code
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows, results_dialect, write_results
 from flows.workers import WORKER_NAME, Pool, Workers, workers_running
+from pages import CustomerNotFoundError
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal, no browser
 
@@ -262,3 +266,35 @@ def test_a_run_whose_sign_in_fails_replaces_an_earlier_run_s_results(tmp_path: P
     # Then it fails, and its results say that no row was run, not what the earlier run did
     assert done.returncode == 1, done.stderr
     assert outcomes_in(results) == [("2", "not-run"), ("3", "not-run")], done.stderr
+
+
+class KnowsCustomer:
+    """A REST client that knows the customers in ``known`` by their Microsoft IDs."""
+
+    def __init__(self, *known: str) -> None:
+        self.known = known
+
+    def customer(self, customer_id: str) -> dict[str, str] | None:
+        return {"id": customer_id} if customer_id in self.known else None
+
+
+@pytest.mark.parametrize(
+    ("known", "expected"), [(("id-c",), "failed"), ((), "not-found")], ids=["api-knows-it", "gone-from-the-api"]
+)
+def test_a_customer_the_list_does_not_show_is_final_only_when_the_api_no_longer_knows_it(
+    monkeypatch: pytest.MonkeyPatch, known: tuple[str, ...], expected: str
+) -> None:
+    # Given a row whose customer the check found through the API, and a Customers list whose search does not show it
+    def not_listed(page: object, task: RowTask) -> None:
+        raise CustomerNotFoundError(company_name=task.company_name)
+
+    monkeypatch.setattr(account_row, "open_form", not_listed)
+    task = RowTask(AccountRow(2, "Contoso", {"city": "Lyon"}), "id-c", "Contoso", {"city": "Paris"})
+
+    # When the row is applied
+    outcome = account_row.apply_row(cast(Page, None), task, cast(PortalClient, KnowsCustomer(*known)), Journal(None))
+
+    # Then a customer the API still knows is a failure, tried again on --resume; one it no longer knows is not found
+    assert outcome.outcome == expected
+    assert "No customer named 'Contoso' in the Customers list" in outcome.messages[-1]
+    assert ("the portal's API knows it (id-c)" in outcome.messages[-1]) is bool(known)
