@@ -229,6 +229,12 @@ def answer_steps(
                 f"script can do: register an authenticator app's code (TOTP) for this account by hand, then give its "
                 f"secret ({SECRET_SOURCES}), or use a saved sign-in ({steps.message()})"
             )
+        elif shown.name == "consent":
+            raise SignInError(
+                f"The identity provider asks {username!r} to consent to the permissions the portal's app requests, "
+                f"and nothing was accepted: a script does not consent for anyone. Accept them by hand once (or have "
+                f"an admin grant consent for the organization), then sign in again ({steps.message()})"
+            )
         else:  # access refused (Conditional Access), an admin's consent needed, an account locked
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")

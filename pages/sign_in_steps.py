@@ -41,10 +41,11 @@ STEP_HEADINGS = {
     "registration": "mfa_registration",
     "approval": "approve_request",
     "method_choice": "verify_identity",
-    # Pages that end the sign-in: no answer of the library's can go on from them.
+    # Pages that end the sign-in: no answer of the library's can go on from them (consent is never given for anyone).
     "password_change": "update_password",
     "access_blocked": "access_blocked",
     "admin_approval": "admin_approval",
+    "consent": "consent",
     "account_locked": "account_locked",
 }
 # The account step's other form, answered with the same account name: "Pick an account".

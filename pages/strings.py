@@ -128,6 +128,8 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "你当前无法访问此项",
     ),
     "admin_approval": ("Need admin approval", "Approbation de l’administrateur nécessaire", "需要管理员批准"),
+    # The app asks for permissions the user has not granted (a new app, new scopes): theirs or an admin's to accept.
+    "consent": ("Permissions requested", "Autorisations demandées", "请求的权限"),
     "account_locked": ("Your account has been locked", "Votre compte a été verrouillé", "你的帐户已被锁定"),
 }
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from test_sign_in_entra_pages import SECRET, SIGN_IN_HEADING
 from test_sign_in_markup import PROVIDER, serve
 
-from flows import MfaRequiredError, SignInError, complete_sign_in
+from flows import MfaRequiredError, SignInError, SignInStalledError, complete_sign_in
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -164,3 +164,32 @@ def test_a_password_to_change_under_no_main_heading_is_said_at_once(page: Page) 
     with pytest.raises(SignInError, match=r"to change the password.*\(Change your password You need to update"):
         complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
     assert asked == ["/login"]
+
+
+# Entra's consent page: the portal's app asks for permissions the user never granted (a new app registration, new
+# scopes). Accepting them is the user's or an admin's decision, not a script's.
+CONSENTS = {
+    "en": ("en-US", "Permissions requested", "This app would like to:", "Accept"),
+    "fr": ("fr-FR", "Autorisations demandées", "Cette application souhaite :", "Accepter"),
+    "zh": ("zh-CN", "请求的权限", "此应用想要:", "接受"),
+}
+
+
+@pytest.mark.parametrize(("locale", "heading", "asks", "accept"), CONSENTS.values(), ids=CONSENTS)
+def test_a_consent_page_ends_the_sign_in_at_once_with_nothing_accepted(
+    page: Page, locale: str, heading: str, asks: str, accept: str
+) -> None:
+    # Given a provider that asks the user to consent to the app's permissions
+    shown = f"""<!doctype html><html lang="{locale}"><main><div role="heading" aria-level="1">{heading}</div>
+<div>agent@contoso.test</div><p>Partner Center automation</p><p>{asks}</p><ul><li>Sign you in</li></ul>
+<form method="post" action="/consent"><input type="button" value="Cancel"><input type="submit" value="{accept}">
+</form></main></html>"""
+    asked = serve(page, {"/login": shown})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says consent is asked, quoting the page, at once: not a stalled sign-in
+    # (which says that nothing was refused and a moment later it may pass), and nothing was accepted
+    with pytest.raises(SignInError, match="consent") as stopped:
+        complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+    assert not isinstance(stopped.value, SignInStalledError)
+    assert heading in str(stopped.value) and asked == ["/login"]
