@@ -159,7 +159,7 @@ def answer_steps(
     """``complete_sign_in``; return whether any step was shown to answer (none: the browser was signed in)."""
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
-    codes_tried, answered, left_sent_code = 0, None, False
+    codes_tried, answered, left_sent_code, password_typed = 0, None, False, False
     for _ in range(MAX_STEPS):
         shown = steps.shown(signed_in)
         if shown is None:
@@ -175,6 +175,7 @@ def answer_steps(
             steps.enter_account(username)
         elif shown.name == "password":
             steps.enter_password(password)
+            password_typed = True
         elif shown.name == "code":
             if secret is None:
                 raise MfaRequiredError(
@@ -210,7 +211,13 @@ def answer_steps(
                     f"sign-in."
                 )
             check_secret(secret)
-            if not (steps.sign_in_another_way() if shown.name == "approval" else steps.use_verification_code()):
+            # A phone sign-in may give way to the password, once: typed again, a refused one would count twice.
+            chosen = (
+                steps.sign_in_another_way(password=not password_typed)
+                if shown.name == "approval"
+                else steps.use_verification_code()
+            )
+            if not chosen:
                 options = ", ".join(map(repr, steps.tile_texts())) or "none"
                 raise MfaRequiredError(
                     f"The identity provider asks {username!r} to approve the sign-in on a phone or to choose how to "

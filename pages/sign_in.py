@@ -74,6 +74,7 @@ class SignInPage:
         self.other_account_tile = self.tile_showing(any_language("use_another_account", "sign-in"))
         self.other_way = self.tile_showing(option_text("cant_use_authenticator", "sign_in_another_way"))
         self.code_option = self.tile_showing(option_text("use_code"))
+        self.password_option = self.tile_showing(option_text("use_password_instead"))
         self.account = self.field("account_label", "loginfmt")
         self.password = self.field("password", "passwd")
         # The code's field named otherwise (another name than otc, no label): by its placeholder ("Code"), or as a
@@ -296,10 +297,13 @@ class SignInPage:
         highlight(self.only_shown(code_field, "code")).fill(code)
         self.submit(self.verify_button, self.headings["code"])
 
-    def sign_in_another_way(self) -> bool:
-        """On "Approve sign in request", select "I can't use my Microsoft Authenticator app right now" (or "Sign in
-        another way") and return True; False, selecting nothing, when the page offers neither."""
-        return self.select_option(self.other_way, "approval")
+    def sign_in_another_way(self, *, password: bool = True) -> bool:
+        """On "Approve sign in request", select "Use your password instead" (a phone sign-in's, asked before any
+        password; only with ``password``), else "I can't use my Microsoft Authenticator app right now" (or "Sign in
+        another way"), and return True; False, selecting nothing, when the page offers none of them."""
+        instead = self.password_option if password else self.other_way
+        self.wait_drawn(instead.or_(self.other_way))  # one moment for either: a push after the password has no other
+        return self.select_option(instead if instead.count() else self.other_way, "approval")
 
     def code_sent_elsewhere(self) -> bool:
         """Tell whether "Enter code" asks for a code the provider sent by text message or email (its words say

@@ -109,6 +109,9 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "我目前无法使用我的 Microsoft Authenticator 应用",
     ),
     "sign_in_another_way": ("Sign in another way", "Se connecter d’une autre manière", "以其他方式登录"),
+    # A phone sign-in (passwordless: the push is the whole sign-in, asked right after the account) gives way to the
+    # password, then the code is asked as for anyone.
+    "use_password_instead": ("Use your password instead", "Utiliser votre mot de passe à la place", "改为使用密码"),
     # Older pages go on: "Use a verification code from my mobile app"; matched as the option's start.
     "use_code": ("Use a verification code", "Utiliser un code de vérification", "使用验证码"),
     # Refusals found within the provider's longer message (Entra's smart lockout: "Your account is temporarily

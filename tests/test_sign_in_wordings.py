@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, Route
+from test_sign_in_entra_pages import SECRET, code_answers, code_step
 from test_sign_in_markup import PROVIDER, serve
 
 from flows import complete_sign_in
@@ -86,3 +87,40 @@ def test_stay_signed_in_is_answered_whatever_its_question_mark(page: Page, headi
     complete_sign_in(page, "agent@contoso.test", "the-password")
 
     assert len(posted) == 1
+
+
+# Entra's phone sign-in (passwordless): right after the account, a number to match in the Authenticator app, with
+# "Use your password instead" drawing the password step in place; the code is asked after the password.
+PHONE_SIGN_IN = {
+    "en-US": ("Approve sign in request", "Use your password instead", "Enter password", "Sign in"),
+    "fr-FR": (
+        "Approuver la demande de connexion", "Utiliser votre mot de passe à la place", "Entrez le mot de passe",
+        "Se connecter",
+    ),
+    "zh-CN": ("批准登录请求", "改为使用密码", "输入密码", "登录"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", PHONE_SIGN_IN)
+def test_a_phone_sign_in_is_left_for_the_password_then_the_code(page: Page, locale: str) -> None:
+    # Given a provider that offers the account's phone sign-in first, and its password instead
+    approve, instead, enter_password, sign_in = PHONE_SIGN_IN[locale]
+    password_step = f"""<div role="heading" aria-level="1">{enter_password}</div>
+<form method="post" action="/password"><input name="passwd" type="password" aria-label="Password">
+<input type="submit" value="{sign_in}"></form>"""
+    shown = f"""<!doctype html><html lang="{locale}"><main>
+<div role="heading" aria-level="1">{approve}</div><div id="idRemoteNGC_DisplaySign">42</div>
+<a id="idA_PWD_SwitchToPassword" href="#" onclick="event.preventDefault();
+  document.querySelector('main').innerHTML = document.getElementById('password').innerHTML">{instead}</a>
+<a id="idA_PWD_SwitchToCredPicker" href="/picker">Other ways to sign in</a>
+<template id="password">{password_step}</template></main></html>"""
+    passwords: list[str] = []
+    answer, codes = code_answers([None], "en-US")
+    asked = serve(page, {"/login": shown, "POST /password": posting(passwords, code_step()), "POST /code": answer})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in with the password and the authenticator's secret
+    complete_sign_in(page, "agent@contoso.test", "a-password", totp_secret=SECRET)
+
+    # Then it took the password instead of the push, once, then answered the code: no push to approve was said
+    assert passwords == ["passwd=a-password"] and len(codes) == 1 and "/picker" not in asked
