@@ -244,7 +244,7 @@ def answer_steps(
             )
         else:  # access refused (Conditional Access), an admin's consent needed, an account locked
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
-    raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {page.url}")
+    raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {address_of(page.url)}")
 
 
 class ClockOffError(SignInError):

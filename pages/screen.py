@@ -197,12 +197,13 @@ class Screen:
                     f"The portal asked to sign in again at {address_of(self.page.url)}: the session has ended. Sign "
                     "in again (flows.complete_sign_in), or let portal_session do it (renew_sign_in=True, a password)"
                 )
-            log.warning("The portal asked to sign in again at %s: signing in again", self.page.url)
+            log.warning("The portal asked to sign in again at %s: signing in again", address_of(self.page.url))
             try:
                 renewal(self.page)
             except SignInError as error:
+                # Without its query: a callback's holds the authorization code (as ``SignInPage.stopped`` says).
                 raise SignedOutError(
-                    f"The session ended at {self.page.url} and signing in again failed: {error}"
+                    f"The session ended at {address_of(self.page.url)} and signing in again failed: {error}"
                 ) from error
             renewal = None  # once: a portal that asks again at once is refusing, not expiring
 

@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import Page, Route
 
 from flows import MfaRequiredError, SignInError, SignInInterruptedError, complete_sign_in, sign_in
-from pages import SignInPage
+from pages import DashboardPage, SignedOutError, SignInPage
+from pages.renewal import renew_sign_in_with
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -276,3 +277,22 @@ def test_a_sign_in_that_ends_at_its_callback_s_error_page_says_why_and_not_the_c
     assert "it says 'Bad Request' ('Sign in again. (mismatching_state)')" in said, said
     assert "SECRET-CODE-123" not in said, said
     assert isinstance(refused.value, SignInInterruptedError) is interrupted
+
+
+def test_a_renewal_refused_at_the_callback_says_where_without_its_authorization_code(page: Page) -> None:
+    # Given a portal whose session ended, whose callback then refuses the sign-in the provider handed back (its state
+    # expired meanwhile), and a context that signs in again
+    ended = """<!doctype html><html lang="en"><main><h1>Your session has ended</h1>
+<form action="/callback"><input type="hidden" name="code" value="0.AUTHZ-CODE"><input type="hidden" name="state"
+value="st4te"><button>Sign in</button></form></main></html>"""
+    refused = '<!doctype html><html lang="en"><main><h1>Bad request</h1><p>mismatching_state</p></main></html>'
+    serve(page, {"/ended": ended, "/callback": lambda route: route.fulfill(status=400, body=refused)})
+    renew_sign_in_with(page.context, lambda renewed: complete_sign_in(renewed, "agent@contoso.test", "a-password"))
+    page.goto(PROVIDER + "ended")
+
+    # When a screen finds sign-in and signs in again, which fails
+    with pytest.raises(SignedOutError) as ended_error:
+        DashboardPage(page).wait_until_ready()
+
+    # Then the error says where, but not with the authorization code the address held: logs and CI pages keep errors
+    assert f"{PROVIDER}callback" in str(ended_error.value) and "AUTHZ-CODE" not in str(ended_error.value)
