@@ -33,6 +33,7 @@ from flows import (
     MfaRequiredError,
     SignInError,
     SignInInterruptedError,
+    SignInStalledError,
     UntrustedCertificateError,
     complete_sign_in,
     sign_in,
@@ -172,6 +173,8 @@ class SavedSignIns:
                     # Its page is the sign-in's, not the test's: photographed here, or no failure's evidence keeps it
                     said = f"{interrupted}{self.photographed(page, role)}"
                     raise SignInInterruptedError(said, status=interrupted.status) from interrupted
+                except SignInStalledError as stalled:  # no step, or no answer, in time: nothing refused, as above
+                    raise SignInStalledError(f"{stalled}{self.photographed(page, role)}") from stalled
                 except UntrustedCertificateError as untrusted:  # every test's alike, until told otherwise
                     self.stop(f"The sign-in of {role} at {self.base_url} stopped: {in_suite_terms(untrusted)}")
                 except BlockedPortError as blocked:  # every test's alike
@@ -241,7 +244,7 @@ class SavedSignIns:
                 )
             try:
                 complete_sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
-            except SignInInterruptedError:  # nothing refused: the test fails (and may be retried), the run goes on
+            except (SignInInterruptedError, SignInStalledError):  # nothing refused: the test fails, the run goes on
                 raise
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from flows import ClockOffError, SignInError, SignInInterruptedError
+from flows import ClockOffError, SignInError, SignInInterruptedError, SignInStalledError
 from plugins import browser_recovery, sign_ins
 from plugins.browser_recovery import RecoveringBrowser
 from plugins.sign_ins import RunStoppedError, SavedSignIns
@@ -89,6 +89,31 @@ def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
     again = tmp_path / "output" / "sign-in-global-admin-stopped-2.png"
     assert str(failed_again.value).endswith(f"(the page then: {again})"), failed_again.value
     assert shot.exists() and again.exists()
+
+
+def test_a_sign_in_that_got_nowhere_in_time_fails_the_test_and_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a provider that shows no step within the timeout (slow, or a page the library does not know), for the
+    # run's first sign-in, then for a renewal
+    def stalled(page: object, user: str, password: str, **_: object) -> None:
+        raise SignInStalledError("At https://login.test/ the sign-in showed no step the library knows")
+
+    monkeypatch.setattr(sign_ins, "sign_in", stalled)
+    monkeypatch.setattr(sign_ins, "complete_sign_in", stalled)
+    monkeypatch.setattr(sign_ins, "shown_path", lambda config, path: path)
+    first, other = workers(tmp_path, 2)
+
+    # When a worker signs in, then its test fails with what happened, photographed: nothing was refused
+    with pytest.raises(SignInStalledError) as failed:
+        first.path("global-admin")
+    assert "refused" not in str(failed.value) and str(failed.value).endswith(".png)"), failed.value
+    # ... and the run goes on: no worker is told the password was refused
+    with pytest.raises(SignInStalledError):
+        other.path("global-admin")
+    with pytest.raises(SignInStalledError):
+        first.renewal("global-admin")(object())  # type: ignore[arg-type]
+    assert not getattr(first.session, "shouldstop", False) and not getattr(other.session, "shouldstop", False)
 
 
 class LooksConnected:
