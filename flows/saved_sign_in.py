@@ -183,8 +183,10 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
     )
     back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
     if back.get("state") != state or "code" not in back:
+        # Its error said, not a code: one of another request (its state not this one's) is a credential all the same.
+        said_back = {key: value for key, value in back.items() if key != "code"}
         raise SignInError(
-            f"The identity provider gave no code for the API's client {client_id}: {back or answer.status}"
+            f"The identity provider gave no code for the API's client {client_id}: {said_back or answer.status}"
         )
     form = {
         "grant_type": "authorization_code", "code": back["code"], "redirect_uri": LOOPBACK_REDIRECT,

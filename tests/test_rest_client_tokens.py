@@ -15,6 +15,7 @@ from test_rest_client import StubApi, serving
 
 from fixtures.api_client import ApiError as SuiteApiError
 from fixtures.api_client import PortalApi
+from flows import saved_sign_in
 from flows.rest import (
     ApiError,
     NotApiAnswerError,
@@ -194,3 +195,18 @@ def test_a_portal_whose_sign_in_is_no_redirect_says_so(api: StubApi) -> None:
     # Then the error says what the portal answered
     with pytest.raises(PortalError, match=r"answered 503 .*not a redirect"):
         discover_provider(api.url)
+
+
+def test_a_refresh_token_not_given_for_another_sign_in_s_answer_says_so_without_its_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a provider whose answer to the API's authorization request is another request's (another state), with a
+    # code in it
+    monkeypatch.setattr(saved_sign_in, "discover_provider", lambda base_url: {"authorization_endpoint": NOWHERE})
+    answer = SimpleNamespace(status=302, headers={"location": "http://127.0.0.1/?code=0.AUTHZ-CODE&state=another"})
+    context = SimpleNamespace(request=SimpleNamespace(get=lambda url, **_: answer))
+
+    # When a refresh token is asked for, then it is refused, saying what came back, but not the code: it is a credential
+    with pytest.raises(PortalError, match="gave no code") as refused:
+        saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
+    assert "another" in str(refused.value) and "AUTHZ-CODE" not in str(refused.value)
