@@ -58,6 +58,7 @@ from .shown_paths import shown_path
 log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
 RENEWAL_ON_PURPOSE = "suite_renewal_on_purpose"  # ... by a test that ends a session on purpose (ends_sessions)
+STALLS_TO_STOP = 2  # sign-ins of a role that got nowhere in time, in a row, that stop the run
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")  # the suite's role users
 ROLE_USERS_VARIABLE, USER_DOMAIN_VARIABLE = "PORTAL_ROLE_USERS", "PORTAL_USER_DOMAIN"
 ROLE_USERS = pytest.StashKey[dict[str, str]]()
@@ -137,6 +138,7 @@ class SavedSignIns:
         self.auth_dir = auth_dir
         self.users = users or {}  # who plays each role, by the name it signs in with (else the role's own)
         self.renewed: list[str] = []  # roles renewed during the current test, for its report
+        self.stalls: Counter[str] = Counter()  # sign-ins that got nowhere in time since the role's last one that did
 
     def user(self, role: str) -> str:
         """Return the name the user who plays ``role`` signs in with."""
@@ -169,11 +171,13 @@ class SavedSignIns:
                 try:
                     sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
                     save_sign_in(context, saved, {"user": self.user(role)})
+                    self.stalls[role] = 0
                 except SignInInterruptedError as interrupted:  # a gateway's or the portal's trouble: this test's
                     # Its page is the sign-in's, not the test's: photographed here, or no failure's evidence keeps it
                     said = f"{interrupted}{self.photographed(page, role)}"
                     raise SignInInterruptedError(said, status=interrupted.status) from interrupted
                 except SignInStalledError as stalled:  # no step, or no answer, in time: nothing refused, as above
+                    self.stalled_again(role, stalled)
                     raise SignInStalledError(f"{stalled}{self.photographed(page, role)}") from stalled
                 except UntrustedCertificateError as untrusted:  # every test's alike, until told otherwise
                     self.stop(f"The sign-in of {role} at {self.base_url} stopped: {in_suite_terms(untrusted)}")
@@ -224,6 +228,16 @@ class SavedSignIns:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    def stalled_again(self, role: str, stalled: SignInStalledError) -> None:
+        """Count a sign-in of ``role`` that got nowhere in time; stop the run at ``STALLS_TO_STOP`` in a row: a slow
+        provider's costs a test, a page of no step the library knows would cost every test a timeout."""
+        self.stalls[role] += 1
+        if self.stalls[role] >= STALLS_TO_STOP:
+            self.stop(
+                f"The sign-in of {role} at {self.base_url} got nowhere {self.stalls[role]} times in a row: "
+                f"{str(stalled).rstrip('.')}"
+            )
+
     def open_context(self, new_context: object, role: str, **context_args: object) -> BrowserContext:
         """Open a context signed in as ``role`` (``new_context``: the suite's factory) that renews when refused."""
         path = self.path(role)
@@ -244,13 +258,17 @@ class SavedSignIns:
                 )
             try:
                 complete_sign_in(page, self.user(role), self.password, totp_secret=self.totp_secret)
-            except (SignInInterruptedError, SignInStalledError):  # nothing refused: the test fails, the run goes on
+            except SignInStalledError as stalled:
+                self.stalled_again(role, stalled)
+                raise
+            except SignInInterruptedError:  # nothing refused: the test fails, the run goes on
                 raise
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
             with FileLock(saved.with_suffix(".lock")):
                 save_sign_in(page.context, saved, {"user": self.user(role)})
+            self.stalls[role] = 0
             self.renewed.append(role)
             log.warning("The saved sign-in of %s was refused: signed in again; later tests use the new one", role)
 
