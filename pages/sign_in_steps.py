@@ -66,7 +66,8 @@ PASSWORD_BOXES = f"input[type=password]{TYPEABLE}"
 # "Enter code" for a code the provider sent (a text message, an email: "We texted your phone +X XXXXXXX12"),
 # which no authenticator's code answers: the account's default method is not the app.
 CODE_SENT = re.compile(
-    r"\btexted\b|\bSMS\b|text message|\bemailed\b|envoyé un (?:SMS|code|e-?mail|courriel)|短信|电子邮件",
+    r"\btexted\b|\bSMS\b|text message|\bemailed\b|\bsent (?:you )?(?:a|the) (?:verification )?code\b"
+    r"|envoyé un (?:SMS|code|e-?mail|courriel)|短信|电子邮件",
     re.IGNORECASE,
 )
 # Steps that ask for what a person knows or has: shown again right after their answer, it was refused, even

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, Route
-from test_sign_in_entra_pages import SECRET, code_answers, code_step
+from test_sign_in_entra_pages import SECRET, SENT, code_answers, code_step
 from test_sign_in_markup import PROVIDER, serve
 
 from flows import complete_sign_in
+from pages.sign_in_steps import CODE_SENT
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -124,3 +125,20 @@ def test_a_phone_sign_in_is_left_for_the_password_then_the_code(page: Page, loca
 
     # Then it took the password instead of the push, once, then answered the code: no push to approve was said
     assert passwords == ["passwd=a-password"] and len(codes) == 1 and "/picker" not in asked
+
+
+@pytest.mark.parametrize(
+    ("words", "sent_elsewhere"),
+    [
+        ("We sent a code to ab•••@contoso.com. Please enter the code to sign in.", True),
+        ("We've sent you a verification code by email.", True),
+        (SENT["en-US"], True),
+        (SENT["fr-FR"], True),
+        (SENT["zh-CN"], True),
+        ("Enter the code displayed in the Microsoft Authenticator app on your mobile device", False),
+        ("Entrez le code affiché dans l’application Microsoft Authenticator sur votre appareil mobile", False),
+    ],
+    ids=["en-emailed", "en-sent-you", "en-texted", "fr-texted", "zh-texted", "en-app", "fr-app"],
+)
+def test_a_code_sent_by_email_or_text_is_told_from_the_authenticator_s(words: str, sent_elsewhere: bool) -> None:
+    assert bool(CODE_SENT.search(words)) is sent_elsewhere
