@@ -33,7 +33,7 @@ from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
-from .strings import ERROR_WORDS, any_language, says_refused, says_saved
+from .strings import ERROR_WORDS, REFUSAL_WORDS, any_language, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -126,11 +126,13 @@ class FormPage(FormFields):
             else:
                 took = alerts.or_(invalid).count() == 0
                 if took and not (shown is not None and snapshot_role(shown) == "heading"):  # not gone on: a status
-                    # that speaks of errors is a summary of them ("There are 2 errors"), however the portal marked it
+                    # that speaks of errors first is a summary of them ("There are 2 errors"), one that negates or
+                    # fails first a refusal ("Your changes were not saved": a 200 whose body said no), however the
+                    # portal marked it
                     shown_words = [shown] if shown is not None else watched.messages.and_(statuses).all_inner_texts()
-                    # The form's values (not the portal's words) are read only when errors are spoken of: a save's
-                    # path stays as short as it was.
-                    if any(ERROR_WORDS.search(words) for words in shown_words):
+                    # The form's values (not the portal's words) are read only when a refusal's words are there: a
+                    # save's path stays as short as it was.
+                    if any(ERROR_WORDS.search(words) or REFUSAL_WORDS.search(words) for words in shown_words):
                         took = not says_refused(shown_words, [*self.typed.values(), *self.held_values()])
             if not took and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the

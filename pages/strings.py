@@ -252,10 +252,18 @@ ERROR_WORDS = re.compile(r"\berrors?\b|\binvalid\b|erreurs?|invalides?|错误|�
 
 
 def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
-    """Tell whether any of ``messages`` speaks of errors and not of a save: a summary of a form's errors, shown as a
-    status rather than an alert. ``data`` as for ``says_saved``."""
-    said = without_data(messages, data)
-    return any(ERROR_WORDS.search(m) and not SAVED_WORDS.search(m) for m in said)
+    """Tell whether any of ``messages`` refuses before it speaks of a save, shown as a status rather than an alert:
+    a summary of a form's errors ("There are 2 errors"), or a save that failed ("Your changes were not saved",
+    "Échec de l'enregistrement", "保存失败"). Its first word on the matter tells: "Saved. Don't forget..." saves.
+    ``data`` as for ``says_saved``."""
+    return any(refuses_first(m) for m in without_data(messages, data))
+
+
+def refuses_first(message: str) -> bool:
+    """Tell whether ``message`` says a refusal (an error, a negation, a failure) before any word of a save."""
+    refused = [found.start() for words in (ERROR_WORDS, REFUSAL_WORDS) if (found := words.search(message))]
+    saved = SAVED_WORDS.search(message)
+    return bool(refused) and (saved is None or min(refused) < saved.start())
 
 
 def without_data(messages: list[str], data: Iterable[str]) -> list[str]:

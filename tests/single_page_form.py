@@ -125,6 +125,7 @@ form.addEventListener("submit", async (event) => {{
     await later(20);
     problem.textContent = answer.alert;
   }}
+  if (answer.said) status.textContent = answer.said;  // the portal's word in its status, whatever it says
   for (const [name, message] of Object.entries(answer.fieldErrors || {{}})) markInvalid(name, message);
   if (answer.saved && BEHAVIOUR.statusHost) {{  // a status whose words go straight into its shadow root
     const host = document.getElementById("status-host");

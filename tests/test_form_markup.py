@@ -242,6 +242,41 @@ def test_an_alert_in_a_kept_form_that_does_not_say_saved_is_a_refusal_whatever_t
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Your changes were not saved.",
+        "Couldn't save your changes. Try again.",
+        "Vos modifications n'ont pas été enregistrées.",
+        "Échec de l'enregistrement.",
+        "保存失败，请重试。",
+    ],
+    ids=["en-not-saved", "en-could-not", "fr-not-saved", "fr-failed", "zh-failed"],
+)
+def test_a_status_in_a_kept_form_saying_the_save_failed_is_a_refusal(page: Page, words: str) -> None:
+    # Given a portal that answers 200, its body saying no, and says so in its status (not an alert), the form kept
+    serve(page, lambda values: {"said": words}, keepForm=True)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(form, {"city": "Décines"})
+
+    assert words in str(refused.value)
+    assert form.values()["city"] == "Décines", "the typed value stays in the form"
+
+
+@pytest.mark.parametrize(
+    "words", ["Saved. Don't forget to tell the customer.", "Changes saved, but the invoice could not be sent."]
+)
+def test_a_status_saying_saved_before_a_negation_is_a_save(page: Page, words: str) -> None:
+    # Given a portal that keeps its form after saving, its status saying so, then something else with a "not" in it
+    serve(page, saves, keepForm=True, savedWords=words)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
 @pytest.mark.parametrize("name", ["Save", "Enregistrer", "保存"])
 def test_a_form_whose_submit_is_named_save_is_submitted(page: Page, name: str) -> None:
     # Given a portal whose form's button says "Save" (in one of the three languages), not "Submit"
