@@ -118,6 +118,7 @@ class FormPage(FormFields):
         statuses = self.page.get_by_role("status")
         said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
+        refused_in_status = False  # a status said the save failed: no view gone back to makes it one
         with lost_during_submit(watched.url):
             if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
                 took = False  # settle's one look found a refusal first
@@ -125,16 +126,20 @@ class FormPage(FormFields):
                 took = False
             else:
                 took = alerts.or_(invalid).count() == 0
-                if took and not (shown is not None and snapshot_role(shown) == "heading"):  # not gone on: a status
-                    # that speaks of errors first is a summary of them ("There are 2 errors"), one that negates or
-                    # fails first a refusal ("Your changes were not saved": a 200 whose body said no), however the
-                    # portal marked it
-                    shown_words = [shown] if shown is not None else watched.messages.and_(statuses).all_inner_texts()
+                gone_on = shown is not None and snapshot_role(shown) == "heading"
+                if took and (not gone_on or not watched.new_page_only):  # a new page's statuses are its own
+                    # A status that speaks of errors or of the save, refusing first, is a refusal however the portal
+                    # marked it: a summary of errors ("There are 2 errors"), a save that failed ("Your changes were
+                    # not saved": a 200 whose body said no), beside the form or the Account view gone back to.
+                    statuses_said = watched.messages.and_(statuses)
+                    shown_words = [shown] if shown is not None and not gone_on else statuses_said.all_inner_texts()
                     # The form's values (not the portal's words) are read only when a refusal's words are there: a
                     # save's path stays as short as it was.
                     if any(ERROR_WORDS.search(words) or REFUSAL_WORDS.search(words) for words in shown_words):
-                        took = not says_refused(shown_words, [*self.typed.values(), *self.held_values()])
-            if not took and 200 <= watched.status < 300 and not invalid.count():
+                        data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
+                        refused_in_status = says_refused(shown_words, data)
+                        took = not refused_in_status
+            if not took and not refused_in_status and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
                 # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and
                 # the alert says "saved".

@@ -251,12 +251,18 @@ REFUSAL_WORDS = re.compile(
 ERROR_WORDS = re.compile(r"\berrors?\b|\binvalid\b|erreurs?|invalides?|错误|无效", re.IGNORECASE)
 
 
+# Words of saving, done or not ("save", "enregistr", "保存"): a status that refuses speaks of the save only when it
+# says one of them ("Your changes were not saved"), not when it speaks of anything else ("No invoices yet").
+SAVE_WORDS = re.compile(r"\b(?:sav|updat)|enregistr|mise?s? à jour|保存|更新", re.IGNORECASE)
+
+
 def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
-    """Tell whether any of ``messages`` refuses before it speaks of a save, shown as a status rather than an alert:
-    a summary of a form's errors ("There are 2 errors"), or a save that failed ("Your changes were not saved",
-    "Échec de l'enregistrement", "保存失败"). Its first word on the matter tells: "Saved. Don't forget..." saves.
+    """Tell whether any of ``messages`` refuses the form, shown as a status rather than an alert: it speaks of errors
+    or of the save, and refuses before any word of a save: a summary of errors ("There are 2 errors"), a save that
+    failed ("Your changes were not saved", "Échec de l'enregistrement", "保存失败"). "Saved. Don't forget..." saves.
     ``data`` as for ``says_saved``."""
-    return any(refuses_first(m) for m in without_data(messages, data))
+    said = without_data(messages, data)
+    return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m)) and refuses_first(m) for m in said)
 
 
 def refuses_first(message: str) -> bool:

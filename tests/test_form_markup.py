@@ -327,3 +327,13 @@ def test_a_status_whose_words_go_straight_into_its_shadow_root_is_the_answer(pag
 
     # When the city is changed and submitted, the form is taken
     assert form.fill({"city": "Villeurbanne"}).submit_form()
+
+
+def test_the_account_view_shown_in_place_with_a_status_saying_the_save_failed_is_no_save(page: Page) -> None:
+    # Given a portal that answers 200, its body saying no, and goes back to its Account view (the profile as it
+    # was), its status saying the changes were not saved
+    answer = {"saved": {**BILLING}, "said": "Your changes were not saved."}
+    serve(page, lambda values: answer, quiet=True)
+
+    with pytest.raises(EditConflictError, match="not saved"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
