@@ -9,10 +9,13 @@ marks; ``pages.sign_in`` uses them for the provider's steps answered in place.
 
 from __future__ import annotations
 
+import json
 from contextlib import suppress
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+
+from .answer_regions import MESSAGES
 
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
@@ -22,7 +25,7 @@ FORM_FIELD = "data-portal-field"  # on the form's fields a person could type in 
 # invalid that were not so before, or were valid since.
 RENEWED = "data-portal-renewed"
 WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
-  const MESSAGES = '[role="status"], [role="alert"], output';
+  const MESSAGES = $MESSAGES;  // live regions of no role too (pages.answer_regions)
   // As Playwright sees it: visibility counts, and an empty box does not show.
   const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
     && el.getClientRects().length > 0;
@@ -138,7 +141,7 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   return [...document.querySelectorAll("input, select, textarea")]
     .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))
     .map(el => el.value.trim()).filter(value => value.length > 1);
-}"""
+}""".replace("$MESSAGES", json.dumps(MESSAGES))
 
 
 def watch_arguments(token: str) -> list[str]:

@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .answer_regions import READ_BY_ROLE, alerts_in, statuses_in
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .errors import (
     GATEWAY_DOWN,
@@ -112,10 +113,12 @@ class FormPage(FormFields):
                 shown = self.answer_to(watched)
         finally:
             watched.stop()
+        if shown is not None and snapshot_role(shown) not in READ_BY_ROLE:  # a live region of no role: counted below
+            shown = None
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
-        alerts = watched.messages.and_(self.page.get_by_role("alert"))
-        statuses = self.page.get_by_role("status")
+        alerts = watched.messages.and_(alerts_in(self.page))
+        statuses = statuses_in(self.page)
         said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
         refused_in_status = False  # a status said the save failed: no view gone back to makes it one

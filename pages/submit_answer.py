@@ -33,6 +33,7 @@ from playwright.sync_api import Dialog, Locator, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .answer_regions import alerts_in, statuses_in
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
 from .errors import (
     GATEWAY_DOWN,
@@ -180,8 +181,8 @@ class SubmitAnswer:
 
     @staticmethod
     def messages_in(root: Locator) -> Locator:
-        """Return the statuses and alerts under ``root`` that show and say something."""
-        messages = root.get_by_role("status").or_(root.get_by_role("alert"))
+        """Return the statuses and alerts under ``root`` (live regions of no role too) that show and say something."""
+        messages = statuses_in(root).or_(alerts_in(root))
         return messages.filter(visible=True, has_text=re.compile(r"\S"))
 
     def start(self, values: list[str]) -> None:
@@ -303,7 +304,7 @@ class SubmitAnswer:
         changed = self.page.locator(f"[{CHANGED}='{self.token}']")
         renewed = self.page.locator(f"[{RENEWED}='{self.token}']")
         invalid = self.page.locator('[aria-invalid="true"]')
-        own_refusal = renewed.and_(self.page.get_by_role("alert")).or_(changed.and_(invalid))
+        own_refusal = renewed.and_(alerts_in(self.page)).or_(changed.and_(invalid))
         needs_no_request = self.any_new_page.or_(own_refusal.filter(visible=True)).first
         deadline = time.monotonic() + grace_ms / 1000
         while not self.carried():

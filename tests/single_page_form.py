@@ -40,6 +40,22 @@ const BEHAVIOUR = {behaviour}, LABELS = {labels};
 const form = document.getElementById("billing"), problem = document.getElementById("problem");
 const status = document.getElementById("done"), later = (ms) => new Promise(done => setTimeout(done, ms));
 document.getElementById("status-host").attachShadow({{mode: "open"}});
+if (BEHAVIOUR.live) for (const [region, politeness] of [[problem, "assertive"], [status, "polite"]]) {{  // no role
+  region.removeAttribute("role");
+  region.setAttribute("aria-live", politeness);
+}}
+const announce = async (words, politeness) => {{  // Angular CDK's LiveAnnouncer: visually hidden, filled 100 ms later
+  let region = document.querySelector(".cdk-live-announcer-element");
+  if (!region) {{
+    document.body.insertAdjacentHTML("beforeend", `<div class="cdk-live-announcer-element" aria-atomic="true"
+      style="position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);border:0"></div>`);
+    region = document.body.lastElementChild;
+  }}
+  region.setAttribute("aria-live", politeness);
+  region.textContent = "";
+  await later(100);
+  region.textContent = words;
+}};
 if (BEHAVIOUR.fullTimings) performance.setResourceTimingBufferSize(0);  // as a long-lived page fills it
 if (BEHAVIOUR.hiddenView) {{  // the Account view, kept in the page but hidden while the form shows
   document.querySelector("main").insertAdjacentHTML("afterbegin", "<section hidden><h2>Bill-to info</h2></section>");
@@ -116,6 +132,12 @@ form.addEventListener("submit", async (event) => {{
   await later(BEHAVIOUR.delayMs);
   if (BEHAVIOUR.saving) {{ status.textContent = ""; button.disabled = false; }}
   if (BEHAVIOUR.banner) document.getElementById("banner").textContent = BEHAVIOUR.banner;
+  if (BEHAVIOUR.announcer) {{  // told by the announcer alone, or beside a toast of no role (hidden from readers)
+    const words = answer.alert || "Your changes were saved.";
+    const toast = `<div aria-hidden="true">${{words}}</div>`;
+    if (BEHAVIOUR.announcer === "toast") status.insertAdjacentHTML("afterend", toast);
+    return announce(words, answer.alert ? "assertive" : "polite");  // the form kept
+  }}
   if (answer.alert && BEHAVIOUR.toast) {{  // a web component added for the answer, its alert in its shadow root
     const toast = document.createElement("portal-toast");
     toast.attachShadow({{mode: "open"}}).innerHTML = `<div role="alert">${{answer.alert}}</div>`;
@@ -196,6 +218,8 @@ def serve(
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks
     to confirm in a dialog (True: an ARIA alertdialog; "native": a modal <dialog>; "browser": ``confirm()``;
     "prompt": an optional ``prompt()``, the form sent whatever its answer);
+    ``live``: the alert and the status live regions of no role (``aria-live`` assertive, polite); ``announcer``: the
+    answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
     the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;

@@ -1,0 +1,48 @@
+"""Submit answered in place by live regions of no role.
+
+WAI-ARIA: ``aria-live="polite"`` is what a status implies, ``aria-live="assertive"`` what an alert implies; an
+announcer (Angular CDK's, visually hidden) may be the only one to say the words. Served as ``single_page_form`` says.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+from single_page_form import BILLING, CONFLICT, conflicts, saves, serve
+
+from flows import BillingProfile, EditConflictError, submit_changes
+from pages import AccountEditPage
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+
+@pytest.mark.parametrize("told_by", [{"live": True}, {"announcer": "alone"}, {"announcer": "toast"}])
+def test_a_conflict_said_in_an_assertive_live_region_is_a_refusal(page: Page, told_by: dict[str, object]) -> None:
+    # Given a portal that says the conflict in an assertive live region of no role (its own, or an announcer's)
+    posted = serve(page, conflicts, **told_by)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(form, {"city": "Bron"})
+
+    assert str(refused.value) == CONFLICT and len(posted) == 1
+    assert form.values()["city"] == "Bron", "the typed value stays in the form"
+
+
+@pytest.mark.parametrize("told_by", [{"live": True}, {"announcer": "alone"}, {"announcer": "toast"}])
+def test_a_save_said_in_a_polite_live_region_is_a_save(page: Page, told_by: dict[str, object]) -> None:
+    # Given a portal that keeps its form after saving, saying so in a polite live region of no role
+    serve(page, saves, keepForm=True, **told_by)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
+def test_a_save_said_in_an_assertive_live_region_is_a_save(page: Page) -> None:
+    # Given a portal that keeps its form after saving, saying so in its assertive region (as an alert may), answer 2xx
+    serve(page, saves, keepForm=True, live=True, savedAsAlert=True)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
