@@ -4,18 +4,37 @@ WAI-ARIA: ``aria-live="polite"`` is what a status implies, ``aria-live="assertiv
 region of neither role (a toast library's, or Angular CDK's announcer: visually hidden, 1 px and clipped, yet shown
 as Playwright sees it, and perhaps the only one to say the words) is read as the status or alert it announces as;
 a role it has says first. A region holding fields holds the form (a page live as a whole), not a message.
+
+A dialog that says "saved" after the portal answered ("Changes saved", OK), asking nothing, is its status: it is
+the save's only word when no status says it. Not a dialog asking to confirm ("Save changes?", ``asked_to_confirm``),
+which comes before anything is sent and is never answered by the library: a question, or one refusing, is no save.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
+from .strings import REFUSAL_WORDS, SAVED_WORDS
+
+log = logging.getLogger("flows")
 FIELDS = "input, select, textarea"
 POLITE = '[aria-live="polite"]:not([role="alert"])'
 ASSERTIVE = '[aria-live="assertive"]:not([role="status"]):not(output)'
-# The same, for the page's own script (``pages.answer_watch``): the roles, and live regions holding no field.
-HOLDERS = ('[aria-live="polite"]', '[aria-live="assertive"]')  # of the form, perhaps
+DIALOGS = '[role="dialog"], [role="alertdialog"], dialog'
+# The same, for the page's own script (``pages.answer_watch``): the roles, live regions and dialogs holding no field.
+HOLDERS = ('[aria-live="polite"]', '[aria-live="assertive"]', *DIALOGS.split(", "))  # of the form, perhaps
 MESSAGES = ", ".join(['[role="status"], [role="alert"], output', *(f"{kind}:not(:has({FIELDS}))" for kind in HOLDERS)])
+NOT_SAVED = re.compile(rf"{REFUSAL_WORDS.pattern}|[?？]", re.IGNORECASE)  # a refusal's words, or a question
+# The button that closes a dialog saying "saved" and does nothing else.
+ACKNOWLEDGE = re.compile(
+    r"^\s*(?:ok|okay|close|got it|done|dismiss|fermer|compris|terminé|确定|好的?|关闭|知道了|完成)\s*[.!。]?\s*$",
+    re.IGNORECASE,
+)
+ACKNOWLEDGE_WAIT_MS = 2_000  # how long the dialog may take to close once its OK was selected
 # The roles an answer's ARIA snapshot is read by at once; another (a live region of no role shows as its text or
 # its first child) is looked at closer, as status or alert by its politeness.
 READ_BY_ROLE = ("status", "alert", "heading", "textbox", "combobox", "spinbutton")
@@ -28,10 +47,27 @@ def live(root: Page | Locator, selector: str) -> Locator:
 
 
 def statuses_in(root: Page | Locator) -> Locator:
-    """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions."""
-    return root.get_by_role("status").or_(live(root, POLITE))
+    """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions, and dialogs
+    that say "saved" and nothing refusing or asking."""
+    saved_dialogs = live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=NOT_SAVED)
+    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs)
 
 
 def alerts_in(root: Page | Locator) -> Locator:
     """Return what announces assertively under ``root``: alerts, assertive live regions."""
     return root.get_by_role("alert").or_(live(root, ASSERTIVE))
+
+
+def acknowledge(dialog: Locator) -> None:
+    """Select the OK of ``dialog``, which said "saved", as a person would: it asks nothing, and left open (modal) it
+    would stand in the way of the caller's next step; the portal may go on to its Account view only then. One
+    without such a button is left open; one that stays open is said in the log: the save stands either way."""
+    ok = dialog.get_by_role("button", name=ACKNOWLEDGE)
+    try:
+        if ok.count() != 1:
+            log.info("The dialog saying the changes were saved has no OK of its own: left open")
+            return
+        ok.click()
+        dialog.wait_for(state="hidden", timeout=ACKNOWLEDGE_WAIT_MS)
+    except PlaywrightError as error:  # a timeout too
+        log.warning("The dialog saying the changes were saved stayed open after its OK: %s", str(error).splitlines()[0])

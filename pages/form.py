@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_regions import READ_BY_ROLE, alerts_in, statuses_in
+from .answer_regions import DIALOGS, READ_BY_ROLE, acknowledge, alerts_in, statuses_in
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .errors import (
     GATEWAY_DOWN,
@@ -113,7 +113,8 @@ class FormPage(FormFields):
                 shown = self.answer_to(watched)
         finally:
             watched.stop()
-        if shown is not None and snapshot_role(shown) not in READ_BY_ROLE:  # a live region of no role: counted below
+        first_role = snapshot_role(shown) if shown is not None else ""
+        if first_role not in READ_BY_ROLE:  # a live region of no role, a dialog: counted below
             shown = None
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
@@ -159,6 +160,9 @@ class FormPage(FormFields):
             said = f' (the page said "{self.message}")' if self.message else ""
             self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
         self.typed = {}  # answered: what a later Submit sends is typed anew
+        if took and first_role in ("dialog", "alertdialog"):  # only a dialog said "saved": closed, as a person would
+            with lost_during_submit(watched.url):
+                acknowledge(watched.messages.and_(self.page.locator(DIALOGS)).first)
         return took and not self.answer_status
 
     def watch_submit(self) -> SubmitAnswer:

@@ -56,6 +56,15 @@ const announce = async (words, politeness) => {{  // Angular CDK's LiveAnnouncer
   await later(100);
   region.textContent = words;
 }};
+const savedDialog = (then) => {{  // "Changes saved" and OK, in an ARIA dialog or HTML's own, opened modal
+  const [open, close] = BEHAVIOUR.savedDialog === "dialog" ? ["<dialog", "</dialog>"]
+    : ['<div role="dialog"', "</div>"];
+  document.body.insertAdjacentHTML("beforeend", `${{open}} aria-modal="true" aria-labelledby="saved-title">
+    <h2 id="saved-title">Changes saved</h2><button type="button">OK</button>${{close}}`);
+  const dialog = document.body.lastElementChild;
+  if (dialog.showModal) dialog.showModal();
+  dialog.querySelector("button").addEventListener("click", () => {{ dialog.remove(); then(); }});
+}};
 if (BEHAVIOUR.fullTimings) performance.setResourceTimingBufferSize(0);  // as a long-lived page fills it
 if (BEHAVIOUR.hiddenView) {{  // the Account view, kept in the page but hidden while the form shows
   document.querySelector("main").insertAdjacentHTML("afterbegin", "<section hidden><h2>Bill-to info</h2></section>");
@@ -152,6 +161,11 @@ form.addEventListener("submit", async (event) => {{
   if (answer.saved && BEHAVIOUR.statusHost) {{  // a status whose words go straight into its shadow root
     const host = document.getElementById("status-host");
     host.shadowRoot.textContent = "Your changes were saved.";
+  }} else if (answer.saved && BEHAVIOUR.savedDialog) {{  // said in a dialog alone: the form kept, or gone until OK
+    const gone = document.createElement("div"), labelled = Object.entries(answer.saved)
+      .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`).join("");
+    if (!BEHAVIOUR.keepForm) form.replaceWith(gone);
+    savedDialog(() => {{ if (!BEHAVIOUR.keepForm) gone.outerHTML = `<h2>Bill-to info</h2><dl>${{labelled}}</dl>`; }});
   }} else if (answer.saved && BEHAVIOUR.keepForm) {{
     (BEHAVIOUR.savedAsAlert ? problem : status).textContent = BEHAVIOUR.savedWords || "Your changes were saved.";
     button.disabled = true;
@@ -220,6 +234,8 @@ def serve(
     "prompt": an optional ``prompt()``, the form sent whatever its answer);
     ``live``: the alert and the status live regions of no role (``aria-live`` assertive, polite); ``announcer``: the
     answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
+    ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
+    or gone until its OK draws the Account view;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
     the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;

@@ -1,4 +1,4 @@
-"""Submit answered in place by live regions of no role.
+"""Submit answered in place by live regions of no role, or a dialog saying "saved".
 
 WAI-ARIA: ``aria-live="polite"`` is what a status implies, ``aria-live="assertive"`` what an alert implies; an
 announcer (Angular CDK's, visually hidden) may be the only one to say the words. Served as ``single_page_form`` says.
@@ -46,3 +46,18 @@ def test_a_save_said_in_an_assertive_live_region_is_a_save(page: Page) -> None:
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
 
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
+@pytest.mark.parametrize("element", ["div", "dialog"])
+@pytest.mark.parametrize("keep_form", [True, False], ids=["form-kept", "form-gone"])
+def test_a_save_said_only_by_a_dialog_is_read_back_and_the_dialog_dismissed(
+    page: Page, element: str, keep_form: bool
+) -> None:
+    # Given a portal that says "Changes saved" in a dialog with OK alone (no status, no alert), its form kept, or
+    # gone until OK draws the Account view
+    posted = serve(page, saves, savedDialog=element, keepForm=keep_form)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
+    assert page.get_by_role("dialog").count() == 0, "acknowledged: the page left as a person would leave it"
