@@ -111,7 +111,8 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   window.__portalTimings = observer;
   // Told which request carried the form, once it is done: what changed after its answer arrived (by
   // the page's own clock, its resource timing) is the answer. The timing comes a little after the
-  // browser says the request is done: waited for, up to waitMs. False when the page has none of it.
+  // browser says the request is done: waited for, up to waitMs. False when the page has none of it; else the words of
+  // the messages that changed before the answer and still say something ("Saved", shown before it came).
   window.__portalAnswered = (url, waitMs) => new Promise((resolve) => {
     const until = now() + waitMs;
     const look = () => {
@@ -123,7 +124,8 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
       if (!entry) return resolve(false);
       window.__portalAnsweredAt = entry.responseEnd;
       for (const [el, when] of changedAt) if (when >= entry.responseEnd) el.setAttribute(answered, token);
-      resolve(true);
+      resolve([...changedAt.keys()].filter(el => el.matches(MESSAGES) && el.getAttribute(answered) !== token)
+        .map(words).filter(Boolean));
     };
     look();
   });

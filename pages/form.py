@@ -331,7 +331,7 @@ class FormPage(FormFields):
                 f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
                 "nothing was sent"
             )
-        watched.await_portal()
+        watched.await_portal(self.moved_on(watched, in_place=True))
 
     def answer_with_form_anew(self, watched: SubmitAnswer, answered: Locator) -> str | None:
         """Return the answer of a new page that showed the form before anything else; raise when it has none.

@@ -35,6 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_regions import alerts_in, statuses_in
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
+from .early_save import saved_before_answer
 from .errors import (
     GATEWAY_DOWN,
     PortalUnavailableError,
@@ -208,12 +209,14 @@ class SubmitAnswer:
             return  # a new page: the observer went with the old one
         stop_watching(self.page)
 
-    def await_portal(self) -> None:
+    def await_portal(self, went_on: Locator | None = None) -> None:
         """In place, wait for the portal's answer to the form's request: only what changes after it answers.
 
         "Saving…", a clock ticking, an old message rewritten as Submit starts: all come before the
         answer arrives and are not it. A new page needs no wait, nor does a page that refused the
-        values itself (``await_request``). After a 5xx, the page's own resends are awaited too.
+        values itself (``await_request``). After a 5xx, the page's own resends are awaited too. "Saved" said
+        before a 2xx answer, and nothing after it (nor the page going on: ``went_on``), is the answer
+        (``saved_before_answer``).
         """
         carrier = self.await_request()
         if carrier is None or carrier.is_navigation_request():
@@ -226,14 +229,16 @@ class SubmitAnswer:
             return
         self.status = response.status
         self.await_resends(carrier)
-        timed = False  # the page gone meanwhile (a new one is looked at as such)
+        said_before: list[str] | bool = False  # the page gone meanwhile (a new one is looked at as such)
         with suppress(PlaywrightError):
-            timed = self.page.evaluate(
+            said_before = self.page.evaluate(
                 "([url, waitMs]) => !!window.__portalAnswered && window.__portalAnswered(url, waitMs)",
                 [carrier.url, TIMING_GRACE_MS],
             )
-        if timed:  # else every change since Submit counts, as when no request was seen
+        if isinstance(said_before, list):  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
+            if said_before and 200 <= self.status < 300:  # the rarer path: something said before the portal answered
+                saved_before_answer(self, said_before, self.answer.or_(went_on) if went_on else self.answer)
 
     def await_resends(self, carrier: Request) -> None:
         """After a 5xx, await the form sent again by the page itself (a retry policy): the last answer speaks.

@@ -124,6 +124,7 @@ form.addEventListener("submit", async (event) => {{
   if (BEHAVIOUR.ownCheck && !/^\\d{{5}}$/.test(values.postalCode)) return markInvalid("postalCode", BEHAVIOUR.ownCheck);
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
   if (BEHAVIOUR.rewriteAlert) problem.textContent = problem.textContent;
+  if (BEHAVIOUR.optimistic) status.textContent = "Your changes were saved.";  // before the portal answered
   await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
   let answer;
   try {{
@@ -167,7 +168,9 @@ form.addEventListener("submit", async (event) => {{
     if (!BEHAVIOUR.keepForm) form.replaceWith(gone);
     savedDialog(() => {{ if (!BEHAVIOUR.keepForm) gone.outerHTML = `<h2>Bill-to info</h2><dl>${{labelled}}</dl>`; }});
   }} else if (answer.saved && BEHAVIOUR.keepForm) {{
-    (BEHAVIOUR.savedAsAlert ? problem : status).textContent = BEHAVIOUR.savedWords || "Your changes were saved.";
+    if (!BEHAVIOUR.optimistic) {{
+      (BEHAVIOUR.savedAsAlert ? problem : status).textContent = BEHAVIOUR.savedWords || "Your changes were saved.";
+    }}
     button.disabled = true;
   }} else if (answer.saved) {{
     const draw = (values) => Object.entries(values)
@@ -235,7 +238,7 @@ def serve(
     ``live``: the alert and the status live regions of no role (``aria-live`` assertive, polite); ``announcer``: the
     answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
-    or gone until its OK draws the Account view;
+    or gone until its OK draws the Account view; ``optimistic``: "saved" said before the form is sent;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
     the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;

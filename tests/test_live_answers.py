@@ -1,4 +1,4 @@
-"""Submit answered in place by live regions of no role, or a dialog saying "saved".
+"""Submit answered in place by live regions of no role, a dialog saying "saved", or a toast shown before the answer.
 
 WAI-ARIA: ``aria-live="polite"`` is what a status implies, ``aria-live="assertive"`` what an alert implies; an
 announcer (Angular CDK's, visually hidden) may be the only one to say the words. Served as ``single_page_form`` says.
@@ -61,3 +61,20 @@ def test_a_save_said_only_by_a_dialog_is_read_back_and_the_dialog_dismissed(
 
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
     assert page.get_by_role("dialog").count() == 0, "acknowledged: the page left as a person would leave it"
+
+
+def test_a_saved_toast_shown_before_the_portal_answered_is_a_save_once_it_answers_2xx(page: Page) -> None:
+    # Given a portal that says "saved" as it sends the change (before its answer), then nothing more, the form kept
+    posted = serve(page, saves, keepForm=True, optimistic=True, delayMs=100)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
+
+
+def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page) -> None:
+    # Given a portal that says "saved" as it sends the change, then reports a conflict in its alert
+    serve(page, conflicts, keepForm=True, optimistic=True, delayMs=100)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
