@@ -11,6 +11,7 @@ that makes it (plugins/visual_baselines.py).
 ``--update-snapshots=missing|changed|all|none`` as in Playwright. A difference leaves ``<name>-expected.png``,
 ``-actual.png`` and ``-diff.png`` in the test's output folder, shown in the HTML report and
 attached to JUnit; the run ends with a count of what matched, differed, was missing or written.
+A watched run (``--headed``, ``--demo-mode``, ``PWDEBUG``) draws otherwise: it compares and writes none.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+
+from flows.browser import inspector_debugging
 
 from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
 from .page_moved import moved_since, page_moved, refuse_if_moved
@@ -85,15 +88,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def why_not_compared(config: pytest.Config) -> str | None:
+    """Return why this run cannot compare screenshots with its baselines, or None when it can."""
+    # A watched run draws otherwise. Headed (or under PWDEBUG's Inspector), the full Chromium's scrollbars narrowed
+    # the 390 px viewport and its Chinese glyphs differed: every screen failed, and the command it printed would
+    # have rewritten the headless baselines. Demo mode outlines each element used and shows the step's name.
+    watched = [option for option, dest in (("--headed", "headed"), ("--demo-mode", "demo_mode"))
+               if config.getoption(dest, False)] + ["PWDEBUG"] * inspector_debugging()  # fmt: skip
+    if watched:
+        return (
+            f"{' and '.join(watched)} {'draw' if len(watched) > 1 else 'draws'} the screens unlike the headless "
+            "runs that make and compare the baselines: run without it to compare them"
+        )
+    deployment = config.getoption("base_url", None) or config.getini("base_url")
+    if deployment and not config.getoption("--snapshot-dir"):
+        return (
+            f"{deployment} is not the bundled portal, whose pictures {DEFAULT_FOLDER} holds: "
+            "give it baselines of its own with --snapshot-dir DIR (--update-snapshots=missing makes them)"
+        )
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = settings_for(config, DEFAULT_FOLDER)
-    folder = config.getoption("--snapshot-dir")
-    deployment = config.getoption("base_url", None) or config.getini("base_url")
-    if deployment and not folder:
-        unavailable(
-            config, "visual", f"{deployment} is not the bundled portal, whose pictures {DEFAULT_FOLDER} holds: "
-            "give it baselines of its own with --snapshot-dir DIR (--update-snapshots=missing makes them)",
-        )  # fmt: skip
+    reason = why_not_compared(config)
+    if reason:
+        unavailable(config, "visual", reason)
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
         config.pluginmanager.register(Summary(config), "suite-visual-summary")
 

@@ -18,6 +18,7 @@ from suite_run import SuiteRun, run_pytest
 
 from plugins.a11y_baseline import rewrite
 from plugins.layers import active_layers
+from plugins.visual import why_not_compared
 
 pytestmark = pytest.mark.tooling
 MODULE = "tests/runs/layers.py"
@@ -150,3 +151,20 @@ def test_the_bundled_portal_s_a11y_baseline_is_not_updated_from_a_deployment(tmp
     assert "would write the bundled portal's baseline (tests/baselines/a11y.json)" in run.output, run.output
     assert "--a11y-baseline PATH" in run.output
     assert bundled.stat().st_mtime_ns == before
+
+
+def test_a_watched_run_leaves_the_screenshots_out_rather_than_compare_them_with_headless_baselines(
+    tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Headed, the full Chromium's scrollbars and glyphs differed on every screen, and the printed command would have
+    # rewritten the headless baselines with them; demo mode outlines each element used (no display needed here)
+    run = run_layers(tmp_path, "--demo-mode", "-m", "visual")
+    monkeypatch.setattr(request.config.option, "headed", True)
+
+    assert run.outcomes == {}, run.output
+    assert "Screenshots not compared: --demo-mode draws the screens unlike the headless runs" in run.output, run.output
+    assert not (tmp_path / "visual").exists(), "nothing written, nothing compared"
+    assert "--headed draws" in (why_not_compared(request.config) or "")
+    monkeypatch.setattr(request.config.option, "headed", False)
+    monkeypatch.setenv("PWDEBUG", "1")  # the Inspector's browser is headed, whatever it is asked
+    assert "PWDEBUG draws" in (why_not_compared(request.config) or "")
