@@ -8,12 +8,15 @@ line is named with a placeholder to fill in, one taken from its environment vari
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
+
+from pages.addresses import ADDRESSES_VARIABLE, ScreenAddresses
 
 from .option_values import number_between
 from .visual_baselines import DEFAULT_THRESHOLD, Settings
@@ -27,7 +30,13 @@ TARGET_OPTIONS = (
     ("--portal-password", "portal_password", "PORTAL_PASSWORD", True),
     ("--portal-totp-secret", "portal_totp_secret", "PORTAL_TOTP_SECRET", True),
     ("--auth-dir", "auth_dir", None, False),
+    ("--user-domain", "user_domain", "PORTAL_USER_DOMAIN", False),  # who signs in: Entra ID's users, by full name
+    ("--role-user", "role_user", None, False),  # once per pair
+    ("--api-client-id", "api_client_id", "PORTAL_API_CLIENT_ID", False),  # the tokens for the tests' customers
+    ("--screen-addresses", "screen_addresses", ADDRESSES_VARIABLE, False),  # where the screens are opened
+    ("--ignore-https-errors", "ignore_https_errors", None, False),  # a flag: a test deployment's own certificate
     ("--ws-endpoint", "ws_endpoint", "PW_TEST_CONNECT_WS_ENDPOINT", False),  # another machine renders otherwise
+    ("--browser-channel", "browser_channel", None, False),  # Chrome or Edge, not the Chromium of the baselines' name
     ("--a11y-baseline", "a11y_baseline", None, False),
     ("--device", "device", None, False),  # pytest-playwright's emulated device: its scale has baselines of its own
 )
@@ -43,13 +52,38 @@ def threshold_value(text: str) -> float:
     return number_between(text, 0, 1, what="a number", bounds="0 (exact) and 1 (anything matches)")
 
 
+def as_typed(value: object) -> str:
+    """Return an option's value as typed on the command line: screens' addresses as their SCREEN=ADDRESS pairs."""
+    if isinstance(value, ScreenAddresses):
+        bundled = ScreenAddresses()
+        return ",".join(f"{screen}={address}" for screen, address in dataclasses.asdict(value).items()
+                        if address != getattr(bundled, screen))  # fmt: skip
+    return str(value)
+
+
+def from_environment(value: object, variable: str | None) -> bool:
+    """Tell whether ``value`` is the one ``variable`` gives, which a command run here has too."""
+    given = os.environ.get(variable) if variable else None
+    if given is None or not isinstance(value, ScreenAddresses):
+        return given is not None and value == given
+    try:
+        return value == ScreenAddresses.parse(given)
+    except (TypeError, ValueError):
+        return False
+
+
 def target_options(config: pytest.Config) -> list[str]:
-    """Return the options, with their values, that chose the portal and its sign-ins (a secret as a placeholder)."""
+    """Return the options, with their values, that chose the portal, its sign-ins and its browser (a secret as a
+    placeholder): a printed command without ``--user-domain`` or ``--ignore-https-errors`` could not sign in."""
     chosen: list[str] = []
     for option, dest, variable, secret in TARGET_OPTIONS:
         value = getattr(config.option, dest, None)
-        if value and (variable is None or value != os.environ.get(variable)):  # from the environment: it is there
-            chosen += [option, SECRET if secret else str(value)]
+        if not value or from_environment(value, variable):
+            continue
+        if value is True:  # a flag
+            chosen.append(option)
+        for one in value if isinstance(value, list) else [] if value is True else [value]:
+            chosen += [option, SECRET if secret else as_typed(one)]
     return chosen
 
 

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
+from pages.addresses import ScreenAddresses
 from plugins import visual
 from plugins.evidence import ATTACHED, write_atomically
 from plugins.retries import NotTransient
@@ -92,6 +93,33 @@ def test_a_deployment_s_commands_repeat_the_options_that_chose_it_but_no_secret(
     assert "--portal-password" not in options, "taken from $PORTAL_PASSWORD, which the command has too"
     assert f"--snapshot-dir {tmp_path / 'pc'}" in options, options
     assert "--snapshot-mask time --snapshot-mask #banner" in options, "a baseline made with masks is compared with them"
+
+
+def test_the_commands_repeat_who_signs_in_where_the_screens_are_and_which_browser(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run against Entra ID's users, a deployment's own certificate and addresses, in Chrome
+    option = request.config.option
+    monkeypatch.setenv("PORTAL_API_CLIENT_ID", "from-the-environment")
+    monkeypatch.delenv("PORTAL_USER_DOMAIN", raising=False)
+    monkeypatch.delenv("PORTAL_SCREEN_ADDRESSES", raising=False)
+    for name, value in [("user_domain", "contoso.partner.onmschina.cn"), ("ignore_https_errors", True),
+                        ("role_user", ["sales-agent=sam", "helpdesk-agent=hal"]), ("browser_channel", "chrome"),
+                        ("api_client_id", "from-the-environment"),
+                        ("screen_addresses", ScreenAddresses.parse("dashboard=home, edit="))]:  # fmt: skip
+        monkeypatch.setattr(option, name, value)
+
+    options = shlex.join(settings_for(request.config, "tests/baselines/visual").options)
+
+    # Then the command that makes a baseline signs in as the run did, opens the same screens in the same browser
+    assert (
+        "--user-domain contoso.partner.onmschina.cn --role-user sales-agent=sam --role-user helpdesk-agent=hal "
+        "--screen-addresses dashboard=home,edit= --ignore-https-errors" in options
+    ), options
+    assert "--browser-channel chrome" in options, options
+    assert "--api-client-id" not in options, "taken from $PORTAL_API_CLIENT_ID, which the command has too"
+    monkeypatch.setenv("PORTAL_SCREEN_ADDRESSES", "edit=,dashboard=home")
+    assert "--screen-addresses" not in shlex.join(settings_for(request.config, "tests/baselines/visual").options)
 
 
 @pytest.mark.parametrize(
