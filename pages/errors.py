@@ -93,6 +93,13 @@ def no_answer(error: Exception | str) -> bool:
     return NO_ANSWER.search(str(error)) is not None
 
 
+def refused_address(error: Exception) -> str | None:
+    """Return the address a navigation Playwright says failed went to ("... at https://..."), if it says one: the
+    sign-in's, say, not the one asked for."""
+    found = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
+    return found.group(1) if found else None
+
+
 def untrusted_certificate(error: Exception, asked: str) -> UntrustedCertificateError | None:
     """Return the error for a navigation (to ``asked``) the browser refused for its server's certificate, else None.
 
@@ -101,8 +108,8 @@ def untrusted_certificate(error: Exception, asked: str) -> UntrustedCertificateE
     said = UNTRUSTED_CERTIFICATE.search(str(error))
     if said is None:
         return None
-    refused = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
-    where = address_of(refused.group(1)) if refused else asked
+    refused = refused_address(error)
+    where = address_of(refused) if refused else asked
     return UntrustedCertificateError(
         f"The browser does not trust the certificate of the server at {where} ({said.group(0)}): its issuer is "
         "not among the browser's trusted ones (an internal CA?). Add the issuer to this machine's trusted "
@@ -116,8 +123,7 @@ def blocked_port(error: Exception, asked: str) -> BlockedPortError | None:
     said = BLOCKED_PORT.search(str(error))
     if said is None:
         return None
-    refused = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
-    where = urlsplit(refused.group(1) if refused else asked)
+    where = urlsplit(refused_address(error) or asked)
     server = f"port {where.port} of {where.scheme}://{where.netloc}/" if where.port else f"the port of {asked}"
     return BlockedPortError(
         f"The browser refuses {server} ({said.group(0)}): browsers keep the ports of "

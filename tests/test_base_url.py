@@ -34,10 +34,11 @@ class Quiet(http.server.BaseHTTPRequestHandler):
 
 @contextmanager
 def served(
-    tls: ssl.SSLContext | None = None, handler: type[http.server.BaseHTTPRequestHandler] = Quiet
+    tls: ssl.SSLContext | None = None, handler: type[http.server.BaseHTTPRequestHandler] = Quiet, port: int = 0
 ) -> Iterator[int]:
-    """Serve HTTP on 127.0.0.1 (over TLS with ``tls``) with ``handler``; yield its port."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # a browser opens connections it leaves idle
+    """Serve HTTP on 127.0.0.1 (over TLS with ``tls``) with ``handler``, at ``port`` (any free one by default); yield
+    its port. A port taken raises ``OSError`` before anything is served."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)  # a browser opens connections it leaves idle
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -3,18 +3,15 @@ portal that did not answer, which a run would wait out or retry."""
 
 from __future__ import annotations
 
-import http.server
+import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 from suite_run import run_pytest
-from test_base_url import Quiet
+from test_base_url import served
 
 from pages import BlockedPortError, PortalUnavailableError
 from pages.screen import Screen
@@ -36,28 +33,21 @@ def test_a_port_the_browser_refuses_is_said_so_with_the_way_out(browser: Browser
     assert "another port" in said and f"--explicitly-allowed-ports={BLOCKED}" in said, said
 
 
-@contextmanager
-def served_on_a_blocked_port() -> Iterator[int]:
-    """Serve HTTP on 127.0.0.1 at the first port browsers refuse that is free here; yield it."""
+def a_free_blocked_port() -> int:
+    """Return the first port browsers refuse that is free here."""
     for port in (6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080, 5060, 5061, 4045, 3659):
-        try:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Quiet)
-        except OSError:  # taken here
-            continue
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield port
-        finally:
-            server.shutdown()
-            server.server_close()
-        return
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:  # taken here
+                continue
+            return port
     raise AssertionError("every port browsers refuse is taken on this machine")
 
 
 def test_the_suite_stops_once_on_a_port_the_browser_refuses(tmp_path: Path) -> None:
     # Given a portal's address that answers Python (the run's first look) but not a browser
-    with served_on_a_blocked_port() as port:
+    with served(port=a_free_blocked_port()) as port:
         run = run_pytest("-m", "smoke", f"--base-url=http://127.0.0.1:{port}/", "--portal-password=unused",
                          folder=tmp_path / "run")  # fmt: skip
 
