@@ -18,7 +18,7 @@ import re
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from .strings import REFUSAL_WORDS, SAVED_WORDS
+from .strings import SAVED_WORDS
 
 log = logging.getLogger("flows")
 FIELDS = "input, select, textarea"
@@ -28,7 +28,9 @@ DIALOGS = '[role="dialog"], [role="alertdialog"], dialog'
 # The same, for the page's own script (``pages.answer_watch``): the roles, live regions and dialogs holding no field.
 HOLDERS = ('[aria-live="polite"]', '[aria-live="assertive"]', *DIALOGS.split(", "))  # of the form, perhaps
 MESSAGES = ", ".join(['[role="status"], [role="alert"], output', *(f"{kind}:not(:has({FIELDS}))" for kind in HOLDERS)])
-NOT_SAVED = re.compile(rf"{REFUSAL_WORDS.pattern}|[?？]", re.IGNORECASE)  # a refusal's words, or a question
+# A question ("Leave without saving?"): the dialog asks, it says no save. Its refusing words ("not saved") are read
+# in Python, without the form's values: a dialog naming the saved customer ("No Frills Ltd: changes saved") saves.
+QUESTION = re.compile(r"[?？]")
 # The button that closes a dialog saying "saved" and does nothing else.
 ACKNOWLEDGE = re.compile(
     r"^\s*(?:ok|okay|close|got it|done|dismiss|fermer|compris|terminé|确定|好的?|关闭|知道了|完成)\s*[.!。]?\s*$",
@@ -48,8 +50,8 @@ def live(root: Page | Locator, selector: str) -> Locator:
 
 def statuses_in(root: Page | Locator) -> Locator:
     """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions, and dialogs
-    that say "saved" and nothing refusing or asking."""
-    saved_dialogs = live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=NOT_SAVED)
+    that say "saved" and ask nothing (one refusing, "not saved", is read as a status that refuses)."""
+    saved_dialogs = live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=QUESTION)
     return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs)
 
 

@@ -160,9 +160,11 @@ class FormPage(FormFields):
             said = f' (the page said "{self.message}")' if self.message else ""
             self.message = f"The portal answered Submit with HTTP {self.answer_status}{said}"
         self.typed = {}  # answered: what a later Submit sends is typed anew
-        if took and first_role in ("dialog", "alertdialog"):  # only a dialog said "saved": closed, as a person would
+        if took:  # a dialog that said "saved" (alone, or beside a status) is closed, as a person would
             with lost_during_submit(watched.url):
-                acknowledge(watched.messages.and_(self.page.locator(DIALOGS)).first)
+                saved_dialogs = watched.messages.and_(statuses).and_(self.page.locator(DIALOGS))
+                if saved_dialogs.count():
+                    acknowledge(saved_dialogs.first)
         return took and not self.answer_status
 
     def watch_submit(self) -> SubmitAnswer:

@@ -56,11 +56,12 @@ const announce = async (words, politeness) => {{  // Angular CDK's LiveAnnouncer
   await later(100);
   region.textContent = words;
 }};
-const savedDialog = (then) => {{  // "Changes saved" and OK, in an ARIA dialog or HTML's own, opened modal
+const savedDialog = (then, saved) => {{  // "Changes saved" and OK, in an ARIA dialog or HTML's own, opened modal
   const [open, close] = BEHAVIOUR.savedDialog === "dialog" ? ["<dialog", "</dialog>"]
     : ['<div role="dialog"', "</div>"];
+  const words = (BEHAVIOUR.savedDialogWords || "Changes saved").replace("{{company}}", saved.companyName);
   document.body.insertAdjacentHTML("beforeend", `${{open}} aria-modal="true" aria-labelledby="saved-title">
-    <h2 id="saved-title">Changes saved</h2><button type="button">OK</button>${{close}}`);
+    <h2 id="saved-title">${{words}}</h2><button type="button">OK</button>${{close}}`);
   const dialog = document.body.lastElementChild;
   if (dialog.showModal) dialog.showModal();
   dialog.querySelector("button").addEventListener("click", () => {{ dialog.remove(); then(); }});
@@ -166,7 +167,10 @@ form.addEventListener("submit", async (event) => {{
     const gone = document.createElement("div"), labelled = Object.entries(answer.saved)
       .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`).join("");
     if (!BEHAVIOUR.keepForm) form.replaceWith(gone);
-    savedDialog(() => {{ if (!BEHAVIOUR.keepForm) gone.outerHTML = `<h2>Bill-to info</h2><dl>${{labelled}}</dl>`; }});
+    if (BEHAVIOUR.statusToo) status.textContent = "Your changes were saved.";
+    savedDialog(() => {{
+      if (!BEHAVIOUR.keepForm) gone.outerHTML = `<h2>Bill-to info</h2><dl>${{labelled}}</dl>`;
+    }}, answer.saved);
   }} else if (answer.saved && BEHAVIOUR.keepForm) {{
     if (!BEHAVIOUR.optimistic) {{
       (BEHAVIOUR.savedAsAlert ? problem : status).textContent = BEHAVIOUR.savedWords || "Your changes were saved.";
@@ -238,7 +242,9 @@ def serve(
     ``live``: the alert and the status live regions of no role (``aria-live`` assertive, polite); ``announcer``: the
     answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
-    or gone until its OK draws the Account view; ``optimistic``: "saved" said before the form is sent;
+    or gone until its OK draws the Account view, its words ``savedDialogWords`` ("{company}": the saved company name),
+    said in the status too (``statusToo``);
+    ``optimistic``: "saved" said before the form is sent;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
     the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;

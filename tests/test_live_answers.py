@@ -63,6 +63,38 @@ def test_a_save_said_only_by_a_dialog_is_read_back_and_the_dialog_dismissed(
     assert page.get_by_role("dialog").count() == 0, "acknowledged: the page left as a person would leave it"
 
 
+@pytest.mark.parametrize("company", ["No Frills Ltd", "Pas Mal SARL", "Not Just Coffee"])
+def test_a_dialog_saying_saved_of_a_customer_whose_name_holds_a_negation_is_a_save(page: Page, company: str) -> None:
+    # Given a portal whose dialog names the customer saved, a name holding words that would refuse ("No", "pas")
+    posted = serve(page, saves, savedDialog="div", keepForm=True, savedDialogWords="{company}: changes saved")
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"companyName": company})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "companyName": company}) and len(posted) == 1
+    assert page.get_by_role("dialog").count() == 0, "acknowledged: the page left as a person would leave it"
+
+
+def test_a_dialog_saying_saved_beside_a_status_saying_so_is_dismissed(page: Page) -> None:
+    # Given a portal that says "saved" in its status and in a modal dialog too, the form kept
+    serve(page, saves, savedDialog="dialog", keepForm=True, statusToo=True)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+    assert page.get_by_role("dialog").count() == 0, "acknowledged: a modal left open would stand in the next step's way"
+
+
+def test_a_dialog_saying_the_changes_were_not_saved_is_no_save(page: Page) -> None:
+    # Given a portal that answers 2xx yet says in a dialog that nothing was saved
+    serve(page, saves, savedDialog="div", keepForm=True, savedDialogWords="Your changes were not saved")
+
+    form = AccountEditPage(page).wait_until_ready()
+
+    assert not form.fill({"city": "Bron"}).submit_form(), "a dialog refusing the save is no save"
+    assert form.message.startswith("Your changes were not saved"), "its words are the refusal's"
+    assert form.values()["city"] == "Bron", "the typed value stays in the form"
+
+
 def test_a_saved_toast_shown_before_the_portal_answered_is_a_save_once_it_answers_2xx(page: Page) -> None:
     # Given a portal that says "saved" as it sends the change (before its answer), then nothing more, the form kept
     posted = serve(page, saves, keepForm=True, optimistic=True, delayMs=100)
