@@ -129,6 +129,12 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
     };
     look();
   });
+  // Marks as the answer the messages changed before it that say these words ("Saved", left standing): in shadow
+  // roots too, where no query of the document reaches.
+  window.__portalMarkSaid = (saved) => {
+    for (const el of changedAt.keys())
+      if (el.matches(MESSAGES) && saved.includes(words(el))) el.setAttribute(answered, token);
+  };
   const shows = ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"];  // attributes that show or hide
   function watch(root) {  // hoisted: addRoots, above, calls it
     window.__portalSubmitWatch.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,

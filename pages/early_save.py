@@ -15,7 +15,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_watch import ANSWERED, CHANGED
 from .strings import says_saved
 
 if TYPE_CHECKING:
@@ -25,9 +24,8 @@ if TYPE_CHECKING:
 EARLY_SAVE_GRACE_MS = 2_000
 # Words of a save under way ("Enregistrement en cours…"), which the loose "saved" words may take for one done.
 UNDER_WAY = re.compile(r"…|\.{3}|en cours|in progress|正在", re.IGNORECASE)
-# Marks as the answer the messages changed before it that say these words (as ``WATCH_CHANGES`` reads them).
-MARK_SAID_BEFORE = """([changed, answered, token, saved]) => document.querySelectorAll(`[${changed}="${token}"]`)
-  .forEach(el => saved.includes(el.textContent.replace(/\\s+/g, " ").trim()) && el.setAttribute(answered, token))"""
+# Marks as the answer the messages changed before it that say these words (``pages.answer_watch``'s, shadow roots too).
+MARK_SAID_BEFORE = "(saved) => window.__portalMarkSaid && window.__portalMarkSaid(saved)"
 
 
 def saved_before_answer(watched: SubmitAnswer, said_before: list[str], after: Locator) -> None:
@@ -41,4 +39,4 @@ def saved_before_answer(watched: SubmitAnswer, said_before: list[str], after: Lo
         after.first.wait_for(timeout=EARLY_SAVE_GRACE_MS)
         return  # the page's word after the answer is the answer
     with suppress(PlaywrightError):  # the page gone meanwhile: a new one is looked at as such
-        watched.page.evaluate(MARK_SAID_BEFORE, [CHANGED, ANSWERED, watched.token, saved])
+        watched.page.evaluate(MARK_SAID_BEFORE, saved)

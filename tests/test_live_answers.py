@@ -6,6 +6,8 @@ announcer (Angular CDK's, visually hidden) may be the only one to say the words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page
 from single_page_form import BILLING, CONFLICT, conflicts, saves, serve
@@ -102,6 +104,21 @@ def test_a_saved_toast_shown_before_the_portal_answered_is_a_save_once_it_answer
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
 
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
+
+
+@pytest.mark.parametrize("answer", [saves, conflicts], ids=["saved", "refused"])
+def test_a_saved_toast_in_a_shadow_root_shown_before_the_answer_is_read_as_the_answer_says(
+    page: Page, answer: Callable[[dict[str, str]], dict[str, object]]
+) -> None:
+    # Given a portal whose status lives in a web component's shadow root, saying "saved" as it sends the change
+    serve(page, answer, keepForm=True, optimistic=True, delayMs=100, shadow=True)
+    form = AccountEditPage(page).wait_until_ready()
+
+    if answer is conflicts:
+        with pytest.raises(EditConflictError, match="Someone else changed"):
+            submit_changes(form, {"city": "Bron"})
+    else:
+        assert submit_changes(form, {"city": "Décines"}) == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
 
 
 def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page) -> None:
