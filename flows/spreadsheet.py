@@ -164,14 +164,10 @@ def read_rows(path: str | Path) -> list[AccountRow]:
             ) from None
         if suffix != ".xlsx":
             raise
-        # The changes on another sheet than the first (a "Read me" before them): say which the job read.
-        from .workbook import sheet_names
+        # The changes on another sheet than the first shown (a "Read me" before them): say which the job read.
+        from .workbook import sheets_said
 
-        names = sheet_names(path)
-        raise SpreadsheetError(
-            f"{error} (in {path}'s first sheet, {names[0]!r}, the one read; its sheets: {', '.join(names)}): "
-            "move the changes to the first sheet"
-        ) from None
+        raise SpreadsheetError(f"{error} {sheets_said(path)}") from None
 
 
 def read_csv(path: Path) -> list[list[str]]:

@@ -1,4 +1,8 @@
-"""The cells of an XLSX file of changes: its first sheet, every row and column, as Excel shows them.
+"""The cells of an XLSX file of changes: its first visible sheet, every row and column, as Excel shows them.
+
+A hidden sheet (hidden or "very hidden") is never read: Excel does not show it, and what it holds (last
+month's changes, a list for a drop-down) is not what the user checked. A workbook whose every sheet is
+hidden is refused, naming them.
 
 A whole number in a zeros format (``00000``, ``00000-0000``) reads as Excel shows it, leading zeros
 included; a formula as the value Excel saved. The sheet's own idea of its size is not trusted: some
@@ -26,7 +30,7 @@ MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCe
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
-    """Return the cell values of the workbook's first sheet, row by row; a formula gives the value Excel saved.
+    """Return the cell values of the workbook's first visible sheet, row by row; a formula gives the value Excel saved.
 
     A formula saved without its value (a file written by a program, never opened in Excel) is
     refused, naming its cells: read as empty, it would silently leave its field alone.
@@ -81,7 +85,7 @@ def typed_as(value: object) -> str | None:
 
 
 def merged_below_header(path: Path) -> list[str]:
-    """Return the ranges of merged cells of the first sheet that reach below its header row (``B2:B3``)."""
+    """Return the ranges of merged cells of the sheet read that reach below its header row (``B2:B3``)."""
     from openpyxl.utils.cell import range_boundaries
 
     bounds = {cells: range_boundaries(cells) for cells in merged_ranges(path)}  # columns, then rows: first, last
@@ -90,13 +94,13 @@ def merged_below_header(path: Path) -> list[str]:
 
 
 def merged_ranges(path: Path) -> Iterator[str]:
-    """Yield the ranges of the first sheet's merged cells, as its XML lists them (``B2:B3``)."""
+    """Yield the ranges of the sheet read's merged cells, as its XML lists them (``B2:B3``)."""
     from openpyxl import load_workbook  # there: the workbook was read already
 
     workbook = load_workbook(path, read_only=True)
     try:
         # The read-only sheet keeps no merges: they are read from its XML, streamed (a sheet may be large).
-        with workbook.worksheets[0]._get_source() as source:
+        with sheet_read(workbook, path)._get_source() as source:
             for _, element in iterparse(source):
                 if element.tag == MERGE_CELL:
                     yield str(element.get("ref", ""))
@@ -126,19 +130,34 @@ def xlsx_value(cell: Any) -> object:
     return f"{digits[: -len(last)]}-{digits[-len(last) :]}" if last else digits
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Return the names of the workbook's sheets, in order."""
+def sheet_read(workbook: Any, path: Path) -> Any:
+    """Return the sheet the changes are read from: the first one Excel shows (not hidden, nor "very hidden")."""
+    shown = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    if not shown:
+        names = ", ".join(sheet.title for sheet in workbook.worksheets)
+        raise SpreadsheetError(f"{path}: every sheet is hidden ({names}): unhide the one with the changes")
+    return shown[0]
+
+
+def sheets_said(path: Path) -> str:
+    """Say which sheet of the workbook was read, among its sheets (a hidden one marked so), and where the changes
+    belong: ``(in book.xlsx's first sheet, 'Read me', the one read; its sheets: Read me, Changes): move ...``."""
     from openpyxl import load_workbook  # there: the workbook was read already
 
     workbook = load_workbook(path, read_only=True)
     try:
-        return list(workbook.sheetnames)
+        read = sheet_read(workbook, path)
+        first = "first sheet" if read is workbook.worksheets[0] else "first visible sheet"
+        names = ", ".join(f"{s.title}{'' if s.sheet_state == 'visible' else ' (hidden)'}" for s in workbook.worksheets)
+        return (
+            f"(in {path}'s {first}, {read.title!r}, the one read; its sheets: {names}): move the changes to the {first}"
+        )
     finally:
         workbook.close()
 
 
 def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
-    """Return the cells of the workbook's first sheet, formulas as written or as the values last saved."""
+    """Return the cells of the workbook's first visible sheet, formulas as written or as the values last saved."""
     try:
         from openpyxl import load_workbook
     except ImportError:
@@ -148,7 +167,7 @@ def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
     except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
         raise SpreadsheetError(f"Cannot read {path} as a workbook: {error}") from None
     try:
-        sheet = workbook.worksheets[0]
+        sheet = sheet_read(workbook, path)
         # Read to its last row and column, whatever the sheet says it spans ("A1" from some exporters).
         sheet.reset_dimensions()
         return [list(row) for row in sheet.iter_rows()]

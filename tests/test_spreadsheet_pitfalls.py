@@ -1,0 +1,74 @@
+"""Files of changes as people hand them over: sheets hidden in a workbook, and other ways a file hides what it holds."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
+
+pytestmark = pytest.mark.tooling  # the library's own parts: no portal
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_not_read_the_first_visible_one_is(tmp_path: Path, state: str) -> None:
+    # Given last month's changes on a first sheet since hidden, this month's on the next: Excel shows only those
+    workbook = Workbook()
+    workbook.active.title = "March"
+    workbook.active.append(["customer", "city"])
+    workbook.active.append(["Contoso", "Lyon"])
+    workbook.active.append(["Northwind", None])
+    workbook.active.merge_cells("B2:B3")  # refused on the sheet read: on a hidden one, nothing to say
+    workbook.active.sheet_state = state
+    april = workbook.create_sheet("April")
+    april.append(["customer", "city"])
+    april.append(["Fabrikam", "Paris"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the rows read are the ones the user sees
+    assert read_rows(tmp_path / "changes.xlsx") == [AccountRow(2, "Fabrikam", {"city": "Paris"})]
+
+
+def test_a_visible_sheet_without_changes_after_a_hidden_one_names_both(tmp_path: Path) -> None:
+    # Given a hidden sheet of lists, then a visible sheet of notes, then the changes
+    workbook = Workbook()
+    workbook.active.title = "Lists"
+    workbook.active.sheet_state = "hidden"
+    workbook.create_sheet("Read me").append(["Changes for the Lyon offices"])
+    workbook.create_sheet("Changes").append(["customer", "city"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then the error names the sheet read, and says which sheet is hidden
+    said = (
+        r"No 'customer' column.* \(in \S+'s first visible sheet, 'Read me', the one read; its sheets: "
+        r"Lists \(hidden\), Read me, Changes\): move the changes to the first visible sheet"
+    )
+    with pytest.raises(SpreadsheetError, match=said):
+        read_rows(tmp_path / "changes.xlsx")
+
+
+def test_a_workbook_whose_every_sheet_is_hidden_is_refused_naming_them(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.title = "Changes"
+    workbook.active.append(["customer", "city"])
+    workbook.active.append(["Contoso", "Lyon"])
+    workbook.create_sheet("Lists").sheet_state = "veryHidden"
+    workbook.save(tmp_path / "changes.xlsx")
+    all_hidden(tmp_path / "changes.xlsx")  # as a program may write it: Excel and openpyxl keep one sheet shown
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.xlsx: every sheet is hidden \(Changes, Lists\): unhide"):
+        read_rows(tmp_path / "changes.xlsx")
+
+
+def all_hidden(path: Path) -> None:
+    """Rewrite the workbook at ``path`` so that its visible sheets are hidden too."""
+    with zipfile.ZipFile(path) as source:
+        parts = {item: source.read(item) for item in source.infolist()}
+    with zipfile.ZipFile(path, "w") as written:
+        for item, data in parts.items():
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'state="visible"', b'state="hidden"')
+            written.writestr(item, data)
