@@ -40,6 +40,7 @@ SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
 SEP_LINE = re.compile(r"sep=(.)\r?\n")  # Excel's first line naming the delimiter: "sep=;"
 # A cell starting so is a formula to Excel and LibreOffice: OWASP's list for CSV injection.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # a byte order mark, as text
 HEADER_LOOKED_FOR = 50  # the rows looked through for a header that is not row 1
 
 
@@ -79,9 +80,11 @@ def cell_text(value: object) -> str:
 
 
 def column_name(value: object) -> str:
-    """Return a header cell's column name: a known name in any case and with spaces around, else the text as is."""
+    """Return a header cell's column name: a known name in any case, with spaces around and invisible characters
+    (a second BOM, a zero-width space pasted in: Excel shows "customer") ignored; else the text as is."""
     text = cell_text(value)
-    return KNOWN_COLUMNS.get(text.lower(), text)
+    shown = "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
+    return KNOWN_COLUMNS.get(shown.lower(), text)
 
 
 def rows_from_table(header: Sequence[object], records: Iterable[Sequence[object]], first: int = 2) -> list[AccountRow]:
@@ -252,21 +255,22 @@ def csv_records(text: str, delimiter: str, path: Path, first_line: int = 1) -> l
 
 
 def csv_text(data: bytes, path: Path) -> str:
-    """Return a CSV file's text: UTF-16 after its BOM, else UTF-8 (a BOM dropped).
+    """Return a CSV file's text: UTF-16 after its BOM, else UTF-8, its BOM dropped (a second one too: text read with
+    its BOM kept and saved with one, whose ``sep=`` line would no longer be the first line's start).
 
     Other encodings are refused, not guessed: a French Excel's Windows-1252 and a Chinese Excel's
     GBK read each other's bytes as text, and a wrong guess would type garbled names into the portal.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
-            return data.decode("utf-16")  # the codec takes the byte order from the BOM, and drops it
+            return data.decode("utf-16").removeprefix(BOM)  # the codec takes the byte order from the BOM, and drops it
         except UnicodeDecodeError as error:
             said = f"{path} is not UTF-16 text (line {line_of(data, error.start)}): {SAVE_AS_CSV}"
             raise SpreadsheetError(said) from None
     if b"\0" in data:  # a workbook named .csv, or UTF-16 without its BOM
         raise SpreadsheetError(f"{path} is not CSV text (it holds NUL bytes): {SAVE_AS_CSV}")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").removeprefix(BOM)
     except UnicodeDecodeError as error:
         raise SpreadsheetError(
             f'{path} is not UTF-8 text (line {line_of(data, error.start)}; Excel\'s plain "CSV" is in the '

@@ -1,7 +1,8 @@
-"""Files of changes as people hand them over: sheets hidden in a workbook, and other ways a file hides what it holds."""
+"""Files of changes as people hand them over: hidden sheets, invisible characters, and what else a file hides."""
 
 from __future__ import annotations
 
+import codecs
 import zipfile
 from pathlib import Path
 
@@ -72,3 +73,32 @@ def all_hidden(path: Path) -> None:
             if item.filename == "xl/workbook.xml":
                 data = data.replace(b'state="visible"', b'state="hidden"')
             written.writestr(item, data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(codecs.BOM_UTF8 + "customer,city\r\nContoso,Lyon\r\n".encode("utf-8-sig"), id="bom-twice"),
+        pytest.param("customer\u200b;city\r\nContoso;Lyon\r\n".encode(), id="zero-width-space"),
+        pytest.param(codecs.BOM_UTF8 + "sep=;\r\ncustomer;city\r\nContoso;Lyon\r\n".encode("utf-8-sig"), id="sep-line"),
+        pytest.param(
+            codecs.BOM_UTF16_LE + "\ufeffcustomer\tcity\r\nContoso\tLyon\r\n".encode("utf-16-le"), id="utf-16-bom-twice"
+        ),
+    ],
+)
+def test_a_header_cell_with_an_invisible_character_names_its_column(tmp_path: Path, data: bytes) -> None:
+    # Given a header whose first cell starts with a second BOM (text read with its BOM, then saved with one), or a
+    # header cell with a zero-width space pasted in: Excel shows "customer"
+    (tmp_path / "changes.csv").write_bytes(data)
+
+    # Then the column is the one it shows: not "no 'customer' column" listing a header that reads "customer"
+    assert read_rows(tmp_path / "changes.csv") == [AccountRow(2, "Contoso", {"city": "Lyon"})]
+
+
+def test_an_xlsx_header_cell_with_an_invisible_character_names_its_column(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(["\ufeffcustomer", "postalCode\u200b"])
+    workbook.active.append(["Contoso", "69001"])
+    workbook.save(tmp_path / "changes.xlsx")
+
+    assert read_rows(tmp_path / "changes.xlsx") == [AccountRow(2, "Contoso", {"postalCode": "69001"})]
