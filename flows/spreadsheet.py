@@ -255,19 +255,25 @@ def csv_records(text: str, delimiter: str, path: Path, first_line: int = 1) -> l
 
 
 def csv_text(data: bytes, path: Path) -> str:
-    """Return a CSV file's text: UTF-16 after its BOM, else UTF-8, its BOM dropped (a second one too: text read with
-    its BOM kept and saved with one, whose ``sep=`` line would no longer be the first line's start).
+    """Return a CSV file's text: UTF-16 (or UTF-32) after its BOM, else UTF-8, its BOM dropped (a second one too:
+    text read with its BOM kept and saved with one, whose ``sep=`` line would no longer be the first line's start).
 
     Other encodings are refused, not guessed: a French Excel's Windows-1252 and a Chinese Excel's
     GBK read each other's bytes as text, and a wrong guess would type garbled names into the portal.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+    # UTF-32's little-endian BOM starts as UTF-16's does: read as UTF-16, each character would come with a NUL.
+    wide = "utf-32" if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "utf-16"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):  # Excel's "Unicode text"
         try:
-            return data.decode("utf-16").removeprefix(BOM)  # the codec takes the byte order from the BOM, and drops it
+            return data.decode(wide).removeprefix(BOM)  # the codec takes the byte order from the BOM, and drops it
         except UnicodeDecodeError as error:
-            said = f"{path} is not UTF-16 text (line {line_of(data, error.start)}): {SAVE_AS_CSV}"
+            said = f"{path} is not {wide.upper()} text (line {line_of(data, error.start)}): {SAVE_AS_CSV}"
             raise SpreadsheetError(said) from None
-    if b"\0" in data:  # a workbook named .csv, or UTF-16 without its BOM
+    if b"\0" in data and utf_16_unmarked(data):
+        raise SpreadsheetError(
+            f"{path} is UTF-16 text without its byte order mark (BOM), which tells how to read it: {SAVE_AS_CSV}"
+        )
+    if b"\0" in data:  # a workbook named .csv, say
         raise SpreadsheetError(f"{path} is not CSV text (it holds NUL bytes): {SAVE_AS_CSV}")
     try:
         return data.decode("utf-8-sig").removeprefix(BOM)
@@ -276,6 +282,14 @@ def csv_text(data: bytes, path: Path) -> str:
             f'{path} is not UTF-8 text (line {line_of(data, error.start)}; Excel\'s plain "CSV" is in the '
             f"computer's own encoding, which cannot be told for sure): {SAVE_AS_CSV}"
         ) from None
+
+
+def utf_16_unmarked(data: bytes) -> bool:
+    """Tell whether ``data`` reads as UTF-16 without a BOM: its header's Latin letters (``customer``) each a byte
+    beside a NUL, the NULs all on one side of the pairs, as no other file holds them."""
+    head = data[:64]
+    first, second = head[0::2].count(0), head[1::2].count(0)
+    return len(head) % 2 == 0 and min(first, second) == 0 and max(first, second) >= len(head) // 4
 
 
 def line_of(data: bytes, offset: int) -> int:

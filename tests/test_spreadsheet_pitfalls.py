@@ -102,3 +102,21 @@ def test_an_xlsx_header_cell_with_an_invisible_character_names_its_column(tmp_pa
     workbook.save(tmp_path / "changes.xlsx")
 
     assert read_rows(tmp_path / "changes.xlsx") == [AccountRow(2, "Contoso", {"postalCode": "69001"})]
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_a_utf_32_csv_with_its_bom_reads(tmp_path: Path, encoding: str) -> None:
+    # Its BOM starts as UTF-16's little-endian one does: read as UTF-16, each character came with a NUL
+    text = "\ufeffcustomer\tcity\r\nMüller GmbH\t上海市\r\n"
+    (tmp_path / "changes.csv").write_bytes(text.encode(encoding))
+
+    assert read_rows(tmp_path / "changes.csv") == [AccountRow(2, "Müller GmbH", {"city": "上海市"})]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf_16_without_its_bom_is_refused_saying_so(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "changes.csv").write_bytes("customer\tcity\r\nMüller GmbH\t上海市\r\n".encode(encoding))
+
+    said = r"changes\.csv is UTF-16 text without its byte order mark \(BOM\), .* \"CSV UTF-8 \(comma delimited\)\""
+    with pytest.raises(SpreadsheetError, match=said):
+        read_rows(tmp_path / "changes.csv")
