@@ -108,7 +108,15 @@ class CountryRules:
         # ASCII: a served pattern's \d means 0-9 (as in JavaScript), not full-width or other scripts' digits.
         if not pattern or re.fullmatch(pattern, value, re.ASCII):
             return None
-        return f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
+        said = f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
+        # A postal code or phone number typed as a number into a spreadsheet lost its leading zero (01000 is 1000).
+        # One zero only: two would fit many a short value to a long pattern ("2100" to China's six digits).
+        if value.isascii() and value.isdigit() and re.fullmatch(pattern, f"0{value}", re.ASCII):
+            said += (
+                f": was it '0{value}'? A spreadsheet drops a number's leading zeros: format the column as Text and "
+                "type the values again"
+            )
+        return said
 
 
 def value_problems(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from flows.field_rules import CountryRules, value_problems
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
@@ -120,3 +121,26 @@ def test_utf_16_without_its_bom_is_refused_saying_so(tmp_path: Path, encoding: s
     said = r"changes\.csv is UTF-16 text without its byte order mark \(BOM\), .* \"CSV UTF-8 \(comma delimited\)\""
     with pytest.raises(SpreadsheetError, match=said):
         read_rows(tmp_path / "changes.csv")
+
+
+def test_a_postal_code_whose_leading_zero_a_spreadsheet_dropped_is_said_to_have_lost_it(tmp_path: Path) -> None:
+    # Given a postal code typed as a number into a General cell: Excel keeps 1000 for 01000 (and shows 1000)
+    workbook = Workbook()
+    workbook.active.append(["customer", "postalCode", "phoneNumber"])
+    workbook.active.append(["Contoso", 1000, 612345678])
+    workbook.save(tmp_path / "changes.xlsx")
+    [row] = read_rows(tmp_path / "changes.xlsx")
+    france = CountryRules("FR", postal_code_regex=r"^\d{5}$", phone_number_regex=r"^0\d{9}$")
+
+    # Then the check says what became of it, and what to do: not only that 1000 is no French postal code
+    problems = value_problems(row.changes, france)
+    lost = "A spreadsheet drops a number's leading zeros: format the column as Text"
+    assert problems["postalCode"].startswith(
+        f"'1000' is not a valid postal code in FR (expected ^\\d{{5}}$): was it '01000'? {lost}"
+    )
+    assert problems["phoneNumber"].startswith(
+        f"'612345678' is not a valid phone number in FR (expected ^0\\d{{9}}$): was it '0612345678'? {lost}"
+    )
+    # And a value no zero mends is said as it was
+    assert value_problems({"postalCode": "1000A"}, france)["postalCode"].endswith("(expected ^\\d{5}$)")
+    assert value_problems({"postalCode": "100"}, france)["postalCode"].endswith("(expected ^\\d{5}$)")
