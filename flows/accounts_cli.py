@@ -4,8 +4,9 @@ Problems, progress and messages go to standard error; what would change (``--dry
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
 refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
 line (argparse's, an input file that is not there, a results file or journal that is the input, a journal
-another run is using), 130 Ctrl-C, 143 SIGTERM (a CI's cancel, ``timeout``, systemd), 129 SIGHUP (its terminal
-closed, an SSH session dropped; not under ``nohup``): each says how to resume.
+another run is using, an input file another run is applying to the same portal), 130 Ctrl-C, 143 SIGTERM
+(a CI's cancel, ``timeout``, systemd), 129 SIGHUP (its terminal closed, an SSH session dropped; not under
+``nohup``): each says how to resume.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
+from .input_lock import InputInUseError, InputLock
 from .journal import Journal, JournalInUseError, journal_path, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
@@ -225,7 +227,6 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_FAILED
             print(summary([], results))
         return 0
-    traces = results.with_name(results.name + ".traces")
     try:  # no password to type here, a TOTP secret that is no base32: the command line's, said before any browser
         password = checked_password(args)
     except ValueError as error:
@@ -235,6 +236,27 @@ def run(args: argparse.Namespace) -> int:
     if unwritable:  # else found once every row was applied, and their results lost with the temporary file
         print(f"error: the results cannot be written to {results}: {unwritable}; nothing was run", file=sys.stderr)
         return EXIT_FAILED
+    try:  # before the journal, which a run afresh empties: a run refused leaves its journal as it was
+        held = None if args.dry_run else InputLock(args.file, args.base_url, results)
+    except InputInUseError as error:  # the same file run again with another --results
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"error: the lock of {args.file}'s runs cannot be taken: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return apply_file(args, rows, results, password, (delimiter, sep_line))
+    finally:
+        if held is not None:
+            held.release()
+
+
+def apply_file(
+    args: argparse.Namespace, rows: list[Any], results: Path, password: str | None, dialect: tuple[str, bool]
+) -> int:
+    """Open the journal, sign in, check the rows and apply them (``run``'s part once the file is read and held)."""
+    delimiter, sep_line = dialect
+    traces = results.with_name(results.name + ".traces")
     try:  # another's journal, a folder that is not there: said before any browser
         journal = open_journal(args, results)
     except JournalInUseError as error:  # the same command run twice, or two files given one --results

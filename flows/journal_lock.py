@@ -61,8 +61,12 @@ def pid_in(path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def take_lock_file(path: Path, journal: Path) -> Path:
-    """Create the lock file ``path`` with this process's pid, taking it over from a process that is gone."""
+def take_lock_file(path: Path, journal: Path, refused: Callable[[int | None, Path], Exception] | None = None) -> Path:
+    """Create the lock file ``path`` with this process's pid, taking it over from a process that is gone.
+
+    Held by a live process, ``refused(pid, path)`` is raised: ``JournalInUseError`` for ``journal`` unless given.
+    """
+    refused = refused or (lambda pid, lock_file: JournalInUseError(journal, pid, lock_file))
     for _ in range(3):
         try:
             descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -72,13 +76,13 @@ def take_lock_file(path: Path, journal: Path) -> Path:
             except FileNotFoundError:
                 continue  # its run just ended
             if pid is None or running(pid):  # no pid: one being written now, or a crash between; said
-                raise JournalInUseError(journal, pid, path) from None
+                raise refused(pid, path) from None
             path.unlink(missing_ok=True)  # its run crashed or was killed: the lock is stale
             continue
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(f"{os.getpid()}\n")
         return path
-    raise JournalInUseError(journal, None, path)
+    raise refused(None, path)
 
 
 def hold(file: TextIO, journal: Path, holder: Callable[[Path], int | None]) -> Path | None:

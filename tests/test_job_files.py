@@ -9,12 +9,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from test_accounts_parts import OWNER
 
 from flows import journal_lock
+from flows.input_lock import InputInUseError, InputLock, lock_path
 from flows.journal import Journal, JournalInUseError
 from flows.outcomes import RowOutcome
 from flows.secret_folder import PREFIX, remove_orphans
@@ -46,7 +48,8 @@ def update_accounts(file: Path, *extra: str) -> subprocess.CompletedProcess[str]
     """Run ``python -m flows update-accounts FILE`` against a portal that is not there."""
     command = [sys.executable, "-m", "flows", "update-accounts", str(file), "--base-url", NOWHERE,
                "--user", "global-admin", *extra]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    env = {**os.environ, "TMPDIR": str(file.parent)}  # the lock of the file's runs with it, not in the machine's /tmp
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
 
 
 def test_results_csv_cells_excel_would_run_as_formulas_are_written_inert(tmp_path: Path) -> None:
@@ -191,6 +194,58 @@ def test_the_same_job_started_twice_stops_at_once_naming_the_journal_and_the_fir
         assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
         assert done.stderr.startswith(said), done.stderr
         assert journal.read_bytes() == written
+
+
+@pytest.fixture
+def held_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Return a file of changes whose runs' locks are in its own folder, as a run of ``update_accounts`` has them."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return changes_file(tmp_path)
+
+
+@pytest.mark.parametrize("resume", [[], ["--resume"]], ids=["afresh", "resumed"])
+@pytest.mark.parametrize(("spelled", "base_url"), [("changes.csv", NOWHERE), ("sub/../changes.csv", NOWHERE[:-1])])
+def test_a_file_another_run_applies_to_the_same_portal_is_refused_whatever_its_results(
+    held_file: Path, resume: list[str], spelled: str, base_url: str
+) -> None:
+    # Given a run applying the file, and the journal an earlier run left beside other results
+    (held_file.parent / "sub").mkdir()
+    other = held_file.parent / "other.csv"
+    (held_file.parent / "other.csv.journal").write_text("{}\n")
+    first = InputLock(held_file, base_url, held_file.parent / "first.csv")
+    try:
+        # When the file is run again with other results (its own journal, blind to the first run's rows)
+        done = update_accounts(held_file.parent / spelled, "--results", str(other), *resume)
+    finally:
+        first.release()
+
+    # Then it stops before any browser, naming the run and its results, and leaves its journal as it was
+    said = f"error: Another run (pid {os.getpid()}, results {held_file.parent / 'first.csv'}) is applying "
+    assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
+    assert done.stderr.startswith(said), done.stderr
+    assert (held_file.parent / "other.csv.journal").read_text() == "{}\n"
+
+
+def test_a_file_s_lock_is_the_portal_s_and_goes_with_its_run(held_file: Path) -> None:
+    InputLock(held_file, NOWHERE, held_file.parent / "a.csv").release()
+    with pytest.raises(InputInUseError):  # taken again once released, and held
+        held = InputLock(held_file, NOWHERE, held_file.parent / "a.csv")
+        InputLock(held_file, NOWHERE, held_file.parent / "b.csv")
+    held.release()
+    assert not lock_path(held_file, NOWHERE).exists()  # nothing left behind
+    InputLock(held_file, "http://127.0.0.1:8000/", held_file.parent / "b.csv").release()  # another portal
+    assert "is applying" not in update_accounts(held_file, "--dry-run").stderr  # a dry run changes nothing
+
+
+def test_without_flock_a_pid_lock_file_holds_the_input_file(held_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journal_lock, "fcntl", None)
+    held = InputLock(held_file, NOWHERE, held_file.parent / "a.csv")
+    try:
+        with pytest.raises(InputInUseError, match=rf"Another run \(pid {os.getpid()}\) is applying {held_file}"):
+            InputLock(held_file, NOWHERE, held_file.parent / "b.csv")
+    finally:
+        held.release()
+    InputLock(held_file, NOWHERE, held_file.parent / "b.csv").release()
 
 
 @pytest.mark.parametrize(
