@@ -178,20 +178,21 @@ def read_csv(path: Path) -> list[list[str]]:
 
     A first line ``sep=;`` names the delimiter, as Excel reads it (and hides it: the header stays row 1).
     """
-    text = csv_text(path.read_bytes(), path)
+    data = path.read_bytes()
+    text, order = csv_text(data, path), delimiters(data)
     named = SEP_LINE.match(text)
     if named:
         return csv_records(text[named.end() :], named.group(1), path, first_line=2)
     if not text:
         return []  # an empty file, said by the caller
-    headers = header_by_delimiter(text)
+    headers = header_by_delimiter(text, order)
     for delimiter, header in headers.items():  # the comma first, when several would do
         if CUSTOMER_COLUMN in map(column_name, header):
             return csv_records(text, delimiter, path)
     for delimiter, header in headers.items():  # a quote opened in the header took the lines below into one cell
         if any("\n" in cell or "\r" in cell for cell in header):
             csv_records(text, delimiter, path)  # read strictly: raises, naming the line, when it is never closed
-    for delimiter in DELIMITERS:  # a title or blank lines above the header: read_rows says where the header is
+    for delimiter in order:  # a title or blank lines above the header: read_rows says where the header is
         with suppress(csv.Error):
             first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_LOOKED_FOR)
             if any(CUSTOMER_COLUMN in map(column_name, record) for record in first):
@@ -204,14 +205,25 @@ def read_csv(path: Path) -> list[list[str]]:
     )
 
 
-def header_by_delimiter(text: str) -> dict[str, list[str]]:
-    """Return the header row of a CSV's ``text`` as each of ``DELIMITERS`` splits it, the comma first.
+def delimiters(data: bytes) -> tuple[str, ...]:
+    """Return the delimiters a CSV's bytes are tried at, in order: the comma first, the tab for UTF-16 text.
+
+    Excel's "Unicode text" (UTF-16) is always split at tabs: a one-column file of names such as
+    "Contoso, Ltd" split at the comma would be half a name and a column without a name.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ("\t", *(delimiter for delimiter in DELIMITERS if delimiter != "\t"))
+    return DELIMITERS
+
+
+def header_by_delimiter(text: str, order: Sequence[str] = DELIMITERS) -> dict[str, list[str]]:
+    """Return the header row of a CSV's ``text`` as each delimiter in ``order`` splits it, in that order.
 
     A header the csv module cannot read (a quote never closed, taking in more than its field limit) is its
     first line split as it is: the records' reading then names the line.
     """
     headers = {}
-    for delimiter in DELIMITERS:
+    for delimiter in order:
         try:
             headers[delimiter] = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error:
@@ -224,13 +236,14 @@ def results_dialect(source: str | Path) -> tuple[str, bool]:
     it: a CSV's own (a French Excel saves and splits at ";"), as it named it; else the comma."""
     path = Path(source)
     try:
-        text = csv_text(path.read_bytes(), path) if path.suffix.lower() == ".csv" else ""
+        data = path.read_bytes() if path.suffix.lower() == ".csv" else b""
+        text = csv_text(data, path) if data else ""
     except (OSError, SpreadsheetError):
         return ",", False
     named = SEP_LINE.match(text)
     if named:
         return named.group(1), True
-    headers = header_by_delimiter(text).items() if text else ()
+    headers = header_by_delimiter(text, delimiters(data)).items() if text else ()
     found = (delimiter for delimiter, header in headers if CUSTOMER_COLUMN in map(column_name, header))
     return next(found, ","), False
 

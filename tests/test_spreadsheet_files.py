@@ -48,6 +48,14 @@ def test_excel_s_unicode_text_utf_16_with_tabs_reads(tmp_path: Path, bom: bytes)
     assert read_rows(path) == [AccountRow(2, "Müller GmbH", {"city": "上海市"})]
 
 
+def test_excel_s_unicode_text_is_split_at_tabs_even_where_its_one_column_holds_commas(tmp_path: Path) -> None:
+    # Given Excel's "Unicode text" of the customers alone, saved as .csv: its header splits into 'customer' anywhere
+    path = csv_file(tmp_path, codecs.BOM_UTF16_LE + "customer\r\nContoso, Ltd\r\n".encode("utf-16-le"))
+
+    # Then the name is whole: not "Contoso" and a column without a name holding "Ltd"
+    assert read_rows(path) == [AccountRow(2, "Contoso, Ltd", {})]
+
+
 def test_a_utf_8_csv_with_a_bom_and_semicolons_reads(tmp_path: Path) -> None:
     path = csv_file(tmp_path, "customer;city;postalCode\r\nContoso;Köln;50667\r\n".encode("utf-8-sig"))
 
