@@ -328,6 +328,8 @@ def write_results(
     The CSV is for Excel: UTF-8 with a BOM (without one, Windows Excel reads it in the computer's own
     code page and garbles Chinese and French names), and no cell that Excel would run as a formula; its
     ``delimiter`` the changes' file's own (``results_dialect``), named on a first ``sep=`` line if that one was.
+    Split at tabs and naming no delimiter, it is UTF-16 with a BOM, as Excel's "Unicode text": a ``.csv`` in UTF-8
+    is split at the computer's list separator (a comma), each row of tabs one cell.
     """
     path = Path(path)
     temporary = path.with_name(path.name + ".tmp")  # never a half-written results file
@@ -353,7 +355,8 @@ def write_outcomes(
         header = ["row", "customer", "outcome", "customer_id"]
         header += [f"{name} {when}" for name in fields for when in ("wanted", "before", "after")]
         header += ["messages", "seconds", "trace"]
-        with temporary.open("w", newline="", encoding="utf-8-sig") as file:
+        unicode_text = delimiter == "\t" and not sep_line
+        with temporary.open("w", newline="", encoding="utf-16" if unicode_text else "utf-8-sig") as file:
             if sep_line:
                 file.write(f"sep={delimiter}\r\n")
             writer = csv.writer(file, delimiter=delimiter)

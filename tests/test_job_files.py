@@ -120,6 +120,20 @@ def test_results_csv_starts_with_a_bom_so_excel_on_windows_reads_names_as_utf_8(
     ]
 
 
+def test_results_split_at_tabs_are_unicode_text_which_excel_splits_at_tabs(tmp_path: Path) -> None:
+    # Given the changes of a file Excel saved as "Unicode text" (UTF-16, tabs): their results are split at tabs too
+    write_results(tmp_path / "r.csv", [RowOutcome(2, "Contoso, Ltd", "changed")], "\t")
+
+    data = (tmp_path / "r.csv").read_bytes()
+
+    # Then they are UTF-16 with a BOM, which Excel opens split at tabs (UTF-8 it would split at commas)
+    assert data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    assert data.decode("utf-16").splitlines() == [
+        "row\tcustomer\toutcome\tcustomer_id\tmessages\tseconds\ttrace",
+        "2\tContoso, Ltd\tchanged\t\t\t0.00\t",
+    ]
+
+
 def test_a_second_run_on_a_journal_in_use_is_refused_and_the_first_one_s_record_stays_whole(tmp_path: Path) -> None:
     # Given a run writing its journal, one row finished
     path = tmp_path / "run.journal"
