@@ -9,8 +9,9 @@ included; a formula as the value Excel saved. The sheet's own idea of its size i
 programs write a wrong one, and read by it the rows beyond would be gone without a word.
 
 Refused, naming the cells: cells merged below the header (Excel shows the value across them, the
-file holds it in the first only: the others would leave their fields alone), and cells Excel holds
-as a date, a time or TRUE/FALSE (what was typed, "3-4" say, is gone; no billing field is one).
+file holds it in the first only: the others would leave their fields alone), cells Excel holds
+as a date, a time or TRUE/FALSE (what was typed, "3-4" say, is gone; no billing field is one), and
+rows hidden (filtered out) that hold values: the job applies every row, and the user checked only those shown.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from .spreadsheet import CUSTOMER_COLUMN, SpreadsheetError, column_name
 
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
-MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MERGE_CELL, ROW = f"{MAIN}mergeCell", f"{MAIN}row"
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
@@ -58,7 +60,12 @@ def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]
     values: list[Sequence[object]] = [[xlsx_value(cell) for cell in row] for row in cells]
     if not values or CUSTOMER_COLUMN not in map(column_name, values[0]):
         return values
-    merged = merged_below_header(path)
+    merged, hidden = merged_below_header(path), hidden_rows_with_values(path, values)
+    if hidden:
+        raise SpreadsheetError(
+            f"{path}: rows {listed([str(row) for row in hidden])} are hidden (filtered out, say), yet the job "
+            "applies every row, shown or not: show them and check them, or delete the rows not to apply"
+        )
     if merged:
         raise SpreadsheetError(
             f"{path}: merged cells in {listed(merged)}: Excel shows a merged cell's value across it, but only its "
@@ -88,22 +95,30 @@ def merged_below_header(path: Path) -> list[str]:
     """Return the ranges of merged cells of the sheet read that reach below its header row (``B2:B3``)."""
     from openpyxl.utils.cell import range_boundaries
 
-    bounds = {cells: range_boundaries(cells) for cells in merged_ranges(path)}  # columns, then rows: first, last
+    ranges = [str(found.get("ref", "")) for tag, found in sheet_elements(path) if tag == MERGE_CELL]
+    bounds = {cells: range_boundaries(cells) for cells in ranges}  # columns, then rows: first, last
     below = [cells for cells, (_, _, _, last_row) in bounds.items() if last_row is None or last_row > 1]
     return sorted(below, key=lambda cells: (bounds[cells][1] or 0, bounds[cells][0] or 0))  # as the sheet reads
 
 
-def merged_ranges(path: Path) -> Iterator[str]:
-    """Yield the ranges of the sheet read's merged cells, as its XML lists them (``B2:B3``)."""
+def hidden_rows_with_values(path: Path, values: list[Sequence[object]]) -> list[int]:
+    """Return the numbers of the rows below the header that the sheet hides (``hidden="1"``: by hand, or filtered
+    out) and that hold a value (``values``: the sheet's, row 1 first)."""
+    hidden = [int(found.get("r") or 0) for tag, found in sheet_elements(path) if tag == ROW]
+    return [r for r in hidden if 1 < r <= len(values) and any(cell not in (None, "") for cell in values[r - 1])]
+
+
+def sheet_elements(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield the sheet read's merged cells and hidden rows, as its XML lists them: the tag, the attributes."""
     from openpyxl import load_workbook  # there: the workbook was read already
 
     workbook = load_workbook(path, read_only=True)
     try:
-        # The read-only sheet keeps no merges: they are read from its XML, streamed (a sheet may be large).
+        # The read-only sheet keeps neither: they are read from its XML, streamed (a sheet may be large).
         with sheet_read(workbook, path)._get_source() as source:
             for _, element in iterparse(source):
-                if element.tag == MERGE_CELL:
-                    yield str(element.get("ref", ""))
+                if element.tag == MERGE_CELL or (element.tag == ROW and element.get("hidden") in ("1", "true")):
+                    yield element.tag, dict(element.attrib)
                 element.clear()
     finally:
         workbook.close()

@@ -144,3 +144,34 @@ def test_a_postal_code_whose_leading_zero_a_spreadsheet_dropped_is_said_to_have_
     # And a value no zero mends is said as it was
     assert value_problems({"postalCode": "1000A"}, france)["postalCode"].endswith("(expected ^\\d{5}$)")
     assert value_problems({"postalCode": "100"}, france)["postalCode"].endswith("(expected ^\\d{5}$)")
+
+
+def test_rows_hidden_or_filtered_out_that_hold_changes_are_refused_naming_them(tmp_path: Path) -> None:
+    # Given a sheet filtered to the rows the user checked: rows 3 and 5 hidden, row 6 hidden and empty
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["customer", "city"], ["Contoso", "Lyon"], ["Northwind", "Paris"], ["Fabrikam", "Nice"]):
+        sheet.append(row)
+    sheet.append(["Tailspin", "Brest"])
+    sheet.auto_filter.ref = "A1:B5"
+    for hidden in (3, 5, 6):
+        sheet.row_dimensions[hidden].hidden = True
+    workbook.save(tmp_path / "changes.xlsx")
+
+    # Then nothing is read: the rows the user did not see are named, not applied
+    with pytest.raises(
+        SpreadsheetError, match=r"rows 3, 5 are hidden \(filtered out, say\), yet the job applies every"
+    ):
+        read_rows(tmp_path / "changes.xlsx")
+
+
+def test_hidden_rows_without_values_are_no_changes_and_no_problem(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["customer", "city"])
+    sheet.append(["Contoso", "Lyon"])
+    sheet.row_dimensions[1].hidden = True  # the header itself hidden: its names are read all the same
+    sheet.row_dimensions[3].hidden = True  # empty
+    workbook.save(tmp_path / "changes.xlsx")
+
+    assert read_rows(tmp_path / "changes.xlsx") == [AccountRow(2, "Contoso", {"city": "Lyon"})]
