@@ -11,7 +11,8 @@ programs write a wrong one, and read by it the rows beyond would be gone without
 Refused, naming the cells: cells merged below the header (Excel shows the value across them, the
 file holds it in the first only: the others would leave their fields alone), cells Excel holds
 as a date, a time or TRUE/FALSE (what was typed, "3-4" say, is gone; no billing field is one), and
-rows hidden (filtered out) that hold values: the job applies every row, and the user checked only those shown.
+rows or columns hidden (filtered out) that hold values: the job applies every row and column, and the user
+checked only those shown.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .spreadsheet import CUSTOMER_COLUMN, SpreadsheetError, column_name
 # Excel's "Zip Code" (00000) and "Zip Code + 4" (00000-0000, its dash written as is, escaped or quoted).
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-MERGE_CELL, ROW = f"{MAIN}mergeCell", f"{MAIN}row"
+MERGE_CELL, ROW, COLUMNS = f"{MAIN}mergeCell", f"{MAIN}row", f"{MAIN}col"
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
@@ -65,6 +66,12 @@ def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]
         raise SpreadsheetError(
             f"{path}: rows {listed([str(row) for row in hidden])} are hidden (filtered out, say), yet the job "
             "applies every row, shown or not: show them and check them, or delete the rows not to apply"
+        )
+    columns = hidden_columns_with_values(path, values)
+    if columns:
+        raise SpreadsheetError(
+            f"{path}: columns {listed(columns)} are hidden, yet the job applies every column, shown or not: show them "
+            "and check them, or delete the columns not to apply"
         )
     if merged:
         raise SpreadsheetError(
@@ -108,8 +115,24 @@ def hidden_rows_with_values(path: Path, values: list[Sequence[object]]) -> list[
     return [r for r in hidden if 1 < r <= len(values) and any(cell not in (None, "") for cell in values[r - 1])]
 
 
+def hidden_columns_with_values(path: Path, values: list[Sequence[object]]) -> list[str]:
+    """Return the columns the sheet hides that hold a value below the header, as ``C (city)``."""
+    from openpyxl.utils.cell import get_column_letter
+
+    spans = [(int(found.get("min") or 0), int(found.get("max") or 0)) for tag, found in sheet_elements(path)
+             if tag == COLUMNS]  # fmt: skip
+    header = values[0]
+    return [
+        f"{get_column_letter(number)} ({header[number - 1] or 'no name'})"
+        for first, last in spans
+        for number in range(first, min(last, len(header)) + 1)
+        if any(len(row) >= number and row[number - 1] not in (None, "") for row in values[1:])
+    ]
+
+
 def sheet_elements(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield the sheet read's merged cells and hidden rows, as its XML lists them: the tag, the attributes."""
+    """Yield the sheet read's merged cells, hidden rows and hidden columns, as its XML lists them: the tag, the
+    attributes."""
     from openpyxl import load_workbook  # there: the workbook was read already
 
     workbook = load_workbook(path, read_only=True)
@@ -117,7 +140,9 @@ def sheet_elements(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         # The read-only sheet keeps neither: they are read from its XML, streamed (a sheet may be large).
         with sheet_read(workbook, path)._get_source() as source:
             for _, element in iterparse(source):
-                if element.tag == MERGE_CELL or (element.tag == ROW and element.get("hidden") in ("1", "true")):
+                if element.tag == MERGE_CELL or (
+                    element.tag in (ROW, COLUMNS) and element.get("hidden") in ("1", "true")
+                ):
                     yield element.tag, dict(element.attrib)
                 element.clear()
     finally:

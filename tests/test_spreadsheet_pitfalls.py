@@ -175,3 +175,17 @@ def test_hidden_rows_without_values_are_no_changes_and_no_problem(tmp_path: Path
     workbook.save(tmp_path / "changes.xlsx")
 
     assert read_rows(tmp_path / "changes.xlsx") == [AccountRow(2, "Contoso", {"city": "Lyon"})]
+
+
+def test_a_hidden_column_that_holds_changes_is_refused_naming_it(tmp_path: Path) -> None:
+    # Given the city column hidden (and an empty state column hidden too): the person saw only the postal codes
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["customer", "city", "state", "postalCode"])
+    sheet.append(["Contoso", "Lyon", None, "69001"])
+    sheet.column_dimensions["B"].hidden = True
+    sheet.column_dimensions["C"].hidden = True
+    workbook.save(tmp_path / "changes.xlsx")
+
+    with pytest.raises(SpreadsheetError, match=r"columns B \(city\) are hidden, yet the job applies every column"):
+        read_rows(tmp_path / "changes.xlsx")
