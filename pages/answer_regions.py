@@ -3,7 +3,9 @@
 WAI-ARIA: ``aria-live="polite"`` is what a status implies, ``aria-live="assertive"`` what an alert implies. A live
 region of neither role (a toast library's, or Angular CDK's announcer: visually hidden, 1 px and clipped, yet shown
 as Playwright sees it, and perhaps the only one to say the words) is read as the status or alert it announces as;
-a role it has says first. A region holding fields holds the form (a page live as a whole), not a message.
+a role it has says first. A region holding fields holds the form (a page live as a whole), not a message. One hidden
+from assistive technologies (``aria-hidden="true"``, or within such an element) announces nothing, as ARIA's roles
+found by Playwright do not: a decorative copy, a clock, a page behind a modal saying "updated" is no answer.
 
 A dialog that says "saved" after the portal answered ("Changes saved", OK), asking nothing, is its status: it is
 the save's only word when no status says it. Not a dialog asking to confirm ("Save changes?", ``asked_to_confirm``),
@@ -25,9 +27,16 @@ FIELDS = "input, select, textarea"
 POLITE = '[aria-live="polite"]:not([role="alert"])'
 ASSERTIVE = '[aria-live="assertive"]:not([role="status"]):not(output)'
 DIALOGS = '[role="dialog"], [role="alertdialog"], dialog'
+# What assistive technologies are told of: not within an element hidden from them.
+ANNOUNCED = ':not([aria-hidden="true"], [aria-hidden="true"] *)'
 # The same, for the page's own script (``pages.answer_watch``): the roles, live regions and dialogs holding no field.
 HOLDERS = ('[aria-live="polite"]', '[aria-live="assertive"]', *DIALOGS.split(", "))  # of the form, perhaps
-MESSAGES = ", ".join(['[role="status"], [role="alert"], output', *(f"{kind}:not(:has({FIELDS}))" for kind in HOLDERS)])
+MESSAGES = ", ".join(
+    [
+        *(f"{kind}{ANNOUNCED}" for kind in ('[role="status"]', '[role="alert"]', "output")),
+        *(f"{kind}:not(:has({FIELDS})){ANNOUNCED}" for kind in HOLDERS),
+    ]
+)
 # A question ("Leave without saving?"): the dialog asks, it says no save. Its refusing words ("not saved") are read
 # in Python, without the form's values: a dialog naming the saved customer ("No Frills Ltd: changes saved") saves.
 QUESTION = re.compile(r"[?？]")
@@ -43,9 +52,11 @@ READ_BY_ROLE = ("status", "alert", "heading", "textbox", "combobox", "spinbutton
 
 
 def live(root: Page | Locator, selector: str) -> Locator:
-    """Return the live regions ``selector`` names under ``root`` that hold no field."""
+    """Return the live regions ``selector`` names under ``root`` that hold no field and are not hidden from assistive
+    technologies."""
     page = root if isinstance(root, Page) else root.page
-    return root.locator(selector).filter(has_not=page.locator(FIELDS))
+    announced = ", ".join(f"{kind.strip()}{ANNOUNCED}" for kind in selector.split(","))
+    return root.locator(announced).filter(has_not=page.locator(FIELDS))
 
 
 def statuses_in(root: Page | Locator) -> Locator:

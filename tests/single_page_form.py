@@ -149,6 +149,12 @@ form.addEventListener("submit", async (event) => {{
     if (BEHAVIOUR.announcer === "toast") status.insertAdjacentHTML("afterend", toast);
     return announce(words, answer.alert ? "assertive" : "polite");  // the form kept
   }}
+  if (BEHAVIOUR.hiddenLive) {{  // a live region hidden from assistive technologies saying "updated", the answer after
+    document.body.insertAdjacentHTML("beforeend", BEHAVIOUR.hiddenLive === "ancestor"
+      ? '<div aria-hidden="true"><div aria-live="polite">Profile updated</div></div>'
+      : '<div aria-live="polite" aria-hidden="true">Profile updated</div>');
+    await later(1000);
+  }}
   if (answer.alert && BEHAVIOUR.toast) {{  // a web component added for the answer, its alert in its shadow root
     const toast = document.createElement("portal-toast");
     toast.attachShadow({{mode: "open"}}).innerHTML = `<div role="alert">${{answer.alert}}</div>`;
@@ -244,7 +250,9 @@ def serve(
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
     or gone until its OK draws the Account view, its words ``savedDialogWords`` ("{company}": the saved company name),
     said in the status too (``statusToo``);
-    ``optimistic``: "saved" said before the form is sent;
+    ``optimistic``: "saved" said before the form is sent; ``hiddenLive``: once answered, a polite live region hidden
+    from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile
+    updated", the answer drawn 1 s later;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
     the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;

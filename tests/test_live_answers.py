@@ -127,3 +127,14 @@ def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page) -> None:
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+
+@pytest.mark.parametrize("hidden", ["self", "ancestor"])
+def test_a_live_region_hidden_from_assistive_technologies_is_no_answer(page: Page, hidden: str) -> None:
+    # Given a portal whose region hidden from assistive technologies says "Profile updated" before its alert refuses
+    posted = serve(page, conflicts, keepForm=True, hiddenLive=hidden)
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert str(refused.value) == CONFLICT and len(posted) == 1
