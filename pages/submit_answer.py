@@ -238,7 +238,8 @@ class SubmitAnswer:
         if isinstance(said_before, list):  # else every change since Submit counts, as when no request was seen
             self.mark = ANSWERED
             if said_before and 200 <= self.status < 300:  # the rarer path: something said before the portal answered
-                saved_before_answer(self, said_before, self.answer.or_(went_on) if went_on else self.answer)
+                last = self.responses.get(self.sendings_of(carrier)[-1], response)  # a resend's, if any
+                saved_before_answer(self, said_before, self.answer.or_(went_on) if went_on else self.answer, last)
 
     def await_resends(self, carrier: Request) -> None:
         """After a 5xx, await the form sent again by the page itself (a retry policy): the last answer speaks.

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 from single_page_form import BILLING, CONFLICT, conflicts, saves, serve
 
 from flows import BillingProfile, EditConflictError, submit_changes
-from pages import AccountEditPage
+from pages import AccountEditPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -121,12 +121,24 @@ def test_a_saved_toast_in_a_shadow_root_shown_before_the_answer_is_read_as_the_a
         assert submit_changes(form, {"city": "Décines"}) == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
 
 
-def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page) -> None:
-    # Given a portal that says "saved" as it sends the change, then reports a conflict in its alert
-    serve(page, conflicts, keepForm=True, optimistic=True, delayMs=100)
+@pytest.mark.parametrize("delay_ms", [100, 2_500], ids=["at-once", "after-the-grace"])
+def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page, delay_ms: int) -> None:
+    # Given a portal that says "saved" as it sends the change, then, its answer a 200 whose body refuses, reports a
+    # conflict in its alert (at once, or later than the library waits for a word after "saved")
+    serve(page, conflicts, keepForm=True, optimistic=True, delayMs=delay_ms)
 
     with pytest.raises(EditConflictError, match="Someone else changed"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+
+def test_a_saved_toast_shown_before_an_answer_that_is_not_the_record_saved_is_not_known(page: Page) -> None:
+    # Given a portal that says "saved" as it sends the change, answered 200 with a body that is not the profile saved
+    posted = serve(page, lambda values: {"accepted": True}, keepForm=True, optimistic=True)
+
+    with pytest.raises(UnknownPageError, match="whether anything was saved is not known"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
 
 
 @pytest.mark.parametrize("hidden", ["self", "ancestor"])
