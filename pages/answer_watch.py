@@ -135,6 +135,18 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
     for (const el of changedAt.keys())
       if (el.matches(MESSAGES) && saved.includes(words(el))) el.setAttribute(answered, token);
   };
+  // A shadow root attached once its host is in the page (Lit's components attach theirs when connected) is no change
+  // an observer sees: the page's attachShadow tells this watch of each open one, watched before anything is put in it.
+  window.__portalShadowAttached = (root) => { if (!roots.has(root)) { roots.add(root); watch(root); } };
+  if (!Element.prototype.attachShadow.__portalTells) {
+    const attachShadow = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+      const root = attachShadow.call(this, init);
+      if (init && init.mode === "open" && window.__portalShadowAttached) window.__portalShadowAttached(root);
+      return root;
+    };
+    Element.prototype.attachShadow.__portalTells = true;
+  }
   const shows = ["hidden", "style", "class", "aria-hidden", "aria-invalid", "open"];  // attributes that show or hide
   function watch(root) {  // hoisted: addRoots, above, calls it
     window.__portalSubmitWatch.observe(root, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -170,4 +182,7 @@ def watch_changes(page: Page, token: str) -> list[str]:
 def stop_watching(page: Page) -> None:
     """Stop marking changes on ``page``, if it is still the page watched."""
     with suppress(PlaywrightError):  # the page is gone or going: its observer with it
-        page.evaluate("() => [window.__portalSubmitWatch, window.__portalTimings].forEach(o => o && o.disconnect())")
+        page.evaluate(
+            "() => { window.__portalShadowAttached = undefined;"
+            " [window.__portalSubmitWatch, window.__portalTimings].forEach(o => o && o.disconnect()); }"
+        )

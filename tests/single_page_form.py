@@ -125,7 +125,12 @@ form.addEventListener("submit", async (event) => {{
   if (BEHAVIOUR.ownCheck && !/^\\d{{5}}$/.test(values.postalCode)) return markInvalid("postalCode", BEHAVIOUR.ownCheck);
   if (BEHAVIOUR.saving) {{ status.textContent = "Saving…"; button.disabled = true; }}
   if (BEHAVIOUR.rewriteAlert) problem.textContent = problem.textContent;
-  if (BEHAVIOUR.optimistic) status.textContent = "Your changes were saved.";  // before the portal answered
+  if (BEHAVIOUR.optimistic === "lateShadow") {{  // a component added, its shadow root attached once connected (Lit)
+    const host = document.createElement("portal-toast");
+    document.querySelector("main").append(host);
+    await later(0);
+    host.attachShadow({{mode: "open"}}).innerHTML = '<div role="status">Your changes were saved.</div>';
+  }} else if (BEHAVIOUR.optimistic) status.textContent = "Your changes were saved.";  // before the portal answered
   await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
   let answer;
   try {{
@@ -250,7 +255,8 @@ def serve(
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
     or gone until its OK draws the Account view, its words ``savedDialogWords`` ("{company}": the saved company name),
     said in the status too (``statusToo``);
-    ``optimistic``: "saved" said before the form is sent; ``hiddenLive``: once answered, a polite live region hidden
+    ``optimistic``: "saved" said before the form is sent ("lateShadow": in a component added for it, its shadow root
+    attached once it is in the page); ``hiddenLive``: once answered, a polite live region hidden
     from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile
     updated", the answer drawn 1 s later;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;

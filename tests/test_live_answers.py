@@ -121,6 +121,22 @@ def test_a_saved_toast_in_a_shadow_root_shown_before_the_answer_is_read_as_the_a
         assert submit_changes(form, {"city": "Décines"}) == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
 
 
+@pytest.mark.parametrize("answer", [saves, conflicts], ids=["saved", "refused"])
+def test_a_saved_toast_in_a_shadow_root_attached_once_connected_is_read_as_the_answer_says(
+    page: Page, answer: Callable[[dict[str, str]], dict[str, object]]
+) -> None:
+    # Given a portal that says "saved" as it sends the change, in a component whose shadow root is attached once it
+    # is in the page (as Lit's are), then nothing more, or a conflict in its alert
+    serve(page, answer, keepForm=True, optimistic="lateShadow", delayMs=100)
+    form = AccountEditPage(page).wait_until_ready()
+
+    if answer is conflicts:
+        with pytest.raises(EditConflictError, match="Someone else changed"):
+            submit_changes(form, {"city": "Bron"})
+    else:
+        assert submit_changes(form, {"city": "Décines"}) == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
 @pytest.mark.parametrize("delay_ms", [100, 2_500], ids=["at-once", "after-the-grace"])
 def test_a_saved_toast_shown_before_a_refusal_is_no_save(page: Page, delay_ms: int) -> None:
     # Given a portal that says "saved" as it sends the change, then, its answer a 200 whose body refuses, reports a
