@@ -13,6 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account_loading import NO_VALUES_YET, alerts_shown, new_alert, shown_sections
 from .addresses import screen_addresses
+from .answer_regions import acknowledge, saved_dialogs
 from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
@@ -20,7 +21,7 @@ from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, snapshot_role
 from .shown_values import field_named
-from .strings import any_language, field_label
+from .strings import any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
@@ -189,8 +190,14 @@ class AccountEditPage(FormPage):
         if not self.submit_form():
             return None
         account = AccountPage(self.page)
+        # A dialog saying "saved" drawn a moment after the status said so, the form gone: the Account view may come
+        # only once its OK is selected, as a person would.
+        dialog = saved_dialogs(self.page).filter(visible=True)
         try:  # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
-            shown = self.settle(account.bill_to_heading.or_(self.submit_button))
+            shown = self.settle(account.bill_to_heading.or_(self.submit_button).or_(dialog))
+            if dialog.count() and says_saved(dialog.first.all_inner_texts(), self.held_values()):
+                acknowledge(dialog.first)
+                shown = self.settle(account.bill_to_heading.or_(self.submit_button))
             if shown is not None and snapshot_role(shown) != "heading":
                 return self
             if self.submit_button.count():

@@ -62,8 +62,12 @@ def live(root: Page | Locator, selector: str) -> Locator:
 def statuses_in(root: Page | Locator) -> Locator:
     """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions, and dialogs
     that say "saved" and ask nothing (one refusing, "not saved", is read as a status that refuses)."""
-    saved_dialogs = live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=QUESTION)
-    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs)
+    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs(root))
+
+
+def saved_dialogs(root: Page | Locator) -> Locator:
+    """Return the dialogs under ``root`` that say "saved" (or "not saved": ``says_saved`` tells) and ask nothing."""
+    return live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=QUESTION)
 
 
 def alerts_in(root: Page | Locator) -> Locator:

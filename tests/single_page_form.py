@@ -179,6 +179,7 @@ form.addEventListener("submit", async (event) => {{
       .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`).join("");
     if (!BEHAVIOUR.keepForm) form.replaceWith(gone);
     if (BEHAVIOUR.statusToo) status.textContent = "Your changes were saved.";
+    await later(BEHAVIOUR.dialogAfterMs || 0);
     savedDialog(() => {{
       if (!BEHAVIOUR.keepForm) gone.outerHTML = `<h2>Bill-to info</h2><dl>${{labelled}}</dl>`;
     }}, answer.saved);
@@ -254,7 +255,7 @@ def serve(
     answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
     or gone until its OK draws the Account view, its words ``savedDialogWords`` ("{company}": the saved company name),
-    said in the status too (``statusToo``);
+    said in the status too (``statusToo``), the dialog drawn ``dialogAfterMs`` after it;
     ``optimistic``: "saved" said before the form is sent ("lateShadow": in a component added for it, its shadow root
     attached once it is in the page); ``hiddenLive``: once answered, a polite live region hidden
     from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile

@@ -86,6 +86,17 @@ def test_a_dialog_saying_saved_beside_a_status_saying_so_is_dismissed(page: Page
     assert page.get_by_role("dialog").count() == 0, "acknowledged: a modal left open would stand in the next step's way"
 
 
+def test_a_dialog_saying_saved_drawn_after_a_status_saying_so_is_dismissed_for_the_account_view(page: Page) -> None:
+    # Given a portal that says "saved" in its status, its form gone, then a moment later in a modal dialog whose OK
+    # draws the Account view
+    posted = serve(page, saves, savedDialog="div", statusToo=True, dialogAfterMs=1_000)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
+    assert page.get_by_role("dialog").count() == 0, "acknowledged: the Account view comes only after its OK"
+
+
 def test_a_dialog_saying_the_changes_were_not_saved_is_no_save(page: Page) -> None:
     # Given a portal that answers 2xx yet says in a dialog that nothing was saved
     serve(page, saves, savedDialog="div", keepForm=True, savedDialogWords="Your changes were not saved")
