@@ -34,6 +34,12 @@ UNDER_WAY = re.compile(r"…|\.{3}|en cours|in progress|正在", re.IGNORECASE)
 MARK_SAID_BEFORE = "(saved) => window.__portalMarkSaid && window.__portalMarkSaid(saved)"
 
 
+def values_in(text: str, values: list[str]) -> int:
+    """Count the ``values`` that ``text`` (a request's or an answer's) holds, as a form, a URL or JSON encodes them."""
+    encodings = (lambda v: v, quote_plus, quote, lambda v: json.dumps(v)[1:-1])
+    return sum(any(encode(value) in text for encode in encodings) for value in values)
+
+
 def holds_save(answer: Response, values: list[str]) -> bool:
     """Tell whether the 2xx ``answer``'s body may be the record saved: none at all (nothing to refuse with), or one
     holding more than half of the form's ``values`` (as the portal's API gives the profile back). Its body unread, no.
@@ -44,9 +50,7 @@ def holds_save(answer: Response, values: list[str]) -> bool:
         return False
     if not body.strip():
         return True
-    encodings = (lambda v: v, quote_plus, quote, lambda v: json.dumps(v)[1:-1])
-    held = sum(any(encode(value) in body for encode in encodings) for value in values)
-    return 2 * held > len(values)
+    return 2 * values_in(body, values) > len(values)
 
 
 def saved_before_answer(watched: SubmitAnswer, said_before: list[str], after: Locator, answer: Response) -> None:

@@ -21,13 +21,12 @@ failing (telemetry) says nothing.
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import re
 import secrets
 import time
 from contextlib import suppress
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Dialog, Locator, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
@@ -35,7 +34,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_regions import alerts_in, statuses_in
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
-from .early_save import saved_before_answer
+from .early_save import saved_before_answer, values_in
 from .errors import (
     GATEWAY_DOWN,
     PortalUnavailableError,
@@ -395,8 +394,7 @@ class SubmitAnswer:
                 sent = request.url + (request.post_data or "")
             except UnicodeDecodeError:  # a binary body: not a form's
                 sent = ""
-            encodings = (lambda v: v, quote_plus, quote, lambda v: json.dumps(v)[1:-1])
-            self.counted[request] = sum(any(encode(value) in sent for encode in encodings) for value in self.values)
+            self.counted[request] = values_in(sent, self.values)
         return self.counted[request]
 
     def carrier(self) -> Request | None:
