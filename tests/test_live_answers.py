@@ -117,28 +117,22 @@ def test_a_saved_toast_shown_before_the_portal_answered_is_a_save_once_it_answer
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"}) and len(posted) == 1
 
 
+# A status in a web component's shadow root: one there from the start, or one attached once the component is in the
+# page (as Lit's are), saying "saved" as the change is sent.
+SHADOW_ROOTS = {
+    "at-load": {"optimistic": True, "shadow": True},
+    "attached-once-connected": {"optimistic": "lateShadow"},
+}
+
+
+@pytest.mark.parametrize("shadow_root", SHADOW_ROOTS.values(), ids=SHADOW_ROOTS.keys())
 @pytest.mark.parametrize("answer", [saves, conflicts], ids=["saved", "refused"])
 def test_a_saved_toast_in_a_shadow_root_shown_before_the_answer_is_read_as_the_answer_says(
-    page: Page, answer: Callable[[dict[str, str]], dict[str, object]]
+    page: Page, answer: Callable[[dict[str, str]], dict[str, object]], shadow_root: dict[str, object]
 ) -> None:
-    # Given a portal whose status lives in a web component's shadow root, saying "saved" as it sends the change
-    serve(page, answer, keepForm=True, optimistic=True, delayMs=100, shadow=True)
-    form = AccountEditPage(page).wait_until_ready()
-
-    if answer is conflicts:
-        with pytest.raises(EditConflictError, match="Someone else changed"):
-            submit_changes(form, {"city": "Bron"})
-    else:
-        assert submit_changes(form, {"city": "Décines"}) == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
-
-
-@pytest.mark.parametrize("answer", [saves, conflicts], ids=["saved", "refused"])
-def test_a_saved_toast_in_a_shadow_root_attached_once_connected_is_read_as_the_answer_says(
-    page: Page, answer: Callable[[dict[str, str]], dict[str, object]]
-) -> None:
-    # Given a portal that says "saved" as it sends the change, in a component whose shadow root is attached once it
-    # is in the page (as Lit's are), then nothing more, or a conflict in its alert
-    serve(page, answer, keepForm=True, optimistic="lateShadow", delayMs=100)
+    # Given a portal saying "saved" in a shadow root as it sends the change, then nothing more, or a conflict in its
+    # alert
+    serve(page, answer, keepForm=True, delayMs=100, **shadow_root)
     form = AccountEditPage(page).wait_until_ready()
 
     if answer is conflicts:
