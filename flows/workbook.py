@@ -30,6 +30,7 @@ from .spreadsheet import CUSTOMER_COLUMN, SpreadsheetError, column_name
 ZEROS_FORMAT = re.compile(r'(0+)(?:(?:-|\\-|"-")(0+))?')
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 MERGE_CELL, ROW, COLUMNS = f"{MAIN}mergeCell", f"{MAIN}row", f"{MAIN}col"
+Mark = tuple[str, dict[str, str]]  # an element of the sheet's XML that the checks read: its tag, its attributes
 
 
 def read_xlsx(path: Path) -> list[Sequence[object]]:
@@ -61,18 +62,20 @@ def checked_values(path: Path, cells: list[list[Any]]) -> list[Sequence[object]]
     values: list[Sequence[object]] = [[xlsx_value(cell) for cell in row] for row in cells]
     if not values or CUSTOMER_COLUMN not in map(column_name, values[0]):
         return values
-    merged, hidden = merged_below_header(path), hidden_rows_with_values(path, values)
+    marks = list(sheet_elements(path))  # the sheet's XML read once for the three checks below
+    hidden = hidden_rows_with_values(marks, values)
     if hidden:
         raise SpreadsheetError(
             f"{path}: rows {listed([str(row) for row in hidden])} are hidden (filtered out, say), yet the job "
             "applies every row, shown or not: show them and check them, or delete the rows not to apply"
         )
-    columns = hidden_columns_with_values(path, values)
+    columns = hidden_columns_with_values(marks, values)
     if columns:
         raise SpreadsheetError(
             f"{path}: columns {listed(columns)} are hidden, yet the job applies every column, shown or not: show them "
             "and check them, or delete the columns not to apply"
         )
+    merged = merged_below_header(marks)
     if merged:
         raise SpreadsheetError(
             f"{path}: merged cells in {listed(merged)}: Excel shows a merged cell's value across it, but only its "
@@ -98,29 +101,28 @@ def typed_as(value: object) -> str | None:
     return None
 
 
-def merged_below_header(path: Path) -> list[str]:
-    """Return the ranges of merged cells of the sheet read that reach below its header row (``B2:B3``)."""
+def merged_below_header(marks: list[Mark]) -> list[str]:
+    """Return the ranges of merged cells of the sheet read (``marks``) that reach below its header row (``B2:B3``)."""
     from openpyxl.utils.cell import range_boundaries
 
-    ranges = [str(found.get("ref", "")) for tag, found in sheet_elements(path) if tag == MERGE_CELL]
+    ranges = [found.get("ref", "") for tag, found in marks if tag == MERGE_CELL]
     bounds = {cells: range_boundaries(cells) for cells in ranges}  # columns, then rows: first, last
     below = [cells for cells, (_, _, _, last_row) in bounds.items() if last_row is None or last_row > 1]
     return sorted(below, key=lambda cells: (bounds[cells][1] or 0, bounds[cells][0] or 0))  # as the sheet reads
 
 
-def hidden_rows_with_values(path: Path, values: list[Sequence[object]]) -> list[int]:
-    """Return the numbers of the rows below the header that the sheet hides (``hidden="1"``: by hand, or filtered
-    out) and that hold a value (``values``: the sheet's, row 1 first)."""
-    hidden = [int(found.get("r") or 0) for tag, found in sheet_elements(path) if tag == ROW]
+def hidden_rows_with_values(marks: list[Mark], values: list[Sequence[object]]) -> list[int]:
+    """Return the numbers of the rows below the header that the sheet hides (``marks``, ``hidden="1"``: by hand, or
+    filtered out) and that hold a value (``values``: the sheet's, row 1 first)."""
+    hidden = [int(found.get("r") or 0) for tag, found in marks if tag == ROW]
     return [r for r in hidden if 1 < r <= len(values) and any(cell not in (None, "") for cell in values[r - 1])]
 
 
-def hidden_columns_with_values(path: Path, values: list[Sequence[object]]) -> list[str]:
-    """Return the columns the sheet hides that hold a value below the header, as ``C (city)``."""
+def hidden_columns_with_values(marks: list[Mark], values: list[Sequence[object]]) -> list[str]:
+    """Return the columns the sheet hides (``marks``) that hold a value below the header, as ``C (city)``."""
     from openpyxl.utils.cell import get_column_letter
 
-    spans = [(int(found.get("min") or 0), int(found.get("max") or 0)) for tag, found in sheet_elements(path)
-             if tag == COLUMNS]  # fmt: skip
+    spans = [(int(found.get("min") or 0), int(found.get("max") or 0)) for tag, found in marks if tag == COLUMNS]
     header = values[0]
     return [
         f"{get_column_letter(number)} ({header[number - 1] or 'no name'})"
@@ -130,14 +132,14 @@ def hidden_columns_with_values(path: Path, values: list[Sequence[object]]) -> li
     ]
 
 
-def sheet_elements(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def sheet_elements(path: Path) -> Iterator[Mark]:
     """Yield the sheet read's merged cells, hidden rows and hidden columns, as its XML lists them: the tag, the
     attributes."""
     from openpyxl import load_workbook  # there: the workbook was read already
 
     workbook = load_workbook(path, read_only=True)
     try:
-        # The read-only sheet keeps neither: they are read from its XML, streamed (a sheet may be large).
+        # The read-only sheet keeps none of them: they are read from its XML, streamed (a sheet may be large).
         with sheet_read(workbook, path)._get_source() as source:
             for _, element in iterparse(source):
                 if element.tag == MERGE_CELL or (
