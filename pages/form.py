@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_regions import DIALOGS, READ_BY_ROLE, acknowledge, alerts_in, statuses_in
+from .answer_regions import READ_BY_ROLE, acknowledge, alerts_in, saved_dialogs, statuses_in
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .errors import (
     GATEWAY_DOWN,
@@ -162,9 +162,9 @@ class FormPage(FormFields):
         self.typed = {}  # answered: what a later Submit sends is typed anew
         if took:  # a dialog that said "saved" (alone, or beside a status) is closed, as a person would
             with lost_during_submit(watched.url):
-                saved_dialogs = watched.messages.and_(statuses).and_(self.page.locator(DIALOGS))
-                if saved_dialogs.count():
-                    acknowledge(saved_dialogs.first)
+                said_saved = watched.messages.and_(saved_dialogs(self.page))
+                if said_saved.count():
+                    acknowledge(said_saved.first)
         return took and not self.answer_status
 
     def watch_submit(self) -> SubmitAnswer:
