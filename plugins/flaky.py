@@ -207,7 +207,9 @@ class FlakyReport:
         if flaky:
             listed = "".join(f"<li>{escape(nodeid)}</li>" for nodeid in sorted(flaky))
             prefix.append(
-                f"<p><strong>{len(flaky)} flaky</strong> (failed, then passed on retry):</p><ul>{listed}</ul>"
+                # pytest-html's counts know no flaky: they stay among its Passed, which says so
+                f"<p><strong>{len(flaky)} flaky</strong> (failed, then passed on retry; counted among the Passed "
+                f"below):</p><ul>{listed}</ul>"
             )
 
     @pytest.hookimpl(trylast=True)  # last before the counts' line: the verdict right above it
