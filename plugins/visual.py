@@ -32,7 +32,7 @@ from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
 from .page_moved import moved_since, page_moved, refuse_if_moved
 from .retries import NotTransient
 from .shown_paths import shown_path
-from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings
+from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings, maker
 from .visual_capture import Allowance, UnstableError, until_stable
 from .visual_settings import is_file_name_part, settings_for, threshold_value
 
@@ -204,7 +204,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             baselines.unstable(name, unstable, allowance)
         mode = baselines.settings.mode
         browser = page.context.browser
-        made_with = f"{browser_name} {browser.version}" if browser else browser_name
+        made_with = maker(browser_name, request.config.getoption("browser_channel", None), browser and browser.version)
         if shot.matched_baseline and expected is not None:
             baselines.record(name, "matched", exact=expected.tobytes() == shot.image.convert("RGBA").tobytes())
         elif mode == "all":

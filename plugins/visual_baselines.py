@@ -53,6 +53,14 @@ def major(made_with: str) -> tuple[str, str]:
     return (name, version.split(".")[0]) if name else (version, "")
 
 
+def maker(browser_name: str, channel: str | None, version: str | None) -> str:
+    """Name what takes a screenshot: ``"chromium 156.0.8078.114"``, or its channel's name for Chrome or Edge
+    (``"msedge 131.0.2903.70"``): their builds render apart from Chromium's even at one major version (fonts,
+    codecs, field trials), and a difference from a Chromium baseline must name the channel as its likely cause."""
+    name = channel or browser_name
+    return f"{name} {version}" if version else name
+
+
 def other_maker(baseline_made_with: str | None, made_with: str) -> str:
     """Say so when the baseline was made with another browser or major version: a machine that renders differently.
 

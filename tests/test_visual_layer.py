@@ -24,7 +24,7 @@ from plugins import visual
 from plugins.image_diff import compare
 from plugins.retries import NotTransient
 from plugins.visual import SETTINGS, Summary
-from plugins.visual_baselines import RESULTS, other_maker
+from plugins.visual_baselines import RESULTS, maker, other_maker
 from plugins.visual_settings import settings_for, threshold_value
 
 pytestmark = pytest.mark.tooling
@@ -297,6 +297,18 @@ def test_only_another_browser_or_major_version_is_named_as_the_cause(
     assert bool(said) is hint, said
     if hint:
         assert f"The baseline was made with {baseline_made_with}: if the screen did not change" in said
+
+
+@pytest.mark.parametrize("channel", ["chrome", "msedge"])
+def test_chrome_or_edge_compared_with_a_chromium_baseline_is_named_as_the_likely_cause(channel: str) -> None:
+    # Given a baseline Chromium made, and a run of the same major version through a channel (Chrome or Edge)
+    baseline_made_with = maker("chromium", None, "156.0.8078.114")
+    taken_with = maker("chromium", channel, "156.0.8078.120")
+
+    said = other_maker(baseline_made_with, taken_with)
+
+    assert taken_with.startswith(f"{channel} 156."), taken_with
+    assert "The baseline was made with chromium 156.0.8078.114: if the screen did not change" in said
 
 
 def test_the_docs_name_chromium_s_major_version_not_a_build_the_set_up_replaces() -> None:
