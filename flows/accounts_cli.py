@@ -4,7 +4,7 @@ Problems, progress and messages go to standard error; what would change (``--dry
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
 refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
 line (argparse's, an input file that is not there, a results file or journal that is the input, a journal
-another run is using, an input file another run is applying to the same portal), 130 Ctrl-C, 143 SIGTERM
+another run is using, an input file or its rows another run is applying to the same portal), 130 Ctrl-C, 143 SIGTERM
 (a CI's cancel, ``timeout``, systemd), 129 SIGHUP (its terminal closed, an SSH session dropped; not under
 ``nohup``): each says how to resume.
 """
@@ -237,8 +237,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: the results cannot be written to {results}: {unwritable}; nothing was run", file=sys.stderr)
         return EXIT_FAILED
     try:  # before the journal, which a run afresh empties: a run refused leaves its journal as it was
-        held = None if args.dry_run else InputLock(args.file, args.base_url, results)
-    except InputInUseError as error:  # the same file run again with another --results
+        held = None if args.dry_run else InputLock(args.file, args.base_url, results, rows)
+    except InputInUseError as error:  # the same file (or rows) run again with another --results
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as error:

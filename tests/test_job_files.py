@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from test_accounts_parts import OWNER
 
 from flows import journal_lock
@@ -20,7 +21,7 @@ from flows.input_lock import InputInUseError, InputLock, lock_path
 from flows.journal import Journal, JournalInUseError
 from flows.outcomes import RowOutcome
 from flows.secret_folder import PREFIX, remove_orphans
-from flows.spreadsheet import AccountRow, write_results
+from flows.spreadsheet import AccountRow, read_rows, write_results
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
@@ -44,11 +45,12 @@ def changes_file(tmp_path: Path) -> Path:
     return file
 
 
-def update_accounts(file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def update_accounts(file: Path, *extra: str, locks: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m flows update-accounts FILE`` against a portal that is not there."""
     command = [sys.executable, "-m", "flows", "update-accounts", str(file), "--base-url", NOWHERE,
                "--user", "global-admin", *extra]  # fmt: skip
-    env = {**os.environ, "TMPDIR": str(file.parent)}  # the lock of the file's runs with it, not in the machine's /tmp
+    # The locks of the file's runs with it (or in ``locks``), not in the machine's /tmp
+    env = {**os.environ, "TMPDIR": str(locks or file.parent)}
     return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
 
 
@@ -260,6 +262,54 @@ def test_without_flock_a_pid_lock_file_holds_the_input_file(held_file: Path, mon
     finally:
         held.release()
     InputLock(held_file, NOWHERE, held_file.parent / "b.csv").release()
+
+
+def copy_of(file: Path, name: str) -> Path:
+    """Return a copy of ``file``'s rows saved elsewhere: as it is, its rows the other way up, or as an XLSX."""
+    copy = file.parent / name
+    copy.parent.mkdir(exist_ok=True)
+    rows = [row.split(",") for row in file.read_text(encoding="utf-8").splitlines()]
+    if name.endswith(".xlsx"):
+        workbook = Workbook()
+        for row in [rows[0], *reversed(rows[1:])]:
+            workbook.active.append(row)
+        workbook.save(copy)
+    else:
+        copy.write_bytes(file.read_bytes())
+    return copy
+
+
+@pytest.mark.parametrize("name", ["elsewhere/changes.csv", "changes (2).csv", "changes.xlsx"])
+def test_a_copy_of_a_file_another_run_applies_to_the_same_portal_is_refused_naming_that_run(
+    held_file: Path, name: str
+) -> None:
+    # Given a run applying a file of two rows, and a copy of it saved elsewhere (an XLSX, its rows the other way up)
+    held_file.write_text("customer,city\r\nContoso,Lyon\r\nFabrikam,Paris\r\n", encoding="utf-8")
+    copy = copy_of(held_file, name)
+    first = InputLock(held_file, NOWHERE, held_file.parent / "first.csv", read_rows(held_file))
+    try:
+        # When the copy is run
+        done = update_accounts(copy, locks=held_file.parent)
+    finally:
+        first.release()
+
+    # Then it stops before its journal is made, naming the run applying the rows and the file it applies
+    said = (f"error: Another run (pid {os.getpid()}, results {held_file.parent / 'first.csv'}) is applying the same "
+            f"rows as {copy} (from {held_file}) to {NOWHERE}: wait for it to end")  # fmt: skip
+    assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
+    assert done.stderr.startswith(said), done.stderr
+    assert not copy.with_name(copy.name + ".results.csv.journal").exists()
+    assert not list(held_file.parent.glob("flows-accounts-*.lock"))  # the copy's own file lock went with it
+
+
+def test_a_file_whose_rows_differ_in_one_value_is_another_file(held_file: Path) -> None:
+    other = held_file.parent / "other.csv"
+    other.write_text("customer,city\r\nContoso,Lille\r\n", encoding="utf-8")
+    first = InputLock(held_file, NOWHERE, held_file.parent / "a.csv", read_rows(held_file))
+    try:
+        InputLock(other, NOWHERE, held_file.parent / "b.csv", read_rows(other)).release()
+    finally:
+        first.release()
 
 
 @pytest.mark.parametrize(
