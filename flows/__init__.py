@@ -47,6 +47,7 @@ from .account import (
 )
 from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
+from .input_lock import InputInUseError
 from .journal import JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import (
@@ -77,6 +78,7 @@ __all__ = [
     "ConfirmationAskedError",
     "CustomerNotFoundError",
     "EditConflictError",
+    "InputInUseError",
     "InvalidRowsError",
     "JournalMismatchError",
     "MfaRequiredError",

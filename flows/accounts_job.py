@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext
 
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
+from .input_lock import InputLock
 from .journal import Journal, run_owner
 from .outcomes import STOPPED, RowOutcome
 from .rest import PortalClient, TokenSource
@@ -162,7 +163,8 @@ def update_accounts(
     submitting a finished row twice (rows are known by their content, wherever they moved in the
     file, rows alike by which of them they are; a journal of another user or portal raises
     ``JournalMismatchError``; one another run is writing, ``JournalInUseError``, before any browser
-    starts). ``traces`` is a
+    starts). Rows another run (a script, the command) is applying to the same portal, in any order, raise
+    ``InputInUseError`` before the journal is touched. ``traces`` is a
     folder for the trace of each row that failed twice. A session that ends for good (signing in again refused, or
     not possible without a password) raises ``SignedOutError`` at once, the rows not done left for a resume.
     ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is called on each worker's
@@ -175,7 +177,14 @@ def update_accounts(
         base_url, user, password, workers, dict(session_options or {}), Path(traces) if traces else None,
         setup_context,
     )  # fmt: skip
-    log = Journal(journal, resume=resume, owner=run_owner(base_url, user))
+    # Before the journal, which a run afresh empties: a script, or the command, applying the same rows to the portal
+    # keeps a journal of its own, blind to this run's rows, and would submit them again.
+    held = InputLock(None, base_url, None, account_rows, journal=None if journal is None else Path(journal))
+    try:
+        log = Journal(journal, resume=resume, owner=run_owner(base_url, user))
+    except BaseException:
+        held.release()
+        raise
     if resume and journal is not None and not log.found:
         logging.getLogger("flows").warning("No journal at %s: nothing to resume, every row is checked afresh", journal)
     try:
@@ -186,3 +195,4 @@ def update_accounts(
             return run_plan(plan, account_rows, pool, client, log, on_outcome)
     finally:
         log.close()
+        held.release()

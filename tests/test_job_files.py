@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from test_accounts_parts import OWNER
 
 from flows import journal_lock
+from flows import update_accounts as library_update_accounts
 from flows.input_lock import InputInUseError, InputLock, lock_path
 from flows.journal import Journal, JournalInUseError
 from flows.outcomes import RowOutcome
@@ -310,6 +311,27 @@ def test_a_file_whose_rows_differ_in_one_value_is_another_file(held_file: Path) 
         InputLock(other, NOWHERE, held_file.parent / "b.csv", read_rows(other)).release()
     finally:
         first.release()
+
+
+def test_a_script_applying_rows_another_run_applies_to_the_same_portal_is_refused_before_its_journal(
+    held_file: Path,
+) -> None:
+    # Given the command applying a file, and a script's journal an earlier run of it left
+    journal = held_file.parent / "script.journal"
+    journal.write_text("{}\n")
+    first = InputLock(held_file, NOWHERE, held_file.parent / "first.csv", read_rows(held_file))
+    try:
+        # When a script applies the same rows to the same portal
+        said = rf"Another run \(pid {os.getpid()}, results .*first\.csv\) is applying the same rows \(from .*changes"
+        with pytest.raises(InputInUseError, match=said):
+            library_update_accounts([{"customer": "Contoso", "city": "Lyon"}], NOWHERE, "global-admin",
+                                    api_client_id="x", journal=journal)  # fmt: skip
+    finally:
+        first.release()
+
+    # Then its journal is left as it was, and nothing of the script's lock stays
+    assert journal.read_text() == "{}\n"
+    assert not list(held_file.parent.glob("flows-accounts-*.lock"))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ it was sent; the client's waits are recorded instead of waited.
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from time import time
 
 import pytest
@@ -77,6 +79,13 @@ def api() -> Iterator[StubApi]:
     """Serve a stub API on the loopback while the test runs."""
     with serving() as stub:
         yield stub
+
+
+@pytest.fixture
+def own_locks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the accounts job's input locks in the test's folder: tests in other workers apply the same rows to the
+    same address (where no portal is) at once, which the job refuses as the same rows applied twice."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture
@@ -335,6 +344,7 @@ def test_a_gateway_s_answer_is_the_api_not_answering(api: StubApi, waits: list[f
     )
 
 
+@pytest.mark.usefixtures("own_locks")
 def test_the_accounts_job_reads_the_api_at_its_own_address_and_says_when_it_is_no_api(api: StubApi) -> None:
     # Given an API address that answers with a web page (the portal's, say), and a portal nothing needs yet
     api.answers = [(200, {"Content-Type": "text/html"}, b"<html><title>Partner Center</title></html>")]
@@ -397,6 +407,7 @@ def test_an_api_that_never_answered_is_not_waited_for(api: StubApi, waits: list[
     assert waits == [] and len(api.requests) == 1
 
 
+@pytest.mark.usefixtures("own_locks")
 def test_the_accounts_job_s_check_waits_for_an_api_that_restarts(api: StubApi, waits: list[float]) -> None:
     # Given an API that lists the customer, then answers 502 twice, then a web page (the job stops there)
     listed = {"totalCount": 1, "items": [CUSTOMER], "links": {}}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
-from test_rest_client import THROTTLED, StubApi, serving
+from test_rest_client import THROTTLED, StubApi, own_locks, serving  # noqa: F401  # own_locks: a fixture
 
 from fixtures import api_client as suite_api
 from flows import account_row, rest, update_accounts
@@ -95,6 +95,7 @@ def test_a_customer_without_its_company_profile_is_no_api_answer(api: StubApi) -
         PortalClient(api.url, lambda: "a-token").customer(ID)
 
 
+@pytest.mark.usefixtures("own_locks")
 def test_the_accounts_job_stops_on_an_answer_of_another_shape_with_the_library_s_error(api: StubApi) -> None:
     # Given an API address whose customer list holds no items (what crashed update-accounts with a TypeError)
     api.answers = [(200, {}, {"items": None})]
