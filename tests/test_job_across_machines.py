@@ -1,0 +1,55 @@
+"""One file run on two machines at once: no lock reaches across them, so the portal's own values protect the rows.
+
+The other machine's run is played through the API, at the moment it would get ahead of this one: after this
+run's check, before its form is loaded or its Submit arrives. The portal's activity log tells this run's changes
+(made through its pages) from the other's (made through the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Route
+from test_update_accounts import portal_changes, signed_in_as
+
+from fixtures.api_client import Customer, PortalApi
+from fixtures.directory import User
+from fixtures.test_data import CustomerFactory
+from flows import update_accounts
+
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
+
+
+def other_machine_at(method: str, api: PortalApi, customer: Customer, values: dict[str, str]) -> Any:
+    """Return a context setup in which the other machine saves ``values`` just before the customer's form is first
+    loaded (``GET``) or first submitted (``POST``)."""
+
+    def setup(context: BrowserContext) -> None:
+        def edit(route: Route) -> None:
+            if route.request.method == method and not saved:
+                saved.append(api.update_billing(customer.id, values))
+            route.continue_()
+
+        saved: list[object] = []
+        context.route(f"**/customers/{customer.id}/account/edit", edit)
+
+    return setup
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"], ids=["before-the-form", "before-submit"])
+def test_a_row_the_other_machine_applied_after_the_check_is_unchanged_and_not_submitted_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], method: str
+) -> None:
+    # Given the other machine, which applies the row after this run's check
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    row = {"customer": customer.companyName, "city": "Lyon", "postalCode": "69001"}
+    setup = other_machine_at(method, api, customer, {"city": "Lyon", "postalCode": "69001"})
+
+    # When this run applies it
+    [outcome] = update_accounts([row], base_url, user.name, **signed_in_as(user, api), setup_context=setup)
+
+    # Then it finds the values held: unchanged, nothing submitted through the portal's pages
+    assert outcome.outcome == "unchanged", outcome.messages
+    assert portal_changes(api, customer) == []
