@@ -4,6 +4,11 @@ Dashboard menu → Customers → the customer → Account → Edit; the form's v
 more right before Submit (values that already hold are not submitted). When another agent
 changed the customer meanwhile, the row is tried once more on a fresh form if their change
 touched none of its fields; otherwise it is a conflict, reported with both values.
+
+No lock reaches a run of the same file on another machine: the form itself tells. A field at a value
+saved since the check (neither the one the check read, nor one an earlier row of the customer in this
+run sets) is someone else's: kept, the row a conflict; one at the value a later row of the file sets
+is left alone, as the check leaves it (a run elsewhere got there first).
 """
 
 from __future__ import annotations
@@ -55,6 +60,10 @@ THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited bef
 # (looking after 0.5, 1, 2, 4, 8, 8... s); still silent, the run stops, its rows left for a resume.
 PORTAL_BACK_WAIT_S = 120.0
 LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
+SAVED_SINCE = (
+    "another value was saved since the run's check (by someone else, or a run of this file elsewhere): not "
+    "submitted, theirs kept"
+)
 OVERTAKEN = (
     "its Submit on an earlier try got no answer, and another value was saved since (whether the row's was, before "
     "it, is not known): not submitted again"
@@ -178,7 +187,18 @@ def attempt(
         outcome.outcome = CONFLICT
         outcome.messages += [OVERTAKEN, *conflict_messages(task, theirs)]
         return True
-    pending = {name: value for name, value in task.changes.items() if shown[name] != value and name not in moved}
+    held = held_by_later_rows(task, shown, moved)
+    outcome.messages += [note for note in held.values() if note not in outcome.messages]  # a retry says it once
+    since = saved_since_check(task, shown, moved | set(held))
+    if since:  # another writer's, or this file's run elsewhere: kept, as a conflict at Submit keeps it
+        outcome.before = {name: task.before.get(name, shown[name]) if name in since else shown[name]
+                          for name in task.changes}  # fmt: skip
+        outcome.after = {name: shown[name] for name in task.changes}
+        outcome.outcome = CONFLICT
+        outcome.messages += [SAVED_SINCE, *conflict_messages(task, since)]
+        return True
+    left_alone = moved | set(held)
+    pending = {name: value for name, value in task.changes.items() if shown[name] != value and name not in left_alone}
     if not pending:
         outcome.after = {name: shown[name] for name in task.changes}
         outcome.outcome = UNCHANGED
@@ -206,6 +226,33 @@ def attempt(
     outcome.after = {name: saved[name] for name in task.changes}
     outcome.messages += saved_otherwise(task.changes, outcome.after)
     return True
+
+
+def unexpected(task: RowTask, name: str, shown: str) -> bool:
+    """Whether the form shows ``name`` at a value the check did not read and no earlier row of the customer in this
+    run sets: saved since the check by someone else (a run of this file elsewhere, say)."""
+    return name in task.expected and not any(alike(shown, known) for known in task.expected[name])
+
+
+def held_by_later_rows(task: RowTask, shown: Mapping[str, str], moved: Iterable[str]) -> dict[str, str]:
+    """Return, for each of the row's fields saved since the check at the value a later row of the file sets (a run
+    of the file elsewhere got there first), why it is not applied: putting the row's older value back would undo it."""
+    return {
+        name: f"{name}: not applied, row {number} (later in the file) sets it to the value the portal now holds"
+        for name, (number, value) in task.later.items()
+        if name not in moved and unexpected(task, name, shown[name]) and alike(shown[name], value)
+        and not alike(shown[name], task.changes[name])
+    }  # fmt: skip
+
+
+def saved_since_check(task: RowTask, shown: Mapping[str, str], left_alone: Iterable[str]) -> dict[str, str]:
+    """Return the row's fields the form shows at a value someone else saved since the check, the row's own aside."""
+    skipped = set(left_alone)
+    return {
+        name: shown[name]
+        for name, value in task.changes.items()
+        if name not in skipped and unexpected(task, name, shown[name]) and not alike(shown[name], value)
+    }
 
 
 def saved_otherwise(wanted: Mapping[str, str], saved: Mapping[str, str]) -> list[str]:

@@ -47,6 +47,10 @@ class RowTask:
     overtaken: frozenset[str] = frozenset()  # fields a later row of the customer set in an earlier run
     notes: tuple[str, ...] = ()  # said in the row's outcome, whatever it is
     listed: tuple[tuple[str, str], ...] = ()  # values as the portal's lists spell them: ("state", "上海市") for "SH"
+    # Per field, the values the portal may hold when the row runs without another writer since the check: the one
+    # the check read, then each an earlier row of the customer in this run sets. Another is someone else's.
+    expected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    later: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # per field, the file's last row setting it
 
     @property
     def changes(self) -> dict[str, str]:
@@ -231,6 +235,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
         if customer:
             earlier_run.setdefault(customer, []).append(row)
     portal_values: dict[str, dict[str, str]] = {}  # each customer's profile as the API gave it
+    planned_values: dict[str, dict[str, tuple[str, ...]]] = {}  # per customer and field, the values its tasks set
     for row in rows:
         earlier = finals.get(row.number)
         if earlier is not None:
@@ -284,10 +289,16 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
                 outcome.outcome = UNCHANGED
             plan.settled.append(outcome)
             continue
+        set_before = planned_values.setdefault(customer_id, {})
+        read = portal_values[customer_id]
+        expected = {name: (read[name], *set_before.get(name, ())) for name in changes if name in read}
+        later = {name: last[(customer_id, name)] for name in changes if last[(customer_id, name)][0] > row.number}
         task = RowTask(
-            row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes, spelled
-        )
+            row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes, spelled,
+            expected, later,
+        )  # fmt: skip
         plan.tasks.append(task)
         planned.add(customer_id)
+        set_before |= {name: (*set_before.get(name, ()), value) for name, value in changes.items()}
         directory.profiles[customer_id] = {**directory.profile(customer_id), **changes}
     return plan

@@ -53,3 +53,38 @@ def test_a_row_the_other_machine_applied_after_the_check_is_unchanged_and_not_su
     # Then it finds the values held: unchanged, nothing submitted through the portal's pages
     assert outcome.outcome == "unchanged", outcome.messages
     assert portal_changes(api, customer) == []
+
+
+def test_a_run_behind_the_other_machine_s_does_not_put_an_earlier_row_s_value_back(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given two rows moving one customer, which the other machine applies after this run's check
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    rows = [{"customer": customer.companyName, "city": "Lyon"}, {"customer": customer.companyName, "city": "Nice"}]
+    setup = other_machine_at("GET", api, customer, {"city": "Nice"})
+
+    # When this run applies them
+    outcomes = update_accounts(rows, base_url, user.name, **signed_in_as(user, api), setup_context=setup)
+
+    # Then the first row leaves the later row's value alone, saying so, and neither row submits anything
+    assert [outcome.outcome for outcome in outcomes] == ["unchanged", "unchanged"], outcomes
+    said = "city: not applied, row 2 (later in the file) sets it to the value the portal now holds"
+    assert said in outcomes[0].messages
+    assert api.billing_profile(customer.id).city == "Nice" and portal_changes(api, customer) == []
+
+
+def test_a_value_another_writer_saved_after_the_check_is_a_conflict_not_overwritten(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given another writer, who saves another city after this run's check, before the form is loaded
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    setup = other_machine_at("GET", api, customer, {"city": "Marseille"})
+
+    # When this run applies a row changing the city
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    # Then their value is kept, the row a conflict with both values
+    assert (outcome.outcome, outcome.before, outcome.after) == ("conflict", {"city": "Paris"}, {"city": "Marseille"})
+    assert "city: yours 'Lyon', theirs 'Marseille'" in outcome.messages
+    assert api.billing_profile(customer.id).city == "Marseille" and portal_changes(api, customer) == []
