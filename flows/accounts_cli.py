@@ -4,7 +4,8 @@ Problems, progress and messages go to standard error; what would change (``--dry
 run's summary to standard output. Exit codes: 0 every row changed or unchanged, 3 some rows
 refused (or problems found before any change), 1 a row failed or the run itself did, 2 a bad command
 line (argparse's, an input file that is not there, a results file or journal that is the input, a journal
-another run is using, an input file or its rows another run is applying to the same portal), 130 Ctrl-C, 143 SIGTERM
+another run is using, an input file or its rows another run is applying to the same portal, a ``--resume`` without
+its journal beside another of the file's), 130 Ctrl-C, 143 SIGTERM
 (a CI's cancel, ``timeout``, systemd), 129 SIGHUP (its terminal closed, an SSH session dropped; not under
 ``nohup``): each says how to resume.
 """
@@ -38,7 +39,7 @@ from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
 from .input_lock import InputInUseError, InputLock
-from .journal import Journal, JournalInUseError, journal_path, run_owner
+from .journal import Journal, JournalElsewhereError, JournalInUseError, journal_path, journals_of, run_owner
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
 from .rest import PortalClient
@@ -258,9 +259,12 @@ def apply_file(
     delimiter, sep_line = dialect
     traces = results.with_name(results.name + ".traces")
     try:  # another's journal, a folder that is not there: said before any browser
-        journal = open_journal(args, results)
+        journal = open_journal(args, rows, results)
     except JournalInUseError as error:  # the same command run twice, or two files given one --results
         print(f"error: {error} (another --results PATH writes PATH.journal)", file=sys.stderr)
+        return EXIT_USAGE
+    except JournalElsewhereError as error:  # resumed with other --results than the run it carries on
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -312,12 +316,17 @@ def results_unwritable(results: Path) -> str | None:
     return None
 
 
-def open_journal(args: argparse.Namespace, results: Path) -> Journal:
-    """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none)."""
-    path = journal_path(results)
+def open_journal(args: argparse.Namespace, rows: list[Any], results: Path) -> Journal:
+    """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none).
+
+    A resume without a journal beside one of the file's (other ``--results``) raises ``JournalElsewhereError``.
+    """
+    path, owner = journal_path(results), run_owner(args.base_url, args.user)
     if args.dry_run and not args.resume:
         return Journal(None)
-    journal = Journal(path, resume=args.resume, owner=run_owner(args.base_url, args.user), read_only=args.dry_run)
+    if args.resume and not path.exists() and (found := journals_of(rows, (args.file.parent, path.parent), owner)):
+        raise JournalElsewhereError(path, found)
+    journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)
     if args.resume and not journal.found:
         print(f"note: no journal at {path}: nothing to resume, every row is checked afresh", file=sys.stderr)
     return journal

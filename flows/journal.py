@@ -93,6 +93,47 @@ def journal_path(results: str | Path) -> Path:
     return results.with_name(results.name + ".journal")
 
 
+class JournalElsewhereError(ValueError):
+    """A resume finds no journal where it looks, while one beside the file or its results records the file's rows."""
+
+    def __init__(self, path: Path, found: list[Path]) -> None:
+        named = ", ".join(str(journal) for journal in found)
+        results = " or ".join(f"--results {journal.with_suffix('')}" for journal in found)
+        super().__init__(
+            f"no journal at {path} to resume, but {named} records rows of this file: resume with {results} (its "
+            f"journal is PATH.journal), or run without --resume to check every row afresh"
+        )
+        self.path, self.found = path, found
+
+
+def records_rows(path: Path, hashes: set[str], owner: Mapping[str, str]) -> bool:
+    """Whether the journal at ``path`` is of a run as ``owner`` and records one of the rows whose content is
+    ``hashes``."""
+    with suppress(OSError), path.open(encoding="utf-8", errors="replace") as file:
+        for line in file:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(entry, dict):
+                continue
+            if entry.get("event") == RUN and any(entry.get(name) != value for name, value in owner.items()):
+                return False  # another user's or portal's: not one to resume from
+            if entry.get("hash") in hashes:
+                return True
+    return False
+
+
+def journals_of(rows: Iterable[AccountRow], folders: Iterable[Path], owner: Mapping[str, str]) -> list[Path]:
+    """Return the journals in ``folders`` of runs as ``owner`` that record one of ``rows``: an earlier run's of the
+    file, with other ``--results``."""
+    hashes = {row.content_hash() for row in rows}
+    found: list[Path] = []
+    for folder in dict.fromkeys(folder.resolve() for folder in folders):
+        found += [path for path in sorted(folder.glob("*.journal")) if records_rows(path, hashes, owner)]
+    return found
+
+
 class Journal:
     """An append-only record of rows started and finished; safe to share between threads."""
 

@@ -334,6 +334,35 @@ def test_a_script_applying_rows_another_run_applies_to_the_same_portal_is_refuse
     assert not list(held_file.parent.glob("flows-accounts-*.lock"))
 
 
+def test_a_resume_with_other_results_than_the_run_it_carries_on_names_that_run_s_journal(tmp_path: Path) -> None:
+    # Given a run of the file without --results, stopped as a row's Submit was under way
+    file, earlier = changes_file(tmp_path), tmp_path / "changes.csv.results.csv.journal"
+    [row] = read_rows(file)
+    with Journal(earlier, owner={"base_url": NOWHERE, "user": "global-admin"}) as journal:
+        journal.number([row])
+        journal.started(row, {"city": "Paris"})
+
+    # When it is resumed with other results (where no journal is)
+    done = update_accounts(file, "--resume", "--results", str(tmp_path / "other.csv"))
+
+    # Then it stops before any browser, naming the journal it would have forgotten and how to resume from it
+    said = (f"error: no journal at {tmp_path / 'other.csv.journal'} to resume, but {earlier} records rows of this "
+            f"file: resume with --results {tmp_path / 'changes.csv.results.csv'}")  # fmt: skip
+    assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
+    assert done.stderr.startswith(said), done.stderr
+    assert not (tmp_path / "other.csv.journal").exists()
+
+
+def test_a_resume_without_a_journal_beside_another_portal_s_journal_checks_every_row_afresh(tmp_path: Path) -> None:
+    file = changes_file(tmp_path)
+    with Journal(tmp_path / "old.csv.journal", owner=OWNER) as journal:  # another portal's
+        journal.finished(read_rows(file)[0], RowOutcome(2, "Contoso", "changed"))
+
+    done = update_accounts(file, "--resume")
+
+    assert "note: no journal at" in done.stderr and "records rows" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize(
     ("results", "said"),
     [
