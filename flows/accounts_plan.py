@@ -292,6 +292,8 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
         set_before = planned_values.setdefault(customer_id, {})
         read = portal_values[customer_id]
         expected = {name: (read[name], *set_before.get(name, ())) for name in changes if name in read}
+        if rules and "state" in expected:  # a list's field shows its option's name for the code the API may give
+            expected["state"] += (rules.listed_state(read["state"]),)
         later = {name: last[(customer_id, name)] for name in changes if last[(customer_id, name)][0] > row.number}
         task = RowTask(
             row, customer_id, company_name, outcome.before, started_before, frozenset(overtaken), notes, spelled,

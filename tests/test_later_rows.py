@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 from test_journal_rows_alike import OneCustomerApi, resumed_plan
 
+from flows.account_row import saved_since_check
 from flows.accounts_job import NOT_RUN, InvalidRowsError, as_rows, refuse_problems
 from flows.accounts_plan import APPLIED_BEFORE, check_rows
 from flows.journal import Journal
@@ -124,3 +125,14 @@ def test_a_province_given_by_its_code_is_sent_as_the_country_s_list_names_it() -
     # Then the Submit will carry the name the portal stores, so the next run finds it held
     [task] = plan.tasks
     assert (task.changes, task.before) == ({"state": "上海市"}, {"state": "北京市"})
+
+
+@pytest.mark.parametrize(("shown", "theirs"), [("北京市", {}), ("BJ", {}), ("广东省", {"state": "广东省"})])
+def test_a_province_the_api_gives_by_its_code_is_the_one_the_form_shows_by_its_name(
+    shown: str, theirs: dict[str, str]
+) -> None:
+    # Given a customer the API gives in "BJ", its code, and a row moving it to Shanghai
+    [task] = check_rows([AccountRow(2, "Contoso", {"state": "SH"})], cast(PortalClient, ChineseCustomerApi("BJ"))).tasks
+
+    # Then a form showing Beijing by its name or code shows the value the check read; another is saved since
+    assert saved_since_check(task, {"state": shown}, ()) == theirs
