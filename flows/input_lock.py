@@ -151,8 +151,9 @@ class InputLock:
         journal: Path | None = None,
     ) -> None:  # fmt: skip
         said: dict[str, Any] = {"pid": os.getpid()}
-        said |= {name: str(value) for name, value in (("results", results), ("journal", journal), ("file", file))
-                 if value is not None}  # fmt: skip
+        # Full paths: the run refused may be in another folder, or another user's shell
+        said |= {name: str(value.absolute()) for name, value in (("results", results), ("journal", journal),
+                 ("file", file)) if value is not None}  # fmt: skip
         rows = list(rows)
         self.held: list[HeldFile] = []
         try:

@@ -313,6 +313,24 @@ def test_a_file_whose_rows_differ_in_one_value_is_another_file(held_file: Path) 
         first.release()
 
 
+def test_a_run_refused_in_another_folder_is_told_the_full_paths_of_the_run_applying_the_rows(
+    held_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run started in the file's folder, its file and results given by their names
+    monkeypatch.chdir(held_file.parent)
+    first = InputLock(Path(held_file.name), NOWHERE, Path("first.csv"), read_rows(held_file))
+    try:
+        # When a copy of the file is run from another folder, Then the message names the first run's files in full
+        (held_file.parent / "sub").mkdir()
+        monkeypatch.chdir(held_file.parent / "sub")
+        copy = copy_of(held_file, "sub/copy.csv")
+        said = f"results {held_file.parent / 'first.csv'}) is applying the same rows as {copy} (from {held_file})"
+        with pytest.raises(InputInUseError, match=re.escape(said)):
+            InputLock(copy, NOWHERE, Path("r.csv"), read_rows(copy))
+    finally:
+        first.release()
+
+
 def test_a_script_applying_rows_another_run_applies_to_the_same_portal_is_refused_before_its_journal(
     held_file: Path,
 ) -> None:
