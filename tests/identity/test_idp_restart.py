@@ -9,6 +9,7 @@ from flask import Flask
 from idp_journey import KEYS, Clock, UserAgent
 
 from fixtures.identity import create_app
+from fixtures.identity.db import connect
 from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 
 
@@ -60,3 +61,17 @@ def test_a_new_database_gets_its_own_key(agent: UserAgent, tmp_path: Path) -> No
     other = create_app(settings).test_client().get(KEYS).json
     # Then its key is another
     assert other["keys"][0]["kid"] != before["keys"][0]["kid"]
+
+
+def test_a_database_kept_from_before_grace_periods_gains_them_at_restart(
+    database: Path, make_app: Callable[..., Flask], clock: Clock
+) -> None:
+    # Given a database kept by a provider whose users had no grace period to register an authenticator
+    conn = connect(str(database))
+    try:
+        conn.execute("ALTER TABLE users DROP COLUMN registration_due")
+    finally:
+        conn.close()
+    # When a provider starts on it, then its users sign in as before
+    response = UserAgent(make_app().test_client(), clock).sign_in()
+    assert response.status_code == 302 and "code=" in response.headers["Location"]
