@@ -9,6 +9,7 @@ code asked for without a secret ``MfaRequiredError``, at once, never a timeout.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import threading
 import time
@@ -41,6 +42,7 @@ MAX_CODES = 4
 # side of its own (Entra ID about as many), so under that the clock is not why.
 CLOCK_SAID_FROM_S = TOTP_STEP_S
 RUN_STOPPED = threading.local()  # per thread: the event that ends its waits for the next code (stop_waits_on)
+log = logging.getLogger("flows")
 
 
 class Authenticator(pyotp.TOTP):
@@ -149,6 +151,8 @@ def complete_sign_in(
     approve, or a choice of method, is answered with a code when there is a secret: "I can't use my
     Microsoft Authenticator app right now", then "Use a verification code"; so is a code the provider sent by text
     message or email (the account's default method), through "Sign in another way", else ``MfaRequiredError``.
+    "More information required" (a way to verify to register) is skipped once where it offers "Skip for now", with
+    a warning that its grace period counts down; else it is ``MfaRequiredError``.
     """
     answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
 
@@ -160,6 +164,7 @@ def answer_steps(
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered, left_sent_code, password_typed = 0, None, False, False
+    skipped: str | None = None  # what "Skip for now" said, once selected
     for _ in range(MAX_STEPS):
         shown = steps.shown(signed_in)
         if shown is None:
@@ -231,11 +236,7 @@ def answer_steps(
                 f"({steps.message()})"
             )
         elif shown.name == "registration":
-            raise MfaRequiredError(
-                f"The identity provider asks {username!r} to register a way to verify the sign-in first, which no "
-                f"script can do: register an authenticator app's code (TOTP) for this account by hand, then give its "
-                f"secret ({SECRET_SOURCES}), or use a saved sign-in ({steps.message()})"
-            )
+            skipped = skip_registration(steps, username, skipped)
         elif shown.name == "consent":
             raise SignInError(
                 f"The identity provider asks {username!r} to consent to the permissions the portal's app requests, "
@@ -245,6 +246,30 @@ def answer_steps(
         else:  # access refused (Conditional Access), an admin's consent needed, an account locked
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {address_of(page.url)}")
+
+
+def skip_registration(steps: SignInPage, username: str, skipped: str | None) -> str:
+    """On "More information required", select "Skip for now" as a person would, once, warning that the grace period
+    is counting down, and return what it said; raise ``MfaRequiredError`` when it offers none, or asks again."""
+    if skipped is None:
+        skipped = steps.skip_registration()
+        if skipped is not None:
+            log.warning(
+                "The identity provider asks %r to register a way to verify the sign-in: selected %r, as a person "
+                "would. The grace period is counting down: register an authenticator app's code (TOTP) for this "
+                "account before it ends, or its sign-ins will stop there",
+                username,
+                skipped,
+            )
+            return skipped
+        why = "and offers no 'Skip for now'"
+    else:  # the portal sent the sign-in back for MFA, which no skip gives
+        why = f"again after {skipped!r} was selected: the portal requires MFA of this sign-in"
+    raise MfaRequiredError(
+        f"The identity provider asks {username!r} to register a way to verify the sign-in first, {why}; no script can "
+        f"register one: register an authenticator app's code (TOTP) for this account by hand, then give its secret "
+        f"({SECRET_SOURCES}), or use a saved sign-in ({steps.message()})"
+    )
 
 
 class ClockOffError(SignInError):

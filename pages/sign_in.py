@@ -75,6 +75,7 @@ class SignInPage:
         self.other_way = self.tile_showing(option_text("cant_use_authenticator", "sign_in_another_way"))
         self.code_option = self.tile_showing(option_text("use_code"))
         self.password_option = self.tile_showing(option_text("use_password_instead"))
+        self.skip_option = self.tile_showing(option_text("skip_for_now"))
         self.account = self.field("account_label", "loginfmt")
         self.password = self.field("password", "passwd")
         # The code's field named otherwise (another name than otc, no label): by its placeholder ("Code"), or as a
@@ -333,6 +334,15 @@ class SignInPage:
             return False
         self.submit(option.first, self.headings[step])
         return True
+
+    def skip_registration(self) -> str | None:
+        """On "More information required", select "Skip for now" and return what it said ("Skip for now (14 days
+        until this is required)"), on one line; None, selecting nothing, when the page does not offer it."""
+        self.wait_drawn(self.skip_option)
+        said = [" ".join(text.split()) for text in self.skip_option.all_inner_texts()]  # one read: no wait
+        if not said or not self.select_option(self.skip_option, "registration"):
+            return None
+        return said[0] or "Skip for now"
 
     def stay_signed_in(self, answer: bool) -> None:
         """Answer "Stay signed in?"."""

@@ -99,6 +99,8 @@ SIGN_IN_STRINGS: dict[str, tuple[str, str, str]] = {
     "yes": ("Yes", "Oui", "是"),
     "no": ("No", "Non", "否"),
     "mfa_registration": ("More information required", "Plus d’informations requises", "需要更多信息"),
+    # Registration that may wait ("Skip for now (14 days until this is required)"), matched as the option's start.
+    "skip_for_now": ("Skip for now", "Ignorer pour le moment", "暂时跳过"),
     # A push to approve in the Authenticator app, or a choice of method: with a TOTP secret, the library
     # leaves the push ("I can't use...", or the newer "Sign in another way") for "Use a verification code".
     "approve_request": ("Approve sign in request", "Approuver la demande de connexion", "批准登录请求"),
