@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page
 
-from .strings import SIGN_IN_STRINGS, alternatives, any_language
+from .strings import SIGN_IN_STRINGS, VARIANTS, alternatives, any_language
 
 # Where a provider sends the browser back to the app: a code and a state in the address, or a form posted to the
 # app's callback (ASP.NET's /signin-oidc; /callback, /auth/callback...), with no error the provider named.
@@ -86,9 +86,9 @@ ANY_STEP_HEADING = re.compile(
 
 
 def option_text(*keys: str) -> re.Pattern[str]:
-    """Return a pattern matching an option that starts with the words for ``keys`` in any language (older pages
-    go on after them), written with either apostrophe (as ``alternatives`` writes every string)."""
-    words = alternatives(tuple(s for key in keys for s in SIGN_IN_STRINGS[key]))
+    """Return a pattern matching an option that starts with the words for ``keys`` in any language, or a known
+    variant (older pages go on after them), written with either apostrophe (as ``alternatives`` writes every string)."""
+    words = alternatives(tuple(s for key in keys for s in SIGN_IN_STRINGS[key] + VARIANTS["sign-in"].get(key, ())))
     return re.compile(rf"^\s*(?:{words})")
 
 

@@ -165,11 +165,14 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "sign-in": {
         "enter_password": ("Entrer le mot de passe",),
         "enter_code": ("Entrer le code",),
+        "stay_signed_in": ("是否保持登录状态?",),  # as Microsoft's Chinese docs quote it
+        "use_password_instead": ("Utilisez votre mot de passe à la place",),  # imperative, in Microsoft's French docs
         # Registration asked for in the wizard's words, or by its first page's (the methods' own pages follow).
         "mfa_registration": (
             "Let's keep your account secure",
             "Keep your account secure",
             "Protégeons votre compte",
+            "Protégez votre compte",
             "Sécuriser votre compte",
             "让我们确保你的帐户安全",
             "保护你的帐户安全",

@@ -129,6 +129,10 @@ ENDS = {
         "en-US", "Let’s keep your account secure", "We’ll help you set up another way to verify it’s you.",
         '<form method="post" action="/register"><input type="submit" value="Next"></form>',
     ),
+    "registration-fr-wizard": (
+        "fr-FR", "Protégez votre compte", "Votre organisation exige que vous configuriez les méthodes suivantes.",
+        '<form method="post" action="/register"><input type="submit" value="Suivant"></form>',
+    ),
     "registration-zh": (
         "zh-CN", "需要更多信息", "你的组织需要更多信息来保护你的帐户安全",
         '<form method="post" action="/register"><input type="submit" value="下一步"></form>',
@@ -151,7 +155,7 @@ def test_a_page_that_ends_the_sign_in_says_so_at_once_quoting_why(
 
     # Then it quotes the page and why, having selected nothing; a registration to do is MFA that no script can give
     assert f"{heading} ({why}" in str(stopped.value) and asked == ["/login"]
-    assert isinstance(stopped.value, MfaRequiredError) is heading.startswith(("Let", "需要"))
+    assert isinstance(stopped.value, MfaRequiredError) is heading.startswith(("Let", "Protégez", "需要"))
 
 
 def test_a_password_to_change_under_no_main_heading_is_said_at_once(page: Page) -> None:

@@ -74,8 +74,8 @@ def test_a_code_step_in_the_infinitive_is_answered(page: Page) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["保持登录状态？", "保持登录状态?", "Rester connecté?", "Rester connecté\u00a0?"],
-    ids=["zh-full", "zh", "fr", "fr-nbsp"],
+    ["保持登录状态？", "保持登录状态?", "是否保持登录状态?", "Rester connecté?", "Rester connecté\u00a0?"],
+    ids=["zh-full", "zh", "zh-whether", "fr", "fr-nbsp"],
 )
 def test_stay_signed_in_is_answered_whatever_its_question_mark(page: Page, heading: str) -> None:
     posted: list[str] = []
@@ -93,19 +93,24 @@ def test_stay_signed_in_is_answered_whatever_its_question_mark(page: Page, headi
 # Entra's phone sign-in (passwordless): right after the account, a number to match in the Authenticator app, with
 # "Use your password instead" drawing the password step in place; the code is asked after the password.
 PHONE_SIGN_IN = {
-    "en-US": ("Approve sign in request", "Use your password instead", "Enter password", "Sign in"),
+    "en-US": ("en-US", "Approve sign in request", "Use your password instead", "Enter password", "Sign in"),
     "fr-FR": (
-        "Approuver la demande de connexion", "Utiliser votre mot de passe à la place", "Entrez le mot de passe",
-        "Se connecter",
+        "fr-FR", "Approuver la demande de connexion", "Utiliser votre mot de passe à la place",
+        "Entrez le mot de passe", "Se connecter",
     ),
-    "zh-CN": ("批准登录请求", "改为使用密码", "输入密码", "登录"),
+    # In the imperative, as Microsoft's French docs of the phone sign-in also quote it.
+    "fr-FR-imperative": (
+        "fr-FR", "Approuver la demande de connexion", "Utilisez votre mot de passe à la place",
+        "Entrez le mot de passe", "Se connecter",
+    ),
+    "zh-CN": ("zh-CN", "批准登录请求", "改为使用密码", "输入密码", "登录"),
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("locale", PHONE_SIGN_IN)
-def test_a_phone_sign_in_is_left_for_the_password_then_the_code(page: Page, locale: str) -> None:
+@pytest.mark.parametrize("wording", PHONE_SIGN_IN)
+def test_a_phone_sign_in_is_left_for_the_password_then_the_code(page: Page, wording: str) -> None:
     # Given a provider that offers the account's phone sign-in first, and its password instead
-    approve, instead, enter_password, sign_in = PHONE_SIGN_IN[locale]
+    locale, approve, instead, enter_password, sign_in = PHONE_SIGN_IN[wording]
     password_step = f"""<div role="heading" aria-level="1">{enter_password}</div>
 <form method="post" action="/password"><input name="passwd" type="password" aria-label="Password">
 <input type="submit" value="{sign_in}"></form>"""
