@@ -15,7 +15,7 @@ from pages import PortalError, PortalUnavailableError
 from pages.errors import retry_after_seconds
 
 from .rest_answers import NotApiAnswerError
-from .rest_http import decoded, excerpt, gateway_answered, redirected_elsewhere, web_page
+from .rest_http import address_page, decoded, excerpt, gateway_answered, redirected_elsewhere
 
 
 class Answerer(NamedTuple):
@@ -170,7 +170,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
     if gateway_answered(error):
         meaning = f"A gateway's answer: {of.short} behind it did not answer"
         return ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after)
-    if error.code < 500 and web_page(body, error.headers.get("Content-Type") or ""):
+    if address_page(error.code, body, error.headers.get("Content-Type") or ""):
         # Not its error (a JSON resource): a 404 here is no word on a customer, but a wrong address
         return NotApiAnswerError(
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "

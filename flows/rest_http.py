@@ -176,6 +176,13 @@ def web_page(body: Any, content_type: str) -> bool:
     return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
 
 
+def address_page(status: int, body: Any, content_type: str) -> bool:
+    """Whether an error answer is a web page where the API's error resource should be: a wrong address, most likely.
+    Not a 5xx (a server's or gateway's fault page), nor a 429: a gateway's throttle says so with a page of its own,
+    and is a throttle, its ``Retry-After`` to honour, whoever says it."""
+    return status < 500 and status != 429 and web_page(body, content_type)
+
+
 def decoded(raw: bytes) -> Any:
     """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page)."""
     if raw.lstrip().startswith(b"{"):

@@ -1,0 +1,60 @@
+"""The REST clients against what stands between them and the API: a gateway throttling with its own page.
+
+The stub API of tests/test_rest_client.py answers; nothing here reaches a portal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pytest
+from test_rest_client import StubApi, serving
+
+from fixtures import api_client as suite_api
+from flows import rest
+from flows.rest import ApiError, NotApiAnswerError, PortalClient
+
+pytestmark = pytest.mark.tooling
+
+THROTTLE_PAGE = b"<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body>Slow down</body></html>"
+
+
+@pytest.fixture
+def api() -> Iterator[StubApi]:
+    """Serve a stub API on the loopback while the test runs."""
+    with serving() as stub:
+        yield stub
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the clients' waits instead of waiting them."""
+    recorded: list[float] = []
+    monkeypatch.setattr(rest, "pause", recorded.append)
+    return recorded
+
+
+def suite_client(url: str) -> suite_api.PortalApi:
+    """Return the suite's client of the API at ``url``, its token a stand-in's."""
+    return suite_api.PortalApi(url, "global-admin", None, tokens=SimpleNamespace(new_access_token=lambda: "t"))  # type: ignore[arg-type]
+
+
+def test_a_throttle_answered_with_a_gateway_s_page_is_a_throttle_with_its_wait(
+    api: StubApi, waits: list[float]
+) -> None:
+    # Given a gateway before the API that throttles with a page of its own, asking to come back in two minutes
+    api.answers = [(429, {"Content-Type": "text/html", "Retry-After": "120"}, THROTTLE_PAGE)]
+
+    # When the library's client and the suite's ask
+    with pytest.raises(ApiError) as library:
+        PortalClient(api.url, lambda: "t").customer("c1")
+    with pytest.raises(suite_api.ApiError) as suite:
+        suite_client(api.url).call("GET", "v1/customers")
+
+    # Then each says it was throttled, the library with the wait asked (for a job to honour), not a wrong address
+    assert not isinstance(library.value, NotApiAnswerError) and library.value.status == 429
+    assert library.value.retry_after == 120.0 and "is this" not in str(library.value)
+    assert not isinstance(suite.value, suite_api.NotApiAnswerError) and suite.value.status == 429
+    assert "429 Too Many Requests" in str(suite.value) and "is this" not in str(suite.value)
+    assert waits == []  # two minutes is the caller's to wait, not the client's
