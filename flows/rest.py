@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError
-from pages.errors import retry_after_seconds
 from pages.list_controls import either_width
 
 from . import rest_answers as answers
@@ -57,6 +56,8 @@ from .rest_http import (
     segment,
     untrusted_by_python,
 )
+from .rest_waits import FIRST_LOOK_S, LATER_RETRIES, LONGEST_LOOK_S, sent_again_after
+from .rest_waits import LONGEST_WAIT_S as LONGEST_WAIT_S  # callers know it as flows.rest.*
 
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
@@ -65,28 +66,9 @@ API_VERSION = "v1"
 PAGE_SIZE = 100
 MAX_PAGES = 10_000  # of one listing: a million customers; more is an API that never says "last"
 TIMEOUT_S = 30
-LATER_RETRIES = 4  # times a request the API asks to send later is sent again
-LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
-FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
-# A portal or API not answering (a restart): looked at again after 0.5 s, then twice as long, up to 8 s each time.
-FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
 
 log = logging.getLogger("flows")
-
-
-def wait_asked(error: urllib.error.HTTPError, attempt: int) -> float | None:
-    """Return the seconds to wait before sending again what ``error`` answered, None when not to.
-
-    429 always asks to come back later; 503 only when it says when (``Retry-After``: seconds or a
-    date). Either way the request was not carried out, so sending it again does nothing twice.
-    """
-    retry_after = (error.headers.get("Retry-After") or "").strip()
-    if error.code != 429 and not (error.code == 503 and retry_after):
-        return None
-    asked = retry_after_seconds(retry_after)
-    # Absent or unreadable: back off. Said, still never less than the shortest pause: "0" would send it back to back.
-    return FIRST_WAIT_S * 2**attempt if asked is None else max(asked, FIRST_LOOK_S)
 
 
 def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:
@@ -101,8 +83,8 @@ def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, st
             with OPENER.open(request, timeout=TIMEOUT_S) as response:
                 return read_within(response, TIMEOUT_S), dict(response.headers)
         except urllib.error.HTTPError as error:
-            wait = wait_asked(error, attempt)
-            if wait is None or wait > LONGEST_WAIT_S or attempt == LATER_RETRIES:
+            wait = sent_again_after(error.code, error.headers.get("Retry-After"), attempt)
+            if wait is None:
                 raise
             error.close()  # its connection, closed now rather than by the collector
             where = f"{request.method} {request.full_url}"
