@@ -12,6 +12,7 @@ import pytest
 from test_rest_client import StubApi, serving
 
 from fixtures import api_client as suite_api
+from fixtures.api_tokens import ProviderFaultError, ProviderTokens
 from flows import rest
 from flows.rest import ApiError, NotApiAnswerError, PortalClient
 
@@ -58,3 +59,56 @@ def test_a_throttle_answered_with_a_gateway_s_page_is_a_throttle_with_its_wait(
     assert not isinstance(suite.value, suite_api.NotApiAnswerError) and suite.value.status == 429
     assert "429 Too Many Requests" in str(suite.value) and "is this" not in str(suite.value)
     assert waits == []  # two minutes is the caller's to wait, not the client's
+
+
+def provider_tokens(url: str) -> ProviderTokens:
+    """Return the suite's tokens of a provider at ``url``, holding a refresh token, able to sign in too."""
+    endpoints = {"token_endpoint": f"{url}token", "authorization_endpoint": f"{url}authorize"}
+    return ProviderTokens(
+        url, "global-admin", "a-password", "JBSWY3DPEHPK3PXP", refresh_token="refresh-1", metadata=endpoints
+    )
+
+
+BUSY = {"error": "temporarily_unavailable", "error_description": "AADSTS90055: too many requests"}
+TOKENS = {"access_token": "access-2", "refresh_token": "refresh-2", "token_type": "Bearer"}
+JSON = {"Content-Type": "application/json"}
+
+
+def test_a_throttled_token_endpoint_is_waited_for_not_taken_for_a_refused_refresh_token(
+    api: StubApi, waits: list[float]
+) -> None:
+    # Given a provider that throttles a redemption once, asking for 3 s, then redeems the refresh token
+    api.answers = [(429, {**JSON, "Retry-After": "3"}, BUSY), (200, JSON, TOKENS)]
+    tokens = provider_tokens(api.url)
+
+    # When the suite's tokens ask for an access token
+    token = tokens.new_access_token()
+    tokens.close()
+
+    # Then they waited as asked and redeemed the same refresh token again: no sign-in with the password instead
+    assert (token, tokens.refresh_token) == ("access-2", "refresh-2")
+    assert [path for path, _ in api.requests] == ["/token", "/token"] and waits == [3.0]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param((429, {**JSON, "Retry-After": "3600"}, BUSY), id="throttled-for-an-hour"),
+        pytest.param((500, JSON, {"error": "server_error", "error_description": "AADSTS90033"}), id="its-own-fault"),
+    ],
+)
+def test_a_token_endpoint_that_refuses_nothing_is_no_reason_to_sign_in_again(
+    api: StubApi, waits: list[float], answer: tuple[int, dict[str, str], object]
+) -> None:
+    # Given a provider that throttles the redemption past any wait, or fails on its own
+    api.answers = [answer]
+    tokens = provider_tokens(api.url)
+
+    # When the suite's tokens ask for an access token
+    with pytest.raises(ProviderFaultError) as failed:
+        tokens.new_access_token()
+    tokens.close()
+
+    # Then it says what the provider answered, and neither signed in with the password nor dropped the refresh token
+    assert f"POST {api.url}token answered {answer[0]}" in str(failed.value)
+    assert [path for path, _ in api.requests] == ["/token"] and tokens.refresh_token == "refresh-1"
