@@ -170,7 +170,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
     if gateway_answered(error):
         meaning = f"A gateway's answer: {of.short} behind it did not answer"
         return ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after)
-    if address_page(error.code, body, error.headers.get("Content-Type") or ""):
+    if address_page(error.code, body, error.headers.get("Content-Type") or "", error.headers.get("WWW-Authenticate")):
         # Not its error (a JSON resource): a 404 here is no word on a customer, but a wrong address
         return NotApiAnswerError(
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "

@@ -176,11 +176,18 @@ def web_page(body: Any, content_type: str) -> bool:
     return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
 
 
-def address_page(status: int, body: Any, content_type: str) -> bool:
+BEARER_CHALLENGE = re.compile(r"(?:^|,)\s*bearer\b", re.IGNORECASE)  # among a WWW-Authenticate's challenges
+
+
+def address_page(status: int, body: Any, content_type: str, challenge: str | None = None) -> bool:
     """Whether an error answer is a web page where the API's error resource should be: a wrong address, most likely.
-    Not a 5xx (a server's or gateway's fault page), nor a 429: a gateway's throttle says so with a page of its own,
-    and is a throttle, its ``Retry-After`` to honour, whoever says it."""
-    return status < 500 and status != 429 and web_page(body, content_type)
+
+    Not a 5xx (a server's or gateway's fault page); nor a 429: a gateway's throttle says so with a page of its own,
+    and is a throttle, its ``Retry-After`` to honour, whoever says it; nor a 401 whose ``challenge`` (its
+    ``WWW-Authenticate``) asks for a bearer token: the token was refused (expired), whatever page says so.
+    """
+    bearer = status == 401 and BEARER_CHALLENGE.search(challenge or "") is not None
+    return status < 500 and status != 429 and not bearer and web_page(body, content_type)
 
 
 def decoded(raw: bytes) -> Any:

@@ -112,3 +112,34 @@ def test_a_token_endpoint_that_refuses_nothing_is_no_reason_to_sign_in_again(
     # Then it says what the provider answered, and neither signed in with the password nor dropped the refresh token
     assert f"POST {api.url}token answered {answer[0]}" in str(failed.value)
     assert [path for path, _ in api.requests] == ["/token"] and tokens.refresh_token == "refresh-1"
+
+
+EXPIRED = {
+    "Content-Type": "text/html",
+    "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token expired"',
+}
+EXPIRED_PAGE = b"<html><head><title>401 - Unauthorized: Access is denied</title></head><body></body></html>"
+
+
+def test_a_token_refused_with_a_web_page_is_renewed_when_the_answer_challenges_for_a_bearer_token(
+    api: StubApi,
+) -> None:
+    # Given an API whose front refuses an expired token with a page of its own, challenging for a bearer token,
+    # and takes the next token (for each client in turn)
+    customer = {"id": "c1", "companyProfile": {"companyName": "Contoso"}}
+    api.answers = [(401, EXPIRED, EXPIRED_PAGE), (200, {}, customer), (401, EXPIRED, EXPIRED_PAGE), (200, {}, {})]
+    handed: list[str] = []
+
+    def token() -> str:
+        handed.append(f"token-{len(handed) + 1}")
+        return handed[-1]
+
+    # When the library's client and the suite's ask
+    found = PortalClient(api.url, token).customer("c1")
+    suite = suite_api.PortalApi(api.url, "global-admin", None, tokens=SimpleNamespace(new_access_token=token))  # type: ignore[arg-type]
+    suite.call("GET", "v1/customers")
+
+    # Then each renewed its token and sent the request again: a refused token, not a wrong address
+    assert found == customer and suite.renewals == 1
+    sent = [headers["Authorization"] for _, headers in api.requests]
+    assert sent == ["Bearer token-1", "Bearer token-2", "Bearer token-3", "Bearer token-4"]
