@@ -104,19 +104,37 @@ class CountryRules:
         return by_spelling.get(given) or (named if named in self.states else state)
 
     def pattern_problem(self, what: str, value: str, pattern: str) -> str | None:
-        """Say why ``value`` does not match the country's ``pattern`` for ``what``, or None."""
-        # ASCII: a served pattern's \d means 0-9 (as in JavaScript), not full-width or other scripts' digits.
-        if not pattern or re.fullmatch(pattern, value, re.ASCII):
+        """Say why ``value`` does not match the country's ``pattern`` for ``what``, or None (also when the pattern
+        is one Python cannot read: the portal checks the value on Submit)."""
+        compiled = served_pattern(pattern) if pattern else None
+        if compiled is None or compiled.fullmatch(value):
             return None
         said = f"{value!r} is not a valid {what} in {self.iso2} (expected {pattern})"
         # A postal code or phone number typed as a number into a spreadsheet lost its leading zero (01000 is 1000).
         # One zero only: two would fit many a short value to a long pattern ("2100" to China's six digits).
-        if value.isascii() and value.isdigit() and re.fullmatch(pattern, f"0{value}", re.ASCII):
+        if value.isascii() and value.isdigit() and compiled.fullmatch(f"0{value}"):
             said += (
                 f": was it '0{value}'? A spreadsheet drops a number's leading zeros: format the column as Text and "
                 "type the values again"
             )
         return said
+
+
+# A named group as .NET's and JavaScript's patterns write it, (?<name>...); Python's is (?P<name>...).
+NAMED_GROUP = re.compile(r"(?<!\\)\(\?<(?![=!])")
+
+
+def served_pattern(pattern: str) -> re.Pattern[str] | None:
+    """Return a pattern the API serves, compiled; None when Python's ``re`` cannot read it (``\\p{L}``, say).
+
+    The portal's patterns are another engine's (.NET's, JavaScript's in its pages): their named groups are
+    written as Python's; anything else Python lacks leaves the value to the portal's own check, not a crash.
+    ASCII: a served pattern's \\d means 0-9 (as in JavaScript), not full-width or other scripts' digits.
+    """
+    try:
+        return re.compile(NAMED_GROUP.sub("(?P<", pattern), re.ASCII)
+    except re.error:
+        return None
 
 
 def value_problems(
