@@ -225,6 +225,32 @@ def test_unknown_api_path_is_a_json_404(client: FlaskClient, admin: dict[str, st
     assert response.status_code == 404 and response.json["source"] == "PartnerFD"
 
 
+@pytest.mark.parametrize(
+    ("method", "suffix", "allowed"),
+    [("PUT", "/profiles/company", "GET"), ("PATCH", "/profiles/billing", "GET, PUT"), ("DELETE", "", "GET")],
+    ids=["company-profile-is-read-only", "billing-profile-is-replaced-whole", "customer-not-deleted"],
+)
+def test_a_method_a_resource_does_not_take_is_405_naming_those_it_takes(
+    client: FlaskClient,
+    admin: dict[str, str],
+    customer_of: Callable[[str], str],
+    method: str,
+    suffix: str,
+    allowed: str,
+) -> None:
+    # Given a customer and one of its resources
+    url = f"/v1/customers/{customer_of('FR')}{suffix}"
+    before = client.get(url, headers=admin).json
+
+    # When it is sent a method it does not take
+    response = client.open(url, method=method, headers=admin, json={"companyName": "Renamed"})
+
+    # Then the answer is 405 in the API's error shape, naming the methods it takes, and nothing changed
+    assert (response.status_code, response.headers.get("Allow")) == (405, allowed)
+    assert response.json["code"] == 405 and response.json["source"] == "PartnerFD"
+    assert client.get(url, headers=admin).json == before
+
+
 def test_the_fault_header_throttles_an_api_request_as_partner_center_does(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
