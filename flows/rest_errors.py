@@ -15,7 +15,7 @@ from pages import PortalError, PortalUnavailableError
 from pages.errors import retry_after_seconds
 
 from .rest_answers import NotApiAnswerError
-from .rest_http import address_page, decoded, excerpt, gateway_answered, redirected_elsewhere
+from .rest_http import PROXY_CREDENTIALS, address_page, decoded, excerpt, gateway_answered, redirected_elsewhere
 
 
 class Answerer(NamedTuple):
@@ -176,4 +176,5 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "
             f"{of.short}'s address?"
         )
-    return ApiError(error.code, body, where, retry_after=retry_after)
+    meaning = PROXY_CREDENTIALS if error.code == 407 else ""
+    return ApiError(error.code, body, where, meaning, retry_after=retry_after)

@@ -184,10 +184,17 @@ def address_page(status: int, body: Any, content_type: str, challenge: str | Non
 
     Not a 5xx (a server's or gateway's fault page); nor a 429: a gateway's throttle says so with a page of its own,
     and is a throttle, its ``Retry-After`` to honour, whoever says it; nor a 401 whose ``challenge`` (its
-    ``WWW-Authenticate``) asks for a bearer token: the token was refused (expired), whatever page says so.
+    ``WWW-Authenticate``) asks for a bearer token: the token was refused (expired), whatever page says so; nor a 407,
+    a proxy's (``PROXY_CREDENTIALS``).
     """
     bearer = status == 401 and BEARER_CHALLENGE.search(challenge or "") is not None
-    return status < 500 and status != 429 and not bearer and web_page(body, content_type)
+    return status < 500 and status not in (407, 429) and not bearer and web_page(body, content_type)
+
+
+PROXY_CREDENTIALS = (
+    "A proxy on the way asks for credentials (407): give them in its address in $https_proxy or $http_proxy "
+    "(http://user:password@proxy:port), or name the host in $no_proxy if it is reached without the proxy"
+)
 
 
 def decoded(raw: bytes) -> Any:

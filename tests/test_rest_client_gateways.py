@@ -143,3 +143,23 @@ def test_a_token_refused_with_a_web_page_is_renewed_when_the_answer_challenges_f
     assert found == customer and suite.renewals == 1
     sent = [headers["Authorization"] for _, headers in api.requests]
     assert sent == ["Bearer token-1", "Bearer token-2", "Bearer token-3", "Bearer token-4"]
+
+
+PROXY_PAGE = b"<html><head><title>ERROR: Cache Access Denied</title></head><body>Squid</body></html>"
+
+
+def test_a_proxy_asking_for_credentials_is_said_so_not_taken_for_a_wrong_address(api: StubApi) -> None:
+    # Given a proxy on the way to the API that asks for credentials with its page
+    api.answers = [(407, {"Content-Type": "text/html", "Proxy-Authenticate": 'Basic realm="proxy"'}, PROXY_PAGE)]
+
+    # When the library's client and the suite's ask
+    with pytest.raises(ApiError) as library:
+        PortalClient(api.url, lambda: "t").customer("c1")
+    with pytest.raises(suite_api.ApiError) as suite:
+        suite_client(api.url).call("GET", "v1/customers")
+
+    # Then each says a proxy asks for credentials, and where they go, not that the address is no API's
+    assert library.value.status == 407 and "is this" not in str(library.value)
+    for said in (str(library.value), str(suite.value)):
+        assert "A proxy on the way asks for credentials (407)" in said and "$https_proxy" in said, said
+    assert not isinstance(suite.value, suite_api.NotApiAnswerError) and suite.value.status == 407
