@@ -4,6 +4,7 @@ the error types (``ApiError`` and its kinds), a token source's answer that is no
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import urllib.error
 from collections.abc import Iterator
@@ -128,12 +129,17 @@ def refused_for_mfa(status: int, body: Any) -> bool:
     return str(MFA_REQUIRED_CODE) in (str(code) for code in codes)
 
 
+BEARER_SCHEME = re.compile(r"^bearer\s+", re.IGNORECASE)
+
+
 def access_token(given: object) -> str:
-    """Return the access token a token source gave, without the spaces around it (a file's last newline); refuse
-    what is no token, never quoting it: a token is a secret, and an error's message goes to logs."""
+    """Return the access token a token source gave, without the spaces around it (a file's last newline) or a
+    ``Bearer`` before it; refuse what is no token, never quoting it: a token is a secret, and an error's message goes
+    to logs."""
     if not isinstance(given, str) or not given.strip():
         raise TypeError(f"The token source gave {given!r}, not an access token (text)")
-    token = given.strip()
+    # The Authorization header's value, as copied from a browser's request: the token is what follows its scheme.
+    token = BEARER_SCHEME.sub("", given.strip())
     if any(char.isspace() or not char.isprintable() for char in token):
         raise TypeError(
             f"The token source gave text of {len(token)} characters with spaces or control characters inside: "

@@ -165,3 +165,18 @@ def test_a_proxy_asking_for_credentials_is_said_so_not_taken_for_a_wrong_address
     for said in (str(library.value), str(suite.value)):
         assert "A proxy on the way asks for credentials (407)" in said and "$https_proxy" in said, said
     assert not isinstance(suite.value, suite_api.NotApiAnswerError) and suite.value.status == 407
+
+
+def test_a_token_given_as_the_authorization_header_s_value_is_sent_once_with_its_scheme(api: StubApi) -> None:
+    # Given a token source that gives the Authorization header's value, as copied from a browser's request
+    api.answers = [(200, {}, {"items": [], "links": {}})]
+    given = lambda: "bearer  a-token\n"  # noqa: E731
+
+    # When the library's client and the suite's ask
+    PortalClient(api.url, given).customers_named("Contoso")
+    suite_api.PortalApi(api.url, "global-admin", None, tokens=SimpleNamespace(new_access_token=given)).call(  # type: ignore[arg-type]
+        "GET", "v1/customers"
+    )
+
+    # Then each sent the token once behind its scheme, not "Bearer bearer ..." nor a refusal of it
+    assert [headers["Authorization"] for _, headers in api.requests] == ["Bearer a-token"] * 2
