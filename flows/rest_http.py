@@ -198,7 +198,11 @@ PROXY_CREDENTIALS = (
 
 
 def decoded(raw: bytes) -> Any:
-    """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page)."""
+    """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page).
+
+    A UTF-8 byte order mark before it (as some .NET serializers write) is no part of either.
+    """
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if raw.lstrip().startswith(b"{"):
         try:
             return json.loads(raw)

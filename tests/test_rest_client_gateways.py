@@ -14,7 +14,7 @@ from test_rest_client import StubApi, serving
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderFaultError, ProviderTokens, TokenError
 from flows import rest
-from flows.rest import ApiError, NotApiAnswerError, PortalClient
+from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError
 
 pytestmark = pytest.mark.tooling
 
@@ -180,3 +180,18 @@ def test_a_token_given_as_the_authorization_header_s_value_is_sent_once_with_its
 
     # Then each sent the token once behind its scheme, not "Bearer bearer ..." nor a refusal of it
     assert [headers["Authorization"] for _, headers in api.requests] == ["Bearer a-token"] * 2
+
+
+def test_an_error_resource_written_with_a_byte_order_mark_is_read_as_the_api_s(api: StubApi) -> None:
+    # Given an API that writes its JSON with UTF-8's byte order mark, and refuses tokens without MFA
+    mfa_required = (
+        b"\xef\xbb\xbf" + b'{"code": 900421, "description": "MFA required", "data": [], "source": "PartnerFD"}'
+    )
+    api.answers = [(401, {"Content-Type": "application/json; charset=utf-8"}, mfa_required)]
+
+    # When the library's client asks
+    with pytest.raises(ApiError) as refused:
+        PortalClient(api.url, lambda: "t").customer("c1")
+
+    # Then its error resource is read (code and words): a token without MFA, not text that merely starts so
+    assert isinstance(refused.value, TokenWithoutMfaError) and refused.value.body["code"] == 900421
