@@ -1,4 +1,6 @@
-"""The REST clients against what stands between them and the API: a gateway throttling with its own page.
+"""The REST clients against what stands before the API and its provider, and what they write their own way: a
+gateway's throttle or a front's refusal of a token as a web page, a proxy asking for credentials, a token endpoint
+that throttles or fails, a token given with its scheme, an error resource after a byte order mark.
 
 The stub API of tests/test_rest_client.py answers; nothing here reaches a portal.
 """
