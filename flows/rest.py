@@ -51,6 +51,7 @@ from .rest_http import (
     NOT_REDIRECTED,
     OPENER,
     excerpt,
+    gateway_answered,
     link_address,
     read_within,
     segment,
@@ -159,6 +160,11 @@ def discover_provider(base_url: str) -> dict[str, Any]:
                 answers.text(config, name, f"GET {url}", "an OpenID configuration")
             return config
         answered = f"{answer.code} {answer.reason}" + (f" to {answer.headers['Location']}" if location.path else "")
+        if gateway_answered(answer):  # restarting behind its gateway: it has a provider, and will say which
+            raise PortalUnavailableError(
+                f"The portal did not answer {sign_in}: it answered {answered}, a gateway's answer, not a redirect "
+                "to its identity provider"
+            ) from None
     except (OSError, http.client.HTTPException) as error:
         raise untrusted_by_python(error, sign_in) or PortalUnavailableError(
             f"The portal did not answer {sign_in}: {error}"

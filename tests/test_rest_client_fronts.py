@@ -16,7 +16,8 @@ from test_rest_client import StubApi, serving
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderFaultError, ProviderTokens, TokenError
 from flows import rest
-from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError
+from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError, discover_provider
+from pages import PortalUnavailableError
 
 pytestmark = pytest.mark.tooling
 
@@ -197,3 +198,18 @@ def test_an_error_resource_written_with_a_byte_order_mark_is_read_as_the_api_s(a
 
     # Then its error resource is read (code and words): a token without MFA, not text that merely starts so
     assert isinstance(refused.value, TokenWithoutMfaError) and refused.value.body["code"] == 900421
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_answering_for_a_restarting_portal_s_sign_in_is_the_portal_not_answering(
+    api: StubApi, status: int
+) -> None:
+    # Given a portal restarting behind its gateway when its identity provider is looked for (the first token)
+    api.answers = [(status, {"Content-Type": "text/html"}, b"<html><title>Bad gateway</title></html>")]
+
+    # When the identity provider is looked for
+    with pytest.raises(PortalUnavailableError) as unanswered:
+        discover_provider(api.url)
+
+    # Then the portal is said not to answer (waited for as a restart), not to have no identity provider
+    assert f"answered {status}" in str(unanswered.value) and "a gateway's answer" in str(unanswered.value)
