@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
+import requests
 from test_rest_client import StubApi, serving
 
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderFaultError, ProviderTokens, TokenError
+from fixtures.identity_http import ask
 from flows import rest
 from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError, discover_provider
 from pages import PortalUnavailableError
@@ -213,3 +215,17 @@ def test_a_gateway_answering_for_a_restarting_portal_s_sign_in_is_the_portal_not
 
     # Then the portal is said not to answer (waited for as a restart), not to have no identity provider
     assert f"answered {status}" in str(unanswered.value) and "a gateway's answer" in str(unanswered.value)
+
+
+def test_a_throttled_sign_in_page_of_the_provider_is_waited_for_and_asked_again(
+    api: StubApi, waits: list[float]
+) -> None:
+    # Given a provider whose sign-in page throttles once, asking for 2 s, then answers
+    api.answers = [(429, {"Retry-After": "2", "Content-Type": "text/html"}, b"<title>Too many</title>"), (200, {}, {})]
+
+    # When the suite's sign-in over HTTP asks for it
+    with requests.Session() as session:
+        answer = ask(session, "GET", f"{api.url}authorize")
+
+    # Then it waited as asked and had the page: a throttle is no refusal of the sign-in, which stops a run
+    assert answer.status_code == 200 and waits == [2.0] and len(api.requests) == 2
