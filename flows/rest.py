@@ -50,6 +50,7 @@ from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (
     NOT_REDIRECTED,
     OPENER,
+    cut_by_close,
     excerpt,
     gateway_answered,
     link_address,
@@ -132,6 +133,9 @@ def send(
     except ValueError:  # a web page, as another site's address answers (the portal's, not its API's)
         kind = next((value for name, value in answered.items() if name.lower() == "content-type"), "no content type")
         start = excerpt(raw.decode(errors="replace"))
+        if cut_by_close(answered):
+            said = f"its JSON, ended by the connection's close, is unfinished ({start!r})"
+            raise PortalUnavailableError(f"{of.name[0].upper()}{of.name[1:]} broke off {where}: {said}") from None
         said = f"{where} answered {kind}, not JSON ({start!r}): is this {of.short}'s address?"
         raise NotApiAnswerError(said) from None
 

@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import IO, Any
 
 from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError
@@ -195,6 +195,14 @@ PROXY_CREDENTIALS = (
     "A proxy on the way asks for credentials (407): give them in its address in $https_proxy or $http_proxy "
     "(http://user:password@proxy:port), or name the host in $no_proxy if it is reached without the proxy"
 )
+
+
+def cut_by_close(headers: Mapping[str, str]) -> bool:
+    """Whether an answer said to be JSON had its body ended by its connection's close (no Content-Length, not
+    chunked), as HTTP/1.0's are: cut short there (a server restarting mid-answer), it looks whole to the reader."""
+    named = {name.lower(): value for name, value in headers.items()}
+    chunked = "chunked" in named.get("transfer-encoding", "").lower()
+    return "json" in named.get("content-type", "").lower() and "content-length" not in named and not chunked
 
 
 def decoded(raw: bytes) -> Any:

@@ -1,6 +1,7 @@
 """The REST clients against what stands before the API and its provider, and what they write their own way: a
 gateway's throttle or a front's refusal of a token as a web page, a proxy asking for credentials, a token endpoint
-that throttles or fails, a token given with its scheme, an error resource after a byte order mark.
+that throttles or fails, a portal's sign-in behind a restarting gateway, a token given with its scheme, an error
+resource after a byte order mark, a JSON answer cut short as its connection closed.
 
 The stub API of tests/test_rest_client.py answers; nothing here reaches a portal.
 """
@@ -229,3 +230,26 @@ def test_a_throttled_sign_in_page_of_the_provider_is_waited_for_and_asked_again(
 
     # Then it waited as asked and had the page: a throttle is no refusal of the sign-in, which stops a run
     assert answer.status_code == 200 and waits == [2.0] and len(api.requests) == 2
+
+
+CUT_SHORT = (200, {"Content-Type": "application/json"}, b'{"items": [{"id": "c1", "companyProfile": {"compa')
+
+
+def test_a_json_answer_cut_short_as_its_connection_closed_is_the_api_breaking_off(
+    api: StubApi, waits: list[float]
+) -> None:
+    # Given an API answering without a length, its body ended by the connection's close, as HTTP/1.0 answers; one
+    # answer cut short (a restart mid-answer) between whole ones
+    whole = (200, {"Content-Type": "application/json"}, {"items": [], "links": {}})
+    api.answers = [whole, CUT_SHORT, whole, CUT_SHORT]
+    client = PortalClient(api.url, lambda: "t", unavailable_wait_s=30)
+    client.customers_named("Fabrikam")
+
+    # When the library's client, waiting for restarts, and the suite's ask
+    found = client.customers_named("Contoso")
+    with pytest.raises(PortalUnavailableError) as suite:
+        suite_client(api.url).call("GET", "v1/customers")
+
+    # Then the library asked again and had the whole answer; the suite's says the API broke off, not a wrong address
+    assert found == [] and waits == [rest.FIRST_LOOK_S]
+    assert "broke off" in str(suite.value) and "is this" not in str(suite.value)
