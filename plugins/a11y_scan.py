@@ -7,6 +7,7 @@ and reports it as one more rule, ``html-lang-is-page-language``.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -74,6 +75,27 @@ RUN = """async ([options, [address, timeOrigin]]) => {
   return {before, results, after: location.href, lang: document.documentElement.getAttribute('lang') || ''};
 }"""
 LOADED = "() => [typeof window.axe === 'object', [location.href, performance.timeOrigin]]"
+# A page is judged at rest, as a screenshot is taken (Playwright's animations="disabled"): axe weighs an element's
+# opacity and colour as they are mid-fade or mid-transition, so a page fading in had a contrast finding or not by when
+# the scan ran. Finite animations and transitions are run to their end; endless ones (a pulsing placeholder) are
+# cancelled for the scan, their element shown unanimated, and played again after it.
+STILL = """() => {
+  const running = document.getAnimations();
+  const endless = running.filter((a) => a.effect && a.effect.getComputedTiming().endTime === Infinity);
+  for (const animation of running) {
+    if (!endless.includes(animation)) {
+      try { animation.finish(); } catch (error) {}  // one at playback rate 0 has no end to run to
+    }
+  }
+  endless.forEach((animation) => animation.cancel());
+  const stilled = Symbol.for('a11y-stilled');
+  window[stilled] = [...(window[stilled] || []), ...endless];
+}"""
+MOVING_AGAIN = """() => {
+  const stilled = Symbol.for('a11y-stilled');
+  (window[stilled] || []).forEach((animation) => animation.play());
+  window[stilled] = [];
+}"""
 
 
 @dataclass
@@ -103,12 +125,16 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The p
                 if not loaded:
                     frame.evaluate(AXE_SCRIPT)
                 frame.evaluate(ANY_ORIGIN)
+                frame.evaluate(STILL)
                 shown = document if frame == page.main_frame else shown
             except PlaywrightError:  # a frame gone meanwhile has nothing to scan
                 if frame == page.main_frame:
                     raise
         options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
-        ran = page.evaluate(RUN, [options, shown])
+        try:
+            ran = page.evaluate(RUN, [options, shown])
+        finally:
+            play_again(page)
     except PlaywrightError as error:
         if not moved_since(page, shown, before, error):
             raise
@@ -116,6 +142,13 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The p
     if ran["results"] is None or not ran["before"] == ran["after"] == before:
         raise page_moved(page, subject, "scanned by axe-core", before)
     return Ran(ran["results"], before, ran["lang"])
+
+
+def play_again(page: Page) -> None:
+    """Play again the endless animations ``STILL`` cancelled for the scan, in every frame still there."""
+    for frame in page.frames:
+        with suppress(PlaywrightError):  # a frame gone, or a page that moved: nothing left to play
+            frame.evaluate(MOVING_AGAIN)
 
 
 def subtags(tag: str) -> tuple[str, str | None, str | None]:

@@ -155,6 +155,35 @@ def test_a_baseline_entry_is_no_longer_found_only_when_no_viewport_found_it(requ
     assert merged["dashboard", "en-US"] == {"new": [footer], "known": [], "gone": []}, "found at both: one finding"
 
 
+FADING = """<html lang="en-US"><head><title>Account</title><style>p {{ color: #333 }} {style}</style></head>
+  <body><main><h1>Account</h1><p class="dim">Bill-to info</p></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("style", "after_the_scan"),
+    [
+        pytest.param("@keyframes in { from { opacity: .15 } } p { animation: in 60s both }", ["finished"],
+                     id="fading-in"),
+        pytest.param("p { transition: color 60s } p.dim { color: #eee }", [], id="a-colour-in-transition"),  # ended
+        pytest.param("@keyframes pulse { from { opacity: .15 } } p { animation: pulse 60s infinite alternate }",
+                     ["running"], id="pulsing-endlessly"),  # played again
+    ],
+)  # fmt: skip
+def test_a_page_is_scanned_at_rest_not_mid_animation(
+    style: str, after_the_scan: list[str], page: Page, check_here: Check
+) -> None:
+    # Given a paragraph readable at rest, pale while it fades in, changes colour or pulses (a minute long each)
+    page.set_content(FADING.format(style=style))
+    page.evaluate("() => document.querySelector('p.dim').getBoundingClientRect() && "
+                  "document.querySelector('p').classList.remove('dim')")  # fmt: skip
+
+    # When it is scanned at once, then it is judged as it rests: no contrast finding that depends on when axe ran
+    scan = check_here(page, "account", "en-US")
+
+    assert scan is not None and scan.findings == [], scan  # type: ignore[attr-defined]
+    assert page.evaluate("() => document.getAnimations().map((a) => a.playState)") == after_the_scan
+
+
 @pytest.mark.parametrize(
     "panel_at",
     [
