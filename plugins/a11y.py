@@ -114,7 +114,9 @@ def how_to_accept(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Callable[..., Scan | None]:
+def check_accessibility(
+    request: pytest.FixtureRequest, output_path: str, browser_name: str
+) -> Callable[..., Scan | None]:
     """Return ``check(page, screen, locale, viewport=None)``: scan the page, fail on findings the baseline does not
     list. ``viewport`` names the page's viewport (a screen scanned at several): in the failure, the evidence, the
     summary; the baseline's entries are per screen and language, whatever the viewport. A page that moves on its
@@ -135,7 +137,8 @@ def check_accessibility(request: pytest.FixtureRequest, output_path: str) -> Cal
             raise NotTransient(str(error)) from None
         compared = a11y_baseline.compare(found.findings, known)
         record = {
-            "screen": screen, "locale": locale, "viewport": viewport, "url": found.url, "axe-core": found.axe_version,
+            "screen": screen, "locale": locale, "viewport": viewport, "browser": browser_name, "url": found.url,
+            "axe-core": found.axe_version,
             "tags": list(WCAG_TAGS), "rules": found.rules, "needs_review": found.needs_review,
             "new": [f.as_dict() for f in compared.new], "known": [f.as_dict() for f in compared.known],
             "gone": compared.gone,
@@ -214,21 +217,22 @@ class Summary:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        # The last scan of each screen, language and viewport (None: a screen scanned at one only)
-        self.scans: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+        # The last scan of each screen, language, viewport (None: a screen scanned at one only) and browser: a run in
+        # two (--browser chromium --browser firefox) scans each screen in each, and neither's may stand for the other's
+        self.scans: dict[tuple[str, str, str | None, str | None], dict[str, Any]] = {}
         self.updated: tuple[int, int] | None = None
         self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
         self.unexplained: list[tuple[str, str, dict[str, str]]] = []  # entries of scanned screens whose why is TODO
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for record in getattr(report, "suite_a11y", None) or []:
-            self.scans[record["screen"], record["locale"], record.get("viewport")] = record
+            self.scans[record["screen"], record["locale"], record.get("viewport"), record.get("browser")] = record
 
     def by_screen(self) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
-        """Return each screen and language's findings over its viewports: new, known (each once), and the
-        baseline entries that no viewport found."""
+        """Return each screen and language's findings over its viewports and browsers: new, known (each once), and
+        the baseline entries that no viewport of any browser found."""
         merged: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
-        for (screen, locale, _), record in sorted(self.scans.items(), key=lambda pair: str(pair[0])):
+        for (screen, locale, *_), record in sorted(self.scans.items(), key=lambda pair: str(pair[0])):
             seen = merged.get((screen, locale))
             if seen is None:
                 merged[screen, locale] = {kind: list(record[kind]) for kind in ("new", "known", "gone")}
@@ -267,7 +271,7 @@ class Summary:
             return []
         return [
             (screen, locale, entry)
-            for screen, locale in sorted({(screen, locale) for screen, locale, _ in self.scans})
+            for screen, locale in sorted({(screen, locale) for screen, locale, *_ in self.scans})
             for entry in listed.get(screen, {}).get(locale, [])
             if str(entry.get("why", "")).strip().upper().startswith("TODO")
         ]
@@ -279,11 +283,13 @@ class Summary:
         records, merged = self.scans.values(), self.by_screen()
         screens, locales = {r["screen"] for r in records}, {r["locale"] for r in records}
         viewports = {r.get("viewport") for r in records} - {None}
+        browsers = {r.get("browser") for r in records} - {None}
         new, known = sum(len(m["new"]) for m in merged.values()), sum(len(m["known"]) for m in merged.values())
         gone = [(screen, locale, entry) for (screen, locale), m in sorted(merged.items()) for entry in m["gone"]]
         terminalreporter.section("accessibility (axe-core)", sep="-")
         accepted = self.updated is not None  # the new findings are the baseline's now: no longer a failure
         at = f" × {len(viewports)} viewports" if viewports else ""
+        at += f" × {len(browsers)} browsers" if len(browsers) > 1 else ""
         write(
             f"{len(self.scans)} scans ({len(screens)} screens × {len(locales)} languages{at}), "
             f"axe-core {next(iter(records))['axe-core']}: {new} new finding(s){' (accepted)' * accepted}, "
@@ -294,8 +300,10 @@ class Summary:
             yellow=bool(new) and accepted,
             green=not new and not gone and not self.unknown,
         )
-        for record in sorted(records, key=lambda r: (r["screen"], r["locale"], r.get("viewport") or "")):
+        for record in sorted(records, key=lambda r: (r["screen"], r["locale"], r.get("viewport") or "",
+                                                     r.get("browser") or "")):  # fmt: skip
             viewport = f" ({record['viewport']} viewport)" if record.get("viewport") else ""
+            viewport += f" in {record['browser']}" if len(browsers) > 1 else ""
             for finding in record["new"]:
                 write(f"  new: {record['screen']} {record['locale']}{viewport}: {finding['rule']} "
                       f"({finding['impact']}) at {finding['target']}")  # fmt: skip

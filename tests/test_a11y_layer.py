@@ -84,7 +84,7 @@ def test_the_bundled_portal_s_accepted_findings_do_not_hide_a_deployment_s(
     assert (len(record["new"]), record["known"], record["gone"]) == (1, [], []), "the bundled's entries are not its"
     assert "no baseline of its own" in str(found.value), found.value
     summary = a11y.Summary(request.config)
-    summary.scans = {("account", "en-US", None): record}
+    summary.scans = {("account", "en-US", None, "chromium"): record}
     assert summary.without_reason() == [], "the bundled's reasons are not the deployment's to give"
 
 
@@ -182,6 +182,24 @@ def test_a_page_is_scanned_at_rest_not_mid_animation(
 
     assert scan is not None and scan.findings == [], scan  # type: ignore[attr-defined]
     assert page.evaluate("() => document.getAnimations().map((a) => a.playState)") == after_the_scan
+
+
+@pytest.mark.parametrize("last", ["firefox", "chromium"])
+def test_a_baseline_entry_one_browser_of_the_run_found_is_known_not_gone(
+    last: str, request: pytest.FixtureRequest
+) -> None:
+    # Given a run in two browsers (--browser chromium --browser firefox) where only Chromium finds a listed entry
+    entry = {"rule": "color-contrast", "target": "button", "impact": "serious"}
+    chromium = {"screen": "account", "locale": "en-US", "viewport": "desktop", "browser": "chromium", "new": [],
+                "known": [entry], "gone": []}  # fmt: skip
+    firefox = {**chromium, "browser": "firefox", "known": [], "gone": [entry]}
+    summary = a11y.Summary(request.config)
+    for record in sorted((chromium, firefox), key=lambda record: record["browser"] == last):
+        summary.pytest_runtest_logreport(SimpleNamespace(suite_a11y=[record]))  # type: ignore[arg-type]
+
+    # When their scans are summed up, then the entry is known (an update keeps it), whichever browser reported last
+    assert summary.by_screen()["account", "en-US"] == {"new": [], "known": [entry], "gone": []}
+    assert len(summary.scans) == 2
 
 
 @pytest.mark.parametrize(
