@@ -1,6 +1,7 @@
 """The visual layer: ``expect_screenshot(page_or_locator, name, **options)``, Playwright Test's screenshot assertion.
 
-As ``toHaveScreenshot``: animations stopped, caret hidden, CSS pixels; screenshots until one matches
+As ``toHaveScreenshot``: animations stopped, caret hidden, CSS pixels; the page's images loaded first (lazy ones
+too); screenshots until one matches
 the baseline or two in a row match (plugins/visual_capture.py); pixelmatch with threshold 0.05
 (``--snapshot-threshold``; Playwright's 0.2 lets a changed colour pass), anti-aliasing ignored,
 ``max_diff_pixels`` / ``max_diff_pixel_ratio`` (plugins/image_diff.py);
@@ -33,7 +34,7 @@ from .page_moved import moved_since, page_moved, refuse_if_moved
 from .retries import NotTransient
 from .shown_paths import shown_path
 from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings, maker
-from .visual_capture import Allowance, UnstableError, until_stable
+from .visual_capture import IMAGES_LOADED, Allowance, UnstableError, until_stable
 from .visual_settings import is_file_name_part, settings_for, threshold_value
 
 MODES = ("missing", "changed", "all", "none")
@@ -186,6 +187,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             per_pixel = baselines.settings.threshold if threshold is None else threshold
             allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
             baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
+            page.evaluate(IMAGES_LOADED, timeout)
             unstable: UnstableError | None = None
             try:
                 shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)

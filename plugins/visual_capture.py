@@ -18,6 +18,19 @@ from PIL import Image
 from .image_diff import Difference, allowed_pixels, compare
 
 POLL_INTERVALS_S = (0.0, 0.1, 0.25, 0.5)
+# The document's images, loaded before the first capture (waited for at most the screenshot's timeout). One loaded
+# lazily is loaded now: a full-page screenshot does not scroll, so an image far below the fold stayed blank in the
+# baseline while a person scrolling saw it, and one near the fold was in the picture or not by the network's pace.
+# One in flight as the captures start came between them, or after two blank ones that matched each other.
+IMAGES_LOADED = """async (timeout) => {
+  const images = [...document.images];
+  images.filter((image) => image.loading === 'lazy').forEach((image) => { image.loading = 'eager'; });
+  const loading = images.filter((image) => !image.complete).map((image) => new Promise((done) => {
+    image.addEventListener('load', done, {once: true});
+    image.addEventListener('error', done, {once: true});  // a broken image is drawn as such: it is done
+  }));
+  await Promise.race([Promise.all(loading), new Promise((done) => setTimeout(done, timeout))]);
+}"""
 
 
 @dataclass(frozen=True)

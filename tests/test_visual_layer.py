@@ -7,6 +7,7 @@ own, and what these tests provoke on purpose stays out of the run's summary.
 from __future__ import annotations
 
 import argparse
+import io
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -260,6 +261,26 @@ def test_animations_are_stopped_but_a_page_that_never_holds_still_fails(page: Pa
     page.set_content("<p id=t></p><script>setInterval(() => t.textContent = Math.random(), 30)</script>")
     with pytest.raises(AssertionError, match="did not hold still"):
         expect_here(page, "ticker", timeout=1000)
+
+
+def test_a_full_page_screenshot_shows_an_image_loaded_lazily_below_the_fold(
+    page: Page, expect_here: Expect, tmp_path: Path
+) -> None:
+    # Given a long page whose picture, far below the fold, loads only as a person scrolls to it (loading="lazy")
+    picture = io.BytesIO()
+    Image.new("RGB", (200, 100), "red").save(picture, format="PNG")
+    page.route("https://long.test/picture.png", lambda route: route.fulfill(body=picture.getvalue(),
+                                                                          content_type="image/png"))  # fmt: skip
+    page.route("https://long.test/", lambda route: route.fulfill(content_type="text/html", body=(
+        "<body style='margin:0'><div style='height:4000px'>Account</div>"
+        "<img loading='lazy' src='/picture.png' width='200' height='100'></body>")))  # fmt: skip
+    page.goto("https://long.test/")
+
+    # When the whole page is photographed, then the picture is in it, as a person scrolling down sees it
+    expect_here.use("all")  # type: ignore[attr-defined]
+    expect_here(page, "long", full_page=True)
+    written = Image.open(next((tmp_path / "baselines").glob("long-*.png"))).convert("RGB")
+    assert written.getpixel((100, 4050)) == (255, 0, 0)
 
 
 def test_a_baseline_another_browser_build_made_is_named_in_the_difference(
