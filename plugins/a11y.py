@@ -237,9 +237,8 @@ class Summary:
             if seen is None:
                 merged[screen, locale] = {kind: list(record[kind]) for kind in ("new", "known", "gone")}
                 continue
-            for kind in ("new", "known"):
-                keys = {(one["rule"], one["target"]) for one in seen[kind]}
-                seen[kind] += [one for one in record[kind] if (one["rule"], one["target"]) not in keys]
+            for kind in ("new", "known"):  # an element is one finding, though another load gave it other ids
+                seen[kind] += [one for one in record[kind] if not any(a11y_baseline.same(o, one) for o in seen[kind])]
             found_here = {(one["rule"], one["target"]) for one in record["gone"]}
             seen["gone"] = [entry for entry in seen["gone"] if (entry["rule"], entry["target"]) in found_here]
         return merged

@@ -1,9 +1,11 @@
 """The committed baseline of known accessibility findings: per screen and language, each with why it is accepted.
 
-    {"findings": {"<screen>": {"<locale>": [{"rule", "target", "impact", "why"}, ...]}}}
+    {"findings": {"<screen>": {"<locale>": [{"rule", "target", "ancestry", "impact", "why"}, ...]}}}
 
-A finding is known when its rule and element (axe's selector) are listed for its screen and
-language. The file only shrinks: a listed finding that is no longer found is reported, and
+A finding is known when its rule and element are listed for its screen and language: the element by
+axe's selector (``target``), or by its place in the page (``ancestry``, axe's selector without ids),
+since a deployment's components make some ids anew at each load (``#id__12``, React's ``:r1:``).
+The file only shrinks: a listed finding that is no longer found is reported, and
 ``--update-a11y-baseline`` rewrites just the screens and languages the run scanned, under a file
 lock, so parallel workers (only xdist's controller writes) and shards never lose each other's.
 """
@@ -11,7 +13,7 @@ lock, so parallel workers (only xdist's controller writes) and shards never lose
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,30 +95,35 @@ def unknown(
     ]
 
 
+def same(entry: Mapping[str, Any], finding: Mapping[str, Any]) -> bool:
+    """Tell whether a baseline entry lists this finding: its rule, and its element by selector or by place."""
+    place = entry.get("ancestry")
+    return entry["rule"] == finding["rule"] and (
+        entry["target"] == finding["target"] or (bool(place) and place == finding.get("ancestry"))
+    )
+
+
 def compare(findings: list[Finding], known: list[dict[str, str]]) -> Compared:
     """Sort a scan's findings into new and known, and list the known entries it no longer found."""
-    listed = {(entry["rule"], entry["target"]) for entry in known}
-    found = {finding.key for finding in findings}
+    found = [finding.as_dict() for finding in findings]
+    listed = [any(same(entry, one) for entry in known) for one in found]
     return Compared(
-        new=[finding for finding in findings if finding.key not in listed],
-        known=[finding for finding in findings if finding.key in listed],
-        gone=[entry for entry in known if (entry["rule"], entry["target"]) not in found],
+        new=[finding for finding, is_listed in zip(findings, listed, strict=True) if not is_listed],
+        known=[finding for finding, is_listed in zip(findings, listed, strict=True) if is_listed],
+        gone=[entry for entry in known if not any(same(entry, one) for one in found)],
     )
 
 
 def entries_for(findings: list[dict[str, Any]], known: list[dict[str, str]]) -> list[dict[str, str]]:
     """Return baseline entries for these findings, keeping each known entry's reason."""
-    reasons = {(entry["rule"], entry["target"]): entry.get("why", NO_REASON) for entry in known}
-    entries = {
-        (one["rule"], one["target"]): {
-            "rule": one["rule"],
-            "target": one["target"],
-            "impact": one["impact"],
-            "why": reasons.get((one["rule"], one["target"]), NO_REASON),
-        }
-        for one in findings
-    }
-    return [entries[key] for key in sorted(entries)]
+    entries: dict[tuple[str, str], dict[str, str]] = {}
+    for one in findings:  # one element found in two loads (two browsers) under two ids is one entry
+        why = next((entry.get("why", NO_REASON) for entry in known if same(entry, one)), NO_REASON)
+        place = {"ancestry": one["ancestry"]} if one.get("ancestry") else {}
+        entries[one["rule"], one.get("ancestry") or one["target"]] = {
+            "rule": one["rule"], "target": one["target"], **place, "impact": one["impact"], "why": why,
+        }  # fmt: skip
+    return sorted(entries.values(), key=lambda entry: (entry["rule"], entry["target"]))
 
 
 def rewrite(
@@ -139,9 +146,8 @@ def rewrite(
         for (screen, locale), findings in sorted(scanned.items()):
             before = baseline.get(screen, {}).get(locale, [])
             after = entries_for(findings, before)
-            keys_before = {(e["rule"], e["target"]) for e in before}
-            keys_after = {(e["rule"], e["target"]) for e in after}
-            added, removed = added + len(keys_after - keys_before), removed + len(keys_before - keys_after)
+            added += sum(1 for entry in after if not any(same(old, entry) for old in before))
+            removed += sum(1 for old in before if not any(same(old, entry) for entry in after))
             if after:
                 baseline.setdefault(screen, {})[locale] = after
             elif locale in baseline.get(screen, {}):

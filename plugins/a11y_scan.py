@@ -38,6 +38,7 @@ class Finding:
     help_url: str
     summary: str  # what is wrong with this element
     html: str  # the element's markup, shortened
+    ancestry: str = ""  # axe's selector of the element by its place in the page, without ids: html > body > main > p
 
     @property
     def key(self) -> tuple[str, str]:
@@ -59,9 +60,9 @@ class Scan:
     needs_review: list[str]  # rules axe could not decide ("incomplete"): left to a person
 
 
-def target_of(node: dict[str, Any]) -> str:
-    """Return an axe node's selector as one string (frames and shadow roots joined by ' >>> ')."""
-    return " >>> ".join(part if isinstance(part, str) else " > ".join(part) for part in node["target"])
+def target_of(node: dict[str, Any], selector: str = "target") -> str:
+    """Return an axe node's selector (or its ``ancestry``) as one string (frames and shadow roots joined by ' >>> ')."""
+    return " >>> ".join(part if isinstance(part, str) else " > ".join(part) for part in node.get(selector) or [])
 
 
 # Run axe on the document axe was loaded into (its address and timeOrigin, a document's own), and read its language
@@ -130,7 +131,10 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The p
             except PlaywrightError:  # a frame gone meanwhile has nothing to scan
                 if frame == page.main_frame:
                     raise
-        options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"]}
+        # ancestry: each element's place in the page too, which a baseline entry matches when an id in its selector
+        # is made anew at each load (a component's counter, useId's ':r1:')
+        options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"],
+                   "ancestry": True}  # fmt: skip
         try:
             ran = page.evaluate(RUN, [options, shown])
         finally:
@@ -187,7 +191,7 @@ def language_findings(declared: str, locale: str) -> list[Finding]:
     return [
         Finding(
             LANGUAGE_RULE, "html", "serious", "The page's lang attribute must name the language it is written in",
-            LANGUAGE_HELP_URL, summary, f'<html lang="{declared}">',
+            LANGUAGE_HELP_URL, summary, f'<html lang="{declared}">', "html",
         )
     ]  # fmt: skip
 
@@ -203,6 +207,7 @@ def scan(page: Page, locale: str | None = None, subject: str = "The page") -> Sc
         Finding(
             rule["id"], target_of(node), node.get("impact") or rule.get("impact") or "unknown", rule["help"],
             rule["helpUrl"], (node.get("failureSummary") or "").strip(), node.get("html", "")[:300],
+            target_of(node, "ancestry"),
         )
         for rule in results["violations"]
         for node in rule["nodes"]

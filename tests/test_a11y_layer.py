@@ -262,6 +262,32 @@ def test_a_listed_finding_passes_and_one_no_longer_found_is_reported(
     assert [entry["rule"] for entry in record["gone"]] == ["link-name"]
 
 
+UNNAMED = """<html lang="en-US"><head><title>Account</title></head><body><main><h1>Account</h1>
+  <div id="{panel}"><button id="{button}"></button></div>{more}</main></body></html>"""
+
+
+def test_an_accepted_finding_stays_known_when_its_element_s_generated_id_changes(
+    page: Page, check_here: Check, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # Given an accepted finding on a button whose ids the page makes anew at each load (useId, a component counter)
+    page.set_content(UNNAMED.format(panel="uid-8f3k2", button=":r1:", more=""))
+    with pytest.raises(NotTransient, match="button-name"):
+        check_here(page, "account", "en-US")
+    rewrite(tmp_path / "a11y.json", {("account", "en-US"): request.node.stash[SCANS][-1]["new"]}, "4.12.1")
+
+    # When the page is loaded again and the same button has other ids, then it is still the finding accepted
+    page.set_content(UNNAMED.format(panel="uid-x91aa", button=":r7:", more=""))
+    check_here(page, "account", "en-US")
+    assert [f["rule"] for f in request.node.stash[SCANS][-1]["known"]] == ["button-name"]
+    assert request.node.stash[SCANS][-1]["gone"] == []
+
+    # But another button failing the same rule elsewhere is new
+    page.set_content(UNNAMED.format(panel="uid-x91aa", button=":r7:", more="<p><button></button></p>"))
+    with pytest.raises(NotTransient, match=r"1 new finding\(s\)") as found:
+        check_here(page, "account", "en-US")
+    assert "\n      p > button\n" in str(found.value) and ":r7:" not in str(found.value), found.value
+
+
 def test_an_update_rewrites_only_what_was_scanned_and_keeps_the_reasons(tmp_path: Path) -> None:
     path = tmp_path / "a11y.json"
     kept = {"rule": "region", "target": "#banner", "impact": "moderate"}
