@@ -222,4 +222,9 @@ class Baselines:
         moved = allowance.compare(error.previous.image, error.last.image)
         diff = self.keep(name, "diff", encode(diff_image(error.previous.image, moved)))
         self.record(name, "unstable", diff=diff)
-        raise AssertionError(f"Screenshot '{name}': {error}. The last two: {previous}, {last}; between them: {diff}")
+        raise AssertionError(
+            f"Screenshot '{name}': {error}.\n"
+            f"    previous: {previous}\n    last:     {last}\n    diff:     {diff} (red: what moved between them)\n"
+            "Mask what moves on its own (a clock, a ticker, a carousel): mask=[...] in the test, or --snapshot-mask "
+            "SELECTOR for a deployment's part; or let it settle longer: timeout="
+        )

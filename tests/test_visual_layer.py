@@ -263,6 +263,20 @@ def test_animations_are_stopped_but_a_page_that_never_holds_still_fails(page: Pa
         expect_here(page, "ticker", timeout=1000)
 
 
+def test_a_page_that_never_holds_still_says_where_it_moved_and_how_to_mask_it(
+    page: Page, expect_here: Expect, output_path: str
+) -> None:
+    page.set_content("<p id=t></p><script>setInterval(() => t.textContent = Math.random(), 30)</script>")
+
+    with pytest.raises(AssertionError) as moving:
+        expect_here(page, "ticker", timeout=1000)
+
+    said = str(moving.value)
+    for suffix in ("previous", "actual", "diff"):
+        assert f"ticker-{suffix}.png" in said and (Path(output_path) / f"ticker-{suffix}.png").exists(), said
+    assert "mask=[...]" in said and "--snapshot-mask SELECTOR" in said, said
+
+
 def test_a_full_page_screenshot_shows_an_image_loaded_lazily_below_the_fold(
     page: Page, expect_here: Expect, tmp_path: Path
 ) -> None:
