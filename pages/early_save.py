@@ -5,6 +5,7 @@ Only what changes once the portal's answer arrived is its answer (``pages.submit
 it, is the answer. A refusal drawn after the answer (a conflict) is the answer instead; "Saving…" never is. So is a
 2xx answer whose body is not the saved record (most of the form's values): an error's words ("Couldn't save"), which
 the page may draw later than any wait for it; the page's own word after the answer is then awaited as for any other.
+A 202 is no record saved whatever its body: accepted, not done, its outcome is what the page says once it knows.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ log = logging.getLogger("flows")
 EARLY_SAVE_GRACE_MS = 2_000
 # Words of a save under way ("Enregistrement en cours…"), which the loose "saved" words may take for one done.
 UNDER_WAY = re.compile(r"…|\.{3}|en cours|in progress|正在", re.IGNORECASE)
+ACCEPTED = 202  # accepted for processing, not done (RFC 9110): the page's later word (its polling's) is the outcome
 # Marks as the answer the messages changed before it that say these words (``pages.answer_watch``'s, shadow roots too).
 MARK_SAID_BEFORE = "(saved) => window.__portalMarkSaid && window.__portalMarkSaid(saved)"
 
@@ -43,7 +45,10 @@ def values_in(text: str, values: list[str]) -> int:
 def holds_save(answer: Response, values: list[str]) -> bool:
     """Tell whether the 2xx ``answer``'s body may be the record saved: none at all (nothing to refuse with), or one
     holding more than half of the form's ``values`` (as the portal's API gives the profile back). Its body unread, no.
+    A 202's, never: accepted for processing, not done, the record it holds is the one asked for, not one saved.
     """
+    if answer.status == ACCEPTED:
+        return False
     try:
         body = answer.text()
     except (PlaywrightError, UnicodeDecodeError):  # gone from the browser's cache, or not text: not known to save

@@ -138,6 +138,11 @@ form.addEventListener("submit", async (event) => {{
     let response = await send();
     if (response.status === 401 && BEHAVIOUR.retryOn401) response = await send();  // a fresh token, say
     for (let tries = 0; response.status >= 500 && tries < BEHAVIOUR.retriesOn5xx; tries++) response = await send();
+    if (response.status === 202 && BEHAVIOUR.pollAfterMs !== undefined) {{  // accepted for processing: polled for
+      if (BEHAVIOUR.acceptedWords) status.textContent = BEHAVIOUR.acceptedWords;
+      await later(BEHAVIOUR.pollAfterMs);
+      response = await fetch(BEHAVIOUR.api + "/operation");
+    }}
     const failed = {{alert: "Something went wrong. Try again later."}};
     answer = response.ok || BEHAVIOUR.trustsBody ? await response.json() : failed;
     if (BEHAVIOUR.signInAfter) return location.assign("/sign-in");  // its next call found the session ended
@@ -233,6 +238,7 @@ def serve(
     telemetry_status: int = 0,
     hang: bool = False,
     headers: dict[str, str] | None = None,
+    outcome: Callable[[dict[str, str]], dict[str, object]] | None = None,
     **behaviour: object,
 ) -> list[dict]:
     """Serve the form; answer each POST of it with ``answer(values)`` (None: it fails with ``failure``).
@@ -261,8 +267,10 @@ def serve(
     from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile
     updated", the answer drawn 1 s later;
     ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
-    ``signInAfter``: once the form's request is answered, the portal's sign-in); ``status`` is the HTTP status of
-    the answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;
+    ``signInAfter``: once the form's request is answered, the portal's sign-in; ``pollAfterMs``: answered 202, the
+    page says ``acceptedWords`` (if any) and so long after asks the portal for the outcome, ``outcome(values)``, and
+    shows that); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
+    blocked, or answered ``telemetry_status``;
     ``hang``: the portal never answers the form's request;
     ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
@@ -280,6 +288,8 @@ def serve(
             route.fulfill(status=telemetry_status, body="")
         elif request.url == PORTAL + "telemetry":
             route.abort("blockedbyclient")
+        elif request.url == api + "/operation" and outcome is not None:  # what became of the last change accepted
+            route.fulfill(content_type="application/json", body=json.dumps(outcome(posted[-1])))
         elif request.method == "POST" and request.url == api:
             values = json.loads(request.post_data or "{}")
             posted.append(values)

@@ -171,3 +171,14 @@ def test_a_live_region_hidden_from_assistive_technologies_is_no_answer(page: Pag
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
 
     assert str(refused.value) == CONFLICT and len(posted) == 1
+
+
+def test_a_saved_toast_shown_before_a_202_is_no_save_when_the_page_then_refuses(page: Page) -> None:
+    # Given a portal that says "saved" as it sends the change, answers 202 (accepted, not done) with the record, and
+    # reports the conflict its polling found later than the library waits for a word after "saved"
+    posted = serve(page, saves, status=202, outcome=conflicts, keepForm=True, optimistic=True, pollAfterMs=2_500)
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert str(refused.value) == CONFLICT and len(posted) == 1
