@@ -32,6 +32,7 @@ from .errors import (
 from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fields_root
 from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
+from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
 from .strings import ERROR_WORDS, REFUSAL_WORDS, any_language, says_refused, says_saved
@@ -257,7 +258,7 @@ class FormPage(FormFields):
                 f"Submit at {watched.url} asked in a browser dialog {watched.declined!r}, which the library dismissed "
                 "and does not answer: nothing was sent"
             )
-        pageless = watched.pageless_answer()
+        pageless = pageless_answer(watched)
         if pageless:  # the browser stays on the form: waiting for a new page would wait the whole timeout
             raise UnknownPageError(
                 f"The portal answered Submit at {watched.url} with {pageless} and no page: whether anything was "
@@ -266,7 +267,7 @@ class FormPage(FormFields):
         try:
             # Whether the view shown in place is a save is told once the portal's answer is known (below). A form
             # posted (a navigation carried it) is answered by a new page, whatever the old one shows meanwhile.
-            if not watched.posted_and_answered():  # else its page is on its way: the answer looked for there
+            if not posted_and_answered(watched):  # else its page is on its way: the answer looked for there
                 self.await_first_sign(watched)  # a refused navigation shows the browser's own page: nothing to settle
             answered = watched.answer.or_(self.moved_on(watched))
             anew = watched.fresh.get_by_role("button", name=SUBMIT_NAME)  # the form again, in a page of its own
@@ -283,7 +284,7 @@ class FormPage(FormFields):
                 f"field: whether anything was saved is not known"
             ) from error
         except SignedOutError:
-            taken = watched.taken_before_sign_in()
+            taken = taken_before_sign_in(watched)
             if taken:  # a retry would believe "nothing was saved": it may have been
                 raise SignedOutError(
                     f"The session ended after Submit at {watched.url} reached the portal ({taken}), which then asked "
@@ -321,7 +322,7 @@ class FormPage(FormFields):
     def await_first_sign(self, watched: SubmitAnswer) -> None:
         """Wait for a new page, or a sign in place that Submit was taken (the answer, a dialog asking to confirm);
         in place, then for the portal's answer to the form's request: only what changed after it is the answer."""
-        if watched.posted_carrier() is not None:
+        if posted_carrier(watched) is not None:
             first_sign = watched.any_new_page  # cheaper to look for than an answer in place
         else:
             first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))

@@ -26,7 +26,7 @@ import re
 import secrets
 import time
 from contextlib import suppress
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Dialog, Locator, Page, Request, Response
 from playwright.sync_api import Error as PlaywrightError
@@ -40,7 +40,6 @@ from .errors import (
     PortalUnavailableError,
     ThrottledError,
     UnknownPageError,
-    address_of,
     never_reached,
     no_answer,
     retry_after_seconds,
@@ -56,11 +55,6 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
-# A download's file name in its Content-Disposition: filename*=UTF-8''... (RFC 6266) before filename="...".
-FILE_NAMES = (
-    re.compile(r"filename\*\s*=\s*[\w-]*'[^']*'([^;\s]+)", re.IGNORECASE),
-    re.compile(r"filename\s*=\s*\"?([^\";]+)", re.IGNORECASE),
-)
 
 
 def site(url: str) -> str:
@@ -94,7 +88,7 @@ class SubmitAnswer:
         self.fresh = self.any_new_page.filter(has_not=excluded)
         self.same_page = page.locator(f"html[{SUBMITTED}='{self.token}']")
         self.mark = CHANGED  # until the portal's answer to the form arrives: then only what changed after it
-        self.new_page_only = False  # once the portal answered the form with a new page (``posted_and_answered``)
+        self.new_page_only = False  # once the portal answered the form with a new page (``pages.posted_form``)
         self.declined = ""  # what a browser dialog asked ("Save changes?") that the library dismissed: nothing sent
 
     @property
@@ -118,66 +112,6 @@ class SubmitAnswer:
     def answer(self) -> Locator:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
-
-    def posted_carrier(self) -> Request | None:
-        """Return the request that carried the form when it is the page's own navigation (a form posted), else None."""
-        carrier = self.carrier()
-        posted = carrier is not None and carrier.is_navigation_request() and carrier.frame == self.page.main_frame
-        return carrier if posted else None
-
-    def posted_answer(self) -> tuple[Request, Response | None] | None:
-        """Return the last request of the posted form's redirects (POST, then 303, then the GET of the page shown)
-        and the portal's answer to it, once noted; None when the form was not posted."""
-        last = self.posted_carrier()
-        if last is None:
-            return None
-        while last.redirected_to is not None:
-            last = last.redirected_to
-        return last, self.responses.get(last)  # noted for the portal's own site only
-
-    def pageless_answer(self) -> str:
-        """Say what answered the posted form without a page ("HTTP 204", "a download (account.csv)"): the browser
-        stays on the form. "" otherwise, or while not known."""
-        _, answer = self.posted_answer() or (None, None)
-        if answer is None:
-            return ""
-        if answer.status in (204, 205):
-            return f"HTTP {answer.status}"
-        disposition = answer.headers.get("content-disposition", "")
-        if 200 <= answer.status < 300 and disposition.strip().lower().startswith("attachment"):
-            named = [found.group(1) for found in (name.search(disposition) for name in FILE_NAMES) if found]
-            return f"a download ({unquote(named[0]).strip()})" if named else "a download"
-        return ""
-
-    def posted_and_answered(self) -> bool:
-        """Whether the form went as the page's own navigation and the portal answered it with a page (the browser
-        said so before the click returned): its answer is that new page alone, with no browser's error page to look
-        out for. A redirect counts once the address it sent to answered with a page of the portal's site.
-
-        From then on, the answer's locators look at the new page only: smaller, so quicker, to evaluate.
-        """
-        posted = self.posted_answer()
-        if posted is None:
-            return False
-        last, answer = posted
-        paged = answer is not None and not 300 <= answer.status < 400 and last not in self.ended
-        self.new_page_only = paged and self.failed() is None
-        return self.new_page_only
-
-    def taken_before_sign_in(self) -> str:
-        """Say how the portal took the form before it asked to sign in ("it sent the browser on to
-        https://…/account", "it answered HTTP 200"): the session ended after the form reached it, which may have
-        saved it. "" when its answer to the form was the sign-in itself (nothing saved): a redirect to another site
-        (the identity provider) or to one of its own addresses that names the form's, to come back to it."""
-        posted = self.posted_carrier()
-        if posted is None:  # sent in place: a 2xx answer is the portal's, whatever the page did next
-            return f"it answered HTTP {self.status}" if 200 <= self.status < 300 else ""
-        after = posted.redirected_to
-        if after is None or site(after.url) != site(self.url):
-            return ""
-        if urlsplit(self.url).path in unquote(urlsplit(after.url).query):  # a sign-in's way back to the form
-            return ""
-        return f"it sent the browser on to {address_of(after.url)}"
 
     @staticmethod
     def messages_in(root: Locator) -> Locator:
