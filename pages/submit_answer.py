@@ -6,7 +6,8 @@ alert (perhaps one already shown, filled again), fields marked invalid. What cha
 on is marked in the page (``pages.answer_watch``). Whatever was shown before and stays as it was
 is no answer; nor is what changed before the portal answered the form's request ("Saving…", an old
 message rewritten as Submit starts), told apart by the page's own clock (its resource timing of
-that request).
+that request). After a 202 (accepted for processing, not done) a status is the answer only once it says how the
+save ended ("saved", "failed"): "Submitted" is not.
 
 The request that carries the form is the one Submit sends to the portal's site (the page's own
 navigation, or a fetch that is not a GET) holding most of the form's values; the first such request
@@ -34,7 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_regions import alerts_in, statuses_in
 from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
-from .early_save import saved_before_answer, values_in
+from .early_save import ACCEPTED, UNDER_WAY, saved_before_answer, values_in
 from .errors import (
     GATEWAY_DOWN,
     PortalUnavailableError,
@@ -45,6 +46,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .page_events import listen, unlisten
+from .strings import ERROR_WORDS, SAVED_WORDS
 
 log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
@@ -55,6 +57,8 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
+# Words of how a save ended, well or not: after a 202, what a status must say to be the outcome.
+OUTCOME_WORDS = re.compile(rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|fail|échec|失败", re.IGNORECASE)
 
 
 def site(url: str) -> str:
@@ -97,7 +101,12 @@ class SubmitAnswer:
         if self.new_page_only:
             return self.messages_in(self.fresh)
         changed = self.page.locator(f"[{self.mark}='{self.token}']:not([aria-busy='true'], [aria-busy='true'] *)")
-        return self.messages_in(self.fresh).or_(self.messages_in(self.same_page).and_(changed))
+        messages = self.messages_in(self.fresh).or_(self.messages_in(self.same_page).and_(changed))
+        if self.status != ACCEPTED:
+            return messages
+        # Accepted, not done: a status saying so ("Submitted", "Processing…") is no outcome; the page's next word is.
+        said_how = messages.filter(has_text=OUTCOME_WORDS, has_not_text=UNDER_WAY)
+        return messages.and_(alerts_in(self.page)).or_(said_how)
 
     @property
     def invalid_fields(self) -> Locator:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import logging
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page
@@ -241,6 +242,24 @@ def test_a_change_the_page_sends_again_and_again_to_a_failing_portal_leaves_what
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Saint-Priest"})
 
     assert len(posted) == 3
+
+
+@pytest.mark.parametrize("outcome", [saves, conflicts], ids=["saved", "refused"])
+def test_a_202_is_read_by_the_outcome_the_page_then_shows_not_by_its_word_of_the_acceptance(
+    page: Page, outcome: Callable[[dict[str, str]], dict[str, object]]
+) -> None:
+    # Given a portal that answers 202 (accepted, not done), its status saying so, then shows what its polling found
+    posted = serve(
+        page, saves, status=202, outcome=outcome, keepForm=True, acceptedWords="Submitted.", pollAfterMs=1_000
+    )
+    form = AccountEditPage(page).wait_until_ready()
+
+    if outcome is conflicts:
+        with pytest.raises(EditConflictError, match="Someone else changed"):
+            submit_changes(form, {"city": "Bron"})
+    else:
+        assert submit_changes(form, {"city": "Bron"}).city == "Bron"
+    assert len(posted) == 1
 
 
 @pytest.mark.parametrize(
