@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account_loading import NO_VALUES_YET, alerts_shown, new_alert, shown_sections
 from .addresses import screen_addresses
-from .answer_regions import acknowledge, saved_dialogs
+from .answer_regions import acknowledge, acknowledge_when_shown, saved_dialogs
 from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
@@ -189,6 +189,13 @@ class AccountEditPage(FormPage):
         """
         if not self.submit_form():
             return None
+        shown = self.shown_after_save()
+        acknowledge_when_shown(self.page, self.submitted)  # one drawn later still (the form kept): before the next step
+        return shown
+
+    def shown_after_save(self) -> AccountPage | Self:
+        """Return the Account page once the portal shows it, else this form, kept; a dialog saying "saved" over the
+        form gone is acknowledged first (``submit``)."""
         account = AccountPage(self.page)
         # A dialog saying "saved" drawn a moment after the status said so, the form gone: the Account view may come
         # only once its OK is selected, as a person would.

@@ -20,7 +20,7 @@ import re
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from .strings import SAVED_WORDS
+from .strings import SAVED_WORDS, says_saved
 
 log = logging.getLogger("flows")
 FIELDS = "input, select, textarea"
@@ -88,3 +88,21 @@ def acknowledge(dialog: Locator) -> None:
         dialog.wait_for(state="hidden", timeout=ACKNOWLEDGE_WAIT_MS)
     except PlaywrightError as error:  # a timeout too
         log.warning("The dialog saying the changes were saved stayed open after its OK: %s", str(error).splitlines()[0])
+
+
+def acknowledge_when_shown(page: Page, data: list[str]) -> None:
+    """Have a dialog saying "saved" that the page draws later (Submit's answer read already) acknowledged before the
+    page's next action, by any page object: left open, a modal would stand in its way. ``data`` (what the form held
+    once saved) is not the portal's words (``says_saved``). Until the next Submit (``stop_acknowledging``), whose own
+    dialog is its answer to read first."""
+
+    def close(dialogs: Locator) -> None:
+        if says_saved(dialogs.first.all_inner_texts(), data):  # "not saved" is left for a person to read
+            acknowledge(dialogs.first)
+
+    page.add_locator_handler(saved_dialogs(page), close, no_wait_after=True)
+
+
+def stop_acknowledging(page: Page) -> None:
+    """Leave dialogs saying "saved" to the next Submit's reading of its answer (``acknowledge_when_shown``)."""
+    page.remove_locator_handler(saved_dialogs(page))

@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_regions import READ_BY_ROLE, acknowledge, alerts_in, saved_dialogs, statuses_in
+from .answer_regions import READ_BY_ROLE, acknowledge, alerts_in, saved_dialogs, statuses_in, stop_acknowledging
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .errors import (
     GATEWAY_DOWN,
@@ -109,6 +109,7 @@ class FormPage(FormFields):
         self.submits += 1
         self.ready_url = None  # whatever the answer, the screen may have been left
         watched = self.watch_submit()
+        self.submitted = watched.values
         try:
             with lost_during_submit(watched.url):
                 shown = self.answer_to(watched)
@@ -242,7 +243,7 @@ class FormPage(FormFields):
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""
         try:
-            highlight(self.submit_button).click()
+            highlight(self.submit_button).click()  # a saved dialog left from the last Submit is closed first
         except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
             timeout = str(error).splitlines()[0]
             if not ACTION_DONE.search(str(error)):
@@ -253,6 +254,8 @@ class FormPage(FormFields):
                 f"known",
                 unanswered=True,
             ) from error
+        finally:
+            stop_acknowledging(self.page)  # this Submit's own "saved" dialog is its answer, read before it is closed
         if watched.declined and watched.await_request(DECLINED_GRACE_MS) is None:  # confirm() dismissed: no person
             raise ConfirmationAskedError(
                 f"Submit at {watched.url} asked in a browser dialog {watched.declined!r}, which the library dismissed "

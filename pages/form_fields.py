@@ -98,6 +98,7 @@ class FormFields(Screen):
         # The HTTP status the portal answered the last Submit's request with, when it answered in place (else 0).
         self.answer_status = 0
         self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
+        self.submitted: list[str] = []  # what the form's fields held as the last Submit was selected
         self.submits = 0  # Submits selected on this form: one refused leaves the typed values, to be sent again
         self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
 

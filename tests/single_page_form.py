@@ -63,6 +63,7 @@ const savedDialog = (then, saved) => {{  // "Changes saved" and OK, in an ARIA d
   document.body.insertAdjacentHTML("beforeend", `${{open}} aria-modal="true" aria-labelledby="saved-title">
     <h2 id="saved-title">${{words}}</h2><button type="button">OK</button>${{close}}`);
   const dialog = document.body.lastElementChild;
+  window.savedDialogsDrawn = (window.savedDialogsDrawn || 0) + 1;  // for a test to know it came
   if (dialog.showModal) dialog.showModal();
   dialog.querySelector("button").addEventListener("click", () => {{ dialog.remove(); then(); }});
 }};

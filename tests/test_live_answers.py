@@ -97,6 +97,19 @@ def test_a_dialog_saying_saved_drawn_after_a_status_saying_so_is_dismissed_for_t
     assert page.get_by_role("dialog").count() == 0, "acknowledged: the Account view comes only after its OK"
 
 
+def test_a_dialog_saying_saved_drawn_late_over_the_kept_form_is_dismissed_before_the_next_step(page: Page) -> None:
+    # Given a portal that keeps its form after saving, saying so in its status, then a moment later (the answer read
+    # already) in a modal dialog
+    posted = serve(page, saves, savedDialog="dialog", keepForm=True, statusToo=True, dialogAfterMs=1_000)
+    form = AccountEditPage(page).wait_until_ready()
+    submit_changes(form, {"city": "Décines"})
+    page.wait_for_function("() => window.savedDialogsDrawn === 1")
+
+    profile = submit_changes(form, {"city": "Bron"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Bron"}) and len(posted) == 2
+
+
 def test_a_dialog_saying_the_changes_were_not_saved_is_no_save(page: Page) -> None:
     # Given a portal that answers 2xx yet says in a dialog that nothing was saved
     serve(page, saves, savedDialog="div", keepForm=True, savedDialogWords="Your changes were not saved")
