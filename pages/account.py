@@ -199,7 +199,7 @@ class AccountEditPage(FormPage):
         account = AccountPage(self.page)
         # A dialog saying "saved" drawn a moment after the status said so, the form gone: the Account view may come
         # only once its OK is selected, as a person would.
-        dialog = saved_dialogs(self.page).filter(visible=True)
+        dialog = saved_dialogs(self.page, self.submitted).filter(visible=True)
         try:  # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
             shown = self.settle(account.bill_to_heading.or_(self.submit_button).or_(dialog))
             if dialog.count() and says_saved(dialog.first.all_inner_texts(), self.held_values()):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from .strings import SAVED_WORDS, says_saved
+from .strings import SAVED_WORDS, says_saved, without_data
 
 log = logging.getLogger("flows")
 FIELDS = "input, select, textarea"
@@ -37,8 +38,9 @@ MESSAGES = ", ".join(
         *(f"{kind}:not(:has({FIELDS})){ANNOUNCED}" for kind in HOLDERS),
     ]
 )
-# A question ("Leave without saving?"): the dialog asks, it says no save. Its refusing words ("not saved") are read
-# in Python, without the form's values: a dialog naming the saved customer ("No Frills Ltd: changes saved") saves.
+# A question ("Leave without saving?"): the dialog asks, it says no save. Not one of the form's values' own question
+# marks (``question_mark``), nor are its refusing words ("not saved"), read in Python without the form's values: a
+# dialog naming the saved customer ("No Frills Ltd: changes saved", "Who? Ltd: changes saved") saves.
 QUESTION = re.compile(r"[?？]")
 # The button that closes a dialog saying "saved" and does nothing else.
 ACKNOWLEDGE = re.compile(
@@ -59,15 +61,35 @@ def live(root: Page | Locator, selector: str) -> Locator:
     return root.locator(announced).filter(has_not=page.locator(FIELDS))
 
 
-def statuses_in(root: Page | Locator) -> Locator:
+def statuses_in(root: Page | Locator, data: Iterable[str] = ()) -> Locator:
     """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions, and dialogs
-    that say "saved" and ask nothing (one refusing, "not saved", is read as a status that refuses)."""
-    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs(root))
+    that say "saved" and ask nothing (one refusing, "not saved", is read as a status that refuses); ``data`` as for
+    ``saved_dialogs``."""
+    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs(root, data))
 
 
-def saved_dialogs(root: Page | Locator) -> Locator:
-    """Return the dialogs under ``root`` that say "saved" (or "not saved": ``says_saved`` tells) and ask nothing."""
-    return live(root, DIALOGS).filter(has_text=SAVED_WORDS, has_not_text=QUESTION)
+def saved_dialogs(root: Page | Locator, data: Iterable[str] = ()) -> Locator:
+    """Return the dialogs under ``root`` that say "saved" (or "not saved": ``says_saved`` tells) and ask nothing, a
+    question mark of ``data`` (what the form holds: "Who? Ltd") asking nothing."""
+    return dialogs_saying_saved(root).filter(has_not_text=question_mark(data))
+
+
+def dialogs_saying_saved(root: Page | Locator) -> Locator:
+    """Return the dialogs under ``root`` that say "saved", asking or not."""
+    return live(root, DIALOGS).filter(has_text=SAVED_WORDS)
+
+
+def question_mark(data: Iterable[str] = ()) -> re.Pattern[str]:
+    """Return a pattern of a question mark that is none of ``data``'s own: each of theirs is passed over where the
+    words around it are that value's (as Playwright matches text: its spaces collapsed)."""
+    values = {" ".join(value.split()) for value in data}
+    excused = sorted(
+        f"(?!(?<={re.escape(value[:at])}){re.escape(mark)}(?={re.escape(value[at + 1 :])}))"
+        for value in values
+        for at, mark in enumerate(value)
+        if QUESTION.fullmatch(mark)
+    )
+    return re.compile("".join(excused) + QUESTION.pattern) if excused else QUESTION
 
 
 def alerts_in(root: Page | Locator) -> Locator:
@@ -97,12 +119,14 @@ def acknowledge_when_shown(page: Page, data: list[str]) -> None:
     dialog is its answer to read first."""
 
     def close(dialogs: Locator) -> None:
-        if says_saved(dialogs.first.all_inner_texts(), data):  # "not saved" is left for a person to read
+        said = dialogs.first.all_inner_texts()
+        asks = any(QUESTION.search(words) for words in without_data(said, data))
+        if not asks and says_saved(said, data):  # "not saved", or a question, is left for a person to answer
             acknowledge(dialogs.first)
 
-    page.add_locator_handler(saved_dialogs(page), close, no_wait_after=True)
+    page.add_locator_handler(dialogs_saying_saved(page), close, no_wait_after=True)
 
 
 def stop_acknowledging(page: Page) -> None:
     """Leave dialogs saying "saved" to the next Submit's reading of its answer (``acknowledge_when_shown``)."""
-    page.remove_locator_handler(saved_dialogs(page))
+    page.remove_locator_handler(dialogs_saying_saved(page))

@@ -121,7 +121,7 @@ class FormPage(FormFields):
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
         alerts = watched.messages.and_(alerts_in(self.page))
-        statuses = statuses_in(self.page)
+        statuses = statuses_in(self.page, watched.values)
         said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
         refused_in_status = False  # a status said the save failed: no view gone back to makes it one
@@ -164,7 +164,7 @@ class FormPage(FormFields):
         self.typed = {}  # answered: what a later Submit sends is typed anew
         if took:  # a dialog that said "saved" (alone, or beside a status) is closed, as a person would
             with lost_during_submit(watched.url):
-                said_saved = watched.messages.and_(saved_dialogs(self.page))
+                said_saved = watched.messages.and_(saved_dialogs(self.page, watched.values))
                 if said_saved.count():
                     acknowledge(said_saved.first)
         return took and not self.answer_status

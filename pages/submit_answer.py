@@ -122,10 +122,9 @@ class SubmitAnswer:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
-    @staticmethod
-    def messages_in(root: Locator) -> Locator:
+    def messages_in(self, root: Locator) -> Locator:
         """Return the statuses and alerts under ``root`` (live regions of no role too) that show and say something."""
-        messages = statuses_in(root).or_(alerts_in(root))
+        messages = statuses_in(root, self.values).or_(alerts_in(root))
         return messages.filter(visible=True, has_text=re.compile(r"\S"))
 
     def start(self, values: list[str]) -> None:

@@ -65,9 +65,10 @@ def test_a_save_said_only_by_a_dialog_is_read_back_and_the_dialog_dismissed(
     assert page.get_by_role("dialog").count() == 0, "acknowledged: the page left as a person would leave it"
 
 
-@pytest.mark.parametrize("company", ["No Frills Ltd", "Pas Mal SARL", "Not Just Coffee"])
-def test_a_dialog_saying_saved_of_a_customer_whose_name_holds_a_negation_is_a_save(page: Page, company: str) -> None:
-    # Given a portal whose dialog names the customer saved, a name holding words that would refuse ("No", "pas")
+@pytest.mark.parametrize("company", ["No Frills Ltd", "Pas Mal SARL", "Not Just Coffee", "Who? Ltd", "谁？公司"])
+def test_a_dialog_saying_saved_of_a_customer_whose_name_would_refuse_or_ask_is_a_save(page: Page, company: str) -> None:
+    # Given a portal whose dialog names the customer saved, a name holding words that would refuse ("No", "pas") or a
+    # question mark, as a question would
     posted = serve(page, saves, savedDialog="div", keepForm=True, savedDialogWords="{company}: changes saved")
 
     profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"companyName": company})
