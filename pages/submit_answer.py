@@ -97,16 +97,18 @@ class SubmitAnswer:
 
     @property
     def messages(self) -> Locator:
-        """The statuses and alerts of a new page, or those changed in place (busy ones aside)."""
+        """The statuses and alerts of a new page, or those changed in place (busy ones aside, and statuses saying
+        the save is under way)."""
         if self.new_page_only:
             return self.messages_in(self.fresh)
         changed = self.page.locator(f"[{self.mark}='{self.token}']:not([aria-busy='true'], [aria-busy='true'] *)")
         messages = self.messages_in(self.fresh).or_(self.messages_in(self.same_page).and_(changed))
-        if self.status != ACCEPTED:
+        if not self.status:  # the portal's answer not known yet: any change is a sign Submit was taken
             return messages
-        # Accepted, not done: a status saying so ("Submitted", "Processing…") is no outcome; the page's next word is.
-        said_how = messages.filter(has_text=OUTCOME_WORDS, has_not_text=UNDER_WAY)
-        return messages.and_(alerts_in(self.page)).or_(said_how)
+        # A status saying the save is under way ("Saving…", once a first call was answered) is no outcome; nor, the
+        # change accepted and not done (a 202), one saying so ("Submitted"): the page's next word is.
+        said_how = messages.filter(has_text=OUTCOME_WORDS) if self.status == ACCEPTED else messages
+        return messages.and_(alerts_in(self.page)).or_(said_how.filter(has_not_text=UNDER_WAY))
 
     @property
     def invalid_fields(self) -> Locator:

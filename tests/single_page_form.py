@@ -133,6 +133,10 @@ form.addEventListener("submit", async (event) => {{
     host.attachShadow({{mode: "open"}}).innerHTML = '<div role="status">Your changes were saved.</div>';
   }} else if (BEHAVIOUR.optimistic) status.textContent = "Your changes were saved.";  // before the portal answered
   await later(BEHAVIOUR.sendAfterMs);  // a token to get first, say
+  if (BEHAVIOUR.validateFirst) {{  // the values checked by a call of their own, then saved
+    await fetch(BEHAVIOUR.api + "/validate", {{method: "POST", body: JSON.stringify(values)}});
+    status.textContent = "Saving…";
+  }}
   let answer;
   try {{
     const send = () => fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
@@ -267,7 +271,9 @@ def serve(
     attached once it is in the page); ``hiddenLive``: once answered, a polite live region hidden
     from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile
     updated", the answer drawn 1 s later;
-    ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing begins;
+    ``validateFirst``: the values checked by a call of their own (answered 200) before the one that saves them,
+    "Saving…" said between; ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing
+    begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in; ``pollAfterMs``: answered 202, the
     page says ``acceptedWords`` (if any) and so long after asks the portal for the outcome, ``outcome(values)``, and
     shows that); ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is
@@ -289,6 +295,8 @@ def serve(
             route.fulfill(status=telemetry_status, body="")
         elif request.url == PORTAL + "telemetry":
             route.abort("blockedbyclient")
+        elif request.url == api + "/validate":
+            route.fulfill(content_type="application/json", body="{}")
         elif request.url == api + "/operation" and outcome is not None:  # what became of the last change accepted
             route.fulfill(content_type="application/json", body=json.dumps(outcome(posted[-1])))
         elif request.method == "POST" and request.url == api:
