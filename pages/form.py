@@ -133,10 +133,11 @@ class FormPage(FormFields):
             else:
                 took = alerts.or_(invalid).count() == 0
                 gone_on = shown is not None and snapshot_role(shown) == "heading"
-                if took and (not gone_on or not watched.new_page_only):  # a new page's statuses are its own
+                if took:
                     # A status that speaks of errors or of the save, refusing first, is a refusal however the portal
                     # marked it: a summary of errors ("There are 2 errors"), a save that failed ("Your changes were
-                    # not saved": a 200 whose body said no), beside the form or the Account view gone back to.
+                    # not saved": a 200 whose body said no), beside the form or the Account view gone back to, in
+                    # place or on a new page (post/redirect/get, refused).
                     statuses_said = watched.messages.and_(statuses)
                     shown_words = [shown] if shown is not None and not gone_on else statuses_said.all_inner_texts()
                     # The form's values (not the portal's words) are read only when a refusal's words are there: a

@@ -17,6 +17,7 @@ from fixtures.api_client import PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import (
+    EditConflictError,
     NotAllowedError,
     PageError,
     PortalUnavailableError,
@@ -29,7 +30,7 @@ from flows import (
     submit_changes,
     update_customer_account,
 )
-from pages import AccountPage, DashboardPage, SignInPage
+from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.sign_ins import SavedSignIns
 
 pytestmark = pytest.mark.regression
@@ -236,6 +237,23 @@ def test_a_page_after_submit_the_library_does_not_know_is_named_as_submit_s_answ
     said = str(error.value)
     assert "whether anything was saved is not known" in said and "Waiting for the answer to Submit" in said, said
     assert api.billing_profile(customer.id).city == "Lille", "the portal saved it: only its next page was cut short"
+
+
+def test_an_account_page_answering_submit_saying_the_changes_were_not_saved_is_no_save(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a portal that answers Submit, unsaved, with its Account page saying so
+    customer = customers.create("FR")
+    refused = "Your changes were not saved. Try again later."
+    form = edit_account(admin_page, customer.companyName)
+    account = admin_page.request.get(screen_addresses().of("account", customer.id)).text()
+    saying_not_saved = account.replace("</main>", f'<p role="status">{refused}</p></main>')  # below the view
+    answer_submit_with(admin_page, lambda route: route.fulfill(body=saying_not_saved, content_type="text/html"))
+
+    with pytest.raises(EditConflictError, match=refused):
+        submit_changes(form, {"city": "Lille", "postalCode": "59000"})
+
+    assert api.billing_profile(customer.id) == customer.billing
 
 
 @pytest.mark.bundled  # the bundled portal's fault header makes it crash; a deployment crashes on its own
