@@ -148,11 +148,13 @@ class FormPage(FormFields):
                         took = not refused_in_status
             if not took and not refused_in_status and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
-                # portal went on to its Account view (the form gone, the Bill-to info shown), or kept its form and
-                # the alert says "saved".
-                took = self.moved_on(watched, in_place=True).count() > 0 or says_saved(
-                    alerts.all_inner_texts(), [*self.typed.values(), *self.held_values()]
-                )
+                # portal went on to its Account view (the form gone, the Bill-to info shown) and no alert refuses the
+                # save as a status would ("Nothing was saved": a 200 whose body said no), or kept its form and the
+                # alert says "saved".
+                alerts_said = alerts.all_inner_texts()
+                data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
+                went_on = self.moved_on(watched, in_place=True).count() > 0 and not says_refused(alerts_said, data)
+                took = went_on or says_saved(alerts_said, data)
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
             words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]

@@ -180,6 +180,10 @@ form.addEventListener("submit", async (event) => {{
     problem.textContent = answer.alert;
   }}
   if (answer.said) status.textContent = answer.said;  // the portal's word in its status, whatever it says
+  if (answer.alert && BEHAVIOUR.viewOnRefusal) {{  // back to the Account view as it was, the refusal in a toast
+    form.outerHTML = `<h2>Bill-to info</h2><dl>${{Object.entries({{...before, country: "FR"}})
+      .map(([name, value]) => `<dt>${{LABELS[name]}}</dt><dd>${{value}}</dd>`).join("")}}</dl>`;
+  }}
   for (const [name, message] of Object.entries(answer.fieldErrors || {{}})) markInvalid(name, message);
   if (answer.saved && BEHAVIOUR.statusHost) {{  // a status whose words go straight into its shadow root
     const host = document.getElementById("status-host");
@@ -271,6 +275,7 @@ def serve(
     attached once it is in the page); ``hiddenLive``: once answered, a polite live region hidden
     from assistive technologies ("self": ``aria-hidden`` itself, "ancestor": within such an element) says "Profile
     updated", the answer drawn 1 s later;
+    ``viewOnRefusal``: refused, the page goes back to the Account view as it was, its alert saying why;
     ``validateFirst``: the values checked by a call of their own (answered 200) before the one that saves them,
     "Saving…" said between; ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing
     begins;

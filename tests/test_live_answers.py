@@ -176,6 +176,17 @@ def test_a_saved_toast_shown_before_an_answer_that_is_not_the_record_saved_is_no
     assert len(posted) == 1
 
 
+def test_a_conflict_said_in_an_alert_over_the_account_view_gone_back_to_is_a_refusal(page: Page) -> None:
+    # Given a portal that answers 200 with a body refusing the change, and goes back to its Account view as it was,
+    # saying why in an alert (as toast libraries give every message that role)
+    posted = serve(page, conflicts, viewOnRefusal=True)
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert str(refused.value) == CONFLICT and len(posted) == 1
+
+
 @pytest.mark.parametrize("hidden", ["self", "ancestor"])
 def test_a_live_region_hidden_from_assistive_technologies_is_no_answer(page: Page, hidden: str) -> None:
     # Given a portal whose region hidden from assistive technologies says "Profile updated" before its alert refuses
