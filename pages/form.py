@@ -16,6 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_regions import READ_BY_ROLE, acknowledge, alerts_in, saved_dialogs, statuses_in, stop_acknowledging
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
+from .early_save import ACCEPTED
 from .errors import (
     GATEWAY_DOWN,
     ConfirmationAskedError,
@@ -153,7 +154,7 @@ class FormPage(FormFields):
                 # alert says "saved".
                 alerts_said = alerts.all_inner_texts()
                 data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
-                went_on = self.moved_on(watched, in_place=True).count() > 0 and not says_refused(alerts_said, data)
+                went_on = self.moved_on(watched).count() > 0 and not says_refused(alerts_said, data)
                 took = went_on or says_saved(alerts_said, data)
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
@@ -231,13 +232,14 @@ class FormPage(FormFields):
         """The Bill-to info shown where the form was: the portal went on from the form it took, saying "saved" or not.
 
         On a new page (a redirect after the POST), or ``in_place`` (by default: once the portal answered the
-        form's request in place, a 5xx aside), as a single-page portal goes back to its Account view; its 4xx
+        form's request in place, a 5xx aside, and a 202: accepted, not done, the view is no outcome), as a
+        single-page portal goes back to its Account view; its 4xx
         still refuses the changes (``submit_form``). In place, the form is gone: no Submit, and none of the fields
         it showed as Submit was selected (a dialog over the Account view, its Submit a spinner while it saves, is
         still there).
         """
         if in_place is None:
-            in_place = 200 <= watched.status < 500
+            in_place = 200 <= watched.status < 500 and watched.status != ACCEPTED
         roots = watched.fresh.or_(watched.same_page) if in_place and not watched.new_page_only else watched.fresh
         form_fields = self.page.locator(f"[{FORM_FIELD}='{watched.token}']").filter(visible=True)
         gone = roots.filter(has_not=self.submit_button).filter(has_not=form_fields)

@@ -262,6 +262,19 @@ def test_a_202_is_read_by_the_outcome_the_page_then_shows_not_by_its_word_of_the
     assert len(posted) == 1
 
 
+def test_a_202_answered_by_going_back_to_the_account_view_is_read_by_the_outcome_the_page_then_shows(
+    page: Page,
+) -> None:
+    # Given a portal that answers 202 (accepted, not done), goes back to its Account view, then says what its polling
+    # found: a conflict
+    posted = serve(page, saves, status=202, outcome=conflicts, acceptedView=True, pollAfterMs=1_000)
+
+    with pytest.raises(EditConflictError, match="Someone else changed"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
+
+
 def test_saving_said_once_a_check_of_the_values_was_answered_is_no_save(page: Page) -> None:
     # Given a page that checks the values by a call of their own, says "Saving…", then sends them to be saved: refused
     posted = serve(page, conflicts, status=409, trustsBody=True, validateFirst=True, keepForm=True, delayMs=1_000)
