@@ -322,6 +322,7 @@ class FormPage(FormFields):
             raise watched.failed() or UnknownPageError(
                 f"After Submit, whether anything was saved is not known: {error}", unanswered=silent
             ) from error
+        watched.await_later_carrier()
         failed = watched.failed()  # before the page's answer, or told by the browser after it
         if failed is not None:
             raise failed

@@ -88,6 +88,7 @@ class SubmitAnswer:
         self.ended: set[Request] = set()  # those that failed, for whatever reason
         self.counted: dict[Request, int] = {}  # how many of the form's values each request holds
         self.status = 0  # the HTTP status the portal answered the form's request with, once known
+        self.awaited: Request | None = None  # the request whose answer that was
         self.any_new_page = page.locator(f"html:not([{SUBMITTED}='{self.token}'])")
         self.fresh = self.any_new_page.filter(has_not=excluded)
         self.same_page = page.locator(f"html[{SUBMITTED}='{self.token}']")
@@ -170,7 +171,7 @@ class SubmitAnswer:
         response = self.response_to(carrier)  # None when it failed: failed() says so
         if response is None:
             return
-        self.status = response.status
+        self.status, self.awaited = response.status, carrier
         self.await_resends(carrier)
         said_before: list[str] | bool = False  # the page gone meanwhile (a new one is looked at as such)
         with suppress(PlaywrightError):
@@ -342,7 +343,8 @@ class SubmitAnswer:
         return self.counted[request]
 
     def carrier(self) -> Request | None:
-        """Return the request that carried the form: the one holding most of its values, else the first sent.
+        """Return the request that carried the form: the last of those holding most of its values (a page may check
+        them by a call of their own before the one that saves them), else the first sent.
 
         One to the portal's own site holding any of them comes before one elsewhere (a beacon copying the form).
         """
@@ -350,7 +352,19 @@ class SubmitAnswer:
             return None
         carried = [self.values_carried(r) for r in self.sent]
         ranks = [(n > 0 and site(r.url) == site(self.url), n) for r, n in zip(self.sent, carried, strict=True)]
-        return self.sent[ranks.index(max(ranks))]  # the first of the best
+        best = max(ranks)
+        return self.sent[ranks.index(best) if not best[1] else len(ranks) - 1 - ranks[::-1].index(best)]
+
+    def await_later_carrier(self) -> None:
+        """Once the page answered, await the answer of the form sent after the request awaited, to another address
+        (its values checked first, then saved): that answer is the portal's word on the save."""
+        carrier = self.carrier()
+        if self.awaited is None or carrier is None or carrier in self.sendings_of(self.awaited):
+            return
+        response = self.response_to(carrier)  # None when it failed: failed() says so
+        if response is not None:
+            self.status = response.status
+            self.await_resends(carrier)
 
     def failed(self) -> Exception | None:
         """Return the error for the carrier's failure or server error, None if neither (as far as known yet)."""

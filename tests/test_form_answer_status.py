@@ -285,6 +285,18 @@ def test_saving_said_once_a_check_of_the_values_was_answered_is_no_save(page: Pa
     assert len(posted) == 1
 
 
+def test_a_server_error_saving_values_a_call_of_their_own_checked_first_leaves_what_was_saved_unknown(
+    page: Page,
+) -> None:
+    # Given a page that checks the values by a call of their own (answered 200), then sends them to be saved: a 500
+    posted = serve(page, saves, status=500, validateFirst=True, keepForm=True)
+
+    with pytest.raises(UnknownPageError, match="HTTP 500"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    assert len(posted) == 1
+
+
 @pytest.mark.parametrize(
     ("status", "said"),
     [(200, "whether the changes were saved is not known"), (401, "nothing was saved")],
