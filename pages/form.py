@@ -125,7 +125,7 @@ class FormPage(FormFields):
         statuses = statuses_in(self.page, watched.values)
         said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
-        refused_in_status = False  # a status said the save failed: no view gone back to makes it one
+        refusing: list[str] = []  # the statuses' words saying the save failed: no view gone back to makes it one
         with lost_during_submit(watched.url):
             if shown is not None and snapshot_role(shown) not in ("status", "heading"):  # a heading: moved on
                 took = False  # settle's one look found a refusal first
@@ -140,14 +140,17 @@ class FormPage(FormFields):
                     # not saved": a 200 whose body said no), beside the form or the Account view gone back to, in
                     # place or on a new page (post/redirect/get, refused).
                     statuses_said = watched.messages.and_(statuses)
-                    shown_words = [shown] if shown is not None and not gone_on else statuses_said.all_inner_texts()
+                    # Each of them: the one shown first may be a banner's, above the one that speaks of the save; it
+                    # is read too, should it have gone meanwhile.
+                    shown_words = statuses_said.all_inner_texts()
+                    shown_words += [shown] if shown is not None and not gone_on else []
                     # The form's values (not the portal's words) are read only when a refusal's words are there: a
                     # save's path stays as short as it was.
                     if any(ERROR_WORDS.search(words) or REFUSAL_WORDS.search(words) for words in shown_words):
                         data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
-                        refused_in_status = says_refused(shown_words, data)
-                        took = not refused_in_status
-            if not took and not refused_in_status and 200 <= watched.status < 300 and not invalid.count():
+                        refusing = [words for words in shown_words if says_refused([words], data)]
+                        took = not refusing
+            if not took and not refusing and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the
                 # portal went on to its Account view (the form gone, the Bill-to info shown) and no alert refuses the
                 # save as a status would ("Nothing was saved": a 200 whose body said no), or kept its form and the
@@ -158,7 +161,7 @@ class FormPage(FormFields):
                 took = went_on or says_saved(alerts_said, data)
         self.answer_status = watched.refusal_status()  # the portal's own word: nothing saved, whatever the page says
         if not took or self.answer_status:
-            words = [*alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
+            words = [*refusing, *alerts.all_inner_texts(), *watched.messages.all_inner_texts()]
             self.message = next((text.strip() for text in words if text.strip()), "")
         if self.answer_status:
             if self.answer_status not in REFUSALS_OF_VALUES:

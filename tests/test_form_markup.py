@@ -265,6 +265,16 @@ def test_a_status_in_a_kept_form_saying_the_save_failed_is_a_refusal(page: Page,
     assert form.values()["city"] == "Décines", "the typed value stays in the form"
 
 
+def test_a_status_saying_the_save_failed_beside_a_banner_s_status_is_a_refusal(page: Page) -> None:
+    # Given a portal that answers 200, its body saying no, says so in its status, and updates its header's banner
+    # (a status too, above it) as it answers
+    words = "Your changes were not saved."
+    serve(page, lambda values: {"said": words}, keepForm=True, banner="1 new notification")
+
+    with pytest.raises(EditConflictError, match=words):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+
 @pytest.mark.parametrize(
     "words", ["Saved. Don't forget to tell the customer.", "Changes saved, but the invoice could not be sent."]
 )
