@@ -202,7 +202,7 @@ class AccountEditPage(FormPage):
         dialog = saved_dialogs(self.page, self.submitted).filter(visible=True)
         try:  # Found by role, so neither is found hidden (an Account view kept hidden while the form shows).
             shown = self.settle(account.bill_to_heading.or_(self.submit_button).or_(dialog))
-            if dialog.count() and says_saved(dialog.first.all_inner_texts(), self.held_values()):
+            if dialog.count() and says_saved(dialog.first.all_inner_texts(), self.submitted):
                 acknowledge(dialog.first)
                 shown = self.settle(account.bill_to_heading.or_(self.submit_button))
             if shown is not None and snapshot_role(shown) != "heading":

@@ -98,6 +98,18 @@ def test_a_dialog_saying_saved_drawn_after_a_status_saying_so_is_dismissed_for_t
     assert page.get_by_role("dialog").count() == 0, "acknowledged: the Account view comes only after its OK"
 
 
+def test_a_dialog_drawn_after_the_status_naming_a_customer_whose_name_would_refuse_is_dismissed(page: Page) -> None:
+    # Given a portal that says "saved" in its status, its form gone, then a moment later in a modal dialog naming the
+    # customer ("No Frills Ltd"), whose OK draws the Account view
+    words = "{company}: changes saved"
+    posted = serve(page, saves, savedDialog="div", statusToo=True, dialogAfterMs=1_000, savedDialogWords=words)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"companyName": "No Frills Ltd"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "companyName": "No Frills Ltd"}) and len(posted) == 1
+    assert page.get_by_role("dialog").count() == 0, "acknowledged: the Account view comes only after its OK"
+
+
 def test_a_dialog_saying_saved_drawn_late_over_the_kept_form_is_dismissed_before_the_next_step(page: Page) -> None:
     # Given a portal that keeps its form after saving, saying so in its status, then a moment later (the answer read
     # already) in a modal dialog
