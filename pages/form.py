@@ -236,10 +236,9 @@ class FormPage(FormFields):
 
         On a new page (a redirect after the POST), or ``in_place`` (by default: once the portal answered the
         form's request in place, a 5xx aside, and a 202: accepted, not done, the view is no outcome), as a
-        single-page portal goes back to its Account view; its 4xx
-        still refuses the changes (``submit_form``). In place, the form is gone: no Submit, and none of the fields
-        it showed as Submit was selected (a dialog over the Account view, its Submit a spinner while it saves, is
-        still there).
+        single-page portal goes back to its Account view; its 4xx still refuses the changes (``submit_form``). In
+        place, the form is gone: no Submit, and none of the fields it showed as Submit was selected (a dialog over
+        the Account view, its Submit a spinner while it saves, is still there).
         """
         if in_place is None:
             in_place = 200 <= watched.status < 500 and watched.status != ACCEPTED
