@@ -46,7 +46,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .page_events import listen, unlisten
-from .strings import ERROR_WORDS, SAVED_WORDS
+from .strings import ERROR_WORDS, REFUSAL_WORDS, SAVED_WORDS
 
 log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
@@ -59,6 +59,7 @@ RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to s
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
 # Words of how a save ended, well or not: after a 202, what a status must say to be the outcome.
 OUTCOME_WORDS = re.compile(rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|fail|échec|失败", re.IGNORECASE)
+REFUSING_OUTCOME = re.compile(rf"{OUTCOME_WORDS.pattern}|{REFUSAL_WORDS.pattern}", re.IGNORECASE)  # an alert's
 
 
 def site(url: str) -> str:
@@ -107,9 +108,12 @@ class SubmitAnswer:
         if not self.status:  # the portal's answer not known yet: any change is a sign Submit was taken
             return messages
         # A status saying the save is under way ("Saving…", once a first call was answered) is no outcome; nor, the
-        # change accepted and not done (a 202), one saying so ("Submitted"): the page's next word is.
-        said_how = messages.filter(has_text=OUTCOME_WORDS) if self.status == ACCEPTED else messages
-        return messages.and_(alerts_in(self.page)).or_(said_how.filter(has_not_text=UNDER_WAY))
+        # change accepted and not done (a 202), a status or alert saying so ("Request accepted"): the page's next
+        # word is, a refusal's too.
+        alerts, statuses = messages.and_(alerts_in(self.page)), messages.filter(has_not_text=UNDER_WAY)
+        if self.status == ACCEPTED:
+            alerts, statuses = alerts.filter(has_text=REFUSING_OUTCOME), statuses.filter(has_text=OUTCOME_WORDS)
+        return alerts.or_(statuses)
 
     @property
     def invalid_fields(self) -> Locator:

@@ -144,7 +144,7 @@ form.addEventListener("submit", async (event) => {{
     if (response.status === 401 && BEHAVIOUR.retryOn401) response = await send();  // a fresh token, say
     for (let tries = 0; response.status >= 500 && tries < BEHAVIOUR.retriesOn5xx; tries++) response = await send();
     if (response.status === 202 && BEHAVIOUR.pollAfterMs !== undefined) {{  // accepted for processing: polled for
-      if (BEHAVIOUR.acceptedWords) status.textContent = BEHAVIOUR.acceptedWords;
+      if (BEHAVIOUR.acceptedWords) (BEHAVIOUR.acceptedAlert ? problem : status).textContent = BEHAVIOUR.acceptedWords;
       if (BEHAVIOUR.acceptedView) form.outerHTML = "<h2>Bill-to info</h2>";  // the Account view, the outcome awaited
       await later(BEHAVIOUR.pollAfterMs);
       response = await fetch(BEHAVIOUR.api + "/operation");
@@ -281,9 +281,10 @@ def serve(
     "Saving…" said between; ``submitName``: Submit's words; ``refillOnFirstInput``: the fields filled anew as typing
     begins;
     ``signInAfter``: once the form's request is answered, the portal's sign-in; ``pollAfterMs``: answered 202, the
-    page says ``acceptedWords`` (if any), or goes back to its Account view (``acceptedView``), and so long after
-    asks the portal for the outcome, ``outcome(values)``, and shows that); ``status`` is the HTTP status of the
-    answer (a list: of each answer in turn); the telemetry is blocked, or answered ``telemetry_status``;
+    page says ``acceptedWords`` (if any; in its alert, ``acceptedAlert``), or goes back to its Account view
+    (``acceptedView``), and so long after asks the portal for the outcome, ``outcome(values)``, and shows that);
+    ``status`` is the HTTP status of the answer (a list: of each answer in turn); the telemetry is blocked, or
+    answered ``telemetry_status``;
     ``hang``: the portal never answers the form's request;
     ``headers``: more of its answer's headers.
     Returns the values each POST of the form carried, in order.
