@@ -333,14 +333,16 @@ class FormPage(FormFields):
     def await_first_sign(self, watched: SubmitAnswer) -> None:
         """Wait for a new page, or a sign in place that Submit was taken (the answer, a dialog asking to confirm);
         in place, then for the portal's answer to the form's request: only what changed after it is the answer."""
+        # Not the form's own dialog, its Submit a spinner while the page gets a token: it holds the form's fields.
+        asked = self.asked_to_confirm.filter(has_not=self.page.locator(f"[{FORM_FIELD}='{watched.token}']"))
         if posted_carrier(watched) is not None:
             first_sign = watched.any_new_page  # cheaper to look for than an answer in place
         else:
             first_sign = watched.any_new_page.or_(watched.answer).or_(self.moved_on(watched, in_place=True))
-            first_sign = first_sign.or_(self.asked_to_confirm)
+            first_sign = first_sign.or_(asked)
         first_sign.first.wait_for()
-        if not watched.carried() and self.asked_to_confirm.count():  # it waits for a person, not for the portal
-            said = one_line(self.asked_to_confirm.first)
+        if not watched.carried() and asked.count():  # it waits for a person, not for the portal
+            said = one_line(asked.first)
             raise ConfirmationAskedError(
                 f"Submit at {watched.url} opened a dialog asking {said!r}, which the library does not answer: "
                 "nothing was sent"
