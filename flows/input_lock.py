@@ -18,6 +18,7 @@ holds the run's pid, results (or journal) and input file, which a run refused is
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import tempfile
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import journal_lock
 from .base_url import normalize_base_url
@@ -60,15 +62,35 @@ def lock_name(key: str) -> Path:
     return Path(tempfile.gettempdir()) / f"flows-accounts-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def portal_key(base_url: str) -> str:
+    """Return ``base_url`` as one portal however it is written: host in lower case, its scheme's port dropped, and a
+    loopback address (``localhost``, ``127.0.0.1``, ``[::1]``) as one, the same server to two runs on this machine.
+
+    A lock that took ``http://localhost:8000/`` and ``http://127.0.0.1:8000`` for two portals would let both runs
+    submit every row.
+    """
+    parts = urlsplit(normalize_base_url(base_url))
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        loopback = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    return f"{parts.scheme}://{'loopback' if loopback else host}:{port}{parts.path}"
+
+
 def lock_path(file: Path, base_url: str) -> Path:
     """Return the lock file of runs applying ``file`` to the portal at ``base_url``."""
-    return lock_name(f"{file.resolve()}\n{normalize_base_url(base_url)}")
+    return lock_name(f"{file.resolve()}\n{portal_key(base_url)}")
 
 
 def rows_lock_path(rows: Iterable[AccountRow], base_url: str) -> Path:
     """Return the lock file of runs applying ``rows`` (in any order, wherever they were read from) to ``base_url``."""
     contents = "\n".join(sorted(row.content_hash() for row in rows))
-    return lock_name(f"rows\n{contents}\n{normalize_base_url(base_url)}")
+    return lock_name(f"rows\n{contents}\n{portal_key(base_url)}")
 
 
 def holder_of(path: Path) -> dict[str, Any]:

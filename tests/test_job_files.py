@@ -254,6 +254,30 @@ def test_a_file_s_lock_is_the_portal_s_and_goes_with_its_run(held_file: Path) ->
     assert "is applying" not in update_accounts(held_file, "--dry-run").stderr  # a dry run changes nothing
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["http://localhost:9", "HTTP://LOCALHOST:9/", "http://[::1]:9/", "http://127.0.0.2:9", "http://127.0.0.1:9//"],
+)
+def test_the_same_portal_written_another_way_is_the_same_portal_to_a_file_s_lock(held_file: Path, written: str) -> None:
+    held = InputLock(held_file, NOWHERE, held_file.parent / "a.csv", read_rows(held_file))
+    try:
+        with pytest.raises(InputInUseError, match=r"^Another run \(pid \d+"):
+            InputLock(held_file, written, held_file.parent / "b.csv")
+        with pytest.raises(InputInUseError, match="the same rows"):  # a copy of the file too
+            InputLock(copy_of(held_file, "copy.csv"), written, held_file.parent / "b.csv", read_rows(held_file))
+    finally:
+        held.release()
+
+
+@pytest.mark.parametrize("other", ["https://127.0.0.1:9/", "http://127.0.0.1:10/", "http://127.0.0.1:9/eu/"])
+def test_another_scheme_port_or_path_is_another_portal_to_a_file_s_lock(held_file: Path, other: str) -> None:
+    held = InputLock(held_file, NOWHERE, held_file.parent / "a.csv", read_rows(held_file))
+    try:
+        InputLock(held_file, other, held_file.parent / "b.csv", read_rows(held_file)).release()
+    finally:
+        held.release()
+
+
 def test_without_flock_a_pid_lock_file_holds_the_input_file(held_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(journal_lock, "fcntl", None)
     held = InputLock(held_file, NOWHERE, held_file.parent / "a.csv")
