@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from . import journal_lock
 from .base_url import normalize_base_url
+from .rest_http import site_of
 from .spreadsheet import AccountRow
 
 Refusal = Callable[[dict[str, Any], Path], Exception]
@@ -62,24 +63,22 @@ def lock_name(key: str) -> Path:
     return Path(tempfile.gettempdir()) / f"flows-accounts-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
 
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
 def portal_key(base_url: str) -> str:
-    """Return ``base_url`` as one portal however it is written: host in lower case, its scheme's port dropped, and a
-    loopback address (``localhost``, ``127.0.0.1``, ``[::1]``) as one, the same server to two runs on this machine.
+    """Return ``base_url`` as one portal however it is written: its site as a token's (``rest_http.site_of``: host
+    in lower case, the scheme's port said) and a loopback address (``localhost``, ``127.0.0.1``, ``[::1]``) as one,
+    the same server to two runs on this machine.
 
     A lock that took ``http://localhost:8000/`` and ``http://127.0.0.1:8000`` for two portals would let both runs
     submit every row.
     """
-    parts = urlsplit(normalize_base_url(base_url))
-    host = (parts.hostname or "").lower().rstrip(".")
+    address = normalize_base_url(base_url)
+    scheme, host, port = site_of(address)
+    host = host.rstrip(".")
     try:
         loopback = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
-    return f"{parts.scheme}://{'loopback' if loopback else host}:{port}{parts.path}"
+    return f"{scheme}://{'loopback' if loopback else host}:{port}{urlsplit(address).path}"
 
 
 def lock_path(file: Path, base_url: str) -> Path:
