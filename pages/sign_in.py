@@ -14,6 +14,7 @@ back them up. Element ids are never used: Microsoft changes them.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -35,23 +36,28 @@ from .errors import (
 from .errors import address_of as without_query
 from .sign_in_steps import (  # what the steps look like
     AADSTS_CODE,
+    BUTTON_GRACE_MS,
     CODE_SENT,
     DESCRIBED_BY,
     ERROR_PAGE_PROBE_MS,
     FOCUSABLE,
+    FORM_SUBMIT,
     PASSWORD_BOXES,
     PICK_ACCOUNT_HEADING,
     STEP_HEADINGS,
     TEXT_BOXES,
-    TILES_SAID,
     TYPEABLE,
     WORDS_UNDER_HEADING,
     address_of,
+    buttons_said,
     handed_back,
     option_text,
+    tiles_said,
 )
 from .strings import any_language
 from .watch import highlight
+
+log = logging.getLogger("flows")
 
 
 @dataclass
@@ -211,8 +217,9 @@ class SignInPage:
         """
         if self.pick_heading.is_visible() and self.pick_account(account):
             return
-        highlight(self.field_shown(self.account, "account", self.next_button)).fill(account)
-        self.submit(self.next_button, self.headings["account"])
+        field = self.field_shown(self.account, "account", self.next_button)
+        highlight(field).fill(account)
+        self.submit(self.shown_button(self.next_button, "account", "next", field), self.headings["account"])
 
     def pick_account(self, account: str) -> bool:
         """On "Pick an account", select the tile of ``account`` (its address, any case; a user name's at any
@@ -240,12 +247,7 @@ class SignInPage:
 
     def tile_texts(self) -> list[str]:
         """Return what the page's tiles say, each on one line, for an error's message."""
-        try:
-            # Read in one call: a tile gone between a count and its read would be waited for the whole timeout.
-            texts = [" ".join(text.split()) for text in self.tiles.filter(visible=True).all_inner_texts()]
-        except PlaywrightError:  # navigating on: nothing to quote
-            return []
-        return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
+        return tiles_said(self.tiles)
 
     def field_shown(self, field: Locator, step: str, button: Locator) -> Locator:
         """Return the first of ``field`` shown, given a moment to show; raise ``SignInError`` at once when the page
@@ -282,8 +284,10 @@ class SignInPage:
     def enter_password(self, password: str) -> None:
         """Type the password and select Sign in."""
         field = self.password.and_(self.page.locator(TYPEABLE)).or_(self.password_shown)
-        highlight(self.field_shown(field, "password", self.sign_in_button)).fill(password)
-        self.submit(self.sign_in_button, self.headings["password"].or_(self.password_shown))
+        shown = self.field_shown(field, "password", self.sign_in_button)
+        highlight(shown).fill(password)
+        button = self.shown_button(self.sign_in_button, "password", "sign_in", shown)
+        self.submit(button, self.headings["password"].or_(self.password_shown))
 
     def enter_code(self, code: str, *, refused: bool = False) -> None:
         """Type the verification code and select Verify (``refused``: the last one, as ``await_field`` says)."""
@@ -295,8 +299,9 @@ class SignInPage:
                 code_field = self.text_boxes
             elif boxes > 1:  # a box per digit, or the code's beside others: which one is not known
                 raise self.stopped(f"the sign-in shows its code step with {boxes} text boxes, none named as the code's")
-        highlight(self.only_shown(code_field, "code")).fill(code)
-        self.submit(self.verify_button, self.headings["code"])
+        shown = self.only_shown(code_field, "code")
+        highlight(shown).fill(code)
+        self.submit(self.shown_button(self.verify_button, "code", "verify", shown), self.headings["code"])
 
     def sign_in_another_way(self, *, password: bool = True) -> bool:
         """On "Approve sign in request", select "Use your password instead" (a phone sign-in's, asked before any
@@ -320,6 +325,26 @@ class SignInPage:
         """On "Verify your identity", select "Use a verification code" and return True; False, selecting nothing,
         when the page does not offer it."""
         return self.select_option(self.code_option, "method_choice")
+
+    def shown_button(self, button: Locator, step: str, name: str, in_form_of: Locator | None = None) -> Locator:
+        """Return the step's ``button`` (``name`` in ``pages.strings``) once shown; else (renamed, in another language)
+        the only submit button of the form holding ``in_form_of``. Without either within ``BUTTON_GRACE_MS``, raise
+        ``SignInError`` naming the buttons the page shows, not Playwright's timeout later."""
+        shown = button.filter(visible=True)
+        with contextlib.suppress(PlaywrightTimeoutError):
+            shown.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
+            return shown.first
+        if in_form_of is not None:
+            submits = in_form_of.first.locator("xpath=ancestor::form[1]").locator(FORM_SUBMIT).filter(visible=True)
+            if submits.count() == 1:
+                log.info("The sign-in's %s step shows no %r button: its form's submit button selected", step, name)
+                return submits
+        with contextlib.suppress(PlaywrightTimeoutError):  # drawn late after all
+            shown.first.wait_for(timeout=BUTTON_GRACE_MS - ERROR_PAGE_PROBE_MS)
+            return shown.first
+        raise self.stopped(
+            f"the sign-in shows its {step} step with no {name!r} button (its buttons: {buttons_said(self.page)})"
+        )
 
     @staticmethod
     def wait_drawn(option: Locator) -> None:
@@ -346,7 +371,9 @@ class SignInPage:
 
     def stay_signed_in(self, answer: bool) -> None:
         """Answer "Stay signed in?"."""
-        self.submit(self.yes_button if answer else self.no_button, self.headings["stay_signed_in"])
+        heading = self.headings["stay_signed_in"]  # only Yes is the form's submit button: No is of another kind
+        button = self.shown_button(self.yes_button, "stay_signed_in", "yes", heading) if answer else None
+        self.submit(button or self.shown_button(self.no_button, "stay_signed_in", "no"), heading)
 
     def start_again(self) -> None:
         """On the portal's "signed out" or "session ended" page, select Sign in: it leads to the provider."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from .strings import SIGN_IN_STRINGS, VARIANTS, alternatives, any_language
@@ -55,6 +56,13 @@ FOCUSABLE = "[tabindex]:not([tabindex^='-'])"
 TILES_SAID = 6  # at most, in the error for a "Pick an account" with neither tile the library takes
 # How long a page may show no step before it is asked whether it is an error page (then said at once).
 ERROR_PAGE_PROBE_MS = 1_000
+# How long a step's button may take to show beside its field (drawn late), before the step is said to have none.
+BUTTON_GRACE_MS = 5_000
+# What submits a form: a step's button renamed is still the one of these its form holds.
+FORM_SUBMIT = "button[type=submit], button:not([type]), input[type=submit], input[type=image]"
+# Each shown button's name as a person reads it: a label, a value (an input's), or its words.
+BUTTON_NAMES = """buttons => buttons.filter(b => b.checkVisibility ? b.checkVisibility() : b.offsetParent)
+  .map(b => (b.getAttribute("aria-label") || b.value || b.innerText || "").split(/\\s+/).join(" ").trim())"""
 AADSTS_CODE = re.compile(r"\bAADSTS\d{5,}")  # an error of Entra ID, as its error pages quote it
 # Fields a person can type in: not those drawn off-screen for a password manager to fill (hidden from assistive
 # technology, out of the tab order), which a page of one password may hold beside it, nor the account's name shown
@@ -103,6 +111,25 @@ def address_of(account: str) -> re.Pattern[str]:
     itself, or for a user name without a domain, that name at any domain."""
     any_domain = "" if "@" in account else r"@[^\s@]+"
     return re.compile(rf"^\s*{re.escape(account.strip())}{any_domain}\s*$", re.IGNORECASE)
+
+
+def buttons_said(page: Page) -> str:
+    """Return the names of the buttons ``page`` shows, each quoted once, for an error's message ("none": none)."""
+    try:
+        said = page.get_by_role("button").evaluate_all(BUTTON_NAMES)  # one read: no wait
+    except PlaywrightError:  # navigating on: nothing to quote
+        return "none"
+    return ", ".join(repr(text) for text in dict.fromkeys(map(str, said)) if text) or "none"
+
+
+def tiles_said(tiles: Locator) -> list[str]:
+    """Return what the ``tiles`` shown say, each on one line and once, for an error's message."""
+    try:
+        # Read in one call: a tile gone between a count and its read would be waited for the whole timeout.
+        texts = [" ".join(text.split()) for text in tiles.filter(visible=True).all_inner_texts()]
+    except PlaywrightError:  # navigating on: nothing to quote
+        return []
+    return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
 
 
 def sign_in_shown(page: Page) -> Locator:
