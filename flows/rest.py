@@ -23,7 +23,8 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pages import BillingProfile, PortalError, PortalUnavailableError
+from pages import BillingProfile, PortalError, PortalUnavailableError, ThrottledError
+from pages.errors import retry_after_seconds
 from pages.list_controls import either_width
 
 from . import rest_answers as answers
@@ -58,9 +59,10 @@ from .rest_http import (
     segment,
     untrusted_by_python,
 )
-from .rest_waits import FIRST_LOOK_S, LATER_RETRIES, LONGEST_LOOK_S, sent_again_after
+from .rest_waits import FIRST_LOOK_S, LATER_RETRIES, LONGEST_LOOK_S, sent_again_after, wait_asked
 from .rest_waits import LONGEST_WAIT_S as LONGEST_WAIT_S  # callers know it as flows.rest.*
 
+Opener = urllib.request.OpenerDirector
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
 
@@ -73,8 +75,8 @@ pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test reco
 log = logging.getLogger("flows")
 
 
-def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, str]]:
-    """Open ``request``; return the answer's body and headers, or raise its ``HTTPError`` or ``OSError``.
+def open_patiently(request: urllib.request.Request, opener: Opener = OPENER) -> tuple[bytes, dict[str, str]]:
+    """Open ``request`` with ``opener``; return the body and headers, or raise its ``HTTPError`` or ``OSError``.
 
     An answer asking to send the request later is waited out (as long as it asks, up to
     ``LONGEST_WAIT_S``) and the request sent again, up to ``LATER_RETRIES`` times. A redirect is followed
@@ -82,14 +84,14 @@ def open_patiently(request: urllib.request.Request) -> tuple[bytes, dict[str, st
     """
     for attempt in range(LATER_RETRIES + 1):
         try:
-            with OPENER.open(request, timeout=TIMEOUT_S) as response:
+            with opener.open(request, timeout=TIMEOUT_S) as response:
                 return read_within(response, TIMEOUT_S), dict(response.headers)
         except urllib.error.HTTPError as error:
             wait = sent_again_after(error.code, error.headers.get("Retry-After"), attempt)
             if wait is None:
                 raise
             error.close()  # its connection, closed now rather than by the collector
-            where = f"{request.method} {request.full_url}"
+            where = f"{request.get_method()} {request.full_url}"
             log.warning("%s answered %s: sending it again in %.1f s", where, error.code, wait)
             pause(wait)
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -144,12 +146,13 @@ def discover_provider(base_url: str) -> dict[str, Any]:
     """Return the OpenID configuration of the provider the portal signs people in with.
 
     The portal's sign-in sends the browser there, so its first redirect names the provider (and its
-    tenant), for the bundled portal and Partner Center alike.
+    tenant), for the bundled portal and Partner Center alike. A sign-in page that asks to come back later
+    (429, 503 saying when) is waited out as the API's answers are; asking still, it is a ``ThrottledError``.
     """
 
     sign_in = f"{base_url.rstrip('/')}/sign-in"
     try:
-        NOT_REDIRECTED.open(sign_in, timeout=TIMEOUT_S).close()
+        open_patiently(urllib.request.Request(sign_in), NOT_REDIRECTED)  # a 429 waited out as it asks
         answered = "a page of its own"
     except urllib.error.HTTPError as answer:
         answer.close()
@@ -169,6 +172,9 @@ def discover_provider(base_url: str) -> dict[str, Any]:
                 f"The portal did not answer {sign_in}: it answered {answered}, a gateway's answer, not a redirect "
                 "to its identity provider"
             ) from None
+        if wait_asked(answer.code, answer.headers.get("Retry-After"), 0) is not None:  # asked more than waited
+            asked = retry_after_seconds(answer.headers.get("Retry-After") or "")
+            raise ThrottledError(answer.code, f"{sign_in} answered {answered}", asked) from None
     except (OSError, http.client.HTTPException) as error:
         raise untrusted_by_python(error, sign_in) or PortalUnavailableError(
             f"The portal did not answer {sign_in}: {error}"

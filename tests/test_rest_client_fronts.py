@@ -20,7 +20,7 @@ from fixtures.api_tokens import ProviderFaultError, ProviderTokens, TokenError
 from fixtures.identity_http import ask
 from flows import rest
 from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError, discover_provider
-from pages import PortalUnavailableError
+from pages import PortalUnavailableError, ThrottledError
 
 pytestmark = pytest.mark.tooling
 
@@ -253,3 +253,41 @@ def test_a_json_answer_cut_short_as_its_connection_closed_is_the_api_breaking_of
     # Then the library asked again and had the whole answer; the suite's says the API broke off, not a wrong address
     assert found == [] and waits == [rest.FIRST_LOOK_S]
     assert "broke off" in str(suite.value) and "is this" not in str(suite.value)
+
+
+def test_a_throttled_portal_sign_in_is_waited_out_then_names_the_provider(api: StubApi, waits: list[float]) -> None:
+    # Given a portal whose sign-in throttles once, asking for 2 s, then sends to its provider
+    authorize = f"{api.url}tenant/oauth2/v2.0/authorize"
+    configuration = {"authorization_endpoint": authorize, "token_endpoint": f"{api.url}tenant/oauth2/v2.0/token"}
+    api.answers = [
+        (429, {"Retry-After": "2", "Content-Type": "text/html"}, THROTTLE_PAGE),
+        (302, {"Location": authorize}, b""),
+        (200, {}, configuration),
+    ]
+
+    # When the identity provider is looked for
+    found = discover_provider(api.url)
+
+    # Then the wait asked for was waited, and the provider found
+    assert waits == [2.0] and found == configuration
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited", "asked"),
+    [("", [1.0, 2.0, 4.0, 8.0], None), ("120", [], 120.0)],
+    ids=["throttled-on", "asks-too-long"],
+)
+def test_a_portal_sign_in_throttled_on_is_a_throttle_not_a_portal_without_provider(
+    api: StubApi, waits: list[float], retry_after: str, waited: list[float], asked: float | None
+) -> None:
+    # Given a portal whose sign-in throttles every time, or asks to come back in two minutes
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    api.answers = [(429, {**headers, "Content-Type": "text/html"}, THROTTLE_PAGE)] * 5
+
+    # When the identity provider is looked for
+    with pytest.raises(ThrottledError) as throttled:
+        discover_provider(api.url)
+
+    # Then it backed off a few times at most, and says it was throttled, with the wait asked (for a job to honour)
+    assert waits == waited and throttled.value.status == 429 and throttled.value.retry_after == asked
+    assert "not found" not in str(throttled.value)
