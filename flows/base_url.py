@@ -4,12 +4,15 @@ for a command line, where its screens are below it."""
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import socket
 import ssl
 from urllib.parse import urlsplit, urlunsplit
 
 from pages.addresses import ScreenAddresses
+
+from .rest_http import site_of
 
 REACH_TIMEOUT_S = 10.0  # a portal whose address takes longer than this to take a connection is not there
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -90,3 +93,21 @@ def no_tls(connection: socket.socket, base_url: str) -> str | None:
     except OSError:  # closed or silent during the handshake: the browser will say more
         return None
     return None
+
+
+def portal_key(base_url: str) -> str:
+    """Return ``base_url`` as one portal however it is written: its site as a token's (``rest_http.site_of``: host
+    in lower case, the scheme's port said) and a loopback address (``localhost``, ``127.0.0.1``, ``[::1]``) as one,
+    the same server to two runs on this machine.
+
+    A lock that took ``http://localhost:8000/`` and ``http://127.0.0.1:8000`` for two portals would let both runs
+    submit every row.
+    """
+    address = normalize_base_url(base_url)
+    scheme, host, port = site_of(address)
+    host = host.rstrip(".")
+    try:
+        loopback = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return f"{scheme}://{'loopback' if loopback else host}:{port}{urlsplit(address).path}"

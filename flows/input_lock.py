@@ -18,7 +18,6 @@ holds the run's pid, results (or journal) and input file, which a run refused is
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import os
 import tempfile
@@ -26,11 +25,9 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import journal_lock
-from .base_url import normalize_base_url
-from .rest_http import site_of
+from .base_url import portal_key
 from .spreadsheet import AccountRow
 
 Refusal = Callable[[dict[str, Any], Path], Exception]
@@ -61,24 +58,6 @@ class InputInUseError(RuntimeError):
 def lock_name(key: str) -> Path:
     """Return the lock file in the temporary folder for ``key``."""
     return Path(tempfile.gettempdir()) / f"flows-accounts-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lock"
-
-
-def portal_key(base_url: str) -> str:
-    """Return ``base_url`` as one portal however it is written: its site as a token's (``rest_http.site_of``: host
-    in lower case, the scheme's port said) and a loopback address (``localhost``, ``127.0.0.1``, ``[::1]``) as one,
-    the same server to two runs on this machine.
-
-    A lock that took ``http://localhost:8000/`` and ``http://127.0.0.1:8000`` for two portals would let both runs
-    submit every row.
-    """
-    address = normalize_base_url(base_url)
-    scheme, host, port = site_of(address)
-    host = host.rstrip(".")
-    try:
-        loopback = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    return f"{scheme}://{'loopback' if loopback else host}:{port}{urlsplit(address).path}"
 
 
 def lock_path(file: Path, base_url: str) -> Path:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import journal_lock
-from .base_url import normalize_base_url
+from .base_url import normalize_base_url, portal_key
 from .journal_lock import JournalInUseError as JournalInUseError  # raised here, named here too
 from .journal_lock import running
 from .outcomes import FINAL, RowOutcome
@@ -87,6 +87,26 @@ def run_owner(base_url: str, user: str) -> dict[str, str]:
     return {"base_url": normalize_base_url(base_url), "user": user}
 
 
+def owner_differs(earlier: Mapping[str, Any], owner: Mapping[str, str] | None) -> dict[str, Any]:
+    """Return what of ``owner`` a journal's ``earlier`` run entry records otherwise (its portal compared as one
+    however its address is written: ``base_url.portal_key``), by name."""
+    return {
+        name: earlier.get(name)
+        for name, value in (owner or {}).items()
+        if earlier.get(name) != value
+        and not (name == "base_url" and isinstance(earlier.get(name), str) and same_portal(earlier[name], value))
+    }
+
+
+def same_portal(earlier: str, base_url: str) -> bool:
+    """Whether ``earlier`` (a journal's portal, as written) and ``base_url`` name one portal; an address not read
+    as one is another's."""
+    try:
+        return portal_key(earlier) == portal_key(base_url)
+    except ValueError:
+        return False
+
+
 def journal_path(results: str | Path) -> Path:
     """Return where the journal of a run writing ``results`` lives: beside it."""
     results = Path(results)
@@ -117,7 +137,7 @@ def records_rows(path: Path, hashes: set[str], owner: Mapping[str, str]) -> bool
                 continue
             if not isinstance(entry, dict):
                 continue
-            if entry.get("event") == RUN and any(entry.get(name) != value for name, value in owner.items()):
+            if entry.get("event") == RUN and owner_differs(entry, owner):
                 return False  # another user's or portal's: not one to resume from
             if entry.get("hash") in hashes:
                 return True
@@ -214,7 +234,7 @@ class Journal:
 
     def check_owner(self, earlier: Mapping[str, Any], owner: Mapping[str, str] | None) -> None:
         """Refuse to resume a journal an earlier run wrote as another user or against another portal."""
-        differ = {name: earlier.get(name) for name, value in (owner or {}).items() if earlier.get(name) != value}
+        differ = owner_differs(earlier, owner)
         if differ:
             was = ", ".join(f"{name} {value!r}" for name, value in differ.items())
             now = ", ".join(f"{name} {owner[name]!r}" for name in differ) if owner else ""

@@ -332,6 +332,34 @@ def test_a_journal_is_resumed_only_as_its_user_against_its_portal_and_a_dry_run_
         assert not nothing.found
 
 
+@pytest.mark.parametrize(
+    ("written", "same"),
+    [
+        ("http://localhost:8000", True),
+        ("http://[::1]:8000/", True),
+        ("HTTP://127.0.0.1:8000/", True),
+        ("http://127.0.0.1:8001/", False),  # another port
+        ("https://127.0.0.1:8000/", False),  # another scheme
+        ("http://127.0.0.1:8000/other/", False),  # another path: another portal behind the same server
+    ],
+)
+def test_a_journal_is_resumed_against_its_portal_however_its_address_is_written(
+    tmp_path: Path, written: str, same: bool
+) -> None:
+    # Given a journal of a run against http://127.0.0.1:8000/
+    path = tmp_path / "run.journal"
+    Journal(path, owner=OWNER).close()
+
+    # When it is resumed with the portal's address written otherwise
+    # Then the same portal (a loopback name, the scheme in capitals) resumes it; another port, scheme or path is refused
+    if same:
+        with Journal(path, resume=True, owner={**OWNER, "base_url": written}) as resumed:
+            assert resumed.found
+    else:
+        with pytest.raises(JournalMismatchError, match="start afresh without resuming"):
+            Journal(path, resume=True, owner={**OWNER, "base_url": written})
+
+
 def test_progress_without_a_terminal_prints_a_line_per_row_with_rate_and_time_left() -> None:
     stream, now = io.StringIO(), iter([0.0, 30.0, 60.0])
     progress = Progress(4, stream, clock=lambda: next(now))
