@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
 from fixtures.portal.server import serve_portal
-from flows.base_url import nothing_answers
+from flows.base_url import is_loopback, nothing_answers
 from flows.browser import (
     WS_ENDPOINT_VARIABLE,
     BrowserNotFoundError,
@@ -25,7 +25,6 @@ from flows.browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
-from flows.cli_sign_in import LOOPBACK
 from flows.rest_http import never_proxy_loopback
 from pages import BillingProfile
 from plugins.retries import attempt_output_path
@@ -90,7 +89,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """
     config = session.config
     given = config.getoption("base_url", None) or config.getini("base_url")
-    if given and urlsplit(given).hostname not in LOOPBACK and not config.getoption("--portal-password", None):
+    if given and not is_loopback(urlsplit(given).hostname) and not config.getoption("--portal-password", None):
         raise pytest.UsageError(
             f"No password for the role users at {given}: give --portal-password or $PORTAL_PASSWORD (the bundled "
             "portal's demo password is typed only at this machine's own address: a wrong one counts against "

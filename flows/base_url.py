@@ -105,9 +105,14 @@ def portal_key(base_url: str) -> str:
     """
     address = normalize_base_url(base_url)
     scheme, host, port = site_of(address)
-    host = host.rstrip(".")
+    return f"{scheme}://{'loopback' if is_loopback(host) else host}:{port}{urlsplit(address).path}"
+
+
+def is_loopback(host: str | None) -> bool:
+    """Tell whether ``host`` (a URL's, brackets and a final dot aside) is this machine's own: ``localhost`` (and names
+    under it), 127.0.0.0/8, ``::1``. Only there is the bundled portal's demo password typed, or plain http taken."""
+    host = (host or "").strip("[]").rstrip(".").lower()
     try:
-        loopback = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
     except ValueError:
-        loopback = False
-    return f"{scheme}://{'loopback' if loopback else host}:{port}{urlsplit(address).path}"
+        return False

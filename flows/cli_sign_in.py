@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 from pages.errors import TAKE_CERTIFICATE
 
+from .base_url import is_loopback
 from .saved_sign_in import saved_sign_in_path
 from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE, check_secret
 
 DEMO_PASSWORD = "portal-demo"  # the bundled portal's demo users'
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where the bundled portal runs
 OPTION_SECRET_SOURCES = f"--totp-secret BASE32, or ${TOTP_SECRET_VARIABLE}"
 TAKE_CERTIFICATE_OPTION = "run with --ignore-https-errors"
 
@@ -82,7 +82,7 @@ def password_for(args: argparse.Namespace) -> str | None:
     """
     if args.password:
         return str(args.password)
-    if urlsplit(args.base_url).hostname in LOOPBACK:  # the bundled portal: its sessions renewed as ever
+    if is_loopback(urlsplit(args.base_url).hostname):  # the bundled portal: its sessions renewed as ever
         return DEMO_PASSWORD
     if sign_in_options(args)["storage_state"] is not None:
         return None  # a saved sign-in the portal no longer takes says how to renew it

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
     ("base_url", "options", "typed"),
     [
         pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
+        pytest.param("http://127.0.0.2:8000/", [], "portal-demo", id="bundled-portal-at-another-loopback-address"),
+        pytest.param("http://LocalHost.:8000/", [], "portal-demo", id="bundled-portal-as-written-otherwise"),
         pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
         pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
         pytest.param(
@@ -58,11 +60,12 @@ def test_a_saved_sign_in_is_one_file_or_one_folder_not_both(
     assert "not allowed with argument --storage-state" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("base_url", ["https://partner.example.cn/", "http://localhost.partner.example.cn/"])
 def test_a_deployment_without_a_password_or_saved_sign_in_is_told_before_any_browser(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, base_url: str
 ) -> None:
     monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
-    args = build_parser().parse_args(["update-accounts", "f.csv", "--base-url", "https://partner.example.cn/",
+    args = build_parser().parse_args(["update-accounts", "f.csv", "--base-url", base_url,
                                       "--user", "ops@contoso.cn"])  # fmt: skip
 
     with pytest.raises(ValueError, match=r"No password for ops@contoso.cn: give --password or \$PORTAL_PASSWORD"):
