@@ -36,7 +36,7 @@ from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
-from .strings import ERROR_WORDS, REFUSAL_WORDS, any_language, says_refused, says_saved
+from .strings import ERROR_WORDS, REFUSAL_WORDS, any_language, refusals_unsaid, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -149,6 +149,8 @@ class FormPage(FormFields):
                     if any(ERROR_WORDS.search(words) or REFUSAL_WORDS.search(words) for words in shown_words):
                         data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
                         refusing = [words for words in shown_words if says_refused([words], data)]
+                        if not refusing and not gone_on and not self.moved_on(watched).count():  # the form kept
+                            refusing = refusals_unsaid(shown_words, data)
                         took = not refusing
             if not took and not refusing and 200 <= watched.status < 300 and not invalid.count():
                 # Its message an alert all the same (toast libraries give every message that role): a save where the

@@ -270,6 +270,16 @@ def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
     return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m)) and refuses_first(m) for m in said)
 
 
+def refusals_unsaid(messages: list[str], data: Iterable[str] = ()) -> list[str]:
+    """Return those of ``messages`` that refuse first without a word of errors or of the save ("Something went
+    wrong", "Request failed", "无法处理你的请求"), none if any of them says saved. Read where the portal kept its
+    form: there such a status is its answer. ``data`` as for ``says_saved``."""
+    said = {message: without_data([message], data) for message in messages}
+    if any(SAVED_WORDS.search(m) and not refuses_first(m) for words in said.values() for m in words):
+        return []
+    return [message for message, words in said.items() if any(refuses_first(m) for m in words)]
+
+
 def refuses_first(message: str) -> bool:
     """Tell whether ``message`` says a refusal (an error, a negation, a failure) before any word of a save."""
     refused = [found.start() for words in (ERROR_WORDS, REFUSAL_WORDS) if (found := words.search(message))]

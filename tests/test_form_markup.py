@@ -265,6 +265,30 @@ def test_a_status_in_a_kept_form_saying_the_save_failed_is_a_refusal(page: Page,
     assert form.values()["city"] == "Décines", "the typed value stays in the form"
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Something went wrong. Try again later.",
+        "Request failed.",
+        "Unable to process your request.",
+        "Impossible de traiter votre demande.",
+        "无法处理你的请求。",
+    ],
+    ids=["en-went-wrong", "en-failed", "en-unable", "fr-unable", "zh-unable"],
+)
+def test_a_status_in_a_kept_form_refusing_without_a_word_of_the_save_is_a_refusal(page: Page, words: str) -> None:
+    # Given a portal that answers 200, its body saying no, and says so in its status without speaking of the save
+    # or of errors, the form kept
+    serve(page, lambda values: {"said": words}, keepForm=True)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(form, {"city": "Décines"})
+
+    assert words in str(refused.value)
+    assert form.values()["city"] == "Décines", "the typed value stays in the form"
+
+
 def test_a_status_saying_the_save_failed_beside_a_banner_s_status_is_a_refusal(page: Page) -> None:
     # Given a portal that answers 200, its body saying no, says so in its status, and updates its header's banner
     # (a status too, above it) as it answers
