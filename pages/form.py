@@ -36,7 +36,7 @@ from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
-from .strings import ERROR_WORDS, REFUSAL_WORDS, any_language, refusals_unsaid, says_refused, says_saved
+from .strings import any_language, may_refuse, refusals_unsaid, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
 
@@ -146,7 +146,7 @@ class FormPage(FormFields):
                     shown_words += [shown] if shown is not None and not gone_on else []
                     # The form's values (not the portal's words) are read only when a refusal's words are there: a
                     # save's path stays as short as it was.
-                    if any(ERROR_WORDS.search(words) or REFUSAL_WORDS.search(words) for words in shown_words):
+                    if any(map(may_refuse, shown_words)):
                         data = [*self.typed.values(), *watched.values, *self.held_values()]  # not the portal's
                         refusing = [words for words in shown_words if says_refused([words], data)]
                         if not refusing and not gone_on and not self.moved_on(watched).count():  # the form kept

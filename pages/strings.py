@@ -252,8 +252,20 @@ REFUSAL_WORDS = re.compile(
 )
 
 
+# Words of another's change meanwhile, which refuses a save as a negation does, whatever else the message says
+# ("Someone else updated this account", "Quelqu'un d'autre l'a modifié entre-temps", "其他用户已更新此帐户").
+CONFLICT_WORDS = re.compile(
+    r"\b(?:someone|somebody) else\b|\banother (?:user|agent|person|session|admin)|\bother (?:users|agents)\b"
+    r"|\b(?:changed|modified|updated|edited) (?:since|meanwhile|in the meantime)\b|\bout of date\b|\boutdated\b"
+    r"|quelqu[’']un d[’']autre|\bun autre (?:utilisateur|agent)|d[’']autres utilisateurs|entre-temps"
+    r"|其他人|他人|其他用户|别人",
+    re.IGNORECASE,
+)
+
+
 # Words a summary of a form's errors says ("There are 2 errors", "Corrigez les erreurs suivantes", "请更正以下错误").
 ERROR_WORDS = re.compile(r"\berrors?\b|\binvalid\b|erreurs?|invalides?|错误|无效", re.IGNORECASE)
+REFUSING = (ERROR_WORDS, REFUSAL_WORDS, CONFLICT_WORDS)  # what a message refusing a save says first
 
 
 # Words of saving, done or not ("save", "enregistr", "保存"): a status that refuses speaks of the save only when it
@@ -267,7 +279,13 @@ def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
     failed ("Your changes were not saved", "Échec de l'enregistrement", "保存失败"). "Saved. Don't forget..." saves.
     ``data`` as for ``says_saved``."""
     said = without_data(messages, data)
-    return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m)) and refuses_first(m) for m in said)
+    return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m) or CONFLICT_WORDS.search(m)) and refuses_first(m) for m in said)
+
+
+def may_refuse(message: str) -> bool:
+    """Tell whether ``message`` says anything that may refuse a save: an error, a negation or failure, another's
+    change meanwhile."""
+    return any(words.search(message) for words in REFUSING)
 
 
 def refusals_unsaid(messages: list[str], data: Iterable[str] = ()) -> list[str]:
@@ -282,7 +300,7 @@ def refusals_unsaid(messages: list[str], data: Iterable[str] = ()) -> list[str]:
 
 def refuses_first(message: str) -> bool:
     """Tell whether ``message`` says a refusal (an error, a negation, a failure) before any word of a save."""
-    refused = [found.start() for words in (ERROR_WORDS, REFUSAL_WORDS) if (found := words.search(message))]
+    refused = [found.start() for words in REFUSING if (found := words.search(message))]
     saved = SAVED_WORDS.search(message)
     return bool(refused) and (saved is None or min(refused) < saved.start())
 
@@ -300,4 +318,4 @@ def says_saved(messages: list[str], data: Iterable[str] = ()) -> bool:
     帐单信息已更新", "No Frills Ltd saved") refuses nothing for the words in its name.
     """
     said = without_data(messages, data)
-    return bool(said) and all(SAVED_WORDS.search(m) and not REFUSAL_WORDS.search(m) for m in said)
+    return bool(said) and all(SAVED_WORDS.search(m) and not may_refuse(m) for m in said)

@@ -273,8 +273,20 @@ def test_a_status_in_a_kept_form_saying_the_save_failed_is_a_refusal(page: Page,
         "Unable to process your request.",
         "Impossible de traiter votre demande.",
         "无法处理你的请求。",
+        "Someone else changed this account while you were editing it.",
+        "Quelqu'un d'autre a modifié ce compte entre-temps.",
+        "其他用户已更新此帐户。",
     ],
-    ids=["en-went-wrong", "en-failed", "en-unable", "fr-unable", "zh-unable"],
+    ids=[
+        "en-went-wrong",
+        "en-failed",
+        "en-unable",
+        "fr-unable",
+        "zh-unable",
+        "en-conflict",
+        "fr-conflict",
+        "zh-conflict",
+    ],
 )
 def test_a_status_in_a_kept_form_refusing_without_a_word_of_the_save_is_a_refusal(page: Page, words: str) -> None:
     # Given a portal that answers 200, its body saying no, and says so in its status without speaking of the save
@@ -363,11 +375,18 @@ def test_a_status_whose_words_go_straight_into_its_shadow_root_is_the_answer(pag
     assert form.fill({"city": "Villeurbanne"}).submit_form()
 
 
-def test_the_account_view_shown_in_place_with_a_status_saying_the_save_failed_is_no_save(page: Page) -> None:
+@pytest.mark.parametrize(
+    "words",
+    ["Your changes were not saved.", "Someone else updated this account in the meantime."],
+    ids=["not", "other"],
+)
+def test_the_account_view_shown_in_place_with_a_status_saying_the_save_failed_is_no_save(
+    page: Page, words: str
+) -> None:
     # Given a portal that answers 200, its body saying no, and goes back to its Account view (the profile as it
-    # was), its status saying the changes were not saved
-    answer = {"saved": {**BILLING}, "said": "Your changes were not saved."}
+    # was), its status saying the changes were not saved, or that someone else changed the account meanwhile
+    answer = {"saved": {**BILLING}, "said": words}
     serve(page, lambda values: answer, quiet=True)
 
-    with pytest.raises(EditConflictError, match="not saved"):
+    with pytest.raises(EditConflictError, match=words):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
