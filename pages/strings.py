@@ -247,7 +247,7 @@ SAVED_WORDS = re.compile(
 )
 REFUSAL_WORDS = re.compile(
     r"\b(?:no|not|nothing|cannot|unable|wrong|rien|pas|impossible)\b|n[’']|fail|error|invalid|échec|erreur"
-    r"|未|没有|失败|错误|无法|无效|不",
+    r"|\b(?:reject|declin|refus|denied)|rejet|未|没有|失败|错误|无法|无效|不|拒绝",
     re.IGNORECASE,
 )
 
@@ -266,6 +266,13 @@ CONFLICT_WORDS = re.compile(
 # Words a summary of a form's errors says ("There are 2 errors", "Corrigez les erreurs suivantes", "请更正以下错误").
 ERROR_WORDS = re.compile(r"\berrors?\b|\binvalid\b|erreurs?|invalides?|错误|无效", re.IGNORECASE)
 REFUSING = (ERROR_WORDS, REFUSAL_WORDS, CONFLICT_WORDS)  # what a message refusing a save says first
+# Words of how a save ended, well or not (not a word of its acceptance: "Request accepted", "cannot be undone"):
+# after a 202, what a status must say to be the outcome.
+OUTCOME_WORDS = re.compile(
+    rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|{CONFLICT_WORDS.pattern}|fail|échec|失败"
+    r"|\b(?:reject|declin|refus|denied)|rejet|went wrong|could ?n[o’']t|\bunable\b|\bimpossible\b|拒绝|无法|未能",
+    re.IGNORECASE,
+)
 
 
 # Words of saving, done or not ("save", "enregistr", "保存"): a status that refuses speaks of the save only when it

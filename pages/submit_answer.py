@@ -46,7 +46,7 @@ from .errors import (
     retry_after_seconds,
 )
 from .page_events import listen, unlisten
-from .strings import ERROR_WORDS, REFUSAL_WORDS, SAVED_WORDS
+from .strings import OUTCOME_WORDS, REFUSAL_WORDS
 
 log = logging.getLogger("flows")
 # How long a page that changed in place before any request was seen may take to send the change (it
@@ -57,8 +57,6 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
-# Words of how a save ended, well or not: after a 202, what a status must say to be the outcome.
-OUTCOME_WORDS = re.compile(rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|fail|échec|失败", re.IGNORECASE)
 REFUSING_OUTCOME = re.compile(rf"{OUTCOME_WORDS.pattern}|{REFUSAL_WORDS.pattern}", re.IGNORECASE)  # an alert's
 
 

@@ -276,6 +276,29 @@ def test_a_202_answered_by_going_back_to_the_account_view_is_read_by_the_outcome
     assert len(posted) == 1
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Your request was declined.",
+        "Someone else changed this account meanwhile.",
+        "La demande a été refusée.",
+        "请求被拒绝。",
+    ],
+    ids=["en-declined", "en-someone-else", "fr-refused", "zh-refused"],
+)
+def test_a_202_whose_outcome_refuses_in_a_status_without_a_word_of_errors_is_a_refusal(page: Page, words: str) -> None:
+    # Given a portal that answers 202 (accepted, not done), then says in its status what its polling found: a
+    # refusal in words of no error or failure
+    posted = serve(page, saves, status=202, outcome=lambda values: {"said": words}, keepForm=True, pollAfterMs=1_000)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(form, {"city": "Bron"})
+
+    assert words in str(refused.value) and len(posted) == 1
+    assert form.values()["city"] == "Bron", "the typed value stays in the form"
+
+
 def test_saving_said_once_a_check_of_the_values_was_answered_is_no_save(page: Page) -> None:
     # Given a page that checks the values by a call of their own, says "Saving…", then sends them to be saved: refused
     posted = serve(page, conflicts, status=409, trustsBody=True, validateFirst=True, keepForm=True, delayMs=1_000)
