@@ -144,7 +144,9 @@ def note_masked(item: pytest.Item, page: Page, selectors: Sequence[str]) -> None
 def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_name: str) -> Callable[..., None]:
     """Return ``expect(page_or_locator, name, **options)``: compare a screenshot with its baseline (see the module)."""
     item = request.node
-    baselines = Baselines(item, SETTINGS, Path(output_path), browser_name)
+    baselines = Baselines(
+        item, SETTINGS, Path(output_path), browser_name, request.config.getoption("browser_channel", None) or None
+    )
 
     def expect(
         target: Page | Locator,

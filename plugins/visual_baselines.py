@@ -1,6 +1,8 @@
 """A test's screenshots against their baselines: what is written where, and what the failures say.
 
-Baselines are ``<folder>/<name>-<browser>-<platform>.png`` (``…@2x.png`` at a device scale of 2); each
+Baselines are ``<folder>/<name>-<browser>-<platform>.png`` (``…@2x.png`` at a device scale of 2; ``<browser>``
+is the channel's name, ``chrome`` or ``msedge``, for a run through one, compared with Chromium's until it has its
+own, and never writing over Chromium's); each
 test writes only its own (named after its screens), and its evidence only in its own output folder, each
 file through a temporary file and ``os.replace``. Messages say what was expected, what was found and where
 the images are.
@@ -91,8 +93,11 @@ def encode(image: Image.Image) -> bytes:
 class Baselines:
     """One test's screenshots: its baselines, its evidence files, its results for the run's summary."""
 
-    def __init__(self, item: pytest.Item, key: pytest.StashKey[Settings], output: Path, browser: str) -> None:
+    def __init__(
+        self, item: pytest.Item, key: pytest.StashKey[Settings], output: Path, browser: str, channel: str | None = None
+    ) -> None:
         self.item, self.key, self.output, self.browser = item, key, output, browser
+        self.channel = channel  # Chrome's or Edge's: baselines of its own, written under its name
         self.scale = 1.0  # the device scale of the page photographed: set before each screenshot
 
     @property
@@ -106,8 +111,19 @@ class Baselines:
         Even in CSS pixels a page drawn at a scale of 2 is not the pixels of one drawn at 1: compared with the
         desktop's baseline it differed, and the command that failure printed wrote over the desktop's.
         """
+        own = self.own_path(name)
+        if self.channel is None or own.exists():
+            return own
+        return self.named_path(name, self.browser)  # Chromium's, until the channel has its own
+
+    def own_path(self, name: str) -> Path:
+        """Return where this run writes the baseline: under the channel's name for Chrome or Edge, so that a command
+        printed by their run never writes over Chromium's."""
+        return self.named_path(name, self.channel or self.browser)
+
+    def named_path(self, name: str, browser: str) -> Path:
         scale = "" if self.scale == 1 else f"@{self.scale:g}x"
-        return self.settings.folder / f"{name}-{self.browser}-{self.settings.platform}{scale}.png"
+        return self.settings.folder / f"{name}-{browser}-{self.settings.platform}{scale}.png"
 
     def at_scale(self) -> str:
         return "" if self.scale == 1 else f" at device scale {self.scale:g}"
@@ -164,30 +180,31 @@ class Baselines:
         about.add_text("platform", self.settings.platform)
         buffer = io.BytesIO()
         shot.image.save(buffer, format="PNG", pnginfo=about)
+        path = self.own_path(name)
         try:
-            write_atomically(self.path(name), buffer.getvalue())
+            write_atomically(path, buffer.getvalue())
         except OSError as error:  # no retry writes into a file or a read-only folder
             raise NotTransient(
-                f"Screenshot '{name}': could not write its baseline {self.shown(self.path(name))} ({error}); "
+                f"Screenshot '{name}': could not write its baseline {self.shown(path)} ({error}); "
                 f"give --snapshot-dir a folder this run can write (now: {self.shown(self.settings.folder)})"
             ) from None
-        self.record(name, outcome, baseline=self.shown(self.path(name)))
+        self.record(name, outcome, baseline=self.shown(path))
 
     def missing(self, name: str, shot: Captured, made_with: str) -> None:
         """No baseline: write it (--update-snapshots other than none), or fail with the command that makes it."""
-        baseline = self.shown(self.path(name))
+        baseline = self.shown(self.own_path(name))
         if self.settings.mode != "none":
             self.write(name, shot, "written", made_with)
             if self.settings.mode == "missing":  # as Playwright: written, but a person looks at a new one first
-                attach(self.item, "png", f"{name}: new baseline", path=self.path(name))
+                attach(self.item, "png", f"{name}: new baseline", path=self.own_path(name))
                 raise NotTransient(f"Screenshot '{name}': there was no baseline at {baseline}; wrote this run's "
                                    "screenshot there. Look at it, then commit it.")  # fmt: skip
             return
         actual = self.keep(name, "actual", shot.png)
         self.record(name, "missing", baseline=baseline)
         raise NotTransient(
-            f"Screenshot '{name}': expected a baseline at {baseline} ({self.browser}{self.at_scale()} on "
-            f"{self.settings.platform}), "
+            f"Screenshot '{name}': expected a baseline at {baseline} ({self.channel or self.browser}"
+            f"{self.at_scale()} on {self.settings.platform}), "
             f"found none. This run's screenshot: {actual}\n"
             f"    make it:            {self.command('missing')}\n"
             f"    make every missing: {self.command('missing', '-m', 'visual')}"
@@ -213,7 +230,18 @@ class Baselines:
             f"    actual:   {actual}\n"
             f"    diff:     {diff} (red: different; yellow: anti-aliasing only, not counted)\n"
             f"Taken with {made_with} on {self.settings.platform}. If the change is meant: {self.command('changed')}"
+            + self.borrowed(name)
             + other_maker(expected.info.get("made-with"), made_with)
+        )
+
+    def borrowed(self, name: str) -> str:
+        """Say so when the baseline compared is Chromium's, the channel having none of its own yet."""
+        own = self.own_path(name)
+        if own == self.path(name):
+            return ""
+        return (
+            f"\nCompared with {self.browser}'s baseline: {self.channel} has none of its own yet; the command above "
+            f"writes {self.channel}'s at {self.shown(own)}, leaving {self.browser}'s as it is."
         )
 
     def unstable(self, name: str, error: UnstableError, allowance: Allowance) -> NoReturn:

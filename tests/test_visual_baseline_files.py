@@ -20,7 +20,7 @@ from plugins.evidence import ATTACHED, write_atomically
 from plugins.retries import NotTransient
 from plugins.visual import SETTINGS, Summary
 from plugins.visual_baselines import RESULTS, Baselines, encode
-from plugins.visual_capture import Captured
+from plugins.visual_capture import Allowance, Captured
 from plugins.visual_settings import settings_for
 
 pytestmark = pytest.mark.tooling
@@ -32,11 +32,11 @@ def baselines_in(
 ) -> Iterator[Callable[..., Baselines]]:
     """Return ``make(mode, folder=None)``: this test's ``Baselines`` under a folder of its own, without a browser."""
 
-    def make(mode: str = "none", folder: Path | None = None) -> Baselines:
+    def make(mode: str = "none", folder: Path | None = None, channel: str | None = None) -> Baselines:
         settings = request.config.stash[SETTINGS]
         changed = type(settings)(mode, folder or tmp_path / "baselines", "linux", ("--snapshot-dir", str(tmp_path)))
         monkeypatch.setitem(request.config.stash, SETTINGS, changed)  # type: ignore[arg-type]
-        return Baselines(request.node, SETTINGS, tmp_path / "out", "chromium")
+        return Baselines(request.node, SETTINGS, tmp_path / "out", "chromium", channel)
 
     yield make
     request.node.stash[RESULTS] = []
@@ -212,3 +212,32 @@ def test_the_commands_repeat_the_emulated_device(
     options = settings_for(request.config, "tests/baselines/visual").options
 
     assert " ".join(options).endswith("--device Pixel 5"), options
+
+
+@pytest.mark.parametrize("channel", ["chrome", "msedge"])
+def test_a_channel_is_compared_with_chromium_s_baseline_until_it_has_its_own_and_never_writes_over_it(
+    baselines_in: Callable[..., Baselines], tmp_path: Path, channel: str
+) -> None:
+    # Given a baseline Chromium made, and a run through Chrome or Edge whose screenshot differs from it
+    chromium = baselines_in("none").path("card")
+    chromium.parent.mkdir(parents=True)
+    chromium.write_bytes(encode(Image.new("RGBA", (8, 8), "white")))
+    made_by_chromium = chromium.read_bytes()
+    baselines = baselines_in("none", channel=channel)
+    own = tmp_path / "baselines" / f"card-{channel}-linux.png"
+    baseline, _ = baselines.read("card")
+    assert baseline == made_by_chromium, "compared with Chromium's while the channel has none"
+
+    # When it is compared, then rewritten as the failure's command says
+    with pytest.raises(AssertionError) as differs:
+        baselines.different("card", made_by_chromium, shot_of("black"), Allowance(0.05), f"{channel} 156.0")
+    baselines_in("changed", channel=channel).different(
+        "card", made_by_chromium, shot_of("black"), Allowance(0.05), f"{channel} 156.0"
+    )
+
+    # Then the failure says whose baseline it was compared with and where the channel's goes; the rewrite made the
+    # channel's own, left Chromium's as it was, and the channel's is what its next run compares with
+    assert f"Compared with chromium's baseline: {channel} has none of its own yet" in str(differs.value)
+    assert baselines.shown(own) in str(differs.value)
+    assert chromium.read_bytes() == made_by_chromium and own.exists()
+    assert baselines_in("none", channel=channel).path("card") == own
