@@ -1,7 +1,8 @@
 """Errors raised when the portal says what went wrong, so a script can catch them by type.
 
 Page objects raise them while waiting for a screen (the portal showed sign-in or an error page
-instead); flows raise them when the portal refuses an action. Both export them.
+instead); flows raise them when the portal refuses an action. Both export them. The classes are
+``pages.exceptions``'; what a page shows is read into them here.
 """
 
 from __future__ import annotations
@@ -10,13 +11,35 @@ import datetime
 import email.utils
 import re
 import time
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .exceptions import (  # noqa: F401 (defined there; raised, and known to scripts, as pages.errors.*)
+    AmbiguousCustomerError,
+    BlockedPortError,
+    ConfirmationAskedError,
+    CustomerNotFoundError,
+    EditConflictError,
+    MfaRequiredError,
+    NotAllowedError,
+    PageCrashedError,
+    PageError,
+    PortalError,
+    PortalUnavailableError,
+    ScreenLeftError,
+    SignedOutError,
+    SignInError,
+    SignInInterruptedError,
+    SignInStalledError,
+    ThrottledError,
+    UnknownPageError,
+    UntrustedCertificateError,
+    ValidationError,
+    WrongThreadError,
+)
 from .strings import LOCALES
 
 ANSWER_CHECK_MS = 5_000  # how long the page's own address may take to answer the one request asking it again
@@ -205,176 +228,6 @@ def portal_unanswered(page: Page) -> str:
         return str(page.evaluate(ADDRESS_UNANSWERED, ANSWER_CHECK_MS))
     except PlaywrightError:  # the page went elsewhere meanwhile: whatever answered, something did
         return ""
-
-
-class PortalError(Exception):
-    """Base of every error the flows raise for something the portal refused or reported."""
-
-
-class SignInError(PortalError):
-    """The identity provider refused the sign-in; the message is its own (wrong password, locked out, wrong code)."""
-
-
-class SignInInterruptedError(SignInError):
-    """The sign-in ended at an error page that refuses nothing (a gateway's 503, the portal's 500): ``status`` is its
-    HTTP status. Nothing was refused: the same sign-in may pass a moment later."""
-
-    def __init__(self, *args: object, status: int = 0) -> None:
-        super().__init__(*args)
-        self.status = status
-
-
-class SignInStalledError(SignInError):
-    """The sign-in got nowhere within the timeout: no step the library knows showed, or the provider did not go on
-    after an answer. Nothing was refused (no password counted against the account): a moment later it may pass."""
-
-
-class MfaRequiredError(SignInError):
-    """The identity provider asks for what no script can give: a code without a secret, a push to approve, a choice."""
-
-
-class SignedOutError(PortalError):
-    """The portal sent the browser to sign-in: the session is missing or has ended."""
-
-
-class PortalUnavailableError(PortalError):
-    """The portal did not answer at all (refused the connection, restarting, down).
-
-    Raised by Submit too: a refused connection means the form never reached the portal, so
-    nothing was saved; the message names the browser's network error.
-    """
-
-
-class UntrustedCertificateError(PortalError):
-    """The browser refused the portal's (or its sign-in's) certificate: it answers, over TLS the browser does not
-    trust. Not the portal being down: trying again changes nothing until the certificate or the browser's trust
-    does."""
-
-
-class BlockedPortError(PortalError):
-    """The browser refused the portal's port, one it keeps from the web (6000, 6667, ...): the portal was not asked,
-    and trying again changes nothing until the port or the browser's arguments do."""
-
-
-class UnknownPageError(PortalError):
-    """Where a screen was expected, the portal showed a page the library does not know (its words are in the message).
-
-    Raised after the usual wait (Playwright's timeout): a new page of the portal, a gateway's or
-    proxy's page, or a screen whose markup changed; a link or button that could not be selected in
-    time. After Submit: whether anything was saved is not known (the form may have reached the portal);
-    ``unanswered`` is True when the portal gave none at all (a reset connection, a gateway's 502-504, a
-    request never answered), as a restarting portal does: a caller may wait for it before looking again.
-    """
-
-    def __init__(self, *args: object, unanswered: bool = False) -> None:
-        super().__init__(*args)
-        self.unanswered = unanswered
-
-
-class ConfirmationAskedError(UnknownPageError):
-    """Submit opened a dialog asking a person to confirm ("Save changes?"), which the library does not answer:
-    nothing was sent, the dialog is left open."""
-
-
-class PageCrashedError(PortalError):
-    """The browser's page crashed, or it (its context, the whole browser) was closed, before the step was done.
-
-    Nothing more can be done in that page: open another (``context.new_page()``), or another browser when
-    it was closed. During Submit it is an ``UnknownPageError`` instead: the form may have reached the portal.
-    """
-
-
-class PageError(PortalError):
-    """The portal answered with an error page; ``status`` is its HTTP status.
-
-    ``answered=False`` when the library found it itself (no customer in the list, no Edit offered): the
-    message then claims no answer of the portal's, and ``status`` is the one the portal would give.
-    """
-
-    def __init__(self, status: int, message: str, *, answered: bool = True) -> None:
-        super().__init__(f"The portal answered {status}: {message}" if answered else message[:1].upper() + message[1:])
-        self.status = status
-        self.said = message  # the page's own words
-
-
-class ThrottledError(PageError):
-    """The portal asked to come back later (429, or 503 saying when): it did nothing with the request.
-
-    ``retry_after`` is the seconds it asked to wait (its ``Retry-After``), None when it did not say.
-    """
-
-    def __init__(self, status: int = 429, message: str = "", retry_after: float | None = None) -> None:
-        when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
-        super().__init__(status, (message or "too many requests") + when)
-        self.said = message
-        self.retry_after = retry_after
-
-
-class CustomerNotFoundError(PageError):
-    """No such customer: not in the Customers list, or the portal answered 404."""
-
-    def __init__(self, status: int | None = None, message: str = "", company_name: str = "") -> None:
-        said = message or f"no customer named {company_name!r} in the Customers list"
-        super().__init__(status or 404, said, answered=status is not None)
-        self.company_name = company_name
-
-
-class AmbiguousCustomerError(PortalError):
-    """More than one customer has this company name; ``count`` is how many the list showed at once.
-
-    Company names are not unique (domains are): open the customer by its Microsoft ID instead
-    (``CustomerPage(page).open(customer_id)``, ``AccountPage(page).open(customer_id)``).
-    """
-
-    def __init__(self, company_name: str, count: int) -> None:
-        super().__init__(
-            f"{count} customers are named {company_name!r} in the Customers list: "
-            f"nothing was changed; open the one meant by its Microsoft ID"
-        )
-        self.company_name = company_name
-        self.count = count
-
-
-class NotAllowedError(PageError):
-    """The signed-in user's role may not do this: no Edit offered, or the portal answered 403."""
-
-    def __init__(self, status: int | None = None, message: str = "") -> None:
-        said = message or "the signed-in user's role may not do this"
-        super().__init__(status or 403, said, answered=status is not None)
-
-
-class EditConflictError(PortalError):
-    """Someone changed the billing profile after the form was opened; nothing was saved.
-
-    The form keeps the typed values; reload the Account page and submit again.
-    """
-
-
-class ScreenLeftError(PortalError):
-    """A page object was used after its page left the screen it stands for: submitted, cancelled, or gone
-    elsewhere (by the script or by the portal); the message says what the page shows instead.
-
-    A page object is a view of one screen, not of the browser's tab: open the screen again (``edit_account``,
-    ``AccountEditPage(page).open(customer_id)``, ...) and use the object that returns.
-    """
-
-
-class WrongThreadError(RuntimeError):
-    """The library was called where Playwright's sync API cannot run: with a page another thread opened, or
-    inside a running asyncio event loop.
-
-    A page belongs to the thread that opened it: open a ``portal_session`` in each thread. From asyncio, run
-    the browser work in a thread of its own: ``await asyncio.to_thread(job)``.
-    """
-
-
-class ValidationError(PortalError):
-    """The portal refused the changes; ``field_errors`` maps each API field name to its message."""
-
-    def __init__(self, field_errors: Mapping[str, str], message: str = "") -> None:
-        details = "; ".join(f"{field}: {text}" for field, text in field_errors.items())
-        super().__init__(f"The portal refused the changes: {details or message}")
-        self.field_errors = dict(field_errors)
 
 
 def portal_silent(error: BaseException) -> bool:
