@@ -135,7 +135,7 @@ def check_accessibility(
             known = a11y_baseline.load(path).get(screen, {}).get(locale, []) if path else []
         except a11y_baseline.BaselineError as error:  # changed since the run started: no retry mends it
             raise NotTransient(str(error)) from None
-        compared = a11y_baseline.compare(found.findings, known)
+        compared = a11y_baseline.compare(found.findings, known, browser_name)
         record = {
             "screen": screen, "locale": locale, "viewport": viewport, "browser": browser_name, "url": found.url,
             "axe-core": found.axe_version,
@@ -233,12 +233,20 @@ class Summary:
         the baseline entries that no viewport of any browser found."""
         merged: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
         for (screen, locale, *_), record in sorted(self.scans.items(), key=lambda pair: str(pair[0])):
+            browsers = [record["browser"]] if record.get("browser") else []  # which found each: the baseline says
+            found = {kind: [{**one, **({"browsers": browsers} if browsers else {})} for one in record[kind]]
+                     for kind in ("new", "known")}  # fmt: skip
             seen = merged.get((screen, locale))
             if seen is None:
-                merged[screen, locale] = {kind: list(record[kind]) for kind in ("new", "known", "gone")}
+                merged[screen, locale] = {**found, "gone": list(record["gone"])}
                 continue
             for kind in ("new", "known"):  # an element is one finding, though another load gave it other ids
-                seen[kind] += [one for one in record[kind] if not any(a11y_baseline.same(o, one) for o in seen[kind])]
+                for one in found[kind]:
+                    listed = next((o for o in seen[kind] if a11y_baseline.same(o, one)), None)
+                    if listed is None:
+                        seen[kind].append(one)
+                    elif browsers:
+                        listed["browsers"] = sorted({*listed.get("browsers", ()), *browsers})
             found_here = {(one["rule"], one["target"]) for one in record["gone"]}
             seen["gone"] = [entry for entry in seen["gone"] if (entry["rule"], entry["target"]) in found_here]
         return merged
@@ -257,7 +265,8 @@ class Summary:
         if self.scans and self.config.getoption("--update-a11y-baseline"):
             found = {key: merged["new"] + merged["known"] for key, merged in self.by_screen().items()}
             version = next(iter(self.scans.values()))["axe-core"]
-            self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known)
+            browsers = {record["browser"] for record in self.scans.values() if record.get("browser")}
+            self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known, browsers)
         if self.scans:
             self.unexplained = self.without_reason()
 

@@ -1,6 +1,6 @@
 """The committed baseline of known accessibility findings: per screen and language, each with why it is accepted.
 
-    {"findings": {"<screen>": {"<locale>": [{"rule", "target", "ancestry", "impact", "why"}, ...]}}}
+    {"findings": {"<screen>": {"<locale>": [{"rule", "target", "ancestry", "impact", "browsers", "why"}, ...]}}}
 
 A finding is known when its rule and element are listed for its screen and language: the element by
 axe's selector (``target``), or by its place in the page (``ancestry``, axe's selector without ids),
@@ -8,12 +8,14 @@ since a deployment's components make some ids anew at each load (``#id__12``, Re
 The file only shrinks: a listed finding that is no longer found is reported, and
 ``--update-a11y-baseline`` rewrites just the screens and languages the run scanned, under a file
 lock, so parallel workers (only xdist's controller writes) and shards never lose each other's.
+An entry names the browsers that found it (``"browsers": "chromium firefox"``; none named: any): a run in
+other browsers neither calls it no longer found nor drops it, a browser rendering some findings its own way.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,8 @@ def problems(findings: Any) -> Iterator[str]:
                 lacking = [key for key in ("rule", "target") if not isinstance(entry.get(key), str)]
                 if lacking:
                     yield f"{where} {json.dumps(entry, ensure_ascii=False)} has no {' nor '.join(map(repr, lacking))}"
+                elif not isinstance(entry.get("browsers", ""), str):
+                    yield f"{where}'s 'browsers' is not the browsers' names, as \"chromium firefox\""
 
 
 def unknown(
@@ -103,26 +107,53 @@ def same(entry: Mapping[str, Any], finding: Mapping[str, Any]) -> bool:
     )
 
 
-def compare(findings: list[Finding], known: list[dict[str, str]]) -> Compared:
-    """Sort a scan's findings into new and known, and list the known entries it no longer found."""
+def found_by(entry: Mapping[str, Any]) -> set[str]:
+    """Return the browsers an entry names as having found it; none: any browser."""
+    return set(str(entry.get("browsers", "")).split())
+
+
+def compare(findings: list[Finding], known: list[dict[str, str]], browser: str | None = None) -> Compared:
+    """Sort a scan's findings (in ``browser``) into new and known, and list the known entries it no longer found:
+    not those another browser found alone."""
     found = [finding.as_dict() for finding in findings]
     listed = [any(same(entry, one) for entry in known) for one in found]
     return Compared(
         new=[finding for finding, is_listed in zip(findings, listed, strict=True) if not is_listed],
         known=[finding for finding, is_listed in zip(findings, listed, strict=True) if is_listed],
-        gone=[entry for entry in known if not any(same(entry, one) for one in found)],
+        gone=[
+            entry
+            for entry in known
+            if not any(same(entry, one) for one in found) and (not found_by(entry) or browser in found_by(entry))
+        ],
     )
 
 
-def entries_for(findings: list[dict[str, Any]], known: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Return baseline entries for these findings, keeping each known entry's reason."""
+def entries_for(
+    findings: list[dict[str, Any]],
+    known: list[dict[str, str]],
+    browsers: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[dict[str, str]]:
+    """Return baseline entries for these findings, keeping each known entry's reason; each names the browsers that
+    found it (a finding's ``browsers``), and those of its known entry this run did not scan in (``browsers``). A
+    known entry no finding matched stays for the browsers it names that this run did not scan in."""
     entries: dict[tuple[str, str], dict[str, str]] = {}
+    browsers = set(browsers)
     for one in findings:  # one element found in two loads (two browsers) under two ids is one entry
-        why = next((entry.get("why", NO_REASON) for entry in known if same(entry, one)), NO_REASON)
+        entry = next((entry for entry in known if same(entry, one)), {})
+        key = one["rule"], one.get("ancestry") or one["target"]
+        seen = set(one.get("browsers", ())) | (found_by(entry) - browsers) | found_by(entries.get(key, {}))
         place = {"ancestry": one["ancestry"]} if one.get("ancestry") else {}
-        entries[one["rule"], one.get("ancestry") or one["target"]] = {
-            "rule": one["rule"], "target": one["target"], **place, "impact": one["impact"], "why": why,
+        entries[key] = {
+            "rule": one["rule"], "target": one["target"], **place, "impact": one["impact"],
+            **({"browsers": " ".join(sorted(seen))} if seen else {}), "why": entry.get("why", NO_REASON),
         }  # fmt: skip
+    for entry in known:  # found alone by browsers this run did not scan in: not looked for
+        elsewhere = found_by(entry) - browsers
+        if elsewhere and not any(same(entry, one) for one in findings):
+            entries[entry["rule"], entry.get("ancestry") or entry["target"]] = {
+                **entry,
+                "browsers": " ".join(sorted(elsewhere)),
+            }
     return sorted(entries.values(), key=lambda entry: (entry["rule"], entry["target"]))
 
 
@@ -131,8 +162,10 @@ def rewrite(
     scanned: dict[tuple[str, str], list[dict[str, Any]]],
     axe_version: str,
     known: tuple[set[str], set[str]] | None = None,
+    browsers: Collection[str] = (),
 ) -> tuple[int, int]:
-    """Replace the entries of the scanned screens and languages with what they found; keep all others.
+    """Replace the entries of the scanned screens and languages with what they found (in ``browsers``); keep all
+    others, and those other browsers found alone.
 
     With ``known`` (the screens and languages the tests scan), the entries under any other are dropped.
     Returns how many entries were added and removed.
@@ -145,7 +178,7 @@ def rewrite(
             removed += len(baseline[screen].pop(locale, []))
         for (screen, locale), findings in sorted(scanned.items()):
             before = baseline.get(screen, {}).get(locale, [])
-            after = entries_for(findings, before)
+            after = entries_for(findings, before, browsers)
             added += sum(1 for entry in after if not any(same(old, entry) for old in before))
             removed += sum(1 for old in before if not any(same(old, entry) for entry in after))
             if after:

@@ -17,7 +17,7 @@ from screens import Checks, Shown, look_at_each_viewport
 
 from plugins import a11y
 from plugins.a11y import SCANS
-from plugins.a11y_baseline import NO_REASON, load, rewrite, unknown
+from plugins.a11y_baseline import NO_REASON, compare, load, rewrite, unknown
 from plugins.a11y_scan import names_language
 from plugins.retries import NotTransient
 
@@ -197,8 +197,10 @@ def test_a_baseline_entry_one_browser_of_the_run_found_is_known_not_gone(
     for record in sorted((chromium, firefox), key=lambda record: record["browser"] == last):
         summary.pytest_runtest_logreport(SimpleNamespace(suite_a11y=[record]))  # type: ignore[arg-type]
 
-    # When their scans are summed up, then the entry is known (an update keeps it), whichever browser reported last
-    assert summary.by_screen()["account", "en-US"] == {"new": [], "known": [entry], "gone": []}
+    # When their scans are summed up, then the entry is known (an update keeps it, found by Chromium), whichever
+    # browser reported last
+    assert summary.by_screen()["account", "en-US"] == {"new": [], "known": [{**entry, "browsers": ["chromium"]}],
+                                                       "gone": []}  # fmt: skip
     assert len(summary.scans) == 2
 
 
@@ -288,6 +290,32 @@ def test_an_accepted_finding_stays_known_when_its_element_s_generated_id_changes
     assert "\n      p > button\n" in str(found.value) and ":r7:" not in str(found.value), found.value
 
 
+def test_an_entry_one_browser_found_alone_is_not_gone_in_a_run_of_another_nor_dropped_by_its_update(
+    tmp_path: Path,
+) -> None:
+    # Given a baseline whose entries Chromium found alone, both browsers found, or that name no browser (any)
+    path = tmp_path / "a11y.json"
+    chromium = {"rule": "color-contrast", "target": "#a", "impact": "serious", "browsers": "chromium", "why": "#1"}
+    both = {**chromium, "target": "#b", "browsers": "chromium firefox", "why": "#2"}
+    anyone = {"rule": "region", "target": "#c", "impact": "moderate", "why": "#3"}
+    firefox_found = {"rule": "color-contrast", "target": "#d", "impact": "serious"}
+    path.write_text(json.dumps({"findings": {"account": {"en-US": [chromium, both, anyone]}}}))
+
+    # When a run in Firefox alone finds none of them but one of its own, and its findings are accepted
+    compared = compare([], [chromium, both, anyone], "firefox")
+    rewrite(path, {("account", "en-US"): [{**firefox_found, "browsers": ["firefox"]}]}, "4.12.1", browsers={"firefox"})
+
+    # Then only the entries Firefox was to find are no longer found, and the update keeps what Chromium found, with
+    # its reason; the entry of any browser goes, and Firefox's own is added naming it
+    assert compared.gone == [both, anyone]
+    assert compare([], [chromium], "chromium").gone == [chromium]
+    entries = {entry["target"]: entry for entry in json.loads(path.read_text())["findings"]["account"]["en-US"]}
+    assert entries == {
+        "#a": chromium, "#b": {**both, "browsers": "chromium"}, "#d": {**firefox_found, "browsers": "firefox",
+                                                                        "why": NO_REASON},
+    }  # fmt: skip
+
+
 def test_an_update_rewrites_only_what_was_scanned_and_keeps_the_reasons(tmp_path: Path) -> None:
     path = tmp_path / "a11y.json"
     kept = {"rule": "region", "target": "#banner", "impact": "moderate"}
@@ -317,6 +345,8 @@ def test_an_update_rewrites_only_what_was_scanned_and_keeps_the_reasons(tmp_path
                      "'target'", id="entry-without-its-element"),
         pytest.param('{"findings": {"dashboard": ["region"]}}', "findings['dashboard'] is not an object of languages",
                      id="no-languages"),
+        pytest.param('{"findings": {"dashboard": {"en-US": [{"rule": "region", "target": "a", "browsers": ["x"]}]}}}',
+                     "findings['dashboard']['en-US'][0]'s 'browsers' is not the browsers' names", id="browsers-list"),
     ],
 )  # fmt: skip
 def test_a_broken_baseline_is_a_usage_error_at_the_start_naming_the_file_and_the_entry(
