@@ -166,7 +166,12 @@ def answer_steps(
     codes_tried, answered, left_sent_code, password_typed = 0, None, False, False
     skipped: str | None = None  # what "Skip for now" said, once selected
     for _ in range(MAX_STEPS):
-        shown = steps.shown(signed_in)
+        try:
+            shown = steps.shown(signed_in)
+        except PlaywrightError:
+            if page.is_closed():  # a sign-in window (a popup) closed once the provider handed the sign-in back
+                return answered is not None
+            raise
         if shown is None:
             return answered is not None
         if shown.name == answered and shown.name in ANSWERED_STEPS and not shown.error:
@@ -206,7 +211,12 @@ def answer_steps(
         elif shown.name == "stay_signed_in":
             steps.stay_signed_in(stay_signed_in)
         elif shown.name == "portal":
-            steps.start_again()
+            window = steps.start_again()
+            if window is not None:  # the provider's steps in a window of their own, which closes when done
+                log.info(
+                    "The portal's Sign in opened a window of its own at %s: signing in there", address_of(window.url)
+                )
+                answer_steps(window, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
         elif shown.name in MFA_CHOICE_STEPS:
             if secret is None:
                 raise MfaRequiredError(

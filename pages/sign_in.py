@@ -54,6 +54,7 @@ from .sign_in_steps import (  # what the steps look like
     option_text,
     tiles_said,
 )
+from .sign_in_window import LedNowhereError, follow
 from .strings import any_language
 from .watch import highlight
 
@@ -375,11 +376,13 @@ class SignInPage:
         button = self.shown_button(self.yes_button, "stay_signed_in", "yes", heading) if answer else None
         self.submit(button or self.shown_button(self.no_button, "stay_signed_in", "no"), heading)
 
-    def start_again(self) -> None:
-        """On the portal's "signed out" or "session ended" page, select Sign in: it leads to the provider."""
-        # A navigation, always; its button's name is also the provider's password button's.
-        with self.page.expect_navigation(wait_until="commit"):
-            highlight(self.portal_sign_in).click()
+    def start_again(self) -> Page | None:
+        """On the portal's "signed out" page, select Sign in: it leads to the provider, here or in a window of its own
+        (MSAL.js's ``loginPopup``), returned for its steps to be answered there."""
+        try:
+            return follow(self.page, self.portal_sign_in)
+        except LedNowhereError as error:
+            raise self.stopped(f"Sign in led nowhere ({error})", SignInStalledError) from None
 
     def submit(self, button: Locator, step: Locator) -> None:
         """Select ``button`` and wait until the ``step`` it answers gives way, or a message changes.
@@ -401,5 +404,8 @@ class SignInPage:
             new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:
             raise self.stopped("the sign-in did not go on after its answer", SignInStalledError) from None
+        except PlaywrightError:
+            if not self.page.is_closed():  # else a sign-in window that closed once its last step was answered
+                raise
         finally:
             stop_watching(self.page)

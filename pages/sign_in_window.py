@@ -1,0 +1,49 @@
+"""Where a portal's Sign in leads: a new page in the same window, or a window of its own.
+
+A portal that signs people in with MSAL.js's ``loginPopup`` (or any ``window.open``) opens the identity
+provider in a popup and stays where it is; the popup closes once the provider hands the sign-in back.
+Waiting for this page to navigate would wait out the whole timeout; the popup is followed instead.
+"""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Frame, Locator, Page
+
+from .page_events import listen, unlisten
+from .watch import highlight
+
+FOLLOW_TIMEOUT_S = 30.0  # Playwright's own default for a navigation: Sign in that leads nowhere in this long fails
+POLL_MS = 50  # how often the wait looks for either
+
+
+class LedNowhereError(Exception):
+    """Sign in was selected, and neither a new page nor a window of its own came."""
+
+
+def follow(page: Page, button: Locator) -> Page | None:
+    """Select ``button`` and wait until ``page`` navigates (return None) or opens a window (return that window).
+
+    Raises ``LedNowhereError`` after ``FOLLOW_TIMEOUT_S`` without either.
+    """
+    opened: list[Page] = []
+    moved: list[str] = []
+
+    def navigated(frame: Frame) -> None:
+        if frame == page.main_frame:
+            moved.append(frame.url)
+
+    listen(page, "popup", opened.append)
+    listen(page, "framenavigated", navigated)
+    try:
+        highlight(button).click()
+        deadline = time.monotonic() + FOLLOW_TIMEOUT_S
+        while not opened and not moved:
+            if time.monotonic() > deadline:
+                raise LedNowhereError(f"no new page, and no window of its own, in {FOLLOW_TIMEOUT_S:g} s")
+            page.wait_for_timeout(POLL_MS)  # lets the browser's events in
+    finally:
+        unlisten(page, "popup", opened.append)
+        unlisten(page, "framenavigated", navigated)
+    return None if moved else opened[0]
