@@ -189,7 +189,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             per_pixel = baselines.settings.threshold if threshold is None else threshold
             allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
             baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
-            page.evaluate(IMAGES_LOADED, timeout)
+            baselines.failed_fonts = page.evaluate(IMAGES_LOADED, timeout) or []
             unstable: UnstableError | None = None
             try:
                 shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)
@@ -265,7 +265,7 @@ class Summary:
         for result in self.results:
             counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
         settings = self.config.stash[SETTINGS]
-        bad = bool({"differs", "missing", "unstable", "unreadable", "moved"} & set(counts))
+        bad = bool({"differs", "missing", "unstable", "unreadable", "moved", "not written"} & set(counts))
         failed = settings.mode == "missing" and "written" in counts  # a new baseline fails its test until looked at
         exact = sum(1 for result in self.results if result.get("exact"))
         said = [f"{count} {outcome}" + (f" ({exact} pixel for pixel)" if outcome == "matched" else "")

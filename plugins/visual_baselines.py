@@ -98,6 +98,7 @@ class Baselines:
     ) -> None:
         self.item, self.key, self.output, self.browser = item, key, output, browser
         self.channel = channel  # Chrome's or Edge's: baselines of its own, written under its name
+        self.failed_fonts: list[str] = []  # the page's web fonts that failed to load: drawn in a fallback font
         self.scale = 1.0  # the device scale of the page photographed: set before each screenshot
 
     @property
@@ -175,6 +176,13 @@ class Baselines:
 
     def write(self, name: str, shot: Captured, outcome: str, made_with: str) -> None:
         """Write the baseline ``name``, saying in it which browser and platform made it."""
+        if self.failed_fonts:  # a baseline of the fallback font would fail every run where the font loads
+            self.record(name, "not written", baseline=self.shown(self.own_path(name)))
+            raise NotTransient(
+                f"Screenshot '{name}': not written as a baseline: the page's font {self.fonts_said()} failed to load, "
+                "so its text is drawn in a fallback font. Let the browser load it (a font blocked offline, or not "
+                f"served), then write it again: {self.command(self.settings.mode)}"
+            )
         about = PngInfo()
         about.add_text("made-with", made_with)
         about.add_text("platform", self.settings.platform)
@@ -232,7 +240,14 @@ class Baselines:
             f"Taken with {made_with} on {self.settings.platform}. If the change is meant: {self.command('changed')}"
             + self.borrowed(name)
             + other_maker(expected.info.get("made-with"), made_with)
+            + (
+                f"\nThe page's font {self.fonts_said()} failed to load: its text is in a fallback font."
+                * bool(self.failed_fonts)
+            )
         )
+
+    def fonts_said(self) -> str:
+        return ", ".join(map(repr, self.failed_fonts))
 
     def borrowed(self, name: str) -> str:
         """Say so when the baseline compared is Chromium's, the channel having none of its own yet."""

@@ -22,7 +22,7 @@ POLL_INTERVALS_S = (0.0, 0.1, 0.25, 0.5)
 # lazily is loaded now: a full-page screenshot does not scroll, so an image far below the fold stayed blank in the
 # baseline while a person scrolling saw it, and one near the fold was in the picture or not by the network's pace.
 # One in flight as the captures start came between them, or after two blank ones that matched each other.
-IMAGES_LOADED = """async (timeout) => {
+IMAGES_LOADED = """async (timeout) => {  // and fonts; returns the web fonts that failed
   const images = [...document.images];
   images.filter((image) => image.loading === 'lazy').forEach((image) => { image.loading = 'eager'; });
   const loading = images.filter((image) => !image.complete).map((image) => new Promise((done) => {
@@ -30,6 +30,10 @@ IMAGES_LOADED = """async (timeout) => {
     image.addEventListener('error', done, {once: true});  // a broken image is drawn as such: it is done
   }));
   await Promise.race([Promise.all(loading), new Promise((done) => setTimeout(done, timeout))]);
+  await Promise.race([document.fonts.ready, new Promise((done) => setTimeout(done, timeout))]);
+  // The page's web fonts that failed (blocked, not served): its text is drawn in a fallback font instead.
+  const failed = [...document.fonts].filter((font) => font.status === 'error');
+  return [...new Set(failed.map((font) => font.family.replace(/^["']|["']$/g, '')))];
 }"""
 
 

@@ -297,6 +297,46 @@ def test_a_full_page_screenshot_shows_an_image_loaded_lazily_below_the_fold(
     assert written.getpixel((100, 4050)) == (255, 0, 0)
 
 
+# The card in a web font the browser cannot load (blocked, as offline CI blocks a font site): a fallback font's.
+FONT_FAILS = CARD.replace(
+    "<body",
+    "<style>@font-face {{ font-family: 'Portal Sans'; src: url(https://fonts.test/"
+    "portal.woff2) }} body {{ font-family: 'Portal Sans', sans-serif !important }}</style><body",
+)
+
+
+@pytest.mark.parametrize("mode", ["missing", "all"])
+def test_a_screenshot_in_a_fallback_font_is_not_written_as_a_baseline(
+    page: Page, expect_here: Expect, tmp_path: Path, mode: str
+) -> None:
+    # Given a page whose web font fails to load
+    page.route("https://fonts.test/**", lambda route: route.abort())
+    page.set_content(FONT_FAILS.format(who="someone", left=0))
+
+    # When its baseline is written
+    expect_here.use(mode)  # type: ignore[attr-defined]
+    with pytest.raises(NotTransient) as refused:
+        expect_here(page, "card")
+
+    # Then none is, and the failure names the font and says why
+    assert "not written as a baseline: the page's font 'Portal Sans' failed to load" in str(refused.value)
+    assert not list((tmp_path / "baselines").glob("card-*.png"))
+
+
+def test_a_difference_of_a_page_in_a_fallback_font_names_the_font(page: Page, expect_here: Expect) -> None:
+    # Given a baseline of the card, and the card again, moved, its web font failing to load
+    page.set_content(CARD.format(who="someone", left=0))
+    expect_here.use("all")  # type: ignore[attr-defined]
+    expect_here(page, "card")
+    page.route("https://fonts.test/**", lambda route: route.abort())
+    page.set_content(FONT_FAILS.format(who="someone", left=40))
+
+    # When it is compared, then the difference names the font that failed as a likely cause
+    expect_here.use("none")  # type: ignore[attr-defined]
+    with pytest.raises(AssertionError, match="The page's font 'Portal Sans' failed to load: its text is in a fallback"):
+        expect_here(page, "card")
+
+
 def test_a_baseline_another_browser_build_made_is_named_in_the_difference(
     page: Page, expect_here: Expect, tmp_path: Path
 ) -> None:
