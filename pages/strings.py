@@ -252,13 +252,27 @@ REFUSAL_WORDS = re.compile(
 )
 
 
-# Words of another's change meanwhile, which refuses a save as a negation does, whatever else the message says
-# ("Someone else updated this account", "Quelqu'un d'autre l'a modifié entre-temps", "其他用户已更新此帐户").
+# Phrases of another's change meanwhile, which refuse a save wherever they stand in a message ("Someone else updated
+# this account", "This account was updated by another user", "Quelqu'un d'autre l'a modifié", "其他用户已更新此帐户"):
+# phrases, not words ("Other users will see the change", "其他用户刷新后即可看到" say nothing of a conflict).
+_CHANGED = r"(?:changed|updated|modified|edited|saved)"
+_SOMEONE = r"(?:someone|somebody) else|another (?:user|agent|person|admin(?:istrator)?)"
+_QUELQUUN = r"quelqu[’']un d[’']autre|un autre (?:utilisateur|agent)"
+_MODIFIE = r"(?:modifié|changé|mis à jour|enregistré)e?s?|(?:mise?s?) à jour"
+_OTHERS_ZH = r"(?:其他用户|其他人|他人|别人)"
 CONFLICT_WORDS = re.compile(
-    r"\b(?:someone|somebody) else\b|\banother (?:user|agent|person|session|admin)|\bother (?:users|agents)\b"
-    r"|\b(?:changed|modified|updated|edited) (?:since|meanwhile|in the meantime)\b|\bout of date\b|\boutdated\b"
-    r"|quelqu[’']un d[’']autre|\bun autre (?:utilisateur|agent)|d[’']autres utilisateurs|entre-temps"
-    r"|其他人|他人|其他用户|别人",
+    rf"\b(?:{_SOMEONE}) (?:has |have )?{_CHANGED}\b|\b{_CHANGED} by (?:{_SOMEONE})\b"
+    rf"|\b(?:changed|updated|modified|edited) (?:since you|while you|meanwhile|in the meantime)"
+    r"|\b(?:is|are|was|were) (?:now )?out of date\b"
+    rf"|(?:{_QUELQUUN}) (?:a|ont) (?:{_MODIFIE})|(?:{_MODIFIE}) (?:par (?:{_QUELQUUN})|entre-temps)"
+    rf"|被{_OTHERS_ZH}|{_OTHERS_ZH}(?:已经?|刚刚)?(?:更改|修改|更新)",
+    re.IGNORECASE,
+)
+# Words that refuse outright (a failure, an error, a refusal), not a mere negation ("You don't need to do anything"):
+# what a status with no word of the save must say to be a refusal, and, after a 202, to be the outcome.
+REFUSED_OUTRIGHT = re.compile(
+    r"fail|\berrors?\b|wrong|\bunable\b|\bcannot\b|can[’']t|could ?n[o’']t|\bimpossible\b"
+    r"|\b(?:reject|declin|refus|denied)|rejet|échec|erreur|无法|失败|错误|拒绝|未能",
     re.IGNORECASE,
 )
 
@@ -269,9 +283,7 @@ REFUSING = (ERROR_WORDS, REFUSAL_WORDS, CONFLICT_WORDS)  # what a message refusi
 # Words of how a save ended, well or not (not a word of its acceptance: "Request accepted", "cannot be undone"):
 # after a 202, what a status must say to be the outcome.
 OUTCOME_WORDS = re.compile(
-    rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|{CONFLICT_WORDS.pattern}|fail|échec|失败"
-    r"|\b(?:reject|declin|refus|denied)|rejet|went wrong|could ?n[o’']t|\bunable\b|\bimpossible\b|拒绝|无法|未能",
-    re.IGNORECASE,
+    rf"{SAVED_WORDS.pattern}|{ERROR_WORDS.pattern}|{CONFLICT_WORDS.pattern}|{REFUSED_OUTRIGHT.pattern}", re.IGNORECASE
 )
 
 
@@ -286,7 +298,8 @@ def says_refused(messages: list[str], data: Iterable[str] = ()) -> bool:
     failed ("Your changes were not saved", "Échec de l'enregistrement", "保存失败"). "Saved. Don't forget..." saves.
     ``data`` as for ``says_saved``."""
     said = without_data(messages, data)
-    return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m) or CONFLICT_WORDS.search(m)) and refuses_first(m) for m in said)
+    return any((ERROR_WORDS.search(m) or SAVE_WORDS.search(m) or CONFLICT_WORDS.search(m)) and refuses_first(m)
+               for m in said)  # fmt: skip
 
 
 def may_refuse(message: str) -> bool:
@@ -302,12 +315,15 @@ def refusals_unsaid(messages: list[str], data: Iterable[str] = ()) -> list[str]:
     said = {message: without_data([message], data) for message in messages}
     if any(SAVED_WORDS.search(m) and not refuses_first(m) for words in said.values() for m in words):
         return []
-    return [message for message, words in said.items() if any(refuses_first(m) for m in words)]
+    return [message for message, words in said.items() if any(refuses_first(m, REFUSED_OUTRIGHT) for m in words)]
 
 
-def refuses_first(message: str) -> bool:
-    """Tell whether ``message`` says a refusal (an error, a negation, a failure) before any word of a save."""
-    refused = [found.start() for words in REFUSING if (found := words.search(message))]
+def refuses_first(message: str, *refusing: re.Pattern[str]) -> bool:
+    """Tell whether ``message`` says another's change meanwhile, or a refusal (``refusing``, by default an error, a
+    negation, a failure) before any word of a save."""
+    if CONFLICT_WORDS.search(message):
+        return True
+    refused = [found.start() for words in refusing or REFUSING if (found := words.search(message))]
     saved = SAVED_WORDS.search(message)
     return bool(refused) and (saved is None or min(refused) < saved.start())
 
