@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import pyotp
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage
+from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage, SignInStalledError
 from pages.addresses import screen_addresses
 from pages.errors import address_of, document_status
 from pages.sign_in import ShownStep
@@ -158,9 +159,19 @@ def complete_sign_in(
 
 
 def answer_steps(
-    page: Page, username: str, password: str, *, totp_secret: str | None = None, stay_signed_in: bool = False
+    page: Page,
+    username: str,
+    password: str,
+    *,
+    totp_secret: str | None = None,
+    stay_signed_in: bool = False,
+    in_window: bool = False,
 ) -> bool:
-    """``complete_sign_in``; return whether any step was shown to answer (none: the browser was signed in)."""
+    """``complete_sign_in``; return whether any step was shown to answer (none: the browser was signed in).
+
+    ``in_window``: ``page`` is a sign-in window of its own (a popup), done when it closes, or when it shows the
+    portal's page again (where the portal closes it).
+    """
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered, left_sent_code, password_typed = 0, None, False, False
@@ -169,10 +180,10 @@ def answer_steps(
         try:
             shown = steps.shown(signed_in)
         except PlaywrightError:
-            if page.is_closed():  # a sign-in window (a popup) closed once the provider handed the sign-in back
+            if in_window and page.is_closed():  # closed once the provider handed the sign-in back
                 return answered is not None
             raise
-        if shown is None:
+        if shown is None or (in_window and shown.name == "portal"):  # a window back at the portal: its to close
             return answered is not None
         if shown.name == answered and shown.name in ANSWERED_STEPS and not shown.error:
             # Asked again at once: refused, even where the field is not marked invalid (the alert under it
@@ -213,10 +224,7 @@ def answer_steps(
         elif shown.name == "portal":
             window = steps.start_again()
             if window is not None:  # the provider's steps in a window of their own, which closes when done
-                log.info(
-                    "The portal's Sign in opened a window of its own at %s: signing in there", address_of(window.url)
-                )
-                answer_steps(window, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+                sign_in_in_window(window, steps, username, password, totp_secret, stay_signed_in)
         elif shown.name in MFA_CHOICE_STEPS:
             if secret is None:
                 raise MfaRequiredError(
@@ -256,6 +264,27 @@ def answer_steps(
         else:  # access refused (Conditional Access), an admin's consent needed, an account locked
             raise SignInError(f"The identity provider cannot sign {username!r} in: {steps.message()}")
     raise SignInError(f"The sign-in of {username!r} did not end after {MAX_STEPS} steps, at {address_of(page.url)}")
+
+
+def sign_in_in_window(
+    window: Page, steps: SignInPage, username: str, password: str, totp_secret: str | None, stay_signed_in: bool
+) -> None:
+    """Answer the sign-in steps in ``window``, opened by the portal's Sign in on ``steps``' page; then wait until that
+    page no longer offers Sign in (the portal takes what the window handed back), so it is not selected twice. A
+    window left open by a step that failed is closed."""
+    log.info("The portal's Sign in opened a window at %s: signing in there", address_of(window.url))
+    try:
+        answer_steps(window, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in, in_window=True)
+    except BaseException:
+        if not window.is_closed():
+            window.close()
+        raise
+    try:
+        steps.portal_sign_in.first.wait_for(state="hidden")
+    except PlaywrightTimeoutError:
+        raise steps.stopped(
+            "the portal still offers Sign in after the sign-in window handed the sign-in back", SignInStalledError
+        ) from None
 
 
 def skip_registration(steps: SignInPage, username: str, skipped: str | None) -> str:

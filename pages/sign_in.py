@@ -330,7 +330,7 @@ class SignInPage:
     def shown_button(self, button: Locator, step: str, name: str, in_form_of: Locator | None = None) -> Locator:
         """Return the step's ``button`` (``name`` in ``pages.strings``) once shown; else (renamed, in another language)
         the only submit button of the form holding ``in_form_of``. Without either within ``BUTTON_GRACE_MS``, raise
-        ``SignInError`` naming the buttons the page shows, not Playwright's timeout later."""
+        ``SignInStalledError`` naming the buttons the page shows, not Playwright's timeout later."""
         shown = button.filter(visible=True)
         with contextlib.suppress(PlaywrightTimeoutError):
             shown.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
@@ -343,8 +343,9 @@ class SignInPage:
         with contextlib.suppress(PlaywrightTimeoutError):  # drawn late after all
             shown.first.wait_for(timeout=BUTTON_GRACE_MS - ERROR_PAGE_PROBE_MS)
             return shown.first
-        raise self.stopped(
-            f"the sign-in shows its {step} step with no {name!r} button (its buttons: {buttons_said(self.page)})"
+        raise self.stopped(  # stalled, not refused: nothing was sent, and a later sign-in may find the button
+            f"the sign-in shows its {step} step with no {name!r} button (its buttons: {buttons_said(self.page)})",
+            SignInStalledError,
         )
 
     @staticmethod

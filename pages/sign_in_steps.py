@@ -62,7 +62,8 @@ BUTTON_GRACE_MS = 5_000
 FORM_SUBMIT = "button[type=submit], button:not([type]), input[type=submit], input[type=image]"
 # Each shown button's name as a person reads it: a label, a value (an input's), or its words.
 BUTTON_NAMES = """buttons => buttons.filter(b => b.checkVisibility ? b.checkVisibility() : b.offsetParent)
-  .map(b => (b.getAttribute("aria-label") || b.value || b.innerText || "").split(/\\s+/).join(" ").trim())"""
+  .map(b => (b.getAttribute("aria-label") || (b.tagName === "INPUT" && b.value) || b.innerText || "")
+    .split(/\\s+/).join(" ").trim())"""
 AADSTS_CODE = re.compile(r"\bAADSTS\d{5,}")  # an error of Entra ID, as its error pages quote it
 # Fields a person can type in: not those drawn off-screen for a password manager to fill (hidden from assistive
 # technology, out of the tab order), which a page of one password may hold beside it, nor the account's name shown

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .page_events import listen, unlisten
 from .watch import highlight
@@ -25,19 +26,23 @@ class LedNowhereError(Exception):
 def follow(page: Page, button: Locator) -> Page | None:
     """Select ``button`` and wait until ``page`` navigates (return None) or opens a window (return that window).
 
-    Raises ``LedNowhereError`` after ``FOLLOW_TIMEOUT_S`` without either.
+    Raises ``LedNowhereError`` after ``FOLLOW_TIMEOUT_S`` without either, or when ``button`` could not be selected.
     """
     opened: list[Page] = []
     moved: list[str] = []
+    before = page.url.split("#")[0]
 
-    def navigated(frame: Frame) -> None:
-        if frame == page.main_frame:
+    def navigated(frame: Frame) -> None:  # a link's "#" (a button drawn as one) is no new page
+        if frame == page.main_frame and frame.url.split("#")[0] != before:
             moved.append(frame.url)
 
     listen(page, "popup", opened.append)
     listen(page, "framenavigated", navigated)
     try:
-        highlight(button).click()
+        try:
+            highlight(button).click()
+        except PlaywrightTimeoutError as error:  # gone meanwhile, or covered
+            raise LedNowhereError(f"it could not be selected: {str(error).splitlines()[0]}") from None
         deadline = time.monotonic() + FOLLOW_TIMEOUT_S
         while not opened and not moved:
             if time.monotonic() > deadline:
@@ -46,4 +51,4 @@ def follow(page: Page, button: Locator) -> Page | None:
     finally:
         unlisten(page, "popup", opened.append)
         unlisten(page, "framenavigated", navigated)
-    return None if moved else opened[0]
+    return opened[0] if opened else None  # a window opened is where the sign-in goes, whatever the page did

@@ -20,10 +20,11 @@ DASHBOARD = '<nav aria-label="Dashboard"><a href="/customers">Customers</a></nav
 # The portal's "signed out" page, whose Sign in opens the provider in a window and waits for its word (told by
 # the window, or read by the page off the window once it is back at the portal's address, as MSAL.js does).
 SIGNED_OUT = f"""<!doctype html><html lang="en"><title>Partner Center</title><main>
-<h1>You signed out</h1><button>Sign in</button></main>
+<h1>You signed out</h1>{{button}}</main>
 <script>
-  const signedIn = () => document.querySelector("main").outerHTML = '{DASHBOARD}';
-  document.querySelector("button").onclick = () => {{
+  // The page takes what the window handed back a moment later (MSAL.js redeems the code): Sign in stays till then.
+  const signedIn = () => setTimeout(() => document.querySelector("main").outerHTML = '{DASHBOARD}', {{takes_ms}});
+  document.querySelector("#sign-in").onclick = () => {{
     const popup = window.open("{PROVIDER}login", "signin", "popup,width=480,height=640");
     const polled = setInterval(() => {{
       try {{
@@ -33,6 +34,10 @@ SIGNED_OUT = f"""<!doctype html><html lang="en"><title>Partner Center</title><ma
   }};
   window.addEventListener("message", (event) => {{ if (event.data === "signed-in") signedIn(); }});
 </script></html>"""
+BUTTONS = {
+    "button": '<button id="sign-in">Sign in</button>',
+    "link-to-#": '<a id="sign-in" href="#" role="button">Sign in</a>',
+}
 PASSWORD_STEP = """<!doctype html><html lang="en"><title>Sign in</title><main>
 <div role="heading" aria-level="1">Enter password</div>
 <form method="post" action="/login"><input name="passwd" type="password" aria-label="Password">
@@ -44,15 +49,17 @@ ENDINGS = {
 }
 
 
-def serve(page: Page, ending: str | None) -> list[str]:
+def serve(page: Page, ending: str | None, button: str = BUTTONS["button"], takes_ms: int = 0) -> list[str]:
     """Answer the portal's and the provider's addresses for every window of the page's context; return what the
-    provider was posted."""
+    provider was asked: "GET" for each window opened at its sign-in, then what it was posted."""
     posted: list[str] = []
 
     def answer(route: Route) -> None:
         request, html = route.request, "text/html; charset=utf-8"
         if request.url.startswith(PORTAL + "signed-out"):
-            route.fulfill(content_type=html, body=SIGNED_OUT)
+            route.fulfill(
+                content_type=html, body=SIGNED_OUT.replace("{button}", button).replace("{takes_ms}", str(takes_ms))
+            )
         elif request.url.startswith(PORTAL + "redirect"):
             route.fulfill(content_type=html, body="<!doctype html><title>Signing in</title>")
         elif request.url == PROVIDER + "login" and request.method == "POST":
@@ -60,6 +67,7 @@ def serve(page: Page, ending: str | None) -> list[str]:
             back = f'<script>location.replace("{PORTAL}redirect#code=abc")</script>'  # to the portal's address
             route.fulfill(content_type=html, body=ending or back)
         elif request.url == PROVIDER + "login":
+            posted.append("GET")
             route.fulfill(content_type=html, body=PASSWORD_STEP)
         else:
             route.fulfill(status=404, content_type=html, body="<h1>404 Not found</h1>")
@@ -69,19 +77,22 @@ def serve(page: Page, ending: str | None) -> list[str]:
     return posted
 
 
+@pytest.mark.parametrize("takes_ms", [0, 1_000], ids=["taken-at-once", "taken-a-moment-later"])
+@pytest.mark.parametrize("button", BUTTONS.values(), ids=BUTTONS)
 @pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS)
 def test_a_sign_in_in_a_window_of_its_own_is_answered_there_and_the_page_goes_on(
-    page: Page, ending: str | None
+    page: Page, ending: str | None, button: str, takes_ms: int
 ) -> None:
-    # Given a portal whose Sign in opens the provider in a window of its own
-    posted = serve(page, ending)
+    # Given a portal whose Sign in (a button, or a link to "#") opens the provider in a window of its own, and
+    # takes what the window hands back at once or a moment later (Sign in still shown meanwhile)
+    asked = serve(page, ending, button, takes_ms)
     page.goto(PORTAL + "signed-out")
 
     # When the library signs in from its page
     complete_sign_in(page, "agent@contoso.test", "the-password")
 
-    # Then the password went out once, in that window, which closed; the page shows the Dashboard
-    assert posted == ["passwd=the-password"]
+    # Then one window opened, where the password went out once, and it closed; the page shows the Dashboard
+    assert asked == ["GET", "passwd=the-password"]
     assert [window for window in page.context.pages if window != page] == []
     assert page.get_by_role("navigation", name="Dashboard").is_visible()
 
