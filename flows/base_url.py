@@ -105,14 +105,16 @@ def portal_key(base_url: str) -> str:
     """
     address = normalize_base_url(base_url)
     scheme, host, port = site_of(address)
+    host = host.rstrip(".")  # a name written fully qualified is the same host
     return f"{scheme}://{'loopback' if is_loopback(host) else host}:{port}{urlsplit(address).path}"
 
 
 def is_loopback(host: str | None) -> bool:
-    """Tell whether ``host`` (a URL's, brackets and a final dot aside) is this machine's own: ``localhost`` (and names
-    under it), 127.0.0.0/8, ``::1``. Only there is the bundled portal's demo password typed, or plain http taken."""
-    host = (host or "").strip("[]").rstrip(".").lower()
+    """Tell whether ``host`` (a URL's, brackets aside) is this machine's own: ``localhost``, 127.0.0.0/8, ``::1``, as
+    authlib takes plain http from. Only there is the bundled portal's demo password typed. (Names under localhost are
+    left out: a resolver need not send them here.)"""
+    host = (host or "").strip("[]").lower()
     try:
-        return host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False

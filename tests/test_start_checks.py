@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         pytest.param("http://127.0.0.1:8000/", [], "portal-demo", id="bundled-portal-demo-password"),
         pytest.param("http://127.0.0.2:8000/", [], "portal-demo", id="bundled-portal-at-another-loopback-address"),
-        pytest.param("http://LocalHost.:8000/", [], "portal-demo", id="bundled-portal-as-written-otherwise"),
+        pytest.param("http://LocalHost:8000/", [], "portal-demo", id="bundled-portal-as-written-otherwise"),
         pytest.param("https://partner.example.cn/", ["--password", "s3cret"], "s3cret", id="given"),
         pytest.param("https://partner.example.cn/", ["--storage-state", "saved.json"], None, id="saved-sign-in-only"),
         pytest.param(
