@@ -131,7 +131,7 @@ def compare(findings: list[Finding], known: list[dict[str, str]], browser: str |
 def entries_for(
     findings: list[dict[str, Any]],
     known: list[dict[str, str]],
-    browsers: set[str] = frozenset(),  # type: ignore[assignment]
+    browsers: Collection[str] = (),
 ) -> list[dict[str, str]]:
     """Return baseline entries for these findings, keeping each known entry's reason; each names the browsers that
     found it (a finding's ``browsers``), and those of its known entry this run did not scan in (``browsers``). A

@@ -29,8 +29,9 @@ IMAGES_LOADED = """async (timeout) => {  // and fonts; returns the web fonts tha
     image.addEventListener('load', done, {once: true});
     image.addEventListener('error', done, {once: true});  // a broken image is drawn as such: it is done
   }));
-  await Promise.race([Promise.all(loading), new Promise((done) => setTimeout(done, timeout))]);
-  await Promise.race([document.fonts.ready, new Promise((done) => setTimeout(done, timeout))]);
+  const gaveUp = new Promise((done) => setTimeout(done, timeout));  // one timeout for both
+  await Promise.race([Promise.all(loading), gaveUp]);
+  await Promise.race([document.fonts.ready, gaveUp]);
   // The page's web fonts that failed (blocked, not served): its text is drawn in a fallback font instead.
   const failed = [...document.fonts].filter((font) => font.status === 'error');
   return [...new Set(failed.map((font) => font.family.replace(/^["']|["']$/g, '')))];
