@@ -336,7 +336,8 @@ class SignInPage:
             shown.first.wait_for(timeout=ERROR_PAGE_PROBE_MS)
             return shown.first
         if in_form_of is not None:
-            submits = in_form_of.first.locator("xpath=ancestor::form[1]").locator(FORM_SUBMIT).filter(visible=True)
+            form = self.page.locator("form").filter(has=in_form_of.first)  # forms do not nest: the one holding it
+            submits = form.locator(FORM_SUBMIT).filter(visible=True)
             if submits.count() == 1:
                 log.info("The sign-in's %s step shows no %r button: its form's submit button selected", step, name)
                 return submits
