@@ -51,6 +51,7 @@ pytest_plugins = [
     "plugins.visual",
     "plugins.worker_cores",
     "plugins.hidden_secrets",
+    "plugins.listener_errors",
 ]
 
 
