@@ -121,9 +121,9 @@ class FormPage(FormFields):
             shown = None
         # A refusal (an alert, an invalid field) outweighs a status shown beside it (a banner's, say):
         # counted, not waited for, should a toast have gone meanwhile.
-        alerts = watched.messages.and_(alerts_in(self.page))
-        statuses = statuses_in(self.page, watched.values)
-        said_or_went_on = watched.messages.and_(statuses).or_(self.moved_on(watched))
+        alerts = watched.messages_of(alerts_in)
+        statuses_said = watched.messages_of(lambda root: statuses_in(root, watched.values))
+        said_or_went_on = statuses_said.or_(self.moved_on(watched))
         invalid = watched.invalid_fields.filter(visible=True)
         refusing: list[str] = []  # the statuses' words saying the save failed: no view gone back to makes it one
         with lost_during_submit(watched.url):
@@ -139,7 +139,6 @@ class FormPage(FormFields):
                     # marked it: a summary of errors ("There are 2 errors"), a save that failed ("Your changes were
                     # not saved": a 200 whose body said no), beside the form or the Account view gone back to, in
                     # place or on a new page (post/redirect/get, refused).
-                    statuses_said = watched.messages.and_(statuses)
                     # Each of them: the one shown first may be a banner's, above the one that speaks of the save; it
                     # is read too, should it have gone meanwhile.
                     shown_words = statuses_said.all_inner_texts()
@@ -173,7 +172,7 @@ class FormPage(FormFields):
         self.typed = {}  # answered: what a later Submit sends is typed anew
         if took:  # a dialog that said "saved" (alone, or beside a status) is closed, as a person would
             with lost_during_submit(watched.url):
-                said_saved = watched.messages.and_(saved_dialogs(self.page, watched.values))
+                said_saved = watched.messages_of(lambda root: saved_dialogs(root, watched.values))
                 if said_saved.count():
                     acknowledge(said_saved.first)
         return took and not self.answer_status

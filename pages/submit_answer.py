@@ -26,6 +26,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from urllib.parse import urlsplit
 
@@ -99,10 +100,15 @@ class SubmitAnswer:
     def messages(self) -> Locator:
         """The statuses and alerts of a new page, or those changed in place (busy ones aside, and statuses saying
         the save is under way)."""
+        return self.messages_of()
+
+    def messages_of(self, kind: Callable[[Locator], Locator] | None = None) -> Locator:
+        """``messages``, or only those of one ``kind`` (``alerts_in``, say: ``kind(root)`` of the page's statuses and
+        alerts under ``root``): the same as ``messages.and_(kind(page))``, looked for once, not twice, in the page."""
         if self.new_page_only:
-            return self.messages_in(self.fresh)
+            return self.messages_in(self.fresh, kind)
         changed = self.page.locator(f"[{self.mark}='{self.token}']:not([aria-busy='true'], [aria-busy='true'] *)")
-        messages = self.messages_in(self.fresh).or_(self.messages_in(self.same_page).and_(changed))
+        messages = self.messages_in(self.fresh, kind).or_(self.messages_in(self.same_page, kind).and_(changed))
         if not self.status:  # the portal's answer not known yet: any change is a sign Submit was taken
             return messages
         # A status saying the save is under way ("Saving…", once a first call was answered) is no outcome; nor, the
@@ -127,9 +133,10 @@ class SubmitAnswer:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
-    def messages_in(self, root: Locator) -> Locator:
-        """Return the statuses and alerts under ``root`` (live regions of no role too) that show and say something."""
-        messages = statuses_in(root, self.values).or_(alerts_in(root))
+    def messages_in(self, root: Locator, kind: Callable[[Locator], Locator] | None = None) -> Locator:
+        """Return the statuses and alerts under ``root`` (live regions of no role too), or those of ``kind``, that
+        show and say something."""
+        messages = kind(root) if kind else statuses_in(root, self.values).or_(alerts_in(root))
         return messages.filter(visible=True, has_text=re.compile(r"\S"))
 
     def start(self, values: list[str]) -> None:
