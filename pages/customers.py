@@ -236,11 +236,11 @@ class CustomersPage(Screen):
         none (the last page, or all rows shown)."""
         if self.scrolled is not None and not self.scrolled.ended:  # no pager came with this search's answer
             return self.unpaged
+        numbered = numbered_page(self.page, self.shown_page + 1)
+        if not self.enabled_next.or_(self.load_more_button).or_(numbered).or_(self.unpaged).count():
+            return None  # one look: most searches end here
         if self.enabled_next.count():
             return self.enabled_next
-        numbered = numbered_page(self.page, self.shown_page + 1)
-        if not self.load_more_button.or_(numbered).or_(self.unpaged).count():  # one look: most searches end here
-            return None
         if self.load_more_button.count():
             return self.load_more_button
         if self.by_numbers or not self.unpaged.count():  # asked at a search's first page move only
