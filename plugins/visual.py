@@ -34,7 +34,8 @@ from .page_moved import moved_since, page_moved, refuse_if_moved
 from .retries import NotTransient
 from .shown_paths import shown_path
 from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings, maker
-from .visual_capture import IMAGES_LOADED, Allowance, UnstableError, until_stable
+from .visual_capture import Allowance, UnstableError, until_stable
+from .visual_fonts import LOADED_AND_DRAWN
 from .visual_settings import is_file_name_part, settings_for, threshold_value
 
 MODES = ("missing", "changed", "all", "none")
@@ -189,7 +190,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             per_pixel = baselines.settings.threshold if threshold is None else threshold
             allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
             baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
-            baselines.failed_fonts = page.evaluate(IMAGES_LOADED, timeout) or []
+            baselines.failed_fonts, baselines.fonts = page.evaluate(LOADED_AND_DRAWN, timeout)
             unstable: UnstableError | None = None
             try:
                 shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)

@@ -11,6 +11,7 @@ the images are.
 from __future__ import annotations
 
 import io
+import json
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from .evidence import attach, shown_path, write_atomically
 from .image_diff import allowed_pixels, diff_image
 from .retries import NotTransient  # a missing baseline stays missing: no retry (a difference is retried)
 from .visual_capture import Allowance, Captured, UnstableError, decode
+from .visual_fonts import FontsDrawn, fonts_moved, fonts_read
 
 # Per pixel, in pixelmatch's YIQ distance (its largest is 35215): a pixel differs when the distance is over
 # 35215 * threshold**2. Playwright Test's 0.2 allows 1409, which lets a colour change through unseen: the
@@ -99,6 +101,7 @@ class Baselines:
         self.item, self.key, self.output, self.browser = item, key, output, browser
         self.channel = channel  # Chrome's or Edge's: baselines of its own, written under its name
         self.failed_fonts: list[str] = []  # the page's web fonts that failed to load: drawn in a fallback font
+        self.fonts: FontsDrawn = {}  # the fonts drawing the page's text (``visual_fonts``): set before each screenshot
         self.scale = 1.0  # the device scale of the page photographed: set before each screenshot
 
     @property
@@ -186,6 +189,7 @@ class Baselines:
         about = PngInfo()
         about.add_text("made-with", made_with)
         about.add_text("platform", self.settings.platform)
+        about.add_itxt("fonts", json.dumps(self.fonts, ensure_ascii=False))  # UTF-8: a family may be named "微软雅黑"
         buffer = io.BytesIO()
         shot.image.save(buffer, format="PNG", pnginfo=about)
         path = self.own_path(name)
@@ -240,6 +244,7 @@ class Baselines:
             f"Taken with {made_with} on {self.settings.platform}. If the change is meant: {self.command('changed')}"
             + self.borrowed(name)
             + other_maker(expected.info.get("made-with"), made_with)
+            + fonts_moved(fonts_read(expected.info.get("fonts")), self.fonts)
             + (
                 f"\nThe page's font {self.fonts_said()} failed to load: its text is in a fallback font."
                 * bool(self.failed_fonts)

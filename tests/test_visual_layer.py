@@ -20,20 +20,16 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from pixelmatch.contrib.PIL import pixelmatch
 from playwright.sync_api import Page
+from visual_here import CARD, Expect, own_baselines
 
 from plugins import visual
 from plugins.image_diff import compare
 from plugins.retries import NotTransient
-from plugins.visual import SETTINGS, Summary
+from plugins.visual import Summary
 from plugins.visual_baselines import RESULTS, maker, other_maker
 from plugins.visual_settings import settings_for, threshold_value
 
 pytestmark = pytest.mark.tooling
-
-CARD = """<html lang="en"><body style="margin:0;font:16px sans-serif">
-  <main style="padding:20px"><h1>Account</h1><p id="who" style="width:300px">{who}</p>
-  <button style="margin-left:{left}px">Submit</button></main></body></html>"""
-Expect = Callable[..., None]
 
 
 def drawing(seed: int, size: tuple[int, int]) -> Image.Image:
@@ -70,18 +66,7 @@ def expect_here(
     expect_screenshot: Expect, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Expect]:
     """``expect_screenshot`` with baselines in a folder of the test's own, left out of the run's summary."""
-
-    def use(mode: str = "none", masks: tuple[str, ...] = ()) -> None:
-        settings = request.config.stash[SETTINGS]
-        options = ("--snapshot-dir", str(tmp_path))
-        changed = type(settings)(mode, tmp_path / "baselines", settings.platform, options, masks)
-        monkeypatch.setitem(request.config.stash, SETTINGS, changed)  # type: ignore[arg-type]
-
-    use()
-    expect_screenshot.use = use  # type: ignore[attr-defined]
-    yield expect_screenshot
-    request.node.stash[RESULTS] = []
-    request.node.stash[visual.MASKED] = set()
+    yield from own_baselines(expect_screenshot, request, tmp_path, monkeypatch)
 
 
 def test_a_missing_baseline_fails_with_the_command_that_makes_it(page: Page, expect_here: Expect) -> None:
@@ -295,46 +280,6 @@ def test_a_full_page_screenshot_shows_an_image_loaded_lazily_below_the_fold(
     expect_here(page, "long", full_page=True)
     written = Image.open(next((tmp_path / "baselines").glob("long-*.png"))).convert("RGB")
     assert written.getpixel((100, 4050)) == (255, 0, 0)
-
-
-# The card in a web font the browser cannot load (blocked, as offline CI blocks a font site): a fallback font's.
-FONT_FAILS = CARD.replace(
-    "<body",
-    "<style>@font-face {{ font-family: 'Portal Sans'; src: url(https://fonts.test/"
-    "portal.woff2) }} body {{ font-family: 'Portal Sans', sans-serif !important }}</style><body",
-)
-
-
-@pytest.mark.parametrize("mode", ["missing", "all"])
-def test_a_screenshot_in_a_fallback_font_is_not_written_as_a_baseline(
-    page: Page, expect_here: Expect, tmp_path: Path, mode: str
-) -> None:
-    # Given a page whose web font fails to load
-    page.route("https://fonts.test/**", lambda route: route.abort())
-    page.set_content(FONT_FAILS.format(who="someone", left=0))
-
-    # When its baseline is written
-    expect_here.use(mode)  # type: ignore[attr-defined]
-    with pytest.raises(NotTransient) as refused:
-        expect_here(page, "card")
-
-    # Then none is, and the failure names the font and says why
-    assert "not written as a baseline: the page's font 'Portal Sans' failed to load" in str(refused.value)
-    assert not list((tmp_path / "baselines").glob("card-*.png"))
-
-
-def test_a_difference_of_a_page_in_a_fallback_font_names_the_font(page: Page, expect_here: Expect) -> None:
-    # Given a baseline of the card, and the card again, moved, its web font failing to load
-    page.set_content(CARD.format(who="someone", left=0))
-    expect_here.use("all")  # type: ignore[attr-defined]
-    expect_here(page, "card")
-    page.route("https://fonts.test/**", lambda route: route.abort())
-    page.set_content(FONT_FAILS.format(who="someone", left=40))
-
-    # When it is compared, then the difference names the font that failed as a likely cause
-    expect_here.use("none")  # type: ignore[attr-defined]
-    with pytest.raises(AssertionError, match="The page's font 'Portal Sans' failed to load: its text is in a fallback"):
-        expect_here(page, "card")
 
 
 def test_a_baseline_another_browser_build_made_is_named_in_the_difference(
