@@ -24,6 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage, SignInStalledError
 from pages.addresses import screen_addresses
 from pages.errors import address_of, document_status
+from pages.renewal import signing_in_on
 from pages.sign_in import ShownStep
 from pages.sign_in_steps import ANSWERED_STEPS, MFA_CHOICE_STEPS, says
 
@@ -153,9 +154,11 @@ def complete_sign_in(
     Microsoft Authenticator app right now", then "Use a verification code"; so is a code the provider sent by text
     message or email (the account's default method), through "Sign in another way", else ``MfaRequiredError``.
     "More information required" (a way to verify to register) is skipped once where it offers "Skip for now", with
-    a warning that its grace period counts down; else it is ``MfaRequiredError``.
+    a warning that its grace period counts down; else it is ``MfaRequiredError``. On a window of the portal's own (a
+    popup, as MSAL.js opens), done once the window closes or is back at the portal.
     """
-    answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in)
+    in_window = page.opener() is not None  # a popup of the portal's (MSAL.js): done when it closes by itself
+    answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in, in_window=in_window)
 
 
 def answer_steps(
@@ -172,6 +175,14 @@ def answer_steps(
     ``in_window``: ``page`` is a sign-in window of its own (a popup), done when it closes, or when it shows the
     portal's page again (where the portal closes it).
     """
+    with signing_in_on(page):  # a window its steps open is followed here, not answered again by a renewal
+        return answered_steps(page, username, password, totp_secret, stay_signed_in, in_window)
+
+
+def answered_steps(
+    page: Page, username: str, password: str, totp_secret: str | None, stay_signed_in: bool, in_window: bool
+) -> bool:
+    """``answer_steps``, once its page is marked as signed in on."""
     secret = totp_secret_or_env(totp_secret)
     steps, signed_in = SignInPage(page), DashboardPage(page).menu
     codes_tried, answered, left_sent_code, password_typed = 0, None, False, False

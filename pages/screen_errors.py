@@ -24,6 +24,7 @@ from .errors import (
     retry_after_seconds,
     unread_language,
 )
+from .renewal import window_sign_in_error
 from .strings import UI_STRINGS, alternatives, any_language
 
 ASK_WAIT_TIMEOUT_MS = 5_000  # for the one GET that asks a throttled page's address how long to wait
@@ -76,6 +77,9 @@ class ScreenTrouble:
         unanswered = self.browser_error_page()
         if unanswered is not None:
             return unanswered
+        in_the_way = window_sign_in_error(self.page)  # a sign-in window the portal opened, failed or left open
+        if in_the_way is not None:
+            return in_the_way
         with suppress(PlaywrightError):  # Firefox keeps the address asked for; its document says what it is
             if BROWSER_ERROR_PAGE.match(str(self.page.evaluate("document.documentURI"))):
                 return PortalUnavailableError(

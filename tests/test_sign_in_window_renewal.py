@@ -1,0 +1,171 @@
+"""A single-page portal that renews an ended session in a window of its own (MSAL.js's ``acquireTokenPopup``): its page
+stays on its screen and waits for the window. A context that may sign in again answers the window's steps there, and
+the screen's wait goes on; without a renewal, or when it fails, the screen says so, not a timeout's "unknown page".
+
+Served through the context's routes (a window of its own is not the page's), a portal and a provider of their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from flows import SignedOutError, complete_sign_in
+from pages import DashboardPage
+from pages.renewal import renew_sign_in_with
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+PORTAL, PROVIDER = "https://portal.renew.test/", "https://login.renew.test/"
+USER, PASSWORD = "agent@contoso.test", "the-password"
+SHORT_TIMEOUT_MS = 5_000  # a screen's wait that runs into it fails the test instead of holding it 30 s
+DASHBOARD = '<nav aria-label="Dashboard"><a href="/customers">Customers</a></nav>'
+# The portal's Dashboard, whose session has ended: it opens a window (``{first}``: blank, then sent to the provider,
+# as MSAL.js does; or the provider at once) and shows its menu once the window hands a sign-in back (read off the
+# window once it is back at the portal's address, or told by the window).
+RENEWING = f"""<!doctype html><html lang="en"><title>Partner Center</title><main><p>Loading…</p></main>
+<script>
+  const renewed = () => document.querySelector("main").innerHTML = '{DASHBOARD}';
+  const popup = window.open("{{first}}", "msal", "popup,width=480,height=640");
+  if ("{{first}}" === "about:blank") setTimeout(() => popup.location.assign("{PROVIDER}login"), 100);
+  const polled = setInterval(() => {{
+    try {{
+      if (popup.location.href.includes("#code=")) {{ clearInterval(polled); popup.close(); renewed(); }}
+    }} catch {{}}  // the provider's address: not the page's to read
+  }}, 50);
+  window.addEventListener("message", (event) => {{ if (event.data === "signed-in") renewed(); }});
+</script></html>"""
+# The portal's "signed out" page, whose Sign in opens the provider in a window (MSAL.js's ``loginPopup``).
+SIGNED_OUT = f"""<!doctype html><html lang="en"><title>Partner Center</title><main>
+<h1>You signed out</h1><button id="sign-in">Sign in</button></main>
+<script>
+  const renewed = () => document.querySelector("main").innerHTML = '{DASHBOARD}';
+  document.querySelector("#sign-in").onclick = () => {{
+    const popup = window.open("{PROVIDER}login", "msal", "popup,width=480,height=640");
+    const polled = setInterval(() => {{
+      try {{
+        if (popup.location.href.includes("#code=")) {{ clearInterval(polled); popup.close(); renewed(); }}
+      }} catch {{}}
+    }}, 50);
+  }};
+</script></html>"""
+FIRST = {"blank-then-provider": "about:blank", "provider-at-once": PROVIDER + "login"}
+# A portal page that opens a window of another kind (its help) and shows its menu at once.
+HELP_OPENED = f"""<!doctype html><html lang="en"><title>Partner Center</title><main>{DASHBOARD}</main>
+<script>window.open("{PORTAL}help", "help", "popup");</script></html>"""
+PASSWORD_STEP = """<!doctype html><html lang="en"><title>Sign in</title><main>
+<div role="heading" aria-level="1">Enter password</div>{error}
+<form method="post" action="/login"><input name="passwd" type="password" aria-label="Password"{invalid}>
+<input type="submit" value="Sign in"></form></main></html>"""
+REFUSED = (
+    '<div id="passwordError" role="alert">Your account or password is incorrect.</div>',
+    ' aria-invalid="true" aria-describedby="passwordError"',
+)
+ENDINGS = {
+    "told-by-the-window": '<script>window.opener.postMessage("signed-in", "*"); window.close();</script>',
+    "closed-by-the-page": f'<script>location.replace("{PORTAL}redirect#code=abc")</script>',
+}
+
+
+def serve(page: Page, dashboard: str, ending: str = ENDINGS["closed-by-the-page"], refuse: bool = False) -> list[str]:
+    """Answer the portal's and the provider's addresses for every window of the page's context; return what the
+    provider was asked: "GET" for each window opened at its sign-in, then what it was posted."""
+    asked: list[str] = []
+
+    def answer(route: Route) -> None:
+        request, html = route.request, "text/html; charset=utf-8"
+        if request.url == PORTAL + "dashboard":
+            route.fulfill(content_type=html, body=dashboard)
+        elif request.url.startswith(PORTAL):  # its redirect address, its help
+            route.fulfill(content_type=html, body="<!doctype html><title>Partner Center</title><p>Help</p>")
+        elif request.url == PROVIDER + "login" and request.method == "POST":
+            asked.append(request.post_data or "")
+            route.fulfill(
+                content_type=html, body=PASSWORD_STEP.format(error=REFUSED[0], invalid=REFUSED[1]) if refuse else ending
+            )
+        elif request.url == PROVIDER + "login":
+            asked.append("GET")
+            route.fulfill(content_type=html, body=PASSWORD_STEP.format(error="", invalid=""))
+        else:
+            route.fulfill(status=404, content_type=html, body="<h1>404 Not found</h1>")
+
+    page.context.route("https://*.renew.test/**", answer)
+    page.context.set_default_timeout(SHORT_TIMEOUT_MS)
+    return asked
+
+
+def renew_as_agent(page: Page) -> None:
+    renew_sign_in_with(page.context, lambda renewed: complete_sign_in(renewed, USER, PASSWORD))
+
+
+@pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS)
+@pytest.mark.parametrize("first", FIRST.values(), ids=FIRST)
+def test_a_sign_in_window_the_portal_opens_by_itself_is_answered_and_the_screen_comes(
+    page: Page, first: str, ending: str
+) -> None:
+    # Given a context that may sign in again, and a portal that renews its session in a window of its own
+    asked = serve(page, RENEWING.replace("{first}", first), ending)
+    renew_as_agent(page)
+    page.goto(PORTAL + "dashboard")
+
+    # When the Dashboard is waited for
+    DashboardPage(page).wait_until_ready()
+
+    # Then the window was answered there, the password sent once, and it closed; the page shows its menu
+    assert asked == ["GET", f"passwd={PASSWORD}"]
+    assert [window for window in page.context.pages if window != page] == []
+    assert page.get_by_role("navigation", name="Dashboard").is_visible()
+
+
+def test_a_renewal_refused_in_the_window_is_said_by_the_screen_that_waited(page: Page) -> None:
+    asked = serve(page, RENEWING.replace("{first}", "about:blank"), refuse=True)
+    renew_as_agent(page)
+    page.goto(PORTAL + "dashboard")
+
+    with pytest.raises(SignedOutError) as signed_out:
+        DashboardPage(page).wait_until_ready()
+
+    said = str(signed_out.value)
+    assert said.startswith(f"The portal opened a window to sign in again at {PROVIDER}login while {PORTAL}dashboard"), (
+        said
+    )
+    assert "signing in there failed" in said and "Your account or password is incorrect." in said, said
+    assert asked == ["GET", f"passwd={PASSWORD}"]  # a password refused is never typed again
+    assert [window for window in page.context.pages if window != page] == []  # the window closed
+
+
+def test_a_sign_in_window_where_nothing_signs_in_again_is_said_not_a_timeout_s_unknown_page(page: Page) -> None:
+    asked = serve(page, RENEWING.replace("{first}", PROVIDER + "login"))
+    page.goto(PORTAL + "dashboard")
+
+    with pytest.raises(SignedOutError, match=rf"waits for a sign-in in a window of its own, at {PROVIDER}login"):
+        DashboardPage(page).wait_until_ready()
+    assert asked == ["GET"]
+
+
+def test_a_window_of_another_kind_is_left_alone(page: Page) -> None:
+    asked = serve(page, HELP_OPENED)
+    renew_as_agent(page)
+
+    with page.expect_popup() as opened:
+        page.goto(PORTAL + "dashboard")
+    DashboardPage(page).wait_until_ready()
+
+    assert asked == []
+    assert not opened.value.is_closed()
+
+
+def test_the_window_of_the_portal_s_own_sign_in_is_answered_once_where_a_renewal_could_answer_it_too(
+    page: Page,
+) -> None:
+    # Given a context that may sign in again, at the portal's "signed out" page, whose Sign in opens a window
+    asked = serve(page, SIGNED_OUT)
+    renew_as_agent(page)
+    page.goto(PORTAL + "dashboard")
+
+    # When the library signs in from its page
+    complete_sign_in(page, USER, PASSWORD)
+
+    # Then the window it followed was answered once, not by the renewal too
+    assert asked == ["GET", f"passwd={PASSWORD}"]
+    assert page.get_by_role("navigation", name="Dashboard").is_visible()
