@@ -121,6 +121,12 @@ def answer_sign_in_window(window: Page) -> None:
             window.close()
 
 
+def screen_shown(page: Page) -> None:
+    """Forget a sign-in window's failure in ``page``'s context once a screen came all the same: it stood in no way,
+    and a later wait that runs out is not to be said as its."""
+    _failures.pop(page.context, None)
+
+
 def window_sign_in_error(page: Page) -> SignedOutError | None:
     """Return why ``page``'s screen never came, when a sign-in window stands in its way: one whose renewal failed,
     or one left open where nothing signs in again; else None."""

@@ -33,7 +33,7 @@ from .list_quiet import page_replaced
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .page_events import listen, unlisten
-from .renewal import renewal_for
+from .renewal import renewal_for, screen_shown
 from .screen_errors import ERROR_HEADING, ScreenTrouble, one_line, status_of  # noqa: F401 (known as pages.screen.*)
 from .sign_in_steps import ANY_STEP_HEADING, sign_in_shown
 from .strings import any_language
@@ -140,6 +140,7 @@ class Screen(ScreenTrouble):
             shown = self.shown_ready(ready, whole=whole)
             if shown is not None:
                 self.page.wait_for_load_state("domcontentloaded")  # as below
+                screen_shown(self.page)
                 return shown
         except PlaywrightTimeoutError as error:
             raise self.unknown_page(present or ready) from error  # waited the whole timeout once: not twice
@@ -153,6 +154,7 @@ class Screen(ScreenTrouble):
             # fields, the errors after the alert) in one go. Known to the client: no round trip.
             self.page.wait_for_load_state("domcontentloaded")
             if ready.first.is_visible():
+                screen_shown(self.page)
                 return None
             if self.error_heading.first.is_visible():
                 raise self.shown_error()

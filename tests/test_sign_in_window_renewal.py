@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, Route
 
-from flows import SignedOutError, complete_sign_in
+from flows import SignedOutError, UnknownPageError, complete_sign_in
 from pages import DashboardPage
 from pages.renewal import renew_sign_in_with
 
@@ -132,6 +132,24 @@ def test_a_renewal_refused_in_the_window_is_said_by_the_screen_that_waited(page:
     assert "signing in there failed" in said and "Your account or password is incorrect." in said, said
     assert asked == ["GET", f"passwd={PASSWORD}"]  # a password refused is never typed again
     assert [window for window in page.context.pages if window != page] == []  # the window closed
+
+
+def test_a_renewal_refused_in_a_window_the_screen_did_not_wait_for_is_not_said_by_a_later_wait(page: Page) -> None:
+    # Given a window's renewal refused at a portal page that shows its menu all the same once the window closed
+    shows_anyway = RENEWING.replace("{first}", "about:blank").replace(
+        "try {", "if (popup.closed) { clearInterval(polled); renewed(); return; }\n    try {"
+    )
+    assert "popup.closed" in shows_anyway
+    serve(page, shows_anyway, refuse=True)
+    renew_as_agent(page)
+    page.goto(PORTAL + "dashboard")
+    DashboardPage(page).wait_until_ready()
+
+    # When a later screen's wait runs out, then it is said as its own, not as the window's refusal
+    page.set_content("<!doctype html><title>Partner Center</title><p>Something else</p>")
+    with pytest.raises(UnknownPageError) as unknown:
+        DashboardPage(page).wait_until_ready()
+    assert not isinstance(unknown.value, SignedOutError)
 
 
 def test_a_sign_in_window_where_nothing_signs_in_again_is_said_not_a_timeout_s_unknown_page(page: Page) -> None:
