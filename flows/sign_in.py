@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pages import DashboardPage, MfaRequiredError, SignInError, SignInPage, SignInStalledError
 from pages.addresses import screen_addresses
 from pages.errors import address_of, document_status
-from pages.renewal import signing_in_on
+from pages.renewal_window import is_sign_in_window, signing_in_on
 from pages.sign_in import ShownStep
 from pages.sign_in_steps import ANSWERED_STEPS, MFA_CHOICE_STEPS, says
 
@@ -154,10 +154,10 @@ def complete_sign_in(
     Microsoft Authenticator app right now", then "Use a verification code"; so is a code the provider sent by text
     message or email (the account's default method), through "Sign in another way", else ``MfaRequiredError``.
     "More information required" (a way to verify to register) is skipped once where it offers "Skip for now", with
-    a warning that its grace period counts down; else it is ``MfaRequiredError``. On a window of the portal's own (a
-    popup, as MSAL.js opens), done once the window closes or is back at the portal.
+    a warning that its grace period counts down; else it is ``MfaRequiredError``. In a window the portal opened to
+    sign in again (``pages.renewal_window``), done once the window closes or is back at the portal.
     """
-    in_window = page.opener() is not None  # a popup of the portal's (MSAL.js): done when it closes by itself
+    in_window = is_sign_in_window(page)  # a popup of the portal's (MSAL.js): done when it closes by itself
     answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in, in_window=in_window)
 
 

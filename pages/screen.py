@@ -33,7 +33,8 @@ from .list_quiet import page_replaced
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .page_events import listen, unlisten
-from .renewal import renewal_for, screen_shown
+from .renewal import renewal_for
+from .renewal_window import awaited_window_sign_in, screen_shown
 from .screen_errors import ERROR_HEADING, ScreenTrouble, one_line, status_of  # noqa: F401 (known as pages.screen.*)
 from .sign_in_steps import ANY_STEP_HEADING, sign_in_shown
 from .strings import any_language
@@ -138,12 +139,17 @@ class Screen(ScreenTrouble):
             raise unanswered
         try:
             shown = self.shown_ready(ready, whole=whole)
-            if shown is not None:
-                self.page.wait_for_load_state("domcontentloaded")  # as below
-                screen_shown(self.page)
-                return shown
         except PlaywrightTimeoutError as error:
-            raise self.unknown_page(present or ready) from error  # waited the whole timeout once: not twice
+            if not awaited_window_sign_in(self.page):  # a window the portal opened to sign in, now signed in
+                raise self.unknown_page(present or ready) from error  # waited the whole timeout once: not twice
+            try:
+                shown = self.shown_ready(ready, whole=whole)
+            except PlaywrightTimeoutError as again:
+                raise self.unknown_page(present or ready) from again
+        if shown is not None:
+            self.page.wait_for_load_state("domcontentloaded")  # as below
+            screen_shown(self.page)
+            return shown
         renewal = renewal_for(self.page) if renew else None
         while True:
             try:

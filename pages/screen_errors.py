@@ -24,7 +24,8 @@ from .errors import (
     retry_after_seconds,
     unread_language,
 )
-from .renewal import window_sign_in_error
+from .renewal import renewal_for
+from .renewal_window import window_sign_in_error
 from .strings import UI_STRINGS, alternatives, any_language
 
 ASK_WAIT_TIMEOUT_MS = 5_000  # for the one GET that asks a throttled page's address how long to wait
@@ -77,7 +78,7 @@ class ScreenTrouble:
         unanswered = self.browser_error_page()
         if unanswered is not None:
             return unanswered
-        in_the_way = window_sign_in_error(self.page)  # a sign-in window the portal opened, failed or left open
+        in_the_way = window_sign_in_error(self.page, renewal_for)  # a sign-in window, failed or left open
         if in_the_way is not None:
             return in_the_way
         with suppress(PlaywrightError):  # Firefox keeps the address asked for; its document says what it is

@@ -10,6 +10,7 @@ that passed fails with it.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,8 @@ import playwright
 import pytest
 from playwright._impl._sync_base import SyncBase
 
-PLAYWRIGHT = str(Path(playwright.__file__).parent)  # its own frames: how it called the handler, not where it failed
+# Playwright's own frames: how it called the handler, not where the handler failed.
+PLAYWRIGHT = str(Path(playwright.__file__).parent) + os.sep
 
 
 class ListenerError(Exception):

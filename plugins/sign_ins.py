@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
@@ -59,6 +59,7 @@ log = logging.getLogger("suite")
 RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
 RENEWAL_ON_PURPOSE = "suite_renewal_on_purpose"  # ... by a test that ends a session on purpose (ends_sessions)
 STALLS_TO_STOP = 2  # sign-ins of a role that got nowhere in time, in a row, that stop the run
+RENEWAL_SAVE_WAIT_S = 30  # how long a renewed sign-in waits for the lock of its file (another worker's save)
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")  # the suite's role users
 ROLE_USERS_VARIABLE, USER_DOMAIN_VARIABLE = "PORTAL_ROLE_USERS", "PORTAL_USER_DOMAIN"
 ROLE_USERS = pytest.StashKey[dict[str, str]]()
@@ -266,8 +267,11 @@ class SavedSignIns:
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
-            with FileLock(saved.with_suffix(".lock")):
-                save_sign_in(page.context, saved, {"user": self.user(role)})
+            try:  # bounded: a renewal in a window (pages.renewal_window) runs beside this thread's first sign-in
+                with FileLock(saved.with_suffix(".lock"), timeout=RENEWAL_SAVE_WAIT_S):
+                    save_sign_in(page.context, saved, {"user": self.user(role)})
+            except Timeout:
+                log.warning("The renewed sign-in of %s was not saved for later tests: its file stayed locked", role)
             self.stalls[role] = 0
             self.renewed.append(role)
             log.warning("The saved sign-in of %s was refused: signed in again; later tests use the new one", role)

@@ -23,21 +23,27 @@ FONTS_DRAWN = """() => {
   const generic = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-serif',
     'ui-sans-serif', 'ui-monospace', 'ui-rounded', 'emoji', 'math', 'fangsong', 'inherit', 'initial']);
   const unquoted = (family) => family.trim().replace(/^["']|["']$/g, '');
-  const samples = new Map();  // font-family list → some of the text set in it
+  const samples = new Map();  // font-family list → some of the text set in it, and the first such text's face
   const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const words = walker.currentNode.nodeValue.trim(), element = walker.currentNode.parentElement;
     if (!words || !element || (element.checkVisibility && !element.checkVisibility())) continue;
-    const list = getComputedStyle(element).fontFamily, sample = samples.get(list) || '';
-    if (sample.length < 60) samples.set(list, (sample + ' ' + words).trim().slice(0, 60));
+    const style = getComputedStyle(element), list = style.fontFamily;
+    const sample = samples.get(list) || {words: '', face: `${style.fontStyle} ${style.fontWeight}`};
+    if (sample.words.length < 60) sample.words = (sample.words + ' ' + words).trim().slice(0, 60);
+    samples.set(list, sample);
   }
   const context = document.createElement('canvas').getContext('2d');
-  const width = (font, words) => { context.font = `16px ${font}`; return context.measureText(words).width; };
+  const width = (face, font, words) => {
+    context.font = `${face} 16px ${font}`;
+    return context.measureText(words).width;
+  };
   const drawn = {};
-  for (const [list, words] of samples) {
+  // Measured in the face the page draws (its weight, its style): a web font's other faces may not be loaded.
+  for (const [list, {words, face}] of samples) {
     const families = list.split(',').map(unquoted).filter((family) => family && !generic.has(family.toLowerCase()));
     drawn[list] = families.filter((family) => ['monospace', 'serif'].some(
-      (fallback) => width(`"${family}", ${fallback}`, words) !== width(fallback, words)));
+      (fallback) => width(face, `"${family}", ${fallback}`, words) !== width(face, fallback, words)));
   }
   return drawn;
 }"""

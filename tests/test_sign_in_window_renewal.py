@@ -50,6 +50,7 @@ SIGNED_OUT = f"""<!doctype html><html lang="en"><title>Partner Center</title><ma
   }};
 </script></html>"""
 FIRST = {"blank-then-provider": "about:blank", "provider-at-once": PROVIDER + "login"}
+DASHBOARD_PAGE = f'<!doctype html><html lang="en"><title>Partner Center</title><main>{DASHBOARD}</main></html>'
 # A portal page that opens a window of another kind (its help) and shows its menu at once.
 HELP_OPENED = f"""<!doctype html><html lang="en"><title>Partner Center</title><main>{DASHBOARD}</main>
 <script>window.open("{PORTAL}help", "help", "popup");</script></html>"""
@@ -57,6 +58,10 @@ PASSWORD_STEP = """<!doctype html><html lang="en"><title>Sign in</title><main>
 <div role="heading" aria-level="1">Enter password</div>{error}
 <form method="post" action="/login"><input name="passwd" type="password" aria-label="Password"{invalid}>
 <input type="submit" value="Sign in"></form></main></html>"""
+# Draws the step's field (kept in a template) a moment after the rest: a provider slow to answer.
+DRAW_FORM = (
+    "setTimeout(() => document.querySelector('template').replaceWith(document.querySelector('template').content), MS);"
+)
 REFUSED = (
     '<div id="passwordError" role="alert">Your account or password is incorrect.</div>',
     ' aria-invalid="true" aria-describedby="passwordError"',
@@ -67,15 +72,29 @@ ENDINGS = {
 }
 
 
-def serve(page: Page, dashboard: str, ending: str = ENDINGS["closed-by-the-page"], refuse: bool = False) -> list[str]:
+def serve(
+    page: Page,
+    dashboard: str,
+    ending: str = ENDINGS["closed-by-the-page"],
+    *,
+    refuse: bool = False,
+    form_after_ms: int = 0,
+    portal: dict[str, str] | None = None,
+) -> list[str]:
     """Answer the portal's and the provider's addresses for every window of the page's context; return what the
-    provider was asked: "GET" for each window opened at its sign-in, then what it was posted."""
+    provider was asked: "GET" for each window opened at its sign-in, then what it was posted.
+
+    ``form_after_ms``: the provider's password field is drawn that long after its step. ``portal``: its other pages.
+    """
     asked: list[str] = []
+    pages = {"dashboard": dashboard, **(portal or {})}
+    form_drawn = f"<template>{{form}}</template><script>{DRAW_FORM.replace('MS', str(form_after_ms))}</script>"
 
     def answer(route: Route) -> None:
         request, html = route.request, "text/html; charset=utf-8"
-        if request.url == PORTAL + "dashboard":
-            route.fulfill(content_type=html, body=dashboard)
+        path = request.url.removeprefix(PORTAL).split("#")[0]
+        if request.url.startswith(PORTAL) and path in pages:
+            route.fulfill(content_type=html, body=pages[path])
         elif request.url.startswith(PORTAL):  # its redirect address, its help
             route.fulfill(content_type=html, body="<!doctype html><title>Partner Center</title><p>Help</p>")
         elif request.url == PROVIDER + "login" and request.method == "POST":
@@ -85,7 +104,13 @@ def serve(page: Page, dashboard: str, ending: str = ENDINGS["closed-by-the-page"
             )
         elif request.url == PROVIDER + "login":
             asked.append("GET")
-            route.fulfill(content_type=html, body=PASSWORD_STEP.format(error="", invalid=""))
+            step = PASSWORD_STEP.format(error="", invalid="")
+            if form_after_ms:  # its button shown, its field drawn later: a step on its way
+                field = step[
+                    step.index('<input name="passwd"') : step.index(">", step.index('<input name="passwd"')) + 1
+                ]
+                step = step.replace(field, form_drawn.replace("{form}", field))
+            route.fulfill(content_type=html, body=step)
         else:
             route.fulfill(status=404, content_type=html, body="<h1>404 Not found</h1>")
 
@@ -187,3 +212,36 @@ def test_the_window_of_the_portal_s_own_sign_in_is_answered_once_where_a_renewal
     # Then the window it followed was answered once, not by the renewal too
     assert asked == ["GET", f"passwd={PASSWORD}"]
     assert page.get_by_role("navigation", name="Dashboard").is_visible()
+
+
+def test_a_screen_whose_wait_runs_out_while_the_window_is_signed_in_waits_for_it_then_comes(page: Page) -> None:
+    # Given a sign-in window whose provider draws its form only after the screen's wait has run out
+    asked = serve(page, RENEWING.replace("{first}", "about:blank"), form_after_ms=3_000)
+    renew_as_agent(page)
+    page.set_default_timeout(2_000)  # the screen's; the window's is the context's (5 s)
+    page.goto(PORTAL + "dashboard")
+
+    # When the Dashboard is waited for, then it comes once the window was signed in
+    DashboardPage(page).wait_until_ready()
+    assert asked == ["GET", f"passwd={PASSWORD}"]
+    assert page.get_by_role("navigation", name="Dashboard").is_visible()
+
+
+def test_a_tab_the_portal_opened_that_asks_to_sign_in_is_signed_in_as_any_page(page: Page) -> None:
+    # Given a tab the portal opened at its own "signed out" page, whose Sign in leads to the provider in the tab
+    signed_out = f"""<!doctype html><html lang="en"><title>Partner Center</title><main><h1>You signed out</h1>
+    <button onclick="location.href='{PROVIDER}login'">Sign in</button></main></html>"""
+    opener = '<!doctype html><title>Partner Center</title><script>window.open("/signed-out")</script><p>Opener</p>'
+    back_to_dashboard = f'<script>location.replace("{PORTAL}dashboard")</script>'
+    asked = serve(page, DASHBOARD_PAGE, back_to_dashboard, portal={"opener": opener, "signed-out": signed_out})
+    renew_as_agent(page)
+    with page.expect_popup() as opened:
+        page.goto(PORTAL + "opener")
+    tab = opened.value
+
+    # When the library signs in on the tab
+    complete_sign_in(tab, USER, PASSWORD)
+
+    # Then it selected Sign in there and answered the steps: the tab shows the Dashboard
+    assert asked == ["GET", f"passwd={PASSWORD}"]
+    assert tab.get_by_role("navigation", name="Dashboard").is_visible()
