@@ -142,6 +142,12 @@ form.addEventListener("submit", async (event) => {{
     const send = () => fetch(BEHAVIOUR.api, {{method: "POST", body: JSON.stringify(values)}});
     let response = await send();
     if (response.status === 401 && BEHAVIOUR.retryOn401) response = await send();  // a fresh token, say
+    if (response.status === 401 && BEHAVIOUR.renewInWindow) {{  // MSAL.js's acquireTokenPopup, then the form again
+      const popup = window.open("about:blank", "msal", "popup");
+      popup.location.assign(BEHAVIOUR.renewInWindow);
+      while (!popup.closed) await later(50);
+      response = await send();
+    }}
     for (let tries = 0; response.status >= 500 && tries < BEHAVIOUR.retriesOn5xx; tries++) response = await send();
     if (response.status === 202 && BEHAVIOUR.pollAfterMs !== undefined) {{  // accepted for processing: polled for
       if (BEHAVIOUR.acceptedWords) (BEHAVIOUR.acceptedAlert ? problem : status).textContent = BEHAVIOUR.acceptedWords;
@@ -261,7 +267,8 @@ def serve(
     ``savedAsAlert``: "saved" said in the alert (``savedWords``, kept form), ``hiddenView``: a hidden Account view
     before the form, ``shadow``: the alert and the status in shadow roots,
     ``toast``: the alert in a component added for it, ``statusHost``: the saved status written into a shadow
-    root, ``retryOn401``: the page sends the form again after a 401, ``retriesOn5xx``: so many times again after
+    root, ``retryOn401``: the page sends the form again after a 401 (``renewInWindow``: once a sign-in window it
+    opens at that address closed), ``retriesOn5xx``: so many times again after
     a 5xx, ``loadAfterMs``: the fields drawn empty and filled so long after, ``loadingSign`` meanwhile (busy, words,
     progressbar), ``staleViewMs``: after a save, the Account view drawn from the values before it, then, so
     long after, from the saved ones; ``staleViewBusy``: saying it is busy meanwhile; ``confirm``: Submit asks

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, Route
+from single_page_form import saves
+from single_page_form import serve as serve_form
 
-from flows import SignedOutError, UnknownPageError, complete_sign_in
-from pages import DashboardPage
+from flows import SignedOutError, UnknownPageError, complete_sign_in, submit_changes
+from pages import AccountEditPage, DashboardPage
 from pages.renewal import renew_sign_in_with
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -245,3 +247,18 @@ def test_a_tab_the_portal_opened_that_asks_to_sign_in_is_signed_in_as_any_page(p
     # Then it selected Sign in there and answered the steps: the tab shows the Dashboard
     assert asked == ["GET", f"passwd={PASSWORD}"]
     assert tab.get_by_role("navigation", name="Dashboard").is_visible()
+
+
+def test_a_submit_refused_401_then_renewed_in_a_window_and_sent_again_by_the_page_is_saved(page: Page) -> None:
+    # Given a single-page form that, answered 401, renews its session in a window (which closes itself once signed
+    # in) and sends the change again, which the portal then saves
+    asked = serve(page, DASHBOARD_PAGE, ENDINGS["told-by-the-window"])
+    renew_as_agent(page)
+    posted = serve_form(page, saves, status=[401, 200], renewInWindow=PROVIDER + "login")
+
+    # When the change is submitted
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Bron"})
+
+    # Then the window was signed in, the change sent twice, and saved
+    assert asked == ["GET", f"passwd={PASSWORD}"]
+    assert len(posted) == 2 and profile.city == "Bron"
