@@ -34,6 +34,7 @@ from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fiel
 from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
+from .renewal_window import SignInWindowError
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
 from .strings import any_language, may_refuse, refusals_unsaid, says_refused, says_saved
@@ -294,18 +295,24 @@ class FormPage(FormFields):
                 f"After Submit at {watched.url}, the portal showed no new page, no new message and no invalid "
                 f"field: whether anything was saved is not known"
             ) from error
-        except SignedOutError:
+        except SignedOutError as signed_out:
             taken = taken_before_sign_in(watched)
+            # Where it asks: here, or in a window of its own whose sign-in failed or was never answered (said whole)
+            asks = (
+                f"asks to sign in again ({signed_out})"
+                if isinstance(signed_out, SignInWindowError)
+                else f"asks to sign in again at {address_of(self.page.url)}"
+            )
             if taken:  # a retry would believe "nothing was saved": it may have been
                 raise SignedOutError(
-                    f"The session ended after Submit at {watched.url} reached the portal ({taken}), which then asked "
-                    f"to sign in again at {address_of(self.page.url)}: whether the changes were saved is not known. "
-                    "Sign in again and read the account before submitting them again."
-                ) from None
+                    f"The session ended after Submit at {watched.url} reached the portal ({taken}), which then {asks}: "
+                    "whether the changes were saved is not known. Sign in again and read the account before "
+                    "submitting them again."
+                ) from signed_out.__cause__
             raise SignedOutError(
-                f"The session ended before Submit reached the portal, which asks to sign in again at "
-                f"{address_of(self.page.url)}: nothing was saved. Sign in and submit the changes again."
-            ) from None
+                f"The session ended before Submit reached the portal, which {asks}: nothing was saved. Sign in and "
+                "submit the changes again."
+            ) from signed_out.__cause__
         except PageError as error:  # an error page (429, 503): the answer carrying it says when to come back
             wait = watched.retry_after  # the form's own answer's word, before what its address says later
             busy = error_for_status(error.status, error.said, retry_after=wait) if wait is not None else error

@@ -30,15 +30,24 @@ SignInRenewal = Callable[[Page], None]
 """Signs in again on ``page``, which shows the portal's sign-in; raises ``SignInError`` when refused."""
 RenewalOf = Callable[[Page], SignInRenewal | None]  # how a page's context signs in again, if it may
 
+
+class SignInWindowError(SignedOutError):
+    """A window the portal opened to sign in again stands in the way of a screen: its sign-in failed there, or
+    nothing signs in again in it."""
+
+
 log = logging.getLogger("flows")
 WINDOW_PROBE_MS = 15_000  # how long a new window may take to show a step before it is taken for another kind
 WINDOW_SIGN_IN_MS = 90_000  # how long a screen waits for a window being signed in (codes may take 30 s each)
+POLL_MS = 100  # how often that wait looks again (the window's sign-in goes on meanwhile)
 BLANK = "about:blank"
 
 _watched: WeakSet[BrowserContext] = WeakSet()  # contexts whose new windows are looked at
 _failures: WeakKeyDictionary[BrowserContext, tuple[str, Exception]] = WeakKeyDictionary()
-_answering: WeakSet[Page] = WeakSet()  # the windows being signed in on by a renewal
+_looked_at: WeakSet[Page] = WeakSet()  # the windows being looked at, then perhaps signed in on, by a renewal
+_answering: WeakSet[Page] = WeakSet()  # those being signed in on
 _signing_in: WeakSet[Page] = WeakSet()  # pages the library signs in on: a window they open is followed there
+_renewed: WeakSet[BrowserContext] = WeakSet()  # contexts signed in again in a window since a screen last came
 
 
 def provider_step(window: Page) -> Locator:
@@ -101,52 +110,68 @@ def answer_sign_in_window(window: Page, renewal_of: RenewalOf) -> None:
     is kept for the screen that waits (``window_sign_in_error``), said in the log, and the window closed.
     """
     where = address_of(window.url)
+    opener = window.opener()
+    if opener is None or opener in _signing_in:
+        return
+    _looked_at.add(window)  # a screen whose wait runs out meanwhile waits for it
     try:
-        opener = window.opener()
-        if opener is None or opener in _signing_in or not shows_provider_step(window):
+        if not shows_provider_step(window):
             return
         renewal = renewal_of(window)
         if renewal is None or opener in _signing_in or window in _signing_in:  # signed in on meanwhile
             return
         where = address_of(window.url)
         log.warning("The portal opened a window to sign in again, at %s: signing in there", where)
-        _answering.add(window)
         _signing_in.add(window)  # before the renewal's first step: a caller's sign-in on it is not begun twice
+        _answering.add(window)
         try:
             renewal(window)
         finally:
-            _answering.discard(window)
             _signing_in.discard(window)
+            _answering.discard(window)
+        _renewed.add(window.context)
     except Exception as error:  # kept for the screen that waits, and said there
+        if window.is_closed() and isinstance(error, PlaywrightError):  # closed under it (its page, its context)
+            log.info("The sign-in window at %s closed before it was signed in: %s", where, error)
+            return
         _failures[window.context] = (where, error)
         log.warning("Signing in again in the window the portal opened at %s failed: %s", where, error)
         with suppress(PlaywrightError):
             window.close()
+    finally:
+        _looked_at.discard(window)
 
 
 def awaited_window_sign_in(page: Page) -> bool:
-    """Wait until the windows being signed in on in ``page``'s context close (at most ``WINDOW_SIGN_IN_MS``); return
-    whether there were any: a screen whose wait ran out meanwhile waits for itself once more."""
-    windows = [window for window in list(_answering) if window.context == page.context and not window.is_closed()]
-    for window in windows:
-        with suppress(PlaywrightError):  # closed meanwhile, or still open after the wait: the screen says which
-            window.wait_for_event("close", timeout=WINDOW_SIGN_IN_MS)
-    return bool(windows)
+    """Wait while a window in ``page``'s context is looked at or signed in on by a renewal (at most
+    ``WINDOW_SIGN_IN_MS``); return whether a window was signed in since a screen last came: a screen whose wait ran
+    out meanwhile waits for itself once more. One that failed is said at once (``window_sign_in_error``); one of
+    another kind (a help page) is no reason to wait again."""
+    deadline = time.monotonic() + WINDOW_SIGN_IN_MS / 1000
+    while page.context not in _failures and time.monotonic() < deadline:
+        if not any(window.context == page.context and not window.is_closed() for window in list(_looked_at)):
+            break
+        page.wait_for_timeout(POLL_MS)  # lets the window's sign-in go on: it runs in this thread
+    if page.context in _failures or page.context not in _renewed:
+        return False
+    _renewed.discard(page.context)  # one wait more for each sign-in in a window
+    return True
 
 
 def screen_shown(page: Page) -> None:
     """Forget a sign-in window's failure in ``page``'s context once a screen came all the same: it stood in no way,
     and a later wait that runs out is not to be said as its."""
     _failures.pop(page.context, None)
+    _renewed.discard(page.context)
 
 
-def window_sign_in_error(page: Page, renewal_of: RenewalOf) -> SignedOutError | None:
+def window_sign_in_error(page: Page, renewal_of: RenewalOf) -> SignInWindowError | None:
     """Return why ``page``'s screen never came, when a sign-in window stands in its way: one whose renewal failed, or
     one left open at a step of the provider's; else None."""
     failed = _failures.pop(page.context, None)
     if failed is not None:
         where, error = failed
-        said = SignedOutError(
+        said = SignInWindowError(
             f"The portal opened a window to sign in again at {where} while {address_of(page.url)} waited, and signing "
             f"in there failed: {error}"
         )
@@ -159,13 +184,13 @@ def window_sign_in_error(page: Page, renewal_of: RenewalOf) -> SignedOutError | 
             at, there = address_of(page.url), address_of(window.url)
             waits = f"The portal at {at} waits for a sign-in in a window of its own, at {there}"
             if is_sign_in_window(window):
-                return SignedOutError(f"{waits}, still being signed in after {WINDOW_SIGN_IN_MS / 1000:g} s")
+                return SignInWindowError(f"{waits}, still being signed in after {WINDOW_SIGN_IN_MS / 1000:g} s")
             if renewal_of(page) is None:
-                return SignedOutError(
+                return SignInWindowError(
                     f"{waits}: the session has ended. Let portal_session sign in again (renew_sign_in=True, a "
                     "password), or sign in again (flows.complete_sign_in on that window)"
                 )
-            return SignedOutError(
+            return SignInWindowError(
                 f"{waits}, whose step came too late to be answered (after {WINDOW_PROBE_MS / 1000:g} s)"
             )
     return None

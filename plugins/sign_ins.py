@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock, Timeout
+from greenlet import greenlet
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
@@ -267,8 +268,11 @@ class SavedSignIns:
             except SignInError as refused:
                 self.stop(f"The portal no longer accepts the sign-in of {role} at {self.base_url}: {refused}")
             saved = self.run_copy(role)
-            try:  # bounded: a renewal in a window (pages.renewal_window) runs beside this thread's first sign-in
-                with FileLock(saved.with_suffix(".lock"), timeout=RENEWAL_SAVE_WAIT_S):
+            # A renewal in a window (pages.renewal_window) runs in a greenlet beside this thread's other work: there, a
+            # wait for the lock (a sleep) would hold back the very greenlet that may hold it. It tries once instead.
+            beside = greenlet.getcurrent().parent is not None
+            try:
+                with FileLock(saved.with_suffix(".lock"), timeout=0 if beside else RENEWAL_SAVE_WAIT_S):
                     save_sign_in(page.context, saved, {"user": self.user(role)})
             except Timeout:
                 log.warning("The renewed sign-in of %s was not saved for later tests: its file stayed locked", role)
