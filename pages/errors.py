@@ -34,6 +34,7 @@ from .exceptions import (  # noqa: F401 (defined there; raised, and known to scr
     SignInError,
     SignInInterruptedError,
     SignInStalledError,
+    SignInWindowError,
     ThrottledError,
     UnknownPageError,
     UntrustedCertificateError,

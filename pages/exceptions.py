@@ -36,6 +36,11 @@ class SignedOutError(PortalError):
     """The portal sent the browser to sign-in: the session is missing or has ended."""
 
 
+class SignInWindowError(SignedOutError):
+    """A window the portal opened to sign in again stands in the way of a screen: its sign-in failed there, or
+    nothing signs in again in it (``pages.renewal_window``)."""
+
+
 class PortalUnavailableError(PortalError):
     """The portal did not answer at all (refused the connection, restarting, down).
 

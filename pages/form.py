@@ -24,6 +24,7 @@ from .errors import (
     PortalError,
     PortalUnavailableError,
     SignedOutError,
+    SignInWindowError,
     ThrottledError,
     UnknownPageError,
     address_of,
@@ -34,7 +35,6 @@ from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fiel
 from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
-from .renewal_window import SignInWindowError
 from .screen import ACTION_DONE, log, one_line, snapshot_role
 from .shown_values import FIELDS_OF_FORM, label_patterns, tidied
 from .strings import any_language, may_refuse, refusals_unsaid, says_refused, says_saved

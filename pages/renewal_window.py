@@ -23,17 +23,12 @@ from greenlet import greenlet
 from playwright.sync_api import BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from .errors import SignedOutError, address_of
+from .errors import SignInWindowError, address_of
 from .sign_in_steps import ANY_STEP_HEADING
 
 SignInRenewal = Callable[[Page], None]
 """Signs in again on ``page``, which shows the portal's sign-in; raises ``SignInError`` when refused."""
 RenewalOf = Callable[[Page], SignInRenewal | None]  # how a page's context signs in again, if it may
-
-
-class SignInWindowError(SignedOutError):
-    """A window the portal opened to sign in again stands in the way of a screen: its sign-in failed there, or
-    nothing signs in again in it."""
 
 
 log = logging.getLogger("flows")

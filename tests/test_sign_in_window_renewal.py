@@ -12,7 +12,7 @@ from playwright.sync_api import Page, Route
 from single_page_form import saves
 from single_page_form import serve as serve_form
 
-from flows import SignedOutError, UnknownPageError, complete_sign_in, submit_changes
+from flows import SignInWindowError, UnknownPageError, complete_sign_in, submit_changes
 from pages import AccountEditPage, DashboardPage, renewal_window
 from pages.renewal import renew_sign_in_with
 
@@ -154,7 +154,7 @@ def test_a_renewal_refused_in_the_window_is_said_by_the_screen_that_waited(page:
     renew_as_agent(page)
     page.goto(PORTAL + "dashboard")
 
-    with pytest.raises(SignedOutError) as signed_out:
+    with pytest.raises(SignInWindowError) as signed_out:
         DashboardPage(page).wait_until_ready()
 
     said = str(signed_out.value)
@@ -189,7 +189,7 @@ def test_a_sign_in_window_where_nothing_signs_in_again_is_said_not_a_timeout_s_u
     asked = serve(page, RENEWING.replace("{first}", PROVIDER + "login"))
     page.goto(PORTAL + "dashboard")
 
-    with pytest.raises(SignedOutError, match=rf"waits for a sign-in in a window of its own, at {PROVIDER}login"):
+    with pytest.raises(SignInWindowError, match=rf"waits for a sign-in in a window of its own, at {PROVIDER}login"):
         DashboardPage(page).wait_until_ready()
     assert asked == ["GET"]
 
