@@ -5,22 +5,32 @@ test makes none (its ``goto`` timed out waiting for the request the handler neve
 report's (a screenshot, a check of the browser) and pytest stopped the whole run with INTERNALERROR; or the next
 test's first call raised it, failing a test for another's handler. So after each phase of a test the error held
 for it is taken: beside the test's own failure (the timeout it caused) it is a note with its traceback; a test
-that passed fails with it.
+that passed fails with it. A listener that raises on every event (a page that polls) raises from the report's own
+calls too: the report is made as the test ended, with a section saying so; and from the teardown's first call, which
+then never closed the page: its pages and context are closed after it, so no later test hears it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from weakref import WeakSet
 
 import playwright
 import pytest
 from playwright._impl._sync_base import SyncBase
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's own frames: how it called the handler, not where the handler failed.
 PLAYWRIGHT = str(Path(playwright.__file__).parent) + os.sep
+CLOSE_TRIES = 3  # a context left open is closed past so many listener errors held for its calls
+CONNECTIONS: WeakSet[Any] = WeakSet()  # the Playwright connections the tests' fixtures used
+log = logging.getLogger("suite")
 
 
 class ListenerError(Exception):
@@ -38,6 +48,7 @@ def held_errors(item: pytest.Item) -> list[BaseException]:
         if connection is None or id(connection) in seen:
             continue
         seen.add(id(connection))
+        CONNECTIONS.add(connection)
         error = getattr(connection, "_error", None)
         if isinstance(error, BaseException):
             connection._error = None  # taken: raised here, not from the report's calls or the next test's
@@ -55,6 +66,11 @@ def said(error: BaseException) -> str:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     __tracebackhide__ = True
+    for connection in list(CONNECTIONS):  # an earlier test's listener, heard after it ended: not this test's
+        error = getattr(connection, "_error", None)
+        if isinstance(error, BaseException):
+            connection._error = None
+            log.warning("A route handler or event listener of an earlier test raised after it ended: %r", error)
     return (yield from take_held_errors(item, "setting up this test"))
 
 
@@ -67,7 +83,60 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     __tracebackhide__ = True
-    return (yield from take_held_errors(item, "this test's teardown"))
+    try:
+        return (yield from take_held_errors(item, "this test's teardown"))
+    finally:
+        close_left_open(item)
+
+
+def close_left_open(item: pytest.Item) -> None:
+    """Close the test's browser contexts that its teardown left open: a listener raising on every event (a page that
+    polls, a handler that always fails) raised from the teardown's first call, and the rest (closing) never ran, so
+    the page went on, and its listener with it, into the next tests."""
+    values = (getattr(item, "funcargs", None) or {}).values()
+    contexts = {id(value.context): value.context for value in values if isinstance(value, Page)}
+    contexts.update({id(value): value for value in values if isinstance(value, BrowserContext)})
+    for context in contexts.values():
+        for closable in [*context.pages, context]:  # its pages first: then no event comes to raise in its close
+            close_past_held_errors(closable)
+
+
+def close_past_held_errors(closable: Page | BrowserContext) -> None:
+    """Close ``closable``, past the listener errors Playwright raises from its calls (``CLOSE_TRIES`` of them)."""
+    for _ in range(CLOSE_TRIES):
+        try:
+            closable.close()  # one closed already: nothing to do
+            return
+        except PlaywrightError:
+            return  # its browser gone: nothing left to close
+        except Exception as error:  # the listener's, held for this call: said by the test already
+            log.debug("Closing what the teardown left open raised a listener's error: %r", error)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: what any report's own calls raised comes out here
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Report the test as it ended, with what went wrong while reporting it, when a plugin's own call raised then
+    (a listener that keeps raising, heard during the report's screenshot or check of the browser): pytest would stop
+    the whole run with INTERNALERROR."""
+    try:
+        return (yield)
+    except Exception as error:
+        held_errors(item)  # the same listener's, heard again meanwhile: said here, not by the teardown's calls
+        report = pytest.TestReport.from_item_and_call(item, call)
+        if report.passed:  # a test that passed and could not be reported fails: its evidence is not whole
+            report.outcome, report.longrepr = "failed", f"The report of {item.nodeid} could not be made"
+        said = f"{type(error).__name__}: {error}\n{said_where(error)}"
+        if hasattr(report.longrepr, "addsection"):
+            report.longrepr.addsection("Reporting this test failed", said)
+        else:
+            report.longrepr = f"{report.longrepr}\nReporting this test failed: {said}"
+        return report
+
+
+def said_where(error: BaseException) -> str:
+    """Return where ``error`` was raised: its traceback's frames outside Playwright."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(PLAYWRIGHT)]
+    return "".join(traceback.format_list(frames[-3:])).rstrip()
 
 
 def take_held_errors(item: pytest.Item, during: str) -> Iterator[None]:

@@ -42,6 +42,16 @@ def test_3_a_listener_raises_in_a_test_that_passes(page: Page) -> None:
         page.evaluate("console.log('hello')")
 
 
+def test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported(page: Page) -> None:
+    def broken_listener(message: ConsoleMessage) -> None:
+        raise ValueError("the test's console listener broke again")
+
+    page.evaluate("setInterval(() => console.log('tick'), 1)")  # events all along: the report's calls hear them too
+    page.on("console", broken_listener)
+
+    page.locator("#nowhere").click(timeout=GOTO_TIMEOUT_MS)
+
+
 def test_4_the_next_test_is_not_charged_with_another_s_error(page: Page) -> None:
     page.set_content("<p>after</p>")
 
