@@ -85,8 +85,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     __tracebackhide__ = True
     try:
         return (yield from take_held_errors(item, "this test's teardown"))
-    finally:
-        close_left_open(item)
+    except BaseException:
+        close_left_open(item)  # the teardown broke off: what it had still to close may be open
+        raise
 
 
 def close_left_open(item: pytest.Item) -> None:
