@@ -56,10 +56,14 @@ def held_errors(item: pytest.Item) -> list[BaseException]:
     return errors
 
 
+def frames_outside_playwright(error: BaseException) -> list[traceback.FrameSummary]:
+    """Return ``error``'s traceback less Playwright's own frames (how it called the handler, or made its call)."""
+    return [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(PLAYWRIGHT)]
+
+
 def said(error: BaseException) -> str:
     """Return ``error`` with its traceback as Python prints it, less the frames of Playwright calling the handler."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(PLAYWRIGHT)]
-    where = "".join(traceback.format_list(frames))
+    where = "".join(traceback.format_list(frames_outside_playwright(error)))
     return f"Traceback (most recent call last):\n{where}{''.join(traceback.format_exception_only(error))}".rstrip()
 
 
@@ -135,9 +139,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def said_where(error: BaseException) -> str:
-    """Return where ``error`` was raised: its traceback's frames outside Playwright."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(PLAYWRIGHT)]
-    return "".join(traceback.format_list(frames[-3:])).rstrip()
+    """Return where ``error`` was raised: the last of its traceback's frames outside Playwright."""
+    return "".join(traceback.format_list(frames_outside_playwright(error)[-3:])).rstrip()
 
 
 def take_held_errors(item: pytest.Item, during: str) -> Iterator[None]:
