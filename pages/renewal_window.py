@@ -20,11 +20,11 @@ from contextlib import contextmanager, suppress
 from weakref import WeakKeyDictionary, WeakSet
 
 from greenlet import greenlet
-from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from .errors import SignInWindowError, address_of
-from .sign_in_steps import ANY_STEP_HEADING
+from .sign_in_steps import provider_step  # not the portal's Sign in: a help page may offer one
 
 SignInRenewal = Callable[[Page], None]
 """Signs in again on ``page``, which shows the portal's sign-in; raises ``SignInError`` when refused."""
@@ -43,11 +43,6 @@ _looked_at: WeakSet[Page] = WeakSet()  # the windows being looked at, then perha
 _answering: WeakSet[Page] = WeakSet()  # those being signed in on
 _signing_in: WeakSet[Page] = WeakSet()  # pages the library signs in on: a window they open is followed there
 _renewed: WeakSet[BrowserContext] = WeakSet()  # contexts signed in again in a window since a screen last came
-
-
-def provider_step(window: Page) -> Locator:
-    """Return a step of the identity provider's shown in ``window`` (not a portal's Sign in: a help page has one)."""
-    return window.get_by_role("heading", level=1, name=ANY_STEP_HEADING)
 
 
 @contextmanager

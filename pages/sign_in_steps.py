@@ -133,8 +133,12 @@ def tiles_said(tiles: Locator) -> list[str]:
     return list(dict.fromkeys(text for text in texts if text))[:TILES_SAID]
 
 
+def provider_step(page: Page) -> Locator:
+    """Return a step of the identity provider's shown in ``page``: its main heading (not a portal's Sign in)."""
+    return page.get_by_role("heading", level=1, name=ANY_STEP_HEADING)
+
+
 def sign_in_shown(page: Page) -> Locator:
     """Return what shows that ``page`` asks to sign in: a step of the provider's, or the portal's Sign in."""
-    provider_step = page.get_by_role("heading", level=1, name=ANY_STEP_HEADING)
     portal_button = page.get_by_role("button", name=any_language("sign_in"))  # "you signed out", "session ended"
-    return provider_step.or_(portal_button)
+    return provider_step(page).or_(portal_button)
