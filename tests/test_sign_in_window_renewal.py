@@ -22,34 +22,31 @@ PORTAL, PROVIDER = "https://portal.renew.test/", "https://login.renew.test/"
 USER, PASSWORD = "agent@contoso.test", "the-password"
 SHORT_TIMEOUT_MS = 5_000  # a screen's wait that runs into it fails the test instead of holding it 30 s
 DASHBOARD = '<nav aria-label="Dashboard"><a href="/customers">Customers</a></nav>'
-# The portal's Dashboard, whose session has ended: it opens a window (``{first}``: blank, then sent to the provider,
-# as MSAL.js does; or the provider at once) and shows its menu once the window hands a sign-in back (read off the
-# window once it is back at the portal's address, or told by the window).
-RENEWING = f"""<!doctype html><html lang="en"><title>Partner Center</title><main><p>Loading…</p></main>
-<script>
+# Follows a window the page opened (``follow(popup)``) until it hands a sign-in back, read off the window once it is
+# back at the portal's address; then shows the Dashboard's menu (``renewed``, called too when the window tells it).
+FOLLOW_WINDOW = f"""
   const renewed = () => document.querySelector("main").innerHTML = '{DASHBOARD}';
+  const follow = (popup) => {{
+    const polled = setInterval(() => {{
+      try {{
+        if (popup.location.href.includes("#code=")) {{ clearInterval(polled); popup.close(); renewed(); }}
+      }} catch {{}}  // the provider's address: not the page's to read
+    }}, 50);
+  }};"""
+# The portal's Dashboard, whose session has ended: it opens a window (``{first}``: blank, then sent to the provider,
+# as MSAL.js does; or the provider at once) and shows its menu once the window hands a sign-in back.
+RENEWING = f"""<!doctype html><html lang="en"><title>Partner Center</title><main><p>Loading…</p></main>
+<script>{FOLLOW_WINDOW}
   const popup = window.open("{{first}}", "msal", "popup,width=480,height=640");
   if ("{{first}}" === "about:blank") setTimeout(() => popup.location.assign("{PROVIDER}login"), 100);
-  const polled = setInterval(() => {{
-    try {{
-      if (popup.location.href.includes("#code=")) {{ clearInterval(polled); popup.close(); renewed(); }}
-    }} catch {{}}  // the provider's address: not the page's to read
-  }}, 50);
+  follow(popup);
   window.addEventListener("message", (event) => {{ if (event.data === "signed-in") renewed(); }});
 </script></html>"""
 # The portal's "signed out" page, whose Sign in opens the provider in a window (MSAL.js's ``loginPopup``).
 SIGNED_OUT = f"""<!doctype html><html lang="en"><title>Partner Center</title><main>
 <h1>You signed out</h1><button id="sign-in">Sign in</button></main>
-<script>
-  const renewed = () => document.querySelector("main").innerHTML = '{DASHBOARD}';
-  document.querySelector("#sign-in").onclick = () => {{
-    const popup = window.open("{PROVIDER}login", "msal", "popup,width=480,height=640");
-    const polled = setInterval(() => {{
-      try {{
-        if (popup.location.href.includes("#code=")) {{ clearInterval(polled); popup.close(); renewed(); }}
-      }} catch {{}}
-    }}, 50);
-  }};
+<script>{FOLLOW_WINDOW}
+  document.querySelector("#sign-in").onclick = () => follow(window.open("{PROVIDER}login", "msal", "popup"));
 </script></html>"""
 FIRST = {"blank-then-provider": "about:blank", "provider-at-once": PROVIDER + "login"}
 DASHBOARD_PAGE = f'<!doctype html><html lang="en"><title>Partner Center</title><main>{DASHBOARD}</main></html>'
