@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .strings import SAVED_WORDS, says_saved, without_data
 
@@ -51,6 +52,7 @@ ACKNOWLEDGE_WAIT_MS = 2_000  # how long the dialog may take to close once its OK
 # The roles an answer's ARIA snapshot is read by at once; another (a live region of no role shows as its text or
 # its first child) is looked at closer, as status or alert by its politeness.
 READ_BY_ROLE = ("status", "alert", "heading", "textbox", "combobox", "spinbutton")
+GONE_WAIT_MS = 250  # how long a message counted may take to be read: one gone meanwhile is passed over
 
 
 def live(root: Page | Locator, selector: str) -> Locator:
@@ -59,6 +61,22 @@ def live(root: Page | Locator, selector: str) -> Locator:
     page = root if isinstance(root, Page) else root.page
     announced = ", ".join(f"{kind.strip()}{ANNOUNCED}" for kind in selector.split(","))
     return root.locator(announced).filter(has_not=page.locator(FIELDS))
+
+
+def texts_of(messages: Locator) -> list[str]:
+    """Return what each of ``messages`` says (its ``innerText``), as ``all_inner_texts`` does, one gone meanwhile
+    passed over.
+
+    Read as Playwright reads for a locator's checks, not in the page's own script world: a new page's first read
+    there (``all_inner_texts``'s) costs Playwright's script injected into it, more than the reads themselves.
+    """
+    texts = []
+    for index in range(messages.count()):
+        try:
+            texts.append(messages.nth(index).inner_text(timeout=GONE_WAIT_MS))
+        except PlaywrightTimeoutError:
+            continue  # gone since it was counted
+    return texts
 
 
 def statuses_in(root: Page | Locator, data: Iterable[str] = ()) -> Locator:

@@ -14,7 +14,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .answer_regions import READ_BY_ROLE, acknowledge, alerts_in, saved_dialogs, statuses_in, stop_acknowledging
+from .answer_regions import (
+    READ_BY_ROLE,
+    acknowledge,
+    alerts_in,
+    saved_dialogs,
+    statuses_in,
+    stop_acknowledging,
+    texts_of,
+)
 from .answer_watch import FORM_FIELD, WATCH_CHANGES, stop_watching, watch_arguments
 from .early_save import ACCEPTED
 from .errors import (
@@ -142,7 +150,7 @@ class FormPage(FormFields):
                     # place or on a new page (post/redirect/get, refused).
                     # Each of them: the one shown first may be a banner's, above the one that speaks of the save; it
                     # is read too, should it have gone meanwhile.
-                    shown_words = statuses_said.all_inner_texts()
+                    shown_words = texts_of(statuses_said)
                     shown_words += [shown] if shown is not None and not gone_on else []
                     # The form's values (not the portal's words) are read only when a refusal's words are there: a
                     # save's path stays as short as it was.

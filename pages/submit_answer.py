@@ -135,9 +135,14 @@ class SubmitAnswer:
 
     def messages_in(self, root: Locator, kind: Callable[[Locator], Locator] | None = None) -> Locator:
         """Return the statuses and alerts under ``root`` (live regions of no role too), or those of ``kind``, that
-        show and say something."""
-        messages = kind(root) if kind else statuses_in(root, self.values).or_(alerts_in(root))
-        return messages.filter(visible=True, has_text=re.compile(r"\S"))
+        show and say something.
+
+        Looked for in the whole page, then kept under ``root``: each kind beneath ``root`` would look for ``root``
+        anew (a new page's is told from an error page or sign-in by their headings), half the time of each look.
+        """
+        page = self.page
+        messages = kind(page) if kind else statuses_in(page, self.values).or_(alerts_in(page))
+        return root.locator(messages.filter(visible=True, has_text=re.compile(r"\S")))
 
     def start(self, values: list[str]) -> None:
         """Note the requests Submit sends, once the page is watched; call right before selecting Submit.
