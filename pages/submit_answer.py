@@ -102,7 +102,7 @@ class SubmitAnswer:
         the save is under way)."""
         return self.messages_of()
 
-    def messages_of(self, kind: Callable[[Locator], Locator] | None = None) -> Locator:
+    def messages_of(self, kind: Callable[[Page | Locator], Locator] | None = None) -> Locator:
         """``messages``, or only those of one ``kind`` (``alerts_in``, say: ``kind(root)`` of the page's statuses and
         alerts under ``root``): the same as ``messages.and_(kind(page))``, looked for once, not twice, in the page."""
         if self.new_page_only:
@@ -133,7 +133,7 @@ class SubmitAnswer:
         """What answers Submit: a message, or a field shown invalid."""
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
-    def messages_in(self, root: Locator, kind: Callable[[Locator], Locator] | None = None) -> Locator:
+    def messages_in(self, root: Locator, kind: Callable[[Page | Locator], Locator] | None = None) -> Locator:
         """Return the statuses and alerts under ``root`` (live regions of no role too), or those of ``kind``, that
         show and say something.
 
