@@ -197,6 +197,8 @@ class AccountEditPage(FormPage):
         """Return the Account page once the portal shows it, else this form, kept; a dialog saying "saved" over the
         form gone is acknowledged first (``submit``)."""
         account = AccountPage(self.page)
+        if self.went_on:  # a new page showing it, the form gone, a dialog saying "saved" acknowledged: no look more
+            return account.found_ready()
         # A dialog saying "saved" drawn a moment after the status said so, the form gone: the Account view may come
         # only once its OK is selected, as a person would.
         dialog = saved_dialogs(self.page, self.submitted).filter(visible=True)

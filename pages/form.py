@@ -115,7 +115,7 @@ class FormPage(FormFields):
         on a customer's form, 429 ``ThrottledError`` (with the wait it asked for); 400, 409, 412 and 422
         return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
         """
-        self.message, self.answer_status = "", 0
+        self.message, self.answer_status, self.went_on = "", 0, False
         self.submits += 1
         self.ready_url = None  # whatever the answer, the screen may have been left
         watched = self.watch_submit()
@@ -184,6 +184,9 @@ class FormPage(FormFields):
                 said_saved = watched.messages_of(lambda root: saved_dialogs(root, watched.values))
                 if said_saved.count():
                     acknowledge(said_saved.first)
+                # A new page showing the view after the form (its heading, the form gone): its caller looks no more.
+                went_on = first_role == "heading" or bool(watched.new_page_only and self.moved_on(watched).count())
+                self.went_on = watched.new_page_only and went_on and not self.answer_status
         return took and not self.answer_status
 
     def watch_submit(self) -> SubmitAnswer:

@@ -100,6 +100,7 @@ class FormFields(Screen):
         self.typed: dict[str, str] = {}  # what was typed into the fields since the last Submit, by field name
         self.submitted: list[str] = []  # what the form's fields held as the last Submit was selected
         self.submits = 0  # Submits selected on this form: one refused leaves the typed values, to be sent again
+        self.went_on = False  # the last Submit was answered by a new page showing the view after the form, saved
         self.listed: set[str] = set()  # the fields that are lists (an option picked): they show names, not codes
 
     def wait_until_ready(self, refused: Locator | None = None) -> Self:
