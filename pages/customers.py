@@ -22,7 +22,7 @@ from .errors import (
 )
 from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
-from .list_scroll import ScrolledList, unpaged
+from .list_scroll import ScrolledList, pagerless
 from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
@@ -80,7 +80,8 @@ class CustomersPage(Screen):
         # Where the list says, in words, which page of how many it shows: the (first) navigation holding Next.
         self.pager = page.get_by_role("navigation").filter(has=self.next_button).first
         # A list with no pager at all may draw more rows as it is scrolled (``pages.list_scroll``).
-        self.unpaged = unpaged(page, self.results, self.table)
+        self.pagerless = pagerless(page, self.results)
+        self.unpaged = self.pagerless.filter(has=self.table)
         self.scrolled: ScrolledList | None = None  # its rows read as it was scrolled since the last search
         self.by_numbers = False  # the last search's answer is paged by its pages' numbers
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
@@ -237,13 +238,16 @@ class CustomersPage(Screen):
         if self.scrolled is not None and not self.scrolled.ended:  # no pager came with this search's answer
             return self.unpaged
         numbered = numbered_page(self.page, self.shown_page + 1)
-        if not self.enabled_next.or_(self.load_more_button).or_(numbered).or_(self.unpaged).count():
-            return None  # one look: most searches end here
+        # One look, the list's table not looked for again (it is shown): most searches end here.
+        if not self.enabled_next.or_(self.load_more_button).or_(numbered).or_(self.pagerless).count():
+            return None
         if self.enabled_next.count():
             return self.enabled_next
         if self.load_more_button.count():
             return self.load_more_button
         if self.by_numbers or not self.unpaged.count():  # asked at a search's first page move only
+            if not (self.by_numbers or numbered.count()):
+                return None  # no pager, and no table: a search answered in words alone
             self.by_numbers = True
             return numbered
         return self.unpaged

@@ -66,8 +66,9 @@ SCROLL_BACK = """() => {
 }""".replace("WATCH_LIST", WATCH_LIST)
 
 
-def unpaged(page: Page, list_: Locator, table: Locator) -> Locator:
-    """Return the page's body while it shows ``table`` with no pager at all: the sign of a list read by scrolling.
+def pagerless(page: Page, list_: Locator) -> Locator:
+    """Return the page's body while it shows no pager at all; with ``list_``'s table shown (``.filter(has=table)``),
+    the sign of a list read by scrolling.
 
     No Next or Previous (enabled or not), no Load more, no page's number in a navigation: a list with any of those
     is paged by it, and its last page is its end.
@@ -75,7 +76,7 @@ def unpaged(page: Page, list_: Locator, table: Locator) -> Locator:
     main = page.get_by_role("main").or_(list_)
     pager = pager_control(page, "next_page").or_(pager_control(page, "previous_page"))
     pager = pager.or_(main.get_by_role("button", name=LOAD_MORE)).or_(numbered_page(page, None, disabled=None))
-    return page.locator("body").filter(has=table, has_not=pager)
+    return page.locator("body").filter(has_not=pager)
 
 
 class ScrolledList:
