@@ -26,7 +26,8 @@ from .pytest_run import ROOT, report_options, run_logged
 # what "half the time" is measured against.
 BEFORE_RETRIES = "7b1144e~1"
 WORKERS = "2"
-CI_TEST_COMMAND = re.compile(r"^\./run\.sh test\b(.*)$", re.MULTILINE)
+# The line running the suite, after any variables set for it alone (``COLUMNS="${COLUMNS:-200}" ./run.sh test``).
+CI_TEST_COMMAND = re.compile(r"""^(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|\S)*\s+)*\./run\.sh test\b(.*)$""", re.MULTILINE)
 
 
 @dataclass
