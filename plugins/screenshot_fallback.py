@@ -5,8 +5,9 @@ drops the picture silently when that fails. Playwright's screenshot waits for a 
 way, so a portal that holds a request (the very failure a QA engineer needs to see) left no picture.
 The browser itself still shows the page it was leaving: Chromium's own capture
 (``Page.captureScreenshot``, through a CDP session) takes it at once. Other browsers have no such
-capture here, nor has a page whose renderer is busy in a script (that capture would wait for ever): their
-failure stays without a screenshot, as before.
+capture here, nor has a page whose renderer is busy in a script (that capture would never come: it is given up
+after ``CAPTURE_MS``, even for a renderer that answered Playwright's screenshot a moment before): their failure
+stays without a screenshot, as before.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 log = logging.getLogger(__name__)
+CAPTURE_MS = 5_000  # how long the browser's own capture may take (pytest-playwright gives its screenshot as long)
 
 
 def as_the_browser_shows(page: Page) -> bytes | None:
@@ -28,8 +30,12 @@ def as_the_browser_shows(page: Page) -> bytes | None:
     if page.context.browser is None or page.context.browser.browser_type.name != "chromium":
         return None
     try:  # the session is left to go with the context: detached mid-navigation, it waits for the navigation too
-        shot = page.context.new_cdp_session(page).send("Page.captureScreenshot", {"format": "png"})
-    except PlaywrightError:
+        session = page.context.new_cdp_session(page)
+        try:
+            shot = session.send("Page.captureScreenshot", {"format": "png"}, timeout=CAPTURE_MS)
+        except TypeError:  # a Playwright before send's timeout (1.51 and later are supported)
+            shot = session.send("Page.captureScreenshot", {"format": "png"})
+    except PlaywrightError:  # a timeout too: a renderer busy in a script since it last answered
         return None
     return base64.b64decode(shot["data"])
 

@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from suite_run import ROOT, SuiteRun, run_pytest
+
+from plugins.screenshot_fallback import as_the_browser_shows
 
 pytestmark = [pytest.mark.regression, pytest.mark.bundled]
 MODULE = "tests/runs/retried.py"
@@ -182,6 +186,18 @@ def test_a_test_failing_while_its_page_is_busy_in_a_script_ends_without_a_screen
     assert "AssertionError: fails while its page's script never ends" in run.output
     (folder,) = (tmp_path / "test-results").glob("*busy-in-a-script*")
     assert sorted(path.name for path in folder.iterdir()) == ["trace.zip"]
+
+
+def test_the_browser_s_own_capture_is_not_asked_of_a_renderer_busy_in_a_script(page: Page) -> None:
+    # Given a page whose renderer became busy after it last answered (as after Playwright's screenshot waited for
+    # its fonts): the browser's own capture, which has no timeout, would never come
+    page.set_content("<h1>Busy</h1>")
+    page.evaluate("setTimeout(() => { while (true) {} }, 0)")
+    with pytest.raises(PlaywrightTimeoutError):
+        page.wait_for_function("() => true", timeout=500)  # it no longer answers
+
+    # Then the fallback gives no picture, rather than waiting for ever (until --test-timeout ends the browser)
+    assert as_the_browser_shows(page) is None
 
 
 def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path) -> None:
