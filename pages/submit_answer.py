@@ -58,6 +58,7 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
+INVALID = '[aria-invalid="true"]'  # a field the portal marked invalid
 REFUSING_OUTCOME = re.compile(rf"{OUTCOME_WORDS.pattern}|{REFUSAL_WORDS.pattern}", re.IGNORECASE)  # an alert's
 
 
@@ -122,27 +123,28 @@ class SubmitAnswer:
     @property
     def invalid_fields(self) -> Locator:
         """The invalid fields of a new page, or those set invalid in place."""
-        invalid = '[aria-invalid="true"]'
         if self.new_page_only:
-            return self.fresh.locator(invalid)
+            return self.fresh.locator(INVALID)
         changed = self.page.locator(f"[{self.mark}='{self.token}']")
-        return self.fresh.locator(invalid).or_(self.same_page.locator(invalid).and_(changed))
+        return self.fresh.locator(INVALID).or_(self.same_page.locator(INVALID).and_(changed))
 
     @property
     def answer(self) -> Locator:
         """What answers Submit: a message, or a field shown invalid."""
+        if self.new_page_only:  # both under the new page's root, looked for once
+            return self.fresh.locator(self.shown_messages().or_(self.page.locator(INVALID).filter(visible=True)))
         return self.messages.or_(self.invalid_fields.filter(visible=True))
 
     def messages_in(self, root: Locator, kind: Callable[[Page | Locator], Locator] | None = None) -> Locator:
-        """Return the statuses and alerts under ``root`` (live regions of no role too), or those of ``kind``, that
-        show and say something.
+        """Return ``shown_messages`` under ``root``: looked for in the page, then kept under ``root`` (each kind beneath
+        ``root`` would look for it anew, told from an error page or sign-in by their headings: half of each look)."""
+        return root.locator(self.shown_messages(kind))
 
-        Looked for in the whole page, then kept under ``root``: each kind beneath ``root`` would look for ``root``
-        anew (a new page's is told from an error page or sign-in by their headings), half the time of each look.
-        """
-        page = self.page
-        messages = kind(page) if kind else statuses_in(page, self.values).or_(alerts_in(page))
-        return root.locator(messages.filter(visible=True, has_text=re.compile(r"\S")))
+    def shown_messages(self, kind: Callable[[Page | Locator], Locator] | None = None) -> Locator:
+        """Return the page's statuses and alerts (live regions of no role too), or those of ``kind``, that show and
+        say something."""
+        messages = kind(self.page) if kind else statuses_in(self.page, self.values).or_(alerts_in(self.page))
+        return messages.filter(visible=True, has_text=re.compile(r"\S"))
 
     def start(self, values: list[str]) -> None:
         """Note the requests Submit sends, once the page is watched; call right before selecting Submit.
