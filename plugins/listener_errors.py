@@ -49,11 +49,19 @@ def held_errors(item: pytest.Item) -> list[BaseException]:
             continue
         seen.add(id(connection))
         CONNECTIONS.add(connection)
-        error = getattr(connection, "_error", None)
-        if isinstance(error, BaseException):
-            connection._error = None  # taken: raised here, not from the report's calls or the next test's
+        error = taken_error(connection)
+        if error is not None:
             errors.append(error)
     return errors
+
+
+def taken_error(connection: Any) -> BaseException | None:
+    """Take the error ``connection`` holds for its next call, if any: raised by the suite, not from that call."""
+    error = getattr(connection, "_error", None)
+    if not isinstance(error, BaseException):
+        return None
+    connection._error = None
+    return error
 
 
 def frames_outside_playwright(error: BaseException) -> list[traceback.FrameSummary]:
@@ -71,9 +79,8 @@ def said(error: BaseException) -> str:
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     __tracebackhide__ = True
     for connection in list(CONNECTIONS):  # an earlier test's listener, heard after it ended: not this test's
-        error = getattr(connection, "_error", None)
-        if isinstance(error, BaseException):
-            connection._error = None
+        error = taken_error(connection)
+        if error is not None:
             log.warning("A route handler or event listener of an earlier test raised after it ended: %r", error)
     return (yield from take_held_errors(item, "setting up this test"))
 

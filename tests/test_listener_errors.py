@@ -32,13 +32,15 @@ def test_each_test_whose_handler_or_listener_raised_fails_with_it_and_the_run_go
     assert timed_out.rstrip().endswith(broke), timed_out
     assert "site-packages/playwright" not in timed_out  # how Playwright called the handler is left out
 
-    assert "test_2_a_fixture_s_route_handler_raises" in run.names("error"), run.output
+    assert run.names("error") == [
+        "test_2_a_fixture_s_route_handler_raises",
+        "test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported",
+    ], run.output
     in_setup = run.messages["test_2_a_fixture_s_route_handler_raises"]
     assert "raised during setting up this test, likely the cause:" in in_setup and handler in in_setup, in_setup
 
     # A listener raising on every event: heard in the report's own calls too (reported, not INTERNALERROR), and its
     # page closed after the teardown it broke, so the next test hears none of it.
-    assert "test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported" in run.names("error"), run.output
     assert " Reporting this test failed " in run.output, run.output
     section = run.output.split(" Reporting this test failed ", 1)[1][:1000]
     assert "the test's console listener broke again" in section, run.output
