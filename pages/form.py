@@ -185,8 +185,11 @@ class FormPage(FormFields):
                 if said_saved.count():
                     acknowledge(said_saved.first)
                 # A new page showing the view after the form (its heading, the form gone): its caller looks no more.
-                went_on = first_role == "heading" or bool(watched.new_page_only and self.moved_on(watched).count())
-                self.went_on = watched.new_page_only and went_on and not self.answer_status
+                self.went_on = (
+                    watched.new_page_only
+                    and not self.answer_status
+                    and (first_role == "heading" or self.moved_on(watched).count() > 0)
+                )
         return took and not self.answer_status
 
     def watch_submit(self) -> SubmitAnswer:
