@@ -15,13 +15,14 @@ import pytest
 from openpyxl import Workbook
 
 from flows import update_accounts
-from flows.accounts_cli import in_option_words, put_back_signals, take_stopping_signals
+from flows.accounts_cli import in_option_words
 from flows.accounts_plan import AccountsPlan, Problem, RowTask, overtaken_by_later_rows
 from flows.field_rules import CountryRules, value_problems
 from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome, exit_code
 from flows.progress import Progress
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
+from flows.stopping_signals import put_back_signals, take_stopping_signals
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
