@@ -41,6 +41,7 @@ pytest_plugins = [
     "plugins.hang_watch",
     "plugins.portal_outage",
     "plugins.sign_ins",
+    "plugins.renewal_report",
     "plugins.flaky",
     "plugins.quarantine",
     "plugins.deployment",

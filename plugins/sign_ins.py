@@ -8,8 +8,8 @@ the first worker that needs it). With ``--auth-dir`` the run uses sign-ins a per
 
 A real deployment's sessions end: when a test finds the portal asking to sign in again, the role
 signs in again on the spot (``pages.renewal``), the test goes on, and its log and the run's
-summary say so. A sign-in the portal refuses (or a saved one it no longer accepts) stops the run
-with one message, instead of failing every test after it.
+summary (``plugins.renewal_report``) say so. A sign-in the portal refuses (or a saved one it no
+longer accepts) stops the run with one message, instead of failing every test after it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,8 +56,6 @@ from .retries import NotTransient
 from .shown_paths import shown_path
 
 log = logging.getLogger("suite")
-RENEWAL_PROPERTY = "suite_renewal"  # carried on reports from xdist workers to the controller
-RENEWAL_ON_PURPOSE = "suite_renewal_on_purpose"  # ... by a test that ends a session on purpose (ends_sessions)
 STALLS_TO_STOP = 2  # sign-ins of a role that got nowhere in time, in a row, that stop the run
 RENEWAL_SAVE_WAIT_S = 30  # how long a renewed sign-in waits for the lock of its file (another worker's save)
 ROLES = ("global-admin", "admin-agent", "sales-agent", "helpdesk-agent")  # the suite's role users
@@ -341,49 +338,8 @@ def sign_ins(
     )  # fmt: skip
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
-    """Put what this test renewed on its last report, for the run's summary (xdist: on the controller)."""
-    report = yield
-    values = getattr(item, "funcargs", None) or {}
-    if report.when != "teardown":
-        return report
-    sign_ins, api = values.get("sign_ins"), values.get("api")
-    # A test that ends a session on purpose renews it as the suite must: said apart, not as the portal's doing
-    kind = RENEWAL_ON_PURPOSE if item.get_closest_marker("ends_sessions") else RENEWAL_PROPERTY
-    if isinstance(sign_ins, SavedSignIns):
-        report.user_properties += [(kind, f"sign-in of {role}") for role in sign_ins.renewed]
-        sign_ins.renewed.clear()
-    if getattr(api, "renewals", 0):
-        report.user_properties += [(kind, f"API token of {api.username}")] * api.renewals
-        api.renewals = 0
-    return report
-
-
-class RenewalSummary:
-    """Counts the renewals reported by every test and lists them at the end of the run."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.on_purpose: Counter[str] = Counter()  # by tests marked ends_sessions
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.counts.update(value for name, value in report.user_properties if name == RENEWAL_PROPERTY)
-        self.on_purpose.update(value for name, value in report.user_properties if name == RENEWAL_ON_PURPOSE)
-
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.counts:
-            renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.counts.items()))
-            terminalreporter.write_line(f"Renewed during this run (the portal ended them): {renewed}", yellow=True)
-        if self.on_purpose:
-            renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.on_purpose.items()))
-            terminalreporter.write_line(f"Renewed by tests that end sessions on purpose: {renewed}")
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[ROLE_USERS] = role_users(config)  # a mistake said once, before any test
-    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) sees every report
-        config.pluginmanager.register(RenewalSummary(), "suite-renewal-summary")
 
 
 def missing_sign_ins(base_url: str, auth_dir: Path, users: dict[str, str]) -> list[str]:
