@@ -49,7 +49,7 @@ from .account import (
 from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .input_lock import InputInUseError
-from .journal import JournalMismatchError
+from .journal import JournalElsewhereError, JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import (
     ApiError,
@@ -81,6 +81,7 @@ __all__ = [
     "EditConflictError",
     "InputInUseError",
     "InvalidRowsError",
+    "JournalElsewhereError",
     "JournalMismatchError",
     "MfaRequiredError",
     "NewCustomer",

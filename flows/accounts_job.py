@@ -22,7 +22,7 @@ from playwright.sync_api import BrowserContext
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .input_lock import InputLock
-from .journal import Journal, run_owner
+from .journal import Journal, JournalElsewhereError, journals_of, run_owner
 from .outcomes import STOPPED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
@@ -162,11 +162,12 @@ def update_accounts(
     a file recording each row as it happens; with ``resume`` a run carries on from it, never
     submitting a finished row twice (rows are known by their content, wherever they moved in the
     file, rows alike by which of them they are; a journal of another user or portal raises
-    ``JournalMismatchError``; one another run is writing, ``JournalInUseError``, before any browser
-    starts). Rows another run (a script, the command) is applying to the same portal, in any order, raise
-    ``InputInUseError`` before the journal is touched. ``traces`` is a
-    folder for the trace of each row that failed twice. A session that ends for good (signing in again refused, or
-    not possible without a password) raises ``SignedOutError`` at once, the rows not done left for a resume.
+    ``JournalMismatchError``; one another run is writing, ``JournalInUseError``; none there while one
+    beside it records these rows, ``JournalElsewhereError``; each before any browser starts). Rows
+    another run (a script, the command) is applying to the same portal, in any order, raise
+    ``InputInUseError`` before the journal is touched. ``traces`` is a folder for the trace of each
+    row that failed twice. A session that ends for good (signing in again refused, or not possible
+    without a password) raises ``SignedOutError`` at once, the rows not done left for a resume.
     ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is called on each worker's
     signed-in context (routes, init scripts).
     """
@@ -180,8 +181,14 @@ def update_accounts(
     # Before the journal, which a run afresh empties: a script, or the command, applying the same rows to the portal
     # keeps a journal of its own, blind to this run's rows, and would submit them again.
     held = InputLock(None, base_url, None, account_rows, journal=None if journal is None else Path(journal))
+    owner = run_owner(base_url, user)
     try:
-        log = Journal(journal, resume=resume, owner=run_owner(base_url, user))
+        if resume and journal is not None and not Path(journal).exists():
+            # A journal of these rows beside it: the earlier run's, named otherwise (its results file's name)
+            found = journals_of(account_rows, (Path(journal).parent,), owner)
+            if found:
+                raise JournalElsewhereError(Path(journal), found, library=True)
+        log = Journal(journal, resume=resume, owner=owner)
     except BaseException:
         held.release()
         raise

@@ -114,14 +114,22 @@ def journal_path(results: str | Path) -> Path:
 
 
 class JournalElsewhereError(ValueError):
-    """A resume finds no journal where it looks, while one beside the file or its results records the file's rows."""
+    """A resume finds no journal where it looks, while one beside the file or its results records the file's rows.
 
-    def __init__(self, path: Path, found: list[Path]) -> None:
+    Said in the command's options, or with ``library`` in ``update_accounts``' arguments."""
+
+    def __init__(self, path: Path, found: list[Path], *, library: bool = False) -> None:
         named = ", ".join(str(journal) for journal in found)
-        results = " or ".join(f"--results {journal.with_suffix('')}" for journal in found)
+        if library:
+            rows, afresh = "these rows", "with resume=False"
+            resume = " or ".join(f"journal={str(journal)!r}" for journal in found)
+        else:
+            rows, afresh = "rows of this file", "without --resume"
+            resume = " or ".join(f"--results {journal.with_suffix('')}" for journal in found)
+            resume += " (its journal is PATH.journal)"
         super().__init__(
-            f"no journal at {path} to resume, but {named} records rows of this file: resume with {results} (its "
-            f"journal is PATH.journal), or run without --resume to check every row afresh"
+            f"no journal at {path} to resume, but {named} records {rows}: resume with {resume}, or run {afresh} "
+            "to check every row afresh"
         )
         self.path, self.found = path, found
 

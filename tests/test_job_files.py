@@ -19,7 +19,7 @@ from test_accounts_parts import OWNER
 from flows import journal_lock
 from flows import update_accounts as library_update_accounts
 from flows.input_lock import InputInUseError, InputLock, lock_path
-from flows.journal import Journal, JournalInUseError
+from flows.journal import Journal, JournalElsewhereError, JournalInUseError
 from flows.outcomes import RowOutcome
 from flows.secret_folder import PREFIX, remove_orphans
 from flows.spreadsheet import AccountRow, read_rows, write_results
@@ -393,6 +393,31 @@ def test_a_resume_with_other_results_than_the_run_it_carries_on_names_that_run_s
     assert (done.returncode, len(done.stderr.splitlines())) == (2, 1), done.stderr
     assert done.stderr.startswith(said), done.stderr
     assert not (tmp_path / "other.csv.journal").exists()
+
+
+def test_a_script_s_resume_naming_another_journal_than_the_run_it_carries_on_names_that_run_s_journal(
+    tmp_path: Path,
+) -> None:
+    # Given a script's run of two rows that kept its journal as "monday.journal", stopped as a Submit was under way
+    rows = [AccountRow(1, "Contoso", {"city": "Lyon"}), AccountRow(2, "Fabrikam", {"city": "Nice"})]
+    earlier = tmp_path / "monday.journal"
+    with Journal(earlier, owner={"base_url": NOWHERE, "user": "global-admin"}) as journal:
+        journal.number(rows)
+        journal.started(rows[1], {"city": "Nice"})
+    before = earlier.read_text()
+
+    # When the script resumes, naming a journal where none is
+    elsewhere = tmp_path / "tuesday.journal"
+    with pytest.raises(JournalElsewhereError) as raised:
+        library_update_accounts(rows, NOWHERE, "global-admin", api_client_id="x", journal=elsewhere, resume=True)
+
+    # Then it stops before any browser, naming the journal it would have forgotten in the script's own terms
+    said = (f"no journal at {elsewhere} to resume, but {earlier} records these rows: resume with "
+            f"journal={str(earlier)!r}, or run with resume=False to check every row afresh")  # fmt: skip
+    assert str(raised.value) == said
+    assert (raised.value.path, raised.value.found) == (elsewhere, [earlier])
+    assert (earlier.read_text(), elsewhere.exists()) == (before, False)
+    InputLock(None, NOWHERE, None, rows).release()  # its hold on the rows let go: another run may take them
 
 
 def test_a_resume_without_a_journal_beside_another_portal_s_journal_checks_every_row_afresh(tmp_path: Path) -> None:
