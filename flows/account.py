@@ -23,10 +23,10 @@ from pages import (
     NewCustomer,
     NotAllowedError,
     PortalError,
+    ReadBackError,
     ValidationError,
 )
 from pages.account import check_editable
-from pages.errors import page_lost
 from pages.shown_values import tidied
 
 from .field_rules import LINE_BREAK
@@ -161,9 +161,10 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
 
     Raises ``ValidationError`` (with each field's message) or ``EditConflictError`` when the
     portal refuses; it then saved nothing and the form still holds the typed values. Saved, the
-    Bill-to info is read back from the Account page, or from the form when the portal keeps it; a
-    ``PortalError`` there says the changes were saved. No change at all on a form never submitted is a
-    ``ValueError``, nothing submitted; a form refused before holds its typed values, sent again as they are.
+    Bill-to info is read back from the Account page, or from the form when the portal keeps it; any
+    error there (the session ended, the portal gone) is a ``ReadBackError``: the changes were saved.
+    No change at all on a form never submitted is a ``ValueError``, nothing submitted; a form refused
+    before holds its typed values, sent again as they are.
     """
     check_changes(changes)
     if not changes and not form.submits:  # the form as it loaded: a Submit would still leave a change in the log
@@ -175,11 +176,8 @@ def submit_changes(form: AccountEditPage, changes: Mapping[str, str]) -> Billing
         if saved is not None:
             try:
                 return read_back(saved, changes)
-            except (PortalError, PlaywrightError) as error:  # a page that crashed meanwhile too: saved all the same
-                if type(error) is not PortalError and not page_lost(error):
-                    raise
-                said = str(error).splitlines()[0]
-                raise PortalError(f"The changes were saved, but reading them back failed: {said}") from error
+            except (PortalError, PlaywrightError) as error:  # signed out, the portal gone, the page crashed: saved
+                raise ReadBackError(error) from error
         errors = form.field_errors()
         if errors or form.answer_status in (400, 422):  # the portal's word that the values were invalid
             raise ValidationError(errors, form.message)
@@ -194,8 +192,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     ``CustomerNotFoundError``, ``AmbiguousCustomerError`` (two customers of that name),
     ``NotAllowedError``, ``ValidationError``, ``EditConflictError`` or ``SignedOutError`` when the
     portal says so; nothing is saved in those cases, nor after ``PortalUnavailableError`` (the portal did not
-    answer). An ``UnknownPageError`` after Submit says what was saved is not known; a ``PortalError`` reading the
-    Bill-to info back says the changes were saved. A blank ``customer``, no change or an unknown field name is a
+    answer), but for a ``SignedOutError`` or ``UnknownPageError`` that answered Submit itself: whether anything was
+    saved is not known then (their messages say so). A ``ReadBackError`` after Submit says the changes were saved
+    and reading the Bill-to info back failed. A blank ``customer``, no change or an unknown field name is a
     ``ValueError``, a value that is not text a ``TypeError``, before the browser moves.
 
     When the Account page already shows every value as given (spaces around it aside), nothing is submitted (a

@@ -35,6 +35,7 @@ from pages import (
     PageCrashedError,
     PortalError,
     PortalUnavailableError,
+    ReadBackError,
     SignedOutError,
     SignInError,
     SignInInterruptedError,
@@ -210,6 +211,12 @@ def attempt(
     journal.started(task.row, {name: shown[name] for name in task.changes})
     try:
         saved = submit_changes(form, pending).as_dict()
+    except ReadBackError as unread:
+        # Saved, then signed out or the portal gone: met as at any other step (the row's retry finds its values held)
+        cause = unread.error
+        if isinstance(cause, PortalError) and type(cause) is not PortalError:
+            raise cause from cause.__cause__
+        raise
     except EditConflictError as error:
         now = client.billing_profile(task.customer_id).as_dict()
         theirs = {name: now[name] for name in EDITABLE_FIELDS if now[name] != shown[name]}

@@ -29,6 +29,7 @@ from .exceptions import (  # noqa: F401 (defined there; raised, and known to scr
     PageError,
     PortalError,
     PortalUnavailableError,
+    ReadBackError,
     ScreenLeftError,
     SignedOutError,
     SignInError,

@@ -148,10 +148,24 @@ class NotAllowedError(PageError):
 
 
 class EditConflictError(PortalError):
-    """Someone changed the billing profile after the form was opened; nothing was saved.
+    """The portal refused the Submit without a validation error (most often a 409 or 412: someone changed the
+    billing profile after the form was opened); nothing was saved. The message says what the portal said.
 
     The form keeps the typed values; reload the Account page and submit again.
     """
+
+
+class ReadBackError(PortalError):
+    """Submit saved the changes, and reading the Bill-to info back after it failed; ``error`` says why (the session
+    ended, the portal stopped answering, the page crashed or left the Account page).
+
+    The changes are saved: not to be submitted again. Read them through the REST API, or open the Account page.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        super().__init__(f"The changes were saved, but reading them back failed: {said}")
+        self.error = error
 
 
 class ScreenLeftError(PortalError):

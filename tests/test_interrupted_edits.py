@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+import flows.account
 from fixtures.api_client import PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
@@ -21,6 +22,7 @@ from flows import (
     NotAllowedError,
     PageError,
     PortalUnavailableError,
+    ReadBackError,
     SignedOutError,
     ThrottledError,
     UnknownPageError,
@@ -109,6 +111,30 @@ def test_submit_answered_by_a_crash_says_whether_it_saved_is_not_known_and_it_sa
     assert "whether anything was saved is not known" in said and "The portal answered 500" in said, said
     assert "could not complete this request" in said and not error.value.unanswered
     assert api.billing_profile(customer.id) == customer.billing
+
+
+def test_a_session_that_ends_as_the_saved_changes_are_read_back_says_they_were_saved(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a Submit the portal saves, and a session that ends before the Bill-to info is read back
+    customer = customers.create("FR")
+    form = edit_account(admin_page, customer.companyName)
+    ended = SignedOutError("The portal asked to sign in again at /account: the session has ended")
+
+    def signed_out(saved: object, changes: object) -> None:
+        raise ended
+
+    monkeypatch.setattr(flows.account, "read_back", signed_out)
+
+    with pytest.raises(ReadBackError) as error:
+        submit_changes(form, {"city": "Lille"})
+
+    # Then the script is told the changes were saved (not "signed out", which says nothing was), and why it read nothing
+    assert (error.value.error, error.value.__cause__) == (ended, ended)
+    assert not isinstance(error.value, SignedOutError)
+    said = "The changes were saved, but reading them back failed: The portal asked to sign in again at /account"
+    assert str(error.value).startswith(said), str(error.value)
+    assert api.billing_profile(customer.id).city == "Lille"
 
 
 @pytest.mark.bundled  # the bundled portal's fault header throttles it; a deployment throttles on its own

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Request, Route
 from test_update_accounts import portal_changes, signed_in_as
 
+import flows.account
 from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
@@ -147,4 +148,33 @@ def test_a_row_whose_session_ended_after_its_save_is_changed_once(
     # Then the first row is reported changed (by its own Submit, not sent again), not as a row that already held
     assert [outcome.outcome for outcome in outcomes] == ["changed", "changed"], outcomes
     assert outcomes[0].before["city"] == people[0].billing.city, outcomes[0]
+    assert [len(portal_changes(api, person)) for person in people] == [1, 1]
+
+
+def test_a_row_whose_read_back_met_an_ended_session_after_its_save_is_changed_once(
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given two rows, and the first row's Submit saved, its Bill-to info then read back as the session ends
+    people, user = [customers.create("FR") for _ in CITIES[:2]], make_user("admin-agent")
+    read_back, read = flows.account.read_back, []
+
+    def signed_out_once(saved: Any, changes: dict[str, str]) -> Any:
+        read.append(dict(changes))
+        if len(read) == 1:
+            raise SignedOutError("The portal asked to sign in again at /account: the session has ended")
+        return read_back(saved, changes)
+
+    monkeypatch.setattr(flows.account, "read_back", signed_out_once)
+
+    # When the job runs
+    outcomes = update_accounts(rows_of(people), base_url, user.name, **signed_in_as(user, api))
+
+    # Then the first row is met as an ended session is (signed in again, found held), not as a failure: each saved once
+    assert [outcome.outcome for outcome in outcomes] == ["changed", "changed"], outcomes
+    assert outcomes[0].messages[0].startswith("signed in again after: The portal asked to sign in again"), outcomes[0]
+    assert read == [{"city": "Lyon"}, {"city": "Nantes"}]  # the first row's Submit not sent again
     assert [len(portal_changes(api, person)) for person in people] == [1, 1]
