@@ -152,24 +152,26 @@ def update_accounts(
 
     Every row is checked first, through the REST API (columns, customer, the country's rules,
     values that already hold): with any problem, ``InvalidRowsError`` lists them all and nothing
-    changes, unless ``skip_invalid``. The rest run in ``workers`` browsers signed in as ``user``:
-    the first with ``password`` (and the options in ``session_options``, passed to each
-    ``portal_session``: ``totp_secret``, ``storage_state``, browser options), the others by single
-    sign-on. The API's tokens come from ``token`` (a callable), else from the first browser's
-    sign-in for the public client ``api_client_id`` (the Secure Application Model); the API is at
-    ``api_url`` (Partner Center's in 21Vianet: ``https://partner.partnercenterapi.microsoftonline.cn/``),
-    else at ``base_url``, where the bundled portal serves it. ``journal`` is
-    a file recording each row as it happens; with ``resume`` a run carries on from it, never
-    submitting a finished row twice (rows are known by their content, wherever they moved in the
-    file, rows alike by which of them they are; a journal of another user or portal raises
-    ``JournalMismatchError``; one another run is writing, ``JournalInUseError``; none there while one
-    beside it records these rows, ``JournalElsewhereError``; each before any browser starts). Rows
-    another run (a script, the command) is applying to the same portal, in any order, raise
-    ``InputInUseError`` before the journal is touched. ``traces`` is a folder for the trace of each
-    row that failed twice. A session that ends for good (signing in again refused, or not possible
-    without a password) raises ``SignedOutError`` at once, the rows not done left for a resume.
-    ``on_outcome`` hears each row the UI applied, as it finishes; ``setup_context`` is called on each worker's
-    signed-in context (routes, init scripts).
+    changes, unless ``skip_invalid`` (a problem of the whole file, an unknown column, raises all the
+    same). The rest run in ``workers`` browsers signed in as ``user``: the first with ``password``
+    (and the options in ``session_options``, passed to each ``portal_session``: ``totp_secret``,
+    ``storage_state``, browser options), the others by single sign-on. The API's tokens come from
+    ``token`` (a callable), else from the first browser's sign-in for the public client
+    ``api_client_id`` (the Secure Application Model); the API is at ``api_url`` (Partner Center's in
+    21Vianet: ``https://partner.partnercenterapi.microsoftonline.cn/``), else at ``base_url``, where
+    the bundled portal serves it.
+
+    ``journal`` is a file recording each row as it happens; with ``resume`` a run carries on from it,
+    never submitting a finished row twice (rows are known by their content, wherever they moved in
+    the file, rows alike by which of them they are). Before any browser starts: a journal of another
+    user or portal, or with a line edited by hand, raises ``JournalMismatchError``; one another run is
+    writing, ``flows.journal.JournalInUseError``; none there while one beside it records these rows,
+    ``JournalElsewhereError``. Rows another run (a script, the command) is applying to the same
+    portal, in any order, raise ``InputInUseError`` before the journal is touched. ``traces`` is a
+    folder for the trace of each row that failed twice. A session that ends for good (signing in
+    again refused, or not possible without a password) raises ``SignedOutError`` at once, the rows
+    not done left for a resume. ``on_outcome`` hears each row the UI applied, as it finishes;
+    ``setup_context`` is called on each worker's signed-in context (routes, init scripts).
     """
     account_rows = as_rows(rows)
     if not account_rows:

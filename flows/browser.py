@@ -53,7 +53,8 @@ QUIET_CHROMIUM_FLAGS = (
 
 
 class BrowserNotFoundError(RuntimeError):
-    """No Chromium is available to Playwright; the message says what to install."""
+    """No browser can be launched here: not installed (Chromium, or Playwright's Firefox or WebKit), or no display
+    for a headed one; the message says what to install or set."""
 
 
 class RemoteBrowserError(RuntimeError):

@@ -28,9 +28,9 @@ EXIT_DONE, EXIT_FAILED, EXIT_REFUSED = 0, 1, 3
 class RowOutcome:
     """One row's outcome: the row's values, the fields before and after, the portal's messages."""
 
-    row: int  # the row's number in the file, the header being row 1
+    row: int  # the row's number in the file, the header being row 1 (rows given as mappings: from 1)
     customer: str  # as the row names it: a company name or a Microsoft ID
-    outcome: str  # one of OUTCOMES
+    outcome: str  # one of OUTCOMES, or STOPPED ("not-run") for a row a stopped run never finished
     customer_id: str = ""
     wanted: dict[str, str] = field(default_factory=dict)  # the row's values
     before: dict[str, str] = field(default_factory=dict)  # the row's fields before it ran

@@ -103,7 +103,8 @@ def write_sign_in(path: str | Path, state: dict[str, Any]) -> Path:
 
 
 class SavedSignInError(ValueError):
-    """A saved sign-in that cannot be used: missing, cut short or not one, or another user's."""
+    """A saved sign-in that cannot be used: missing, cut short or not one, another user's or another portal's, its
+    lock held too long by another process, or (for the API) no refresh token, or one the provider refused."""
 
 
 def read_sign_in(path: str | Path) -> dict[str, Any]:
@@ -201,6 +202,10 @@ def saved_token_source(base_url: str, path: str | Path) -> TokenSource:
     """Return the REST API's access tokens from the refresh token a saved sign-in holds (``save-sign-in
     --api-client-id``), writing each rotated one back to the file, so the next run (a script, the suite)
     finds one the provider still takes; raise ``SavedSignInError`` for a file without one.
+
+    Each call of the source raises ``SavedSignInError`` when the file holds none any more, or the provider refuses
+    it (400, 401: expired, revoked, used by a copy of the file): save the sign-in again; other errors of the
+    provider are ``flows.rest.ApiError``.
 
     Each token is redeemed under the file's lock, from the refresh token the file holds then: the provider
     rotates it at each use and, handed an old one again, revokes them all. So two processes (a job and the

@@ -99,8 +99,14 @@ def portal_session(
     ``ignore_https_errors`` lets the browser take a certificate it does not trust (a test deployment's, of an
     internal CA); without it, such a portal raises ``UntrustedCertificateError`` at its first page.
 
-    Arguments of the wrong type are a ``TypeError`` before any browser starts. The page belongs to this
-    thread (``WrongThreadError`` elsewhere); inside a running asyncio loop, the session cannot start at all.
+    ``browser_name`` is "chromium" (the default), "firefox" or "webkit" (Playwright's builds of them).
+
+    Before any browser starts: arguments of the wrong type are a ``TypeError``; an unusable ``base_url``, an empty
+    ``username`` or password, no password without ``storage_state``, a negative ``slowmo`` or an unknown
+    ``browser_name``, a ``ValueError``; a ``storage_state`` that is not a saved sign-in of this user and portal, a
+    ``flows.SavedSignInError``; a browser not installed, or ``headed`` without a display, a
+    ``flows.BrowserNotFoundError``. The page belongs to this thread (``WrongThreadError`` elsewhere); inside a
+    running asyncio loop, the session cannot start at all.
     """
     base_url = normalize_base_url(base_url)  # a wrong address fails here, before a browser starts
     check_session_arguments(

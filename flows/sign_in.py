@@ -106,8 +106,9 @@ def sign_in(
 ) -> DashboardPage:
     """Sign in through the identity provider and land on the Dashboard.
 
-    ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code; one not
-    base32 is a ``ValueError`` before the browser moves. Raises ``SignInError`` with the provider's message
+    ``totp_secret`` (base32; default ``$PORTAL_TOTP_SECRET``) answers the verification code; one given not
+    base32 is a ``ValueError`` before the browser moves (the environment's, when a code is asked for: a sign-in
+    may need none). Raises ``SignInError`` with the provider's message
     when it refuses (wrong password, locked out, wrong code: after the next codes were refused too, up
     to a minute, since another sign-in of the user may have used one; an expired code: after the next
     one) and ``MfaRequiredError`` when it asks for a code, a push to be approved or a choice of method

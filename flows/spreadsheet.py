@@ -136,7 +136,8 @@ def rows_from_mappings(mappings: Iterable[Mapping[str, object]]) -> list[Account
 
 
 def read_rows(path: str | Path) -> list[AccountRow]:
-    """Read a CSV (as Excel saves one: see the module's docstring) or XLSX file of changes."""
+    """Read a CSV (as Excel saves one: see the module's docstring) or XLSX file of changes; raise ``SpreadsheetError``
+    (with the file and, where one is at fault, its row) for one that cannot be read as such."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -323,7 +324,7 @@ def inert(value: object) -> str:
 def write_results(
     path: str | Path, outcomes: Sequence[RowOutcome], delimiter: str = ",", *, sep_line: bool = False
 ) -> None:
-    """Write the outcomes to ``path``: JSON for ``.json``, else CSV with a before and after column per field.
+    """Write the outcomes to ``path``: JSON for ``.json``, else CSV with a wanted, before and after column per field.
 
     The CSV is for Excel: UTF-8 with a BOM (without one, Windows Excel reads it in the computer's own
     code page and garbles Chinese and French names), and no cell that Excel would run as a formula; its

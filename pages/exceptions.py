@@ -11,7 +11,8 @@ class PortalError(Exception):
 
 
 class SignInError(PortalError):
-    """The identity provider refused the sign-in; the message is its own (wrong password, locked out, wrong code)."""
+    """The sign-in did not get through: the identity provider refused it (its own words: wrong password, locked out,
+    wrong code), or it asks for what a script cannot give (a password change, consent), said in the library's words."""
 
 
 class SignInInterruptedError(SignInError):
@@ -77,7 +78,7 @@ class UnknownPageError(PortalError):
 
 class ConfirmationAskedError(UnknownPageError):
     """Submit opened a dialog asking a person to confirm ("Save changes?"), which the library does not answer:
-    nothing was sent, the dialog is left open."""
+    nothing was sent; a dialog in the page is left open, the browser's own ``confirm()`` dismissed."""
 
 
 class PageCrashedError(PortalError):
@@ -124,7 +125,7 @@ class CustomerNotFoundError(PageError):
 
 
 class AmbiguousCustomerError(PortalError):
-    """More than one customer has this company name; ``count`` is how many the list showed at once.
+    """More than one customer has this company name; ``count`` is how many the list holds, across its pages.
 
     Company names are not unique (domains are): open the customer by its Microsoft ID instead
     (``CustomerPage(page).open(customer_id)``, ``AccountPage(page).open(customer_id)``).
@@ -187,7 +188,8 @@ class WrongThreadError(RuntimeError):
 
 
 class ValidationError(PortalError):
-    """The portal refused the changes; ``field_errors`` maps each API field name to its message."""
+    """The portal refused the changes as invalid; ``field_errors`` maps each field to its message: by its API name
+    (``city``), else by its label as shown; empty when the portal said why in words alone (the message has them)."""
 
     def __init__(self, field_errors: Mapping[str, str], message: str = "") -> None:
         details = "; ".join(f"{field}: {text}" for field, text in field_errors.items())

@@ -392,7 +392,7 @@ class SignInPage:
         Entra ID shows some steps in place (the password after the account, a refused code) and
         loads a page for others. Either ends the wait: a new page, the step's heading gone, a field
         set invalid, or an alert saying new words, or words said again after it was emptied, hidden or
-        removed (``pages.submit_answer`` marks the changes). An alert redrawn as it was is no answer.
+        removed (``pages.answer_watch`` marks the changes). An alert redrawn as it was is no answer.
         """
         token = secrets.token_hex(4)
         watch_changes(self.page, token)
