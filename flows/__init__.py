@@ -50,11 +50,12 @@ from .account import (
 from .accounts_job import InvalidRowsError, update_accounts
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .input_lock import InputInUseError
-from .journal import JournalElsewhereError, JournalMismatchError
+from .journal import JournalElsewhereError, JournalInUseError, JournalMismatchError
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import (
     ApiError,
     ApiUnavailableError,
+    NotApiAnswerError,
     PortalClient,
     RefreshTokenRefusedError,
     TokenWithoutMfaError,
@@ -83,10 +84,12 @@ __all__ = [
     "InputInUseError",
     "InvalidRowsError",
     "JournalElsewhereError",
+    "JournalInUseError",
     "JournalMismatchError",
     "MfaRequiredError",
     "NewCustomer",
     "NotAllowedError",
+    "NotApiAnswerError",
     "PageCrashedError",
     "PageError",
     "PortalClient",

@@ -165,7 +165,7 @@ def update_accounts(
     never submitting a finished row twice (rows are known by their content, wherever they moved in
     the file, rows alike by which of them they are). Before any browser starts: a journal of another
     user or portal, or with a line edited by hand, raises ``JournalMismatchError``; one another run is
-    writing, ``flows.journal.JournalInUseError``; none there while one beside it records these rows,
+    writing, ``JournalInUseError``; none there while one beside it records these rows,
     ``JournalElsewhereError``. Rows another run (a script, the command) is applying to the same
     portal, in any order, raise ``InputInUseError`` before the journal is touched. ``traces`` is a
     folder for the trace of each row that failed twice. A session that ends for good (signing in
