@@ -22,7 +22,7 @@ from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome, exit_code
 from flows.progress import Progress
 from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows
-from flows.stopping_signals import put_back_signals, take_stopping_signals
+from flows.stopping_signals import put_back_signals, take_stopping_signals, terminate
 
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
@@ -442,4 +442,6 @@ def test_a_handler_set_outside_python_is_left_as_the_job_set_it(monkeypatch: pyt
 
     put_back_signals(take_stopping_signals())  # a TypeError here would hide the job's exit code
 
+    # Then SIGHUP is Python's default again, and SIGTERM stays the job's (its C handler cannot be put back from Python)
     assert handlers[signal.SIGHUP] is signal.SIG_DFL
+    assert handlers[signal.SIGTERM] is terminate

@@ -140,8 +140,10 @@ def test_a_journal_on_a_full_disk_closes_without_a_second_error(tmp_path: Path) 
     journal.file.close()  # type: ignore[union-attr]  # the real file goes; the full disk's takes its place
     journal.file = FullDisk()  # type: ignore[assignment]
 
-    # When the run ends, then closing it raises nothing more (the traceback after the clean error)
+    # When the run ends, then closing it raises nothing more (the traceback after the clean error), and its lock goes
     journal.close()
+    assert journal.lock_file is None
+    Journal(tmp_path / "run.journal", resume=True, owner=OWNER).close()  # the next run's, not JournalInUseError
 
 
 def test_results_that_cannot_take_their_place_leave_no_temporary_file(tmp_path: Path) -> None:

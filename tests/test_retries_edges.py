@@ -240,6 +240,7 @@ def test_a_run_stopped_at_its_first_failure_still_counts_its_flaky_tests(tmp_pat
     run = run_edges(tmp_path, "-k", "colour or language or finding", "--maxfail=1", "--max-flaky", "1")
 
     last_line = run.output.strip().splitlines()[-1]
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED and "stopping after 1 failures" in run.output, run.output
     assert "1 flaky" in last_line and "FLAKY tests/runs/retried_edges.py::test_fails_once_in_colour" in run.output, (
         run.output
     )

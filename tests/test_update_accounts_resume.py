@@ -67,6 +67,7 @@ def test_a_run_killed_hard_and_resumed_applies_every_row_exactly_once(
                              timeout=180, env={**secrets_of(user), "TMPDIR": str(temporary)})  # fmt: skip
 
     # Then every row was applied, each exactly once; the killed run's sign-in was deleted by the resumed one
+    assert finished == 2, f"the run ended (or the watchdog killed it) after {finished} row(s), not killed after 2"
     assert process.returncode == -signal.SIGKILL and resumed.returncode == 0, resumed.stderr
     assert len(left) == 1 and not left[0].exists(), left
     assert set(results_of(tmp_path / "changes.csv.results.csv").values()) == {"changed"}
