@@ -24,7 +24,7 @@ from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import RemoteBrowserError, portal_session
 from flows import browser as flows_browser
-from flows.browser import WS_ENDPOINT_VARIABLE, launch_options_for
+from flows.browser import WS_ENDPOINT_VARIABLE
 from flows.sign_in import TOTP_SECRET_VARIABLE
 from pages import DashboardPage
 
@@ -211,7 +211,7 @@ def test_command_line_says_that_no_server_answers(closed_endpoint: str, base_url
 def test_without_unsafe_a_server_refuses_the_system_chromium_and_says_so(
     base_url: str, portal_password: str, playwright: Playwright, tmp_path: Path
 ) -> None:
-    if "executable_path" not in launch_options_for("chromium", playwright.chromium.executable_path):
+    if Path(playwright.chromium.executable_path).exists():  # the machine's, not the library's word
         pytest.skip("Playwright's own Chromium is installed: a server launches it without --unsafe")
 
     with run_server(tmp_path) as server:
