@@ -212,6 +212,8 @@ def test_a_portal_down_at_the_run_s_first_api_call_fails_that_test_only(portal: 
         "test_3_the_portal_comes_back": "passed",
         "test_4_needs_the_api_once_it_is_back": "passed",
     }, run.output
+    # ... test 2 for the portal's silence, said as such: not a fixture's own fault
+    assert "PortalUnavailableError: The portal did not answer" in run.output, run.output
 
 
 def test_a_browser_that_dies_as_a_traced_retry_ends_fails_nothing(tmp_path: Path) -> None:
