@@ -38,7 +38,14 @@ from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
 from .input_lock import InputInUseError, InputLock
-from .journal import Journal, JournalElsewhereError, JournalInUseError, journal_path, journals_of, run_owner
+from .journal import (
+    Journal,
+    JournalElsewhereError,
+    JournalInUseError,
+    journal_path,
+    refuse_journal_elsewhere,
+    run_owner,
+)
 from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
 from .progress import Progress
 from .rest import PortalClient
@@ -281,8 +288,8 @@ def open_journal(args: argparse.Namespace, rows: list[Any], results: Path) -> Jo
     path, owner = journal_path(results), run_owner(args.base_url, args.user)
     if args.dry_run and not args.resume:
         return Journal(None)
-    if args.resume and not path.exists() and (found := journals_of(rows, (args.file.parent, path.parent), owner)):
-        raise JournalElsewhereError(path, found)
+    if args.resume:
+        refuse_journal_elsewhere(path, rows, (args.file.parent, path.parent), owner)
     journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)
     if args.resume and not journal.found:
         print(f"note: no journal at {path}: nothing to resume, every row is checked afresh", file=sys.stderr)

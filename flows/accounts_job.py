@@ -22,7 +22,7 @@ from playwright.sync_api import BrowserContext
 from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .input_lock import InputLock
-from .journal import Journal, JournalElsewhereError, journals_of, run_owner
+from .journal import Journal, refuse_journal_elsewhere, run_owner
 from .outcomes import STOPPED, RowOutcome
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
@@ -185,11 +185,8 @@ def update_accounts(
     held = InputLock(None, base_url, None, account_rows, journal=None if journal is None else Path(journal))
     owner = run_owner(base_url, user)
     try:
-        if resume and journal is not None and not Path(journal).exists():
-            # A journal of these rows beside it: the earlier run's, named otherwise (its results file's name)
-            found = journals_of(account_rows, (Path(journal).parent,), owner)
-            if found:
-                raise JournalElsewhereError(Path(journal), found, library=True)
+        if resume and journal is not None:
+            refuse_journal_elsewhere(Path(journal), account_rows, (Path(journal).parent,), owner, library=True)
         log = Journal(journal, resume=resume, owner=owner)
     except BaseException:
         held.release()

@@ -162,6 +162,15 @@ def journals_of(rows: Iterable[AccountRow], folders: Iterable[Path], owner: Mapp
     return found
 
 
+def refuse_journal_elsewhere(
+    path: Path, rows: Iterable[AccountRow], folders: Iterable[Path], owner: Mapping[str, str], *, library: bool = False
+) -> None:
+    """Raise ``JournalElsewhereError`` for a resume with no journal at ``path`` while one in ``folders`` records one
+    of ``rows`` as ``owner``: an earlier run's, named otherwise, which a run afresh would forget."""
+    if not path.exists() and (found := journals_of(rows, folders, owner)):
+        raise JournalElsewhereError(path, found, library=library)
+
+
 class Journal:
     """An append-only record of rows started and finished; safe to share between threads."""
 
