@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary, WeakSet
 from greenlet import greenlet
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import SignInWindowError, address_of
 from .sign_in_steps import provider_step  # not the portal's Sign in: a help page may offer one
@@ -34,7 +35,7 @@ RenewalOf = Callable[[Page], SignInRenewal | None]  # how a page's context signs
 log = logging.getLogger("flows")
 WINDOW_PROBE_MS = 15_000  # how long a new window may take to show a step before it is taken for another kind
 WINDOW_SIGN_IN_MS = 90_000  # how long a screen waits for a window being signed in (codes may take 30 s each)
-POLL_MS = 100  # how often that wait looks again (the window's sign-in goes on meanwhile)
+POLL_MS = 100  # how often that wait looks again for a renewal's end that closed no window
 BLANK = "about:blank"
 
 _watched: WeakSet[BrowserContext] = WeakSet()  # contexts whose new windows are looked at
@@ -103,6 +104,15 @@ def answer_sign_in_window(window: Page, renewal_of: RenewalOf) -> None:
     opener = window.opener()
     if opener is None or opener in _signing_in:
         return
+
+    def closed(_: Page) -> None:
+        # The window closes once the provider hands the sign-in back: the renewal's end, marked here, not once its
+        # greenlet next runs, so the screen that waits for the close (``awaited_window_sign_in``) finds it marked.
+        if window in _answering:
+            _renewed.add(window.context)
+            _looked_at.discard(window)
+
+    window.once("close", closed)
     _looked_at.add(window)  # a screen whose wait runs out meanwhile waits for it
     try:
         if not shows_provider_step(window):
@@ -119,7 +129,8 @@ def answer_sign_in_window(window: Page, renewal_of: RenewalOf) -> None:
         finally:
             _signing_in.discard(window)
             _answering.discard(window)
-        _renewed.add(window.context)
+        if not window.is_closed():  # else marked at its close; a window back at the portal is the portal's to close
+            _renewed.add(window.context)
     except Exception as error:  # kept for the screen that waits, and said there
         if window.is_closed() and isinstance(error, PlaywrightError):  # closed under it (its page, its context)
             log.info("The sign-in window at %s closed before it was signed in: %s", where, error)
@@ -138,10 +149,16 @@ def awaited_window_sign_in(page: Page) -> bool:
     out meanwhile waits for itself once more. One that failed is said at once (``window_sign_in_error``); one of
     another kind (a help page) is no reason to wait again."""
     deadline = time.monotonic() + WINDOW_SIGN_IN_MS / 1000
-    while page.context not in _failures and time.monotonic() < deadline:
-        if not any(window.context == page.context and not window.is_closed() for window in list(_looked_at)):
+    while page.context not in _failures:
+        left_ms = (deadline - time.monotonic()) * 1000
+        windows = [window for window in list(_looked_at) if window.context == page.context and not window.is_closed()]
+        if not windows or left_ms <= 0:
             break
-        page.wait_for_timeout(POLL_MS)  # lets the window's sign-in go on: it runs in this thread
+        # The window closes once signed in (or failed): that ends this wait at once. Its renewal's end (a window of
+        # another kind let be) is told by no event, so it is looked at again each POLL_MS. Either goes on meanwhile:
+        # it runs in this thread, while this call waits.
+        with suppress(PlaywrightTimeoutError):
+            windows[0].wait_for_event("close", timeout=min(POLL_MS, left_ms))
     if page.context in _failures or page.context not in _renewed:
         return False
     _renewed.discard(page.context)  # one wait more for each sign-in in a window

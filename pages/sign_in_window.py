@@ -8,6 +8,7 @@ Waiting for this page to navigate would wait out the whole timeout; the popup is
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -16,7 +17,7 @@ from .page_events import listen, unlisten
 from .watch import highlight
 
 FOLLOW_TIMEOUT_S = 30.0  # Playwright's own default for a navigation: Sign in that leads nowhere in this long fails
-POLL_MS = 50  # how often the wait looks for either
+POLL_MS = 50  # how soon a window opened ends the wait for either
 
 
 class LedNowhereError(Exception):
@@ -32,8 +33,11 @@ def follow(page: Page, button: Locator) -> Page | None:
     moved: list[str] = []
     before = page.url.split("#")[0]
 
-    def navigated(frame: Frame) -> None:  # a link's "#" (a button drawn as one) is no new page
-        if frame == page.main_frame and frame.url.split("#")[0] != before:
+    def leaves(frame: Frame) -> bool:  # a link's "#" (a button drawn as one) is no new page
+        return frame == page.main_frame and frame.url.split("#")[0] != before
+
+    def navigated(frame: Frame) -> None:
+        if leaves(frame):
             moved.append(frame.url)
 
     listen(page, "popup", opened.append)
@@ -45,9 +49,12 @@ def follow(page: Page, button: Locator) -> Page | None:
             raise LedNowhereError(f"it could not be selected: {str(error).splitlines()[0]}") from None
         deadline = time.monotonic() + FOLLOW_TIMEOUT_S
         while not opened and not moved:
-            if time.monotonic() > deadline:
+            left_ms = (deadline - time.monotonic()) * 1000
+            if left_ms <= 0:
                 raise LedNowhereError(f"no new page, and no window of its own, in {FOLLOW_TIMEOUT_S:g} s")
-            page.wait_for_timeout(POLL_MS)  # lets the browser's events in
+            # No one event tells both: a navigation ends this wait at once, a window opened is seen within POLL_MS.
+            with suppress(PlaywrightTimeoutError):
+                page.wait_for_event("framenavigated", predicate=leaves, timeout=min(POLL_MS, left_ms))
     finally:
         unlisten(page, "popup", opened.append)
         unlisten(page, "framenavigated", navigated)

@@ -223,9 +223,13 @@ def test_the_window_of_the_portal_s_own_sign_in_is_answered_once_where_a_renewal
     assert page.get_by_role("navigation", name="Dashboard").is_visible()
 
 
-def test_a_screen_whose_wait_runs_out_while_the_window_is_signed_in_waits_for_it_then_comes(page: Page) -> None:
-    # Given a sign-in window whose provider draws its form only after the screen's wait has run out
-    asked = serve(page, RENEWING.replace("{first}", "about:blank"), form_after_ms=3_000)
+@pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS)
+def test_a_screen_whose_wait_runs_out_while_the_window_is_signed_in_waits_for_it_then_comes(
+    page: Page, ending: str
+) -> None:
+    # Given a sign-in window whose provider draws its form only after the screen's wait has run out, and that is
+    # closed once signed in (by itself, or by the page): the end of the screen's wait for it
+    asked = serve(page, RENEWING.replace("{first}", "about:blank"), ending, form_after_ms=3_000)
     renew_as_agent(page)
     page.set_default_timeout(2_000)  # the screen's; the window's is the context's (5 s)
     page.goto(PORTAL + "dashboard")
