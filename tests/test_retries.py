@@ -107,6 +107,10 @@ def test_a_retry_makes_test_data_of_its_own(tmp_path: Path) -> None:
 
     assert run.returncode == 0, run.output
     assert "1 flaky (failed, then passed on retry)" in run.output
+    made = (tmp_path / "marks" / "customers-made").read_text().splitlines()
+    assert len(made) == 2, made  # one customer an attempt
+    (first_id, first_name), (retry_id, retry_name) = (line.split(" ", 1) for line in made)
+    assert first_id != retry_id and first_name != retry_name, made
 
 
 def test_flaky_tests_over_the_budget_turn_the_run_red(tmp_path: Path) -> None:
