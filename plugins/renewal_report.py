@@ -33,24 +33,29 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     return report
 
 
+# How the summary says each kind, and whether it stands out (the portal's doing: a team watches it grow).
+SAID = {
+    RENEWAL_PROPERTY: ("Renewed during this run (the portal ended them)", True),
+    RENEWAL_ON_PURPOSE: ("Renewed by tests that end sessions on purpose", False),
+}
+
+
 class RenewalSummary:
-    """Counts the renewals reported by every test and lists them at the end of the run."""
+    """Counts the renewals reported by every test and lists them at the end of the run, each kind apart."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.on_purpose: Counter[str] = Counter()  # by tests marked ends_sessions
+        self.counts: dict[str, Counter[str]] = {kind: Counter() for kind in SAID}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.counts.update(value for name, value in report.user_properties if name == RENEWAL_PROPERTY)
-        self.on_purpose.update(value for name, value in report.user_properties if name == RENEWAL_ON_PURPOSE)
+        for name, value in report.user_properties:
+            if name in self.counts:
+                self.counts[name][value] += 1
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.counts:
-            renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.counts.items()))
-            terminalreporter.write_line(f"Renewed during this run (the portal ended them): {renewed}", yellow=True)
-        if self.on_purpose:
-            renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.on_purpose.items()))
-            terminalreporter.write_line(f"Renewed by tests that end sessions on purpose: {renewed}")
+        for kind, (heading, stands_out) in SAID.items():
+            if self.counts[kind]:
+                renewed = ", ".join(f"{what} ×{count}" for what, count in sorted(self.counts[kind].items()))
+                terminalreporter.write_line(f"{heading}: {renewed}", yellow=stands_out)
 
 
 def pytest_configure(config: pytest.Config) -> None:
