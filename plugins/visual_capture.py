@@ -17,7 +17,7 @@ from PIL import Image
 
 from .image_diff import Difference, allowed_pixels, compare
 
-POLL_INTERVALS_S = (0.0, 0.1, 0.25, 0.5)
+POLL_INTERVALS_S = (0.0, 0.1, 0.25, 0.5)  # then 1 s each: the waits between captures of toHaveScreenshot
 # The document's images, loaded before the first capture (waited for at most the screenshot's timeout). One loaded
 # lazily is loaded now: a full-page screenshot does not scroll, so an image far below the fold stayed blank in the
 # baseline while a person scrolling saw it, and one near the fold was in the picture or not by the network's pace.
@@ -90,7 +90,7 @@ def until_stable(
     deadline = time.monotonic() + timeout_s
     previous: Captured | None = None
     for count, wait in enumerate(chain(POLL_INTERVALS_S, repeat(1.0)), start=1):
-        time.sleep(wait)
+        time.sleep(wait)  # a time to change in: what a page would do meanwhile has no event to wait on
         png = capture()
         current = Captured(png, decode(png), False, count)
         if baseline is not None and allowance.matches(baseline, current.image):
