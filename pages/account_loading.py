@@ -36,7 +36,7 @@ ALERTS_SHOWN = f"""() => {{{SAYS_LOADING}{ALERTS_SAID}
 }}"""
 # Why the Account view is not shown yet ("" once it is), polled in the page until shown or ``waitMs`` is over, and
 # what its headings and alerts then show (``TERMS_BY_HEADING``, ``ALERTS_SAID``): one round trip waits and reads.
-ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
+ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve, reject) => {{
   {SAYS_LOADING}{ALERTS_SAID}
   const billTo = new RegExp(pattern, "i");  // in any case, as any_language's patterns match
   const terms = {TERMS_BY_HEADING};
@@ -57,10 +57,14 @@ ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve) => {{
   let sections = [];
   const until = performance.now() + waitMs, NO_VALUES_YET = "{NO_VALUES_YET}";
   const look = () => {{
-    sections = terms();
-    const why = loading();
-    if (why && performance.now() < until) return setTimeout(look, 50);
-    resolve([why, sections, alertsSaid()]);
+    try {{
+      sections = terms();
+      const why = loading();
+      if (why && performance.now() < until) return setTimeout(look, 50);
+      resolve([why, sections, alertsSaid()]);
+    }} catch (error) {{  // thrown in a later look, it would end no promise: the evaluation would wait for ever
+      reject(error);
+    }}
   }};
   look();
 }})"""

@@ -43,6 +43,8 @@ ELEMENTS_IN_ORDER = """
 # what a person reads as "label: value" under a heading.
 TERMS_BY_HEADING = r"""() => {
   ELEMENTS_IN_ORDER
+  // An SVG's text (a logo's, an avatar's initials) has no innerText: its words, as for any other element.
+  const shownText = (el) => el.innerText ?? el.textContent ?? "";
   const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
   const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
   const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
@@ -63,20 +65,20 @@ TERMS_BY_HEADING = r"""() => {
   const aside = 'label, dt, th, [role="term"], [role="rowheader"], footer, nav, [role="contentinfo"], '
     + '[role="navigation"]';
   const valueOf = (el) => {
-    const value = el.innerText.trim();
+    const value = shownText(el).trim();
     return /^\s*[*＊:：]+\s*$/.test(value) ? null : value;  // a required mark is no value; an empty one is
   };
   const labelled = (el) => {
     if (el.childElementCount || !el.textContent.trim() || el.closest(aside) || (main && !main.contains(el))
       || !el.getClientRects().length) return null;  // hidden: no label a person reads
-    const said = el.innerText.trim();
+    const said = shownText(el).trim();
     if (isKnownLabel(said)) {
       let from = el;  // up through wrappers that hold the label alone, to the element beside them
       while (!from.nextElementSibling && from.parentElement && from.parentElement.childElementCount === 1) {
         from = from.parentElement;
       }
       const next = from.nextElementSibling;
-      const value = next && !isKnownLabel(next.innerText || "") ? valueOf(next) : null;
+      const value = next && !isKnownLabel(shownText(next)) ? valueOf(next) : null;
       return value === null ? null : [said, value];
     }
     const colon = said.match(/^([^:：]{1,60})[:：]\s*(.+)$/s);
@@ -86,18 +88,18 @@ TERMS_BY_HEADING = r"""() => {
   for (const el of elementsInOrder(document.body)) {
     const pair = sections.length ? labelled(el) : null;
     if (pair) sections[sections.length - 1].guessed.push(pair);
-    if (isHeading(el)) sections.push({heading: el.innerText.trim(), pairs: [], guessed: []});
+    if (isHeading(el)) sections.push({heading: shownText(el).trim(), pairs: [], guessed: []});
     else if (isTerm(el) && sections.length) {
       let definition = el.nextElementSibling;
       while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
-      const value = definition && isDefinition(definition) ? definition.innerText : "";
-      sections[sections.length - 1].pairs.push([el.innerText.trim(), value.trim()]);
+      const value = definition && isDefinition(definition) ? shownText(definition) : "";
+      sections[sections.length - 1].pairs.push([shownText(el).trim(), value.trim()]);
     } else if (isRow(el) && sections.length && el.children.length >= 2 && isRowHeader(el.children[0])
       && isCell(el.children[1])) {
-      sections[sections.length - 1].pairs.push([el.children[0].innerText.trim(), el.children[1].innerText.trim()]);
+      sections[sections.length - 1].pairs.push([shownText(el.children[0]).trim(), shownText(el.children[1]).trim()]);
     } else if (el.tagName === "LABEL" && sections.length && el.control && isTextBox(el.control)) {
       // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
-      sections[sections.length - 1].pairs.push([el.innerText.trim(), el.control.value.trim()]);
+      sections[sections.length - 1].pairs.push([shownText(el).trim(), el.control.value.trim()]);
     }
   }
   for (const section of sections) {  // guessed pairs only where the markup says none
@@ -112,7 +114,7 @@ TERMS_BY_HEADING = r"""() => {
 FIELDS_OF_FORM = """
   ELEMENTS_IN_ORDER
   const text = (el, ids) => (ids || "").split(/\\s+/).map(id => id && el.getRootNode().getElementById(id))
-    .filter(Boolean).map(node => node.innerText.trim()).join(" ");
+    .filter(Boolean).map(node => (node.innerText ?? node.textContent ?? "").trim()).join(" ");  // SVG too
   const labelOf = (el) => ((el.labels && el.labels.length ? el.labels[0].innerText : "") ||
     el.getAttribute("aria-label") || text(el, el.getAttribute("aria-labelledby")) ||
     el.getAttribute("placeholder") || "").trim();

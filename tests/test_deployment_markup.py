@@ -139,6 +139,28 @@ def test_account_values_shown_in_rows_of_divs_after_their_labels_are_read(page: 
     )  # fmt: skip
 
 
+def test_account_values_beside_svg_drawings_are_read(page: Page) -> None:
+    # Given an Account page drawn in rows of <div>s, the customer's initials in an SVG after its heading, and an icon
+    # (an SVG) after a label: SVG elements have no innerText
+    billing = {
+        "Company name": "Contoso", "First name": "Anne", "Last name": "Roux", "Email": "anne@contoso.fr",
+        "Phone number": "", "Address line 1": "1 rue de la Paix", "Address line 2": "", "City": "Lyon",
+        "State/Province": "", "Postal code": "69001", "Country/Region": "France",
+    }  # fmt: skip
+    rows = "".join(f"<div><div>{label}</div><div>{value}</div></div>" for label, value in billing.items())
+    page.set_content(
+        '<main><h2>Customer account info</h2><svg width="40" height="20"><text x="0" y="15">AR</text></svg>'
+        '<div><div>Microsoft ID</div><svg width="10" height="10"><title>verified</title><circle r="4"/></svg></div>'
+        f"<h2>Bill-to info</h2><div>{rows}</div></main>"
+    )
+
+    # When its Bill-to info is read, then each value is the one after its label, the drawings read as any element
+    profile = AccountPage(page).billing_profile()
+    assert (profile.companyName, profile.email, profile.city, profile.postalCode, profile.country) == (
+        "Contoso", "anne@contoso.fr", "Lyon", "69001", "FR"
+    )  # fmt: skip
+
+
 LATE_VALUES = """<script>setTimeout(() => {
   for (const [label, value] of Object.entries(%s)) {
     const field = document.querySelector(`[data-for="${label}"]`);
