@@ -121,9 +121,10 @@ class CustomersPage(Screen):
             if requests is not None:
                 requests.stop()
         self.shown_list = shown
-        failed = bool(ALERT_LINE.search(shown)) if shown is not None else self.load_error.is_visible()
+        alerts = self.load_error.filter(visible=True)  # two at once (a toast, a live region), or one gone meanwhile
+        failed = bool(ALERT_LINE.search(shown)) if shown is not None else alerts.count() > 0
         if failed:
-            said = self.load_error.inner_text().strip()
+            said = " ".join(words.strip() for words in alerts.all_inner_texts() if words.strip()) or "(gone unread)"
             unanswered = portal_unanswered(self.page)
             if unanswered:  # a portal stopped since the page loaded: not the list's own refusal
                 raise PortalUnavailableError(

@@ -266,7 +266,9 @@ class FormPage(FormFields):
     def answer_to(self, watched: SubmitAnswer) -> str | None:
         """Select Submit and wait for the answer (or the portal moving on); return its snapshot as ``settle`` does."""
         try:
-            highlight(self.submit_button).click()  # a saved dialog left from the last Submit is closed first
+            # A saved dialog left from the last Submit is closed first. A form may show Submit twice (a command bar's,
+            # the form's foot): either sends it.
+            highlight(self.submit_button.filter(visible=True).first).click()
         except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
             timeout = str(error).splitlines()[0]
             if not ACTION_DONE.search(str(error)):

@@ -264,6 +264,23 @@ def test_a_list_that_fails_under_a_policy_refusing_the_page_s_own_requests_is_no
     assert not isinstance(refused.value, PortalUnavailableError), refused.value
 
 
+def test_a_list_that_fails_saying_so_in_two_alerts_says_both(page: Page) -> None:
+    # Given a deployment's list that could not load, saying so in two alerts at once (a message, and a toast)
+    listed = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
+    <input type="search" aria-label="Search by company name or domain"><section aria-label="Customers">
+    <p role="alert">The customer list could not be loaded.</p><div role="alert">Try again in a few minutes.</div>
+    </section></main></body></html>"""
+    page.route("https://portal.test/customers", lambda route: route.fulfill(content_type="text/html", body=listed))
+    page.goto("https://portal.test/customers")
+
+    # Then the error says what both say, at once (not Playwright's word that the alert is two elements)
+    with pytest.raises(PortalError) as refused:
+        CustomersPage(page).wait_until_ready()
+    assert str(refused.value) == (
+        "The Customers list could not be loaded: The customer list could not be loaded. Try again in a few minutes."
+    )
+
+
 def test_add_customer_refuses_invalid_values_at_their_fields_and_keeps_them(
     admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:

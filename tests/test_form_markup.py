@@ -307,6 +307,17 @@ def test_a_form_whose_submit_is_named_save_is_submitted(page: Page, name: str) -
     assert len(posted) == 1 and profile.city == "Vienne"
 
 
+def test_a_form_showing_submit_twice_is_submitted_once(page: Page) -> None:
+    # Given a form that shows Submit twice: in a command bar above its fields, and at its foot
+    posted = serve(page, saves)
+    command_bar = '<button type="submit">Submit</button>'
+    page.locator("form").evaluate("(form, bar) => form.insertAdjacentHTML('afterbegin', bar)", command_bar)
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Vienne"})
+
+    assert len(posted) == 1 and posted[0]["city"] == "Vienne" and profile.city == "Vienne"
+
+
 def test_a_save_that_leaves_the_form_with_submit_disabled_is_taken(page: Page) -> None:
     # Given a portal that keeps the form after saving, says so in its status, and disables Submit
     posted = serve(page, saves, keepForm=True)
