@@ -16,7 +16,7 @@ from pages import PortalError, PortalUnavailableError
 from pages.errors import retry_after_seconds
 
 from .rest_answers import NotApiAnswerError
-from .rest_http import PROXY_CREDENTIALS, address_page, decoded, excerpt, gateway_answered, redirected_elsewhere
+from .rest_http import PROXY_CREDENTIALS, address_page, error_body, excerpt, gateway_answered, redirected_elsewhere
 
 
 class Answerer(NamedTuple):
@@ -166,8 +166,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
     A redirect to another site or a web page is no answer of ``of`` (``NotApiAnswerError``: its address?); a gateway's
     502-504 says ``of`` did not answer (``ApiUnavailableError``); anything else is its ``ApiError``.
     """
-    with error:
-        body = decoded(error.read())
+    body = error_body(error)
     asked = (error.headers.get("Retry-After") or "").strip()
     retry_after = retry_after_seconds(asked) if asked else None
     elsewhere = redirected_elsewhere(error, where)

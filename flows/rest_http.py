@@ -205,6 +205,16 @@ def cut_by_close(headers: Mapping[str, str]) -> bool:
     return "json" in named.get("content-type", "").lower() and "content-length" not in named and not chunked
 
 
+def error_body(error: urllib.error.HTTPError) -> Any:
+    """Return the body of an error answer, read whole and ``decoded``, the answer closed; one that broke off (cut
+    short, reset, timed out) is said in its place: its status says what the answer was all the same."""
+    with error:
+        try:
+            return decoded(error.read())
+        except (OSError, http.client.HTTPException) as broken:
+            return f"(its body broke off: {broken!r})"
+
+
 def decoded(raw: bytes) -> Any:
     """Return an error answer's body: its JSON object, else its text (a gateway's or web server's page).
 

@@ -105,6 +105,23 @@ def test_an_answer_cut_short_is_the_api_breaking_off_for_both_clients() -> None:
             suite_client(api.url).call("GET", "v1/customers")
 
 
+@pytest.mark.parametrize(("status", "kind"), [(500, "error"), (502, "gateway")])
+def test_an_error_answer_cut_short_is_said_by_its_status_for_both_clients(status: int, kind: str) -> None:
+    # Given an API whose error answer breaks off before the length it announced
+    cut = (status, {"Content-Type": "application/json", "Content-Length": "100"}, b'{"error": {"code": "Inter')
+    with serving() as api:
+        api.answers = [cut]
+
+        # Then each client says the status it answered and that its body broke off, as its error of that kind
+        with pytest.raises(ApiError) as library:
+            PortalClient(api.url, lambda: "a-token").customers_named("Contoso")
+        with pytest.raises(suite_api.ApiError) as suite:
+            suite_client(api.url).call("GET", "v1/customers")
+    for error in (library.value, suite.value):
+        assert error.status == status and "its body broke off: IncompleteRead" in str(error), error
+        assert isinstance(error, PortalUnavailableError) is (kind == "gateway"), error
+
+
 def test_an_answer_trickling_in_is_given_up_once_it_outlasts_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given an answer whose first half arrives, the rest held back, and a clock on which 31 s pass between two reads
     # (each read well within the socket's own timeout)
