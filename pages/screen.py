@@ -33,6 +33,7 @@ from .list_quiet import page_replaced
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .page_events import listen, unlisten
+from .page_load import wait_parsed
 from .renewal import renewal_for
 from .renewal_window import awaited_window_sign_in, screen_shown
 from .screen_errors import ERROR_HEADING, ScreenTrouble, one_line, status_of  # noqa: F401 (known as pages.screen.*)
@@ -147,7 +148,7 @@ class Screen(ScreenTrouble):
             except PlaywrightTimeoutError as again:
                 raise self.unknown_page(present or ready) from again
         if shown is not None:
-            self.page.wait_for_load_state("domcontentloaded")  # as below
+            wait_parsed(self.page)
             screen_shown(self.page)
             return shown
         renewal = renewal_for(self.page) if renew else None
@@ -156,9 +157,7 @@ class Screen(ScreenTrouble):
                 self.or_instead(ready).first.wait_for()
             except PlaywrightTimeoutError as error:
                 raise self.unknown_page(present or ready) from error
-            # The whole page parsed, not only ``ready``: callers read what follows it (the other
-            # fields, the errors after the alert) in one go. Known to the client: no round trip.
-            self.page.wait_for_load_state("domcontentloaded")
+            wait_parsed(self.page)
             if ready.first.is_visible():
                 screen_shown(self.page)
                 return None

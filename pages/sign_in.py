@@ -34,6 +34,7 @@ from .errors import (
     unread_language,
 )
 from .errors import address_of as without_query
+from .page_load import wait_parsed
 from .sign_in_steps import (  # what the steps look like
     AADSTS_CODE,
     BUTTON_GRACE_MS,
@@ -128,7 +129,7 @@ class SignInPage:
         for step in steps:
             waiting = waiting.or_(step)
         self.wait_shown(waiting, "the sign-in showed no step the library knows")
-        self.page.wait_for_load_state("domcontentloaded")
+        wait_parsed(self.page)
         if done.first.is_visible():
             return None
         for name, heading in self.headings.items():

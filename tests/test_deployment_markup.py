@@ -161,6 +161,26 @@ def test_account_values_beside_svg_drawings_are_read(page: Page) -> None:
     )  # fmt: skip
 
 
+def test_a_screen_shown_whose_page_never_finishes_loading_is_read_as_it_shows(
+    page: Page, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a Dashboard whose menu shows, then a blocking script from a host that never answers: the document never
+    # finishes loading
+    dashboard = (
+        '<!doctype html><html lang="en"><title>Partner Center</title><body><nav aria-label="Dashboard">'
+        '<a href="/customers">Customers</a></nav><script src="https://stalled.test/app.js"></script></body></html>'
+    )
+    page.route("https://portal.test/dashboard", lambda route: route.fulfill(content_type="text/html", body=dashboard))
+    page.route("https://stalled.test/**", lambda route: None)  # never answered
+    page.set_default_timeout(2_000)
+    page.goto("https://portal.test/dashboard", wait_until="commit")
+
+    # When it is waited for, then it is the Dashboard, said to be read before its page finished loading
+    DashboardPage(page).wait_until_ready()
+    assert page.evaluate("document.readyState") == "loading"
+    assert "is shown, but its page never finished loading" in caplog.text
+
+
 LATE_VALUES = """<script>setTimeout(() => {
   for (const [label, value] of Object.entries(%s)) {
     const field = document.querySelector(`[data-for="${label}"]`);
