@@ -34,7 +34,9 @@ from .errors import (
     unread_language,
 )
 from .errors import address_of as without_query
+from .not_selected import covered_by
 from .page_load import wait_parsed
+from .screen import ACTION_DONE
 from .sign_in_steps import (  # what the steps look like
     AADSTS_CODE,
     BUTTON_GRACE_MS,
@@ -387,6 +389,18 @@ class SignInPage:
         except LedNowhereError as error:
             raise self.stopped(f"Sign in led nowhere ({error})", SignInStalledError) from None
 
+    def select(self, button: Locator) -> None:
+        """Select a step's ``button``; raise ``SignInStalledError`` when the provider never answered the navigation it
+        started, ``SignInError`` when it could not be selected (covered, or gone): no bare timeout."""
+        try:
+            highlight(button).click()
+        except PlaywrightTimeoutError as error:
+            timeout = str(error).splitlines()[0]
+            if ACTION_DONE.search(str(error)):  # its page, waiting for the answer, cannot be read meanwhile
+                where = without_query(self.page.url)
+                raise SignInStalledError(f"At {where} the provider did not answer the step ({timeout})") from None
+            raise self.stopped(f"its button could not be selected ({timeout}{covered_by(error)})") from None
+
     def submit(self, button: Locator, step: Locator) -> None:
         """Select ``button`` and wait until the ``step`` it answers gives way, or a message changes.
 
@@ -397,13 +411,18 @@ class SignInPage:
         """
         token = secrets.token_hex(4)
         watch_changes(self.page, token)
-        highlight(button).click()
         renewed = self.page.locator(f"[{RENEWED}='{token}']")
         new_page = self.page.locator(f"html:not([{SUBMITTED}='{token}'])")
         step_gone = self.page.locator("html").filter(has_not=step.filter(visible=True))
         newly_invalid = self.page.locator('[aria-invalid="true"]').and_(renewed).filter(visible=True)
         new_alert = self.alerts_with_words.and_(renewed)
+        stalled = False  # its page waits for the provider's answer, and runs no script meanwhile: left as it is
         try:
+            try:
+                self.select(button)
+            except SignInStalledError:
+                stalled = True
+                raise
             new_page.or_(step_gone).or_(newly_invalid).or_(new_alert).first.wait_for()
         except PlaywrightTimeoutError:
             raise self.stopped("the sign-in did not go on after its answer", SignInStalledError) from None
@@ -411,4 +430,5 @@ class SignInPage:
             if not self.page.is_closed():  # else a sign-in window that closed once its last step was answered
                 raise
         finally:
-            stop_watching(self.page)
+            if not stalled:
+                stop_watching(self.page)

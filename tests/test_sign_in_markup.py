@@ -12,7 +12,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route
 
-from flows import MfaRequiredError, SignInError, SignInInterruptedError, complete_sign_in, sign_in
+from flows import (
+    MfaRequiredError,
+    SignInError,
+    SignInInterruptedError,
+    SignInStalledError,
+    complete_sign_in,
+    sign_in,
+)
 from pages import DashboardPage, SignedOutError, SignInPage
 from pages.renewal import renew_sign_in_with
 
@@ -71,6 +78,19 @@ def test_a_refused_password_is_typed_once_and_the_provider_s_alert_is_the_error(
     # Then the provider's words are the error, and the password went out once: a retry could lock the account
     assert words in str(refused.value)
     assert len(posted) == 1 and "passwd=not-the-password" in posted[0]
+
+
+def test_a_password_the_provider_never_answers_is_a_stalled_sign_in_sent_once(page: Page) -> None:
+    # Given a provider that takes the password and never answers it
+    posted: list[str] = []
+    serve(page, {"/login": REFUSED_PASSWORD.format(error=""), "POST /login": lambda route: posted.append("sent")})
+    page.set_default_timeout(2_000)
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then the sign-in is said to have stalled at that step, not a bare timeout
+    with pytest.raises(SignInStalledError, match=f"At {PROVIDER}login .*did not"):
+        complete_sign_in(page, "agent@contoso.test", "the-password")
+    assert posted == ["sent"]
 
 
 def test_a_field_described_by_a_message_the_page_does_not_have_is_read_at_once(page: Page) -> None:
