@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -35,7 +35,10 @@ def step(page: Page, name: str) -> Iterator[None]:
     log.info("%s", name)
     grouped = tracing(page.context)
     if grouped:
-        page.context.tracing.group(name)
+        try:
+            page.context.tracing.group(name)
+        except PlaywrightError:  # the context is closed: the block's first call says so, as the page lost
+            grouped = False
     show_step(page, name)
     started = time.perf_counter()
     try:
@@ -54,6 +57,7 @@ def step(page: Page, name: str) -> Iterator[None]:
         raise
     finally:
         if grouped:
-            page.context.tracing.group_end()
+            with suppress(PlaywrightError):  # the context closed with its page: the block's own error goes on
+                page.context.tracing.group_end()
     seconds = time.perf_counter() - started
     log.debug("%s took %.2f s", name, seconds, extra={"step": name, "seconds": seconds})

@@ -10,8 +10,8 @@ import json
 from contextlib import suppress
 
 import pytest
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Route
 from single_page_form import API, BILLING, PORTAL, saves, serve
 
 from flows import (
@@ -23,6 +23,7 @@ from flows import (
     UnknownPageError,
     submit_changes,
 )
+from flows.steps import step
 from pages import AccountEditPage, AccountPage
 from pages.strings import UI_STRINGS
 
@@ -201,6 +202,20 @@ def test_a_page_crashing_during_submit_leaves_what_was_saved_unknown_and_the_nex
     with pytest.raises(PageCrashedError, match="crashed or was closed"):
         submit_changes(AccountEditPage(page), {"city": "Vénissieux"})
     assert PORTAL in page.url
+
+
+def test_a_context_closed_under_a_traced_step_is_said_as_the_page_lost_not_as_the_trace_s_error(
+    browser: Browser,
+) -> None:
+    # Given a context recording a trace, closed by the block of a step (its page with it)
+    context = browser.new_context()
+    context.tracing.start()
+    page = context.new_page()
+
+    # Then the step says the page was lost: the trace's group, ended after it, does not say "closed" instead
+    with pytest.raises(PageCrashedError, match="crashed or was closed"), step(page, "Look at the page"):
+        context.close()
+        page.title()
 
 
 def test_a_form_drawn_without_a_form_element_is_typed_into(page: Page) -> None:
