@@ -25,8 +25,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from filelock import FileLock, Timeout
 from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
-from pages import SignInError
+from pages import PortalUnavailableError, SignInError
 
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
@@ -179,9 +180,15 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
         "scope": f"openid offline_access {API_SCOPE}", "code_challenge": challenge,
         "code_challenge_method": "S256", "amr_values": "mfa", "prompt": "none",
     }  # fmt: skip
-    answer = context.request.get(
-        f"{provider['authorization_endpoint']}?{urllib.parse.urlencode(query)}", max_redirects=0
-    )
+    try:
+        answer = context.request.get(
+            f"{provider['authorization_endpoint']}?{urllib.parse.urlencode(query)}", max_redirects=0
+        )
+    except PlaywrightError as error:  # refused, reset, timed out: the provider's silence, not a bare browser error
+        raise PortalUnavailableError(
+            f"The identity provider did not answer the API's client {client_id}'s sign-in at "
+            f"{provider['authorization_endpoint']}: {str(error).splitlines()[0]}"
+        ) from None
     back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
     if back.get("state") != state or "code" not in back:
         # Its error said, not a code: one of another request (its state not this one's) is a credential all the same.
@@ -195,7 +202,13 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
     }  # fmt: skip
     with rest.asking(rest.IDENTITY_PROVIDER):  # its faults are the provider's, not the REST API's
         tokens, _ = send(provider["token_endpoint"], "POST", form=form)
-    return str(tokens["refresh_token"])
+    refresh = tokens.get("refresh_token") if isinstance(tokens, dict) else None
+    if not isinstance(refresh, str) or not refresh:  # offline_access not granted to the client: nothing to save
+        raise SignInError(
+            f"The identity provider gave no refresh token for the API's client {client_id} at "
+            f"{provider['token_endpoint']}: is offline_access granted to it?"
+        )
+    return refresh
 
 
 def saved_token_source(base_url: str, path: str | Path) -> TokenSource:

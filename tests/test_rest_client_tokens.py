@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from test_rest_client import StubApi, serving
 
 from fixtures.api_client import ApiError as SuiteApiError
@@ -25,7 +27,7 @@ from flows.rest import (
     discover_provider,
     refresh_token_source,
 )
-from pages import PortalError, PortalUnavailableError
+from pages import PortalError, PortalUnavailableError, SignInError
 
 pytestmark = pytest.mark.tooling
 
@@ -210,3 +212,40 @@ def test_a_refresh_token_not_given_for_another_sign_in_s_answer_says_so_without_
     with pytest.raises(PortalError, match="gave no code") as refused:
         saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
     assert "another" in str(refused.value) and "AUTHZ-CODE" not in str(refused.value)
+
+
+def answering_with_its_state(url: str, **_: object) -> SimpleNamespace:
+    """A provider's answer to the authorization request ``url``: a redirect with a code and the request's state."""
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    return SimpleNamespace(status=302, headers={"location": f"http://127.0.0.1/?code=0.CODE&state={state}"})
+
+
+def test_a_token_answer_without_a_refresh_token_is_a_sign_in_error_naming_offline_access(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a provider that gives the API's client a code, then tokens without a refresh token (no offline_access)
+    provider = {"authorization_endpoint": NOWHERE + "authorize", "token_endpoint": NOWHERE + "token"}
+    monkeypatch.setattr(saved_sign_in, "discover_provider", lambda base_url: provider)
+    monkeypatch.setattr(saved_sign_in, "send", lambda *args, **kwargs: ({"access_token": "eyJ.A.B"}, {}))
+    context = SimpleNamespace(request=SimpleNamespace(get=answering_with_its_state))
+
+    # Then a refresh token asked for is refused, saying so: not a KeyError
+    with pytest.raises(SignInError, match=r"gave no refresh token for the API's client client-id .*offline_access"):
+        saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
+
+
+def test_a_provider_that_does_not_answer_the_api_s_authorization_request_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider = {"authorization_endpoint": NOWHERE + "authorize", "token_endpoint": NOWHERE + "token"}
+    monkeypatch.setattr(saved_sign_in, "discover_provider", lambda base_url: provider)
+
+    def refused(url: str, **_: object) -> None:
+        raise PlaywrightError("connect ECONNREFUSED 127.0.0.1:9")
+
+    context = SimpleNamespace(request=SimpleNamespace(get=refused))
+
+    with pytest.raises(
+        PortalUnavailableError, match=r"did not answer the API's client client-id's sign-in .*ECONNREFUSED"
+    ):
+        saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
