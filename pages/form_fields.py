@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import NotAllowedError, PortalError, UnknownPageError, address_of
+from .errors import NotAllowedError, PortalError, UnknownPageError, ValidationError, address_of
 from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_fields import choose_option, not_typed_into
 from .list_quiet import page_replaced
@@ -196,7 +196,8 @@ class FormFields(Screen):
         return [value for _, value in at_submit(self.page, self.submit_button, SUBMIT_NAME, VALUES_AT_SUBMIT)]
 
     def fill(self, values: Mapping[str, str]) -> Self:
-        """Type the values over the fields they name; ``PortalError`` names a field the form never showed.
+        """Type the values over the fields they name; ``PortalError`` names a field the form never showed, or one
+        whose label names two; a value a number field cannot take is a ``ValidationError``, nothing typed there.
 
         A field name the library does not know is a ``ValueError``, a value that is not text a ``TypeError``,
         before anything is typed; a form no longer shown (submitted, left) is ``ScreenLeftError`` at once.
@@ -232,6 +233,14 @@ class FormFields(Screen):
         except PlaywrightTimeoutError:
             raise
         except PlaywrightError as error:
+            said, label = str(error), UI_STRINGS[name][0]
+            if "strict mode violation" in said:  # one label names two fields (a dial code, a number)
+                raise PortalError(
+                    f"The form at {self.page.url} shows {field.count()} fields labelled {label!r}: which one takes "
+                    f"{name} is not known, so nothing was typed"
+                ) from None
+            if "Cannot type text into" in said:  # a number field: the browser takes no other text, nothing is sent
+                raise ValidationError({name: f"the form's {label} field takes numbers only, not {value!r}"}) from None
             if not not_typed_into(error):
                 raise
             choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])

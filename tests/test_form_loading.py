@@ -21,6 +21,7 @@ from flows import (
     PageError,
     PortalError,
     UnknownPageError,
+    ValidationError,
     submit_changes,
 )
 from flows.steps import step
@@ -225,6 +226,34 @@ def test_a_form_drawn_without_a_form_element_is_typed_into(page: Page) -> None:
     # When the city is typed, then its field holds it
     AccountEditPage(page).wait_until_ready().fill({"city": "Villeurbanne"})
     assert page.get_by_label("City").input_value() == "Villeurbanne"
+
+
+def test_a_label_naming_two_fields_is_said_and_nothing_typed(page: Page) -> None:
+    # Given a form whose "Phone number" names two fields: a dial code and the number
+    page.set_content(
+        '<main><div><span id="phone">Phone number</span><input aria-labelledby="phone" name="dial" value="+33">'
+        '<input aria-labelledby="phone" name="number" value="1 23"><label>City <input name="city" value="Lyon">'
+        "</label><button>Submit</button></div></main>"
+    )
+
+    # When the phone number is typed, then the error says the label names two fields, and neither was typed in
+    with pytest.raises(PortalError, match="shows 2 fields labelled 'Phone number'"):
+        AccountEditPage(page).wait_until_ready().fill({"phoneNumber": "4 56"})
+    assert page.locator("input").evaluate_all("fields => fields.map(field => field.value)") == ["+33", "1 23", "Lyon"]
+
+
+def test_a_value_a_number_field_cannot_take_is_refused_at_that_field(page: Page) -> None:
+    # Given a form whose postal code is a number field
+    page.set_content(
+        '<main><div><label>Postal code <input type="number" name="postalCode" value="69001"></label>'
+        "<button>Submit</button></div></main>"
+    )
+
+    # When a postal code of letters is typed, then the field refuses it, as a validation error at that field
+    with pytest.raises(ValidationError) as refused:
+        AccountEditPage(page).wait_until_ready().fill({"postalCode": "SW1A 1AA"})
+    assert list(refused.value.field_errors) == ["postalCode"]
+    assert "numbers only" in refused.value.field_errors["postalCode"]
 
 
 def test_a_loaded_form_beside_a_meter_a_spinner_kept_hidden_and_a_panel_loading_elsewhere_is_ready(
