@@ -175,9 +175,13 @@ class AccountEditPage(FormPage):
         return super().fill(values)
 
     def values(self) -> dict[str, str]:
-        """Return what the form's editable fields hold now."""
+        """Return what the form's editable fields hold now; ``PortalError`` names those it does not show, at once."""
         self.still_shown(self.submit_button, self.NAME, renew=False)
-        return {name: self.field(name).input_value() for name in EDITABLE_FIELDS}
+        fields = {name: self.field(name) for name in EDITABLE_FIELDS}
+        missing = [name for name, field in fields.items() if not field.count()]
+        if missing:
+            raise PortalError(f"The form at {self.page.url} shows no field {', '.join(missing)} (by their labels)")
+        return {name: field.first.input_value() for name, field in fields.items()}  # a label of two: the first
 
     def submit(self) -> AccountPage | Self | None:
         """Select Submit; None when the portal refused the changes (the form shown again, with its errors).

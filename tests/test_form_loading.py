@@ -242,6 +242,16 @@ def test_a_label_naming_two_fields_is_said_and_nothing_typed(page: Page) -> None
     assert page.locator("input").evaluate_all("fields => fields.map(field => field.value)") == ["+33", "1 23", "Lyon"]
 
 
+def test_the_values_of_a_form_missing_fields_name_them_at_once(page: Page) -> None:
+    # Given a form that shows the city alone
+    page.set_content('<main><div><label>City <input name="city" value="Lyon"></label><button>Submit</button></div>')
+    page.set_default_timeout(10_000)  # a wait for a field never shown would run into it
+
+    # When what it holds is read, then the fields it does not show are named, not waited for
+    with pytest.raises(PortalError, match=r"shows no field companyName, firstName, .*postalCode \(by their labels\)"):
+        AccountEditPage(page).wait_until_ready().values()
+
+
 def test_a_value_a_number_field_cannot_take_is_refused_at_that_field(page: Page) -> None:
     # Given a form whose postal code is a number field
     page.set_content(
