@@ -368,7 +368,10 @@ class CustomersPage(Screen):
             step = self.next_step()  # what the list's end shows (Load more), if anything
             if step is None or step is self.unpaged:
                 if not found and self.scrolling().left_place:
-                    self.scrolling().scroll_back()  # where the customer's row was drawn
+                    try:
+                        self.scrolling().scroll_back()  # where the customer's row was drawn
+                    except PlaywrightTimeoutError as error:  # still busy or changing, as ``scroll_on`` says
+                        raise self.unknown_page(self.results) from error
                 return found
         if step is self.load_more_button:
             shown_before = self.customer_link(company_name).count()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from flows import AmbiguousCustomerError, CustomerNotFoundError, open_customer
-from pages import CustomersPage, PortalError
+from pages import CustomersPage, PortalError, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
@@ -151,6 +151,26 @@ def test_a_namesake_whose_row_reads_as_the_customer_s_further_down_a_scrolled_li
     # When the customer of that name is opened
     # Then the list is said to hold it twice, not the first opened
     with pytest.raises(AmbiguousCustomerError, match=r"^2 customers are named"):
+        open_customer(portal_page, "Contoso 035")
+
+
+# Marks the list busy for good once it is scrolled back up: a list that never settles where the customer's row was.
+BUSY_ONCE_SCROLLED_BACK = """<script>
+let lowest = 0;
+box.addEventListener("scroll", () => {
+  if (box.scrollTop < lowest - 5) region.setAttribute("aria-busy", "true");
+  lowest = Math.max(lowest, box.scrollTop);
+});
+</script>"""
+
+
+def test_a_list_still_busy_once_scrolled_back_to_the_customer_is_said_not_a_bare_timeout(portal_page: Page) -> None:
+    # Given a list drawn as it is scrolled, which stays busy once scrolled back to the customer's row after its end
+    portal_page.set_default_timeout(3_000)
+    portal_page.route("http://portal.example/**", deployment(infinite_list(NAMES[:40]) + BUSY_ONCE_SCROLLED_BACK))
+
+    # When the customer is opened, then the list is said never to have finished loading
+    with pytest.raises(UnknownPageError, match="it shows, but it never finished loading"):
         open_customer(portal_page, "Contoso 035")
 
 
