@@ -31,6 +31,7 @@ from pages import PortalUnavailableError, SignInError
 
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
+from .rest_answers import an_object
 from .rest_http import site_of
 from .trace_secrets import keep_out_of_traces
 
@@ -202,7 +203,7 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
     }  # fmt: skip
     with rest.asking(rest.IDENTITY_PROVIDER):  # its faults are the provider's, not the REST API's
         tokens, _ = send(provider["token_endpoint"], "POST", form=form)
-    refresh = tokens.get("refresh_token") if isinstance(tokens, dict) else None
+    refresh = an_object(tokens, f"POST {provider['token_endpoint']}", "a token answer").get("refresh_token")
     if not isinstance(refresh, str) or not refresh:  # offline_access not granted to the client: nothing to save
         raise SignInError(
             f"The identity provider gave no refresh token for the API's client {client_id} at "

@@ -175,13 +175,18 @@ class AccountEditPage(FormPage):
         return super().fill(values)
 
     def values(self) -> dict[str, str]:
-        """Return what the form's editable fields hold now; ``PortalError`` names those it does not show, at once."""
+        """Return what the form's editable fields hold now; ``PortalError`` names those it does not show, at once, or
+        one whose label names two fields (as ``fill`` says)."""
         self.still_shown(self.submit_button, self.NAME, renew=False)
         fields = {name: self.field(name) for name in EDITABLE_FIELDS}
-        missing = [name for name, field in fields.items() if not field.count()]
+        counts = {name: field.count() for name, field in fields.items()}
+        missing = [name for name, count in counts.items() if not count]
         if missing:
             raise PortalError(f"The form at {self.page.url} shows no field {', '.join(missing)} (by their labels)")
-        return {name: field.first.input_value() for name, field in fields.items()}  # a label of two: the first
+        for name, count in counts.items():
+            if count > 1:
+                raise self.labelled_alike(name, count, "holds", "so its value was not read")
+        return {name: field.input_value() for name, field in fields.items()}
 
     def submit(self) -> AccountPage | Self | None:
         """Select Submit; None when the portal refused the changes (the form shown again, with its errors).

@@ -225,6 +225,15 @@ class FormFields(Screen):
             f"(labelled {', '.join(UI_STRINGS[name])})"
         ) from timeout
 
+    def labelled_alike(self, name: str, count: int, does: str, so: str) -> PortalError:
+        """Return the error for the field ``name`` whose label names ``count`` fields (a dial code and a number):
+        which one ``does`` (takes, holds) the value is not known, ``so`` what was not done."""
+        label = UI_STRINGS[name][0]
+        return PortalError(
+            f"The form at {self.page.url} shows {count} fields labelled {label!r}: which one {does} {name} is not "
+            f"known, {so}"
+        )
+
     def type_into(self, name: str, value: str) -> None:
         """Type ``value`` over the field ``name``; in a list (a <select>, a combobox), pick the option of that name."""
         field = highlight(self.field(name))
@@ -235,15 +244,12 @@ class FormFields(Screen):
         except PlaywrightError as error:
             said, label = str(error), UI_STRINGS[name][0]
             if "strict mode violation" in said:  # one label names two fields (a dial code, a number)
-                raise PortalError(
-                    f"The form at {self.page.url} shows {field.count()} fields labelled {label!r}: which one takes "
-                    f"{name} is not known, so nothing was typed"
-                ) from None
+                raise self.labelled_alike(name, field.count(), "takes", "so nothing was typed") from None
             if "Cannot type text into" in said:  # a number field: the browser takes no other text, nothing is sent
                 raise ValidationError({name: f"the form's {label} field takes numbers only, not {value!r}"}) from None
             if not not_typed_into(error):
                 raise
-            choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])
+            choose_option(self.page, field.first, name, value, label)
             self.listed.add(name)
 
     def field_errors(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ from flows import (
     submit_changes,
 )
 from flows.steps import step
-from pages import AccountEditPage, AccountPage
+from pages import EDITABLE_FIELDS, AccountEditPage, AccountPage
 from pages.strings import UI_STRINGS
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
@@ -240,6 +240,23 @@ def test_a_label_naming_two_fields_is_said_and_nothing_typed(page: Page) -> None
     with pytest.raises(PortalError, match="shows 2 fields labelled 'Phone number'"):
         AccountEditPage(page).wait_until_ready().fill({"phoneNumber": "4 56"})
     assert page.locator("input").evaluate_all("fields => fields.map(field => field.value)") == ["+33", "1 23", "Lyon"]
+
+
+def test_the_values_of_a_form_whose_label_names_two_fields_are_not_read_from_either(page: Page) -> None:
+    # Given a form showing every editable field, its "Phone number" naming two: a dial code and the number
+    fields = "".join(
+        f'<label>{UI_STRINGS[name][0]} <input name="{name}" value="x"></label>'
+        for name in EDITABLE_FIELDS
+        if name != "phoneNumber"
+    )
+    page.set_content(
+        f'<main><div>{fields}<span id="phone">Phone number</span><input aria-labelledby="phone" value="+33">'
+        '<input aria-labelledby="phone" value="1 23"><button>Submit</button></div></main>'
+    )
+
+    # When what it holds is read, then the label of two is said, not the dial code read as the phone number
+    with pytest.raises(PortalError, match="shows 2 fields labelled 'Phone number': which one holds phoneNumber"):
+        AccountEditPage(page).wait_until_ready().values()
 
 
 def test_the_values_of_a_form_missing_fields_name_them_at_once(page: Page) -> None:
