@@ -30,7 +30,7 @@ from pages.account import check_editable
 from pages.shown_values import tidied
 
 from .field_rules import LINE_BREAK
-from .steps import step
+from .steps import lost_page_said, step
 
 READ_BACK_WAIT_S = 2.0  # how long a page saying "saved" may show other values than those saved before it shows them
 MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -206,8 +206,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     if not changes:
         raise ValueError(f"No changes given for {customer!r}: name at least one field, e.g. {{'city': 'Shanghai'}}")
     account = open_account(page, customer)
-    check_may_edit(account, customer)  # said before whether anything would change: the role may not
-    held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
+    with lost_page_said(page, "Read the account"):
+        check_may_edit(account, customer)  # said before whether anything would change: the role may not
+        held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
     # A value pasted with spaces around it holds as the portal stores it, trimmed: a run again submits nothing.
     if all(held.as_dict()[name] in (value, value.strip()) for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):

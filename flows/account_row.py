@@ -53,7 +53,7 @@ from .accounts_plan import APPLIED_BEFORE, RowTask
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
-from .steps import step
+from .steps import lost_page_said, step
 from .trace_secrets import stop_tracing
 
 THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
@@ -174,7 +174,8 @@ def attempt(
 ) -> bool:
     """Apply the row once on a fresh form, filling in ``outcome``; False when it should be tried again."""
     form = open_form(page, task)
-    shown = form_values(form)
+    with lost_page_said(page, "Read the form"):
+        shown = form_values(form)
     outcome.before = outcome.before or {name: shown[name] for name in task.changes}  # a retry keeps the first
     # A field no longer as the row's earlier Submit found it was saved by that Submit, perhaps tidied ('LYON'):
     # sending it again would make the row twice. One that holds another value altogether was changed by someone

@@ -28,7 +28,7 @@ from pages.renewal_window import is_sign_in_window, signing_in_on
 from pages.sign_in import ShownStep
 from pages.sign_in_steps import ANSWERED_STEPS, MFA_CHOICE_STEPS, says
 
-from .steps import step
+from .steps import lost_page_said, step
 
 TOTP_SECRET_VARIABLE = "PORTAL_TOTP_SECRET"
 SECRET_SOURCES = f"totp_secret=..., or ${TOTP_SECRET_VARIABLE}"  # in messages; a command line names its option instead
@@ -156,10 +156,14 @@ def complete_sign_in(
     message or email (the account's default method), through "Sign in another way", else ``MfaRequiredError``.
     "More information required" (a way to verify to register) is skipped once where it offers "Skip for now", with
     a warning that its grace period counts down; else it is ``MfaRequiredError``. In a window the portal opened to
-    sign in again (``pages.renewal_window``), done once the window closes or is back at the portal.
+    sign in again (``pages.renewal_window``), done once the window closes or is back at the portal. A page that
+    crashed or was closed before the sign-in was done is ``PageCrashedError``.
     """
     in_window = is_sign_in_window(page)  # a popup of the portal's (MSAL.js): done when it closes by itself
-    answer_steps(page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in, in_window=in_window)
+    with lost_page_said(page, f"Sign in as {username}"):
+        answer_steps(
+            page, username, password, totp_secret=totp_secret, stay_signed_in=stay_signed_in, in_window=in_window
+        )
 
 
 def answer_steps(

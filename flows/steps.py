@@ -29,6 +29,19 @@ def tracing(context: BrowserContext) -> bool:
 
 
 @contextmanager
+def lost_page_said(page: Page, name: str) -> Iterator[None]:
+    """Say a page that crashed or was closed during the block as ``PageCrashedError`` naming ``name``, not as
+    Playwright's bare ``Error``: a flow's reads between its steps, a sign-in's answers."""
+    try:
+        yield
+    except PlaywrightError as error:
+        if not page_lost(error):
+            raise
+        said = str(error).splitlines()[0]
+        raise PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}") from error
+
+
+@contextmanager
 def step(page: Page, name: str) -> Iterator[None]:
     """Run the block as the step ``name``; its duration goes to the log record's ``seconds``."""
     check_thread(page)  # before any call: from another thread, one would run later, unasked
@@ -42,13 +55,8 @@ def step(page: Page, name: str) -> Iterator[None]:
     show_step(page, name)
     started = time.perf_counter()
     try:
-        try:
+        with lost_page_said(page, name):
             yield
-        except PlaywrightError as error:  # the page crashed or was closed: said as the library's error, by step
-            if not page_lost(error):
-                raise
-            said = str(error).splitlines()[0]
-            raise PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}") from error
     except Exception as error:
         if options_for(page).pause_on_failure and not getattr(error, "paused", False):
             log.warning("%s failed: pausing in the Playwright Inspector (resume to go on)", name)

@@ -24,7 +24,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import SignInWindowError, address_of
+from .errors import PageCrashedError, SignInWindowError, address_of
 from .sign_in_steps import provider_step  # not the portal's Sign in: a help page may offer one
 
 SignInRenewal = Callable[[Page], None]
@@ -132,7 +132,9 @@ def answer_sign_in_window(window: Page, renewal_of: RenewalOf) -> None:
         if not window.is_closed():  # else marked at its close; a window back at the portal is the portal's to close
             _renewed.add(window.context)
     except Exception as error:  # kept for the screen that waits, and said there
-        if window.is_closed() and isinstance(error, PlaywrightError):  # closed under it (its page, its context)
+        if window.is_closed() and isinstance(
+            error, (PlaywrightError, PageCrashedError)
+        ):  # closed under it (its page, its context)
             log.info("The sign-in window at %s closed before it was signed in: %s", where, error)
             return
         _failures[window.context] = (where, error)

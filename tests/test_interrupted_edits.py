@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from contextlib import suppress
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, expect
 
 import flows.account
@@ -20,6 +22,7 @@ from fixtures.test_data import CustomerFactory
 from flows import (
     EditConflictError,
     NotAllowedError,
+    PageCrashedError,
     PageError,
     PortalUnavailableError,
     ReadBackError,
@@ -318,3 +321,31 @@ def test_a_session_that_ends_after_submit_was_saved_says_whether_it_saved_is_not
     said = str(error.value)
     assert "nothing was saved" not in said and "whether the changes were saved is not known" in said, said
     assert api.billing_profile(customer.id).city == "Lille", "the portal saved it: only its next page was signed out"
+
+
+def test_a_page_that_crashes_between_the_account_page_and_edit_is_said_crashed_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a page that crashes once the customer's Account page shows, before the flow reads it
+    customer = customers.create("MX")
+    opened = flows.account.open_account
+
+    def opened_then_crashed(page: Page, name: str) -> AccountPage:
+        account = opened(page, name)
+        crash = page.context.new_cdp_session(page)
+
+        def crash_now(_: object) -> None:  # in a handler: the answer to the crash never comes, the page is gone
+            with suppress(PlaywrightError):
+                crash.send("Page.crash")
+
+        with page.expect_event("crash"), suppress(PlaywrightError):  # the script's answer may be lost with it
+            page.once("console", crash_now)
+            page.evaluate("console.log('crash')")
+        return account
+
+    monkeypatch.setattr(flows.account, "open_account", opened_then_crashed)
+
+    # Then the flow says the page crashed where it was, in the library's error, not Playwright's bare one
+    with pytest.raises(PageCrashedError, match=r"^Read the account: the browser's page crashed"):
+        update_customer_account(admin_page, customer.id, {"city": "Essen"})
+    assert api.billing_profile(customer.id) == customer.billing

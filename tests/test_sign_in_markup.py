@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 
 from flows import (
     MfaRequiredError,
+    PageCrashedError,
     SignInError,
     SignInInterruptedError,
     SignInStalledError,
@@ -91,6 +94,27 @@ def test_a_password_the_provider_never_answers_is_a_stalled_sign_in_sent_once(pa
     with pytest.raises(SignInStalledError, match=f"At {PROVIDER}login .*did not"):
         complete_sign_in(page, "agent@contoso.test", "the-password")
     assert posted == ["sent"]
+
+
+def test_a_page_that_crashes_at_the_step_after_the_password_is_said_crashed_naming_the_sign_in(page: Page) -> None:
+    # Given a page that crashes as the provider's next step loads, once the password went out
+    crash, posted, crashed = page.context.new_cdp_session(page), [], []
+
+    def crash_once_answered(_: Page) -> None:
+        if posted and not crashed:
+            crashed.append(page.url)
+            with suppress(PlaywrightError):  # the answer to the crash never comes: the page is gone
+                crash.send("Page.crash")
+
+    page.on("domcontentloaded", crash_once_answered)
+    step = REFUSED_PASSWORD.format(error="")
+    serve(page, {"/login": step, "POST /login": lambda route: posted.append(1) or route.fulfill(body=step)})
+    page.goto(PROVIDER + "login")
+
+    # When the library signs in, then it says the page crashed in the library's error, not Playwright's bare one
+    with pytest.raises(PageCrashedError, match=r"^Sign in as agent@contoso.test: the browser's page crashed"):
+        complete_sign_in(page, "agent@contoso.test", "the-password")
+    assert posted == [1] and crashed == [PROVIDER + "login"]
 
 
 def test_a_field_described_by_a_message_the_page_does_not_have_is_read_at_once(page: Page) -> None:

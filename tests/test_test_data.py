@@ -34,6 +34,13 @@ def test_a_new_customer_never_holds_a_value_a_test_changes_it_to(country: str) -
     assert found == [], f"add these to fixtures.test_data.CHANGED_TO (the factory drew them): {found}"
 
 
+def test_a_country_without_test_data_is_refused_naming_those_there_are() -> None:
+    factory = CustomerFactory(api=None, seed=2026, run_id="check")  # type: ignore[arg-type]  # values() calls no API
+
+    with pytest.raises(ValueError, match=r"No test data for country 'GB': one of CA, CN, FR, MX, US"):
+        factory.values("GB")
+
+
 def test_every_postal_code_a_test_changes_to_is_kept_from_new_customers() -> None:
     # One in 10⁵ draws: no sample finds them, so the list must name each the tests write.
     drawable = {value for value in written_in_tests("postalCode") if POSTAL_FORMS.fullmatch(value)}
