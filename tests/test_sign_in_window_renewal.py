@@ -240,6 +240,28 @@ def test_a_screen_whose_wait_runs_out_while_the_window_is_signed_in_waits_for_it
     assert page.get_by_role("navigation", name="Dashboard").is_visible()
 
 
+def test_a_sign_in_window_the_page_closes_while_its_step_is_answered_is_no_failure_of_the_screen(
+    page: Page, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a portal page that closes its sign-in window while the provider still draws the password's field, and
+    # shows its menu once the window is gone
+    closes_it = (
+        RENEWING.replace("{first}", "about:blank")
+        .replace("try {", "if (popup.closed) { clearInterval(polled); renewed(); return; }\n    try {")
+        .replace("follow(popup);", "follow(popup); setTimeout(() => popup.close(), 2000);")
+    )
+    assert "popup.closed" in closes_it and "popup.close()" in closes_it
+    asked = serve(page, closes_it, form_after_ms=4_000)
+    renew_as_agent(page)
+    page.goto(PORTAL + "dashboard")
+
+    # When the Dashboard is waited for, then it comes: the window closed under its renewal is no sign-in that failed
+    with caplog.at_level("INFO", logger="flows"):
+        DashboardPage(page).wait_until_ready()
+    assert asked == ["GET"]  # no password went out
+    assert "closed before it was signed in" in caplog.text, caplog.text
+
+
 def test_a_tab_the_portal_opened_that_asks_to_sign_in_is_signed_in_as_any_page(page: Page) -> None:
     # Given a tab the portal opened at its own "signed out" page, whose Sign in leads to the provider in the tab
     signed_out = f"""<!doctype html><html lang="en"><title>Partner Center</title><main><h1>You signed out</h1>
