@@ -65,6 +65,18 @@ def damaged(entry: Mapping[str, Any]) -> str:
     return ""
 
 
+def begun_unfinished(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a row's ``started`` entries when no final outcome follows the last of them (its Submit may have reached
+    the portal, unsaid); else none."""
+    entries = sorted(entries, key=line_order)
+    begun = [at for at, entry in enumerate(entries) if entry["event"] == STARTED]
+    if not begun or any(
+        entry["event"] == OUTCOME and entry["outcome"]["outcome"] in FINAL for entry in entries[begun[-1] :]
+    ):
+        return []
+    return [entries[at] for at in begun]
+
+
 class JournalMismatchError(ValueError):
     """The journal to resume from was written by a run as another user, or against another portal."""
 
@@ -178,7 +190,8 @@ class Journal:
         self, path: str | Path | None, *, resume: bool = False, owner: Mapping[str, str] | None = None,
         read_only: bool = False,
     ) -> None:  # fmt: skip
-        """Open the journal at ``path``: carry on from it with ``resume``, else start it afresh; None keeps none.
+        """Open the journal at ``path``: carry on from it with ``resume``, else start it afresh (but for the Submits
+        it records as started and never finished: ``keep_unfinished``); None keeps none.
 
         ``owner`` says who runs against which portal (``{"base_url": ..., "user": ...}``): a journal an
         earlier run wrote for another raises ``JournalMismatchError``. ``read_only`` reads it (a dry run).
@@ -194,16 +207,21 @@ class Journal:
         self.file: TextIO | None = None
         self.lock_file: Path | None = None  # the pid lock file, where flock is not to be had
         self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
+        self.unfinished = 0  # rows whose Submit an earlier run started and never finished, re-checked by a run afresh
         if self.path is None:
             return
+        existed = self.path.exists()
         if not read_only:
             # "a", not "w": the journal is emptied only once this run holds it, never under another's feet
             self.file = self.path.open("a", encoding="utf-8")
         try:
             self.hold()
             # Replaced, not refused: a run killed while writing may have cut its last line inside a character.
-            text = self.path.read_bytes().decode("utf-8", errors="replace") if self.found else ""
-            self.read(text, owner)
+            text = self.path.read_bytes().decode("utf-8", errors="replace") if existed else ""
+            if resume:
+                self.read(text, owner)
+            else:
+                self.keep_unfinished(text, owner)
         except BaseException:
             self.close()  # a journal refused (another's, another owner's) is let go at once
             raise
@@ -215,6 +233,12 @@ class Journal:
             self.file.write("\n")  # end the torn line, or the next entry would be lost with it
         if owner is not None:
             self.append({"event": RUN, **owner, "pid": os.getpid()})  # the pid: named to a run refused meanwhile
+        if not resume:  # written again: a run afresh stopped in its turn still knows them
+            kept = sorted(
+                (*self.earlier.values(), *self.by_number.values()), key=lambda entries: line_order(entries[0])
+            )
+            for entry in (entry for entries in kept for entry in entries):
+                self.append({name: value for name, value in entry.items() if name != LINE})
 
     def hold(self) -> None:
         """Hold the journal for this run alone until it closes; raise ``JournalInUseError`` if another run does.
@@ -248,6 +272,21 @@ class Journal:
             else:
                 known_as = (entry["hash"], int(entry.get("row", 0)))
                 self.by_number.setdefault(known_as, []).append({**entry, LINE: number})
+
+    def keep_unfinished(self, text: str, owner: Mapping[str, str] | None) -> None:
+        """Of an earlier run's entries, keep only the Submits it started without a final outcome after them (a run
+        stopped, or failed, meanwhile): a run afresh re-checks those rows as a resumed run does, so a Submit the
+        portal took, perhaps saving its value otherwise ("LYON"), is not sent again. Another user's or portal's
+        journal, or one holding a line this job did not write, leaves nothing to keep."""
+        try:
+            self.read(text, owner)
+        except JournalMismatchError:
+            self.earlier.clear()
+            self.by_number.clear()
+            return
+        self.earlier = {key: kept for key, found in self.earlier.items() if (kept := begun_unfinished(found))}
+        self.by_number = {key: kept for key, found in self.by_number.items() if (kept := begun_unfinished(found))}
+        self.unfinished = len(self.earlier) + len(self.by_number)
 
     def check_owner(self, earlier: Mapping[str, Any], owner: Mapping[str, str] | None) -> None:
         """Refuse to resume a journal an earlier run wrote as another user or against another portal."""

@@ -248,6 +248,36 @@ def test_a_resumed_journal_skips_finished_rows_of_the_same_content_only(tmp_path
 OWNER = {"base_url": "http://127.0.0.1:8000/", "user": "admin-agent"}
 
 
+def test_a_journal_started_afresh_keeps_only_the_submits_a_stopped_run_never_finished(tmp_path: Path) -> None:
+    # Given a journal where rows 2-4 started their Submit and 2 changed, 3 failed, 4 has no outcome; 5 was unchanged
+    path = tmp_path / "run.journal"
+    rows = [AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Fabrikam", {"city": "Nice"}),
+            AccountRow(4, "Tailspin", {"city": "Metz"}), AccountRow(5, "Woodgrove", {"city": "Brest"})]  # fmt: skip
+    first = Journal(path, owner=OWNER)
+    first.number(rows)
+    for row in rows[:3]:
+        first.started(row, {"city": "Paris"})
+    first.finished(rows[0], RowOutcome(2, "Contoso", "changed"))
+    first.finished(rows[1], RowOutcome(3, "Fabrikam", "failed"))
+    first.finished(rows[3], RowOutcome(5, "Woodgrove", "unchanged"))
+    first.close()
+
+    # When the file is run again without resuming, twice (the first of them stopped before any row)
+    Journal(path, owner=OWNER).close()
+    with Journal(path, owner=OWNER) as afresh:
+        afresh.number(rows)
+
+        # Then no row is final, and the two whose Submit may have reached the portal are re-checked as begun
+        assert [afresh.final(row) for row in rows] == [None] * 4
+        assert [afresh.started_before(row) for row in rows] == [None, {"city": "Paris"}, {"city": "Paris"}, None]
+        assert afresh.unfinished == 2
+
+    # And run afresh as another user, they are not that run's to carry
+    with Journal(path, owner={**OWNER, "user": "sales-agent"}) as another:
+        another.number(rows)
+        assert another.unfinished == 0 and [another.started_before(row) for row in rows] == [None] * 4
+
+
 def test_a_resumed_journal_knows_its_rows_by_content_wherever_they_moved(tmp_path: Path) -> None:
     # Given a run of four rows, two of them alike, where the first three finished
     path = tmp_path / "run.journal"

@@ -176,6 +176,32 @@ def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it
     assert resumed[1].messages == [APPLIED_BEFORE]
 
 
+def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its_unanswered_submit_again(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Given a run stopped once the row's Submit was saved, which the portal stored tidied ("LYON")
+    customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
+    file = tmp_path / "changes.csv"
+    file.write_text(f"customer,city\n{customer.companyName},Lyon\n", encoding="utf-8")
+    monkeypatch.setattr("flows.account_row.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
+    with pytest.raises(PortalUnavailableError):
+        update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
+                        **signed_in_as(user, api), journal=tmp_path / "changes.csv.results.csv.journal",
+                        setup_context=saved_then_gone(customer, "Lyon"))  # fmt: skip
+    api.update_billing(customer.id, {"city": "LYON"})
+
+    # When the same command is run again without --resume
+    again = subprocess.run(command(base_url, file, user), cwd=ROOT, capture_output=True, text=True, timeout=180,
+                           env=secrets_of(user))  # fmt: skip
+
+    # Then the row is the change the stopped run made, not sent a second time, and the command says why
+    assert again.returncode == 0, again.stderr
+    assert [change["city"] for change in portal_changes(api, customer)] == ["Lyon"], "a second Submit was sent"
+    assert results_of(tmp_path / "changes.csv.results.csv") == {"2": "changed"}
+    assert "records 1 row(s) whose Submit a stopped run began and never finished" in again.stderr, again.stderr
+
+
 def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
 ) -> None:
