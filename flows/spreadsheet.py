@@ -6,7 +6,7 @@ case and with spaces around. An empty cell leaves that field alone. Rows are num
 spreadsheet shows them: the header is row 1.
 
 A CSV is read as Excel saves it as "CSV UTF-8" (with or without BOM) or "Unicode text" (UTF-16 with
-a BOM); its delimiter (comma, semicolon or tab) is the one that splits the header row into a
+a BOM, named .txt; .tsv reads too); its delimiter (comma, semicolon or tab) is the one that splits the header row into a
 ``customer`` column. An XLSX file is read as ``workbook`` says.
 """
 
@@ -38,6 +38,8 @@ KNOWN_COLUMNS = {name.lower(): name for name in (CUSTOMER_COLUMN, *EDITABLE_FIEL
 DELIMITERS = (",", ";", "\t")
 SAVE_AS_CSV = 'save it from Excel as "CSV UTF-8 (comma delimited)"'
 SEP_LINE = re.compile(r"sep=(.)\r?\n")  # Excel's first line naming the delimiter: "sep=;"
+# Delimited text: Excel's CSV, and its "Unicode text" as Excel names it (.txt); a .tsv of tabs.
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 # A cell starting so is a formula to Excel and LibreOffice: OWASP's list for CSV injection.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # a byte order mark, as text
@@ -142,14 +144,14 @@ def read_rows(path: str | Path) -> list[AccountRow]:
     suffix = path.suffix.lower()
     try:
         table: Sequence[Sequence[object]]
-        if suffix == ".csv":
+        if suffix in TEXT_SUFFIXES:
             table = read_csv(path)
         elif suffix == ".xlsx":
             from .workbook import read_xlsx  # it imports this module's error
 
             table = read_xlsx(path)
         else:
-            raise SpreadsheetError(f"{path} is neither .csv nor .xlsx")
+            raise SpreadsheetError(f"{path} is neither .csv (.txt, .tsv) nor .xlsx: save it from Excel as one")
     except (OSError, csv.Error) as error:
         raise SpreadsheetError(f"Cannot read {path}: {error}") from None
     if not table:
@@ -237,7 +239,7 @@ def results_dialect(source: str | Path) -> tuple[str, bool]:
     it: a CSV's own (a French Excel saves and splits at ";"), as it named it; else the comma."""
     path = Path(source)
     try:
-        data = path.read_bytes() if path.suffix.lower() == ".csv" else b""
+        data = path.read_bytes() if path.suffix.lower() in TEXT_SUFFIXES else b""
         text = csv_text(data, path) if data else ""
     except (OSError, SpreadsheetError):
         return ",", False

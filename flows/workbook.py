@@ -175,6 +175,8 @@ def xlsx_value(cell: Any) -> object:
 def sheet_read(workbook: Any, path: Path) -> Any:
     """Return the sheet the changes are read from: the first one Excel shows (not hidden, nor "very hidden")."""
     shown = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    if not workbook.worksheets:  # a chart sheet alone, or the sheet's part lost from the file
+        raise SpreadsheetError(f"{path} holds no worksheet: save the changes in one")
     if not shown:
         names = ", ".join(sheet.title for sheet in workbook.worksheets)
         raise SpreadsheetError(f"{path}: every sheet is hidden ({names}): unhide the one with the changes")
@@ -210,8 +212,13 @@ def sheet_rows(path: Path, *, data_only: bool) -> list[list[Any]]:
         raise SpreadsheetError(f"Cannot read {path} as a workbook: {error}") from None
     try:
         sheet = sheet_read(workbook, path)
-        # Read to its last row and column, whatever the sheet says it spans ("A1" from some exporters).
-        sheet.reset_dimensions()
-        return [list(row) for row in sheet.iter_rows()]
+        try:  # read only now, row by row: a sheet cut short or damaged is found here, not at the load
+            # Read to its last row and column, whatever the sheet says it spans ("A1" from some exporters).
+            sheet.reset_dimensions()
+            return [list(row) for row in sheet.iter_rows()]
+        except Exception as error:  # the XML parser's, or openpyxl's for a cell it cannot convert
+            raise SpreadsheetError(
+                f"Cannot read {path} as a workbook: its sheet {sheet.title!r} is damaged ({error})"
+            ) from None
     finally:
         workbook.close()

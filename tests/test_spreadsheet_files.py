@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from flows.spreadsheet import AccountRow, SpreadsheetError, read_rows, rows_from
 pytestmark = pytest.mark.tooling  # the library's own parts: no portal
 
 
-def csv_file(tmp_path: Path, data: bytes) -> Path:
-    """Return the path of a CSV file holding ``data``."""
-    path = tmp_path / "changes.csv"
+def csv_file(tmp_path: Path, data: bytes, name: str = "changes.csv") -> Path:
+    """Return the path of a CSV file (or ``name``) holding ``data``."""
+    path = tmp_path / name
     path.write_bytes(data)
     return path
 
@@ -46,6 +47,23 @@ def test_excel_s_unicode_text_utf_16_with_tabs_reads(tmp_path: Path, bom: bytes)
     path = csv_file(tmp_path, bom + "customer\tcity\r\nMüller GmbH\t上海市\r\n".encode(encoding))
 
     assert read_rows(path) == [AccountRow(2, "Müller GmbH", {"city": "上海市"})]
+
+
+@pytest.mark.parametrize("name", ["changes.txt", "changes.TSV"])
+def test_excel_s_unicode_text_saved_under_its_own_name_reads(tmp_path: Path, name: str) -> None:
+    # Excel names its "Unicode text" .txt; other programs save tabs as .tsv
+    path = csv_file(
+        tmp_path, codecs.BOM_UTF16_LE + "customer\tcity\r\nMüller GmbH\t上海市\r\n".encode("utf-16-le"), name
+    )
+
+    assert read_rows(path) == [AccountRow(2, "Müller GmbH", {"city": "上海市"})]
+
+
+def test_a_file_of_another_kind_is_refused_naming_those_read(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, b"PK\x03\x04", "changes.ods")
+
+    with pytest.raises(SpreadsheetError, match=r"changes\.ods is neither \.csv \(\.txt, \.tsv\) nor \.xlsx: save it"):
+        read_rows(path)
 
 
 def test_excel_s_unicode_text_is_split_at_tabs_even_where_its_one_column_holds_commas(tmp_path: Path) -> None:
@@ -264,17 +282,27 @@ def test_a_header_below_a_title_or_blank_rows_is_said_to_belong_in_row_1(tmp_pat
         read_rows(tmp_path / "changes.xlsx")
 
 
-def with_dimension(path: Path, dimension: str) -> Path:
-    """Rewrite the workbook at ``path`` so its first sheet says it spans ``dimension``, as some programs write it."""
+def with_sheet_changed(path: Path, change: Callable[[bytes], bytes | None]) -> Path:
+    """Rewrite the workbook at ``path`` with its first sheet's XML changed by ``change`` (left out for None)."""
     with zipfile.ZipFile(path) as source:
         parts = {item: source.read(item) for item in source.infolist()}
     with zipfile.ZipFile(path, "w") as written:
         for item, data in parts.items():
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, count = re.subn(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>'.encode(), data)
-                assert count == 1
-            written.writestr(item, data)
+            kept = change(data) if item.filename == "xl/worksheets/sheet1.xml" else data
+            if kept is not None:
+                written.writestr(item, kept)
     return path
+
+
+def with_dimension(path: Path, dimension: str) -> Path:
+    """Rewrite the workbook at ``path`` so its first sheet says it spans ``dimension``, as some programs write it."""
+
+    def spanning(sheet: bytes) -> bytes:
+        sheet, count = re.subn(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>'.encode(), sheet)
+        assert count == 1
+        return sheet
+
+    return with_sheet_changed(path, spanning)
 
 
 @pytest.mark.parametrize("dimension", ["A1", "A1:B3"], ids=["one-cell", "two-rows-one-field"])
@@ -333,3 +361,26 @@ def test_a_cell_excel_holds_as_a_date_or_true_false_is_refused_naming_it(
     # Then the file is refused, naming the cell: no field of a billing profile is a date or a yes/no
     with pytest.raises(SpreadsheetError, match=rf"changes\.xlsx: .* in {re.escape(said)}: .*format .* as Text"):
         read_rows(tmp_path / "changes.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda sheet: sheet[: len(sheet) // 2], r"as a workbook: its sheet 'Sheet' is damaged \("),
+        (lambda sheet: sheet.replace(b"<v>", b"<v>x"), r"as a workbook: its sheet 'Sheet' is damaged \(invalid"),
+        (lambda sheet: None, r"holds no worksheet: save the changes in one"),
+    ],
+    ids=["cut-short", "a-number-that-is-not", "its-sheet-lost"],
+)
+def test_a_damaged_workbook_is_refused_naming_what_is_wrong_not_a_traceback(
+    tmp_path: Path, change: Callable[[bytes], bytes | None], said: str
+) -> None:
+    # Given a workbook whose sheet was damaged after it was saved (its rows are read only once the file is opened)
+    workbook = Workbook()
+    workbook.active.append(["customer", "city", "postalCode"])
+    workbook.active.append(["Contoso", "Lyon", 69001])
+    workbook.save(tmp_path / "changes.xlsx")
+    damaged = with_sheet_changed(tmp_path / "changes.xlsx", change)
+
+    with pytest.raises(SpreadsheetError, match=rf"changes\.xlsx:? {said}"):
+        read_rows(damaged)
