@@ -164,18 +164,27 @@ def run(args: argparse.Namespace) -> int:
     """Run update-accounts; return its exit code."""
     if not args.verbose:
         logging.getLogger("flows").setLevel(logging.WARNING)  # N workers' steps would bury the progress
+    try:  # first: its results' path follows from it
+        missing = not args.file.is_file()
+    except OSError as error:  # as a file that may not be read: its rows are not to be had
+        print(f"error: Cannot read {args.file}: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    if missing:  # a typo in the command, not a file whose rows are refused
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     results = args.results or args.file.with_name(args.file.name + ".results.csv")
     delimiter, sep_line = results_dialect(args.file)  # Excel splits the results where it split the changes
     overwrite = overwritten_input(args.file, results)
     if results.suffix.lower() not in (".csv", ".json"):  # an .xlsx would get CSV text under Excel's name
         overwrite = f"--results {results}: the results are written as CSV or JSON, named .csv or .json"
-    if results.is_dir():  # else found only once every row was applied
-        overwrite = f"--results {results} is a folder: give the path of the file to write the results to"
+    try:  # a folder on the way that may not be entered raises, where nothing there would be False
+        if results.is_dir():  # else found only once every row was applied
+            overwrite = f"--results {results} is a folder: give the path of the file to write the results to"
+    except OSError as error:
+        print(f"error: the results cannot be written to {results}: {error}; nothing was run", file=sys.stderr)
+        return EXIT_FAILED
     if overwrite:  # said before anything runs: even a file without rows writes its results
         print(f"error: {overwrite}", file=sys.stderr)
-        return EXIT_USAGE
-    if not args.file.is_file():  # a typo in the command, not a file whose rows are refused
-        print(f"error: {args.file}: no such file", file=sys.stderr)
         return EXIT_USAGE
     try:
         rows = read_rows(args.file)
@@ -255,7 +264,9 @@ def apply_file(
         signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
         with suppress(OSError):  # a terminal that hung up takes no more words
             said = STOPPING_SIGNALS.get(signum, "interrupted")
-            print(f"\n{said}: carry on with --resume (the journal is {journal.path})", file=sys.stderr)
+            advice = f"carry on with --resume (the journal is {journal.path})"
+            advice = "nothing was changed (a dry run)" if args.dry_run else advice
+            print(f"\n{said}: {advice}", file=sys.stderr)
         return 128 + signum  # as a shell reports a command a signal stopped: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
     finally:
         put_back_signals(taken)
@@ -265,10 +276,10 @@ def apply_file(
 def results_unwritable(results: Path) -> str | None:
     """Return why the results could not be written at the end of the run, else None: a folder no file may be made
     in (read-only, a share), a results file another program holds (Windows' Excel locks the file it shows)."""
-    if not results.parent.is_dir():
-        return None  # the journal, opened beside it, says so
     temporary = results.with_name(results.name + ".tmp")  # as write_results makes it
     try:
+        if not results.parent.is_dir():
+            return None  # the journal, opened beside it, says so
         with temporary.open("a", encoding="utf-8"):
             pass
         temporary.unlink()

@@ -461,6 +461,25 @@ def test_an_input_file_that_is_not_there_is_a_usage_error(tmp_path: Path) -> Non
     assert (done.returncode, done.stderr.strip()) == (2, f"error: {tmp_path / 'chnages.csv'}: no such file")
 
 
+TOO_LONG = "x" * 300  # a name no file system takes: its path cannot be looked at (as a folder that may not be entered)
+
+
+def test_an_input_file_whose_path_cannot_be_looked_at_is_said_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    done = update_accounts(tmp_path / f"{TOO_LONG}.csv")
+
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(f"error: Cannot read {tmp_path / TOO_LONG}.csv: ") and "name too long" in done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_results_whose_path_cannot_be_looked_at_are_said_before_anything_runs(tmp_path: Path) -> None:
+    done = update_accounts(changes_file(tmp_path), "--results", str(tmp_path / TOO_LONG / "r.csv"))
+
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"error: the results cannot be written to {tmp_path / TOO_LONG / 'r.csv'}: ")
+    assert "nothing was run" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+
+
 def test_a_file_without_rows_whose_results_cannot_be_written_says_so_in_one_line(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("customer;city\r\n;\r\n", encoding="utf-8")
