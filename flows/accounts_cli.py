@@ -292,13 +292,12 @@ def results_unwritable(results: Path) -> str | None:
 
 
 def open_journal(args: argparse.Namespace, rows: list[Any], results: Path) -> Journal:
-    """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none).
+    """Open the run's journal: afresh, or to resume from (read only by a dry run, which writes none: afresh, it
+    reads the Submits a stopped run left unfinished, as the run would).
 
     A resume without a journal beside one of the file's (other ``--results``) raises ``JournalElsewhereError``.
     """
     path, owner = journal_path(results), run_owner(args.base_url, args.user)
-    if args.dry_run and not args.resume:
-        return Journal(None)
     if args.resume:
         refuse_journal_elsewhere(path, rows, (args.file.parent, path.parent), owner)
     journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)

@@ -210,6 +210,10 @@ class Journal:
         self.unfinished = 0  # rows whose Submit an earlier run started and never finished, re-checked by a run afresh
         if self.path is None:
             return
+        if read_only and not resume:  # a dry run afresh: a journal it cannot read only leaves it nothing to keep
+            with suppress(OSError):
+                self.keep_unfinished(self.path.read_bytes().decode("utf-8", errors="replace"), owner)
+            return
         existed = self.path.exists()
         if not read_only:
             # "a", not "w": the journal is emptied only once this run holds it, never under another's feet

@@ -272,6 +272,13 @@ def test_a_journal_started_afresh_keeps_only_the_submits_a_stopped_run_never_fin
         assert [afresh.started_before(row) for row in rows] == [None, {"city": "Paris"}, {"city": "Paris"}, None]
         assert afresh.unfinished == 2
 
+    # And a dry run afresh reads them too, writing nothing
+    written = path.read_bytes()
+    with Journal(path, owner=OWNER, read_only=True) as dry_run:
+        dry_run.number(rows)
+        assert dry_run.unfinished == 2 and dry_run.started_before(rows[2]) == {"city": "Paris"}
+    assert path.read_bytes() == written
+
     # And run afresh as another user, they are not that run's to carry
     with Journal(path, owner={**OWNER, "user": "sales-agent"}) as another:
         another.number(rows)

@@ -24,6 +24,7 @@ from test_update_accounts import (  # api_address: autouse, the job's command li
     command,
     portal_changes,
     results_of,
+    run,
     secrets_of,
     signed_in_as,
     write_csv,
@@ -191,7 +192,8 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
                         setup_context=saved_then_gone(customer, "Lyon"))  # fmt: skip
     api.update_billing(customer.id, {"city": "LYON"})
 
-    # When the same command is run again without --resume
+    # When the same command is run again without --resume, first as a dry run
+    dry = run(command(base_url, file, user, "--dry-run"), user)
     again = subprocess.run(command(base_url, file, user), cwd=ROOT, capture_output=True, text=True, timeout=180,
                            env=secrets_of(user))  # fmt: skip
 
@@ -199,7 +201,8 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
     assert again.returncode == 0, again.stderr
     assert [change["city"] for change in portal_changes(api, customer)] == ["Lyon"], "a second Submit was sent"
     assert results_of(tmp_path / "changes.csv.results.csv") == {"2": "changed"}
-    assert "records 1 row(s) whose Submit a stopped run began and never finished" in again.stderr, again.stderr
+    unfinished = "records 1 row(s) whose Submit a stopped run began and never finished"
+    assert unfinished in again.stderr and unfinished in dry.stderr and dry.returncode == 0, (dry.stderr, again.stderr)
 
 
 def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
