@@ -65,6 +65,12 @@ def damaged(entry: Mapping[str, Any]) -> str:
     return ""
 
 
+def journal_text(path: Path) -> str:
+    """Return the journal's text; a character a run killed while writing cut in its last line is replaced, not
+    refused."""
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
 def begun_unfinished(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return a row's ``started`` entries when no final outcome follows the last of them (its Submit may have reached
     the portal, unsaid); else none."""
@@ -206,22 +212,22 @@ class Journal:
         self.keys: dict[int, str] = {}  # this run's rows' keys, by row number
         self.file: TextIO | None = None
         self.lock_file: Path | None = None  # the pid lock file, where flock is not to be had
-        self.found = bool(resume and self.path is not None and self.path.exists())  # something to resume from
+        self.found = False  # something to resume from
         self.unfinished = 0  # rows whose Submit an earlier run started and never finished, re-checked by a run afresh
         if self.path is None:
             return
         if read_only and not resume:  # a dry run afresh: a journal it cannot read only leaves it nothing to keep
             with suppress(OSError):
-                self.keep_unfinished(self.path.read_bytes().decode("utf-8", errors="replace"), owner)
+                self.keep_unfinished(journal_text(self.path), owner)
             return
         existed = self.path.exists()
+        self.found = resume and existed
         if not read_only:
             # "a", not "w": the journal is emptied only once this run holds it, never under another's feet
             self.file = self.path.open("a", encoding="utf-8")
         try:
             self.hold()
-            # Replaced, not refused: a run killed while writing may have cut its last line inside a character.
-            text = self.path.read_bytes().decode("utf-8", errors="replace") if existed else ""
+            text = journal_text(self.path) if existed else ""
             if resume:
                 self.read(text, owner)
             else:

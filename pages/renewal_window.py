@@ -132,9 +132,8 @@ def answer_sign_in_window(window: Page, renewal_of: RenewalOf) -> None:
         if not window.is_closed():  # else marked at its close; a window back at the portal is the portal's to close
             _renewed.add(window.context)
     except Exception as error:  # kept for the screen that waits, and said there
-        if window.is_closed() and isinstance(
-            error, (PlaywrightError, PageCrashedError)
-        ):  # closed under it (its page, its context)
+        # Closed under it (its page, its context): Playwright's word, or the sign-in's own for a page lost.
+        if window.is_closed() and isinstance(error, (PlaywrightError, PageCrashedError)):
             log.info("The sign-in window at %s closed before it was signed in: %s", where, error)
             return
         _failures[window.context] = (where, error)
