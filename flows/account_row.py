@@ -49,7 +49,7 @@ from pages.renewal import renewal_for
 
 from . import rest
 from .account import alike, submit_changes
-from .accounts_plan import APPLIED_BEFORE, RowTask
+from .accounts_plan import APPLIED_BEFORE, RowTask, saved_otherwise
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
 from .rest import PortalClient
@@ -261,12 +261,6 @@ def saved_since_check(task: RowTask, shown: Mapping[str, str], left_alone: Itera
         for name, value in task.changes.items()
         if name not in skipped and unexpected(task, name, shown[name]) and not alike(shown[name], value)
     }
-
-
-def saved_otherwise(wanted: Mapping[str, str], saved: Mapping[str, str]) -> list[str]:
-    """Say, for each field the portal saved otherwise than the row asked (its own tidying, say), both values."""
-    return [f"{name}: the portal saved {saved[name]!r}, not {value!r}" for name, value in wanted.items()
-            if saved.get(name) != value]  # fmt: skip
 
 
 def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal) -> RowOutcome:

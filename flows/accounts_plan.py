@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pages import EDITABLE_FIELDS
 
-from .account import microsoft_id
+from .account import alike, microsoft_id
 from .field_rules import CountryRules, value_problems
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, DONE, INVALID, NOT_FOUND, UNCHANGED, RowOutcome
@@ -134,6 +134,23 @@ class Directory:
         """Return the country's published rules, or None when it publishes none."""
         resource = self.client.country_rules(country)
         return None if resource is None else CountryRules.from_resource(resource)
+
+
+def held_already(stored: Mapping[str, str], changes: Mapping[str, str], found: Mapping[str, str] | None) -> bool:
+    """Whether the portal holds every change: as asked, or, where the row's earlier Submit (which found ``found``)
+    moved a field, as the portal tidied it ("LYON" for "Lyon"), as the run's read of the form takes it."""
+    return all(
+        stored.get(name) == value
+        or (found is not None and name in found and stored.get(name) not in (None, found[name])
+            and alike(stored[name], value))
+        for name, value in changes.items()
+    )  # fmt: skip
+
+
+def saved_otherwise(wanted: Mapping[str, str], saved: Mapping[str, str]) -> list[str]:
+    """Say, for each field the portal saved otherwise than the row asked (its own tidying, say), both values."""
+    return [f"{name}: the portal saved {saved[name]!r}, not {value!r}" for name, value in wanted.items()
+            if saved.get(name) != value]  # fmt: skip
 
 
 def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
@@ -280,11 +297,12 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             plan.settled.append(outcome)
             continue
         started_before = journal.started_before(row, changes) if journal else None
-        if customer_id not in planned and outcome.before == changes:
+        if customer_id not in planned and held_already(outcome.before, changes, started_before):
             outcome.after, outcome.messages = dict(outcome.before), list(notes)
             if started_before is not None and started_before != changes:  # this row's own Submit, last run
                 outcome.outcome, outcome.before = CHANGED, started_before
                 outcome.messages.append(APPLIED_BEFORE)
+                outcome.messages += saved_otherwise(changes, outcome.after)
             else:
                 outcome.outcome = UNCHANGED
             plan.settled.append(outcome)

@@ -197,8 +197,11 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
     again = subprocess.run(command(base_url, file, user), cwd=ROOT, capture_output=True, text=True, timeout=180,
                            env=secrets_of(user))  # fmt: skip
 
-    # Then the row is the change the stopped run made, not sent a second time, and the command says why
+    # Then the row is the change the stopped run made, not sent a second time, and the command says why; the dry run
+    # said so before, as the portal stored it
     assert again.returncode == 0, again.stderr
+    said = f"row 2: changed {customer.companyName} ({APPLIED_BEFORE}; city: the portal saved 'LYON', not 'Lyon')"
+    assert said in dry.stdout.splitlines(), dry.stdout
     assert [change["city"] for change in portal_changes(api, customer)] == ["Lyon"], "a second Submit was sent"
     assert results_of(tmp_path / "changes.csv.results.csv") == {"2": "changed"}
     unfinished = "records 1 row(s) whose Submit a stopped run began and never finished"
