@@ -34,11 +34,21 @@ def lost_page_said(page: Page, name: str) -> Iterator[None]:
     Playwright's bare ``Error``: a flow's reads between its steps, a sign-in's answers."""
     try:
         yield
+    except PageCrashedError as error:
+        if error.step is not None or error.where is None:  # a step within said it, or it is no screen's to name
+            raise
+        lost = PageCrashedError(
+            f"{name}: the browser's page crashed or was closed at {error.url} (in {error.where}): {error.said}"
+        )
+        lost.where, lost.url, lost.said, lost.step = error.where, error.url, error.said, name
+        raise lost from error
     except PlaywrightError as error:
         if not page_lost(error):
             raise
         said = str(error).splitlines()[0]
-        raise PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}") from error
+        lost = PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}")
+        lost.url, lost.said, lost.step = page.url, said, name
+        raise lost from error
 
 
 @contextmanager

@@ -86,7 +86,14 @@ class PageCrashedError(PortalError):
 
     Nothing more can be done in that page: open another (``context.new_page()``), or another browser when
     it was closed. During Submit it is an ``UnknownPageError`` instead: the form may have reached the portal.
+    ``where`` names the screen's method or the flow's step it happened in, ``url`` the page's address then,
+    ``said`` Playwright's words (None when not known).
     """
+
+    where: str | None = None
+    url: str | None = None
+    said: str | None = None
+    step: str | None = None  # the flow's step that said it, once one did
 
 
 class PageError(PortalError):

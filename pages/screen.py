@@ -30,6 +30,7 @@ from .errors import (
     untrusted_certificate,
 )
 from .list_quiet import page_replaced
+from .lost_page import say_lost_pages
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
 from .page_events import listen, unlisten
@@ -109,7 +110,15 @@ def goto(page: Page, path: str, **options: Any) -> Response | None:
 
 
 class Screen(ScreenTrouble):
-    """Base of the page objects of signed-in screens."""
+    """Base of the page objects of signed-in screens.
+
+    A page lost under any of their public methods (it crashed, or it, its context or its browser was closed) is a
+    ``PageCrashedError`` naming the method, not Playwright's bare ``Error``.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        say_lost_pages(cls)
 
     def __init__(self, page: Page) -> None:
         check_thread(page)
@@ -312,3 +321,6 @@ class Screen(ScreenTrouble):
             if page_replaced(error):  # by a new page meanwhile: a change too
                 return True
             raise
+
+
+say_lost_pages(Screen)  # its own methods too: a script may ask a screen to settle or look again
