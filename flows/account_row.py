@@ -47,7 +47,7 @@ from pages.addresses import screen_addresses
 from pages.errors import portal_silent
 from pages.renewal import renewal_for
 
-from . import rest
+from . import rest, rest_waits
 from .account import alike, submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask, saved_otherwise
 from .journal import Journal
@@ -118,7 +118,7 @@ def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None
         waited += time.monotonic() - started
         if waited >= PORTAL_BACK_WAIT_S:
             return None
-        rest.pause(wait)
+        rest_waits.pause(wait)
         waited, wait = waited + wait, min(2 * wait, rest.LONGEST_LOOK_S)
     return None
 
@@ -345,7 +345,7 @@ def traced(
         if first.retry_after > rest.LONGEST_WAIT_S:
             first.messages.append(f"not tried again: the portal asked to wait {first.retry_after:g} s (run --resume)")
             return first, page
-        rest.pause(first.retry_after)
+        rest_waits.pause(first.retry_after)
     if first.portal_gone:  # a restart, say: waited for, then the row tried again in the page that found it back
         back = wait_for_portal(page.context, stop)
         if back is None:

@@ -28,19 +28,18 @@ from pages.errors import retry_after_seconds
 from pages.list_controls import either_width
 
 from . import rest_answers as answers
+from . import rest_waits
 from .account import microsoft_id
 from .base_url import normalize_base_url
 from .rest_answers import CONTINUATION_HEADER, NotApiAnswerError, nfc  # callers know them as flows.rest.*
 from .rest_errors import (  # callers know them as flows.rest.*
-    ASKING,
     IDENTITY_PROVIDER,
-    Answerer,
     ApiError,
     TokenWithoutMfaError,
     access_token,
-    answered_error,
     asking,
     check_text,
+    kind_of,
     refresh_refused,
     refused_for_mfa,
 )
@@ -48,98 +47,20 @@ from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know 
 from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers know it as flows.rest.*
 from .rest_errors import RefreshTokenRefusedError as RefreshTokenRefusedError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
-from .rest_http import (
-    NOT_REDIRECTED,
-    OPENER,
-    cut_by_close,
-    excerpt,
-    gateway_answered,
-    link_address,
-    read_within,
-    segment,
-    untrusted_by_python,
-)
-from .rest_waits import FIRST_LOOK_S, LATER_RETRIES, LONGEST_LOOK_S, sent_again_after, wait_asked
+from .rest_http import NOT_REDIRECTED, gateway_answered, link_address, refused_page, segment, untrusted_by_python
+from .rest_send import TIMEOUT_S as TIMEOUT_S  # callers know it as flows.rest.*
+from .rest_send import open_patiently, send
+from .rest_waits import FIRST_LOOK_S, LONGEST_LOOK_S, wait_asked
 from .rest_waits import LONGEST_WAIT_S as LONGEST_WAIT_S  # callers know it as flows.rest.*
 
-Opener = urllib.request.OpenerDirector
 TokenSource = Callable[[], str]
 """Returns a new access token for the portal's REST API each time it is called."""
 
 API_VERSION = "v1"
 PAGE_SIZE = 100
 MAX_PAGES = 10_000  # of one listing: a million customers; more is an API that never says "last"
-TIMEOUT_S = 30
-pause: Callable[[float], None] = time.sleep  # how a wait is waited (a test records it instead)
 
 log = logging.getLogger("flows")
-
-
-def open_patiently(request: urllib.request.Request, opener: Opener = OPENER) -> tuple[bytes, dict[str, str]]:
-    """Open ``request`` with ``opener``; return the body and headers, or raise its ``HTTPError`` or ``OSError``.
-
-    An answer asking to send the request later is waited out (as long as it asks, up to
-    ``LONGEST_WAIT_S``) and the request sent again, up to ``LATER_RETRIES`` times. A redirect is followed
-    within the same site only (``SameSiteRedirects``); the whole answer must arrive within ``TIMEOUT_S``.
-    """
-    for attempt in range(LATER_RETRIES + 1):
-        try:
-            with opener.open(request, timeout=TIMEOUT_S) as response:
-                return read_within(response, TIMEOUT_S), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            wait = sent_again_after(error.code, error.headers.get("Retry-After"), attempt)
-            if wait is None:
-                raise
-            error.close()  # its connection, closed now rather than by the collector
-            where = f"{request.get_method()} {request.full_url}"
-            log.warning("%s answered %s: sending it again in %.1f s", where, error.code, wait)
-            pause(wait)
-    raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def send(
-    url: str,
-    method: str = "GET",
-    *,
-    form: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
-    of: Answerer | None = None,
-) -> tuple[Any, dict[str, str]]:
-    """Send one request to ``of`` (by default whom the caller is ``asking``: the REST API unless it says the
-    ``IDENTITY_PROVIDER``); return the decoded JSON answer and its headers.
-
-    Raises ``ApiError`` when it answers with an error (after waiting out any it asked for),
-    ``PortalUnavailableError`` when it does not answer, drops the connection, or a gateway answers for it
-    (``ApiUnavailableError``, both), and ``PortalError`` when its answer is not JSON (another site's address);
-    each names ``of``, so that a script looks for the fault where it is.
-    """
-    of = of or ASKING.get()
-    data = urllib.parse.urlencode(form).encode() if form is not None else None
-    sent = {"Accept": "application/json", **(headers or {})}
-    if form is not None:
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(url, data=data, headers=sent, method=method)
-    where = f"{method} {url}"
-    try:
-        raw, answered = open_patiently(request)
-    except urllib.error.HTTPError as error:
-        raise answered_error(error, where, of) from None
-    except urllib.error.URLError as error:
-        raise untrusted_by_python(error, url) or PortalUnavailableError(
-            f"{of.name[0].upper()}{of.name[1:]} did not answer {where}: {error.reason}"
-        ) from None
-    except (OSError, http.client.HTTPException) as error:  # reset, dropped, timed out mid-answer
-        raise PortalUnavailableError(f"{of.name[0].upper()}{of.name[1:]} broke off {where}: {error!r}") from None
-    try:
-        return json.loads(raw or b"null"), answered
-    except ValueError:  # a web page, as another site's address answers (the portal's, not its API's)
-        kind = next((value for name, value in answered.items() if name.lower() == "content-type"), "no content type")
-        start = excerpt(raw.decode(errors="replace"))
-        if cut_by_close(answered):
-            said = f"its JSON, ended by the connection's close, is unfinished ({start!r})"
-            raise PortalUnavailableError(f"{of.name[0].upper()}{of.name[1:]} broke off {where}: {said}") from None
-        said = f"{where} answered {kind}, not JSON ({start!r}): is this {of.short}'s address?"
-        raise NotApiAnswerError(said) from None
 
 
 def discover_provider(base_url: str) -> dict[str, Any]:
@@ -223,6 +144,12 @@ def redeem_refresh_token(token_endpoint: str, refresh_token: str, client_id: str
     return access, rotated if isinstance(rotated, str) and rotated else refresh_token
 
 
+def answered_to(error: ApiError, url: str, *statuses: int) -> bool:
+    """Whether ``error`` is the API's answer to the GET of ``url`` (with one of ``statuses``, when given), not its
+    token source's: a token endpoint's 404 is no word on a customer."""
+    return error.where == f"GET {url}" and (not statuses or error.status in statuses)
+
+
 class PortalClient:
     """The REST API as one user; safe to share between threads.
 
@@ -234,8 +161,11 @@ class PortalClient:
 
     def __init__(self, base_url: str, token: TokenSource, *, unavailable_wait_s: float = 0.0) -> None:
         self.base_url = normalize_base_url(base_url)  # without http(s)://, ValueError: not an API "not answering"
-        if not callable(token):
-            raise TypeError(f"token is a function returning an access token (refresh_token_source(...)): not {token!r}")
+        if not callable(token):  # the token itself, most often: never quoted, a secret
+            raise TypeError(
+                f"token is a function returning an access token (refresh_token_source(...), or lambda: token): not "
+                f"{kind_of(token)}"
+            )
         self.unavailable_wait_s = unavailable_wait_s
         self.answered = False  # the API answered a request of this client: one not answering now is restarting
         self.token_source = token
@@ -275,7 +205,10 @@ class PortalClient:
                 if not self.answered or max(waited, time.monotonic() - started) + wait > self.unavailable_wait_s:
                     raise
                 log.warning("%s: asking again in %g s", str(error).splitlines()[0], wait)
-            pause(wait)
+            except ApiError as error:  # answered, if with an error (a 404): the API is there, a restart's to wait
+                self.answered = self.answered or answered_to(error, url)
+                raise
+            rest_waits.pause(wait)
             waited, wait = waited + wait, min(2 * wait, LONGEST_LOOK_S)
 
     def get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Any, dict[str, str]]:
@@ -293,6 +226,9 @@ class PortalClient:
             if not refused_for_mfa(refused.status, refused.body):
                 if refused.status != 401:
                     raise
+                page = refused_page(f"GET {url}", refused.body)
+                if page:
+                    raise NotApiAnswerError(f"{page}: is this the REST API's address?") from None
                 raise ApiError(
                     refused.status,
                     refused.body,
@@ -324,7 +260,7 @@ class PortalClient:
         try:
             answer, _ = self.get_url(url)
         except ApiError as error:
-            if error.status == 404:
+            if answered_to(error, url, 404):
                 return None
             raise
         return answers.customer(answer, f"GET {url}")
@@ -345,7 +281,7 @@ class PortalClient:
         found: list[dict[str, Any]] = []
         url = self.address(f"{API_VERSION}/customers", query)
         headers: dict[str, str] = {}
-        pages_read: set[tuple[str, str]] = set()
+        pages_read = {(url, "")}  # a next page's link back to the first, without a token, is one read already
         while True:
             answer, answered = self.get_url(url, headers)
             items, following = answers.customer_page(answer, f"GET {url}")
@@ -356,6 +292,8 @@ class PortalClient:
             # token, sent as the MS-ContinuationToken header wherever, and in whatever letter case, it came.
             token = answers.continuation_token(following, answer, answered)
             url = self.link_url(following.get("uri") or url)
+            if token and not token.isascii():  # no header carries it as it is, nor would the API read it back
+                raise NotApiAnswerError(f"The customer list's next page ({url}) has a token no header carries")
             headers = {CONTINUATION_HEADER: token} if token else {}
             if (url, token) in pages_read or len(pages_read) >= MAX_PAGES:
                 why = "" if token else "; its link came without a continuation token"
@@ -378,12 +316,14 @@ class PortalClient:
     def partner_domain(self) -> str | None:
         """Return the partner's own domain, from its organization profile (read once); None if the API does not say."""
         if self.own_domain is None:
+            url = self.address(f"{API_VERSION}/profiles/organization")
+            self.current_token()  # a token source's fault is its own, not this address's answer
             try:
-                profile = self.get("v1/profiles/organization")
+                profile = self.get_url(url)[0]
                 domain = profile.get("domain") if isinstance(profile, dict) else None
                 self.own_domain = (nfc(domain) if isinstance(domain, str) and domain else None,)
             except (ApiError, NotApiAnswerError) as error:  # a role that may not read it, or a portal without it
-                if isinstance(error, ApiError) and error.status not in (403, 404):
+                if isinstance(error, ApiError) and not answered_to(error, url, 403, 404):
                     raise
                 self.own_domain = (None,)
         return self.own_domain[0]
@@ -395,7 +335,7 @@ class PortalClient:
             try:
                 self.rules[iso2] = answers.country_rules(self.get_url(url)[0], f"GET {url}")
             except ApiError as error:
-                if error.status != 404:
+                if not answered_to(error, url, 404):
                     raise
                 self.rules[iso2] = None
         return self.rules[iso2]

@@ -79,6 +79,7 @@ class ApiError(PortalError):
         self.status = status
         self.body = body
         self.retry_after = retry_after
+        self.where = where  # the request answered: "GET https://…", a token source's request as much as the client's
 
 
 class ApiUnavailableError(ApiError, PortalUnavailableError):
@@ -137,7 +138,7 @@ def access_token(given: object) -> str:
     ``Bearer`` before it; refuse what is no token, never quoting it: a token is a secret, and an error's message goes
     to logs."""
     if not isinstance(given, str) or not given.strip():
-        raise TypeError(f"The token source gave {given!r}, not an access token (text)")
+        raise TypeError(f"The token source gave {kind_of(given)}, not an access token (text)")
     # The Authorization header's value, as copied from a browser's request: the token is what follows its scheme.
     token = BEARER_SCHEME.sub("", given.strip())
     if any(char.isspace() or not char.isprintable() for char in token):
@@ -152,6 +153,19 @@ def access_token(given: object) -> str:
             f"({', '.join(foreign)}): copied from a document with its quotes, or cut short with an ellipsis?"
         )
     return token
+
+
+def kind_of(given: object) -> str:
+    """Say what ``given`` is without quoting it (it may hold tokens): its type, its keys or its length."""
+    if isinstance(given, dict):
+        keys = ", ".join(sorted(map(str, given))[:8])
+        hint = ": return its ['access_token']" if "access_token" in given else ""
+        return f"a dict with the keys {keys}{hint}"
+    if isinstance(given, (bytes, bytearray)):
+        return f"{len(given)} bytes (decode them to text)"
+    if isinstance(given, str):
+        return f"text of {len(given)} characters, {'all spaces' if given.strip() == '' else 'quoted nowhere'}"
+    return "None" if given is None else f"a {type(given).__name__}"
 
 
 def check_text(name: str, value: object) -> None:
@@ -175,7 +189,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
     if gateway_answered(error):
         meaning = f"A gateway's answer: {of.short} behind it did not answer"
         return ApiUnavailableError(error.code, body, where, meaning, retry_after=retry_after)
-    if address_page(error.code, body, error.headers.get("Content-Type") or "", error.headers.get("WWW-Authenticate")):
+    if address_page(error.code, body, error.headers.get("Content-Type") or ""):
         # Not its error (a JSON resource): a 404 here is no word on a customer, but a wrong address
         return NotApiAnswerError(
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Mapping, MutableMapping
 from typing import IO, Any
 
-from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError
+from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError, retry_after_seconds
 
 EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -109,14 +109,29 @@ def link_address(base_url: str, uri: str, version: str) -> str:
     Partner Center writes links relative to the API's ``version`` (``/customers?…`` for ``/v1/customers?…``); a
     link that names the version, or the whole address, is taken as it is.
     """
-    link = urllib.parse.urlsplit(uri)
+    link = urllib.parse.urlsplit(uri.strip())
+    # Written as the API wrote it, but sendable: a space or a Chinese name in it percent-encoded (as a browser does)
+    path, query = quote(link.path, LINK_PATH_SAFE), quote(link.query, LINK_QUERY_SAFE)
     if link.netloc:
         if not same_site(base_url, uri):  # another host, or the same without TLS
             raise PortalError(f"The API's link leads to another site, where its token must not go: {uri}")
-        return uri
-    path = link.path.lstrip("/")
+        return urllib.parse.urlunsplit((link.scheme, link.netloc, path, query, ""))
+    below = urllib.parse.urlsplit(base_url).path  # a gateway's prefix ("/pc/"), which a link may name or not
+    if path.startswith("/") and below != "/" and path.startswith(below):
+        path = path[len(below) :]
+    path = path.lstrip("/")
     path = path if path.startswith(f"{version}/") else f"{version}/{path}"
-    return base_url + path + (f"?{link.query}" if link.query else "")
+    return base_url + path + (f"?{query}" if query else "")
+
+
+# What stays as it is in a link's path and query: what an address may hold, and escapes already made.
+LINK_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+LINK_QUERY_SAFE = LINK_PATH_SAFE + "?"
+
+
+def quote(text: str, safe: str) -> str:
+    """Return ``text`` with what an address may not hold percent-encoded (UTF-8), its escapes kept."""
+    return urllib.parse.quote(text, safe=safe)
 
 
 def segment(name: str, value: str) -> str:
@@ -153,16 +168,19 @@ def gateway_answered(error: urllib.error.HTTPError) -> bool:
 
 def gateway_status(status: int, retry_after: str | None) -> bool:
     """Whether an answer of ``status`` with ``retry_after`` (its ``Retry-After``) is a gateway's for a server behind
-    it that did not answer: 502, 504, or 503 not saying when to come back (the server's own throttle does)."""
-    return status in GATEWAY_DOWN and not (status == 503 and (retry_after or "").strip())
+    it that did not answer: 502, 504, or 503 not saying when to come back, readably (the server's own throttle does)."""
+    return status in GATEWAY_DOWN and not (status == 503 and retry_after_seconds(retry_after) is not None)
 
 
-def read_within(response: http.client.HTTPResponse, seconds: float) -> bytes:
+def read_within(response: http.client.HTTPResponse, seconds: float, *, limit: int | None = None) -> bytes:
     """Read the whole answer, raising ``TimeoutError`` once it has taken more than ``seconds``: a socket's timeout
-    bounds each read, and an answer that trickles in a byte at a time would hold the caller for ever."""
+    bounds each read, and an answer that trickles in a byte at a time would hold the caller for ever. With
+    ``limit``, what comes past that many bytes is not read (an error's page: its start says it)."""
     deadline, chunks = time.monotonic() + seconds, []
     while chunk := response.read1(65_536):
         chunks.append(chunk)
+        if limit is not None and sum(map(len, chunks)) >= limit:
+            return b"".join(chunks)[:limit]
         if time.monotonic() > deadline:
             raise TimeoutError(f"the answer took longer than {seconds:g} s to arrive, {sum(map(len, chunks))} bytes")
     if response.length:  # the connection closed before the length the answer said: read1 does not say so itself
@@ -176,19 +194,24 @@ def web_page(body: Any, content_type: str) -> bool:
     return "html" in content_type.lower() or start.startswith(("<!doctype html", "<html"))
 
 
-BEARER_CHALLENGE = re.compile(r"(?:^|,)\s*bearer\b", re.IGNORECASE)  # among a WWW-Authenticate's challenges
-
-
-def address_page(status: int, body: Any, content_type: str, challenge: str | None = None) -> bool:
+def address_page(status: int, body: Any, content_type: str) -> bool:
     """Whether an error answer is a web page where the API's error resource should be: a wrong address, most likely.
 
     Not a 5xx (a server's or gateway's fault page); nor a 429: a gateway's throttle says so with a page of its own,
-    and is a throttle, its ``Retry-After`` to honour, whoever says it; nor a 401 whose ``challenge`` (its
-    ``WWW-Authenticate``) asks for a bearer token: the token was refused (expired), whatever page says so; nor a 407,
-    a proxy's (``PROXY_CREDENTIALS``).
+    and is a throttle, its ``Retry-After`` to honour, whoever says it; nor a 401: a token refused (expired), whatever
+    page says so, is renewed and sent again once (``refused_page`` tells a page's second 401); nor a 407, a proxy's
+    (``PROXY_CREDENTIALS``).
     """
-    bearer = status == 401 and BEARER_CHALLENGE.search(challenge or "") is not None
-    return status < 500 and status not in (407, 429) and not bearer and web_page(body, content_type)
+    return status < 500 and status not in (401, 407, 429) and web_page(body, content_type)
+
+
+def refused_page(where: str, body: Any) -> str | None:
+    """Say that a 401 answered ``where`` with a web page again, its token renewed between: a web server's page at a
+    wrong address, more likely than two tokens refused. None when ``body`` is no web page."""
+    if not web_page(body, ""):
+        return None
+    page = excerpt(body)
+    return f"{where} answered 401 with a web page ({page!r}) to a token and to one given anew, not the API's error"
 
 
 PROXY_CREDENTIALS = (
@@ -205,11 +228,19 @@ def cut_by_close(headers: Mapping[str, str]) -> bool:
     return "json" in named.get("content-type", "").lower() and "content-length" not in named and not chunked
 
 
+ERROR_BODY_LIMIT = 1_000_000  # bytes of an error answer read: a gateway's page, an error resource, fit many times
+ERROR_BODY_SECONDS = 30.0  # an error answer trickling in is not waited on longer than a whole answer
+
+
 def error_body(error: urllib.error.HTTPError) -> Any:
-    """Return the body of an error answer, read whole and ``decoded``, the answer closed; one that broke off (cut
-    short, reset, timed out) is said in its place: its status says what the answer was all the same."""
+    """Return the body of an error answer, read (up to ``ERROR_BODY_LIMIT`` bytes, within ``ERROR_BODY_SECONDS``)
+    and ``decoded``, the answer closed; one that broke off (cut short, reset, timed out) is said in its place: its
+    status says what the answer was all the same."""
     with error:
         try:
+            response = error.fp
+            if isinstance(response, http.client.HTTPResponse):
+                return decoded(read_within(response, ERROR_BODY_SECONDS, limit=ERROR_BODY_LIMIT))
             return decoded(error.read())
         except (OSError, http.client.HTTPException) as broken:
             return f"(its body broke off: {broken!r})"

@@ -1,10 +1,13 @@
 """When to send a request again that an API (or its identity provider) asked to send later, shared by every client.
 
-429 always asks to come back later; 503 only when it says when (``Retry-After``: seconds or a date). Either way
-the request was not carried out, so sending it again does nothing twice.
+429 always asks to come back later; 503 only when it says when (``Retry-After``: seconds or a date, readable).
+Either way the request was not carried out, so sending it again does nothing twice.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 from pages.errors import retry_after_seconds
 
@@ -13,15 +16,15 @@ LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: ra
 FIRST_WAIT_S = 1.0  # without Retry-After: 1, 2, 4, 8 seconds
 # A portal or API not answering (a restart): looked at again after 0.5 s, then twice as long, up to 8 s each time.
 FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
+pause: Callable[[float], None] = time.sleep  # how every wait is waited (a test records it instead)
 
 
 def wait_asked(status: int, retry_after: str | None, attempt: int) -> float | None:
     """Return the seconds to wait before sending again a request answered ``status`` with ``retry_after`` (its
     ``Retry-After``) at its ``attempt`` (0 first), None when it is no answer to wait out."""
-    retry_after = (retry_after or "").strip()
-    if status != 429 and not (status == 503 and retry_after):
-        return None
     asked = retry_after_seconds(retry_after)
+    if status != 429 and not (status == 503 and asked is not None):  # a 503 saying nothing readable: a gateway's
+        return None
     # Absent or unreadable: back off. Said, still never less than the shortest pause: "0" would send it back to back.
     return FIRST_WAIT_S * 2**attempt if asked is None else max(asked, FIRST_LOOK_S)
 

@@ -20,7 +20,7 @@ from time import time
 
 import pytest
 
-from flows import rest, update_accounts
+from flows import rest_waits, update_accounts
 from flows.rest import ApiError, PortalClient, send
 from pages import PortalError, PortalUnavailableError
 
@@ -92,7 +92,7 @@ def own_locks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the client's waits instead of waiting them."""
     recorded: list[float] = []
-    monkeypatch.setattr(rest, "pause", recorded.append)
+    monkeypatch.setattr(rest_waits, "pause", recorded.append)
     return recorded
 
 
@@ -213,8 +213,13 @@ def test_links_resolve_against_the_api_s_version_and_never_lead_to_another_site(
 
     # Partner Center's link (relative to the version), one naming the version, one whole: the same address
     expected = "https://partner.example/pc/v1/customers?size=5&seekOperation=Next"
-    for link in ("/customers?size=5&seekOperation=Next", "/v1/customers?size=5&seekOperation=Next", expected):
-        assert client.link_url(link) == expected
+    links = ("/customers?size=5&seekOperation=Next", "/v1/customers?size=5&seekOperation=Next", expected)
+    for link in (*links, "/pc/v1/customers?size=5&seekOperation=Next"):  # the last naming the gateway's prefix too
+        assert client.link_url(link) == expected, link
+    # What an address may not hold (a space, a Chinese name), sent encoded as a browser would; an escape kept
+    encoded = "https://partner.example/pc/v1/customers?filter=%E8%B6%8B%E5%8A%BF%20a%2Fb&seekOperation=Next"
+    for link in ("/customers?filter=趋势 a%2Fb&seekOperation=Next", encoded):
+        assert client.link_url(link) == encoded, link
     # A link to another site would carry the token there: refused
     with pytest.raises(PortalError, match="another site"):
         client.link_url("https://elsewhere.example/v1/customers")

@@ -17,7 +17,7 @@ import pytest
 from test_rest_client import THROTTLED, StubApi, own_locks, serving  # noqa: F401  # own_locks: a fixture
 
 from fixtures import api_client as suite_api
-from flows import account_row, rest, update_accounts
+from flows import account_row, rest, rest_waits, update_accounts
 from flows.accounts_plan import check_rows
 from flows.rest import NotApiAnswerError, PortalClient, send
 from flows.spreadsheet import AccountRow
@@ -54,7 +54,7 @@ def api() -> Iterator[StubApi]:
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the client's waits instead of waiting them."""
     recorded: list[float] = []
-    monkeypatch.setattr(rest, "pause", recorded.append)
+    monkeypatch.setattr(rest_waits, "pause", recorded.append)
     return recorded
 
 

@@ -18,7 +18,7 @@ from test_rest_client import StubApi, serving
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderFaultError, ProviderTokens, TokenError
 from fixtures.identity_http import ask
-from flows import rest
+from flows import rest, rest_waits
 from flows.rest import ApiError, NotApiAnswerError, PortalClient, TokenWithoutMfaError, discover_provider
 from pages import PortalUnavailableError, ThrottledError
 
@@ -38,7 +38,7 @@ def api() -> Iterator[StubApi]:
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the clients' waits instead of waiting them."""
     recorded: list[float] = []
-    monkeypatch.setattr(rest, "pause", recorded.append)
+    monkeypatch.setattr(rest_waits, "pause", recorded.append)
     return recorded
 
 

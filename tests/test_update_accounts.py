@@ -257,7 +257,7 @@ def run_throttled_row(
     customer = customers.create("CN")
     posted: list[str | None] = []
     waits: list[float] = []
-    monkeypatch.setattr("flows.rest.pause", waits.append)
+    monkeypatch.setattr("flows.rest_waits.pause", waits.append)
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:

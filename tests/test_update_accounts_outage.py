@@ -87,7 +87,7 @@ def run_rows(
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The job's waits, recorded instead of slept."""
     waited: list[float] = []
-    monkeypatch.setattr("flows.rest.pause", waited.append)
+    monkeypatch.setattr("flows.rest_waits.pause", waited.append)
     return waited
 
 

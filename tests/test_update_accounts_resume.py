@@ -106,7 +106,7 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
     rows = [AccountRow(2, customer.companyName, {"city": "Ancienne", "addressLine2": "Bâtiment B"}),
             AccountRow(3, customer.companyName, {"city": "Nouvelle"})]  # fmt: skip
     journal, signed_in = tmp_path / "run.journal", signed_in_as(user, api)
-    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+    monkeypatch.setattr("flows.rest_waits.pause", lambda seconds: None)  # the waits for a portal that is there
 
     def refuse_first_row(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
@@ -243,7 +243,7 @@ def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
     # Given a portal that saves the city in capitals without accents, and whose answer to the first Submit never
     # arrives
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
-    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+    monkeypatch.setattr("flows.rest_waits.pause", lambda seconds: None)  # the waits for a portal that is there
     submits: list[str] = []
 
     def capitals_then_silence(context: BrowserContext) -> None:
@@ -274,7 +274,7 @@ def test_a_value_another_agent_saved_after_an_unanswered_submit_is_a_conflict_no
 ) -> None:  # fmt: skip
     # Given a first Submit that never reaches the portal, and another agent who changes the city meanwhile
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
-    monkeypatch.setattr("flows.rest.pause", lambda seconds: None)  # the waits for a portal that is there
+    monkeypatch.setattr("flows.rest_waits.pause", lambda seconds: None)  # the waits for a portal that is there
     lost: list[str] = []
 
     def lost_then_theirs(context: BrowserContext) -> None:
