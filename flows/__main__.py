@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 
 from pages import (
@@ -40,6 +41,7 @@ from .console import escape_what_stdout_cannot_spell, json_for_stdout
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .rest_http import never_proxy_loopback
+from .stopping_signals import STOPPING_SIGNALS, Terminated, put_back_signals, take_stopping_signals
 from .workers import workers_running
 
 EXIT_USAGE = 2  # as argparse exits for a bad command line
@@ -183,11 +185,20 @@ def main(argv: list[str] | None = None) -> int:
         return report_browser()
     if args.command == "update-accounts":
         return update_accounts(args)
+    taken = take_stopping_signals()  # SIGTERM, SIGHUP as Ctrl-C: the browser closed, a trace asked for written
     try:
         if args.command == "save-sign-in":
             print(f"saved: {record_sign_in(args)}")
             return 0
         return update_account(args)
+    except KeyboardInterrupt as stopped:
+        signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
+        said = STOPPING_SIGNALS.get(signum, "interrupted")
+        left = INTERRUPTED_LEFT.get(args.command, "")
+        print(
+            f"error: {said}: stopped before the command was done{left}", *notes_of(stopped), sep="\n", file=sys.stderr
+        )
+        return 128 + signum
     except ValidationError as error:
         if not error.field_errors:  # the portal said why in words of its own
             print(f"error: {error}", file=sys.stderr)
@@ -197,8 +208,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {field}: {message}", file=sys.stderr)
         return EXIT_CODES[ValidationError]
     except (PortalError, BrowserNotFoundError, RemoteBrowserError, ValueError) as error:
-        print(f"error: {in_option_terms(error)}", file=sys.stderr)
+        print(f"error: {in_option_terms(error)}", *notes_of(error), sep="\n", file=sys.stderr)
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
+    finally:
+        put_back_signals(taken)
+
+
+# What a command stopped by a signal leaves, said after "stopped before the command was done".
+INTERRUPTED_LEFT = {
+    "update-account": ": if it was submitting, whether the change was saved is not known (read the account before "
+    "running it again)",
+    "save-sign-in": ": nothing was saved",
+}
+
+
+def notes_of(error: BaseException) -> list[str]:
+    """Return what was added to ``error`` on its way (``add_note``: a trace that could not be written), each line
+    indented under the error's own."""
+    return [f"  {note}" for note in getattr(error, "__notes__", [])]
 
 
 def exit_now_if_workers_left(code: int) -> None:

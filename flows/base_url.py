@@ -23,14 +23,25 @@ def normalize_base_url(base_url: str) -> str:
 
     Raises ``ValueError`` for an address without its ``http://`` or ``https://`` (``127.0.0.1:8000``: a
     browser takes it for a path, and every step after fails for another reason), or with a query or a fragment
-    (copied from a browser's address bar: the screens' paths would land in it, ``…/?tenant=x/dashboard``);
-    ``TypeError`` for no text.
+    (copied from a browser's address bar: the screens' paths would land in it, ``…/?tenant=x/dashboard``), without a
+    host, with a port out of range, or with a user name or password in it; ``TypeError`` for no text.
     """
     if not isinstance(base_url, str):
         raise TypeError(f"The portal's address is text, as http://127.0.0.1:8000/: not {type(base_url).__name__}")
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"The portal's address {base_url!r} needs its http:// or https://, as http://127.0.0.1:8000/")
+    if "@" in parts.netloc:  # not quoted: what comes before the @ may be a password
+        raise ValueError(
+            "The portal's address holds a user name or a password (before an @), which would be written into "
+            "paths, files and logs: give the user apart (--user, and --password or $PORTAL_PASSWORD)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if not parts.hostname or port == 0:
+        raise ValueError(f"The portal's address {base_url!r} needs a host, and a port from 1 to 65535 if any")
     if parts.query or parts.fragment or base_url.strip().endswith(("?", "#")):
         below = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
         raise ValueError(

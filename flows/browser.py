@@ -110,7 +110,7 @@ def chromium_launch_options(managed_executable: str, *, headless: bool = True) -
     """
     override = os.environ.get(CHROMIUM_PATH_VARIABLE)
     if override:
-        if not os.access(override, os.X_OK):
+        if not (os.path.isfile(override) and os.access(override, os.X_OK)):  # a folder is "executable" too
             raise BrowserNotFoundError(
                 f"{CHROMIUM_PATH_VARIABLE}={override!r} is not an executable file. "
                 "Point it at a Chromium binary, or unset it to use Playwright's own Chromium."
@@ -286,6 +286,24 @@ def connect_browser(browser_type: BrowserType, ws_endpoint: str, launch_options:
         return browser_type.connect(**connect_options_for(ws_endpoint, launch_options))
     except Error as error:
         raise RemoteBrowserError(describe_connect_failure(ws_endpoint, launch_options, error)) from error
+
+
+def launch_browser(browser_type: BrowserType, options: dict[str, Any]) -> Browser:
+    """Launch ``browser_type`` with ``options``; one that does not start (not a browser, crashed at once, no display
+    for it) is a ``BrowserNotFoundError`` naming it and what it said, not Playwright's page of its logs."""
+    from playwright.sync_api import Error
+
+    try:
+        return browser_type.launch(**options)
+    except Error as error:
+        lines = str(error).splitlines()
+        said = next((line.strip() for line in lines if "[err]" in line and line.split("[err]")[-1].strip()), "")
+        which = options.get("executable_path") or f"Playwright's {browser_type.name}"
+        raise BrowserNotFoundError(
+            f"The browser {which} did not start: {lines[0] if lines else error}"
+            + (f" ({said.split('[err]')[-1].strip()})" if said else "")
+            + ". `python -m flows browser` says which browser is used and how to install another"
+        ) from error
 
 
 def report_browser() -> int:

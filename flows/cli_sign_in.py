@@ -75,17 +75,19 @@ def sign_in_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def password_for(args: argparse.Namespace) -> str | None:
-    """Return the password to type: the one given; the demo password on this machine; none with a saved sign-in.
+    """Return the password to type: the one given; none with a saved sign-in; the demo password on this machine.
 
     A password typed that is not the user's counts against the account, and enough of them lock
     it: the bundled portal's demo password is never typed into a portal elsewhere.
     """
     if args.password:
         return str(args.password)
+    if sign_in_options(args)["storage_state"] is not None:
+        # A saved sign-in the portal no longer takes says how to renew it; at this machine's address it may be a
+        # deployment's reached through a tunnel (kubectl port-forward, ssh -L), where the demo password would count
+        return None
     if is_loopback(urlsplit(args.base_url).hostname):  # the bundled portal: its sessions renewed as ever
         return DEMO_PASSWORD
-    if sign_in_options(args)["storage_state"] is not None:
-        return None  # a saved sign-in the portal no longer takes says how to renew it
     raise ValueError(
         f"No password for {args.user}: give --password or $PORTAL_PASSWORD, or a saved sign-in (--auth-dir, "
         f"--storage-state); the bundled portal's demo password is typed only at this machine's own address"

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from pages import DashboardPage, SignedOutError
+from pages.errors import page_lost
 from pages.owner_thread import check_no_running_loop
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
@@ -20,10 +22,17 @@ from .browser import (
     BrowserNotFoundError,
     connect_browser,
     headed_without_display,
+    launch_browser,
     launch_options_for,
     ws_endpoint_or_env,
 )
-from .saved_sign_in import DEFAULT_AUTH_DIR, check_saved_user, restore_session_storage, saved_sign_in_path
+from .saved_sign_in import (
+    DEFAULT_AUTH_DIR,
+    SavedSignInError,
+    check_saved_user,
+    restore_session_storage,
+    saved_sign_in_path,
+)
 from .sign_in import complete_sign_in, sign_in, totp_secret_or_env
 from .trace_secrets import stop_tracing
 
@@ -140,12 +149,13 @@ def portal_session(
         browser = (
             connect_browser(browser_type, endpoint, options)
             if endpoint
-            else browser_type.launch(**options, handle_sigint=False)
+            else launch_browser(browser_type, {**options, "handle_sigint": False})
         )
         try:
-            context = browser.new_context(
-                base_url=base_url, locale=locale, storage_state=storage_state, ignore_https_errors=ignore_https_errors
-            )
+            context = new_context(
+                browser, base_url=base_url, locale=locale, storage_state=storage_state,
+                ignore_https_errors=ignore_https_errors,
+            )  # fmt: skip
             if storage_state:
                 restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
@@ -179,6 +189,20 @@ def portal_session(
             browser.close()
 
 
+def new_context(browser: Browser, *, storage_state: str | Path | None, **options: Any) -> BrowserContext:
+    """Return a new context of ``browser``; a saved sign-in it cannot load (a cookie without its domain, origins
+    that are no list) is a ``SavedSignInError`` naming the file, not Playwright's protocol error."""
+    try:
+        return browser.new_context(storage_state=storage_state, **options)
+    except PlaywrightError as error:
+        if storage_state is None or page_lost(error):
+            raise
+        raise SavedSignInError(
+            f"The saved sign-in {storage_state} cannot be loaded into the browser ({str(error).splitlines()[0]}): "
+            "save it again with `python -m flows save-sign-in`"
+        ) from error
+
+
 def write_trace(context: BrowserContext, trace: str | Path, *secrets: str | None) -> str | None:
     """Write the context's trace to ``trace`` (owner-only, the ``secrets`` and the sessions it carries replaced); say
     why not if it cannot be."""
@@ -186,6 +210,8 @@ def write_trace(context: BrowserContext, trace: str | Path, *secrets: str | None
         stop_tracing(context, trace, secrets)
     except PlaywrightError as error:  # the block closed the context (or the browser went): nothing to write
         return f"No trace written to {trace}: {str(error).splitlines()[0]}"
+    except OSError as error:  # a folder where the file goes, a file where a folder does: the run's outcome stands
+        return f"No trace written to {trace}: {error}"
     return None
 
 

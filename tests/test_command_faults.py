@@ -1,0 +1,142 @@
+"""The command line and ``portal_session`` where a machine or a hand gets it wrong: a browser that is no browser or
+does not start, an address with no port or with a password in it, a saved sign-in the browser cannot load, a trace
+that cannot be written, a stop by a signal. Each is one line in the library's words, never a traceback, and the
+demo password is never typed where a saved sign-in says whose portal it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Playwright
+from test_scripts import ROOT, run
+
+from fixtures.directory import User
+from fixtures.test_data import CustomerFactory
+from flows import __main__ as flows_main
+from flows import portal_session
+from flows.browser import CHROMIUM_PATH_VARIABLE
+from flows.cli_sign_in import password_for
+from flows.saved_sign_in import SavedSignInError, saved_sign_in_path
+
+pytestmark = pytest.mark.regression
+UPDATE = ("-m", "flows", "update-account", "--customer", "Contoso", "--set", "city=Lyon")
+
+
+@pytest.mark.parametrize(
+    ("executable", "said"),
+    [
+        pytest.param("/tmp", f"{CHROMIUM_PATH_VARIABLE}='/tmp' is not an executable file", id="a-folder"),
+        pytest.param("/bin/false", "The browser /bin/false did not start", id="not-a-browser"),
+    ],
+)
+def test_a_browser_that_is_none_or_does_not_start_is_one_line(
+    base_url: str, make_user: Callable[[str], User], executable: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a machine whose Chromium setting names a folder, or a program that is no browser
+    user = make_user("admin-agent")
+    monkeypatch.setenv(CHROMIUM_PATH_VARIABLE, executable)
+
+    # When the command runs
+    done = run(*UPDATE, "--base-url", base_url, "--user", user.name, user=user)
+
+    # Then it says so on one line, exit 1, without Playwright's traceback
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://:8000/", "https://bob:s3cret@portal.example/"],
+    ids=["port-out-of-range", "port-not-a-number", "no-host", "password-in-it"],
+)
+def test_an_address_the_browser_cannot_go_to_is_a_usage_error_quoting_no_password(address: str) -> None:
+    done = run(*UPDATE, "--base-url", address, "--user", "agent@contoso.test", "--password", "x")
+
+    assert done.returncode == 2 and "--base-url" in done.stderr, done.stderr
+    assert "s3cret" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def saved_sign_in(path: Path, user: str, base_url: str, cookies: list[dict[str, object]]) -> Path:
+    """Write a saved sign-in of ``user`` at ``base_url`` holding ``cookies``, as ``save-sign-in`` names its files."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cookies": cookies, "origins": [], "user": user, "portal": base_url}))
+    return path
+
+
+def test_a_saved_sign_in_the_browser_cannot_load_is_said_naming_the_file(
+    base_url: str, tmp_path: Path, playwright: Playwright
+) -> None:
+    # Given a saved sign-in of this user and portal whose cookie lacks its domain (edited by hand, say)
+    saved = saved_sign_in(tmp_path / "agent.json", "agent", base_url, [{"name": "session", "value": "x"}])
+
+    # When a script opens a session with it, then it is the library's error naming the file, before any page
+    loaded = r"^The saved sign-in .*agent\.json cannot be loaded into the browser"
+    with (
+        pytest.raises(SavedSignInError, match=loaded),
+        portal_session(base_url, "agent", None, storage_state=saved, playwright=playwright),
+    ):
+        pass
+
+
+def test_a_trace_that_cannot_be_written_leaves_the_session_s_outcome_as_it_was(
+    base_url: str, make_user: Callable[[str], User], tmp_path: Path, playwright: Playwright,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    # Given a trace asked for where a folder is
+    user = make_user("admin-agent")
+    folder = tmp_path / "traces"
+    folder.mkdir()
+
+    # When the session's block ends well, then it ends well, saying the trace was not written
+    with (
+        caplog.at_level(logging.WARNING, logger="flows"),
+        portal_session(
+            base_url, user.name, user.password, totp_secret=user.totp_secret, trace=folder, playwright=playwright
+        ),
+    ):
+        pass
+    assert any(f"No trace written to {folder}" in record.getMessage() for record in caplog.records), caplog.text
+
+
+def test_the_demo_password_is_not_typed_at_this_machine_s_address_with_a_saved_sign_in(tmp_path: Path) -> None:
+    # Given a deployment reached through a tunnel at this machine's address, and the user's saved sign-in for it
+    base_url, user = "http://127.0.0.1:18443/", "agent@contoso.test"
+    saved_sign_in(saved_sign_in_path(base_url, user, tmp_path), user, base_url, [])
+    args = flows_main.build_parser().parse_args(
+        [*UPDATE[2:], "--base-url", base_url, "--user", user, "--auth-dir", str(tmp_path)]
+    )
+
+    # Then no password is typed when it expires: the saved sign-in says how to renew it
+    assert password_for(args) is None
+
+
+def test_a_command_stopped_by_sigterm_says_so_in_one_line(
+    base_url: str, customers: CustomerFactory, make_user: Callable[[str], User]
+) -> None:
+    # Given the command at work on a customer
+    customer, user = customers.create("FR"), make_user("admin-agent")
+    env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
+    command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
+               "--customer", customer.companyName, "--set", "city=Lyon"]  # fmt: skip
+    with subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as job:
+        assert job.stderr is not None
+        first = job.stderr.readline()  # its first step: signing in
+
+        # When it is terminated (a CI job cancelled, a container stopped)
+        job.send_signal(signal.SIGTERM)
+        said = first + job.stderr.read()
+        code = job.wait(timeout=60)
+
+    # Then it stops with the shell's code for SIGTERM, saying so in one line and what may be left
+    assert first.startswith("step: "), said
+    assert code == 128 + signal.SIGTERM and "error: terminated: stopped before the command was done" in said, said
+    assert "Traceback" not in said, said
