@@ -88,9 +88,14 @@ def password_for(args: argparse.Namespace) -> str | None:
         return None
     if is_loopback(urlsplit(args.base_url).hostname):  # the bundled portal: its sessions renewed as ever
         return DEMO_PASSWORD
+    looked = (
+        f" (none saved at {saved_sign_in_path(args.base_url, args.user, args.auth_dir)})"
+        if args.auth_dir is not None
+        else ""
+    )
     raise ValueError(
         f"No password for {args.user}: give --password or $PORTAL_PASSWORD, or a saved sign-in (--auth-dir, "
-        f"--storage-state); the bundled portal's demo password is typed only at this machine's own address"
+        f"--storage-state){looked}; the bundled portal's demo password is typed only at this machine's own address"
     )
 
 

@@ -32,7 +32,7 @@ from pages import PortalUnavailableError, SignInError
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
 from .rest_answers import an_object
-from .rest_http import site_of
+from .rest_http import DEFAULT_PORTS, site_of
 from .trace_secrets import keep_out_of_traces
 
 DEFAULT_AUTH_DIR = Path(".auth")
@@ -52,9 +52,28 @@ RESTORE_SESSION_STORAGE = """saved => {
 
 
 def saved_sign_in_path(base_url: str, user: str, auth_dir: str | Path = DEFAULT_AUTH_DIR) -> Path:
-    """Return where ``user``'s saved sign-in to the portal at ``base_url`` is: ``DIR/<host>[_<port>]/<user>.json``."""
-    host = urlsplit(base_url).netloc.replace(":", "_") or "portal"
-    return Path(auth_dir) / host / f"{user}.json"
+    """Return where ``user``'s saved sign-in to the portal at ``base_url`` is: ``DIR/<host>[_<port>]/<user>.json``.
+
+    The host as a browser takes it (any case, a trailing dot, its scheme's default port written or not: one folder);
+    a file saved for the user written in another case ("Sales-Agent.json") is theirs, as the portal's user names
+    are. A user name that would name another folder (``/``, ``..``) is a ``ValueError``.
+    """
+    if not user or user.startswith(".") or any(mark in user for mark in ("/", "\\", "\0")):
+        raise ValueError(f"The user name {user!r} cannot name a file of saved sign-ins (a path's / or a leading .)")
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:  # refused where the address is checked; named as written here
+        port = None
+    host = (parts.hostname or "portal").rstrip(".").replace(":", "_")  # an IPv6 address's colons: no folder's
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}_{port}"
+    folder, wanted = Path(auth_dir) / host, f"{user}.json"
+    if not (folder / wanted).exists() and folder.is_dir():
+        same = [path for path in folder.glob("*.json") if path.name.casefold() == wanted.casefold()]
+        if len(same) == 1:
+            return same[0]
+    return folder / wanted
 
 
 def save_sign_in(context: BrowserContext, path: str | Path, extra: dict[str, Any] | None = None) -> Path:

@@ -24,7 +24,7 @@ from fixtures.test_data import CustomerFactory
 from flows import __main__ as flows_main
 from flows import portal_session
 from flows.browser import CHROMIUM_PATH_VARIABLE
-from flows.cli_sign_in import password_for
+from flows.cli_sign_in import password_for, sign_in_options
 from flows.saved_sign_in import SavedSignInError, saved_sign_in_path
 
 pytestmark = pytest.mark.regression
@@ -140,3 +140,31 @@ def test_a_command_stopped_by_sigterm_says_so_in_one_line(
     assert first.startswith("step: "), said
     assert code == 128 + signal.SIGTERM and "error: terminated: stopped before the command was done" in said, said
     assert "Traceback" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("saved_at", "asked_at"),
+    [
+        pytest.param("https://portal.example/", "https://PORTAL.example.:443/", id="host-as-written-otherwise"),
+        pytest.param("http://127.0.0.1:8000/", "http://127.0.0.1:8000", id="without-its-slash"),
+    ],
+)
+def test_a_saved_sign_in_is_found_however_its_portal_and_user_are_written(
+    tmp_path: Path, saved_at: str, asked_at: str
+) -> None:
+    # Given a sign-in saved for "sales-agent" at a portal
+    saved = saved_sign_in(saved_sign_in_path(saved_at, "sales-agent", tmp_path), "sales-agent", saved_at, [])
+
+    # When the command is given the portal's address written otherwise, and the user in capitals
+    args = flows_main.build_parser().parse_args(
+        [*UPDATE[2:], "--base-url", asked_at, "--user", "Sales-Agent", "--auth-dir", str(tmp_path)]
+    )
+
+    # Then it is the one found
+    assert sign_in_options(args)["storage_state"] == saved
+
+
+def test_a_user_name_that_would_name_another_folder_is_refused_before_anything(tmp_path: Path) -> None:
+    done = run(*UPDATE, "--base-url", "http://127.0.0.1:9/", "--user", "../../etc/agent", "--auth-dir", str(tmp_path))
+
+    assert done.returncode == 2 and "cannot name a file of saved sign-ins" in done.stderr, done.stderr
