@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "save-sign-in", help="a person signs in once in a browser; save that sign-in for the suite and scripts"
     )
     add_record_arguments(save)
+    add_screen_addresses_option(save)  # the Dashboard it waits for, where a deployment keeps it
     commands.add_parser("browser", help="print which Chromium Playwright will use, or what to install")
     return parser
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 from pages import DashboardPage, SignInError
@@ -24,6 +25,7 @@ from .browser import (
     BrowserNotFoundError,
     connect_browser,
     headed_without_display,
+    launch_browser,
     launch_options_for,
     ws_endpoint_or_env,
 )
@@ -47,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to save it, as DIR/<host>[_<port>]/<user>.json (default: %(default)s, ignored by git)",
     )
     parser.add_argument(
-        "--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
+        "--wait", type=seconds_argument, default=DEFAULT_WAIT_S, metavar="SECONDS",
         help="how long to wait for the person to finish signing in (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument("--api-client-id", help="also save a refresh token for the REST API, for this public client")
@@ -59,6 +61,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--ws-endpoint", metavar="URL", help="run the browser under this Playwright server")
     add_https_option(parser)
+
+
+def seconds_argument(text: str) -> float:
+    """Parse ``--wait``: a number of seconds above 0 (Playwright takes 0 as no limit at all, a negative as an error)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not (0 < seconds < float("inf")):  # not NaN either
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return seconds
 
 
 def record_sign_in(args: argparse.Namespace) -> Path:
@@ -78,27 +91,33 @@ def record_sign_in(args: argparse.Namespace) -> Path:
         if args.remote_debugging_port:
             options["args"] = [*options.get("args", []), f"--remote-debugging-port={args.remote_debugging_port}"]
         options["headless"] = args.headless
+        # Ctrl-C reaches the browser too (one process group): it closes once the command has said it stopped
         browser = (
             connect_browser(playwright.chromium, endpoint, options)
             if endpoint
-            else playwright.chromium.launch(**options)
+            else launch_browser(playwright.chromium, {**options, "handle_sigint": False})
         )
         try:
             context = browser.new_context(
                 base_url=base_url, locale=args.locale, ignore_https_errors=args.ignore_https_errors
             )
             page = context.new_page()
-            page.goto(screen_addresses().dashboard)
+            dashboard = DashboardPage(page)
+            dashboard.goto(screen_addresses().dashboard)  # nothing there, an untrusted certificate: said as such
             print(
                 f"Sign in to {base_url} as {args.user} in the browser (the verification too); "
-                f"waiting up to {args.wait:.0f} s. The sign-in will be saved to {path}.",
+                f"waiting up to {args.wait:g} s. The sign-in will be saved to {path}.",
                 file=sys.stderr,
                 flush=True,
             )
             try:
-                DashboardPage(page).menu.wait_for(timeout=args.wait * 1000)
-            except PlaywrightError as error:
-                raise SignInError(f"No signed-in portal page within {args.wait:.0f} s: nothing was saved") from error
+                dashboard.menu.wait_for(timeout=args.wait * 1000)
+            except PlaywrightTimeoutError as error:
+                raise SignInError(f"No signed-in portal page within {args.wait:g} s: nothing was saved") from error
+            except PlaywrightError as error:  # the window closed by the person, the browser gone
+                said = str(error).splitlines()[0]
+                raise SignInError(f"The browser's page closed before a signed-in portal page showed ({said}): "
+                                  "nothing was saved") from error  # fmt: skip
             # Whose it is, and where: used as another user's, or at another portal, it is refused.
             extra: dict[str, str] = {"user": args.user, "portal": base_url}
             if args.api_client_id:

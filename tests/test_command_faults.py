@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Playwright
+from test_saved_sign_ins import free_port
 from test_scripts import ROOT, run
 
 from fixtures.directory import User
@@ -168,3 +169,19 @@ def test_a_user_name_that_would_name_another_folder_is_refused_before_anything(t
     done = run(*UPDATE, "--base-url", "http://127.0.0.1:9/", "--user", "../../etc/agent", "--auth-dir", str(tmp_path))
 
     assert done.returncode == 2 and "cannot name a file of saved sign-ins" in done.stderr, done.stderr
+
+
+def test_save_sign_in_at_an_address_where_nothing_answers_says_so_in_one_line(tmp_path: Path) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
+    done = run("-m", "flows", "save-sign-in", "--base-url", nowhere, "--user", "global-admin",
+               "--auth-dir", str(tmp_path), "--headless", "--wait", "5")  # fmt: skip
+
+    assert done.returncode == 1 and "The portal did not answer" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not list(tmp_path.rglob("*.json")), done.stderr
+
+
+@pytest.mark.parametrize("wait", ["0", "-1", "nan", "soon"])
+def test_save_sign_in_refuses_a_wait_that_is_no_time_to_wait(wait: str) -> None:
+    done = run("-m", "flows", "save-sign-in", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--wait", wait)
+
+    assert done.returncode == 2 and "--wait: expected a number of seconds above 0" in done.stderr, done.stderr
