@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,8 +26,8 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--password",
         default=os.environ.get("PORTAL_PASSWORD") or None,
-        help="password (default: $PORTAL_PASSWORD; else none with a saved sign-in, and the bundled portal's demo "
-        "password for a portal at this machine's own address)",
+        help="password (default: $PORTAL_PASSWORD; else none with a saved sign-in, the bundled portal's demo "
+        "password for a portal at this machine's own address, or asked for at a terminal)",
     )
     parser.add_argument(
         "--totp-secret",
@@ -76,6 +78,7 @@ def sign_in_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def password_for(args: argparse.Namespace) -> str | None:
     """Return the password to type: the one given; none with a saved sign-in; the demo password on this machine.
+    Without any, a ``NoPasswordError``.
 
     A password typed that is not the user's counts against the account, and enough of them lock
     it: the bundled portal's demo password is never typed into a portal elsewhere.
@@ -93,7 +96,7 @@ def password_for(args: argparse.Namespace) -> str | None:
         if args.auth_dir is not None
         else ""
     )
-    raise ValueError(
+    raise NoPasswordError(
         f"No password for {args.user}: give --password or $PORTAL_PASSWORD, or a saved sign-in (--auth-dir, "
         f"--storage-state){looked}; the bundled portal's demo password is typed only at this machine's own address"
     )
@@ -103,4 +106,26 @@ def checked_password(args: argparse.Namespace) -> str | None:
     """Return ``password_for(args)`` once the TOTP secret is known to be base32; raise ``ValueError`` for either:
     the command line's to complete or correct (exit 2), said before any browser starts."""
     check_secret(args.totp_secret)
-    return password_for(args)
+    try:
+        return password_for(args)
+    except NoPasswordError:
+        typed = asked_password(args)
+        if typed is None:
+            raise
+        return typed
+
+
+class NoPasswordError(ValueError):
+    """The command line gives no password, and none is to be typed (no saved sign-in, not the bundled portal)."""
+
+
+def asked_password(args: argparse.Namespace) -> str | None:
+    """Return the password a person types at the terminal, asked for (not shown, not in ``ps``, not in the shell's
+    history); None when nobody is at one, or nothing was typed."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    try:
+        return getpass.getpass(f"Password for {args.user} at {args.base_url}: ", stream=sys.stderr) or None
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # the prompt's line ended
+        return None

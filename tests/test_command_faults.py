@@ -25,7 +25,7 @@ from fixtures.test_data import CustomerFactory
 from flows import __main__ as flows_main
 from flows import portal_session
 from flows.browser import CHROMIUM_PATH_VARIABLE
-from flows.cli_sign_in import password_for, sign_in_options
+from flows.cli_sign_in import checked_password, password_for, sign_in_options
 from flows.saved_sign_in import SavedSignInError, saved_sign_in_path
 
 pytestmark = pytest.mark.regression
@@ -185,3 +185,25 @@ def test_save_sign_in_refuses_a_wait_that_is_no_time_to_wait(wait: str) -> None:
     done = run("-m", "flows", "save-sign-in", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--wait", wait)
 
     assert done.returncode == 2 and "--wait: expected a number of seconds above 0" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("s3cret", "s3cret"), ("", None)], ids=["typed", "nothing-typed"])
+def test_a_person_at_a_terminal_is_asked_for_the_password_none_was_given(
+    monkeypatch: pytest.MonkeyPatch, typed: str, expected: str | None
+) -> None:
+    # Given no password given for a deployment, and a person at a terminal
+    monkeypatch.delenv("PORTAL_PASSWORD", raising=False)
+    args = flows_main.build_parser().parse_args([*UPDATE[2:], "--base-url", "https://partner.example/", "--user", "u"])
+    prompts: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt, stream=None: prompts.append(prompt) or typed)
+
+    # When the command takes its password, then it is the one typed, asked for naming the user and the portal;
+    # nothing typed is no password
+    if expected is None:
+        with pytest.raises(ValueError, match="No password for u"):
+            checked_password(args)
+    else:
+        assert checked_password(args) == expected
+    assert prompts == ["Password for u at https://partner.example/: "]
