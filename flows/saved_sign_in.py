@@ -97,6 +97,7 @@ def sign_in_lock(path: str | Path) -> Iterator[None]:
     Raise ``SavedSignInError`` when another process has held it ``LOCK_WAIT_S``: stopped or hung
     (a process that ends lets go of it at once).
     """
+    Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner-only, before the lock makes it
     lock = FileLock(f"{path}.lock")
     try:
         lock.acquire(timeout=LOCK_WAIT_S)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -41,12 +42,14 @@ BROWSER_NAMES = ("chromium", "firefox", "webkit")
 
 
 def renew_command(base_url: str, username: str, storage_state: str | Path) -> str:
-    """Return the command that saves ``username``'s sign-in again where ``storage_state`` is (its --auth-dir)."""
+    """Return the command that saves ``username``'s sign-in again where ``storage_state`` is (its --auth-dir), and,
+    for a file save-sign-in does not write (named otherwise), where the new one is."""
     path = Path(storage_state)
     auth_dir = path.parent.parent  # DIR/<host>[_<port>]/<user>.json: where save-sign-in writes it
     saved_there = saved_sign_in_path(base_url, username, auth_dir) == path
-    where = f" --auth-dir {auth_dir}" if saved_there and auth_dir != DEFAULT_AUTH_DIR else ""
-    return f"python -m flows save-sign-in --base-url {base_url} --user {username}{where}"
+    where = f" --auth-dir {shlex.quote(str(auth_dir))}" if saved_there and auth_dir != DEFAULT_AUTH_DIR else ""
+    command = f"python -m flows save-sign-in --base-url {shlex.quote(base_url)} --user {shlex.quote(username)}{where}"
+    return f"`{command}`" + ("" if saved_there else f", then start from {saved_sign_in_path(base_url, username)}")
 
 
 def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: str | Path) -> None:
@@ -56,7 +59,7 @@ def open_saved_sign_in(page: Page, base_url: str, username: str, storage_state: 
     except SignedOutError:
         raise SignedOutError(
             f"The portal no longer accepts the saved sign-in of {username} ({storage_state}): renew it with "
-            f"`{renew_command(base_url, username, storage_state)}`"
+            f"{renew_command(base_url, username, storage_state)}"
         ) from None
 
 

@@ -26,7 +26,7 @@ from flows import __main__ as flows_main
 from flows import portal_session
 from flows.browser import CHROMIUM_PATH_VARIABLE
 from flows.cli_sign_in import checked_password, password_for, sign_in_options
-from flows.saved_sign_in import SavedSignInError, saved_sign_in_path
+from flows.saved_sign_in import SavedSignInError, saved_sign_in_path, sign_in_lock
 
 pytestmark = pytest.mark.regression
 UPDATE = ("-m", "flows", "update-account", "--customer", "Contoso", "--set", "city=Lyon")
@@ -207,3 +207,13 @@ def test_a_person_at_a_terminal_is_asked_for_the_password_none_was_given(
     else:
         assert checked_password(args) == expected
     assert prompts == ["Password for u at https://partner.example/: "]
+
+
+def test_the_folder_of_a_saved_sign_in_is_its_owner_s_only(tmp_path: Path) -> None:
+    # When a saved sign-in's lock is taken in a folder not there yet (a first save-sign-in for the portal)
+    path = saved_sign_in_path("https://portal.example/", "u", tmp_path)
+    with sign_in_lock(path):
+        pass
+
+    # Then the folder that holds the user's file and its lock is readable by its owner only (the users' names)
+    assert path.parent.stat().st_mode & 0o777 == 0o700

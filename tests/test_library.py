@@ -345,13 +345,17 @@ def test_a_step_is_a_group_in_the_trace_only_while_a_trace_records(
 
 @pytest.mark.parametrize(
     ("saved", "where"),
-    [("team/.auth/portal.example_8443/u.json", " --auth-dir team/.auth"), (".auth/portal.example_8443/u.json", "")],
-    ids=["an-auth-dir", "the-default"],
+    [
+        ("team/.auth/portal.example_8443/u.json", " --auth-dir team/.auth`"),
+        (".auth/portal.example_8443/u.json", "`"),
+        ("my sign-ins/u.json", "`, then start from .auth/portal.example_8443/u.json"),  # not where it writes
+    ],
+    ids=["an-auth-dir", "the-default", "a-file-named-otherwise"],
 )
-def test_the_renewal_advice_for_a_saved_sign_in_saves_it_where_it_was(saved: str, where: str) -> None:
+def test_the_renewal_advice_for_a_saved_sign_in_saves_it_where_it_was_or_says_where(saved: str, where: str) -> None:
     command = renew_command("https://portal.example:8443/", "u", Path(saved))
 
-    assert command == f"python -m flows save-sign-in --base-url https://portal.example:8443/ --user u{where}"
+    assert command == f"`python -m flows save-sign-in --base-url https://portal.example:8443/ --user u{where}"
 
 
 def test_tokens_from_a_saved_sign_in_keep_the_rotated_refresh_token_for_the_next_run(
