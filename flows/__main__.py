@@ -36,7 +36,14 @@ from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument, screen_addresses_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
-from .cli_sign_in import add_https_option, add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
+from .cli_sign_in import (
+    add_https_option,
+    add_sign_in_arguments,
+    checked_password,
+    in_option_terms,
+    sign_in_options,
+    user_argument,
+)
 from .console import escape_what_stdout_cannot_spell, json_for_stdout
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
@@ -118,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument(
         "--base-url", required=True, type=base_url_argument, help="the portal, e.g. http://127.0.0.1:8000/"
     )
-    update.add_argument("--user", required=True, help="user name to sign in with")
+    update.add_argument("--user", required=True, type=user_argument, help="user name to sign in with")
     add_sign_in_arguments(update)
     update.add_argument(
         "--customer", required=True, help="the customer's company name, exactly as listed, or its Microsoft ID"

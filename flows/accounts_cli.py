@@ -36,7 +36,7 @@ from .accounts_job import (
 from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
-from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options
+from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options, user_argument
 from .input_lock import InputInUseError, InputLock
 from .journal import (
     Journal,
@@ -77,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url", required=True, type=base_url_argument, help="the portal, e.g. http://127.0.0.1:8000/"
     )
-    parser.add_argument("--user", required=True, help="user name to sign in with")
+    parser.add_argument("--user", required=True, type=user_argument, help="user name to sign in with")
     add_sign_in_options(parser)
     parser.add_argument(
         "--workers", type=worker_count, default=1, metavar="N", help="browsers at work at once (default: 1)"

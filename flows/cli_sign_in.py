@@ -52,6 +52,13 @@ def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def user_argument(text: str) -> str:
+    """Parse ``--user``: a name to sign in with, not empty (an unset variable's ``--user "$PORTAL_USER"``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected the user name to sign in with, got nothing")
+    return text.strip()
+
+
 def add_https_option(parser: argparse.ArgumentParser) -> None:
     """Add the option that lets the browser take a certificate it does not trust (its sign-in's too)."""
     parser.add_argument(

@@ -29,7 +29,7 @@ from .browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
-from .cli_sign_in import add_https_option
+from .cli_sign_in import add_https_option, user_argument
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
 
 DEFAULT_WAIT_S = 600
@@ -40,7 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url", required=True, type=base_url_argument, help="the portal, e.g. https://partner.example/"
     )
-    parser.add_argument("--user", required=True, help="the user who signs in (names the saved file)")
+    parser.add_argument(
+        "--user", required=True, type=user_argument, help="the user who signs in (names the saved file)"
+    )
     parser.add_argument(
         "--auth-dir",
         type=Path,

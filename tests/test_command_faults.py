@@ -217,3 +217,10 @@ def test_the_folder_of_a_saved_sign_in_is_its_owner_s_only(tmp_path: Path) -> No
 
     # Then the folder that holds the user's file and its lock is readable by its owner only (the users' names)
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("command", [UPDATE[2:], ("update-accounts", "rows.csv"), ("save-sign-in",)])
+def test_an_empty_user_is_a_usage_error_of_the_option(command: tuple[str, ...]) -> None:
+    done = run("-m", "flows", *command, "--base-url", "http://127.0.0.1:9/", "--user", " ")
+
+    assert done.returncode == 2 and "--user: expected the user name to sign in with" in done.stderr, done.stderr
