@@ -125,7 +125,7 @@ def chromium_launch_options(managed_executable: str, *, headless: bool = True) -
         return {"executable_path": system, "args": list(QUIET_CHROMIUM_FLAGS)}
     raise BrowserNotFoundError(
         "No Chromium found for Playwright. Install one of:\n"
-        "  - Playwright's build:  python -m playwright install --with-deps chromium\n"
+        f"  - Playwright's build:  {shlex.quote(sys.executable)} -m playwright install --with-deps chromium\n"
         "  - Debian/Ubuntu:       sudo apt-get install chromium\n"
         f"or set {CHROMIUM_PATH_VARIABLE} to the path of a Chromium or Chrome binary."
     )
@@ -320,13 +320,13 @@ def report_browser() -> int:
         try:  # a report of a server that is not there would read as all set
             check_reachable(endpoint)
         except RemoteBrowserError as error:
-            print(error)
+            print(f"error: {error}", file=sys.stderr)
             return 1
         return 0
     try:
         headless = chromium_launch_options(managed, headless=True)
     except BrowserNotFoundError as error:
-        print(error)
+        print(f"error: {error}", file=sys.stderr)
         return 1
     chosen = headless.get("executable_path", f"Playwright's Chromium: {managed}")
     try:

@@ -224,3 +224,11 @@ def test_an_empty_user_is_a_usage_error_of_the_option(command: tuple[str, ...]) 
     done = run("-m", "flows", *command, "--base-url", "http://127.0.0.1:9/", "--user", " ")
 
     assert done.returncode == 2 and "--user: expected the user name to sign in with" in done.stderr, done.stderr
+
+
+def test_which_browser_says_none_can_be_used_on_standard_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CHROMIUM_PATH_VARIABLE, "/tmp")
+
+    done = run("-m", "flows", "browser")
+
+    assert done.returncode == 1 and done.stdout == "" and "error: CHROMIUM_PATH='/tmp'" in done.stderr, done
