@@ -248,4 +248,4 @@ def test_the_browser_command_says_that_no_server_answers(closed_endpoint: str) -
     )  # fmt: skip
 
     assert done.returncode == 1, done.stdout
-    assert f"No Playwright server answers at {closed_endpoint}" in done.stdout
+    assert f"error: No Playwright server answers at {closed_endpoint}" in done.stderr, done.stderr
