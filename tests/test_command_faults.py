@@ -32,6 +32,7 @@ pytestmark = pytest.mark.regression
 UPDATE = ("-m", "flows", "update-account", "--customer", "Contoso", "--set", "city=Lyon")
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize(
     ("executable", "said"),
     [
@@ -40,20 +41,20 @@ UPDATE = ("-m", "flows", "update-account", "--customer", "Contoso", "--set", "ci
     ],
 )
 def test_a_browser_that_is_none_or_does_not_start_is_one_line(
-    base_url: str, make_user: Callable[[str], User], executable: str, said: str, monkeypatch: pytest.MonkeyPatch
+    executable: str, said: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a machine whose Chromium setting names a folder, or a program that is no browser
-    user = make_user("admin-agent")
     monkeypatch.setenv(CHROMIUM_PATH_VARIABLE, executable)
 
-    # When the command runs
-    done = run(*UPDATE, "--base-url", base_url, "--user", user.name, user=user)
+    # When the command runs (it would sign in at the portal once its browser started)
+    done = run(*UPDATE, "--base-url", "https://partner.example/", "--user", "u", "--password", "x")
 
     # Then it says so on one line, exit 1, without Playwright's traceback
     assert done.returncode == 1 and said in done.stderr, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize(
     "address",
     ["http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://:8000/", "https://bob:s3cret@portal.example/"],
@@ -73,10 +74,12 @@ def saved_sign_in(path: Path, user: str, base_url: str, cookies: list[dict[str, 
     return path
 
 
+@pytest.mark.tooling  # no portal reached
 def test_a_saved_sign_in_the_browser_cannot_load_is_said_naming_the_file(
-    base_url: str, tmp_path: Path, playwright: Playwright
+    tmp_path: Path, playwright: Playwright
 ) -> None:
     # Given a saved sign-in of this user and portal whose cookie lacks its domain (edited by hand, say)
+    base_url = "https://partner.example/"
     saved = saved_sign_in(tmp_path / "agent.json", "agent", base_url, [{"name": "session", "value": "x"}])
 
     # When a script opens a session with it, then it is the library's error naming the file, before any page
@@ -108,6 +111,7 @@ def test_a_trace_that_cannot_be_written_leaves_the_session_s_outcome_as_it_was(
     assert any(f"No trace written to {folder}" in record.getMessage() for record in caplog.records), caplog.text
 
 
+@pytest.mark.tooling  # no portal reached
 def test_the_demo_password_is_not_typed_at_this_machine_s_address_with_a_saved_sign_in(tmp_path: Path) -> None:
     # Given a deployment reached through a tunnel at this machine's address, and the user's saved sign-in for it
     base_url, user = "http://127.0.0.1:18443/", "agent@contoso.test"
@@ -143,6 +147,7 @@ def test_a_command_stopped_by_sigterm_says_so_in_one_line(
     assert "Traceback" not in said, said
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize(
     ("saved_at", "asked_at"),
     [
@@ -165,12 +170,14 @@ def test_a_saved_sign_in_is_found_however_its_portal_and_user_are_written(
     assert sign_in_options(args)["storage_state"] == saved
 
 
+@pytest.mark.tooling  # no portal reached
 def test_a_user_name_that_would_name_another_folder_is_refused_before_anything(tmp_path: Path) -> None:
     done = run(*UPDATE, "--base-url", "http://127.0.0.1:9/", "--user", "../../etc/agent", "--auth-dir", str(tmp_path))
 
     assert done.returncode == 2 and "cannot name a file of saved sign-ins" in done.stderr, done.stderr
 
 
+@pytest.mark.tooling  # no portal reached
 def test_save_sign_in_at_an_address_where_nothing_answers_says_so_in_one_line(tmp_path: Path) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
     done = run("-m", "flows", "save-sign-in", "--base-url", nowhere, "--user", "global-admin",
@@ -180,6 +187,7 @@ def test_save_sign_in_at_an_address_where_nothing_answers_says_so_in_one_line(tm
     assert "Traceback" not in done.stderr and not list(tmp_path.rglob("*.json")), done.stderr
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize("wait", ["0", "-1", "nan", "soon"])
 def test_save_sign_in_refuses_a_wait_that_is_no_time_to_wait(wait: str) -> None:
     done = run("-m", "flows", "save-sign-in", "--base-url", "http://127.0.0.1:9/", "--user", "u", "--wait", wait)
@@ -187,6 +195,7 @@ def test_save_sign_in_refuses_a_wait_that_is_no_time_to_wait(wait: str) -> None:
     assert done.returncode == 2 and "--wait: expected a number of seconds above 0" in done.stderr, done.stderr
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize(("typed", "expected"), [("s3cret", "s3cret"), ("", None)], ids=["typed", "nothing-typed"])
 def test_a_person_at_a_terminal_is_asked_for_the_password_none_was_given(
     monkeypatch: pytest.MonkeyPatch, typed: str, expected: str | None
@@ -209,6 +218,7 @@ def test_a_person_at_a_terminal_is_asked_for_the_password_none_was_given(
     assert prompts == ["Password for u at https://partner.example/: "]
 
 
+@pytest.mark.tooling  # no portal reached
 def test_the_folder_of_a_saved_sign_in_is_its_owner_s_only(tmp_path: Path) -> None:
     # When a saved sign-in's lock is taken in a folder not there yet (a first save-sign-in for the portal)
     path = saved_sign_in_path("https://portal.example/", "u", tmp_path)
@@ -219,6 +229,7 @@ def test_the_folder_of_a_saved_sign_in_is_its_owner_s_only(tmp_path: Path) -> No
     assert path.parent.stat().st_mode & 0o777 == 0o700
 
 
+@pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize("command", [UPDATE[2:], ("update-accounts", "rows.csv"), ("save-sign-in",)])
 def test_an_empty_user_is_a_usage_error_of_the_option(command: tuple[str, ...]) -> None:
     done = run("-m", "flows", *command, "--base-url", "http://127.0.0.1:9/", "--user", " ")
@@ -226,6 +237,7 @@ def test_an_empty_user_is_a_usage_error_of_the_option(command: tuple[str, ...]) 
     assert done.returncode == 2 and "--user: expected the user name to sign in with" in done.stderr, done.stderr
 
 
+@pytest.mark.tooling  # no portal reached
 def test_which_browser_says_none_can_be_used_on_standard_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CHROMIUM_PATH_VARIABLE, "/tmp")
 
