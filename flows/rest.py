@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import os
 import threading
 import time
 import urllib.error
@@ -47,7 +48,15 @@ from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know 
 from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers know it as flows.rest.*
 from .rest_errors import RefreshTokenRefusedError as RefreshTokenRefusedError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
-from .rest_http import NOT_REDIRECTED, gateway_answered, link_address, refused_page, segment, untrusted_by_python
+from .rest_http import (
+    NOT_REDIRECTED,
+    gateway_answered,
+    link_address,
+    refused_page,
+    same_site,
+    segment,
+    untrusted_by_python,
+)
 from .rest_send import TIMEOUT_S as TIMEOUT_S  # callers know it as flows.rest.*
 from .rest_send import open_patiently, send
 from .rest_waits import FIRST_LOOK_S, LONGEST_LOOK_S, wait_asked
@@ -63,44 +72,70 @@ MAX_PAGES = 10_000  # of one listing: a million customers; more is an API that n
 log = logging.getLogger("flows")
 
 
-def discover_provider(base_url: str) -> dict[str, Any]:
+AUTHORITY_VARIABLE = "PORTAL_AUTHORITY"  # the provider and tenant, for a portal whose sign-in a script starts
+MAX_REDIRECTS = 5  # within the portal's own site, before its sign-in leads to the provider
+
+
+def discover_provider(base_url: str, *, authority: str | None = None) -> dict[str, Any]:
     """Return the OpenID configuration of the provider the portal signs people in with.
 
-    The portal's sign-in sends the browser there, so its first redirect names the provider (and its
-    tenant), for the bundled portal and Partner Center alike. A sign-in page that asks to come back later
-    (429, 503 saying when) is waited out as the API's answers are; asking still, it is a ``ThrottledError``.
+    ``authority`` (else ``$PORTAL_AUTHORITY``), the provider's address and tenant
+    (``https://login.partner.microsoftonline.cn/contoso.onmschina.cn``), names it outright: a portal whose pages
+    start the sign-in by script (a single-page app) never redirects to it. Otherwise the portal's sign-in
+    (``/sign-in``) sends the browser there, through redirects within its own site, so the first that leaves it names
+    the provider and its tenant. A sign-in page that asks to come back later (429, 503 saying when) is waited out as
+    the API's answers are; asking still, it is a ``ThrottledError``.
     """
-
-    sign_in = f"{base_url.rstrip('/')}/sign-in"
-    try:
-        open_patiently(urllib.request.Request(sign_in), NOT_REDIRECTED)  # a 429 waited out as it asks
-        answered = "a page of its own"
-    except urllib.error.HTTPError as answer:
-        answer.close()
-        location = urllib.parse.urlsplit(answer.headers.get("Location") or "")
-        if 300 <= answer.code < 400 and location.scheme in ("http", "https") and location.path.strip("/"):
-            tenant = location.path.strip("/").split("/")[0]
-            issuer = f"{location.scheme}://{location.netloc}/{tenant}/v2.0"
-            url = f"{issuer}/.well-known/openid-configuration"
-            with asking(IDENTITY_PROVIDER):
-                config = send(url)[0]
-            for name in ("authorization_endpoint", "token_endpoint"):  # what its callers read
-                answers.text(config, name, f"GET {url}", "an OpenID configuration")
-            return config
-        answered = f"{answer.code} {answer.reason}" + (f" to {answer.headers['Location']}" if location.path else "")
-        if gateway_answered(answer):  # restarting behind its gateway: it has a provider, and will say which
-            raise PortalUnavailableError(
-                f"The portal did not answer {sign_in}: it answered {answered}, a gateway's answer, not a redirect "
-                "to its identity provider"
+    authority = (authority or os.environ.get(AUTHORITY_VARIABLE) or "").strip().rstrip("/")
+    if authority:
+        return provider_configuration(authority.removesuffix("/v2.0"))
+    sign_in = asked = f"{base_url.rstrip('/')}/sign-in"
+    for _ in range(MAX_REDIRECTS):
+        try:
+            open_patiently(urllib.request.Request(asked), NOT_REDIRECTED)  # a 429 waited out as it asks
+            answered = "a page of its own"
+        except urllib.error.HTTPError as answer:
+            answer.close()
+            led_to = urllib.parse.urljoin(asked, answer.headers.get("Location") or "")
+            location = urllib.parse.urlsplit(led_to)
+            if 300 <= answer.code < 400 and location.scheme in ("http", "https") and answer.headers.get("Location"):
+                if same_site(base_url, led_to) and "/oauth2/" not in location.path:  # not a provider's, proxied
+                    asked = led_to  # the portal's own sign-in page, on its way to the provider
+                    continue
+                if location.path.strip("/"):
+                    tenant = location.path.strip("/").split("/")[0]
+                    return provider_configuration(f"{location.scheme}://{location.netloc}/{tenant}")
+            answered = f"{answer.code} {answer.reason}" + (f" to {led_to}" if answer.headers.get("Location") else "")
+            if gateway_answered(answer):  # restarting behind its gateway: it has a provider, and will say which
+                raise PortalUnavailableError(
+                    f"The portal did not answer {asked}: it answered {answered}, a gateway's answer, not a redirect "
+                    "to its identity provider"
+                ) from None
+            if wait_asked(answer.code, answer.headers.get("Retry-After"), 0) is not None:  # asked more than waited
+                waited = retry_after_seconds(answer.headers.get("Retry-After") or "")
+                raise ThrottledError(answer.code, f"{asked} answered {answered}", waited) from None
+        except (OSError, http.client.HTTPException) as error:
+            raise untrusted_by_python(error, asked) or PortalUnavailableError(
+                f"The portal did not answer {asked}: {error}"
             ) from None
-        if wait_asked(answer.code, answer.headers.get("Retry-After"), 0) is not None:  # asked more than waited
-            asked = retry_after_seconds(answer.headers.get("Retry-After") or "")
-            raise ThrottledError(answer.code, f"{sign_in} answered {answered}", asked) from None
-    except (OSError, http.client.HTTPException) as error:
-        raise untrusted_by_python(error, sign_in) or PortalUnavailableError(
-            f"The portal did not answer {sign_in}: {error}"
-        ) from None
-    raise PortalError(f"{sign_in} answered {answered}, not a redirect to its identity provider, which is not found")
+        break
+    else:
+        answered = f"a redirect within its own site {MAX_REDIRECTS} times"
+    raise PortalError(
+        f"{sign_in} answered {answered}, not a redirect to its identity provider, which is not found: a portal "
+        f"whose sign-in a script starts names it in ${AUTHORITY_VARIABLE} (the provider's address and tenant)"
+    )
+
+
+def provider_configuration(authority: str) -> dict[str, Any]:
+    """Return the OpenID configuration of the provider at ``authority`` (its address and tenant), checked for what
+    its callers read."""
+    url = f"{authority}/v2.0/.well-known/openid-configuration"
+    with asking(IDENTITY_PROVIDER):
+        config = send(url)[0]
+    for name in ("authorization_endpoint", "token_endpoint"):  # what its callers read
+        answers.text(config, name, f"GET {url}", "an OpenID configuration")
+    return config
 
 
 def refresh_token_source(

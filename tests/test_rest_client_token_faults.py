@@ -16,8 +16,8 @@ from test_rest_client_tokens import client_of, numbered_tokens, provider_at
 
 from fixtures import api_client as suite_api
 from flows import rest_waits
-from flows.rest import ApiError, NotApiAnswerError, PortalClient
-from pages import PortalUnavailableError
+from flows.rest import ApiError, NotApiAnswerError, PortalClient, discover_provider
+from pages import PortalError, PortalUnavailableError
 
 pytestmark = pytest.mark.tooling
 
@@ -141,3 +141,45 @@ def test_an_api_that_answered_only_errors_is_waited_for_through_a_restart(
 
     # When a script reads the customers, then the client waited for the restart and had the answer
     assert client.customers_named("Contoso") == [] and len(waits) == 1
+
+
+CONFIGURATION = ["/t/v2.0/.well-known/openid-configuration"]  # the tenant "t"'s, as a stub provider answers it
+
+
+def provider_elsewhere(api: StubApi) -> str:
+    """Return the stub's address under another name (the provider's site, as the browser tells sites apart)."""
+    return api.url.replace("127.0.0.1", "localhost")
+
+
+def test_a_sign_in_that_goes_through_the_portal_s_own_pages_first_finds_the_provider(api: StubApi) -> None:
+    # Given a portal whose sign-in first sends to a page of its own, which sends to the provider at another site
+    provider = provider_elsewhere(api)
+    config = {"authorization_endpoint": f"{provider}t/oauth2/v2.0/authorize", "token_endpoint": f"{provider}t/token"}
+    api.answers = [
+        (302, {"Location": "/auth/login?returnUrl=%2F"}, b""),
+        (302, {"Location": f"{provider}t/oauth2/v2.0/authorize?client_id=x"}, b""),
+        (200, {}, config),
+    ]
+
+    # When the provider is looked for, then it is the one the redirects led to, its tenant's configuration read
+    assert discover_provider(api.url) == config
+    assert [path for path, _ in api.requests] == ["/sign-in", "/auth/login?returnUrl=%2F", *CONFIGURATION]
+
+
+def test_a_provider_named_outright_is_asked_without_the_portal(api: StubApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a portal whose sign-in a script starts (it answers a page), and its provider named in the environment
+    config = {"authorization_endpoint": "https://idp.example/t/authorize", "token_endpoint": "https://idp.example/t/t"}
+    api.answers = [(200, {}, config)]
+    monkeypatch.setenv("PORTAL_AUTHORITY", f"{provider_elsewhere(api)}t/")
+
+    # When the provider is looked for, then its configuration is read from there, the portal never asked
+    assert discover_provider("http://127.0.0.1:9/") == config
+    assert [path for path, _ in api.requests] == CONFIGURATION
+
+
+def test_a_portal_whose_sign_in_is_a_page_of_its_own_says_how_to_name_the_provider(api: StubApi) -> None:
+    # Given a single-page portal: its sign-in address answers its page, the provider asked by its script
+    api.answers = [(200, {"Content-Type": "text/html"}, b"<html><app-root></app-root></html>")]
+
+    with pytest.raises(PortalError, match=r"answered a page of its own.*\$PORTAL_AUTHORITY"):
+        discover_provider(api.url)
