@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Self
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .account_loading import NO_VALUES_YET, alerts_shown, new_alert, shown_sections
@@ -19,14 +19,16 @@ from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
-from .screen import Screen, link_or_button, snapshot_role
+from .screen import Screen, link_or_button, links_or_buttons, snapshot_role
 from .shown_values import field_named
-from .strings import any_language, field_label, says_saved
+from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
-# Edit, as 21Vianet's portal names it, or Update, as the newer global portal does.
-EDIT_NAME = re.compile(f"{any_language('edit').pattern}|{any_language('update').pattern}", re.IGNORECASE)
+# Edit, as 21Vianet's portal names it, or Update, as the newer global portal does; or a name that begins so
+# ("Edit bill-to info", "编辑账单信息"), an icon button's label: "Editor" is no Edit.
+EDIT_WORDS = alternatives(UI_STRINGS["edit"] + UI_STRINGS["update"])
+EDIT_NAME = re.compile(rf"^\s*(?:{EDIT_WORDS})(?:\b|(?<=[^\x00-\x7f])).*$", re.IGNORECASE | re.DOTALL)
 
 
 def check_editable(names: Iterable[object]) -> None:
@@ -49,6 +51,8 @@ class AccountPage(Screen):
         self.edit_link = link_or_button(page, EDIT_NAME)
         # A deployment may show Edit disabled to a role that may not edit, rather than not at all.
         self.enabled_edit = link_or_button(page, EDIT_NAME, disabled=False)
+        self.every_edit = links_or_buttons(page, EDIT_NAME, disabled=False)
+        self.edits_offered: int | None = None  # how many Edits the page offers, once ``can_edit`` counted them
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = bill_to_heading(page)
         # Where the alerts the page showed were last read, and their words (``loaded_sections``): no answer to Edit.
@@ -89,7 +93,8 @@ class AccountPage(Screen):
     def can_edit(self) -> bool:
         """Tell whether Edit is offered (it is not to roles that may not edit): shown, and enabled within
         ``ENABLE_WAIT_MS`` (shown only disabled, it is not offered: selected, it would be waited on in vain)."""
-        if self.enabled_edit.count() > 0:
+        self.edits_offered = self.every_edit.count()
+        if self.edits_offered > 0:
             return True
         if self.edit_link.count() > 0:
             try:
@@ -99,6 +104,16 @@ class AccountPage(Screen):
             return True
         self.still_shown(self.bill_to_heading, "Account page")  # not offered here, or not here at all
         return False
+
+    def bill_to_edit(self) -> Locator:
+        """Return the Edit of the Bill-to info: the page's only one, else the one the innermost part of the page
+        holding the Bill-to heading holds (a deployment may offer an Edit for each section)."""
+        if self.edits_offered is None or self.page.url != self.ready_url:
+            self.edits_offered = self.every_edit.count()
+        if self.edits_offered <= 1:
+            return self.edit_link
+        beside = self.page.locator("*").filter(has=self.bill_to_heading).filter(has=self.every_edit).last
+        return link_or_button(beside, EDIT_NAME)
 
     def account_info(self) -> AccountInfo:
         """Read the Customer Account Info (Microsoft ID, domain, company name)."""
@@ -143,7 +158,7 @@ class AccountPage(Screen):
         if self.alerts_read is None or self.alerts_read[0] != self.page.url:
             self.alerts_read = (self.page.url, alerts_shown(self.page))
         shown_before = self.alerts_read[1]
-        self.select(self.edit_link, "Edit")
+        self.select(self.bill_to_edit(), "Edit")
         # Looked for in the form's own first look: no round trip more on the way to a form.
         return AccountEditPage(self.page).wait_until_ready(refused=new_alert(self.page, shown_before))
 

@@ -80,11 +80,17 @@ def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
     return within.get_by_role("link", name=name).or_(within.get_by_role("tab", name=name))
 
 
-def link_or_button(page: Page, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:
-    """Return the first link or button named ``name``: one portal's link is another's button. ``disabled=False``:
-    only one that is enabled."""
-    link = page.get_by_role("link", name=name, disabled=disabled)
-    return link.or_(page.get_by_role("button", name=name, disabled=disabled)).first
+def link_or_button(within: Page | Locator, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:
+    """Return the first link or button named ``name``: one portal's link is another's button, or a command bar's
+    menu item. ``disabled=False``: only one that is enabled."""
+    return links_or_buttons(within, name, disabled=disabled).first
+
+
+def links_or_buttons(within: Page | Locator, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:
+    """Return every link, button or menu item named ``name`` (``link_or_button``'s candidates)."""
+    link = within.get_by_role("link", name=name, disabled=disabled)
+    button = within.get_by_role("button", name=name, disabled=disabled)
+    return link.or_(button).or_(within.get_by_role("menuitem", name=name, disabled=disabled))
 
 
 def snapshot_role(snapshot: str) -> str:

@@ -1,0 +1,64 @@
+"""A deployment drawn with a component library's markup (Fluent UI's, as Microsoft's portals are): Edit in a
+command bar or as an icon button named at length, an Edit for each section of the Account page.
+
+The library against pages of its own: no portal.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pages import AccountPage
+
+pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
+
+BILL_TO = (
+    "<h2>Bill-to info</h2><dl><dt>Company name</dt><dd>Contoso</dd><dt>First name</dt><dd>Wei</dd><dt>Last name</dt>"
+    "<dd>Zhang</dd><dt>Email</dt><dd>wei@contoso.cn</dd><dt>Phone number</dt><dd></dd><dt>Address line 1</dt>"
+    "<dd>1 Main</dd><dt>Address line 2</dt><dd></dd><dt>City</dt><dd>Lyon</dd><dt>State/Province</dt><dd></dd>"
+    "<dt>Postal code</dt><dd>69001</dd><dt>Country/Region</dt><dd>FR</dd></dl>"
+)
+FORM = "<h1>{title}</h1><form><label>City <input name=city value=Lyon></label><button>Save</button></form>"
+
+
+def opens(title: str) -> str:
+    """Return an ``onclick`` that replaces the page's main with a form headed ``title``."""
+    return f"document.querySelector('main').innerHTML = `{FORM.format(title=title)}`"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        '<div role="menubar"><button role="menuitem"><i aria-hidden="true"></i>Edit</button></div>',
+        '<button aria-label="Edit bill-to info"><i aria-hidden="true">\ue70f</i></button>',
+        '<a role="button" tabindex="0" title="Edit billing information"><svg aria-hidden="true"></svg></a>',
+        '<button aria-label="编辑账单信息"><i aria-hidden="true"></i></button>',
+    ],
+    ids=["command-bar", "icon-named-at-length", "link-titled-at-length", "chinese-at-length"],
+)
+def test_edit_drawn_as_a_component_library_draws_it_is_offered(page: Page, edit: str) -> None:
+    page.set_content(f"<main>{BILL_TO}{edit}</main>")
+
+    assert AccountPage(page).wait_until_ready().can_edit()
+
+
+def test_a_control_only_beginning_like_edit_is_no_edit(page: Page) -> None:
+    page.set_content(f"<main>{BILL_TO}<button>Editor settings</button></main>")
+
+    assert not AccountPage(page).wait_until_ready().can_edit()
+
+
+def test_an_edit_for_each_section_opens_the_bill_to_info_s(page: Page) -> None:
+    # Given an Account page with an Edit for its account info, then one for its Bill-to info
+    page.set_content(
+        f"<main><section><h2>Customer Account Info</h2><dl><dt>Microsoft ID</dt><dd>1f0e</dd></dl>"
+        f'<button onclick="{opens("Edit domain")}">Edit</button></section>'
+        f'<section>{BILL_TO}<button onclick="{opens("Edit Bill-to info")}">Edit</button></section></main>'
+    )
+
+    # When Edit is selected, then the form opened is the Bill-to info's
+    account = AccountPage(page).wait_until_ready()
+    assert account.can_edit()
+    account.edit()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit Bill-to info")
