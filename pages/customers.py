@@ -85,6 +85,7 @@ class CustomersPage(Screen):
         self.scrolled: ScrolledList | None = None  # its rows read as it was scrolled since the last search
         self.by_numbers = False  # the last search's answer is paged by its pages' numbers
         self.add_customer_link = link_or_button(page, any_language("add_customer"))
+        self.controls = page.get_by_role("link").or_(page.get_by_role("button"))  # within a row's cell
         self.shown_page = 1  # the list says which page it shows only in words: count the moves instead
         self.links_found = 0  # links named as the last find() looked for, on the page where it stopped
         self.shown_list: str | None = None  # the list as its last one look read it (None: it took a closer look)
@@ -320,12 +321,24 @@ class CustomersPage(Screen):
     def customer_link(self, company_name: str) -> Locator:
         """Return the links to customers named ``company_name`` on the page shown: exactly, but for the width of
         its letters, digits and punctuation (``either_width``) and its runs of spaces."""
-        return self.table.get_by_role("link", name=either_width(company_name))
+        return self.customers_named(either_width(company_name))
+
+    def customers_named(self, name: str | re.Pattern[str], *, exact: bool | None = None) -> Locator:
+        """Return what opens the customers named ``name`` in the list: their links; buttons so named (a component
+        library's link without an address is one); or a cell so named that holds neither (a row opened by a click
+        anywhere on it)."""
+        link = self.table.get_by_role("link", name=name, exact=exact)
+        button = self.table.get_by_role("button", name=name, exact=exact)
+        cell = self.table.get_by_role("cell", name=name, exact=exact)
+        bare = cell.or_(self.table.get_by_role("gridcell", name=name, exact=exact)).filter(has_not=self.controls)
+        return link.or_(button).or_(bare)
 
     def company_names(self) -> list[str]:
-        """Return the company names on the page shown, in order."""
+        """Return the company names on the page shown, in order: its links' words, else its buttons' (a component
+        library's links without an address)."""
         self.still_shown(self.results, "Customers list")
-        return [name.strip() for name in self.table.get_by_role("link").all_inner_texts()]
+        names = self.table.get_by_role("link").all_inner_texts() or self.table.get_by_role("button").all_inner_texts()
+        return [name.strip() for name in names]
 
     def find(self, company_name: str) -> Locator | None:
         """Page forward from the page shown (or load more rows, where the list has Load more instead of Next) until
@@ -341,7 +354,7 @@ class CustomersPage(Screen):
             link = self.customer_link(company_name)
             self.links_found = link.count()
             if self.links_found > 1:  # its namesakes too, perhaps: one written as asked first
-                exact = self.table.get_by_role("link", name=company_name, exact=True)
+                exact = self.customers_named(company_name, exact=True)
                 return exact.first if exact.count() else link.first
             if self.links_found > 0:
                 return link.first

@@ -21,7 +21,7 @@ from .list_controls import LOAD_MORE, numbered_page, pager_control
 from .list_quiet import WATCH_LIST, ListRequests, wait_until_quiet
 
 # Reads the rows drawn (each one's key, its aria-rowindex or else its words and how many rows before it have the same,
-# and its links' names, as their aria-label or words), then scrolls the
+# and its links' and buttons' names, as their aria-label or words), then scrolls the
 # last of them to the top of the view, its list's watch begun first (as ``watch_list``: what the scroll draws counts
 # as the list's change). Scrolled with the page's own scrollIntoView: one round trip, and it fires the scroll events
 # a list draws on, in each scrolling box around it. ``keep``: where the view was before the scroll is kept on the
@@ -34,7 +34,7 @@ READ_AND_SCROLL = """(grid, keep) => {
   const read = rows.map((row) => {
     const nth = (times.get(words(row)) || 0) + 1;
     times.set(words(row), nth);
-    const links = [...row.querySelectorAll('a[href], [role="link"]')];
+    const links = [...row.querySelectorAll('a[href], [role="link"], button, [role="button"]')];
     return [row.getAttribute("aria-rowindex") || `${nth} ${words(row)}`,
       links.map((link) => (link.getAttribute("aria-label") || link.textContent).replace(/\\s+/g, " ").trim())];
   });

@@ -6,10 +6,13 @@ The library against pages of its own: no portal.
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, expect
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
 
-from pages import AccountPage
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from pages import AccountPage, CustomersPage
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -62,3 +65,55 @@ def test_an_edit_for_each_section_opens_the_bill_to_info_s(page: Page) -> None:
     assert account.can_edit()
     account.edit()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit Bill-to info")
+
+
+def grid_list(rows: str) -> Callable[[Route], None]:
+    """Serve a Customers list drawn as a grid of ``rows`` (each with {name} and {id}), its search in its main."""
+
+    def serve(route: Route) -> None:
+        query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
+        names = [(number, name) for number, name in enumerate(NAMES) if name.startswith(query)]
+        drawn = "".join(rows.format(name=name, id=number) for number, name in names)
+        route.fulfill(content_type="text/html", body=GRID_LIST % drawn)
+
+    return serve
+
+
+NAMES = ("Contoso", "Contoso Lyon", "Fabrikam")
+GRID_LIST = """<!doctype html><html lang="en"><body><main><h1>Customers</h1>
+<form action="/customers"><input type="search" name="q" aria-label="Search by company name or domain"></form>
+<div role="grid"><div role="row"><span role="columnheader">Company</span><span role="columnheader">Actions</span></div>
+%s</div></main></body></html>"""
+GO = "location.assign('/customers/{id}')"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        f'<div role="row"><span role="gridcell"><button onclick="{GO}">{{name}}</button></span>'
+        '<span role="gridcell"><button aria-label="More actions">…</button></span></div>',
+        f'<div role="row" tabindex="0" onclick="{GO}"><span role="gridcell">{{name}}</span>'
+        '<span role="gridcell">contoso.onmschina.cn</span></div>',
+    ],
+    ids=["a-link-drawn-as-a-button", "a-row-opened-by-a-click"],
+)
+def test_a_customer_listed_in_a_grid_as_a_component_library_draws_it_is_found_and_opened(page: Page, row: str) -> None:
+    # Given a list whose customers are buttons, or rows opened by a click anywhere on them
+    page.route("http://portal.example/**", grid_list(row))
+    page.goto("http://portal.example/customers")
+    page.set_default_timeout(10_000)
+
+    # When Contoso is searched for, then it is found once (not "Contoso Lyon"), and opens its own page
+    listed = CustomersPage(page).wait_until_ready()
+    found = listed.search("Contoso").find("Contoso")
+    assert found is not None and listed.links_found == 1
+    found.click()
+    page.wait_for_url("**/customers/0")
+
+
+def test_the_company_names_of_a_list_of_buttons_are_read(page: Page) -> None:
+    row = '<div role="row"><span role="gridcell"><button>{name}</button></span></div>'
+    page.route("http://portal.example/**", grid_list(row))
+    page.goto("http://portal.example/customers")
+
+    assert CustomersPage(page).wait_until_ready().company_names() == list(NAMES)
