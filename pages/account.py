@@ -20,7 +20,7 @@ from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, links_or_buttons, snapshot_role
-from .shown_values import field_named
+from .shown_values import FIELD_VALUE, field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
@@ -201,7 +201,7 @@ class AccountEditPage(FormPage):
         for name, count in counts.items():
             if count > 1:
                 raise self.labelled_alike(name, count, "holds", "so its value was not read")
-        return {name: field.input_value() for name, field in fields.items()}
+        return {name: field.evaluate(FIELD_VALUE) for name, field in fields.items()}  # a list's words too
 
     def submit(self) -> AccountPage | Self | None:
         """Select Submit; None when the portal refused the changes (the form shown again, with its errors).

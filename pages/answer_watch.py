@@ -158,8 +158,8 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   const wordsBefore = new Set([...shownBefore].map(words));
   const invalidBefore = new Set(deepQuery(document, '[aria-invalid="true"]'));
   document.documentElement.setAttribute(submitted, token);
-  return [...document.querySelectorAll("input, select, textarea")]
-    .filter(el => el.form && !["hidden", "password", "checkbox", "radio"].includes(el.type))
+  return [...document.querySelectorAll("input, select, textarea")]  // a <form>'s or not (a single-page portal's)
+    .filter(el => !["hidden", "password", "checkbox", "radio"].includes(el.type))
     .map(el => el.value.trim()).filter(value => value.length > 1);
 }""".replace("$MESSAGES", json.dumps(MESSAGES))
 

@@ -39,7 +39,7 @@ from .errors import (
     error_for_status,
     page_lost,
 )
-from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fields_root
+from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fields_root, not_taken
 from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
@@ -216,6 +216,10 @@ class FormPage(FormFields):
             if not lost:
                 return watched
             if again:
+                refused = not_taken(lost, self.typed)
+                if refused:  # the field takes no such value (a list's typed into): Submit would send the old one
+                    watched.stop()
+                    raise refused
                 log.warning("The form at %s shows other values than typed in %s", self.page.url, ", ".join(lost))
                 return watched
             watched.stop()
@@ -223,15 +227,16 @@ class FormPage(FormFields):
             self.fill({name: self.typed[name] for name in lost})
         raise AssertionError("unreachable: the second look returns")
 
-    def typed_values_lost(self, held: list[str]) -> list[str]:
-        """Return the fields typed into (lists aside) that no longer hold what was typed; ``held`` is what the page's
-        form fields hold (``SubmitAnswer.values``): only a value missing there is read again, by its field."""
+    def typed_values_lost(self, held: list[str]) -> dict[str, str]:
+        """Return the fields typed into (lists aside) that no longer hold what was typed, and what each shows;
+        ``held`` is what the page's form fields hold (``SubmitAnswer.values``): only a value missing there is read
+        again, by its field."""
         typed = {name: value for name, value in self.typed.items() if name not in self.listed}
         suspect = [name for name, value in typed.items() if len(value.strip()) > 1 and value.strip() not in held]
-        if not held or not suspect:  # no <form> to read from at once: nothing to compare with
-            return []
+        if not held or not suspect:  # no field to read from at once: nothing to compare with
+            return {}
         shown = self.shown_fields(tuple(suspect))
-        return [name for name in suspect if name in shown and tidied(shown[name]) != tidied(typed[name])]
+        return {name: shown[name] for name in suspect if name in shown and tidied(shown[name]) != tidied(typed[name])}
 
     def refusal(self, status: int, url: str, retry_after: float | None = None) -> PortalError:
         """Return the error for a 4xx answer to Submit in place, other than a refusal of the values.

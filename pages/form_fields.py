@@ -15,14 +15,15 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import NotAllowedError, PortalError, UnknownPageError, ValidationError, address_of
 from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
-from .list_fields import choose_option, not_typed_into
+from .list_fields import choose_option, not_typed_into, pick_typed
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS
 from .screen import Screen, link_or_button, one_line, snapshot_role
-from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named
+from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import ACCESS_DENIED, UI_STRINGS, any_language, field_label
 from .watch import highlight
 
+LIST_FIELDS = ("state",)  # the editable fields a deployment may draw as a list (the country is shown only)
 SUBMIT_NAME = any_language("submit")
 # What the fields of the form Submit sends hold (its <form>, else what holds Submit), for ``at_submit``.
 VALUES_AT_SUBMIT = f"""submit => {{{FORM_OF}
@@ -207,6 +208,8 @@ class FormFields(Screen):
         self.typed.update(values)
         for name, value in values.items():
             self.enter(name, value)
+        if values:  # left, as a person leaves it: a field that takes no such value puts its own back now, not at Submit
+            self.page.evaluate("() => document.activeElement?.blur()")
         return self
 
     def enter(self, name: str, value: str) -> None:
@@ -239,6 +242,10 @@ class FormFields(Screen):
         field = highlight(self.field(name))
         try:
             field.fill(value)
+            # A list drawn as a text box (a component library's combobox) takes its option only once picked
+            combobox = name in LIST_FIELDS and field.first.get_attribute("role") == "combobox"
+            if combobox and pick_typed(self.page, field.first, value):
+                self.listed.add(name)
         except PlaywrightTimeoutError:
             raise
         except PlaywrightError as error:
@@ -262,3 +269,23 @@ class FormFields(Screen):
             return {}
         invalid: list[list[str]] = at_submit(self.page, self.submit_button, SUBMIT_NAME, INVALID_AT_SUBMIT)
         return {field_named(label, fields) or label: message for label, message in invalid}
+
+
+def not_taken(shown: dict[str, str], typed: dict[str, str]) -> ValidationError | None:
+    """Return the error for the fields that ``shown`` other values than ``typed`` twice, but for a format (a mask's
+    spaces, brackets, dashes): they do not take those values (a list's field typed into, which puts its option back);
+    None when each differs by its format alone."""
+    refused = {name: value for name, value in shown.items() if not same_but_format(value, typed[name])}
+    if not refused:
+        return None
+    return ValidationError({
+        name: f"the form's {UI_STRINGS[name][0]} field shows {value!r} after {typed[name]!r} was typed twice: it "
+        "does not take that value (a list's field, its options only); nothing was sent"
+        for name, value in refused.items()
+    })  # fmt: skip
+
+
+def same_but_format(shown: str, typed: str) -> bool:
+    """Whether a field shows what was typed but for its format: "(555) 123-4567" for "5551234567" is the same
+    number, "上海市" for "北京市" another value."""
+    return [char for char in tidied(shown) if char.isalnum()] == [char for char in tidied(typed) if char.isalnum()]

@@ -10,6 +10,7 @@ from .errors import ValidationError
 from .shown_values import tidied
 
 OPTIONS_WAIT_MS = 5_000  # how long a combobox may take to show its options once opened
+SUGGESTIONS_WAIT_MS = 1_000  # ... and a text box that is a combobox, once typed into (it may suggest none)
 # A <select>'s options, each as a person reads it and as the form sends it; null for any other element.
 SELECT_OPTIONS = """el => el.tagName === "SELECT" ? [...el.options].map(option => [option.label, option.value])
   : null"""
@@ -36,7 +37,7 @@ def choose_option(page: Page, field: Locator, name: str, value: str, label: str)
         field.select_option(value=chosen)
         return
     field.click()  # a combobox: its options show once it is opened
-    shown = page.get_by_role("option")
+    shown = shown_options(page)
     try:
         shown.first.wait_for(timeout=OPTIONS_WAIT_MS)
     except PlaywrightTimeoutError:
@@ -48,6 +49,28 @@ def choose_option(page: Page, field: Locator, name: str, value: str, label: str)
         page.keyboard.press("Escape")
         raise not_listed(name, value, label, names)
     shown.nth(index).click()
+
+
+def shown_options(page: Page) -> Locator:
+    """Return the options a list shows: the visible ones (a <select> elsewhere on the page, the language picker's,
+    holds options too, never shown)."""
+    return page.get_by_role("option").filter(visible=True)
+
+
+def pick_typed(page: Page, field: Locator, value: str) -> bool:
+    """Pick, in a combobox typed into (a text box with a list of options), the option ``value`` once its list shows
+    it; False when no option so named shows within ``SUGGESTIONS_WAIT_MS`` (a free text box that suggests)."""
+    shown = shown_options(page).filter(has_text=value.strip())
+    try:
+        shown.first.wait_for(timeout=SUGGESTIONS_WAIT_MS)
+    except PlaywrightTimeoutError:
+        return False
+    names = [text.strip() for text in shown.all_inner_texts()]
+    index = next((at for at, text in enumerate(names) if tidied(text) == tidied(value)), None)
+    if index is None:
+        return False
+    shown.nth(index).click()
+    return True
 
 
 def not_listed(name: str, value: str, label: str, options: list[str]) -> ValidationError:

@@ -118,9 +118,13 @@ FIELDS_OF_FORM = """
   const labelOf = (el) => ((el.labels && el.labels.length ? el.labels[0].innerText : "") ||
     el.getAttribute("aria-label") || text(el, el.getAttribute("aria-labelledby")) ||
     el.getAttribute("placeholder") || "").trim();
+  // Or a component library's list, no <select> (a combobox, a listbox), unless a text box inside it is the field.
+  const native = (el) => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+  const listLike = (el) => ["combobox", "listbox"].includes(el.getAttribute("role")) && !native(el)
+    && !el.querySelector("input, textarea, select");
   const fields = [...new Set([...(form.elements || []), ...elementsInOrder(form)])]
-    .filter(el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)
-      && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type));
+    .filter(el => (native(el) && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type))
+      || listLike(el));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
 # own for it), else its accessible description (aria-describedby, which may hold a hint beside the error). Then each
@@ -143,10 +147,16 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   }}
   return invalid;
 }}"""
+# What a component library's list shows as its value: its selected option's words (a listbox), else its own words.
+LIST_VALUE = """(el) => ((el.getAttribute("role") === "listbox" ? el.querySelector('[aria-selected="true"]') : el)
+  ?.innerText ?? "").trim()"""
+# A field's value: a text box's or <select>'s value, a component library's list's words.
+FIELD_VALUE = f"""el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName) ? el.value : ({LIST_VALUE})(el)"""
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
   // A list's value as a person reads it: its option's label, not the code it sends ("上海市", not "SH").
-  const valueOf = (el) => el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].label : el.value;
+  const valueOf = (el) => el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].label
+    : native(el) ? el.value : ({LIST_VALUE})(el);
   return fields.map(el => [labelOf(el), valueOf(el)]);
 }}"""
 

@@ -10,9 +10,11 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from fluent_pages import COMBOBOX, DROPDOWN, KEEPS_ITS_VALUE, edit_panel, serve_panel
 from playwright.sync_api import Page, Route, expect
 
-from pages import AccountPage, CustomersPage
+from flows import submit_changes
+from pages import AccountEditPage, AccountPage, CustomersPage, ValidationError
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -117,3 +119,33 @@ def test_the_company_names_of_a_list_of_buttons_are_read(page: Page) -> None:
     page.goto("http://portal.example/customers")
 
     assert CustomersPage(page).wait_until_ready().company_names() == list(NAMES)
+
+
+LANGUAGE_PICKER = (
+    '<header><select aria-label="Language"><option>English</option><option>中文 (简体)</option></select></header>'
+)
+
+
+@pytest.mark.parametrize(
+    ("state", "before"),
+    [(DROPDOWN, ""), (DROPDOWN, LANGUAGE_PICKER), (COMBOBOX, "")],
+    ids=["a-dropdown", "a-dropdown-beside-a-language-picker", "a-combobox-typed-into"],
+)
+def test_a_state_drawn_as_a_component_library_s_list_is_picked_and_sent(page: Page, state: str, before: str) -> None:
+    # Given an edit panel whose state is a list of the library's own (a page's language picker holding options too)
+    sent = serve_panel(page, edit_panel(state, before=before))
+
+    # When a new state is submitted, then the portal is sent that state
+    submit_changes(AccountEditPage(page).wait_until_ready(), {"state": "北京市", "city": "北京"})
+    assert [(values["state"], values["city"]) for values in sent] == [("北京市", "北京")]
+
+
+def test_a_field_that_keeps_its_own_value_whatever_is_typed_is_refused_before_submit(page: Page) -> None:
+    # Given a panel whose state keeps its value whatever is typed into it
+    sent = serve_panel(page, edit_panel(KEEPS_ITS_VALUE))
+
+    # When a new state is submitted, then it is said not taken, and nothing is sent (the old state would have been)
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"state": "北京市"})
+    assert "shows '上海市' after '北京市' was typed twice" in refused.value.field_errors["state"], refused.value
+    assert sent == []
