@@ -66,6 +66,15 @@ SAVE = """<script>document.getElementById("save").addEventListener("click", asyn
 COUNTRY = '<div><label for="co">Country/Region</label><input id="co" value="China" readonly></div>'  # shown only
 
 
+# Save answered by a refusal of the state, said at the field (its own list, no <select>) and nowhere else.
+REFUSES_THE_STATE = """<script>document.getElementById("save").addEventListener("click", async () => {
+  await fetch("/api/billing", {method: "PUT", body: "{}"});
+  const state = document.getElementById("state");
+  state.setAttribute("aria-invalid", "true"); state.setAttribute("aria-describedby", "state-error");
+  state.insertAdjacentHTML("afterend", '<div role="alert" id="state-error">Select a province.</div>');
+});</script>"""
+
+
 def text_fields() -> str:
     """Return the panel's text fields, each labelled by an element apart from it (``aria-labelledby``)."""
     return "".join(
@@ -75,13 +84,14 @@ def text_fields() -> str:
     )
 
 
-def edit_panel(state: str, *, before: str = "") -> str:
-    """Return the panel with its ``state`` field (``DROPDOWN``, ``COMBOBOX``...), ``before`` it the page's header."""
+def edit_panel(state: str, *, before: str = "", save: str = SAVE) -> str:
+    """Return the panel with its ``state`` field (``DROPDOWN``, ``COMBOBOX``...), ``before`` it the page's header,
+    ``save`` what its Save does (``SAVE``, ``REFUSES_THE_STATE``)."""
     return (
         f"<!doctype html><html lang='en'><body>{before}<main><h1>Edit Bill-to info</h1><div id='bar'></div>"
         f"<script>const STATES = {json.dumps(STATES)};</script>{text_fields()}{state}{COUNTRY}"
         "<button id='save'>Save</button><button>Cancel</button></main>"
-        f"{SAVE}</body></html>"
+        f"{save}</body></html>"
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fluent_pages import COMBOBOX, DROPDOWN, KEEPS_ITS_VALUE, edit_panel, serve_panel
+from fluent_pages import COMBOBOX, DROPDOWN, KEEPS_ITS_VALUE, REFUSES_THE_STATE, edit_panel, serve_panel
 from playwright.sync_api import Page, Route, expect
 
 from flows import submit_changes
@@ -149,3 +149,13 @@ def test_a_field_that_keeps_its_own_value_whatever_is_typed_is_refused_before_su
         submit_changes(AccountEditPage(page).wait_until_ready(), {"state": "北京市"})
     assert "shows '上海市' after '北京市' was typed twice" in refused.value.field_errors["state"], refused.value
     assert sent == []
+
+
+def test_a_refusal_said_at_a_component_library_s_list_is_that_field_s(page: Page) -> None:
+    # Given a panel whose Save refuses the state, marking its own list invalid with the reason beside it
+    serve_panel(page, edit_panel(DROPDOWN, save=REFUSES_THE_STATE))
+
+    # When a new state is submitted, then the refusal is the state field's, in the portal's words
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"state": "北京市"})
+    assert refused.value.field_errors == {"state": "Select a province."}
