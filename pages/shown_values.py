@@ -64,10 +64,19 @@ TERMS_BY_HEADING = r"""() => {
   const main = document.querySelector('main, [role="main"]');
   const aside = 'label, dt, th, [role="term"], [role="rowheader"], footer, nav, [role="contentinfo"], '
     + '[role="navigation"]';
+  // A field's value is what it holds, not its words: a text box beside its label, alone or in a wrapper of its own.
+  const isField = (el) => isTextBox(el) || el.tagName === "SELECT";
+  const held = (box) => box.tagName === "SELECT" ? (box.selectedOptions[0]?.label ?? "") : box.value;
   const valueOf = (el) => {
+    const box = isField(el) ? el : !shownText(el).trim() && el.querySelector("input, textarea, select");
+    if (box && isField(box)) return held(box).trim();
     const value = shownText(el).trim();
     return /^\s*[*＊:：]+\s*$/.test(value) ? null : value;  // a required mark is no value; an empty one is
   };
+  // A text box named by an element apart from it (aria-labelledby) or by aria-label: its name, as get_by_label has it.
+  const nameOf = (el) => (el.getAttribute("aria-labelledby") || "").split(/\s+/)
+    .map((id) => id && el.getRootNode().getElementById(id)).filter(Boolean).map((node) => shownText(node).trim())
+    .join(" ") || (el.getAttribute("aria-label") || "").trim();
   const labelled = (el) => {
     if (el.childElementCount || !el.textContent.trim() || el.closest(aside) || (main && !main.contains(el))
       || !el.getClientRects().length) return null;  // hidden: no label a person reads
@@ -100,6 +109,8 @@ TERMS_BY_HEADING = r"""() => {
     } else if (el.tagName === "LABEL" && sections.length && el.control && isTextBox(el.control)) {
       // Or a labelled text box, as a page that keeps its form after saving shows what it saved.
       sections[sections.length - 1].pairs.push([shownText(el).trim(), el.control.value.trim()]);
+    } else if (isTextBox(el) && sections.length && !el.labels?.length && nameOf(el)) {  // or named apart from it
+      sections[sections.length - 1].pairs.push([nameOf(el), el.value.trim()]);
     }
   }
   for (const section of sections) {  // guessed pairs only where the markup says none

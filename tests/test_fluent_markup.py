@@ -159,3 +159,25 @@ def test_a_refusal_said_at_a_component_library_s_list_is_that_field_s(page: Page
     with pytest.raises(ValidationError) as refused:
         submit_changes(AccountEditPage(page).wait_until_ready(), {"state": "北京市"})
     assert refused.value.field_errors == {"state": "Select a province."}
+
+
+def test_an_account_page_showing_its_values_in_read_only_text_boxes_named_apart_is_read(page: Page) -> None:
+    # Given an Account page whose values are read-only text boxes, each named by a label element apart from it
+    shown = {"Company name": "Contoso", "First name": "Wei", "Last name": "Zhang", "Email": "wei@contoso.cn",
+             "Phone number": "", "Address line 1": "1 Main", "Address line 2": "", "City": "Lyon",
+             "State/Province": "", "Postal code": "69001", "Country/Region": "France"}  # fmt: skip
+    boxes = "".join(
+        f'<div><div class="ms-Label" id="l{at}">{label}</div><input readonly aria-labelledby="l{at}" value="{value}">'
+        "</div>"
+        for at, (label, value) in enumerate(shown.items())
+    )
+    page.set_content(f"<main><h2>Bill-to info</h2>{boxes}</main>")
+
+    # When its Bill-to info is read, then each value is the one its text box holds
+    profile = AccountPage(page).wait_until_ready().billing_profile()
+    assert (profile.companyName, profile.city, profile.postalCode, profile.country) == (
+        "Contoso",
+        "Lyon",
+        "69001",
+        "FR",
+    )
