@@ -41,12 +41,24 @@ ACCOUNT_SHOWN = f"""([pattern, waitMs]) => new Promise((resolve, reject) => {{
   const billTo = new RegExp(pattern, "i");  // in any case, as any_language's patterns match
   const terms = {TERMS_BY_HEADING};
   const indeterminate = '{INDETERMINATE}';
+  const overlays = (el) => {{  // in a box fixed over half the window or more (a header's spinner is none)
+    for (let at = el; at && at !== document.body; at = at.parentElement) {{
+      const box = at.getBoundingClientRect();
+      if (getComputedStyle(at).position === "fixed" && box.width * box.height >= innerWidth * innerHeight / 2) {{
+        return true;
+      }}
+    }}
+    return false;
+  }};
   const loading = () => {{
     const main = document.querySelector('main, [role="main"]') || document.body;
     if (main.closest('[aria-busy="true"]') || [...main.querySelectorAll('[aria-busy="true"]')].some(shown)) {{
       return "it says it is busy";
     }}
     if ([...main.querySelectorAll(indeterminate)].some(shown)) return "a progress bar shows";
+    if ([...document.querySelectorAll(indeterminate)].some((el) => shown(el) && overlays(el))) {{
+      return "a progress bar covers the page";  // outside its main content, over it while the view loads
+    }}
     if ([...main.querySelectorAll("*")].some(saysLoading)) return "it says it is loading";
     const billing = sections.filter(section => billTo.test(section.heading));
     if (billing.length && billing.every(section => section.pairs.every(([, value]) => !value))) {{

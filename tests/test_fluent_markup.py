@@ -181,3 +181,17 @@ def test_an_account_page_showing_its_values_in_read_only_text_boxes_named_apart_
         "69001",
         "FR",
     )
+
+
+def test_an_account_page_under_a_loading_overlay_is_read_once_it_is_gone(page: Page) -> None:
+    # Given an Account page under a progress bar laid over the whole window, outside its main content, which shows
+    # the last customer's city until its own comes
+    page.set_content(
+        '<div id="overlay" role="progressbar" aria-label="Loading" style="position:fixed;inset:0"></div>'
+        f"<main>{BILL_TO.replace('<dd>Lyon</dd>', '<dd id=city>Paris</dd>')}</main>"
+        "<script>setTimeout(() => { document.getElementById('city').textContent = 'Lyon';"
+        " document.getElementById('overlay').remove(); }, 500);</script>"
+    )
+
+    # When it is read, then the customer's own city is
+    assert AccountPage(page).wait_until_ready().billing_profile().city == "Lyon"
