@@ -148,7 +148,10 @@ def text(key: str, locale: str, table: dict[str, tuple[str, str, str]] = UI_STRI
 # pagers give their icon buttons, and those Entra ID's pages have had (in the infinitive, in another release).
 VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "portal": {
-        "submit": ("Save", "Enregistrer", "保存"),  # a form's button as other portals' forms name it
+        "submit": (  # a form's button as other portals' forms name it
+            "Save", "Enregistrer", "保存", "Save changes", "Save and close", "Enregistrer les modifications",
+            "保存更改",
+        ),
         "next_page": ("Next page", "Page suivante", "下页"),
         "previous_page": ("Previous page", "Page précédente", "上页"),
         # A section's heading holding its Edit link or button: its name then ends in the link's

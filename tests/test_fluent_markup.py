@@ -195,3 +195,12 @@ def test_an_account_page_under_a_loading_overlay_is_read_once_it_is_gone(page: P
 
     # When it is read, then the customer's own city is
     assert AccountPage(page).wait_until_ready().billing_profile().city == "Lyon"
+
+
+@pytest.mark.parametrize("save", ["Save changes", "Save and close", "Enregistrer les modifications", "保存更改"])
+def test_a_form_whose_submit_is_named_as_other_portals_name_it_is_submitted(page: Page, save: str) -> None:
+    sent = serve_panel(page, edit_panel(DROPDOWN).replace(">Save</button>", f">{save}</button>"))
+
+    submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "北京"})
+
+    assert [values["city"] for values in sent] == ["北京"]
