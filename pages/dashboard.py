@@ -6,7 +6,7 @@ from playwright.sync_api import Page
 
 from .addresses import screen_addresses
 from .customers import CustomersPage
-from .screen import Screen, menu
+from .screen import Screen, menu, menu_item
 from .strings import any_language
 
 
@@ -15,9 +15,9 @@ class DashboardPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.menu = menu(page, "dashboard", holding=page.get_by_role("link", name=any_language("customers")))
+        self.menu = menu(page, "dashboard", holding=menu_item(page, any_language("customers")))
         # The first: a menu may hold Customers twice (a section's heading and its first item, both leading there).
-        self.customers_link = self.menu.get_by_role("link", name=any_language("customers")).first
+        self.customers_link = menu_item(self.menu, any_language("customers")).first
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""

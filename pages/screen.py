@@ -64,20 +64,22 @@ SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")
 
 def menu(page: Page, key: str, *, holding: Locator, not_holding: Locator | None = None) -> Locator:
     """Return the navigation named ``key`` (in any language); where none is named so, the first navigation (or
-    list of tabs, as a single-page portal may draw a customer's menu) holding ``holding``.
+    list of tabs, as a single-page portal may draw a customer's menu, or menu bar) holding ``holding``.
 
     A deployment's menus may be named otherwise, or not at all; ``not_holding`` rules out another menu
     that holds the same link.
     """
     named = page.get_by_role("navigation", name=any_language(key))
     unnamed = page.locator(":root").filter(has_not=named)
-    others = unnamed.get_by_role("navigation").or_(unnamed.get_by_role("tablist"))
+    others = unnamed.get_by_role("navigation").or_(unnamed.get_by_role("tablist")).or_(unnamed.get_by_role("menubar"))
     return named.or_(others.filter(has=holding, has_not=not_holding)).first
 
 
 def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
-    """Return the menu's link named ``name``, or its tab so named (a tab list drawn as the menu)."""
-    return within.get_by_role("link", name=name).or_(within.get_by_role("tab", name=name))
+    """Return the menu's link named ``name``, or its tab so named (a tab list drawn as the menu), or its button or
+    menu item so named (a component library's navigation item without an address, a menu bar's item)."""
+    link, tab = within.get_by_role("link", name=name), within.get_by_role("tab", name=name)
+    return link.or_(tab).or_(within.get_by_role("button", name=name)).or_(within.get_by_role("menuitem", name=name))
 
 
 def link_or_button(within: Page | Locator, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:

@@ -14,7 +14,7 @@ from fluent_pages import COMBOBOX, DROPDOWN, KEEPS_ITS_VALUE, REFUSES_THE_STATE,
 from playwright.sync_api import Page, Route, expect
 
 from flows import submit_changes
-from pages import AccountEditPage, AccountPage, CustomersPage, ValidationError
+from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, DashboardPage, ValidationError
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -204,3 +204,38 @@ def test_a_form_whose_submit_is_named_as_other_portals_name_it_is_submitted(page
     submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "北京"})
 
     assert [values["city"] for values in sent] == ["北京"]
+
+
+SEARCH = '<main><h1>Home</h1><input type="search" aria-label="Search by company name or domain"></main>'
+
+
+@pytest.mark.parametrize(
+    "menu",
+    [
+        '<nav aria-label="Main"><button>Home</button><button id="go">Customers</button></nav>',
+        '<div role="menubar"><div role="menuitem" tabindex="0">Home</div>'
+        '<div role="menuitem" tabindex="0" id="go">Customers</div></div>',
+    ],
+    ids=["navigation-of-buttons", "menu-bar"],
+)
+def test_a_dashboard_menu_of_buttons_or_menu_items_leads_to_customers(page: Page, menu: str) -> None:
+    # Given a Dashboard whose menu's items have no address (a single-page portal's), its Customers one noting it
+    page.set_content(
+        f"{menu}{SEARCH}<script>document.getElementById('go').onclick = () => {{ window.went = 1; }};</script>"
+    )
+
+    # When Customers is selected from it, then that item was
+    DashboardPage(page).wait_until_ready().customers(wait_for_list=False)
+    assert page.evaluate("window.went") == 1
+
+
+def test_a_customer_menu_of_buttons_leads_to_the_account(page: Page) -> None:
+    # Given a customer's page whose menu's items are buttons, Account showing the Account view in place
+    page.set_content(
+        '<nav aria-label="Contoso"><button>Subscriptions</button>'
+        "<button onclick=\"document.getElementById('view').hidden = false\">Account</button></nav>"
+        f'<div id="view" hidden><main>{BILL_TO}</main></div>'
+    )
+
+    # When Account is selected, then the Account view is read
+    assert CustomerPage(page).wait_until_ready().account().billing_profile().city == "Lyon"
