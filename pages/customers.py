@@ -56,7 +56,8 @@ class CustomersPage(Screen):
         super().__init__(page)
         # Named as the bundled portal names it; else a deployment's: the main landmark's search box, or a
         # text box there whose name (or placeholder) speaks of searching.
-        main = page.get_by_role("main")
+        # The main landmark; on a page without one, the whole page (its header's search box then taken as well).
+        main = page.get_by_role("main").or_(page.locator("body").filter(has_not=page.get_by_role("main")))
         named = page.get_by_role("searchbox", name=any_language("search_label"))
         any_search = main.get_by_role("searchbox").or_(main.get_by_role("textbox", name=SEARCH_WORD))
         self.search_box = named.or_(any_search).first

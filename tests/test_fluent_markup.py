@@ -69,14 +69,15 @@ def test_an_edit_for_each_section_opens_the_bill_to_info_s(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit Bill-to info")
 
 
-def grid_list(rows: str) -> Callable[[Route], None]:
-    """Serve a Customers list drawn as a grid of ``rows`` (each with {name} and {id}), its search in its main."""
+def grid_list(rows: str, page: str = "") -> Callable[[Route], None]:
+    """Serve a Customers list drawn as a grid of ``rows`` (each with {name} and {id}), its search in its main
+    (``page``: the page it is in, ``GRID_LIST`` by default)."""
 
     def serve(route: Route) -> None:
         query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
         names = [(number, name) for number, name in enumerate(NAMES) if name.startswith(query)]
         drawn = "".join(rows.format(name=name, id=number) for number, name in names)
-        route.fulfill(content_type="text/html", body=GRID_LIST % drawn)
+        route.fulfill(content_type="text/html", body=(page or GRID_LIST) % drawn)
 
     return serve
 
@@ -239,3 +240,16 @@ def test_a_customer_menu_of_buttons_leads_to_the_account(page: Page) -> None:
 
     # When Account is selected, then the Account view is read
     assert CustomerPage(page).wait_until_ready().account().billing_profile().city == "Lyon"
+
+
+def test_a_list_in_a_page_without_a_main_landmark_is_found_and_searched(page: Page) -> None:
+    # Given a Customers list in a page that marks no main content (an app's root <div> instead)
+    unmarked = GRID_LIST.replace("<main>", '<div class="app-root">').replace("</main>", "</div>")
+    row = '<div role="row"><span role="gridcell"><a href="/customers/{id}">{name}</a></span></div>'
+    page.route("http://portal.example/**", grid_list(row, unmarked))
+    page.goto("http://portal.example/customers")
+    page.set_default_timeout(10_000)
+
+    # When Fabrikam is searched for, then it is found
+    listed = CustomersPage(page).wait_until_ready()
+    assert listed.search("Fabrikam").find("Fabrikam") is not None and listed.company_names() == ["Fabrikam"]
