@@ -20,7 +20,7 @@ from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
 from .screen import Screen, link_or_button, links_or_buttons, snapshot_role
-from .shown_values import FIELD_VALUE, field_named
+from .shown_values import FIELD_VALUE, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
@@ -251,10 +251,21 @@ class AccountEditPage(FormPage):
         if not self.submit_button.count():  # a form without a <form> element is one too
             return AccountPage(self.page).wait_until_ready().billing_profile()
         shown = self.shown_fields(BILLING_PROFILE_FIELDS)
+        if "country" not in shown:  # shown, not editable: its words beside its label rather than a field
+            shown |= self.shown_country()
         missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
         if missing:
             raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
         return BillingProfile.from_mapping({**shown, "country": country_code(shown["country"])})
+
+    def shown_country(self) -> dict[str, str]:
+        """Return the country the form shows as words beside its label ("Country/Region: China"), as the Account
+        page shows its values; none when it shows none so."""
+        for section in self.page.evaluate(TERMS_BY_HEADING):
+            for term, value in section["pairs"]:
+                if value and field_named(term, ("country",)):
+                    return {"country": value}
+        return {}
 
     def cancel(self) -> AccountPage:
         """Select Cancel: leave without saving."""

@@ -113,8 +113,9 @@ TERMS_BY_HEADING = r"""() => {
       sections[sections.length - 1].pairs.push([nameOf(el), el.value.trim()]);
     }
   }
-  for (const section of sections) {  // guessed pairs only where the markup says none
-    if (!section.pairs.length) section.pairs = section.guessed;
+  for (const section of sections) {  // guessed pairs only for labels the markup pairs with none
+    const paired = new Set(section.pairs.map(([label]) => label));
+    section.pairs.push(...section.guessed.filter(([label]) => !paired.has(label)));
     delete section.guessed;
   }
   return sections;

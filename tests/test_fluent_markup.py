@@ -10,7 +10,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fluent_pages import COMBOBOX, DROPDOWN, KEEPS_ITS_VALUE, REFUSES_THE_STATE, edit_panel, serve_panel
+from fluent_pages import COMBOBOX, COUNTRY, DROPDOWN, KEEPS_ITS_VALUE, REFUSES_THE_STATE, edit_panel, serve_panel
 from playwright.sync_api import Page, Route, expect
 
 from flows import submit_changes
@@ -253,3 +253,13 @@ def test_a_list_in_a_page_without_a_main_landmark_is_found_and_searched(page: Pa
     # When Fabrikam is searched for, then it is found
     listed = CustomersPage(page).wait_until_ready()
     assert listed.search("Fabrikam").find("Fabrikam") is not None and listed.company_names() == ["Fabrikam"]
+
+
+def test_a_kept_form_showing_the_country_as_words_is_read_back_with_it(page: Page) -> None:
+    # Given a panel that shows the country (not editable) as words beside its label, and stays after saving
+    shown_as_words = '<div><div class="ms-Label">Country/Region</div><div>China</div></div>'
+    sent = serve_panel(page, edit_panel(DROPDOWN).replace(COUNTRY, shown_as_words))
+
+    # When a change is submitted, then what it saved is read back, the country with it
+    saved = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "北京"})
+    assert (saved.city, saved.country) == ("北京", "CN") and len(sent) == 1
