@@ -25,10 +25,13 @@ from .strings import UI_STRINGS, alternatives, any_language, field_label, says_s
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
 BILL_TO = any_language("bill_to")
-# Edit, as 21Vianet's portal names it, or Update, as the newer global portal does; or a name that begins so
-# ("Edit bill-to info", "编辑账单信息"), an icon button's label: "Editor" is no Edit.
+# Edit, as 21Vianet's portal names it, or Update, as the newer global portal does; or a name that begins so and
+# speaks of billing ("Edit bill-to info", "编辑账单信息"), an icon button's label: "Edit profile help" is no Edit.
 EDIT_WORDS = alternatives(UI_STRINGS["edit"] + UI_STRINGS["update"])
-EDIT_NAME = re.compile(rf"^\s*(?:{EDIT_WORDS})(?:\b|(?<=[^\x00-\x7f])).*$", re.IGNORECASE | re.DOTALL)
+BILLING_WORDS = r"bill|factur|账单|帐单|帳單"
+EDIT_NAME = re.compile(
+    rf"^\s*(?:{EDIT_WORDS})(?:\s*|(?:\b|(?<=[^\x00-\x7f])).*(?:{BILLING_WORDS}).*)$", re.IGNORECASE | re.DOTALL
+)
 
 
 def check_editable(names: Iterable[object]) -> None:
