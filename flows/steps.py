@@ -12,6 +12,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from pages.errors import PageCrashedError, page_lost
+from pages.lost_page import lost_page_error
 from pages.owner_thread import check_thread
 from pages.watch import options_for, show_step
 
@@ -45,9 +46,8 @@ def lost_page_said(page: Page, name: str) -> Iterator[None]:
     except PlaywrightError as error:
         if not page_lost(error):
             raise
-        said = str(error).splitlines()[0]
-        lost = PageCrashedError(f"{name}: the browser's page crashed or was closed at {page.url}: {said}")
-        lost.url, lost.said, lost.step = page.url, said, name
+        lost = lost_page_error(name, page.url, error)
+        lost.step = name
         raise lost from error
 
 

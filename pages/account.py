@@ -53,8 +53,8 @@ class AccountPage(Screen):
         super().__init__(page)
         self.edit_link = link_or_button(page, EDIT_NAME)
         # A deployment may show Edit disabled to a role that may not edit, rather than not at all.
-        self.enabled_edit = link_or_button(page, EDIT_NAME, disabled=False)
         self.every_edit = links_or_buttons(page, EDIT_NAME, disabled=False)
+        self.enabled_edit = self.every_edit.first
         self.edits_offered: int | None = None  # how many Edits the page offers, once ``can_edit`` counted them
         self.confirmation = page.get_by_role("status")
         self.bill_to_heading = bill_to_heading(page)

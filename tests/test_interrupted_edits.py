@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from contextlib import suppress
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, expect
+from test_lost_pages import crash
 
 import flows.account
 from fixtures.api_client import PortalApi
@@ -332,15 +331,7 @@ def test_a_page_that_crashes_between_the_account_page_and_edit_is_said_crashed_a
 
     def opened_then_crashed(page: Page, name: str) -> AccountPage:
         account = opened(page, name)
-        crash = page.context.new_cdp_session(page)
-
-        def crash_now(_: object) -> None:  # in a handler: the answer to the crash never comes, the page is gone
-            with suppress(PlaywrightError):
-                crash.send("Page.crash")
-
-        with page.expect_event("crash"), suppress(PlaywrightError):  # the script's answer may be lost with it
-            page.once("console", crash_now)
-            page.evaluate("console.log('crash')")
+        crash(page)
         return account
 
     monkeypatch.setattr(flows.account, "open_account", opened_then_crashed)
