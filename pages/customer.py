@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .account import AccountPage
 from .addresses import screen_addresses
-from .screen import Screen, menu, menu_item
+from .screen import Screen, menu, menu_item, menu_shown
 from .strings import any_language
 
 
@@ -22,11 +22,15 @@ class CustomerPage(Screen):
         account = menu_item(page, any_language("account"))
         customers = menu_item(page, any_language("customers"))
         self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
-        self.account_link = menu_item(self.menu, any_language("account")).first  # a menu may hold it twice
+
+    @property
+    def account_link(self) -> Locator:
+        """The customer menu's Account; the first: a menu may hold it twice."""
+        return menu_item(self.menu, any_language("account")).first
 
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""
-        self.settle(self.menu)
+        self.menu = menu_shown(self.page, "customer_menu", self.settle(self.menu), self.menu)
         return self.found_ready()
 
     def open(self, customer_id: str) -> CustomerPage:

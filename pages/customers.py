@@ -20,7 +20,7 @@ from .errors import (
     address_of,
     portal_unanswered,
 )
-from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, pager_control
+from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, opened_by_controls, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .list_scroll import ScrolledList, pagerless
 from .screen import Screen, link_or_button
@@ -330,6 +330,8 @@ class CustomersPage(Screen):
         anywhere on it)."""
         link = self.table.get_by_role("link", name=name, exact=exact)
         button = self.table.get_by_role("button", name=name, exact=exact)
+        if isinstance(name, re.Pattern) and opened_by_controls(self.shown_list, name):  # the list as just read
+            return link.or_(button)
         cell = self.table.get_by_role("cell", name=name, exact=exact)
         bare = cell.or_(self.table.get_by_role("gridcell", name=name, exact=exact)).filter(has_not=self.controls)
         return link.or_(button).or_(bare)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .addresses import screen_addresses
 from .customers import CustomersPage
-from .screen import Screen, menu, menu_item
+from .screen import Screen, menu, menu_item, menu_shown
 from .strings import any_language
 
 
@@ -16,8 +16,11 @@ class DashboardPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.menu = menu(page, "dashboard", holding=menu_item(page, any_language("customers")))
-        # The first: a menu may hold Customers twice (a section's heading and its first item, both leading there).
-        self.customers_link = menu_item(self.menu, any_language("customers")).first
+
+    @property
+    def customers_link(self) -> Locator:
+        """The menu's Customers; the first: a menu may hold it twice (a section's heading and its first item)."""
+        return menu_item(self.menu, any_language("customers")).first
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""
@@ -26,7 +29,7 @@ class DashboardPage(Screen):
 
     def wait_until_ready(self) -> DashboardPage:
         """Wait until the Dashboard menu is shown."""
-        self.settle(self.menu)
+        self.menu = menu_shown(self.page, "dashboard", self.settle(self.menu), self.menu)
         return self.found_ready()
 
     def customers(self, *, wait_for_list: bool = True) -> CustomersPage:

@@ -3,7 +3,9 @@ Previous, Load more, the pages' numbers), and a company name in either width."""
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import suppress
 
 from playwright.sync_api import Locator, Page
 
@@ -15,6 +17,8 @@ LOAD_MORE = re.compile(
     rf"^\s*(?:{alternatives(('Load more', 'Show more', 'Charger plus', 'Afficher plus', '加载更多', '显示更多'))})\s*$",
     re.IGNORECASE,
 )
+# A link, button or cell in an ARIA snapshot, with its name: - link "Contoso":
+NAMED_LINE = re.compile(r'^\s*- (link|button|cell|gridcell) "((?:[^"\\]|\\.)*)"', re.MULTILINE)
 FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
 
 
@@ -36,6 +40,23 @@ def either_width(company_name: str) -> re.Pattern[str]:
         else:  # beyond ASCII, which holds every character a pattern reads as its own
             parts.append(char)
     return re.compile(r"^\s*" + "".join(parts) + r"\s*$")
+
+
+def opened_by_controls(snapshot: str | None, name: re.Pattern[str]) -> bool:
+    """Whether the ARIA ``snapshot`` of a list shows each cell named ``name`` holding a link or button so named: then
+    those open its customers, and its cells need not be searched (each cell's name is read to match one). A cell
+    so named without one (a row opened by a click) says no."""
+    controls = cells = 0
+    for line in NAMED_LINE.finditer(snapshot or ""):
+        shown = line[2]
+        with suppress(ValueError):  # an escape JSON does not know: the name as written
+            shown = json.loads(f'"{shown}"')
+        if name.search(shown):
+            if line[1] in ("link", "button"):
+                controls += 1
+            else:
+                cells += 1
+    return controls > 0 and cells <= controls
 
 
 def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:

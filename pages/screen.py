@@ -75,6 +75,16 @@ def menu(page: Page, key: str, *, holding: Locator, not_holding: Locator | None 
     return named.or_(others.filter(has=holding, has_not=not_holding)).first
 
 
+def menu_shown(page: Page, key: str, shown: str | None, found: Locator) -> Locator:
+    """Return the menu ``found`` (``menu``'s answer) narrowed to the navigation named ``key`` where its snapshot
+    ``shown`` (``settle``'s answer) says that one showed: the first of ``menu``'s candidates is the first of them
+    so named. Later looks then skip the search for unnamed menus, a walk of the whole page for each."""
+    line = SNAPSHOT_LINE.match(shown or "")
+    if line is None or line["role"] != "navigation" or not any_language(key).search(snapshot_name(line)):
+        return found
+    return page.get_by_role("navigation", name=any_language(key)).first
+
+
 def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
     """Return the menu's link named ``name``, or its tab so named (a tab list drawn as the menu), or its button or
     menu item so named (a component library's navigation item without an address, a menu bar's item)."""
@@ -93,6 +103,14 @@ def links_or_buttons(within: Page | Locator, name: re.Pattern[str], *, disabled:
     link = within.get_by_role("link", name=name, disabled=disabled)
     button = within.get_by_role("button", name=name, disabled=disabled)
     return link.or_(button).or_(within.get_by_role("menuitem", name=name, disabled=disabled))
+
+
+def snapshot_name(line: re.Match[str]) -> str:
+    """Return the name of a ``SNAPSHOT_LINE`` match, unescaped as JSON (an escape JSON does not know: as written)."""
+    name = line["name"] or ""
+    with suppress(ValueError):
+        name = json.loads(f'"{name}"')
+    return name
 
 
 def snapshot_role(snapshot: str) -> str:
@@ -251,9 +269,7 @@ class Screen(ScreenTrouble):
         line = SNAPSHOT_LINE.match(snapshot)
         if line is None:  # hidden: not in the accessibility tree
             return None
-        role, name = line["role"], line["name"] or ""
-        with suppress(ValueError):  # an escape JSON does not know: the name as written is close enough
-            name = json.loads(f'"{name}"')
+        role, name = line["role"], snapshot_name(line)
         # Compared as get_by_role compares names with a pattern: a search.
         if role == "heading" and "[level=1]" in line["attributes"]:
             trouble = bool(ERROR_HEADING.search(name) or ANY_STEP_HEADING.search(name))

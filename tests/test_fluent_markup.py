@@ -14,7 +14,15 @@ from fluent_pages import COMBOBOX, COUNTRY, DROPDOWN, KEEPS_ITS_VALUE, REFUSES_T
 from playwright.sync_api import Page, Route, expect
 
 from flows import submit_changes
-from pages import AccountEditPage, AccountPage, CustomerPage, CustomersPage, DashboardPage, ValidationError
+from pages import (
+    AccountEditPage,
+    AccountPage,
+    AmbiguousCustomerError,
+    CustomerPage,
+    CustomersPage,
+    DashboardPage,
+    ValidationError,
+)
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -112,6 +120,20 @@ def test_a_customer_listed_in_a_grid_as_a_component_library_draws_it_is_found_an
     assert found is not None and listed.links_found == 1
     found.click()
     page.wait_for_url("**/customers/0")
+
+
+def test_a_namesake_in_a_row_opened_by_a_click_beside_a_link_is_still_a_namesake(page: Page) -> None:
+    # Given a list where one Contoso is a link and another a row opened by a click anywhere on it
+    link = '<div role="row"><span role="gridcell"><a href="/customers/{id}">{name}</a></span></div>'
+    clicked = f'<div role="row" tabindex="0" onclick="{GO}"><span role="gridcell">{{name}}</span></div>'
+    page.route("http://portal.example/**", grid_list(link + clicked))
+    page.goto("http://portal.example/customers")
+    page.set_default_timeout(10_000)
+
+    # When the one Contoso is asked for, then both are counted: which one was meant is not known
+    listed = CustomersPage(page).wait_until_ready()
+    with pytest.raises(AmbiguousCustomerError, match=r"^2 customers are named 'Contoso'"):
+        listed.choose("Contoso", only_one=True)
 
 
 def test_the_company_names_of_a_list_of_buttons_are_read(page: Page) -> None:
