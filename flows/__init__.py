@@ -54,6 +54,7 @@ from .journal import JournalElsewhereError, JournalInUseError, JournalMismatchEr
 from .outcomes import OUTCOMES, RowOutcome
 from .rest import (
     ApiError,
+    ApiThrottledError,
     ApiUnavailableError,
     NotApiAnswerError,
     PortalClient,
@@ -73,6 +74,7 @@ __all__ = [
     "AccountRow",
     "AmbiguousCustomerError",
     "ApiError",
+    "ApiThrottledError",
     "ApiUnavailableError",
     "BillingProfile",
     "BlockedPortError",

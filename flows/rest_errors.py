@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
-from pages import PortalError, PortalUnavailableError
+from pages import PortalError, PortalUnavailableError, ThrottledError
 from pages.errors import retry_after_seconds
 
 from .rest_answers import NotApiAnswerError
@@ -70,15 +70,17 @@ class ApiError(PortalError):
     ) -> None:
         words = said(body)
         when = f"; it asked to come back in {retry_after:g} s" if retry_after is not None else ""
-        super().__init__(
+        PortalError.__init__(  # not super(): ``ApiThrottledError``'s next is ThrottledError, whose arguments differ
+            self,
             f"{where} answered {status}"
             + (f": {words.rstrip('.')}" if words else "")  # the portal's sentence, then the library's
             + when
-            + (f". {meaning}" if meaning else "")
+            + (f". {meaning}" if meaning else ""),
         )
         self.status = status
         self.body = body
         self.retry_after = retry_after
+        self.said = words
         self.where = where  # the request answered: "GET https://…", a token source's request as much as the client's
 
 
@@ -88,6 +90,12 @@ class ApiUnavailableError(ApiError, PortalUnavailableError):
     A ``PortalUnavailableError``, as a dropped connection is, so a job waits for the portal before
     trying again; an ``ApiError`` too, with the gateway's ``status`` and ``body``.
     """
+
+
+class ApiThrottledError(ApiError, ThrottledError):
+    """The REST API still asked to come back later (429, or 503 saying when) after the waits it asked for: it did
+    nothing with the request. A ``ThrottledError``, as the portal's own pages' is (one type to catch for both), and
+    an ``ApiError`` with the answer's ``status``, ``body`` and ``retry_after``."""
 
 
 class TokenWithoutMfaError(ApiError):
@@ -195,5 +203,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "
             f"{of.short}'s address?"
         )
+    if error.code == 429 or (error.code == 503 and retry_after is not None):
+        return ApiThrottledError(error.code, body, where, retry_after=retry_after)
     meaning = PROXY_CREDENTIALS if error.code == 407 else ""
     return ApiError(error.code, body, where, meaning, retry_after=retry_after)

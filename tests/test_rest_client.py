@@ -22,7 +22,7 @@ import pytest
 
 from flows import rest_waits, update_accounts
 from flows.rest import ApiError, PortalClient, send
-from pages import PortalError, PortalUnavailableError
+from pages import PortalError, PortalUnavailableError, ThrottledError
 
 pytestmark = pytest.mark.tooling
 
@@ -328,6 +328,8 @@ def test_a_throttle_raised_says_how_long_the_api_asked_to_wait(
     # Then the error carries the wait asked (None when not said), and its message says it
     assert throttled.value.retry_after == retry_after and waits == waited
     assert str(throttled.value) == f"GET {api.url}v1/customers answered {status}: Too many requests{when}"
+    # ... and it is a ThrottledError, as the portal's sign-in page's and Submit's are: one type to catch
+    assert isinstance(throttled.value, ThrottledError) and throttled.value.status == status
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
