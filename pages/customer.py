@@ -7,7 +7,6 @@ from playwright.sync_api import Locator, Page
 from .account import AccountPage
 from .addresses import screen_addresses
 from .screen import Screen, menu, menu_item, menu_shown
-from .strings import any_language
 
 
 class CustomerPage(Screen):
@@ -19,14 +18,14 @@ class CustomerPage(Screen):
         super().__init__(page)
         # Unnamed, it holds Account but not Customers: the Dashboard menu holds Customers, and perhaps a
         # partner's own Account.
-        account = menu_item(page, any_language("account"))
-        customers = menu_item(page, any_language("customers"))
+        account = menu_item(page, "account")
+        customers = menu_item(page, "customers")
         self.menu = menu(page, "customer_menu", holding=account, not_holding=customers)
 
     @property
     def account_link(self) -> Locator:
         """The customer menu's Account; the first: a menu may hold it twice."""
-        return menu_item(self.menu, any_language("account")).first
+        return menu_item(self.menu, "account").first
 
     def wait_until_ready(self) -> CustomerPage:
         """Wait until the customer menu is shown."""

@@ -7,7 +7,6 @@ from playwright.sync_api import Locator, Page
 from .addresses import screen_addresses
 from .customers import CustomersPage
 from .screen import Screen, menu, menu_item, menu_shown
-from .strings import any_language
 
 
 class DashboardPage(Screen):
@@ -15,12 +14,12 @@ class DashboardPage(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.menu = menu(page, "dashboard", holding=menu_item(page, any_language("customers")))
+        self.menu = menu(page, "dashboard", holding=menu_item(page, "customers"))
 
     @property
     def customers_link(self) -> Locator:
         """The menu's Customers; the first: a menu may hold it twice (a section's heading and its first item)."""
-        return menu_item(self.menu, any_language("customers")).first
+        return menu_item(self.menu, "customers").first
 
     def open(self) -> DashboardPage:
         """Go to the Dashboard."""

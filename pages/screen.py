@@ -6,6 +6,7 @@ put there for tests: a real deployment's markup is not ours and has none.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -58,6 +59,8 @@ PAGE_CHANGED = """(ms) => new Promise((resolve) => {
   observer.observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
   setTimeout(() => { observer.disconnect(); resolve(false); }, ms);
 })"""
+# A count after a menu item's name, as a badge shows it: " 12", " (3)", "[7]", " 99+", " 1,024".
+COUNT_BADGE = r"(?:\s*[(\[]?\d[\d,.]*\+?[)\]]?)?"
 # The first line of an element's ARIA snapshot: - role "name" [level=1]...
 SNAPSHOT_LINE = re.compile(r'^- (?P<role>[\w-]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?(?P<attributes>(?: \[[^\]]*\])*)')
 
@@ -85,9 +88,18 @@ def menu_shown(page: Page, key: str, shown: str | None, found: Locator) -> Locat
     return page.get_by_role("navigation", name=any_language(key)).first
 
 
-def menu_item(within: Page | Locator, name: re.Pattern[str]) -> Locator:
-    """Return the menu's link named ``name``, or its tab so named (a tab list drawn as the menu), or its button or
-    menu item so named (a component library's navigation item without an address, a menu bar's item)."""
+@functools.cache
+def item_name(key: str) -> re.Pattern[str]:
+    """Return the pattern of a menu item's name for ``key`` (in any language), with or without a count badge after
+    it ("Customers 12", "Customers (3)", "Customers 99+": the badge's words are the item's name's end)."""
+    name = any_language(key)
+    return re.compile(name.pattern.removesuffix(r"\s*$") + COUNT_BADGE + r"\s*$", name.flags)
+
+
+def menu_item(within: Page | Locator, key: str) -> Locator:
+    """Return the menu's link named for ``key`` (``item_name``), or its tab so named (a tab list drawn as the menu),
+    or its button or menu item so named (a component library's navigation item without an address, a menu bar's)."""
+    name = item_name(key)
     link, tab = within.get_by_role("link", name=name), within.get_by_role("tab", name=name)
     return link.or_(tab).or_(within.get_by_role("button", name=name)).or_(within.get_by_role("menuitem", name=name))
 

@@ -238,8 +238,10 @@ SEARCH = '<main><h1>Home</h1><input type="search" aria-label="Search by company 
         '<nav aria-label="Main"><button>Home</button><button id="go">Customers</button></nav>',
         '<div role="menubar"><div role="menuitem" tabindex="0">Home</div>'
         '<div role="menuitem" tabindex="0" id="go">Customers</div></div>',
+        '<nav aria-label="Main"><a href="#home">Home</a>'
+        '<a href="#customers" id="go">Customers <span>12</span></a></nav>',
     ],
-    ids=["navigation-of-buttons", "menu-bar"],
+    ids=["navigation-of-buttons", "menu-bar", "item-with-a-count-badge"],
 )
 def test_a_dashboard_menu_of_buttons_or_menu_items_leads_to_customers(page: Page, menu: str) -> None:
     # Given a Dashboard whose menu's items have no address (a single-page portal's), its Customers one noting it
