@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
+from playwright.sync_api import BrowserContext, Request, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import sync_playwright
 
 from pages import DashboardPage, SignInError
 from pages.addresses import screen_addresses
@@ -33,6 +34,8 @@ from .cli_sign_in import add_https_option, user_argument
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
 
 DEFAULT_WAIT_S = 600
+# The fields a sign-in page posts the account's name in: Microsoft Entra's (``loginfmt``, ``login``), AD FS's, others'.
+ACCOUNT_FIELDS = ("loginfmt", "login", "UserName", "username")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,6 +79,31 @@ def seconds_argument(text: str) -> float:
     return seconds
 
 
+def note_accounts(context: BrowserContext) -> list[str]:
+    """Return the account names the context's pages post to sign in, as they come (the last is who signed in)."""
+    posted: list[str] = []
+
+    def note(request: Request) -> None:
+        if request.method != "POST":
+            return
+        try:
+            form = parse_qs(request.post_data or "")
+        except (UnicodeDecodeError, PlaywrightError):  # binary, or a request gone: no form of a sign-in page's
+            return
+        names = [value.strip() for field in ACCOUNT_FIELDS for value in form.get(field, []) if value.strip()]
+        posted.extend(names[:1])
+
+    context.on("request", note)
+    return posted
+
+
+def same_account(posted: str, user: str) -> bool:
+    """Whether the account signed in as (``posted``) is the one ``--user`` names: in any case, or by the name before
+    its domain ("qa" for "qa@contoso.partner.onmschina.cn")."""
+    posted, user = posted.casefold(), user.casefold()
+    return posted == user or posted.partition("@")[0] == user or user.partition("@")[0] == posted
+
+
 def record_sign_in(args: argparse.Namespace) -> Path:
     """Open the portal in a browser, wait until the person has signed in, save the sign-in; return its path."""
     base_url = normalize_base_url(args.base_url)
@@ -103,6 +131,7 @@ def record_sign_in(args: argparse.Namespace) -> Path:
             context = browser.new_context(
                 base_url=base_url, locale=args.locale, ignore_https_errors=args.ignore_https_errors
             )
+            posted = note_accounts(context)
             page = context.new_page()
             dashboard = DashboardPage(page)
             dashboard.goto(screen_addresses().dashboard)  # nothing there, an untrusted certificate: said as such
@@ -120,6 +149,11 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 said = str(error).splitlines()[0]
                 raise SignInError(f"The browser's page closed before a signed-in portal page showed ({said}): "
                                   "nothing was saved") from error  # fmt: skip
+            if posted and not same_account(posted[-1], args.user):  # saved under --user, it would act as another
+                raise SignInError(
+                    f"Signed in as {posted[-1]!r}, not as {args.user!r} (--user): nothing was saved. Sign in as "
+                    f"{args.user}, or name the account signed in as with --user"
+                )
             # Whose it is, and where: used as another user's, or at another portal, it is refused.
             extra: dict[str, str] = {"user": args.user, "portal": base_url}
             if args.api_client_id:
