@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import sys
+import warnings
 
 from pages import (
     CustomerNotFoundError,
@@ -189,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         use_screen_addresses(args.screen_addresses)
     escape_what_stdout_cannot_spell()  # names in any script, under any locale
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(answer_to_an_abandoned_call)
     if args.command == "browser":
         return report_browser()
     if args.command == "update-accounts":
@@ -200,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return update_account(args)
     except KeyboardInterrupt as stopped:
+        quiet_after_stop()
         signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
         said = STOPPING_SIGNALS.get(signum, "interrupted")
         left = INTERRUPTED_LEFT.get(args.command, "")
@@ -220,6 +224,21 @@ def main(argv: list[str] | None = None) -> int:
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
     finally:
         put_back_signals(taken)
+
+
+def answer_to_an_abandoned_call(record: logging.LogRecord) -> bool:
+    """Whether to print ``record``: not Playwright's word of an answer to a call no longer waited for (the command
+    stopped by a signal within it), a traceback after the stop's one line that says nothing of the stop."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not (record.name.startswith("playwright") and "Cannot find command to respond" in str(error))
+
+
+def quiet_after_stop() -> None:
+    """Say nothing more of the calls a stop abandoned than its one line: the coroutine of a call stopped before it
+    began is never awaited, a future's error never read, once the stop's traceback lets go of them."""
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+    for name in ("asyncio", "playwright"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 # What a command stopped by a signal leaves, said after "stopped before the command was done".

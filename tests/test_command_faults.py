@@ -187,6 +187,28 @@ def test_save_sign_in_at_an_address_where_nothing_answers_says_so_in_one_line(tm
     assert "Traceback" not in done.stderr and not list(tmp_path.rglob("*.json")), done.stderr
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_save_sign_in_stopped_while_waiting_for_the_person_says_so_in_one_line(
+    base_url: str, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # Given save-sign-in waiting for a person to sign in
+    command = [sys.executable, "-m", "flows", "save-sign-in", "--base-url", base_url, "--user", "global-admin",
+               "--auth-dir", str(tmp_path), "--headless", "--wait", "60"]  # fmt: skip
+    with subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as saving:
+        assert saving.stderr is not None
+        first = saving.stderr.readline()  # "Sign in to …": its browser shows the sign-in
+
+        # When it is stopped (Ctrl-C at its terminal, a job cancelled)
+        saving.send_signal(stop)
+        said = first + saving.stderr.read()
+        code = saving.wait(timeout=60)
+
+    # Then it says so in one line, with the shell's code, no asyncio or Playwright words after it, nothing saved
+    assert first.startswith("Sign in to "), said
+    assert code == 128 + stop and said.count("\n") == 2 and "nothing was saved" in said.splitlines()[1], said
+    assert not list(tmp_path.rglob("*.json")), said
+
+
 @pytest.mark.tooling  # no portal reached
 @pytest.mark.parametrize("wait", ["0", "-1", "nan", "soon"])
 def test_save_sign_in_refuses_a_wait_that_is_no_time_to_wait(wait: str) -> None:

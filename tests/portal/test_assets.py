@@ -6,10 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from html_elements import find
+from werkzeug.test import EnvironBuilder
 
 from fixtures.portal.assets import CACHE_SECONDS, content_hash
+from fixtures.portal.server import files_read_whole
 
 
 def test_pages_link_static_files_by_content_hash_and_browsers_may_keep_them(client: FlaskClient) -> None:
@@ -31,6 +34,23 @@ def test_a_url_without_the_current_version_is_checked_each_time(client: FlaskCli
         cache_control = response.headers["Cache-Control"]
 
     assert cache_control == "no-cache"
+
+
+def open_files() -> list[str]:
+    """Return the paths of the files this process holds open (Linux's /proc: where the suite runs)."""
+    fds = Path("/proc/self/fd")
+    return [os.readlink(fd) for fd in fds.iterdir() if fd.name.isdigit() and os.path.exists(fd)] if fds.exists() else []
+
+
+def test_a_static_file_is_closed_before_its_answer_is_written(app: Flask) -> None:
+    # Given the portal as its server serves it (a client gone mid-answer makes that server skip closing the file)
+    served = files_read_whole(app)
+    environ = EnvironBuilder(path="/static/portal.css").get_environ()
+    assert open_files(), "this process's open files cannot be listed here"
+
+    # When a static file is asked for, then its answer holds no open file: nothing is left for a client gone to leak
+    answer = served.wsgi_app(environ, lambda status, headers, info=None: lambda data: None)
+    assert b"".join(answer) and not [path for path in open_files() if path.endswith("portal.css")]
 
 
 def test_a_file_edited_in_place_gets_a_new_version(tmp_path: Path) -> None:
