@@ -112,8 +112,9 @@ def discover_provider(base_url: str, *, authority: str | None = None) -> dict[st
                     f"The portal did not answer {asked}: it answered {answered}, a gateway's answer, not a redirect "
                     "to its identity provider"
                 ) from None
-            if wait_asked(answer.code, answer.headers.get("Retry-After"), 0) is not None:  # asked more than waited
-                waited = retry_after_seconds(answer.headers.get("Retry-After") or "")
+            later, date = answer.headers.get("Retry-After"), answer.headers.get("Date")
+            if wait_asked(answer.code, later, 0, date) is not None:  # asked more than waited
+                waited = retry_after_seconds(later, date)
                 raise ThrottledError(answer.code, f"{asked} answered {answered}", waited) from None
         except (OSError, http.client.HTTPException) as error:
             raise untrusted_by_python(error, asked) or PortalUnavailableError(

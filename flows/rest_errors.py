@@ -190,7 +190,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
     """
     body = error_body(error)
     asked = (error.headers.get("Retry-After") or "").strip()
-    retry_after = retry_after_seconds(asked) if asked else None
+    retry_after = retry_after_seconds(asked, error.headers.get("Date")) if asked else None
     elsewhere = redirected_elsewhere(error, where)
     if elsewhere:
         return NotApiAnswerError(elsewhere)

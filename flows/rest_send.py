@@ -39,7 +39,7 @@ def open_patiently(request: urllib.request.Request, opener: Opener = OPENER) -> 
             with opener.open(request, timeout=TIMEOUT_S) as response:
                 return read_within(response, TIMEOUT_S), dict(response.headers)
         except urllib.error.HTTPError as error:
-            wait = sent_again_after(error.code, error.headers.get("Retry-After"), attempt)
+            wait = sent_again_after(error.code, error.headers.get("Retry-After"), attempt, error.headers.get("Date"))
             if wait is None:
                 raise
             error.close()  # its connection, closed now rather than by the collector

@@ -19,18 +19,19 @@ FIRST_LOOK_S, LONGEST_LOOK_S = 0.5, 8.0
 pause: Callable[[float], None] = time.sleep  # how every wait is waited (a test records it instead)
 
 
-def wait_asked(status: int, retry_after: str | None, attempt: int) -> float | None:
+def wait_asked(status: int, retry_after: str | None, attempt: int, date: str | None = None) -> float | None:
     """Return the seconds to wait before sending again a request answered ``status`` with ``retry_after`` (its
-    ``Retry-After``) at its ``attempt`` (0 first), None when it is no answer to wait out."""
-    asked = retry_after_seconds(retry_after)
+    ``Retry-After``; a date counted from the answer's ``date``) at its ``attempt`` (0 first), None when it is no
+    answer to wait out."""
+    asked = retry_after_seconds(retry_after, date)
     if status != 429 and not (status == 503 and asked is not None):  # a 503 saying nothing readable: a gateway's
         return None
     # Absent or unreadable: back off. Said, still never less than the shortest pause: "0" would send it back to back.
     return FIRST_WAIT_S * 2**attempt if asked is None else max(asked, FIRST_LOOK_S)
 
 
-def sent_again_after(status: int, retry_after: str | None, attempt: int) -> float | None:
+def sent_again_after(status: int, retry_after: str | None, attempt: int, date: str | None = None) -> float | None:
     """Return the seconds to wait before sending the request again, None when it is not to be: not asked to, asked
     for longer than ``LONGEST_WAIT_S``, or sent ``LATER_RETRIES`` times again already."""
-    wait = wait_asked(status, retry_after, attempt)
+    wait = wait_asked(status, retry_after, attempt, date)
     return None if wait is None or wait > LONGEST_WAIT_S or attempt >= LATER_RETRIES else wait

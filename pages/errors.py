@@ -240,17 +240,30 @@ def portal_silent(error: BaseException) -> bool:
     return isinstance(error, PageError) and not isinstance(error, ThrottledError) and error.status in GATEWAY_DOWN
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """Return the seconds a ``Retry-After`` header asks to wait (seconds, or an HTTP date); None if unreadable."""
+def retry_after_seconds(value: str | None, date: str | None = None) -> float | None:
+    """Return the seconds a ``Retry-After`` header asks to wait (seconds, or an HTTP date); None if unreadable.
+
+    A date is counted from the answer's own ``Date`` (``date``), when readable: the server's clock, not this
+    machine's, which may be minutes off (the answer has just come: its date is now, to the server).
+    """
     value = (value or "").strip()
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
         return float(value)
+    when = http_date(value)
+    if when is None:
+        return None
+    answered = http_date(date or "")
+    return max(0.0, when - (answered if answered is not None else time.time()))
+
+
+def http_date(value: str) -> float | None:
+    """Return the timestamp of an HTTP date ("Fri, 04 Dec 2026 10:00:00 GMT"), None if unreadable."""
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        when = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError):
         return None
     when = when if when.tzinfo else when.replace(tzinfo=datetime.UTC)  # HTTP dates are GMT, "-0000" too
-    return max(0.0, when.timestamp() - time.time())
+    return when.timestamp()
 
 
 def error_for_status(

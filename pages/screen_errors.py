@@ -140,7 +140,7 @@ class ScreenTrouble:
         except PlaywrightError:
             return None
         busy = answer.status in (429, 503)
-        wait = retry_after_seconds(answer.headers.get("retry-after")) if busy else None
+        wait = retry_after_seconds(answer.headers.get("retry-after"), answer.headers.get("date")) if busy else None
         with suppress(PlaywrightError):  # the context closing meanwhile: the body goes with it
             answer.dispose()
         return wait

@@ -240,7 +240,8 @@ class SubmitAnswer:
         if carrier is None:
             return None
         response = self.responses.get(self.sendings_of(carrier)[-1])
-        return retry_after_seconds(response.headers.get("retry-after")) if response is not None else None
+        headers = response.headers if response is not None else {}
+        return retry_after_seconds(headers.get("retry-after"), headers.get("date"))  # None when not said
 
     def refusal_status(self) -> int:
         """Return the 4xx the portal answered the form's request with in place, else 0.

@@ -52,13 +52,18 @@ def serving() -> Iterator[StubApi]:
             if status == 0:
                 self.close_connection = True
                 return
+            self.dated = headers.get("Date")  # the server's clock, as this answer gives it
             self.send_response(status)
             for name, value in headers.items():
-                self.send_header(name, value)
+                if name != "Date":  # sent by send_response, as dated
+                    self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body if isinstance(body, bytes) else json.dumps(body).encode())
 
         do_POST = do_GET  # a token endpoint's
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return getattr(self, "dated", None) or super().date_time_string(timestamp)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -120,6 +125,19 @@ def test_a_wait_given_as_a_date_is_waited_until_then(api: StubApi, waits: list[f
 
     # Then it waited about those 20 seconds (the date has whole seconds)
     assert len(waits) == 1 and 18 <= waits[0] <= 21
+
+
+def test_a_retry_after_date_is_counted_from_the_answer_s_date_not_this_machine_s_clock(
+    api: StubApi, waits: list[float]
+) -> None:
+    # Given an API whose clock is an hour behind this machine's, asking to come back 5 s after it answered
+    answered = time() - 3600
+    later = {"Retry-After": formatdate(answered + 5, usegmt=True), "Date": formatdate(answered, usegmt=True)}
+    api.answers = [(429, later, THROTTLED), (200, {}, {})]
+
+    # When the client asks, then it waited the 5 s meant (not none: by this machine's clock that date is long past)
+    send(api.url)
+    assert waits == [5.0] and len(api.requests) == 2
 
 
 @pytest.mark.parametrize(
