@@ -46,7 +46,7 @@ from .rest_errors import (  # callers know them as flows.rest.*
 )
 from .rest_errors import MFA_REQUIRED_CODE as MFA_REQUIRED_CODE  # callers know it as flows.rest.*
 from .rest_errors import ApiThrottledError as ApiThrottledError  # callers know it as flows.rest.*
-from .rest_errors import ApiUnavailableError as ApiUnavailableError
+from .rest_errors import ApiUnavailableError as ApiUnavailableError  # callers know it as flows.rest.*
 from .rest_errors import RefreshTokenRefusedError as RefreshTokenRefusedError  # callers know it as flows.rest.*
 from .rest_errors import said as said  # callers know it as flows.rest.*
 from .rest_http import (

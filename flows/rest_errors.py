@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from pages import PortalError, PortalUnavailableError, ThrottledError
-from pages.errors import retry_after_seconds
+from pages.errors import asks_to_come_back, retry_after_seconds
 
 from .rest_answers import NotApiAnswerError
 from .rest_http import PROXY_CREDENTIALS, address_page, error_body, excerpt, gateway_answered, redirected_elsewhere
@@ -203,7 +203,7 @@ def answered_error(error: urllib.error.HTTPError, where: str, of: Answerer = RES
             f"{where} answered {error.code} with a web page ({excerpt(body)!r}), not {of.own} error: is this "
             f"{of.short}'s address?"
         )
-    if error.code == 429 or (error.code == 503 and retry_after is not None):
+    if asks_to_come_back(error.code, retry_after):
         return ApiThrottledError(error.code, body, where, retry_after=retry_after)
     meaning = PROXY_CREDENTIALS if error.code == 407 else ""
     return ApiError(error.code, body, where, meaning, retry_after=retry_after)

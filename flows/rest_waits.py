@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from pages.errors import retry_after_seconds
+from pages.errors import asks_to_come_back, retry_after_seconds
 
 LATER_RETRIES = 4  # times a request the API asks to send later is sent again
 LONGEST_WAIT_S = 60.0  # a later "later" than this is the caller's to decide: raised at once
@@ -24,7 +24,7 @@ def wait_asked(status: int, retry_after: str | None, attempt: int, date: str | N
     ``Retry-After``; a date counted from the answer's ``date``) at its ``attempt`` (0 first), None when it is no
     answer to wait out."""
     asked = retry_after_seconds(retry_after, date)
-    if status != 429 and not (status == 503 and asked is not None):  # a 503 saying nothing readable: a gateway's
+    if not asks_to_come_back(status, asked):
         return None
     # Absent or unreadable: back off. Said, still never less than the shortest pause: "0" would send it back to back.
     return FIRST_WAIT_S * 2**attempt if asked is None else max(asked, FIRST_LOOK_S)

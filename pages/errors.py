@@ -266,6 +266,12 @@ def http_date(value: str) -> float | None:
     return when.timestamp()
 
 
+def asks_to_come_back(status: int, retry_after: float | None) -> bool:
+    """Whether an answer of ``status`` asks to be sent again later, having done nothing: a 429, or a 503 that says when
+    (``retry_after``, readable); a 503 saying nothing is a gateway's for a server that did not answer."""
+    return status == 429 or (status == 503 and retry_after is not None)
+
+
 def error_for_status(
     status: int, message: str, *, of_customer: bool = True, retry_after: float | None = None
 ) -> PageError:
@@ -275,7 +281,7 @@ def error_for_status(
     page itself is missing (another deployment's address), which is no statement about customers.
     A 429, or a 503 that says when to come back (``retry_after``), is ``ThrottledError``.
     """
-    if status == 429 or (status == 503 and retry_after is not None):
+    if asks_to_come_back(status, retry_after):
         return ThrottledError(status, message, retry_after)
     if status == 403:
         return NotAllowedError(status, message)

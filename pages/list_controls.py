@@ -3,12 +3,11 @@ Previous, Load more, the pages' numbers), and a company name in either width."""
 
 from __future__ import annotations
 
-import json
 import re
-from contextlib import suppress
 
 from playwright.sync_api import Locator, Page
 
+from .screen import snapshot_name
 from .strings import alternatives, any_language
 
 SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
@@ -18,7 +17,7 @@ LOAD_MORE = re.compile(
     re.IGNORECASE,
 )
 # A link, button or cell in an ARIA snapshot, with its name: - link "Contoso":
-NAMED_LINE = re.compile(r'^\s*- (link|button|cell|gridcell) "((?:[^"\\]|\\.)*)"', re.MULTILINE)
+NAMED_LINE = re.compile(r'^\s*- (?P<role>link|button|cell|gridcell) "(?P<name>(?:[^"\\]|\\.)*)"', re.MULTILINE)
 FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
 
 
@@ -48,11 +47,8 @@ def opened_by_controls(snapshot: str | None, name: re.Pattern[str]) -> bool:
     so named without one (a row opened by a click) says no."""
     controls = cells = 0
     for line in NAMED_LINE.finditer(snapshot or ""):
-        shown = line[2]
-        with suppress(ValueError):  # an escape JSON does not know: the name as written
-            shown = json.loads(f'"{shown}"')
-        if name.search(shown):
-            if line[1] in ("link", "button"):
+        if name.search(snapshot_name(line)):
+            if line["role"] in ("link", "button"):
                 controls += 1
             else:
                 cells += 1

@@ -72,7 +72,7 @@ def menu(page: Page, key: str, *, holding: Locator, not_holding: Locator | None 
     A deployment's menus may be named otherwise, or not at all; ``not_holding`` rules out another menu
     that holds the same link.
     """
-    named = page.get_by_role("navigation", name=any_language(key))
+    named = named_menu(page, key)
     unnamed = page.locator(":root").filter(has_not=named)
     others = unnamed.get_by_role("navigation").or_(unnamed.get_by_role("tablist")).or_(unnamed.get_by_role("menubar"))
     return named.or_(others.filter(has=holding, has_not=not_holding)).first
@@ -85,7 +85,12 @@ def menu_shown(page: Page, key: str, shown: str | None, found: Locator) -> Locat
     line = SNAPSHOT_LINE.match(shown or "")
     if line is None or line["role"] != "navigation" or not any_language(key).search(snapshot_name(line)):
         return found
-    return page.get_by_role("navigation", name=any_language(key)).first
+    return named_menu(page, key).first
+
+
+def named_menu(page: Page, key: str) -> Locator:
+    """Return the navigations named ``key`` (in any language)."""
+    return page.get_by_role("navigation", name=any_language(key))
 
 
 @functools.cache
