@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Mapping, MutableMapping
 from typing import IO, Any
 
-from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError, retry_after_seconds
+from pages.errors import GATEWAY_DOWN, PortalError, UntrustedCertificateError, asks_to_come_back, retry_after_seconds
 
 EXCERPT_CHARS = 100  # of an answer's text in an error's message; the whole is the error's ``body``
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -169,7 +169,7 @@ def gateway_answered(error: urllib.error.HTTPError) -> bool:
 def gateway_status(status: int, retry_after: str | None) -> bool:
     """Whether an answer of ``status`` with ``retry_after`` (its ``Retry-After``) is a gateway's for a server behind
     it that did not answer: 502, 504, or 503 not saying when to come back, readably (the server's own throttle does)."""
-    return status in GATEWAY_DOWN and not (status == 503 and retry_after_seconds(retry_after) is not None)
+    return status in GATEWAY_DOWN and not asks_to_come_back(status, retry_after_seconds(retry_after))
 
 
 def read_within(response: http.client.HTTPResponse, seconds: float, *, limit: int | None = None) -> bytes:
