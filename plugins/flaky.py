@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pytest
+from _pytest import junitxml
 
 from .flaky_junit import budget_verdict, write_attempts_to_junit
 
@@ -63,6 +64,7 @@ class Attempts:
     final: str = ""
     passed_calls: list[pytest.TestReport] = field(default_factory=list)  # each attempt's passing call, in order
     quarantine: str = ""  # the quarantine that turned a failure of the test into an expected one (plugins.quarantine)
+    quarantined: Failure | None = None  # the failure it turned: no report shows it otherwise
 
     @property
     def flaky(self) -> bool:
@@ -74,6 +76,10 @@ class Attempts:
         return self.final == "failed" or bool(self.quarantine)
 
     @property
+    def has_artifacts(self) -> bool:
+        return any(self.artifacts.values())
+
+    @property
     def interrupted(self) -> bool:
         """Tell whether the test failed, and the run stopped before its retry ended."""
         return bool(self.failures) and not self.final
@@ -83,7 +89,9 @@ class Attempts:
         index = int(getattr(report, "rerun", 0) or 0)
         if report.when == "call" and report.passed:
             self.passed_calls.append(report)
-        self.quarantine = getattr(report, "quarantine", "") or self.quarantine
+        if getattr(report, "quarantine", ""):
+            self.quarantine = report.quarantine
+            self.quarantined = self.quarantined or Failure.of(report)
         # A test's own attachments stay on it across attempts: an earlier attempt's are not this one's.
         earlier = {path for other, kept in self.artifacts.items() if other != index for _, path in kept}
         kept = self.artifacts.setdefault(index, [])
@@ -232,8 +240,8 @@ class FlakyReport:
 
     def say_evidence(self, terminalreporter: pytest.TerminalReporter) -> None:
         """List each failed test's files, attempt by attempt: the folder of each, as pytest-playwright names it, is not
-        the test's id. A quarantined one's too, said to be quarantined: its failure decides nothing."""
-        failed = {nodeid: a for nodeid, a in self.tests.items() if a.failed and any(a.artifacts.values())}
+        the test's id. A quarantined one's too, said to be quarantined with its error: its failure decides nothing."""
+        failed = {nodeid: a for nodeid, a in self.tests.items() if a.failed and (a.quarantine or a.has_artifacts)}
         if not failed:
             return
         quarantined = sum(bool(attempts.quarantine) for attempts in failed.values())
@@ -245,6 +253,8 @@ class FlakyReport:
             if attempts.quarantine:
                 terminalreporter.write_line(f"QUARANTINED {nodeid}", yellow=True)
                 terminalreporter.write_line(f"      {attempts.quarantine}")
+                if attempts.quarantined:
+                    terminalreporter.write_line(f"      failed: {attempts.quarantined.message}")
             else:
                 terminalreporter.write_line(f"FAILED {nodeid}", red=True)
             for line in attempts.evidence():
@@ -263,7 +273,8 @@ class FlakyReport:
 
     @pytest.hookimpl(trylast=True)  # after junitxml wrote its file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        xmlpath = getattr(self.config.option, "xmlpath", None)
+        xml = self.config.stash.get(junitxml.xml_key, None)  # the path as junitxml wrote it: ~ and $VAR expanded
+        xmlpath = xml.logfile if xml is not None else None
         kept = any(attempts.failures or attempts.failed for attempts in self.tests.values())  # a flaky test's too
         allowed = self.max_flaky()
         if xmlpath and os.path.exists(xmlpath) and kept:  # the verdict too: the counts alone read all green

@@ -42,7 +42,8 @@ def write_attempts_to_junit(
                 suite.remove(case)
                 continue
             key = (case.get("classname", ""), case.get("name", ""))
-            if key in seen:  # an earlier attempt's entry: the last one stands for the test
+            if key in seen:  # an earlier attempt's entry, or its call's beside its teardown's: one stands for all
+                keep_outcomes(seen[key], case)
                 suite.remove(seen[key])
             seen[key] = case
         for key, case in seen.items():
@@ -51,6 +52,9 @@ def write_attempts_to_junit(
                 add_failed_attempts(case, attempts)
             if attempts and attempts.failed:  # under its quarantine too: CI servers read only these links
                 link_final_attempt(case, attempts)
+            skipped = case.find("skipped")
+            if attempts and attempts.quarantined and skipped is not None and not skipped.text:
+                skipped.text = bin_xml_escape(attempts.quarantined.text)  # the error its quarantine turned
             if attempts and attempts.interrupted and case.find("failure") is None and case.find("error") is None:
                 said = "the run stopped during this test's retry: it neither passed nor failed"
                 ElementTree.SubElement(case, "error", message=said, type="Interrupted")
@@ -61,6 +65,27 @@ def write_attempts_to_junit(
         if max_flaky is not None and len(flaky) > max_flaky:
             add_budget_verdict(suite, flaky, max_flaky)
     tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def keep_outcomes(earlier: ElementTree.Element, case: ElementTree.Element) -> None:
+    """Move ``earlier``'s ``<failure>`` or ``<error>`` into ``case``, which stands for the test from now on.
+
+    pytest writes a test whose call failed and whose teardown failed too as two testcases (the call's failure, then
+    the teardown's error); an earlier attempt's testcase holds neither (its reports are reruns), so nothing of a
+    retried attempt's moves: its failure is a ``<rerunFailure>``. The words it printed move with its outcome when the
+    later testcase does not hold them already (junit_logging).
+    """
+    for position, kind in enumerate(("failure", "error")):
+        found = earlier.find(kind)
+        if found is not None and case.find(kind) is None:
+            case.insert(position, found)
+    if earlier.find("failure") is None and earlier.find("error") is None:
+        return
+    for kind in ("system-out", "system-err"):
+        said = "".join(out.text or "" for out in case.findall(kind))
+        for out in earlier.findall(kind):
+            if out.text and out.text not in said:
+                case.append(out)
 
 
 def add_budget_verdict(suite: ElementTree.Element, flaky: list[str], allowed: int) -> None:

@@ -9,9 +9,11 @@
     until = 2027-01-31
 
 A quarantined test that fails is reported as an expected failure naming its reason, owner and
-date (and is not retried), its evidence kept and linked as any failure's; one that passes is reported passed.
+date (and is not retried, nor is one whose xdist worker died under it), its error and evidence kept and linked as
+any failure's; one that passes is reported passed.
 An ``id`` may leave out the browser parameter (``test_x[fr-FR]`` for ``test_x[chromium-fr-FR]``), or write it
-after the test's own (``test_x[fr-FR-chromium]``).
+after the test's own (``test_x[fr-FR-chromium]``); a parameter's letters beyond ASCII as in the code
+(``test_x[Zürich]``) or as pytest prints them, in single quotes (``id = '...test_x[Z\\xfcrich]'``).
 An entry past its date is an error that stops the run before any test: a quarantine ends, by a fix
 or by a decision to extend it. So is a file the quarantine cannot read whole: another table than
 ``[[test]]``, a key it does not know, an entry without its words or date, a test quarantined twice.
@@ -19,7 +21,7 @@ or by a decision to extend it. So is a file the quarantine cannot read whole: an
 each shard's), read once as the run begins: xdist's workers take the controller's, so one restarted after
 midnight judges as the run began.
 An entry that matches no test of a file the run collected is said under the count of tests
-collected (a test renamed, a typo: it quarantines nothing).
+collected, or at the end with xdist (a test renamed, a typo: it quarantines nothing).
 """
 
 from __future__ import annotations
@@ -27,32 +29,18 @@ from __future__ import annotations
 import copy
 import datetime
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .quarantine_file import Entry, read_entries
+
 DEFAULT_FILE = "tests/quarantine.toml"
-KEYS = ("id", "reason", "owner", "until")
 BROWSERS = "chromium|firefox|webkit"
 # pytest-playwright's browser among a test's parameters: alone, first, or after the test's own
 BROWSER_PARAMETER = re.compile(rf"\[({BROWSERS})\]$|(?<=\[)({BROWSERS})-|-({BROWSERS})(?=[-\]])")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One quarantined test."""
-
-    id: str
-    reason: str
-    owner: str
-    until: datetime.date
-
-    def describe(self) -> str:
-        return f"quarantined until {self.until} by {self.owner}: {self.reason}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,41 +50,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="known flaky tests that run without deciding the result (default: %(default)s, if it exists)",
     )
-
-
-def read_entries(path: Path, today: datetime.date) -> dict[str, Entry]:
-    """Return the quarantine's entries by test id; raise ``pytest.UsageError`` for a bad or expired one."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise pytest.UsageError(f"{path} is not valid TOML: {error}") from None
-    tests = raw.get("test", [])
-    other = sorted(set(raw) - {"test"})
-    if other:  # a typo ([[tests]]) would quarantine nothing
-        raise pytest.UsageError(f"{path}: unknown {', '.join(other)}: each entry is a [[test]] table")
-    if not isinstance(tests, list) or not all(isinstance(item, dict) for item in tests):
-        raise pytest.UsageError(f"{path}: each entry is a [[test]] table (two brackets): found {tests!r}")
-    entries: dict[str, Entry] = {}
-    for number, item in enumerate(tests, 1):
-        where = f"{path}, entry {number}"
-        unknown = sorted(set(item) - set(KEYS))
-        if unknown:  # a misspelt "until" would be no date at all
-            raise pytest.UsageError(f"{where}: unknown {', '.join(unknown)} (an entry has {', '.join(KEYS)})")
-        texts = [key for key in KEYS[:3] if not isinstance(item.get(key), str) or not item[key].strip()]
-        if texts or type(item.get("until")) is not datetime.date:  # a date-time is no date: the day it ends is asked
-            raise pytest.UsageError(
-                f"{where}: needs id, reason and owner (words) and until (a date, as 2027-01-31): {item}"
-            )
-        entry = Entry(item["id"].strip(), item["reason"].strip(), item["owner"].strip(), item["until"])
-        if entry.id in entries:
-            raise pytest.UsageError(f"{where}: {entry.id} is quarantined twice: keep one entry")
-        if entry.until < today:
-            raise pytest.UsageError(
-                f"{path}: the quarantine of {entry.id} ended on {entry.until} (owner {entry.owner}): fix the test, "
-                "or extend its entry with a reason"
-            )
-        entries[entry.id] = entry
-    return entries
 
 
 ENTRIES = pytest.StashKey[dict[str, Entry]]()
@@ -132,30 +85,55 @@ def without_browser(node_id: str) -> tuple[str, str | None]:
     return BROWSER_PARAMETER.sub("", node_id), next((name for name in found.groups() if name), None) if found else None
 
 
-def entry_for(item: pytest.Item) -> Entry | None:
-    """Return the quarantine entry of ``item``: by its node id, with or without the browser parameter, and with the
-    browser written anywhere among the parameters (``test_x[fr-FR-chromium]`` names ``test_x[chromium-fr-FR]``)."""
-    entries = item.config.stash.get(ENTRIES, {})
-    found = entries.get(item.nodeid)
+def as_pytest_escapes(node_id: str) -> str:
+    """Return ``node_id`` with its letters beyond ASCII escaped, as pytest writes them in a parameter's id
+    (``Zürich`` is ``Z\\xfcrich``): an entry written either way names the test. Escaped whole, on both sides."""
+    return "".join(letter if letter.isascii() else letter.encode("unicode_escape").decode() for letter in node_id)
+
+
+def entry_of(config: pytest.Config, node_id: str) -> Entry | None:
+    """Return the quarantine entry of the test ``node_id``: by its id, with or without the browser parameter, with
+    the browser written anywhere among the parameters (``test_x[fr-FR-chromium]`` names ``test_x[chromium-fr-FR]``),
+    and with a parameter's letters as written in the code or as pytest escapes them."""
+    entries = config.stash.get(ENTRIES, {})
+    found = entries.get(node_id)
     if found is not None:
         return found
-    test, browser = without_browser(item.nodeid)
+    test, browser = without_browser(as_pytest_escapes(node_id))
     for id, entry in entries.items():
-        named, its_browser = without_browser(id)
+        named, its_browser = without_browser(as_pytest_escapes(id))
         if named == test and its_browser in (None, browser):
             return entry
     return None
 
 
+def entry_for(item: pytest.Item) -> Entry | None:
+    """Return the quarantine entry of ``item`` (``entry_of`` its node id)."""
+    return entry_of(item.config, item.nodeid)
+
+
 UNMATCHED = pytest.StashKey[list[str]]()
+WORKER_UNMATCHED = "quarantine_unmatched"  # what a worker of xdist found, in what it sends the controller at its end
 
 
 @pytest.hookimpl(tryfirst=True)  # before -k, -m and the shards deselect: every test of the files collected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Note the entries that match no test of a file the run collected whole (a test renamed, a typo)."""
+    """Keep quarantined tests from pytest-rerunfailures, which would retry a failure the quarantine decides nothing of
+    (and, expecting a retry, hold back the module's and session's teardowns, or run one whose worker died again);
+    note the entries that match no test of a file the run collected whole (a test renamed, a typo)."""
+    for item in items:
+        if entry_for(item) is not None:
+            item.add_marker(pytest.mark.flaky(reruns=0), append=False)  # the closest marker is the one it reads
+    config.stash[UNMATCHED] = unmatched_entries(config, items)
+    if hasattr(config, "workeroutput"):  # the controller of xdist collects nothing: it says what a worker found
+        config.workeroutput[WORKER_UNMATCHED] = config.stash[UNMATCHED]
+
+
+def unmatched_entries(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    """Say each entry that matches no test of a file collected whole, or names no file of the suite."""
     entries = config.stash.get(ENTRIES, {})
     matched = {entry.id for item in items if (entry := entry_for(item)) is not None}
-    chosen = {arg.split("::")[0] for arg in config.args if "::" in arg}  # a file's tests named one by one
+    chosen = {chosen_file(config, arg) for arg in config.args if "::" in arg}  # a file's tests named one by one
     collected = {item.nodeid.split("::")[0] for item in items}
     unmatched = []
     for id in entries:
@@ -171,12 +149,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"quarantine entry {id!r} names {file}, which is no file of the suite (paths are from the project's "
                 f"root){meant}: it quarantines nothing"
             )
-    config.stash[UNMATCHED] = unmatched
+    return unmatched
+
+
+def chosen_file(config: pytest.Config, arg: str) -> str:
+    """Return the file of a test named on the command line (``tests/x.py::test_y``, from the folder pytest ran in,
+    or an absolute path) as a node id names it: from the project's root."""
+    path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+    try:
+        return path.relative_to(config.rootpath.resolve()).as_posix()
+    except ValueError:  # outside the project: no entry names it
+        return path.as_posix()
 
 
 def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
-    """Say which entries quarantine nothing, under the count of tests collected (not with -n: workers collect)."""
+    """Say which entries quarantine nothing, under the count of tests collected (with -n, at the end: workers
+    collect)."""
     return config.stash.get(UNMATCHED, [])
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Take what the first worker to end found of the entries that match nothing: each collects the same tests."""
+    found = getattr(node, "workeroutput", {}).get(WORKER_UNMATCHED)
+    if found is not None and not node.config.stash.get(UNMATCHED, None):
+        node.config.stash[UNMATCHED] = list(found)
+        node.config.stash[SAID_AT_THE_END] = True
+
+
+SAID_AT_THE_END = pytest.StashKey[bool]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if config.stash.get(SAID_AT_THE_END, False):
+        for line in config.stash[UNMATCHED]:
+            terminalreporter.write_line(line, yellow=True)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -190,7 +197,23 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     entry = entry_for(item)
     if entry is not None and report.failed:  # in its fixtures' teardown too: nothing of it decides the run
         report = copy.copy(report)
-        report.outcome = "skipped"
-        report.wasxfail = entry.describe()  # xfail's shape: not counted, not retried, shown as such
-        report.quarantine = entry.describe()  # type: ignore[attr-defined]  # its evidence listed as a failure's
+        quarantined(report, entry)
     return report
+
+
+def quarantined(report: pytest.TestReport, entry: Entry) -> None:
+    """Make a failed ``report`` an expected failure that names ``entry``, its error kept: not counted, not retried,
+    its evidence listed as a failure's."""
+    report.outcome = "skipped"
+    report.wasxfail = entry.describe()  # xfail's shape: not counted, not retried, shown as such
+    report.quarantine = entry.describe()  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True, optionalhook=True)  # xdist's; after pytest-rerunfailures chose whether to run it again
+def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: object) -> None:
+    """A quarantined test whose worker died (a crash, the memory's killer) decides nothing either: the run's
+    controller reports it, with no item to read its quarantine from."""
+    config = getattr(sched, "config", None)  # each of xdist's schedulers keeps the run's
+    entry = entry_of(config, crashitem) if config is not None else None
+    if entry is not None and report.outcome == "failed":
+        quarantined(report, entry)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,7 @@ from .screenshot_fallback import screenshot_even_mid_navigation
 from .shown_paths import shown_path
 
 ON_FIRST_RETRY = "on-first-retry"
+RETRY_FOLDER = re.compile(r"-retry\d+$")  # how a retry's folder name ends: attempt_output_path's
 
 
 class NotTransient(AssertionError):
@@ -83,7 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep ``NotTransient`` unretried under a ``flaky`` marker's own ``rerun_except``, which replaces the run's;
-    give tests whose folder names would be alike (ids differing only in case or accents) one each."""
+    give tests whose folder names would be alike (ids differing only in case or accents, or one named as another's
+    retry) one each."""
     for item in items:
         marker = item.get_closest_marker("flaky")
         if marker is not None and "rerun_except" in marker.kwargs:
@@ -94,10 +97,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     folders: dict[str, list[pytest.Item]] = {}
     for item in items:
         folders.setdefault(slugify(item.nodeid), []).append(item)
-    for alike in folders.values():
-        if len(alike) > 1:
+    for folder, alike in folders.items():
+        named_as_a_retry = RETRY_FOLDER.sub("", folder)  # test_x_retry1's first folder would be test_x's retry's
+        if len(alike) > 1 or (named_as_a_retry != folder and named_as_a_retry in folders):
             for item in alike:
                 item.stash[FOLDER_SUFFIX] = "-" + hashlib.sha256(item.nodeid.encode()).hexdigest()[:7]
+
+
+def retried(item: pytest.Item) -> bool:
+    """Tell whether pytest-rerunfailures retries ``item`` when it fails (``--reruns``, or its ``flaky`` marker)."""
+    try:
+        from pytest_rerunfailures import get_reruns_count
+    except ImportError:  # a run without the plugin retries nothing
+        return False
+    return bool(get_reruns_count(item))
 
 
 def attempt(item: pytest.Item) -> int:
@@ -193,7 +206,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Keep this attempt's call report; name the retry's traces on its last report, as pytest-playwright does."""
     report = yield
-    if report.when == "call" and report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
+    xpassed = report.when == "call" and report.failed and str(report.longrepr).startswith("[XPASS(strict)]")
+    if xpassed and retried(item) and not item.config.option.usepdb:  # --pdb would stop in this fake exception
         # A strict xfail that passed (its known bug did not show) is the test's result, not a transient failure: a
         # retry that failed as expected would turn it into an expected failure, the run green. Not retried: its
         # "exception", read by pytest-rerunfailures (which wraps this hook), is one it never retries.

@@ -67,13 +67,17 @@ def merge(paths: list[Path]) -> tuple[JUnitXml, list[str], dict[Path, str]]:
 
 
 def flaky_tests(merged: JUnitXml) -> list[str]:
-    """Return the tests that passed on a retry: the Surefire ``<flakyFailure>``/``<flakyError>`` the suite writes."""
-    return [
-        f"{case.classname}::{case.name}"
-        for suite in merged
-        for case in suite
-        if case.is_passed and (case._elem.find("flakyFailure") is not None or case._elem.find("flakyError") is not None)
-    ]
+    """Return the tests that passed on a retry: the Surefire ``<flakyFailure>``/``<flakyError>`` the suite writes;
+    each once, though shards that overlapped both ran it."""
+    return sorted(
+        {
+            f"{case.classname}::{case.name}"
+            for suite in merged
+            for case in suite
+            if case.is_passed
+            and (case._elem.find("flakyFailure") is not None or case._elem.find("flakyError") is not None)
+        }
+    )
 
 
 def judge_flaky_budget(merged: JUnitXml, allowed: int) -> str:

@@ -162,7 +162,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         lines.append(f"shard {option.group}/{option.splits}: {reports}, failure artifacts in {option.output}")
     # Options that do nothing as given: said once, at the top, rather than found missing after a failure.
     if getattr(option, "tracing", None) == "on-first-retry" and not getattr(option, "reruns", 0):
-        lines.append("note: --tracing=on-first-retry without --reruns: a failure is not retried, so it keeps no trace")
+        lines.append(
+            "note: --tracing=on-first-retry without --reruns: a failure is not retried (only a test marked "
+            "flaky(reruns=N) is), so it keeps no trace"
+        )
     if option.pause_on_failure and not option.headed:
         lines.append("note: --pause-on-failure needs --headed (a window to pause in): ignored")
     return lines

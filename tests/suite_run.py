@@ -53,9 +53,11 @@ def run_pytest(
     env: dict[str, str] | None = None,
     timeout: float = RUN_TIMEOUT_S,
     output: Path | None = None,
+    junit_option: str | None = None,
 ) -> SuiteRun:
     """Run ``pytest *args`` from the repository root, its reports kept under ``folder``, its artifacts under
-    ``output`` (default: ``folder``'s ``test-results``)."""
+    ``output`` (default: ``folder``'s ``test-results``); ``junit_option`` is ``--junitxml``'s value as a person
+    writes it (``$REPORTS/junit.xml``), for a path that names ``folder``'s ``junit.xml`` once pytest reads it."""
     # Nothing of the calling run (its options, its xdist worker, its remote browser) may leak into this one.
     inherited = {
         name: value
@@ -64,10 +66,16 @@ def run_pytest(
         and not name.startswith("PYTEST_XDIST")
     }
     junit = folder / "junit.xml"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, f"--junitxml={junit}",
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, f"--junitxml={junit_option or junit}",
                f"--html={folder / 'report.html'}", f"--output={output or folder / 'test-results'}"]  # fmt: skip
     done = subprocess.run(
-        command, cwd=ROOT, env={**inherited, **(env or {})}, capture_output=True, text=True, timeout=timeout
+        command,
+        cwd=ROOT,
+        env={**inherited, **(env or {})},
+        stdin=subprocess.DEVNULL,  # nothing of it waits for a person at this terminal (a debugger it should not start)
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     run = SuiteRun(done.returncode, done.stdout + done.stderr)
     if junit.exists():

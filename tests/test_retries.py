@@ -259,9 +259,10 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
     said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
     results = tmp_path / "test-results" / "tests-runs-retried-py-test-fails-every-time-chromium"
     assert said[0].startswith("evidence of 1 failed test, quarantined ="), run.output
-    assert said[1:4] == [
+    assert said[1:5] == [
         "QUARANTINED tests/runs/retried.py::test_fails_every_time[chromium]",
         f"      quarantined until {until} by qa@example.com: known to fail, tracked in #42",
+        "      failed: AssertionError: fails on every attempt",
         f"      evidence: {results}/ (test-failed-1.png, trace.zip)",
     ], run.output
 

@@ -409,7 +409,7 @@ def test_options_that_would_do_nothing_as_given_are_said_at_the_top() -> None:
         for extra in (["--tracing=on-first-retry", "--pause-on-failure"], ["--tracing=on-first-retry", "--reruns=1"])
     )
 
-    assert "note: --tracing=on-first-retry without --reruns: a failure is not retried, so it keeps no trace" in (
+    assert "note: --tracing=on-first-retry without --reruns: a failure is not retried (only a test marked" in (
         alone.stdout
     )
     assert "note: --pause-on-failure needs --headed (a window to pause in): ignored" in alone.stdout
