@@ -121,9 +121,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Keep quarantined tests from pytest-rerunfailures, which would retry a failure the quarantine decides nothing of
     (and, expecting a retry, hold back the module's and session's teardowns, or run one whose worker died again);
     note the entries that match no test of a file the run collected whole (a test renamed, a typo)."""
+    # The closest marker is the one pytest-rerunfailures reads; with --reruns-mode=append it adds the run's count
+    none = -(config.getoption("reruns", None) or 0) if config.getoption("reruns_mode", None) == "append" else 0
     for item in items:
         if entry_for(item) is not None:
-            item.add_marker(pytest.mark.flaky(reruns=0), append=False)  # the closest marker is the one it reads
+            item.add_marker(pytest.mark.flaky(reruns=none), append=False)
     config.stash[UNMATCHED] = unmatched_entries(config, items)
     if hasattr(config, "workeroutput"):  # the controller of xdist collects nothing: it says what a worker found
         config.workeroutput[WORKER_UNMATCHED] = config.stash[UNMATCHED]

@@ -59,8 +59,11 @@ def test_a_test_whose_call_and_teardown_fail_keeps_both_in_its_one_testcase(tmp_
     assert error is not None and "the teardown's cleanup failed" in error.get("message", ""), case.attrib
 
 
-def test_a_quarantined_failure_under_retries_lets_its_module_and_session_end_in_order(tmp_path: Path) -> None:
-    run = run_faults(tmp_path, "-k", "scoped", quarantine(tmp_path, f"{FAULTS}::test_scoped_quarantined_fails"))
+@pytest.mark.parametrize("mode", ["strict", "append"])  # append: a marker's count is added to the run's
+def test_a_quarantined_failure_under_retries_lets_its_fixtures_end_in_order(tmp_path: Path, mode: str) -> None:
+    option = quarantine(tmp_path, f"{FAULTS}::test_scoped_quarantined_fails")
+
+    run = run_faults(tmp_path, "-k", "scoped", option, f"--reruns-mode={mode}")
 
     assert run.returncode == pytest.ExitCode.OK, run.output
     assert logged(tmp_path) == [
