@@ -7,6 +7,11 @@ a role it has says first. A region holding fields holds the form (a page live as
 from assistive technologies (``aria-hidden="true"``, or within such an element) announces nothing, as ARIA's roles
 found by Playwright do not: a decorative copy, a clock, a page behind a modal saying "updated" is no answer.
 
+A component library's message bar drawn with no role and no live region (Fluent UI 9's is a "group"; a toast or
+snack bar of a library of no accessibility) announces nothing, yet a person sees it: one that says how the save
+ended ("saved", "failed": not a tip) is read as a status, as a polite live region would be. Its missing role is a
+finding for the accessibility tests, not a reason to wait the whole timeout for an answer already shown.
+
 A dialog that says "saved" after the portal answered ("Changes saved", OK), asking nothing, is its status: it is
 the save's only word when no status says it. Not a dialog asking to confirm ("Save changes?", ``asked_to_confirm``),
 which comes before anything is sent and is never answered by the library: a question, or one refusing, is no save.
@@ -22,13 +27,20 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .strings import SAVED_WORDS, says_saved, without_data
+from .strings import OUTCOME_WORDS, SAVED_WORDS, says_saved, without_data
 
 log = logging.getLogger("flows")
 FIELDS = "input, select, textarea"
 POLITE = '[aria-live="polite"]:not([role="alert"])'
 ASSERTIVE = '[aria-live="assertive"]:not([role="status"]):not(output)'
 DIALOGS = '[role="dialog"], [role="alertdialog"], dialog'
+# Message bars by their component library's class names, announced by nothing of their own: none holding a status,
+# alert or live region (a toast library's container of announced toasts is no message).
+ANNOUNCERS = ('[role="status"]', '[role="alert"]', "[aria-live]", "output")
+BARS = ", ".join(  # each without a comma of its own: ``live`` takes the list apart at its commas
+    f'[class*="{name}" i]' + "".join(f":not({kind}):not(:has({kind}))" for kind in ANNOUNCERS)
+    for name in ("messagebar", "message-bar", "toast", "snackbar")
+)
 # What assistive technologies are told of: not within an element hidden from them.
 ANNOUNCED = ':not([aria-hidden="true"], [aria-hidden="true"] *)'
 # The same, for the page's own script (``pages.answer_watch``): the roles, live regions and dialogs holding no field.
@@ -36,7 +48,7 @@ HOLDERS = ('[aria-live="polite"]', '[aria-live="assertive"]', *DIALOGS.split(", 
 MESSAGES = ", ".join(
     [
         *(f"{kind}{ANNOUNCED}" for kind in ('[role="status"]', '[role="alert"]', "output")),
-        *(f"{kind}:not(:has({FIELDS})){ANNOUNCED}" for kind in HOLDERS),
+        *(f"{kind}:not(:has({FIELDS})){ANNOUNCED}" for kind in (*HOLDERS, *BARS.split(", "))),
     ]
 )
 # A question ("Leave without saving?"): the dialog asks, it says no save. Not one of the form's values' own question
@@ -83,7 +95,12 @@ def statuses_in(root: Page | Locator, data: Iterable[str] = ()) -> Locator:
     """Return what announces politely under ``root``: statuses (``<output>`` too), polite live regions, and dialogs
     that say "saved" and ask nothing (one refusing, "not saved", is read as a status that refuses); ``data`` as for
     ``saved_dialogs``."""
-    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs(root, data))
+    return root.get_by_role("status").or_(live(root, POLITE)).or_(saved_dialogs(root, data)).or_(bars_in(root))
+
+
+def bars_in(root: Page | Locator) -> Locator:
+    """Return the message bars under ``root`` that no role or live region announces and that say how a save ended."""
+    return live(root, BARS).filter(has_text=OUTCOME_WORDS)
 
 
 def saved_dialogs(root: Page | Locator, data: Iterable[str] = ()) -> Locator:

@@ -12,7 +12,7 @@ import json
 import unicodedata
 
 from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS
-from .strings import UI_STRINGS, field_label
+from .strings import UI_STRINGS, any_language, field_label
 
 
 def tidied(value: str) -> str:
@@ -28,6 +28,21 @@ def label_patterns() -> list[str]:
     return [field_label(field).pattern for field in fields if field in UI_STRINGS]
 
 
+# Where words alone saying a section's name are no title of it: in a control, a heading, a label, a menu or tabs.
+NOT_TITLES = (
+    'a, button, label, option, h1, h2, h3, h4, h5, h6, nav, [role="heading"], [role="link"], [role="button"], '
+    '[role="tab"], [role="tablist"], [role="menu"], [role="menubar"], [role="menuitem"], [role="option"], '
+    '[role="navigation"], [aria-hidden="true"]'
+)
+SECTIONS = ("account_info", "bill_to")  # the Account page's, as ``any_language`` knows them
+
+
+def section_title_patterns() -> list[str]:
+    """Return the patterns of the Account page's section names, for the page's script to know a title drawn as no
+    heading by (a card's title, a fieldset's legend)."""
+    return [any_language(section).pattern for section in SECTIONS]
+
+
 # Every element under ``root`` in the order a person reads them, open shadow roots' too (a web component's
 # content is read where the component stands).
 ELEMENTS_IN_ORDER = """
@@ -41,11 +56,17 @@ ELEMENTS_IN_ORDER = """
 """
 # Each heading's term/definition pairs (<dt>/<dd>, or the ARIA roles term/definition), in page order:
 # what a person reads as "label: value" under a heading.
-TERMS_BY_HEADING = r"""() => {
+TERMS_BY_HEADING = (
+    r"""() => {
   ELEMENTS_IN_ORDER
   // An SVG's text (a logo's, an avatar's initials) has no innerText: its words, as for any other element.
   const shownText = (el) => el.innerText ?? el.textContent ?? "";
   const isHeading = (el) => /^H[1-6]$/.test(el.tagName) || el.getAttribute("role") === "heading";
+  // Or a section's title drawn as no heading (a card's title, a fieldset's legend): an element of no element child
+  // saying a section's name alone, in no control, heading, label, menu or tabs.
+  const titles = SECTION_TITLES.map((pattern) => new RegExp(pattern, "i"));
+  const isTitle = (el) => !el.childElementCount && titles.some((title) => title.test(shownText(el)))
+    && !el.closest(NOT_TITLES) && el.getClientRects().length > 0;
   const isTerm = (el) => el.tagName === "DT" || el.getAttribute("role") === "term";
   const isDefinition = (el) => el.tagName === "DD" || el.getAttribute("role") === "definition";
   // Or a table's rows: a row header, then its value.
@@ -97,7 +118,7 @@ TERMS_BY_HEADING = r"""() => {
   for (const el of elementsInOrder(document.body)) {
     const pair = sections.length ? labelled(el) : null;
     if (pair) sections[sections.length - 1].guessed.push(pair);
-    if (isHeading(el)) sections.push({heading: shownText(el).trim(), pairs: [], guessed: []});
+    if (isHeading(el) || isTitle(el)) sections.push({heading: shownText(el).trim(), pairs: [], guessed: []});
     else if (isTerm(el) && sections.length) {
       let definition = el.nextElementSibling;
       while (definition && !isDefinition(definition) && !isTerm(definition)) definition = definition.nextElementSibling;
@@ -119,7 +140,11 @@ TERMS_BY_HEADING = r"""() => {
     delete section.guessed;
   }
   return sections;
-}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER).replace("LABEL_PATTERNS", json.dumps(label_patterns()))
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
+    .replace("LABEL_PATTERNS", json.dumps(label_patterns()))
+    .replace("SECTION_TITLES", json.dumps(section_title_patterns()))
+    .replace("NOT_TITLES", json.dumps(NOT_TITLES))
+)
 # A form's fields as get_by_label names them (a <label>, aria-label, aria-labelledby), else by their
 # placeholder; each of their texts read from the ids an attribute lists, in the field's own tree. Fields of
 # web components in the form (in open shadow roots) are its fields too, though ``form.elements`` omits them.

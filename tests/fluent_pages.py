@@ -53,14 +53,21 @@ COMBOBOX = """<div><label id="lbl-st" for="st-in">State/Province</label>
 KEEPS_ITS_VALUE = """<div><label for="st-in">State/Province</label><input id="st-in" name="state" value="上海市"></div>
 <script>document.getElementById("st-in").addEventListener("blur", (e) => { e.target.value = "上海市"; });</script>"""
 
-SAVE = """<script>document.getElementById("save").addEventListener("click", async () => {
+ANNOUNCED_BAR = '<div class="ms-MessageBar" role="status"><span>Your changes have been saved.</span></div>'
+
+
+def saves_saying(bar: str) -> str:
+    """Return a Save that sends the values to the portal's API, then shows ``bar`` (HTML) as its answer."""
+    return f"""<script>document.getElementById("save").addEventListener("click", async () => {{
   const values = Object.fromEntries([...document.querySelectorAll("input[name]")].map((i) => [i.name, i.value]));
   const dropdown = document.getElementById("state-title");
   if (dropdown) values.state = dropdown.textContent.trim();
-  await fetch("/api/billing", {method: "PUT", body: JSON.stringify(values)});
-  document.getElementById("bar").innerHTML =
-    '<div class="ms-MessageBar" role="status"><span>Your changes have been saved.</span></div>';
-});</script>"""
+  await fetch("/api/billing", {{method: "PUT", body: JSON.stringify(values)}});
+  document.getElementById("bar").innerHTML = {json.dumps(bar)};
+}});</script>"""
+
+
+SAVE = saves_saying(ANNOUNCED_BAR)
 
 
 COUNTRY = '<div><label for="co">Country/Region</label><input id="co" value="China" readonly></div>'  # shown only

@@ -171,6 +171,10 @@ form.addEventListener("submit", async (event) => {{
     if (BEHAVIOUR.announcer === "toast") status.insertAdjacentHTML("afterend", toast);
     return announce(words, answer.alert ? "assertive" : "polite");  // the form kept
   }}
+  if (BEHAVIOUR.bar) {{  // said in a message bar that no role or live region announces, the form kept
+    const words = answer.alert || BEHAVIOUR.savedWords || "Your changes were saved.";
+    return document.querySelector("main").insertAdjacentHTML("afterbegin", BEHAVIOUR.bar.replace("WORDS", words));
+  }}
   if (BEHAVIOUR.hiddenLive) {{  // a live region hidden from assistive technologies saying "updated", the answer after
     document.body.insertAdjacentHTML("beforeend", BEHAVIOUR.hiddenLive === "ancestor"
       ? '<div aria-hidden="true"><div aria-live="polite">Profile updated</div></div>'
@@ -276,6 +280,7 @@ def serve(
     "prompt": an optional ``prompt()``, the form sent whatever its answer);
     ``live``: the alert and the status live regions of no role (``aria-live`` assertive, polite); ``announcer``: the
     answer told by a visually hidden announcer alone ("alone") or beside a toast of no role ("toast"), the form kept;
+    ``bar``: the answer (``savedWords``, the alert's) written into this HTML in place of "WORDS", atop the kept form;
     ``savedDialog``: "saved" said by a dialog alone ("div": ARIA's, "dialog": HTML's), the form kept (``keepForm``)
     or gone until its OK draws the Account view, its words ``savedDialogWords`` ("{company}": the saved company name),
     said in the status too (``statusToo``), the dialog drawn ``dialogAfterMs`` after it;

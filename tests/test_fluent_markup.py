@@ -77,6 +77,40 @@ def test_an_edit_for_each_section_opens_the_bill_to_info_s(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit Bill-to info")
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        '<div class="ms-Card-title"><span>{name}</span></div>',
+        "<p><strong>{name}</strong></p>",
+        "<legend>{name}</legend>",
+    ],
+    ids=["card-title", "bold-words", "legend"],
+)
+def test_sections_titled_by_no_heading_are_read_and_the_bill_to_info_s_edit_opened(page: Page, title: str) -> None:
+    # Given an Account page whose sections' titles are no headings (a card's, bold words, a fieldset's legend), tabs
+    # named after them above, and an Edit for each section
+    tabs = (
+        '<div role="tablist"><button role="tab">Customer Account Info</button><button role="tab">Bill-to info</button>'
+        "</div>"
+    )
+    page.set_content(
+        f"<main>{tabs}<fieldset>{title.format(name='Customer Account Info')}<dl><dt>Microsoft ID</dt><dd>1f0e</dd>"
+        f"<dt>Company name</dt><dd>Contoso Account</dd></dl>"
+        f'<button onclick="{opens("Edit domain")}">Edit</button></fieldset>'
+        f"<fieldset>{BILL_TO.replace('<h2>Bill-to info</h2>', title.format(name='Bill-to info'))}"
+        f'<button onclick="{opens("Edit Bill-to info")}">Edit</button></fieldset></main>'
+    )
+
+    # When it is read, then the Bill-to info's values are its section's, not the account info's
+    account = AccountPage(page).wait_until_ready()
+    profile = account.billing_profile()
+    assert (profile.companyName, profile.city, profile.country) == ("Contoso", "Lyon", "FR")
+
+    # When Edit is selected, then the form opened is the Bill-to info's
+    account.edit()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit Bill-to info")
+
+
 def grid_list(rows: str, page: str = "") -> Callable[[Route], None]:
     """Serve a Customers list drawn as a grid of ``rows`` (each with {name} and {id}), its search in its main
     (``page``: the page it is in, ``GRID_LIST`` by default)."""

@@ -50,6 +50,47 @@ def test_a_save_said_in_an_assertive_live_region_is_a_save(page: Page) -> None:
     assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
 
 
+# Message bars announced by nothing of their own: Fluent UI 9's (a group), a toast and a snack bar of no role.
+BARS = {
+    "fluent-9": '<div class="fui-MessageBar" role="group"><div class="fui-MessageBarBody">WORDS</div>'
+    '<button aria-label="Dismiss"><svg aria-hidden="true"></svg></button></div>',
+    "toast": '<div class="toast toast-success"><div class="toast-message">WORDS</div></div>',
+    "snackbar": '<div class="mdc-snackbar"><div class="mdc-snackbar__label">WORDS</div></div>',
+}
+
+
+@pytest.mark.parametrize("bar", BARS.values(), ids=BARS)
+def test_a_save_said_in_a_message_bar_no_role_announces_is_a_save(page: Page, bar: str) -> None:
+    # Given a portal that keeps its form after saving, saying so in a message bar of no status role nor live region
+    serve(page, saves, keepForm=True, bar=bar)
+    page.set_default_timeout(5_000)  # not read, the answer would be waited for until then, and not known
+
+    profile = submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+    assert profile == BillingProfile.from_mapping({**BILLING, "city": "Décines"})
+
+
+def test_a_conflict_said_in_a_message_bar_no_role_announces_is_a_refusal(page: Page) -> None:
+    posted = serve(page, conflicts, keepForm=True, bar=BARS["fluent-9"])
+    page.set_default_timeout(5_000)
+    form = AccountEditPage(page).wait_until_ready()
+
+    with pytest.raises(EditConflictError) as refused:
+        submit_changes(form, {"city": "Bron"})
+
+    assert str(refused.value) == CONFLICT and len(posted) == 1
+    assert form.values()["city"] == "Bron", "the typed value stays in the form"
+
+
+def test_a_message_bar_of_no_role_saying_no_outcome_is_no_answer(page: Page) -> None:
+    # Given a portal whose only word after Submit is a tip in a message bar of no role: no save said, nor a refusal
+    serve(page, saves, keepForm=True, bar=BARS["toast"], savedWords="Tip: press Ctrl+S to submit the form.")
+    page.set_default_timeout(2_000)  # the wait for a word
+
+    with pytest.raises(UnknownPageError, match="whether anything was saved is not known"):
+        submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Décines"})
+
+
 @pytest.mark.parametrize("element", ["div", "dialog"])
 @pytest.mark.parametrize("keep_form", [True, False], ids=["form-kept", "form-gone"])
 def test_a_save_said_only_by_a_dialog_is_read_back_and_the_dialog_dismissed(
