@@ -29,6 +29,10 @@ from .shown_paths import shown_path
 
 SCANS = pytest.StashKey[list[dict[str, Any]]]()  # a test's scans, sent to the controller on its report
 # The screens and languages the collected tests scan (parameters "screen" and "locale"), whether run or not.
+# The screens and languages a test did not scan at each of its viewports: a scan that broke off (the page moved, an
+# error), or a test that ended before it came to one. What their scans found is not all there is: no entry of theirs
+# is called no longer found, nor rewritten by --update-a11y-baseline.
+UNFINISHED = pytest.StashKey[set[tuple[str, str]]]()
 KNOWN = pytest.StashKey[tuple[set[str], set[str]]]()
 DEFAULT_BASELINE = "tests/baselines/a11y.json"
 
@@ -130,7 +134,11 @@ def check_accessibility(
         path, updating = compared_with(config), config.getoption("--update-a11y-baseline")
         subject = f"Accessibility of screen '{screen}' in {locale}{at_viewport(page, viewport)}"
         refuse_if_moved(page, subject, "scanned by axe-core")
-        found = scan(page, locale, subject)  # PageMovedError, an AssertionError: the screen's other checks go on
+        try:
+            found = scan(page, locale, subject)  # PageMovedError, an AssertionError: the screen's other checks go on
+        except BaseException:
+            item.stash.setdefault(UNFINISHED, set()).add((screen, locale))
+            raise
         try:
             known = a11y_baseline.load(path).get(screen, {}).get(locale, []) if path else []
         except a11y_baseline.BaselineError as error:  # changed since the run started: no retry mends it
@@ -159,12 +167,17 @@ def check_accessibility(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
-    """Send the test's scans to the controller on its teardown report."""
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Send the test's scans to the controller on its teardown report, and the screens it did not scan whole."""
     report = yield
-    if report.when == "teardown" and SCANS in item.stash:
-        report.suite_a11y = item.stash[SCANS]
-        del item.stash[SCANS]  # a rerun scans again
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    broke_off = call.excinfo is not None and not call.excinfo.errisinstance(AssertionError)  # not a check's failure
+    if report.when == "call" and broke_off and item.get_closest_marker("a11y") and "screen" in params:
+        item.stash.setdefault(UNFINISHED, set()).add((params["screen"], params.get("locale", "")))
+    if report.when == "teardown":
+        report.suite_a11y = item.stash.get(SCANS, [])
+        report.suite_a11y_unfinished = sorted(item.stash.get(UNFINISHED, set()))
+        item.stash[SCANS], item.stash[UNFINISHED] = [], set()  # a rerun scans again
     return report
 
 
@@ -221,12 +234,19 @@ class Summary:
         # two (--browser chromium --browser firefox) scans each screen in each, and neither's may stand for the other's
         self.scans: dict[tuple[str, str, str | None, str | None], dict[str, Any]] = {}
         self.updated: tuple[int, int] | None = None
+        self.unfinished: dict[str, set[tuple[str, ...]]] = {}  # each test's screens and languages not scanned whole
         self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
         self.unexplained: list[tuple[str, str, dict[str, str]]] = []  # entries of scanned screens whose why is TODO
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         for record in getattr(report, "suite_a11y", None) or []:
             self.scans[record["screen"], record["locale"], record.get("viewport"), record.get("browser")] = record
+        if hasattr(report, "suite_a11y_unfinished"):  # its last attempt's teardown: a retry that scanned all is whole
+            self.unfinished[report.nodeid] = {tuple(pair) for pair in getattr(report, "suite_a11y_unfinished", ())}
+
+    def not_whole(self) -> set[tuple[str, str]]:
+        """Return the screens and languages some test did not scan at each of its viewports."""
+        return {pair for pairs in self.unfinished.values() for pair in pairs}
 
     def by_screen(self) -> dict[tuple[str, str], dict[str, list[dict[str, Any]]]]:
         """Return each screen and language's findings over its viewports and browsers: new, known (each once), and
@@ -249,6 +269,8 @@ class Summary:
                         listed["browsers"] = sorted({*listed.get("browsers", ()), *browsers})
             found_here = {(one["rule"], one["target"]) for one in record["gone"]}
             seen["gone"] = [entry for entry in seen["gone"] if (entry["rule"], entry["target"]) in found_here]
+        for pair in self.not_whole() & set(merged):  # a viewport not scanned may still find them
+            merged[pair]["gone"] = []  # type: ignore[index]
         return merged
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -263,7 +285,8 @@ class Summary:
             except a11y_baseline.BaselineError:  # broken during the run: its tests said so
                 known = None
         if self.scans and self.config.getoption("--update-a11y-baseline"):
-            found = {key: merged["new"] + merged["known"] for key, merged in self.by_screen().items()}
+            unfinished = self.not_whole()  # their entries kept as they are: a part of the screen was not scanned
+            found = {key: m["new"] + m["known"] for key, m in self.by_screen().items() if key not in unfinished}
             version = next(iter(self.scans.values()))["axe-core"]
             browsers = {record["browser"] for record in self.scans.values() if record.get("browser")}
             self.updated = a11y_baseline.rewrite(baseline_path(self.config), found, version, known, browsers)
@@ -318,6 +341,9 @@ class Summary:
         for screen, locale, entry in gone:
             write(f"  no longer found (remove it: --update-a11y-baseline): {screen} {locale}: {entry['rule']} "
                   f"at {entry['target']}", yellow=True)  # fmt: skip
+        for screen, locale in sorted(self.not_whole() & set(merged)):
+            write(f"  not scanned at each of its viewports (a scan broke off, or its test ended first): {screen} "
+                  f"{locale}: its entries neither called no longer found nor rewritten", yellow=True)  # fmt: skip
         for screen, locale, entry in self.unknown:
             write(f"  under no screen or language the tests scan (a misspelt key? remove it: --update-a11y-baseline): "
                   f"{screen} {locale}: {entry['rule']} at {entry['target']}", yellow=True)  # fmt: skip

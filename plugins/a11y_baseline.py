@@ -15,6 +15,7 @@ other browsers neither calls it no longer found nor drops it, a browser renderin
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ from filelock import FileLock
 from .a11y_scan import WCAG_TAGS, Finding
 from .evidence import write_atomically
 
+# An id in axe's selector that a component makes anew at each load: one holding a digit (``#id__12``, React's
+# ``#\:r1\:``, ``#uid-8f3k2``); a word alone (``#legacy-fax``) is the page's own name for its element.
+MADE_ANEW = re.compile(r"#(?=(?:\\.|[\w-])*\d)(?:\\.|[\w-])+")
 SHAPE = 'expected {"findings": {"<screen>": {"<locale>": [{"rule", "target", "impact", "why"}, ...]}}}'
 NO_REASON = "TODO: say why this finding is accepted, and link the issue that will fix it"
 ABOUT = (
@@ -54,6 +58,10 @@ def load(path: Path) -> dict[str, dict[str, list[dict[str, str]]]]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}: not JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except UnicodeDecodeError as error:  # saved in another encoding (GBK, say, by an editor set so)
+        raise BaselineError(f"{path}: not UTF-8 at byte {error.start} ({error.reason}): save it as UTF-8") from None
+    except OSError as error:  # a folder, a file it may not read
+        raise BaselineError(f"{path}: cannot be read ({error.strerror or error})") from None
     findings = document.get("findings", {}) if isinstance(document, dict) else None
     problem = next(problems(findings), None)
     if problem:
@@ -100,10 +108,17 @@ def unknown(
 
 
 def same(entry: Mapping[str, Any], finding: Mapping[str, Any]) -> bool:
-    """Tell whether a baseline entry lists this finding: its rule, and its element by selector or by place."""
+    """Tell whether a baseline entry lists this finding: its rule, and its element by selector, or by place where
+    the selectors differ only in ids made anew at each load (another element put in its place is another finding:
+    an unlabelled ``#vat-number`` where ``#legacy-fax`` was)."""
     place = entry.get("ancestry")
     return entry["rule"] == finding["rule"] and (
-        entry["target"] == finding["target"] or (bool(place) and place == finding.get("ancestry"))
+        entry["target"] == finding["target"]
+        or (
+            bool(place)
+            and place == finding.get("ancestry")
+            and MADE_ANEW.sub("#…", entry["target"]) == MADE_ANEW.sub("#…", finding["target"])
+        )
     )
 
 

@@ -80,6 +80,9 @@ LOADED = "() => [typeof window.axe === 'object', [location.href, performance.tim
 # opacity and colour as they are mid-fade or mid-transition, so a page fading in had a contrast finding or not by when
 # the scan ran. Finite animations and transitions are run to their end; endless ones (a pulsing placeholder) are
 # cancelled for the scan, their element shown unanimated, and played again after it.
+TIMERS = (
+    '["setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame"]'
+)
 STILL = """() => {
   const running = document.getAnimations();
   const endless = running.filter((a) => a.effect && a.effect.getComputedTiming().endTime === Infinity);
@@ -91,12 +94,24 @@ STILL = """() => {
   endless.forEach((animation) => animation.cancel());
   const stilled = Symbol.for('a11y-stilled');
   window[stilled] = [...(window[stilled] || []), ...endless];
+  // A clock the test installed (Playwright's page.clock), perhaps paused: axe's own timers would never fire, and
+  // the scan wait for ever. The page's real timers are axe's for the scan, the clock's put back after it.
+  const real = globalThis.__pwClock?.builtins, faked = Symbol.for('a11y-faked-timers');
+  if (real && !window[faked]) {
+    window[faked] = {};
+    for (const name of TIMERS) {
+      if (real[name]) { window[faked][name] = window[name]; window[name] = real[name]; }
+    }
+  }
 }"""
 MOVING_AGAIN = """() => {
-  const stilled = Symbol.for('a11y-stilled');
+  const stilled = Symbol.for('a11y-stilled'), faked = Symbol.for('a11y-faked-timers');
   (window[stilled] || []).forEach((animation) => animation.play());
   window[stilled] = [];
+  Object.assign(window, window[faked] || {});
+  delete window[faked];
 }"""
+STILL = STILL.replace("TIMERS", TIMERS)
 
 
 @dataclass

@@ -17,6 +17,7 @@ A watched run (``--headed``, ``--demo-mode``, ``PWDEBUG``) draws otherwise: it c
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -36,7 +37,7 @@ from .shown_paths import shown_path
 from .visual_baselines import DEFAULT_THRESHOLD, RESULTS, Baselines, Settings, maker
 from .visual_capture import Allowance, UnstableError, until_stable
 from .visual_fonts import LOADED_AND_DRAWN
-from .visual_settings import is_file_name_part, settings_for, threshold_value
+from .visual_settings import is_file_name_part, platform_named, settings_for, threshold_value
 
 MODES = ("missing", "changed", "all", "none")
 PLATFORM_VARIABLE = "SNAPSHOT_PLATFORM"
@@ -141,6 +142,26 @@ def note_masked(item: pytest.Item, page: Page, selectors: Sequence[str]) -> None
     found.update(selector for selector in selectors if selector not in found and page.locator(selector).count())
 
 
+class ScreenshotUsageError(NotTransient, ValueError):
+    """A screenshot asked for with a name or an allowance that cannot be: no retry mends it."""
+
+
+def refuse_allowance(threshold: float | None, max_diff_pixels: int | None, max_diff_pixel_ratio: float | None) -> None:
+    """Refuse what Playwright's ``toHaveScreenshot`` refuses: a threshold or ratio outside 0 to 1 (a ratio is no
+    percentage: 5 would let anything pass), a negative count of pixels (it would fail two equal screenshots)."""
+    wrong = [
+        f"{what} must be {bounds}, got {value!r}"
+        for what, value, bounds, right in (
+            ("threshold", threshold, "between 0 and 1", lambda v: 0 <= v <= 1),
+            ("max_diff_pixels", max_diff_pixels, "0 or more", lambda v: v >= 0),
+            ("max_diff_pixel_ratio", max_diff_pixel_ratio, "between 0 and 1 (0.05 for 5%)", lambda v: 0 <= v <= 1),
+        )
+        if value is not None and not right(value)
+    ]
+    if wrong:
+        raise ScreenshotUsageError(f"A screenshot's allowance cannot be: {'; '.join(wrong)}")
+
+
 @pytest.fixture
 def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_name: str) -> Callable[..., None]:
     """Return ``expect(page_or_locator, name, **options)``: compare a screenshot with its baseline (see the module)."""
@@ -170,15 +191,20 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
         if not layer_active(item, "visual"):
             return
         if not is_file_name_part(name):
-            raise ValueError(
+            raise ScreenshotUsageError(
                 f"A screenshot's name is part of a file name: letters, digits, '-', '_', '.' (no '..'); got {name!r}"
             )
+        refuse_allowance(threshold, max_diff_pixels, max_diff_pixel_ratio)
         page = target if isinstance(target, Page) else target.page
         subject = f"Screenshot '{name}'"
         refuse_if_moved(page, subject, "photographed")
         before, document = page.url, None
         try:
             document, baselines.scale = page.evaluate(DOCUMENT)
+            if baselines.settings.platform_of_browser:  # once a run (a worker): the remote browser's own platform
+                platform = platform_named(str(page.evaluate("() => navigator.platform")))
+                settings = dataclasses.replace(baselines.settings, platform=platform, platform_of_browser=False)
+                request.config.stash[SETTINGS] = settings
             masks = [*mask, *given_masks(page, baselines.settings.masks)]
             note_masked(item, page, baselines.settings.masks)
             options: dict[str, Any] = dict(
@@ -190,7 +216,7 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
             per_pixel = baselines.settings.threshold if threshold is None else threshold
             allowance = Allowance(per_pixel, max_diff_pixels, max_diff_pixel_ratio)
             baseline, expected = baselines.read(name)  # a baseline that cannot be read fails here, or is replaced
-            baselines.failed_fonts, baselines.fonts = page.evaluate(LOADED_AND_DRAWN, timeout)
+            baselines.failed_fonts, baselines.fonts, baselines.unloaded = page.evaluate(LOADED_AND_DRAWN, timeout)
             unstable: UnstableError | None = None
             try:
                 shot = until_stable(lambda: target.screenshot(**options), expected, allowance, timeout / 1000)

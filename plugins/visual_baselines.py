@@ -49,6 +49,9 @@ class Settings:
     options: tuple[str, ...]  # the command-line options that chose these baselines, repeated in commands
     masks: tuple[str, ...] = ()  # --snapshot-mask: selectors masked in every screenshot (a deployment's dynamic parts)
     threshold: float = DEFAULT_THRESHOLD  # --snapshot-threshold: how far a pixel's colour may move and still match
+    # No --snapshot-platform, and the browsers run on another machine (--ws-endpoint): the platform is that machine's,
+    # read from the first page photographed (a Mac driving a Linux container renders as Linux does, not as a Mac).
+    platform_of_browser: bool = False
 
 
 def major(made_with: str) -> tuple[str, str]:
@@ -102,6 +105,7 @@ class Baselines:
         self.channel = channel  # Chrome's or Edge's: baselines of its own, written under its name
         self.failed_fonts: list[str] = []  # the page's web fonts that failed to load: drawn in a fallback font
         self.fonts: FontsDrawn = {}  # the fonts drawing the page's text (``visual_fonts``): set before each screenshot
+        self.unloaded: list[str] = []  # the page's images that failed or were still loading: address (why)
         self.scale = 1.0  # the device scale of the page photographed: set before each screenshot
 
     @property
@@ -186,6 +190,13 @@ class Baselines:
                 "so its text is drawn in a fallback font. Let the browser load it (a font blocked offline, or not "
                 f"served), then write it again: {self.command(self.settings.mode)}"
             )
+        if self.unloaded:  # a baseline of a broken image's icon, or a blank, would fail every run where it loads
+            self.record(name, "not written", baseline=self.shown(self.own_path(name)))
+            raise NotTransient(
+                f"Screenshot '{name}': not written as a baseline: the page's image {self.images_said()} did not load. "
+                f"Let the browser load it (blocked, not served, too slow), then write it again: "
+                f"{self.command(self.settings.mode)}"
+            )
         about = PngInfo()
         about.add_text("made-with", made_with)
         about.add_text("platform", self.settings.platform)
@@ -249,10 +260,14 @@ class Baselines:
                 f"\nThe page's font {self.fonts_said()} failed to load: its text is in a fallback font."
                 * bool(self.failed_fonts)
             )
+            + f"\nThe page's image {self.images_said()} did not load." * bool(self.unloaded)
         )
 
     def fonts_said(self) -> str:
         return ", ".join(map(repr, self.failed_fonts))
+
+    def images_said(self) -> str:
+        return ", ".join(self.unloaded[:3]) + (f" and {len(self.unloaded) - 3} more" if len(self.unloaded) > 3 else "")
 
     def borrowed(self, name: str) -> str:
         """Say so when the baseline compared is Chromium's, the channel having none of its own yet."""

@@ -22,19 +22,21 @@ POLL_INTERVALS_S = (0.0, 0.1, 0.25, 0.5)  # then 1 s each: the waits between cap
 # lazily is loaded now: a full-page screenshot does not scroll, so an image far below the fold stayed blank in the
 # baseline while a person scrolling saw it, and one near the fold was in the picture or not by the network's pace.
 # One in flight as the captures start came between them, or after two blank ones that matched each other.
-IMAGES_LOADED = """async (timeout) => {  // and fonts; returns the web fonts that failed
-  const images = [...document.images];
+IMAGES_LOADED = """async (timeout) => {  // and fonts; returns the web fonts that failed, and the images
+  const images = [...document.images].filter((image) => image.currentSrc || image.src);
   images.filter((image) => image.loading === 'lazy').forEach((image) => { image.loading = 'eager'; });
-  const loading = images.filter((image) => !image.complete).map((image) => new Promise((done) => {
-    image.addEventListener('load', done, {once: true});
-    image.addEventListener('error', done, {once: true});  // a broken image is drawn as such: it is done
-  }));
-  const gaveUp = new Promise((done) => setTimeout(done, timeout));  // one timeout for both
-  await Promise.race([Promise.all(loading), gaveUp]);
+  // One timeout for both, by the page's real clock: a test's paused one (Playwright's page.clock) never ends it.
+  const later = (globalThis.__pwClock?.builtins ?? globalThis).setTimeout;
+  const gaveUp = new Promise((done) => later.call(globalThis, () => done('still loading'), timeout));
+  // Each image decoded, or not: one that failed (not found, blocked) is drawn as a broken image's icon, one still
+  // loading as a blank; a baseline of either fails every run where it loads.
+  const unloaded = await Promise.all(images.map((image) => Promise.race([
+    image.decode().then(() => '', () => 'failed to load'), gaveUp,
+  ]).then((state) => state && `${(image.currentSrc || image.src).slice(0, 200)} (${state})`)));
   await Promise.race([document.fonts.ready, gaveUp]);
   // The page's web fonts that failed (blocked, not served): its text is drawn in a fallback font instead.
   const failed = [...document.fonts].filter((font) => font.status === 'error');
-  return [...new Set(failed.map((font) => font.family.replace(/^["']|["']$/g, '')))];
+  return [[...new Set(failed.map((font) => font.family.replace(/^["']|["']$/g, '')))], unloaded.filter(Boolean)];
 }"""
 
 

@@ -49,10 +49,11 @@ FONTS_DRAWN = """() => {
 }"""
 
 
-# The page's images and fonts loaded (``IMAGES_LOADED``: the web fonts that failed), then the fonts drawing its text.
+# The page's images and fonts loaded (``IMAGES_LOADED``: the web fonts that failed, the images not loaded), then the
+# fonts drawing its text.
 LOADED_AND_DRAWN = f"""async (timeout) => {{
-  const failed = await ({IMAGES_LOADED})(timeout);
-  return [failed, ({FONTS_DRAWN})()];
+  const [failed, unloaded] = await ({IMAGES_LOADED})(timeout);
+  return [failed, ({FONTS_DRAWN})(), unloaded];
 }}"""
 
 

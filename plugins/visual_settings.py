@@ -22,6 +22,7 @@ from .option_values import number_between
 from .visual_baselines import DEFAULT_THRESHOLD, Settings
 
 NAME = re.compile(r"[\w.-]+", re.ASCII)  # what may go into a file name: no folders, no '..'
+NOT_IN_NAME = re.compile(r"[^\w.-]+|\.\.+", re.ASCII)
 SECRET = "..."  # stands for a secret's value in a printed command
 # The options that chose what a run compares, with the variable each defaults to, and whether it is a secret.
 TARGET_OPTIONS = (
@@ -45,6 +46,16 @@ TARGET_OPTIONS = (
 def is_file_name_part(value: str) -> bool:
     """Tell whether ``value`` may be part of a file name: letters, digits, '-', '_', '.', and no '..'."""
     return bool(NAME.fullmatch(value)) and ".." not in value
+
+
+def platform_named(navigator_platform: str) -> str:
+    """Return the platform a browser's ``navigator.platform`` names, as Python's ``sys.platform`` names it ("Linux
+    x86_64": linux; "MacIntel": darwin; "Win32": win32), else that name as a file name may hold it."""
+    known = {"linux": "linux", "mac": "darwin", "win": "win32"}
+    said = navigator_platform.strip().lower()
+    return next(
+        (name for start, name in known.items() if said.startswith(start)), NOT_IN_NAME.sub("-", said) or "unknown"
+    )
 
 
 def threshold_value(text: str) -> float:
@@ -117,6 +128,7 @@ def settings_for(config: pytest.Config, default_folder: str) -> Settings:
         mode=config.getoption("--update-snapshots"),
         folder=path,
         platform=platform or sys.platform,
+        platform_of_browser=not platform and bool(config.getoption("--ws-endpoint", None)),
         options=(*target_options(config), *own),
         masks=masks,
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,

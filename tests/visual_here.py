@@ -3,6 +3,7 @@ folder of the test's own, left out of the run's summary."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,13 +22,14 @@ Expect = Callable[..., None]
 def own_baselines(
     expect_screenshot: Expect, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Expect]:
-    """Yield ``expect_screenshot`` with baselines in a folder of the test's own (its ``use(mode)`` sets the update
-    mode, "none" at first); what it recorded is left out of the run's summary."""
+    """Yield ``expect_screenshot`` with baselines in a folder of the test's own (its ``use(mode, masks, **more)`` sets
+    the update mode, "none" at first, and more of the settings); what it recorded is left out of the run's summary."""
 
-    def use(mode: str = "none", masks: tuple[str, ...] = ()) -> None:
+    def use(mode: str = "none", masks: tuple[str, ...] = (), **more: object) -> None:
         settings = request.config.stash[SETTINGS]
         options = ("--snapshot-dir", str(tmp_path))
         changed = type(settings)(mode, tmp_path / "baselines", settings.platform, options, masks)
+        changed = dataclasses.replace(changed, **more)  # type: ignore[arg-type]
         monkeypatch.setitem(request.config.stash, SETTINGS, changed)  # type: ignore[arg-type]
 
     use()
