@@ -28,11 +28,11 @@ from .retries import NotTransient  # a finding fails the same way every time: no
 from .shown_paths import shown_path
 
 SCANS = pytest.StashKey[list[dict[str, Any]]]()  # a test's scans, sent to the controller on its report
-# The screens and languages the collected tests scan (parameters "screen" and "locale"), whether run or not.
 # The screens and languages a test did not scan at each of its viewports: a scan that broke off (the page moved, an
 # error), or a test that ended before it came to one. What their scans found is not all there is: no entry of theirs
 # is called no longer found, nor rewritten by --update-a11y-baseline.
 UNFINISHED = pytest.StashKey[set[tuple[str, str]]]()
+# The screens and languages the collected tests scan (parameters "screen" and "locale"), whether run or not.
 KNOWN = pytest.StashKey[tuple[set[str], set[str]]]()
 DEFAULT_BASELINE = "tests/baselines/a11y.json"
 
@@ -234,7 +234,7 @@ class Summary:
         # two (--browser chromium --browser firefox) scans each screen in each, and neither's may stand for the other's
         self.scans: dict[tuple[str, str, str | None, str | None], dict[str, Any]] = {}
         self.updated: tuple[int, int] | None = None
-        self.unfinished: dict[str, set[tuple[str, ...]]] = {}  # each test's screens and languages not scanned whole
+        self.unfinished: dict[str, set[tuple[str, str]]] = {}  # each test's screens and languages not scanned whole
         self.unknown: list[tuple[str, str, dict[str, str]]] = []  # entries under a screen or language never scanned
         self.unexplained: list[tuple[str, str, dict[str, str]]] = []  # entries of scanned screens whose why is TODO
 
@@ -242,7 +242,7 @@ class Summary:
         for record in getattr(report, "suite_a11y", None) or []:
             self.scans[record["screen"], record["locale"], record.get("viewport"), record.get("browser")] = record
         if hasattr(report, "suite_a11y_unfinished"):  # its last attempt's teardown: a retry that scanned all is whole
-            self.unfinished[report.nodeid] = {tuple(pair) for pair in getattr(report, "suite_a11y_unfinished", ())}
+            self.unfinished[report.nodeid] = {(screen, locale) for screen, locale in report.suite_a11y_unfinished}
 
     def not_whole(self) -> set[tuple[str, str]]:
         """Return the screens and languages some test did not scan at each of its viewports."""
@@ -270,7 +270,7 @@ class Summary:
             found_here = {(one["rule"], one["target"]) for one in record["gone"]}
             seen["gone"] = [entry for entry in seen["gone"] if (entry["rule"], entry["target"]) in found_here]
         for pair in self.not_whole() & set(merged):  # a viewport not scanned may still find them
-            merged[pair]["gone"] = []  # type: ignore[index]
+            merged[pair]["gone"] = []
         return merged
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -76,13 +76,14 @@ RUN = """async ([options, [address, timeOrigin]]) => {
   return {before, results, after: location.href, lang: document.documentElement.getAttribute('lang') || ''};
 }"""
 LOADED = "() => [typeof window.axe === 'object', [location.href, performance.timeOrigin]]"
+# The page's timers a test's clock (Playwright's page.clock) may stand in for, axe's own among them.
+TIMERS = (
+    '["setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame"]'
+)
 # A page is judged at rest, as a screenshot is taken (Playwright's animations="disabled"): axe weighs an element's
 # opacity and colour as they are mid-fade or mid-transition, so a page fading in had a contrast finding or not by when
 # the scan ran. Finite animations and transitions are run to their end; endless ones (a pulsing placeholder) are
 # cancelled for the scan, their element shown unanimated, and played again after it.
-TIMERS = (
-    '["setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame"]'
-)
 STILL = """() => {
   const running = document.getAnimations();
   const endless = running.filter((a) => a.effect && a.effect.getComputedTiming().endTime === Infinity);
@@ -103,7 +104,7 @@ STILL = """() => {
       if (real[name]) { window[faked][name] = window[name]; window[name] = real[name]; }
     }
   }
-}"""
+}""".replace("TIMERS", TIMERS)
 MOVING_AGAIN = """() => {
   const stilled = Symbol.for('a11y-stilled'), faked = Symbol.for('a11y-faked-timers');
   (window[stilled] || []).forEach((animation) => animation.play());
@@ -111,7 +112,6 @@ MOVING_AGAIN = """() => {
   Object.assign(window, window[faked] || {});
   delete window[faked];
 }"""
-STILL = STILL.replace("TIMERS", TIMERS)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .option_values import number_between
 from .visual_baselines import DEFAULT_THRESHOLD, Settings
 
 NAME = re.compile(r"[\w.-]+", re.ASCII)  # what may go into a file name: no folders, no '..'
-NOT_IN_NAME = re.compile(r"[^\w.-]+|\.\.+", re.ASCII)
+NOT_IN_NAME = re.compile(r"[^\w.-]+|\.\.+", re.ASCII)  # what a name put into a file name leaves out
 SECRET = "..."  # stands for a secret's value in a printed command
 # The options that chose what a run compares, with the variable each defaults to, and whether it is a secret.
 TARGET_OPTIONS = (

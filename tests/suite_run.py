@@ -47,6 +47,17 @@ def read_junit(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     return outcomes, messages
 
 
+def junit_case(folder: Path, name: str) -> ElementTree.Element:
+    """Return the JUnit ``<testcase>`` of ``name`` (parameters aside), failing if not exactly one."""
+    cases = [
+        case
+        for case in ElementTree.parse(folder / "junit.xml").iter("testcase")
+        if case.get("name", "").split("[")[0] == name
+    ]
+    assert len(cases) == 1, f"expected one testcase for {name}, found {len(cases)}"
+    return cases[0]
+
+
 def run_pytest(
     *args: str,
     folder: Path,

@@ -5,22 +5,12 @@ came from a report's call (pytest's INTERNALERROR, the run stopped) or from the 
 from __future__ import annotations
 
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
-from suite_run import ROOT, run_pytest
+from suite_run import ROOT, junit_case, run_pytest
 
 pytestmark = [pytest.mark.regression, pytest.mark.tooling]
 RUN = "tests/runs/listener_errors.py"
-
-
-def junit_case(junit: Path, name: str) -> ElementTree.Element:
-    """Return the testcase of ``junit`` named ``name`` (with or without the browser parameter)."""
-    cases = [
-        case for case in ElementTree.parse(junit).getroot().iter("testcase") if case.get("name", "").startswith(name)
-    ]
-    assert len(cases) == 1, [case.get("name") for case in cases]
-    return cases[0]
 
 
 def line_of(code: str) -> int:
@@ -53,9 +43,7 @@ def test_each_test_whose_handler_or_listener_raised_fails_with_it_and_the_run_go
     assert "the test's console listener broke again" in section, run.output
     # Its call failed (the click's timeout) and its teardown's first call raised the listener's error: one testcase
     # keeps both, the failure first.
-    keeps_raising = junit_case(
-        tmp_path / "junit.xml", "test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported"
-    )
+    keeps_raising = junit_case(tmp_path, "test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported")
     assert [child.tag for child in keeps_raising if child.tag in ("failure", "error")] == ["failure", "error"]
     assert "the test's console listener broke again" in (keeps_raising.find("error").get("message") or "")  # type: ignore[union-attr]
 

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from suite_run import ROOT, SuiteRun, run_pytest
+from suite_run import ROOT, SuiteRun, junit_case, run_pytest
 
 from plugins.screenshot_fallback import as_the_browser_shows
 
@@ -34,17 +34,6 @@ def run_retried(folder: Path, *args: str, module: str = MODULE, env: dict[str, s
     marks = folder / "marks"
     marks.mkdir(parents=True, exist_ok=True)
     return run_pytest(module, *CI_RETRIES, *args, folder=folder, env={"RETRY_MARKS": str(marks), **(env or {})})
-
-
-def junit_case(folder: Path, name: str) -> ElementTree.Element:
-    """Return the JUnit ``<testcase>`` of ``name`` (parameters aside), failing if not exactly one."""
-    cases = [
-        case
-        for case in ElementTree.parse(folder / "junit.xml").iter("testcase")
-        if case.get("name", "").split("[")[0] == name
-    ]
-    assert len(cases) == 1, f"expected one testcase for {name}, found {len(cases)}"
-    return cases[0]
 
 
 def artifacts(folder: Path, test: str) -> dict[str, list[str]]:

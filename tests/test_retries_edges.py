@@ -14,8 +14,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from suite_run import SuiteRun
-from test_retries import EDGES, artifacts, junit_case, run_retried
+from suite_run import SuiteRun, junit_case
+from test_retries import EDGES, artifacts, run_retried
 
 from plugins import quarantine as quarantine_plugin
 

@@ -9,8 +9,8 @@ import datetime
 from pathlib import Path
 
 import pytest
-from suite_run import ROOT, SuiteRun, run_pytest
-from test_retries import CI_RETRIES, junit_case
+from suite_run import ROOT, SuiteRun, junit_case, run_pytest
+from test_retries import CI_RETRIES
 
 pytestmark = [pytest.mark.tooling]
 FAULTS = "tests/runs/retried_faults.py"
