@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.api_client import PortalApi
+from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 
@@ -59,6 +59,29 @@ def test_submit_after_an_api_change_is_refused_until_reloaded(
     expected = dataclasses.replace(
         customer.billing, phoneNumber="415-555-0100", city="Seattle", state="WA", postalCode="98101"
     )
+    assert saved == expected
+    assert api.billing_profile(customer.id) == expected
+
+
+def test_api_put_with_the_etag_from_before_an_agent_s_save_is_refused_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given an API client holding the billing profile, and an agent saving a change in the portal meanwhile
+    customer = customers.create("FR")
+    held = api.billing_resource(customer.id)
+    held_etag = held["attributes"]["etag"]
+    saved = update_customer_account(admin_page, customer.companyName, {"city": "Lyon", "postalCode": "69002"})
+
+    # When the client replaces the profile with the etag it read before the agent's save
+    held["defaultAddress"]["city"] = "Marseille"
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    with pytest.raises(ApiError) as refused:
+        api.call("PUT", path, held, headers={"If-Match": f'"{held_etag}"'})
+        pytest.fail("expected 412 Precondition Failed; the PUT with the etag from before the agent's save was taken")
+
+    # Then it is told the etag is no longer valid (412, code 2055), and the agent's save stands
+    assert (refused.value.status, refused.value.body.get("code")) == (412, 2055), refused.value
+    expected = dataclasses.replace(customer.billing, city="Lyon", postalCode="69002")
     assert saved == expected
     assert api.billing_profile(customer.id) == expected
 

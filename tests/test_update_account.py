@@ -115,6 +115,24 @@ def test_all_fields_together_are_saved(
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **changes)
 
 
+@pytest.mark.parametrize("country", ["CN", "FR", "US"])
+def test_optional_fields_emptied_are_saved_empty(
+    country: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer whose optional fields (phone number, address line 2) are filled in
+    customer = customers.create(country)
+    filled = api.update_billing(customer.id, {"addressLine2": "Building 2"})
+    assert filled.phoneNumber and filled.addressLine2, f"the customer's optional fields are not all filled: {filled}"
+
+    # When both are emptied and submitted
+    saved = update_customer_account(admin_page, customer.companyName, {"phoneNumber": "", "addressLine2": ""})
+
+    # Then they are saved empty, the rest unchanged
+    expected = dataclasses.replace(filled, phoneNumber="", addressLine2="")
+    assert saved == expected
+    assert api.billing_profile(customer.id) == expected
+
+
 def test_cancel_changes_nothing(admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
     customer = customers.create("FR")
     form = edit_account(admin_page, customer.companyName).fill({"city": "Lyon", "postalCode": "69001"})
