@@ -204,6 +204,10 @@ HARMLESS: tuple[Change, ...] = (
         Edit(LIST_JS, "      const response = await fetch(",
              "      await new Promise((done) => setTimeout(done, 1500));\n      const response = await fetch("),
     ), harmless=True),
+    Change("harmless", "the list paged 25 at a time, its pager saying \"1 / 2\"", (
+        Edit("fixtures/portal/__init__.py", "PAGE_SIZE=20,", "PAGE_SIZE=25,"),
+        Edit(I18N, '"page_of": ("Page {page} of {pages}"', '"page_of": ("{page} / {pages}"'),
+    ), harmless=True),
     Change("harmless", "a restyled portal (colours, fonts, spacing)", (
         Edit("fixtures/portal/static/portal.css", "color: #1b1b1b; }",
              "color: #1b1b1b; font-family: Georgia, serif; letter-spacing: .01em; background: #fbf8f1; }"),

@@ -14,6 +14,7 @@ from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, NotAllowedError, ValidationError, add_customer, open_customer, open_customers
 from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError, PortalUnavailableError
+from tests.list_pages import page_of, page_size
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -54,25 +55,26 @@ def test_a_search_that_matches_nothing_says_so(admin_page: Page, run_id: str) ->
 
 
 def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, customers: CustomerFactory) -> None:
-    # Given 21 customers of this test's own, whose domains start alike: a full page of 20, and one more
-    made = {customers.create("CN").companyName for _ in range(21)}
+    # Given a full page of this test's own customers, whose domains start alike, and one more
+    size = page_size(admin_page)
+    made = {customers.create("CN").companyName for _ in range(size + 1)}
     listed = open_customers(admin_page).search(f"qa-{customers.run_id}-")
 
     # When the list moves to the next page and back
     first_page = listed.company_names()
-    assert len(first_page) == 20 and set(first_page) <= made, (
-        f"expected the search by their domains' start to show 20 of this test's 21 customers first; it showed "
-        f"{len(first_page)}: {first_page[:3]}..."
+    assert len(first_page) == size and set(first_page) <= made, (
+        f"expected the search by their domains' start to show {size} of this test's {size + 1} customers first (as "
+        f"many as the unfiltered list's first page); it showed {len(first_page)}: {first_page[:3]}..."
     )
     expect(listed.previous_button).to_be_disabled()
-    expect(listed.pager).to_contain_text("Page 1 of 2")
+    expect(listed.pager).to_contain_text(page_of(1, 2))
     second_page = listed.next_page().company_names()
     expect(listed.next_button).to_be_disabled()
-    expect(listed.pager).to_contain_text("Page 2 of 2")
+    expect(listed.pager).to_contain_text(page_of(2, 2))
     back = listed.previous_page().company_names()
 
-    # Then the pages hold every customer once, 20 then 1, and going back shows the first page again
-    assert (len(first_page), len(second_page)) == (20, 1), "expected 20 customers, then 1"
+    # Then the pages hold every customer once, a full page then 1, and going back shows the first page again
+    assert (len(first_page), len(second_page)) == (size, 1), f"expected {size} customers, then 1"
     assert set(first_page) | set(second_page) == made
     assert back == first_page
     expect(listed.previous_button).to_be_disabled()

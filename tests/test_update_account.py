@@ -12,6 +12,7 @@ from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import AmbiguousCustomerError, edit_account, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
+from tests.list_pages import page_size
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 DOMAIN_SUFFIX = ".partner.onmschina.cn"  # every customer tenant's primary domain in the 21Vianet cloud
@@ -240,7 +241,7 @@ def test_a_company_name_shared_across_a_page_break_is_refused_too(
 ) -> None:
     # Given two customers of one name, with a full page of customers whose names start alike between them
     first = customers.create("CN")
-    for number in range(20):
+    for number in range(page_size(admin_page)):
         customers.create("CN", companyName=f"{first.companyName} {number:02}")
     second = customers.create("CN", companyName=first.companyName)
 
@@ -257,7 +258,8 @@ def test_a_unique_name_on_the_first_of_two_pages_of_results_is_changed(
 ) -> None:
     # Given a customer whose search lists a full page of others whose names start alike after it
     customer = customers.create("CN")
-    others = [customers.create("CN", companyName=f"{customer.companyName} {number:02}") for number in range(20)]
+    size = page_size(admin_page)
+    others = [customers.create("CN", companyName=f"{customer.companyName} {number:02}") for number in range(size)]
 
     # When the workflow changes it (looking through both pages for another of its name first)
     shown = update_customer_account(admin_page, customer.companyName, {"city": "Shanghai"})
