@@ -45,6 +45,7 @@ pytest_plugins = [
     "plugins.flaky",
     "plugins.quarantine",
     "plugins.deployment",
+    "plugins.portal_words",
     "plugins.made_customers",
     "plugins.layers",
     "plugins.evidence",

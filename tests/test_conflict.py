@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,7 +16,10 @@ pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 def test_second_agent_submit_is_refused_and_first_agent_data_survives(
-    page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+    page_as: Callable[..., Page],
+    customers: CustomerFactory,
+    api: PortalApi,
+    portal_words: Mapping[str, Mapping[str, str]],
 ) -> None:
     # Given two agents who opened the same customer's edit form
     customer = customers.create("CN")
@@ -30,7 +33,7 @@ def test_second_agent_submit_is_refused_and_first_agent_data_survives(
         pytest.fail(f"expected a conflict; the stale form's Submit was saved over the first agent's: {overwritten}")
 
     # Then the second sees why, keeps what they typed, and the first agent's data stands
-    expect(second.alert).to_contain_text("Nothing was saved")
+    expect(second.alert).to_contain_text(portal_words["en-US"]["conflict"])
     assert second.values()["city"] == "广州市"
     assert second.values()["postalCode"] == "510000"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="深圳市")
@@ -90,7 +93,7 @@ def test_api_put_with_the_etag_from_before_an_agent_s_save_is_refused_and_saves_
 # browser, before anything is sent; the spec says only that a stale Submit is a conflict.
 @pytest.mark.bundled
 def test_stale_submit_with_an_invalid_value_is_a_conflict_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_words: Mapping[str, Mapping[str, str]]
 ) -> None:
     # Given an open form, and another client changing the profile through the API meanwhile
     customer = customers.create("CN")
@@ -104,6 +107,6 @@ def test_stale_submit_with_an_invalid_value_is_a_conflict_and_saves_nothing(
         pytest.fail(f"expected a conflict; the stale form's invalid values were answered otherwise: {overwritten}")
 
     # Then the agent is told that someone else changed it, keeps what they typed, and nothing is saved
-    expect(form.alert).to_contain_text("Nothing was saved")
+    expect(form.alert).to_contain_text(portal_words["en-US"]["conflict"])
     assert (form.values()["city"], form.values()["postalCode"]) == ("广州市", "51000")
     assert api.billing_profile(customer.id) == changed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -53,7 +53,11 @@ def answer_submit_with(page: Page, handle: Callable[[Route], None]) -> None:
 
 
 def test_submit_after_the_session_ended_saves_nothing_and_says_so(
-    page: Page, make_user: Callable[[str], User], customers: CustomerFactory, api: PortalApi
+    page: Page,
+    make_user: Callable[[str], User],
+    customers: CustomerFactory,
+    api: PortalApi,
+    portal_words: Mapping[str, Mapping[str, str]],
 ) -> None:
     # Given an edit form open in a session of its own, which is then signed out in another tab
     customer = customers.create("CN")
@@ -68,7 +72,7 @@ def test_submit_after_the_session_ended_saves_nothing_and_says_so(
     # When the form is submitted, Then the script is told nothing was saved, and so is the person
     with pytest.raises(SignedOutError, match="nothing was saved"):
         submit_changes(form, {"city": "珠海市"})
-    expect(SignInPage(page).error).to_contain_text("nothing was saved")
+    expect(SignInPage(page).error).to_contain_text(portal_words["en-US"]["session_ended"])
     assert api.billing_profile(customer.id) == customer.billing
 
 

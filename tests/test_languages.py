@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import pytest
@@ -96,38 +96,10 @@ REFUSED = {
     "zh-CN": re.compile(r"未|失败|无法"),
 }
 
-# The portal's own words in each language, written out here: the page must say them, not only the labels.
-SAID = {
-    "en-US": {
-        "postal": "Postal code is not a valid postal code for China.",
-        "required": "City is required.",
-        "too_long": "First name can be at most 50 characters.",
-        "email": "Email must be a valid email address.",
-        "conflict": "Nothing was saved",
-        "no_customers": "No customers match your search.",
-    },
-    "fr-FR": {
-        "postal": "Code postal n’est pas un code postal valide pour la Chine.",
-        "required": "Ville est obligatoire.",
-        "too_long": "Prénom ne peut pas dépasser 50 caractères.",
-        "email": "Adresse e-mail doit être une adresse e-mail valide.",
-        "conflict": "Rien n’a été enregistré",
-        "no_customers": "Aucun client ne correspond à votre recherche.",
-    },
-    "zh-CN": {
-        "postal": "邮政编码不是中国的有效邮政编码。",
-        "required": "城市为必填项。",
-        "too_long": "名字最多可包含 50 个字符。",
-        "email": "电子邮件必须是有效的电子邮件地址。",
-        "conflict": "未保存任何内容",
-        "no_customers": "没有与搜索匹配的客户。",
-    },
-}
-
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
 def test_validation_message_speaks_the_page_language(
-    locale: str, page_as: Callable[..., Page], customers: CustomerFactory
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, portal_words: Mapping[str, Mapping[str, str]]
 ) -> None:
     customer = customers.create("CN")
     listed = open_customers(page_as("global-admin", locale=locale))
@@ -136,7 +108,7 @@ def test_validation_message_speaks_the_page_language(
     with pytest.raises(ValidationError) as refused:  # one of each kind: format, required, length, shape
         submit_changes(form, {"postalCode": "12", "city": "", "firstName": "x" * 51, "email": "not-an-address"})
 
-    said, shown = SAID[locale], refused.value.field_errors
+    said, shown = portal_words[locale], refused.value.field_errors
     assert DOCUMENTED[locale].postal_code in shown["postalCode"]
     expected = {
         "postalCode": said["postal"], "city": said["required"], "firstName": said["too_long"], "email": said["email"],
@@ -146,7 +118,11 @@ def test_validation_message_speaks_the_page_language(
 
 @pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])
 def test_the_conflict_message_speaks_the_page_language(
-    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+    locale: str,
+    page_as: Callable[..., Page],
+    customers: CustomerFactory,
+    api: PortalApi,
+    portal_words: Mapping[str, Mapping[str, str]],
 ) -> None:
     customer = customers.create("CN")
     form = AccountEditPage(page_as("admin-agent", locale=locale)).open(customer.id)
@@ -155,15 +131,17 @@ def test_the_conflict_message_speaks_the_page_language(
     with pytest.raises(EditConflictError):
         submit_changes(form, {"addressLine2": "B 座"})
 
-    expect(form.alert).to_contain_text(SAID[locale]["conflict"])
+    expect(form.alert).to_contain_text(portal_words[locale]["conflict"])
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="南昌市")
 
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
-def test_an_empty_search_says_so_in_the_page_language(locale: str, page_as: Callable[..., Page], run_id: str) -> None:
+def test_an_empty_search_says_so_in_the_page_language(
+    locale: str, page_as: Callable[..., Page], run_id: str, portal_words: Mapping[str, Mapping[str, str]]
+) -> None:
     listed = open_customers(page_as("helpdesk-agent", locale=locale)).search(f"no-such-{run_id}")
 
-    expect(listed.no_results).to_have_text(SAID[locale]["no_customers"])
+    expect(listed.no_results).to_have_text(portal_words[locale]["no_customers"])
 
 
 def test_the_language_picker_turns_the_portal_to_that_language_and_keeps_it(page_as: Callable[..., Page]) -> None:

@@ -1,0 +1,94 @@
+"""The portal's own words that tests expect verbatim: a field's error, the conflict's message, an empty search.
+
+The spec names the portal's labels and buttons, not its messages: these are the bundled portal's, in each language.
+A deployment that words them otherwise gives its own in a TOML file, ``--portal-words FILE`` (or
+``$PORTAL_WORDS``), a table per language holding any of the keys below; what it leaves out stays the bundled
+portal's::
+
+    ["en-US"]
+    conflict = "This billing profile was changed by someone else"
+    no_customers = "No results"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+WORDS_VARIABLE = "PORTAL_WORDS"
+BUNDLED_WORDS: Mapping[str, Mapping[str, str]] = {
+    "en-US": {
+        "postal": "Postal code is not a valid postal code for China.",
+        "required": "City is required.",
+        "too_long": "First name can be at most 50 characters.",
+        "email": "Email must be a valid email address.",
+        "conflict": "Nothing was saved",
+        "no_customers": "No customers match your search.",
+        "session_ended": "nothing was saved",
+    },
+    "fr-FR": {
+        "postal": "Code postal n’est pas un code postal valide pour la Chine.",
+        "required": "Ville est obligatoire.",
+        "too_long": "Prénom ne peut pas dépasser 50 caractères.",
+        "email": "Adresse e-mail doit être une adresse e-mail valide.",
+        "conflict": "Rien n’a été enregistré",
+        "no_customers": "Aucun client ne correspond à votre recherche.",
+        "session_ended": "rien n’a été enregistré",
+    },
+    "zh-CN": {
+        "postal": "邮政编码不是中国的有效邮政编码。",
+        "required": "城市为必填项。",
+        "too_long": "名字最多可包含 50 个字符。",
+        "email": "电子邮件必须是有效的电子邮件地址。",
+        "conflict": "未保存任何内容",
+        "no_customers": "没有与搜索匹配的客户。",
+        "session_ended": "未保存任何内容",
+    },
+}
+WORDS = pytest.StashKey[Mapping[str, Mapping[str, str]]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("portal").addoption(
+        "--portal-words",
+        default=os.environ.get(WORDS_VARIABLE) or None,
+        metavar="FILE",
+        help="a TOML file of the deployment's own messages the tests expect verbatim, a table per language "
+        f"(keys: {', '.join(BUNDLED_WORDS['en-US'])}); default: ${WORDS_VARIABLE}, else the bundled portal's",
+    )
+
+
+def read_words(path: str) -> dict[str, dict[str, str]]:
+    """Return the bundled portal's words with the file's in their place; a file that cannot be is a usage error."""
+    try:
+        given = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise pytest.UsageError(f"--portal-words {path}: cannot be read as TOML: {error}") from None
+    words = {locale: dict(said) for locale, said in BUNDLED_WORDS.items()}
+    for locale, said in given.items():
+        if locale not in words or not isinstance(said, dict):
+            raise pytest.UsageError(f"--portal-words {path}: [{locale}] is no language of the portal's "
+                                    f"(a table of one of: {', '.join(words)})")  # fmt: skip
+        for key, text in said.items():
+            if key not in words[locale] or not isinstance(text, str) or not text.strip():
+                raise pytest.UsageError(
+                    f"--portal-words {path}: [{locale}] {key} = {text!r}: expected words (a string) for one of "
+                    f"{', '.join(words[locale])}"
+                )
+            words[locale][key] = text
+    return words
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    path = config.getoption("--portal-words", None)
+    config.stash[WORDS] = BUNDLED_WORDS if path is None else read_words(path)
+
+
+@pytest.fixture(scope="session")
+def portal_words(pytestconfig: pytest.Config) -> Mapping[str, Mapping[str, str]]:
+    """The portal's messages the tests expect verbatim, by language and key (``portal_words["fr-FR"]["conflict"]``)."""
+    return pytestconfig.stash[WORDS]
