@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 WORDS_VARIABLE = "PORTAL_WORDS"
-BUNDLED_WORDS: Mapping[str, Mapping[str, str]] = {
+PortalWords = Mapping[str, Mapping[str, str]]  # by language, then by key
+BUNDLED_WORDS: PortalWords = {
     "en-US": {
         "postal": "Postal code is not a valid postal code for China.",
         "required": "City is required.",
@@ -49,7 +50,7 @@ BUNDLED_WORDS: Mapping[str, Mapping[str, str]] = {
         "session_ended": "未保存任何内容",
     },
 }
-WORDS = pytest.StashKey[Mapping[str, Mapping[str, str]]]()
+WORDS = pytest.StashKey[PortalWords]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,6 +90,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal_words(pytestconfig: pytest.Config) -> Mapping[str, Mapping[str, str]]:
+def portal_words(pytestconfig: pytest.Config) -> PortalWords:
     """The portal's messages the tests expect verbatim, by language and key (``portal_words["fr-FR"]["conflict"]``)."""
     return pytestconfig.stash[WORDS]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
+from plugins.portal_words import PortalWords
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -19,7 +20,7 @@ def test_second_agent_submit_is_refused_and_first_agent_data_survives(
     page_as: Callable[..., Page],
     customers: CustomerFactory,
     api: PortalApi,
-    portal_words: Mapping[str, Mapping[str, str]],
+    portal_words: PortalWords,
 ) -> None:
     # Given two agents who opened the same customer's edit form
     customer = customers.create("CN")
@@ -93,7 +94,7 @@ def test_api_put_with_the_etag_from_before_an_agent_s_save_is_refused_and_saves_
 # browser, before anything is sent; the spec says only that a stale Submit is a conflict.
 @pytest.mark.bundled
 def test_stale_submit_with_an_invalid_value_is_a_conflict_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_words: Mapping[str, Mapping[str, str]]
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_words: PortalWords
 ) -> None:
     # Given an open form, and another client changing the profile through the API meanwhile
     customer = customers.create("CN")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -35,6 +35,7 @@ from flows import (
     update_customer_account,
 )
 from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
+from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
 
 pytestmark = pytest.mark.regression
@@ -57,7 +58,7 @@ def test_submit_after_the_session_ended_saves_nothing_and_says_so(
     make_user: Callable[[str], User],
     customers: CustomerFactory,
     api: PortalApi,
-    portal_words: Mapping[str, Mapping[str, str]],
+    portal_words: PortalWords,
 ) -> None:
     # Given an edit form open in a session of its own, which is then signed out in another tab
     customer = customers.create("CN")

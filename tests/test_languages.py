@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
@@ -15,6 +15,7 @@ from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, ValidationError, open_customers, submit_changes
 from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.not_selected import OFFERED_NAMES
+from plugins.portal_words import PortalWords
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -99,7 +100,7 @@ REFUSED = {
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
 def test_validation_message_speaks_the_page_language(
-    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, portal_words: Mapping[str, Mapping[str, str]]
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, portal_words: PortalWords
 ) -> None:
     customer = customers.create("CN")
     listed = open_customers(page_as("global-admin", locale=locale))
@@ -122,7 +123,7 @@ def test_the_conflict_message_speaks_the_page_language(
     page_as: Callable[..., Page],
     customers: CustomerFactory,
     api: PortalApi,
-    portal_words: Mapping[str, Mapping[str, str]],
+    portal_words: PortalWords,
 ) -> None:
     customer = customers.create("CN")
     form = AccountEditPage(page_as("admin-agent", locale=locale)).open(customer.id)
@@ -137,7 +138,7 @@ def test_the_conflict_message_speaks_the_page_language(
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
 def test_an_empty_search_says_so_in_the_page_language(
-    locale: str, page_as: Callable[..., Page], run_id: str, portal_words: Mapping[str, Mapping[str, str]]
+    locale: str, page_as: Callable[..., Page], run_id: str, portal_words: PortalWords
 ) -> None:
     listed = open_customers(page_as("helpdesk-agent", locale=locale)).search(f"no-such-{run_id}")
 
