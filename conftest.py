@@ -46,6 +46,7 @@ pytest_plugins = [
     "plugins.quarantine",
     "plugins.deployment",
     "plugins.portal_words",
+    "plugins.portal_requests",
     "plugins.made_customers",
     "plugins.layers",
     "plugins.evidence",

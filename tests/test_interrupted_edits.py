@@ -35,22 +35,11 @@ from flows import (
     update_customer_account,
 )
 from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
+from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
 
 pytestmark = pytest.mark.regression
-
-
-def answer_submit_with(page: Page, handle: Callable[[Route], None]) -> None:
-    """Route the edit form's Submit (its POST) to ``handle``; everything else goes to the portal."""
-
-    def route(route: Route) -> None:
-        if route.request.method == "POST":
-            handle(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(r"/account/edit$"), route)
 
 
 def test_submit_after_the_session_ended_saves_nothing_and_says_so(
@@ -83,13 +72,16 @@ def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
     customers: CustomerFactory,
     api: PortalApi,
     edit_form_address: Callable[[str], str],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given the portal's own 403 page (a help desk agent's request for the edit form)
     customer = customers.create("FR")
     refused = page_as("helpdesk-agent").request.get(edit_form_address(customer.id))
     assert refused.status == 403, f"expected the help desk agent to be refused, got {refused.status}"
     body = refused.body()
-    answer_submit_with(admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers))
+    portal_requests.route_submit(
+        admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers)
+    )
     form = edit_account(admin_page, customer.companyName)
 
     with pytest.raises(NotAllowedError) as error:
@@ -101,11 +93,11 @@ def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
 
 @pytest.mark.bundled  # the bundled portal's fault header makes it crash; a deployment crashes on its own
 def test_submit_answered_by_a_crash_says_whether_it_saved_is_not_known_and_it_saved_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a portal that crashes on this Submit (the bundled portal's fault header)
     customer = customers.create("US")
-    answer_submit_with(
+    portal_requests.route_submit(
         admin_page, lambda route: route.continue_(headers={**route.request.headers, "x-portal-fault": "500"})
     )
     form = edit_account(admin_page, customer.companyName)
@@ -146,11 +138,11 @@ def test_a_session_that_ends_as_the_saved_changes_are_read_back_says_they_were_s
 
 @pytest.mark.bundled  # the bundled portal's fault header throttles it; a deployment throttles on its own
 def test_a_throttled_submit_says_when_to_come_back_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a portal that answers this Submit with its "too many requests" page, asking to come back in 1 s
     customer = customers.create("US")
-    answer_submit_with(
+    portal_requests.route_submit(
         admin_page, lambda route: route.continue_(headers={**route.request.headers, "x-portal-fault": "429"})
     )
     form = edit_account(admin_page, customer.companyName)
@@ -181,12 +173,12 @@ def test_a_throttled_page_a_link_opened_says_when_to_come_back(admin_page: Page,
 
 
 def test_submit_answered_with_a_busy_page_saying_when_to_come_back_is_throttled_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a portal whose Submit answers "503 Service unavailable", come back in 30 s (down for maintenance)
     customer = customers.create("CN")
     busy = "<!doctype html><title>503</title><h1>503 Service unavailable</h1><p role=alert>Down for maintenance.</p>"
-    answer_submit_with(
+    portal_requests.route_submit(
         admin_page,
         lambda route: route.fulfill(status=503, headers={"Retry-After": "30"}, content_type="text/html", body=busy),
     )
@@ -201,10 +193,10 @@ def test_submit_answered_with_a_busy_page_saying_when_to_come_back_is_throttled_
 
 
 def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     customer = customers.create("CN")
-    answer_submit_with(admin_page, lambda route: route.abort("connectionrefused"))
+    portal_requests.route_submit(admin_page, lambda route: route.abort("connectionrefused"))
     form = edit_account(admin_page, customer.companyName)
 
     with pytest.raises(PortalUnavailableError, match="did not answer Submit"):
@@ -233,12 +225,14 @@ def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_
 
 
 def test_a_submit_sent_back_to_a_fresh_form_says_the_typed_values_are_gone(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a gateway that answers Submit by sending the browser back to the form's address, the form unsent
     # (a sign-in in between, passed at once by single sign-on)
     customer = customers.create("FR")
-    answer_submit_with(admin_page, lambda route: route.fulfill(status=302, headers={"Location": route.request.url}))
+    portal_requests.route_submit(
+        admin_page, lambda route: route.fulfill(status=302, headers={"Location": route.request.url})
+    )
     form = edit_account(admin_page, customer.companyName)
 
     with pytest.raises(UnknownPageError) as error:
@@ -250,7 +244,7 @@ def test_a_submit_sent_back_to_a_fresh_form_says_the_typed_values_are_gone(
 
 
 def test_a_page_after_submit_the_library_does_not_know_is_named_as_submit_s_answer(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a Submit the portal saves, answered with a page cut short (neither the Account page nor the form)
     customer = customers.create("FR")
@@ -260,7 +254,7 @@ def test_a_page_after_submit_the_library_does_not_know_is_named_as_submit_s_answ
         route.fetch(max_redirects=0)  # the portal saves it
         route.fulfill(body=cut_short, content_type="text/html")
 
-    answer_submit_with(admin_page, saved_then_cut_short)
+    portal_requests.route_submit(admin_page, saved_then_cut_short)
     form = edit_account(admin_page, customer.companyName)
     admin_page.set_default_timeout(3_000)  # no page will come: the wait's length is not what is tried
 
@@ -273,7 +267,7 @@ def test_a_page_after_submit_the_library_does_not_know_is_named_as_submit_s_answ
 
 
 def test_an_account_page_answering_submit_saying_the_changes_were_not_saved_is_no_save(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a portal that answers Submit, unsaved, with its Account page saying so
     customer = customers.create("FR")
@@ -281,7 +275,9 @@ def test_an_account_page_answering_submit_saying_the_changes_were_not_saved_is_n
     form = edit_account(admin_page, customer.companyName)
     account = admin_page.request.get(screen_addresses().of("account", customer.id)).text()
     saying_not_saved = account.replace("</main>", f'<p role="status">{refused}</p></main>')  # below the view
-    answer_submit_with(admin_page, lambda route: route.fulfill(body=saying_not_saved, content_type="text/html"))
+    portal_requests.route_submit(
+        admin_page, lambda route: route.fulfill(body=saying_not_saved, content_type="text/html")
+    )
 
     with pytest.raises(EditConflictError, match=refused):
         submit_changes(form, {"city": "Lille", "postalCode": "59000"})
@@ -305,7 +301,7 @@ def test_a_crash_shows_the_500_page_and_the_screen_raises_at_once(admin_page: Pa
 
 
 def test_a_session_that_ends_after_submit_was_saved_says_whether_it_saved_is_not_known(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given a Submit the portal saves, whose next page finds the session ended (the browser's cookies gone meanwhile)
     customer = customers.create("FR")
@@ -315,7 +311,7 @@ def test_a_session_that_ends_after_submit_was_saved_says_whether_it_saved_is_not
         admin_page.context.clear_cookies()
         route.fulfill(response=saved)
 
-    answer_submit_with(admin_page, saved_then_signed_out)
+    portal_requests.route_submit(admin_page, saved_then_signed_out)
     form = edit_account(admin_page, customer.companyName)
 
     with pytest.raises(SignedOutError) as error:

@@ -18,34 +18,41 @@ from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import update_accounts
+from plugins.portal_requests import PortalRequests
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
-def other_machine_at(method: str, api: PortalApi, customer: Customer, values: dict[str, str]) -> Any:
+def other_machine_at(
+    moment: str, api: PortalApi, customer: Customer, values: dict[str, str], requests: PortalRequests
+) -> Any:
     """Return a context setup in which the other machine saves ``values`` just before the customer's form is first
-    loaded (``GET``) or first submitted (``POST``)."""
+    loaded (``moment`` "form") or first submitted ("submit")."""
 
     def setup(context: BrowserContext) -> None:
         def edit(route: Route) -> None:
-            if route.request.method == method and not saved:
-                saved.append(api.update_billing(customer.id, values))
+            api.update_billing(customer.id, values)
             route.continue_()
 
-        saved: list[object] = []
-        context.route(f"**/customers/{customer.id}/account/edit", edit)
+        shape = requests.submit if moment == "submit" else requests.screen("edit")
+        requests.route(context, edit, shape, customer_id=customer.id, times=1)
 
     return setup
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"], ids=["before-the-form", "before-submit"])
+@pytest.mark.parametrize("moment", ["form", "submit"], ids=["before-the-form", "before-submit"])
 def test_a_row_the_other_machine_applied_after_the_check_is_unchanged_and_not_submitted_again(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], method: str
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    moment: str,
+    portal_requests: PortalRequests,
 ) -> None:
     # Given the other machine, which applies the row after this run's check
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
     row = {"customer": customer.companyName, "city": "Lyon", "postalCode": "69001"}
-    setup = other_machine_at(method, api, customer, {"city": "Lyon", "postalCode": "69001"})
+    setup = other_machine_at(moment, api, customer, {"city": "Lyon", "postalCode": "69001"}, portal_requests)
 
     # When this run applies it
     [outcome] = update_accounts([row], base_url, user.name, **signed_in_as(user, api), setup_context=setup)
@@ -56,12 +63,16 @@ def test_a_row_the_other_machine_applied_after_the_check_is_unchanged_and_not_su
 
 
 def test_a_run_behind_the_other_machine_s_does_not_put_an_earlier_row_s_value_back(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given two rows moving one customer, which the other machine applies after this run's check
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
     rows = [{"customer": customer.companyName, "city": "Lyon"}, {"customer": customer.companyName, "city": "Nice"}]
-    setup = other_machine_at("GET", api, customer, {"city": "Nice"})
+    setup = other_machine_at("form", api, customer, {"city": "Nice"}, portal_requests)
 
     # When this run applies them
     outcomes = update_accounts(rows, base_url, user.name, **signed_in_as(user, api), setup_context=setup)
@@ -74,11 +85,15 @@ def test_a_run_behind_the_other_machine_s_does_not_put_an_earlier_row_s_value_ba
 
 
 def test_a_value_another_writer_saved_after_the_check_is_a_conflict_not_overwritten(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given another writer, who saves another city after this run's check, before the form is loaded
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
-    setup = other_machine_at("GET", api, customer, {"city": "Marseille"})
+    setup = other_machine_at("form", api, customer, {"city": "Marseille"}, portal_requests)
 
     # When this run applies a row changing the city
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,

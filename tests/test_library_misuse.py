@@ -38,6 +38,7 @@ from flows import (
 )
 from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.screen import Screen
+from plugins.portal_requests import PortalRequests
 
 pytestmark = pytest.mark.regression
 QUICK_MS = 5_000  # every mistake here is said at once: the old ways waited out the timeout, or returned
@@ -231,11 +232,13 @@ def test_a_trace_is_written_when_the_block_ends_well(
 
 
 def test_changes_the_account_already_holds_are_not_submitted(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     customer = customers.create("CN")
     submitted: list[str] = []
-    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+    admin_page.on(
+        "request", lambda request: submitted.append(request.url) if portal_requests.is_submit(request) else None
+    )
 
     profile = update_customer_account(admin_page, customer.id, {"city": customer.billing.city})
 
@@ -248,11 +251,13 @@ def test_changes_the_account_already_holds_are_not_submitted(
 
 
 def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     customer = customers.create("CN")  # the portal trims what a paste leaves around a value: " X " is saved "X"
     submitted: list[str] = []
-    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+    admin_page.on(
+        "request", lambda request: submitted.append(request.url) if portal_requests.is_submit(request) else None
+    )
 
     profile = update_customer_account(admin_page, customer.id, {"city": f" {customer.billing.city}\t"})
 
@@ -260,11 +265,15 @@ def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
     assert submitted == [], f"expected no Submit for a value already held; sent {submitted}"
 
 
-def test_a_form_given_no_change_at_all_is_not_submitted(admin_page: Page, customers: CustomerFactory) -> None:
+def test_a_form_given_no_change_at_all_is_not_submitted(
+    admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
+) -> None:
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
     submitted: list[str] = []
-    admin_page.on("request", lambda request: submitted.append(request.url) if request.method == "POST" else None)
+    admin_page.on(
+        "request", lambda request: submitted.append(request.url) if portal_requests.is_submit(request) else None
+    )
 
     with pytest.raises(ValueError, match="No changes given"):
         submit_changes(form, {})

@@ -7,7 +7,7 @@ Playwright's own timeout or a wait on the browser's error page as if it were a s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, Route
@@ -16,6 +16,7 @@ from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
 from pages import AccountPage, CustomerPage, screen_addresses
+from plugins.portal_requests import PortalRequests
 
 pytestmark = pytest.mark.regression
 
@@ -31,25 +32,13 @@ def held(admin_page: Page) -> Iterator[list[Route]]:
         route.abort()
 
 
-def route_page(page: Page, path: str, handle: Callable[[Route], None], method: str = "GET") -> None:
-    """Send the requests to ``path`` (the end of the address) with ``method`` to ``handle``; the rest to the portal."""
-
-    def route(route: Route) -> None:
-        if route.request.method == method:
-            handle(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(re.escape(path) + "$"), route)
-
-
 def test_a_link_whose_connection_is_refused_is_unavailable_at_once(
-    admin_page: Page, customers: CustomerFactory
+    admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
 ) -> None:
     # Given the Account page, and a portal that refuses the connection Edit opens
     customer = customers.create("CN")
     account = AccountPage(admin_page).open(customer.id)
-    route_page(admin_page, "/account/edit", lambda route: route.abort("connectionrefused"))
+    portal_requests.route_screens(admin_page, lambda route: route.abort("connectionrefused"), "edit")
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When Edit is selected, then the error says the portal did not answer Edit, from where
@@ -60,14 +49,14 @@ def test_a_link_whose_connection_is_refused_is_unavailable_at_once(
 
 
 def test_a_screen_awaited_on_the_browser_s_error_page_is_unavailable(
-    admin_page: Page, customers: CustomerFactory
+    admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
 ) -> None:
     # Given a customer's menu whose Account link the portal refuses, selected by hand
     customer = customers.create("FR")
-    CustomerPage(admin_page).open(customer.id)
-    route_page(admin_page, "/account", lambda route: route.abort("connectionreset"))
+    customer_page = CustomerPage(admin_page).open(customer.id)
+    portal_requests.route_screens(admin_page, lambda route: route.abort("connectionreset"), "account")
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
-    admin_page.get_by_role("navigation", name="Customer menu").get_by_role("link", name="Account").click()
+    customer_page.account_link.click()  # the menu as the page object finds it, on any deployment's markup
 
     # When the Account page is awaited there, then it is the portal's silence, not an unknown page
     with pytest.raises(PortalUnavailableError, match="where the AccountPage was awaited"):
@@ -75,12 +64,12 @@ def test_a_screen_awaited_on_the_browser_s_error_page_is_unavailable(
 
 
 def test_a_link_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
-    admin_page: Page, customers: CustomerFactory, held: list[Route]
+    admin_page: Page, customers: CustomerFactory, held: list[Route], portal_requests: PortalRequests
 ) -> None:
     # Given the customer's page, and a portal that takes the Account page's request and never answers
     customer = customers.create("US")
     page = CustomerPage(admin_page).open(customer.id)
-    route_page(admin_page, "/account", held.append)
+    portal_requests.route_screens(admin_page, held.append, "account")
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When Account is selected, then the library's error names it and the timeout, not Playwright's own
@@ -90,11 +79,11 @@ def test_a_link_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
 
 
 def test_an_address_the_portal_leaves_unanswered_is_unavailable_after_the_timeout(
-    admin_page: Page, customers: CustomerFactory, held: list[Route]
+    admin_page: Page, customers: CustomerFactory, held: list[Route], portal_requests: PortalRequests
 ) -> None:
     # Given a portal that takes the Account page's request and never answers
     customer = customers.create("CN")
-    route_page(admin_page, "/account", held.append)
+    portal_requests.route_screens(admin_page, held.append, "account")
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When the Account page is opened by its address, then the library's error names it and the timeout
@@ -106,7 +95,7 @@ def test_an_address_the_portal_leaves_unanswered_is_unavailable_after_the_timeou
 
 
 def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
-    admin_page: Page, customers: CustomerFactory, held: list[Route]
+    admin_page: Page, customers: CustomerFactory, held: list[Route], portal_requests: PortalRequests
 ) -> None:
     # Given an Account page that shows an image from another site (a CDN) that never answers
     customer = customers.create("FR")
@@ -116,7 +105,7 @@ def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
         image = '<img src="https://cdn.unanswered.test/logo.png" alt="">'
         route.fulfill(response=answer, body=answer.text().replace("</main>", image + "</main>"))
 
-    route_page(admin_page, "/account", with_image)
+    portal_requests.route_screens(admin_page, with_image, "account")
     admin_page.route("https://cdn.unanswered.test/**", lambda route: held.append(route))
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
     admin_page.set_default_navigation_timeout(30_000)  # the page itself may come slowly (fetched, then changed)
@@ -128,12 +117,12 @@ def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
 
 
 def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi, held: list[Route]
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, held: list[Route], portal_requests: PortalRequests
 ) -> None:
     # Given the edit form, and a portal that takes the form and never answers
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.companyName)
-    route_page(admin_page, "/account/edit", held.append, method="POST")
+    portal_requests.route_submit(admin_page, held.append)
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When it is submitted, then whether it was saved is said to be unknown (it was sent), as a typed error
@@ -144,13 +133,13 @@ def test_a_submit_the_portal_leaves_unanswered_is_not_known_and_saves_nothing(
 
 
 def test_a_submit_redirected_to_an_address_that_refuses_is_said_at_once(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given an open form, and a gateway that answers its Submit with a redirect to an address refusing connections
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
     gone = {"Location": "http://127.0.0.1:1/account"}  # port 1: nothing listens there
-    route_page(admin_page, "/account/edit", lambda route: route.fulfill(status=303, headers=gone), method="POST")
+    portal_requests.route_submit(admin_page, lambda route: route.fulfill(status=303, headers=gone))
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When it is submitted, the browser's own error page is said at once, not after the timeout waited out on it
@@ -165,12 +154,12 @@ def test_a_submit_redirected_to_an_address_that_refuses_is_said_at_once(
 
 
 def test_a_submit_answered_without_a_page_is_said_at_once(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given an open form, and a gateway that answers its Submit with 204 No Content (the browser stays on the form)
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
-    route_page(admin_page, "/account/edit", lambda route: route.fulfill(status=204), method="POST")
+    portal_requests.route_submit(admin_page, lambda route: route.fulfill(status=204))
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When it is submitted, the answer without a page is said at once, not after the timeout waited out for one
@@ -179,12 +168,16 @@ def test_a_submit_answered_without_a_page_is_said_at_once(
     assert api.billing_profile(customer.id) == customer.billing
 
 
-def test_a_gateway_s_plain_text_answer_is_its_status_at_once(admin_page: Page, customers: CustomerFactory) -> None:
+def test_a_gateway_s_plain_text_answer_is_its_status_at_once(
+    admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
+) -> None:
     # Given a gateway in front of the portal (Envoy's) that answers the Account page with its own plain text
     customer = customers.create("CN")
     page = CustomerPage(admin_page).open(customer.id)
     words = "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
-    route_page(admin_page, "/account", lambda route: route.fulfill(status=503, content_type="text/plain", body=words))
+    portal_requests.route_screens(
+        admin_page, lambda route: route.fulfill(status=503, content_type="text/plain", body=words), "account"
+    )
 
     # When Account is selected, then the error is the gateway's status and words, read as soon as shown
     with pytest.raises(PageError, match=rf"answered 503: {words} \(shown as plain text, at \S+/account\)") as raised:
@@ -192,11 +185,15 @@ def test_a_gateway_s_plain_text_answer_is_its_status_at_once(admin_page: Page, c
     assert raised.value.status == 503
 
 
-def test_an_error_answer_without_a_heading_is_its_status(admin_page: Page, customers: CustomerFactory) -> None:
+def test_an_error_answer_without_a_heading_is_its_status(
+    admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
+) -> None:
     # Given a proxy that answers the Account page's address with a bare page of its own, no heading, no title
     customer = customers.create("US")
     bare = "<html><body>Service Unavailable</body></html>"
-    route_page(admin_page, "/account", lambda route: route.fulfill(status=502, content_type="text/html", body=bare))
+    portal_requests.route_screens(
+        admin_page, lambda route: route.fulfill(status=502, content_type="text/html", body=bare), "account"
+    )
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 
     # When the Account page is opened, then the error is that status (a restart, to a job), with the page's words
@@ -207,17 +204,15 @@ def test_an_error_answer_without_a_heading_is_its_status(admin_page: Page, custo
 
 
 def test_a_submit_answered_with_a_download_is_said_at_once(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     # Given an open form, and a gateway that answers its Submit with a file to download (the browser stays on the form)
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
     download = {"Content-Disposition": 'attachment; filename="account.csv"'}
-    route_page(
+    portal_requests.route_submit(
         admin_page,
-        "/account/edit",
         lambda route: route.fulfill(status=200, headers=download, content_type="text/csv", body="city\nShanghai\n"),
-        method="POST",
     )
     admin_page.set_default_timeout(SHORT_TIMEOUT_MS)
 

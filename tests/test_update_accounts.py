@@ -29,6 +29,7 @@ from fixtures.identity import PARTNER_AUTOMATION_CLIENT_ID, PARTNER_DOMAIN
 from fixtures.portal.audit import PORTAL_APPLICATION_ID
 from fixtures.test_data import CustomerFactory
 from flows import InvalidRowsError, TokenWithoutMfaError, update_accounts
+from plugins.portal_requests import PortalRequests
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,26 +181,32 @@ def test_dry_run_says_what_would_change_and_changes_nothing(
     assert not (tmp_path / "changes.csv.results.csv.journal").exists()
 
 
-def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str]) -> Any:
+def another_agent_at_submit(
+    api: PortalApi, customer: Customer, theirs: dict[str, str], requests: PortalRequests
+) -> Any:
     """Return a context setup in which another agent saves ``theirs`` just before the first Submit arrives."""
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            if route.request.method == "POST" and not changed:
+            if not changed:
                 changed.append(api.update_billing(customer.id, theirs))
             route.continue_()
 
         changed: list[object] = []
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        requests.route_submit(context, submit, customer.id)
 
     return setup
 
 
 def test_a_conflict_on_other_fields_is_tried_again_on_a_fresh_form(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     customer = customers.create("CN")
-    setup = another_agent_at_submit(api, customer, {"firstName": "丽"})
+    setup = another_agent_at_submit(api, customer, {"firstName": "丽"}, portal_requests)
 
     user = make_user("admin-agent")
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
@@ -212,10 +219,14 @@ def test_a_conflict_on_other_fields_is_tried_again_on_a_fresh_form(
 
 
 def test_a_conflict_on_the_row_s_own_field_is_reported_with_both_values_and_theirs_kept(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     customer = customers.create("CN")
-    setup = another_agent_at_submit(api, customer, {"city": "无锡市"})
+    setup = another_agent_at_submit(api, customer, {"city": "无锡市"}, portal_requests)
 
     user = make_user("admin-agent")
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
@@ -227,14 +238,18 @@ def test_a_conflict_on_the_row_s_own_field_is_reported_with_both_values_and_thei
 
 
 def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_try(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    tmp_path: Path,
+    portal_requests: PortalRequests,
 ) -> None:
     # Given a portal that never answers the customer's Submit
     customer, user = customers.create("FR"), make_user("admin-agent")
 
     def no_answer(context: BrowserContext) -> None:
-        context.route(f"**/customers/{customer.id}/account/edit", lambda route: route.abort()
-                      if route.request.method == "POST" else route.continue_())  # fmt: skip
+        portal_requests.route_submit(context, lambda route: route.abort(), customer.id)
 
     # When the row runs
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
@@ -248,7 +263,7 @@ def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_
 
 def run_throttled_row(
     retry_after: str, customers: CustomerFactory, api: PortalApi, base_url: str, user: User,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, requests: PortalRequests,
 ) -> tuple[Customer, Any, list[float], list[str | None]]:  # fmt: skip
     """Run one row whose first Submit the portal answers "too many requests, come back in ``retry_after``".
 
@@ -261,15 +276,13 @@ def run_throttled_row(
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            if route.request.method != "POST":
-                return route.continue_()
             posted.append(route.request.post_data)
             if len(posted) > 1:
                 return route.continue_()
             page = "<!doctype html><title>429</title><h1>429 Too many requests</h1><p role=alert>Try again later.</p>"
             return route.fulfill(status=429, headers={"Retry-After": retry_after}, content_type="text/html", body=page)
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        requests.route_submit(context, submit, customer.id)
 
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
                                 **signed_in_as(user, api), setup_context=setup)  # fmt: skip
@@ -279,10 +292,11 @@ def run_throttled_row(
 def test_a_throttled_row_is_tried_again_once_the_wait_the_portal_asked_for_is_over(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given a portal that answers the row's first Submit "too many requests: come back in 2 s"
     customer, outcome, waits, posted = run_throttled_row("2", customers, api, base_url, make_user("admin-agent"),
-                                                         monkeypatch)  # fmt: skip
+                                                         monkeypatch, portal_requests)  # fmt: skip
 
     # Then the row waited what was asked, was tried again and changed, saying why it took two tries
     assert outcome.outcome == "changed", outcome.messages
@@ -294,10 +308,11 @@ def test_a_throttled_row_is_tried_again_once_the_wait_the_portal_asked_for_is_ov
 def test_a_throttled_row_asked_to_wait_too_long_is_left_failed_for_a_resume(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given a portal that answers the row's Submit "come back in an hour"
     customer, outcome, waits, posted = run_throttled_row("3600", customers, api, base_url, make_user("admin-agent"),
-                                                         monkeypatch)  # fmt: skip
+                                                         monkeypatch, portal_requests)  # fmt: skip
 
     # Then the run does not wait an hour, nor submit again meanwhile: the row is failed, to be resumed
     assert (outcome.outcome, outcome.retry_after, waits, len(posted)) == ("failed", 3600.0, [], 1)

@@ -28,13 +28,16 @@ from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import PortalUnavailableError, update_accounts
+from plugins.portal_requests import PortalRequests
 
 pytestmark = pytest.mark.regression
 
 CITIES = ["Lyon", "Nantes", "Lille"]
 
 
-def outage_after_first_submit(first: Customer, refusals: int | None) -> tuple[Callable[[BrowserContext], None], list]:
+def outage_after_first_submit(
+    first: Customer, refusals: int | None, requests: PortalRequests
+) -> tuple[Callable[[BrowserContext], None], list]:
     """Return a context setup that refuses the pages starting a row (Customers, the Dashboard) once the first
     customer's Submit went through, ``refusals`` times (None: for good); and the list of the refusals made."""
     refused: list[str] = []
@@ -44,33 +47,33 @@ def outage_after_first_submit(first: Customer, refusals: int | None) -> tuple[Ca
         route.abort("connectionrefused")
 
     def setup(context: BrowserContext) -> None:
-        def submit(route: Route) -> None:
-            if route.request.method == "POST":  # the first row's Submit: its answer (the Account page) still comes
-                starts_a_row = re.compile(r"/(customers|dashboard)$")
-                context.route(starts_a_row, refuse, times=refusals)  # gone after them: the portal is back
+        def submit(route: Route) -> None:  # the first row's Submit: its answer (the Account page) still comes
+            requests.route_screens(context, refuse, "customers", "dashboard", times=refusals)  # then it is back
             route.continue_()
 
-        context.route(f"**/customers/{first.id}/account/edit", submit)
+        requests.route_submit(context, submit, first.id, times=1)
 
     return setup, refused
 
 
-def submit_saved_then_unanswered(second: Customer, refusals: int) -> Callable[[BrowserContext], None]:
+def refuse_connection(route: Route) -> None:
+    route.abort("connectionrefused")
+
+
+def submit_saved_then_unanswered(
+    second: Customer, refusals: int, requests: PortalRequests
+) -> Callable[[BrowserContext], None]:
     """Return a context setup where the second customer's Submit reaches the portal, which saves it, but its
     answer never comes (the connection reset, as a portal that stops does); the next ``refusals`` pages
     starting a row are refused."""
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            if route.request.method != "POST":
-                route.continue_()
-                return
             route.fetch()  # the portal takes the form and saves it...
-            starts_a_row = re.compile(r"/(customers|dashboard)$")
-            context.route(starts_a_row, lambda refused: refused.abort("connectionrefused"), times=refusals)
+            requests.route_screens(context, refuse_connection, "customers", "dashboard", times=refusals)
             route.abort("connectionreset")  # ...and goes before its answer reaches the browser
 
-        context.route(f"**/customers/{second.id}/account/edit", submit, times=2)
+        requests.route_submit(context, submit, second.id, times=1)
 
     return setup
 
@@ -94,10 +97,11 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_changed_once(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     waits: list[float],
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that refuses the second row's first page and the next two looks at it
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup, refused = outage_after_first_submit(people[0], refusals=3)
+    setup, refused = outage_after_first_submit(people[0], refusals=3, requests=portal_requests)
 
     # When the job runs
     outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
@@ -112,10 +116,11 @@ def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_chang
 def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     waits: list[float],
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that refuses every page from the second row on
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup, _ = outage_after_first_submit(people[0], refusals=None)
+    setup, _ = outage_after_first_submit(people[0], refusals=None, requests=portal_requests)
 
     # When the job runs, then it stops after two minutes of waiting, saying where and how to carry on
     with pytest.raises(PortalUnavailableError, match=r"did not answer for 2 minutes after row 2 failed.*--resume"):
@@ -130,10 +135,11 @@ def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
 def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     waits: list[float],
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that saves the second row's Submit, then goes for two looks before answering
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup = submit_saved_then_unanswered(people[1], refusals=2)
+    setup = submit_saved_then_unanswered(people[1], refusals=2, requests=portal_requests)
 
     # When the job runs
     outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
@@ -146,7 +152,7 @@ def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
     assert [api.billing_profile(c.id).city for c in people] == CITIES
 
 
-def page_crashes(second: Customer, *, after_save: bool) -> Callable[[BrowserContext], None]:
+def page_crashes(second: Customer, requests: PortalRequests, *, after_save: bool) -> Callable[[BrowserContext], None]:
     """Return a context setup whose page crashes once, as it loads: the page answering the second row's Submit
     (``after_save``: the portal saved it), or the first Customers list a row opens."""
 
@@ -154,16 +160,16 @@ def page_crashes(second: Customer, *, after_save: bool) -> Callable[[BrowserCont
         armed = [not after_save]
 
         def arm(route: Route) -> None:
-            armed[0] = armed[0] or route.request.method == "POST"
+            armed[0] = True
             route.continue_()
 
         def crash(page: Page) -> None:
-            if armed[0] and urlsplit(page.url).path.endswith("/account" if after_save else "/customers"):
+            if armed[0] and requests.shows(page.url, "account" if after_save else "customers"):
                 armed[0] = False
                 with suppress(PlaywrightError):  # the answer to the crash never comes: the page is gone
                     context.new_cdp_session(page).send("Page.crash")
 
-        context.route(f"**/customers/{second.id}/account/edit", arm)
+        requests.route_submit(context, arm, second.id)
         for page in context.pages:  # the job's page, and those it opens later
             page.on("domcontentloaded", crash)
         context.on("page", lambda page: page.on("domcontentloaded", crash))
@@ -175,13 +181,16 @@ def page_crashes(second: Customer, *, after_save: bool) -> Callable[[BrowserCont
 def test_a_page_that_crashes_is_replaced_and_its_row_tried_again_without_submitting_it_twice(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     waits: list[float], after_save: bool,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a browser page that crashes as the second row's Submit is answered (the portal saved
     # it), or as the first row opens the Customers list
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
 
     # When the job runs
-    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), page_crashes(people[1], after_save=after_save))
+    outcomes = run_rows(
+        people, base_url, user, signed_in_as(user, api), page_crashes(people[1], portal_requests, after_save=after_save)
+    )
 
     # Then the row it hit was tried again in a new page, and every row was changed, once
     assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
@@ -191,34 +200,31 @@ def test_a_page_that_crashes_is_replaced_and_its_row_tried_again_without_submitt
     assert [api.billing_profile(c.id).city for c in people] == CITIES
 
 
-def session_ends_before_submit(second: Customer) -> Callable[[BrowserContext], None]:
+def session_ends_before_submit(second: Customer, requests: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup where the portal's session ends as the second row's Submit is sent (its cookie gone:
     the portal asks to sign in and takes nothing); the provider's session lives on."""
 
     def setup(context: BrowserContext) -> None:
-        ended: list[str] = []
-
         def submit(route: Route) -> None:
-            if route.request.method != "POST" or ended:  # once: the row's second Submit goes through
-                route.continue_()
-                return
-            ended.append(route.request.url)
             context.clear_cookies(domain=urlsplit(route.request.url).hostname)
             route.continue_(headers={k: v for k, v in route.request.headers.items() if k.lower() != "cookie"})
 
-        context.route(f"**/customers/{second.id}/account/edit", submit)
+        requests.route_submit(context, submit, second.id, times=1)  # once: the row's second Submit goes through
 
     return setup
 
 
 def test_a_row_whose_session_ended_at_submit_signs_in_again_and_says_it_was_tried_again(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a portal session that ends as the second row's Submit is sent
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
 
     # When the job runs
-    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), session_ends_before_submit(people[1]))
+    outcomes = run_rows(
+        people, base_url, user, signed_in_as(user, api), session_ends_before_submit(people[1], portal_requests)
+    )
 
     # Then the row signed in again and was saved, once, its results saying the first try's end as a retry's
     assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
@@ -226,7 +232,7 @@ def test_a_row_whose_session_ended_at_submit_signs_in_again_and_says_it_was_trie
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
 
 
-def browser_killed_once(second: Customer) -> Callable[[BrowserContext], None]:
+def browser_killed_once(second: Customer, requests: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup whose browser is killed (SIGKILL, as under memory pressure) as the second row opens
     its customer's Account page, once: the next browser's context is set up alike and lives."""
     killed: list[int] = []
@@ -240,19 +246,22 @@ def browser_killed_once(second: Customer) -> Callable[[BrowserContext], None]:
             killed.extend(p["id"] for p in processes if p["type"] == "browser")
             os.kill(killed[0], signal.SIGKILL)
 
-        context.route(f"**/customers/{second.id}/account", kill)
+        requests.route_screens(context, kill, "account", customer_id=second.id)
 
     return setup
 
 
 def test_a_browser_killed_under_a_row_is_replaced_and_the_row_tried_in_the_next(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given three rows, and a browser killed as the second row opens its customer's Account page
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
 
     # When the job runs, then the row is tried in a new browser, and every row is changed, once
-    outcomes = run_rows(people, base_url, user, signed_in_as(user, api), browser_killed_once(people[1]))
+    outcomes = run_rows(
+        people, base_url, user, signed_in_as(user, api), browser_killed_once(people[1], portal_requests)
+    )
     assert [o.outcome for o in outcomes] == ["changed"] * 3, [o.messages for o in outcomes]
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
 

@@ -7,7 +7,6 @@ leaves exactly one record made through the portal's pages; nothing a later row s
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -38,6 +37,7 @@ from flows.account_row import OVERTAKEN
 from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
+from plugins.portal_requests import PortalRequests
 
 pytestmark = pytest.mark.regression
 
@@ -100,6 +100,7 @@ def test_a_row_whose_submit_reached_the_portal_before_the_crash_is_not_submitted
 def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given two rows of one customer, the first failing twice (its Submit refused), the second changed
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
@@ -115,7 +116,7 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
             else:
                 route.continue_()
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        portal_requests.route_submit(context, submit, customer.id)
 
     first = update_accounts(rows, base_url, user.name, **signed_in, journal=journal, setup_context=refuse_first_row)
 
@@ -133,7 +134,7 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
     assert [change["city"] for change in portal_changes(api, customer)] == ["Nouvelle", "Nouvelle"]
 
 
-def saved_then_gone(customer: Customer, city: str) -> Callable[[BrowserContext], None]:
+def saved_then_gone(customer: Customer, city: str, requests: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup where the Submit setting ``city`` is saved, then the portal goes for good before
     answering it: the run stops there, that row started and without an outcome, as after Ctrl-C."""
 
@@ -143,10 +144,10 @@ def saved_then_gone(customer: Customer, city: str) -> Callable[[BrowserContext],
                 route.continue_()
                 return
             route.fetch()  # the portal saves it...
-            context.route(re.compile(r"/dashboard$"), lambda look: look.abort("connectionrefused"))
+            requests.route_screens(context, lambda look: look.abort("connectionrefused"), "dashboard")
             route.abort("connectionreset")  # ...and goes before its answer reaches the browser
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        requests.route_submit(context, submit, customer.id)
 
     return setup
 
@@ -154,6 +155,7 @@ def saved_then_gone(customer: Customer, city: str) -> Callable[[BrowserContext],
 def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it_stopped_at(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given rows 2 and 4 alike (Lyon), 3 (Nice) between them; a run stopped once row 3's Submit was saved
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
@@ -162,7 +164,7 @@ def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it
     monkeypatch.setattr("flows.account_row.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
     with pytest.raises(PortalUnavailableError):
         update_accounts(rows, base_url, user.name, **signed_in, journal=journal,
-                        setup_context=saved_then_gone(customer, "Nice"))  # fmt: skip
+                        setup_context=saved_then_gone(customer, "Nice", portal_requests))  # fmt: skip
 
     # When the run resumes
     resumed = update_accounts(rows, base_url, user.name, **signed_in, journal=journal, resume=True)
@@ -180,6 +182,7 @@ def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it
 def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its_unanswered_submit_again(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given a run stopped once the row's Submit was saved, which the portal stored tidied ("LYON")
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
@@ -189,7 +192,7 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
     with pytest.raises(PortalUnavailableError):
         update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
                         **signed_in_as(user, api), journal=tmp_path / "changes.csv.results.csv.journal",
-                        setup_context=saved_then_gone(customer, "Lyon"))  # fmt: skip
+                        setup_context=saved_then_gone(customer, "Lyon", portal_requests))  # fmt: skip
     api.update_billing(customer.id, {"city": "LYON"})
 
     # When the same command is run again without --resume, first as a dry run
@@ -209,7 +212,11 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
 
 
 def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given a portal that saves the city in capitals, whatever was typed
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
@@ -218,9 +225,9 @@ def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
         def submit(route: Route) -> None:
             form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
             sent = [(name, value.upper() if name == "city" else value) for name, value in form]
-            route.continue_(post_data=urllib.parse.urlencode(sent) if route.request.method == "POST" else None)
+            route.continue_(post_data=urllib.parse.urlencode(sent))
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        portal_requests.route_submit(context, submit, customer.id)
 
     # When a row changes the city
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
@@ -239,6 +246,7 @@ def capitals(value: str) -> str:
 def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given a portal that saves the city in capitals without accents, and whose answer to the first Submit never
     # arrives
@@ -248,15 +256,12 @@ def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
 
     def capitals_then_silence(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            if route.request.method != "POST":
-                route.continue_()
-                return
             form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
             route.fetch(post_data=urllib.parse.urlencode([(k, capitals(v) if k == "city" else v) for k, v in form]))
             submits.append(route.request.url)
             route.abort("connectionreset")  # saved, but the answer is lost
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        portal_requests.route_submit(context, submit, customer.id)
 
     # When a row changes the city
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Besançon"}], base_url, user.name,
@@ -271,6 +276,7 @@ def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
 def test_a_value_another_agent_saved_after_an_unanswered_submit_is_a_conflict_not_the_row_s(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     monkeypatch: pytest.MonkeyPatch,
+    portal_requests: PortalRequests,
 ) -> None:  # fmt: skip
     # Given a first Submit that never reaches the portal, and another agent who changes the city meanwhile
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
@@ -279,14 +285,14 @@ def test_a_value_another_agent_saved_after_an_unanswered_submit_is_a_conflict_no
 
     def lost_then_theirs(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            if route.request.method != "POST" or lost:
+            if lost:
                 route.continue_()
                 return
             lost.append(route.request.url)
             api.update_billing(customer.id, {"city": "Marseille"})
             route.abort("connectionreset")  # not sent: the row's value never reached the portal
 
-        context.route(f"**/customers/{customer.id}/account/edit", submit)
+        portal_requests.route_submit(context, submit, customer.id)
 
     # When a row changes the city
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,

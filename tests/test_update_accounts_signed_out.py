@@ -19,13 +19,16 @@ from fixtures.api_client import Customer, PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import SignedOutError, update_accounts
+from plugins.portal_requests import PortalRequests
 
 pytestmark = pytest.mark.regression
 
 CITIES = ["Lyon", "Nantes", "Lille", "Nice"]
 
 
-def signed_out_after_first_submit(first: Customer, user: User, typed: list[str]) -> Callable[[BrowserContext], None]:
+def signed_out_after_first_submit(
+    first: Customer, user: User, typed: list[str], requests: PortalRequests
+) -> Callable[[BrowserContext], None]:
     """Return a context setup where every session (the portal's and the provider's) ends once the first customer's
     Submit went through and its answer came, and the provider refuses the password from then on (as when it was
     changed meanwhile); each password sent after that is recorded in ``typed``."""
@@ -43,7 +46,7 @@ def signed_out_after_first_submit(first: Customer, user: User, typed: list[str])
             # Once the page the saved form led to has come (the redirect after the POST): ended sooner, that page's
             # request would meet sign-in, and the first row would be the one the session ended at.
             posted = request.redirected_from
-            if posted is not None and posted.method == "POST" and f"/customers/{first.id}/account/edit" in posted.url:
+            if posted is not None and requests.is_submit(posted, first.id):
                 context.clear_cookies()
                 context.route(re.compile(".*"), refuse_password)
 
@@ -58,11 +61,15 @@ def rows_of(people: list[Customer]) -> list[dict[str, str]]:
 
 
 def test_a_password_refused_as_the_session_is_renewed_stops_the_run_after_one_try(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given four rows, and every session ending after the first, the password refused from then on
     people, user, typed = [customers.create("FR") for _ in CITIES], make_user("admin-agent"), []
-    setup = signed_out_after_first_submit(people[0], user, typed)
+    setup = signed_out_after_first_submit(people[0], user, typed, portal_requests)
 
     # When the job runs, then it stops at the next row, saying why and how to carry on
     with pytest.raises(SignedOutError, match=r"signing in again failed: .*\. The run stops at row 2, .*--resume"):
@@ -74,13 +81,17 @@ def test_a_password_refused_as_the_session_is_renewed_stops_the_run_after_one_tr
 
 
 def test_a_session_that_ends_without_a_way_to_sign_in_again_stops_the_run(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given four rows, sessions that may not be renewed (as with a saved sign-in), ending after the first row
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
     signed_in: dict[str, Any] = signed_in_as(user, api)
     signed_in["session_options"] = {**signed_in["session_options"], "renew_sign_in": False}
-    setup = signed_out_after_first_submit(people[0], user, [])
+    setup = signed_out_after_first_submit(people[0], user, [], portal_requests)
 
     # When the job runs, then it stops at the next row, not failing every row left one by one
     with pytest.raises(SignedOutError, match=r"the session has ended.*\. The run stops at row 2, "):
@@ -93,7 +104,11 @@ STUCK = '<!doctype html><html lang="en"><title>Working</title><main><p>Please wa
 
 
 def test_a_sign_in_again_that_shows_no_step_once_does_not_stop_the_run(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given four rows, every session ending after the first, and the provider answering the first password sent after
     # that with a page of no step (a hiccup: it answers the next as usual), the waits short so that this one runs out
@@ -110,7 +125,7 @@ def test_a_sign_in_again_that_shows_no_step_once_does_not_stop_the_run(
             route.continue_()
 
         def ended(request: Request) -> None:
-            if request.method == "POST" and f"/customers/{people[0].id}/account/edit" in request.url:
+            if portal_requests.is_submit(request, people[0].id):
                 context.clear_cookies()
                 context.route(re.compile(".*"), stuck_once)
 
@@ -126,21 +141,22 @@ def test_a_sign_in_again_that_shows_no_step_once_does_not_stop_the_run(
 
 
 def test_a_row_whose_session_ended_after_its_save_is_changed_once(
-    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
 ) -> None:
     # Given two rows, and the first row's Submit saved by the portal, its next page finding the session ended
     people, user = [customers.create("FR") for _ in CITIES[:2]], make_user("admin-agent")
 
     def setup(context: BrowserContext) -> None:
         def saved_then_signed_out(route: Route) -> None:
-            if route.request.method != "POST" or f"/customers/{people[0].id}/account/edit" not in route.request.url:
-                route.continue_()
-                return
             saved = route.fetch(max_redirects=0)
             context.clear_cookies()
             route.fulfill(response=saved)
 
-        context.route(re.compile(r"/account/edit$"), saved_then_signed_out)
+        portal_requests.route_submit(context, saved_then_signed_out, people[0].id)
 
     # When the job runs, signing in again as it goes
     outcomes = update_accounts(rows_of(people), base_url, user.name, **signed_in_as(user, api), setup_context=setup)

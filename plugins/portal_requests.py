@@ -1,0 +1,220 @@
+"""The portal's requests a test answers in its place: Submit's, and a screen's load.
+
+A test that plays a fault (no answer, a 403 page, a redirect, another agent's save first) routes the request it
+stands in for. On the bundled portal, Submit is a POST of the edit form to its own address; a deployment's may be
+another (a PUT to its API from the page's script), named with ``--submit-request`` or ``$PORTAL_SUBMIT_REQUEST``::
+
+    --submit-request "PUT v1/customers/{id}/profiles/billing"
+
+(the method, then the address below ``--base-url`` or whole, at another origin; ``{id}``: the customer's Microsoft
+ID). Unnamed, it is a POST to the edit form's address (``--screen-addresses``'s ``edit``). A screen's load is a GET
+of its address there. A route that no request matched is said in a failing test's report, beside the requests
+other than GETs the page did send: what to name instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Request, Route
+
+from pages import screen_addresses
+from pages.addresses import CUSTOMER_ID
+
+SUBMIT_VARIABLE = "PORTAL_SUBMIT_REQUEST"
+KEPT_REQUESTS = 12  # the report's list of other requests: the last ones, enough to spot Submit's among them
+ROUTED = pytest.StashKey["PortalRequests"]()
+
+
+@dataclass(frozen=True)
+class RequestShape:
+    """A request by its method and address: below the base URL, or whole; ``{id}`` stands for the customer's ID."""
+
+    method: str
+    address: str
+    any_query: bool = True  # a screen's load is its address alone; a search of it is another request
+
+    @classmethod
+    def parse(cls, text: str) -> RequestShape:
+        """Read ``"METHOD ADDRESS"``, e.g. ``"PUT v1/customers/{id}/profiles/billing"``."""
+        method, _, address = text.strip().partition(" ")
+        address = address.strip()
+        if not re.fullmatch(r"[A-Za-z]+", method) or not address:
+            raise ValueError(f"{text!r} is not METHOD ADDRESS (e.g. 'PUT v1/customers/{{id}}/profiles/billing')")
+        if address.count(CUSTOMER_ID) > 1 or any(brace in address.replace(CUSTOMER_ID, "") for brace in "{}"):
+            raise ValueError(f"{text!r}: the address may hold {CUSTOMER_ID} once, and no other braces")
+        if address.startswith("/"):
+            raise ValueError(f"{text!r}: the address is below the base URL (without a leading /) or whole (https://)")
+        return cls(method.upper(), address)
+
+    def pattern(self, base_url: str, customer_id: str | None = None) -> str:
+        """Return a regular expression of this address's URLs (any query), for ``customer_id`` or any customer."""
+        whole = self.address if "://" in self.address else urllib.parse.urljoin(base_url, self.address)
+        before, _, after = whole.partition(CUSTOMER_ID)
+        customer = re.escape(urllib.parse.quote(customer_id, safe="")) if customer_id else r"[^/?#]+"
+        query = r"(?:[?#].*)?" if self.any_query else r"(?:#.*)?"
+        return re.escape(before) + (customer + re.escape(after) if CUSTOMER_ID in whole else "") + query
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.address}"
+
+
+@dataclass
+class RoutedShape:
+    shapes: tuple[RequestShape, ...]
+    customer_id: str | None
+    answered: list[str] = field(default_factory=list)
+
+
+class PortalRequests:
+    """Route the portal's requests a test answers in its place; see the module's words."""
+
+    def __init__(self, base_url: str, submit: RequestShape | None) -> None:
+        self.base_url = base_url
+        self._submit = submit
+        self.routed: list[RoutedShape] = []
+        self.other_requests: list[str] = []  # requests other than GETs the routed pages sent
+        self._heard: list[Page | BrowserContext] = []  # the pages and contexts whose requests are noted
+
+    @property
+    def submit(self) -> RequestShape:
+        """The request Submit sends (fails the test where the deployment's is not known)."""
+        if self._submit is None:
+            pytest.fail(
+                "the edit form has no address of its own here (--screen-addresses edit=): name the request its "
+                f"Submit sends with --submit-request 'METHOD ADDRESS' (or ${SUBMIT_VARIABLE})",
+                pytrace=False,
+            )
+        return self._submit
+
+    def screen(self, name: str) -> RequestShape:
+        """The load of the screen ``name`` (dashboard, customers, customer, account, edit) by its address."""
+        address: str = getattr(screen_addresses(), name)
+        if not address:
+            pytest.fail(f"the {name} screen has no address of its own here: give it in --screen-addresses",
+                        pytrace=False)  # fmt: skip
+        return RequestShape("GET", address, any_query=False)
+
+    def shows(self, url: str, screen: str, customer_id: str | None = None) -> bool:
+        """Tell whether ``url`` (its query aside) is the address of ``screen`` (the customer ``customer_id``'s, or
+        any's)."""
+        address = urllib.parse.urlsplit(url)._replace(query="").geturl()
+        return bool(re.fullmatch(self.screen(screen).pattern(self.base_url, customer_id), address))
+
+    def is_submit(self, request: Request, customer_id: str | None = None) -> bool:
+        """Tell whether ``request`` is Submit's (for the customer ``customer_id``, or any)."""
+        shape = self.submit
+        return request.method == shape.method and bool(
+            re.fullmatch(shape.pattern(self.base_url, customer_id), request.url)
+        )
+
+    def route(
+        self,
+        target: Page | BrowserContext,
+        handle: Callable[[Route], object],
+        *shapes: RequestShape,
+        customer_id: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Send ``target``'s requests of any of ``shapes`` to ``handle``, the first ``times`` of them (None: all);
+        every other request goes on to the portal (or to the routes set before)."""
+        routed = RoutedShape(shapes, customer_id)
+        self.routed.append(routed)
+        patterns = [(shape.method, re.compile(shape.pattern(self.base_url, customer_id))) for shape in shapes]
+
+        def answer(route: Route) -> None:
+            request = route.request
+            ours = any(method == request.method and pattern.fullmatch(request.url) for method, pattern in patterns)
+            if not ours or (times is not None and len(routed.answered) >= times):
+                route.fallback()
+                return
+            routed.answered.append(request.url)
+            handle(route)
+
+        target.route(re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in patterns)), answer)
+        if not any(heard is target for heard in self._heard):
+            self._heard.append(target)
+            target.on("request", self._note)
+
+    def route_submit(
+        self,
+        target: Page | BrowserContext,
+        handle: Callable[[Route], object],
+        customer_id: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Send Submit's request (the customer ``customer_id``'s, or any's) to ``handle``; see ``route``."""
+        self.route(target, handle, self.submit, customer_id=customer_id, times=times)
+
+    def route_screens(
+        self,
+        target: Page | BrowserContext,
+        handle: Callable[[Route], object],
+        *screens: str,
+        customer_id: str | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Send the loads of ``screens`` (by their addresses) to ``handle``; see ``route``."""
+        self.route(target, handle, *map(self.screen, screens), customer_id=customer_id, times=times)
+
+    def _note(self, request: Request) -> None:
+        if request.method != "GET":
+            self.other_requests[:] = [*self.other_requests, f"{request.method} {request.url}"][-KEPT_REQUESTS:]
+
+    def unmatched(self) -> str:
+        """Say the routes no request matched, and the requests other than GETs sent: empty if every route matched."""
+        missed = [routed for routed in self.routed if not routed.answered]
+        if not missed:
+            return ""
+        lines = [
+            f"no request matched {' or '.join(map(str, routed.shapes))}"
+            + (f" (customer {routed.customer_id})" if routed.customer_id else "")
+            for routed in missed
+        ]
+        sent = "\n".join(f"  {said}" for said in self.other_requests) or "  none"
+        return "\n".join([*lines, f"requests other than GETs sent:\n{sent}",
+                          f"(Submit's request is named with --submit-request or ${SUBMIT_VARIABLE})"])  # fmt: skip
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("portal").addoption(
+        "--submit-request",
+        default=os.environ.get(SUBMIT_VARIABLE) or None,
+        metavar="'METHOD ADDRESS'",
+        help="the request the edit form's Submit sends, which tests of faults answer in the portal's place, e.g. "
+        "'PUT v1/customers/{id}/profiles/billing' (below --base-url, or whole; {id}: the customer's Microsoft ID). "
+        f"Default: ${SUBMIT_VARIABLE}, else a POST to the edit form's address",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    given = config.getoption("submit_request", None)
+    try:
+        if given:
+            RequestShape.parse(given)
+    except ValueError as error:
+        raise pytest.UsageError(f"--submit-request: {error}") from None
+
+
+@pytest.fixture
+def portal_requests(request: pytest.FixtureRequest, base_url: str) -> Iterator[PortalRequests]:
+    """Route the portal's requests the test answers in its place: Submit's, a screen's load."""
+    given = request.config.getoption("submit_request", None)
+    edit = screen_addresses().edit
+    submit = RequestShape.parse(given) if given else RequestShape("POST", edit) if edit else None
+    requests = request.node.stash[ROUTED] = PortalRequests(base_url, submit)
+    yield requests
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    requests = item.stash.get(ROUTED, None)
+    if report.failed and call.when == "call" and requests is not None and (said := requests.unmatched()):
+        report.sections.append(("portal requests routed", said))
+    return report
