@@ -113,3 +113,30 @@ def test_a_wrong_screen_addresses_option_is_a_usage_error(tmp_path: Path) -> Non
 
     assert run.returncode == 4, run.output
     assert "the account screen's address 'nowhere' must hold {id} once" in run.output, run.output
+
+
+FAULTS_PLAYED = (  # tests that answer Submit, or a screen's load, in the portal's place
+    "tests/test_unanswered_links.py",
+    "tests/test_interrupted_edits.py",
+    "-k",
+    "submit_the_portal_leaves_unanswered or address_the_portal_leaves_unanswered or submit_the_portal_never_answers",
+)
+
+
+@pytest.mark.bundled
+def test_tests_that_answer_submit_in_the_portal_s_place_route_the_request_they_are_told(
+    commerce_portal: PortalProcess, tmp_path: Path
+) -> None:
+    target = [f"--base-url={commerce_portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}",
+              f"--screen-addresses={LAID_OUT}"]  # fmt: skip
+
+    # When the tests that play faults run where the form has no address of its own, told its Submit, and then not
+    told = run_pytest(*FAULTS_PLAYED, *target, "--submit-request=POST commerce/customers/{id}/account/edit",
+                      folder=tmp_path / "a")  # fmt: skip
+    not_told = run_pytest(*FAULTS_PLAYED, *target, folder=tmp_path / "b")
+
+    # Then they pass where told (a screen's load routed at its address there too); not told, Submit's fail saying so
+    assert len(told.outcomes) == 3 and told.names("passed") == sorted(told.outcomes), told.output
+    submits = sorted(name for name in not_told.outcomes if "submit" in name)
+    assert len(submits) == 2 and not_told.names("failed") == submits, not_told.output
+    assert "name the request its Submit sends with --submit-request" in not_told.output, not_told.output
