@@ -210,21 +210,10 @@ def connect_api(
     sign_ins: SavedSignIns,
     client_id: str | None = None,
 ) -> PortalApi:
-    """Return the portal's REST API as the global admin, with tokens from the identity provider.
-
-    The provider signs the client in with the browser's saved sign-in (single sign-on), so the run
-    spends no second verification code on it; a saved refresh token (save-sign-in) serves as well.
-    """
-    path, admin = sign_ins.path("global-admin"), sign_ins.user("global-admin")
-    state = read_sign_in(path)
-    client_id = state.get("api_client_id") or client_id or PARTNER_AUTOMATION_CLIENT_ID  # the saved one's first
-    tokens = ProviderTokens(
-        base_url, admin, portal_password, totp_secret, refresh_token=state.get("refresh_token"),
-        client_id=client_id, http=http_session_from(state),
-        cache=path if "refresh_token" in state else None,
-    )  # fmt: skip
+    """Return the portal's REST API as the global admin, with tokens from the identity provider (``role_api``'s)."""
+    tokens = role_tokens("global-admin", base_url, portal_password, totp_secret, sign_ins, client_id)
     try:
-        api = PortalApi(api_url, admin, portal_password, tokens=tokens)
+        api = PortalApi(api_url, tokens.username, portal_password, tokens=tokens)
         api.call("GET", "v1/customers?size=1")  # one look: an address that is no API stops the run once
     except BaseException as error:  # else not answered now: the next test asks again
         tokens.close()
@@ -236,6 +225,41 @@ def connect_api(
             sign_ins.stop(f"The portal's API cannot be used from here: {error}")
         raise
     return api
+
+
+def role_tokens(
+    role: str, base_url: str, password: str, totp_secret: str | None, sign_ins: SavedSignIns, client_id: str | None
+) -> ProviderTokens:
+    """Return the API's tokens for the user playing ``role``, asked of the identity provider.
+
+    The provider signs the client in with the role's saved sign-in in the browser (single sign-on), so the run
+    spends no second verification code on it, and a deployment's provider (Entra ID, its MFA) is passed as a
+    person passed it; a saved refresh token (save-sign-in) serves as well.
+    """
+    path = sign_ins.path(role)
+    state = read_sign_in(path)
+    client_id = state.get("api_client_id") or client_id or PARTNER_AUTOMATION_CLIENT_ID  # the saved one's first
+    return ProviderTokens(
+        base_url, sign_ins.user(role), password, totp_secret, refresh_token=state.get("refresh_token"),
+        client_id=client_id, http=http_session_from(state), cache=path if "refresh_token" in state else None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def role_api(
+    api: PortalApi, base_url: str, portal_password: str, totp_secret: str | None, sign_ins: SavedSignIns
+) -> Iterator[Callable[[str], PortalApi]]:
+    """Return the REST API as the user playing a role (its saved sign-in's tokens), closed when the test ends."""
+    made: list[PortalApi] = []
+
+    def as_role(role: str) -> PortalApi:
+        tokens = role_tokens(role, base_url, portal_password, totp_secret, sign_ins, api.tokens.client_id)
+        made.append(PortalApi(api.base_url, tokens.username, portal_password, tokens=tokens))
+        return made[-1]
+
+    yield as_role
+    for client in made:
+        client.close()
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from contextlib import closing
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures.api_client import ApiError, PortalApi
-from fixtures.api_tokens import ProviderTokens
-from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import NotAllowedError, edit_account, open_customer, update_customer_account
 from pages import AccountEditPage
@@ -77,16 +74,14 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
 
 
 def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
-    customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+    customers: CustomerFactory, api: PortalApi, role_api: Callable[[str], PortalApi]
 ) -> None:
-    # Given a help desk agent's own API token (the same client as the suite's)
+    # Given a help desk agent's own API token (the same client as the suite's, from its sign-in in the browser)
     customer = customers.create("CN")
-    user = make_user("helpdesk-agent")
-    tokens = ProviderTokens(api.tokens.base_url, user.name, user.password, user.totp_secret, api.tokens.client_id)
+    help_desk = role_api("helpdesk-agent")
 
     # When it changes the billing profile through the REST API, with the current etag
-    help_desk = PortalApi(api.base_url, user.name, user.password, tokens=tokens)
-    with closing(help_desk), pytest.raises(ApiError) as refused:
+    with pytest.raises(ApiError) as refused:
         changed = help_desk.update_billing(customer.id, {"city": "杭州市"})
         pytest.fail(f"expected the API to refuse the help desk agent; it saved {changed}")
 
