@@ -37,6 +37,7 @@ from pages import (
     UntrustedCertificateError,
     ValidationError,
     WrongThreadError,
+    sign_out,
 )
 
 from .account import (
@@ -125,6 +126,7 @@ __all__ = [
     "refresh_token_source",
     "saved_token_source",
     "sign_in",
+    "sign_out",
     "submit_changes",
     "update_accounts",
     "update_customer_account",

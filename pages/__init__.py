@@ -32,6 +32,7 @@ from .errors import (
 )
 from .models import EDITABLE_FIELDS, AccountInfo, BillingProfile, NewCustomer
 from .sign_in import SignInPage
+from .sign_out import sign_out
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -70,5 +71,6 @@ __all__ = [
     "ValidationError",
     "WrongThreadError",
     "screen_addresses",
+    "sign_out",
     "use_screen_addresses",
 ]

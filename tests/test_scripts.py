@@ -18,7 +18,7 @@ from urllib.parse import quote_plus
 
 import pyotp
 import pytest
-from playwright.sync_api import Playwright, expect
+from playwright.sync_api import Playwright
 
 from fixtures.api_client import PortalApi
 from fixtures.demo import customer_to_update
@@ -29,7 +29,7 @@ from flows import __main__ as flows_main
 from flows.browser import BrowserNotFoundError, headed_without_display
 from flows.saved_sign_in import saved_sign_in_path
 from flows.sign_in import check_secret
-from pages import SignInPage
+from pages import sign_out
 
 pytestmark = pytest.mark.regression
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,8 +285,7 @@ def test_portal_session_signs_in_again_when_the_portal_ends_its_session(
     with portal_session(
         base_url, user.name, user.password, totp_secret=user.totp_secret, playwright=playwright
     ) as page:
-        page.get_by_role("button", name="Sign out").click()  # as an expired session would
-        expect(SignInPage(page).portal_sign_in).to_be_visible()
+        sign_out(page)  # as an expired session would
         update_customer_account(page, customer.companyName, {"city": "Rennes", "postalCode": "35000"})
 
     expected = dataclasses.replace(customer.billing, city="Rennes", postalCode="35000")
