@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from provider_tokens import access_token
 
 from fixtures.portal.audit import API_APPLICATION_ID, PORTAL_APPLICATION_ID
 from fixtures.portal.billing import EDITABLE_FIELDS
@@ -52,6 +53,22 @@ def test_an_api_change_leaves_one_record_with_who_and_both_values(
     assert json.loads(record["resourceOldValue"])["city"] == before["city"]
     assert json.loads(record["resourceNewValue"])["city"] == "Lille"
     assert record["customizedData"] == [{"key": "ChangedFields", "value": "city"}]
+
+
+@pytest.mark.parametrize("claim", ["azp", "appid"], ids=["v2-token", "v1-token"])
+def test_an_api_change_is_recorded_as_made_by_the_client_its_token_was_given_to(
+    client: FlaskClient, customer_of: Callable[[str], str], claim: str
+) -> None:
+    # Given an API client's token naming the client it was given to (Entra's v2 tokens in azp, v1's in appid)
+    customer_id, client_id = customer_of("CN"), "8f1e6b3c-1b9d-4d1e-9a55-0c5e2f7a9b10"
+    headers = {"Authorization": f"Bearer {access_token('admin-agent', **{claim: client_id})}"}
+
+    # When it changes the city
+    assert put_city(client, headers, customer_id, "苏州市") == 200
+
+    # Then the record names that client as the application, as Partner Center's do: not the portal's pages
+    [record] = records_of(client, headers, customer_id)
+    assert (record["applicationId"], record["userPrincipalName"]) == (client_id, "admin-agent")
 
 
 def test_a_submit_of_the_edit_form_is_recorded_as_the_signed_in_user_in_the_portal(
