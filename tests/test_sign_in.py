@@ -65,12 +65,16 @@ def test_the_sign_in_journey_in_each_language(
     expect(steps.headings["code"]).to_have_text(words.enter_code)
     expect(steps.verify_button).to_have_text(words.verify)
     steps.enter_code(one_time_code(user.totp_secret or ""))
-    expect(steps.headings["stay_signed_in"]).to_have_text(words.stay_signed_in)
-    expect(steps.yes_button).to_have_text(words.yes)
-    expect(steps.no_button).to_have_text(words.no)
-    steps.stay_signed_in(False)
+    # "Stay signed in?" is shown only sometimes (the provider's choice): its words where it is
+    dashboard = DashboardPage(page).menu
+    expect(steps.headings["stay_signed_in"].or_(dashboard).first).to_be_visible()
+    if steps.headings["stay_signed_in"].is_visible():
+        expect(steps.headings["stay_signed_in"]).to_have_text(words.stay_signed_in)
+        expect(steps.yes_button).to_have_text(words.yes)
+        expect(steps.no_button).to_have_text(words.no)
+        steps.stay_signed_in(False)
 
-    expect(DashboardPage(page).menu).to_be_visible()
+    expect(dashboard).to_be_visible()
 
 
 @pytest.mark.smoke
@@ -118,7 +122,10 @@ def test_a_refused_sign_in_says_the_provider_s_words_at_the_field(
     page: Page, make_user: Callable[[str], User], run_id: str, account: str | None, password: str, said: str
 ) -> None:
     user = make_user("sales-agent")
-    account = user.name if account is None else f"{account}-{run_id}"
+    # An unknown account at the users' own domain, where they have one (Entra asks for an address: "nobody" alone
+    # would be refused as no address at all, not as an unknown account)
+    domain = user.name.partition("@")[2]
+    account = user.name if account is None else f"{account}-{run_id}" + (f"@{domain}" if domain else "")
 
     with pytest.raises(SignInError, match=re.escape(said)):
         sign_in(page, account, password, totp_secret=user.totp_secret)
@@ -193,9 +200,11 @@ def test_stay_signed_in_decides_whether_the_provider_s_cookie_outlives_the_brows
 
     sign_in(page, user.name, user.password, totp_secret=user.totp_secret, stay_signed_in=stay)
 
-    provider_cookies = [c for c in page.context.cookies() if c["name"] == "ESTSAUTH"]
-    assert len(provider_cookies) == 1, page.context.cookies()
-    assert (provider_cookies[0]["expires"] > 0) is stay, provider_cookies[0]
+    # Entra's sign-in cookies: ESTSAUTH for the browser's session, ESTSAUTHPERSISTENT (or ESTSAUTH itself, given an
+    # expiry) when the user stays signed in
+    provider_cookies = [c for c in page.context.cookies() if c["name"].startswith("ESTSAUTH")]
+    assert provider_cookies, f"no sign-in cookie of the provider's (ESTSAUTH...): {page.context.cookies()}"
+    assert any(c["expires"] > 0 for c in provider_cookies) is stay, provider_cookies
 
 
 def test_a_sign_in_without_mfa_is_sent_back_for_the_code_before_any_customer_page(
