@@ -24,6 +24,7 @@ LAID_OUT = (
     "dashboard=commerce/dashboard,customers=commerce/customers,customer=commerce/customers/{id},"
     "account=commerce/customers/{id}/account,edit="  # the form opened by the Account page's Edit
 )
+SUBMIT = "POST commerce/customers/{id}/account/edit"  # the form's Submit, which has no screen address here
 BY_ADDRESS = (  # tests that reach a deployment and open a screen by its address (sign-in at the Dashboard's)
     "tests/test_validation.py",
     "tests/test_roles.py",
@@ -53,7 +54,8 @@ def test_tests_that_open_screens_by_address_pass_where_told_the_deployment_s_add
     target = [f"--base-url={commerce_portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}"]
 
     # When the tests that open screens by address run, told where its screens are, and then not told
-    told = run_pytest(*BY_ADDRESS, *target, f"--screen-addresses={LAID_OUT}", folder=tmp_path / "a")
+    told = run_pytest(*BY_ADDRESS, *target, f"--screen-addresses={LAID_OUT}", f"--submit-request={SUBMIT}",
+                      folder=tmp_path / "a")  # fmt: skip
     not_told = run_pytest("tests/test_validation.py", *target, "-x", folder=tmp_path / "b")
 
     # Then they pass where told, and fail where not, the Dashboard's address the first to miss
@@ -131,8 +133,7 @@ def test_tests_that_answer_submit_in_the_portal_s_place_route_the_request_they_a
               f"--screen-addresses={LAID_OUT}"]  # fmt: skip
 
     # When the tests that play faults run where the form has no address of its own, told its Submit, and then not
-    told = run_pytest(*FAULTS_PLAYED, *target, "--submit-request=POST commerce/customers/{id}/account/edit",
-                      folder=tmp_path / "a")  # fmt: skip
+    told = run_pytest(*FAULTS_PLAYED, *target, f"--submit-request={SUBMIT}", folder=tmp_path / "a")
     not_told = run_pytest(*FAULTS_PLAYED, *target, folder=tmp_path / "b")
 
     # Then they pass where told (a screen's load routed at its address there too); not told, Submit's fail saying so
