@@ -6,12 +6,13 @@ panel the user's picture in the banner opens. Either is found by its name, in an
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import ElementHandle, Page
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import UnknownPageError
 from .page_load import wait_parsed
-from .screen import Screen, link_or_button
+from .screen import Screen, links_or_buttons
 from .strings import any_language
 
 MENU_OPENS_MS = 2_000  # a menu opened shows its items at once: one that does not within this holds no Sign out
@@ -24,32 +25,48 @@ class SignOutControl(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.control = link_or_button(page, any_language("sign_out"))
+        self.control = links_or_buttons(page, any_language("sign_out")).filter(visible=True).first
         self.closed_menus = page.get_by_role("banner").locator(CLOSED_MENUS).filter(visible=True)
 
     def shown(self) -> bool:
-        """Show the Sign out, opening the banner's menus one by one until one holds it; False if none does."""
+        """Show the Sign out, opening the banner's menus one at a time until one holds it; False if none does.
+
+        Waits first for the Sign out or a menu to show (a banner drawn by the page's script comes late)."""
         wait_parsed(self.page)
+        try:
+            self.or_instead(self.control.or_(self.closed_menus).first).wait_for()
+        except PlaywrightTimeoutError:
+            return False
+        self.settle(self.control.or_(self.closed_menus).first)  # sign-in or an error page instead: said as such
         if self.control.is_visible():
             return True
-        for index in range(self.closed_menus.count()):
-            self.closed_menus.nth(index).click()
-            try:
-                self.control.wait_for(state="visible", timeout=MENU_OPENS_MS)
-                return True
-            except PlaywrightTimeoutError:
-                self.page.keyboard.press("Escape")  # not this one: closed again, out of the next one's way
+        # Handles, not places in the list: a menu that stays open would move the others' places.
+        return any(self.opened_with(menu) for menu in self.closed_menus.element_handles())
+
+    def opened_with(self, menu: ElementHandle) -> bool:
+        """Open ``menu``; True when it shows the Sign out, else close it again (out of the next one's way)."""
+        try:
+            menu.click(timeout=MENU_OPENS_MS)
+            self.control.wait_for(timeout=MENU_OPENS_MS)
+            return True
+        except PlaywrightTimeoutError:
+            pass
+        except PlaywrightError:  # drawn again meanwhile: nothing of it to open or close
+            return False
+        self.page.keyboard.press("Escape")
+        if menu.get_attribute("aria-expanded") == "true":  # Escape did not close it: as a person would, clicked again
+            menu.click(timeout=MENU_OPENS_MS)
         return False
 
     def sign_out(self) -> None:
-        """Select Sign out, and wait until the page no longer shows it (the portal's, or its provider's, signed-out
-        page); raise ``UnknownPageError`` when the screen has none, or it left the page signed in."""
+        """Select Sign out, and wait until the page no longer holds it (the portal's, or its provider's, signed-out
+        page); raise ``UnknownPageError`` when the screen has none, or when it left the page signed in."""
         where = self.page.url
         if not self.shown():
             raise UnknownPageError(f"There is no Sign out to select at {where}, in the banner nor in its menus")
         self.select(self.control, "Sign out")
-        try:
-            self.control.wait_for(state="hidden")
+        try:  # gone from the page, not hidden only: a menu that closes hides it too
+            links_or_buttons(self.page, any_language("sign_out")).first.wait_for(state="detached")
         except PlaywrightTimeoutError:
             raise UnknownPageError(f"Sign out at {where} left the page signed in, at {self.page.url}") from None
         wait_parsed(self.page)

@@ -66,9 +66,30 @@ class RequestShape:
 
 @dataclass
 class RoutedShape:
+    """Requests a test routed or watched for (of any of ``shapes``, for one customer or any), and those that matched."""
+
     shapes: tuple[RequestShape, ...]
     customer_id: str | None
-    answered: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+
+    def said(self) -> str:
+        return " or ".join(map(str, self.shapes)) + (f" (customer {self.customer_id})" if self.customer_id else "")
+
+
+def matcher(shape: RequestShape, base_url: str, customer_id: str | None) -> Callable[[str, str, str | None], bool]:
+    """Return whether a request (its method, URL and body) is of ``shape``, for ``customer_id`` or any customer.
+
+    Matched whatever the case (a host, an ID written in capitals). An address without ``{id}`` (a Submit naming the
+    customer in its body) is the customer's when its body names the customer.
+    """
+    pattern = re.compile(shape.pattern(base_url, customer_id), re.IGNORECASE)
+    in_body = customer_id if customer_id and CUSTOMER_ID not in shape.address else None
+
+    def matches(method: str, url: str, body: str | None) -> bool:
+        ours = method == shape.method and pattern.fullmatch(url) is not None
+        return ours and (in_body is None or in_body.lower() in (body or "").lower())
+
+    return matches
 
 
 class PortalRequests:
@@ -100,18 +121,26 @@ class PortalRequests:
                         pytrace=False)  # fmt: skip
         return RequestShape("GET", address, any_query=False)
 
-    def shows(self, url: str, screen: str, customer_id: str | None = None) -> bool:
-        """Tell whether ``url`` (its query aside) is the address of ``screen`` (the customer ``customer_id``'s, or
-        any's)."""
-        address = urllib.parse.urlsplit(url)._replace(query="").geturl()
-        return bool(re.fullmatch(self.screen(screen).pattern(self.base_url, customer_id), address))
+    def shows(self, screen: str, customer_id: str | None = None) -> Callable[[str], bool]:
+        """Return whether an address (its query aside) is ``screen``'s (the customer ``customer_id``'s, or any's);
+        the screen's address is looked up now, in the test, not in the listener that asks."""
+        matches = matcher(self.screen(screen), self.base_url, customer_id)
+        return lambda url: matches("GET", urllib.parse.urlsplit(url)._replace(query="").geturl(), None)
 
-    def is_submit(self, request: Request, customer_id: str | None = None) -> bool:
-        """Tell whether ``request`` is Submit's (for the customer ``customer_id``, or any)."""
-        shape = self.submit
-        return request.method == shape.method and bool(
-            re.fullmatch(shape.pattern(self.base_url, customer_id), request.url)
-        )
+    def is_submit(self, customer_id: str | None = None) -> Callable[[Request], bool]:
+        """Return whether a request is Submit's (for the customer ``customer_id``, or any), for a listener to ask;
+        Submit's request is looked up now, in the test. A listener that never saw one is said in a failure's report."""
+        watched = RoutedShape((self.submit,), customer_id)
+        self.routed.append(watched)
+        matches = matcher(self.submit, self.base_url, customer_id)
+
+        def is_submit(request: Request) -> bool:
+            if not matches(request.method, request.url, request.post_data):
+                return False
+            watched.matched.append(request.url)
+            return True
+
+        return is_submit
 
     def route(
         self,
@@ -125,18 +154,19 @@ class PortalRequests:
         every other request goes on to the portal (or to the routes set before)."""
         routed = RoutedShape(shapes, customer_id)
         self.routed.append(routed)
-        patterns = [(shape.method, re.compile(shape.pattern(self.base_url, customer_id))) for shape in shapes]
+        matchers = [matcher(shape, self.base_url, customer_id) for shape in shapes]
+        addresses = "|".join(f"(?:{shape.pattern(self.base_url, customer_id)})" for shape in shapes)
 
         def answer(route: Route) -> None:
             request = route.request
-            ours = any(method == request.method and pattern.fullmatch(request.url) for method, pattern in patterns)
-            if not ours or (times is not None and len(routed.answered) >= times):
+            ours = any(matches(request.method, request.url, request.post_data) for matches in matchers)
+            if not ours or (times is not None and len(routed.matched) >= times):
                 route.fallback()
                 return
-            routed.answered.append(request.url)
+            routed.matched.append(request.url)
             handle(route)
 
-        target.route(re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in patterns)), answer)
+        target.route(re.compile(addresses, re.IGNORECASE), answer)
         if not any(heard is target for heard in self._heard):
             self._heard.append(target)
             target.on("request", self._note)
@@ -167,17 +197,14 @@ class PortalRequests:
             self.other_requests[:] = [*self.other_requests, f"{request.method} {request.url}"][-KEPT_REQUESTS:]
 
     def unmatched(self) -> str:
-        """Say the routes no request matched, and the requests other than GETs sent: empty if every route matched."""
-        missed = [routed for routed in self.routed if not routed.answered]
+        """Say the requests routed or watched for that none matched, and the requests other than GETs sent; empty
+        if each matched. Routed alike in several contexts (a job's, anew after a crash), one match is enough."""
+        matched = {routed.said() for routed in self.routed if routed.matched}
+        missed = dict.fromkeys(routed.said() for routed in self.routed if routed.said() not in matched)
         if not missed:
             return ""
-        lines = [
-            f"no request matched {' or '.join(map(str, routed.shapes))}"
-            + (f" (customer {routed.customer_id})" if routed.customer_id else "")
-            for routed in missed
-        ]
         sent = "\n".join(f"  {said}" for said in self.other_requests) or "  none"
-        return "\n".join([*lines, f"requests other than GETs sent:\n{sent}",
+        return "\n".join([*(f"no request matched {said}" for said in missed), f"requests other than GETs sent:\n{sent}",
                           f"(Submit's request is named with --submit-request or ${SUBMIT_VARIABLE})"])  # fmt: skip
 
 

@@ -21,8 +21,14 @@ pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 SCRIPTS_REQUESTS = ("fetch", "xhr")  # what a page's script asks for: a list it loads itself
 
 
+def scripts_request(route: Route) -> bool:
+    """Tell a request of the page's script (the list's) from the library's look whether the page still answers (a
+    HEAD of its address, which is a fetch too)."""
+    return route.request.resource_type in SCRIPTS_REQUESTS and route.request.method != "HEAD"
+
+
 def refuse_scripts_requests(route: Route) -> None:
-    if route.request.resource_type in SCRIPTS_REQUESTS:
+    if scripts_request(route):
         route.fulfill(status=503, body="{}")
     else:
         route.fallback()
@@ -249,7 +255,7 @@ def test_a_list_refused_as_the_session_ends_is_not_said_to_be_a_portal_that_does
     # Given a session ended: the list's requests are refused (a list that says so, not one that reloads its page), the
     # page's address sends to sign-in at another site
     def ended(route: Route) -> None:
-        if route.request.resource_type in SCRIPTS_REQUESTS:  # the list's (the bundled portal's: /v1/customers)
+        if scripts_request(route):  # the list's (the bundled portal's: /v1/customers)
             route.fulfill(status=403, body="{}")
         elif route.request.method == "HEAD":
             route.fulfill(status=302, headers={"Location": "http://127.0.0.1:9/oauth2/authorize"})

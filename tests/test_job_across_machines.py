@@ -8,7 +8,7 @@ run's check, before its form is loaded or its Submit arrives. The portal's activ
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import BrowserContext, Route
@@ -24,18 +24,20 @@ pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
 
 def other_machine_at(
-    moment: str, api: PortalApi, customer: Customer, values: dict[str, str], requests: PortalRequests
-) -> Any:
+    moment: Literal["form", "submit"], api: PortalApi, customer: Customer, values: dict[str, str],
+    portal: PortalRequests,
+) -> Any:  # fmt: skip
     """Return a context setup in which the other machine saves ``values`` just before the customer's form is first
     loaded (``moment`` "form") or first submitted ("submit")."""
+
+    shape = portal.submit if moment == "submit" else portal.screen("edit")  # looked up in the test, not in the job
 
     def setup(context: BrowserContext) -> None:
         def edit(route: Route) -> None:
             api.update_billing(customer.id, values)
             route.continue_()
 
-        shape = requests.submit if moment == "submit" else requests.screen("edit")
-        requests.route(context, edit, shape, customer_id=customer.id, times=1)
+        portal.route(context, edit, shape, customer_id=customer.id, times=1)
 
     return setup
 
@@ -46,7 +48,7 @@ def test_a_row_the_other_machine_applied_after_the_check_is_unchanged_and_not_su
     customers: CustomerFactory,
     api: PortalApi,
     make_user: Callable[[str], User],
-    moment: str,
+    moment: Literal["form", "submit"],
     portal_requests: PortalRequests,
 ) -> None:
     # Given the other machine, which applies the row after this run's check

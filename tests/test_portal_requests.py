@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from plugins.portal_requests import PortalRequests, RequestShape
+from plugins.portal_requests import PortalRequests, RequestShape, RoutedShape, matcher
 from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling
@@ -18,12 +18,12 @@ BASE = "https://pc.example/commerce/"
 CUSTOMER = "9f1c-77"
 
 
-def matches(shape: RequestShape, url: str, customer_id: str | None = CUSTOMER) -> bool:
-    return re.fullmatch(shape.pattern(BASE, customer_id), url) is not None
+def matches(shape: RequestShape, url: str, customer_id: str | None = CUSTOMER, body: str | None = None) -> bool:
+    return matcher(shape, BASE, customer_id)(shape.method, url, body)
 
 
-def request(method: str, url: str) -> Any:
-    return SimpleNamespace(method=method, url=url)  # what is_submit reads of Playwright's Request
+def request(method: str, url: str, body: str | None = None) -> Any:
+    return SimpleNamespace(method=method, url=url, post_data=body)  # what is_submit reads of Playwright's Request
 
 
 def test_an_address_below_the_base_url_matches_the_customer_s_own_with_any_query() -> None:
@@ -32,6 +32,7 @@ def test_an_address_below_the_base_url_matches_the_customer_s_own_with_any_query
     assert shape == RequestShape("POST", "customers/{id}/account/edit")
     assert matches(shape, f"{BASE}customers/{CUSTOMER}/account/edit")
     assert matches(shape, f"{BASE}customers/{CUSTOMER}/account/edit?lang=fr-FR")
+    assert matches(shape, f"{BASE.upper()}customers/{CUSTOMER.upper()}/account/edit"), "whatever the case"
     assert not matches(shape, f"{BASE}customers/another/account/edit")
     assert not matches(shape, f"{BASE}customers/{CUSTOMER}/account/edit/history")
     assert not matches(shape, f"https://pc.example/customers/{CUSTOMER}/account/edit"), "outside the base URL"
@@ -45,14 +46,35 @@ def test_a_whole_address_at_another_origin_is_matched_there() -> None:
     assert not matches(shape, f"{BASE}v1/customers/{CUSTOMER}/profiles/billing")
 
 
-def test_submit_is_its_method_and_address_and_a_screen_is_its_address_without_a_search() -> None:
-    requests = PortalRequests(BASE, RequestShape.parse("PATCH api/accounts/{id}"))
+def test_an_address_without_the_customer_s_id_is_the_customer_s_where_its_body_names_the_customer() -> None:
+    shape = RequestShape.parse("POST api/billing")
 
-    assert requests.is_submit(request("PATCH", f"{BASE}api/accounts/{CUSTOMER}"), CUSTOMER)
-    assert not requests.is_submit(request("GET", f"{BASE}api/accounts/{CUSTOMER}"), CUSTOMER)
-    assert requests.shows(f"{BASE}customers", "customers")
-    assert requests.shows(f"{BASE}customers/{CUSTOMER}/account?saved=1", "account", CUSTOMER), "its query aside"
-    assert not re.fullmatch(requests.screen("customers").pattern(BASE), f"{BASE}customers?search=Contoso")
+    assert matches(shape, f"{BASE}api/billing", body=f'{{"customerId": "{CUSTOMER}", "city": "Lyon"}}')
+    assert not matches(shape, f"{BASE}api/billing", body='{"customerId": "another", "city": "Lyon"}')
+    assert matches(shape, f"{BASE}api/billing", customer_id=None, body="{}"), "any customer's"
+
+
+def test_submit_is_its_method_and_address_and_a_screen_is_its_address_without_a_search() -> None:
+    portal = PortalRequests(BASE, RequestShape.parse("PATCH api/accounts/{id}"))
+    is_submit, shows_account = portal.is_submit(CUSTOMER), portal.shows("account", CUSTOMER)
+
+    assert is_submit(request("PATCH", f"{BASE}api/accounts/{CUSTOMER}"))
+    assert not is_submit(request("GET", f"{BASE}api/accounts/{CUSTOMER}"))
+    assert portal.shows("customers")(f"{BASE}customers")
+    assert shows_account(f"{BASE}customers/{CUSTOMER}/account?saved=1"), "its query aside"
+    assert not matches(portal.screen("customers"), f"{BASE}customers?search=Contoso", None), "a search is no load"
+
+
+def test_what_no_request_matched_is_said_once_whatever_the_contexts_it_was_routed_in() -> None:
+    portal = PortalRequests(BASE, RequestShape.parse("PUT v1/customers/{id}/profiles/billing"))
+    portal.routed = [RoutedShape((portal.submit,), "a", ["url"]), RoutedShape((portal.submit,), "a"),
+                     RoutedShape((portal.submit,), "b"), RoutedShape((portal.submit,), "b")]  # fmt: skip
+    portal.other_requests = [f"POST {BASE}customers/b/account/edit"]
+
+    said = portal.unmatched().splitlines()
+
+    assert said[:3] == ["no request matched PUT v1/customers/{id}/profiles/billing (customer b)",
+                        "requests other than GETs sent:", f"  POST {BASE}customers/b/account/edit"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -189,9 +189,7 @@ def test_dry_run_says_what_would_change_and_changes_nothing(
     assert not (tmp_path / "changes.csv.results.csv.journal").exists()
 
 
-def another_agent_at_submit(
-    api: PortalApi, customer: Customer, theirs: dict[str, str], requests: PortalRequests
-) -> Any:
+def another_agent_at_submit(api: PortalApi, customer: Customer, theirs: dict[str, str], portal: PortalRequests) -> Any:
     """Return a context setup in which another agent saves ``theirs`` just before the first Submit arrives."""
 
     def setup(context: BrowserContext) -> None:
@@ -201,7 +199,7 @@ def another_agent_at_submit(
             route.continue_()
 
         changed: list[object] = []
-        requests.route_submit(context, submit, customer.id)
+        portal.route_submit(context, submit, customer.id)
 
     return setup
 
@@ -271,7 +269,7 @@ def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_
 
 def run_throttled_row(
     retry_after: str, customers: CustomerFactory, api: PortalApi, base_url: str, user: User,
-    monkeypatch: pytest.MonkeyPatch, requests: PortalRequests,
+    monkeypatch: pytest.MonkeyPatch, portal: PortalRequests,
 ) -> tuple[Customer, Any, list[float], list[str | None]]:  # fmt: skip
     """Run one row whose first Submit the portal answers "too many requests, come back in ``retry_after``".
 
@@ -290,7 +288,7 @@ def run_throttled_row(
             page = "<!doctype html><title>429</title><h1>429 Too many requests</h1><p role=alert>Try again later.</p>"
             return route.fulfill(status=429, headers={"Retry-After": retry_after}, content_type="text/html", body=page)
 
-        requests.route_submit(context, submit, customer.id)
+        portal.route_submit(context, submit, customer.id)
 
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "扬州市"}], base_url, user.name,
                                 **signed_in_as(user, api), setup_context=setup)  # fmt: skip

@@ -36,7 +36,7 @@ CITIES = ["Lyon", "Nantes", "Lille"]
 
 
 def outage_after_first_submit(
-    first: Customer, refusals: int | None, requests: PortalRequests
+    first: Customer, refusals: int | None, portal: PortalRequests
 ) -> tuple[Callable[[BrowserContext], None], list]:
     """Return a context setup that refuses the pages starting a row (Customers, the Dashboard) once the first
     customer's Submit went through, ``refusals`` times (None: for good); and the list of the refusals made."""
@@ -48,10 +48,10 @@ def outage_after_first_submit(
 
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:  # the first row's Submit: its answer (the Account page) still comes
-            requests.route_screens(context, refuse, "customers", "dashboard", times=refusals)  # then it is back
+            portal.route_screens(context, refuse, "customers", "dashboard", times=refusals)  # then it is back
             route.continue_()
 
-        requests.route_submit(context, submit, first.id, times=1)
+        portal.route_submit(context, submit, first.id, times=1)
 
     return setup, refused
 
@@ -61,7 +61,7 @@ def refuse_connection(route: Route) -> None:
 
 
 def submit_saved_then_unanswered(
-    second: Customer, refusals: int, requests: PortalRequests
+    second: Customer, refusals: int, portal: PortalRequests
 ) -> Callable[[BrowserContext], None]:
     """Return a context setup where the second customer's Submit reaches the portal, which saves it, but its
     answer never comes (the connection reset, as a portal that stops does); the next ``refusals`` pages
@@ -70,10 +70,10 @@ def submit_saved_then_unanswered(
     def setup(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
             route.fetch()  # the portal takes the form and saves it...
-            requests.route_screens(context, refuse_connection, "customers", "dashboard", times=refusals)
+            portal.route_screens(context, refuse_connection, "customers", "dashboard", times=refusals)
             route.abort("connectionreset")  # ...and goes before its answer reaches the browser
 
-        requests.route_submit(context, submit, second.id, times=1)
+        portal.route_submit(context, submit, second.id, times=1)
 
     return setup
 
@@ -101,7 +101,7 @@ def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_chang
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that refuses the second row's first page and the next two looks at it
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup, refused = outage_after_first_submit(people[0], refusals=3, requests=portal_requests)
+    setup, refused = outage_after_first_submit(people[0], refusals=3, portal=portal_requests)
 
     # When the job runs
     outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
@@ -120,7 +120,7 @@ def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that refuses every page from the second row on
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup, _ = outage_after_first_submit(people[0], refusals=None, requests=portal_requests)
+    setup, _ = outage_after_first_submit(people[0], refusals=None, portal=portal_requests)
 
     # When the job runs, then it stops after two minutes of waiting, saying where and how to carry on
     with pytest.raises(PortalUnavailableError, match=r"did not answer for 2 minutes after row 2 failed.*--resume"):
@@ -139,7 +139,7 @@ def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that saves the second row's Submit, then goes for two looks before answering
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
-    setup = submit_saved_then_unanswered(people[1], refusals=2, requests=portal_requests)
+    setup = submit_saved_then_unanswered(people[1], refusals=2, portal=portal_requests)
 
     # When the job runs
     outcomes = run_rows(people, base_url, user, signed_in_as(user, api), setup)
@@ -152,9 +152,11 @@ def test_a_submit_left_unanswered_waits_for_the_portal_and_is_not_sent_again(
     assert [api.billing_profile(c.id).city for c in people] == CITIES
 
 
-def page_crashes(second: Customer, requests: PortalRequests, *, after_save: bool) -> Callable[[BrowserContext], None]:
+def page_crashes(second: Customer, portal: PortalRequests, *, after_save: bool) -> Callable[[BrowserContext], None]:
     """Return a context setup whose page crashes once, as it loads: the page answering the second row's Submit
     (``after_save``: the portal saved it), or the first Customers list a row opens."""
+
+    shows_answer = portal.shows("account" if after_save else "customers")  # looked up in the test, not the job
 
     def setup(context: BrowserContext) -> None:
         armed = [not after_save]
@@ -164,12 +166,12 @@ def page_crashes(second: Customer, requests: PortalRequests, *, after_save: bool
             route.continue_()
 
         def crash(page: Page) -> None:
-            if armed[0] and requests.shows(page.url, "account" if after_save else "customers"):
+            if armed[0] and shows_answer(page.url):
                 armed[0] = False
                 with suppress(PlaywrightError):  # the answer to the crash never comes: the page is gone
                     context.new_cdp_session(page).send("Page.crash")
 
-        requests.route_submit(context, arm, second.id)
+        portal.route_submit(context, arm, second.id)
         for page in context.pages:  # the job's page, and those it opens later
             page.on("domcontentloaded", crash)
         context.on("page", lambda page: page.on("domcontentloaded", crash))
@@ -200,7 +202,7 @@ def test_a_page_that_crashes_is_replaced_and_its_row_tried_again_without_submitt
     assert [api.billing_profile(c.id).city for c in people] == CITIES
 
 
-def session_ends_before_submit(second: Customer, requests: PortalRequests) -> Callable[[BrowserContext], None]:
+def session_ends_before_submit(second: Customer, portal: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup where the portal's session ends as the second row's Submit is sent (its cookie gone:
     the portal asks to sign in and takes nothing); the provider's session lives on."""
 
@@ -209,7 +211,7 @@ def session_ends_before_submit(second: Customer, requests: PortalRequests) -> Ca
             context.clear_cookies(domain=urlsplit(route.request.url).hostname)
             route.continue_(headers={k: v for k, v in route.request.headers.items() if k.lower() != "cookie"})
 
-        requests.route_submit(context, submit, second.id, times=1)  # once: the row's second Submit goes through
+        portal.route_submit(context, submit, second.id, times=1)  # once: the row's second Submit goes through
 
     return setup
 
@@ -232,7 +234,7 @@ def test_a_row_whose_session_ended_at_submit_signs_in_again_and_says_it_was_trie
     assert [len(portal_changes(api, person)) for person in people] == [1, 1, 1]
 
 
-def browser_killed_once(second: Customer, requests: PortalRequests) -> Callable[[BrowserContext], None]:
+def browser_killed_once(second: Customer, portal: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup whose browser is killed (SIGKILL, as under memory pressure) as the second row opens
     its customer's Account page, once: the next browser's context is set up alike and lives."""
     killed: list[int] = []
@@ -246,7 +248,7 @@ def browser_killed_once(second: Customer, requests: PortalRequests) -> Callable[
             killed.extend(p["id"] for p in processes if p["type"] == "browser")
             os.kill(killed[0], signal.SIGKILL)
 
-        requests.route_screens(context, kill, "account", customer_id=second.id)
+        portal.route_screens(context, kill, "account", customer_id=second.id)
 
     return setup
 

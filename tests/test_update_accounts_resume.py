@@ -134,7 +134,7 @@ def test_a_resumed_row_does_not_put_back_what_a_later_row_of_its_customer_set(
     assert [change["city"] for change in portal_changes(api, customer)] == ["Nouvelle", "Nouvelle"]
 
 
-def saved_then_gone(customer: Customer, city: str, requests: PortalRequests) -> Callable[[BrowserContext], None]:
+def saved_then_gone(customer: Customer, city: str, portal: PortalRequests) -> Callable[[BrowserContext], None]:
     """Return a context setup where the Submit setting ``city`` is saved, then the portal goes for good before
     answering it: the run stops there, that row started and without an outcome, as after Ctrl-C."""
 
@@ -144,10 +144,10 @@ def saved_then_gone(customer: Customer, city: str, requests: PortalRequests) -> 
                 route.continue_()
                 return
             route.fetch()  # the portal saves it...
-            requests.route_screens(context, lambda look: look.abort("connectionrefused"), "dashboard")
+            portal.route_screens(context, lambda look: look.abort("connectionrefused"), "dashboard")
             route.abort("connectionreset")  # ...and goes before its answer reaches the browser
 
-        requests.route_submit(context, submit, customer.id)
+        portal.route_submit(context, submit, customer.id)
 
     return setup
 
