@@ -1,4 +1,4 @@
-"""The portal's own words that tests expect verbatim: a field's error, the conflict's message, an empty search.
+r"""The portal's own words that tests expect verbatim: a field's error, the conflict's message, an empty search.
 
 The spec names the portal's labels and buttons, not its messages: these are the bundled portal's, in each language.
 A deployment that words them otherwise gives its own in a TOML file, ``--portal-words FILE`` (or
@@ -8,11 +8,18 @@ portal's::
     ["en-US"]
     conflict = "This billing profile was changed by someone else"
     no_customers = "No results"
+
+    [kinds]
+    required = 'is required\.?$'
+
+Its ``[kinds]`` table holds regular expressions, not words: how an English field error (after the field's label) says
+which rule it is, where validation's tests tell a wrong rule from the right one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -50,6 +57,18 @@ BUNDLED_WORDS: PortalWords = {
         "session_ended": "未保存任何内容",
     },
 }
+# How each kind of English field error ends, as the bundled portal words it (regular expressions).
+BUNDLED_KINDS = {
+    "required": r"is required\.$",
+    "length": r"can be at most \d+ characters\.$",
+    "email": r"must be a valid email address\.$",
+    "company": r"must be more than one character and not only punctuation\.$",
+    "partner-domain": r"cannot be an address at the partner.s own domain\.$",
+    "postal": r"is not a valid postal code for .+\.$",
+    "phone": r"is not a valid phone number for .+\.$",
+    "state": r"must be a state or province of .+\.$",
+}
+KINDS_TABLE = "kinds"
 WORDS = pytest.StashKey[PortalWords]()
 
 
@@ -59,7 +78,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get(WORDS_VARIABLE) or None,
         metavar="FILE",
         help="a TOML file of the deployment's own messages the tests expect verbatim, a table per language "
-        f"(keys: {', '.join(BUNDLED_WORDS['en-US'])}); default: ${WORDS_VARIABLE}, else the bundled portal's",
+        f"(keys: {', '.join(BUNDLED_WORDS['en-US'])}), and a [{KINDS_TABLE}] table of how English field errors end "
+        f"(regular expressions: {', '.join(BUNDLED_KINDS)}); default: ${WORDS_VARIABLE}, else the bundled portal's",
     )
 
 
@@ -70,6 +90,7 @@ def read_words(path: str) -> dict[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise pytest.UsageError(f"--portal-words {path}: cannot be read as TOML: {error}") from None
     words = {locale: dict(said) for locale, said in BUNDLED_WORDS.items()}
+    words[KINDS_TABLE] = read_kinds(path, given.pop(KINDS_TABLE, {}))
     for locale, said in given.items():
         if locale not in words or not isinstance(said, dict):
             raise pytest.UsageError(f"--portal-words {path}: [{locale}] is no language of the portal's "
@@ -84,9 +105,28 @@ def read_words(path: str) -> dict[str, dict[str, str]]:
     return words
 
 
+def read_kinds(path: str, given: object) -> dict[str, str]:
+    """Return the bundled portal's kinds of field error with the file's ``[kinds]`` in their place (a usage error for
+    a kind it does not have, or no regular expression)."""
+    if not isinstance(given, dict):
+        raise pytest.UsageError(f"--portal-words {path}: [{KINDS_TABLE}] is a table of regular expressions")
+    kinds = dict(BUNDLED_KINDS)
+    for kind, pattern in given.items():
+        try:
+            if kind not in kinds or not isinstance(pattern, str) or not pattern:
+                raise re.error("expected a regular expression (a string)")
+            re.compile(pattern)
+        except re.error as error:
+            raise pytest.UsageError(
+                f"--portal-words {path}: [{KINDS_TABLE}] {kind} = {pattern!r}: {error}, for one of {', '.join(kinds)}"
+            ) from None
+        kinds[kind] = pattern
+    return kinds
+
+
 def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--portal-words", None)
-    config.stash[WORDS] = BUNDLED_WORDS if path is None else read_words(path)
+    config.stash[WORDS] = {**BUNDLED_WORDS, KINDS_TABLE: BUNDLED_KINDS} if path is None else read_words(path)
 
 
 @pytest.fixture(scope="session")

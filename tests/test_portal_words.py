@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from plugins.portal_words import BUNDLED_WORDS, read_words
+from plugins.portal_words import BUNDLED_KINDS, BUNDLED_WORDS, read_words
 from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling
@@ -48,6 +49,28 @@ def test_a_file_of_words_that_cannot_be_is_a_usage_error_saying_where(tmp_path: 
 
     assert str(refused.value).startswith(f"--portal-words {path}: ")
     assert said in str(refused.value)
+
+
+def test_a_deployment_s_kinds_of_field_error_take_the_place_of_those_it_gives_only(tmp_path: Path) -> None:
+    path = words_file(tmp_path, "[kinds]\nrequired = '(is required|must be filled in)\\.$'\n")
+
+    kinds = read_words(path)["kinds"]
+
+    assert kinds["required"] == r"(is required|must be filled in)\.$"
+    assert kinds["postal"] == BUNDLED_KINDS["postal"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param("[kinds]\nrequired = '(open'\n", "required = '(open': missing ), unterminated", id="regex"),
+        pytest.param("[kinds]\nmandatory = 'x'\n", "mandatory = 'x': expected a regular expression", id="kind"),
+        pytest.param("kinds = 'x'\n", "[kinds] is a table of regular expressions", id="not-a-table"),
+    ],
+)
+def test_kinds_that_cannot_be_are_a_usage_error_saying_where(tmp_path: Path, text: str, said: str) -> None:
+    with pytest.raises(pytest.UsageError, match=re.escape(said)):
+        read_words(words_file(tmp_path, text))
 
 
 def test_a_missing_file_of_words_is_a_usage_error(tmp_path: Path) -> None:

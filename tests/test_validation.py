@@ -11,6 +11,7 @@ from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import ValidationError, submit_changes
 from pages import AccountEditPage
+from plugins.portal_words import PortalWords
 
 pytestmark = pytest.mark.regression
 
@@ -25,18 +26,6 @@ LABELS = {
     "city": "City",
     "state": "State/Province",
     "postalCode": "Postal code",
-}
-
-# The kind of each message, as the portal words it: a wrong kind is a wrong rule, even at the right field.
-KINDS = {
-    "required": r"is required\.$",
-    "length": r"can be at most \d+ characters\.$",
-    "email": r"must be a valid email address\.$",
-    "company": r"must be more than one character and not only punctuation\.$",
-    "partner-domain": r"cannot be an address at the partner.s own domain\.$",
-    "postal": r"is not a valid postal code for .+\.$",
-    "phone": r"is not a valid phone number for .+\.$",
-    "state": r"must be a state or province of .+\.$",
 }
 
 CASES = [
@@ -94,6 +83,7 @@ def partner_domain(api: PortalApi) -> str:
 def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
     country: str, field: str, bad_value: str, kind: str, admin_page: Page, customers: CustomerFactory, api: PortalApi,
     partner_domain: str,
+    portal_words: PortalWords,
 ) -> None:  # fmt: skip
     bad_value = bad_value.replace("{partner_domain}", partner_domain)
     # Given the edit form (opened by its address: the way there is the workflow tests' job),
@@ -111,7 +101,7 @@ def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
     message = refused.value.field_errors[field]
     assert message, f"{field} is marked invalid, but no message is tied to it (aria-describedby, aria-errormessage)"
     assert message.startswith(LABELS[field]), f"expected the message to name {LABELS[field]!r}; shown: {message!r}"
-    assert re.search(KINDS[kind], message), f"expected a {kind} message at {field}; shown: {message!r}"
+    assert re.search(portal_words["kinds"][kind], message), f"expected a {kind} message at {field}; shown: {message!r}"
     expect(form.field(field)).to_have_attribute("aria-invalid", "true")
     typed = {name: value for name, value in customer.billing.as_dict().items() if name != "country"}
     assert form.values() == {**typed, field: bad_value, **valid_change}
@@ -119,7 +109,7 @@ def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
 
 
 def test_several_invalid_fields_are_refused_together_each_at_its_field(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_words: PortalWords
 ) -> None:
     customer = customers.create("US")
     form = AccountEditPage(admin_page).open(customer.id)
@@ -130,8 +120,9 @@ def test_several_invalid_fields_are_refused_together_each_at_its_field(
 
     errors = refused.value.field_errors
     assert sorted(errors) == sorted(bad), f"expected errors at {sorted(bad)}; shown at {sorted(errors)}"
+    kinds = portal_words["kinds"]
     for field, kind in {"email": "email", "postalCode": "postal", "state": "state", "firstName": "required"}.items():
-        assert re.search(KINDS[kind], errors[field]), f"expected a {kind} message at {field}; shown: {errors[field]!r}"
+        assert re.search(kinds[kind], errors[field]), f"expected a {kind} message at {field}; shown: {errors[field]!r}"
     assert api.billing_profile(customer.id) == customer.billing, "nothing may be saved"
 
 
