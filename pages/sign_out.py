@@ -25,7 +25,8 @@ class SignOutControl(Screen):
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
-        self.control = links_or_buttons(page, any_language("sign_out")).filter(visible=True).first
+        self.controls = links_or_buttons(page, any_language("sign_out"))  # shown or not (in a closed menu)
+        self.control = self.controls.filter(visible=True).first
         self.closed_menus = page.get_by_role("banner").locator(CLOSED_MENUS).filter(visible=True)
 
     def shown(self) -> bool:
@@ -33,11 +34,12 @@ class SignOutControl(Screen):
 
         Waits first for the Sign out or a menu to show (a banner drawn by the page's script comes late)."""
         wait_parsed(self.page)
+        either = self.control.or_(self.closed_menus).first
         try:
-            self.or_instead(self.control.or_(self.closed_menus).first).wait_for()
+            self.or_instead(either).wait_for()
         except PlaywrightTimeoutError:
             return False
-        self.settle(self.control.or_(self.closed_menus).first)  # sign-in or an error page instead: said as such
+        self.settle(either)  # sign-in or an error page instead: said as such
         if self.control.is_visible():
             return True
         # Handles, not places in the list: a menu that stays open would move the others' places.
@@ -66,7 +68,7 @@ class SignOutControl(Screen):
             raise UnknownPageError(f"There is no Sign out to select at {where}, in the banner nor in its menus")
         self.select(self.control, "Sign out")
         try:  # gone from the page, not hidden only: a menu that closes hides it too
-            links_or_buttons(self.page, any_language("sign_out")).first.wait_for(state="detached")
+            self.controls.first.wait_for(state="detached")
         except PlaywrightTimeoutError:
             raise UnknownPageError(f"Sign out at {where} left the page signed in, at {self.page.url}") from None
         wait_parsed(self.page)

@@ -130,17 +130,24 @@ class PortalRequests:
     def is_submit(self, customer_id: str | None = None) -> Callable[[Request], bool]:
         """Return whether a request is Submit's (for the customer ``customer_id``, or any), for a listener to ask;
         Submit's request is looked up now, in the test. A listener that never saw one is said in a failure's report."""
-        watched = RoutedShape((self.submit,), customer_id)
-        self.routed.append(watched)
-        matches = matcher(self.submit, self.base_url, customer_id)
+        return self.watch((self.submit,), customer_id)[1]
 
-        def is_submit(request: Request) -> bool:
-            if not matches(request.method, request.url, request.post_data):
+    def watch(
+        self, shapes: tuple[RequestShape, ...], customer_id: str | None
+    ) -> tuple[RoutedShape, Callable[[Request], bool]]:
+        """Return the record of requests of any of ``shapes`` (for ``customer_id``, or any customer), kept for a
+        failure's report, and whether a request is one (recorded when it is)."""
+        watched = RoutedShape(shapes, customer_id)
+        self.routed.append(watched)
+        matchers = [matcher(shape, self.base_url, customer_id) for shape in shapes]
+
+        def seen(request: Request) -> bool:
+            if not any(matches(request.method, request.url, request.post_data) for matches in matchers):
                 return False
             watched.matched.append(request.url)
             return True
 
-        return is_submit
+        return watched, seen
 
     def route(
         self,
@@ -152,18 +159,13 @@ class PortalRequests:
     ) -> None:
         """Send ``target``'s requests of any of ``shapes`` to ``handle``, the first ``times`` of them (None: all);
         every other request goes on to the portal (or to the routes set before)."""
-        routed = RoutedShape(shapes, customer_id)
-        self.routed.append(routed)
-        matchers = [matcher(shape, self.base_url, customer_id) for shape in shapes]
+        routed, seen = self.watch(shapes, customer_id)
         addresses = "|".join(f"(?:{shape.pattern(self.base_url, customer_id)})" for shape in shapes)
 
         def answer(route: Route) -> None:
-            request = route.request
-            ours = any(matches(request.method, request.url, request.post_data) for matches in matchers)
-            if not ours or (times is not None and len(routed.matched) >= times):
-                route.fallback()
+            if not seen(route.request) or (times is not None and len(routed.matched) > times):
+                route.fallback()  # not one of them, or one past the first ``times``: on to the portal
                 return
-            routed.matched.append(request.url)
             handle(route)
 
         target.route(re.compile(addresses, re.IGNORECASE), answer)
@@ -229,19 +231,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def portal_requests(request: pytest.FixtureRequest, base_url: str) -> Iterator[PortalRequests]:
+def portal_requests(request: pytest.FixtureRequest, base_url: str) -> PortalRequests:
     """Route the portal's requests the test answers in its place: Submit's, a screen's load."""
     given = request.config.getoption("submit_request", None)
     edit = screen_addresses().edit
     submit = RequestShape.parse(given) if given else RequestShape("POST", edit) if edit else None
-    requests = request.node.stash[ROUTED] = PortalRequests(base_url, submit)
-    yield requests
+    portal = request.node.stash[ROUTED] = PortalRequests(base_url, submit)  # read again by the report below
+    return portal
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     report: pytest.TestReport = yield
-    requests = item.stash.get(ROUTED, None)
-    if report.failed and call.when == "call" and requests is not None and (said := requests.unmatched()):
+    portal = item.stash.get(ROUTED, None)
+    if report.failed and call.when == "call" and portal is not None and (said := portal.unmatched()):
         report.sections.append(("portal requests routed", said))
     return report
