@@ -12,6 +12,8 @@ from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import NotAllowedError, edit_account, open_customer, update_customer_account
 from pages import AccountEditPage
+from plugins.portal_requests import PortalRequests
+from tests.forged_requests import SentRequest, SessionValues, catch
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -54,23 +56,38 @@ def test_help_desk_agent_cannot_open_the_edit_form_by_its_address(
 
 
 def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
-    page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi, edit_form_address: Callable[[str], str]
+    page_as: Callable[..., Page],
+    admin_page: Page,
+    customers: CustomerFactory,
+    api: PortalApi,
+    portal_requests: PortalRequests,
+    base_url: str,
 ) -> None:
-    # Given a help desk agent's session, with its valid CSRF token (from the sign-out form)
+    # Given the Submit a global admin's change sends, stopped on its way: the portal never heard it
     customer = customers.create("FR")
-    page = page_as("helpdesk-agent")
-    open_customer(page, customer.companyName).account()
-    token = page.get_by_role("banner").locator("input[name=csrf_token]").input_value()
-    etag = api.billing_resource(customer.id)["attributes"]["etag"]
+    caught: list[SentRequest] = []
+    portal_requests.route_submit(admin_page, catch(caught), customer.id)
+    form = edit_account(admin_page, customer.companyName).fill({"city": "Marseille"})
+    with admin_page.expect_event("requestfailed", portal_requests.is_submit(customer.id)):
+        form.submit_button.click()
+    # And a help desk agent's session, on the customer's Account page (its anti-forgery values, its token)
+    help_desk = page_as("helpdesk-agent")
+    session = SessionValues.watching(help_desk, base_url)
+    open_customer(help_desk, customer.companyName).account()
 
-    # When it posts the edit form directly
-    form = {**customer.billing.as_dict(), "city": "Marseille", "csrf_token": token, "etag": etag}
-    response = page.request.post(edit_form_address(customer.id), form=form)
+    # When that request is sent in the help desk agent's name
+    refused = caught[0].as_session(session).send_from(help_desk)
 
-    # Then the portal refuses and nothing changed
+    # Then the portal refuses it and nothing changed
     stored = api.billing_profile(customer.id)
-    assert response.status == 403, f"expected 403; the portal answered {response.status} ({response.url}): {stored}"
+    assert refused.status in (401, 403), (
+        f"expected 401 or 403; the portal answered {refused.status} ({refused.url}): {stored}"
+    )
     assert stored == customer.billing
+    # While the same request in the admin's own name saves: the refusal was of the agent, not of the request
+    saved = caught[0].send_from(admin_page)
+    assert saved.status < 400, f"the admin's own Submit, sent again, was answered {saved.status} ({saved.url})"
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Marseille")
 
 
 def test_help_desk_agent_api_change_is_refused_and_saves_nothing(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import unicodedata
-import urllib.parse
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -15,6 +13,7 @@ from fixtures.test_data import CustomerFactory
 from flows import AmbiguousCustomerError, edit_account, submit_changes, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 from plugins.portal_requests import PortalRequests
+from tests.forged_requests import with_field
 from tests.list_pages import page_size
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
@@ -162,18 +161,6 @@ def test_a_form_that_guards_against_leaving_it_unsaved_is_saved_all_the_same(
     assert (saved.city, saved.postalCode) == ("Lyon", "69001")
 
 
-def with_country(body: str, country: str) -> str:
-    """Return Submit's ``body`` carrying ``country``: a form's field, or a JSON body's (flat, or its address's)."""
-    try:
-        sent = json.loads(body)
-    except ValueError:
-        fields = urllib.parse.parse_qsl(body, keep_blank_values=True)
-        return urllib.parse.urlencode([*((n, v) for n, v in fields if n != "country"), ("country", country)])
-    holder = sent.get("defaultAddress", sent) if isinstance(sent, dict) else sent
-    holder["country"] = country
-    return json.dumps(sent)
-
-
 def test_country_is_shown_but_cannot_be_changed(
     admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
@@ -188,7 +175,7 @@ def test_country_is_shown_but_cannot_be_changed(
 
     def carrying_france(route: Route) -> None:
         tampered.append(route.request.url)
-        route.continue_(post_data=with_country(route.request.post_data or "", "FR"))
+        route.continue_(post_data=with_field(route.request.post_data or "", "country", lambda _: "FR"))
 
     portal_requests.route_submit(admin_page, carrying_france, customer.id)
     shown = submit_changes(form, {"city": "北京市"})

@@ -38,6 +38,7 @@ from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
 from plugins.portal_requests import PortalRequests
+from tests.forged_requests import with_field
 
 pytestmark = pytest.mark.regression
 
@@ -223,9 +224,7 @@ def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
 
     def capitals(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
-            sent = [(name, value.upper() if name == "city" else value) for name, value in form]
-            route.continue_(post_data=urllib.parse.urlencode(sent))
+            route.continue_(post_data=with_field(route.request.post_data or "", "city", str.upper))
 
         portal_requests.route_submit(context, submit, customer.id)
 
@@ -256,8 +255,7 @@ def test_a_tidied_value_whose_submit_went_unanswered_is_not_sent_again(
 
     def capitals_then_silence(context: BrowserContext) -> None:
         def submit(route: Route) -> None:
-            form = urllib.parse.parse_qsl(route.request.post_data or "", keep_blank_values=True)
-            route.fetch(post_data=urllib.parse.urlencode([(k, capitals(v) if k == "city" else v) for k, v in form]))
+            route.fetch(post_data=with_field(route.request.post_data or "", "city", capitals))
             submits.append(route.request.url)
             route.abort("connectionreset")  # saved, but the answer is lost
 

@@ -1,0 +1,158 @@
+"""A request one session sent, sent again as another: a forged Submit, whatever the portal's Submit is; and
+Submit's body changed on its way.
+
+A deployment's Submit may be a form's POST carrying an anti-forgery field, or a script's PUT with a bearer token
+and an anti-forgery header. Sent again in another session's name, it carries that session's own: its cookies (the
+browser context's), its anti-forgery values (the hidden fields and ``<meta>`` tokens its page holds, by name) and its
+bearer token (the last its page sent to the portal). So a refusal is the portal's word on who sent it, not on a
+stale token: sent again in the first session's name, the same request must save (the test's positive control).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from playwright.sync_api import APIResponse, Page, Request, Route
+
+# Names of the values a session holds against forgery: Flask-WTF's csrf_token, ASP.NET's
+# __RequestVerificationToken, Angular's X-XSRF-TOKEN, a meta's csrf-token.
+SESSION_TOKEN = re.compile(r"csrf|xsrf|verification|antiforgery|authenticity", re.IGNORECASE)
+SESSION_HEADERS = {"cookie", "authorization", "content-length", "host"}
+PAGE_TOKENS = """() => [
+  ...[...document.querySelectorAll('input[type=hidden][name]')].map((input) => [input.name, input.value]),
+  ...[...document.querySelectorAll('meta[name][content]')].map((meta) => [meta.name, meta.content]),
+]"""
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """A request as a page sent it: what a session of its own adds (cookies, bearer token) left out of ``headers``."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+    bearer: str | None = None
+
+    @classmethod
+    def of(cls, request: Request) -> SentRequest:
+        """The request ``request`` as sent (its bearer token apart)."""
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        bearer = headers.pop("authorization", None)
+        kept = {name: value for name, value in headers.items() if name not in SESSION_HEADERS}
+        return cls(request.method, request.url, kept, request.post_data_buffer, bearer)
+
+    def send_from(self, page: Page) -> APIResponse:
+        """Send it with ``page``'s cookies (its context's), redirects not followed: their answer is the portal's."""
+        headers = {**self.headers, **({"authorization": self.bearer} if self.bearer else {})}
+        return page.request.fetch(self.url, method=self.method, headers=headers, data=self.body, max_redirects=0)
+
+    def as_session(self, session: SessionValues) -> SentRequest:
+        """This request in the name of ``session``: its anti-forgery values and bearer token in place of these (a
+        header's from the value of its name, else the page's one value; none there, the header is left out)."""
+        tokens = session.tokens()
+        headers = {name: value for name, value in self.headers.items() if not SESSION_TOKEN.search(name)}
+        for name in self.headers.keys() - headers.keys():
+            named = [value for key, value in tokens.items() if bare(key) == bare(name)]
+            value = (named or list(tokens.values()) or [None])[0]
+            if value is not None:
+                headers[name] = value
+        return replace(self, headers=headers, body=with_tokens(self.body, tokens), bearer=session.bearer)
+
+
+@dataclass
+class SessionValues:
+    """What a signed-in page holds of its session beside its cookies: its bearer token, its anti-forgery values."""
+
+    page: Page
+    base_url: str
+    bearer: str | None = None
+    seen: list[str] = field(default_factory=list)
+
+    @classmethod
+    def watching(cls, page: Page, base_url: str) -> SessionValues:
+        """Start noting the bearer token ``page`` sends to the portal's origin (before it opens a screen)."""
+        session = cls(page, base_url)
+        page.on("request", session.note)
+        return session
+
+    def note(self, request: Request) -> None:
+        if origin(request.url) == origin(self.base_url) and "authorization" in request.headers:
+            self.bearer = request.headers["authorization"]
+
+    def tokens(self) -> dict[str, str]:
+        """The session's anti-forgery values by name: the page's (hidden fields, meta tags), then its cookies'."""
+        pairs: list[list[str]] = self.page.evaluate(PAGE_TOKENS)
+        cookies = [[cookie["name"], cookie["value"]] for cookie in self.page.context.cookies(self.page.url)]
+        found: dict[str, str] = {}
+        for name, value in [*pairs, *cookies]:
+            if SESSION_TOKEN.search(name):
+                found.setdefault(name, value)
+        return found
+
+
+def with_tokens(body: bytes | None, tokens: dict[str, str]) -> bytes | None:
+    """Return ``body`` (a form's fields, or a JSON object) with its anti-forgery values replaced by ``tokens``'."""
+    if not body or not tokens:
+        return body
+    text = body.decode("utf-8", "replace")
+    try:
+        sent = json.loads(text)
+    except ValueError:
+        fields = urllib.parse.parse_qsl(text, keep_blank_values=True)
+        return urllib.parse.urlencode([(name, tokens.get(name, value)) for name, value in fields]).encode()
+    if isinstance(sent, dict):
+        sent = {name: tokens.get(name, value) if SESSION_TOKEN.search(name) else value for name, value in sent.items()}
+    return json.dumps(sent).encode()
+
+
+def with_field(body: str, name: str, change: Callable[[str], str]) -> str:
+    """Return Submit's ``body`` with the field ``name`` changed by ``change`` (given "" where the body has none, and
+    then added), as a proxy on the way might: a form's field, or a JSON body's wherever it is (flat, or in its
+    ``defaultAddress``, where one added goes)."""
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        fields = urllib.parse.parse_qsl(body, keep_blank_values=True)
+        value = next((value for key, value in fields if key == name), "")
+        return urllib.parse.urlencode([*((key, v) for key, v in fields if key != name), (name, change(value))])
+    found = False
+
+    def changed(held: object) -> object:
+        nonlocal found
+        if isinstance(held, list):
+            return [changed(v) for v in held]
+        if not isinstance(held, dict):
+            return held
+        found = found or name in held
+        return {key: change(str(v)) if key == name else changed(v) for key, v in held.items()}
+
+    sent = changed(sent)
+    if not found and isinstance(sent, dict):
+        holder = sent.get("defaultAddress") if isinstance(sent.get("defaultAddress"), dict) else sent
+        holder[name] = change("")
+    return json.dumps(sent)
+
+
+def bare(name: str) -> str:
+    """A token's name as a header's and a field's compare: "X-XSRF-TOKEN" and "XSRF-TOKEN", "csrf_token"."""
+    return re.sub(r"[^a-z0-9]", "", name.lower().removeprefix("x-"))
+
+
+def origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def catch(caught: list[SentRequest]) -> Callable[[Route], None]:
+    """Return a route handler that notes the request and stops it there: the portal never hears it."""
+
+    def stop(route: Route) -> None:
+        caught.append(SentRequest.of(route.request))
+        route.abort()
+
+    return stop

@@ -1,0 +1,71 @@
+"""A request sent again in another session's name: its anti-forgery values and bearer token, not the first's."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import cast
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.forged_requests import SentRequest, SessionValues, with_field, with_tokens
+
+pytestmark = pytest.mark.tooling
+
+
+class HeldSession(SessionValues):
+    """A session's values as a page would give them, without a page."""
+
+    def __init__(self, tokens: dict[str, str], bearer: str | None = None) -> None:
+        super().__init__(page=cast(Page, None), base_url="https://pc.example/", bearer=bearer)
+        self.held = tokens
+
+    def tokens(self) -> dict[str, str]:
+        return self.held
+
+
+def test_a_form_carries_the_session_s_anti_forgery_field_and_keeps_every_other() -> None:
+    sent = b"city=Lille&csrf_token=admins&etag=W%2F%221%22&note=token+of+thanks"
+
+    fields = urllib.parse.parse_qsl(with_tokens(sent, {"csrf_token": "agents"}).decode(), keep_blank_values=True)
+
+    assert fields == [("city", "Lille"), ("csrf_token", "agents"), ("etag", 'W/"1"'), ("note", "token of thanks")]
+
+
+def test_a_json_body_carries_the_session_s_values_by_name() -> None:
+    sent = json.dumps({"city": "Lille", "__RequestVerificationToken": "admins", "defaultAddress": {"csrf": "x"}})
+
+    body = json.loads(with_tokens(sent.encode(), {"__RequestVerificationToken": "agents", "csrf": "y"}) or b"")
+
+    assert body == {"city": "Lille", "__RequestVerificationToken": "agents", "defaultAddress": {"csrf": "x"}}
+
+
+def test_headers_and_bearer_token_are_the_session_s_own() -> None:
+    sent = SentRequest("PUT", "https://pc.example/v1/x", {"x-xsrf-token": "admins", "accept": "*/*"}, None, "Bearer a")
+
+    forged = sent.as_session(HeldSession({"csrf-token": "meta", "XSRF-TOKEN": "cookie"}, bearer="Bearer h"))
+
+    assert forged.headers == {"accept": "*/*", "x-xsrf-token": "cookie"}, "the value of the header's own name"
+    assert forged.bearer == "Bearer h"
+    assert sent.as_session(HeldSession({"csrf-token": "meta"})).headers["x-xsrf-token"] == "meta", "the page's one"
+    assert "x-xsrf-token" not in sent.as_session(HeldSession({})).headers, "none held: not the first session's"
+    assert sent.as_session(HeldSession({})).bearer is None
+
+
+def test_a_field_changed_on_the_way_in_a_form_or_wherever_a_json_body_holds_it() -> None:
+    form = "city=Lyon&country=CN&etag=1"
+    nested = json.dumps({"firstName": "A", "defaultAddress": {"city": "Lyon", "country": "CN"}})
+
+    assert urllib.parse.parse_qsl(with_field(form, "city", str.upper)) == [
+        ("country", "CN"),
+        ("etag", "1"),
+        ("city", "LYON"),
+    ]
+    assert json.loads(with_field(nested, "city", str.upper))["defaultAddress"] == {"city": "LYON", "country": "CN"}
+    assert json.loads(with_field(json.dumps({"city": "Lyon"}), "country", lambda _: "FR")) == {
+        "city": "Lyon",
+        "country": "FR",
+    }
+    added = json.loads(with_field(json.dumps({"defaultAddress": {"city": "Lyon"}}), "country", lambda was: was or "FR"))
+    assert added == {"defaultAddress": {"city": "Lyon", "country": "FR"}}, "added where the address is"
