@@ -63,6 +63,14 @@ class SentRequest:
                 headers[name] = value
         return replace(self, headers=headers, body=with_tokens(self.body, tokens), bearer=session.bearer)
 
+    def from_site(self, site: str) -> SentRequest:
+        """This request as another site's page would send it from the same browser: its cookies go with it (a browser
+        that keeps no cookie to its own site: the worst case), not what only the portal's pages hold (anti-forgery
+        values, bearer token), and the browser names ``site`` as where it came from."""
+        headers = {name: value for name, value in self.headers.items() if not SESSION_TOKEN.search(name)}
+        headers |= {"origin": site.rstrip("/"), "referer": site.rstrip("/") + "/", "sec-fetch-site": "cross-site"}
+        return replace(self, headers=headers, body=without_tokens(self.body), bearer=None)
+
 
 @dataclass
 class SessionValues:
@@ -107,6 +115,23 @@ def with_tokens(body: bytes | None, tokens: dict[str, str]) -> bytes | None:
         return urllib.parse.urlencode([(name, tokens.get(name, value)) for name, value in fields]).encode()
     if isinstance(sent, dict):
         sent = {name: tokens.get(name, value) if SESSION_TOKEN.search(name) else value for name, value in sent.items()}
+    return json.dumps(sent).encode()
+
+
+def without_tokens(body: bytes | None) -> bytes | None:
+    """Return ``body`` (a form's fields, or a JSON object) without its anti-forgery values."""
+    if not body:
+        return body
+    text = body.decode("utf-8", "replace")
+    try:
+        sent = json.loads(text)
+    except ValueError:
+        fields = urllib.parse.parse_qsl(text, keep_blank_values=True)
+        return urllib.parse.urlencode(
+            [(name, value) for name, value in fields if not SESSION_TOKEN.search(name)]
+        ).encode()
+    if isinstance(sent, dict):
+        sent = {name: value for name, value in sent.items() if not SESSION_TOKEN.search(name)}
     return json.dumps(sent).encode()
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.api_client import ApiError, PortalApi
+from fixtures.api_client import ApiError, Customer, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import NotAllowedError, edit_account, open_customer, update_customer_account
 from pages import AccountEditPage
@@ -55,6 +55,16 @@ def test_help_desk_agent_cannot_open_the_edit_form_by_its_address(
         pytest.fail(f"expected the portal to refuse the help desk agent; its edit form showed at {page.url}")
 
 
+def stopped_submit(page: Page, portal_requests: PortalRequests, customer: Customer, city: str) -> SentRequest:
+    """Return the Submit of a change of ``customer``'s city, stopped on its way: the portal never heard it."""
+    caught: list[SentRequest] = []
+    portal_requests.route_submit(page, catch(caught), customer.id)
+    form = edit_account(page, customer.companyName).fill({"city": city})
+    with page.expect_event("requestfailed", portal_requests.is_submit(customer.id)):
+        form.submit_button.click()
+    return caught[0]
+
+
 def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     page_as: Callable[..., Page],
     admin_page: Page,
@@ -63,31 +73,48 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     portal_requests: PortalRequests,
     base_url: str,
 ) -> None:
-    # Given the Submit a global admin's change sends, stopped on its way: the portal never heard it
+    # Given the Submit a global admin's change sends, stopped on its way
     customer = customers.create("FR")
-    caught: list[SentRequest] = []
-    portal_requests.route_submit(admin_page, catch(caught), customer.id)
-    form = edit_account(admin_page, customer.companyName).fill({"city": "Marseille"})
-    with admin_page.expect_event("requestfailed", portal_requests.is_submit(customer.id)):
-        form.submit_button.click()
+    sent = stopped_submit(admin_page, portal_requests, customer, "Marseille")
     # And a help desk agent's session, on the customer's Account page (its anti-forgery values, its token)
     help_desk = page_as("helpdesk-agent")
     session = SessionValues.watching(help_desk, base_url)
     open_customer(help_desk, customer.companyName).account()
 
     # When that request is sent in the help desk agent's name
-    refused = caught[0].as_session(session).send_from(help_desk)
+    refused = sent.as_session(session).send_from(help_desk)
 
     # Then the portal refuses it and nothing changed
     stored = api.billing_profile(customer.id)
-    assert refused.status in (401, 403), (
-        f"expected 401 or 403; the portal answered {refused.status} ({refused.url}): {stored}"
-    )
+    said = f"expected 401 or 403; the portal answered {refused.status} ({refused.url}): {stored}"
+    assert refused.status in (401, 403), said
     assert stored == customer.billing
     # While the same request in the admin's own name saves: the refusal was of the agent, not of the request
-    saved = caught[0].send_from(admin_page)
+    saved = sent.send_from(admin_page)
     assert saved.status < 400, f"the admin's own Submit, sent again, was answered {saved.status} ({saved.url})"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Marseille")
+
+
+def test_an_admin_s_submit_sent_by_another_site_is_refused_and_saves_nothing(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
+) -> None:
+    # Given the Submit a global admin's change sends, stopped on its way
+    customer = customers.create("CN")
+    sent = stopped_submit(admin_page, portal_requests, customer, "南京市")
+
+    # When another site's page sends it from the admin's browser: with its cookies, without what only the portal's
+    # pages hold (the form's anti-forgery values, the script's bearer token)
+    refused = sent.from_site("https://pages.attacker.example").send_from(admin_page)
+
+    # Then the portal refuses it and nothing changed
+    stored = api.billing_profile(customer.id)
+    said = f"expected 400, 401 or 403; the portal answered {refused.status} ({refused.url}): {stored}"
+    assert refused.status in (400, 401, 403), said
+    assert stored == customer.billing
+    # While the same request as the portal's own page sent it saves: the refusal was of the site, not of the request
+    saved = sent.send_from(admin_page)
+    assert saved.status < 400, f"the admin's own Submit, sent again, was answered {saved.status} ({saved.url})"
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="南京市")
 
 
 def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
