@@ -3,9 +3,10 @@ Submit's body changed on its way.
 
 A deployment's Submit may be a form's POST carrying an anti-forgery field, or a script's PUT with a bearer token
 and an anti-forgery header. Sent again in another session's name, it carries that session's own: its cookies (the
-browser context's), its anti-forgery values (the hidden fields and ``<meta>`` tokens its page holds, by name) and its
-bearer token (the last its page sent to the portal). So a refusal is the portal's word on who sent it, not on a
-stale token: sent again in the first session's name, the same request must save (the test's positive control).
+browser context's), its anti-forgery values (the hidden fields and ``<meta>`` tokens its page holds, by name) and
+its bearer token (the last its page sent to the request's origin). So a refusal is the portal's word on who sent
+it, not on a stale token: sent again in the first session's name, the same request must save (the test's positive
+control).
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ class SentRequest:
             value = (named or list(tokens.values()) or [None])[0]
             if value is not None:
                 headers[name] = value
-        return replace(self, headers=headers, body=with_tokens(self.body, tokens), bearer=session.bearer)
+        bearer = session.bearers.get(origin(self.url))
+        if self.bearer and not bearer:  # sent without one, the request would be refused for that alone
+            raise ValueError(f"{session.page.url} sent {origin(self.url)} no Authorization header: none to send with")
+        return replace(self, headers=headers, body=with_tokens(self.body, tokens), bearer=bearer)
 
     def from_site(self, site: str) -> SentRequest:
         """This request as another site's page would send it from the same browser: its cookies go with it (a browser
@@ -77,20 +81,18 @@ class SessionValues:
     """What a signed-in page holds of its session beside its cookies: its bearer token, its anti-forgery values."""
 
     page: Page
-    base_url: str
-    bearer: str | None = None
-    seen: list[str] = field(default_factory=list)
+    bearers: dict[str, str] = field(default_factory=dict)  # the last bearer token the page sent, by origin
 
     @classmethod
-    def watching(cls, page: Page, base_url: str) -> SessionValues:
-        """Start noting the bearer token ``page`` sends to the portal's origin (before it opens a screen)."""
-        session = cls(page, base_url)
+    def watching(cls, page: Page) -> SessionValues:
+        """Start noting the bearer tokens ``page`` sends (before it opens a screen): an API's origin may be another."""
+        session = cls(page)
         page.on("request", session.note)
         return session
 
     def note(self, request: Request) -> None:
-        if origin(request.url) == origin(self.base_url) and "authorization" in request.headers:
-            self.bearer = request.headers["authorization"]
+        if "authorization" in request.headers:
+            self.bearers[origin(request.url)] = request.headers["authorization"]
 
     def tokens(self) -> dict[str, str]:
         """The session's anti-forgery values by name: the page's (hidden fields, meta tags), then its cookies'."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from types import SimpleNamespace
 from typing import cast
 
 import pytest
@@ -18,7 +19,8 @@ class HeldSession(SessionValues):
     """A session's values as a page would give them, without a page."""
 
     def __init__(self, tokens: dict[str, str], bearer: str | None = None) -> None:
-        super().__init__(page=cast(Page, None), base_url="https://pc.example/", bearer=bearer)
+        super().__init__(page=cast(Page, SimpleNamespace(url="https://pc.example/")))
+        self.bearers = {"https://pc.example": bearer} if bearer else {}
         self.held = tokens
 
     def tokens(self) -> dict[str, str]:
@@ -48,9 +50,11 @@ def test_headers_and_bearer_token_are_the_session_s_own() -> None:
 
     assert forged.headers == {"accept": "*/*", "x-xsrf-token": "cookie"}, "the value of the header's own name"
     assert forged.bearer == "Bearer h"
-    assert sent.as_session(HeldSession({"csrf-token": "meta"})).headers["x-xsrf-token"] == "meta", "the page's one"
-    assert "x-xsrf-token" not in sent.as_session(HeldSession({})).headers, "none held: not the first session's"
-    assert sent.as_session(HeldSession({})).bearer is None
+    assert sent.as_session(HeldSession({"csrf-token": "meta"}, "B")).headers["x-xsrf-token"] == "meta", "the page's one"
+    assert "x-xsrf-token" not in sent.as_session(HeldSession({}, "Bearer h")).headers, "none held: not the first's"
+    with pytest.raises(ValueError, match=r"sent https://pc\.example no Authorization header"):
+        sent.as_session(HeldSession({"csrf-token": "meta"}))  # sent without one, refused for that alone
+    assert SentRequest("POST", "https://pc.example/f", {}, None).as_session(HeldSession({})).bearer is None
 
 
 def test_a_field_changed_on_the_way_in_a_form_or_wherever_a_json_body_holds_it() -> None:

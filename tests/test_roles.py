@@ -71,14 +71,13 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     customers: CustomerFactory,
     api: PortalApi,
     portal_requests: PortalRequests,
-    base_url: str,
 ) -> None:
     # Given the Submit a global admin's change sends, stopped on its way
     customer = customers.create("FR")
     sent = stopped_submit(admin_page, portal_requests, customer, "Marseille")
     # And a help desk agent's session, on the customer's Account page (its anti-forgery values, its token)
     help_desk = page_as("helpdesk-agent")
-    session = SessionValues.watching(help_desk, base_url)
+    session = SessionValues.watching(help_desk)
     open_customer(help_desk, customer.companyName).account()
 
     # When that request is sent in the help desk agent's name
