@@ -12,8 +12,13 @@ portal's::
     [kinds]
     required = 'is required\.?$'
 
+    [limits]
+    city = 128
+
 Its ``[kinds]`` table holds regular expressions, not words: how an English field error (after the field's label) says
-which rule it is, where validation's tests tell a wrong rule from the right one.
+which rule it is, where validation's tests tell a wrong rule from the right one. Its ``[limits]`` table holds the most
+characters a field takes, where tests type one more (refused) and as many (saved): the spec gives those of the names
+and address lines; the others are the bundled portal's.
 """
 
 from __future__ import annotations
@@ -69,7 +74,14 @@ BUNDLED_KINDS = {
     "state": r"must be a state or province of .+\.$",
 }
 KINDS_TABLE = "kinds"
+# The most characters each field takes: the spec's for the names and address lines, the bundled portal's otherwise.
+BUNDLED_LIMITS = {
+    "addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50,
+    "companyName": 200, "email": 200, "phoneNumber": 50, "city": 100, "state": 100, "postalCode": 20,
+}  # fmt: skip
+LIMITS_TABLE = "limits"
 WORDS = pytest.StashKey[PortalWords]()
+LIMITS = pytest.StashKey[Mapping[str, int]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,16 +91,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help="a TOML file of the deployment's own messages the tests expect verbatim, a table per language "
         f"(keys: {', '.join(BUNDLED_WORDS['en-US'])}), and a [{KINDS_TABLE}] table of how English field errors end "
-        f"(regular expressions: {', '.join(BUNDLED_KINDS)}); default: ${WORDS_VARIABLE}, else the bundled portal's",
+        f"(regular expressions: {', '.join(BUNDLED_KINDS)}) and a [{LIMITS_TABLE}] table of the most characters "
+        f"a field takes ({', '.join(BUNDLED_LIMITS)}); default: ${WORDS_VARIABLE}, else the bundled portal's",
     )
+
+
+def read_file(path: str) -> dict[str, object]:
+    """Return the TOML file ``path`` holds; one that cannot be read as TOML is a usage error."""
+    try:
+        return tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise pytest.UsageError(f"--portal-words {path}: cannot be read as TOML: {error}") from None
 
 
 def read_words(path: str) -> dict[str, dict[str, str]]:
     """Return the bundled portal's words with the file's in their place; a file that cannot be is a usage error."""
-    try:
-        given = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise pytest.UsageError(f"--portal-words {path}: cannot be read as TOML: {error}") from None
+    given = read_file(path)
+    given.pop(LIMITS_TABLE, None)  # read_limits'
     words = {locale: dict(said) for locale, said in BUNDLED_WORDS.items()}
     words[KINDS_TABLE] = read_kinds(path, given.pop(KINDS_TABLE, {}))
     for locale, said in given.items():
@@ -124,12 +143,36 @@ def read_kinds(path: str, given: object) -> dict[str, str]:
     return kinds
 
 
+def read_limits(path: str) -> dict[str, int]:
+    """Return the bundled portal's limits with the file's ``[limits]`` in their place (a usage error for a field it
+    does not know, or no whole number of characters)."""
+    given = read_file(path).get(LIMITS_TABLE, {})
+    if not isinstance(given, dict):
+        raise pytest.UsageError(f"--portal-words {path}: [{LIMITS_TABLE}] is a table of numbers of characters")
+    limits = dict(BUNDLED_LIMITS)
+    for field, most in given.items():
+        if field not in limits or type(most) is not int or most < 1:
+            raise pytest.UsageError(
+                f"--portal-words {path}: [{LIMITS_TABLE}] {field} = {most!r}: expected a number of characters (a "
+                f"whole number, 1 or more) for one of {', '.join(limits)}"
+            )
+        limits[field] = most
+    return limits
+
+
 def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--portal-words", None)
     config.stash[WORDS] = {**BUNDLED_WORDS, KINDS_TABLE: BUNDLED_KINDS} if path is None else read_words(path)
+    config.stash[LIMITS] = BUNDLED_LIMITS if path is None else read_limits(path)
 
 
 @pytest.fixture(scope="session")
 def portal_words(pytestconfig: pytest.Config) -> PortalWords:
     """The portal's messages the tests expect verbatim, by language and key (``portal_words["fr-FR"]["conflict"]``)."""
     return pytestconfig.stash[WORDS]
+
+
+@pytest.fixture(scope="session")
+def field_limits(pytestconfig: pytest.Config) -> Mapping[str, int]:
+    """The most characters each field takes (``field_limits["city"]``): the deployment's ``[limits]``, else these."""
+    return pytestconfig.stash[LIMITS]

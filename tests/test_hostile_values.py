@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import pytest
 from playwright.sync_api import Dialog, Page, expect
@@ -89,10 +90,11 @@ def test_unusual_values_round_trip_unchanged(
 
 
 def test_values_at_their_maximum_length_are_accepted(
-    admin_page: Page, customers: CustomerFactory, api: PortalApi
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, field_limits: Mapping[str, int]
 ) -> None:
     customer = customers.create("CN")
-    changes = {"firstName": "名" * 50, "lastName": "L" * 50, "addressLine1": "路" * 200, "addressLine2": "x" * 200}
+    letters = {"firstName": "名", "lastName": "L", "addressLine1": "路", "addressLine2": "x"}
+    changes = {field: letter * field_limits[field] for field, letter in letters.items()}
 
     update_customer_account(admin_page, customer.companyName, changes)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.portal_words import BUNDLED_KINDS, BUNDLED_WORDS, read_words
+from plugins.portal_words import BUNDLED_KINDS, BUNDLED_LIMITS, BUNDLED_WORDS, read_limits, read_words
 from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling
@@ -92,3 +92,42 @@ def test_the_tests_expect_the_words_the_file_gives(tmp_path: Path) -> None:
     assert "Zero customers found." in run.messages["test_an_empty_search_says_so_in_the_page_language[en-US]"]
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.output
     assert "[xx] is no language of the portal's" in refused.output
+
+
+def test_a_deployment_s_limits_take_the_place_of_those_it_gives_only(tmp_path: Path) -> None:
+    path = words_file(tmp_path, '["en-US"]\nno_customers = "No results"\n\n[limits]\ncity = 128\n')
+
+    limits, words = read_limits(path), read_words(path)
+
+    assert limits == {**BUNDLED_LIMITS, "city": 128}
+    assert words["en-US"]["no_customers"] == "No results" and "limits" not in words
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param("[limits]\ncity = '128'\n", "city = '128': expected a number of characters", id="text"),
+        pytest.param("[limits]\ncity = 0\n", "city = 0: expected a number of characters", id="none"),
+        pytest.param("[limits]\ncity = true\n", "city = True: expected a number of characters", id="boolean"),
+        pytest.param("[limits]\ntown = 10\n", "town = 10: expected a number of characters", id="field"),
+        pytest.param("limits = 10\n", "[limits] is a table of numbers of characters", id="not-a-table"),
+    ],
+)
+def test_limits_that_cannot_be_are_a_usage_error_saying_where(tmp_path: Path, text: str, said: str) -> None:
+    with pytest.raises(pytest.UsageError, match=re.escape(said)):
+        read_limits(words_file(tmp_path, text))
+
+
+def test_the_tests_type_one_more_and_as_many_characters_as_the_file_s_limits(tmp_path: Path) -> None:
+    # Given limits one below the bundled portal's, for the city and the first name
+    path = words_file(tmp_path, f"[limits]\ncity = {BUNDLED_LIMITS['city'] - 1}\nfirstName = 51\n")
+
+    # When a too-long city is typed, and the longest first name (as the file says them)
+    run = run_pytest("tests/test_validation.py", "tests/test_hostile_values.py", "-k",
+                     "city-too-long or maximum_length", f"--portal-words={path}", folder=tmp_path)  # fmt: skip
+
+    # Then both fail: the portal saves a city as long as its limit, and refuses a first name longer than its own
+    assert run.names("failed") == [
+        "test_invalid_value_is_refused_at_its_field_and_nothing_is_saved[city-too-long]",
+        "test_values_at_their_maximum_length_are_accepted",
+    ], run.output
