@@ -65,7 +65,8 @@ class SentRequest:
         bearer = session.bearers.get(origin(self.url))
         if self.bearer and not bearer:  # sent without one, the request would be refused for that alone
             raise ValueError(f"{session.page.url} sent {origin(self.url)} no Authorization header: none to send with")
-        return replace(self, headers=headers, body=with_tokens(self.body, tokens), bearer=bearer)
+        body = retokened(self.body, self.headers.get("content-type", ""), lambda name, value: tokens.get(name, value))
+        return replace(self, headers=headers, body=body, bearer=bearer)
 
     def from_site(self, site: str) -> SentRequest:
         """This request as another site's page would send it from the same browser: its cookies go with it (a browser
@@ -73,7 +74,8 @@ class SentRequest:
         values, bearer token), and the browser names ``site`` as where it came from."""
         headers = {name: value for name, value in self.headers.items() if not SESSION_TOKEN.search(name)}
         headers |= {"origin": site.rstrip("/"), "referer": site.rstrip("/") + "/", "sec-fetch-site": "cross-site"}
-        return replace(self, headers=headers, body=without_tokens(self.body), bearer=None)
+        body = retokened(self.body, self.headers.get("content-type", ""), lambda name, value: None)
+        return replace(self, headers=headers, body=body, bearer=None)
 
 
 @dataclass
@@ -105,35 +107,22 @@ class SessionValues:
         return found
 
 
-def with_tokens(body: bytes | None, tokens: dict[str, str]) -> bytes | None:
-    """Return ``body`` (a form's fields, or a JSON object) with its anti-forgery values replaced by ``tokens``'."""
-    if not body or not tokens:
+def retokened(body: bytes | None, content_type: str, token: Callable[[str, str], str | None]) -> bytes | None:
+    """Return ``body`` (a form's fields, or a JSON object's) with each anti-forgery value as ``token`` gives it for its
+    name and value (None: left out); a body of another type (a file's upload) is left as it is."""
+    if not body or not re.search(r"form-urlencoded|json", content_type):
         return body
-    text = body.decode("utf-8", "replace")
-    try:
-        sent = json.loads(text)
-    except ValueError:
+    text = body.decode()
+    if "json" not in content_type:
         fields = urllib.parse.parse_qsl(text, keep_blank_values=True)
-        return urllib.parse.urlencode([(name, tokens.get(name, value)) for name, value in fields]).encode()
+        kept = [(name, value if not SESSION_TOKEN.search(name) else token(name, value)) for name, value in fields]
+        return urllib.parse.urlencode([(name, value) for name, value in kept if value is not None]).encode()
+    sent = json.loads(text)
     if isinstance(sent, dict):
-        sent = {name: tokens.get(name, value) if SESSION_TOKEN.search(name) else value for name, value in sent.items()}
-    return json.dumps(sent).encode()
-
-
-def without_tokens(body: bytes | None) -> bytes | None:
-    """Return ``body`` (a form's fields, or a JSON object) without its anti-forgery values."""
-    if not body:
-        return body
-    text = body.decode("utf-8", "replace")
-    try:
-        sent = json.loads(text)
-    except ValueError:
-        fields = urllib.parse.parse_qsl(text, keep_blank_values=True)
-        return urllib.parse.urlencode(
-            [(name, value) for name, value in fields if not SESSION_TOKEN.search(name)]
-        ).encode()
-    if isinstance(sent, dict):
-        sent = {name: value for name, value in sent.items() if not SESSION_TOKEN.search(name)}
+        kept_json = {
+            name: value if not SESSION_TOKEN.search(name) else token(name, value) for name, value in sent.items()
+        }
+        sent = {name: value for name, value in kept_json.items() if value is not None}
     return json.dumps(sent).encode()
 
 

@@ -10,9 +10,11 @@ from typing import cast
 import pytest
 from playwright.sync_api import Page
 
-from tests.forged_requests import SentRequest, SessionValues, with_field, with_tokens
+from tests.forged_requests import SentRequest, SessionValues, retokened, with_field
 
 pytestmark = pytest.mark.tooling
+
+FORM = "application/x-www-form-urlencoded"
 
 
 class HeldSession(SessionValues):
@@ -30,15 +32,24 @@ class HeldSession(SessionValues):
 def test_a_form_carries_the_session_s_anti_forgery_field_and_keeps_every_other() -> None:
     sent = b"city=Lille&csrf_token=admins&etag=W%2F%221%22&note=token+of+thanks"
 
-    fields = urllib.parse.parse_qsl(with_tokens(sent, {"csrf_token": "agents"}).decode(), keep_blank_values=True)
+    body = retokened(sent, FORM, lambda name, value: {"csrf_token": "agents"}.get(name, value)) or b""
+    dropped = retokened(sent, FORM, lambda name, value: None) or b""
 
+    fields = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)
     assert fields == [("city", "Lille"), ("csrf_token", "agents"), ("etag", 'W/"1"'), ("note", "token of thanks")]
+    assert urllib.parse.parse_qsl(dropped.decode()) == [
+        ("city", "Lille"),
+        ("etag", 'W/"1"'),
+        ("note", "token of thanks"),
+    ]
+    assert retokened(sent, "multipart/form-data; boundary=x", lambda name, value: None) == sent, "another type: as is"
 
 
 def test_a_json_body_carries_the_session_s_values_by_name() -> None:
     sent = json.dumps({"city": "Lille", "__RequestVerificationToken": "admins", "defaultAddress": {"csrf": "x"}})
 
-    body = json.loads(with_tokens(sent.encode(), {"__RequestVerificationToken": "agents", "csrf": "y"}) or b"")
+    tokens = {"__RequestVerificationToken": "agents", "csrf": "y"}
+    body = json.loads(retokened(sent.encode(), "application/json", lambda name, value: tokens.get(name, value)) or b"")
 
     assert body == {"city": "Lille", "__RequestVerificationToken": "agents", "defaultAddress": {"csrf": "x"}}
 
