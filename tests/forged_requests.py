@@ -165,10 +165,11 @@ def origin(url: str) -> str:
 
 
 def catch(caught: list[SentRequest]) -> Callable[[Route], None]:
-    """Return a route handler that notes the request and stops it there: the portal never hears it."""
+    """Return a route handler that notes the request and stops it there, as a portal refusing connections would: the
+    portal never hears it."""
 
     def stop(route: Route) -> None:
         caught.append(SentRequest.of(route.request))
-        route.abort()
+        route.abort("connectionrefused")
 
     return stop
