@@ -17,7 +17,12 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import pytest
 from playwright.sync_api import APIResponse, Page, Request, Route
+
+from fixtures.api_client import Customer
+from flows import PortalUnavailableError, edit_account, submit_changes
+from plugins.portal_requests import PortalRequests
 
 # Names of the values a session holds against forgery: Flask-WTF's csrf_token, ASP.NET's
 # __RequestVerificationToken, Angular's X-XSRF-TOKEN, a meta's csrf-token.
@@ -173,3 +178,13 @@ def catch(caught: list[SentRequest]) -> Callable[[Route], None]:
         route.abort("connectionrefused")
 
     return stop
+
+
+def stopped_submit(page: Page, portal_requests: PortalRequests, customer: Customer, city: str) -> SentRequest:
+    """Return the Submit of a change of ``customer``'s city, stopped on its way: the portal never heard it."""
+    caught: list[SentRequest] = []
+    portal_requests.route_submit(page, catch(caught), customer.id, times=1)
+    with pytest.raises(PortalUnavailableError, match="did not answer Submit"):  # as the library says it
+        submit_changes(edit_account(page, customer.companyName), {"city": city})
+    assert len(caught) == 1, f"Submit's requests stopped: {caught}"
+    return caught[0]

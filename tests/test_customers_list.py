@@ -147,13 +147,13 @@ def test_add_customer_with_a_country_the_list_does_not_offer_says_so_at_once(
 ) -> None:
     # Given a new customer in a country the form's list does not have (by code, or by name)
     values = {**customers.values("US"), "country": country}
-    admin_page.set_default_timeout(5_000)  # "at once": a wait for the option would end in Playwright's timeout
-    admin_page.set_default_navigation_timeout(30_000)  # a deployment's pages may come slowly: only waits are short
+    form = open_customers(admin_page).add_customer()  # a deployment's pages may come slowly: waited for as ever
 
-    # When it is added, then the error names the value and the options the list has; nothing was sent
+    # When it is filled in, then the error names the value and the options the list has; nothing was sent
+    admin_page.set_default_timeout(5_000)  # "at once": a wait for the option would end in Playwright's timeout
     with pytest.raises(ValidationError, match=rf"'{country}' is not among the form's Country/Region options \(.*"):
-        add_customer(admin_page, NewCustomer(**values))
-    expect(AddCustomerPage(admin_page).submit_button).to_be_visible()  # still the form: nothing submitted
+        form.fill(NewCustomer(**values).form_values())
+    expect(form.submit_button).to_be_visible()  # still the form: nothing submitted
 
 
 def test_add_customer_takes_the_country_by_the_name_the_list_shows(
@@ -176,11 +176,11 @@ def test_add_customer_by_a_role_not_offered_it_is_not_allowed_at_once(
     page_as: Callable[..., Page], customers: CustomerFactory
 ) -> None:
     page = page_as("helpdesk-agent")
-    page.set_default_timeout(5_000)  # "at once": a wait for the link would end in Playwright's timeout
-    page.set_default_navigation_timeout(30_000)  # a deployment's pages may come slowly: only waits are short
+    listed = open_customers(page)  # a deployment's pages may come slowly: waited for as ever
 
+    page.set_default_timeout(5_000)  # "at once": a wait for the link would end in Playwright's timeout
     with pytest.raises(NotAllowedError, match="may not add customers"):
-        add_customer(page, NewCustomer(**customers.values("US")))
+        listed.add_customer()
 
 
 def test_an_unknown_customer_address_is_reported_not_found_at_once(admin_page: Page) -> None:

@@ -39,6 +39,7 @@ from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
+from tests.forged_requests import SessionValues, stopped_submit
 
 pytestmark = pytest.mark.regression
 
@@ -71,14 +72,18 @@ def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
     page_as: Callable[..., Page],
     customers: CustomerFactory,
     api: PortalApi,
-    edit_form_address: Callable[[str], str],
     portal_requests: PortalRequests,
 ) -> None:
-    # Given the portal's own 403 page (a help desk agent's request for the edit form)
+    # Given the portal's own answer to a Submit it refuses: the admin's, sent again in a help desk agent's name
     customer = customers.create("FR")
-    refused = page_as("helpdesk-agent").request.get(edit_form_address(customer.id))
+    sent = stopped_submit(admin_page, portal_requests, customer, "Lille")
+    help_desk = page_as("helpdesk-agent")
+    session = SessionValues.watching(help_desk)
+    open_customer(help_desk, customer.companyName).account()
+    refused = sent.as_session(session).send_from(help_desk)
     assert refused.status == 403, f"expected the help desk agent to be refused, got {refused.status}"
     body = refused.body()
+    # And a portal that gives it to the admin's next Submit
     portal_requests.route_submit(
         admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers)
     )

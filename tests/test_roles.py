@@ -8,19 +8,17 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from fixtures.api_client import ApiError, Customer, PortalApi
+from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import (
     NotAllowedError,
-    PortalUnavailableError,
     edit_account,
     open_customer,
-    submit_changes,
     update_customer_account,
 )
 from pages import AccountEditPage
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import SentRequest, SessionValues, catch
+from tests.forged_requests import SessionValues, stopped_submit
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -60,16 +58,6 @@ def test_help_desk_agent_cannot_open_the_edit_form_by_its_address(
     with pytest.raises(NotAllowedError):
         AccountEditPage(page).wait_until_ready()
         pytest.fail(f"expected the portal to refuse the help desk agent; its edit form showed at {page.url}")
-
-
-def stopped_submit(page: Page, portal_requests: PortalRequests, customer: Customer, city: str) -> SentRequest:
-    """Return the Submit of a change of ``customer``'s city, stopped on its way: the portal never heard it."""
-    caught: list[SentRequest] = []
-    portal_requests.route_submit(page, catch(caught), customer.id)
-    with pytest.raises(PortalUnavailableError, match="did not answer Submit"):  # as the library says it
-        submit_changes(edit_account(page, customer.companyName), {"city": city})
-    assert len(caught) == 1, f"Submit's requests stopped: {caught}"
-    return caught[0]
 
 
 def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
