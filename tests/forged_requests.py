@@ -59,24 +59,26 @@ class SentRequest:
 
     def as_session(self, session: SessionValues) -> SentRequest:
         """This request in the name of ``session``: its anti-forgery values and bearer token in place of these (a
-        header's from the value of its name, else the page's one value; none there, the header is left out)."""
+        header's from the value of its name, else the page's value where it holds one only); a value the session
+        does not hold is left out, not sent as the first session's."""
         tokens = session.tokens()
         headers = {name: value for name, value in self.headers.items() if not SESSION_TOKEN.search(name)}
         for name in self.headers.keys() - headers.keys():
             named = [value for key, value in tokens.items() if bare(key) == bare(name)]
-            value = (named or list(tokens.values()) or [None])[0]
-            if value is not None:
-                headers[name] = value
+            only = list(tokens.values()) if len(tokens) == 1 else []
+            if named or only:
+                headers[name] = (named or only)[0]
         bearer = session.bearers.get(origin(self.url))
         if self.bearer and not bearer:  # sent without one, the request would be refused for that alone
-            raise ValueError(f"{session.page.url} sent {origin(self.url)} no Authorization header: none to send with")
-        body = retokened(self.body, self.headers.get("content-type", ""), lambda name, value: tokens.get(name, value))
+            pytest.fail(f"{session.page.url} sent {origin(self.url)} no Authorization header: none to send with")
+        body = retokened(self.body, self.headers.get("content-type", ""), lambda name, value: tokens.get(name))
         return replace(self, headers=headers, body=body, bearer=bearer)
 
     def from_site(self, site: str) -> SentRequest:
-        """This request as another site's page would send it from the same browser: its cookies go with it (a browser
-        that keeps no cookie to its own site: the worst case), not what only the portal's pages hold (anti-forgery
-        values, bearer token), and the browser names ``site`` as where it came from."""
+        """This request as another site's page could send it from the same browser, where the browser let it (a
+        form's POST; a script's request where the portal's CORS allowed it): its cookies go with it (a browser that
+        keeps no cookie to its own site: the worst case), not what only the portal's pages hold (anti-forgery values,
+        bearer token), and the browser names ``site`` as where it came from."""
         headers = {name: value for name, value in self.headers.items() if not SESSION_TOKEN.search(name)}
         headers |= {"origin": site.rstrip("/"), "referer": site.rstrip("/") + "/", "sec-fetch-site": "cross-site"}
         body = retokened(self.body, self.headers.get("content-type", ""), lambda name, value: None)
@@ -113,8 +115,8 @@ class SessionValues:
 
 
 def retokened(body: bytes | None, content_type: str, token: Callable[[str, str], str | None]) -> bytes | None:
-    """Return ``body`` (a form's fields, or a JSON object's) with each anti-forgery value as ``token`` gives it for its
-    name and value (None: left out); a body of another type (a file's upload) is left as it is."""
+    """Return ``body`` (a form's fields, or a JSON object's, nested ones too) with each anti-forgery value as ``token``
+    gives it for its name and value (None: left out); a body of another type (a file's upload) is left as it is."""
     if not body or not re.search(r"form-urlencoded|json", content_type):
         return body
     text = body.decode()
@@ -122,19 +124,24 @@ def retokened(body: bytes | None, content_type: str, token: Callable[[str, str],
         fields = urllib.parse.parse_qsl(text, keep_blank_values=True)
         kept = [(name, value if not SESSION_TOKEN.search(name) else token(name, value)) for name, value in fields]
         return urllib.parse.urlencode([(name, value) for name, value in kept if value is not None]).encode()
-    sent = json.loads(text)
-    if isinstance(sent, dict):
-        kept_json = {
-            name: value if not SESSION_TOKEN.search(name) else token(name, value) for name, value in sent.items()
-        }
-        sent = {name: value for name, value in kept_json.items() if value is not None}
-    return json.dumps(sent).encode()
+
+    def retoken(held: object) -> object:
+        if isinstance(held, list):
+            return [retoken(value) for value in held]
+        if not isinstance(held, dict):
+            return held
+        kept = {name: token(name, str(v)) if SESSION_TOKEN.search(name) else retoken(v) for name, v in held.items()}
+        return {name: value for name, value in kept.items() if value is not None}
+
+    return json.dumps(retoken(json.loads(text))).encode()
 
 
 def with_field(body: str, name: str, change: Callable[[str], str]) -> str:
     """Return Submit's ``body`` with the field ``name`` changed by ``change`` (given "" where the body has none, and
     then added), as a proxy on the way might: a form's field, or a JSON body's wherever it is (flat, or in its
-    ``defaultAddress``, where one added goes)."""
+    ``defaultAddress``, where one added goes). An empty body is left as it is, and so is a JSON value no string."""
+    if not body:
+        return body
     try:
         sent = json.loads(body)
     except ValueError:
@@ -150,13 +157,20 @@ def with_field(body: str, name: str, change: Callable[[str], str]) -> str:
         if not isinstance(held, dict):
             return held
         found = found or name in held
-        return {key: change(str(v)) if key == name else changed(v) for key, v in held.items()}
+        return {key: change(v) if key == name and isinstance(v, str) else changed(v) for key, v in held.items()}
 
     sent = changed(sent)
     if not found and isinstance(sent, dict):
         holder = sent.get("defaultAddress") if isinstance(sent.get("defaultAddress"), dict) else sent
         holder[name] = change("")
     return json.dumps(sent)
+
+
+def answer_headers(response: APIResponse) -> dict[str, str]:
+    """Return ``response``'s headers to give a page the same answer with: its body came decoded (no gzip any more),
+    so without those that say how it was sent (its encoding, its length)."""
+    sent_as = {"content-encoding", "content-length", "transfer-encoding"}
+    return {name: value for name, value in response.headers.items() if name.lower() not in sent_as}
 
 
 def bare(name: str) -> str:
@@ -181,10 +195,11 @@ def catch(caught: list[SentRequest]) -> Callable[[Route], None]:
 
 
 def stopped_submit(page: Page, portal_requests: PortalRequests, customer: Customer, city: str) -> SentRequest:
-    """Return the Submit of a change of ``customer``'s city, stopped on its way: the portal never heard it."""
-    caught: list[SentRequest] = []
-    portal_requests.route_submit(page, catch(caught), customer.id, times=1)
+    """Return the Submit of a change of ``customer``'s city, stopped on its way (the route stays: the portal hears no
+    Submit of that customer's from ``page`` again)."""
+    caught: list[SentRequest] = []  # each of them: a page's script may send it again after the first failed
+    portal_requests.route_submit(page, catch(caught), customer.id)
     with pytest.raises(PortalUnavailableError, match="did not answer Submit"):  # as the library says it
         submit_changes(edit_account(page, customer.companyName), {"city": city})
-    assert len(caught) == 1, f"Submit's requests stopped: {caught}"
+    assert caught, "Submit's request was never stopped"
     return caught[0]

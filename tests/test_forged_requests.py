@@ -45,27 +45,45 @@ def test_a_form_carries_the_session_s_anti_forgery_field_and_keeps_every_other()
     assert retokened(sent, "multipart/form-data; boundary=x", lambda name, value: None) == sent, "another type: as is"
 
 
-def test_a_json_body_carries_the_session_s_values_by_name() -> None:
-    sent = json.dumps({"city": "Lille", "__RequestVerificationToken": "admins", "defaultAddress": {"csrf": "x"}})
+def test_a_json_body_carries_the_session_s_values_by_name_wherever_they_are() -> None:
+    sent = json.dumps({"city": "Lille", "__RequestVerificationToken": "admins", "meta": {"csrf": "x", "n": 1}})
 
     tokens = {"__RequestVerificationToken": "agents", "csrf": "y"}
     body = json.loads(retokened(sent.encode(), "application/json", lambda name, value: tokens.get(name, value)) or b"")
 
-    assert body == {"city": "Lille", "__RequestVerificationToken": "agents", "defaultAddress": {"csrf": "x"}}
+    assert body == {"city": "Lille", "__RequestVerificationToken": "agents", "meta": {"csrf": "y", "n": 1}}
 
 
-def test_headers_and_bearer_token_are_the_session_s_own() -> None:
-    sent = SentRequest("PUT", "https://pc.example/v1/x", {"x-xsrf-token": "admins", "accept": "*/*"}, None, "Bearer a")
+def test_headers_body_and_bearer_token_are_the_session_s_own_and_none_of_the_first_s() -> None:
+    sent = SentRequest(
+        "PUT", "https://pc.example/v1/x", {"x-xsrf-token": "admins", "accept": "*/*", "content-type": FORM},
+        b"city=Lille&csrf_token=admins", "Bearer a",
+    )  # fmt: skip
 
     forged = sent.as_session(HeldSession({"csrf-token": "meta", "XSRF-TOKEN": "cookie"}, bearer="Bearer h"))
 
-    assert forged.headers == {"accept": "*/*", "x-xsrf-token": "cookie"}, "the value of the header's own name"
+    assert forged.headers == {"accept": "*/*", "content-type": FORM, "x-xsrf-token": "cookie"}, "its own name's value"
     assert forged.bearer == "Bearer h"
-    assert sent.as_session(HeldSession({"csrf-token": "meta"}, "B")).headers["x-xsrf-token"] == "meta", "the page's one"
+    assert forged.body == b"city=Lille", "a body's value the session does not hold is left out, not the first's sent"
+    assert sent.as_session(HeldSession({"csrf-token": "meta"}, "B")).headers["x-xsrf-token"] == "meta", "its one"
     assert "x-xsrf-token" not in sent.as_session(HeldSession({}, "Bearer h")).headers, "none held: not the first's"
-    with pytest.raises(ValueError, match=r"sent https://pc\.example no Authorization header"):
+    two = HeldSession({"csrf-param": "authenticity_token", "csrf-token": "t"}, "B")
+    assert "x-xsrf-token" not in sent.as_session(two).headers, "two values, neither of its name: not guessed"
+    with pytest.raises(pytest.fail.Exception, match=r"sent https://pc\.example no Authorization header"):
         sent.as_session(HeldSession({"csrf-token": "meta"}))  # sent without one, refused for that alone
     assert SentRequest("POST", "https://pc.example/f", {}, None).as_session(HeldSession({})).bearer is None
+
+
+def test_another_site_s_request_carries_none_of_the_portal_s_values() -> None:
+    sent = SentRequest("POST", "https://pc.example/f", {"x-csrf-token": "t", "content-type": FORM}, b"a=1&csrf_token=t")
+
+    forged = sent.from_site("https://attacker.example/")
+
+    assert forged.headers == {
+        "content-type": FORM, "origin": "https://attacker.example", "referer": "https://attacker.example/",
+        "sec-fetch-site": "cross-site",
+    }  # fmt: skip
+    assert (forged.body, forged.bearer) == (b"a=1", None)
 
 
 def test_a_field_changed_on_the_way_in_a_form_or_wherever_a_json_body_holds_it() -> None:
@@ -82,5 +100,7 @@ def test_a_field_changed_on_the_way_in_a_form_or_wherever_a_json_body_holds_it()
         "city": "Lyon",
         "country": "FR",
     }
+    assert with_field("", "city", str.upper) == "", "no body: none made"
+    assert json.loads(with_field('{"city": null}', "city", str.upper)) == {"city": None}, "no string: as it is"
     added = json.loads(with_field(json.dumps({"defaultAddress": {"city": "Lyon"}}), "country", lambda was: was or "FR"))
     assert added == {"defaultAddress": {"city": "Lyon", "country": "FR"}}, "added where the address is"

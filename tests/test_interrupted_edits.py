@@ -39,7 +39,7 @@ from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
-from tests.forged_requests import SessionValues, stopped_submit
+from tests.forged_requests import SessionValues, answer_headers, stopped_submit
 
 pytestmark = pytest.mark.regression
 
@@ -85,7 +85,7 @@ def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
     body = refused.body()
     # And a portal that gives it to the admin's next Submit
     portal_requests.route_submit(
-        admin_page, lambda route: route.fulfill(status=403, body=body, headers=refused.headers)
+        admin_page, lambda route: route.fulfill(status=403, body=body, headers=answer_headers(refused))
     )
     form = edit_account(admin_page, customer.companyName)
 

@@ -17,6 +17,7 @@ from fixtures.test_data import CustomerFactory
 from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
 from pages import AccountPage, CustomerPage, screen_addresses
 from plugins.portal_requests import PortalRequests
+from tests.forged_requests import answer_headers
 
 pytestmark = pytest.mark.regression
 
@@ -102,10 +103,9 @@ def test_an_address_whose_page_waits_on_another_site_s_resource_is_opened(
 
     def with_image(route: Route) -> None:
         answer, image = route.fetch(), '<img src="https://cdn.unanswered.test/logo.png" alt="">'
-        page = answer.text()  # a single-page portal's too: its shell's body holds the image as the screen is drawn
-        route.fulfill(
-            response=answer, body=page.replace("</body>", f"{image}</body>") if "</body>" in page else page + image
-        )
+        html = answer.text()  # a single-page portal's too: its shell's body holds the image as the screen is drawn
+        html = html.replace("</body>", f"{image}</body>") if "</body>" in html else html + image
+        route.fulfill(status=answer.status, headers=answer_headers(answer), body=html)
 
     portal_requests.route_screens(admin_page, with_image, "account")
     admin_page.route("https://cdn.unanswered.test/**", lambda route: held.append(route))
