@@ -59,6 +59,7 @@ CASES = [
     pytest.param("US", "email", "", "required", id="blank-email"),
     pytest.param("US", "email", "not-an-address", "email", id="email-without-at"),
     pytest.param("CN", "email", "billing@{partner_domain}", "partner-domain", id="email-at-partner-domain"),
+    pytest.param("US", "email", "Billing@{PARTNER_DOMAIN}", "partner-domain", id="email-at-partner-domain-in-capitals"),
     pytest.param("CN", "companyName", "A", "company", id="company-single-character"),
     pytest.param("FR", "companyName", "!?.", "company", id="company-only-punctuation"),
     pytest.param("US", "companyName", "   ", "required", id="company-only-spaces"),
@@ -101,7 +102,9 @@ def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
 ) -> None:  # fmt: skip
     if isinstance(bad_value, TooLong):
         bad_value = bad_value.value(field_limits[field])
-    bad_value = bad_value.replace("{partner_domain}", partner_domain)
+    bad_value = bad_value.replace("{partner_domain}", partner_domain).replace(
+        "{PARTNER_DOMAIN}", partner_domain.upper()
+    )
     # Given the edit form (opened by its address: the way there is the workflow tests' job),
     # with one bad value and one valid change
     customer = customers.create(country)
