@@ -34,7 +34,7 @@ BY_ADDRESS = (  # tests that reach a deployment and open a screen by its address
     " or ".join((
         "test_validation", "plain_playwright_script", "without_mfa_is_sent_back", "signed_out_visitor",
         "wrong_code_is_refused", "sign_in_journey_in_each", "cannot_open_the_edit_form", "forged_submit",
-        "answered_by_the_portal_s_403",
+        "answered_by_the_portal_s_403", "sent_by_another_site",
     )),
 )  # fmt: skip
 
