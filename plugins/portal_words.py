@@ -26,13 +26,15 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 import pytest
 
 WORDS_VARIABLE = "PORTAL_WORDS"
 PortalWords = Mapping[str, Mapping[str, str]]  # by language, then by key
+T = TypeVar("T")
 BUNDLED_WORDS: PortalWords = {
     "en-US": {
         "postal": "Postal code is not a valid postal code for China.",
@@ -96,74 +98,77 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def read_file(path: str) -> dict[str, object]:
-    """Return the TOML file ``path`` holds; one that cannot be read as TOML is a usage error."""
+class GivenWords(NamedTuple):
+    """What a deployment's file says, over the bundled portal's: its words (and ``[kinds]``), its ``[limits]``."""
+
+    words: PortalWords
+    limits: Mapping[str, int]
+
+
+def read_words(path: str) -> GivenWords:
+    """Return the bundled portal's words and limits with the file's in their place, read once; a file that cannot be
+    is a usage error."""
     try:
-        return tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        given = tomllib.loads(Path(path).expanduser().read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise pytest.UsageError(f"--portal-words {path}: cannot be read as TOML: {error}") from None
-
-
-def read_words(path: str) -> dict[str, dict[str, str]]:
-    """Return the bundled portal's words with the file's in their place; a file that cannot be is a usage error."""
-    given = read_file(path)
-    given.pop(LIMITS_TABLE, None)  # read_limits'
+    limits = overlay(path, LIMITS_TABLE, given.pop(LIMITS_TABLE, {}), BUNDLED_LIMITS, read_characters,
+                     "a number of characters (a whole number, 1 or more)", "numbers of characters")  # fmt: skip
     words = {locale: dict(said) for locale, said in BUNDLED_WORDS.items()}
-    words[KINDS_TABLE] = read_kinds(path, given.pop(KINDS_TABLE, {}))
+    words[KINDS_TABLE] = overlay(path, KINDS_TABLE, given.pop(KINDS_TABLE, {}), BUNDLED_KINDS, read_pattern,
+                                 "a regular expression (a string)", "regular expressions")  # fmt: skip
     for locale, said in given.items():
         if locale not in words or not isinstance(said, dict):
             raise pytest.UsageError(f"--portal-words {path}: [{locale}] is no language of the portal's "
                                     f"(a table of one of: {', '.join(words)})")  # fmt: skip
-        for key, text in said.items():
-            if key not in words[locale] or not isinstance(text, str) or not text.strip():
-                raise pytest.UsageError(
-                    f"--portal-words {path}: [{locale}] {key} = {text!r}: expected words (a string) for one of "
-                    f"{', '.join(words[locale])}"
-                )
-            words[locale][key] = text
-    return words
+        words[locale] = overlay(path, locale, said, words[locale], read_text, "words (a string)", "words")
+    return GivenWords(words, limits)
 
 
-def read_kinds(path: str, given: object) -> dict[str, str]:
-    """Return the bundled portal's kinds of field error with the file's ``[kinds]`` in their place (a usage error for
-    a kind it does not have, or no regular expression)."""
+def overlay(
+    path: str, table: str, given: object, defaults: Mapping[str, T], read: Callable[[object], T | None], what: str,
+    holds: str,
+) -> dict[str, T]:  # fmt: skip
+    """Return ``defaults`` with the file's ``[table]`` (``given``) in their place, each value as ``read`` takes it;
+    a usage error for no table (of ``holds``), a key ``defaults`` does not have, or a value ``read`` refuses (None:
+    not ``what`` it expects; a pattern that does not compile, its words)."""
     if not isinstance(given, dict):
-        raise pytest.UsageError(f"--portal-words {path}: [{KINDS_TABLE}] is a table of regular expressions")
-    kinds = dict(BUNDLED_KINDS)
-    for kind, pattern in given.items():
+        raise pytest.UsageError(f"--portal-words {path}: [{table}] is a table of {holds}")
+    merged = dict(defaults)
+    for key, value in given.items():
         try:
-            if kind not in kinds or not isinstance(pattern, str) or not pattern:
-                raise re.error("expected a regular expression (a string)")
-            re.compile(pattern)
-        except re.error as error:
+            taken = read(value) if key in merged else None
+            if taken is None:
+                raise ValueError(f"expected {what}")
+        except (ValueError, re.error) as error:
             raise pytest.UsageError(
-                f"--portal-words {path}: [{KINDS_TABLE}] {kind} = {pattern!r}: {error}, for one of {', '.join(kinds)}"
+                f"--portal-words {path}: [{table}] {key} = {value!r}: {error}, for one of {', '.join(merged)}"
             ) from None
-        kinds[kind] = pattern
-    return kinds
+        merged[key] = taken
+    return merged
 
 
-def read_limits(path: str) -> dict[str, int]:
-    """Return the bundled portal's limits with the file's ``[limits]`` in their place (a usage error for a field it
-    does not know, or no whole number of characters)."""
-    given = read_file(path).get(LIMITS_TABLE, {})
-    if not isinstance(given, dict):
-        raise pytest.UsageError(f"--portal-words {path}: [{LIMITS_TABLE}] is a table of numbers of characters")
-    limits = dict(BUNDLED_LIMITS)
-    for field, most in given.items():
-        if field not in limits or type(most) is not int or most < 1:
-            raise pytest.UsageError(
-                f"--portal-words {path}: [{LIMITS_TABLE}] {field} = {most!r}: expected a number of characters (a "
-                f"whole number, 1 or more) for one of {', '.join(limits)}"
-            )
-        limits[field] = most
-    return limits
+def read_text(value: object) -> str | None:
+    """Words, as a ``[language]`` table holds them: a string not blank."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def read_pattern(value: object) -> str | None:
+    """A regular expression, as ``[kinds]`` holds them: a string that compiles (``re.error`` where it does not)."""
+    return re.compile(value).pattern if isinstance(value, str) and value else None
+
+
+def read_characters(value: object) -> int | None:
+    """A number of characters, as ``[limits]`` holds them: a whole number, 1 or more (a TOML boolean is none)."""
+    return value if type(value) is int and value >= 1 else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("--portal-words", None)
-    config.stash[WORDS] = {**BUNDLED_WORDS, KINDS_TABLE: BUNDLED_KINDS} if path is None else read_words(path)
-    config.stash[LIMITS] = BUNDLED_LIMITS if path is None else read_limits(path)
+    given = (
+        GivenWords({**BUNDLED_WORDS, KINDS_TABLE: BUNDLED_KINDS}, BUNDLED_LIMITS) if path is None else read_words(path)
+    )
+    config.stash[WORDS], config.stash[LIMITS] = given
 
 
 @pytest.fixture(scope="session")

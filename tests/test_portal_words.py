@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.portal_words import BUNDLED_KINDS, BUNDLED_LIMITS, BUNDLED_WORDS, read_limits, read_words
+from plugins.portal_words import BUNDLED_KINDS, BUNDLED_LIMITS, BUNDLED_WORDS, read_words
 from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling
@@ -22,7 +22,7 @@ def words_file(tmp_path: Path, text: str) -> str:
 def test_a_deployment_s_words_take_the_place_of_those_it_gives_only(tmp_path: Path) -> None:
     path = words_file(tmp_path, '["fr-FR"]\nconflict = "Modifié par quelqu’un d’autre"\n')
 
-    words = read_words(path)
+    words = read_words(path).words
 
     assert words["fr-FR"]["conflict"] == "Modifié par quelqu’un d’autre"
     assert words["fr-FR"]["no_customers"] == "Aucun client ne correspond à votre recherche."
@@ -54,7 +54,7 @@ def test_a_file_of_words_that_cannot_be_is_a_usage_error_saying_where(tmp_path: 
 def test_a_deployment_s_kinds_of_field_error_take_the_place_of_those_it_gives_only(tmp_path: Path) -> None:
     path = words_file(tmp_path, "[kinds]\nrequired = '(is required|must be filled in)\\.$'\n")
 
-    kinds = read_words(path)["kinds"]
+    kinds = read_words(path).words["kinds"]
 
     assert kinds["required"] == r"(is required|must be filled in)\.$"
     assert kinds["postal"] == BUNDLED_KINDS["postal"]
@@ -63,12 +63,17 @@ def test_a_deployment_s_kinds_of_field_error_take_the_place_of_those_it_gives_on
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        pytest.param("[kinds]\nrequired = '(open'\n", "required = '(open': missing ), unterminated", id="regex"),
-        pytest.param("[kinds]\nmandatory = 'x'\n", "mandatory = 'x': expected a regular expression", id="kind"),
-        pytest.param("kinds = 'x'\n", "[kinds] is a table of regular expressions", id="not-a-table"),
+        pytest.param("[kinds]\nrequired = '(open'\n", "required = '(open': missing ), unterminated", id="kinds-regex"),
+        pytest.param("[kinds]\nmandatory = 'x'\n", "mandatory = 'x': expected a regular expression", id="kinds-key"),
+        pytest.param("kinds = 'x'\n", "[kinds] is a table of regular expressions", id="kinds-not-a-table"),
+        pytest.param("[limits]\ncity = '128'\n", "city = '128': expected a number of characters", id="limits-text"),
+        pytest.param("[limits]\ncity = 0\n", "city = 0: expected a number of characters", id="limits-none"),
+        pytest.param("[limits]\ncity = true\n", "city = True: expected a number of characters", id="limits-boolean"),
+        pytest.param("[limits]\ntown = 10\n", "town = 10: expected a number of characters", id="limits-field"),
+        pytest.param("limits = 10\n", "[limits] is a table of numbers of characters", id="limits-not-a-table"),
     ],
 )
-def test_kinds_that_cannot_be_are_a_usage_error_saying_where(tmp_path: Path, text: str, said: str) -> None:
+def test_kinds_or_limits_that_cannot_be_are_a_usage_error_saying_where(tmp_path: Path, text: str, said: str) -> None:
     with pytest.raises(pytest.UsageError, match=re.escape(said)):
         read_words(words_file(tmp_path, text))
 
@@ -97,25 +102,10 @@ def test_the_tests_expect_the_words_the_file_gives(tmp_path: Path) -> None:
 def test_a_deployment_s_limits_take_the_place_of_those_it_gives_only(tmp_path: Path) -> None:
     path = words_file(tmp_path, '["en-US"]\nno_customers = "No results"\n\n[limits]\ncity = 128\n')
 
-    limits, words = read_limits(path), read_words(path)
+    words, limits = read_words(path)
 
     assert limits == {**BUNDLED_LIMITS, "city": 128}
     assert words["en-US"]["no_customers"] == "No results" and "limits" not in words
-
-
-@pytest.mark.parametrize(
-    ("text", "said"),
-    [
-        pytest.param("[limits]\ncity = '128'\n", "city = '128': expected a number of characters", id="text"),
-        pytest.param("[limits]\ncity = 0\n", "city = 0: expected a number of characters", id="none"),
-        pytest.param("[limits]\ncity = true\n", "city = True: expected a number of characters", id="boolean"),
-        pytest.param("[limits]\ntown = 10\n", "town = 10: expected a number of characters", id="field"),
-        pytest.param("limits = 10\n", "[limits] is a table of numbers of characters", id="not-a-table"),
-    ],
-)
-def test_limits_that_cannot_be_are_a_usage_error_saying_where(tmp_path: Path, text: str, said: str) -> None:
-    with pytest.raises(pytest.UsageError, match=re.escape(said)):
-        read_limits(words_file(tmp_path, text))
 
 
 def test_the_tests_type_one_more_and_as_many_characters_as_the_file_s_limits(tmp_path: Path) -> None:
