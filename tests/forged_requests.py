@@ -28,6 +28,7 @@ from plugins.portal_requests import PortalRequests
 # __RequestVerificationToken, Angular's X-XSRF-TOKEN, a meta's csrf-token.
 SESSION_TOKEN = re.compile(r"csrf|xsrf|verification|antiforgery|authenticity", re.IGNORECASE)
 SESSION_HEADERS = {"cookie", "authorization", "content-length", "host"}
+LEFT_OUT = object()  # what an edit of a JSON body gives for a key to leave out
 PAGE_TOKENS = """() => [
   ...[...document.querySelectorAll('input[type=hidden][name]')].map((input) => [input.name, input.value]),
   ...[...document.querySelectorAll('meta[name][content]')].map((meta) => [meta.name, meta.content]),
@@ -125,15 +126,22 @@ def retokened(body: bytes | None, content_type: str, token: Callable[[str, str],
         kept = [(name, value if not SESSION_TOKEN.search(name) else token(name, value)) for name, value in fields]
         return urllib.parse.urlencode([(name, value) for name, value in kept if value is not None]).encode()
 
-    def retoken(held: object) -> object:
-        if isinstance(held, list):
-            return [retoken(value) for value in held]
-        if not isinstance(held, dict):
-            return held
-        kept = {name: token(name, str(v)) if SESSION_TOKEN.search(name) else retoken(v) for name, v in held.items()}
-        return {name: value for name, value in kept.items() if value is not None}
+    def retoken(name: str, value: object) -> object:
+        given = token(name, str(value))
+        return LEFT_OUT if given is None else given
 
-    return json.dumps(retoken(json.loads(text))).encode()
+    return json.dumps(edited(json.loads(text), lambda name: bool(SESSION_TOKEN.search(name)), retoken)).encode()
+
+
+def edited(held: object, names: Callable[[str], bool], edit: Callable[[str, object], object]) -> object:
+    """Return ``held`` (JSON's) with the value of each key ``names`` takes as ``edit`` gives it for the key and value
+    (``LEFT_OUT``: the key left out), in nested objects and lists too."""
+    if isinstance(held, list):
+        return [edited(value, names, edit) for value in held]
+    if not isinstance(held, dict):
+        return held
+    kept = {key: edit(key, value) if names(key) else edited(value, names, edit) for key, value in held.items()}
+    return {key: value for key, value in kept.items() if value is not LEFT_OUT}
 
 
 def with_field(body: str, name: str, change: Callable[[str], str]) -> str:
@@ -148,18 +156,13 @@ def with_field(body: str, name: str, change: Callable[[str], str]) -> str:
         fields = urllib.parse.parse_qsl(body, keep_blank_values=True)
         value = next((value for key, value in fields if key == name), "")
         return urllib.parse.urlencode([*((key, v) for key, v in fields if key != name), (name, change(value))])
-    found = False
+    found: list[object] = []
 
-    def changed(held: object) -> object:
-        nonlocal found
-        if isinstance(held, list):
-            return [changed(v) for v in held]
-        if not isinstance(held, dict):
-            return held
-        found = found or name in held
-        return {key: change(v) if key == name and isinstance(v, str) else changed(v) for key, v in held.items()}
+    def changed(key: str, value: object) -> object:
+        found.append(value)
+        return change(value) if isinstance(value, str) else value
 
-    sent = changed(sent)
+    sent = edited(sent, lambda key: key == name, changed)
     if not found and isinstance(sent, dict):
         holder = sent.get("defaultAddress") if isinstance(sent.get("defaultAddress"), dict) else sent
         holder[name] = change("")
