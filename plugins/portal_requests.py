@@ -132,6 +132,13 @@ class PortalRequests:
         Submit's request is looked up now, in the test. A listener that never saw one is said in a failure's report."""
         return self.watch((self.submit,), customer_id)[1]
 
+    def submits_seen(self, target: Page | BrowserContext, customer_id: str | None = None) -> list[str]:
+        """Return the list that the address of each Submit ``target`` sends (the customer ``customer_id``'s, or any's)
+        goes into, from now on."""
+        is_submit, seen = self.is_submit(customer_id), []
+        target.on("request", lambda request: seen.append(request.url) if is_submit(request) else None)
+        return seen
+
     def watch(
         self, shapes: tuple[RequestShape, ...], customer_id: str | None
     ) -> tuple[RoutedShape, Callable[[Request], bool]]:

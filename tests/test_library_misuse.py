@@ -245,9 +245,7 @@ def test_changes_the_account_already_holds_are_not_submitted(
     admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     customer = customers.create("CN")
-    submitted: list[str] = []
-    is_submit = portal_requests.is_submit()
-    admin_page.on("request", lambda request: submitted.append(request.url) if is_submit(request) else None)
+    submitted = portal_requests.submits_seen(admin_page)
 
     profile = update_customer_account(admin_page, customer.id, {"city": customer.billing.city})
 
@@ -263,9 +261,7 @@ def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
     admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
 ) -> None:
     customer = customers.create("CN")  # the portal trims what a paste leaves around a value: " X " is saved "X"
-    submitted: list[str] = []
-    is_submit = portal_requests.is_submit()
-    admin_page.on("request", lambda request: submitted.append(request.url) if is_submit(request) else None)
+    submitted = portal_requests.submits_seen(admin_page)
 
     profile = update_customer_account(admin_page, customer.id, {"city": f" {customer.billing.city}\t"})
 
@@ -281,9 +277,7 @@ def test_a_form_given_no_change_at_all_is_not_submitted(
 ) -> None:
     customer = customers.create("CN")
     form = edit_account(admin_page, customer.id)
-    submitted: list[str] = []
-    is_submit = portal_requests.is_submit()
-    admin_page.on("request", lambda request: submitted.append(request.url) if is_submit(request) else None)
+    submitted = portal_requests.submits_seen(admin_page)
 
     with pytest.raises(ValueError, match="No changes given"):
         submit_changes(form, {})
