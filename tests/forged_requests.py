@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import APIResponse, Page, Request, Route
 
 from fixtures.api_client import Customer
-from flows import PortalUnavailableError, edit_account, submit_changes
+from flows import PortalUnavailableError, edit_account, open_customer, submit_changes
 from plugins.portal_requests import PortalRequests
 
 # Names of the values a session holds against forgery: Flask-WTF's csrf_token, ASP.NET's
@@ -206,3 +206,9 @@ def stopped_submit(page: Page, portal_requests: PortalRequests, customer: Custom
         submit_changes(edit_account(page, customer.companyName), {"city": city})
     assert caught, "Submit's request was never stopped"
     return caught[0]
+
+
+def send_as(sent: SentRequest, session: SessionValues, customer: Customer) -> APIResponse:
+    """Send ``sent`` in ``session``'s name, its values read from ``customer``'s Account page, opened there now."""
+    open_customer(session.page, customer.companyName).account()
+    return sent.as_session(session).send_from(session.page)

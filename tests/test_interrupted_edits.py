@@ -39,7 +39,7 @@ from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
-from tests.forged_requests import SessionValues, answer_headers, stopped_submit
+from tests.forged_requests import SessionValues, answer_headers, send_as, stopped_submit
 
 pytestmark = pytest.mark.regression
 
@@ -77,10 +77,7 @@ def test_submit_answered_by_the_portal_s_403_page_is_not_allowed(
     # Given the portal's own answer to a Submit it refuses: the admin's, sent again in a help desk agent's name
     customer = customers.create("FR")
     sent = stopped_submit(admin_page, portal_requests, customer, "Lille")
-    help_desk = page_as("helpdesk-agent")
-    session = SessionValues.watching(help_desk)
-    open_customer(help_desk, customer.companyName).account()
-    refused = sent.as_session(session).send_from(help_desk)
+    refused = send_as(sent, SessionValues.watching(page_as("helpdesk-agent")), customer)
     assert refused.status == 403, f"expected the help desk agent to be refused, got {refused.status}"
     body = refused.body()
     # And a portal that gives it to the admin's next Submit

@@ -6,9 +6,9 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import APIResponse, Page, expect
+from playwright.sync_api import Page, expect
 
-from fixtures.api_client import ApiError, Customer, PortalApi
+from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import (
     NotAllowedError,
@@ -18,7 +18,7 @@ from flows import (
 )
 from pages import AccountEditPage
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import SentRequest, SessionValues, stopped_submit
+from tests.forged_requests import SessionValues, send_as, stopped_submit
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -71,13 +71,9 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     customer = customers.create("FR")
     admin = SessionValues.watching(admin_page)
     sent = stopped_submit(admin_page, portal_requests, customer, "Marseille")
-    # And a help desk agent's session, on the customer's Account page (its anti-forgery values, its token)
-    help_desk = page_as("helpdesk-agent")
-    session = SessionValues.watching(help_desk)
-    open_customer(help_desk, customer.companyName).account()
 
-    # When that request is sent in the help desk agent's name
-    refused = sent.as_session(session).send_from(help_desk)
+    # When that request is sent in a help desk agent's name (its anti-forgery values and token, from its Account page)
+    refused = send_as(sent, SessionValues.watching(page_as("helpdesk-agent")), customer)
 
     # Then the portal refuses it and nothing changed
     stored = api.billing_profile(customer.id)
@@ -85,7 +81,7 @@ def test_help_desk_agent_forged_submit_is_refused_and_saves_nothing(
     assert refused.status in (401, 403), said
     assert stored == customer.billing
     # While the same request made out the same way in the admin's name saves: the refusal was of the agent
-    saved = sent_again_as_admin(sent, admin, customer)
+    saved = send_as(sent, admin, customer)
     assert saved.status < 400, f"the admin's own Submit, sent again, was answered {saved.status} ({saved.url})"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Marseille")
 
@@ -108,16 +104,9 @@ def test_an_admin_s_submit_sent_by_another_site_is_refused_and_saves_nothing(
     assert refused.status in (400, 401, 403), said
     assert stored == customer.billing
     # While the same request made out the same way with the admin's page's own values saves: the refusal was of the site
-    saved = sent_again_as_admin(sent, admin, customer)
+    saved = send_as(sent, admin, customer)
     assert saved.status < 400, f"the admin's own Submit, sent again, was answered {saved.status} ({saved.url})"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="南京市")
-
-
-def sent_again_as_admin(sent: SentRequest, admin: SessionValues, customer: Customer) -> APIResponse:
-    """Send ``sent`` made out as the forged one was, in the admin's own name (its values read from the customer's
-    Account page): the positive control of a refusal."""
-    open_customer(admin.page, customer.companyName).account()
-    return sent.as_session(admin).send_from(admin.page)
 
 
 def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
