@@ -24,7 +24,7 @@ from flows.accounts_cli import API_CLIENT_VARIABLE, API_URL_VARIABLE
 from flows.base_url import screen_addresses_argument
 from flows.saved_sign_in import read_sign_in
 from flows.trace_secrets import Secret, keep_out_of_traces
-from pages import AccountEditPage, UntrustedCertificateError
+from pages import AccountPage, UntrustedCertificateError
 from pages.addresses import ADDRESSES_VARIABLE, screen_addresses, use_screen_addresses
 from pages.watch import watch
 from plugins.a11y import SCANS
@@ -389,16 +389,19 @@ def page_as(new_context: Callable[..., BrowserContext], sign_ins: SavedSignIns) 
 
 
 @pytest.fixture
-def edit_form_address(page_as: Callable[..., Page]) -> Callable[[str], str]:
+def edit_form_address(page_as: Callable[..., Page]) -> Callable[[str], str | None]:
     """Return the address of a customer's edit form, for a request of a test's own: where ``--screen-addresses``
-    keeps it, or, where the form has no address of its own there (``edit=``), where the global admin's Edit opens it.
+    keeps it, or, where it keeps none (``edit=``), where the global admin's Edit opens the form. None where the form
+    has no address of its own: Edit opens it in place, at the Account page's own address (a dialog over it, say).
     """
 
-    def address(customer_id: str) -> str:
-        return (
-            screen_addresses().of("edit", customer_id)
-            or AccountEditPage(page_as("global-admin")).open(customer_id).page.url
-        )
+    def address(customer_id: str) -> str | None:
+        if kept := screen_addresses().of("edit", customer_id):
+            return kept
+        account = AccountPage(page_as("global-admin")).open(customer_id)
+        account_address = account.page.url
+        form_address = account.edit().page.url
+        return None if form_address == account_address else form_address
 
     return address
 
