@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import importlib.util
@@ -351,6 +352,23 @@ def test_run_sh_takes_a_folder_given_to_an_option_of_the_suite_as_its_value(tmp_
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "tests against http://127.0.0.1:9/" in done.stdout, done.stdout
+
+
+@pytest.mark.tooling
+def test_run_sh_joins_every_option_of_the_suite_that_takes_a_value_and_names_no_other() -> None:
+    registering = [ROOT / "conftest.py", ROOT / "tests" / "conftest.py", *sorted((ROOT / "plugins").glob("*.py"))]
+    valued = set()
+    for path in registering:
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "addoption":
+                action = next((word.value for word in call.keywords if word.arg == "action"), None)
+                flag = isinstance(action, ast.Constant) and action.value in ("store_true", "store_false", "count")
+                valued |= set() if flag else {arg.value for arg in call.args if isinstance(arg, ast.Constant)}
+    joined = re.search(r'^VALUED="(.*?)"', (ROOT / "run.sh").read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+
+    assert joined is not None, "run.sh holds no VALUED list"
+    listed = set(joined[1].split())
+    assert (sorted(valued - listed), sorted(listed - valued)) == ([], []), "run.sh's VALUED: (to add, to remove)"
 
 
 @pytest.mark.bundled  # it types the bundled portal's demo password
