@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import pytest
@@ -101,14 +101,19 @@ REFUSED = {
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
 def test_validation_message_speaks_the_page_language(
-    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, portal_words: PortalWords
+    locale: str,
+    page_as: Callable[..., Page],
+    customers: CustomerFactory,
+    portal_words: PortalWords,
+    field_limits: Mapping[str, int],
 ) -> None:
     customer = customers.create("CN")
     listed = open_customers(page_as("global-admin", locale=locale))
     form = listed.choose(customer.companyName).account().edit()  # type: ignore[union-attr]
+    too_long = "x" * (field_limits["firstName"] + 1)
 
     with pytest.raises(ValidationError) as refused:  # one of each kind: format, required, length, shape
-        submit_changes(form, {"postalCode": "12", "city": "", "firstName": "x" * 51, "email": "not-an-address"})
+        submit_changes(form, {"postalCode": "12", "city": "", "firstName": too_long, "email": "not-an-address"})
 
     said, shown = portal_words[locale], refused.value.field_errors
     assert DOCUMENTED[locale].postal_code in shown["postalCode"]

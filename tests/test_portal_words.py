@@ -108,6 +108,18 @@ def test_a_deployment_s_limits_take_the_place_of_those_it_gives_only(tmp_path: P
     assert words["en-US"]["no_customers"] == "No results" and "limits" not in words
 
 
+def test_the_page_language_s_field_errors_type_one_more_character_than_the_file_s_limit(tmp_path: Path) -> None:
+    # Given a first name's limit one below the bundled portal's: the one more character typed is one it takes
+    path = words_file(tmp_path, f"[limits]\nfirstName = {BUNDLED_LIMITS['firstName'] - 1}\n")
+
+    run = run_pytest("tests/test_languages.py", "-k", "validation_message_speaks and en-US",
+                     f"--portal-words={path}", folder=tmp_path)  # fmt: skip
+
+    # Then the test fails: the portal took the first name the file says is too long
+    assert run.names("failed") == ["test_validation_message_speaks_the_page_language[en-US]"], run.output
+    assert "firstName" in run.output, run.output
+
+
 def test_the_tests_type_one_more_and_as_many_characters_as_the_file_s_limits(tmp_path: Path) -> None:
     # Given limits one below the bundled portal's, for the city and the first name
     path = words_file(tmp_path, f"[limits]\ncity = {BUNDLED_LIMITS['city'] - 1}\nfirstName = 51\n")
