@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.metadata
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -89,3 +93,32 @@ def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path)
     assert [line.split()[:2] for line in ran.read_text().splitlines()] == [
         ["ruff", "check"], ["ruff", "format"], ["mypy"], ["python", "-m"], ["python", "scripts/shared_portal.py"]
     ]  # fmt: skip
+
+
+def test_every_package_the_code_imports_is_declared_and_every_one_declared_is_pinned() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = [*project["dependencies"], *chain.from_iterable(project["optional-dependencies"].values())]
+    declared = {canonical(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]) for requirement in requirements}
+    constraints = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pinned = {canonical(line.split("==")[0]) for line in constraints if "==" in line}
+    sources = [path for path in ROOT.rglob("*.py") if not any(part.startswith(".") for part in path.parts)]
+    own = {path.stem for path in sources} | {path.relative_to(ROOT).parts[0] for path in sources}
+    imported = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # __future__ and _typeshed (the type checker's, under TYPE_CHECKING) are no packages to install.
+    third_party = imported - own - set(sys.stdlib_module_names) - {"__future__", "_typeshed"}
+    providers = importlib.metadata.packages_distributions()  # a module's distributions: PIL is Pillow's
+    undeclared = [top for top in third_party if not declared & {canonical(d) for d in providers.get(top, [top])}]
+
+    assert sorted(undeclared) == [], "imported, not in pyproject.toml's dependencies (only another package's)"
+    assert sorted(declared - pinned) == [], "in pyproject.toml, not pinned in constraints.txt"
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as pip compares them (PEP 503): ``Jinja2`` and ``jinja2``, ``a_b`` and ``a-b`` alike."""
+    return re.sub(r"[-_.]+", "-", name).lower()
