@@ -58,7 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_LIMIT_S,
         metavar="SECONDS",
         help="end a test (each attempt: setup, call and teardown) that runs longer, first by ending its browser, "
-        f"then its process (0: no limit; none under --pdb, --trace or PWDEBUG). Default: {DEFAULT_LIMIT_S:g}",
+        "then its process (0: no limit; none under --pdb, --trace, PWDEBUG or a headed --pause-on-failure). "
+        f"Default: {DEFAULT_LIMIT_S:g}",
     )
 
 

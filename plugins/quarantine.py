@@ -3,7 +3,7 @@
 ``tests/quarantine.toml`` (or ``--quarantine PATH``) lists entries::
 
     [[test]]
-    id = "tests/test_conflict.py::test_second_agent_submit_is_refused"
+    id = "tests/test_conflict.py::test_second_agent_submit_is_refused_and_first_agent_data_survives"
     reason = "the portal's cache answers stale etags now and then (#123)"
     owner = "qa-team@example.com"
     until = 2027-01-31

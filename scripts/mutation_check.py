@@ -4,7 +4,7 @@ deployment), and expect a red run. A few harmless changes (a slower portal, a re
 stay green. Works on a temporary clone of HEAD, never the work tree.
 
     .venv/bin/python scripts/mutation_check.py                   # every change, a Markdown table
-    .venv/bin/python scripts/mutation_check.py --only paging     # the changes whose name holds "paging"
+    .venv/bin/python scripts/mutation_check.py --only paging     # the changes whose area or name holds "paging"
     .venv/bin/python scripts/mutation_check.py --markdown FILE   # also write the table to FILE
 
 Exit 0 only when every break was caught and every harmless change stayed green.
@@ -126,7 +126,7 @@ def markdown(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Try each change in turn; print a line per change and the table; 0 when every one went as expected."""
     parser = argparse.ArgumentParser(prog="scripts/mutation_check.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", default=[], help="changes whose name holds this text")
+    parser.add_argument("--only", action="append", default=[], help="changes whose area or name holds this text")
     parser.add_argument("--workers", default="2", help="pytest -n for each run (default: %(default)s)")
     parser.add_argument("--markdown", type=Path, help="also write the result table to this file")
     parser.add_argument(
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops what was started
-    changes = [c for c in (*BREAKS, *HARMLESS) if not args.only or any(o in c.behaviour for o in args.only)]
+    chosen = [c for c in (*BREAKS, *HARMLESS) if any(o in c.area or o in c.behaviour for o in args.only)]
+    changes = chosen if args.only else [*BREAKS, *HARMLESS]
     if not changes:
         parser.error("no change matches --only")
 
