@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.portal.rules import MAX_LENGTH
 from plugins.portal_words import BUNDLED_KINDS, BUNDLED_LIMITS, BUNDLED_WORDS, read_words
 from tests.suite_run import run_pytest
 
@@ -106,6 +107,11 @@ def test_a_deployment_s_limits_take_the_place_of_those_it_gives_only(tmp_path: P
 
     assert limits == {**BUNDLED_LIMITS, "city": 128}
     assert words["en-US"]["no_customers"] == "No results" and "limits" not in words
+
+
+def test_the_limits_without_a_file_are_the_bundled_portal_s() -> None:
+    # Kept apart (the suite's plugins never import the portal): a limit changed in one alone would be a wrong one
+    assert dict(MAX_LENGTH) == BUNDLED_LIMITS
 
 
 def test_the_page_language_s_field_errors_type_one_more_character_than_the_file_s_limit(tmp_path: Path) -> None:
