@@ -32,6 +32,7 @@ from pages import (
 )
 from pages.addresses import ADDRESSES_VARIABLE, use_screen_addresses
 from pages.models import EDITABLE_FIELDS
+from pages.strings import LOCALES
 
 from .accounts_cli import add_arguments as add_accounts_arguments
 from .accounts_cli import run as update_accounts
@@ -88,7 +89,7 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--slowmo", type=milliseconds, default=0, metavar="MS", help="pause MS milliseconds between actions"
     )
-    parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="browser language (default: system)")
+    parser.add_argument("--locale", choices=LOCALES, help="browser language (default: system)")
     parser.add_argument(
         "--demo-mode", action="store_true", help="outline each element before use and show the step's name"
     )

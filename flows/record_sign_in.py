@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages import DashboardPage, SignInError
 from pages.addresses import screen_addresses
+from pages.strings import LOCALES
 
 from .base_url import base_url_argument, normalize_base_url
 from .browser import (
@@ -58,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long to wait for the person to finish signing in (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument("--api-client-id", help="also save a refresh token for the REST API, for this public client")
-    parser.add_argument("--locale", choices=["en-US", "fr-FR", "zh-CN"], help="the browser's language")
+    parser.add_argument("--locale", choices=LOCALES, help="the browser's language")
     parser.add_argument("--headless", action="store_true", help="no window (another program plays the person)")
     parser.add_argument(
         "--remote-debugging-port", type=int, metavar="PORT",
