@@ -66,7 +66,7 @@ def test_stale_submit_holding_an_invalid_value_is_told_of_the_conflict_and_saves
 
 
 def test_the_roles_are_one_list_in_the_portal_its_provider_and_the_suite() -> None:
-    # Kept apart (the provider is another app, the suite's plugins never import the portal): a role added to one
+    # The suite's own (its plugins never import the portal or its provider): a role added to one
     # alone would sign in as no one, or be checked by no test; the suite takes its first three for the editors
     assert portal_identity.ROLES == provider_constants.ROLES == sign_ins.ROLES
     assert set(sign_ins.ROLES[:3]) == BILLING_EDITORS
