@@ -116,8 +116,10 @@ class FormPage(FormFields):
         a 4xx answer to the form's request is a refusal whatever the page shows (its status goes to
         ``answer_status``): 401 ``SignedOutError``, 403 ``NotAllowedError``, 404 ``CustomerNotFoundError``
         on a customer's form, 429 ``ThrottledError`` (with the wait it asked for); 400, 409, 412 and 422
-        return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``.
+        return False; any other a ``PageError``. A 503 that says when to come back is a ``ThrottledError``. A form no
+        longer shown (submitted and gone, cancelled, left) raises ``ScreenLeftError`` within ``LEFT_WAIT_MS``.
         """
+        self.still_shown(self.submit_button, self.NAME, renew=False)  # not Submit waited for in vain: nothing to send
         self.message, self.answer_status, self.went_on = "", 0, False
         self.submits += 1
         self.ready_url = None  # whatever the answer, the screen may have been left

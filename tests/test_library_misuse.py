@@ -69,6 +69,8 @@ def test_a_form_submitted_once_is_said_to_be_left_when_used_again(
 
     assert "form is no longer shown" in str(left.value) and "Open it again" in str(left.value), left.value
     assert customer.companyName in str(left.value), "expected what the page shows instead (the Account page)"
+    with pytest.raises(ScreenLeftError, match="form is no longer shown"):
+        form.submit()  # Submit alone, nothing typed: not Submit waited for until the timeout
     saved = api.billing_profile(customer.id)
     assert (saved.city, saved.postalCode) == ("Lyon", "69001"), "the second Submit must send nothing"
 
@@ -83,6 +85,8 @@ def test_an_edit_form_left_by_cancel_is_said_to_be_left(admin_page: Page, custom
         form.values()
     with pytest.raises(ScreenLeftError, match="edit form is no longer shown"):
         form.fill({"city": "Denver"})
+    with pytest.raises(ScreenLeftError, match="edit form is no longer shown"):
+        form.submit()
 
 
 def test_a_list_or_account_page_object_after_the_page_went_elsewhere_says_so(
