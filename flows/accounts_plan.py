@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pages import EDITABLE_FIELDS
+from pages.models import likely_field
 
 from .account import alike, microsoft_id
 from .field_rules import CountryRules, value_problems
@@ -157,8 +158,9 @@ def column_problems(rows: Sequence[AccountRow]) -> list[Problem]:
     """Return a problem for each column that is neither ``customer`` nor an editable billing field."""
     unknown = sorted({column for row in rows for column in row.cells} - set(EDITABLE_FIELDS))
     known = ", ".join(EDITABLE_FIELDS)
-    return [Problem(1, f"unknown column {name!r}; the columns are {CUSTOMER_COLUMN!r} and {known}", whole_file=True)
-            for name in unknown]  # fmt: skip
+    likely = {name: likely_field(name, EDITABLE_FIELDS) for name in unknown}  # "postcode": postalCode?
+    return [Problem(1, f"unknown column {name!r}{f' ({likely[name]}?)' if likely[name] else ''}; the columns are "
+                       f"{CUSTOMER_COLUMN!r} and {known}", whole_file=True) for name in unknown]  # fmt: skip
 
 
 def overtaken_by_later_rows(

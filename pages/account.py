@@ -18,7 +18,14 @@ from .countries import country_code
 from .errors import PortalError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
-from .models import ACCOUNT_INFO_FIELDS, BILLING_PROFILE_FIELDS, EDITABLE_FIELDS, AccountInfo, BillingProfile
+from .models import (
+    ACCOUNT_INFO_FIELDS,
+    BILLING_PROFILE_FIELDS,
+    EDITABLE_FIELDS,
+    AccountInfo,
+    BillingProfile,
+    with_guesses,
+)
 from .screen import Screen, link_or_button, links_or_buttons, snapshot_role
 from .shown_values import FIELD_VALUE, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
@@ -36,10 +43,10 @@ EDIT_NAME = re.compile(
 
 def check_editable(names: Iterable[object]) -> None:
     """Refuse field names the edit form does not let anyone type into (unknown, or the country: shown only)."""
-    not_editable = sorted(str(name) for name in names if name not in EDITABLE_FIELDS)
+    not_editable = [str(name) for name in names if name not in EDITABLE_FIELDS]
     if not_editable:
-        editable = ", ".join(EDITABLE_FIELDS)
-        raise ValueError(f"Not editable billing fields: {', '.join(not_editable)}. Editable: {editable}")
+        said = with_guesses(not_editable, EDITABLE_FIELDS)
+        raise ValueError(f"Not editable billing fields: {said}. Editable: {', '.join(EDITABLE_FIELDS)}")
 
 
 class AccountPage(Screen):

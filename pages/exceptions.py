@@ -194,12 +194,18 @@ class WrongThreadError(RuntimeError):
     """
 
 
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
+
+
 class ValidationError(PortalError):
     """The portal refused the changes as invalid; ``field_errors`` maps each field to its message: by its API name
     (``city``), else by its label as shown; empty when the portal said why in words alone (the message has them)."""
 
     def __init__(self, field_errors: Mapping[str, str], message: str = "") -> None:
-        details = "; ".join(f"{field}: {text}" for field, text in field_errors.items())
+        # "city: City is required. email: …", not "required.; email": a message that ends its sentence needs no ";".
+        said = [f"{field}: {text.strip()}" for field, text in field_errors.items()]
+        ended = [part if part.endswith(SENTENCE_ENDS) else f"{part};" for part in said[:-1]]
+        details = " ".join([*ended, *said[-1:]])
         super().__init__(f"The portal refused the changes: {details or message}")
         self.field_errors = dict(field_errors)
 

@@ -17,7 +17,7 @@ from .errors import NotAllowedError, PortalError, UnknownPageError, ValidationEr
 from .form_loading import FORM_HOLDERS, FORM_OF, REDRAWN, FormShown, at_submit, wait_until_loaded
 from .list_fields import choose_option, not_typed_into, pick_typed
 from .list_quiet import page_replaced
-from .models import EDITABLE_FIELDS
+from .models import EDITABLE_FIELDS, with_guesses
 from .screen import Screen, link_or_button, one_line, snapshot_role
 from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import ACCESS_DENIED, UI_STRINGS, any_language, field_label
@@ -58,9 +58,10 @@ def check_values(values: Mapping[str, str]) -> None:
     """Refuse field names the library knows no label of and values that are not text, before anything is typed."""
     if not isinstance(values, Mapping):
         raise TypeError(f"values maps field names to text, as {{'city': 'Shanghai'}}: not {values!r}"[:120])
-    unknown = sorted(str(name) for name in values if name not in UI_STRINGS)
+    unknown = [str(name) for name in values if name not in UI_STRINGS]
     if unknown:
-        raise ValueError(f"The library knows no label of the fields {', '.join(unknown)} (pages/strings.py lists them)")
+        said = with_guesses(unknown, UI_STRINGS)
+        raise ValueError(f"The library knows no label of the fields {said} (pages/strings.py lists them)")
     not_text = [f"{name}={value!r}" for name, value in values.items() if not isinstance(value, str)]
     if not_text:
         raise TypeError(f"Values are typed into the form as text: pass strings, not {', '.join(not_text)}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,20 @@ EDITABLE_FIELDS = (
 
 BILLING_PROFILE_FIELDS = (*EDITABLE_FIELDS, "country")
 ACCOUNT_INFO_FIELDS = ("microsoftId", "domain", "companyName")
+
+
+def likely_field(name: str, known: Iterable[str]) -> str | None:
+    """Return the one of ``known`` that ``name`` likely means ("postalCode" for "PostalCode", "postal_code",
+    "postcode"), or None."""
+    by_folded = {field.casefold().replace("_", ""): field for field in known}
+    close = difflib.get_close_matches(name.casefold().replace("_", ""), by_folded, n=1, cutoff=0.8)
+    return by_folded[close[0]] if close else None
+
+
+def with_guesses(names: Iterable[str], known: Iterable[str]) -> str:
+    """Return ``names``, sorted, each with the one of ``known`` it likely means: "PostalCode (postalCode?), town"."""
+    known = tuple(known)
+    return ", ".join(f"{name} ({likely}?)" if (likely := likely_field(name, known)) else name for name in sorted(names))
 
 
 @dataclass(frozen=True)

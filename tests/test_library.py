@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
-from flows import BillingProfile, rest, sign_in, update_customer_account
+from flows import BillingProfile, ValidationError, rest, sign_in, update_customer_account
 from flows.saved_sign_in import read_sign_in, restore_session_storage, save_sign_in, saved_token_source, write_sign_in
 from flows.session import renew_command
 from flows.steps import step
@@ -86,9 +86,20 @@ def test_billing_profile_reads_the_api_resource() -> None:
     )
 
 
+def test_a_validation_error_says_each_field_s_message_as_one_sentence_after_another() -> None:
+    refused = {"postalCode": "Postal code is not valid.", "state": "unknown", "city": "城市为必填项。", "email": "bad"}
+
+    said = str(ValidationError(refused))
+
+    assert said == (
+        "The portal refused the changes: postalCode: Postal code is not valid. state: unknown; city: 城市为必填项。 "
+        "email: bad"
+    )
+
+
 def test_unknown_field_is_refused_before_the_browser_moves(page: Page) -> None:
-    with pytest.raises(ValueError, match="Not editable billing fields: country, town"):
-        update_customer_account(page, "Contoso", {"city": "Paris", "town": "Paris", "country": "FR"})
+    with pytest.raises(ValueError, match=r"Not editable billing fields: PostalCode \(postalCode\?\), country, town"):
+        update_customer_account(page, "Contoso", {"city": "Paris", "town": "Paris", "country": "FR", "PostalCode": "1"})
 
     assert page.url == "about:blank"
 

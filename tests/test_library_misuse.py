@@ -129,6 +129,7 @@ def test_an_account_page_object_read_after_the_page_went_to_its_form_says_it_was
     ("values", "error", "said"),
     [
         pytest.param({"City": "Paris"}, ValueError, "knows no label of the fields City", id="unknown-name"),
+        pytest.param({"postal_code": "75001"}, ValueError, r"postal_code \(postalCode\?\)", id="spelled-otherwise"),
         pytest.param({"city": 5}, TypeError, "city=5", id="not-text"),
         pytest.param({"country": "FR"}, ValueError, "Not editable billing fields: country", id="read-only"),
         pytest.param("city=Paris", TypeError, "maps field names to text", id="not-a-mapping"),
