@@ -46,7 +46,7 @@ from .cli_sign_in import (
     sign_in_options,
     user_argument,
 )
-from .console import escape_what_stdout_cannot_spell, json_for_stdout
+from .console import escape_what_stdout_cannot_spell, json_for_stdout, lines_in_order_with_stderr
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .rest_http import never_proxy_loopback
@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "screen_addresses", None) is not None:
         use_screen_addresses(args.screen_addresses)
     escape_what_stdout_cannot_spell()  # names in any script, under any locale
+    lines_in_order_with_stderr()
     logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
     for handler in logging.getLogger().handlers:
         handler.addFilter(answer_to_an_abandoned_call)

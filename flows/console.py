@@ -21,6 +21,13 @@ def escape_what_stdout_cannot_spell() -> None:
         sys.stdout.reconfigure(errors="backslashreplace")
 
 
+def lines_in_order_with_stderr() -> None:
+    """Write each line of standard output as it is printed, as standard error does: piped to a file or a CI log beside
+    it, a job's rows and progress (stderr) come in the order they happened, not its output last."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+
+
 def json_for_stdout(data: Any) -> str:
     """Return ``data`` as indented JSON: its characters as they are where standard output spells them, else escaped."""
     text = json.dumps(data, ensure_ascii=False, indent=2)

@@ -50,3 +50,18 @@ def test_the_demo_reports_to_a_latin_1_output(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Result:     the change persisted." in done.stdout
     assert "\\u" in done.stdout  # the Chinese customer's name, escaped
+
+
+@pytest.mark.tooling
+def test_the_commands_output_and_their_progress_piped_together_come_in_the_order_printed() -> None:
+    # As `python -m flows` sets its standard output up: a job's rows (stdout) among its progress (stderr)
+    script = (
+        "import sys; from flows.console import lines_in_order_with_stderr; lines_in_order_with_stderr(); "
+        "print('row 1'); print('progress', file=sys.stderr); print('row 2')"
+    )
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as by default
+
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=60, check=True, env=buffered)  # fmt: skip
+
+    assert done.stdout.splitlines() == ["row 1", "progress", "row 2"]
