@@ -345,6 +345,9 @@ def check_and_apply(
     if args.dry_run:
         for line in plan.describe():
             print(line)
+        verdict = plan.stops_run(skip_invalid=args.skip_invalid)  # a row "would change" only if the run goes on
+        if verdict:
+            print(verdict, file=sys.stderr)
         return EXIT_REFUSED if plan.problems else 0
     try:
         refuse_problems(plan, skip_invalid=args.skip_invalid)

@@ -82,6 +82,18 @@ class AccountsPlan:
             lines += [(task.row.number, note) for note in task.notes]
         return [f"row {number}: {line}" for number, line in sorted(lines, key=lambda line: line[0])]
 
+    def stops_run(self, *, skip_invalid: bool) -> str | None:
+        """Say what the problems found would do to a run (None: there are none): stop it before any change (the
+        file's own, or any without ``skip_invalid``), or skip their rows."""
+        if not self.problems:
+            return None
+        found = f"{len(self.problems)} problem(s) found"
+        if any(problem.whole_file for problem in self.problems):
+            return f"{found}: a run would stop before any change, --skip-invalid or not"
+        if not skip_invalid:
+            return f"{found}: a run would stop before any change (--skip-invalid applies the other rows)"
+        return f"{found}: a run with --skip-invalid would skip their rows and apply the others"
+
 
 class LookupProblem(Exception):
     """A row's customer cannot be used: ``outcome`` says how the row ends."""

@@ -440,6 +440,21 @@ def test_a_dry_run_shows_the_file_s_problems_and_every_problem_of_a_row() -> Non
         "row 3: would change Fabrikam: citty (not a field), city 'Paris' -> 'Lyon'",
         f"row 3: {note}",
     ]
+    # and the run it stands for would stop: the file's own problem stops it whatever
+    stops = "2 problem(s) found: a run would stop before any change, --skip-invalid or not"
+    assert plan.stops_run(skip_invalid=True) == stops
+
+
+@pytest.mark.parametrize(
+    ("skip_invalid", "said"),
+    [(False, "1 problem(s) found: a run would stop before any change (--skip-invalid applies the other rows)"),
+     (True, "1 problem(s) found: a run with --skip-invalid would skip their rows and apply the others")],
+)  # fmt: skip
+def test_a_dry_run_says_whether_a_row_s_problem_would_stop_the_run(skip_invalid: bool, said: str) -> None:
+    plan = AccountsPlan(problems=[Problem(2, "email: not an address")])
+
+    assert plan.stops_run(skip_invalid=skip_invalid) == said
+    assert AccountsPlan().stops_run(skip_invalid=skip_invalid) is None
 
 
 def test_a_row_s_sign_in_failure_names_the_command_s_option_for_the_totp_secret() -> None:
