@@ -125,7 +125,8 @@ def sign_in(
             if where.endswith(f"/{address}") and document_status(page) == 404:  # no portal there to refuse
                 raise SignInError(
                     f"{error}. Nothing of the portal is at {where}, where its Dashboard should be: is the portal's "
-                    "address (--base-url) right?"
+                    "address (--base-url) right, and its Dashboard there? (One kept elsewhere is told with "
+                    "--screen-addresses dashboard=PATH.)"
                 ) from error
             raise
         if not answered:  # a session of the portal's, or of its provider's, already in this context: whose, unsaid

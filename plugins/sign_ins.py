@@ -198,6 +198,11 @@ class SavedSignIns:
                         and re.search(r"code|代码|验证码", str(refused), re.IGNORECASE)
                     ):
                         said += f" (the codes come from --portal-totp-secret: is it the authenticator of {role}?)"
+                    elif re.search(r"password|mot de passe|密码", str(refused), re.IGNORECASE):
+                        said += (
+                            f" (the password comes from --portal-password, or $PORTAL_PASSWORD: is it that of "
+                            f"{self.user(role)}?)"
+                        )
                     refused_before.write_text(said, encoding="utf-8")
                     self.stop(f"{said}{self.photographed(page, role)}")
                 finally:

@@ -289,7 +289,8 @@ def test_a_sign_in_at_an_address_where_no_portal_is_asks_whether_the_address_is_
     said = str(refused.value)
     assert "error page (HTTP 404)" in said and "'Error response" in said, said
     assert re.search(r"Nothing of the portal is at http://\S+/dashboard, where its Dashboard should be", said), said
-    assert "is the portal's address (--base-url) right?" in said, said
+    assert "is the portal's address (--base-url) right, and its Dashboard there?" in said, said
+    assert "--screen-addresses dashboard=PATH" in said, said
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,7 @@ def test_a_refused_password_is_typed_once_for_the_whole_run(tmp_path: Path, monk
     # Then the password went to the portal once: each worker stops, saying the portal refused it
     assert typed == ["wrong"]
     assert all("The portal refused the sign-in of global-admin" in said for said in stopped), stopped
+    assert all("the password comes from --portal-password" in said for said in stopped), stopped
 
 
 def test_a_sign_in_ended_by_a_gateway_s_trouble_fails_the_test_and_not_the_run(
