@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,12 +76,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)  # before junitxml and pytest-html read their paths
 def pytest_configure(config: pytest.Config) -> None:
-    """A run that only lists the tests writes no report: the last run's (a failure's among them) stays. A proxy
-    set for the world outside never carries this machine's own requests (``never_proxy_loopback``)."""
+    """A run that only lists the tests writes no report: the last run's (a failure's among them) stays. Any other
+    run's reports are its own or none: the last run's go as it starts, so a run refused at the start (a portal that
+    does not answer) leaves no other run's results where a CI job archives them. A proxy set for the world outside
+    never carries this machine's own requests (``never_proxy_loopback``)."""
     never_proxy_loopback()
     if config.option.collectonly:
         config.option.xmlpath = None
         config.option.htmlpath = None
+    elif not hasattr(config, "workerinput"):
+        for report in (config.option.xmlpath, getattr(config.option, "htmlpath", None)):
+            if report:
+                Path(report).unlink(missing_ok=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers

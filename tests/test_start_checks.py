@@ -155,6 +155,33 @@ def test_the_suite_against_an_address_where_nothing_answers_stops_before_any_tes
     assert f"--base-url: {said}" in done.stderr, done.stderr
 
 
+def test_a_run_refused_at_the_start_leaves_no_earlier_run_s_reports_to_be_taken_for_its_own(tmp_path: Path) -> None:
+    # Given the reports of an earlier run where a CI job archives them
+    junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
+    junit.write_text('<testsuites><testsuite tests="24" failures="1"/></testsuites>'), html.write_text("<html/>")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_library.py", "-k", "nothing",
+               "--base-url", "http://127.0.0.1:9/", f"--junitxml={junit}", f"--html={html}"]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert (junit.exists(), html.exists()) == (False, False), "the earlier run's reports would pass for this run's"
+
+
+def test_a_failed_test_s_summary_line_keeps_its_message_in_a_log(tmp_path: Path) -> None:
+    # Given a failure whose message is longer than a terminal's 80 columns, and pytest's output piped (no terminal)
+    said = "the Account page showed Lyon where the row asked for Paris, for Contoso (row 7 of offices.csv)"
+    (tmp_path / "test_fails.py").write_text(f"def test_fails():\n    assert False, {said!r}\n")
+    environment = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "CI")}
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(tmp_path / "test_fails.py"),
+               f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"), "--junitxml=", "--html="]  # fmt: skip
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environment)
+
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED ")]
+    assert len(failed) == 1 and said in failed[0], done.stdout
+
+
 def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
     # Given the bundled portal, but its REST API said to be where nothing listens
     environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
