@@ -121,6 +121,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     addresses, longest = addresses_of(item), float(item.config.getoption("--portal-back-wait"))
     if not addresses or not longest or item.session.shouldstop:  # stopping: a retry left runs, waits no more
         return report
+    said_waiting(item, f"{item.nodeid} met the portal down: waiting up to {longest:g} s for it to answer again")
     waited = wait_until_answering(addresses, longest)
     if waited is None:
         said = f"{' and '.join(addresses)} did not answer for {longest:g} s after {item.nodeid} met it down"
@@ -131,6 +132,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         log.warning("The portal did not answer during %s: it answered again %.1f s later", item.nodeid, waited)
         report.user_properties.append((OUTAGE_PROPERTY, f"back {waited:.1f}"))
     return report
+
+
+def said_waiting(item: pytest.Item, said: str) -> None:
+    """Say at the terminal, in a run of one process, why it goes quiet for a while (a worker's terminal is xdist's:
+    its controller says it with the summary)."""
+    reporter = item.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not hasattr(item.config, "workerinput"):
+        reporter.write_line("")
+        reporter.write_line(f"{said} (--portal-back-wait)", yellow=True)
 
 
 class OutageSummary:

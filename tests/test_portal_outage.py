@@ -74,6 +74,8 @@ def test_a_portal_gone_for_good_is_waited_for_once_not_again_at_each_retry(tmp_p
     assert said in run.output, run.output
     assert run.output.count("did not answer for 1 s after") == 1, run.output
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    # ... saying as it starts to wait why the run goes quiet
+    assert "met the portal down: waiting up to 1 s for it to answer again (--portal-back-wait)" in run.output
 
 
 def test_a_portal_only_a_remote_browser_reaches_is_not_looked_at_from_here_its_api_is() -> None:
