@@ -75,13 +75,18 @@ def describe(config: pytest.Config, counts: dict[str, int]) -> str:
     where = target(config)
     if where is None:
         return (
-            f"{counts['deployment']} tests of the portal's workflow and {counts['bundled']} of its own code, "
+            f"{tests(counts['deployment'])} of the portal's workflow and {counts['bundled']} of its own code, "
             f"against the bundled portal; {counts['tooling']} of the tooling"
         )
     return (
-        f"{counts['deployment']} tests against {where}; {counts['bundled']} tests of the bundled portal and "
+        f"{tests(counts['deployment'])} against {where}; {tests(counts['bundled'])} of the bundled portal and "
         f"{counts['tooling']} of the tooling not run (they reach no deployment: run them without --base-url)"
     )
+
+
+def tests(count: int) -> str:
+    """Return "1 test", "2 tests"."""
+    return f"{count} test{'' if count == 1 else 's'}"
 
 
 @pytest.hookimpl(tryfirst=True)  # before the terminal's header reads the counts

@@ -21,6 +21,7 @@ LAYERS = ("a11y", "visual")
 DROPPED = pytest.StashKey[frozenset[str]]()  # layers of a test that this run's -m leaves out
 UNAVAILABLE = pytest.StashKey[dict[str, str]]()  # layer -> why this run cannot check it
 LEFT_OUT = pytest.StashKey[int]()  # tests deselected because their only wanted layer is unavailable
+UNCHECKED = pytest.StashKey[frozenset[str]]()  # layers of a test that this run's -m wants and cannot check
 
 
 def unavailable(config: pytest.Config, layer: str, reason: str) -> None:
@@ -65,6 +66,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             left_out.append(item)
             continue
         kept.append(item)
+        item.stash[UNCHECKED] = wanted_layers - active
         if active and dropped:  # so that "-m 'not visual'" keeps the test for its scans
             item.stash[DROPPED] = dropped
             item.own_markers[:] = [mark for mark in item.own_markers if mark.name not in dropped]

@@ -30,7 +30,7 @@ from playwright.sync_api import Locator, Page
 
 from flows.browser import inspector_debugging
 
-from .layers import LEFT_OUT, layer_active, unavailable, why_unavailable
+from .layers import LEFT_OUT, UNCHECKED, layer_active, unavailable, why_unavailable
 from .page_moved import moved_since, page_moved, refuse_if_moved
 from .retries import NotTransient
 from .shown_paths import shown_path
@@ -252,6 +252,8 @@ def expect_screenshot(request: pytest.FixtureRequest, output_path: str, browser_
 def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     """Send the test's screenshot results to the controller on its teardown report."""
     report = yield
+    if report.when == "teardown" and "visual" in item.stash.get(UNCHECKED, frozenset()):
+        report.suite_visual_dropped = True  # a test that would have compared screenshots: said in the summary
     if report.when == "teardown" and RESULTS in item.stash:
         report.suite_visual = item.stash[RESULTS]
         del item.stash[RESULTS]  # a rerun takes its own
@@ -267,12 +269,15 @@ class Summary:
         self.config = config
         self.by_test: dict[str, list[dict[str, Any]]] = {}  # each test's screenshots, as its last attempt took them
         self.masked: set[str] = set()  # the --snapshot-mask selectors that found something in any screenshot
+        self.dropped: set[str] = set()  # tests run without their screenshots: this run cannot compare them
 
     @property
     def results(self) -> list[dict[str, Any]]:
         return [result for results in self.by_test.values() for result in results]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if getattr(report, "suite_visual_dropped", False):
+            self.dropped.add(report.nodeid)
         taken = getattr(report, "suite_visual", None)
         if taken:  # a retry's replace its first attempt's: counted once, as the test ended
             self.by_test[report.nodeid] = list(taken)
@@ -280,8 +285,8 @@ class Summary:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         reason = why_unavailable(self.config, "visual")
-        if reason:
-            left_out = self.config.stash.get(LEFT_OUT, 0)
+        left_out = self.config.stash.get(LEFT_OUT, 0)
+        if reason and (left_out or self.dropped):  # said only where a test of the run would have compared some
             terminalreporter.section("screenshots", sep="-")
             tests = f"; {left_out} tests that only compare screenshots not run" if left_out else ""
             terminalreporter.write_line(f"Screenshots not compared: {reason}{tests}", yellow=True)

@@ -141,6 +141,15 @@ def test_a_deployment_without_baselines_of_its_own_is_scanned_not_photographed_a
     assert "2 deselected" in photographed.output, photographed.output
 
 
+def test_a_deployment_run_that_asks_for_no_screenshots_says_nothing_of_them(tmp_path: Path) -> None:
+    deployment = ("--base-url", NO_PORTAL, f"--a11y-baseline={tmp_path / 'a11y.json'}")
+
+    run = run_pytest(MODULE, *deployment, "-m", "a11y", folder=tmp_path / "run")
+
+    assert run.outcomes == {f"test_layers_screen[{loc}]": "passed" for loc in ("en-US", "fr-FR")}, run.output
+    assert "Screenshots not compared" not in run.output, run.output
+
+
 def test_the_bundled_portal_s_a11y_baseline_is_not_updated_from_a_deployment(tmp_path: Path) -> None:
     bundled = Path(__file__).parent / "baselines" / "a11y.json"
     before = bundled.stat().st_mtime_ns

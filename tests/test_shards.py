@@ -30,7 +30,7 @@ MERGE_SAMPLE = "tests/portal/test_countries.py"
 
 
 COUNTED = re.compile(
-    r"(\d+) tests of the portal's workflow and (\d+) of its own code, against the bundled portal; (\d+) of"
+    r"(\d+) tests? of the portal's workflow and (\d+) of its own code, against the bundled portal; (\d+) of"
 )
 
 
