@@ -306,6 +306,7 @@ class Screen(ScreenTrouble):
         """
         try:
             goto(self.page, path, wait_until="commit")
+            self.gone_to = self.page.url
         except PlaywrightError as error:
             refused = untrusted_certificate(error, path) or blocked_port(error, path)
             if refused is not None:

@@ -60,6 +60,7 @@ class ScreenTrouble:
     page: Page
     error_heading: Locator
     plain_answer: Locator
+    gone_to: str | None = None  # the address this screen was last opened at by its address (``Screen.goto``)
 
     def browser_error_page(self, asked: str = "") -> PortalUnavailableError | None:
         """Return the error for the browser's own error page shown instead of the portal's, else None.
@@ -110,7 +111,13 @@ class ScreenTrouble:
         alert = self.page.get_by_role("alert")
         message = alert.first.inner_text().strip() if alert.count() else heading
         where = f" (at {address_of(self.page.url)})"  # which screen: a dashboard shows the message alone
-        return self.error_for(status_of(heading), message + where, of_customer=self.OF_CUSTOMER)
+        status = status_of(heading)
+        if status == 404 and self.gone_to == self.page.url:  # maybe no such address here, rather than no such thing
+            where += (
+                "; opened by its address as pages.screen_addresses() lays it out: if this deployment keeps the screen "
+                "elsewhere, tell it so with --screen-addresses (or $PORTAL_SCREEN_ADDRESSES)"
+            )
+        return self.error_for(status, message + where, of_customer=self.OF_CUSTOMER)
 
     def plain_answer_error(self) -> PageError:
         """Return the error for an answer shown as plain text: a gateway's, its status from the page's own timing.

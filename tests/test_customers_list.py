@@ -189,7 +189,9 @@ def test_an_unknown_customer_address_is_reported_not_found_at_once(admin_page: P
 
     # Its message names the screen's address: a CI dashboard shows the message alone
     assert refused.value.status == 404
-    assert re.search(r"\(at \S+/00000000-0000-4000-8000-000000000000\S*\)", str(refused.value)), str(refused.value)
+    assert re.search(r"\(at \S+/00000000-0000-4000-8000-000000000000\S*;", str(refused.value)), str(refused.value)
+    # ... and, opened by its address, where a deployment that keeps the screen elsewhere says so
+    assert "tell it so with --screen-addresses" in str(refused.value), str(refused.value)
 
 
 @pytest.mark.parametrize(
