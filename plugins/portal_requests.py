@@ -252,5 +252,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report: pytest.TestReport = yield
     portal = item.stash.get(ROUTED, None)
     if report.failed and call.when == "call" and portal is not None and (said := portal.unmatched()):
-        report.sections.append(("portal requests routed", said))
+        # In the failure itself, not beside it: JUnit's <failure> and the summary's FAILED line carry it too,
+        # where "DID NOT RAISE" alone would not say that the fault was never played.
+        longrepr, first = report.longrepr, said.splitlines()[0]
+        if hasattr(longrepr, "addsection") and getattr(longrepr, "reprcrash", None) is not None:
+            longrepr.addsection("portal requests routed", said)
+            longrepr.reprcrash.message += f" ({first}: see 'portal requests routed')"
+        else:
+            report.sections.append(("portal requests routed", said))
     return report
