@@ -70,6 +70,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if kind(item) == "deployment"]
 
 
+ENDED = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")  # a test's outcomes, its retries' aside
+
+
 def describe(config: pytest.Config, counts: dict[str, int]) -> str:
     """Return the run's counts in words."""
     where = target(config)
@@ -116,7 +119,14 @@ def pytest_testnodedown(node: object) -> None:
         config.stash[COUNTS].update(output["suite_counts"])  # every worker collects the same tests
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
     counts = config.stash[COUNTS]
     if any(counts.values()):
         terminalreporter.write_line(describe(config, counts))
+    # A run stopped early (a sign-in refused, a portal gone for good): what it never reached is no pass either.
+    selected = counts["deployment"] if target(config) else sum(counts.values())
+    ended = {report.nodeid for outcome in ENDED for report in terminalreporter.stats.get(outcome, ())}
+    if exitstatus == pytest.ExitCode.INTERRUPTED and 0 < len(ended) < selected:
+        terminalreporter.write_line(
+            f"{selected - len(ended)} of {selected} selected tests not run: the run stopped early", yellow=True
+        )

@@ -141,6 +141,7 @@ def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess,
     assert run.names("failed") == ["test_3_the_renewal_is_refused"], run.output
     assert refused in run.messages["test_3_the_renewal_is_refused"]
     assert "test_4_never_runs" not in run.outcomes, run.output
+    assert "1 of 4 selected tests not run: the run stopped early" in run.output, run.output
     assert f"Interrupted: {refused}" in run.output, run.output
     assert run.returncode == pytest.ExitCode.INTERRUPTED
 
@@ -157,6 +158,7 @@ def test_a_refused_password_is_typed_once_however_many_retries_the_run_allows(
     assert "Interrupted: The portal refused the sign-in of global-admin" in run.output, run.output
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
     assert not re.search(r"\d+ rerun", run.output), run.output
+    assert re.search(r"\d+ of \d+ selected tests not run: the run stopped early", run.output), run.output
     # ... keeping a picture of the page it stopped at, named in the message (no test's folder would keep it)
     shot = tmp_path / "run" / "test-results" / "sign-in-global-admin-stopped.png"
     assert shot.stat().st_size > 0 and f"(the page then: {shot})" in run.output, run.output
