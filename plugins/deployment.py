@@ -26,6 +26,7 @@ from .option_values import target  # also read as plugins.deployment.target
 # Whole folders of the bundled portal's own tests: marked here rather than module by module.
 BUNDLED_FOLDERS = ("tests/portal/", "tests/identity/")
 COUNTS = pytest.StashKey[dict[str, int]]()
+ENDED = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")  # a test's outcomes, its retries' aside
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,9 +69,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if kind(item) == "deployment"]
-
-
-ENDED = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")  # a test's outcomes, its retries' aside
 
 
 def describe(config: pytest.Config, counts: dict[str, int]) -> str:

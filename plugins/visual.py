@@ -269,15 +269,14 @@ class Summary:
         self.config = config
         self.by_test: dict[str, list[dict[str, Any]]] = {}  # each test's screenshots, as its last attempt took them
         self.masked: set[str] = set()  # the --snapshot-mask selectors that found something in any screenshot
-        self.dropped: set[str] = set()  # tests run without their screenshots: this run cannot compare them
+        self.dropped = False  # a test ran without its screenshots: this run cannot compare them
 
     @property
     def results(self) -> list[dict[str, Any]]:
         return [result for results in self.by_test.values() for result in results]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if getattr(report, "suite_visual_dropped", False):
-            self.dropped.add(report.nodeid)
+        self.dropped = self.dropped or getattr(report, "suite_visual_dropped", False)
         taken = getattr(report, "suite_visual", None)
         if taken:  # a retry's replace its first attempt's: counted once, as the test ended
             self.by_test[report.nodeid] = list(taken)
