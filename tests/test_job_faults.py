@@ -11,8 +11,8 @@ from typing import cast
 
 import pytest
 from playwright.sync_api import Page
-from test_accounts_parts import OWNER
 from test_job_files import changes_file, update_accounts
+from test_job_journal import OWNER
 from test_journal_rows_alike import OneCustomerApi
 
 from flows import account_row

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from test_accounts_parts import OWNER
+from test_job_journal import OWNER
 
 from flows.accounts_plan import APPLIED_BEFORE, AccountsPlan, check_rows
 from flows.journal import Journal, JournalMismatchError
