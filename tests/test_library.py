@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import socket
 import zipfile
 from pathlib import Path
@@ -418,3 +419,14 @@ def test_every_break_of_the_mutation_check_still_finds_the_text_it_changes_once(
         if (found := (ROOT / edit.path).read_text().count(edit.text)) != 1
     ]
     assert stale == [], "update scripts/breaks.py:\n" + "\n".join(stale)
+
+
+def test_the_readme_s_strength_report_has_a_row_for_each_change_of_the_mutation_check() -> None:
+    # The report is pasted by hand from a run (`--markdown FILE`): a change added or renamed since would be missing
+    from scripts.breaks import BREAKS, HARMLESS
+
+    rows = re.findall(r"^\| (\S+) \| (.+?) \| (?:red|green) \| ", (ROOT / "README.md").read_text(), re.MULTILINE)
+    changes = [(change.area, change.behaviour) for change in (*BREAKS, *HARMLESS)]
+    assert (sorted(set(changes) - set(rows)), sorted(set(rows) - set(changes))) == ([], []), (
+        "the README's strength report lacks (first) or has no longer (second) these changes of scripts/breaks.py"
+    )

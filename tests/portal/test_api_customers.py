@@ -152,6 +152,22 @@ def test_filter_wildcards_match_literally(client: FlaskClient, admin: dict[str, 
     assert "next" not in body["links"]
 
 
+@pytest.mark.parametrize("field", [None, "CompanyName", "Domain"])
+def test_filter_text_is_never_read_as_sql(
+    client: FlaskClient, admin: dict[str, str], query: Query, field: str | None
+) -> None:
+    # Given a customer the filter finds by its start (the filter works)
+    row = query("SELECT * FROM customers ORDER BY created_seq")[0]
+    start = (row["domain"] if field == "Domain" else row["company_name"])[:3]
+    assert row["id"] in {item["id"] for item in client.get(with_filter(start, field), headers=admin).json["items"]}
+
+    # When the list is filtered by a value that, pasted into the search's SQL, would match every customer
+    body = client.get(with_filter("zzz' OR 1=1 OR 'a' LIKE '", field), headers=admin).json
+
+    # Then it matches nothing: no customer's name or domain starts so
+    assert (body["totalCount"], body["items"]) == (0, []), f"{body['totalCount']} customers matched"
+
+
 @pytest.mark.parametrize(
     ("url", "headers"),
     [

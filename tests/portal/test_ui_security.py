@@ -1,4 +1,5 @@
-"""The portal's pages resist the usual web attacks: CSRF, XSS, SQL injection, open redirects, stolen cookies."""
+"""The portal's pages resist the usual web attacks: CSRF, XSS, open redirects, stolen cookies (SQL injection into
+the list's search: ``test_api_customers``, and in the browser ``tests/test_customers_list.py``)."""
 
 from __future__ import annotations
 
