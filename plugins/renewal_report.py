@@ -21,12 +21,13 @@ def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
     values = getattr(item, "funcargs", None) or {}
     if report.when != "teardown":
         return report
-    sign_ins, api = values.get("sign_ins"), values.get("api")
+    api = values.get("api")
     # A test that ends a session on purpose renews it as the suite must: said apart, not as the portal's doing
     kind = RENEWAL_ON_PURPOSE if item.get_closest_marker("ends_sessions") else RENEWAL_PROPERTY
-    if isinstance(sign_ins, SavedSignIns):
-        report.user_properties += [(kind, f"sign-in of {role}") for role in sign_ins.renewed]
-        sign_ins.renewed.clear()
+    for sign_ins in values.values():  # the run's, and any of a test's own
+        if isinstance(sign_ins, SavedSignIns):
+            report.user_properties += [(kind, f"sign-in of {role}") for role in sign_ins.renewed]
+            sign_ins.renewed.clear()
     if getattr(api, "renewals", 0):
         report.user_properties += [(kind, f"API token of {api.username}")] * api.renewals
         api.renewals = 0

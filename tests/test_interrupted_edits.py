@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from test_lost_pages import crash
 
 import flows.account
@@ -207,13 +208,28 @@ def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing
 
 
+@pytest.fixture
+def own_sign_ins(
+    browser: Browser,
+    base_url: str,
+    make_user: Callable[[str], User],
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> SavedSignIns:
+    """Saved sign-ins of a sales agent of this test's own, made anew: the run's are shared by its tests and workers
+    (and with ``--auth-dir``, by the team), which signing them out would sign out too."""
+    user = make_user("sales-agent")
+    users = {"sales-agent": user.name}
+    return SavedSignIns(browser, base_url, user.password, user.totp_secret, tmp_path, request.session, users=users)
+
+
 @pytest.mark.ends_sessions
 def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_on(
-    page_as: Callable[..., Page], sign_ins: SavedSignIns, customers: CustomerFactory, api: PortalApi
+    new_context: Callable[..., BrowserContext], own_sign_ins: SavedSignIns, customers: CustomerFactory, api: PortalApi
 ) -> None:
     # Given a sales agent's saved sign-in, which the portal then ends (signed out on the server)
     customer = customers.create("CN")
-    page = page_as("sales-agent")
+    page = own_sign_ins.open_context(new_context, "sales-agent", locale="en-US").new_page()
     DashboardPage(page).open()
     sign_out(page)
 
@@ -221,7 +237,7 @@ def test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_
     update_customer_account(page, customer.companyName, {"city": "温州市"})
 
     # Then the role signed in again, once, and the change went through
-    assert sign_ins.renewed == ["sales-agent"]
+    assert own_sign_ins.renewed == ["sales-agent"]
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="温州市")
 
 
