@@ -210,14 +210,17 @@ def test_put_message_names_the_field_and_country_in_english(
 
 @pytest.mark.parametrize("role", ["global-admin", "admin-agent", "sales-agent"])
 def test_editor_roles_may_put(
-    client: FlaskClient, auth_headers: Headers, us_profile: dict[str, Any], role: str
+    client: FlaskClient, auth_headers: Headers, us_profile: dict[str, Any], stored_profile: Stored, role: str
 ) -> None:
     # Given an agent whose role may edit billing information
-    # When it PUTs the profile unchanged with the current etag
-    response = put(client, auth_headers(role), us_profile["customerId"], us_profile, us_profile["attributes"]["etag"])
+    # When it PUTs the profile with a new first name and the current etag
+    etag = us_profile["attributes"]["etag"]
+    response = put(client, auth_headers(role), us_profile["customerId"], {**us_profile, "firstName": "Zoé"}, etag)
 
-    # Then it is saved
+    # Then it is saved: the new name stored, under a new etag
     assert response.status_code == 200
+    stored = stored_profile(us_profile["customerId"])
+    assert (stored["firstName"], stored["etag"] != etag) == ("Zoé", True), stored
 
 
 def test_help_desk_agent_may_read_but_not_put(

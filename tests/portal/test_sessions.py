@@ -25,14 +25,15 @@ def is_signed_in(client: FlaskClient) -> bool:
 def test_a_copied_cookie_is_refused_after_sign_out(
     app: Flask, client: FlaskClient, sign_in: Callable[[str], str]
 ) -> None:
-    # Given a signed-in session and a copy of its cookie
+    # Given a signed-in session and a copy of its cookie, which signs its holder in
     csrf = sign_in("global-admin")
     copied = client.get_cookie("session").value
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    assert is_signed_in(replay), "the copied cookie signed no one in before the sign-out"
 
     # When the user signs out, and someone replays the copied cookie
     client.post("/sign-out", data={"csrf_token": csrf})
-    replay = app.test_client()
-    replay.set_cookie("session", copied)
 
     # Then the replayed cookie signs no one in
     assert not is_signed_in(replay)
@@ -55,8 +56,10 @@ def test_a_session_ends_after_its_lifetime_without_requests(
 ) -> None:
     app.config["SESSION_LIFETIME"] = 600
     sign_in("admin-agent")
+    later(app, 599)  # a request just before the lifetime ends: still signed in, the clock moved from it
+    assert is_signed_in(client), "the session ended before its lifetime"
 
-    later(app, 601)
+    later(app, 599 + 601)
 
     assert not is_signed_in(client)
 
