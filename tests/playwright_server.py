@@ -20,7 +20,7 @@ MARKER_VARIABLE = "PORTAL_SUITE_PLAYWRIGHT_SERVER"  # set on the server: its pro
 LAUNCH_LINE = 'engaged launch mode for "chromium"'  # what the server logs (DEBUG=pw:server) per browser it launches
 START_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 300
-QUICK_S = 5  # "at once": far below the 30 s or more an unguarded connect could hang
+QUICK_S = 10  # "at once": well below the 30 s or more an unguarded connect could hang, on a loaded machine too
 # Linux shows each process's environment; elsewhere the log line alone proves where the browser runs.
 HAS_PROC = Path("/proc/self/environ").exists()
 
@@ -86,11 +86,15 @@ def stop(server: subprocess.Popen[bytes], marker: str) -> None:
 
 
 @contextlib.contextmanager
-def run_server(folder: Path, *options: str) -> Iterator[PlaywrightServer]:
-    """Run ``playwright run-server`` on 127.0.0.1 while the block runs, logging into ``folder``."""
+def run_server(folder: Path, *options: str, own_browsers: bool = True) -> Iterator[PlaywrightServer]:
+    """Run ``playwright run-server`` on 127.0.0.1 while the block runs, logging into ``folder``; without
+    ``own_browsers``, as on a machine where Playwright's own browsers were never installed."""
     log = folder / "server.log"
     marker = secrets.token_hex(8)
     env = {**os.environ, "DEBUG": "pw:server", MARKER_VARIABLE: marker}
+    if not own_browsers:  # where it looks for them: an empty folder
+        (folder / "no-browsers").mkdir(exist_ok=True)
+        env["PLAYWRIGHT_BROWSERS_PATH"] = str(folder / "no-browsers")
     # --port 0: the server takes a free port and prints it, so parallel workers never collide.
     command = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", *options]
     with log.open("wb") as output:

@@ -11,8 +11,9 @@ wraps or widens differently from one run to the next.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,11 +51,6 @@ FIXED_BILLING = {
 }  # fmt: skip
 
 
-def unique_digits() -> str:
-    """Return 8 random digits: unique enough, and as wide as any other 8 digits in the portal's font."""
-    return f"{secrets.randbelow(10**8):08d}"
-
-
 @dataclass
 class Shown:
     """A screen as reached: its page, and what to mask in its screenshots."""
@@ -68,6 +64,13 @@ class Visit:
 
     def __init__(self, request: pytest.FixtureRequest, locale: str) -> None:
         self.request, self.locale = request, locale
+        self.drawn = itertools.count(1)
+
+    def unique_digits(self) -> str:
+        """Return 8 digits of this test's own, as wide as any other 8 in the portal's font: from the run's tag, the
+        test's code (a retry's its own) and how many it drew before, so a replay (``--run-tag``) draws them again."""
+        drawn = f"{self.fixture('run_id')}/{self.fixture('test_code')}/{next(self.drawn)}"
+        return f"{int.from_bytes(hashlib.blake2b(drawn.encode(), digest_size=8).digest()) % 10**8:08d}"
 
     def fixture(self, name: str) -> object:
         return self.request.getfixturevalue(name)
@@ -83,7 +86,7 @@ class Visit:
 
     def customer(self, name: str | None = None) -> Customer:
         """Create a customer of this test's own: fixed Bill-to info, a name and domain of fixed length."""
-        tag = unique_digits()
+        tag = self.unique_digits()
         values = {"companyName": name or f"Contoso {tag}", "domainPrefix": f"qa-look-{tag}", **FIXED_BILLING}
         return self.fixture("customers").create("CN", **values)  # type: ignore[attr-defined]
 
@@ -92,7 +95,7 @@ class Visit:
         directory: Directory | None = self.fixture("directory")  # type: ignore[assignment]
         if directory is None:
             return self.fixture("make_user")("admin-agent")  # type: ignore[operator]
-        return directory.register(f"look{unique_digits()}", "admin-agent")
+        return directory.register(f"look{self.unique_digits()}", "admin-agent")
 
     def signed_in_masks(self, page: Page) -> list[Locator]:
         """Mask who is signed in (banner, Dashboard)."""
@@ -148,7 +151,7 @@ def dashboard(visit: Visit) -> Shown:
 
 
 def customers_loaded(visit: Visit) -> Shown:
-    tag = unique_digits()
+    tag = visit.unique_digits()
     for number in (1, 2, 3):  # a page of the test's own customers, found by a search only they match
         visit.customer(f"Contoso {tag} {number}")
     listed = CustomersPage(visit.page).open().search(f"Contoso {tag}")

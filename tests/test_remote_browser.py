@@ -150,6 +150,9 @@ def silent_after_one_answer() -> Iterator[str]:
         yield f"ws://127.0.0.1:{server.getsockname()[1]}/"
 
 
+LONG_REACH_S = 60.0  # how long the library may wait for a server's first answer, far above QUICK_S
+
+
 def refused_session(endpoint: str, said: str, base_url: str, password: str, playwright: Playwright) -> float:
     """Open a portal session under ``endpoint``, which must raise ``RemoteBrowserError`` saying ``said`` (a pattern);
     return the seconds it took to."""
@@ -163,8 +166,9 @@ def refused_session(endpoint: str, said: str, base_url: str, password: str, play
 
 
 def test_portal_session_says_at_once_that_no_server_answers(
-    closed_endpoint: str, base_url: str, portal_password: str, playwright: Playwright
+    closed_endpoint: str, base_url: str, portal_password: str, playwright: Playwright, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(flows_browser, "REACH_TIMEOUT_S", LONG_REACH_S)  # at once: not after a wait for an answer
     said = rf"(?s){re.escape(closed_endpoint)}.*playwright run-server"
 
     assert refused_session(closed_endpoint, said, base_url, portal_password, playwright) < QUICK_S
@@ -188,8 +192,9 @@ def test_suite_refuses_to_start_when_no_server_answers(closed_endpoint: str, tmp
 
 
 def test_a_web_page_s_address_given_as_the_server_is_refused_at_once(
-    base_url: str, portal_password: str, playwright: Playwright
+    base_url: str, portal_password: str, playwright: Playwright, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(flows_browser, "REACH_TIMEOUT_S", LONG_REACH_S)  # at once: not after a wait for an answer
     # Given the portal's own address where the Playwright server's belongs (an easy mix-up of two ports)
     endpoint = "ws://" + base_url.split("://", 1)[1]
     said = rf"{re.escape(endpoint)} answers, but not as a Playwright server"
@@ -211,10 +216,8 @@ def test_command_line_says_that_no_server_answers(closed_endpoint: str, base_url
 def test_without_unsafe_a_server_refuses_the_system_chromium_and_says_so(
     base_url: str, portal_password: str, playwright: Playwright, tmp_path: Path
 ) -> None:
-    if Path(playwright.chromium.executable_path).exists():  # the machine's, not the library's word
-        pytest.skip("Playwright's own Chromium is installed: a server launches it without --unsafe")
-
-    with run_server(tmp_path) as server:
+    # Given a server on a machine without Playwright's own browsers (where they are, it launches its Chromium)
+    with run_server(tmp_path, own_browsers=False) as server:
         with (
             pytest.raises(RemoteBrowserError, match=r"(?s)gave no browser.*--unsafe"),
             portal_session(

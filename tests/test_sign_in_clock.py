@@ -39,8 +39,9 @@ def test_codes_refused_for_a_clock_off_by_a_minute_and_more_say_so_and_by_how_mu
 
     found = re.search(rf"this machine's clock is (\d+) s {said} the identity provider's", str(refused.value))
     assert found, str(refused.value)
-    assert abs(int(found.group(1)) - abs(offset)) <= 2, str(refused.value)
-    assert abs(refused.value.skew_s - offset) <= 2
+    # Off by the Date's one-second steps and the HEAD's round trip (seconds on a loaded machine), never by 30
+    assert abs(int(found.group(1)) - abs(offset)) <= 10, str(refused.value)
+    assert abs(refused.value.skew_s - offset) <= 10
 
 
 def test_a_wrong_secret_on_a_clock_that_is_right_says_nothing_of_the_clock(
