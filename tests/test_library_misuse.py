@@ -275,6 +275,7 @@ def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
     # ... where a change is one Submit, seen as such
     update_customer_account(admin_page, customer.id, {"city": f" {customer.billing.city}X"})
     assert len(submitted) == 1, f"expected the change's Submit to be seen; sent {submitted}"
+    assert api.billing_profile(customer.id).city == f"{customer.billing.city}X", "saved trimmed, as a paste is"
 
 
 def test_a_form_given_no_change_at_all_is_not_submitted(

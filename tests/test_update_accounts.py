@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import urllib.parse
+import zipfile
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -253,18 +254,27 @@ def test_a_row_that_fails_twice_is_reported_failed_with_the_trace_of_its_second_
 ) -> None:
     # Given a portal that never answers the customer's Submit
     customer, user = customers.create("FR"), make_user("admin-agent")
+    unanswered: list[str] = []
 
     def no_answer(context: BrowserContext) -> None:
-        portal_requests.route_submit(context, lambda route: route.abort(), customer.id)
+        portal_requests.route_submit(
+            context, lambda route: (unanswered.append(route.request.url), route.abort()), customer.id
+        )
 
     # When the row runs
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
                                 **signed_in_as(user, api), setup_context=no_answer, traces=tmp_path)  # fmt: skip
 
-    # Then it failed, saying why, with a trace of the second try, and nothing was saved
+    # Then it failed, saying why, after two Submits, and nothing was saved
     assert (outcome.outcome, outcome.trace) == ("failed", str(tmp_path / "row-1.zip"))
-    assert "did not answer Submit" in outcome.messages[-1] and Path(outcome.trace).stat().st_size > 0
+    assert len(unanswered) == 2, f"expected a Submit and its retry, not {unanswered}"
+    assert outcome.messages[0].startswith("tried again after: ") and "did not answer Submit" in outcome.messages[0]
+    assert "did not answer Submit" in outcome.messages[-1], outcome.messages
     assert api.billing_profile(customer.id) == customer.billing
+    # And its trace is the second try's (a first try is not traced): it holds that try's Submit
+    with zipfile.ZipFile(outcome.trace) as archive:
+        events = "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".trace"))
+    assert json.dumps("Submit") in events, "the trace holds no Submit step"
 
 
 def run_throttled_row(

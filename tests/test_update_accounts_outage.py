@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -123,11 +124,14 @@ def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
     setup, _ = outage_after_first_submit(people[0], refusals=None, portal=portal_requests)
 
     # When the job runs, then it stops after two minutes of waiting, saying where and how to carry on
+    started = time.monotonic()
     with pytest.raises(PortalUnavailableError, match=r"did not answer for 2 minutes after row 2 failed.*--resume"):
         run_rows(people, base_url, user, signed_in_as(user, api), setup)
+    looking = time.monotonic() - started  # the looks themselves count towards the two minutes: at most this long
 
     # (waits of 0.5, 1, 2, 4, then 8 s, two minutes with the looks themselves) and the other rows not changed
-    assert waits[:5] == [0.5, 1.0, 2.0, 4.0, 8.0] and set(waits[4:]) == {8.0} and 110 <= sum(waits) <= 128, waits
+    assert waits[:5] == [0.5, 1.0, 2.0, 4.0, 8.0] and set(waits[4:]) == {8.0}, waits
+    assert 120 - looking <= sum(waits) <= 128, (waits, looking)
     assert api.billing_profile(people[0].id).city == CITIES[0]
     assert [api.billing_profile(c.id) for c in people[1:]] == [c.billing for c in people[1:]]
 
