@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 from test_deployment_lists import SERVER_LIST
 
+import pages.form
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
 from pages import (
     AccountEditPage,
@@ -386,10 +387,12 @@ def test_the_form_drawn_again_saying_nothing_after_submit_is_not_taken_for_a_sav
 @pytest.mark.parametrize("submit", ["<button>Submit</button>", '<input type="submit" value="Submit">'],
                          ids=["button", "input"])  # fmt: skip
 def test_a_form_shown_again_with_the_typed_values_is_waited_on_for_its_answer_drawn_later(
-    page: Page, submit: str
+    page: Page, submit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given a deployment that answers Submit with the form again, holding what was typed, and its alert 6 s later
-    answer = quiet_deployment(dict(BILLED), form_again=True, alert_after_ms=6_000, submit=submit)
+    # Given a deployment that answers Submit with the form again, holding what was typed, and its alert later than
+    # the grace a form shown anew without the typed values gets (made short here), well within the page's timeout
+    monkeypatch.setattr(pages.form, "ANSWER_GRACE_MS", 300)
+    answer = quiet_deployment(dict(BILLED), form_again=True, alert_after_ms=1_500, submit=submit)
     page.route("http://portal.example/**", answer)
     page.set_default_timeout(10_000)
     page.goto("http://portal.example/customers/1/account/edit")

@@ -56,17 +56,16 @@ def test_a_form_filled_anew_as_typing_begins_is_typed_into_again_before_submit(p
     assert posted == [{**sent, "city": "Villeurbanne"}]
 
 
-def test_a_form_that_never_finishes_loading_is_said_so_and_nothing_is_typed(
+def test_a_form_that_never_finishes_loading_is_said_so_when_waited_on(
     page: Page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a form that says it is busy for longer than the wait for it
     monkeypatch.setattr(AccountEditPage, "LOAD_WAIT_MS", 300)
-    posted = serve(page, saves, loadAfterMs=600_000, loadingSign="busy")
+    serve(page, saves, loadAfterMs=600_000, loadingSign="busy")
 
-    # When it is waited on, then it is said to be loading still, and nothing was sent
+    # When it is waited on (as the flows and ``open`` do before typing), then it is said to be loading still
     with pytest.raises(UnknownPageError, match=r"had not finished loading after 0.3 s \(it says it is busy\)"):
         AccountEditPage(page).wait_until_ready()
-    assert posted == [] and page.get_by_label("City").input_value() == ""
 
 
 def test_an_account_view_shown_from_before_the_save_then_fetched_anew_is_read_once_it_shows_the_save(

@@ -109,7 +109,7 @@ def test_a_browser_s_platform_is_named_as_python_names_its_own(navigator: str, p
 
 
 def test_a_remote_browser_s_baselines_are_named_after_the_platform_it_renders_on(
-    page: Page, expect_here: Expect, tmp_path: Path
+    page: Page, expect_here: Expect, tmp_path: Path, browser_name: str
 ) -> None:
     # Given a run whose browser renders elsewhere (--ws-endpoint) and no --snapshot-platform: here, this machine's own
     page.set_content(CARD.format(who="someone", left=0))
@@ -118,7 +118,7 @@ def test_a_remote_browser_s_baselines_are_named_after_the_platform_it_renders_on
     with pytest.raises(NotTransient, match="Look at it, then commit it"):
         expect_here(page, "card")
 
-    assert [path.name for path in (tmp_path / "baselines").iterdir()] == [f"card-chromium-{sys.platform}.png"]
+    assert [path.name for path in (tmp_path / "baselines").iterdir()] == [f"card-{browser_name}-{sys.platform}.png"]
 
 
 def finding(target: str) -> Finding:

@@ -69,14 +69,16 @@ def expect_here(
     yield from own_baselines(expect_screenshot, request, tmp_path, monkeypatch)
 
 
-def test_a_missing_baseline_fails_with_the_command_that_makes_it(page: Page, expect_here: Expect) -> None:
+def test_a_missing_baseline_fails_with_the_command_that_makes_it(
+    page: Page, expect_here: Expect, browser_name: str
+) -> None:
     page.set_content(CARD.format(who="someone", left=0))
 
     with pytest.raises(NotTransient) as missing:
         expect_here(page, "card")
 
     said = str(missing.value)
-    assert "Screenshot 'card': expected a baseline at " in said and "card-chromium-" in said
+    assert "Screenshot 'card': expected a baseline at " in said and f"card-{browser_name}-" in said
     assert "--update-snapshots=missing --snapshot-dir" in said, said
     assert "test_a_missing_baseline_fails_with_the_command_that_makes_it" in said, said
 
@@ -223,18 +225,25 @@ def test_a_mask_playwright_cannot_read_fails_naming_the_option_unretried(page: P
         expect_here(page, "card")
 
 
-def test_changed_rewrites_only_what_differs(page: Page, expect_here: Expect, tmp_path: Path) -> None:
+def test_changed_rewrites_only_what_differs(
+    page: Page, expect_here: Expect, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     page.set_content(CARD.format(who="someone", left=0))
     expect_here.use("all")  # type: ignore[attr-defined]
     expect_here(page, "card")
     baseline = next((tmp_path / "baselines").glob("card-*.png"))
-    written = baseline.read_bytes()
+    written, written_at = baseline.read_bytes(), baseline.stat().st_mtime_ns
 
+    # A screen as its baseline is left alone (rewritten, its file would change in git at each update)
     expect_here.use("changed")  # type: ignore[attr-defined]
+    expect_here(page, "card")
+    assert (baseline.read_bytes(), baseline.stat().st_mtime_ns) == (written, written_at)
+
+    # ... and one that differs is rewritten
     page.set_content(CARD.format(who="someone", left=40))
     expect_here(page, "card")
-
     assert baseline.read_bytes() != written
+    assert [shot["outcome"] for shot in request.node.stash[RESULTS]] == ["written", "matched", "rewritten"]
 
 
 def test_animations_are_stopped_but_a_page_that_never_holds_still_fails(page: Page, expect_here: Expect) -> None:

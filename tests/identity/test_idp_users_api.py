@@ -9,7 +9,8 @@ from idp_journey import Clock, UserAgent, auth_request, markup_of, page_of
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from fixtures.identity import API_AUDIENCE, PARTNER_DOMAIN
+from fixtures.identity import PARTNER_DOMAIN
+from fixtures.identity.keys import sign, signing_key
 
 NEW_USER = {"userPrincipalName": f"new-agent@{PARTNER_DOMAIN}", "password": "N3w-agent!", "role": "sales-agent"}
 NEW_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # 160 bits, as an authenticator app would get
@@ -36,14 +37,19 @@ def test_user_api_needs_a_valid_bearer_token(agent: UserAgent) -> None:
 
 
 def test_user_api_refuses_a_token_signed_by_another_key(agent: UserAgent) -> None:
-    # Given a token with every right claim, signed by someone else's key
-    issued = int(agent.clock.now)
-    claims = {"iss": "http://localhost/x/v2.0", "aud": API_AUDIENCE, "exp": issued + 60, "roles": ["global-admin"]}
-    forged = jwt.encode({"alg": "RS256"}, {**claims, "oid": "x"}, RSAKey.generate_key(2048), algorithms=["RS256"])
-    # When it is used
-    response = agent.client.get("/v1.0/users/global-admin", headers={"Authorization": f"Bearer {forged}"})
-    # Then it is refused
-    assert response.status_code == 401
+    # Given a global admin's token's claims (every one right), signed again: by the provider's key, and by another
+    claims = agent.verified_claims(bearer(agent)["Authorization"].removeprefix("Bearer "))
+    with agent.client.application.app_context():
+        resigned, kid = sign(claims), signing_key().kid
+    header = {"typ": "JWT", "alg": "RS256", "kid": kid}  # the provider's key named, as a forger would
+    forged = jwt.encode(header, claims, RSAKey.generate_key(2048), algorithms=["RS256"])
+
+    # When each is used, Then the provider's is taken (only the signature differs) and the other refused
+    statuses = [
+        agent.client.get("/v1.0/users/global-admin", headers={"Authorization": f"Bearer {token}"}).status_code
+        for token in (resigned, forged)
+    ]
+    assert statuses == [200, 401]
 
 
 def test_user_api_refuses_an_expired_token(agent: UserAgent, clock: Clock) -> None:

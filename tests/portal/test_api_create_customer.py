@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from test_api_customers import ids_of, walk
 
 Body = Callable[[str], dict[str, Any]]
 Query = Callable[..., list[sqlite3.Row]]
@@ -50,6 +51,9 @@ def test_new_customer_comes_last_in_the_list(
     # Then it is found, with the billing profile it was created with
     assert [item["id"] for item in found["items"]] == [created["id"]]
     assert billing == created["billingProfile"]
+    # And the whole list, page by page, ends with it (the seeded ones before it, in their order)
+    listed = ids_of(walk(client, admin, "/v1/customers?size=20"))
+    assert listed[-1] == created["id"] and listed.count(created["id"]) == 1, listed[-3:]
 
 
 def test_domain_prefix_alone_makes_the_full_domain(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,15 +69,24 @@ def test_china_supports_chinese_and_english_cultures(client: FlaskClient, admin:
     assert body["postalCodeRegex"] == r"^\d{6}$"
 
 
-def test_served_regexes_are_those_the_portal_checks_with() -> None:
-    # Given the US rules
+def test_served_regexes_are_those_the_portal_checks_with(client: FlaskClient, admin: dict[str, str]) -> None:
+    # Given the US rules, as the API serves them (the browser checks what is typed with these)
+    served = client.get("/v1/countryvalidationrules/US", headers=admin).json
+
+    # Then the postal code's pattern is the spec's
+    assert served["postalCodeRegex"] == r"^\d{5}(-\d{4})?$"
+    # And the portal's own check decides as the served patterns do, values either side of each
     rules = country_rules("US")
     assert rules is not None
-
-    # When their served regex is compared with the documented one
-    # Then it is the spec's, and it decides what the portal accepts
-    assert rules.postal_code_regex == r"^\d{5}(-\d{4})?$"
-    assert rules.accepts_postal_code("98052-6399") and not rules.accepts_postal_code("98052-")
+    postal_codes = ["98052", "98052-6399", "98052-", "9805", "980526399"]
+    phones = ["425-555-0100", "4255550100", "+1 425 555 0100", "555-0100", "42a-555-0100"]
+    assert [rules.accepts_postal_code(code) for code in postal_codes] == [
+        re.fullmatch(served["postalCodeRegex"], code, re.ASCII) is not None for code in postal_codes
+    ]
+    assert [rules.accepts_phone_number(phone) for phone in phones] == [
+        re.fullmatch(served["phoneNumberRegex"], phone, re.ASCII) is not None for phone in phones
+    ]
+    assert [rules.accepts_postal_code(code) for code in postal_codes] == [True, True, False, False, False]
 
 
 @pytest.mark.parametrize("digits", ["２０００００", "٢٠٠٠٠٠"], ids=["full-width", "arabic-indic"])

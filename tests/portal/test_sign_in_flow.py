@@ -107,17 +107,24 @@ def test_with_mfa_required_the_portal_asks_for_it_and_the_session_says_it_passed
 
 
 def test_a_replayed_code_is_refused(portal: Flask) -> None:
-    # Given a code that already signed this browser in
+    # Given a code that already signed this browser in, and the sign-in it answered as the browser's session held it
     client = portal.test_client()
     used = answer(start_sign_in(client))
+    with client.session_transaction() as session:
+        under_way = {key: value for key, value in session.items() if key.startswith("_state_")}  # authlib's
+    assert under_way, "no sign-in under way in the browser's session"
     client.get("/signin-oidc", query_string=used)
+    assert signed_in_user(client) is not None, "the code did not sign the browser in the first time"
 
-    # When it comes again, with the state of a new sign-in of the same browser
-    fresh = answer(start_sign_in(client))
-    response = client.get("/signin-oidc", query_string={**used, "state": fresh["state"]})
+    # When it comes again, with that sign-in under way again (its state and verifier right: only the code is spent)
+    with client.session_transaction() as session:
+        session.update(under_way)
+    before = client.get_cookie("session").value
+    response = client.get("/signin-oidc", query_string=used)
 
-    # Then the provider refuses to redeem it twice, and the portal starts no session on it
+    # Then the provider refuses to redeem it twice, and the portal starts no session on it (a new one has a new id)
     assert response.status_code == 400
+    assert client.get_cookie("session").value == before
 
 
 def test_a_forged_code_is_refused(portal: Flask) -> None:
