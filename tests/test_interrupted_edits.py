@@ -36,6 +36,7 @@ from flows import (
     submit_changes,
     update_customer_account,
 )
+from flows.saved_sign_in import save_sign_in
 from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
@@ -212,15 +213,22 @@ def test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing(
 def own_sign_ins(
     browser: Browser,
     base_url: str,
+    new_context: Callable[..., BrowserContext],
     make_user: Callable[[str], User],
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> SavedSignIns:
     """Saved sign-ins of a sales agent of this test's own, made anew: the run's are shared by its tests and workers
-    (and with ``--auth-dir``, by the team), which signing them out would sign out too."""
+    (and with ``--auth-dir``, by the team), which signing them out would sign out too. Signed in here, through the
+    UI: one that fails fails this test alone (a run's own sign-in that fails stops the run)."""
     user = make_user("sales-agent")
     users = {"sales-agent": user.name}
-    return SavedSignIns(browser, base_url, user.password, user.totp_secret, tmp_path, request.session, users=users)
+    own = SavedSignIns(browser, base_url, user.password, user.totp_secret, tmp_path, request.session, users=users)
+    context = new_context()
+    sign_in(context.new_page(), user.name, user.password, totp_secret=user.totp_secret)
+    save_sign_in(context, own.run_copy("sales-agent"), {"user": user.name})
+    context.close()
+    return own
 
 
 @pytest.mark.ends_sessions
