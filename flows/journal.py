@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -28,59 +27,23 @@ from typing import Any, TextIO
 
 from . import journal_lock
 from .base_url import normalize_base_url, portal_key
+from .journal_entries import (
+    LINE,
+    OUTCOME,
+    RUN,
+    START_AFRESH,
+    STARTED,
+    begun_unfinished,
+    cut_by_a_kill,
+    damaged,
+    journal_text,
+    keyed_by_content,
+    line_order,
+)
 from .journal_lock import JournalInUseError as JournalInUseError  # raised here, named here too
 from .journal_lock import running
 from .outcomes import FINAL, RowOutcome
 from .spreadsheet import AccountRow
-
-STARTED, OUTCOME, RUN = "started", "outcome", "run"
-LINE = "_line"  # kept with an entry read back, not written
-
-
-def keyed_by_content(key: object, content: str) -> bool:
-    """Whether ``key`` is one ``Journal.number`` gives: ``content``, or ``content#k/n`` (the k-th of n rows alike)."""
-    return isinstance(key, str) and re.fullmatch(rf"{re.escape(content)}(#[1-9]\d*/[1-9]\d*)?", key) is not None
-
-
-def line_order(entry: Mapping[str, Any]) -> int:
-    """Return the line of the journal an earlier run's entry was read from: the order it was written in."""
-    return int(entry.get(LINE, 0))
-
-
-def damaged(entry: Mapping[str, Any]) -> str:
-    """Return what is wrong with a row's entry read back (a hand-edited line, say), "" when nothing is."""
-    if entry.get("event") not in (STARTED, OUTCOME):
-        return f"its event is {entry.get('event')!r}, not {STARTED!r} or {OUTCOME!r}"
-    if type(entry.get("row", 0)) is not int:
-        return f"its row is {entry.get('row')!r}, no number"
-    if entry["event"] == OUTCOME:
-        if not isinstance(entry.get("outcome"), dict):
-            return "its outcome is no mapping"
-        try:
-            RowOutcome.from_dict(entry["outcome"])
-        except TypeError as error:  # a value it must have is missing
-            return f"its outcome is not one: {error}"
-    elif not isinstance(entry.get("before"), dict):
-        return "the values it found before its Submit are no mapping"
-    return ""
-
-
-def journal_text(path: Path) -> str:
-    """Return the journal's text; a character a run killed while writing cut in its last line is replaced, not
-    refused."""
-    return path.read_bytes().decode("utf-8", errors="replace")
-
-
-def begun_unfinished(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return a row's ``started`` entries when no final outcome follows the last of them (its Submit may have reached
-    the portal, unsaid); else none."""
-    entries = sorted(entries, key=line_order)
-    begun = [at for at, entry in enumerate(entries) if entry["event"] == STARTED]
-    if not begun or any(
-        entry["event"] == OUTCOME and entry["outcome"]["outcome"] in FINAL for entry in entries[begun[-1] :]
-    ):
-        return []
-    return [entries[at] for at in begun]
 
 
 class JournalMismatchError(ValueError):
@@ -259,14 +222,22 @@ class Journal:
             self.lock_file = journal_lock.hold(self.file, self.path, recorded_pid)
 
     def read(self, text: str, owner: Mapping[str, str] | None) -> None:
-        """Take in an earlier run's entries; raise ``JournalMismatchError`` for another owner's journal."""
-        for number, line in enumerate(text.splitlines()):
+        """Take in an earlier run's entries; raise ``JournalMismatchError`` for another owner's journal, or one that
+        holds text no entry can be read from but where a killed run leaves it (its last line, cut)."""
+        lines, read_any = text.splitlines(), False
+        for number, line in enumerate(lines):
             try:
                 entry = json.loads(line)
-            except ValueError:  # the last line of a run killed while writing it
+            except ValueError:
+                if line.strip() and not cut_by_a_kill(lines, number):  # it could hide a Submit made
+                    raise JournalMismatchError(
+                        f"The journal {self.path} holds at line {number + 1} text this job did not write (no entry "
+                        f"can be read from it): put the line back as it was, or {START_AFRESH}"
+                    ) from None
                 continue
             if not isinstance(entry, dict) or ("hash" not in entry and entry.get("event") != RUN):
                 continue  # not a line this journal wrote
+            read_any = True
             if entry.get("event") == RUN:
                 self.check_owner(entry, owner)
                 continue
@@ -274,14 +245,15 @@ class Journal:
             if damage:  # skipped, it could hide a Submit made: one more might save the row twice
                 raise JournalMismatchError(
                     f"The journal {self.path} holds at line {number + 1} an entry this job did not write as it "
-                    f"is ({damage}): put the line back as it was, or start afresh without resuming (rows whose "
-                    "values already hold are not submitted again)"
+                    f"is ({damage}): put the line back as it was, or {START_AFRESH}"
                 )
             if keyed_by_content(entry.get("key"), str(entry["hash"])):
                 self.earlier.setdefault(entry["key"], []).append({**entry, LINE: number})
             else:
                 known_as = (entry["hash"], int(entry.get("row", 0)))
                 self.by_number.setdefault(known_as, []).append({**entry, LINE: number})
+        if text.strip() and not read_any:  # not even the line a run starts with: no journal of this job's
+            raise JournalMismatchError(f"The journal {self.path} holds nothing this job wrote: {START_AFRESH}")
 
     def keep_unfinished(self, text: str, owner: Mapping[str, str] | None) -> None:
         """Of an earlier run's entries, keep only the Submits it started without a final outcome after them (a run

@@ -175,3 +175,46 @@ def test_a_journal_is_resumed_against_its_portal_however_its_address_is_written(
     else:
         with pytest.raises(JournalMismatchError, match="start afresh without resuming"):
             Journal(path, resume=True, owner={**OWNER, "base_url": written})
+
+
+def test_a_line_no_entry_can_be_read_from_but_where_a_kill_leaves_one_is_refused_by_its_number(tmp_path: Path) -> None:
+    # Given a journal where rows 2 and 3 finished, row 2's line then overwritten (passed over, row 2 would run again)
+    path, rows = tmp_path / "run.journal", [AccountRow(n, f"Customer {n}", {"city": "Lyon"}) for n in (2, 3)]
+    with Journal(path, owner=OWNER) as first:
+        first.number(rows)
+        first.finished(rows[0], RowOutcome(2, "Customer 2", "changed"))
+        first.finished(rows[1], RowOutcome(3, "Customer 3", "changed"))
+    lines = path.read_text().splitlines()
+    garbled = next(number for number, line in enumerate(lines) if '"Customer 2"' in line)
+    path.write_text("\n".join([*lines[:garbled], "{garbage", *lines[garbled + 1 :]]) + "\n")
+
+    # When a run resumes from it, or a dry run reads it, Then it is refused, naming the line
+    said = rf"holds at line {garbled + 1} text this job did not write \(no entry can be read from it\)"
+    for read_only in (False, True):
+        with pytest.raises(JournalMismatchError, match=said):
+            Journal(path, resume=True, owner=OWNER, read_only=read_only)
+
+
+@pytest.mark.parametrize("content", [b"\x8f\x00garbage\x13", b"\xff\xfe\n\x01\x02\nzz"], ids=["one-line", "lines"])
+def test_a_journal_of_nothing_this_job_wrote_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "run.journal"
+    path.write_bytes(content)
+
+    with pytest.raises(JournalMismatchError, match=r"holds (nothing this job wrote|at line 1 text this job did not)"):
+        Journal(path, resume=True, owner=OWNER)
+
+
+def test_a_line_cut_by_a_kill_then_ended_by_the_next_run_is_resumed_over_again(tmp_path: Path) -> None:
+    # Given a journal whose last line a kill cut, resumed once (the cut line ended, the new run's line after it)
+    path, row = tmp_path / "run.journal", AccountRow(2, "Contoso", {"city": "Lyon"})
+    with Journal(path, owner=OWNER) as first:
+        first.number([row])
+        first.finished(row, RowOutcome(2, "Contoso", "changed"))
+    with path.open("a") as torn:
+        torn.write('{"row": 3, "hash"')
+    Journal(path, resume=True, owner=OWNER).close()
+
+    # When it is resumed again, Then the cut line, now within it, is passed over and the finished row known
+    with Journal(path, resume=True, owner=OWNER) as again:
+        again.number([row])
+        assert again.final(row) == RowOutcome(2, "Contoso", "changed")
