@@ -183,6 +183,14 @@ def update_account(args: argparse.Namespace) -> int:
     return 0
 
 
+class StepFormatter(logging.Formatter):
+    """A step as "step: ...", anything worse (waiting for the portal, a value shown otherwise) as "warning: ..."."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        said = super().format(record)
+        return f"{'step' if record.levelno < logging.WARNING else 'warning'}: {said}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the command, and turn what went wrong into an exit code."""
     args = build_parser().parse_args(argv)
@@ -191,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         use_screen_addresses(args.screen_addresses)
     escape_what_stdout_cannot_spell()  # names in any script, under any locale
     lines_in_order_with_stderr()
-    logging.basicConfig(level=logging.INFO, format="step: %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(StepFormatter())
     for handler in logging.getLogger().handlers:
         handler.addFilter(answer_to_an_abandoned_call)
     if args.command == "browser":

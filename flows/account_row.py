@@ -14,6 +14,7 @@ is left alone, as the check leaves it (a run elsewhere got there first).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -55,6 +56,8 @@ from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND
 from .rest import PortalClient
 from .steps import lost_page_said, step
 from .trace_secrets import stop_tracing
+
+log = logging.getLogger(__name__)
 
 THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
 # A portal that stopped answering (restarting, say) is waited for before the row's retry, this long at most
@@ -347,6 +350,12 @@ def traced(
             return first, page
         rest_waits.pause(first.retry_after)
     if first.portal_gone:  # a restart, say: waited for, then the row tried again in the page that found it back
+        # Said as it begins: a run waiting minutes without a word looks hung
+        log.warning(
+            "row %d: the portal did not answer; waiting up to %g minutes for it, then the row is tried again",
+            task.row.number, PORTAL_BACK_WAIT_S / 60,
+        )  # fmt: skip
+        waiting = time.monotonic()
         back = wait_for_portal(page.context, stop)
         if back is None:
             raise PortalUnavailableError(
@@ -354,6 +363,7 @@ def traced(
                 f"failed ({'; '.join(first.messages)}): the run stops, the rows not done left for a resume "
                 f"(--resume, or resume=True with the same journal) once it answers"
             )
+        log.warning("row %d: the portal answers again after %.0f s", task.row.number, time.monotonic() - waiting)
         with suppress(PlaywrightError):
             page.close()
         page = back

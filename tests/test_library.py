@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import re
 import socket
 import zipfile
@@ -430,3 +431,13 @@ def test_the_readme_s_strength_report_has_a_row_for_each_change_of_the_mutation_
     assert (sorted(set(changes) - set(rows)), sorted(set(rows) - set(changes))) == ([], []), (
         "the README's strength report lacks (first) or has no longer (second) these changes of scripts/breaks.py"
     )
+
+
+def test_the_commands_say_a_step_as_a_step_and_a_warning_as_a_warning() -> None:
+    from flows.__main__ import StepFormatter
+
+    def said(level: int, message: str) -> str:
+        return StepFormatter().format(logging.LogRecord("flows", level, __file__, 1, message, None, None))
+
+    assert said(logging.INFO, "Submit") == "step: Submit"
+    assert said(logging.WARNING, "row 2: the portal did not answer") == "warning: row 2: the portal did not answer"

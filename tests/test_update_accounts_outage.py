@@ -99,6 +99,7 @@ def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_chang
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User],
     waits: list[float],
     portal_requests: PortalRequests,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:  # fmt: skip
     # Given three rows, and a portal that refuses the second row's first page and the next two looks at it
     people, user = [customers.create("FR") for _ in CITIES], make_user("admin-agent")
@@ -112,6 +113,12 @@ def test_a_portal_back_after_a_short_outage_is_waited_for_and_every_row_is_chang
     assert (len(refused), waits) == (3, [0.5, 1.0])
     assert outcomes[1].messages[0].startswith("tried again after: PortalUnavailableError"), outcomes[1].messages
     assert [api.billing_profile(c.id).city for c in people] == CITIES
+    # And it said so as the wait began and as it ended: minutes without a word look like a run hung
+    said = [record.getMessage() for record in caplog.records if record.name == "flows.account_row"]
+    row = outcomes[1].row  # the second row's number, as the job numbers it
+    waiting = f"row {row}: the portal did not answer; waiting up to 2 minutes for it, then the row is tried again"
+    assert said[0] == waiting, said
+    assert re.fullmatch(rf"row {row}: the portal answers again after \d+ s", said[1]), said
 
 
 def test_a_portal_gone_for_good_stops_the_run_with_the_rows_left_for_a_resume(
