@@ -128,7 +128,8 @@ def session_options(args: argparse.Namespace) -> dict[str, Any]:
 def summary(outcomes: list[Any], results: Path) -> str:
     """Return "N rows: 3 changed, 1 invalid; results in PATH"."""
     counts = Counter(outcome.outcome for outcome in outcomes)
-    tally = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES if counts[name])
+    named = [*OUTCOMES, *sorted(set(counts) - set(OUTCOMES))]  # the rows a run stopped before too ("not-run")
+    tally = ", ".join(f"{counts[name]} {name}" for name in named if counts[name])
     return f"{len(outcomes)} rows: {tally or 'none'}; results in {results}"
 
 
@@ -370,12 +371,16 @@ def check_and_apply(
     try:
         outcomes = run_plan(plan, rows, pool, client, journal, noted)
     except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
+        late = [in_option_words(outcome) for outcome in pool.finish()]  # the rows the workers finish as they stop
+        finished += late
+        so_far = stopped_outcomes(plan, finished)
         with suppress(OSError):  # a terminal that hung up takes no more words: the results are written all the same
+            for outcome in late:  # shown as every other row was: a row done as the run stopped is a row done
+                progress.update(outcome)
             progress.finish()
-        finished += map(in_option_words, pool.finish())  # with the rows the workers finish as they stop
         with suppress(OSError):  # the reason it stopped is what is said
-            write_results(results, stopped_outcomes(plan, finished), delimiter, sep_line=sep_line)
-            print(f"results so far in {results} (rows not run are marked {STOPPED})", file=sys.stderr)
+            write_results(results, so_far, delimiter, sep_line=sep_line)
+            print(f"so far, {summary(so_far, results)} (rows not run are marked {STOPPED})", file=sys.stderr)
         raise
     progress.finish()
     write_results(results, outcomes, delimiter, sep_line=sep_line)

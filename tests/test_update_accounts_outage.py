@@ -322,9 +322,14 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
     assert process.returncode == code, lines
     assert lines[-1].startswith(f"{said}: carry on with --resume (the journal is "), lines
     # ... its results (never the earlier run's) saying what it did before it stopped, and which rows it did not
-    assert f"results so far in {results} (rows not run are marked not-run)" in lines, lines
     assert set(stopped) == {c.companyName for c in created}, stopped
     assert "changed" in stopped.values() and set(stopped.values()) <= {"changed", "not-run"}, stopped
+    # ... said as a tally, and each row it did shown (one done as it stopped too), as the results have them
+    tally = ", ".join(f"{sum(o == name for o in stopped.values())} {name}" for name in ("changed", "not-run"))
+    assert f"so far, 3 rows: {tally.removesuffix(', 0 not-run')}; results in {results} (rows not run are marked " \
+        "not-run)" in lines, lines  # fmt: skip
+    shown = sum(line.startswith("row ") and " changed " in line for line in lines) + 1  # the first, read above
+    assert shown == list(stopped.values()).count("changed"), lines
     assert list(temporary.iterdir()) == [], "the shared sign-in (a secret) stays on disk"
     assert resumed.returncode == 0, resumed.stderr
     for n, customer in enumerate(created):
