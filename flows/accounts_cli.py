@@ -33,7 +33,7 @@ from .accounts_job import (
     stopped_outcomes,
     unchecked_outcomes,
 )
-from .accounts_plan import check_rows
+from .accounts_plan import AccountsPlan, check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options, user_argument
@@ -329,6 +329,14 @@ def not_checked(
         raise
 
 
+def resumed_from(journal: Journal, plan: AccountsPlan) -> str:
+    """Say what a resumed run takes from its journal: the rows finished, and those whose Submit was left unfinished."""
+    said = f"resumed from {journal.path}: {len(plan.finished_before)} row(s) an earlier run finished, not run again"
+    if plan.begun_before:
+        said += f"; {len(plan.begun_before)} whose Submit it began and never finished, checked for what it saved"
+    return said
+
+
 def check_and_apply(
     args: argparse.Namespace,
     rows: list[Any],
@@ -343,6 +351,8 @@ def check_and_apply(
     delimiter, sep_line = dialect
     with not_checked(args, rows, journal, results, dialect):
         plan = check_rows(rows, client, journal)
+    if journal.found:  # what a resume carries on from, said before what it does
+        print(resumed_from(journal, plan), file=sys.stderr)
     if args.dry_run:
         for line in plan.describe():
             print(line)

@@ -67,12 +67,14 @@ class AccountsPlan:
     tasks: list[RowTask] = field(default_factory=list)
     settled: list[RowOutcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # whole_file ones: the file's own, which no row can skip
+    finished_before: set[int] = field(default_factory=set)  # rows the journal says an earlier run finished
+    begun_before: set[int] = field(default_factory=set)  # ... and rows whose Submit it began, never finished
 
     def describe(self) -> list[str]:
         """Return what a run would do, row by row: the file's own problems first, every problem of a row."""
         lines = [(problem.row, f"problem: {problem.message}") for problem in self.problems if problem.whole_file]
-        lines += [(o.row, f"{o.outcome} {o.customer}" + (f" ({'; '.join(o.messages)})" if o.messages else ""))
-                  for o in self.settled]  # fmt: skip
+        lines += [(o.row, ("an earlier run's: " if o.row in self.finished_before else "") + f"{o.outcome} {o.customer}"
+                   + (f" ({'; '.join(o.messages)})" if o.messages else "")) for o in self.settled]  # fmt: skip
         for task in self.tasks:  # a column the form does not have is the file's problem, said at row 1
             before = task.before
             changes = [(name, value) for name, value in task.changes.items() if before.get(name) != value]
@@ -257,6 +259,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
     ids = customer_ids(to_check, directory)  # a finished row's customer is not asked for again
     started = {row.number: ids[row.number] for row in to_check if journal and row.number in ids
                and journal.started_before(row) is not None}  # fmt: skip
+    plan.finished_before, plan.begun_before = set(finals), set(started)
     last = last_values(to_check, ids)
     # Per customer, the rows an earlier run finished or began: all a row's check looks at (not every row: a file
     # of 100,000 rows would take hours).

@@ -218,3 +218,12 @@ def test_a_line_cut_by_a_kill_then_ended_by_the_next_run_is_resumed_over_again(t
     with Journal(path, resume=True, owner=OWNER) as again:
         again.number([row])
         assert again.final(row) == RowOutcome(2, "Contoso", "changed")
+
+
+def test_a_dry_run_says_a_row_an_earlier_run_finished_is_that_run_s_doing() -> None:
+    # Given a plan where row 2 was finished by an earlier run (its journal says so) and row 3 is settled by the check
+    plan = AccountsPlan(finished_before={2})
+    plan.settled += [RowOutcome(2, "Contoso", "changed"), RowOutcome(3, "Fabrikam", "unchanged")]
+
+    # Then a dry run says whose the change was: not the dry run's, which changes nothing
+    assert plan.describe() == ["row 2: an earlier run's: changed Contoso", "row 3: unchanged Fabrikam"]

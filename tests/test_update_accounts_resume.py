@@ -7,6 +7,7 @@ leaves exactly one record made through the portal's pages; nothing a later row s
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -75,6 +76,10 @@ def test_a_run_killed_hard_and_resumed_applies_every_row_exactly_once(
     assert set(results_of(tmp_path / "changes.csv.results.csv").values()) == {"changed"}
     for n, customer in enumerate(created):
         assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
+    # ... and the resumed run said what it carried on from: at least the two rows seen finished
+    journal = re.escape(str(tmp_path / "changes.csv.results.csv.journal"))
+    took = rf"^resumed from {journal}: [234] row\(s\) an earlier run finished, not run again"
+    assert re.search(took, resumed.stderr, re.MULTILINE), resumed.stderr
 
 
 def test_a_row_whose_submit_reached_the_portal_before_the_crash_is_not_submitted_again(
