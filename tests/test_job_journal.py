@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.accounts_plan import overtaken_by_later_rows
+from flows.accounts_plan import AccountsPlan, overtaken_by_later_rows
 from flows.journal import Journal, JournalMismatchError
 from flows.outcomes import RowOutcome
 from flows.spreadsheet import AccountRow
