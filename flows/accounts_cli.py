@@ -394,5 +394,8 @@ def check_and_apply(
         raise
     progress.finish()
     write_results(results, outcomes, delimiter, sep_line=sep_line)
-    print(summary(outcomes, results))
+    try:
+        print(summary(outcomes, results), flush=True)
+    except BrokenPipeError:  # its reader gone (a pipe's): the rows were done, the results say so
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor a word of it at exit, as Python advises
     return exit_code(outcomes)

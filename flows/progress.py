@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import time
 from collections import Counter
@@ -33,6 +34,7 @@ class Progress:
         self.started = clock()
         self.counts: Counter[str] = Counter()
         self.interactive = self.stream.isatty()
+        self.unread = False  # the stream closed under the run (a pipe's reader gone, a terminal hung up)
         if self.interactive and total:
             self.draw()
 
@@ -63,23 +65,30 @@ class Progress:
             self.draw()
             return
         detail = f": {outcome.messages[0]}" if outcome.messages and outcome.outcome not in ("changed",) else ""
-        print(
-            f"row {outcome.row} {outcome.outcome} {outcome.customer} ({outcome.seconds:.1f} s){detail}"
-            f"  [{self.status()}]",
-            file=self.stream,
-            flush=True,
-        )
+        self.say(f"row {outcome.row} {outcome.outcome} {outcome.customer} ({outcome.seconds:.1f} s){detail}"
+                 f"  [{self.status()}]\n")  # fmt: skip
+
+    def say(self, text: str) -> None:
+        """Write ``text``; once the stream is closed under the run, nothing more: the rows go on all the same (the
+        journal and the results say what they did), as a run watched through a pipe whose reader went."""
+        if self.unread:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except OSError as error:
+            if not (isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO):
+                raise
+            self.unread = True
 
     def draw(self) -> None:
         """Redraw the bar in place."""
         filled = BAR_WIDTH * self.done // self.total if self.total else BAR_WIDTH
         bar = "█" * filled + "░" * (BAR_WIDTH - filled)
         tally = f"  ({self.tally()})" if self.counts else ""
-        self.stream.write(f"\r\033[K{bar} {self.status()}{tally}")
-        self.stream.flush()
+        self.say(f"\r\033[K{bar} {self.status()}{tally}")
 
     def finish(self) -> None:
         """End the bar's line, with the time the run took."""
         if self.interactive:
-            self.stream.write(f"  in {duration(self.clock() - self.started)}\n")
-            self.stream.flush()
+            self.say(f"  in {duration(self.clock() - self.started)}\n")

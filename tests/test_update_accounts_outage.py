@@ -397,3 +397,25 @@ def test_a_run_whose_terminal_hung_up_still_writes_its_results_and_exits_129(
         stopped = {row["customer"]: row["outcome"] for row in csv.DictReader(written)}
     assert set(stopped) == {c.companyName for c in created}, stopped
     assert "changed" in stopped.values() and set(stopped.values()) <= {"changed", "not-run"}, stopped
+
+
+def test_a_run_whose_output_reader_goes_does_every_row_all_the_same(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User], tmp_path: Path
+) -> None:
+    # Given three customers to move, and a run watched through a pipe whose reader goes after the first line
+    # (`| head -1`, a tee or a log shipper that died)
+    created, user = [customers.create("CN") for _ in range(3)], make_user("admin-agent")
+    file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
+    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, env=secrets_of(user)) as process:  # fmt: skip
+        first = process.stdout.readline() if process.stdout else ""
+        if process.stdout:
+            process.stdout.close()
+        code = process.wait(timeout=180)
+
+    # Then every row was done, once, as if it were watched to the end, and the run says so by its exit code
+    assert (code, first.split(" ")[1:4]) == (0, ["of", "3", "rows"]), first
+    with (tmp_path / "changes.csv.results.csv").open(encoding="utf-8-sig", newline="") as written:
+        assert [row["outcome"] for row in csv.DictReader(written)] == ["changed"] * 3
+    for n, customer in enumerate(created):
+        assert [(c["city"], c["postalCode"]) for c in portal_changes(api, customer)] == [("苏州市", f"21500{n}")]
