@@ -184,6 +184,15 @@ LOOPBACK_REDIRECT = "http://127.0.0.1/"  # a public client's redirect: caught in
 TIMEOUT_S = 30
 
 
+# What the provider's errors to a sign-in that may show no page mean here (OpenID Connect Core 3.1.2.6)
+SILENT_SIGN_IN_ERRORS = {
+    "login_required": ": the browser's session at the provider had ended (its lifetime, a sign-out): sign in again",
+    "interaction_required": ": the provider asks a person something first (a new MFA method, terms): sign in again "
+    "in a browser and answer it",
+    "consent_required": ": the client has no consent to the API: an admin grants it on the app's registration",
+}
+
+
 def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) -> str:
     """Return a refresh token for the API and the public client ``client_id``, from the context's provider session.
 
@@ -211,6 +220,12 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
             f"{provider['authorization_endpoint']}: {str(error).splitlines()[0]}"
         ) from None
     back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
+    if back.get("error"):  # OpenID Connect's answer to a request that may show no page (prompt=none)
+        described = f" ({back['error_description']})" if back.get("error_description") else ""
+        raise SignInError(
+            f"The identity provider gave no code for the API's client {client_id}: {back['error']}{described}"
+            f"{SILENT_SIGN_IN_ERRORS.get(back['error'], '')}"
+        )
     if back.get("state") != state or "code" not in back:
         # Its error said, not a code: one of another request (its state not this one's) is a credential all the same.
         said_back = {key: value for key, value in back.items() if key != "code"}

@@ -249,3 +249,18 @@ def test_a_provider_that_does_not_answer_the_api_s_authorization_request_is_unav
         PortalUnavailableError, match=r"did not answer the API's client client-id's sign-in .*ECONNREFUSED"
     ):
         saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
+
+
+def test_a_provider_session_ended_before_the_api_s_code_says_so_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a provider whose session for the browser ended before the API's code was asked for (prompt=none)
+    monkeypatch.setattr(saved_sign_in, "discover_provider", lambda base_url: {"authorization_endpoint": NOWHERE})
+    back = "http://127.0.0.1/?error=login_required&error_description=Session+ended&state=s"
+    context = SimpleNamespace(request=SimpleNamespace(get=lambda url, **_: SimpleNamespace(status=302,
+                              headers={"location": back})))  # fmt: skip
+
+    # When a refresh token is asked for, then the error says what the provider meant and what to do, not a mapping
+    with pytest.raises(PortalError) as refused:
+        saved_sign_in.sso_refresh_token(context, "https://portal.test/", "client-id")  # type: ignore[arg-type]
+    said = str(refused.value)
+    assert said.startswith("The identity provider gave no code for the API's client client-id: login_required "), said
+    assert "(Session ended): the browser's session at the provider had ended" in said and "{" not in said, said
