@@ -370,7 +370,8 @@ def check_and_apply(
         print(f"skipped: {problem}", file=sys.stderr)
     customers = len({task.customer_id for task in plan.tasks})
     print(f"{len(plan.tasks)} of {len(rows)} rows to apply with {min(args.workers, customers)} worker(s); "
-          f"the check settled {len(plan.settled)}", file=sys.stderr)  # fmt: skip
+          f"the check settled {len(plan.settled)}" if plan.tasks else
+          f"none of {len(rows)} rows to apply: the check settled them all", file=sys.stderr)  # fmt: skip
     progress, finished = Progress(len(plan.tasks)), []
 
     def noted(outcome: RowOutcome) -> None:

@@ -215,6 +215,7 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
     assert results_of(tmp_path / "changes.csv.results.csv") == {"2": "changed"}
     unfinished = "records 1 row(s) whose Submit a stopped run began and never finished"
     assert unfinished in again.stderr and unfinished in dry.stderr and dry.returncode == 0, (dry.stderr, again.stderr)
+    assert "none of 1 rows to apply: the check settled them all" in again.stderr.splitlines(), again.stderr
 
 
 def test_a_value_the_portal_saved_otherwise_than_asked_is_said(
