@@ -202,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(StepFormatter())
-    for handler in logging.getLogger().handlers:
         handler.addFilter(answer_to_an_abandoned_call)
     if args.command == "browser":
         return report_browser()
