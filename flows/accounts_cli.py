@@ -304,6 +304,9 @@ def open_journal(args: argparse.Namespace, rows: list[Any], results: Path) -> Jo
     journal = Journal(path, resume=args.resume, owner=owner, read_only=args.dry_run)
     if args.resume and not journal.found:
         print(f"note: no journal at {path}: nothing to resume, every row is checked afresh", file=sys.stderr)
+    if journal.passed_over:  # afresh, a damaged journal's readable lines are kept all the same
+        lines = ", ".join(map(str, journal.passed_over[:5])) + (", ..." if len(journal.passed_over) > 5 else "")
+        print(f"note: {path} holds lines no entry can be read from (line {lines}): passed over", file=sys.stderr)
     if journal.unfinished:  # a run stopped, then this one begun afresh by mistake, say: its Submits are not forgotten
         print(
             f"note: {path} records {journal.unfinished} row(s) whose Submit a stopped run began and never finished: "

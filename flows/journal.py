@@ -36,6 +36,7 @@ from .journal_entries import (
     begun_unfinished,
     cut_by_a_kill,
     damaged,
+    journal_lines,
     journal_text,
     keyed_by_content,
     line_order,
@@ -47,12 +48,13 @@ from .spreadsheet import AccountRow
 
 
 class JournalMismatchError(ValueError):
-    """The journal to resume from was written by a run as another user, or against another portal."""
+    """The journal to resume from was written by a run as another user, or against another portal, or holds a line
+    this job did not write (edited, damaged)."""
 
 
 def recorded_pid(journal: Path) -> int | None:
     """Return the pid the last run recorded in ``journal``, if that process is still there."""
-    for line in reversed(journal.read_text(encoding="utf-8", errors="replace").splitlines()):
+    for line in reversed(journal_lines(journal_text(journal))):
         try:
             entry = json.loads(line)
         except ValueError:
@@ -177,6 +179,7 @@ class Journal:
         self.lock_file: Path | None = None  # the pid lock file, where flock is not to be had
         self.found = False  # something to resume from
         self.unfinished = 0  # rows whose Submit an earlier run started and never finished, re-checked by a run afresh
+        self.passed_over: list[int] = []  # ... and the lines of its journal no entry could be read from
         if self.path is None:
             return
         if read_only and not resume:  # a dry run afresh: a journal it cannot read only leaves it nothing to keep
@@ -221,21 +224,27 @@ class Journal:
         if self.file is not None and self.path is not None:
             self.lock_file = journal_lock.hold(self.file, self.path, recorded_pid)
 
-    def read(self, text: str, owner: Mapping[str, str] | None) -> None:
+    def read(self, text: str, owner: Mapping[str, str] | None, *, lenient: bool = False) -> None:
         """Take in an earlier run's entries; raise ``JournalMismatchError`` for another owner's journal, or one that
-        holds text no entry can be read from but where a killed run leaves it (its last line, cut)."""
-        lines, read_any = text.splitlines(), False
+        holds text no entry can be read from but where a killed run leaves it (a cut line), or nothing this job
+        wrote. ``lenient`` passes over such text (``passed_over``), as a run afresh may."""
+        lines, runs_recorded = journal_lines(text), f'"event": "{RUN}"' in text
+        read_any, foreign = False, False
         for number, line in enumerate(lines):
             try:
                 entry = json.loads(line)
             except ValueError:
-                if line.strip() and not cut_by_a_kill(lines, number):  # it could hide a Submit made
+                if not line.strip() or cut_by_a_kill(lines, number, runs_recorded):
+                    continue
+                if not lenient:  # passed over, it could hide a Submit made
                     raise JournalMismatchError(
                         f"The journal {self.path} holds at line {number + 1} text this job did not write (no entry "
                         f"can be read from it): put the line back as it was, or {START_AFRESH}"
                     ) from None
+                self.passed_over.append(number + 1)
                 continue
             if not isinstance(entry, dict) or ("hash" not in entry and entry.get("event") != RUN):
+                foreign = True
                 continue  # not a line this journal wrote
             read_any = True
             if entry.get("event") == RUN:
@@ -252,16 +261,17 @@ class Journal:
             else:
                 known_as = (entry["hash"], int(entry.get("row", 0)))
                 self.by_number.setdefault(known_as, []).append({**entry, LINE: number})
-        if text.strip() and not read_any:  # not even the line a run starts with: no journal of this job's
+        if foreign and not read_any and not lenient:  # not even the line a run starts with: no journal of this job's
             raise JournalMismatchError(f"The journal {self.path} holds nothing this job wrote: {START_AFRESH}")
 
     def keep_unfinished(self, text: str, owner: Mapping[str, str] | None) -> None:
         """Of an earlier run's entries, keep only the Submits it started without a final outcome after them (a run
         stopped, or failed, meanwhile): a run afresh re-checks those rows as a resumed run does, so a Submit the
         portal took, perhaps saving its value otherwise ("LYON"), is not sent again. Another user's or portal's
-        journal, or one holding a line this job did not write, leaves nothing to keep."""
+        journal, or one holding an entry this job did not write as it is, leaves nothing to keep; lines no entry can
+        be read from are passed over (``passed_over``: said by the command)."""
         try:
-            self.read(text, owner)
+            self.read(text, owner, lenient=True)
         except JournalMismatchError:
             self.earlier.clear()
             self.by_number.clear()
@@ -277,8 +287,7 @@ class Journal:
             was = ", ".join(f"{name} {value!r}" for name, value in differ.items())
             now = ", ".join(f"{name} {owner[name]!r}" for name in differ) if owner else ""
             raise JournalMismatchError(
-                f"The journal {self.path} is of a run with {was}, not {now}: resume with the same, or start afresh "
-                f"without resuming (rows whose values already hold are not submitted again)"
+                f"The journal {self.path} is of a run with {was}, not {now}: resume with the same, or {START_AFRESH}"
             )
 
     def number(self, rows: Iterable[AccountRow]) -> None:

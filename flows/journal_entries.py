@@ -48,16 +48,29 @@ def damaged(entry: Mapping[str, Any]) -> str:
     return ""
 
 
-def cut_by_a_kill(lines: list[str], number: int) -> bool:
-    """Tell whether line ``number``, which holds no entry, is where a run killed while writing leaves a cut line: the
-    last line, or one that the next run ended before the entry it starts with."""
+def journal_lines(text: str) -> list[str]:
+    """Return the journal's lines, split at line feeds alone: a value may hold U+2028, U+2029 or U+0085, which
+    ``json.dumps`` leaves as they are and ``str.splitlines`` would split an entry at."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def cut_by_a_kill(lines: list[str], number: int, runs_recorded: bool) -> bool:
+    """Tell whether line ``number``, which holds no entry, is where a run killed while writing leaves a cut line:
+    the start of an entry, as the last line or one that the next run ended before its first entry (its run's line;
+    in a journal of an earlier version, which wrote none, ``runs_recorded`` false, a row's)."""
+    line = lines[number]
+    if line != "{" and not line.startswith('{"'):  # every entry starts so: text of anyone else's, or a damaged disk
+        return False
     if number == len(lines) - 1:
         return True
     try:
         following = json.loads(lines[number + 1])
     except ValueError:
         return False
-    return isinstance(following, dict) and following.get("event") == RUN
+    if not isinstance(following, dict):
+        return False
+    return following.get("event") == RUN or (not runs_recorded and "hash" in following)
 
 
 def journal_text(path: Path) -> str:

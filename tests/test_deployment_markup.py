@@ -135,9 +135,10 @@ def test_account_values_shown_in_rows_of_divs_after_their_labels_are_read(page: 
     assert (profile.companyName, profile.firstName, profile.lastName, profile.email) == (
         "Contoso SARL", "Anne", "Roux", "anne@contoso.fr"
     )  # fmt: skip
-    assert (profile.addressLine1, profile.city, profile.postalCode, profile.country, profile.phoneNumber) == (
-        "1 rue de la Paix", "Paris", "75002", "FR", ""
+    assert (profile.addressLine1, profile.city, profile.postalCode, profile.country) == (
+        "1 rue de la Paix", "Paris", "75002", "FR"
     )  # fmt: skip
+    assert (profile.phoneNumber, profile.addressLine2, profile.state) == ("", "", ""), profile  # not the next label
 
 
 def test_account_values_beside_svg_drawings_are_read(page: Page) -> None:

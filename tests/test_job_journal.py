@@ -227,3 +227,63 @@ def test_a_dry_run_says_a_row_an_earlier_run_finished_is_that_run_s_doing() -> N
 
     # Then a dry run says whose the change was: not the dry run's, which changes nothing
     assert plan.describe() == ["row 2: an earlier run's: changed Contoso", "row 3: unchanged Fabrikam"]
+
+
+def test_a_value_holding_a_line_separator_is_one_entry_read_back(tmp_path: Path) -> None:
+    # Given a row whose Submit began over a value holding U+2028 and U+0085 (json.dumps leaves them as they are)
+    path, row = tmp_path / "run.journal", AccountRow(2, "Contoso", {"city": "Lyon"})
+    with Journal(path, owner=OWNER) as first:
+        first.number([row])
+        first.started(row, {"city": "Paris\u2028Cedex\x85 8"})
+
+    # When a run resumes from it, Then it knows what that Submit found
+    with Journal(path, resume=True, owner=OWNER) as resumed:
+        resumed.number([row])
+        assert resumed.started_before(row) == {"city": "Paris\u2028Cedex\x85 8"}
+
+
+def test_a_journal_of_an_earlier_version_cut_by_a_kill_then_resumed_is_read(tmp_path: Path) -> None:
+    # Given a journal as the job's first version wrote it (no run's line), a line a kill cut, then the rows the next
+    # run wrote after ending it
+    row, later = AccountRow(2, "Contoso", {"city": "Lyon"}), AccountRow(3, "Fabrikam", {"city": "Nice"})
+    path = tmp_path / "run.journal"
+    with Journal(path) as first:
+        first.finished(row, RowOutcome(2, "Contoso", "changed"))
+    with path.open("a") as cut:
+        cut.write('{"row": 3, "hash": "ab\n')
+    with Journal(path, resume=True) as second:
+        second.finished(later, RowOutcome(3, "Fabrikam", "changed"))
+    assert '"event": "run"' not in path.read_text(), "a journal of the first version holds no run's line"
+
+    # When it is resumed again, Then both rows are known finished
+    with Journal(path, resume=True) as resumed:
+        assert [getattr(resumed.final(r), "outcome", None) for r in (row, later)] == ["changed", "changed"]
+
+
+def test_a_journal_whose_only_line_a_kill_cut_resumes_with_nothing_to_skip(tmp_path: Path) -> None:
+    path = tmp_path / "run.journal"
+    path.write_text('{"event": "run", "base_url": "http://127.0.0.1:8000/", "us')
+
+    with Journal(path, resume=True, owner=OWNER) as resumed:
+        assert resumed.found and resumed.earlier == {}
+
+
+def test_a_run_afresh_over_a_damaged_journal_keeps_its_unfinished_submits_and_says_which_lines_it_passed_over(
+    tmp_path: Path,
+) -> None:
+    # Given a journal with a line overwritten, and a row whose Submit began without an outcome
+    path, row = tmp_path / "run.journal", AccountRow(3, "Fabrikam", {"city": "Nice"})
+    with Journal(path, owner=OWNER) as first:
+        first.number([AccountRow(2, "Contoso", {"city": "Lyon"}), row])
+        first.finished(AccountRow(2, "Contoso", {"city": "Lyon"}), RowOutcome(2, "Contoso", "changed"))
+        first.started(row, {"city": "Paris"})
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], "{garbage", *lines[2:]]) + "\n")
+
+    # When a run starts afresh on it
+    with Journal(path, owner=OWNER) as afresh:
+        afresh.number([row])
+
+        # Then the begun Submit is still re-checked (it may have been saved), and the line passed over is named
+        assert (afresh.unfinished, afresh.passed_over) == (1, [2])
+        assert afresh.started_before(row) == {"city": "Paris"}
