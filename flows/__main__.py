@@ -184,11 +184,12 @@ def update_account(args: argparse.Namespace) -> int:
 
 
 class StepFormatter(logging.Formatter):
-    """A step as "step: ...", anything worse (waiting for the portal, a value shown otherwise) as "warning: ..."."""
+    """A step as "step: ...", anything worse by its level: "warning: ..." (waiting for the portal, a value shown
+    otherwise), "error: ..."."""
 
     def format(self, record: logging.LogRecord) -> str:
         said = super().format(record)
-        return f"{'step' if record.levelno < logging.WARNING else 'warning'}: {said}"
+        return f"{'step' if record.levelno < logging.WARNING else record.levelname.lower()}: {said}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,10 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         use_screen_addresses(args.screen_addresses)
     escape_what_stdout_cannot_spell()  # names in any script, under any locale
     lines_in_order_with_stderr()
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(StepFormatter())
-        handler.addFilter(answer_to_an_abandoned_call)
+    handler = logging.StreamHandler(sys.stderr)  # the command's own: another program's handlers are left as they are
+    handler.setFormatter(StepFormatter())
+    handler.addFilter(answer_to_an_abandoned_call)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     if args.command == "browser":
         return report_browser()
     if args.command == "update-accounts":

@@ -37,6 +37,7 @@ from .accounts_plan import AccountsPlan, check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options, user_argument
+from .console import reader_gone, stdout_to_nowhere
 from .input_lock import InputInUseError, InputLock
 from .journal import (
     Journal,
@@ -400,6 +401,8 @@ def check_and_apply(
     write_results(results, outcomes, delimiter, sep_line=sep_line)
     try:
         print(summary(outcomes, results), flush=True)
-    except BrokenPipeError:  # its reader gone (a pipe's): the rows were done, the results say so
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor a word of it at exit, as Python advises
+    except OSError as error:  # its reader gone: the rows were done, the results say so
+        if not reader_gone(error):
+            raise
+        stdout_to_nowhere()
     return exit_code(outcomes)

@@ -9,8 +9,10 @@ with ASCII escapes there, so it still reads back as the same values.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import sys
 from typing import Any
 
@@ -36,3 +38,14 @@ def json_for_stdout(data: Any) -> str:
     except (UnicodeEncodeError, LookupError):
         return json.dumps(data, indent=2)
     return text
+
+
+def reader_gone(error: OSError) -> bool:
+    """Tell whether ``error``, writing to a stream, says no one reads it any more: a pipe's reader gone (``| head``, a
+    log shipper that died), or a terminal hung up (EIO, its SIGHUP ignored)."""
+    return isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO
+
+
+def stdout_to_nowhere() -> None:
+    """Send what is left of standard output nowhere, once its reader is gone: else Python says so again at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import errno
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from typing import TextIO
 
+from .console import reader_gone
 from .outcomes import OUTCOMES, RowOutcome
 
 BAR_WIDTH = 24
@@ -77,7 +77,7 @@ class Progress:
             self.stream.write(text)
             self.stream.flush()
         except OSError as error:
-            if not (isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO):
+            if not reader_gone(error):
                 raise
             self.unread = True
 

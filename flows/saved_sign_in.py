@@ -186,7 +186,8 @@ TIMEOUT_S = 30
 
 # What the provider's errors to a sign-in that may show no page mean here (OpenID Connect Core 3.1.2.6)
 SILENT_SIGN_IN_ERRORS = {
-    "login_required": ": the browser's session at the provider had ended (its lifetime, a sign-out): sign in again",
+    "login_required": ": the browser's session at the provider had ended (its lifetime, a sign-out), or it was "
+    "signed in without the multi-factor sign-in the API asks for: sign in again, with MFA",
     "interaction_required": ": the provider asks a person something first (a new MFA method, terms): sign in again "
     "in a browser and answer it",
     "consent_required": ": the client has no consent to the API: an admin grants it on the app's registration",
@@ -220,7 +221,7 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
             f"{provider['authorization_endpoint']}: {str(error).splitlines()[0]}"
         ) from None
     back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
-    if back.get("error"):  # OpenID Connect's answer to a request that may show no page (prompt=none)
+    if back.get("error") and back.get("state") in (None, state):  # the answer to a request that may show no page
         described = f" ({back['error_description']})" if back.get("error_description") else ""
         raise SignInError(
             f"The identity provider gave no code for the API's client {client_id}: {back['error']}{described}"

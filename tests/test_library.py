@@ -441,3 +441,4 @@ def test_the_commands_say_a_step_as_a_step_and_a_warning_as_a_warning() -> None:
 
     assert said(logging.INFO, "Submit") == "step: Submit"
     assert said(logging.WARNING, "row 2: the portal did not answer") == "warning: row 2: the portal did not answer"
+    assert said(logging.ERROR, "Task exception was never retrieved") == "error: Task exception was never retrieved"

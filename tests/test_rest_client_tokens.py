@@ -254,9 +254,13 @@ def test_a_provider_that_does_not_answer_the_api_s_authorization_request_is_unav
 def test_a_provider_session_ended_before_the_api_s_code_says_so_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a provider whose session for the browser ended before the API's code was asked for (prompt=none)
     monkeypatch.setattr(saved_sign_in, "discover_provider", lambda base_url: {"authorization_endpoint": NOWHERE})
-    back = "http://127.0.0.1/?error=login_required&error_description=Session+ended&state=s"
-    context = SimpleNamespace(request=SimpleNamespace(get=lambda url, **_: SimpleNamespace(status=302,
-                              headers={"location": back})))  # fmt: skip
+
+    def answer(url: str, **_: object) -> SimpleNamespace:  # to this request: its own state
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        back = f"http://127.0.0.1/?error=login_required&error_description=Session+ended&state={state}"
+        return SimpleNamespace(status=302, headers={"location": back})
+
+    context = SimpleNamespace(request=SimpleNamespace(get=answer))
 
     # When a refresh token is asked for, then the error says what the provider meant and what to do, not a mapping
     with pytest.raises(PortalError) as refused:
