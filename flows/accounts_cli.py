@@ -17,7 +17,6 @@ import logging
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -33,7 +32,7 @@ from .accounts_job import (
     stopped_outcomes,
     unchecked_outcomes,
 )
-from .accounts_plan import AccountsPlan, check_rows
+from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options, user_argument
@@ -47,8 +46,8 @@ from .journal import (
     refuse_journal_elsewhere,
     run_owner,
 )
-from .outcomes import EXIT_FAILED, EXIT_REFUSED, OUTCOMES, STOPPED, RowOutcome, exit_code
-from .progress import Progress
+from .outcomes import EXIT_FAILED, EXIT_REFUSED, STOPPED, RowOutcome, exit_code
+from .progress import Progress, summary
 from .rest import PortalClient
 from .spreadsheet import SpreadsheetError, read_rows, results_dialect, write_results
 from .stopping_signals import STOPPING_SIGNALS, Terminated, put_back_signals, take_stopping_signals
@@ -124,14 +123,6 @@ def session_options(args: argparse.Namespace) -> dict[str, Any]:
     names = ("headed", "slowmo", "locale", "demo_mode", "ws_endpoint", "ignore_https_errors")
     browser = {name: getattr(args, name) for name in names}
     return {**browser, "pause_on_failure": args.pause_on_failure, **sign_in_options(args)}
-
-
-def summary(outcomes: list[Any], results: Path) -> str:
-    """Return "N rows: 3 changed, 1 invalid; results in PATH"."""
-    counts = Counter(outcome.outcome for outcome in outcomes)
-    named = [*OUTCOMES, *sorted(set(counts) - set(OUTCOMES))]  # the rows a run stopped before too ("not-run")
-    tally = ", ".join(f"{counts[name]} {name}" for name in named if counts[name])
-    return f"{len(outcomes)} rows: {tally or 'none'}; results in {results}"
 
 
 def same_file(one: Path, other: Path) -> bool:
@@ -333,14 +324,6 @@ def not_checked(
         raise
 
 
-def resumed_from(journal: Journal, plan: AccountsPlan) -> str:
-    """Say what a resumed run takes from its journal: the rows finished, and those whose Submit was left unfinished."""
-    said = f"resumed from {journal.path}: {len(plan.finished_before)} row(s) an earlier run finished, not run again"
-    if plan.begun_before:
-        said += f"; {len(plan.begun_before)} whose Submit it began and never finished, checked for what it saved"
-    return said
-
-
 def check_and_apply(
     args: argparse.Namespace,
     rows: list[Any],
@@ -356,7 +339,7 @@ def check_and_apply(
     with not_checked(args, rows, journal, results, dialect):
         plan = check_rows(rows, client, journal)
     if journal.found:  # what a resume carries on from, said before what it does
-        print(resumed_from(journal, plan), file=sys.stderr)
+        print(plan.resumed_from(journal.path), file=sys.stderr)
     if args.dry_run:
         for line in plan.describe():
             print(line)
@@ -387,10 +370,14 @@ def check_and_apply(
         outcomes = run_plan(plan, rows, pool, client, journal, noted)
     except BaseException:  # stopped (Ctrl-C, TERM, the portal gone for good): the results so far, never the last run's
         late = [in_option_words(outcome) for outcome in pool.finish()]  # the rows the workers finish as they stop
+        # ... and any the stop came between a worker's handing over and its taking: the journal has it all the same
+        tasks, taken = {task.row.number for task in plan.tasks}, {outcome.row for outcome in [*finished, *late]}
+        late += [in_option_words(o) for row, o in journal.finished_now.items() if row in tasks and row not in taken]
+        unshown = finished[progress.done :] + late  # shown as every other row was: a row done as it stopped is done
         finished += late
         so_far = stopped_outcomes(plan, finished)
         with suppress(OSError):  # a terminal that hung up takes no more words: the results are written all the same
-            for outcome in late:  # shown as every other row was: a row done as the run stopped is a row done
+            for outcome in unshown:
                 progress.update(outcome)
             progress.finish()
         with suppress(OSError):  # the reason it stopped is what is said

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pages import EDITABLE_FIELDS
 from pages.models import likely_field
@@ -83,6 +84,14 @@ class AccountsPlan:
             lines.append((task.row.number, f"would change {task.row.customer}: {diff or 'nothing (its values hold)'}"))
             lines += [(task.row.number, note) for note in task.notes]
         return [f"row {number}: {line}" for number, line in sorted(lines, key=lambda line: line[0])]
+
+    def resumed_from(self, journal: Path | None) -> str:
+        """Say what a resumed run takes from its ``journal``: the rows finished, and those whose Submit was left
+        unfinished."""
+        said = f"resumed from {journal}: {len(self.finished_before)} row(s) an earlier run finished, not run again"
+        if self.begun_before:
+            said += f"; {len(self.begun_before)} whose Submit it began and never finished, checked for what it saved"
+        return said
 
     def stops_run(self, *, skip_invalid: bool) -> str | None:
         """Say what the problems found would do to a run (None: there are none): stop it before any change (the

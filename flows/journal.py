@@ -180,6 +180,7 @@ class Journal:
         self.found = False  # something to resume from
         self.unfinished = 0  # rows whose Submit an earlier run started and never finished, re-checked by a run afresh
         self.passed_over: list[int] = []  # ... and the lines of its journal no entry could be read from
+        self.finished_now: dict[int, RowOutcome] = {}  # this run's outcomes, by row number
         if self.path is None:
             return
         if read_only and not resume:  # a dry run afresh: a journal it cannot read only leaves it nothing to keep
@@ -345,8 +346,10 @@ class Journal:
             self.current.setdefault(self.key(row), []).append(entry)
 
     def finished(self, row: AccountRow, outcome: RowOutcome) -> None:
-        """Record the row's outcome."""
+        """Record the row's outcome; ``finished_now`` keeps it too (a run stopped as a worker handed it over)."""
         self.append({**self.known_as(row), "event": OUTCOME, "outcome": outcome.as_dict()})
+        with self.lock:
+            self.finished_now[row.number] = outcome
 
     def known_as(self, row: AccountRow) -> dict[str, Any]:
         """Return how an entry names its row: number (for people), content and key."""

@@ -6,6 +6,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from .console import reader_gone
@@ -92,3 +93,11 @@ class Progress:
         """End the bar's line, with the time the run took."""
         if self.interactive:
             self.say(f"  in {duration(self.clock() - self.started)}\n")
+
+
+def summary(outcomes: list[RowOutcome], results: Path) -> str:
+    """Return "N rows: 3 changed, 1 invalid; results in PATH"."""
+    counts = Counter(outcome.outcome for outcome in outcomes)
+    named = [*OUTCOMES, *sorted(set(counts) - set(OUTCOMES))]  # the rows a run stopped before too ("not-run")
+    tally = ", ".join(f"{counts[name]} {name}" for name in named if counts[name])
+    return f"{len(outcomes)} rows: {tally or 'none'}; results in {results}"

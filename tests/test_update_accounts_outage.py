@@ -408,10 +408,13 @@ def test_a_run_whose_output_reader_goes_does_every_row_all_the_same(
     file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
     with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, env=secrets_of(user)) as process:  # fmt: skip
+        watchdog = threading.Timer(180, process.kill)  # a run that hangs fails instead of holding the test
+        watchdog.start()
         first = process.stdout.readline() if process.stdout else ""
         if process.stdout:
             process.stdout.close()
-        code = process.wait(timeout=180)
+        code = process.wait()
+    watchdog.cancel()
 
     # Then every row was done, once, as if it were watched to the end, and the run says so by its exit code
     assert (code, first.split(" ")[1:4]) == (0, ["of", "3", "rows"]), first
