@@ -27,7 +27,7 @@ from flows.trace_secrets import Secret, keep_out_of_traces
 from pages import AccountPage, UntrustedCertificateError
 from pages.addresses import ADDRESSES_VARIABLE, screen_addresses, use_screen_addresses
 from pages.watch import watch
-from plugins.a11y import SCANS
+from plugins.a11y import SCANS, UNFINISHED
 from plugins.browser_recovery import tolerate_death
 from plugins.evidence import root_defaults
 from plugins.made_once import MadeOnce
@@ -419,7 +419,8 @@ def check_here(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Callable[..., object]]:
-    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary."""
+    """``check_accessibility`` against a baseline file of the test's own, left out of the run's summary: its scans,
+    and the screens it did not scan whole (a page of its own, broken off on purpose)."""
     monkeypatch.setattr(request.config.option, "a11y_baseline", str(tmp_path / "a11y.json"))
     yield check_accessibility
-    request.node.stash[SCANS] = []
+    request.node.stash[SCANS], request.node.stash[UNFINISHED] = [], set()

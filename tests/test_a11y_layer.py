@@ -7,7 +7,7 @@ what these tests provoke on purpose stays out of the run's summary.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,22 +16,12 @@ from playwright.sync_api import Page
 from screens import Checks, Shown, look_at_each_viewport
 
 from plugins import a11y
-from plugins.a11y import SCANS, UNFINISHED
+from plugins.a11y import SCANS
 from plugins.a11y_baseline import NO_REASON, compare, load, rewrite, unknown
 from plugins.a11y_scan import names_language
 from plugins.retries import NotTransient
 
 pytestmark = pytest.mark.tooling
-
-
-@pytest.fixture(autouse=True)
-def scans_kept_out_of_the_run_s_summary(request: pytest.FixtureRequest) -> Iterator[None]:
-    """This module scans pages of its own as "account en-US", some broken off on purpose: the run's accessibility
-    summary is of the portal's screens (else every run would say that screen was not scanned whole)."""
-    yield
-    request.node.stash[SCANS] = []
-    request.node.stash[UNFINISHED] = set()
-
 
 GREY_ON_WHITE = """<html lang="{lang}"><head><title>Account</title></head><body><main>
   <h1>Account</h1><p style="color:#bbb">Bill-to info</p><a href="#edit">Edit</a></main></body></html>"""
@@ -63,6 +53,7 @@ def test_a_deployment_s_finding_says_how_to_accept_it_in_a_file_of_its_own(
     # When a finding fails the screen, then it names the options that accept it
     with pytest.raises(NotTransient) as found:
         check_accessibility(page, "account", "en-US")
+    request.node.stash[SCANS] = []
 
     assert "To accept them (say why in the file): --a11y-baseline PATH --update-a11y-baseline" in str(found.value)
 
@@ -87,6 +78,7 @@ def test_the_bundled_portal_s_accepted_findings_do_not_hide_a_deployment_s(
     with pytest.raises(NotTransient) as found:
         check_accessibility(page, "account", "en-US")
     record = request.node.stash[SCANS][-1]
+    request.node.stash[SCANS] = []
 
     assert "color-contrast (serious)" in str(found.value), found.value
     assert (len(record["new"]), record["known"], record["gone"]) == (1, [], []), "the bundled's entries are not its"
