@@ -39,6 +39,7 @@ from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument, screen_addresses_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 from .cli_sign_in import (
+    add_browser_option,
     add_https_option,
     add_sign_in_arguments,
     checked_password,
@@ -85,6 +86,7 @@ def milliseconds(text: str) -> int:
 
 def add_browser_options(parser: argparse.ArgumentParser) -> None:
     """Add the options that shape the browser and how a person watches it."""
+    add_browser_option(parser)
     parser.add_argument("--headed", action="store_true", help="show the browser")
     parser.add_argument(
         "--slowmo", type=milliseconds, default=0, metavar="MS", help="pause MS milliseconds between actions"
@@ -167,6 +169,7 @@ def update_account(args: argparse.Namespace) -> int:
         print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_USAGE
     options = {
+        "browser_name": args.browser,
         "headed": args.headed,
         "slowmo": args.slowmo,
         "locale": args.locale,

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserType
 
+BROWSER_NAMES = ("chromium", "firefox", "webkit")  # Playwright's
 CHROMIUM_PATH_VARIABLE = "CHROMIUM_PATH"
 # The name Playwright's own test runner reads, so a CI image set up for remote browsers works as is.
 WS_ENDPOINT_VARIABLE = "PW_TEST_CONNECT_WS_ENDPOINT"
@@ -91,9 +92,10 @@ def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:
 def managed_headless_shell(managed_executable: str) -> Path | None:
     """Return Playwright's own headless shell of the same build as its Chromium at ``managed_executable``, if installed
     (``playwright install --only-shell``: headless runs need no more). Playwright launches it itself, headless."""
-    build = Path(managed_executable).parent.parent  # .../ms-playwright/chromium-1255
-    name, _, revision = build.name.partition("-")
-    if name != "chromium" or not revision:
+    # .../ms-playwright/chromium-1255/chrome-linux64/chrome; on macOS deeper, inside the app's bundle
+    build = next((folder for folder in Path(managed_executable).parents if folder.name.startswith("chromium-")), None)
+    revision = build.name.partition("-")[2] if build else ""
+    if build is None or not revision:
         return None
     shells = (build.parent / f"chromium_headless_shell-{revision}").glob("*/chrome-headless-shell*")
     return next((shell for shell in shells if shell.is_file() and shell.suffix in ("", ".exe")), None)

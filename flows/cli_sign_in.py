@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pages.errors import TAKE_CERTIFICATE
 
 from .base_url import is_loopback
+from .browser import BROWSER_NAMES
 from .saved_sign_in import saved_sign_in_path
 from .sign_in import SECRET_SOURCES, TOTP_SECRET_VARIABLE, check_secret
 
@@ -57,6 +58,16 @@ def user_argument(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected the user name to sign in with, got nothing")
     return text.strip()
+
+
+def add_browser_option(parser: argparse.ArgumentParser) -> None:
+    """Add which of Playwright's browsers runs the command, as pytest-playwright's ``--browser`` does the suite's."""
+    parser.add_argument(
+        "--browser",
+        choices=BROWSER_NAMES,
+        default="chromium",
+        help="Playwright's browser to run (default: %(default)s; firefox and webkit: `playwright install` them first)",
+    )
 
 
 def add_https_option(parser: argparse.ArgumentParser) -> None:

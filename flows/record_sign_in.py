@@ -31,7 +31,7 @@ from .browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
-from .cli_sign_in import add_https_option, user_argument
+from .cli_sign_in import add_browser_option, add_https_option, user_argument
 from .saved_sign_in import DEFAULT_AUTH_DIR, save_sign_in, saved_sign_in_path, sso_refresh_token
 
 DEFAULT_WAIT_S = 600
@@ -63,9 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--headless", action="store_true", help="no window (another program plays the person)")
     parser.add_argument(
         "--remote-debugging-port", type=int, metavar="PORT",
-        help="let another program (a password manager, a test) drive the browser through this CDP port",
+        help="let another program (a password manager, a test) drive the browser through this CDP port (Chromium)",
     )  # fmt: skip
     parser.add_argument("--ws-endpoint", metavar="URL", help="run the browser under this Playwright server")
+    add_browser_option(parser)
     add_https_option(parser)
 
 
@@ -110,23 +111,26 @@ def record_sign_in(args: argparse.Namespace) -> Path:
     base_url = normalize_base_url(args.base_url)
     path = saved_sign_in_path(base_url, args.user, args.auth_dir)
     endpoint = ws_endpoint_or_env(args.ws_endpoint)
+    if args.remote_debugging_port and args.browser != "chromium":
+        raise ValueError(f"--remote-debugging-port is Chromium's DevTools protocol: not with --browser {args.browser}")
     if not (args.headless or endpoint) and headed_without_display():  # a person signs in at its window
         raise BrowserNotFoundError(
             "save-sign-in opens a window for a person to sign in, and this machine has no display ($DISPLAY and "
             "$WAYLAND_DISPLAY are unset): run it where there is one (then copy the file), or under xvfb-run"
         )
     with sync_playwright() as playwright:
+        browser_type = getattr(playwright, args.browser)
         options = launch_options_for(
-            "chromium", playwright.chromium.executable_path, remote=bool(endpoint), headless=args.headless
+            args.browser, browser_type.executable_path, remote=bool(endpoint), headless=args.headless
         )
         if args.remote_debugging_port:
             options["args"] = [*options.get("args", []), f"--remote-debugging-port={args.remote_debugging_port}"]
         options["headless"] = args.headless
         # Ctrl-C reaches the browser too (one process group): it closes once the command has said it stopped
         browser = (
-            connect_browser(playwright.chromium, endpoint, options)
+            connect_browser(browser_type, endpoint, options)
             if endpoint
-            else launch_browser(playwright.chromium, {**options, "handle_sigint": False})
+            else launch_browser(browser_type, {**options, "handle_sigint": False})
         )
         try:
             context = browser.new_context(

@@ -20,6 +20,7 @@ from pages.watch import watch
 
 from .base_url import normalize_base_url
 from .browser import (
+    BROWSER_NAMES,
     BrowserNotFoundError,
     connect_browser,
     headed_without_display,
@@ -38,7 +39,6 @@ from .sign_in import complete_sign_in, sign_in, totp_secret_or_env
 from .trace_secrets import stop_tracing
 
 log = logging.getLogger("flows")
-BROWSER_NAMES = ("chromium", "firefox", "webkit")
 
 
 def renew_command(base_url: str, username: str, storage_state: str | Path) -> str:

@@ -78,9 +78,11 @@ PLAIN_TEXT_PAGE = "body > pre:only-child"
 
 
 # A browser's words for a request that got no answer (Chromium, Firefox, WebKit); an aborted one
-# (another navigation took over) is not the portal's doing.
+# (another navigation took over) is not the portal's doing. WebKit words any request a route aborts (a test's fault,
+# a script's filter) as blocked by its inspector: never sent.
 NO_ANSWER = re.compile(
     r"net::ERR_(?!ABORTED)|NS_ERROR_(?!ABORT)|Could not connect|network connection was lost|Connection refused"
+    r"|Blocked by Web Inspector"
 )
 
 # A browser's words for a certificate it does not trust (Chromium; Firefox; WebKit): an answer, refused by the browser.
@@ -109,7 +111,7 @@ GATEWAY_DOWN = (502, 503, 504)
 NEVER_REACHED = re.compile(
     r"ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|INTERNET_DISCONNECTED"
     r"|CONNECTION_FAILED|PROXY_CONNECTION_FAILED)|NS_ERROR_(?:CONNECTION_REFUSED|UNKNOWN_HOST|OFFLINE)"
-    r"|Could not connect|Connection refused"
+    r"|Could not connect|Connection refused|Blocked by Web Inspector"
 )
 
 

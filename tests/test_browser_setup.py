@@ -97,6 +97,35 @@ def test_a_headless_shell_alone_cannot_open_a_window(monkeypatch: pytest.MonkeyP
         chromium_launch_options("/nonexistent/chrome", headless=False)
 
 
+@pytest.mark.parametrize(
+    ("chromium", "shell"),
+    [
+        ("chrome-linux64/chrome", "chrome-headless-shell-linux64/chrome-headless-shell"),
+        ("chrome-win64/chrome.exe", "chrome-headless-shell-win64/chrome-headless-shell.exe"),
+        (
+            "chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing",
+            "chrome-headless-shell-mac-arm64/chrome-headless-shell",
+        ),
+    ],
+    ids=["linux", "windows", "macos"],
+)
+def test_playwright_s_own_headless_shell_alone_is_playwright_s_to_launch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chromium: str, shell: str
+) -> None:
+    # Given Playwright's headless shell installed alone (install --only-shell), in each system's layout, and no other
+    monkeypatch.delenv(browser.CHROMIUM_PATH_VARIABLE, raising=False)
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    shell_path = tmp_path / "chromium_headless_shell-1255" / shell
+    shell_path.parent.mkdir(parents=True)
+    shell_path.write_bytes(b"")
+    managed = str(tmp_path / "chromium-1255" / chromium)
+
+    # Then a headless run leaves it to Playwright, and a headed one says there is no browser to show
+    assert chromium_launch_options(managed, headless=True) == {"args": list(QUIET_CHROMIUM_FLAGS)}
+    with pytest.raises(BrowserNotFoundError):
+        chromium_launch_options(managed, headless=False)
+
+
 def test_environment_variable_wins(monkeypatch: pytest.MonkeyPatch, executable: str) -> None:
     monkeypatch.setenv(browser.CHROMIUM_PATH_VARIABLE, executable)
     assert chromium_launch_options(managed_executable=executable)["executable_path"] == executable

@@ -24,6 +24,7 @@ from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import __main__ as flows_main
 from flows import portal_session
+from flows.accounts_cli import session_options
 from flows.browser import CHROMIUM_PATH_VARIABLE
 from flows.cli_sign_in import checked_password, password_for, sign_in_options
 from flows.saved_sign_in import SavedSignInError, saved_sign_in_path, sign_in_lock
@@ -266,3 +267,33 @@ def test_which_browser_says_none_can_be_used_on_standard_error(monkeypatch: pyte
     done = run("-m", "flows", "browser")
 
     assert done.returncode == 1 and done.stdout == "" and "error: CHROMIUM_PATH='/tmp'" in done.stderr, done
+
+
+@pytest.mark.tooling  # no portal reached
+@pytest.mark.parametrize(
+    ("command", "browser"),
+    [(UPDATE[2:], "firefox"), (("save-sign-in", "--headless"), "webkit")],
+    ids=["update-account", "save-sign-in"],
+)
+def test_a_browser_playwright_has_not_installed_is_said_with_how_to_install_it(
+    command: tuple[str, ...], browser: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a machine where Playwright has installed no browser of its own
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+
+    # When a command is asked for one of them
+    done = run("-m", "flows", *command, "--browser", browser, "--base-url", "http://127.0.0.1:9/", "--user", "u",
+               *(["--password", "x"] if command[0] == "update-account" else []))  # fmt: skip
+
+    # Then it says which, and how to install it, on one line
+    said = f"error: Playwright's {browser} is not installed here ({tmp_path}"
+    assert done.returncode == 1 and said in done.stderr, done.stderr
+    assert f"playwright install --with-deps {browser}`" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.tooling  # no browser started
+@pytest.mark.parametrize(("chosen", "browser"), [((), "chromium"), (("--browser", "webkit"), "webkit")])
+def test_the_job_s_browser_is_each_worker_s(chosen: tuple[str, ...], browser: str) -> None:
+    command = ["update-accounts", "rows.csv", "--base-url", "http://127.0.0.1:9/", "--user", "u", *chosen]
+
+    assert session_options(flows_main.build_parser().parse_args(command))["browser_name"] == browser

@@ -35,6 +35,7 @@ from flows import (
     submit_changes,
 )
 from pages import AccountEditPage, submit_answer
+from tests.browser_words import REFUSED_BY_ROUTE
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 
@@ -43,7 +44,7 @@ def test_a_change_the_portal_never_answered_in_place_is_unavailable(page: Page) 
     # Given a portal whose connection is refused: its page then says only that something went wrong
     posted = serve(page, None)
 
-    with pytest.raises(PortalUnavailableError, match=r"did not answer Submit.*ERR_CONNECTION_REFUSED"):
+    with pytest.raises(PortalUnavailableError, match=rf"did not answer Submit.*{REFUSED_BY_ROUTE}"):
         submit_changes(AccountEditPage(page).wait_until_ready(), {"city": "Vénissieux"})
 
     assert len(posted) == 1
@@ -200,6 +201,7 @@ def test_a_change_the_portal_never_answers_while_saving_shows_leaves_what_was_sa
     assert len(posted) == 1
 
 
+@pytest.mark.skip_browser("webkit")  # its routes abort every request as never sent: no reset after a save
 def test_a_connection_reset_while_the_change_is_sent_leaves_what_was_saved_unknown(page: Page) -> None:
     # Given a connection that breaks while the change goes out: the portal may have had it
     serve(page, None, failure="connectionreset")

@@ -178,6 +178,7 @@ def test_a_link_covered_by_a_dialog_names_the_dialog(page: Page) -> None:
         AccountPage(page).wait_until_ready().edit()
 
 
+@pytest.mark.only_browser("chromium")  # the page crashed through a CDP session
 def test_a_page_crashing_during_submit_leaves_what_was_saved_unknown_and_the_next_flow_says_it_crashed(
     page: Page,
 ) -> None:

@@ -35,6 +35,7 @@ from pages import (
 )
 from pages.errors import error_for_status
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
+from tests.browser_words import REFUSED
 
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,7 +285,7 @@ def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -
 
     # When the Dashboard is opened
     # Then the library's error says so, with the browser's reason
-    with pytest.raises(PortalUnavailableError, match=r"did not answer dashboard.*ERR_CONNECTION_REFUSED"):
+    with pytest.raises(PortalUnavailableError, match=rf"did not answer dashboard.*{REFUSED}"):
         DashboardPage(context.new_page()).open()
     context.close()
 

@@ -18,6 +18,7 @@ from fixtures.test_data import CustomerFactory
 from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
 from pages import AccountPage, CustomerPage, screen_addresses
 from plugins.portal_requests import PortalRequests
+from tests.browser_words import REFUSED_BY_ROUTE
 from tests.forged_requests import answer_headers
 
 pytestmark = pytest.mark.regression
@@ -48,7 +49,7 @@ def test_a_link_whose_connection_is_refused_is_unavailable_at_once(
 
     # When Edit is selected, then the error says the portal did not answer Edit, from where
     # (its reason, or, should the browser's word come late, the browser's own error page it shows)
-    answer = r"did not answer Edit at http\S+/account: (net::ERR_CONNECTION_REFUSED|the browser shows its own)"
+    answer = rf"did not answer Edit at http\S+/account: ({REFUSED_BY_ROUTE}|the browser shows its own)"
     with pytest.raises(PortalUnavailableError, match=answer):
         account.edit()
 
