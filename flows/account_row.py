@@ -223,7 +223,7 @@ def attempt(
         raise
     except EditConflictError as error:
         now = client.billing_profile(task.customer_id).as_dict()
-        theirs = {name: now[name] for name in EDITABLE_FIELDS if now[name] != shown[name]}
+        theirs = {name: now[name] for name in EDITABLE_FIELDS if name in shown and now[name] != shown[name]}
         clash = {name: value for name, value in theirs.items() if name in task.changes and value != task.changes[name]}
         outcome.after = {name: now[name] for name in task.changes}
         if clash or not may_retry:

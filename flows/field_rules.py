@@ -17,7 +17,7 @@ from typing import Any
 MAX_LENGTH = {"addressLine1": 200, "addressLine2": 200, "firstName": 50, "lastName": 50}
 # Documented as required (and, per country, what its rules require): a cell of spaces or invisible characters (a
 # zero-width space) would blank them.
-REQUIRED = ("companyName", "firstName", "lastName", "email", "addressLine1")
+REQUIRED = ("companyName", "firstName", "lastName", "email", "addressLine1", "culture")
 LINE_BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What Excel (in English and in French; Chinese Excel says them in English) and LibreOffice show for a formula that
@@ -69,6 +69,7 @@ class CountryRules:
     postal_code_regex: str = ""
     phone_number_regex: str = ""
     required: frozenset[str] = frozenset()  # the fields the country requires (city, state, postal code)
+    cultures: tuple[str, ...] = ()  # the cultures a customer of the country may have (none listed: any)
 
     @classmethod
     def from_resource(cls, resource: Mapping[str, Any]) -> CountryRules:
@@ -80,7 +81,14 @@ class CountryRules:
             postal_code_regex=str(resource.get("postalCodeRegex") or ""),
             phone_number_regex=str(resource.get("phoneNumberRegex") or ""),
             required=frozenset(field for field, flag in flags.items() if resource.get(flag) is True),
+            cultures=tuple(resource.get("supportedCulturesList") or ()),
         )
+
+    def culture_problem(self, culture: str) -> str | None:
+        """Say why ``culture`` is not one of the country's cultures (any case), or None."""
+        if not self.cultures or culture.strip().casefold() in {known.casefold() for known in self.cultures}:
+            return None
+        return f"{culture!r} is not a culture of {self.iso2} (its cultures: {', '.join(self.cultures)})"
 
     def state_problem(self, state: str) -> str | None:
         """Say why ``state`` is not one of the country's states, or None.
@@ -175,6 +183,7 @@ def value_problems(
         "phoneNumber": rules.pattern_problem("phone number", changes["phoneNumber"], rules.phone_number_regex)
         if "phoneNumber" in changes
         else None,
+        "culture": rules.culture_problem(changes["culture"]) if "culture" in changes else None,
     }
     for field, problem in checks.items():
         if problem is not None:

@@ -23,7 +23,7 @@ CONTINUATION_KEYS = frozenset({CONTINUATION_HEADER.casefold(), "continuationtoke
 # Billing profile fields the API always sends (Partner Center's billing profile and Address resources);
 # the others (city, state, postalCode, addressLine2, phoneNumber) are optional, or required in some countries.
 REQUIRED_BILLING = ("companyName", "firstName", "lastName", "email", "country", "addressLine1")
-TOP_LEVEL_FIELDS = ("companyName", "firstName", "lastName", "email")  # the rest are in ``defaultAddress``
+TOP_LEVEL_FIELDS = ("companyName", "firstName", "lastName", "email", "culture")  # the rest: ``defaultAddress``
 CONTACT_FIELDS = ("firstName", "lastName", "email")  # the address may repeat them, as the portal's does
 
 
@@ -153,12 +153,14 @@ def billing_profile(answer: Any, where: str) -> BillingProfile:
 
 
 def country_rules(answer: Any, where: str) -> dict[str, Any]:
-    """Return a CountryValidationRules resource: an object, its states a list of text, its patterns text."""
+    """Return a CountryValidationRules resource: an object, its states and cultures lists of text, its patterns
+    text."""
     resource = "the API's country validation rules"
     rules = an_object(answer, where, resource)
-    states = rules.get("supportedStatesList")
-    if states is not None and not (isinstance(states, list) and all(isinstance(state, str) for state in states)):
-        raise not_api_answer(where, resource, "supportedStatesList is not a list of text")
+    for name in ("supportedStatesList", "supportedCulturesList"):
+        listed = rules.get(name)
+        if listed is not None and not (isinstance(listed, list) and all(isinstance(item, str) for item in listed)):
+            raise not_api_answer(where, resource, f"{name} is not a list of text")
     for name in ("postalCodeRegex", "phoneNumberRegex"):
         if rules.get(name) is not None and not isinstance(rules[name], str):
             raise not_api_answer(where, resource, f"{name} is {kind(rules[name])}, not text")

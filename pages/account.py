@@ -22,6 +22,7 @@ from .models import (
     ACCOUNT_INFO_FIELDS,
     BILLING_PROFILE_FIELDS,
     EDITABLE_FIELDS,
+    SHOWN_WHERE_OFFERED,
     AccountInfo,
     BillingProfile,
     with_guesses,
@@ -151,10 +152,10 @@ class AccountPage(Screen):
                     field = field_named(term, fields)
                     if field is not None:
                         shown.setdefault(field, value)
-        missing = [field for field in fields if field not in shown]
+        missing = [field for field in fields if field not in shown and field not in SHOWN_WHERE_OFFERED]
         if missing:
             raise PortalError(f"The Account page does not show {', '.join(missing)} at {self.page.url}")
-        return {field: shown[field] for field in fields}
+        return {field: shown.get(field, "") for field in fields}
 
     def edit(self) -> AccountEditPage:
         """Select Edit; when the portal answers it in place with an alert instead of the form (a single-page
@@ -205,7 +206,8 @@ class AccountEditPage(FormPage):
         self.still_shown(self.submit_button, self.NAME, renew=False)
         fields = {name: self.field(name) for name in EDITABLE_FIELDS}
         counts = {name: field.count() for name, field in fields.items()}
-        missing = [name for name, count in counts.items() if not count]
+        fields = {name: field for name, field in fields.items() if counts[name] or name not in SHOWN_WHERE_OFFERED}
+        missing = [name for name in fields if not counts[name]]
         if missing:
             raise PortalError(f"The form at {self.page.url} shows no field {', '.join(missing)} (by their labels)")
         for name, count in counts.items():
@@ -263,7 +265,7 @@ class AccountEditPage(FormPage):
         shown = self.shown_fields(BILLING_PROFILE_FIELDS)
         if "country" not in shown:  # shown, not editable: its words beside its label rather than a field
             shown |= self.shown_country()
-        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown]
+        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown and field not in SHOWN_WHERE_OFFERED]
         if missing:
             raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
         return BillingProfile.from_mapping({**shown, "country": country_code(shown["country"])})

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# The billing profile's editable fields, spelled as the REST API spells them.
+# The billing profile's editable fields, spelled as the REST API spells them: its text, then the culture (one of the
+# country's; the language follows it).
 EDITABLE_FIELDS = (
     "companyName",
     "firstName",
@@ -20,9 +21,12 @@ EDITABLE_FIELDS = (
     "city",
     "state",
     "postalCode",
+    "culture",
 )
 
-BILLING_PROFILE_FIELDS = (*EDITABLE_FIELDS, "country")
+BILLING_PROFILE_FIELDS = (*EDITABLE_FIELDS, "country", "language")
+# Partner Center's Bill-to info shows them; a deployment's page or form that does not is read as not saying them ("").
+SHOWN_WHERE_OFFERED = ("culture", "language")
 ACCOUNT_INFO_FIELDS = ("microsoftId", "domain", "companyName")
 
 
@@ -86,6 +90,8 @@ class BillingProfile:
     state: str
     postalCode: str
     country: str
+    culture: str = ""  # "" where the page does not show it
+    language: str = ""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> BillingProfile:
@@ -99,6 +105,8 @@ class BillingProfile:
         values = {**{k: v for k, v in address.items() if v is not None}, "companyName": resource.get("companyName", "")}
         for name in ("firstName", "lastName", "email"):
             values[name] = resource.get(name) or address.get(name) or ""
+        for name in ("culture", "language"):
+            values[name] = resource.get(name) or ""
         return cls.from_mapping(values)
 
     def as_dict(self) -> dict[str, str]:

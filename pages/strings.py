@@ -46,6 +46,8 @@ UI_STRINGS: dict[str, tuple[str, str, str]] = {
     "state": ("State/Province", "État/Province", "省/自治区/直辖市"),
     "postalCode": ("Postal code", "Code postal", "邮政编码"),
     "country": ("Country/Region", "Pays/Région", "国家/地区"),
+    "culture": ("Culture", "Culture", "区域性"),
+    "language": ("Language", "Langue", "语言"),
     # The Account page's sections and read-only terms, as Partner Center names them.
     "account_info": ("Customer Account Info", "Informations du compte client", "客户帐户信息"),
     "bill_to": ("Bill-to info", "Informations de facturation", "帐单寄送信息"),

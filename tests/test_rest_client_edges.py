@@ -141,7 +141,7 @@ def test_a_billing_profile_without_its_optional_fields_reads_them_as_empty(api: 
     profile = PortalClient(api.url, lambda: "a-token").billing_profile(ID)
 
     assert profile == BillingProfile("Normand Clément et Fils", "Anne", "Roux", "anne@example.fr", "",
-                                     "1 rue de la Paix", "", "Paris", "", "75002", "FR")  # fmt: skip
+                                     "1 rue de la Paix", "", "Paris", "", "75002", "FR", "fr-FR", "fr")  # fmt: skip
 
 
 def test_country_rules_of_another_shape_are_no_api_answer(api: StubApi) -> None:

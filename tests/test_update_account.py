@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import PortalApi
-from fixtures.test_data import CustomerFactory
+from fixtures.test_data import HOME_CULTURES, CustomerFactory, changed
 from flows import AmbiguousCustomerError, edit_account, submit_changes, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 from plugins.portal_requests import PortalRequests
@@ -20,8 +20,15 @@ pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 DOMAIN_SUFFIX = ".partner.onmschina.cn"  # every customer tenant's primary domain in the 21Vianet cloud
 
 
+# China's cultures as Partner Center lists them: a Chinese customer's culture changes to the other one.
+CHINA_CULTURES = ("zh-CN", "en-US")
+
+
 def fresh_value(customers: CustomerFactory, country: str, field: str, old: str) -> str:
     """Return a new valid value for ``field`` that differs from ``old``."""
+    if field == "culture":
+        assert country == "CN", f"the test knows China's cultures alone, not {country}'s"
+        return next(culture for culture in CHINA_CULTURES if culture != old)
     for _ in range(20):
         value = customers.values(country)[field] or customers.fake(country).street_address()
         if value != old:
@@ -57,7 +64,8 @@ def test_a_new_customer_is_stored_with_every_field_it_was_sent(
     country: str, customers: CustomerFactory, api: PortalApi
 ) -> None:
     # When a customer is created through the API with values this test chose
-    sent = customers.values(country)
+    culture = HOME_CULTURES[country]
+    sent = {**customers.values(country), "culture": culture, "language": culture.split("-")[0]}
     customer = customers.create(**sent)
 
     # Then every one of them is stored, and shown back as sent: none dropped, trimmed or swapped
@@ -92,12 +100,13 @@ def test_each_country_s_accepted_formats_are_saved_as_typed(
 
 @pytest.mark.parametrize("field", EDITABLE_FIELDS)
 def test_each_field_alone_is_saved(field: str, admin_page: Page, customers: CustomerFactory, api: PortalApi) -> None:
-    customer = customers.create("US")
-    new = fresh_value(customers, "US", field, getattr(customer.billing, field))
+    country = "CN" if field == "culture" else "US"  # one culture in the US: none other to choose
+    customer = customers.create(country)
+    new = fresh_value(customers, country, field, getattr(customer.billing, field))
 
     update_customer_account(admin_page, customer.companyName, {field: new})
 
-    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **{field: new})
+    assert api.billing_profile(customer.id) == changed(customer.billing, {field: new})
 
 
 @pytest.mark.parametrize("country", ["CN", "FR", "US"])
@@ -105,17 +114,14 @@ def test_all_fields_together_are_saved(
     country: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
 ) -> None:
     customer = customers.create(country)
-    changes = {
-        field: fresh_value(customers, country, field, getattr(customer.billing, field)) for field in EDITABLE_FIELDS
-    }
+    fields = [field for field in EDITABLE_FIELDS if field != "culture" or country == "CN"]  # cultures: China's known
+    changes = {field: fresh_value(customers, country, field, getattr(customer.billing, field)) for field in fields}
 
     update_customer_account(admin_page, customer.companyName, changes)
 
     admin_page.reload()
-    assert AccountPage(admin_page).wait_until_ready().billing_profile() == dataclasses.replace(
-        customer.billing, **changes
-    )
-    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **changes)
+    assert AccountPage(admin_page).wait_until_ready().billing_profile() == changed(customer.billing, changes)
+    assert api.billing_profile(customer.id) == changed(customer.billing, changes)
 
 
 @pytest.mark.parametrize("country", ["CN", "FR", "US"])

@@ -128,3 +128,68 @@ def test_a_refused_form_puts_the_focus_on_its_first_invalid_field(
     # Then only the first of them, in the form's order, takes the focus (a keyboard user starts there)
     focused = re.findall(r'<input id="(\w+)"[^>]*\sautofocus', page)
     assert focused == ["email"], focused
+
+
+@pytest.mark.parametrize(("country", "culture", "language"), [("CN", "en-US", "en"), ("FR", "en-US", "en")])
+def test_the_culture_chosen_in_the_form_is_saved_with_its_language_and_the_rest(
+    client: FlaskClient,
+    sign_in: Callable[[str], str],
+    customer_of: Callable[[str], str],
+    stored_profile: Stored,
+    country: str,
+    culture: str,
+    language: str,
+) -> None:
+    # Given a customer whose culture is its country's own, and its form offering the country's cultures
+    csrf = sign_in("admin-agent")
+    customer_id = customer_of(country)
+    before = stored_profile(customer_id)
+    page = client.get(f"/customers/{customer_id}/account/edit").get_data(as_text=True)
+    offered = re.findall(r'<option value="([^"]+)"', page)
+    assert before["culture"] != culture and sorted(offered) == sorted({before["culture"], culture}), offered
+
+    # When another culture is chosen, with a new city
+    sent = form_of(before, csrf, culture=culture, city="Wuxi")
+    response = client.post(f"/customers/{customer_id}/account/edit", data=sent)
+
+    # Then both are saved at once, the language following the culture
+    after = stored_profile(customer_id)
+    assert response.status_code == 302
+    assert (after["culture"], after["language"], after["city"]) == (culture, language, "Wuxi")
+
+
+def test_a_culture_the_country_does_not_have_is_refused_with_the_rest_of_the_form_kept(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    # Given a Chinese customer (its cultures: zh-CN and en-US)
+    csrf = sign_in("global-admin")
+    customer_id = customer_of("CN")
+    before = stored_profile(customer_id)
+
+    # When its form is sent with France's culture (a forged or stale form) and a new city
+    response = client.post(
+        f"/customers/{customer_id}/account/edit", data=form_of(before, csrf, culture="fr-FR", city="Wuxi")
+    )
+
+    # Then the culture alone is marked, naming the country's cultures, the city kept as typed, and nothing saved
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.count('aria-invalid="true"') == 1 and 'data-testid="error-culture"' in page
+    assert "zh-CN, en-US" in page and 'value="Wuxi"' in page
+    assert stored_profile(customer_id) == before
+
+
+def test_a_form_without_a_culture_keeps_the_stored_one(
+    client: FlaskClient, sign_in: Callable[[str], str], customer_of: Callable[[str], str], stored_profile: Stored
+) -> None:
+    # Given a form sent as a client that knows only the text fields
+    csrf = sign_in("admin-agent")
+    customer_id = customer_of("FR")
+    before = stored_profile(customer_id)
+
+    response = client.post(f"/customers/{customer_id}/account/edit", data=form_of(before, csrf, city="Nantes"))
+
+    # Then the city is saved and the culture and language stay as they were
+    after = stored_profile(customer_id)
+    assert response.status_code == 302 and after["city"] == "Nantes"
+    assert (after["culture"], after["language"]) == (before["culture"], before["language"])
