@@ -133,6 +133,14 @@ def shows(profile: BillingProfile, changes: Mapping[str, str]) -> bool:
     return all(tidied(shown[name]) == tidied(value) for name, value in changes.items())
 
 
+def holds(stored: str, asked: str, name: str) -> bool:
+    """Tell whether the portal holds ``asked`` for the field ``name`` already: as given, or trimmed as the portal
+    stores it; a culture, a code, in any case ("en-us" is en-US)."""
+    if name == "culture":
+        return stored.casefold() == asked.strip().casefold()
+    return stored in (asked, asked.strip())
+
+
 def alike(shown: str, asked: str) -> bool:
     """Tell whether a portal may have stored ``asked`` as ``shown``: alike but for spaces, case, full-width forms
     and accents ("BESANCON" for "Besançon"), as portals tidy what they store."""
@@ -210,7 +218,7 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
         check_may_edit(account, customer)  # said before whether anything would change: the role may not
         held = account.billing_profile()  # what the portal stored: a form may show a draft of its own
     # A value pasted with spaces around it holds as the portal stores it, trimmed: a run again submits nothing.
-    if all(held.as_dict()[name] in (value, value.strip()) for name, value in changes.items()):
+    if all(holds(held.as_dict()[name], value, name) for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):
             return held
     with step(page, "Edit"):

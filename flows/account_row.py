@@ -46,6 +46,7 @@ from pages import (
 )
 from pages.addresses import screen_addresses
 from pages.errors import portal_silent
+from pages.models import SHOWN_WHERE_OFFERED
 from pages.renewal import renewal_for
 
 from . import rest, rest_waits
@@ -130,7 +131,8 @@ def form_values(form: AccountEditPage) -> dict[str, str]:
     """Return what the form's editable fields hold, found by their labels, in one browser round trip."""
     shown = form.shown_fields(EDITABLE_FIELDS)
     # A label the library does not know: ask field by field, as the page object does.
-    return shown if len(shown) == len(EDITABLE_FIELDS) else form.values()
+    shown_all = all(name in shown for name in EDITABLE_FIELDS if name not in SHOWN_WHERE_OFFERED)
+    return shown if shown_all else form.values()
 
 
 def open_customer(page: Page, company_name: str) -> CustomerPage:

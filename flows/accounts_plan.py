@@ -313,11 +313,13 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             rules = directory.rules(stored["country"])
             bad = value_problems(changes, rules, partner_domain)
             outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
-            listed = rules.listed_state(changes["state"]) if rules and changes.get("state") else None
-            if listed is not None and listed != changes["state"]:  # compared, and sent, as the portal stores it
-                notes += (f"state: {changes['state']!r} is {listed!r} in the country's list",)
-                changes["state"] = listed
-                spelled = (("state", listed),)
+            lists = {"state": rules.listed_state, "culture": rules.listed_culture} if rules else {}
+            for name, spell in lists.items():
+                listed = spell(changes[name]) if changes.get(name) else changes.get(name)
+                if listed is not None and listed != changes[name]:  # compared, and sent, as the portal stores it
+                    notes += (f"{name}: {changes[name]!r} is {listed!r} in the country's list",)
+                    changes[name] = listed
+                    spelled += ((name, listed),)
         if outcome.messages:
             plan.problems += [Problem(row.number, message) for message in outcome.messages]
             plan.settled.append(outcome)

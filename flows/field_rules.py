@@ -84,6 +84,11 @@ class CountryRules:
             cultures=tuple(resource.get("supportedCulturesList") or ()),
         )
 
+    def listed_culture(self, culture: str) -> str:
+        """Return ``culture`` as the country's list spells it ("en-us" -> "en-US"), as the portal stores it; else as
+        given."""
+        return {known.casefold(): known for known in self.cultures}.get(culture.strip().casefold(), culture)
+
     def culture_problem(self, culture: str) -> str | None:
         """Say why ``culture`` is not one of the country's cultures (any case), or None."""
         if not self.cultures or culture.strip().casefold() in {known.casefold() for known in self.cultures}:

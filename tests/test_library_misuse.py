@@ -278,6 +278,23 @@ def test_a_value_held_but_for_the_spaces_around_it_is_not_submitted(
     assert api.billing_profile(customer.id).city == f"{customer.billing.city}X", "saved trimmed, as a paste is"
 
 
+def test_a_culture_held_but_for_its_case_is_not_submitted(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
+) -> None:
+    customer = customers.create("CN", culture="en-US", language="en")  # a code: "en-us" names the same culture
+    submitted = portal_requests.submits_seen(admin_page)
+
+    profile = update_customer_account(admin_page, customer.id, {"culture": "EN-us"})
+
+    assert profile == customer.billing
+    assert submitted == [], f"expected no Submit for a culture already held; sent {submitted}"
+    # ... where another culture written so is one Submit, saved as the country's list spells it
+    update_customer_account(admin_page, customer.id, {"culture": "ZH-cn"})
+    assert len(submitted) == 1, f"expected the change's Submit to be seen; sent {submitted}"
+    stored = api.billing_profile(customer.id)
+    assert (stored.culture, stored.language) == ("zh-CN", "zh")
+
+
 def test_a_form_given_no_change_at_all_is_not_submitted(
     admin_page: Page, customers: CustomerFactory, portal_requests: PortalRequests
 ) -> None:

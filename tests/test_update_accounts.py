@@ -153,19 +153,25 @@ def test_skipping_invalid_rows_applies_the_good_one_and_submits_nothing_for_the_
 def test_a_culture_column_sets_one_of_the_country_s_cultures_and_refuses_another_before_any_change(
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
 ) -> None:
-    # Given two Chinese customers (China's cultures: zh-CN and en-US), one row with each's new culture
+    # Given Chinese customers (China's cultures: zh-CN and en-US), rows with a new culture, one in another case, one
+    # already held but for its case, and one of another country's
     english, french, user = customers.create("CN"), customers.create("CN"), make_user("admin-agent")
-    rows = [{"customer": english.companyName, "culture": "en-US"},
+    held = customers.create("CN", culture="en-US", language="en")
+    rows = [{"customer": english.companyName, "culture": "EN-us"},
+            {"customer": held.companyName, "culture": "en-us"},
             {"customer": french.companyName, "culture": "fr-FR"}]  # fmt: skip
 
     outcomes = update_accounts(rows, base_url, user.name, **signed_in_as(user, api), skip_invalid=True)
 
-    # Then the first is changed, its language following; the second is refused, naming China's cultures
-    assert [o.outcome for o in outcomes] == ["changed", "invalid"]
+    # Then the first is changed as the list spells it, its language following; the second is not submitted; the
+    # third is refused, naming China's cultures
+    assert [o.outcome for o in outcomes] == ["changed", "unchanged", "invalid"]
     assert (outcomes[0].before, outcomes[0].after) == ({"culture": "zh-CN"}, {"culture": "en-US"})
+    assert outcomes[0].messages == ["culture: 'EN-us' is 'en-US' in the country's list"]
     stored = api.billing_profile(english.id)
     assert (stored.culture, stored.language) == ("en-US", "en")
-    assert "culture: 'fr-FR' is not a culture of CN (its cultures: zh-CN, en-US)" in " ".join(outcomes[1].messages)
+    assert portal_changes(api, held) == []
+    assert "culture: 'fr-FR' is not a culture of CN (its cultures: zh-CN, en-US)" in " ".join(outcomes[2].messages)
     assert api.billing_profile(french.id) == french.billing
 
 
