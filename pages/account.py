@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import Any, Self
 
 from playwright.sync_api import Error as PlaywrightError
@@ -56,6 +57,7 @@ class AccountPage(Screen):
     OF_CUSTOMER = True
     LOAD_WAIT_MS = 30_000  # how long the page may say it is loading (or show no values) before it is an error
     ENABLE_WAIT_MS = 2_000  # how long Edit shown disabled may take to be enabled (the role checked late)
+    DRAWN_LATE_MS = 2_000  # ... or how long after the values Edit may be drawn at all, before it is not offered
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -102,11 +104,18 @@ class AccountPage(Screen):
         return sections
 
     def can_edit(self) -> bool:
-        """Tell whether Edit is offered (it is not to roles that may not edit): shown, and enabled within
-        ``ENABLE_WAIT_MS`` (shown only disabled, it is not offered: selected, it would be waited on in vain)."""
+        """Tell whether Edit is offered (it is not to roles that may not edit): shown within ``DRAWN_LATE_MS`` of
+        the values (a page may draw it once it knows the role), and enabled within ``ENABLE_WAIT_MS`` (shown only
+        disabled, it is not offered: selected, it would be waited on in vain)."""
         self.edits_offered = self.every_edit.count()
         if self.edits_offered > 0:
             return True
+        if not self.edit_link.count():
+            with suppress(PlaywrightTimeoutError):
+                self.edit_link.first.wait_for(timeout=self.DRAWN_LATE_MS)
+            self.edits_offered = self.every_edit.count()
+            if self.edits_offered > 0:
+                return True
         if self.edit_link.count() > 0:
             try:
                 self.enabled_edit.wait_for(timeout=self.ENABLE_WAIT_MS)

@@ -46,6 +46,30 @@ def test_edit_enabled_a_moment_after_the_page_shows_is_offered(page: Page) -> No
     assert AccountPage(page).wait_until_ready().can_edit()
 
 
+def test_edit_drawn_a_moment_after_the_values_is_offered(page: Page) -> None:
+    # Given an Account page that draws its Edit once the portal knows the role, after the values
+    page.set_content(
+        ACCOUNT % "" + "<script>setTimeout(() => document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<button>Edit</button>'), 500)</script>"
+    )
+    page.set_default_timeout(TIMEOUT_MS)
+
+    # Then Edit is offered, not taken for a role that may not edit
+    assert AccountPage(page).wait_until_ready().can_edit()
+
+
+def test_edit_never_drawn_is_not_allowed_once_a_late_one_would_have_shown(page: Page) -> None:
+    # Given an Account page without Edit (a role that may not edit), and a short wait for an Edit drawn late
+    page.set_content(ACCOUNT % "")
+    page.set_default_timeout(TIMEOUT_MS)
+    account = AccountPage(page).wait_until_ready()
+    account.DRAWN_LATE_MS = 300
+
+    # Then the role may not edit, said once that wait is over rather than after the page's whole timeout
+    with pytest.raises(NotAllowedError, match="may not edit the account of 'Contoso'"):
+        edit_from(account, "Contoso")
+
+
 @pytest.mark.parametrize(
     "said",
     [
