@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserType
+from playwright.sync_api import Browser, BrowserContext, BrowserType
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.identity.settings import THROWAWAY_PASSWORD_HASH_METHOD
@@ -28,6 +28,7 @@ from flows.browser import (
 )
 from flows.rest_http import never_proxy_loopback
 from pages import BillingProfile
+from pages.banners import close_banners_in
 from plugins.retries import attempt_output_path
 
 LOCKOUT_SECONDS = 5
@@ -66,6 +67,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URL",
         help="run the browsers under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (see --base-url). Default: ${WS_ENDPOINT_VARIABLE}",
+    )
+    parser.getgroup("playwright").addoption(
+        "--close-banner",
+        action="append",
+        default=[],
+        metavar="BUTTON",
+        help="select the button of these words whenever it shows before an action: one that closes a banner the "
+        "deployment draws over its pages (a cookie banner's Accept); repeat for more",
     )
 
 
@@ -147,6 +156,23 @@ def browser_context_args(browser_context_args: dict[str, Any], pytestconfig: pyt
     if pytestconfig.getoption("--ignore-https-errors"):
         return {**browser_context_args, "ignore_https_errors": True}
     return browser_context_args
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], pytestconfig: pytest.Config
+) -> Callable[..., BrowserContext]:
+    """pytest-playwright's, each context's pages closing the banners whose buttons ``--close-banner`` names."""
+    buttons = tuple(pytestconfig.getoption("--close-banner") or ())
+    if not buttons:
+        return new_context
+
+    def made(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        close_banners_in(context, buttons)
+        return context
+
+    return made
 
 
 @pytest.fixture

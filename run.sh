@@ -16,7 +16,7 @@ command=${1:-}
 # The suite's options that take a value, joined to it ("--auth-dir DIR" -> "--auth-dir=DIR"): pytest learns them
 # from the project's plugins only once it has found the project, and before that it takes an existing folder
 # after one for a test path (rooting the run there, without the project's settings).
-VALUED=" --a11y-baseline --api-client-id --api-url --auth-dir --data-seed --max-flaky --pin-workers --portal-back-wait
+VALUED=" --a11y-baseline --api-client-id --api-url --auth-dir --close-banner --data-seed --max-flaky --pin-workers --portal-back-wait
  --portal-password --portal-totp-secret --portal-words --quarantine --role-user --run-tag --screen-addresses --snapshot-dir
  --snapshot-mask --snapshot-platform --snapshot-threshold --submit-request --test-timeout --update-snapshots --user-domain
  --ws-endpoint "

@@ -104,6 +104,14 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
         help="run the browser under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (default: ${WS_ENDPOINT_VARIABLE}, else a local browser)",
     )
+    parser.add_argument(
+        "--close-banner",
+        action="append",
+        default=[],
+        metavar="BUTTON",
+        help="select the button of these words whenever it shows before an action: one that closes a banner the "
+        "deployment draws over its pages (a cookie banner's Accept); repeat for more",
+    )
     add_https_option(parser)
 
 
@@ -178,6 +186,7 @@ def update_account(args: argparse.Namespace) -> int:
         "pause_on_failure": args.pause_on_failure,
         "ws_endpoint": args.ws_endpoint,
         "ignore_https_errors": args.ignore_https_errors,
+        "close_banners": args.close_banner,
         **sign_in_options(args),
     }
     with portal_session(args.base_url, args.user, password, **options) as page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from playwright.sync_api import Error as PlaywrightError
 
 from pages import DashboardPage, SignedOutError
+from pages.banners import banner_buttons, close_banners_in
 from pages.errors import page_lost
 from pages.owner_thread import check_no_running_loop
 from pages.renewal import renew_sign_in_with
@@ -82,6 +83,7 @@ def portal_session(
     ws_endpoint: str | None = None,
     renew_sign_in: bool = True,
     ignore_https_errors: bool = False,
+    close_banners: Iterable[str] = (),
 ) -> Iterator[Page]:
     """Open a browser on ``base_url``, sign in, and yield the page; close everything afterwards.
 
@@ -113,6 +115,9 @@ def portal_session(
 
     ``browser_name`` is "chromium" (the default), "firefox" or "webkit" (Playwright's builds of them).
 
+    ``close_banners`` names the buttons that close a banner the deployment draws over its pages ("Accept" of a
+    cookie banner): selected whenever one shows before an action (``pages.banners``).
+
     Before any browser starts: arguments of the wrong type are a ``TypeError``; an unusable ``base_url``, an empty
     ``username`` or password, no password without ``storage_state``, a negative ``slowmo`` or an unknown
     ``browser_name``, a ``ValueError``; a ``storage_state`` that is not a saved sign-in of this user and portal, a
@@ -126,6 +131,7 @@ def portal_session(
         headed=headed, demo_mode=demo_mode, pause_on_failure=pause_on_failure, renew_sign_in=renew_sign_in,
         ignore_https_errors=ignore_https_errors,
     )  # fmt: skip
+    banners = banner_buttons(close_banners)  # words that are not text: a TypeError now, not at the first page
     if password is None and not storage_state:  # as os.environ.get() gives it when unset: said before any browser
         raise ValueError("portal_session needs a password, or a saved sign-in (storage_state)")
     if browser_name not in BROWSER_NAMES:
@@ -162,6 +168,7 @@ def portal_session(
             if storage_state:
                 restore_session_storage(context, storage_state)
             watch(context, demo=demo_mode, pause_on_failure=pause_on_failure and headed)
+            close_banners_in(context, banners)
             if renew_sign_in and password:
                 renew_sign_in_with(
                     context, lambda page: complete_sign_in(page, username, password, totp_secret=totp_secret)

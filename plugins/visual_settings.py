@@ -36,6 +36,7 @@ TARGET_OPTIONS = (
     ("--api-client-id", "api_client_id", "PORTAL_API_CLIENT_ID", False),  # the tokens for the tests' customers
     ("--screen-addresses", "screen_addresses", ADDRESSES_VARIABLE, False),  # where the screens are opened
     ("--ignore-https-errors", "ignore_https_errors", None, False),  # a flag: a test deployment's own certificate
+    ("--close-banner", "close_banner", None, False),  # once per button: a banner left over Edit fails the test
     ("--ws-endpoint", "ws_endpoint", "PW_TEST_CONNECT_WS_ENDPOINT", False),  # another machine renders otherwise
     ("--browser-channel", "browser_channel", None, False),  # Chrome or Edge, not the Chromium of the baselines' name
     ("--a11y-baseline", "a11y_baseline", None, False),

@@ -297,3 +297,13 @@ def test_the_job_s_browser_is_each_worker_s(chosen: tuple[str, ...], browser: st
     command = ["update-accounts", "rows.csv", "--base-url", "http://127.0.0.1:9/", "--user", "u", *chosen]
 
     assert session_options(flows_main.build_parser().parse_args(command))["browser_name"] == browser
+
+
+@pytest.mark.tooling  # no browser started
+def test_the_banners_a_command_closes_are_each_worker_s() -> None:
+    command = ["update-accounts", "rows.csv", "--base-url", "http://127.0.0.1:9/", "--user", "u",
+               "--close-banner", "Accept", "--close-banner", "Tout accepter"]  # fmt: skip
+
+    options = session_options(flows_main.build_parser().parse_args(command))
+
+    assert options["close_banners"] == ["Accept", "Tout accepter"]
