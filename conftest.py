@@ -26,6 +26,7 @@ from flows.browser import (
     launch_options_for,
     ws_endpoint_or_env,
 )
+from flows.cli_sign_in import CLOSE_BANNER_OPTION
 from flows.rest_http import never_proxy_loopback
 from pages import BillingProfile
 from pages.banners import close_banners_in
@@ -68,14 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the browsers under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (see --base-url). Default: ${WS_ENDPOINT_VARIABLE}",
     )
-    parser.getgroup("playwright").addoption(
-        "--close-banner",
-        action="append",
-        default=[],
-        metavar="BUTTON",
-        help="select the button of these words whenever it shows before an action: one that closes a banner the "
-        "deployment draws over its pages (a cookie banner's Accept); repeat for more",
-    )
+    parser.getgroup("playwright").addoption("--close-banner", **CLOSE_BANNER_OPTION)  # as the commands take it
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

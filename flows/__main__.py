@@ -39,6 +39,7 @@ from .accounts_cli import run as update_accounts
 from .base_url import base_url_argument, screen_addresses_argument
 from .browser import WS_ENDPOINT_VARIABLE, BrowserNotFoundError, RemoteBrowserError, report_browser
 from .cli_sign_in import (
+    CLOSE_BANNER_OPTION,
     add_browser_option,
     add_https_option,
     add_sign_in_arguments,
@@ -104,14 +105,7 @@ def add_browser_options(parser: argparse.ArgumentParser) -> None:
         help="run the browser under the Playwright server (playwright run-server) at URL, e.g. ws://host:3000/; "
         f"that machine must reach the portal (default: ${WS_ENDPOINT_VARIABLE}, else a local browser)",
     )
-    parser.add_argument(
-        "--close-banner",
-        action="append",
-        default=[],
-        metavar="BUTTON",
-        help="select the button of these words whenever it shows before an action: one that closes a banner the "
-        "deployment draws over its pages (a cookie banner's Accept); repeat for more",
-    )
+    parser.add_argument("--close-banner", **CLOSE_BANNER_OPTION)
     add_https_option(parser)
 
 

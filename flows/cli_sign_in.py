@@ -60,6 +60,16 @@ def user_argument(text: str) -> str:
     return text.strip()
 
 
+# The buttons that close a banner over the pages, as the commands and the suite take them (``pages.banners``).
+CLOSE_BANNER_OPTION: dict[str, Any] = {
+    "action": "append",
+    "default": [],  # argparse appends to a copy of it
+    "metavar": "BUTTON",
+    "help": "select the button of these words whenever it shows before an action: one that closes a banner the "
+    "deployment draws over its pages (a cookie banner's Accept); repeat for more",
+}
+
+
 def add_browser_option(parser: argparse.ArgumentParser) -> None:
     """Add which of Playwright's browsers runs the command, as pytest-playwright's ``--browser`` does the suite's."""
     parser.add_argument(
