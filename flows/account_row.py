@@ -46,7 +46,7 @@ from pages import (
 )
 from pages.addresses import screen_addresses
 from pages.errors import portal_silent
-from pages.models import SHOWN_WHERE_OFFERED
+from pages.models import always_shown
 from pages.renewal import renewal_for
 
 from . import rest, rest_waits
@@ -131,7 +131,7 @@ def form_values(form: AccountEditPage) -> dict[str, str]:
     """Return what the form's editable fields hold, found by their labels, in one browser round trip."""
     shown = form.shown_fields(EDITABLE_FIELDS)
     # A label the library does not know: ask field by field, as the page object does.
-    shown_all = all(name in shown for name in EDITABLE_FIELDS if name not in SHOWN_WHERE_OFFERED)
+    shown_all = all(name in shown for name in always_shown(EDITABLE_FIELDS))
     return shown if shown_all else form.values()
 
 

@@ -315,8 +315,7 @@ def check_rows(rows: Sequence[AccountRow], client: PortalClient, journal: Journa
             outcome.messages = [f"{name}: {problem}" for name, problem in bad.items()]
             lists = {"state": rules.listed_state, "culture": rules.listed_culture} if rules else {}
             for name, spell in lists.items():
-                listed = spell(changes[name]) if changes.get(name) else changes.get(name)
-                if listed is not None and listed != changes[name]:  # compared, and sent, as the portal stores it
+                if changes.get(name) and (listed := spell(changes[name])) != changes[name]:  # sent as it is stored
                     notes += (f"{name}: {changes[name]!r} is {listed!r} in the country's list",)
                     changes[name] = listed
                     spelled += ((name, listed),)

@@ -91,7 +91,7 @@ class CountryRules:
 
     def culture_problem(self, culture: str) -> str | None:
         """Say why ``culture`` is not one of the country's cultures (any case), or None."""
-        if not self.cultures or culture.strip().casefold() in {known.casefold() for known in self.cultures}:
+        if not self.cultures or self.listed_culture(culture) in self.cultures:
             return None
         return f"{culture!r} is not a culture of {self.iso2} (its cultures: {', '.join(self.cultures)})"
 

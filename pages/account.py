@@ -26,6 +26,7 @@ from .models import (
     SHOWN_WHERE_OFFERED,
     AccountInfo,
     BillingProfile,
+    always_shown,
     with_guesses,
 )
 from .screen import Screen, link_or_button, links_or_buttons, snapshot_role
@@ -161,7 +162,7 @@ class AccountPage(Screen):
                     field = field_named(term, fields)
                     if field is not None:
                         shown.setdefault(field, value)
-        missing = [field for field in fields if field not in shown and field not in SHOWN_WHERE_OFFERED]
+        missing = [field for field in always_shown(fields) if field not in shown]
         if missing:
             raise PortalError(f"The Account page does not show {', '.join(missing)} at {self.page.url}")
         return {field: shown.get(field, "") for field in fields}
@@ -274,7 +275,7 @@ class AccountEditPage(FormPage):
         shown = self.shown_fields(BILLING_PROFILE_FIELDS)
         if "country" not in shown:  # shown, not editable: its words beside its label rather than a field
             shown |= self.shown_country()
-        missing = [field for field in BILLING_PROFILE_FIELDS if field not in shown and field not in SHOWN_WHERE_OFFERED]
+        missing = [field for field in always_shown(BILLING_PROFILE_FIELDS) if field not in shown]
         if missing:
             raise PortalError(f"The edit form does not show {', '.join(missing)} at {self.page.url}")
         return BillingProfile.from_mapping({**shown, "country": country_code(shown["country"])})

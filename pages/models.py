@@ -27,6 +27,13 @@ EDITABLE_FIELDS = (
 BILLING_PROFILE_FIELDS = (*EDITABLE_FIELDS, "country", "language")
 # Partner Center's Bill-to info shows them; a deployment's page or form that does not is read as not saying them ("").
 SHOWN_WHERE_OFFERED = ("culture", "language")
+
+
+def always_shown(fields: Iterable[str]) -> list[str]:
+    """Return those of ``fields`` every page that shows the Bill-to info shows (``SHOWN_WHERE_OFFERED`` left out)."""
+    return [field for field in fields if field not in SHOWN_WHERE_OFFERED]
+
+
 ACCOUNT_INFO_FIELDS = ("microsoftId", "domain", "companyName")
 
 
