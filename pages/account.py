@@ -34,6 +34,8 @@ from .shown_values import FIELD_VALUE, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
+# What a page shows for a value it does not hold: a dash of any kind, or "N/A" (a field left empty).
+NO_VALUE = re.compile(r"^\s*(?:[-‐‑‒–—―−]+|N/?A)\s*$", re.IGNORECASE)
 BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does; or a name that begins so and
 # speaks of billing ("Edit bill-to info", "编辑账单信息"), an icon button's label: "Edit profile help" is no Edit.
@@ -161,7 +163,7 @@ class AccountPage(Screen):
                 for term, value in found["pairs"]:
                     field = field_named(term, fields)
                     if field is not None:
-                        shown.setdefault(field, value)
+                        shown.setdefault(field, "" if NO_VALUE.match(value) else value)
         missing = [field for field in always_shown(fields) if field not in shown]
         if missing:
             raise PortalError(f"The Account page does not show {', '.join(missing)} at {self.page.url}")

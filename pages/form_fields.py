@@ -75,6 +75,11 @@ def answered_in_place(said: str, asked: str) -> PortalError:
     return PortalError(f"The portal answered with an alert instead of {asked}: {said}")
 
 
+# A field that takes typing: neither read-only nor disabled, as its markup or ARIA says.
+NOT_LOCKED = ":not([disabled]):not([aria-disabled=true]):not([aria-readonly=true])"
+EDITABLE = f"input{NOT_LOCKED}:not([readonly]), textarea{NOT_LOCKED}:not([readonly]), select{NOT_LOCKED}"
+
+
 class FormFields(Screen):
     """A portal form's fields, Submit and Cancel: found once the form is ready, typed into and read back."""
 
@@ -172,6 +177,12 @@ class FormFields(Screen):
         found = under(self.fields_root)
         if self.form_id:  # its fields that stand outside it, tied to it by their form attribute
             found = found.or_(under(self.page).and_(self.page.locator(f"[form={css_string(self.form_id)}]")))
+        if sum(1 for label, _ in self.labels if pattern.match(label)) > 1:
+            # A label naming two fields, all but one read-only (the Customer Account Info shown again above the
+            # Bill-to info): the one that takes typing is the field; else the caller says they are alike.
+            editable = found.and_(self.page.locator(EDITABLE))
+            if editable.count() == 1:
+                return editable
         return found
 
     def shows_field(self, name: str) -> bool:

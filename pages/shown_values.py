@@ -98,6 +98,11 @@ TERMS_BY_HEADING = (
   const nameOf = (el) => (el.getAttribute("aria-labelledby") || "").split(/\s+/)
     .map((id) => id && el.getRootNode().getElementById(id)).filter(Boolean).map((node) => shownText(node).trim())
     .join(" ") || (el.getAttribute("aria-label") || "").trim();
+  // A known label and its value in one text ("City: Shanghai"): the match, its label and value; else null.
+  const labelledLine = (text) => {
+    const colon = text.match(/^([^:：]{1,60})[:：]\s*(.+)$/s);
+    return colon && isKnownLabel(colon[1]) ? colon : null;
+  };
   const labelled = (el) => {
     if (el.childElementCount || !el.textContent.trim() || el.closest(aside) || (main && !main.contains(el))
       || !el.getClientRects().length) return null;  // hidden: no label a person reads
@@ -108,11 +113,14 @@ TERMS_BY_HEADING = (
         from = from.parentElement;
       }
       const next = from.nextElementSibling;
-      const value = next && !isKnownLabel(shownText(next)) ? valueOf(next) : null;
+      const nextSaid = next ? shownText(next).trim() : "";
+      // After a label ending in its colon, the next field's own line ("City: Shanghai"): this one's value is empty.
+      if (next && labelledLine(nextSaid)) return /[:：]$/.test(said) ? [said, ""] : null;
+      const value = next && !isKnownLabel(nextSaid) ? valueOf(next) : null;
       return value === null ? null : [said, value];
     }
-    const colon = said.match(/^([^:：]{1,60})[:：]\s*(.+)$/s);
-    return colon && isKnownLabel(colon[1]) ? [colon[1].trim(), colon[2].trim()] : null;
+    const colon = labelledLine(said);
+    return colon ? [colon[1].trim(), colon[2].trim()] : null;
   };
   const sections = [];
   for (const el of elementsInOrder(document.body)) {
@@ -194,7 +202,11 @@ FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
   // A list's value as a person reads it: its option's label, not the code it sends ("上海市", not "SH").
   const valueOf = (el) => el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].label
     : native(el) ? el.value : ({LIST_VALUE})(el);
-  return fields.map(el => [labelOf(el), valueOf(el)]);
+  // Those that take typing first: a label a read-only field shares (the Account Info shown again above the form's
+  // fields) names the field that takes typing, read first.
+  const readOnly = (el) => el.readOnly || el.disabled || ["aria-readonly", "aria-disabled"]
+    .some((name) => el.getAttribute(name) === "true");
+  return [...fields.filter(el => !readOnly(el)), ...fields.filter(readOnly)].map(el => [labelOf(el), valueOf(el)]);
 }}"""
 
 

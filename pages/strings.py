@@ -229,7 +229,10 @@ ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b40
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".
 FIELD_NOTES = ("required", "optional", "obligatoire", "facultatif", "必填", "必填项", "可选", "选填")
 REQUIRED_MARK = "[*＊]"  # half or full width, as Chinese forms may write it
-FIELD_MARKS = rf"(?:\s*(?:{REQUIRED_MARK}|[:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）]))*"
+# ... or a note of its own after a space, where the field is named by its label and a hint ("City Required").
+FIELD_MARKS = (
+    rf"(?:\s*(?:{REQUIRED_MARK}|[:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）])|\s+(?:{alternatives(FIELD_NOTES)}))*"
+)
 
 
 @functools.cache

@@ -1,0 +1,111 @@
+"""A deployment's own ways of showing values and naming fields: lines of "Label: value", dashes for empty values, a
+form that shows the Customer Account Info again beside its fields, labels with a hint in the field's name."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import AccountEditPage, AccountPage
+
+pytestmark = pytest.mark.tooling
+
+BILLING = {
+    "Company name": "Contoso Ltd", "First name": "Anne", "Last name": "Lee", "Email": "anne@contoso.com",
+    "Phone number": "", "Address line 1": "1 Main St", "Address line 2": "", "City": "Redmond",
+    "State/Province": "", "Postal code": "98052", "Country/Region": "United States",
+}  # fmt: skip
+
+
+def test_an_empty_value_on_a_line_of_its_label_before_the_next_label_s_line_is_read_empty(page: Page) -> None:
+    # Given an Account page listing "Label: value" lines, those of empty values saying their label alone
+    lines = "".join(f"<li>{label}: {value}</li>" if value else f"<li>{label}:</li>" for label, value in BILLING.items())
+    page.set_content(f"<main><h2>Bill-to info</h2><ul>{lines}</ul></main>")
+
+    # When its Bill-to info is read
+    profile = AccountPage(page).billing_profile()
+
+    # Then the empty ones are empty, not the next line's words, and each other value is its own
+    assert (profile.phoneNumber, profile.addressLine2, profile.state) == ("", "", ""), profile
+    assert (profile.companyName, profile.addressLine1, profile.city, profile.postalCode, profile.country) == (
+        "Contoso Ltd", "1 Main St", "Redmond", "98052", "US"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("placeholder", ["—", "–", "-", "--", "N/A", "n/a"])
+def test_a_dash_or_n_a_shown_for_an_empty_value_is_read_empty(page: Page, placeholder: str) -> None:
+    # Given an Account page showing a placeholder where a value is empty, and a city with a dash of its own
+    values = {**BILLING, "City": "Saint-Étienne", "Country/Region": "France"}
+    terms = "".join(f"<dt>{label}</dt><dd>{value or placeholder}</dd>" for label, value in values.items())
+    page.set_content(f"<main><h2>Bill-to info</h2><dl>{terms}</dl></main>")
+
+    # When its Bill-to info is read
+    profile = AccountPage(page).billing_profile()
+
+    # Then the placeholders are empty values, and the city keeps its dash
+    assert (profile.phoneNumber, profile.addressLine2, profile.state) == ("", "", ""), profile
+    assert profile.city == "Saint-Étienne"
+
+
+def test_a_form_showing_the_account_info_again_read_only_types_into_and_reads_its_own_field(page: Page) -> None:
+    # Given an edit form that shows the Customer Account Info above its fields, read-only, one label alike
+    others = "".join(
+        f'<label for="f{number}">{label}</label><input id="f{number}" value="{value}">'
+        for number, (label, value) in enumerate(BILLING.items())
+        if label not in ("Company name", "Country/Region")
+    )
+    page.set_content(
+        "<main><form><h2>Customer account info</h2>"
+        '<label for="ac">Company name</label><input id="ac" value="Contoso Holdings" readonly>'
+        '<h2>Bill-to info</h2><label for="c">Company name</label><input id="c" value="Contoso Ltd">'
+        f"{others}<button>Submit</button></form></main>"
+    )
+    form = AccountEditPage(page).wait_until_ready()  # its labels read, as when Edit opened it
+
+    # When a new company name is typed, and the form's values read
+    form.fill({"companyName": "Contoso Europe"})
+
+    # Then it went into the Bill-to field, the read-only one kept, and the values read are the Bill-to ones
+    assert page.locator("#c").input_value() == "Contoso Europe"
+    assert page.locator("#ac").input_value() == "Contoso Holdings"
+    assert form.shown_fields(("companyName", "city")) == {"companyName": "Contoso Europe", "city": "Redmond"}
+    assert form.values()["companyName"] == "Contoso Europe"
+
+
+def test_a_form_showing_one_label_at_two_fields_that_both_take_typing_types_into_neither(page: Page) -> None:
+    # Given an edit form with two fields labelled alike, both taking typing
+    page.set_content(
+        '<main><form><label for="a">City</label><input id="a" value="Redmond">'
+        '<label for="b">City</label><input id="b" value="Seattle"><button>Submit</button></form></main>'
+    )
+
+    # When a city is typed, then the library refuses, naming the label, and types nothing
+    with pytest.raises(Exception, match="2 fields labelled 'City'"):
+        AccountEditPage(page).fill({"city": "Bellevue"})
+    assert [page.locator(f"#{id_}").input_value() for id_ in "ab"] == ["Redmond", "Seattle"]
+
+
+@pytest.mark.parametrize(
+    ("hint", "language"), [("Required", "en"), ("Obligatoire", "fr"), ("必填", "zh")], ids=["en", "fr", "zh"]
+)
+def test_fields_named_by_their_label_and_a_hint_are_found_and_their_errors_named(
+    page: Page, hint: str, language: str
+) -> None:
+    # Given a form whose fields are named by their label and a hint beside it (aria-labelledby), one of them invalid
+    labels = {"en": ("City", "Postal code"), "fr": ("Ville", "Code postal"), "zh": ("城市", "邮政编码")}[language]
+    page.set_content(
+        f"<html lang='{language}'><main><form>"
+        f'<span id="cl">{labels[0]}</span><span id="ch">{hint}</span>'
+        '<input id="c" aria-labelledby="cl ch" value="Lyon">'
+        f'<span id="pl">{labels[1]}</span><span id="ph">{hint}</span>'
+        '<input id="p" aria-labelledby="pl ph" aria-invalid="true" aria-errormessage="pe" value="1">'
+        '<span id="pe">Enter 5 digits.</span><button>Submit</button></form></main></html>'
+    )
+    form = AccountEditPage(page)
+
+    # When the city is typed and the errors read
+    form.fill({"city": "Villeurbanne"})
+
+    # Then the city took it, and the error is keyed by the field's name
+    assert page.locator("#c").input_value() == "Villeurbanne"
+    assert form.field_errors() == {"postalCode": "Enter 5 digits."}
