@@ -20,6 +20,7 @@ from .errors import (
     address_of,
     portal_unanswered,
 )
+from .list_busy import await_busy, watch_busy
 from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, opened_by_controls, pager_control
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .list_scroll import ScrolledList, pagerless
@@ -192,8 +193,12 @@ class CustomersPage(Screen):
         """Search by the start of a company name or domain name; wait for the first page of results."""
         self.still_shown(self.search_box, "Customers list")
         self.before_change()  # before typing: a list may search as it is typed
+        if self.marks_busy is not False:
+            watch_busy(self.page)  # ... a moment after it (debounced): not busy at once is then the old list
         highlight(self.search_box).fill(text)
         self.select(self.search_box, "the search", key="Enter")
+        if self.marks_busy is not False:
+            await_busy(self.page, self.GRACE_MS)  # never busy: the answer is the list shown (the same search)
         self.new_list()
         return self.wait_until_ready()
 
