@@ -25,6 +25,7 @@ from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, 
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .list_scroll import ScrolledList, pagerless
 from .screen import Screen, link_or_button
+from .shown_values import ELEMENTS_IN_ORDER
 from .strings import any_language
 from .watch import highlight
 
@@ -33,6 +34,24 @@ from .watch import highlight
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
+
+
+# Each shown row's first link's words, else (no row has a link) each one's first button's, header rows aside: of words
+# on lines of their own, the first (a persona: the name, its domain beneath; a domain cell's own link is not the name).
+ROW_NAMES = """table => {
+  ELEMENTS_IN_ORDER
+  const shown = (el) => el.getClientRects().length > 0;
+  const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
+  const isHeader = (row) => !!row.closest("thead")
+    || [...elementsInOrder(row)].some((el) => el.getAttribute("role") === "columnheader");
+  const isLink = (el) => (el.tagName === "A" && el.hasAttribute("href")) || el.getAttribute("role") === "link";
+  const isButton = (el) => el.tagName === "BUTTON" || el.getAttribute("role") === "button";
+  const rows = [...elementsInOrder(table)].filter((el) => isRow(el) && shown(el) && !isHeader(el));
+  const first = (is) => rows.map((row) => [...elementsInOrder(row)].find((el) => is(el) && shown(el))).filter(Boolean);
+  const links = first(isLink);
+  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").trim()
+    .split("\\n")[0]);
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 
 
 class CustomersPage(Screen):
@@ -333,8 +352,12 @@ class CustomersPage(Screen):
         """Return what opens the customers named ``name`` in the list: their links; buttons so named (a component
         library's link without an address is one); or a cell so named that holds neither (a row opened by a click
         anywhere on it)."""
+        # Or one holding the name as words of their own beside others (a persona: the name, its domain beneath).
+        titled = self.page.get_by_text(name, exact=exact is not False)
         link = self.table.get_by_role("link", name=name, exact=exact)
+        link = link.or_(self.table.get_by_role("link").filter(has=titled))
         button = self.table.get_by_role("button", name=name, exact=exact)
+        button = button.or_(self.table.get_by_role("button").filter(has=titled))
         if isinstance(name, re.Pattern) and opened_by_controls(self.shown_list, name):  # the list as just read
             return link.or_(button)
         cell = self.table.get_by_role("cell", name=name, exact=exact)
@@ -342,11 +365,11 @@ class CustomersPage(Screen):
         return link.or_(button).or_(bare)
 
     def company_names(self) -> list[str]:
-        """Return the company names on the page shown, in order: its links' words, else its buttons' (a component
-        library's links without an address)."""
+        """Return the company names on the page shown, in order: each row's first link's words, else its first
+        button's (a component library's links without an address); of words on lines of their own, the first (a
+        persona: the name, its domain beneath)."""
         self.still_shown(self.results, "Customers list")
-        names = self.table.get_by_role("link").all_inner_texts() or self.table.get_by_role("button").all_inner_texts()
-        return [name.strip() for name in names]
+        return [name.strip() for name in self.table.first.evaluate(ROW_NAMES)]
 
     def find(self, company_name: str) -> Locator | None:
         """Page forward from the page shown (or load more rows, where the list has Load more instead of Next) until

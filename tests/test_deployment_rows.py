@@ -1,0 +1,46 @@
+"""A deployment's rows of customers: a persona as the link (the name, its domain beneath), the domain a link of its own,
+a header that sorts by a button."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import CustomersPage
+
+pytestmark = pytest.mark.tooling
+
+CUSTOMERS = [("c1", "Contoso", "contoso.partner.onmschina.cn"), ("c2", "Contoso Pharma", "contosopharma.cn")]
+CUSTOMERS += [("c3", "Fabrikam", "fabrikam.partner.onmschina.cn")]
+NAMES = [name for _, name, _ in CUSTOMERS]
+PERSONA = '<a href="#{id}"><span style="display:block">{name}</span><small style="display:block">{domain}</small></a>'
+DOMAIN_LINKED = '<a href="#{id}">{name}</a></td><td><a href="https://{domain}/">{domain}</a>'
+BUTTONS = '<button type="button" onclick="location.hash=\'{id}\'">{name}</button></td><td>{domain}'
+
+
+def show_list(page: Page, cell: str, header: str = "Company name") -> CustomersPage:
+    """Show a Customers list whose rows draw their first cell as ``cell`` says; return it waited on."""
+    rows = "".join(
+        f"<tr><td>{cell.format(id=id_, name=name, domain=domain)}</td></tr>" for id_, name, domain in CUSTOMERS
+    )
+    page.set_content(
+        '<main><h1>Customers</h1><input type="search" aria-label="Search by company name or domain">'
+        '<section aria-label="Customers" aria-busy="false"><table>'
+        f"<thead><tr><th>{header}</th><th>Domain</th></tr></thead><tbody>{rows}</tbody></table></section></main>"
+    )
+    return CustomersPage(page).wait_until_ready()
+
+
+@pytest.mark.parametrize("cell", [PERSONA, DOMAIN_LINKED, BUTTONS], ids=["persona", "domain-linked", "buttons"])
+def test_each_row_s_company_name_is_read_and_opens_its_customer(page: Page, cell: str) -> None:
+    # Given a list whose rows show each customer's domain beside or beneath its name, in a link of its own or not
+    listed = show_list(page, cell, header='<button type="button">Company name</button>')
+
+    # When Contoso is looked for, then it is found once (not Contoso Pharma), and opens its own customer
+    found = listed.find("Contoso")
+    assert found is not None and listed.links_found == 1
+    found.click()
+    assert page.url.endswith("#c1")
+
+    # And the company names read are the names alone, the header's sort button none of them
+    assert listed.company_names() == NAMES
