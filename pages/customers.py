@@ -21,11 +21,18 @@ from .errors import (
     portal_unanswered,
 )
 from .list_busy import await_busy, watch_busy
-from .list_controls import LOAD_MORE, SEARCH_WORD, either_width, numbered_page, opened_by_controls, pager_control
+from .list_controls import (
+    LOAD_MORE,
+    ROW_NAMES,
+    SEARCH_WORD,
+    either_width,
+    numbered_page,
+    opened_by_controls,
+    pager_control,
+)
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .list_scroll import ScrolledList, pagerless
 from .screen import Screen, link_or_button
-from .shown_values import ELEMENTS_IN_ORDER
 from .strings import any_language
 from .watch import highlight
 
@@ -34,24 +41,6 @@ from .watch import highlight
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
 # An alert anywhere in an ARIA snapshot: a line of its own, "- alert" (names are quoted, so no name fakes it).
 ALERT_LINE = re.compile(r"^\s*- alert\b", re.MULTILINE)
-
-
-# Each shown row's first link's words, else (no row has a link) each one's first button's, header rows aside: of words
-# on lines of their own, the first (a persona: the name, its domain beneath; a domain cell's own link is not the name).
-ROW_NAMES = """table => {
-  ELEMENTS_IN_ORDER
-  const shown = (el) => el.getClientRects().length > 0;
-  const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
-  const isHeader = (row) => !!row.closest("thead")
-    || [...elementsInOrder(row)].some((el) => el.getAttribute("role") === "columnheader");
-  const isLink = (el) => (el.tagName === "A" && el.hasAttribute("href")) || el.getAttribute("role") === "link";
-  const isButton = (el) => el.tagName === "BUTTON" || el.getAttribute("role") === "button";
-  const rows = [...elementsInOrder(table)].filter((el) => isRow(el) && shown(el) && !isHeader(el));
-  const first = (is) => rows.map((row) => [...elementsInOrder(row)].find((el) => is(el) && shown(el))).filter(Boolean);
-  const links = first(isLink);
-  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").trim()
-    .split("\\n")[0]);
-}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 
 
 class CustomersPage(Screen):
@@ -395,8 +384,18 @@ class CustomersPage(Screen):
                 looked_again = True
                 continue
             if not self.show_more():  # the last page, or all rows loaded
+                self.check_rows_read(company_name)
                 return None
             looked_again = bool(self.marks_busy) or self.scrolled is not None  # a scroll waited for its rows
+
+    def check_rows_read(self, company_name: str) -> None:
+        """Raise ``UnknownPageError`` when the list shows the customer's link, but in no table or grid (cards, a
+        bulleted list): its rows are read from a table or grid, so "not found" would be a false answer."""
+        if self.results.get_by_role("link", name=either_width(company_name)).filter(visible=True).count():
+            raise UnknownPageError(
+                f"The Customers list at {self.page.url} shows {company_name!r}, but in no table or grid: the library "
+                "reads the list's customers from the rows of a table or grid (role table, grid or row)"
+            )
 
     def namesakes_after(self, company_name: str) -> int:
         """Count the links named ``company_name`` on the pages after the one shown; none found, go back to it.

@@ -1,5 +1,5 @@
-"""How a Customers list is searched and paged, as deployments draw it: its search box's word, its pagers (Next and
-Previous, Load more, the pages' numbers), and a company name in either width."""
+"""How a Customers list is searched, paged and read, as deployments draw it: its search box's word, its pagers (Next
+and Previous, Load more, the pages' numbers), a company name in either width, each row's name."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from .screen import snapshot_name
+from .shown_values import ELEMENTS_IN_ORDER
 from .strings import alternatives, any_language
 
 SEARCH_WORD = re.compile(r"search|recherch|搜索", re.IGNORECASE)
@@ -19,6 +20,22 @@ LOAD_MORE = re.compile(
 # A link, button or cell in an ARIA snapshot, with its name: - link "Contoso":
 NAMED_LINE = re.compile(r'^\s*- (?P<role>link|button|cell|gridcell) "(?P<name>(?:[^"\\]|\\.)*)"', re.MULTILINE)
 FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
+# Each shown row's first link's words, else (no row has a link) each one's first button's, header rows aside: of words
+# on lines of their own, the first (a persona: the name, its domain beneath; a domain cell's own link is not the name).
+ROW_NAMES = """table => {
+  ELEMENTS_IN_ORDER
+  const shown = (el) => el.getClientRects().length > 0;
+  const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
+  const isHeader = (row) => !!row.closest("thead")
+    || [...elementsInOrder(row)].some((el) => el.getAttribute("role") === "columnheader");
+  const isLink = (el) => (el.tagName === "A" && el.hasAttribute("href")) || el.getAttribute("role") === "link";
+  const isButton = (el) => el.tagName === "BUTTON" || el.getAttribute("role") === "button";
+  const rows = [...elementsInOrder(table)].filter((el) => isRow(el) && shown(el) && !isHeader(el));
+  const first = (is) => rows.map((row) => [...elementsInOrder(row)].find((el) => is(el) && shown(el))).filter(Boolean);
+  const links = first(isLink);
+  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").trim()
+    .split("\\n")[0]);
+}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 
 
 def either_width(company_name: str) -> re.Pattern[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from pages import CustomersPage
+from pages import CustomersPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
 
@@ -44,3 +44,20 @@ def test_each_row_s_company_name_is_read_and_opens_its_customer(page: Page, cell
 
     # And the company names read are the names alone, the header's sort button none of them
     assert listed.company_names() == NAMES
+
+
+def test_a_customer_shown_in_a_list_of_cards_rather_than_rows_is_said_so_not_taken_for_absent(page: Page) -> None:
+    # Given a Customers list drawn as cards in a bulleted list, no table or grid
+    cards = "".join(f'<li><a href="#{id_}">{name}</a><p>{domain}</p></li>' for id_, name, domain in CUSTOMERS)
+    page.set_content(
+        '<main><h1>Customers</h1><input type="search" aria-label="Search by company name or domain">'
+        f'<section aria-label="Customers" aria-busy="false"><ul>{cards}</ul></section></main>'
+    )
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When Contoso, which it shows, is looked for, then the error says where it is shown, not that it is absent
+    with pytest.raises(UnknownPageError, match="shows 'Contoso', but in no table or grid"):
+        listed.find("Contoso")
+
+    # And one it does not show is not found
+    assert listed.find("Northwind") is None
