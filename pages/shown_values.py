@@ -172,13 +172,24 @@ FIELDS_OF_FORM = """
       || listLike(el));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
-# own for it), else its accessible description (aria-describedby, which may hold a hint beside the error). Then each
+# own for it), else its accessible description (aria-describedby, which may hold a hint beside the error: then the
+# parts its markup calls an error, where it calls some so). Then each
 # field a summary of the errors links to ("There are 2 errors", an alert or status listing them), the link's words its
 # error, where the field itself says none: a link to the field, to its label, or to what holds it alone.
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   const marked = fields.filter(el => el.getAttribute("aria-invalid") === "true");
-  const invalid = marked.map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage"))
-      || text(el, el.getAttribute("aria-describedby"))]);
+  // Of a description of a hint and an error ("city-hint city-error"), the error's words: those the markup calls an
+  // error or an alert, when it calls some so and not all.
+  const ERROR_LIKE = /err|invalid|alert|warn/i;
+  const errorsOf = (el) => {{
+    const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
+    const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
+    const errors = nodes.filter(node => node.getAttribute("role") === "alert"
+      || ERROR_LIKE.test(`${{node.id}} ${{node.getAttribute("class") || ""}}`));
+    const said = errors.length && errors.length < nodes.length ? errors.map(node => node.id) : ids;
+    return text(el, said.join(" "));
+  }};
+  const invalid = marked.map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage")) || errorsOf(el)]);
   const summaries = '[role="alert"] a[href^="#"], [role="status"] a[href^="#"]';
   const links = [...new Set([document, form.getRootNode()])].flatMap(root => [...root.querySelectorAll(summaries)]);
   for (const link of links.filter(link => link.getClientRects().length && link.innerText.trim())) {{

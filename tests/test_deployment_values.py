@@ -109,3 +109,28 @@ def test_fields_named_by_their_label_and_a_hint_are_found_and_their_errors_named
     # Then the city took it, and the error is keyed by the field's name
     assert page.locator("#c").input_value() == "Villeurbanne"
     assert form.field_errors() == {"postalCode": "Enter 5 digits."}
+
+
+HINT = "5 digits, as on the bill"
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        pytest.param('<span id="p-error">Enter 5 digits.</span>', "Enter 5 digits.", id="its-id-says-error"),
+        pytest.param('<span id="p-msg" class="field-error">Enter 5 digits.</span>', "Enter 5 digits.", id="its-class"),
+        pytest.param('<span id="p-msg" role="alert">Enter 5 digits.</span>', "Enter 5 digits.", id="an-alert"),
+        pytest.param('<span id="p-msg">Enter 5 digits.</span>', f"{HINT} Enter 5 digits.", id="neither"),
+    ],
+)
+def test_an_error_described_beside_a_hint_is_read_without_the_hint(page: Page, error: str, expected: str) -> None:
+    # Given an invalid field described by a hint and an error (aria-describedby="p-hint p-error")
+    error_id = error.split('id="')[1].split('"')[0]
+    page.set_content(
+        f'<main><form><label for="p">Postal code</label><span id="p-hint">{HINT}</span>'
+        f'<input id="p" aria-invalid="true" aria-describedby="p-hint {error_id}">{error}<button>Submit</button></form>'
+        "</main>"
+    )
+
+    # When the errors are read, then the error is its words alone where the markup tells them apart, else all it says
+    assert AccountEditPage(page).field_errors() == {"postalCode": expected}
