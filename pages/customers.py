@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from weakref import WeakKeyDictionary
 
@@ -36,6 +37,7 @@ from .screen import Screen, link_or_button
 from .strings import any_language
 from .watch import highlight
 
+log = logging.getLogger("flows")
 # Whether a page's Customers list says when it is loading (aria-busy): asked once a page, as a
 # deployment keeps its markup (a question less for each workflow).
 LIST_MARKS_BUSY: WeakKeyDictionary[Page, bool] = WeakKeyDictionary()
@@ -238,14 +240,21 @@ class CustomersPage(Screen):
         """Select ``control`` (Next, Load more, a page's number: ``pages`` on, or back) and wait for the list's answer;
         raise ``PortalError`` when it shows the same customers again (a Next that never ends the list would keep a
         search paging forever)."""
+        if not self.showed_more_after(control, what, pages=pages):
+            raise PortalError(f"The Customers list showed the same customers again after {what} at {self.page.url}")
+        return self
+
+    def showed_more_after(self, control: Locator, what: str, *, pages: int = 0) -> bool:
+        """Select ``control`` as ``show_customers_after`` does; False when the list then shows the same customers
+        again, the page not moved (a Next never disabled, at the list's end)."""
         before = self.shown_list
         self.before_change()
         self.select(control, what)
-        self.shown_page += pages
         self.wait_until_ready()
         if before is not None and self.shown_list == before:
-            raise PortalError(f"The Customers list showed the same customers again after {what} at {self.page.url}")
-        return self
+            return False
+        self.shown_page += pages
+        return True
 
     def next_step(self) -> Locator | None:
         """Return what shows the list's next customers: Next, Load more (where the list has no Next), the next
@@ -270,16 +279,17 @@ class CustomersPage(Screen):
 
     def take_step(self, step: Locator) -> bool:
         """Select ``step`` (as ``next_step`` returned it) and wait for the customers it shows; False when it shows
-        none (a list scrolled to its end)."""
-        if step is self.enabled_next:
-            self.next_page()
-        elif step is self.load_more_button:
-            self.load_more()
-        elif step is self.unpaged:
+        none (a list scrolled to its end), or the same again (a pager that never says it has reached the end)."""
+        if step is self.unpaged:
             return self.scroll_on()
+        if step is self.load_more_button:
+            control, what, pages = step.first, "Load more", 0
         else:
-            self.show_customers_after(step.first, f"page {self.shown_page + 1}", pages=1)
-        return True
+            control, what, pages = step.first, "Next" if step is self.enabled_next else f"page {self.shown_page + 1}", 1
+        if self.showed_more_after(control, what, pages=pages):
+            return True
+        log.warning("The Customers list showed the same customers again after %s at %s: its end", what, self.page.url)
+        return False
 
     def show_more(self) -> bool:
         """Show the list's next customers (``next_step``); False, showing nothing, when it offers none."""
@@ -418,12 +428,11 @@ class CustomersPage(Screen):
                 return found
         if step is self.load_more_button:
             shown_before = self.customer_link(company_name).count()
-            while self.load_more_button.count():
-                self.load_more()
+            while self.load_more_button.count() and self.take_step(self.load_more_button):
+                pass
             return found + self.customer_link(company_name).count() - shown_before
         shown = self.shown_page
-        while step is not None:  # by Next, or by the pages' numbers
-            self.take_step(step)
+        while step is not None and self.take_step(step):  # by Next, or by the pages' numbers, to the list's end
             found += self.customer_link(company_name).count()
             step = self.next_step()
         if not found and self.shown_page > shown:

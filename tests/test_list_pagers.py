@@ -1,4 +1,4 @@
-"""The Customers list's pagers as a deployment may draw them: none, above and below, links, a Next that never ends."""
+"""The Customers list's pagers as a deployment may draw them: none, above and below, links, a Next never disabled."""
 
 from __future__ import annotations
 
@@ -105,13 +105,22 @@ def test_a_pager_of_links_pages_too_and_a_customer_named_next_is_not_taken_for_i
     assert listed.find("Contoso") is None
 
 
-def test_a_next_that_never_ends_the_list_is_a_portal_error_not_an_endless_search(page: Page) -> None:
-    # Given a list whose Next stays enabled and shows the same customers again
-    page.set_content(paged_list([["Fabrikam"]], stuck=True))
+def test_a_next_never_disabled_at_the_list_s_end_ends_the_search_there_not_in_an_endless_one(page: Page) -> None:
+    # Given a list of two pages whose Next stays enabled on the last, showing the same customers again
+    page.set_content(paged_list([["Fabrikam", "Contoso"], ["Contoso", "Northwind"]], stuck=True))
     page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
 
+    # When customers are looked for, then one on no page is not in the list, once its last page is shown; one on
+    # both pages is counted once on the pages after the first, not again at the end; one on the last page is found
+    assert listed.find("Litware") is None and listed.page_number() == 2
+    listed.previous_page()
+    assert listed.find("Contoso") is not None and listed.namesakes_after("Contoso") == 1
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
+
+    # And Next asked for by name there says it showed the same customers again
     with pytest.raises(PortalError, match="showed the same customers again after Next"):
-        CustomersPage(page).find("Contoso")
+        listed.next_page()
 
 
 # A list paged by its pages' numbers alone (no Next, no Previous): links named as a deployment may name them, the page
