@@ -34,7 +34,7 @@ def test_second_agent_submit_is_refused_and_first_agent_data_survives(
         pytest.fail(f"expected a conflict; the stale form's Submit was saved over the first agent's: {overwritten}")
 
     # Then the second sees why, keeps what they typed, and the first agent's data stands
-    expect(second.alert).to_contain_text(portal_words["en-US"]["conflict"])
+    expect(second.page.get_by_text(portal_words["en-US"]["conflict"]).filter(visible=True).first).to_be_visible()
     assert second.values()["city"] == "广州市"
     assert second.values()["postalCode"] == "510000"
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="深圳市")
