@@ -30,6 +30,7 @@ from .list_controls import (
     numbered_page,
     opened_by_controls,
     pager_control,
+    with_domain,
 )
 from .list_quiet import ListRequests, wait_until_quiet, watch_list
 from .list_scroll import ScrolledList, pagerless
@@ -351,12 +352,11 @@ class CustomersPage(Screen):
         """Return what opens the customers named ``name`` in the list: their links; buttons so named (a component
         library's link without an address is one); or a cell so named that holds neither (a row opened by a click
         anywhere on it)."""
-        # Or one holding the name as words of their own beside others (a persona: the name, its domain beneath).
-        titled = self.page.get_by_text(name, exact=exact is not False)
-        link = self.table.get_by_role("link", name=name, exact=exact)
-        link = link.or_(self.table.get_by_role("link").filter(has=titled))
+        # Or one named so and then by its domain (a persona: the name, its domain beneath): "Contoso contoso.cn".
+        persona = with_domain(name)
+        link = self.table.get_by_role("link", name=name, exact=exact).or_(self.table.get_by_role("link", name=persona))
         button = self.table.get_by_role("button", name=name, exact=exact)
-        button = button.or_(self.table.get_by_role("button").filter(has=titled))
+        button = button.or_(self.table.get_by_role("button", name=persona))
         if isinstance(name, re.Pattern) and opened_by_controls(self.shown_list, name):  # the list as just read
             return link.or_(button)
         cell = self.table.get_by_role("cell", name=name, exact=exact)
@@ -368,7 +368,7 @@ class CustomersPage(Screen):
         button's (a component library's links without an address); of words on lines of their own, the first (a
         persona: the name, its domain beneath)."""
         self.still_shown(self.results, "Customers list")
-        return [name.strip() for name in self.table.first.evaluate(ROW_NAMES)]
+        return [name.strip() for name in self.table.evaluate_all(ROW_NAMES)]  # none shown (no table): none
 
     def find(self, company_name: str) -> Locator | None:
         """Page forward from the page shown (or load more rows, where the list has Load more instead of Next) until

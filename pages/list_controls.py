@@ -20,9 +20,10 @@ LOAD_MORE = re.compile(
 # A link, button or cell in an ARIA snapshot, with its name: - link "Contoso":
 NAMED_LINE = re.compile(r'^\s*- (?P<role>link|button|cell|gridcell) "(?P<name>(?:[^"\\]|\\.)*)"', re.MULTILINE)
 FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of "!".."~"
-# Each shown row's first link's words, else (no row has a link) each one's first button's, header rows aside: of words
-# on lines of their own, the first (a persona: the name, its domain beneath; a domain cell's own link is not the name).
-ROW_NAMES = """table => {
+# Each row's first shown link's words, else (no row has a link) each one's first button's, header rows aside, in each
+# table or grid: of words on lines of their own, the first (a persona: the name, its domain beneath; a domain cell's
+# own link is not the name).
+ROW_NAMES = """tables => tables.flatMap((table) => {
   ELEMENTS_IN_ORDER
   const shown = (el) => el.getClientRects().length > 0;
   const isRow = (el) => el.tagName === "TR" || el.getAttribute("role") === "row";
@@ -30,12 +31,14 @@ ROW_NAMES = """table => {
     || [...elementsInOrder(row)].some((el) => el.getAttribute("role") === "columnheader");
   const isLink = (el) => (el.tagName === "A" && el.hasAttribute("href")) || el.getAttribute("role") === "link";
   const isButton = (el) => el.tagName === "BUTTON" || el.getAttribute("role") === "button";
-  const rows = [...elementsInOrder(table)].filter((el) => isRow(el) && shown(el) && !isHeader(el));
+  const rows = [...elementsInOrder(table)].filter((el) => isRow(el) && !isHeader(el));
   const first = (is) => rows.map((row) => [...elementsInOrder(row)].find((el) => is(el) && shown(el))).filter(Boolean);
   const links = first(isLink);
-  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").trim()
-    .split("\\n")[0]);
-}""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
+  // Its first line but for what no one hears (a persona's initials, aria-hidden).
+  const unheard = (el) => new Set([...el.querySelectorAll('[aria-hidden="true"]')].map((h) => h.innerText.trim()));
+  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").split("\\n")
+    .map((line) => line.trim()).filter((line) => line && !unheard(el).has(line))[0] ?? "");
+})""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 
 
 def either_width(company_name: str) -> re.Pattern[str]:
@@ -56,6 +59,13 @@ def either_width(company_name: str) -> re.Pattern[str]:
         else:  # beyond ASCII, which holds every character a pattern reads as its own
             parts.append(char)
     return re.compile(r"^\s*" + "".join(parts) + r"\s*$")
+
+
+def with_domain(name: str | re.Pattern[str]) -> re.Pattern[str]:
+    """Return a pattern of ``name`` (a company name, or its pattern as ``either_width`` makes it) followed by a domain,
+    as a persona names a customer's link: "Contoso contoso.partner.onmschina.cn"."""
+    start = name.pattern.removesuffix(r"\s*$") if isinstance(name, re.Pattern) else rf"^\s*{re.escape(name)}"
+    return re.compile(start + r"\s+[\w-]+(?:\.[\w-]+)+\s*$", name.flags if isinstance(name, re.Pattern) else 0)
 
 
 def opened_by_controls(snapshot: str | None, name: re.Pattern[str]) -> bool:

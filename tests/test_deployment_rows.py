@@ -61,3 +61,42 @@ def test_a_customer_shown_in_a_list_of_cards_rather_than_rows_is_said_so_not_tak
 
     # And one it does not show is not found
     assert listed.find("Northwind") is None
+
+
+def test_a_search_term_highlighted_in_a_longer_name_is_not_taken_for_the_customer(page: Page) -> None:
+    # Given a list marking the search's words in each name it shows: Contoso Holdings, and Contoso itself
+    rows = '<a href="#c1"><mark>Contoso</mark> Holdings</a>', '<a href="#c2"><mark>Contoso</mark></a>'
+    page.set_content(
+        '<main><h1>Customers</h1><section aria-label="Customers" aria-busy="false"><table>'
+        + "".join(f"<tr><td>{row}</td></tr>" for row in rows)
+        + "</table></section></main>"
+    )
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When Contoso is looked for, then Contoso is found, once, and Contoso Holdings is no Contoso
+    found = listed.find("Contoso")
+    assert found is not None and listed.links_found == 1
+    assert found.get_attribute("href") == "#c2"
+
+
+def test_a_search_answered_in_words_alone_reads_no_company_names_at_once(page: Page) -> None:
+    # Given a list whose search found nothing: its words, its table hidden
+    page.set_content(
+        '<main><h1>Customers</h1><section aria-label="Customers" aria-busy="false">'
+        "<p>No customers match your search.</p><table hidden><tbody></tbody></table></section></main>"
+    )
+    page.set_default_timeout(3_000)  # a wait for a table would end in a timeout, not in no names
+
+    # When its company names are read, then there are none
+    assert CustomersPage(page).wait_until_ready().company_names() == []
+
+
+def test_a_persona_s_initials_no_one_hears_are_no_part_of_its_name(page: Page) -> None:
+    # Given a list of personas: the customer's initials (aria-hidden), its name, its domain beneath
+    persona = '<a href="#{id}"><div aria-hidden="true">CO</div><div>{name}</div><div>{domain}</div></a>'
+    listed = show_list(page, persona)
+
+    # When the company names are read, and Contoso looked for, then they are the names, and Contoso opens its own
+    assert listed.company_names() == NAMES
+    found = listed.find("Contoso")
+    assert found is not None and listed.links_found == 1 and found.get_attribute("href") == "#c1"
