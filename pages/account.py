@@ -34,8 +34,8 @@ from .shown_values import FIELD_VALUE, TERMS_BY_HEADING, field_named
 from .strings import UI_STRINGS, alternatives, any_language, field_label, says_saved
 
 SECTION_HEADINGS = {"account": "account_info", "billing": "bill_to"}
-# What a page shows for a value it does not hold: a dash of any kind, or "N/A" (a field left empty).
-NO_VALUE = re.compile(r"^\s*(?:[-‐‑‒–—―−]+|N/?A)\s*$", re.IGNORECASE)
+# What a page shows for a value it does not hold: a dash of any kind (full width too), "N/A", "N/D", "暂无" or "无".
+NO_VALUE = re.compile(r"^\s*(?:[-‐‑‒–—―−－]+|N/A|N/D|暂无|无)\s*$", re.IGNORECASE)
 BILL_TO = any_language("bill_to")
 # Edit, as 21Vianet's portal names it, or Update, as the newer global portal does; or a name that begins so and
 # speaks of billing ("Edit bill-to info", "编辑账单信息"), an icon button's label: "Edit profile help" is no Edit.

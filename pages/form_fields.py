@@ -76,8 +76,8 @@ def answered_in_place(said: str, asked: str) -> PortalError:
 
 
 # A field that takes typing: neither read-only nor disabled, as its markup or ARIA says.
-NOT_LOCKED = ":not([disabled]):not([aria-disabled=true]):not([aria-readonly=true])"
-EDITABLE = f"input{NOT_LOCKED}:not([readonly]), textarea{NOT_LOCKED}:not([readonly]), select{NOT_LOCKED}"
+NOT_LOCKED = ":not([aria-disabled=true]):not([aria-readonly=true])"  # a disabled fieldset's fields too
+EDITABLE = f"input:read-write{NOT_LOCKED}, textarea:read-write{NOT_LOCKED}, select:enabled{NOT_LOCKED}"
 
 
 class FormFields(Screen):

@@ -179,13 +179,13 @@ FIELDS_OF_FORM = """
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   const marked = fields.filter(el => el.getAttribute("aria-invalid") === "true");
   // Of a description of a hint and an error ("city-hint city-error"), the error's words: those the markup calls an
-  // error or an alert, when it calls some so and not all.
-  const ERROR_LIKE = /err|invalid|alert|warn/i;
+  // error (a word of its id or class: error, err, invalid, danger) or an alert (its role), when it calls some so.
+  const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
   const errorsOf = (el) => {{
     const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
     const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
     const errors = nodes.filter(node => node.getAttribute("role") === "alert"
-      || ERROR_LIKE.test(`${{node.id}} ${{node.getAttribute("class") || ""}}`));
+      || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/).some(word => ERROR_WORD.test(word)));
     const said = errors.length && errors.length < nodes.length ? errors.map(node => node.id) : ids;
     return text(el, said.join(" "));
   }};
@@ -215,8 +215,8 @@ FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
     : native(el) ? el.value : ({LIST_VALUE})(el);
   // Those that take typing first: a label a read-only field shares (the Account Info shown again above the form's
   // fields) names the field that takes typing, read first.
-  const readOnly = (el) => el.readOnly || el.disabled || ["aria-readonly", "aria-disabled"]
-    .some((name) => el.getAttribute(name) === "true");
+  const readOnly = (el) => (native(el) && el.matches(":disabled, :read-only:not(select)"))
+    || ["aria-readonly", "aria-disabled"].some((name) => el.getAttribute(name) === "true");
   return [...fields.filter(el => !readOnly(el)), ...fields.filter(readOnly)].map(el => [labelOf(el), valueOf(el)]);
 }}"""
 

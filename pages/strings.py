@@ -227,7 +227,9 @@ ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b40
 
 
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".
-FIELD_NOTES = ("required", "optional", "obligatoire", "facultatif", "必填", "必填项", "可选", "选填")
+FIELD_NOTES = (
+    "required", "optional", "obligatoire", "facultatif", "facultative", "requis", "requise", "必填", "必填项", "可选", "选填"
+)  # fmt: skip
 REQUIRED_MARK = "[*＊]"  # half or full width, as Chinese forms may write it
 # ... or a note of its own after a space, where the field is named by its label and a hint ("City Required").
 FIELD_MARKS = (

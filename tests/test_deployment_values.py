@@ -47,7 +47,14 @@ def test_a_dash_or_n_a_shown_for_an_empty_value_is_read_empty(page: Page, placeh
     assert profile.city == "Saint-Étienne"
 
 
-def test_a_form_showing_the_account_info_again_read_only_types_into_and_reads_its_own_field(page: Page) -> None:
+@pytest.mark.parametrize(
+    ("read_only", "around"),
+    [("readonly", ("", "")), ("", ("<fieldset disabled>", "</fieldset>"))],
+    ids=["a-read-only-field", "a-disabled-fieldset"],
+)
+def test_a_form_showing_the_account_info_again_read_only_types_into_and_reads_its_own_field(
+    page: Page, read_only: str, around: tuple[str, str]
+) -> None:
     # Given an edit form that shows the Customer Account Info above its fields, read-only, one label alike
     others = "".join(
         f'<label for="f{number}">{label}</label><input id="f{number}" value="{value}">'
@@ -56,7 +63,8 @@ def test_a_form_showing_the_account_info_again_read_only_types_into_and_reads_it
     )
     page.set_content(
         "<main><form><h2>Customer account info</h2>"
-        '<label for="ac">Company name</label><input id="ac" value="Contoso Holdings" readonly>'
+        f'{around[0]}<label for="ac">Company name</label>'
+        f'<input id="ac" value="Contoso Holdings" {read_only}>{around[1]}'
         '<h2>Bill-to info</h2><label for="c">Company name</label><input id="c" value="Contoso Ltd">'
         f"{others}<button>Submit</button></form></main>"
     )
@@ -120,6 +128,7 @@ HINT = "5 digits, as on the bill"
         pytest.param('<span id="p-error">Enter 5 digits.</span>', "Enter 5 digits.", id="its-id-says-error"),
         pytest.param('<span id="p-msg" class="field-error">Enter 5 digits.</span>', "Enter 5 digits.", id="its-class"),
         pytest.param('<span id="p-msg" role="alert">Enter 5 digits.</span>', "Enter 5 digits.", id="an-alert"),
+        pytest.param('<small id="p-msg" class="text-danger">Enter 5 digits.</small>', "Enter 5 digits.", id="danger"),
         pytest.param('<span id="p-msg">Enter 5 digits.</span>', f"{HINT} Enter 5 digits.", id="neither"),
     ],
 )
@@ -134,3 +143,14 @@ def test_an_error_described_beside_a_hint_is_read_without_the_hint(page: Page, e
 
     # When the errors are read, then the error is its words alone where the markup tells them apart, else all it says
     assert AccountEditPage(page).field_errors() == {"postalCode": expected}
+
+
+def test_two_letters_that_only_look_like_n_a_are_values(page: Page) -> None:
+    # Given an Account page showing a first name "Na" and the country by its code, Namibia's "NA"
+    values = {**BILLING, "First name": "Na", "Country/Region": "NA"}
+    terms = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in values.items())
+    page.set_content(f"<main><h2>Bill-to info</h2><dl>{terms}</dl></main>")
+
+    # When its Bill-to info is read, then they are its values, not empty ones
+    profile = AccountPage(page).billing_profile()
+    assert (profile.firstName, profile.country) == ("Na", "NA")
