@@ -19,7 +19,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 WATCH_BUSY = """() => {
   const watch = window.__busyWatch || (window.__busyWatch = {});
   watch.seen = false;
-  if (!watch.observer) {
+  if (!watch.observer || watch.document !== document) {  // a document written anew keeps its window
+    watch.observer?.disconnect();
+    watch.document = document;
     watch.observer = new MutationObserver(() => {
       if (document.querySelector('[aria-busy="true"]')) window.__busyWatch.seen = true;
     });

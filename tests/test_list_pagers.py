@@ -165,3 +165,15 @@ def test_a_pager_of_page_numbers_alone_pages_forward_and_back(page: Page, lang: 
     assert listed.namesakes_after("Northwind") == 1
     # ... and a customer on no page is not in the list, once its last page is shown
     assert listed.find("Litware") is None and listed.page_number() == 12
+
+
+def test_a_list_turning_busy_a_moment_after_next_is_read_once_it_shows_the_next_page(page: Page) -> None:
+    # Given a list of two pages whose Next starts its answer 100 ms after the click (a router's transition)
+    page.set_content(paged_list([["Contoso", "Fabrikam"], ["Northwind", "Contoso"]]).replace(
+        ".onclick = () => move(1)", ".onclick = () => setTimeout(() => move(1), 100)"
+    ))  # fmt: skip
+    page.set_default_timeout(5_000)
+    listed = CustomersPage(page)
+
+    # When a customer on the second page is looked for, then it is found there, not taken for absent
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
