@@ -19,7 +19,7 @@ from .list_fields import choose_option, not_typed_into, pick_typed
 from .list_quiet import page_replaced
 from .models import EDITABLE_FIELDS, with_guesses
 from .screen import Screen, link_or_button, one_line, snapshot_role
-from .shown_values import FORM_VALUES, INVALID_FIELDS, field_named, tidied
+from .shown_values import EDITABLE, FORM_VALUES, INVALID_FIELDS, field_named, tidied
 from .strings import ACCESS_DENIED, UI_STRINGS, any_language, field_label
 from .watch import highlight
 
@@ -73,11 +73,6 @@ def answered_in_place(said: str, asked: str) -> PortalError:
     if ACCESS_DENIED.search(said):
         return NotAllowedError(message=f"The portal refused {asked}: {said}")
     return PortalError(f"The portal answered with an alert instead of {asked}: {said}")
-
-
-# A field that takes typing: neither read-only nor disabled, as its markup or ARIA says.
-NOT_LOCKED = ":not([aria-disabled=true]):not([aria-readonly=true])"  # a disabled fieldset's fields too
-EDITABLE = f"input:read-write{NOT_LOCKED}, textarea:read-write{NOT_LOCKED}, select:enabled{NOT_LOCKED}"
 
 
 class FormFields(Screen):

@@ -208,6 +208,10 @@ LIST_VALUE = """(el) => ((el.getAttribute("role") === "listbox" ? el.querySelect
   ?.innerText ?? "").trim()"""
 # A field's value: a text box's or <select>'s value, a component library's list's words.
 FIELD_VALUE = f"""el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName) ? el.value : ({LIST_VALUE})(el)"""
+# A field that takes typing: neither read-only nor disabled, as its markup (a disabled fieldset's fields too) or ARIA
+# says.
+NOT_LOCKED = ":not([aria-disabled=true]):not([aria-readonly=true])"
+EDITABLE = f"input:read-write{NOT_LOCKED}, textarea:read-write{NOT_LOCKED}, select:enabled{NOT_LOCKED}"
 # Each field of a form, its label and its value as it holds it: one call instead of one per field.
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
   // A list's value as a person reads it: its option's label, not the code it sends ("上海市", not "SH").
@@ -215,8 +219,8 @@ FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
     : native(el) ? el.value : ({LIST_VALUE})(el);
   // Those that take typing first: a label a read-only field shares (the Account Info shown again above the form's
   // fields) names the field that takes typing, read first.
-  const readOnly = (el) => (native(el) && el.matches(":disabled, :read-only:not(select)"))
-    || ["aria-readonly", "aria-disabled"].some((name) => el.getAttribute(name) === "true");
+  const readOnly = (el) => native(el) ? !el.matches("{EDITABLE}")
+    : ["aria-readonly", "aria-disabled"].some((name) => el.getAttribute(name) === "true");
   return [...fields.filter(el => !readOnly(el)), ...fields.filter(readOnly)].map(el => [labelOf(el), valueOf(el)]);
 }}"""
 
