@@ -122,9 +122,13 @@ def session_options(args: argparse.Namespace) -> dict[str, Any]:
     """Return each worker's portal_session options: the browser's, then the sign-in's."""
     names = ("headed", "slowmo", "locale", "demo_mode", "ws_endpoint", "ignore_https_errors")
     browser = {name: getattr(args, name) for name in names}
-    chosen = {"browser_name": args.browser, "pause_on_failure": args.pause_on_failure}
-    chosen["close_banners"] = args.close_banner
-    return {**browser, **chosen, **sign_in_options(args)}
+    return {
+        **browser,
+        "browser_name": args.browser,
+        "pause_on_failure": args.pause_on_failure,
+        "close_banners": args.close_banner,
+        **sign_in_options(args),
+    }
 
 
 def same_file(one: Path, other: Path) -> bool:

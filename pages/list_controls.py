@@ -35,9 +35,12 @@ ROW_NAMES = """tables => tables.flatMap((table) => {
   const first = (is) => rows.map((row) => [...elementsInOrder(row)].find((el) => is(el) && shown(el))).filter(Boolean);
   const links = first(isLink);
   // Its first line but for what no one hears (a persona's initials, aria-hidden).
-  const unheard = (el) => new Set([...el.querySelectorAll('[aria-hidden="true"]')].map((h) => h.innerText.trim()));
-  return (links.length ? links : first(isButton)).map((el) => (el.innerText ?? el.textContent ?? "").split("\\n")
-    .map((line) => line.trim()).filter((line) => line && !unheard(el).has(line))[0] ?? "");
+  const nameOf = (el) => {
+    const unheard = new Set([...el.querySelectorAll('[aria-hidden="true"]')].map((hidden) => hidden.innerText.trim()));
+    const lines = (el.innerText ?? el.textContent ?? "").split("\\n").map((line) => line.trim());
+    return lines.find((line) => line && !unheard.has(line)) ?? "";
+  };
+  return (links.length ? links : first(isButton)).map(nameOf);
 })""".replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 
 
