@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import AbstractContextManager
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Locator, Page
@@ -21,7 +22,7 @@ from .errors import (
     address_of,
     portal_unanswered,
 )
-from .list_busy import await_busy, watch_busy
+from .list_busy import answer_awaited
 from .list_controls import (
     LOAD_MORE,
     ROW_NAMES,
@@ -191,6 +192,11 @@ class CustomersPage(Screen):
                 self.requests.stop()
             self.requests = ListRequests(self.page, answer_ms=self.ANSWER_MS)
 
+    def answer_awaited(self) -> AbstractContextManager[None]:
+        """Around a search's typing or a page move's click: wait after it until the list's answer began (it may turn
+        busy a moment later: a debounced search, a router's transition), unless the list never says it is busy."""
+        return answer_awaited(self.results, self.GRACE_MS, watched=self.marks_busy is not False)
+
     def wait_until_searchable(self) -> CustomersPage:
         """Wait until the search box is shown, whether or not the list has loaded yet."""
         self.settle(self.search_box)
@@ -203,13 +209,10 @@ class CustomersPage(Screen):
     def search(self, text: str) -> CustomersPage:
         """Search by the start of a company name or domain name; wait for the first page of results."""
         self.still_shown(self.search_box, "Customers list")
-        self.before_change()  # before typing: a list may search as it is typed
-        if self.marks_busy is not False:
-            watch_busy(self.page)  # ... a moment after it (debounced): not busy at once is then the old list
-        highlight(self.search_box).fill(text)
-        self.select(self.search_box, "the search", key="Enter")
-        if self.marks_busy is not False:
-            await_busy(self.page, self.GRACE_MS)  # never busy: the answer is the list shown (the same search)
+        self.before_change()  # before typing: a list may search as it is typed, a moment after it (debounced)
+        with self.answer_awaited():  # not busy at once after Enter is then the old list
+            highlight(self.search_box).fill(text)
+            self.select(self.search_box, "the search", key="Enter")
         self.new_list()
         return self.wait_until_ready()
 
@@ -227,7 +230,8 @@ class CustomersPage(Screen):
         self.still_shown(self.results, "Customers list")
         self.check_enabled(self.enabled_previous, self.previous_button, "Previous")
         self.before_change()
-        self.select(self.enabled_previous.first, "Previous")
+        with self.answer_awaited():
+            self.select(self.enabled_previous.first, "Previous")
         self.shown_page -= 1
         return self.wait_until_ready()
 
@@ -250,11 +254,8 @@ class CustomersPage(Screen):
         again, the page not moved (a Next never disabled, at the list's end)."""
         before = self.shown_list
         self.before_change()
-        if self.marks_busy is not False:
-            watch_busy(self.page)  # a list may turn busy a moment after the click (a router's transition)
-        self.select(control, what)
-        if self.marks_busy is not False:
-            await_busy(self.page, self.GRACE_MS)  # never busy: the same customers again, or an answer without a sign
+        with self.answer_awaited():  # no sign: the same customers again, or an answer that gives none
+            self.select(control, what)
         self.wait_until_ready()
         if before is not None and self.shown_list == before:
             return False

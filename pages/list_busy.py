@@ -1,53 +1,84 @@
-"""Waiting for a list that says when it is loading (``aria-busy``) to begin its answer to a search.
+"""Waiting for a list that says when it is loading (``aria-busy``) to begin its answer to a search or page move.
 
 Such a list marks itself busy as its search starts: "not busy" after it is the answer. A list that searches as it is
 typed into begins a moment after the typing, once the typing pauses (a debounced search), and Enter does nothing more:
-"not busy" right after Enter is the list shown before. So the page notes, from right before the typing, whether
-anything turned busy since, and the search's answer is waited on only once something did (or after a grace: the
-answer may be no change at all, the same search again).
+"not busy" right after Enter is the list shown before. So the page notes, from right before the typing, whether the
+answer has begun since, and the answer is waited on only once it has (or after a grace: the answer may be no change at
+all, the same search again). Begun is: the list, something around it or in it turned busy (something busy elsewhere,
+a header's widget, says nothing of it); or, unless the list was still loading, the list replaced or its rows changed
+(a list filtering in the browser, which never turns busy). A list inside a shadow root is watched there.
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-# Notes whether anything in the page turns busy from now on: set busy again, or drawn anew busy.
-WATCH_BUSY = """() => {
+# Notes, from now on, whether the list's answer began (``lists[0]``: the list; none yet, anything turning busy counts).
+WATCH_BUSY = """(lists) => {
+  const list = lists[0] || null, root = list ? list.getRootNode() : document;
   const watch = window.__busyWatch || (window.__busyWatch = {});
+  watch.observer?.disconnect();
+  const rowsOf = () => [...list.querySelectorAll('tr, [role="row"]')].map((row) => row.textContent).join("\\n");
+  const rows = list && rowsOf();
+  // A list still loading (busy) as the search begins: its rows drawn, or it drawn anew, may be that load's answer.
+  const settled = list && !list.closest('[aria-busy="true"]');
+  // The list's surroundings: its parent (a spinner drawn beside it), unless that is the whole page.
+  const parent = list?.parentElement, near = !parent || parent.matches("body, html") ? list : parent;
+  const aboutList = (el) => !list || !list.isConnected || el.contains(list) || near.contains(el);
+  const busyIn = (node) => node.nodeType === 1
+    && [node, ...node.querySelectorAll('[aria-busy="true"]')].some((el) => el.matches('[aria-busy="true"]')
+      && aboutList(el));
   watch.seen = false;
-  if (!watch.observer || watch.document !== document) {  // a document written anew keeps its window
-    watch.observer?.disconnect();
-    watch.document = document;
-    watch.observer = new MutationObserver(() => {
-      if (document.querySelector('[aria-busy="true"]')) window.__busyWatch.seen = true;
-    });
-    const what = {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"]};
-    watch.observer.observe(document, what);
-  }
+  watch.observer = new MutationObserver((mutations) => {
+    watch.seen ||= mutations.some((change) => change.type === "attributes" ? busyIn(change.target)
+      : [...change.addedNodes].some(busyIn));
+  });
+  const what = {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"]};
+  watch.observer.observe(document, what);
+  if (root !== document) watch.observer.observe(root, what);
+  // Nothing says whether it is busy (a list that never does: ``pages.list_quiet`` waits on it): begun at once.
+  const unsaid = () => !document.querySelector("[aria-busy]") && !root.querySelector("[aria-busy]");
+  watch.begun = () => watch.seen || unsaid() || (settled && (!list.isConnected || rowsOf() !== rows));
 }"""
-# True once something turned busy since ``WATCH_BUSY``; at once when the page was loaded anew (a list its server
-# draws), or when nothing in it says whether it is busy (a list that never does: ``pages.list_quiet`` waits on it).
-BUSY_SEEN = """() => !window.__busyWatch || window.__busyWatch.seen || !document.querySelector("[aria-busy]")"""
+# True once the answer began since ``WATCH_BUSY``; at once when the page was loaded anew (a list its server draws).
+BEGUN = """() => !window.__busyWatch?.begun || window.__busyWatch.begun()"""
 
 
-def watch_busy(page: Page) -> None:
-    """Note from now on whether anything in ``page`` turns busy: call right before typing a search."""
+def watch_busy(listed: Locator) -> None:
+    """Note from now on whether the list ``listed`` begins an answer: call right before typing a search."""
     with suppress(PlaywrightError):  # the page replaced meanwhile: its new one is the answer on the way
-        page.evaluate(WATCH_BUSY)
+        listed.evaluate_all(WATCH_BUSY)  # none shown yet: no wait for it, anything turning busy will do
 
 
-def await_busy(page: Page, grace_ms: float) -> bool:
-    """Wait until something in ``page`` turned busy since ``watch_busy`` (the search begun), for ``grace_ms`` at most;
-    tell whether it did."""
+def await_busy(listed: Locator, grace_ms: float) -> bool:
+    """Wait until the list ``listed`` began an answer since ``watch_busy``, for ``grace_ms`` at most; tell whether it
+    did."""
+    page = listed.page
     try:
-        if not page.evaluate(BUSY_SEEN):  # mostly, begun as the search was: one look
-            page.wait_for_function(BUSY_SEEN, timeout=grace_ms, polling=50)
-        return True
+        if page.evaluate(BEGUN):  # mostly, begun as the search was: one look
+            return True
+        if grace_ms > 0:  # (no timeout at all, to Playwright)
+            page.wait_for_function(BEGUN, timeout=grace_ms, polling=50)
+            return True
+        return False
     except PlaywrightTimeoutError:
         return False
-    except PlaywrightError:  # the page replaced meanwhile: the search's answer is on its way in the new one
+    except PlaywrightError:  # the page replaced meanwhile: the answer is on its way in the new one
         return True
+
+
+@contextmanager
+def answer_awaited(listed: Locator, grace_ms: float, *, watched: bool = True) -> Iterator[None]:
+    """Around the typing or click that asks the list ``listed`` for an answer: wait, after it, until the answer began
+    (``grace_ms`` at most: no sign, the same list again); nothing when not ``watched`` (a list known never to say it
+    is busy)."""
+    if watched:
+        watch_busy(listed)
+    yield
+    if watched:
+        await_busy(listed, grace_ms)

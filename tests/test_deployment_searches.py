@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pages import CustomersPage
+from pages.list_busy import await_busy, watch_busy
 
 pytestmark = pytest.mark.tooling
 
@@ -58,3 +59,57 @@ def test_a_list_searching_a_moment_after_the_typing_is_read_once_its_answer_show
     # Then its answer is what is read, not the list shown before it
     assert listed.company_names() == ["Fabrikam"]
     assert listed.find("Contoso") is None
+
+
+def test_something_busy_beside_the_list_is_not_taken_for_the_search_s_answer_beginning(page: Page) -> None:
+    # Given a debounced list (600 ms), and a header's widget that turns busy for a moment as anything is typed
+    widget = '<div id="drafts" aria-busy="false">Drafts saved</div><main>'
+    page.set_content(
+        (TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 600}).replace("<main>", widget, 1)
+        + """<script>document.querySelector("input").addEventListener("input", () => {
+          const drafts = document.querySelector("#drafts");
+          drafts.setAttribute("aria-busy", "true");
+          setTimeout(() => drafts.setAttribute("aria-busy", "false"), 50);
+        });</script>"""
+    )
+    listed = CustomersPage(page)
+    assert listed.wait_until_ready().company_names() == SHOWN_FIRST
+
+    # When Fabrikam is searched for, then the list's own answer is read, not the list shown before it
+    assert listed.search("Fab").company_names() == ["Fabrikam"]
+
+
+def test_a_list_inside_a_shadow_root_is_read_once_its_search_s_answer_shows(page: Page) -> None:
+    # Given the debounced list (300 ms) drawn inside a component's shadow root, the search box outside it
+    content = TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 300}
+    section = content[content.index("<section") : content.index("</section>") + len("</section>")]
+    host = '<customer-list></customer-list><script>const shadow = document.querySelector("customer-list")' + (
+        f".attachShadow({{mode: 'open'}}); shadow.innerHTML = {json.dumps(section)};</script>"
+    )
+    page.set_content(
+        content.replace(section, host).replace('document.querySelector("section")', 'shadow.querySelector("section")')
+        .replace('document.querySelector("[role=grid]")', 'shadow.querySelector("[role=grid]")')
+    )  # fmt: skip
+    listed = CustomersPage(page)
+    assert listed.wait_until_ready().company_names() == SHOWN_FIRST
+
+    # When Fabrikam is searched for, then its answer is what is read
+    assert listed.search("Fab").company_names() == ["Fabrikam"]
+
+
+def test_a_list_filtering_in_the_browser_without_turning_busy_answers_at_once(page: Page) -> None:
+    # Given a list marked not busy that filters its rows as it is typed into, never turning busy
+    page.set_content(
+        (TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 0}).replace(
+            "const search = () => {", "const search = () => { draw(ALL.filter(name => name.startsWith(input.value)));"
+            " return;"
+        ).replace("setTimeout(search, DEBOUNCE)", "search()")
+    )  # fmt: skip
+    listed = CustomersPage(page).wait_until_ready()
+    assert listed.company_names() == SHOWN_FIRST
+
+    # When a search is typed, then its answer is seen to have begun (its rows changed), no grace waited out
+    watch_busy(listed.results)
+    page.get_by_role("searchbox").fill("Fab")
+    assert await_busy(listed.results, grace_ms=100)
+    assert listed.search("North").company_names() == ["Northwind"]

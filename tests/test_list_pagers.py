@@ -177,3 +177,16 @@ def test_a_list_turning_busy_a_moment_after_next_is_read_once_it_shows_the_next_
 
     # When a customer on the second page is looked for, then it is found there, not taken for absent
     assert listed.find("Northwind") is not None and listed.page_number() == 2
+
+
+def test_a_list_turning_busy_a_moment_after_previous_is_read_once_it_shows_the_previous_page(page: Page) -> None:
+    # Given a list of two pages whose Previous starts its answer 100 ms after the click (a router's transition)
+    page.set_content(paged_list([["Contoso", "Fabrikam"], ["Northwind", "Litware"]]).replace(
+        ".onclick = () => move(-1)", ".onclick = () => setTimeout(() => move(-1), 100)"
+    ))  # fmt: skip
+    listed = CustomersPage(page).wait_until_ready()
+    assert listed.next_page().company_names() == ["Northwind", "Litware"]
+
+    # When the previous page is asked for, then the first page is what is read
+    assert listed.previous_page().company_names() == ["Contoso", "Fabrikam"]
+    assert listed.page_number() == 1
