@@ -151,7 +151,12 @@ def text(key: str, locale: str, table: dict[str, tuple[str, str, str]] = UI_STRI
 VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "portal": {
         "submit": (  # a form's button as other portals' forms name it
-            "Save", "Enregistrer", "保存", "Save changes", "Save and close", "Enregistrer les modifications",
+            "Save",
+            "Enregistrer",
+            "保存",
+            "Save changes",
+            "Save and close",
+            "Enregistrer les modifications",
             "保存更改",
         ),
         "next_page": ("Next page", "Page suivante", "下页"),
@@ -227,13 +232,16 @@ ACCESS_DENIED = re.compile(rf"{alternatives(UI_STRINGS['error_title_403'])}|\b40
 
 
 # What a label may say after the field's name, in words, often for screen readers only: "City (required)".
+CHINESE_FIELD_NOTES = ("必填", "必填项", "可选", "选填")
 FIELD_NOTES = (
-    "required", "optional", "obligatoire", "facultatif", "facultative", "requis", "requise", "必填", "必填项", "可选", "选填"
+    "required", "optional", "obligatoire", "facultatif", "facultative", "requis", "requise", *CHINESE_FIELD_NOTES
 )  # fmt: skip
 REQUIRED_MARK = "[*＊]"  # half or full width, as Chinese forms may write it
-# ... or a note of its own after a space, where the field is named by its label and a hint ("City Required").
+# ... or a note of its own after a space, where the field is named by its label and a hint ("City Required"); a
+# Chinese one needs no space ("城市必填": Chinese writes none between words).
 FIELD_MARKS = (
-    rf"(?:\s*(?:{REQUIRED_MARK}|[:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）])|\s+(?:{alternatives(FIELD_NOTES)}))*"
+    rf"(?:\s*(?:{REQUIRED_MARK}|[:：]|[(（]\s*(?:{alternatives(FIELD_NOTES)})\s*[)）]|(?:{alternatives(CHINESE_FIELD_NOTES)}))"
+    rf"|\s+(?:{alternatives(FIELD_NOTES)}))*"
 )
 
 

@@ -154,3 +154,15 @@ def test_two_letters_that_only_look_like_n_a_are_values(page: Page) -> None:
     # When its Bill-to info is read, then they are its values, not empty ones
     profile = AccountPage(page).billing_profile()
     assert (profile.firstName, profile.country) == ("Na", "NA")
+
+
+def test_a_chinese_field_named_by_its_label_and_a_note_without_a_space_is_found(page: Page) -> None:
+    # Given a Chinese form whose city is labelled with its note run on, as Chinese writes it ("城市必填")
+    page.set_content(
+        "<html lang='zh-CN'><main><form><label for='c'>城市<span class='note'>必填</span></label>"
+        "<input id='c' value='上海市'><button>提交</button></form></main></html>"
+    )
+
+    # When the city is typed, then the field took it
+    AccountEditPage(page).fill({"city": "北京市"})
+    assert page.locator("#c").input_value() == "北京市"
