@@ -173,7 +173,7 @@ FIELDS_OF_FORM = """
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
 # own for it), else its accessible description (aria-describedby, which may hold a hint beside the error: then the
-# parts its markup calls an error, where it calls some so). Then each
+# parts its markup calls an error, where it calls some so), else an error shown beside it, tied by nothing. Then each
 # field a summary of the errors links to ("There are 2 errors", an alert or status listing them), the link's words its
 # error, where the field itself says none: a link to the field, to its label, or to what holds it alone.
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
@@ -181,15 +181,33 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   // Of a description of a hint and an error ("city-hint city-error"), the error's words: those the markup calls an
   // error (a word of its id or class: error, err, invalid, danger) or an alert (its role), when it calls some so.
   const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
+  const callsError = (node) => node.getAttribute("role") === "alert"
+    || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/).some(word => ERROR_WORD.test(word));
   const errorsOf = (el) => {{
     const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
     const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
-    const errors = nodes.filter(node => node.getAttribute("role") === "alert"
-      || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/).some(word => ERROR_WORD.test(word)));
+    const errors = nodes.filter(callsError);
     const said = errors.length && errors.length < nodes.length ? errors.map(node => node.id) : ids;
     return text(el, said.join(" "));
   }};
-  const invalid = marked.map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage")) || errorsOf(el)]);
+  // An error no attribute ties to its field: shown beside it, in what holds the field alone (three elements up at
+  // most, short of the form), else right after it, and called an error by its markup; its label's words aside.
+  const besideOf = (el) => {{
+    let group = el;
+    for (let up = 0; up < 3; up++) {{
+      const parent = group.parentElement;
+      if (!parent || parent === form || fields.some(other => other !== el && parent.contains(other))) break;
+      group = parent;
+    }}
+    const near = group === el ? [el.nextElementSibling].filter(Boolean) : [...group.querySelectorAll("*")];
+    const labels = [...(el.labels || [])];
+    const errors = near.filter(node => !node.contains(el) && callsError(node) && node.getClientRects().length
+      && !labels.some(label => label.contains(node) || node.contains(label)));
+    return errors.filter(node => !errors.some(other => other !== node && other.contains(node)))
+      .map(node => node.innerText.trim()).filter(Boolean).join(" ");
+  }};
+  const invalid = marked.map(el => [labelOf(el),
+    text(el, el.getAttribute("aria-errormessage")) || errorsOf(el) || besideOf(el)]);
   const summaries = '[role="alert"] a[href^="#"], [role="status"] a[href^="#"]';
   const links = [...new Set([document, form.getRootNode()])].flatMap(root => [...root.querySelectorAll(summaries)]);
   for (const link of links.filter(link => link.getClientRects().length && link.innerText.trim())) {{

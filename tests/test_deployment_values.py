@@ -166,3 +166,37 @@ def test_a_chinese_field_named_by_its_label_and_a_note_without_a_space_is_found(
     # When the city is typed, then the field took it
     AccountEditPage(page).fill({"city": "北京市"})
     assert page.locator("#c").input_value() == "北京市"
+
+
+CITY_ERROR = "City is required."
+
+
+@pytest.mark.parametrize(
+    "city",
+    [
+        pytest.param(f'<input id="c" aria-invalid="true"><span class="error">{CITY_ERROR}</span>', id="right-after-it"),
+        pytest.param(
+            f'<div class="field"><label for="c">City</label><input id="c" aria-invalid="true">'
+            f'<div class="help">Where the bill goes</div><div class="invalid-feedback">{CITY_ERROR}</div></div>',
+            id="in-its-group",
+        ),
+        pytest.param(
+            f'<div><div><input id="c" aria-invalid="true"></div><span><div role="alert"><p><span>{CITY_ERROR}</span>'
+            "</p></div></span></div>",
+            id="an-alert-in-its-group",
+        ),
+    ],
+)
+def test_an_error_no_attribute_ties_to_its_field_is_read_beside_it(page: Page, city: str) -> None:
+    # Given an invalid city whose error shows beside it, tied to it by no attribute, and a postal code whose hidden
+    # error and whose valid field's hint are not the city's
+    label = "" if '<label for="c">' in city else '<label for="c">City</label>'
+    page.set_content(
+        f"<main><form>{label}{city}"
+        '<div class="field"><label for="p">Postal code</label><input id="p" value="98052">'
+        '<span class="error" hidden>Enter 5 digits.</span><span class="error-hint">5 digits</span></div>'
+        "<button>Submit</button></form></main>"
+    )
+
+    # When the errors are read, then the city's is its words, and the valid field has none
+    assert AccountEditPage(page).field_errors() == {"city": CITY_ERROR}
