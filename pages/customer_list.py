@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .errors import PortalError, PortalUnavailableError, UnknownPageError, address_of, portal_unanswered
-from .list_busy import answer_awaited
+from .list_busy import awaiting_answer
 from .list_controls import (
     LOAD_MORE,
     ROW_NAMES,
@@ -174,7 +174,7 @@ class CustomerList(Screen):
     def answer_awaited(self) -> AbstractContextManager[None]:
         """Around a search's typing or a page move's click: wait after it until the list's answer began (it may turn
         busy a moment later: a debounced search, a router's transition), unless the list never says it is busy."""
-        return answer_awaited(self.results, self.GRACE_MS, watched=self.marks_busy is not False)
+        return awaiting_answer(self.results, self.GRACE_MS, watched=self.marks_busy is not False)
 
     def wait_until_searchable(self) -> Self:
         """Wait until the search box is shown, whether or not the list has loaded yet."""

@@ -267,7 +267,8 @@ class FormFields(Screen):
             self.listed.add(name)
 
     def field_errors(self) -> dict[str, str]:
-        """Return each invalid field's message (its accessible description), keyed by API field name.
+        """Return each invalid field's message (its error message, else its accessible description, else an error
+        shown beside it: ``shown_values.INVALID_FIELDS``), keyed by API field name.
 
         A field whose label this library does not know is keyed by its label, so no error is lost.
         """

@@ -181,33 +181,47 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   // Of a description of a hint and an error ("city-hint city-error"), the error's words: those the markup calls an
   // error (a word of its id or class: error, err, invalid, danger) or an alert (its role), when it calls some so.
   const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
-  const callsError = (node) => node.getAttribute("role") === "alert"
-    || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/).some(word => ERROR_WORD.test(word));
+  const namedError = (node) => `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/)
+    .some(word => ERROR_WORD.test(word));
+  const callsError = (node) => node.getAttribute("role") === "alert" || namedError(node);
   const errorsOf = (el) => {{
     const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
     const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
     const errors = nodes.filter(callsError);
     const said = errors.length && errors.length < nodes.length ? errors.map(node => node.id) : ids;
-    return text(el, said.join(" "));
+    return [text(el, said.join(" ")), errors.length > 0];
   }};
-  // An error no attribute ties to its field: shown beside it, in what holds the field alone (three elements up at
-  // most, short of the form), else right after it, and called an error by its markup; its label's words aside.
+  // An error no attribute ties to its field: shown beside it, in what holds no other field (text box or list; three
+  // elements up at most, short of the form), else right after it, and called an error by its markup; its label's
+  // words aside.
   const besideOf = (el) => {{
     let group = el;
     for (let up = 0; up < 3; up++) {{
       const parent = group.parentElement;
-      if (!parent || parent === form || fields.some(other => other !== el && parent.contains(other))) break;
+      // Not past a section of the form (a heading or legend of its own): its notes are no field's error.
+      if (!parent || parent === form || parent.matches("fieldset, section, [role=group], [role=region]")
+        || parent.querySelector(":scope > :is(h1, h2, h3, h4, h5, h6, legend)")
+        || fields.some(other => other !== el && parent.contains(other))) break;
       group = parent;
     }}
-    const near = group === el ? [el.nextElementSibling].filter(Boolean) : [...group.querySelectorAll("*")];
+    // Right after a field of a flat form, an alert alone may be the form's ("Nothing was saved"): named an error only.
+    const near = group === el ? [el.nextElementSibling].filter(node => node && namedError(node))
+      : [...group.querySelectorAll("*")];
     const labels = [...(el.labels || [])];
+    // Not a control styled so (a "btn-danger" Clear beside it), nor a required mark so coloured ("text-danger" *).
+    const CONTROL = 'a[href], button, input, select, textarea, [role="button"], [role="link"]';
     const errors = near.filter(node => !node.contains(el) && callsError(node) && node.getClientRects().length
-      && !labels.some(label => label.contains(node) || node.contains(label)));
+      && !node.closest(CONTROL) && !labels.some(label => label.contains(node) || node.contains(label)));
     return errors.filter(node => !errors.some(other => other !== node && other.contains(node)))
-      .map(node => node.innerText.trim()).filter(Boolean).join(" ");
+      .map(node => (node.innerText ?? node.textContent ?? "").trim()).filter(said => said && !/^[*＊]$/.test(said))
+      .join(" ");
   }};
-  const invalid = marked.map(el => [labelOf(el),
-    text(el, el.getAttribute("aria-errormessage")) || errorsOf(el) || besideOf(el)]);
+  // A description none of whose parts is called an error (a hint alone) gives way to an error shown beside the field.
+  const errorOf = (el) => {{
+    const [described, anError] = errorsOf(el);
+    return anError ? described : besideOf(el) || described;
+  }};
+  const invalid = marked.map(el => [labelOf(el), text(el, el.getAttribute("aria-errormessage")) || errorOf(el)]);
   const summaries = '[role="alert"] a[href^="#"], [role="status"] a[href^="#"]';
   const links = [...new Set([document, form.getRootNode()])].flatMap(root => [...root.querySelectorAll(summaries)]);
   for (const link of links.filter(link => link.getClientRects().length && link.innerText.trim())) {{

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pages import CustomersPage
-from pages.list_busy import await_busy, watch_busy
+from pages.list_busy import await_answer, watch_answer
 
 pytestmark = pytest.mark.tooling
 
@@ -61,21 +61,53 @@ def test_a_list_searching_a_moment_after_the_typing_is_read_once_its_answer_show
     assert listed.find("Contoso") is None
 
 
-def test_something_busy_beside_the_list_is_not_taken_for_the_search_s_answer_beginning(page: Page) -> None:
-    # Given a debounced list (600 ms), and a header's widget that turns busy for a moment as anything is typed
-    widget = '<div id="drafts" aria-busy="false">Drafts saved</div><main>'
-    page.set_content(
-        (TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 600}).replace("<main>", widget, 1)
-        + """<script>document.querySelector("input").addEventListener("input", () => {
-          const drafts = document.querySelector("#drafts");
-          drafts.setAttribute("aria-busy", "true");
-          setTimeout(() => drafts.setAttribute("aria-busy", "false"), 50);
-        });</script>"""
-    )
+WIDGET_BUSY_AS_TYPED = """<script>document.querySelector("input").addEventListener("input", () => {
+  const drafts = document.querySelector("#drafts");
+  drafts.setAttribute("aria-busy", "true");
+  setTimeout(() => drafts.setAttribute("aria-busy", "false"), 50);
+});</script>"""
+
+
+@pytest.mark.parametrize("app_root", [False, True], ids=["a-region-in-the-page", "the-main-landmark-in-an-app-s-root"])
+def test_something_busy_beside_the_list_is_not_taken_for_the_search_s_answer_beginning(
+    page: Page, app_root: bool
+) -> None:
+    # Given a debounced list (600 ms), and a header's widget that turns busy for a moment as anything is typed; the
+    # list a region, or the main landmark itself (no region), both in the root element a single-page app draws in
+    content = TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 600}
+    widget = '<header><div id="drafts" aria-busy="false">Drafts saved</div></header><main>'
+    if app_root:
+        content = (
+            content.replace("<main>", f'<div id="root">{widget}', 1).replace("</main>", "</main></div>", 1)
+            .replace('<section aria-label="Customers" aria-busy="false">', "<section>")
+            .replace("<main>", '<main aria-busy="false">', 1)
+            .replace('document.querySelector("section")', 'document.querySelector("main")')
+        )  # fmt: skip
+    else:
+        content = content.replace("<main>", widget, 1)
+    page.set_content(content + WIDGET_BUSY_AS_TYPED)
     listed = CustomersPage(page)
     assert listed.wait_until_ready().company_names() == SHOWN_FIRST
 
     # When Fabrikam is searched for, then the list's own answer is read, not the list shown before it
+    assert listed.search("Fab").company_names() == ["Fabrikam"]
+
+
+def test_a_row_s_cell_changing_on_its_own_is_not_taken_for_the_search_s_answer_beginning(page: Page) -> None:
+    # Given a debounced list (600 ms) whose rows show, beside each customer's link, a time that changes on its own
+    page.set_content(
+        TYPED_LIST % {"all": json.dumps(SHOWN_FIRST), "debounce": 600}
+        + """<script>let tick = 0; setInterval(() => { tick++;
+          for (const row of document.querySelectorAll("[role=row]")) {
+            const cell = row.querySelector(".seen") || row.appendChild(document.createElement("span"));
+            cell.className = "seen"; cell.setAttribute("role", "gridcell"); cell.textContent = `seen ${tick} s ago`;
+          }
+        }, 50);</script>"""
+    )
+    listed = CustomersPage(page)
+    assert listed.wait_until_ready().company_names() == SHOWN_FIRST
+
+    # When Fabrikam is searched for, then the list's answer is read, not the list shown before it
     assert listed.search("Fab").company_names() == ["Fabrikam"]
 
 
@@ -109,7 +141,7 @@ def test_a_list_filtering_in_the_browser_without_turning_busy_answers_at_once(pa
     assert listed.company_names() == SHOWN_FIRST
 
     # When a search is typed, then its answer is seen to have begun (its rows changed), no grace waited out
-    watch_busy(listed.results)
+    watch_answer(listed.results)
     page.get_by_role("searchbox").fill("Fab")
-    assert await_busy(listed.results, grace_ms=100)
+    assert await_answer(listed.results, grace_ms=100)
     assert listed.search("North").company_names() == ["Northwind"]

@@ -200,3 +200,60 @@ def test_an_error_no_attribute_ties_to_its_field_is_read_beside_it(page: Page, c
 
     # When the errors are read, then the city's is its words, and the valid field has none
     assert AccountEditPage(page).field_errors() == {"city": CITY_ERROR}
+
+
+@pytest.mark.parametrize(
+    ("city", "expected"),
+    [
+        pytest.param(
+            '<div class="field"><label for="c">City</label><input id="c" aria-invalid="true"><svg class="icon-error" '
+            f'width="12" height="12"><circle r="5" cx="6" cy="6"/></svg><span class="error-text">{CITY_ERROR}</span>'
+            "</div>",
+            CITY_ERROR,
+            id="an-error-icon-drawn-in-svg",
+        ),
+        pytest.param(
+            '<div><label for="c">City</label><input id="c" aria-invalid="true" aria-describedby="c-help">'
+            f'<div id="c-help" class="form-text">Where the bill goes</div><div class="invalid-feedback">{CITY_ERROR}'
+            "</div></div>",
+            CITY_ERROR,
+            id="a-hint-tied-the-error-not",
+        ),
+        pytest.param(
+            '<div><label for="c">City</label><span class="text-danger">*</span><input id="c" aria-invalid="true">'
+            f'<div class="invalid-feedback">{CITY_ERROR}</div></div>',
+            CITY_ERROR,
+            id="a-required-mark-coloured-as-danger",
+        ),
+        pytest.param(
+            '<div><label for="c">City</label><div class="input-group"><input id="c" aria-invalid="true">'
+            '<button type="button" class="btn btn-outline-danger">Clear</button>'
+            f'<div class="invalid-feedback">{CITY_ERROR}</div></div></div>',
+            CITY_ERROR,
+            id="a-clear-button-coloured-as-danger",
+        ),
+        pytest.param(
+            '<label for="c">City</label><input id="c" aria-invalid="true">'
+            '<div role="alert">Your changes could not be saved.</div>',
+            "",
+            id="the-form-s-alert-after-its-last-field",
+        ),
+        pytest.param(
+            '<section><h2>Address</h2><div class="alert alert-danger">Changing the city checks the tax again.</div>'
+            '<div><div><label for="c">City</label><input id="c" aria-invalid="true"></div></div></section>',
+            "",
+            id="a-note-of-the-field-s-section",
+        ),
+    ],
+)
+def test_a_field_s_own_error_is_read_not_what_only_looks_like_one_beside_it(
+    page: Page, city: str, expected: str
+) -> None:
+    # Given an invalid city beside things its markup calls errors or dangers: its own error, or none
+    page.set_content(
+        f"<main><form>{city}"
+        '<div><label for="p">Postal code</label><input id="p" value="98052"></div><button>Submit</button></form></main>'
+    )
+
+    # When the errors are read, then the city's error is its own words, or none, never the others'
+    assert AccountEditPage(page).field_errors() == {"city": expected}
