@@ -107,9 +107,19 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
     [...list.querySelectorAll('[aria-busy="true"], [role="progressbar"]')].some(shown) ||
     [list, ...list.querySelectorAll("*")].some(saysLoading) || placeholders(list);
   if (busy) return false;
+  // The search box typed into, in the list, and what draws it (its wrapper's classes, a clear button): what changes
+  // there is the typing, not the list's answer.
+  let editor = document.activeElement;
+  while (editor?.shadowRoot?.activeElement) editor = editor.shadowRoot.activeElement;
+  if (!editor?.matches("input, textarea, [contenteditable]") || !list.contains(editor)) editor = null;
+  const ROWS = 'table, [role="grid"], [role="table"], [role="treegrid"], tr, [role="row"]';
+  while (editor && editor.parentElement !== list && !editor.parentElement.querySelector(ROWS)) {
+    editor = editor.parentElement;
+  }
   let last = null;
   for (let i = watch.changes.length - 1; i >= 0 && last === null; i--) {
-    if (list.contains(watch.changes[i][0])) last = watch.changes[i][1];
+    const target = watch.changes[i][0];
+    if (list.contains(target) && !editor?.contains(target)) last = watch.changes[i][1];
   }
   const now = performance.now();
   const answered = answeredAt > 0 ? answeredAt - performance.timeOrigin : 0;  // on the page's clock

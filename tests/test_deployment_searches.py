@@ -145,3 +145,28 @@ def test_a_list_filtering_in_the_browser_without_turning_busy_answers_at_once(pa
     page.get_by_role("searchbox").fill("Fab")
     assert await_answer(listed.results, grace_ms=100)
     assert listed.search("North").company_names() == ["Northwind"]
+
+
+def test_a_search_box_inside_a_list_never_saying_it_is_busy_is_not_taken_for_its_answer(page: Page) -> None:
+    # Given a list that never says it is busy, its search box inside it (DevExtreme's data grid), whose wrapper's
+    # class changes as soon as it is typed into; the list searches 700 ms after the typing pauses
+    page.set_content(
+        """<main><h1>Customers</h1><div class="dx-texteditor dx-texteditor-empty">
+        <input type="text" aria-label="Search in the data grid"></div><table><tbody></tbody></table></main><script>
+        const ALL = ["Contoso", "Fabrikam", "Litware"], input = document.querySelector("input");
+        const draw = (typed) => { document.querySelector("tbody").innerHTML = ALL.filter(name => name.toLowerCase()
+          .includes(typed.toLowerCase())).map(name => `<tr><td><a href="#">${name}</a></td></tr>`).join(""); };
+        let timer;
+        input.addEventListener("input", () => {
+          document.querySelector(".dx-texteditor").classList.toggle("dx-texteditor-empty", !input.value);
+          clearTimeout(timer);
+          timer = setTimeout(() => draw(input.value), 700);
+        });
+        draw("");
+        </script>"""
+    )
+    listed = CustomersPage(page)
+    assert listed.wait_until_ready().company_names() == ["Contoso", "Fabrikam", "Litware"]
+
+    # When Litware is searched for, then the list's answer is read, not the list as the typing changed it
+    assert listed.search("Lit").company_names() == ["Litware"]
