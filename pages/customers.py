@@ -46,18 +46,31 @@ class CustomersPage(CustomerList):
         (A Next that never ends the list would keep a search for a customer paging forever.)
         """
         self.still_shown(self.results, "Customers list")
+        if self.by_number_alone(self.next_button, self.shown_page + 1):
+            return self
         self.check_enabled(self.enabled_next, self.next_button, "Next")
         return self.show_customers_after(self.enabled_next.first, "Next", pages=1)
 
     def previous_page(self) -> CustomersPage:
         """Show the previous page of results."""
         self.still_shown(self.results, "Customers list")
+        if self.by_number_alone(self.previous_button, self.shown_page - 1):
+            return self
         self.check_enabled(self.enabled_previous, self.previous_button, "Previous")
         self.before_change()
         with self.answer_awaited():
             self.select(self.enabled_previous.first, "Previous")
         self.shown_page -= 1
         return self.wait_until_ready()
+
+    def by_number_alone(self, control: Locator, number: int) -> bool:
+        """Where the pager has no ``control`` (Next, Previous) but page ``number``'s own (a pager of numbers alone),
+        show that page and say so; else nothing, False."""
+        numbered = numbered_page(self.page, number)
+        if number < 1 or control.count() or not numbered.count():
+            return False
+        self.show_customers_after(numbered.first, f"page {number}", pages=number - self.shown_page)
+        return True
 
     def load_more(self) -> CustomersPage:
         """Append the list's next rows to those shown ("Load more", where the list has no Next); raise

@@ -85,14 +85,31 @@ def opened_by_controls(snapshot: str | None, name: re.Pattern[str]) -> bool:
     return controls > 0 and cells <= controls
 
 
+# A pager's item named by its title alone, outside any table (Ant Design's: its button holds an icon named "right", its
+# pages' numbers are links without an address), enabled or disabled as its markup or class says.
+TITLED_ITEM = 'li[title]:not(table *, [role="grid"] *, [role="table"] *)'
+DISABLED_ITEM = '[aria-disabled="true"], [class*="disabled" i], :has(:disabled)'
+
+
+def titled_item(page: Page, name: str | re.Pattern[str], disabled: bool | None) -> Locator:
+    """Return a pager's items (``TITLED_ITEM``) titled ``name``; only the enabled or disabled ones unless ``disabled``
+    is None."""
+    titled = page.locator(TITLED_ITEM).and_(page.get_by_title(name))
+    if disabled is None:
+        return titled
+    return titled.and_(page.locator(DISABLED_ITEM if disabled else f":not({DISABLED_ITEM})"))
+
+
 def pager_control(page: Page, key: str, *, disabled: bool | None = None) -> Locator:
-    """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another.
+    """Return the pager's Next or Previous (``key``): a button in one portal, a link in a navigation in another, an
+    item named by its title alone in a third (``TITLED_ITEM``).
 
     Links only in a navigation landmark, where pagers are: a customer named "Next" is a link in the list.
     """
     name = any_language(key)
     button = page.get_by_role("button", name=name, disabled=disabled)
-    return button.or_(page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled))
+    link = page.get_by_role("navigation").get_by_role("link", name=name, disabled=disabled)
+    return button.or_(link).or_(titled_item(page, name, disabled))
 
 
 def numbered_page(page: Page, number: int | None, *, disabled: bool | None = False) -> Locator:
@@ -103,4 +120,5 @@ def numbered_page(page: Page, number: int | None, *, disabled: bool | None = Fal
     name = re.compile(rf"^\D*{digits}\D*$")
     pager = page.get_by_role("navigation")
     link = pager.get_by_role("link", name=name, disabled=disabled)
-    return link.or_(pager.get_by_role("button", name=name, disabled=disabled))
+    titled = titled_item(page, re.compile(rf"^\s*{digits}\s*$"), disabled)  # not "Next 5 Pages": the number alone
+    return link.or_(pager.get_by_role("button", name=name, disabled=disabled)).or_(titled)

@@ -159,8 +159,11 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "Enregistrer les modifications",
             "保存更改",
         ),
-        "next_page": ("Next page", "Page suivante", "下页"),
-        "previous_page": ("Previous page", "Page précédente", "上页"),
+        # ... and as component libraries' pagers name their icon buttons (Material UI's, Element Plus's).
+        "next_page": ("Next page", "Page suivante", "下页", "Go to next page", "Aller à la page suivante", "前往下一页"),
+        "previous_page": (
+            "Previous page", "Page précédente", "上页", "Go to previous page", "Aller à la page précédente", "前往上一页"
+        ),
         # A section's heading holding its Edit link or button: its name then ends in the link's
         "bill_to": (
             "Bill-to info Edit",

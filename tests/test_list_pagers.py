@@ -167,6 +167,58 @@ def test_a_pager_of_page_numbers_alone_pages_forward_and_back(page: Page, lang: 
     assert listed.find("Litware") is None and listed.page_number() == 12
 
 
+def test_next_and_previous_asked_for_by_name_page_by_the_numbers_of_a_pager_without_them(page: Page) -> None:
+    # Given a list of three pages paged only by their numbers ("Page 2")
+    pages = [["Contoso"], ["Fabrikam"], ["Northwind"]]
+    page.set_content(NUMBERED.format(lang="en", customers="Customers", pages=pages, name="`Page ${n}`"))
+    listed = CustomersPage(page).wait_until_ready()
+
+    # When Next is asked for twice, then Previous, then each shows the page after or before it
+    assert listed.next_page().company_names() == ["Fabrikam"]
+    assert listed.next_page().company_names() == ["Northwind"] and listed.page_number() == 3
+    assert listed.previous_page().company_names() == ["Fabrikam"] and listed.page_number() == 2
+
+
+# Pagers as component libraries draw them by default: Material UI's icon buttons named "Go to next page"; Ant Design's
+# items named by their titles alone ("Next Page", its button an icon named "right"; its pages' numbers links without
+# an address; its jump of five pages, "Next 5 Pages", titled with a number too), disabled by class and attribute.
+MUI_PAGER = (
+    '<div class="MuiTablePagination-actions"><button class="previous" aria-label="Go to previous page"><svg></svg>'
+    '</button><button class="next" aria-label="Go to next page"><svg></svg></button></div>'
+    '<script>document.querySelector(".next").onclick = () => move(1);'
+    'document.querySelector(".previous").onclick = () => move(-1); draw();</script>'
+)
+ANTD_PAGER = """<ul class="ant-pagination"></ul><script>
+const item = (title, to, inner, off) => `<li title="${title}" aria-disabled="${off}"`
+  + ` class="ant-pagination-item${off ? " ant-pagination-disabled" : ""}" onclick="${off ? "" : `move(${to})`}">`
+  + `${inner}</li>`;
+const icon = (name, off) => `<button type="button" tabindex="-1"${off ? " disabled" : ""}>`
+  + `<span role="img" aria-label="${name}"><svg aria-hidden="true"></svg></span></button>`;
+const drawPager = () => { const last = PAGES.length - 1; document.querySelector("ul").innerHTML =
+  item("Previous Page", -1, icon("left", shown === 0), shown === 0)
+  + PAGES.map((_, i) => item(`${i + 1}`, i - shown, `<a rel="nofollow">${i + 1}</a>`, false)).join("")
+  + item("Next 5 Pages", 5, "•••", false) + item("Next Page", 1, icon("right", shown === last), shown === last); };
+new MutationObserver(drawPager).observe(document.querySelector("tbody"), {childList: true});
+drawPager();
+</script>"""
+
+
+@pytest.mark.parametrize("pager", [MUI_PAGER, ANTD_PAGER], ids=["material-ui", "ant-design"])
+def test_component_libraries_pagers_page_forward_and_back(page: Page, pager: str) -> None:
+    # Given a list of three pages under a component library's pager, a customer on the second
+    content = PAGED_LIST.format(pager="", pages=[["Contoso"], ["Fabrikam", "Northwind"], ["Litware"]], stuck="false")
+    page.set_content(content + pager)  # its items drawn with each page's rows
+    listed = CustomersPage(page)
+
+    # When a customer on the second page is looked for, then it is found there
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
+    # ... and Next and Previous asked for by name show the pages after and before it
+    assert listed.next_page().company_names() == ["Litware"]
+    assert listed.previous_page().previous_page().company_names() == ["Contoso"] and listed.page_number() == 1
+    # ... and a customer on no page is not in the list, once its last page is shown
+    assert listed.find("Tailspin") is None and listed.page_number() == 3
+
+
 def test_a_list_turning_busy_a_moment_after_next_is_read_once_it_shows_the_next_page(page: Page) -> None:
     # Given a list of two pages whose Next starts its answer 100 ms after the click (a router's transition)
     page.set_content(paged_list([["Contoso", "Fabrikam"], ["Northwind", "Contoso"]]).replace(
