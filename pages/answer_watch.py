@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from .answer_regions import MESSAGES
+from .shown_values import SHOWN_INVALID
 
 SUBMITTED = "data-portal-submitted"  # on the page Submit was selected on: a new page lacks it
 CHANGED = "data-portal-answer"  # on each message or field changed since Submit was selected
@@ -24,8 +25,12 @@ FORM_FIELD = "data-portal-field"  # on the form's fields a person could type in 
 # On messages saying words none said before, or said again after they were gone or blank; on fields set
 # invalid that were not so before, or were valid since.
 RENEWED = "data-portal-renewed"
-WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
+# On fields shown invalid though not marked so (``SHOWN_INVALID``): Bootstrap's, Angular Material's empty required ones.
+SHOWN_INVALID_MARK = "data-portal-invalid"
+WATCH_CHANGES = (
+    """([submitted, changed, answered, renewed, token]) => {
   const MESSAGES = $MESSAGES;  // live regions of no role too (pages.answer_regions)
+  const shownInvalid = $SHOWN_INVALID, FIELDS = "input, select, textarea", INVALID_MARK = "$SHOWN_INVALID_MARK";
   // As Playwright sees it: visibility counts, and an empty box does not show.
   const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
     && el.getClientRects().length > 0;
@@ -96,6 +101,12 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
           else if (!shownBefore.has(el)) { shownBefore.add(el); mark(el); }
         }
     }
+    // Fields shown invalid since, not marked so: as if set invalid.
+    for (const el of deepQuery(document, FIELDS))
+      if (el.getAttribute("aria-invalid") === null && shownInvalid(el) && el.getAttribute(INVALID_MARK) !== token) {
+        el.setAttribute(INVALID_MARK, token);
+        mark(el);
+      }
     // Words said before that no message says now (removed, emptied): said again later, they are renewed.
     const said = new Set(deepQuery(document, MESSAGES).map(words));
     for (const before of wordsBefore) if (!said.has(before)) gone.add(before);
@@ -156,12 +167,18 @@ WATCH_CHANGES = """([submitted, changed, answered, renewed, token]) => {
   addRoots(document);
   const shownBefore = new Set(deepQuery(document, MESSAGES).filter(shown));
   const wordsBefore = new Set([...shownBefore].map(words));
-  const invalidBefore = new Set(deepQuery(document, '[aria-invalid="true"]'));
+  const invalidBefore = new Set([...deepQuery(document, '[aria-invalid="true"]'),
+    ...deepQuery(document, FIELDS).filter(shownInvalid)]);
+  // An earlier Submit's marks of fields shown invalid: this one's are its own.
+  for (const el of deepQuery(document, `[${INVALID_MARK}]`)) el.removeAttribute(INVALID_MARK);
   document.documentElement.setAttribute(submitted, token);
   return [...document.querySelectorAll("input, select, textarea")]  // a <form>'s or not (a single-page portal's)
     .filter(el => !["hidden", "password", "checkbox", "radio"].includes(el.type))
     .map(el => el.value.trim()).filter(value => value.length > 1);
 }""".replace("$MESSAGES", json.dumps(MESSAGES))
+    .replace("$SHOWN_INVALID_MARK", SHOWN_INVALID_MARK)
+    .replace("$SHOWN_INVALID", SHOWN_INVALID)
+)
 
 
 def watch_arguments(token: str) -> list[str]:

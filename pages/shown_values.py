@@ -171,20 +171,34 @@ FIELDS_OF_FORM = """
     .filter(el => (native(el) && !["checkbox", "radio", "hidden", "submit", "button"].includes(el.type))
       || listLike(el));
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
+# A word of an element's id or class that calls it an error (error, err, invalid, danger): ``SHOWN_INVALID``'s and
+# ``INVALID_FIELDS``'.
+CALLS_ERROR = """
+  const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
+  const namedError = (node) => `${node.id} ${node.getAttribute("class") || ""}`.split(/[\\s_-]+/)
+    .some(word => ERROR_WORD.test(word));
+  const callsError = (node) => node.getAttribute("role") === "alert" || namedError(node);
+"""
+# Whether a field is shown invalid: marked so (aria-invalid), or, unmarked, described by an error shown (Angular
+# Material's empty required field, which it never marks), or invalid as Bootstrap shows it (its is-invalid class, or
+# the browser's own check in a form it shows those of, was-validated).
+SHOWN_INVALID = f"""(el) => {{{CALLS_ERROR}
+  if (el.getAttribute("aria-invalid")) return el.getAttribute("aria-invalid") === "true";
+  const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
+  const described = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
+  return described.some(node => callsError(node) && node.getClientRects().length > 0 && node.textContent.trim())
+    || el.classList.contains("is-invalid") || (!!el.closest(".was-validated") && el.matches(":invalid"));
+}}"""
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
 # own for it), else its accessible description (aria-describedby, which may hold a hint beside the error: then the
 # parts its markup calls an error, where it calls some so), else an error shown beside it, tied by nothing. Then each
 # field a summary of the errors links to ("There are 2 errors", an alert or status listing them), the link's words its
 # error, where the field itself says none: a link to the field, to its label, or to what holds it alone.
 INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
-  const marked = fields.filter(el => el.getAttribute("aria-invalid") === "true");
+  const marked = fields.filter({SHOWN_INVALID});
   // Of a description of a hint and an error ("city-hint city-error"), the error's words: those the markup calls an
   // error (a word of its id or class: error, err, invalid, danger) or an alert (its role), when it calls some so.
-  const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
-  const namedError = (node) => `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/)
-    .some(word => ERROR_WORD.test(word));
-  const callsError = (node) => node.getAttribute("role") === "alert" || namedError(node);
-  const errorsOf = (el) => {{
+  {CALLS_ERROR}  const errorsOf = (el) => {{
     const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
     const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
     const errors = nodes.filter(callsError);

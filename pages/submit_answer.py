@@ -35,7 +35,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .answer_regions import alerts_in, statuses_in
-from .answer_watch import ANSWERED, CHANGED, RENEWED, SUBMITTED, stop_watching
+from .answer_watch import ANSWERED, CHANGED, RENEWED, SHOWN_INVALID_MARK, SUBMITTED, stop_watching
 from .early_save import ACCEPTED, UNDER_WAY, saved_before_answer, values_in
 from .errors import (
     GATEWAY_DOWN,
@@ -58,7 +58,7 @@ RESPONSE_WAIT_MS = 30_000  # how long the form's request may go unanswered while
 TIMING_GRACE_MS = 1_000  # how long the page's timing of a finished request may lag the browser's word
 RESEND_GRACE_MS = 1_000  # how long after a 5xx a page's own retry may take to send the form again
 MAX_RESENDS = 3  # of the form by the page itself after 5xx answers, awaited in turn
-INVALID = '[aria-invalid="true"]'  # a field the portal marked invalid
+INVALID = f'[aria-invalid="true"], [{SHOWN_INVALID_MARK}]'  # a field the portal marked invalid, or showed so
 REFUSING_OUTCOME = re.compile(rf"{OUTCOME_WORDS.pattern}|{REFUSAL_WORDS.pattern}", re.IGNORECASE)  # an alert's
 
 
@@ -270,7 +270,7 @@ class SubmitAnswer:
         """
         changed = self.page.locator(f"[{CHANGED}='{self.token}']")
         renewed = self.page.locator(f"[{RENEWED}='{self.token}']")
-        invalid = self.page.locator('[aria-invalid="true"]')
+        invalid = self.page.locator(INVALID)
         own_refusal = renewed.and_(alerts_in(self.page)).or_(changed.and_(invalid))
         needs_no_request = self.any_new_page.or_(own_refusal.filter(visible=True)).first
         deadline = time.monotonic() + grace_ms / 1000
