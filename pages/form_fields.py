@@ -25,6 +25,8 @@ from .watch import highlight
 
 LIST_FIELDS = ("state",)  # the editable fields a deployment may draw as a list (the country is shown only)
 SUBMIT_NAME = any_language("submit")
+# A list drawn as a read-only text box (Ant Design's Select): Playwright's ``fill`` would wait for it to take typing.
+TAKES_NO_TYPING = 'el => el.readOnly === true && el.getAttribute("role") === "combobox"'
 # What the fields of the form Submit sends hold (its <form>, else what holds Submit), for ``at_submit``.
 VALUES_AT_SUBMIT = f"""submit => {{{FORM_OF}
   return ({FORM_VALUES})(formOf(submit));
@@ -247,6 +249,10 @@ class FormFields(Screen):
     def type_into(self, name: str, value: str) -> None:
         """Type ``value`` over the field ``name``; in a list (a <select>, a combobox), pick the option of that name."""
         field = highlight(self.field(name))
+        if name in LIST_FIELDS and field.first.evaluate(TAKES_NO_TYPING):  # its option picked, not typed
+            choose_option(self.page, field.first, name, value, UI_STRINGS[name][0])
+            self.listed.add(name)
+            return
         try:
             field.fill(value)
             # A list drawn as a text box (a component library's combobox) takes its option only once picked

@@ -9,6 +9,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .errors import ValidationError
 from .shown_values import tidied
 
+# An element its class calls an option, holding none such (the option's own words), not a <select>'s option.
+CLASSED_OPTION = '[class*="option" i]:not([class*="optional" i], option, select, [role]):not(:has([class*="option" i]))'
 OPTIONS_WAIT_MS = 5_000  # how long a combobox may take to show its options once opened
 SUGGESTIONS_WAIT_MS = 1_000  # ... and a text box that is a combobox, once typed into (it may suggest none)
 # A <select>'s options, each as a person reads it and as the form sends it; null for any other element.
@@ -39,10 +41,12 @@ def choose_option(page: Page, field: Locator, name: str, value: str, label: str)
     field.click()  # a combobox: its options show once it is opened
     shown = shown_options(page)
     try:
-        shown.first.wait_for(timeout=OPTIONS_WAIT_MS)
+        shown.or_(classed_options(page)).first.wait_for(timeout=OPTIONS_WAIT_MS)
     except PlaywrightTimeoutError:
         page.keyboard.press("Escape")
         raise ValidationError({name: f"the form's {label} list showed no options to pick {value!r} from"}) from None
+    if not shown.count():  # none shown with the role (Ant Design's, beside a hidden list of them that has it)
+        shown = classed_options(page)
     names = [text.strip() for text in shown.all_inner_texts()]
     index = next((at for at, text in enumerate(names) if tidied(text) == tidied(value)), None)
     if index is None:
@@ -55,6 +59,12 @@ def shown_options(page: Page) -> Locator:
     """Return the options a list shows: the visible ones (a <select> elsewhere on the page, the language picker's,
     holds options too, never shown)."""
     return page.get_by_role("option").filter(visible=True)
+
+
+def classed_options(page: Page) -> Locator:
+    """Return the options a list shows that no role says are options, as their class says (``ant-select-item-option``,
+    ``react-select__option``): the innermost, shown ones."""
+    return page.locator(CLASSED_OPTION).filter(visible=True)
 
 
 def pick_typed(page: Page, field: Locator, value: str) -> bool:

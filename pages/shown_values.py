@@ -253,7 +253,21 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
 LIST_VALUE = """(el) => ((el.getAttribute("role") === "listbox" ? el.querySelector('[aria-selected="true"]') : el)
   ?.innerText ?? "").trim()"""
 # A field's value: a text box's or <select>'s value, a component library's list's words.
-FIELD_VALUE = f"""el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName) ? el.value : ({LIST_VALUE})(el)"""
+# A text box that is a list taking no typing (Ant Design's Select: a read-only combobox holding nothing) shows its
+# option beside it: the words of what holds it (two elements up at most), a placeholder's aside.
+CHOSEN_BESIDE = """(el) => {
+  if (el.value || !el.readOnly || el.getAttribute("role") !== "combobox") return el.value;
+  const PLACEHOLDER = '[class*="placeholder" i]';
+  for (let at = el.parentElement, up = 0; at && up < 2; at = at.parentElement, up++) {
+    const words = [...at.querySelectorAll(":scope > *, :scope > * > *")].filter(node => !node.contains(el)
+      && !node.closest(PLACEHOLDER) && !node.querySelector(PLACEHOLDER) && node.getClientRects().length > 0)
+      .map(node => node.innerText.trim()).filter(Boolean);
+    if (words.length) return words[0];
+  }
+  return "";
+}"""
+FIELD_VALUE = f"""el => ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName) ? ({CHOSEN_BESIDE})(el)
+  : ({LIST_VALUE})(el)"""
 # A field that takes typing: neither read-only nor disabled, as its markup (a disabled fieldset's fields too) or ARIA
 # says.
 NOT_LOCKED = ":not([aria-disabled=true]):not([aria-readonly=true])"
@@ -262,7 +276,7 @@ EDITABLE = f"input:read-write{NOT_LOCKED}, textarea:read-write{NOT_LOCKED}, sele
 FORM_VALUES = f"""form => {{{FIELDS_OF_FORM}
   // A list's value as a person reads it: its option's label, not the code it sends ("上海市", not "SH").
   const valueOf = (el) => el.tagName === "SELECT" && el.selectedOptions.length ? el.selectedOptions[0].label
-    : native(el) ? el.value : ({LIST_VALUE})(el);
+    : native(el) ? ({CHOSEN_BESIDE})(el) : ({LIST_VALUE})(el);
   // Those that take typing first: a label a read-only field shares (the Account Info shown again above the form's
   // fields) names the field that takes typing, read first.
   const readOnly = (el) => native(el) ? !el.matches("{EDITABLE}")
