@@ -30,7 +30,8 @@ SHOWN_INVALID_MARK = "data-portal-invalid"
 WATCH_CHANGES = (
     """([submitted, changed, answered, renewed, token]) => {
   const MESSAGES = $MESSAGES;  // live regions of no role too (pages.answer_regions)
-  const shownInvalid = $SHOWN_INVALID, FIELDS = "input, select, textarea", INVALID_MARK = "$SHOWN_INVALID_MARK";
+  const shownInvalid = $SHOWN_INVALID, FIELDS = "input, select, textarea";
+  const INVALID_MARK = "$SHOWN_INVALID_MARK", FIELD_MARK = "$FORM_FIELD";
   // As Playwright sees it: visibility counts, and an empty box does not show.
   const shown = (el) => (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}))
     && el.getClientRects().length > 0;
@@ -102,11 +103,22 @@ WATCH_CHANGES = (
         }
     }
     // Fields shown invalid since, not marked so: as if set invalid.
-    for (const el of deepQuery(document, FIELDS))
-      if (el.getAttribute("aria-invalid") === null && shownInvalid(el) && el.getAttribute(INVALID_MARK) !== token) {
+    // Only the form's own fields, and only as they turn so (as aria-invalid is watched): one shown invalid since
+    // before Submit and never valid since is no answer of this Submit.
+    for (const el of deepQuery(document, `[${FIELD_MARK}="${token}"]`)) {
+      if (el.getAttribute("aria-invalid") !== null) continue;
+      const now = shownInvalid(el);
+      if (now && !shownInvalidNow.has(el)) {
+        shownInvalidNow.add(el);
         el.setAttribute(INVALID_MARK, token);
         mark(el);
       }
+      else if (!now && shownInvalidNow.has(el)) {
+        shownInvalidNow.delete(el);
+        el.removeAttribute(INVALID_MARK);
+        blanked.add(el);
+      }
+    }
     // Words said before that no message says now (removed, emptied): said again later, they are renewed.
     const said = new Set(deepQuery(document, MESSAGES).map(words));
     for (const before of wordsBefore) if (!said.has(before)) gone.add(before);
@@ -169,6 +181,7 @@ WATCH_CHANGES = (
   const wordsBefore = new Set([...shownBefore].map(words));
   const invalidBefore = new Set([...deepQuery(document, '[aria-invalid="true"]'),
     ...deepQuery(document, FIELDS).filter(shownInvalid)]);
+  const shownInvalidNow = new Set(deepQuery(document, FIELDS).filter(shownInvalid));
   // An earlier Submit's marks of fields shown invalid: this one's are its own.
   for (const el of deepQuery(document, `[${INVALID_MARK}]`)) el.removeAttribute(INVALID_MARK);
   document.documentElement.setAttribute(submitted, token);
@@ -177,6 +190,7 @@ WATCH_CHANGES = (
     .map(el => el.value.trim()).filter(value => value.length > 1);
 }""".replace("$MESSAGES", json.dumps(MESSAGES))
     .replace("$SHOWN_INVALID_MARK", SHOWN_INVALID_MARK)
+    .replace("$FORM_FIELD", FORM_FIELD)
     .replace("$SHOWN_INVALID", SHOWN_INVALID)
 )
 

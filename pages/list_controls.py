@@ -94,7 +94,8 @@ DISABLED_ITEM = '[aria-disabled="true"], [class*="disabled" i], :has(:disabled)'
 def titled_item(page: Page, name: str | re.Pattern[str], disabled: bool | None) -> Locator:
     """Return a pager's items (``TITLED_ITEM``) titled ``name``; only the enabled or disabled ones unless ``disabled``
     is None."""
-    titled = page.locator(TITLED_ITEM).and_(page.get_by_title(name))
+    # Shown, as get_by_role takes them: a hidden pager (an inactive tab's) is none.
+    titled = page.locator(TITLED_ITEM).and_(page.get_by_title(name)).filter(visible=True)
     if disabled is None:
         return titled
     return titled.and_(page.locator(DISABLED_ITEM if disabled else f":not({DISABLED_ITEM})"))

@@ -40,13 +40,14 @@ def choose_option(page: Page, field: Locator, name: str, value: str, label: str)
         return
     field.click()  # a combobox: its options show once it is opened
     shown = shown_options(page)
+    classed = classed_options(page, field)
     try:
-        shown.or_(classed_options(page)).first.wait_for(timeout=OPTIONS_WAIT_MS)
+        shown.or_(classed).first.wait_for(timeout=OPTIONS_WAIT_MS)
     except PlaywrightTimeoutError:
         page.keyboard.press("Escape")
         raise ValidationError({name: f"the form's {label} list showed no options to pick {value!r} from"}) from None
     if not shown.count():  # none shown with the role (Ant Design's, beside a hidden list of them that has it)
-        shown = classed_options(page)
+        shown = classed
     names = [text.strip() for text in shown.all_inner_texts()]
     index = next((at for at, text in enumerate(names) if tidied(text) == tidied(value)), None)
     if index is None:
@@ -61,10 +62,15 @@ def shown_options(page: Page) -> Locator:
     return page.get_by_role("option").filter(visible=True)
 
 
-def classed_options(page: Page) -> Locator:
+def classed_options(page: Page, field: Locator) -> Locator:
     """Return the options a list shows that no role says are options, as their class says (``ant-select-item-option``,
-    ``react-select__option``): the innermost, shown ones."""
-    return page.locator(CLASSED_OPTION).filter(visible=True)
+    ``react-select__option``): the innermost, shown ones, in the popup ``field`` says it controls (the parent of its
+    listbox, aria-controls or aria-owns); none when it names no popup."""
+    owned = (field.get_attribute("aria-controls") or field.get_attribute("aria-owns") or "").split()
+    if not owned:
+        return page.locator(":root:not(:root)")  # none
+    popup = page.locator(f'[id="{owned[0]}"]').locator("xpath=..")
+    return popup.locator(CLASSED_OPTION).filter(visible=True)
 
 
 def pick_typed(page: Page, field: Locator, value: str) -> bool:

@@ -109,9 +109,10 @@ LIST_SETTLED = r"""({ quietMs, graceMs, answeredAt }) => {
   if (busy) return false;
   // The search box typed into, in the list, and what draws it (its wrapper's classes, a clear button): what changes
   // there is the typing, not the list's answer.
-  let editor = document.activeElement;
-  while (editor?.shadowRoot?.activeElement) editor = editor.shadowRoot.activeElement;
-  if (!editor?.matches("input, textarea, [contenteditable]") || !list.contains(editor)) editor = null;
+  // A web component's box (its input in its shadow root): the host in the list's tree is the editor.
+  let editor = document.activeElement, inner = editor;
+  while (inner?.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
+  if (!inner?.matches("input, textarea, [contenteditable]") || !list.contains(editor)) editor = null;
   const ROWS = 'table, [role="grid"], [role="table"], [role="treegrid"], tr, [role="row"]';
   while (editor && editor.parentElement !== list && !editor.parentElement.querySelector(ROWS)) {
     editor = editor.parentElement;

@@ -186,7 +186,13 @@ SHOWN_INVALID = f"""(el) => {{{CALLS_ERROR}
   if (el.getAttribute("aria-invalid")) return el.getAttribute("aria-invalid") === "true";
   const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
   const described = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
-  return described.some(node => callsError(node) && node.getClientRects().length > 0 && node.textContent.trim())
+  const seen = (node) => node.getClientRects().length > 0
+    && (!node.checkVisibility || node.checkVisibility({{visibilityProperty: true, opacityProperty: true}}));
+  // Called an error by its words (error, invalid) or role, not by a colour alone (text-danger: a hint may be red).
+  const saysError = (node) => node.getAttribute("role") === "alert"
+    || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/)
+      .some(word => /^(?:errors?|err|invalid)$/i.test(word));
+  return described.some(node => saysError(node) && seen(node) && node.textContent.trim())
     || el.classList.contains("is-invalid") || (!!el.closest(".was-validated") && el.matches(":invalid"));
 }}"""
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
@@ -260,7 +266,8 @@ CHOSEN_BESIDE = """(el) => {
   const PLACEHOLDER = '[class*="placeholder" i]';
   for (let at = el.parentElement, up = 0; at && up < 2; at = at.parentElement, up++) {
     const words = [...at.querySelectorAll(":scope > *, :scope > * > *")].filter(node => !node.contains(el)
-      && !node.closest(PLACEHOLDER) && !node.querySelector(PLACEHOLDER) && node.getClientRects().length > 0)
+      && !node.closest(PLACEHOLDER) && !node.querySelector(PLACEHOLDER) && node.getClientRects().length > 0
+      && !node.closest('[aria-hidden="true"], fieldset, legend, label'))
       .map(node => node.innerText.trim()).filter(Boolean);
     if (words.length) return words[0];
   }

@@ -194,7 +194,7 @@ const item = (title, to, inner, off) => `<li title="${title}" aria-disabled="${o
   + `${inner}</li>`;
 const icon = (name, off) => `<button type="button" tabindex="-1"${off ? " disabled" : ""}>`
   + `<span role="img" aria-label="${name}"><svg aria-hidden="true"></svg></span></button>`;
-const drawPager = () => { const last = PAGES.length - 1; document.querySelector("ul").innerHTML =
+const drawPager = () => { const last = PAGES.length - 1; document.querySelector("ul.ant-pagination").innerHTML =
   item("Previous Page", -1, icon("left", shown === 0), shown === 0)
   + PAGES.map((_, i) => item(`${i + 1}`, i - shown, `<a rel="nofollow">${i + 1}</a>`, false)).join("")
   + item("Next 5 Pages", 5, "•••", false) + item("Next Page", 1, icon("right", shown === last), shown === last); };
@@ -203,7 +203,17 @@ drawPager();
 </script>"""
 
 
-@pytest.mark.parametrize("pager", [MUI_PAGER, ANTD_PAGER], ids=["material-ui", "ant-design"])
+# Another list's pager, hidden (an inactive tab's), drawn before the list's own.
+HIDDEN_PAGER = (
+    '<div hidden><ul><li title="Previous Page">‹</li><li title="2">2</li><li title="Next Page">›</li></ul></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [MUI_PAGER, ANTD_PAGER, HIDDEN_PAGER + ANTD_PAGER],
+    ids=["material-ui", "ant-design", "ant-design-after-a-hidden-one"],
+)
 def test_component_libraries_pagers_page_forward_and_back(page: Page, pager: str) -> None:
     # Given a list of three pages under a component library's pager, a customer on the second
     content = PAGED_LIST.format(pager="", pages=[["Contoso"], ["Fabrikam", "Northwind"], ["Litware"]], stuck="false")

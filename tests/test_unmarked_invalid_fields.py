@@ -104,3 +104,78 @@ def test_a_valid_field_beside_feedback_or_a_hint_is_not_invalid(page: Page, form
 
     # When the errors are read, then there are none
     assert AccountEditPage(page).field_errors() == {}
+
+
+# An edit form that sends its fields and says "Changes saved" once the portal answers 200 (served through routes).
+PORTAL = "https://portal.unmarked.test/"
+SAVING_FORM = (
+    BOOTSTRAP_CSS
+    + """{before}<main><h1>Edit Bill-to info</h1><form novalidate>
+<div><label for="city">City</label><input class="form-control$CITY_CLASS" id="city" value="Lyon" required>
+<div class="invalid-feedback">Please provide a city.</div></div>$FIELDS
+<button type="submit">Submit</button></form><div role="status" id="done"></div></main>
+<script>window.sent = 0; document.querySelector("main form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await fetch("/api/account", {method: "POST", body: document.querySelector("#city").value});
+  window.sent += 1;
+  if (answer.ok) document.querySelector("#done").textContent = "Changes saved";
+});</script>"""
+)
+
+
+def phone(attrs: str, after: str) -> str:
+    """A phone number field with ``attrs``, ``after`` drawn after it."""
+    label = '<label for="phoneNumber">Phone number</label>'
+    return f'<div>{label}<input id="phoneNumber" value="0102030405" {attrs}>{after}</div>'
+
+
+@pytest.mark.parametrize(
+    ("before", "city_class", "fields"),
+    [
+        pytest.param("", " is-invalid", "", id="a-field-shown-invalid-before-submit"),
+        pytest.param(
+            '<header><form class="was-validated"><label for="nl">Newsletter</label><input id="nl" type="email" '
+            'class="form-control" required><div class="invalid-feedback">Enter an email</div></form></header>',
+            "",
+            "",
+            id="another-form-s-field-shown-invalid",
+        ),
+        pytest.param(
+            "",
+            "",
+            phone('aria-describedby="help"', '<small id="help" class="text-danger">Digits only</small>'),
+            id="a-hint-coloured-as-danger",
+        ),
+        pytest.param(
+            "",
+            "",
+            phone('aria-describedby="err"', '<div id="err" class="field-error" '
+            'style="visibility:hidden">Enter a valid phone number</div>'),
+            id="an-error-kept-hidden",
+        ),
+    ],
+)  # fmt: skip
+def test_a_save_is_not_taken_for_a_refusal_by_a_field_that_only_looks_invalid(
+    page: Page, before: str, city_class: str, fields: str
+) -> None:
+    # Given a form that saves whatever is sent, beside a field that looks invalid but is not this Submit's answer
+    html = SAVING_FORM.replace("$BEFORE", before).replace("$CITY_CLASS", city_class).replace("$FIELDS", fields)
+    page.route(
+        PORTAL + "**",
+        lambda route: (
+            route.fulfill(status=200, body="{}", content_type="application/json")
+            if "/api/" in route.request.url
+            else route.fulfill(body=html, content_type="text/html")
+        ),
+    )
+    page.set_default_timeout(5_000)
+    page.goto(PORTAL + "account/edit")
+    edit = AccountEditPage(page).wait_until_ready()
+
+    # When a city is typed and submitted
+    edit.fill({"city": "Paris"})
+    answer = edit.submit()
+
+    # Then the save is read as one: sent once, not refused
+    assert page.evaluate("window.sent") == 1
+    assert answer is not None
