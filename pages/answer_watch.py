@@ -102,9 +102,9 @@ WATCH_CHANGES = (
           else if (!shownBefore.has(el)) { shownBefore.add(el); mark(el); }
         }
     }
-    // Fields shown invalid since, not marked so: as if set invalid.
-    // Only the form's own fields, and only as they turn so (as aria-invalid is watched): one shown invalid since
-    // before Submit and never valid since is no answer of this Submit.
+    // Fields shown invalid since, not marked so, as if set invalid: only the form's own fields, and only as they
+    // turn so (as aria-invalid is watched): one shown invalid since before Submit and never valid since is no answer
+    // of this Submit.
     for (const el of deepQuery(document, `[${FIELD_MARK}="${token}"]`)) {
       if (el.getAttribute("aria-invalid") !== null) continue;
       const now = shownInvalid(el);
@@ -179,9 +179,8 @@ WATCH_CHANGES = (
   addRoots(document);
   const shownBefore = new Set(deepQuery(document, MESSAGES).filter(shown));
   const wordsBefore = new Set([...shownBefore].map(words));
-  const invalidBefore = new Set([...deepQuery(document, '[aria-invalid="true"]'),
-    ...deepQuery(document, FIELDS).filter(shownInvalid)]);
   const shownInvalidNow = new Set(deepQuery(document, FIELDS).filter(shownInvalid));
+  const invalidBefore = new Set([...deepQuery(document, '[aria-invalid="true"]'), ...shownInvalidNow]);
   // An earlier Submit's marks of fields shown invalid: this one's are its own.
   for (const el of deepQuery(document, `[${INVALID_MARK}]`)) el.removeAttribute(INVALID_MARK);
   document.documentElement.setAttribute(submitted, token);

@@ -69,7 +69,7 @@ def classed_options(page: Page, field: Locator) -> Locator:
     owned = (field.get_attribute("aria-controls") or field.get_attribute("aria-owns") or "").split()
     if not owned:
         return page.locator(":root:not(:root)")  # none
-    popup = page.locator(f'[id="{owned[0]}"]').locator("xpath=..")
+    popup = page.locator(f':has(> [id="{owned[0]}"])')
     return popup.locator(CLASSED_OPTION).filter(visible=True)
 
 

@@ -173,11 +173,12 @@ FIELDS_OF_FORM = """
 """.replace("ELEMENTS_IN_ORDER", ELEMENTS_IN_ORDER)
 # A word of an element's id or class that calls it an error (error, err, invalid, danger): ``SHOWN_INVALID``'s and
 # ``INVALID_FIELDS``'.
+# (By its words alone, ``ERROR_NAME``, not by a colour: a hint may be red, "text-danger".)
 CALLS_ERROR = """
-  const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i;
-  const namedError = (node) => `${node.id} ${node.getAttribute("class") || ""}`.split(/[\\s_-]+/)
-    .some(word => ERROR_WORD.test(word));
-  const callsError = (node) => node.getAttribute("role") === "alert" || namedError(node);
+  const ERROR_WORD = /^(?:errors?|err|invalid|danger)$/i, ERROR_NAME = /^(?:errors?|err|invalid)$/i;
+  const namedError = (node, named = ERROR_WORD) => `${node.id} ${node.getAttribute("class") || ""}`
+    .split(/[\\s_-]+/).some(word => named.test(word));
+  const callsError = (node, named = ERROR_WORD) => node.getAttribute("role") === "alert" || namedError(node, named);
 """
 # Whether a field is shown invalid: marked so (aria-invalid), or, unmarked, described by an error shown (Angular
 # Material's empty required field, which it never marks), or invalid as Bootstrap shows it (its is-invalid class, or
@@ -188,11 +189,7 @@ SHOWN_INVALID = f"""(el) => {{{CALLS_ERROR}
   const described = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
   const seen = (node) => node.getClientRects().length > 0
     && (!node.checkVisibility || node.checkVisibility({{visibilityProperty: true, opacityProperty: true}}));
-  // Called an error by its words (error, invalid) or role, not by a colour alone (text-danger: a hint may be red).
-  const saysError = (node) => node.getAttribute("role") === "alert"
-    || `${{node.id}} ${{node.getAttribute("class") || ""}}`.split(/[\\s_-]+/)
-      .some(word => /^(?:errors?|err|invalid)$/i.test(word));
-  return described.some(node => saysError(node) && seen(node) && node.textContent.trim())
+  return described.some(node => callsError(node, ERROR_NAME) && seen(node) && node.textContent.trim())
     || el.classList.contains("is-invalid") || (!!el.closest(".was-validated") && el.matches(":invalid"));
 }}"""
 # Each invalid field of a form: its label and the error at it: its error message (aria-errormessage, ARIA's
@@ -207,7 +204,7 @@ INVALID_FIELDS = f"""form => {{{FIELDS_OF_FORM}
   {CALLS_ERROR}  const errorsOf = (el) => {{
     const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
     const nodes = ids.map(id => el.getRootNode().getElementById(id)).filter(Boolean);
-    const errors = nodes.filter(callsError);
+    const errors = nodes.filter(node => callsError(node));
     const said = errors.length && errors.length < nodes.length ? errors.map(node => node.id) : ids;
     return [text(el, said.join(" ")), errors.length > 0];
   }};
