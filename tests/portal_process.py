@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import select
 import signal
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 STATE_VARIABLE = "PORTAL_PROCESS_STATE"  # names the state file for a run inside a test
 START_TIMEOUT_S = 60
+IN_USE = "is in use by another program"  # what the portal says when its port is taken
 _children: dict[int, subprocess.Popen[bytes]] = {}  # kept, so each is waited for, not left to the collector
 
 
@@ -37,18 +39,24 @@ class PortalProcess:
 
     @classmethod
     def start(cls, folder: Path, *options: str) -> PortalProcess:
-        """Start a portal on a new database in ``folder``, on a free port, with ``options``."""
+        """Start a portal on a new database in ``folder``, on free ports no other program is given meanwhile, with
+        ``options``."""
         portal = cls(folder / "portal.json", ["--db", str(folder / "portal.sqlite"), *options])
-        portal.launch("--port", "0")
-        return portal
+        for _ in range(9):  # another process may have just taken the ports chosen
+            portal_port, identity_port = random.sample(range(*UNLENT_PORTS), 2)
+            if portal.launch("--port", str(portal_port), "--identity-port", str(identity_port), retry_in_use=True):
+                return portal
+        raise RuntimeError(f"the portal found no free ports in {UNLENT_PORTS} after 9 tries")
 
     @classmethod
     def from_state(cls, state: Path) -> PortalProcess:
         """Return the portal a state file describes."""
         return cls(state=state, **{k: v for k, v in json.loads(state.read_text()).items() if k != "state"})
 
-    def launch(self, *where: str) -> None:
-        """Start the process and wait until it listens; record it in the state file."""
+    def launch(self, *where: str, retry_in_use: bool = False) -> bool:
+        """Start the process and wait until it listens; record it in the state file and return True.
+
+        With ``retry_in_use``, return False if its port is in use rather than fail."""
         log = self.state.with_suffix(".log")
         command = [sys.executable, "-m", "fixtures.portal", "--host", "127.0.0.1", *where, *self.options]
         with log.open("ab") as errors:  # the child keeps its own copy of the file
@@ -65,10 +73,16 @@ class PortalProcess:
         listening = re.findall(r"(http://\S+?/)", first_lines)
         if len(listening) < 2:
             process.kill()
-            raise RuntimeError(f"the portal did not start: {first_lines!r}; see {log.name}")
+            process.wait()
+            process.stdout.close()
+            said = log.read_text(errors="replace").rstrip().rpartition("\n")[2]
+            if retry_in_use and IN_USE in said:
+                return False
+            raise RuntimeError(f"the portal did not start: {first_lines!r}, {said!r}; see {log}")
         (self.url, self.identity_url), self.pid = listening[:2], process.pid
         _children[process.pid] = process
         self.state.write_text(json.dumps({k: v for k, v in asdict(self).items() if k != "state"}, default=str))
+        return True
 
     def stop(self) -> None:
         """Stop the process (a hard kill, as a crash or a deployment would) and wait until it is gone."""
@@ -97,10 +111,26 @@ class PortalProcess:
         return self.database.with_suffix(".identity.sqlite")
 
     def restart(self) -> None:
-        """Kill the portal and start it again on the same port and database."""
+        """Kill the portal and start it again on the same ports and database."""
         self.stop()
         port = self.url.rsplit(":", 1)[1].strip("/")
         self.launch("--port", port, "--identity-port", self.identity_url.rsplit(":", 1)[1].strip("/"))
+
+
+def unlent_ports() -> tuple[int, int]:
+    """Return the ports the system never lends on its own, as ``range()``'s bounds.
+
+    The ports of a portal that restarts are free while it is down: one the system lends (to a connection leaving
+    this machine's programs, to a server asking for any port) could be taken by another process meanwhile.
+    """
+    try:
+        lowest_lent = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):  # not Linux: IANA's range, which Windows and macOS lend from
+        lowest_lent = 49152
+    return 10000, max(lowest_lent, 12000)  # a system that lends every port: the risk is taken
+
+
+UNLENT_PORTS = unlent_ports()
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60, interval: float = 0.2) -> None:

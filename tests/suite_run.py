@@ -29,6 +29,18 @@ class SuiteRun:
         """Return the tests that ended with ``outcome``."""
         return sorted(name for name, found in self.outcomes.items() if found == outcome)
 
+    @property
+    def report(self) -> str:
+        """Return the run's output after a line that says which tests did not pass and why: a message for a failure
+        of the test that ran it, whose first line is all a summary shows."""
+        unpassed = [
+            f"{name} {outcome} ({self.messages.get(name, '').strip().partition(chr(10))[0][:300]})"
+            for name, outcome in sorted(self.outcomes.items())
+            if outcome != "passed"
+        ]
+        passed = len(self.outcomes) - len(unpassed)
+        return f"[the run: exit {self.returncode}, {passed} passed; {'; '.join(unpassed)}]\n{self.output}"
+
 
 def read_junit(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Return each test case's outcome and failure message from a JUnit XML file.

@@ -70,4 +70,4 @@ def test_a_banner_s_button_is_named_by_text() -> None:
 def test_the_suite_s_pages_close_the_banner_close_banner_names(tmp_path: Path, given: list[str], outcome: str) -> None:
     run = run_pytest("tests/runs/banner_over_edit.py", *given, folder=tmp_path)
 
-    assert run.outcomes == {"test_edit_under_a_banner": outcome}, run.output
+    assert run.outcomes == {"test_edit_under_a_banner": outcome}, run.report

@@ -51,9 +51,9 @@ def test_the_suite_stops_once_on_a_port_the_browser_refuses(tmp_path: Path) -> N
         run = run_pytest("-m", "smoke", f"--base-url=http://127.0.0.1:{port}/", "--portal-password=unused",
                          folder=tmp_path / "run")  # fmt: skip
 
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert f"The sign-in of global-admin at http://127.0.0.1:{port}/ stopped: The browser refuses port" in run.output
-    assert len(run.outcomes) == 1, run.output  # the first test's, not one per test
+    assert len(run.outcomes) == 1, run.report  # the first test's, not one per test
 
 
 def test_a_command_says_a_port_the_browser_refuses() -> None:

@@ -33,11 +33,11 @@ def test_a_frozen_browser_costs_one_test_which_says_where_it_hung(tmp_path: Path
 
     frozen = "test_1_the_browser_freezes_under_this_test"
     where = f"tests/runs/browser_hangs.py:{line_of('browser_hangs', 'page.evaluate(')} in {frozen}"
-    assert run.names("failed") == [frozen], run.output
+    assert run.names("failed") == [frozen], run.report
     assert run.messages[frozen].startswith(
         f"The test ran past {LIMIT}, at {where}: its browser was ended. The browser died"
     ), run.messages[frozen]
-    assert run.names("passed") == ["test_0_the_browser_starts", "test_2_the_next_test_gets_a_new_browser"], run.output
+    assert run.names("passed") == ["test_0_the_browser_starts", "test_2_the_next_test_gets_a_new_browser"], run.report
 
 
 def test_a_hang_in_python_costs_its_worker_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -45,10 +45,10 @@ def test_a_hang_in_python_costs_its_worker_and_the_run_goes_on(tmp_path: Path) -
 
     hung = "test_2_hangs_in_python"
     where = f"tests/runs/python_hangs.py:{line_of('python_hangs', '.wait()')} in {hung}"
-    assert run.names("failed") == ["test_1_fails_and_leaves_a_screenshot", hung], run.output
+    assert run.names("failed") == ["test_1_fails_and_leaves_a_screenshot", hung], run.report
     assert f"ran past {LIMIT}, at {where}" in run.messages[hung], run.messages[hung]
     assert "its worker gw0 was ended, and another started" in run.messages[hung], run.messages[hung]
-    assert run.names("passed") == ["test_3_the_next_test_runs_in_another_worker"], run.output
+    assert run.names("passed") == ["test_3_the_next_test_runs_in_another_worker"], run.report
     stacks = next((tmp_path / "test-results").glob("hung-*test_2_hangs_in_python*.txt"))
     assert f"line {line_of('python_hangs', '.wait()')} in {hung}" in stacks.read_text()
     # The worker started again did not empty the output folder: the failure before the hang keeps its evidence.
@@ -74,10 +74,10 @@ def test_an_output_folder_that_holds_the_project_is_refused_not_emptied(tmp_path
 def test_a_hang_in_python_without_workers_stops_the_run_saying_why(tmp_path: Path) -> None:
     run = run_pytest("tests/runs/python_hangs.py", folder=tmp_path)
 
-    assert run.returncode == 1, run.output
-    assert f"test_2_hangs_in_python[chromium] ran past {LIMIT}" in run.output, run.output
-    assert "the run stops here" in run.output, run.output
-    assert "test_3" not in run.output, run.output
+    assert run.returncode == 1, run.report
+    assert f"test_2_hangs_in_python[chromium] ran past {LIMIT}" in run.output, run.report
+    assert "the run stops here" in run.output, run.report
+    assert "test_3" not in run.output, run.report
 
 
 def test_a_test_past_its_limit_with_no_browser_to_end_says_none_was_ended(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_a_test_past_its_limit_with_no_browser_to_end_says_none_was_ended(tmp_pa
 
     slow = "test_slow_without_a_browser"
     where = f"tests/runs/python_slow.py:{line_of('python_slow', '.fired.wait()')} in {slow}"
-    assert run.names("failed") == [slow], run.output
+    assert run.names("failed") == [slow], run.report
     assert run.messages[slow].startswith(
         f"The test ran past its test_timeout mark's 3 s, at {where}: no browser of this machine to end. "
         "AssertionError: a failure of its own"

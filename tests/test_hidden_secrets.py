@@ -36,7 +36,7 @@ def run_holding_secrets(tmp_path: Path, *options: str) -> tuple[SuiteRun, str]:
     )  # fmt: skip
     report = run.output + (tmp_path / "junit.xml").read_text(encoding="utf-8")
     report += (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.output
+    assert "AssertionError: signed in as [{'name': 'esctx', 'value': '********'" in run.output, run.report
     for name, value in held.items():
         for piece in (value[:12], value[-12:]):  # no part of it: a repr may cut a long value short
             assert piece not in report, f"the {name.lower()} shows in the report:\n{run.output}"
@@ -46,11 +46,11 @@ def run_holding_secrets(tmp_path: Path, *options: str) -> tuple[SuiteRun, str]:
 def test_a_failure_shown_with_its_locals_shows_no_credential(tmp_path: Path) -> None:
     run, _ = run_holding_secrets(tmp_path, "-l")
 
-    assert "ConnectionError: the portal did not answer" in run.output, run.output
+    assert "ConnectionError: the portal did not answer" in run.output, run.report
     # The names stay, so the failure still reads
-    assert "state      = {'cookies': [{'name': 'esctx', 'value': '********'" in run.output, run.output
-    assert "'Authorization': 'Bearer ********'" in run.output, run.output
-    assert "refresh_token = '********'" in run.output and "refresh_token=********&" in run.output, run.output
+    assert "state      = {'cookies': [{'name': 'esctx', 'value': '********'" in run.output, run.report
+    assert "'Authorization': 'Bearer ********'" in run.output, run.report
+    assert "refresh_token = '********'" in run.output and "refresh_token=********&" in run.output, run.report
 
 
 def test_a_failure_shown_as_python_shows_it_shows_no_credential(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ def test_a_deployment_without_baselines_of_its_own_is_scanned_not_photographed_a
     assert scanned.outcomes == {f"test_layers_screen[{loc}]": "passed" for loc in ("en-US", "fr-FR")}, scanned.output
     assert photographed.outcomes == {}, photographed.output
     for run in (scanned, photographed):
-        assert f"Screenshots not compared: {NO_PORTAL} is not the bundled portal" in run.output, run.output
+        assert f"Screenshots not compared: {NO_PORTAL} is not the bundled portal" in run.output, run.report
     assert "2 tests that only compare screenshots not run" in photographed.output, photographed.output
     assert "2 deselected" in photographed.output, photographed.output
 
@@ -146,8 +146,8 @@ def test_a_deployment_run_that_asks_for_no_screenshots_says_nothing_of_them(tmp_
 
     run = run_pytest(MODULE, *deployment, "-m", "a11y", folder=tmp_path / "run")
 
-    assert run.outcomes == {f"test_layers_screen[{loc}]": "passed" for loc in ("en-US", "fr-FR")}, run.output
-    assert "Screenshots not compared" not in run.output, run.output
+    assert run.outcomes == {f"test_layers_screen[{loc}]": "passed" for loc in ("en-US", "fr-FR")}, run.report
+    assert "Screenshots not compared" not in run.output, run.report
 
 
 def test_the_bundled_portal_s_a11y_baseline_is_not_updated_from_a_deployment(tmp_path: Path) -> None:
@@ -156,8 +156,8 @@ def test_the_bundled_portal_s_a11y_baseline_is_not_updated_from_a_deployment(tmp
 
     run = run_pytest(MODULE, "--base-url", NO_PORTAL, "--update-a11y-baseline", folder=tmp_path / "run")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
-    assert "would write the bundled portal's baseline (tests/baselines/a11y.json)" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
+    assert "would write the bundled portal's baseline (tests/baselines/a11y.json)" in run.output, run.report
     assert "--a11y-baseline PATH" in run.output
     assert bundled.stat().st_mtime_ns == before
 
@@ -170,8 +170,8 @@ def test_a_watched_run_leaves_the_screenshots_out_rather_than_compare_them_with_
     run = run_layers(tmp_path, "--demo-mode", "-m", "visual")
     monkeypatch.setattr(request.config.option, "headed", True)
 
-    assert run.outcomes == {}, run.output
-    assert "Screenshots not compared: --demo-mode draws the screens unlike the headless runs" in run.output, run.output
+    assert run.outcomes == {}, run.report
+    assert "Screenshots not compared: --demo-mode draws the screens unlike the headless runs" in run.output, run.report
     assert not (tmp_path / "visual").exists(), "nothing written, nothing compared"
     assert "--headed draws" in (why_not_compared(request.config) or "")
     monkeypatch.setattr(request.config.option, "headed", False)

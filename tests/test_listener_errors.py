@@ -21,8 +21,8 @@ def line_of(code: str) -> int:
 def test_each_test_whose_handler_or_listener_raised_fails_with_it_and_the_run_goes_on(tmp_path: Path) -> None:
     run = run_pytest(RUN, folder=tmp_path)
 
-    assert run.returncode == 1, run.output  # failed tests: not 3, pytest's internal error
-    assert run.names("passed") == ["test_4_the_next_test_is_not_charged_with_another_s_error"], run.output
+    assert run.returncode == 1, run.report  # failed tests: not 3, pytest's internal error
+    assert run.names("passed") == ["test_4_the_next_test_is_not_charged_with_another_s_error"], run.report
     raised_at = line_of("raise ValueError(\"the test's route handler")
     handler = f'File "{ROOT / RUN}", line {raised_at}, in refuse_to_answer'
     broke = "ValueError: the test's route handler broke"
@@ -32,15 +32,15 @@ def test_each_test_whose_handler_or_listener_raised_fails_with_it_and_the_run_go
     assert timed_out.rstrip().endswith(broke), timed_out
     assert "site-packages/playwright" not in timed_out  # how Playwright called the handler is left out
 
-    assert run.names("error") == ["test_2_a_fixture_s_route_handler_raises"], run.output
+    assert run.names("error") == ["test_2_a_fixture_s_route_handler_raises"], run.report
     in_setup = run.messages["test_2_a_fixture_s_route_handler_raises"]
     assert "raised during setting up this test, likely the cause:" in in_setup and handler in in_setup, in_setup
 
     # A listener raising on every event: heard in the report's own calls too (reported, not INTERNALERROR), and its
     # page closed after the teardown it broke, so the next test hears none of it.
-    assert " Reporting this test failed " in run.output, run.output
+    assert " Reporting this test failed " in run.output, run.report
     section = run.output.split(" Reporting this test failed ", 1)[1][:1000]
-    assert "the test's console listener broke again" in section, run.output
+    assert "the test's console listener broke again" in section, run.report
     # Its call failed (the click's timeout) and its teardown's first call raised the listener's error: one testcase
     # keeps both, the failure first.
     keeps_raising = junit_case(tmp_path, "test_3b_a_listener_that_keeps_raising_while_the_failure_is_reported")

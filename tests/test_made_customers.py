@@ -24,13 +24,13 @@ def test_a_deployment_s_run_says_how_many_customers_it_made_and_how_they_are_nam
 ) -> None:
     run = run_pytest(MODULE, *workers, "--base-url", DEPLOYMENT, "--run-tag", "c0ffee", folder=tmp_path / "run")
 
-    assert (run.returncode, run.names("passed"), len(run.outcomes)) == (pytest.ExitCode.OK, ALL_PASSED, 3), run.output
+    assert (run.returncode, run.names("passed"), len(run.outcomes)) == (pytest.ExitCode.OK, ALL_PASSED, 3), run.report
     said = f"Customers made through the API at {DEPLOYMENT} during this run: 5, their company names ending in 'c0ffee-"
-    assert said in run.output, run.output
+    assert said in run.output, run.report
 
 
 def test_the_bundled_portal_s_run_says_nothing_of_them(tmp_path: Path) -> None:
     run = run_pytest(MODULE, folder=tmp_path / "run")
 
-    assert (run.returncode, run.names("passed"), len(run.outcomes)) == (pytest.ExitCode.OK, ALL_PASSED, 3), run.output
-    assert "Customers made through the API" not in run.output, run.output
+    assert (run.returncode, run.names("passed"), len(run.outcomes)) == (pytest.ExitCode.OK, ALL_PASSED, 3), run.report
+    assert "Customers made through the API" not in run.output, run.report

@@ -71,9 +71,9 @@ def test_a_portal_gone_for_good_is_waited_for_once_not_again_at_each_retry(tmp_p
 
     # Then the run waits for it once, then stops: its retries do not wait the same time again
     said = "The portal did not answer during 1 test: 1 s waited in all, and at last it did not answer again"
-    assert said in run.output, run.output
-    assert run.output.count("did not answer for 1 s after") == 1, run.output
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert said in run.output, run.report
+    assert run.output.count("did not answer for 1 s after") == 1, run.report
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     # ... saying as it starts to wait why the run goes quiet
     assert "met the portal down: waiting up to 1 s for it to answer again (--portal-back-wait)" in run.output
 

@@ -99,14 +99,14 @@ def test_a_submit_request_no_request_matched_is_said_beside_the_requests_sent(tm
     refused = run_pytest(test, "--submit-request=/edit", folder=tmp_path / "refused")
 
     # Then the test fails (the portal's own Submit was answered), its report naming the route and what was sent
-    assert run.names("failed") == ["test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing"], run.output
-    assert "no request matched PUT v1/customers/{id}/profiles/billing" in run.output, run.output
+    assert run.names("failed") == ["test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing"], run.report
+    assert "no request matched PUT v1/customers/{id}/profiles/billing" in run.output, run.report
     assert re.search(r"requests other than GETs sent:\n  POST http://\S+/customers/\S+/account/edit\n", run.output)
     # ... in the failure itself: its message (the summary's FAILED line, JUnit's) and JUnit's <failure> text
     name = "test_submit_the_portal_never_answers_is_unavailable_and_saves_nothing"
     said = "(no request matched PUT v1/customers/{id}/profiles/billing: see 'portal requests routed')"
     assert said in run.messages[name], run.messages
     failure = junit_case(tmp_path, name).find("failure")
-    assert failure is not None and "requests other than GETs sent:" in (failure.text or ""), run.output
+    assert failure is not None and "requests other than GETs sent:" in (failure.text or ""), run.report
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.output
     assert "--submit-request: '/edit' is not METHOD ADDRESS" in refused.output

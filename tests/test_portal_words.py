@@ -94,7 +94,7 @@ def test_the_tests_expect_the_words_the_file_gives(tmp_path: Path) -> None:
     refused = run_pytest("tests/test_languages.py", f"--portal-words={words_file(tmp_path, '[xx]')}", folder=tmp_path)
 
     # Then the test expects the file's words (and fails: the portal says its own), and the bad file stops the run
-    assert run.names("failed") == ["test_an_empty_search_says_so_in_the_page_language[en-US]"], run.output
+    assert run.names("failed") == ["test_an_empty_search_says_so_in_the_page_language[en-US]"], run.report
     assert "Zero customers found." in run.messages["test_an_empty_search_says_so_in_the_page_language[en-US]"]
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.output
     assert "[xx] is no language of the portal's" in refused.output
@@ -122,8 +122,8 @@ def test_the_page_language_s_field_errors_type_one_more_character_than_the_file_
                      f"--portal-words={path}", folder=tmp_path)  # fmt: skip
 
     # Then the test fails: the portal took the first name the file says is too long
-    assert run.names("failed") == ["test_validation_message_speaks_the_page_language[en-US]"], run.output
-    assert "firstName" in run.output, run.output
+    assert run.names("failed") == ["test_validation_message_speaks_the_page_language[en-US]"], run.report
+    assert "firstName" in run.output, run.report
 
 
 def test_the_tests_type_one_more_and_as_many_characters_as_the_file_s_limits(tmp_path: Path) -> None:
@@ -138,4 +138,4 @@ def test_the_tests_type_one_more_and_as_many_characters_as_the_file_s_limits(tmp
     assert run.names("failed") == [
         "test_invalid_value_is_refused_at_its_field_and_nothing_is_saved[city-too-long]",
         "test_values_at_their_maximum_length_are_accepted",
-    ], run.output
+    ], run.report

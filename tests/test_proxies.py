@@ -42,8 +42,8 @@ def test_the_smoke_tests_pass_behind_a_proxy_against_a_portal_started_by_hand(pr
     finally:
         portal.stop()
 
-    assert len(run.outcomes) >= 5, run.output
-    assert run.names("passed") == sorted(run.outcomes), run.output
+    assert len(run.outcomes) >= 5, run.report
+    assert run.names("passed") == sorted(run.outcomes), run.report
 
 
 @pytest.mark.bundled

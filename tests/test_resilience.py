@@ -48,9 +48,9 @@ def test_a_run_goes_on_when_the_portal_restarts_between_two_tests(portal: Portal
 
     assert run.outcomes == dict.fromkeys(
         ["test_1_before_the_restart", "test_2_the_portal_restarts", "test_3_after_the_restart"], "passed"
-    ), run.output
+    ), run.report
     # Sign-ins and tokens live in the portal's database: the restart ended none of them.
-    assert "Renewed during this run" not in run.output, run.output
+    assert "Renewed during this run" not in run.output, run.report
 
 
 def test_a_portal_that_restarts_under_a_test_costs_that_attempt_only(portal: PortalProcess, tmp_path: Path) -> None:
@@ -60,11 +60,11 @@ def test_a_portal_that_restarts_under_a_test_costs_that_attempt_only(portal: Por
     # Then that test fails saying the portal did not answer, its retry waits for the portal and passes, as do the rest
     assert run.names("passed") == [
         "test_1_before_the_restart", "test_2_the_portal_restarts_under_this_test", "test_3_after_the_restart"
-    ], run.output  # fmt: skip
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    ], run.report  # fmt: skip
+    assert run.returncode == pytest.ExitCode.OK, run.report
     flaky = "FLAKY tests/runs/restart_during.py::test_2_the_portal_restarts_under_this_test[chromium] - "
-    assert f"{flaky}pages.errors.PortalUnavailableError: The portal did not answer" in run.output, run.output
-    assert "The portal did not answer during 1 test: each waited until it answered again" in run.output, run.output
+    assert f"{flaky}pages.errors.PortalUnavailableError: The portal did not answer" in run.output, run.report
+    assert "The portal did not answer during 1 test: each waited until it answered again" in run.output, run.report
 
 
 def test_a_renewal_by_a_test_that_ends_a_session_on_purpose_is_not_said_to_be_the_portal_s(tmp_path: Path) -> None:
@@ -73,8 +73,8 @@ def test_a_renewal_by_a_test_that_ends_a_session_on_purpose_is_not_said_to_be_th
 
     # Then the run's summary says so apart, not as sessions the portal ended
     assert run.names("passed") == ["test_a_saved_sign_in_the_portal_ended_is_renewed_once_and_the_workflow_goes_on"]
-    assert "Renewed by tests that end sessions on purpose: sign-in of sales-agent ×1" in run.output, run.output
-    assert "Renewed during this run" not in run.output, run.output
+    assert "Renewed by tests that end sessions on purpose: sign-in of sales-agent ×1" in run.output, run.report
+    assert "Renewed during this run" not in run.output, run.report
 
 
 # Long enough for a sign-in journey on a loaded machine (the provider's session lasts as long), short to wait out.
@@ -86,19 +86,19 @@ def test_sign_ins_and_tokens_whose_lifetimes_run_out_are_renewed_once(portal: Po
         "test_1_workflow_while_everything_is_fresh",
         "test_2_the_lifetimes_run_out",
         "test_3_workflow_after_everything_expired",
-    ], run.output
+    ], run.report
     summary = next(line for line in run.output.splitlines() if line.startswith("Renewed during this run"))
-    assert "sign-in of global-admin" in summary, run.output
-    assert "API token of global-admin" in summary, run.output
+    assert "sign-in of global-admin" in summary, run.report
+    assert "API token of global-admin" in summary, run.report
 
 
 def assert_one_test_paid_for_the_dead_browser(run: SuiteRun) -> None:
     """Check that the test that killed its browser failed saying so, and every other test passed."""
     killer = "test_2_the_browser_is_killed_under_this_test"
-    assert run.names("failed") == [killer], run.output
+    assert run.names("failed") == [killer], run.report
     assert run.messages[killer].startswith(BROWSER_DIED), run.messages[killer]
     assert "so its page was not photographed or traced" in run.messages[killer], "why its evidence is missing"
-    assert set(run.outcomes) - {killer} == set(run.names("passed")), run.output
+    assert set(run.outcomes) - {killer} == set(run.names("passed")), run.report
 
 
 def test_a_dead_browser_costs_one_test_with_parallel_workers(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_a_dead_browser_costs_one_test_with_parallel_workers(tmp_path: Path) -> 
     )  # fmt: skip
 
     assert_one_test_paid_for_the_dead_browser(run)
-    assert len(run.outcomes) == 6, run.output
+    assert len(run.outcomes) == 6, run.report
 
 
 def test_a_dead_browser_under_a_playwright_server_costs_one_test(tmp_path: Path) -> None:
@@ -129,8 +129,8 @@ def test_the_smoke_tests_pass_on_pages_without_any_test_id(portal: PortalProcess
 
     run = run_pytest("-m", "smoke", *against(portal), folder=tmp_path / "run")
 
-    assert len(run.outcomes) >= 5, run.output  # the workflow in three languages, sign-in, update
-    assert run.names("passed") == sorted(run.outcomes), run.output
+    assert len(run.outcomes) >= 5, run.report  # the workflow in three languages, sign-in, update
+    assert run.names("passed") == sorted(run.outcomes), run.report
 
 
 def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
@@ -138,11 +138,11 @@ def test_a_refused_renewal_stops_the_run_with_one_message(portal: PortalProcess,
 
     refused = "The portal no longer accepts the sign-in of global-admin"
     assert run.names("passed") == ["test_1_signed_in_as_usual", "test_2_every_session_ends_and_the_password_changes"]
-    assert run.names("failed") == ["test_3_the_renewal_is_refused"], run.output
+    assert run.names("failed") == ["test_3_the_renewal_is_refused"], run.report
     assert refused in run.messages["test_3_the_renewal_is_refused"]
-    assert "test_4_never_runs" not in run.outcomes, run.output
-    assert "1 of 4 selected tests not run: the run stopped early" in run.output, run.output
-    assert f"Interrupted: {refused}" in run.output, run.output
+    assert "test_4_never_runs" not in run.outcomes, run.report
+    assert "1 of 4 selected tests not run: the run stopped early" in run.output, run.report
+    assert f"Interrupted: {refused}" in run.output, run.report
     assert run.returncode == pytest.ExitCode.INTERRUPTED
 
 
@@ -154,14 +154,14 @@ def test_a_refused_password_is_typed_once_however_many_retries_the_run_allows(
     run = run_pytest("-m", "smoke", *against(portal), *wrong, folder=tmp_path / "run")
 
     # Then the first sign-in stops the run, never retried: each retry would count against the account (lockout)
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
-    assert "Interrupted: The portal refused the sign-in of global-admin" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
+    assert "Interrupted: The portal refused the sign-in of global-admin" in run.output, run.report
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
-    assert not re.search(r"\d+ rerun", run.output), run.output
-    assert re.search(r"\d+ of \d+ selected tests not run: the run stopped early", run.output), run.output
+    assert not re.search(r"\d+ rerun", run.output), run.report
+    assert re.search(r"\d+ of \d+ selected tests not run: the run stopped early", run.output), run.report
     # ... keeping a picture of the page it stopped at, named in the message (no test's folder would keep it)
     shot = tmp_path / "run" / "test-results" / "sign-in-global-admin-stopped.png"
-    assert shot.stat().st_size > 0 and f"(the page then: {shot})" in run.output, run.output
+    assert shot.stat().st_size > 0 and f"(the page then: {shot})" in run.output, run.report
 
 
 def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_gives_it(
@@ -171,7 +171,7 @@ def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_giv
     run = run_pytest("-m", "smoke", f"--base-url={portal.url}", folder=tmp_path / "run")
 
     # Then the run stops at the first sign-in, saying what to give it: nothing was refused
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert "Interrupted: The sign-in of " in run.output and "needs what the run was not given" in run.output
     assert "--portal-totp-secret (or $PORTAL_TOTP_SECRET)" in run.output
     assert "refused the sign-in" not in run.output
@@ -186,8 +186,8 @@ def test_the_api_s_client_is_the_one_given_and_one_the_provider_refuses_stops_th
     )
 
     # Then the first test that needs the API stops the run, saying the API took no token
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
-    assert "Interrupted: The portal's API takes no token for global-admin" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
+    assert "Interrupted: The portal's API takes no token for global-admin" in run.output, run.report
 
 
 def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
@@ -196,11 +196,11 @@ def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: Po
     run = run_pytest("-m", "smoke", *against(portal), f"--api-url={wrong}", folder=tmp_path / "run")
 
     # Then the first test that needs the API stops the run, naming the address and what to check
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert f"Interrupted: {wrong} is not the portal's REST API" in run.output
     assert "is this the REST API's address?" in run.output
     # ... and its traceback, which shows the arguments of the fixtures it goes through, shows no secret
-    assert DEMO_PASSWORD not in run.output and DEMO_TOTP_SECRET not in run.output, run.output
+    assert DEMO_PASSWORD not in run.output and DEMO_TOTP_SECRET not in run.output, run.report
     assert len(run.names("error")) + len(run.names("failed")) == 1, run.outcomes
 
 
@@ -213,9 +213,9 @@ def test_a_portal_down_at_the_run_s_first_api_call_fails_that_test_only(portal: 
         "test_2_needs_the_api_while_the_portal_is_down": "error",
         "test_3_the_portal_comes_back": "passed",
         "test_4_needs_the_api_once_it_is_back": "passed",
-    }, run.output
+    }, run.report
     # ... test 2 for the portal's silence, said as such: not a fixture's own fault
-    assert "PortalUnavailableError: The portal did not answer" in run.output, run.output
+    assert "PortalUnavailableError: The portal did not answer" in run.output, run.report
 
 
 def test_a_browser_that_dies_as_a_traced_retry_ends_fails_nothing(tmp_path: Path) -> None:
@@ -229,6 +229,6 @@ def test_a_browser_that_dies_as_a_traced_retry_ends_fails_nothing(tmp_path: Path
     assert run.outcomes == {
         "test_1_the_browser_dies_as_the_retry_ends": "passed",
         "test_2_the_next_test_gets_a_new_browser": "passed",
-    }, run.output
+    }, run.report
     assert "FLAKY tests/runs/browser_dies_after_retry.py::test_1_the_browser_dies_as_the_retry_ends" in run.output
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report

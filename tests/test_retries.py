@@ -49,7 +49,7 @@ def test_a_test_that_fails_then_passes_is_flaky_with_its_first_error_and_the_ret
     run = run_retried(tmp_path, "-k", "fails_once or test_passes", "--max-flaky", "1", "-n", "2")
 
     # Terminal: green under the budget, with the flaky test, its first error, and the retry's trace
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     assert "1 flaky (failed, then passed on retry)" in run.output
     first_error = "AssertionError: fails on its first attempt only"
     assert f"FLAKY tests/runs/retried.py::test_fails_once_then_passes[chromium] - {first_error}" in run.output
@@ -83,7 +83,7 @@ def test_the_html_report_links_the_retry_s_trace_from_an_output_folder_with_any_
                      env={"RETRY_MARKS": str(marks)}, output=output)  # fmt: skip
 
     # Then the report's link to the retry's trace opens that file, as its link to the screenshot does
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     links = re.findall(r"&#34;content&#34;: &#34;([^&]*)&#34;", html)
     trace = [link for link in links if link.endswith("trace.zip")]
@@ -94,7 +94,7 @@ def test_a_retry_makes_test_data_of_its_own(tmp_path: Path) -> None:
     # A test that made a customer, then failed: its retry makes another (names are unique on a portal)
     run = run_retried(tmp_path, "-k", "makes_a_customer", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     assert "1 flaky (failed, then passed on retry)" in run.output
     made = (tmp_path / "marks" / "customers-made").read_text().splitlines()
     assert len(made) == 2, made  # one customer an attempt
@@ -105,14 +105,14 @@ def test_a_retry_makes_test_data_of_its_own(tmp_path: Path) -> None:
 def test_flaky_tests_over_the_budget_turn_the_run_red(tmp_path: Path) -> None:
     run = run_retried(tmp_path, "-k", "fails_once", "--max-flaky", "0")
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     assert "1 flaky tests, more than --max-flaky=0: the run fails" in run.output
 
 
 def test_a_test_that_fails_twice_is_failed_with_both_attempts_evidence(tmp_path: Path) -> None:
     run = run_retried(tmp_path, "-k", "fails_every_time")
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     kept = artifacts(tmp_path, "test_fails_every_time")
     assert kept == {
         "tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"],
@@ -140,15 +140,15 @@ def test_the_terminal_says_where_each_attempt_of_a_failed_test_kept_its_files(tm
     run = run_retried(tmp_path, "-k", "fails_every_time or test_passes")
 
     # The folders are named after the test, not by its id: the terminal names each attempt's, its files, the last first
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
     results = tmp_path / "test-results" / "tests-runs-retried-py-test-fails-every-time-chromium"
     assert said[1:4] == [
         "FAILED tests/runs/retried.py::test_fails_every_time[chromium]",
         f"      retry 1: {results}-retry1/ (test-failed-1.png, trace.zip)",
         f"      first attempt: {results}/ (test-failed-1.png)",
-    ], run.output
-    assert "test_passes" not in "\n".join(said[:5]), run.output  # a test that passed kept nothing to point to
+    ], run.report
+    assert "test_passes" not in "\n".join(said[:5]), run.report  # a test that passed kept nothing to point to
 
 
 def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_of_what_showed(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_o
     run = run_pytest(MODULE, "-k", "waits_for_an_answer", folder=tmp_path, env={"RETRY_MARKS": str(marks)})
 
     # Then its failure keeps a screenshot all the same, of the page the browser still shows, linked in JUnit
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     (folder,) = (tmp_path / "test-results").glob("*waits-for-an-answer*")
     assert sorted(path.name for path in folder.iterdir()) == ["test-failed-1.png", "trace.zip"]
     with Image.open(folder / "test-failed-1.png") as shot:
@@ -175,7 +175,7 @@ def test_a_test_failing_while_its_page_is_busy_in_a_script_ends_without_a_screen
     run = run_pytest(MODULE, "-k", "busy_in_a_script", folder=tmp_path, env={"RETRY_MARKS": str(marks)}, timeout=180)
 
     # Then the run ends, the test failed with its own error and its trace, and no screenshot is waited for
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     assert "AssertionError: fails while its page's script never ends" in run.output
     (folder,) = (tmp_path / "test-results").glob("*busy-in-a-script*")
     assert sorted(path.name for path in folder.iterdir()) == ["trace.zip"]
@@ -196,7 +196,7 @@ def test_the_browser_s_own_capture_is_not_asked_of_a_renderer_busy_in_a_script(p
 def test_only_the_first_retry_records_a_trace_as_playwright_s_own(tmp_path: Path) -> None:
     run = run_retried(tmp_path, "-k", "fails_every_time", "--reruns=2")  # the later --reruns wins
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     kept = artifacts(tmp_path, "test_fails_every_time")
     assert kept == {
         "tests-runs-retried-py-test-fails-every-time-chromium": ["test-failed-1.png"],
@@ -210,7 +210,7 @@ def test_a_retry_stopped_midway_keeps_no_secret_it_typed_in_its_trace(tmp_path: 
 
     run = run_retried(tmp_path, "-k", "secret_then", env={"RETRY_SECRET": secret})
 
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     (trace,) = (tmp_path / "test-results").glob("*-retry1/trace.zip")  # written as the run stopped
     with zipfile.ZipFile(trace) as archive:
         assert not [name for name in archive.namelist() if secret.encode() in archive.read(name)]
@@ -232,8 +232,8 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
 
     run = run_retried(tmp_path, "-k", "fails_every_time or test_passes", f"--quarantine={quarantine}")
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
-    assert run.outcomes == {"test_fails_every_time": "skipped", "test_passes": "passed"}, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
+    assert run.outcomes == {"test_fails_every_time": "skipped", "test_passes": "passed"}, run.report
     assert "known to fail, tracked in #42" in run.messages["test_fails_every_time"]
     assert not list((tmp_path / "test-results").glob("*retry1")), "a quarantined test is not retried"
     # Its failure's evidence is kept as any failure's, a trace too (recorded from its first attempt, never
@@ -247,13 +247,13 @@ def test_a_quarantined_test_runs_without_deciding_the_result(tmp_path: Path) -> 
     assert sorted(Path(path).name for path in linked) == ["test-failed-1.png", "trace.zip"], linked
     said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
     results = tmp_path / "test-results" / "tests-runs-retried-py-test-fails-every-time-chromium"
-    assert said[0].startswith("evidence of 1 failed test, quarantined ="), run.output
+    assert said[0].startswith("evidence of 1 failed test, quarantined ="), run.report
     assert said[1:5] == [
         "QUARANTINED tests/runs/retried.py::test_fails_every_time[chromium]",
         f"      quarantined until {until} by qa@example.com: known to fail, tracked in #42",
         "      failed: AssertionError: fails on every attempt",
         f"      evidence: {results}/ (test-failed-1.png, trace.zip)",
-    ], run.output
+    ], run.report
 
 
 def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> None:
@@ -261,7 +261,7 @@ def test_an_expired_quarantine_stops_the_run_before_any_test(tmp_path: Path) -> 
 
     run = run_retried(tmp_path, f"--quarantine={quarantine}")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert f"the quarantine of {MODULE}::test_fails_every_time ended on" in run.output
     assert run.outcomes == {}
 
@@ -271,7 +271,7 @@ def test_shards_keep_their_flaky_results_when_merged(tmp_path: Path) -> None:
     for group in ("1", "2"):
         shard = ("--splits", "2", "--group", group)
         run = run_retried(tmp_path, "-k", "fails_once or test_passes", "--max-flaky", "1", *shard)
-        assert run.returncode == 0, run.output
+        assert run.returncode == 0, run.report
 
     # When their JUnit files are merged
     merged, summary = tmp_path / "merged.xml", tmp_path / "summary.md"

@@ -30,7 +30,7 @@ def run_edges(folder: Path, *args: str) -> SuiteRun:
 def test_a_failure_s_control_characters_leave_the_junit_file_valid(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     (flaky,) = junit_case(tmp_path, "test_fails_once_in_colour").findall("flakyFailure")  # the file parses
     assert "#x1B[31mERROR#x1B[0m and #x00" in flaky.get("message", ""), flaky.attrib
     # The HTML report has a row of each attempt, once: the failed one's, and the passing retry's tagged flaky
@@ -48,7 +48,7 @@ def html_rows(folder: Path, test: str) -> list[str]:
 def test_an_attempt_that_failed_in_its_call_and_its_teardown_is_one_flaky_failure(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "teardown_too", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     case = junit_case(tmp_path, "test_fails_once_and_its_teardown_too")
     (flaky,) = case.findall("flakyFailure")
     assert "its call fails on the first attempt only" in flaky.get("message", "")
@@ -59,7 +59,7 @@ def test_an_attempt_that_failed_in_its_call_and_its_teardown_is_one_flaky_failur
 def test_a_test_skipped_on_its_retry_is_not_flaky(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "then_skips", "--max-flaky", "0")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     assert "FLAKY" not in run.output
     assert run.outcomes == {"test_fails_then_skips": "skipped"}
     case = junit_case(tmp_path, "test_fails_then_skips")
@@ -69,7 +69,7 @@ def test_a_test_skipped_on_its_retry_is_not_flaky(tmp_path: Path) -> None:
 def test_each_failed_attempt_links_the_files_it_attached(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "attaches", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     case = junit_case(tmp_path, "test_attaches_then_fails_once")
     (flaky,) = case.findall("flakyFailure")
     links = (flaky.findtext("system-out") or "").split()
@@ -82,7 +82,7 @@ def test_each_failed_attempt_links_the_files_it_attached(tmp_path: Path) -> None
 def test_a_long_test_name_keeps_a_folder_for_each_attempt(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "long_name", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     assert "1 flaky (failed, then passed on retry)" in run.output
     folders = [path for path in (tmp_path / "test-results").iterdir() if path.is_dir()]
     assert len(folders) == 2 and all((folder / "scan.json").exists() for folder in folders), folders
@@ -92,7 +92,7 @@ def test_a_long_test_name_keeps_a_folder_for_each_attempt(tmp_path: Path) -> Non
 def test_tests_whose_names_differ_only_in_case_keep_their_files_apart(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "names_alike")
 
-    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.output
+    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.report
     kept = {name: files for name, files in artifacts(tmp_path, "names_alike").items() if not name.endswith("retry1")}
     assert len(kept) == 2 and all(files == ["scan.json"] for files in kept.values()), kept
 
@@ -100,7 +100,7 @@ def test_tests_whose_names_differ_only_in_case_keep_their_files_apart(tmp_path: 
 def test_a_failed_test_s_system_out_lists_each_file_of_its_last_attempt_once(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "names_alike")
 
-    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.output
+    assert sorted(run.outcomes.values()) == ["failed", "failed"], run.report
     for case in ElementTree.parse(tmp_path / "junit.xml").iter("testcase"):
         said = "".join(out.text or "" for out in case.findall("system-out")).split()
         assert len(said) == 1 and said[0].endswith("-retry1/scan.json]]"), (case.get("name"), said)
@@ -109,14 +109,14 @@ def test_a_failed_test_s_system_out_lists_each_file_of_its_last_attempt_once(tmp
 def test_a_finding_is_not_retried_under_a_marker_s_own_retry_rules(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "retry_rules")
 
-    assert run.outcomes == {"test_finding_under_retry_rules_of_its_own": "failed"}, run.output
+    assert run.outcomes == {"test_finding_under_retry_rules_of_its_own": "failed"}, run.report
     assert junit_case(tmp_path, "test_finding_under_retry_rules_of_its_own").find("rerunFailure") is None
 
 
 def test_flaky_tests_are_counted_apart_and_kept_with_a_junit_prefix(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1", "--junit-prefix=nightly")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     assert "1 rerun, 1 flaky in" in run.output  # the last line counts it apart from the passed
     (case,) = ElementTree.parse(tmp_path / "junit.xml").iter("testcase")
     assert case.get("classname", "").startswith("nightly.") and case.find("flakyFailure") is not None
@@ -126,16 +126,16 @@ def test_flaky_tests_are_counted_apart_and_kept_with_a_junit_prefix(tmp_path: Pa
 def test_an_error_that_is_the_same_every_time_is_not_retried(error: str, tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", f"{error}_inside")
 
-    assert run.outcomes == {f"test_{error}_inside": "failed"}, run.output
-    assert junit_case(tmp_path, f"test_{error}_inside").find("rerunFailure") is None, run.output
+    assert run.outcomes == {f"test_{error}_inside": "failed"}, run.report
+    assert junit_case(tmp_path, f"test_{error}_inside").find("rerunFailure") is None, run.report
 
 
 def test_a_strict_expected_failure_that_passed_is_not_retried_into_a_green_run(tmp_path: Path) -> None:
     # The known bug did not show: a strict xfail's pass fails the run, as it does without retries
     run = run_edges(tmp_path, "-k", "expected_to_fail", "--max-flaky", "0")
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
-    assert run.outcomes == {"test_expected_to_fail_passes_at_first": "failed"}, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
+    assert run.outcomes == {"test_expected_to_fail_passes_at_first": "failed"}, run.report
     assert "[XPASS(strict)] the portal's known bug #7" in run.messages["test_expected_to_fail_passes_at_first"]
     assert junit_case(tmp_path, "test_expected_to_fail_passes_at_first").find("rerunFailure") is None
 
@@ -143,7 +143,7 @@ def test_a_strict_expected_failure_that_passed_is_not_retried_into_a_green_run(t
 def test_a_worker_that_dies_leaves_one_testcase_per_test(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "worker_dies or colour", "-n", "2", "--max-flaky", "2")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
     names = [case.get("name") for case in suite.iter("testcase")]
     assert sorted(names) == ["test_fails_once_in_colour", "test_worker_dies_at_first"], names
@@ -170,7 +170,7 @@ def test_a_run_over_its_flaky_budget_says_so_in_its_junit_file_with_the_same_cou
 
     # The run is red for its flaky test alone: a dashboard reading only JUnit finds why, on the testsuite, beside the
     # counts of a run that passed
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
     assert [suite.get(count) for count in ("tests", "failures", "errors")] == ["1", "0", "0"], suite.attrib
     properties = {found.get("name"): found.get("value") for found in suite.findall("properties/property")}
@@ -183,7 +183,7 @@ def test_a_run_over_its_flaky_budget_says_so_in_its_junit_file_with_the_same_cou
 def test_a_run_within_its_flaky_budget_leaves_no_verdict_in_its_junit_file(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "colour", "--max-flaky", "1")
 
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     suite = next(ElementTree.parse(tmp_path / "junit.xml").iter("testsuite"))
     assert suite.find("properties") is None and suite.find("system-err") is None, ElementTree.tostring(suite)
 
@@ -191,7 +191,7 @@ def test_a_run_within_its_flaky_budget_leaves_no_verdict_in_its_junit_file(tmp_p
 def test_a_negative_flaky_budget_is_a_usage_error(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "colour", "--max-flaky=-1")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert "--max-flaky: -1 is below 0" in run.output
 
 
@@ -219,7 +219,7 @@ def test_a_quarantine_file_s_mistake_is_a_usage_error(tmp_path: Path, content: s
 
     run = run_edges(tmp_path, f"--quarantine={quarantine}")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert said in run.output and "INTERNALERROR" not in run.output
 
 
@@ -229,7 +229,7 @@ def test_a_failure_only_in_teardown_counts_each_test_once(tmp_path: Path) -> Non
     # One flaky (its teardown failed once), one error (its teardown failed twice): no attempt's call counted as passed
     # but the erroring test's last, as pytest counts a teardown's error beside its call
     last_line = run.output.strip().splitlines()[-1]
-    assert re.search(r"\b1 passed, .*1 error, 2 rerun, 1 flaky\b", last_line), run.output
+    assert re.search(r"\b1 passed, .*1 error, 2 rerun, 1 flaky\b", last_line), run.report
     assert "FLAKY tests/runs/retried_edges.py::test_teardown_fails_once" in run.output
     assert html_rows(tmp_path, "test_teardown_fails_once") == ["Flaky (passed on retry)", "Rerun"]
     assert html_rows(tmp_path, "test_teardown_fails_every_time") == ["Passed", "Rerun", "Error"]
@@ -240,7 +240,7 @@ def test_a_run_stopped_at_its_first_failure_still_counts_its_flaky_tests(tmp_pat
     run = run_edges(tmp_path, "-k", "colour or language or finding", "--maxfail=1", "--max-flaky", "1")
 
     last_line = run.output.strip().splitlines()[-1]
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED and "stopping after 1 failures" in run.output, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED and "stopping after 1 failures" in run.output, run.report
     assert "1 flaky" in last_line and "FLAKY tests/runs/retried_edges.py::test_fails_once_in_colour" in run.output, (
         run.output
     )
@@ -249,7 +249,7 @@ def test_a_run_stopped_at_its_first_failure_still_counts_its_flaky_tests(tmp_pat
 def test_a_run_stopped_during_a_retry_leaves_that_test_neither_passed_nor_flaky(tmp_path: Path) -> None:
     run = run_edges(tmp_path, "-k", "run_stops", "--max-flaky", "0")
 
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert "FLAKY" not in run.output
     assert "RETRY INTERRUPTED tests/runs/retried_edges.py::test_fails_once_then_the_run_stops" in run.output
     case = junit_case(tmp_path, "test_fails_once_then_the_run_stops")
@@ -264,7 +264,7 @@ def test_a_quarantined_test_whose_teardown_fails_decides_nothing_and_is_not_retr
 
     run = run_edges(tmp_path, "-k", "every_time", f"--quarantine={quarantine}")
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
     case = junit_case(tmp_path, "test_teardown_fails_every_time")
     assert case.find("rerunError") is None and case.find("error") is None, ElementTree.tostring(case)
 
@@ -272,7 +272,7 @@ def test_a_quarantined_test_whose_teardown_fails_decides_nothing_and_is_not_retr
 def test_a_quarantine_file_named_but_missing_is_a_usage_error(tmp_path: Path) -> None:
     run = run_edges(tmp_path, f"--quarantine={tmp_path / 'quarantine.tomll'}")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert "quarantine.tomll: no such file" in run.output
 
 
@@ -288,12 +288,12 @@ def test_a_quarantine_entry_matches_with_the_browser_anywhere_or_none_and_a_stal
 
     run = run_edges(tmp_path, "-k", "language", f"--quarantine={quarantine}")
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
-    assert run.outcomes == {"test_in_a_language_fails[fr-FR]": "skipped"}, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
+    assert run.outcomes == {"test_in_a_language_fails[fr-FR]": "skipped"}, run.report
     assert f"quarantine entry '{EDGES}::test_renamed_long_ago' matches no test" in run.output
     # ... and so is one whose file is mistyped (a path not from the project's root), with the file it may mean
-    assert f"names {EDGES.removeprefix('tests/')}, which is no file of the suite" in run.output, run.output
-    assert f"(did you mean {EDGES}?)" in run.output, run.output
+    assert f"names {EDGES.removeprefix('tests/')}, which is no file of the suite" in run.output, run.report
+    assert f"(did you mean {EDGES}?)" in run.output, run.report
     assert "test_in_a_language_fails" not in "".join(line for line in run.output.splitlines() if "matches no" in line)
 
 

@@ -52,7 +52,7 @@ def logged(folder: Path) -> list[str]:
 def test_a_test_whose_call_and_teardown_fail_keeps_both_in_its_one_testcase(tmp_path: Path, retries: bool) -> None:
     run = run_faults(tmp_path, "-k", "call_and_teardown", retries=retries)
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     case = junit_case(tmp_path, "test_call_and_teardown_fail")
     failure, error = case.find("failure"), case.find("error")
     assert failure is not None and "the call's own assertion" in failure.get("message", ""), case.attrib
@@ -65,7 +65,7 @@ def test_a_quarantined_failure_under_retries_lets_its_fixtures_end_in_order(tmp_
 
     run = run_faults(tmp_path, "-k", "scoped", option, f"--reruns-mode={mode}")
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
     assert logged(tmp_path) == [
         "session setup",
         "module setup",
@@ -77,7 +77,7 @@ def test_a_quarantined_failure_under_retries_lets_its_fixtures_end_in_order(tmp_
     # Its error is in the reports, though it decides nothing: the terminal's evidence, and JUnit's <skipped>
     assert "failed: AssertionError: known to fail now and then" in run.output
     skipped = junit_case(tmp_path, "test_scoped_quarantined_fails").find("skipped")
-    assert skipped is not None and "known to fail now and then" in (skipped.text or ""), run.output
+    assert skipped is not None and "known to fail now and then" in (skipped.text or ""), run.report
 
 
 def test_a_quarantined_test_whose_worker_dies_is_not_retried_and_decides_nothing(tmp_path: Path) -> None:
@@ -85,9 +85,9 @@ def test_a_quarantined_test_whose_worker_dies_is_not_retried_and_decides_nothing
         tmp_path, "-n", "1", "-k", "worker_dies", quarantine(tmp_path, f"{FAULTS}::test_quarantined_worker_dies")
     )
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
     assert logged(tmp_path) == ["test_quarantined_worker_dies"]
-    assert run.outcomes == {"test_quarantined_worker_dies": "skipped"}, run.output
+    assert run.outcomes == {"test_quarantined_worker_dies": "skipped"}, run.report
 
 
 def test_a_quarantine_entry_names_a_parameter_beyond_ascii_as_written_or_as_pytest_escapes_it(tmp_path: Path) -> None:
@@ -97,15 +97,15 @@ def test_a_quarantine_entry_names_a_parameter_beyond_ascii_as_written_or_as_pyte
 
     run = run_faults(tmp_path, "-k", "city", option)
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
-    assert sorted(run.outcomes.values()) == ["skipped", "skipped"], run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
+    assert sorted(run.outcomes.values()) == ["skipped", "skipped"], run.report
     assert "matches no test" not in run.output
 
 
 def test_an_escaped_id_in_double_quotes_is_told_to_go_in_single_quotes(tmp_path: Path) -> None:
     run = run_faults(tmp_path, quarantine(tmp_path, f"{FAULTS}::test_in_a_city_fails[Z\\xfcrich]"))
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert "goes in single quotes" in run.output and "INTERNALERROR" not in run.output
 
 
@@ -123,7 +123,7 @@ def test_a_quarantine_that_cannot_be_read_says_why(tmp_path: Path, content: str 
 
     run = run_faults(tmp_path, f"--quarantine={path}")
 
-    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.report
     assert said in run.output and "INTERNALERROR" not in run.output
 
 
@@ -143,7 +143,7 @@ def test_a_stale_quarantine_entry_is_said_under_xdist_and_not_when_its_file_s_te
 def test_a_test_named_as_another_s_retry_keeps_its_own_folders(tmp_path: Path) -> None:
     run = run_faults(tmp_path, "-k", "signs_in")
 
-    assert run.outcomes == {"test_signs_in": "failed", "test_signs_in_retry1": "failed"}, run.output
+    assert run.outcomes == {"test_signs_in": "failed", "test_signs_in_retry1": "failed"}, run.report
     written = sorted((tmp_path / "test-results").rglob("attempt.txt"))
     assert len(written) == 4, written  # two attempts of each, each in a folder of its own
     assert sorted(path.read_text() for path in written) == sorted(
@@ -158,12 +158,12 @@ def test_a_flaky_test_is_kept_in_a_junit_file_named_with_a_variable(tmp_path: Pa
         tmp_path, "-k", "once", "--max-flaky", "1", junit_option="$REPORTS/junit.xml", env={"REPORTS": str(tmp_path)}
     )
 
-    assert run.returncode == pytest.ExitCode.OK, run.output
+    assert run.returncode == pytest.ExitCode.OK, run.report
     assert len(junit_case(tmp_path, "test_fails_once").findall("flakyFailure")) == 1
 
 
 def test_a_strict_expected_failure_that_passed_starts_no_debugger(tmp_path: Path) -> None:
     run = run_faults(tmp_path, "-k", "known_bug", "--pdb", retries=False)
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
     assert "[XPASS(strict)]" in run.output and "PDB post_mortem" not in run.output

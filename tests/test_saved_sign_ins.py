@@ -97,8 +97,8 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
 
     # Then they pass
-    assert len(run.outcomes) >= 5, run.output
-    assert run.names("passed") == sorted(run.outcomes), run.output
+    assert len(run.outcomes) >= 5, run.report
+    assert run.names("passed") == sorted(run.outcomes), run.report
 
     # And once the deployment no longer accepts it, the next run stops at once, saying how to renew it
     for database, table in ((portal.database, "sessions"), (portal.identity_database, "sso_sessions")):
@@ -132,8 +132,8 @@ def test_the_suite_makes_its_data_through_the_api_at_the_address_given(portal: P
     options = ("-m", "smoke", "-x", f"--base-url={portal.url}", f"--api-url={elsewhere}")
     run = run_pytest(*options, folder=tmp_path / "run", env={"PORTAL_TOTP_SECRET": DEMO_TOTP_SECRET})
 
-    assert run.returncode == pytest.ExitCode.TESTS_FAILED and f"{elsewhere}v1/" in run.output, run.output
-    assert run.names("error") and not run.names("failed"), run.output  # stopped at its data (a fixture), by -x
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED and f"{elsewhere}v1/" in run.output, run.report
+    assert run.names("error") and not run.names("failed"), run.report  # stopped at its data (a fixture), by -x
 
 
 def test_save_sign_in_gives_up_with_a_clear_message_when_nobody_signs_in(portal: PortalProcess, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_a_saved_sign_in_cut_short_or_another_user_s_is_refused_without_quoting_
     run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
 
     # Then the run stops at once saying which file and what to do, and the secret is in no output or report
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert "cannot be read (JSONDecodeError: cut short, or not one): save it again with" in run.output
     reports = [path.read_text(errors="replace") for path in tmp_path.joinpath("run").glob("*.*")]
     assert all(secret not in text for text in [run.output, *reports])
@@ -181,7 +181,7 @@ def test_a_run_without_xdist_signs_in_as_one_with_it(tmp_path: Path) -> None:
                      folder=tmp_path / "run")  # fmt: skip
 
     # Then it signs in and passes, as with -n 0
-    assert run.returncode == 0 and run.names("passed") == sorted(run.outcomes), run.output
+    assert run.returncode == 0 and run.names("passed") == sorted(run.outcomes), run.report
 
 
 def test_a_run_on_saved_sign_ins_names_every_role_missing_at_the_start_and_when_it_stops(
@@ -196,8 +196,8 @@ def test_a_run_on_saved_sign_ins_names_every_role_missing_at_the_start_and_when_
     # Then the run says at its start which roles it lacks, and stops at the first test that needs one, naming them
     # all with the commands that save them: not one role found missing per run
     roles = "global-admin, admin-agent, sales-agent, helpdesk-agent"
-    assert f"--auth-dir {auth_dir} has no saved sign-in of {roles}: the first test" in run.output, run.output
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
-    assert f"(missing: {roles})" in run.output, run.output
+    assert f"--auth-dir {auth_dir} has no saved sign-in of {roles}: the first test" in run.output, run.report
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
+    assert f"(missing: {roles})" in run.output, run.report
     for role in roles.split(", "):
         assert f"--user {role} --auth-dir {auth_dir}`" in run.output, role

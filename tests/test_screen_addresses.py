@@ -113,8 +113,8 @@ def test_addresses_the_page_objects_cannot_use_are_refused(text: str, said: str)
 def test_a_wrong_screen_addresses_option_is_a_usage_error(tmp_path: Path) -> None:
     run = run_pytest("--screen-addresses=account=nowhere", "--collect-only", folder=tmp_path)
 
-    assert run.returncode == 4, run.output
-    assert "the account screen's address 'nowhere' must hold {id} once" in run.output, run.output
+    assert run.returncode == 4, run.report
+    assert "the account screen's address 'nowhere' must hold {id} once" in run.output, run.report
 
 
 FAULTS_PLAYED = (  # tests that answer Submit, or a screen's load, in the portal's place

@@ -74,10 +74,10 @@ def test_the_suite_stops_once_on_a_certificate_it_does_not_trust_and_says_what_t
             options.append(f"--auth-dir={saved_sign_in_in(tmp_path / '.auth', f'{origin}/')}")
         run = run_pytest(*options, folder=tmp_path / "run")
 
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.output
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
     assert said.format(origin=origin) in run.output
     assert signed_in == "saved" or "run with --ignore-https-errors" in run.output
-    assert len(run.outcomes) == 1, run.output  # the first test's, not one per test
+    assert len(run.outcomes) == 1, run.report  # the first test's, not one per test
 
 
 class ServerError(http.server.BaseHTTPRequestHandler):
@@ -108,7 +108,7 @@ def test_with_ignore_https_errors_the_suite_s_browser_takes_the_certificate(tmp_
         run = run_pytest(*options, "--ignore-https-errors", folder=tmp_path / "run")
 
     # Then the browser asked the deployment for its pages: the certificate did not stop it
-    assert "/dashboard" in ServerError.asked, run.output
+    assert "/dashboard" in ServerError.asked, run.report
     assert "does not trust" not in run.output
 
 

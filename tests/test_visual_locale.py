@@ -16,4 +16,4 @@ def test_screenshots_match_their_baselines_under_a_chinese_locale(tmp_path: Path
     run = run_pytest("tests/test_screens.py", "-m", "visual", "-k", "dashboard and en-US", "-p", "no:randomly",
                      folder=tmp_path, env={"LC_ALL": "zh_CN.UTF-8"})  # fmt: skip
 
-    assert run.outcomes and run.names("passed") == list(run.outcomes), run.output
+    assert run.outcomes and run.names("passed") == list(run.outcomes), run.report

@@ -61,7 +61,7 @@ def test_workers_filling_the_machine_each_run_on_one_core_with_their_driver_and_
             "tests/runs/cores.py", "-n", str(WORKERS), "--dist", "each", folder=tmp_path,
             env={"CORES_RECORDS": str(records)},
         )  # fmt: skip
-    assert run.returncode == 0, run.output
+    assert run.returncode == 0, run.report
     found = {path.stem: json.loads(path.read_text()) for path in records.glob("*.json")}
     assert sorted(found) == [f"gw{number}" for number in range(WORKERS)]
     pinned = len(cores) <= WORKERS  # the default, auto: only when the workers fill the machine
