@@ -86,8 +86,12 @@ def opened_by_controls(snapshot: str | None, name: re.Pattern[str]) -> bool:
 
 
 # A pager's item named by its title alone, outside any table (Ant Design's: its button holds an icon named "right", its
-# pages' numbers are links without an address), enabled or disabled as its markup or class says.
-TITLED_ITEM = 'li[title]:not(table *, [role="grid"] *, [role="table"] *)'
+# pages' numbers are links without an address), enabled or disabled as its markup or class says. In the main landmark,
+# where the list is, if the page has one: a header's menu item titled "2" or a tour's "Next Page" is no pager's.
+OUTSIDE_TABLES = ':not(table *, [role="grid"] *, [role="table"] *)'
+TITLED_ITEM = (
+    f':is(main, [role="main"]) li[title]{OUTSIDE_TABLES}, body:not(:has(main, [role="main"])) li[title]{OUTSIDE_TABLES}'
+)
 DISABLED_ITEM = '[aria-disabled="true"], [class*="disabled" i], :has(:disabled)'
 
 

@@ -229,6 +229,28 @@ def test_component_libraries_pagers_page_forward_and_back(page: Page, pager: str
     assert listed.find("Tailspin") is None and listed.page_number() == 3
 
 
+# Items titled as a pager's are, outside the main landmark: a header's unread count, a guided tour's steps.
+HEADER_ITEMS = (
+    '<header><ul><li title="2" onclick="window.header = true">2</li></ul>'
+    '<ul><li title="Previous Page" onclick="window.header = true">‹</li>'
+    '<li title="Next Page" onclick="window.header = true">›</li></ul></header>'
+)
+
+
+def test_items_titled_as_a_pager_s_outside_the_main_landmark_are_not_taken_for_the_list_s_pager(page: Page) -> None:
+    # Given a list of three pages under Ant Design's pager in the main landmark, after a header's items titled alike
+    content = PAGED_LIST.format(pager="", pages=[["Contoso"], ["Fabrikam", "Northwind"], ["Litware"]], stuck="false")
+    page.set_content(HEADER_ITEMS + content.replace("<section ", "<main><section ") + ANTD_PAGER)
+    listed = CustomersPage(page)
+
+    # When a customer on the second page is looked for, then it is found there, by the list's pager
+    assert listed.find("Northwind") is not None and listed.page_number() == 2
+    # ... and Next and Previous asked for by name are the list's, never the header's
+    assert listed.next_page().company_names() == ["Litware"]
+    assert listed.previous_page().company_names() == ["Fabrikam", "Northwind"]
+    assert page.evaluate("window.header") is None, "a header's item was clicked for the list's pager"
+
+
 def test_a_list_turning_busy_a_moment_after_next_is_read_once_it_shows_the_next_page(page: Page) -> None:
     # Given a list of two pages whose Next starts its answer 100 ms after the click (a router's transition)
     page.set_content(paged_list([["Contoso", "Fabrikam"], ["Northwind", "Contoso"]]).replace(
