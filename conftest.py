@@ -32,7 +32,9 @@ from pages import BillingProfile
 from pages.banners import close_banners_in
 from plugins.retries import attempt_output_path
 
-LOCKOUT_SECONDS = 5
+# Long enough that the next sign-in, even on a loaded machine, comes while the account is locked (it takes under a
+# second; the lock counts whole seconds), short enough for the lockout test to wait out.
+LOCKOUT_SECONDS = 12
 # Fontconfig chooses a page's default fonts in the machine's language (LC_ALL, LC_CTYPE, LANG): under zh_CN.UTF-8 its
 # sans-serif is WenQuanYi Zen Hei, not DejaVu Sans, and every screen differed from its baseline. A browser the suite
 # launches asks in the C locale's language, as the baselines were made, whatever the machine's locale.

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ports import UNLENT_PORTS
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE_VARIABLE = "PORTAL_PROCESS_STATE"  # names the state file for a run inside a test
 START_TIMEOUT_S = 60
@@ -115,22 +117,6 @@ class PortalProcess:
         self.stop()
         port = self.url.rsplit(":", 1)[1].strip("/")
         self.launch("--port", port, "--identity-port", self.identity_url.rsplit(":", 1)[1].strip("/"))
-
-
-def unlent_ports() -> tuple[int, int]:
-    """Return the ports the system never lends on its own, as ``range()``'s bounds.
-
-    The ports of a portal that restarts are free while it is down: one the system lends (to a connection leaving
-    this machine's programs, to a server asking for any port) could be taken by another process meanwhile.
-    """
-    try:
-        lowest_lent = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):  # not Linux: IANA's range, which Windows and macOS lend from
-        lowest_lent = 49152
-    return 10000, max(lowest_lent, 12000)  # a system that lends every port: the risk is taken
-
-
-UNLENT_PORTS = unlent_ports()
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60, interval: float = 0.2) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Playwright
-from test_saved_sign_ins import free_port
+from ports import refused_port
 from test_scripts import ROOT, run
 
 from fixtures.directory import User
@@ -180,9 +180,9 @@ def test_a_user_name_that_would_name_another_folder_is_refused_before_anything(t
 
 @pytest.mark.tooling  # no portal reached
 def test_save_sign_in_at_an_address_where_nothing_answers_says_so_in_one_line(tmp_path: Path) -> None:
-    nowhere = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
-    done = run("-m", "flows", "save-sign-in", "--base-url", nowhere, "--user", "global-admin",
-               "--auth-dir", str(tmp_path), "--headless", "--wait", "5")  # fmt: skip
+    with refused_port() as port:  # nothing listens there
+        done = run("-m", "flows", "save-sign-in", "--base-url", f"http://127.0.0.1:{port}/", "--user", "global-admin",
+                   "--auth-dir", str(tmp_path), "--headless", "--wait", "5")  # fmt: skip
 
     assert done.returncode == 1 and "The portal did not answer" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not list(tmp_path.rglob("*.json")), done.stderr

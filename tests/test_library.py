@@ -6,12 +6,12 @@ import ast
 import json
 import logging
 import re
-import socket
 import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
+from ports import refused_port
 
 from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
@@ -277,17 +277,15 @@ def test_a_screen_that_shows_but_never_becomes_ready_is_said_to_be_so(page: Page
 
 
 def test_a_portal_that_does_not_answer_is_portal_unavailable(browser: Browser) -> None:
-    # Given a base URL where nothing listens: a loopback port just free
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    context = browser.new_context(base_url=f"http://127.0.0.1:{port}/")
+    # Given a base URL where nothing listens: a loopback port held, never listened on
+    with refused_port() as port:
+        context = browser.new_context(base_url=f"http://127.0.0.1:{port}/")
 
-    # When the Dashboard is opened
-    # Then the library's error says so, with the browser's reason
-    with pytest.raises(PortalUnavailableError, match=rf"did not answer dashboard.*{REFUSED}"):
-        DashboardPage(context.new_page()).open()
-    context.close()
+        # When the Dashboard is opened
+        # Then the library's error says so, with the browser's reason
+        with pytest.raises(PortalUnavailableError, match=rf"did not answer dashboard.*{REFUSED}"):
+            DashboardPage(context.new_page()).open()
+        context.close()
 
 
 def test_a_saved_sign_in_puts_session_storage_back_on_its_own_origin_before_the_page_s_scripts(

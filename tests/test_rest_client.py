@@ -123,8 +123,8 @@ def test_a_wait_given_as_a_date_is_waited_until_then(api: StubApi, waits: list[f
     # When the client asks
     send(api.url)
 
-    # Then it waited about those 20 seconds (the date has whole seconds)
-    assert len(waits) == 1 and 18 <= waits[0] <= 21
+    # Then it waited about those 20 seconds (the date has whole seconds; an answer may take seconds on a busy machine)
+    assert len(waits) == 1 and 15 <= waits[0] <= 21
 
 
 def test_a_retry_after_date_is_counted_from_the_answer_s_date_not_this_machine_s_clock(

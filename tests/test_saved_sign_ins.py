@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Playwright
 from portal_process import PortalProcess
+from ports import unlent_port
 from suite_run import ROOT, run_pytest
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_AUTOMATION_CLIENT_ID
@@ -36,19 +36,12 @@ def portal(tmp_path: Path) -> Iterator[PortalProcess]:
     PortalProcess.from_state(started.state).stop()
 
 
-def free_port() -> int:
-    """Return a port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def save_sign_in_as_a_person(
     portal: PortalProcess, auth_dir: Path, playwright: Playwright, user: str = "global-admin", signs_in_as: str = ""
 ) -> tuple[int, str]:
     """Run save-sign-in for ``user`` while this test signs in in its browser (as ``signs_in_as``, the same user
     unless given); return its exit code and output."""
-    port = free_port()
+    port = unlent_port()  # Chrome listens there
     command = [
         sys.executable, "-m", "flows", "save-sign-in", "--base-url", portal.url, "--user", user,
         "--auth-dir", str(auth_dir), "--headless", "--remote-debugging-port", str(port),

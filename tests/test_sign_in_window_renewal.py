@@ -231,7 +231,8 @@ def test_a_screen_whose_wait_runs_out_while_the_window_is_signed_in_waits_for_it
     # closed once signed in (by itself, or by the page): the end of the screen's wait for it
     asked = serve(page, RENEWING.replace("{first}", "about:blank"), ending, form_after_ms=3_000)
     renew_as_agent(page)
-    page.set_default_timeout(2_000)  # the screen's; the window's is the context's (5 s)
+    page.set_default_timeout(2_000)  # the screen's; the window's is the context's, long past the form's 3 s
+    page.context.set_default_timeout(15_000)
     page.goto(PORTAL + "dashboard")
 
     # When the Dashboard is waited for, then it comes once the window was signed in

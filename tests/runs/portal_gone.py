@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import socket
+from collections.abc import Iterator
 
 import pytest
+from ports import refused_port
 
 from pages import PortalUnavailableError
 
@@ -12,11 +13,10 @@ pytestmark = pytest.mark.tooling  # its portal is an address nothing listens at
 
 
 @pytest.fixture
-def base_url() -> str:
+def base_url() -> Iterator[str]:
     """An address of this machine that refuses every connection: the portal gone for good."""
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{unused.getsockname()[1]}/"
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 def test_the_portal_stops_answering(base_url: str) -> None:
