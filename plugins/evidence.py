@@ -173,7 +173,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             f"--output {folder} holds the project ({config.rootpath}), and the run's start empties it: "
             "give the failures' evidence a folder of its own (default: test-results)"
         )
+    foreign = foreign_entries(folder, default=config.rootpath / "test-results")
+    if foreign:
+        raise pytest.UsageError(
+            f"--output {folder} holds files this suite did not write ({foreign[0].name}"
+            f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''}), and the run's start empties it: "
+            "give the failures' evidence an empty or new folder (default: test-results)"
+        )
     kept = empty_folder(folder)
+    mark_as_output(folder)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if kept and reporter is not None:  # another user's (a run as root before), read-only: its files stay among ours
         reporter.write_line(
@@ -181,6 +189,29 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "they stay among this run's evidence: delete them (as the user who made them)",
             yellow=True,
         )
+
+
+# Written in each output folder the suite empties: a folder with entries and without it is someone else's, not emptied.
+OUTPUT_MARK = ".suite-output"
+
+
+def foreign_entries(folder: Path, *, default: Path) -> list[Path]:
+    """Return what ``folder`` holds if the suite never wrote there (no ``OUTPUT_MARK``), else nothing: an ``--output``
+    that names the tests' folder or a home folder is not emptied. The default folder is the suite's by its name."""
+    if not folder.is_dir() or (folder / OUTPUT_MARK).exists() or folder.resolve() == default.resolve():
+        return []
+    return sorted(folder.iterdir())
+
+
+def mark_as_output(folder: Path) -> None:
+    """Make ``folder`` (if need be) and mark it as the suite's output, so the next run may empty it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / OUTPUT_MARK).write_text(
+            "The failures' evidence of this project's test runs: emptied at each run's start.\n"
+        )
+    except OSError:  # read-only: the evidence cannot be written either, which its own writes say
+        pass
 
 
 def empty_folder(folder: Path) -> list[OSError]:

@@ -71,6 +71,34 @@ def test_an_output_folder_that_holds_the_project_is_refused_not_emptied(tmp_path
     assert kept.exists() and project.is_dir()
 
 
+def test_an_output_folder_of_someone_else_s_files_is_refused_not_emptied_and_one_of_the_suite_s_is_emptied(
+    tmp_path: Path,
+) -> None:
+    # Given an output folder of the user's own files (the tests' folder, a home folder), and one the suite wrote before
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    (theirs / "notes").mkdir(parents=True)
+    (theirs / "notes" / "a-file-of-the-user-s.txt").write_text("kept")
+
+    def run_with_output(folder: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--output={folder}", "-k", "no_such_test",
+             "tests/test_hang_watch.py"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    # When a run is given the user's folder, then it stops at once, saying so, and deletes nothing
+    done = run_with_output(theirs)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert f"--output {theirs} holds files this suite did not write (notes)" in done.stderr, done.stderr
+    assert (theirs / "notes" / "a-file-of-the-user-s.txt").read_text() == "kept"
+
+    # ... and a folder a run of the suite wrote is emptied by the next run, as the default one is
+    assert run_with_output(ours).returncode == pytest.ExitCode.NO_TESTS_COLLECTED
+    (ours / "test-x-chromium").mkdir()
+    assert run_with_output(ours).returncode == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert [entry.name for entry in ours.iterdir()] == [".suite-output"]
+
+
 def test_a_hang_in_python_without_workers_stops_the_run_saying_why(tmp_path: Path) -> None:
     run = run_pytest("tests/runs/python_hangs.py", folder=tmp_path)
 
