@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Callable, Iterator
@@ -92,10 +94,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--run-tag",
         default=None,
+        type=run_tag,
         metavar="TAG",
         help="what makes this run's names and domains its own on a shared deployment (default: 64 random bits); "
         "with --data-seed, replays a test's data exactly",
     )
+
+
+# The tag goes into customers' domain prefixes (a DNS label: letters, digits, hyphens inside; 63 at most with the
+# test's code and number) and user names: a CI job's id with "_" or "." failed every test's setup.
+RUN_TAG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+
+
+def run_tag(value: str) -> str:
+    """Return ``value`` as ``--run-tag``'s; refuse one a domain prefix cannot hold, saying what it can."""
+    if not RUN_TAG.match(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} cannot go into a customer's domain prefix: give 1 to 32 letters, digits and hyphens, "
+            "no hyphen first or last (e.g. ci-1234)"
+        )
+    return value
 
 
 def shard_group(config: pytest.Config) -> int | None:

@@ -128,6 +128,24 @@ def test_saved_sign_ins_without_the_deployment_they_were_saved_for_are_refused_a
     assert "--auth-dir holds sign-ins saved for a deployment: give its --base-url too" in done.stderr
 
 
+@pytest.mark.parametrize("tag", ["ci_job_123", "CI-Build.42", "has/slash", "last-", "x" * 33])
+def test_a_run_tag_no_domain_prefix_can_hold_is_refused_at_the_start_not_in_every_test_s_setup(tag: str) -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py", "--run-tag", tag]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert f"--run-tag: {tag!r} cannot go into a customer's domain prefix: give 1 to 32 letters" in done.stderr
+
+
+def test_a_run_tag_of_letters_digits_and_hyphens_is_taken() -> None:
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py", "--run-tag", "CI-1234"]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == pytest.ExitCode.OK, done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("option", ["--base-url", "--api-url"])
 def test_the_suite_against_an_address_without_http_refuses_to_start(option: str) -> None:
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/test_library.py",
