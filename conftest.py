@@ -24,6 +24,8 @@ from flows.browser import (
     describe_connect_failure,
     headed_without_display,
     launch_options_for,
+    missing_video_recorder,
+    playwright_command,
     ws_endpoint_or_env,
 )
 from flows.cli_sign_in import CLOSE_BANNER_OPTION
@@ -204,8 +206,10 @@ def browser_type_launch_args(
     browser_type: BrowserType,
     browser_channel: str | None,
     ws_endpoint: str | None,
+    pytestconfig: pytest.Config,
 ) -> dict[str, Any]:
-    """Add what the browser needs (a system Chromium's path and flags) to the plugin's options."""
+    """Add what the browser needs (a system Chromium's path and flags) to the plugin's options; stop the run at once
+    when it cannot launch one, or record the videos asked for."""
     try:
         extra = launch_options_for(
             browser_type.name,
@@ -216,6 +220,13 @@ def browser_type_launch_args(
         )
     except BrowserNotFoundError as error:
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+    recorder = missing_video_recorder(browser_type.executable_path)
+    if ws_endpoint is None and pytestconfig.getoption("--video", "off") != "off" and recorder is not None:
+        pytest.exit(  # else each test fails in its setup, with Playwright's box
+            f"--video records with Playwright's ffmpeg, not installed here ({recorder}): install it with "
+            f"`{playwright_command()} install ffmpeg`, or leave --video off",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
     if ws_endpoint is None:  # screens look the same in any locale (a server's browser has its own environment)
         extra["env"] = {**os.environ, **FONT_LANGUAGE}
     return {**extra, **browser_type_launch_args}

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+import playwright
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserType
 
@@ -99,6 +101,29 @@ def managed_headless_shell(managed_executable: str) -> Path | None:
         return None
     shells = (build.parent / f"chromium_headless_shell-{revision}").glob("*/chrome-headless-shell*")
     return next((shell for shell in shells if shell.is_file() and shell.suffix in ("", ".exe")), None)
+
+
+# A browser's folder among Playwright's downloads: chromium-1255, chromium_headless_shell-1255, firefox-1490
+DOWNLOAD_FOLDER = re.compile(r"^(chromium|chromium_headless_shell|firefox|webkit)-\d+$")
+
+
+def missing_video_recorder(managed_executable: str) -> Path | None:
+    """Return where Playwright looks for its ffmpeg (which records videos) if it is not installed there, else None.
+
+    ``managed_executable`` is a browser's path in Playwright's folder of downloads; its ffmpeg is in that folder too,
+    of the revision this Playwright names (``playwright install ffmpeg``). Unknown (no revision named): None.
+    """
+    named = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    try:
+        downloads = json.loads(named.read_text())["browsers"]
+        revision = next(download["revision"] for download in downloads if download["name"] == "ffmpeg")
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None
+    build = next((folder for folder in Path(managed_executable).parents if DOWNLOAD_FOLDER.match(folder.name)), None)
+    if build is None:
+        return None
+    recorder = build.parent / f"ffmpeg-{revision}"
+    return None if recorder.is_dir() else recorder
 
 
 def chromium_launch_options(managed_executable: str, *, headless: bool = True) -> dict[str, Any]:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import playwright
 import pytest
 
 from flows import browser
-from flows.browser import QUIET_CHROMIUM_FLAGS, BrowserNotFoundError, chromium_launch_options, launch_options_for
+from flows.browser import (
+    QUIET_CHROMIUM_FLAGS,
+    BrowserNotFoundError,
+    chromium_launch_options,
+    launch_options_for,
+    missing_video_recorder,
+)
 
 pytestmark = pytest.mark.tooling
 
@@ -155,6 +163,27 @@ def test_another_browser_not_installed_says_how_to_install_it(name: str) -> None
     said = rf"Playwright's {name} is not installed here \(/nonexistent/{name}\).*playwright install --with-deps {name}"
     with pytest.raises(BrowserNotFoundError, match=said):
         launch_options_for(name, f"/nonexistent/{name}")
+
+
+@pytest.mark.parametrize(
+    "browser",
+    ["chromium-1255/chrome-linux64/chrome", "chromium_headless_shell-1255/chrome-linux/headless_shell",
+     "firefox-1490/firefox/firefox", "webkit-2203/pw_run.sh"],
+)  # fmt: skip
+def test_videos_need_playwright_s_ffmpeg_beside_its_browsers(browser: str, tmp_path: Path) -> None:
+    # Given Playwright's folder of downloads holding a browser, and no ffmpeg of the revision this Playwright names
+    downloads = json.loads((Path(playwright.__file__).parent / "driver/package/browsers.json").read_text())
+    revision = next(download["revision"] for download in downloads["browsers"] if download["name"] == "ffmpeg")
+    (tmp_path / "ffmpeg-1").mkdir()  # another Playwright's
+
+    # Then the recorder is said missing, where Playwright looks for it; once installed there, it is not
+    assert missing_video_recorder(str(tmp_path / browser)) == tmp_path / f"ffmpeg-{revision}"
+    (tmp_path / f"ffmpeg-{revision}").mkdir()
+    assert missing_video_recorder(str(tmp_path / browser)) is None
+
+
+def test_a_browser_outside_playwright_s_downloads_is_no_reason_to_refuse_videos() -> None:
+    assert missing_video_recorder("/usr/bin/chromium") is None  # not among Playwright's downloads: where is unknown
 
 
 @pytest.mark.parametrize(
