@@ -62,6 +62,7 @@ pytest_plugins = [
     "plugins.worker_cores",
     "plugins.hidden_secrets",
     "plugins.listener_errors",
+    "plugins.stopped_runs",
 ]
 
 
