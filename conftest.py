@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -93,9 +94,29 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = None
         config.option.htmlpath = None
     elif not hasattr(config, "workerinput"):
-        for report in (config.option.xmlpath, getattr(config.option, "htmlpath", None)):
+        reports = {"--junitxml": config.option.xmlpath, "--html": getattr(config.option, "htmlpath", None)}
+        for option, report in reports.items():
             if report:
-                Path(report).unlink(missing_ok=True)
+                remove_last_report(option, Path(report))
+
+
+def remove_last_report(option: str, report: Path) -> None:
+    """Delete the last run's ``report``; refuse to start if it cannot be written (a read-only checkout, a file where
+    its folder would be), saying so, rather than fail as the run ends with its results lost."""
+    folder = report.parent  # the nearest that exists: the writer makes the rest
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{folder} is no folder")
+        report.unlink(missing_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, f"{folder} cannot be written")
+    except OSError as error:
+        raise pytest.UsageError(
+            f"{option} {report} cannot be written ({error.strerror or error}): give the reports and the evidence a "
+            "folder that can be (--junitxml=DIR/junit.xml --html=DIR/report.html --output=DIR/test-results)"
+        ) from None
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
