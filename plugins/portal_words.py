@@ -23,6 +23,7 @@ and address lines; the others are the bundled portal's.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -120,7 +121,7 @@ def read_words(path: str) -> GivenWords:
     for locale, said in given.items():
         if locale not in words or not isinstance(said, dict):
             raise pytest.UsageError(f"--portal-words {path}: [{locale}] is no language of the portal's "
-                                    f"(a table of one of: {', '.join(words)})")  # fmt: skip
+                                    f"(a table of one of: {', '.join([*words, LIMITS_TABLE])})")  # fmt: skip
         words[locale] = overlay(path, locale, said, words[locale], read_text, "words (a string)", "words")
     return GivenWords(words, limits)
 
@@ -137,7 +138,10 @@ def overlay(
     merged = dict(defaults)
     for key, value in given.items():
         try:
-            taken = read(value) if key in merged else None
+            if key not in merged:
+                likely = difflib.get_close_matches(key, merged, n=1)
+                raise ValueError(f"no such key{f' (did you mean {likely[0]}?)' if likely else ''}")
+            taken = read(value)
             if taken is None:
                 raise ValueError(f"expected {what}")
         except (ValueError, re.error) as error:

@@ -36,7 +36,17 @@ def test_a_deployment_s_words_take_the_place_of_those_it_gives_only(tmp_path: Pa
         pytest.param(
             '["de-DE"]\nconflict = "Nichts gespeichert"\n', "[de-DE] is no language of the portal's", id="language"
         ),
-        pytest.param('["en-US"]\nconflicts = "Nothing saved"\n', "[en-US] conflicts = 'Nothing saved'", id="key"),
+        pytest.param(
+            '["en-US"]\nconflicts = "Nothing saved"\n',
+            "[en-US] conflicts = 'Nothing saved': no such key (did you mean conflict?)",
+            id="key",
+        ),
+        pytest.param(
+            '["en-US"]\nxyz = "Nothing saved"\n', "[en-US] xyz = 'Nothing saved': no such key, for", id="far-key"
+        ),
+        pytest.param(
+            '["de-DE"]\nconflict = "x"\n', "(a table of one of: en-US, fr-FR, zh-CN, kinds, limits)", id="tables"
+        ),
         pytest.param('["en-US"]\nconflict = 3\n', "[en-US] conflict = 3: expected words", id="not-words"),
         pytest.param('["en-US"]\nconflict = " "\n', "[en-US] conflict = ' ': expected words", id="blank"),
         pytest.param("conflict = Nothing saved\n", "cannot be read as TOML", id="not-toml"),
@@ -65,12 +75,12 @@ def test_a_deployment_s_kinds_of_field_error_take_the_place_of_those_it_gives_on
     ("text", "said"),
     [
         pytest.param("[kinds]\nrequired = '(open'\n", "required = '(open': missing ), unterminated", id="kinds-regex"),
-        pytest.param("[kinds]\nmandatory = 'x'\n", "mandatory = 'x': expected a regular expression", id="kinds-key"),
+        pytest.param("[kinds]\nmandatory = 'x'\n", "mandatory = 'x': no such key, for one of required", id="kinds-key"),
         pytest.param("kinds = 'x'\n", "[kinds] is a table of regular expressions", id="kinds-not-a-table"),
         pytest.param("[limits]\ncity = '128'\n", "city = '128': expected a number of characters", id="limits-text"),
         pytest.param("[limits]\ncity = 0\n", "city = 0: expected a number of characters", id="limits-none"),
         pytest.param("[limits]\ncity = true\n", "city = True: expected a number of characters", id="limits-boolean"),
-        pytest.param("[limits]\ntown = 10\n", "town = 10: expected a number of characters", id="limits-field"),
+        pytest.param("[limits]\ntown = 10\n", "town = 10: no such key, for one of addressLine1", id="limits-field"),
         pytest.param("limits = 10\n", "[limits] is a table of numbers of characters", id="limits-not-a-table"),
     ],
 )
