@@ -82,6 +82,36 @@ def test_the_portal_command_leaves_no_database_folder_once_stopped(
 
 
 @pytest.mark.bundled  # it starts the bundled portal itself
+def test_the_portal_command_says_a_database_it_cannot_open_in_one_line(tmp_path: Path) -> None:
+    # Given a --db that cannot be a database file (a folder; as a read-only folder's file cannot be made)
+    database = tmp_path / "portal.sqlite"
+    database.mkdir()
+    command = [sys.executable, "-m", "fixtures.portal", "--db", str(database), "--port", "0"]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    said = done.stderr.strip()
+    assert done.returncode == 1 and said.startswith(f"error: --db {database}: unable to open database file"), said
+    assert said.endswith(": give a file in a folder this user can write") and "Traceback" not in said, said
+
+
+@pytest.mark.bundled  # it starts the bundled portal itself
+@pytest.mark.parametrize(
+    "host", ["999.1.1.1", "192.0.2.1"], ids=["no-such-name", "not-this-machine-s"]
+)  # 192.0.2.0/24: for documentation, never a machine's own
+def test_the_portal_command_says_a_host_it_cannot_listen_on_is_the_host_s_fault(host: str, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "fixtures.portal", "--host", host, "--port", "0"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})  # fmt: skip
+
+    # The system's reason between (its words differ by system), then what to do
+    said = done.stderr.strip()
+    assert done.returncode == 1 and said.startswith(f"error: The portal's host {host} cannot be listened on: "), said
+    assert said.endswith(": give a --host of this machine (an address or a name it answers to)"), said
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.bundled  # it starts the bundled portal itself
 @pytest.mark.parametrize(("option", "whose"), [("--port", "portal"), ("--identity-port", "identity provider")])
 def test_the_portal_command_says_whose_port_another_program_holds(option: str, whose: str, tmp_path: Path) -> None:
     with socket.socket() as held:
