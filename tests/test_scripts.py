@@ -307,7 +307,11 @@ def test_headed_without_a_display_is_one_error_at_the_start(monkeypatch: pytest.
 
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}  # not this run's
 
-    reports = [f"--junitxml={tmp_path / 'junit.xml'}", f"--html={tmp_path / 'report.html'}", f"--output={tmp_path}"]
+    reports = [
+        f"--junitxml={tmp_path / 'junit.xml'}",
+        f"--html={tmp_path / 'report.html'}",
+        f"--output={tmp_path / 'test-results'}",
+    ]
     suite_args = ["pytest", "tests/test_screens.py", "--headed", "-p", "no:cacheprovider", *reports]
     demo, suite, listed = (
         subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
