@@ -22,10 +22,11 @@ from pathlib import Path
 
 from ports import UNLENT_PORTS
 
+from fixtures.portal.server import IN_USE
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE_VARIABLE = "PORTAL_PROCESS_STATE"  # names the state file for a run inside a test
 START_TIMEOUT_S = 60
-IN_USE = "is in use by another program"  # what the portal says when its port is taken
 _children: dict[int, subprocess.Popen[bytes]] = {}  # kept, so each is waited for, not left to the collector
 
 
