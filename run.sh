@@ -9,6 +9,7 @@
 #   ./run.sh bench [options]            measure the suite against raw Playwright and Selenium (benchmarks/)
 #   ./run.sh help                       this list
 set -euo pipefail
+export RUN_FROM="$PWD"  # the folder a command's paths are said for (relative when inside it, else in full)
 cd "$(dirname "$0")"  # paths given to a command are the repository's own
 VENV=${VENV:-.venv}
 command=${1:-}

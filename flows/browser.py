@@ -22,12 +22,13 @@ import shutil
 import ssl
 import sys
 from collections.abc import Mapping
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import playwright
+
+from .console import shown_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserType
@@ -80,10 +81,7 @@ def find_system_chromium(*, headless: bool = False) -> str | None:
 def playwright_command() -> str:
     """Return the command that runs this environment's Playwright (``.venv/bin/python -m playwright``, or that of the
     environment ``VENV`` named): the one whose browsers this process uses."""
-    python = Path(sys.executable)
-    with suppress(ValueError):  # below the current folder: said short, as a person would type it
-        python = python.relative_to(Path.cwd())
-    return f"{shlex.quote(str(python))} -m playwright"
+    return f"{shlex.quote(shown_path(sys.executable))} -m playwright"  # short below the caller's folder, as typed
 
 
 def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:

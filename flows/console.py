@@ -14,6 +14,8 @@ import io
 import json
 import os
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 
@@ -28,6 +30,16 @@ def lines_in_order_with_stderr() -> None:
     it, a job's rows and progress (stderr) come in the order they happened, not its output last."""
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
+
+
+def shown_path(path: str | Path, env: Mapping[str, str] = os.environ) -> str:
+    """Return ``path`` as the person who typed the command finds it: relative to their folder when inside it, else in
+    full. A launcher that changes folder first (``run.sh``) names theirs in ``$RUN_FROM``; else it is the current."""
+    absolute = Path(path).absolute()
+    try:
+        return str(absolute.relative_to(Path(env.get("RUN_FROM") or Path.cwd()).absolute()))
+    except ValueError:
+        return str(absolute)
 
 
 def json_for_stdout(data: Any) -> str:

@@ -19,13 +19,14 @@ import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .shown_paths import shown_path
+from .shown_paths import remember_caller, send_caller, shown_path
 
 ATTACHED = pytest.StashKey[list["Attachment"]]()  # a test's evidence, in the order attached
 
@@ -137,6 +138,14 @@ class JunitAttachments:
 
 @pytest.hookimpl(trylast=True)  # after junitxml made its writer
 def pytest_configure(config: pytest.Config) -> None:
+    remember_caller(config)
+    # pytest-playwright's screenshots and traces named by the same rule as the suite's own files (its rule is
+    # relative to where pytest started, which run.sh makes the project's). Without its function, it keeps its own.
+    with suppress(ImportError):
+        from pytest_playwright import pytest_playwright
+
+        if hasattr(pytest_playwright, "_path_for_report"):
+            pytest_playwright._path_for_report = shown_path
     try:
         from _pytest.junitxml import xml_key  # where pytest keeps its JUnit writer (not on xdist's workers)
     except ImportError:  # another pytest: the attachments stay properties only
@@ -144,6 +153,11 @@ def pytest_configure(config: pytest.Config) -> None:
     junit = config.stash.get(xml_key, None)
     if junit is not None and not config.pluginmanager.has_plugin("suite-junit-attachments"):
         config.pluginmanager.register(JunitAttachments(junit), "suite-junit-attachments")
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's: a run without it (-p no:xdist) has no such hook
+def pytest_configure_node(node: Any) -> None:
+    send_caller(node)
 
 
 def root_defaults(option: Any, root: Path) -> None:

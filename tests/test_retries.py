@@ -151,6 +151,20 @@ def test_the_terminal_says_where_each_attempt_of_a_failed_test_kept_its_files(tm
     assert "test_passes" not in "\n".join(said[:5]), run.report  # a test that passed kept nothing to point to
 
 
+def test_the_evidence_is_said_for_the_folder_run_sh_was_called_from(tmp_path: Path) -> None:
+    # Given a run started by run.sh from the folder its reports go to (run.sh changes to the project first), on a worker
+    run = run_retried(tmp_path, "-k", "fails_every_time", "-n", "1", env={"RUN_FROM": str(tmp_path)})
+
+    # Then the terminal names each attempt's folder relative to that folder, as the person there finds it
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
+    said = run.output[run.output.index("evidence of 1 failed test") :].splitlines()
+    results = "test-results/tests-runs-retried-py-test-fails-every-time-chromium"
+    assert said[2:4] == [
+        f"      retry 1: {results}-retry1/ (test-failed-1.png, trace.zip)",
+        f"      first attempt: {results}/ (test-failed-1.png)",
+    ], run.report
+
+
 def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_of_what_showed(tmp_path: Path) -> None:
     # Given a test whose page is still waiting for an answer as it fails (Playwright's screenshot waits on that page)
     marks = tmp_path / "marks"
