@@ -200,6 +200,31 @@ def test_a_failed_test_s_summary_line_keeps_its_message_in_a_log(tmp_path: Path)
     assert len(failed) == 1 and said in failed[0], done.stdout
 
 
+def test_a_run_whose_output_reader_leaves_runs_every_test_and_writes_its_reports(tmp_path: Path) -> None:
+    # Given a run piped to a reader that leaves after its first line (`| head -1`, a log shipper that died), its
+    # second test writing to that output (-s: not captured) until it finds the reader gone, or the pipe given up
+    module = tmp_path / "test_piped.py"
+    module.write_text(
+        "import os, stat\n\ndef test_first():\n    pass\n\ndef test_after_the_reader_left():\n    try:\n"
+        "        while stat.S_ISFIFO(os.fstat(1).st_mode):\n            os.write(1, b'waiting\\n')\n"
+        "    except BrokenPipeError:\n        pass\n"
+    )
+    junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-s", str(module), f"--rootdir={ROOT}", "-c",
+               str(ROOT / "pyproject.toml"), f"--junitxml={junit}", f"--html={html}"]  # fmt: skip
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None and run.stderr is not None
+        first = run.stdout.readline()
+        run.stdout.close()
+        said = run.stderr.read()
+        code = run.wait(timeout=120)
+
+    # Then both tests ran, the reports say so, and the exit code is the tests' own
+    assert "test session starts" in first, first
+    assert code == pytest.ExitCode.OK and "Traceback" not in said, said
+    assert junit.read_text(encoding="utf-8").count("<testcase ") == 2 and html.is_file()
+
+
 def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
     # Given the bundled portal, but its REST API said to be where nothing listens
     environment = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
