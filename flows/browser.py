@@ -89,20 +89,25 @@ def inspector_debugging(env: Mapping[str, str] = os.environ) -> bool:
     return env.get("PWDEBUG", "") not in ("", "0", "false", "console")
 
 
+# A browser's folder among Playwright's downloads: chromium-1255, chromium_headless_shell-1255, firefox-1490
+DOWNLOAD_FOLDER = re.compile(r"^(chromium|chromium_headless_shell|firefox|webkit)-\d+$")
+
+
+def download_folder(executable: str) -> Path | None:
+    """Return the folder of Playwright's downloads that holds ``executable``, one per browser and revision
+    (``.../ms-playwright/chromium-1255/chrome-linux64/chrome``; on macOS deeper, inside the app's bundle), or None."""
+    return next((folder for folder in Path(executable).parents if DOWNLOAD_FOLDER.match(folder.name)), None)
+
+
 def managed_headless_shell(managed_executable: str) -> Path | None:
     """Return Playwright's own headless shell of the same build as its Chromium at ``managed_executable``, if installed
     (``playwright install --only-shell``: headless runs need no more). Playwright launches it itself, headless."""
-    # .../ms-playwright/chromium-1255/chrome-linux64/chrome; on macOS deeper, inside the app's bundle
-    build = next((folder for folder in Path(managed_executable).parents if folder.name.startswith("chromium-")), None)
-    revision = build.name.partition("-")[2] if build else ""
-    if build is None or not revision:
+    build = download_folder(managed_executable)
+    if build is None or not build.name.startswith("chromium-"):
         return None
+    revision = build.name.partition("-")[2]
     shells = (build.parent / f"chromium_headless_shell-{revision}").glob("*/chrome-headless-shell*")
     return next((shell for shell in shells if shell.is_file() and shell.suffix in ("", ".exe")), None)
-
-
-# A browser's folder among Playwright's downloads: chromium-1255, chromium_headless_shell-1255, firefox-1490
-DOWNLOAD_FOLDER = re.compile(r"^(chromium|chromium_headless_shell|firefox|webkit)-\d+$")
 
 
 def missing_video_recorder(managed_executable: str) -> Path | None:
@@ -117,7 +122,7 @@ def missing_video_recorder(managed_executable: str) -> Path | None:
         revision = next(download["revision"] for download in downloads if download["name"] == "ffmpeg")
     except (OSError, ValueError, KeyError, StopIteration):
         return None
-    build = next((folder for folder in Path(managed_executable).parents if DOWNLOAD_FOLDER.match(folder.name)), None)
+    build = download_folder(managed_executable)
     if build is None:
         return None
     recorder = build.parent / f"ffmpeg-{revision}"
