@@ -326,22 +326,25 @@ def test_each_worker_judges_the_quarantine_s_dates_by_the_day_the_run_began(tmp_
 
 
 @pytest.fixture
-def local_date_not_utc_s(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Put this process in a time zone whose date now is not UTC's: 14 hours ahead of it, or 12 behind."""
-    ahead = datetime.datetime.now(datetime.UTC).hour >= 12
+def local_date_not_utc_s(monkeypatch: pytest.MonkeyPatch) -> Iterator[float]:
+    """Put this process in a time zone whose date is not UTC's at the instant yielded: 14 hours ahead, or 12 behind."""
+    instant = time.time()
+    ahead = datetime.datetime.fromtimestamp(instant, datetime.UTC).hour >= 12
     monkeypatch.setenv("TZ", "AHEAD-14" if ahead else "BEHIND+12")  # POSIX's sign: what to add to reach UTC
     time.tzset()
-    yield
+    yield instant
     monkeypatch.undo()
     time.tzset()
 
 
-@pytest.mark.usefixtures("local_date_not_utc_s")
-def test_the_quarantine_s_dates_are_days_in_utc(tmp_path: Path) -> None:
+def test_the_quarantine_s_dates_are_days_in_utc(tmp_path: Path, local_date_not_utc_s: float) -> None:
     (tmp_path / "none.toml").write_text("")
     controller = quarantine_config(tmp_path / "none.toml")
+    instant = local_date_not_utc_s  # the machine's own date then is not UTC's
+    assert datetime.date.fromtimestamp(instant) != datetime.datetime.fromtimestamp(instant, datetime.UTC).date()
 
+    before = datetime.datetime.now(datetime.UTC).date()
     quarantine_plugin.pytest_configure(controller)  # type: ignore[arg-type]
+    after = datetime.datetime.now(datetime.UTC).date()  # the same day, unless midnight (UTC) passed meanwhile
 
-    assert datetime.date.today() != datetime.datetime.now(datetime.UTC).date()  # the machine's own is not
-    assert controller.stash[quarantine_plugin.TODAY] == datetime.datetime.now(datetime.UTC).date()
+    assert controller.stash[quarantine_plugin.TODAY] in (before, after)
