@@ -36,7 +36,7 @@ from flows.trace_secrets import scrub_trace, stop_tracing
 from pages import BlockedPortError, UntrustedCertificateError
 
 from .screenshot_fallback import screenshot_even_mid_navigation
-from .shown_paths import shown_path
+from .shown_paths import path_shown, shown_path
 
 ON_FIRST_RETRY = "on-first-retry"
 RETRY_FOLDER = re.compile(r"-retry\d+$")  # how a retry's folder name ends: attempt_output_path's
@@ -221,7 +221,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     config = item.config
     traces = [str(value) for name, value in report.user_properties if name == "playwright_trace"]
     for trace in traces:  # kept as evidence: no password travels in one (a retry's were, as they were written)
-        scrub_trace(Path(config.invocation_params.dir, trace))
+        scrub_trace(path_shown(config, trace))
     html = config.pluginmanager.getplugin("html")
     html_path = getattr(config.option, "htmlpath", None)
     for trace in item.stash.get(RETRY_TRACES, []):

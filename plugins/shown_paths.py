@@ -34,3 +34,8 @@ def shown_path(config: pytest.Config, path: str) -> str:
         return str(Path(path).resolve().relative_to(config.stash.get(CALLER, config.invocation_params.dir)))
     except ValueError:
         return str(Path(path).resolve())
+
+
+def path_shown(config: pytest.Config, shown: str) -> Path:
+    """Return the file a path ``shown_path`` gave names (relative to the folder the run was started from)."""
+    return Path(config.stash.get(CALLER, config.invocation_params.dir), shown)

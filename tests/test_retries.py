@@ -165,6 +165,25 @@ def test_the_evidence_is_said_for_the_folder_run_sh_was_called_from(tmp_path: Pa
     ], run.report
 
 
+@pytest.mark.parametrize("called_from", ["project", "parent"])
+def test_a_failed_test_s_trace_kept_by_default_is_scrubbed_wherever_run_sh_was_called_from(
+    tmp_path: Path, called_from: str
+) -> None:
+    # Given the default tracing (each test's trace kept when it fails), run.sh called in the project or above it
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    caller = ROOT if called_from == "project" else tmp_path.parent
+    run = run_pytest(MODULE, "-k", "fails_every_time", folder=tmp_path,
+                     env={"RETRY_MARKS": str(marks), "RUN_FROM": str(caller)})  # fmt: skip
+
+    # Then its trace holds no session of the portal's, and only its owner may read it
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.report
+    (trace,) = (tmp_path / "test-results").glob("*/trace.zip")
+    with zipfile.ZipFile(trace) as kept:
+        hidden = sum(kept.read(name).count(b"********") for name in kept.namelist() if name.endswith(".network"))
+    assert hidden and trace.stat().st_mode & 0o077 == 0, (hidden, oct(trace.stat().st_mode))
+
+
 def test_a_test_failing_while_its_page_waits_for_the_portal_keeps_a_screenshot_of_what_showed(tmp_path: Path) -> None:
     # Given a test whose page is still waiting for an answer as it fails (Playwright's screenshot waits on that page)
     marks = tmp_path / "marks"
