@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from typing import Any, TextIO
 
 import pytest
-
-from flows.console import reader_gone
 
 PIPED_COLUMNS = "200"
 
@@ -30,27 +29,39 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class ReaderGoneStream:
-    """The terminal reporter's stream, that writes nowhere once its reader is gone: pytest's ``BrokenPipeError``
+    """The terminal reporter's stream, that writes nothing more once its reader is gone: pytest's ``BrokenPipeError``
     ended the run there, without its reports and with exit code 1 whatever the tests did. The run goes on."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self.gone = False
 
     def write(self, text: str) -> int:
-        self._unless_reader_gone(self._stream.write, text)
+        self._unless_gone(self._stream.write, text)
         return len(text)
 
     def flush(self) -> None:
-        self._unless_reader_gone(self._stream.flush)
+        self._unless_gone(self._stream.flush)
 
-    def _unless_reader_gone(self, call: Any, *args: Any) -> None:
+    def _unless_gone(self, call: Any, *args: Any) -> None:
+        if self.gone:
+            return
         try:
             call(*args)
-        except OSError as error:
-            if not reader_gone(error):
-                raise
-            # Its file now the null device: what the stream still holds, and Python's flush at exit, go there
-            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (BrokenPipeError, ConnectionResetError):  # a file's or a disk's errors are not a reader gone
+            self.gone = True
+            self._empty()
+
+    def _empty(self) -> None:
+        """Send what the stream still holds nowhere, once: else Python flushes it as it exits, which fails again
+        (exit code 120). Later writes are dropped: pytest's capture puts the pipe back on the file after each test."""
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(nowhere, self._stream.fileno())
+        finally:
+            os.close(nowhere)
+        with suppress(OSError):
+            self._stream.flush()
 
     def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno...: the stream's own
         return getattr(self._stream, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -200,29 +201,46 @@ def test_a_failed_test_s_summary_line_keeps_its_message_in_a_log(tmp_path: Path)
     assert len(failed) == 1 and said in failed[0], done.stdout
 
 
+PIPED_RUN = """import os
+import pytest
+
+def test_after_the_reader_left():
+    try:  # the outer test closes its end of this relay once it has closed the run's output
+        while True:
+            os.write(int(os.environ["RELAY_FD"]), b"waiting")
+    except BrokenPipeError:
+        pass
+
+@pytest.mark.parametrize("number", range(150))
+def test_then(number):
+    pass
+"""
+
+
 def test_a_run_whose_output_reader_leaves_runs_every_test_and_writes_its_reports(tmp_path: Path) -> None:
     # Given a run piped to a reader that leaves after its first line (`| head -1`, a log shipper that died), its
-    # second test writing to that output (-s: not captured) until it finds the reader gone, or the pipe given up
+    # first test held until the reader is gone, and 150 tests after it, with few files it may hold open
     module = tmp_path / "test_piped.py"
-    module.write_text(
-        "import os, stat\n\ndef test_first():\n    pass\n\ndef test_after_the_reader_left():\n    try:\n"
-        "        while stat.S_ISFIFO(os.fstat(1).st_mode):\n            os.write(1, b'waiting\\n')\n"
-        "    except BrokenPipeError:\n        pass\n"
-    )
-    junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-s", str(module), f"--rootdir={ROOT}", "-c",
+    module.write_text(PIPED_RUN)
+    junit, html, said = tmp_path / "junit.xml", tmp_path / "report.html", tmp_path / "stderr.txt"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(module), f"--rootdir={ROOT}", "-c",
                str(ROOT / "pyproject.toml"), f"--junitxml={junit}", f"--html={html}"]  # fmt: skip
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
-        assert run.stdout is not None and run.stderr is not None
+    relay, relayed = os.pipe()
+    with said.open("w") as errors:
+        run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+                               env={**os.environ, "RELAY_FD": str(relayed)}, pass_fds=(relayed,),
+                               preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128)))  # fmt: skip
+        os.close(relayed)
+        assert run.stdout is not None
         first = run.stdout.readline()
         run.stdout.close()
-        said = run.stderr.read()
+        os.close(relay)  # the first test goes on
         code = run.wait(timeout=120)
 
-    # Then both tests ran, the reports say so, and the exit code is the tests' own
+    # Then every test ran, the reports say so, and the exit code is the tests' own
     assert "test session starts" in first, first
-    assert code == pytest.ExitCode.OK and "Traceback" not in said, said
-    assert junit.read_text(encoding="utf-8").count("<testcase ") == 2 and html.is_file()
+    assert code == pytest.ExitCode.OK and "Traceback" not in said.read_text(), said.read_text()
+    assert junit.read_text(encoding="utf-8").count("<testcase ") == 151 and html.is_file()
 
 
 def test_the_suite_whose_api_address_refuses_connections_stops_before_any_test() -> None:
