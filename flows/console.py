@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,13 @@ def shown_path(path: str | Path, env: Mapping[str, str] = os.environ) -> str:
     """Return ``path`` as the person who typed the command finds it: relative to their folder when inside it, else in
     full. A launcher that changes folder first (``run.sh``) names theirs in ``$RUN_FROM``; else it is the current."""
     absolute = Path(path).absolute()
-    try:
-        return str(absolute.relative_to(Path(env.get("RUN_FROM") or Path.cwd()).absolute()))
-    except ValueError:
-        return str(absolute)
+    start = Path(env.get("RUN_FROM") or Path.cwd()).absolute()
+    # $RUN_FROM keeps the links a person went through (the shell's $PWD), the current folder does not: either way
+    for inside in (absolute, absolute.parent.resolve() / absolute.name):  # the file itself unresolved: a venv's python
+        for folder in (start, start.resolve()):
+            with suppress(ValueError):
+                return str(inside.relative_to(folder))
+    return str(absolute)
 
 
 def json_for_stdout(data: Any) -> str:
@@ -55,9 +59,12 @@ def json_for_stdout(data: Any) -> str:
 def reader_gone(error: OSError) -> bool:
     """Tell whether ``error``, writing to a stream, says no one reads it any more: a pipe's reader gone (``| head``, a
     log shipper that died), or a terminal hung up (EIO, its SIGHUP ignored)."""
-    return isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO
+    closed_on_windows = sys.platform == "win32" and error.errno == errno.EINVAL  # Windows' word for a closed pipe
+    return isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO or closed_on_windows
 
 
 def stdout_to_nowhere() -> None:
     """Send what is left of standard output nowhere, once its reader is gone: else Python says so again at exit."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, sys.stdout.fileno())
+    os.close(nowhere)

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -36,46 +37,56 @@ def owner_of(folder: Path) -> str | None:
 
 
 @pytest.mark.bundled  # it serves the bundled portal
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminated"])
+@pytest.mark.parametrize(
+    ("stop", "word"),
+    [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"), (signal.SIGHUP, "hung up")],
+    ids=["ctrl-c", "terminated", "hung-up"],
+)
 def test_the_demo_stopped_midway_says_so_in_one_line_and_removes_its_portal_s_data(
-    tmp_path: Path, stop: signal.Signals
+    tmp_path: Path, stop: signal.Signals, word: str
 ) -> None:
-    # Given the demo at work: its portal serving, its browser signing in
+    # Given the demo at work: its portal serving, its browser signing in; a trace of an earlier run in its folder
+    (tmp_path / "trace.zip").write_bytes(b"an earlier run's")
     command = [*DEMO, "--output", str(tmp_path)]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as demo:
-        assert demo.stdout is not None and demo.stderr is not None
+        assert demo.stderr is not None
         first = demo.stderr.readline()  # its first step: signing in
         made = database_folders_of(demo.pid)
 
-        # When it is stopped (Ctrl-C at its terminal, a CI job cancelled)
+        # When it is stopped (Ctrl-C at its terminal, a CI job cancelled, its terminal closed)
         demo.send_signal(stop)
-        said = first + demo.stderr.read()
-        code = demo.wait(timeout=60)
+        said = first + demo.communicate(timeout=60)[1]
 
-    # Then it says so in one line with the shell's code, where its trace is, and its portal's databases are gone
-    word = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}[stop]
+    # Then it says so in one line with the shell's code, where its own trace is, and its portal's databases are gone
     assert first.startswith("step: ") and len(made) == 2, (said, made)
-    assert code == 128 + stop and f"error: {word}: stopped before the job was done\n" in said, said
-    assert "Traceback" not in said and f"  trace: {tmp_path / 'trace.zip'}" in said, said
-    assert (tmp_path / "trace.zip").is_file() and not [folder for folder in made if folder.exists()], said
+    assert demo.returncode == 128 + stop and f"error: {word}: stopped before the job was done\n" in said, said
+    assert "Traceback" not in said and not [folder for folder in made if folder.exists()], said
+    # Its own trace, or (a call cut short leaves Playwright's connection unable to stop tracing, now and then) its
+    # word that none was written: never the earlier run's
+    traced = [(ROOT / line.split()[1]).resolve() for line in said.splitlines() if line.startswith("  trace: ")]
+    if traced:
+        assert traced == [tmp_path / "trace.zip"] and zipfile.is_zipfile(tmp_path / "trace.zip"), said
+    else:
+        assert "  No trace written to " in said and not (tmp_path / "trace.zip").exists(), said
 
 
 @pytest.mark.bundled  # it serves the bundled portal
 def test_the_demo_piped_to_a_reader_that_leaves_still_does_its_work(tmp_path: Path) -> None:
     # Given the demo's output read by a reader that goes after the first line (`./run.sh demo | head -1`)
-    command = [*DEMO, "--output", str(tmp_path)]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as demo:
-        assert demo.stdout is not None and demo.stderr is not None
+    command, steps = [*DEMO, "--output", str(tmp_path / "out")], tmp_path / "steps.txt"
+    with steps.open("w") as stderr:
+        demo = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        assert demo.stdout is not None
         first = demo.stdout.readline()  # said at once, not held until the job is done
         demo.stdout.close()
-        said = demo.stderr.read()
         code = demo.wait(timeout=120)
+    said = steps.read_text()
 
     # Then the job goes on to its end, says nothing of the pipe, and exits as the change persisted
     assert first.startswith("Bundled portal on "), first
     assert code == 0 and "step: Reload the Account page took" in said, said
     assert "Traceback" not in said and "BrokenPipe" not in said, said
-    assert (tmp_path / "final.png").is_file()
+    assert (tmp_path / "out" / "final.png").is_file()
 
 
 @pytest.mark.tooling  # it stops before any portal or browser
@@ -87,7 +98,8 @@ def test_the_demo_says_at_once_that_it_cannot_write_its_evidence(tmp_path: Path)
     done = subprocess.run([*DEMO, "--output", str(output)], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     assert (done.returncode, done.stdout) == (1, ""), done.stderr
-    said = f"error: cannot write the trace and screenshot in {output} (Not a directory): give --output DIR\n"
+    shown = shown_path(output, {"RUN_FROM": str(ROOT)})
+    said = f"error: cannot write the trace and screenshot in {shown} (Not a directory): give --output DIR\n"
     assert done.stderr == said
 
 
@@ -99,6 +111,10 @@ def test_a_path_is_said_for_the_folder_the_command_was_typed_in(tmp_path: Path) 
     assert shown_path(inside, {"RUN_FROM": str(tmp_path / "here")}) == str(Path("demo-results", "trace.zip"))
     assert shown_path(outside, {"RUN_FROM": str(tmp_path)}) == str(outside)
     assert shown_path(Path.cwd() / "trace.zip", {}) == "trace.zip"  # without run.sh: the current folder's
+    # A folder typed in through a link ($PWD keeps it), the file named by the folder it leads to
+    (tmp_path / "link").symlink_to(tmp_path / "here", target_is_directory=True)
+    (tmp_path / "here").mkdir()
+    assert shown_path(inside, {"RUN_FROM": str(tmp_path / "link")}) == str(Path("demo-results", "trace.zip"))
 
 
 @pytest.mark.bundled  # it serves the bundled portal
