@@ -48,7 +48,7 @@ from .cli_sign_in import (
     sign_in_options,
     user_argument,
 )
-from .console import escape_what_stdout_cannot_spell, json_for_stdout, lines_in_order_with_stderr
+from .console import escape_what_stdout_cannot_spell, json_for_stdout, lines_in_order_with_stderr, say
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .rest_http import never_proxy_loopback
@@ -185,7 +185,7 @@ def update_account(args: argparse.Namespace) -> int:
     }
     with portal_session(args.base_url, args.user, password, **options) as page:
         profile = update_customer_account(page, args.customer, changes)
-    print(json_for_stdout(profile.as_dict()))
+    say(json_for_stdout(profile.as_dict()))  # the change made whether or not anyone reads it
     return 0
 
 
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     taken = take_stopping_signals()  # SIGTERM, SIGHUP as Ctrl-C: the browser closed, a trace asked for written
     try:
         if args.command == "save-sign-in":
-            print(f"saved: {record_sign_in(args)}")
+            say(f"saved: {record_sign_in(args)}")
             return 0
         return update_account(args)
     except KeyboardInterrupt as stopped:

@@ -36,7 +36,7 @@ from .accounts_plan import check_rows
 from .base_url import base_url_argument
 from .browser import BrowserNotFoundError, RemoteBrowserError
 from .cli_sign_in import add_sign_in_arguments, checked_password, in_option_terms, sign_in_options, user_argument
-from .console import reader_gone, stdout_to_nowhere
+from .console import say
 from .input_lock import InputInUseError, InputLock
 from .journal import (
     Journal,
@@ -392,10 +392,5 @@ def check_and_apply(
         raise
     progress.finish()
     write_results(results, outcomes, delimiter, sep_line=sep_line)
-    try:
-        print(summary(outcomes, results), flush=True)
-    except OSError as error:  # its reader gone: the rows were done, the results say so
-        if not reader_gone(error):
-            raise
-        stdout_to_nowhere()
+    say(summary(outcomes, results))  # its reader gone: the rows were done, the results say so
     return exit_code(outcomes)

@@ -63,6 +63,17 @@ def reader_gone(error: OSError) -> bool:
     return isinstance(error, BrokenPipeError | ConnectionResetError) or error.errno == errno.EIO or closed_on_windows
 
 
+def say(*lines: str) -> None:
+    """Print ``lines``; once no one reads standard output (``| head``, a log shipper that died), the work goes on and
+    what is left of its words goes nowhere."""
+    try:
+        print(*lines, sep="\n", flush=True)
+    except OSError as error:
+        if not reader_gone(error):
+            raise
+        stdout_to_nowhere()
+
+
 def stdout_to_nowhere() -> None:
     """Send what is left of standard output nowhere, once its reader is gone: else Python says so again at exit."""
     nowhere = os.open(os.devnull, os.O_WRONLY)

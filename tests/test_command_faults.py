@@ -20,6 +20,7 @@ from playwright.sync_api import Playwright
 from ports import refused_port
 from test_scripts import ROOT, run
 
+from fixtures.api_client import PortalApi
 from fixtures.directory import User
 from fixtures.test_data import CustomerFactory
 from flows import __main__ as flows_main
@@ -146,6 +147,24 @@ def test_a_command_stopped_by_sigterm_says_so_in_one_line(
     assert first.startswith("step: "), said
     assert code == 128 + signal.SIGTERM and "error: terminated: stopped before the command was done" in said, said
     assert "Traceback" not in said, said
+
+
+def test_a_command_whose_output_reader_is_gone_makes_its_change_and_says_nothing_of_the_pipe(
+    base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
+) -> None:
+    # Given update-account piped to a reader gone before its answer (`| head -0`, a log shipper that died)
+    customer, user = customers.create("FR"), make_user("admin-agent")
+    env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
+    command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
+               "--customer", customer.companyName, "--set", "city=Lyon"]  # fmt: skip
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as job:
+        assert job.stdout is not None
+        job.stdout.close()
+        said = job.communicate(timeout=120)[1]
+
+    # Then the change is made, and the command ends as a change made ends, without a word of the pipe
+    assert job.returncode == 0 and "Traceback" not in said and "BrokenPipe" not in said, said
+    assert api.billing_profile(customer.id).city == "Lyon"
 
 
 @pytest.mark.tooling  # no portal reached
