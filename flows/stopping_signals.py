@@ -3,8 +3,10 @@ run says how to resume."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+from types import FrameType
 from typing import Any
 
 # Stopped as on Ctrl-C, with the shell's exit code and word for each. SIGHUP's default would end the run at once: no
@@ -22,13 +24,34 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
-def terminate(signum: int, frame: object) -> None:
-    """Stop the run on SIGTERM or SIGHUP as on Ctrl-C."""
-    raise Terminated(signum)
+# Playwright's connection sends a call before it notes the answer it waits for: a stop between the two leaves an answer
+# no call waits for, which fails the next call ("Cannot find command to respond"), the trace's stop among them.
+CONNECTION_FILE = os.path.join("playwright", "_impl", "_connection.py")
+AGAIN_AFTER_S = 0.01  # a stop that came within the connection's own code comes again this much later
+
+
+def within_playwright_connection(frame: FrameType | None) -> bool:
+    """Tell whether ``frame``, or one that called it, is Playwright's connection at work."""
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(CONNECTION_FILE):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def terminate(signum: int, frame: FrameType | None) -> None:
+    """Stop the run on SIGTERM, SIGHUP or Ctrl-C (``KeyboardInterrupt``), once out of Playwright's connection."""
+    if within_playwright_connection(frame):
+        again = threading.Timer(AGAIN_AFTER_S, signal.raise_signal, (signum,))
+        again.daemon = True
+        again.start()
+        return
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
 
 
 def take_stopping_signals() -> dict[int, Any]:
-    """Stop the run on ``STOPPING_SIGNALS`` as on Ctrl-C; return the handlers they had, to put back.
+    """Stop the run on ``STOPPING_SIGNALS`` as on Ctrl-C, and on Ctrl-C, never within Playwright's connection;
+    return the handlers they had, to put back.
 
     One ignored (``nohup`` ignores SIGHUP) stays ignored; none is taken outside the main thread (where Python
     cannot).
@@ -37,6 +60,8 @@ def take_stopping_signals() -> dict[int, Any]:
         return {}
     taken = {signum: signal.getsignal(signum) for signum in STOPPING_SIGNALS}
     taken = {signum: handler for signum, handler in taken.items() if handler is not signal.SIG_IGN}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # Python's own, not another program's choice
+        taken[signal.SIGINT] = signal.default_int_handler
     for signum in taken:
         signal.signal(signum, terminate)
     return taken

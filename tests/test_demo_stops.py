@@ -61,8 +61,8 @@ def test_the_demo_stopped_midway_says_so_in_one_line_and_removes_its_portal_s_da
     assert first.startswith("step: ") and len(made) == 2, (said, made)
     assert demo.returncode == 128 + stop and f"error: {word}: stopped before the job was done\n" in said, said
     assert "Traceback" not in said and not [folder for folder in made if folder.exists()], said
-    # Its own trace, or (a call cut short leaves Playwright's connection unable to stop tracing, now and then) its
-    # word that none was written: never the earlier run's
+    # Its own trace (a stop waits out Playwright's connection at work, which it would leave unable to stop tracing),
+    # or, were a stop to leave it so elsewhere, its word that none was written: never the earlier run's
     traced = [(ROOT / line.split()[1]).resolve() for line in said.splitlines() if line.startswith("  trace: ")]
     if traced:
         assert traced == [tmp_path / "trace.zip"] and zipfile.is_zipfile(tmp_path / "trace.zip"), said
