@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             except OSError as error:
                 print(f"error: the results cannot be written to {results}: {error}", file=sys.stderr)
                 return EXIT_FAILED
-            print(summary([], results))
+            say(summary([], results))
         return 0
     try:  # no password to type here, a TOTP secret that is no base32: the command line's, said before any browser
         password = checked_password(args)
@@ -348,7 +348,7 @@ def check_and_apply(
         print(plan.resumed_from(journal.path), file=sys.stderr)
     if args.dry_run:
         for line in plan.describe():
-            print(line)
+            say(line)
         verdict = plan.stops_run(skip_invalid=args.skip_invalid)  # a row "would change" only if the run goes on
         if verdict:
             print(verdict, file=sys.stderr)

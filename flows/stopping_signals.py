@@ -3,8 +3,8 @@ run says how to resume."""
 
 from __future__ import annotations
 
-import os
 import signal
+import sys
 import threading
 from types import FrameType
 from typing import Any
@@ -26,14 +26,21 @@ class Terminated(KeyboardInterrupt):
 
 # Playwright's connection sends a call before it notes the answer it waits for: a stop between the two leaves an answer
 # no call waits for, which fails the next call ("Cannot find command to respond"), the trace's stop among them.
-CONNECTION_FILE = os.path.join("playwright", "_impl", "_connection.py")
 AGAIN_AFTER_S = 0.01  # a stop that came within the connection's own code comes again this much later
+deferred: set[int] = set()  # the stops waiting to come again
+
+
+def connection_files() -> set[str]:
+    """Return the files of Playwright's connection module as imported (``connection``; ``_connection`` before)."""
+    modules = (sys.modules.get(f"playwright._impl.{name}") for name in ("connection", "_connection"))
+    return {module.__file__ for module in modules if module is not None and module.__file__}
 
 
 def within_playwright_connection(frame: FrameType | None) -> bool:
     """Tell whether ``frame``, or one that called it, is Playwright's connection at work."""
+    files = connection_files()
     while frame is not None:
-        if frame.f_code.co_filename.endswith(CONNECTION_FILE):
+        if frame.f_code.co_filename in files:
             return True
         frame = frame.f_back
     return False
@@ -42,11 +49,26 @@ def within_playwright_connection(frame: FrameType | None) -> bool:
 def terminate(signum: int, frame: FrameType | None) -> None:
     """Stop the run on SIGTERM, SIGHUP or Ctrl-C (``KeyboardInterrupt``), once out of Playwright's connection."""
     if within_playwright_connection(frame):
-        again = threading.Timer(AGAIN_AFTER_S, signal.raise_signal, (signum,))
-        again.daemon = True
-        again.start()
+        if signum not in deferred:  # one stop, however many times it comes meanwhile
+            deferred.add(signum)
+            again = threading.Timer(AGAIN_AFTER_S, come_again, (signum,))
+            again.daemon = True
+            again.start()
         return
+    deferred.discard(signum)
     raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
+
+
+def come_again(signum: int) -> None:
+    """Send the main thread the stop put off (its wait for the browser's answer wakes only for its own signals), while
+    the run still takes it: one ended meanwhile has put back the handlers it had, and ends as it was ending."""
+    if signum not in deferred or signal.getsignal(signum) is not terminate:
+        return
+    deferred.discard(signum)
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident or 0, signum)
+    else:  # Windows: its event loop wakes for a signal raised in any thread
+        signal.raise_signal(signum)
 
 
 def take_stopping_signals() -> dict[int, Any]:
@@ -71,5 +93,6 @@ def put_back_signals(taken: dict[int, Any]) -> None:
     """Put back the handlers ``take_stopping_signals`` took over. One set outside Python (an embedding program's),
     which Python knows as None and cannot set again, stays the run's."""
     for signum, handler in taken.items():
+        deferred.discard(signum)
         if handler is not None:
             signal.signal(signum, handler)

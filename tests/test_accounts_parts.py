@@ -8,15 +8,13 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from flows import stopping_signals, update_accounts
+from flows import update_accounts
 from flows.accounts_cli import in_option_words
 from flows.accounts_plan import AccountsPlan, Problem, RowTask
 from flows.field_rules import CountryRules, value_problems
@@ -317,29 +315,6 @@ def test_a_job_under_nohup_keeps_sighup_ignored_and_takes_sigterm(monkeypatch: p
     # Then SIGHUP stays ignored: its terminal closing does not stop it; SIGTERM stops it as Ctrl-C does
     assert handlers[signal.SIGHUP] is signal.SIG_IGN and handlers[signal.SIGTERM] is not signal.SIG_DFL
     assert taken == {signal.SIGTERM: signal.SIG_DFL, signal.SIGINT: signal.default_int_handler}, "to put back"
-
-
-def test_a_stop_within_playwright_s_connection_comes_again_once_out_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given a frame of Playwright's connection at work (between sending a call and noting the answer it waits for)
-    scope: dict[str, Any] = {}
-    exec(compile("import sys\nframe = sys._getframe()", "/site/playwright/_impl/_connection.py", "exec"), scope)
-    again: list[int] = []
-    monkeypatch.setattr(stopping_signals.signal, "raise_signal", again.append)
-    later: list[threading.Timer] = []
-    monkeypatch.setattr(stopping_signals.threading.Timer, "start", lambda timer: later.append(timer))
-
-    # When a stop comes there, then it does not stop the run there, and comes again a moment later
-    stopping_signals.terminate(signal.SIGTERM, scope["frame"])
-    assert len(later) == 1 and later[0].interval == stopping_signals.AGAIN_AFTER_S and later[0].daemon
-    later[0].function(*later[0].args)
-    assert again == [signal.SIGTERM]
-
-    # ... where, out of the connection, it stops the run: Ctrl-C as KeyboardInterrupt, SIGTERM as Terminated
-    with pytest.raises(KeyboardInterrupt) as interrupted:
-        stopping_signals.terminate(signal.SIGINT, sys._getframe())
-    assert not isinstance(interrupted.value, stopping_signals.Terminated)
-    with pytest.raises(stopping_signals.Terminated):
-        stopping_signals.terminate(signal.SIGTERM, sys._getframe())
 
 
 def test_a_handler_set_outside_python_is_left_as_the_job_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
