@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 import warnings
 
@@ -52,7 +51,7 @@ from .console import escape_what_stdout_cannot_spell, json_for_stdout, lines_in_
 from .record_sign_in import add_arguments as add_record_arguments
 from .record_sign_in import record_sign_in
 from .rest_http import never_proxy_loopback
-from .stopping_signals import STOPPING_SIGNALS, Terminated, put_back_signals, take_stopping_signals
+from .stopping_signals import put_back_signals, stop_of, take_stopping_signals
 from .workers import workers_running
 
 EXIT_USAGE = 2  # as argparse exits for a bad command line
@@ -222,8 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         return update_account(args)
     except KeyboardInterrupt as stopped:
         quiet_after_stop()
-        signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
-        said = STOPPING_SIGNALS.get(signum, "interrupted")
+        signum, said = stop_of(stopped)
         left = INTERRUPTED_LEFT.get(args.command, "")
         print(
             f"error: {said}: stopped before the command was done{left}", *notes_of(stopped), sep="\n", file=sys.stderr

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -50,7 +49,7 @@ from .outcomes import EXIT_FAILED, EXIT_REFUSED, STOPPED, RowOutcome, exit_code
 from .progress import Progress, summary
 from .rest import PortalClient
 from .spreadsheet import SpreadsheetError, read_rows, results_dialect, write_results
-from .stopping_signals import STOPPING_SIGNALS, Terminated, put_back_signals, take_stopping_signals
+from .stopping_signals import put_back_signals, stop_of, take_stopping_signals
 from .workers import Pool, WorkerFailure, Workers
 
 EXIT_USAGE = 2  # as argparse exits, and update-account
@@ -260,9 +259,8 @@ def apply_file(
         print(f"error: {in_option_terms(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as stopped:
-        signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
+        signum, said = stop_of(stopped)
         with suppress(OSError):  # a terminal that hung up takes no more words
-            said = STOPPING_SIGNALS.get(signum, "interrupted")
             advice = f"carry on with --resume (the journal is {journal.path})"
             advice = "nothing was changed (a dry run)" if args.dry_run else advice
             print(f"\n{said}: {advice}", file=sys.stderr)

@@ -24,6 +24,12 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+def stop_of(stopped: KeyboardInterrupt) -> tuple[int, str]:
+    """Return the signal that stopped the run and the shell's word for it: Ctrl-C's "interrupted", else its own."""
+    signum = stopped.signum if isinstance(stopped, Terminated) else signal.SIGINT
+    return signum, STOPPING_SIGNALS.get(signum, "interrupted")
+
+
 # Playwright's connection sends a call before it notes the answer it waits for: a stop between the two leaves an answer
 # no call waits for, which fails the next call ("Cannot find command to respond"), the trace's stop among them.
 AGAIN_AFTER_S = 0.01  # a stop that came within the connection's own code comes again this much later
