@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 
 def escape_what_stdout_cannot_spell() -> None:
@@ -74,8 +74,11 @@ def say(*lines: str) -> None:
         stdout_to_nowhere()
 
 
-def stdout_to_nowhere() -> None:
-    """Send what is left of standard output nowhere, once its reader is gone: else Python says so again at exit."""
+def stdout_to_nowhere(stream: TextIO | None = None) -> None:
+    """Send what is left of standard output (or of ``stream``) nowhere, once its reader is gone: else Python says so
+    again at exit."""
     nowhere = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(nowhere, sys.stdout.fileno())
-    os.close(nowhere)
+    try:
+        os.dup2(nowhere, (stream or sys.stdout).fileno())
+    finally:
+        os.close(nowhere)

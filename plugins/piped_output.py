@@ -15,6 +15,8 @@ from typing import Any, TextIO
 
 import pytest
 
+from flows.console import stdout_to_nowhere
+
 PIPED_COLUMNS = "200"
 
 
@@ -55,11 +57,7 @@ class ReaderGoneStream:
     def _empty(self) -> None:
         """Send what the stream still holds nowhere, once: else Python flushes it as it exits, which fails again
         (exit code 120). Later writes are dropped: pytest's capture puts the pipe back on the file after each test."""
-        nowhere = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(nowhere, self._stream.fileno())
-        finally:
-            os.close(nowhere)
+        stdout_to_nowhere(self._stream)
         with suppress(OSError):
             self._stream.flush()
 
