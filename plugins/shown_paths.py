@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from flows.console import shown_path as shown_to_caller
+
 CALLER = pytest.StashKey[Path]()
 WORKER_CALLER = "run_from"
 
@@ -29,11 +31,9 @@ def send_caller(node: Any) -> None:
 
 
 def shown_path(config: pytest.Config, path: str) -> str:
-    """Return ``path`` relative to the folder the run was started from when inside it, else absolute."""
-    try:
-        return str(Path(path).resolve().relative_to(config.stash.get(CALLER, config.invocation_params.dir)))
-    except ValueError:
-        return str(Path(path).resolve())
+    """Return ``path`` relative to the folder the run was started from when inside it, else absolute (resolved)."""
+    started_from = config.stash.get(CALLER, config.invocation_params.dir)
+    return shown_to_caller(Path(path).resolve(), {"RUN_FROM": str(started_from)})
 
 
 def path_shown(config: pytest.Config, shown: str) -> Path:
