@@ -126,15 +126,20 @@ def test_the_demo_password_is_not_typed_at_this_machine_s_address_with_a_saved_s
     assert password_for(args) is None
 
 
+def setting_lyon(base_url: str, customer: str, user: User) -> subprocess.Popen[str]:
+    """Start update-account setting ``customer``'s city to Lyon as ``user``, its output and steps piped to the test."""
+    env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
+    command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
+               "--customer", customer, "--set", "city=Lyon"]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_a_command_stopped_by_sigterm_says_so_in_one_line(
     base_url: str, customers: CustomerFactory, make_user: Callable[[str], User]
 ) -> None:
     # Given the command at work on a customer
-    customer, user = customers.create("FR"), make_user("admin-agent")
-    env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
-    command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
-               "--customer", customer.companyName, "--set", "city=Lyon"]  # fmt: skip
-    with subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as job:
+    customer = customers.create("FR")
+    with setting_lyon(base_url, customer.companyName, make_user("admin-agent")) as job:
         assert job.stderr is not None
         first = job.stderr.readline()  # its first step: signing in
 
@@ -153,11 +158,8 @@ def test_a_command_whose_output_reader_is_gone_makes_its_change_and_says_nothing
     base_url: str, customers: CustomerFactory, api: PortalApi, make_user: Callable[[str], User]
 ) -> None:
     # Given update-account piped to a reader gone before its answer (`| head -0`, a log shipper that died)
-    customer, user = customers.create("FR"), make_user("admin-agent")
-    env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
-    command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
-               "--customer", customer.companyName, "--set", "city=Lyon"]  # fmt: skip
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as job:
+    customer = customers.create("FR")
+    with setting_lyon(base_url, customer.companyName, make_user("admin-agent")) as job:
         assert job.stdout is not None
         job.stdout.close()
         said = job.communicate(timeout=120)[1]
