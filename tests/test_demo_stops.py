@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.sqlite import OWNER_FILE
+from fixtures.sqlite import OWNER_FILE, owner_mark
 from flows.console import shown_path
 
 pytestmark = pytest.mark.regression
@@ -22,7 +21,7 @@ DEMO = [sys.executable, "-m", "fixtures.demo"]
 
 def database_folders_of(pid: int) -> list[Path]:
     """Return the temporary database folders the process ``pid`` made (the bundled portal's and its provider's)."""
-    mark = f"{socket.gethostname()} {pid}"
+    mark = owner_mark(pid)
     temporary = Path(tempfile.gettempdir())
     folders = [*temporary.glob("portal-db-*"), *temporary.glob("identity-db-*")]
     return [folder for folder in folders if owner_of(folder) == mark]
