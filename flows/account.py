@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import unicodedata
 from collections.abc import Mapping
+from contextlib import suppress
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -32,6 +34,7 @@ from pages.shown_values import tidied
 from .field_rules import LINE_BREAK
 from .steps import lost_page_said, step
 
+log = logging.getLogger("flows")
 READ_BACK_WAIT_S = 2.0  # how long a page saying "saved" may show other values than those saved before it shows them
 MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -205,6 +208,9 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     and reading the Bill-to info back failed. A blank ``customer``, no change or an unknown field name is a
     ``ValueError``, a value that is not text a ``TypeError``, before the browser moves.
 
+    A conflict answered while the Account page, read again, holds every value given returns what it holds: the
+    browser sent the form again after a dropped connection, and the portal saved the first and refused the copy.
+
     When the Account page already shows every value as given (spaces around it aside), nothing is submitted (a
     Submit would still leave a change in the portal's log): the Bill-to info it shows is returned, the page left
     there, as a run of the same script again expects.
@@ -221,9 +227,35 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     if all(holds(held.as_dict()[name], value, name) for name, value in changes.items()):
         with step(page, "No Submit: the account already holds the changes"):
             return held
+    address = page.url  # where the Account page shows what the portal holds, read there again after a conflict
     with step(page, "Edit"):
         form = account.edit()  # offered: asked above
-    return submit_changes(form, changes)
+    try:
+        return submit_changes(form, changes)
+    except EditConflictError:
+        with step(page, "Read the account again after the conflict"):
+            now = held_now(page, address)
+        if now is None or not all(holds(now.as_dict()[name], value, name) for name, value in changes.items()):
+            raise
+        # A browser sends a form again, unasked, when the connection it went on was dropped before any answer: the
+        # portal saved the first, and refused the copy as a change over its own (or someone saved the same values).
+        log.warning("The portal refused Submit as a conflict, yet holds every value submitted: taken as saved")
+        return now
+
+
+def held_now(page: Page, address: str) -> BillingProfile | None:
+    """Return the Bill-to info the Account page at ``address`` shows now, read in a page of its own beside ``page``
+    (whose form keeps its typed values); None when it cannot be read there."""
+    beside = page.context.new_page()
+    try:
+        account = AccountPage(beside)
+        account.goto(address)
+        return account.wait_until_ready().billing_profile()
+    except (PortalError, PlaywrightError):
+        return None
+    finally:
+        with suppress(PlaywrightError):
+            beside.close()
 
 
 def add_customer(page: Page, customer: NewCustomer) -> AccountInfo:

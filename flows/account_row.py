@@ -50,7 +50,7 @@ from pages.models import always_shown
 from pages.renewal import renewal_for
 
 from . import rest, rest_waits
-from .account import alike, submit_changes
+from .account import alike, holds, submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask, saved_otherwise
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
@@ -72,6 +72,12 @@ SAVED_SINCE = (
 OVERTAKEN = (
     "its Submit on an earlier try got no answer, and another value was saved since (whether the row's was, before "
     "it, is not known): not submitted again"
+)
+# Which of the two, the activity log alone could tell: a browser sends a form again, unasked, when the connection it
+# went on dropped before any answer (the portal saved the first, refused the copy as a change over its own).
+CONFLICT_YET_HELD = (
+    "Submit was answered as a conflict, yet the portal holds the row's values: saved by this Submit, sent twice by "
+    "the browser, or by someone else meanwhile; not submitted again"
 )
 
 
@@ -225,6 +231,10 @@ def attempt(
         raise
     except EditConflictError as error:
         now = client.billing_profile(task.customer_id).as_dict()
+        if all(holds(now[name], value, name) for name, value in pending.items()):
+            outcome.outcome, outcome.after = UNCHANGED, {name: now[name] for name in task.changes}
+            outcome.messages.append(CONFLICT_YET_HELD)
+            return True
         theirs = {name: now[name] for name in EDITABLE_FIELDS if name in shown and now[name] != shown[name]}
         clash = {name: value for name, value in theirs.items() if name in task.changes and value != task.changes[name]}
         outcome.after = {name: now[name] for name in task.changes}

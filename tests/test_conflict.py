@@ -6,11 +6,13 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import EditConflictError, edit_account, submit_changes, update_customer_account
+from pages import AccountEditPage
+from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
@@ -112,3 +114,51 @@ def test_stale_submit_with_an_invalid_value_is_a_conflict_and_saves_nothing(
     expect(form.page.get_by_text(portal_words["en-US"]["conflict"]).filter(visible=True).first).to_be_visible()
     assert (form.values()["city"], form.values()["postalCode"]) == ("广州市", "51000")
     assert api.billing_profile(customer.id) == changed
+
+
+def test_a_submit_the_browser_sent_again_after_it_saved_is_taken_as_saved_not_as_a_conflict(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
+) -> None:
+    # Given a Submit the portal saves whose answer is lost on the way: the browser sends the form again (as it does
+    # when the connection drops before any answer), and the portal refuses the copy as a change over its own
+    customer = customers.create("FR")
+    answers: list[int] = []
+
+    def sent_twice(route: Route) -> None:
+        answers.append(route.fetch(max_redirects=0).status)
+        copy = route.fetch(max_redirects=0)
+        answers.append(copy.status)
+        route.fulfill(response=copy)
+
+    portal_requests.route_submit(admin_page, sent_twice, customer.id, times=1)
+
+    # When the account is updated
+    saved = update_customer_account(admin_page, customer.companyName, {"city": "Lyon", "postalCode": "69001"})
+
+    # Then the change is said saved, as it is: no conflict over the portal's own save
+    assert answers[1] in (409, 412), f"expected the copy refused as a conflict, the portal answered {answers}"
+    expected = dataclasses.replace(customer.billing, city="Lyon", postalCode="69001")
+    assert saved == expected
+    assert api.billing_profile(customer.id) == expected
+
+
+def test_a_conflict_over_other_values_is_still_a_conflict_after_the_account_is_read_again(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
+) -> None:
+    # Given another client saving another city just before the agent's Submit arrives
+    customer = customers.create("FR")
+
+    def theirs_first(route: Route) -> None:
+        api.update_billing(customer.id, {"city": "Marseille"})
+        route.continue_()
+
+    portal_requests.route_submit(admin_page, theirs_first, customer.id, times=1)
+
+    # When the account is updated, it is a conflict: the account holds theirs, not the values given
+    with pytest.raises(EditConflictError):
+        overwritten = update_customer_account(admin_page, customer.companyName, {"city": "Lyon"})
+        pytest.fail(f"expected a conflict; the account read again was taken for the agent's save: {overwritten}")
+
+    # Then theirs stands, and the form still holds what the agent typed
+    assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Marseille")
+    assert AccountEditPage(admin_page).values()["city"] == "Lyon"

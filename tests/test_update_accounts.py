@@ -250,6 +250,34 @@ def test_a_conflict_on_other_fields_is_tried_again_on_a_fresh_form(
     assert (stored.city, stored.firstName) == ("苏州市", "丽")
 
 
+def test_a_submit_the_browser_sent_again_after_it_saved_is_said_so_and_made_once(
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
+) -> None:
+    # Given a Submit the portal saves whose answer is lost: the browser sends it again, the copy refused as a conflict
+    customer = customers.create("CN")
+
+    def sent_twice(context: BrowserContext) -> None:
+        def submit(route: Route) -> None:
+            route.fetch(max_redirects=0)
+            route.fulfill(response=route.fetch(max_redirects=0))
+
+        portal_requests.route_submit(context, submit, customer.id, times=1)
+
+    user = make_user("admin-agent")
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
+                                **signed_in_as(user, api), setup_context=sent_twice)  # fmt: skip
+
+    # Then the row's values are held, saved once, and no other agent is blamed for them
+    assert (outcome.outcome, outcome.after) == ("unchanged", {"city": "苏州市"}), outcome.messages
+    assert any("sent twice by the browser" in message for message in outcome.messages), outcome.messages
+    assert not any("another agent" in message for message in outcome.messages), outcome.messages
+    assert [change["city"] for change in portal_changes(api, customer)] == ["苏州市"]
+
+
 def test_a_conflict_on_the_row_s_own_field_is_reported_with_both_values_and_theirs_kept(
     base_url: str,
     customers: CustomerFactory,
