@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 from pages import (
     EDITABLE_FIELDS,
@@ -44,7 +44,6 @@ from pages import (
     ThrottledError,
     ValidationError,
 )
-from pages.addresses import screen_addresses
 from pages.errors import portal_silent
 from pages.models import always_shown
 from pages.renewal import renewal_for
@@ -54,6 +53,7 @@ from .account import alike, holds, submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask, saved_otherwise
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
+from .portal_back import PORTAL_BACK_WAIT_S, browser_gone, wait_for_portal
 from .rest import PortalClient
 from .steps import lost_page_said, step
 from .trace_secrets import stop_tracing
@@ -61,10 +61,6 @@ from .trace_secrets import stop_tracing
 log = logging.getLogger(__name__)
 
 THROTTLED_WAIT_S = 5.0  # a throttled page that did not say how long: waited before the row's one retry
-# A portal that stopped answering (restarting, say) is waited for before the row's retry, this long at most
-# (looking after 0.5, 1, 2, 4, 8, 8... s); still silent, the run stops, its rows left for a resume.
-PORTAL_BACK_WAIT_S = 120.0
-LOOK_TIMEOUT_MS = 5_000  # one look at the portal: a hanging one is still gone
 SAVED_SINCE = (
     "another value was saved since the run's check (by someone else, or a run of this file elsewhere): not "
     "submitted, theirs kept"
@@ -79,11 +75,6 @@ CONFLICT_YET_HELD = (
     "Submit was answered as a conflict, yet the portal holds the row's values: saved by this Submit, sent twice by "
     "the browser, or by someone else meanwhile; not submitted again"
 )
-
-
-def browser_gone(page: Page) -> bool:
-    """Whether the page's browser died (or the page was closed)."""
-    return page.is_closed() or not (page.context.browser and page.context.browser.is_connected())
 
 
 def portal_gone(error: Exception) -> bool:
@@ -104,33 +95,6 @@ def signed_out_for_good(page: Page, error: SignedOutError) -> bool:
     if renewal_for(page) is None:
         return True
     return isinstance(refused, SignInError) and not isinstance(refused, SignInInterruptedError | SignInStalledError)
-
-
-def wait_for_portal(context: BrowserContext, stop: threading.Event | None = None) -> Page | None:
-    """Wait until the portal answers its Dashboard's address again (below 500) and return the page that shows it;
-    None when it did not within ``PORTAL_BACK_WAIT_S`` of waiting (or the run stopped meanwhile).
-
-    Each look is a new page of the context (its session, routes and proxy): a page that showed the browser's
-    error page may take its next navigation for another (Playwright issue #35944).
-    """
-    waited, wait = 0.0, rest.FIRST_LOOK_S
-    while not (stop is not None and stop.is_set()):
-        started, look = time.monotonic(), context.new_page()
-        try:  # loaded, not just begun: a page closed while it loads may never close (with routes set)
-            answer = look.goto(screen_addresses().dashboard, timeout=LOOK_TIMEOUT_MS)
-            if answer is None or answer.status < 500:
-                return look
-        except PlaywrightError:  # refused, reset, or no answer in time: still gone; a dead browser is no look
-            if browser_gone(look):
-                raise
-        with suppress(PlaywrightError):
-            look.close()
-        waited += time.monotonic() - started
-        if waited >= PORTAL_BACK_WAIT_S:
-            return None
-        rest_waits.pause(wait)
-        waited, wait = waited + wait, min(2 * wait, rest.LONGEST_LOOK_S)
-    return None
 
 
 def form_values(form: AccountEditPage) -> dict[str, str]:
@@ -321,6 +285,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
                 outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
             outcome.portal_gone = portal_gone(error)
+            outcome.gone_at = getattr(error, "address", None) or ""
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -368,7 +333,7 @@ def traced(
             task.row.number, PORTAL_BACK_WAIT_S / 60,
         )  # fmt: skip
         waiting = time.monotonic()
-        back = wait_for_portal(page.context, stop)
+        back = wait_for_portal(page.context, stop, first.gone_at or None)
         if back is None:
             raise PortalUnavailableError(
                 f"The portal did not answer for {PORTAL_BACK_WAIT_S / 60:g} minutes after row {task.row.number} "

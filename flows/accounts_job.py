@@ -19,11 +19,11 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext
 
-from .account_row import PORTAL_BACK_WAIT_S
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .input_lock import InputLock
 from .journal import Journal, refuse_journal_elsewhere, run_owner
 from .outcomes import STOPPED, RowOutcome
+from .portal_back import PORTAL_BACK_WAIT_S
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers

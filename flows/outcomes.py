@@ -40,6 +40,7 @@ class RowOutcome:
     trace: str = ""  # a Playwright trace of a failed row
     retry_after: float | None = None  # seconds the portal asked to wait before the row is tried again (throttled)
     portal_gone: bool = False  # the portal did not answer at all: waited for before the row is tried again
+    gone_at: str = ""  # where it did not, when not its pages: a request of the page's script a gateway answered
 
     def as_dict(self) -> dict[str, Any]:
         """Return the outcome as plain JSON-ready values."""

@@ -10,7 +10,14 @@ from weakref import WeakKeyDictionary
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .errors import PortalError, PortalUnavailableError, UnknownPageError, address_of, portal_unanswered
+from .errors import (
+    PortalError,
+    PortalUnavailableError,
+    UnknownPageError,
+    address_of,
+    gateway_answered,
+    portal_unanswered,
+)
 from .list_busy import awaiting_answer
 from .list_controls import (
     LOAD_MORE,
@@ -105,7 +112,8 @@ class CustomerList(Screen):
         answered and it has stopped changing (for ``quiet_ms``, ``QUIET_MS`` unless given).
 
         A list that says it could not be loaded raises ``PortalUnavailableError`` when the portal no longer
-        answers the page's address (stopped, restarting), else ``PortalError`` with what the list says.
+        answers the page's address (stopped, restarting) or a gateway answered the list's request in its place
+        (502-504), else ``PortalError`` with what the list says.
         """
         watched, self.watching = self.watching, False
         requests, self.requests = self.requests, None
@@ -119,6 +127,14 @@ class CustomerList(Screen):
         failed = bool(ALERT_LINE.search(shown)) if shown is not None else alerts.count() > 0
         if failed:
             said = " ".join(words.strip() for words in alerts.all_inner_texts() if words.strip()) or "(gone unread)"
+            gateway = gateway_answered(self.page)  # read first: the look at the page's address below is a request too
+            if gateway is not None:  # the portal behind it restarting, say: waited for, as a portal not answering
+                status, address = gateway
+                raise PortalUnavailableError(
+                    f"The Customers list could not be loaded: a gateway answered its request at {address_of(address)} "
+                    f"with HTTP {status}, in the portal's place; the list says: {said}",
+                    address=address,
+                )
             unanswered = portal_unanswered(self.page)
             if unanswered:  # a portal stopped since the page loaded: not the list's own refusal
                 raise PortalUnavailableError(

@@ -65,6 +65,14 @@ ADDRESS_UNANSWERED = """async (waitMs) => {
     document.removeEventListener("securitypolicyviolation", note);
   }
 }"""
+# The status and address of the page's script's last request when a gateway answered it in the portal's place (one
+# of the statuses given), by its resource timing (Chromium's and Firefox's tell a status; WebKit's do not): null when
+# not. Not the library's own look at the page's address (``ADDRESS_UNANSWERED``).
+GATEWAY_ANSWERED = """(statuses) => {
+  const last = performance.getEntriesByType("resource").filter(entry => entry.responseStatus
+    && ["fetch", "xmlhttprequest"].includes(entry.initiatorType) && entry.name !== location.href).at(-1);
+  return last && statuses.includes(last.responseStatus) ? [last.responseStatus, last.name] : null;
+}"""
 # What a page says it is, read without waiting: its main heading, else its title, else its first words.
 PAGE_HEADING = """() => {
   const heading = document.querySelector('h1, [role="heading"][aria-level="1"]');
@@ -232,6 +240,16 @@ def portal_unanswered(page: Page) -> str:
         return str(page.evaluate(ADDRESS_UNANSWERED, ANSWER_CHECK_MS))
     except PlaywrightError:  # the page went elsewhere meanwhile: whatever answered, something did
         return ""
+
+
+def gateway_answered(page: Page) -> tuple[int, str] | None:
+    """Return the status and address of the last request of ``page``'s script when a gateway answered it in the
+    portal's place (502-504: the portal behind it did not answer), else None."""
+    try:
+        found = page.evaluate(GATEWAY_ANSWERED, list(GATEWAY_DOWN))
+    except PlaywrightError:  # the page went elsewhere meanwhile
+        return None
+    return (int(found[0]), str(found[1])) if found else None
 
 
 def portal_silent(error: BaseException) -> bool:

@@ -46,8 +46,13 @@ class PortalUnavailableError(PortalError):
     """The portal did not answer at all (refused the connection, restarting, down).
 
     Raised by Submit too: a refused connection means the form never reached the portal, so
-    nothing was saved; the message names the browser's network error.
+    nothing was saved; the message names the browser's network error. ``address`` is where nothing answered when
+    that is not the page's own (a request of the page's script a gateway answered in the portal's place).
     """
+
+    def __init__(self, *args: object, address: str | None = None) -> None:
+        super().__init__(*args)
+        self.address = address
 
 
 class UntrustedCertificateError(PortalError):

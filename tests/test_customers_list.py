@@ -29,7 +29,7 @@ def scripts_request(route: Route) -> bool:
 
 def refuse_scripts_requests(route: Route) -> None:
     if scripts_request(route):
-        route.fulfill(status=503, body="{}")
+        route.fulfill(status=500, body="{}")  # the portal's own failure: not a gateway's, standing in for it
     else:
         route.fallback()
 
@@ -237,9 +237,10 @@ def test_a_list_that_fails_to_load_says_so_and_loads_when_tried_again(admin_page
     # GET /v1/customers; a deployment's, its own)
     admin_page.route("**/*", refuse_scripts_requests)
 
-    # Then the list says it could not be loaded, at once
-    with pytest.raises(PortalError, match="could not be loaded"):
+    # Then the list says it could not be loaded, at once: the portal answered, with a failure of its own
+    with pytest.raises(PortalError, match="could not be loaded") as refused:
         open_customers(admin_page)
+    assert not isinstance(refused.value, PortalUnavailableError), refused.value
     expect(CustomersPage(admin_page).load_error).to_be_visible()
 
     # And once the API answers again, reloading (as the message says) shows the list
@@ -261,6 +262,30 @@ def test_a_list_that_fails_to_load_as_the_portal_stops_answering_says_the_portal
     # Then it is not a PortalError saying to reload the page: the portal does not answer, as at a Submit
     with pytest.raises(PortalUnavailableError, match="Customers list could not be loaded: the portal does not answer"):
         listed.search("Contoso") if listed else open_customers(admin_page)
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_list_whose_request_a_gateway_answers_says_the_portal_is_unavailable_and_where(
+    admin_page: Page, status: int
+) -> None:
+    # Given a gateway answering the list's requests in the portal's place (the portal behind it restarting), while
+    # the page's own address still answers
+    answered: list[str] = []
+
+    def gateway(route: Route) -> None:
+        if scripts_request(route):
+            answered.append(route.request.url)
+            route.fulfill(status=status, content_type="text/html", body=f"<h1>{status} Gateway error</h1>")
+        else:
+            route.fallback()
+
+    admin_page.route("**/*", gateway)
+
+    # Then the portal is said not to answer, at the list's request's address: waited for, as a restart is
+    said = f"a gateway answered its request at .* with HTTP {status}"
+    with pytest.raises(PortalUnavailableError, match=said) as gone:
+        open_customers(admin_page)
+    assert gone.value.address in answered, (gone.value.address, answered)
 
 
 def test_a_list_refused_as_the_session_ends_is_not_said_to_be_a_portal_that_does_not_answer(admin_page: Page) -> None:

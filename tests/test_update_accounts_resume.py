@@ -167,7 +167,7 @@ def test_a_resumed_run_submits_nothing_twice_when_rows_alike_surround_the_row_it
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
     rows = [{"customer": customer.companyName, "city": city} for city in ("Lyon", "Nice", "Lyon")]
     journal, signed_in = tmp_path / "run.journal", signed_in_as(user, api)
-    monkeypatch.setattr("flows.account_row.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
+    monkeypatch.setattr("flows.portal_back.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
     with pytest.raises(PortalUnavailableError):
         update_accounts(rows, base_url, user.name, **signed_in, journal=journal,
                         setup_context=saved_then_gone(customer, "Nice", portal_requests))  # fmt: skip
@@ -194,7 +194,7 @@ def test_a_file_run_again_without_resuming_after_a_stopped_run_does_not_send_its
     customer, user = customers.create("FR", city="Paris"), make_user("admin-agent")
     file = tmp_path / "changes.csv"
     file.write_text(f"customer,city\n{customer.companyName},Lyon\n", encoding="utf-8")
-    monkeypatch.setattr("flows.account_row.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
+    monkeypatch.setattr("flows.portal_back.PORTAL_BACK_WAIT_S", 0.0)  # no waiting for a portal gone for good
     with pytest.raises(PortalUnavailableError):
         update_accounts([{"customer": customer.companyName, "city": "Lyon"}], base_url, user.name,
                         **signed_in_as(user, api), journal=tmp_path / "changes.csv.results.csv.journal",
