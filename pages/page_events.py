@@ -3,8 +3,9 @@
 Playwright tells the browser to send a page's network events (``request``, ``response``,
 ``requestfinished``, ``requestfailed``) while the page has a listener for them, and to stop when the
 last one goes: a message each way. The library watches for failures around every link it selects and
-every Submit: the page keeps one listener for ``requestfailed`` from its first watcher on (failures are
-rare: kept, it costs nothing), and each watcher is added to and removed from a list of the page's own.
+every Submit: the page keeps one listener for ``requestfailed`` from its first watcher or page object on
+(failures are rare: kept, it costs nothing; it notes the page's documents cut off midway), and each watcher is
+added to and removed from a list of the page's own.
 The other three come with every request the page makes (four messages a request, a new Request and
 Response object each): their listener goes with their last watcher, so a long-lived page (a job's) does
 not hear of every request it makes for the rest of its life.
@@ -13,11 +14,14 @@ not hear of every request it makes for the rest of its life.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urldefrag
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Request
 
 Handler = Callable[[Any], None]
 KEPT = frozenset({"requestfailed"})  # events whose listener stays once added
@@ -37,16 +41,49 @@ class Listener:
 
 # A page's listeners by event; a page closed is let go.
 LISTENERS: WeakKeyDictionary[Page, dict[str, Listener]] = WeakKeyDictionary()
+# The last of a page's documents (its main frame's) whose request failed: (address, the browser's word). A document
+# cut off midway (its answer shorter than it said) is shown in part and stays "loading" for good.
+FAILED_DOCUMENTS: WeakKeyDictionary[Page, tuple[str, str]] = WeakKeyDictionary()
 
 
-def listen(page: Page, event: str, handler: Handler) -> None:
-    """Call ``handler`` with each ``event`` of ``page`` until ``unlisten``; the page's listener is added once."""
+def note_failed_documents(page: Page) -> Handler:
+    """Return the watcher of ``page``'s failed requests that notes its documents' (``FAILED_DOCUMENTS``)."""
+
+    def note(request: Request) -> None:
+        with suppress(PlaywrightError):  # a service worker's request has no frame
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                FAILED_DOCUMENTS[page] = (request.url, request.failure or "")
+
+    return note
+
+
+def failed_document(page: Page) -> str | None:
+    """Return the browser's word for the failure of the document ``page`` shows (cut off midway: shown in part), None
+    when its request did not fail, as far as heard (failures are heard from a page's first watcher of them on)."""
+    address, failure = FAILED_DOCUMENTS.get(page, ("", ""))
+    return failure if address and urldefrag(address).url == urldefrag(page.url).url else None
+
+
+def listener_of(page: Page, event: str) -> Listener:
+    """Return ``page``'s one listener for ``event``, added now if it is not yet."""
     by_event = LISTENERS.setdefault(page, {})
     listener = by_event.get(event)
     if listener is None:
         listener = by_event[event] = Listener()
+        if event == "requestfailed":  # kept from now on: the page's documents that fail are noted from then on
+            listener.watchers.append(note_failed_documents(page))
         page.on(event, listener.tell)  # type: ignore[call-overload]
-    listener.watchers.append(handler)
+    return listener
+
+
+def heed_failed_documents(page: Page) -> None:
+    """Note ``page``'s documents whose request fails from now on (``failed_document``)."""
+    listener_of(page, "requestfailed")
+
+
+def listen(page: Page, event: str, handler: Handler) -> None:
+    """Call ``handler`` with each ``event`` of ``page`` until ``unlisten``; the page's listener is added once."""
+    listener_of(page, event).watchers.append(handler)
 
 
 def unlisten(page: Page, event: str, handler: Handler) -> None:

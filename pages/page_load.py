@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .page_events import failed_document
+
 log = logging.getLogger("flows")
+# How long a document shown is looked at for its request's failure, every FAILURE_LOOK_MS, before the wait for it to
+# be parsed is left to the page's own timeout: a document cut off midway (its answer shorter than it said) never
+# ends, and the browser says so as its answer stops.
+CUT_WATCH_MS = 1_000
+FAILURE_LOOK_MS = 100
 
 
 def wait_parsed(page: Page) -> None:
@@ -16,8 +24,27 @@ def wait_parsed(page: Page) -> None:
 
     A screen already showing whose document never ends in time (a streamed page whose server stalls, a blocking
     script from a host that does not answer) is read as it shows, with a warning: no bare timeout for what showed.
+    A document cut off midway (its answer shorter than it said) is read as it shows at once, with a warning.
     """
+    watched_until = time.monotonic() + CUT_WATCH_MS / 1000
+    while time.monotonic() < watched_until:
+        try:
+            page.wait_for_load_state("domcontentloaded", timeout=FAILURE_LOOK_MS)
+            return
+        except PlaywrightTimeoutError:
+            if cut_off(page):
+                return
     try:
         page.wait_for_load_state("domcontentloaded")
     except PlaywrightTimeoutError as error:
-        log.warning("%s is shown, but its page never finished loading: read as it shows (%s)", page.url, error)
+        if not cut_off(page):
+            log.warning("%s is shown, but its page never finished loading: read as it shows (%s)", page.url, error)
+
+
+def cut_off(page: Page) -> bool:
+    """Tell whether the document ``page`` shows was cut off midway (its request failed), warning that it is read as
+    it shows."""
+    failure = failed_document(page)
+    if failure is not None:
+        log.warning("%s is shown, but its page was cut off (%s): read as it shows", page.url, failure)
+    return failure is not None

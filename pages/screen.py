@@ -34,7 +34,7 @@ from .list_quiet import page_replaced
 from .lost_page import say_lost_pages
 from .not_selected import why_not_selected
 from .owner_thread import check_thread
-from .page_events import listen, unlisten
+from .page_events import heed_failed_documents, listen, unlisten
 from .page_load import wait_parsed
 from .renewal import renewal_for
 from .renewal_window import awaited_window_sign_in, screen_shown
@@ -166,6 +166,7 @@ class Screen(ScreenTrouble):
     def __init__(self, page: Page) -> None:
         check_thread(page)
         self.page = page
+        heed_failed_documents(page)  # a document cut off midway is said as such, not waited for (``wait_parsed``)
         # Where this screen was last found ready, until an action of its own may have left it: while the page
         # is still there, ``still_shown`` needs no round trip.
         self.ready_url: str | None = None

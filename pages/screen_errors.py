@@ -24,6 +24,7 @@ from .errors import (
     retry_after_seconds,
     unread_language,
 )
+from .page_events import failed_document
 from .renewal import renewal_for
 from .renewal_window import window_sign_in_error
 from .strings import UI_STRINGS, alternatives, any_language
@@ -88,6 +89,13 @@ class ScreenTrouble:
                     f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
                 )
         says = page_says(self.page)
+        failure = failed_document(self.page)
+        if failure is not None:  # the network's doing, as a reset is: looked at again, it may come whole
+            return UnknownPageError(
+                f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: the portal's page was "
+                f"cut off ({failure}), shown in part" + (f"; it says {says!r}" if says else ""),
+                unanswered=True,
+            )
         status = document_status(self.page)
         if status >= 400:  # an error answer that is no error page the library knows (no heading, a proxy's words)
             return self.error_for(

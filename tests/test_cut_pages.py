@@ -1,0 +1,84 @@
+"""Pages cut off midway (an answer shorter than its Content-Length says: a connection dropped by a proxy or a load
+balancer): the browser shows them in part and never ends their loading. The library says so at once, rather than
+waiting for a load that never ends.
+
+A stand-in on the loopback sends each page cut short; nothing here reaches a portal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Page
+
+from pages import DashboardPage, UnknownPageError
+
+pytestmark = pytest.mark.tooling
+
+MENU = '<nav aria-label="Dashboard"><a href="/customers">Customers</a></nav>'
+PAGE = '<!doctype html><html lang="en"><title>Partner Center</title><body>{}<p>{}</p>'
+
+
+@pytest.fixture
+def cut_pages() -> Iterator[dict[str, str]]:
+    """Serve, at each path given, its page cut short: a Content-Length 4 KB beyond what is sent, then the connection
+    closed. Yields the paths' pages to fill in, with the stand-in's address under ``"address"``."""
+    pages: dict[str, str] = {}
+
+    class CutShort(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body) + 4096))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:  # quiet: the test says what matters
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CutShort)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages["address"] = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield pages
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_screen_whose_page_is_cut_off_after_it_shows_is_read_at_once_saying_so(
+    page: Page, cut_pages: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a Dashboard whose menu came, and the rest of whose page never will (its loading never ends)
+    cut_pages["/dashboard"] = PAGE.format(MENU, "The rest of the page " * 50)
+    dashboard = DashboardPage(page)  # page objects hear of the page's documents cut off from their making on
+    page.set_default_timeout(5_000)
+    page.goto(f"{cut_pages['address']}/dashboard", wait_until="commit")
+
+    # When it is waited for, it is the Dashboard, read as it shows: said cut off, not waited for until the timeout
+    dashboard.wait_until_ready()
+    assert page.evaluate("document.readyState") == "loading"
+    assert "is shown, but its page was cut off (net::ERR_CONTENT_LENGTH_MISMATCH)" in caplog.text, caplog.text
+    assert "never finished loading" not in caplog.text, caplog.text
+
+
+def test_a_screen_whose_page_is_cut_off_before_it_shows_is_said_cut_off_for_a_look_again(
+    page: Page, cut_pages: dict[str, str]
+) -> None:
+    # Given a page cut off before the Dashboard's menu came
+    cut_pages["/dashboard"] = PAGE.format("", "Loading")
+    dashboard = DashboardPage(page)
+    page.set_default_timeout(3_000)
+    page.goto(f"{cut_pages['address']}/dashboard", wait_until="commit")
+
+    # Then the error says the page was cut off, as a network's fault a later look may not meet: no answer read
+    with pytest.raises(
+        UnknownPageError, match=r"the portal's page was cut off \(net::ERR_CONTENT_LENGTH_MISMATCH\)"
+    ) as cut:
+        dashboard.wait_until_ready()
+    assert cut.value.unanswered, "a page cut off is no answer of the portal's: a caller may look again"
