@@ -17,7 +17,7 @@ INTERCEPTED = re.compile(
     r" intercepts pointer events",
     re.MULTILINE,
 )
-LOOKUP_TIMEOUT_MS = 1_000  # for the names a page offers, asked once an action's wait ran out
+LOOKUP_TIMEOUT_MS = 5_000  # for the names a page offers, asked once an action's wait ran out (a busy machine: seconds)
 # The names of the links and buttons a page shows, roughly as assistive technology names them: for a message.
 OFFERED_NAMES = """() => [...document.querySelectorAll(
   'a[href], button, [role=link], [role=button], [role=tab], [role=menuitem]')]

@@ -17,6 +17,11 @@ def later(app: Flask, seconds: float) -> None:
     app.config["CLOCK"] = lambda: time.time() + seconds
 
 
+def at(app: Flask, when: float) -> None:
+    """Stop the portal's clock at ``when``."""
+    app.config["CLOCK"] = lambda: when
+
+
 def is_signed_in(client: FlaskClient) -> bool:
     """Tell whether the client's session may open the Dashboard."""
     return client.get("/dashboard").status_code == 200
@@ -55,11 +60,13 @@ def test_a_session_ends_after_its_lifetime_without_requests(
     app: Flask, client: FlaskClient, sign_in: Callable[[str], str]
 ) -> None:
     app.config["SESSION_LIFETIME"] = 600
+    signed_in_at = time.time()
+    at(app, signed_in_at)  # the clock stands still: the boundary is the lifetime's, not the machine's pace
     sign_in("admin-agent")
-    later(app, 599)  # a request just before the lifetime ends: still signed in, the clock moved from it
+    at(app, signed_in_at + 599)  # a request just before the lifetime ends: still signed in, the clock moved from it
     assert is_signed_in(client), "the session ended before its lifetime"
 
-    later(app, 599 + 601)
+    at(app, signed_in_at + 599 + 601)
 
     assert not is_signed_in(client)
 
