@@ -20,6 +20,7 @@ from .errors import (
     browser_error_page,
     document_status,
     error_for_status,
+    gateway_answered,
     page_says,
     retry_after_seconds,
     unread_language,
@@ -100,6 +101,13 @@ class ScreenTrouble:
         if status >= 400:  # an error answer that is no error page the library knows (no heading, a proxy's words)
             return self.error_for(
                 status, f"{says} (a page the library does not know, at {self.page.url})", of_customer=False
+            )
+        gateway = gateway_answered(self.page, scripts=True)
+        if gateway is not None:  # what draws the screen never came: the portal behind the gateway did not answer
+            return UnknownPageError(
+                f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: a gateway answered "
+                f"the page's request at {address_of(gateway[1])} with HTTP {gateway[0]}, in the portal's place",
+                unanswered=True,
             )
         if present.count():
             seen = "it shows, but it never finished loading (hidden, or still busy)"

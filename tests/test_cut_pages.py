@@ -1,8 +1,9 @@
-"""Pages cut off midway (an answer shorter than its Content-Length says: a connection dropped by a proxy or a load
-balancer): the browser shows them in part and never ends their loading. The library says so at once, rather than
-waiting for a load that never ends.
+"""Pages the network broke on the way: cut off midway (an answer shorter than its Content-Length says: a connection
+dropped by a proxy or a load balancer), which the browser shows in part and never ends loading; or whose script a
+gateway answered in the portal's place. The library says so, rather than naming a page it does not know.
 
-A stand-in on the loopback sends each page cut short; nothing here reaches a portal.
+A stand-in on the loopback sends each page cut short, or routes answer in the portal's place; nothing here reaches a
+portal.
 """
 
 from __future__ import annotations
@@ -82,3 +83,19 @@ def test_a_screen_whose_page_is_cut_off_before_it_shows_is_said_cut_off_for_a_lo
     ) as cut:
         dashboard.wait_until_ready()
     assert cut.value.unanswered, "a page cut off is no answer of the portal's: a caller may look again"
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_screen_whose_script_a_gateway_answered_is_said_so_for_a_look_again(page: Page, status: int) -> None:
+    # Given a Dashboard its script draws, and a gateway answering that script in the portal's place
+    shell = '<!doctype html><html lang="en"><title>Partner Center</title><body><script src="/app.js"></script>'
+    page.route("https://portal.test/dashboard", lambda route: route.fulfill(content_type="text/html", body=shell))
+    page.route("https://portal.test/app.js", lambda route: route.fulfill(status=status, body="Bad gateway"))
+    page.set_default_timeout(2_000)
+    page.goto("https://portal.test/dashboard")
+
+    # Then the error names the gateway's answer and where, as no answer of the portal's: a caller may look again
+    said = f"a gateway answered the page's request at https://portal.test/app.js with HTTP {status}"
+    with pytest.raises(UnknownPageError, match=said) as broken:
+        DashboardPage(page).wait_until_ready()
+    assert broken.value.unanswered, broken.value
