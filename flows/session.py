@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from pages import DashboardPage, SignedOutError
+from pages import DashboardPage, SignedOutError, SignInInterruptedError
 from pages.banners import banner_buttons, close_banners_in
 from pages.errors import page_lost
 from pages.owner_thread import check_no_running_loop
@@ -182,7 +182,7 @@ def portal_session(
                     open_saved_sign_in(page, base_url, username, storage_state)
                 else:
                     assert password is not None  # refused above, before the browser started
-                    sign_in(page, username, password, totp_secret=totp_secret)
+                    page = signed_in(page, username, password, totp_secret)
                 yield page
             except BaseException as error:
                 if trace:  # the block's own error goes on, whatever becomes of the trace
@@ -197,6 +197,23 @@ def portal_session(
                         log.warning("%s", unwritten)
         finally:
             browser.close()
+
+
+def signed_in(page: Page, username: str, password: str, totp_secret: str | None) -> Page:
+    """Sign ``page`` in; once more, in a new page of a context cleared of the first try's cookies, when the first
+    ended at an error page that refuses nothing (a gateway's, the portal's 400 at its callback when the browser sent
+    the provider's code twice over a dropped connection): return the page signed in."""
+    try:
+        sign_in(page, username, password, totp_secret=totp_secret)
+        return page
+    except SignInInterruptedError as interrupted:
+        log.warning("The sign-in ended at an error page (%s): signing in once more", str(interrupted).splitlines()[0])
+    context = page.context
+    page.close()
+    context.clear_cookies()  # the provider's session of the first try would sign in without a step: as whom?
+    again = context.new_page()
+    sign_in(again, username, password, totp_secret=totp_secret)
+    return again
 
 
 def new_context(browser: Browser, *, storage_state: str | Path | None, **options: Any) -> BrowserContext:
