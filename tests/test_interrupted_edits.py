@@ -37,7 +37,7 @@ from flows import (
     update_customer_account,
 )
 from flows.saved_sign_in import save_sign_in
-from pages import AccountPage, DashboardPage, SignInPage, screen_addresses
+from pages import AccountEditPage, AccountPage, DashboardPage, SignInPage, screen_addresses
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
@@ -137,6 +137,27 @@ def test_a_session_that_ends_as_the_saved_changes_are_read_back_says_they_were_s
     assert not isinstance(error.value, SignedOutError)
     said = "The changes were saved, but reading them back failed: The portal asked to sign in again at /account"
     assert str(error.value).startswith(said), str(error.value)
+    assert api.billing_profile(customer.id).city == "Lille"
+
+
+def test_a_page_the_network_broke_after_the_save_says_the_changes_were_saved(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a Submit the portal saves, and the page it goes on to cut off on the way, before the Account page shows
+    customer = customers.create("FR")
+    form = edit_account(admin_page, customer.companyName)
+    cut = UnknownPageError("Waiting for the Account page: the portal's page was cut off (net::ERR_X)", unanswered=True)
+
+    def broken(self: AccountEditPage) -> None:
+        raise cut
+
+    monkeypatch.setattr(AccountEditPage, "shown_after_save", broken)
+
+    with pytest.raises(ReadBackError) as error:
+        submit_changes(form, {"city": "Lille"})
+
+    # Then the script is told the changes were saved, and why nothing was read (not a page the library does not know)
+    assert error.value.error is cut and str(error.value).startswith("The changes were saved"), str(error.value)
     assert api.billing_profile(customer.id).city == "Lille"
 
 
