@@ -29,12 +29,14 @@ from pages import (
     ValidationError,
 )
 from pages.account import check_editable
+from pages.errors import address_of
 from pages.shown_values import tidied
 
 from .field_rules import LINE_BREAK
 from .steps import lost_page_said, step
 
 log = logging.getLogger("flows")
+HELD_NOW_TIMEOUT_MS = 10_000  # each step of the Account page read again after a conflict, in a page of its own
 READ_BACK_WAIT_S = 2.0  # how long a page saying "saved" may show other values than those saved before it shows them
 MICROSOFT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -235,7 +237,13 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     except EditConflictError:
         with step(page, "Read the account again after the conflict"):
             now = held_now(page, address)
-        if now is None or not all(holds(now.as_dict()[name], value, name) for name, value in changes.items()):
+        # Each field moved since it was read, to the value given (as the portal stores it: "LYON" for "Lyon").
+        moved = now is not None and all(
+            alike(shown, value) and (shown != held.as_dict()[name] or holds(shown, value, name))
+            for name, value in changes.items()
+            for shown in [now.as_dict()[name]]
+        )
+        if now is None or not moved:
             raise
         # A browser sends a form again, unasked, when the connection it went on was dropped before any answer: the
         # portal saved the first, and refused the copy as a change over its own (or someone saved the same values).
@@ -245,13 +253,20 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
 
 def held_now(page: Page, address: str) -> BillingProfile | None:
     """Return the Bill-to info the Account page at ``address`` shows now, read in a page of its own beside ``page``
-    (whose form keeps its typed values); None when it cannot be read there."""
+    (whose form keeps its typed values; the context's cookies, not the page's own routes or headers); None, with a
+    warning, when it cannot be read there within ``HELD_NOW_TIMEOUT_MS``."""
     beside = page.context.new_page()
+    beside.set_default_timeout(HELD_NOW_TIMEOUT_MS)
     try:
         account = AccountPage(beside)
         account.goto(address)
         return account.wait_until_ready().billing_profile()
-    except (PortalError, PlaywrightError):
+    except (PortalError, PlaywrightError) as error:
+        log.warning(
+            "The account could not be read again after the conflict, at %s (%s): whether the browser sent Submit twice "
+            "and its first was saved is not known",
+            address_of(address), str(error).splitlines()[0],
+        )  # fmt: skip
         return None
     finally:
         with suppress(PlaywrightError):

@@ -44,16 +44,16 @@ from pages import (
     ThrottledError,
     ValidationError,
 )
-from pages.errors import portal_silent
+from pages.errors import address_of, portal_silent
 from pages.models import always_shown
 from pages.renewal import renewal_for
 
-from . import rest, rest_waits
+from . import portal_back, rest, rest_waits
 from .account import alike, holds, submit_changes
 from .accounts_plan import APPLIED_BEFORE, RowTask, saved_otherwise
 from .journal import Journal
 from .outcomes import CHANGED, CONFLICT, FAILED, INVALID, NOT_ALLOWED, NOT_FOUND, UNCHANGED, RowOutcome
-from .portal_back import PORTAL_BACK_WAIT_S, browser_gone, wait_for_portal
+from .portal_back import browser_gone, wait_for_portal
 from .rest import PortalClient
 from .steps import lost_page_said, step
 from .trace_secrets import stop_tracing
@@ -195,11 +195,13 @@ def attempt(
         raise
     except EditConflictError as error:
         now = client.billing_profile(task.customer_id).as_dict()
-        if all(holds(now[name], value, name) for name, value in pending.items()):
+        theirs = {name: now[name] for name in EDITABLE_FIELDS if name in shown and now[name] != shown[name]}
+        # Only the fields submitted moved, each to the row's value: the Submit sent twice, or the same change by
+        # someone else. Any other field moved too is another agent's change, said as a conflict or tried again below.
+        if set(theirs) <= set(pending) and all(holds(now[name], value, name) for name, value in pending.items()):
             outcome.outcome, outcome.after = UNCHANGED, {name: now[name] for name in task.changes}
             outcome.messages.append(CONFLICT_YET_HELD)
             return True
-        theirs = {name: now[name] for name in EDITABLE_FIELDS if name in shown and now[name] != shown[name]}
         clash = {name: value for name, value in theirs.items() if name in task.changes and value != task.changes[name]}
         outcome.after = {name: now[name] for name in task.changes}
         if clash or not may_retry:
@@ -285,7 +287,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
                 outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
             outcome.portal_gone = portal_gone(error)
-            outcome.gone_at = getattr(error, "address", None) or ""
+            outcome.gone_at = address_of(getattr(error, "address", None) or "")  # without its query: for the journal
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -330,15 +332,19 @@ def traced(
         # Said as it begins: a run waiting minutes without a word looks hung
         log.warning(
             "row %d: the portal did not answer; waiting up to %g minutes for it, then the row is tried again",
-            task.row.number, PORTAL_BACK_WAIT_S / 60,
+            task.row.number, portal_back.PORTAL_BACK_WAIT_S / 60,
         )  # fmt: skip
         waiting = time.monotonic()
         back = wait_for_portal(page.context, stop, first.gone_at or None)
+        if back is None and first.gone_at and not (stop is not None and stop.is_set()):
+            # The Dashboard may answer while that request still does not (a header widget's, taken for the list's):
+            # the row is tried again, and fails alone, rather than the run stopping.
+            back = wait_for_portal(page.context, stop)
         if back is None:
             raise PortalUnavailableError(
-                f"The portal did not answer for {PORTAL_BACK_WAIT_S / 60:g} minutes after row {task.row.number} "
-                f"failed ({'; '.join(first.messages)}): the run stops, the rows not done left for a resume "
-                f"(--resume, or resume=True with the same journal) once it answers"
+                f"The portal did not answer for {portal_back.PORTAL_BACK_WAIT_S / 60:g} minutes after row "
+                f"{task.row.number} failed ({'; '.join(first.messages)}): the run stops, the rows not done left for a "
+                f"resume (--resume, or resume=True with the same journal) once it answers"
             )
         log.warning("row %d: the portal answers again after %.0f s", task.row.number, time.monotonic() - waiting)
         with suppress(PlaywrightError):

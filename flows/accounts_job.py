@@ -19,11 +19,11 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext
 
+from . import portal_back
 from .accounts_plan import AccountsPlan, Problem, check_rows
 from .input_lock import InputLock
 from .journal import Journal, refuse_journal_elsewhere, run_owner
 from .outcomes import STOPPED, RowOutcome
-from .portal_back import PORTAL_BACK_WAIT_S
 from .rest import PortalClient, TokenSource
 from .spreadsheet import AccountRow, rows_from_mappings
 from .workers import Pool, Workers
@@ -127,7 +127,7 @@ def api_client(
         )
     # A restart while the rows are checked, or as a row's conflict is read back, is waited out as a row's page is.
     tokens = token or pool.api_tokens(str(api_client_id))
-    return PortalClient(api_url or base_url, tokens, unavailable_wait_s=PORTAL_BACK_WAIT_S)
+    return PortalClient(api_url or base_url, tokens, unavailable_wait_s=portal_back.PORTAL_BACK_WAIT_S)
 
 
 def update_accounts(

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHANGED = "changed"
-UNCHANGED = "unchanged"  # its values already held: nothing was submitted
+UNCHANGED = "unchanged"  # its values already held: nothing submitted, or a Submit refused as a conflict after which
+# the portal held them (sent twice by the browser, or the same change by someone else: its message says so)
 INVALID = "invalid"
 NOT_FOUND = "not-found"
 NOT_ALLOWED = "not-allowed"

@@ -62,6 +62,8 @@ def answers(context: BrowserContext, address: str | None) -> bool:
     if address is None:
         return True
     try:
-        return context.request.get(address, timeout=LOOK_TIMEOUT_MS, max_redirects=0).status not in GATEWAY_DOWN
+        answer = context.request.get(address, timeout=LOOK_TIMEOUT_MS, max_redirects=0)
     except PlaywrightError:  # refused, reset, or no answer in time
         return False
+    answer.dispose()  # its body unread: let go
+    return answer.status not in GATEWAY_DOWN

@@ -16,7 +16,7 @@ from .account_loading import NO_VALUES_YET, alerts_shown, new_alert, shown_secti
 from .addresses import screen_addresses
 from .answer_regions import acknowledge, acknowledge_when_shown, saved_dialogs
 from .countries import country_code
-from .errors import PortalError, ReadBackError, UnknownPageError, page_lost
+from .errors import PortalError, PortalUnavailableError, ReadBackError, UnknownPageError, page_lost
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import (
@@ -234,14 +234,14 @@ class AccountEditPage(FormPage):
         which the portal kept, saying "saved" beside it (a single-page portal's way; when both show, the form: a
         dialog kept open over an Account view not drawn anew yet): both read back the Bill-to info with
         ``billing_profile()``. Saved, and the page it went on to broken on the way (cut off, a gateway's answer to
-        its script), a ``ReadBackError``.
+        its script, not answered at all), a ``ReadBackError``.
         """
         if not self.submit_form():
             return None
         try:
             shown = self.shown_after_save()
-        except UnknownPageError as error:
-            if not error.unanswered:
+        except (UnknownPageError, PortalUnavailableError) as error:
+            if isinstance(error, UnknownPageError) and not error.unanswered:
                 raise
             raise ReadBackError(error) from error  # taken, then the network broke the page it went on to
         acknowledge_when_shown(self.page, self.submitted)  # one drawn later still (the form kept): before the next step

@@ -68,16 +68,21 @@ ADDRESS_UNANSWERED = """async (waitMs) => {
 # The status and address of the page's script's last request when a gateway answered it in the portal's place (one
 # of the statuses given), by its resource timing (Chromium's and Firefox's tell a status; WebKit's do not): null when
 # not. Not the library's own look at the page's address (``ADDRESS_UNANSWERED``).
-GATEWAY_ANSWERED = """([statuses, scripts]) => {
-  const answered = performance.getEntriesByType("resource").filter(entry => entry.responseStatus
+GATEWAY_ANSWERED = """([statuses, scripts, recentMs]) => {
+  const entries = performance.getEntriesByType("resource");
+  const recent = (entry) => performance.now() - entry.responseEnd <= recentMs;  // a full buffer keeps old ones only
+  const answered = entries.filter(entry => entry.responseStatus
     && ["fetch", "xmlhttprequest"].includes(entry.initiatorType) && entry.name !== location.href);
   const last = answered.at(-1);
-  if (last && statuses.includes(last.responseStatus)) return [last.responseStatus, last.name];
+  if (last && recent(last) && statuses.includes(last.responseStatus)) return [last.responseStatus, last.name];
   if (!scripts) return null;
-  // Or one of the page's scripts or style sheets, which it loads once: a page without them never draws its screen.
-  const loaded = performance.getEntriesByType("resource")
-    .find(entry => ["script", "link", "css"].includes(entry.initiatorType) && statuses.includes(entry.responseStatus));
-  return loaded ? [loaded.responseStatus, loaded.name] : null;
+  // Or one of the page's scripts (or style sheets that hold its drawing back), which it loads once: a page without
+  // them never draws its screen. Not one loaded again since, whole.
+  const drawing = (entry) => entry.initiatorType === "script"
+    || (entry.initiatorType === "link" && entry.renderBlockingStatus === "blocking");
+  const failed = entries.find((entry, at) => drawing(entry) && statuses.includes(entry.responseStatus)
+    && !entries.slice(at + 1).some(later => later.name === entry.name && later.responseStatus < 400));
+  return failed ? [failed.responseStatus, failed.name] : null;
 }"""
 # What a page says it is, read without waiting: its main heading, else its title, else its first words.
 PAGE_HEADING = """() => {
@@ -248,12 +253,15 @@ def portal_unanswered(page: Page) -> str:
         return ""
 
 
+RECENT_MS = 60_000  # how long ago a request a gateway answered may have ended to be the list's (its wait: 30 s)
+
+
 def gateway_answered(page: Page, *, scripts: bool = False) -> tuple[int, str] | None:
     """Return the status and address of the last request of ``page``'s script when a gateway answered it in the
     portal's place (502-504: the portal behind it did not answer), else None; ``scripts``: or of one of the scripts
     or style sheets the page loaded."""
     try:
-        found = page.evaluate(GATEWAY_ANSWERED, [list(GATEWAY_DOWN), scripts])
+        found = page.evaluate(GATEWAY_ANSWERED, [list(GATEWAY_DOWN), scripts, RECENT_MS])
     except PlaywrightError:  # the page went elsewhere meanwhile
         return None
     return (int(found[0]), str(found[1])) if found else None

@@ -53,6 +53,8 @@ class PortalUnavailableError(PortalError):
     that is not the page's own (a request of the page's script a gateway answered in the portal's place).
     """
 
+    address: str | None = None  # for a subclass that does not pass it on
+
     def __init__(self, *args: object, address: str | None = None) -> None:
         super().__init__(*args)
         self.address = address

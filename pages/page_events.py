@@ -13,6 +13,8 @@ not hear of every request it makes for the rest of its life.
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from urllib.parse import urldefrag
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Frame, Page, Request
 
 Handler = Callable[[Any], None]
 KEPT = frozenset({"requestfailed"})  # events whose listener stays once added
@@ -41,25 +43,40 @@ class Listener:
 
 # A page's listeners by event; a page closed is let go.
 LISTENERS: WeakKeyDictionary[Page, dict[str, Listener]] = WeakKeyDictionary()
-# The last of a page's documents (its main frame's) whose request failed: (address, the browser's word). A document
-# cut off midway (its answer shorter than it said) is shown in part and stays "loading" for good.
+# The document a page shows whose answer was cut off midway (shorter than it said): (address, the browser's word),
+# until the page's next document. It is shown in part, and stays "loading" for good.
 FAILED_DOCUMENTS: WeakKeyDictionary[Page, tuple[str, str]] = WeakKeyDictionary()
+# The browsers' words for an answer cut off midway (Chromium's, Firefox's, WebKit's).
+CUT_OFF = re.compile(
+    r"ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_HTTP2_PROTOCOL_ERROR"
+    r"|NS_ERROR_NET_PARTIAL_TRANSFER|NS_ERROR_NET_INTERRUPT|network connection was lost"
+)
 
 
 def note_failed_documents(page: Page) -> Handler:
-    """Return the watcher of ``page``'s failed requests that notes its documents' (``FAILED_DOCUMENTS``)."""
+    """Return the watcher of ``page``'s failed requests that notes its documents cut off (``FAILED_DOCUMENTS``);
+    the page's next document forgets it. Holding the page weakly: a page closed is let go."""
+    held = weakref.ref(page)
 
     def note(request: Request) -> None:
+        known = held()
         with suppress(PlaywrightError):  # a service worker's request has no frame
-            if request.is_navigation_request() and request.frame.parent_frame is None:
-                FAILED_DOCUMENTS[page] = (request.url, request.failure or "")
+            cut = CUT_OFF.search(request.failure or "")
+            if known is not None and cut and request.is_navigation_request() and request.frame.parent_frame is None:
+                FAILED_DOCUMENTS[known] = (request.url, request.failure or "")
 
+    def forget(frame: Frame) -> None:
+        known = held()
+        if known is not None and frame.parent_frame is None:
+            FAILED_DOCUMENTS.pop(known, None)
+
+    page.on("framenavigated", forget)
     return note
 
 
 def failed_document(page: Page) -> str | None:
-    """Return the browser's word for the failure of the document ``page`` shows (cut off midway: shown in part), None
-    when its request did not fail, as far as heard (failures are heard from a page's first watcher of them on)."""
+    """Return the browser's word for the document ``page`` shows when its answer was cut off midway (shown in part),
+    None when it was not, as far as heard (from a page's first page object or watcher of failures on)."""
     address, failure = FAILED_DOCUMENTS.get(page, ("", ""))
     return failure if address and urldefrag(address).url == urldefrag(page.url).url else None
 

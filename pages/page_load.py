@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -11,11 +10,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .page_events import failed_document
 
 log = logging.getLogger("flows")
-# How long a document shown is looked at for its request's failure, every FAILURE_LOOK_MS, before the wait for it to
-# be parsed is left to the page's own timeout: a document cut off midway (its answer shorter than it said) never
-# ends, and the browser says so as its answer stops.
+# How long a document shown is waited for before its request's failure is looked at again, then the wait left to the
+# page's own timeout: a document cut off midway (its answer shorter than it said) never ends, and the browser says
+# so as its answer stops, most often before its screen is found.
 CUT_WATCH_MS = 1_000
-FAILURE_LOOK_MS = 100
 
 
 def wait_parsed(page: Page) -> None:
@@ -26,14 +24,13 @@ def wait_parsed(page: Page) -> None:
     script from a host that does not answer) is read as it shows, with a warning: no bare timeout for what showed.
     A document cut off midway (its answer shorter than it said) is read as it shows at once, with a warning.
     """
-    watched_until = time.monotonic() + CUT_WATCH_MS / 1000
-    while time.monotonic() < watched_until:
-        try:
-            page.wait_for_load_state("domcontentloaded", timeout=FAILURE_LOOK_MS)
+    try:
+        if not cut_off(page):
+            page.wait_for_load_state("domcontentloaded", timeout=CUT_WATCH_MS)  # parsed: known, no round trip
+        return
+    except PlaywrightTimeoutError:
+        if cut_off(page):
             return
-        except PlaywrightTimeoutError:
-            if cut_off(page):
-                return
     try:
         page.wait_for_load_state("domcontentloaded")
     except PlaywrightTimeoutError as error:

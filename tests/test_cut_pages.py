@@ -26,15 +26,17 @@ PAGE = '<!doctype html><html lang="en"><title>Partner Center</title><body>{}<p>{
 @pytest.fixture
 def cut_pages() -> Iterator[dict[str, str]]:
     """Serve, at each path given, its page cut short: a Content-Length 4 KB beyond what is sent, then the connection
-    closed. Yields the paths' pages to fill in, with the stand-in's address under ``"address"``."""
+    closed; whole once ``"whole"`` is given. Yields the paths' pages to fill in, with the stand-in's address under
+    ``"address"``."""
     pages: dict[str, str] = {}
 
     class CutShort(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            whole = "whole" in pages  # from now on, pages come whole
             body = pages.get(self.path, "").encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body) + 4096))
+            self.send_header("Content-Length", str(len(body) + (0 if whole else 4096)))
             self.end_headers()
             self.wfile.write(body)
             self.close_connection = True
@@ -99,3 +101,20 @@ def test_a_screen_whose_script_a_gateway_answered_is_said_so_for_a_look_again(pa
     with pytest.raises(UnknownPageError, match=said) as broken:
         DashboardPage(page).wait_until_ready()
     assert broken.value.unanswered, broken.value
+
+
+def test_a_page_cut_off_is_forgotten_once_another_loads(page: Page, cut_pages: dict[str, str]) -> None:
+    # Given a page cut off before the Dashboard's menu came, then the same page loaded whole, still without it
+    cut_pages["/dashboard"] = PAGE.format("", "Loading")
+    dashboard = DashboardPage(page)
+    page.set_default_timeout(3_000)
+    page.goto(f"{cut_pages['address']}/dashboard", wait_until="commit")
+    with pytest.raises(UnknownPageError, match="cut off"):
+        dashboard.wait_until_ready()
+    cut_pages["whole"] = "yes"
+    page.goto(f"{cut_pages['address']}/dashboard")
+
+    # Then the page it now shows is one the library does not know, not one cut off
+    with pytest.raises(UnknownPageError) as unknown:
+        dashboard.wait_until_ready()
+    assert "cut off" not in str(unknown.value) and not unknown.value.unanswered, unknown.value

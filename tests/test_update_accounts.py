@@ -278,6 +278,28 @@ def test_a_submit_the_browser_sent_again_after_it_saved_is_said_so_and_made_once
     assert [change["city"] for change in portal_changes(api, customer)] == ["苏州市"]
 
 
+def test_a_conflict_that_moved_a_field_the_row_did_not_submit_is_a_conflict_though_its_submitted_one_is_held(
+    base_url: str,
+    customers: CustomerFactory,
+    api: PortalApi,
+    make_user: Callable[[str], User],
+    portal_requests: PortalRequests,
+) -> None:
+    # Given a row whose city the form already shows (only its postal code is submitted), and another agent saving
+    # the row's postal code and another city just before the Submit arrives
+    customer = customers.create("FR", city="Paris")
+    setup = another_agent_at_submit(api, customer, {"postalCode": "69001", "city": "Lyon"}, portal_requests)
+
+    user = make_user("admin-agent")
+    [outcome] = update_accounts([{"customer": customer.companyName, "city": "Paris", "postalCode": "69001"}], base_url,
+                                user.name, **signed_in_as(user, api), setup_context=setup)  # fmt: skip
+
+    # Then it is their change, said as a conflict with both cities, not the row's values held
+    assert outcome.outcome == "conflict", outcome.messages
+    assert "city: yours 'Paris', theirs 'Lyon'" in outcome.messages, outcome.messages
+    assert api.billing_profile(customer.id).city == "Lyon" and portal_changes(api, customer) == []
+
+
 def test_a_conflict_on_the_row_s_own_field_is_reported_with_both_values_and_theirs_kept(
     base_url: str,
     customers: CustomerFactory,
