@@ -237,9 +237,10 @@ def update_customer_account(page: Page, customer: str, changes: Mapping[str, str
     except EditConflictError:
         with step(page, "Read the account again after the conflict"):
             now = held_now(page, address)
-        # Each field moved since it was read, to the value given (as the portal stores it: "LYON" for "Lyon").
+        # Each field holds the value given; or moved since it was read, to it as the portal stores it ("LYON" for
+        # "Lyon"), from a value not alike (a change of case or accents alone may be someone else's: not taken).
         moved = now is not None and all(
-            alike(shown, value) and (shown != held.as_dict()[name] or holds(shown, value, name))
+            holds(shown, value, name) or (alike(shown, value) and not alike(held.as_dict()[name], value))
             for name, value in changes.items()
             for shown in [now.as_dict()[name]]
         )
@@ -265,7 +266,7 @@ def held_now(page: Page, address: str) -> BillingProfile | None:
         log.warning(
             "The account could not be read again after the conflict, at %s (%s): whether the browser sent Submit twice "
             "and its first was saved is not known",
-            address_of(address), str(error).splitlines()[0],
+            address_of(address), (str(error).splitlines() or [type(error).__name__])[0],
         )  # fmt: skip
         return None
     finally:

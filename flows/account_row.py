@@ -44,7 +44,7 @@ from pages import (
     ThrottledError,
     ValidationError,
 )
-from pages.errors import address_of, portal_silent
+from pages.errors import portal_silent
 from pages.models import always_shown
 from pages.renewal import renewal_for
 
@@ -196,9 +196,10 @@ def attempt(
     except EditConflictError as error:
         now = client.billing_profile(task.customer_id).as_dict()
         theirs = {name: now[name] for name in EDITABLE_FIELDS if name in shown and now[name] != shown[name]}
-        # Only the fields submitted moved, each to the row's value: the Submit sent twice, or the same change by
-        # someone else. Any other field moved too is another agent's change, said as a conflict or tried again below.
-        if set(theirs) <= set(pending) and all(holds(now[name], value, name) for name, value in pending.items()):
+        # Of the row's fields, only those submitted moved, each to the row's value: the Submit sent twice, or the same
+        # change by someone else. Another of its fields moved is another agent's change: a conflict, below.
+        mine = set(theirs) & set(task.changes) <= set(pending)
+        if mine and all(holds(now[name], value, name) for name, value in pending.items()):
             outcome.outcome, outcome.after = UNCHANGED, {name: now[name] for name in task.changes}
             outcome.messages.append(CONFLICT_YET_HELD)
             return True
@@ -287,7 +288,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
                 outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
             outcome.portal_gone = portal_gone(error)
-            outcome.gone_at = address_of(getattr(error, "address", None) or "")  # without its query: for the journal
+            outcome.gone_at = getattr(error, "address", None) or ""
         break
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -336,10 +337,6 @@ def traced(
         )  # fmt: skip
         waiting = time.monotonic()
         back = wait_for_portal(page.context, stop, first.gone_at or None)
-        if back is None and first.gone_at and not (stop is not None and stop.is_set()):
-            # The Dashboard may answer while that request still does not (a header widget's, taken for the list's):
-            # the row is tried again, and fails alone, rather than the run stopping.
-            back = wait_for_portal(page.context, stop)
         if back is None:
             raise PortalUnavailableError(
                 f"The portal did not answer for {portal_back.PORTAL_BACK_WAIT_S / 60:g} minutes after row "

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pages.errors import address_of
+
 CHANGED = "changed"
 UNCHANGED = "unchanged"  # its values already held: nothing submitted, or a Submit refused as a conflict after which
 # the portal held them (sent twice by the browser, or the same change by someone else: its message says so)
@@ -44,8 +46,8 @@ class RowOutcome:
     gone_at: str = ""  # where it did not, when not its pages: a request of the page's script a gateway answered
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the outcome as plain JSON-ready values."""
-        return dataclasses.asdict(self)
+        """Return the outcome as plain JSON-ready values (``gone_at`` without its query: a search's words)."""
+        return {**dataclasses.asdict(self), "gone_at": address_of(self.gone_at)}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> RowOutcome:

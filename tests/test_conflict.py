@@ -162,3 +162,22 @@ def test_a_conflict_over_other_values_is_still_a_conflict_after_the_account_is_r
     # Then theirs stands, and the form still holds what the agent typed
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="Marseille")
     assert AccountEditPage(admin_page).values()["city"] == "Lyon"
+
+
+def test_a_conflict_over_a_change_of_accents_alone_is_not_taken_for_the_agent_s_save(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi, portal_requests: PortalRequests
+) -> None:
+    # Given an agent adding the accent to a city, and another client saving it in capitals just before the Submit
+    customer = customers.create("FR", city="Besancon")
+
+    def theirs_first(route: Route) -> None:
+        api.update_billing(customer.id, {"city": "BESANCON"})
+        route.continue_()
+
+    portal_requests.route_submit(admin_page, theirs_first, customer.id, times=1)
+
+    # Then it is a conflict: capitals without the accent may be the portal's tidying of it, or theirs alone
+    with pytest.raises(EditConflictError):
+        overwritten = update_customer_account(admin_page, customer.companyName, {"city": "Besançon"})
+        pytest.fail(f"expected a conflict; another client's capitals were taken for the agent's save: {overwritten}")
+    assert api.billing_profile(customer.id).city == "BESANCON"
