@@ -68,13 +68,18 @@ ADDRESS_UNANSWERED = """async (waitMs) => {
 # The status and address of the page's script's last request when a gateway answered it in the portal's place (one
 # of the statuses given), by its resource timing (Chromium's and Firefox's tell a status; WebKit's do not): null when
 # not. Not the library's own look at the page's address (``ADDRESS_UNANSWERED``).
-GATEWAY_ANSWERED = """([statuses, scripts, recentMs]) => {
-  const entries = performance.getEntriesByType("resource");
+GATEWAY_ANSWERED = """async ([statuses, scripts, recentMs, waitMs]) => {
   const recent = (entry) => performance.now() - entry.responseEnd <= recentMs;  // a full buffer keeps old ones only
-  const answered = entries.filter(entry => entry.responseStatus
-    && ["fetch", "xmlhttprequest"].includes(entry.initiatorType) && entry.name !== location.href);
-  const last = answered.at(-1);
-  if (last && recent(last) && statuses.includes(last.responseStatus)) return [last.responseStatus, last.name];
+  const lastAnswered = () => performance.getEntriesByType("resource").filter(entry => entry.responseStatus
+    && ["fetch", "xmlhttprequest"].includes(entry.initiatorType) && entry.name !== location.href).at(-1);
+  // A request's timing is kept once its answer's body has come: the page may have said it failed before, on its
+  // status alone. Looked for again until waitMs.
+  for (const until = performance.now() + waitMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    const last = lastAnswered();
+    if (last && recent(last) && statuses.includes(last.responseStatus)) return [last.responseStatus, last.name];
+    if (performance.now() >= until) break;
+  }
+  const entries = performance.getEntriesByType("resource");
   if (!scripts) return null;
   // Or one of the page's scripts (or style sheets that hold its drawing back), which it loads once: a page without
   // them never draws its screen. Not one loaded again since, whole.
@@ -253,6 +258,7 @@ def portal_unanswered(page: Page) -> str:
         return ""
 
 
+TIMING_WAIT_MS = 1_000  # how long a request's timing may come after the page said it failed (its body still coming)
 RECENT_MS = 60_000  # how long ago a request a gateway answered may have ended to be the list's (its wait: 30 s)
 
 
@@ -261,7 +267,8 @@ def gateway_answered(page: Page, *, scripts: bool = False) -> tuple[int, str] | 
     portal's place (502-504: the portal behind it did not answer), else None; ``scripts``: or of one of the scripts
     or style sheets the page loaded."""
     try:
-        found = page.evaluate(GATEWAY_ANSWERED, [list(GATEWAY_DOWN), scripts, RECENT_MS])
+        waited = 0 if scripts else TIMING_WAIT_MS  # a screen's timeout ran out before the scripts' look: long come
+        found = page.evaluate(GATEWAY_ANSWERED, [list(GATEWAY_DOWN), scripts, RECENT_MS, waited])
     except PlaywrightError:  # the page went elsewhere meanwhile
         return None
     return (int(found[0]), str(found[1])) if found else None
