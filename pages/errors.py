@@ -79,8 +79,8 @@ GATEWAY_ANSWERED = """async ([statuses, scripts, recentMs, waitMs]) => {
     if (last && recent(last) && statuses.includes(last.responseStatus)) return [last.responseStatus, last.name];
     if (performance.now() >= until) break;
   }
-  const entries = performance.getEntriesByType("resource");
   if (!scripts) return null;
+  const entries = performance.getEntriesByType("resource");
   // Or one of the page's scripts (or style sheets that hold its drawing back), which it loads once: a page without
   // them never draws its screen. Not one loaded again since, whole.
   const drawing = (entry) => entry.initiatorType === "script"

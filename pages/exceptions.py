@@ -49,8 +49,8 @@ class PortalUnavailableError(PortalError):
     nothing was saved; the message names the browser's network error. (Unless the browser sent it twice: a
     form whose kept-alive connection dropped before any answer is sent again on a new one, which a portal that fell
     over after saving the first then refuses. The accounts job reads the row's values again before any retry.)
-    ``address`` is where nothing answered when
-    that is not the page's own (a request of the page's script a gateway answered in the portal's place).
+    ``address`` is where nothing answered when that is not the page's own (a request of the page's script a gateway
+    answered in the portal's place).
     """
 
     address: str | None = None  # for a subclass that does not pass it on

@@ -90,12 +90,12 @@ class ScreenTrouble:
                     f"The portal did not answer {self.page.url}: the browser shows its own error page instead"
                 )
         says = page_says(self.page)
+        waiting = f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}"
+        it_says = f"; it says {says!r}" if says else ""
         failure = failed_document(self.page)
         if failure is not None:  # the network's doing, as a reset is: looked at again, it may come whole
             return UnknownPageError(
-                f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: the portal's page was "
-                f"cut off ({failure}), shown in part" + (f"; it says {says!r}" if says else ""),
-                unanswered=True,
+                f"{waiting}: the portal's page was cut off ({failure}), shown in part{it_says}", unanswered=True
             )
         status = document_status(self.page)
         if status >= 400:  # an error answer that is no error page the library knows (no heading, a proxy's words)
@@ -105,17 +105,16 @@ class ScreenTrouble:
         gateway = gateway_answered(self.page, scripts=True)
         if gateway is not None:  # what draws the screen never came: the portal behind the gateway did not answer
             return UnknownPageError(
-                f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: a gateway answered "
-                f"the page's request at {address_of(gateway[1])} with HTTP {gateway[0]}, in the portal's place",
+                f"{waiting}: a gateway answered the page's request at {address_of(gateway[1])} with HTTP {gateway[0]}, "
+                "in the portal's place",
                 unanswered=True,
             )
         if present.count():
             seen = "it shows, but it never finished loading (hidden, or still busy)"
         else:
             seen = "the page showed neither it, nor sign-in, nor an error page the library knows"
-        where = f"Waiting for {self.awaited or 'the ' + type(self).__name__} at {self.page.url}: {seen}"
         unread = unread_language(self.page)
-        return UnknownPageError(where + (f"; it says {says!r}" if says else "") + (f"; {unread}" if unread else ""))
+        return UnknownPageError(f"{waiting}: {seen}{it_says}" + (f"; {unread}" if unread else ""))
 
     def shown_error(self) -> PageError:
         """Return the error for the error page shown: its status from the heading, its message.
