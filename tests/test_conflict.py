@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from test_update_accounts import another_agent_at_submit
 
 from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory
@@ -147,12 +148,7 @@ def test_a_conflict_over_other_values_is_still_a_conflict_after_the_account_is_r
 ) -> None:
     # Given another client saving another city just before the agent's Submit arrives
     customer = customers.create("FR")
-
-    def theirs_first(route: Route) -> None:
-        api.update_billing(customer.id, {"city": "Marseille"})
-        route.continue_()
-
-    portal_requests.route_submit(admin_page, theirs_first, customer.id, times=1)
+    another_agent_at_submit(api, customer, {"city": "Marseille"}, portal_requests)(admin_page.context)
 
     # When the account is updated, it is a conflict: the account holds theirs, not the values given
     with pytest.raises(EditConflictError):
@@ -169,12 +165,7 @@ def test_a_conflict_over_a_change_of_accents_alone_is_not_taken_for_the_agent_s_
 ) -> None:
     # Given an agent adding the accent to a city, and another client saving it in capitals just before the Submit
     customer = customers.create("FR", city="Besancon")
-
-    def theirs_first(route: Route) -> None:
-        api.update_billing(customer.id, {"city": "BESANCON"})
-        route.continue_()
-
-    portal_requests.route_submit(admin_page, theirs_first, customer.id, times=1)
+    another_agent_at_submit(api, customer, {"city": "BESANCON"}, portal_requests)(admin_page.context)
 
     # Then it is a conflict: capitals without the accent may be the portal's tidying of it, or theirs alone
     with pytest.raises(EditConflictError):
