@@ -45,6 +45,7 @@ from pages import (
     ValidationError,
 )
 from pages.errors import portal_silent
+from pages.exceptions import first_line
 from pages.models import always_shown
 from pages.renewal import renewal_for
 
@@ -269,14 +270,14 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
                 )
         except SignedOutError as error:  # the next screen signs in again, once; Submit may have saved before
             if signed_out_for_good(page, error):  # every row left would meet it: the run stops
-                said = str(error).splitlines()[0].rstrip(".")
+                said = first_line(error).rstrip(".")
                 raise SignedOutError(
                     f"{said}. The run stops at row {task.row.number}, not to sign in again for every row left (each "
                     f"refused password counts against the account): once signing in works, carry on with --resume "
                     f"(resume=True with the same journal)"
                 ) from error
             if not signed_in_again:  # said as a retry is: what follows is the second try's outcome
-                outcome.messages.append(f"signed in again after: {str(error).splitlines()[0]}")
+                outcome.messages.append(f"signed in again after: {first_line(error)}")
                 task = again(task, journal)  # a save that came before the sign-in is this row's, not found held
                 continue
             outcome.outcome, outcome.messages = FAILED, [*outcome.messages, str(error)]
@@ -284,7 +285,7 @@ def apply_row(page: Page, task: RowTask, client: PortalClient, journal: Journal)
             if browser_gone(page):
                 raise  # the browser died: its worker starts another
             outcome.outcome = FAILED
-            outcome.messages.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+            outcome.messages.append(f"{type(error).__name__}: {first_line(error)}")
             if isinstance(error, ThrottledError):  # it did nothing: tried again once the wait is over
                 outcome.retry_after = THROTTLED_WAIT_S if error.retry_after is None else error.retry_after
             outcome.portal_gone = portal_gone(error)

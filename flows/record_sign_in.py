@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages import DashboardPage, SignInError
 from pages.addresses import screen_addresses
+from pages.exceptions import first_line
 from pages.strings import LOCALES
 
 from .base_url import base_url_argument, normalize_base_url
@@ -151,7 +152,7 @@ def record_sign_in(args: argparse.Namespace) -> Path:
             except PlaywrightTimeoutError as error:
                 raise SignInError(f"No signed-in portal page within {args.wait:g} s: nothing was saved") from error
             except PlaywrightError as error:  # the window closed by the person, the browser gone
-                said = str(error).splitlines()[0]
+                said = first_line(error)
                 raise SignInError(f"The browser's page closed before a signed-in portal page showed ({said}): "
                                   "nothing was saved") from error  # fmt: skip
             if posted and not same_account(posted[-1], args.user):  # saved under --user, it would act as another

@@ -26,6 +26,7 @@ from typing import Any
 
 from pages import BillingProfile, PortalError, PortalUnavailableError, ThrottledError
 from pages.errors import retry_after_seconds
+from pages.exceptions import first_line
 from pages.list_controls import either_width
 
 from . import rest_answers as answers
@@ -241,7 +242,7 @@ class PortalClient:
                 # The requests' own time counts too (a gateway holding each for its timeout).
                 if not self.answered or max(waited, time.monotonic() - started) + wait > self.unavailable_wait_s:
                     raise
-                log.warning("%s: asking again in %g s", str(error).splitlines()[0], wait)
+                log.warning("%s: asking again in %g s", first_line(error), wait)
             except ApiError as error:  # answered, if with an error (a 404): the API is there, a restart's to wait
                 self.answered = self.answered or answered_to(error, url)
                 raise

@@ -28,6 +28,7 @@ from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from pages import PortalUnavailableError, SignInError
+from pages.exceptions import first_line
 
 from . import rest
 from .rest import ApiError, TokenSource, discover_provider, said, send
@@ -218,7 +219,7 @@ def sso_refresh_token(context: BrowserContext, base_url: str, client_id: str) ->
     except PlaywrightError as error:  # refused, reset, timed out: the provider's silence, not a bare browser error
         raise PortalUnavailableError(
             f"The identity provider did not answer the API's client {client_id}'s sign-in at "
-            f"{provider['authorization_endpoint']}: {str(error).splitlines()[0]}"
+            f"{provider['authorization_endpoint']}: {first_line(error)}"
         ) from None
     back = {key: values[0] for key, values in parse_qs(urlsplit(answer.headers.get("location", "")).query).items()}
     if back.get("error") and back.get("state") in (None, state):  # the answer to a request that may show no page

@@ -15,6 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from pages import DashboardPage, SignedOutError, SignInInterruptedError
 from pages.banners import banner_buttons, close_banners_in
 from pages.errors import page_lost
+from pages.exceptions import first_line
 from pages.owner_thread import check_no_running_loop
 from pages.renewal import renew_sign_in_with
 from pages.watch import watch
@@ -207,7 +208,7 @@ def signed_in(page: Page, username: str, password: str, totp_secret: str | None)
         sign_in(page, username, password, totp_secret=totp_secret)
         return page
     except SignInInterruptedError as interrupted:
-        log.warning("The sign-in ended at an error page (%s): signing in once more", str(interrupted).splitlines()[0])
+        log.warning("The sign-in ended at an error page (%s): signing in once more", first_line(interrupted))
     context = page.context
     page.close()
     context.clear_cookies()  # the provider's session of the first try would sign in without a step: as whom?
@@ -225,7 +226,7 @@ def new_context(browser: Browser, *, storage_state: str | Path | None, **options
         if storage_state is None or page_lost(error):
             raise
         raise SavedSignInError(
-            f"The saved sign-in {storage_state} cannot be loaded into the browser ({str(error).splitlines()[0]}): "
+            f"The saved sign-in {storage_state} cannot be loaded into the browser ({first_line(error)}): "
             "save it again with `python -m flows save-sign-in`"
         ) from error
 
@@ -236,7 +237,7 @@ def write_trace(context: BrowserContext, trace: str | Path, *secrets: str | None
     try:  # the secrets typed at sign-in, and at any renewed since; in the script's source
         stop_tracing(context, trace, secrets)
     except PlaywrightError as error:  # the block closed the context (or the browser went): nothing to write
-        return f"No trace written to {trace}: {str(error).splitlines()[0]}"
+        return f"No trace written to {trace}: {first_line(error)}"
     except OSError as error:  # a folder where the file goes, a file where a folder does: the run's outcome stands
         return f"No trace written to {trace}: {error}"
     return None

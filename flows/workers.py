@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from pages import PageCrashedError
+from pages.exceptions import first_line
 
 from .account_row import again, traced
 from .accounts_plan import RowTask
@@ -180,7 +181,7 @@ class Pool:
                     self.died.add(task.row.number)
                     return [again(task, self.journal), *pending]
                 outcome = RowOutcome(task.row.number, task.row.customer, FAILED, task.customer_id, task.changes)
-                outcome.messages = [f"the browser died twice under this row: {str(error).splitlines()[0]}"]
+                outcome.messages = [f"the browser died twice under this row: {first_line(error)}"]
                 self.report(task, outcome)
                 return pending or self.next_group()
             self.report(task, outcome)

@@ -17,6 +17,7 @@ from .addresses import screen_addresses
 from .answer_regions import acknowledge, acknowledge_when_shown, saved_dialogs
 from .countries import country_code
 from .errors import PortalError, PortalUnavailableError, ReadBackError, UnknownPageError, page_lost
+from .exceptions import first_line
 from .form import FormPage, bill_to_heading, check_values
 from .list_quiet import page_replaced
 from .models import (
@@ -270,7 +271,7 @@ class AccountEditPage(FormPage):
         except PlaywrightError as error:
             if not page_lost(error):
                 raise
-            said = str(error).splitlines()[0]
+            said = first_line(error)
             raise PortalError(f"The portal saved the changes, but its page then crashed or closed: {said}") from error
 
     def billing_profile(self) -> BillingProfile:

@@ -27,6 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .exceptions import first_line
 from .strings import OUTCOME_WORDS, SAVED_WORDS, says_saved, without_data
 
 log = logging.getLogger("flows")
@@ -144,7 +145,7 @@ def acknowledge(dialog: Locator) -> None:
         ok.click()
         dialog.wait_for(state="hidden", timeout=ACKNOWLEDGE_WAIT_MS)
     except PlaywrightError as error:  # a timeout too
-        log.warning("The dialog saying the changes were saved stayed open after its OK: %s", str(error).splitlines()[0])
+        log.warning("The dialog saying the changes were saved stayed open after its OK: %s", first_line(error))
 
 
 def acknowledge_when_shown(page: Page, data: list[str]) -> None:

@@ -41,6 +41,7 @@ from .exceptions import (  # noqa: F401 (defined there; raised, and known to scr
     UntrustedCertificateError,
     ValidationError,
     WrongThreadError,
+    first_line,
 )
 from .strings import LOCALES
 
@@ -147,7 +148,7 @@ def no_answer(error: Exception | str) -> bool:
 def refused_address(error: Exception) -> str | None:
     """Return the address a navigation Playwright says failed went to ("... at https://..."), if it says one: the
     sign-in's, say, not the one asked for."""
-    found = re.search(r" at (\w+://\S+)", str(error).splitlines()[0])
+    found = re.search(r" at (\w+://\S+)", first_line(error))
     return found.group(1) if found else None
 
 

@@ -6,6 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
+def first_line(error: BaseException) -> str:
+    """Return the first line of ``error``'s words (Playwright's add a call log below it), or its kind's name when it
+    has none: what a message built on it can say."""
+    said = str(error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
+
+
 class PortalError(Exception):
     """Base of every error the flows raise for something the portal refused or reported."""
 
@@ -181,7 +188,7 @@ class ReadBackError(PortalError):
     """
 
     def __init__(self, error: Exception) -> None:
-        said = str(error).splitlines()[0] if str(error).strip() else type(error).__name__
+        said = first_line(error)
         super().__init__(f"The changes were saved, but reading them back failed: {said}")
         self.error = error
 

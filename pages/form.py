@@ -39,6 +39,7 @@ from .errors import (
     error_for_status,
     page_lost,
 )
+from .exceptions import first_line
 from .form_fields import SUBMIT_NAME, FormFields, check_values, css_string, fields_root, not_taken
 from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
@@ -88,7 +89,7 @@ def lost_during_submit(url: str) -> Iterator[None]:
         if not page_lost(error):
             raise
         raise UnknownPageError(
-            f"The browser's page crashed or was closed during Submit at {url} ({str(error).splitlines()[0]}): "
+            f"The browser's page crashed or was closed during Submit at {url} ({first_line(error)}): "
             f"whether anything was saved is not known",
             unanswered=True,  # no answer was read: a caller looks again, in another page, before trying again
         ) from error
@@ -280,7 +281,7 @@ class FormPage(FormFields):
             # the form's foot): either sends it.
             highlight(self.submit_button.filter(visible=True).first).click()
         except PlaywrightTimeoutError as error:  # the click itself, or the navigation it started, never done
-            timeout = str(error).splitlines()[0]
+            timeout = first_line(error)
             if not ACTION_DONE.search(str(error)):
                 said = f"Submit could not be selected at {watched.url} ({timeout}{covered_by(error)}): nothing was sent"
                 raise UnknownPageError(said) from error

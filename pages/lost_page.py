@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from playwright.sync_api import Error as PlaywrightError
 
 from .errors import page_lost
-from .exceptions import PageCrashedError
+from .exceptions import PageCrashedError, first_line
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -25,7 +25,7 @@ within_screen: ContextVar[bool] = ContextVar("within_screen", default=False)
 
 def lost_page_error(where: str, url: str, error: PlaywrightError) -> PageCrashedError:
     """Return the library's error for ``error``, a page lost while doing ``where`` at ``url``."""
-    said = str(error).splitlines()[0]
+    said = first_line(error)
     lost = PageCrashedError(f"{where}: the browser's page crashed or was closed at {url}: {said}")
     lost.where, lost.url, lost.said = where, url, said
     return lost

@@ -30,6 +30,7 @@ from .errors import (
     page_says,
     untrusted_certificate,
 )
+from .exceptions import first_line
 from .list_quiet import page_replaced
 from .lost_page import say_lost_pages
 from .not_selected import why_not_selected
@@ -314,7 +315,7 @@ class Screen(ScreenTrouble):
                 raise refused from None
             if not (isinstance(error, PlaywrightTimeoutError) or no_answer(error)):
                 raise
-            reason = str(error).splitlines()[0]
+            reason = first_line(error)
             raise PortalUnavailableError(f"The portal did not answer {path}: {reason}") from None
 
     def select(self, target: Locator, what: str, *, key: str | None = None) -> None:
@@ -340,7 +341,7 @@ class Screen(ScreenTrouble):
             else:
                 target.press(key)
         except PlaywrightTimeoutError as error:
-            timeout = str(error).splitlines()[0]
+            timeout = first_line(error)
             if ACTION_DONE.search(str(error)):
                 raise PortalUnavailableError(f"The portal did not answer {what} at {where}: {timeout}") from error
             said = f"{timeout.rstrip('.')}{why_not_selected(self.page, error)}"

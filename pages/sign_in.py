@@ -22,6 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .answer_watch import RENEWED, SUBMITTED, stop_watching, watch_changes
 from .errors import SignInStalledError
 from .errors import address_of as without_query
+from .exceptions import first_line
 from .not_selected import covered_by
 from .screen import ACTION_DONE
 from .sign_in_screen import ShownStep, SignInScreen
@@ -223,7 +224,7 @@ class SignInPage(SignInScreen):
         try:
             highlight(button).click()
         except PlaywrightTimeoutError as error:
-            timeout = str(error).splitlines()[0]
+            timeout = first_line(error)
             if ACTION_DONE.search(str(error)):  # its page, waiting for the answer, cannot be read meanwhile
                 where = without_query(self.page.url)
                 raise SignInStalledError(f"At {where} the provider did not answer the step ({timeout})") from None

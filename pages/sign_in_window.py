@@ -13,6 +13,7 @@ from contextlib import suppress
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from .exceptions import first_line
 from .page_events import listen, unlisten
 from .watch import highlight
 
@@ -46,7 +47,7 @@ def follow(page: Page, button: Locator) -> Page | None:
         try:
             highlight(button).click()
         except PlaywrightTimeoutError as error:  # gone meanwhile, or covered
-            raise LedNowhereError(f"it could not be selected: {str(error).splitlines()[0]}") from None
+            raise LedNowhereError(f"it could not be selected: {first_line(error)}") from None
         deadline = time.monotonic() + FOLLOW_TIMEOUT_S
         while not opened and not moved:
             left_ms = (deadline - time.monotonic()) * 1000

@@ -29,6 +29,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from flows.browser import inspector_debugging
+from pages.exceptions import first_line
 
 from .layers import LEFT_OUT, UNCHECKED, layer_active, unavailable, why_unavailable
 from .page_moved import moved_since, page_moved, refuse_if_moved
@@ -130,7 +131,7 @@ def given_masks(page: Page, selectors: Sequence[str]) -> list[Locator]:
             except PlaywrightError as error:
                 if "while parsing" not in str(error):  # the page closing or navigating: not the selector's fault
                     raise
-                said = str(error).splitlines()[0].split(": ", 1)[-1]
+                said = first_line(error).split(": ", 1)[-1]
                 raise NotTransient(f"--snapshot-mask {selector!r} is no selector Playwright reads: {said}") from None
             READ_MASKS.add(selector)
     return [page.locator(selector) for selector in selectors]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Error as PlaywrightError
 from ports import refused_port
 
 from fixtures.api_tokens import ProviderTokens
@@ -31,9 +32,11 @@ from pages import (
     PageError,
     PortalError,
     PortalUnavailableError,
+    ReadBackError,
     UnknownPageError,
 )
 from pages.errors import error_for_status
+from pages.exceptions import first_line
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
 from tests.browser_words import REFUSED
 
@@ -165,6 +168,25 @@ def test_an_error_the_library_found_itself_claims_no_answer_the_portal_did_not_g
     assert (str(missing), missing.status) == ("No customer named 'Contoso' in the Customers list", 404)
     assert (str(no_edit), no_edit.status) == ("No Edit for Contoso", 403)
     assert str(answered) == "The portal answered 404: Customer not found"
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (PlaywrightError("Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator"), "Timeout 30000ms exceeded."),
+        (PlaywrightError(""), "Error"),
+        (TimeoutError(), "TimeoutError"),
+        (
+            ReadBackError(PortalUnavailableError("\n")),
+            "The changes were saved, but reading them back failed: PortalUnavailableError",
+        ),
+    ],
+)
+def test_an_error_s_first_line_is_its_words_without_the_call_log_or_its_kind_when_it_says_nothing(
+    error: BaseException, expected: str
+) -> None:
+    # An error of no words (a browser's, a timeout's) is said by its kind, not an IndexError in the message built on it
+    assert first_line(error) == expected
 
 
 def test_a_totp_secret_that_is_not_base32_is_named_before_the_browser_moves(page: Page) -> None:
