@@ -19,11 +19,10 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Frame, Page, Request
+from playwright.sync_api import Page, Request
 
 Handler = Callable[[Any], None]
 KEPT = frozenset({"requestfailed"})  # events whose listener stays once added
@@ -43,9 +42,9 @@ class Listener:
 
 # A page's listeners by event; a page closed is let go.
 LISTENERS: WeakKeyDictionary[Page, dict[str, Listener]] = WeakKeyDictionary()
-# The document a page shows whose answer was cut off midway (shorter than it said): (address, the browser's word),
-# until the page's next document. It is shown in part, and stays "loading" for good.
-FAILED_DOCUMENTS: WeakKeyDictionary[Page, tuple[str, str]] = WeakKeyDictionary()
+# The last document of a page whose answer was cut off midway (shorter than it said): (the browser's word, when it
+# was asked for, in ms since the epoch by the browser's clock). It is shown in part, and stays "loading" for good.
+FAILED_DOCUMENTS: WeakKeyDictionary[Page, tuple[str, float]] = WeakKeyDictionary()
 # The browsers' words for an answer cut off midway (Chromium's, Firefox's, WebKit's).
 CUT_OFF = re.compile(
     r"ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_HTTP2_PROTOCOL_ERROR"
@@ -54,8 +53,8 @@ CUT_OFF = re.compile(
 
 
 def note_failed_documents(page: Page) -> Handler:
-    """Return the watcher of ``page``'s failed requests that notes its documents cut off (``FAILED_DOCUMENTS``);
-    the page's next document forgets it. Holding the page weakly: a page closed is let go."""
+    """Return the watcher of ``page``'s failed requests that notes its documents cut off (``FAILED_DOCUMENTS``).
+    Holding the page weakly: a page closed is let go."""
     held = weakref.ref(page)
 
     def note(request: Request) -> None:
@@ -63,22 +62,32 @@ def note_failed_documents(page: Page) -> Handler:
         with suppress(PlaywrightError):  # a service worker's request has no frame
             cut = CUT_OFF.search(request.failure or "")
             if known is not None and cut and request.is_navigation_request() and request.frame.parent_frame is None:
-                FAILED_DOCUMENTS[known] = (request.url, request.failure or "")
+                # Halfway from its request to its answer's start: the document's own start (its timeOrigin) comes
+                # before the request, and the next document's after its commit, itself after that answer's start.
+                begun = request.timing["startTime"] + max(request.timing["responseStart"], 0) / 2
+                FAILED_DOCUMENTS[known] = (request.failure or "", begun)
 
-    def forget(frame: Frame) -> None:
-        known = held()
-        if known is not None and frame.parent_frame is None:
-            FAILED_DOCUMENTS.pop(known, None)
-
-    page.on("framenavigated", forget)
     return note
 
 
 def failed_document(page: Page) -> str | None:
     """Return the browser's word for the document ``page`` shows when its answer was cut off midway (shown in part),
-    None when it was not, as far as heard (from a page's first page object or watcher of failures on)."""
-    address, failure = FAILED_DOCUMENTS.get(page, ("", ""))
-    return failure if address and urldefrag(address).url == urldefrag(page.url).url else None
+    None when it was not, as far as heard (from a page's first page object or watcher of failures on).
+
+    The document is told by when it began, not by its address or the page's navigations: a router may rewrite the
+    address in place (``replaceState``), and the same address loaded again is another document. A round trip, only
+    once a document was cut off."""
+    failure, begun = FAILED_DOCUMENTS.get(page, ("", 0.0))
+    if not failure:
+        return None
+    try:
+        started = float(page.evaluate("performance.timeOrigin"))
+    except PlaywrightError:  # navigating meanwhile: another document comes
+        return None
+    if started > begun:  # a later document
+        FAILED_DOCUMENTS.pop(page, None)
+        return None
+    return failure
 
 
 def listener_of(page: Page, event: str) -> Listener:

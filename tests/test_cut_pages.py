@@ -70,6 +70,27 @@ def test_a_screen_whose_page_is_cut_off_after_it_shows_is_read_at_once_saying_so
     assert "never finished loading" not in caplog.text, caplog.text
 
 
+@pytest.mark.parametrize(
+    "rewrite", ["replaceState({route: 'home'}, '', location.pathname)", "pushState({route: 'home'}, '', '/home')"]
+)
+def test_a_page_cut_off_stays_so_when_its_script_rewrites_its_address_in_place(
+    page: Page, cut_pages: dict[str, str], rewrite: str
+) -> None:
+    # Given a page cut off before the Dashboard's menu came, whose router writes its address in place a moment after
+    # (no new document: a navigation within the page, as single-page apps make)
+    router = f"<script>setTimeout(() => history.{rewrite}, 300)</script>"
+    cut_pages["/dashboard"] = PAGE.format(router, "Loading")
+    dashboard = DashboardPage(page)
+    page.set_default_timeout(3_000)
+    page.goto(f"{cut_pages['address']}/dashboard", wait_until="commit")
+
+    # Then the error still says the page was cut off, as a network's fault a later look may not meet
+    with pytest.raises(UnknownPageError, match=r"the portal's page was cut off") as cut:
+        dashboard.wait_until_ready()
+    assert page.evaluate("history.state") == {"route": "home"}, "the router ran"
+    assert cut.value.unanswered, cut.value
+
+
 def test_a_screen_whose_page_is_cut_off_before_it_shows_is_said_cut_off_for_a_look_again(
     page: Page, cut_pages: dict[str, str]
 ) -> None:
