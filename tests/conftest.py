@@ -286,6 +286,15 @@ def api(run_api: MadeOnce[PortalApi]) -> PortalApi:
     return run_api.get()
 
 
+@pytest.fixture
+def partner_domain(api: PortalApi) -> str:
+    """The partner's own domain (its tenant's), which bills may not go to: its global admin's, as the API's token
+    names the admin."""
+    name = api.principal_name()
+    assert "@" in name, f"the API's token names its user {name!r}, with no domain: the partner's domain is not known"
+    return name.rpartition("@")[2]
+
+
 @pytest.fixture(scope="session")
 def run_directory(run_api: MadeOnce[PortalApi]) -> MadeOnce[Directory | None]:
     """The identity provider's user API, looked up when a test first needs it (as ``run_api``)."""

@@ -11,12 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures.api_client import PortalApi
-from fixtures.test_data import CustomerFactory
-from flows import EditConflictError, ValidationError, open_customers, submit_changes
-from pages import AccountEditPage, AccountPage, CustomersPage, DashboardPage
+from fixtures.test_data import CustomerFactory, as_shown, changed
+from flows import EditConflictError, ValidationError, open_customers, submit_changes, update_customer_account
+from pages import EDITABLE_FIELDS, AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.not_selected import OFFERED_NAMES
 from pages.screen import link_or_button
 from plugins.portal_words import PortalWords
+from tests.test_update_account import fresh_value
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -84,6 +85,25 @@ def test_documented_workflow_in_each_language(
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, city="成都市")
 
 
+@pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])  # en-US's: test_update_account.py
+def test_every_field_is_saved_in_each_language(
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer, and a new value for every field of its Bill-to info, typed on a page in this language
+    customer = customers.create("CN")
+    changes = {
+        field: fresh_value(customers, "CN", field, getattr(customer.billing, field)) for field in EDITABLE_FIELDS
+    }
+
+    # When the workflow submits them
+    shown = update_customer_account(page_as("global-admin", locale=locale), customer.companyName, changes)
+
+    # Then every one is saved and shown, none left as it was nor taken from elsewhere
+    expected = changed(customer.billing, changes)
+    assert shown == as_shown(expected, shown)
+    assert api.billing_profile(customer.id) == expected
+
+
 # What the confirmation after Submit says in each language: that the information was updated or saved, in words a
 # deployment may put otherwise ("Customer account information was updated.", "Changes saved"), never another
 # action's ("The customer was added.") nor a refusal ("Your changes were not saved.").
@@ -106,21 +126,32 @@ def test_validation_message_speaks_the_page_language(
     customers: CustomerFactory,
     portal_words: PortalWords,
     field_limits: Mapping[str, int],
+    partner_domain: str,
 ) -> None:
     customer = customers.create("CN")
     listed = open_customers(page_as("global-admin", locale=locale))
     form = listed.choose(customer.companyName).account().edit()  # type: ignore[union-attr]
     too_long = "x" * (field_limits["firstName"] + 1)
+    # One of each kind: format, required, length, shape, a country's phone pattern and states, a company's name
+    invalid = {
+        "postalCode": "12", "city": "", "firstName": too_long, "email": "not-an-address", "phoneNumber": "12",
+        "state": "Atlantis", "companyName": "x",
+    }  # fmt: skip
 
-    with pytest.raises(ValidationError) as refused:  # one of each kind: format, required, length, shape
-        submit_changes(form, {"postalCode": "12", "city": "", "firstName": too_long, "email": "not-an-address"})
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(form, invalid)
+    # The form keeps what was typed: an address at the partner's own domain is refused in words of its own
+    with pytest.raises(ValidationError) as at_partner:
+        submit_changes(form, {"email": f"billing@{partner_domain}"})
 
     said, shown = portal_words[locale], refused.value.field_errors
     assert DOCUMENTED[locale].postal_code in shown["postalCode"]
     expected = {
         "postalCode": said["postal"], "city": said["required"], "firstName": said["too_long"], "email": said["email"],
+        "phoneNumber": said["phone"], "state": said["state"], "companyName": said["company"],
     }  # fmt: skip
     assert shown == expected, f"expected the field errors {expected}, the page showed {shown}"
+    assert at_partner.value.field_errors == {**expected, "email": said["partner_domain"]}
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])

@@ -85,15 +85,6 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def partner_domain(api: PortalApi) -> str:
-    """The partner's own domain (its tenant's), which bills may not go to: its global admin's, as the API's token
-    names the admin."""
-    name = api.principal_name()
-    assert "@" in name, f"the API's token names its user {name!r}, with no domain: the partner's domain is not known"
-    return name.rpartition("@")[2]
-
-
 @pytest.mark.parametrize(("country", "field", "bad_value", "kind"), CASES)
 def test_invalid_value_is_refused_at_its_field_and_nothing_is_saved(
     country: str, field: str, bad_value: str | TooLong, kind: str, admin_page: Page, customers: CustomerFactory,
