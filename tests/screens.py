@@ -179,6 +179,14 @@ def account(visit: Visit) -> Shown:
     return Shown(visit.page, [*customer_masks(visit, customer), *values_shown(visit.page, customer.domain)])
 
 
+def account_saved(visit: Visit) -> Shown:
+    """The Account page after Submit, saying the changes were saved."""
+    customer = visit.customer()
+    form = AccountEditPage(visit.page).open(customer.id)
+    submit_changes(form, {"city": "上海市"})
+    return Shown(visit.page, [*customer_masks(visit, customer), *values_shown(visit.page, customer.domain)])
+
+
 def edit_masks(visit: Visit, form: AccountEditPage, customer: Customer) -> list[Locator]:
     return [*customer_masks(visit, customer), form.field("companyName")]
 
@@ -227,6 +235,7 @@ SCREENS: dict[str, Callable[[Visit], Shown]] = {
     "customers-empty-search": customers_empty,
     "customer": a_customer,
     "account": account,
+    "account-saved": account_saved,
     "account-edit": edit,
     "account-edit-refused": edit_refused,
     "account-edit-conflict": edit_conflict,
