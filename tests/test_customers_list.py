@@ -70,29 +70,34 @@ def test_a_search_that_matches_nothing_says_so(admin_page: Page, run_id: str) ->
 
 
 def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, customers: CustomerFactory) -> None:
-    # Given a full page of this test's own customers, whose domains start alike, and one more
+    # Given two full pages of this test's own customers, whose domains start alike, and one more: three pages, so that
+    # going back from the last is told from going back to the first
     size = page_size(admin_page)
-    made = {customers.create("CN").companyName for _ in range(size + 1)}
+    made = {customers.create("CN").companyName for _ in range(2 * size + 1)}
     listed = open_customers(admin_page).search(f"qa-{customers.run_id}-")
 
-    # When the list moves to the next page and back
-    first_page = listed.company_names()
-    assert len(first_page) == size and set(first_page) <= made, (
-        f"expected the search by their domains' start to show {size} of this test's {size + 1} customers first (as "
-        f"many as the unfiltered list's first page); it showed {len(first_page)}: {first_page[:3]}..."
+    # When the list moves to the last page and back, a page at a time
+    pages = [listed.company_names()]
+    assert len(pages[0]) == size and set(pages[0]) <= made, (
+        f"expected the search by their domains' start to show {size} of this test's {2 * size + 1} customers first "
+        f"(as many as the unfiltered list's first page); it showed {len(pages[0])}: {pages[0][:3]}..."
     )
     expect(listed.previous_button).to_be_disabled()
-    expect(listed.pager).to_contain_text(page_of(1, 2))
-    second_page = listed.next_page().company_names()
+    expect(listed.pager).to_contain_text(page_of(1, 3))
+    for number in (2, 3):
+        pages.append(listed.next_page().company_names())
+        expect(listed.pager).to_contain_text(page_of(number, 3))
     expect(listed.next_button).to_be_disabled()
-    expect(listed.pager).to_contain_text(page_of(2, 2))
-    back = listed.previous_page().company_names()
+    back = [listed.previous_page().company_names()]
+    expect(listed.pager).to_contain_text(page_of(2, 3))
+    back.append(listed.previous_page().company_names())
 
-    # Then the pages hold every customer once, a full page then 1, and going back shows the first page again
-    assert (len(first_page), len(second_page)) == (size, 1), f"expected {size} customers, then 1"
-    assert set(first_page) | set(second_page) == made
-    assert back == first_page
+    # Then the pages hold every customer once, two full pages then 1, and going back shows each page again
+    assert [len(names) for names in pages] == [size, size, 1], f"expected {size}, {size}, then 1 customers"
+    assert set().union(*pages) == made
+    assert back == [pages[1], pages[0]], "going back from the last page did not show the pages before it in turn"
     expect(listed.previous_button).to_be_disabled()
+    expect(listed.pager).to_contain_text(page_of(1, 3))
 
 
 def test_a_customer_beyond_the_first_page_is_found_by_paging(admin_page: Page) -> None:
