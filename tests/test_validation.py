@@ -170,3 +170,22 @@ def lists_states(form: AccountEditPage) -> bool | None:
         """e => e.tagName === 'SELECT' || (e.getAttribute('role') === 'combobox'
           && (!['INPUT', 'TEXTAREA'].includes(e.tagName) || e.readOnly || null))"""
     )
+
+
+# The spec's: required whatever the country, and optional (a Chinese customer's phone number too).
+SPEC_REQUIRED = ("firstName", "lastName", "email", "addressLine1")
+SPEC_OPTIONAL = ("addressLine2", "phoneNumber")
+# What assistive technologies announce as required: the attribute, or its ARIA state.
+MARKED_REQUIRED = "field => field.required || field.getAttribute('aria-required') === 'true'"
+
+
+def test_required_fields_are_announced_as_required_and_optional_ones_are_not(
+    admin_page: Page, customers: CustomerFactory
+) -> None:
+    # Given a Chinese customer's edit form
+    form = AccountEditPage(admin_page).open(customers.create("CN").id)
+
+    # Then a screen reader hears which fields must be filled in, not only a sighted person from an asterisk
+    marked = {name: form.field(name).first.evaluate(MARKED_REQUIRED) for name in SPEC_REQUIRED + SPEC_OPTIONAL}
+    expected = {name: name in SPEC_REQUIRED for name in marked}
+    assert marked == expected, f"fields announced as required (True) or not: expected {expected}, found {marked}"
