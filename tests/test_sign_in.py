@@ -20,6 +20,7 @@ from fixtures.directory import User
 from flows import MfaRequiredError, SignedOutError, SignInError, complete_sign_in, sign_in, sign_out
 from flows.sign_in import one_time_code
 from pages import CustomersPage, DashboardPage, SignInPage, screen_addresses
+from pages.errors import address_of
 from plugins.deployment import target
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
@@ -307,3 +308,29 @@ def test_signing_in_over_another_s_provider_session_says_so_and_signs_no_one_in(
     for password in (second.password, "not-the-password"):
         with pytest.raises(SignInError, match=refused):
             sign_in(provider_only.new_page(), second.name, password, totp_secret=second.totp_secret)
+
+
+def test_the_session_needs_no_cookie_a_page_s_scripts_can_read(admin_page: Page) -> None:
+    # Given a signed-in page, its cookies that scripts can read (not HttpOnly: in document.cookie) taken away
+    DashboardPage(admin_page).open()
+    context, dashboard = admin_page.context, admin_page.url
+    readable = [cookie for cookie in context.cookies() if not cookie["httpOnly"]]
+    for cookie in readable:
+        context.clear_cookies(name=cookie["name"], domain=cookie["domain"], path=cookie["path"])
+    visited: list[str] = []  # each address the page was sent to, redirects too (a silent sign-in commits no page)
+    admin_page.on("request", lambda request: visited.append(request.url) if request.is_navigation_request() else None)
+
+    # When the Dashboard is loaded again
+    admin_page.goto(dashboard)
+
+    # Then it shows, signed in, with no visit to the identity provider on the way: a script injected into a page
+    # cannot carry the session off
+    expect(DashboardPage(admin_page).menu).to_be_visible()
+    elsewhere = [address_of(url) for url in visited if origin_of(url) != origin_of(dashboard)]
+    names = sorted(cookie["name"] for cookie in readable)
+    assert not elsewhere, f"without the cookies scripts can read ({names}), the session was gone: went to {elsewhere}"
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
