@@ -38,6 +38,7 @@ from flows import (
 )
 from flows.saved_sign_in import save_sign_in
 from pages import AccountEditPage, AccountPage, DashboardPage, SignInPage, screen_addresses
+from pages.strings import LOCALES
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
@@ -46,16 +47,19 @@ from tests.forged_requests import SessionValues, answer_headers, send_as, stoppe
 pytestmark = pytest.mark.regression
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_submit_after_the_session_ended_saves_nothing_and_says_so(
-    page: Page,
+    locale: str,
+    new_context: Callable[..., BrowserContext],
     make_user: Callable[[str], User],
     customers: CustomerFactory,
     api: PortalApi,
     portal_words: PortalWords,
 ) -> None:
-    # Given an edit form open in a session of its own, which is then signed out in another tab
+    # Given an edit form open in a session of its own, in this language, which is then signed out in another tab
     customer = customers.create("CN")
     user = make_user("admin-agent")
+    page = new_context(locale=locale).new_page()
     sign_in(page, user.name, user.password, totp_secret=user.totp_secret)
     form = edit_account(page, customer.companyName)
     other_tab = page.context.new_page()
@@ -65,7 +69,7 @@ def test_submit_after_the_session_ended_saves_nothing_and_says_so(
     # When the form is submitted, Then the script is told nothing was saved, and so is the person
     with pytest.raises(SignedOutError, match="nothing was saved"):
         submit_changes(form, {"city": "珠海市"})
-    expect(SignInPage(page).error).to_contain_text(portal_words["en-US"]["session_ended"])
+    expect(SignInPage(page).error).to_contain_text(portal_words[locale]["session_ended"])
     assert api.billing_profile(customer.id) == customer.billing
 
 
