@@ -6,19 +6,22 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import ApiError, PortalApi
 from fixtures.test_data import CustomerFactory, as_shown
 from flows import (
+    NewCustomer,
     NotAllowedError,
+    PortalUnavailableError,
     edit_account,
     open_customer,
+    open_customers,
     update_customer_account,
 )
 from pages import AccountEditPage, AccountPage
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import SessionValues, send_as, stopped_submit
+from tests.forged_requests import SentRequest, SessionValues, send_as, stopped_submit
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -130,3 +133,50 @@ def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
     # Then the API refuses with 403 and nothing changed
     assert refused.value.status == 403, f"expected 403; the API answered {refused.value}"
     assert api.billing_profile(customer.id) == customer.billing
+
+
+def stop_sent(caught: list[SentRequest]) -> Callable[[Route], None]:
+    """Return a route handler that notes each request sending something (not a GET) and stops it there; GETs go on."""
+
+    def stop(route: Route) -> None:
+        if route.request.method == "GET":
+            route.fallback()
+            return
+        caught.append(SentRequest.of(route.request))
+        route.abort("connectionrefused")
+
+    return stop
+
+
+def listed_named(page: Page, name: str) -> list[str]:
+    """The company names the Customers list finds by a search for ``name``."""
+    return open_customers(page).search(name).company_names()
+
+
+def test_help_desk_agent_forged_add_customer_is_refused_and_creates_nothing(
+    page_as: Callable[..., Page], admin_page: Page, customers: CustomerFactory
+) -> None:
+    # Given the request a global admin's Add customer sends, stopped on its way
+    values = customers.values("CN")
+    admin = SessionValues.watching(admin_page)
+    form = open_customers(admin_page).add_customer().fill(NewCustomer(**values).form_values())
+    caught: list[SentRequest] = []
+    admin_page.route("**/*", stop_sent(caught))
+    with pytest.raises(PortalUnavailableError):
+        form.submit()
+    admin_page.unroute("**/*")
+    assert caught, "Add customer's request was never stopped"
+
+    # When it is sent in a help desk agent's name (its anti-forgery values and token, from its Customers list)
+    help_desk = SessionValues.watching(page_as("helpdesk-agent"))
+    open_customers(help_desk.page)
+    refused = caught[0].as_session(help_desk).send_from(help_desk.page)
+
+    # Then the portal refuses it and no customer was made
+    name = values["companyName"]
+    assert refused.status in (401, 403), f"expected 401 or 403; the portal answered {refused.status} ({refused.url})"
+    assert listed_named(admin_page, name) == [], f"the help desk agent's forged Add customer made {name!r}"
+    # While the same request made out the same way in the admin's name makes it: the refusal was of the agent
+    saved = caught[0].as_session(admin).send_from(admin_page)
+    assert saved.status < 400, f"the admin's own Add customer, sent again, was answered {saved.status} ({saved.url})"
+    assert listed_named(admin_page, name) == [name]
