@@ -12,7 +12,15 @@ from playwright.sync_api import Page, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory, as_shown, changed
-from flows import EditConflictError, ValidationError, open_customers, submit_changes, update_customer_account
+from flows import (
+    EditConflictError,
+    NewCustomer,
+    ValidationError,
+    add_customer,
+    open_customers,
+    submit_changes,
+    update_customer_account,
+)
 from pages import EDITABLE_FIELDS, AccountEditPage, AccountPage, CustomersPage, DashboardPage
 from pages.not_selected import OFFERED_NAMES
 from pages.screen import link_or_button
@@ -117,6 +125,30 @@ REFUSED = {
     "fr-FR": re.compile(r"\bn['’]|\bpas\b|échec|impossible", re.IGNORECASE),
     "zh-CN": re.compile(r"未|失败|无法"),
 }
+
+
+# What the confirmation after Add customer says in each language: that the customer was added or created, in words a
+# deployment may put otherwise.
+ADDED = {
+    "en-US": re.compile(r"\b(added|created)\b", re.IGNORECASE),
+    "fr-FR": re.compile(r"\b(ajouté|créé)", re.IGNORECASE),
+    "zh-CN": re.compile(r"已(成功)?(添加|创建)|(添加|创建)成功"),
+}
+
+
+@pytest.mark.parametrize("locale", DOCUMENTED)
+def test_add_customer_confirms_in_the_page_language(
+    locale: str, page_as: Callable[..., Page], customers: CustomerFactory
+) -> None:
+    # When a customer is added on a page in this language
+    page = page_as("global-admin", locale=locale)
+    added = add_customer(page, NewCustomer(**customers.values("CN")))
+
+    # Then its Account page says so in that language, refusing nothing
+    confirmation = AccountPage(page).confirmation
+    expect(confirmation, f"the Account page confirms no new customer in {locale}").to_have_text(ADDED[locale])
+    said = confirmation.inner_text().replace(added.companyName, "")
+    assert not REFUSED[locale].search(said), f"the confirmation refuses: {said!r}"
 
 
 @pytest.mark.parametrize("locale", DOCUMENTED)
