@@ -1,0 +1,124 @@
+"""The REST API as the spec gives Partner Center's (21Vianet): the shapes, statuses and rules scripts and the
+accounts job rely on, checked against whichever API the suite targets (``--api-url``, else the portal's).
+
+Answers are read as they come (status and body), not through the suite's own client, which reads only what it needs
+and would take a renamed property or another status in its stride.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import APIRequestContext, APIResponse, Playwright
+
+from fixtures.api_client import ApiError, Customer, PortalApi
+from fixtures.test_data import CustomerFactory, customer_resource
+from pages import BillingProfile
+
+pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+@pytest.fixture
+def raw_api(playwright: Playwright, api: PortalApi) -> Iterator[APIRequestContext]:
+    """The API as the global admin, its answers as they come."""
+    headers = {"Authorization": f"Bearer {api.token}", "Accept": "application/json"}
+    context = playwright.request.new_context(base_url=api.base_url, extra_http_headers=headers)
+    yield context
+    context.dispose()
+
+
+def answered(response: APIResponse, status: int) -> Any:
+    """Return ``response``'s JSON once its status is ``status``; else fail saying what it answered."""
+    said = f"{response.url} answered {response.status}, not {status}: {response.text()[:300]!r}"
+    assert response.status == status, said
+    return response.json()
+
+
+def search(raw_api: APIRequestContext, start: str) -> Any:
+    """Return the first page of the customers whose company name starts with ``start``, as the API answers it."""
+    where = {"Field": "CompanyName", "Value": start, "Operator": "starts_with"}
+    return answered(raw_api.get(f"v1/customers?size=50&filter={quote(json.dumps(where))}"), 200)
+
+
+def company_shape(profile: Any) -> list[str]:
+    """Return what a company profile lacks of the spec's shape (a tenant's GUID, a domain, a name)."""
+    lacks = [key for key in ("tenantId", "domain", "companyName") if not isinstance(profile.get(key), str)]
+    return lacks or ([] if GUID.match(profile["tenantId"]) else [f"tenantId as a GUID ({profile['tenantId']!r})"])
+
+
+def test_a_search_lists_the_customers_whose_name_starts_so_whatever_its_case_in_partner_center_s_shape(
+    raw_api: APIRequestContext, customers: CustomerFactory
+) -> None:
+    # Given two customers whose names start alike (a start of this test's own), and one holding it later in its name
+    start = f"Qa{secrets.token_hex(4)}"
+    starting = {customers.create("CN", companyName=f"{start} {word}").companyName for word in ("Alpha", "Beta")}
+    customers.create("CN", companyName=f"Contoso {start}")
+
+    # When the API is asked for the names that start so, in lower case
+    listing = search(raw_api, start.lower())
+
+    # Then it lists those two alone, in the spec's shape
+    items = listing.get("items")
+    assert isinstance(items, list) and isinstance(listing.get("totalCount"), int), f"not a listing: {listing}"
+    assert listing.get("attributes", {}).get("objectType") == "Collection", listing
+    assert {item["companyProfile"]["companyName"] for item in items} == starting, items
+    for item in items:
+        assert company_shape(item["companyProfile"]) == [], f"a listed customer's company profile: {item}"
+        assert item.get("attributes", {}).get("objectType") == "Customer", item
+
+
+def test_a_new_customer_is_201_with_its_company_and_billing_profiles(
+    raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # When a customer is created
+    values = {**customers.values("CN"), "culture": "zh-CN", "language": "zh"}
+    created = answered(raw_api.post("v1/customers", data=customer_resource(values)), 201)
+    billing = BillingProfile.from_mapping(values)
+    customers.created.append(Customer(created.get("id", ""), values["companyName"], "", billing))  # counted as made
+
+    # Then the answer holds both profiles, the company's as the spec shapes it, and the API has the billing one stored
+    assert company_shape(created.get("companyProfile", {})) == [], created
+    assert created["companyProfile"]["companyName"] == values["companyName"]
+    assert created.get("billingProfile", {}).get("attributes", {}).get("etag"), created
+    assert api.billing_profile(created["id"]) == billing
+
+
+def test_a_put_with_the_current_etag_answers_the_profile_saved_with_a_new_etag(
+    raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer's billing profile, as read with its etag
+    customer = customers.create("CN")
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    resource = answered(raw_api.get(path), 200)
+    etag = resource["attributes"]["etag"]
+
+    # When it is put back with a new city and that etag
+    resource["defaultAddress"]["city"] = "苏州市"
+    saved = answered(raw_api.put(path, data=resource, headers={"If-Match": f'"{etag}"'}), 200)
+
+    # Then the answer is the profile saved, with a new etag; and the change is stored
+    assert saved["defaultAddress"]["city"] == "苏州市", saved
+    assert saved["attributes"]["etag"] not in ("", etag), f"the etag stayed {etag!r}: a stale copy would still save"
+    assert api.billing_profile(customer.id).city == "苏州市"
+
+
+def test_a_help_desk_agent_cannot_create_customers(
+    role_api: Callable[[str], PortalApi], customers: CustomerFactory, raw_api: APIRequestContext
+) -> None:
+    # When a help desk agent's own token creates a customer
+    values = {**customers.values("CN"), "companyName": f"Qa{secrets.token_hex(4)} Helpdesk"}
+    with pytest.raises(ApiError) as refused:
+        made = role_api("helpdesk-agent").create_customer(customer_resource(values))
+        pytest.fail(f"expected the API to refuse the help desk agent; it created {made}")
+
+    # Then the API refuses with 403, and no such customer is listed
+    assert refused.value.status == 403, refused.value
+    assert search(raw_api, values["companyName"])["items"] == []
