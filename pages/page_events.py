@@ -42,30 +42,32 @@ class Listener:
 
 # A page's listeners by event; a page closed is let go.
 LISTENERS: WeakKeyDictionary[Page, dict[str, Listener]] = WeakKeyDictionary()
-# The last document of a page whose answer was cut off midway (shorter than it said): (the browser's word, when it
-# was asked for, in ms since the epoch by the browser's clock). It is shown in part, and stays "loading" for good.
-FAILED_DOCUMENTS: WeakKeyDictionary[Page, tuple[str, float]] = WeakKeyDictionary()
+# The browser's word for the last document of a page whose answer was cut off midway (shorter than it said). It is
+# shown in part, and stays "loading" for good.
+FAILED_DOCUMENTS: WeakKeyDictionary[Page, str] = WeakKeyDictionary()
 # The browsers' words for an answer cut off midway (Chromium's, Firefox's, WebKit's).
 CUT_OFF = re.compile(
     r"ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_HTTP2_PROTOCOL_ERROR"
     r"|NS_ERROR_NET_PARTIAL_TRANSFER|NS_ERROR_NET_INTERRUPT|network connection was lost"
 )
+# The cut-off document's mark, on its window: kept through a navigation within it (a router's replaceState), gone
+# with the document. Not enumerable: the page's own scripts walking its window do not meet it.
+MARK_CUT_OFF = "() => Object.defineProperty(window, '__pagesCutOffDocument', {value: true, configurable: true})"
+MARKED_CUT_OFF = "() => window.__pagesCutOffDocument === true"
 
 
 def note_failed_documents(page: Page) -> Handler:
-    """Return the watcher of ``page``'s failed requests that notes its documents cut off (``FAILED_DOCUMENTS``).
-    Holding the page weakly: a page closed is let go."""
+    """Return the watcher of ``page``'s failed requests that notes its documents cut off (``FAILED_DOCUMENTS``),
+    marking the document itself. Holding the page weakly: a page closed is let go."""
     held = weakref.ref(page)
 
     def note(request: Request) -> None:
         known = held()
-        with suppress(PlaywrightError):  # a service worker's request has no frame
+        with suppress(PlaywrightError):  # a service worker's request has no frame; a document gone meanwhile
             cut = CUT_OFF.search(request.failure or "")
             if known is not None and cut and request.is_navigation_request() and request.frame.parent_frame is None:
-                # Halfway from its request to its answer's start: the document's own start (its timeOrigin) comes
-                # before the request, and the next document's after its commit, itself after that answer's start.
-                begun = request.timing["startTime"] + max(request.timing["responseStart"], 0) / 2
-                FAILED_DOCUMENTS[known] = (request.failure or "", begun)
+                FAILED_DOCUMENTS[known] = request.failure or ""
+                request.frame.evaluate(MARK_CUT_OFF)  # not marked (already gone): never said cut off
 
     return note
 
@@ -74,17 +76,17 @@ def failed_document(page: Page) -> str | None:
     """Return the browser's word for the document ``page`` shows when its answer was cut off midway (shown in part),
     None when it was not, as far as heard (from a page's first page object or watcher of failures on).
 
-    The document is told by when it began, not by its address or the page's navigations: a router may rewrite the
-    address in place (``replaceState``), and the same address loaded again is another document. A round trip, only
-    once a document was cut off."""
-    failure, begun = FAILED_DOCUMENTS.get(page, ("", 0.0))
-    if not failure:
+    The document is told by its mark, not by its address, the page's navigations or the time it began: a router may
+    rewrite the address in place (``replaceState``), the same address loaded again is another document, and a
+    page's clock may be a test's. A round trip, only once a document was cut off."""
+    failure = FAILED_DOCUMENTS.get(page)
+    if failure is None:
         return None
     try:
-        started = float(page.evaluate("performance.timeOrigin"))
+        marked = bool(page.evaluate(MARKED_CUT_OFF))
     except PlaywrightError:  # navigating meanwhile: another document comes
         return None
-    if started > begun:  # a later document
+    if not marked:  # a later document
         FAILED_DOCUMENTS.pop(page, None)
         return None
     return failure

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -124,8 +125,13 @@ def test_a_screen_whose_script_a_gateway_answered_is_said_so_for_a_look_again(pa
     assert broken.value.unanswered, broken.value
 
 
-def test_a_page_cut_off_is_forgotten_once_another_loads(page: Page, cut_pages: dict[str, str]) -> None:
-    # Given a page cut off before the Dashboard's menu came, then the same page loaded whole, still without it
+@pytest.mark.parametrize("clock", ["the browser's", "a test's, standing still"])
+def test_a_page_cut_off_is_forgotten_once_another_loads(page: Page, cut_pages: dict[str, str], clock: str) -> None:
+    # Given a page cut off before the Dashboard's menu came, then the same page loaded whole, still without it (on a
+    # clock a test may have set, which every document then starts at)
+    if clock != "the browser's":
+        page.clock.install(time=datetime(2026, 1, 1, tzinfo=UTC))
+        page.clock.pause_at(datetime(2026, 1, 1, tzinfo=UTC))
     cut_pages["/dashboard"] = PAGE.format("", "Loading")
     dashboard = DashboardPage(page)
     page.set_default_timeout(3_000)
