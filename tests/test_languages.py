@@ -26,6 +26,7 @@ from pages.not_selected import OFFERED_NAMES
 from pages.screen import link_or_button
 from plugins.portal_words import PortalWords
 from tests.test_update_account import fresh_value
+from tests.test_validation import lists_states
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -158,7 +159,6 @@ def test_validation_message_speaks_the_page_language(
     customers: CustomerFactory,
     portal_words: PortalWords,
     field_limits: Mapping[str, int],
-    partner_domain: str,
 ) -> None:
     customer = customers.create("CN")
     listed = open_customers(page_as("global-admin", locale=locale))
@@ -169,12 +169,11 @@ def test_validation_message_speaks_the_page_language(
         "postalCode": "12", "city": "", "firstName": too_long, "email": "not-an-address", "phoneNumber": "12",
         "state": "Atlantis", "companyName": "x",
     }  # fmt: skip
+    if lists_states(form) is not False:  # a list takes none of its own: refused before it is sent
+        del invalid["state"]
 
     with pytest.raises(ValidationError) as refused:
         submit_changes(form, invalid)
-    # The form keeps what was typed: an address at the partner's own domain is refused in words of its own
-    with pytest.raises(ValidationError) as at_partner:
-        submit_changes(form, {"email": f"billing@{partner_domain}"})
 
     said, shown = portal_words[locale], refused.value.field_errors
     assert DOCUMENTED[locale].postal_code in shown["postalCode"]
@@ -182,8 +181,27 @@ def test_validation_message_speaks_the_page_language(
         "postalCode": said["postal"], "city": said["required"], "firstName": said["too_long"], "email": said["email"],
         "phoneNumber": said["phone"], "state": said["state"], "companyName": said["company"],
     }  # fmt: skip
+    expected = {field: words for field, words in expected.items() if field in invalid}
     assert shown == expected, f"expected the field errors {expected}, the page showed {shown}"
-    assert at_partner.value.field_errors == {**expected, "email": said["partner_domain"]}
+
+
+@pytest.mark.parametrize("locale", DOCUMENTED)
+def test_an_address_at_the_partner_s_own_domain_is_refused_in_the_page_language(
+    locale: str,
+    page_as: Callable[..., Page],
+    customers: CustomerFactory,
+    portal_words: PortalWords,
+    partner_domain: str,
+) -> None:
+    customer = customers.create("CN")
+    form = AccountEditPage(page_as("global-admin", locale=locale)).open(customer.id)
+
+    with pytest.raises(ValidationError) as refused:
+        submit_changes(form, {"email": f"billing@{partner_domain}"})
+
+    expected = {"email": portal_words[locale]["partner_domain"]}
+    shown = refused.value.field_errors
+    assert shown == expected, f"expected the field errors {expected}, the page showed {shown}"
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "zh-CN"])

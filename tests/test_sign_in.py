@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Request, expect
 from portal_process import wait_until
 
 from fixtures.directory import User
@@ -311,24 +311,39 @@ def test_signing_in_over_another_s_provider_session_says_so_and_signs_no_one_in(
 
 
 def test_the_session_needs_no_cookie_a_page_s_scripts_can_read(admin_page: Page) -> None:
-    # Given a signed-in page, its cookies that scripts can read (not HttpOnly: in document.cookie) taken away
+    # Given a signed-in page, whose Dashboard loads again without a visit to the identity provider (the control)
+    visited: list[str] = []  # each address the page was sent to, redirects too (a silent sign-in commits no page)
+    admin_page.on("request", lambda request: visited.append(request.url) if sent_to_page(request) else None)
     DashboardPage(admin_page).open()
-    context, dashboard = admin_page.context, admin_page.url
+    dashboard = admin_page.url
+    admin_page.goto(dashboard)
+    expect(DashboardPage(admin_page).menu).to_be_visible()
+    assert elsewhere(visited, dashboard) == [], "loaded again as it was, the Dashboard went through another site"
+
+    # When its cookies that scripts can read (not HttpOnly: in document.cookie) are taken away, and it loads again
+    context = admin_page.context
     readable = [cookie for cookie in context.cookies() if not cookie["httpOnly"]]
     for cookie in readable:
         context.clear_cookies(name=cookie["name"], domain=cookie["domain"], path=cookie["path"])
-    visited: list[str] = []  # each address the page was sent to, redirects too (a silent sign-in commits no page)
-    admin_page.on("request", lambda request: visited.append(request.url) if request.is_navigation_request() else None)
-
-    # When the Dashboard is loaded again
+    visited.clear()
     admin_page.goto(dashboard)
 
     # Then it shows, signed in, with no visit to the identity provider on the way: a script injected into a page
     # cannot carry the session off
     expect(DashboardPage(admin_page).menu).to_be_visible()
-    elsewhere = [address_of(url) for url in visited if origin_of(url) != origin_of(dashboard)]
     names = sorted(cookie["name"] for cookie in readable)
-    assert not elsewhere, f"without the cookies scripts can read ({names}), the session was gone: went to {elsewhere}"
+    went = elsewhere(visited, dashboard)
+    assert not went, f"without the cookies scripts can read ({names}), the session was gone: the page went to {went}"
+
+
+def sent_to_page(request: Request) -> bool:
+    """Whether ``request`` is one for the page's own document (not a frame's: a token's silent renewal)."""
+    return request.is_navigation_request() and request.frame.parent_frame is None
+
+
+def elsewhere(visited: list[str], page_url: str) -> list[str]:
+    """The addresses (without their queries) of ``visited`` at another site than ``page_url``'s."""
+    return [address_of(url) for url in visited if origin_of(url) != origin_of(page_url)]
 
 
 def origin_of(url: str) -> str:
