@@ -30,6 +30,7 @@ from pages import (
 )
 from pages.account import check_editable
 from pages.errors import address_of
+from pages.exceptions import first_line
 from pages.shown_values import tidied
 
 from .field_rules import LINE_BREAK
@@ -266,7 +267,7 @@ def held_now(page: Page, address: str) -> BillingProfile | None:
         log.warning(
             "The account could not be read again after the conflict, at %s (%s): whether the browser sent Submit twice "
             "and its first was saved is not known",
-            address_of(address), (str(error).splitlines() or [type(error).__name__])[0],
+            address_of(address), first_line(error),
         )  # fmt: skip
         return None
     finally:
