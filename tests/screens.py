@@ -173,10 +173,14 @@ def a_customer(visit: Visit) -> Shown:
     return Shown(visit.page, customer_masks(visit, customer))
 
 
+def account_masks(visit: Visit, customer: Customer) -> list[Locator]:
+    return [*customer_masks(visit, customer), *values_shown(visit.page, customer.domain)]
+
+
 def account(visit: Visit) -> Shown:
     customer = visit.customer()
     AccountPage(visit.page).open(customer.id)
-    return Shown(visit.page, [*customer_masks(visit, customer), *values_shown(visit.page, customer.domain)])
+    return Shown(visit.page, account_masks(visit, customer))
 
 
 def account_saved(visit: Visit) -> Shown:
@@ -184,7 +188,7 @@ def account_saved(visit: Visit) -> Shown:
     customer = visit.customer()
     form = AccountEditPage(visit.page).open(customer.id)
     submit_changes(form, {"city": "上海市"})
-    return Shown(visit.page, [*customer_masks(visit, customer), *values_shown(visit.page, customer.domain)])
+    return Shown(visit.page, account_masks(visit, customer))
 
 
 def edit_masks(visit: Visit, form: AccountEditPage, customer: Customer) -> list[Locator]:

@@ -23,7 +23,7 @@ from flows import (
 )
 from pages import AccountEditPage, AccountPage
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import SentRequest, SessionValues, send_as, stopped_submit
+from tests.forged_requests import SentRequest, SessionValues, catch, send_as, stopped_submit
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -139,15 +139,15 @@ def test_help_desk_agent_api_change_is_refused_and_saves_nothing(
 
 def stop_sent(caught: list[SentRequest], holding: str) -> Callable[[Route], None]:
     """Return a route handler that notes each request sending ``holding`` (in a form's or a JSON body) and stops it
-    there; the rest (pages, a telemetry beacon, a token's renewal) go on."""
+    there (``catch``); the rest (pages, a telemetry beacon, a token's renewal) go on."""
+    stop_it = catch(caught)
 
     def stop(route: Route) -> None:
         body = route.request.post_data or ""
-        if holding not in urllib.parse.unquote_plus(body) and json.dumps(holding)[1:-1] not in body:
+        if holding in urllib.parse.unquote_plus(body) or json.dumps(holding)[1:-1] in body:
+            stop_it(route)
+        else:
             route.fallback()
-            return
-        caught.append(SentRequest.of(route.request))
-        route.abort("connectionrefused")
 
     return stop
 

@@ -22,6 +22,7 @@ from flows.sign_in import one_time_code
 from pages import CustomersPage, DashboardPage, SignInPage, screen_addresses
 from pages.errors import address_of
 from plugins.deployment import target
+from tests.forged_requests import origin
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 
@@ -343,9 +344,4 @@ def sent_to_page(request: Request) -> bool:
 
 def elsewhere(visited: list[str], page_url: str) -> list[str]:
     """The addresses (without their queries) of ``visited`` at another site than ``page_url``'s."""
-    return [address_of(url) for url in visited if origin_of(url) != origin_of(page_url)]
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return [address_of(url) for url in visited if origin(url) != origin(page_url)]
