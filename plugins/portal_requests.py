@@ -190,6 +190,20 @@ class PortalRequests:
         """Send Submit's request (the customer ``customer_id``'s, or any's) to ``handle``; see ``route``."""
         self.route(target, handle, self.submit, customer_id=customer_id, times=times)
 
+    def send_submit_twice(self, target: Page | BrowserContext, customer_id: str) -> list[int]:
+        """Send the customer's next Submit to the portal twice, as a browser does when the connection drops before
+        any answer: the page gets the copy's answer. Returns the portal's statuses, the first send's and the copy's."""
+        statuses: list[int] = []
+
+        def sent_twice(route: Route) -> None:
+            statuses.append(route.fetch(max_redirects=0).status)
+            copy = route.fetch(max_redirects=0)
+            statuses.append(copy.status)
+            route.fulfill(response=copy)
+
+        self.route_submit(target, sent_twice, customer_id, times=1)
+        return statuses
+
     def route_screens(
         self,
         target: Page | BrowserContext,

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from test_update_accounts import another_agent_at_submit
 
 from fixtures.api_client import ApiError, PortalApi
@@ -123,15 +123,7 @@ def test_a_submit_the_browser_sent_again_after_it_saved_is_taken_as_saved_not_as
     # Given a Submit the portal saves whose answer is lost on the way: the browser sends the form again (as it does
     # when the connection drops before any answer), and the portal refuses the copy as a change over its own
     customer = customers.create("FR")
-    answers: list[int] = []
-
-    def sent_twice(route: Route) -> None:
-        answers.append(route.fetch(max_redirects=0).status)
-        copy = route.fetch(max_redirects=0)
-        answers.append(copy.status)
-        route.fulfill(response=copy)
-
-    portal_requests.route_submit(admin_page, sent_twice, customer.id, times=1)
+    answers = portal_requests.send_submit_twice(admin_page, customer.id)
 
     # When the account is updated
     saved = update_customer_account(admin_page, customer.companyName, {"city": "Lyon", "postalCode": "69001"})

@@ -261,11 +261,7 @@ def test_a_submit_the_browser_sent_again_after_it_saved_is_said_so_and_made_once
     customer = customers.create("CN")
 
     def sent_twice(context: BrowserContext) -> None:
-        def submit(route: Route) -> None:
-            route.fetch(max_redirects=0)
-            route.fulfill(response=route.fetch(max_redirects=0))
-
-        portal_requests.route_submit(context, submit, customer.id, times=1)
+        portal_requests.send_submit_twice(context, customer.id)
 
     user = make_user("admin-agent")
     [outcome] = update_accounts([{"customer": customer.companyName, "city": "苏州市"}], base_url, user.name,
