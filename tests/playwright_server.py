@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from at_a_terminal import at_a_terminal
 
 MARKER_VARIABLE = "PORTAL_SUITE_PLAYWRIGHT_SERVER"  # set on the server: its processes, Chromium too, inherit it
 LAUNCH_LINE = 'engaged launch mode for "chromium"'  # what the server logs (DEBUG=pw:server) per browser it launches
@@ -99,7 +100,12 @@ def run_server(folder: Path, *options: str, own_browsers: bool = True) -> Iterat
     command = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1", "--port", "0", *options]
     with log.open("wb") as output:
         server = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            at_a_terminal(command),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
     try:
         yield PlaywrightServer(wait_until_listening(server, log), log, marker)

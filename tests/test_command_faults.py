@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from at_a_terminal import at_a_terminal
 from playwright.sync_api import Playwright
 from ports import refused_port
 from test_scripts import ROOT, run
@@ -131,7 +132,9 @@ def setting_lyon(base_url: str, customer: str, user: User) -> subprocess.Popen[s
     env = {**os.environ, "PORTAL_PASSWORD": user.password, "PORTAL_TOTP_SECRET": user.totp_secret or ""}
     command = [sys.executable, "-m", "flows", "update-account", "--base-url", base_url, "--user", user.name,
                "--customer", customer, "--set", "city=Lyon"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        at_a_terminal(command), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_a_command_stopped_by_sigterm_says_so_in_one_line(
@@ -216,7 +219,9 @@ def test_save_sign_in_stopped_while_waiting_for_the_person_says_so_in_one_line(
     # Given save-sign-in waiting for a person to sign in
     command = [sys.executable, "-m", "flows", "save-sign-in", "--base-url", base_url, "--user", "global-admin",
                "--auth-dir", str(tmp_path), "--headless", "--wait", "60"]  # fmt: skip
-    with subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as saving:
+    with subprocess.Popen(
+        at_a_terminal(command), cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as saving:
         assert saving.stderr is not None
         first = saving.stderr.readline()  # "Sign in to …": its browser shows the sign-in
 

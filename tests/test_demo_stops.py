@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from at_a_terminal import at_a_terminal
 
 from fixtures.sqlite import OWNER_FILE, owner_mark
 from flows.console import shown_path
@@ -47,7 +48,9 @@ def test_the_demo_stopped_midway_says_so_in_one_line_and_removes_its_portal_s_da
     # Given the demo at work: its portal serving, its browser signing in; a trace of an earlier run in its folder
     (tmp_path / "trace.zip").write_bytes(b"an earlier run's")
     command = [*DEMO, "--output", str(tmp_path)]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as demo:
+    with subprocess.Popen(
+        at_a_terminal(command), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as demo:
         assert demo.stderr is not None
         first = demo.stderr.readline()  # its first step: signing in
         made = database_folders_of(demo.pid)

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from at_a_terminal import at_a_terminal
 
 from fixtures.portal import __main__ as portal_command_line
 from fixtures.portal.server import serve_portal
@@ -68,7 +69,7 @@ def test_the_portal_command_leaves_no_database_folder_once_stopped(
     stop: signal.Signals, lines: int, tmp_path: Path
 ) -> None:
     command = [sys.executable, "-m", "fixtures.portal", "--port", "0"]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    with subprocess.Popen(at_a_terminal(command), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env={**os.environ, "TMPDIR": str(tmp_path)}) as portal:  # fmt: skip
         assert portal.stdout is not None
         listening = [portal.stdout.readline() for _ in range(lines)]  # stopped as soon as it says where it is

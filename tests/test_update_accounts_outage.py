@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from at_a_terminal import at_a_terminal
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 from test_update_accounts import ROOT, command, portal_changes, run, secrets_of, signed_in_as, write_csv
@@ -304,7 +305,7 @@ def test_a_run_terminated_says_how_to_resume_leaves_no_sign_in_behind_and_resume
 
     # When SIGTERM comes (a CI's cancel, timeout, systemd), or SIGHUP (its terminal closed), once a row is done, and
     # the run is resumed
-    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=subprocess.PIPE, text=True,
+    with subprocess.Popen(at_a_terminal(command(base_url, file, user)), cwd=ROOT, stderr=subprocess.PIPE, text=True,
                           env={**secrets_of(user), "TMPDIR": str(temporary)}) as process:  # fmt: skip
         watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
         watchdog.start()
@@ -346,8 +347,8 @@ def test_ctrl_c_at_a_terminal_lets_the_row_under_way_finish_and_the_resume_does_
 
     # When Ctrl-C is pressed as the second row is under way: the terminal sends SIGINT to every process of the group
     # (Playwright's driver too), and the run is resumed
-    with subprocess.Popen(command(base_url, file, user, "--verbose"), cwd=ROOT, stderr=subprocess.PIPE, text=True,
-                          env=secrets_of(user), start_new_session=True) as process:  # fmt: skip
+    with subprocess.Popen(at_a_terminal(command(base_url, file, user, "--verbose")), cwd=ROOT, stderr=subprocess.PIPE,
+                          text=True, env=secrets_of(user), start_new_session=True) as process:  # fmt: skip
         watchdog = threading.Timer(120, process.kill)  # a run that never gets there fails instead of hanging
         watchdog.start()
         first_done = False
@@ -379,7 +380,9 @@ def test_a_run_whose_terminal_hung_up_still_writes_its_results_and_exits_129(
     file = write_csv(tmp_path / "changes.csv", [[c.companyName, "苏州市", f"21500{n}"] for n, c in enumerate(created)])
     results = file.with_name(file.name + ".results.csv")
     terminal, held = os.openpty()
-    with subprocess.Popen(command(base_url, file, user), cwd=ROOT, stderr=held, env=secrets_of(user)) as process:
+    with subprocess.Popen(
+        at_a_terminal(command(base_url, file, user)), cwd=ROOT, stderr=held, env=secrets_of(user)
+    ) as process:
         os.close(held)
         watchdog = threading.Timer(120, process.kill)
         watchdog.start()
