@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from at_a_terminal import at_a_terminal
+
 from flows.browser import WS_ENDPOINT_VARIABLE
 from plugins.quarantine import BROWSER_PARAMETER  # a test named without its browser, as the quarantine names it
 
@@ -92,7 +94,7 @@ def run_pytest(
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, f"--junitxml={junit_option or junit}",
                f"--html={folder / 'report.html'}", f"--output={output or folder / 'test-results'}"]  # fmt: skip
     done = subprocess.run(
-        command,
+        at_a_terminal(command),  # a run some tests stop (SIGTERM), however this one was started
         cwd=ROOT,
         env={**inherited, **(env or {})},
         stdin=subprocess.DEVNULL,  # nothing of it waits for a person at this terminal (a debugger it should not start)
