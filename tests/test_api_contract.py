@@ -44,9 +44,10 @@ def answered(response: APIResponse, status: int) -> Any:
     return response.json()
 
 
-def search(raw_api: APIRequestContext, start: str) -> Any:
-    """Return the first page of the customers whose company name starts with ``start``, as the API answers it."""
-    where = {"Field": "CompanyName", "Value": start, "Operator": "starts_with"}
+def search(raw_api: APIRequestContext, start: str, field: str = "CompanyName") -> Any:
+    """Return the first page of the customers whose ``field`` (``CompanyName`` or ``Domain``) starts with ``start``,
+    as the API answers it."""
+    where = {"Field": field, "Value": start, "Operator": "starts_with"}
     return answered(raw_api.get(f"v1/customers?size=50&filter={quote(json.dumps(where))}"), 200)
 
 
@@ -75,6 +76,46 @@ def test_a_search_lists_the_customers_whose_name_starts_so_whatever_its_case_in_
     for item in items:
         assert company_shape(item["companyProfile"]) == [], f"a listed customer's company profile: {item}"
         assert item.get("attributes", {}).get("objectType") == "Customer", item
+
+
+def test_a_search_by_domain_lists_the_customers_whose_domain_starts_so_not_their_name(
+    raw_api: APIRequestContext, customers: CustomerFactory
+) -> None:
+    # Given a customer whose name (this test's own) no domain starts with
+    customer = customers.create("CN", companyName=f"Qa{secrets.token_hex(4)} Domain")
+
+    # When the API is asked for the domains that start with the customer's domain, then with its name
+    by_domain = search(raw_api, customer.domain, field="Domain")["items"]
+    by_name = search(raw_api, customer.companyName, field="Domain")["items"]
+
+    # Then the first lists the customer, the second nobody: the filter's Field is the property searched
+    assert customer.id in [item["id"] for item in by_domain], f"{customer.domain!r} by Domain: {by_domain}"
+    assert by_name == [], f"a Domain filter matched company names: {[item['companyProfile'] for item in by_name]}"
+
+
+def test_a_billing_profile_holds_every_property_of_partner_center_s_shape(
+    raw_api: APIRequestContext, customers: CustomerFactory
+) -> None:
+    # When a customer's billing profile is read
+    customer = customers.create("FR")
+    profile = answered(raw_api.get(f"v1/customers/{customer.id}/profiles/billing"), 200)
+
+    # Then it holds each property the spec gives, empty ones too (a script reads them by name)
+    top = {"id", "firstName", "lastName", "email", "culture", "language", "companyName", "defaultAddress", "attributes"}
+    address = {"country", "region", "city", "state", "addressLine1", "addressLine2", "postalCode", "firstName",
+               "lastName", "phoneNumber"}  # fmt: skip
+    assert sorted(top - profile.keys()) == [], f"the billing profile lacks them: {profile}"
+    assert sorted(address - profile["defaultAddress"].keys()) == [], f"its defaultAddress lacks them: {profile}"
+    assert profile["attributes"].get("objectType") == "CustomerBillingProfile" and profile["attributes"].get("etag")
+
+
+def test_an_unknown_customer_is_404_with_partner_center_s_error_60003(raw_api: APIRequestContext) -> None:
+    # When the billing profile of a customer nobody made is read (an id of the right shape)
+    unknown = "00000000-0000-4000-8000-" + secrets.token_hex(6)
+    said = answered(raw_api.get(f"v1/customers/{unknown}/profiles/billing"), 404)
+
+    # Then the error is Partner Center's own, which scripts tell apart by its code
+    assert said.get("code") == 60003 and said.get("description") == "Tenant not found", said
 
 
 def test_a_new_customer_is_201_with_its_company_and_billing_profiles(
