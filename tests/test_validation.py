@@ -68,6 +68,7 @@ CASES = [
     pytest.param("US", "postalCode", "9810", "postal", id="us-postal-4-digits"),
     pytest.param("US", "postalCode", "98101-12", "postal", id="us-postal-bad-plus4"),
     pytest.param("FR", "postalCode", "750001", "postal", id="fr-postal-6-digits"),
+    pytest.param("FR", "postalCode", "7501", "postal", id="fr-postal-4-digits"),
     pytest.param("FR", "postalCode", "", "required", id="fr-postal-blank"),
     pytest.param("CA", "postalCode", "12345", "postal", id="ca-postal-digits-only"),
     pytest.param("MX", "postalCode", "0600", "postal", id="mx-postal-4-digits"),
