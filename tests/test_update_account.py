@@ -123,6 +123,23 @@ def test_each_field_alone_is_saved(field: str, admin_page: Page, customers: Cust
     assert api.billing_profile(customer.id) == changed(customer.billing, {field: new})
 
 
+def test_the_bill_to_company_name_changed_leaves_the_customer_s_own_name_as_it_was(
+    admin_page: Page, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer of our own, its company profile (read-only, the spec says) as made
+    customer = customers.create("CN")
+    made = api.call("GET", f"v1/customers/{customer.id}/profiles/company")
+
+    # When the Bill-to info's company name is changed
+    new_name = fresh_value(customers, "CN", "companyName", customer.billing.companyName)
+    update_customer_account(admin_page, customer.companyName, {"companyName": new_name})
+
+    # Then the Bill-to info holds the new name, and the customer's own name (its company profile) is the old one
+    assert api.billing_profile(customer.id).companyName == new_name
+    company = api.call("GET", f"v1/customers/{customer.id}/profiles/company")
+    assert company["companyName"] == made["companyName"] == customer.companyName, f"the company profile: {company}"
+
+
 @pytest.mark.parametrize("country", ["CN", "FR", "US"])
 def test_all_fields_together_are_saved(
     country: str, admin_page: Page, customers: CustomerFactory, api: PortalApi
