@@ -118,6 +118,26 @@ def test_an_unknown_customer_is_404_with_partner_center_s_error_60003(raw_api: A
     assert said.get("code") == 60003 and said.get("description") == "Tenant not found", said
 
 
+# Per country, a postal code the spec's rule takes and one it refuses.
+POSTAL_CODES = {"CN": ("200000", "20000"), "FR": ("75001", "7501"), "US": ("98101-1234", "9810")}
+
+
+@pytest.mark.parametrize("country", sorted(POSTAL_CODES))
+def test_a_country_s_rules_are_served_as_the_spec_gives_them(raw_api: APIRequestContext, country: str) -> None:
+    # When a script reads the country's rules (to check its values before it sends them)
+    rules = answered(raw_api.get(f"v1/countryvalidationrules/{country}"), 200)
+
+    # Then they say what the portal enforces: a postal code required, its pattern the spec's, China's two cultures
+    assert rules.get("isPostalCodeRequired") is True, (
+        f"{country}'s postal code is required (a blank one refused): {rules}"
+    )
+    taken, refused = POSTAL_CODES[country]
+    pattern = re.compile(rules.get("postalCodeRegex") or "")
+    assert pattern.search(taken) and not pattern.search(refused), f"{country}'s postal code pattern: {pattern.pattern}"
+    if country == "CN":
+        assert sorted(rules.get("supportedCulturesList") or []) == ["en-US", "zh-CN"], rules
+
+
 def test_a_new_customer_is_201_with_its_company_and_billing_profiles(
     raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi
 ) -> None:
