@@ -17,6 +17,7 @@ INTERCEPTED = re.compile(
     r" intercepts pointer events",
     re.MULTILINE,
 )
+BANNER_HINT = " (a banner or dialog to close first?)"
 LOOKUP_TIMEOUT_MS = 5_000  # for the names a page offers, asked once an action's wait ran out (a busy machine: seconds)
 # The names of the links and buttons a page shows, roughly as assistive technology names them: for a message.
 OFFERED_NAMES = """() => [...document.querySelectorAll(
@@ -24,6 +25,9 @@ OFFERED_NAMES = """() => [...document.querySelectorAll(
   .filter((element) => element.getClientRects().length)
   .map((element) => (element.getAttribute("aria-label") || element.innerText || "").trim().split(/\\s+/).join(" "))
   .filter(Boolean).slice(0, 50)"""
+# The document's width and its viewport's: a page wider than a phone's screen is scrolled both ways, and Playwright's
+# taps there land on what lies past the screen's edge instead (an element "covers" the one it meant).
+WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 def covered_by(error: Exception | None) -> str:
@@ -32,7 +36,21 @@ def covered_by(error: Exception | None) -> str:
     if not found:
         return ""
     last = found[-1]
-    return f"; it is covered by {last['subtree'] or last['element']} (a banner or dialog to close first?)"
+    return f"; it is covered by {last['subtree'] or last['element']}{BANNER_HINT}"
+
+
+def wider_than_viewport(page: Page) -> str:
+    """Say, for a message, that the page is wider than its viewport (a phone's: it scrolls sideways), else ""."""
+    try:  # bounded, as below
+        wide, width = page.wait_for_function(WIDTHS, timeout=LOOKUP_TIMEOUT_MS).json_value()
+    except PlaywrightError:
+        return ""
+    if wide <= width:
+        return ""
+    return (
+        f" (the page is {wide} CSS px wide at a viewport {width} px wide: it scrolls sideways, and what lies past the "
+        "screen's edge takes the click: try a wider viewport)"
+    )
 
 
 def why_not_selected(page: Page, error: Exception) -> str:
@@ -46,7 +64,7 @@ def why_not_selected(page: Page, error: Exception) -> str:
     }
     last, where = max(states.items(), key=lambda state: state[1])
     if where >= 0:
-        return last
+        return last.replace(BANNER_HINT, wider_than_viewport(page) or BANNER_HINT)
     if "resolved to" in said:
         return ""
     try:  # bounded: a page too busy to answer has the timeout's own words only

@@ -1,8 +1,10 @@
-"""Scan a page with axe-core (the copy pinned in axe-playwright-python) and the page-language check axe cannot make.
+"""Scan a page with axe-core (the copy pinned in axe-playwright-python) and two checks axe cannot make.
 
 axe checks that ``<html lang>`` is present and valid, not that it is the language the page is
 written in (WCAG 3.1.1). The suite knows which language each screen speaks, so it checks that too,
-and reports it as one more rule, ``html-lang-is-page-language``.
+and reports it as one more rule, ``html-lang-is-page-language``. Nor does axe judge the layout at a
+width: a page that scrolls sideways at its viewport (WCAG 1.4.10, reflow) is ``page-fits-viewport-width``
+(plugins/a11y_reflow.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from .a11y_reflow import MEASURE, reflow_summary
 from .page_moved import moved_since, page_moved
 
 # WCAG 2.0 and 2.1, levels A and AA: axe's tags for them (its best practices are not WCAG).
@@ -23,6 +26,8 @@ LANGUAGE_RULE = "html-lang-is-page-language"
 # axe scans only the frames of its own origin unless every copy of it (one per frame) allows the others.
 ANY_ORIGIN = "() => axe.configure({allowedOrigins: ['<unsafe_all_origins>']})"
 LANGUAGE_HELP_URL = "https://www.w3.org/WAI/WCAG21/Understanding/language-of-page.html"
+REFLOW_RULE = "page-fits-viewport-width"
+REFLOW_HELP_URL = "https://www.w3.org/WAI/WCAG21/Understanding/reflow.html"
 # The script a region's Chinese is written in (CLDR's likely subtags): zh-Hans names zh-CN, zh-Hant does not.
 LIKELY_SCRIPTS = {("zh", "cn"): "hans", ("zh", "sg"): "hans", ("zh", "tw"): "hant", ("zh", "hk"): "hant"}
 
@@ -65,16 +70,17 @@ def target_of(node: dict[str, Any], selector: str = "target") -> str:
     return " >>> ".join(part if isinstance(part, str) else " > ".join(part) for part in node.get(selector) or [])
 
 
-# Run axe on the document axe was loaded into (its address and timeOrigin, a document's own), and read its language
-# and address in the same call: a page that moved meanwhile has no second document for a later read to mix in.
+# Run axe on the document axe was loaded into (its address and timeOrigin, a document's own), and read its language,
+# width and address in the same call: a page that moved meanwhile has no second document for a later read to mix in.
 RUN = """async ([options, [address, timeOrigin]]) => {
   const before = location.href;
   if (before !== address || performance.timeOrigin !== timeOrigin || typeof axe !== 'object') {
     return {before, results: null};
   }
   const results = await axe.run(document, options);
-  return {before, results, after: location.href, lang: document.documentElement.getAttribute('lang') || ''};
-}"""
+  const lang = document.documentElement.getAttribute('lang') || '';
+  return {before, results, after: location.href, lang, reflow: (MEASURE)()};
+}""".replace("MEASURE", MEASURE)
 LOADED = "() => [typeof window.axe === 'object', [location.href, performance.timeOrigin]]"
 # The page's timers a test's clock (Playwright's page.clock) may stand in for, axe's own among them.
 TIMERS = (
@@ -121,6 +127,7 @@ class Ran:
     results: dict[str, Any]
     url: str
     lang: str
+    reflow: dict[str, Any] | None = None  # the page's width against its viewport's (a11y_reflow.MEASURE)
 
 
 def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The page") -> Ran:
@@ -160,7 +167,7 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The p
         raise page_moved(page, subject, "scanned by axe-core", before) from None
     if ran["results"] is None or not ran["before"] == ran["after"] == before:
         raise page_moved(page, subject, "scanned by axe-core", before)
-    return Ran(ran["results"], before, ran["lang"])
+    return Ran(ran["results"], before, ran["lang"], ran.get("reflow"))
 
 
 def play_again(page: Page) -> None:
@@ -211,8 +218,23 @@ def language_findings(declared: str, locale: str) -> list[Finding]:
     ]  # fmt: skip
 
 
+def reflow_findings(measured: dict[str, Any] | None) -> list[Finding]:
+    """Return a finding when the page is wider than its viewport (``measured``: a11y_reflow.MEASURE's answer)."""
+    summary = reflow_summary(measured)
+    if summary is None or measured is None:
+        return []
+    past = measured["past"]
+    return [
+        Finding(
+            REFLOW_RULE, "html", "serious", "The page must fit its viewport's width, not scroll sideways (reflow)",
+            REFLOW_HELP_URL, summary, past[0]["html"] if past else "<html>", "html",
+        )
+    ]  # fmt: skip
+
+
 def scan(page: Page, locale: str | None = None, subject: str = "The page") -> Scan:
-    """Scan the page as it is now with WCAG 2.0/2.1 A and AA rules (and its language, when ``locale`` is given).
+    """Scan the page as it is now with WCAG 2.0/2.1 A and AA rules, its width against its viewport's (reflow), and
+    its language, when ``locale`` is given.
 
     ``PageMovedError`` (naming ``subject``) when the page moved while it was scanned: nothing it found is judged.
     """
@@ -229,6 +251,7 @@ def scan(page: Page, locale: str | None = None, subject: str = "The page") -> Sc
     ]  # fmt: skip
     if locale is not None:
         findings += language_findings(ran.lang, locale)
+    findings += reflow_findings(ran.reflow)
     rules = sum(len(results.get(kind, [])) for kind in ("violations", "passes", "incomplete", "inapplicable"))
     return Scan(
         ran.url,

@@ -39,7 +39,8 @@ from pages import (
 from pages.strings import LOCALES
 from plugins.retries import NotTransient
 
-# A desktop's and a phone's: the portal's style sheet has rules for narrow screens, so each is scanned and photographed.
+# A desktop's and a phone's: the portal's style sheet lays it out for narrow screens, so each is scanned (its reflow
+# too) and photographed.
 VIEWPORTS = {"desktop": {"width": 1280, "height": 720}, "narrow": {"width": 390, "height": 844}}
 NO_SUCH_CUSTOMER = "00000000-0000-4000-8000-000000000000"
 # The bundled portal's banner and Dashboard say who is signed in: masked, whoever it is.

@@ -1,0 +1,53 @@
+"""Reflow (WCAG 2.1, 1.4.10), which axe does not check: a page no wider than its viewport, never scrolled sideways.
+
+A page wider than a phone's screen is read by scrolling both ways, and on a touch screen what lies
+beyond its edge may take a tap meant for what the screen shows (Playwright's clicks miss there too).
+axe judges elements, not the layout at a width, so the scan measures it: the document's width against
+the viewport's, and, when wider, the elements that reach past the edge. WCAG asks it at 320 CSS px; each
+viewport a screen is scanned at is held to its own width. An element that scrolls inside a box of its own
+(a wide table in a scrolling region, as WCAG allows for data tables) widens no page, and is not found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MOST_NAMED = 3  # elements named in the finding: the first three that reach past the edge
+
+# Run in the scan's own call. The elements that reach past the viewport's right edge, innermost (a row's cell, not
+# the page holding it), in the document's order, each named by its tag and classes up to the nearest id.
+MEASURE = """() => {
+  const root = document.scrollingElement || document.documentElement;
+  const width = document.documentElement.clientWidth, scrolled = root.scrollWidth;
+  if (scrolled <= width) return {width, scrolled, past: []};
+  const named = (element) => {  // its tag and classes, up to the nearest id, three deep: a name for a person
+    const parts = [];
+    for (let at = element; at && at !== document.documentElement && parts.length < 3; at = at.parentElement) {
+      if (at.id) { parts.unshift('#' + CSS.escape(at.id)); break; }
+      const classes = [...at.classList].slice(0, 2).map((name) => '.' + CSS.escape(name));
+      parts.unshift(at.tagName.toLowerCase() + classes.join(''));
+    }
+    return parts.join(' > ');
+  };
+  const past = [], beyond = (element) => element.getBoundingClientRect().right + window.scrollX > width + 1;
+  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || !beyond(element) || [...element.children].some(beyond)) continue;
+    past.push({selector: named(element), html: element.outerHTML.slice(0, 300),
+               right: Math.round(box.right + window.scrollX)});
+    if (past.length >= MOST) break;
+  }
+  return {width, scrolled, past};
+}""".replace("MOST", str(MOST_NAMED))
+
+
+def reflow_summary(measured: dict[str, Any] | None) -> str | None:
+    """Say how a page wider than its viewport (``MEASURE``'s answer) scrolls sideways, and what reaches past the
+    edge; None for one that fits."""
+    if not measured or measured["scrolled"] <= measured["width"]:
+        return None
+    named = "; ".join(f"{element['selector']} reaches {element['right']} px" for element in measured["past"])
+    return (
+        f"The page is {measured['scrolled']} CSS px wide at a viewport {measured['width']} px wide: it scrolls "
+        "sideways" + (f". Past the edge: {named}" if named else "")
+    )
