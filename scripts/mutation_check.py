@@ -31,7 +31,8 @@ from shared_portal import DEMO_TOTP_SECRET, served_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SECONDS = 1800
-FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)(?: - (.*))?$", re.MULTILINE)
+# A test's node id: its parameters' words in brackets may hold spaces ("[chromium-Pixel 7]").
+FAILED = re.compile(r"^(?:FAILED|ERROR) ([^\s\[]+(?:\[[^\]]*\])?)(?: - (.*))?$", re.MULTILINE)
 
 
 class Outcome(NamedTuple):

@@ -46,7 +46,7 @@ SHORT_TIMEOUT_MS = 3_000  # a click waited out past the screen's edge fails the 
 
 @pytest.mark.regression
 @pytest.mark.shared_data
-@pytest.mark.parametrize("phone", PHONES)
+@pytest.mark.parametrize("phone", PHONES, ids=lambda phone: phone.lower().replace(" ", "-"))
 def test_the_workflow_saves_on_a_phone(
     phone: str,
     playwright: Playwright,
