@@ -45,7 +45,7 @@ def wider_than_viewport(page: Page) -> str:
         wide, width = page.wait_for_function(WIDTHS, timeout=LOOKUP_TIMEOUT_MS).json_value()
     except PlaywrightError:
         return ""
-    if wide <= width:
+    if wide <= width + 1:  # a fraction of a pixel rounded up is no sideways scroll
         return ""
     return (
         f" (the page is {wide} CSS px wide at a viewport {width} px wide: it scrolls sideways, and what lies past the "

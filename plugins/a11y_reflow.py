@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+SLACK_PX = 1  # a layout's fraction of a pixel rounded up (a box 390.5 px wide) scrolls nothing a person would see
 MOST_NAMED = 3  # elements named in the finding: the first three that reach past the edge
 
 # Run in the scan's own call. The elements that reach past the viewport's right edge, innermost (a row's cell, not
@@ -19,7 +20,7 @@ MOST_NAMED = 3  # elements named in the finding: the first three that reach past
 MEASURE = """() => {
   const root = document.scrollingElement || document.documentElement;
   const width = document.documentElement.clientWidth, scrolled = root.scrollWidth;
-  if (scrolled <= width) return {width, scrolled, past: []};
+  if (scrolled <= width + SLACK) return {width, scrolled, past: []};
   const named = (element) => {  // its tag and classes, up to the nearest id, three deep: a name for a person
     const parts = [];
     for (let at = element; at && at !== document.documentElement && parts.length < 3; at = at.parentElement) {
@@ -29,7 +30,7 @@ MEASURE = """() => {
     }
     return parts.join(' > ');
   };
-  const past = [], beyond = (element) => element.getBoundingClientRect().right + window.scrollX > width + 1;
+  const past = [], beyond = (element) => element.getBoundingClientRect().right + window.scrollX > width + SLACK;
   for (const element of document.body ? document.body.querySelectorAll('*') : []) {
     const box = element.getBoundingClientRect();
     if (box.width === 0 || !beyond(element) || [...element.children].some(beyond)) continue;
@@ -38,13 +39,13 @@ MEASURE = """() => {
     if (past.length >= MOST) break;
   }
   return {width, scrolled, past};
-}""".replace("MOST", str(MOST_NAMED))
+}""".replace("MOST", str(MOST_NAMED)).replace("SLACK", str(SLACK_PX))
 
 
 def reflow_summary(measured: dict[str, Any] | None) -> str | None:
     """Say how a page wider than its viewport (``MEASURE``'s answer) scrolls sideways, and what reaches past the
     edge; None for one that fits."""
-    if not measured or measured["scrolled"] <= measured["width"]:
+    if not measured or measured["scrolled"] <= measured["width"] + SLACK_PX:
         return None
     named = "; ".join(f"{element['selector']} reaches {element['right']} px" for element in measured["past"])
     return (
