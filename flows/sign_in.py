@@ -190,7 +190,7 @@ def answered_steps(
 ) -> bool:
     """``answer_steps``, once its page is marked as signed in on."""
     secret = totp_secret_or_env(totp_secret)
-    steps, signed_in = SignInPage(page), DashboardPage(page).menu
+    steps, signed_in = SignInPage(page), DashboardPage(page).landmark
     codes_tried, answered, left_sent_code, password_typed = 0, None, False, False
     skipped: str | None = None  # what "Skip for now" said, once selected
     for _ in range(MAX_STEPS):
