@@ -148,7 +148,7 @@ def record_sign_in(args: argparse.Namespace) -> Path:
                 flush=True,
             )
             try:
-                dashboard.menu.wait_for(timeout=args.wait * 1000)
+                dashboard.landmark.first.wait_for(timeout=args.wait * 1000)
             except PlaywrightTimeoutError as error:
                 raise SignInError(f"No signed-in portal page within {args.wait:g} s: nothing was saved") from error
             except PlaywrightError as error:  # the window closed by the person, the browser gone

@@ -8,18 +8,33 @@ from playwright.sync_api import Locator, Page
 
 from .addresses import screen_addresses
 from .customers import CustomersPage
-from .screen import SNAPSHOT_LINE, Screen, links_or_buttons, menu, menu_item, menu_shown
+from .screen import SNAPSHOT_LINE, Screen, item_name, menu, menu_item, menu_shown
 from .strings import any_language
 
 # A button that unfolds a site's navigation, as responsive layouts name theirs on a phone's screen: "Menu", "Open
-# navigation", "Afficher le menu", "展开导航", or the menu's own name. Whole names only: a "User menu" or a "Settings
-# menu" opens something else.
+# navigation", "Afficher le menu", "展开导航". Whole names only: a "User menu" or a "Settings menu" opens another.
 MENU_BUTTON = re.compile(
     r"^\s*(?:(?:open|show|expand|toggle|afficher|ouvrir|développer|打开|显示|展开)\s*(?:the|le|la)?\s*)?"
-    r"(?:main\s+|site\s+)?(?:menu(?:\s+(?:principal|de\s+navigation))?|navigation(?:\s+(?:menu|principale))?|nav"
-    r"|导航(?:菜单|栏)?|(?:主)?菜单|dashboard|tableau\s+de\s+bord|仪表板)\s*$",
+    r"(?:main\s+|site\s+)?(?:menu(?:\s+(?:principal|de\s+navigation))?|navigation(?:\s+(?:menu|principale))?"
+    r"|导航(?:菜单|栏)?|(?:主)?菜单)\s*$",
     re.IGNORECASE,
 )
+
+
+def folded_menus_page(page: Page) -> Locator:
+    """Return the page's root when it holds a navigation holding Customers, shown or folded away, and offers no Sign in
+    (shown or folded away): a signed-in portal's screen, whose menu button may stand for its menu. Not a signed-out
+    page's own "Menu", nor an identity provider's step."""
+    customers = item_name("customers")
+    held = [
+        page.get_by_role(role, name=customers, include_hidden=True) for role in ("link", "tab", "button", "menuitem")
+    ]
+    holding_customers = held[0].or_(held[1]).or_(held[2]).or_(held[3])
+    navigation = page.get_by_role("navigation", include_hidden=True).filter(has=holding_customers)
+    sign_in = any_language("sign_in")
+    offered = page.get_by_role("link", name=sign_in, include_hidden=True)
+    signing_in = offered.or_(page.get_by_role("button", name=sign_in, include_hidden=True))
+    return page.locator(":root").filter(has=navigation, has_not=signing_in)
 
 
 class DashboardPage(Screen):
@@ -29,11 +44,7 @@ class DashboardPage(Screen):
     def __init__(self, page: Page) -> None:
         super().__init__(page)
         self.menu = menu(page, "dashboard", holding=menu_item(page, "customers"))
-        # Not on a signed-out page offering Sign in: its own "Menu" tells no signed-in screen.
-        signed_out = links_or_buttons(page, any_language("sign_in"))
-        self.menu_button = (
-            page.locator(":root").filter(has_not=signed_out).get_by_role("button", name=MENU_BUTTON).first
-        )
+        self.menu_button = folded_menus_page(page).get_by_role("button", name=MENU_BUTTON).first
         self.folded = False  # the menu found folded behind ``menu_button``, the last time the Dashboard was ready
 
     @property
@@ -55,7 +66,12 @@ class DashboardPage(Screen):
         """Wait until the Dashboard menu is shown, or the button it is folded behind."""
         shown = self.settle(self.landmark)
         line = SNAPSHOT_LINE.match(shown or "")
-        self.folded = line is not None and line["role"] == "button" and not self.menu.is_visible()
+        if line is None:  # a closer look: which of the two showed is not known
+            self.folded = not self.menu.is_visible() and self.menu_button.is_visible()
+        elif line["role"] == "button":  # a menu shown but folded away (a drawer past the screen's edge) says so too
+            self.folded = not self.menu.is_visible() or self.menu_button.get_attribute("aria-expanded") == "false"
+        else:
+            self.folded = False
         self.menu = menu_shown(self.page, "dashboard", shown, self.menu)
         return self.found_ready()
 
@@ -65,7 +81,7 @@ class DashboardPage(Screen):
         ``wait_for_list=False`` waits only for the search box, for a caller that searches at once:
         the list shows only the newest answer, so the first page need not have loaded.
         """
-        if self.folded and not self.customers_link.is_visible():
+        if self.folded:
             self.select(self.menu_button, "the button the Dashboard menu is folded behind")
         self.select(self.customers_link, "Customers")
         customers = CustomersPage(self.page)

@@ -25,9 +25,11 @@ OFFERED_NAMES = """() => [...document.querySelectorAll(
   .filter((element) => element.getClientRects().length)
   .map((element) => (element.getAttribute("aria-label") || element.innerText || "").trim().split(/\\s+/).join(" "))
   .filter(Boolean).slice(0, 50)"""
-# The document's width and its viewport's: a page wider than a phone's screen is scrolled both ways, and Playwright's
-# taps there land on what lies past the screen's edge instead (an element "covers" the one it meant).
-WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+# The document's width, its viewport's and its layout viewport's: on a phone (a browser emulating one's layout), a
+# page wider than the screen widens the layout viewport past it, and Playwright's taps there land on what lies past
+# the screen's edge instead (an element "covers" the one it meant). A desktop's wide page only scrolls.
+WIDTHS = """() => [(document.scrollingElement || document.documentElement).scrollWidth,
+  document.documentElement.clientWidth, window.innerWidth]"""
 
 
 def covered_by(error: Exception | None) -> str:
@@ -40,12 +42,13 @@ def covered_by(error: Exception | None) -> str:
 
 
 def wider_than_viewport(page: Page) -> str:
-    """Say, for a message, that the page is wider than its viewport (a phone's: it scrolls sideways), else ""."""
+    """Say, for a message, that the page is wider than a phone's screen it is shown on (its layout viewport widened
+    past the screen), else ""."""
     try:  # bounded, as below
-        wide, width = page.wait_for_function(WIDTHS, timeout=LOOKUP_TIMEOUT_MS).json_value()
+        wide, width, laid_out = page.wait_for_function(WIDTHS, timeout=LOOKUP_TIMEOUT_MS).json_value()
     except PlaywrightError:
         return ""
-    if wide <= width + 1:  # a fraction of a pixel rounded up is no sideways scroll
+    if wide <= width + 1 or laid_out <= width + 1:  # fits (a fraction of a pixel rounded up), or a desktop's scroll
         return ""
     return (
         f" (the page is {wide} CSS px wide at a viewport {width} px wide: it scrolls sideways, and what lies past the "
@@ -64,7 +67,7 @@ def why_not_selected(page: Page, error: Exception) -> str:
     }
     last, where = max(states.items(), key=lambda state: state[1])
     if where >= 0:
-        return last.replace(BANNER_HINT, wider_than_viewport(page) or BANNER_HINT)
+        return last.replace(BANNER_HINT, wider_than_viewport(page) or BANNER_HINT) if BANNER_HINT in last else last
     if "resolved to" in said:
         return ""
     try:  # bounded: a page too busy to answer has the timeout's own words only

@@ -15,11 +15,16 @@ from typing import Any
 SLACK_PX = 1  # a layout's fraction of a pixel rounded up (a box 390.5 px wide) scrolls nothing a person would see
 MOST_NAMED = 3  # elements named in the finding: the first three that reach past the edge
 
-# Run in the scan's own call. The elements that reach past the viewport's right edge, innermost (a row's cell, not
-# the page holding it), in the document's order, each named by its tag and classes up to the nearest id.
-MEASURE = """() => {
+# Run in the scan's own call with the viewport's width as the test set it (``screen``; under a phone's emulation a
+# page without a viewport meta tag is laid out 980 px wide, wider than the screen it is shown on). A root that clips
+# what overflows (overflow-x hidden or clip: a drawer parked past the edge) scrolls nothing sideways. The elements
+# past the edge (the right one, the left one right to left), innermost, in the document's order, each named by its
+# tag and classes up to the nearest id; not those inside a box that scrolls or clips on its own, nor fixed ones.
+MEASURE = """(screen) => {
   const root = document.scrollingElement || document.documentElement;
-  const width = document.documentElement.clientWidth, scrolled = root.scrollWidth;
+  const width = Math.min(document.documentElement.clientWidth, screen || Infinity), scrolled = root.scrollWidth;
+  const clips = (element) => element && ['hidden', 'clip'].includes(getComputedStyle(element).overflowX);
+  if (clips(document.documentElement) || clips(document.body)) return {width, scrolled: width, past: []};  // no scroll
   if (scrolled <= width + SLACK) return {width, scrolled, past: []};
   const named = (element) => {  // its tag and classes, up to the nearest id, three deep: a name for a person
     const parts = [];
@@ -30,12 +35,25 @@ MEASURE = """() => {
     }
     return parts.join(' > ');
   };
-  const past = [], beyond = (element) => element.getBoundingClientRect().right + window.scrollX > width + SLACK;
-  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+  const edge = (element) => {  // how far past the edge it reaches, in page pixels: 0 when it does not
     const box = element.getBoundingClientRect();
-    if (box.width === 0 || !beyond(element) || [...element.children].some(beyond)) continue;
-    past.push({selector: named(element), html: element.outerHTML.slice(0, 300),
-               right: Math.round(box.right + window.scrollX)});
+    if (box.width === 0) return 0;
+    const right = box.right + window.scrollX - width, left = -(box.left + window.scrollX);
+    return Math.max(right > SLACK ? right : 0, left > SLACK ? left : 0);
+  };
+  const contained = (element) => {
+    for (let at = element; at && at !== document.body; at = at.parentElement) {
+      const style = getComputedStyle(at);
+      if (style.position === 'fixed' || (at !== element && style.overflowX !== 'visible')) return true;
+    }
+    return false;
+  };
+  const past = [];
+  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+    if (!edge(element) || [...element.children].some(edge) || contained(element)) continue;
+    const box = element.getBoundingClientRect(), left = box.left + window.scrollX;
+    const reaches = left < -SLACK ? left : box.right + window.scrollX;  // its far edge: right, or left right to left
+    past.push({selector: named(element), html: element.outerHTML.slice(0, 300), right: Math.round(reaches)});
     if (past.length >= MOST) break;
   }
   return {width, scrolled, past};

@@ -72,14 +72,14 @@ def target_of(node: dict[str, Any], selector: str = "target") -> str:
 
 # Run axe on the document axe was loaded into (its address and timeOrigin, a document's own), and read its language,
 # width and address in the same call: a page that moved meanwhile has no second document for a later read to mix in.
-RUN = """async ([options, [address, timeOrigin]]) => {
+RUN = """async ([options, [address, timeOrigin], screen]) => {
   const before = location.href;
   if (before !== address || performance.timeOrigin !== timeOrigin || typeof axe !== 'object') {
     return {before, results: null};
   }
   const results = await axe.run(document, options);
   const lang = document.documentElement.getAttribute('lang') || '';
-  return {before, results, after: location.href, lang, reflow: (MEASURE)()};
+  return {before, results, after: location.href, lang, reflow: (MEASURE)(screen)};
 }""".replace("MEASURE", MEASURE)
 LOADED = "() => [typeof window.axe === 'object', [location.href, performance.timeOrigin]]"
 # The page's timers a test's clock (Playwright's page.clock) may stand in for, axe's own among them.
@@ -158,7 +158,8 @@ def run_axe(page: Page, tags: tuple[str, ...] = WCAG_TAGS, subject: str = "The p
         options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations", "incomplete"],
                    "ancestry": True}  # fmt: skip
         try:
-            ran = page.evaluate(RUN, [options, shown])
+            viewport = page.viewport_size  # None with no viewport (a headed window's own): its layout's width then
+            ran = page.evaluate(RUN, [options, shown, viewport["width"] if viewport else None])
         finally:
             play_again(page)
     except PlaywrightError as error:

@@ -31,8 +31,9 @@ from shared_portal import DEMO_TOTP_SECRET, served_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SECONDS = 1800
-# A test's node id: its parameters' words in brackets may hold spaces ("[chromium-Pixel 7]").
-FAILED = re.compile(r"^(?:FAILED|ERROR) ([^\s\[]+(?:\[[^\]]*\])?)(?: - (.*))?$", re.MULTILINE)
+# A test's node id: its parameters' words in brackets may hold spaces and brackets ("[chromium-Pixel 7]",
+# "[http://[::1]:8000/-True]"), up to the bracket before the error's " - " or the line's end.
+FAILED = re.compile(r"^(?:FAILED|ERROR) ([^\s\[]+(?:\[.*?\](?= - |$))?)(?: - (.*))?$", re.MULTILINE)
 
 
 class Outcome(NamedTuple):

@@ -6,6 +6,7 @@ The pages are the tests' own (``page.set_content``) at a phone's width, each tes
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -26,6 +27,14 @@ ONE_COLUMN = FIXED_COLUMNS.replace("grid-template-columns: 300px 300px", "grid-t
 TABLE_IN_ITS_OWN_SCROLL = FIXED_COLUMNS.replace(
     '<dl class="values"', '<div role="region" aria-label="Values" tabindex="0" style="overflow-x: auto"><dl'
 ).replace("</dl>", "</dl></div>")
+# A menu drawer parked past the right edge until opened, the page clipping what overflows it: nothing scrolls.
+PARKED_DRAWER = ONE_COLUMN.replace("<body>", "<body style='overflow-x: hidden'>").replace(
+    "</main>", '</main><nav style="position: absolute; top: 0; left: 100%; width: 300px">Menu</nav>'
+)
+# A heading too wide for a phone beside a table scrolled in its own region: the heading widens the page.
+WIDE_HEADING_BESIDE_TABLE = TABLE_IN_ITS_OWN_SCROLL.replace("<h1>Account</h1>", '<h1 style="width: 500px">Account</h1>')
+# Right to left, a grid too wide reaches past the left edge.
+RIGHT_TO_LEFT = FIXED_COLUMNS.replace('<html lang="en-US">', '<html lang="en-US" dir="rtl">')
 Check = Callable[..., object]
 
 
@@ -48,7 +57,9 @@ def test_a_page_wider_than_its_viewport_is_a_finding_naming_both_widths_and_what
     assert "main > dl.values > dd reaches 608 px" in said, said
 
 
-@pytest.mark.parametrize("content", [ONE_COLUMN, TABLE_IN_ITS_OWN_SCROLL], ids=["one-column", "own-scroll"])
+@pytest.mark.parametrize(
+    "content", [ONE_COLUMN, TABLE_IN_ITS_OWN_SCROLL, PARKED_DRAWER], ids=["one-column", "own-scroll", "parked-drawer"]
+)
 def test_a_page_that_fits_its_viewport_is_no_finding(content: str, page: Page, check_here: Check) -> None:
     page.set_viewport_size(PHONE)
     page.set_content(content)
@@ -56,3 +67,39 @@ def test_a_page_that_fits_its_viewport_is_no_finding(content: str, page: Page, c
     scan = check_here(page, "account", "en-US", "narrow")
 
     assert scan is not None and scan.findings == [], scan  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("content", "named", "not_named"),
+    [
+        (WIDE_HEADING_BESIDE_TABLE, "Past the edge: body > main > h1 reaches 508 px", "dd"),
+        (RIGHT_TO_LEFT, "Past the edge: main > dl.values > dd reaches -218 px", "h1"),
+    ],
+    ids=["heading-beside-a-scrolled-table", "right-to-left"],
+)
+def test_a_finding_names_what_widens_the_page_not_what_scrolls_in_its_own_box(
+    content: str, named: str, not_named: str, page: Page, check_here: Check
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.set_content(content)
+
+    with pytest.raises(NotTransient) as found:
+        check_here(page, "account", "en-US", "narrow")
+
+    said = str(found.value)
+    assert named in said, said
+    assert f"> {not_named} reaches" not in said, said
+
+
+@pytest.mark.only_browser("chromium")  # a phone's layout viewport, as Chromium emulates one (is_mobile)
+def test_a_page_a_phone_lays_out_at_a_desktop_s_width_is_a_finding_at_the_phone_s(
+    new_context: Callable[..., Any], check_here: Check
+) -> None:
+    # Given a page without a viewport meta tag on a phone: laid out 980 px wide (a desktop's), shown on 390
+    page = new_context(viewport=PHONE, is_mobile=True).new_page()
+    page.set_content(FIXED_COLUMNS.replace('<meta name="viewport" content="width=device-width, initial-scale=1">', ""))
+
+    with pytest.raises(NotTransient) as found:
+        check_here(page, "account", "en-US", "narrow")
+
+    assert "The page is 980 CSS px wide at a viewport 390 px wide" in str(found.value), str(found.value)

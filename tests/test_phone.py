@@ -41,6 +41,8 @@ DESKTOP_ONLY_ACCOUNT = """<meta name="viewport" content="width=device-width, ini
 <button onclick="document.body.dataset.edited = 'yes'">Edit</button></main></div>""".replace(
     "ROWS", "".join(f"<dt>Field {n}</dt><dd>3fa85f64-5717-4562-b3fc-2c963f66afa{n}</dd>" for n in range(20))
 )
+UNDER_A_BANNER = """<div role="region" aria-label="Cookies" style="position: fixed; inset: 0; background: #eee">
+  We use cookies. <button>Accept</button></div>"""
 SHORT_TIMEOUT_MS = 3_000  # a click waited out past the screen's edge fails the test at this, not in 30 s
 
 
@@ -66,11 +68,14 @@ def test_the_workflow_saves_on_a_phone(
     # When the documented workflow submits new values, tapped through on the phone
     update_customer_account(page, customer.companyName, changes)
 
-    # Then the portal saved them, and nothing else
+    # Then the portal saved them, and nothing else; the Account page it ends on fits the phone's screen
     assert api.billing_profile(customer.id) == dataclasses.replace(customer.billing, **changes)
+    wide = page.evaluate("(document.scrollingElement || document.documentElement).scrollWidth")
+    assert wide <= device["viewport"]["width"] + 1, f"the Account page is {wide} px wide on a {phone}'s screen"
 
 
 @pytest.mark.tooling  # a page of its own: no portal
+@pytest.mark.only_browser("chromium")  # Chromium's phone layout (is_mobile), which Firefox does not emulate
 def test_a_control_a_phone_s_tap_misses_on_a_page_wider_than_the_screen_is_said_so(
     playwright: Playwright, browser_name: str, new_context: Callable[..., Any]
 ) -> None:
@@ -87,3 +92,16 @@ def test_a_control_a_phone_s_tap_misses_on_a_page_wider_than_the_screen_is_said_
     ):
         account.select(account.edit_link, "Edit")
     assert page.evaluate("document.body.dataset.edited") is None  # nothing took the click meant for Edit
+
+
+@pytest.mark.tooling
+def test_a_control_under_a_banner_on_a_wide_desktop_page_is_said_covered_by_the_banner(page: Page) -> None:
+    # Given a desktop's page wider than its window (it scrolls sideways), its Edit under a cookie banner
+    page.set_content(DESKTOP_ONLY_ACCOUNT + UNDER_A_BANNER)
+    page.set_viewport_size({"width": 500, "height": 720})
+    page.set_default_timeout(SHORT_TIMEOUT_MS)
+    account = AccountPage(page).wait_until_ready()
+
+    # When Edit is selected, then the error says what covers it, and asks about the banner, not the width
+    with pytest.raises(UnknownPageError, match=r'covered by <div role="region".*\(a banner or dialog to close'):
+        account.select(account.edit_link, "Edit")
