@@ -225,10 +225,12 @@ def reflow_findings(measured: dict[str, Any] | None) -> list[Finding]:
     if summary is None or measured is None:
         return []
     past = measured["past"]
+    # The page at this width: accepted in a baseline at a phone's width, it stands for no sideways scroll at another.
+    where = f"html (a viewport {measured['width']} px wide)"
     return [
         Finding(
-            REFLOW_RULE, "html", "serious", "The page must fit its viewport's width, not scroll sideways (reflow)",
-            REFLOW_HELP_URL, summary, past[0]["html"] if past else "<html>", "html",
+            REFLOW_RULE, where, "serious", "The page must fit its viewport's width, not scroll sideways (reflow)",
+            REFLOW_HELP_URL, summary, past[0]["html"] if past else "<html>", where,
         )
     ]  # fmt: skip
 

@@ -6,11 +6,13 @@ The pages are the tests' own (``page.set_content``) at a phone's width, each tes
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
+from plugins.a11y_baseline import rewrite
 from plugins.retries import NotTransient
 
 pytestmark = pytest.mark.tooling
@@ -103,3 +105,17 @@ def test_a_page_a_phone_lays_out_at_a_desktop_s_width_is_a_finding_at_the_phone_
         check_here(page, "account", "en-US", "narrow")
 
     assert "The page is 980 CSS px wide at a viewport 390 px wide" in str(found.value), str(found.value)
+
+
+def test_a_finding_accepted_at_one_width_is_new_at_another(page: Page, check_here: Check, tmp_path: Path) -> None:
+    # Given the page's sideways scroll at a phone's width, accepted in the test's baseline
+    accepted = {"rule": "page-fits-viewport-width", "target": "html (a viewport 390 px wide)", "impact": "serious"}
+    rewrite(tmp_path / "a11y.json", {("account", "en-US"): [accepted]}, "4.12.1")
+    page.set_content(FIXED_COLUMNS)
+    page.set_viewport_size(PHONE)
+    check_here(page, "account", "en-US", "narrow")  # known: passes
+
+    # When the page scrolls sideways at another width, then that is a finding of its own
+    page.set_viewport_size({"width": 500, "height": 844})
+    with pytest.raises(NotTransient, match=r"html \(a viewport 500 px wide\)"):
+        check_here(page, "account", "en-US", "tablet")
