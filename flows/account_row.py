@@ -117,12 +117,11 @@ def open_customer(page: Page, company_name: str) -> CustomerPage:
     company_name = rest.nfc(company_name)
     dashboard = DashboardPage(page)
     with step(page, "Open Customers"):
-        if dashboard.customers_link.is_visible():
-            pass
-        elif dashboard.menu_button.is_visible():  # the menu folded on this row's page: unfolded there, no page load
-            dashboard.folded = True
-        else:
-            dashboard.open()
+        if not dashboard.customers_link.is_visible():
+            if dashboard.menu_button.is_visible():  # the menu folded on this row's page: unfolded there, no page load
+                dashboard.folded = True
+            else:
+                dashboard.open()
         customers = dashboard.customers(wait_for_list=False)  # the search replaces the first page anyway
     with step(page, f"Select customer {company_name}"):
         chosen = customers.choose(company_name)

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from .addresses import screen_addresses
 from .customers import CustomersPage
-from .screen import SNAPSHOT_LINE, Screen, item_name, menu, menu_item, menu_shown
+from .screen import SNAPSHOT_LINE, Screen, menu, menu_item, menu_shown
 from .strings import any_language
 
 # A button that unfolds a site's navigation, as responsive layouts name theirs on a phone's screen: "Menu", "Open
@@ -25,11 +25,7 @@ def folded_menus_page(page: Page) -> Locator:
     """Return the page's root when it holds a navigation holding Customers, shown or folded away, and offers no Sign in
     (shown or folded away): a signed-in portal's screen, whose menu button may stand for its menu. Not a signed-out
     page's own "Menu", nor an identity provider's step."""
-    customers = item_name("customers")
-    held = [
-        page.get_by_role(role, name=customers, include_hidden=True) for role in ("link", "tab", "button", "menuitem")
-    ]
-    holding_customers = held[0].or_(held[1]).or_(held[2]).or_(held[3])
+    holding_customers = menu_item(page, "customers", include_hidden=True)
     navigation = page.get_by_role("navigation", include_hidden=True).filter(has=holding_customers)
     sign_in = any_language("sign_in")
     offered = page.get_by_role("link", name=sign_in, include_hidden=True)

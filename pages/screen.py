@@ -102,12 +102,16 @@ def item_name(key: str) -> re.Pattern[str]:
     return re.compile(name.pattern.removesuffix(r"\s*$") + COUNT_BADGE + r"\s*$", name.flags)
 
 
-def menu_item(within: Page | Locator, key: str) -> Locator:
+def menu_item(within: Page | Locator, key: str, *, include_hidden: bool | None = None) -> Locator:
     """Return the menu's link named for ``key`` (``item_name``), or its tab so named (a tab list drawn as the menu),
-    or its button or menu item so named (a component library's navigation item without an address, a menu bar's)."""
+    or its button or menu item so named (a component library's navigation item without an address, a menu bar's).
+    ``include_hidden=True``: one in a menu folded away too."""
     name = item_name(key)
-    link, tab = within.get_by_role("link", name=name), within.get_by_role("tab", name=name)
-    return link.or_(tab).or_(within.get_by_role("button", name=name)).or_(within.get_by_role("menuitem", name=name))
+    link, tab, button, item = (
+        within.get_by_role(role, name=name, include_hidden=include_hidden)
+        for role in ("link", "tab", "button", "menuitem")
+    )
+    return link.or_(tab).or_(button).or_(item)
 
 
 def link_or_button(within: Page | Locator, name: re.Pattern[str], *, disabled: bool | None = None) -> Locator:

@@ -35,11 +35,10 @@ MEASURE = """(screen) => {
     }
     return parts.join(' > ');
   };
-  const edge = (element) => {  // how far past the edge it reaches, in page pixels: 0 when it does not
-    const box = element.getBoundingClientRect();
-    if (box.width === 0) return 0;
-    const right = box.right + window.scrollX - width, left = -(box.left + window.scrollX);
-    return Math.max(right > SLACK ? right : 0, left > SLACK ? left : 0);
+  const reach = (element) => {  // its far edge past the viewport's (left, right to left; else right): null within
+    const box = element.getBoundingClientRect(), left = box.left + window.scrollX, right = box.right + window.scrollX;
+    if (box.width === 0) return null;
+    return left < -SLACK ? left : right > width + SLACK ? right : null;
   };
   const contained = (element) => {
     for (let at = element; at && at !== document.body; at = at.parentElement) {
@@ -50,9 +49,8 @@ MEASURE = """(screen) => {
   };
   const past = [];
   for (const element of document.body ? document.body.querySelectorAll('*') : []) {
-    if (!edge(element) || [...element.children].some(edge) || contained(element)) continue;
-    const box = element.getBoundingClientRect(), left = box.left + window.scrollX;
-    const reaches = left < -SLACK ? left : box.right + window.scrollX;  // its far edge: right, or left right to left
+    const reaches = reach(element), inner = [...element.children].some((child) => reach(child) !== null);
+    if (reaches === null || inner || contained(element)) continue;
     past.push({selector: named(element), html: element.outerHTML.slice(0, 300), right: Math.round(reaches)});
     if (past.length >= MOST) break;
   }

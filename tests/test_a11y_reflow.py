@@ -40,18 +40,22 @@ RIGHT_TO_LEFT = FIXED_COLUMNS.replace('<html lang="en-US">', '<html lang="en-US"
 Check = Callable[..., object]
 
 
+def finding_at_a_phone_s_width(page: Page, check_here: Check, content: str) -> str:
+    """Scan ``content`` at a phone's width, where it must fail; return what the failure said."""
+    page.set_viewport_size(PHONE)
+    page.set_content(content)
+    with pytest.raises(NotTransient) as found:
+        check_here(page, "account", "en-US", "narrow")
+    return str(found.value)
+
+
 def test_a_page_wider_than_its_viewport_is_a_finding_naming_both_widths_and_what_reaches_past(
     page: Page, check_here: Check
 ) -> None:
-    # Given a page whose grid is wider than a phone's screen
-    page.set_viewport_size(PHONE)
-    page.set_content(FIXED_COLUMNS)
+    # Given a page whose grid is wider than a phone's screen, when it is scanned there
+    said = finding_at_a_phone_s_width(page, check_here, FIXED_COLUMNS)
 
-    # When it is scanned, then the reflow rule finds it, saying how wide it is and what reaches past the edge
-    with pytest.raises(NotTransient) as found:
-        check_here(page, "account", "en-US", "narrow")
-
-    said = str(found.value)
+    # Then the reflow rule finds it, saying how wide it is and what reaches past the edge
     assert "page-fits-viewport-width (serious)" in said, said
     assert "https://www.w3.org/WAI/WCAG21/Understanding/reflow.html" in said, said
     # 600 px of columns after the body's 8 px margin
@@ -82,13 +86,8 @@ def test_a_page_that_fits_its_viewport_is_no_finding(content: str, page: Page, c
 def test_a_finding_names_what_widens_the_page_not_what_scrolls_in_its_own_box(
     content: str, named: str, not_named: str, page: Page, check_here: Check
 ) -> None:
-    page.set_viewport_size(PHONE)
-    page.set_content(content)
+    said = finding_at_a_phone_s_width(page, check_here, content)
 
-    with pytest.raises(NotTransient) as found:
-        check_here(page, "account", "en-US", "narrow")
-
-    said = str(found.value)
     assert named in said, said
     assert f"> {not_named} reaches" not in said, said
 
