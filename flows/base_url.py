@@ -120,6 +120,11 @@ def portal_key(base_url: str) -> str:
     return f"{scheme}://{'loopback' if is_loopback(host) else host}:{port}{urlsplit(address).path}"
 
 
+def url_host(host: str) -> str:
+    """Return ``host`` as a URL writes it: an IPv6 address in brackets (``[::1]``), any other as it is."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def is_loopback(host: str | None) -> bool:
     """Tell whether ``host`` (a URL's, brackets aside) is this machine's own: ``localhost``, 127.0.0.0/8, ``::1``, as
     authlib takes plain http from. Only there is the bundled portal's demo password typed. (Names under localhost are

@@ -7,6 +7,7 @@ are reached: 127.0.0.2 stands for another machine's name for this one.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -123,3 +124,23 @@ def test_a_portal_on_all_addresses_signs_in_browsers_of_other_machines_and_is_an
             "127.0.0.1",
             "localhost",
         )
+
+
+def ipv6_loopback() -> bool:
+    """Tell whether this machine has an IPv6 loopback to listen on (a container may have IPv6 turned off)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def test_a_portal_on_the_ipv6_loopback_is_announced_in_brackets_and_signs_in_there() -> None:
+    if not ipv6_loopback():
+        pytest.skip("this machine has no IPv6 loopback (::1) to listen on")
+    with serve_portal(identity_config=QUICK_PASSWORDS, host="::1") as addresses:
+        # A URL writes an IPv6 address in brackets: "http://::1:8000/" is no address a browser or a client takes
+        portal, identity = urlsplit(addresses.portal), urlsplit(addresses.identity)
+        assert (portal.netloc, identity.netloc) == (f"[::1]:{portal.port}", f"[::1]:{identity.port}")
+        assert_signs_in(addresses.portal.rstrip("/"), "::1")
