@@ -45,7 +45,7 @@ from .form_loading import FORM_OF, at_submit
 from .not_selected import covered_by
 from .posted_form import pageless_answer, posted_and_answered, posted_carrier, taken_before_sign_in
 from .screen import ACTION_DONE, log, one_line, snapshot_role
-from .shown_values import FIELDS_OF_FORM, NOT_TITLES, label_patterns, tidied
+from .shown_values import FIELDS_OF_FORM, NOT_TITLE_XPATH, label_patterns, tidied
 from .strings import any_language, may_refuse, refusals_unsaid, says_refused, says_saved
 from .submit_answer import SubmitAnswer
 from .watch import highlight
@@ -76,7 +76,7 @@ def bill_to_heading(page: Page) -> Locator:
     """Return the Bill-to info's heading: the Account page's, which a form shows once it went on to it; or its title
     drawn as no heading (a card's title), as the page's script reads the sections (``shown_values.NOT_TITLES``)."""
     name = any_language("bill_to")
-    title = page.get_by_text(name).and_(page.locator(f":not({NOT_TITLES}):not(:is({NOT_TITLES}) *)"))
+    title = page.get_by_text(name).locator(NOT_TITLE_XPATH)
     return page.get_by_role("heading", name=name).or_(title.filter(visible=True))
 
 

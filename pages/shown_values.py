@@ -29,11 +29,18 @@ def label_patterns() -> list[str]:
 
 
 # Where words alone saying a section's name are no title of it: in a control, a heading, a label, a menu or tabs.
-NOT_TITLES = (
-    'a, button, label, option, h1, h2, h3, h4, h5, h6, nav, [role="heading"], [role="link"], [role="button"], '
-    '[role="tab"], [role="tablist"], [role="menu"], [role="menubar"], [role="menuitem"], [role="option"], '
-    '[role="navigation"], [aria-hidden="true"]'
-)
+NOT_TITLE_TAGS = ("a", "button", "label", "option", "h1", "h2", "h3", "h4", "h5", "h6", "nav")
+NOT_TITLE_ROLES = ("heading", "link", "button", "tab", "tablist", "menu", "menubar", "menuitem", "option", "navigation")
+NOT_TITLES = ", ".join([*NOT_TITLE_TAGS, *(f'[role="{role}"]' for role in NOT_TITLE_ROLES), '[aria-hidden="true"]'])
+# The same, for Playwright: an element neither one of them nor within one. XPath, which the browser evaluates itself
+# (the CSS above, ``:not(:is(...) *)``, Playwright's own engine walks up from every element of the page: 4 times the
+# cost, on each look while a page loads).
+NOT_TITLE_XPATH = "xpath=self::*[not(ancestor-or-self::*[{}])]".format(
+    " or ".join([
+        *(f"self::{tag}" for tag in NOT_TITLE_TAGS), *(f"@role='{role}'" for role in NOT_TITLE_ROLES),
+        "@aria-hidden='true'",
+    ])
+)  # fmt: skip
 SECTIONS = ("account_info", "bill_to")  # the Account page's, as ``any_language`` knows them
 
 
