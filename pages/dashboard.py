@@ -30,7 +30,9 @@ def folded_menus_page(page: Page) -> Locator:
     sign_in = any_language("sign_in")
     offered = page.get_by_role("link", name=sign_in, include_hidden=True)
     signing_in = offered.or_(page.get_by_role("button", name=sign_in, include_hidden=True))
-    return page.locator(":root").filter(has=navigation, has_not=signing_in)
+    # A page with a menu button first, as most are not: the walk of every navigation, hidden ones too, is for those.
+    with_menu_button = page.locator(":root").filter(has=page.get_by_role("button", name=MENU_BUTTON))
+    return with_menu_button.filter(has=navigation, has_not=signing_in)
 
 
 class DashboardPage(Screen):
