@@ -39,7 +39,7 @@ DIALOGS = '[role="dialog"], [role="alertdialog"], dialog'
 # alert or live region (a toast library's container of announced toasts is no message).
 ANNOUNCERS = ('[role="status"]', '[role="alert"]', "[aria-live]", "output")
 BAR_CLASSES = ("messagebar", "message-bar", "toast", "snackbar")
-BARS = ", ".join(  # each without a comma of its own: ``live`` takes the list apart at its commas
+BARS = ", ".join(  # each without a comma of its own: ``MESSAGES`` takes the list apart at its commas
     f'[class*="{name}" i]' + "".join(f":not({kind}):not(:has({kind}))" for kind in ANNOUNCERS) for name in BAR_CLASSES
 )
 # The same bars for Playwright: found by their class alone, then each looked at itself (its CSS engine would try every
@@ -109,9 +109,8 @@ def statuses_in(root: Page | Locator, data: Iterable[str] = ()) -> Locator:
 def bars_in(root: Page | Locator) -> Locator:
     """Return the message bars under ``root`` that no role or live region announces and that say how a save ended."""
     page = root if isinstance(root, Page) else root.page
-    holding = page.locator(", ".join([*ANNOUNCERS, FIELDS]))  # an announcer of its own, or the form's fields
-    bars = root.locator(BAR_CLASS).locator(UNANNOUNCED_BAR).locator(ANNOUNCED_XPATH)
-    return bars.filter(has_not=holding).filter(has_text=OUTCOME_WORDS)
+    unannounced = live(root, BAR_CLASS).locator(UNANNOUNCED_BAR).filter(has_not=page.locator(", ".join(ANNOUNCERS)))
+    return unannounced.filter(has_text=OUTCOME_WORDS)
 
 
 def saved_dialogs(root: Page | Locator, data: Iterable[str] = ()) -> Locator:
