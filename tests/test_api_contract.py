@@ -20,6 +20,8 @@ from playwright.sync_api import APIRequestContext, APIResponse, Playwright
 from fixtures.api_client import ApiError, Customer, PortalApi
 from fixtures.test_data import CustomerFactory, customer_resource
 from flows.field_rules import served_pattern
+from flows.rest import API_VERSION
+from flows.rest_http import link_address
 from pages import BillingProfile
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
@@ -45,11 +47,19 @@ def answered(response: APIResponse, status: int) -> Any:
     return response.json()
 
 
-def search(raw_api: APIRequestContext, start: str, field: str = "CompanyName") -> Any:
+def search(raw_api: APIRequestContext, start: str, field: str = "CompanyName", size: int = 50) -> Any:
     """Return the first page of the customers whose ``field`` (``CompanyName`` or ``Domain``) starts with ``start``,
     as the API answers it."""
     where = {"Field": field, "Value": start, "Operator": "starts_with"}
-    return answered(raw_api.get(f"v1/customers?size=50&filter={quote(json.dumps(where))}"), 200)
+    return answered(raw_api.get(f"v1/customers?size={size}&filter={quote(json.dumps(where))}"), 200)
+
+
+def following(raw_api: APIRequestContext, base_url: str, listing: Any) -> Any:
+    """Return the page a listing's ``links.next`` leads to (its address relative to the API's version, as Partner
+    Center writes it), its continuation token sent as the link's headers say."""
+    link = listing["links"]["next"]
+    headers = {header["key"]: header["value"] for header in link.get("headers", [])}
+    return answered(raw_api.get(link_address(base_url, link["uri"], API_VERSION), headers=headers), 200)
 
 
 def company_shape(profile: Any) -> list[str]:
@@ -77,6 +87,28 @@ def test_a_search_lists_the_customers_whose_name_starts_so_whatever_its_case_in_
     for item in items:
         assert company_shape(item["companyProfile"]) == [], f"a listed customer's company profile: {item}"
         assert item.get("attributes", {}).get("objectType") == "Customer", item
+
+
+def test_a_search_pages_by_its_next_link_which_the_last_page_has_not_though_full(
+    raw_api: APIRequestContext, api: PortalApi, customers: CustomerFactory
+) -> None:
+    # Given three customers whose names start alike (a start of this test's own)
+    start = f"Qa{secrets.token_hex(4)}"
+    made = {customers.create("CN", companyName=f"{start} {word}").companyName for word in ("Alpha", "Beta", "Gamma")}
+
+    # When the API lists them two at a time, following its next link, and three at a time
+    first = search(raw_api, start, size=2)
+    second = following(raw_api, api.base_url, first)
+    whole = search(raw_api, start, size=3)
+
+    # Then two pages hold each customer once, and no last page links to another, a full one neither
+    names = [[item["companyProfile"]["companyName"] for item in page["items"]] for page in (first, second, whole)]
+    assert [len(page) for page in names] == [2, 1, 3], names
+    assert set(names[0] + names[1]) == made == set(names[2]), names
+    assert "next" in first.get("links", {}), f"a first page of 2 of 3 customers without a next link: {first}"
+    for last in (second, whole):
+        assert "next" not in last.get("links", {}), f"a last page that links to another: {last.get('links')}"
+    assert first["totalCount"] == whole["totalCount"] == len(made), "totalCount: every match, not the page's"
 
 
 def test_a_search_by_domain_lists_the_customers_whose_domain_starts_so_not_their_name(

@@ -100,6 +100,21 @@ def test_pages_move_forward_and_back_and_stop_at_the_ends(admin_page: Page, cust
     expect(listed.pager).to_contain_text(page_of(1, 3))
 
 
+def test_a_search_that_fills_exactly_one_page_offers_no_next_page(admin_page: Page, customers: CustomerFactory) -> None:
+    # Given exactly a page's worth of this test's own customers, their domains starting alike
+    size = page_size(admin_page)
+    made = {customers.create("CN").companyName for _ in range(size)}
+
+    # When the list is searched by that start
+    listed = open_customers(admin_page).search(f"qa-{customers.run_id}-")
+
+    # Then they all show on one page, which is the last: no Next to a page with none on it
+    assert set(listed.company_names()) == made, f"expected this test's {size} customers on the one page"
+    expect(listed.pager).to_contain_text(page_of(1, 1))
+    expect(listed.next_button, "Next offered on a page holding every match").to_be_disabled()
+    expect(listed.previous_button).to_be_disabled()
+
+
 def test_a_customer_beyond_the_first_page_is_found_by_paging(admin_page: Page) -> None:
     # Given a customer the unfiltered list shows on its second page (whichever order a deployment lists them in)
     listed = open_customers(admin_page)
