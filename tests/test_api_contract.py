@@ -208,6 +208,23 @@ def test_a_put_with_the_current_etag_answers_the_profile_saved_with_a_new_etag(
     assert api.billing_profile(customer.id).city == "苏州市"
 
 
+def test_a_put_without_if_match_is_refused_and_saves_nothing(
+    raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi
+) -> None:
+    # Given a customer's billing profile, as read with its etag
+    customer = customers.create("CN")
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    resource = answered(raw_api.get(path), 200)
+
+    # When it is put back with a new city, its etag in the body but no If-Match (the docs: required, for concurrency)
+    resource["defaultAddress"]["city"] = "苏州市"
+    response = raw_api.put(path, data=resource)
+
+    # Then it is refused, as a client's, and nothing is saved: a PUT that skips the check must not overwrite blindly
+    assert 400 <= response.status < 500, f"a PUT without If-Match answered {response.status}: {response.text()[:300]}"
+    assert api.billing_profile(customer.id) == customer.billing, "a PUT without If-Match was saved"
+
+
 def test_a_help_desk_agent_cannot_create_customers(
     role_api: Callable[[str], PortalApi], customers: CustomerFactory, raw_api: APIRequestContext
 ) -> None:
