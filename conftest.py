@@ -61,6 +61,7 @@ pytest_plugins = [
     "plugins.a11y",
     "plugins.visual",
     "plugins.worker_cores",
+    "plugins.longest_first",
     "plugins.hidden_secrets",
     "plugins.listener_errors",
     "plugins.stopped_runs",

@@ -35,7 +35,8 @@ case "$command" in
     demo) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.demo "$@" ;;
     test) bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest "$@" ;;
     portal) bash scripts/setup.sh && exec "$VENV/bin/python" -m fixtures.portal "$@" ;;
-    # Shards (--splits N --group G) are balanced by these times; --clean-durations drops removed tests.
+    # Shards (--splits N --group G) are balanced by these times, and xdist hands out the longest first
+    # (plugins/longest_first.py); --clean-durations drops removed tests.
     durations)  # the whole suite only: a selection would leave the file with that selection alone
         [ $# -eq 0 ] || { echo "./run.sh durations takes no arguments: it records the whole suite" >&2; exit 2; }
         bash scripts/setup.sh && exec "$VENV/bin/python" -m pytest -n auto --store-durations --clean-durations ;;

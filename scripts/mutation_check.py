@@ -73,6 +73,7 @@ def run_suite(clone: Path, base_url: str, change: Change, workers: str, log: Pat
         *("-m", "not tooling"),  # the tooling's tests reach no deployment
         *(() if change.harmless else ("-x",)),
         *("-p", "aimed_first"),  # scripts/aimed_first.py: the tests aimed at the change run first
+        *("-p", "no:plugins.longest_first"),  # handed out as collected: the aimed tests first
         "tests",
     ]
     environment = {
