@@ -23,8 +23,10 @@ from xdist.scheduler import LoadScheduling
 
 
 def durations_file(config: pytest.Config) -> Path:
-    """Return the file of recorded times: pytest-split's ``--durations-path``, else the project's."""
-    return Path(getattr(config.option, "durations_path", None) or config.rootpath / ".test_durations")
+    """Return the file of recorded times: pytest-split's ``--durations-path`` where there is one, else the project's
+    (pytest-split's default is in the folder pytest started from, which may be below the project's)."""
+    given = getattr(config.option, "durations_path", None)
+    return Path(given) if given and Path(given).is_file() else config.rootpath / ".test_durations"
 
 
 def recorded_durations(path: Path) -> dict[str, float]:

@@ -61,25 +61,31 @@ RECORDED = {"test_b.py::test_b2": 30.0, "test_c.py::test_c1": 2.0, "test_a.py::t
 
 
 @pytest.mark.parametrize(
-    ("plugin", "expected"),
-    [("plugins.longest_first", "b1 b2 c1 a1 a2"), ("no:plugins.longest_first", "a1 a2 b1 b2 c1")],
-    ids=["longest-first", "blocked"],
+    ("plugin", "started_in", "expected"),
+    [
+        ("plugins.longest_first", ".", "b1 b2 c1 a1 a2"),
+        ("plugins.longest_first", "below", "b1 b2 c1 a1 a2"),  # the record is the project's, not the folder's
+        ("no:plugins.longest_first", ".", "a1 a2 b1 b2 c1"),
+    ],
+    ids=["longest-first", "started-below", "blocked"],
 )
 def test_an_xdist_worker_is_handed_the_longest_file_first_unless_the_plugin_is_blocked(
-    tmp_path: Path, plugin: str, expected: str
+    tmp_path: Path, plugin: str, started_in: str, expected: str
 ) -> None:
     # Given a suite with times recorded, b's the longest
     for name, text in SUITE.items():
         (tmp_path / name).write_text(text)
     (tmp_path / ".test_durations").write_text(json.dumps(RECORDED))
+    folder = tmp_path / started_in
+    folder.mkdir(exist_ok=True)
 
-    # When it runs on one xdist worker (one worker runs the tests in the order handed out)
+    # When it runs on one xdist worker (one worker runs the tests in the order handed out), started in the folder
     env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "plugins.longest_first",
-               "-p", plugin, "-n", "1", "-q"]  # fmt: skip
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+               "-p", plugin, "-n", "1", "-q", str(tmp_path)]  # fmt: skip
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=120)
 
     # Then the tests ran in that order: the file of the longest first, or as collected with the plugin blocked
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (tmp_path / "ran.txt").read_text().split() == expected.split(), done.stdout
+    assert (folder / "ran.txt").read_text().split() == expected.split(), done.stdout
