@@ -225,6 +225,25 @@ def test_a_put_without_if_match_is_refused_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing, "a PUT without If-Match was saved"
 
 
+@pytest.mark.parametrize("culture", ["fr-FR", "xx-YY"], ids=["another-country-s", "no-culture"])
+def test_a_culture_the_country_does_not_support_is_never_stored(
+    raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi, culture: str
+) -> None:
+    # Given a Chinese customer's billing profile (China's cultures: zh-CN and en-US), as read with its etag
+    customer = customers.create("CN")
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    resource = answered(raw_api.get(path), 200)
+
+    # When it is put back, current, with a culture China's rules do not list, and nothing else changed
+    resource["culture"] = culture
+    response = raw_api.put(path, data=resource, headers={"If-Match": f'"{resource["attributes"]["etag"]}"'})
+
+    # Then that culture is not stored, whether the PUT is refused (as a client's error) or answered without it
+    assert response.status < 500, f"a PUT with the culture {culture!r} answered {response.status}: {response.text()}"
+    stored = api.billing_profile(customer.id)
+    assert stored.culture == customer.billing.culture, f"{culture!r} was stored for a Chinese customer: {stored}"
+
+
 def test_a_help_desk_agent_cannot_create_customers(
     role_api: Callable[[str], PortalApi], customers: CustomerFactory, raw_api: APIRequestContext
 ) -> None:
