@@ -225,6 +225,34 @@ def test_a_put_without_if_match_is_refused_and_saves_nothing(
     assert api.billing_profile(customer.id) == customer.billing, "a PUT without If-Match was saved"
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [(("defaultAddress", "postalCode"), "20000"), (("email",), "not an address"), (("firstName",), "")],
+    ids=["cn-postal-5-digits", "email-not-an-address", "first-name-blank"],
+)
+def test_a_put_breaking_a_field_s_rule_is_400_invalid_property_and_saves_nothing(
+    raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi, where: tuple[str, ...], value: str
+) -> None:
+    # Given a Chinese customer's billing profile, as read with its etag
+    customer = customers.create("CN")
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    resource = answered(raw_api.get(path), 200)
+
+    # When it is put back, current, with one field breaking its rule (the spec's table) and a valid city beside it
+    *parents, field = where
+    holder = resource
+    for parent in parents:
+        holder = holder[parent]
+    holder[field] = value
+    resource["defaultAddress"]["city"] = "苏州市"
+    response = raw_api.put(path, data=resource, headers={"If-Match": f'"{resource["attributes"]["etag"]}"'})
+
+    # Then the API refuses it as the spec's errors say (400, code 3000 "Invalid property"), and saves neither field
+    said = answered(response, 400)
+    assert said.get("code") == 3000 and isinstance(said.get("description"), str), f"not the spec's error: {said}"
+    assert api.billing_profile(customer.id) == customer.billing, "a PUT refused as invalid saved some of its fields"
+
+
 @pytest.mark.parametrize("culture", ["fr-FR", "xx-YY"], ids=["another-country-s", "no-culture"])
 def test_a_culture_the_country_does_not_support_is_never_stored(
     raw_api: APIRequestContext, customers: CustomerFactory, api: PortalApi, culture: str
