@@ -43,12 +43,12 @@ def recorded_durations(path: Path) -> dict[str, float]:
 def longest_files_first(collection: Sequence[str], durations: Mapping[str, float]) -> list[int]:
     """Return the indexes of ``collection`` (test ids) with the files holding the longest tests first, each file's
     tests together in their own order; files alike in that keep the collection's order."""
+    files = [test.split("::", 1)[0] for test in collection]
     longest: dict[str, float] = {}
-    for test in collection:
-        file = test.split("::", 1)[0]
+    for file, test in zip(files, collection, strict=True):
         longest[file] = max(longest.get(file, 0.0), durations.get(test, 0.0))
     rank = {file: place for place, file in enumerate(sorted(longest, key=lambda file: -longest[file]))}
-    return sorted(range(len(collection)), key=lambda index: (rank[collection[index].split("::", 1)[0]], index))
+    return sorted(range(len(collection)), key=lambda index: (rank[files[index]], index))
 
 
 class LongestFirstScheduling(LoadScheduling):
@@ -60,11 +60,9 @@ class LongestFirstScheduling(LoadScheduling):
         self.ordered = False
 
     def _send_tests(self, node: Any, num: int) -> None:
-        if not self.ordered and self.collection is not None:  # the first hand-out, the pending list just made
+        if not self.ordered and self.collection is not None:  # the first hand-out: every test still pending
             self.ordered = True
-            pending = set(self.pending)
-            self.pending[:] = [index for index in longest_files_first(self.collection, self.durations)
-                               if index in pending]  # fmt: skip
+            self.pending[:] = longest_files_first(self.collection, self.durations)
         super()._send_tests(node, num)
 
 
