@@ -62,6 +62,17 @@ def following(raw_api: APIRequestContext, base_url: str, listing: Any) -> Any:
     return answered(raw_api.get(link_address(base_url, link["uri"], API_VERSION), headers=headers), 200)
 
 
+def billing_read(raw_api: APIRequestContext, customer: Customer) -> tuple[str, Any]:
+    """Return the address of ``customer``'s billing profile and the profile as the API answers it, its etag within."""
+    path = f"v1/customers/{customer.id}/profiles/billing"
+    return path, answered(raw_api.get(path), 200)
+
+
+def put_current(raw_api: APIRequestContext, path: str, resource: Any) -> APIResponse:
+    """PUT ``resource`` back to ``path`` with its own etag as If-Match: current, so only its values can be refused."""
+    return raw_api.put(path, data=resource, headers={"If-Match": f'"{resource["attributes"]["etag"]}"'})
+
+
 def company_shape(profile: Any) -> list[str]:
     """Return what a company profile lacks of the spec's shape (a tenant's GUID, a domain, a name)."""
     lacks = [key for key in ("tenantId", "domain", "companyName") if not isinstance(profile.get(key), str)]
@@ -131,7 +142,7 @@ def test_a_billing_profile_holds_every_property_of_partner_center_s_shape(
 ) -> None:
     # When a customer's billing profile is read
     customer = customers.create("FR")
-    profile = answered(raw_api.get(f"v1/customers/{customer.id}/profiles/billing"), 200)
+    _, profile = billing_read(raw_api, customer)
 
     # Then it holds each property the spec gives, empty ones too (a script reads them by name)
     top = {"id", "firstName", "lastName", "email", "culture", "language", "companyName", "defaultAddress", "attributes"}
@@ -194,13 +205,12 @@ def test_a_put_with_the_current_etag_answers_the_profile_saved_with_a_new_etag(
 ) -> None:
     # Given a customer's billing profile, as read with its etag
     customer = customers.create("CN")
-    path = f"v1/customers/{customer.id}/profiles/billing"
-    resource = answered(raw_api.get(path), 200)
+    path, resource = billing_read(raw_api, customer)
     etag = resource["attributes"]["etag"]
 
     # When it is put back with a new city and that etag
     resource["defaultAddress"]["city"] = "苏州市"
-    saved = answered(raw_api.put(path, data=resource, headers={"If-Match": f'"{etag}"'}), 200)
+    saved = answered(put_current(raw_api, path, resource), 200)
 
     # Then the answer is the profile saved, with a new etag; and the change is stored
     assert saved["defaultAddress"]["city"] == "苏州市", saved
@@ -213,8 +223,7 @@ def test_a_put_without_if_match_is_refused_and_saves_nothing(
 ) -> None:
     # Given a customer's billing profile, as read with its etag
     customer = customers.create("CN")
-    path = f"v1/customers/{customer.id}/profiles/billing"
-    resource = answered(raw_api.get(path), 200)
+    path, resource = billing_read(raw_api, customer)
 
     # When it is put back with a new city, its etag in the body but no If-Match (the docs: required, for concurrency)
     resource["defaultAddress"]["city"] = "苏州市"
@@ -235,8 +244,7 @@ def test_a_put_breaking_a_field_s_rule_is_400_invalid_property_and_saves_nothing
 ) -> None:
     # Given a Chinese customer's billing profile, as read with its etag
     customer = customers.create("CN")
-    path = f"v1/customers/{customer.id}/profiles/billing"
-    resource = answered(raw_api.get(path), 200)
+    path, resource = billing_read(raw_api, customer)
 
     # When it is put back, current, with one field breaking its rule (the spec's table) and a valid city beside it
     *parents, field = where
@@ -245,7 +253,7 @@ def test_a_put_breaking_a_field_s_rule_is_400_invalid_property_and_saves_nothing
         holder = holder[parent]
     holder[field] = value
     resource["defaultAddress"]["city"] = "苏州市"
-    response = raw_api.put(path, data=resource, headers={"If-Match": f'"{resource["attributes"]["etag"]}"'})
+    response = put_current(raw_api, path, resource)
 
     # Then the API refuses it as the spec's errors say (400, code 3000 "Invalid property"), and saves neither field
     said = answered(response, 400)
@@ -259,12 +267,11 @@ def test_a_culture_the_country_does_not_support_is_never_stored(
 ) -> None:
     # Given a Chinese customer's billing profile (China's cultures: zh-CN and en-US), as read with its etag
     customer = customers.create("CN")
-    path = f"v1/customers/{customer.id}/profiles/billing"
-    resource = answered(raw_api.get(path), 200)
+    path, resource = billing_read(raw_api, customer)
 
     # When it is put back, current, with a culture China's rules do not list, and nothing else changed
     resource["culture"] = culture
-    response = raw_api.put(path, data=resource, headers={"If-Match": f'"{resource["attributes"]["etag"]}"'})
+    response = put_current(raw_api, path, resource)
 
     # Then that culture is not stored, whether the PUT is refused (as a client's error) or answered without it
     assert response.status < 500, f"a PUT with the culture {culture!r} answered {response.status}: {response.text()}"
