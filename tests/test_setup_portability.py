@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tomllib
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 
 import pytest
@@ -69,18 +70,20 @@ def test_setup_with_a_python_too_old_says_how_to_name_another(tmp_path: Path) ->
     assert "PYTHON=python3.12 ./run.sh" in done.stderr, done.stderr
 
 
-def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path) -> None:
-    # Given a virtual environment elsewhere (VENV), set up, whose tools record that they ran
+def commands_ci_runs(tmp_path: Path) -> list[list[str]]:
+    """Run ``.ci/run`` with a virtual environment elsewhere (``VENV``), set up, whose tools record their arguments and
+    do nothing; return each command it ran, in order (``["ruff", "check", "."]``, ``["python", "-m", "pytest", …]``)."""
     venv, ran = tmp_path / "venv", tmp_path / "ran.txt"
     (venv / "bin").mkdir(parents=True)
     installed = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes())
     (venv / f".installed-{installed.hexdigest()[:16]}").touch()
     python = Path(sys.prefix, "bin", "python")  # the suite's own environment does setup.sh's asking
+    record = f"{python} -c 'import json, sys; print(json.dumps(sys.argv[1:]))'"
     tools = {
-        "python": f'case "$*" in *pytest*|*shared_portal*) echo "python $*" >> {ran}; exit 0;; esac\n'
+        "python": f'case "$*" in *pytest*|*shared_portal*) {record} python "$@" >> {ran}; exit 0;; esac\n'
         f'exec {python} "$@"',
-        "ruff": f'echo "ruff $*" >> {ran}',
-        "mypy": f'echo "mypy $*" >> {ran}',
+        "ruff": f'{record} ruff "$@" >> {ran}',
+        "mypy": f'{record} mypy "$@" >> {ran}',
     }
     for name, body in tools.items():
         (venv / "bin" / name).write_text(f"#!/bin/sh\n{body}\n")
@@ -90,9 +93,50 @@ def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path)
                           env={**os.environ, "VENV": str(venv)})  # fmt: skip
 
     assert done.returncode == 0, done.stderr
-    assert [line.split()[:2] for line in ran.read_text().splitlines()] == [
+    return [json.loads(line) for line in ran.read_text().splitlines()]
+
+
+def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path) -> None:
+    assert [command[:2] for command in commands_ci_runs(tmp_path)] == [
         ["ruff", "check"], ["ruff", "format"], ["mypy"], ["python", "-m"], ["python", "scripts/shared_portal.py"]
     ]  # fmt: skip
+
+
+def test_ci_runs_every_test_in_its_main_run_or_in_the_shared_portal_proof(tmp_path: Path) -> None:
+    # Given the selections of CI's main run and of its proof, which runs its tests against a portal as a deployment
+    main, proof = [command for command in commands_ci_runs(tmp_path) if command[0] == "python"]
+    main_marks, proof_marks = marks_selected(main[3:]), marks_selected(proof[proof.index("--") + 1 :])
+    selections = {
+        "all": [],
+        "main": ["-m", main_marks] if main_marks else [],
+        "proof": ["--base-url=http://127.0.0.1:9/", "-m", proof_marks or "not tooling"],
+    }
+
+    # When each is collected
+    collected = dict(zip(selections, map(collected_ids, selections.values()), strict=True))
+
+    # Then every test is in one or the other: none left out of CI
+    assert len(collected["all"]) > 2000, collected["all"]  # the suite itself
+    left_out = collected["all"] - collected["main"] - collected["proof"]
+    assert not left_out, f"{len(left_out)} tests CI never runs (main -m {main_marks!r}): {sorted(left_out)[:5]}"
+    assert proof_marks == "shared_data" and len(collected["proof"]) > 100, collected["proof"]
+
+
+def marks_selected(arguments: list[str]) -> str | None:
+    """Return the last ``-m`` expression among pytest's ``arguments``, or None."""
+    values = [value for option, value in pairwise(arguments) if option == "-m"]
+    return values[-1] if values else None
+
+
+def collected_ids(selection: list[str]) -> set[str]:
+    """Return the ids of the suite's tests that ``selection`` (pytest's options) collects."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "--junitxml=", "--html=",
+         *selection],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {line for line in done.stdout.splitlines() if "::" in line}
 
 
 def test_every_package_the_code_imports_is_declared_and_every_one_declared_is_pinned() -> None:
