@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's entry point; each command sets up what it needs first (see scripts/setup.sh).
 #   ./run.sh demo   [options]           serve the bundled portal and update one customer's account
-#   ./run.sh test   [pytest args]       run the regression suite (headless; --headed to watch)
+#   ./run.sh test   [pytest args]       run the regression suite (headless, on every core; --headed to watch)
 #   ./run.sh portal [options]           serve the bundled portal by hand (python -m fixtures.portal)
 #   ./run.sh setup                      only prepare the virtual environment and the browser
 #   ./run.sh durations                  run the whole suite, record each test's time in .test_durations
@@ -28,6 +28,17 @@ if [ "$command" = test ]; then
         else joined+=("$1"); shift; fi
     done
     set -- ${joined[@]+"${joined[@]}"}
+    # In parallel on this machine's cores unless told otherwise, as Playwright Test's workers: not when a person
+    # debugs, watches (one browser at a time) or reads the output as it comes, nor for a run of no test (a listing).
+    parallel=yes
+    [[ "${PWDEBUG:-0}" =~ ^(0|false|console)$ ]] || parallel=no
+    for argument in "$@"; do
+        case "$argument" in
+            -n*|--numprocesses*|--dist*|-pno:xdist|no:xdist|--pdb*|--trace|--headed|--sw|--stepwise*|--co|--collect-only\
+            |-s|--capture=no|--log-cli-level*|--fixtures*|--markers|--version|-V|-h|--help|--setup-plan) parallel=no ;;
+        esac
+    done
+    [ "$parallel" = no ] || set -- -n auto "$@"
 fi
 
 case "$command" in

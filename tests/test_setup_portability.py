@@ -70,9 +70,9 @@ def test_setup_with_a_python_too_old_says_how_to_name_another(tmp_path: Path) ->
     assert "PYTHON=python3.12 ./run.sh" in done.stderr, done.stderr
 
 
-def commands_ci_runs(tmp_path: Path) -> list[list[str]]:
-    """Run ``.ci/run`` with a virtual environment elsewhere (``VENV``), set up, whose tools record their arguments and
-    do nothing; return each command it ran, in order (``["ruff", "check", "."]``, ``["python", "-m", "pytest", …]``)."""
+def recording_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """Make a virtual environment, set up, whose pytest, ruff and mypy record their arguments and do nothing; return
+    its folder (for ``VENV``) and the file each command is recorded in, one JSON list a line."""
     venv, ran = tmp_path / "venv", tmp_path / "ran.txt"
     (venv / "bin").mkdir(parents=True)
     installed = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes())
@@ -88,12 +88,43 @@ def commands_ci_runs(tmp_path: Path) -> list[list[str]]:
     for name, body in tools.items():
         (venv / "bin" / name).write_text(f"#!/bin/sh\n{body}\n")
         (venv / "bin" / name).chmod(0o755)
+    return venv, ran
 
-    done = subprocess.run(["bash", ".ci/run"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "VENV": str(venv)})  # fmt: skip
+
+def commands_run(tmp_path: Path, *command: str, env: dict[str, str] | None = None) -> list[list[str]]:
+    """Run ``command`` with a recording virtual environment (``VENV``); return each command of it that ran, in order
+    (``["ruff", "check", "."]``, ``["python", "-m", "pytest", …]``)."""
+    venv, ran = recording_venv(tmp_path)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "VENV": str(venv), **(env or {})})  # fmt: skip
 
     assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in ran.read_text().splitlines()]
+    return [json.loads(line) for line in ran.read_text().splitlines()] if ran.exists() else []
+
+
+def commands_ci_runs(tmp_path: Path) -> list[list[str]]:
+    """Run ``.ci/run`` with a recording virtual environment; return each command it ran, in order."""
+    return commands_run(tmp_path, "bash", ".ci/run")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "parallel"),
+    [
+        (["-m", "smoke"], {}, True),
+        (["tests/test_roles.py", "--headed"], {}, False),  # a person watches: one browser
+        (["-n3"], {}, False),
+        (["-p", "no:xdist"], {}, False),
+        ([], {"PWDEBUG": "1"}, False),  # the Inspector waits for a person
+    ],
+    ids=["a-selection", "headed", "n3", "no-xdist", "pwdebug"],
+)
+def test_run_sh_test_runs_on_every_core_unless_told_how_or_a_person_debugs_or_watches(
+    tmp_path: Path, arguments: list[str], environment: dict[str, str], parallel: bool
+) -> None:
+    (pytest_command,) = commands_run(tmp_path, "bash", "run.sh", "test", *arguments, env=environment)
+
+    expected = ["-n", "auto", *arguments] if parallel else arguments
+    assert pytest_command == ["python", "-m", "pytest", *expected]
 
 
 def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path) -> None:
