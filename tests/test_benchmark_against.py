@@ -27,10 +27,15 @@ pytestmark = pytest.mark.tooling
         # An earlier CI that gave nothing but the workers; quoted arguments stay whole
         ("./run.sh test -n auto\n", ["-n", "2"]),
         ("./run.sh test -n 4 -k 'conflict or roles'\n", ["-n", "4", "-k", "conflict or roles"]),
+        # A CI that leaves some tests to another run (the shared-portal proof): the whole suite all the same
+        (
+            './run.sh test -m "not (shared_data and not smoke)" -n auto --reruns 1 -m tooling\n',
+            ["-n", "2", "--reruns", "1"],
+        ),
         # A CI that ran other commands only: the suite with two workers
         ("./run.sh testing-something-else\n.venv/bin/python -m pytest\n", ["-n", "2"]),
     ],
-    ids=["retries", "variables-first", "workers-only", "quoted", "no-test-command"],
+    ids=["retries", "variables-first", "workers-only", "quoted", "marker-selections", "no-test-command"],
 )
 def test_each_commit_runs_as_its_ci_gave_the_suite(tmp_path: Path, ci_run: str, expected: list[str]) -> None:
     (tmp_path / ".ci").mkdir()
