@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_shards import collect
+
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted([ROOT / "run.sh", ROOT / ".ci" / "run", *(ROOT / "scripts").glob("*.sh")])
@@ -102,11 +104,6 @@ def commands_run(tmp_path: Path, *command: str, env: dict[str, str] | None = Non
     return [json.loads(line) for line in ran.read_text().splitlines()] if ran.exists() else []
 
 
-def commands_ci_runs(tmp_path: Path) -> list[list[str]]:
-    """Run ``.ci/run`` with a recording virtual environment; return each command it ran, in order."""
-    return commands_run(tmp_path, "bash", ".ci/run")
-
-
 @pytest.mark.parametrize(
     ("arguments", "environment", "parallel"),
     [
@@ -128,46 +125,36 @@ def test_run_sh_test_runs_on_every_core_unless_told_how_or_a_person_debugs_or_wa
 
 
 def test_ci_runs_the_tools_of_the_virtual_environment_venv_names(tmp_path: Path) -> None:
-    assert [command[:2] for command in commands_ci_runs(tmp_path)] == [
+    assert [command[:2] for command in commands_run(tmp_path, "bash", ".ci/run")] == [
         ["ruff", "check"], ["ruff", "format"], ["mypy"], ["python", "-m"], ["python", "scripts/shared_portal.py"]
     ]  # fmt: skip
 
 
 def test_ci_runs_every_test_in_its_main_run_or_in_the_shared_portal_proof(tmp_path: Path) -> None:
     # Given the selections of CI's main run and of its proof, which runs its tests against a portal as a deployment
-    main, proof = [command for command in commands_ci_runs(tmp_path) if command[0] == "python"]
+    main, proof = [command for command in commands_run(tmp_path, "bash", ".ci/run") if command[0] == "python"]
     main_marks, proof_marks = marks_selected(main[3:]), marks_selected(proof[proof.index("--") + 1 :])
+    assert proof_marks == "shared_data", proof
     selections = {
         "all": [],
         "main": ["-m", main_marks] if main_marks else [],
-        "proof": ["--base-url=http://127.0.0.1:9/", "-m", proof_marks or "not tooling"],
+        "proof": ["--base-url=http://127.0.0.1:9/", "-m", proof_marks],
     }
 
     # When each is collected
-    collected = dict(zip(selections, map(collected_ids, selections.values()), strict=True))
+    collected = {name: set(collect(tmp_path / name, *selection)[0]) for name, selection in selections.items()}
 
     # Then every test is in one or the other: none left out of CI
     assert len(collected["all"]) > 2000, collected["all"]  # the suite itself
     left_out = collected["all"] - collected["main"] - collected["proof"]
     assert not left_out, f"{len(left_out)} tests CI never runs (main -m {main_marks!r}): {sorted(left_out)[:5]}"
-    assert proof_marks == "shared_data" and len(collected["proof"]) > 100, collected["proof"]
+    assert len(collected["proof"]) > 100, collected["proof"]
 
 
 def marks_selected(arguments: list[str]) -> str | None:
     """Return the last ``-m`` expression among pytest's ``arguments``, or None."""
     values = [value for option, value in pairwise(arguments) if option == "-m"]
     return values[-1] if values else None
-
-
-def collected_ids(selection: list[str]) -> set[str]:
-    """Return the ids of the suite's tests that ``selection`` (pytest's options) collects."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "--junitxml=", "--html=",
-         *selection],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return {line for line in done.stdout.splitlines() if "::" in line}
 
 
 def test_every_package_the_code_imports_is_declared_and_every_one_declared_is_pinned() -> None:
