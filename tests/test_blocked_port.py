@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
-from suite_run import run_pytest
+from suite_run import SMOKE, run_pytest
 from test_base_url import served
 
 from pages import BlockedPortError, PortalUnavailableError
@@ -48,7 +48,7 @@ def a_free_blocked_port() -> int:
 def test_the_suite_stops_once_on_a_port_the_browser_refuses(tmp_path: Path) -> None:
     # Given a portal's address that answers Python (the run's first look) but not a browser
     with served(port=a_free_blocked_port()) as port:
-        run = run_pytest("-m", "smoke", f"--base-url=http://127.0.0.1:{port}/", "--portal-password=unused",
+        run = run_pytest(*SMOKE, f"--base-url=http://127.0.0.1:{port}/", "--portal-password=unused",
                          folder=tmp_path / "run")  # fmt: skip
 
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from portal_process import PortalProcess
-from suite_run import ROOT, run_pytest
+from suite_run import ROOT, SMOKE, run_pytest
 
 from fixtures.identity import DEMO_TOTP_SECRET
 from flows.rest_http import never_proxy_loopback
@@ -36,7 +36,7 @@ def test_the_smoke_tests_pass_behind_a_proxy_against_a_portal_started_by_hand(pr
     portal = PortalProcess.start(tmp_path)
     try:
         run = run_pytest(
-            "-m", "smoke", f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}",
+            *SMOKE, f"--base-url={portal.url}", f"--portal-totp-secret={DEMO_TOTP_SECRET}",
             folder=tmp_path / "run",
         )  # fmt: skip
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Playwright, expect
 from playwright_server import HAS_PROC, QUICK_S, RUN_TIMEOUT_S, PlaywrightServer, run_server
-from suite_run import run_pytest
+from suite_run import SMOKE, run_pytest
 
 from fixtures.api_client import PortalApi
 from fixtures.directory import User
@@ -53,8 +53,7 @@ def test_smoke_tests_pass_with_the_browser_under_a_playwright_server(
     launched = playwright_server.launches()
 
     done = run_pytest(
-        "-m",
-        "smoke",
+        *SMOKE,
         f"--base-url={base_url}",
         f"--data-seed={pytestconfig.getoption('--data-seed')}",
         env={

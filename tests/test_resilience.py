@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright_server import run_server
 from portal_process import STATE_VARIABLE, PortalProcess
-from suite_run import SuiteRun, run_pytest
+from suite_run import SMOKE, SuiteRun, run_pytest
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
@@ -127,7 +127,7 @@ def test_the_smoke_tests_pass_on_pages_without_any_test_id(portal: PortalProcess
     assert not_found.value.code == 404
     assert "data-testid" not in not_found.value.read().decode()  # the error page has one otherwise
 
-    run = run_pytest("-m", "smoke", *against(portal), folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, *against(portal), folder=tmp_path / "run")
 
     assert len(run.outcomes) >= 5, run.report  # the workflow in three languages, sign-in, update
     assert run.names("passed") == sorted(run.outcomes), run.report
@@ -151,7 +151,7 @@ def test_a_refused_password_is_typed_once_however_many_retries_the_run_allows(
 ) -> None:
     # Given a run with the wrong password for the role users, allowed two retries of each failure
     wrong = ["--portal-password=not-the-password", "--reruns=2"]
-    run = run_pytest("-m", "smoke", *against(portal), *wrong, folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, *against(portal), *wrong, folder=tmp_path / "run")
 
     # Then the first sign-in stops the run, never retried: each retry would count against the account (lockout)
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
@@ -168,7 +168,7 @@ def test_a_sign_in_asking_for_a_code_the_run_was_not_given_says_which_option_giv
     portal: PortalProcess, tmp_path: Path
 ) -> None:
     # Given a deployment whose provider asks for a verification code, and a run given no TOTP secret
-    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, f"--base-url={portal.url}", folder=tmp_path / "run")
 
     # Then the run stops at the first sign-in, saying what to give it: nothing was refused
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
@@ -182,7 +182,7 @@ def test_the_api_s_client_is_the_one_given_and_one_the_provider_refuses_stops_th
 ) -> None:
     # Given a run told to ask the provider for the API's tokens as a client it does not know
     run = run_pytest(
-        "-m", "smoke", "-k", "workflow", *against(portal), "--api-client-id=no-such-client", folder=tmp_path / "run"
+        *SMOKE, "-k", "workflow", *against(portal), "--api-client-id=no-such-client", folder=tmp_path / "run"
     )
 
     # Then the first test that needs the API stops the run, saying the API took no token
@@ -193,7 +193,7 @@ def test_the_api_s_client_is_the_one_given_and_one_the_provider_refuses_stops_th
 def test_an_api_address_that_is_no_api_stops_the_run_with_one_message(portal: PortalProcess, tmp_path: Path) -> None:
     # Given a run whose --api-url is a web page's address (the portal's own pages), not the REST API's
     wrong = f"{portal.url}customers/"
-    run = run_pytest("-m", "smoke", *against(portal), f"--api-url={wrong}", folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, *against(portal), f"--api-url={wrong}", folder=tmp_path / "run")
 
     # Then the first test that needs the API stops the run, naming the address and what to check
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report

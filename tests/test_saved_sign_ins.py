@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Playwright
 from portal_process import PortalProcess
 from ports import unlent_port
-from suite_run import ROOT, run_pytest
+from suite_run import ROOT, SMOKE, run_pytest
 
 from fixtures.identity import DEMO_PASSWORD, DEMO_TOTP_SECRET, PARTNER_AUTOMATION_CLIENT_ID
 from flows import SavedSignInError, complete_sign_in, portal_session
@@ -87,7 +87,7 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     assert "sessionStorage" in state and state["refresh_token"]
 
     # When the smoke tests run against that portal on the saved sign-in (and sign in nowhere)
-    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
 
     # Then they pass
     assert len(run.outcomes) >= 5, run.report
@@ -97,7 +97,7 @@ def test_save_sign_in_waits_for_the_person_then_saves_a_secret_file_the_suite_ru
     for database, table in ((portal.database, "sessions"), (portal.identity_database, "sso_sessions")):
         with sqlite3.connect(database) as conn:
             conn.execute(f"DELETE FROM {table}")
-    again = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "again")
+    again = run_pytest(*SMOKE, f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "again")
     assert again.returncode == pytest.ExitCode.INTERRUPTED, again.output
     renew = f"python -m flows save-sign-in --base-url {portal.url} --user global-admin --auth-dir {auth_dir}"
     assert renew in again.output
@@ -122,7 +122,7 @@ def test_the_suite_makes_its_data_through_the_api_at_the_address_given(portal: P
     elsewhere = f"{portal.url}elsewhere/"
 
     # When the smoke tests run against it, then the first test that makes data asks that address, and says so
-    options = ("-m", "smoke", "-x", f"--base-url={portal.url}", f"--api-url={elsewhere}")
+    options = (*SMOKE, "-x", f"--base-url={portal.url}", f"--api-url={elsewhere}")
     run = run_pytest(*options, folder=tmp_path / "run", env={"PORTAL_TOTP_SECRET": DEMO_TOTP_SECRET})
 
     assert run.returncode == pytest.ExitCode.TESTS_FAILED and f"{elsewhere}v1/" in run.output, run.report
@@ -153,7 +153,7 @@ def test_a_saved_sign_in_cut_short_or_another_user_s_is_refused_without_quoting_
         saved.write_text('{"cookies": [{"name": "ESTSAUTH", "value": "' + secret + '", "dom')
 
     # When the smoke tests run on them
-    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
 
     # Then the run stops at once saying which file and what to do, and the secret is in no output or report
     assert run.returncode == pytest.ExitCode.INTERRUPTED, run.report
@@ -184,7 +184,7 @@ def test_a_run_on_saved_sign_ins_names_every_role_missing_at_the_start_and_when_
     auth_dir = tmp_path / ".auth"
     auth_dir.mkdir()
 
-    run = run_pytest("-m", "smoke", f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
+    run = run_pytest(*SMOKE, f"--base-url={portal.url}", f"--auth-dir={auth_dir}", folder=tmp_path / "run")
 
     # Then the run says at its start which roles it lacks, and stops at the first test that needs one, naming them
     # all with the commands that save them: not one role found missing per run

@@ -15,7 +15,7 @@ from typing import ClassVar
 import pytest
 import requests
 from playwright.sync_api import Browser, Playwright
-from suite_run import run_pytest
+from suite_run import SMOKE, run_pytest
 from test_base_url import self_signed, served
 
 from flows import portal_session
@@ -69,7 +69,7 @@ def test_the_suite_stops_once_on_a_certificate_it_does_not_trust_and_says_what_t
 ) -> None:
     with served(self_signed(tmp_path)) as port:
         origin = f"https://127.0.0.1:{port}"
-        options = ["-m", "smoke", f"--base-url={origin}/", "--portal-password=unused"]
+        options = [*SMOKE, f"--base-url={origin}/", "--portal-password=unused"]
         if signed_in == "saved":  # the browser then waits for the first test: its data, made in Python, comes first
             options.append(f"--auth-dir={saved_sign_in_in(tmp_path / '.auth', f'{origin}/')}")
         run = run_pytest(*options, folder=tmp_path / "run")
@@ -102,7 +102,7 @@ def test_with_ignore_https_errors_the_suite_s_browser_takes_the_certificate(tmp_
     # Given a deployment over HTTPS of an internal CA (whose every page is an error, so the run ends at once)
     ServerError.asked = []
     with served(self_signed(tmp_path), ServerError) as port:
-        options = ["-m", "smoke", "-x", f"--base-url=https://127.0.0.1:{port}/", "--portal-password=unused"]
+        options = [*SMOKE, "-x", f"--base-url=https://127.0.0.1:{port}/", "--portal-password=unused"]
 
         # When the suite runs against it, told to take the certificate
         run = run_pytest(*options, "--ignore-https-errors", folder=tmp_path / "run")
