@@ -21,7 +21,7 @@ RUN_TIMEOUT_S = 300
 def smoke_tests() -> tuple[str, ...]:
     """Return the arguments that run the smoke tests: ``-m smoke`` and the files that mark any.
 
-    A run given no files collects the whole suite (some 2,600 tests, 5 to 8 s of a core) to keep nine of them;
+    A run given no files collects the whole suite (some 2,600 tests, 3 to 6 s of a core) to keep nine of them;
     ``test_suite_run.py`` checks these files hold every smoke test the whole suite's collection finds.
     """
     files = sorted(path for path in (ROOT / "tests").glob("test_*.py") if "mark.smoke" in path.read_text("utf-8"))
