@@ -16,8 +16,7 @@ from itertools import chain, pairwise
 from pathlib import Path
 
 import pytest
-
-from tests.test_shards import collect
+from test_shards import collect
 
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent
