@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from suite_run import run_pytest
 
 from pages import AccountPage, UnknownPageError
 from pages.banners import banner_buttons, close_banners, close_banners_in
-from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling  # pages of its own: no portal
 

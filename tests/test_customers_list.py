@@ -8,13 +8,13 @@ import urllib.parse
 from collections.abc import Callable
 
 import pytest
+from list_pages import page_of, page_size
 from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory
 from flows import CustomerNotFoundError, NotAllowedError, ValidationError, add_customer, open_customer, open_customers
 from pages import AccountPage, AddCustomerPage, CustomersPage, NewCustomer, PortalError, PortalUnavailableError
-from tests.list_pages import page_of, page_size
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 

@@ -8,9 +8,8 @@ from types import SimpleNamespace
 from typing import cast
 
 import pytest
+from forged_requests import SentRequest, SessionValues, retokened, with_field
 from playwright.sync_api import Page
-
-from tests.forged_requests import SentRequest, SessionValues, retokened, with_field
 
 pytestmark = pytest.mark.tooling
 

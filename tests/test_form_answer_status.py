@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 import pytest
+from browser_words import REFUSED_BY_ROUTE
 from playwright.sync_api import Page
 from single_page_form import (
     NO_REQUEST_WAITED_OUT,
@@ -35,7 +36,6 @@ from flows import (
     submit_changes,
 )
 from pages import AccountEditPage, submit_answer
-from tests.browser_words import REFUSED_BY_ROUTE
 
 pytestmark = pytest.mark.tooling  # the library against pages of its own: no portal
 

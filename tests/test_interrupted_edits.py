@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from forged_requests import SessionValues, answer_headers, send_as, stopped_submit
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from test_lost_pages import crash
 
@@ -42,7 +43,6 @@ from pages.strings import LOCALES
 from plugins.portal_requests import PortalRequests
 from plugins.portal_words import PortalWords
 from plugins.sign_ins import SavedSignIns
-from tests.forged_requests import SessionValues, answer_headers, send_as, stopped_submit
 
 pytestmark = pytest.mark.regression
 

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import Page, expect
+from test_update_account import fresh_value
+from test_validation import lists_states
 
 from fixtures.api_client import PortalApi
 from fixtures.test_data import CustomerFactory, as_shown, changed
@@ -25,8 +27,6 @@ from pages import EDITABLE_FIELDS, AccountEditPage, AccountPage, CustomersPage, 
 from pages.not_selected import OFFERED_NAMES
 from pages.screen import link_or_button
 from plugins.portal_words import PortalWords
-from tests.test_update_account import fresh_value
-from tests.test_validation import lists_states
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browser_words import REFUSED
 from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 from ports import refused_port
@@ -38,7 +39,6 @@ from pages import (
 from pages.errors import error_for_status
 from pages.exceptions import first_line
 from pages.strings import LOCALES, SIGN_IN_STRINGS, UI_STRINGS, any_language, text
-from tests.browser_words import REFUSED
 
 pytestmark = pytest.mark.tooling
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from suite_run import junit_case, run_pytest
 
 from plugins.portal_requests import PortalRequests, RequestShape, RoutedShape, matcher
-from tests.suite_run import junit_case, run_pytest
 
 pytestmark = pytest.mark.tooling
 

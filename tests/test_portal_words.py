@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from suite_run import run_pytest
 
 from fixtures.portal.rules import MAX_LENGTH
 from plugins.portal_words import BUNDLED_KINDS, BUNDLED_LIMITS, BUNDLED_WORDS, read_words
-from tests.suite_run import run_pytest
 
 pytestmark = pytest.mark.tooling
 

@@ -8,6 +8,7 @@ import urllib.parse
 from collections.abc import Callable
 
 import pytest
+from forged_requests import SentRequest, SessionValues, catch, send_as, stopped_submit
 from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import ApiError, PortalApi
@@ -23,7 +24,6 @@ from flows import (
 )
 from pages import AccountEditPage, AccountPage
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import SentRequest, SessionValues, catch, send_as, stopped_submit
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
+from forged_requests import origin
 from playwright.sync_api import BrowserContext, Page, Request, expect
 from portal_process import wait_until
 
@@ -22,7 +23,6 @@ from flows.sign_in import one_time_code
 from pages import CustomersPage, DashboardPage, SignInPage, screen_addresses
 from pages.errors import address_of
 from plugins.deployment import target
-from tests.forged_requests import origin
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 

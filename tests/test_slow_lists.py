@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from test_deployment_lists import ANSWER, SHOWN_FIRST
 
 from pages import CustomersPage, UnknownPageError
-from tests.test_deployment_lists import ANSWER, SHOWN_FIRST
 
 pytestmark = pytest.mark.tooling
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from browser_words import REFUSED_BY_ROUTE
+from forged_requests import answer_headers
 from playwright.sync_api import Page, Route
 
 from fixtures.api_client import PortalApi
@@ -18,8 +20,6 @@ from fixtures.test_data import CustomerFactory
 from flows import PageError, PortalUnavailableError, UnknownPageError, edit_account, submit_changes
 from pages import AccountPage, CustomerPage, screen_addresses
 from plugins.portal_requests import PortalRequests
-from tests.browser_words import REFUSED_BY_ROUTE
-from tests.forged_requests import answer_headers
 
 pytestmark = pytest.mark.regression
 

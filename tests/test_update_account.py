@@ -6,6 +6,8 @@ import dataclasses
 import unicodedata
 
 import pytest
+from forged_requests import with_field
+from list_pages import page_size
 from playwright.sync_api import Page, Route, expect
 
 from fixtures.api_client import PortalApi
@@ -13,8 +15,6 @@ from fixtures.test_data import HOME_CULTURES, CustomerFactory, as_shown, changed
 from flows import AmbiguousCustomerError, edit_account, submit_changes, update_customer_account
 from pages import EDITABLE_FIELDS, AccountPage, BillingProfile
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import with_field
-from tests.list_pages import page_size
 
 pytestmark = [pytest.mark.regression, pytest.mark.shared_data]
 DOMAIN_SUFFIX = ".partner.onmschina.cn"  # every customer tenant's primary domain in the 21Vianet cloud

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from forged_requests import with_field
 from playwright.sync_api import BrowserContext, Route
 from test_update_accounts import (  # api_address: autouse, the job's command line reads the suite's API
     ROOT,
@@ -39,7 +40,6 @@ from flows.accounts_plan import APPLIED_BEFORE
 from flows.journal import Journal
 from flows.spreadsheet import AccountRow
 from plugins.portal_requests import PortalRequests
-from tests.forged_requests import with_field
 
 pytestmark = pytest.mark.regression
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.suite_run import run_pytest
+from suite_run import run_pytest
 
 pytestmark = pytest.mark.bundled
 

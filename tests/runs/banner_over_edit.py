@@ -4,8 +4,7 @@ the suite's pages close it, and Edit is selected."""
 from __future__ import annotations
 
 from playwright.sync_api import Page
-
-from tests.test_banners import ACCOUNT_UNDER_A_BANNER, edit_selected
+from test_banners import ACCOUNT_UNDER_A_BANNER, edit_selected
 
 
 def test_edit_under_a_banner(page: Page) -> None:
