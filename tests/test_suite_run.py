@@ -1,11 +1,13 @@
-"""The suite run inside tests: the smoke tests it runs by their files are the smoke tests of the whole suite."""
+"""The suite run inside tests: the smoke tests it runs by their files are the smoke tests of the whole suite; the
+tests' helpers are loaded once."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
-from suite_run import SMOKE
+from suite_run import ROOT, SMOKE
 from test_shards import collect
 
 pytestmark = pytest.mark.tooling
@@ -24,3 +26,16 @@ def test_the_smoke_tests_named_by_their_files_are_every_smoke_test_of_the_suite(
     assert [argument for argument in SMOKE if argument.endswith(".py")] == sorted(
         {node_id.partition("::")[0] for node_id in everywhere}
     ), "the runs inside tests collect files that hold no smoke test"
+
+
+def test_tests_import_their_helpers_by_the_name_pytest_loads_them_under() -> None:
+    # pytest puts tests/ on the path and loads suite_run.py as "suite_run": imported as "tests.suite_run" too, it would
+    # be a second module of its own state (its collections, its constants made again).
+    imports = [
+        f"{source.relative_to(ROOT)}: {node.module}"
+        for source in sorted((ROOT / "tests").rglob("*.py"))
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"), str(source)))
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "tests"
+    ]
+
+    assert imports == [], "import the tests' helpers as pytest does: from suite_run import ..., not from tests..."
