@@ -4,10 +4,11 @@
 approach, the median workflow time and, per protocol method, how many calls a workflow makes and
 the time they take. ``--trace`` also records a Playwright trace of one run of our flows (open it
 with ``.venv/bin/playwright show-trace``); ``--in-order`` prints each call in the order made, with its
-median, to set one approach's screen against the other's. ``--without-screen-checks`` prices the check each screen
+median and the line of the library (``pages/``, ``flows/``) that made it, to set one approach's screen against
+the other's. ``--without-screen-checks`` prices the check each screen
 makes for sign-in and error pages: the flows run with it turned off but on the Customers list, whose
 check is also the wait for the search's answer (never for real use). The call
-counting hooks a private method of the Playwright client: a diagnostic for this version, not part
+counting hooks private methods of the Playwright client: a diagnostic for this version, not part
 of the benchmark's measurements.
 """
 
@@ -16,12 +17,13 @@ from __future__ import annotations
 import argparse
 import secrets
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playwright._impl import connection
+from playwright._impl import _sync_base, connection
 from playwright.sync_api import sync_playwright
 
 from fixtures.api_client import PortalApi
@@ -36,7 +38,9 @@ from .timing import median
 from .workflow import CHANGES, PASSWORD, TOTP_SECRET, USER, raw_playwright, signed_in_page
 
 calls: dict[str, list[float]] = defaultdict(list)  # "Type.method" → latency of each call
-in_order: list[list[Any]] = []  # [method, latency or None until answered], as sent: one workflow's calls
+in_order: list[list[Any]] = []  # [method, latency or None until answered, caller], as sent: one workflow's calls
+making: list[str] = [""]  # the library's line whose Playwright call is under way ("" outside the library's)
+LIBRARY = ("/pages/", "/flows/")
 
 
 def count_calls() -> None:
@@ -47,7 +51,7 @@ def count_calls() -> None:
         started = time.perf_counter()
         future = send(self, target, method, params, options)
         name = f"{target._type}.{method}"
-        entry: list[Any] = [name, None]
+        entry: list[Any] = [name, None, making[0]]
         if method != "__waitInfo__":  # a waiter's own log, sent beside the call it belongs to
             in_order.append(entry)
 
@@ -59,6 +63,20 @@ def count_calls() -> None:
         return future
 
     connection.Connection.send_message_to_server = timed  # type: ignore[method-assign]
+    run = _sync_base.SyncBase._sync
+
+    def noted(self: Any, coroutine: Any) -> Any:
+        """Note the library's innermost line behind this call of the synchronous API, while it runs."""
+        outer = making[0]
+        if not outer:  # a call within a call (a listener's) is the outer one's
+            lines = [frame for frame in traceback.extract_stack() if any(part in frame.filename for part in LIBRARY)]
+            making[0] = f"{Path(lines[-1].filename).name}:{lines[-1].lineno} {lines[-1].name}" if lines else ""
+        try:
+            return run(self, coroutine)
+        finally:
+            making[0] = outer
+
+    _sync_base.SyncBase._sync = noted  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,12 +139,12 @@ def main(argv: list[str] | None = None) -> None:
 
 def print_in_order(runs: list[list[list[Any]]]) -> None:
     """Print each call of a workflow in the order made, with its median latency over the runs that made the same."""
-    shape = [method for method, _ in runs[0]]
-    alike = [run for run in runs if [method for method, _ in run] == shape]
-    print(f"  in order ({len(alike)} of {len(runs)} runs made these calls):")
+    shape = [method for method, _, _ in runs[0]]
+    alike = [run for run in runs if [method for method, _, _ in run] == shape]
+    print(f"  in order ({len(alike)} of {len(runs)} runs made these calls), each with the library's line that made it:")
     for position, method in enumerate(shape):
         latencies = [run[position][1] for run in alike if run[position][1] is not None]
-        print(f"  {position:3} {method:36} {median(latencies) * 1000:8.1f} ms")
+        print(f"  {position:3} {method:36} {median(latencies) * 1000:8.1f} ms  {runs[0][position][2]}")
 
 
 if __name__ == "__main__":
