@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page
 
+from fixtures.portal.server import SHUTDOWN_POLL_S
 from pages import DashboardPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
@@ -46,7 +47,7 @@ def cut_pages() -> Iterator[dict[str, str]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), CutShort)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True).start()
     pages["address"] = f"http://127.0.0.1:{server.server_port}"
     try:
         yield pages
