@@ -9,7 +9,6 @@ import re
 import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from fixtures.portal.server import SHUTDOWN_POLL_S
+from fixtures.portal import server as portal_server
 from flows.base_url import PROXY_VARIABLES, normalize_base_url, nothing_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,13 +41,8 @@ def served(
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)  # a browser opens connections it leaves idle
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True)
-    thread.start()
-    try:
+    with portal_server.served(server):
         yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def self_signed(folder: Path) -> ssl.SSLContext:

@@ -8,7 +8,6 @@ portal.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.portal.server import SHUTDOWN_POLL_S
+from fixtures.portal.server import served
 from pages import DashboardPage, UnknownPageError
 
 pytestmark = pytest.mark.tooling
@@ -46,14 +45,9 @@ def cut_pages() -> Iterator[dict[str, str]]:
         def log_message(self, *args: object) -> None:  # quiet: the test says what matters
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CutShort)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True).start()
-    pages["address"] = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with served(ThreadingHTTPServer(("127.0.0.1", 0), CutShort)) as server:
+        pages["address"] = f"http://127.0.0.1:{server.server_port}"
         yield pages
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_screen_whose_page_is_cut_off_after_it_shows_is_read_at_once_saying_so(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from time import time
 
 import pytest
 
+from fixtures.portal.server import served
 from flows import rest_waits, update_accounts
 from flows.rest import ApiError, PortalClient, send
 from pages import PortalError, PortalUnavailableError, ThrottledError
@@ -68,15 +68,9 @@ def serving() -> Iterator[StubApi]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    stub.url = f"http://127.0.0.1:{server.server_port}/"
-    try:
+    with served(ThreadingHTTPServer(("127.0.0.1", 0), Answer)) as server:
+        stub.url = f"http://127.0.0.1:{server.server_port}/"
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from test_rest_client import serving
 
 from fixtures import api_client as suite_api
 from fixtures.api_tokens import ProviderTokens
+from fixtures.portal.server import served
 from flows import rest, rest_http, saved_sign_in
 from flows.rest import ApiError, NotApiAnswerError, PortalClient
 from flows.rest_http import redirected_elsewhere, same_site
@@ -56,14 +57,11 @@ def sending_half(body: bytes) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Half)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        done.set()
-        server.shutdown()
-        server.server_close()
+    with served(ThreadingHTTPServer(("127.0.0.1", 0), Half)) as server:
+        try:
+            yield f"http://127.0.0.1:{server.server_port}/"
+        finally:
+            done.set()  # the answer's second half, before the server stops
 
 
 def test_a_redirect_to_another_site_is_not_followed_and_the_token_stays_home() -> None:

@@ -7,7 +7,6 @@ A stub on the loopback plays the API; nothing here reaches a portal.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from test_rest_client import StubApi, serving
 
+from fixtures.portal.server import served
 from flows import rest_http, rest_waits
 from flows.rest import ApiError, ApiUnavailableError, PortalClient
 from pages import PortalError
@@ -82,12 +82,8 @@ def trickling_error(size: int, every_s: float) -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with served(server):
         yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_an_error_page_trickling_in_is_read_no_longer_than_a_whole_answer(monkeypatch: pytest.MonkeyPatch) -> None:
