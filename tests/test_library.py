@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import re
@@ -14,6 +13,7 @@ from browser_words import REFUSED
 from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 from ports import refused_port
+from source_imports import absolute_imports
 
 from fixtures.api_tokens import ProviderTokens
 from fixtures.directory import User
@@ -345,11 +345,8 @@ def test_the_library_never_imports_the_bundled_portal(package: str) -> None:
     root = Path(__file__).resolve().parent.parent
     imports = []
     for source in sorted((root / package).rglob("*.py")):
-        for node in ast.walk(ast.parse(source.read_text(), str(source))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            imports += [f"{source.relative_to(root)}: {name}" for name in names if name.split(".")[0] == "fixtures"]
+        modules = absolute_imports(source)
+        imports += [f"{source.relative_to(root)}: {name}" for name in modules if name.split(".")[0] == "fixtures"]
 
     assert imports == [], "the library imports the bundled portal"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.metadata
 import json
@@ -16,6 +15,7 @@ from itertools import chain, pairwise
 from pathlib import Path
 
 import pytest
+from source_imports import absolute_imports
 from test_shards import collect
 
 pytestmark = pytest.mark.tooling
@@ -164,13 +164,7 @@ def test_every_package_the_code_imports_is_declared_and_every_one_declared_is_pi
     pinned = {canonical(line.split("==")[0]) for line in constraints if "==" in line}
     sources = [path for path in ROOT.rglob("*.py") if not any(part.startswith(".") for part in path.parts)]
     own = {path.stem for path in sources} | {path.relative_to(ROOT).parts[0] for path in sources}
-    imported = set()
-    for source in sources:
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                imported.add(node.module.split(".")[0])
+    imported = {module.split(".")[0] for source in sources for module in absolute_imports(source)}
     # __future__ and _typeshed (the type checker's, under TYPE_CHECKING) are no packages to install.
     third_party = imported - own - set(sys.stdlib_module_names) - {"__future__", "_typeshed"}
     providers = importlib.metadata.packages_distributions()  # a module's distributions: PIL is Pillow's

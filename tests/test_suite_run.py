@@ -3,10 +3,10 @@ tests' helpers are loaded once."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+from source_imports import absolute_imports
 from suite_run import ROOT, SMOKE
 from test_shards import collect
 
@@ -32,10 +32,10 @@ def test_tests_import_their_helpers_by_the_name_pytest_loads_them_under() -> Non
     # pytest puts tests/ on the path and loads suite_run.py as "suite_run": imported as "tests.suite_run" too, it would
     # be a second module of its own state (its collections, its constants made again).
     imports = [
-        f"{source.relative_to(ROOT)}: {node.module}"
+        f"{source.relative_to(ROOT)}: {module}"
         for source in sorted((ROOT / "tests").rglob("*.py"))
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"), str(source)))
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "tests"
+        for module in absolute_imports(source)
+        if module.split(".")[0] == "tests"
     ]
 
     assert imports == [], "import the tests' helpers as pytest does: from suite_run import ..., not from tests..."
